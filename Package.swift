@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Hookline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hookline", targets: ["hookline"]),
+        .library(name: "StudioModel", targets: ["StudioModel"]),
+        .library(name: "StudioEngine", targets: ["StudioEngine"]),
+        .library(name: "StudioTUI", targets: ["StudioTUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(
+            name: "StudioModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "StudioEngine",
+            dependencies: [
+                "StudioModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "StudioTUI",
+            dependencies: ["StudioModel", "CNcurses"]
+        ),
+        .executableTarget(
+            name: "hookline",
+            dependencies: [
+                "StudioModel", "StudioEngine", "StudioTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "StudioModelTests", dependencies: ["StudioModel"]),
+        .testTarget(
+            name: "StudioEngineTests",
+            dependencies: ["StudioEngine", "StudioModel", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI", "StudioModel"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["StudioModel"]),
+    ]
+)

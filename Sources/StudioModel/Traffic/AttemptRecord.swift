@@ -1,0 +1,84 @@
+import Foundation
+
+/// One HTTP attempt as stored and shown: the exact request, the response and how it ended.
+///
+/// Secrets are masked before a record is built; nothing here may hold a secret value.
+public struct AttemptRecord: Sendable, Hashable, Identifiable {
+    /// Store sequence number; 0 until stored.
+    public var id: Int64
+    public var startedAt: Date
+    /// Stable across retries and replays (`webhook-id`).
+    public var deliveryID: String
+    public var attempt: Int
+    public var workflowID: String?
+    public var nodeID: String?
+    public var webhookID: String?
+    public var userEmail: String?
+    public var method: String
+    public var url: String
+    public var requestHeaders: [HeaderField]
+    public var requestBody: String
+    public var status: Int?
+    public var responseHeaders: [HeaderField]
+    public var responseBody: String
+    /// Whether `responseBody` was cut at the size limit.
+    public var responseTruncated: Bool
+    /// Milliseconds from sending to the end of the response or the failure.
+    public var latencyMilliseconds: Double
+    public var outcome: AttemptOutcome
+
+    public init(
+        id: Int64 = 0, startedAt: Date, deliveryID: String, attempt: Int = 1, workflowID: String? = nil,
+        nodeID: String? = nil, webhookID: String? = nil, userEmail: String? = nil, method: String, url: String,
+        requestHeaders: [HeaderField] = [], requestBody: String = "", status: Int? = nil,
+        responseHeaders: [HeaderField] = [], responseBody: String = "", responseTruncated: Bool = false,
+        latencyMilliseconds: Double = 0, outcome: AttemptOutcome
+    ) {
+        self.id = id
+        self.startedAt = startedAt
+        self.deliveryID = deliveryID
+        self.attempt = attempt
+        self.workflowID = workflowID
+        self.nodeID = nodeID
+        self.webhookID = webhookID
+        self.userEmail = userEmail
+        self.method = method
+        self.url = url
+        self.requestHeaders = requestHeaders
+        self.requestBody = requestBody
+        self.status = status
+        self.responseHeaders = responseHeaders
+        self.responseBody = responseBody
+        self.responseTruncated = responseTruncated
+        self.latencyMilliseconds = latencyMilliseconds
+        self.outcome = outcome
+    }
+}
+
+public struct HeaderField: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// How an attempt ended. `errorClass` is a short, stable label for filters and the status bar.
+public enum AttemptOutcome: Sendable, Hashable {
+    case success
+    /// The endpoint answered with a status that is not 2xx.
+    case httpError
+    /// No usable response: DNS, connect, TLS, timeout, reset, a refused address, a bad template.
+    case failed(errorClass: String, message: String)
+
+    public var errorClass: String? {
+        switch self {
+        case .success: nil
+        case .httpError: "http"
+        case .failed(let errorClass, _): errorClass
+        }
+    }
+
+    public var isSuccess: Bool { self == .success }
+}

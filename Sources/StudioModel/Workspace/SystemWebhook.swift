@@ -1,0 +1,33 @@
+/// A project-wide system webhook from `system-webhooks/<id>.yaml`: a POST on message events.
+public struct SystemWebhook: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var endpoint: String
+    public var enabled: Bool
+    public var auth: WebhookAuth
+    public var headers: [HeaderTemplate]
+    /// Iterable event names: emailSend, emailOpen, smsSend, pushSend, …
+    public var events: [String]
+    public var blastSends: Bool
+    public var triggeredSends: Bool
+
+    public init(
+        id: String, endpoint: String, enabled: Bool = true, auth: WebhookAuth = .none, headers: [HeaderTemplate] = [],
+        events: [String], blastSends: Bool = true, triggeredSends: Bool = true
+    ) {
+        self.id = id
+        self.endpoint = endpoint
+        self.enabled = enabled
+        self.auth = auth
+        self.headers = headers
+        self.events = events
+        self.blastSends = blastSends
+        self.triggeredSends = triggeredSends
+    }
+
+    /// The event names Iterable can send to a system webhook.
+    public static let knownEvents: Set<String> = [
+        "emailSend", "emailOpen", "emailClick", "emailBounce", "emailComplaint", "emailUnSubscribe",
+        "emailSubscribe", "smsSend", "smsBounce", "smsClick", "smsReceived", "pushSend", "pushOpen",
+        "pushBounce", "pushUninstall", "inAppSend", "inAppOpen", "inAppClick", "webPushSend", "hostedUnsubscribeClick",
+    ]
+}
