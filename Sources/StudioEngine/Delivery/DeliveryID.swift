@@ -1,0 +1,26 @@
+import Foundation
+
+/// Identifiers for deliveries: `msg_` followed by a ULID (time-ordered, 26 Crockford base32 chars),
+/// sent as `webhook-id` and kept the same on every retry and replay.
+public enum DeliveryID {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    public static func make(at date: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(at: date, using: &generator)
+    }
+
+    public static func make(at date: Date, using generator: inout some RandomNumberGenerator) -> String {
+        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        var characters = [Character](repeating: "0", count: 26)
+        var time = milliseconds
+        for index in stride(from: 9, through: 0, by: -1) {
+            characters[index] = alphabet[Int(time & 31)]
+            time >>= 5
+        }
+        for index in 10..<26 {
+            characters[index] = alphabet[Int(generator.next() & 31)]
+        }
+        return "msg_" + String(characters)
+    }
+}

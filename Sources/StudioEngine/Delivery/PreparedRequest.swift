@@ -1,0 +1,40 @@
+import StudioModel
+
+/// A request rendered from a webhook for one user, exactly as it will go on the wire.
+///
+/// It holds secrets in clear text; only ``masked`` copies may be stored or shown.
+public struct PreparedRequest: Sendable, Hashable {
+    public var method: HTTPMethod
+    public var url: String
+    public var headers: [HeaderField]
+    public var body: String
+    /// Secret values that appear in this request, for masking.
+    public var secretValues: [String]
+    public var deliveryID: String
+
+    public init(
+        method: HTTPMethod, url: String, headers: [HeaderField], body: String, secretValues: [String],
+        deliveryID: String
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.secretValues = secretValues
+        self.deliveryID = deliveryID
+    }
+
+    /// The masker that hides this request's secrets.
+    public var masker: SecretMasker { SecretMasker(secretValues: secretValues) }
+
+    /// A copy safe to store and display: secret values and credentials replaced by `••••••`.
+    public var masked: PreparedRequest {
+        let masker = self.masker
+        var copy = self
+        copy.url = masker.mask(url)
+        copy.headers = masker.mask(headers)
+        copy.body = masker.mask(body)
+        copy.secretValues = []
+        return copy
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import StudioModel
+
+/// Renders a webhook's templates for one user into a ``PreparedRequest``.
+///
+/// Each part is rendered in the output mode of where it lands: URL path and query, header
+/// values, JSON or form bodies. A rendering problem is a ``RequestBuildError`` naming the part.
+public struct RequestBuilder: Sendable {
+    public static let userAgent = "Hookline/\(HooklineVersion.current)"
+
+    private let templates: TemplateCache
+
+    public init(templates: TemplateCache = TemplateCache()) {
+        self.templates = templates
+    }
+
+    /// - Parameters:
+    ///   - appendEmailQuery: For Update User Profile nodes: adds `email=<address>` to the query.
+    public func build(
+        _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
+        appendEmailQuery email: String? = nil
+    ) throws(RequestBuildError) -> PreparedRequest {
+        var url = try renderURL(webhook.url, context: context)
+        if let email {
+            url += (url.contains("?") ? "&" : "?") + "email=" + FormEncoding.encode(email)
+        }
+        var headers: [HeaderField] = [HeaderField("User-Agent", Self.userAgent)]
+        switch webhook.auth {
+        case .none, .oauth2ClientCredentials:
+            break
+        case .basic(let username, let password):
+            let user = try render(username, context, .text, part: "auth.username")
+            let pass = try render(password, context, .text, part: "auth.password")
+            headers.append(HeaderField("Authorization", "Basic " + Data("\(user):\(pass)".utf8).base64EncodedString()))
+        case .bearer(let token):
+            headers.append(HeaderField("Authorization", "Bearer " + (try render(token, context, .header, part: "auth.token"))))
+        }
+        for header in webhook.headers {
+            headers.append(HeaderField(header.name, try render(header.value, context, .header, part: "headers.\(header.name)")))
+        }
+        headers.append(HeaderField("webhook-id", deliveryID))
+        if [.post, .put, .patch].contains(webhook.method) {
+            headers.append(HeaderField("Idempotency-Key", deliveryID))
+        }
+
+        var body = ""
+        if webhook.method.allowsBody {
+            switch webhook.body {
+            case .none:
+                break
+            case .json(let source):
+                do {
+                    body = try templates.template(source).renderJSON(context).text
+                } catch {
+                    throw RequestBuildError(part: "body", error: error)
+                }
+                headers.append(HeaderField("Content-Type", "application/json"))
+            case .form(let fields):
+                var pairs: [String] = []
+                for field in fields {
+                    let value = try render(field.value, context, .form, part: "body.\(field.name)")
+                    pairs.append(FormEncoding.encode(field.name) + "=" + value)
+                }
+                body = pairs.joined(separator: "&")
+                headers.append(HeaderField("Content-Type", "application/x-www-form-urlencoded"))
+            case .raw(let source, let contentType):
+                body = try render(source, context, .text, part: "body")
+                headers.append(HeaderField("Content-Type", contentType))
+            }
+        }
+        return PreparedRequest(
+            method: webhook.method, url: url, headers: headers, body: body,
+            secretValues: Array(secrets.values), deliveryID: deliveryID)
+    }
+
+    /// The scheme and host are literal; the path renders in url-path mode and the query in url-query mode.
+    private func renderURL(_ source: String, context: TemplateContext) throws(RequestBuildError) -> String {
+        guard let question = source.firstIndex(of: "?") else {
+            return try render(source, context, .urlPath, part: "url")
+        }
+        let path = try render(String(source[..<question]), context, .urlPath, part: "url")
+        let query = try render(String(source[source.index(after: question)...]), context, .urlQuery, part: "url")
+        return path + "?" + query
+    }
+
+    private func render(
+        _ source: String, _ context: TemplateContext, _ mode: OutputMode, part: String
+    ) throws(RequestBuildError) -> String {
+        do {
+            return try templates.template(source).render(context, mode: mode)
+        } catch {
+            throw RequestBuildError(part: part, error: error)
+        }
+    }
+}
+
+/// A template in a webhook could not be rendered; `part` names which (`url`, `body`, `headers.X`).
+public struct RequestBuildError: Error, Sendable, CustomStringConvertible {
+    public var part: String
+    public var error: TemplateError
+
+    public var description: String { "\(part):\(error.line):\(error.column): \(error.message)" }
+}
+
+/// WHATWG application/x-www-form-urlencoded encoding of one name or value.
+public enum FormEncoding {
+    public static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                out += "+"
+            default:
+                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+}
+
+/// The version sent in `User-Agent` and printed by `--version`.
+public enum HooklineVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import StudioModel
+
+/// Everything that runs a workspace live, wired together: store, feed, recorder, HTTP client
+/// and executor. Commands build one, use it, and shut it down.
+///
+/// ```swift
+/// let engine = try Engine(root: root, workspace: workspace)
+/// engine.executor.track(event)
+/// await engine.shutdown()
+/// ```
+public final class Engine: Sendable {
+    public struct Configuration: Sendable {
+        /// Workflow delays run this many times faster. Default: 1.
+        public var timeScale: Double = 1
+        /// Path of the SQLite file; nil keeps state in memory.
+        public var storePath: String?
+
+        public init(timeScale: Double = 1, storePath: String? = nil) {
+            self.timeScale = timeScale
+            self.storePath = storePath
+        }
+    }
+
+    public let workspace: Workspace
+    public let store: any StateStore
+    public let feed: TrafficFeed
+    public let recorder: AttemptRecorder
+    public let client: DeliveryClient
+    public let executor: Executor
+
+    public init(
+        workspace: Workspace, secrets: [String: String], configuration: Configuration,
+        logger: Logger = Logger(label: "hookline")
+    ) throws {
+        self.workspace = workspace
+        store = try configuration.storePath.map { try SQLiteStateStore(path: $0) } ?? SQLiteStateStore()
+        feed = TrafficFeed()
+        recorder = AttemptRecorder(store: store, feed: feed, logger: logger)
+        var clientConfiguration = DeliveryClient.Configuration()
+        clientConfiguration.connectTimeout = .milliseconds(Int64(workspace.settings.delivery.connectTimeout.seconds * 1000))
+        clientConfiguration.timeout = .milliseconds(Int64(workspace.settings.delivery.timeout.seconds * 1000))
+        clientConfiguration.connectionsPerHost = workspace.settings.delivery.maxInFlightPerHost
+        client = DeliveryClient(configuration: clientConfiguration)
+        executor = Executor(
+            workspace: workspace, store: store, client: client, recorder: recorder, secrets: secrets,
+            clock: ScaledClock(scale: configuration.timeScale), logger: logger)
+    }
+
+    /// Stops the executor, writes what is pending and closes connections.
+    public func shutdown() async {
+        executor.stop()
+        try? await client.shutdown()
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The executor's sense of time. ``ScaledClock`` runs delays and retries `scale` times faster
+/// for demos and tests (`--time-scale N`).
+public protocol EngineClock: Sendable {
+    /// Wall-clock now, as recorded on attempts and journeys.
+    func now() -> Date
+    /// How long a real wait of `seconds` (workflow time) takes on this clock.
+    func realInterval(forWorkflowSeconds seconds: Double) -> Double
+}
+
+/// Wall time with workflow delays divided by `scale`.
+public struct ScaledClock: EngineClock {
+    /// Factor by which delays are shortened; 1 is real time. Default: 1.
+    public var scale: Double
+
+    public init(scale: Double = 1) {
+        self.scale = max(scale, 1e-9)
+    }
+
+    public func now() -> Date { Date() }
+
+    public func realInterval(forWorkflowSeconds seconds: Double) -> Double { seconds / scale }
+}

@@ -1,0 +1,12 @@
+/// Counters the studio and `hookline run` show.
+public struct ExecutorStats: Sendable, Hashable {
+    public var journeysStarted = 0
+    public var journeysActive = 0
+    public var journeysFinished = 0
+    public var deliveriesInFlight = 0
+    public var deliveriesQueued = 0
+    public var attempts = 0
+    public var failures = 0
+
+    public init() {}
+}

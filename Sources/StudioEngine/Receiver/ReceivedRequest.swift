@@ -1,0 +1,26 @@
+import Foundation
+import StudioModel
+
+/// One request the embedded receiver got, and what it answered.
+public struct ReceivedRequest: Sendable {
+    public var receivedAt: Date
+    public var method: String
+    public var path: String
+    public var query: String
+    public var headers: [HeaderField]
+    public var body: String
+    public var status: Int
+
+    /// One log line: `12:00:01.123 POST /v1/letters 200 312B`.
+    public var logLine: String {
+        let target = query.isEmpty ? path : "\(path)?\(query)"
+        return "\(Self.timeFormatter.string(from: receivedAt)) \(method) \(target) \(status) \(body.utf8.count)B"
+    }
+
+    private static let timeFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "HH:mm:ss.SSS"
+        return formatter
+    }()
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Yams
+
+/// Reads a workspace's secrets: `.hookline/secrets.yaml` (a flat map, file mode 0600) and
+/// `HOOKLINE_SECRET_<NAME>` environment variables, which win.
+public enum SecretStore {
+    public static let environmentPrefix = "HOOKLINE_SECRET_"
+
+    /// Secret names mapped to values. A missing file is no error; an unreadable one is.
+    public static func load(
+        workspaceRoot: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [String: String] {
+        var secrets: [String: String] = [:]
+        let file = workspaceRoot.appendingPathComponent(".hookline/secrets.yaml")
+        if FileManager.default.fileExists(atPath: file.path) {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            if let map = try Yams.load(yaml: text) as? [String: Any] {
+                for (name, value) in map { secrets[name] = "\(value)" }
+            }
+        }
+        for (key, value) in environment where key.hasPrefix(environmentPrefix) {
+            secrets[String(key.dropFirst(environmentPrefix.count))] = value
+        }
+        return secrets
+    }
+
+    /// Writes secrets with mode 0600 so only the owner can read them.
+    public static func save(_ secrets: [String: String], workspaceRoot: URL) throws {
+        let folder = workspaceRoot.appendingPathComponent(".hookline")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("secrets.yaml")
+        let text = try Yams.dump(object: secrets)
+        guard FileManager.default.createFile(
+            atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+import StudioModel
+
+/// The embedded store: one SQLite file per workspace (`.hookline/state.sqlite`), in WAL mode.
+///
+/// ```swift
+/// let store = try SQLiteStateStore(path: ".hookline/state.sqlite")
+/// try store.saveUsers(profiles)
+/// let stored = try store.recordAttempts(attempts)
+/// ```
+public final class SQLiteStateStore: StateStore {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path`, with its folder.
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        // `hookline watch` and other commands open the same file while the executor writes.
+        configuration.busyMode = .timeout(5)
+        writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory store for tests.
+    public init() throws {
+        writer = try DatabaseQueue()
+        try Self.migrator.migrate(writer)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "user") { t in
+                t.primaryKey("email", .text)
+                t.column("profile", .text).notNull()
+            }
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("email", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("dataFields", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "journey") { t in
+                t.primaryKey("id", .text)
+                t.column("workflowID", .text).notNull()
+                t.column("email", .text).notNull()
+                t.column("nodeID", .text)
+                t.column("status", .text).notNull()
+                t.column("wakeAt", .datetime)
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "attempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("startedAt", .datetime).notNull()
+                t.column("deliveryID", .text).notNull().indexed()
+                t.column("attempt", .integer).notNull()
+                t.column("workflowID", .text)
+                t.column("nodeID", .text)
+                t.column("webhookID", .text)
+                t.column("userEmail", .text)
+                t.column("method", .text).notNull()
+                t.column("url", .text).notNull()
+                t.column("requestHeaders", .text).notNull()
+                t.column("requestBody", .text).notNull()
+                t.column("status", .integer)
+                t.column("responseHeaders", .text).notNull()
+                t.column("responseBody", .text).notNull()
+                t.column("responseTruncated", .boolean).notNull()
+                t.column("latencyMs", .double).notNull()
+                t.column("errorClass", .text)
+                t.column("errorMessage", .text)
+            }
+        }
+        return migrator
+    }
+
+    public func saveUsers(_ profiles: [JSONObject]) throws {
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO user (email, profile) VALUES (?, ?)")
+            for profile in profiles {
+                guard let email = profile["email"]?.stringValue else { continue }
+                try statement.execute(arguments: [email, JSONValue.object(profile).jsonText])
+            }
+        }
+    }
+
+    public func user(email: String) throws -> JSONObject? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT profile FROM user WHERE email = ?", arguments: [email])
+        }.flatMap { try? JSONValue.parse($0).objectValue }
+    }
+
+    public func allUsers() throws -> [JSONObject] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT profile FROM user ORDER BY email")
+        }.compactMap { try? JSONValue.parse($0).objectValue }
+    }
+
+    public func userCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0 }
+    }
+
+    public func recordEvent(_ event: TrackedEvent) throws -> Int64 {
+        try writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
+                arguments: [event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func saveJourneys(_ journeys: [JourneyRecord]) throws {
+        guard !journeys.isEmpty else { return }
+        try writer.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO journey (id, workflowID, email, nodeID, status, wakeAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for journey in journeys {
+                try statement.execute(arguments: [
+                    journey.id, journey.workflowID, journey.email, journey.nodeID, journey.status.rawValue,
+                    journey.wakeAt, journey.updatedAt,
+                ])
+            }
+        }
+    }
+
+    public func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord] {
+        guard !attempts.isEmpty else { return [] }
+        return try writer.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO attempt (startedAt, deliveryID, attempt, workflowID, nodeID, webhookID, userEmail,
+                      method, url, requestHeaders, requestBody, status, responseHeaders, responseBody,
+                      responseTruncated, latencyMs, errorClass, errorMessage)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var stored = attempts
+            for index in stored.indices {
+                let attempt = stored[index]
+                var errorMessage: String?
+                if case .failed(_, let message) = attempt.outcome { errorMessage = message }
+                try statement.execute(arguments: [
+                    attempt.startedAt, attempt.deliveryID, attempt.attempt, attempt.workflowID, attempt.nodeID,
+                    attempt.webhookID, attempt.userEmail, attempt.method, attempt.url,
+                    Self.encode(attempt.requestHeaders), attempt.requestBody, attempt.status,
+                    Self.encode(attempt.responseHeaders), attempt.responseBody, attempt.responseTruncated,
+                    attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage,
+                ])
+                stored[index].id = db.lastInsertedRowID
+            }
+            return stored
+        }
+    }
+
+    public func recentAttempts(limit: Int) throws -> [AttemptRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt ORDER BY id DESC LIMIT ?", arguments: [limit])
+        }.reversed().map(Self.attempt(from:))
+    }
+
+    public func attemptCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempt") ?? 0 }
+    }
+
+    private static func encode(_ headers: [HeaderField]) -> String {
+        JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).jsonText
+    }
+
+    private static func decodeHeaders(_ text: String) -> [HeaderField] {
+        guard let pairs = try? JSONValue.parse(text).arrayValue else { return [] }
+        return pairs.compactMap { pair in
+            guard let items = pair.arrayValue, items.count == 2, let name = items[0].stringValue,
+                let value = items[1].stringValue
+            else { return nil }
+            return HeaderField(name, value)
+        }
+    }
+
+    private static func attempt(from row: Row) -> AttemptRecord {
+        let status: Int? = row["status"]
+        let errorClass: String? = row["errorClass"]
+        let outcome: AttemptOutcome
+        if let errorClass, errorClass != "http" {
+            outcome = .failed(errorClass: errorClass, message: row["errorMessage"] ?? "")
+        } else if let status, (200..<300).contains(status) {
+            outcome = .success
+        } else {
+            outcome = .httpError
+        }
+        return AttemptRecord(
+            id: row["id"], startedAt: row["startedAt"], deliveryID: row["deliveryID"], attempt: row["attempt"],
+            workflowID: row["workflowID"], nodeID: row["nodeID"], webhookID: row["webhookID"],
+            userEmail: row["userEmail"], method: row["method"], url: row["url"],
+            requestHeaders: decodeHeaders(row["requestHeaders"]), requestBody: row["requestBody"], status: status,
+            responseHeaders: decodeHeaders(row["responseHeaders"]), responseBody: row["responseBody"],
+            responseTruncated: row["responseTruncated"], latencyMilliseconds: row["latencyMs"], outcome: outcome)
+    }
+}

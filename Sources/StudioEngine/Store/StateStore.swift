@@ -1,0 +1,72 @@
+import Foundation
+import StudioModel
+
+/// Where a workspace's live state is kept: users, events, journeys and every attempt.
+///
+/// SQLite (``SQLiteStateStore``) is the embedded default; the protocol is the seam for a
+/// PostgreSQL store shared by several workers.
+public protocol StateStore: Sendable {
+    /// Inserts or replaces user profiles, keyed by their `email` field.
+    func saveUsers(_ profiles: [JSONObject]) throws
+    /// The profile of one user, or nil when unknown.
+    func user(email: String) throws -> JSONObject?
+    /// Every user's profile, in email order.
+    func allUsers() throws -> [JSONObject]
+    func userCount() throws -> Int
+
+    /// Records a tracked event and returns its id.
+    @discardableResult
+    func recordEvent(_ event: TrackedEvent) throws -> Int64
+
+    /// Creates or updates journeys (position, status, wake time).
+    func saveJourneys(_ journeys: [JourneyRecord]) throws
+
+    /// Stores attempts in one transaction and returns them with their assigned ids.
+    func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord]
+    /// The most recent attempts, oldest first.
+    func recentAttempts(limit: Int) throws -> [AttemptRecord]
+    func attemptCount() throws -> Int
+}
+
+/// An event that may start journeys: `{email, eventName, dataFields}` as Iterable tracks it.
+public struct TrackedEvent: Sendable, Hashable {
+    public var email: String
+    public var name: String
+    public var dataFields: JSONObject
+    public var createdAt: Date
+
+    public init(email: String, name: String, dataFields: JSONObject = JSONObject(), createdAt: Date = Date()) {
+        self.email = email
+        self.name = name
+        self.dataFields = dataFields
+        self.createdAt = createdAt
+    }
+}
+
+/// One user's pass through one workflow, as stored.
+public struct JourneyRecord: Sendable, Hashable {
+    public enum Status: String, Sendable {
+        case running, waiting, finished, failed
+    }
+
+    public var id: String
+    public var workflowID: String
+    public var email: String
+    public var nodeID: String?
+    public var status: Status
+    public var wakeAt: Date?
+    public var updatedAt: Date
+
+    public init(
+        id: String, workflowID: String, email: String, nodeID: String?, status: Status, wakeAt: Date? = nil,
+        updatedAt: Date = Date()
+    ) {
+        self.id = id
+        self.workflowID = workflowID
+        self.email = email
+        self.nodeID = nodeID
+        self.status = status
+        self.wakeAt = wakeAt
+        self.updatedAt = updatedAt
+    }
+}

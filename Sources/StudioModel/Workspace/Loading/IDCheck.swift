@@ -1,0 +1,14 @@
+/// Reads the `id` of a workspace file and checks it against the file name.
+enum IDCheck {
+    /// The id, or the file name when it is missing (after an error). Warns when they differ.
+    static func id(in mapping: YAMLMapping, kind: String) -> String {
+        guard let id = mapping.requiredString("id") else { return mapping.file.stem }
+        let stem = mapping.file.stem
+        if id != stem {
+            mapping.file.warning(
+                "\(kind) id '\(id)' does not match the file name '\(stem).yaml'", at: mapping["id"],
+                hint: "rename the file to '\(id).yaml' or change the id")
+        }
+        return id
+    }
+}

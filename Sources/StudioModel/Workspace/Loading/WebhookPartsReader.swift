@@ -1,0 +1,65 @@
+/// Reads the parts that workflow and system webhooks share: auth, headers and signing.
+enum WebhookPartsReader {
+    static let authTypes = ["none", "basic", "bearer", "oauth2cc"]
+
+    /// `auth: {type: basic, username, password}`; nil after an error. `allowed` limits the types.
+    static func auth(in mapping: YAMLMapping, allowed: [String] = authTypes) -> WebhookAuth? {
+        guard let auth = mapping.mapping("auth", what: "auth") else { return mapping["auth"] == nil ? WebhookAuth.none : nil }
+        guard auth.required("type") != nil, let type = auth.choice("type", from: authTypes, noun: "auth type") else {
+            return nil
+        }
+        guard allowed.contains(type) else {
+            auth.file.error(
+                "auth type '\(type)' is not supported here", at: auth["type"], hint: "expected \(NameHint.list(allowed))")
+            return nil
+        }
+        switch type {
+        case "basic":
+            auth.checkKeys(["type", "username", "password"])
+            guard let username = auth.requiredString("username") else { return nil }
+            return .basic(username: username, password: auth.string("password") ?? "")
+        case "bearer":
+            auth.checkKeys(["type", "token"])
+            guard let token = auth.requiredString("token") else { return nil }
+            return .bearer(token: token)
+        case "oauth2cc":
+            auth.checkKeys(["type", "tokenUrl", "clientId", "clientSecret", "scope"])
+            let tokenURL = auth.requiredString("tokenUrl")
+            let clientID = auth.requiredString("clientId")
+            let clientSecret = auth.requiredString("clientSecret")
+            if let tokenURL, let problem = WebhookURLCheck.problem(in: tokenURL) {
+                auth.file.error("'tokenUrl': \(problem.message)", at: auth["tokenUrl"], hint: problem.hint)
+                return nil
+            }
+            guard let tokenURL, let clientID, let clientSecret else { return nil }
+            return .oauth2ClientCredentials(
+                tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, scope: auth.string("scope"))
+        default:
+            auth.checkKeys(["type"])
+            return WebhookAuth.none
+        }
+    }
+
+    /// `signing: {scheme: standard-webhooks, secret}`; nil when absent or bad.
+    static func signing(in mapping: YAMLMapping) -> WebhookSigning? {
+        guard let signing = mapping.mapping("signing", what: "signing") else { return nil }
+        signing.checkKeys(["scheme", "secret"])
+        let schemes = ["standard-webhooks"]
+        var scheme = WebhookSigning.Scheme.standardWebhooks
+        if signing["scheme"] != nil {
+            guard let name = signing.choice("scheme", from: schemes, noun: "signing scheme"),
+                let known = WebhookSigning.Scheme(rawValue: name)
+            else { return nil }
+            scheme = known
+        }
+        guard let secret = signing.requiredString("secret") else { return nil }
+        return WebhookSigning(scheme: scheme, secret: secret)
+    }
+
+    /// Reports a URL problem at the value of `key`; true when the URL is acceptable.
+    static func checkURL(_ url: String, key: String, in mapping: YAMLMapping) -> Bool {
+        guard let problem = WebhookURLCheck.problem(in: url) else { return true }
+        mapping.file.error("invalid \(key) '\(url)': \(problem.message)", at: mapping[key], hint: problem.hint)
+        return false
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Reads a workspace folder into `Workspace` values, turning every problem into a `Diagnostic`.
+public enum WorkspaceLoader {
+    /// The folders that hold one definition per `.yaml` file.
+    static let folders = ["workflows", "webhooks", "system-webhooks"]
+    static let settingsPath = "hookline.yaml"
+
+    /// Reads hookline.yaml, workflows/*.yaml, webhooks/*.yaml, system-webhooks/*.yaml under `root`.
+    ///
+    /// Never throws for bad files: every problem becomes a Diagnostic (path relative to root,
+    /// 1-based line:col) and the rest loads. Files are read in sorted order so diagnostics are
+    /// deterministic. A missing hookline.yaml or folder is fine.
+    public static func load(from root: URL) -> Workspace {
+        var files: [String: String] = [:]
+        var unreadable: [Diagnostic] = []
+        let manager = FileManager.default
+        var paths = [settingsPath]
+        for folder in folders {
+            let names = (try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+            paths += names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { "\(folder)/\($0)" }
+        }
+        for path in paths {
+            let url = root.appendingPathComponent(path)
+            guard manager.fileExists(atPath: url.path) else { continue }
+            do {
+                let data = try Data(contentsOf: url)
+                guard let text = String(data: data, encoding: .utf8) else {
+                    unreadable.append(Diagnostic(path: path, line: 0, column: 0, message: "file is not valid UTF-8 text"))
+                    continue
+                }
+                files[path] = text
+            } catch {
+                unreadable.append(
+                    Diagnostic(path: path, line: 0, column: 0, message: "cannot read file: \(error.localizedDescription)"))
+            }
+        }
+        var workspace = load(files: files)
+        workspace.diagnostics = sorted(workspace.diagnostics + unreadable)
+        return workspace
+    }
+
+    /// Same as `load(from:)`, from in-memory files (relative path → contents), for tests and the demo.
+    ///
+    /// Paths other than `hookline.yaml` and `<folder>/<name>.yaml` in the three folders are ignored.
+    public static func load(files: [String: String]) -> Workspace {
+        var workspace = Workspace()
+        var diagnostics: [Diagnostic] = []
+        func paths(in folder: String) -> [String] {
+            files.keys.filter { path in
+                let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+                return parts.count == 2 && parts[0] == folder && parts[1].hasSuffix(".yaml") && !parts[1].hasPrefix(".")
+            }.sorted()
+        }
+        func file(_ path: String) -> YAMLFile { YAMLFile(path: path, source: files[path] ?? "") }
+
+        if files[settingsPath] != nil {
+            let settingsFile = file(settingsPath)
+            workspace.settings = SettingsFileReader.read(settingsFile)
+            diagnostics += settingsFile.diagnostics
+        }
+
+        var catalog = WebhookCatalog(declaredIDs: [], webhooks: [:])
+        var definedIn: [String: String] = [:]
+        for path in paths(in: "webhooks") {
+            let webhookFile = file(path)
+            let (webhook, id) = WebhookFileReader.read(webhookFile)
+            if let other = definedIn[id] {
+                diagnostics.append(duplicate("webhook", id: id, path: path, other: other))
+            } else {
+                definedIn[id] = path
+                catalog.declaredIDs.append(id)
+                if let webhook {
+                    catalog.webhooks[id] = webhook
+                    workspace.webhooks.append(webhook)
+                }
+            }
+            diagnostics += webhookFile.diagnostics
+        }
+
+        definedIn = [:]
+        for path in paths(in: "system-webhooks") {
+            let systemFile = file(path)
+            if let systemWebhook = SystemWebhookFileReader.read(systemFile) {
+                if let other = definedIn[systemWebhook.id] {
+                    diagnostics.append(duplicate("system webhook", id: systemWebhook.id, path: path, other: other))
+                } else {
+                    definedIn[systemWebhook.id] = path
+                    workspace.systemWebhooks.append(systemWebhook)
+                }
+            }
+            diagnostics += systemFile.diagnostics
+        }
+
+        definedIn = [:]
+        for path in paths(in: "workflows") {
+            let workflowFile = file(path)
+            if let workflow = WorkflowFileReader.read(workflowFile, catalog: catalog) {
+                if let other = definedIn[workflow.id] {
+                    diagnostics.append(duplicate("workflow", id: workflow.id, path: path, other: other))
+                } else {
+                    definedIn[workflow.id] = path
+                    workspace.workflows.append(workflow)
+                }
+            }
+            diagnostics += workflowFile.diagnostics
+        }
+
+        workspace.diagnostics = sorted(diagnostics)
+        return workspace
+    }
+
+    private static func duplicate(_ kind: String, id: String, path: String, other: String) -> Diagnostic {
+        Diagnostic(
+            path: path, line: 1, column: 1, message: "duplicate \(kind) id '\(id)'; this file is skipped",
+            hint: "also defined in \(other)")
+    }
+
+    /// Orders diagnostics by file, then position; stable for equal positions.
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.enumerated().sorted { lhs, rhs in
+            let a = lhs.element, b = rhs.element
+            if a.path != b.path { return a.path < b.path }
+            if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return a.column < b.column }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+import StudioTUI
+
+extension Hookline {
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open the studio on a demo workspace, with a local receiver and live demo events.",
+            discussion: """
+                Creates a demo workspace (three workflows, 200 users), starts the embedded receiver on a \
+                free 127.0.0.1 port, sends a steady stream of demo events and opens the studio. \
+                Every request goes to the local receiver only.
+                """)
+
+        @Option(help: "Folder for the demo workspace; a new temporary folder by default.", completion: .directory)
+        var dir: String?
+
+        @Option(help: "Demo events per second.")
+        var rate: Double = 20
+
+        @Option(help: "Run workflow delays this many times faster (2d becomes 17 s at 10000).")
+        var timeScale: Double = 10_000
+
+        @OptionGroup(title: "Studio Options") var studio: StudioFlags
+
+        func validate() throws {
+            guard rate > 0, rate <= 1000 else { throw ValidationError("Please give a --rate between 0 and 1000.") }
+            guard timeScale > 0 else { throw ValidationError("Please give a positive --time-scale.") }
+        }
+
+        func run() async throws {
+            let root = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "hookline-demo-\(getpid())", isDirectory: true)
+            let receiver = try await Receiver.start()
+            let workspace = try DemoSetup.prepare(at: root, receiverBaseURL: receiver.baseURL)
+            let secrets = try SecretStore.load(workspaceRoot: root)
+            let engine = try Engine(
+                workspace: workspace, secrets: secrets,
+                configuration: .init(timeScale: timeScale, storePath: root.appendingPathComponent(".hookline/state.sqlite").path))
+            let users = DemoWorkspace.users(count: 200)
+            try engine.store.saveUsers(users)
+
+            let triggers = workspace.workflows.compactMap { workflow -> String? in
+                if case .event(let name) = workflow.start { return name }
+                return nil
+            }
+            let stream = DemoEventStream(
+                executor: engine.executor, emails: users.compactMap { $0["email"]?.stringValue },
+                eventNames: Array(Set(triggers)).sorted(), interval: .nanoseconds(Int(1e9 / rate)))
+            stream.start()
+
+            redirectStandardError(to: root.appendingPathComponent(".hookline/hookline.log").path)
+            let options = studio.studioOptions
+            let status = await runOnUIThread { [feed = engine.feed] in
+                do {
+                    return try StudioTUI.Studio.run(workspace: workspace, traffic: feed, options: options)
+                } catch {
+                    printError("hookline: \(error)")
+                    return 1
+                }
+            }
+            stream.stop()
+            await engine.shutdown()
+            await receiver.shutdown()
+            let count = (try? engine.store.attemptCount()) ?? 0
+            print("Demo workspace: \(root.path) (\(count) requests recorded in .hookline/state.sqlite)")
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}
+
+/// Writes the demo workspace and its secrets, then loads it back like any other workspace.
+enum DemoSetup {
+    static func prepare(at root: URL, receiverBaseURL: String) throws -> Workspace {
+        for (path, contents) in DemoWorkspace.files(receiverBaseURL: receiverBaseURL) {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try WorkspaceWriter.writeAtomically(contents, to: url)
+        }
+        try SecretStore.save(
+            ["lob_key": "test_demo_lob_key_5f2a", "crm_token": "demo_crm_token_91c3"], workspaceRoot: root)
+        let workspace = WorkspaceLoader.load(from: root)
+        if !workspace.errors.isEmpty {
+            throw ValidationError("The demo workspace has errors:\n" + workspace.errors.map(\.description).joined(separator: "\n"))
+        }
+        return workspace
+    }
+}

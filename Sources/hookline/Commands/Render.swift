@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import StudioModel
+
+extension Hookline {
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render a merge-parameter template with a JSON context and print the result.")
+
+        @Option(help: "The template file.", completion: .file())
+        var template: String
+
+        @Option(help: "A JSON object used as the context.", completion: .file())
+        var data: String
+
+        @Option(help: "Where the output lands, which decides escaping.")
+        var mode: OutputMode = .html
+
+        func run() throws {
+            let source = try String(contentsOfFile: template, encoding: .utf8)
+            let dataText = try String(contentsOfFile: data, encoding: .utf8)
+            let context: JSONValue
+            do {
+                context = try JSONValue.parse(dataText)
+            } catch {
+                printError("\(data):\(error.line):\(error.column): error: \(error.message)")
+                throw ExitCode.badInput
+            }
+            do {
+                let parsed = try Template(parsing: source)
+                let output: String
+                if mode == .json {
+                    output = try parsed.renderJSON(TemplateContext(data: context)).text
+                } else {
+                    output = try parsed.render(TemplateContext(data: context), mode: mode)
+                }
+                print(output, terminator: output.hasSuffix("\n") ? "" : "\n")
+            } catch {
+                let diagnostic = Diagnostic(path: template, line: error.line, column: error.column, message: error.message)
+                printError(diagnostic.rendered(source: source))
+                throw ExitCode.badInput
+            }
+        }
+    }
+}
+
+extension OutputMode: ExpressibleByArgument {}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+
+extension Hookline {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a workflow headless and print every attempt as a JSON line.")
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @Argument(help: "The workflow id.")
+        var workflow: String
+
+        @Option(help: "A file of email addresses, one per line.", completion: .file())
+        var users: String?
+
+        @Flag(help: "Run for every user in the store.")
+        var all = false
+
+        @Option(help: "Run workflow delays this many times faster.")
+        var timeScale: Double = 1
+
+        func validate() throws {
+            if (users == nil) == !all { throw ValidationError("Please give either --users FILE or --all.") }
+        }
+
+        func run() async throws {
+            let workspace = WorkspaceLoader.load(from: options.root)
+            if report(workspace.diagnostics.filter { $0.severity == .error }, root: options.root) {
+                throw ExitCode.badInput
+            }
+            guard workspace.workflow(id: workflow) != nil else {
+                let hint = nearestName(to: workflow, in: workspace.workflows.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
+                throw ValidationError("No workflow '\(workflow)' in \(options.root.path).\(hint)")
+            }
+            let engine = try Engine(
+                workspace: workspace, secrets: try SecretStore.load(workspaceRoot: options.root),
+                configuration: .init(timeScale: timeScale, storePath: options.storePath))
+            let emails: [String]
+            if let users {
+                emails = try String(contentsOfFile: users, encoding: .utf8)
+                    .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            } else {
+                emails = try engine.store.allUsers().compactMap { $0["email"]?.stringValue }
+            }
+            engine.feed.observe { records in
+                let lines = records.map { AttemptJSON.encode($0).jsonText }.joined(separator: "\n")
+                print(lines)
+                fflush(stdout)
+            }
+            engine.executor.start(workflowID: workflow, emails: emails)
+            await engine.executor.waitUntilIdle()
+            let stats = engine.executor.stats
+            await engine.shutdown()
+            printError("\(stats.journeysFinished) journeys, \(stats.attempts) attempts, \(stats.failures) failed")
+            if stats.failures > 0 { throw ExitCode.failure }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import StudioEngine
+
+@main
+struct Hookline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Edit, run and watch lifecycle workflows and their webhooks, in the terminal.",
+        version: HooklineVersion.current,
+        subcommands: [
+            Studio.self, Demo.self, Init.self, Validate.self, Render.self, Run.self, Receive.self,
+        ],
+        defaultSubcommand: Studio.self)
+}

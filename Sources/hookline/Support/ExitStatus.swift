@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import StudioModel
+
+/// Exit codes of DESIGN §7: 0 ok, 1 failure, 64 usage, 65 bad input data.
+extension ExitCode {
+    static let badInput = ExitCode(65)
+}
+
+/// Prints diagnostics compiler-style on standard error, each with its source line and a caret.
+/// - Returns: whether any of them is an error.
+func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
+    for diagnostic in diagnostics {
+        let source = try? String(contentsOf: root.appendingPathComponent(diagnostic.path), encoding: .utf8)
+        printError(diagnostic.rendered(source: source))
+    }
+    return diagnostics.contains { $0.severity == .error }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

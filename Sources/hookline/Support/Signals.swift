@@ -1,0 +1,33 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Returns when the process gets SIGINT or SIGTERM.
+func waitForTerminationSignal() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        installTerminationSources { continuation.resume() }
+    }
+}
+
+/// Created in a nonisolated function with `@Sendable` handlers: a handler inferred as main-actor
+/// isolated would crash when Dispatch runs it on its own queue (spike.md §5 P1).
+private func installTerminationSources(_ fire: @escaping @Sendable () -> Void) {
+    let once = OnceFlag()
+    let queue = DispatchQueue(label: "hookline.signals")
+    for number in [SIGINT, SIGTERM] {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+        source.setEventHandler { @Sendable in
+            if once.claim() { fire() }
+        }
+        source.resume()
+        retainedSources.withLock { $0.append(source) }
+    }
+}
+
+private let retainedSources = Mutex<[any DispatchSourceSignal]>([])
+
+private final class OnceFlag: Sendable {
+    private let fired = Atomic<Bool>(false)
+    func claim() -> Bool { !fired.exchange(true, ordering: .relaxed) }
+}

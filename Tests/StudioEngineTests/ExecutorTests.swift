@@ -1,0 +1,129 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+struct ExecutorTests {
+    private let secrets = ["lob_key": "sk_live_very_secret_1234"]
+
+    @Test func runsEveryNodeAgainstTheReceiverAndStoresEachAttempt() async throws {
+        let receiver = try await Receiver.start()
+        let folder = try EngineFixtures.temporaryDirectory()
+        let storePath = folder.appendingPathComponent(".hookline/state.sqlite").path
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        try engine.store.saveUsers(EngineFixtures.users)
+
+        for user in EngineFixtures.users {
+            engine.executor.track(TrackedEvent(email: user["email"]?.stringValue ?? "", name: "signup"))
+        }
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        // A fresh connection to the file sees what the executor wrote.
+        let reopened = try SQLiteStateStore(path: storePath)
+        let attempts = try reopened.recentAttempts(limit: 100)
+        // 3 letters + 3 profile lookups + 2 VIP calls for the two "pro" users.
+        #expect(attempts.count == 8)
+        #expect(attempts.allSatisfy { $0.status == 200 && $0.outcome == .success })
+        #expect(Set(attempts.compactMap(\.nodeID)) == ["direct-mail", "enrich", "vip-call"])
+        #expect(attempts.filter { $0.nodeID == "vip-call" }.compactMap(\.userEmail).sorted() == ["ada@example.com", "cy@example.com"])
+    }
+
+    @Test func sendsTypedJSONBodiesAndMasksTheSecretEverywhere() async throws {
+        let receiver = try await Receiver.start()
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["cy@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let letter = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "direct-mail" })
+        let body = try JSONValue.parse(letter.requestBody)
+        #expect(body["age"] == .int(29))
+        #expect(body["name"] == "friend")
+        #expect(body["city"] == "Oslo")
+        let authorization = letter.requestHeaders.first { $0.name == "Authorization" }?.value
+        #expect(authorization == "Basic ••••••")
+        let everything = AttemptJSON.encode(letter).jsonText
+        #expect(!everything.contains("sk_live_very_secret_1234"))
+        #expect(!everything.contains(Data("sk_live_very_secret_1234:".utf8).base64EncodedString()))
+        #expect(letter.requestHeaders.contains { $0.name == "webhook-id" && $0.value.hasPrefix("msg_") })
+    }
+
+    @Test func mergesTheProfileAnswerIntoTheUser() async throws {
+        let receiver = try await Receiver.start()
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let lookup = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "enrich" })
+        #expect(lookup.method == "GET")
+        #expect(lookup.url.hasSuffix("/profile?email=bob%40example.com"))
+        #expect(lookup.requestBody.isEmpty)
+        #expect(!lookup.requestHeaders.contains { $0.name == "Content-Type" })
+        let profile = try #require(try engine.store.user(email: "bob@example.com"))
+        #expect(profile["tier"]?.stringValue != nil)
+        #expect(profile["firstName"] == "Bob")
+    }
+
+    @Test func aFailingEndpointIsRecordedAndExitsTheJourney() async throws {
+        let receiver = try await Receiver.start()
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL, letterPath: "/v1/letters/status/503"),
+            secrets: secrets, configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let attempts = try engine.store.recentAttempts(limit: 10)
+        #expect(attempts.count == 1)
+        #expect(attempts.first?.status == 503)
+        #expect(attempts.first?.outcome == .httpError)
+        #expect(engine.executor.stats.failures == 1)
+    }
+
+    @Test func aRefusedConnectionIsRecordedWithItsErrorClass() async throws {
+        // Port 9 on loopback has no listener here: the connection is refused at once.
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: "http://127.0.0.1:9"), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000))
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+
+        let attempt = try #require(try engine.store.recentAttempts(limit: 10).first)
+        #expect(attempt.status == nil)
+        #expect(attempt.outcome.errorClass == "connect")
+    }
+
+    @Test func delaysWaitForTheScaledDuration() async throws {
+        let receiver = try await Receiver.start()
+        // 2 days at a time scale of 86,400 is 2 s of real time.
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 86_400))
+        try engine.store.saveUsers(EngineFixtures.users)
+        let started = ContinuousClock.now
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        let elapsed = ContinuousClock.now - started
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(elapsed >= .seconds(2))
+        #expect(try engine.store.recentAttempts(limit: 10).contains { $0.nodeID == "vip-call" })
+    }
+}

@@ -1,0 +1,235 @@
+import Testing
+
+@testable import StudioModel
+
+/// One bad input and the exact diagnostics it must produce.
+struct DiagnosticCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var files: [String: String]
+    var expected: [String]
+    var testDescription: String { name }
+
+    init(_ name: String, _ files: [String: String], _ expected: [String]) {
+        self.name = name
+        self.files = files
+        self.expected = expected
+    }
+
+    /// A case with a workflow `w` whose nodes are `nodes`.
+    static func nodes(_ name: String, _ nodes: String, _ expected: String) -> DiagnosticCase {
+        DiagnosticCase(name, WorkspaceTestFiles.withWorkflow(nodes), [expected])
+    }
+
+    /// A case with one extra file.
+    static func file(_ name: String, _ path: String, _ contents: String, _ expected: [String]) -> DiagnosticCase {
+        var files = WorkspaceTestFiles.valid
+        files[path] = contents
+        return DiagnosticCase(name, files, expected)
+    }
+}
+
+struct WorkspaceDiagnosticsTests {
+    static let workflowCases: [DiagnosticCase] = [
+        .nodes(
+            "unknown node type", "  - id: a\n    type: callWebhok\n    webhook: hook\n",
+            "workflows/w.yaml:4:11: error: unknown node type 'callWebhok' (did you mean 'callWebhook'?)"),
+        .nodes(
+            "unknown node type without a near name", "  - id: a\n    type: sendFax\n",
+            "workflows/w.yaml:4:11: error: unknown node type 'sendFax' (expected callWebhook, updateProfileWebhook, delay, yesNo, sendEmail, sendSMS, sendPush or exit)"),
+        .nodes(
+            "missing node type", "  - id: a\n",
+            "workflows/w.yaml:3:5: error: missing required key 'type' in node 'a'"),
+        .nodes(
+            "missing node id", "  - type: exit\n",
+            "workflows/w.yaml:3:5: error: missing required key 'id' in node"),
+        .nodes(
+            "unknown key", "  - id: a\n    type: delay\n    duration: 2d\n    nxt: b\n",
+            "workflows/w.yaml:6:5: warning: unknown key 'nxt' in node 'a' (did you mean 'next'?)"),
+        .nodes(
+            "duplicate node id", "  - id: a\n    type: delay\n    duration: 1s\n  - id: a\n    type: exit\n",
+            "workflows/w.yaml:6:9: error: duplicate node id 'a' (first defined on line 3)"),
+        .nodes(
+            "next to a missing node", "  - id: wait\n    type: delay\n    duration: 1s\n    next: done\n  - id: dome\n    type: exit\n",
+            "workflows/w.yaml:6:11: error: 'next' points to unknown node 'done' (did you mean 'dome'?)"),
+        .nodes(
+            "branch to a missing node", "  - id: a\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: b, no: zzz}\n  - id: b\n    type: exit\n",
+            "workflows/w.yaml:6:24: error: 'next.no' points to unknown node 'zzz' (node ids: a, b)"),
+        .nodes(
+            "unknown output", "  - id: a\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: a, maybe: a}\n",
+            "workflows/w.yaml:6:20: warning: unknown output 'maybe' for a yesNo node (expected yes or no)"),
+        .nodes(
+            "next map on a delay", "  - id: a\n    type: delay\n    duration: 1s\n    next: {yes: a}\n",
+            "workflows/w.yaml:6:11: error: 'next' of a delay node must be a node id, found a mapping"),
+        .nodes(
+            "unknown webhook", "  - id: a\n    type: callWebhook\n    webhook: hok\n",
+            "workflows/w.yaml:5:14: error: unknown webhook 'hok' (did you mean 'hook'?)"),
+        .nodes(
+            "unknown webhook without a near name", "  - id: a\n    type: callWebhook\n    webhook: lob-letter\n",
+            "workflows/w.yaml:5:14: error: unknown webhook 'lob-letter' (no file webhooks/lob-letter.yaml defines it)"),
+        .nodes(
+            "missing webhook key", "  - id: a\n    type: callWebhook\n",
+            "workflows/w.yaml:3:5: error: missing required key 'webhook' in node 'a'"),
+        .nodes(
+            "bad onError", "  - id: a\n    type: callWebhook\n    webhook: hook\n    onError: retry\n",
+            "workflows/w.yaml:6:14: error: unknown onError action 'retry' (expected exit, continue or branch)"),
+        .nodes(
+            "branch without an error target", "  - id: a\n    type: callWebhook\n    webhook: hook\n    onError: branch\n",
+            "workflows/w.yaml:6:14: warning: onError: branch needs a 'next.error' target; failed users exit (write next: {ok: <id>, error: <id>})"),
+        .nodes(
+            "bad duration", "  - id: a\n    type: delay\n    duration: 2 days\n",
+            "workflows/w.yaml:5:15: error: invalid duration '2 days' for 'duration' (write a number and a unit: 500ms, 90s, 5m, 2h, 2d or 1w)"),
+        .nodes(
+            "condition without all or any", "  - id: a\n    type: yesNo\n    condition: {field: plan, op: equals, value: pro}\n",
+            "workflows/w.yaml:5:16: error: condition must have an 'all' or 'any' list (write {all: [{field: plan, op: equals, value: pro}]} or {any: [...]})"),
+        .nodes(
+            "condition with all and any", "  - id: a\n    type: yesNo\n    condition: {all: [], any: []}\n",
+            "workflows/w.yaml:5:16: error: condition must have either 'all' or 'any', not both (write {all: [{field: plan, op: equals, value: pro}]} or {any: [...]})"),
+        .nodes(
+            "unknown operator", "  - id: a\n    type: yesNo\n    condition: {all: [{field: plan, op: equal, value: pro}]}\n",
+            "workflows/w.yaml:5:41: error: unknown operator 'equal' (did you mean 'equals'?)"),
+        .nodes(
+            "operator without value", "  - id: a\n    type: yesNo\n    condition: {any: [{field: plan, op: equals}]}\n",
+            "workflows/w.yaml:5:23: error: missing required key 'value' for operator 'equals'"),
+        .nodes(
+            "clause without field", "  - id: a\n    type: yesNo\n    condition: {all: [{op: exists}]}\n",
+            "workflows/w.yaml:5:23: error: missing required key 'field' in condition clause"),
+        .nodes(
+            "empty condition list", "  - id: a\n    type: yesNo\n    condition: {all: []}\n",
+            "workflows/w.yaml:5:22: error: condition 'all' needs at least one clause (write {all: [{field: plan, op: equals, value: pro}]} or {any: [...]})"),
+        .nodes(
+            "next on an exit node", "  - id: a\n    type: exit\n    next: a\n",
+            "workflows/w.yaml:5:5: warning: an exit node has no next; 'next' is ignored"),
+        .nodes(
+            "email without subject", "  - id: a\n    type: sendEmail\n    body: hi\n",
+            "workflows/w.yaml:3:5: error: missing required key 'subject' in node 'a'"),
+        DiagnosticCase(
+            "workflow id differs from file name", ["workflows/welcome.yaml": "id: welcome-series\nnodes:\n  - {id: a, type: exit}\n"],
+            ["workflows/welcome.yaml:1:5: warning: workflow id 'welcome-series' does not match the file name 'welcome.yaml' (rename the file to 'welcome-series.yaml' or change the id)"]),
+        DiagnosticCase(
+            "empty node list", ["workflows/w.yaml": "id: w\nnodes: []\n"],
+            ["workflows/w.yaml:2:8: error: a workflow needs at least one node"]),
+        DiagnosticCase(
+            "missing nodes", ["workflows/w.yaml": "id: w\nname: W\n"],
+            ["workflows/w.yaml:1:1: error: missing required key 'nodes' in workflow"]),
+        DiagnosticCase(
+            "unknown start kind", ["workflows/w.yaml": "id: w\nstart: {kind: evnt}\nnodes: [{id: a, type: exit}]\n"],
+            ["workflows/w.yaml:2:15: error: unknown start kind 'evnt' (did you mean 'event'?)"]),
+        DiagnosticCase(
+            "bad limit", ["workflows/w.yaml": "id: w\nlimits: {lifetime: 0}\nnodes: [{id: a, type: exit}]\n"],
+            ["workflows/w.yaml:2:20: error: 'lifetime' in limits must be an integer of at least 1, found '0'"]),
+        DiagnosticCase(
+            "top level is a list", ["workflows/w.yaml": "- id: w\n"],
+            ["workflows/w.yaml:1:1: error: workflow must be a mapping, found a list"]),
+        DiagnosticCase(
+            "empty workflow file", ["workflows/w.yaml": ""], ["workflows/w.yaml:1:1: error: empty file; expected a workflow"]),
+        DiagnosticCase(
+            "duplicate YAML key", ["workflows/w.yaml": "id: w\nnodes: []\nid: x\n"],
+            ["workflows/w.yaml:1:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),
+        DiagnosticCase(
+            "tab indentation", ["workflows/w.yaml": "id: w\nnodes:\n\t- id: a\n"],
+            ["workflows/w.yaml:3:1: error: invalid YAML: found character that cannot start any token"]),
+    ]
+
+    static let webhookCases: [DiagnosticCase] = [
+        .file(
+            "unknown method", "webhooks/m.yaml", "id: m\nmethod: POTS\nurl: https://x.example\n",
+            ["webhooks/m.yaml:2:9: error: unknown HTTP method 'POTS' (expected GET, POST, PUT, PATCH or DELETE)"]),
+        .file(
+            "missing url", "webhooks/m.yaml", "id: m\n",
+            ["webhooks/m.yaml:1:1: error: missing required key 'url' in webhook"]),
+        .file(
+            "templated host", "webhooks/m.yaml", "id: m\nurl: \"https://{{host}}/x\"\n",
+            ["webhooks/m.yaml:2:6: error: invalid url 'https://{{host}}/x': URL host must be literal (templates are allowed only in the path and query)"]),
+        .file(
+            "templated scheme", "webhooks/m.yaml", "id: m\nurl: \"{{base}}/x\"\n",
+            ["webhooks/m.yaml:2:6: error: invalid url '{{base}}/x': URL scheme and host must be literal (templates are allowed only in the path and query)"]),
+        .file(
+            "ftp scheme", "webhooks/m.yaml", "id: m\nurl: ftp://x.example/a\n",
+            ["webhooks/m.yaml:2:6: error: invalid url 'ftp://x.example/a': URL scheme must be http or https, found 'ftp'"]),
+        .file(
+            "no scheme", "webhooks/m.yaml", "id: m\nurl: x.example/a\n",
+            ["webhooks/m.yaml:2:6: error: invalid url 'x.example/a': URL must start with http:// or https://"]),
+        .file(
+            "no host", "webhooks/m.yaml", "id: m\nurl: https:///a\n",
+            ["webhooks/m.yaml:2:6: error: invalid url 'https:///a': URL has no host"]),
+        .file(
+            "unknown body type", "webhooks/m.yaml", "id: m\nurl: https://x.example\nbody: {type: xml}\n",
+            ["webhooks/m.yaml:3:14: error: unknown body type 'xml' (expected json, form, raw or none)"]),
+        .file(
+            "json body without template", "webhooks/m.yaml", "id: m\nurl: https://x.example\nbody: {type: json}\n",
+            ["webhooks/m.yaml:3:7: error: missing required key 'template' in body"]),
+        .file(
+            "body on a GET", "webhooks/m.yaml", "id: m\nmethod: GET\nurl: https://x.example\nbody: {type: json, template: '{}'}\n",
+            ["webhooks/m.yaml:4:7: warning: GET requests carry no body; the body is ignored (remove 'body' or change the method)"]),
+        .file(
+            "unknown auth type", "webhooks/m.yaml", "id: m\nurl: https://x.example\nauth: {type: digest}\n",
+            ["webhooks/m.yaml:3:14: error: unknown auth type 'digest' (expected none, basic, bearer or oauth2cc)"]),
+        .file(
+            "bearer without token", "webhooks/m.yaml", "id: m\nurl: https://x.example\nauth: {type: bearer}\n",
+            ["webhooks/m.yaml:3:7: error: missing required key 'token' in auth"]),
+        .file(
+            "bad webhook timeout", "webhooks/m.yaml", "id: m\nurl: https://x.example\ntimeout: soon\n",
+            ["webhooks/m.yaml:3:10: error: invalid duration 'soon' for 'timeout' (write a number and a unit: 500ms, 90s, 5m, 2h, 2d or 1w)"]),
+        .file(
+            "unknown webhook key", "webhooks/m.yaml", "id: m\nurl: https://x.example\nheader: {A: b}\n",
+            ["webhooks/m.yaml:3:1: warning: unknown key 'header' in webhook (did you mean 'headers'?)"]),
+        .file(
+            "webhook id differs from file name", "webhooks/m.yaml", "id: n\nurl: https://x.example\n",
+            ["webhooks/m.yaml:1:5: warning: webhook id 'n' does not match the file name 'm.yaml' (rename the file to 'n.yaml' or change the id)"]),
+        .file(
+            "unknown system event", "system-webhooks/s.yaml", "id: s\nendpoint: https://x.example\nevents: [emailSend, emailOpened]\n",
+            ["system-webhooks/s.yaml:3:21: warning: unknown system webhook event 'emailOpened' (did you mean 'emailOpen'?)"]),
+        .file(
+            "oauth on a system webhook", "system-webhooks/s.yaml",
+            "id: s\nendpoint: https://x.example\nauth: {type: oauth2cc}\nevents: [emailSend]\n",
+            ["system-webhooks/s.yaml:3:14: error: auth type 'oauth2cc' is not supported here (expected none, basic or bearer)"]),
+        .file(
+            "system webhook without events", "system-webhooks/s.yaml", "id: s\nendpoint: https://x.example\n",
+            ["system-webhooks/s.yaml:1:1: error: missing required key 'events' in system webhook"]),
+        .file(
+            "bad settings", "hookline.yaml", "name: X\ndelivery: {maxInFlight: lots, timout: 5s}\nnetwork: {allow: [10.0.0.0/33]}\n",
+            [
+                "hookline.yaml:2:25: error: 'maxInFlight' in delivery must be an integer of at least 1, found 'lots'",
+                "hookline.yaml:2:31: warning: unknown key 'timout' in delivery (did you mean 'timeout'?)",
+                "hookline.yaml:3:19: error: invalid network allow entry '10.0.0.0/33' (use a CIDR such as 10.0.0.0/8 or 127.0.0.1/32, an IP address, or a host name)",
+            ]),
+        .file(
+            "duplicate webhook id", "webhooks/z.yaml", "id: hook\nurl: https://x.example\n",
+            [
+                "webhooks/z.yaml:1:1: error: duplicate webhook id 'hook'; this file is skipped (also defined in webhooks/hook.yaml)",
+                "webhooks/z.yaml:1:5: warning: webhook id 'hook' does not match the file name 'z.yaml' (rename the file to 'hook.yaml' or change the id)",
+            ]),
+    ]
+
+    @Test(arguments: workflowCases)
+    func workflowDiagnostics(_ testCase: DiagnosticCase) {
+        let workspace = WorkspaceLoader.load(files: testCase.files)
+        #expect(workspace.diagnostics.map(\.description) == testCase.expected)
+    }
+
+    @Test(arguments: webhookCases)
+    func webhookAndSettingsDiagnostics(_ testCase: DiagnosticCase) {
+        let workspace = WorkspaceLoader.load(files: testCase.files)
+        #expect(workspace.diagnostics.map(\.description) == testCase.expected)
+    }
+
+    @Test func renderedDiagnosticPointsAtTheValue() throws {
+        let files = WorkspaceTestFiles.withWorkflow("  - id: a\n    type: callWebhok\n")
+        let diagnostic = try #require(WorkspaceLoader.load(files: files).diagnostics.first)
+        #expect(diagnostic.rendered(source: files["workflows/w.yaml"]) == """
+            workflows/w.yaml:4:11: error: unknown node type 'callWebhok' (did you mean 'callWebhook'?)
+                type: callWebhok
+                      ^
+            """)
+    }
+}
+
+extension WorkspaceDiagnosticsTests {
+    @Test func methodTypoGetsASuggestion() {
+        var files = WorkspaceTestFiles.valid
+        files["webhooks/m.yaml"] = "id: m\nmethod: PUTT\nurl: https://x.example\n"
+        #expect(WorkspaceLoader.load(files: files).diagnostics.map(\.description) == [
+            "webhooks/m.yaml:2:9: error: unknown HTTP method 'PUTT' (did you mean 'PUT'?)"
+        ])
+    }
+}
