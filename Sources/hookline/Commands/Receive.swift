@@ -24,11 +24,9 @@ extension Hookline {
                     text += "\n" + request.headers.map { "  \($0.name): \($0.value)" }.joined(separator: "\n")
                     if !request.body.isEmpty { text += "\n  " + request.body }
                 }
-                print(text)
-                fflush(stdout)
+                printLine(text)
             }
-            print("listening on \(receiver.baseURL)")
-            fflush(stdout)
+            printLine("listening on \(receiver.baseURL)")
             await waitForTerminationSignal()
             await receiver.shutdown()
         }

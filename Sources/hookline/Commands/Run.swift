@@ -48,8 +48,7 @@ extension Hookline {
             }
             engine.feed.observe { records in
                 let lines = records.map { AttemptJSON.encode($0).jsonText }.joined(separator: "\n")
-                print(lines)
-                fflush(stdout)
+                printLine(lines)
             }
             engine.executor.start(workflowID: workflow, emails: emails)
             await engine.executor.waitUntilIdle()

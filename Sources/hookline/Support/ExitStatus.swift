@@ -17,6 +17,11 @@ func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
     return diagnostics.contains { $0.severity == .error }
 }
 
+/// Writes a line to standard output at once, unbuffered, so pipes see each record as it happens.
+func printLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -21,11 +21,21 @@ private func installTerminationSources(_ fire: @escaping @Sendable () -> Void) {
             if once.claim() { fire() }
         }
         source.resume()
-        retainedSources.withLock { $0.append(source) }
+        SignalSources.keep(source)
     }
 }
 
-private let retainedSources = Mutex<[any DispatchSourceSignal]>([])
+/// Keeps signal sources alive for the life of the process.
+// @unchecked because Dispatch sources are thread-safe but not marked Sendable; the lock guards the array.
+private final class SignalSources: @unchecked Sendable {
+    private static let shared = SignalSources()
+    private let lock = NSLock()
+    private var sources: [any DispatchSourceSignal] = []
+
+    static func keep(_ source: any DispatchSourceSignal) {
+        shared.lock.withLock { shared.sources.append(source) }
+    }
+}
 
 private final class OnceFlag: Sendable {
     private let fired = Atomic<Bool>(false)

@@ -20,7 +20,8 @@ func runOnUIThread(_ body: @escaping @Sendable () -> Int32) async -> Int32 {
 func redirectStandardError(to path: String) {
     try? FileManager.default.createDirectory(
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    if freopen(path, "a", stderr) == nil {
-        return
-    }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+    guard descriptor >= 0 else { return }
+    dup2(descriptor, STDERR_FILENO)
+    close(descriptor)
 }
