@@ -30,6 +30,10 @@ static inline WINDOW *cn_curscr(void) { return curscr; }
 static inline int cn_colors(void)     { return COLORS; }
 static inline int cn_color_pairs(void){ return COLOR_PAIRS; }
 
+/* stdio streams for newterm: Glibc's stdout/stdin are mutable globals Swift 6 rejects. */
+static inline FILE *cn_stdout(void) { return stdout; }
+static inline FILE *cn_stdin(void)  { return stdin; }
+
 /* wcwidth is hidden by the Glibc module (C5). */
 extern int wcwidth(wchar_t c);
 static inline int cn_wcwidth(wchar_t c) { return wcwidth(c); }

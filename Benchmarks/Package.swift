@@ -1,0 +1,24 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package so that ordo-one/benchmark and its plugin never slow
+// the main build. Run: `cd Benchmarks && swift package --disable-sandbox benchmark`.
+let package = Package(
+    name: "HooklineBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "TemplateRender",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StudioModel", package: "Hookline"),
+            ],
+            path: "Benchmarks/TemplateRender",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)

@@ -1,0 +1,63 @@
+/// A stable name for something the user can do; tests press commands by id, so remapping keys
+/// never breaks them.
+public enum CommandID: String, Sendable, Hashable, CaseIterable {
+    case help = "app.help"
+    case quit = "app.quit"
+    case closeOverlay = "app.close"
+    case nextPane = "app.nextPane"
+    case previousPane = "app.previousPane"
+    case focusWorkflows = "app.focusWorkflows"
+    case focusWorkflow = "app.focusWorkflow"
+    case focusTraffic = "app.focusTraffic"
+    case redraw = "app.redraw"
+    case moveDown = "nav.down"
+    case moveUp = "nav.up"
+    case pageDown = "nav.pageDown"
+    case pageUp = "nav.pageUp"
+    case top = "nav.top"
+    case bottom = "nav.bottom"
+    case open = "list.open"
+    case toggleFollow = "traffic.toggleFollow"
+}
+
+/// Where a binding is listed in the `?` help and when it is live.
+public enum BindingGroup: String, Sendable, Hashable, CaseIterable {
+    case global = "Global"
+    case navigation = "Navigation"
+    case workflows = "Workflows"
+    case workflow = "Workflow"
+    case traffic = "Traffic"
+}
+
+/// One row of the binding table, which drives dispatch, the hint bar and the help overlay.
+public struct Binding: Sendable, Hashable, Identifiable {
+    public var id: CommandID
+    /// Keys that trigger it; the first one is shown in hints.
+    public var keys: [KeyEvent]
+    /// Help text.
+    public var title: String
+    /// Hint-bar text; nil keeps it out of the bar.
+    public var short: String?
+    public var group: BindingGroup
+    public var showInBar: Bool
+    /// Hidden and rejected in `--readonly`.
+    public var dangerous: Bool
+
+    public init(
+        id: CommandID, keys: [KeyEvent], title: String, short: String? = nil, group: BindingGroup,
+        showInBar: Bool = false, dangerous: Bool = false
+    ) {
+        self.id = id
+        self.keys = keys
+        self.title = title
+        self.short = short
+        self.group = group
+        self.showInBar = showInBar
+        self.dangerous = dangerous
+    }
+
+    /// The keys as shown in help: `j/↓`.
+    public func keyLabel(ascii: Bool) -> String {
+        keys.map { $0.displayName(ascii: ascii) }.joined(separator: "/")
+    }
+}

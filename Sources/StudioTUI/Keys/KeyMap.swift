@@ -1,0 +1,58 @@
+/// The binding table and key resolution.
+public struct KeyMap: Sendable, Hashable {
+    public var bindings: [Binding]
+
+    public init(bindings: [Binding] = KeyMap.defaultBindings) { self.bindings = bindings }
+
+    /// The command a key triggers in a pane, or nil. Pane bindings win over navigation and global
+    /// ones; dangerous bindings are skipped when `readonly`.
+    public func command(for key: KeyEvent, focus: Pane, readonly: Bool) -> CommandID? {
+        let order: [BindingGroup] = [focus.bindingGroup, .navigation, .global]
+        for group in order {
+            if let binding = bindings.first(where: {
+                $0.group == group && $0.keys.contains(key) && !(readonly && $0.dangerous)
+            }) {
+                return binding.id
+            }
+        }
+        return nil
+    }
+
+    public func binding(_ id: CommandID) -> Binding? { bindings.first { $0.id == id } }
+
+    /// Bindings for the hint bar, pane ones first, in table order.
+    public func barBindings(focus: Pane, readonly: Bool) -> [Binding] {
+        let visible = bindings.filter { $0.showInBar && !(readonly && $0.dangerous) }
+        let pane = visible.filter { $0.group == focus.bindingGroup }
+        let global = visible.filter { $0.group == .global && $0.id != .quit }
+        let nav = visible.filter { $0.group == .navigation }
+        let quit = visible.filter { $0.id == .quit }
+        return Array(global.prefix(1)) + pane + nav + Array(global.dropFirst()) + quit
+    }
+
+    /// Bindings for one help section.
+    public func bindings(in group: BindingGroup, readonly: Bool) -> [Binding] {
+        bindings.filter { $0.group == group && !(readonly && $0.dangerous) }
+    }
+
+    public static let defaultBindings: [Binding] = [
+        Binding(id: .help, keys: [.char("?")], title: "Show or hide this help", short: "help", group: .global, showInBar: true),
+        Binding(id: .nextPane, keys: [.tab], title: "Focus the next pane", short: "pane", group: .global, showInBar: true),
+        Binding(id: .previousPane, keys: [.backTab], title: "Focus the previous pane", group: .global),
+        Binding(id: .focusWorkflows, keys: [.char("1")], title: "Focus the workflow list", group: .global),
+        Binding(id: .focusWorkflow, keys: [.char("2")], title: "Focus the workflow tree", group: .global),
+        Binding(id: .focusTraffic, keys: [.char("3")], title: "Focus the traffic pane", group: .global),
+        Binding(id: .redraw, keys: [.ctrl("l")], title: "Redraw the screen", group: .global),
+        Binding(id: .closeOverlay, keys: [.escape], title: "Close the overlay", group: .global),
+        Binding(id: .quit, keys: [.char("q"), .ctrl("c")], title: "Quit", short: "quit", group: .global, showInBar: true),
+        Binding(id: .moveDown, keys: [.char("j"), .down], title: "Move down", short: "move", group: .navigation, showInBar: true),
+        Binding(id: .moveUp, keys: [.char("k"), .up], title: "Move up", group: .navigation),
+        Binding(id: .pageDown, keys: [.ctrl("d"), .pageDown], title: "Page down", group: .navigation),
+        Binding(id: .pageUp, keys: [.ctrl("u"), .pageUp], title: "Page up", group: .navigation),
+        Binding(id: .top, keys: [.char("g"), .home], title: "Go to the top", group: .navigation),
+        Binding(id: .bottom, keys: [.char("G"), .end], title: "Go to the bottom (traffic: follow live)", group: .navigation),
+        Binding(id: .open, keys: [.enter], title: "Show the selected workflow", short: "open", group: .workflows, showInBar: true),
+        Binding(id: .bottom, keys: [.char("G"), .end], title: "Follow live traffic", short: "follow", group: .traffic, showInBar: true),
+        Binding(id: .toggleFollow, keys: [.char("s")], title: "Toggle follow (auto-scroll)", group: .traffic),
+    ]
+}

@@ -1,0 +1,162 @@
+import StudioModel
+
+/// An in-memory screen: what views draw into and what backends present.
+///
+/// Every write is clipped: drawing outside the grid or a clip rectangle is a no-op, never a trap.
+/// Wide graphemes take two cells; one that would straddle the right edge becomes a space, and
+/// overwriting either half of a wide cell blanks both halves.
+///
+/// ```swift
+/// var grid = CellGrid(size: Size(width: 80, height: 24))
+/// grid.put("Hookline", at: Point(x: 2, y: 0), token: .title)
+/// print(grid.rowText(0))
+/// ```
+public struct CellGrid: Sendable, Hashable {
+    public private(set) var size: Size
+    public private(set) var cells: [Cell]
+    /// When true, every non-ASCII grapheme is stored as `?` (`--ascii`, or no UTF-8 locale).
+    public var asciiOnly: Bool
+
+    public init(size: Size, asciiOnly: Bool = false) {
+        self.size = size
+        self.cells = Array(repeating: .blank, count: size.width * size.height)
+        self.asciiOnly = asciiOnly
+    }
+
+    public var bounds: Rect { Rect(x: 0, y: 0, width: size.width, height: size.height) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        guard contains(x, y) else { return .blank }
+        return cells[y * size.width + x]
+    }
+
+    func contains(_ x: Int, _ y: Int) -> Bool { x >= 0 && y >= 0 && x < size.width && y < size.height }
+
+    // MARK: - Drawing
+
+    /// Writes `text` from `at`, clipped to `clip` (default: the whole grid) and to `maxWidth`
+    /// columns. Returns the number of columns written.
+    @discardableResult
+    public mutating func put(
+        _ text: String, at point: Point, token: ThemeToken = .foreground, maxWidth: Int? = nil, clip: Rect? = nil
+    ) -> Int {
+        let area = intersect(clip ?? bounds, bounds)
+        guard point.y >= area.y, point.y < area.maxY else { return 0 }
+        let limit = min(area.maxX, maxWidth.map { point.x + max(0, $0) } ?? Int.max)
+        var x = point.x
+        for character in text {
+            let grapheme = asciiOnly && !character.isASCII ? Self.asciiFallback(character) : String(character)
+            let width = asciiOnly ? 1 : DisplayWidth.width(of: character)
+            if x + width > limit {
+                // A wide grapheme straddling the edge becomes a space in the one column left.
+                if width == 2, x < limit, x >= area.x { setCell(x, point.y, Cell(grapheme: " ", token: token)) }
+                x = max(x, min(limit, x + width))
+                break
+            }
+            if x >= area.x {
+                setCell(x, point.y, Cell(grapheme: grapheme, width: UInt8(width), token: token))
+                if width == 2 { setCell(x + 1, point.y, Cell(grapheme: "", width: 0, token: token)) }
+            } else if x + width > area.x {
+                // The left half is clipped away: show a space for the visible right half.
+                setCell(area.x, point.y, Cell(grapheme: " ", token: token))
+            }
+            x += width
+        }
+        return max(0, x - point.x)
+    }
+
+    /// Fills `rect` with `grapheme` (a one-column character) in `token`.
+    public mutating func fill(_ rect: Rect, with grapheme: String = " ", token: ThemeToken = .foreground) {
+        let area = intersect(rect, bounds)
+        guard !area.isEmpty else { return }
+        for y in area.y..<area.maxY {
+            for x in area.x..<area.maxX { setCell(x, y, Cell(grapheme: grapheme, token: token)) }
+        }
+    }
+
+    /// Sets the token of every cell in `rect`, keeping the text.
+    public mutating func restyle(_ rect: Rect, token: ThemeToken) {
+        let area = intersect(rect, bounds)
+        guard !area.isEmpty else { return }
+        for y in area.y..<area.maxY {
+            for x in area.x..<area.maxX { cells[y * size.width + x].token = token }
+        }
+    }
+
+    /// Draws a box along the edge of `rect`.
+    public mutating func drawBorder(_ rect: Rect, set: BorderSet, token: ThemeToken) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let horizontal = String(repeating: set.horizontal, count: rect.width - 2)
+        put(set.topLeft + horizontal + set.topRight, at: Point(x: rect.x, y: rect.y), token: token)
+        put(set.bottomLeft + horizontal + set.bottomRight, at: Point(x: rect.x, y: rect.maxY - 1), token: token)
+        for y in (rect.y + 1)..<(rect.maxY - 1) {
+            put(set.vertical, at: Point(x: rect.x, y: y), token: token)
+            put(set.vertical, at: Point(x: rect.maxX - 1, y: y), token: token)
+        }
+    }
+
+    /// One ASCII character standing in for a non-ASCII one in ASCII-only mode.
+    static func asciiFallback(_ character: Character) -> String {
+        switch character {
+        case "…": "~"
+        case "·": "."
+        case "␛": "^"
+        case "×": "x"
+        case "●": "*"
+        case "○": "o"
+        case "▶": ">"
+        case "↑": "^"
+        case "↓": "v"
+        default: "?"
+        }
+    }
+
+    private mutating func setCell(_ x: Int, _ y: Int, _ cell: Cell) {
+        guard contains(x, y) else { return }
+        let index = y * size.width + x
+        // Overwriting half of a wide cell blanks the other half.
+        let old = cells[index]
+        if old.width == 2, x + 1 < size.width {
+            if cells[index + 1].isContinuation { cells[index + 1] = Cell(grapheme: " ", token: cells[index + 1].token) }
+        }
+        if old.isContinuation, x > 0, cells[index - 1].width == 2 {
+            cells[index - 1] = Cell(grapheme: " ", token: cells[index - 1].token)
+        }
+        cells[index] = cell
+    }
+
+    private func intersect(_ a: Rect, _ b: Rect) -> Rect {
+        let x = max(a.x, b.x), y = max(a.y, b.y)
+        return Rect(x: x, y: y, width: min(a.maxX, b.maxX) - x, height: min(a.maxY, b.maxY) - y)
+    }
+
+    // MARK: - Reading
+
+    /// The text of row `y`, continuation cells omitted.
+    public func rowText(_ y: Int) -> String {
+        guard y >= 0, y < size.height else { return "" }
+        var text = ""
+        for x in 0..<size.width where !self[x, y].isContinuation { text += self[x, y].grapheme }
+        return text
+    }
+
+    /// Cells that differ from `previous`, row by row. A size change reports every cell.
+    public func changes(since previous: CellGrid?) -> [(point: Point, cell: Cell)] {
+        var result: [(point: Point, cell: Cell)] = []
+        let sameSize = previous?.size == size
+        for y in 0..<size.height {
+            for x in 0..<size.width {
+                let cell = cells[y * size.width + x]
+                if cell.isContinuation { continue }
+                let index = y * size.width + x
+                if sameSize, let previous, previous.cells[index] == cell,
+                    cell.width < 2 || x + 1 >= size.width || previous.cells[index + 1] == cells[index + 1]
+                {
+                    continue
+                }
+                result.append((Point(x: x, y: y), cell))
+            }
+        }
+        return result
+    }
+}

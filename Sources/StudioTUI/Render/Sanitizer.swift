@@ -1,0 +1,46 @@
+import StudioModel
+
+/// Makes untrusted text safe to draw (tui.md P18): control characters become visible
+/// placeholders and very long text is capped, so nothing reaches the terminal as a command.
+public enum Sanitizer {
+    /// Longest text kept for one field, in Characters.
+    public static let maximumLength = 2048
+
+    /// `ESC` becomes `␛`, tab a space, other C0, DEL and C1 controls `·`; text is capped at
+    /// ``maximumLength``.
+    public static func clean(_ text: String) -> String {
+        var needsWork = text.count > maximumLength
+        if !needsWork {
+            needsWork = text.unicodeScalars.contains(where: isControl)
+        }
+        guard needsWork else { return text }
+        var result = String.UnicodeScalarView()
+        var kept = 0
+        for scalar in text.unicodeScalars {
+            if kept >= maximumLength * 2 { break }
+            switch scalar.value {
+            case 0x1B: result.append("␛")
+            case 0x09: result.append(" ")
+            case _ where isControl(scalar): result.append("·")
+            default: result.append(scalar)
+            }
+            kept += 1
+        }
+        let cleaned = String(result)
+        return cleaned.count > maximumLength ? String(cleaned.prefix(maximumLength)) + "…" : cleaned
+    }
+
+    /// The record with every field the studio displays cleaned.
+    public static func clean(_ record: AttemptRecord) -> AttemptRecord {
+        var copy = record
+        copy.method = clean(record.method)
+        copy.url = clean(record.url)
+        copy.userEmail = record.userEmail.map(clean)
+        return copy
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value)
+    }
+}

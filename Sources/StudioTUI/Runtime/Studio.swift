@@ -1,0 +1,39 @@
+import Foundation
+import StudioModel
+
+/// The studio: a full-screen terminal UI on a workspace and its live traffic.
+///
+/// ```swift
+/// let thread = Thread {
+///     let code = (try? Studio.run(workspace: workspace, traffic: feed, options: StudioOptions())) ?? 1
+///     exit(code)
+/// }
+/// thread.start()
+/// ```
+public enum Studio {
+    /// Runs the studio on the calling thread until the user quits, and returns the exit code
+    /// (0 on quit, 128 + signal on SIGTERM/SIGHUP/SIGINT).
+    ///
+    /// The calling thread owns ncurses for the whole run; call it from a dedicated `Thread`,
+    /// never from the main actor. The terminal is restored on every exit path.
+    ///
+    /// - Throws: ``StudioError`` when stdin/stdout are not a terminal or no terminfo is usable.
+    public static func run(workspace: Workspace, traffic: (any TrafficSource)?, options: StudioOptions) throws -> Int32 {
+        let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let loaded = noColor && options.themeName == "default"
+            ? ThemeLoader.Result(theme: .builtinMono, message: nil, source: "built-in")
+            : ThemeLoader.load(name: options.themeName, directory: options.themesDirectory)
+        let wake = try WakePipe()
+        let signals = SignalWatcher(wake: wake)
+        defer { signals.stop() }
+        let session = try TerminalSession(noColor: noColor, ascii: options.ascii)
+        defer { session.restore() }
+        let runtime = StudioRuntime(
+            session: session, theme: ResolvedTheme(spec: loaded.theme, noColor: noColor), workspace: workspace,
+            traffic: traffic, options: options, wake: wake, signals: signals)
+        if let message = session.termWarning ?? loaded.message {
+            runtime.send(.status(StatusMessage(message, level: .warning)))
+        }
+        return runtime.run()
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Glibc
+import StudioModel
+
+/// The UI loop: waits on stdin and the wake pipe, turns input, signals, traffic and time into
+/// actions, reduces them and presents at most ~30 frames a second. Runs on the thread that
+/// opened the ``TerminalSession``, which is the only thread touching ncurses.
+final class StudioRuntime {
+    private(set) var state: AppState
+    private let session: TerminalSession
+    private let backend: NcursesBackend
+    private let traffic: (any TrafficSource)?
+    private let wake: WakePipe
+    private let signals: SignalWatcher
+    private let events: EventLog
+    private var dirty = true
+    private var exitCode: Int32?
+    private var lastFrame = ContinuousClock.now
+    private var lastTick = Date()
+
+    static let frameInterval = Duration.milliseconds(33)
+    /// Bounds each wait so a KEY_RESIZE from ncurses' SIGWINCH handler is noticed even when the
+    /// signal landed on another thread and did not interrupt `poll`.
+    static let pollTimeoutMilliseconds: Int32 = 100
+
+    init(
+        session: TerminalSession, theme: ResolvedTheme, workspace: Workspace, traffic: (any TrafficSource)?,
+        options: StudioOptions, wake: WakePipe, signals: SignalWatcher
+    ) {
+        self.session = session
+        self.backend = NcursesBackend(window: session.window, theme: theme, colorsEnabled: session.colorsEnabled)
+        self.traffic = traffic
+        self.wake = wake
+        self.signals = signals
+        self.events = EventLog(path: options.eventsLogPath)
+        state = AppState(
+            workspace: workspace, size: backend.size, readonly: options.readonly, ascii: session.asciiOnly,
+            trafficConnected: traffic != nil)
+    }
+
+    func send(_ action: Action) {
+        for effect in reduce(&state, action) {
+            switch effect {
+            case .quit(let code): exitCode = code
+            case .redraw: backend.invalidate()
+            }
+        }
+        dirty = true
+    }
+
+    func run() -> Int32 {
+        traffic?.onAvailable { [wake] in wake.wake() }
+        events.record("START \(state.size)")
+        backend.invalidate()
+        while exitCode == nil {
+            waitForInput()
+            wake.drain()
+            if let signal = signals.take() {
+                events.record("SIGNAL \(signal)")
+                send(.terminate(signal: signal))
+            }
+            handleInput()
+            drainTraffic()
+            tickIfDue()
+            renderIfDue()
+        }
+        events.record("QUIT")
+        return exitCode ?? 0
+    }
+
+    private func waitForInput() {
+        var timeout = Self.pollTimeoutMilliseconds
+        if dirty {
+            let remaining = Self.frameInterval - (ContinuousClock.now - lastFrame)
+            let milliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+            timeout = Int32(clamping: max(0, min(Int64(timeout), milliseconds)))
+        }
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, nfds_t(fds.count), timeout)
+    }
+
+    private func handleInput() {
+        for event in NcursesInput.drain(session.window) {
+            switch event {
+            case .key(let key):
+                events.record("KEY \(key.displayName(ascii: true))")
+                send(.key(key))
+            case .resize:
+                let size = backend.size
+                events.record("RESIZE \(size)")
+                backend.invalidate()
+                send(.resize(size))
+            }
+            if exitCode != nil { return }
+        }
+    }
+
+    private func drainTraffic() {
+        guard let traffic else { return }
+        let batch = traffic.drain()
+        if !batch.records.isEmpty || batch.dropped > 0 {
+            send(.traffic(records: batch.records, dropped: batch.dropped))
+        }
+    }
+
+    private func tickIfDue() {
+        let now = Date()
+        if now.timeIntervalSince(lastTick) >= 1 || now < lastTick {
+            lastTick = now
+            send(.tick(now))
+        }
+    }
+
+    private func renderIfDue() {
+        guard dirty, exitCode == nil, ContinuousClock.now - lastFrame >= Self.frameInterval else { return }
+        backend.present(renderApp(state))
+        lastFrame = ContinuousClock.now
+        dirty = false
+    }
+}

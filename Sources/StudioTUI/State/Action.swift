@@ -1,0 +1,21 @@
+import Foundation
+import StudioModel
+
+/// Something that happened: input, time, data. The reducer turns it into a new state.
+public enum Action: Sendable, Equatable {
+    case key(KeyEvent)
+    case command(CommandID)
+    case resize(Size)
+    case tick(Date)
+    case traffic(records: [AttemptRecord], dropped: Int)
+    /// SIGTERM, SIGHUP or SIGINT arrived.
+    case terminate(signal: Int32)
+    case status(StatusMessage)
+}
+
+/// Work the runtime must do after a reduction; values, so tests can assert them.
+public enum Effect: Sendable, Equatable {
+    case quit(code: Int32)
+    /// Repaint every cell (Ctrl+L, or after the terminal was disturbed).
+    case redraw
+}

@@ -1,0 +1,69 @@
+import Foundation
+import StudioModel
+
+/// Everything the studio shows, as one value; only ``reduce(_:_:)`` changes it.
+public struct AppState: Sendable, Equatable {
+    public var workspace: Workspace
+    public var size: Size
+    public var focus: Pane = .workflows
+    public var workflows = ListState()
+    /// Selection among the rows of the selected workflow's tree.
+    public var tree = ListState()
+    public var traffic = TrafficPaneState()
+    public var log: TrafficLog
+    public var showHelp = false
+    public var readonly: Bool
+    public var ascii: Bool
+    /// Whether a traffic source is attached (the header shows `● live` or `○ offline`).
+    public var trafficConnected: Bool
+    /// The clock the header's rate window ends at; advanced by `.tick`.
+    public var now: Date
+    /// Time zone for traffic timestamps.
+    public var timeZone: TimeZone
+    public var status: StatusMessage?
+    public var keyMap = KeyMap()
+
+    public init(
+        workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,
+        now: Date = Date(), timeZone: TimeZone = .current, logCapacity: Int = 10_000
+    ) {
+        self.workspace = workspace
+        self.size = size
+        self.readonly = readonly
+        self.ascii = ascii
+        self.trafficConnected = trafficConnected
+        self.now = now
+        self.timeZone = timeZone
+        self.log = TrafficLog(capacity: logCapacity)
+    }
+
+    public var selectedWorkflow: Workflow? {
+        let all = workspace.workflows
+        return workflows.selected < all.count ? all[workflows.selected] : nil
+    }
+
+    public var glyphs: Glyphs { ascii ? .ascii : .unicode }
+}
+
+/// Follow state and selection of the traffic pane (tui.md §4.1 follow rules).
+public struct TrafficPaneState: Sendable, Equatable {
+    /// Pinned to the newest record; new records scroll the pane.
+    public var follow = true
+    /// Selection by position in the log, 0 = oldest held.
+    public var list = ListState()
+    /// Records that arrived while not following.
+    public var unseen = 0
+
+    public init() {}
+}
+
+/// A one-line message in the hint row, cleared by the next key.
+public struct StatusMessage: Sendable, Equatable {
+    public enum Level: Sendable, Equatable { case info, warning, error }
+    public var text: String
+    public var level: Level
+    public init(_ text: String, level: Level = .info) {
+        self.text = text
+        self.level = level
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import StudioModel
+
+/// The studio's update function: applies `action` to `state` and returns the effects to run.
+/// Pure: no I/O, no clock, no randomness.
+public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+    switch action {
+    case .key(let key):
+        state.status = nil
+        if state.showHelp {
+            if [.escape, .char("?"), .char("q"), .enter].contains(key) { state.showHelp = false }
+            return []
+        }
+        guard let command = state.keyMap.command(for: key, focus: state.focus, readonly: state.readonly) else {
+            return []
+        }
+        return perform(command, on: &state)
+    case .command(let command):
+        return perform(command, on: &state)
+    case .resize(let size):
+        state.size = size
+        normalizeLists(&state)
+        return []
+    case .tick(let date):
+        state.now = date
+        return []
+    case .traffic(let records, let dropped):
+        ingest(records, dropped: dropped, into: &state)
+        return []
+    case .terminate(let signal):
+        return [.quit(code: 128 + signal)]
+    case .status(let message):
+        state.status = message
+        return []
+    }
+}
+
+private func perform(_ command: CommandID, on state: inout AppState) -> [Effect] {
+    if state.readonly, state.keyMap.binding(command)?.dangerous == true {
+        state.status = StatusMessage("read-only: \(command.rawValue) is disabled", level: .warning)
+        return []
+    }
+    switch command {
+    case .help: state.showHelp.toggle()
+    case .quit: return [.quit(code: 0)]
+    case .closeOverlay: state.showHelp = false
+    case .nextPane: state.focus = state.focus.next
+    case .previousPane: state.focus = state.focus.previous
+    case .focusWorkflows: state.focus = .workflows
+    case .focusWorkflow: state.focus = .workflow
+    case .focusTraffic: state.focus = .traffic
+    case .redraw: return [.redraw]
+    case .open: if state.focus == .workflows { state.focus = .workflow }
+    case .moveDown: move(by: 1, in: &state)
+    case .moveUp: move(by: -1, in: &state)
+    case .pageDown: move(by: max(1, pageHeight(state) - 1), in: &state)
+    case .pageUp: move(by: -max(1, pageHeight(state) - 1), in: &state)
+    case .top: move(by: Int.min / 2, in: &state)
+    case .bottom:
+        if state.focus == .traffic {
+            startFollowing(&state)
+        } else {
+            move(by: Int.max / 2, in: &state)
+        }
+    case .toggleFollow:
+        if state.traffic.follow {
+            state.traffic.follow = false
+        } else {
+            startFollowing(&state)
+        }
+    }
+    return []
+}
+
+private func pageHeight(_ state: AppState) -> Int {
+    AppLayout.compute(size: state.size).height(of: state.focus)
+}
+
+private func move(by delta: Int, in state: inout AppState) {
+    let layout = AppLayout.compute(size: state.size)
+    switch state.focus {
+    case .workflows:
+        let before = state.workflows.selected
+        state.workflows.move(by: delta, count: state.workspace.workflows.count, height: layout.workflows.height)
+        if state.workflows.selected != before { state.tree = ListState() }
+    case .workflow:
+        state.tree.move(by: delta, count: treeRowCount(state), height: layout.workflow.height)
+    case .traffic:
+        let count = state.log.count
+        state.traffic.list.move(by: delta, count: count, height: layout.traffic.height)
+        if count > 0, state.traffic.list.selected == count - 1, delta > 0 {
+            startFollowing(&state)
+        } else if delta < 0 {
+            state.traffic.follow = false
+        }
+    }
+}
+
+private func startFollowing(_ state: inout AppState) {
+    state.traffic.follow = true
+    state.traffic.unseen = 0
+    state.traffic.list.selected = max(0, state.log.count - 1)
+    state.traffic.list.normalize(count: state.log.count, height: AppLayout.compute(size: state.size).traffic.height)
+}
+
+private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout AppState) {
+    let firstBefore = state.log.firstSequence
+    state.log.append(contentsOf: records.map(Sanitizer.clean), sourceDropped: dropped)
+    let shifted = state.log.firstSequence - firstBefore
+    if state.traffic.follow {
+        startFollowing(&state)
+    } else {
+        state.traffic.unseen += records.count
+        state.traffic.list.selected -= shifted
+        state.traffic.list.offset = max(0, state.traffic.list.offset - shifted)
+        state.traffic.list.normalize(
+            count: state.log.count, height: AppLayout.compute(size: state.size).traffic.height)
+    }
+}
+
+private func treeRowCount(_ state: AppState) -> Int {
+    guard let workflow = state.selectedWorkflow else { return 0 }
+    return WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs).count
+}
+
+private func normalizeLists(_ state: inout AppState) {
+    let layout = AppLayout.compute(size: state.size)
+    state.workflows.normalize(count: state.workspace.workflows.count, height: layout.workflows.height)
+    state.tree.normalize(count: treeRowCount(state), height: layout.workflow.height)
+    if state.traffic.follow {
+        startFollowing(&state)
+    } else {
+        state.traffic.list.normalize(count: state.log.count, height: layout.traffic.height)
+    }
+}

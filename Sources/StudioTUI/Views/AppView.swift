@@ -1,0 +1,35 @@
+import StudioModel
+
+/// The studio's view: renders a state into a fresh grid. Pure.
+public func renderApp(_ state: AppState) -> CellGrid {
+    var grid = CellGrid(size: state.size, asciiOnly: state.ascii)
+    let layout = AppLayout.compute(size: state.size)
+    if layout.isTooSmall {
+        TooSmallView.render(size: state.size, into: &grid)
+        return grid
+    }
+    FrameView.render(state, layout: layout, into: &grid)
+    WorkflowListView.render(state, area: layout.workflows, into: &grid)
+    WorkflowTreeView.render(state, area: layout.workflow, into: &grid)
+    TrafficPaneView.render(state, area: layout.traffic, into: &grid)
+    HintBarView.render(state, area: layout.hint, into: &grid)
+    if state.showHelp { HelpOverlay.render(state, into: &grid) }
+    return grid
+}
+
+/// Shown instead of the studio when the terminal is below 80×24.
+enum TooSmallView {
+    static func render(size: Size, into grid: inout CellGrid) {
+        let need = "(need \(AppLayout.minimumSize.width)×\(AppLayout.minimumSize.height))"
+        let oneLine = "terminal too small " + need
+        let lines = DisplayWidth.width(of: oneLine) <= size.width
+            ? [oneLine, "have \(size.width)×\(size.height)", "q quits"]
+            : ["terminal too small", need, "have \(size.width)×\(size.height)", "q quits"]
+        let top = max(0, (size.height - lines.count) / 2)
+        for (index, line) in lines.enumerated() {
+            let text = DisplayWidth.truncate(line, to: size.width, ellipsis: "")
+            let x = max(0, (size.width - DisplayWidth.width(of: text)) / 2)
+            grid.put(text, at: Point(x: x, y: top + index), token: index == 0 ? .statusWarn : .muted)
+        }
+    }
+}

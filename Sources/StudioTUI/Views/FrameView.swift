@@ -1,0 +1,77 @@
+import StudioModel
+
+/// The frame lines with the header and the pane titles written into them.
+enum FrameView {
+    static func render(_ state: AppState, layout: AppLayout, into grid: inout CellGrid) {
+        let glyphs = state.glyphs
+        let border = glyphs.border
+        let width = state.size.width
+        let right = width - 1
+        let horizontal = { (count: Int) in String(repeating: border.horizontal, count: max(0, count)) }
+
+        // Outer frame and separators.
+        grid.drawBorder(Rect(x: 0, y: 0, width: width, height: state.size.height), set: border, token: .border)
+        for y in [layout.paneSeparatorY, layout.trafficSeparatorY, layout.hintSeparatorY] {
+            grid.put(border.teeLeft + horizontal(width - 2) + border.teeRight, at: Point(x: 0, y: y), token: .border)
+        }
+        for y in (layout.paneSeparatorY + 1)..<layout.trafficSeparatorY {
+            grid.put(border.vertical, at: Point(x: layout.splitX, y: y), token: .border)
+        }
+        grid.put(border.teeDown, at: Point(x: layout.splitX, y: layout.paneSeparatorY), token: .border)
+        grid.put(border.teeUp, at: Point(x: layout.splitX, y: layout.trafficSeparatorY), token: .border)
+
+        // Header: name at left, live state at right.
+        let stats = TrafficStats(log: state.log, now: state.now)
+        let live: [Segment] = state.trafficConnected
+            ? [Segment(" \(glyphs.bullet) live ", .headerLive), Segment(stats.summary + " ", .foreground)]
+            : [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)]
+        let liveWidth = live.reduce(0) { $0 + DisplayWidth.width(of: $1.text) }
+        let name = Sanitizer.clean(state.workspace.settings.name)
+        grid.put([Segment(" Hookline ", .title), Segment("\(glyphs.dot) ", .border), Segment(name + " ", .title)],
+                 at: Point(x: 1, y: 0), maxWidth: max(0, width - liveWidth - 4), ellipsis: glyphs.ellipsis)
+        grid.put(live, at: Point(x: max(2, right - liveWidth), y: 0), maxWidth: liveWidth, ellipsis: glyphs.ellipsis)
+
+        // Pane titles.
+        title([Segment(" Workflows ", token(.workflows, state))], x: 1, maxX: layout.splitX - 1,
+              y: layout.paneSeparatorY, state: state, into: &grid)
+        let workflowTitle: [Segment] = state.selectedWorkflow.map {
+            [Segment(" \(Sanitizer.clean($0.id)) ", token(.workflow, state)),
+             Segment("\(glyphs.dot) \(Sanitizer.clean($0.name)) ", .muted)]
+        } ?? [Segment(" Workflow ", token(.workflow, state))]
+        title(workflowTitle, x: layout.splitX + 1, maxX: right - 1, y: layout.paneSeparatorY, state: state, into: &grid)
+
+        var trafficTitle = [Segment(" Traffic ", token(.traffic, state))]
+        trafficTitle.append(state.traffic.follow
+            ? Segment("\(glyphs.dot) follow ", .logIndicatorOn)
+            : Segment("\(glyphs.dot) paused ", .logIndicatorOff))
+        title(trafficTitle, x: 1, maxX: layout.splitX - 1 + 24, y: layout.trafficSeparatorY, state: state, into: &grid)
+        var counts = " \(grouped(state.log.count)) lines"
+        if state.traffic.unseen > 0 { counts += " \(glyphs.dot) \(grouped(state.traffic.unseen)) new" }
+        if state.log.droppedCount > 0 { counts += " \(glyphs.dot) \(grouped(state.log.droppedCount)) dropped" }
+        counts += " "
+        let countsWidth = DisplayWidth.width(of: counts)
+        grid.put(counts, at: Point(x: max(30, right - 1 - countsWidth), y: layout.trafficSeparatorY),
+                 token: state.traffic.unseen > 0 ? .statusWarn : .muted, maxWidth: countsWidth)
+    }
+
+    private static func token(_ pane: Pane, _ state: AppState) -> ThemeToken {
+        state.focus == pane ? .titleFocused : .title
+    }
+
+    private static func title(
+        _ segments: [Segment], x: Int, maxX: Int, y: Int, state: AppState, into grid: inout CellGrid
+    ) {
+        grid.put(segments, at: Point(x: x + 1, y: y), maxWidth: max(0, maxX - x - 1), ellipsis: state.glyphs.ellipsis)
+    }
+
+    /// `12345` → `12,345`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return result
+    }
+}

@@ -1,0 +1,34 @@
+import StudioModel
+
+/// The bottom hint bar, generated from the binding table: `? help  ⏎ open  j/k move  Tab pane  q quit`.
+enum HintBarView {
+    static func render(_ state: AppState, area: Rect, into grid: inout CellGrid) {
+        var x = area.x + 1
+        let maxX = area.maxX - 1
+        var statusWidth = 0
+        if let status = state.status {
+            let text = DisplayWidth.truncate(Sanitizer.clean(status.text), to: max(0, area.width / 2), ellipsis: state.glyphs.ellipsis)
+            statusWidth = DisplayWidth.width(of: text) + 2
+            let token: ThemeToken = switch status.level {
+            case .info: .statusInfo
+            case .warning: .statusWarn
+            case .error: .statusError
+            }
+            grid.put(text, at: Point(x: maxX - statusWidth + 2, y: area.y), token: token)
+        }
+        for binding in state.keyMap.barBindings(focus: state.focus, readonly: state.readonly) {
+            guard let short = binding.short else { continue }
+            let key = keyLabel(binding, ascii: state.ascii)
+            let width = DisplayWidth.width(of: key) + 1 + DisplayWidth.width(of: short)
+            if x + width > maxX - statusWidth { break }
+            x += grid.put(key, at: Point(x: x, y: area.y), token: .hintKey)
+            x += grid.put(" " + short, at: Point(x: x, y: area.y), token: .hintText)
+            x += 2
+        }
+    }
+
+    static func keyLabel(_ binding: Binding, ascii: Bool) -> String {
+        if binding.id == .moveDown { return "j/k" }
+        return binding.keys.first.map { $0.displayName(ascii: ascii) } ?? ""
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import StudioModel
+
+/// One attempt as a traffic line:
+/// `12:00:01.123 POST   201   42ms api.lob.com/v1/letters   ada@example.com  1/8`.
+public enum TrafficRow {
+    /// Attempts a delivery may make: the first plus seven retries (DESIGN §5).
+    public static let maximumAttempts = 8
+
+    public static func segments(for record: AttemptRecord, width: Int, timeZone: TimeZone) -> [Segment] {
+        // time+space, method+space, status, space+latency+space, two separators, attempt.
+        let fixed = 13 + 7 + 3 + 8 + 2 + 5
+        let flexible = max(0, width - fixed)
+        let userWidth = min(22, flexible / 2)
+        let urlWidth = flexible - userWidth
+        return [
+            Segment(timestamp(record.startedAt, timeZone: timeZone) + " ", .logTimestamp),
+            Segment(DisplayWidth.pad(record.method, to: 6) + " ", .logMethod),
+            Segment(statusText(record), statusToken(record)),
+            Segment(" " + DisplayWidth.pad(latencyText(record.latencyMilliseconds), to: 6, alignRight: true) + " ",
+                    record.latencyMilliseconds >= 1000 ? .logLatencySlow : .logLatency),
+            Segment(DisplayWidth.pad(shortURL(record.url), to: urlWidth) + " ", .logPath),
+            Segment(DisplayWidth.pad(record.userEmail ?? "", to: userWidth) + " ", .logUser),
+            Segment(DisplayWidth.pad("\(record.attempt)/\(maximumAttempts)", to: 5, alignRight: true), .logAttempt),
+        ]
+    }
+
+    /// `HH:mm:ss.SSS` in `timeZone`.
+    public static func timestamp(_ date: Date, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
+        let fraction = date.timeIntervalSince1970 - date.timeIntervalSince1970.rounded(.down)
+        let millis = min(999, Int((fraction * 1000).rounded()))
+        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "--" }
+        let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)).\(ms)"
+    }
+
+    /// The status as text (colour is never the only signal): `201`, or `ERR` with no response.
+    public static func statusText(_ record: AttemptRecord) -> String {
+        guard let status = record.status else { return "ERR" }
+        return DisplayWidth.pad(String(status), to: 3)
+    }
+
+    public static func statusToken(_ record: AttemptRecord) -> ThemeToken {
+        switch record.status {
+        case .none: .logStatusFailed
+        case .some(200..<300): .logStatus2xx
+        case .some(300..<400): .logStatus3xx
+        case .some(400..<500): .logStatus4xx
+        case .some(500..<600): .logStatus5xx
+        case .some: .foreground
+        }
+    }
+
+    /// `42ms`, `1.2s`, `15s`.
+    public static func latencyText(_ milliseconds: Double) -> String {
+        if milliseconds < 1000 { return "\(Int(milliseconds.rounded()))ms" }
+        if milliseconds < 10_000 { return "\((milliseconds / 100).rounded() / 10)s" }
+        return "\(Int((milliseconds / 1000).rounded()))s"
+    }
+
+    /// The URL without its scheme: `api.lob.com/v1/letters`.
+    public static func shortURL(_ url: String) -> String {
+        for scheme in ["https://", "http://"] where url.hasPrefix(scheme) { return String(url.dropFirst(scheme.count)) }
+        return url
+    }
+}

@@ -1,0 +1,115 @@
+import StudioModel
+
+/// A workflow drawn as a tree of nodes (DESIGN §8):
+///
+/// ```
+/// start: event signup
+/// └▶ direct-mail  Call webhook  lob-letter  POST json
+///    └▶ is-pro  Yes/No  plan = pro
+///       ├ yes ▶ welcome-email  Send email
+///       └ no  ▶ exit
+/// ```
+public enum WorkflowTree {
+    public struct Row: Sendable, Hashable {
+        public var segments: [Segment]
+        /// The node this row shows, if any.
+        public var nodeID: String?
+    }
+
+    public static func rows(for workflow: Workflow, in workspace: Workspace, glyphs: Glyphs) -> [Row] {
+        var builder = Builder(workflow: workflow, workspace: workspace, glyphs: glyphs)
+        builder.rows.append(Row(segments: [
+            Segment("start: ", .treeKind), Segment(Sanitizer.clean(workflow.start.summary), .treeDetail),
+        ]))
+        if let entry = workflow.entryNode {
+            builder.visit(entry.id, prefix: "", lead: [Segment(glyphs.treeLast, .treeGuide)], childIndent: "   ")
+        } else {
+            builder.rows.append(Row(segments: [Segment("(no nodes)", .muted)]))
+        }
+        let unreachable = workflow.nodes.filter { !builder.visited.contains($0.id) }
+        if !unreachable.isEmpty {
+            builder.rows.append(Row(segments: [Segment("unreachable:", .warning)]))
+            for node in unreachable where !builder.visited.contains(node.id) {
+                builder.visit(node.id, prefix: "", lead: [Segment("  ", .treeGuide)], childIndent: "  ")
+            }
+        }
+        return builder.rows
+    }
+
+    struct Builder {
+        let workflow: Workflow
+        let workspace: Workspace
+        let glyphs: Glyphs
+        var rows: [Row] = []
+        var visited: Set<String> = []
+
+        mutating func visit(_ id: String, prefix: String, lead: [Segment], childIndent: String) {
+            let head = [Segment(prefix, .treeGuide)] + lead
+            guard let node = workflow.node(id: id) else {
+                if id == "exit" {
+                    rows.append(Row(segments: head + [Segment("exit", .treeNode)], nodeID: nil))
+                } else {
+                    rows.append(Row(segments: head + [
+                        Segment(Sanitizer.clean(id), .treeMissing), Segment("  unknown node", .treeMissing),
+                    ]))
+                }
+                return
+            }
+            if visited.contains(id) {
+                rows.append(Row(segments: head + [Segment(Sanitizer.clean(id), .treeNode), Segment("  (see above)", .muted)], nodeID: id))
+                return
+            }
+            visited.insert(id)
+            rows.append(Row(segments: head + describe(node), nodeID: id))
+            let childPrefix = prefix + childIndent
+            switch node.next {
+            case .none:
+                break
+            case .single(let target):
+                visit(target, prefix: childPrefix, lead: [Segment(glyphs.treeLast, .treeGuide)], childIndent: "   ")
+            case .branches(let map):
+                let names = Self.order(map.keys)
+                let labelWidth = names.map { DisplayWidth.width(of: $0) }.max() ?? 0
+                for (index, name) in names.enumerated() {
+                    let isLast = index == names.count - 1
+                    let label = DisplayWidth.pad(Sanitizer.clean(name), to: labelWidth)
+                    let lead = [
+                        Segment(isLast ? glyphs.branchLast : glyphs.branchMiddle, .treeGuide),
+                        Segment(label, .treeBranch), Segment(" \(glyphs.arrow) ", .treeGuide),
+                    ]
+                    let indent = isLast ? "   " : glyphs.treeGuide
+                    visit(map[name] ?? "", prefix: childPrefix, lead: lead, childIndent: indent)
+                }
+            }
+        }
+
+        /// yes, no, error first, then the rest alphabetically.
+        static func order(_ names: Dictionary<String, String>.Keys) -> [String] {
+            let preferred = ["yes", "no", "error"]
+            return preferred.filter(names.contains) + names.filter { !preferred.contains($0) }.sorted()
+        }
+
+        func describe(_ node: WorkflowNode) -> [Segment] {
+            var segments = [Segment(Sanitizer.clean(node.id), .treeNode), Segment("  " + node.kind.title, .treeKind)]
+            let detail: String
+            switch node.kind {
+            case .callWebhook(let webhookID, _), .updateProfileWebhook(let webhookID, _, _):
+                if let webhook = workspace.webhook(id: webhookID) {
+                    let body = webhook.body.typeName == "none" ? "" : " \(webhook.body.typeName)"
+                    detail = "\(webhookID)  \(webhook.method.rawValue)\(body)"
+                } else {
+                    segments.append(Segment("  \(Sanitizer.clean(webhookID))", .treeMissing))
+                    segments.append(Segment(" (no such webhook)", .treeMissing))
+                    return segments
+                }
+            case .delay(let duration): detail = duration.text
+            case .yesNo(let condition): detail = condition.description
+            case .sendEmail(let subject, _): detail = subject
+            case .sendSMS(let body), .sendPush(let body): detail = body.split(separator: "\n").first.map(String.init) ?? ""
+            case .exit: detail = ""
+            }
+            if !detail.isEmpty { segments.append(Segment("  " + Sanitizer.clean(detail), .treeDetail)) }
+            return segments
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import StudioTUI
+
+/// The only tests that call ncurses, on a headless screen (newterm on a file, tui.md P17).
+/// Serialized: ncurses has global state and is not thread-safe.
+@Suite(.serialized)
+struct NcursesBackendTests {
+    @Test func presentWritesGlyphsWideCharactersAndColourPairs() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-ncurses-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let screen = try #require(HeadlessScreen(term: "xterm-256color", outputPath: output, size: Size(width: 80, height: 24)))
+        defer { screen.close() }
+
+        let backend = NcursesBackend(
+            window: screen.window, theme: ResolvedTheme(spec: .builtinDefault, noColor: false), colorsEnabled: screen.hasColors)
+        #expect(backend.size == Size(width: 80, height: 24))
+        let grid = renderApp(Fixtures.state(records: 3))
+        backend.present(grid)
+
+        #expect(screen.cell(x: 0, y: 0).text == "┌")
+        #expect(screen.cell(x: 2, y: 0).text == "H")
+        // "winback" row has no wide text; the header's right side is drawn with a colour pair.
+        let live = try #require(grid.rowText(0).firstRange(of: "live"))
+        let liveX = grid.rowText(0).distance(from: grid.rowText(0).startIndex, to: live.lowerBound)
+        #expect(screen.cell(x: liveX, y: 0).text == "l")
+        #expect(screen.cell(x: liveX, y: 0).pair != 0)
+
+        var wide = grid
+        wide.put("日本", at: Point(x: 3, y: 5))
+        backend.present(wide)
+        #expect(screen.cell(x: 3, y: 5).text == "日")
+        #expect(screen.cell(x: 5, y: 5).text == "本")
+        #expect(screen.cell(x: 7, y: 5).text == grid[7, 5].grapheme)
+    }
+
+    @Test func noColourTerminalUsesPairZero() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-vt100-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let screen = try #require(HeadlessScreen(term: "vt100", outputPath: output, size: Size(width: 80, height: 24)))
+        defer { screen.close() }
+        #expect(!screen.hasColors)
+        let backend = NcursesBackend(
+            window: screen.window, theme: ResolvedTheme(spec: .builtinDefault, noColor: false), colorsEnabled: screen.hasColors)
+        backend.present(renderApp(Fixtures.state(records: 3)))
+        #expect(screen.cell(x: 0, y: 0).pair == 0)
+        #expect(screen.cell(x: 2, y: 0).text == "H")
+    }
+
+    @Test func unknownTerminalReturnsNil() {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-none-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        #expect(HeadlessScreen(term: "no-such-terminal-xyz", outputPath: output, size: Size(width: 80, height: 24)) == nil)
+    }
+}

@@ -1,0 +1,61 @@
+import Testing
+@testable import StudioTUI
+
+struct RenderSnapshotTests {
+    @Test func mainScreenAt80x24() {
+        Snapshot.assert(renderApp(Fixtures.state(records: 12)), named: "main-80x24")
+    }
+
+    @Test func mainScreenAt120x40() {
+        var state = Fixtures.state(size: Size(width: 120, height: 40), records: 20)
+        _ = reduce(&state, .command(.focusTraffic))
+        _ = reduce(&state, .command(.moveUp))
+        _ = reduce(&state, .traffic(records: Fixtures.records(20..<23), dropped: 0))
+        Snapshot.assert(renderApp(state), named: "main-120x40")
+    }
+
+    @Test func tooSmallAt20x5() {
+        Snapshot.assert(renderApp(Fixtures.state(size: Size(width: 20, height: 5))), named: "too-small-20x5")
+    }
+
+    @Test func zeroSizeDoesNotCrash() {
+        let grid = renderApp(Fixtures.state(size: Size(width: 0, height: 0)))
+        #expect(grid.cells.isEmpty)
+    }
+
+    @Test func helpOverlayAt80x24() {
+        var state = Fixtures.state(records: 3)
+        _ = reduce(&state, .key(.char("?")))
+        Snapshot.assert(renderApp(state), named: "help-80x24", styles: false)
+    }
+
+    @Test func asciiModeAt80x24() {
+        var state = Fixtures.state(records: 3, ascii: true)
+        _ = reduce(&state, .command(.moveDown))
+        Snapshot.assert(renderApp(state), named: "ascii-80x24", styles: false)
+    }
+
+    @Test func offlineWithoutTraffic() {
+        var state = Fixtures.state()
+        state.trafficConnected = false
+        let grid = renderApp(state)
+        #expect(grid.rowText(0).contains("○ offline"))
+        #expect(grid.rowText(AppLayout.compute(size: state.size).traffic.y).contains("no traffic source"))
+    }
+
+    @Test func headerShowsRateAndErrorShare() {
+        let grid = renderApp(Fixtures.state(records: 10))
+        // 10 records within the 5 s window: 2/s; statuses 503, 404, ERR, 302 are not successes.
+        #expect(grid.rowText(0).contains("● live 2.0/s 50.0% err"))
+    }
+
+    @Test func controlCharactersInRecordsAreNeutralised() {
+        var state = Fixtures.state()
+        let evil = Fixtures.record(1, url: "https://x.test/\u{1B}[2J\u{07}boom")
+        _ = reduce(&state, .traffic(records: [evil], dropped: 0))
+        let grid = renderApp(state)
+        let row = grid.rowText(AppLayout.compute(size: state.size).traffic.y)
+        #expect(row.contains("x.test/␛[2J·boom"))
+        #expect(!grid.cells.contains { $0.grapheme.unicodeScalars.contains { $0.value < 0x20 } })
+    }
+}
