@@ -1,0 +1,67 @@
+/// A parsed merge-parameter template (Handlebars as Iterable uses it), rendered many times without re-parsing.
+///
+/// ```swift
+/// let template = try Template(parsing: #"{"name": "{{firstName}}", "age": {{age}}}"#)
+/// let (text, value) = try template.renderJSON(TemplateContext(profile: ["firstName": "Ada", "age": 36]))
+/// let greeting = try Template(parsing: "Hi {{defaultIfEmpty firstName \"there\"}}").render(context, mode: .html)
+/// ```
+public struct Template: Sendable, Hashable {
+    /// The template text as written.
+    public let source: String
+    let nodes: [TemplateNode]
+    /// Top-level field paths the template reads (e.g. "firstName", "address.city"), for `validate` warnings.
+    public let referencedFields: Set<String>
+    private let capacityHint: Int
+
+    /// Parses `source`.
+    ///
+    /// - Throws: `TemplateError` at the first syntax problem: unclosed tags or blocks, mismatched closers,
+    ///   unknown helpers (with a "did you mean"), wrong parameter counts.
+    public init(parsing source: String) throws(TemplateError) {
+        var parser = try TemplateParser(source: source)
+        self.source = source
+        self.nodes = try parser.parse()
+        self.referencedFields = TemplateFieldCollector.fields(in: nodes)
+        self.capacityHint = source.utf8.count + source.utf8.count / 2 + 16
+    }
+
+    /// Renders against `context`, escaping each merged value for `mode`.
+    ///
+    /// - Throws: `TemplateError` at the tag that failed: a header value with CR/LF/NUL, a bad date or
+    ///   number for a formatting helper, division by zero, an invalid regular expression.
+    public func render(_ context: TemplateContext, mode: OutputMode) throws(TemplateError) -> String {
+        var renderer = TemplateRenderer(context: context, mode: mode, source: source, capacity: capacityHint)
+        try renderer.render(nodes)
+        return renderer.out.string
+    }
+
+    public static func == (lhs: Template, rhs: Template) -> Bool { lhs.source == rhs.source }
+    public func hash(into hasher: inout Hasher) { hasher.combine(source) }
+}
+
+extension Template {
+    /// Renders in JSON mode and parses the result.
+    ///
+    /// - Throws: `TemplateError`; for output that is not valid JSON, its line and column point into the
+    ///   template (the literal text or the tag that produced the offending output).
+    public func renderJSON(_ context: TemplateContext) throws(TemplateError) -> (text: String, value: JSONValue) {
+        let text = try render(context, mode: .json)
+        do {
+            return (text, try JSONValue.parse(text))
+        } catch {
+            // Render again recording where each stretch of output came from; only failures pay for this.
+            var renderer = TemplateRenderer(
+                context: context, mode: .json, source: source, capacity: capacityHint, recordMarks: true)
+            try renderer.render(nodes)
+            let offset = Self.sourceOffset(forOutputOffset: error.offset, marks: renderer.marks ?? [], source: source)
+            throw TemplateError.at(offset, in: source, "rendered JSON is invalid: \(error.message) "
+                + "(output \(error.line):\(error.column))")
+        }
+    }
+
+    static func sourceOffset(forOutputOffset offset: Int, marks: [TemplateRenderer.Mark], source: String) -> Int {
+        guard let mark = marks.last(where: { $0.outputOffset <= offset }) else { return 0 }
+        guard mark.isText else { return mark.sourceOffset }
+        return min(mark.sourceOffset + (offset - mark.outputOffset), source.utf8.count)
+    }
+}

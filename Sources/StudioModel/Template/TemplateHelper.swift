@@ -1,0 +1,67 @@
+/// The helpers the engine knows: Iterable's Handlebars helpers plus the Handlebars built-ins.
+enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
+    // Blocks.
+    case `if`, unless, each, with
+    case ifEq, ifGt, ifGte, ifLt, ifLte, ifContainsStr, ifMatchesRegexStr, ifModEq
+    case and, or
+    // Both.
+    case urlEncode
+    // Inline.
+    case defaultIfEmpty, toJson, join, upper, lower, capitalize, capitalizeFirst
+    case dateFormat, dateMath, now, timestamp, math, numberFormat, size, lookup
+    case eq, lt, lte, gt, gte, not
+
+    /// Usable as `{{#name}}`.
+    var isBlock: Bool {
+        switch self {
+        case .if, .unless, .each, .with, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr,
+            .ifModEq, .and, .or, .urlEncode:
+            true
+        default: false
+        }
+    }
+
+    /// Usable as `{{name …}}` or `(name …)`.
+    var isInline: Bool {
+        switch self {
+        case .if, .unless, .each, .with, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr,
+            .ifModEq, .and, .or:
+            false
+        default: true
+        }
+    }
+
+    /// Fewest positional parameters.
+    var minimumParams: Int {
+        switch self {
+        case .now, .timestamp: 0
+        case .urlEncode: 0
+        case .if, .unless, .each, .with, .toJson, .upper, .lower, .capitalize, .capitalizeFirst, .dateFormat, .size,
+            .numberFormat, .not, .defaultIfEmpty, .join:
+            1
+        case .and, .or, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr, .dateMath, .lookup, .eq,
+            .lt, .lte, .gt, .gte:
+            2
+        case .ifModEq, .math: 3
+        }
+    }
+
+    /// Most positional parameters, or nil for no limit.
+    var maximumParams: Int? {
+        switch self {
+        case .defaultIfEmpty, .and, .or, .dateMath: nil
+        case .now, .timestamp: 0
+        case .urlEncode: 1
+        case .if, .unless, .each, .with, .toJson, .upper, .lower, .capitalize, .capitalizeFirst, .dateFormat, .size,
+            .not:
+            1
+        case .join, .lookup, .eq, .lt, .lte, .gt, .gte, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr,
+            .ifMatchesRegexStr:
+            2
+        case .numberFormat, .ifModEq, .math: 3
+        }
+    }
+
+    static let blockNames = allCases.filter(\.isBlock).map(\.rawValue)
+    static let inlineNames = allCases.filter(\.isInline).map(\.rawValue)
+}

@@ -1,0 +1,302 @@
+/// Splits template source into literal text and tags, then applies standalone-line and `~` whitespace rules.
+///
+/// Offsets are UTF-8 byte offsets into the source; text tokens are always verbatim source ranges.
+struct TemplateLexer {
+    enum Kind: Equatable {
+        case text
+        case comment
+        /// `{{x}}` (raw false) or `{{{x}}}` / `{{& x}}` (raw true).
+        case value(raw: Bool)
+        /// `{{#x}}` (inverted false) or `{{^x}}` (inverted true).
+        case open(inverted: Bool)
+        case close
+        /// `{{else}}`, `{{else if x}}` or `{{^}}`.
+        case elseTag
+        case partial
+    }
+
+    struct Token {
+        var kind: Kind
+        /// The token's range; for text this shrinks as whitespace rules apply.
+        var start: Int
+        var end: Int
+        /// The expression inside the tag (after sigils and `~`).
+        var contentStart: Int = 0
+        var contentEnd: Int = 0
+        var stripBefore = false
+        var stripAfter = false
+
+        var isStandaloneCandidate: Bool {
+            switch kind {
+            case .comment, .open, .close, .elseTag, .partial: true
+            default: false
+            }
+        }
+    }
+
+    let source: String
+    let bytes: [UInt8]
+
+    init(source: String) {
+        self.source = source
+        self.bytes = Array(source.utf8)
+    }
+
+    func tokenize() throws(TemplateError) -> [Token] {
+        var tokens = try scan()
+        applyStandalone(&tokens)
+        applyStrip(&tokens)
+        return tokens
+    }
+
+    // MARK: - Scanning
+
+    private func byte(_ index: Int) -> UInt8 { index < bytes.count ? bytes[index] : 0 }
+
+    private func scan() throws(TemplateError) -> [Token] {
+        var tokens: [Token] = []
+        var textStart = 0
+        var index = 0
+        let brace = UInt8(ascii: "{")
+        while index + 1 < bytes.count {
+            guard bytes[index] == brace, bytes[index + 1] == brace else {
+                index += 1
+                continue
+            }
+            // `\{{` is a literal `{{`; `\\{{` is a literal backslash followed by a real tag.
+            if index > 0, bytes[index - 1] == UInt8(ascii: "\\") {
+                if index > 1, bytes[index - 2] == UInt8(ascii: "\\") {
+                    appendText(&tokens, textStart, index - 1)
+                } else {
+                    appendText(&tokens, textStart, index - 1)
+                    textStart = index
+                    index += 2
+                    continue
+                }
+            } else {
+                appendText(&tokens, textStart, index)
+            }
+            let tag = try scanTag(at: index)
+            tokens.append(tag)
+            index = tag.end
+            textStart = index
+        }
+        appendText(&tokens, textStart, bytes.count)
+        return tokens
+    }
+
+    private func appendText(_ tokens: inout [Token], _ start: Int, _ end: Int) {
+        if end > start { tokens.append(Token(kind: .text, start: start, end: end)) }
+    }
+
+    private func scanTag(at start: Int) throws(TemplateError) -> Token {
+        var index = start + 2
+        var isTriple = false
+        if byte(index) == UInt8(ascii: "{") {
+            isTriple = true
+            index += 1
+        }
+        var token = Token(kind: .value(raw: isTriple), start: start, end: start)
+        if byte(index) == UInt8(ascii: "~") {
+            token.stripBefore = true
+            index += 1
+        }
+        if !isTriple {
+            switch byte(index) {
+            case UInt8(ascii: "!"):
+                return try scanComment(token, from: index + 1)
+            case UInt8(ascii: "#"):
+                token.kind = .open(inverted: false)
+                index += 1
+            case UInt8(ascii: "^"):
+                token.kind = .open(inverted: true)
+                index += 1
+            case UInt8(ascii: "/"):
+                token.kind = .close
+                index += 1
+            case UInt8(ascii: "&"):
+                token.kind = .value(raw: true)
+                index += 1
+            case UInt8(ascii: ">"):
+                token.kind = .partial
+                index += 1
+            default: break
+            }
+        }
+        token.contentStart = index
+        // Find the closer, skipping string literals and `[…]` segments that may contain braces.
+        let closer = isTriple ? 3 : 2
+        while index < bytes.count {
+            let current = bytes[index]
+            if current == UInt8(ascii: "\"") || current == UInt8(ascii: "'") {
+                index += 1
+                while index < bytes.count, bytes[index] != current {
+                    if bytes[index] == UInt8(ascii: "\\") { index += 1 }
+                    index += 1
+                }
+                index += 1
+                continue
+            }
+            if current == UInt8(ascii: "[") {
+                while index < bytes.count, bytes[index] != UInt8(ascii: "]"), bytes[index] != UInt8(ascii: "}") {
+                    index += 1
+                }
+                if byte(index) == UInt8(ascii: "]") { index += 1 }
+                continue
+            }
+            if current == UInt8(ascii: "}"), isCloser(at: index, count: closer) {
+                var contentEnd = index
+                if contentEnd > token.contentStart, bytes[contentEnd - 1] == UInt8(ascii: "~") {
+                    token.stripAfter = true
+                    contentEnd -= 1
+                }
+                token.contentEnd = contentEnd
+                token.end = index + closer
+                classifyElse(&token)
+                return token
+            }
+            index += 1
+        }
+        let expected = isTriple ? "}}}" : "}}"
+        throw TemplateError.at(start, in: source, "unclosed tag '\(isTriple ? "{{{" : "{{")'; expected '\(expected)'")
+    }
+
+    private func isCloser(at index: Int, count: Int) -> Bool {
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != UInt8(ascii: "}") { return false }
+        return true
+    }
+
+    /// `{{else}}`, `{{else if x}}` and `{{^}}` are else tags, not values or inverted sections.
+    private func classifyElse(_ token: inout Token) {
+        let content = trimmedContent(token)
+        if case .open(inverted: true) = token.kind, content.start == content.end {
+            token.kind = .elseTag
+            return
+        }
+        guard case .value(raw: false) = token.kind else { return }
+        let word = Array("else".utf8)
+        let length = content.end - content.start
+        guard length >= 4, Array(bytes[content.start..<content.start + 4]) == word else { return }
+        if length == 4 || isSpace(bytes[content.start + 4]) {
+            token.kind = .elseTag
+            token.contentStart = content.start + 4
+        }
+    }
+
+    private func scanComment(_ start: Token, from index: Int) throws(TemplateError) -> Token {
+        var token = start
+        token.kind = .comment
+        let isLong = matches("--", at: index)
+        var scanIndex = isLong ? index + 2 : index
+        while scanIndex < bytes.count {
+            if isLong {
+                if matches("--}}", at: scanIndex) {
+                    token.end = scanIndex + 4
+                    return token
+                }
+                if matches("--~}}", at: scanIndex) {
+                    token.stripAfter = true
+                    token.end = scanIndex + 5
+                    return token
+                }
+            } else if matches("}}", at: scanIndex) {
+                if scanIndex > index, bytes[scanIndex - 1] == UInt8(ascii: "~") { token.stripAfter = true }
+                token.end = scanIndex + 2
+                return token
+            }
+            scanIndex += 1
+        }
+        throw TemplateError.at(start.start, in: source, "unclosed comment; expected '\(isLong ? "--}}" : "}}")'")
+    }
+
+    private func matches(_ text: StaticString, at index: Int) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        return text.withUTF8Buffer { buffer in
+            for offset in 0..<count where bytes[index + offset] != buffer[offset] { return false }
+            return true
+        }
+    }
+
+    func trimmedContent(_ token: Token) -> (start: Int, end: Int) {
+        var start = token.contentStart
+        var end = token.contentEnd
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return (start, end)
+    }
+
+    private func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    // MARK: - Whitespace rules
+
+    /// Mustache standalone lines: a line holding only a block tag, else or comment is removed with its newline.
+    private func applyStandalone(_ tokens: inout [Token]) {
+        let original = tokens
+        for index in original.indices where original[index].isStandaloneCandidate {
+            // Line start: template start, or the previous text ends with newline + blanks.
+            let previousOK: Bool
+            var previousTrim: Int?
+            if index == 0 {
+                previousOK = true
+            } else if original[index - 1].kind == .text {
+                let text = original[index - 1]
+                var cursor = text.end
+                while cursor > text.start, bytes[cursor - 1] == 0x20 || bytes[cursor - 1] == 0x09 { cursor -= 1 }
+                if cursor > text.start {
+                    previousOK = bytes[cursor - 1] == 0x0A
+                } else {
+                    previousOK = index - 1 == 0
+                }
+                previousTrim = cursor
+            } else {
+                previousOK = false
+            }
+            guard previousOK else { continue }
+            // Line end: template end, or the next text starts with blanks + newline.
+            let nextOK: Bool
+            var nextTrim: Int?
+            if index == original.count - 1 {
+                nextOK = true
+            } else if original[index + 1].kind == .text {
+                let text = original[index + 1]
+                var cursor = text.start
+                while cursor < text.end, bytes[cursor] == 0x20 || bytes[cursor] == 0x09 { cursor += 1 }
+                if cursor < text.end, bytes[cursor] == 0x0A {
+                    nextOK = true
+                    nextTrim = cursor + 1
+                } else if cursor + 1 < text.end, bytes[cursor] == 0x0D, bytes[cursor + 1] == 0x0A {
+                    nextOK = true
+                    nextTrim = cursor + 2
+                } else {
+                    nextOK = cursor == text.end && index + 1 == original.count - 1
+                    nextTrim = cursor
+                }
+            } else {
+                nextOK = false
+            }
+            guard nextOK else { continue }
+            if let previousTrim { tokens[index - 1].end = min(tokens[index - 1].end, previousTrim) }
+            if let nextTrim { tokens[index + 1].start = max(tokens[index + 1].start, nextTrim) }
+        }
+    }
+
+    /// `{{~` strips whitespace before the tag and `~}}` after it.
+    private func applyStrip(_ tokens: inout [Token]) {
+        for index in tokens.indices where tokens[index].kind != .text {
+            if tokens[index].stripBefore, index > 0, tokens[index - 1].kind == .text {
+                while tokens[index - 1].end > tokens[index - 1].start, isSpace(bytes[tokens[index - 1].end - 1]) {
+                    tokens[index - 1].end -= 1
+                }
+            }
+            if tokens[index].stripAfter, index + 1 < tokens.count, tokens[index + 1].kind == .text {
+                while tokens[index + 1].start < tokens[index + 1].end, isSpace(bytes[tokens[index + 1].start]) {
+                    tokens[index + 1].start += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,427 @@
+/// Builds the node tree from lexer tokens and parses each tag's expression.
+struct TemplateParser {
+    private let lexer: TemplateLexer
+    private let tokens: [TemplateLexer.Token]
+    private var position = 0
+
+    private var source: String { lexer.source }
+    private var bytes: [UInt8] { lexer.bytes }
+
+    init(source: String) throws(TemplateError) {
+        lexer = TemplateLexer(source: source)
+        tokens = try lexer.tokenize()
+    }
+
+    /// The whole template as nodes.
+    mutating func parse() throws(TemplateError) -> [TemplateNode] {
+        let (nodes, terminator) = try parseNodes()
+        switch terminator {
+        case .end: return nodes
+        case .close(let token, let name):
+            throw TemplateError.at(token.start, in: source, "unexpected {{/\(name)}}: no block is open")
+        case .elseTag(let token):
+            throw TemplateError.at(token.start, in: source, "unexpected {{else}} outside a block")
+        }
+    }
+
+    // MARK: - Tree
+
+    private enum Terminator {
+        case end
+        case close(TemplateLexer.Token, String)
+        case elseTag(TemplateLexer.Token)
+    }
+
+    private mutating func parseNodes() throws(TemplateError) -> ([TemplateNode], Terminator) {
+        var nodes: [TemplateNode] = []
+        while position < tokens.count {
+            let token = tokens[position]
+            position += 1
+            switch token.kind {
+            case .text:
+                if token.end > token.start {
+                    let text = String(decoding: bytes[token.start..<token.end], as: UTF8.self)
+                    if case .text(let previous) = nodes.last, previous.offset + previous.text.utf8.count == token.start {
+                        nodes[nodes.count - 1] = .text(TemplateText(text: previous.text + text, offset: previous.offset))
+                    } else {
+                        nodes.append(.text(TemplateText(text: text, offset: token.start)))
+                    }
+                }
+            case .comment:
+                continue
+            case .partial:
+                throw TemplateError.at(token.start, in: source, "partials ({{> name}}) are not supported")
+            case .value(let raw):
+                var scanner = ExpressionScanner(parser: self, start: token.contentStart, end: token.contentEnd)
+                let expression = try scanner.parseTagExpression(allowPathOnly: true)
+                nodes.append(.value(TemplateValueTag(expression: expression, isRaw: raw, offset: token.start)))
+            case .open(let inverted):
+                nodes.append(.block(try parseBlock(token, inverted: inverted, closingName: nil)))
+            case .close:
+                let content = lexer.trimmedContent(token)
+                return (nodes, .close(token, String(decoding: bytes[content.start..<content.end], as: UTF8.self)))
+            case .elseTag:
+                return (nodes, .elseTag(token))
+            }
+        }
+        return (nodes, .end)
+    }
+
+    /// Parses a block from its opening tag (or an `{{else name …}}` tag in a chain) through its closer.
+    private mutating func parseBlock(
+        _ open: TemplateLexer.Token, inverted: Bool, closingName: String?
+    ) throws(TemplateError) -> TemplateBlock {
+        var scanner = ExpressionScanner(parser: self, start: open.contentStart, end: open.contentEnd)
+        let (name, kind, params, hash) = try scanner.parseBlockHead(inverted: inverted, tagOffset: open.start)
+        let closer = closingName ?? name
+        var inverse: [TemplateNode] = []
+        var (body, terminator) = try parseNodes()
+        switch terminator {
+        case .end:
+            throw unclosed(open, name: closer)
+        case .close(let token, let closeName):
+            try checkCloser(token, found: closeName, expected: closer, open: open)
+        case .elseTag(let elseToken):
+            let content = lexer.trimmedContent(elseToken)
+            if content.end > content.start {
+                // `{{else if x}}`: the rest of the chain is a nested block closed by the outer closer.
+                var chained = elseToken
+                chained.contentStart = content.start
+                inverse = [.block(try parseBlock(chained, inverted: false, closingName: closer))]
+            } else {
+                let (elseNodes, next) = try parseNodes()
+                inverse = elseNodes
+                switch next {
+                case .end: throw unclosed(open, name: closer)
+                case .elseTag(let token):
+                    throw TemplateError.at(
+                        token.start, in: source, "a second {{else}} in the {{#\(closer)}} block; expected {{/\(closer)}}")
+                case .close(let token, let closeName):
+                    try checkCloser(token, found: closeName, expected: closer, open: open)
+                }
+            }
+        }
+        if inverted { swap(&body, &inverse) }
+        return TemplateBlock(kind: kind, params: params, hash: hash, body: body, inverse: inverse, offset: open.start)
+    }
+
+    private func unclosed(_ open: TemplateLexer.Token, name: String) -> TemplateError {
+        TemplateError.at(open.start, in: source, "unclosed {{#\(name)}} block; expected {{/\(name)}} before the end of the template")
+    }
+
+    private func checkCloser(
+        _ token: TemplateLexer.Token, found: String, expected: String, open: TemplateLexer.Token
+    ) throws(TemplateError) {
+        guard found != expected else { return }
+        let opened = TemplateError.location(ofUTF8Offset: open.start, in: source)
+        throw TemplateError.at(
+            token.start, in: source,
+            "{{/\(found)}} does not match {{#\(expected)}} opened at \(opened.line):\(opened.column); expected {{/\(expected)}}"
+        )
+    }
+
+    // MARK: - Expressions
+
+    /// Reads the expression inside one tag.
+    struct ExpressionScanner {
+        let source: String
+        let bytes: [UInt8]
+        var index: Int
+        let end: Int
+
+        init(parser: TemplateParser, start: Int, end: Int) {
+            self.source = parser.source
+            self.bytes = parser.bytes
+            self.index = start
+            self.end = end
+        }
+
+        enum Token {
+            case open(Int)
+            case close(Int)
+            case string(String, Int)
+            case number(JSONValue, Int)
+            case word(String, Int)
+            case hashKey(String, Int)
+            case eof(Int)
+
+            var offset: Int {
+                switch self {
+                case .open(let offset), .close(let offset), .string(_, let offset), .number(_, let offset),
+                    .word(_, let offset), .hashKey(_, let offset), .eof(let offset):
+                    offset
+                }
+            }
+        }
+
+        private func error(_ offset: Int, _ message: String) -> TemplateError {
+            TemplateError.at(offset, in: source, message)
+        }
+
+        private func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+        private mutating func skipSpace() {
+            while index < end, isSpace(bytes[index]) { index += 1 }
+        }
+
+        private mutating func peek() throws(TemplateError) -> Token {
+            let saved = index
+            let token = try next()
+            index = saved
+            return token
+        }
+
+        private mutating func next() throws(TemplateError) -> Token {
+            skipSpace()
+            guard index < end else { return .eof(index) }
+            let start = index
+            let current = bytes[index]
+            switch current {
+            case UInt8(ascii: "("):
+                index += 1
+                return .open(start)
+            case UInt8(ascii: ")"):
+                index += 1
+                return .close(start)
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                index += 1
+                var scalars: [UInt8] = []
+                while index < end, bytes[index] != current {
+                    if bytes[index] == UInt8(ascii: "\\"), index + 1 < end, bytes[index + 1] == current { index += 1 }
+                    scalars.append(bytes[index])
+                    index += 1
+                }
+                guard index < end else { throw error(start, "unterminated string literal") }
+                index += 1
+                return .string(String(decoding: scalars, as: UTF8.self), start)
+            default:
+                while index < end {
+                    let byte = bytes[index]
+                    if isSpace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "=") {
+                        break
+                    }
+                    if byte == UInt8(ascii: "[") {
+                        while index < end, bytes[index] != UInt8(ascii: "]") { index += 1 }
+                        guard index < end else { throw error(start, "unclosed '[' in path; expected ']'") }
+                    }
+                    index += 1
+                }
+                let word = String(decoding: bytes[start..<index], as: UTF8.self)
+                if index < end, bytes[index] == UInt8(ascii: "=") {
+                    index += 1
+                    return .hashKey(word, start)
+                }
+                if word.isEmpty { throw error(start, "unexpected '\(String(decoding: [current], as: UTF8.self))'") }
+                if let number = Self.number(word) { return .number(number, start) }
+                return .word(word, start)
+            }
+        }
+
+        private static func number(_ word: String) -> JSONValue? {
+            guard let first = word.utf8.first,
+                first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+            else { return nil }
+            if let value = Int(word) { return .int(value) }
+            if let value = Double(word), value.isFinite { return .double(value) }
+            return nil
+        }
+
+        /// `{{expr}}`: a path, a literal, or a helper call with parameters.
+        mutating func parseTagExpression(allowPathOnly: Bool) throws(TemplateError) -> TemplateExpression {
+            let first = try next()
+            if case .eof(let offset) = first { throw error(offset, "empty tag; expected a field name or helper") }
+            if case .word(let name, let offset) = first {
+                let following = try peek()
+                if case .eof = following {
+                    if let helper = TemplateHelper(rawValue: name), helper.isInline, helper.minimumParams == 0,
+                        helper != .urlEncode
+                    {
+                        return .call(TemplateCall(helper: helper, params: [], hash: [], offset: offset))
+                    }
+                    return try literalOrPath(name, offset)
+                }
+                let call = try parseCall(name: name, offset: offset, block: false)
+                try expectEnd()
+                return .call(call)
+            }
+            let value = try parseValue(first)
+            try expectEnd()
+            return value
+        }
+
+        /// `{{#name params… hash…}}`.
+        mutating func parseBlockHead(
+            inverted: Bool, tagOffset: Int
+        ) throws(TemplateError) -> (String, TemplateBlock.Kind, [TemplateExpression], [TemplateHashArgument]) {
+            let first = try next()
+            guard case .word(let name, let offset) = first else {
+                throw error(first.offset, "expected a block name after '{{#'")
+            }
+            let following = try peek()
+            let hasArguments: Bool
+            if case .eof = following { hasArguments = false } else { hasArguments = true }
+            if let helper = TemplateHelper(rawValue: name), helper.isBlock, !inverted {
+                let call = try parseCall(name: name, offset: offset, block: true)
+                try expectEnd()
+                return (name, .helper(helper), call.params, call.hash)
+            }
+            if TemplateHelper(rawValue: name) != nil, hasArguments {
+                throw error(offset, "'\(name)' cannot be used as a block; use {{\(name) …}}")
+            }
+            if hasArguments {
+                var message = "unknown block helper '\(name)'"
+                if let suggestion = nearestName(to: name, in: TemplateHelper.blockNames) {
+                    message += "; did you mean '\(suggestion)'?"
+                }
+                throw error(offset, message)
+            }
+            guard case .path(let path) = try literalOrPath(name, offset) else {
+                throw error(offset, "expected a field name after '{{#', found the literal '\(name)'")
+            }
+            return (name, .section(path), [], [])
+        }
+
+        private mutating func expectEnd() throws(TemplateError) {
+            let token = try next()
+            if case .eof = token { return }
+            throw error(token.offset, "unexpected text in tag; expected '}}'")
+        }
+
+        private mutating func parseCall(name: String, offset: Int, block: Bool) throws(TemplateError) -> TemplateCall {
+            guard let helper = TemplateHelper(rawValue: name), block ? helper.isBlock : helper.isInline else {
+                if let helper = TemplateHelper(rawValue: name) {
+                    let message = helper.isBlock
+                        ? "'\(name)' is a block helper; use {{#\(name) …}}…{{/\(name)}}"
+                        : "'\(name)' is not a block helper"
+                    throw error(offset, message)
+                }
+                var message = "unknown helper '\(name)'"
+                let candidates = block ? TemplateHelper.blockNames : TemplateHelper.inlineNames
+                if let suggestion = nearestName(to: name, in: candidates) { message += "; did you mean '\(suggestion)'?" }
+                throw error(offset, message)
+            }
+            var params: [TemplateExpression] = []
+            var hash: [TemplateHashArgument] = []
+            loop: while true {
+                let token = try peek()
+                switch token {
+                case .eof, .close: break loop
+                case .hashKey(let key, _):
+                    _ = try next()
+                    let valueToken = try next()
+                    hash.append(TemplateHashArgument(key: key, value: try parseValue(valueToken)))
+                default:
+                    _ = try next()
+                    if !hash.isEmpty { throw error(token.offset, "positional parameters must come before key=value arguments") }
+                    params.append(try parseValue(token))
+                }
+            }
+            if params.count < helper.minimumParams {
+                let noun = helper.minimumParams == 1 ? "parameter" : "parameters"
+                throw error(offset, "'\(name)' needs at least \(helper.minimumParams) \(noun), found \(params.count)")
+            }
+            if let maximum = helper.maximumParams, params.count > maximum {
+                let noun = maximum == 1 ? "parameter" : "parameters"
+                throw error(offset, "'\(name)' takes at most \(maximum) \(noun), found \(params.count)")
+            }
+            return TemplateCall(helper: helper, params: params, hash: hash, offset: offset)
+        }
+
+        private mutating func parseValue(_ token: Token) throws(TemplateError) -> TemplateExpression {
+            switch token {
+            case .string(let value, _): return .literal(.string(value))
+            case .number(let value, _): return .literal(value)
+            case .word(let word, let offset): return try literalOrPath(word, offset)
+            case .open:
+                let nameToken = try next()
+                guard case .word(let name, let offset) = nameToken else {
+                    throw error(nameToken.offset, "expected a helper name after '('")
+                }
+                let call = try parseCall(name: name, offset: offset, block: false)
+                let closing = try next()
+                guard case .close = closing else { throw error(closing.offset, "expected ')' to close the subexpression") }
+                return .call(call)
+            case .close(let offset): throw error(offset, "unexpected ')'")
+            case .hashKey(let key, let offset): throw error(offset, "unexpected '\(key)='")
+            case .eof(let offset): throw error(offset, "expected a value")
+            }
+        }
+
+        private func literalOrPath(_ word: String, _ offset: Int) throws(TemplateError) -> TemplateExpression {
+            switch word {
+            case "true": return .literal(.bool(true))
+            case "false": return .literal(.bool(false))
+            case "null", "undefined": return .literal(.null)
+            default: return .path(try parsePath(word, offset))
+            }
+        }
+
+        /// Splits `../a.[b c]/d` into a scope step count and segments.
+        private func parsePath(_ word: String, _ offset: Int) throws(TemplateError) -> TemplatePath {
+            var path = TemplatePath(up: 0, data: nil, segments: [])
+            var rest = Substring(word)
+            if rest.hasPrefix("@") {
+                rest = rest.dropFirst()
+                while rest.hasPrefix("../") {
+                    path.up += 1
+                    rest = rest.dropFirst(3)
+                }
+                let name = rest.prefix { $0 != "." && $0 != "/" }
+                guard !name.isEmpty else { throw error(offset, "expected a name after '@'") }
+                guard let data = TemplatePath.DataVariable(rawValue: String(name)) else {
+                    throw error(offset, "unknown data variable '@\(name)'; expected @index, @first, @last, @key or @root")
+                }
+                path.data = data
+                rest = rest.dropFirst(name.count)
+                if !rest.isEmpty { rest = rest.dropFirst() }
+            } else {
+                while true {
+                    if rest.hasPrefix("../") {
+                        path.up += 1
+                        rest = rest.dropFirst(3)
+                    } else if rest == ".." {
+                        path.up += 1
+                        rest = ""
+                    } else if rest.hasPrefix("./") {
+                        rest = rest.dropFirst(2)
+                    } else {
+                        break
+                    }
+                }
+                if rest == "this" || rest == "." {
+                    rest = ""
+                } else if rest.hasPrefix("this.") || rest.hasPrefix("this/") {
+                    rest = rest.dropFirst(5)
+                }
+            }
+            var segment = ""
+            var index = rest.startIndex
+            var expectSegment = !rest.isEmpty
+            while index < rest.endIndex {
+                let character = rest[index]
+                if character == "[" {
+                    guard let close = rest[index...].firstIndex(of: "]") else {
+                        throw error(offset, "unclosed '[' in '\(word)'; expected ']'")
+                    }
+                    segment += rest[rest.index(after: index)..<close]
+                    index = rest.index(after: close)
+                    continue
+                }
+                if character == "." || character == "/" {
+                    guard !segment.isEmpty else { throw error(offset, "empty segment in path '\(word)'") }
+                    path.segments.append(segment)
+                    segment = ""
+                    expectSegment = true
+                } else {
+                    segment.append(character)
+                }
+                index = rest.index(after: index)
+            }
+            if expectSegment {
+                guard !segment.isEmpty else { throw error(offset, "empty segment in path '\(word)'") }
+                path.segments.append(segment)
+            }
+            return path
+        }
+    }
+}

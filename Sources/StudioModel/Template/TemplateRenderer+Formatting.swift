@@ -1,0 +1,185 @@
+import Foundation
+
+/// Date, number and regular-expression helpers: the only ones that touch Foundation formatters.
+extension TemplateRenderer {
+    /// The format dates print in when no `format=` is given (Iterable's profile date format).
+    static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss xxx"
+
+    func dateFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        guard let value = try evaluate(call.params[0]) else { return nil }
+        guard let date = parseDate(value) else {
+            if case .null = value { return nil }
+            if case .string(let string) = value, string.isEmpty { return nil }
+            throw error(call.offset, "dateFormat cannot read '\(value.displayText)' as a date; expected ISO 8601, "
+                + "'yyyy-MM-dd HH:mm:ss +00:00' or epoch milliseconds")
+        }
+        return try formatDate(date, call)
+    }
+
+    func dateMath(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        guard let value = try evaluate(call.params[0]) else { return nil }
+        guard var date = parseDate(value) else {
+            throw error(call.offset, "dateMath cannot read '\(value.displayText)' as a date")
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try timeZone(call)
+        for parameter in call.params.dropFirst() {
+            let expression = try text(parameter)
+            guard let shifted = Self.shift(date, by: expression, calendar: calendar) else {
+                throw error(call.offset, "dateMath cannot read '\(expression)'; expected an offset such as '+7d' or '-1M' "
+                    + "(units s m h d w M y)")
+            }
+            date = shifted
+        }
+        return try formatDate(date, call)
+    }
+
+    /// Applies offsets such as `+7d`, `-1M` or `+1d-2h`.
+    static func shift(_ date: Date, by expression: String, calendar: Calendar) -> Date? {
+        var result = date
+        var characters = Substring(expression.filter { !$0.isWhitespace })
+        guard !characters.isEmpty else { return nil }
+        while !characters.isEmpty {
+            var sign = 1
+            if characters.first == "+" || characters.first == "-" {
+                sign = characters.first == "-" ? -1 : 1
+                characters = characters.dropFirst()
+            }
+            let digits = characters.prefix { $0.isASCII && $0.isNumber }
+            guard let amount = Int(digits), let unit = characters.dropFirst(digits.count).first else { return nil }
+            characters = characters.dropFirst(digits.count + 1)
+            let component: Calendar.Component
+            var multiplier = 1
+            switch unit {
+            case "s": component = .second
+            case "m": component = .minute
+            case "h", "H": component = .hour
+            case "d": component = .day
+            case "w":
+                component = .day
+                multiplier = 7
+            case "M": component = .month
+            case "y": component = .year
+            default: return nil
+            }
+            guard let next = calendar.date(byAdding: component, value: sign * amount * multiplier, to: result) else {
+                return nil
+            }
+            result = next
+        }
+        return result
+    }
+
+    func formatDate(_ date: Date, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
+        let format = try hashText("format", call.hash) ?? Self.defaultDateFormat
+        let localeName = try hashText("locale", call.hash) ?? "en_US_POSIX"
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: localeName)
+        formatter.timeZone = try timeZone(call)
+        switch format {
+        case "full": formatter.dateStyle = .full
+        case "long": formatter.dateStyle = .long
+        case "medium": formatter.dateStyle = .medium
+        case "short": formatter.dateStyle = .short
+        default: formatter.dateFormat = format
+        }
+        return .string(formatter.string(from: date))
+    }
+
+    private func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
+        var name = try hashText("tz", call.hash)
+        if name == nil { name = try hashText("timezone", call.hash) }
+        guard let name else {
+            return TimeZone(identifier: "UTC") ?? .current
+        }
+        guard let zone = TimeZone(identifier: name) else {
+            throw error(call.offset, "unknown time zone '\(name)'; expected an IANA name such as 'America/Los_Angeles'")
+        }
+        return zone
+    }
+
+    /// ISO 8601 (with or without fraction or zone), `yyyy-MM-dd HH:mm:ss +00:00`, `yyyy-MM-dd`,
+    /// epoch milliseconds (number or numeric string), or `now`.
+    func parseDate(_ value: JSONValue) -> Date? {
+        switch value {
+        case .int(let milliseconds): return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        case .double(let milliseconds): return Date(timeIntervalSince1970: milliseconds / 1000)
+        case .string(let raw):
+            let string = raw.trimmingCharacters(in: .whitespaces)
+            if string == "now" { return context.now }
+            if let milliseconds = Int64(string) { return Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+            for options: ISO8601DateFormatter.Options in [
+                [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+            ] {
+                let iso = ISO8601DateFormatter()
+                iso.formatOptions = options
+                if let date = iso.date(from: string) { return date }
+            }
+            for pattern in [
+                "yyyy-MM-dd HH:mm:ss xxx", "yyyy-MM-dd HH:mm:ss.SSS xxx", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss",
+                "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd",
+            ] {
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(identifier: "UTC")
+                formatter.dateFormat = pattern
+                if let date = formatter.date(from: string) { return date }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    func numberFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        guard let value = try evaluate(call.params[0]) else { return nil }
+        guard let number = Self.number(value) else {
+            if case .null = value { return nil }
+            if case .string(let string) = value, string.isEmpty { return nil }
+            throw error(call.offset, "numberFormat cannot read '\(value.displayText)' as a number")
+        }
+        let style = try call.params.count > 1 ? text(call.params[1]) : ""
+        var locale = try hashText("locale", call.hash) ?? "en_US"
+        if call.params.count > 2 { locale = try text(call.params[2]) }
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: locale)
+        switch style {
+        case "": formatter.numberStyle = .decimal
+        case "currency": formatter.numberStyle = .currency
+        case "percent": formatter.numberStyle = .percent
+        case "decimal": formatter.numberStyle = .decimal
+        default: formatter.positiveFormat = style
+        }
+        if let text = try hashText("maximumFractionDigits", call.hash), let digits = Int(text) {
+            formatter.maximumFractionDigits = digits
+        }
+        if let text = try hashText("minimumFractionDigits", call.hash), let digits = Int(text) {
+            formatter.minimumFractionDigits = digits
+        }
+        if let text = try hashText("groupingUsed", call.hash) { formatter.usesGroupingSeparator = text == "true" }
+        if let mode = try hashText("roundingMode", call.hash) {
+            switch mode {
+            case "up": formatter.roundingMode = .up
+            case "down": formatter.roundingMode = .down
+            case "ceiling": formatter.roundingMode = .ceiling
+            case "floor": formatter.roundingMode = .floor
+            case "half_up": formatter.roundingMode = .halfUp
+            case "half_down": formatter.roundingMode = .halfDown
+            case "half_even": formatter.roundingMode = .halfEven
+            default: throw error(call.offset, "unknown roundingMode '\(mode)'")
+            }
+        }
+        guard let formatted = formatter.string(from: NSNumber(value: number)) else { return nil }
+        return .string(formatted)
+    }
+
+    func matches(_ value: String, pattern: String, offset: Int) throws(TemplateError) -> Bool {
+        let expression: NSRegularExpression
+        do {
+            expression = try NSRegularExpression(pattern: pattern)
+        } catch {
+            throw self.error(offset, "invalid regular expression '\(pattern)'")
+        }
+        let range = NSRange(value.startIndex..<value.endIndex, in: value)
+        return expression.firstMatch(in: value, range: range) != nil
+    }
+}

@@ -1,0 +1,245 @@
+/// Walks a parsed template once, appending to one output string.
+struct TemplateRenderer {
+    /// One entry of the scope stack: the context value plus `@index`/`@key` data.
+    struct Frame {
+        /// nil for the root (looked up through `TemplateContext`).
+        var value: JSONValue?
+        var index: Int = -1
+        var count: Int = 0
+        var key: String?
+    }
+
+    /// Where a stretch of output came from, for mapping JSON errors back to the template.
+    struct Mark {
+        var outputOffset: Int
+        var sourceOffset: Int
+        var isText: Bool
+    }
+
+    let context: TemplateContext
+    let mode: OutputMode
+    let source: String
+    var out: TemplateOutputBuffer
+    var frames: [Frame]
+    var jsonState: UInt8 = JSONLexState.outside
+    var marks: [Mark]?
+
+    init(context: TemplateContext, mode: OutputMode, source: String, capacity: Int, recordMarks: Bool = false) {
+        self.context = context
+        self.mode = mode
+        self.source = source
+        self.frames = [Frame(value: nil)]
+        self.frames.reserveCapacity(8)
+        self.out = TemplateOutputBuffer(capacity: capacity)
+        if recordMarks { marks = [] }
+    }
+
+    func error(_ offset: Int, _ message: String) -> TemplateError {
+        TemplateError.at(offset, in: source, message)
+    }
+
+    // MARK: - Nodes
+
+    mutating func render(_ nodes: [TemplateNode]) throws(TemplateError) {
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                if marks != nil { mark(text.offset, isText: true) }
+                out += text.bytes
+                if mode == .json { jsonState = text.exitState(from: jsonState) }
+            case .value(let tag):
+                if marks != nil { mark(tag.offset, isText: false) }
+                try renderValue(tag)
+            case .block(let block):
+                try renderBlock(block)
+            }
+        }
+    }
+
+    private mutating func mark(_ offset: Int, isText: Bool) {
+        marks?.append(Mark(outputOffset: out.count, sourceOffset: offset, isText: isText))
+    }
+
+    private mutating func renderValue(_ tag: TemplateValueTag) throws(TemplateError) {
+        if mode == .json, !tag.isRaw, jsonState == JSONLexState.outside {
+            // Unquoted in JSON: a typed value. `toJson x` is the same as `x` here.
+            if case .call(let call) = tag.expression, call.helper == .toJson {
+                TemplateEncoding.appendTypedJSON(try evaluate(call.params[0]), to: &out)
+            } else {
+                TemplateEncoding.appendTypedJSON(try evaluate(tag.expression), to: &out)
+            }
+            return
+        }
+        let value = try evaluate(tag.expression)
+        try emit(value, raw: tag.isRaw, offset: tag.offset)
+    }
+
+    /// Appends a value's text escaped for the output mode and the JSON lexical state.
+    mutating func emit(_ value: JSONValue?, raw: Bool, offset: Int) throws(TemplateError) {
+        guard let value else { return }
+        switch value {
+        case .null: return
+        case .string(let string): try emit(text: string, raw: raw, offset: offset)
+        default: try emit(text: value.displayText, raw: raw, offset: offset)
+        }
+    }
+
+    private mutating func emit(text: String, raw: Bool, offset: Int) throws(TemplateError) {
+        switch mode {
+        case .header:
+            if TemplateEncoding.hasHeaderBreak(text) {
+                throw error(offset, "header value contains CR, LF or NUL; remove line breaks from the merged value")
+            }
+            out += text
+        case _ where raw:
+            out += text
+        case .html: TemplateEncoding.appendHTMLEscaped(text, to: &out)
+        case .text: out += text
+        case .json:
+            if jsonState == JSONLexState.outside {
+                TemplateEncoding.appendTypedJSON(.string(text), to: &out)
+            } else {
+                TemplateEncoding.appendJSONStringEscaped(text, to: &out)
+                jsonState = JSONLexState.inString
+            }
+        case .form: TemplateEncoding.appendFormEncoded(text, to: &out)
+        case .urlPath, .urlQuery: TemplateEncoding.appendUnreservedEncoded(text, to: &out)
+        }
+    }
+
+    // MARK: - Blocks
+
+    private mutating func renderBlock(_ block: TemplateBlock) throws(TemplateError) {
+        switch block.kind {
+        case .section(let path):
+            guard let value = resolve(path), value.isTruthy else { return try render(block.inverse) }
+            switch value {
+            case .array(let items): try iterate(items, body: block.body)
+            case .object:
+                try withFrame(value) { renderer throws(TemplateError) in try renderer.render(block.body) }
+            default: try render(block.body)
+            }
+        case .helper(let helper):
+            try renderHelperBlock(helper, block)
+        }
+    }
+
+    private mutating func renderHelperBlock(_ helper: TemplateHelper, _ block: TemplateBlock) throws(TemplateError) {
+        switch helper {
+        case .each:
+            let value = try evaluate(block.params[0])
+            switch value {
+            case .array(let items)? where !items.isEmpty: try iterate(items, body: block.body)
+            case .object(let object)? where !object.isEmpty:
+                let pairs = object.pairs
+                frames.append(Frame(value: nil, index: 0, count: pairs.count))
+                for (position, pair) in pairs.enumerated() {
+                    frames[frames.count - 1] = Frame(value: pair.value, index: position, count: pairs.count, key: pair.key)
+                    try render(block.body)
+                }
+                frames.removeLast()
+            default: try render(block.inverse)
+            }
+        case .with:
+            let value = try evaluate(block.params[0])
+            guard let value, value.isTruthy else { return try render(block.inverse) }
+            try withFrame(value) { renderer throws(TemplateError) in try renderer.render(block.body) }
+        case .urlEncode:
+            let text: String
+            if block.params.isEmpty {
+                text = try renderDetached(block.body)
+            } else {
+                text = try evaluate(block.params[0])?.displayText ?? ""
+            }
+            try emit(.string(TemplateEncoding.formEncoded(text)), raw: false, offset: block.offset)
+        default:
+            let condition = try blockCondition(helper, block)
+            try render(condition ? block.body : block.inverse)
+        }
+    }
+
+    private mutating func iterate(_ items: [JSONValue], body: [TemplateNode]) throws(TemplateError) {
+        frames.append(Frame(value: nil))
+        for (position, item) in items.enumerated() {
+            frames[frames.count - 1] = Frame(value: item, index: position, count: items.count)
+            try render(body)
+        }
+        frames.removeLast()
+    }
+
+    private mutating func withFrame(
+        _ value: JSONValue, _ body: (inout TemplateRenderer) throws(TemplateError) -> Void
+    ) throws(TemplateError) {
+        var frame = frames[frames.count - 1]
+        frame.value = value
+        frames.append(frame)
+        defer { frames.removeLast() }
+        try body(&self)
+    }
+
+    /// Renders nodes into a separate string (as plain text), leaving the main output and JSON state alone.
+    mutating func renderDetached(_ nodes: [TemplateNode]) throws(TemplateError) -> String {
+        var inner = TemplateRenderer(context: context, mode: .text, source: source, capacity: 64)
+        inner.frames = frames
+        try inner.render(nodes)
+        return inner.out.string
+    }
+
+    // MARK: - Values
+
+    func evaluate(_ expression: TemplateExpression) throws(TemplateError) -> JSONValue? {
+        switch expression {
+        case .path(let path): return resolve(path)
+        case .literal(let value): return value
+        case .call(let call): return try callHelper(call)
+        }
+    }
+
+    func resolve(_ path: TemplatePath) -> JSONValue? {
+        let frameIndex = max(0, frames.count - 1 - path.up)
+        let segments = path.segments
+        var current: JSONValue?
+        var next = 0
+        if let data = path.data {
+            let index = frames[frameIndex].index
+            switch data {
+            case .index: current = index >= 0 ? .int(index) : nil
+            case .first: current = index >= 0 ? .bool(index == 0) : nil
+            case .last: current = index >= 0 ? .bool(index == frames[frameIndex].count - 1) : nil
+            case .key: current = frames[frameIndex].key.map(JSONValue.string)
+            case .root:
+                guard !segments.isEmpty else { return context.rootValue }
+                current = context.lookupRoot(segments[0])
+                next = 1
+            }
+        } else if frameIndex > 0 || frames[0].value != nil {
+            current = frames[frameIndex].value
+        } else {
+            guard !segments.isEmpty else { return context.rootValue }
+            current = context.lookupRoot(segments[0])
+            next = 1
+        }
+        while next < segments.count {
+            guard let value = current else { return nil }
+            current = Self.member(value, segments[next])
+            next += 1
+        }
+        return current
+    }
+
+    /// `value.segment`: object key, array index, or `size`/`length` of an array, object or string.
+    static func member(_ value: JSONValue, _ segment: String) -> JSONValue? {
+        switch value {
+        case .object(let object):
+            if let found = object[segment] { return found }
+            return segment == "size" || segment == "length" ? .int(object.count) : nil
+        case .array(let items):
+            if let index = Int(segment) { return items.indices.contains(index) ? items[index] : nil }
+            return segment == "size" || segment == "length" ? .int(items.count) : nil
+        case .string(let string):
+            return segment == "size" || segment == "length" ? .int(string.count) : nil
+        default:
+            return nil
+        }
+    }
+}
