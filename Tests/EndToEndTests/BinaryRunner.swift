@@ -1,6 +1,10 @@
 import Foundation
 
 /// Runs the built `hookline` binary and other programs, for tests that check what a user sees.
+///
+/// Processes are started with `posix_spawn` and awaited by polling `waitpid` with `Task.sleep`,
+/// so a test never blocks one of the few cooperative threads (the machine has two) and does not
+/// depend on Foundation's child reaping, which missed tmux's short-lived client here.
 enum BinaryRunner {
     /// The `hookline` binary: `HOOKLINE_BIN`, else the debug build next to this package.
     static var hooklinePath: String {
@@ -16,32 +20,53 @@ enum BinaryRunner {
         var stderr: String
     }
 
-    /// Runs a program to completion with a clean, fixed environment.
-    static func run(_ executable: String, _ arguments: [String], currentDirectory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs a program to completion with a fixed environment; output goes through files, not
+    /// pipes, because a daemon it starts (the tmux server) would hold a pipe open forever.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-out-\(UUID().uuidString)").path
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-err-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = "100"
         environment["LANG"] = "C.UTF-8"
         environment["SWIFT_BACKTRACE"] = "interactive=no"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw SpawnError(description: "cannot start \(executable): errno \(spawned)") }
+
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            status: exitStatus,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 
-    static func hookline(_ arguments: String..., in directory: URL? = nil) throws -> Result {
-        try run(hooklinePath, arguments, currentDirectory: directory)
+    static func hookline(_ arguments: String...) async throws -> Result {
+        try await run(hooklinePath, arguments)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -3,7 +3,7 @@ import Testing
 
 /// The CLI as a user meets it: exit codes and messages with file positions.
 struct CommandLineTests {
-    @Test func validateReportsEachProblemWithItsPositionAndExits65() throws {
+    @Test func validateReportsEachProblemWithItsPositionAndExits65() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("workflows"), withIntermediateDirectories: true)
         try """
@@ -21,7 +21,7 @@ struct CommandLineTests {
                 type: exit
             """.write(to: folder.appendingPathComponent("workflows/fine.yaml"), atomically: true, encoding: .utf8)
 
-        let result = try BinaryRunner.hookline("validate", "--workspace", folder.path)
+        let result = try await BinaryRunner.hookline("validate", "--workspace", folder.path)
         #expect(result.status == 65)
         #expect(result.stderr.contains("workflows/broken.yaml:5:11: error:"))
         #expect(result.stderr.contains("sendFax"))
@@ -29,27 +29,27 @@ struct CommandLineTests {
         #expect(result.stdout.contains("2 workflows") || result.stdout.contains("1 workflows"))
     }
 
-    @Test func validateAcceptsTheInitWorkspace() throws {
+    @Test func validateAcceptsTheInitWorkspace() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
-        let created = try BinaryRunner.hookline("init", folder.path + "/ws")
+        let created = try await BinaryRunner.hookline("init", folder.path + "/ws")
         #expect(created.status == 0)
-        let result = try BinaryRunner.hookline("validate", "-C", folder.path + "/ws")
+        let result = try await BinaryRunner.hookline("validate", "-C", folder.path + "/ws")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("3 workflows"))
     }
 
-    @Test func renderPrintsTypedJSONAndReportsTemplateErrorsAt65() throws {
+    @Test func renderPrintsTypedJSONAndReportsTemplateErrorsAt65() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let template = folder.appendingPathComponent("body.hbs")
         let data = folder.appendingPathComponent("data.json")
         try #"{"qty": {{qty}}, "name": "{{name}}"}"#.write(to: template, atomically: true, encoding: .utf8)
         try #"{"qty": 3, "name": "Ada \"A\" L"}"#.write(to: data, atomically: true, encoding: .utf8)
-        let ok = try BinaryRunner.hookline("render", "--template", template.path, "--data", data.path, "--mode", "json")
+        let ok = try await BinaryRunner.hookline("render", "--template", template.path, "--data", data.path, "--mode", "json")
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout == #"{"qty": 3, "name": "Ada \"A\" L"}"# + "\n")
 
         try "line one\n  {{#if x}}unclosed".write(to: template, atomically: true, encoding: .utf8)
-        let bad = try BinaryRunner.hookline("render", "--template", template.path, "--data", data.path)
+        let bad = try await BinaryRunner.hookline("render", "--template", template.path, "--data", data.path)
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("body.hbs:2:"))
     }

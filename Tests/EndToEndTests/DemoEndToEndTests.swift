@@ -5,38 +5,60 @@ import Testing
 @Suite(.serialized)
 struct DemoEndToEndTests {
     /// A traffic line: time, method, a 2xx status, latency.
-    static let liveTrafficLine = #/\d\d:\d\d:\d\d\.\d{3} +(GET|POST|PUT|PATCH|DELETE) +2\d\d +\d/#
-
-    @Test func demoShowsLiveTrafficWithoutAKeyAndQuitsCleanly() throws {
-        let folder = try BinaryRunner.temporaryDirectory()
-        let session = try TmuxSession(
-            command: "\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
-        defer { session.kill() }
-
-        let screen = try session.waitForScreen(timeout: 20) { screen in
-            screen.split(separator: "\n").filter { $0.contains(Self.liveTrafficLine) }.count >= 3
-        }
-        #expect(screen.contains("direct-mail"))
-        #expect(screen.contains("Workflows"))
-
-        try session.press("q")
-        #expect(session.waitForExit(timeout: 15) == 0)
-        // Everything shown was stored.
-        #expect(FileManager.default.fileExists(atPath: folder.path + "/ws/.hookline/state.sqlite"))
+    static func isLiveTrafficLine(_ line: Substring) -> Bool {
+        line.contains(#/\d\d:\d\d:\d\d\.\d{3} +(GET|POST|PUT|PATCH|DELETE) +2\d\d +\d/#)
     }
 
-    @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() throws {
+    /// Starts `hookline demo` in a 100×30 tmux window and always stops tmux afterwards.
+    private func withDemo(_ body: (TmuxSession, URL) async throws -> Void) async throws {
         let folder = try BinaryRunner.temporaryDirectory()
-        let session = try TmuxSession(
+        let session = try await TmuxSession(
             command: "\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
-        defer { session.kill() }
+        do {
+            try await body(session, folder)
+        } catch {
+            await session.kill()
+            throw error
+        }
+        await session.kill()
+    }
 
-        try session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
-        try session.resize(columns: 40, rows: 10)
-        try session.waitForScreen(timeout: 5) { $0.lowercased().contains("too small") }
-        try session.resize(columns: 80, rows: 24)
-        try session.waitForScreen(timeout: 5) { $0.contains("direct-mail") }
-        try session.press("q")
-        #expect(session.waitForExit(timeout: 15) == 0)
+    @Test func demoShowsLiveTrafficWithoutAKeyAndQuitsCleanly() async throws {
+        try await withDemo { session, folder in
+            let screen = try await session.waitForScreen(timeout: 20) { screen in
+                screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
+            }
+            #expect(screen.contains("direct-mail"))
+            #expect(screen.contains("Workflows"))
+
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+            #expect(FileManager.default.fileExists(atPath: folder.path + "/ws/.hookline/state.sqlite"))
+        }
+    }
+
+    @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
+        try await withDemo { session, _ in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            try await session.resize(columns: 40, rows: 10)
+            try await session.waitForScreen(timeout: 5) { $0.lowercased().contains("too small") }
+            try await session.resize(columns: 80, rows: 24)
+            try await session.waitForScreen(timeout: 5) { $0.contains("direct-mail") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
+    @Test func sigtermRestoresTheTerminal() async throws {
+        try await withDemo { session, _ in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            let pid = try await session.tmux("display", "-p", "-t", session.name, "#{pane_pid}")
+            // The pane runs `sh -c "hookline …; echo $? > file"`; signal hookline, its child.
+            let children = try await BinaryRunner.run("/usr/bin/pkill", ["-TERM", "-P", pid.trimmingCharacters(in: .whitespacesAndNewlines)])
+            #expect(children.status == 0)
+            #expect(try await session.waitForExit(timeout: 15) == 143)
+            let mode = try await session.tmux("display", "-p", "-t", session.name, "#{alternate_on}")
+            #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        }
     }
 }

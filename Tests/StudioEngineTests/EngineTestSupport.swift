@@ -10,11 +10,11 @@ enum EngineFixtures {
         return url
     }
 
-    static let users: [JSONObject] = [
+    static let users: [JSONObject] = ([
         ["email": "ada@example.com", "firstName": "Ada", "plan": "pro", "age": 36, "address": ["city": "London"]],
         ["email": "bob@example.com", "firstName": "Bob", "plan": "free", "age": 41, "address": ["city": "Paris"]],
         ["email": "cy@example.com", "firstName": "", "plan": "pro", "age": 29, "address": ["city": "Oslo"]],
-    ].compactMap(\.objectValue)
+    ] as [JSONValue]).compactMap(\.objectValue)
 
     static func letterWebhook(baseURL: String, path: String = "/v1/letters") -> Webhook {
         Webhook(

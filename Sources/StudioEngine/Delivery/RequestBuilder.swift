@@ -102,26 +102,6 @@ public struct RequestBuildError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(part):\(error.line):\(error.column): \(error.message)" }
 }
 
-/// WHATWG application/x-www-form-urlencoded encoding of one name or value.
-public enum FormEncoding {
-    public static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                UInt8(ascii: "_"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                out += "+"
-            default:
-                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
-            }
-        }
-        return out
-    }
-}
-
 /// The version sent in `User-Agent` and printed by `--version`.
 public enum HooklineVersion {
     public static let current = "0.1.0"
