@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders per second of the shared webhook body: Hookline's engine (ordo-one/benchmark, release)
 # and handlebars.js (Debian's libjs-handlebars under node), in the same run on the same machine.
-set -euo pipefail
+set -eu
 cd "$(dirname "$0")"
 bench="$(cd ../.. && pwd)/shared/bench"
 [ -d "$bench" ] || bench="$(cd ../../shared/bench 2>/dev/null && pwd)"
