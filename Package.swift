@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
@@ -33,6 +34,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -51,7 +53,7 @@ let package = Package(
             name: "StudioEngineTests",
             dependencies: ["StudioEngine", "StudioModel", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI", "StudioModel"]),
+        .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI", "StudioModel"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["StudioModel"]),
     ]
 )

@@ -19,6 +19,12 @@ let package = Package(
             ],
             path: "Benchmarks/TemplateRender",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // A plain executable for `valgrind --tool=callgrind` profiles (instruction counts, independent of load).
+        .executableTarget(
+            name: "TemplateProfile",
+            dependencies: [.product(name: "StudioModel", package: "Hookline")],
+            path: "Benchmarks/TemplateProfile"
+        ),
     ]
 )

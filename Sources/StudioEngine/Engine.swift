@@ -28,6 +28,7 @@ public final class Engine: Sendable {
     public let feed: TrafficFeed
     public let recorder: AttemptRecorder
     public let client: DeliveryClient
+    public let deliverer: Deliverer
     public let executor: Executor
 
     public init(
@@ -42,10 +43,17 @@ public final class Engine: Sendable {
         clientConfiguration.connectTimeout = .milliseconds(Int64(workspace.settings.delivery.connectTimeout.seconds * 1000))
         clientConfiguration.timeout = .milliseconds(Int64(workspace.settings.delivery.timeout.seconds * 1000))
         clientConfiguration.connectionsPerHost = workspace.settings.delivery.maxInFlightPerHost
-        client = DeliveryClient(configuration: clientConfiguration)
+        client = DeliveryClient(
+            configuration: clientConfiguration, networkPolicy: NetworkPolicy(settings: workspace.settings))
+        let clock = ScaledClock(scale: configuration.timeScale)
+        deliverer = Deliverer(
+            client: client, recorder: recorder, clock: clock,
+            limiter: ConcurrencyLimiter(
+                total: workspace.settings.delivery.maxInFlight, perHost: workspace.settings.delivery.maxInFlightPerHost),
+            logger: logger)
         executor = Executor(
-            workspace: workspace, store: store, client: client, recorder: recorder, secrets: secrets,
-            clock: ScaledClock(scale: configuration.timeScale), logger: logger)
+            workspace: workspace, store: store, deliverer: deliverer, recorder: recorder, secrets: secrets,
+            clock: clock, logger: logger)
     }
 
     /// Stops the executor, writes what is pending and closes connections.

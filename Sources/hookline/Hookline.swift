@@ -7,7 +7,8 @@ struct Hookline: AsyncParsableCommand {
         abstract: "Edit, run and watch lifecycle workflows and their webhooks, in the terminal.",
         version: HooklineVersion.current,
         subcommands: [
-            Studio.self, Demo.self, Init.self, Validate.self, Render.self, Run.self, Receive.self,
+            Studio.self, Demo.self, Init.self, Validate.self, Render.self, Preview.self, Send.self, Run.self,
+            Receive.self, Sign.self,
         ],
         defaultSubcommand: Studio.self)
 }

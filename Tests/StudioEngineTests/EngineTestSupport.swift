@@ -45,7 +45,8 @@ enum EngineFixtures {
                 WorkflowNode(id: "done", kind: .exit),
             ])
         return Workspace(
-            settings: WorkspaceSettings(name: "Test"), workflows: [workflow],
+            // The receiver is on loopback, which the default network policy refuses.
+            settings: WorkspaceSettings(name: "Test", networkAllowlist: ["127.0.0.1/32"]), workflows: [workflow],
             webhooks: [
                 letterWebhook(baseURL: baseURL, path: letterPath), profileWebhook(baseURL: baseURL),
                 Webhook(id: "vip", method: .put, url: baseURL + "/crm/vip", body: .json(template: #"{"email": "{{email}}"}"#)),

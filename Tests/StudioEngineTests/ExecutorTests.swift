@@ -77,22 +77,27 @@ struct ExecutorTests {
         #expect(profile["firstName"] == "Bob")
     }
 
-    @Test func aFailingEndpointIsRecordedAndExitsTheJourney() async throws {
-        let receiver = try await Receiver.start()
-        let engine = try Engine(
-            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL, letterPath: "/v1/letters/status/503"),
-            secrets: secrets, configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
-        await engine.executor.waitUntilIdle()
-        await engine.shutdown()
-        await receiver.shutdown()
+    @Test func aFailingEndpointIsRetriedOnScheduleWithOneIDThenTheJourneyExits() async throws {
+        let attempts = try await runWelcomeForAda(letterPath: "/v1/letters/status/503")
+        #expect(attempts.count == 8)
+        #expect(attempts.map(\.attempt) == Array(1...8))
+        #expect(attempts.allSatisfy { $0.status == 503 && $0.outcome == .httpError })
+        #expect(Set(attempts.map(\.deliveryID)).count == 1)
+        // The journey exited at the failed node: no profile lookup followed.
+        #expect(!attempts.contains { $0.nodeID == "enrich" })
+    }
 
-        let attempts = try engine.store.recentAttempts(limit: 10)
+    @Test func aPermanentClientErrorIsNotRetried() async throws {
+        let attempts = try await runWelcomeForAda(letterPath: "/v1/letters/status/422")
         #expect(attempts.count == 1)
-        #expect(attempts.first?.status == 503)
-        #expect(attempts.first?.outcome == .httpError)
-        #expect(engine.executor.stats.failures == 1)
+        #expect(attempts.first?.status == 422)
+    }
+
+    @Test func loopbackIsRefusedUnlessTheWorkspaceAllowsIt() async throws {
+        let attempts = try await runWelcomeForAda(allowlist: [])
+        #expect(attempts.count == 1)
+        #expect(attempts.first?.status == nil)
+        #expect(attempts.first?.outcome.errorClass == "blocked_by_policy")
     }
 
     @Test func aRefusedConnectionIsRecordedWithItsErrorClass() async throws {
@@ -106,7 +111,7 @@ struct ExecutorTests {
 
         let attempt = try #require(try engine.store.recentAttempts(limit: 10).first)
         #expect(attempt.status == nil)
-        #expect(attempt.outcome.errorClass == "connect")
+        #expect(attempt.outcome.errorClass == "connection_refused")
     }
 
     @Test func delaysWaitForTheScaledDuration() async throws {
@@ -125,5 +130,20 @@ struct ExecutorTests {
 
         #expect(elapsed >= .seconds(2))
         #expect(try engine.store.recentAttempts(limit: 10).contains { $0.nodeID == "vip-call" })
+    }
+
+    /// Runs the welcome workflow for Ada against a live receiver; returns the stored attempts.
+    private func runWelcomeForAda(letterPath: String = "/v1/letters", allowlist: [String] = ["127.0.0.1/32"]) async throws -> [AttemptRecord] {
+        let receiver = try await Receiver.start()
+        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL, letterPath: letterPath)
+        workspace.settings.networkAllowlist = allowlist
+        // At a time scale of 1,000,000 the 27.6 h retry schedule takes about 0.1 s.
+        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+        return try engine.store.recentAttempts(limit: 20)
     }
 }

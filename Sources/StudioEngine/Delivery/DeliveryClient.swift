@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import StudioModel
+import Synchronization
 
 /// Sends prepared requests over HTTP and turns each exchange into an ``AttemptRecord``.
 ///
@@ -49,24 +50,26 @@ public final class DeliveryClient: Sendable {
     }
 
     public let configuration: Configuration
-    private let client: HTTPClient
+    /// Which addresses requests may reach; checked before every attempt.
+    public let networkPolicy: NetworkPolicy
+    private let clients: PinnedHTTPClients
 
-    public init(configuration: Configuration = Configuration()) {
+    /// - Parameter networkPolicy: Default: strict, no private, loopback or metadata addresses.
+    public init(configuration: Configuration = Configuration(), networkPolicy: NetworkPolicy = NetworkPolicy()) {
         self.configuration = configuration
-        var http = HTTPClient.Configuration()
-        http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.connectionsPerHost
-        http.timeout.connect = configuration.connectTimeout
-        // Redirects are recorded, never followed (delivery.md §8.4).
-        http.redirectConfiguration = .disallow
-        http.decompression = .disabled
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        self.networkPolicy = networkPolicy
+        var pinned = PinnedHTTPClients.Configuration()
+        pinned.connectTimeout = configuration.connectTimeout
+        pinned.connectionsPerHost = configuration.connectionsPerHost
+        clients = PinnedHTTPClients(configuration: pinned)
     }
 
     /// Runs `body` with a client that is shut down afterwards, whatever happens.
     public static func withClient<T: Sendable>(
-        configuration: Configuration = Configuration(), _ body: (DeliveryClient) async throws -> T
+        configuration: Configuration = Configuration(), networkPolicy: NetworkPolicy = NetworkPolicy(),
+        _ body: (DeliveryClient) async throws -> T
     ) async throws -> T {
-        let client = DeliveryClient(configuration: configuration)
+        let client = DeliveryClient(configuration: configuration, networkPolicy: networkPolicy)
         do {
             let result = try await body(client)
             try await client.shutdown()
@@ -78,7 +81,7 @@ public final class DeliveryClient: Sendable {
     }
 
     public func shutdown() async throws {
-        try await client.shutdown()
+        try await clients.shutdown()
     }
 
     /// Makes one attempt. Never throws: failures are records with an error class.
@@ -91,7 +94,18 @@ public final class DeliveryClient: Sendable {
             userEmail: origin.userEmail, method: request.method.rawValue, url: shown.url,
             requestHeaders: shown.headers, requestBody: shown.body, outcome: .success)
 
-        var httpRequest = HTTPClientRequest(url: request.url)
+        // The address is checked after resolution and the connection pinned to it (delivery.md §8.8).
+        let target: PinnedTarget
+        do {
+            target = try await networkPolicy.resolveAndCheck(url: request.url)
+        } catch {
+            let unresolved = error.reason == .resolutionFailed || error.reason == .noAddresses
+            let label = unresolved ? DeliveryOutcomeClass.dnsError.label : PolicyViolation.label
+            record.outcome = .failed(errorClass: label, message: masker.mask(error.message))
+            return record
+        }
+
+        var httpRequest = HTTPClientRequest(url: target.url)
         httpRequest.method = HTTPMethod(rawValue: request.method.rawValue)
         for header in request.headers {
             httpRequest.headers.add(name: header.name, value: header.value)
@@ -101,25 +115,54 @@ public final class DeliveryClient: Sendable {
         }
 
         let started = ContinuousClock.now
-        do {
-            let response = try await client.execute(httpRequest, timeout: timeout ?? configuration.timeout)
-            record.status = Int(response.status.code)
-            record.responseHeaders = masker.mask(response.headers.map { HeaderField($0.name, $0.value) })
-            var kept = ByteBuffer()
-            var truncated = false
-            for try await chunk in response.body {
-                let room = configuration.maxResponseBytes - kept.readableBytes
-                if chunk.readableBytes > room { truncated = true }
-                if room > 0 { kept.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: min(room, chunk.readableBytes)) ?? ByteBuffer()) }
+        let deadline = timeout ?? configuration.timeout
+        let progress = ExchangeProgress()
+        let failure = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
+            group.addTask { [self, httpRequest] in
+                do {
+                    try await exchange(httpRequest, to: target, deadline: deadline, into: progress)
+                    return nil
+                } catch {
+                    return error
+                }
             }
-            record.responseBody = masker.mask(String(decoding: kept.readableBytesView, as: UTF8.self))
-            record.responseTruncated = truncated
-            record.outcome = (200..<300).contains(Int(response.status.code)) ? .success : .httpError
-        } catch {
-            record.outcome = .failed(errorClass: Self.errorClass(of: error), message: masker.mask("\(error)"))
+            // One deadline around the whole exchange: a server that trickles its body is cut here.
+            group.addTask {
+                try? await Task.sleep(for: .nanoseconds(deadline.nanoseconds))
+                return Task.isCancelled ? nil : DeadlineExceeded()
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        let result = progress.snapshot
+        if let status = result.status {
+            // Once the status line and headers are in, the attempt is decided by the status
+            // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
+            record.status = status
+            record.responseHeaders = masker.mask(result.headers)
+            record.responseBody = masker.mask(String(decoding: result.body.readableBytesView, as: UTF8.self))
+            record.responseTruncated = result.truncated || failure != nil
+            record.outcome = (200..<300).contains(status) ? .success : .httpError
+        } else if let failure {
+            record.outcome = .failed(errorClass: Self.errorClass(of: failure), message: masker.mask("\(failure)"))
         }
         record.latencyMilliseconds = Self.milliseconds(ContinuousClock.now - started)
         return record
+    }
+
+    /// Sends the request and reads at most `maxResponseBytes` of the answer into `progress`;
+    /// the rest of a larger body is not read (the connection is closed instead).
+    private func exchange(
+        _ request: HTTPClientRequest, to target: PinnedTarget, deadline: TimeAmount, into progress: ExchangeProgress
+    ) async throws {
+        try await clients.withClient(for: target) { client in
+            let response = try await client.execute(request, timeout: deadline)
+            progress.head(status: Int(response.status.code), headers: response.headers.map { HeaderField($0.name, $0.value) })
+            for try await chunk in response.body {
+                if progress.append(chunk, limit: configuration.maxResponseBytes) == .full { break }
+            }
+        }
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
@@ -127,23 +170,68 @@ public final class DeliveryClient: Sendable {
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
-    /// A short, stable label for a transport failure.
+    /// The delivery.md §8.4 label of a transport failure (`connection_refused`, `timeout`, …).
     static func errorClass(of error: any Error) -> String {
+        if error is DeadlineExceeded { return DeliveryOutcomeClass.timeout.label }
         if let error = error as? HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout: return "timeout"
-            case .connectTimeout: return "connect-timeout"
-            case .remoteConnectionClosed: return "reset"
-            case .invalidURL, .emptyHost, .emptyScheme: return "bad-url"
+            case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout: return DeliveryOutcomeClass.timeout.label
+            case .remoteConnectionClosed: return DeliveryOutcomeClass.connectionReset.label
+            case .invalidURL, .emptyHost, .emptyScheme: return DeliveryOutcomeClass.invalidRequest.label
             default: break
             }
         }
         let text = String(describing: error).lowercased()
-        if text.contains("refused") { return "connect" }
-        if text.contains("timeout") || text.contains("timed out") { return "timeout" }
-        if text.contains("reset") || text.contains("closed") { return "reset" }
-        if text.contains("dns") || text.contains("resolve") || text.contains("lookup") { return "dns" }
-        if text.contains("ssl") || text.contains("tls") || text.contains("certificate") { return "tls" }
-        return "network"
+        let outcome: DeliveryOutcomeClass =
+            if text.contains("refused") { .connectionRefused }
+            else if text.contains("timeout") || text.contains("timed out") { .timeout }
+            else if text.contains("reset") || text.contains("closed") { .connectionReset }
+            else if text.contains("dns") || text.contains("resolve") || text.contains("lookup") { .dnsError }
+            else if text.contains("ssl") || text.contains("tls") || text.contains("certificate") { .tlsError }
+            else { .networkUnreachable }
+        return outcome.label
+    }
+}
+
+/// The whole-attempt deadline passed before the status line arrived.
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    var description: String { "the attempt's deadline passed before the response arrived" }
+}
+
+/// What one exchange has received so far, shared between the exchange and the deadline.
+private final class ExchangeProgress: Sendable {
+    struct Snapshot {
+        var status: Int?
+        var headers: [HeaderField] = []
+        var body = ByteBuffer()
+        var truncated = false
+    }
+
+    enum AppendResult { case more, full }
+
+    private let state = Mutex(Snapshot())
+
+    var snapshot: Snapshot { state.withLock { $0 } }
+
+    func head(status: Int, headers: [HeaderField]) {
+        state.withLock {
+            $0.status = status
+            $0.headers = headers
+        }
+    }
+
+    func append(_ chunk: ByteBuffer, limit: Int) -> AppendResult {
+        state.withLock { state in
+            let room = limit - state.body.readableBytes
+            if chunk.readableBytes > room {
+                state.truncated = true
+                if room > 0, let slice = chunk.getSlice(at: chunk.readerIndex, length: room) {
+                    state.body.writeImmutableBuffer(slice)
+                }
+                return .full
+            }
+            state.body.writeImmutableBuffer(chunk)
+            return .more
+        }
     }
 }

@@ -18,8 +18,17 @@ public enum DeliveryID {
             characters[index] = alphabet[Int(time & 31)]
             time >>= 5
         }
+        // 80 random bits from two draws, five bits per character.
+        var high = generator.next()
+        var low = generator.next()
         for index in 10..<26 {
-            characters[index] = alphabet[Int(generator.next() & 31)]
+            if index < 22 {
+                characters[index] = alphabet[Int(high & 31)]
+                high >>= 5
+            } else {
+                characters[index] = alphabet[Int(low & 31)]
+                low >>= 5
+            }
         }
         return "msg_" + String(characters)
     }

@@ -31,7 +31,7 @@ public struct PreparedRequest: Sendable, Hashable {
     public var masked: PreparedRequest {
         let masker = self.masker
         var copy = self
-        copy.url = masker.mask(url)
+        copy.url = masker.maskURL(url)
         copy.headers = masker.mask(headers)
         copy.body = masker.mask(body)
         copy.secretValues = []

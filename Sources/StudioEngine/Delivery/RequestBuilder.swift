@@ -73,6 +73,28 @@ public struct RequestBuilder: Sendable {
             secretValues: Array(secrets.values), deliveryID: deliveryID)
     }
 
+    /// How a webhook's deliveries are made: signing with its rendered secret, its timeout.
+    public func deliveryOptions(for webhook: Webhook, context: TemplateContext) throws(RequestBuildError) -> Deliverer.Options {
+        var options = Deliverer.Options(timeout: webhook.timeout?.seconds, endpoint: webhook.id)
+        if case .oauth2ClientCredentials(let tokenURL, let clientID, let clientSecret, let scope) = webhook.auth {
+            options.oauth2 = Deliverer.OAuth2Credentials(
+                tokenURL: try render(tokenURL, context, .text, part: "auth.tokenUrl"),
+                clientID: try render(clientID, context, .text, part: "auth.clientId"),
+                clientSecret: try render(clientSecret, context, .text, part: "auth.clientSecret"),
+                scope: try scope.map { s throws(RequestBuildError) in try render(s, context, .text, part: "auth.scope") })
+        }
+        if let signing = webhook.signing {
+            let secret = try render(signing.secret, context, .text, part: "signing.secret")
+            do {
+                options.signer = try StandardWebhooksSigner(secrets: secret.split(separator: " ").map(String.init))
+            } catch {
+                throw RequestBuildError(
+                    part: "signing.secret", error: TemplateError(line: 1, column: 1, message: "\(error)"))
+            }
+        }
+        return options
+    }
+
     /// The scheme and host are literal; the path renders in url-path mode and the query in url-query mode.
     private func renderURL(_ source: String, context: TemplateContext) throws(RequestBuildError) -> String {
         guard let question = source.firstIndex(of: "?") else {

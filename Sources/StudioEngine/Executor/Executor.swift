@@ -7,25 +7,38 @@ import Synchronization
 /// delays and records every attempt.
 ///
 /// Journey steps run on one serial Dispatch queue that owns the executor's state; HTTP runs
-/// concurrently, bounded by the workspace's `maxInFlight`. Deliveries beyond the bound wait in
-/// a FIFO queue, so memory stays flat under bursts.
+/// concurrently through the ``Deliverer``, whose limiter bounds attempts in flight in total and
+/// per host, and which retries on the delivery schedule.
 ///
 /// ```swift
-/// let executor = Executor(workspace: workspace, store: store, client: client, recorder: recorder)
+/// let executor = Executor(workspace: workspace, store: store, deliverer: deliverer, recorder: recorder)
 /// executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
 /// await executor.waitUntilIdle()
 /// ```
 public final class Executor: Sendable {
+    /// A journey waiting to be admitted.
+    private struct PendingStart {
+        var workflow: Workflow
+        var email: String
+        var trigger: TrackedEvent?
+    }
+
     private struct State {
         var stats = ExecutorStats()
-        var waitingForSlot: [(Journey, WorkflowNode)] = []
+        /// Journeys not yet admitted, oldest first from `pendingHead`: admission is lazy so that
+        /// starting a workflow for a million users holds a million small values, not a million
+        /// profiles and tasks.
+        var pending: [PendingStart] = []
+        var pendingHead = 0
+        /// Admitted journeys that are not sleeping in a delay.
+        var running = 0
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var stopped = false
     }
 
     private let workspace: Workspace
     private let store: any StateStore
-    private let client: DeliveryClient
+    private let deliverer: Deliverer
     private let recorder: AttemptRecorder
     private let journeys: BatchWriter<JourneyRecord>
     private let secrets: [String: String]
@@ -36,13 +49,13 @@ public final class Executor: Sendable {
     private let state = Mutex(State())
 
     public init(
-        workspace: Workspace, store: any StateStore, client: DeliveryClient, recorder: AttemptRecorder,
+        workspace: Workspace, store: any StateStore, deliverer: Deliverer, recorder: AttemptRecorder,
         secrets: [String: String] = [:], clock: any EngineClock = ScaledClock(),
         logger: Logger = Logger(label: "hookline.executor")
     ) {
         self.workspace = workspace
         self.store = store
-        self.client = client
+        self.deliverer = deliverer
         self.recorder = recorder
         self.secrets = secrets
         self.clock = clock
@@ -94,22 +107,57 @@ public final class Executor: Sendable {
 
     // MARK: - Journeys
 
+    /// Journeys running at once (not counting those asleep in a delay): four per delivery slot,
+    /// so the deliverer always has work queued and no more.
+    private var runningLimit: Int { max(4, workspace.settings.delivery.maxInFlight * 4) }
+
     private func startJourney(_ workflow: Workflow, email: String, trigger: TrackedEvent?) {
-        let stopped = state.withLock { state -> Bool in
-            guard !state.stopped else { return true }
+        let admitted = state.withLock { state -> [PendingStart] in
+            guard !state.stopped else { return [] }
             state.stats.journeysStarted += 1
             state.stats.journeysActive += 1
-            return false
+            state.pending.append(PendingStart(workflow: workflow, email: email, trigger: trigger))
+            return admit(&state)
         }
-        guard !stopped else { return }
+        begin(admitted)
+    }
+
+    /// Takes pending journeys while fewer than ``runningLimit`` run.
+    private func admit(_ state: inout State) -> [PendingStart] {
+        var admitted: [PendingStart] = []
+        while state.running < runningLimit, state.pendingHead < state.pending.count {
+            admitted.append(state.pending[state.pendingHead])
+            state.pendingHead += 1
+            state.running += 1
+        }
+        state.stats.journeysPending = state.pending.count - state.pendingHead
+        if state.pendingHead > 1024, state.pendingHead * 2 > state.pending.count {
+            state.pending.removeFirst(state.pendingHead)
+            state.pendingHead = 0
+        }
+        return admitted
+    }
+
+    private func begin(_ starts: [PendingStart]) {
+        guard !starts.isEmpty else { return }
         queue.async { [self] in
-            let profile = (try? store.user(email: email)) ?? JSONObject([("email", .string(email))])
-            var journey = Journey(
-                id: UUID().uuidString.lowercased(), workflow: workflow, profile: profile, trigger: trigger,
-                nodeID: workflow.entryNode?.id)
-            journeys.append(journey.record(.running))
-            advance(&journey)
+            for start in starts {
+                let profile = (try? store.user(email: start.email)) ?? JSONObject([("email", .string(start.email))])
+                var journey = Journey(
+                    id: UUID().uuidString.lowercased(), workflow: start.workflow, profile: profile,
+                    trigger: start.trigger, nodeID: start.workflow.entryNode?.id)
+                journeys.append(journey.record(.running))
+                advance(&journey)
+            }
         }
+    }
+
+    /// A running journey fell asleep in a delay or ended: admit the next pending one.
+    private func releaseRunningSlot() {
+        begin(state.withLock { state in
+            state.running -= 1
+            return admit(&state)
+        })
     }
 
     /// Runs steps on the executor queue until the journey waits (delay, HTTP) or ends.
@@ -131,7 +179,9 @@ public final class Executor: Sendable {
                 var waiting = journey
                 waiting.nodeID = node.next.target(for: "next")
                 let resumed = waiting
+                releaseRunningSlot()
                 queue.asyncAfter(deadline: .now() + seconds) { [self] in
+                    state.withLock { $0.running += 1 }
                     var journey = resumed
                     advance(&journey)
                 }
@@ -151,6 +201,7 @@ public final class Executor: Sendable {
 
     private func finish(_ journey: Journey, _ status: JourneyRecord.Status) {
         journeys.append(journey.record(status))
+        releaseRunningSlot()
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.stats.journeysActive -= 1
             state.stats.journeysFinished += 1
@@ -164,33 +215,15 @@ public final class Executor: Sendable {
     // MARK: - Deliveries
 
     private func deliverOrQueue(_ journey: Journey, _ node: WorkflowNode) {
-        let hasSlot = state.withLock { state -> Bool in
-            if state.stats.deliveriesInFlight < workspace.settings.delivery.maxInFlight {
-                state.stats.deliveriesInFlight += 1
-                return true
-            }
-            state.waitingForSlot.append((journey, node))
-            state.stats.deliveriesQueued = state.waitingForSlot.count
-            return false
-        }
-        if hasSlot { startDelivery(journey, node) }
-    }
-
-    private func startDelivery(_ journey: Journey, _ node: WorkflowNode) {
+        state.withLock { $0.stats.deliveriesInFlight += 1 }
         Task { [self] in
             let (record, update) = await deliver(journey, node)
             queue.async { [self] in
-                let next = state.withLock { state -> (Journey, WorkflowNode)? in
+                state.withLock { state in
+                    state.stats.deliveriesInFlight -= 1
                     state.stats.attempts += 1
                     if !record.outcome.isSuccess { state.stats.failures += 1 }
-                    guard !state.waitingForSlot.isEmpty else {
-                        state.stats.deliveriesInFlight -= 1
-                        return nil
-                    }
-                    defer { state.stats.deliveriesQueued = state.waitingForSlot.count }
-                    return state.waitingForSlot.removeFirst()
                 }
-                if let (queuedJourney, queuedNode) = next { startDelivery(queuedJourney, queuedNode) }
                 var journey = journey
                 if let update { journey.profile = update }
                 journey.nodeID = nextNode(after: node, succeeded: record.outcome.isSuccess)
@@ -237,13 +270,18 @@ public final class Executor: Sendable {
             let request = try builder.build(
                 webhook, context: journey.templateContext, secrets: secrets, deliveryID: deliveryID,
                 appendEmailQuery: emailQuery)
-            record = await client.send(request, origin: origin, timeout: webhook.timeout.map { .milliseconds(Int64($0.seconds * 1000)) })
+            let options = try builder.deliveryOptions(for: webhook, context: journey.templateContext)
+            let result = await deliverer.deliver(request, origin: origin, options: options)
+            record = result.last ?? failedRecord(
+                origin, deliveryID: deliveryID, errorClass: "endpoint_paused", message: "\(result.status)",
+                method: webhook.method.rawValue, url: request.masked.url)
+            if result.attempts.isEmpty { recorder.record(record) }
         } catch {
             record = failedRecord(
-                origin, deliveryID: deliveryID, errorClass: "template", message: error.description,
+                origin, deliveryID: deliveryID, errorClass: "invalid_request", message: error.description,
                 method: webhook.method.rawValue, url: webhook.url)
+            recorder.record(record)
         }
-        recorder.record(record)
 
         guard emailQuery != nil, record.outcome.isSuccess else { return (record, nil) }
         guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return (record, nil) }
@@ -297,10 +335,10 @@ public final class Executor: Sendable {
             Task { [self] in
                 do {
                     let request = try builder.build(webhook, context: context, secrets: secrets, deliveryID: deliveryID)
-                    recorder.record(await client.send(request, origin: origin))
+                    _ = await deliverer.deliver(request, origin: origin, options: Deliverer.Options(endpoint: hook.id))
                 } catch {
                     recorder.record(
-                        failedRecord(origin, deliveryID: deliveryID, errorClass: "template", message: "\(error)"))
+                        failedRecord(origin, deliveryID: deliveryID, errorClass: "invalid_request", message: "\(error)"))
                 }
             }
         }

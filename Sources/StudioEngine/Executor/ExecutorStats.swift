@@ -4,7 +4,8 @@ public struct ExecutorStats: Sendable, Hashable {
     public var journeysActive = 0
     public var journeysFinished = 0
     public var deliveriesInFlight = 0
-    public var deliveriesQueued = 0
+    /// Journeys waiting to be admitted.
+    public var journeysPending = 0
     public var attempts = 0
     public var failures = 0
 

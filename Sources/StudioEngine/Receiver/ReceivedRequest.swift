@@ -9,12 +9,16 @@ public struct ReceivedRequest: Sendable {
     public var query: String
     public var headers: [HeaderField]
     public var body: String
+    /// The status answered; 0 when a script closed the connection instead (``wasReset``).
     public var status: Int
+    /// Whether a script closed the connection with a reset instead of answering.
+    public var wasReset = false
 
-    /// One log line: `12:00:01.123 POST /v1/letters 200 312B`.
+    /// One log line: `12:00:01.123 POST /v1/letters 200 312B` (`RESET` instead of a status).
     public var logLine: String {
         let target = query.isEmpty ? path : "\(path)?\(query)"
-        return "\(Self.timeFormatter.string(from: receivedAt)) \(method) \(target) \(status) \(body.utf8.count)B"
+        let answer = wasReset ? "RESET" : String(status)
+        return "\(Self.timeFormatter.string(from: receivedAt)) \(method) \(target) \(answer) \(body.utf8.count)B"
     }
 
     private static let timeFormatter: DateFormatter = {

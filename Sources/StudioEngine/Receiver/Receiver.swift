@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import StudioModel
 import Synchronization
@@ -22,26 +23,36 @@ public final class Receiver: Sendable {
     public let host: String
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let stopping: StopSignal
 
     public var baseURL: String { "http://\(host):\(port)" }
 
-    private init(port: Int, host: String, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(port: Int, host: String, group: ServiceGroup, task: Task<Void, any Error>, stopping: StopSignal) {
         self.port = port
         self.host = host
         self.group = group
         self.task = task
+        self.stopping = stopping
     }
 
     /// Starts listening; returns once the port is bound.
     /// - Parameters:
+    ///   - host: Address to bind. Default: 127.0.0.1.
     ///   - port: 0 picks a free port. Default: 0.
-    ///   - onRequest: Called for every request after it was answered.
+    ///   - script: Scripted answers; requests no rule matches get the default answers. Default: none.
+    ///   - onRequest: Called for every request once its answer is chosen, before any scripted
+    ///     delay, and before the answer is sent.
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, onRequest: (@Sendable (ReceivedRequest) -> Void)? = nil
+        host: String = "127.0.0.1", port: Int = 0, script: ReceiverScript? = nil,
+        onRequest: (@Sendable (ReceivedRequest) -> Void)? = nil
     ) async throws -> Receiver {
         let counter = RequestCounter()
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            try await respond(to: request, counter: counter, onRequest: onRequest)
+        let scripted = script.map { ScriptState(script: $0) }
+        let stopping = StopSignal()
+        let responder = CallbackResponder<ReceiverRequestContext> { request, context in
+            try await respond(
+                to: request, channel: context.channel, counter: counter, script: scripted, stopping: stopping,
+                onRequest: onRequest)
         }
         let bound = BoundPort()
         var logger = Logger(label: "hookline.receiver")
@@ -61,10 +72,12 @@ public final class Receiver: Sendable {
             }
         }
         let actualPort = try await bound.value()
-        return Receiver(port: actualPort, host: host, group: group, task: task)
+        return Receiver(port: actualPort, host: host, group: group, task: task, stopping: stopping)
     }
 
+    /// Stops listening. Scripted delays and drips in progress are cut short, so this returns promptly.
     public func shutdown() async {
+        stopping.stop()
         await group.triggerGracefulShutdown()
         _ = await task.result
     }
@@ -75,13 +88,27 @@ public final class Receiver: Sendable {
     }
 
     private static func respond(
-        to request: Request, counter: RequestCounter, onRequest: (@Sendable (ReceivedRequest) -> Void)?
+        to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?, stopping: StopSignal,
+        onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
         let bodyBuffer = try await request.body.collect(upTo: 1 << 20)
         let body = String(buffer: bodyBuffer)
         let path = request.uri.path
         let query = request.uri.query ?? ""
         let number = counter.next()
+        var received = ReceivedRequest(
+            receivedAt: Date(), method: request.method.rawValue, path: path, query: query,
+            // Hummingbird moves `Host` into the request's authority; put it back for the log.
+            headers: (request.head.authority.map { [HeaderField("Host", $0)] } ?? [])
+                + request.headers.map { HeaderField($0.name.rawName, $0.value) },
+            body: body, status: 200)
+
+        if let scripted = script?.next(method: request.method.rawValue, path: path) {
+            received.status = scripted.reset ? 0 : scripted.status
+            received.wasReset = scripted.reset
+            onRequest?(received)
+            return try await ScriptedAnswer(response: scripted, stopping: stopping).respond(on: channel)
+        }
 
         var status = HTTPResponse.Status.ok
         var answer: JSONValue = ["id": .string("rcv_\(number)"), "received": .int(bodyBuffer.readableBytes)]
@@ -94,11 +121,8 @@ public final class Receiver: Sendable {
             status = .noContent
         }
 
-        onRequest?(
-            ReceivedRequest(
-                receivedAt: Date(), method: request.method.rawValue, path: path, query: query,
-                headers: request.headers.map { HeaderField($0.name.rawName, $0.value) }, body: body,
-                status: status.code))
+        received.status = status.code
+        onRequest?(received)
 
         guard status != .noContent else { return Response(status: status) }
         return Response(

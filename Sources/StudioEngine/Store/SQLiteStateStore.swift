@@ -89,8 +89,12 @@ public final class SQLiteStateStore: StateStore {
 
     public func user(email: String) throws -> JSONObject? {
         try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT profile FROM user WHERE email = ?", arguments: [email])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?"), arguments: [email])
         }.flatMap { try? JSONValue.parse($0).objectValue }
+    }
+
+    public func userEmails() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM user ORDER BY email") }
     }
 
     public func allUsers() throws -> [JSONObject] {

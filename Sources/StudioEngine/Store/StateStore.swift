@@ -12,6 +12,8 @@ public protocol StateStore: Sendable {
     func user(email: String) throws -> JSONObject?
     /// Every user's profile, in email order.
     func allUsers() throws -> [JSONObject]
+    /// Every user's email address, in order, without reading profiles.
+    func userEmails() throws -> [String]
     func userCount() throws -> Int
 
     /// Records a tracked event and returns its id.

@@ -1,31 +1,133 @@
 /// A JSON object that remembers the order its keys were first written in.
 public struct JSONObject: Sendable, Hashable {
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+    /// Keys and values live in one copy-on-write class, so copying an object (every lookup of a nested
+    /// value through `JSONValue.object` does) costs one retain rather than one per array.
+    private var storage: Storage
 
-    public init() {}
+    /// Objects up to this many keys are searched by comparing keys, which for the short keys of
+    /// profiles and payloads is several times cheaper than hashing; larger ones also keep a key index.
+    static let linearSearchLimit = 16
+
+    public init() { storage = Self.emptyStorage }
 
     public init(_ pairs: some Sequence<(String, JSONValue)>) {
+        storage = Storage()
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Keys in insertion order.
+    public var keys: [String] { storage.keys }
+
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get {
+            guard let position = storage.position(of: key) else { return nil }
+            return storage.values[position]
+        }
         set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
-            }
+            makeUnique()
+            storage.set(newValue, forKey: key)
         }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { storage.keys.count }
+    public var isEmpty: Bool { storage.keys.isEmpty }
 
     /// Key–value pairs in insertion order.
-    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0] ?? .null) } }
+    public var pairs: [(key: String, value: JSONValue)] {
+        let storage = storage
+        return storage.keys.indices.map { (storage.keys[$0], storage.values[$0]) }
+    }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+    /// Equal when both hold the same keys with equal values, in any order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        guard lhs.count == rhs.count else { return false }
+        let left = lhs.storage
+        for position in left.keys.indices where rhs[left.keys[position]] != left.values[position] { return false }
+        return true
+    }
+
+    /// Independent of key order, as `==` is (combined the way `Dictionary` does it).
+    public func hash(into hasher: inout Hasher) {
+        var commutative = 0
+        let storage = storage
+        for position in storage.keys.indices {
+            var element = Hasher()
+            element.combine(storage.keys[position])
+            element.combine(storage.values[position])
+            commutative ^= element.finalize()
+        }
+        hasher.combine(commutative)
+    }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    private static let emptyStorage = Storage()
+
+    /// The mutable backing of a `JSONObject`.
+    ///
+    /// `@unchecked Sendable`: it is only mutated through `JSONObject`'s setter after `makeUnique()`, so an
+    /// instance reachable from more than one value is never written. For the same reason no read can overlap
+    /// a write, so the properties skip the runtime exclusivity checks, which cost more than the lookups.
+    final class Storage: @unchecked Sendable {
+        @exclusivity(unchecked) var keys: [String] = []
+        @exclusivity(unchecked) var values: [JSONValue] = []
+        /// Key to position, kept only above `linearSearchLimit` keys.
+        @exclusivity(unchecked) var positions: [String: Int]?
+
+        init() {}
+
+        func copy() -> Storage {
+            let copy = Storage()
+            copy.keys = keys
+            copy.values = values
+            copy.positions = positions
+            return copy
+        }
+
+        @inline(__always)
+        func position(of key: String) -> Int? {
+            if let positions { return positions[key] }
+            // Comparing lengths first skips the out-of-line string comparison for most non-matching keys.
+            let length = key.utf8.count
+            for position in keys.indices where keys[position].utf8.count == length && keys[position] == key {
+                return position
+            }
+            return nil
+        }
+
+        func set(_ value: JSONValue?, forKey key: String) {
+            let existing = position(of: key)
+            if let value {
+                if let existing {
+                    values[existing] = value
+                    return
+                }
+                keys.append(key)
+                values.append(value)
+                if positions != nil {
+                    positions?[key] = keys.count - 1
+                } else if keys.count > JSONObject.linearSearchLimit {
+                    rebuildPositions()
+                }
+            } else if let existing {
+                keys.remove(at: existing)
+                values.remove(at: existing)
+                if positions != nil { rebuildPositions() }
+            }
+        }
+
+        private func rebuildPositions() {
+            guard keys.count > JSONObject.linearSearchLimit else {
+                positions = nil
+                return
+            }
+            var index: [String: Int] = [:]
+            index.reserveCapacity(keys.count)
+            for (position, key) in keys.enumerated() { index[key] = position }
+            positions = index
+        }
+    }
 }

@@ -72,6 +72,11 @@ extension JSONValue {
 
     /// Appends `string` as the inside of a JSON string literal (without the quotes).
     public static func escapeForJSONString(_ string: String, to out: inout String) {
+        let needsEscaping = string.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }
+        guard needsEscaping else {
+            out += string
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

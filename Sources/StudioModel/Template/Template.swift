@@ -9,6 +9,8 @@ public struct Template: Sendable, Hashable {
     /// The template text as written.
     public let source: String
     let nodes: [TemplateNode]
+    /// `nodes` compiled for rendering.
+    let program: TemplateProgram
     /// Top-level field paths the template reads (e.g. "firstName", "address.city"), for `validate` warnings.
     public let referencedFields: Set<String>
     private let capacityHint: Int
@@ -21,6 +23,7 @@ public struct Template: Sendable, Hashable {
         var parser = try TemplateParser(source: source)
         self.source = source
         self.nodes = try parser.parse()
+        self.program = TemplateProgram(compiling: nodes)
         self.referencedFields = TemplateFieldCollector.fields(in: nodes)
         self.capacityHint = source.utf8.count + source.utf8.count / 2 + 16
     }
@@ -31,7 +34,7 @@ public struct Template: Sendable, Hashable {
     ///   number for a formatting helper, division by zero, an invalid regular expression.
     public func render(_ context: TemplateContext, mode: OutputMode) throws(TemplateError) -> String {
         var renderer = TemplateRenderer(context: context, mode: mode, source: source, capacity: capacityHint)
-        try renderer.render(nodes)
+        try renderer.run(program, program.main)
         return renderer.out.string
     }
 
@@ -49,14 +52,31 @@ extension Template {
         do {
             return (text, try JSONValue.parse(text))
         } catch {
-            // Render again recording where each stretch of output came from; only failures pay for this.
-            var renderer = TemplateRenderer(
-                context: context, mode: .json, source: source, capacity: capacityHint, recordMarks: true)
-            try renderer.render(nodes)
-            let offset = Self.sourceOffset(forOutputOffset: error.offset, marks: renderer.marks ?? [], source: source)
-            throw TemplateError.at(offset, in: source, "rendered JSON is invalid: \(error.message) "
-                + "(output \(error.line):\(error.column))")
+            throw try invalidJSON(error, context)
         }
+    }
+
+    /// The error `renderJSON(context)` reports when the output is not valid JSON; nil when the output parses
+    /// or rendering itself fails (`validate` checks structure with an empty context, where helpers may fail).
+    func jsonStructureProblem(_ context: TemplateContext) -> TemplateError? {
+        guard let text = try? render(context, mode: .json) else { return nil }
+        do {
+            _ = try JSONValue.parse(text)
+            return nil
+        } catch {
+            return try? invalidJSON(error, context)
+        }
+    }
+
+    /// Maps a JSON parse error in the output back into the template.
+    private func invalidJSON(_ error: JSONParseError, _ context: TemplateContext) throws(TemplateError) -> TemplateError {
+        // Render again recording where each stretch of output came from; only failures pay for this.
+        var renderer = TemplateRenderer(
+            context: context, mode: .json, source: source, capacity: capacityHint, recordMarks: true)
+        try renderer.render(nodes)
+        let offset = Self.sourceOffset(forOutputOffset: error.offset, marks: renderer.marks ?? [], source: source)
+        return TemplateError.at(offset, in: source, "rendered JSON is invalid: \(error.message) "
+            + "(output \(error.line):\(error.column))")
     }
 
     static func sourceOffset(forOutputOffset offset: Int, marks: [TemplateRenderer.Mark], source: String) -> Int {

@@ -33,13 +33,25 @@ enum TemplateEncoding {
     /// The inside of a JSON string literal.
     @inline(__always)
     static func appendJSONStringEscaped(_ string: String, to out: inout TemplateOutputBuffer) {
-        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
-            var escaped = ""
-            JSONValue.escapeForJSONString(string, to: &escaped)
-            out += escaped
+        let copied: Bool? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            for byte in utf8 where needsJSONEscapeCheck(byte) { return false }
+            out.append(utf8)
+            return true
+        }
+        if copied == true { return }
+        if copied == nil, !string.utf8.contains(where: needsJSONEscapeCheck) {
+            out += string
             return
         }
-        out += string
+        var escaped = ""
+        JSONValue.escapeForJSONString(string, to: &escaped)
+        out += escaped
+    }
+
+    /// Control characters, quote and backslash need escaping; 0xE2 starts U+2028/U+2029, which are escaped too.
+    @inline(__always)
+    private static func needsJSONEscapeCheck(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2
     }
 
     /// A value as JSON text: strings quoted, numbers and booleans typed, missing as `null`.
@@ -48,7 +60,7 @@ enum TemplateEncoding {
         switch value {
         case .none, .null?: out += "null"
         case .bool(let flag)?: out += flag ? "true" : "false"
-        case .int(let number)?: out += String(number)
+        case .int(let number)?: out.append(decimal: number)
         case .string(let string)?:
             out += "\""
             appendJSONStringEscaped(string, to: &out)

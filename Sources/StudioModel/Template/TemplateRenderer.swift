@@ -60,7 +60,7 @@ struct TemplateRenderer {
         marks?.append(Mark(outputOffset: out.count, sourceOffset: offset, isText: isText))
     }
 
-    private mutating func renderValue(_ tag: TemplateValueTag) throws(TemplateError) {
+    mutating func renderValue(_ tag: TemplateValueTag) throws(TemplateError) {
         if mode == .json, !tag.isRaw, jsonState == JSONLexState.outside {
             // Unquoted in JSON: a typed value. `toJson x` is the same as `x` here.
             if case .call(let call) = tag.expression, call.helper == .toJson {
@@ -109,7 +109,7 @@ struct TemplateRenderer {
 
     // MARK: - Blocks
 
-    private mutating func renderBlock(_ block: TemplateBlock) throws(TemplateError) {
+    mutating func renderBlock(_ block: TemplateBlock) throws(TemplateError) {
         switch block.kind {
         case .section(let path):
             guard let value = resolve(path), value.isTruthy else { return try render(block.inverse) }

@@ -16,9 +16,25 @@ extension Hookline {
         @Flag(help: "Also print each request's headers and body.")
         var verbose = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Answer from a YAML or JSON script: rules by path and method, each a sequence of responses.",
+                valueName: "file"),
+            completion: .file(extensions: ["yaml", "yml", "json"]))
+        var script: String?
+
         func run() async throws {
             let verbose = self.verbose
-            let receiver = try await Receiver.start(host: host, port: port) { request in
+            var loaded: ReceiverScript?
+            if let script {
+                do {
+                    loaded = try ReceiverScript.load(from: URL(fileURLWithPath: script))
+                } catch {
+                    printError("error: \(script): \(error)")
+                    throw ExitCode.badInput
+                }
+            }
+            let receiver = try await Receiver.start(host: host, port: port, script: loaded) { request in
                 var text = request.logLine
                 if verbose {
                     text += "\n" + request.headers.map { "  \($0.name): \($0.value)" }.joined(separator: "\n")

@@ -44,7 +44,7 @@ extension Hookline {
                     .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty && !$0.hasPrefix("#") }
             } else {
-                emails = try engine.store.allUsers().compactMap { $0["email"]?.stringValue }
+                emails = try engine.store.userEmails()
             }
             engine.feed.observe { records in
                 let lines = records.map { AttemptJSON.encode($0).jsonText }.joined(separator: "\n")

@@ -14,6 +14,7 @@ enum WebhookFileReader {
         }
         guard let mapping = YAMLMapping(root, in: file, what: "webhook") else { return (nil, file.stem) }
         mapping.checkKeys(keys)
+        TemplateCheck.webhook(mapping)
         let id = IDCheck.id(in: mapping, kind: "webhook")
 
         let method = readMethod(mapping)

@@ -19,6 +19,7 @@ enum WorkflowNodeReader {
             file.error("unknown node type '\(typeName)'", at: typeNode, hint: NameHint.hint(for: typeName, in: types))
             return parsed
         }
+        TemplateCheck.node(mapping, typeName: typeName)
         let common = ["id", "type", "next"]
         switch typeName {
         case "callWebhook", "updateProfileWebhook":

@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import NIOCore
+import StudioModel
+import Synchronization
+
+/// Delivers one prepared request until it succeeds or the retry policy gives up: signs each
+/// attempt, respects host holds after 429 and paused endpoints, records every attempt.
+///
+/// ```swift
+/// let deliverer = Deliverer(client: client, recorder: recorder, clock: ScaledClock(scale: 1000))
+/// let result = await deliverer.deliver(request, origin: origin, options: .init(signer: signer))
+/// ```
+///
+/// Delays between attempts follow ``RetryPolicy`` (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h,
+/// ±20 %), in workflow time: a ``ScaledClock`` shortens them for demos and tests.
+public final class Deliverer: Sendable {
+    /// How one delivery is made.
+    public struct Options: Sendable {
+        /// Retry schedule and rules. Default: the standard schedule.
+        public var retry: RetryPolicy
+        /// Signs every attempt when set (Standard Webhooks).
+        public var signer: StandardWebhooksSigner?
+        /// Per-attempt deadline; nil uses the client's (15 s).
+        public var timeout: Double?
+        /// The endpoint whose health this delivery counts towards (pause on 410).
+        public var endpoint: String?
+        /// Client-credentials grant whose token is sent as `Authorization: Bearer`.
+        public var oauth2: OAuth2Credentials?
+
+        public init(
+            retry: RetryPolicy = RetryPolicy(), signer: StandardWebhooksSigner? = nil, timeout: Double? = nil,
+            endpoint: String? = nil, oauth2: OAuth2Credentials? = nil
+        ) {
+            self.retry = retry
+            self.signer = signer
+            self.timeout = timeout
+            self.endpoint = endpoint
+            self.oauth2 = oauth2
+        }
+    }
+
+    /// Rendered OAuth2 client-credentials settings of a webhook.
+    public struct OAuth2Credentials: Sendable, Hashable {
+        public var tokenURL: String
+        public var clientID: String
+        public var clientSecret: String
+        public var scope: String?
+
+        public init(tokenURL: String, clientID: String, clientSecret: String, scope: String?) {
+            self.tokenURL = tokenURL
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.scope = scope
+        }
+    }
+
+    /// How a delivery ended.
+    public enum Status: Sendable, Hashable {
+        case succeeded
+        case failed(String)
+        /// The endpoint is paused; nothing was sent.
+        case held(String)
+    }
+
+    public struct Result: Sendable {
+        public var status: Status
+        /// Every attempt made, in order (already recorded).
+        public var attempts: [AttemptRecord]
+        public var last: AttemptRecord? { attempts.last }
+    }
+
+    private struct State {
+        var hostHolds: [String: Date] = [:]
+        var health: [String: EndpointHealth] = [:]
+        var random = SplitMix64(seed: UInt64(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern))
+    }
+
+    private let client: DeliveryClient
+    private let recorder: AttemptRecorder?
+    private let clock: any EngineClock
+    private let limiter: ConcurrencyLimiter
+    private let tokens = OAuth2TokenCache()
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    public init(
+        client: DeliveryClient, recorder: AttemptRecorder?, clock: any EngineClock = ScaledClock(),
+        limiter: ConcurrencyLimiter = ConcurrencyLimiter(total: 64, perHost: 64),
+        logger: Logger = Logger(label: "hookline.deliverer")
+    ) {
+        self.client = client
+        self.recorder = recorder
+        self.clock = clock
+        self.limiter = limiter
+        self.logger = logger
+    }
+
+    /// Whether deliveries to `endpoint` are held after a 410 or long failure.
+    public func isPaused(endpoint: String) -> Bool {
+        state.withLock { $0.health[endpoint]?.isPaused ?? false }
+    }
+
+    /// Lifts the pause of `endpoint`.
+    public func resume(endpoint: String) {
+        state.withLock { _ = $0.health[endpoint]?.resume() }
+    }
+
+    /// Makes attempts until success or a final failure; returns every attempt.
+    public func deliver(_ request: PreparedRequest, origin: DeliveryClient.Origin, options: Options = Options()) async -> Result {
+        let endpoint = options.endpoint ?? Self.host(of: request.url)
+        let host = Self.host(of: request.url)
+        var attempts: [AttemptRecord] = []
+        var attempt = max(1, origin.attempt)
+        var refreshedToken = false
+        while true {
+            if let reason = state.withLock({ $0.health[endpoint]?.isPaused == true ? $0.health[endpoint]?.pauseReason : nil }) {
+                return Result(status: .held("endpoint \(endpoint) is paused: \(reason)"), attempts: attempts)
+            }
+            await waitForHostHold(host)
+
+            var sent = request
+            if let signer = options.signer {
+                let timestamp = Int(clock.now().timeIntervalSince1970)
+                sent.headers.removeAll { ["webhook-timestamp", "webhook-signature"].contains($0.name.lowercased()) }
+                sent.headers += signer.headers(id: request.deliveryID, timestamp: timestamp, body: request.body)
+                    .filter { $0.name != "webhook-id" }
+            }
+            if let oauth2 = options.oauth2 {
+                do {
+                    let token = try await tokens.token(
+                        tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, clientSecret: oauth2.clientSecret,
+                        scope: oauth2.scope, client: client, now: clock.now())
+                    sent.headers.removeAll { $0.name.lowercased() == "authorization" }
+                    sent.headers.append(HeaderField("Authorization", "Bearer " + token))
+                    sent.secretValues += [token, oauth2.clientSecret]
+                } catch {
+                    var failed = AttemptRecord(
+                        startedAt: clock.now(), deliveryID: request.deliveryID, attempt: attempt,
+                        workflowID: origin.workflowID, nodeID: origin.nodeID, webhookID: origin.webhookID,
+                        userEmail: origin.userEmail, method: request.method.rawValue, url: request.masked.url,
+                        requestHeaders: request.masked.headers, requestBody: request.masked.body,
+                        outcome: .failed(errorClass: "oauth2_error", message: error.description))
+                    failed.latencyMilliseconds = 0
+                    recorder?.record(failed)
+                    attempts.append(failed)
+                    return Result(status: .failed(error.description), attempts: attempts)
+                }
+            }
+            var thisOrigin = origin
+            thisOrigin.attempt = attempt
+            let timeout = options.timeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
+            let record = await limiter.withPermit(host: host) {
+                await client.send(sent, origin: thisOrigin, timeout: timeout)
+            }
+            recorder?.record(record)
+            attempts.append(record)
+
+            // A rejected token is refreshed once, at once, without using a scheduled retry.
+            if let oauth2 = options.oauth2, record.status == 401, !refreshedToken {
+                refreshedToken = true
+                tokens.invalidate(tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, scope: oauth2.scope)
+                attempt += 1
+                continue
+            }
+
+            let outcome = DeliveryOutcomeClass.classify(record)
+            let retryAfter = record.responseHeaders.first { $0.name.lowercased() == "retry-after" }
+                .flatMap { RetryAfter.parse($0.value, now: clock.now()) }
+            let (decision, hold) = state.withLock { state -> (RetryDecision, TimeInterval?) in
+                _ = state.health[endpoint, default: EndpointHealth()].record(outcome, at: clock.now())
+                let decision = options.retry.decide(
+                    afterAttempt: attempt, outcome: outcome, retryAfter: retryAfter, using: &state.random)
+                let hold = options.retry.hostHold(afterAttempt: attempt, outcome: outcome, retryAfter: retryAfter)
+                if let hold { state.hostHolds[host] = clock.now().addingTimeInterval(hold) }
+                return (decision, hold)
+            }
+            if let hold { logger.info("host \(host) held for \(hold) s after 429") }
+
+            switch decision {
+            case .succeeded:
+                return Result(status: .succeeded, attempts: attempts)
+            case .giveUp(let reason):
+                return Result(status: .failed(reason.description), attempts: attempts)
+            case .pauseEndpoint(let reason):
+                return Result(status: .failed(reason), attempts: attempts)
+            case .retry(let delay, let note):
+                if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
+                try? await Task.sleep(for: .seconds(clock.realInterval(forWorkflowSeconds: delay)))
+                attempt += 1
+            }
+        }
+    }
+
+    private func waitForHostHold(_ host: String) async {
+        while let until = state.withLock({ $0.hostHolds[host] }) {
+            let remaining = until.timeIntervalSince(clock.now())
+            guard remaining > 0 else {
+                state.withLock { if $0.hostHolds[host] == until { $0.hostHolds[host] = nil } }
+                return
+            }
+            try? await Task.sleep(for: .seconds(clock.realInterval(forWorkflowSeconds: remaining)))
+        }
+    }
+
+    /// `host:port` of a URL, the key for per-host limits and holds.
+    static func host(of url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return url }
+        return components.port.map { "\(host):\($0)" } ?? host
+    }
+}

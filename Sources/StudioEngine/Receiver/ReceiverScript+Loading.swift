@@ -1,0 +1,324 @@
+import Foundation
+import StudioModel
+import Yams
+
+extension ReceiverScript {
+    /// Reads a script from a `.json` file, or YAML otherwise.
+    /// - Throws: ``ReceiverScriptError`` naming the file, or the rule and field at fault.
+    public static func load(from url: URL) throws -> ReceiverScript {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ReceiverScriptError(location: "", message: "cannot read the file (\(error.localizedDescription))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ReceiverScriptError(location: "", message: "the file is not UTF-8 text")
+        }
+        return url.pathExtension.lowercased() == "json" ? try parse(json: text) : try parse(yaml: text)
+    }
+
+    /// Parses a YAML script (see ``ReceiverScript`` for the format).
+    public static func parse(yaml: String) throws -> ReceiverScript {
+        let file: ScriptFile
+        do {
+            file = try YAMLDecoder().decode(ScriptFile.self, from: yaml)
+        } catch let error as ReceiverScriptError {
+            throw error
+        } catch let error as DecodingError {
+            throw ReceiverScriptError(decoding: error)
+        } catch {
+            throw ReceiverScriptError(location: "", message: "not valid YAML: \(error)")
+        }
+        return try file.script()
+    }
+
+    /// Parses a JSON script: the same fields as YAML.
+    public static func parse(json: String) throws -> ReceiverScript {
+        let file: ScriptFile
+        do {
+            file = try JSONDecoder().decode(ScriptFile.self, from: Data(json.utf8))
+        } catch let error as ReceiverScriptError {
+            throw error
+        } catch let error as DecodingError {
+            throw ReceiverScriptError(decoding: error)
+        } catch {
+            throw ReceiverScriptError(location: "", message: "not valid JSON: \(error)")
+        }
+        return try file.script()
+    }
+
+    /// `20s`, `500ms`, `1.5m`, `2h`, or a bare number of seconds.
+    static func parseDuration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            if let value = Double(number), value >= 0, value.isFinite, value * scale < 86_400 * 7 {
+                return .milliseconds(Int64((value * scale * 1000).rounded()))
+            }
+        }
+        if let value = Double(trimmed), value >= 0, value.isFinite, value < 86_400 * 7 {
+            return .milliseconds(Int64((value * 1000).rounded()))
+        }
+        return nil
+    }
+
+    /// `100MB` (10^6), `64KiB` (2^10), `10GB`, `512B`, or a bare number of bytes.
+    static func parseSize(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [
+            ("kib", 1024), ("mib", 1_048_576), ("gib", 1_073_741_824), ("kb", 1e3), ("mb", 1e6), ("gb", 1e9), ("b", 1),
+        ]
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            if let value = Double(number), value >= 0, value * scale <= 1e12 { return Int(value * scale) }
+        }
+        if let value = Int(trimmed), value >= 0, value <= 1_000_000_000_000 { return value }
+        return nil
+    }
+}
+
+extension ReceiverScriptError {
+    init(decoding error: DecodingError) {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.reduce(into: "") { text, key in
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            self.init(location: path(context.codingPath), message: "missing `\(key.stringValue)`")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            self.init(location: path(context.codingPath), message: context.debugDescription)
+        @unknown default:
+            self.init(location: "", message: "\(error)")
+        }
+    }
+}
+
+// MARK: - File format
+
+/// A scalar that may be written as a string or a number (`delay: 20s` or `delay: 20`).
+private struct Scalar: Decodable {
+    var text: String
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let int = try? container.decode(Int.self) {
+            text = String(int)
+        } else if let double = try? container.decode(Double.self) {
+            text = String(double)
+        } else if let bool = try? container.decode(Bool.self) {
+            text = String(bool)
+        } else {
+            text = try container.decode(String.self)
+        }
+    }
+}
+
+/// A header value: one scalar, or a list for a header sent several times.
+private struct HeaderValues: Decodable {
+    var values: [String]
+
+    init(from decoder: any Decoder) throws {
+        if let list = try? decoder.singleValueContainer().decode([Scalar].self) {
+            values = list.map(\.text)
+        } else {
+            values = [try decoder.singleValueContainer().decode(Scalar.self).text]
+        }
+    }
+}
+
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A misspelt field (`bodybytes`) is an error, not silently ignored.
+private func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ decoder: any Decoder, _: Key.Type) throws {
+    let container = try decoder.container(keyedBy: AnyKey.self)
+    let known = Set(Key.allCases.map(\.stringValue))
+    for key in container.allKeys where !known.contains(key.stringValue) {
+        throw DecodingError.dataCorrupted(
+            .init(
+                codingPath: container.codingPath + [key],
+                debugDescription: "unknown field; expected one of \(known.sorted().joined(separator: ", "))"))
+    }
+}
+
+private struct ScriptFile: Decodable {
+    var rules: [RuleFile]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case rules }
+
+    init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        rules = try decoder.container(keyedBy: CodingKeys.self).decode([RuleFile].self, forKey: .rules)
+    }
+
+    func script() throws -> ReceiverScript {
+        ReceiverScript(rules: try rules.enumerated().map { index, rule in try rule.rule(at: "rules[\(index)]") })
+    }
+}
+
+private struct RuleFile: Decodable {
+    var path: String?
+    var pathPrefix: String?
+    var method: String?
+    var response: ResponseFile?
+    var responses: [ResponseFile]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case path, pathPrefix, method, response, responses }
+
+    init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decodeIfPresent(String.self, forKey: .path)
+        pathPrefix = try container.decodeIfPresent(String.self, forKey: .pathPrefix)
+        method = try container.decodeIfPresent(String.self, forKey: .method)
+        response = try container.decodeIfPresent(ResponseFile.self, forKey: .response)
+        responses = try container.decodeIfPresent([ResponseFile].self, forKey: .responses)
+    }
+
+    func rule(at location: String) throws -> ReceiverScript.Rule {
+        let pattern: ReceiverScript.PathPattern
+        switch (path, pathPrefix) {
+        case (let path?, nil): pattern = path.contains("*") ? .glob(path) : .exact(path)
+        case (nil, let prefix?): pattern = .prefix(prefix)
+        case (nil, nil): throw ReceiverScriptError(location: location, message: "give `path` or `pathPrefix`")
+        case (.some, .some): throw ReceiverScriptError(location: location, message: "give `path` or `pathPrefix`, not both")
+        }
+        if let method, method.isEmpty || !method.allSatisfy({ $0.isLetter }) {
+            throw ReceiverScriptError(location: "\(location).method", message: "`\(method)` is not an HTTP method")
+        }
+        let files: [ResponseFile]
+        switch (response, responses) {
+        case (let one?, nil): files = [one]
+        case (nil, let many?) where !many.isEmpty: files = many
+        case (nil, _): throw ReceiverScriptError(location: location, message: "give `responses` (a list) or `response`")
+        case (.some, .some): throw ReceiverScriptError(location: location, message: "give `responses` or `response`, not both")
+        }
+        let key = response == nil ? "responses" : "response"
+        let scripted = try files.enumerated().map { index, file in
+            try file.response(at: response == nil ? "\(location).\(key)[\(index)]" : "\(location).\(key)")
+        }
+        return ReceiverScript.Rule(path: pattern, method: method, responses: scripted)
+    }
+}
+
+private struct DripFile: Decodable {
+    var bytes: Scalar?
+    var every: Scalar?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case bytes, every }
+
+    init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        bytes = try container.decodeIfPresent(Scalar.self, forKey: .bytes)
+        every = try container.decodeIfPresent(Scalar.self, forKey: .every)
+    }
+}
+
+private struct ResponseFile: Decodable {
+    var status: Int?
+    var headers: [String: HeaderValues]?
+    var body: String?
+    var bodyBase64: String?
+    var bodyBytes: Scalar?
+    var gzipBomb: Scalar?
+    var delay: Scalar?
+    var drip: DripFile?
+    var reset: Bool?
+    var times: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case status, headers, body, bodyBase64, bodyBytes, gzipBomb, delay, drip, reset, times
+    }
+
+    init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        status = try container.decodeIfPresent(Int.self, forKey: .status)
+        headers = try container.decodeIfPresent([String: HeaderValues].self, forKey: .headers)
+        body = try container.decodeIfPresent(String.self, forKey: .body)
+        bodyBase64 = try container.decodeIfPresent(String.self, forKey: .bodyBase64)
+        bodyBytes = try container.decodeIfPresent(Scalar.self, forKey: .bodyBytes)
+        gzipBomb = try container.decodeIfPresent(Scalar.self, forKey: .gzipBomb)
+        delay = try container.decodeIfPresent(Scalar.self, forKey: .delay)
+        drip = try container.decodeIfPresent(DripFile.self, forKey: .drip)
+        reset = try container.decodeIfPresent(Bool.self, forKey: .reset)
+        times = try container.decodeIfPresent(Int.self, forKey: .times)
+    }
+
+    func response(at location: String) throws -> ReceiverScript.Response {
+        let status = status ?? 200
+        guard (100...599).contains(status) else {
+            throw ReceiverScriptError(location: "\(location).status", message: "\(status) is not an HTTP status (100–599)")
+        }
+        let bodies = [body != nil, bodyBase64 != nil, bodyBytes != nil, gzipBomb != nil].filter { $0 }.count
+        guard bodies <= 1 else {
+            throw ReceiverScriptError(
+                location: location, message: "give at most one of `body`, `bodyBase64`, `bodyBytes`, `gzipBomb`")
+        }
+        var scriptedBody = ReceiverScript.Body.empty
+        if let body {
+            scriptedBody = .text(body)
+        } else if let bodyBase64 {
+            guard let data = Data(base64Encoded: bodyBase64) else {
+                throw ReceiverScriptError(location: "\(location).bodyBase64", message: "not valid base64")
+            }
+            scriptedBody = .bytes(Array(data))
+        } else if let bodyBytes {
+            guard let count = ReceiverScript.parseSize(bodyBytes.text) else {
+                throw ReceiverScriptError(location: "\(location).bodyBytes", message: "`\(bodyBytes.text)` is not a size like 100MB")
+            }
+            scriptedBody = .filler(count: count)
+        } else if let gzipBomb {
+            guard let size = ReceiverScript.parseSize(gzipBomb.text), size > 0 else {
+                throw ReceiverScriptError(location: "\(location).gzipBomb", message: "`\(gzipBomb.text)` is not a size like 10GB")
+            }
+            scriptedBody = .gzipBomb(expandsTo: size)
+        }
+        var scriptedDelay: Duration?
+        if let delay {
+            guard let parsed = ReceiverScript.parseDuration(delay.text) else {
+                throw ReceiverScriptError(location: "\(location).delay", message: "`\(delay.text)` is not a duration like 20s")
+            }
+            scriptedDelay = parsed
+        }
+        var scriptedDrip: ReceiverScript.Drip?
+        if let drip {
+            var result = ReceiverScript.Drip()
+            if let bytes = drip.bytes {
+                guard let count = ReceiverScript.parseSize(bytes.text), count > 0 else {
+                    throw ReceiverScriptError(location: "\(location).drip.bytes", message: "`\(bytes.text)` is not a positive size")
+                }
+                result.bytes = count
+            }
+            if let every = drip.every {
+                guard let interval = ReceiverScript.parseDuration(every.text), interval > .zero else {
+                    throw ReceiverScriptError(
+                        location: "\(location).drip.every", message: "`\(every.text)` is not a positive duration like 1s")
+                }
+                result.every = interval
+            }
+            scriptedDrip = result
+        }
+        if let times, times < 1 {
+            throw ReceiverScriptError(location: "\(location).times", message: "must be 1 or more")
+        }
+        let fields = (headers ?? [:]).sorted { $0.key < $1.key }.flatMap { name, values in
+            values.values.map { HeaderField(name, $0) }
+        }
+        for field in fields where field.name.isEmpty || field.value.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            throw ReceiverScriptError(location: "\(location).headers", message: "`\(field.name)` is not a valid header")
+        }
+        return ReceiverScript.Response(
+            status: status, headers: fields, body: scriptedBody, delay: scriptedDelay, drip: scriptedDrip,
+            reset: reset ?? false, times: times ?? 1)
+    }
+}

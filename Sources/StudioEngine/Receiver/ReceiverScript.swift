@@ -1,0 +1,177 @@
+import Foundation
+import StudioModel
+
+/// Scripted answers for the embedded receiver, for fault tests and demos.
+///
+/// A script is a list of rules. The first rule whose path (and method, if given) matches a
+/// request answers it with the next of its responses; once they are used up, the last one
+/// repeats. Requests no rule matches get the receiver's default answers.
+///
+/// ```yaml
+/// rules:
+///   - path: /hooks/flaky          # exact; "/hooks/*" is a glob; or pathPrefix: /hooks/
+///     method: POST                # optional
+///     responses:
+///       - status: 500             # once…
+///       - status: 200             # …then 200 for ever
+///         body: '{"ok":true}'
+/// ```
+///
+/// ```swift
+/// let script = try ReceiverScript.load(from: URL(fileURLWithPath: "faults.yaml"))
+/// let receiver = try await Receiver.start(script: script)
+/// ```
+public struct ReceiverScript: Sendable, Hashable {
+    public var rules: [Rule]
+
+    public init(rules: [Rule]) {
+        self.rules = rules
+    }
+
+    /// One rule: which requests it answers, and how.
+    public struct Rule: Sendable, Hashable {
+        public var path: PathPattern
+        /// Upper-case HTTP method; `nil` matches every method.
+        public var method: String?
+        /// Used in order; the last one repeats. Never empty.
+        public var responses: [Response]
+
+        public init(path: PathPattern, method: String? = nil, responses: [Response]) {
+            self.path = path
+            self.method = method?.uppercased()
+            self.responses = responses.isEmpty ? [Response()] : responses
+        }
+
+        public func matches(method: String, path: String) -> Bool {
+            if let expected = self.method, expected != method.uppercased() { return false }
+            return self.path.matches(path)
+        }
+
+        /// The response for the `index`-th matching request (0-based), counting `times`.
+        public func response(at index: Int) -> Response {
+            var remaining = index
+            for response in responses {
+                if remaining < response.times { return response }
+                remaining -= response.times
+            }
+            return responses[responses.count - 1]
+        }
+    }
+
+    /// How a rule matches a request path (the query is not part of it).
+    public enum PathPattern: Sendable, Hashable {
+        case exact(String)
+        case prefix(String)
+        /// `*` matches any run of characters, `/` included.
+        case glob(String)
+
+        public func matches(_ path: String) -> Bool {
+            switch self {
+            case .exact(let expected): path == expected
+            case .prefix(let prefix): path.hasPrefix(prefix)
+            case .glob(let pattern): Self.glob(Array(pattern.utf8)[...], matches: Array(path.utf8)[...])
+            }
+        }
+
+        private static func glob(_ pattern: ArraySlice<UInt8>, matches text: ArraySlice<UInt8>) -> Bool {
+            let parts = pattern.split(separator: UInt8(ascii: "*"), omittingEmptySubsequences: false)
+            guard parts.count > 1, let first = parts.first, let last = parts.last else { return pattern == text }
+            guard text.starts(with: first) else { return false }
+            var rest = text.dropFirst(first.count)
+            for part in parts.dropFirst().dropLast() where !part.isEmpty {
+                guard let range = Self.firstRange(of: part, in: rest) else { return false }
+                rest = rest[range.upperBound...]
+            }
+            return rest.count >= last.count && rest.suffix(last.count).elementsEqual(last)
+        }
+
+        private static func firstRange(of needle: ArraySlice<UInt8>, in haystack: ArraySlice<UInt8>) -> Range<Int>? {
+            guard needle.count <= haystack.count else { return nil }
+            var start = haystack.startIndex
+            while start + needle.count <= haystack.endIndex {
+                if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start..<(start + needle.count) }
+                start += 1
+            }
+            return nil
+        }
+    }
+
+    /// One scripted answer.
+    public struct Response: Sendable, Hashable {
+        /// Default: 200.
+        public var status: Int
+        /// Sent as given, in order (a name may repeat).
+        public var headers: [HeaderField]
+        public var body: Body
+        /// Wait before sending the status line and headers. Default: none.
+        public var delay: Duration?
+        /// After the head, send the body a few bytes at a time. Default: all at once.
+        public var drip: Drip?
+        /// Close the connection with a TCP reset after reading the request (after `delay`),
+        /// without sending any response. Default: false.
+        public var reset: Bool
+        /// How many consecutive requests this response answers before the next one is used. Default: 1.
+        public var times: Int
+
+        public init(
+            status: Int = 200, headers: [HeaderField] = [], body: Body = .empty, delay: Duration? = nil,
+            drip: Drip? = nil, reset: Bool = false, times: Int = 1
+        ) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+            self.drip = drip
+            self.reset = reset
+            self.times = max(1, times)
+        }
+    }
+
+    public enum Body: Sendable, Hashable {
+        case empty
+        case text(String)
+        case bytes([UInt8])
+        /// `count` bytes of ASCII filler, generated while streaming (never held in memory).
+        case filler(count: Int)
+        /// A valid gzip stream (sent with `Content-Encoding: gzip`) that inflates to `expandsTo`
+        /// zero bytes, at about 1:160; generated while streaming.
+        case gzipBomb(expandsTo: Int)
+
+        /// Bytes on the wire, when known up front.
+        var wireLength: Int? {
+            switch self {
+            case .empty: 0
+            case .text(let text): text.utf8.count
+            case .bytes(let bytes): bytes.count
+            case .filler(let count): count
+            case .gzipBomb: nil
+            }
+        }
+    }
+
+    /// Sends `bytes` bytes, waits `every`, and so on until the body is sent.
+    public struct Drip: Sendable, Hashable {
+        /// Bytes per step. Default: 1.
+        public var bytes: Int
+        /// Wait before each step. Default: 1 s.
+        public var every: Duration
+
+        public init(bytes: Int = 1, every: Duration = .seconds(1)) {
+            self.bytes = max(1, bytes)
+            self.every = every
+        }
+    }
+}
+
+/// A script file that could not be read, with where the problem is (`rules[1].responses[0].delay`).
+public struct ReceiverScriptError: Error, Sendable, CustomStringConvertible {
+    public var location: String
+    public var message: String
+
+    public init(location: String, message: String) {
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { location.isEmpty ? message : "\(location): \(message)" }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import StudioEngine
+
+extension Hookline {
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the exact request a webhook would send for a user, without sending it.")
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @OptionGroup var target: WebhookRequestArguments
+
+        @Option(help: "How to print the request.")
+        var format: RequestFormat = .http
+
+        @Flag(help: "Show secrets and credentials instead of masking them.")
+        var revealSecrets = false
+
+        func run() throws {
+            let prepared = try PreparedWebhookRequest.prepare(
+                workspace: options, webhookID: target.webhook, email: target.user, eventFile: target.event)
+            let request = revealSecrets ? prepared.request : prepared.request.masked
+            switch format {
+            case .http: print(request.httpText)
+            case .curl: print(request.curlCommand)
+            case .json: print(request.jsonValue.prettyJSONText)
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import StudioEngine
+import StudioModel
+
+extension Hookline {
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make one real attempt of a webhook for a user and print the exchange (a test send).")
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @OptionGroup var target: WebhookRequestArguments
+
+        func run() async throws {
+            let prepared = try PreparedWebhookRequest.prepare(
+                workspace: options, webhookID: target.webhook, email: target.user, eventFile: target.event)
+            let settings = WorkspaceLoader.load(from: options.root).settings
+            let record = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(settings: settings)) { client in
+                let deliverer = Deliverer(client: client, recorder: nil)
+                var deliveryOptions = prepared.options
+                deliveryOptions.retry = RetryPolicy(schedule: .noRetries)
+                let result = await deliverer.deliver(
+                    prepared.request, origin: .init(webhookID: target.webhook, userEmail: target.user), options: deliveryOptions)
+                return result.last
+            }
+            guard let record else { throw ExitCode.failure }
+            _ = try prepared.store.recordAttempts([record])
+            print(prepared.request.masked.httpText)
+            print("")
+            if let status = record.status {
+                print("HTTP/1.1 \(status)  (\(Int(record.latencyMilliseconds)) ms)")
+                for header in record.responseHeaders { print("\(header.name): \(header.value)") }
+                print("")
+                print(record.responseBody + (record.responseTruncated ? "\n… (truncated at 64 KiB)" : ""))
+            } else if case .failed(let errorClass, let message) = record.outcome {
+                print("no response: \(errorClass): \(message)")
+            }
+            if !record.outcome.isSuccess { throw ExitCode.failure }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+
+/// What `preview` and `send` share: the webhook, the user and the rendered request.
+struct PreparedWebhookRequest {
+    var webhook: Webhook
+    var request: PreparedRequest
+    var options: Deliverer.Options
+    var store: SQLiteStateStore
+
+    /// Loads the workspace and renders `webhookID` for the user `email`, with `eventFile` as trigger data.
+    static func prepare(
+        workspace options: WorkspaceOptions, webhookID: String, email: String, eventFile: String?
+    ) throws -> PreparedWebhookRequest {
+        let workspace = WorkspaceLoader.load(from: options.root)
+        guard let webhook = workspace.webhook(id: webhookID) else {
+            let hint = nearestName(to: webhookID, in: workspace.webhooks.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
+            throw ValidationError("No webhook '\(webhookID)' in \(options.root.path).\(hint)")
+        }
+        if report(workspace.diagnostics.filter { $0.severity == .error && $0.path.hasSuffix("/\(webhookID).yaml") }, root: options.root) {
+            throw ExitCode.badInput
+        }
+        let store = try SQLiteStateStore(path: options.storePath)
+        guard let profile = try store.user(email: email) else {
+            throw ValidationError("No user '\(email)' in \(options.storePath); add the user first.")
+        }
+        var event = JSONObject()
+        if let eventFile {
+            let text = try String(contentsOfFile: eventFile, encoding: .utf8)
+            do {
+                let value = try JSONValue.parse(text)
+                event = value["dataFields"]?.objectValue ?? value.objectValue ?? JSONObject()
+            } catch {
+                printError("\(eventFile):\(error.line):\(error.column): error: \(error.message)")
+                throw ExitCode.badInput
+            }
+        }
+        // A webhook used by an Update User Profile node is called with `?email=`.
+        let isProfileLookup = workspace.workflows.contains { workflow in
+            workflow.nodes.contains {
+                if case .updateProfileWebhook(let id, _, _) = $0.kind { return id == webhookID }
+                return false
+            }
+        }
+        let context = TemplateContext(event: event, profile: profile)
+        let secrets = try SecretStore.load(workspaceRoot: options.root)
+        let builder = RequestBuilder()
+        do {
+            var request = try builder.build(
+                webhook, context: context, secrets: secrets, deliveryID: DeliveryID.make(),
+                appendEmailQuery: isProfileLookup ? email : nil)
+            let deliveryOptions = try builder.deliveryOptions(for: webhook, context: context)
+            if let signer = deliveryOptions.signer {
+                request.headers += signer.headers(
+                    id: request.deliveryID, timestamp: Int(Date().timeIntervalSince1970), body: request.body
+                ).filter { $0.name != "webhook-id" }
+            }
+            return PreparedWebhookRequest(webhook: webhook, request: request, options: deliveryOptions, store: store)
+        } catch {
+            printError("webhooks/\(webhookID).yaml: error: \(error.description)")
+            throw ExitCode.badInput
+        }
+    }
+}
+
+/// The arguments `preview` and `send` share: which webhook, for whom.
+struct WebhookRequestArguments: ParsableArguments {
+    @Argument(help: "The webhook id (webhooks/<id>.yaml).")
+    var webhook: String
+
+    @Option(help: "The email address of a user in the store.")
+    var user: String
+
+    @Option(help: "A JSON file with the trigger event's data fields.", completion: .file())
+    var event: String?
+}
+
+/// How a request is printed.
+enum RequestFormat: String, ExpressibleByArgument, CaseIterable {
+    case http, curl, json
+}

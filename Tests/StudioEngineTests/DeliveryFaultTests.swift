@@ -1,0 +1,408 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import NIOCore
+import StudioEngine
+import StudioModel
+import Testing
+
+/// delivery.md §9, the rows about a single attempt: the real ``DeliveryClient`` against the
+/// scripted receiver on 127.0.0.1. Retries, schedules and pausing are the executor's, tested elsewhere.
+///
+/// Serialized because two tests measure the process's resident memory.
+@Suite(.serialized)
+struct DeliveryFaultTests {
+    /// Error classes as `DeliveryClient` labels them today; delivery.md §8.4 names are in the comments.
+    enum Label {
+        static let timeout = "timeout"  // §8.4 `timeout`
+        static let connectTimeout = "timeout"  // §8.4 `timeout` (connect budget)
+        static let refused = "connection_refused"  // §8.4
+        static let reset = "connection_reset"  // §8.4
+    }
+
+    // MARK: - Rows 1, 2, 24: successes
+
+    @Test func row1TwoHundredIsOneSuccessfulAttemptWithItsDurationAndIDs() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 200}}")) { log.append($0) }
+        let request = makeRequest(receiver.baseURL + "/hook")
+        let record = await send(request)
+        await receiver.shutdown()
+
+        #expect(record.status == 200)
+        #expect(record.outcome == .success)
+        #expect(record.latencyMilliseconds > 0)
+        #expect(record.deliveryID == request.deliveryID)
+        let received = log.all
+        #expect(received.count == 1)
+        #expect(received.first?.header("webhook-id") == request.deliveryID)
+        #expect(received.first?.header("Idempotency-Key") == request.deliveryID)
+        #expect(received.first?.body == request.body)
+    }
+
+    @Test(arguments: [202, 204])
+    func row2AcceptedOrNoContentWithoutABodyIsASuccess(status: Int) async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: \(status)}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+
+        #expect(record.status == status)
+        #expect(record.outcome == .success)
+        #expect(record.responseBody.isEmpty)
+        #expect(!record.responseTruncated)
+    }
+
+    @Test func row24TwoHundredWithAnErrorBodyIsStillASuccess() async throws {
+        let receiver = try await Receiver.start(
+            script: try script(#"{path: /hook, response: {status: 200, body: '{"error":"quota exceeded"}'}}"#))
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+
+        #expect(record.status == 200)
+        #expect(record.outcome == .success)
+        #expect(record.responseBody == #"{"error":"quota exceeded"}"#)
+    }
+
+    // MARK: - Rows 9, 12, 13: statuses that are not 2xx
+
+    @Test(arguments: [400, 401, 403, 404, 422])
+    func row9ClientErrorIsRecordedWithItsStatusAfterOneRequest(status: Int) async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(#"{path: /hook, response: {status: \#(status), body: '{"message":"bad"}'}}"#)) { log.append($0) }
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+
+        #expect(record.status == status)
+        #expect(record.outcome == .httpError)
+        #expect(record.responseBody == #"{"message":"bad"}"#)
+        #expect(log.all.count == 1)
+    }
+
+    @Test func row12NotImplementedIsRecordedAsAnHTTPErrorWithItsStatus() async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 501}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+
+        #expect(record.status == 501)
+        #expect(record.outcome == .httpError)
+    }
+
+    @Test(arguments: [301, 302, 307, 308])
+    func row13RedirectIsRecordedWithLocationAndTheTargetGetsNothing(status: Int) async throws {
+        let targetLog = RequestLog()
+        let target = try await Receiver.start { targetLog.append($0) }
+        let location = target.baseURL + "/new-home"
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, response: {status: \(status), headers: {Location: '\(location)'}}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+        await target.shutdown()
+
+        #expect(record.status == status)
+        #expect(record.outcome == .httpError)
+        #expect(record.responseHeaders.first { $0.name.lowercased() == "location" }?.value == location)
+        #expect(targetLog.all.isEmpty)
+    }
+
+    // MARK: - Rows 14, 15, 16: deadlines
+
+    @Test func row14HeadersLaterThanTheDeadlineEndTheAttemptAsTimeoutAtTheDeadline() async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {delay: 5s}}"))
+        var configuration = DeliveryClient.Configuration()
+        configuration.timeout = .seconds(1)
+        let record = await send(makeRequest(receiver.baseURL + "/hook"), configuration: configuration)
+        await receiver.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == Label.timeout)
+        #expect((900...3_000).contains(record.latencyMilliseconds))
+    }
+
+    @Test func row15TwoHundredThenADripIsASuccessEndedByTheDeadline() async throws {
+        // 40 bytes, one every 200 ms: 8 s of body against a 1 s deadline.
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, response: {status: 200, bodyBytes: 40, drip: {bytes: 1, every: 200ms}}}"))
+        var configuration = DeliveryClient.Configuration()
+        configuration.timeout = .seconds(1)
+        let started = ContinuousClock.now
+        let record = await send(makeRequest(receiver.baseURL + "/hook"), configuration: configuration)
+        let elapsed = ContinuousClock.now - started
+        await receiver.shutdown()
+
+        #expect(record.status == 200)
+        #expect(record.outcome == .success)
+        #expect(record.responseTruncated)
+        #expect(record.responseBody.utf8.count < 40)
+        #expect(elapsed < .seconds(3))
+    }
+
+    @Test func row16ListenerThatNeverAcceptsEndsAsATimeoutWithinTheConnectBudget() async throws {
+        let listener = try FullBacklogListener()
+        defer { listener.close() }
+        var configuration = DeliveryClient.Configuration()
+        configuration.connectTimeout = .seconds(1)
+        configuration.timeout = .seconds(4)
+        let record = await send(makeRequest("http://127.0.0.1:\(listener.port)/hook"), configuration: configuration)
+
+        #expect(record.status == nil)
+        #expect([Label.connectTimeout, Label.timeout].contains(record.outcome.errorClass))
+        #expect(record.latencyMilliseconds < 2_500)
+    }
+
+    // MARK: - Rows 17, 18: the connection fails
+
+    @Test func row17ClosedPortIsRecordedAsRefusedPromptly() async throws {
+        let port = try closedPort()
+        var configuration = DeliveryClient.Configuration()
+        configuration.timeout = .seconds(4)
+        let record = await send(makeRequest("http://127.0.0.1:\(port)/hook"), configuration: configuration)
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == Label.refused)
+        #expect(record.latencyMilliseconds < 2_000)
+    }
+
+    @Test func row18ResetBeforeTheStatusLineIsRecordedAsReset() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {reset: true}}")) { log.append($0) }
+        let request = makeRequest(receiver.baseURL + "/hook")
+        let record = await send(request)
+        await receiver.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == Label.reset)
+        #expect(log.all.count == 1)
+        #expect(log.all.first?.wasReset == true)
+        #expect(log.all.first?.header("webhook-id") == request.deliveryID)
+    }
+
+    // MARK: - Rows 21, 22, 23: response bodies
+
+    @Test func row21HundredMegabyteBodyKeepsOnly64KiBWithBoundedMemory() async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {bodyBytes: 100MB}}"))
+        let before = try residentBytes()
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        let after = try residentBytes()
+        await receiver.shutdown()
+
+        #expect(record.status == 200)
+        #expect(record.outcome == .success)
+        #expect(record.responseBody.utf8.count == 64 * 1024)
+        #expect(record.responseTruncated)
+        #expect(after - before < 50 * 1024 * 1024, "RSS grew by \((after - before) >> 20) MiB")
+    }
+
+    @Test func row22GzipBombIsNeitherAskedForNorInflated() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {gzipBomb: 1GiB}}")) { log.append($0) }
+        let before = try residentBytes()
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        let after = try residentBytes()
+        await receiver.shutdown()
+
+        let acceptEncoding = log.all.first?.header("Accept-Encoding") ?? ""
+        #expect(!acceptEncoding.lowercased().contains("gzip"))
+        #expect(record.status == 200)
+        #expect(record.outcome == .success)
+        #expect(record.responseHeaders.contains { $0.name.lowercased() == "content-encoding" && $0.value == "gzip" })
+        // Kept as received: the gzip magic number, not inflated zeros.
+        #expect(record.responseBody.unicodeScalars.first == "\u{1F}")
+        #expect(!record.responseBody.hasPrefix("\0\0\0\0"))
+        #expect(record.responseTruncated)
+        #expect(after - before < 50 * 1024 * 1024, "RSS grew by \((after - before) >> 20) MiB")
+    }
+
+    @Test func row23BinaryBodyIsStoredLossilyWithoutFailingTheAttempt() async throws {
+        let bytes: [UInt8] = [0xFF, 0xFE, 0x00, 0x80, 0xC3, 0x28] + Array("ok".utf8)
+        let base64 = Data(bytes).base64EncodedString()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {bodyBase64: '\(base64)'}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+
+        #expect(record.status == 200)
+        #expect(record.outcome == .success)
+        #expect(record.responseBody.hasSuffix("ok"))
+        #expect(record.responseBody.contains("\u{FFFD}"))
+    }
+
+    // MARK: - Row 47: secrets
+
+    @Test func row47CredentialsAndSecretsReachTheWireButNeverTheRecord() async throws {
+        let token = "tok_live_9f8e7d6c5b4a"
+        let apiKey = "key_31415926535"
+        let bodySecret = "sec_271828182845"
+        let cookie = "session=ck_161803398874"
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(
+                "{path: /hook, response: {status: 500, headers: {Set-Cookie: '\(cookie)'}, body: 'bad token \(token)'}}")
+        ) { log.append($0) }
+        let request = makeRequest(
+            receiver.baseURL + "/hook",
+            headers: [HeaderField("Authorization", "Bearer \(token)"), HeaderField("X-API-Key", apiKey)],
+            body: #"{"password": "\#(bodySecret)"}"#, secrets: [token, apiKey, bodySecret])
+        let record = await send(request)
+        await receiver.shutdown()
+
+        let wire = try #require(log.all.first)
+        #expect(wire.header("Authorization") == "Bearer \(token)")
+        #expect(wire.header("X-API-Key") == apiKey)
+        #expect(wire.body.contains(bodySecret))
+
+        #expect(record.status == 500)
+        #expect(record.responseHeaders.contains { $0.name.lowercased() == "set-cookie" })
+        let stored = String(describing: record)
+        for secret in [token, apiKey, bodySecret, "ck_161803398874"] {
+            #expect(!stored.contains(secret), "the record holds \(secret)")
+        }
+    }
+
+    @Test func row47ApiKeyQueryParameterIsMaskedInTheRecordedURL() async throws {
+        let receiver = try await Receiver.start(script: try script("{pathPrefix: /hook, response: {status: 200}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook?api_key=qk_577215664901&user=ada"))
+        await receiver.shutdown()
+
+        #expect(record.status == 200)
+        #expect(!record.url.contains("qk_577215664901"))
+        #expect(record.url.hasSuffix("/hook?api_key=••••••&user=ada"))
+    }
+
+    // MARK: - Helpers
+
+    private func script(_ rule: String) throws -> ReceiverScript {
+        try ReceiverScript.parse(yaml: "rules: [\(rule)]")
+    }
+
+    private func makeRequest(
+        _ url: String, headers: [HeaderField] = [], body: String = #"{"email":"ada@example.com"}"#,
+        secrets: [String] = []
+    ) -> PreparedRequest {
+        let id = DeliveryID.make()
+        return PreparedRequest(
+            method: .post, url: url,
+            headers: [HeaderField("Content-Type", "application/json")] + headers
+                + [HeaderField("webhook-id", id), HeaderField("Idempotency-Key", id)],
+            body: body, secretValues: secrets, deliveryID: id)
+    }
+
+    private func send(
+        _ request: PreparedRequest, configuration: DeliveryClient.Configuration = DeliveryClient.Configuration()
+    ) async -> AttemptRecord {
+        // The receiver is on loopback, which the default policy refuses.
+        let client = DeliveryClient(configuration: configuration, networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]))
+        let record = await client.send(request, origin: .init(webhookID: "fault"))
+        try? await client.shutdown()
+        return record
+    }
+
+    /// The process's resident set size, from /proc/self/statm.
+    private func residentBytes() throws -> Int {
+        let statm = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8)
+        let fields = statm.split(separator: " ")
+        let pages = try #require(fields.count > 1 ? Int(fields[1]) : nil)
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// A port on 127.0.0.1 that nothing listens on: bound, then closed.
+    private func closedPort() throws -> Int {
+        let socket = try LoopbackSocket()
+        let port = try socket.bind()
+        socket.close()
+        return port
+    }
+}
+
+extension ReceivedRequest {
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// A TCP socket on 127.0.0.1, through the C API: the tests need states a server framework won't produce.
+private struct LoopbackSocket {
+    let descriptor: Int32
+
+    struct Failure: Error, CustomStringConvertible {
+        var call: String
+        var description: String { "\(call) failed: errno \(errno)" }
+    }
+
+    init() throws {
+        descriptor = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(call: "socket") }
+    }
+
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return address
+    }
+
+    /// Binds 127.0.0.1 on a free port and returns it.
+    func bind() throws -> Int {
+        var address = Self.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else { throw Failure(call: "bind") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard named == 0 else { throw Failure(call: "getsockname") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Starts a non-blocking connect, and reports whether it completed within `milliseconds`.
+    func connects(to port: Int, within milliseconds: Int32) -> Bool {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        var address = Self.loopback(port: port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if result == 0 { return true }
+        guard errno == EINPROGRESS else { return false }
+        var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        guard poll(&poller, 1, milliseconds) == 1 else { return false }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
+        return error == 0
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+}
+
+/// A listener on 127.0.0.1 that never accepts, with its accept queue filled, so a new
+/// connection's SYN is dropped and connect never completes (delivery.md §9 row 16).
+private final class FullBacklogListener {
+    let port: Int
+    private let listener: LoopbackSocket
+    private var fillers: [LoopbackSocket] = []
+
+    init() throws {
+        listener = try LoopbackSocket()
+        port = try listener.bind()
+        guard listen(listener.descriptor, 0) == 0 else { throw LoopbackSocket.Failure(call: "listen") }
+        // Linux queues backlog + 1 connections; connect until one does not complete.
+        for _ in 0..<16 {
+            let filler = try LoopbackSocket()
+            fillers.append(filler)
+            if !filler.connects(to: port, within: 300) { return }
+        }
+        throw LoopbackSocket.Failure(call: "filling the accept queue")
+    }
+
+    func close() {
+        fillers.forEach { $0.close() }
+        listener.close()
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// Outcome classes of delivery.md §8.4: every status class, every transport error, the receiver's abort.
+struct DeliveryOutcomeClassTests {
+    @Test(arguments: [
+        (200, "ok", false), (201, "ok", false), (202, "ok", false), (204, "ok", false), (299, "ok", false),
+        (300, "redirect_not_followed", false), (301, "redirect_not_followed", false),
+        (302, "redirect_not_followed", false), (303, "redirect_not_followed", false),
+        (307, "redirect_not_followed", false), (308, "redirect_not_followed", false),
+        (408, "http_4xx_retryable", true), (409, "http_4xx_retryable", true), (425, "http_4xx_retryable", true),
+        (429, "http_4xx_retryable", true),
+        (410, "gone", false),
+        (400, "http_4xx", false), (401, "http_4xx", false), (403, "http_4xx", false), (404, "http_4xx", false),
+        (405, "http_4xx", false), (413, "http_4xx", false), (422, "http_4xx", false), (451, "http_4xx", false),
+        (499, "http_4xx", false),
+        (500, "http_5xx", true), (502, "http_5xx", true), (503, "http_5xx", true), (504, "http_5xx", true),
+        (505, "http_5xx", true), (599, "http_5xx", true),
+        (501, "http_5xx_permanent", false),
+    ])
+    func statusIsClassifiedAsSection84Says(status: Int, label: String, retryable: Bool) {
+        let outcome = DeliveryOutcomeClass.classify(status: status, headers: [], transportErrorClass: nil)
+        #expect(outcome.label == label, "status \(status)")
+        #expect(outcome.isRetryable == retryable, "status \(status)")
+        #expect(outcome.isSuccess == (200..<300).contains(status))
+    }
+
+    @Test func tooManyRequestsIsRateLimitedAndWaitsTheOverloadFloor() {
+        let outcome = DeliveryOutcomeClass.classify(status: 429, headers: [], transportErrorClass: nil)
+        #expect(outcome == .rateLimited)
+        #expect(outcome != .http4xxRetryable)
+        #expect(outcome.isOverload)
+        #expect(!DeliveryOutcomeClass.http4xxRetryable.isOverload)
+    }
+
+    @Test(arguments: [
+        ("connect", DeliveryOutcomeClass.connectionRefused), ("connect-timeout", .timeout), ("timeout", .timeout),
+        ("reset", .connectionReset), ("dns", .dnsError), ("tls", .tlsError), ("bad-url", .invalidRequest),
+        ("network", .networkUnreachable), ("template", .invalidRequest), ("config", .invalidRequest),
+        ("blocked", .blockedByPolicy), ("blocked_by_policy", .blockedByPolicy), ("something-new", .networkUnreachable),
+    ])
+    func transportErrorClassMapsToItsOutcome(errorClass: String, expected: DeliveryOutcomeClass) {
+        #expect(DeliveryOutcomeClass.classify(status: nil, headers: [], transportErrorClass: errorClass) == expected)
+    }
+
+    @Test(arguments: [
+        (DeliveryOutcomeClass.ok, false), (.redirectNotFollowed, false), (.http4xxRetryable, true), (.rateLimited, true),
+        (.gone, false), (.http4xx, false), (.http5xx, true), (.http5xxPermanent, false), (.dnsError, true),
+        (.connectionRefused, true), (.connectionReset, true), (.networkUnreachable, true), (.timeout, true),
+        (.tlsError, true), (.blockedByPolicy, false), (.invalidRequest, false), (.abortedByReceiver, false),
+    ])
+    func eachClassIsRetriedOnlyWhereSection84Retries(outcome: DeliveryOutcomeClass, retryable: Bool) {
+        #expect(outcome.isRetryable == retryable, "\(outcome.label)")
+    }
+
+    @Test func labelsAreTheSnakeCaseNamesOfSection84() {
+        let labels = DeliveryOutcomeClass.allClasses.map(\.label)
+        #expect(labels == [
+            "ok", "redirect_not_followed", "http_4xx_retryable", "http_4xx_retryable", "gone", "http_4xx", "http_5xx",
+            "http_5xx_permanent", "dns_error", "connection_refused", "connection_reset", "network_unreachable",
+            "timeout", "tls_error", "blocked_by_policy", "invalid_request", "aborted_by_receiver",
+        ])
+    }
+
+    @Test func storedLabelsReadBackToTheirClass() {
+        for outcome in DeliveryOutcomeClass.allClasses where outcome != .rateLimited {
+            #expect(DeliveryOutcomeClass(label: outcome.label) == outcome)
+        }
+        #expect(DeliveryOutcomeClass(label: "http_4xx_retryable") == .http4xxRetryable)
+        #expect(DeliveryOutcomeClass(label: "teapot") == nil)
+    }
+
+    @Test(arguments: [500, 503, 404, 429, 302])
+    func abortMessageHeaderStopsRetries(status: Int) {
+        let headers = [HeaderField("Content-Type", "text/plain"), HeaderField("Webhook-Delivery", " Abort-Message ")]
+        let outcome = DeliveryOutcomeClass.classify(status: status, headers: headers, transportErrorClass: nil)
+        #expect(outcome == .abortedByReceiver)
+        #expect(outcome.label == "aborted_by_receiver")
+        #expect(!outcome.isRetryable)
+    }
+
+    @Test func abortMessageDoesNotOverrideSuccessOrGone() {
+        let headers = [HeaderField("webhook-delivery", "abort-message")]
+        #expect(DeliveryOutcomeClass.classify(status: 200, headers: headers, transportErrorClass: nil) == .ok)
+        #expect(DeliveryOutcomeClass.classify(status: 410, headers: headers, transportErrorClass: nil) == .gone)
+    }
+
+    @Test func otherWebhookDeliveryValuesAreIgnored() {
+        let headers = [HeaderField("webhook-delivery", "please-retry")]
+        #expect(DeliveryOutcomeClass.classify(status: 500, headers: headers, transportErrorClass: nil) == .http5xx)
+    }
+
+    @Test func aReceivedStatusWinsOverALaterBodyError() {
+        // §8.2: once a 2xx status line arrives, a failure while reading the body is only noted.
+        #expect(DeliveryOutcomeClass.classify(status: 200, headers: [], transportErrorClass: "reset") == .ok)
+        #expect(DeliveryOutcomeClass.classify(status: 503, headers: [], transportErrorClass: "timeout") == .http5xx)
+    }
+
+    @Test func recordsAreClassifiedFromStatusHeadersAndErrorClass() {
+        let date = Date(timeIntervalSince1970: 0)
+        let refused = AttemptRecord(
+            startedAt: date, deliveryID: "msg_1", method: "POST", url: "http://127.0.0.1:9/",
+            outcome: .failed(errorClass: "connect", message: "refused"))
+        let aborted = AttemptRecord(
+            startedAt: date, deliveryID: "msg_2", method: "POST", url: "http://127.0.0.1:9/", status: 500,
+            responseHeaders: [HeaderField("webhook-delivery", "abort-message")], outcome: .httpError)
+        #expect(DeliveryOutcomeClass.classify(refused) == .connectionRefused)
+        #expect(DeliveryOutcomeClass.classify(aborted) == .abortedByReceiver)
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+
+@testable import StudioModel
+
+/// Template problems in workspace files, reported at their position inside the YAML file.
+struct WorkspaceTemplateCheckTests {
+    static let unclosedIf = "unclosed {{#if}} block; expected {{/if}} before the end of the template"
+
+    /// A webhook file `webhooks/t.yaml` with `lines` after its id.
+    static func webhook(_ name: String, _ lines: String, _ expected: [String]) -> DiagnosticCase {
+        .file(name, "webhooks/t.yaml", "id: t\n" + lines, expected)
+    }
+
+    static let cases: [DiagnosticCase] = [
+        webhook(
+            "double-quoted url", "url: \"https://x.example/{{#if a}}\"\n",
+            ["webhooks/t.yaml:2:25: error: template in 'url': \(unclosedIf)"]),
+        webhook(
+            "plain url query, parsed apart from the path", "url: https://x.example/p?q={{/if}}\n",
+            ["webhooks/t.yaml:2:28: error: template in 'url': unexpected {{/if}}: no block is open"]),
+        webhook(
+            "single-quoted header with an escaped quote", "url: https://x.example\nheaders:\n  X-A: 'it''s {{/each}}'\n",
+            ["webhooks/t.yaml:4:15: error: template in 'headers.X-A': unexpected {{/each}}: no block is open"]),
+        webhook(
+            "literal block json body", "url: https://x.example/\nbody:\n  type: json\n  template: |\n    {\"a\": \"{{a}}\",\n     \"b\": {{#if b}}1}\n",
+            ["webhooks/t.yaml:7:11: error: template in 'template': \(unclosedIf)"]),
+        webhook(
+            "double-quoted raw body with escapes", "url: https://x.example\nbody:\n  type: raw\n  template: \"{\\\"a\\\": {{/x}}}\"\n",
+            ["webhooks/t.yaml:5:22: error: template in 'template': unexpected {{/x}}: no block is open"]),
+        webhook(
+            "form field", "url: https://x.example\nbody: {type: form, fields: {name: \"{{else}}\"}}\n",
+            ["webhooks/t.yaml:3:36: error: template in 'fields.name': unexpected {{else}} outside a block"]),
+        webhook(
+            "basic auth password", "url: https://x.example\nauth:\n  type: basic\n  username: u\n  password: \"{{#each x}}\"\n",
+            ["webhooks/t.yaml:6:14: error: template in 'password': unclosed {{#each}} block; expected {{/each}} before the end of the template"]),
+        webhook(
+            "json body that is not JSON with empty merge parameters", "url: https://x.example\nbody:\n  type: json\n  template: '{\"a\": {{a}}, }'\n",
+            ["webhooks/t.yaml:5:27: error: template in 'template': rendered JSON is invalid: expected a quoted object key (output 1:13) (checked by rendering with every merge parameter empty)"]),
+        DiagnosticCase(
+            "sendEmail subject and body",
+            WorkspaceTestFiles.withWorkflow("  - id: m\n    type: sendEmail\n    subject: Hi {{#if x}}\n    body: |\n      Hello\n      {{/unless}}\n"),
+            [
+                "workflows/w.yaml:5:17: error: template in 'subject': \(unclosedIf)",
+                "workflows/w.yaml:8:7: error: template in 'body': unexpected {{/unless}}: no block is open",
+            ]),
+        DiagnosticCase(
+            "sendSMS folded body",
+            WorkspaceTestFiles.withWorkflow("  - id: s\n    type: sendSMS\n    body: >\n      Hi\n      there {{/if}}\n"),
+            ["workflows/w.yaml:7:13: error: template in 'body': unexpected {{/if}}: no block is open"]),
+    ]
+
+    @Test(arguments: cases)
+    func reportsTemplateProblemsInsideTheFile(_ testCase: DiagnosticCase) {
+        let workspace = WorkspaceLoader.load(files: testCase.files)
+        #expect(workspace.diagnostics.map(\.description) == testCase.expected)
+    }
+
+    @Test func validTemplatesAddNoDiagnostics() {
+        #expect(WorkspaceLoader.load(files: WorkspaceTestFiles.valid).diagnostics.isEmpty)
+    }
+
+    @Test func renderedDiagnosticPointsIntoTheBlockScalar() throws {
+        let files = Self.cases[3].files
+        let diagnostic = try #require(WorkspaceLoader.load(files: files).diagnostics.first)
+        #expect(diagnostic.rendered(source: files["webhooks/t.yaml"]) == """
+            webhooks/t.yaml:7:11: error: template in 'template': \(Self.unclosedIf)
+                 "b": {{#if b}}1}
+                      ^
+            """)
+    }
+}
