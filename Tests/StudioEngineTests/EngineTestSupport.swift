@@ -20,7 +20,7 @@ enum EngineFixtures {
         Webhook(
             id: "lob-letter", method: .post, url: baseURL + path,
             auth: .basic(username: "{{secret.lob_key}}", password: ""),
-            headers: [HeaderTemplate(name: "X-Campaign", value: "welcome")],
+            headers: [HeaderTemplate(name: "X-Campaign", value: "{{workflowName}}")],
             body: .json(template: #"{"name": "{{defaultIfEmpty firstName "friend"}}", "age": {{age}}, "city": "{{address.city}}"}"#))
     }
 

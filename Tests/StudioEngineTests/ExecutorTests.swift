@@ -1,6 +1,7 @@
 import Foundation
 import StudioEngine
 import StudioModel
+import Synchronization
 import Testing
 
 struct ExecutorTests {
@@ -33,7 +34,8 @@ struct ExecutorTests {
     }
 
     @Test func sendsTypedJSONBodiesAndMasksTheSecretEverywhere() async throws {
-        let receiver = try await Receiver.start()
+        let wire = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
         let engine = try Engine(
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
             configuration: .init(timeScale: 1_000_000))
@@ -43,6 +45,12 @@ struct ExecutorTests {
         await engine.shutdown()
         await receiver.shutdown()
 
+        // The secret reached the wire…
+        let sent = try #require(wire.withLock { $0 }.first { $0.path == "/v1/letters" })
+        let credentials = Data("sk_live_very_secret_1234:".utf8).base64EncodedString()
+        #expect(sent.headers.contains { $0.name.lowercased() == "authorization" && $0.value == "Basic " + credentials })
+        #expect(sent.headers.contains { $0.name.lowercased() == "x-campaign" && $0.value == "Welcome" })
+        // …and nothing stored holds it.
         let letter = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "direct-mail" })
         let body = try JSONValue.parse(letter.requestBody)
         #expect(body["age"] == .int(29))

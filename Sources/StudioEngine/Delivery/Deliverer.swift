@@ -71,7 +71,9 @@ public final class Deliverer: Sendable {
     }
 
     private struct State {
-        var hostHolds: [String: Date] = [:]
+        /// When each held host may be sent to again, on the monotonic clock: holds are set in
+        /// workflow seconds and converted once, so a scaled clock shortens them like every other delay.
+        var hostHolds: [String: ContinuousClock.Instant] = [:]
         var health: [String: EndpointHealth] = [:]
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern))
     }
@@ -118,6 +120,7 @@ public final class Deliverer: Sendable {
                 return Result(status: .held("endpoint \(endpoint) is paused: \(reason)"), attempts: attempts)
             }
             await waitForHostHold(host)
+            if Task.isCancelled { return Result(status: .failed("cancelled"), attempts: attempts) }
 
             var sent = request
             if let signer = options.signer {
@@ -172,7 +175,10 @@ public final class Deliverer: Sendable {
                 let decision = options.retry.decide(
                     afterAttempt: attempt, outcome: outcome, retryAfter: retryAfter, using: &state.random)
                 let hold = options.retry.hostHold(afterAttempt: attempt, outcome: outcome, retryAfter: retryAfter)
-                if let hold { state.hostHolds[host] = clock.now().addingTimeInterval(hold) }
+                if let hold {
+                    let until = ContinuousClock.now + .seconds(clock.realInterval(forWorkflowSeconds: hold))
+                    state.hostHolds[host] = max(state.hostHolds[host] ?? until, until)
+                }
                 return (decision, hold)
             }
             if let hold { logger.info("host \(host) held for \(hold) s after 429") }
@@ -187,6 +193,7 @@ public final class Deliverer: Sendable {
             case .retry(let delay, let note):
                 if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
                 try? await Task.sleep(for: .seconds(clock.realInterval(forWorkflowSeconds: delay)))
+                if Task.isCancelled { return Result(status: .failed("cancelled"), attempts: attempts) }
                 attempt += 1
             }
         }
@@ -194,12 +201,11 @@ public final class Deliverer: Sendable {
 
     private func waitForHostHold(_ host: String) async {
         while let until = state.withLock({ $0.hostHolds[host] }) {
-            let remaining = until.timeIntervalSince(clock.now())
-            guard remaining > 0 else {
+            guard until > ContinuousClock.now, !Task.isCancelled else {
                 state.withLock { if $0.hostHolds[host] == until { $0.hostHolds[host] = nil } }
                 return
             }
-            try? await Task.sleep(for: .seconds(clock.realInterval(forWorkflowSeconds: remaining)))
+            try? await Task.sleep(until: until, clock: .continuous)
         }
     }
 

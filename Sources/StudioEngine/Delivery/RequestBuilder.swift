@@ -20,6 +20,7 @@ public struct RequestBuilder: Sendable {
         _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
         appendEmailQuery email: String? = nil
     ) throws(RequestBuildError) -> PreparedRequest {
+        let context = context.adding(secrets: secrets)
         var url = try renderURL(webhook.url, context: context)
         if let email {
             url += (url.contains("?") ? "&" : "?") + "email=" + FormEncoding.encode(email)
@@ -74,7 +75,10 @@ public struct RequestBuilder: Sendable {
     }
 
     /// How a webhook's deliveries are made: signing with its rendered secret, its timeout.
-    public func deliveryOptions(for webhook: Webhook, context: TemplateContext) throws(RequestBuildError) -> Deliverer.Options {
+    public func deliveryOptions(
+        for webhook: Webhook, context: TemplateContext, secrets: [String: String]
+    ) throws(RequestBuildError) -> Deliverer.Options {
+        let context = context.adding(secrets: secrets)
         var options = Deliverer.Options(timeout: webhook.timeout?.seconds, endpoint: webhook.id)
         if case .oauth2ClientCredentials(let tokenURL, let clientID, let clientSecret, let scope) = webhook.auth {
             options.oauth2 = Deliverer.OAuth2Credentials(

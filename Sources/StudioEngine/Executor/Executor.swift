@@ -267,10 +267,10 @@ public final class Executor: Sendable {
         }
         let record: AttemptRecord
         do {
+            let context = journey.templateContext(at: node.id, secrets: secrets)
             let request = try builder.build(
-                webhook, context: journey.templateContext, secrets: secrets, deliveryID: deliveryID,
-                appendEmailQuery: emailQuery)
-            let options = try builder.deliveryOptions(for: webhook, context: journey.templateContext)
+                webhook, context: context, secrets: secrets, deliveryID: deliveryID, appendEmailQuery: emailQuery)
+            let options = try builder.deliveryOptions(for: webhook, context: context, secrets: secrets)
             let result = await deliverer.deliver(request, origin: origin, options: options)
             record = result.last ?? failedRecord(
                 origin, deliveryID: deliveryID, errorClass: "endpoint_paused", message: "\(result.status)",

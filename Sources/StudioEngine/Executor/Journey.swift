@@ -11,9 +11,14 @@ struct Journey: Sendable {
 
     var email: String { profile["email"]?.stringValue ?? trigger?.email ?? "" }
 
-    /// Merge parameters see the trigger's data first, then the profile.
-    var templateContext: TemplateContext {
-        TemplateContext(event: trigger?.dataFields ?? JSONObject(), profile: profile)
+    /// Merge parameters for a step: the trigger's data first, then the profile, then the journey's
+    /// own fields (`workflowName`, `eventName`, …) as live data.
+    func templateContext(at nodeID: String, secrets: [String: String]) -> TemplateContext {
+        TemplateContext(
+            event: trigger?.dataFields ?? JSONObject(), profile: profile,
+            liveData: JourneyFields.values(
+                workflowID: workflow.id, workflowName: workflow.name, nodeID: nodeID, eventName: trigger?.name),
+            secrets: secrets)
     }
 
     func record(_ status: JourneyRecord.Status, wakeAt: Date? = nil) -> JourneyRecord {

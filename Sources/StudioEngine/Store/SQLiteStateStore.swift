@@ -204,4 +204,26 @@ public final class SQLiteStateStore: StateStore {
             responseHeaders: decodeHeaders(row["responseHeaders"]), responseBody: row["responseBody"],
             responseTruncated: row["responseTruncated"], latencyMilliseconds: row["latencyMs"], outcome: outcome)
     }
+
+    // MARK: - Field names
+
+    public func userFieldNames() throws -> Set<String> {
+        try topLevelKeys(column: "profile", table: "user")
+    }
+
+    public func eventFieldNames() throws -> Set<String> {
+        try topLevelKeys(column: "dataFields", table: "event")
+    }
+
+    /// The distinct top-level keys of the JSON objects in `table.column`, read by SQLite's `json_each`
+    /// without decoding any document in Swift. Text that is not a JSON object contributes nothing.
+    private func topLevelKeys(column: String, table: String) throws -> Set<String> {
+        let sql = """
+            SELECT DISTINCT field.key FROM \(table),
+              json_each(CASE WHEN NOT json_valid(\(column)) THEN '{}'
+                WHEN json_type(\(column)) = 'object' THEN \(column) ELSE '{}' END)
+                AS field
+            """
+        return try writer.read { db in Set(try String.fetchAll(db, sql: sql)) }
+    }
 }

@@ -28,6 +28,11 @@ public protocol StateStore: Sendable {
     /// The most recent attempts, oldest first.
     func recentAttempts(limit: Int) throws -> [AttemptRecord]
     func attemptCount() throws -> Int
+
+    /// The union of every user profile's top-level keys, for `validate`'s merge-parameter warnings.
+    func userFieldNames() throws -> Set<String>
+    /// The union of every tracked event's top-level `dataFields` keys.
+    func eventFieldNames() throws -> Set<String>
 }
 
 /// An event that may start journeys: `{email, eventName, dataFields}` as Iterable tracks it.

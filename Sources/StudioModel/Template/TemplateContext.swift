@@ -16,7 +16,7 @@ public struct TemplateContext: Sendable {
     /// The layers searched in order, kept unwrapped so lookups do not copy enums.
     private let layers: [JSONObject]
     private let dataRoot: JSONValue?
-    let secrets: [String: String]
+    private(set) var secrets: [String: String]
     /// The instant `now`, `timestamp` and `dateMath "now"` use.
     public let now: Date
 
@@ -37,6 +37,13 @@ public struct TemplateContext: Sendable {
         self.dataRoot = nil
         self.secrets = secrets
         self.now = now
+    }
+
+    /// The same context with `secrets` for `{{secret.NAME}}`, merged over any it had.
+    public func adding(secrets more: [String: String]) -> TemplateContext {
+        var copy = self
+        copy.secrets.merge(more) { _, new in new }
+        return copy
     }
 
     /// A single JSON value as the whole context (used by `hookline render --data FILE`).

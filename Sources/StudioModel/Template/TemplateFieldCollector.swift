@@ -1,45 +1,90 @@
+/// A top-level field a template reads, and where it is written.
+public struct TemplateFieldReference: Sendable, Hashable {
+    /// The field path as `Template.referencedFields` lists it, such as `address.city`.
+    public var path: String
+    /// The path's first component, such as `address`: the name looked up in the event, profile and live data.
+    public var name: String
+    /// 1-based line of the path in the template source.
+    public var line: Int
+    /// 1-based column of the path in the template source, counted in Characters.
+    public var column: Int
+
+    public init(path: String, name: String, line: Int, column: Int) {
+        self.path = path
+        self.name = name
+        self.line = line
+        self.column = column
+    }
+}
+
+extension Template {
+    /// Every top-level field the template reads, in source order, with the position of each use.
+    ///
+    /// The same fields as `referencedFields` (secrets, `@` variables other than `@root` and paths relative to an
+    /// `#each`/`#with`/section scope are left out); a field used twice is listed twice. Computed on each call.
+    public var fieldReferences: [TemplateFieldReference] {
+        TemplateFieldCollector.references(in: nodes).map { reference in
+            let location = TemplateError.location(ofUTF8Offset: reference.offset, in: source)
+            return TemplateFieldReference(
+                path: reference.path, name: reference.name, line: location.line, column: location.column)
+        }
+    }
+}
+
 /// Collects the top-level field paths a template reads, for `validate` warnings about unknown fields.
 enum TemplateFieldCollector {
+    struct Reference {
+        var path: String
+        var name: String
+        /// UTF-8 byte offset of the path in the source.
+        var offset: Int
+    }
+
     static func fields(in nodes: [TemplateNode]) -> Set<String> {
-        var fields: Set<String> = []
-        collect(nodes, depth: 0, into: &fields)
-        return fields
+        Set(references(in: nodes).map(\.path))
+    }
+
+    /// The references in source order.
+    static func references(in nodes: [TemplateNode]) -> [Reference] {
+        var references: [Reference] = []
+        collect(nodes, depth: 0, into: &references)
+        return references.sorted { $0.offset < $1.offset }
     }
 
     /// `depth` counts enclosing blocks that change the context (`each`, `with`, sections).
-    private static func collect(_ nodes: [TemplateNode], depth: Int, into fields: inout Set<String>) {
+    private static func collect(_ nodes: [TemplateNode], depth: Int, into references: inout [Reference]) {
         for node in nodes {
             switch node {
             case .text: continue
-            case .value(let tag): collect(tag.expression, depth: depth, into: &fields)
+            case .value(let tag): collect(tag.expression, depth: depth, into: &references)
             case .block(let block):
-                for parameter in block.params { collect(parameter, depth: depth, into: &fields) }
-                for argument in block.hash { collect(argument.value, depth: depth, into: &fields) }
+                for parameter in block.params { collect(parameter, depth: depth, into: &references) }
+                for argument in block.hash { collect(argument.value, depth: depth, into: &references) }
                 let changesContext: Bool
                 switch block.kind {
                 case .section(let path):
-                    add(path, depth: depth, into: &fields)
+                    add(path, depth: depth, into: &references)
                     changesContext = true
                 case .helper(let helper):
                     changesContext = helper == .each || helper == .with
                 }
-                collect(block.body, depth: changesContext ? depth + 1 : depth, into: &fields)
-                collect(block.inverse, depth: depth, into: &fields)
+                collect(block.body, depth: changesContext ? depth + 1 : depth, into: &references)
+                collect(block.inverse, depth: depth, into: &references)
             }
         }
     }
 
-    private static func collect(_ expression: TemplateExpression, depth: Int, into fields: inout Set<String>) {
+    private static func collect(_ expression: TemplateExpression, depth: Int, into references: inout [Reference]) {
         switch expression {
         case .literal: return
-        case .path(let path): add(path, depth: depth, into: &fields)
+        case .path(let path): add(path, depth: depth, into: &references)
         case .call(let call):
-            for parameter in call.params { collect(parameter, depth: depth, into: &fields) }
-            for argument in call.hash { collect(argument.value, depth: depth, into: &fields) }
+            for parameter in call.params { collect(parameter, depth: depth, into: &references) }
+            for argument in call.hash { collect(argument.value, depth: depth, into: &references) }
         }
     }
 
-    private static func add(_ path: TemplatePath, depth: Int, into fields: inout Set<String>) {
+    private static func add(_ path: TemplatePath, depth: Int, into references: inout [Reference]) {
         if let data = path.data {
             guard data == .root else { return }
         } else if depth - path.up > 0 {
@@ -51,6 +96,6 @@ enum TemplateFieldCollector {
             parts.append(segment)
         }
         guard let first = parts.first, first != "secret" else { return }
-        fields.insert(parts.joined(separator: "."))
+        references.append(Reference(path: parts.joined(separator: "."), name: first, offset: path.offset))
     }
 }

@@ -100,6 +100,12 @@ struct TemplateLexer {
         if byte(index) == UInt8(ascii: "~") {
             token.stripBefore = true
             index += 1
+            // `{{~{x}~}}`: Handlebars' spelling of a raw tag that strips whitespace on both sides.
+            if !isTriple, byte(index) == UInt8(ascii: "{") {
+                isTriple = true
+                token.kind = .value(raw: true)
+                index += 1
+            }
         }
         if !isTriple {
             switch byte(index) {
@@ -143,6 +149,13 @@ struct TemplateLexer {
                 }
                 if byte(index) == UInt8(ascii: "]") { index += 1 }
                 continue
+            }
+            if isTriple, current == UInt8(ascii: "}"), byte(index + 1) == UInt8(ascii: "~"), isCloser(at: index + 2, count: 2) {
+                // `}~}}` closes `{{~{x` (and `{{{x`), stripping whitespace after the tag.
+                token.stripAfter = true
+                token.contentEnd = index
+                token.end = index + 4
+                return token
             }
             if current == UInt8(ascii: "}"), isCloser(at: index, count: closer) {
                 var contentEnd = index

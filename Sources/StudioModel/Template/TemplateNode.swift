@@ -165,6 +165,8 @@ struct TemplatePath: Sendable, Hashable {
     var data: DataVariable?
     /// Path segments after `this`/`../`/`@name`.
     var segments: [String]
+    /// Where the path is written: a UTF-8 byte offset into the template source (for `validate` warnings).
+    var offset: Int = 0
 
     /// The data variables `#each` and the root provide.
     enum DataVariable: String, Sendable, Hashable {

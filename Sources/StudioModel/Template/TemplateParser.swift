@@ -358,7 +358,7 @@ struct TemplateParser {
 
         /// Splits `../a.[b c]/d` into a scope step count and segments.
         private func parsePath(_ word: String, _ offset: Int) throws(TemplateError) -> TemplatePath {
-            var path = TemplatePath(up: 0, data: nil, segments: [])
+            var path = TemplatePath(up: 0, data: nil, segments: [], offset: offset)
             var rest = Substring(word)
             if rest.hasPrefix("@") {
                 rest = rest.dropFirst()

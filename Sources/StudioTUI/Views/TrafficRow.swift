@@ -19,7 +19,7 @@ public enum TrafficRow {
             Segment(statusText(record), statusToken(record)),
             Segment(" " + DisplayWidth.pad(latencyText(record.latencyMilliseconds), to: 6, alignRight: true) + " ",
                     record.latencyMilliseconds >= 1000 ? .logLatencySlow : .logLatency),
-            Segment(DisplayWidth.pad(shortURL(record.url), to: urlWidth) + " ", .logPath),
+            Segment(DisplayWidth.pad(pathText(record), to: urlWidth) + " ", .logPath),
             Segment(DisplayWidth.pad(record.userEmail ?? "", to: userWidth) + " ", .logUser),
             Segment(DisplayWidth.pad("\(record.attempt)/\(maximumAttempts)", to: 5, alignRight: true), .logAttempt),
         ]
@@ -35,6 +35,12 @@ public enum TrafficRow {
         func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "--" }
         let ms = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
         return "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)).\(ms)"
+    }
+
+    /// The URL, led by the error class when no response came (`timeout · api.lob.com/v1/letters`).
+    public static func pathText(_ record: AttemptRecord) -> String {
+        guard record.status == nil, let errorClass = record.outcome.errorClass else { return shortURL(record.url) }
+        return errorClass + " · " + shortURL(record.url)
     }
 
     /// The status as text (colour is never the only signal): `201`, or `ERR` with no response.

@@ -1,15 +1,26 @@
 import ArgumentParser
+import Foundation
+import StudioEngine
 import StudioModel
 
 extension Hookline {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every workspace file and print each problem as path:line:col.")
+            abstract: "Check every workspace file and print each problem as path:line:col.",
+            discussion: """
+                Merge parameters that no stored user (or tracked event) has are warnings: they would \
+                render empty. Warnings alone leave the exit status 0.
+                """)
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
 
         func run() throws {
-            let workspace = WorkspaceLoader.load(from: options.root)
+            var workspace = WorkspaceLoader.load(from: options.root)
+            if let fields = storedFieldNames() {
+                let warnings = FieldUsageCheck.warnings(
+                    in: workspace, root: options.root, userFields: fields.users, eventFields: fields.events)
+                workspace = FieldUsageCheck.adding(warnings, to: workspace)
+            }
             let hasErrors = report(workspace.diagnostics, root: options.root)
             let errors = workspace.errors.count
             let warnings = workspace.diagnostics.count - errors
@@ -17,6 +28,28 @@ extension Hookline {
                 "\(workspace.workflows.count) workflows, \(workspace.webhooks.count) webhooks, "
                     + "\(workspace.systemWebhooks.count) system webhooks: \(errors) errors, \(warnings) warnings")
             if hasErrors { throw ExitCode.badInput }
+        }
+
+        /// The top-level field names of the stored users and events; nil, after a note on standard error,
+        /// when there is no store or no user to check against.
+        private func storedFieldNames() -> (users: Set<String>, events: Set<String>)? {
+            let noUsers = "no users yet: merge parameters not checked against profiles"
+            guard FileManager.default.fileExists(atPath: options.storePath) else {
+                printError(noUsers)
+                return nil
+            }
+            do {
+                let store = try SQLiteStateStore(path: options.storePath)
+                let users = try store.userFieldNames()
+                guard !users.isEmpty else {
+                    printError(noUsers)
+                    return nil
+                }
+                return (users, try store.eventFieldNames())
+            } catch {
+                printError("cannot read users from \(options.storePath): \(error); merge parameters not checked")
+                return nil
+            }
         }
     }
 }

@@ -44,14 +44,14 @@ struct PreparedWebhookRequest {
                 return false
             }
         }
-        let context = TemplateContext(event: event, profile: profile)
         let secrets = try SecretStore.load(workspaceRoot: options.root)
+        let context = TemplateContext(event: event, profile: profile, secrets: secrets)
         let builder = RequestBuilder()
         do {
             var request = try builder.build(
                 webhook, context: context, secrets: secrets, deliveryID: DeliveryID.make(),
                 appendEmailQuery: isProfileLookup ? email : nil)
-            let deliveryOptions = try builder.deliveryOptions(for: webhook, context: context)
+            let deliveryOptions = try builder.deliveryOptions(for: webhook, context: context, secrets: secrets)
             if let signer = deliveryOptions.signer {
                 request.headers += signer.headers(
                     id: request.deliveryID, timestamp: Int(Date().timeIntervalSince1970), body: request.body

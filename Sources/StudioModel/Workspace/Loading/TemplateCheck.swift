@@ -7,86 +7,113 @@ import Yams
 /// scalars count from after the opening quote, and their escapes (`\"`, `''`) are walked like the YAML
 /// reader does, so columns land on the character the template error names.
 enum TemplateCheck {
+    /// One merge-parameter template written in a workspace file: a scalar's value, or part of it.
+    struct Site {
+        /// How messages name it: the YAML key, or `headers.X-Name` for a nested value.
+        let label: String
+        let template: String
+        /// The scalar that holds the template.
+        let node: Node
+        /// How many Characters into the scalar's value the template starts (a URL's query).
+        let characterBase: Int
+        let asJSON: Bool
+
+        /// Where the template's 1-based `line` and `column` fall in the YAML file.
+        func location(line: Int, column: Int, in file: YAMLFile) -> SourceLocation {
+            let offset = characterBase + TemplateCheck.characterOffset(line: line, column: column, in: template)
+            return ScalarSourceMap(node: node, file: file)?.location(ofCharacter: offset) ?? file.location(of: node.mark)
+        }
+    }
+
     /// The templates a webhook file renders: `url`, header values, auth fields and the body.
     static func webhook(_ mapping: YAMLMapping) {
-        if let url = mapping["url"] { checkURL(url, in: mapping.file) }
-        checkPairs("headers", in: mapping)
-        if let auth = mapping.mapping("auth", what: "auth") {
-            for key in ["username", "password", "token"] { check(key, in: auth) }
-        }
-        guard let bodyNode = mapping["body"], bodyNode.mapping != nil,
-            let body = YAMLMapping(bodyNode, in: mapping.file, what: "body")
-        else { return }
-        switch body["type"]?.scalar?.string {
-        case "json": check("template", in: body, asJSON: true)
-        case "raw": check("template", in: body)
-        case "form": checkPairs("fields", in: body)
-        default: break
-        }
+        for site in webhookSites(mapping) { check(site, in: mapping.file) }
     }
 
     /// The templates of a workflow node: the subject and body of sendEmail, sendSMS and sendPush.
     static func node(_ mapping: YAMLMapping, typeName: String) {
-        switch typeName {
-        case "sendEmail":
-            check("subject", in: mapping)
-            check("body", in: mapping)
-        case "sendSMS", "sendPush":
-            check("body", in: mapping)
+        for site in nodeSites(mapping, typeName: typeName) { check(site, in: mapping.file) }
+    }
+
+    // MARK: - Sites
+
+    /// The template sites of a webhook file, in file order.
+    static func webhookSites(_ mapping: YAMLMapping) -> [Site] {
+        var sites: [Site] = []
+        if let url = mapping["url"] { sites += urlSites(url) }
+        sites += pairSites("headers", in: mapping)
+        if let auth = mapping.mapping("auth", what: "auth") {
+            for key in ["username", "password", "token"] { sites += site(key, in: auth) }
+        }
+        guard let bodyNode = mapping["body"], bodyNode.mapping != nil,
+            let body = YAMLMapping(bodyNode, in: mapping.file, what: "body")
+        else { return sites }
+        switch body["type"]?.scalar?.string {
+        case "json": sites += site("template", in: body, asJSON: true)
+        case "raw": sites += site("template", in: body)
+        case "form": sites += pairSites("fields", in: body)
         default: break
+        }
+        return sites
+    }
+
+    /// The template sites of a workflow node of type `typeName`.
+    static func nodeSites(_ mapping: YAMLMapping, typeName: String) -> [Site] {
+        switch typeName {
+        case "sendEmail": site("subject", in: mapping) + site("body", in: mapping)
+        case "sendSMS", "sendPush": site("body", in: mapping)
+        default: []
         }
     }
 
-    // MARK: - Checks
-
-    /// Checks `mapping[key]` when it is a text value (other problems are the readers' to report).
-    static func check(_ key: String, in mapping: YAMLMapping, asJSON: Bool = false) {
-        guard let node = mapping[key], case .scalar(let scalar) = node else { return }
-        check(scalar.string, at: node, in: mapping.file, label: key, characterBase: 0, asJSON: asJSON)
+    /// `mapping[key]` when it is a text value (other problems are the readers' to report).
+    private static func site(_ key: String, in mapping: YAMLMapping, asJSON: Bool = false) -> [Site] {
+        guard let node = mapping[key], case .scalar(let scalar) = node else { return [] }
+        return [Site(label: key, template: scalar.string, node: node, characterBase: 0, asJSON: asJSON)]
     }
 
-    /// Checks every text value of the nested mapping `mapping[key]` (headers, form fields).
-    static func checkPairs(_ key: String, in mapping: YAMLMapping) {
-        guard let node = mapping[key], let pairs = node.mapping else { return }
-        for (keyNode, value) in pairs {
-            guard case .scalar(let scalar) = value else { continue }
+    /// Every text value of the nested mapping `mapping[key]` (headers, form fields).
+    private static func pairSites(_ key: String, in mapping: YAMLMapping) -> [Site] {
+        guard let node = mapping[key], let pairs = node.mapping else { return [] }
+        return pairs.compactMap { keyNode, value in
+            guard case .scalar(let scalar) = value else { return nil }
             let name = keyNode.scalar?.string ?? ""
-            check(scalar.string, at: value, in: mapping.file, label: "\(key).\(name)", characterBase: 0, asJSON: false)
+            return Site(label: "\(key).\(name)", template: scalar.string, node: value, characterBase: 0, asJSON: false)
         }
     }
 
     /// Delivery renders the path and the query of a URL as separate templates, so they are parsed apart.
-    static func checkURL(_ node: Node, in file: YAMLFile) {
-        guard case .scalar(let scalar) = node else { return }
+    private static func urlSites(_ node: Node) -> [Site] {
+        guard case .scalar(let scalar) = node else { return [] }
         let url = scalar.string
         guard let question = url.firstIndex(of: "?") else {
-            check(url, at: node, in: file, label: "url", characterBase: 0, asJSON: false)
-            return
+            return [Site(label: "url", template: url, node: node, characterBase: 0, asJSON: false)]
         }
-        check(String(url[..<question]), at: node, in: file, label: "url", characterBase: 0, asJSON: false)
         let queryBase = url.distance(from: url.startIndex, to: question) + 1
-        check(
-            String(url[url.index(after: question)...]), at: node, in: file, label: "url", characterBase: queryBase,
-            asJSON: false)
+        return [
+            Site(label: "url", template: String(url[..<question]), node: node, characterBase: 0, asJSON: false),
+            Site(
+                label: "url", template: String(url[url.index(after: question)...]), node: node,
+                characterBase: queryBase, asJSON: false),
+        ]
     }
 
-    /// Parses `template`, which starts `characterBase` Characters into the value of the scalar `node`.
-    private static func check(
-        _ template: String, at node: Node, in file: YAMLFile, label: String, characterBase: Int, asJSON: Bool
-    ) {
+    // MARK: - Checks
+
+    /// Parses the template of `site`.
+    private static func check(_ site: Site, in file: YAMLFile) {
         let problem: TemplateError
         var hint: String?
         do {
-            let parsed = try Template(parsing: template)
-            guard asJSON, let structure = parsed.jsonStructureProblem(TemplateContext()) else { return }
+            let parsed = try Template(parsing: site.template)
+            guard site.asJSON, let structure = parsed.jsonStructureProblem(TemplateContext()) else { return }
             problem = structure
             hint = "checked by rendering with every merge parameter empty"
         } catch {
             problem = error
         }
-        let offset = characterBase + characterOffset(line: problem.line, column: problem.column, in: template)
-        let location = ScalarSourceMap(node: node, file: file)?.location(ofCharacter: offset) ?? file.location(of: node.mark)
-        file.add(.error, "template in '\(label)': \(problem.message)", at: location, hint: hint)
+        let location = site.location(line: problem.line, column: problem.column, in: file)
+        file.add(.error, "template in '\(site.label)': \(problem.message)", at: location, hint: hint)
     }
 
     /// The Character offset of a 1-based line and column in `text`.

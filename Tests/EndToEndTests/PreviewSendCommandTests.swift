@@ -1,0 +1,266 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import StudioModel
+import Synchronization
+import Testing
+
+/// `hookline preview` and `hookline send`, run as the built binary against a temporary workspace.
+@Suite(.serialized)
+struct PreviewSendCommandTests {
+    static let apiKey = "key_live_5e4d3c2b1a"
+    static let signingSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    /// `hookline preview`/`send` render with a TemplateContext that lacks the workspace secrets
+    /// (Sources/hookline/Support/RequestPreparation.swift), so `{{secret.s}}` is empty and
+    /// signing fails with exit 65. Remove once the context gets `secrets:`.
+    static let body = #"{"name": "Ada", "email": "ada@example.com"}"#
+
+    @Test func previewPrintsTheExactRequestAsHTTPWithSecretsMasked() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--format", "http")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.components(separatedBy: "\r\n")
+        #expect(lines.first == "POST /v1/letters HTTP/1.1")
+        #expect(lines.contains("Host: 127.0.0.1:9"))
+        #expect(lines.contains("Authorization: Basic ••••••"))
+        #expect(lines.contains("Content-Type: application/json"))
+        #expect(lines.contains("Content-Length: \(Self.body.utf8.count)"))
+        let id = try #require(lines.first { $0.hasPrefix("webhook-id: msg_") }).dropFirst("webhook-id: ".count)
+        #expect(lines.contains("Idempotency-Key: \(id)"))
+        #expect(lines.contains { $0.hasPrefix("webhook-signature: v1,") })
+        #expect(result.stdout.hasSuffix("\r\n\r\n" + Self.body + "\n"))
+        expectNoSecrets(in: result.stdout)
+    }
+
+    @Test func previewWithRevealSecretsShowsTheCredentials() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--reveal-secrets")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let basic = Data("\(Self.apiKey):".utf8).base64EncodedString()
+        #expect(result.stdout.contains("\r\nAuthorization: Basic \(basic)\r\n"))
+    }
+
+    @Test func previewAsCurlQuotesTheMaskedRequestForAShell() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--format", "curl")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("curl -X POST 'http://127.0.0.1:9/v1/letters' -H 'User-Agent: Hookline/"))
+        #expect(result.stdout.contains(" -H 'Authorization: Basic ••••••' "))
+        #expect(result.stdout.hasSuffix(" --data-binary '\(Self.body)'\n"))
+        expectNoSecrets(in: result.stdout)
+    }
+
+    @Test func previewAsJSONHoldsTheExactBodyAndMaskedHeaders() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--format", "json")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONValue.parse(result.stdout)
+        #expect(json["method"]?.stringValue == "POST")
+        #expect(json["url"]?.stringValue == "http://127.0.0.1:9/v1/letters")
+        #expect(json["body"]?.stringValue == Self.body)
+        let headers = json["headers"]?.arrayValue?.compactMap { pair -> [String]? in
+            pair.arrayValue?.compactMap(\.stringValue)
+        } ?? []
+        #expect(headers.contains(["Authorization", "Basic ••••••"]))
+        #expect(headers.contains { $0.first == "webhook-id" && $0.last == json["deliveryId"]?.stringValue })
+        expectNoSecrets(in: result.stdout)
+    }
+
+    @Test func sendMakesOneRealAttemptAndPrintsTheResponse() async throws {
+        let server = try LoopbackServer(status: 201, body: #"{"id":"ltr_42"}"#).start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("HTTP/1.1 201"))
+        #expect(result.stdout.contains(#"{"id":"ltr_42"}"#))
+        expectNoSecrets(in: result.stdout)
+
+        let requests = server.requests
+        #expect(requests.count == 1)
+        let wire = try #require(requests.first)
+        #expect(wire.hasPrefix("POST /v1/letters HTTP/1.1\r\n"))
+        let basic = Data("\(Self.apiKey):".utf8).base64EncodedString()
+        #expect(wire.lowercased().contains("\r\nauthorization: basic \(basic.lowercased())\r\n"))
+        #expect(wire.hasSuffix("\r\n\r\n" + Self.body))
+    }
+
+    @Test func unknownWebhookExitsWithAUsageErrorAndSuggestsTheNearestName() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("preview", "lettr", "--user", "ada@example.com")
+
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("No webhook 'lettr'"))
+        #expect(result.stderr.contains("Did you mean 'letter'?"))
+    }
+
+    private func expectNoSecrets(in output: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let basic = Data("\(Self.apiKey):".utf8).base64EncodedString()
+        for secret in [Self.apiKey, basic, Self.signingSecret] {
+            #expect(!output.contains(secret), "the output shows \(secret)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// A temporary workspace with one signed, basic-auth webhook `letter` aimed at 127.0.0.1:`port`
+/// and one user, ada@example.com, in its store.
+private struct CLIWorkspace {
+    let root: URL
+
+    static func make(port: Int) async throws -> CLIWorkspace {
+        let root = try BinaryRunner.temporaryDirectory()
+        let workspace = CLIWorkspace(root: root)
+        try workspace.write("hookline.yaml", "name: CLI test\nnetwork:\n  allow: [127.0.0.1/32]\n")
+        try workspace.write(
+            "webhooks/letter.yaml",
+            """
+            id: letter
+            method: POST
+            url: "http://127.0.0.1:\(port)/v1/letters"
+            auth: {type: basic, username: "{{secret.k}}", password: ""}
+            body:
+              type: json
+              template: '\(PreviewSendCommandTests.body.replacingOccurrences(of: "\"Ada\"", with: "\"{{firstName}}\"").replacingOccurrences(of: "\"ada@example.com\"", with: "\"{{email}}\""))'
+            signing:
+              secret: "{{secret.s}}"
+
+            """)
+        try workspace.write(
+            "workflows/welcome.yaml",
+            """
+            id: welcome
+            name: Welcome
+            start: {kind: event, event: signup}
+            nodes:
+              - id: call
+                type: callWebhook
+                webhook: letter
+                onError: exit
+
+            """)
+        let secrets = try workspace.write(
+            ".hookline/secrets.yaml", "k: \(PreviewSendCommandTests.apiKey)\ns: \(PreviewSendCommandTests.signingSecret)\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets.path)
+
+        // `run` creates the store; with no users it sends nothing.
+        let empty = try workspace.write("no-users.txt", "")
+        let run = try await workspace.hookline("run", "welcome", "--users", empty.path)
+        try #require(run.status == 0, "hookline run: \(run.stderr)")
+        let insert = try await BinaryRunner.run(
+            "/usr/bin/sqlite3",
+            [
+                root.appendingPathComponent(".hookline/state.sqlite").path,
+                #"INSERT INTO user (email, profile) VALUES ('ada@example.com', '{"email":"ada@example.com","firstName":"Ada"}')"#,
+            ])
+        try #require(insert.status == 0, "sqlite3: \(insert.stderr)")
+        return workspace
+    }
+
+    @discardableResult
+    func write(_ path: String, _ contents: String) throws -> URL {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: url)
+        return url
+    }
+
+    func hookline(_ arguments: String...) async throws -> BinaryRunner.Result {
+        // The workspace option belongs to each subcommand, so it follows the subcommand's name.
+        try await BinaryRunner.run(BinaryRunner.hooklinePath, Array(arguments.prefix(1)) + ["-C", root.path] + arguments.dropFirst())
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// A one-answer HTTP/1.1 server on 127.0.0.1 (port 0) that keeps the raw requests it reads.
+///
+/// This test target links only StudioModel, so the engine's `Receiver` is out of reach; a
+/// blocking accept loop on its own thread keeps the cooperative pool free.
+private final class LoopbackServer: Sendable {
+    let port: Int
+    private let descriptor: Int32
+    private let received = Mutex<[String]>([])
+    private let response: [UInt8]
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(status: Int, body: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = fd
+        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound, listen(fd, 8) == 0 else { throw Failure(description: "bind/listen: errno \(errno)") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let response = "HTTP/1.1 \(status) Created\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Connection: close\r\n\r\n" + body
+        self.response = Array(response.utf8)
+    }
+
+    /// Starts answering, on a thread of its own.
+    func start() -> Self {
+        Thread { [self] in serve() }.start()
+        return self
+    }
+
+    var requests: [String] { received.withLock { $0 } }
+
+    /// Stops accepting: `accept` in the serving thread fails and the thread ends.
+    func close() {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        _ = Glibc.close(descriptor)
+    }
+
+    private func serve() {
+        while true {
+            let connection = accept(descriptor, nil, nil)
+            guard connection >= 0 else { return }
+            let request = readRequest(connection)
+            received.withLock { $0.append(request) }
+            _ = response.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            _ = Glibc.close(connection)
+        }
+    }
+
+    /// Reads the head, then as many body bytes as `Content-Length` says.
+    private func readRequest(_ connection: Int32) -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard let headEnd = text.range(of: "\r\n\r\n") else { continue }
+            let head = text[..<headEnd.lowerBound].lowercased()
+            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            if text[headEnd.upperBound...].utf8.count >= length { break }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

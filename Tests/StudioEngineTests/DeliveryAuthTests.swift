@@ -1,0 +1,170 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// Webhook authentication through ``RequestBuilder`` and ``Deliverer``: what goes on the wire to
+/// the scripted receiver on 127.0.0.1, and that the records never hold the credentials.
+@Suite(.serialized)
+struct DeliveryAuthTests {
+    static let clientSecret = "cs_live_4f3e2d1c0b9a"
+
+    // MARK: - Basic and bearer
+
+    @Test func basicAuthIsSentOnTheWireAndMaskedInTheRecord() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let secrets = ["user": "acct_8675309", "pass": "pw_correct-horse"]
+        let webhook = Webhook(
+            id: "basic", url: receiver.baseURL + "/hook",
+            auth: .basic(username: "{{secret.user}}", password: "{{secret.pass}}"), body: .json(template: #"{"a": 1}"#))
+        let result = try await deliver(webhook, secrets: secrets)
+        await receiver.shutdown()
+
+        let credentials = Data("acct_8675309:pw_correct-horse".utf8).base64EncodedString()
+        #expect(result.status == .succeeded)
+        #expect(log.all.first?.header("Authorization") == "Basic " + credentials)
+        let record = try #require(result.last)
+        #expect(record.requestHeaders.first { $0.name == "Authorization" }?.value == "Basic " + SecretMasker.mask)
+        let stored = String(describing: result.attempts)
+        for secret in [credentials, "acct_8675309", "pw_correct-horse"] {
+            #expect(!stored.contains(secret), "the record holds \(secret)")
+        }
+    }
+
+    @Test func bearerTokenIsSentOnTheWireAndMaskedInTheRecord() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let webhook = Webhook(id: "bearer", url: receiver.baseURL + "/hook", auth: .bearer(token: "{{secret.crm}}"))
+        let result = try await deliver(webhook, secrets: ["crm": "crm_tok_31337"])
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        #expect(log.all.first?.header("Authorization") == "Bearer crm_tok_31337")
+        let record = try #require(result.last)
+        #expect(record.requestHeaders.first { $0.name == "Authorization" }?.value == "Bearer " + SecretMasker.mask)
+        #expect(!String(describing: result.attempts).contains("crm_tok_31337"))
+    }
+
+    // MARK: - OAuth2 client credentials
+
+    @Test func oauth2TokenIsFetchedOnceAndReusedForTheNextDelivery() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(Self.tokenRule(tokens: ["tok_1"]), "{path: /hook, response: {status: 200}}")) { log.append($0) }
+        let results = try await deliverOAuth2(count: 2, to: receiver)
+        await receiver.shutdown()
+
+        #expect(results.map(\.status) == [.succeeded, .succeeded])
+        let tokenRequests = log.all.filter { $0.path == "/oauth/token" }
+        #expect(tokenRequests.count == 1)
+        let tokenRequest = try #require(tokenRequests.first)
+        #expect(tokenRequest.method == "POST")
+        #expect(tokenRequest.body.contains("grant_type=client_credentials"))
+        let basic = Data("hookline-client:\(Self.clientSecret)".utf8).base64EncodedString()
+        #expect(tokenRequest.header("Authorization") == "Basic " + basic)
+
+        let hooks = log.all.filter { $0.path == "/hook" }
+        #expect(hooks.count == 2)
+        #expect(hooks.allSatisfy { $0.header("Authorization") == "Bearer tok_1" })
+        expectNoCredentials(in: results)
+    }
+
+    @Test func oauth2UnauthorizedRefreshesTheTokenOnceAndRetriesAtOnce() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(
+                Self.tokenRule(tokens: ["tok_1", "tok_2"]), "{path: /hook, responses: [{status: 401}, {status: 200}]}")
+        ) { log.append($0) }
+        // Real time: a scheduled retry would wait 4–6 s, the refreshed attempt does not wait.
+        let results = try await deliverOAuth2(count: 1, to: receiver, clock: ScaledClock(scale: 1))
+        await receiver.shutdown()
+
+        let result = try #require(results.first)
+        #expect(result.status == .succeeded)
+        #expect(result.attempts.compactMap(\.status) == [401, 200])
+        #expect(log.all.filter { $0.path == "/oauth/token" }.count == 2)
+        #expect(log.all.filter { $0.path == "/hook" }.compactMap { $0.header("Authorization") } == ["Bearer tok_1", "Bearer tok_2"])
+        try #require(result.attempts.count == 2)
+        let first = result.attempts[0]
+        let gap = result.attempts[1].startedAt.timeIntervalSince(first.startedAt) - first.latencyMilliseconds / 1000
+        #expect(gap < 1, "the refreshed attempt came \(gap) s later")
+        expectNoCredentials(in: results)
+    }
+
+    @Test func oauth2RepeatedUnauthorizedRefreshesOnlyOnceAndFails() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(Self.tokenRule(tokens: ["tok_1", "tok_2", "tok_3"]), "{path: /hook, response: {status: 401}}")
+        ) { log.append($0) }
+        let results = try await deliverOAuth2(count: 1, to: receiver, clock: ScaledClock(scale: 1))
+        await receiver.shutdown()
+
+        let result = try #require(results.first)
+        guard case .failed = result.status else {
+            Issue.record("expected a failure, got \(result.status)")
+            return
+        }
+        #expect(result.attempts.compactMap(\.status) == [401, 401])
+        #expect(log.all.filter { $0.path == "/oauth/token" }.count == 2)
+        #expect(log.all.filter { $0.path == "/hook" }.count == 2)
+        expectNoCredentials(in: results)
+    }
+
+    // MARK: - Helpers
+
+    /// A token endpoint answering each token in turn, the last one for ever.
+    static func tokenRule(tokens: [String]) -> String {
+        let responses = tokens.map {
+            #"{status: 200, headers: {Content-Type: application/json}, body: '{"access_token":"\#($0)","expires_in":3600}'}"#
+        }
+        return "{path: /oauth/token, method: POST, responses: [\(responses.joined(separator: ", "))]}"
+    }
+
+    private func script(_ rules: String...) throws -> ReceiverScript {
+        try ReceiverScript.parse(yaml: "rules: [\(rules.joined(separator: ", "))]")
+    }
+
+    private func deliver(_ webhook: Webhook, secrets: [String: String]) async throws -> Deliverer.Result {
+        let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]), secrets: secrets)
+        let builder = RequestBuilder()
+        let request = try builder.build(webhook, context: context, secrets: secrets, deliveryID: DeliveryID.make())
+        let options = try builder.deliveryOptions(for: webhook, context: context, secrets: [:])
+        return try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            await Deliverer(client: client, recorder: nil, clock: ScaledClock(scale: 1000))
+                .deliver(request, origin: .init(webhookID: webhook.id), options: options)
+        }
+    }
+
+    /// `count` deliveries, one after the other, by one deliverer of an OAuth2 webhook aimed at `receiver`.
+    private func deliverOAuth2(
+        count: Int, to receiver: Receiver, clock: any EngineClock = ScaledClock(scale: 1000)
+    ) async throws -> [Deliverer.Result] {
+        let secrets = ["client_secret": Self.clientSecret]
+        let webhook = Webhook(
+            id: "oauth", url: receiver.baseURL + "/hook",
+            auth: .oauth2ClientCredentials(
+                tokenURL: receiver.baseURL + "/oauth/token", clientID: "hookline-client",
+                clientSecret: "{{secret.client_secret}}", scope: nil),
+            body: .json(template: #"{"a": 1}"#))
+        let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]), secrets: secrets)
+        let builder = RequestBuilder()
+        let options = try builder.deliveryOptions(for: webhook, context: context, secrets: [:])
+        return try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            let deliverer = Deliverer(client: client, recorder: nil, clock: clock)
+            var results: [Deliverer.Result] = []
+            for _ in 0..<count {
+                let request = try builder.build(webhook, context: context, secrets: secrets, deliveryID: DeliveryID.make())
+                results.append(await deliverer.deliver(request, origin: .init(webhookID: webhook.id), options: options))
+            }
+            return results
+        }
+    }
+
+    private func expectNoCredentials(in results: [Deliverer.Result], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let stored = String(describing: results.flatMap(\.attempts))
+        for secret in ["tok_1", "tok_2", "tok_3", Self.clientSecret] {
+            #expect(!stored.contains(secret), "the records hold \(secret)", sourceLocation: sourceLocation)
+        }
+    }
+}

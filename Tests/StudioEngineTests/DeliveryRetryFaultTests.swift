@@ -1,0 +1,411 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// delivery.md §9, the rows about several attempts: ``Deliverer`` with the real ``DeliveryClient``
+/// against the scripted receiver on 127.0.0.1, with the schedule compressed by a scaled clock.
+///
+/// Delays are measured in workflow time from the recorded attempts: from the end of one attempt
+/// (`startedAt` + latency) to the start of the next, multiplied by the clock's scale. The lower
+/// bound is exact (the deliverer cannot send sooner); the upper bound allows ±20 % jitter plus
+/// ``slack`` of real time for the machinery in between.
+@Suite(.serialized)
+struct DeliveryRetryFaultTests {
+    /// Real seconds allowed for the work between two attempts besides the wait itself.
+    static let slack: TimeInterval = 0.030
+
+    // MARK: - Row 3: a retry keeps the IDs and signs afresh
+
+    @Test func row3FiveHundredOnceThenTwoHundredRetriesAfterFiveSecondsWithTheSameIDsAndANewSignature() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 500}, {status: 200}]}")) { log.append($0) }
+        let signer = try StandardWebhooksSigner(secret: Self.secret)
+        // Workflow time runs 1000× faster, now() included, so the second timestamp differs.
+        let clock = FastForwardClock(scale: 1000)
+        let request = makeRequest(receiver.baseURL + "/hook")
+        let result = try await deliver(request, options: .init(signer: signer), clock: clock)
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        try #require(result.attempts.map(\.attempt) == [1, 2])
+        try expectGap(result.attempts, 0, scale: 1000, between: 4, and: 6)
+
+        let received = log.all
+        try #require(received.count == 2)
+        for wire in received {
+            #expect(wire.header("webhook-id") == request.deliveryID)
+            #expect(wire.header("Idempotency-Key") == request.deliveryID)
+            let timestamp = try #require(wire.header("webhook-timestamp").flatMap { Int($0) })
+            let signature = try #require(wire.header("webhook-signature"))
+            #expect(signer.verify(signatureHeader: signature, id: request.deliveryID, timestamp: timestamp, body: wire.body))
+        }
+        let first = try #require(received.first.flatMap { $0.header("webhook-timestamp") }.flatMap { Int($0) })
+        let second = try #require(received.last.flatMap { $0.header("webhook-timestamp") }.flatMap { Int($0) })
+        // Each attempt is stamped with its own workflow time: at least the 4 s wait apart, at most
+        // the attempts' recorded distance (which includes the first exchange) plus rounding.
+        let apart = result.attempts[1].startedAt.timeIntervalSince(result.attempts[0].startedAt) * 1000
+        #expect(second - first >= 4, "timestamps \(first) then \(second)")
+        #expect(Double(second - first) <= apart + 2, "timestamps \(first) then \(second), \(apart) s apart")
+        #expect(received.first?.header("webhook-signature") != received.last?.header("webhook-signature"))
+    }
+
+    // MARK: - Row 4: the schedule runs out
+
+    @Test func row4FiveHundredForeverMakesExactlyEightAttemptsOnScheduleThenFails() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 500}}")) { log.append($0) }
+        let scale = 100_000.0
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: scale))
+        await receiver.shutdown()
+
+        guard case .failed(let reason) = result.status else {
+            Issue.record("expected a failure, got \(result.status)")
+            return
+        }
+        #expect(reason.contains("8 attempts"))
+        #expect(result.attempts.map(\.attempt) == Array(1...8))
+        #expect(log.all.count == 8)
+        let schedule: [TimeInterval] = [5, 300, 1800, 7200, 18_000, 36_000, 36_000]
+        for (index, scheduled) in schedule.enumerated() {
+            try expectGap(result.attempts, index, scale: scale, between: 0.8 * scheduled, and: 1.2 * scheduled)
+        }
+    }
+
+    // MARK: - Rows 5–8: Retry-After and 429
+
+    @Test func row5ServiceUnavailableWithRetryAfter120WaitsAbout120Seconds() async throws {
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 503, headers: {Retry-After: '120'}}, {status: 200}]}"))
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        #expect(result.attempts.count == 2)
+        try expectGap(result.attempts, 0, scale: 1000, between: 120, and: 120)
+    }
+
+    @Test func row6TooManyRequestsWithAnHTTPDateNinetySecondsAheadWaitsAbout90Seconds() async throws {
+        let until = Date().addingTimeInterval(90).timeIntervalSince1970.rounded(.up)
+        let date = Self.httpDate(Date(timeIntervalSince1970: until))
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 429, headers: {Retry-After: '\(date)'}}, {status: 200}]}"))
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        #expect(result.attempts.count == 2)
+        // The date has whole seconds and was written up to 1 s before the response.
+        try expectGap(result.attempts, 0, scale: 1000, between: 88, and: 91)
+    }
+
+    @Test func row6AnotherDeliveryToARateLimitedHostWaitsForTheHoldAndKeepsItsAttemptCount() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(
+                "{path: /limited, response: {status: 429, headers: {Retry-After: '90'}}}, {path: /other, response: {status: 200}}")
+        ) { log.append($0) }
+        let scale = 1000.0
+        try await withDeliverer(clock: ScaledClock(scale: scale)) { deliverer in
+            // One attempt only, so this returns while the host hold it caused is still running.
+            let limited = await deliverer.deliver(
+                makeRequest(receiver.baseURL + "/limited"), origin: .init(webhookID: "limited"),
+                options: .init(retry: RetryPolicy(schedule: .noRetries)))
+            let other = await deliverer.deliver(makeRequest(receiver.baseURL + "/other"), origin: .init(webhookID: "other"))
+
+            let held = try #require(limited.last)
+            #expect(held.status == 429)
+            #expect(other.status == .succeeded)
+            #expect(other.attempts.map(\.attempt) == [1])
+            let sent = try #require(other.last)
+            let waited = sent.startedAt.timeIntervalSince(held.startedAt.addingTimeInterval(held.latencyMilliseconds / 1000))
+            #expect(waited * scale >= 89, "waited \(waited * scale) s of workflow time")
+            #expect(waited * scale <= 90 + Self.slack * scale, "waited \(waited * scale) s of workflow time")
+        }
+        await receiver.shutdown()
+        #expect(log.all.map(\.path) == ["/limited", "/other"])
+    }
+
+    @Test(arguments: ["abc", "-5"])
+    func row7TooManyRequestsWithAnInvalidRetryAfterWaitsAtLeast60Seconds(value: String) async throws {
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 429, headers: {Retry-After: '\(value)'}}, {status: 200}]}"))
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        #expect(result.attempts.count == 2)
+        try expectGap(result.attempts, 0, scale: 1000, between: 60, and: 60)
+    }
+
+    @Test func row8RetryAfterOfADayAtTheFiveSecondStepIsCappedAtOneHour() async throws {
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 503, headers: {Retry-After: '86400'}}, {status: 200}]}"))
+        let scale = 10_000.0
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: scale))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        #expect(result.attempts.count == 2)
+        try expectGap(result.attempts, 0, scale: scale, between: 3600, and: 3600)
+    }
+
+    // MARK: - Rows 10, 11, 25: which statuses are retried
+
+    @Test(arguments: [408, 409, 425])
+    func row10RetryableClientErrorIsRetriedOnSchedule(status: Int) async throws {
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: \(status)}, {status: 200}]}"))
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        #expect(result.attempts.compactMap(\.status) == [status, 200])
+        try expectGap(result.attempts, 0, scale: 1000, between: 4, and: 6)
+    }
+
+    @Test func row11GoneMakesOneAttemptPausesTheEndpointAndHoldsTheNextDelivery() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 410}}")) { log.append($0) }
+        try await withDeliverer(clock: ScaledClock(scale: 1000)) { deliverer in
+            let options = Deliverer.Options(endpoint: "gone-endpoint")
+            let first = await deliverer.deliver(makeRequest(receiver.baseURL + "/hook"), origin: .init(), options: options)
+            #expect(first.attempts.count == 1)
+            guard case .failed = first.status else {
+                Issue.record("expected a failure, got \(first.status)")
+                return
+            }
+            #expect(deliverer.isPaused(endpoint: "gone-endpoint"))
+
+            let second = await deliverer.deliver(makeRequest(receiver.baseURL + "/hook"), origin: .init(), options: options)
+            guard case .held = second.status else {
+                Issue.record("expected the delivery to be held, got \(second.status)")
+                return
+            }
+            #expect(second.attempts.isEmpty)
+        }
+        await receiver.shutdown()
+        #expect(log.all.count == 1)
+    }
+
+    @Test func row25AbortMessageStopsRetryingAfterOneAttempt() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, response: {status: 500, headers: {webhook-delivery: abort-message}}}")
+        ) { log.append($0) }
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        guard case .failed(let reason) = result.status else {
+            Issue.record("expected a failure, got \(result.status)")
+            return
+        }
+        #expect(reason.contains("aborted_by_receiver"))
+        #expect(result.attempts.count == 1)
+        let record = try #require(result.last)
+        #expect(DeliveryOutcomeClass.classify(record) == .abortedByReceiver)
+        #expect(log.all.count == 1)
+    }
+
+    // MARK: - Row 26: rotation
+
+    @Test func row26RotationSendsTwoSignaturesAndEitherSecretVerifies() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 200}}")) { log.append($0) }
+        let oldSecret = Self.secret
+        let newSecret = StandardWebhooksSigner.generateSecret()
+        let request = makeRequest(receiver.baseURL + "/hook")
+        let result = try await deliver(
+            request, options: .init(signer: try StandardWebhooksSigner(secrets: [newSecret, oldSecret])),
+            clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        let wire = try #require(log.all.first)
+        let signature = try #require(wire.header("webhook-signature"))
+        let timestamp = try #require(wire.header("webhook-timestamp").flatMap { Int($0) })
+        let entries = signature.split(separator: " ")
+        #expect(entries.count == 2)
+        #expect(entries.allSatisfy { $0.hasPrefix("v1,") })
+        for secret in [oldSecret, newSecret] {
+            let verifier = try StandardWebhooksSigner(secret: secret)
+            #expect(verifier.verify(signatureHeader: signature, id: request.deliveryID, timestamp: timestamp, body: wire.body))
+        }
+        let stranger = try StandardWebhooksSigner(secret: StandardWebhooksSigner.generateSecret())
+        #expect(!stranger.verify(signatureHeader: signature, id: request.deliveryID, timestamp: timestamp, body: wire.body))
+    }
+
+    // MARK: - Rows 27, 28, 30: rendered requests
+
+    @Test func row27LineBreakRenderedIntoAHeaderIsAnInvalidRequestAndNothingIsSent() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let injected = "a\r\nX-Evil: 1"
+        let webhook = Webhook(
+            id: "crlf", url: receiver.baseURL + "/hook", headers: [HeaderTemplate(name: "X-Note", value: "{{note}}")],
+            body: .json(template: #"{"ok": true}"#))
+        let context = TemplateContext(profile: Self.profile(["email": "ada@example.com", "note": injected]))
+        let builder = RequestBuilder()
+        let failure = #expect(throws: RequestBuildError.self) {
+            try builder.build(webhook, context: context, secrets: [:], deliveryID: DeliveryID.make())
+        }
+        if let built = try? builder.build(webhook, context: context, secrets: [:], deliveryID: DeliveryID.make()) {
+            // Should the builder let it through, the deliverer must still refuse to send it.
+            let result = try await deliver(built, clock: ScaledClock(scale: 1000))
+            #expect(result.last.map(DeliveryOutcomeClass.classify) == .invalidRequest)
+        }
+        await receiver.shutdown()
+
+        let error = try #require(failure)
+        #expect(error.part == "headers.X-Note")
+        #expect(!error.description.contains("X-Evil"))
+        #expect(log.all.isEmpty)
+    }
+
+    @Test func row28OneValueIsEncodedForAJSONBodyAFormBodyAndAURLPathWithoutChangingTheHost() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let value = #"a/b?c#d e&f=g+h"i\j@evil.example:1/ü"#
+        let context = TemplateContext(profile: Self.profile(["email": "ada@example.com", "v": value]))
+        let webhooks = [
+            Webhook(id: "json", url: receiver.baseURL + "/json", body: .json(template: #"{"v": "{{v}}"}"#)),
+            Webhook(id: "form", url: receiver.baseURL + "/form", body: .form(fields: [HeaderTemplate(name: "v", value: "{{v}}")])),
+            Webhook(id: "path", method: .put, url: receiver.baseURL + "/users/{{v}}/tags"),
+        ]
+        try await withDeliverer(clock: ScaledClock(scale: 1000)) { deliverer in
+            for webhook in webhooks {
+                let request = try RequestBuilder().build(webhook, context: context, secrets: [:], deliveryID: DeliveryID.make())
+                let result = await deliverer.deliver(request, origin: .init(webhookID: webhook.id))
+                #expect(result.status == .succeeded, "\(webhook.id): \(result.status)")
+            }
+        }
+        await receiver.shutdown()
+
+        let received = log.all
+        try #require(received.count == 3)
+        let host = "127.0.0.1:\(receiver.port)"
+        #expect(received.allSatisfy { $0.header("Host") == host })
+
+        let json = try JSONValue.parse(received[0].body)
+        #expect(json["v"]?.stringValue == value)
+
+        #expect(received[1].header("Content-Type") == "application/x-www-form-urlencoded")
+        let pairs = received[1].body.split(separator: "&")
+        #expect(pairs.count == 1)
+        #expect(pairs.first.flatMap { Self.formDecode(String($0)) } == "v=" + value)
+
+        let path = received[2].path
+        #expect(path.hasPrefix("/users/"))
+        #expect(path.hasSuffix("/tags"))
+        let segment = path.dropFirst("/users/".count).dropLast("/tags".count)
+        #expect(!segment.contains("/") && !segment.contains("?") && !segment.contains("#"), "segment \(segment)")
+        #expect(segment.removingPercentEncoding == value)
+        #expect(received[2].query.isEmpty)
+    }
+
+    @Test func row30GetWithATemplatedQueryHasNoBodyNoContentTypeAndIsSignedOverAnEmptyPayload() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let signer = try StandardWebhooksSigner(secret: Self.secret)
+        let webhook = Webhook(
+            id: "lookup", method: .get, url: receiver.baseURL + "/lookup?email={{email}}&tag={{tag}}",
+            body: .json(template: #"{"ignored": true}"#))
+        let context = TemplateContext(profile: Self.profile(["email": "ada+1@example.com", "tag": "a&b c"]))
+        let request = try RequestBuilder().build(webhook, context: context, secrets: [:], deliveryID: DeliveryID.make())
+        let result = try await deliver(request, options: .init(signer: signer), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        let wire = try #require(log.all.first)
+        #expect(wire.method == "GET")
+        #expect(wire.body.isEmpty)
+        #expect(wire.header("Content-Type") == nil)
+        #expect(wire.header("Idempotency-Key") == nil)
+        let items = URLComponents(string: "http://x/?" + wire.query)?.queryItems ?? []
+        #expect(items.first { $0.name == "email" }?.value == "ada+1@example.com")
+        #expect(items.first { $0.name == "tag" }?.value == "a&b c")
+        let timestamp = try #require(wire.header("webhook-timestamp").flatMap { Int($0) })
+        let signature = try #require(wire.header("webhook-signature"))
+        #expect(signature == signer.signature(id: request.deliveryID, timestamp: timestamp, body: ""))
+    }
+
+    // MARK: - Helpers
+
+    static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+    static func profile(_ fields: [String: String]) -> JSONObject {
+        JSONObject(fields.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+    }
+
+    private func script(_ rules: String) throws -> ReceiverScript {
+        try ReceiverScript.parse(yaml: "rules: [\(rules)]")
+    }
+
+    private func makeRequest(_ url: String, body: String = #"{"email":"ada@example.com"}"#) -> PreparedRequest {
+        let id = DeliveryID.make()
+        return PreparedRequest(
+            method: .post, url: url,
+            headers: [
+                HeaderField("Content-Type", "application/json"), HeaderField("webhook-id", id),
+                HeaderField("Idempotency-Key", id),
+            ],
+            body: body, secretValues: [], deliveryID: id)
+    }
+
+    private func deliver(
+        _ request: PreparedRequest, options: Deliverer.Options = .init(), clock: any EngineClock
+    ) async throws -> Deliverer.Result {
+        try await withDeliverer(clock: clock) { deliverer in
+            await deliverer.deliver(request, origin: .init(webhookID: "retry-fault"), options: options)
+        }
+    }
+
+    /// Runs `body` with a deliverer whose client may reach loopback; the client is shut down after.
+    private func withDeliverer<T: Sendable>(
+        clock: any EngineClock, _ body: (Deliverer) async throws -> T
+    ) async throws -> T {
+        try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            try await body(Deliverer(client: client, recorder: nil, clock: clock))
+        }
+    }
+
+    /// Expects the wait between attempt `index` and the next, in workflow seconds, to be at least
+    /// `lower` (less 0.1 % for rounding) and at most `upper` plus ``slack``.
+    private func expectGap(
+        _ attempts: [AttemptRecord], _ index: Int, scale: Double, between lower: TimeInterval, and upper: TimeInterval,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
+        try #require(attempts.count > index + 1, "only \(attempts.count) attempts", sourceLocation: sourceLocation)
+        let before = attempts[index]
+        let ended = before.startedAt.addingTimeInterval(before.latencyMilliseconds / 1000)
+        let gap = attempts[index + 1].startedAt.timeIntervalSince(ended) * scale
+        #expect(gap >= lower * 0.999, "waited \(gap) s after attempt \(index + 1)", sourceLocation: sourceLocation)
+        #expect(gap <= upper + Self.slack * scale, "waited \(gap) s after attempt \(index + 1)", sourceLocation: sourceLocation)
+    }
+
+    /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    /// Decodes one `application/x-www-form-urlencoded` pair as a standard parser does (`+` is a space).
+    static func formDecode(_ pair: String) -> String? {
+        pair.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}
+
+/// Workflow time that runs `scale` times faster than the wall clock, `now()` included, so that
+/// timestamps taken a few workflow seconds apart differ.
+struct FastForwardClock: EngineClock {
+    let scale: Double
+    let origin = Date()
+
+    func now() -> Date { origin.addingTimeInterval(Date().timeIntervalSince(origin) * scale) }
+
+    func realInterval(forWorkflowSeconds seconds: Double) -> Double { seconds / scale }
+}

@@ -1,0 +1,106 @@
+import Testing
+
+@testable import StudioModel
+
+/// `validate`'s warnings about merge parameters no user has, at the field's position in the YAML file.
+struct FieldUsageCheckTests {
+    static let users: Set<String> = ["email", "firstName", "lastName", "plan", "address", "items", "Full Name"]
+
+    /// The warnings for `files` checked against `users` and `events`.
+    static func warnings(_ files: [String: String], events: Set<String> = []) -> [String] {
+        let workspace = WorkspaceLoader.load(files: files)
+        return FieldUsageCheck.warnings(in: workspace, files: files, userFields: users, eventFields: events)
+            .map(\.description)
+    }
+
+    /// The shared valid workspace plus one webhook `webhooks/t.yaml` with `lines` after its id.
+    static func webhook(_ lines: String) -> [String: String] {
+        var files = WorkspaceTestFiles.valid
+        files["webhooks/t.yaml"] = "id: t\n" + lines
+        return files
+    }
+
+    @Test func misspelledFieldInALiteralJSONBodyIsReportedAtTheFieldWithTheNearestName() {
+        let files = Self.webhook(
+            "url: https://x.example/\nbody:\n  type: json\n  template: |\n    {\"name\": \"{{frstName}} {{lastName}}\"}\n")
+        #expect(Self.warnings(files) == [
+            "webhooks/t.yaml:6:17: warning: merge parameter 'frstName' is not a field of any user (did you mean 'firstName'?)"
+        ])
+    }
+
+    @Test func unknownFieldWithoutANearNameHasNoHint() {
+        let files = Self.webhook("url: https://x.example/\nheaders:\n  X-Shoe: \"{{shoeSize}}\"\n")
+        #expect(Self.warnings(files) == [
+            "webhooks/t.yaml:4:14: warning: merge parameter 'shoeSize' is not a field of any user"
+        ])
+    }
+
+    @Test func everyTemplateOfAWebhookIsCheckedInFileOrder() {
+        let files = Self.webhook(
+            """
+            url: "https://x.example/u/{{emal}}?ref={{refCode}}"
+            auth: {type: bearer, token: "{{tokn}}"}
+            headers:
+              X-Plan: '{{upper plann}}'
+            body:
+              type: form
+              fields: {who: "{{#if firstName}}{{lastNme}}{{/if}}"}
+
+            """)
+        #expect(Self.warnings(files) == [
+            "webhooks/t.yaml:2:29: warning: merge parameter 'emal' is not a field of any user (did you mean 'email'?)",
+            "webhooks/t.yaml:2:42: warning: merge parameter 'refCode' is not a field of any user",
+            "webhooks/t.yaml:3:32: warning: merge parameter 'tokn' is not a field of any user",
+            "webhooks/t.yaml:5:20: warning: merge parameter 'plann' is not a field of any user (did you mean 'plan'?)",
+            "webhooks/t.yaml:8:37: warning: merge parameter 'lastNme' is not a field of any user (did you mean 'lastName'?)",
+        ])
+    }
+
+    @Test func onlyTheFirstPathComponentIsChecked() {
+        let files = Self.webhook("url: https://x.example/\nbody: {type: raw, template: \"{{address.cty}} {{adress.city}}\"}\n")
+        #expect(Self.warnings(files) == [
+            "webhooks/t.yaml:3:48: warning: merge parameter 'adress' is not a field of any user (did you mean 'address'?)"
+        ])
+    }
+
+    @Test func messageNodesAreChecked() {
+        let files = WorkspaceTestFiles.withWorkflow(
+            "  - id: m\n    type: sendEmail\n    subject: Hi {{frstName}}\n    body: |\n      Hello\n      {{lastNam}}\n"
+                + "  - id: s\n    type: sendSMS\n    body: '{{pln}}'\n")
+        #expect(Self.warnings(files) == [
+            "workflows/w.yaml:5:19: warning: merge parameter 'frstName' is not a field of any user (did you mean 'firstName'?)",
+            "workflows/w.yaml:8:9: warning: merge parameter 'lastNam' is not a field of any user (did you mean 'lastName'?)",
+            "workflows/w.yaml:11:14: warning: merge parameter 'pln' is not a field of any user (did you mean 'plan'?)",
+        ])
+    }
+
+    @Test func eventFieldsBuiltInNamesSecretsAndScopedPathsAreKnown() {
+        let template = #"{{orderId}} {{dataFields.sku}} {{liveData.x}} {{secret.KEY}} {{[Full Name]}} "#
+            + #"{{#each items}}{{sku}} {{@index}}{{/each}} {{#with address}}{{city}}{{/with}} {{@root.email}}"#
+        let files = Self.webhook("url: https://x.example/\nbody: {type: raw, template: '\(template)'}\n")
+        #expect(Self.warnings(files, events: ["orderId"]) == [])
+        #expect(Self.warnings(files) == [
+            "webhooks/t.yaml:3:32: warning: merge parameter 'orderId' is not a field of any user"
+        ])
+    }
+
+    @Test func systemWebhooksBrokenTemplatesAndDuplicateFilesAreNotChecked() {
+        var files = WorkspaceTestFiles.valid
+        files["system-webhooks/s.yaml"] = "id: s\nendpoint: https://bi.example\nheaders: {X-A: \"{{nope}}\"}\nevents: [emailSend]\n"
+        files["webhooks/broken.yaml"] = "id: broken\nurl: https://x.example/\nbody: {type: raw, template: \"{{#if nope}}\"}\n"
+        // Same id as webhooks/hook.yaml, which sorts first and is the one loaded.
+        files["webhooks/zz.yaml"] = "id: hook\nurl: \"https://x.example/{{nope}}\"\n"
+        #expect(WorkspaceLoader.load(files: files).errors.count == 2)
+        #expect(Self.warnings(files) == [])
+    }
+
+    @Test func fieldReferencesListEachUseWithItsPosition() throws {
+        let template = try Template(parsing: "Hi {{a}}\n  {{defaultIfEmpty b.c \"x\"}} {{a}}{{#each d}}{{e}}{{/each}}")
+        #expect(template.fieldReferences == [
+            TemplateFieldReference(path: "a", name: "a", line: 1, column: 6),
+            TemplateFieldReference(path: "b.c", name: "b", line: 2, column: 20),
+            TemplateFieldReference(path: "a", name: "a", line: 2, column: 32),
+            TemplateFieldReference(path: "d", name: "d", line: 2, column: 43),
+        ])
+    }
+}
