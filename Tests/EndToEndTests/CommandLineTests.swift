@@ -53,4 +53,35 @@ struct CommandLineTests {
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("body.hbs:2:"))
     }
+
+    @Test func validateRefusesAPrivateAddressUnlessTheWorkspaceAllowsIt() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("webhooks"), withIntermediateDirectories: true)
+        try """
+            id: crm
+            method: POST
+            url: "http://10.0.0.5/hooks"
+            """.write(to: folder.appendingPathComponent("webhooks/crm.yaml"), atomically: true, encoding: .utf8)
+        let refused = try await BinaryRunner.hookline("validate", "-C", folder.path)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("webhooks/crm.yaml:3:6: error: 10.0.0.5 is a private address"))
+
+        try "name: Ops\nnetwork: {allow: [10.0.0.0/8]}\n".write(
+            to: folder.appendingPathComponent("hookline.yaml"), atomically: true, encoding: .utf8)
+        let allowed = try await BinaryRunner.hookline("validate", "-C", folder.path)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+    }
+
+    @Test func validateReadsAWebhooksRetryList() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("webhooks"), withIntermediateDirectories: true)
+        try """
+            id: crm
+            url: "https://crm.example.com/hooks"
+            retries: [10s, soon]
+            """.write(to: folder.appendingPathComponent("webhooks/crm.yaml"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.hookline("validate", "-C", folder.path)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("webhooks/crm.yaml:3:16: error: invalid duration 'soon' for 'retries'"))
+    }
 }

@@ -101,6 +101,30 @@ struct ExecutorTests {
         #expect(attempts.first?.status == 422)
     }
 
+    @Test func aWebhooksOwnRetryListReplacesTheSchedule() async throws {
+        let attempts = try await runWelcomeForAda(letterPath: "/v1/letters/status/503") { workspace in
+            workspace.webhooks[0].retries = [WorkflowDuration(seconds: 10), WorkflowDuration(seconds: 60)]
+        }
+        #expect(attempts.count == 3)
+    }
+
+    @Test func noRetriesMakesOneAttempt() async throws {
+        let attempts = try await runWelcomeForAda(letterPath: "/v1/letters/status/503") { workspace in
+            workspace.webhooks[0].retries = []
+        }
+        #expect(attempts.count == 1)
+    }
+
+    @Test func aBodyOverOneMebibyteIsRefusedBeforeSending() async throws {
+        let attempts = try await runWelcomeForAda { workspace in
+            let huge = String(repeating: "x", count: (1 << 20) + 1)
+            workspace.webhooks[0].body = .json(template: "{\"pad\": \"\(huge)\"}")
+        }
+        #expect(attempts.count == 1)
+        #expect(attempts.first?.status == nil)
+        #expect(attempts.first?.outcome.errorClass == "invalid_request")
+    }
+
     @Test func loopbackIsRefusedUnlessTheWorkspaceAllowsIt() async throws {
         let attempts = try await runWelcomeForAda(allowlist: [])
         #expect(attempts.count == 1)
@@ -141,10 +165,14 @@ struct ExecutorTests {
     }
 
     /// Runs the welcome workflow for Ada against a live receiver; returns the stored attempts.
-    private func runWelcomeForAda(letterPath: String = "/v1/letters", allowlist: [String] = ["127.0.0.1/32"]) async throws -> [AttemptRecord] {
+    private func runWelcomeForAda(
+        letterPath: String = "/v1/letters", allowlist: [String] = ["127.0.0.1/32"],
+        configure: (inout Workspace) -> Void = { _ in }
+    ) async throws -> [AttemptRecord] {
         let receiver = try await Receiver.start()
         var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL, letterPath: letterPath)
         workspace.settings.networkAllowlist = allowlist
+        configure(&workspace)
         // At a time scale of 1,000,000 the 27.6 h retry schedule takes about 0.1 s.
         let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)

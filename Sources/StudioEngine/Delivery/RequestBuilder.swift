@@ -7,6 +7,8 @@ import StudioModel
 /// values, JSON or form bodies. A rendering problem is a ``RequestBuildError`` naming the part.
 public struct RequestBuilder: Sendable {
     public static let userAgent = "Hookline/\(HooklineVersion.current)"
+    /// Largest body sent (delivery.md §8.10): 1 MiB.
+    public static let maximumBodyBytes = 1 << 20
 
     private let templates: TemplateCache
 
@@ -69,6 +71,13 @@ public struct RequestBuilder: Sendable {
                 headers.append(HeaderField("Content-Type", contentType))
             }
         }
+        if body.utf8.count > Self.maximumBodyBytes {
+            throw RequestBuildError(
+                part: "body",
+                error: TemplateError(
+                    line: 1, column: 1,
+                    message: "the rendered body is \(body.utf8.count) bytes; the limit is 1 MiB"))
+        }
         return PreparedRequest(
             method: webhook.method, url: url, headers: headers, body: body,
             secretValues: Array(secrets.values), deliveryID: deliveryID)
@@ -80,6 +89,13 @@ public struct RequestBuilder: Sendable {
     ) throws(RequestBuildError) -> Deliverer.Options {
         let context = context.adding(secrets: secrets)
         var options = Deliverer.Options(timeout: webhook.timeout?.seconds, endpoint: webhook.id)
+        if let retries = webhook.retries {
+            do {
+                options.retry = RetryPolicy(schedule: try RetrySchedule(delays: retries.map(\.seconds)))
+            } catch {
+                throw RequestBuildError(part: "retries", error: TemplateError(line: 1, column: 1, message: "\(error)"))
+            }
+        }
         if case .oauth2ClientCredentials(let tokenURL, let clientID, let clientSecret, let scope) = webhook.auth {
             options.oauth2 = Deliverer.OAuth2Credentials(
                 tokenURL: try render(tokenURL, context, .text, part: "auth.tokenUrl"),

@@ -14,11 +14,13 @@ public struct Webhook: Sendable, Hashable, Identifiable {
     public var signing: WebhookSigning?
     /// Per-attempt deadline; nil uses the workspace default (15 s).
     public var timeout: WorkflowDuration?
+    /// Delays between attempts; nil uses the standard schedule, empty means no retries.
+    public var retries: [WorkflowDuration]?
 
     public init(
         id: String, name: String? = nil, method: HTTPMethod = .post, url: String, auth: WebhookAuth = .none,
         headers: [HeaderTemplate] = [], body: WebhookBody = .none, signing: WebhookSigning? = nil,
-        timeout: WorkflowDuration? = nil
+        timeout: WorkflowDuration? = nil, retries: [WorkflowDuration]? = nil
     ) {
         self.id = id
         self.name = name ?? id
@@ -29,6 +31,7 @@ public struct Webhook: Sendable, Hashable, Identifiable {
         self.body = body
         self.signing = signing
         self.timeout = timeout
+        self.retries = retries
     }
 }
 

@@ -2,7 +2,7 @@ import Yams
 
 /// Reads `webhooks/<id>.yaml` into a `Webhook`.
 enum WebhookFileReader {
-    static let keys = ["id", "name", "method", "url", "auth", "headers", "body", "signing", "timeout"]
+    static let keys = ["id", "name", "method", "url", "auth", "headers", "body", "signing", "timeout", "retries"]
     static let bodyTypes = ["json", "form", "raw", "none"]
 
     /// The webhook, or nil when a required part is missing or bad. `declaredID` is the id
@@ -24,13 +24,29 @@ enum WebhookFileReader {
         let body = readBody(mapping, method: method ?? .post)
         let signing = WebhookPartsReader.signing(in: mapping)
         let timeout = mapping.duration("timeout")
+        let retries = readRetries(mapping)
         let headers = mapping.pairs("headers") ?? []
 
         guard let url, let method, let auth, let body else { return (nil, id) }
         let webhook = Webhook(
             id: id, name: mapping.string("name"), method: method, url: url, auth: auth, headers: headers, body: body,
-            signing: signing, timeout: timeout)
+            signing: signing, timeout: timeout, retries: retries)
         return (webhook, id)
+    }
+
+    /// `retries: none`, or a list of delays such as `[10s, 1m, 10m]`; absent means the standard schedule.
+    private static func readRetries(_ mapping: YAMLMapping) -> [WorkflowDuration]? {
+        guard let value = mapping["retries"], !value.isNullScalar else { return nil }
+        if let text = value.scalar?.string {
+            if text == "none" { return [] }
+            mapping.file.error(
+                "'retries' must be 'none' or a list of delays, found '\(text)'", at: value,
+                hint: "write retries: [10s, 1m, 10m] or retries: none")
+            return nil
+        }
+        guard let items = mapping.sequence("retries") else { return nil }
+        let delays = items.compactMap { mapping.duration(of: $0, key: "retries") }
+        return delays.count == items.count ? delays : nil
     }
 
     private static func readMethod(_ mapping: YAMLMapping) -> HTTPMethod? {

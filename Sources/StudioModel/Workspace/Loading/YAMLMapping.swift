@@ -85,7 +85,13 @@ struct YAMLMapping {
     }
 
     func duration(_ key: String) -> WorkflowDuration? {
-        guard let value = self[key], !value.isNullScalar, let text = text(of: value, key: key) else { return nil }
+        guard let value = self[key], !value.isNullScalar else { return nil }
+        return duration(of: value, key: key)
+    }
+
+    /// A duration written as `value`, or nil after an error naming `key`.
+    func duration(of value: Node, key: String) -> WorkflowDuration? {
+        guard let text = text(of: value, key: key) else { return nil }
         guard let duration = WorkflowDuration(parsing: text) else {
             file.error(
                 "invalid duration '\(text)' for '\(key)'", at: value,
