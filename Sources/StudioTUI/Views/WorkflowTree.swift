@@ -62,7 +62,14 @@ public enum WorkflowTree {
             visited.insert(id)
             rows.append(Row(segments: head + describe(node), nodeID: id))
             let childPrefix = prefix + childIndent
-            switch node.next {
+            var next = node.next
+            // A split's unconnected output exits the user; show it, as the studio's users expect.
+            if case .yesNo = node.kind {
+                var outputs: [String: String] = ["yes": "exit", "no": "exit"]
+                if case .branches(let map) = next { outputs.merge(map) { _, connected in connected } }
+                next = .branches(outputs)
+            }
+            switch next {
             case .none:
                 break
             case .single(let target):
