@@ -9,11 +9,12 @@ import Testing
 /// Delays are measured in workflow time from the recorded attempts: from the end of one attempt
 /// (`startedAt` + latency) to the start of the next, multiplied by the clock's scale. The lower
 /// bound is exact (the deliverer cannot send sooner); the upper bound allows ±20 % jitter plus
-/// ``slack`` of real time for the machinery in between.
+/// ``slack`` of real time for the machinery in between (generous: CI shares two cores with the
+/// build, and the lower bounds are what tell the rows apart).
 @Suite(.serialized)
 struct DeliveryRetryFaultTests {
     /// Real seconds allowed for the work between two attempts besides the wait itself.
-    static let slack: TimeInterval = 0.030
+    static let slack: TimeInterval = 0.25
 
     // MARK: - Row 3: a retry keeps the IDs and signs afresh
 

@@ -43,6 +43,13 @@ public final class ConcurrencyLimiter: Sendable {
     public func inFlight(host: String) -> Int { state.withLock { $0.perHost[host] ?? 0 } }
 
     private func acquire(host: String) async {
+        // A free permit is taken without a continuation.
+        let admitted = state.withLock { state -> Bool in
+            guard canAdmit(host, in: state) else { return false }
+            admit(host, in: &state)
+            return true
+        }
+        if admitted { return }
         await withCheckedContinuation { continuation in
             let admitted = state.withLock { state -> Bool in
                 guard canAdmit(host, in: state) else {

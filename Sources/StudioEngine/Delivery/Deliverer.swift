@@ -110,8 +110,8 @@ public final class Deliverer: Sendable {
 
     /// Makes attempts until success or a final failure; returns every attempt.
     public func deliver(_ request: PreparedRequest, origin: DeliveryClient.Origin, options: Options = Options()) async -> Result {
-        let endpoint = options.endpoint ?? Self.host(of: request.url)
         let host = Self.host(of: request.url)
+        let endpoint = options.endpoint ?? host
         var attempts: [AttemptRecord] = []
         var attempt = max(1, origin.attempt)
         var refreshedToken = false
@@ -211,7 +211,63 @@ public final class Deliverer: Sendable {
 
     /// `host:port` of a URL, the key for per-host limits and holds.
     static func host(of url: String) -> String {
+        if let host = simpleHost(of: url) { return host }
         guard let components = URLComponents(string: url), let host = components.host else { return url }
         return components.port.map { "\(host):\($0)" } ?? host
+    }
+
+    /// `host:port` of a plain `http(s)://host[:port]/…` URL without parsing it through
+    /// Foundation; nil for anything else (user info, IPv6 literals, escapes, unusual characters),
+    /// which ``host(of:)`` hands to `URLComponents`.
+    private static func simpleHost(of url: String) -> String? {
+        var utf8 = Substring(url).utf8
+        if utf8.starts(with: "http://".utf8) {
+            utf8 = utf8.dropFirst(7)
+        } else if utf8.starts(with: "https://".utf8) {
+            utf8 = utf8.dropFirst(8)
+        } else {
+            return nil
+        }
+        var colon: Substring.UTF8View.Index?
+        var end = utf8.endIndex
+        for index in utf8.indices {
+            let byte = utf8[index]
+            switch byte {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+                end = index
+            case UInt8(ascii: ":"):
+                guard colon == nil else { return nil }
+                colon = index
+                continue
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."),
+                UInt8(ascii: "-"):
+                continue
+            default:
+                return nil
+            }
+            break
+        }
+        let authority = utf8[..<end]
+        // The rest of the URL may hold anything; only a plain path, query and fragment is simple.
+        for byte in utf8[end...] {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                continue
+            default:
+                guard "-._~!$&'()*+,;=:@/?".utf8.contains(byte) else { return nil }
+            }
+        }
+        guard let colon else {
+            guard !authority.isEmpty else { return nil }
+            return String(Substring(authority))
+        }
+        let name = authority[..<colon]
+        let digits = authority[authority.index(after: colon)...]
+        guard !name.isEmpty, !digits.isEmpty, digits.count <= 5,
+            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let port = Int(String(Substring(digits))), port <= 65535
+        else { return nil }
+        return "\(String(Substring(name))):\(port)"
     }
 }

@@ -53,6 +53,10 @@ public final class DeliveryClient: Sendable {
     /// Which addresses requests may reach; checked before every attempt.
     public let networkPolicy: NetworkPolicy
     private let clients: PinnedHTTPClients
+    /// Checked targets of URLs whose host is an IP literal: no lookup is involved, so the policy's
+    /// answer for such a URL never changes and is computed once. Bounded; emptied when full.
+    private let literalTargets = Mutex<[String: PinnedTarget]>([:])
+    private static let literalTargetLimit = 1024
 
     /// - Parameter networkPolicy: Default: strict, no private, loopback or metadata addresses.
     public init(configuration: Configuration = Configuration(), networkPolicy: NetworkPolicy = NetworkPolicy()) {
@@ -87,7 +91,7 @@ public final class DeliveryClient: Sendable {
     /// Makes one attempt. Never throws: failures are records with an error class.
     public func send(_ request: PreparedRequest, origin: Origin, timeout: TimeAmount? = nil) async -> AttemptRecord {
         let masker = request.masker
-        let shown = request.masked
+        let shown = request.masked(with: masker)
         var record = AttemptRecord(
             startedAt: Date(), deliveryID: request.deliveryID, attempt: origin.attempt,
             workflowID: origin.workflowID, nodeID: origin.nodeID, webhookID: origin.webhookID,
@@ -97,7 +101,7 @@ public final class DeliveryClient: Sendable {
         // The address is checked after resolution and the connection pinned to it (delivery.md §8.8).
         let target: PinnedTarget
         do {
-            target = try await networkPolicy.resolveAndCheck(url: request.url)
+            target = try await checkedTarget(request.url)
         } catch {
             let unresolved = error.reason == .resolutionFailed || error.reason == .noAddresses
             let label = unresolved ? DeliveryOutcomeClass.dnsError.label : PolicyViolation.label
@@ -117,23 +121,19 @@ public final class DeliveryClient: Sendable {
         let started = ContinuousClock.now
         let deadline = timeout ?? configuration.timeout
         let progress = ExchangeProgress()
-        let failure = await withTaskGroup(of: (any Error)?.self) { group -> (any Error)? in
-            group.addTask { [self, httpRequest] in
-                do {
-                    try await exchange(httpRequest, to: target, deadline: deadline, into: progress)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            // One deadline around the whole exchange: a server that trickles its body is cut here.
-            group.addTask {
-                try? await Task.sleep(for: .nanoseconds(deadline.nanoseconds))
-                return Task.isCancelled ? nil : DeadlineExceeded()
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        // One deadline around the whole exchange, from here: AsyncHTTPClient's own deadline covers
+        // the status line and headers; a body, which a server may trickle, is read under a timer
+        // that cuts it at the same instant (see `readBody`).
+        let failure: (any Error)?
+        do {
+            try await exchange(
+                httpRequest, to: target, deadline: deadline, until: started + .nanoseconds(deadline.nanoseconds),
+                into: progress)
+            failure = nil
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            failure = DeadlineExceeded()
+        } catch {
+            failure = error
         }
         let result = progress.snapshot
         if let status = result.status {
@@ -151,18 +151,80 @@ public final class DeliveryClient: Sendable {
         return record
     }
 
+    /// `networkPolicy.resolveAndCheck(url:)`, answered from ``literalTargets`` for IP literals.
+    private func checkedTarget(_ url: String) async throws(PolicyViolation) -> PinnedTarget {
+        if let known = literalTargets.withLock({ $0[url] }) { return known }
+        let target = try await networkPolicy.resolveAndCheck(url: url)
+        if IPAddress(target.host) != nil {
+            literalTargets.withLock { targets in
+                if targets.count >= Self.literalTargetLimit { targets.removeAll(keepingCapacity: true) }
+                targets[url] = target
+            }
+        }
+        return target
+    }
+
     /// Sends the request and reads at most `maxResponseBytes` of the answer into `progress`;
     /// the rest of a larger body is not read (the connection is closed instead).
     private func exchange(
-        _ request: HTTPClientRequest, to target: PinnedTarget, deadline: TimeAmount, into progress: ExchangeProgress
+        _ request: HTTPClientRequest, to target: PinnedTarget, deadline: TimeAmount,
+        until end: ContinuousClock.Instant, into progress: ExchangeProgress
     ) async throws {
+        let limit = configuration.maxResponseBytes
         try await clients.withClient(for: target) { client in
             let response = try await client.execute(request, timeout: deadline)
             progress.head(status: Int(response.status.code), headers: response.headers.map { HeaderField($0.name, $0.value) })
-            for try await chunk in response.body {
-                if progress.append(chunk, limit: configuration.maxResponseBytes) == .full { break }
+            if Self.hasNoBody(response) {
+                // Nothing can trickle: the framing says the response ends with its headers.
+                for try await chunk in response.body {
+                    if progress.append(chunk, limit: limit) == .full { break }
+                }
+            } else {
+                try await Self.readBody(response.body, until: end, limit: limit, into: progress)
             }
         }
+    }
+
+    /// Whether HTTP framing gives `response` no body: 204, 304, 1xx, or
+    /// `Content-Length: 0` without chunked transfer encoding.
+    static func hasNoBody(_ response: HTTPClientResponse) -> Bool {
+        let status = response.status.code
+        if status == 204 || status == 304 || (100..<200).contains(status) { return true }
+        let lengths = response.headers["content-length"]
+        return lengths.count == 1 && lengths[0] == "0" && response.headers["transfer-encoding"].isEmpty
+    }
+
+    /// Reads `body` into `progress` in a task that a timer on an event loop cancels at `end`.
+    private static func readBody(
+        _ body: HTTPClientResponse.Body, until end: ContinuousClock.Instant, limit: Int, into progress: ExchangeProgress
+    ) async throws {
+        let remaining = end - ContinuousClock.now
+        guard remaining > .zero else { throw DeadlineExceeded() }
+        let timedOut = Atomic<Bool>(false)
+        let reader = Task { () -> (any Error)? in
+            do {
+                for try await chunk in body {
+                    if progress.append(chunk, limit: limit) == .full { break }
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let (seconds, attoseconds) = remaining.components
+        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(
+            in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        ) {
+            timedOut.store(true, ordering: .sequentiallyConsistent)
+            reader.cancel()
+        }
+        let failure = await withTaskCancellationHandler {
+            await reader.value
+        } onCancel: {
+            reader.cancel()
+        }
+        timer.cancel()
+        if let failure { throw timedOut.load(ordering: .sequentiallyConsistent) ? DeadlineExceeded() : failure }
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

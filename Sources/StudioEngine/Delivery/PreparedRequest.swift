@@ -28,8 +28,10 @@ public struct PreparedRequest: Sendable, Hashable {
     public var masker: SecretMasker { SecretMasker(secretValues: secretValues) }
 
     /// A copy safe to store and display: secret values and credentials replaced by `••••••`.
-    public var masked: PreparedRequest {
-        let masker = self.masker
+    public var masked: PreparedRequest { masked(with: masker) }
+
+    /// ``masked`` with a masker already made for this request.
+    func masked(with masker: SecretMasker) -> PreparedRequest {
         var copy = self
         copy.url = masker.maskURL(url)
         copy.headers = masker.mask(headers)

@@ -53,7 +53,7 @@ public struct RequestBuilder: Sendable {
                 break
             case .json(let source):
                 do {
-                    body = try templates.template(source).renderJSON(context).text
+                    body = try templates.template(source).renderJSONText(context)
                 } catch {
                     throw RequestBuildError(part: "body", error: error)
                 }

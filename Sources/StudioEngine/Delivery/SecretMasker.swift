@@ -23,11 +23,59 @@ public struct SecretMasker: Sendable {
     }
 
     public func mask(_ text: String) -> String {
+        guard !secretValues.isEmpty, !text.isEmpty else { return text }
         var result = text
-        for secret in secretValues where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: Self.mask)
+        for secret in secretValues {
+            if let masked = Self.replacing(secret, in: result) { result = masked }
         }
         return result
+    }
+
+    /// `text` with every occurrence of `secret` replaced by the mask, compared byte for byte in
+    /// UTF-8, left to right without overlaps; nil when `secret` does not occur.
+    private static func replacing(_ secret: String, in text: String) -> String? {
+        let needle = Array(secret.utf8)
+        guard !needle.isEmpty else { return nil }
+        if let result = text.utf8.withContiguousStorageIfAvailable({ replacing(needle, in: $0) }) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer { replacing(needle, in: $0) }
+    }
+
+    private static func replacing(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> String? {
+        guard haystack.count >= needle.count else { return nil }
+        let first = needle[0]
+        let last = haystack.count - needle.count
+        var output: [UInt8] = []
+        var copied = 0
+        var index = 0
+        while index <= last {
+            if haystack[index] == first, needle.indices.allSatisfy({ haystack[index + $0] == needle[$0] }) {
+                if output.isEmpty { output.reserveCapacity(haystack.count) }
+                output.append(contentsOf: haystack[copied..<index])
+                output.append(contentsOf: maskUTF8)
+                index += needle.count
+                copied = index
+            } else {
+                index += 1
+            }
+        }
+        guard copied > 0 else { return nil }
+        output.append(contentsOf: haystack[copied...])
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static let maskUTF8 = Array(mask.utf8)
+
+    /// Header names containing one of these hold credentials.
+    private static let credentialNameParts = ["secret", "token", "-key", "password", "credential"].map { Array($0.utf8) }
+
+    /// Whether `text` contains `part`, byte for byte (header names are ASCII).
+    private static func contains(_ text: [UInt8], _ part: [UInt8]) -> Bool {
+        guard !part.isEmpty, text.count >= part.count else { return part.isEmpty }
+        for start in 0...(text.count - part.count)
+        where text[start] == part[0] && part.indices.allSatisfy({ text[start + $0] == part[$0] }) {
+            return true
+        }
+        return false
     }
 
     /// A URL with secret values masked and the values of credential query parameters hidden.
@@ -53,7 +101,8 @@ public struct SecretMasker: Sendable {
                 }
                 return HeaderField(header.name, Self.mask)
             }
-            if ["secret", "token", "-key", "password", "credential"].contains(where: name.contains), name != "idempotency-key" {
+            let nameBytes = Array(name.utf8)
+            if Self.credentialNameParts.contains(where: { Self.contains(nameBytes, $0) }), name != "idempotency-key" {
                 return HeaderField(header.name, Self.mask)
             }
             return HeaderField(header.name, mask(header.value))

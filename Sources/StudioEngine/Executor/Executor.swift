@@ -61,8 +61,28 @@ public final class Executor: Sendable {
         self.clock = clock
         self.logger = logger
         self.journeys = BatchWriter(label: "hookline.journeys", interval: .milliseconds(50)) { batch in
-            do { try store.saveJourneys(batch) } catch { logger.error("could not store journeys: \(error)") }
+            do { try store.saveJourneys(Self.latestPerJourney(batch)) } catch {
+                logger.error("could not store journeys: \(error)")
+            }
         }
+    }
+
+    /// The last record of each journey in `batch`, in order of first appearance: a journey that
+    /// started and finished within one batch is written once, in its final state.
+    static func latestPerJourney(_ batch: [JourneyRecord]) -> [JourneyRecord] {
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(batch.count)
+        var latest: [JourneyRecord] = []
+        latest.reserveCapacity(batch.count)
+        for record in batch {
+            if let position = positions[record.id] {
+                latest[position] = record
+            } else {
+                positions[record.id] = latest.count
+                latest.append(record)
+            }
+        }
+        return latest
     }
 
     public var stats: ExecutorStats { state.withLock { $0.stats } }
@@ -141,8 +161,10 @@ public final class Executor: Sendable {
     private func begin(_ starts: [PendingStart]) {
         guard !starts.isEmpty else { return }
         queue.async { [self] in
+            // One read for every admitted journey's profile.
+            let profiles = (try? store.users(emails: starts.map(\.email))) ?? [:]
             for start in starts {
-                let profile = (try? store.user(email: start.email)) ?? JSONObject([("email", .string(start.email))])
+                let profile = profiles[start.email] ?? JSONObject([("email", .string(start.email))])
                 var journey = Journey(
                     id: UUID().uuidString.lowercased(), workflow: start.workflow, profile: profile,
                     trigger: start.trigger, nodeID: start.workflow.entryNode?.id)
@@ -153,9 +175,14 @@ public final class Executor: Sendable {
     }
 
     /// A running journey fell asleep in a delay or ended: admit the next pending one.
+    /// Admission waits until this many slots are free, so that profiles are read in batches.
+    private var admissionBatch: Int { max(1, runningLimit / 8) }
+
     private func releaseRunningSlot() {
         begin(state.withLock { state in
             state.running -= 1
+            // Refill in batches; when nothing else runs, admit at once so work never stalls.
+            guard state.running == 0 || state.running <= runningLimit - admissionBatch else { return [] }
             return admit(&state)
         })
     }

@@ -93,6 +93,27 @@ public final class SQLiteStateStore: StateStore {
         }.flatMap { try? JSONValue.parse($0).objectValue }
     }
 
+    /// Profiles of `emails` read in one transaction with one cached statement; a profile that
+    /// is not a JSON object counts as unknown, as in ``user(email:)``.
+    public func users(emails: [String]) throws -> [String: JSONObject] {
+        guard !emails.isEmpty else { return [:] }
+        let texts = try writer.read { db -> [(String, String)] in
+            let statement = try db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?")
+            var found: [(String, String)] = []
+            found.reserveCapacity(emails.count)
+            for email in emails {
+                if let text = try String.fetchOne(statement, arguments: [email]) { found.append((email, text)) }
+            }
+            return found
+        }
+        var profiles: [String: JSONObject] = [:]
+        profiles.reserveCapacity(texts.count)
+        for (email, text) in texts {
+            if let profile = try? JSONValue.parse(text).objectValue { profiles[email] = profile }
+        }
+        return profiles
+    }
+
     public func userEmails() throws -> [String] {
         try writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM user ORDER BY email") }
     }
@@ -171,8 +192,19 @@ public final class SQLiteStateStore: StateStore {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempt") ?? 0 }
     }
 
+    /// `[[name, value], …]` as compact JSON, the same text as building the `JSONValue`.
     private static func encode(_ headers: [HeaderField]) -> String {
-        JSONValue.array(headers.map { .array([.string($0.name), .string($0.value)]) }).jsonText
+        guard !headers.isEmpty else { return "[]" }
+        var out = "["
+        for (index, header) in headers.enumerated() {
+            out += index == 0 ? "[\"" : ",[\""
+            JSONValue.escapeForJSONString(header.name, to: &out)
+            out += "\",\""
+            JSONValue.escapeForJSONString(header.value, to: &out)
+            out += "\"]"
+        }
+        out += "]"
+        return out
     }
 
     private static func decodeHeaders(_ text: String) -> [HeaderField] {

@@ -10,6 +10,8 @@ public protocol StateStore: Sendable {
     func saveUsers(_ profiles: [JSONObject]) throws
     /// The profile of one user, or nil when unknown.
     func user(email: String) throws -> JSONObject?
+    /// The profiles of several users, keyed by email; unknown users are absent.
+    func users(emails: [String]) throws -> [String: JSONObject]
     /// Every user's profile, in email order.
     func allUsers() throws -> [JSONObject]
     /// Every user's email address, in order, without reading profiles.
@@ -33,6 +35,18 @@ public protocol StateStore: Sendable {
     func userFieldNames() throws -> Set<String>
     /// The union of every tracked event's top-level `dataFields` keys.
     func eventFieldNames() throws -> Set<String>
+}
+
+extension StateStore {
+    /// The profiles of several users in one read, keyed by email; unknown users are absent.
+    /// Stores override it to read in one transaction; the default asks ``user(email:)`` for each.
+    public func users(emails: [String]) throws -> [String: JSONObject] {
+        var profiles: [String: JSONObject] = [:]
+        for email in emails {
+            if let profile = try user(email: email) { profiles[email] = profile }
+        }
+        return profiles
+    }
 }
 
 /// An event that may start journeys: `{email, eventName, dataFields}` as Iterable tracks it.

@@ -15,7 +15,10 @@ import Synchronization
 /// ```
 public final class TrafficFeed: TrafficSource {
     private struct State {
+        /// Records not yet drained are `pending[head...]`: dropping the oldest only moves `head`,
+        /// so a feed nobody drains (`hookline run`) costs no copying per batch.
         var pending: [AttemptRecord] = []
+        var head = 0
         var dropped = 0
         var wake: (@Sendable () -> Void)?
         var wakeScheduled = false
@@ -40,10 +43,15 @@ public final class TrafficFeed: TrafficSource {
         guard !records.isEmpty else { return }
         let (wake, observers) = state.withLock { state -> ((@Sendable () -> Void)?, [@Sendable ([AttemptRecord]) -> Void]) in
             state.pending.append(contentsOf: records)
-            if state.pending.count > capacity {
-                let excess = state.pending.count - capacity
-                state.pending.removeFirst(excess)
+            let held = state.pending.count - state.head
+            if held > capacity {
+                let excess = held - capacity
+                state.head += excess
                 state.dropped += excess
+            }
+            if state.head > 0, state.head >= capacity {
+                state.pending.removeFirst(state.head)
+                state.head = 0
             }
             guard !state.wakeScheduled, let wake = state.wake else { return (nil, state.observers) }
             state.wakeScheduled = true
@@ -62,16 +70,18 @@ public final class TrafficFeed: TrafficSource {
         state.withLock { state in
             defer {
                 state.pending.removeAll(keepingCapacity: true)
+                state.head = 0
                 state.dropped = 0
             }
-            return TrafficBatch(records: state.pending, dropped: state.dropped)
+            let records = state.head == 0 ? state.pending : Array(state.pending[state.head...])
+            return TrafficBatch(records: records, dropped: state.dropped)
         }
     }
 
     public func onAvailable(_ wake: @escaping @Sendable () -> Void) {
         let hasPending = state.withLock { state in
             state.wake = wake
-            return !state.pending.isEmpty
+            return state.pending.count > state.head
         }
         if hasPending { wake() }
     }

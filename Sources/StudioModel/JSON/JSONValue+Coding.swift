@@ -72,31 +72,117 @@ extension JSONValue {
 
     /// Appends `string` as the inside of a JSON string literal (without the quotes).
     public static func escapeForJSONString(_ string: String, to out: inout String) {
-        let needsEscaping = string.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }
-        guard needsEscaping else {
-            out += string
-            return
-        }
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+        let utf8 = string.utf8
+        var runStart = utf8.startIndex
+        var index = utf8.startIndex
+        // Unescaped stretches are appended whole, byte for byte (a slice may end inside a grapheme,
+        // before a combining mark); only the characters that need it are rewritten.
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            let replacement: String
+            var width = 1
+            switch byte {
+            case UInt8(ascii: "\""): replacement = "\\\""
+            case UInt8(ascii: "\\"): replacement = "\\\\"
+            case UInt8(ascii: "\n"): replacement = "\\n"
+            case UInt8(ascii: "\r"): replacement = "\\r"
+            case UInt8(ascii: "\t"): replacement = "\\t"
+            case 0x08: replacement = "\\b"
+            case 0x0C: replacement = "\\f"
+            case 0x00..<0x20:
+                let hex = String(byte, radix: 16)
+                replacement = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case 0xE2:
+                // U+2028 and U+2029 (E2 80 A8, E2 80 A9) are escaped; other characters pass.
+                let second = utf8.index(after: index)
+                guard second != utf8.endIndex, utf8[second] == 0x80 else {
+                    index = utf8.index(after: index)
+                    continue
                 }
+                let third = utf8.index(after: second)
+                guard third != utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 else {
+                    index = utf8.index(after: index)
+                    continue
+                }
+                replacement = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
+                width = 3
+            default:
+                index = utf8.index(after: index)
+                continue
             }
+            if runStart != index { out += Substring(utf8[runStart..<index]) }
+            out += replacement
+            index = utf8.index(index, offsetBy: width)
+            runStart = index
         }
+        if runStart == utf8.startIndex {
+            out += string
+        } else if runStart != utf8.endIndex {
+            out += Substring(utf8[runStart...])
+        }
+    }
+
+    /// Appends `string`'s UTF-8 as the inside of a JSON string literal, escaped exactly as
+    /// ``escapeForJSONString(_:to:)-(String,String)`` does, to a byte buffer.
+    public static func escapeForJSONString(_ string: String, to out: inout [UInt8]) {
+        if let done: Void = string.utf8.withContiguousStorageIfAvailable({ escape($0, to: &out) }) { return done }
+        Array(string.utf8).withUnsafeBufferPointer { escape($0, to: &out) }
+    }
+
+    /// Appends `"string"`, escaped, to a byte buffer.
+    public static func writeQuoted(_ string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        escapeForJSONString(string, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        var index = 0
+        let count = bytes.count
+        @inline(__always) func flush(_ end: Int, _ out: inout [UInt8]) {
+            if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
+        }
+        while index < count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                flush(index, &out)
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"), 0x08, 0x0C:
+                flush(index, &out)
+                out.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                default: out.append(UInt8(ascii: "f"))
+                }
+            case 0x00..<0x20:
+                flush(index, &out)
+                out.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)],
+                ])
+            case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                flush(index, &out)
+                out.append(contentsOf: Array("\\u202".utf8))
+                out.append(bytes[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                index += 3
+                runStart = index
+                continue
+            default:
+                index += 1
+                continue
+            }
+            index += 1
+            runStart = index
+        }
+        flush(count, &out)
     }
 
     static func writeQuoted(_ string: String, to out: inout String) {
@@ -218,6 +304,18 @@ struct JSONTextParser {
 
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
+        // Most strings hold no escape: decode them in one go.
+        var end = index
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[index..<end], as: UTF8.self)
+                index = end + 1
+                return text
+            }
+            if byte < 0x20 || byte == UInt8(ascii: "\\") { break }
+            end += 1
+        }
         var scalars = String.UnicodeScalarView()
         var runStart = index
         func flush(_ end: Int) {

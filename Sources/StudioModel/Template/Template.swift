@@ -56,6 +56,19 @@ extension Template {
         }
     }
 
+    /// Renders in JSON mode and checks that the result is valid JSON, without building its value:
+    /// `renderJSON(context).text`, with the same errors at the same positions.
+    public func renderJSONText(_ context: TemplateContext) throws(TemplateError) -> String {
+        let text = try render(context, mode: .json)
+        if JSONValidator.isValid(text) { return text }
+        do {
+            _ = try JSONValue.parse(text)
+            return text
+        } catch {
+            throw try invalidJSON(error, context)
+        }
+    }
+
     /// The error `renderJSON(context)` reports when the output is not valid JSON; nil when the output parses
     /// or rendering itself fails (`validate` checks structure with an empty context, where helpers may fail).
     func jsonStructureProblem(_ context: TemplateContext) -> TemplateError? {

@@ -26,6 +26,78 @@ public enum AttemptJSON {
         return .object(object)
     }
 
+    /// `encode(record).jsonText`, written straight into a string without building the value.
+    public static func jsonLine(_ record: AttemptRecord) -> String {
+        var out: [UInt8] = []
+        appendJSONLine(record, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 of `encode(record).jsonText` to `out`.
+    public static func appendJSONLine(_ record: AttemptRecord, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 512 + record.requestBody.utf8.count + record.responseBody.utf8.count)
+        out += "{".utf8
+        if record.id > 0 { out += "\"id\":\(record.id),".utf8 }
+        out += "\"startedAt\":".utf8
+        JSONValue.writeQuoted(timestamp(record.startedAt), to: &out)
+        out += ",\"deliveryId\":".utf8
+        JSONValue.writeQuoted(record.deliveryID, to: &out)
+        out += ",\"attempt\":\(record.attempt)".utf8
+        out += ",\"workflowId\":".utf8
+        writeOptional(record.workflowID, to: &out)
+        out += ",\"nodeId\":".utf8
+        writeOptional(record.nodeID, to: &out)
+        out += ",\"webhookId\":".utf8
+        writeOptional(record.webhookID, to: &out)
+        out += ",\"user\":".utf8
+        writeOptional(record.userEmail, to: &out)
+        out += ",\"method\":".utf8
+        JSONValue.writeQuoted(record.method, to: &out)
+        out += ",\"url\":".utf8
+        JSONValue.writeQuoted(record.url, to: &out)
+        out += ",\"requestHeaders\":".utf8
+        writeHeaders(record.requestHeaders, to: &out)
+        out += ",\"requestBody\":".utf8
+        JSONValue.writeQuoted(record.requestBody, to: &out)
+        out += ",\"status\":".utf8
+        if let status = record.status { out += String(status).utf8 } else { out += "null".utf8 }
+        out += ",\"responseHeaders\":".utf8
+        writeHeaders(record.responseHeaders, to: &out)
+        out += ",\"responseBody\":".utf8
+        JSONValue.writeQuoted(record.responseBody, to: &out)
+        out += (record.responseTruncated ? ",\"responseTruncated\":true" : ",\"responseTruncated\":false").utf8
+        let latency = (record.latencyMilliseconds * 10).rounded() / 10
+        out += ",\"latencyMs\":".utf8
+        out += (latency.isFinite ? JSONValue.format(latency) : "null").utf8
+        out += ",\"outcome\":".utf8
+        JSONValue.writeQuoted(record.outcome.isSuccess ? "success" : record.outcome.errorClass ?? "failed", to: &out)
+        if case .failed(_, let message) = record.outcome {
+            out += ",\"error\":".utf8
+            JSONValue.writeQuoted(message, to: &out)
+        }
+        out += "}".utf8
+    }
+
+    private static func writeOptional(_ value: String?, to out: inout [UInt8]) {
+        if let value { JSONValue.writeQuoted(value, to: &out) } else { out += "null".utf8 }
+    }
+
+    private static func writeHeaders(_ fields: [HeaderField], to out: inout [UInt8]) {
+        guard !fields.isEmpty else {
+            out += "[]".utf8
+            return
+        }
+        out += "[".utf8
+        for (index, field) in fields.enumerated() {
+            out += (index == 0 ? "[" : ",[").utf8
+            JSONValue.writeQuoted(field.name, to: &out)
+            out += ",".utf8
+            JSONValue.writeQuoted(field.value, to: &out)
+            out += "]".utf8
+        }
+        out += "]".utf8
+    }
+
     private static func headers(_ fields: [HeaderField]) -> JSONValue {
         .array(fields.map { .array([.string($0.name), .string($0.value)]) })
     }

@@ -47,8 +47,12 @@ extension Hookline {
                 emails = try engine.store.userEmails()
             }
             engine.feed.observe { records in
-                let lines = records.map { AttemptJSON.encode($0).jsonText }.joined(separator: "\n")
-                printLine(lines)
+                var lines: [UInt8] = []
+                for record in records {
+                    AttemptJSON.appendJSONLine(record, to: &lines)
+                    lines.append(UInt8(ascii: "\n"))
+                }
+                FileHandle.standardOutput.write(Data(lines))
             }
             engine.executor.start(workflowID: workflow, emails: emails)
             await engine.executor.waitUntilIdle()
