@@ -372,14 +372,7 @@ struct JSONTextParser {
         guard index + 4 <= bytes.count else { throw error("expected four hex digits after \\u") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("expected four hex digits after \\u")
-            }
+            guard let digit = hexDigitValue(bytes[index]) else { throw error("expected four hex digits after \\u") }
             value = value * 16 + digit
             index += 1
         }
@@ -419,5 +412,15 @@ struct JSONTextParser {
         if isInteger, let value = Int(text) { return .int(value) }
         guard let value = Double(text) else { throw error("number out of range") }
         return .double(value)
+    }
+}
+
+/// The value of one hexadecimal digit, or nil.
+func hexDigitValue(_ byte: UInt8) -> UInt32? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+    default: nil
     }
 }
