@@ -84,16 +84,12 @@ extension TemplateRenderer {
         var next = path.first
         let end = path.first + path.count
         if let data = path.data {
-            let index = frames[frameIndex].index
-            switch data {
-            case .index: current = index >= 0 ? .int(index) : nil
-            case .first: current = index >= 0 ? .bool(index == 0) : nil
-            case .last: current = index >= 0 ? .bool(index == frames[frameIndex].count - 1) : nil
-            case .key: current = frames[frameIndex].key.map(JSONValue.string)
-            case .root:
+            if data == .root {
                 guard next < end else { return context.rootValue }
                 current = context.lookupRoot(program.segments[next].key)
                 next += 1
+            } else {
+                current = frameVariable(data, at: frameIndex)
             }
         } else if frameIndex > 0 || frames[0].value != nil {
             current = frames[frameIndex].value

@@ -195,22 +195,31 @@ struct TemplateRenderer {
         }
     }
 
+    /// `@index`, `@first`, `@last` or `@key` of the block frame at `frameIndex`; nil for `@root`,
+    /// which callers resolve from the context.
+    func frameVariable(_ data: TemplatePath.DataVariable, at frameIndex: Int) -> JSONValue? {
+        let index = frames[frameIndex].index
+        switch data {
+        case .index: return index >= 0 ? .int(index) : nil
+        case .first: return index >= 0 ? .bool(index == 0) : nil
+        case .last: return index >= 0 ? .bool(index == frames[frameIndex].count - 1) : nil
+        case .key: return frames[frameIndex].key.map(JSONValue.string)
+        case .root: return nil
+        }
+    }
+
     func resolve(_ path: TemplatePath) -> JSONValue? {
         let frameIndex = max(0, frames.count - 1 - path.up)
         let segments = path.segments
         var current: JSONValue?
         var next = 0
         if let data = path.data {
-            let index = frames[frameIndex].index
-            switch data {
-            case .index: current = index >= 0 ? .int(index) : nil
-            case .first: current = index >= 0 ? .bool(index == 0) : nil
-            case .last: current = index >= 0 ? .bool(index == frames[frameIndex].count - 1) : nil
-            case .key: current = frames[frameIndex].key.map(JSONValue.string)
-            case .root:
+            if data == .root {
                 guard !segments.isEmpty else { return context.rootValue }
                 current = context.lookupRoot(segments[0])
                 next = 1
+            } else {
+                current = frameVariable(data, at: frameIndex)
             }
         } else if frameIndex > 0 || frames[0].value != nil {
             current = frames[frameIndex].value
