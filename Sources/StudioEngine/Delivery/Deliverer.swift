@@ -124,10 +124,7 @@ public final class Deliverer: Sendable {
 
             var sent = request
             if let signer = options.signer {
-                let timestamp = Int(clock.now().timeIntervalSince1970)
-                sent.headers.removeAll { ["webhook-timestamp", "webhook-signature"].contains($0.name.lowercased()) }
-                sent.headers += signer.headers(id: request.deliveryID, timestamp: timestamp, body: request.body)
-                    .filter { $0.name != "webhook-id" }
+                sent = request.signed(by: signer, at: Int(clock.now().timeIntervalSince1970))
             }
             if let oauth2 = options.oauth2 {
                 do {
@@ -138,13 +135,13 @@ public final class Deliverer: Sendable {
                     sent.headers.append(HeaderField("Authorization", "Bearer " + token))
                     sent.secretValues += [token, oauth2.clientSecret]
                 } catch {
-                    var failed = AttemptRecord(
-                        startedAt: clock.now(), deliveryID: request.deliveryID, attempt: attempt,
-                        workflowID: origin.workflowID, nodeID: origin.nodeID, webhookID: origin.webhookID,
-                        userEmail: origin.userEmail, method: request.method.rawValue, url: request.masked.url,
-                        requestHeaders: request.masked.headers, requestBody: request.masked.body,
+                    var thisOrigin = origin
+                    thisOrigin.attempt = attempt
+                    let shown = request.masked
+                    let failed = thisOrigin.record(
+                        deliveryID: request.deliveryID, at: clock.now(), method: request.method.rawValue,
+                        url: shown.url, headers: shown.headers, body: shown.body,
                         outcome: .failed(errorClass: "oauth2_error", message: error.description))
-                    failed.latencyMilliseconds = 0
                     recorder?.record(failed)
                     attempts.append(failed)
                     return Result(status: .failed(error.description), attempts: attempts)

@@ -47,6 +47,17 @@ public final class DeliveryClient: Sendable {
             self.userEmail = userEmail
             self.attempt = attempt
         }
+
+        /// An attempt record for this origin; the response fields are filled in by whoever has them.
+        public func record(
+            deliveryID: String, at date: Date, method: String, url: String, headers: [HeaderField] = [],
+            body: String = "", outcome: AttemptOutcome
+        ) -> AttemptRecord {
+            AttemptRecord(
+                startedAt: date, deliveryID: deliveryID, attempt: attempt, workflowID: workflowID, nodeID: nodeID,
+                webhookID: webhookID, userEmail: userEmail, method: method, url: url, requestHeaders: headers,
+                requestBody: body, outcome: outcome)
+        }
     }
 
     public let configuration: Configuration
@@ -92,11 +103,9 @@ public final class DeliveryClient: Sendable {
     public func send(_ request: PreparedRequest, origin: Origin, timeout: TimeAmount? = nil) async -> AttemptRecord {
         let masker = request.masker
         let shown = request.masked(with: masker)
-        var record = AttemptRecord(
-            startedAt: Date(), deliveryID: request.deliveryID, attempt: origin.attempt,
-            workflowID: origin.workflowID, nodeID: origin.nodeID, webhookID: origin.webhookID,
-            userEmail: origin.userEmail, method: request.method.rawValue, url: shown.url,
-            requestHeaders: shown.headers, requestBody: shown.body, outcome: .success)
+        var record = origin.record(
+            deliveryID: request.deliveryID, at: Date(), method: request.method.rawValue, url: shown.url,
+            headers: shown.headers, body: shown.body, outcome: .success)
 
         // The address is checked after resolution and the connection pinned to it (delivery.md §8.8).
         let target: PinnedTarget

@@ -40,3 +40,14 @@ public struct PreparedRequest: Sendable, Hashable {
         return copy
     }
 }
+
+extension PreparedRequest {
+    /// This request with fresh Standard Webhooks `webhook-timestamp` and `webhook-signature`
+    /// headers for an attempt at `timestamp` (the `webhook-id` is already there).
+    public func signed(by signer: StandardWebhooksSigner, at timestamp: Int) -> PreparedRequest {
+        var copy = self
+        copy.headers.removeAll { ["webhook-timestamp", "webhook-signature"].contains($0.name.lowercased()) }
+        copy.headers += signer.headers(id: deliveryID, timestamp: timestamp, body: body).filter { $0.name != "webhook-id" }
+        return copy
+    }
+}

@@ -321,10 +321,9 @@ public final class Executor: Sendable {
         _ origin: DeliveryClient.Origin, deliveryID: String, errorClass: String, message: String,
         method: String = "", url: String = ""
     ) -> AttemptRecord {
-        AttemptRecord(
-            startedAt: clock.now(), deliveryID: deliveryID, attempt: origin.attempt, workflowID: origin.workflowID,
-            nodeID: origin.nodeID, webhookID: origin.webhookID, userEmail: origin.userEmail, method: method,
-            url: url, outcome: .failed(errorClass: errorClass, message: message))
+        origin.record(
+            deliveryID: deliveryID, at: clock.now(), method: method, url: url,
+            outcome: .failed(errorClass: errorClass, message: message))
     }
 
     // MARK: - Messages and system webhooks
@@ -348,7 +347,7 @@ public final class Executor: Sendable {
                 "workflowId": .string(journey.workflow.id),
                 "workflowName": .string(journey.workflow.name),
                 "nodeId": .string(node.id),
-                "createdAt": .string(ISO8601DateFormatter().string(from: clock.now())),
+                "createdAt": .string(clock.now().formatted(.iso8601)),
             ],
         ]
         for hook in hooks {

@@ -35,8 +35,8 @@ enum JSONValidator {
         mutating func skipValue() -> Bool {
             guard index < bytes.count else { return false }
             switch bytes[index] {
-            case UInt8(ascii: "{"): return skipObject()
-            case UInt8(ascii: "["): return skipArray()
+            case UInt8(ascii: "{"): return skipContainer(close: UInt8(ascii: "}"), keyed: true)
+            case UInt8(ascii: "["): return skipContainer(close: UInt8(ascii: "]"), keyed: false)
             case UInt8(ascii: "\""): return skipString()
             case UInt8(ascii: "t"): return skipWord("true")
             case UInt8(ascii: "f"): return skipWord("false")
@@ -57,23 +57,26 @@ enum JSONValidator {
             return true
         }
 
-        private mutating func skipObject() -> Bool {
+        /// Skips an object (`keyed`, entries `"key": value`) or an array, up to its `close` byte.
+        private mutating func skipContainer(close: UInt8, keyed: Bool) -> Bool {
             depth += 1
             defer { depth -= 1 }
             if depth > 512 { return false }
             index += 1
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            if index < bytes.count, bytes[index] == close {
                 index += 1
                 return true
             }
             while true {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipString() else { return false }
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-                index += 1
-                skipWhitespace()
+                if keyed {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), skipString() else { return false }
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+                    index += 1
+                    skipWhitespace()
+                }
                 guard skipValue() else { return false }
                 skipWhitespace()
                 guard index < bytes.count else { return false }
@@ -81,34 +84,7 @@ enum JSONValidator {
                     index += 1
                     continue
                 }
-                if bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    return true
-                }
-                return false
-            }
-        }
-
-        private mutating func skipArray() -> Bool {
-            depth += 1
-            defer { depth -= 1 }
-            if depth > 512 { return false }
-            index += 1
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return true
-            }
-            while true {
-                skipWhitespace()
-                guard skipValue() else { return false }
-                skipWhitespace()
-                guard index < bytes.count else { return false }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "]") {
+                if bytes[index] == close {
                     index += 1
                     return true
                 }

@@ -8,7 +8,7 @@ public struct StudioError: Error, Sendable, Hashable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 
     static let notATerminal = StudioError(
-        "the studio needs a terminal: stdin and stdout must be a TTY (run it directly, not through a pipe; use 'hookline watch' or 'hookline run' for scripts)")
+        "the studio needs a terminal: stdin and stdout must be a TTY (run it directly, not through a pipe; use 'hookline run' for scripts)")
     static let dumbTerminal = StudioError("TERM=dumb cannot draw the studio; set TERM (e.g. xterm-256color)")
     static func noTerminfo(_ names: [String]) -> StudioError {
         StudioError("no usable terminal description (tried \(names.joined(separator: ", "))); install ncurses-base or set TERM")

@@ -50,16 +50,9 @@ extension Hookline {
                 eventNames: Array(Set(triggers)).sorted(), interval: .nanoseconds(Int(1e9 / rate)))
             stream.start()
 
-            redirectStandardError(to: root.appendingPathComponent(".hookline/hookline.log").path)
-            let options = studio.studioOptions
-            let status = await runOnUIThread { [feed = engine.feed] in
-                do {
-                    return try StudioTUI.Studio.run(workspace: workspace, traffic: feed, options: options)
-                } catch {
-                    printError("hookline: \(error)")
-                    return 1
-                }
-            }
+            let status = await runStudio(
+                workspace: workspace, traffic: engine.feed, flags: studio,
+                logPath: root.appendingPathComponent(".hookline/hookline.log").path)
             stream.stop()
             await engine.shutdown()
             await receiver.shutdown()

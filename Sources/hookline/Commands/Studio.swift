@@ -21,16 +21,9 @@ extension Hookline {
             let engine = try Engine(
                 workspace: workspace, secrets: secrets,
                 configuration: .init(timeScale: timeScale, storePath: options.storePath))
-            redirectStandardError(to: options.root.appendingPathComponent(".hookline/hookline.log").path)
-            let studioOptions = studio.studioOptions
-            let status = await runOnUIThread { [feed = engine.feed] in
-                do {
-                    return try StudioTUI.Studio.run(workspace: workspace, traffic: feed, options: studioOptions)
-                } catch {
-                    printError("hookline: \(error)")
-                    return 1
-                }
-            }
+            let status = await runStudio(
+                workspace: workspace, traffic: engine.feed, flags: studio,
+                logPath: options.root.appendingPathComponent(".hookline/hookline.log").path)
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }
         }

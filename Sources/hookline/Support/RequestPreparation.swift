@@ -53,9 +53,7 @@ struct PreparedWebhookRequest {
                 appendEmailQuery: isProfileLookup ? email : nil)
             let deliveryOptions = try builder.deliveryOptions(for: webhook, context: context, secrets: secrets)
             if let signer = deliveryOptions.signer {
-                request.headers += signer.headers(
-                    id: request.deliveryID, timestamp: Int(Date().timeIntervalSince1970), body: request.body
-                ).filter { $0.name != "webhook-id" }
+                request = request.signed(by: signer, at: Int(Date().timeIntervalSince1970))
             }
             return PreparedWebhookRequest(webhook: webhook, request: request, options: deliveryOptions, store: store)
         } catch {

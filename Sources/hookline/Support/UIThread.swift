@@ -1,4 +1,6 @@
 import Foundation
+import StudioModel
+import StudioTUI
 
 /// Runs the blocking studio loop on a thread of its own and waits for its exit status.
 ///
@@ -15,9 +17,31 @@ func runOnUIThread(_ body: @escaping @Sendable () -> Int32) async -> Int32 {
     }
 }
 
-/// Sends this process's standard error to a log file while the studio owns the terminal, so
-/// log lines and crash messages do not land on the screen (tui.md P11).
-func redirectStandardError(to path: String) {
+/// Opens the studio on its own thread, with standard error sent to `logPath` while it owns the
+/// terminal (log lines and crash messages would otherwise land on the screen, tui.md P11).
+/// A studio that cannot start (no terminal, unknown TERM) is reported on the original standard error.
+/// - Returns: the studio's exit status.
+func runStudio(
+    workspace: Workspace, traffic: any TrafficSource, flags: StudioFlags, logPath: String
+) async -> Int32 {
+    let terminalError = dup(STDERR_FILENO)
+    redirectStandardError(to: logPath)
+    let options = flags.studioOptions
+    return await runOnUIThread {
+        do {
+            return try Studio.run(workspace: workspace, traffic: traffic, options: options)
+        } catch {
+            let message = Data("hookline: \(error)\n".utf8)
+            if terminalError >= 0 {
+                message.withUnsafeBytes { _ = write(terminalError, $0.baseAddress, $0.count) }
+            }
+            printError("hookline: \(error)")
+            return 1
+        }
+    }
+}
+
+private func redirectStandardError(to path: String) {
     try? FileManager.default.createDirectory(
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
