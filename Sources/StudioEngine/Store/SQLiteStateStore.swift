@@ -118,16 +118,6 @@ public final class SQLiteStateStore: StateStore {
         try writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM user ORDER BY email") }
     }
 
-    public func allUsers() throws -> [JSONObject] {
-        try writer.read { db in
-            try String.fetchAll(db, sql: "SELECT profile FROM user ORDER BY email")
-        }.compactMap { try? JSONValue.parse($0).objectValue }
-    }
-
-    public func userCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0 }
-    }
-
     public func recordEvent(_ event: TrackedEvent) throws -> Int64 {
         try writer.write { db in
             try db.execute(

@@ -12,11 +12,8 @@ public protocol StateStore: Sendable {
     func user(email: String) throws -> JSONObject?
     /// The profiles of several users, keyed by email; unknown users are absent.
     func users(emails: [String]) throws -> [String: JSONObject]
-    /// Every user's profile, in email order.
-    func allUsers() throws -> [JSONObject]
     /// Every user's email address, in order, without reading profiles.
     func userEmails() throws -> [String]
-    func userCount() throws -> Int
 
     /// Records a tracked event and returns its id.
     @discardableResult
