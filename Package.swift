@@ -51,7 +51,8 @@ let package = Package(
         .testTarget(name: "StudioModelTests", dependencies: ["StudioModel"]),
         .testTarget(
             name: "StudioEngineTests",
-            dependencies: ["StudioEngine", "StudioModel", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["StudioEngine", "StudioModel", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StudioTUITests", dependencies: ["StudioTUI", "StudioModel"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EndToEndTests", dependencies: ["StudioModel"]),

@@ -27,12 +27,42 @@ enum BinaryRunner {
     /// Runs a program to completion with a fixed environment; output goes through files, not
     /// pipes, because a daemon it starts (the tmux server) would hold a pipe open forever.
     static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
-        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-out-\(UUID().uuidString)").path
-        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-err-\(UUID().uuidString)").path
-        defer {
+        let process = try start(executable, arguments)
+        defer { process.removeOutput() }
+        let status = try await process.wait()
+        return Result(status: status, stdout: process.stdout, stderr: process.stderr)
+    }
+
+    /// A program started in the background, for tests that stop or kill it midway.
+    struct Background {
+        let pid: pid_t
+        let outPath: String
+        let errPath: String
+
+        var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+        var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
+        func signal(_ signal: Int32) { _ = kill(pid, signal) }
+
+        /// The exit status (128 + N after signal N), polling so no thread blocks.
+        func wait() async throws -> Int32 {
+            var status: Int32 = 0
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        }
+
+        func removeOutput() {
             try? FileManager.default.removeItem(atPath: outPath)
             try? FileManager.default.removeItem(atPath: errPath)
         }
+    }
+
+    /// Starts a program with its output in temporary files; the caller waits for it.
+    static func start(_ executable: String, _ arguments: [String]) throws -> Background {
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-out-\(UUID().uuidString)").path
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-err-\(UUID().uuidString)").path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -66,16 +96,7 @@ enum BinaryRunner {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw SpawnError(description: "cannot start \(executable): errno \(spawned)") }
-
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(
-            status: exitStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        return Background(pid: pid, outPath: outPath, errPath: errPath)
     }
 
     static func hookline(_ arguments: String...) async throws -> Result {

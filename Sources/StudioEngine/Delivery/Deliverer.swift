@@ -27,16 +27,25 @@ public final class Deliverer: Sendable {
         public var endpoint: String?
         /// Client-credentials grant whose token is sent as `Authorization: Bearer`.
         public var oauth2: OAuth2Credentials?
+        /// The endpoint's own CAs (`tls: {ca: …}`), trusted instead of the system's. Default: nil, the system's.
+        public var trustRoots: TrustRoots?
+        /// What makes these attempts, copied onto their records. Default: the schedule.
+        public var trigger: AttemptTrigger = .scheduled
+        /// Whether the delivery has an outbox row that each attempt settles. Default: false.
+        public var inOutbox = false
+        /// Asked before each retry: true when the delivery was cancelled elsewhere (another process).
+        public var isCancelled: (@Sendable () -> Bool)?
 
         public init(
             retry: RetryPolicy = RetryPolicy(), signer: StandardWebhooksSigner? = nil, timeout: Double? = nil,
-            endpoint: String? = nil, oauth2: OAuth2Credentials? = nil
+            endpoint: String? = nil, oauth2: OAuth2Credentials? = nil, trustRoots: TrustRoots? = nil
         ) {
             self.retry = retry
             self.signer = signer
             self.timeout = timeout
             self.endpoint = endpoint
             self.oauth2 = oauth2
+            self.trustRoots = trustRoots
         }
     }
 
@@ -61,6 +70,8 @@ public final class Deliverer: Sendable {
         case failed(String)
         /// The endpoint is paused; nothing was sent.
         case held(String)
+        /// Retries were cancelled.
+        case cancelled
     }
 
     public struct Result: Sendable {
@@ -109,18 +120,46 @@ public final class Deliverer: Sendable {
     }
 
     /// Makes attempts until success or a final failure; returns every attempt.
-    public func deliver(_ request: PreparedRequest, origin: DeliveryClient.Origin, options: Options = Options()) async -> Result {
+    ///
+    /// - Parameters:
+    ///   - origin: Who the request is for; its `attempt` is the number of the first attempt made
+    ///     here (more than 1 when a delivery resumes after a restart).
+    ///   - notBefore: When the first attempt may start (a retry persisted before a restart).
+    ///     Default: now.
+    public func deliver(
+        _ request: PreparedRequest, origin: DeliveryClient.Origin, options: Options = Options(), notBefore: Date? = nil
+    ) async -> Result {
         let host = Self.host(of: request.url)
         let endpoint = options.endpoint ?? host
         var attempts: [AttemptRecord] = []
         var attempt = max(1, origin.attempt)
         var refreshedToken = false
+        func settle(_ status: OutboxDelivery.Status, _ next: Date?) -> DeliverySettlement? {
+            guard options.inOutbox else { return nil }
+            let lease = next.map { $0.addingTimeInterval((options.timeout ?? 15) + 30) }
+            return DeliverySettlement(
+                deliveryID: request.deliveryID, status: status, attempts: attempt, nextAttemptAt: next, leaseUntil: lease)
+        }
+        func cancelled(attemptsMade: Int) -> Result {
+            if var settlement = settle(.cancelled, nil) {
+                settlement.attempts = attemptsMade
+                recorder?.settle(settlement)
+            }
+            return Result(status: .cancelled, attempts: attempts)
+        }
+        if let notBefore, notBefore > clock.now() {
+            try? await Task.sleep(for: .seconds(notBefore.timeIntervalSince(clock.now())))
+        }
         while true {
             if let reason = state.withLock({ $0.health[endpoint]?.isPaused == true ? $0.health[endpoint]?.pauseReason : nil }) {
+                if var settlement = settle(.held, nil) {
+                    settlement.attempts = attempt - 1
+                    recorder?.settle(settlement)
+                }
                 return Result(status: .held("endpoint \(endpoint) is paused: \(reason)"), attempts: attempts)
             }
             await waitForHostHold(host)
-            if Task.isCancelled { return Result(status: .failed("cancelled"), attempts: attempts) }
+            if Task.isCancelled { return cancelled(attemptsMade: attempt - 1) }
 
             var sent = request
             if let signer = options.signer {
@@ -138,11 +177,12 @@ public final class Deliverer: Sendable {
                     var thisOrigin = origin
                     thisOrigin.attempt = attempt
                     let shown = request.masked
-                    let failed = thisOrigin.record(
+                    var failed = thisOrigin.record(
                         deliveryID: request.deliveryID, at: clock.now(), method: request.method.rawValue,
                         url: shown.url, headers: shown.headers, body: shown.body,
                         outcome: .failed(errorClass: "oauth2_error", message: error.description))
-                    recorder?.record(failed)
+                    failed.trigger = options.trigger
+                    recorder?.record(failed, settling: settle(.failed, nil))
                     attempts.append(failed)
                     return Result(status: .failed(error.description), attempts: attempts)
                 }
@@ -150,14 +190,15 @@ public final class Deliverer: Sendable {
             var thisOrigin = origin
             thisOrigin.attempt = attempt
             let timeout = options.timeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
-            let record = await limiter.withPermit(host: host) {
-                await client.send(sent, origin: thisOrigin, timeout: timeout)
+            var record = await limiter.withPermit(host: host) {
+                await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
             }
-            recorder?.record(record)
-            attempts.append(record)
+            record.trigger = options.trigger
 
             // A rejected token is refreshed once, at once, without using a scheduled retry.
             if let oauth2 = options.oauth2, record.status == 401, !refreshedToken {
+                recorder?.record(record, settling: settle(.retrying, clock.now()))
+                attempts.append(record)
                 refreshedToken = true
                 tokens.invalidate(tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, scope: oauth2.scope)
                 attempt += 1
@@ -179,18 +220,24 @@ public final class Deliverer: Sendable {
                 return (decision, hold)
             }
             if let hold { logger.info("host \(host) held for \(hold) s after 429") }
+            attempts.append(record)
 
             switch decision {
             case .succeeded:
+                recorder?.record(record, settling: settle(.succeeded, nil))
                 return Result(status: .succeeded, attempts: attempts)
             case .giveUp(let reason):
+                recorder?.record(record, settling: settle(.failed, nil))
                 return Result(status: .failed(reason.description), attempts: attempts)
             case .pauseEndpoint(let reason):
+                recorder?.record(record, settling: settle(.failed, nil))
                 return Result(status: .failed(reason), attempts: attempts)
             case .retry(let delay, let note):
                 if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
-                try? await Task.sleep(for: .seconds(clock.realInterval(forWorkflowSeconds: delay)))
-                if Task.isCancelled { return Result(status: .failed("cancelled"), attempts: attempts) }
+                let wait = clock.realInterval(forWorkflowSeconds: delay)
+                recorder?.record(record, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
+                try? await Task.sleep(for: .seconds(wait))
+                if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }
                 attempt += 1
             }
         }

@@ -100,7 +100,11 @@ public final class DeliveryClient: Sendable {
     }
 
     /// Makes one attempt. Never throws: failures are records with an error class.
-    public func send(_ request: PreparedRequest, origin: Origin, timeout: TimeAmount? = nil) async -> AttemptRecord {
+    /// - Parameter trustRoots: The endpoint's own CAs, trusted instead of the system's for this
+    ///   request; certificates are still fully verified. Default: nil, the system's.
+    public func send(
+        _ request: PreparedRequest, origin: Origin, timeout: TimeAmount? = nil, trustRoots: TrustRoots? = nil
+    ) async -> AttemptRecord {
         let masker = request.masker
         let shown = request.masked(with: masker)
         var record = origin.record(
@@ -136,8 +140,8 @@ public final class DeliveryClient: Sendable {
         let failure: (any Error)?
         do {
             try await exchange(
-                httpRequest, to: target, deadline: deadline, until: started + .nanoseconds(deadline.nanoseconds),
-                into: progress)
+                httpRequest, to: target, trustRoots: trustRoots, deadline: deadline,
+                until: started + .nanoseconds(deadline.nanoseconds), into: progress)
             failure = nil
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             failure = DeadlineExceeded()
@@ -145,6 +149,7 @@ public final class DeliveryClient: Sendable {
             failure = error
         }
         let result = progress.snapshot
+        record.latencyMilliseconds = Self.milliseconds(ContinuousClock.now - started)
         if let status = result.status {
             // Once the status line and headers are in, the attempt is decided by the status
             // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
@@ -154,10 +159,22 @@ public final class DeliveryClient: Sendable {
             record.responseTruncated = result.truncated || failure != nil
             record.outcome = (200..<300).contains(status) ? .success : .httpError
         } else if let failure {
-            record.outcome = .failed(errorClass: Self.errorClass(of: failure), message: masker.mask("\(failure)"))
+            let message = await message(for: failure, target: target, trustRoots: trustRoots)
+            record.outcome = .failed(errorClass: Self.errorClass(of: failure), message: masker.mask(message))
         }
-        record.latencyMilliseconds = Self.milliseconds(ContinuousClock.now - started)
         return record
+    }
+
+    /// What a transport failure's record says: for TLS, which check failed (a rejected chain is
+    /// looked at once more by ``CertificateProbe``, outside the attempt's latency); else the error.
+    private func message(for failure: any Error, target: PinnedTarget, trustRoots: TrustRoots?) async -> String {
+        guard var tls = TLSFailure(failure) else { return "\(failure)" }
+        tls.host = target.host
+        tls.customCA = trustRoots != nil
+        if case .certificateRejected = tls.kind {
+            tls.reason = await CertificateProbe.reason(for: target, timeout: configuration.connectTimeout)
+        }
+        return tls.description
     }
 
     /// `networkPolicy.resolveAndCheck(url:)`, answered from ``literalTargets`` for IP literals.
@@ -176,11 +193,11 @@ public final class DeliveryClient: Sendable {
     /// Sends the request and reads at most `maxResponseBytes` of the answer into `progress`;
     /// the rest of a larger body is not read (the connection is closed instead).
     private func exchange(
-        _ request: HTTPClientRequest, to target: PinnedTarget, deadline: TimeAmount,
+        _ request: HTTPClientRequest, to target: PinnedTarget, trustRoots: TrustRoots?, deadline: TimeAmount,
         until end: ContinuousClock.Instant, into progress: ExchangeProgress
     ) async throws {
         let limit = configuration.maxResponseBytes
-        try await clients.withClient(for: target) { client in
+        try await clients.withClient(for: target, trustRoots: trustRoots) { client in
             let response = try await client.execute(request, timeout: deadline)
             progress.head(status: Int(response.status.code), headers: response.headers.map { HeaderField($0.name, $0.value) })
             if Self.hasNoBody(response) {
@@ -244,6 +261,7 @@ public final class DeliveryClient: Sendable {
     /// The delivery.md §8.4 label of a transport failure (`connection_refused`, `timeout`, …).
     static func errorClass(of error: any Error) -> String {
         if error is DeadlineExceeded { return DeliveryOutcomeClass.timeout.label }
+        if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout: return DeliveryOutcomeClass.timeout.label

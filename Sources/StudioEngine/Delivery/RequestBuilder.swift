@@ -83,7 +83,7 @@ public struct RequestBuilder: Sendable {
             secretValues: Array(secrets.values), deliveryID: deliveryID)
     }
 
-    /// How a webhook's deliveries are made: signing with its rendered secret, its timeout.
+    /// How a webhook's deliveries are made: signing with its rendered secret, its timeout, its CA.
     public func deliveryOptions(
         for webhook: Webhook, context: TemplateContext, secrets: [String: String]
     ) throws(RequestBuildError) -> Deliverer.Options {
@@ -110,6 +110,14 @@ public struct RequestBuilder: Sendable {
             } catch {
                 throw RequestBuildError(
                     part: "signing.secret", error: TemplateError(line: 1, column: 1, message: "\(error)"))
+            }
+        }
+        if let tls = webhook.tls {
+            do {
+                options.trustRoots = try TrustRoots(pem: tls.caPEM)
+            } catch {
+                throw RequestBuildError(
+                    part: "tls.ca", error: TemplateError(line: 1, column: 1, message: "\(tls.caFile): \(error)"))
             }
         }
         return options

@@ -17,13 +17,15 @@ import Synchronization
 /// ```
 public final class Executor: Sendable {
     /// A journey waiting to be admitted.
-    private struct PendingStart {
+    struct PendingStart {
         var workflow: Workflow
         var email: String
         var trigger: TrackedEvent?
+        /// The stored journey this continues after a restart.
+        var resuming: JourneyRecord?
     }
 
-    private struct State {
+    struct State {
         var stats = ExecutorStats()
         /// Journeys not yet admitted, oldest first from `pendingHead`: admission is lazy so that
         /// starting a workflow for a million users holds a million small values, not a million
@@ -32,21 +34,28 @@ public final class Executor: Sendable {
         var pendingHead = 0
         /// Admitted journeys that are not sleeping in a delay.
         var running = 0
+        /// Deliveries outside a journey step: system webhooks, resumed orphans, replays.
+        var detachedDeliveries = 0
+        /// Deliveries under way, by id, so that they can be cancelled.
+        var deliveryTasks: [String: Task<Void, Never>] = [:]
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var stopped = false
     }
 
-    private let workspace: Workspace
-    private let store: any StateStore
-    private let deliverer: Deliverer
-    private let recorder: AttemptRecorder
-    private let journeys: BatchWriter<JourneyRecord>
-    private let secrets: [String: String]
-    private let clock: any EngineClock
-    private let builder = RequestBuilder()
-    private let logger: Logger
-    private let queue = DispatchQueue(label: "hookline.executor")
-    private let state = Mutex(State())
+    let workspace: Workspace
+    let store: any StateStore
+    let deliverer: Deliverer
+    let recorder: AttemptRecorder
+    let journeys: BatchWriter<JourneyRecord>
+    let outbox: OutboxWriter
+    let secrets: [String: String]
+    let clock: any EngineClock
+    let builder = RequestBuilder()
+    let logger: Logger
+    let queue = DispatchQueue(label: "hookline.executor")
+    let state = Mutex(State())
+    /// The holder of this executor's outbox leases.
+    public let leaseOwner = LeaseOwner.current()
 
     public init(
         workspace: Workspace, store: any StateStore, deliverer: Deliverer, recorder: AttemptRecorder,
@@ -65,6 +74,7 @@ public final class Executor: Sendable {
                 logger.error("could not store journeys: \(error)")
             }
         }
+        self.outbox = OutboxWriter(store: store, logger: logger)
     }
 
     /// The last record of each journey in `batch`, in order of first appearance: a journey that
@@ -104,11 +114,11 @@ public final class Executor: Sendable {
         return true
     }
 
-    /// Returns once no journey is running, waiting or queued.
+    /// Returns once no journey is running, waiting or queued and no delivery is under way.
     public func waitUntilIdle() async {
         await withCheckedContinuation { continuation in
             let idle = state.withLock { state -> Bool in
-                if state.stats.journeysActive == 0 { return true }
+                if state.isIdle { return true }
                 state.idleWaiters.append(continuation)
                 return false
             }
@@ -118,11 +128,15 @@ public final class Executor: Sendable {
         journeys.flush()
     }
 
-    /// Stops starting new steps; journeys in flight finish their current request.
+    /// Stops starting new steps and frees this executor's outbox leases, so that the next start
+    /// resumes what is left at once; journeys in flight finish their current request.
     public func stop() {
         state.withLock { $0.stopped = true }
         recorder.flush()
         journeys.flush()
+        do { try store.releaseLeases(owner: leaseOwner.description) } catch {
+            logger.error("could not release outbox leases: \(error)")
+        }
     }
 
     // MARK: - Journeys
@@ -143,7 +157,7 @@ public final class Executor: Sendable {
     }
 
     /// Takes pending journeys while fewer than ``runningLimit`` run.
-    private func admit(_ state: inout State) -> [PendingStart] {
+    func admit(_ state: inout State) -> [PendingStart] {
         var admitted: [PendingStart] = []
         while state.running < runningLimit, state.pendingHead < state.pending.count {
             admitted.append(state.pending[state.pendingHead])
@@ -158,13 +172,20 @@ public final class Executor: Sendable {
         return admitted
     }
 
-    private func begin(_ starts: [PendingStart]) {
+    func begin(_ starts: [PendingStart]) {
         guard !starts.isEmpty else { return }
         queue.async { [self] in
             // One read for every admitted journey's profile.
             let profiles = (try? store.users(emails: starts.map(\.email))) ?? [:]
             for start in starts {
                 let profile = profiles[start.email] ?? JSONObject([("email", .string(start.email))])
+                if let stored = start.resuming {
+                    var journey = Journey(
+                        id: stored.id, workflow: start.workflow, profile: profile, trigger: start.trigger,
+                        nodeID: stored.nodeID, resumed: true)
+                    advance(&journey)
+                    continue
+                }
                 var journey = Journey(
                     id: UUID().uuidString.lowercased(), workflow: start.workflow, profile: profile,
                     trigger: start.trigger, nodeID: start.workflow.entryNode?.id)
@@ -178,7 +199,7 @@ public final class Executor: Sendable {
     /// Admission waits until this many slots are free, so that profiles are read in batches.
     private var admissionBatch: Int { max(1, runningLimit / 8) }
 
-    private func releaseRunningSlot() {
+    func releaseRunningSlot() {
         begin(state.withLock { state in
             state.running -= 1
             // Refill in batches; when nothing else runs, admit at once so work never stalls.
@@ -188,7 +209,7 @@ public final class Executor: Sendable {
     }
 
     /// Runs steps on the executor queue until the journey waits (delay, HTTP) or ends.
-    private func advance(_ journey: inout Journey) {
+    func advance(_ journey: inout Journey) {
         dispatchPrecondition(condition: .onQueue(queue))
         while let nodeID = journey.nodeID {
             if state.withLock({ $0.stopped }) { return }
@@ -200,18 +221,13 @@ public final class Executor: Sendable {
             case .callWebhook, .updateProfileWebhook:
                 return deliverOrQueue(journey, node)
             case .delay(let duration):
+                // The wake time is stored as the real instant, so a restart wakes the journey on time.
                 let seconds = clock.realInterval(forWorkflowSeconds: duration.seconds)
-                journeys.append(
-                    journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(duration.seconds)))
+                journeys.append(journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(seconds)))
                 var waiting = journey
                 waiting.nodeID = node.next.target(for: "next")
-                let resumed = waiting
                 releaseRunningSlot()
-                queue.asyncAfter(deadline: .now() + seconds) { [self] in
-                    state.withLock { $0.running += 1 }
-                    var journey = resumed
-                    advance(&journey)
-                }
+                wake(waiting, after: seconds)
                 return
             case .yesNo(let condition):
                 let outcome = condition.evaluate { journey.field($0) } ? "yes" : "no"
@@ -226,147 +242,36 @@ public final class Executor: Sendable {
         finish(journey, .finished)
     }
 
-    private func finish(_ journey: Journey, _ status: JourneyRecord.Status) {
+    /// Continues a journey asleep in a delay after `seconds`.
+    func wake(_ journey: Journey, after seconds: Double) {
+        queue.asyncAfter(deadline: .now() + max(0, seconds)) { [self] in
+            state.withLock { $0.running += 1 }
+            var journey = journey
+            advance(&journey)
+        }
+    }
+
+    func finish(_ journey: Journey, _ status: JourneyRecord.Status) {
         journeys.append(journey.record(status))
         releaseRunningSlot()
+        updateCounters {
+            $0.stats.journeysActive -= 1
+            $0.stats.journeysFinished += 1
+        }
+    }
+
+    /// Changes counters and wakes ``waitUntilIdle()`` callers when nothing is left to do.
+    func updateCounters(_ change: (inout State) -> Void) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.stats.journeysActive -= 1
-            state.stats.journeysFinished += 1
-            guard state.stats.journeysActive == 0 else { return [] }
+            change(&state)
+            guard state.isIdle else { return [] }
             defer { state.idleWaiters.removeAll() }
             return state.idleWaiters
         }
         for waiter in waiters { waiter.resume() }
     }
+}
 
-    // MARK: - Deliveries
-
-    private func deliverOrQueue(_ journey: Journey, _ node: WorkflowNode) {
-        state.withLock { $0.stats.deliveriesInFlight += 1 }
-        Task { [self] in
-            let (record, update) = await deliver(journey, node)
-            queue.async { [self] in
-                state.withLock { state in
-                    state.stats.deliveriesInFlight -= 1
-                    state.stats.attempts += 1
-                    if !record.outcome.isSuccess { state.stats.failures += 1 }
-                }
-                var journey = journey
-                if let update { journey.profile = update }
-                journey.nodeID = nextNode(after: node, succeeded: record.outcome.isSuccess)
-                advance(&journey)
-            }
-        }
-    }
-
-    private func nextNode(after node: WorkflowNode, succeeded: Bool) -> String? {
-        if succeeded { return node.next.target(for: "next") }
-        let onError: WorkflowNode.OnError
-        switch node.kind {
-        case .callWebhook(_, let value), .updateProfileWebhook(_, _, let value): onError = value
-        default: onError = .exit
-        }
-        switch onError {
-        case .exit: return nil
-        case .continue: return node.next.target(for: "next")
-        case .branch: return node.next.target(for: "error")
-        }
-    }
-
-    /// Makes the node's request and records it; returns the updated profile for Update User Profile.
-    private func deliver(_ journey: Journey, _ node: WorkflowNode) async -> (AttemptRecord, JSONObject?) {
-        let origin = DeliveryClient.Origin(
-            workflowID: journey.workflow.id, nodeID: node.id, webhookID: node.kind.webhookID,
-            userEmail: journey.email)
-        let deliveryID = DeliveryID.make(at: clock.now())
-        guard let webhookID = node.kind.webhookID, let webhook = workspace.webhook(id: webhookID) else {
-            let record = failedRecord(
-                origin, deliveryID: deliveryID, errorClass: "config",
-                message: "webhook '\(node.kind.webhookID ?? "")' is not defined")
-            recorder.record(record)
-            return (record, nil)
-        }
-        var mergeNested = false
-        var emailQuery: String?
-        if case .updateProfileWebhook(_, let merge, _) = node.kind {
-            mergeNested = merge
-            emailQuery = journey.email
-        }
-        let record: AttemptRecord
-        do {
-            let context = journey.templateContext(at: node.id, secrets: secrets)
-            let request = try builder.build(
-                webhook, context: context, secrets: secrets, deliveryID: deliveryID, appendEmailQuery: emailQuery)
-            let options = try builder.deliveryOptions(for: webhook, context: context, secrets: secrets)
-            let result = await deliverer.deliver(request, origin: origin, options: options)
-            record = result.last ?? failedRecord(
-                origin, deliveryID: deliveryID, errorClass: "endpoint_paused", message: "\(result.status)",
-                method: webhook.method.rawValue, url: request.masked.url)
-            if result.attempts.isEmpty { recorder.record(record) }
-        } catch {
-            record = failedRecord(
-                origin, deliveryID: deliveryID, errorClass: "invalid_request", message: error.description,
-                method: webhook.method.rawValue, url: webhook.url)
-            recorder.record(record)
-        }
-
-        guard emailQuery != nil, record.outcome.isSuccess else { return (record, nil) }
-        guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return (record, nil) }
-        let merged = ProfileMerge.merge(answer, into: journey.profile, mergeNestedObjects: mergeNested)
-        do { try store.saveUsers([merged]) } catch { logger.error("could not save profile: \(error)") }
-        return (record, merged)
-    }
-
-    private func failedRecord(
-        _ origin: DeliveryClient.Origin, deliveryID: String, errorClass: String, message: String,
-        method: String = "", url: String = ""
-    ) -> AttemptRecord {
-        origin.record(
-            deliveryID: deliveryID, at: clock.now(), method: method, url: url,
-            outcome: .failed(errorClass: errorClass, message: message))
-    }
-
-    // MARK: - Messages and system webhooks
-
-    /// Message nodes emit Iterable's send events, which go to the matching system webhooks.
-    private func sendMessage(_ node: WorkflowNode, for journey: Journey) {
-        let eventName: String
-        switch node.kind {
-        case .sendEmail: eventName = "emailSend"
-        case .sendSMS: eventName = "smsSend"
-        case .sendPush: eventName = "pushSend"
-        default: return
-        }
-        let hooks = workspace.systemWebhooks.filter { $0.enabled && $0.triggeredSends && $0.events.contains(eventName) }
-        guard !hooks.isEmpty else { return }
-        let payload: JSONValue = [
-            "email": .string(journey.email),
-            "eventName": .string(eventName),
-            "dataFields": [
-                "email": .string(journey.email),
-                "workflowId": .string(journey.workflow.id),
-                "workflowName": .string(journey.workflow.name),
-                "nodeId": .string(node.id),
-                "createdAt": .string(clock.now().formatted(.iso8601)),
-            ],
-        ]
-        for hook in hooks {
-            let webhook = Webhook(
-                id: hook.id, method: .post, url: hook.endpoint, auth: hook.auth, headers: hook.headers,
-                body: .raw(template: "{{{payload}}}", contentType: "application/json"))
-            let context = TemplateContext(event: JSONObject([("payload", .string(payload.jsonText))]))
-            let origin = DeliveryClient.Origin(
-                workflowID: journey.workflow.id, nodeID: node.id, webhookID: hook.id, userEmail: journey.email)
-            let deliveryID = DeliveryID.make(at: clock.now())
-            Task { [self] in
-                do {
-                    let request = try builder.build(webhook, context: context, secrets: secrets, deliveryID: deliveryID)
-                    _ = await deliverer.deliver(request, origin: origin, options: Deliverer.Options(endpoint: hook.id))
-                } catch {
-                    recorder.record(
-                        failedRecord(origin, deliveryID: deliveryID, errorClass: "invalid_request", message: "\(error)"))
-                }
-            }
-        }
-    }
+extension Executor.State {
+    var isIdle: Bool { stats.journeysActive == 0 && detachedDeliveries == 0 }
 }

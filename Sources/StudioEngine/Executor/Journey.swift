@@ -8,21 +8,26 @@ struct Journey: Sendable {
     var profile: JSONObject
     let trigger: TrackedEvent?
     var nodeID: String?
+    /// Whether the journey was picked up again after a restart: its steps may already have
+    /// deliveries in the outbox, which are resumed or reused instead of sent anew.
+    var resumed = false
 
     var email: String { profile["email"]?.stringValue ?? trigger?.email ?? "" }
 
-    /// Merge parameters for a step: the trigger's data first, then the profile, then the journey's
-    /// own fields (`workflowName`, `eventName`, …) as live data.
-    func templateContext(at nodeID: String, secrets: [String: String]) -> TemplateContext {
-        TemplateContext(
+    /// What a step's templates render against: the trigger's data first, then the profile, then
+    /// the journey's own fields (`workflowName`, `eventName`, …) as live data.
+    func snapshot(at nodeID: String, now: Date) -> DeliverySnapshot {
+        DeliverySnapshot(
             event: trigger?.dataFields ?? JSONObject(), profile: profile,
             liveData: JourneyFields.values(
                 workflowID: workflow.id, workflowName: workflow.name, nodeID: nodeID, eventName: trigger?.name),
-            secrets: secrets)
+            now: now)
     }
 
     func record(_ status: JourneyRecord.Status, wakeAt: Date? = nil) -> JourneyRecord {
-        JourneyRecord(id: id, workflowID: workflow.id, email: email, nodeID: nodeID, status: status, wakeAt: wakeAt)
+        JourneyRecord(
+            id: id, workflowID: workflow.id, email: email, nodeID: nodeID, status: status, wakeAt: wakeAt,
+            trigger: trigger)
     }
 
     /// A field for split conditions: trigger data first, then the profile.

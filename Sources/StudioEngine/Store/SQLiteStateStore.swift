@@ -10,7 +10,7 @@ import StudioModel
 /// let stored = try store.recordAttempts(attempts)
 /// ```
 public final class SQLiteStateStore: StateStore {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the store at `path`, with its folder.
     public init(path: String) throws {
@@ -74,6 +74,35 @@ public final class SQLiteStateStore: StateStore {
                 t.column("errorMessage", .text)
             }
         }
+        migrator.registerMigration("v2-outbox") { db in
+            try db.alter(table: "journey") { t in
+                t.add(column: "triggerName", .text)
+                t.add(column: "triggerData", .text)
+                t.add(column: "triggerAt", .datetime)
+            }
+            try db.create(index: "journey_on_status", on: "journey", columns: ["status"])
+            try db.alter(table: "attempt") { t in
+                t.add(column: "trigger", .text).notNull().defaults(to: AttemptTrigger.scheduled.rawValue)
+            }
+            try db.create(table: "delivery") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("journeyID", .text).indexed()
+                t.column("workflowID", .text)
+                t.column("nodeID", .text)
+                t.column("webhookID", .text).notNull()
+                t.column("email", .text)
+                t.column("snapshot", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("leaseOwner", .text)
+                t.column("leaseUntil", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(index: "delivery_on_status", on: "delivery", columns: ["status", "nextAttemptAt"])
+        }
         return migrator
     }
 
@@ -129,30 +158,37 @@ public final class SQLiteStateStore: StateStore {
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {
         guard !journeys.isEmpty else { return }
-        try writer.write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO journey (id, workflowID, email, nodeID, status, wakeAt, updatedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for journey in journeys {
-                try statement.execute(arguments: [
-                    journey.id, journey.workflowID, journey.email, journey.nodeID, journey.status.rawValue,
-                    journey.wakeAt, journey.updatedAt,
-                ])
-            }
+        try writer.write { db in try Self.write(journeys, in: db) }
+    }
+
+    static func write(_ journeys: [JourneyRecord], in db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO journey (id, workflowID, email, nodeID, status, wakeAt, updatedAt,
+                  triggerName, triggerData, triggerAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        for journey in journeys {
+            try statement.execute(arguments: [
+                journey.id, journey.workflowID, journey.email, journey.nodeID, journey.status.rawValue,
+                journey.wakeAt, journey.updatedAt, journey.trigger?.name,
+                journey.trigger.map { JSONValue.object($0.dataFields).jsonText }, journey.trigger?.createdAt,
+            ])
         }
     }
 
-    public func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord] {
-        guard !attempts.isEmpty else { return [] }
+    public func recordAttempts(_ attempts: [AttemptRecord], settling settlements: [DeliverySettlement]) throws
+        -> [AttemptRecord]
+    {
+        guard !attempts.isEmpty || !settlements.isEmpty else { return [] }
         return try writer.write { db in
+            try Self.settle(settlements, in: db)
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO attempt (startedAt, deliveryID, attempt, workflowID, nodeID, webhookID, userEmail,
                       method, url, requestHeaders, requestBody, status, responseHeaders, responseBody,
-                      responseTruncated, latencyMs, errorClass, errorMessage)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      responseTruncated, latencyMs, errorClass, errorMessage, trigger)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             var stored = attempts
             for index in stored.indices {
@@ -164,7 +200,7 @@ public final class SQLiteStateStore: StateStore {
                     attempt.webhookID, attempt.userEmail, attempt.method, attempt.url,
                     Self.encode(attempt.requestHeaders), attempt.requestBody, attempt.status,
                     Self.encode(attempt.responseHeaders), attempt.responseBody, attempt.responseTruncated,
-                    attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage,
+                    attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage, attempt.trigger.rawValue,
                 ])
                 stored[index].id = db.lastInsertedRowID
             }
@@ -207,7 +243,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    private static func attempt(from row: Row) -> AttemptRecord {
+    static func attempt(from row: Row) -> AttemptRecord {
         let status: Int? = row["status"]
         let errorClass: String? = row["errorClass"]
         let outcome: AttemptOutcome
@@ -224,7 +260,8 @@ public final class SQLiteStateStore: StateStore {
             userEmail: row["userEmail"], method: row["method"], url: row["url"],
             requestHeaders: decodeHeaders(row["requestHeaders"]), requestBody: row["requestBody"], status: status,
             responseHeaders: decodeHeaders(row["responseHeaders"]), responseBody: row["responseBody"],
-            responseTruncated: row["responseTruncated"], latencyMilliseconds: row["latencyMs"], outcome: outcome)
+            responseTruncated: row["responseTruncated"], latencyMilliseconds: row["latencyMs"], outcome: outcome,
+            trigger: AttemptTrigger(rawValue: row["trigger"] ?? "") ?? .scheduled)
     }
 
     // MARK: - Field names

@@ -22,11 +22,34 @@ public protocol StateStore: Sendable {
     /// Creates or updates journeys (position, status, wake time).
     func saveJourneys(_ journeys: [JourneyRecord]) throws
 
-    /// Stores attempts in one transaction and returns them with their assigned ids.
-    func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord]
+    /// Stores attempts and applies delivery settlements in one transaction; returns the attempts
+    /// with their assigned ids.
+    func recordAttempts(_ attempts: [AttemptRecord], settling settlements: [DeliverySettlement]) throws
+        -> [AttemptRecord]
     /// The most recent attempts, oldest first.
     func recentAttempts(limit: Int) throws -> [AttemptRecord]
     func attemptCount() throws -> Int
+
+    // MARK: Outbox
+
+    /// Writes new deliveries, leased and ready to send, with the journeys they belong to, in one
+    /// transaction: once this returns, a crash cannot lose them.
+    func enqueueDeliveries(_ deliveries: [OutboxDelivery], journeys: [JourneyRecord]) throws
+    /// One delivery by its id.
+    func delivery(id: String) throws -> OutboxDelivery?
+    /// The deliveries a journey made, oldest first.
+    func deliveries(journeyID: String) throws -> [OutboxDelivery]
+    /// Deliveries matching `filter`, oldest first.
+    func deliveries(matching filter: DeliveryFilter) throws -> [OutboxDelivery]
+    /// Leases every unsettled delivery whose lease expired by `now` or whose owner has exited,
+    /// to `owner` until `leaseUntil`, and returns them; deliveries leased by live owners are left alone.
+    func claimUnsettledDeliveries(owner: String, leaseUntil: Date, now: Date) throws -> [OutboxDelivery]
+    /// Frees the leases `owner` holds on unsettled deliveries (a clean shutdown).
+    func releaseLeases(owner: String) throws
+    /// Journeys that were running or waiting, with their triggers.
+    func unfinishedJourneys() throws -> [JourneyRecord]
+    /// Attempts of one delivery, oldest first.
+    func attempts(deliveryID: String) throws -> [AttemptRecord]
 
     /// The union of every user profile's top-level keys, for `validate`'s merge-parameter warnings.
     func userFieldNames() throws -> Set<String>
@@ -35,6 +58,11 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    /// Stores attempts in one transaction and returns them with their assigned ids.
+    public func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord] {
+        try recordAttempts(attempts, settling: [])
+    }
+
     /// The profiles of several users in one read, keyed by email; unknown users are absent.
     /// Stores override it to read in one transaction; the default asks ``user(email:)`` for each.
     public func users(emails: [String]) throws -> [String: JSONObject] {
@@ -73,11 +101,13 @@ public struct JourneyRecord: Sendable, Hashable {
     public var nodeID: String?
     public var status: Status
     public var wakeAt: Date?
+    /// The event that started the journey, for its merge parameters after a restart.
+    public var trigger: TrackedEvent?
     public var updatedAt: Date
 
     public init(
         id: String, workflowID: String, email: String, nodeID: String?, status: Status, wakeAt: Date? = nil,
-        updatedAt: Date = Date()
+        trigger: TrackedEvent? = nil, updatedAt: Date = Date()
     ) {
         self.id = id
         self.workflowID = workflowID
@@ -85,6 +115,7 @@ public struct JourneyRecord: Sendable, Hashable {
         self.nodeID = nodeID
         self.status = status
         self.wakeAt = wakeAt
+        self.trigger = trigger
         self.updatedAt = updatedAt
     }
 }

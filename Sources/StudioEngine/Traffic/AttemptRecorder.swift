@@ -2,12 +2,19 @@ import Foundation
 import Logging
 import StudioModel
 
-/// Writes attempts to the store in batches, then publishes the stored copies to the feed.
+/// Writes attempts and the delivery settlements they cause to the store in batches, then
+/// publishes the stored attempts to the feed.
 ///
 /// Storing first means the traffic pane never shows an attempt that is not in the store.
-/// Batching turns thousands of attempts per second into a few transactions.
+/// An attempt and the outbox update it causes share one transaction. Batching turns thousands
+/// of attempts per second into a few transactions.
 public final class AttemptRecorder: Sendable {
-    private let writer: BatchWriter<AttemptRecord>
+    private struct Entry: Sendable {
+        var attempt: AttemptRecord?
+        var settlement: DeliverySettlement?
+    }
+
+    private let writer: BatchWriter<Entry>
 
     /// - Parameter interval: Longest time an attempt waits before it is written. Default: 20 ms.
     public init(
@@ -15,17 +22,24 @@ public final class AttemptRecorder: Sendable {
         logger: Logger = Logger(label: "hookline.recorder")
     ) {
         writer = BatchWriter(label: "hookline.attempt-recorder", interval: interval) { batch in
+            let attempts = batch.compactMap(\.attempt)
             do {
-                feed.publish(try store.recordAttempts(batch))
+                feed.publish(try store.recordAttempts(attempts, settling: batch.compactMap(\.settlement)))
             } catch {
                 logger.error("could not store \(batch.count) attempts: \(error)")
-                feed.publish(batch)
+                feed.publish(attempts)
             }
         }
     }
 
-    public func record(_ attempt: AttemptRecord) {
-        writer.append(attempt)
+    /// Records an attempt and, for an outbox delivery, what it means for the delivery.
+    public func record(_ attempt: AttemptRecord, settling settlement: DeliverySettlement? = nil) {
+        writer.append(Entry(attempt: attempt, settlement: settlement))
+    }
+
+    /// Records a delivery's new status when no attempt was made (held, cancelled).
+    public func settle(_ settlement: DeliverySettlement) {
+        writer.append(Entry(attempt: nil, settlement: settlement))
     }
 
     /// Writes everything still waiting before returning.

@@ -23,6 +23,7 @@ public enum AttemptJSON {
         object["latencyMs"] = .double((record.latencyMilliseconds * 10).rounded() / 10)
         object["outcome"] = .string(record.outcome.isSuccess ? "success" : record.outcome.errorClass ?? "failed")
         if case .failed(_, let message) = record.outcome { object["error"] = .string(message) }
+        object["trigger"] = .string(record.trigger.rawValue)
         return .object(object)
     }
 
@@ -75,7 +76,9 @@ public enum AttemptJSON {
             out += ",\"error\":".utf8
             JSONValue.writeQuoted(message, to: &out)
         }
-        out += "}".utf8
+        out += ",\"trigger\":\"".utf8
+        out += record.trigger.rawValue.utf8
+        out += "\"}".utf8
     }
 
     private static func writeOptional(_ value: String?, to out: inout [UInt8]) {

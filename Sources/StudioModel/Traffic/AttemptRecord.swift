@@ -26,13 +26,15 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
     /// Milliseconds from sending to the end of the response or the failure.
     public var latencyMilliseconds: Double
     public var outcome: AttemptOutcome
+    /// What made this attempt: the schedule, a replay or a test send.
+    public var trigger: AttemptTrigger
 
     public init(
         id: Int64 = 0, startedAt: Date, deliveryID: String, attempt: Int = 1, workflowID: String? = nil,
         nodeID: String? = nil, webhookID: String? = nil, userEmail: String? = nil, method: String, url: String,
         requestHeaders: [HeaderField] = [], requestBody: String = "", status: Int? = nil,
         responseHeaders: [HeaderField] = [], responseBody: String = "", responseTruncated: Bool = false,
-        latencyMilliseconds: Double = 0, outcome: AttemptOutcome
+        latencyMilliseconds: Double = 0, outcome: AttemptOutcome, trigger: AttemptTrigger = .scheduled
     ) {
         self.id = id
         self.startedAt = startedAt
@@ -52,7 +54,20 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
         self.responseTruncated = responseTruncated
         self.latencyMilliseconds = latencyMilliseconds
         self.outcome = outcome
+        self.trigger = trigger
     }
+}
+
+/// What made an attempt (delivery.md §8.10).
+public enum AttemptTrigger: String, Sendable, Hashable {
+    /// A workflow step or system event, and its scheduled retries.
+    case scheduled
+    /// One delivery replayed by hand.
+    case manual
+    /// Part of a bulk replay.
+    case replay
+    /// A test send (`hookline send`, the editor's Send test).
+    case test
 }
 
 public struct HeaderField: Sendable, Hashable {

@@ -16,11 +16,13 @@ public struct Webhook: Sendable, Hashable, Identifiable {
     public var timeout: WorkflowDuration?
     /// Delays between attempts; nil uses the standard schedule, empty means no retries.
     public var retries: [WorkflowDuration]?
+    /// The endpoint's own CA; nil trusts the system's CAs.
+    public var tls: WebhookTLS?
 
     public init(
         id: String, name: String? = nil, method: HTTPMethod = .post, url: String, auth: WebhookAuth = .none,
         headers: [HeaderTemplate] = [], body: WebhookBody = .none, signing: WebhookSigning? = nil,
-        timeout: WorkflowDuration? = nil, retries: [WorkflowDuration]? = nil
+        timeout: WorkflowDuration? = nil, retries: [WorkflowDuration]? = nil, tls: WebhookTLS? = nil
     ) {
         self.id = id
         self.name = name ?? id
@@ -32,6 +34,7 @@ public struct Webhook: Sendable, Hashable, Identifiable {
         self.signing = signing
         self.timeout = timeout
         self.retries = retries
+        self.tls = tls
     }
 }
 
@@ -103,5 +106,19 @@ public struct WebhookSigning: Sendable, Hashable {
     public init(scheme: Scheme = .standardWebhooks, secret: String) {
         self.scheme = scheme
         self.secret = secret
+    }
+}
+
+/// A webhook's TLS settings, `tls: {ca: certs/partner-ca.pem}`: the server's certificate must
+/// chain to the CAs in that file instead of the system's. Dates and host name are still checked.
+public struct WebhookTLS: Sendable, Hashable {
+    /// The CA file as written: relative to the workspace root, or absolute.
+    public var caFile: String
+    /// That file's text, one or more PEM certificates, read when the workspace is loaded.
+    public var caPEM: String
+
+    public init(caFile: String, caPEM: String) {
+        self.caFile = caFile
+        self.caPEM = caPEM
     }
 }

@@ -27,17 +27,12 @@ extension Hookline {
         }
 
         func run() async throws {
-            let workspace = WorkspaceLoader.load(from: options.root)
-            if report(workspace.diagnostics.filter { $0.severity == .error }, root: options.root) {
-                throw ExitCode.badInput
-            }
+            let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+            let workspace = engine.workspace
             guard workspace.workflow(id: workflow) != nil else {
                 let hint = nearestName(to: workflow, in: workspace.workflows.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
                 throw ValidationError("No workflow '\(workflow)' in \(options.root.path).\(hint)")
             }
-            let engine = try Engine(
-                workspace: workspace, secrets: try SecretStore.load(workspaceRoot: options.root),
-                configuration: .init(timeScale: timeScale, storePath: options.storePath))
             let emails: [String]
             if let users {
                 emails = try String(contentsOfFile: users, encoding: .utf8)
@@ -46,14 +41,9 @@ extension Hookline {
             } else {
                 emails = try engine.store.userEmails()
             }
-            engine.feed.observe { records in
-                var lines: [UInt8] = []
-                for record in records {
-                    AttemptJSON.appendJSONLine(record, to: &lines)
-                    lines.append(UInt8(ascii: "\n"))
-                }
-                FileHandle.standardOutput.write(Data(lines))
-            }
+            printAttemptLines(from: engine.feed)
+            // What a stopped or killed run left is finished too (DESIGN §6).
+            engine.executor.resume()
             engine.executor.start(workflowID: workflow, emails: emails)
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats

@@ -19,6 +19,7 @@ extension Hookline {
                 let deliverer = Deliverer(client: client, recorder: nil)
                 var deliveryOptions = prepared.options
                 deliveryOptions.retry = RetryPolicy(schedule: .noRetries)
+                deliveryOptions.trigger = .test
                 let result = await deliverer.deliver(
                     prepared.request, origin: .init(webhookID: target.webhook, userEmail: target.user), options: deliveryOptions)
                 return result.last

@@ -8,9 +8,11 @@ import Synchronization
 /// AsyncHTTPClient's `dnsOverride` is per client, so each (host, checked address) pair gets
 /// its own client whose override maps the host to that address. The `Host` header, SNI and
 /// certificate validation keep the host name; the socket goes to the pinned address and
-/// nowhere else, so DNS rebinding between the check and the connect has no effect. Clients
-/// are cached (least recently used first out, at most ``Configuration/maximumClients`` idle
-/// ones) and share the process-wide event loop group.
+/// nowhere else, so DNS rebinding between the check and the connect has no effect. An endpoint
+/// with its own CA (``TrustRoots``) gets clients of its own, so no other endpoint's request
+/// ever trusts that CA, nor that endpoint's requests the system's. Clients are cached (least
+/// recently used first out, at most ``Configuration/maximumClients`` idle ones) and share the
+/// process-wide event loop group.
 ///
 /// ```swift
 /// let target = try await policy.resolveAndCheck(url: request.url)
@@ -41,6 +43,8 @@ public final class PinnedHTTPClients: Sendable {
     private struct Key: Hashable {
         var overrideKey: String
         var address: IPAddress
+        /// Part of the key, so endpoints with different CAs never share a client.
+        var trustRoots: TrustRoots?
     }
 
     private struct Entry {
@@ -82,14 +86,16 @@ public final class PinnedHTTPClients: Sendable {
     /// Runs `body` with a client pinned to `target.address` for `target.host`.
     ///
     /// The client stays alive until `body` returns, so read the response body inside it.
+    /// - Parameter trustRoots: The CAs the server's certificate must chain to instead of the
+    ///   system's; verification stays full. Default: nil, the configured TLS settings.
     /// - warning: Use the client only for `target.url`: a request to any other host would be
     ///   resolved normally, without the pin.
     /// - Throws: ``ShutDownError`` after ``shutdown()``, or whatever `body` throws.
     public func withClient<T>(
-        for target: PinnedTarget, isolation: isolated (any Actor)? = #isolation,
+        for target: PinnedTarget, trustRoots: TrustRoots? = nil, isolation: isolated (any Actor)? = #isolation,
         _ body: (HTTPClient) async throws -> T
     ) async throws -> T {
-        let key = Key(overrideKey: target.overrideKey, address: target.address)
+        let key = Key(overrideKey: target.overrideKey, address: target.address, trustRoots: trustRoots)
         let client = try lease(key)
         defer { release(key) }
         return try await body(client)
@@ -172,8 +178,19 @@ public final class PinnedHTTPClients: Sendable {
         http.decompression = .disabled
         // A refused connect fails the attempt at once; the retry schedule decides what happens next.
         http.connectionPool.retryConnectionEstablishment = false
-        if let tls = configuration.tlsConfiguration { http.tlsConfiguration = tls }
+        http.tlsConfiguration = Self.tlsConfiguration(configuration.tlsConfiguration, trusting: key.trustRoots)
         http.dnsOverride = [key.overrideKey: key.address.description]
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+    }
+
+    /// `base` with `roots` as its only trust anchors; `base` itself without roots.
+    static func tlsConfiguration(_ base: TLSConfiguration?, trusting roots: TrustRoots?) -> TLSConfiguration? {
+        guard let roots else { return base }
+        var tls = base ?? .makeClientConfiguration()
+        tls.trustRoots = .certificates(roots.certificates)
+        tls.additionalTrustRoots = []
+        // A custom CA replaces whom to trust, never whether to check (delivery.md §9 row 20).
+        tls.certificateVerification = .fullVerification
+        return tls
     }
 }

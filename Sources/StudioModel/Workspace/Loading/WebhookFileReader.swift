@@ -2,12 +2,15 @@ import Yams
 
 /// Reads `webhooks/<id>.yaml` into a `Webhook`.
 enum WebhookFileReader {
-    static let keys = ["id", "name", "method", "url", "auth", "headers", "body", "signing", "timeout", "retries"]
+    static let keys = [
+        "id", "name", "method", "url", "auth", "headers", "body", "signing", "timeout", "retries", "tls",
+    ]
     static let bodyTypes = ["json", "form", "raw", "none"]
 
     /// The webhook, or nil when a required part is missing or bad. `declaredID` is the id
-    /// other files may refer to, even when the rest of the file is broken.
-    static func read(_ file: YAMLFile) -> (webhook: Webhook?, declaredID: String) {
+    /// other files may refer to, even when the rest of the file is broken. `files` reads the
+    /// files the webhook names (its `tls.ca`).
+    static func read(_ file: YAMLFile, files: ReferencedFiles) -> (webhook: Webhook?, declaredID: String) {
         guard let root = file.composeRoot() else {
             if file.diagnostics.isEmpty { file.add(.error, "empty file; expected a webhook", at: .init(line: 1, column: 1)) }
             return (nil, file.stem)
@@ -26,11 +29,12 @@ enum WebhookFileReader {
         let timeout = mapping.duration("timeout")
         let retries = readRetries(mapping)
         let headers = mapping.pairs("headers") ?? []
+        let tls = WebhookPartsReader.tls(in: mapping, files: files)
 
-        guard let url, let method, let auth, let body else { return (nil, id) }
+        guard let url, let method, let auth, let body, tls.isValid else { return (nil, id) }
         let webhook = Webhook(
             id: id, name: mapping.string("name"), method: method, url: url, auth: auth, headers: headers, body: body,
-            signing: signing, timeout: timeout, retries: retries)
+            signing: signing, timeout: timeout, retries: retries, tls: tls.tls)
         return (webhook, id)
     }
 

@@ -56,6 +56,28 @@ enum WebhookPartsReader {
         return WebhookSigning(scheme: scheme, secret: secret)
     }
 
+    /// `tls: {ca: PATH}`. The CA file is read now, through `files`, so a missing or unusable one
+    /// is reported at the `ca:` value. `isValid` is false after an error: the webhook must then
+    /// not load, rather than fall back to the system's CAs.
+    static func tls(in mapping: YAMLMapping, files: ReferencedFiles) -> (tls: WebhookTLS?, isValid: Bool) {
+        guard let tls = mapping.mapping("tls", what: "tls") else { return (nil, mapping["tls"]?.isNullScalar ?? true) }
+        tls.checkKeys(["ca"])
+        guard let path = tls.requiredString("ca") else { return (nil, false) }
+        let at = tls["ca"]
+        switch files.read(path) {
+        case .failure(let problem):
+            tls.file.error("CA file \(problem.message)", at: at, hint: "the path is relative to the workspace root")
+            return (nil, false)
+        case .success(let pem) where !pem.contains("-----BEGIN CERTIFICATE-----"):
+            tls.file.error(
+                "CA file '\(path)' holds no certificate", at: at,
+                hint: "expected PEM text with one or more -----BEGIN CERTIFICATE----- blocks")
+            return (nil, false)
+        case .success(let pem):
+            return (WebhookTLS(caFile: path, caPEM: pem), true)
+        }
+    }
+
     /// Reports a URL problem at the value of `key`; true when the URL is acceptable.
     static func checkURL(_ url: String, key: String, in mapping: YAMLMapping) -> Bool {
         guard let problem = WebhookURLCheck.problem(in: url) else { return true }

@@ -10,7 +10,8 @@ public enum WorkspaceLoader {
     ///
     /// Never throws for bad files: every problem becomes a Diagnostic (path relative to root,
     /// 1-based line:col) and the rest loads. Files are read in sorted order so diagnostics are
-    /// deterministic. A missing hookline.yaml or folder is fine.
+    /// deterministic. A missing hookline.yaml or folder is fine. Files the definitions name (a
+    /// webhook's `tls.ca`) are read relative to `root`; a missing one is an error at its key.
     public static func load(from root: URL) -> Workspace {
         var files: [String: String] = [:]
         var unreadable: [Diagnostic] = []
@@ -35,15 +36,20 @@ public enum WorkspaceLoader {
                     Diagnostic(path: path, line: 0, column: 0, message: "cannot read file: \(error.localizedDescription)"))
             }
         }
-        var workspace = load(files: files)
+        var workspace = load(files: files, referencedFiles: .disk(root: root))
         workspace.diagnostics = sorted(workspace.diagnostics + unreadable)
         return workspace
     }
 
     /// Same as `load(from:)`, from in-memory files (relative path → contents), for tests and the demo.
     ///
-    /// Paths other than `hookline.yaml` and `<folder>/<name>.yaml` in the three folders are ignored.
+    /// Paths other than `hookline.yaml` and `<folder>/<name>.yaml` in the three folders are only
+    /// read when a definition names them (a webhook's `tls.ca`).
     public static func load(files: [String: String]) -> Workspace {
+        load(files: files, referencedFiles: .memory(files))
+    }
+
+    static func load(files: [String: String], referencedFiles: ReferencedFiles) -> Workspace {
         var workspace = Workspace()
         var diagnostics: [Diagnostic] = []
         func paths(in folder: String) -> [String] {
@@ -64,7 +70,7 @@ public enum WorkspaceLoader {
         var definedIn: [String: String] = [:]
         for path in paths(in: "webhooks") {
             let webhookFile = file(path)
-            let (webhook, id) = WebhookFileReader.read(webhookFile)
+            let (webhook, id) = WebhookFileReader.read(webhookFile, files: referencedFiles)
             if let other = definedIn[id] {
                 diagnostics.append(duplicate("webhook", id: id, path: path, other: other))
             } else {

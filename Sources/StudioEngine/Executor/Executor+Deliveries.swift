@@ -1,0 +1,262 @@
+import Foundation
+import StudioModel
+
+extension Executor {
+    /// A delivery to make: its outbox row, the webhook it calls and, for a workflow step, its node.
+    struct DeliveryJob: Sendable {
+        var delivery: OutboxDelivery
+        var webhook: Webhook
+        var node: WorkflowNode?
+        /// Whether the row still has to be written; false when it was read from the store.
+        var isNew: Bool
+        var trigger: AttemptTrigger = .scheduled
+        /// Replaces the webhook's retry policy (replays make one attempt).
+        var retry: RetryPolicy?
+    }
+
+    struct DeliveryOutcome: Sendable {
+        var succeeded: Bool
+        /// The merged profile after a successful Update User Profile call.
+        var profile: JSONObject?
+    }
+
+    /// How long a lease outlives the attempt it covers: the deadline plus a margin (delivery.md §8.1).
+    var leaseSeconds: TimeInterval { workspace.settings.delivery.timeout.seconds + 30 }
+
+    /// A webhook step: resumes or reuses the step's earlier delivery after a restart, otherwise
+    /// writes a new outbox row and sends it; the journey continues when the delivery settles.
+    func deliverOrQueue(_ journey: Journey, _ node: WorkflowNode) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let job: DeliveryJob
+        if journey.resumed, let earlier = stepDelivery(of: journey, at: node.id) {
+            if earlier.status.isSettled {
+                return continueAfterSettled(earlier, journey: journey, node: node)
+            }
+            guard earlier.leaseOwner == leaseOwner.description, let resumed = self.job(resuming: earlier) else {
+                logger.warning("journey \(journey.id): delivery \(earlier.id) is leased elsewhere or its webhook is gone")
+                releaseRunningSlot()
+                return updateCounters { $0.stats.journeysActive -= 1 }
+            }
+            job = resumed
+        } else {
+            guard let webhookID = node.kind.webhookID, let webhook = workspace.webhook(id: webhookID) else {
+                let origin = DeliveryClient.Origin(
+                    workflowID: journey.workflow.id, nodeID: node.id, webhookID: node.kind.webhookID,
+                    userEmail: journey.email)
+                recorder.record(
+                    origin.record(
+                        deliveryID: DeliveryID.make(at: clock.now()), at: clock.now(), method: "", url: "",
+                        outcome: .failed(
+                            errorClass: "config", message: "webhook '\(node.kind.webhookID ?? "")' is not defined")))
+                state.withLock {
+                    $0.stats.attempts += 1
+                    $0.stats.failures += 1
+                }
+                var journey = journey
+                journey.nodeID = nextNode(after: node, succeeded: false)
+                return advance(&journey)
+            }
+            job = DeliveryJob(
+                delivery: newDelivery(.step, journey: journey, nodeID: node.id, webhookID: webhook.id,
+                    snapshot: journey.snapshot(at: node.id, now: clock.now())),
+                webhook: webhook, node: node, isNew: true)
+        }
+
+        state.withLock { $0.stats.deliveriesInFlight += 1 }
+        let journeyRecord = journey.record(.running)
+        let task = Task { [self] in
+            let outcome = await perform(job, profile: journey.profile, journey: journeyRecord)
+            queue.async { [self] in
+                state.withLock { state in
+                    state.deliveryTasks[job.delivery.id] = nil
+                    state.stats.deliveriesInFlight -= 1
+                    state.stats.attempts += 1
+                    if !outcome.succeeded { state.stats.failures += 1 }
+                }
+                var journey = journey
+                if let profile = outcome.profile { journey.profile = profile }
+                journey.nodeID = nextNode(after: node, succeeded: outcome.succeeded)
+                advance(&journey)
+            }
+        }
+        // The task's completion runs on this queue, so it cannot remove the entry before it is added.
+        state.withLock { $0.deliveryTasks[job.delivery.id] = task }
+    }
+
+    /// The step's delivery from before a restart, if it made one.
+    private func stepDelivery(of journey: Journey, at nodeID: String) -> OutboxDelivery? {
+        (try? store.deliveries(journeyID: journey.id))?.last { $0.kind == .step && $0.nodeID == nodeID }
+    }
+
+    /// A step whose delivery settled before a restart continues with that outcome, unsent.
+    private func continueAfterSettled(_ delivery: OutboxDelivery, journey: Journey, node: WorkflowNode) {
+        var journey = journey
+        let succeeded = delivery.status == .succeeded
+        if succeeded, case .updateProfileWebhook(_, let nested, _) = node.kind,
+            let answer = (try? store.attempts(deliveryID: delivery.id))?.last,
+            let merged = mergeAnswer(answer, into: journey.profile, nested: nested)
+        {
+            journey.profile = merged
+        }
+        journey.nodeID = nextNode(after: node, succeeded: succeeded)
+        advance(&journey)
+    }
+
+    func newDelivery(
+        _ kind: OutboxDelivery.Kind, journey: Journey, nodeID: String, webhookID: String, snapshot: DeliverySnapshot
+    ) -> OutboxDelivery {
+        let now = clock.now()
+        return OutboxDelivery(
+            id: DeliveryID.make(at: now), kind: kind, journeyID: journey.id, workflowID: journey.workflow.id,
+            nodeID: nodeID, webhookID: webhookID, email: journey.email, snapshot: snapshot, status: .sending,
+            nextAttemptAt: now, leaseOwner: leaseOwner.description, leaseUntil: now.addingTimeInterval(leaseSeconds),
+            createdAt: now)
+    }
+
+    /// A stored delivery made ready to send again: its webhook and, for a step, its node, from the
+    /// workspace as it is now. Nil when the webhook no longer exists.
+    func job(resuming delivery: OutboxDelivery) -> DeliveryJob? {
+        let webhook: Webhook?
+        switch delivery.kind {
+        case .step: webhook = workspace.webhook(id: delivery.webhookID)
+        case .system: webhook = workspace.systemWebhooks.first { $0.id == delivery.webhookID }?.webhook
+        }
+        guard let webhook else { return nil }
+        let node = delivery.workflowID.flatMap { workspace.workflow(id: $0) }?.node(id: delivery.nodeID ?? "")
+        return DeliveryJob(delivery: delivery, webhook: webhook, node: node, isNew: false)
+    }
+
+    /// Runs a delivery that no journey waits for; ``waitUntilIdle()`` still waits for it.
+    func runDetached(_ job: DeliveryJob) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        updateCounters { $0.detachedDeliveries += 1 }
+        let task = Task { [self] in
+            _ = await perform(job, profile: nil, journey: nil)
+            queue.async { [self] in
+                state.withLock { _ = $0.deliveryTasks.removeValue(forKey: job.delivery.id) }
+                updateCounters { $0.detachedDeliveries -= 1 }
+            }
+        }
+        state.withLock { $0.deliveryTasks[job.delivery.id] = task }
+    }
+
+    /// Stores a new delivery, renders its request with the secrets and sends it until it settles.
+    func perform(_ job: DeliveryJob, profile: JSONObject?, journey: JourneyRecord?) async -> DeliveryOutcome {
+        let delivery = job.delivery
+        if job.isNew { await outbox.enqueue(delivery, journey: journey) }
+        let origin = DeliveryClient.Origin(
+            workflowID: delivery.workflowID, nodeID: delivery.nodeID, webhookID: delivery.webhookID,
+            userEmail: delivery.email, attempt: delivery.attempts + 1)
+        var emailQuery: String?
+        var mergeNested = false
+        if case .updateProfileWebhook(_, let nested, _)? = job.node?.kind {
+            emailQuery = delivery.email
+            mergeNested = nested
+        }
+        let record: AttemptRecord
+        let succeeded: Bool
+        do {
+            let context = delivery.snapshot.templateContext
+            let request = try builder.build(
+                job.webhook, context: context, secrets: secrets, deliveryID: delivery.id, appendEmailQuery: emailQuery)
+            var options = try builder.deliveryOptions(for: job.webhook, context: context, secrets: secrets)
+            options.inOutbox = true
+            options.trigger = job.trigger
+            if let retry = job.retry { options.retry = retry }
+            let id = delivery.id
+            options.isCancelled = { [store] in (try? store.delivery(id: id))?.status == .cancelled }
+            let result = await deliverer.deliver(request, origin: origin, options: options, notBefore: delivery.nextAttemptAt)
+            succeeded = result.status == .succeeded
+            if let last = result.last {
+                record = last
+            } else {
+                record = origin.record(
+                    deliveryID: delivery.id, at: clock.now(), method: job.webhook.method.rawValue,
+                    url: request.masked.url, outcome: .failed(errorClass: "endpoint_paused", message: "\(result.status)"))
+                if case .held = result.status { recorder.record(record) }
+            }
+        } catch {
+            succeeded = false
+            record = origin.record(
+                deliveryID: delivery.id, at: clock.now(), method: job.webhook.method.rawValue, url: job.webhook.url,
+                outcome: .failed(errorClass: "invalid_request", message: error.description))
+            recorder.record(
+                record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))
+        }
+        guard succeeded, emailQuery != nil, let profile,
+            let merged = mergeAnswer(record, into: profile, nested: mergeNested)
+        else { return DeliveryOutcome(succeeded: succeeded) }
+        return DeliveryOutcome(succeeded: true, profile: merged)
+    }
+
+    /// Update User Profile: the JSON answer merged into the profile (Iterable's rules) and saved.
+    private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) -> JSONObject? {
+        guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return nil }
+        let merged = ProfileMerge.merge(answer, into: profile, mergeNestedObjects: nested)
+        do { try store.saveUsers([merged]) } catch { logger.error("could not save profile: \(error)") }
+        return merged
+    }
+
+    func nextNode(after node: WorkflowNode, succeeded: Bool) -> String? {
+        if succeeded { return node.next.target(for: "next") }
+        let onError: WorkflowNode.OnError
+        switch node.kind {
+        case .callWebhook(_, let value), .updateProfileWebhook(_, _, let value): onError = value
+        default: onError = .exit
+        }
+        switch onError {
+        case .exit: return nil
+        case .continue: return node.next.target(for: "next")
+        case .branch: return node.next.target(for: "error")
+        }
+    }
+
+    // MARK: - Messages and system webhooks
+
+    /// Message nodes emit Iterable's send events, which go to the matching system webhooks.
+    func sendMessage(_ node: WorkflowNode, for journey: Journey) {
+        let eventName: String
+        switch node.kind {
+        case .sendEmail: eventName = "emailSend"
+        case .sendSMS: eventName = "smsSend"
+        case .sendPush: eventName = "pushSend"
+        default: return
+        }
+        let hooks = workspace.systemWebhooks.filter { $0.enabled && $0.triggeredSends && $0.events.contains(eventName) }
+        guard !hooks.isEmpty else { return }
+        // After a restart, a message already handed to the outbox is not sent twice.
+        if journey.resumed,
+            (try? store.deliveries(journeyID: journey.id))?.contains(where: { $0.kind == .system && $0.nodeID == node.id })
+                == true
+        {
+            return
+        }
+        let payload: JSONValue = [
+            "email": .string(journey.email),
+            "eventName": .string(eventName),
+            "dataFields": [
+                "email": .string(journey.email),
+                "workflowId": .string(journey.workflow.id),
+                "workflowName": .string(journey.workflow.name),
+                "nodeId": .string(node.id),
+                "createdAt": .string(clock.now().formatted(.iso8601)),
+            ],
+        ]
+        for hook in hooks {
+            let snapshot = DeliverySnapshot(event: JSONObject([("payload", .string(payload.jsonText))]), now: clock.now())
+            runDetached(
+                DeliveryJob(
+                    delivery: newDelivery(.system, journey: journey, nodeID: node.id, webhookID: hook.id, snapshot: snapshot),
+                    webhook: hook.webhook, node: nil, isNew: true))
+        }
+    }
+}
+
+extension SystemWebhook {
+    /// The POST of the event payload this system webhook makes.
+    var webhook: Webhook {
+        Webhook(
+            id: id, method: .post, url: endpoint, auth: auth, headers: headers,
+            body: .raw(template: "{{{payload}}}", contentType: "application/json"))
+    }
+}

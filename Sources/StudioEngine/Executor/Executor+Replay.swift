@@ -1,0 +1,92 @@
+import Foundation
+import StudioModel
+
+extension Executor {
+    /// Why a delivery cannot be replayed.
+    public enum ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
+        case unknownDelivery(String)
+        /// Still pending or retrying: cancel it first, or let it settle.
+        case stillUnderway(String)
+        case webhookGone(delivery: String, webhook: String)
+
+        public var description: String {
+            switch self {
+            case .unknownDelivery(let id): "no delivery '\(id)' in the store"
+            case .stillUnderway(let id): "delivery \(id) is still being delivered; cancel it first"
+            case .webhookGone(let id, let webhook): "delivery \(id): webhook '\(webhook)' no longer exists"
+            }
+        }
+    }
+
+    /// Sends a settled delivery once more (delivery.md §8.10): the same `webhook-id` and body
+    /// bytes, rendered from its stored snapshot, with a new timestamp and signature. A failed
+    /// replay does not start an automatic schedule.
+    /// - Returns: Whether the replay succeeded.
+    public func replay(deliveryID: String, trigger: AttemptTrigger = .manual) async throws(ReplayError) -> Bool {
+        guard let delivery = try? store.delivery(id: deliveryID) else { throw .unknownDelivery(deliveryID) }
+        guard delivery.status.isSettled else { throw .stillUnderway(deliveryID) }
+        guard var job = job(resuming: delivery) else {
+            throw .webhookGone(delivery: deliveryID, webhook: delivery.webhookID)
+        }
+        job.delivery.nextAttemptAt = clock.now()
+        job.trigger = trigger
+        job.retry = RetryPolicy(schedule: .noRetries)
+        return await perform(job, profile: nil, journey: nil).succeeded
+    }
+
+    /// What a bulk replay did.
+    public struct ReplaySummary: Sendable, Hashable {
+        public var succeeded = 0
+        public var failed = 0
+        /// Matching deliveries not replayed because the replay was cancelled.
+        public var skipped = 0
+
+        public init(succeeded: Int = 0, failed: Int = 0, skipped: Int = 0) {
+            self.succeeded = succeeded
+            self.failed = failed
+            self.skipped = skipped
+        }
+    }
+
+    /// Replays every settled delivery that matches `filter`, oldest first, at most
+    /// `maxInFlight` at once (the per-host limit still applies). Cancelling the calling task stops
+    /// it: replays under way finish, the rest are skipped.
+    public func replay(matching filter: DeliveryFilter, maxInFlight: Int = 8) async throws -> ReplaySummary {
+        let ids = try store.deliveries(matching: filter).filter(\.status.isSettled).map(\.id)
+        var summary = ReplaySummary()
+        await withTaskGroup(of: Bool?.self) { group in
+            var next = 0
+            func addNext() {
+                guard next < ids.count, !Task.isCancelled else { return }
+                let id = ids[next]
+                next += 1
+                group.addTask { [self] in try? await replay(deliveryID: id, trigger: .replay) }
+            }
+            for _ in 0..<max(1, maxInFlight) { addNext() }
+            while let result = await group.next() {
+                switch result {
+                case true?: summary.succeeded += 1
+                default: summary.failed += 1
+                }
+                addNext()
+            }
+            summary.skipped = ids.count - next
+        }
+        return summary
+    }
+
+    /// Cancels a delivery's scheduled retries: no further attempts, status `cancelled`.
+    /// Works for deliveries of this executor and, through the store, of another process's.
+    /// - Returns: false when the delivery is unknown or already settled.
+    @discardableResult
+    public func cancel(deliveryID: String) -> Bool {
+        if let task = state.withLock({ $0.deliveryTasks[deliveryID] }) {
+            task.cancel()
+            return true
+        }
+        guard let delivery = try? store.delivery(id: deliveryID), !delivery.status.isSettled else { return false }
+        recorder.settle(DeliverySettlement(deliveryID: deliveryID, status: .cancelled, attempts: delivery.attempts))
+        recorder.flush()
+        return true
+    }
+}

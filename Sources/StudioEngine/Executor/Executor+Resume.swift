@@ -1,0 +1,89 @@
+import Foundation
+import StudioModel
+
+extension Executor {
+    /// What ``resume()`` picked up.
+    public struct ResumeSummary: Sendable, Hashable {
+        /// Journeys continued from where they were stored.
+        public var journeys = 0
+        /// Unsettled deliveries resent outside a journey (system webhooks, steps of ended journeys).
+        public var deliveries = 0
+    }
+
+    /// Picks up what a previous run left (DESIGN §6): every running or waiting journey continues
+    /// from its stored step, and every unsettled delivery whose lease is free (expired, or held
+    /// by a process that exited) is resent with the same `webhook-id` at its stored
+    /// `next_attempt_at` — at least once, nothing lost.
+    ///
+    /// Waits are recomputed from the stored UTC instants once, here; after that they run on the
+    /// monotonic clock, so a wall-clock jump causes neither a burst nor a lost retry.
+    @discardableResult
+    public func resume() -> ResumeSummary {
+        queue.sync { [self] in resumeOnQueue() }
+    }
+
+    private func resumeOnQueue() -> ResumeSummary {
+        let now = clock.now()
+        let claimed: [OutboxDelivery]
+        let unfinished: [JourneyRecord]
+        do {
+            claimed = try store.claimUnsettledDeliveries(
+                owner: leaseOwner.description, leaseUntil: now.addingTimeInterval(leaseSeconds), now: now)
+            unfinished = try store.unfinishedJourneys()
+        } catch {
+            logger.error("could not read what to resume: \(error)")
+            return ResumeSummary()
+        }
+
+        var summary = ResumeSummary()
+        var starts: [PendingStart] = []
+        for stored in unfinished {
+            guard let workflow = workspace.workflow(id: stored.workflowID) else {
+                logger.warning("journey \(stored.id): workflow '\(stored.workflowID)' no longer exists; marked failed")
+                var failed = stored
+                failed.status = .failed
+                failed.updatedAt = now
+                journeys.append(failed)
+                continue
+            }
+            summary.journeys += 1
+            if stored.status == .waiting, let wakeAt = stored.wakeAt, let node = workflow.node(id: stored.nodeID ?? "") {
+                state.withLock {
+                    $0.stats.journeysStarted += 1
+                    $0.stats.journeysActive += 1
+                }
+                let profile = (try? store.user(email: stored.email)) ?? JSONObject([("email", .string(stored.email))])
+                let journey = Journey(
+                    id: stored.id, workflow: workflow, profile: profile, trigger: stored.trigger,
+                    nodeID: node.next.target(for: "next"), resumed: true)
+                wake(journey, after: wakeAt.timeIntervalSince(now))
+            } else {
+                starts.append(
+                    PendingStart(workflow: workflow, email: stored.email, trigger: stored.trigger, resuming: stored))
+            }
+        }
+        let admitted = state.withLock { state -> [PendingStart] in
+            state.stats.journeysStarted += starts.count
+            state.stats.journeysActive += starts.count
+            state.pending += starts
+            return admit(&state)
+        }
+        begin(admitted)
+
+        // Deliveries whose journey will not reach them again are resent on their own.
+        let continuing = Set(starts.compactMap { $0.resuming?.id })
+        for delivery in claimed where delivery.kind == .system || !continuing.contains(delivery.journeyID ?? "") {
+            guard let job = job(resuming: delivery) else {
+                logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' no longer exists; marked failed")
+                recorder.settle(DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: delivery.attempts))
+                continue
+            }
+            summary.deliveries += 1
+            runDetached(job)
+        }
+        if summary != ResumeSummary() {
+            logger.info("resumed \(summary.journeys) journeys and \(summary.deliveries) deliveries")
+        }
+        return summary
+    }
+}

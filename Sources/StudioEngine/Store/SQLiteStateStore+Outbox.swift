@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+import StudioModel
+
+extension SQLiteStateStore {
+    public func enqueueDeliveries(_ deliveries: [OutboxDelivery], journeys: [JourneyRecord]) throws {
+        guard !deliveries.isEmpty || !journeys.isEmpty else { return }
+        try writer.write { db in
+            try Self.write(journeys, in: db)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO delivery (id, kind, journeyID, workflowID, nodeID, webhookID, email, snapshot, status,
+                      attempts, nextAttemptAt, leaseOwner, leaseUntil, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for delivery in deliveries {
+                try statement.execute(arguments: [
+                    delivery.id, delivery.kind.rawValue, delivery.journeyID, delivery.workflowID, delivery.nodeID,
+                    delivery.webhookID, delivery.email, delivery.snapshot.jsonText, delivery.status.rawValue,
+                    delivery.attempts, delivery.nextAttemptAt, delivery.leaseOwner, delivery.leaseUntil,
+                    delivery.createdAt, delivery.createdAt,
+                ])
+            }
+        }
+    }
+
+    /// Applies settlements; a settled delivery gives up its lease.
+    static func settle(_ settlements: [DeliverySettlement], in db: Database) throws {
+        guard !settlements.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE delivery SET status = ?, attempts = ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
+                  leaseUntil = CASE WHEN ? THEN NULL ELSE COALESCE(?, leaseUntil) END,
+                  leaseOwner = CASE WHEN ? THEN NULL ELSE leaseOwner END, updatedAt = ?
+                WHERE id = ?
+                """)
+        let now = Date()
+        for settlement in settlements {
+            let settled = settlement.status.isSettled
+            try statement.execute(arguments: [
+                settlement.status.rawValue, settlement.attempts, settlement.nextAttemptAt, settled,
+                settlement.leaseUntil, settled, now, settlement.deliveryID,
+            ])
+        }
+    }
+
+    public func delivery(id: String) throws -> OutboxDelivery? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])
+        }.flatMap(Self.delivery(from:))
+    }
+
+    public func deliveries(journeyID: String) throws -> [OutboxDelivery] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM delivery WHERE journeyID = ? ORDER BY createdAt, rowid", arguments: [journeyID])
+        }.compactMap(Self.delivery(from:))
+    }
+
+    public func deliveries(matching filter: DeliveryFilter) throws -> [OutboxDelivery] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let webhookID = filter.webhookID {
+            conditions.append("webhookID = ?")
+            arguments += [webhookID]
+        }
+        if !filter.statuses.isEmpty {
+            conditions.append("status IN (\(Array(repeating: "?", count: filter.statuses.count).joined(separator: ",")))")
+            arguments += StatementArguments(filter.statuses.map(\.rawValue).sorted())
+        }
+        if let since = filter.since {
+            conditions.append("createdAt >= ?")
+            arguments += [since]
+        }
+        if let until = filter.until {
+            conditions.append("createdAt < ?")
+            arguments += [until]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery \(whereClause) ORDER BY createdAt, rowid", arguments: arguments)
+        }.compactMap(Self.delivery(from:))
+    }
+
+    public func claimUnsettledDeliveries(owner: String, leaseUntil: Date, now: Date) throws -> [OutboxDelivery] {
+        let unsettled = OutboxDelivery.Status.unsettled.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try writer.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM delivery WHERE status IN (\(unsettled)) ORDER BY nextAttemptAt, rowid")
+            let update = try db.cachedStatement(sql: "UPDATE delivery SET leaseOwner = ?, leaseUntil = ? WHERE id = ?")
+            let leaseLength = leaseUntil.timeIntervalSince(now)
+            var claimed: [OutboxDelivery] = []
+            for row in rows {
+                guard var delivery = Self.delivery(from: row) else { continue }
+                let free =
+                    delivery.leaseOwner == nil || (delivery.leaseUntil ?? .distantPast) <= now
+                    || LeaseOwner(delivery.leaseOwner ?? "")?.hasExited == true
+                guard free else { continue }
+                delivery.leaseOwner = owner
+                delivery.leaseUntil = max(leaseUntil, delivery.nextAttemptAt.addingTimeInterval(leaseLength))
+                try update.execute(arguments: [owner, delivery.leaseUntil, delivery.id])
+                claimed.append(delivery)
+            }
+            return claimed
+        }
+    }
+
+    public func releaseLeases(owner: String) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE delivery SET leaseOwner = NULL, leaseUntil = NULL WHERE leaseOwner = ?", arguments: [owner])
+        }
+    }
+
+    public func unfinishedJourneys() throws -> [JourneyRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM journey WHERE status IN ('running', 'waiting') ORDER BY updatedAt, rowid")
+        }.compactMap(Self.journey(from:))
+    }
+
+    public func attempts(deliveryID: String) throws -> [AttemptRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE deliveryID = ? ORDER BY id", arguments: [deliveryID])
+        }.map(Self.attempt(from:))
+    }
+
+    private static func delivery(from row: Row) -> OutboxDelivery? {
+        guard let kind = OutboxDelivery.Kind(rawValue: row["kind"] ?? ""),
+            let status = OutboxDelivery.Status(rawValue: row["status"] ?? ""),
+            let snapshot = DeliverySnapshot(jsonText: row["snapshot"] ?? ""),
+            let id: String = row["id"], let webhookID: String = row["webhookID"],
+            let nextAttemptAt: Date = row["nextAttemptAt"]
+        else { return nil }
+        return OutboxDelivery(
+            id: id, kind: kind, journeyID: row["journeyID"], workflowID: row["workflowID"], nodeID: row["nodeID"],
+            webhookID: webhookID, email: row["email"], snapshot: snapshot, status: status, attempts: row["attempts"] ?? 0,
+            nextAttemptAt: nextAttemptAt, leaseOwner: row["leaseOwner"], leaseUntil: row["leaseUntil"],
+            createdAt: row["createdAt"] ?? nextAttemptAt)
+    }
+
+    private static func journey(from row: Row) -> JourneyRecord? {
+        guard let id: String = row["id"], let workflowID: String = row["workflowID"], let email: String = row["email"],
+            let status = JourneyRecord.Status(rawValue: row["status"] ?? "")
+        else { return nil }
+        var trigger: TrackedEvent?
+        if let name: String = row["triggerName"] {
+            let data = (row["triggerData"] as String?).flatMap { try? JSONValue.parse($0).objectValue } ?? JSONObject()
+            trigger = TrackedEvent(email: email, name: name, dataFields: data, createdAt: row["triggerAt"] ?? Date())
+        }
+        return JourneyRecord(
+            id: id, workflowID: workflowID, email: email, nodeID: row["nodeID"], status: status, wakeAt: row["wakeAt"],
+            trigger: trigger, updatedAt: row["updatedAt"] ?? Date())
+    }
+}

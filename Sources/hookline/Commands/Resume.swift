@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+
+extension Hookline {
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Finish what a stopped or killed executor left, then exit.",
+            discussion: """
+                Continues every unfinished journey from its stored step and resends every unsettled \
+                delivery with its original webhook-id at its stored next attempt time. Attempts are \
+                printed as JSON lines, as `hookline run` prints them.
+                """)
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @Option(help: "Run workflow delays and retries this many times faster.")
+        var timeScale: Double = 1
+
+        func run() async throws {
+            let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+            printAttemptLines(from: engine.feed)
+            let summary = engine.executor.resume()
+            printError("resuming \(summary.journeys) journeys and \(summary.deliveries) deliveries")
+            await engine.executor.waitUntilIdle()
+            let stats = engine.executor.stats
+            await engine.shutdown()
+            printError("\(stats.journeysFinished) journeys, \(stats.attempts) deliveries, \(stats.failures) failed")
+            if stats.failures > 0 { throw ExitCode.failure }
+        }
+    }
+
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send settled deliveries again, with their original webhook-id and body.",
+            discussion: """
+                Give delivery ids, or filters to replay every match (oldest first, a few at a time). \
+                Each replay is one attempt with a new timestamp and signature; a failed replay is not \
+                retried. Attempts are printed as JSON lines.
+                """)
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @Argument(help: "Delivery ids (msg_…).")
+        var ids: [String] = []
+
+        @Option(help: "Only deliveries of this webhook.")
+        var webhook: String?
+
+        @Option(help: "Only deliveries with this status: succeeded, failed, held or cancelled.")
+        var status: [String] = []
+
+        @Option(help: "Only deliveries created within this long before now, e.g. 2h or 3d (at most 14d).")
+        var since: String?
+
+        @Option(help: "Replays at once.")
+        var parallel: Int = 8
+
+        func validate() throws {
+            if ids.isEmpty == (webhook == nil && status.isEmpty && since == nil) {
+                throw ValidationError("Please give delivery ids or filters (--webhook, --status, --since), not both.")
+            }
+            for value in status {
+                guard let parsed = OutboxDelivery.Status(rawValue: value), parsed.isSettled else {
+                    throw ValidationError("'\(value)' is not a settled status: succeeded, failed, held or cancelled.")
+                }
+            }
+            if let since {
+                guard let duration = WorkflowDuration(parsing: since), duration.seconds <= 14 * 86_400 else {
+                    throw ValidationError("--since takes a duration up to 14d, like 30m, 2h or 3d.")
+                }
+            }
+        }
+
+        func run() async throws {
+            let engine = try EngineCommand.makeEngine(options, timeScale: 1)
+            printAttemptLines(from: engine.feed)
+            var failed = 0
+            if ids.isEmpty {
+                let filter = DeliveryFilter(
+                    webhookID: webhook, statuses: Set(status.compactMap(OutboxDelivery.Status.init(rawValue:))),
+                    since: since.flatMap(WorkflowDuration.init(parsing:)).map { Date().addingTimeInterval(-$0.seconds) })
+                let summary = try await engine.executor.replay(matching: filter, maxInFlight: max(1, parallel))
+                await engine.executor.waitUntilIdle()
+                printError("replayed \(summary.succeeded + summary.failed): \(summary.succeeded) succeeded, \(summary.failed) failed")
+                failed = summary.failed
+            } else {
+                for id in ids {
+                    do {
+                        if try await !engine.executor.replay(deliveryID: id) { failed += 1 }
+                    } catch {
+                        printError("error: \(error)")
+                        failed += 1
+                    }
+                }
+                await engine.executor.waitUntilIdle()
+            }
+            await engine.shutdown()
+            if failed > 0 { throw ExitCode.failure }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel the scheduled retries of deliveries: no further attempts.")
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @Argument(help: "Delivery ids (msg_…).")
+        var ids: [String]
+
+        func run() async throws {
+            let engine = try EngineCommand.makeEngine(options, timeScale: 1)
+            var unknown = 0
+            for id in ids {
+                if engine.executor.cancel(deliveryID: id) {
+                    print("\(id) cancelled")
+                } else {
+                    printError("\(id): unknown or already settled")
+                    unknown += 1
+                }
+            }
+            await engine.shutdown()
+            if unknown > 0 { throw ExitCode.failure }
+        }
+    }
+}
+
+/// Building the engine of a workspace for a headless command.
+enum EngineCommand {
+    /// Loads the workspace (exit 65 on errors) and its secrets, and opens its store.
+    static func makeEngine(_ options: WorkspaceOptions, timeScale: Double) throws -> Engine {
+        let workspace = WorkspaceLoader.load(from: options.root)
+        if report(workspace.diagnostics.filter { $0.severity == .error }, root: options.root) {
+            throw ExitCode.badInput
+        }
+        return try Engine(
+            workspace: workspace, secrets: try SecretStore.load(workspaceRoot: options.root),
+            configuration: .init(timeScale: timeScale, storePath: options.storePath))
+    }
+}
