@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StudioModel
+import Synchronization
 
 /// Everything that runs a workspace live, wired together: store, feed, recorder, HTTP client
 /// and executor. Commands build one, use it, and shut it down.
@@ -30,6 +31,8 @@ public final class Engine: Sendable {
     public let client: DeliveryClient
     public let deliverer: Deliverer
     public let executor: Executor
+    /// Held while this engine may resume the store's journeys; nil for in-memory stores.
+    private let lock: Mutex<ExecutorLock?>
 
     public init(
         workspace: Workspace, secrets: [String: String], configuration: Configuration,
@@ -54,11 +57,20 @@ public final class Engine: Sendable {
         executor = Executor(
             workspace: workspace, store: store, deliverer: deliverer, recorder: recorder, secrets: secrets,
             clock: clock, logger: logger)
+        lock = Mutex(configuration.storePath.flatMap { ExecutorLock(path: $0 + ".executor-lock") })
+    }
+
+    /// Resumes what a stopped or killed executor left (``Executor/resume()``), unless another
+    /// process runs an executor on the same store: then nil, and nothing is touched.
+    public func resume() -> Executor.ResumeSummary? {
+        guard lock.withLock({ $0 != nil }) else { return nil }
+        return executor.resume()
     }
 
     /// Stops the executor, writes what is pending and closes connections.
     public func shutdown() async {
         executor.stop()
         try? await client.shutdown()
+        lock.withLock { $0 = nil }
     }
 }

@@ -121,6 +121,20 @@ struct OutboxTests {
         #expect(try store.delivery(id: "msg_expired")?.leaseOwner == "me/1/x")
     }
 
+    @Test func onlyOneEngineAtATimeResumesAStore() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let workspace = EngineFixtures.workspace(baseURL: "http://127.0.0.1:9")
+        let first = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        let second = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        #expect(first.resume() != nil)
+        #expect(second.resume() == nil, "a second executor would wake the first one's sleeping journeys too")
+        await first.shutdown()
+        await second.shutdown()
+        let third = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        #expect(third.resume() != nil)
+        await third.shutdown()
+    }
+
     // MARK: - Row 39: a restart with many pending retries
 
     @Test func row39PendingRetriesFireAtTheirStoredTimesOnceEach() async throws {

@@ -17,8 +17,8 @@ extension SQLiteStateStore {
                 try statement.execute(arguments: [
                     delivery.id, delivery.kind.rawValue, delivery.journeyID, delivery.workflowID, delivery.nodeID,
                     delivery.webhookID, delivery.email, delivery.snapshot.jsonText, delivery.status.rawValue,
-                    delivery.attempts, delivery.nextAttemptAt, delivery.leaseOwner, delivery.leaseUntil,
-                    delivery.createdAt, delivery.createdAt,
+                    delivery.attempts, delivery.nextAttemptAt.unixSeconds, delivery.leaseOwner,
+                    delivery.leaseUntil?.unixSeconds, delivery.createdAt.unixSeconds, delivery.createdAt.unixSeconds,
                 ])
             }
         }
@@ -34,12 +34,12 @@ extension SQLiteStateStore {
                   leaseOwner = CASE WHEN ? THEN NULL ELSE leaseOwner END, updatedAt = ?
                 WHERE id = ?
                 """)
-        let now = Date()
+        let now = Date().unixSeconds
         for settlement in settlements {
             let settled = settlement.status.isSettled
             try statement.execute(arguments: [
-                settlement.status.rawValue, settlement.attempts, settlement.nextAttemptAt, settled,
-                settlement.leaseUntil, settled, now, settlement.deliveryID,
+                settlement.status.rawValue, settlement.attempts, settlement.nextAttemptAt?.unixSeconds, settled,
+                settlement.leaseUntil?.unixSeconds, settled, now, settlement.deliveryID,
             ])
         }
     }
@@ -70,11 +70,11 @@ extension SQLiteStateStore {
         }
         if let since = filter.since {
             conditions.append("createdAt >= ?")
-            arguments += [since]
+            arguments += [since.unixSeconds]
         }
         if let until = filter.until {
             conditions.append("createdAt < ?")
-            arguments += [until]
+            arguments += [until.unixSeconds]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try writer.read { db in
@@ -98,7 +98,7 @@ extension SQLiteStateStore {
                 guard free else { continue }
                 delivery.leaseOwner = owner
                 delivery.leaseUntil = max(leaseUntil, delivery.nextAttemptAt.addingTimeInterval(leaseLength))
-                try update.execute(arguments: [owner, delivery.leaseUntil, delivery.id])
+                try update.execute(arguments: [owner, delivery.leaseUntil?.unixSeconds, delivery.id])
                 claimed.append(delivery)
             }
             return claimed
@@ -130,13 +130,13 @@ extension SQLiteStateStore {
             let status = OutboxDelivery.Status(rawValue: row["status"] ?? ""),
             let snapshot = DeliverySnapshot(jsonText: row["snapshot"] ?? ""),
             let id: String = row["id"], let webhookID: String = row["webhookID"],
-            let nextAttemptAt: Date = row["nextAttemptAt"]
+            let nextAttemptAt = Date(unixSeconds: row["nextAttemptAt"])
         else { return nil }
         return OutboxDelivery(
             id: id, kind: kind, journeyID: row["journeyID"], workflowID: row["workflowID"], nodeID: row["nodeID"],
             webhookID: webhookID, email: row["email"], snapshot: snapshot, status: status, attempts: row["attempts"] ?? 0,
-            nextAttemptAt: nextAttemptAt, leaseOwner: row["leaseOwner"], leaseUntil: row["leaseUntil"],
-            createdAt: row["createdAt"] ?? nextAttemptAt)
+            nextAttemptAt: nextAttemptAt, leaseOwner: row["leaseOwner"], leaseUntil: Date(unixSeconds: row["leaseUntil"]),
+            createdAt: Date(unixSeconds: row["createdAt"]) ?? nextAttemptAt)
     }
 
     private static func journey(from row: Row) -> JourneyRecord? {
@@ -151,5 +151,15 @@ extension SQLiteStateStore {
         return JourneyRecord(
             id: id, workflowID: workflowID, email: email, nodeID: row["nodeID"], status: status, wakeAt: row["wakeAt"],
             trigger: trigger, updatedAt: row["updatedAt"] ?? Date())
+    }
+}
+
+extension Date {
+    /// Seconds since 1970, as the outbox stores instants.
+    fileprivate var unixSeconds: Double { timeIntervalSince1970 }
+
+    fileprivate init?(unixSeconds: Double?) {
+        guard let unixSeconds else { return nil }
+        self.init(timeIntervalSince1970: unixSeconds)
     }
 }

@@ -95,11 +95,12 @@ public final class SQLiteStateStore: StateStore {
                 t.column("snapshot", .text).notNull()
                 t.column("status", .text).notNull()
                 t.column("attempts", .integer).notNull()
-                t.column("nextAttemptAt", .datetime).notNull()
+                // Unix seconds: cheaper to bind than GRDB's date text, and ordered the same.
+                t.column("nextAttemptAt", .double).notNull()
                 t.column("leaseOwner", .text)
-                t.column("leaseUntil", .datetime)
-                t.column("createdAt", .datetime).notNull()
-                t.column("updatedAt", .datetime).notNull()
+                t.column("leaseUntil", .double)
+                t.column("createdAt", .double).notNull()
+                t.column("updatedAt", .double).notNull()
             }
             try db.create(index: "delivery_on_status", on: "delivery", columns: ["status", "nextAttemptAt"])
         }

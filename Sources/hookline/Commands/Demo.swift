@@ -40,7 +40,7 @@ extension Hookline {
                 configuration: .init(timeScale: timeScale, storePath: root.appendingPathComponent(".hookline/state.sqlite").path))
             let users = DemoWorkspace.users(count: 200)
             try engine.store.saveUsers(users)
-            engine.executor.resume()
+            _ = engine.resume()
 
             let triggers = workspace.workflows.compactMap { workflow -> String? in
                 if case .event(let name) = workflow.start { return name }

@@ -21,7 +21,11 @@ extension Hookline {
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
             printAttemptLines(from: engine.feed)
-            let summary = engine.executor.resume()
+            guard let summary = engine.resume() else {
+                printError("error: another executor runs on this workspace (\(options.storePath)); nothing resumed")
+                await engine.shutdown()
+                throw ExitCode.failure
+            }
             printError("resuming \(summary.journeys) journeys and \(summary.deliveries) deliveries")
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats

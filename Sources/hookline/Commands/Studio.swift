@@ -21,7 +21,7 @@ extension Hookline {
             let engine = try Engine(
                 workspace: workspace, secrets: secrets,
                 configuration: .init(timeScale: timeScale, storePath: options.storePath))
-            engine.executor.resume()
+            _ = engine.resume()
             let status = await runStudio(
                 workspace: workspace, traffic: engine.feed, flags: studio,
                 logPath: options.root.appendingPathComponent(".hookline/hookline.log").path)
