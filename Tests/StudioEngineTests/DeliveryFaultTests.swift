@@ -207,14 +207,14 @@ struct DeliveryFaultTests {
         #expect(record.status == 200)
         #expect(record.outcome == .success)
         #expect(record.responseHeaders.contains { $0.name.lowercased() == "content-encoding" && $0.value == "gzip" })
-        // Kept as received: the gzip magic number, not inflated zeros.
-        #expect(record.responseBody.unicodeScalars.first == "\u{1F}")
-        #expect(!record.responseBody.hasPrefix("\0\0\0\0"))
+        // Kept as received (binary, so base64): the gzip magic number, not inflated zeros.
+        #expect(record.responseBodyIsBase64)
+        #expect(Data(base64Encoded: record.responseBody)?.prefix(2) == Data([0x1F, 0x8B]))
         #expect(record.responseTruncated)
         #expect(after - before < 50 * 1024 * 1024, "RSS grew by \((after - before) >> 20) MiB")
     }
 
-    @Test func row23BinaryBodyIsStoredLossilyWithoutFailingTheAttempt() async throws {
+    @Test func row23BinaryBodyIsStoredAsBase64WithAFlagWithoutFailingTheAttempt() async throws {
         let bytes: [UInt8] = [0xFF, 0xFE, 0x00, 0x80, 0xC3, 0x28] + Array("ok".utf8)
         let base64 = Data(bytes).base64EncodedString()
         let receiver = try await Receiver.start(script: try script("{path: /hook, response: {bodyBase64: '\(base64)'}}"))
@@ -223,8 +223,21 @@ struct DeliveryFaultTests {
 
         #expect(record.status == 200)
         #expect(record.outcome == .success)
-        #expect(record.responseBody.hasSuffix("ok"))
-        #expect(record.responseBody.contains("\u{FFFD}"))
+        #expect(record.responseBodyIsBase64)
+        #expect(Data(base64Encoded: record.responseBody) == Data(bytes), "the exact bytes are kept")
+        #expect(AttemptJSON.jsonLine(record).contains(#""responseBodyBase64":true"#))
+    }
+
+    @Test func row23TextCutInsideACharacterAtTheSizeLimitStaysText() async throws {
+        // 25,000 three-byte characters: the 64 KiB cut falls inside one.
+        let text = String(repeating: "€", count: 25_000)
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {body: '\(text)'}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+
+        #expect(record.responseTruncated)
+        #expect(!record.responseBodyIsBase64)
+        #expect(record.responseBody == String(repeating: "€", count: 65_536 / 3))
     }
 
     // MARK: - Row 47: secrets

@@ -155,8 +155,10 @@ public final class DeliveryClient: Sendable {
             // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
             record.status = status
             record.responseHeaders = masker.mask(result.headers)
-            record.responseBody = masker.mask(String(decoding: result.body.readableBytesView, as: UTF8.self))
             record.responseTruncated = result.truncated || failure != nil
+            let body = StoredBody(result.body.readableBytesView, truncated: record.responseTruncated)
+            record.responseBody = body.isBase64 ? body.text : masker.mask(body.text)
+            record.responseBodyIsBase64 = body.isBase64
             record.outcome = (200..<300).contains(status) ? .success : .httpError
         } else if let failure {
             let message = await message(for: failure, target: target, trustRoots: trustRoots)

@@ -83,6 +83,7 @@ public final class SQLiteStateStore: StateStore {
             try db.create(index: "journey_on_status", on: "journey", columns: ["status"])
             try db.alter(table: "attempt") { t in
                 t.add(column: "trigger", .text).notNull().defaults(to: AttemptTrigger.scheduled.rawValue)
+                t.add(column: "responseBodyBase64", .boolean).notNull().defaults(to: false)
             }
             try db.create(table: "delivery") { t in
                 t.primaryKey("id", .text)
@@ -188,8 +189,8 @@ public final class SQLiteStateStore: StateStore {
                 sql: """
                     INSERT INTO attempt (startedAt, deliveryID, attempt, workflowID, nodeID, webhookID, userEmail,
                       method, url, requestHeaders, requestBody, status, responseHeaders, responseBody,
-                      responseTruncated, latencyMs, errorClass, errorMessage, trigger)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      responseTruncated, latencyMs, errorClass, errorMessage, trigger, responseBodyBase64)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             var stored = attempts
             for index in stored.indices {
@@ -202,6 +203,7 @@ public final class SQLiteStateStore: StateStore {
                     Self.encode(attempt.requestHeaders), attempt.requestBody, attempt.status,
                     Self.encode(attempt.responseHeaders), attempt.responseBody, attempt.responseTruncated,
                     attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage, attempt.trigger.rawValue,
+                    attempt.responseBodyIsBase64,
                 ])
                 stored[index].id = db.lastInsertedRowID
             }
@@ -261,7 +263,8 @@ public final class SQLiteStateStore: StateStore {
             userEmail: row["userEmail"], method: row["method"], url: row["url"],
             requestHeaders: decodeHeaders(row["requestHeaders"]), requestBody: row["requestBody"], status: status,
             responseHeaders: decodeHeaders(row["responseHeaders"]), responseBody: row["responseBody"],
-            responseTruncated: row["responseTruncated"], latencyMilliseconds: row["latencyMs"], outcome: outcome,
+            responseTruncated: row["responseTruncated"], responseBodyIsBase64: row["responseBodyBase64"] ?? false,
+            latencyMilliseconds: row["latencyMs"], outcome: outcome,
             trigger: AttemptTrigger(rawValue: row["trigger"] ?? "") ?? .scheduled)
     }
 

@@ -20,6 +20,7 @@ public enum AttemptJSON {
         object["responseHeaders"] = headers(record.responseHeaders)
         object["responseBody"] = .string(record.responseBody)
         object["responseTruncated"] = .bool(record.responseTruncated)
+        if record.responseBodyIsBase64 { object["responseBodyBase64"] = .bool(true) }
         object["latencyMs"] = .double((record.latencyMilliseconds * 10).rounded() / 10)
         object["outcome"] = .string(record.outcome.isSuccess ? "success" : record.outcome.errorClass ?? "failed")
         if case .failed(_, let message) = record.outcome { object["error"] = .string(message) }
@@ -67,6 +68,7 @@ public enum AttemptJSON {
         out += ",\"responseBody\":".utf8
         JSONValue.writeQuoted(record.responseBody, to: &out)
         out += (record.responseTruncated ? ",\"responseTruncated\":true" : ",\"responseTruncated\":false").utf8
+        if record.responseBodyIsBase64 { out += ",\"responseBodyBase64\":true".utf8 }
         let latency = (record.latencyMilliseconds * 10).rounded() / 10
         out += ",\"latencyMs\":".utf8
         out += (latency.isFinite ? JSONValue.format(latency) : "null").utf8

@@ -23,6 +23,8 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
     public var responseBody: String
     /// Whether `responseBody` was cut at the size limit.
     public var responseTruncated: Bool
+    /// Whether `responseBody` is the base64 of a body that is not UTF-8 text (delivery.md §8.10).
+    public var responseBodyIsBase64: Bool
     /// Milliseconds from sending to the end of the response or the failure.
     public var latencyMilliseconds: Double
     public var outcome: AttemptOutcome
@@ -34,6 +36,7 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
         nodeID: String? = nil, webhookID: String? = nil, userEmail: String? = nil, method: String, url: String,
         requestHeaders: [HeaderField] = [], requestBody: String = "", status: Int? = nil,
         responseHeaders: [HeaderField] = [], responseBody: String = "", responseTruncated: Bool = false,
+        responseBodyIsBase64: Bool = false,
         latencyMilliseconds: Double = 0, outcome: AttemptOutcome, trigger: AttemptTrigger = .scheduled
     ) {
         self.id = id
@@ -52,6 +55,7 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
         self.responseHeaders = responseHeaders
         self.responseBody = responseBody
         self.responseTruncated = responseTruncated
+        self.responseBodyIsBase64 = responseBodyIsBase64
         self.latencyMilliseconds = latencyMilliseconds
         self.outcome = outcome
         self.trigger = trigger

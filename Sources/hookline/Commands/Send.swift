@@ -32,6 +32,7 @@ extension Hookline {
                 print("HTTP/1.1 \(status)  (\(Int(record.latencyMilliseconds)) ms)")
                 for header in record.responseHeaders { print("\(header.name): \(header.value)") }
                 print("")
+                if record.responseBodyIsBase64 { print("(not UTF-8 text; base64 of the bytes received)") }
                 print(record.responseBody + (record.responseTruncated ? "\n… (truncated at 64 KiB)" : ""))
             } else if case .failed(let errorClass, let message) = record.outcome {
                 print("no response: \(errorClass): \(message)")
