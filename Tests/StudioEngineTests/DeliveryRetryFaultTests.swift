@@ -52,6 +52,28 @@ struct DeliveryRetryFaultTests {
         #expect(received.first?.header("webhook-signature") != received.last?.header("webhook-signature"))
     }
 
+    // MARK: - Row 17: a refused connection is retried at once, once
+
+    @Test func row17RefusedConnectionGetsOneQuickRetryThatUsesNoScheduledSlot() async throws {
+        let closed = try await Receiver.start()
+        let url = closed.baseURL + "/hook"
+        await closed.shutdown()
+        let request = makeRequest(url)
+        var options = Deliverer.Options()
+        options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5]))
+        let result = try await deliver(request, options: options, clock: FastForwardClock(scale: 1000))
+
+        // 1 attempt, the quick retry, then the one scheduled retry 5 s later.
+        try #require(result.attempts.map(\.attempt) == [1, 2, 3])
+        #expect(result.attempts.allSatisfy { $0.outcome.errorClass == DeliveryOutcomeClass.connectionRefused.label })
+        let first = result.attempts[0]
+        let quickGap = result.attempts[1].startedAt.timeIntervalSince(
+            first.startedAt.addingTimeInterval(first.latencyMilliseconds / 1000))
+        #expect(quickGap < 0.5, "the quick retry came \(quickGap) s later")
+        try expectGap(result.attempts, 1, scale: 1000, between: 4, and: 6)
+        #expect(result.status == .failed("gave up after 3 attempts"))
+    }
+
     // MARK: - Row 4: the schedule runs out
 
     @Test func row4FiveHundredForeverMakesExactlyEightAttemptsOnScheduleThenFails() async throws {

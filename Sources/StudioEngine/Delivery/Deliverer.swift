@@ -133,7 +133,10 @@ public final class Deliverer: Sendable {
         let endpoint = options.endpoint ?? host
         var attempts: [AttemptRecord] = []
         var attempt = max(1, origin.attempt)
+        // The position in the retry schedule; a token refresh and the quick retry do not use one.
+        var slot = attempt
         var refreshedToken = false
+        var quickRetried = false
         func settle(_ status: OutboxDelivery.Status, _ next: Date?) -> DeliverySettlement? {
             guard options.inOutbox else { return nil }
             let lease = next.map { $0.addingTimeInterval((options.timeout ?? 15) + 30) }
@@ -206,13 +209,21 @@ public final class Deliverer: Sendable {
             }
 
             let outcome = DeliveryOutcomeClass.classify(record)
+            // A connection that failed within a second is tried once more at once (delivery.md §8.3).
+            if !quickRetried, Self.quickRetryOutcomes.contains(outcome), record.latencyMilliseconds < 1000 {
+                recorder?.record(record, settling: settle(.retrying, clock.now()))
+                attempts.append(record)
+                quickRetried = true
+                attempt += 1
+                continue
+            }
             let retryAfter = record.responseHeaders.first { $0.name.lowercased() == "retry-after" }
                 .flatMap { RetryAfter.parse($0.value, now: clock.now()) }
             let (decision, hold) = state.withLock { state -> (RetryDecision, TimeInterval?) in
                 _ = state.health[endpoint, default: EndpointHealth()].record(outcome, at: clock.now())
                 let decision = options.retry.decide(
-                    afterAttempt: attempt, outcome: outcome, retryAfter: retryAfter, using: &state.random)
-                let hold = options.retry.hostHold(afterAttempt: attempt, outcome: outcome, retryAfter: retryAfter)
+                    afterAttempt: slot, outcome: outcome, retryAfter: retryAfter, using: &state.random)
+                let hold = options.retry.hostHold(afterAttempt: slot, outcome: outcome, retryAfter: retryAfter)
                 if let hold {
                     let until = ContinuousClock.now + .seconds(clock.realInterval(forWorkflowSeconds: hold))
                     state.hostHolds[host] = max(state.hostHolds[host] ?? until, until)
@@ -226,7 +237,9 @@ public final class Deliverer: Sendable {
             case .succeeded:
                 recorder?.record(record, settling: settle(.succeeded, nil))
                 return Result(status: .succeeded, attempts: attempts)
-            case .giveUp(let reason):
+            case .giveUp(var reason):
+                // The schedule counts its own slots; the message counts every attempt made.
+                if case .exhausted = reason { reason = .exhausted(attempts: attempt) }
                 recorder?.record(record, settling: settle(.failed, nil))
                 return Result(status: .failed(reason.description), attempts: attempts)
             case .pauseEndpoint(let reason):
@@ -239,9 +252,13 @@ public final class Deliverer: Sendable {
                 try? await Task.sleep(for: .seconds(wait))
                 if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }
                 attempt += 1
+                slot += 1
             }
         }
     }
+
+    /// Connection-level failures that get one immediate retry when they happen within a second.
+    static let quickRetryOutcomes: Set<DeliveryOutcomeClass> = [.connectionRefused, .connectionReset, .networkUnreachable]
 
     private func waitForHostHold(_ host: String) async {
         while let until = state.withLock({ $0.hostHolds[host] }) {
