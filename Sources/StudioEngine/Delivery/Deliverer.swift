@@ -114,6 +114,11 @@ public final class Deliverer: Sendable {
         state.withLock { $0.health[endpoint]?.isPaused ?? false }
     }
 
+    /// Whether every permit for the host of `url` is taken, so a new attempt there would queue.
+    public func isSaturated(url: String) -> Bool {
+        limiter.inFlight(host: Self.host(of: url)) >= limiter.perHostLimit
+    }
+
     /// Lifts the pause of `endpoint`.
     public func resume(endpoint: String) {
         state.withLock { _ = $0.health[endpoint]?.resume() }

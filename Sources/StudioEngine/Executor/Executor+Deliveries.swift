@@ -63,11 +63,16 @@ extension Executor {
         }
 
         state.withLock { $0.stats.deliveriesInFlight += 1 }
+        let parked = parkIfHostIsBusy(job.webhook)
         let journeyRecord = journey.record(.running)
         let task = Task { [self] in
             let outcome = await perform(job, profile: journey.profile, journey: journeyRecord)
             queue.async { [self] in
                 state.withLock { state in
+                    if parked {
+                        state.parked -= 1
+                        state.running += 1
+                    }
                     state.deliveryTasks[job.delivery.id] = nil
                     state.stats.deliveriesInFlight -= 1
                     state.stats.attempts += 1
@@ -81,6 +86,23 @@ extension Executor {
         }
         // The task's completion runs on this queue, so it cannot remove the entry before it is added.
         state.withLock { $0.deliveryTasks[job.delivery.id] = task }
+    }
+
+    /// Journeys parked at most: each is a suspended task, so this bounds their memory.
+    private var parkLimit: Int { max(64, workspace.settings.delivery.maxInFlight * 64) }
+
+    /// A journey whose delivery would queue behind a busy host gives up its running slot, so
+    /// that one slow host cannot stop other journeys from being admitted (delivery.md §8.10,
+    /// §9 row 43). Returns whether it did; it takes a slot again when the delivery settles.
+    private func parkIfHostIsBusy(_ webhook: Webhook) -> Bool {
+        guard deliverer.isSaturated(url: webhook.url) else { return false }
+        let parked = state.withLock { state -> Bool in
+            guard state.parked < parkLimit else { return false }
+            state.parked += 1
+            return true
+        }
+        if parked { releaseRunningSlot() }
+        return parked
     }
 
     /// The step's delivery from before a restart, if it made one.

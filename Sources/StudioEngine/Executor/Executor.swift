@@ -36,6 +36,8 @@ public final class Executor: Sendable {
         var running = 0
         /// Deliveries outside a journey step: system webhooks, resumed orphans, replays.
         var detachedDeliveries = 0
+        /// Journeys whose delivery waits for a busy host; they do not hold a running slot.
+        var parked = 0
         /// Deliveries under way, by id, so that they can be cancelled.
         var deliveryTasks: [String: Task<Void, Never>] = [:]
         var idleWaiters: [CheckedContinuation<Void, Never>] = []

@@ -20,13 +20,14 @@ public struct DeliveryDefaults: Sendable, Hashable {
     public var timeout: WorkflowDuration
     /// Requests in flight at once across all hosts. Default: 64.
     public var maxInFlight: Int
-    /// Requests in flight at once per host. Default: 64.
+    /// Requests in flight at once per host, so one slow host cannot take every slot. Default: 4
+    /// (delivery.md §8.10); raise it for a fast receiver that gets most of the traffic.
     public var maxInFlightPerHost: Int
 
     public init(
         connectTimeout: WorkflowDuration = WorkflowDuration(seconds: 5, text: "5s"),
         timeout: WorkflowDuration = WorkflowDuration(seconds: 15, text: "15s"),
-        maxInFlight: Int = 64, maxInFlightPerHost: Int = 64
+        maxInFlight: Int = 64, maxInFlightPerHost: Int = 4
     ) {
         self.connectTimeout = connectTimeout
         self.timeout = timeout

@@ -1,0 +1,63 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Synchronization
+import Testing
+
+/// delivery.md §9 row 43: a slow endpoint neither takes more than its per-host share of
+/// connections nor delays deliveries to a healthy one — at the HTTP limiter and at the executor's
+/// journey admission, where journeys waiting for the slow host used to fill every slot.
+@Suite(.serialized)
+struct SlowHostIsolationTests {
+    @Test func row43ASlowHostIsCappedAndAHealthyHostIsServedAtOnce() async throws {
+        let slowArrivals = Mutex<[Date]>([])
+        let slow = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /slow, response: {status: 200, delay: 500ms}}]")
+        ) { _ in slowArrivals.withLock { $0.append(Date()) } }
+        let fastArrivals = Mutex<[Date]>([])
+        let fast = try await Receiver.start { _ in fastArrivals.withLock { $0.append(Date()) } }
+
+        // 8 in flight in total, 4 per host: the executor runs 32 journeys at once, fewer than
+        // the 40 that wait for the slow host.
+        let workspace = Workspace(
+            settings: WorkspaceSettings(
+                name: "Isolation", delivery: DeliveryDefaults(maxInFlight: 8, maxInFlightPerHost: 4),
+                networkAllowlist: ["127.0.0.1/32"]),
+            workflows: [
+                Self.workflow("slow-flow", calling: "slow-hook"), Self.workflow("fast-flow", calling: "fast-hook"),
+            ],
+            webhooks: [
+                Webhook(id: "slow-hook", method: .post, url: slow.baseURL + "/slow", body: .json(template: "{}")),
+                Webhook(id: "fast-hook", method: .post, url: fast.baseURL + "/fast", body: .json(template: "{}")),
+            ])
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init())
+        let slowUsers = (0..<40).map { "slow\($0)@example.com" }
+        let fastUsers = (0..<10).map { "fast\($0)@example.com" }
+        let start = Date()
+        engine.executor.start(workflowID: "slow-flow", emails: slowUsers)
+        engine.executor.start(workflowID: "fast-flow", emails: fastUsers)
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await slow.shutdown()
+        await fast.shutdown()
+
+        let healthy = fastArrivals.withLock { $0 }.map { $0.timeIntervalSince(start) }.sorted()
+        try #require(healthy.count == fastUsers.count)
+        #expect((healthy.last ?? .infinity) < 1, "the healthy host's last first attempt came after \(healthy.last ?? 0) s")
+        // The slow host never had more than 4 requests in flight: each holds its answer for
+        // 0.5 s, so no 0.45 s window holds more than 4 arrivals.
+        let arrivals = slowArrivals.withLock { $0 }.sorted()
+        #expect(arrivals.count == slowUsers.count)
+        let crowded = arrivals.indices.filter { index in
+            arrivals[index...].prefix { $0.timeIntervalSince(arrivals[index]) < 0.45 }.count > 4
+        }
+        #expect(crowded.isEmpty, "more than 4 requests in flight to the slow host")
+    }
+
+    private static func workflow(_ id: String, calling webhook: String) -> Workflow {
+        Workflow(
+            id: id, name: id, start: .event(id),
+            nodes: [WorkflowNode(id: "call", kind: .callWebhook(webhook: webhook, onError: .exit), next: .single("done")),
+                WorkflowNode(id: "done", kind: .exit)])
+    }
+}
