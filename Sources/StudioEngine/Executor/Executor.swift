@@ -108,11 +108,16 @@ public final class Executor: Sendable {
     }
 
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger.
+    /// - Parameter dataFields: Data for the journeys' merge parameters (`{{dataFields.x}}`), as
+    ///   Iterable's triggerWorkflow passes it; nil for none.
     /// - Returns: false when the workflow does not exist.
     @discardableResult
-    public func start(workflowID: String, emails: [String]) -> Bool {
+    public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Bool {
         guard let workflow = workspace.workflow(id: workflowID) else { return false }
-        for email in emails { startJourney(workflow, email: email, trigger: nil) }
+        for email in emails {
+            let trigger = dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) }
+            startJourney(workflow, email: email, trigger: trigger)
+        }
         return true
     }
 

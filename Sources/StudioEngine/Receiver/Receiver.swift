@@ -19,19 +19,16 @@ import Synchronization
 /// await receiver.shutdown()
 /// ```
 public final class Receiver: Sendable {
-    public let port: Int
     public let host: String
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: RunningServer
     private let stopping: StopSignal
 
+    public var port: Int { server.port }
     public var baseURL: String { "http://\(host):\(port)" }
 
-    private init(port: Int, host: String, group: ServiceGroup, task: Task<Void, any Error>, stopping: StopSignal) {
-        self.port = port
+    private init(host: String, server: RunningServer, stopping: StopSignal) {
         self.host = host
-        self.group = group
-        self.task = task
+        self.server = server
         self.stopping = stopping
     }
 
@@ -54,37 +51,21 @@ public final class Receiver: Sendable {
                 to: request, channel: context.channel, counter: counter, script: scripted, stopping: stopping,
                 onRequest: onRequest)
         }
-        let bound = BoundPort()
         var logger = Logger(label: "hookline.receiver")
         logger.logLevel = .critical
-        let app = Application(
-            responder: responder,
-            configuration: .init(address: .hostname(host, port: port), serverName: "hookline-receiver"),
-            onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? port)) },
-            logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task {
-            do {
-                try await group.run()
-            } catch {
-                bound.resolve(.failure(error))
-                throw error
-            }
+        let server = try await RunningServer.start(logger: logger) { onServerRunning in
+            Application(
+                responder: responder,
+                configuration: .init(address: .hostname(host, port: port), serverName: "hookline-receiver"),
+                onServerRunning: onServerRunning, logger: logger)
         }
-        let actualPort = try await bound.value()
-        return Receiver(port: actualPort, host: host, group: group, task: task, stopping: stopping)
+        return Receiver(host: host, server: server, stopping: stopping)
     }
 
     /// Stops listening. Scripted delays and drips in progress are cut short, so this returns promptly.
     public func shutdown() async {
         stopping.stop()
-        await group.triggerGracefulShutdown()
-        _ = await task.result
-    }
-
-    /// Waits until the receiver stops (for `hookline receive`).
-    public func wait() async throws {
-        try await task.value
+        await server.shutdown()
     }
 
     private static func respond(
@@ -137,32 +118,6 @@ public final class Receiver: Sendable {
             let code = Int(parts[index + 1]), (100...599).contains(code)
         else { return nil }
         return code
-    }
-}
-
-/// The port a starting server bound, handed from its run task to the caller once.
-private final class BoundPort: Sendable {
-    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
-
-    func resolve(_ result: Result<Int, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int, any Error>? in
-            guard state.result == nil else { return nil }
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    func value() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready = state.withLock { state -> Result<Int, any Error>? in
-                if let result = state.result { return result }
-                state.waiter = continuation
-                return nil
-            }
-            if let ready { continuation.resume(with: ready) }
-        }
     }
 }
 

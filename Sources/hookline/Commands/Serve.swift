@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+
+extension Hookline {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the executor and the ingest API without the studio (a daemon).",
+            discussion: """
+                Resumes what a previous run left, then takes events over HTTP in Iterable's shape: \
+                POST /api/events/track {email, eventName, dataFields}, /api/events/trackBulk, \
+                /api/workflows/triggerWorkflow {workflowId, email, dataFields} and /api/users/update \
+                {email, dataFields}. With a secret named ingest_api_key, requests must send it in an \
+                Api-Key header. Attempts are printed as JSON lines. SIGINT or SIGTERM stops it; \
+                deliveries not settled by then are resent by the next start.
+                """)
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @Option(help: "Address to listen on; loopback only unless you mean it.")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "Port to listen on; 0 picks a free one.")
+        var port: Int = 7070
+
+        @Option(help: "Run workflow delays and retries this many times faster.")
+        var timeScale: Double = 1
+
+        @Flag(help: "Do not print attempts.")
+        var quiet = false
+
+        func run() async throws {
+            let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+            if !quiet { printAttemptLines(from: engine.feed) }
+            if let summary = engine.resume() {
+                printError("resuming \(summary.journeys) journeys and \(summary.deliveries) deliveries")
+            } else {
+                printError("warning: another executor runs on this workspace; its unfinished journeys are left to it")
+            }
+            let secrets = try SecretStore.load(workspaceRoot: options.root)
+            let server = try await IngestServer.start(
+                engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
+            printError("listening on \(server.baseURL)")
+            await waitForTerminationSignal()
+            printError("stopping")
+            await server.shutdown()
+            await engine.shutdown()
+        }
+    }
+}

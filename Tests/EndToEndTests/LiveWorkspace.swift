@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// A temporary workspace whose webhooks call a `hookline receive` process, for tests that run
+/// the binary's executor for real (`run`, `resume`, `serve`).
+struct LiveWorkspace {
+    let root: URL
+    let receiver: BinaryRunner.Background
+    let receiverPort: Int
+
+    /// Starts a verbose receiver (answering from `script` when given) and writes `hookline.yaml`
+    /// allowing loopback, `webhooks/letter.yaml` posting `{"email": …, "plan": …}` to it, and
+    /// `workflows/welcome.yaml` calling it on each `signup` event.
+    static func make(script: String? = nil) async throws -> LiveWorkspace {
+        let root = try BinaryRunner.temporaryDirectory()
+        var arguments = ["receive", "--port", "0", "--verbose"]
+        if let script {
+            let url = root.appendingPathComponent("receiver.yaml")
+            try Data(script.utf8).write(to: url)
+            arguments += ["--script", url.path]
+        }
+        let receiver = try BinaryRunner.start(BinaryRunner.hooklinePath, arguments)
+        let port = try await waitFor("the receiver's port") { () -> Int? in
+            guard let line = receiver.stdout.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
+                let colon = line.lastIndex(of: ":")
+            else { return nil }
+            return Int(line[line.index(after: colon)...])
+        }
+        let workspace = LiveWorkspace(root: root, receiver: receiver, receiverPort: port)
+        try workspace.write("hookline.yaml", "name: Live test\nnetwork:\n  allow: [127.0.0.1/32]\n")
+        try workspace.write(
+            "webhooks/letter.yaml",
+            """
+            id: letter
+            method: POST
+            url: "http://127.0.0.1:\(port)/v1/letters"
+            body:
+              type: json
+              template: '{"email": "{{email}}", "plan": "{{plan}}"}'
+
+            """)
+        try workspace.write(
+            "workflows/welcome.yaml",
+            """
+            id: welcome
+            name: Welcome
+            start: {kind: event, event: signup}
+            nodes:
+              - id: call
+                type: callWebhook
+                webhook: letter
+                onError: exit
+
+            """)
+        return workspace
+    }
+
+    /// Stops the receiver and removes every file.
+    func remove() {
+        receiver.signal(SIGKILL)
+        receiver.removeOutput()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    @discardableResult
+    func write(_ path: String, _ contents: String) throws -> URL {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: url)
+        return url
+    }
+
+    /// Runs `hookline ARGUMENTS -C ROOT`.
+    func hookline(_ arguments: String...) async throws -> BinaryRunner.Result {
+        try await BinaryRunner.run(BinaryRunner.hooklinePath, arguments + ["-C", root.path])
+    }
+
+    /// The result of `sqlite3` on the workspace's store, trimmed.
+    func sqlite(_ sql: String) async throws -> String {
+        let result = try await BinaryRunner.run(
+            "/usr/bin/sqlite3", [root.appendingPathComponent(".hookline/state.sqlite").path, sql])
+        try #require(result.status == 0, "sqlite3: \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The values of header `name` in the receiver's verbose log, in order.
+    func received(header name: String) -> [String] {
+        let prefix = name.lowercased() + ": "
+        return receiver.stdout.split(separator: "\n").compactMap { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.lowercased().hasPrefix(prefix) else { return nil }
+            return String(trimmed.dropFirst(prefix.count))
+        }
+    }
+
+    /// Polls `probe` every 20 ms for up to 20 s.
+    static func waitFor<T>(_ what: String, _ probe: () throws -> T?) async throws -> T {
+        for _ in 0..<1000 {
+            if let value = try probe() { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw BinaryRunner.SpawnError(description: "timed out waiting for \(what)")
+    }
+}

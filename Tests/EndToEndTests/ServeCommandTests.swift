@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import StudioModel
+import Testing
+
+/// `hookline serve`: the executor and the Iterable-shaped ingest API, run as the binary.
+@Suite(.serialized)
+struct ServeCommandTests {
+    @Test func trackedEventsStartTheirWorkflowsAndSIGTERMStopsCleanly() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(".hookline/secrets.yaml", "ingest_api_key: key_ingest_0123456789\n")
+        chmod(workspace.root.appendingPathComponent(".hookline/secrets.yaml").path, 0o600)
+
+        let serve = try BinaryRunner.start(
+            BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let base = try await LiveWorkspace.waitFor("serve to listen") { () -> String? in
+            serve.stderr.split(separator: "\n").first { $0.hasPrefix("listening on ") }
+                .map { String($0.dropFirst("listening on ".count)) }
+        }
+
+        // The profile arrives through the API, then the event that starts the workflow.
+        let update = try await post(base + "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"plan": "pro"}}"#)
+        #expect(update.contains(#""code":"Success""#), "\(update)")
+        let tracked = try await post(
+            base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup", "dataFields": {"source": "ads"}}"#)
+        #expect(tracked.contains(#""code":"Success""#), "\(tracked)")
+        let bodies = try await LiveWorkspace.waitFor("the webhook at the receiver") { () -> [String]? in
+            let lines = workspace.receiver.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let bodies = lines.filter { $0.hasPrefix("{") }
+            return bodies.isEmpty ? nil : bodies
+        }
+        #expect(bodies == [#"{"email": "ada@example.com", "plan": "pro"}"#])
+
+        // Bad input gets a clear answer; a wrong key is refused.
+        let invalid = try await post(base + "/api/events/track", #"{"email": "ada@example.com"}"#)
+        #expect(invalid.contains(#""code":"BadParams""#), "\(invalid)")
+        let unauthorized = try await post(base + "/api/events/track", "{}", apiKey: "wrong")
+        #expect(unauthorized.contains(#""code":"BadApiKey""#), "\(unauthorized)")
+
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait() == 0, "\(serve.stderr)")
+        let line = try #require(serve.stdout.split(separator: "\n").first.flatMap { try? JSONValue.parse(String($0)) })
+        #expect(line["outcome"]?.stringValue == "success")
+        #expect(!serve.stdout.contains("key_ingest_0123456789") && !serve.stderr.contains("key_ingest_0123456789"))
+    }
+
+    /// POSTs JSON with curl and returns the answer's body.
+    private func post(_ url: String, _ body: String, apiKey: String = "key_ingest_0123456789") async throws -> String {
+        let result = try await BinaryRunner.run(
+            "/usr/bin/curl",
+            ["-sS", "-X", "POST", "-H", "Content-Type: application/json", "-H", "Api-Key: \(apiKey)", "--data-binary", body, url])
+        try #require(result.status == 0, "curl: \(result.stderr)")
+        return result.stdout
+    }
+}
