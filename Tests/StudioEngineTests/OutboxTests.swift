@@ -254,6 +254,39 @@ struct OutboxTests {
         #expect(try second.store.unfinishedJourneys().isEmpty)
     }
 
+    // MARK: - Row 42: a paused endpoint holds deliveries until it is resumed
+
+    @Test func row42DeliveriesHeldByAPausedEndpointAreSentWhenItResumes() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}, {status: 201}]}]")
+        ) { log.append($0) }
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        try engine.store.saveUsers(EngineFixtures.users)
+        // 410 pauses the endpoint; the two deliveries after it are held, not sent.
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com", "cy@example.com"])
+        await engine.executor.waitUntilIdle()
+        #expect(log.all.filter { $0.path == "/v1/letters" }.count == 1)
+        let held = try engine.store.deliveries(matching: DeliveryFilter(webhookID: "lob-letter", statuses: [.held]))
+        #expect(held.count == 2)
+
+        let drained = try await engine.executor.resumeEndpoint("lob-letter")
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(drained == Executor.ReplaySummary(succeeded: 2, failed: 0, skipped: 0))
+        let letters = log.all.filter { $0.path == "/v1/letters" }
+        #expect(letters.count == 3)
+        #expect(Set(letters.dropFirst().compactMap { $0.header("webhook-id") }) == Set(held.map(\.id)))
+        #expect(try engine.store.deliveries(matching: DeliveryFilter(statuses: [.held])).isEmpty)
+    }
+
     // MARK: - Row 44: replay
 
     @Test func row44AReplaySendsTheSameBodyAndIDWithAFreshSignatureAndNoSchedule() async throws {

@@ -299,17 +299,33 @@ extension RetryPolicyTests {
             #expect(health.record(.http5xx, at: start) == .none)
         }
 
-        @Test func seventyTwoHoursOfUninterruptedFailurePause() {
+        @Test func seventyTwoHoursOfUninterruptedFailureWithTwoExhaustedDeliveriesPause() {
             var health = EndpointHealth()
             var hour = 0.0
             var paused: EndpointHealth.Action?
             while hour <= 100, paused == nil {
-                let action = health.record(.connectionRefused, at: start.addingTimeInterval(hour * 3600))
+                let at = start.addingTimeInterval(hour * 3600)
+                // Deliveries started at hours 0 and 20 run out of retries 27.6 h later.
+                if hour == 28 || hour == 48 { #expect(health.recordExhausted(at: at) == .none) }
+                let action = health.record(.connectionRefused, at: at)
                 if case .pause = action { paused = action }
                 hour += 1
             }
             #expect(paused == .pause(reason: "failing for 72 h without a success"))
             #expect(hour - 1 == 72)
+        }
+
+        @Test func aSingleExhaustedDeliveryIsNotEnoughToPause() {
+            // One burst of deliveries failing together must not pause the endpoint (§8.10).
+            var health = EndpointHealth()
+            _ = health.recordExhausted(at: start.addingTimeInterval(28 * 3600))
+            _ = health.recordExhausted(at: start.addingTimeInterval(30 * 3600))
+            for hour in 0...96 {
+                _ = health.record(.http5xx, at: start.addingTimeInterval(Double(hour) * 3600))
+            }
+            #expect(!health.isPaused)
+            // A second exhausted delivery 12 h after the first completes the condition.
+            #expect(health.recordExhausted(at: start.addingTimeInterval(97 * 3600)) == .pause(reason: "failing for 72 h without a success"))
         }
 
         @Test func sporadicFailuresNeverPause() {

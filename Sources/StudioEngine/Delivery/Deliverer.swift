@@ -224,8 +224,8 @@ public final class Deliverer: Sendable {
             }
             let retryAfter = record.responseHeaders.first { $0.name.lowercased() == "retry-after" }
                 .flatMap { RetryAfter.parse($0.value, now: clock.now()) }
-            let (decision, hold) = state.withLock { state -> (RetryDecision, TimeInterval?) in
-                _ = state.health[endpoint, default: EndpointHealth()].record(outcome, at: clock.now())
+            let (decision, hold, health) = state.withLock { state -> (RetryDecision, TimeInterval?, EndpointHealth.Action) in
+                let health = state.health[endpoint, default: EndpointHealth()].record(outcome, at: clock.workflowNow())
                 let decision = options.retry.decide(
                     afterAttempt: slot, outcome: outcome, retryAfter: retryAfter, using: &state.random)
                 let hold = options.retry.hostHold(afterAttempt: slot, outcome: outcome, retryAfter: retryAfter)
@@ -233,8 +233,9 @@ public final class Deliverer: Sendable {
                     let until = ContinuousClock.now + .seconds(clock.realInterval(forWorkflowSeconds: hold))
                     state.hostHolds[host] = max(state.hostHolds[host] ?? until, until)
                 }
-                return (decision, hold)
+                return (decision, hold, health)
             }
+            report(health, endpoint: endpoint)
             if let hold { logger.info("host \(host) held for \(hold) s after 429") }
             attempts.append(record)
 
@@ -244,7 +245,12 @@ public final class Deliverer: Sendable {
                 return Result(status: .succeeded, attempts: attempts)
             case .giveUp(var reason):
                 // The schedule counts its own slots; the message counts every attempt made.
-                if case .exhausted = reason { reason = .exhausted(attempts: attempt) }
+                if case .exhausted = reason {
+                    reason = .exhausted(attempts: attempt)
+                    report(
+                        state.withLock { $0.health[endpoint]?.recordExhausted(at: clock.workflowNow()) ?? .none },
+                        endpoint: endpoint)
+                }
                 recorder?.record(record, settling: settle(.failed, nil))
                 return Result(status: .failed(reason.description), attempts: attempts)
             case .pauseEndpoint(let reason):
@@ -264,6 +270,16 @@ public final class Deliverer: Sendable {
 
     /// Connection-level failures that get one immediate retry when they happen within a second.
     static let quickRetryOutcomes: Set<DeliveryOutcomeClass> = [.connectionRefused, .connectionReset, .networkUnreachable]
+
+    /// Tells the owner what happened to an endpoint's health, in the log (delivery.md §8.10).
+    private func report(_ action: EndpointHealth.Action, endpoint: String) {
+        switch action {
+        case .none: break
+        case .warn(let failures): logger.warning("endpoint \(endpoint) is failing: \(failures) failed attempts in a row")
+        case .pause(let reason): logger.warning("endpoint \(endpoint) paused (\(reason)); its deliveries are held")
+        case .recovered: logger.notice("endpoint \(endpoint) recovered")
+        }
+    }
 
     private func waitForHostHold(_ host: String) async {
         while let until = state.withLock({ $0.hostHolds[host] }) {

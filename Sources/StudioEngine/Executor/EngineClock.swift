@@ -7,18 +7,29 @@ public protocol EngineClock: Sendable {
     func now() -> Date
     /// How long a real wait of `seconds` (workflow time) takes on this clock.
     func realInterval(forWorkflowSeconds seconds: Double) -> Double
+    /// Now in workflow time, for spans measured in workflow time (an endpoint failing for 72 h).
+    func workflowNow() -> Date
+}
+
+extension EngineClock {
+    public func workflowNow() -> Date { now() }
 }
 
 /// Wall time with workflow delays divided by `scale`.
 public struct ScaledClock: EngineClock {
     /// Factor by which delays are shortened; 1 is real time. Default: 1.
     public var scale: Double
+    /// Where workflow time and wall time agree.
+    private let origin = Date()
 
     public init(scale: Double = 1) {
         self.scale = max(scale, 1e-9)
     }
 
     public func now() -> Date { Date() }
+
+    /// Wall time since the clock was made, `scale` times faster.
+    public func workflowNow() -> Date { origin.addingTimeInterval(Date().timeIntervalSince(origin) * scale) }
 
     public func realInterval(forWorkflowSeconds seconds: Double) -> Double { seconds / scale }
 }

@@ -53,21 +53,41 @@ extension Executor {
     /// it: replays under way finish, the rest are skipped.
     public func replay(matching filter: DeliveryFilter, maxInFlight: Int = 8) async throws -> ReplaySummary {
         let ids = try store.deliveries(matching: filter).filter(\.status.isSettled).map(\.id)
+        return await forEach(ids, maxInFlight: maxInFlight) { [self] id in
+            (try? await replay(deliveryID: id, trigger: .replay)) ?? false
+        }
+    }
+
+    /// Lifts the pause of `webhookID` and sends the deliveries held meanwhile, oldest first, each
+    /// with its normal retry schedule, at most the per-host limit at once (delivery.md §8.10).
+    public func resumeEndpoint(_ webhookID: String) async throws -> ReplaySummary {
+        deliverer.resume(endpoint: webhookID)
+        let held = try store.deliveries(matching: DeliveryFilter(webhookID: webhookID, statuses: [.held]))
+        let byID = Dictionary(held.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return await forEach(held.map(\.id), maxInFlight: workspace.settings.delivery.maxInFlightPerHost) { [self] id in
+            guard let delivery = byID[id], var job = job(resuming: delivery) else { return false }
+            job.delivery.nextAttemptAt = clock.now()
+            return await perform(job, profile: nil, journey: nil).succeeded
+        }
+    }
+
+    /// Runs `body` for each id, at most `maxInFlight` at once; cancelling the calling task skips
+    /// the ids not started yet.
+    private func forEach(
+        _ ids: [String], maxInFlight: Int, _ body: @escaping @Sendable (String) async -> Bool
+    ) async -> ReplaySummary {
         var summary = ReplaySummary()
-        await withTaskGroup(of: Bool?.self) { group in
+        await withTaskGroup(of: Bool.self) { group in
             var next = 0
             func addNext() {
                 guard next < ids.count, !Task.isCancelled else { return }
                 let id = ids[next]
                 next += 1
-                group.addTask { [self] in try? await replay(deliveryID: id, trigger: .replay) }
+                group.addTask { await body(id) }
             }
             for _ in 0..<max(1, maxInFlight) { addNext() }
-            while let result = await group.next() {
-                switch result {
-                case true?: summary.succeeded += 1
-                default: summary.failed += 1
-                }
+            while let succeeded = await group.next() {
+                if succeeded { summary.succeeded += 1 } else { summary.failed += 1 }
                 addNext()
             }
             summary.skipped = ids.count - next

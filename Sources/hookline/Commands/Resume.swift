@@ -18,9 +18,16 @@ extension Hookline {
         @Option(help: "Run workflow delays and retries this many times faster.")
         var timeScale: Double = 1
 
+        @Option(help: "Also send the deliveries held while this webhook's endpoint was paused.")
+        var endpoint: String?
+
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
             printAttemptLines(from: engine.feed)
+            if let endpoint {
+                let drained = try await engine.executor.resumeEndpoint(endpoint)
+                printError("endpoint \(endpoint): \(drained.succeeded + drained.failed) held deliveries sent, \(drained.failed) failed")
+            }
             guard let summary = engine.resume() else {
                 printError("error: another executor runs on this workspace (\(options.storePath)); nothing resumed")
                 await engine.shutdown()

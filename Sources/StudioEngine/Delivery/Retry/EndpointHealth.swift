@@ -10,7 +10,7 @@ import Foundation
 /// | success | healthy, count reset | ``Action/recovered`` if it was warning, else ``Action/none`` |
 /// | failure, count becomes 3 | warning | ``Action/warn(consecutiveFailures:)`` (once) |
 /// | 410 | paused | ``Action/pause(reason:)`` |
-/// | failing for 72 h without a success | paused | ``Action/pause(reason:)`` |
+/// | failing for 72 h without a success, with 2 exhausted deliveries ≥ 12 h apart | paused | ``Action/pause(reason:)`` |
 /// | blocked by policy, invalid request | unchanged (the endpoint was not reached) | ``Action/none`` |
 /// | ``resume()`` | healthy, count reset | — |
 ///
@@ -33,6 +33,10 @@ public struct EndpointHealth: Sendable, Hashable {
     /// How long uninterrupted failure lasts before the endpoint is paused. Default: 72 h, in seconds.
     public var pauseAfter: TimeInterval
 
+    /// How far apart the first and the last exhausted delivery of a failing run must be before
+    /// a pause: 12 h, so that one burst of deliveries cannot pause an endpoint.
+    public static let exhaustedSpread: TimeInterval = 12 * 3600
+
     /// Failed attempts since the last success.
     public private(set) var consecutiveFailures = 0
     /// When the current run of failures began; nil while healthy.
@@ -41,6 +45,10 @@ public struct EndpointHealth: Sendable, Hashable {
     public private(set) var isPaused = false
     /// Why the endpoint was paused.
     public private(set) var pauseReason: String?
+    /// When the first delivery of the current failing run used up its retries.
+    public private(set) var firstExhaustedAt: Date?
+    /// When the latest delivery of the current failing run used up its retries.
+    public private(set) var lastExhaustedAt: Date?
 
     /// - Parameter pauseAfter: Seconds of uninterrupted failure before pausing. Default: 72 h.
     public init(pauseAfter: TimeInterval = 72 * 3600) {
@@ -56,6 +64,8 @@ public struct EndpointHealth: Sendable, Hashable {
             let wasWarning = isWarning
             consecutiveFailures = 0
             failingSince = nil
+            firstExhaustedAt = nil
+            lastExhaustedAt = nil
             return wasWarning ? .recovered : .none
         }
         // Nothing reached the endpoint, so it says nothing about the endpoint.
@@ -67,7 +77,7 @@ public struct EndpointHealth: Sendable, Hashable {
         if outcome == .gone {
             return pause("410 Gone")
         }
-        if now.timeIntervalSince(since) >= pauseAfter {
+        if shouldPause(at: now) {
             return pause("failing for \(RetryPolicy.format(pauseAfter)) without a success")
         }
         if consecutiveFailures == Self.warningThreshold {
@@ -76,12 +86,30 @@ public struct EndpointHealth: Sendable, Hashable {
         return .none
     }
 
+    /// Records that a delivery to the endpoint used up its retries at `now`.
+    public mutating func recordExhausted(at now: Date) -> Action {
+        firstExhaustedAt = firstExhaustedAt ?? now
+        lastExhaustedAt = now
+        guard !isPaused, shouldPause(at: now) else { return .none }
+        return pause("failing for \(RetryPolicy.format(pauseAfter)) without a success")
+    }
+
     /// Lifts a pause and starts counting afresh.
     public mutating func resume() {
         isPaused = false
         pauseReason = nil
         consecutiveFailures = 0
         failingSince = nil
+        firstExhaustedAt = nil
+        lastExhaustedAt = nil
+    }
+
+    /// Failing for ``pauseAfter`` with two exhausted deliveries ``exhaustedSpread`` apart.
+    private func shouldPause(at now: Date) -> Bool {
+        guard let failingSince, now.timeIntervalSince(failingSince) >= pauseAfter, let firstExhaustedAt,
+            let lastExhaustedAt
+        else { return false }
+        return lastExhaustedAt.timeIntervalSince(firstExhaustedAt) >= Self.exhaustedSpread
     }
 
     private mutating func pause(_ reason: String) -> Action {
