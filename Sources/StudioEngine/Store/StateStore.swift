@@ -50,6 +50,8 @@ public protocol StateStore: Sendable {
     func unfinishedJourneys() throws -> [JourneyRecord]
     /// Attempts of one delivery, oldest first.
     func attempts(deliveryID: String) throws -> [AttemptRecord]
+    /// The most recent attempts matching `filter` (at most `filter.limit`), oldest first.
+    func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord]
 
     /// The union of every user profile's top-level keys, for `validate`'s merge-parameter warnings.
     func userFieldNames() throws -> Set<String>

@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import StudioModel
+
+extension SQLiteStateStore {
+    public func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        for (column, value) in [
+            ("webhookID", filter.webhookID), ("workflowID", filter.workflowID), ("deliveryID", filter.deliveryID),
+            ("userEmail", filter.userEmail),
+        ] {
+            guard let value else { continue }
+            conditions.append("\(column) = ?")
+            arguments += [value]
+        }
+        switch filter.outcome {
+        case .status(let status)?:
+            conditions.append("status = ?")
+            arguments += [status]
+        case .statusClass(let digit)?:
+            conditions.append("status >= ? AND status < ?")
+            arguments += [digit * 100, digit * 100 + 100]
+        case .ok?:
+            conditions.append("status >= 200 AND status < 300")
+        case .failed?:
+            conditions.append("status IS NULL")
+        case nil:
+            break
+        }
+        if let since = filter.since {
+            conditions.append("startedAt >= ?")
+            arguments += [since]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [max(0, filter.limit)]
+        return try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM attempt \(whereClause) ORDER BY id DESC LIMIT ?", arguments: arguments)
+        }.reversed().map(Self.attempt(from:))
+    }
+}

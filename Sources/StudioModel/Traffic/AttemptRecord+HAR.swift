@@ -1,0 +1,67 @@
+import Foundation
+
+/// Attempts as an HTTP Archive (HAR 1.2), which browsers' network panels and many HTTP tools
+/// open. Records are masked before they are stored, so the archive holds no secret.
+public enum AttemptHAR {
+    /// `{"log": {"version": "1.2", "creator": …, "entries": […]}}`, one entry per attempt.
+    /// Attempts without a response have status 0 and their error in `_error`, as browsers write
+    /// failed requests.
+    public static func document(for records: [AttemptRecord], creatorVersion: String) -> JSONValue {
+        [
+            "log": [
+                "version": "1.2",
+                "creator": ["name": "Hookline", "version": .string(creatorVersion)],
+                "entries": .array(records.map(entry)),
+            ]
+        ]
+    }
+
+    static func entry(_ record: AttemptRecord) -> JSONValue {
+        let url = URLComponents(string: record.url)
+        let queryString: [JSONValue] = (url?.queryItems ?? []).map {
+            ["name": .string($0.name), "value": .string($0.value ?? "")]
+        }
+        var request: JSONObject = [
+            "method": .string(record.method), "url": .string(record.url), "httpVersion": "HTTP/1.1",
+            "cookies": [], "headers": headers(record.requestHeaders), "queryString": .array(queryString),
+            "headersSize": -1, "bodySize": .int(record.requestBody.utf8.count),
+        ]
+        if !record.requestBody.isEmpty {
+            request["postData"] = [
+                "mimeType": .string(header("content-type", in: record.requestHeaders) ?? ""),
+                "text": .string(record.requestBody),
+            ]
+        }
+        var content: JSONObject = [
+            "size": .int(record.responseBody.utf8.count),
+            "mimeType": .string(header("content-type", in: record.responseHeaders) ?? ""),
+            "text": .string(record.responseBody),
+        ]
+        if record.responseBodyIsBase64 { content["encoding"] = "base64" }
+        let response: JSONObject = [
+            "status": .int(record.status ?? 0), "statusText": "", "httpVersion": "HTTP/1.1", "cookies": [],
+            "headers": headers(record.responseHeaders), "content": .object(content),
+            "redirectURL": .string(header("location", in: record.responseHeaders) ?? ""), "headersSize": -1,
+            "bodySize": .int(record.responseBody.utf8.count),
+        ]
+        var entry: JSONObject = [
+            "startedDateTime": .string(record.startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+            "time": .double(record.latencyMilliseconds), "request": .object(request), "response": .object(response),
+            "cache": [:], "timings": ["send": 0, "wait": .double(record.latencyMilliseconds), "receive": 0],
+            "_deliveryId": .string(record.deliveryID), "_attempt": .int(record.attempt),
+            "_trigger": .string(record.trigger.rawValue),
+        ]
+        if case .failed(let errorClass, let message) = record.outcome {
+            entry["_error"] = .string("\(errorClass): \(message)")
+        }
+        return .object(entry)
+    }
+
+    private static func headers(_ fields: [HeaderField]) -> JSONValue {
+        .array(fields.map { ["name": .string($0.name), "value": .string($0.value)] })
+    }
+
+    private static func header(_ name: String, in fields: [HeaderField]) -> String? {
+        fields.first { $0.name.lowercased() == name }?.value
+    }
+}

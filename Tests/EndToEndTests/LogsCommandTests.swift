@@ -1,0 +1,80 @@
+import Foundation
+import StudioModel
+import Testing
+
+/// `hookline logs`: stored attempts exported as JSON Lines, HAR and curl, with every secret
+/// masked (delivery.md §9 row 47: "DB rows, UI, exports and app logs contain none of the raw
+/// values; the wire request did contain them").
+@Suite(.serialized)
+struct LogsCommandTests {
+    static let token = "tok_live_5f4e3d2c1b0a"
+    static let apiKey = "key_live_0a1b2c3d4e"
+
+    @Test func exportsInEveryFormatHoldNoSecretWhileTheWireDid() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(
+            "webhooks/crm.yaml",
+            """
+            id: crm
+            method: POST
+            url: "http://127.0.0.1:\(workspace.receiverPort)/crm?api_key={{secret.token}}&list=7"
+            auth: {type: bearer, token: "{{secret.token}}"}
+            headers: {X-API-Key: "{{secret.key}}"}
+            body:
+              type: json
+              template: '{"email": "{{email}}", "echo": "{{secret.token}}"}'
+
+            """)
+        try workspace.write(
+            "workflows/crm-sync.yaml",
+            """
+            id: crm-sync
+            name: CRM sync
+            start: {kind: event, event: sync}
+            nodes:
+              - id: push
+                type: callWebhook
+                webhook: crm
+                onError: exit
+
+            """)
+        let secrets = try workspace.write(".hookline/secrets.yaml", "token: \(Self.token)\nkey: \(Self.apiKey)\n")
+        chmod(secrets.path, 0o600)
+        let users = try workspace.write("users.txt", "ada@example.com\n")
+        let run = try await workspace.hookline("run", "crm-sync", "--users", users.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        // The wire had the secrets.
+        #expect(workspace.receiver.stdout.contains("Bearer \(Self.token)"))
+        #expect(workspace.receiver.stdout.contains(Self.apiKey))
+
+        let jsonl = try await workspace.hookline("logs", "--webhook", "crm")
+        let har = try await workspace.hookline("logs", "--format", "har", "--status", "ok")
+        let curl = try await workspace.hookline("logs", "--format", "curl")
+        for export in [jsonl, har, curl, run] {
+            #expect(export.status == 0, "\(export.stderr)")
+            #expect(!export.stdout.contains(Self.token) && !export.stderr.contains(Self.token))
+            #expect(!export.stdout.contains(Self.apiKey) && !export.stderr.contains(Self.apiKey))
+        }
+
+        let line = try JSONValue.parse(jsonl.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(line["url"]?.stringValue?.contains("api_key=••••••&list=7") == true)
+        #expect(line["requestBody"]?.stringValue?.contains(#""echo": "••••••""#) == true)
+
+        let archive = try JSONValue.parse(har.stdout)
+        #expect(archive["log"]?["version"] == "1.2")
+        let entries = try #require(archive["log"]?["entries"]?.arrayValue)
+        #expect(entries.count == 1)
+        #expect(entries.first?["response"]?["status"] == .int(200))
+        let headers = entries.first?["request"]?["headers"]?.arrayValue ?? []
+        #expect(headers.contains { $0["name"] == "Authorization" && $0["value"] == "Bearer ••••••" })
+
+        #expect(curl.stdout.contains("curl -X POST 'http://127.0.0.1:\(workspace.receiverPort)/crm?api_key=••••••&list=7'"))
+        #expect(curl.stdout.contains("-H 'X-API-Key: ••••••'"))
+
+        let none = try await workspace.hookline("logs", "--status", "5xx")
+        #expect(none.status == 0 && none.stdout.isEmpty)
+        let bad = try await workspace.hookline("logs", "--status", "teapot")
+        #expect(bad.status == 64)
+    }
+}
