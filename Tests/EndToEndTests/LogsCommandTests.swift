@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import StudioModel
 import Testing
@@ -76,5 +79,26 @@ struct LogsCommandTests {
         #expect(none.status == 0 && none.stdout.isEmpty)
         let bad = try await workspace.hookline("logs", "--status", "teapot")
         #expect(bad.status == 64)
+    }
+
+    @Test func watchShowsRecentAttemptsThenFollowsNewOnesUntilInterrupted() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let ada = try workspace.write("ada.txt", "ada@example.com\n")
+        let bob = try workspace.write("bob.txt", "bob@example.com\n")
+        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
+
+        let watch = try BinaryRunner.start(BinaryRunner.hooklinePath, ["watch", "--json", "-C", workspace.root.path])
+        defer {
+            watch.signal(SIGKILL)
+            watch.removeOutput()
+        }
+        _ = try await LiveWorkspace.waitFor("the recent attempt") { watch.stdout.contains("ada@example.com") ? true : nil }
+        #expect(try await workspace.hookline("run", "welcome", "--users", bob.path).status == 0)
+        _ = try await LiveWorkspace.waitFor("the new attempt") { watch.stdout.contains("bob@example.com") ? true : nil }
+        watch.signal(SIGTERM)
+        #expect(try await watch.wait() == 0)
+        let users = watch.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["user"]?.stringValue }
+        #expect(users == ["ada@example.com", "bob@example.com"])
     }
 }

@@ -35,13 +35,17 @@ public struct AttemptFilter: Sendable, Hashable {
     public var outcome: Outcome?
     /// Started at or after.
     public var since: Date?
+    /// Only attempts stored after this one (store ids grow): then the *oldest* `limit`
+    /// matches are returned, for following new traffic.
+    public var afterID: Int64?
     /// The most recent attempts kept, at most.
     public var limit: Int
 
     public init(
         webhookID: String? = nil, workflowID: String? = nil, deliveryID: String? = nil, userEmail: String? = nil,
-        outcome: Outcome? = nil, since: Date? = nil, limit: Int = 10_000
+        outcome: Outcome? = nil, since: Date? = nil, afterID: Int64? = nil, limit: Int = 10_000
     ) {
+        self.afterID = afterID
         self.webhookID = webhookID
         self.workflowID = workflowID
         self.deliveryID = deliveryID

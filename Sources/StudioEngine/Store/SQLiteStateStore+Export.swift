@@ -32,11 +32,18 @@ extension SQLiteStateStore {
             conditions.append("startedAt >= ?")
             arguments += [since]
         }
+        if let afterID = filter.afterID {
+            conditions.append("id > ?")
+            arguments += [afterID]
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [max(0, filter.limit)]
-        return try writer.read { db in
+        let following = filter.afterID != nil
+        let rows = try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM attempt \(whereClause) ORDER BY id DESC LIMIT ?", arguments: arguments)
-        }.reversed().map(Self.attempt(from:))
+                db, sql: "SELECT * FROM attempt \(whereClause) ORDER BY id \(following ? "ASC" : "DESC") LIMIT ?",
+                arguments: arguments)
+        }
+        return (following ? rows : rows.reversed()).map(Self.attempt(from:))
     }
 }

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+import StudioTUI
+
+extension Hookline {
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Follow the traffic of a running executor from another terminal.",
+            discussion: """
+                Prints the last --lines attempts, then every new one as it is stored, until \
+                interrupted; the same filters as `hookline logs`. Attempts are masked when stored.
+                """)
+
+        @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+        @OptionGroup(title: "Filters") var filters: AttemptFilterOptions
+
+        @Option(help: "Attempts shown before following.")
+        var lines: Int = 20
+
+        @Flag(help: "Print JSON lines instead of traffic lines.")
+        var json = false
+
+        func run() async throws {
+            let store = try options.existingStore()
+            let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 120
+            let json = self.json
+            let write = { @Sendable (records: [AttemptRecord]) in
+                var out: [UInt8] = []
+                for record in records {
+                    if json {
+                        AttemptJSON.appendJSONLine(record, to: &out)
+                    } else {
+                        out += TrafficRow.segments(for: record, width: width, timeZone: .current).map(\.text).joined().utf8
+                    }
+                    out.append(UInt8(ascii: "\n"))
+                }
+                FileHandle.standardOutput.write(Data(out))
+            }
+            write(try store.attempts(matching: filters.filter(limit: max(0, lines))))
+            let newest = try store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0
+            let following = Task { try await Self.follow(store, filter: filters.filter(limit: 1000), after: newest, write) }
+            await waitForTerminationSignal()
+            following.cancel()
+        }
+
+        /// Writes attempts stored after `id` that match `filter`, as they come, until cancelled.
+        private static func follow(
+            _ store: SQLiteStateStore, filter: AttemptFilter, after id: Int64,
+            _ write: @Sendable ([AttemptRecord]) -> Void
+        ) async throws {
+            var filter = filter
+            filter.afterID = id
+            while !Task.isCancelled {
+                let new = try store.attempts(matching: filter)
+                if let newest = new.last?.id { filter.afterID = newest }
+                write(new)
+                // A full page means more is waiting; otherwise look a few times a second.
+                if new.count < filter.limit { try await Task.sleep(for: .milliseconds(250)) }
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+
+/// The filters `hookline logs` and `hookline watch` share.
+struct AttemptFilterOptions: ParsableArguments {
+    @Option(help: "Only attempts of this webhook.")
+    var webhook: String?
+
+    @Option(help: "Only attempts of this workflow.")
+    var workflow: String?
+
+    @Option(help: "Only attempts of this delivery (msg_…).")
+    var delivery: String?
+
+    @Option(help: "Only attempts for this user's email.")
+    var user: String?
+
+    @Option(help: "Only attempts with this outcome: a status (503), a class (5xx), ok or failed.")
+    var status: String?
+
+    @Option(help: "Only attempts started within this long before now, e.g. 30m, 2h, 3d.")
+    var since: String?
+
+    func validate() throws {
+        if let status, AttemptFilter.Outcome(status) == nil {
+            throw ValidationError("--status takes a status (503), a class (5xx), ok or failed.")
+        }
+        if let since, WorkflowDuration(parsing: since) == nil {
+            throw ValidationError("--since takes a duration like 30m, 2h or 3d.")
+        }
+    }
+
+    func filter(limit: Int, afterID: Int64? = nil) -> AttemptFilter {
+        AttemptFilter(
+            webhookID: webhook, workflowID: workflow, deliveryID: delivery, userEmail: user,
+            outcome: status.flatMap(AttemptFilter.Outcome.init),
+            since: since.flatMap(WorkflowDuration.init(parsing:)).map { Date().addingTimeInterval(-$0.seconds) },
+            afterID: afterID, limit: limit)
+    }
+}
+
+extension WorkspaceOptions {
+    /// The workspace's store, or exit 1 saying nothing has run here yet.
+    func existingStore() throws -> SQLiteStateStore {
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            printError("error: no store at \(storePath): nothing has run in this workspace yet")
+            throw ExitCode.failure
+        }
+        return try SQLiteStateStore(path: storePath)
+    }
+}
