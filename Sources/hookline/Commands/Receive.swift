@@ -16,6 +16,9 @@ extension Hookline {
         @Flag(help: "Also print each request's headers and body.")
         var verbose = false
 
+        @Flag(help: "Print nothing per request (for load tests: logging caps the rate).")
+        var quiet = false
+
         @Option(
             help: ArgumentHelp(
                 "Answer from a YAML or JSON script: rules by path and method, each a sequence of responses.",
@@ -25,6 +28,7 @@ extension Hookline {
 
         func run() async throws {
             let verbose = self.verbose
+            let quiet = self.quiet
             var loaded: ReceiverScript?
             if let script {
                 do {
@@ -35,6 +39,7 @@ extension Hookline {
                 }
             }
             let receiver = try await Receiver.start(host: host, port: port, script: loaded) { request in
+                guard !quiet else { return }
                 var text = request.logLine
                 if verbose {
                     text += "\n" + request.headers.map { "  \($0.name): \($0.value)" }.joined(separator: "\n")
