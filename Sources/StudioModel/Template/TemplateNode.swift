@@ -107,11 +107,14 @@ final class TemplateBlock: Sendable, Hashable {
     let body: [TemplateNode]
     let inverse: [TemplateNode]
     let offset: Int
+    /// Names bound by `as |item index|`: the current item (or `#with`'s value), then its index or key.
+    let blockParams: [String]
 
     init(
         kind: Kind, params: [TemplateExpression], hash: [TemplateHashArgument], body: [TemplateNode],
-        inverse: [TemplateNode], offset: Int
+        inverse: [TemplateNode], offset: Int, blockParams: [String] = []
     ) {
+        self.blockParams = blockParams
         self.kind = kind
         self.params = params
         self.hash = hash
@@ -122,7 +125,7 @@ final class TemplateBlock: Sendable, Hashable {
 
     static func == (lhs: TemplateBlock, rhs: TemplateBlock) -> Bool {
         lhs.kind == rhs.kind && lhs.params == rhs.params && lhs.hash == rhs.hash && lhs.body == rhs.body
-            && lhs.inverse == rhs.inverse && lhs.offset == rhs.offset
+            && lhs.inverse == rhs.inverse && lhs.offset == rhs.offset && lhs.blockParams == rhs.blockParams
     }
 
     func hash(into hasher: inout Hasher) {
@@ -167,6 +170,8 @@ struct TemplatePath: Sendable, Hashable {
     var segments: [String]
     /// Where the path is written: a UTF-8 byte offset into the template source (for `validate` warnings).
     var offset: Int = 0
+    /// Written with `this.` or `./`, which always reads the context, never a block parameter.
+    var isExplicitContext = false
 
     /// The data variables `#each` and the root provide.
     enum DataVariable: String, Sendable, Hashable {

@@ -71,8 +71,21 @@ struct TemplateParser {
     private mutating func parseBlock(
         _ open: TemplateLexer.Token, inverted: Bool, closingName: String?
     ) throws(TemplateError) -> TemplateBlock {
-        var scanner = ExpressionScanner(parser: self, start: open.contentStart, end: open.contentEnd)
+        let (headEnd, blockParams) = try blockParameters(open)
+        var scanner = ExpressionScanner(parser: self, start: open.contentStart, end: headEnd)
         let (name, kind, params, hash) = try scanner.parseBlockHead(inverted: inverted, tagOffset: open.start)
+        if !blockParams.isEmpty {
+            guard case .helper(let helper) = kind, helper == .each || helper == .with, !inverted else {
+                throw TemplateError.at(open.start, in: source, "block parameters (as |x|) work with {{#each}} and {{#with}} only")
+            }
+            guard blockParams.count <= (helper == .each ? 2 : 1) else {
+                throw TemplateError.at(
+                    open.start, in: source,
+                    helper == .each
+                        ? "{{#each}} binds at most 2 block parameters: the item and its index or key"
+                        : "{{#with}} binds 1 block parameter")
+            }
+        }
         let closer = closingName ?? name
         var inverse: [TemplateNode] = []
         var (body, terminator) = try parseNodes()
@@ -102,7 +115,38 @@ struct TemplateParser {
             }
         }
         if inverted { swap(&body, &inverse) }
-        return TemplateBlock(kind: kind, params: params, hash: hash, body: body, inverse: inverse, offset: open.start)
+        return TemplateBlock(
+            kind: kind, params: params, hash: hash, body: body, inverse: inverse, offset: open.start,
+            blockParams: blockParams)
+    }
+
+    /// Splits a trailing `as |a b|` off a block's opening tag: where the rest of the head ends, and
+    /// the names (empty when there are none).
+    private func blockParameters(_ open: TemplateLexer.Token) throws(TemplateError) -> (Int, [String]) {
+        var end = open.contentEnd
+        while end > open.contentStart, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\n")
+            || bytes[end - 1] == UInt8(ascii: "\t") || bytes[end - 1] == UInt8(ascii: "\r")
+        {
+            end -= 1
+        }
+        guard end > open.contentStart, bytes[end - 1] == UInt8(ascii: "|") else { return (open.contentEnd, []) }
+        guard let opening = bytes[open.contentStart..<(end - 1)].lastIndex(of: UInt8(ascii: "|")) else {
+            throw TemplateError.at(end - 1, in: source, "unmatched '|'; block parameters are written as |name|")
+        }
+        let names = String(decoding: bytes[(opening + 1)..<(end - 1)], as: UTF8.self)
+            .split(whereSeparator: \.isWhitespace).map(String.init)
+        let before = String(decoding: bytes[open.contentStart..<opening], as: UTF8.self)
+        let trimmed = before.reversed().drop { $0.isWhitespace }
+        guard trimmed.starts(with: "sa"), let asStart = before.range(of: "as", options: .backwards),
+            before[..<asStart.lowerBound].last?.isWhitespace == true
+        else {
+            throw TemplateError.at(opening, in: source, "block parameters must follow 'as', as in {{#each items as |item|}}")
+        }
+        guard !names.isEmpty else { throw TemplateError.at(opening, in: source, "expected a name between '|' and '|'") }
+        for name in names where !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+            throw TemplateError.at(opening, in: source, "'\(name)' is not a block parameter name")
+        }
+        return (open.contentStart + before[..<asStart.lowerBound].utf8.count, names)
     }
 
     private func unclosed(_ open: TemplateLexer.Token, name: String) -> TemplateError {
@@ -390,8 +434,12 @@ struct TemplateParser {
                 }
                 if rest == "this" || rest == "." {
                     rest = ""
+                    path.isExplicitContext = true
                 } else if rest.hasPrefix("this.") || rest.hasPrefix("this/") {
                     rest = rest.dropFirst(5)
+                    path.isExplicitContext = true
+                } else if word.hasPrefix("./") {
+                    path.isExplicitContext = true
                 }
             }
             var segment = ""

@@ -114,7 +114,9 @@ struct TemplateProgram: Sendable {
             let body = compile(block.body)
             return .section(path: path, body: body, inverse: compile(block.inverse))
         case .helper(let helper):
-            guard block.params.count == 1, block.hash.isEmpty, case .path(let path) = block.params[0] else { return nil }
+            guard block.params.count == 1, block.hash.isEmpty, block.blockParams.isEmpty,
+                case .path(let path) = block.params[0]
+            else { return nil }
             switch helper {
             case .if, .unless:
                 let path = add(path)

@@ -7,6 +7,9 @@ struct TemplateRenderer {
         var index: Int = -1
         var count: Int = 0
         var key: String?
+        /// Block parameter names bound in this frame (`as |item index|`) and their values.
+        var blockParams: [String] = []
+        var blockValues: [JSONValue] = []
     }
 
     /// Where a stretch of output came from, for mapping JSON errors back to the template.
@@ -129,12 +132,16 @@ struct TemplateRenderer {
         case .each:
             let value = try evaluate(block.params[0])
             switch value {
-            case .array(let items)? where !items.isEmpty: try iterate(items, body: block.body)
+            case .array(let items)? where !items.isEmpty:
+                try iterate(items, body: block.body, blockParams: block.blockParams)
             case .object(let object)? where !object.isEmpty:
                 let pairs = object.pairs
                 frames.append(Frame(value: nil, index: 0, count: pairs.count))
                 for (position, pair) in pairs.enumerated() {
-                    frames[frames.count - 1] = Frame(value: pair.value, index: position, count: pairs.count, key: pair.key)
+                    frames[frames.count - 1] = Frame(
+                        value: pair.value, index: position, count: pairs.count, key: pair.key,
+                        blockParams: block.blockParams,
+                        blockValues: block.blockParams.isEmpty ? [] : [pair.value, .string(pair.key)])
                     try render(block.body)
                 }
                 frames.removeLast()
@@ -143,7 +150,9 @@ struct TemplateRenderer {
         case .with:
             let value = try evaluate(block.params[0])
             guard let value, value.isTruthy else { return try render(block.inverse) }
-            try withFrame(value) { renderer throws(TemplateError) in try renderer.render(block.body) }
+            try withFrame(value, blockParams: block.blockParams) { renderer throws(TemplateError) in
+                try renderer.render(block.body)
+            }
         case .urlEncode:
             let text: String
             if block.params.isEmpty {
@@ -158,20 +167,26 @@ struct TemplateRenderer {
         }
     }
 
-    private mutating func iterate(_ items: [JSONValue], body: [TemplateNode]) throws(TemplateError) {
+    private mutating func iterate(
+        _ items: [JSONValue], body: [TemplateNode], blockParams: [String] = []
+    ) throws(TemplateError) {
         frames.append(Frame(value: nil))
         for (position, item) in items.enumerated() {
-            frames[frames.count - 1] = Frame(value: item, index: position, count: items.count)
+            frames[frames.count - 1] = Frame(
+                value: item, index: position, count: items.count, blockParams: blockParams,
+                blockValues: blockParams.isEmpty ? [] : [item, .int(position)])
             try render(body)
         }
         frames.removeLast()
     }
 
     private mutating func withFrame(
-        _ value: JSONValue, _ body: (inout TemplateRenderer) throws(TemplateError) -> Void
+        _ value: JSONValue, blockParams: [String] = [], _ body: (inout TemplateRenderer) throws(TemplateError) -> Void
     ) throws(TemplateError) {
         var frame = frames[frames.count - 1]
         frame.value = value
+        frame.blockParams = blockParams
+        frame.blockValues = blockParams.isEmpty ? [] : [value]
         frames.append(frame)
         defer { frames.removeLast() }
         try body(&self)
@@ -221,6 +236,9 @@ struct TemplateRenderer {
             } else {
                 current = frameVariable(data, at: frameIndex)
             }
+        } else if let bound = blockParameter(path) {
+            current = bound
+            next = 1
         } else if frameIndex > 0 || frames[0].value != nil {
             current = frames[frameIndex].value
         } else {
@@ -234,6 +252,18 @@ struct TemplateRenderer {
             next += 1
         }
         return current
+    }
+
+    /// The value of the block parameter a plain path starts with, innermost block first; nil when
+    /// its first segment names none (or the path is `this.x`, `../x` or `@x`).
+    private func blockParameter(_ path: TemplatePath) -> JSONValue? {
+        guard frames.count > 1, path.up == 0, !path.isExplicitContext, let name = path.segments.first else { return nil }
+        for frame in frames.reversed() {
+            if let position = frame.blockParams.firstIndex(of: name), position < frame.blockValues.count {
+                return frame.blockValues[position]
+            }
+        }
+        return nil
     }
 
     /// `value.segment`: object key, array index, or `size`/`length` of an array, object or string.
