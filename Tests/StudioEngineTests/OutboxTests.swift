@@ -135,6 +135,31 @@ struct OutboxTests {
         await third.shutdown()
     }
 
+    @Test func anAcceptedEventIsNotLostWhenTheExecutorStopsBeforeItsJourneyRuns() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
+        let first = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        try first.store.saveUsers(EngineFixtures.users)
+        // The executor is stopping: the event is stored with its journey, which does not run.
+        first.executor.stop()
+        first.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
+        await first.shutdown()
+        #expect(log.all.isEmpty)
+        #expect(try first.store.unfinishedJourneys().map(\.nodeID) == ["direct-mail"])
+
+        let second = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        #expect(second.resume()?.journeys == 1)
+        await second.executor.waitUntilIdle()
+        await second.shutdown()
+        await receiver.shutdown()
+        #expect(log.all.map(\.path) == ["/v1/letters", "/profile", "/crm/vip"])
+        #expect(try second.store.unfinishedJourneys().isEmpty)
+    }
+
     // MARK: - Row 39: a restart with many pending retries
 
     @Test func row39PendingRetriesFireAtTheirStoredTimesOnceEach() async throws {

@@ -59,7 +59,9 @@ extension Executor {
                 wake(journey, after: wakeAt.timeIntervalSince(now))
             } else {
                 starts.append(
-                    PendingStart(workflow: workflow, email: stored.email, trigger: stored.trigger, resuming: stored))
+                    PendingStart(
+                        id: stored.id, workflow: workflow, email: stored.email, trigger: stored.trigger,
+                        resuming: stored))
             }
         }
         let admitted = state.withLock { state -> [PendingStart] in

@@ -18,6 +18,7 @@ import Synchronization
 public final class Executor: Sendable {
     /// A journey waiting to be admitted.
     struct PendingStart {
+        var id = UUID().uuidString.lowercased()
         var workflow: Workflow
         var email: String
         var trigger: TrackedEvent?
@@ -100,11 +101,22 @@ public final class Executor: Sendable {
     public var stats: ExecutorStats { state.withLock { $0.stats } }
 
     /// Records an event and starts a journey in every enabled workflow it triggers.
+    ///
+    /// The journeys are stored with the event, at their entry step, before this returns: once an
+    /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     public func track(_ event: TrackedEvent) {
-        do { try store.recordEvent(event) } catch { logger.error("could not store event: \(error)") }
-        for workflow in workspace.workflows where workflow.enabled && workflow.start == .event(event.name) {
-            startJourney(workflow, email: event.email, trigger: event)
+        let starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
+            PendingStart(workflow: $0, email: event.email, trigger: event)
         }
+        let records = starts.map {
+            JourneyRecord(
+                id: $0.id, workflowID: $0.workflow.id, email: event.email, nodeID: $0.workflow.entryNode?.id,
+                status: .running, trigger: event)
+        }
+        do { try store.recordEvent(event, startingJourneys: records) } catch {
+            logger.error("could not store event: \(error)")
+        }
+        for start in starts { enqueue(start) }
     }
 
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger.
@@ -116,7 +128,7 @@ public final class Executor: Sendable {
         guard let workflow = workspace.workflow(id: workflowID) else { return false }
         for email in emails {
             let trigger = dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) }
-            startJourney(workflow, email: email, trigger: trigger)
+            enqueue(PendingStart(workflow: workflow, email: email, trigger: trigger))
         }
         return true
     }
@@ -152,12 +164,12 @@ public final class Executor: Sendable {
     /// so the deliverer always has work queued and no more.
     private var runningLimit: Int { max(4, workspace.settings.delivery.maxInFlight * 4) }
 
-    private func startJourney(_ workflow: Workflow, email: String, trigger: TrackedEvent?) {
+    private func enqueue(_ start: PendingStart) {
         let admitted = state.withLock { state -> [PendingStart] in
             guard !state.stopped else { return [] }
             state.stats.journeysStarted += 1
             state.stats.journeysActive += 1
-            state.pending.append(PendingStart(workflow: workflow, email: email, trigger: trigger))
+            state.pending.append(start)
             return admit(&state)
         }
         begin(admitted)
@@ -194,8 +206,8 @@ public final class Executor: Sendable {
                     continue
                 }
                 var journey = Journey(
-                    id: UUID().uuidString.lowercased(), workflow: start.workflow, profile: profile,
-                    trigger: start.trigger, nodeID: start.workflow.entryNode?.id)
+                    id: start.id, workflow: start.workflow, profile: profile, trigger: start.trigger,
+                    nodeID: start.workflow.entryNode?.id)
                 journeys.append(journey.record(.running))
                 advance(&journey)
             }

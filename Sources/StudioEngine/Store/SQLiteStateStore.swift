@@ -149,8 +149,9 @@ public final class SQLiteStateStore: StateStore {
         try writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM user ORDER BY email") }
     }
 
-    public func recordEvent(_ event: TrackedEvent) throws -> Int64 {
+    public func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64 {
         try writer.write { db in
+            try Self.write(journeys, in: db)
             try db.execute(
                 sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
                 arguments: [event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt])
@@ -173,8 +174,9 @@ public final class SQLiteStateStore: StateStore {
         for journey in journeys {
             try statement.execute(arguments: [
                 journey.id, journey.workflowID, journey.email, journey.nodeID, journey.status.rawValue,
-                journey.wakeAt, journey.updatedAt, journey.trigger?.name,
-                journey.trigger.map { JSONValue.object($0.dataFields).jsonText }, journey.trigger?.createdAt,
+                journey.wakeAt.storedDatabaseValue, journey.updatedAt.storedDatabaseValue, journey.trigger?.name,
+                journey.trigger.map { JSONValue.object($0.dataFields).jsonText },
+                journey.trigger?.createdAt.storedDatabaseValue,
             ])
         }
     }
@@ -198,8 +200,8 @@ public final class SQLiteStateStore: StateStore {
                 var errorMessage: String?
                 if case .failed(_, let message) = attempt.outcome { errorMessage = message }
                 try statement.execute(arguments: [
-                    attempt.startedAt, attempt.deliveryID, attempt.attempt, attempt.workflowID, attempt.nodeID,
-                    attempt.webhookID, attempt.userEmail, attempt.method, attempt.url,
+                    attempt.startedAt.storedDatabaseValue, attempt.deliveryID, attempt.attempt, attempt.workflowID,
+                    attempt.nodeID, attempt.webhookID, attempt.userEmail, attempt.method, attempt.url,
                     Self.encode(attempt.requestHeaders), attempt.requestBody, attempt.status,
                     Self.encode(attempt.responseHeaders), attempt.responseBody, attempt.responseTruncated,
                     attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage, attempt.trigger.rawValue,
@@ -289,4 +291,67 @@ public final class SQLiteStateStore: StateStore {
             """
         return try writer.read { db in Set(try String.fetchAll(db, sql: sql)) }
     }
+}
+
+extension Date {
+    /// Dates from 10000-01-01 on are left to GRDB's formatter.
+    private static let storedTextLimit: Double = 253_402_300_800_000
+
+    /// The text GRDB stores a date as, `yyyy-MM-dd HH:mm:ss.SSS` in UTC to the nearest
+    /// millisecond, written digit by digit instead of through GRDB's `DateFormatter`. Stored rows
+    /// read and sort as before; dates before 1970 or after 9999 take GRDB's own path.
+    var storedDatabaseValue: DatabaseValue {
+        let milliseconds = (timeIntervalSince1970 * 1000).rounded()
+        guard milliseconds >= 0, milliseconds < Self.storedTextLimit else { return databaseValue }
+        return Self.storedText(milliseconds: Int(milliseconds)).databaseValue
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss.SSS` of a non-negative count of milliseconds since 1970, in UTC.
+    private static func storedText(milliseconds: Int) -> String {
+        let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (year, month, day) = civilDate(daysSince1970: days)
+        let seconds = millisecondOfDay / 1000
+        return String(unsafeUninitializedCapacity: 23) { text in
+            func put(_ value: Int, digits: Int, at offset: Int) {
+                var value = value
+                for position in (offset..<offset + digits).reversed() {
+                    text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, digits: 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            put(month, digits: 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            put(day, digits: 2, at: 8)
+            text[10] = UInt8(ascii: " ")
+            put(seconds / 3600, digits: 2, at: 11)
+            text[13] = UInt8(ascii: ":")
+            put(seconds / 60 % 60, digits: 2, at: 14)
+            text[16] = UInt8(ascii: ":")
+            put(seconds % 60, digits: 2, at: 17)
+            text[19] = UInt8(ascii: ".")
+            put(millisecondOfDay % 1000, digits: 3, at: 20)
+            return 23
+        }
+    }
+
+    /// The proleptic Gregorian year, month and day of a day count from 1970-01-01 (not negative),
+    /// by Howard Hinnant's `civil_from_days`.
+    private static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = shifted / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension Optional<Date> {
+    /// ``Foundation/Date/storedDatabaseValue``, or NULL.
+    var storedDatabaseValue: DatabaseValue { map(\.storedDatabaseValue) ?? .null }
 }

@@ -15,9 +15,9 @@ public protocol StateStore: Sendable {
     /// Every user's email address, in order, without reading profiles.
     func userEmails() throws -> [String]
 
-    /// Records a tracked event and returns its id.
+    /// Records a tracked event, with the journeys it starts, in one transaction; returns its id.
     @discardableResult
-    func recordEvent(_ event: TrackedEvent) throws -> Int64
+    func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64
 
     /// Creates or updates journeys (position, status, wake time).
     func saveJourneys(_ journeys: [JourneyRecord]) throws
@@ -60,6 +60,12 @@ public protocol StateStore: Sendable {
 }
 
 extension StateStore {
+    /// Records a tracked event that starts no journey; returns its id.
+    @discardableResult
+    public func recordEvent(_ event: TrackedEvent) throws -> Int64 {
+        try recordEvent(event, startingJourneys: [])
+    }
+
     /// Stores attempts in one transaction and returns them with their assigned ids.
     public func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord] {
         try recordAttempts(attempts, settling: [])
