@@ -75,6 +75,19 @@ struct PreviewSendCommandTests {
         expectNoSecrets(in: result.stdout)
     }
 
+    @Test func aRefusedTestSendSaysWhatToDo() async throws {
+        let server = try LoopbackServer(status: 422, body: #"{"error":"bad zip"}"#).start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("HTTP/1.1 422"))
+        #expect(result.stdout.contains("hint: the endpoint refused the request and it is not retried"))
+        #expect(result.stdout.contains("then send again"))
+    }
+
     @Test func sendMakesOneRealAttemptAndPrintsTheResponse() async throws {
         let server = try LoopbackServer(status: 201, body: #"{"id":"ltr_42"}"#).start()
         defer { server.close() }

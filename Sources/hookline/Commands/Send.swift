@@ -37,6 +37,10 @@ extension Hookline {
             } else if case .failed(let errorClass, let message) = record.outcome {
                 print("no response: \(errorClass): \(message)")
             }
+            if let hint = DeliveryOutcomeClass.classify(record).hint {
+                print("")
+                print("hint: " + hint.replacingOccurrences(of: "then replay", with: "then send again"))
+            }
             if !record.outcome.isSuccess { throw ExitCode.failure }
         }
     }
