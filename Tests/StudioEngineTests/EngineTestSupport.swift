@@ -1,6 +1,7 @@
 import Foundation
 import StudioEngine
 import StudioModel
+import Testing
 
 /// Shared fixtures: a temporary folder, a live receiver, and a workspace aimed at it.
 enum EngineFixtures {
@@ -52,4 +53,24 @@ enum EngineFixtures {
                 Webhook(id: "vip", method: .put, url: baseURL + "/crm/vip", body: .json(template: #"{"email": "{{email}}"}"#)),
             ])
     }
+}
+
+/// Real seconds the retry tests allow for the work between two attempts besides the wait itself
+/// (generous: CI shares two cores with the build; the lower bounds tell the cases apart).
+let retryGapSlack: TimeInterval = 0.25
+
+/// Expects the wait between attempt `index` and the next, in workflow seconds (recorded real
+/// time × `scale`), to be at least `lower` (less 0.1 % for rounding) and at most `upper` plus
+/// ``retryGapSlack`` of real time.
+func expectGap(
+    _ attempts: [AttemptRecord], _ index: Int, scale: Double, between lower: TimeInterval, and upper: TimeInterval,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) throws {
+    try #require(attempts.count > index + 1, "only \(attempts.count) attempts", sourceLocation: sourceLocation)
+    let before = attempts[index]
+    let ended = before.startedAt.addingTimeInterval(before.latencyMilliseconds / 1000)
+    let gap = attempts[index + 1].startedAt.timeIntervalSince(ended) * scale
+    #expect(gap >= lower * 0.999, "waited \(gap) s after attempt \(index + 1)", sourceLocation: sourceLocation)
+    #expect(
+        gap <= upper + retryGapSlack * scale, "waited \(gap) s after attempt \(index + 1)", sourceLocation: sourceLocation)
 }
