@@ -31,6 +31,7 @@ public final class Engine: Sendable {
     public let client: DeliveryClient
     public let deliverer: Deliverer
     public let executor: Executor
+    private let logger: Logger
     /// Held while this engine may resume the store's journeys; nil for in-memory stores.
     private let lock: Mutex<ExecutorLock?>
 
@@ -39,6 +40,7 @@ public final class Engine: Sendable {
         logger: Logger = Logger(label: "hookline")
     ) throws {
         self.workspace = workspace
+        self.logger = logger
         store = try configuration.storePath.map { try SQLiteStateStore(path: $0) } ?? SQLiteStateStore()
         feed = TrafficFeed()
         recorder = AttemptRecorder(store: store, feed: feed, logger: logger)
@@ -64,7 +66,22 @@ public final class Engine: Sendable {
     /// process runs an executor on the same store: then nil, and nothing is touched.
     public func resume() -> Executor.ResumeSummary? {
         guard lock.withLock({ $0 != nil }) else { return nil }
+        pruneExpiredRecords()
         return executor.resume()
+    }
+
+    /// Drops what is older than the workspace's retention (30 days by default), and fails
+    /// messages held for more than 14 days (delivery.md §8.10).
+    private func pruneExpiredRecords() {
+        let now = Date()
+        do {
+            let deleted = try store.prune(
+                before: now.addingTimeInterval(-workspace.settings.delivery.retention.seconds),
+                heldBefore: now.addingTimeInterval(-14 * 86_400))
+            if deleted > 0 { logger.info("removed \(deleted) records older than the retention") }
+        } catch {
+            logger.error("could not prune old records: \(error)")
+        }
     }
 
     /// Stops the executor, writes what is pending and closes connections.

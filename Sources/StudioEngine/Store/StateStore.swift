@@ -50,6 +50,10 @@ public protocol StateStore: Sendable {
     func unfinishedJourneys() throws -> [JourneyRecord]
     /// Attempts of one delivery, oldest first.
     func attempts(deliveryID: String) throws -> [AttemptRecord]
+    /// Deletes attempts started, and settled deliveries and finished journeys last changed, before
+    /// `cutoff`; marks deliveries held since before `heldCutoff` failed. Returns the rows deleted.
+    @discardableResult
+    func prune(before cutoff: Date, heldBefore heldCutoff: Date) throws -> Int
     /// The most recent attempts matching `filter` (at most `filter.limit`), oldest first.
     func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord]
 

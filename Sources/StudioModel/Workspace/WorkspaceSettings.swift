@@ -23,12 +23,17 @@ public struct DeliveryDefaults: Sendable, Hashable {
     /// Requests in flight at once per host, so one slow host cannot take every slot. Default: 4
     /// (delivery.md §8.10); raise it for a fast receiver that gets most of the traffic.
     public var maxInFlightPerHost: Int
+    /// How long attempts and settled deliveries are kept in the store. Default: 30 days
+    /// (delivery.md §8.10).
+    public var retention: WorkflowDuration
 
     public init(
         connectTimeout: WorkflowDuration = WorkflowDuration(seconds: 5, text: "5s"),
         timeout: WorkflowDuration = WorkflowDuration(seconds: 15, text: "15s"),
-        maxInFlight: Int = 64, maxInFlightPerHost: Int = 4
+        maxInFlight: Int = 64, maxInFlightPerHost: Int = 4,
+        retention: WorkflowDuration = WorkflowDuration(seconds: 30 * 86_400, text: "30d")
     ) {
+        self.retention = retention
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxInFlight = maxInFlight
