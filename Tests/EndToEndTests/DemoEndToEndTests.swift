@@ -37,6 +37,29 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func enterShowsAnExchangeAndShiftRReplaysItThroughTheEngine() async throws {
+        try await withDemo { session, _ in
+            try await session.waitForScreen(timeout: 20) { screen in
+                screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
+            }
+            // Traffic pane, one line up (stops following), then the details overlay.
+            try await session.press("3")
+            try await session.press("k")
+            try await session.press("Enter")
+            let details = try await session.waitForScreen(timeout: 5) { $0.contains("Exchange · msg_") }
+            #expect(details.contains("Request"))
+            // The end of the exchange: the answer.
+            try await session.press("G")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Response 200") }
+            try await session.press("R")
+            try await session.waitForScreen(timeout: 10) { $0.contains("replay delivered") }
+            try await session.press("Escape")
+            try await session.waitForScreen(timeout: 5) { !$0.contains("Exchange · msg_") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

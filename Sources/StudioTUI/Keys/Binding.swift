@@ -18,6 +18,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case bottom = "nav.bottom"
     case open = "list.open"
     case toggleFollow = "traffic.toggleFollow"
+    case replay = "traffic.replay"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

@@ -52,6 +52,10 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .top, keys: [.char("g"), .home], title: "Go to the top", group: .navigation),
         Binding(id: .bottom, keys: [.char("G"), .end], title: "Go to the bottom (traffic: follow live)", group: .navigation),
         Binding(id: .open, keys: [.enter], title: "Show the selected workflow", short: "open", group: .workflows, showInBar: true),
+        Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),
+        Binding(
+            id: .replay, keys: [.char("R")], title: "Replay the selected delivery: same webhook-id and body, one attempt",
+            short: "replay", group: .traffic, showInBar: true, dangerous: true),
         Binding(id: .bottom, keys: [.char("G"), .end], title: "Follow live traffic", short: "follow", group: .traffic, showInBar: true),
         Binding(id: .toggleFollow, keys: [.char("s")], title: "Toggle follow (auto-scroll)", group: .traffic),
     ]

@@ -18,7 +18,11 @@ public enum Studio {
     /// never from the main actor. The terminal is restored on every exit path.
     ///
     /// - Throws: ``StudioError`` when stdin/stdout are not a terminal or no terminfo is usable.
-    public static func run(workspace: Workspace, traffic: (any TrafficSource)?, options: StudioOptions) throws -> Int32 {
+    /// - Parameter commands: What the studio can ask of the engine (replay); nil without one.
+    public static func run(
+        workspace: Workspace, traffic: (any TrafficSource)?, commands: (any StudioCommands)? = nil,
+        options: StudioOptions
+    ) throws -> Int32 {
         let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let loaded = noColor && options.themeName == "default"
             ? ThemeLoader.Result(theme: .builtinMono, message: nil, source: "built-in")
@@ -30,7 +34,7 @@ public enum Studio {
         defer { session.restore() }
         let runtime = StudioRuntime(
             session: session, theme: ResolvedTheme(spec: loaded.theme, noColor: noColor), workspace: workspace,
-            traffic: traffic, options: options, wake: wake, signals: signals)
+            traffic: traffic, commands: commands, options: options, wake: wake, signals: signals)
         if let message = session.termWarning ?? loaded.message {
             runtime.send(.status(StatusMessage(message, level: .warning)))
         }

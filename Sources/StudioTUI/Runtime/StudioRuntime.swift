@@ -10,6 +10,8 @@ final class StudioRuntime {
     private let session: TerminalSession
     private let backend: NcursesBackend
     private let traffic: (any TrafficSource)?
+    private let commands: (any StudioCommands)?
+    private let inbox = ActionInbox()
     private let wake: WakePipe
     private let signals: SignalWatcher
     private let events: EventLog
@@ -25,8 +27,9 @@ final class StudioRuntime {
 
     init(
         session: TerminalSession, theme: ResolvedTheme, workspace: Workspace, traffic: (any TrafficSource)?,
-        options: StudioOptions, wake: WakePipe, signals: SignalWatcher
+        commands: (any StudioCommands)?, options: StudioOptions, wake: WakePipe, signals: SignalWatcher
     ) {
+        self.commands = commands
         self.session = session
         self.backend = NcursesBackend(window: session.window, theme: theme, colorsEnabled: session.colorsEnabled)
         self.traffic = traffic
@@ -43,9 +46,20 @@ final class StudioRuntime {
             switch effect {
             case .quit(let code): exitCode = code
             case .redraw: backend.invalidate()
+            case .replay(let deliveryID): replay(deliveryID)
             }
         }
         dirty = true
+    }
+
+    private func replay(_ deliveryID: String) {
+        guard let commands else {
+            return send(.status(StatusMessage("replay needs a running executor", level: .warning)))
+        }
+        commands.replay(deliveryID: deliveryID) { [inbox, wake] message in
+            inbox.post(.status(message))
+            wake.wake()
+        }
     }
 
     func run() -> Int32 {
@@ -60,6 +74,7 @@ final class StudioRuntime {
                 send(.terminate(signal: signal))
             }
             handleInput()
+            for action in inbox.take() { send(action) }
             drainTraffic()
             tickIfDue()
             renderIfDue()

@@ -18,4 +18,6 @@ public enum Effect: Sendable, Equatable {
     case quit(code: Int32)
     /// Repaint every cell (Ctrl+L, or after the terminal was disturbed).
     case redraw
+    /// Send a stored delivery once more; the outcome comes back as a status message.
+    case replay(deliveryID: String)
 }

@@ -12,6 +12,8 @@ public struct AppState: Sendable, Equatable {
     public var traffic = TrafficPaneState()
     public var log: TrafficLog
     public var showHelp = false
+    /// The attempt whose whole exchange is shown over the panes, if any.
+    public var details: TrafficDetails?
     public var readonly: Bool
     public var ascii: Bool
     /// Whether a traffic source is attached (the header shows `● live` or `○ offline`).
@@ -55,6 +57,15 @@ public struct TrafficPaneState: Sendable, Equatable {
     public var unseen = 0
 
     public init() {}
+}
+
+/// The details overlay: one attempt and how far it is scrolled.
+public struct TrafficDetails: Sendable, Equatable {
+    public var record: AttemptRecord
+    /// First line shown.
+    public var scroll = 0
+
+    public init(record: AttemptRecord) { self.record = record }
 }
 
 /// A one-line message in the hint row, cleared by the next key.

@@ -11,6 +11,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             if [.escape, .char("?"), .char("q"), .enter].contains(key) { state.showHelp = false }
             return []
         }
+        if state.details != nil {
+            if [.escape, .char("q"), .enter].contains(key) {
+                state.details = nil
+                return []
+            }
+            guard let command = state.keyMap.command(for: key, focus: .traffic, readonly: state.readonly) else {
+                return []
+            }
+            return performInDetails(command, on: &state)
+        }
         guard let command = state.keyMap.command(for: key, focus: state.focus, readonly: state.readonly) else {
             return []
         }
@@ -43,14 +53,23 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     switch command {
     case .help: state.showHelp.toggle()
     case .quit: return [.quit(code: 0)]
-    case .closeOverlay: state.showHelp = false
+    case .closeOverlay:
+        state.showHelp = false
+        state.details = nil
     case .nextPane: state.focus = state.focus.next
     case .previousPane: state.focus = state.focus.previous
     case .focusWorkflows: state.focus = .workflows
     case .focusWorkflow: state.focus = .workflow
     case .focusTraffic: state.focus = .traffic
     case .redraw: return [.redraw]
-    case .open: if state.focus == .workflows { state.focus = .workflow }
+    case .open:
+        if state.focus == .workflows { state.focus = .workflow }
+        if state.focus == .traffic, let record = state.log[state.traffic.list.selected] {
+            state.details = TrafficDetails(record: record)
+        }
+    case .replay:
+        guard state.focus == .traffic, let record = state.log[state.traffic.list.selected] else { return [] }
+        return replay(record, on: &state)
     case .moveDown: move(by: 1, in: &state)
     case .moveUp: move(by: -1, in: &state)
     case .pageDown: move(by: max(1, pageHeight(state) - 1), in: &state)
@@ -70,6 +89,39 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         }
     }
     return []
+}
+
+/// Keys while the details overlay is open: navigation scrolls it, replay replays its attempt.
+private func performInDetails(_ command: CommandID, on state: inout AppState) -> [Effect] {
+    guard var details = state.details else { return [] }
+    let page = max(1, TrafficDetailsView.visibleLineCount(state) - 1)
+    let last = max(0, TrafficDetailsView.lines(for: details.record, state: state).count - TrafficDetailsView.visibleLineCount(state))
+    switch command {
+    case .moveDown: details.scroll += 1
+    case .moveUp: details.scroll -= 1
+    case .pageDown: details.scroll += page
+    case .pageUp: details.scroll -= page
+    case .top: details.scroll = 0
+    case .bottom: details.scroll = last
+    case .replay:
+        return replay(details.record, on: &state)
+    case .help: state.showHelp = true
+    case .quit: return [.quit(code: 0)]
+    case .redraw: return [.redraw]
+    default: return []
+    }
+    details.scroll = min(max(0, details.scroll), last)
+    state.details = details
+    return []
+}
+
+private func replay(_ record: AttemptRecord, on state: inout AppState) -> [Effect] {
+    if state.readonly {
+        state.status = StatusMessage("read-only: replay is disabled", level: .warning)
+        return []
+    }
+    state.status = StatusMessage("replaying \(record.deliveryID)…")
+    return [.replay(deliveryID: record.deliveryID)]
 }
 
 private func pageHeight(_ state: AppState) -> Int {

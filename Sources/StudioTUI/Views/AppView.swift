@@ -13,6 +13,7 @@ public func renderApp(_ state: AppState) -> CellGrid {
     WorkflowTreeView.render(state, area: layout.workflow, into: &grid)
     TrafficPaneView.render(state, area: layout.traffic, into: &grid)
     HintBarView.render(state, area: layout.hint, into: &grid)
+    if state.details != nil { TrafficDetailsView.render(state, into: &grid) }
     if state.showHelp { HelpOverlay.render(state, into: &grid) }
     return grid
 }

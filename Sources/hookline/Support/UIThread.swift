@@ -22,14 +22,14 @@ func runOnUIThread(_ body: @escaping @Sendable () -> Int32) async -> Int32 {
 /// A studio that cannot start (no terminal, unknown TERM) is reported on the original standard error.
 /// - Returns: the studio's exit status.
 func runStudio(
-    workspace: Workspace, traffic: any TrafficSource, flags: StudioFlags, logPath: String
+    workspace: Workspace, traffic: any TrafficSource, commands: any StudioCommands, flags: StudioFlags, logPath: String
 ) async -> Int32 {
     let terminalError = dup(STDERR_FILENO)
     redirectStandardError(to: logPath)
     let options = flags.studioOptions
     return await runOnUIThread {
         do {
-            return try Studio.run(workspace: workspace, traffic: traffic, options: options)
+            return try Studio.run(workspace: workspace, traffic: traffic, commands: commands, options: options)
         } catch {
             let message = Data("hookline: \(error)\n".utf8)
             if terminalError >= 0 {

@@ -1,0 +1,111 @@
+import Foundation
+import StudioModel
+
+/// The details overlay (⏎ on a traffic line): the whole exchange of one attempt, request and
+/// response headers and bodies (stored masked), JSON pretty-printed, scrolled with the
+/// navigation keys.
+enum TrafficDetailsView {
+    struct Line: Equatable {
+        var text: String
+        var token: ThemeToken
+    }
+
+    /// The overlay's box: the screen less a margin of one cell, above the hint row, which stays
+    /// visible for status messages (the outcome of a replay).
+    static func box(_ state: AppState) -> Rect {
+        Rect(x: 1, y: 1, width: max(0, state.size.width - 2), height: max(0, state.size.height - 4))
+    }
+
+    /// Lines of text the box shows at once.
+    static func visibleLineCount(_ state: AppState) -> Int { max(1, box(state).height - 2) }
+
+    static func render(_ state: AppState, into grid: inout CellGrid) {
+        guard let details = state.details else { return }
+        let box = box(state)
+        guard box.width > 4, box.height > 2 else { return }
+        grid.fill(box)
+        grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
+        grid.put(" Exchange · \(details.record.deliveryID) ", at: Point(x: box.x + 2, y: box.y), token: .titleFocused, clip: box)
+        let all = lines(for: details.record, state: state)
+        let visible = visibleLineCount(state)
+        let footer = " \(min(all.count, details.scroll + visible))/\(all.count) · R replay · Esc closes "
+        grid.put(
+            footer, at: Point(x: max(box.x + 1, box.maxX - 2 - DisplayWidth.width(of: footer)), y: box.maxY - 1),
+            token: .muted, clip: box)
+        let inner = box.inset(by: 1)
+        for (row, line) in all.dropFirst(details.scroll).prefix(visible).enumerated() {
+            grid.put(line.text, at: Point(x: inner.x + 1, y: inner.y + row), token: line.token, clip: inner)
+        }
+    }
+
+    /// Every line of the exchange, wrapped to the box.
+    static func lines(for record: AttemptRecord, state: AppState) -> [Line] {
+        let width = max(8, box(state).width - 4)
+        var lines: [Line] = []
+        func add(_ text: String, _ token: ThemeToken = .foreground, indent: String = "") {
+            for piece in wrap(text, width: width - DisplayWidth.width(of: indent)) {
+                lines.append(Line(text: indent + piece, token: token))
+            }
+        }
+        add("\(record.method) \(record.url)", .titleFocused)
+        var about = "attempt \(record.attempt) · \(record.trigger.rawValue)"
+        if let user = record.userEmail { about += " · \(user)" }
+        if let workflow = record.workflowID { about += " · \(workflow)/\(record.nodeID ?? "")" }
+        add(about, .muted)
+        add(TrafficRow.timestamp(record.startedAt, timeZone: state.timeZone) + " · " + TrafficRow.latencyText(record.latencyMilliseconds), .muted)
+        lines.append(Line(text: "", token: .foreground))
+
+        add("Request", .helpSection)
+        for header in record.requestHeaders { add("\(header.name): \(header.value)", indent: "  ") }
+        if !record.requestBody.isEmpty {
+            lines.append(Line(text: "", token: .foreground))
+            for line in bodyLines(record.requestBody) { add(line, indent: "  ") }
+        }
+        lines.append(Line(text: "", token: .foreground))
+
+        if let status = record.status {
+            add("Response \(status)", TrafficRow.statusToken(record))
+            for header in record.responseHeaders { add("\(header.name): \(header.value)", indent: "  ") }
+            if !record.responseBody.isEmpty {
+                lines.append(Line(text: "", token: .foreground))
+                if record.responseBodyIsBase64 { add("(not UTF-8 text: base64 of the bytes received)", .muted, indent: "  ") }
+                for line in bodyLines(record.responseBody) { add(line, indent: "  ") }
+            }
+            if record.responseTruncated { add("… cut at 64 KiB", .muted, indent: "  ") }
+        } else {
+            add("No response", .logStatusFailed)
+        }
+        if case .failed(let errorClass, let message) = record.outcome {
+            add("\(errorClass): \(message)", .statusError, indent: "  ")
+        }
+        return lines
+    }
+
+    /// A body as lines: pretty-printed when it is JSON, else as sent.
+    static func bodyLines(_ body: String) -> [String] {
+        if let value = try? JSONValue.parse(body), value.objectValue != nil || value.arrayValue != nil {
+            return value.prettyJSONText.components(separatedBy: "\n")
+        }
+        return body.components(separatedBy: "\n")
+    }
+
+    /// `text` cut into pieces of at most `width` columns.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0, DisplayWidth.width(of: text) > width else { return [text] }
+        var pieces: [String] = []
+        var current = ""
+        var columns = 0
+        for character in text {
+            let characterWidth = DisplayWidth.width(of: character)
+            if columns + characterWidth > width {
+                pieces.append(current)
+                current = ""
+                columns = 0
+            }
+            current.append(character)
+            columns += characterWidth
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
+    }
+}

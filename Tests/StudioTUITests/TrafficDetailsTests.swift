@@ -1,0 +1,83 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// ⏎ on a traffic line shows the whole exchange; R replays the selected delivery.
+struct TrafficDetailsTests {
+    /// A failed attempt with masked credentials, a JSON request and a JSON error answer.
+    static var exchange: AttemptRecord {
+        var record = Fixtures.record(7, status: 422)
+        record.deliveryID = "msg_01JD0000000000000000000000"
+        record.method = "POST"
+        record.requestHeaders = [
+            HeaderField("Content-Type", "application/json"), HeaderField("Authorization", "Basic ••••••"),
+            HeaderField("webhook-id", "msg_01JD0000000000000000000000"),
+        ]
+        record.requestBody = #"{"name":"Ada","address":{"city":"Oslo","zip":"0150"},"tags":["vip"]}"#
+        record.responseHeaders = [HeaderField("Content-Type", "application/json")]
+        record.responseBody = #"{"error":"zip is not valid for country"}"#
+        record.workflowID = "welcome-series"
+        record.nodeID = "direct-mail"
+        return record
+    }
+
+    private func stateShowingExchange(readonly: Bool = false) -> AppState {
+        var state = Fixtures.state(records: 3)
+        state.readonly = readonly
+        _ = reduce(&state, .traffic(records: [Self.exchange], dropped: 0))
+        _ = reduce(&state, .command(.focusTraffic))
+        return state
+    }
+
+    @Test func enterOnATrafficLineOpensItsExchangeAndEscapeClosesIt() {
+        var state = stateShowingExchange()
+        _ = reduce(&state, .key(.enter))
+        #expect(state.details?.record.deliveryID == Self.exchange.deliveryID)
+        _ = reduce(&state, .key(.escape))
+        #expect(state.details == nil)
+    }
+
+    @Test func theExchangeShowsHeadersAndPrettyJSONBodies() {
+        var state = stateShowingExchange()
+        _ = reduce(&state, .key(.enter))
+        let text = TrafficDetailsView.lines(for: Self.exchange, state: state).map(\.text)
+        #expect(text.first == "POST https://api.lob.com/v1/letters")
+        #expect(text.contains("  Authorization: Basic ••••••"))
+        #expect(text.contains(#"      "city": "Oslo","#), "\(text)")
+        #expect(text.contains("Response 422"))
+    }
+
+    @Test func scrollingStaysWithinTheExchange() {
+        var state = stateShowingExchange()
+        _ = reduce(&state, .key(.enter))
+        let total = TrafficDetailsView.lines(for: Self.exchange, state: state).count
+        let visible = TrafficDetailsView.visibleLineCount(state)
+        for _ in 0..<100 { _ = reduce(&state, .key(.char("j"))) }
+        #expect(state.details?.scroll == max(0, total - visible))
+        _ = reduce(&state, .key(.char("g")))
+        #expect(state.details?.scroll == 0)
+    }
+
+    @Test func replayAsksTheEngineForTheSelectedDelivery() {
+        var state = stateShowingExchange()
+        #expect(reduce(&state, .key(.char("R"))) == [.replay(deliveryID: Self.exchange.deliveryID)])
+        #expect(state.status?.text == "replaying \(Self.exchange.deliveryID)…")
+        _ = reduce(&state, .key(.enter))
+        #expect(reduce(&state, .key(.char("R"))) == [.replay(deliveryID: Self.exchange.deliveryID)])
+    }
+
+    @Test func readOnlyStudiosCannotReplay() {
+        var state = stateShowingExchange(readonly: true)
+        #expect(reduce(&state, .key(.char("R"))).isEmpty)
+        _ = reduce(&state, .key(.enter))
+        #expect(reduce(&state, .key(.char("R"))).isEmpty)
+        #expect(!state.keyMap.barBindings(focus: .traffic, readonly: true).contains { $0.id == .replay })
+    }
+
+    @Test func detailsOverlayAt80x24() {
+        var state = stateShowingExchange()
+        _ = reduce(&state, .key(.enter))
+        Snapshot.assert(renderApp(state), named: "details-80x24", styles: false)
+    }
+}
