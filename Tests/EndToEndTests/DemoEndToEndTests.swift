@@ -60,6 +60,28 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func slashFiltersTheTrafficPane() async throws {
+        try await withDemo { session, _ in
+            try await session.waitForScreen(timeout: 20) { screen in
+                screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
+            }
+            try await session.press("/")
+            try await session.tmux("send-keys", "-t", session.name, "-l", "method:GET")
+            try await session.press("Enter")
+            let filtered = try await session.waitForScreen(timeout: 5) { $0.contains("filter method:GET") }
+            let lines = filtered.split(separator: "\n").filter(Self.isLiveTrafficLine)
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" GET ") }, "\(filtered)")
+            // The demo's receiver answers every request with 2xx.
+            try await session.press("/")
+            try await session.press("C-u")
+            try await session.tmux("send-keys", "-t", session.name, "-l", "status:5xx")
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 5) { $0.contains("nothing matches the filter") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

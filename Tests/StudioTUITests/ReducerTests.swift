@@ -150,4 +150,19 @@ struct ReducerTests {
         _ = reduce(&state, .command(.focusTraffic))
         #expect(hint(state).contains("G follow"))
     }
+
+    @Test func helpTallerThanTheScreenScrollsToItsLastLine() {
+        var state = Fixtures.state(records: 3)
+        _ = reduce(&state, .command(.focusTraffic))
+        _ = reduce(&state, .key(.char("?")))
+        let maximum = HelpOverlay.maximumScroll(state)
+        #expect(maximum > 0)
+        for _ in 0..<50 { _ = reduce(&state, .key(.char("j"))) }
+        #expect(state.helpScroll == maximum)
+        let screen = renderApp(state)
+        #expect((0..<screen.size.height).map(screen.rowText).contains { $0.contains("Go to the bottom") })
+        _ = reduce(&state, .key(.escape))
+        _ = reduce(&state, .key(.char("?")))
+        #expect(state.helpScroll == 0)
+    }
 }

@@ -19,6 +19,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case open = "list.open"
     case toggleFollow = "traffic.toggleFollow"
     case replay = "traffic.replay"
+    case filter = "traffic.filter"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

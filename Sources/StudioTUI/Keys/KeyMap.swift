@@ -44,6 +44,7 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .focusTraffic, keys: [.char("3")], title: "Focus the traffic pane", group: .global),
         Binding(id: .redraw, keys: [.ctrl("l")], title: "Redraw the screen", group: .global),
         Binding(id: .closeOverlay, keys: [.escape], title: "Close the overlay", group: .global),
+        Binding(id: .filter, keys: [.char("/")], title: "Filter the traffic", group: .global),
         Binding(id: .quit, keys: [.char("q"), .ctrl("c")], title: "Quit", short: "quit", group: .global, showInBar: true),
         Binding(id: .moveDown, keys: [.char("j"), .down], title: "Move down", short: "move", group: .navigation, showInBar: true),
         Binding(id: .moveUp, keys: [.char("k"), .up], title: "Move up", group: .navigation),
@@ -56,6 +57,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(
             id: .replay, keys: [.char("R")], title: "Replay the selected delivery: same webhook-id and body, one attempt",
             short: "replay", group: .traffic, showInBar: true, dangerous: true),
+        Binding(
+            id: .filter, keys: [.char("/")], title: "Filter: status:5xx method:POST host: user: webhook: re: text, ! inverts",
+            short: "filter", group: .traffic, showInBar: true),
         Binding(id: .bottom, keys: [.char("G"), .end], title: "Follow live traffic", short: "follow", group: .traffic, showInBar: true),
         Binding(id: .toggleFollow, keys: [.char("s")], title: "Toggle follow (auto-scroll)", group: .traffic),
     ]

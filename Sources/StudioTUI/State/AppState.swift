@@ -12,6 +12,8 @@ public struct AppState: Sendable, Equatable {
     public var traffic = TrafficPaneState()
     public var log: TrafficLog
     public var showHelp = false
+    /// First line of the help overlay shown, when it is taller than the screen.
+    public var helpScroll = 0
     /// The attempt whose whole exchange is shown over the panes, if any.
     public var details: TrafficDetails?
     public var readonly: Bool
@@ -55,8 +57,26 @@ public struct TrafficPaneState: Sendable, Equatable {
     public var list = ListState()
     /// Records that arrived while not following.
     public var unseen = 0
+    /// The filter in force, nil for none.
+    public var filter: TrafficFilter?
+    /// Sequence numbers of the held records the filter lets through, oldest first.
+    var matches: [Int] = []
+    /// The filter being typed after `/`; nil when not typing.
+    public var filterInput: String?
 
     public init() {}
+}
+
+extension AppState {
+    /// How many records the traffic pane lists: all held, or the filter's matches.
+    public var trafficCount: Int { traffic.filter == nil ? log.count : traffic.matches.count }
+
+    /// The record at a position of the traffic pane's list.
+    public func trafficRecord(at position: Int) -> AttemptRecord? {
+        guard traffic.filter != nil else { return log[position] }
+        guard position >= 0, position < traffic.matches.count else { return nil }
+        return log[traffic.matches[position] - log.firstSequence]
+    }
 }
 
 /// The details overlay: one attempt and how far it is scrolled.

@@ -8,7 +8,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .key(let key):
         state.status = nil
         if state.showHelp {
-            if [.escape, .char("?"), .char("q"), .enter].contains(key) { state.showHelp = false }
+            switch key {
+            case .escape, .char("?"), .char("q"), .enter: state.showHelp = false
+            case .char("j"), .down: state.helpScroll = min(state.helpScroll + 1, HelpOverlay.maximumScroll(state))
+            case .char("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+            default: break
+            }
+            return []
+        }
+        if state.traffic.filterInput != nil {
+            editFilter(key, in: &state)
             return []
         }
         if state.details != nil {
@@ -51,7 +60,9 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         return []
     }
     switch command {
-    case .help: state.showHelp.toggle()
+    case .help:
+        state.showHelp.toggle()
+        state.helpScroll = 0
     case .quit: return [.quit(code: 0)]
     case .closeOverlay:
         state.showHelp = false
@@ -64,12 +75,15 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .redraw: return [.redraw]
     case .open:
         if state.focus == .workflows { state.focus = .workflow }
-        if state.focus == .traffic, let record = state.log[state.traffic.list.selected] {
+        if state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) {
             state.details = TrafficDetails(record: record)
         }
     case .replay:
-        guard state.focus == .traffic, let record = state.log[state.traffic.list.selected] else { return [] }
+        guard state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) else { return [] }
         return replay(record, on: &state)
+    case .filter:
+        state.focus = .traffic
+        state.traffic.filterInput = state.traffic.filter?.text ?? ""
     case .moveDown: move(by: 1, in: &state)
     case .moveUp: move(by: -1, in: &state)
     case .pageDown: move(by: max(1, pageHeight(state) - 1), in: &state)
@@ -138,7 +152,7 @@ private func move(by delta: Int, in state: inout AppState) {
     case .workflow:
         state.tree.move(by: delta, count: treeRowCount(state), height: layout.workflow.height)
     case .traffic:
-        let count = state.log.count
+        let count = state.trafficCount
         state.traffic.list.move(by: delta, count: count, height: layout.traffic.height)
         if count > 0, state.traffic.list.selected == count - 1, delta > 0 {
             startFollowing(&state)
@@ -151,22 +165,80 @@ private func move(by delta: Int, in state: inout AppState) {
 private func startFollowing(_ state: inout AppState) {
     state.traffic.follow = true
     state.traffic.unseen = 0
-    state.traffic.list.selected = max(0, state.log.count - 1)
-    state.traffic.list.normalize(count: state.log.count, height: AppLayout.compute(size: state.size).traffic.height)
+    state.traffic.list.selected = max(0, state.trafficCount - 1)
+    state.traffic.list.normalize(count: state.trafficCount, height: AppLayout.compute(size: state.size).traffic.height)
+}
+
+/// Typing after `/`: Enter applies (an empty filter clears it), Esc leaves the filter as it was.
+private func editFilter(_ key: KeyEvent, in state: inout AppState) {
+    guard var input = state.traffic.filterInput else { return }
+    switch key {
+    case .escape:
+        state.traffic.filterInput = nil
+        return
+    case .enter:
+        do {
+            let trimmed = input.trimmingCharacters(in: .whitespaces)
+            try apply(trimmed.isEmpty ? nil : TrafficFilter(trimmed), to: &state)
+            state.traffic.filterInput = nil
+        } catch {
+            state.status = StatusMessage(error.message, level: .error)
+        }
+        return
+    case .backspace, .delete:
+        if !input.isEmpty { input.removeLast() }
+    case .ctrl("u"):
+        input = ""
+    case .char(let character):
+        input.append(character)
+    default:
+        return
+    }
+    state.status = nil
+    state.traffic.filterInput = input
+}
+
+/// Puts `filter` in force and lists its matches, newest selected.
+private func apply(_ filter: TrafficFilter?, to state: inout AppState) {
+    state.traffic.filter = filter
+    state.traffic.matches = []
+    if let filter {
+        for position in 0..<state.log.count where state.log[position].map(filter.matches) == true {
+            state.traffic.matches.append(state.log.firstSequence + position)
+        }
+    }
+    state.traffic.unseen = 0
+    startFollowing(&state)
 }
 
 private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout AppState) {
     let firstBefore = state.log.firstSequence
-    state.log.append(contentsOf: records.map(Sanitizer.clean), sourceDropped: dropped)
-    let shifted = state.log.firstSequence - firstBefore
+    let endBefore = state.log.endSequence
+    let cleaned = records.map(Sanitizer.clean)
+    state.log.append(contentsOf: cleaned, sourceDropped: dropped)
+    var shifted = state.log.firstSequence - firstBefore
+    var arrived = records.count
+    if let filter = state.traffic.filter {
+        let stale = state.traffic.matches.prefix { $0 < state.log.firstSequence }.count
+        state.traffic.matches.removeFirst(stale)
+        shifted = stale
+        arrived = 0
+        // The records appended last hold sequence numbers up to the new end; older ones may be gone already.
+        let firstNew = max(endBefore, state.log.firstSequence)
+        for sequence in firstNew..<state.log.endSequence
+        where state.log[sequence - state.log.firstSequence].map(filter.matches) == true {
+            state.traffic.matches.append(sequence)
+            arrived += 1
+        }
+    }
     if state.traffic.follow {
         startFollowing(&state)
     } else {
-        state.traffic.unseen += records.count
+        state.traffic.unseen += arrived
         state.traffic.list.selected -= shifted
         state.traffic.list.offset = max(0, state.traffic.list.offset - shifted)
         state.traffic.list.normalize(
-            count: state.log.count, height: AppLayout.compute(size: state.size).traffic.height)
+            count: state.trafficCount, height: AppLayout.compute(size: state.size).traffic.height)
     }
 }
 
@@ -182,6 +254,6 @@ private func normalizeLists(_ state: inout AppState) {
     if state.traffic.follow {
         startFollowing(&state)
     } else {
-        state.traffic.list.normalize(count: state.log.count, height: layout.traffic.height)
+        state.traffic.list.normalize(count: state.trafficCount, height: layout.traffic.height)
     }
 }

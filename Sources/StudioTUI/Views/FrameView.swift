@@ -44,8 +44,13 @@ enum FrameView {
         trafficTitle.append(state.traffic.follow
             ? Segment("\(glyphs.dot) follow ", .logIndicatorOn)
             : Segment("\(glyphs.dot) paused ", .logIndicatorOff))
-        title(trafficTitle, x: 1, maxX: layout.splitX - 1 + 24, y: layout.trafficSeparatorY, state: state, into: &grid)
-        var counts = " \(grouped(state.log.count)) lines"
+        if let filter = state.traffic.filter {
+            trafficTitle.append(Segment("\(glyphs.dot) filter \(Sanitizer.clean(filter.text)) ", .statusWarn))
+        }
+        title(trafficTitle, x: 1, maxX: max(layout.splitX - 1 + 24, right / 2), y: layout.trafficSeparatorY, state: state, into: &grid)
+        var counts = state.traffic.filter == nil
+            ? " \(grouped(state.log.count)) lines"
+            : " \(grouped(state.trafficCount)) of \(grouped(state.log.count)) lines"
         if state.traffic.unseen > 0 { counts += " \(glyphs.dot) \(grouped(state.traffic.unseen)) new" }
         if state.log.droppedCount > 0 { counts += " \(glyphs.dot) \(grouped(state.log.droppedCount)) dropped" }
         counts += " "

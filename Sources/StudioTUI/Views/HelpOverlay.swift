@@ -1,33 +1,67 @@
 import StudioModel
 
-/// The `?` overlay: every binding, in sections This screen / Global / Navigation.
+/// The `?` overlay: every binding, in sections This screen / Global / Navigation; `j`/`k`
+/// scroll it when it is taller than the screen.
 enum HelpOverlay {
+    /// One line of the overlay: a section title (no keys) or a binding.
+    struct Line {
+        var keys: String?
+        var text: String
+    }
+
     static func render(_ state: AppState, into grid: inout CellGrid) {
-        let sections = self.sections(state)
-        let keyWidth = sections.flatMap(\.rows).map { DisplayWidth.width(of: $0.keys) }.max() ?? 0
-        let textWidth = sections.flatMap(\.rows).map { DisplayWidth.width(of: $0.title) }.max() ?? 0
-        let lineCount = sections.reduce(0) { $0 + $1.rows.count + 2 } - 1
-        let width = min(state.size.width - 4, keyWidth + textWidth + 6)
-        let height = min(state.size.height - 2, lineCount + 4)
-        let box = Rect(x: (state.size.width - width) / 2, y: (state.size.height - height) / 2, width: width, height: height)
+        let lines = self.lines(state)
+        let box = self.box(state, lines: lines)
+        let keyWidth = keyColumnWidth(lines)
         grid.fill(box)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         grid.put(" Keys ", at: Point(x: box.x + 2, y: box.y), token: .titleFocused)
-        let footer = " Esc or ? closes "
+        let scroll = min(state.helpScroll, maximumScroll(state))
+        let scrolls = maximumScroll(state) > 0
+        let footer = scrolls ? " j/k scroll · Esc or ? closes " : " Esc or ? closes "
         grid.put(footer, at: Point(x: box.maxX - 2 - DisplayWidth.width(of: footer), y: box.maxY - 1), token: .muted)
-        var y = box.y + 2
         let inner = box.inset(by: 1)
-        for section in sections {
-            guard y < inner.maxY else { break }
-            grid.put(section.title, at: Point(x: inner.x + 1, y: y), token: .helpSection, clip: inner)
-            y += 1
-            for row in section.rows where y < inner.maxY {
-                grid.put(DisplayWidth.pad(row.keys, to: keyWidth), at: Point(x: inner.x + 1, y: y), token: .helpKey, clip: inner)
-                grid.put(row.title, at: Point(x: inner.x + 3 + keyWidth, y: y), token: .foreground, clip: inner)
-                y += 1
+        for (row, line) in lines.dropFirst(scroll).prefix(visibleLineCount(state, lines: lines)).enumerated() {
+            let y = inner.y + 1 + row
+            if let keys = line.keys {
+                grid.put(DisplayWidth.pad(keys, to: keyWidth), at: Point(x: inner.x + 1, y: y), token: .helpKey, clip: inner)
+                grid.put(line.text, at: Point(x: inner.x + 3 + keyWidth, y: y), token: .foreground, clip: inner)
+            } else {
+                grid.put(line.text, at: Point(x: inner.x + 1, y: y), token: .helpSection, clip: inner)
             }
-            y += 1
         }
+    }
+
+    /// How far the overlay can scroll: 0 when everything fits.
+    static func maximumScroll(_ state: AppState) -> Int {
+        let lines = self.lines(state)
+        return max(0, lines.count - visibleLineCount(state, lines: lines))
+    }
+
+    private static func visibleLineCount(_ state: AppState, lines: [Line]) -> Int {
+        max(1, box(state, lines: lines).height - 4)
+    }
+
+    private static func keyColumnWidth(_ lines: [Line]) -> Int {
+        lines.compactMap(\.keys).map { DisplayWidth.width(of: $0) }.max() ?? 0
+    }
+
+    private static func box(_ state: AppState, lines: [Line]) -> Rect {
+        let textWidth = lines.filter { $0.keys != nil }.map { DisplayWidth.width(of: $0.text) }.max() ?? 0
+        let width = min(state.size.width - 4, keyColumnWidth(lines) + textWidth + 6)
+        let height = min(state.size.height - 2, lines.count + 4)
+        return Rect(x: (state.size.width - width) / 2, y: (state.size.height - height) / 2, width: width, height: height)
+    }
+
+    /// Sections with a blank line between them.
+    static func lines(_ state: AppState) -> [Line] {
+        var lines: [Line] = []
+        for section in sections(state) {
+            if !lines.isEmpty { lines.append(Line(keys: nil, text: "")) }
+            lines.append(Line(keys: nil, text: section.title))
+            lines += section.rows.map { Line(keys: $0.keys, text: $0.title) }
+        }
+        return lines
     }
 
     struct Section {

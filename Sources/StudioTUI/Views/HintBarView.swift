@@ -5,6 +5,9 @@ enum HintBarView {
     static func render(_ state: AppState, area: Rect, into grid: inout CellGrid) {
         var x = area.x + 1
         let maxX = area.maxX - 1
+        if let input = state.traffic.filterInput {
+            return renderFilterInput(input, state: state, area: area, into: &grid)
+        }
         var statusWidth = 0
         if let status = state.status {
             let text = DisplayWidth.truncate(Sanitizer.clean(status.text), to: max(0, area.width / 2), ellipsis: state.glyphs.ellipsis)
@@ -25,6 +28,20 @@ enum HintBarView {
             x += grid.put(" " + short, at: Point(x: x, y: area.y), token: .hintText)
             x += 2
         }
+    }
+
+    /// The filter being typed, its end visible, with the keys that finish it and any error.
+    private static func renderFilterInput(_ input: String, state: AppState, area: Rect, into grid: inout CellGrid) {
+        let help = state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  ⏎ apply  Esc cancel"
+        let helpText = state.ascii ? help.replacingOccurrences(of: "⏎", with: "Enter") : help
+        let room = max(4, area.width - 4 - DisplayWidth.width(of: helpText))
+        var shown = Sanitizer.clean(input)
+        while DisplayWidth.width(of: shown) > room - 1, !shown.isEmpty { shown.removeFirst() }
+        var x = area.x + 1
+        x += grid.put("/", at: Point(x: x, y: area.y), token: .hintKey)
+        x += grid.put(shown, at: Point(x: x, y: area.y), token: .foreground)
+        x += grid.put(state.ascii ? "_" : "▏", at: Point(x: x, y: area.y), token: .hintKey)
+        grid.put(helpText, at: Point(x: x, y: area.y), token: state.status == nil ? .hintText : .statusError, maxWidth: area.maxX - 1 - x)
     }
 
     static func keyLabel(_ binding: Binding, ascii: Bool) -> String {

@@ -3,8 +3,10 @@ import StudioModel
 /// Live traffic (bottom pane): one attempt per line, newest at the bottom while following.
 enum TrafficPaneView {
     static func render(_ state: AppState, area: Rect, into grid: inout CellGrid) {
-        guard !state.log.isEmpty else {
-            let text = state.trafficConnected ? "waiting for traffic…" : "no traffic source"
+        guard state.trafficCount > 0 else {
+            let text =
+                state.traffic.filter != nil ? "nothing matches the filter (/ to change it)"
+                : state.trafficConnected ? "waiting for traffic…" : "no traffic source"
             grid.put(state.ascii ? text.replacingOccurrences(of: "…", with: "...") : text,
                      at: Point(x: area.x + 1, y: area.y), token: .muted, maxWidth: area.width - 2)
             return
@@ -12,7 +14,7 @@ enum TrafficPaneView {
         let list = state.traffic.list
         for line in 0..<area.height {
             let position = list.offset + line
-            guard let record = state.log[position] else { break }
+            guard let record = state.trafficRecord(at: position) else { break }
             let segments = TrafficRow.segments(for: record, width: area.width - 2, timeZone: state.timeZone)
             grid.put(segments, at: Point(x: area.x + 1, y: area.y + line), maxWidth: area.width - 2,
                      ellipsis: state.glyphs.ellipsis)
