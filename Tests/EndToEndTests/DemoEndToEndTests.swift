@@ -1,4 +1,5 @@
 import Foundation
+import StudioModel
 import Testing
 
 /// Runs the built `hookline demo` in a real terminal (tmux) as a new user would.
@@ -38,7 +39,7 @@ struct DemoEndToEndTests {
     }
 
     @Test func enterShowsAnExchangeAndShiftRReplaysItThroughTheEngine() async throws {
-        try await withDemo { session, _ in
+        try await withDemo { session, folder in
             try await session.waitForScreen(timeout: 20) { screen in
                 screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
             }
@@ -55,6 +56,14 @@ struct DemoEndToEndTests {
             try await session.waitForScreen(timeout: 10) { $0.contains("replay delivered") }
             try await session.press("Escape")
             try await session.waitForScreen(timeout: 5) { !$0.contains("Exchange · msg_") }
+            // e exports what the pane lists as a HAR file in the workspace.
+            try await session.press("e")
+            try await session.waitForScreen(timeout: 10) { $0.contains("exported ") }
+            let exports = folder.appendingPathComponent("ws/.hookline/exports")
+            let files = try FileManager.default.contentsOfDirectory(atPath: exports.path).filter { $0.hasSuffix(".har") }
+            try #require(files.count == 1)
+            let archive = try JSONValue.parse(String(contentsOf: exports.appendingPathComponent(files[0]), encoding: .utf8))
+            #expect((archive["log"]?["entries"]?.arrayValue?.count ?? 0) > 0)
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
         }

@@ -111,4 +111,13 @@ struct TrafficFilterTests {
         type("status:5xx !method:get", into: &state)
         Snapshot.assert(renderApp(state), named: "filter-input-80x24", styles: false)
     }
+
+    @Test func exportHandsTheListedAttemptsToTheEngine() {
+        var state = Fixtures.state(records: 14)
+        _ = reduce(&state, .key(.char("/")))
+        type("status:5xx", into: &state)
+        _ = reduce(&state, .key(.enter))
+        let effects = reduce(&state, .key(.char("e")))
+        #expect(effects == [.exportHAR(Fixtures.records(0..<14).filter { $0.status == 503 })])
+    }
 }

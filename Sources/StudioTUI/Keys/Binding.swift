@@ -20,6 +20,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case toggleFollow = "traffic.toggleFollow"
     case replay = "traffic.replay"
     case filter = "traffic.filter"
+    case export = "traffic.export"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

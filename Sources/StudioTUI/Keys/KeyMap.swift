@@ -60,6 +60,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(
             id: .filter, keys: [.char("/")], title: "Filter: status:5xx method:POST host: user: webhook: re: text, ! inverts",
             short: "filter", group: .traffic, showInBar: true),
+        Binding(
+            id: .export, keys: [.char("e")], title: "Export the listed attempts (the filter's matches) as HAR 1.2",
+            group: .traffic),
         Binding(id: .bottom, keys: [.char("G"), .end], title: "Follow live traffic", short: "follow", group: .traffic, showInBar: true),
         Binding(id: .toggleFollow, keys: [.char("s")], title: "Toggle follow (auto-scroll)", group: .traffic),
     ]

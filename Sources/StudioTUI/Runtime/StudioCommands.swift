@@ -1,6 +1,11 @@
+import StudioModel
+
 /// What the studio asks of the engine behind it; the studio never imports the engine.
 public protocol StudioCommands: Sendable {
     /// Sends delivery `deliveryID` once more and calls `done` (on any thread) with a line for the
     /// status bar; the attempt itself arrives through the traffic source.
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void)
+
+    /// Writes `records` (as stored, masked) to an HTTP Archive and calls `done` with where.
+    func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void)
 }

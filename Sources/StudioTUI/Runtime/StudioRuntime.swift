@@ -47,6 +47,7 @@ final class StudioRuntime {
             case .quit(let code): exitCode = code
             case .redraw: backend.invalidate()
             case .replay(let deliveryID): replay(deliveryID)
+            case .exportHAR(let records): exportHAR(records)
             }
         }
         dirty = true
@@ -57,6 +58,16 @@ final class StudioRuntime {
             return send(.status(StatusMessage("replay needs a running executor", level: .warning)))
         }
         commands.replay(deliveryID: deliveryID) { [inbox, wake] message in
+            inbox.post(.status(message))
+            wake.wake()
+        }
+    }
+
+    private func exportHAR(_ records: [AttemptRecord]) {
+        guard let commands else {
+            return send(.status(StatusMessage("export needs a workspace", level: .warning)))
+        }
+        commands.exportHAR(records) { [inbox, wake] message in
             inbox.post(.status(message))
             wake.wake()
         }

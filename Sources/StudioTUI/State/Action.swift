@@ -20,4 +20,6 @@ public enum Effect: Sendable, Equatable {
     case redraw
     /// Send a stored delivery once more; the outcome comes back as a status message.
     case replay(deliveryID: String)
+    /// Write these attempts to a HAR file; where comes back as a status message.
+    case exportHAR([AttemptRecord])
 }

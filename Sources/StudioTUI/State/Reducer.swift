@@ -81,6 +81,15 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .replay:
         guard state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) else { return [] }
         return replay(record, on: &state)
+    case .export:
+        guard state.focus == .traffic else { return [] }
+        let records = (0..<state.trafficCount).compactMap { state.trafficRecord(at: $0) }
+        guard !records.isEmpty else {
+            state.status = StatusMessage("nothing to export", level: .warning)
+            return []
+        }
+        state.status = StatusMessage("exporting \(records.count) attempts…")
+        return [.exportHAR(records)]
     case .filter:
         state.focus = .traffic
         state.traffic.filterInput = state.traffic.filter?.text ?? ""

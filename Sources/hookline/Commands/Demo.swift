@@ -52,7 +52,7 @@ extension Hookline {
             stream.start()
 
             let status = await runStudio(
-                workspace: workspace, traffic: engine.feed, commands: EngineStudioCommands(engine: engine), flags: studio,
+                workspace: workspace, traffic: engine.feed, commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio,
                 logPath: root.appendingPathComponent(".hookline/hookline.log").path)
             stream.stop()
             await engine.shutdown()

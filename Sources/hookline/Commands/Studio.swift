@@ -23,7 +23,7 @@ extension Hookline {
                 configuration: .init(timeScale: timeScale, storePath: options.storePath))
             _ = engine.resume()
             let status = await runStudio(
-                workspace: workspace, traffic: engine.feed, commands: EngineStudioCommands(engine: engine), flags: studio,
+                workspace: workspace, traffic: engine.feed, commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio,
                 logPath: options.root.appendingPathComponent(".hookline/hookline.log").path)
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }

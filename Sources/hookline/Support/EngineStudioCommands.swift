@@ -1,9 +1,35 @@
+import Foundation
 import StudioEngine
+import StudioModel
 import StudioTUI
 
 /// The studio's commands, carried out by the engine the command runs.
 struct EngineStudioCommands: StudioCommands {
     let engine: Engine
+    /// Where exports are written: `.hookline/exports` of the workspace.
+    let exportDirectory: URL
+
+    init(engine: Engine, workspaceRoot: URL) {
+        self.engine = engine
+        self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
+    }
+
+    func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void) {
+        let directory = exportDirectory
+        Task.detached {
+            let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+                .replacingOccurrences(of: ":", with: "")
+            let file = directory.appendingPathComponent("traffic-\(stamp).har")
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let text = AttemptHAR.document(for: records, creatorVersion: HooklineVersion.current).prettyJSONText
+                try Data(text.utf8).write(to: file, options: .atomic)
+                done(StatusMessage("exported \(records.count) attempts to \(file.path)"))
+            } catch {
+                done(StatusMessage("cannot export: \(error.localizedDescription)", level: .error))
+            }
+        }
+    }
 
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
         Task { [engine] in
