@@ -94,13 +94,21 @@ public struct DeliverySnapshot: Sendable, Hashable {
         TemplateContext(event: event, profile: profile, liveData: liveData, now: now)
     }
 
+    /// `{"event":…,"profile":…,"liveData":…,"now":…}`, written straight into one buffer: the same
+    /// text as encoding an object of these four keys, without building it.
     var jsonText: String {
-        JSONValue.object(
-            JSONObject([
-                ("event", .object(event)), ("profile", .object(profile)), ("liveData", .object(liveData)),
-                ("now", .double(now.timeIntervalSince1970)),
-            ])
-        ).jsonText
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out += #"{"event":"#.utf8
+        event.appendJSON(to: &out)
+        out += #","profile":"#.utf8
+        profile.appendJSON(to: &out)
+        out += #","liveData":"#.utf8
+        liveData.appendJSON(to: &out)
+        out += #","now":"#.utf8
+        JSONValue.double(now.timeIntervalSince1970).appendJSON(to: &out)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     init?(jsonText: String) {

@@ -154,7 +154,10 @@ public final class SQLiteStateStore: StateStore {
             try Self.write(journeys, in: db)
             try db.execute(
                 sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt])
+                arguments: [
+                    event.email, event.name, JSONValue.object(event.dataFields).jsonText,
+                    event.createdAt.storedDatabaseValue,
+                ])
             return db.lastInsertedRowID
         }
     }

@@ -38,6 +38,19 @@ public struct JSONObject: Sendable, Hashable {
         return storage.keys.indices.map { (storage.keys[$0], storage.values[$0]) }
     }
 
+    /// Appends the compact JSON text of this object (as `JSONValue.object(self).jsonText`) to `out`.
+    public func appendJSON(to out: inout [UInt8]) {
+        let storage = storage
+        out.append(UInt8(ascii: "{"))
+        for position in storage.keys.indices {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeQuoted(storage.keys[position], to: &out)
+            out.append(UInt8(ascii: ":"))
+            storage.values[position].appendJSON(to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// Equal when both hold the same keys with equal values, in any order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         if lhs.storage === rhs.storage { return true }

@@ -25,48 +25,61 @@ extension JSONValue {
 
     /// Compact JSON text; strings escaped per RFC 8259.
     public var jsonText: String {
-        var out = ""
-        write(to: &out, indent: nil, level: 0)
-        return out
+        var out: [UInt8] = []
+        appendJSON(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 of ``jsonText`` to `out`, for writers that embed a value in a larger document.
+    public func appendJSON(to out: inout [UInt8]) {
+        switch self {
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .int(let value): out += String(value).utf8
+        case .double(let value): out += (value.isFinite ? JSONValue.format(value) : "null").utf8
+        case .string(let value): JSONValue.writeQuoted(value, to: &out)
+        case .array(let values):
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                value.appendJSON(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object): object.appendJSON(to: &out)
+        }
     }
 
     /// Indented JSON text for people to read.
     public var prettyJSONText: String {
         var out = ""
-        write(to: &out, indent: "  ", level: 0)
+        writePretty(to: &out, indent: "  ", level: 0)
         return out
     }
 
-    private func write(to out: inout String, indent: String?, level: Int) {
+    private func writePretty(to out: inout String, indent: String, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .double(let value):
-            out += value.isFinite ? JSONValue.format(value) : "null"
-        case .string(let value): JSONValue.writeQuoted(value, to: &out)
         case .array(let values):
             if values.isEmpty { out += "[]"; return }
             out += "["
             for (index, value) in values.enumerated() {
                 if index > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
-                value.write(to: &out, indent: indent, level: level + 1)
+                out += "\n" + String(repeating: indent, count: level + 1)
+                value.writePretty(to: &out, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "]"
+            out += "\n" + String(repeating: indent, count: level) + "]"
         case .object(let object):
             if object.isEmpty { out += "{}"; return }
             out += "{"
             for (index, pair) in object.pairs.enumerated() {
                 if index > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                out += "\n" + String(repeating: indent, count: level + 1)
                 JSONValue.writeQuoted(pair.key, to: &out)
-                out += indent == nil ? ":" : ": "
-                pair.value.write(to: &out, indent: indent, level: level + 1)
+                out += ": "
+                pair.value.writePretty(to: &out, indent: indent, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "}"
+            out += "\n" + String(repeating: indent, count: level) + "}"
+        case .null, .bool, .int, .double, .string:
+            out += jsonText
         }
     }
 
@@ -138,51 +151,63 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Whether a UTF-8 byte may need escaping: `"`, `\`, controls, and 0xE2 (which starts U+2028
+    /// and U+2029). One load per byte instead of a chain of comparisons.
+    private static let mayNeedEscape: [Bool] = (0...255).map { byte in
+        byte < 0x20 || byte == Int(UInt8(ascii: "\"")) || byte == Int(UInt8(ascii: "\\")) || byte == 0xE2
+    }
+
     private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let count = bytes.count
         var runStart = 0
         var index = 0
-        let count = bytes.count
-        @inline(__always) func flush(_ end: Int, _ out: inout [UInt8]) {
-            if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
-        }
-        while index < count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                flush(index, &out)
-                out.append(UInt8(ascii: "\\"))
-                out.append(byte)
-            case UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"), 0x08, 0x0C:
-                flush(index, &out)
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
-                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                default: out.append(UInt8(ascii: "f"))
+        mayNeedEscape.withUnsafeBufferPointer { mayNeedEscape in
+            while index < count {
+                // Bytes that pass unchanged are copied in runs.
+                while index < count, !mayNeedEscape[Int(bytes[index])] { index += 1 }
+                guard index < count else { break }
+                let byte = bytes[index]
+                if byte == 0xE2, !isLineOrParagraphSeparator(bytes, at: index) {
+                    index += 1
+                    continue
                 }
-            case 0x00..<0x20:
-                flush(index, &out)
-                out.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                    hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)],
-                ])
-            case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                flush(index, &out)
-                out.append(contentsOf: Array("\\u202".utf8))
-                out.append(bytes[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
-                index += 3
-                runStart = index
-                continue
-            default:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): appendEscape(byte, to: &out)
+                case UInt8(ascii: "\n"): appendEscape(UInt8(ascii: "n"), to: &out)
+                case UInt8(ascii: "\r"): appendEscape(UInt8(ascii: "r"), to: &out)
+                case UInt8(ascii: "\t"): appendEscape(UInt8(ascii: "t"), to: &out)
+                case 0x08: appendEscape(UInt8(ascii: "b"), to: &out)
+                case 0x0C: appendEscape(UInt8(ascii: "f"), to: &out)
+                case 0xE2:
+                    out.append(contentsOf: "\\u202".utf8)
+                    out.append(bytes[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                    index += 2
+                default:
+                    out.append(contentsOf: [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                        hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)],
+                    ])
+                }
                 index += 1
-                continue
+                runStart = index
             }
-            index += 1
-            runStart = index
         }
-        flush(count, &out)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+    }
+
+    /// Whether U+2028 or U+2029 (E2 80 A8, E2 80 A9) starts at `index`: the only characters
+    /// beginning with 0xE2 that are escaped.
+    @inline(__always)
+    private static func isLineOrParagraphSeparator(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+    }
+
+    /// Appends a backslash and `letter`.
+    @inline(__always)
+    private static func appendEscape(_ letter: UInt8, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        out.append(letter)
     }
 
     static func writeQuoted(_ string: String, to out: inout String) {

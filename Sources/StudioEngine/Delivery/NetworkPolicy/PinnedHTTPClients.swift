@@ -176,6 +176,8 @@ public final class PinnedHTTPClients: Sendable {
         // Redirects are recorded, never followed (delivery.md §8.4); a hop would escape the pin.
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
+        // Hookline bootstraps no tracer; without this the no-op span still parses each request's URL again.
+        http.tracing.tracer = nil
         // A refused connect fails the attempt at once; the retry schedule decides what happens next.
         http.connectionPool.retryConnectionEstablishment = false
         http.tlsConfiguration = Self.tlsConfiguration(configuration.tlsConfiguration, trusting: key.trustRoots)
