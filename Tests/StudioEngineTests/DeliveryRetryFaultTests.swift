@@ -51,10 +51,10 @@ struct DeliveryRetryFaultTests {
     // MARK: - Row 17: a refused connection is retried at once, once
 
     @Test func row17RefusedConnectionGetsOneQuickRetryThatUsesNoScheduledSlot() async throws {
-        let closed = try await Receiver.start()
-        let url = closed.baseURL + "/hook"
-        await closed.shutdown()
-        let request = makeRequest(url)
+        // Bound but not listening: connects are refused, and no other test can take the port.
+        let closed = try LoopbackSocket()
+        defer { closed.close() }
+        let request = makeRequest("http://127.0.0.1:\(try closed.bind())/hook")
         var options = Deliverer.Options()
         options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5]))
         let result = try await deliver(request, options: options, clock: FastForwardClock(scale: 1000))

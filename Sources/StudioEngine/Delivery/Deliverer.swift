@@ -114,9 +114,10 @@ public final class Deliverer: Sendable {
         state.withLock { $0.health[endpoint]?.isPaused ?? false }
     }
 
-    /// Whether every permit for the host of `url` is taken, so a new attempt there would queue.
-    public func isSaturated(url: String) -> Bool {
-        limiter.inFlight(host: Self.host(of: url)) >= limiter.perHostLimit
+    /// Whether a new attempt to the host of `url` would queue for that host alone, while other
+    /// hosts still have permits (``ConcurrencyLimiter/isBottleneck(host:)``).
+    public func isBottleneck(url: String) -> Bool {
+        limiter.isBottleneck(host: Self.host(of: url))
     }
 
     /// Lifts the pause of `endpoint`.

@@ -11,6 +11,17 @@ public enum DeliveryID {
     }
 
     public static func make(at date: Date, using generator: inout some RandomNumberGenerator) -> String {
+        "msg_" + ulid(at: date, using: &generator)
+    }
+
+    /// A ULID: 48 bits of milliseconds and 80 random bits, in 26 characters that sort by time.
+    /// Also names journeys, where `UUID()` would read `/dev/urandom` through a file each time.
+    public static func ulid(at date: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return ulid(at: date, using: &generator)
+    }
+
+    static func ulid(at date: Date, using generator: inout some RandomNumberGenerator) -> String {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var characters = [Character](repeating: "0", count: 26)
         var time = milliseconds
@@ -30,6 +41,6 @@ public enum DeliveryID {
                 low >>= 5
             }
         }
-        return "msg_" + String(characters)
+        return String(characters)
     }
 }

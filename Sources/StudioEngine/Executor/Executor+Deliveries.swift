@@ -95,7 +95,7 @@ extension Executor {
     /// that one slow host cannot stop other journeys from being admitted (delivery.md §8.10,
     /// §9 row 43). Returns whether it did; it takes a slot again when the delivery settles.
     private func parkIfHostIsBusy(_ webhook: Webhook) -> Bool {
-        guard deliverer.isSaturated(url: webhook.url) else { return false }
+        guard deliverer.isBottleneck(url: webhook.url) else { return false }
         let parked = state.withLock { state -> Bool in
             guard state.parked < parkLimit else { return false }
             state.parked += 1

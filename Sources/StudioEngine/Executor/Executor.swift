@@ -18,7 +18,7 @@ import Synchronization
 public final class Executor: Sendable {
     /// A journey waiting to be admitted.
     struct PendingStart {
-        var id = UUID().uuidString.lowercased()
+        var id = DeliveryID.ulid()
         var workflow: Workflow
         var email: String
         var trigger: TrackedEvent?
