@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+
+extension Hookline {
+    struct Users: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage the workspace's user profiles.", subcommands: [Import.self])
+
+        struct Import: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import user profiles from CSV or JSON Lines, merged into existing ones by email.",
+                discussion: """
+                    CSV needs a header row with an email column; numbers, decimals and true/false are \
+                    typed (a leading zero keeps text, e.g. zip codes), empty cells are skipped, and \
+                    headers like address.city fill nested objects. JSON Lines: one object per line with \
+                    an email. Nothing is imported when any row is wrong; every problem is listed.
+                    """)
+
+            @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+            @Argument(help: "A .csv or .jsonl file.", completion: .file(extensions: ["csv", "tsv", "jsonl", "ndjson"]))
+            var file: String
+
+            @Option(help: "csv or jsonl; by default from the file's extension.")
+            var format: String?
+
+            func run() throws {
+                guard let format = format.map({ UserImporter.Format(rawValue: $0.lowercased()) }) ?? UserImporter.Format(path: file)
+                else {
+                    throw ValidationError("Cannot tell the format of \(file); give --format csv or --format jsonl.")
+                }
+                let text: String
+                do {
+                    text = try String(contentsOfFile: file, encoding: .utf8)
+                } catch {
+                    printError("error: \(file): cannot read it as UTF-8 text")
+                    throw ExitCode.badInput
+                }
+                let profiles: [JSONObject]
+                do {
+                    profiles = try UserImporter.profiles(from: text, format: format)
+                } catch {
+                    for line in error.description.split(separator: "\n") { printError("\(file): \(line)") }
+                    throw ExitCode.badInput
+                }
+                let store = try SQLiteStateStore(path: options.storePath)
+                let emails = profiles.compactMap { $0["email"]?.stringValue }
+                let existing = try store.users(emails: emails)
+                let merged = profiles.map { profile -> JSONObject in
+                    guard let email = profile["email"]?.stringValue, let current = existing[email] else { return profile }
+                    return ProfileMerge.merge(profile, into: current, mergeNestedObjects: true)
+                }
+                try store.saveUsers(merged)
+                let updated = Set(emails).intersection(existing.keys).count
+                print("imported \(Set(emails).count) users (\(Set(emails).count - updated) new, \(updated) updated)")
+            }
+        }
+    }
+}
