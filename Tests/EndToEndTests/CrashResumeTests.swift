@@ -17,10 +17,7 @@ struct CrashResumeTests {
         let workspace = try await LiveWorkspace.make(
             script: "rules: [{path: /v1/letters, response: {status: 200, delay: 1500ms}}]\n")
         defer { workspace.remove() }
-        // `run` with no users creates the store; the users go in with sqlite3.
-        let empty = try workspace.write("no-users.txt", "")
-        let created = try await workspace.hookline("run", "welcome", "--users", empty.path)
-        try #require(created.status == 0, "hookline run: \(created.stderr)")
+        try await workspace.files.createStore()
         let values = (1...Self.users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
         _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
 

@@ -4,15 +4,18 @@ import Testing
 /// A temporary workspace whose webhooks call a `hookline receive` process, for tests that run
 /// the binary's executor for real (`run`, `resume`, `serve`).
 struct LiveWorkspace {
-    let root: URL
+    let files: TestWorkspace
     let receiver: BinaryRunner.Background
     let receiverPort: Int
+
+    var root: URL { files.root }
 
     /// Starts a verbose receiver (answering from `script` when given) and writes `hookline.yaml`
     /// allowing loopback, `webhooks/letter.yaml` posting `{"email": …, "plan": …}` to it, and
     /// `workflows/welcome.yaml` calling it on each `signup` event.
     static func make(script: String? = nil) async throws -> LiveWorkspace {
-        let root = try BinaryRunner.temporaryDirectory()
+        let files = try TestWorkspace.make()
+        let root = files.root
         var arguments = ["receive", "--port", "0", "--verbose"]
         if let script {
             let url = root.appendingPathComponent("receiver.yaml")
@@ -26,7 +29,7 @@ struct LiveWorkspace {
             else { return nil }
             return Int(line[line.index(after: colon)...])
         }
-        let workspace = LiveWorkspace(root: root, receiver: receiver, receiverPort: port)
+        let workspace = LiveWorkspace(files: files, receiver: receiver, receiverPort: port)
         try workspace.write("hookline.yaml", "name: Live test\nnetwork:\n  allow: [127.0.0.1/32]\n")
         try workspace.write(
             "webhooks/letter.yaml",
@@ -39,48 +42,24 @@ struct LiveWorkspace {
               template: '{"email": "{{email}}", "plan": "{{plan}}"}'
 
             """)
-        try workspace.write(
-            "workflows/welcome.yaml",
-            """
-            id: welcome
-            name: Welcome
-            start: {kind: event, event: signup}
-            nodes:
-              - id: call
-                type: callWebhook
-                webhook: letter
-                onError: exit
-
-            """)
+        try files.writeWelcomeWorkflow(calling: "letter")
         return workspace
     }
+
+    @discardableResult
+    func write(_ path: String, _ contents: String) throws -> URL { try files.write(path, contents) }
+
+    func hookline(_ arguments: String...) async throws -> BinaryRunner.Result {
+        try await BinaryRunner.run(BinaryRunner.hooklinePath, arguments + ["-C", root.path])
+    }
+
+    func sqlite(_ sql: String) async throws -> String { try await files.sqlite(sql) }
 
     /// Stops the receiver and removes every file.
     func remove() {
         receiver.signal(SIGKILL)
         receiver.removeOutput()
-        try? FileManager.default.removeItem(at: root)
-    }
-
-    @discardableResult
-    func write(_ path: String, _ contents: String) throws -> URL {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(contents.utf8).write(to: url)
-        return url
-    }
-
-    /// Runs `hookline ARGUMENTS -C ROOT`.
-    func hookline(_ arguments: String...) async throws -> BinaryRunner.Result {
-        try await BinaryRunner.run(BinaryRunner.hooklinePath, arguments + ["-C", root.path])
-    }
-
-    /// The result of `sqlite3` on the workspace's store, trimmed.
-    func sqlite(_ sql: String) async throws -> String {
-        let result = try await BinaryRunner.run(
-            "/usr/bin/sqlite3", [root.appendingPathComponent(".hookline/state.sqlite").path, sql])
-        try #require(result.status == 0, "sqlite3: \(result.stderr)")
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        files.remove()
     }
 
     /// The values of header `name` in the receiver's verbose log, in order.

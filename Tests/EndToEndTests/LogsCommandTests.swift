@@ -42,8 +42,7 @@ struct LogsCommandTests {
                 onError: exit
 
             """)
-        let secrets = try workspace.write(".hookline/secrets.yaml", "token: \(Self.token)\nkey: \(Self.apiKey)\n")
-        chmod(secrets.path, 0o600)
+        try workspace.files.writeSecrets(["token": Self.token, "key": Self.apiKey])
         let users = try workspace.write("users.txt", "ada@example.com\n")
         let run = try await workspace.hookline("run", "crm-sync", "--users", users.path)
         #expect(run.status == 0, "\(run.stderr)")

@@ -130,12 +130,10 @@ struct PreviewSendCommandTests {
 
 /// A temporary workspace with one signed, basic-auth webhook `letter` aimed at 127.0.0.1:`port`
 /// and one user, ada@example.com, in its store.
-private struct CLIWorkspace {
-    let root: URL
-
-    static func make(port: Int) async throws -> CLIWorkspace {
-        let root = try BinaryRunner.temporaryDirectory()
-        let workspace = CLIWorkspace(root: root)
+/// The workspace these tests share: one signed, basic-auth webhook to a port, and Ada as a user.
+private enum CLIWorkspace {
+    static func make(port: Int) async throws -> TestWorkspace {
+        let workspace = try TestWorkspace.make()
         try workspace.write("hookline.yaml", "name: CLI test\nnetwork:\n  allow: [127.0.0.1/32]\n")
         try workspace.write(
             "webhooks/letter.yaml",
@@ -151,52 +149,12 @@ private struct CLIWorkspace {
               secret: "{{secret.s}}"
 
             """)
-        try workspace.write(
-            "workflows/welcome.yaml",
-            """
-            id: welcome
-            name: Welcome
-            start: {kind: event, event: signup}
-            nodes:
-              - id: call
-                type: callWebhook
-                webhook: letter
-                onError: exit
-
-            """)
-        let secrets = try workspace.write(
-            ".hookline/secrets.yaml", "k: \(PreviewSendCommandTests.apiKey)\ns: \(PreviewSendCommandTests.signingSecret)\n")
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets.path)
-
-        // `run` creates the store; with no users it sends nothing.
-        let empty = try workspace.write("no-users.txt", "")
-        let run = try await workspace.hookline("run", "welcome", "--users", empty.path)
-        try #require(run.status == 0, "hookline run: \(run.stderr)")
-        let insert = try await BinaryRunner.run(
-            "/usr/bin/sqlite3",
-            [
-                root.appendingPathComponent(".hookline/state.sqlite").path,
-                #"INSERT INTO user (email, profile) VALUES ('ada@example.com', '{"email":"ada@example.com","firstName":"Ada"}')"#,
-            ])
-        try #require(insert.status == 0, "sqlite3: \(insert.stderr)")
+        try workspace.writeWelcomeWorkflow(calling: "letter")
+        try workspace.writeSecrets(["k": PreviewSendCommandTests.apiKey, "s": PreviewSendCommandTests.signingSecret])
+        try await workspace.createStore()
+        _ = try await workspace.sqlite(
+            #"INSERT INTO user (email, profile) VALUES ('ada@example.com', '{"email":"ada@example.com","firstName":"Ada"}')"#)
         return workspace
-    }
-
-    @discardableResult
-    func write(_ path: String, _ contents: String) throws -> URL {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(contents.utf8).write(to: url)
-        return url
-    }
-
-    func hookline(_ arguments: String...) async throws -> BinaryRunner.Result {
-        // The workspace option belongs to each subcommand, so it follows the subcommand's name.
-        try await BinaryRunner.run(BinaryRunner.hooklinePath, Array(arguments.prefix(1)) + ["-C", root.path] + arguments.dropFirst())
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: root)
     }
 }
 

@@ -11,8 +11,7 @@ struct ServeCommandTests {
     @Test func trackedEventsStartTheirWorkflowsAndSIGTERMStopsCleanly() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }
-        try workspace.write(".hookline/secrets.yaml", "ingest_api_key: key_ingest_0123456789\n")
-        chmod(workspace.root.appendingPathComponent(".hookline/secrets.yaml").path, 0o600)
+        try workspace.files.writeSecrets(["ingest_api_key": "key_ingest_0123456789"])
 
         let serve = try BinaryRunner.start(
             BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
