@@ -299,6 +299,13 @@ struct OutboxTests {
         #expect(log.all.filter { $0.path == "/v1/letters" }.count == 1)
         let held = try engine.store.deliveries(matching: DeliveryFilter(webhookID: "lob-letter", statuses: [.held]))
         #expect(held.count == 2)
+        // The pause outlives the process.
+        #expect(try engine.store.pausedEndpoints() == ["lob-letter": "410 Gone"])
+        let restarted = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        #expect(restarted.deliverer.isPaused(endpoint: "lob-letter"))
+        await restarted.shutdown()
 
         let drained = try await engine.executor.resumeEndpoint("lob-letter")
         await engine.executor.waitUntilIdle()
@@ -310,6 +317,7 @@ struct OutboxTests {
         #expect(letters.count == 3)
         #expect(Set(letters.dropFirst().compactMap { $0.header("webhook-id") }) == Set(held.map(\.id)))
         #expect(try engine.store.deliveries(matching: DeliveryFilter(statuses: [.held])).isEmpty)
+        #expect(try engine.store.pausedEndpoints().isEmpty)
     }
 
     // MARK: - Row 44: replay

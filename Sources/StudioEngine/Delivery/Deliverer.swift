@@ -93,6 +93,7 @@ public final class Deliverer: Sendable {
     private let recorder: AttemptRecorder?
     private let clock: any EngineClock
     private let limiter: ConcurrencyLimiter
+    private let onPauseChange: (@Sendable (_ endpoint: String, _ reason: String?) -> Void)?
     private let tokens = OAuth2TokenCache()
     private let logger: Logger
     private let state = Mutex(State())
@@ -100,8 +101,13 @@ public final class Deliverer: Sendable {
     public init(
         client: DeliveryClient, recorder: AttemptRecorder?, clock: any EngineClock = ScaledClock(),
         limiter: ConcurrencyLimiter = ConcurrencyLimiter(total: 64, perHost: 64),
-        logger: Logger = Logger(label: "hookline.deliverer")
+        logger: Logger = Logger(label: "hookline.deliverer"), pausedEndpoints: [String: String] = [:],
+        onPauseChange: (@Sendable (_ endpoint: String, _ reason: String?) -> Void)? = nil
     ) {
+        self.onPauseChange = onPauseChange
+        state.withLock { state in
+            for (endpoint, reason) in pausedEndpoints { state.health[endpoint] = .paused(reason) }
+        }
         self.client = client
         self.recorder = recorder
         self.clock = clock
@@ -123,6 +129,7 @@ public final class Deliverer: Sendable {
     /// Lifts the pause of `endpoint`.
     public func resume(endpoint: String) {
         state.withLock { _ = $0.health[endpoint]?.resume() }
+        onPauseChange?(endpoint, nil)
     }
 
     /// Makes attempts until success or a final failure; returns every attempt.
@@ -277,7 +284,9 @@ public final class Deliverer: Sendable {
         switch action {
         case .none: break
         case .warn(let failures): logger.warning("endpoint \(endpoint) is failing: \(failures) failed attempts in a row")
-        case .pause(let reason): logger.warning("endpoint \(endpoint) paused (\(reason)); its deliveries are held")
+        case .pause(let reason):
+            logger.warning("endpoint \(endpoint) paused (\(reason)); its deliveries are held")
+            onPauseChange?(endpoint, reason)
         case .recovered: logger.notice("endpoint \(endpoint) recovered")
         }
     }

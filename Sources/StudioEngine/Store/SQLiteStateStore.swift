@@ -104,6 +104,11 @@ public final class SQLiteStateStore: StateStore {
                 t.column("updatedAt", .double).notNull()
             }
             try db.create(index: "delivery_on_status", on: "delivery", columns: ["status", "nextAttemptAt"])
+            try db.create(table: "endpointPause") { t in
+                t.primaryKey("endpoint", .text)
+                t.column("reason", .text).notNull()
+                t.column("pausedAt", .double).notNull()
+            }
         }
         return migrator
     }

@@ -54,6 +54,10 @@ public protocol StateStore: Sendable {
     /// `cutoff`; marks deliveries held since before `heldCutoff` failed. Returns the rows deleted.
     @discardableResult
     func prune(before cutoff: Date, heldBefore heldCutoff: Date) throws -> Int
+    /// Endpoints (webhook ids) paused by their health, with the reason.
+    func pausedEndpoints() throws -> [String: String]
+    /// Records that `endpoint` is paused for `reason`, or no longer paused when nil.
+    func setEndpointPause(_ endpoint: String, reason: String?) throws
     /// The most recent attempts matching `filter` (at most `filter.limit`), oldest first.
     func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord]
 

@@ -94,6 +94,13 @@ public struct EndpointHealth: Sendable, Hashable {
         return pause("failing for \(RetryPolicy.format(pauseAfter)) without a success")
     }
 
+    /// An endpoint that was paused for `reason` (restored from the store after a restart).
+    public static func paused(_ reason: String) -> EndpointHealth {
+        var health = EndpointHealth()
+        _ = health.pause(reason)
+        return health
+    }
+
     /// Lifts a pause and starts counting afresh.
     public mutating func resume() {
         isPaused = false
