@@ -8,7 +8,7 @@ struct Hookline: AsyncParsableCommand {
         version: HooklineVersion.current,
         subcommands: [
             Studio.self, Demo.self, Init.self, Validate.self, Render.self, Preview.self, Send.self, Run.self,
-            Serve.self, Resume.self, Replay.self, Cancel.self, Logs.self, Watch.self, Users.self, Receive.self, Sign.self,
+            Serve.self, Resume.self, Replay.self, Cancel.self, Logs.self, Watch.self, Users.self, Events.self, Receive.self, Sign.self,
         ],
         defaultSubcommand: Studio.self)
 }

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import StudioEngine
+import StudioModel
+
+extension Hookline {
+    struct Events: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send events into the workspace's workflows.", subcommands: [Track.self])
+
+        struct Track: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Track one event and run the journeys it starts until they end (headless).",
+                discussion: """
+                    Like Iterable's events/track: the event is stored with the journeys it starts, \
+                    then they run here, attempts printed as JSON lines, until every one has ended. When \
+                    a studio or `hookline serve` already runs this workspace, send the event to it \
+                    instead (POST /api/events/track): two executors must not share a workspace.
+                    """)
+
+            @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
+
+            @Option(help: "The user's email address.")
+            var email: String
+
+            @Option(name: .customLong("event"), help: "The event name, e.g. signup.")
+            var eventName: String
+
+            @Option(help: "The event's dataFields as a JSON object, or @FILE to read it from a file.")
+            var data: String?
+
+            @Option(help: "Run workflow delays and retries this many times faster.")
+            var timeScale: Double = 1
+
+            func run() async throws {
+                let dataFields = try readDataFields()
+                let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+                guard engine.resume() != nil else {
+                    await engine.shutdown()
+                    printError(
+                        "error: another executor (studio or serve) runs on this workspace; send the event to it "
+                            + "with POST /api/events/track")
+                    throw ExitCode.failure
+                }
+                printAttemptLines(from: engine.feed)
+                engine.executor.track(TrackedEvent(email: email, name: eventName, dataFields: dataFields))
+                await engine.executor.waitUntilIdle()
+                let stats = engine.executor.stats
+                await engine.shutdown()
+                printError("\(stats.journeysStarted) journeys, \(stats.attempts) deliveries, \(stats.failures) failed")
+                if stats.failures > 0 { throw ExitCode.failure }
+            }
+
+            private func readDataFields() throws -> JSONObject {
+                guard let data else { return JSONObject() }
+                let text: String
+                if data.hasPrefix("@") {
+                    let path = String(data.dropFirst())
+                    guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        throw ValidationError("Cannot read \(path).")
+                    }
+                    text = contents
+                } else {
+                    text = data
+                }
+                do {
+                    guard let object = try JSONValue.parse(text).objectValue else {
+                        throw ValidationError("--data must be a JSON object.")
+                    }
+                    return object
+                } catch let error as ValidationError {
+                    throw error
+                } catch {
+                    throw ValidationError("--data is not valid JSON: \(error)")
+                }
+            }
+        }
+    }
+}

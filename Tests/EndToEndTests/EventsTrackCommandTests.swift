@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import StudioModel
+import Testing
+
+/// `hookline events track`: one event, its journeys run headless; refused while another
+/// executor runs the workspace.
+@Suite(.serialized)
+struct EventsTrackCommandTests {
+    @Test func aTrackedEventRunsItsJourneyWithTheEventsData() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let tracked = try await workspace.hookline(
+            "events", "track", "--email", "ada@example.com", "--event", "signup", "--data", #"{"plan": "pro"}"#)
+        #expect(tracked.status == 0, "\(tracked.stderr)")
+        let line = try JSONValue.parse(tracked.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(line["outcome"] == "success")
+        #expect(line["requestBody"] == #"{"email": "ada@example.com", "plan": "pro"}"#)
+
+        let bad = try await workspace.hookline("events", "track", "--email", "ada@example.com", "--event", "signup", "--data", "[1]")
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--data must be a JSON object"))
+    }
+
+    @Test func whileServeRunsTheWorkspaceTheEventIsSentThere() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let serve = try BinaryRunner.start(BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        _ = try await LiveWorkspace.waitFor("serve to listen") { serve.stderr.contains("listening on ") ? true : nil }
+        let refused = try await workspace.hookline("events", "track", "--email", "ada@example.com", "--event", "signup")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("another executor (studio or serve) runs on this workspace"))
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait() == 0)
+    }
+}
