@@ -175,9 +175,11 @@ public final class SQLiteStateStore: StateStore {
     static func write(_ journeys: [JourneyRecord], in db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO journey (id, workflowID, email, nodeID, status, wakeAt, updatedAt,
+                INSERT INTO journey (id, workflowID, email, nodeID, status, wakeAt, updatedAt,
                   triggerName, triggerData, triggerAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET nodeID = excluded.nodeID, status = excluded.status,
+                  wakeAt = excluded.wakeAt, updatedAt = excluded.updatedAt
                 """)
         for journey in journeys {
             try statement.execute(arguments: [
