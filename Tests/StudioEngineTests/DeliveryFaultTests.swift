@@ -231,6 +231,19 @@ struct DeliveryFaultTests {
         #expect(AttemptJSON.jsonLine(record).contains(#""responseBodyBase64":true"#))
     }
 
+    @Test func row23ASecretEchoedInsideABinaryBodyIsMaskedBeforeItIsEncoded() async throws {
+        let secret = "sec_binary_0123456789"
+        let bytes: [UInt8] = [0xFF, 0x00] + Array(secret.utf8) + [0x80]
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, response: {bodyBase64: '\(Data(bytes).base64EncodedString())'}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook", secrets: [secret]))
+        await receiver.shutdown()
+
+        #expect(record.responseBodyIsBase64)
+        let stored = try #require(Data(base64Encoded: record.responseBody))
+        #expect(stored == Data([0xFF, 0x00] + Array(SecretMasker.mask.utf8) + [0x80]))
+    }
+
     @Test func row23TextCutInsideACharacterAtTheSizeLimitStaysText() async throws {
         // 25,000 three-byte characters: the 64 KiB cut falls inside one.
         let text = String(repeating: "€", count: 25_000)

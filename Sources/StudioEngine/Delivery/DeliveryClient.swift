@@ -156,8 +156,10 @@ public final class DeliveryClient: Sendable {
             record.status = status
             record.responseHeaders = masker.mask(result.headers)
             record.responseTruncated = result.truncated || failure != nil
-            let body = StoredBody(result.body.readableBytesView, truncated: record.responseTruncated)
-            record.responseBody = body.isBase64 ? body.text : masker.mask(body.text)
+            // Masked as bytes, so a secret inside a body that is not text is hidden too.
+            let body = StoredBody(
+                masker.mask(bytes: Array(result.body.readableBytesView)), truncated: record.responseTruncated)
+            record.responseBody = body.text
             record.responseBodyIsBase64 = body.isBase64
             record.outcome = (200..<300).contains(status) ? .success : .httpError
         } else if let failure {

@@ -31,16 +31,29 @@ public struct SecretMasker: Sendable {
         return result
     }
 
+    /// Raw bytes (a body that may not be text) with every secret value's UTF-8 replaced by the mask.
+    public func mask(bytes: [UInt8]) -> [UInt8] {
+        guard !secretValues.isEmpty, !bytes.isEmpty else { return bytes }
+        var result = bytes
+        for secret in secretValues {
+            if let masked = result.withUnsafeBufferPointer({ Self.replacing(Array(secret.utf8), in: $0) }) {
+                result = masked
+            }
+        }
+        return result
+    }
+
     /// `text` with every occurrence of `secret` replaced by the mask, compared byte for byte in
     /// UTF-8, left to right without overlaps; nil when `secret` does not occur.
     private static func replacing(_ secret: String, in text: String) -> String? {
         let needle = Array(secret.utf8)
         guard !needle.isEmpty else { return nil }
-        if let result = text.utf8.withContiguousStorageIfAvailable({ replacing(needle, in: $0) }) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer { replacing(needle, in: $0) }
+        let bytes = text.utf8.withContiguousStorageIfAvailable { replacing(needle, in: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { replacing(needle, in: $0) }
+        return bytes.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    private static func replacing(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> String? {
+    private static func replacing(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard haystack.count >= needle.count else { return nil }
         let first = needle[0]
         let last = haystack.count - needle.count
@@ -60,7 +73,7 @@ public struct SecretMasker: Sendable {
         }
         guard copied > 0 else { return nil }
         output.append(contentsOf: haystack[copied...])
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     private static let maskUTF8 = Array(mask.utf8)
