@@ -17,10 +17,14 @@ public final class Engine: Sendable {
         public var timeScale: Double = 1
         /// Path of the SQLite file; nil keeps state in memory.
         public var storePath: String?
+        /// Attempts the traffic feed holds for a reader that drains it (the studio); 0 when
+        /// nothing drains it (headless commands, which observe it instead). Default: 10,000.
+        public var trafficBuffer: Int
 
-        public init(timeScale: Double = 1, storePath: String? = nil) {
+        public init(timeScale: Double = 1, storePath: String? = nil, trafficBuffer: Int = 10_000) {
             self.timeScale = timeScale
             self.storePath = storePath
+            self.trafficBuffer = trafficBuffer
         }
     }
 
@@ -42,7 +46,7 @@ public final class Engine: Sendable {
         self.workspace = workspace
         self.logger = logger
         store = try configuration.storePath.map { try SQLiteStateStore(path: $0) } ?? SQLiteStateStore()
-        feed = TrafficFeed()
+        feed = TrafficFeed(capacity: max(0, configuration.trafficBuffer))
         recorder = AttemptRecorder(store: store, feed: feed, logger: logger)
         var clientConfiguration = DeliveryClient.Configuration()
         clientConfiguration.connectTimeout = .milliseconds(Int64(workspace.settings.delivery.connectTimeout.seconds * 1000))
