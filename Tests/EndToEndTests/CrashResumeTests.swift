@@ -17,6 +17,9 @@ struct CrashResumeTests {
         let workspace = try await LiveWorkspace.make(
             script: "rules: [{path: /v1/letters, response: {status: 200, delay: 1500ms}}]\n")
         defer { workspace.remove() }
+        // Every delivery in flight at once (the default is 4 per host), so all are unsettled at the kill.
+        try workspace.write(
+            "hookline.yaml", "name: Crash test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlightPerHost: 16}\n")
         try await workspace.files.createStore()
         let values = (1...Self.users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
         _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
