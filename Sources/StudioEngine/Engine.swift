@@ -36,8 +36,10 @@ public final class Engine: Sendable {
     public let deliverer: Deliverer
     public let executor: Executor
     private let logger: Logger
-    /// Held while this engine may resume the store's journeys; nil for in-memory stores.
-    private let lock: Mutex<ExecutorLock?>
+    /// Held once this engine has resumed the store's journeys (see ``resume()``).
+    private let lock = Mutex<ExecutorLock?>(nil)
+    /// Where the lock file is; nil for an in-memory store, which needs none.
+    private let lockPath: String?
 
     public init(
         workspace: Workspace, secrets: [String: String], configuration: Configuration,
@@ -70,15 +72,30 @@ public final class Engine: Sendable {
         executor = Executor(
             workspace: workspace, store: store, deliverer: deliverer, recorder: recorder, secrets: secrets,
             clock: clock, logger: logger)
-        lock = Mutex(configuration.storePath.flatMap { ExecutorLock(path: $0 + ".executor-lock") })
+        lockPath = configuration.storePath.map { $0 + ".executor-lock" }
     }
 
     /// Resumes what a stopped or killed executor left (``Executor/resume()``), unless another
     /// process runs an executor on the same store: then nil, and nothing is touched.
     public func resume() -> Executor.ResumeSummary? {
-        guard lock.withLock({ $0 != nil }) else { return nil }
+        guard takeExecutorLock() else { return nil }
         pruneExpiredRecords()
         return executor.resume()
+    }
+
+    /// Takes the workspace's executor lock, waiting up to a second for a process that is just
+    /// exiting (or a child between fork and exec, which briefly shares the lock) to let go.
+    private func takeExecutorLock() -> Bool {
+        guard let lockPath else { return true }
+        for attempt in 0..<20 {
+            if lock.withLock({ $0 != nil }) { return true }
+            if let taken = ExecutorLock(path: lockPath) {
+                lock.withLock { $0 = taken }
+                return true
+            }
+            if attempt < 19 { usleep(50_000) }
+        }
+        return false
     }
 
     /// Drops what is older than the workspace's retention (30 days by default), and fails
