@@ -42,12 +42,6 @@ public final class ConcurrencyLimiter: Sendable {
     /// How many attempts to `host` are in flight now.
     public func inFlight(host: String) -> Int { state.withLock { $0.perHost[host] ?? 0 } }
 
-    /// Whether `host` has every permit it may hold while other hosts could still get one: only
-    /// then does work for other hosts gain from not waiting behind this one.
-    public func isBottleneck(host: String) -> Bool {
-        state.withLock { ($0.perHost[host] ?? 0) >= perHostLimit && $0.total < totalLimit }
-    }
-
     private func acquire(host: String) async {
         // A free permit is taken without a continuation.
         let admitted = state.withLock { state -> Bool in

@@ -120,12 +120,6 @@ public final class Deliverer: Sendable {
         state.withLock { $0.health[endpoint]?.isPaused ?? false }
     }
 
-    /// Whether a new attempt to the host of `url` would queue for that host alone, while other
-    /// hosts still have permits (``ConcurrencyLimiter/isBottleneck(host:)``).
-    public func isBottleneck(url: String) -> Bool {
-        limiter.isBottleneck(host: Self.host(of: url))
-    }
-
     /// Lifts the pause of `endpoint`.
     public func resume(endpoint: String) {
         state.withLock { _ = $0.health[endpoint]?.resume() }

@@ -63,7 +63,8 @@ extension Executor {
         }
 
         state.withLock { $0.stats.deliveriesInFlight += 1 }
-        let parked = parkIfHostIsBusy(job.webhook)
+        let host = Deliverer.host(of: job.webhook.url)
+        let parked = parkIfHostIsBusy(host)
         let journeyRecord = journey.record(.running)
         let task = Task { [self] in
             let outcome = await perform(job, profile: journey.profile, journey: journeyRecord)
@@ -73,6 +74,8 @@ extension Executor {
                         state.parked -= 1
                         state.running += 1
                     }
+                    state.hostDemand[host, default: 1] -= 1
+                    if state.hostDemand[host] == 0 { state.hostDemand[host] = nil }
                     state.deliveryTasks[job.delivery.id] = nil
                     state.stats.deliveriesInFlight -= 1
                     state.stats.attempts += 1
@@ -89,15 +92,21 @@ extension Executor {
     }
 
     /// Journeys parked at most: each is a suspended task, so this bounds their memory.
-    private var parkLimit: Int { max(64, workspace.settings.delivery.maxInFlight * 64) }
+    private var parkLimit: Int { max(64, workspace.settings.delivery.maxInFlight * 16) }
 
-    /// A journey whose delivery would queue behind a busy host gives up its running slot, so
-    /// that one slow host cannot stop other journeys from being admitted (delivery.md §8.10,
-    /// §9 row 43). Returns whether it did; it takes a slot again when the delivery settles.
-    private func parkIfHostIsBusy(_ webhook: Webhook) -> Bool {
-        guard deliverer.isBottleneck(url: webhook.url) else { return false }
+    /// A journey whose delivery would queue behind its own host's other deliveries gives up its
+    /// running slot, so that one slow host cannot stop other journeys from being admitted
+    /// (delivery.md §8.10, §9 row 43). Only when the per-host limit is below the total one: else
+    /// no other host could use the slot. Counts this delivery towards `host`'s demand; returns
+    /// whether the journey was parked (it takes a slot again when the delivery settles).
+    private func parkIfHostIsBusy(_ host: String) -> Bool {
+        let limits = workspace.settings.delivery
         let parked = state.withLock { state -> Bool in
-            guard state.parked < parkLimit else { return false }
+            let waiting = state.hostDemand[host, default: 0]
+            state.hostDemand[host] = waiting + 1
+            guard limits.maxInFlightPerHost < limits.maxInFlight, waiting >= limits.maxInFlightPerHost,
+                state.parked < parkLimit
+            else { return false }
             state.parked += 1
             return true
         }

@@ -39,6 +39,8 @@ public final class Executor: Sendable {
         var detachedDeliveries = 0
         /// Journeys whose delivery waits for a busy host; they do not hold a running slot.
         var parked = 0
+        /// Step deliveries under way or waiting, per host, for the parking decision.
+        var hostDemand: [String: Int] = [:]
         /// Deliveries under way, by id, so that they can be cancelled.
         var deliveryTasks: [String: Task<Void, Never>] = [:]
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
