@@ -121,10 +121,6 @@ struct DeliveryAuthTests {
         return "{path: /oauth/token, method: POST, responses: [\(responses.joined(separator: ", "))]}"
     }
 
-    private func script(_ rules: String...) throws -> ReceiverScript {
-        try ReceiverScript.parse(yaml: "rules: [\(rules.joined(separator: ", "))]")
-    }
-
     private func deliver(_ webhook: Webhook, secrets: [String: String]) async throws -> Deliverer.Result {
         let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]), secrets: secrets)
         let builder = RequestBuilder()

@@ -75,17 +75,6 @@ struct DeliveryDNSTests {
 
     // MARK: - Helpers
 
-    private func makeRequest(_ url: String) -> PreparedRequest {
-        let id = DeliveryID.make()
-        return PreparedRequest(
-            method: .post, url: url,
-            headers: [
-                HeaderField("Content-Type", "application/json"), HeaderField("webhook-id", id),
-                HeaderField("Idempotency-Key", id),
-            ],
-            body: #"{"email":"ada@example.com"}"#, secretValues: [], deliveryID: id)
-    }
-
     /// Delivers through a client whose policy allows 127.0.0.1 and resolves with `resolver`.
     private func deliver(
         _ request: PreparedRequest, resolver: StaticResolver, options: Deliverer.Options

@@ -300,22 +300,6 @@ struct DeliveryFaultTests {
 
     // MARK: - Helpers
 
-    private func script(_ rule: String) throws -> ReceiverScript {
-        try ReceiverScript.parse(yaml: "rules: [\(rule)]")
-    }
-
-    private func makeRequest(
-        _ url: String, headers: [HeaderField] = [], body: String = #"{"email":"ada@example.com"}"#,
-        secrets: [String] = []
-    ) -> PreparedRequest {
-        let id = DeliveryID.make()
-        return PreparedRequest(
-            method: .post, url: url,
-            headers: [HeaderField("Content-Type", "application/json")] + headers
-                + [HeaderField("webhook-id", id), HeaderField("Idempotency-Key", id)],
-            body: body, secretValues: secrets, deliveryID: id)
-    }
-
     private func send(
         _ request: PreparedRequest, configuration: DeliveryClient.Configuration = DeliveryClient.Configuration()
     ) async -> AttemptRecord {

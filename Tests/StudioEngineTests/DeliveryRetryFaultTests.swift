@@ -357,21 +357,6 @@ struct DeliveryRetryFaultTests {
         JSONObject(fields.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
     }
 
-    private func script(_ rules: String) throws -> ReceiverScript {
-        try ReceiverScript.parse(yaml: "rules: [\(rules)]")
-    }
-
-    private func makeRequest(_ url: String, body: String = #"{"email":"ada@example.com"}"#) -> PreparedRequest {
-        let id = DeliveryID.make()
-        return PreparedRequest(
-            method: .post, url: url,
-            headers: [
-                HeaderField("Content-Type", "application/json"), HeaderField("webhook-id", id),
-                HeaderField("Idempotency-Key", id),
-            ],
-            body: body, secretValues: [], deliveryID: id)
-    }
-
     private func deliver(
         _ request: PreparedRequest, options: Deliverer.Options = .init(), clock: any EngineClock
     ) async throws -> Deliverer.Result {

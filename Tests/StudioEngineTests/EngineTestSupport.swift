@@ -75,3 +75,21 @@ func expectGap(
     #expect(
         gap <= upper + retryGapSlack * scale, "waited \(gap) s after attempt \(index + 1)", sourceLocation: sourceLocation)
 }
+
+/// A receiver script from its rules, written inline as YAML flow mappings.
+func script(_ rules: String...) throws -> ReceiverScript {
+    try ReceiverScript.parse(yaml: "rules: [\(rules.joined(separator: ", "))]")
+}
+
+/// A POST with a JSON body and its delivery headers, as the request builder would make it.
+func makeRequest(
+    _ url: String, headers: [HeaderField] = [], body: String = #"{"email":"ada@example.com"}"#,
+    secrets: [String] = []
+) -> PreparedRequest {
+    let id = DeliveryID.make()
+    return PreparedRequest(
+        method: .post, url: url,
+        headers: [HeaderField("Content-Type", "application/json")] + headers
+            + [HeaderField("webhook-id", id), HeaderField("Idempotency-Key", id)],
+        body: body, secretValues: secrets, deliveryID: id)
+}

@@ -142,11 +142,9 @@ struct IngestAPI: RouterMiddleware {
         guard let email = body["email"]?.stringValue, !email.isEmpty else {
             return Self.answer(.badRequest, code: "InvalidEmailAddressError", message: "email is required")
         }
-        let existing = try store.user(email: email) ?? JSONObject([("email", .string(email))])
-        let merged = ProfileMerge.merge(
-            body["dataFields"]?.objectValue ?? JSONObject(), into: existing,
-            mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
-        try store.saveUsers([merged])
+        var update = body["dataFields"]?.objectValue ?? JSONObject()
+        update["email"] = .string(email)
+        try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
         return Self.answer(.ok, code: "Success")
     }
 

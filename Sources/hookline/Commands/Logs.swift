@@ -34,12 +34,7 @@ extension Hookline {
             let records = try options.existingStore().attempts(matching: filters.filter(limit: limit))
             switch format {
             case .jsonl:
-                var out: [UInt8] = []
-                for record in records {
-                    AttemptJSON.appendJSONLine(record, to: &out)
-                    out.append(UInt8(ascii: "\n"))
-                }
-                FileHandle.standardOutput.write(Data(out))
+                writeAttemptLines(records)
             case .har:
                 print(AttemptHAR.document(for: records, creatorVersion: HooklineVersion.current).prettyJSONText)
             case .curl:

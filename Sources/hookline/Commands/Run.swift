@@ -43,9 +43,7 @@ extension Hookline {
             }
             printAttemptLines(from: engine.feed)
             // What a stopped or killed run left is finished too (DESIGN §6).
-            if engine.resume() == nil {
-                printError("warning: another executor runs on this workspace; its unfinished journeys are left to it")
-            }
+            EngineCommand.resumeOrWarn(engine)
             engine.executor.start(workflowID: workflow, emails: emails)
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats

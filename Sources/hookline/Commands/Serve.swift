@@ -31,14 +31,10 @@ extension Hookline {
         var quiet = false
 
         func run() async throws {
-            let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
-            if !quiet { printAttemptLines(from: engine.feed) }
-            if let summary = engine.resume() {
-                printError("resuming \(summary.journeys) journeys and \(summary.deliveries) deliveries")
-            } else {
-                printError("warning: another executor runs on this workspace; its unfinished journeys are left to it")
-            }
             let secrets = try SecretStore.load(workspaceRoot: options.root)
+            let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
+            if !quiet { printAttemptLines(from: engine.feed) }
+            EngineCommand.resumeOrWarn(engine)
             let server = try await IngestServer.start(
                 engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
             printError("listening on \(server.baseURL)")

@@ -46,15 +46,8 @@ extension Hookline {
                     throw ExitCode.badInput
                 }
                 let store = try SQLiteStateStore(path: options.storePath)
-                let emails = profiles.compactMap { $0["email"]?.stringValue }
-                let existing = try store.users(emails: emails)
-                let merged = profiles.map { profile -> JSONObject in
-                    guard let email = profile["email"]?.stringValue, let current = existing[email] else { return profile }
-                    return ProfileMerge.merge(profile, into: current, mergeNestedObjects: true)
-                }
-                try store.saveUsers(merged)
-                let updated = Set(emails).intersection(existing.keys).count
-                print("imported \(Set(emails).count) users (\(Set(emails).count - updated) new, \(updated) updated)")
+                let (created, updated) = try store.mergeUsers(profiles, mergeNestedObjects: true)
+                print("imported \(created + updated) users (\(created) new, \(updated) updated)")
             }
         }
     }

@@ -28,16 +28,12 @@ extension Hookline {
             let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 120
             let json = self.json
             let write = { @Sendable (records: [AttemptRecord]) in
-                var out: [UInt8] = []
+                guard !json else { return writeAttemptLines(records) }
+                var out = ""
                 for record in records {
-                    if json {
-                        AttemptJSON.appendJSONLine(record, to: &out)
-                    } else {
-                        out += TrafficRow.segments(for: record, width: width, timeZone: .current).map(\.text).joined().utf8
-                    }
-                    out.append(UInt8(ascii: "\n"))
+                    out += TrafficRow.segments(for: record, width: width, timeZone: .current).map(\.text).joined() + "\n"
                 }
-                FileHandle.standardOutput.write(Data(out))
+                FileHandle.standardOutput.write(Data(out.utf8))
             }
             write(try store.attempts(matching: filters.filter(limit: max(0, lines))))
             let newest = try store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0

@@ -4,15 +4,29 @@ import StudioModel
 
 /// Building the engine of a workspace for a headless command.
 enum EngineCommand {
-    /// Loads the workspace (exit 65 on errors) and its secrets, and opens its store.
-    static func makeEngine(_ options: WorkspaceOptions, timeScale: Double) throws -> Engine {
+    /// Loads the workspace (exit 65 on errors) and its secrets, unless given, and opens its store.
+    static func makeEngine(
+        _ options: WorkspaceOptions, timeScale: Double, secrets: [String: String]? = nil
+    ) throws -> Engine {
         let workspace = WorkspaceLoader.load(from: options.root)
         if report(workspace.diagnostics.filter { $0.severity == .error }, root: options.root) {
             throw ExitCode.badInput
         }
         // Headless commands print attempts as they are published; nothing drains the feed's buffer.
         return try Engine(
-            workspace: workspace, secrets: try SecretStore.load(workspaceRoot: options.root),
+            workspace: workspace, secrets: try secrets ?? SecretStore.load(workspaceRoot: options.root),
             configuration: .init(timeScale: timeScale, storePath: options.storePath, trafficBuffer: 0))
+    }
+
+    /// Resumes what a previous executor left, saying so on standard error; when another executor
+    /// holds the workspace, warns that its journeys are left to it.
+    static func resumeOrWarn(_ engine: Engine) {
+        if let summary = engine.resume() {
+            if summary.journeys + summary.deliveries > 0 {
+                printError("resuming \(summary.journeys) journeys and \(summary.deliveries) deliveries")
+            }
+        } else {
+            printError("warning: another executor runs on this workspace; its unfinished journeys are left to it")
+        }
     }
 }
