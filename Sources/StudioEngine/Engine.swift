@@ -57,18 +57,11 @@ public final class Engine: Sendable {
         client = DeliveryClient(
             configuration: clientConfiguration, networkPolicy: NetworkPolicy(settings: workspace.settings))
         let clock = ScaledClock(scale: configuration.timeScale)
-        let store = self.store
         deliverer = Deliverer(
             client: client, recorder: recorder, clock: clock,
             limiter: ConcurrencyLimiter(
                 total: workspace.settings.delivery.maxInFlight, perHost: workspace.settings.delivery.maxInFlightPerHost),
-            logger: logger, pausedEndpoints: (try? store.pausedEndpoints()) ?? [:],
-            onPauseChange: { endpoint, reason in
-                // A pause outlives the process: held messages stay held until someone resumes the endpoint.
-                do { try store.setEndpointPause(endpoint, reason: reason) } catch {
-                    logger.error("could not store the pause of \(endpoint): \(error)")
-                }
-            })
+            logger: logger, pauses: store)
         executor = Executor(
             workspace: workspace, store: store, deliverer: deliverer, recorder: recorder, secrets: secrets,
             clock: clock, logger: logger)

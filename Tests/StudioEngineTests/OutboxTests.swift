@@ -320,6 +320,35 @@ struct OutboxTests {
         #expect(try engine.store.pausedEndpoints().isEmpty)
     }
 
+    @Test func row42APauseLiftedByAnotherExecutorEndsInARunningOne() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}, {status: 201}]}]")
+        ) { log.append($0) }
+        let workspace = try EngineFixtures.workspace(baseURL: receiver.baseURL)
+        let running = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        try running.store.saveUsers(EngineFixtures.users)
+        running.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await running.executor.waitUntilIdle()
+        #expect(running.deliverer.isPaused(endpoint: "lob-letter"))
+
+        // `hookline resume --endpoint` in another process: the same store, another engine.
+        let other = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        #expect(try await other.executor.resumeEndpoint("lob-letter") == Executor.ReplaySummary())
+        await other.shutdown()
+
+        running.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await running.executor.waitUntilIdle()
+        await running.shutdown()
+        await receiver.shutdown()
+        #expect(log.all.filter { $0.path == "/v1/letters" }.count == 2)
+        #expect(!running.deliverer.isPaused(endpoint: "lob-letter"))
+        #expect(try running.store.deliveries(matching: DeliveryFilter(statuses: [.held])).isEmpty)
+    }
+
     // MARK: - Row 44: replay
 
     @Test func row44AReplaySendsTheSameBodyAndIDWithAFreshSignatureAndNoSchedule() async throws {

@@ -93,7 +93,7 @@ public final class Deliverer: Sendable {
     private let recorder: AttemptRecorder?
     private let clock: any EngineClock
     private let limiter: ConcurrencyLimiter
-    private let onPauseChange: (@Sendable (_ endpoint: String, _ reason: String?) -> Void)?
+    private let pauses: (any EndpointPauseStore)?
     private let tokens = OAuth2TokenCache()
     private let logger: Logger
     private let state = Mutex(State())
@@ -101,12 +101,16 @@ public final class Deliverer: Sendable {
     public init(
         client: DeliveryClient, recorder: AttemptRecorder?, clock: any EngineClock = ScaledClock(),
         limiter: ConcurrencyLimiter = ConcurrencyLimiter(total: 64, perHost: 64),
-        logger: Logger = Logger(label: "hookline.deliverer"), pausedEndpoints: [String: String] = [:],
-        onPauseChange: (@Sendable (_ endpoint: String, _ reason: String?) -> Void)? = nil
+        logger: Logger = Logger(label: "hookline.deliverer"), pauses: (any EndpointPauseStore)? = nil
     ) {
-        self.onPauseChange = onPauseChange
-        state.withLock { state in
-            for (endpoint, reason) in pausedEndpoints { state.health[endpoint] = .paused(reason) }
+        self.pauses = pauses
+        do {
+            let paused = try pauses?.pausedEndpoints() ?? [:]
+            state.withLock { state in
+                for (endpoint, reason) in paused { state.health[endpoint] = .paused(reason) }
+            }
+        } catch {
+            logger.error("could not read paused endpoints: \(error)")
         }
         self.client = client
         self.recorder = recorder
@@ -120,10 +124,28 @@ public final class Deliverer: Sendable {
         state.withLock { $0.health[endpoint]?.isPaused ?? false }
     }
 
-    /// Lifts the pause of `endpoint`.
+    /// Lifts the pause of `endpoint`, here and in the store.
     public func resume(endpoint: String) {
         state.withLock { _ = $0.health[endpoint]?.resume() }
-        onPauseChange?(endpoint, nil)
+        storePause(of: endpoint, reason: nil)
+    }
+
+    /// Why `endpoint` is paused, or nil when it is not. A pause is confirmed with the store each
+    /// time, so one lifted by another process (`hookline resume --endpoint`) ends here too.
+    private func pauseReason(of endpoint: String) -> String? {
+        guard let reason = state.withLock({ $0.health[endpoint]?.isPaused == true ? $0.health[endpoint]?.pauseReason : nil })
+        else { return nil }
+        guard let pauses, let stored = try? pauses.pausedEndpoints(), stored[endpoint] == nil else { return reason }
+        state.withLock { _ = $0.health[endpoint]?.resume() }
+        logger.notice("endpoint \(endpoint) was resumed elsewhere; sending to it again")
+        return nil
+    }
+
+    /// A pause outlives the process: held messages stay held until someone resumes the endpoint.
+    private func storePause(of endpoint: String, reason: String?) {
+        do { try pauses?.setEndpointPause(endpoint, reason: reason) } catch {
+            logger.error("could not store the pause of \(endpoint): \(error)")
+        }
     }
 
     /// Makes attempts until success or a final failure; returns every attempt.
@@ -161,7 +183,7 @@ public final class Deliverer: Sendable {
             try? await Task.sleep(for: .seconds(notBefore.timeIntervalSince(clock.now())))
         }
         while true {
-            if let reason = state.withLock({ $0.health[endpoint]?.isPaused == true ? $0.health[endpoint]?.pauseReason : nil }) {
+            if let reason = pauseReason(of: endpoint) {
                 if var settlement = settle(.held, nil) {
                     settlement.attempts = attempt - 1
                     recorder?.settle(settlement)
@@ -280,7 +302,7 @@ public final class Deliverer: Sendable {
         case .warn(let failures): logger.warning("endpoint \(endpoint) is failing: \(failures) failed attempts in a row")
         case .pause(let reason):
             logger.warning("endpoint \(endpoint) paused (\(reason)); its deliveries are held")
-            onPauseChange?(endpoint, reason)
+            storePause(of: endpoint, reason: reason)
         case .recovered: logger.notice("endpoint \(endpoint) recovered")
         }
     }

@@ -60,15 +60,32 @@ extension Executor {
 
     /// Lifts the pause of `webhookID` and sends the deliveries held meanwhile, oldest first, each
     /// with its normal retry schedule, at most the per-host limit at once (delivery.md §8.10).
+    ///
+    /// An executor in another process sees the pause lifted at its next delivery to the endpoint;
+    /// what it held just before reaches the store within its recorder's batch interval, so a
+    /// second pass a moment later sends that too.
     public func resumeEndpoint(_ webhookID: String) async throws -> ReplaySummary {
         deliverer.resume(endpoint: webhookID)
-        let held = try store.deliveries(matching: DeliveryFilter(webhookID: webhookID, statuses: [.held]))
-        let byID = Dictionary(held.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return await forEach(held.map(\.id), maxInFlight: workspace.settings.delivery.maxInFlightPerHost) { [self] id in
-            guard let delivery = byID[id], var job = job(resuming: delivery) else { return false }
-            job.delivery.nextAttemptAt = clock.now()
-            return await perform(job, profile: nil, journey: nil).succeeded
+        recorder.flush()
+        var summary = ReplaySummary()
+        var sent: Set<String> = []
+        for pass in 0..<2 {
+            if pass > 0 { try? await Task.sleep(for: .milliseconds(200)) }
+            let held = try store.deliveries(matching: DeliveryFilter(webhookID: webhookID, statuses: [.held]))
+                .filter { !sent.contains($0.id) }
+            sent.formUnion(held.map(\.id))
+            let byID = Dictionary(held.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let drained = await forEach(held.map(\.id), maxInFlight: workspace.settings.delivery.maxInFlightPerHost) {
+                [self] id in
+                guard let delivery = byID[id], var job = job(resuming: delivery) else { return false }
+                job.delivery.nextAttemptAt = clock.now()
+                return await perform(job, profile: nil, journey: nil).succeeded
+            }
+            summary.succeeded += drained.succeeded
+            summary.failed += drained.failed
+            summary.skipped += drained.skipped
         }
+        return summary
     }
 
     /// Runs `body` for each id, at most `maxInFlight` at once; cancelling the calling task skips

@@ -24,6 +24,13 @@ public final class Executor: Sendable {
         var trigger: TrackedEvent?
         /// The stored journey this continues after a restart.
         var resuming: JourneyRecord?
+
+        /// The journey as stored before it is queued: running, at the workflow's entry step.
+        var entryRecord: JourneyRecord {
+            JourneyRecord(
+                id: id, workflowID: workflow.id, email: email, nodeID: workflow.entryNode?.id, status: .running,
+                trigger: trigger)
+        }
     }
 
     struct State {
@@ -110,28 +117,31 @@ public final class Executor: Sendable {
         let starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
             PendingStart(workflow: $0, email: event.email, trigger: event)
         }
-        let records = starts.map {
-            JourneyRecord(
-                id: $0.id, workflowID: $0.workflow.id, email: event.email, nodeID: $0.workflow.entryNode?.id,
-                status: .running, trigger: event)
-        }
-        do { try store.recordEvent(event, startingJourneys: records) } catch {
+        do { try store.recordEvent(event, startingJourneys: starts.map(\.entryRecord)) } catch {
             logger.error("could not store event: \(error)")
         }
         for start in starts { enqueue(start) }
     }
 
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger.
+    ///
+    /// The journeys are stored at their entry step, in one transaction, before this returns, so
+    /// the ones still queued when the process dies are started by ``resume()``.
     /// - Parameter dataFields: Data for the journeys' merge parameters (`{{dataFields.x}}`), as
     ///   Iterable's triggerWorkflow passes it; nil for none.
     /// - Returns: false when the workflow does not exist.
     @discardableResult
     public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Bool {
         guard let workflow = workspace.workflow(id: workflowID) else { return false }
-        for email in emails {
-            let trigger = dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) }
-            enqueue(PendingStart(workflow: workflow, email: email, trigger: trigger))
+        let starts = emails.map { email in
+            PendingStart(
+                workflow: workflow, email: email,
+                trigger: dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) })
         }
+        do { try store.saveJourneys(starts.map(\.entryRecord)) } catch {
+            logger.error("could not store the journeys of \(workflowID): \(error)")
+        }
+        for start in starts { enqueue(start) }
         return true
     }
 
@@ -210,7 +220,6 @@ public final class Executor: Sendable {
                 var journey = Journey(
                     id: start.id, workflow: start.workflow, profile: profile, trigger: start.trigger,
                     nodeID: start.workflow.entryNode?.id)
-                journeys.append(journey.record(.running))
                 advance(&journey)
             }
         }

@@ -5,7 +5,7 @@ import StudioModel
 ///
 /// SQLite (``SQLiteStateStore``) is the embedded default; the protocol is the seam for a
 /// PostgreSQL store shared by several workers.
-public protocol StateStore: Sendable {
+public protocol StateStore: EndpointPauseStore {
     /// Inserts or replaces user profiles, keyed by their `email` field.
     func saveUsers(_ profiles: [JSONObject]) throws
     /// The profile of one user, or nil when unknown.
@@ -54,10 +54,6 @@ public protocol StateStore: Sendable {
     /// `cutoff`; marks deliveries held since before `heldCutoff` failed. Returns the rows deleted.
     @discardableResult
     func prune(before cutoff: Date, heldBefore heldCutoff: Date) throws -> Int
-    /// Endpoints (webhook ids) paused by their health, with the reason.
-    func pausedEndpoints() throws -> [String: String]
-    /// Records that `endpoint` is paused for `reason`, or no longer paused when nil.
-    func setEndpointPause(_ endpoint: String, reason: String?) throws
     /// The most recent attempts matching `filter` (at most `filter.limit`), oldest first.
     func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord]
 
