@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "Hookline", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
@@ -25,6 +26,16 @@ let package = Package(
             name: "TemplateProfile",
             dependencies: [.product(name: "StudioModel", package: "Hookline")],
             path: "Benchmarks/TemplateProfile"
+        ),
+        // The HTTP transport alone, AsyncHTTPClient or StudioEngine's DeliveryClient: compare-wrk.sh's reference rows.
+        .executableTarget(
+            name: "DeliveryTransport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "StudioEngine", package: "Hookline"),
+                .product(name: "StudioModel", package: "Hookline"),
+            ],
+            path: "Benchmarks/DeliveryTransport"
         ),
     ]
 )

@@ -5,7 +5,8 @@
     bench_workspace.py users  DIR N                 N users into DIR/.hookline/state.sqlite (table must exist)
     bench_workspace.py reset  DIR                   empty the attempt and journey tables between runs
     bench_workspace.py check  DIR N                 one line of JSON: attempts, 2xx, distinct users, window
-    bench_workspace.py lua    DIR OUT               wrk script posting the body and headers of a stored attempt
+    bench_workspace.py lua    DIR OUT               wrk script posting the body and headers of a stored attempt,
+                                                    and the body alone in OUT.body (for DeliveryTransport)
 
 Only the standard library (sqlite3, json) is used; nothing here needs new Swift code.
 """
@@ -143,6 +144,8 @@ def lua(root, out):
         lines.append(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}")
     with open(out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+    with open(out + ".body", "w", encoding="utf-8") as f:
+        f.write(body)
     print(len(body.encode("utf-8")))
 
 

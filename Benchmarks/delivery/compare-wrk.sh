@@ -8,6 +8,10 @@
 #   2. `wrk -t1 -c64 -d10s -s post.lua` sends the same request (body and headers copied from a
 #      stored attempt) to the same target.
 # Then it prints our rate as a fraction of wrk's. Target: >= 0.30 against nginx.
+#   3. For reference, the transport alone against nginx (Benchmarks' DeliveryTransport, release):
+#      AsyncHTTPClient configured as spike.md §4, and StudioEngine's DeliveryClient (address
+#      policy, pinned connection, deadline, capped body), N requests each, 64 in flight. The
+#      gap between these rows and `hookline run` is the executor, templates, outbox and store.
 #
 # Usage:  Benchmarks/delivery/compare-wrk.sh            (from the repository root, or anywhere)
 # Knobs (environment):
@@ -17,6 +21,8 @@
 #   HOOKLINE=path   binary to measure (default: .build/release/hookline; built if missing)
 #   KEEP=1          keep the temporary folder (workspaces, nginx prefix, logs)
 #   TARGETS="nginx receiver"
+#   TRANSPORT=1     also measure the transport alone against nginx (0: skip; the first run
+#                   builds the Benchmarks package in release, about 7 minutes here)
 #   TEMPLATE=file   JSON body template (default: webhook-body.hbs here, the shape of
 #                   /work/shared/bench/webhook-body.hbs, filled from each user's profile)
 # It is a measurement, not a test: exit 0 once it ran, whatever the figures; non-zero only
@@ -29,6 +35,7 @@ N="${N:-20000}"
 REPEAT="${REPEAT:-3}"
 WRK_DURATION="${WRK_DURATION:-10s}"
 TARGETS="${TARGETS:-nginx receiver}"
+TRANSPORT="${TRANSPORT:-1}"
 HOOKLINE="${HOOKLINE:-$repo/.build/release/hookline}"
 TEMPLATE="${TEMPLATE:-$here/webhook-body.hbs}"
 helper="$here/bench_workspace.py"
@@ -51,6 +58,11 @@ command -v python3 >/dev/null || die "python3 is needed (sqlite3 module)"
 if [[ ! -x "$HOOKLINE" ]]; then
     say "building hookline (release)"
     (cd "$repo" && swift build -c release --product hookline) >&2 || die "release build failed"
+fi
+transport_bin="$repo/Benchmarks/.build/release/DeliveryTransport"
+if [[ "$TRANSPORT" != 0 && " $TARGETS " == *" nginx "* && ! -x "$transport_bin" ]]; then
+    say "building Benchmarks' DeliveryTransport (release)"
+    (cd "$repo/Benchmarks" && swift build -c release --product DeliveryTransport) >&2 || die "DeliveryTransport build failed"
 fi
 
 # --- temp folder and clean-up ----------------------------------------------------------------
@@ -184,6 +196,22 @@ for target in $TARGETS; do
     say "wrk -> $target: ${wrk_rate[$target]} req/s$([[ -n "$non2xx" ]] && echo ", $non2xx non-2xx") (load before ${loads[$target]})"
 done
 
+# --- the transport alone, against nginx ------------------------------------------------------
+declare -A layer_median
+if [[ "$TRANSPORT" != 0 && " $TARGETS " == *" nginx "* ]]; then
+    for layer in ahc client; do
+        rates=()
+        for run in $(seq "$REPEAT"); do
+            line="$("$transport_bin" "$layer" "${url[nginx]}" "$N" "$tmp/post-nginx.lua.body")" \
+                || die "DeliveryTransport $layer failed: $line"
+            say "transport $layer run $run: $line"
+            rates+=("$(sed -E 's|.*: ([0-9]+)/s.*|\1|' <<<"$line")")
+        done
+        sorted=($(printf '%s\n' "${rates[@]}" | sort -n))
+        layer_median[$layer]="${sorted[$((${#sorted[@]} / 2))]}"
+    done
+fi
+
 # --- table -----------------------------------------------------------------------------------
 printf '\nhookline run vs wrk -t1 -c64 -d%s, N=%s, %s-byte JSON body, %s cores, load now %s\n' \
     "$WRK_DURATION" "$N" "${body_bytes[${TARGETS%% *}]}" "$(nproc)" "$(loadavg)"
@@ -195,6 +223,14 @@ for target in $TARGETS; do
     printf '%-9s %12s %12s %12s %9s %9s  %s\n' "$target" "${median[$target]}" "${best[$target]}" "${wrk_rate[$target]}" \
         "$frac" "$frac_best" "$verdict"
 done
+if [[ -n "${layer_median[ahc]:-}" ]]; then
+    printf '\ntransport alone -> nginx, N=%s, 64 in flight (no executor, template, outbox or store):\n' "$N"
+    for layer in ahc client; do
+        name="$([[ $layer == ahc ]] && echo "AsyncHTTPClient" || echo "DeliveryClient")"
+        printf '%-16s %12s/s  %s of wrk\n' "$name" "${layer_median[$layer]}" \
+            "$(python3 -c "print(f'{${layer_median[$layer]} / ${wrk_rate[nginx]}:.3f}')")"
+    done
+fi
 if [[ " $TARGETS " == *" nginx "* ]]; then
     python3 -c "f=${median[nginx]}/${wrk_rate[nginx]}; print(f'target: >= 0.30 of wrk against nginx: {\"met\" if f >= 0.30 else \"NOT met\"} ({f:.3f})')"
 fi

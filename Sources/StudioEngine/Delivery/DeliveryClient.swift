@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// ```swift
 /// try await DeliveryClient.withClient { client in
-///     let record = await client.send(request, context: .init(webhookID: "lob-letter"))
+///     let record = await client.send(request, origin: .init(webhookID: "lob-letter"))
 /// }
 /// ```
 public final class DeliveryClient: Sendable {
