@@ -7,7 +7,7 @@ import Synchronization
 /// and executor. Commands build one, use it, and shut it down.
 ///
 /// ```swift
-/// let engine = try Engine(root: root, workspace: workspace)
+/// let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(storePath: path))
 /// engine.executor.track(event)
 /// await engine.shutdown()
 /// ```
@@ -28,7 +28,6 @@ public final class Engine: Sendable {
         }
     }
 
-    public let workspace: Workspace
     public let store: any StateStore
     public let feed: TrafficFeed
     public let recorder: AttemptRecorder
@@ -45,7 +44,6 @@ public final class Engine: Sendable {
         workspace: Workspace, secrets: [String: String], configuration: Configuration,
         logger: Logger = Logger(label: "hookline")
     ) throws {
-        self.workspace = workspace
         self.logger = logger
         store = try configuration.storePath.map { try SQLiteStateStore(path: $0) } ?? SQLiteStateStore()
         feed = TrafficFeed(capacity: max(0, configuration.trafficBuffer))
@@ -66,6 +64,15 @@ public final class Engine: Sendable {
             workspace: workspace, store: store, deliverer: deliverer, recorder: recorder, secrets: secrets,
             clock: clock, logger: logger)
         lockPath = configuration.storePath.map { $0 + ".executor-lock" }
+    }
+
+    /// The definitions the executor runs from (see ``apply(_:)``).
+    public var workspace: Workspace { executor.workspace }
+
+    /// Runs from an edited workspace's workflows and webhooks from now on (``Executor/apply(_:)``);
+    /// its settings take effect at the next start.
+    public func apply(_ workspace: Workspace) {
+        executor.apply(workspace)
     }
 
     /// Resumes what a stopped or killed executor left (``Executor/resume()``), unless another

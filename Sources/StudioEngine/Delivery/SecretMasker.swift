@@ -1,18 +1,10 @@
 import StudioModel
 
 /// Replaces secret values and credentials with `••••••` in anything that is stored or shown.
+///
+/// Which header and query parameter names are credentials is decided by `CredentialNames`.
 public struct SecretMasker: Sendable {
     public static let mask = "••••••"
-
-    /// Header names whose whole value is a credential.
-    static let credentialHeaders: Set<String> = [
-        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",
-    ]
-
-    /// Query parameters whose values are credentials (delivery.md §8.9).
-    static let secretQueryParameters: Set<String> = [
-        "key", "api_key", "apikey", "token", "access_token", "secret", "sig", "signature", "password", "auth",
-    ]
 
     private let secretValues: [String]
 
@@ -78,19 +70,6 @@ public struct SecretMasker: Sendable {
 
     private static let maskUTF8 = Array(mask.utf8)
 
-    /// Header names containing one of these hold credentials.
-    private static let credentialNameParts = ["secret", "token", "-key", "password", "credential"].map { Array($0.utf8) }
-
-    /// Whether `text` contains `part`, byte for byte (header names are ASCII).
-    private static func contains(_ text: [UInt8], _ part: [UInt8]) -> Bool {
-        guard !part.isEmpty, text.count >= part.count else { return part.isEmpty }
-        for start in 0...(text.count - part.count)
-        where text[start] == part[0] && part.indices.allSatisfy({ text[start + $0] == part[$0] }) {
-            return true
-        }
-        return false
-    }
-
     /// A URL with secret values masked and the values of credential query parameters hidden.
     public func maskURL(_ url: String) -> String {
         let masked = mask(url)
@@ -99,8 +78,7 @@ public struct SecretMasker: Sendable {
         let fragmentStart = query.firstIndex(of: "#") ?? query.endIndex
         let pairs = query[..<fragmentStart].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
             guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
-            let name = pair[..<equals].removingPercentEncoding?.lowercased() ?? pair[..<equals].lowercased()
-            return Self.secretQueryParameters.contains(name) ? pair[..<equals] + "=" + Self.mask : String(pair)
+            return CredentialNames.isSecretQueryParameter(pair[..<equals]) ? pair[..<equals] + "=" + Self.mask : String(pair)
         }
         return masked[...question] + pairs.joined(separator: "&") + query[fragmentStart...]
     }
@@ -108,14 +86,13 @@ public struct SecretMasker: Sendable {
     public func mask(_ headers: [HeaderField]) -> [HeaderField] {
         headers.map { header in
             let name = header.name.lowercased()
-            if Self.credentialHeaders.contains(name) {
+            if CredentialNames.credentialHeaders.contains(name) {
                 if let space = header.value.firstIndex(of: " "), name.hasSuffix("authorization") {
                     return HeaderField(header.name, header.value[..<space] + " " + Self.mask)
                 }
                 return HeaderField(header.name, Self.mask)
             }
-            let nameBytes = Array(name.utf8)
-            if Self.credentialNameParts.contains(where: { Self.contains(nameBytes, $0) }), name != "idempotency-key" {
+            if CredentialNames.isCredentialHeader(lowercased: name) {
                 return HeaderField(header.name, Self.mask)
             }
             return HeaderField(header.name, mask(header.value))

@@ -54,7 +54,8 @@ public final class Executor: Sendable {
         var stopped = false
     }
 
-    let workspace: Workspace
+    /// The definitions journeys run from; ``apply(_:)`` replaces them when a file is saved.
+    private let definitions: Mutex<Workspace>
     let store: any StateStore
     let deliverer: Deliverer
     let recorder: AttemptRecorder
@@ -74,7 +75,7 @@ public final class Executor: Sendable {
         secrets: [String: String] = [:], clock: any EngineClock = ScaledClock(),
         logger: Logger = Logger(label: "hookline.executor")
     ) {
-        self.workspace = workspace
+        self.definitions = Mutex(workspace)
         self.store = store
         self.deliverer = deliverer
         self.recorder = recorder
@@ -108,6 +109,20 @@ public final class Executor: Sendable {
     }
 
     public var stats: ExecutorStats { state.withLock { $0.stats } }
+
+    /// The workflows, webhooks and settings in use.
+    public var workspace: Workspace { definitions.withLock { $0 } }
+
+    /// Runs from `workspace`'s workflows and webhooks from now on: journeys that start and steps
+    /// that run afterwards see the edit; a request already rendered keeps its bytes. The settings
+    /// (limits, network allowlist) stay as the executor started, since they size its pools.
+    public func apply(_ workspace: Workspace) {
+        definitions.withLock { current in
+            var updated = workspace
+            updated.settings = current.settings
+            current = updated
+        }
+    }
 
     /// Records an event and starts a journey in every enabled workflow it triggers.
     ///

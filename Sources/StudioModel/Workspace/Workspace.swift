@@ -6,20 +6,60 @@ public struct Workspace: Sendable, Hashable {
     public var systemWebhooks: [SystemWebhook]
     /// Problems from every file; a broken file never stops the others from loading.
     public var diagnostics: [Diagnostic]
+    /// The file each definition was read from; filled by ``WorkspaceLoader``.
+    public var sourcePaths: SourcePaths
 
     public init(
         settings: WorkspaceSettings = WorkspaceSettings(), workflows: [Workflow] = [], webhooks: [Webhook] = [],
-        systemWebhooks: [SystemWebhook] = [], diagnostics: [Diagnostic] = []
+        systemWebhooks: [SystemWebhook] = [], diagnostics: [Diagnostic] = [], sourcePaths: SourcePaths = SourcePaths()
     ) {
         self.settings = settings
         self.workflows = workflows
         self.webhooks = webhooks
         self.systemWebhooks = systemWebhooks
         self.diagnostics = diagnostics
+        self.sourcePaths = sourcePaths
     }
 
     public func workflow(id: String) -> Workflow? { workflows.first { $0.id == id } }
     public func webhook(id: String) -> Webhook? { webhooks.first { $0.id == id } }
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}
+
+// MARK: - Source paths
+
+extension Workspace {
+    /// Where each definition lives: id → path relative to the workspace root, such as
+    /// `"lob-letter": "webhooks/lob-letter.yaml"`.
+    public struct SourcePaths: Sendable, Hashable {
+        /// Workflow id → `workflows/<file>.yaml`.
+        public var workflows: [String: String]
+        /// Webhook id → `webhooks/<file>.yaml`. Holds the id a broken file declares too (its
+        /// `id:`, else its file name), so the file can be opened to fix it.
+        public var webhooks: [String: String]
+        /// System webhook id → `system-webhooks/<file>.yaml`.
+        public var systemWebhooks: [String: String]
+
+        /// Paths by id for each kind; all empty by default.
+        public init(
+            workflows: [String: String] = [:], webhooks: [String: String] = [:], systemWebhooks: [String: String] = [:]
+        ) {
+            self.workflows = workflows
+            self.webhooks = webhooks
+            self.systemWebhooks = systemWebhooks
+        }
+    }
+
+    /// Path of the file that defines a workflow, relative to the root (`"workflows/welcome.yaml"`);
+    /// nil when no loaded file defines it.
+    public func path(ofWorkflow id: String) -> String? { sourcePaths.workflows[id] }
+
+    /// Path of the file that defines a webhook, relative to the root (`"webhooks/lob-letter.yaml"`);
+    /// also found when the file is broken but declares the id.
+    public func path(ofWebhook id: String) -> String? { sourcePaths.webhooks[id] }
+
+    /// Path of the file that defines a system webhook, relative to the root
+    /// (`"system-webhooks/bi.yaml"`); nil when no loaded file defines it.
+    public func path(ofSystemWebhook id: String) -> String? { sourcePaths.systemWebhooks[id] }
 }

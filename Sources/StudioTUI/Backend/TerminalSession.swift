@@ -79,6 +79,20 @@ final class TerminalSession {
         CrashGuard.install(tty: STDOUT_FILENO, termios: savedTermios)
     }
 
+    /// Gives the terminal to another program (an editor) while `body` runs: curses mode is left
+    /// with the shell's settings back, then taken again; the caller repaints every cell after.
+    func handOver<T>(_ body: () -> T) -> T {
+        _ = def_prog_mode()
+        _ = curs_set(1)
+        _ = endwin()
+        let result = body()
+        _ = reset_prog_mode()
+        _ = curs_set(0)
+        _ = clearok(window, true)
+        _ = wrefresh(window)
+        return result
+    }
+
     /// Leaves curses mode and restores the saved terminal settings; later calls do nothing.
     func restore() {
         guard !restored else { return }

@@ -21,6 +21,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case replay = "traffic.replay"
     case filter = "traffic.filter"
     case export = "traffic.export"
+    case edit = "definition.edit"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

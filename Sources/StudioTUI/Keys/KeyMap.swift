@@ -53,6 +53,12 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .top, keys: [.char("g"), .home], title: "Go to the top", group: .navigation),
         Binding(id: .bottom, keys: [.char("G"), .end], title: "Go to the bottom (traffic: follow live)", group: .navigation),
         Binding(id: .open, keys: [.enter], title: "Show the selected workflow", short: "open", group: .workflows, showInBar: true),
+        Binding(
+            id: .edit, keys: [.char("e")], title: "Edit the workflow's file in $EDITOR",
+            short: "edit", group: .workflows, showInBar: true, dangerous: true),
+        Binding(
+            id: .edit, keys: [.char("e")], title: "Edit the step's webhook (or workflow) in $EDITOR",
+            short: "edit", group: .workflow, showInBar: true, dangerous: true),
         Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),
         Binding(
             id: .replay, keys: [.char("R")], title: "Replay the selected delivery: same webhook-id and body, one attempt",

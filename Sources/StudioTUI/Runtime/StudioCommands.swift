@@ -8,4 +8,7 @@ public protocol StudioCommands: Sendable {
 
     /// Writes `records` (as stored, masked) to an HTTP Archive and calls `done` with where.
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void)
+
+    /// A definition file was saved: run from `workspace`'s workflows and webhooks from now on.
+    func apply(_ workspace: Workspace)
 }

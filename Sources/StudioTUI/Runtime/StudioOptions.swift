@@ -13,6 +13,8 @@ public struct StudioOptions: Sendable, Hashable {
     public var readonly: Bool
     /// A plain-text event log for tests (`START WxH`, `KEY …`, `RESIZE WxH`, `QUIT`); nil for none.
     public var eventsLogPath: String?
+    /// The folder the workspace was loaded from, where `e` edits its files; nil turns editing off.
+    public var workspaceRoot: String?
 
     public init(
         themeName: String = "default", themesDirectory: String? = nil, noColor: Bool = false, ascii: Bool = false,

@@ -19,6 +19,8 @@ final class StudioRuntime {
     private var exitCode: Int32?
     private var lastFrame = ContinuousClock.now
     private var lastTick = Date()
+    /// Where `e` edits files; nil when the studio runs without a workspace folder.
+    private let drafts: DraftEditing?
 
     static let frameInterval = Duration.milliseconds(33)
     /// Bounds each wait so a KEY_RESIZE from ncurses' SIGWINCH handler is noticed even when the
@@ -36,6 +38,7 @@ final class StudioRuntime {
         self.wake = wake
         self.signals = signals
         self.events = EventLog(path: options.eventsLogPath)
+        self.drafts = options.workspaceRoot.map { DraftEditing(root: URL(fileURLWithPath: $0, isDirectory: true)) }
         state = AppState(
             workspace: workspace, size: backend.size, readonly: options.readonly, ascii: session.asciiOnly,
             trafficConnected: traffic != nil)
@@ -48,6 +51,7 @@ final class StudioRuntime {
             case .redraw: backend.invalidate()
             case .replay(let deliveryID): replay(deliveryID)
             case .exportHAR(let records): exportHAR(records)
+            case .edit(let path): edit(path)
             }
         }
         dirty = true
@@ -71,6 +75,24 @@ final class StudioRuntime {
             inbox.post(.status(message))
             wake.wake()
         }
+    }
+
+    /// Hands the terminal to the user's editor on a draft of `path`, then saves it if it passes.
+    private func edit(_ path: String) {
+        guard let drafts else {
+            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        }
+        events.record("EDIT \(path)")
+        let result = drafts.edit(path) { draft in session.handOver { ExternalEditor.run(file: draft.path) } }
+        backend.invalidate()
+        // The terminal may have been resized while the editor had it.
+        send(.resize(backend.size))
+        if let workspace = result.workspace {
+            send(.workspaceChanged(workspace))
+            commands?.apply(workspace)
+        }
+        send(.status(result.message))
+        events.record("EDITED \(path)")
     }
 
     func run() -> Int32 {

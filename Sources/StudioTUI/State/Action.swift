@@ -11,6 +11,8 @@ public enum Action: Sendable, Equatable {
     /// SIGTERM, SIGHUP or SIGINT arrived.
     case terminate(signal: Int32)
     case status(StatusMessage)
+    /// A definition file was saved: the studio shows the workspace loaded with it.
+    case workspaceChanged(Workspace)
 }
 
 /// Work the runtime must do after a reduction; values, so tests can assert them.
@@ -22,4 +24,7 @@ public enum Effect: Sendable, Equatable {
     case replay(deliveryID: String)
     /// Write these attempts to a HAR file; where comes back as a status message.
     case exportHAR([AttemptRecord])
+    /// Open a definition file (relative to the workspace root) in the user's editor, then check
+    /// and save it; the outcome comes back as a status message (and the new workspace).
+    case edit(path: String)
 }

@@ -51,6 +51,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .status(let message):
         state.status = message
         return []
+    case .workspaceChanged(let workspace):
+        state.workspace = workspace
+        normalizeLists(&state)
+        return []
     }
 }
 
@@ -104,6 +108,13 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         } else {
             move(by: Int.max / 2, in: &state)
         }
+    case .edit:
+        guard let path = editablePath(state) else {
+            state.status = StatusMessage("nothing to edit here", level: .warning)
+            return []
+        }
+        state.status = StatusMessage("editing \(path)…")
+        return [.edit(path: path)]
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false
@@ -249,6 +260,21 @@ private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout 
         state.traffic.list.normalize(
             count: state.trafficCount, height: AppLayout.compute(size: state.size).traffic.height)
     }
+}
+
+/// The file `e` opens: in the tree, the selected step's webhook, else the selected workflow.
+private func editablePath(_ state: AppState) -> String? {
+    guard let workflow = state.selectedWorkflow else { return nil }
+    if state.focus == .workflow {
+        let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
+        if state.tree.selected < rows.count, let nodeID = rows[state.tree.selected].nodeID,
+            let webhookID = workflow.node(id: nodeID)?.kind.webhookID,
+            let path = state.workspace.path(ofWebhook: webhookID)
+        {
+            return path
+        }
+    }
+    return state.workspace.path(ofWorkflow: workflow.id)
 }
 
 private func treeRowCount(_ state: AppState) -> Int {

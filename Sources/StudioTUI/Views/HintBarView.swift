@@ -10,7 +10,9 @@ enum HintBarView {
         }
         var statusWidth = 0
         if let status = state.status {
-            let text = DisplayWidth.truncate(Sanitizer.clean(status.text), to: max(0, area.width / 2), ellipsis: state.glyphs.ellipsis)
+            // An error (a file:line:column diagnostic) gets the whole row; the keys return with the next key.
+            let room = status.level == .error ? area.width - 4 : area.width / 2
+            let text = DisplayWidth.truncate(Sanitizer.clean(status.text), to: max(0, room), ellipsis: state.glyphs.ellipsis)
             statusWidth = DisplayWidth.width(of: text) + 2
             let token: ThemeToken = switch status.level {
             case .info: .statusInfo

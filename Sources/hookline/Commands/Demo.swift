@@ -52,8 +52,8 @@ extension Hookline {
             stream.start()
 
             let status = await runStudio(
-                workspace: workspace, traffic: engine.feed, commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio,
-                logPath: root.appendingPathComponent(".hookline/hookline.log").path)
+                workspace: workspace, root: root, traffic: engine.feed,
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio)
             stream.stop()
             await engine.shutdown()
             await receiver.shutdown()

@@ -23,8 +23,8 @@ extension Hookline {
                 configuration: .init(timeScale: timeScale, storePath: options.storePath))
             _ = engine.resume()
             let status = await runStudio(
-                workspace: workspace, traffic: engine.feed, commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio,
-                logPath: options.root.appendingPathComponent(".hookline/hookline.log").path)
+                workspace: workspace, root: options.root, traffic: engine.feed,
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio)
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }
         }

@@ -31,6 +31,10 @@ struct EngineStudioCommands: StudioCommands {
         }
     }
 
+    func apply(_ workspace: Workspace) {
+        engine.apply(workspace)
+    }
+
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
         Task { [engine] in
             do {

@@ -17,16 +17,21 @@ func runOnUIThread(_ body: @escaping @Sendable () -> Int32) async -> Int32 {
     }
 }
 
-/// Opens the studio on its own thread, with standard error sent to `logPath` while it owns the
-/// terminal (log lines and crash messages would otherwise land on the screen, tui.md P11).
-/// A studio that cannot start (no terminal, unknown TERM) is reported on the original standard error.
+/// Opens the studio on its own thread on the workspace at `root`, with standard error sent to
+/// `.hookline/hookline.log` while it owns the terminal (log lines and crash messages would
+/// otherwise land on the screen, tui.md P11). A studio that cannot start (no terminal, unknown
+/// TERM) is reported on the original standard error.
 /// - Returns: the studio's exit status.
 func runStudio(
-    workspace: Workspace, traffic: any TrafficSource, commands: any StudioCommands, flags: StudioFlags, logPath: String
+    workspace: Workspace, root: URL, traffic: any TrafficSource, commands: any StudioCommands, flags: StudioFlags
 ) async -> Int32 {
     let terminalError = dup(STDERR_FILENO)
-    redirectStandardError(to: logPath)
-    let options = flags.studioOptions
+    redirectStandardError(to: root.appendingPathComponent(".hookline/hookline.log").path)
+    let options = {
+        var options = flags.studioOptions
+        options.workspaceRoot = root.path
+        return options
+    }()
     return await runOnUIThread {
         do {
             return try Studio.run(workspace: workspace, traffic: traffic, commands: commands, options: options)

@@ -13,6 +13,16 @@ public enum WorkspaceLoader {
     /// deterministic. A missing hookline.yaml or folder is fine. Files the definitions name (a
     /// webhook's `tls.ca`) are read relative to `root`; a missing one is an error at its key.
     public static func load(from root: URL) -> Workspace {
+        load(from: root, overriding: [:])
+    }
+
+    /// Same as `load(from:)`, with some definition files' text taken from `overrides`
+    /// (relative path → contents) instead of the disk: how an edit is checked before it is written.
+    ///
+    /// An override may name a file that does not exist yet; it is read when its path is
+    /// `hookline.yaml` or `<folder>/<name>.yaml` in one of the three folders. Files that
+    /// definitions name (a webhook's `tls.ca`) are still read from the disk.
+    public static func load(from root: URL, overriding overrides: [String: String]) -> Workspace {
         var files: [String: String] = [:]
         var unreadable: [Diagnostic] = []
         let manager = FileManager.default
@@ -21,7 +31,7 @@ public enum WorkspaceLoader {
             let names = (try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
             paths += names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { "\(folder)/\($0)" }
         }
-        for path in paths {
+        for path in paths where overrides[path] == nil {
             let url = root.appendingPathComponent(path)
             guard manager.fileExists(atPath: url.path) else { continue }
             do {
@@ -36,6 +46,7 @@ public enum WorkspaceLoader {
                     Diagnostic(path: path, line: 0, column: 0, message: "cannot read file: \(error.localizedDescription)"))
             }
         }
+        files.merge(overrides) { $1 }
         var workspace = load(files: files, referencedFiles: .disk(root: root))
         workspace.diagnostics = sorted(workspace.diagnostics + unreadable)
         return workspace
@@ -75,6 +86,7 @@ public enum WorkspaceLoader {
                 diagnostics.append(duplicate("webhook", id: id, path: path, other: other))
             } else {
                 definedIn[id] = path
+                workspace.sourcePaths.webhooks[id] = path
                 catalog.declaredIDs.append(id)
                 if let webhook {
                     catalog.webhooks[id] = webhook
@@ -92,6 +104,7 @@ public enum WorkspaceLoader {
                     diagnostics.append(duplicate("system webhook", id: systemWebhook.id, path: path, other: other))
                 } else {
                     definedIn[systemWebhook.id] = path
+                    workspace.sourcePaths.systemWebhooks[systemWebhook.id] = path
                     workspace.systemWebhooks.append(systemWebhook)
                 }
             }
@@ -106,6 +119,7 @@ public enum WorkspaceLoader {
                     diagnostics.append(duplicate("workflow", id: workflow.id, path: path, other: other))
                 } else {
                     definedIn[workflow.id] = path
+                    workspace.sourcePaths.workflows[workflow.id] = path
                     workspace.workflows.append(workflow)
                 }
             }

@@ -1,0 +1,31 @@
+/// What a workspace file defines, told by its path; decides which of its values are secrets.
+enum DefinitionFileKind: Sendable, Equatable {
+    /// `webhooks/<name>.yaml`.
+    case webhook
+    /// `system-webhooks/<name>.yaml`.
+    case systemWebhook
+    /// Workflows, `hookline.yaml` and anything else: nothing is hidden.
+    case other
+
+    init(path: String) {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].hasSuffix(".yaml") else {
+            self = .other
+            return
+        }
+        switch parts[0] {
+        case "webhooks": self = .webhook
+        case "system-webhooks": self = .systemWebhook
+        default: self = .other
+        }
+    }
+
+    /// The key of the URL requests go to: `url` or `endpoint`; nil for files without one.
+    var urlKey: String? {
+        switch self {
+        case .webhook: "url"
+        case .systemWebhook: "endpoint"
+        case .other: nil
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Yams
+
+/// A literal secret in a definition: which value holds it and, for a URL, which part.
+struct SecretSite {
+    /// Where it sits, as the user would name it: `auth.password`, `headers.Authorization`,
+    /// `url?api_key`, `url password`.
+    var field: String
+    /// The scalar that holds it.
+    var node: Node
+    /// The secret's range within the scalar's value; nil for the whole value.
+    var part: Range<String.Index>?
+}
+
+/// Finds the literal secrets in a webhook or system webhook file (delivery.md §8.9).
+///
+/// Secrets are the `auth` credentials (`username`, `password`, `token`, `clientSecret`),
+/// `signing.secret`, the values of credential headers, and, in `url`, `endpoint` and
+/// `auth.tokenUrl`, the values of credential query parameters and a user-info password. Header
+/// and parameter names follow ``CredentialNames``; ``LiteralSecretRule`` tells literal values
+/// from `{{secret.name}}` references, which are left alone.
+enum LiteralSecretFinder {
+    static let authKeys = ["username", "password", "token", "clientSecret"]
+
+    /// The literal secrets under `root`, in no particular order.
+    static func sites(in root: Node, kind: DefinitionFileKind) -> [SecretSite] {
+        guard let urlKey = kind.urlKey, let definition = root.mapping else { return [] }
+        var sites = urlSites(value(urlKey, in: definition), field: urlKey)
+        if let auth = value("auth", in: definition)?.mapping {
+            for key in authKeys {
+                sites += wholeSite(value(key, in: auth), field: "auth.\(key)")
+            }
+            sites += urlSites(value("tokenUrl", in: auth), field: "auth.tokenUrl")
+        }
+        if let headers = value("headers", in: definition)?.mapping {
+            for (key, header) in headers {
+                guard let name = key.scalar?.string, CredentialNames.isCredentialHeader(name) else { continue }
+                sites += wholeSite(header, field: "headers.\(name)")
+            }
+        }
+        if let signing = value("signing", in: definition)?.mapping {
+            sites += wholeSite(value("secret", in: signing), field: "signing.secret")
+        }
+        return sites
+    }
+
+    /// The value of `key`, compared as text the way the loader compares keys.
+    static func value(_ key: String, in mapping: Node.Mapping) -> Node? {
+        mapping.first { $0.key.scalar?.string == key }?.value
+    }
+
+    private static func wholeSite(_ node: Node?, field: String) -> [SecretSite] {
+        guard let node, let text = node.scalar?.string, LiteralSecretRule.isLiteral(text) else { return [] }
+        return [SecretSite(field: field, node: node, part: nil)]
+    }
+
+    private static func urlSites(_ node: Node?, field: String) -> [SecretSite] {
+        guard let node, let url = node.scalar?.string else { return [] }
+        let parts = URLTemplateParts(url)
+        var sites: [SecretSite] = []
+        if let password = parts.userinfoPassword, LiteralSecretRule.isLiteral(String(url[password])) {
+            sites.append(SecretSite(field: "\(field) password", node: node, part: password))
+        }
+        for query in parts.secretQueryValues where LiteralSecretRule.isLiteral(String(url[query.range])) {
+            sites.append(SecretSite(field: "\(field)?\(query.name)", node: node, part: query.range))
+        }
+        return sites
+    }
+}

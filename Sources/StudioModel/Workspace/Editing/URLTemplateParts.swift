@@ -1,0 +1,57 @@
+/// The parts of a URL template that matter for secrets: its origin, the values of credential
+/// query parameters, and a password in its user info.
+///
+/// Merge-parameter segments (`{{…}}`, `{{{…}}}`) are opaque: a `?`, `&`, `=` or `#` inside one
+/// does not split the URL.
+struct URLTemplateParts {
+    /// Scheme, host and port; nil when the URL has no literal `scheme://host`.
+    var origin: URLOrigin?
+    /// Each credential query parameter's name as written and the range of its value in the text.
+    var secretQueryValues: [(name: String, range: Range<String.Index>)] = []
+    /// The range of the password in `https://user:password@host/`.
+    var userinfoPassword: Range<String.Index>?
+
+    init(_ url: String) {
+        guard let separator = url.firstRange(of: "://") else { return }
+        let scheme = url[..<separator.lowerBound]
+        let rest = url[separator.upperBound...]
+        let authorityEnd = Self.firstTopLevel(of: ["/", "?", "#"], in: rest) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") {
+            let userinfo = authority[..<at]
+            if let colon = userinfo.firstIndex(of: ":") {
+                userinfoPassword = userinfo.index(after: colon)..<at
+            }
+        }
+        origin = URLOrigin(scheme: scheme, authority: authority)
+
+        let afterAuthority = rest[authorityEnd...]
+        guard let question = Self.firstTopLevel(of: ["?", "#"], in: afterAuthority), url[question] == "?" else { return }
+        let queryStart = url.index(after: question)
+        let query = url[queryStart..<(Self.firstTopLevel(of: ["#"], in: url[queryStart...]) ?? url.endIndex)]
+        var pairStart = query.startIndex
+        while pairStart <= query.endIndex {
+            let pairEnd = Self.firstTopLevel(of: ["&"], in: query[pairStart...]) ?? query.endIndex
+            let pair = query[pairStart..<pairEnd]
+            if let equals = Self.firstTopLevel(of: ["="], in: pair), CredentialNames.isSecretQueryParameter(pair[..<equals]) {
+                secretQueryValues.append((String(pair[..<equals]), query.index(after: equals)..<pairEnd))
+            }
+            guard pairEnd < query.endIndex else { break }
+            pairStart = query.index(after: pairEnd)
+        }
+    }
+
+    /// The first of `characters` in `text` outside merge-parameter segments.
+    static func firstTopLevel(of characters: Set<Character>, in text: Substring) -> String.Index? {
+        var index = text.startIndex
+        while index < text.endIndex {
+            if let end = TemplateSegments.end(ofSegmentAt: index, in: text) {
+                index = end
+                continue
+            }
+            if characters.contains(text[index]) { return index }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `e` in a real terminal: `hookline demo` hands tmux's terminal to $EDITOR (a script here), then
+/// checks the draft, saves it and sends from it at once.
+@Suite(.serialized)
+struct StudioEditEndToEndTests {
+    /// First run: breaks the YAML. Second run: sees its broken text again, fixes it and moves the
+    /// letters to /v2/letters.
+    static let editorScript = """
+        #!/bin/sh
+        count_file="$0.count"
+        n=$(cat "$count_file" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$count_file"
+        cp "$1" "$0.seen-$n"
+        if [ "$n" = 1 ]; then
+            sed -i 's|^method: POST|method: [POST|' "$1"
+        else
+            sed -i 's|^method: \\[POST|method: POST|; s|/v1/letters|/v2/letters|' "$1"
+        fi
+
+        """
+
+    @Test func editingAWebhookInTheEditorIsCheckedSavedAndUsedByTheNextDelivery() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let editor = folder.appendingPathComponent("editor.sh")
+        try Self.editorScript.write(to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let session = try await TmuxSession(
+            command: "EDITOR=\(editor.path) \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
+        do {
+            try await editAndCheck(session, folder)
+        } catch {
+            await session.kill()
+            throw error
+        }
+        await session.kill()
+    }
+
+    private func editAndCheck(_ session: TmuxSession, _ folder: URL) async throws {
+        let webhookFile = folder.appendingPathComponent("ws/webhooks/lob-letter.yaml")
+        try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
+        let original = try String(contentsOf: webhookFile, encoding: .utf8)
+        // The direct-mail workflow, its tree, the send-letter step (it calls lob-letter), then e.
+        try await session.press("j")
+        try await session.press("2")
+        try await session.press("j")
+        try await session.press("e")
+        let refused = try await session.waitForScreen(timeout: 10) { $0.contains("webhooks/lob-letter.yaml:") }
+        #expect(refused.contains("error"))
+        #expect(try String(contentsOf: webhookFile, encoding: .utf8) == original)
+
+        try await session.press("e")
+        try await session.waitForScreen(timeout: 10) { $0.contains("saved webhooks/lob-letter.yaml") }
+        // The second run of the editor was given the user's broken text back, not the file.
+        let seen = try String(contentsOf: folder.appendingPathComponent("editor.sh.seen-2"), encoding: .utf8)
+        #expect(seen.contains("method: [POST"))
+        let saved = try String(contentsOf: webhookFile, encoding: .utf8)
+        #expect(saved == original.replacingOccurrences(of: "/v1/letters", with: "/v2/letters"))
+        // Deliveries made after the save go to the new path.
+        try await session.waitForScreen(timeout: 20) { $0.contains("/v2/letters") }
+
+        try await session.press("q")
+        #expect(try await session.waitForExit(timeout: 15) == 0)
+    }
+}

@@ -1,0 +1,57 @@
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// The masker's header and query rules (delivery.md §8.9), which now come from
+/// `CredentialNames` in StudioModel: the same names must stay masked, and the same stay shown.
+struct SecretMaskerTests {
+    static let masker = SecretMasker(secretValues: ["s3cr3t-value"])
+    static let mask = SecretMasker.mask
+
+    static let maskedHeaders: [(name: String, value: String, expected: String)] = [
+        ("Authorization", "Bearer tok_123", "Bearer " + mask),
+        ("Proxy-Authorization", "Basic dXNlcjpwYXNz", "Basic " + mask),
+        ("authorization", "tok_123", mask),
+        ("Cookie", "session=abc", mask),
+        ("Set-Cookie", "session=abc; Path=/", mask),
+        ("X-API-Key", "key_1", mask),
+        ("Api-Key", "key_1", mask),
+        ("X-Auth-Token", "tok_1", mask),
+        ("X-Webhook-Secret", "whsec", mask),
+        ("X-Access-Token", "tok", mask),
+        ("X-Partner-Key", "k", mask),
+        ("X-DB-Password", "pw", mask),
+        ("X-Client-Credential", "c", mask),
+        ("Secretive", "x", mask),
+    ]
+
+    @Test(arguments: maskedHeaders)
+    func secretMaskerHidesCredentialHeaders(_ header: (name: String, value: String, expected: String)) {
+        let masked = Self.masker.mask([HeaderField(header.name, header.value)])
+        #expect(masked == [HeaderField(header.name, header.expected)])
+    }
+
+    static let shownHeaders = ["Content-Type", "Idempotency-Key", "Webhook-Id", "X-Request-Id", "Keyboard", "Accept"]
+
+    @Test(arguments: shownHeaders)
+    func secretMaskerShowsOrdinaryHeadersWithOnlySecretValuesHidden(_ name: String) {
+        let masked = Self.masker.mask([HeaderField(name, "plain"), HeaderField(name, "a s3cr3t-value b")])
+        #expect(masked == [HeaderField(name, "plain"), HeaderField(name, "a \(Self.mask) b")])
+    }
+
+    static let urls: [(url: String, expected: String)] = [
+        ("https://x.test/a?key=1&api_key=2&apikey=3", "https://x.test/a?key=\(mask)&api_key=\(mask)&apikey=\(mask)"),
+        ("https://x.test/a?token=1&access_token=2&secret=3", "https://x.test/a?token=\(mask)&access_token=\(mask)&secret=\(mask)"),
+        ("https://x.test/a?sig=1&signature=2&password=3&auth=4", "https://x.test/a?sig=\(mask)&signature=\(mask)&password=\(mask)&auth=\(mask)"),
+        ("https://x.test/a?API_KEY=1&Token=2#frag", "https://x.test/a?API_KEY=\(mask)&Token=\(mask)#frag"),
+        ("https://x.test/a?api%5Fkey=1", "https://x.test/a?api%5Fkey=\(mask)"),
+        ("https://x.test/a?user=ada&keys=1&flag", "https://x.test/a?user=ada&keys=1&flag"),
+        ("https://x.test/s3cr3t-value?q=1", "https://x.test/\(mask)?q=1"),
+    ]
+
+    @Test(arguments: urls)
+    func secretMaskerHidesSecretQueryParameters(_ pair: (url: String, expected: String)) {
+        #expect(Self.masker.maskURL(pair.url) == pair.expected)
+    }
+}

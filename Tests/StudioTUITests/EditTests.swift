@@ -1,0 +1,145 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// `e`: which file it opens, and what happens to the draft and the file after the editor.
+struct EditTests {
+    static let settings = "name: Edit test\nnetwork:\n  allow: [127.0.0.1/32]\n"
+    static let webhook = """
+        id: lob-letter
+        method: POST
+        url: "https://api.lob.com/v1/letters"
+        headers:
+          Authorization: "Bearer sk_live_abc123"
+        body: {type: json, template: '{"a": 1}'}
+
+        """
+    static let workflow = """
+        id: welcome
+        start: {kind: event, event: signup}
+        nodes:
+          - {id: direct-mail, type: callWebhook, webhook: lob-letter}
+
+        """
+
+    /// A workspace folder on disk with one webhook (a literal bearer token) and one workflow.
+    static func workspaceFolder() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-edit-\(UUID().uuidString)")
+        for (path, text) in [("hookline.yaml", settings), ("webhooks/lob.yaml", webhook), ("workflows/welcome.yaml", workflow)] {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    /// An "editor" that applies `change` to the draft's text and exits with `status`.
+    static func editor(status: Int32 = 0, _ change: @escaping (String) -> String) -> (URL) -> Result<Int32, ExternalEditor.EditorError> {
+        { url in
+            let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+            try? change(text).write(to: url, atomically: true, encoding: .utf8)
+            return .success(status)
+        }
+    }
+
+    static func read(_ root: URL, _ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    // MARK: - Which file `e` opens
+
+    @Test func eOpensTheWorkflowInTheListAndTheStepsWebhookInTheTree() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        #expect(reduce(&state, .key(.char("e"))) == [.edit(path: "workflows/welcome.yaml")])
+        _ = reduce(&state, .command(.focusWorkflow))
+        // Row 0 is the start, row 1 the direct-mail step, which calls lob-letter (webhooks/lob.yaml).
+        #expect(reduce(&state, .key(.char("e"))) == [.edit(path: "workflows/welcome.yaml")])
+        _ = reduce(&state, .key(.char("j")))
+        #expect(reduce(&state, .key(.char("e"))) == [.edit(path: "webhooks/lob.yaml")])
+        #expect(state.status?.text == "editing webhooks/lob.yaml…")
+    }
+
+    @Test func readonlyStudiosDoNotEdit() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24), readonly: true)
+        #expect(reduce(&state, .key(.char("e"))).isEmpty)
+        #expect(reduce(&state, .command(.edit)).isEmpty)
+        #expect(state.status?.level == .warning)
+    }
+
+    // MARK: - After the editor
+
+    @Test func aValidEditIsSavedWithTheKeptSecretAndTheNewWorkspaceComesBack() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        var shown = ""
+        let result = drafts.edit("webhooks/lob.yaml", with: Self.editor { text in
+            shown = text
+            return text.replacingOccurrences(of: "/v1/letters", with: "/v2/letters")
+        })
+        #expect(!shown.contains("sk_live_abc123"), "the editor saw the secret")
+        #expect(result.message == StatusMessage("saved webhooks/lob.yaml"))
+        #expect(result.workspace?.webhook(id: "lob-letter")?.url == "https://api.lob.com/v2/letters")
+        let saved = try Self.read(root, "webhooks/lob.yaml")
+        #expect(saved == Self.webhook.replacingOccurrences(of: "/v1/letters", with: "/v2/letters"))
+        #expect(!FileManager.default.fileExists(atPath: drafts.draftURL(for: "webhooks/lob.yaml").path))
+    }
+
+    @Test func anInvalidEditKeepsTheFileAndReopensTheUsersDraft() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let broken = drafts.edit("webhooks/lob.yaml", with: Self.editor { $0.replacingOccurrences(of: "method: POST", with: "method: [POST") })
+        #expect(broken.workspace == nil)
+        #expect(broken.message.level == .error)
+        #expect(broken.message.text.hasPrefix("webhooks/lob.yaml:"), "\(broken.message.text)")
+        #expect(try Self.read(root, "webhooks/lob.yaml") == Self.webhook)
+
+        // The next `e` opens what the user typed, not the file.
+        var reopened = ""
+        let fixed = drafts.edit("webhooks/lob.yaml", with: Self.editor { text in
+            reopened = text
+            return text.replacingOccurrences(of: "method: [POST", with: "method: PUT")
+        })
+        #expect(reopened.contains("method: [POST"))
+        #expect(fixed.message == StatusMessage("saved webhooks/lob.yaml"))
+        #expect(try Self.read(root, "webhooks/lob.yaml").contains("method: PUT"))
+    }
+
+    @Test func row48AHostChangeWithTheSecretKeptIsRefusedUntilItIsReentered() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let moved = drafts.edit("webhooks/lob.yaml", with: Self.editor { $0.replacingOccurrences(of: "api.lob.com", with: "evil.example") })
+        #expect(moved.workspace == nil)
+        #expect(moved.message.level == .error)
+        #expect(moved.message.text.contains("evil.example"), "\(moved.message.text)")
+        #expect(try Self.read(root, "webhooks/lob.yaml") == Self.webhook)
+
+        // Re-entering the token (here a reference to the secret store) lets the save through.
+        let reentered = drafts.edit("webhooks/lob.yaml", with: Self.editor { text in
+            text.replacing(#/Bearer [^"]*/#, with: "Bearer {{secret.lob_token}}")
+        })
+        #expect(reentered.message == StatusMessage("saved webhooks/lob.yaml"))
+        let saved = try Self.read(root, "webhooks/lob.yaml")
+        #expect(saved.contains("https://evil.example/v1/letters"))
+        #expect(!saved.contains("sk_live_abc123"))
+    }
+
+    @Test func anEditorThatFailsSavesNothing() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let cancelled = drafts.edit("webhooks/lob.yaml", with: Self.editor(status: 1) { $0 + "\n# changed\n" })
+        #expect(cancelled.workspace == nil)
+        #expect(cancelled.message.level == .warning)
+        #expect(try Self.read(root, "webhooks/lob.yaml") == Self.webhook)
+        let unchanged = drafts.edit("webhooks/lob.yaml", with: Self.editor { $0 })
+        #expect(unchanged.message == StatusMessage("no changes to webhooks/lob.yaml"))
+    }
+}
