@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized)
 struct StudioEditEndToEndTests {
     /// First run: breaks the YAML. Second run: sees its broken text again, fixes it and moves the
-    /// letters to /v2/letters.
+    /// letters to /v2/letters. Third run: points the webhook at the cloud metadata address.
     static let editorScript = """
         #!/bin/sh
         count_file="$0.count"
@@ -14,8 +14,10 @@ struct StudioEditEndToEndTests {
         cp "$1" "$0.seen-$n"
         if [ "$n" = 1 ]; then
             sed -i 's|^method: POST|method: [POST|' "$1"
-        else
+        elif [ "$n" = 2 ]; then
             sed -i 's|^method: \\[POST|method: POST|; s|/v1/letters|/v2/letters|' "$1"
+        else
+            sed -i 's|http://127.0.0.1:[0-9]*|http://169.254.169.254|' "$1"
         fi
 
         """
@@ -58,6 +60,12 @@ struct StudioEditEndToEndTests {
         #expect(saved == original.replacingOccurrences(of: "/v1/letters", with: "/v2/letters"))
         // Deliveries made after the save go to the new path.
         try await session.waitForScreen(timeout: 20) { $0.contains("/v2/letters") }
+
+        // The network policy is checked when saving, not only before each attempt (§8.8).
+        try await session.press("e")
+        let blocked = try await session.waitForScreen(timeout: 10) { $0.contains("169.254.169.254") }
+        #expect(blocked.contains("webhooks/lob-letter.yaml:"))
+        #expect(try String(contentsOf: webhookFile, encoding: .utf8) == saved)
 
         try await session.press("q")
         #expect(try await session.waitForExit(timeout: 15) == 0)

@@ -14,6 +14,8 @@ struct DraftEditing {
 
     /// The workspace folder.
     let root: URL
+    /// Save-time checks beyond the loader's (the engine's network policy); see ``DefinitionEdit/finish(edited:root:checks:)``.
+    var checks: (Workspace, _ text: (String) -> String?) -> [Diagnostic] = { _, _ in [] }
 
     /// Where the draft of `path` lives: `.hookline/drafts/<path>`, beside the state, gitignored.
     func draftURL(for path: String) -> URL {
@@ -51,7 +53,7 @@ struct DraftEditing {
             return Result(message: StatusMessage("cannot read the draft \(relative(draft))", level: .error))
         }
         let again = " · e edits the draft again"
-        switch edit.finish(edited: edited, root: root) {
+        switch edit.finish(edited: edited, root: root, checks: checks) {
         case .unchanged:
             discard(draft, base)
             return Result(message: StatusMessage("no changes to \(path)"))

@@ -38,7 +38,11 @@ final class StudioRuntime {
         self.wake = wake
         self.signals = signals
         self.events = EventLog(path: options.eventsLogPath)
-        self.drafts = options.workspaceRoot.map { DraftEditing(root: URL(fileURLWithPath: $0, isDirectory: true)) }
+        self.drafts = options.workspaceRoot.map { root in
+            var drafts = DraftEditing(root: URL(fileURLWithPath: root, isDirectory: true))
+            if let commands { drafts.checks = commands.saveTimeDiagnostics }
+            return drafts
+        }
         state = AppState(
             workspace: workspace, size: backend.size, readonly: options.readonly, ascii: session.asciiOnly,
             trafficConnected: traffic != nil)

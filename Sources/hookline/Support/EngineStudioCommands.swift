@@ -31,6 +31,10 @@ struct EngineStudioCommands: StudioCommands {
         }
     }
 
+    func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
+        engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
+    }
+
     func apply(_ workspace: Workspace) {
         engine.apply(workspace)
     }

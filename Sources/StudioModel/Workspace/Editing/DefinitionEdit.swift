@@ -99,15 +99,26 @@ public struct DefinitionEdit: Sendable, Equatable {
     /// issued, or when loading the workspace with it gives errors that loading it with the
     /// original did not (errors are matched by path and message, so ones that only moved do
     /// not count). Nothing is written.
-    public func finish(edited: String, root: URL) -> Outcome {
+    /// - Parameter checks: Further save-time checks on the loaded workspace (the engine's network
+    ///   policy), given each file's text by relative path; their errors count like the loader's.
+    public func finish(
+        edited: String, root: URL, checks: (Workspace, _ text: (String) -> String?) -> [Diagnostic] = { _, _ in [] }
+    ) -> Outcome {
         if edited.utf8.elementsEqual(editorText.utf8) { return .unchanged }
         let restored = markers.restore(edited, path: path)
         if !restored.unknown.isEmpty { return .invalid(restored.unknown) }
         if restored.text.utf8.elementsEqual(original.utf8) { return .unchanged }
         if let refusal = hostChangeRefusal(restored) { return .refused(refusal) }
-        let before = WorkspaceLoader.load(from: root, overriding: [path: original])
-        let after = WorkspaceLoader.load(from: root, overriding: [path: restored.text])
-        let introduced = Self.introducedErrors(before: before.errors, after: after.errors)
+        func errors(withText text: String) -> (Workspace, [Diagnostic]) {
+            let workspace = WorkspaceLoader.load(from: root, overriding: [path: text])
+            let checked = checks(workspace) { file in
+                file == path ? text : try? String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            }
+            return (workspace, workspace.errors + checked.filter { $0.severity == .error })
+        }
+        let before = errors(withText: original).1
+        let (after, afterErrors) = errors(withText: restored.text)
+        let introduced = Self.introducedErrors(before: before, after: afterErrors)
         // Loader messages may quote a value ("invalid url '…?api_key=…'"): show markers instead.
         return introduced.isEmpty ? .valid(text: restored.text, workspace: after) : .invalid(markers.redact(introduced))
     }
