@@ -397,4 +397,34 @@ struct DefinitionEditTests {
         #expect(CredentialNames.isSecretQueryParameter("api%5Fkey"))
         #expect(!CredentialNames.isSecretQueryParameter("keys"))
     }
+
+    // MARK: - Secret store values pasted into a file
+
+    @Test func aSecretStoreValueAnywhereInTheFileIsHiddenAndComesBack() throws {
+        let pasted = Self.webhook.replacingOccurrences(of: #"'{"a": 1}'"#, with: #"'{"key": "sk_store_9f3e", "a": 1}'"#)
+        let workflow = Self.workflow + "  - {id: mail, type: sendEmail, subject: Hi, body: \"key sk_store_9f3e\"}\n"
+        let root = try Self.workspace(["hookline.yaml": "name: Edit test\n", Self.webhookPath: pasted, Self.workflowPath: workflow])
+        defer { try? FileManager.default.removeItem(at: root) }
+
+        let edit = try DefinitionEdit.open(path: Self.webhookPath, root: root, secretValues: ["sk_store_9f3e", "Lob"])
+        #expect(!edit.editorText.contains("sk_store_9f3e"))
+        // A value too short to be a credential is left alone rather than hiding ordinary words.
+        #expect(edit.editorText.contains("name: Lob letters"))
+        let renamed = edit.editorText.replacingOccurrences(of: "name: Lob letters", with: "name: Letters")
+        guard case .valid(let text, _) = edit.finish(edited: renamed, root: root) else {
+            Issue.record("the edit did not pass")
+            return
+        }
+        #expect(text == pasted.replacingOccurrences(of: "name: Lob letters", with: "name: Letters"))
+        // Kept while the host changes: refused like any other kept secret (row 48).
+        let moved = edit.editorText.replacingOccurrences(of: "api.lob.com", with: "evil.example")
+        guard case .refused = edit.finish(edited: moved, root: root) else {
+            Issue.record("a host change with a kept store value was not refused")
+            return
+        }
+        // Workflows are covered too (a sendEmail body).
+        let workflowEdit = try DefinitionEdit.open(path: Self.workflowPath, root: root, secretValues: ["sk_store_9f3e"])
+        #expect(!workflowEdit.editorText.contains("sk_store_9f3e"))
+        #expect(workflowEdit.editorText.contains("body: \"key ••••••1\""))
+    }
 }

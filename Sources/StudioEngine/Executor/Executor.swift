@@ -140,25 +140,31 @@ public final class Executor: Sendable {
 
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger.
     ///
-    /// The journeys are stored at their entry step, in one transaction, before this returns, so
-    /// the ones still queued when the process dies are started by ``resume()``.
+    /// The journeys are stored at their entry step (10,000 per transaction) before they are
+    /// queued, so the ones still queued when the process dies are started by ``resume()``.
     /// - Parameter dataFields: Data for the journeys' merge parameters (`{{dataFields.x}}`), as
     ///   Iterable's triggerWorkflow passes it; nil for none.
     /// - Returns: false when the workflow does not exist.
     @discardableResult
     public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Bool {
         guard let workflow = workspace.workflow(id: workflowID) else { return false }
-        let starts = emails.map { email in
-            PendingStart(
-                workflow: workflow, email: email,
-                trigger: dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) })
+        // In slices, so a million addresses never hold a million records at once.
+        for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
+            let starts = emails[slice..<min(slice + Self.startSlice, emails.count)].map { email in
+                PendingStart(
+                    workflow: workflow, email: email,
+                    trigger: dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) })
+            }
+            do { try store.saveJourneys(starts.map(\.entryRecord)) } catch {
+                logger.error("could not store the journeys of \(workflowID): \(error)")
+            }
+            for start in starts { enqueue(start) }
         }
-        do { try store.saveJourneys(starts.map(\.entryRecord)) } catch {
-            logger.error("could not store the journeys of \(workflowID): \(error)")
-        }
-        for start in starts { enqueue(start) }
         return true
     }
+
+    /// Journeys ``start(workflowID:emails:dataFields:)`` stores per transaction.
+    static let startSlice = 10_000
 
     /// Returns once no journey is running, waiting or queued and no delivery is under way.
     public func waitUntilIdle() async {

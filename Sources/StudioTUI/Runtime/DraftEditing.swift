@@ -14,6 +14,8 @@ struct DraftEditing {
 
     /// The workspace folder.
     let root: URL
+    /// The secret store's values, hidden from the editor wherever they appear in a file.
+    var secretValues: [String] = []
     /// Save-time checks beyond the loader's (the engine's network policy); see ``DefinitionEdit/finish(edited:root:checks:)``.
     var checks: (Workspace, _ text: (String) -> String?) -> [Diagnostic] = { _, _ in [] }
 
@@ -27,7 +29,7 @@ struct DraftEditing {
     func edit(_ path: String, with editor: (URL) -> Swift.Result<Int32, ExternalEditor.EditorError>) -> Result {
         let edit: DefinitionEdit
         do {
-            edit = try DefinitionEdit.open(path: path, root: root)
+            edit = try DefinitionEdit.open(path: path, root: root, secretValues: secretValues)
         } catch {
             return Result(message: StatusMessage("cannot edit \(path): \(error)", level: .error))
         }

@@ -13,6 +13,9 @@ public protocol StudioCommands: Sendable {
     /// refuses), placed with each file's `text` by relative path.
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic]
 
+    /// The secret store's values, so the editor can hide them wherever they appear in a file.
+    func secretValues() -> [String]
+
     /// A definition file was saved: run from `workspace`'s workflows and webhooks from now on.
     func apply(_ workspace: Workspace)
 }

@@ -40,7 +40,10 @@ final class StudioRuntime {
         self.events = EventLog(path: options.eventsLogPath)
         self.drafts = options.workspaceRoot.map { root in
             var drafts = DraftEditing(root: URL(fileURLWithPath: root, isDirectory: true))
-            if let commands { drafts.checks = commands.saveTimeDiagnostics }
+            if let commands {
+                drafts.checks = commands.saveTimeDiagnostics
+                drafts.secretValues = commands.secretValues()
+            }
             return drafts
         }
         state = AppState(

@@ -53,7 +53,7 @@ extension Hookline {
 
             let status = await runStudio(
                 workspace: workspace, root: root, traffic: engine.feed,
-                commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio)
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: root, secrets: secrets), flags: studio)
             stream.stop()
             await engine.shutdown()
             await receiver.shutdown()

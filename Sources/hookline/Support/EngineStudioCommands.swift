@@ -9,8 +9,12 @@ struct EngineStudioCommands: StudioCommands {
     /// Where exports are written: `.hookline/exports` of the workspace.
     let exportDirectory: URL
 
-    init(engine: Engine, workspaceRoot: URL) {
+    /// The workspace's secrets, only so the editor can hide their values.
+    private let secrets: [String: String]
+
+    init(engine: Engine, workspaceRoot: URL, secrets: [String: String]) {
         self.engine = engine
+        self.secrets = secrets
         self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
     }
 
@@ -34,6 +38,8 @@ struct EngineStudioCommands: StudioCommands {
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
     }
+
+    func secretValues() -> [String] { Array(secrets.values) }
 
     func apply(_ workspace: Workspace) {
         engine.apply(workspace)

@@ -45,10 +45,12 @@ public struct DefinitionEdit: Sendable, Equatable {
 
     /// Reads `root/path` and prepares it for the editor.
     ///
+    /// - Parameter secretValues: The secret store's values: wherever one appears in the file
+    ///   (pasted into a body template, say) it is hidden too.
     /// - Throws: ``OpenError`` when the file cannot be read, or when a literal secret in it
     ///   cannot be hidden: it sits in a block scalar, or the file is a webhook that is not
     ///   valid YAML. The message gives path:line:column where it applies.
-    public static func open(path: String, root: URL) throws -> DefinitionEdit {
+    public static func open(path: String, root: URL, secretValues: [String] = []) throws -> DefinitionEdit {
         let data: Data
         do {
             data = try Data(contentsOf: root.appendingPathComponent(path))
@@ -61,13 +63,13 @@ public struct DefinitionEdit: Sendable, Equatable {
         // The loader reads files without their byte order mark (Yams rejects one), so the
         // edit starts from the same text; the file is written back without it.
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        return try DefinitionEdit(path: path, original: text)
+        return try DefinitionEdit(path: path, original: text, secretValues: secretValues)
     }
 
     /// Prepares a file's text for the editor, as ``open(path:root:)`` does after reading it.
     ///
     /// - Throws: ``OpenError``, as ``open(path:root:)``.
-    public init(path: String, original: String) throws {
+    public init(path: String, original: String, secretValues: [String] = []) throws {
         self.path = path
         self.original = original
         kind = DefinitionFileKind(path: path)
@@ -87,6 +89,7 @@ public struct DefinitionEdit: Sendable, Equatable {
                     hint: "fix the file outside the studio first")
             }
         }
+        hidden += Self.occurrences(of: secretValues, in: original)
         try Self.checkNoStrayMarkers(in: original, hidden: hidden.map(\.range), path: path)
         markers = SecretMarkers(hiding: hidden, in: original)
         editorText = markers.editorText
@@ -165,6 +168,14 @@ public struct DefinitionEdit: Sendable, Equatable {
         let lower = utf8.index(content.lowerBound, offsetBy: value.utf8.distance(from: value.startIndex, to: part.lowerBound))
         let upper = utf8.index(content.lowerBound, offsetBy: value.utf8.distance(from: value.startIndex, to: part.upperBound))
         return SecretMarkers.Hidden(range: lower..<upper, field: site.field, value: String(value[part]))
+    }
+
+    /// Every place a secret store value appears verbatim. Values under four characters are
+    /// left alone: they would hide ordinary words, and no credential is that short.
+    static func occurrences(of secretValues: [String], in original: String) -> [SecretMarkers.Hidden] {
+        secretValues.filter { $0.count >= 4 }.flatMap { value in
+            original.ranges(of: value).map { SecretMarkers.Hidden(range: $0, field: "a secret store value", value: value) }
+        }
     }
 
     /// Throws when the original already holds marker-like text outside the hidden values: it
