@@ -70,4 +70,29 @@ struct StudioEditEndToEndTests {
         try await session.press("q")
         #expect(try await session.waitForExit(timeout: 15) == 0)
     }
+
+    @Test func nCreatesAWebhookFromItsSkeletonNamedAfterTheIDGiven() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let editor = folder.appendingPathComponent("new.sh")
+        try "#!/bin/sh\nsed -i 's/^id: new-webhook/id: audit-hook/' \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let session = try await TmuxSession(
+            command: "EDITOR=\(editor.path) \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
+        do {
+            try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
+            try await session.press("2")
+            try await session.press("n")
+            try await session.waitForScreen(timeout: 10) { $0.contains("created webhooks/audit-hook.yaml") }
+            let created = try String(contentsOf: folder.appendingPathComponent("ws/webhooks/audit-hook.yaml"), encoding: .utf8)
+            #expect(created.contains("id: audit-hook"))
+            #expect(created.contains("method: POST"))
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        } catch {
+            await session.kill()
+            throw error
+        }
+        await session.kill()
+    }
 }
+

@@ -427,4 +427,22 @@ struct DefinitionEditTests {
         #expect(!workflowEdit.editorText.contains("sk_store_9f3e"))
         #expect(workflowEdit.editorText.contains("body: \"key ••••••1\""))
     }
+
+    // MARK: - New definitions
+
+    @Test func theSkeletonsLoadWithoutErrorsAndNameTheirFile() {
+        for kind in [DefinitionSkeleton.Kind.workflow, .webhook] {
+            let id = DefinitionSkeleton.id(in: kind.skeleton)
+            #expect(id == "new-\(kind.rawValue)")
+            let workspace = WorkspaceLoader.load(files: ["\(kind.folder)/\(id ?? "").yaml": kind.skeleton])
+            #expect(workspace.errors.isEmpty, "\(workspace.errors)")
+        }
+        #expect(DefinitionSkeleton.id(in: "name: x\n") == nil)
+        #expect(DefinitionSkeleton.id(in: "id: [oops\n") == nil)
+        #expect(DefinitionSkeleton.isFileName("signup-flow_2.v1"))
+        #expect(!DefinitionSkeleton.isFileName("../escape"))
+        #expect(!DefinitionSkeleton.isFileName(".hidden"))
+        #expect(!DefinitionSkeleton.isFileName("a b"))
+    }
 }
+

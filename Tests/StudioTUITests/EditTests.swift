@@ -142,4 +142,47 @@ struct EditTests {
         let unchanged = drafts.edit("webhooks/lob.yaml", with: Self.editor { $0 })
         #expect(unchanged.message == StatusMessage("no changes to webhooks/lob.yaml"))
     }
+
+    // MARK: - New definitions
+
+    @Test func nStartsAWorkflowInTheListAndAWebhookInTheTree() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        #expect(reduce(&state, .key(.char("n"))) == [.create(.workflow)])
+        _ = reduce(&state, .command(.focusWorkflow))
+        #expect(reduce(&state, .key(.char("n"))) == [.create(.webhook)])
+        state.readonly = true
+        #expect(reduce(&state, .key(.char("n"))).isEmpty)
+    }
+
+    @Test func aNewWorkflowIsNamedAfterItsIDAndCheckedLikeAnEdit() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        // Same id as an existing workflow: refused, the draft kept.
+        let taken = drafts.create(.workflow, with: Self.editor { $0.replacingOccurrences(of: "id: new-workflow", with: "id: welcome") })
+        #expect(taken.workspace == nil)
+        #expect(taken.message.text.contains("workflows/welcome.yaml already exists"), "\(taken.message.text)")
+        // The draft comes back; an unknown webhook in a step is an error with its location.
+        var reopened = ""
+        let broken = drafts.create(.workflow, with: Self.editor { text in
+            reopened = text
+            return text.replacingOccurrences(of: "id: welcome", with: "id: signup-flow")
+                .replacingOccurrences(of: "type: exit ", with: "type: callWebhook\n    webhook: nope ")
+        })
+        #expect(reopened.contains("id: welcome"))
+        #expect(broken.message.text.hasPrefix("workflows/signup-flow.yaml:"), "\(broken.message.text)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("workflows/signup-flow.yaml").path))
+        // Fixed: created, and the workspace has it.
+        let created = drafts.create(.workflow, with: Self.editor { $0.replacingOccurrences(of: "webhook: nope", with: "webhook: lob-letter") })
+        #expect(created.message == StatusMessage("created workflows/signup-flow.yaml"))
+        #expect(created.workspace?.workflow(id: "signup-flow") != nil)
+        #expect(try Self.read(root, "workflows/signup-flow.yaml").contains("webhook: lob-letter"))
+        // An untouched skeleton creates nothing.
+        let nothing = drafts.create(.webhook, with: Self.editor { $0 })
+        #expect(nothing.workspace == nil)
+        #expect(nothing.message == StatusMessage("no changes: no webhook created"))
+    }
 }
+

@@ -22,6 +22,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case filter = "traffic.filter"
     case export = "traffic.export"
     case edit = "definition.edit"
+    case create = "definition.new"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

@@ -58,7 +58,8 @@ final class StudioRuntime {
             case .redraw: backend.invalidate()
             case .replay(let deliveryID): replay(deliveryID)
             case .exportHAR(let records): exportHAR(records)
-            case .edit(let path): edit(path)
+            case .edit(let path): edit("EDIT \(path)") { $0.edit(path, with: $1) }
+            case .create(let kind): edit("NEW \(kind.rawValue)") { $0.create(kind, with: $1) }
             }
         }
         dirty = true
@@ -84,13 +85,16 @@ final class StudioRuntime {
         }
     }
 
-    /// Hands the terminal to the user's editor on a draft of `path`, then saves it if it passes.
-    private func edit(_ path: String) {
+    /// Hands the terminal to the user's editor on a draft (`run` picks which), then saves it if it passes.
+    private func edit(
+        _ event: String,
+        _ run: (DraftEditing, (URL) -> Result<Int32, ExternalEditor.EditorError>) -> DraftEditing.Result
+    ) {
         guard let drafts else {
             return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
         }
-        events.record("EDIT \(path)")
-        let result = drafts.edit(path) { draft in session.handOver { ExternalEditor.run(file: draft.path) } }
+        events.record(event)
+        let result = run(drafts) { draft in session.handOver { ExternalEditor.run(file: draft.path) } }
         backend.invalidate()
         // The terminal may have been resized while the editor had it.
         send(.resize(backend.size))
@@ -99,7 +103,7 @@ final class StudioRuntime {
             commands?.apply(workspace)
         }
         send(.status(result.message))
-        events.record("EDITED \(path)")
+        events.record("EDITED")
     }
 
     func run() -> Int32 {

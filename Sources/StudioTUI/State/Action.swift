@@ -27,4 +27,6 @@ public enum Effect: Sendable, Equatable {
     /// Open a definition file (relative to the workspace root) in the user's editor, then check
     /// and save it; the outcome comes back as a status message (and the new workspace).
     case edit(path: String)
+    /// Start a new definition from its skeleton in the user's editor; checked and saved like an edit.
+    case create(DefinitionSkeleton.Kind)
 }

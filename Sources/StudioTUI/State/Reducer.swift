@@ -115,6 +115,11 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         }
         state.status = StatusMessage("editing \(path)…")
         return [.edit(path: path)]
+    case .create:
+        let kind: DefinitionSkeleton.Kind = state.focus == .workflow ? .webhook : .workflow
+        guard state.focus != .traffic else { return [] }
+        state.status = StatusMessage("new \(kind.rawValue)…")
+        return [.create(kind)]
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false

@@ -1,0 +1,66 @@
+import Yams
+
+/// What `n` in the studio starts a new definition from: commented YAML that loads as it is and
+/// shows the fields to fill in. The file is named after the `id:` the user gives it.
+public enum DefinitionSkeleton {
+    /// The folder a new definition of each kind goes to, with its skeleton.
+    public enum Kind: String, Sendable, Hashable {
+        case workflow
+        case webhook
+
+        /// `workflows` or `webhooks`.
+        public var folder: String { rawValue + "s" }
+
+        public var skeleton: String {
+            switch self {
+            case .workflow: DefinitionSkeleton.workflow
+            case .webhook: DefinitionSkeleton.webhook
+            }
+        }
+    }
+
+    public static let workflow = """
+        # A new workflow: give it an id (the file becomes workflows/<id>.yaml), a start and steps,
+        # then save and quit. Quitting without a change creates nothing.
+        id: new-workflow
+        name: New workflow
+        enabled: false
+        start: {kind: manual}          # event (+ event: NAME) | api | list (+ list: NAME) | manual
+        nodes:
+          - id: done
+            type: exit                   # callWebhook updateProfileWebhook delay yesNo sendEmail sendSMS sendPush exit
+
+        """
+
+    public static let webhook = """
+        # A new webhook: give it an id (the file becomes webhooks/<id>.yaml), then save and quit.
+        # Quitting without a change creates nothing. Secrets go in .hookline/secrets.yaml, used
+        # here as {{secret.name}}.
+        id: new-webhook
+        name: New webhook
+        method: POST                     # GET POST PUT PATCH DELETE
+        url: "https://api.example.com/v1/hook"   # templates only in the path and query
+        auth: {type: none}               # none | basic | bearer | oauth2cc
+        headers:
+          X-Campaign: "{{workflowName}}"
+        body:
+          type: json                     # json | form | raw | none
+          template: |
+            {"email": "{{email}}", "firstName": "{{firstName}}"}
+        timeout: 10s
+
+        """
+
+    /// The top-level `id:` of a definition's text; nil when there is none or the text is not YAML.
+    public static func id(in text: String) -> String? {
+        guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping,
+            let id = mapping["id"]?.scalar?.string.trimmingCharacters(in: .whitespaces), !id.isEmpty
+        else { return nil }
+        return id
+    }
+
+    /// Whether `id` can name a file: letters, digits, `-`, `_` and `.`, not starting with a dot.
+    public static func isFileName(_ id: String) -> Bool {
+        !id.hasPrefix(".") && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+}
