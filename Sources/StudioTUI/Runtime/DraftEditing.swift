@@ -24,65 +24,40 @@ struct DraftEditing {
         root.appendingPathComponent(".hookline/drafts", isDirectory: true).appendingPathComponent(path)
     }
 
-    /// Edits `path` (relative to ``root``) with `editor`, which edits the file at the URL it is
-    /// given and returns its exit status (or why it could not run).
-    func edit(_ path: String, with editor: (URL) -> Swift.Result<Int32, ExternalEditor.EditorError>) -> Result {
+    /// The editor: edits the file at the URL it is given and returns its exit status (or why it
+    /// could not run).
+    typealias Editor = (URL) -> Swift.Result<Int32, ExternalEditor.EditorError>
+
+    /// Edits `path` (relative to ``root``) with `editor`.
+    func edit(_ path: String, with editor: Editor) -> Result {
         let edit: DefinitionEdit
         do {
             edit = try DefinitionEdit.open(path: path, root: root, secretValues: secretValues)
         } catch {
             return Result(message: StatusMessage("cannot edit \(path): \(error)", level: .error))
         }
-        let draft = draftURL(for: path)
-        let base = draft.appendingPathExtension("base")
-        do {
-            try prepareDraft(draft, base: base, text: edit.editorText)
-        } catch {
-            return Result(message: StatusMessage("cannot write the draft \(draft.path): \(error)", level: .error))
-        }
-
-        switch editor(draft) {
-        case .failure(let error):
-            return Result(message: StatusMessage("\(error); the draft is kept in \(relative(draft))", level: .error))
-        case .success(let status) where status != 0:
-            discard(draft, base)
-            return Result(message: StatusMessage("the editor exited with status \(status): \(path) not saved", level: .warning))
-        case .success:
-            break
-        }
-
-        guard let edited = try? String(contentsOf: draft, encoding: .utf8) else {
-            return Result(message: StatusMessage("cannot read the draft \(relative(draft))", level: .error))
+        let draft = Draft(url: draftURL(for: path))
+        let edited: String
+        switch run(editor, on: draft, from: edit.editorText, cancelled: "\(path) not saved") {
+        case .success(let text): edited = text
+        case .failure(let stop): return stop.result
         }
         let result = outcome(edit, edited: edited, again: " · e edits the draft again", saved: "saved")
-        if result.workspace != nil || result.message.level == .info { discard(draft, base) }
+        if result.workspace != nil || result.message.level == .info { draft.discard() }
         return result
     }
 
     /// Creates a new definition of `kind` from its skeleton with `editor`; the file is named after
     /// the id the user gives it (`workflows/<id>.yaml`) and checked like an edit before it is written.
-    func create(_ kind: DefinitionSkeleton.Kind, with editor: (URL) -> Swift.Result<Int32, ExternalEditor.EditorError>) -> Result {
-        let draft = draftURL(for: "new/\(kind.rawValue).yaml")
-        let base = draft.appendingPathExtension("base")
-        do {
-            try prepareDraft(draft, base: base, text: kind.skeleton)
-        } catch {
-            return Result(message: StatusMessage("cannot write the draft \(draft.path): \(error)", level: .error))
-        }
-        switch editor(draft) {
-        case .failure(let error):
-            return Result(message: StatusMessage("\(error); the draft is kept in \(relative(draft))", level: .error))
-        case .success(let status) where status != 0:
-            discard(draft, base)
-            return Result(message: StatusMessage("the editor exited with status \(status): no \(kind.rawValue) created", level: .warning))
-        case .success:
-            break
-        }
-        guard let edited = try? String(contentsOf: draft, encoding: .utf8) else {
-            return Result(message: StatusMessage("cannot read the draft \(relative(draft))", level: .error))
+    func create(_ kind: DefinitionSkeleton.Kind, with editor: Editor) -> Result {
+        let draft = Draft(url: draftURL(for: "new/\(kind.rawValue).yaml"))
+        let edited: String
+        switch run(editor, on: draft, from: kind.skeleton, cancelled: "no \(kind.rawValue) created") {
+        case .success(let text): edited = text
+        case .failure(let stop): return stop.result
         }
         if edited == kind.skeleton {
-            discard(draft, base)
+            draft.discard()
             return Result(message: StatusMessage("no changes: no \(kind.rawValue) created"))
         }
         let again = " · n edits the draft again"
@@ -100,8 +75,47 @@ struct DraftEditing {
         } catch {
             return Result(message: StatusMessage("cannot create \(path): \(error)", level: .error))
         }
-        if result.workspace != nil { discard(draft, base) }
+        if result.workspace != nil { draft.discard() }
         return result
+    }
+
+    /// A draft file and, beside it, the text it was made from.
+    private struct Draft {
+        let url: URL
+        var base: URL { url.appendingPathExtension("base") }
+
+        func discard() {
+            try? FileManager.default.removeItem(at: url)
+            try? FileManager.default.removeItem(at: base)
+        }
+    }
+
+    /// Why an edit stopped before its text was checked.
+    private struct Stop: Error {
+        var result: Result
+    }
+
+    /// Runs `editor` on `draft` (made from `text`, or the user's text kept from an edit that did
+    /// not pass) and returns what it holds afterwards.
+    private func run(_ editor: Editor, on draft: Draft, from text: String, cancelled: String) -> Swift.Result<String, Stop> {
+        do {
+            try prepare(draft, from: text)
+        } catch {
+            return .failure(Stop(result: Result(message: StatusMessage("cannot write the draft \(draft.url.path): \(error)", level: .error))))
+        }
+        switch editor(draft.url) {
+        case .failure(let error):
+            return .failure(Stop(result: Result(message: StatusMessage("\(error); the draft is kept in \(relative(draft.url))", level: .error))))
+        case .success(let status) where status != 0:
+            draft.discard()
+            return .failure(Stop(result: Result(message: StatusMessage("the editor exited with status \(status): \(cancelled)", level: .warning))))
+        case .success:
+            break
+        }
+        guard let edited = try? String(contentsOf: draft.url, encoding: .utf8) else {
+            return .failure(Stop(result: Result(message: StatusMessage("cannot read the draft \(relative(draft.url))", level: .error))))
+        }
+        return .success(edited)
     }
 
     /// Checks `edited` and writes it when it passes.
@@ -128,19 +142,14 @@ struct DraftEditing {
 
     /// Writes the draft from `text` (the masked file, or a skeleton), unless a draft made from the
     /// same text is kept from an edit that did not pass: then the user's text is reopened as it was.
-    private func prepareDraft(_ draft: URL, base: URL, text: String) throws {
-        let folder = draft.deletingLastPathComponent()
+    private func prepare(_ draft: Draft, from text: String) throws {
         try FileManager.default.createDirectory(
-            at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let keptBase = try? String(contentsOf: base, encoding: .utf8)
-        if keptBase == text, FileManager.default.fileExists(atPath: draft.path) { return }
-        try WorkspaceWriter.writeAtomically(text, to: draft)
-        try WorkspaceWriter.writeAtomically(text, to: base)
-    }
-
-    private func discard(_ draft: URL, _ base: URL) {
-        try? FileManager.default.removeItem(at: draft)
-        try? FileManager.default.removeItem(at: base)
+            at: draft.url.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let keptBase = try? String(contentsOf: draft.base, encoding: .utf8)
+        if keptBase == text, FileManager.default.fileExists(atPath: draft.url.path) { return }
+        try WorkspaceWriter.writeAtomically(text, to: draft.url)
+        try WorkspaceWriter.writeAtomically(text, to: draft.base)
     }
 
     private func relative(_ url: URL) -> String {

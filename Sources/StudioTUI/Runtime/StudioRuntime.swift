@@ -88,7 +88,7 @@ final class StudioRuntime {
     /// Hands the terminal to the user's editor on a draft (`run` picks which), then saves it if it passes.
     private func edit(
         _ event: String,
-        _ run: (DraftEditing, (URL) -> Result<Int32, ExternalEditor.EditorError>) -> DraftEditing.Result
+        _ run: (DraftEditing, DraftEditing.Editor) -> DraftEditing.Result
     ) {
         guard let drafts else {
             return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
