@@ -44,15 +44,16 @@ struct StudioEditEndToEndTests {
         let original = try String(contentsOf: webhookFile, encoding: .utf8)
         // The direct-mail workflow, its tree, the send-letter step (it calls lob-letter), then e.
         try await session.press("j")
+        try await session.waitForScreen(timeout: 10) { $0.contains("direct-mail · ") }
         try await session.press("2")
         try await session.press("j")
         try await session.press("e")
-        let refused = try await session.waitForScreen(timeout: 10) { $0.contains("webhooks/lob-letter.yaml:") }
+        let refused = try await session.waitForScreen(timeout: 20) { $0.contains("webhooks/lob-letter.yaml:") }
         #expect(refused.contains("error"))
         #expect(try String(contentsOf: webhookFile, encoding: .utf8) == original)
 
         try await session.press("e")
-        try await session.waitForScreen(timeout: 10) { $0.contains("saved webhooks/lob-letter.yaml") }
+        try await session.waitForScreen(timeout: 20) { $0.contains("saved webhooks/lob-letter.yaml") }
         // The second run of the editor was given the user's broken text back, not the file.
         let seen = try String(contentsOf: folder.appendingPathComponent("editor.sh.seen-2"), encoding: .utf8)
         #expect(seen.contains("method: [POST"))
@@ -63,7 +64,7 @@ struct StudioEditEndToEndTests {
 
         // The network policy is checked when saving, not only before each attempt (§8.8).
         try await session.press("e")
-        let blocked = try await session.waitForScreen(timeout: 10) { $0.contains("169.254.169.254") }
+        let blocked = try await session.waitForScreen(timeout: 20) { $0.contains("169.254.169.254") }
         #expect(blocked.contains("webhooks/lob-letter.yaml:"))
         #expect(try String(contentsOf: webhookFile, encoding: .utf8) == saved)
 
@@ -82,7 +83,7 @@ struct StudioEditEndToEndTests {
             try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
             try await session.press("2")
             try await session.press("n")
-            try await session.waitForScreen(timeout: 10) { $0.contains("created webhooks/audit-hook.yaml") }
+            try await session.waitForScreen(timeout: 20) { $0.contains("created webhooks/audit-hook.yaml") }
             let created = try String(contentsOf: folder.appendingPathComponent("ws/webhooks/audit-hook.yaml"), encoding: .utf8)
             #expect(created.contains("id: audit-hook"))
             #expect(created.contains("method: POST"))
