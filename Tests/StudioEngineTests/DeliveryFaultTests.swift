@@ -300,6 +300,40 @@ struct DeliveryFaultTests {
 
     // MARK: - Helpers
 
+    // MARK: - Answers that are not HTTP
+
+    @Test(arguments: [
+        "SSH-2.0-OpenSSH_9.2\r\n",
+        "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\nContent-Length: 0\r\n\r\n",
+    ])
+    func anAnswerThatIsNotHTTPIsAnInvalidResponseAndRetried(answer: String) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = await send(makeRequest(server.baseURL + "/hook"))
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == "invalid_response", "\(record.outcome)")
+        let outcome = DeliveryOutcomeClass.classify(record)
+        #expect(outcome == .invalidResponse)
+        #expect(outcome.isRetryable)
+        #expect(outcome.hint?.contains("did not answer in HTTP") == true)
+    }
+
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",
+    ])
+    func aTwoHundredWhoseBodyEndsEarlyIsASuccessWithAnIncompleteBody(answer: String) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = await send(makeRequest(server.baseURL + "/hook"))
+        try await server.shutdown()
+
+        // The status decides the attempt (§8.2); the body is marked as not the whole answer.
+        #expect(record.status == 200)
+        #expect(record.outcome == .success)
+        #expect(record.responseTruncated)
+    }
+
     private func send(
         _ request: PreparedRequest, configuration: DeliveryClient.Configuration = DeliveryClient.Configuration()
     ) async -> AttemptRecord {

@@ -40,6 +40,7 @@ struct DeliveryOutcomeClassTests {
         ("reset", .connectionReset), ("dns", .dnsError), ("tls", .tlsError), ("bad-url", .invalidRequest),
         ("network", .networkUnreachable), ("template", .invalidRequest), ("config", .invalidRequest),
         ("blocked", .blockedByPolicy), ("blocked_by_policy", .blockedByPolicy), ("something-new", .networkUnreachable),
+        ("invalid_response", .invalidResponse),
     ])
     func transportErrorClassMapsToItsOutcome(errorClass: String, expected: DeliveryOutcomeClass) {
         #expect(DeliveryOutcomeClass.classify(status: nil, headers: [], transportErrorClass: errorClass) == expected)
@@ -48,7 +49,7 @@ struct DeliveryOutcomeClassTests {
     @Test(arguments: [
         (DeliveryOutcomeClass.ok, false), (.redirectNotFollowed, false), (.http4xxRetryable, true), (.rateLimited, true),
         (.gone, false), (.http4xx, false), (.http5xx, true), (.http5xxPermanent, false), (.dnsError, true),
-        (.connectionRefused, true), (.connectionReset, true), (.networkUnreachable, true), (.timeout, true),
+        (.connectionRefused, true), (.connectionReset, true), (.networkUnreachable, true), (.invalidResponse, true), (.timeout, true),
         (.tlsError, true), (.blockedByPolicy, false), (.invalidRequest, false), (.abortedByReceiver, false),
     ])
     func eachClassIsRetriedOnlyWhereSection84Retries(outcome: DeliveryOutcomeClass, retryable: Bool) {
@@ -60,7 +61,7 @@ struct DeliveryOutcomeClassTests {
         #expect(labels == [
             "ok", "redirect_not_followed", "http_4xx_retryable", "http_4xx_retryable", "gone", "http_4xx", "http_5xx",
             "http_5xx_permanent", "dns_error", "connection_refused", "connection_reset", "network_unreachable",
-            "timeout", "tls_error", "blocked_by_policy", "invalid_request", "aborted_by_receiver",
+            "invalid_response", "timeout", "tls_error", "blocked_by_policy", "invalid_request", "aborted_by_receiver",
         ])
     }
 

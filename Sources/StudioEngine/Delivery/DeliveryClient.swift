@@ -266,6 +266,7 @@ public final class DeliveryClient: Sendable {
     static func errorClass(of error: any Error) -> String {
         if error is DeadlineExceeded { return DeliveryOutcomeClass.timeout.label }
         if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
+        if error is HTTPParserError { return DeliveryOutcomeClass.invalidResponse.label }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout: return DeliveryOutcomeClass.timeout.label

@@ -71,7 +71,7 @@ enum TrafficDetailsView {
                 if record.responseBodyIsBase64 { add("(not UTF-8 text: base64 of the bytes received)", .muted, indent: "  ") }
                 for line in bodyLines(record.responseBody) { add(line, indent: "  ") }
             }
-            if record.responseTruncated { add("… cut at 64 KiB", .muted, indent: "  ") }
+            if record.responseTruncated { add("… body incomplete: cut at 64 KiB, or the answer ended early", .muted, indent: "  ") }
         } else {
             add("No response", .logStatusFailed)
         }

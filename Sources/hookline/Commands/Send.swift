@@ -33,7 +33,7 @@ extension Hookline {
                 for header in record.responseHeaders { print("\(header.name): \(header.value)") }
                 print("")
                 if record.responseBodyIsBase64 { print("(not UTF-8 text; base64 of the bytes received)") }
-                print(record.responseBody + (record.responseTruncated ? "\n… (truncated at 64 KiB)" : ""))
+                print(record.responseBody + (record.responseTruncated ? "\n… (body incomplete: cut at 64 KiB, or the answer ended early)" : ""))
             } else if case .failed(let errorClass, let message) = record.outcome {
                 print("no response: \(errorClass): \(message)")
             }

@@ -17,6 +17,8 @@ extension DeliveryOutcomeClass {
             "the request could not be built: hookline validate and hookline preview show where"
         case .tlsError:
             "the certificate was not accepted: fix it, or set tls.ca on the webhook for a private CA; retried meanwhile"
+        case .invalidResponse:
+            "the endpoint did not answer in HTTP: check that the url's port is the web server's (not SSH, a database or TLS on an http:// url); retried meanwhile"
         case .abortedByReceiver:
             "the receiver asked not to retry (webhook-delivery: abort-message)"
         default:

@@ -17,6 +17,7 @@ import StudioModel
 /// | 5xx except 501 | ``http5xx`` | yes |
 /// | 501 | ``http5xxPermanent`` | no |
 /// | DNS, refused, reset, unreachable | ``dnsError``, ``connectionRefused``, ``connectionReset``, ``networkUnreachable`` | yes |
+/// | an answer that is not HTTP (a banner, oversized headers) | ``invalidResponse`` | yes |
 /// | connect or total timeout | ``timeout`` | yes, ≥ 60 s |
 /// | TLS failure | ``tlsError`` | yes |
 /// | SSRF policy | ``blockedByPolicy`` | no |
@@ -42,6 +43,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
         case connectionRefused = "connection_refused"
         case connectionReset = "connection_reset"
         case networkUnreachable = "network_unreachable"
+        case invalidResponse = "invalid_response"
         case timeout
         case tlsError = "tls_error"
         case blockedByPolicy = "blocked_by_policy"
@@ -81,6 +83,11 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     public static let connectionReset = Self(.connectionReset)
     /// Any other network failure (unreachable, unclassified transport error). Retried.
     public static let networkUnreachable = Self(.networkUnreachable)
+    /// The endpoint answered with something that is not HTTP/1.1 (another protocol's banner,
+    /// headers over the parser's limit, a broken status line). Retried, as a server fault.
+    /// delivery.md §8.4 has no row for it; `network_unreachable` would send people looking at
+    /// the network instead of at the server.
+    public static let invalidResponse = Self(.invalidResponse)
     /// The connect budget or the total deadline ran out. Retried after at least 60 s.
     public static let timeout = Self(.timeout)
     /// The TLS handshake failed (untrusted, expired, wrong host). Retried: certificates get fixed.
@@ -110,7 +117,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     public var isRetryable: Bool {
         switch code {
         case .http4xxRetryable, .rateLimited, .http5xx, .dnsError, .connectionRefused, .connectionReset,
-            .networkUnreachable, .timeout, .tlsError:
+            .networkUnreachable, .invalidResponse, .timeout, .tlsError:
             true
         case .ok, .redirectNotFollowed, .gone, .http4xx, .http5xxPermanent, .blockedByPolicy, .invalidRequest,
             .abortedByReceiver:
@@ -186,6 +193,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
         case "bad-url", "template", "config", "invalid_request": .invalidRequest
         case "blocked", "ssrf", "blocked_by_policy": .blockedByPolicy
         case "aborted_by_receiver": .abortedByReceiver
+        case "invalid_response": .invalidResponse
         default: .networkUnreachable
         }
     }

@@ -1,0 +1,50 @@
+import NIOCore
+import NIOPosix
+
+/// A TCP server on 127.0.0.1:0 that answers every connection with fixed bytes once the request
+/// starts arriving, then closes it: for answers no HTTP server framework would send.
+///
+/// ```swift
+/// let server = try await RawAnswerServer.start(answer: Array("SSH-2.0-OpenSSH_9.2\r\n".utf8))
+/// defer { … try await server.shutdown() }
+/// ```
+final class RawAnswerServer: Sendable {
+    let port: Int
+    private let channel: any Channel
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(port: Int, channel: any Channel) {
+        self.port = port
+        self.channel = channel
+    }
+
+    static func start(answer: [UInt8]) async throws -> RawAnswerServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return RawAnswerServer(port: channel.localAddress?.port ?? 0, channel: channel)
+    }
+
+    func shutdown() async throws {
+        try await channel.close()
+    }
+
+    private final class Answerer: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let answer: [UInt8]
+
+        init(answer: [UInt8]) { self.answer = answer }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard context.channel.isActive else { return }
+            let buffer = context.channel.allocator.buffer(bytes: answer)
+            context.writeAndFlush(NIOAny(buffer)).whenComplete { [context] _ in context.close(promise: nil) }
+        }
+    }
+}
