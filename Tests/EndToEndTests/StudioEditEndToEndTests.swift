@@ -95,5 +95,31 @@ struct StudioEditEndToEndTests {
         }
         await session.kill()
     }
+
+    @Test func tTestSendsAStepsWebhookAndShowsTheWholeExchange() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let session = try await TmuxSession(
+            command: "\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
+        do {
+            try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
+            try await session.press("j")
+            try await session.waitForScreen(timeout: 10) { $0.contains("direct-mail · ") }
+            try await session.press("2")
+            try await session.press("j")
+            try await session.press("t")
+            let exchange = try await session.waitForScreen(timeout: 20) { $0.contains("Exchange · msg_") }
+            #expect(exchange.contains("POST"))
+            try await session.waitForScreen(timeout: 10) { $0.contains("test send of lob-letter to ") }
+            try await session.press("G")
+            try await session.waitForScreen(timeout: 10) { $0.contains("Response 200") }
+            try await session.press("q")
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        } catch {
+            await session.kill()
+            throw error
+        }
+        await session.kill()
+    }
 }
 

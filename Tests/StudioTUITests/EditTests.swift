@@ -184,5 +184,27 @@ struct EditTests {
         #expect(nothing.workspace == nil)
         #expect(nothing.message == StatusMessage("no changes: no webhook created"))
     }
+
+    // MARK: - Test send
+
+    @Test func tTestSendsTheSelectedStepsWebhookAndItsExchangeOpens() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .command(.focusWorkflow))
+        // Row 0 is the start: no webhook to send.
+        #expect(reduce(&state, .key(.char("t"))).isEmpty)
+        #expect(state.status?.level == .warning)
+        _ = reduce(&state, .key(.char("j")))
+        #expect(reduce(&state, .key(.char("t"))) == [.testSend(webhookID: "lob-letter")])
+        let record = AttemptRecord(
+            startedAt: Date(), deliveryID: "msg_test", attempt: 1, webhookID: "lob-letter", method: "POST",
+            url: "https://api.lob.com/v1/letters", status: 201, outcome: .success, trigger: .test)
+        _ = reduce(&state, .showExchange(record))
+        #expect(state.details?.record.deliveryID == "msg_test")
+        state.details = nil
+        state.readonly = true
+        #expect(reduce(&state, .key(.char("t"))).isEmpty)
+    }
 }
 

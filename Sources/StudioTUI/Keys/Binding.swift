@@ -23,6 +23,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case export = "traffic.export"
     case edit = "definition.edit"
     case create = "definition.new"
+    case testSend = "definition.testSend"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

@@ -13,6 +13,10 @@ public protocol StudioCommands: Sendable {
     /// refuses), placed with each file's `text` by relative path.
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic]
 
+    /// Makes one real attempt of `webhookID` for a stored user, no retries, and calls `done` (on
+    /// any thread) with a status line and the exchange, or with why there is none.
+    func testSend(webhookID: String, done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void)
+
     /// The secret store's values, so the editor can hide them wherever they appear in a file.
     func secretValues() -> [String]
 

@@ -60,6 +60,7 @@ final class StudioRuntime {
             case .exportHAR(let records): exportHAR(records)
             case .edit(let path): edit("EDIT \(path)") { $0.edit(path, with: $1) }
             case .create(let kind): edit("NEW \(kind.rawValue)") { $0.create(kind, with: $1) }
+            case .testSend(let webhookID): testSend(webhookID)
             }
         }
         dirty = true
@@ -70,6 +71,17 @@ final class StudioRuntime {
             return send(.status(StatusMessage("replay needs a running executor", level: .warning)))
         }
         commands.replay(deliveryID: deliveryID) { [inbox, wake] message in
+            inbox.post(.status(message))
+            wake.wake()
+        }
+    }
+
+    private func testSend(_ webhookID: String) {
+        guard let commands else {
+            return send(.status(StatusMessage("a test send needs a running executor", level: .warning)))
+        }
+        commands.testSend(webhookID: webhookID) { [inbox, wake] message, record in
+            if let record { inbox.post(.showExchange(record)) }
             inbox.post(.status(message))
             wake.wake()
         }

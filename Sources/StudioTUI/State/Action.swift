@@ -13,6 +13,8 @@ public enum Action: Sendable, Equatable {
     case status(StatusMessage)
     /// A definition file was saved: the studio shows the workspace loaded with it.
     case workspaceChanged(Workspace)
+    /// Show one exchange whole (a test send's), as ⏎ does for a traffic line.
+    case showExchange(AttemptRecord)
 }
 
 /// Work the runtime must do after a reduction; values, so tests can assert them.
@@ -29,4 +31,7 @@ public enum Effect: Sendable, Equatable {
     case edit(path: String)
     /// Start a new definition from its skeleton in the user's editor; checked and saved like an edit.
     case create(DefinitionSkeleton.Kind)
+    /// Make one real attempt of a webhook for a stored user; the exchange comes back as
+    /// ``Action/showExchange(_:)``, or a status message saying why there is none.
+    case testSend(webhookID: String)
 }

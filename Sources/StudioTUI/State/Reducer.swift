@@ -55,6 +55,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.workspace = workspace
         normalizeLists(&state)
         return []
+    case .showExchange(let record):
+        state.showHelp = false
+        state.details = TrafficDetails(record: Sanitizer.clean(record))
+        return []
     }
 }
 
@@ -120,6 +124,13 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         guard state.focus != .traffic else { return [] }
         state.status = StatusMessage("new \(kind.rawValue)…")
         return [.create(kind)]
+    case .testSend:
+        guard state.focus == .workflow, let webhookID = selectedWebhookID(state) else {
+            state.status = StatusMessage("select a step that calls a webhook", level: .warning)
+            return []
+        }
+        state.status = StatusMessage("test send of \(webhookID)…")
+        return [.testSend(webhookID: webhookID)]
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false
@@ -270,16 +281,20 @@ private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout 
 /// The file `e` opens: in the tree, the selected step's webhook, else the selected workflow.
 private func editablePath(_ state: AppState) -> String? {
     guard let workflow = state.selectedWorkflow else { return nil }
-    if state.focus == .workflow {
-        let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
-        if state.tree.selected < rows.count, let nodeID = rows[state.tree.selected].nodeID,
-            let webhookID = workflow.node(id: nodeID)?.kind.webhookID,
-            let path = state.workspace.path(ofWebhook: webhookID)
-        {
-            return path
-        }
+    if state.focus == .workflow, let webhookID = selectedWebhookID(state),
+        let path = state.workspace.path(ofWebhook: webhookID)
+    {
+        return path
     }
     return state.workspace.path(ofWorkflow: workflow.id)
+}
+
+/// The webhook the selected row of the tree calls, if it is such a step.
+private func selectedWebhookID(_ state: AppState) -> String? {
+    guard let workflow = state.selectedWorkflow else { return nil }
+    let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
+    guard state.tree.selected < rows.count, let nodeID = rows[state.tree.selected].nodeID else { return nil }
+    return workflow.node(id: nodeID)?.kind.webhookID
 }
 
 private func treeRowCount(_ state: AppState) -> Int {

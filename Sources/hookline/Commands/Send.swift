@@ -17,9 +17,7 @@ extension Hookline {
             let settings = WorkspaceLoader.load(from: options.root).settings
             let record = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(settings: settings)) { client in
                 let deliverer = Deliverer(client: client, recorder: nil)
-                var deliveryOptions = prepared.options
-                deliveryOptions.retry = RetryPolicy(schedule: .noRetries)
-                deliveryOptions.trigger = .test
+                let deliveryOptions = prepared.options
                 let result = await deliverer.deliver(
                     prepared.request, origin: .init(webhookID: target.webhook, userEmail: target.user), options: deliveryOptions)
                 return result.last

@@ -45,6 +45,22 @@ struct EngineStudioCommands: StudioCommands {
         engine.apply(workspace)
     }
 
+    func testSend(webhookID: String, done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void) {
+        Task { [engine] in
+            do {
+                let record = try await engine.executor.testSend(webhookID: webhookID)
+                let outcome = record.status.map { "\($0)" } ?? record.outcome.errorClass ?? "failed"
+                done(
+                    StatusMessage(
+                        "test send of \(webhookID) to \(record.userEmail ?? "?"): \(outcome)",
+                        level: record.outcome.isSuccess ? .info : .warning),
+                    record)
+            } catch {
+                done(StatusMessage("cannot test send: \(error)", level: .error), nil)
+            }
+        }
+    }
+
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
         Task { [engine] in
             do {

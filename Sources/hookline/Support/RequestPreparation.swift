@@ -37,21 +37,13 @@ struct PreparedWebhookRequest {
                 throw ExitCode.badInput
             }
         }
-        // A webhook used by an Update User Profile node is called with `?email=`.
-        let isProfileLookup = workspace.workflows.contains { workflow in
-            workflow.nodes.contains {
-                if case .updateProfileWebhook(let id, _, _) = $0.kind { return id == webhookID }
-                return false
-            }
-        }
         let secrets = try SecretStore.load(workspaceRoot: options.root)
         let context = TemplateContext(event: event, profile: profile, secrets: secrets)
-        let builder = RequestBuilder()
         do {
-            var request = try builder.build(
-                webhook, context: context, secrets: secrets, deliveryID: DeliveryID.make(),
-                appendEmailQuery: isProfileLookup ? email : nil)
-            let deliveryOptions = try builder.deliveryOptions(for: webhook, context: context, secrets: secrets)
+            let rendered = try RequestBuilder().testRequest(
+                webhook, in: workspace, context: context, secrets: secrets, email: email)
+            var request = rendered.request
+            let deliveryOptions = rendered.options
             if let signer = deliveryOptions.signer {
                 request = request.signed(by: signer, at: Int(Date().timeIntervalSince1970))
             }

@@ -1,0 +1,47 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// delivery.md §8.3's "send test", as the studio's `t` makes it: one attempt for a stored user,
+/// no retries, recorded with trigger `test`, nothing in the outbox.
+struct TestSendTests {
+    private let secrets = ["lob_key": "sk_live_very_secret_1234"]
+
+    @Test func aTestSendIsOneRecordedAttemptAndNoDelivery() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script("{path: /v1/letters, responses: [{status: 503}, {status: 201}]}")) { log.append($0) }
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets, configuration: .init())
+        try engine.store.saveUsers(EngineFixtures.users)
+
+        let record = try await engine.executor.testSend(webhookID: "lob-letter", email: "bob@example.com")
+        engine.recorder.flush()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        // A 503 is not retried: a test shows the first answer.
+        #expect(record.status == 503)
+        #expect(record.trigger == .test)
+        #expect(record.userEmail == "bob@example.com")
+        #expect(log.all.count == 1)
+        #expect(log.all.first?.body.contains(#""name": "Bob""#) == true)
+        #expect(try engine.store.attempts(matching: AttemptFilter(webhookID: "lob-letter")).map(\.trigger) == [.test])
+        #expect(try engine.store.deliveries(matching: DeliveryFilter()).isEmpty)
+        #expect(!record.requestHeaders.contains { $0.value.contains("sk_live_very_secret_1234") })
+    }
+
+    @Test func theFirstStoredUserIsUsedWhenNoneIsGivenAndMissingOnesAreReported() async throws {
+        let receiver = try await Receiver.start()
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets, configuration: .init())
+        await #expect(throws: Executor.TestSendError.self) { try await engine.executor.testSend(webhookID: "lob-letter") }
+        try engine.store.saveUsers(EngineFixtures.users)
+        let record = try await engine.executor.testSend(webhookID: "lob-letter")
+        #expect(try engine.store.userEmails().first == record.userEmail)
+        await #expect(throws: Executor.TestSendError.self) { try await engine.executor.testSend(webhookID: "nope") }
+        await engine.shutdown()
+        await receiver.shutdown()
+    }
+}
