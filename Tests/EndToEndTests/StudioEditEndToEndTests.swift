@@ -22,15 +22,22 @@ struct StudioEditEndToEndTests {
 
         """
 
-    @Test func editingAWebhookInTheEditorIsCheckedSavedAndUsedByTheNextDelivery() async throws {
+    /// Starts `hookline demo` in tmux with `editor` (a script's text, none when nil) as $EDITOR,
+    /// waits for live letters, and always stops tmux afterwards.
+    private func withDemo(editor script: String? = nil, _ body: (TmuxSession, URL) async throws -> Void) async throws {
         let folder = try BinaryRunner.temporaryDirectory()
-        let editor = folder.appendingPathComponent("editor.sh")
-        try Self.editorScript.write(to: editor, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        var environment = ""
+        if let script {
+            let editor = folder.appendingPathComponent("editor.sh")
+            try script.write(to: editor, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+            environment = "EDITOR=\(editor.path) "
+        }
         let session = try await TmuxSession(
-            command: "EDITOR=\(editor.path) \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
+            command: "\(environment)\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
         do {
-            try await editAndCheck(session, folder)
+            try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
+            try await body(session, folder)
         } catch {
             await session.kill()
             throw error
@@ -38,15 +45,24 @@ struct StudioEditEndToEndTests {
         await session.kill()
     }
 
-    private func editAndCheck(_ session: TmuxSession, _ folder: URL) async throws {
-        let webhookFile = folder.appendingPathComponent("ws/webhooks/lob-letter.yaml")
-        try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
-        let original = try String(contentsOf: webhookFile, encoding: .utf8)
-        // The direct-mail workflow, its tree, the send-letter step (it calls lob-letter), then e.
+    /// Selects the direct-mail workflow, then its send-letter step, which calls lob-letter.
+    private func selectSendLetterStep(_ session: TmuxSession) async throws {
         try await session.press("j")
         try await session.waitForScreen(timeout: 10) { $0.contains("direct-mail · ") }
         try await session.press("2")
         try await session.press("j")
+    }
+
+    @Test func editingAWebhookInTheEditorIsCheckedSavedAndUsedByTheNextDelivery() async throws {
+        try await withDemo(editor: Self.editorScript) { session, folder in
+            try await editAndCheck(session, folder)
+        }
+    }
+
+    private func editAndCheck(_ session: TmuxSession, _ folder: URL) async throws {
+        let webhookFile = folder.appendingPathComponent("ws/webhooks/lob-letter.yaml")
+        let original = try String(contentsOf: webhookFile, encoding: .utf8)
+        try await selectSendLetterStep(session)
         try await session.press("e")
         let refused = try await session.waitForScreen(timeout: 20) { $0.contains("webhooks/lob-letter.yaml:") }
         #expect(refused.contains("error"))
@@ -73,14 +89,7 @@ struct StudioEditEndToEndTests {
     }
 
     @Test func nCreatesAWebhookFromItsSkeletonNamedAfterTheIDGiven() async throws {
-        let folder = try BinaryRunner.temporaryDirectory()
-        let editor = folder.appendingPathComponent("new.sh")
-        try "#!/bin/sh\nsed -i 's/^id: new-webhook/id: audit-hook/' \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
-        let session = try await TmuxSession(
-            command: "EDITOR=\(editor.path) \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
-        do {
-            try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
+        try await withDemo(editor: "#!/bin/sh\nsed -i 's/^id: new-webhook/id: audit-hook/' \"$1\"\n") { session, folder in
             try await session.press("2")
             try await session.press("n")
             try await session.waitForScreen(timeout: 20) { $0.contains("created webhooks/audit-hook.yaml") }
@@ -89,23 +98,12 @@ struct StudioEditEndToEndTests {
             #expect(created.contains("method: POST"))
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
-        } catch {
-            await session.kill()
-            throw error
         }
-        await session.kill()
     }
 
     @Test func tTestSendsAStepsWebhookAndShowsTheWholeExchange() async throws {
-        let folder = try BinaryRunner.temporaryDirectory()
-        let session = try await TmuxSession(
-            command: "\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
-        do {
-            try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
-            try await session.press("j")
-            try await session.waitForScreen(timeout: 10) { $0.contains("direct-mail · ") }
-            try await session.press("2")
-            try await session.press("j")
+        try await withDemo { session, _ in
+            try await selectSendLetterStep(session)
             try await session.press("t")
             let exchange = try await session.waitForScreen(timeout: 20) { $0.contains("Exchange · msg_") }
             #expect(exchange.contains("POST"))
@@ -115,11 +113,6 @@ struct StudioEditEndToEndTests {
             try await session.press("q")
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
-        } catch {
-            await session.kill()
-            throw error
         }
-        await session.kill()
     }
 }
-
