@@ -16,7 +16,8 @@ struct TestSendTests {
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets, configuration: .init())
         try engine.store.saveUsers(EngineFixtures.users)
 
-        let record = try await engine.executor.testSend(webhookID: "lob-letter", email: "bob@example.com")
+        let record = try await engine.executor.testSend(
+            webhookID: "lob-letter", email: "bob@example.com", workflowID: "welcome", nodeID: "direct-mail")
         engine.recorder.flush()
         await engine.shutdown()
         await receiver.shutdown()
@@ -25,6 +26,9 @@ struct TestSendTests {
         #expect(record.status == 503)
         #expect(record.trigger == .test)
         #expect(record.userEmail == "bob@example.com")
+        // Rendered as the step renders in a journey (X-Campaign: {{workflowName}}).
+        #expect(log.all.first?.header("X-Campaign") == "Welcome")
+        #expect(record.workflowID == "welcome")
         #expect(log.all.count == 1)
         #expect(log.all.first?.body.contains(#""name": "Bob""#) == true)
         #expect(try engine.store.attempts(matching: AttemptFilter(webhookID: "lob-letter")).map(\.trigger) == [.test])

@@ -196,7 +196,7 @@ struct EditTests {
         #expect(reduce(&state, .key(.char("t"))).isEmpty)
         #expect(state.status?.level == .warning)
         _ = reduce(&state, .key(.char("j")))
-        #expect(reduce(&state, .key(.char("t"))) == [.testSend(webhookID: "lob-letter")])
+        #expect(reduce(&state, .key(.char("t"))) == [.testSend(webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail")])
         let record = AttemptRecord(
             startedAt: Date(), deliveryID: "msg_test", attempt: 1, webhookID: "lob-letter", method: "POST",
             url: "https://api.lob.com/v1/letters", status: 201, outcome: .success, trigger: .test)

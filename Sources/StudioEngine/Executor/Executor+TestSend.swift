@@ -24,21 +24,34 @@ extension Executor {
     /// One real attempt of `webhookID` for `email` (the first stored user when nil), no retries:
     /// delivery.md §8.3's "send test". It is recorded with trigger `test`, so it shows in the
     /// traffic, but it is no delivery: nothing goes to the outbox.
-    public func testSend(webhookID: String, email: String? = nil) async throws(TestSendError) -> AttemptRecord {
+    /// - Parameters:
+    ///   - workflowID: The workflow whose step is tested, so `{{workflowName}}`, `{{nodeId}}` and
+    ///     `{{eventName}}` render as in a journey; nil for the webhook alone.
+    ///   - nodeID: That step.
+    public func testSend(
+        webhookID: String, email: String? = nil, workflowID: String? = nil, nodeID: String? = nil
+    ) async throws(TestSendError) -> AttemptRecord {
         let workspace = workspace
         guard let webhook = workspace.webhook(id: webhookID) else { throw .unknownWebhook(webhookID) }
         guard let address = email ?? (try? store.userEmails().first), let profile = try? store.user(email: address)
         else { throw .noUser(email) }
+        var liveData = JSONObject()
+        if let workflow = workflowID.flatMap(workspace.workflow(id:)), let nodeID {
+            var eventName: String?
+            if case .event(let name) = workflow.start { eventName = name }
+            liveData = JourneyFields.values(
+                workflowID: workflow.id, workflowName: workflow.name, nodeID: nodeID, eventName: eventName)
+        }
         let rendered: (request: PreparedRequest, options: Deliverer.Options)
         do {
             rendered = try builder.testRequest(
-                webhook, in: workspace, context: TemplateContext(profile: profile, secrets: secrets), secrets: secrets,
-                email: address)
+                webhook, in: workspace, context: TemplateContext(profile: profile, liveData: liveData, secrets: secrets),
+                secrets: secrets, email: address)
         } catch {
             throw .invalidRequest(webhookID: webhookID, error)
         }
-        let result = await deliverer.deliver(
-            rendered.request, origin: .init(webhookID: webhookID, userEmail: address), options: rendered.options)
+        let origin = DeliveryClient.Origin(workflowID: workflowID, nodeID: nodeID, webhookID: webhookID, userEmail: address)
+        let result = await deliverer.deliver(rendered.request, origin: origin, options: rendered.options)
         if case .held(let reason) = result.status { throw .held(reason) }
         guard let attempt = result.attempts.last else { throw .held("no attempt was made") }
         return attempt

@@ -33,5 +33,5 @@ public enum Effect: Sendable, Equatable {
     case create(DefinitionSkeleton.Kind)
     /// Make one real attempt of a webhook for a stored user; the exchange comes back as
     /// ``Action/showExchange(_:)``, or a status message saying why there is none.
-    case testSend(webhookID: String)
+    case testSend(webhookID: String, workflowID: String, nodeID: String)
 }

@@ -125,12 +125,12 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         state.status = StatusMessage("new \(kind.rawValue)…")
         return [.create(kind)]
     case .testSend:
-        guard state.focus == .workflow, let webhookID = selectedWebhookID(state) else {
+        guard state.focus == .workflow, let step = selectedWebhookStep(state) else {
             state.status = StatusMessage("select a step that calls a webhook", level: .warning)
             return []
         }
-        state.status = StatusMessage("test send of \(webhookID)…")
-        return [.testSend(webhookID: webhookID)]
+        state.status = StatusMessage("test send of \(step.webhookID)…")
+        return [.testSend(webhookID: step.webhookID, workflowID: step.workflowID, nodeID: step.nodeID)]
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false
@@ -281,20 +281,22 @@ private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout 
 /// The file `e` opens: in the tree, the selected step's webhook, else the selected workflow.
 private func editablePath(_ state: AppState) -> String? {
     guard let workflow = state.selectedWorkflow else { return nil }
-    if state.focus == .workflow, let webhookID = selectedWebhookID(state),
-        let path = state.workspace.path(ofWebhook: webhookID)
+    if state.focus == .workflow, let step = selectedWebhookStep(state),
+        let path = state.workspace.path(ofWebhook: step.webhookID)
     {
         return path
     }
     return state.workspace.path(ofWorkflow: workflow.id)
 }
 
-/// The webhook the selected row of the tree calls, if it is such a step.
-private func selectedWebhookID(_ state: AppState) -> String? {
+/// The selected row of the tree, if it is a step that calls a webhook.
+private func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workflowID: String, nodeID: String)? {
     guard let workflow = state.selectedWorkflow else { return nil }
     let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
-    guard state.tree.selected < rows.count, let nodeID = rows[state.tree.selected].nodeID else { return nil }
-    return workflow.node(id: nodeID)?.kind.webhookID
+    guard state.tree.selected < rows.count, let nodeID = rows[state.tree.selected].nodeID,
+        let webhookID = workflow.node(id: nodeID)?.kind.webhookID
+    else { return nil }
+    return (webhookID, workflow.id, nodeID)
 }
 
 private func treeRowCount(_ state: AppState) -> Int {

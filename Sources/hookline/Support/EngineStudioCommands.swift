@@ -45,10 +45,13 @@ struct EngineStudioCommands: StudioCommands {
         engine.apply(workspace)
     }
 
-    func testSend(webhookID: String, done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void) {
+    func testSend(
+        webhookID: String, workflowID: String, nodeID: String,
+        done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void
+    ) {
         Task { [engine] in
             do {
-                let record = try await engine.executor.testSend(webhookID: webhookID)
+                let record = try await engine.executor.testSend(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID)
                 let outcome = record.status.map { "\($0)" } ?? record.outcome.errorClass ?? "failed"
                 done(
                     StatusMessage(
