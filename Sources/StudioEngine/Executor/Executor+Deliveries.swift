@@ -21,7 +21,7 @@ extension Executor {
     }
 
     /// How long a lease outlives the attempt it covers: the deadline plus a margin (delivery.md §8.1).
-    var leaseSeconds: TimeInterval { workspace.settings.delivery.timeout.seconds + 30 }
+    var leaseSeconds: TimeInterval { limits.timeout.seconds + 30 }
 
     /// A webhook step: resumes or reuses the step's earlier delivery after a restart, otherwise
     /// writes a new outbox row and sends it; the journey continues when the delivery settles.
@@ -92,7 +92,7 @@ extension Executor {
     }
 
     /// Journeys parked at most: each is a suspended task, so this bounds their memory.
-    private var parkLimit: Int { max(64, workspace.settings.delivery.maxInFlight * 16) }
+    private var parkLimit: Int { max(64, limits.maxInFlight * 16) }
 
     /// A journey whose delivery would queue behind its own host's other deliveries gives up its
     /// running slot, so that one slow host cannot stop other journeys from being admitted
@@ -100,7 +100,6 @@ extension Executor {
     /// no other host could use the slot. Counts this delivery towards `host`'s demand; returns
     /// whether the journey was parked (it takes a slot again when the delivery settles).
     private func parkIfHostIsBusy(_ host: String) -> Bool {
-        let limits = workspace.settings.delivery
         let parked = state.withLock { state -> Bool in
             let waiting = state.hostDemand[host, default: 0]
             state.hostDemand[host] = waiting + 1

@@ -75,7 +75,7 @@ extension Executor {
                 .filter { !sent.contains($0.id) }
             sent.formUnion(held.map(\.id))
             let byID = Dictionary(held.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            let drained = await forEach(held.map(\.id), maxInFlight: workspace.settings.delivery.maxInFlightPerHost) {
+            let drained = await forEach(held.map(\.id), maxInFlight: limits.maxInFlightPerHost) {
                 [self] id in
                 guard let delivery = byID[id], var job = job(resuming: delivery) else { return false }
                 job.delivery.nextAttemptAt = clock.now()

@@ -56,6 +56,8 @@ public final class Executor: Sendable {
 
     /// The definitions journeys run from; ``apply(_:)`` replaces them when a file is saved.
     private let definitions: Mutex<Workspace>
+    /// The delivery limits the executor started with; they size its pools, so they never change.
+    let limits: DeliveryDefaults
     let store: any StateStore
     let deliverer: Deliverer
     let recorder: AttemptRecorder
@@ -76,6 +78,7 @@ public final class Executor: Sendable {
         logger: Logger = Logger(label: "hookline.executor")
     ) {
         self.definitions = Mutex(workspace)
+        self.limits = workspace.settings.delivery
         self.store = store
         self.deliverer = deliverer
         self.recorder = recorder
@@ -195,7 +198,7 @@ public final class Executor: Sendable {
 
     /// Journeys running at once (not counting those asleep in a delay): four per delivery slot,
     /// so the deliverer always has work queued and no more.
-    private var runningLimit: Int { max(4, workspace.settings.delivery.maxInFlight * 4) }
+    private var runningLimit: Int { max(4, limits.maxInFlight * 4) }
 
     private func enqueue(_ start: PendingStart) {
         let admitted = state.withLock { state -> [PendingStart] in
