@@ -40,8 +40,8 @@ HOOKLINE="${HOOKLINE:-$repo/.build/release/hookline}"
 TEMPLATE="${TEMPLATE:-$here/webhook-body.hbs}"
 helper="$here/bench_workspace.py"
 
-say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'compare-wrk: %s\n' "$*" >&2; exit 1; }
+source "$here/common.sh"
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # --- tools -----------------------------------------------------------------------------------
@@ -55,14 +55,10 @@ if ! command -v wrk >/dev/null || [[ -z "$nginx_bin" ]]; then
     nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 fi
 command -v python3 >/dev/null || die "python3 is needed (sqlite3 module)"
-if [[ ! -x "$HOOKLINE" ]]; then
-    say "building hookline (release)"
-    (cd "$repo" && swift build -c release --product hookline) >&2 || die "release build failed"
-fi
+build_if_missing "$HOOKLINE" "$repo" hookline
 transport_bin="$repo/Benchmarks/.build/release/DeliveryTransport"
-if [[ "$TRANSPORT" != 0 && " $TARGETS " == *" nginx "* && ! -x "$transport_bin" ]]; then
-    say "building Benchmarks' DeliveryTransport (release)"
-    (cd "$repo/Benchmarks" && swift build -c release --product DeliveryTransport) >&2 || die "DeliveryTransport build failed"
+if [[ "$TRANSPORT" != 0 && " $TARGETS " == *" nginx "* ]]; then
+    build_if_missing "$transport_bin" "$repo/Benchmarks" DeliveryTransport
 fi
 
 # --- temp folder and clean-up ----------------------------------------------------------------

@@ -22,14 +22,11 @@ RATE="${RATE:-200}"
 DURATION="${DURATION:-600}"
 HOOKLINE="${HOOKLINE:-$repo/.build/release/hookline}"
 
-say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'soak: %s\n' "$*" >&2; exit 2; }
+source "$here/common.sh"
 
 command -v python3 >/dev/null || die "python3 is needed"
-if [[ ! -x "$HOOKLINE" ]]; then
-    say "building hookline (release)"
-    (cd "$repo" && swift build -c release --product hookline) >&2 || die "release build failed"
-fi
+build_if_missing "$HOOKLINE" "$repo" hookline
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/hookline-soak.XXXXXX")"
 pids=()

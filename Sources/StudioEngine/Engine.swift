@@ -69,6 +69,10 @@ public final class Engine: Sendable {
     /// The definitions the executor runs from (see ``apply(_:)``).
     public var workspace: Workspace { executor.workspace }
 
+    /// The values of the workspace's secrets, for hiding them wherever they could be shown
+    /// (the studio's editor); never for display.
+    public var secretValues: [String] { Array(executor.secrets.values) }
+
     /// Runs from an edited workspace's workflows and webhooks from now on (``Executor/apply(_:)``);
     /// its settings take effect at the next start.
     public func apply(_ workspace: Workspace) {

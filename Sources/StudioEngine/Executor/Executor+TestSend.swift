@@ -37,10 +37,8 @@ extension Executor {
         else { throw .noUser(email) }
         var liveData = JSONObject()
         if let workflow = workflowID.flatMap(workspace.workflow(id:)), let nodeID {
-            var eventName: String?
-            if case .event(let name) = workflow.start { eventName = name }
             liveData = JourneyFields.values(
-                workflowID: workflow.id, workflowName: workflow.name, nodeID: nodeID, eventName: eventName)
+                workflowID: workflow.id, workflowName: workflow.name, nodeID: nodeID, eventName: workflow.start.eventName)
         }
         let rendered: (request: PreparedRequest, options: Deliverer.Options)
         do {

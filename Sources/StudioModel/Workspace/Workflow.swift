@@ -37,6 +37,12 @@ public enum WorkflowStart: Sendable, Hashable {
     /// Started by hand from the studio or `hookline run`.
     case manual
 
+    /// The event that starts the workflow, for `.event` starts.
+    public var eventName: String? {
+        if case .event(let name) = self { return name }
+        return nil
+    }
+
     public var summary: String {
         switch self {
         case .event(let name): "event \(name)"

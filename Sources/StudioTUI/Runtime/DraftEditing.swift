@@ -17,7 +17,7 @@ struct DraftEditing {
     /// The secret store's values, hidden from the editor wherever they appear in a file.
     var secretValues: [String] = []
     /// Save-time checks beyond the loader's (the engine's network policy); see ``DefinitionEdit/finish(edited:root:checks:)``.
-    var checks: (Workspace, _ text: (String) -> String?) -> [Diagnostic] = { _, _ in [] }
+    var checks: DefinitionEdit.Check = { _, _ in [] }
 
     /// Where the draft of `path` lives: `.hookline/drafts/<path>`, beside the state, gitignored.
     func draftURL(for path: String) -> URL {

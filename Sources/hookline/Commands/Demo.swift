@@ -42,10 +42,7 @@ extension Hookline {
             try engine.store.saveUsers(users)
             _ = engine.resume()
 
-            let triggers = workspace.workflows.compactMap { workflow -> String? in
-                if case .event(let name) = workflow.start { return name }
-                return nil
-            }
+            let triggers = workspace.workflows.compactMap(\.start.eventName)
             let stream = DemoEventStream(
                 executor: engine.executor, emails: users.compactMap { $0["email"]?.stringValue },
                 eventNames: Array(Set(triggers)).sorted(), interval: .nanoseconds(Int(1e9 / rate)))
@@ -53,7 +50,7 @@ extension Hookline {
 
             let status = await runStudio(
                 workspace: workspace, root: root, traffic: engine.feed,
-                commands: EngineStudioCommands(engine: engine, workspaceRoot: root, secrets: secrets), flags: studio)
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio)
             stream.stop()
             await engine.shutdown()
             await receiver.shutdown()

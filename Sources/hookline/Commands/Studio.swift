@@ -24,7 +24,7 @@ extension Hookline {
             _ = engine.resume()
             let status = await runStudio(
                 workspace: workspace, root: options.root, traffic: engine.feed,
-                commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root, secrets: secrets), flags: studio)
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio)
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }
         }

@@ -9,12 +9,8 @@ struct EngineStudioCommands: StudioCommands {
     /// Where exports are written: `.hookline/exports` of the workspace.
     let exportDirectory: URL
 
-    /// The workspace's secrets, only so the editor can hide their values.
-    private let secrets: [String: String]
-
-    init(engine: Engine, workspaceRoot: URL, secrets: [String: String]) {
+    init(engine: Engine, workspaceRoot: URL) {
         self.engine = engine
-        self.secrets = secrets
         self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
     }
 
@@ -39,7 +35,7 @@ struct EngineStudioCommands: StudioCommands {
         engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
     }
 
-    func secretValues() -> [String] { Array(secrets.values) }
+    func secretValues() -> [String] { engine.secretValues }
 
     func apply(_ workspace: Workspace) {
         engine.apply(workspace)

@@ -32,6 +32,10 @@ public struct DefinitionEdit: Sendable, Equatable {
     let originalDestinations: [String: String]
 
     /// What ``finish(edited:root:)`` decided.
+    /// A save-time check beyond the loader's (the engine's network policy): the loaded workspace,
+    /// and each file's text by relative path, in; errors out.
+    public typealias Check = (Workspace, _ text: (String) -> String?) -> [Diagnostic]
+
     public enum Outcome: Sendable, Equatable {
         /// The edited text is the editor text, or restores to the original: nothing to write.
         case unchanged
@@ -104,9 +108,7 @@ public struct DefinitionEdit: Sendable, Equatable {
     /// not count). Nothing is written.
     /// - Parameter checks: Further save-time checks on the loaded workspace (the engine's network
     ///   policy), given each file's text by relative path; their errors count like the loader's.
-    public func finish(
-        edited: String, root: URL, checks: (Workspace, _ text: (String) -> String?) -> [Diagnostic] = { _, _ in [] }
-    ) -> Outcome {
+    public func finish(edited: String, root: URL, checks: Check = { _, _ in [] }) -> Outcome {
         if edited.utf8.elementsEqual(editorText.utf8) { return .unchanged }
         let restored = markers.restore(edited, path: path)
         if !restored.unknown.isEmpty { return .invalid(restored.unknown) }
