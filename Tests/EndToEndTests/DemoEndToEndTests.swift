@@ -47,7 +47,8 @@ struct DemoEndToEndTests {
             try await session.press("3")
             try await session.press("k")
             try await session.press("Enter")
-            let details = try await session.waitForScreen(timeout: 5) { $0.contains("Exchange · msg_") }
+            // Both, so a capture taken while the overlay is half drawn does not count.
+            let details = try await session.waitForScreen(timeout: 5) { $0.contains("Exchange · msg_") && $0.contains("Request") }
             #expect(details.contains("Request"))
             // The end of the exchange: the answer.
             try await session.press("G")

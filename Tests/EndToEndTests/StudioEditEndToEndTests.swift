@@ -30,8 +30,9 @@ struct StudioEditEndToEndTests {
         if let script {
             let editor = folder.appendingPathComponent("editor.sh")
             try script.write(to: editor, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
-            environment = "EDITOR=\(editor.path) "
+            // Run through sh, not exec'd: a child forked by a parallel test while the script was
+            // open for writing keeps it busy, and exec then fails (ETXTBSY, exit 126).
+            environment = "EDITOR='sh \(editor.path)' "
         }
         let session = try await TmuxSession(
             command: "\(environment)\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
@@ -105,7 +106,7 @@ struct StudioEditEndToEndTests {
         try await withDemo { session, _ in
             try await selectSendLetterStep(session)
             try await session.press("t")
-            let exchange = try await session.waitForScreen(timeout: 20) { $0.contains("Exchange · msg_") }
+            let exchange = try await session.waitForScreen(timeout: 20) { $0.contains("Exchange · msg_") && $0.contains("POST") }
             #expect(exchange.contains("POST"))
             try await session.waitForScreen(timeout: 10) { $0.contains("test send of lob-letter to ") }
             try await session.press("G")
