@@ -326,7 +326,7 @@ struct OutboxTests {
         let receiver = try await Receiver.start(
             script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}, {status: 201}]}]")
         ) { log.append($0) }
-        let workspace = try EngineFixtures.workspace(baseURL: receiver.baseURL)
+        let workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
         let running = try Engine(
             workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
         try running.store.saveUsers(EngineFixtures.users)

@@ -44,7 +44,7 @@ final class RawAnswerServer: Sendable {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard context.channel.isActive else { return }
             let buffer = context.channel.allocator.buffer(bytes: answer)
-            context.writeAndFlush(NIOAny(buffer)).whenComplete { [context] _ in context.close(promise: nil) }
+            context.writeAndFlush(NIOAny(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }
 }

@@ -23,8 +23,10 @@ public final class DeliveryClient: Sendable {
         public var timeout: TimeAmount = .seconds(15)
         /// Connections per host. Default: 64.
         public var connectionsPerHost: Int = 64
-        /// Response bytes kept; the rest is read and discarded. Default: 64 KiB.
+        /// Response bytes kept; a longer answer is cut there and its connection closed. Default: 64 KiB.
         public var maxResponseBytes: Int = 64 * 1024
+        /// How long an idle keep-alive connection to a plain-HTTP endpoint is kept. Default: 60 s.
+        public var idleTimeout: TimeAmount = .seconds(60)
 
         public init() {}
     }
@@ -64,6 +66,7 @@ public final class DeliveryClient: Sendable {
     /// Which addresses requests may reach; checked before every attempt.
     public let networkPolicy: NetworkPolicy
     private let clients: PinnedHTTPClients
+    private let plainConnections: PlainHTTPConnectionPool
     /// Checked targets of URLs whose host is an IP literal: no lookup is involved, so the policy's
     /// answer for such a URL never changes and is computed once. Bounded; emptied when full.
     private let literalTargets = Mutex<[String: PinnedTarget]>([:])
@@ -77,6 +80,10 @@ public final class DeliveryClient: Sendable {
         pinned.connectTimeout = configuration.connectTimeout
         pinned.connectionsPerHost = configuration.connectionsPerHost
         clients = PinnedHTTPClients(configuration: pinned)
+        plainConnections = PlainHTTPConnectionPool(
+            configuration: .init(
+                connectTimeout: configuration.connectTimeout, idleConnectionsPerHost: configuration.connectionsPerHost,
+                idleTimeout: configuration.idleTimeout))
     }
 
     /// Runs `body` with a client that is shut down afterwards, whatever happens.
@@ -96,6 +103,7 @@ public final class DeliveryClient: Sendable {
     }
 
     public func shutdown() async throws {
+        try await plainConnections.shutdown()
         try await clients.shutdown()
     }
 
@@ -122,33 +130,11 @@ public final class DeliveryClient: Sendable {
             return record
         }
 
-        var httpRequest = HTTPClientRequest(url: target.url)
-        httpRequest.method = HTTPMethod(rawValue: request.method.rawValue)
-        for header in request.headers {
-            httpRequest.headers.add(name: header.name, value: header.value)
-        }
-        if request.method.allowsBody, !request.body.isEmpty {
-            httpRequest.body = .bytes(ByteBuffer(string: request.body))
-        }
-
         let started = ContinuousClock.now
         let deadline = timeout ?? configuration.timeout
-        let progress = ExchangeProgress()
-        // One deadline around the whole exchange, from here: AsyncHTTPClient's own deadline covers
-        // the status line and headers; a body, which a server may trickle, is read under a timer
-        // that cuts it at the same instant (see `readBody`).
-        let failure: (any Error)?
-        do {
-            try await exchange(
-                httpRequest, to: target, trustRoots: trustRoots, deadline: deadline,
-                until: started + .nanoseconds(deadline.nanoseconds), into: progress)
-            failure = nil
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            failure = DeadlineExceeded()
-        } catch {
-            failure = error
-        }
-        let result = progress.snapshot
+        let (result, failure) = await exchange(
+            request, to: target, trustRoots: trustRoots, deadline: deadline,
+            until: started + .nanoseconds(deadline.nanoseconds))
         record.latencyMilliseconds = Self.milliseconds(ContinuousClock.now - started)
         if let status = result.status {
             // Once the status line and headers are in, the attempt is decided by the status
@@ -194,8 +180,47 @@ public final class DeliveryClient: Sendable {
         return target
     }
 
-    /// Sends the request and reads at most `maxResponseBytes` of the answer into `progress`;
-    /// the rest of a larger body is not read (the connection is closed instead).
+    /// Sends the request to the checked address and reads at most `maxResponseBytes` of the
+    /// answer; the rest of a larger body is not read (the connection is closed instead). Plain
+    /// HTTP goes through ``PlainHTTPConnectionPool``, HTTPS through AsyncHTTPClient.
+    /// - Returns: What arrived, and the failure that ended the exchange early, if any.
+    private func exchange(
+        _ request: PreparedRequest, to target: PinnedTarget, trustRoots: TrustRoots?, deadline: TimeAmount,
+        until end: ContinuousClock.Instant
+    ) async -> (ExchangeResponse, (any Error)?) {
+        if trustRoots == nil, target.url.utf8.prefix(5).map({ $0 | 0x20 }) == Array("http:".utf8) {
+            do {
+                let outcome = try await plainConnections.execute(
+                    PlainHTTPRequest(request, to: target), to: target, limit: configuration.maxResponseBytes,
+                    deadline: .now() + deadline)
+                return (outcome.response, outcome.failure)
+            } catch {
+                return (ExchangeResponse(), error)
+            }
+        }
+        var httpRequest = HTTPClientRequest(url: target.url)
+        httpRequest.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        for header in request.headers {
+            httpRequest.headers.add(name: header.name, value: header.value)
+        }
+        if request.method.allowsBody, !request.body.isEmpty {
+            httpRequest.body = .bytes(ByteBuffer(string: request.body))
+        }
+        let progress = ExchangeProgress()
+        // One deadline around the whole exchange, from here: AsyncHTTPClient's own deadline covers
+        // the status line and headers; a body, which a server may trickle, is read under a timer
+        // that cuts it at the same instant (see `readBody`).
+        do {
+            try await exchange(httpRequest, to: target, trustRoots: trustRoots, deadline: deadline, until: end, into: progress)
+            return (progress.snapshot, nil)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return (progress.snapshot, DeadlineExceeded())
+        } catch {
+            return (progress.snapshot, error)
+        }
+    }
+
+    /// The AsyncHTTPClient exchange: reads at most `maxResponseBytes` of the answer into `progress`.
     private func exchange(
         _ request: HTTPClientRequest, to target: PinnedTarget, trustRoots: TrustRoots?, deadline: TimeAmount,
         until end: ContinuousClock.Instant, into progress: ExchangeProgress
@@ -267,6 +292,20 @@ public final class DeliveryClient: Sendable {
         if error is DeadlineExceeded { return DeliveryOutcomeClass.timeout.label }
         if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
         if error is HTTPParserError { return DeliveryOutcomeClass.invalidResponse.label }
+        if error is InvalidHeaderError { return DeliveryOutcomeClass.invalidRequest.label }
+        if error is ConnectionClosedError || error is ResponseEndedEarlyError {
+            return DeliveryOutcomeClass.connectionReset.label
+        }
+        if case ChannelError.connectTimeout = error { return DeliveryOutcomeClass.timeout.label }
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED: return DeliveryOutcomeClass.connectionRefused.label
+            case ECONNRESET, EPIPE, ECONNABORTED: return DeliveryOutcomeClass.connectionReset.label
+            case ETIMEDOUT: return DeliveryOutcomeClass.timeout.label
+            case ENETUNREACH, EHOSTUNREACH: return DeliveryOutcomeClass.networkUnreachable.label
+            default: break
+            }
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout: return DeliveryOutcomeClass.timeout.label
@@ -292,20 +331,11 @@ struct DeadlineExceeded: Error, CustomStringConvertible {
     var description: String { "the attempt's deadline passed before the response arrived" }
 }
 
-/// What one exchange has received so far, shared between the exchange and the deadline.
+/// What an AsyncHTTPClient exchange has received so far, shared between the exchange and the deadline.
 private final class ExchangeProgress: Sendable {
-    struct Snapshot {
-        var status: Int?
-        var headers: [HeaderField] = []
-        var body = ByteBuffer()
-        var truncated = false
-    }
+    private let state = Mutex(ExchangeResponse())
 
-    enum AppendResult { case more, full }
-
-    private let state = Mutex(Snapshot())
-
-    var snapshot: Snapshot { state.withLock { $0 } }
+    var snapshot: ExchangeResponse { state.withLock { $0 } }
 
     func head(status: Int, headers: [HeaderField]) {
         state.withLock {
@@ -314,18 +344,7 @@ private final class ExchangeProgress: Sendable {
         }
     }
 
-    func append(_ chunk: ByteBuffer, limit: Int) -> AppendResult {
-        state.withLock { state in
-            let room = limit - state.body.readableBytes
-            if chunk.readableBytes > room {
-                state.truncated = true
-                if room > 0, let slice = chunk.getSlice(at: chunk.readerIndex, length: room) {
-                    state.body.writeImmutableBuffer(slice)
-                }
-                return .full
-            }
-            state.body.writeImmutableBuffer(chunk)
-            return .more
-        }
+    func append(_ chunk: ByteBuffer, limit: Int) -> ExchangeResponse.AppendResult {
+        state.withLock { $0.append(chunk, limit: limit) }
     }
 }

@@ -1,0 +1,28 @@
+import NIOCore
+import StudioModel
+
+/// What one exchange has received: the status line and headers once they arrive, and the body
+/// up to a limit. Both transports fill one; ``DeliveryClient`` turns it into the attempt record.
+struct ExchangeResponse: Sendable {
+    enum AppendResult { case more, full }
+
+    var status: Int?
+    var headers: [HeaderField] = []
+    var body = ByteBuffer()
+    /// The body went past the limit; what is kept is its first `limit` bytes.
+    var truncated = false
+
+    /// Keeps `chunk`, or as much of it as fits in `limit` bytes in all; `.full` once the limit is reached.
+    mutating func append(_ chunk: ByteBuffer, limit: Int) -> AppendResult {
+        let room = limit - body.readableBytes
+        if chunk.readableBytes > room {
+            truncated = true
+            if room > 0, let slice = chunk.getSlice(at: chunk.readerIndex, length: room) {
+                body.writeImmutableBuffer(slice)
+            }
+            return .full
+        }
+        body.writeImmutableBuffer(chunk)
+        return .more
+    }
+}

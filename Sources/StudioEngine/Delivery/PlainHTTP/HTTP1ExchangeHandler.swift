@@ -1,0 +1,164 @@
+import NIOCore
+import NIOHTTP1
+import StudioModel
+
+/// Runs one HTTP/1.1 exchange at a time on a pooled connection: writes the request in one
+/// flush, reads the answer up to a byte limit, and ends it at a deadline, whatever the server
+/// does. Lives on its channel's event loop; ``PlainHTTPConnectionPool`` reaches it through
+/// `NIOLoopBound`.
+///
+/// States: idle (``exchange`` nil; an idle timer closes the connection after `idleTimeout`)
+/// → exchanging (``start(_:limit:deadline:promise:)``) → idle again when the answer ended and
+/// both sides keep the connection, or closed: on `Connection: close`, a body cut at the limit,
+/// the deadline, an error, or the server closing.
+final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    /// How an exchange ended.
+    struct Outcome: Sendable {
+        var response: ExchangeResponse
+        /// Set when the exchange did not end with a complete answer; a response head may still be there.
+        var failure: (any Error)?
+        /// Whether the connection can carry the next request.
+        var reusable: Bool
+        /// Whether any byte of an answer arrived; a reused connection that closes before one did
+        /// was closed by the server while idle, so the request can go again on a new connection.
+        var receivedAnything: Bool
+    }
+
+    private final class Exchange {
+        let promise: EventLoopPromise<Outcome>
+        let limit: Int
+        var response = ExchangeResponse()
+        var keepAlive = true
+        var requestWritten = false
+        var receivedAnything = false
+        var deadline: Scheduled<Void>?
+
+        init(promise: EventLoopPromise<Outcome>, limit: Int) {
+            self.promise = promise
+            self.limit = limit
+        }
+    }
+
+    private let idleTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+    private var exchange: Exchange?
+    private var idleTimer: Scheduled<Void>?
+    private var isOpen = true
+
+    init(idleTimeout: TimeAmount) {
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Sends `request` and completes `promise` when the exchange ends. Never fails the promise.
+    func start(_ request: PlainHTTPRequest, limit: Int, deadline: NIODeadline, promise: EventLoopPromise<Outcome>) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        guard let context, isOpen, exchange == nil else {
+            promise.succeed(Outcome(response: ExchangeResponse(), failure: ConnectionClosedError(), reusable: false, receivedAnything: false))
+            return
+        }
+        let exchange = Exchange(promise: promise, limit: limit)
+        self.exchange = exchange
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        exchange.deadline = context.eventLoop.scheduleTask(deadline: deadline) {
+            bound.value.end(failure: DeadlineExceeded(), closing: true)
+        }
+        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
+        if let body = request.body {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        written.futureResult.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+            guard self.exchange === exchange else { return }
+            switch result {
+            case .success: exchange.requestWritten = true
+            // A server may answer before it reads the whole request (413); only fail when no answer came.
+            case .failure(let error) where exchange.response.status == nil: self.end(failure: error, closing: true)
+            case .failure: break
+            }
+        }
+    }
+
+    /// Ends the exchange in progress, if any, as cancelled.
+    func cancel() {
+        end(failure: CancellationError(), closing: true)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Bytes with no request to answer: the decoder's error or the next read closes the connection.
+        guard let exchange else { return }
+        exchange.receivedAnything = true
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            exchange.response.status = Int(head.status.code)
+            exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
+            exchange.keepAlive = head.isKeepAlive
+        case .body(let part):
+            // The rest of a larger body is not read: the connection is closed instead.
+            if exchange.response.append(part, limit: exchange.limit) == .full { end(failure: nil, closing: true) }
+        case .end:
+            end(failure: nil, closing: !(exchange.keepAlive && exchange.requestWritten))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isOpen = false
+        idleTimer?.cancel()
+        idleTimer = nil
+        end(failure: exchange?.response.status == nil ? ConnectionClosedError() : ResponseEndedEarlyError(), closing: false)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        end(failure: error, closing: true)
+        context.close(promise: nil)
+    }
+
+    /// Completes the exchange in progress; closes the connection when it cannot carry another
+    /// request, else starts the idle timer.
+    private func end(failure: (any Error)?, closing: Bool) {
+        guard let exchange else { return }
+        self.exchange = nil
+        exchange.deadline?.cancel()
+        let reusable = !closing && failure == nil && isOpen
+        if let context {
+            if reusable {
+                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+                idleTimer = context.eventLoop.scheduleTask(in: idleTimeout) { bound.value.closeIdle() }
+            } else if isOpen {
+                context.close(promise: nil)
+            }
+        }
+        exchange.promise.succeed(
+            Outcome(
+                response: exchange.response, failure: failure, reusable: reusable,
+                receivedAnything: exchange.receivedAnything))
+    }
+
+    private func closeIdle() {
+        guard exchange == nil, isOpen else { return }
+        context?.close(promise: nil)
+    }
+}
+
+/// The connection closed before any answer arrived.
+struct ConnectionClosedError: Error, CustomStringConvertible {
+    var description: String { "the server closed the connection before answering" }
+}
+
+/// The connection closed after the status line and headers, before the answer ended.
+struct ResponseEndedEarlyError: Error, CustomStringConvertible {
+    var description: String { "the server closed the connection before the answer ended" }
+}

@@ -1,0 +1,97 @@
+import NIOCore
+import NIOHTTP1
+import StudioModel
+
+/// A ``PreparedRequest`` as HTTP/1.1 puts it on the wire to a ``PinnedTarget``: the request
+/// line's target, `Host`, and the body framing, as AsyncHTTPClient would send it.
+struct PlainHTTPRequest: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer?
+
+    /// - Throws: ``InvalidHeaderError`` for a header name that is not a token or a value with a
+    ///   control character (a line break would start a header of its own).
+    init(_ request: PreparedRequest, to target: PinnedTarget) throws(InvalidHeaderError) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(request.headers.count + 2)
+        var hasHost = false
+        for header in request.headers {
+            guard Self.isToken(header.name) else { throw InvalidHeaderError(name: header.name, part: .name) }
+            guard Self.isFieldValue(header.value) else { throw InvalidHeaderError(name: header.name, part: .value) }
+            switch header.name.lowercased() {
+            // The framing is this transport's to set, from the body it sends.
+            case "content-length", "transfer-encoding": continue
+            case "host": hasHost = true
+            default: break
+            }
+            headers.add(name: header.name, value: header.value)
+        }
+        if !hasHost {
+            headers.add(name: "Host", value: target.port == 80 ? target.overrideKey : "\(target.overrideKey):\(target.port)")
+        }
+        if request.method.allowsBody, !request.body.isEmpty {
+            body = ByteBuffer(string: request.body)
+            headers.add(name: "Content-Length", value: String(request.body.utf8.count))
+        } else {
+            body = nil
+            // RFC 9110 §8.6: a method that defines a body gets `Content-Length: 0` when it has none.
+            if request.method != .get, request.method != .delete { headers.add(name: "Content-Length", value: "0") }
+        }
+        head = HTTPRequestHead(
+            version: .http1_1, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue),
+            uri: Self.requestTarget(of: target.url), headers: headers)
+    }
+
+    /// The URL's path and query exactly as written (`/` when it has no path), without the fragment.
+    static func requestTarget(of url: String) -> String {
+        let utf8 = url.utf8
+        guard let schemeEnd = url.range(of: "://")?.upperBound else { return "/" }
+        var start = utf8.endIndex
+        var end = utf8.endIndex
+        var index = schemeEnd
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if start == utf8.endIndex, byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") { start = index }
+            if byte == UInt8(ascii: "#") {
+                end = index
+                break
+            }
+            index = utf8.index(after: index)
+        }
+        if start == utf8.endIndex || start >= end { return "/" }
+        let target = String(Substring(url.utf8[start..<end]))
+        return target.hasPrefix("?") ? "/" + target : target
+    }
+
+    /// RFC 9110 §5.6.2 `token`.
+    static func isToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    return true
+                default:
+                    return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                }
+            }
+    }
+
+    /// RFC 9110 §5.5: visible characters, spaces, tabs and obs-text; no other control character.
+    static func isFieldValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+    }
+}
+
+/// A header that cannot be sent as it is; nothing was sent.
+struct InvalidHeaderError: Error, CustomStringConvertible {
+    enum Part: String { case name, value }
+    var name: String
+    var part: Part
+
+    var description: String {
+        switch part {
+        case .name: "the header name '\(name)' is not valid in HTTP; nothing was sent"
+        case .value: "the value of header '\(name)' contains a line break or control character; nothing was sent"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// An HTTP/1.1 server on 127.0.0.1:0 that tells which connection each request came on, for
+/// the client's connection reuse. It answers `204`, and after answering may close the
+/// connection silently (as a server does with an idle keep-alive connection), close it with
+/// `Connection: close`, or never answer at all.
+///
+/// ```swift
+/// let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
+/// … send requests to server.baseURL …
+/// #expect(server.requests.map(\.connection) == [0, 0, 0])
+/// ```
+final class KeepAliveServer: Sendable {
+    enum AfterAnswer: Sendable {
+        case keepOpen
+        case closeSilently
+        case closeWithHeader
+        case neverAnswer
+    }
+
+    struct Request: Sendable {
+        /// Which accepted connection carried it, from 0.
+        var connection: Int
+        var head: HTTPRequestHead
+        var body: [UInt8]
+    }
+
+    private struct State {
+        var requests: [Request] = []
+        var accepted = 0
+        var closed = 0
+    }
+
+    let port: Int
+    private let channel: any Channel
+    private let shared: SharedState
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var requests: [Request] { shared.state.withLock { $0.requests } }
+    var acceptedConnections: Int { shared.state.withLock { $0.accepted } }
+    var closedConnections: Int { shared.state.withLock { $0.closed } }
+
+    private init(port: Int, channel: any Channel, shared: SharedState) {
+        self.port = port
+        self.channel = channel
+        self.shared = shared
+    }
+
+    static func start(afterAnswer: AfterAnswer) async throws -> KeepAliveServer {
+        let shared = SharedState()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                let number = shared.state.withLock { state in
+                    defer { state.accepted += 1 }
+                    return state.accepted
+                }
+                channel.closeFuture.whenComplete { _ in shared.state.withLock { $0.closed += 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(
+                        Answerer(connection: number, afterAnswer: afterAnswer, shared: shared))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return KeepAliveServer(port: channel.localAddress?.port ?? 0, channel: channel, shared: shared)
+    }
+
+    func shutdown() async throws {
+        try await channel.close()
+    }
+
+    /// The state the server's handlers write and the test reads.
+    private final class SharedState: Sendable {
+        let state = Mutex(State())
+    }
+
+    private final class Answerer: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let connection: Int
+        let afterAnswer: AfterAnswer
+        let shared: SharedState
+        var head: HTTPRequestHead?
+        var body: [UInt8] = []
+
+        init(connection: Int, afterAnswer: AfterAnswer, shared: SharedState) {
+            self.connection = connection
+            self.afterAnswer = afterAnswer
+            self.shared = shared
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body = []
+            case .body(let buffer):
+                body += buffer.readableBytesView
+            case .end:
+                guard let head else { return }
+                shared.state.withLock { $0.requests.append(Request(connection: connection, head: head, body: body)) }
+                answer(context)
+            }
+        }
+
+        private func answer(_ context: ChannelHandlerContext) {
+            guard afterAnswer != .neverAnswer else { return }
+            var headers = HTTPHeaders()
+            if afterAnswer == .closeWithHeader { headers.add(name: "Connection", value: "close") }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .noContent, headers: headers))), promise: nil)
+            let close = afterAnswer != .keepOpen
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                if close { context.close(promise: nil) }
+            }
+        }
+    }
+}

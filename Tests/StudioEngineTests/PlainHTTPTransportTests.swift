@@ -1,0 +1,172 @@
+import Foundation
+import NIOCore
+import StudioEngine
+import StudioModel
+import Testing
+
+/// Plain `http://` goes through StudioEngine's own keep-alive pool on SwiftNIO's HTTP/1.1 codec
+/// (HTTPS through AsyncHTTPClient): the bytes it puts on the wire, and how it reuses, replaces
+/// and closes connections, seen from a real server on 127.0.0.1.
+@Suite struct PlainHTTPTransportTests {
+    @Test func sequentialRequestsShareOneConnection() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            for _ in 0..<5 { records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())) }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == Array(repeating: 204, count: 5))
+        #expect(server.requests.map(\.connection) == [0, 0, 0, 0, 0])
+        #expect(server.acceptedConnections == 1)
+    }
+
+    @Test func aConnectionTheServerClosedWhileIdleIsReplacedAndTheRequestSentOnce() async throws {
+        // The server closes each connection after answering, without saying so, as servers do
+        // with idle keep-alive connections; the client learns it only when it reuses one.
+        let server = try await KeepAliveServer.start(afterAnswer: .closeSilently)
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            // Back to back, so that most requests find the closed connection still in the pool.
+            for _ in 0..<10 {
+                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init()))
+            }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == Array(repeating: 204, count: 10), "\(records.map(\.outcome))")
+        #expect(server.requests.map(\.connection) == Array(0..<10))
+    }
+
+    @Test func connectionCloseFromTheServerIsHonoured() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .closeWithHeader)
+        let records = try await withClient { client in
+            [
+                await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
+                await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
+            ]
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == [204, 204])
+        #expect(server.requests.map(\.connection) == [0, 1])
+    }
+
+    @Test func theRequestIsFramedAsHTTP11Expects() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
+        let body = #"{"name": "Zoë", "n": 1}"#
+        let requests: [PreparedRequest] = [
+            PreparedRequest(
+                method: .post, url: server.baseURL + "/hook?a=1&b=%20c#fragment",
+                headers: [HeaderField("Content-Type", "application/json"), HeaderField("Content-Length", "999")],
+                body: body, secretValues: [], deliveryID: "msg_post"),
+            PreparedRequest(
+                method: .get, url: server.baseURL + "?email=ada%40example.com", headers: [], body: "ignored",
+                secretValues: [], deliveryID: "msg_get"),
+            PreparedRequest(method: .put, url: server.baseURL + "/users/7", headers: [], body: "", secretValues: [], deliveryID: "msg_put"),
+            PreparedRequest(method: .delete, url: server.baseURL + "/users/7", headers: [], body: "", secretValues: [], deliveryID: "msg_delete"),
+        ]
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            for request in requests { records.append(await client.send(request, origin: .init())) }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == [204, 204, 204, 204])
+        let seen = server.requests
+        try #require(seen.count == 4)
+        #expect(seen.map(\.head.method.rawValue) == ["POST", "GET", "PUT", "DELETE"])
+        #expect(seen.map(\.head.uri) == ["/hook?a=1&b=%20c", "/?email=ada%40example.com", "/users/7", "/users/7"])
+        #expect(seen.allSatisfy { $0.head.version == .http1_1 })
+        #expect(seen.allSatisfy { $0.head.headers["Host"] == ["127.0.0.1:\(server.port)"] })
+        // The body's own length, whatever a header said; none for GET and DELETE; 0 for an empty PUT.
+        #expect(seen[0].head.headers["Content-Length"] == [String(body.utf8.count)])
+        #expect(seen[0].body == Array(body.utf8))
+        #expect(seen[1].head.headers["Content-Length"].isEmpty)
+        #expect(seen[1].head.headers["Transfer-Encoding"].isEmpty)
+        #expect(seen[1].body.isEmpty)
+        #expect(seen[2].head.headers["Content-Length"] == ["0"])
+        #expect(seen[3].head.headers["Content-Length"].isEmpty)
+    }
+
+    @Test(arguments: [HeaderField("X-Note", "a\r\nX-Evil: 1"), HeaderField("X Bad Name", "1"), HeaderField("X-Nul", "a\u{0}b")])
+    func aHeaderThatCannotBeSentIsAnInvalidRequestAndNothingGoesOut(header: HeaderField) async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook", headers: [header]), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == "invalid_request", "\(record.outcome)")
+        #expect(server.acceptedConnections == 0)
+    }
+
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
+        var configuration = DeliveryClient.Configuration()
+        configuration.idleTimeout = .milliseconds(100)
+        try await withClient(configuration) { client in
+            let record = await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
+            #expect(record.status == 204)
+            // Bounded wait for the client to close it; the server sees the close.
+            for _ in 0..<200 where server.closedConnections == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(server.closedConnections == 1)
+            // The next request opens a new connection.
+            #expect(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init()).status == 204)
+        }
+        try await server.shutdown()
+        #expect(server.requests.map(\.connection) == [0, 1])
+    }
+
+    @Test func aServerThatNeverAnswersIsCutAtTheDeadlineAndItsConnectionClosed() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .neverAnswer)
+        let started = ContinuousClock.now
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .milliseconds(300))
+        }
+        let elapsed = ContinuousClock.now - started
+        for _ in 0..<200 where server.closedConnections == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await server.shutdown()
+
+        #expect(record.outcome.errorClass == "timeout", "\(record.outcome)")
+        #expect(elapsed < .seconds(5))
+        #expect(server.closedConnections == 1)
+    }
+
+    @Test func sixtyFourConcurrentRequestsAreAllAnsweredOnAtMostSixtyFourConnections() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
+        let statuses = try await withClient { client in
+            await withTaskGroup(of: Int?.self) { group in
+                for index in 0..<640 {
+                    group.addTask {
+                        await client.send(makeRequest(server.baseURL + "/hook/\(index)"), origin: .init()).status
+                    }
+                    if index >= 63 { _ = await group.next() }
+                }
+                return await group.reduce(into: [Int?]()) { $0.append($1) }
+            }
+        }
+        try await server.shutdown()
+
+        #expect(server.requests.count == 640)
+        #expect(Set(server.requests.map(\.head.uri)).count == 640)
+        #expect(server.acceptedConnections <= 64)
+        #expect(statuses.allSatisfy { $0 == 204 })
+    }
+
+    private func withClient<T: Sendable>(
+        _ configuration: DeliveryClient.Configuration = DeliveryClient.Configuration(),
+        _ body: (DeliveryClient) async throws -> T
+    ) async throws -> T {
+        try await DeliveryClient.withClient(
+            configuration: configuration, networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
+    }
+}
