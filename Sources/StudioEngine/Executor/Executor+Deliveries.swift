@@ -65,7 +65,7 @@ extension Executor {
         state.withLock { $0.stats.deliveriesInFlight += 1 }
         let host = Deliverer.host(of: job.webhook.url)
         let parked = parkIfHostIsBusy(host)
-        let journeyRecord = journey.record(.running)
+        let journeyRecord = journey.storedRunningAt == node.id ? nil : journey.record(.running)
         let task = Task { [self] in
             let outcome = await perform(job, profile: journey.profile, journey: journeyRecord)
             queue.async { [self] in

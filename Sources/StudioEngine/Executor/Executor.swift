@@ -24,6 +24,8 @@ public final class Executor: Sendable {
         var trigger: TrackedEvent?
         /// The stored journey this continues after a restart.
         var resuming: JourneyRecord?
+        /// Whether ``entryRecord`` is in the store, so the entry step need not write it again.
+        var isStored = false
 
         /// The journey as stored before it is queued: running, at the workflow's entry step.
         var entryRecord: JourneyRecord {
@@ -132,10 +134,13 @@ public final class Executor: Sendable {
     /// The journeys are stored with the event, at their entry step, before this returns: once an
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     public func track(_ event: TrackedEvent) {
-        let starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
+        var starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
             PendingStart(workflow: $0, email: event.email, trigger: event)
         }
-        do { try store.recordEvent(event, startingJourneys: starts.map(\.entryRecord)) } catch {
+        do {
+            try store.recordEvent(event, startingJourneys: starts.map(\.entryRecord))
+            for index in starts.indices { starts[index].isStored = true }
+        } catch {
             logger.error("could not store event: \(error)")
         }
         for start in starts { enqueue(start) }
@@ -153,12 +158,15 @@ public final class Executor: Sendable {
         guard let workflow = workspace.workflow(id: workflowID) else { return false }
         // In slices, so a million addresses never hold a million records at once.
         for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
-            let starts = emails[slice..<min(slice + Self.startSlice, emails.count)].map { email in
+            var starts = emails[slice..<min(slice + Self.startSlice, emails.count)].map { email in
                 PendingStart(
                     workflow: workflow, email: email,
                     trigger: dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) })
             }
-            do { try store.saveJourneys(starts.map(\.entryRecord)) } catch {
+            do {
+                try store.saveJourneys(starts.map(\.entryRecord))
+                for index in starts.indices { starts[index].isStored = true }
+            } catch {
                 logger.error("could not store the journeys of \(workflowID): \(error)")
             }
             for start in starts { enqueue(start) }
@@ -244,6 +252,7 @@ public final class Executor: Sendable {
                 var journey = Journey(
                     id: start.id, workflow: start.workflow, profile: profile, trigger: start.trigger,
                     nodeID: start.workflow.entryNode?.id)
+                if start.isStored { journey.storedRunningAt = journey.nodeID }
                 advance(&journey)
             }
         }

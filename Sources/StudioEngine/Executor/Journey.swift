@@ -11,6 +11,9 @@ struct Journey: Sendable {
     /// Whether the journey was picked up again after a restart: its steps may already have
     /// deliveries in the outbox, which are resumed or reused instead of sent anew.
     var resumed = false
+    /// The step the store already holds this journey at, running: a delivery from that step
+    /// need not write the journey again.
+    var storedRunningAt: String?
 
     var email: String { profile["email"]?.stringValue ?? trigger?.email ?? "" }
 

@@ -106,9 +106,12 @@ extension SQLiteStateStore {
     }
 
     public func releaseLeases(owner: String) throws {
+        // Settling a delivery already gives up its lease, so only unsettled rows (indexed by status) can hold one.
+        let unsettled = OutboxDelivery.Status.unsettled.map { "'\($0.rawValue)'" }.joined(separator: ",")
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE delivery SET leaseOwner = NULL, leaseUntil = NULL WHERE leaseOwner = ?", arguments: [owner])
+                sql: "UPDATE delivery SET leaseOwner = NULL, leaseUntil = NULL WHERE status IN (\(unsettled)) AND leaseOwner = ?",
+                arguments: [owner])
         }
     }
 
