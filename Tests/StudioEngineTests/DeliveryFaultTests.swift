@@ -334,6 +334,46 @@ struct DeliveryFaultTests {
         #expect(record.responseTruncated)
     }
 
+    /// Answers that are odd but valid HTTP/1.x: each is read as a server meant it.
+    @Test(arguments: [
+        // HTTP/1.0, the body delimited by the close.
+        ("HTTP/1.0 200 OK\r\n\r\nhello", 200, "hello"),
+        // HTTP/1.1 without a length: also until the close.
+        ("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close", 200, "until close"),
+        // Informational answers before the real one are skipped.
+        ("HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", 201, "ok"),
+        ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 200, "ok"),
+        // Answered before the body was read (413), then closed.
+        ("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 413, ""),
+        // Bytes after the declared length are not part of the answer.
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokGARBAGE", 200, "ok"),
+        // A 204 has no body whatever follows it.
+        ("HTTP/1.1 204 No Content\r\n\r\nstray", 204, ""),
+        // No reason phrase.
+        ("HTTP/1.1 503\r\nContent-Length: 4\r\n\r\nbusy", 503, "busy"),
+        // Chunked, with an extension and a trailer.
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nok\r\n0\r\nX-T: 1\r\n\r\n", 200, "ok"),
+    ])
+    func anOddButValidAnswerIsReadAsTheServerMeantIt(answer: String, status: Int, body: String) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = await send(makeRequest(server.baseURL + "/hook"))
+        try await server.shutdown()
+
+        #expect(record.status == status, "\(record.outcome)")
+        #expect(record.responseBody == body)
+        #expect(!record.responseTruncated)
+    }
+
+    @Test func conflictingContentLengthsAreAnInvalidResponse() async throws {
+        let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = await send(makeRequest(server.baseURL + "/hook"))
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == "invalid_response", "\(record.outcome)")
+    }
+
     private func send(
         _ request: PreparedRequest, configuration: DeliveryClient.Configuration = DeliveryClient.Configuration()
     ) async -> AttemptRecord {

@@ -7,8 +7,11 @@ import Synchronization
 
 /// Sends prepared requests over HTTP and turns each exchange into an ``AttemptRecord``.
 ///
-/// One client serves the whole process; its pool is sized for bounded concurrency
-/// (AsyncHTTPClient's default of 8 connections per host caps throughput at a third).
+/// One client serves the whole process. Plain `http://` goes through ``PlainHTTPConnectionPool``
+/// (SwiftNIO's HTTP/1.1 codec, about twice AsyncHTTPClient's rate here); HTTPS, and endpoints
+/// with their own CA, through AsyncHTTPClient (``PinnedHTTPClients``), whose pool is sized for
+/// bounded concurrency (its default of 8 connections per host caps throughput at a third).
+/// Both connect only to the address the network policy checked.
 ///
 /// ```swift
 /// try await DeliveryClient.withClient { client in
