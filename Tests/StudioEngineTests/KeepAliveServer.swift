@@ -3,7 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// An HTTP/1.1 server on 127.0.0.1:0 that tells which connection each request came on, for
+/// An HTTP/1.1 server on 127.0.0.1:0 (or [::1]:0) that tells which connection each request came on, for
 /// the client's connection reuse. It answers `204`, and after answering may close the
 /// connection silently (as a server does with an idle keep-alive connection), close it with
 /// `Connection: close`, or never answer at all.
@@ -35,21 +35,25 @@ final class KeepAliveServer: Sendable {
     }
 
     let port: Int
+    /// The URL authority's host: `127.0.0.1`, or `[::1]` on IPv6 loopback.
+    let host: String
     private let channel: any Channel
     private let shared: SharedState
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { "http://\(host):\(port)" }
     var requests: [Request] { shared.state.withLock { $0.requests } }
     var acceptedConnections: Int { shared.state.withLock { $0.accepted } }
     var closedConnections: Int { shared.state.withLock { $0.closed } }
 
-    private init(port: Int, channel: any Channel, shared: SharedState) {
+    private init(port: Int, host: String, channel: any Channel, shared: SharedState) {
         self.port = port
+        self.host = host
         self.channel = channel
         self.shared = shared
     }
 
-    static func start(afterAnswer: AfterAnswer) async throws -> KeepAliveServer {
+    /// - Parameter address: `127.0.0.1` or `::1`.
+    static func start(afterAnswer: AfterAnswer, address: String = "127.0.0.1") async throws -> KeepAliveServer {
         let shared = SharedState()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -65,8 +69,10 @@ final class KeepAliveServer: Sendable {
                         Answerer(connection: number, afterAnswer: afterAnswer, shared: shared))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return KeepAliveServer(port: channel.localAddress?.port ?? 0, channel: channel, shared: shared)
+            .bind(host: address, port: 0).get()
+        return KeepAliveServer(
+            port: channel.localAddress?.port ?? 0, host: address.contains(":") ? "[\(address)]" : address,
+            channel: channel, shared: shared)
     }
 
     func shutdown() async throws {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import NIOCore
 import StudioEngine
@@ -90,6 +93,32 @@ import Testing
         #expect(seen[1].body.isEmpty)
         #expect(seen[2].head.headers["Content-Length"] == ["0"])
         #expect(seen[3].head.headers["Content-Length"].isEmpty)
+    }
+
+    @Test(.enabled(if: Self.hasIPv6Loopback, "this machine has no IPv6 loopback"))
+    func anIPv6LiteralIsReachedWithABracketedHostHeader() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .keepOpen, address: "::1")
+        let record = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["::1/128"])) { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == 204, "\(record.outcome)")
+        #expect(server.requests.first?.head.headers["Host"] == ["[::1]:\(server.port)"])
+    }
+
+    static var hasIPv6Loopback: Bool {
+        let socket = Glibc.socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+            }
+        }
     }
 
     @Test(arguments: [HeaderField("X-Note", "a\r\nX-Evil: 1"), HeaderField("X Bad Name", "1"), HeaderField("X-Nul", "a\u{0}b")])

@@ -166,6 +166,7 @@ final class PlainHTTPConnectionPool: Sendable {
             self?.state.withLock { state in
                 state.open[id] = nil
                 state.idle[key]?.removeAll { $0.id == id }
+                if state.idle[key]?.isEmpty == true { state.idle[key] = nil }
             }
         }
         return connection
