@@ -2,10 +2,20 @@
 
 say() { printf '== %s\n' "$*" >&2; }
 
-# build_if_missing BINARY PACKAGE_DIR PRODUCT: a release build of PRODUCT in PACKAGE_DIR
-# unless BINARY is already there.
-build_if_missing() {
-    [[ -x "$1" ]] && return 0
-    say "building $3 (release)"
-    (cd "$2" && swift build -c release --product "$3") >&2 || die "release build of $3 failed"
+# release_build PACKAGE_DIR PRODUCT: brings the release build of PRODUCT up to date, so that a
+# measurement never runs an old binary (seconds when nothing changed).
+release_build() {
+    say "building $2 (release)"
+    (cd "$1" && swift build -c release --product "$2") >&2 || die "release build of $2 failed"
+}
+
+# hookline_binary: $HOOKLINE when given, else the repository's release build, brought up to date.
+hookline_binary() {
+    if [[ -n "${HOOKLINE:-}" ]]; then
+        [[ -x "$HOOKLINE" ]] || die "HOOKLINE=$HOOKLINE is not an executable"
+        printf '%s\n' "$HOOKLINE"
+    else
+        release_build "$repo" hookline
+        printf '%s\n' "$repo/.build/release/hookline"
+    fi
 }

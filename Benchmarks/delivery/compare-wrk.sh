@@ -18,7 +18,7 @@
 #   N=20000         users, so deliveries per run
 #   REPEAT=3        runs of `hookline run` per target (median and best are shown)
 #   WRK_DURATION=10s
-#   HOOKLINE=path   binary to measure (default: .build/release/hookline; built if missing)
+#   HOOKLINE=path   binary to measure (default: .build/release/hookline, brought up to date)
 #   KEEP=1          keep the temporary folder (workspaces, nginx prefix, logs)
 #   TARGETS="nginx receiver"
 #   TRANSPORT=1     also measure the transport alone against nginx (0: skip; the first run
@@ -36,7 +36,6 @@ REPEAT="${REPEAT:-3}"
 WRK_DURATION="${WRK_DURATION:-10s}"
 TARGETS="${TARGETS:-nginx receiver}"
 TRANSPORT="${TRANSPORT:-1}"
-HOOKLINE="${HOOKLINE:-$repo/.build/release/hookline}"
 TEMPLATE="${TEMPLATE:-$here/webhook-body.hbs}"
 helper="$here/bench_workspace.py"
 
@@ -55,10 +54,10 @@ if ! command -v wrk >/dev/null || [[ -z "$nginx_bin" ]]; then
     nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 fi
 command -v python3 >/dev/null || die "python3 is needed (sqlite3 module)"
-build_if_missing "$HOOKLINE" "$repo" hookline
+HOOKLINE="$(hookline_binary)"
 transport_bin="$repo/Benchmarks/.build/release/DeliveryTransport"
 if [[ "$TRANSPORT" != 0 && " $TARGETS " == *" nginx "* ]]; then
-    build_if_missing "$transport_bin" "$repo/Benchmarks" DeliveryTransport
+    release_build "$repo/Benchmarks" DeliveryTransport
 fi
 
 # --- temp folder and clean-up ----------------------------------------------------------------

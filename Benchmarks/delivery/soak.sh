@@ -10,8 +10,8 @@
 #      arrival to its first attempt, and the memory curve.
 #
 # Usage:  Benchmarks/delivery/soak.sh          (defaults: RATE=200 DURATION=600)
-# Knobs:  RATE=200  DURATION=600  HOOKLINE=path (default .build/release/hookline, built if
-#         missing)  KEEP=1 (keep the temporary folder)
+# Knobs:  RATE=200  DURATION=600  HOOKLINE=path (default .build/release/hookline, brought up
+#         to date)  KEEP=1 (keep the temporary folder)
 # Exit 0 when every check passed, 1 when one failed, 2 when it could not be set up.
 # Traffic goes only to 127.0.0.1, and every loop is bounded by DURATION or a drain timeout.
 set -euo pipefail
@@ -20,13 +20,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 RATE="${RATE:-200}"
 DURATION="${DURATION:-600}"
-HOOKLINE="${HOOKLINE:-$repo/.build/release/hookline}"
 
 die() { printf 'soak: %s\n' "$*" >&2; exit 2; }
 source "$here/common.sh"
 
 command -v python3 >/dev/null || die "python3 is needed"
-build_if_missing "$HOOKLINE" "$repo" hookline
+HOOKLINE="$(hookline_binary)"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/hookline-soak.XXXXXX")"
 pids=()

@@ -6,7 +6,8 @@ import StudioModel
 
 // The transport's own ceiling, for compare-wrk.sh: the same POST sent N times with 64 in
 // flight, by AsyncHTTPClient alone (configured as spike.md §4) or by StudioEngine's
-// DeliveryClient (address policy, pinned connection, deadline, capped response body), with
+// DeliveryClient (address policy, pinned connection, deadline, capped response body; plain
+// HTTP through its SwiftNIO pool), with
 // no executor, template, outbox or store. Loopback only; it stops after N requests.
 //
 //   swift build -c release --product DeliveryTransport

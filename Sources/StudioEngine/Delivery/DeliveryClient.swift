@@ -24,7 +24,9 @@ public final class DeliveryClient: Sendable {
         public var connectTimeout: TimeAmount = .seconds(5)
         /// Deadline for one whole attempt, response body included. Default: 15 s.
         public var timeout: TimeAmount = .seconds(15)
-        /// Connections per host. Default: 64.
+        /// Connections per host: AsyncHTTPClient's pool size for HTTPS, the idle keep-alive
+        /// connections kept for plain HTTP. How many requests run at once is the caller's limit
+        /// (the ``Deliverer``'s). Default: 64.
         public var connectionsPerHost: Int = 64
         /// Response bytes kept; a longer answer is cut there and its connection closed. Default: 64 KiB.
         public var maxResponseBytes: Int = 64 * 1024
