@@ -21,6 +21,16 @@ let package = Package(
             path: "Benchmarks/TemplateRender",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "StoreWrites",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StudioEngine", package: "Hookline"),
+                .product(name: "StudioModel", package: "Hookline"),
+            ],
+            path: "Benchmarks/StoreWrites",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // A plain executable for `valgrind --tool=callgrind` profiles (instruction counts, independent of load).
         .executableTarget(
             name: "TemplateProfile",
