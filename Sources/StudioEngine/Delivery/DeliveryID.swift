@@ -1,27 +1,28 @@
 import Foundation
+import StudioModel
+import Synchronization
 
 /// Identifiers for deliveries: `msg_` followed by a ULID (time-ordered, 26 Crockford base32 chars),
 /// sent as `webhook-id` and kept the same on every retry and replay.
 public enum DeliveryID {
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
-    public static func make(at date: Date = Date()) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return make(at: date, using: &generator)
-    }
+    /// The random part's source, seeded once from the system: `SystemRandomNumberGenerator`
+    /// costs a `getrandom(2)` call per draw, four per delivery.
+    private static let generator = Mutex(SplitMix64(seed: UInt64.random(in: .min ... .max)))
 
-    public static func make(at date: Date, using generator: inout some RandomNumberGenerator) -> String {
-        "msg_" + ulid(at: date, using: &generator)
+    public static func make(at date: Date = Date()) -> String {
+        "msg_" + ulid(at: date)
     }
 
     /// A ULID: 48 bits of milliseconds and 80 random bits, in 26 characters that sort by time.
     /// Also names journeys, where `UUID()` would read `/dev/urandom` through a file each time.
     public static func ulid(at date: Date = Date()) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return ulid(at: date, using: &generator)
+        let (high, low) = generator.withLock { ($0.next(), $0.next()) }
+        return ulid(at: date, random: (high, low))
     }
 
-    static func ulid(at date: Date, using generator: inout some RandomNumberGenerator) -> String {
+    private static func ulid(at date: Date, random: (UInt64, UInt64)) -> String {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var characters = [Character](repeating: "0", count: 26)
         var time = milliseconds
@@ -30,8 +31,7 @@ public enum DeliveryID {
             time >>= 5
         }
         // 80 random bits from two draws, five bits per character.
-        var high = generator.next()
-        var low = generator.next()
+        var (high, low) = random
         for index in 10..<26 {
             if index < 22 {
                 characters[index] = alphabet[Int(high & 31)]

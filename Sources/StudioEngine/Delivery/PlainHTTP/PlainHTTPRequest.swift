@@ -17,12 +17,9 @@ struct PlainHTTPRequest: Sendable {
         for header in request.headers {
             guard Self.isToken(header.name) else { throw InvalidHeaderError(name: header.name, part: .name) }
             guard Self.isFieldValue(header.value) else { throw InvalidHeaderError(name: header.name, part: .value) }
-            switch header.name.lowercased() {
             // The framing is this transport's to set, from the body it sends.
-            case "content-length", "transfer-encoding": continue
-            case "host": hasHost = true
-            default: break
-            }
+            if Self.isNamed(header.name, "content-length") || Self.isNamed(header.name, "transfer-encoding") { continue }
+            if Self.isNamed(header.name, "host") { hasHost = true }
             headers.add(name: header.name, value: header.value)
         }
         if !hasHost {
@@ -60,6 +57,12 @@ struct PlainHTTPRequest: Sendable {
         if start == utf8.endIndex || start >= end { return "/" }
         let target = String(Substring(url.utf8[start..<end]))
         return target.hasPrefix("?") ? "/" + target : target
+    }
+
+    /// Whether the token `name` is `lowercased` (letters and `-`) in any case, without making a
+    /// lowercased copy of every header name of every request.
+    private static func isNamed(_ name: String, _ lowercased: String) -> Bool {
+        name.utf8.elementsEqual(lowercased.utf8) { $0 | 0x20 == $1 }
     }
 
     /// RFC 9110 §5.6.2 `token`.
