@@ -105,7 +105,17 @@ struct StudioEditEndToEndTests {
     @Test func tTestSendsAStepsWebhookAndShowsTheWholeExchange() async throws {
         try await withDemo { session, _ in
             try await selectSendLetterStep(session)
+            // `t` asks whom for: an unknown address is refused, the next `t` offers it again,
+            // and an empty line sends for the first stored user.
             try await session.press("t")
+            try await session.waitForScreen(timeout: 10) { $0.contains("test send lob-letter to ") && $0.contains("(first stored user)") }
+            try await session.press("nobody@example.com")
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 20) { $0.contains("no user 'nobody@example.com' in the store") }
+            try await session.press("t")
+            try await session.waitForScreen(timeout: 10) { $0.contains("test send lob-letter to nobody@example.com") }
+            try await session.press("C-u")
+            try await session.press("Enter")
             let exchange = try await session.waitForScreen(timeout: 20) { $0.contains("Exchange · msg_") && $0.contains("POST") }
             #expect(exchange.contains("POST"))
             try await session.waitForScreen(timeout: 10) { $0.contains("test send of lob-letter to ") }

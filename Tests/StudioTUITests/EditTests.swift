@@ -196,7 +196,13 @@ struct EditTests {
         #expect(reduce(&state, .key(.char("t"))).isEmpty)
         #expect(state.status?.level == .warning)
         _ = reduce(&state, .key(.char("j")))
-        #expect(reduce(&state, .key(.char("t"))) == [.testSend(webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail")])
+        // `t` asks whom for; Enter on an empty line sends for the first stored user.
+        #expect(reduce(&state, .key(.char("t"))).isEmpty)
+        #expect(state.testSendInput?.email == "")
+        #expect(
+            reduce(&state, .key(.enter))
+                == [.testSend(webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail", email: nil)])
+        #expect(state.testSendInput == nil)
         let record = AttemptRecord(
             startedAt: Date(), deliveryID: "msg_test", attempt: 1, webhookID: "lob-letter", method: "POST",
             url: "https://api.lob.com/v1/letters", status: 201, outcome: .success, trigger: .test)
@@ -205,6 +211,38 @@ struct EditTests {
         state.details = nil
         state.readonly = true
         #expect(reduce(&state, .key(.char("t"))).isEmpty)
+        #expect(state.testSendInput == nil)
+    }
+
+    @Test func aTestSendGoesToTheAddressTypedWhichTheNextOneOffersAgain() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .command(.focusWorkflow))
+        _ = reduce(&state, .key(.char("j")))
+        _ = reduce(&state, .key(.char("t")))
+        let empty = renderApp(state)
+        #expect(empty.rowText(empty.size.height - 2).contains("test send lob-letter to ▏(first stored user)  ⏎ send  Esc cancel"))
+        for character in "bob@example.comm" { _ = reduce(&state, .key(.char(character))) }
+        _ = reduce(&state, .key(.backspace))
+        // The prompt and the keys that finish it are in the hint row.
+        let grid = renderApp(state)
+        let screen = (0..<grid.size.height).map(grid.rowText).joined(separator: "\n")
+        #expect(screen.contains("test send lob-letter to bob@example.com"))
+        #expect(screen.contains("⏎ send  Esc cancel"))
+        #expect(
+            reduce(&state, .key(.enter))
+                == [.testSend(webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail", email: "bob@example.com")])
+        // Offered again; Esc sends nothing.
+        _ = reduce(&state, .key(.char("t")))
+        #expect(state.testSendInput?.email == "bob@example.com")
+        #expect(reduce(&state, .key(.escape)).isEmpty)
+        #expect(state.testSendInput == nil)
+        // Keys go to the prompt while it is open: `q` is a letter of the address, not quit.
+        _ = reduce(&state, .key(.char("t")))
+        _ = reduce(&state, .key(.ctrl("u")))
+        #expect(reduce(&state, .key(.char("q"))).isEmpty)
+        #expect(state.testSendInput?.email == "q")
     }
 }
 

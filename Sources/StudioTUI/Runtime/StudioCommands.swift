@@ -13,11 +13,11 @@ public protocol StudioCommands: Sendable {
     /// refuses), placed with each file's `text` by relative path.
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic]
 
-    /// Makes one real attempt of `webhookID` for a stored user, no retries, rendered as step
-    /// `nodeID` of `workflowID` would render it, and calls `done` (on any thread) with a status
-    /// line and the exchange, or with why there is none.
+    /// Makes one real attempt of `webhookID` for the stored user `email` (nil: the first one), no
+    /// retries, rendered as step `nodeID` of `workflowID` would render it, and calls `done` (on
+    /// any thread) with a status line and the exchange, or with why there is none.
     func testSend(
-        webhookID: String, workflowID: String, nodeID: String,
+        webhookID: String, workflowID: String, nodeID: String, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void)
 
     /// The secret store's values, so the editor can hide them wherever they appear in a file.

@@ -60,7 +60,8 @@ final class StudioRuntime {
             case .exportHAR(let records): exportHAR(records)
             case .edit(let path): edit("EDIT \(path)") { $0.edit(path, with: $1) }
             case .create(let kind): edit("NEW \(kind.rawValue)") { $0.create(kind, with: $1) }
-            case .testSend(let webhookID, let workflowID, let nodeID): testSend(webhookID, workflowID, nodeID)
+            case .testSend(let webhookID, let workflowID, let nodeID, let email):
+                testSend(webhookID, workflowID, nodeID, email)
             }
         }
         dirty = true
@@ -76,11 +77,12 @@ final class StudioRuntime {
         }
     }
 
-    private func testSend(_ webhookID: String, _ workflowID: String, _ nodeID: String) {
+    private func testSend(_ webhookID: String, _ workflowID: String, _ nodeID: String, _ email: String?) {
         guard let commands else {
             return send(.status(StatusMessage("a test send needs a running executor", level: .warning)))
         }
-        commands.testSend(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID) { [inbox, wake] message, record in
+        commands.testSend(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email) {
+            [inbox, wake] message, record in
             if let record { inbox.post(.showExchange(record)) }
             inbox.post(.status(message))
             wake.wake()

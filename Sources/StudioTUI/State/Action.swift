@@ -31,7 +31,7 @@ public enum Effect: Sendable, Equatable {
     case edit(path: String)
     /// Start a new definition from its skeleton in the user's editor; checked and saved like an edit.
     case create(DefinitionSkeleton.Kind)
-    /// Make one real attempt of a webhook for a stored user; the exchange comes back as
-    /// ``Action/showExchange(_:)``, or a status message saying why there is none.
-    case testSend(webhookID: String, workflowID: String, nodeID: String)
+    /// Make one real attempt of a webhook for the stored user `email` (nil: the first one); the
+    /// exchange comes back as ``Action/showExchange(_:)``, or a status message saying why there is none.
+    case testSend(webhookID: String, workflowID: String, nodeID: String, email: String?)
 }

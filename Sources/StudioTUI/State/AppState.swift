@@ -26,6 +26,10 @@ public struct AppState: Sendable, Equatable {
     public var timeZone: TimeZone
     public var status: StatusMessage?
     public var keyMap = KeyMap()
+    /// A test send waiting for the address of the user it is for (`t` in the workflow tree).
+    public var testSendInput: TestSendInput?
+    /// The address the last test send went to, offered again by the next one.
+    public var testSendUser: String?
 
     public init(
         workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,
@@ -47,6 +51,14 @@ public struct AppState: Sendable, Equatable {
     }
 
     public var glyphs: Glyphs { ascii ? .ascii : .unicode }
+}
+
+/// The step a test send is for and the user's address as typed so far (empty: the first stored user).
+public struct TestSendInput: Sendable, Equatable {
+    public var webhookID: String
+    public var workflowID: String
+    public var nodeID: String
+    public var email: String
 }
 
 /// Follow state and selection of the traffic pane (tui.md §4.1 follow rules).

@@ -20,6 +20,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             editFilter(key, in: &state)
             return []
         }
+        if state.testSendInput != nil {
+            return editTestSendUser(key, in: &state)
+        }
         if state.details != nil {
             if [.escape, .char("q"), .enter].contains(key) {
                 state.details = nil
@@ -129,8 +132,8 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
             state.status = StatusMessage("select a step that calls a webhook", level: .warning)
             return []
         }
-        state.status = StatusMessage("test send of \(step.webhookID)…")
-        return [.testSend(webhookID: step.webhookID, workflowID: step.workflowID, nodeID: step.nodeID)]
+        state.testSendInput = TestSendInput(
+            webhookID: step.webhookID, workflowID: step.workflowID, nodeID: step.nodeID, email: state.testSendUser ?? "")
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false
@@ -205,33 +208,71 @@ private func startFollowing(_ state: inout AppState) {
     state.traffic.list.normalize(count: state.trafficCount, height: AppLayout.compute(size: state.size).traffic.height)
 }
 
+/// What a key does to a line being typed in the hint row (the filter, a test send's address).
+private enum LineEdit {
+    case submit(String)
+    case cancel
+    case edited(String)
+    case ignored
+}
+
+/// Enter submits the line trimmed, Esc cancels, Backspace and Ctrl+U delete, characters type.
+private func editLine(_ line: String, with key: KeyEvent) -> LineEdit {
+    var line = line
+    switch key {
+    case .escape: return .cancel
+    case .enter: return .submit(line.trimmingCharacters(in: .whitespaces))
+    case .backspace, .delete: if !line.isEmpty { line.removeLast() }
+    case .ctrl("u"): line = ""
+    case .char(let character): line.append(character)
+    default: return .ignored
+    }
+    return .edited(line)
+}
+
 /// Typing after `/`: Enter applies (an empty filter clears it), Esc leaves the filter as it was.
 private func editFilter(_ key: KeyEvent, in state: inout AppState) {
-    guard var input = state.traffic.filterInput else { return }
-    switch key {
-    case .escape:
+    guard let input = state.traffic.filterInput else { return }
+    switch editLine(input, with: key) {
+    case .cancel:
         state.traffic.filterInput = nil
-        return
-    case .enter:
+    case .submit(let text):
         do {
-            let trimmed = input.trimmingCharacters(in: .whitespaces)
-            try apply(trimmed.isEmpty ? nil : TrafficFilter(trimmed), to: &state)
+            try apply(text.isEmpty ? nil : TrafficFilter(text), to: &state)
             state.traffic.filterInput = nil
         } catch {
             state.status = StatusMessage(error.message, level: .error)
         }
-        return
-    case .backspace, .delete:
-        if !input.isEmpty { input.removeLast() }
-    case .ctrl("u"):
-        input = ""
-    case .char(let character):
-        input.append(character)
-    default:
-        return
+    case .edited(let text):
+        state.status = nil
+        state.traffic.filterInput = text
+    case .ignored:
+        break
     }
-    state.status = nil
-    state.traffic.filterInput = input
+}
+
+/// Typing the address after `t`: Enter sends (empty: the first stored user), Esc sends nothing.
+private func editTestSendUser(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
+    guard var input = state.testSendInput else { return [] }
+    switch editLine(input.email, with: key) {
+    case .cancel:
+        state.testSendInput = nil
+    case .submit(let email):
+        state.testSendInput = nil
+        if !email.isEmpty { state.testSendUser = email }
+        state.status = StatusMessage("test send of \(input.webhookID)…")
+        return [
+            .testSend(
+                webhookID: input.webhookID, workflowID: input.workflowID, nodeID: input.nodeID,
+                email: email.isEmpty ? nil : email)
+        ]
+    case .edited(let email):
+        input.email = email
+        state.testSendInput = input
+    case .ignored:
+        break
+    }
+    return []
 }
 
 /// Puts `filter` in force and lists its matches, newest selected.

@@ -27,8 +27,8 @@ public struct TrafficFilter: Sendable, Equatable {
     /// What the user typed.
     public let text: String
     public let clauses: [Clause]
-    // Compiled once; NSRegularExpression is immutable and thread-safe.
-    nonisolated(unsafe) private let regexes: [NSRegularExpression?]
+    /// Compiled once; NSRegularExpression is immutable and Sendable.
+    private let regexes: [NSRegularExpression?]
 
     /// Parses `text`.
     /// - Throws: ``ParseError`` naming the term that is not understood.

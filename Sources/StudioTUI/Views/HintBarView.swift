@@ -6,7 +6,12 @@ enum HintBarView {
         var x = area.x + 1
         let maxX = area.maxX - 1
         if let input = state.traffic.filterInput {
-            return renderFilterInput(input, state: state, area: area, into: &grid)
+            return renderLineInput("/", input, help: "⏎ apply  Esc cancel", state: state, area: area, into: &grid)
+        }
+        if let input = state.testSendInput {
+            return renderLineInput(
+                "test send \(input.webhookID) to ", input.email, placeholder: "first stored user",
+                help: "⏎ send  Esc cancel", state: state, area: area, into: &grid)
         }
         var statusWidth = 0
         if let status = state.status {
@@ -32,17 +37,24 @@ enum HintBarView {
         }
     }
 
-    /// The filter being typed, its end visible, with the keys that finish it and any error.
-    private static func renderFilterInput(_ input: String, state: AppState, area: Rect, into grid: inout CellGrid) {
-        let help = state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  ⏎ apply  Esc cancel"
+    /// A line being typed after `prompt`, its end visible (`placeholder` while it is empty),
+    /// with the keys that finish it (`help`) or the error it met.
+    private static func renderLineInput(
+        _ prompt: String, _ input: String, placeholder: String = "", help: String, state: AppState, area: Rect,
+        into grid: inout CellGrid
+    ) {
+        let help = state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  " + help
         let helpText = state.ascii ? help.replacingOccurrences(of: "⏎", with: "Enter") : help
-        let room = max(4, area.width - 4 - DisplayWidth.width(of: helpText))
+        let room = max(4, area.width - 4 - DisplayWidth.width(of: prompt) - DisplayWidth.width(of: helpText))
         var shown = Sanitizer.clean(input)
         while DisplayWidth.width(of: shown) > room - 1, !shown.isEmpty { shown.removeFirst() }
         var x = area.x + 1
-        x += grid.put("/", at: Point(x: x, y: area.y), token: .hintKey)
+        x += grid.put(Sanitizer.clean(prompt), at: Point(x: x, y: area.y), token: .hintKey)
         x += grid.put(shown, at: Point(x: x, y: area.y), token: .foreground)
         x += grid.put(state.ascii ? "_" : "▏", at: Point(x: x, y: area.y), token: .hintKey)
+        if input.isEmpty, !placeholder.isEmpty {
+            x += grid.put("(\(placeholder))", at: Point(x: x, y: area.y), token: .hintText, maxWidth: area.maxX - 1 - x)
+        }
         grid.put(helpText, at: Point(x: x, y: area.y), token: state.status == nil ? .hintText : .statusError, maxWidth: area.maxX - 1 - x)
     }
 

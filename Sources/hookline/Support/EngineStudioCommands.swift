@@ -42,12 +42,13 @@ struct EngineStudioCommands: StudioCommands {
     }
 
     func testSend(
-        webhookID: String, workflowID: String, nodeID: String,
+        webhookID: String, workflowID: String, nodeID: String, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void
     ) {
         Task { [engine] in
             do {
-                let record = try await engine.executor.testSend(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID)
+                let record = try await engine.executor.testSend(
+                    webhookID: webhookID, email: email, workflowID: workflowID, nodeID: nodeID)
                 let outcome = record.status.map { "\($0)" } ?? record.outcome.errorClass ?? "failed"
                 done(
                     StatusMessage(
