@@ -102,9 +102,22 @@ struct StudioEditEndToEndTests {
         }
     }
 
-    @Test func tTestSendsAStepsWebhookAndShowsTheWholeExchange() async throws {
+    @Test func pPreviewsAndTTestSendsAStepsWebhookForAUserNamed() async throws {
         try await withDemo { session, _ in
             try await selectSendLetterStep(session)
+            // `p` shows the request for the first stored user, masked, and sends nothing.
+            try await session.press("p")
+            try await session.waitForScreen(timeout: 10) { $0.contains("preview lob-letter for ") }
+            try await session.press("Enter")
+            let preview = try await session.waitForScreen(timeout: 20) {
+                $0.contains("Preview · not sent") && $0.contains("Authorization: ") && $0.contains("preview of lob-letter for ")
+            }
+            #expect(preview.contains("Authorization: Basic ••••••"))
+            try await session.press("G")
+            let end = try await session.waitForScreen(timeout: 10) { $0.contains("Not sent. Esc, then t") }
+            #expect(!end.contains("Response"))
+            try await session.press("Escape")
+            try await session.waitForScreen(timeout: 10) { !$0.contains("Preview · not sent") }
             // `t` asks whom for: an unknown address is refused, the next `t` offers it again,
             // and an empty line sends for the first stored user.
             try await session.press("t")

@@ -198,11 +198,11 @@ struct EditTests {
         _ = reduce(&state, .key(.char("j")))
         // `t` asks whom for; Enter on an empty line sends for the first stored user.
         #expect(reduce(&state, .key(.char("t"))).isEmpty)
-        #expect(state.testSendInput?.email == "")
+        #expect(state.stepUserInput?.email == "")
         #expect(
             reduce(&state, .key(.enter))
                 == [.testSend(webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail", email: nil)])
-        #expect(state.testSendInput == nil)
+        #expect(state.stepUserInput == nil)
         let record = AttemptRecord(
             startedAt: Date(), deliveryID: "msg_test", attempt: 1, webhookID: "lob-letter", method: "POST",
             url: "https://api.lob.com/v1/letters", status: 201, outcome: .success, trigger: .test)
@@ -211,7 +211,7 @@ struct EditTests {
         state.details = nil
         state.readonly = true
         #expect(reduce(&state, .key(.char("t"))).isEmpty)
-        #expect(state.testSendInput == nil)
+        #expect(state.stepUserInput == nil)
     }
 
     @Test func aTestSendGoesToTheAddressTypedWhichTheNextOneOffersAgain() throws {
@@ -235,14 +235,55 @@ struct EditTests {
                 == [.testSend(webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail", email: "bob@example.com")])
         // Offered again; Esc sends nothing.
         _ = reduce(&state, .key(.char("t")))
-        #expect(state.testSendInput?.email == "bob@example.com")
+        #expect(state.stepUserInput?.email == "bob@example.com")
         #expect(reduce(&state, .key(.escape)).isEmpty)
-        #expect(state.testSendInput == nil)
+        #expect(state.stepUserInput == nil)
         // Keys go to the prompt while it is open: `q` is a letter of the address, not quit.
         _ = reduce(&state, .key(.char("t")))
         _ = reduce(&state, .key(.ctrl("u")))
         #expect(reduce(&state, .key(.char("q"))).isEmpty)
-        #expect(state.testSendInput?.email == "q")
+        #expect(state.stepUserInput?.email == "q")
+    }
+
+    @Test func pPreviewsTheStepsRequestForTheUserNamedWithoutSendingIt() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24), readonly: true)
+        _ = reduce(&state, .command(.focusWorkflow))
+        _ = reduce(&state, .key(.char("j")))
+        // A preview sends nothing, so read-only studios have it too.
+        _ = reduce(&state, .key(.char("p")))
+        #expect(state.stepUserInput?.purpose == .preview)
+        let prompt = renderApp(state)
+        #expect(prompt.rowText(prompt.size.height - 2).contains("preview lob-letter for ▏(first stored user)  ⏎ preview  Esc cancel"))
+        for character in "ada@example.com" { _ = reduce(&state, .key(.char(character))) }
+        #expect(
+            reduce(&state, .key(.enter))
+                == [.preview(webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail", email: "ada@example.com")])
+
+        let request = AttemptRecord(
+            startedAt: Date(), deliveryID: "msg_preview", workflowID: "welcome", nodeID: "direct-mail",
+            webhookID: "lob-letter", userEmail: "ada@example.com", method: "POST", url: "https://api.lob.com/v1/letters",
+            requestHeaders: [HeaderField("Authorization", "Basic ••••••")], requestBody: #"{"to":"Ada"}"#, outcome: .success)
+        _ = reduce(&state, .showPreview(request))
+        let grid = renderApp(state)
+        let screen = (0..<grid.size.height).map(grid.rowText).joined(separator: "\n")
+        #expect(screen.contains("Preview · not sent"))
+        #expect(screen.contains("POST https://api.lob.com/v1/letters"))
+        #expect(screen.contains("preview for ada@example.com · welcome/direct-mail"))
+        #expect(screen.contains("Authorization: Basic ••••••"))
+        #expect(screen.contains("Not sent. Esc, then t, test sends it for the same user."))
+        #expect(!screen.contains("Response"))
+        #expect(!screen.contains("R replay"))
+        // Nothing to replay; Esc closes it, and the next `t` offers the same user.
+        state.readonly = false
+        #expect(reduce(&state, .key(.char("R"))).isEmpty)
+        #expect(state.status?.text == "a preview was not sent: nothing to replay")
+        _ = reduce(&state, .key(.escape))
+        #expect(state.details == nil)
+        _ = reduce(&state, .key(.char("t")))
+        #expect(state.stepUserInput == StepUserInput(
+            purpose: .testSend, webhookID: "lob-letter", workflowID: "welcome", nodeID: "direct-mail", email: "ada@example.com"))
     }
 }
 

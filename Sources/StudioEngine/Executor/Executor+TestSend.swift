@@ -31,6 +31,20 @@ extension Executor {
     public func testSend(
         webhookID: String, email: String? = nil, workflowID: String? = nil, nodeID: String? = nil
     ) async throws(TestSendError) -> AttemptRecord {
+        let test = try testRequest(webhookID: webhookID, email: email, workflowID: workflowID, nodeID: nodeID)
+        let origin = DeliveryClient.Origin(workflowID: workflowID, nodeID: nodeID, webhookID: webhookID, userEmail: test.email)
+        let result = await deliverer.deliver(test.request, origin: origin, options: test.options)
+        if case .held(let reason) = result.status { throw .held(reason) }
+        guard let attempt = result.attempts.last else { throw .held("no attempt was made") }
+        return attempt
+    }
+
+    /// The request ``testSend(webhookID:email:workflowID:nodeID:)`` would make, not sent; its
+    /// secrets are in clear (use `masked` to show it).
+    /// - Returns: The request, how it would be delivered, and the user's address.
+    public func testRequest(
+        webhookID: String, email: String? = nil, workflowID: String? = nil, nodeID: String? = nil
+    ) throws(TestSendError) -> (request: PreparedRequest, options: Deliverer.Options, email: String) {
         let workspace = workspace
         guard let webhook = workspace.webhook(id: webhookID) else { throw .unknownWebhook(webhookID) }
         guard let address = email ?? (try? store.userEmails().first), let profile = try? store.user(email: address)
@@ -40,18 +54,13 @@ extension Executor {
             liveData = JourneyFields.values(
                 workflowID: workflow.id, workflowName: workflow.name, nodeID: nodeID, eventName: workflow.start.eventName)
         }
-        let rendered: (request: PreparedRequest, options: Deliverer.Options)
         do {
-            rendered = try builder.testRequest(
+            let rendered = try builder.testRequest(
                 webhook, in: workspace, context: TemplateContext(profile: profile, liveData: liveData, secrets: secrets),
                 secrets: secrets, email: address)
+            return (rendered.request, rendered.options, address)
         } catch {
             throw .invalidRequest(webhookID: webhookID, error)
         }
-        let origin = DeliveryClient.Origin(workflowID: workflowID, nodeID: nodeID, webhookID: webhookID, userEmail: address)
-        let result = await deliverer.deliver(rendered.request, origin: origin, options: rendered.options)
-        if case .held(let reason) = result.status { throw .held(reason) }
-        guard let attempt = result.attempts.last else { throw .held("no attempt was made") }
-        return attempt
     }
 }

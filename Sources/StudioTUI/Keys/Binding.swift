@@ -24,6 +24,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case edit = "definition.edit"
     case create = "definition.new"
     case testSend = "definition.testSend"
+    case preview = "definition.preview"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

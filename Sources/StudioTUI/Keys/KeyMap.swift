@@ -62,6 +62,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .create, keys: [.char("n")], title: "New workflow, in $EDITOR", short: "new", group: .workflows, showInBar: true, dangerous: true),
         Binding(id: .create, keys: [.char("n")], title: "New webhook, in $EDITOR", short: "new", group: .workflow, showInBar: true, dangerous: true),
         Binding(
+            id: .preview, keys: [.char("p")], title: "Preview the step's request for a user you name, not sent",
+            short: "preview", group: .workflow, showInBar: true),
+        Binding(
             id: .testSend, keys: [.char("t")], title: "Test send the step's webhook for a user you name: one attempt, shown whole",
             short: "test", group: .workflow, showInBar: true, dangerous: true),
         Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),

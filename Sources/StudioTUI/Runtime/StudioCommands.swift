@@ -20,6 +20,13 @@ public protocol StudioCommands: Sendable {
         webhookID: String, workflowID: String, nodeID: String, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void)
 
+    /// Renders the request ``testSend(webhookID:workflowID:nodeID:email:done:)`` would make, signed
+    /// as it would be, secrets masked, without sending it, and calls `done` (on any thread) with a
+    /// status line and the request as a record without a response, or with why there is none.
+    func preview(
+        webhookID: String, workflowID: String, nodeID: String, email: String?,
+        done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void)
+
     /// The secret store's values, so the editor can hide them wherever they appear in a file.
     func secretValues() -> [String]
 

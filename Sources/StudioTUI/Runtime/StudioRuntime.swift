@@ -62,6 +62,8 @@ final class StudioRuntime {
             case .create(let kind): edit("NEW \(kind.rawValue)") { $0.create(kind, with: $1) }
             case .testSend(let webhookID, let workflowID, let nodeID, let email):
                 testSend(webhookID, workflowID, nodeID, email)
+            case .preview(let webhookID, let workflowID, let nodeID, let email):
+                preview(webhookID, workflowID, nodeID, email)
             }
         }
         dirty = true
@@ -84,6 +86,18 @@ final class StudioRuntime {
         commands.testSend(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email) {
             [inbox, wake] message, record in
             if let record { inbox.post(.showExchange(record)) }
+            inbox.post(.status(message))
+            wake.wake()
+        }
+    }
+
+    private func preview(_ webhookID: String, _ workflowID: String, _ nodeID: String, _ email: String?) {
+        guard let commands else {
+            return send(.status(StatusMessage("a preview needs the workspace's store", level: .warning)))
+        }
+        commands.preview(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email) {
+            [inbox, wake] message, record in
+            if let record { inbox.post(.showPreview(record)) }
             inbox.post(.status(message))
             wake.wake()
         }

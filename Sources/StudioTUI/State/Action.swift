@@ -15,6 +15,8 @@ public enum Action: Sendable, Equatable {
     case workspaceChanged(Workspace)
     /// Show one exchange whole (a test send's), as ⏎ does for a traffic line.
     case showExchange(AttemptRecord)
+    /// Show the request a preview rendered (not sent) over the panes.
+    case showPreview(AttemptRecord)
 }
 
 /// Work the runtime must do after a reduction; values, so tests can assert them.
@@ -34,4 +36,7 @@ public enum Effect: Sendable, Equatable {
     /// Make one real attempt of a webhook for the stored user `email` (nil: the first one); the
     /// exchange comes back as ``Action/showExchange(_:)``, or a status message saying why there is none.
     case testSend(webhookID: String, workflowID: String, nodeID: String, email: String?)
+    /// Render the request a webhook would send for the stored user `email` (nil: the first one),
+    /// masked, without sending it; it comes back as ``Action/showPreview(_:)``.
+    case preview(webhookID: String, workflowID: String, nodeID: String, email: String?)
 }

@@ -26,10 +26,10 @@ public struct AppState: Sendable, Equatable {
     public var timeZone: TimeZone
     public var status: StatusMessage?
     public var keyMap = KeyMap()
-    /// A test send waiting for the address of the user it is for (`t` in the workflow tree).
-    public var testSendInput: TestSendInput?
-    /// The address the last test send went to, offered again by the next one.
-    public var testSendUser: String?
+    /// A preview or test send waiting for the address of the user it is for (`p`, `t` in the tree).
+    public var stepUserInput: StepUserInput?
+    /// The address the last preview or test send was for, offered again by the next one.
+    public var lastStepUser: String?
 
     public init(
         workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,
@@ -53,8 +53,14 @@ public struct AppState: Sendable, Equatable {
     public var glyphs: Glyphs { ascii ? .ascii : .unicode }
 }
 
-/// The step a test send is for and the user's address as typed so far (empty: the first stored user).
-public struct TestSendInput: Sendable, Equatable {
+/// The step a preview or test send is for and the user's address as typed so far (empty: the
+/// first stored user).
+public struct StepUserInput: Sendable, Equatable {
+    public enum Purpose: Sendable, Equatable {
+        case preview, testSend
+    }
+
+    public var purpose: Purpose
     public var webhookID: String
     public var workflowID: String
     public var nodeID: String
@@ -96,8 +102,13 @@ public struct TrafficDetails: Sendable, Equatable {
     public var record: AttemptRecord
     /// First line shown.
     public var scroll = 0
+    /// The request as it would be sent, not sent: no response, nothing to replay.
+    public var isPreview = false
 
-    public init(record: AttemptRecord) { self.record = record }
+    public init(record: AttemptRecord, isPreview: Bool = false) {
+        self.record = record
+        self.isPreview = isPreview
+    }
 }
 
 /// A one-line message in the hint row, cleared by the next key.

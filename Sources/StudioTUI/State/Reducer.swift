@@ -20,8 +20,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             editFilter(key, in: &state)
             return []
         }
-        if state.testSendInput != nil {
-            return editTestSendUser(key, in: &state)
+        if state.stepUserInput != nil {
+            return editStepUser(key, in: &state)
         }
         if state.details != nil {
             if [.escape, .char("q"), .enter].contains(key) {
@@ -61,6 +61,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .showExchange(let record):
         state.showHelp = false
         state.details = TrafficDetails(record: Sanitizer.clean(record))
+        return []
+    case .showPreview(let record):
+        state.showHelp = false
+        state.details = TrafficDetails(record: Sanitizer.clean(record), isPreview: true)
         return []
     }
 }
@@ -127,13 +131,14 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         guard state.focus != .traffic else { return [] }
         state.status = StatusMessage("new \(kind.rawValue)…")
         return [.create(kind)]
-    case .testSend:
+    case .testSend, .preview:
         guard state.focus == .workflow, let step = selectedWebhookStep(state) else {
             state.status = StatusMessage("select a step that calls a webhook", level: .warning)
             return []
         }
-        state.testSendInput = TestSendInput(
-            webhookID: step.webhookID, workflowID: step.workflowID, nodeID: step.nodeID, email: state.testSendUser ?? "")
+        state.stepUserInput = StepUserInput(
+            purpose: command == .preview ? .preview : .testSend, webhookID: step.webhookID, workflowID: step.workflowID,
+            nodeID: step.nodeID, email: state.lastStepUser ?? "")
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false
@@ -148,7 +153,8 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
 private func performInDetails(_ command: CommandID, on state: inout AppState) -> [Effect] {
     guard var details = state.details else { return [] }
     let page = max(1, TrafficDetailsView.visibleLineCount(state) - 1)
-    let last = max(0, TrafficDetailsView.lines(for: details.record, state: state).count - TrafficDetailsView.visibleLineCount(state))
+    let all = TrafficDetailsView.lines(for: details.record, isPreview: details.isPreview, state: state)
+    let last = max(0, all.count - TrafficDetailsView.visibleLineCount(state))
     switch command {
     case .moveDown: details.scroll += 1
     case .moveUp: details.scroll -= 1
@@ -157,6 +163,10 @@ private func performInDetails(_ command: CommandID, on state: inout AppState) ->
     case .top: details.scroll = 0
     case .bottom: details.scroll = last
     case .replay:
+        guard !details.isPreview else {
+            state.status = StatusMessage("a preview was not sent: nothing to replay", level: .warning)
+            return []
+        }
         return replay(details.record, on: &state)
     case .help: state.showHelp = true
     case .quit: return [.quit(code: 0)]
@@ -251,24 +261,28 @@ private func editFilter(_ key: KeyEvent, in state: inout AppState) {
     }
 }
 
-/// Typing the address after `t`: Enter sends (empty: the first stored user), Esc sends nothing.
-private func editTestSendUser(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
-    guard var input = state.testSendInput else { return [] }
+/// Typing the address after `p` or `t`: Enter previews or sends (empty: the first stored user),
+/// Esc does nothing.
+private func editStepUser(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
+    guard var input = state.stepUserInput else { return [] }
     switch editLine(input.email, with: key) {
     case .cancel:
-        state.testSendInput = nil
+        state.stepUserInput = nil
     case .submit(let email):
-        state.testSendInput = nil
-        if !email.isEmpty { state.testSendUser = email }
-        state.status = StatusMessage("test send of \(input.webhookID)…")
-        return [
-            .testSend(
-                webhookID: input.webhookID, workflowID: input.workflowID, nodeID: input.nodeID,
-                email: email.isEmpty ? nil : email)
-        ]
+        state.stepUserInput = nil
+        if !email.isEmpty { state.lastStepUser = email }
+        let user = email.isEmpty ? nil : email
+        switch input.purpose {
+        case .preview:
+            state.status = StatusMessage("preview of \(input.webhookID)…")
+            return [.preview(webhookID: input.webhookID, workflowID: input.workflowID, nodeID: input.nodeID, email: user)]
+        case .testSend:
+            state.status = StatusMessage("test send of \(input.webhookID)…")
+            return [.testSend(webhookID: input.webhookID, workflowID: input.workflowID, nodeID: input.nodeID, email: user)]
+        }
     case .edited(let email):
         input.email = email
-        state.testSendInput = input
+        state.stepUserInput = input
     case .ignored:
         break
     }

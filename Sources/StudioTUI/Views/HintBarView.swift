@@ -8,10 +8,13 @@ enum HintBarView {
         if let input = state.traffic.filterInput {
             return renderLineInput("/", input, help: "⏎ apply  Esc cancel", state: state, area: area, into: &grid)
         }
-        if let input = state.testSendInput {
+        if let input = state.stepUserInput {
+            let (prompt, help) = switch input.purpose {
+            case .preview: ("preview \(input.webhookID) for ", "⏎ preview  Esc cancel")
+            case .testSend: ("test send \(input.webhookID) to ", "⏎ send  Esc cancel")
+            }
             return renderLineInput(
-                "test send \(input.webhookID) to ", input.email, placeholder: "first stored user",
-                help: "⏎ send  Esc cancel", state: state, area: area, into: &grid)
+                prompt, input.email, placeholder: "first stored user", help: help, state: state, area: area, into: &grid)
         }
         var statusWidth = 0
         if let status = state.status {

@@ -25,10 +25,12 @@ enum TrafficDetailsView {
         guard box.width > 4, box.height > 2 else { return }
         grid.fill(box)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
-        grid.put(" Exchange · \(details.record.deliveryID) ", at: Point(x: box.x + 2, y: box.y), token: .titleFocused, clip: box)
-        let all = lines(for: details.record, state: state)
+        let title = details.isPreview ? " Preview · not sent " : " Exchange · \(details.record.deliveryID) "
+        grid.put(title, at: Point(x: box.x + 2, y: box.y), token: .titleFocused, clip: box)
+        let all = lines(for: details.record, isPreview: details.isPreview, state: state)
         let visible = visibleLineCount(state)
-        let footer = " \(min(all.count, details.scroll + visible))/\(all.count) · R replay · Esc closes "
+        let position = "\(min(all.count, details.scroll + visible))/\(all.count)"
+        let footer = details.isPreview ? " \(position) · Esc closes " : " \(position) · R replay · Esc closes "
         grid.put(
             footer, at: Point(x: max(box.x + 1, box.maxX - 2 - DisplayWidth.width(of: footer)), y: box.maxY - 1),
             token: .muted, clip: box)
@@ -38,8 +40,8 @@ enum TrafficDetailsView {
         }
     }
 
-    /// Every line of the exchange, wrapped to the box.
-    static func lines(for record: AttemptRecord, state: AppState) -> [Line] {
+    /// Every line of the exchange, wrapped to the box; of a preview, the request alone.
+    static func lines(for record: AttemptRecord, isPreview: Bool = false, state: AppState) -> [Line] {
         let width = max(8, box(state).width - 4)
         var lines: [Line] = []
         func add(_ text: String, _ token: ThemeToken = .foreground, indent: String = "") {
@@ -48,11 +50,15 @@ enum TrafficDetailsView {
             }
         }
         add("\(record.method) \(record.url)", .titleFocused)
-        var about = "attempt \(record.attempt) · \(record.trigger.rawValue)"
-        if let user = record.userEmail { about += " · \(user)" }
+        var about = isPreview ? "preview for" : "attempt \(record.attempt) · \(record.trigger.rawValue)"
+        if let user = record.userEmail { about += isPreview ? " \(user)" : " · \(user)" }
         if let workflow = record.workflowID { about += " · \(workflow)/\(record.nodeID ?? "")" }
         add(about, .muted)
-        add(TrafficRow.timestamp(record.startedAt, timeZone: state.timeZone) + " · " + TrafficRow.latencyText(record.latencyMilliseconds), .muted)
+        if isPreview {
+            add("a send renders it again: new webhook-id, timestamp and signature", .muted)
+        } else {
+            add(TrafficRow.timestamp(record.startedAt, timeZone: state.timeZone) + " · " + TrafficRow.latencyText(record.latencyMilliseconds), .muted)
+        }
         lines.append(Line(text: "", token: .foreground))
 
         add("Request", .helpSection)
@@ -63,6 +69,10 @@ enum TrafficDetailsView {
         }
         lines.append(Line(text: "", token: .foreground))
 
+        if isPreview {
+            add("Not sent. Esc, then t, test sends it for the same user.", .muted)
+            return lines
+        }
         if let status = record.status {
             add("Response \(status)", TrafficRow.statusToken(record))
             for header in record.responseHeaders { add("\(header.name): \(header.value)", indent: "  ") }

@@ -61,6 +61,25 @@ struct EngineStudioCommands: StudioCommands {
         }
     }
 
+    func preview(
+        webhookID: String, workflowID: String, nodeID: String, email: String?,
+        done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void
+    ) {
+        do {
+            let test = try engine.executor.testRequest(webhookID: webhookID, email: email, workflowID: workflowID, nodeID: nodeID)
+            var request = test.request
+            if let signer = test.options.signer { request = request.signed(by: signer, at: Int(Date().timeIntervalSince1970)) }
+            let shown = request.masked
+            let record = DeliveryClient.Origin(workflowID: workflowID, nodeID: nodeID, webhookID: webhookID, userEmail: test.email)
+                .record(
+                    deliveryID: shown.deliveryID, at: Date(), method: shown.method.rawValue, url: shown.url,
+                    headers: shown.headers, body: shown.body, outcome: .success)
+            done(StatusMessage("preview of \(webhookID) for \(test.email): not sent"), record)
+        } catch {
+            done(StatusMessage("cannot preview: \(error)", level: .error), nil)
+        }
+    }
+
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
         Task { [engine] in
             do {
