@@ -153,6 +153,26 @@ import Testing
         #expect(server.requests.map(\.connection) == [0, 1])
     }
 
+    @Test func idleConnectionsBeyondTheLimitInAllAreClosed() async throws {
+        let servers = [
+            try await KeepAliveServer.start(afterAnswer: .keepOpen), try await KeepAliveServer.start(afterAnswer: .keepOpen),
+            try await KeepAliveServer.start(afterAnswer: .keepOpen),
+        ]
+        var configuration = DeliveryClient.Configuration()
+        configuration.maximumIdleConnections = 2
+        try await withClient(configuration) { client in
+            for server in servers {
+                #expect(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init()).status == 204)
+            }
+            // Two stay open for reuse; the third is closed once answered.
+            for _ in 0..<200 where servers[2].closedConnections == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(servers.map(\.closedConnections) == [0, 0, 1])
+        }
+        for server in servers { try await server.shutdown() }
+    }
+
     @Test func aServerThatNeverAnswersIsCutAtTheDeadlineAndItsConnectionClosed() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .neverAnswer)
         let started = ContinuousClock.now

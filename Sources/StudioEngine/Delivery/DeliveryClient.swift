@@ -32,6 +32,8 @@ public final class DeliveryClient: Sendable {
         public var maxResponseBytes: Int = 64 * 1024
         /// How long an idle keep-alive connection to a plain-HTTP endpoint is kept. Default: 60 s.
         public var idleTimeout: TimeAmount = .seconds(60)
+        /// Idle keep-alive connections to plain-HTTP endpoints kept in all. Default: 256.
+        public var maximumIdleConnections = 256
 
         public init() {}
     }
@@ -88,7 +90,7 @@ public final class DeliveryClient: Sendable {
         plainConnections = PlainHTTPConnectionPool(
             configuration: .init(
                 connectTimeout: configuration.connectTimeout, idleConnectionsPerHost: configuration.connectionsPerHost,
-                idleTimeout: configuration.idleTimeout))
+                maximumIdleConnections: configuration.maximumIdleConnections, idleTimeout: configuration.idleTimeout))
     }
 
     /// Runs `body` with a client that is shut down afterwards, whatever happens.

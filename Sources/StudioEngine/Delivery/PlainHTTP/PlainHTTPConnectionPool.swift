@@ -14,7 +14,9 @@ import Synchronization
 /// the address the network policy pinned (delivery.md §8.8). Each carries one request at a
 /// time; idle ones are reused newest first and closed after ``Configuration/idleTimeout``.
 /// Concurrency is bounded by the caller (the ``Deliverer``'s limiter): a request that finds
-/// no idle connection opens one, and at most ``Configuration/idleConnectionsPerHost`` are kept.
+/// no idle connection opens one, and at most ``Configuration/idleConnectionsPerHost`` are kept
+/// per address and ``Configuration/maximumIdleConnections`` in all (each is a file descriptor,
+/// and a workspace may call hundreds of hosts).
 ///
 /// ```swift
 /// let pool = PlainHTTPConnectionPool()
@@ -27,6 +29,8 @@ final class PlainHTTPConnectionPool: Sendable {
         var connectTimeout: TimeAmount = .seconds(5)
         /// Idle connections kept per address. Default: 64.
         var idleConnectionsPerHost = 64
+        /// Idle connections kept in all, whatever the address. Default: 256.
+        var maximumIdleConnections = 256
         /// How long an idle connection is kept. Default: 60 s.
         var idleTimeout: TimeAmount = .seconds(60)
     }
@@ -49,6 +53,7 @@ final class PlainHTTPConnectionPool: Sendable {
 
     private struct State {
         var idle: [Key: [Connection]] = [:]
+        var idleCount = 0
         /// Every open channel, idle or busy, so that shutdown closes them all.
         var open: [ObjectIdentifier: any Channel] = [:]
         var isShutDown = false
@@ -94,6 +99,7 @@ final class PlainHTTPConnectionPool: Sendable {
             defer {
                 state.open = [:]
                 state.idle = [:]
+                state.idleCount = 0
             }
             return Array(state.open.values)
         }
@@ -118,16 +124,20 @@ final class PlainHTTPConnectionPool: Sendable {
     private func takeIdle(_ key: Key) throws -> Connection? {
         try state.withLock { state throws -> Connection? in
             guard !state.isShutDown else { throw ShutDownError() }
-            return state.idle[key]?.popLast()
+            guard let connection = state.idle[key]?.popLast() else { return nil }
+            state.idleCount -= 1
+            return connection
         }
     }
 
     private func release(_ connection: Connection, key: Key, reusable: Bool) {
         let keep = state.withLock { state -> Bool in
             guard reusable, !state.isShutDown, state.open[connection.id] != nil,
-                state.idle[key, default: []].count < configuration.idleConnectionsPerHost
+                state.idle[key, default: []].count < configuration.idleConnectionsPerHost,
+                state.idleCount < configuration.maximumIdleConnections
             else { return false }
             state.idle[key, default: []].append(connection)
+            state.idleCount += 1
             return true
         }
         if !keep { connection.channel.close(promise: nil) }
@@ -165,7 +175,10 @@ final class PlainHTTPConnectionPool: Sendable {
         channel.closeFuture.whenComplete { [weak self] _ in
             self?.state.withLock { state in
                 state.open[id] = nil
-                state.idle[key]?.removeAll { $0.id == id }
+                if let position = state.idle[key]?.firstIndex(where: { $0.id == id }) {
+                    state.idle[key]?.remove(at: position)
+                    state.idleCount -= 1
+                }
                 if state.idle[key]?.isEmpty == true { state.idle[key] = nil }
             }
         }
