@@ -90,6 +90,57 @@ struct EditTests {
         #expect(!FileManager.default.fileExists(atPath: drafts.draftURL(for: "webhooks/lob.yaml").path))
     }
 
+    @Test func aFileChangedOnDiskWhileEditingIsNotOverwrittenAndTheUsersTextIsKept() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let pulled = Self.webhook.replacingOccurrences(of: "method: POST", with: "method: PUT")
+        let result = drafts.edit("webhooks/lob.yaml", with: Self.editor { text in
+            // While the user edits, someone else changes the file (a git pull).
+            try? pulled.write(to: root.appendingPathComponent("webhooks/lob.yaml"), atomically: true, encoding: .utf8)
+            return text.replacingOccurrences(of: "/v1/letters", with: "/v2/letters")
+        })
+        #expect(result.workspace == nil)
+        #expect(result.message.level == .error)
+        #expect(result.message.text.hasPrefix("webhooks/lob.yaml changed on disk while you edited it: not saved"), "\(result.message.text)")
+        #expect(try Self.read(root, "webhooks/lob.yaml") == pulled)
+        // The user's text is beside the draft, secrets still hidden.
+        let kept = try #require(Self.setAside(in: root, for: "webhooks/lob.yaml").first)
+        let text = try String(contentsOf: kept, encoding: .utf8)
+        #expect(text.contains("/v2/letters"))
+        #expect(!text.contains("sk_live_abc123"))
+        #expect(result.message.text.contains(kept.lastPathComponent))
+    }
+
+    @Test func aKeptDraftOfAnOlderVersionIsSetAsideNotReplaced() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        _ = drafts.edit("webhooks/lob.yaml", with: Self.editor { $0.replacingOccurrences(of: "method: POST", with: "method: [POST") })
+        // The file changes on disk after the failed save; the next `e` opens it as it is now.
+        let pulled = Self.webhook.replacingOccurrences(of: "/v1/letters", with: "/v3/letters")
+        try pulled.write(to: root.appendingPathComponent("webhooks/lob.yaml"), atomically: true, encoding: .utf8)
+        var opened = ""
+        let result = drafts.edit("webhooks/lob.yaml", with: Self.editor { text in
+            opened = text
+            return text
+        })
+        #expect(opened.contains("/v3/letters"))
+        #expect(!opened.contains("[POST"))
+        #expect(result.message.text.hasPrefix("no changes to webhooks/lob.yaml · your unsaved draft of an older version is in "))
+        let kept = try #require(Self.setAside(in: root, for: "webhooks/lob.yaml").first)
+        #expect(try String(contentsOf: kept, encoding: .utf8).contains("method: [POST"))
+    }
+
+    /// Drafts of `path` set aside beside its draft (`<name>.<time>`).
+    static func setAside(in root: URL, for path: String) -> [URL] {
+        let draft = DraftEditing(root: root).draftURL(for: path)
+        let folder = draft.deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix(draft.lastPathComponent + ".") && !$0.hasSuffix(".base") }
+            .map { folder.appendingPathComponent($0) }
+    }
+
     @Test func anInvalidEditKeepsTheFileAndReopensTheUsersDraft() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -4,6 +4,8 @@ import StudioModel
 /// `e` in the studio: a definition file is copied to a draft (literal secrets masked), edited in
 /// the user's editor, checked against the whole workspace and only then written over the file,
 /// atomically. A draft that does not pass is kept, so the next `e` reopens the user's text.
+/// Nothing the user typed is lost: when the file changed on disk meanwhile (a `git pull`, another
+/// editor), the edit is not written over it and the user's text is set aside beside the draft.
 struct DraftEditing {
     /// What one edit came to.
     struct Result: Equatable {
@@ -37,13 +39,21 @@ struct DraftEditing {
             return Result(message: StatusMessage("cannot edit \(path): \(error)", level: .error))
         }
         let draft = Draft(url: draftURL(for: path))
+        // A draft kept from an edit of an older version of the file would be replaced: keep it.
+        let outdated = draft.setAsideIfOutdated(madeFrom: edit.editorText)
         let edited: String
+        var result: Result
         switch run(editor, on: draft, from: edit.editorText, cancelled: "\(path) not saved") {
-        case .success(let text): edited = text
-        case .failure(let stop): return stop.result
+        case .success(let text):
+            edited = text
+            result = outcome(edit, edited: edited, again: " · e edits the draft again", saved: "saved", draft: draft)
+        case .failure(let stop):
+            result = stop.result
         }
-        let result = outcome(edit, edited: edited, again: " · e edits the draft again", saved: "saved")
         if result.workspace != nil || result.message.level == .info { draft.discard() }
+        if let outdated {
+            result.message.text += " · your unsaved draft of an older version is in \(relative(outdated))"
+        }
         return result
     }
 
@@ -71,7 +81,8 @@ struct DraftEditing {
         }
         let result: Result
         do {
-            result = outcome(try DefinitionEdit(path: path, original: ""), edited: edited, again: again, saved: "created")
+            result = outcome(
+                try DefinitionEdit(path: path, original: ""), edited: edited, again: again, saved: "created", draft: draft)
         } catch {
             return Result(message: StatusMessage("cannot create \(path): \(error)", level: .error))
         }
@@ -87,6 +98,32 @@ struct DraftEditing {
         func discard() {
             try? FileManager.default.removeItem(at: url)
             try? FileManager.default.removeItem(at: base)
+        }
+
+        /// Moves the draft out of the way, under its name and the time; returns where, or nil
+        /// when there was nothing to move.
+        func setAside(at date: Date = Date()) -> URL? {
+            let stamp = date.formatted(
+                .iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false)
+                    .timeSeparator(.omitted))
+            for attempt in 1...100 {
+                let suffix = attempt == 1 ? stamp : "\(stamp)-\(attempt)"
+                let target = url.deletingLastPathComponent().appendingPathComponent("\(url.lastPathComponent).\(suffix)")
+                guard !FileManager.default.fileExists(atPath: target.path) else { continue }
+                do { try FileManager.default.moveItem(at: url, to: target) } catch { return nil }
+                try? FileManager.default.removeItem(at: base)
+                return target
+            }
+            return nil
+        }
+
+        /// Sets the draft aside when it holds the user's changes to a text other than `text`:
+        /// the file changed on disk since the draft was made.
+        func setAsideIfOutdated(madeFrom text: String) -> URL? {
+            guard let keptBase = try? String(contentsOf: base, encoding: .utf8), keptBase != text,
+                let kept = try? String(contentsOf: url, encoding: .utf8), kept != keptBase
+            else { return nil }
+            return setAside()
         }
     }
 
@@ -118,8 +155,9 @@ struct DraftEditing {
         return .success(edited)
     }
 
-    /// Checks `edited` and writes it when it passes.
-    private func outcome(_ edit: DefinitionEdit, edited: String, again: String, saved: String) -> Result {
+    /// Checks `edited` and writes it when it passes and the file on disk is still the one the
+    /// edit started from; else sets `draft` aside.
+    private func outcome(_ edit: DefinitionEdit, edited: String, again: String, saved: String, draft: Draft) -> Result {
         switch edit.finish(edited: edited, root: root, checks: checks) {
         case .unchanged:
             return Result(message: StatusMessage("no changes to \(edit.path)"))
@@ -130,8 +168,17 @@ struct DraftEditing {
         case .refused(let reason):
             return Result(message: StatusMessage("not saved: \(reason)" + again, level: .error))
         case .valid(let text, let workspace):
+            let file = root.appendingPathComponent(edit.path)
+            let onDisk = try? String(contentsOf: file, encoding: .utf8)
+            guard (onDisk ?? "") == edit.original else {
+                let kept = draft.setAside().map { "your text is in \(relative($0)) (secrets as markers)" } ?? "the draft is kept"
+                return Result(
+                    message: StatusMessage(
+                        "\(edit.path) changed on disk while you edited it: not saved; \(kept) · e edits the file as it is now",
+                        level: .error))
+            }
             do {
-                try WorkspaceWriter.writeAtomically(text, to: root.appendingPathComponent(edit.path))
+                try WorkspaceWriter.writeAtomically(text, to: file)
             } catch {
                 return Result(message: StatusMessage("\(error)" + again, level: .error))
             }

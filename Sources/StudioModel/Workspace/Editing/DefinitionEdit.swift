@@ -24,8 +24,8 @@ public struct DefinitionEdit: Sendable, Equatable {
     /// What to put in the editor: the file with every literal secret value replaced by a kept-marker.
     public let editorText: String
 
-    /// The file as it was read.
-    let original: String
+    /// The file as it was read; a save is only written over this same text.
+    public let original: String
     let kind: DefinitionFileKind
     let markers: SecretMarkers
     /// Where the original sends requests: `url`/`endpoint` and `auth.tokenUrl` → URL text.
