@@ -83,21 +83,24 @@ final class StudioRuntime {
         guard let commands else {
             return send(.status(StatusMessage("a test send needs a running executor", level: .warning)))
         }
-        commands.testSend(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email) {
-            [inbox, wake] message, record in
-            if let record { inbox.post(.showExchange(record)) }
-            inbox.post(.status(message))
-            wake.wake()
-        }
+        commands.testSend(
+            webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email, done: posting(Action.showExchange))
     }
 
     private func preview(_ webhookID: String, _ workflowID: String, _ nodeID: String, _ email: String?) {
         guard let commands else {
             return send(.status(StatusMessage("a preview needs the workspace's store", level: .warning)))
         }
-        commands.preview(webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email) {
-            [inbox, wake] message, record in
-            if let record { inbox.post(.showPreview(record)) }
+        commands.preview(
+            webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email, done: posting(Action.showPreview))
+    }
+
+    /// A completion that posts the record it gets, as `show` makes it an action, then its status line.
+    private func posting(
+        _ show: @escaping @Sendable (AttemptRecord) -> Action
+    ) -> @Sendable (StatusMessage, AttemptRecord?) -> Void {
+        { [inbox, wake] message, record in
+            if let record { inbox.post(show(record)) }
             inbox.post(.status(message))
             wake.wake()
         }
