@@ -190,6 +190,26 @@ import Testing
         #expect(server.closedConnections == 1)
     }
 
+    @Test func cancellingTheSenderEndsItsExchangeAndClosesItsConnection() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .neverAnswer)
+        try await withClient { client in
+            let started = ContinuousClock.now
+            let sending = Task { await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(30)) }
+            for _ in 0..<500 where server.requests.isEmpty {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            sending.cancel()
+            let record = await sending.value
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(record.status == nil)
+            for _ in 0..<200 where server.closedConnections == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(server.closedConnections == 1)
+        }
+        try await server.shutdown()
+    }
+
     @Test func sixtyFourConcurrentRequestsAreAllAnsweredOnAtMostSixtyFourConnections() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
         let statuses = try await withClient { client in

@@ -91,8 +91,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    /// Ends the exchange in progress, if any, as cancelled.
-    func cancel() {
+    /// Ends the exchange that completes `promise` as cancelled, if it is still in progress (the
+    /// connection may carry another caller's exchange by the time a late cancellation arrives).
+    func cancel(_ promise: EventLoopPromise<Outcome>) {
+        guard exchange?.promise.futureResult === promise.futureResult else { return }
         end(failure: CancellationError(), closing: true)
     }
 

@@ -198,7 +198,7 @@ final class PlainHTTPConnectionPool: Sendable {
                 ?? HTTP1ExchangeHandler.Outcome(
                     response: ExchangeResponse(), failure: ConnectionClosedError(), reusable: false, receivedAnything: false)
         } onCancel: {
-            eventLoop.execute { handler.value.cancel() }
+            eventLoop.execute { handler.value.cancel(promise) }
         }
     }
 }
