@@ -193,10 +193,7 @@ public final class Deliverer: Sendable {
             await waitForHostHold(host)
             if Task.isCancelled { return cancelled(attemptsMade: attempt - 1) }
 
-            var sent = request
-            if let signer = options.signer {
-                sent = request.signed(by: signer, at: Int(clock.now().timeIntervalSince1970))
-            }
+            var sent = options.signing(request, at: clock.now())
             if let oauth2 = options.oauth2 {
                 do {
                     let token = try await tokens.token(
@@ -377,5 +374,14 @@ public final class Deliverer: Sendable {
             let port = Int(String(Substring(digits))), port <= 65535
         else { return nil }
         return "\(String(Substring(name))):\(port)"
+    }
+}
+
+extension Deliverer.Options {
+    /// `request` as an attempt at `date` sends it: with fresh Standard Webhooks signature headers
+    /// when these options sign, else as it is.
+    public func signing(_ request: PreparedRequest, at date: Date) -> PreparedRequest {
+        guard let signer else { return request }
+        return request.signed(by: signer, at: Int(date.timeIntervalSince1970))
     }
 }

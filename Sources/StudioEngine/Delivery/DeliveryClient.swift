@@ -195,7 +195,7 @@ public final class DeliveryClient: Sendable {
         _ request: PreparedRequest, to target: PinnedTarget, trustRoots: TrustRoots?, deadline: TimeAmount,
         until end: ContinuousClock.Instant
     ) async -> (ExchangeResponse, (any Error)?) {
-        if trustRoots == nil, target.url.utf8.prefix(5).map({ $0 | 0x20 }) == Array("http:".utf8) {
+        if trustRoots == nil, target.isPlainHTTP {
             do {
                 let outcome = try await plainConnections.execute(
                     PlainHTTPRequest(request, to: target), to: target, limit: configuration.maxResponseBytes,

@@ -42,12 +42,9 @@ struct PreparedWebhookRequest {
         do {
             let rendered = try RequestBuilder().testRequest(
                 webhook, in: workspace, context: context, secrets: secrets, email: email)
-            var request = rendered.request
-            let deliveryOptions = rendered.options
-            if let signer = deliveryOptions.signer {
-                request = request.signed(by: signer, at: Int(Date().timeIntervalSince1970))
-            }
-            return PreparedWebhookRequest(webhook: webhook, request: request, options: deliveryOptions, store: store)
+            return PreparedWebhookRequest(
+                webhook: webhook, request: rendered.options.signing(rendered.request, at: Date()), options: rendered.options,
+                store: store)
         } catch {
             printError("webhooks/\(webhookID).yaml: error: \(error.description)")
             throw ExitCode.badInput

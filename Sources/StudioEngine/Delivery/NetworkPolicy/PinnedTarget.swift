@@ -14,6 +14,8 @@ public struct PinnedTarget: Sendable, Hashable {
     /// The key AsyncHTTPClient looks up in `dnsOverride` for this URL: the host, with
     /// brackets for an IPv6 literal.
     public let overrideKey: String
+    /// Whether the URL's scheme is `http` (any case), so it goes through the plain-HTTP pool.
+    public let isPlainHTTP: Bool
 
     /// Makes a target. Normally ``NetworkPolicy/resolveAndCheck(url:)`` makes it.
     public init(url: String, host: String, port: Int, address: IPAddress, overrideKey: String) {
@@ -22,5 +24,7 @@ public struct PinnedTarget: Sendable, Hashable {
         self.port = port
         self.address = address
         self.overrideKey = overrideKey
+        // ASCII case folding: OR-ing 0x20 lower-cases letters and leaves ':' as it is.
+        isPlainHTTP = url.utf8.prefix(5).elementsEqual("http:".utf8) { $0 | 0x20 == $1 }
     }
 }

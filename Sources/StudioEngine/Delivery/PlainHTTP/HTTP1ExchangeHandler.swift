@@ -70,9 +70,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
         let exchange = Exchange(promise: promise, limit: limit)
         self.exchange = exchange
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        exchange.deadline = context.eventLoop.scheduleTask(deadline: deadline) {
-            bound.value.end(failure: DeadlineExceeded(), closing: true)
+        exchange.deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.end(failure: DeadlineExceeded(), closing: true)
         }
         context.write(wrapOutboundOut(.head(request.head)), promise: nil)
         if let body = request.body {
@@ -80,7 +79,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
-        written.futureResult.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+        written.futureResult.assumeIsolated().whenComplete { result in
             guard self.exchange === exchange else { return }
             switch result {
             case .success: exchange.requestWritten = true
@@ -137,8 +136,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         let reusable = !closing && failure == nil && isOpen
         if let context {
             if reusable {
-                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                idleTimer = context.eventLoop.scheduleTask(in: idleTimeout) { bound.value.closeIdle() }
+                idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { self.closeIdle() }
             } else if isOpen {
                 context.close(promise: nil)
             }

@@ -41,10 +41,13 @@ struct PlainHTTPRequest: Sendable {
     /// The URL's path and query exactly as written (`/` when it has no path), without the fragment.
     static func requestTarget(of url: String) -> String {
         let utf8 = url.utf8
-        guard let schemeEnd = url.range(of: "://")?.upperBound else { return "/" }
+        // After `scheme://`: the policy only passes http and https URLs, which have one.
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+            utf8[utf8.index(after: colon)...].starts(with: "//".utf8)
+        else { return "/" }
         var start = utf8.endIndex
         var end = utf8.endIndex
-        var index = schemeEnd
+        var index = utf8.index(colon, offsetBy: 3)
         while index < utf8.endIndex {
             let byte = utf8[index]
             if start == utf8.endIndex, byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") { start = index }
