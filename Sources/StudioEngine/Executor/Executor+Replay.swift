@@ -31,7 +31,7 @@ extension Executor {
         job.delivery.nextAttemptAt = clock.now()
         job.trigger = trigger
         job.retry = RetryPolicy(schedule: .noRetries)
-        return await perform(job, profile: nil, journey: nil).succeeded
+        return await perform(job, profile: nil).succeeded
     }
 
     /// What a bulk replay did.
@@ -79,7 +79,7 @@ extension Executor {
                 [self] id in
                 guard let delivery = byID[id], var job = job(resuming: delivery) else { return false }
                 job.delivery.nextAttemptAt = clock.now()
-                return await perform(job, profile: nil, journey: nil).succeeded
+                return await perform(job, profile: nil).succeeded
             }
             summary.succeeded += drained.succeeded
             summary.failed += drained.failed

@@ -52,6 +52,8 @@ public final class Executor: Sendable {
         var hostDemand: [String: Int] = [:]
         /// Deliveries under way, by id, so that they can be cancelled.
         var deliveryTasks: [String: Task<Void, Never>] = [:]
+        /// New deliveries whose outbox rows are written together at the end of the queue's turn.
+        var unstored: [UnstoredDelivery] = []
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var stopped = false
     }
@@ -64,7 +66,6 @@ public final class Executor: Sendable {
     let deliverer: Deliverer
     let recorder: AttemptRecorder
     let journeys: BatchWriter<JourneyRecord>
-    let outbox: OutboxWriter
     let secrets: [String: String]
     let clock: any EngineClock
     let builder = RequestBuilder()
@@ -92,7 +93,6 @@ public final class Executor: Sendable {
                 logger.error("could not store journeys: \(error)")
             }
         }
-        self.outbox = OutboxWriter(store: store, logger: logger)
     }
 
     /// The last record of each journey in `batch`, in order of first appearance: a journey that
