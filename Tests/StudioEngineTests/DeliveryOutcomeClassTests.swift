@@ -51,6 +51,7 @@ struct DeliveryOutcomeClassTests {
         (.gone, false), (.http4xx, false), (.http5xx, true), (.http5xxPermanent, false), (.dnsError, true),
         (.connectionRefused, true), (.connectionReset, true), (.networkUnreachable, true), (.invalidResponse, true), (.timeout, true),
         (.tlsError, true), (.blockedByPolicy, false), (.invalidRequest, false), (.abortedByReceiver, false),
+        (.cancelled, false),
     ])
     func eachClassIsRetriedOnlyWhereSection84Retries(outcome: DeliveryOutcomeClass, retryable: Bool) {
         #expect(outcome.isRetryable == retryable, "\(outcome.label)")
@@ -62,6 +63,7 @@ struct DeliveryOutcomeClassTests {
             "ok", "redirect_not_followed", "http_4xx_retryable", "http_4xx_retryable", "gone", "http_4xx", "http_5xx",
             "http_5xx_permanent", "dns_error", "connection_refused", "connection_reset", "network_unreachable",
             "invalid_response", "timeout", "tls_error", "blocked_by_policy", "invalid_request", "aborted_by_receiver",
+            "cancelled",
         ])
     }
 

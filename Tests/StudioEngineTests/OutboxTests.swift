@@ -492,6 +492,33 @@ struct OutboxTests {
         #expect(try engine.store.delivery(id: id)?.status == .cancelled)
         #expect(!other.executor.cancel(deliveryID: id), "a settled delivery cannot be cancelled again")
     }
+
+    @Test func cancellingADeliveryInFlightRecordsItsAttemptAsCancelledAndDoesNotRetry() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, response: {status: 200, delay: 30s}}]")
+        ) { log.append($0) }
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 10, storePath: try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        for _ in 0..<200 where log.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        let id = try #require(log.all.first?.header("webhook-id"))
+
+        let cancelledAt = ContinuousClock.now
+        #expect(engine.executor.cancel(deliveryID: id))
+        await engine.executor.waitUntilIdle()
+        let waited = ContinuousClock.now - cancelledAt
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(waited < .seconds(10), "the attempt waits for its 30 s answer: \(waited)")
+        let attempts = try engine.store.attempts(deliveryID: id)
+        #expect(attempts.map(\.outcome.errorClass) == ["cancelled"], "no retry, not a network failure")
+        #expect(try engine.store.delivery(id: id)?.status == .cancelled)
+        #expect(log.all.count == 1)
+    }
 }
 
 /// A scaled clock whose wall time jumps by `jump` seconds after it is first read.

@@ -202,6 +202,7 @@ import Testing
             let record = await sending.value
             #expect(ContinuousClock.now - started < .seconds(10))
             #expect(record.status == nil)
+            #expect(record.outcome.errorClass == "cancelled", "\(record.outcome)")
             for _ in 0..<200 where server.closedConnections == 0 {
                 try await Task.sleep(for: .milliseconds(10))
             }

@@ -235,6 +235,11 @@ public final class Deliverer: Sendable {
             }
 
             let outcome = DeliveryOutcomeClass.classify(record)
+            if outcome == .cancelled {
+                recorder?.record(record, settling: settle(.cancelled, nil))
+                attempts.append(record)
+                return Result(status: .cancelled, attempts: attempts)
+            }
             // A connection that failed within a second is tried once more at once (delivery.md §8.3).
             if !quickRetried, Self.quickRetryOutcomes.contains(outcome), record.latencyMilliseconds < 1000 {
                 recorder?.record(record, settling: settle(.retrying, clock.now()))

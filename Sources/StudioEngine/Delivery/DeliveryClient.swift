@@ -297,6 +297,7 @@ public final class DeliveryClient: Sendable {
     /// The delivery.md §8.4 label of a transport failure (`connection_refused`, `timeout`, …).
     static func errorClass(of error: any Error) -> String {
         if error is DeadlineExceeded { return DeliveryOutcomeClass.timeout.label }
+        if error is CancellationError { return DeliveryOutcomeClass.cancelled.label }
         if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
         if error is HTTPParserError { return DeliveryOutcomeClass.invalidResponse.label }
         if error is InvalidHeaderError { return DeliveryOutcomeClass.invalidRequest.label }
@@ -317,6 +318,7 @@ public final class DeliveryClient: Sendable {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout: return DeliveryOutcomeClass.timeout.label
             case .remoteConnectionClosed: return DeliveryOutcomeClass.connectionReset.label
+            case .cancelled: return DeliveryOutcomeClass.cancelled.label
             case .invalidURL, .emptyHost, .emptyScheme: return DeliveryOutcomeClass.invalidRequest.label
             default: break
             }

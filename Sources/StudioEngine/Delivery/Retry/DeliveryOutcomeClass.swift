@@ -23,6 +23,7 @@ import StudioModel
 /// | SSRF policy | ``blockedByPolicy`` | no |
 /// | bad template, URL or config | ``invalidRequest`` | no |
 /// | `webhook-delivery: abort-message` | ``abortedByReceiver`` | no |
+/// | cancelled by the operator while in flight | ``cancelled`` | no |
 ///
 /// ```swift
 /// let outcome = DeliveryOutcomeClass.classify(status: 503, headers: [], transportErrorClass: nil)
@@ -49,6 +50,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
         case blockedByPolicy = "blocked_by_policy"
         case invalidRequest = "invalid_request"
         case abortedByReceiver = "aborted_by_receiver"
+        case cancelled
     }
 
     private let code: Code
@@ -98,6 +100,10 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     public static let invalidRequest = Self(.invalidRequest)
     /// The receiver answered `webhook-delivery: abort-message`. Not retried.
     public static let abortedByReceiver = Self(.abortedByReceiver)
+    /// The attempt was stopped on purpose before an answer arrived: its delivery was cancelled
+    /// (`hookline cancel`, the executor stopping). Not retried; the delivery is `cancelled`.
+    /// delivery.md §8.4 has no row for it; a network class would blame the endpoint.
+    public static let cancelled = Self(.cancelled)
 
     /// Every class, in the order of the table above.
     public static let allClasses: [DeliveryOutcomeClass] = Code.allCases.map(Self.init)
@@ -120,7 +126,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
             .networkUnreachable, .invalidResponse, .timeout, .tlsError:
             true
         case .ok, .redirectNotFollowed, .gone, .http4xx, .http5xxPermanent, .blockedByPolicy, .invalidRequest,
-            .abortedByReceiver:
+            .abortedByReceiver, .cancelled:
             false
         }
     }
@@ -194,6 +200,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
         case "blocked", "ssrf", "blocked_by_policy": .blockedByPolicy
         case "aborted_by_receiver": .abortedByReceiver
         case "invalid_response": .invalidResponse
+        case "cancelled": .cancelled
         default: .networkUnreachable
         }
     }
