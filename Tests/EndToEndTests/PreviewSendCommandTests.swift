@@ -11,9 +11,7 @@ import Testing
 struct PreviewSendCommandTests {
     static let apiKey = "key_live_5e4d3c2b1a"
     static let signingSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-    /// `hookline preview`/`send` render with a TemplateContext that lacks the workspace secrets
-    /// (Sources/hookline/Support/RequestPreparation.swift), so `{{secret.s}}` is empty and
-    /// signing fails with exit 65. Remove once the context gets `secrets:`.
+    static let clientSecret = "cs_7Hq2Lm9Xv4"
     static let body = #"{"name": "Ada", "email": "ada@example.com"}"#
 
     @Test func previewPrintsTheExactRequestAsHTTPWithSecretsMasked() async throws {
@@ -109,6 +107,52 @@ struct PreviewSendCommandTests {
         #expect(wire.hasSuffix("\r\n\r\n" + Self.body))
     }
 
+    @Test func sendPrintsTheRequestAsItWentOutWithItsTimestampAndSignature() async throws {
+        let server = try LoopbackServer(status: 201, body: "{}").start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let wire = try #require(server.requests.first)
+        for name in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+            let line = try #require(wire.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix(name + ":") })
+            #expect(result.stdout.contains(line + "\r\n"), "the printed request lacks the sent \(line)")
+        }
+    }
+
+    @Test func previewOfAnOAuth2WebhookShowsTheAuthorizationAnAttemptAddsWithoutFetchingAToken() async throws {
+        let server = try LoopbackServer(status: 200, body: #"{"access_token":"tok_never","expires_in":3600}"#).start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port, oauth2: true)
+        defer { workspace.remove() }
+        let masked = try await workspace.hookline("preview", "letter", "--user", "ada@example.com")
+        let revealed = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--reveal-secrets")
+
+        #expect(masked.status == 0, "\(masked.stderr)")
+        #expect(masked.stdout.contains("\r\nAuthorization: Bearer ••••••\r\n"))
+        #expect(!masked.stdout.contains(Self.clientSecret))
+        #expect(revealed.stdout.contains("\r\nAuthorization: Bearer <token from http://127.0.0.1:\(server.port)/oauth/token>\r\n"))
+        #expect(server.requests.isEmpty, "a preview sent \(server.requests.count) requests")
+    }
+
+    @Test func sendOfAnOAuth2WebhookPrintsTheBearerHeaderItSentMasked() async throws {
+        // One server for both: the token endpoint's answer is also the webhook's.
+        let server = try LoopbackServer(status: 200, body: #"{"access_token":"tok_e2e_91","expires_in":3600}"#).start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port, oauth2: true)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.requests.count == 2)
+        #expect(server.requests.last?.contains("\r\nAuthorization: Bearer tok_e2e_91\r\n") == true)
+        #expect(result.stdout.contains("\r\nAuthorization: Bearer ••••••\r\n"))
+        #expect(!result.stdout.contains("tok_e2e_91"))
+        #expect(!result.stdout.contains(Self.clientSecret))
+    }
+
     @Test func unknownWebhookExitsWithAUsageErrorAndSuggestsTheNearestName() async throws {
         let workspace = try await CLIWorkspace.make(port: 9)
         defer { workspace.remove() }
@@ -132,7 +176,9 @@ struct PreviewSendCommandTests {
 /// and one user, ada@example.com, in its store.
 /// The workspace these tests share: one signed, basic-auth webhook to a port, and Ada as a user.
 private enum CLIWorkspace {
-    static func make(port: Int) async throws -> TestWorkspace {
+    /// - Parameter oauth2: OAuth2 client credentials (token from `/oauth/token` on the same port)
+    ///   instead of basic auth.
+    static func make(port: Int, oauth2: Bool = false) async throws -> TestWorkspace {
         let workspace = try TestWorkspace.make()
         try workspace.write("hookline.yaml", "name: CLI test\nnetwork:\n  allow: [127.0.0.1/32]\n")
         try workspace.write(
@@ -141,7 +187,9 @@ private enum CLIWorkspace {
             id: letter
             method: POST
             url: "http://127.0.0.1:\(port)/v1/letters"
-            auth: {type: basic, username: "{{secret.k}}", password: ""}
+            auth: \(oauth2
+                ? "{type: oauth2cc, tokenUrl: \"http://127.0.0.1:\(port)/oauth/token\", clientId: app, clientSecret: \"{{secret.c}}\"}"
+                : "{type: basic, username: \"{{secret.k}}\", password: \"\"}")
             body:
               type: json
               template: '\(PreviewSendCommandTests.body.replacingOccurrences(of: "\"Ada\"", with: "\"{{firstName}}\"").replacingOccurrences(of: "\"ada@example.com\"", with: "\"{{email}}\""))'
@@ -150,7 +198,10 @@ private enum CLIWorkspace {
 
             """)
         try workspace.writeWelcomeWorkflow(calling: "letter")
-        try workspace.writeSecrets(["k": PreviewSendCommandTests.apiKey, "s": PreviewSendCommandTests.signingSecret])
+        try workspace.writeSecrets([
+            "k": PreviewSendCommandTests.apiKey, "s": PreviewSendCommandTests.signingSecret,
+            "c": PreviewSendCommandTests.clientSecret,
+        ])
         try await workspace.createStore()
         _ = try await workspace.sqlite(
             #"INSERT INTO user (email, profile) VALUES ('ada@example.com', '{"email":"ada@example.com","firstName":"Ada"}')"#)

@@ -199,9 +199,7 @@ public final class Deliverer: Sendable {
                     let token = try await tokens.token(
                         tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, clientSecret: oauth2.clientSecret,
                         scope: oauth2.scope, client: client, now: clock.now())
-                    sent.headers.removeAll { $0.name.lowercased() == "authorization" }
-                    sent.headers.append(HeaderField("Authorization", "Bearer " + token))
-                    sent.secretValues += [token, oauth2.clientSecret]
+                    sent = sent.authorized(byBearer: token, clientSecret: oauth2.clientSecret)
                 } catch {
                     var thisOrigin = origin
                     thisOrigin.attempt = attempt
@@ -388,5 +386,13 @@ extension Deliverer.Options {
     public func signing(_ request: PreparedRequest, at date: Date) -> PreparedRequest {
         guard let signer else { return request }
         return request.signed(by: signer, at: Int(date.timeIntervalSince1970))
+    }
+
+    /// `request` as a preview shows it: signed at `date` and, for OAuth2, with the
+    /// `Authorization` header an attempt adds, its token a placeholder (a preview fetches nothing).
+    public func previewing(_ request: PreparedRequest, at date: Date) -> PreparedRequest {
+        let signed = signing(request, at: date)
+        guard let oauth2 else { return signed }
+        return signed.authorized(byBearer: "<token from \(oauth2.tokenURL)>", clientSecret: oauth2.clientSecret)
     }
 }

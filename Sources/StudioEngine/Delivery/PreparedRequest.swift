@@ -24,6 +24,25 @@ public struct PreparedRequest: Sendable, Hashable {
         self.deliveryID = deliveryID
     }
 
+    /// The request an attempt sent, as it was stored: masked, with the signature, timestamp and
+    /// token headers of that attempt. Nil when the stored method is not one Hookline sends.
+    public init?(sentIn record: AttemptRecord) {
+        guard let method = HTTPMethod(rawValue: record.method) else { return nil }
+        self.init(
+            method: method, url: record.url, headers: record.requestHeaders, body: record.requestBody, secretValues: [],
+            deliveryID: record.deliveryID)
+    }
+
+    /// This request with `Authorization: Bearer <token>` instead of any `Authorization` header
+    /// (OAuth2 client credentials); the token and the client secret it came with are masked.
+    func authorized(byBearer token: String, clientSecret: String) -> PreparedRequest {
+        var copy = self
+        copy.headers.removeAll { $0.name.lowercased() == "authorization" }
+        copy.headers.append(HeaderField("Authorization", "Bearer " + token))
+        copy.secretValues += [token, clientSecret]
+        return copy
+    }
+
     /// The masker that hides this request's secrets.
     public var masker: SecretMasker { SecretMasker(secretValues: secretValues) }
 

@@ -39,10 +39,7 @@ extension Hookline {
                 print(AttemptHAR.document(for: records, creatorVersion: HooklineVersion.current).prettyJSONText)
             case .curl:
                 for record in records {
-                    guard let method = HTTPMethod(rawValue: record.method) else { continue }
-                    let request = PreparedRequest(
-                        method: method, url: record.url, headers: record.requestHeaders, body: record.requestBody,
-                        secretValues: [], deliveryID: record.deliveryID)
+                    guard let request = PreparedRequest(sentIn: record) else { continue }
                     let outcome: String =
                         if case .failed(let errorClass, let message) = record.outcome { "\(errorClass): \(message)" }
                         else { "HTTP \(record.status ?? 0)" }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import StudioEngine
 
@@ -19,7 +20,8 @@ extension Hookline {
         func run() throws {
             let prepared = try PreparedWebhookRequest.prepare(
                 workspace: options, webhookID: target.webhook, email: target.user, eventFile: target.event)
-            let request = revealSecrets ? prepared.request : prepared.request.masked
+            let shown = prepared.options.previewing(prepared.request, at: Date())
+            let request = revealSecrets ? shown : shown.masked
             switch format {
             case .http: print(request.httpText)
             case .curl: print(request.curlCommand)

@@ -24,7 +24,8 @@ extension Hookline {
             }
             guard let record else { throw ExitCode.failure }
             _ = try prepared.store.recordAttempts([record])
-            print(prepared.request.masked.httpText)
+            // As sent and stored: this attempt's timestamp, signature and token, masked.
+            print((PreparedRequest(sentIn: record) ?? prepared.request.masked).httpText)
             print("")
             if let status = record.status {
                 print("HTTP/1.1 \(status)  (\(Int(record.latencyMilliseconds)) ms)")

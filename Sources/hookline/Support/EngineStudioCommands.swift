@@ -67,7 +67,7 @@ struct EngineStudioCommands: StudioCommands {
     ) {
         do {
             let test = try engine.executor.testRequest(webhookID: webhookID, email: email, workflowID: workflowID, nodeID: nodeID)
-            let shown = test.options.signing(test.request, at: Date()).masked
+            let shown = test.options.previewing(test.request, at: Date()).masked
             let record = DeliveryClient.Origin(workflowID: workflowID, nodeID: nodeID, webhookID: webhookID, userEmail: test.email)
                 .record(
                     deliveryID: shown.deliveryID, at: Date(), method: shown.method.rawValue, url: shown.url,

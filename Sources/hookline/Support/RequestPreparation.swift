@@ -6,6 +6,7 @@ import StudioModel
 /// What `preview` and `send` share: the webhook, the user and the rendered request.
 struct PreparedWebhookRequest {
     var webhook: Webhook
+    /// As rendered: an attempt signs it (and adds an OAuth2 token) when it is sent.
     var request: PreparedRequest
     var options: Deliverer.Options
     var store: SQLiteStateStore
@@ -43,8 +44,7 @@ struct PreparedWebhookRequest {
             let rendered = try RequestBuilder().testRequest(
                 webhook, in: workspace, context: context, secrets: secrets, email: email)
             return PreparedWebhookRequest(
-                webhook: webhook, request: rendered.options.signing(rendered.request, at: Date()), options: rendered.options,
-                store: store)
+                webhook: webhook, request: rendered.request, options: rendered.options, store: store)
         } catch {
             printError("webhooks/\(webhookID).yaml: error: \(error.description)")
             throw ExitCode.badInput

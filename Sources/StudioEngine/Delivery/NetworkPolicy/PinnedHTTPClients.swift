@@ -176,6 +176,9 @@ public final class PinnedHTTPClients: Sendable {
         // Redirects are recorded, never followed (delivery.md §8.4); a hop would escape the pin.
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
+        // HTTP/1.1 only, as the plain-HTTP path: the request the studio, previews, logs and HAR
+        // exports show as HTTP/1.1 text is the one on the wire, not an HTTP/2 rewrite of it.
+        http.httpVersion = .http1Only
         // Hookline bootstraps no tracer; without this the no-op span still parses each request's URL again.
         http.tracing.tracer = nil
         // A refused connect fails the attempt at once; the retry schedule decides what happens next.
