@@ -6,7 +6,22 @@ say() { printf '== %s\n' "$*" >&2; }
 # measurement never runs an old binary (seconds when nothing changed).
 release_build() {
     say "building $2 (release)"
-    (cd "$1" && swift build -c release --product "$2") >&2 || die "release build of $2 failed"
+    local log
+    log="$(mktemp)"
+    if ! (cd "$1" && swift build -c release --product "$2") >"$log" 2>&1; then
+        # A package that depends on the root by path can keep the root's old file list after a
+        # file is deleted there ("missing inputs"); forgetting the build plan makes SwiftPM list again.
+        if grep -q 'missing inputs' "$log"; then
+            say "stale build plan in $1/.build; planning again"
+            rm -f "$1/.build/release.yaml" "$1/.build/release/description.json"
+            (cd "$1" && swift build -c release --product "$2") >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; die "release build of $2 failed"; }
+        else
+            cat "$log" >&2
+            rm -f "$log"
+            die "release build of $2 failed"
+        fi
+    fi
+    rm -f "$log"
 }
 
 # hookline_binary: $HOOKLINE when given, else the repository's release build, brought up to date.
