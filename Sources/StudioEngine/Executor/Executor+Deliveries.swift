@@ -91,10 +91,9 @@ extension Executor {
 
     /// A new delivery waiting for its outbox row, and what runs it once the row is committed.
     struct UnstoredDelivery: Sendable {
-        var delivery: OutboxDelivery
+        var job: DeliveryJob
         /// The journey's state at the step, written in the same transaction.
         var journey: JourneyRecord?
-        var job: DeliveryJob
         var run: @Sendable () async -> Void
     }
 
@@ -107,7 +106,7 @@ extension Executor {
         dispatchPrecondition(condition: .onQueue(queue))
         guard job.isNew else { return launch(job, run) }
         let first = state.withLock { state in
-            state.unstored.append(UnstoredDelivery(delivery: job.delivery, journey: journey, job: job, run: run))
+            state.unstored.append(UnstoredDelivery(job: job, journey: journey, run: run))
             return state.unstored.count == 1
         }
         if first { queue.async { [self] in storeUnstored() } }
@@ -119,7 +118,7 @@ extension Executor {
             return state.unstored
         }
         do {
-            try store.enqueueDeliveries(batch.map(\.delivery), journeys: batch.compactMap(\.journey))
+            try store.enqueueDeliveries(batch.map(\.job.delivery), journeys: batch.compactMap(\.journey))
         } catch {
             // Sending anyway keeps the workflows going; only the restart guarantee is lost.
             logger.error("could not store \(batch.count) outbox deliveries: \(error)")
