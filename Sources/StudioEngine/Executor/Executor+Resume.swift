@@ -60,8 +60,8 @@ extension Executor {
             } else {
                 starts.append(
                     PendingStart(
-                        id: stored.id, workflow: workflow, email: stored.email, trigger: stored.trigger,
-                        resuming: stored))
+                        id: stored.id, email: stored.email, origin: .init(workflow: workflow, trigger: stored.trigger),
+                        stage: .resumed(at: stored.nodeID)))
             }
         }
         let admitted = state.withLock { state -> [PendingStart] in
@@ -73,7 +73,7 @@ extension Executor {
         begin(admitted)
 
         // Deliveries whose journey will not reach them again are resent on their own.
-        let continuing = Set(starts.compactMap { $0.resuming?.id })
+        let continuing = Set(starts.map(\.id))
         for delivery in claimed where delivery.kind == .system || !continuing.contains(delivery.journeyID ?? "") {
             guard let job = job(resuming: delivery) else {
                 logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' no longer exists; marked failed")

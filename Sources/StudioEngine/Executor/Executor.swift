@@ -16,16 +16,42 @@ import Synchronization
 /// await executor.waitUntilIdle()
 /// ```
 public final class Executor: Sendable {
-    /// A journey waiting to be admitted.
+    /// A journey waiting to be admitted. Small, since starting a workflow for a million users
+    /// queues a million of them: what the journeys of one call share is held once, in ``Origin``.
     struct PendingStart {
         var id = DeliveryID.ulid()
-        var workflow: Workflow
         var email: String
-        var trigger: TrackedEvent?
-        /// The stored journey this continues after a restart.
-        var resuming: JourneyRecord?
-        /// Whether ``entryRecord`` is in the store, so the entry step need not write it again.
-        var isStored = false
+        var origin: Origin
+        var stage = Stage.new
+
+        /// What the journeys started by one call share.
+        final class Origin: Sendable {
+            let workflow: Workflow
+            /// The trigger event; each journey's copy carries its own address.
+            let trigger: TrackedEvent?
+
+            init(workflow: Workflow, trigger: TrackedEvent? = nil) {
+                self.workflow = workflow
+                self.trigger = trigger
+            }
+        }
+
+        enum Stage {
+            /// Not in the store yet.
+            case new
+            /// ``entryRecord`` is in the store, so the entry step need not write it again.
+            case stored
+            /// A stored journey continued after a restart, from the step it was stored at.
+            case resumed(at: String?)
+        }
+
+        var workflow: Workflow { origin.workflow }
+
+        var trigger: TrackedEvent? {
+            guard var trigger = origin.trigger else { return nil }
+            trigger.email = email
+            return trigger
+        }
 
         /// The journey as stored before it is queued: running, at the workflow's entry step.
         var entryRecord: JourneyRecord {
@@ -135,11 +161,11 @@ public final class Executor: Sendable {
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     public func track(_ event: TrackedEvent) {
         var starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
-            PendingStart(workflow: $0, email: event.email, trigger: event)
+            PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
         }
         do {
             try store.recordEvent(event, startingJourneys: starts.map(\.entryRecord))
-            for index in starts.indices { starts[index].isStored = true }
+            for index in starts.indices { starts[index].stage = .stored }
         } catch {
             logger.error("could not store event: \(error)")
         }
@@ -156,16 +182,16 @@ public final class Executor: Sendable {
     @discardableResult
     public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Bool {
         guard let workflow = workspace.workflow(id: workflowID) else { return false }
+        let origin = PendingStart.Origin(
+            workflow: workflow, trigger: dataFields.map { TrackedEvent(email: "", name: "triggerWorkflow", dataFields: $0) })
         // In slices, so a million addresses never hold a million records at once.
         for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
             var starts = emails[slice..<min(slice + Self.startSlice, emails.count)].map { email in
-                PendingStart(
-                    workflow: workflow, email: email,
-                    trigger: dataFields.map { TrackedEvent(email: email, name: "triggerWorkflow", dataFields: $0) })
+                PendingStart(email: email, origin: origin)
             }
             do {
                 try store.saveJourneys(starts.map(\.entryRecord))
-                for index in starts.indices { starts[index].isStored = true }
+                for index in starts.indices { starts[index].stage = .stored }
             } catch {
                 logger.error("could not store the journeys of \(workflowID): \(error)")
             }
@@ -242,17 +268,16 @@ public final class Executor: Sendable {
             let profiles = (try? store.users(emails: starts.map(\.email))) ?? [:]
             for start in starts {
                 let profile = profiles[start.email] ?? JSONObject([("email", .string(start.email))])
-                if let stored = start.resuming {
-                    var journey = Journey(
-                        id: stored.id, workflow: start.workflow, profile: profile, trigger: start.trigger,
-                        nodeID: stored.nodeID, resumed: true)
-                    advance(&journey)
-                    continue
-                }
                 var journey = Journey(
                     id: start.id, workflow: start.workflow, profile: profile, trigger: start.trigger,
                     nodeID: start.workflow.entryNode?.id)
-                if start.isStored { journey.storedRunningAt = journey.nodeID }
+                switch start.stage {
+                case .new: break
+                case .stored: journey.storedRunningAt = journey.nodeID
+                case .resumed(let nodeID):
+                    journey.nodeID = nodeID
+                    journey.resumed = true
+                }
                 advance(&journey)
             }
         }
