@@ -66,7 +66,7 @@ extension Executor {
         let host = Deliverer.host(of: job.webhook.url)
         let parked = parkIfHostIsBusy(host)
         let journeyRecord = journey.storedRunningAt == node.id ? nil : journey.record(.running)
-        start(job, journey: journeyRecord) { [self] in
+        runWhenStored(job, journey: journeyRecord) { [self] in
             let outcome = await perform(job, profile: journey.profile)
             queue.async { [self] in
                 state.withLock { state in
@@ -102,7 +102,7 @@ extension Executor {
     /// every delivery that begins in one turn of the executor queue share one transaction, written
     /// on this queue: measured faster than handing the batch to another thread, and no delivery
     /// waits for a timer.
-    func start(_ job: DeliveryJob, journey: JourneyRecord?, _ run: @escaping @Sendable () async -> Void) {
+    func runWhenStored(_ job: DeliveryJob, journey: JourneyRecord?, _ run: @escaping @Sendable () async -> Void) {
         dispatchPrecondition(condition: .onQueue(queue))
         guard job.isNew else { return launch(job, run) }
         let first = state.withLock { state in
@@ -200,7 +200,7 @@ extension Executor {
     func runDetached(_ job: DeliveryJob) {
         dispatchPrecondition(condition: .onQueue(queue))
         updateCounters { $0.detachedDeliveries += 1 }
-        start(job, journey: nil) { [self] in
+        runWhenStored(job, journey: nil) { [self] in
             _ = await perform(job, profile: nil)
             queue.async { [self] in
                 state.withLock { _ = $0.deliveryTasks.removeValue(forKey: job.delivery.id) }
