@@ -22,6 +22,31 @@ public enum DeliveryID {
         return ulid(at: date, random: (high, low))
     }
 
+    /// The first of `count` ULIDs at `date` that follow each other by one (the ULID spec's
+    /// monotonic form), so the n-th is ``ulid(_:advancedBy:)`` of it and a run of them sorts, and
+    /// can be read back, in the order made. The random part starts low enough never to overflow.
+    public static func firstOfSequentialULIDs(at date: Date = Date()) -> String {
+        var characters = Array(ulid(at: date))
+        // The top character of the random part below 16: 2^75 values of headroom.
+        if let value = alphabet.firstIndex(of: characters[10]) { characters[10] = alphabet[value & 15] }
+        return String(characters)
+    }
+
+    /// `ulid` plus `offset` in its 80-bit random part, carrying through the Crockford digits.
+    public static func ulid(_ ulid: String, advancedBy offset: Int) -> String {
+        var characters = Array(ulid)
+        guard characters.count == 26, offset >= 0 else { return ulid }
+        var carry = offset
+        var index = 25
+        while carry > 0, index >= 10 {
+            let digit = (alphabet.firstIndex(of: characters[index]) ?? 0) + carry
+            characters[index] = alphabet[digit & 31]
+            carry = digit >> 5
+            index -= 1
+        }
+        return String(characters)
+    }
+
     private static func ulid(at date: Date, random: (UInt64, UInt64)) -> String {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var characters = [Character](repeating: "0", count: 26)

@@ -64,10 +64,11 @@ extension Executor {
                         stage: .resumed(at: stored.nodeID)))
             }
         }
-        let admitted = state.withLock { state -> [PendingStart] in
+        let admitted = state.withLock { state -> [Pending] in
             state.stats.journeysStarted += starts.count
             state.stats.journeysActive += starts.count
-            state.pending += starts
+            state.stats.journeysPending += starts.count
+            state.pending += starts.map(Pending.start)
             return admit(&state)
         }
         begin(admitted)

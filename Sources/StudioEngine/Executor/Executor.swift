@@ -61,12 +61,28 @@ public final class Executor: Sendable {
         }
     }
 
+    /// Journeys waiting to be admitted, in the order they came.
+    enum Pending {
+        /// One journey: a tracked event's, or one continued after a restart.
+        case start(PendingStart)
+        /// `count` journeys that ``start(workflowID:emails:dataFields:)`` stored at their entry
+        /// step with sequential ids from `first`: read back from the store when admitted, so a
+        /// million queued users take no memory each.
+        case stored(PendingStart.Origin, first: String, count: Int)
+
+        var count: Int {
+            switch self {
+            case .start: 1
+            case .stored(_, _, let count): count
+            }
+        }
+    }
+
     struct State {
         var stats = ExecutorStats()
         /// Journeys not yet admitted, oldest first from `pendingHead`: admission is lazy so that
-        /// starting a workflow for a million users holds a million small values, not a million
-        /// profiles and tasks.
-        var pending: [PendingStart] = []
+        /// starting a workflow for a million users holds no profiles or tasks for them.
+        var pending: [Pending] = []
         var pendingHead = 0
         /// Admitted journeys that are not sleeping in a delay.
         var running = 0
@@ -169,7 +185,7 @@ public final class Executor: Sendable {
         } catch {
             logger.error("could not store event: \(error)")
         }
-        for start in starts { enqueue(start) }
+        for start in starts { enqueue(.start(start)) }
     }
 
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger.
@@ -186,16 +202,19 @@ public final class Executor: Sendable {
             workflow: workflow, trigger: dataFields.map { TrackedEvent(email: "", name: "triggerWorkflow", dataFields: $0) })
         // In slices, so a million addresses never hold a million records at once.
         for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
-            var starts = emails[slice..<min(slice + Self.startSlice, emails.count)].map { email in
-                PendingStart(email: email, origin: origin)
+            let first = DeliveryID.firstOfSequentialULIDs()
+            let starts = emails[slice..<min(slice + Self.startSlice, emails.count)].enumerated().map { offset, email in
+                PendingStart(id: DeliveryID.ulid(first, advancedBy: offset), email: email, origin: origin)
             }
             do {
                 try store.saveJourneys(starts.map(\.entryRecord))
-                for index in starts.indices { starts[index].stage = .stored }
+                enqueue(.stored(origin, first: first, count: starts.count))
+                continue
             } catch {
                 logger.error("could not store the journeys of \(workflowID): \(error)")
             }
-            for start in starts { enqueue(start) }
+            // Not stored: they run from memory, and a crash before they end loses them.
+            for start in starts { enqueue(.start(start)) }
         }
         return true
     }
@@ -234,26 +253,36 @@ public final class Executor: Sendable {
     /// so the deliverer always has work queued and no more.
     private var runningLimit: Int { max(4, limits.maxInFlight * 4) }
 
-    private func enqueue(_ start: PendingStart) {
-        let admitted = state.withLock { state -> [PendingStart] in
+    private func enqueue(_ pending: Pending) {
+        let admitted = state.withLock { state -> [Pending] in
             guard !state.stopped else { return [] }
-            state.stats.journeysStarted += 1
-            state.stats.journeysActive += 1
-            state.pending.append(start)
+            state.stats.journeysStarted += pending.count
+            state.stats.journeysActive += pending.count
+            state.stats.journeysPending += pending.count
+            state.pending.append(pending)
             return admit(&state)
         }
         begin(admitted)
     }
 
-    /// Takes pending journeys while fewer than ``runningLimit`` run.
-    func admit(_ state: inout State) -> [PendingStart] {
-        var admitted: [PendingStart] = []
+    /// Takes pending journeys while fewer than ``runningLimit`` run; a stored run of them is
+    /// split where the limit falls.
+    func admit(_ state: inout State) -> [Pending] {
+        var admitted: [Pending] = []
         while state.running < runningLimit, state.pendingHead < state.pending.count {
-            admitted.append(state.pending[state.pendingHead])
-            state.pendingHead += 1
-            state.running += 1
+            let next = state.pending[state.pendingHead]
+            let taken = min(next.count, runningLimit - state.running)
+            if case .stored(let origin, let first, let count) = next, taken < count {
+                admitted.append(.stored(origin, first: first, count: taken))
+                state.pending[state.pendingHead] = .stored(
+                    origin, first: DeliveryID.ulid(first, advancedBy: taken), count: count - taken)
+            } else {
+                admitted.append(next)
+                state.pendingHead += 1
+            }
+            state.running += taken
+            state.stats.journeysPending -= taken
         }
-        state.stats.journeysPending = state.pending.count - state.pendingHead
         if state.pendingHead > 1024, state.pendingHead * 2 > state.pending.count {
             state.pending.removeFirst(state.pendingHead)
             state.pendingHead = 0
@@ -261,9 +290,10 @@ public final class Executor: Sendable {
         return admitted
     }
 
-    func begin(_ starts: [PendingStart]) {
-        guard !starts.isEmpty else { return }
+    func begin(_ admitted: [Pending]) {
+        guard !admitted.isEmpty else { return }
         queue.async { [self] in
+            let starts = admitted.flatMap(startsReadingTheStore)
             // One read for every admitted journey's profile.
             let profiles = (try? store.users(emails: starts.map(\.email))) ?? [:]
             for start in starts {
@@ -281,6 +311,29 @@ public final class Executor: Sendable {
                 advance(&journey)
             }
         }
+    }
+
+    /// The journeys of an admitted piece, a stored run read back from the store. A journey that
+    /// cannot be read gives its slot back; it stays stored at its entry step for ``resume()``.
+    private func startsReadingTheStore(_ pending: Pending) -> [PendingStart] {
+        guard case .stored(let origin, let first, let count) = pending else {
+            if case .start(let start) = pending { return [start] }
+            return []
+        }
+        var starts: [PendingStart] = []
+        do {
+            let last = DeliveryID.ulid(first, advancedBy: count - 1)
+            starts = try store.journeyAddresses(from: first, through: last).map {
+                PendingStart(id: $0.id, email: $0.email, origin: origin, stage: .stored)
+            }
+        } catch {
+            logger.error("could not read \(count) queued journeys of \(origin.workflow.id): \(error)")
+        }
+        for _ in 0..<max(0, count - starts.count) {
+            updateCounters { $0.stats.journeysActive -= 1 }
+            releaseRunningSlot()
+        }
+        return starts
     }
 
     /// A running journey fell asleep in a delay or ended: admit the next pending one.

@@ -154,6 +154,13 @@ public final class SQLiteStateStore: StateStore {
         try writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM user ORDER BY email") }
     }
 
+    public func userEmails(after email: String?, limit: Int) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT email FROM user WHERE email > ? ORDER BY email LIMIT ?", arguments: [email ?? "", limit])
+        }
+    }
+
     public func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64 {
         try writer.write { db in
             try Self.write(journeys, in: db)
@@ -170,6 +177,16 @@ public final class SQLiteStateStore: StateStore {
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {
         guard !journeys.isEmpty else { return }
         try writer.write { db in try Self.write(journeys, in: db) }
+    }
+
+    public func journeyAddresses(from first: String, through last: String) throws -> [(id: String, email: String)] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, email FROM journey WHERE id BETWEEN ? AND ? ORDER BY id", arguments: [first, last])
+        }.compactMap { row in
+            guard let id: String = row["id"], let email: String = row["email"] else { return nil }
+            return (id, email)
+        }
     }
 
     static func write(_ journeys: [JourneyRecord], in db: Database) throws {

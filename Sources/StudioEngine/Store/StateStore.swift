@@ -14,6 +14,8 @@ public protocol StateStore: EndpointPauseStore {
     func users(emails: [String]) throws -> [String: JSONObject]
     /// Every user's email address, in order, without reading profiles.
     func userEmails() throws -> [String]
+    /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
+    func userEmails(after email: String?, limit: Int) throws -> [String]
 
     /// Records a tracked event, with the journeys it starts, in one transaction; returns its id.
     @discardableResult
@@ -21,6 +23,9 @@ public protocol StateStore: EndpointPauseStore {
 
     /// Creates or updates journeys (position, status, wake time).
     func saveJourneys(_ journeys: [JourneyRecord]) throws
+    /// The id and address of the stored journeys whose ids lie from `first` through `last`, in
+    /// id order: journeys queued at their entry step, read back when they are admitted.
+    func journeyAddresses(from first: String, through last: String) throws -> [(id: String, email: String)]
 
     /// Stores attempts and applies delivery settlements in one transaction; returns the attempts
     /// with their assigned ids.

@@ -33,18 +33,25 @@ extension Hookline {
                 let hint = nearestName(to: workflow, in: workspace.workflows.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
                 throw ValidationError("No workflow '\(workflow)' in \(options.root.path).\(hint)")
             }
-            let emails: [String]
-            if let users {
-                emails = try String(contentsOfFile: users, encoding: .utf8)
-                    .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                    .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            } else {
-                emails = try engine.store.userEmails()
-            }
             printAttemptLines(from: engine.feed)
             // What a stopped or killed run left is finished too (DESIGN §6).
             EngineCommand.resumeOrWarn(engine)
-            engine.executor.start(workflowID: workflow, emails: emails)
+            if let users {
+                let emails = try String(contentsOfFile: users, encoding: .utf8)
+                    .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+                engine.executor.start(workflowID: workflow, emails: emails)
+            } else {
+                // Page by page: the executor keeps queued journeys in the store, so a million
+                // users never need to be in memory at once.
+                var after: String?
+                while true {
+                    let page = try engine.store.userEmails(after: after, limit: 10_000)
+                    guard let last = page.last else { break }
+                    engine.executor.start(workflowID: workflow, emails: page)
+                    after = last
+                }
+            }
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats
             await engine.shutdown()

@@ -1,0 +1,96 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// Journeys that `start(workflowID:emails:)` queues stay in the store, not in memory, until
+/// they are admitted; a real SQLite file and a real receiver on 127.0.0.1.
+struct QueuedJourneyTests {
+    /// One step per journey, at most one request in flight: four journeys run at once and the
+    /// rest wait in the queue.
+    private static func workspace(baseURL: String) -> Workspace {
+        Workspace(
+            settings: WorkspaceSettings(
+                name: "Queue", delivery: DeliveryDefaults(maxInFlight: 1, maxInFlightPerHost: 1),
+                networkAllowlist: ["127.0.0.1/32"]),
+            workflows: [
+                Workflow(
+                    id: "ping", name: "Ping", start: .manual,
+                    nodes: [WorkflowNode(id: "call", kind: .callWebhook(webhook: "ping", onError: .exit), next: .none)])
+            ],
+            webhooks: [Webhook(id: "ping", method: .post, url: baseURL + "/ping", body: .json(template: #"{"email": "{{email}}"}"#))])
+    }
+
+    private static let emails = (0..<120).map { "user\($0)@example.com" }
+
+    private static func storePath() throws -> String {
+        try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+    }
+
+    @Test func everyQueuedJourneyIsReadBackAndRunsOnce() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let engine = try Engine(
+            workspace: Self.workspace(baseURL: receiver.baseURL), secrets: [:], configuration: .init(storePath: try Self.storePath()))
+        engine.executor.start(workflowID: "ping", emails: Self.emails)
+        let queued = engine.executor.stats.journeysPending
+        await engine.executor.waitUntilIdle()
+        let stats = engine.executor.stats
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(queued >= Self.emails.count - 4, "admitted at once: \(Self.emails.count - queued)")
+        let sent = log.all.compactMap { try? JSONValue.parse($0.body)["email"]?.stringValue }
+        #expect(sent.count == Self.emails.count)
+        #expect(Set(sent) == Set(Self.emails))
+        #expect(stats.journeysStarted == Self.emails.count)
+        #expect(stats.journeysFinished == Self.emails.count)
+        #expect(stats.journeysPending == 0)
+        #expect(try engine.store.unfinishedJourneys().isEmpty)
+    }
+
+    @Test func aQueuedJourneyGoneFromTheStoreGivesItsSlotBackAndTheRestRun() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(
+                yaml: "rules: [{path: /ping, responses: [{status: 200, delay: 500ms}, {status: 200}]}]")
+        ) { log.append($0) }
+        let storePath = try Self.storePath()
+        let engine = try Engine(
+            workspace: Self.workspace(baseURL: receiver.baseURL), secrets: [:], configuration: .init(storePath: storePath))
+        engine.executor.start(workflowID: "ping", emails: Self.emails)
+        // While the first answer takes half a second, and every other journey waits, ten queued ones disappear.
+        let gone = Self.emails[100..<110]
+        let quoted = gone.map { "'\($0)'" }.joined(separator: ",")
+        try sqlite(storePath, "DELETE FROM journey WHERE email IN (\(quoted))")
+        await engine.executor.waitUntilIdle()
+        let stats = engine.executor.stats
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let sent = Set(log.all.compactMap { try? JSONValue.parse($0.body)["email"]?.stringValue })
+        #expect(sent == Set(Self.emails).subtracting(gone))
+        #expect(stats.journeysFinished == Self.emails.count - gone.count)
+        #expect(stats.journeysActive == 0)
+    }
+
+    @Test func sequentialIDsSortInTheOrderMadeAndCarry() {
+        let first = DeliveryID.firstOfSequentialULIDs()
+        let ids = (0..<2_000).map { DeliveryID.ulid(first, advancedBy: $0) }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.count == 26 && $0.prefix(10) == first.prefix(10) })
+        #expect(DeliveryID.ulid("01ARZ3NDEKTSV4RRFFQ69G5FAZ", advancedBy: 1) == "01ARZ3NDEKTSV4RRFFQ69G5FB0")
+        #expect(DeliveryID.ulid("01ARZ3NDEKTSV4RRFFQ69G5FAV", advancedBy: 34) == "01ARZ3NDEKTSV4RRFFQ69G5FBX")
+    }
+
+    /// Runs SQL on the store file with the sqlite3 tool, as an operator or another process would.
+    private func sqlite(_ path: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", "-cmd", ".timeout 5000", path, sql]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
