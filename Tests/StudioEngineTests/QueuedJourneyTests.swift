@@ -4,7 +4,8 @@ import StudioModel
 import Testing
 
 /// Journeys that `start(workflowID:emails:)` queues stay in the store, not in memory, until
-/// they are admitted; a real SQLite file and a real receiver on 127.0.0.1.
+/// they are admitted, and a journey asleep in a delay is a small value that reads its profile
+/// again when it wakes; a real SQLite file and a real receiver on 127.0.0.1.
 struct QueuedJourneyTests {
     /// One step per journey, at most one request in flight: four journeys run at once and the
     /// rest wait in the queue.
@@ -72,6 +73,37 @@ struct QueuedJourneyTests {
         #expect(sent == Set(Self.emails).subtracting(gone))
         #expect(stats.journeysFinished == Self.emails.count - gone.count)
         #expect(stats.journeysActive == 0)
+    }
+
+    @Test func aJourneyWakingFromADelayRendersWithTheProfileAsItIsThen() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        var workspace = Self.workspace(baseURL: receiver.baseURL)
+        workspace.workflows = [
+            Workflow(
+                id: "ping", name: "Ping", start: .manual,
+                nodes: [
+                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 60, text: "1m")), next: .single("call")),
+                    WorkflowNode(id: "call", kind: .callWebhook(webhook: "ping", onError: .exit), next: .none),
+                ])
+        ]
+        workspace.webhooks = [
+            Webhook(id: "ping", method: .post, url: receiver.baseURL + "/ping", body: .json(template: #"{"plan": "{{plan}}"}"#))
+        ]
+        // A minute of workflow time is 0.6 s here.
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 100, storePath: try Self.storePath()))
+        try engine.store.saveUsers([["email": "ada@example.com", "plan": "free"]])
+        engine.executor.start(workflowID: "ping", emails: ["ada@example.com"])
+        for _ in 0..<100 where try engine.store.unfinishedJourneys().first?.status != .waiting {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(log.all.isEmpty, "sent before the delay ended")
+        try engine.store.saveUsers([["email": "ada@example.com", "plan": "pro"]])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(log.all.map(\.body) == [#"{"plan": "pro"}"#])
     }
 
     @Test func sequentialIDsSortInTheOrderMadeAndCarry() {

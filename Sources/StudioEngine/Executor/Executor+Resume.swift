@@ -52,11 +52,11 @@ extension Executor {
                     $0.stats.journeysStarted += 1
                     $0.stats.journeysActive += 1
                 }
-                let profile = (try? store.user(email: stored.email)) ?? JSONObject([("email", .string(stored.email))])
-                let journey = Journey(
-                    id: stored.id, workflow: workflow, profile: profile, trigger: stored.trigger,
-                    nodeID: node.next.target(for: "next"), resumed: true)
-                wake(journey, after: wakeAt.timeIntervalSince(now))
+                wake(
+                    PendingStart(
+                        id: stored.id, email: stored.email, origin: .init(workflow: workflow, trigger: stored.trigger),
+                        stage: .woken(at: node.next.target(for: "next"), resumed: true)),
+                    after: wakeAt.timeIntervalSince(now))
             } else {
                 starts.append(
                     PendingStart(

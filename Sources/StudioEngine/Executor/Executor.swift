@@ -43,6 +43,9 @@ public final class Executor: Sendable {
             case stored
             /// A stored journey continued after a restart, from the step it was stored at.
             case resumed(at: String?)
+            /// A journey that slept in a delay, going on from the step after it; its profile is
+            /// read again, so it sees what changed meanwhile.
+            case woken(at: String?, resumed: Bool)
         }
 
         var workflow: Workflow { origin.workflow }
@@ -84,6 +87,8 @@ public final class Executor: Sendable {
         /// starting a workflow for a million users holds no profiles or tasks for them.
         var pending: [Pending] = []
         var pendingHead = 0
+        /// Journeys whose delay ended, admitted before ``pending`` so that they wake on time.
+        var woken: [PendingStart] = []
         /// Admitted journeys that are not sleeping in a delay.
         var running = 0
         /// Deliveries outside a journey step: system webhooks, resumed orphans, replays.
@@ -269,6 +274,13 @@ public final class Executor: Sendable {
     /// split where the limit falls.
     func admit(_ state: inout State) -> [Pending] {
         var admitted: [Pending] = []
+        let wakers = min(state.woken.count, max(0, runningLimit - state.running))
+        if wakers > 0 {
+            admitted += state.woken.prefix(wakers).map(Pending.start)
+            state.woken.removeFirst(wakers)
+            state.running += wakers
+            state.stats.journeysPending -= wakers
+        }
         while state.running < runningLimit, state.pendingHead < state.pending.count {
             let next = state.pending[state.pendingHead]
             let taken = min(next.count, runningLimit - state.running)
@@ -299,7 +311,7 @@ public final class Executor: Sendable {
             for start in starts {
                 let profile = profiles[start.email] ?? JSONObject([("email", .string(start.email))])
                 var journey = Journey(
-                    id: start.id, workflow: start.workflow, profile: profile, trigger: start.trigger,
+                    id: start.id, origin: start.origin, profile: profile, trigger: start.trigger,
                     nodeID: start.workflow.entryNode?.id)
                 switch start.stage {
                 case .new: break
@@ -307,6 +319,9 @@ public final class Executor: Sendable {
                 case .resumed(let nodeID):
                     journey.nodeID = nodeID
                     journey.resumed = true
+                case .woken(let nodeID, let resumed):
+                    journey.nodeID = nodeID
+                    journey.resumed = resumed
                 }
                 advance(&journey)
             }
@@ -365,10 +380,13 @@ public final class Executor: Sendable {
                 // The wake time is stored as the real instant, so a restart wakes the journey on time.
                 let seconds = clock.realInterval(forWorkflowSeconds: duration.seconds)
                 journeys.append(journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(seconds)))
-                var waiting = journey
-                waiting.nodeID = node.next.target(for: "next")
                 releaseRunningSlot()
-                wake(waiting, after: seconds)
+                // Asleep, a journey is a small value: its profile is read again when it wakes.
+                wake(
+                    PendingStart(
+                        id: journey.id, email: journey.email, origin: journey.origin,
+                        stage: .woken(at: node.next.target(for: "next"), resumed: journey.resumed)),
+                    after: seconds)
                 return
             case .yesNo(let condition):
                 let outcome = condition.evaluate { journey.field($0) } ? "yes" : "no"
@@ -383,12 +401,16 @@ public final class Executor: Sendable {
         finish(journey, .finished)
     }
 
-    /// Continues a journey asleep in a delay after `seconds`.
-    func wake(_ journey: Journey, after seconds: Double) {
+    /// Admits a journey asleep in a delay again after `seconds`, ahead of the journeys not yet
+    /// started.
+    func wake(_ sleeper: PendingStart, after seconds: Double) {
         queue.asyncAfter(deadline: .now() + max(0, seconds)) { [self] in
-            state.withLock { $0.running += 1 }
-            var journey = journey
-            advance(&journey)
+            begin(state.withLock { state in
+                guard !state.stopped else { return [] }
+                state.woken.append(sleeper)
+                state.stats.journeysPending += 1
+                return admit(&state)
+            })
         }
     }
 

@@ -4,7 +4,8 @@ import StudioModel
 /// One user's pass through one workflow while it runs in memory.
 struct Journey: Sendable {
     let id: String
-    let workflow: Workflow
+    /// The workflow and trigger it started with, shared with the journeys of the same start.
+    let origin: Executor.PendingStart.Origin
     var profile: JSONObject
     let trigger: TrackedEvent?
     var nodeID: String?
@@ -14,6 +15,18 @@ struct Journey: Sendable {
     /// The step the store already holds this journey at, running: a delivery from that step
     /// need not write the journey again.
     var storedRunningAt: String?
+
+    init(
+        id: String, origin: Executor.PendingStart.Origin, profile: JSONObject, trigger: TrackedEvent?, nodeID: String?
+    ) {
+        self.id = id
+        self.origin = origin
+        self.profile = profile
+        self.trigger = trigger
+        self.nodeID = nodeID
+    }
+
+    var workflow: Workflow { origin.workflow }
 
     var email: String { profile["email"]?.stringValue ?? trigger?.email ?? "" }
 
