@@ -106,6 +106,31 @@ struct QueuedJourneyTests {
         #expect(log.all.map(\.body) == [#"{"plan": "pro"}"#])
     }
 
+    @Test func aShortDelayWakesOnItsOwnTimeWhileLongerOnesStillSleep() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        var workspace = Self.workspace(baseURL: receiver.baseURL)
+        workspace.workflows = [("long", 3_600), ("short", 6)].map { id, seconds in
+            Workflow(
+                id: id, name: id, start: .manual,
+                nodes: [
+                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: seconds, text: "\(seconds)s")), next: .single("call")),
+                    WorkflowNode(id: "call", kind: .callWebhook(webhook: "ping", onError: .exit), next: .none),
+                ])
+        }
+        // At 100× an hour is 36 s and six seconds 0.06 s.
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 100, storePath: try Self.storePath()))
+        engine.executor.start(workflowID: "long", emails: ["long1@example.com", "long2@example.com"])
+        try await Task.sleep(for: .milliseconds(50))
+        engine.executor.start(workflowID: "short", emails: ["short@example.com"])
+        for _ in 0..<1_000 where log.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        let sent = log.all.compactMap { try? JSONValue.parse($0.body)["email"]?.stringValue }
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(sent == ["short@example.com"], "the short delay waited for the long one's timer")
+    }
+
     @Test func sequentialIDsSortInTheOrderMadeAndCarry() {
         let first = DeliveryID.firstOfSequentialULIDs()
         let ids = (0..<2_000).map { DeliveryID.ulid(first, advancedBy: $0) }

@@ -89,6 +89,10 @@ public final class Executor: Sendable {
         var pendingHead = 0
         /// Journeys whose delay ended, admitted before ``pending`` so that they wake on time.
         var woken: [PendingStart] = []
+        /// Journeys asleep in a delay.
+        var sleeping = WakeSchedule()
+        /// When the earliest timer set for ``sleeping`` fires; nil when none is set.
+        var wakeTimer: UInt64?
         /// Admitted journeys that are not sleeping in a delay.
         var running = 0
         /// Deliveries outside a journey step: system webhooks, resumed orphans, replays.
@@ -404,13 +408,35 @@ public final class Executor: Sendable {
     /// Admits a journey asleep in a delay again after `seconds`, ahead of the journeys not yet
     /// started.
     func wake(_ sleeper: PendingStart, after seconds: Double) {
-        queue.asyncAfter(deadline: .now() + max(0, seconds)) { [self] in
+        let deadline = DispatchTime.now() + max(0, seconds)
+        let setTimer = state.withLock { state -> Bool in
+            state.sleeping.insert(sleeper, wakingAt: deadline.uptimeNanoseconds)
+            if let timer = state.wakeTimer, timer <= deadline.uptimeNanoseconds { return false }
+            state.wakeTimer = deadline.uptimeNanoseconds
+            return true
+        }
+        if setTimer { setWakeTimer(at: deadline) }
+    }
+
+    /// One timer for every sleeper: when it fires, the due ones are admitted and it is set again
+    /// for the next. A timer set earlier for a later instant still fires, finds nothing or a
+    /// few due, and stops.
+    private func setWakeTimer(at deadline: DispatchTime) {
+        queue.asyncAfter(deadline: deadline) { [self] in
+            var next: DispatchTime?
             begin(state.withLock { state in
+                if state.wakeTimer == deadline.uptimeNanoseconds { state.wakeTimer = nil }
                 guard !state.stopped else { return [] }
-                state.woken.append(sleeper)
-                state.stats.journeysPending += 1
+                let due = state.sleeping.removeDue(by: DispatchTime.now().uptimeNanoseconds)
+                state.woken += due
+                state.stats.journeysPending += due.count
+                if let earliest = state.sleeping.earliest, state.wakeTimer.map({ earliest < $0 }) ?? true {
+                    state.wakeTimer = earliest
+                    next = DispatchTime(uptimeNanoseconds: earliest)
+                }
                 return admit(&state)
             })
+            if let next { setWakeTimer(at: next) }
         }
     }
 
