@@ -25,56 +25,46 @@ extension Executor {
     private func resumeOnQueue() -> ResumeSummary {
         let now = clock.now()
         let claimed: [OutboxDelivery]
-        let unfinished: [JourneyRecord]
         do {
             claimed = try store.claimUnsettledDeliveries(
                 owner: leaseOwner.description, leaseUntil: now.addingTimeInterval(leaseSeconds), now: now)
-            unfinished = try store.unfinishedJourneys()
         } catch {
             logger.error("could not read what to resume: \(error)")
             return ResumeSummary()
         }
-
         var summary = ResumeSummary()
-        var starts: [PendingStart] = []
-        for stored in unfinished {
-            guard let workflow = workspace.workflow(id: stored.workflowID) else {
-                logger.warning("journey \(stored.id): workflow '\(stored.workflowID)' no longer exists; marked failed")
-                var failed = stored
-                failed.status = .failed
-                failed.updatedAt = now
-                journeys.append(failed)
-                continue
-            }
-            summary.journeys += 1
-            if stored.status == .waiting, let wakeAt = stored.wakeAt, let node = workflow.node(id: stored.nodeID ?? "") {
-                state.withLock {
-                    $0.stats.journeysStarted += 1
-                    $0.stats.journeysActive += 1
+        // Of the running journeys, only those with a claimed delivery decide who sends it.
+        let claimedJourneys = Set(claimed.compactMap(\.journeyID))
+        var continuing: Set<String> = []
+        // Journeys stored from now on (an event tracked meanwhile) are already this executor's.
+        let resumedAt = Date()
+        // A page at a time, so a million stored journeys are never all read at once.
+        for status in [JourneyRecord.Status.running, .waiting] {
+            var after: String?
+            while true {
+                let page: [JourneyRecord]
+                do {
+                    page = try store.journeys(status, after: after, updatedBy: resumedAt, limit: Self.startSlice)
+                } catch {
+                    logger.error("could not read the \(status.rawValue) journeys to resume: \(error)")
+                    break
                 }
-                wake(
-                    PendingStart(
-                        id: stored.id, email: stored.email, origin: .init(workflow: workflow, trigger: stored.trigger),
-                        stage: .woken(at: node.next.target(for: "next"), resumed: true)),
-                    after: wakeAt.timeIntervalSince(now))
-            } else {
-                starts.append(
-                    PendingStart(
-                        id: stored.id, email: stored.email, origin: .init(workflow: workflow, trigger: stored.trigger),
-                        stage: .resumed(at: stored.nodeID)))
+                guard let lastOfPage = page.last else { break }
+                after = lastOfPage.id
+                let starts = resumable(page, now: now, summary: &summary)
+                continuing.formUnion(starts.lazy.map(\.id).filter(claimedJourneys.contains))
+                let admitted = state.withLock { state -> [Pending] in
+                    state.stats.journeysStarted += starts.count
+                    state.stats.journeysActive += starts.count
+                    state.stats.journeysPending += starts.count
+                    state.pending += starts.map(Pending.start)
+                    return admit(&state)
+                }
+                begin(admitted)
             }
         }
-        let admitted = state.withLock { state -> [Pending] in
-            state.stats.journeysStarted += starts.count
-            state.stats.journeysActive += starts.count
-            state.stats.journeysPending += starts.count
-            state.pending += starts.map(Pending.start)
-            return admit(&state)
-        }
-        begin(admitted)
 
         // Deliveries whose journey will not reach them again are resent on their own.
-        let continuing = Set(starts.map(\.id))
         for delivery in claimed where delivery.kind == .system || !continuing.contains(delivery.journeyID ?? "") {
             guard let job = job(resuming: delivery) else {
                 logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' no longer exists; marked failed")
@@ -88,5 +78,38 @@ extension Executor {
             logger.info("resumed \(summary.journeys) journeys and \(summary.deliveries) deliveries")
         }
         return summary
+    }
+
+    /// The journeys of `page` that go on: waiting ones asleep again until their stored wake time,
+    /// running ones returned to be queued; a journey whose workflow is gone is marked failed.
+    private func resumable(_ page: [JourneyRecord], now: Date, summary: inout ResumeSummary) -> [PendingStart] {
+        var starts: [PendingStart] = []
+        for stored in page {
+            guard let workflow = workspace.workflow(id: stored.workflowID) else {
+                logger.warning("journey \(stored.id): workflow '\(stored.workflowID)' no longer exists; marked failed")
+                var failed = stored
+                failed.status = .failed
+                failed.updatedAt = now
+                journeys.append(failed)
+                continue
+            }
+            summary.journeys += 1
+            let origin = PendingStart.Origin(workflow: workflow, trigger: stored.trigger)
+            if stored.status == .waiting, let wakeAt = stored.wakeAt, let node = workflow.node(id: stored.nodeID ?? "") {
+                updateCounters {
+                    $0.stats.journeysStarted += 1
+                    $0.stats.journeysActive += 1
+                }
+                wake(
+                    PendingStart(
+                        id: stored.id, email: stored.email, origin: origin,
+                        stage: .woken(at: node.next.target(for: "next"), resumed: true)),
+                    after: wakeAt.timeIntervalSince(now))
+            } else {
+                starts.append(
+                    PendingStart(id: stored.id, email: stored.email, origin: origin, stage: .resumed(at: stored.nodeID)))
+            }
+        }
+        return starts
     }
 }

@@ -122,6 +122,16 @@ extension SQLiteStateStore {
         }.compactMap(Self.journey(from:))
     }
 
+    public func journeys(
+        _ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int
+    ) throws -> [JourneyRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM journey WHERE status = ? AND id > ? AND updatedAt <= ? ORDER BY id LIMIT ?",
+                arguments: [status.rawValue, id ?? "", instant.storedDatabaseValue, limit])
+        }.compactMap(Self.journey(from:))
+    }
+
     public func attempts(deliveryID: String) throws -> [AttemptRecord] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE deliveryID = ? ORDER BY id", arguments: [deliveryID])

@@ -110,6 +110,11 @@ public final class SQLiteStateStore: StateStore {
                 t.column("pausedAt", .double).notNull()
             }
         }
+        migrator.registerMigration("v3-journey-pages") { db in
+            // Resume reads unfinished journeys a page at a time, in id order, per status.
+            try db.create(index: "journey_on_status_id", on: "journey", columns: ["status", "id"])
+            try db.drop(index: "journey_on_status")
+        }
         return migrator
     }
 

@@ -53,6 +53,10 @@ public protocol StateStore: EndpointPauseStore {
     func releaseLeases(owner: String) throws
     /// Journeys that were running or waiting, with their triggers.
     func unfinishedJourneys() throws -> [JourneyRecord]
+    /// At most `limit` journeys with `status`, last stored by `instant`, whose ids come after
+    /// `id` (from the first when nil), in id order: the unfinished journeys page by page.
+    func journeys(_ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int) throws
+        -> [JourneyRecord]
     /// Attempts of one delivery, oldest first.
     func attempts(deliveryID: String) throws -> [AttemptRecord]
     /// Deletes attempts started, and settled deliveries and finished journeys last changed, before
