@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Helpers for compare-wrk.sh: build the bench workspace, fill the user table, check attempts.
 
-    bench_workspace.py files  DIR URL TEMPLATE      hookline.yaml, webhooks/bench-hook.yaml, workflows/bench.yaml
+    bench_workspace.py files  DIR URL TEMPLATE [DELAY]
+                                                    hookline.yaml, webhooks/bench-hook.yaml, workflows/bench.yaml
+                                                    (with DELAY, e.g. 20s: a delay node before the call)
     bench_workspace.py users  DIR N                 N users into DIR/.hookline/state.sqlite (table must exist)
     bench_workspace.py reset  DIR                   empty the attempt and journey tables between runs
     bench_workspace.py check  DIR N                 one line of JSON: attempts, 2xx, distinct users, window
@@ -32,7 +34,7 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
-def files(root, url, template_path):
+def files(root, url, template_path, delay=None):
     with open(template_path, encoding="utf-8") as f:
         template = f.read().rstrip("\n")
     write_atomic(os.path.join(root, "hookline.yaml"), (
@@ -55,7 +57,8 @@ def files(root, url, template_path):
         "enabled: true\n"
         "start: {kind: manual}\n"
         "nodes:\n"
-        "  - id: call\n"
+        + (f"  - id: wait\n    type: delay\n    duration: {delay}\n    next: call\n" if delay else "")
+        + "  - id: call\n"
         "    type: callWebhook\n"
         "    webhook: bench-hook\n"
         "    onError: exit\n"))
@@ -155,7 +158,7 @@ def main(argv):
         sys.exit(__doc__)
     command, root = argv[1], argv[2]
     if command == "files":
-        files(root, argv[3], argv[4])
+        files(root, argv[3], argv[4], argv[5] if len(argv) > 5 else None)
     elif command == "users":
         users(root, int(argv[3]))
     elif command == "reset":
