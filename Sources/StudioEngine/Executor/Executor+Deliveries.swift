@@ -155,7 +155,7 @@ extension Executor {
 
     /// The step's delivery from before a restart, if it made one.
     private func stepDelivery(of journey: Journey, at nodeID: String) -> OutboxDelivery? {
-        (try? store.deliveries(journeyID: journey.id))?.last { $0.kind == .step && $0.nodeID == nodeID }
+        journey.earlierDeliveries.last { $0.kind == .step && $0.nodeID == nodeID }
     }
 
     /// A step whose delivery settled before a restart continues with that outcome, unsent.
@@ -294,8 +294,7 @@ extension Executor {
         guard !hooks.isEmpty else { return }
         // After a restart, a message already handed to the outbox is not sent twice.
         if journey.resumed,
-            (try? store.deliveries(journeyID: journey.id))?.contains(where: { $0.kind == .system && $0.nodeID == node.id })
-                == true
+            journey.earlierDeliveries.contains(where: { $0.kind == .system && $0.nodeID == node.id })
         {
             return
         }

@@ -310,8 +310,9 @@ public final class Executor: Sendable {
         guard !admitted.isEmpty else { return }
         queue.async { [self] in
             let starts = admitted.flatMap(startsReadingTheStore)
-            // One read for every admitted journey's profile.
+            // One read for every admitted journey's profile, one for the resumed ones' deliveries.
             let profiles = (try? store.users(emails: starts.map(\.email))) ?? [:]
+            let earlier = earlierDeliveries(of: starts)
             for start in starts {
                 let profile = profiles[start.email] ?? JSONObject([("email", .string(start.email))])
                 var journey = Journey(
@@ -327,8 +328,24 @@ public final class Executor: Sendable {
                     journey.nodeID = nodeID
                     journey.resumed = resumed
                 }
+                if journey.resumed { journey.earlierDeliveries = earlier[journey.id] ?? [] }
                 advance(&journey)
             }
+        }
+    }
+
+    /// What the resumed journeys among `starts` sent before the restart, by journey id.
+    private func earlierDeliveries(of starts: [PendingStart]) -> [String: [OutboxDelivery]] {
+        let resumed = starts.filter {
+            switch $0.stage {
+            case .resumed, .woken(_, resumed: true): true
+            default: false
+            }
+        }
+        guard !resumed.isEmpty else { return [:] }
+        do { return try store.deliveries(journeyIDs: resumed.map(\.id)) } catch {
+            logger.error("could not read the deliveries of \(resumed.count) resumed journeys: \(error)")
+            return [:]
         }
     }
 

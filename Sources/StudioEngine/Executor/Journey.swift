@@ -15,6 +15,8 @@ struct Journey: Sendable {
     /// The step the store already holds this journey at, running: a delivery from that step
     /// need not write the journey again.
     var storedRunningAt: String?
+    /// For a resumed journey, the deliveries it made before the restart.
+    var earlierDeliveries: [OutboxDelivery] = []
 
     init(
         id: String, origin: Executor.PendingStart.Origin, profile: JSONObject, trigger: TrackedEvent?, nodeID: String?

@@ -57,6 +57,17 @@ extension SQLiteStateStore {
         }.compactMap(Self.delivery(from:))
     }
 
+    public func deliveries(journeyIDs: [String]) throws -> [String: [OutboxDelivery]] {
+        guard !journeyIDs.isEmpty else { return [:] }
+        let rows = try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM delivery WHERE journeyID IN (\(databaseQuestionMarks(count: journeyIDs.count))) ORDER BY createdAt, rowid",
+                arguments: StatementArguments(journeyIDs))
+        }
+        return Dictionary(grouping: rows.compactMap(Self.delivery(from:)), by: { $0.journeyID ?? "" })
+    }
+
     public func deliveries(matching filter: DeliveryFilter) throws -> [OutboxDelivery] {
         var conditions: [String] = []
         var arguments: StatementArguments = []

@@ -44,6 +44,9 @@ public protocol StateStore: EndpointPauseStore {
     func delivery(id: String) throws -> OutboxDelivery?
     /// The deliveries a journey made, oldest first.
     func deliveries(journeyID: String) throws -> [OutboxDelivery]
+    /// The deliveries of several journeys, oldest first, by journey id: one read for a batch of
+    /// resumed journeys.
+    func deliveries(journeyIDs: [String]) throws -> [String: [OutboxDelivery]]
     /// Deliveries matching `filter`, oldest first.
     func deliveries(matching filter: DeliveryFilter) throws -> [OutboxDelivery]
     /// Leases every unsettled delivery whose lease expired by `now` or whose owner has exited,
