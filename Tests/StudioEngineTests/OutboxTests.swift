@@ -121,6 +121,32 @@ struct OutboxTests {
         #expect(try store.delivery(id: "msg_expired")?.leaseOwner == "me/1/x")
     }
 
+    @Test func aLeaseHeldByAKilledProcessNotYetReapedIsFree() async throws {
+        // A child that is never waited for stays a zombie after it ends, as a `kill -9`ed
+        // executor does until its parent reaps it.
+        var child: pid_t = 0
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { arguments.forEach { free($0) } }
+        #expect(posix_spawn(&child, "/bin/true", nil, nil, arguments, nil) == 0)
+        defer { waitpid(child, nil, 0) }
+        let killed = LeaseOwner(host: ProcessInfo.processInfo.hostName, pid: child, instance: "dead")
+        // Until /bin/true has run and ended; the pid stays taken, since nobody reaps it.
+        for _ in 0..<200 where !killed.hasExited { try await Task.sleep(for: .milliseconds(10)) }
+
+        let store = try SQLiteStateStore()
+        let now = Date()
+        try store.enqueueDeliveries(
+            [
+                OutboxDelivery(
+                    id: "msg_orphan", kind: .step, webhookID: "lob-letter", snapshot: DeliverySnapshot(now: now),
+                    status: .sending, nextAttemptAt: now, leaseOwner: killed.description,
+                    leaseUntil: now.addingTimeInterval(45))
+            ], journeys: [])
+        let claimed = try store.claimUnsettledDeliveries(owner: "me/1/x", leaseUntil: now.addingTimeInterval(45), now: now)
+        #expect(claimed.map(\.id) == ["msg_orphan"])
+        #expect(!LeaseOwner.current().hasExited)
+    }
+
     @Test func onlyOneEngineAtATimeResumesAStore() async throws {
         let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
         let workspace = EngineFixtures.workspace(baseURL: "http://127.0.0.1:9")

@@ -40,6 +40,18 @@ public struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
     /// Whether the owner is a process of this machine that has exited.
     public var hasExited: Bool {
         guard host == ProcessInfo.processInfo.hostName, pid > 0 else { return false }
-        return kill(pid, 0) != 0 && errno == ESRCH
+        if kill(pid, 0) != 0 { return errno == ESRCH }
+        return Self.isZombie(pid)
+    }
+
+    /// Whether `pid` is a process that ended but that its parent has not reaped yet: `kill -9`
+    /// makes one, and a parent that does not wait at once (a container's PID 1, a busy shell)
+    /// leaves it for a while. It holds nothing any more.
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let nameEnd = stat.lastIndex(of: ")")
+        else { return false }
+        // `pid (name) S …`: the state follows the name, which may itself hold spaces and parentheses.
+        return stat[stat.index(after: nameEnd)...].drop { $0 == " " }.first == "Z"
     }
 }
