@@ -1,0 +1,170 @@
+import Foundation
+import StudioModel
+
+/// Admission: journeys wait, queued or asleep in a delay, until fewer than the running limit
+/// run; then their profiles are read in one batch and they go on on the executor queue.
+extension Executor {
+    /// Journeys running at once (not counting those asleep in a delay): four per delivery slot,
+    /// so the deliverer always has work queued and no more.
+    private var runningLimit: Int { max(4, limits.maxInFlight * 4) }
+
+    /// Queues journeys that start (or continue after a restart) and admits what fits.
+    func enqueue(_ pending: Pending) {
+        let admitted = state.withLock { state -> [Pending] in
+            guard !state.stopped else { return [] }
+            state.stats.journeysStarted += pending.count
+            state.stats.journeysActive += pending.count
+            state.stats.journeysPending += pending.count
+            state.pending.append(pending)
+            return admit(&state)
+        }
+        begin(admitted)
+    }
+
+    /// Takes pending journeys while fewer than ``runningLimit`` run; a stored run of them is
+    /// split where the limit falls.
+    func admit(_ state: inout State) -> [Pending] {
+        var admitted: [Pending] = []
+        let wakers = min(state.woken.count, max(0, runningLimit - state.running))
+        if wakers > 0 {
+            admitted += state.woken.prefix(wakers).map(Pending.start)
+            state.woken.removeFirst(wakers)
+            state.running += wakers
+            state.stats.journeysPending -= wakers
+        }
+        while state.running < runningLimit, state.pendingHead < state.pending.count {
+            let next = state.pending[state.pendingHead]
+            let taken = min(next.count, runningLimit - state.running)
+            if case .stored(let origin, let first, let count) = next, taken < count {
+                admitted.append(.stored(origin, first: first, count: taken))
+                state.pending[state.pendingHead] = .stored(
+                    origin, first: DeliveryID.ulid(first, advancedBy: taken), count: count - taken)
+            } else {
+                admitted.append(next)
+                state.pendingHead += 1
+            }
+            state.running += taken
+            state.stats.journeysPending -= taken
+        }
+        if state.pendingHead > 1024, state.pendingHead * 2 > state.pending.count {
+            state.pending.removeFirst(state.pendingHead)
+            state.pendingHead = 0
+        }
+        return admitted
+    }
+
+    func begin(_ admitted: [Pending]) {
+        guard !admitted.isEmpty else { return }
+        queue.async { [self] in
+            let starts = admitted.flatMap(starts(of:))
+            // One read for every admitted journey's profile, one for the resumed ones' deliveries.
+            let profiles = (try? store.users(emails: starts.map(\.email))) ?? [:]
+            let earlier = earlierDeliveries(of: starts)
+            for start in starts {
+                let profile = profiles[start.email] ?? JSONObject([("email", .string(start.email))])
+                var journey = Journey(
+                    id: start.id, origin: start.origin, profile: profile, trigger: start.trigger,
+                    nodeID: start.workflow.entryNode?.id)
+                switch start.stage {
+                case .new: break
+                case .stored: journey.storedRunningAt = journey.nodeID
+                case .resumed(let nodeID):
+                    journey.nodeID = nodeID
+                    journey.resumed = true
+                case .woken(let nodeID, let resumed):
+                    journey.nodeID = nodeID
+                    journey.resumed = resumed
+                }
+                if journey.resumed { journey.earlierDeliveries = earlier[journey.id] ?? [] }
+                advance(&journey)
+            }
+        }
+    }
+
+    /// What the resumed journeys among `starts` sent before the restart, by journey id.
+    private func earlierDeliveries(of starts: [PendingStart]) -> [String: [OutboxDelivery]] {
+        let resumed = starts.filter {
+            switch $0.stage {
+            case .resumed, .woken(_, resumed: true): true
+            default: false
+            }
+        }
+        guard !resumed.isEmpty else { return [:] }
+        do { return try store.deliveries(journeyIDs: resumed.map(\.id)) } catch {
+            logger.error("could not read the deliveries of \(resumed.count) resumed journeys: \(error)")
+            return [:]
+        }
+    }
+
+    /// The journeys of an admitted piece; a stored run is read back from the store. A journey
+    /// that cannot be read gives its slot back; it stays stored at its entry step for ``resume()``.
+    private func starts(of pending: Pending) -> [PendingStart] {
+        switch pending {
+        case .start(let start):
+            return [start]
+        case .stored(let origin, let first, let count):
+            var starts: [PendingStart] = []
+            do {
+                let last = DeliveryID.ulid(first, advancedBy: count - 1)
+                starts = try store.journeyAddresses(from: first, through: last).map {
+                    PendingStart(id: $0.id, email: $0.email, origin: origin, stage: .stored)
+                }
+            } catch {
+                logger.error("could not read \(count) queued journeys of \(origin.workflow.id): \(error)")
+            }
+            for _ in 0..<max(0, count - starts.count) {
+                updateCounters { $0.stats.journeysActive -= 1 }
+                releaseRunningSlot()
+            }
+            return starts
+        }
+    }
+
+    /// A running journey fell asleep in a delay or ended: admit the next pending one.
+    /// Admission waits until this many slots are free, so that profiles are read in batches.
+    private var admissionBatch: Int { max(1, runningLimit / 8) }
+
+    func releaseRunningSlot() {
+        begin(state.withLock { state in
+            state.running -= 1
+            // Refill in batches; when nothing else runs, admit at once so work never stalls.
+            guard state.running == 0 || state.running <= runningLimit - admissionBatch else { return [] }
+            return admit(&state)
+        })
+    }
+
+    /// Admits a journey asleep in a delay again after `seconds`, ahead of the journeys not yet
+    /// started.
+    func wake(_ sleeper: PendingStart, after seconds: Double) {
+        let deadline = DispatchTime.now() + max(0, seconds)
+        let setTimer = state.withLock { state -> Bool in
+            state.sleeping.insert(sleeper, wakingAt: deadline.uptimeNanoseconds)
+            if let timer = state.wakeTimer, timer <= deadline.uptimeNanoseconds { return false }
+            state.wakeTimer = deadline.uptimeNanoseconds
+            return true
+        }
+        if setTimer { setWakeTimer(at: deadline) }
+    }
+
+    /// One timer for every sleeper: when it fires, the due ones are admitted and it is set again
+    /// for the next. A timer set earlier for a later instant still fires, finds nothing or a
+    /// few due, and stops.
+    private func setWakeTimer(at deadline: DispatchTime) {
+        queue.asyncAfter(deadline: deadline) { [self] in
+            var next: DispatchTime?
+            begin(state.withLock { state in
+                if state.wakeTimer == deadline.uptimeNanoseconds { state.wakeTimer = nil }
+                guard !state.stopped else { return [] }
+                let due = state.sleeping.removeDue(by: DispatchTime.now().uptimeNanoseconds)
+                state.woken += due
+                state.stats.journeysPending += due.count
+                if let earliest = state.sleeping.earliest, state.wakeTimer.map({ earliest < $0 }) ?? true {
+                    state.wakeTimer = earliest
+                    next = DispatchTime(uptimeNanoseconds: earliest)
+                }
+                return admit(&state)
+            })
+            if let next { setWakeTimer(at: next) }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import StudioModel
+
+extension Executor {
+    /// A journey waiting to be admitted. Small, since starting a workflow for a million users
+    /// queues a million of them: what the journeys of one call share is held once, in ``Origin``.
+    struct PendingStart {
+        var id = DeliveryID.ulid()
+        var email: String
+        var origin: Origin
+        var stage = Stage.new
+
+        /// What the journeys started by one call share.
+        final class Origin: Sendable {
+            let workflow: Workflow
+            /// The trigger event; each journey's copy carries its own address.
+            let trigger: TrackedEvent?
+
+            init(workflow: Workflow, trigger: TrackedEvent? = nil) {
+                self.workflow = workflow
+                self.trigger = trigger
+            }
+        }
+
+        enum Stage {
+            /// Not in the store yet.
+            case new
+            /// ``entryRecord`` is in the store, so the entry step need not write it again.
+            case stored
+            /// A stored journey continued after a restart, from the step it was stored at.
+            case resumed(at: String?)
+            /// A journey that slept in a delay, going on from the step after it; its profile is
+            /// read again, so it sees what changed meanwhile.
+            case woken(at: String?, resumed: Bool)
+        }
+
+        var workflow: Workflow { origin.workflow }
+
+        var trigger: TrackedEvent? {
+            guard var trigger = origin.trigger else { return nil }
+            trigger.email = email
+            return trigger
+        }
+
+        /// The journey as stored before it is queued: running, at the workflow's entry step.
+        var entryRecord: JourneyRecord {
+            JourneyRecord(
+                id: id, workflowID: workflow.id, email: email, nodeID: workflow.entryNode?.id, status: .running,
+                trigger: trigger)
+        }
+    }
+
+    /// Journeys waiting to be admitted, in the order they came.
+    enum Pending {
+        /// One journey: a tracked event's, or one continued after a restart.
+        case start(PendingStart)
+        /// `count` journeys that ``start(workflowID:emails:dataFields:)`` stored at their entry
+        /// step with sequential ids from `first`: read back from the store when admitted, so a
+        /// million queued users take no memory each.
+        case stored(PendingStart.Origin, first: String, count: Int)
+
+        var count: Int {
+            switch self {
+            case .start: 1
+            case .stored(_, _, let count): count
+            }
+        }
+    }
+}
