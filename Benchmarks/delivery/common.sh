@@ -34,3 +34,15 @@ hookline_binary() {
         printf '%s\n' "$repo/.build/release/hookline"
     fi
 }
+
+# port_from FILE: waits up to 20 s for the "listening on URL" line that `hookline receive` and
+# `hookline serve` print, and prints the port.
+port_from() {
+    for _ in $(seq 200); do
+        local line
+        line="$(grep -m1 '^listening on ' "$1" 2>/dev/null || true)"
+        if [[ -n "$line" ]]; then echo "${line##*:}"; return; fi
+        sleep 0.1
+    done
+    die "no 'listening on' in $1"
+}

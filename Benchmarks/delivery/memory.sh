@@ -40,14 +40,7 @@ trap 'exit 130' INT TERM HUP
 
 "$HOOKLINE" receive --port 0 --quiet >"$tmp/receiver.log" 2>&1 &
 receiver_pid=$!
-port=""
-for _ in $(seq 200); do
-    port="$(sed -n 's|^listening on http://127.0.0.1:||p' "$tmp/receiver.log")"
-    [[ -n "$port" ]] && break
-    sleep 0.1
-done
-[[ -n "$port" ]] || die "hookline receive did not start: $(cat "$tmp/receiver.log")"
-url="http://127.0.0.1:$port/hook"
+url="http://127.0.0.1:$(port_from "$tmp/receiver.log")/hook"
 
 rows=()
 for n in $SIZES; do

@@ -38,17 +38,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# Waits up to 20 s for "listening on URL" in FILE and prints the port.
-port_from() {
-    for _ in $(seq 200); do
-        local line
-        line="$(grep -m1 '^listening on ' "$1" 2>/dev/null || true)"
-        if [[ -n "$line" ]]; then echo "${line##*:}"; return; fi
-        sleep 0.1
-    done
-    die "no 'listening on' in $1"
-}
-
 "$HOOKLINE" receive --port 0 --verbose >"$tmp/receiver.log" 2>&1 &
 pids+=($!)
 receiver_port="$(port_from "$tmp/receiver.log")"

@@ -9,13 +9,15 @@ extension Executor {
     private var runningLimit: Int { max(4, limits.maxInFlight * 4) }
 
     /// Queues journeys that start (or continue after a restart) and admits what fits.
-    func enqueue(_ pending: Pending) {
+    func enqueue(_ pending: [Pending]) {
+        let count = pending.reduce(0) { $0 + $1.count }
+        guard count > 0 else { return }
         let admitted = state.withLock { state -> [Pending] in
             guard !state.stopped else { return [] }
-            state.stats.journeysStarted += pending.count
-            state.stats.journeysActive += pending.count
-            state.stats.journeysPending += pending.count
-            state.pending.append(pending)
+            state.stats.journeysStarted += count
+            state.stats.journeysActive += count
+            state.stats.journeysPending += count
+            state.pending += pending
             return admit(&state)
         }
         begin(admitted)

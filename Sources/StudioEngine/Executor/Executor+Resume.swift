@@ -53,14 +53,7 @@ extension Executor {
                 after = lastOfPage.id
                 let starts = resumable(page, now: now, summary: &summary)
                 continuing.formUnion(starts.lazy.map(\.id).filter(claimedJourneys.contains))
-                let admitted = state.withLock { state -> [Pending] in
-                    state.stats.journeysStarted += starts.count
-                    state.stats.journeysActive += starts.count
-                    state.stats.journeysPending += starts.count
-                    state.pending += starts.map(Pending.start)
-                    return admit(&state)
-                }
-                begin(admitted)
+                enqueue(starts.map(Pending.start))
             }
         }
 

@@ -129,7 +129,7 @@ public final class Executor: Sendable {
         } catch {
             logger.error("could not store event: \(error)")
         }
-        for start in starts { enqueue(.start(start)) }
+        enqueue(starts.map(Pending.start))
     }
 
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger.
@@ -146,19 +146,18 @@ public final class Executor: Sendable {
             workflow: workflow, trigger: dataFields.map { TrackedEvent(email: "", name: "triggerWorkflow", dataFields: $0) })
         // In slices, so a million addresses never hold a million records at once.
         for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
-            let first = DeliveryID.firstOfSequentialULIDs()
-            let starts = emails[slice..<min(slice + Self.startSlice, emails.count)].enumerated().map { offset, email in
-                PendingStart(id: DeliveryID.ulid(first, advancedBy: offset), email: email, origin: origin)
-            }
+            let addresses = emails[slice..<min(slice + Self.startSlice, emails.count)]
+            let ids = DeliveryID.sequentialULIDs(count: addresses.count)
+            let starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
             do {
                 try store.saveJourneys(starts.map(\.entryRecord))
-                enqueue(.stored(origin, first: first, count: starts.count))
+                enqueue([.stored(origin, first: ids[0], count: starts.count)])
                 continue
             } catch {
                 logger.error("could not store the journeys of \(workflowID): \(error)")
             }
             // Not stored: they run from memory, and a crash before they end loses them.
-            for start in starts { enqueue(.start(start)) }
+            enqueue(starts.map(Pending.start))
         }
         return true
     }

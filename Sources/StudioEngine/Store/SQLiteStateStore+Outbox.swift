@@ -101,11 +101,19 @@ extension SQLiteStateStore {
             let update = try db.cachedStatement(sql: "UPDATE delivery SET leaseOwner = ?, leaseUntil = ? WHERE id = ?")
             let leaseLength = leaseUntil.timeIntervalSince(now)
             var claimed: [OutboxDelivery] = []
+            // Asked once per owner: it signals the process and may read /proc.
+            var exited: [String: Bool] = [:]
+            func hasExited(_ holder: String) -> Bool {
+                if let known = exited[holder] { return known }
+                let answer = LeaseOwner(holder)?.hasExited == true
+                exited[holder] = answer
+                return answer
+            }
             for row in rows {
                 guard var delivery = Self.delivery(from: row) else { continue }
                 let free =
                     delivery.leaseOwner == nil || (delivery.leaseUntil ?? .distantPast) <= now
-                    || LeaseOwner(delivery.leaseOwner ?? "")?.hasExited == true
+                    || hasExited(delivery.leaseOwner ?? "")
                 guard free else { continue }
                 delivery.leaseOwner = owner
                 delivery.leaseUntil = max(leaseUntil, delivery.nextAttemptAt.addingTimeInterval(leaseLength))
