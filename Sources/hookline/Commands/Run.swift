@@ -13,7 +13,7 @@ extension Hookline {
         @Argument(help: "The workflow id.")
         var workflow: String
 
-        @Option(help: "A file of email addresses, one per line.", completion: .file())
+        @Option(help: "A file of email addresses, one per line ('-' reads standard input).", completion: .file())
         var users: String?
 
         @Flag(help: "Run for every user in the store.")
@@ -22,11 +22,16 @@ extension Hookline {
         @Option(help: "Run workflow delays this many times faster.")
         var timeScale: Double = 1
 
+        /// Users read and started at a time.
+        static let batch = 10_000
+
         func validate() throws {
             if (users == nil) == !all { throw ValidationError("Please give either --users FILE or --all.") }
         }
 
         func run() async throws {
+            // Opened first, so that a missing file stops the run before anything starts.
+            let addresses = try users.map { try AddressListReader(path: $0) }
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
             let workspace = engine.workspace
             guard workspace.workflow(id: workflow) != nil else {
@@ -36,27 +41,33 @@ extension Hookline {
             printAttemptLines(from: engine.feed)
             // What a stopped or killed run left is finished too (DESIGN §6).
             EngineCommand.resumeOrWarn(engine)
-            if let users {
-                let emails = try String(contentsOfFile: users, encoding: .utf8)
-                    .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                    .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-                engine.executor.start(workflowID: workflow, emails: emails)
-            } else {
-                // Page by page: the executor keeps queued journeys in the store, so a million
-                // users never need to be in memory at once.
-                var after: String?
-                while true {
-                    let page = try engine.store.userEmails(after: after, limit: 10_000)
-                    guard let last = page.last else { break }
-                    engine.executor.start(workflowID: workflow, emails: page)
-                    after = last
-                }
-            }
+            // The journeys started before a read fails still run to the end; then the error is shown.
+            var readError: (any Error)?
+            do { try startJourneys(on: engine, reading: addresses) } catch { readError = error }
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats
             await engine.shutdown()
             printError("\(stats.journeysFinished) journeys, \(stats.attempts) attempts, \(stats.failures) failed")
+            if let readError { throw readError }
             if stats.failures > 0 { throw ExitCode.failure }
+        }
+
+        /// Starts the workflow for the listed users, or every stored one, a batch at a time: the
+        /// executor keeps queued journeys in the store, so a million users are never in memory at once.
+        private func startJourneys(on engine: Engine, reading addresses: AddressListReader?) throws {
+            if let addresses {
+                while let batch = try addresses.next(upTo: Self.batch) {
+                    engine.executor.start(workflowID: workflow, emails: batch)
+                }
+                return
+            }
+            var after: String?
+            while true {
+                let page = try engine.store.userEmails(after: after, limit: Self.batch)
+                guard let last = page.last else { return }
+                engine.executor.start(workflowID: workflow, emails: page)
+                after = last
+            }
         }
     }
 }
