@@ -81,9 +81,10 @@ struct PreviewSendCommandTests {
         let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
 
         #expect(result.status == 1)
-        #expect(result.stdout.contains("HTTP/1.1 422"))
+        #expect(result.stdout.contains("HTTP/1.1 422 Unprocessable Entity"))
         #expect(result.stdout.contains("hint: the endpoint refused the request and it is not retried"))
         #expect(result.stdout.contains("then send again"))
+        #expect(!result.stdout.contains("replay"))
     }
 
     @Test func sendMakesOneRealAttemptAndPrintsTheResponse() async throws {
@@ -94,7 +95,7 @@ struct PreviewSendCommandTests {
         let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
 
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("HTTP/1.1 201"))
+        #expect(result.stdout.contains("HTTP/1.1 201 Created"))
         #expect(result.stdout.contains(#"{"id":"ltr_42"}"#))
         expectNoSecrets(in: result.stdout)
 

@@ -27,8 +27,8 @@ extension Hookline {
             // As sent and stored: this attempt's timestamp, signature and token, masked.
             print((PreparedRequest(sentIn: record) ?? prepared.request.masked).httpText)
             print("")
-            if let status = record.status {
-                print("HTTP/1.1 \(status)  (\(Int(record.latencyMilliseconds)) ms)")
+            if let statusLine = record.responseStatusLine {
+                print("\(statusLine)  (\(Int(record.latencyMilliseconds)) ms)")
                 for header in record.responseHeaders { print("\(header.name): \(header.value)") }
                 print("")
                 if record.responseBodyIsBase64 { print("(not UTF-8 text; base64 of the bytes received)") }
@@ -36,9 +36,9 @@ extension Hookline {
             } else if case .failed(let errorClass, let message) = record.outcome {
                 print("no response: \(errorClass): \(message)")
             }
-            if let hint = DeliveryOutcomeClass.classify(record).hint {
+            if let hint = DeliveryOutcomeClass.classify(record).testSendHint {
                 print("")
-                print("hint: " + hint.replacingOccurrences(of: "then replay", with: "then send again"))
+                print("hint: " + hint)
             }
             if !record.outcome.isSuccess { throw ExitCode.failure }
         }

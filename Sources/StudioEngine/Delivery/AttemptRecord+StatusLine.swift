@@ -1,0 +1,12 @@
+import NIOHTTP1
+import StudioModel
+
+extension AttemptRecord {
+    /// The answer's status line as a terminal shows it, `HTTP/1.1 201 Created`, with the
+    /// standard reason phrase (the one received is not stored); nil when nothing answered.
+    public var responseStatusLine: String? {
+        guard let status else { return nil }
+        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        return reason.isEmpty ? "HTTP/1.1 \(status)" : "HTTP/1.1 \(status) \(reason)"
+    }
+}
