@@ -8,10 +8,13 @@
 #   2. `wrk -t1 -c64 -d10s -s post.lua` sends the same request (body and headers copied from a
 #      stored attempt) to the same target.
 # Then it prints our rate as a fraction of wrk's. Target: >= 0.30 against nginx.
-#   3. For reference, the transport alone against nginx (Benchmarks' DeliveryTransport, release):
-#      AsyncHTTPClient configured as spike.md §4, and StudioEngine's DeliveryClient (address
-#      policy, pinned connection, deadline, capped body), N requests each, 64 in flight. The
-#      gap between these rows and `hookline run` is the executor, templates, outbox and store.
+#   3. For reference, the layers under `hookline run` against nginx (Benchmarks'
+#      DeliveryTransport, release), N requests each, 64 in flight: AsyncHTTPClient configured as
+#      spike.md §4 and StudioEngine's DeliveryClient (address policy, pinned connection,
+#      deadline, capped body) send the same body; the Deliverer renders the template per user,
+#      sends with its limiter and retry policy and stores every attempt in SQLite. The gap
+#      between the rows is what each layer costs: the last one to `hookline run` is the
+#      executor, journeys and outbox.
 #
 # Usage:  Benchmarks/delivery/compare-wrk.sh            (from the repository root, or anywhere)
 # Knobs (environment):
@@ -21,7 +24,7 @@
 #   HOOKLINE=path   binary to measure (default: .build/release/hookline, brought up to date)
 #   KEEP=1          keep the temporary folder (workspaces, nginx prefix, logs)
 #   TARGETS="nginx receiver"
-#   TRANSPORT=1     also measure the transport alone against nginx (0: skip; the first run
+#   TRANSPORT=1     also measure the layers alone against nginx (0: skip; the first run
 #                   builds the Benchmarks package in release, about 7 minutes here)
 #   TEMPLATE=file   JSON body template (default: webhook-body.hbs here, the shape of
 #                   /work/shared/bench/webhook-body.hbs, filled from each user's profile)
@@ -194,10 +197,12 @@ done
 # --- the transport alone, against nginx ------------------------------------------------------
 declare -A layer_median
 if [[ "$TRANSPORT" != 0 && " $TARGETS " == *" nginx "* ]]; then
-    for layer in ahc client; do
+    for layer in ahc client deliverer; do
         rates=()
+        input="$tmp/post-nginx.lua.body"
+        [[ $layer == deliverer ]] && input="$TEMPLATE"
         for run in $(seq "$REPEAT"); do
-            line="$("$transport_bin" "$layer" "${url[nginx]}" "$N" "$tmp/post-nginx.lua.body")" \
+            line="$("$transport_bin" "$layer" "${url[nginx]}" "$N" "$input")" \
                 || die "DeliveryTransport $layer failed: $line"
             say "transport $layer run $run: $line"
             rates+=("$(sed -E 's|.*: ([0-9]+)/s.*|\1|' <<<"$line")")
@@ -219,10 +224,14 @@ for target in $TARGETS; do
         "$frac" "$frac_best" "$verdict"
 done
 if [[ -n "${layer_median[ahc]:-}" ]]; then
-    printf '\ntransport alone -> nginx, N=%s, 64 in flight (no executor, template, outbox or store):\n' "$N"
-    for layer in ahc client; do
-        name="$([[ $layer == ahc ]] && echo "AsyncHTTPClient" || echo "DeliveryClient")"
-        printf '%-16s %12s/s  %s of wrk\n' "$name" "${layer_median[$layer]}" \
+    printf '\nlayers alone -> nginx, N=%s, 64 in flight (no executor, journeys or outbox):\n' "$N"
+    for layer in ahc client deliverer; do
+        case $layer in
+            ahc) name="AsyncHTTPClient (same body)" ;;
+            client) name="DeliveryClient (same body)" ;;
+            deliverer) name="Deliverer (rendered per user, attempts stored)" ;;
+        esac
+        printf '%-48s %8s/s  %s of wrk\n' "$name" "${layer_median[$layer]}" \
             "$(python3 -c "print(f'{${layer_median[$layer]} / ${wrk_rate[nginx]}:.3f}')")"
     done
 fi
