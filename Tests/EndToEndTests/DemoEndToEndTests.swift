@@ -38,7 +38,7 @@ struct DemoEndToEndTests {
         }
     }
 
-    @Test func enterShowsAnExchangeAndShiftRReplaysItThroughTheEngine() async throws {
+    @Test func enterShowsAnExchangeShiftRReplaysItAndYCopiesItAsCurl() async throws {
         try await withDemo { session, folder in
             try await session.waitForScreen(timeout: 20) { screen in
                 screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
@@ -55,6 +55,20 @@ struct DemoEndToEndTests {
             try await session.waitForScreen(timeout: 5) { $0.contains("Response 200") }
             try await session.press("R")
             try await session.waitForScreen(timeout: 10) { $0.contains("replay delivered") }
+            // y writes the exchange's request as a curl command, masked, into the workspace.
+            try await session.press("y")
+            try await session.waitForScreen(timeout: 10) { $0.contains("curl command written to") }
+            let exportsFolder = folder.appendingPathComponent("ws/.hookline/exports")
+            let scripts = try FileManager.default.contentsOfDirectory(atPath: exportsFolder.path).filter { $0.hasPrefix("curl-msg_") }
+            try #require(scripts.count == 1)
+            let script = try String(contentsOf: exportsFolder.appendingPathComponent(scripts[0]), encoding: .utf8)
+            #expect(script.hasPrefix("#!/bin/sh\n"))
+            #expect(script.contains("curl -X "), "\(script)")
+            #expect(script.contains("'webhook-id: msg_"), "\(script)")
+            let secrets = try String(contentsOf: folder.appendingPathComponent("ws/.hookline/secrets.yaml"), encoding: .utf8)
+                .split(separator: "\n").compactMap { $0.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) }
+            try #require(!secrets.isEmpty)
+            for secret in secrets where secret.count >= 4 { #expect(!script.contains(secret)) }
             try await session.press("Escape")
             try await session.waitForScreen(timeout: 5) { !$0.contains("Exchange · msg_") }
             // e exports what the pane lists as a HAR file in the workspace.

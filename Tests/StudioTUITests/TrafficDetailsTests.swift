@@ -3,7 +3,8 @@ import StudioModel
 import Testing
 @testable import StudioTUI
 
-/// ⏎ on a traffic line shows the whole exchange; R replays the selected delivery.
+/// ⏎ on a traffic line shows the whole exchange; R replays the selected delivery; y copies its
+/// request as curl.
 struct TrafficDetailsTests {
     /// A failed attempt with masked credentials, a JSON request and a JSON error answer.
     static var exchange: AttemptRecord {
@@ -73,6 +74,23 @@ struct TrafficDetailsTests {
         _ = reduce(&state, .key(.enter))
         #expect(reduce(&state, .key(.char("R"))).isEmpty)
         #expect(!state.keyMap.barBindings(focus: .traffic, readonly: true).contains { $0.id == .replay })
+    }
+
+    @Test func yCopiesTheSelectedAttemptOrTheOpenExchangeAsCurl() {
+        var state = stateShowingExchange(readonly: true)
+        #expect(reduce(&state, .key(.char("y"))) == [.copyAsCurl(Self.exchange)])
+        _ = reduce(&state, .key(.enter))
+        #expect(reduce(&state, .key(.char("y"))) == [.copyAsCurl(Self.exchange)])
+        // A preview was not sent, but copying it is how to send it by hand.
+        _ = reduce(&state, .showPreview(Self.exchange))
+        #expect(reduce(&state, .key(.char("y"))) == [.copyAsCurl(Self.exchange)])
+    }
+
+    @Test func yWithoutASelectedAttemptSaysWhatItNeeds() {
+        var state = Fixtures.state(records: 0)
+        _ = reduce(&state, .command(.focusTraffic))
+        #expect(reduce(&state, .key(.char("y"))).isEmpty)
+        #expect(state.status?.text == "select an attempt in the traffic pane to copy it as curl")
     }
 
     @Test func detailsOverlayAt80x24() {

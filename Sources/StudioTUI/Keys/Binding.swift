@@ -21,6 +21,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case replay = "traffic.replay"
     case filter = "traffic.filter"
     case export = "traffic.export"
+    case copyCurl = "traffic.copyCurl"
     case edit = "definition.edit"
     case create = "definition.new"
     case testSend = "definition.testSend"

@@ -75,6 +75,10 @@ public struct KeyMap: Sendable, Hashable {
             id: .filter, keys: [.char("/")], title: "Filter: status:5xx method:POST host: user: webhook: re: text, ! inverts",
             short: "filter", group: .traffic, showInBar: true),
         Binding(
+            id: .copyCurl, keys: [.char("y")],
+            title: "Copy the selected attempt as a curl command, secrets masked (written to .hookline/exports)",
+            group: .traffic),
+        Binding(
             id: .export, keys: [.char("e")], title: "Export the listed attempts (the filter's matches) as HAR 1.2",
             group: .traffic),
         Binding(id: .bottom, keys: [.char("G"), .end], title: "Follow live traffic", short: "follow", group: .traffic, showInBar: true),

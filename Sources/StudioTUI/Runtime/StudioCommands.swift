@@ -9,6 +9,10 @@ public protocol StudioCommands: Sendable {
     /// Writes `records` (as stored, masked) to an HTTP Archive and calls `done` with where.
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void)
 
+    /// Writes the request of `record` (as stored, masked) as a curl command to a file and calls
+    /// `done` with where.
+    func copyAsCurl(_ record: AttemptRecord, done: @escaping @Sendable (StatusMessage) -> Void)
+
     /// Problems the engine finds in a workspace about to be saved (URLs its network policy
     /// refuses), placed with each file's `text` by relative path.
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic]

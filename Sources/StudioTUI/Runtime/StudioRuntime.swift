@@ -58,6 +58,7 @@ final class StudioRuntime {
             case .redraw: backend.invalidate()
             case .replay(let deliveryID): replay(deliveryID)
             case .exportHAR(let records): exportHAR(records)
+            case .copyAsCurl(let record): copyAsCurl(record)
             case .edit(let path): edit("EDIT \(path)") { $0.edit(path, with: $1) }
             case .create(let kind): edit("NEW \(kind.rawValue)") { $0.create(kind, with: $1) }
             case .testSend(let webhookID, let workflowID, let nodeID, let email):
@@ -73,10 +74,7 @@ final class StudioRuntime {
         guard let commands else {
             return send(.status(StatusMessage("replay needs a running executor", level: .warning)))
         }
-        commands.replay(deliveryID: deliveryID) { [inbox, wake] message in
-            inbox.post(.status(message))
-            wake.wake()
-        }
+        commands.replay(deliveryID: deliveryID, done: postingStatus)
     }
 
     private func testSend(_ webhookID: String, _ workflowID: String, _ nodeID: String, _ email: String?) {
@@ -110,7 +108,19 @@ final class StudioRuntime {
         guard let commands else {
             return send(.status(StatusMessage("export needs a workspace", level: .warning)))
         }
-        commands.exportHAR(records) { [inbox, wake] message in
+        commands.exportHAR(records, done: postingStatus)
+    }
+
+    private func copyAsCurl(_ record: AttemptRecord) {
+        guard let commands else {
+            return send(.status(StatusMessage("copying needs a workspace", level: .warning)))
+        }
+        commands.copyAsCurl(record, done: postingStatus)
+    }
+
+    /// A completion that posts its status line.
+    private var postingStatus: @Sendable (StatusMessage) -> Void {
+        { [inbox, wake] message in
             inbox.post(.status(message))
             wake.wake()
         }

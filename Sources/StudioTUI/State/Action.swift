@@ -28,6 +28,9 @@ public enum Effect: Sendable, Equatable {
     case replay(deliveryID: String)
     /// Write these attempts to a HAR file; where comes back as a status message.
     case exportHAR([AttemptRecord])
+    /// Write the request of this attempt as a curl command to a file; where comes back as a
+    /// status message (a terminal clipboard cannot be relied on over SSH and tmux).
+    case copyAsCurl(AttemptRecord)
     /// Open a definition file (relative to the workspace root) in the user's editor, then check
     /// and save it; the outcome comes back as a status message (and the new workspace).
     case edit(path: String)

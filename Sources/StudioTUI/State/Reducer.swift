@@ -96,6 +96,12 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .replay:
         guard state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) else { return [] }
         return replay(record, on: &state)
+    case .copyCurl:
+        guard state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) else {
+            state.status = StatusMessage("select an attempt in the traffic pane to copy it as curl", level: .warning)
+            return []
+        }
+        return [.copyAsCurl(record)]
     case .export:
         guard state.focus == .traffic else { return [] }
         let records = (0..<state.trafficCount).compactMap { state.trafficRecord(at: $0) }
@@ -149,7 +155,8 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     return []
 }
 
-/// Keys while the details overlay is open: navigation scrolls it, replay replays its attempt.
+/// Keys while the details overlay is open: navigation scrolls it, replay replays its attempt,
+/// `y` copies its request as curl (a preview's too: it can then be sent by hand).
 private func performInDetails(_ command: CommandID, on state: inout AppState) -> [Effect] {
     guard var details = state.details else { return [] }
     let page = max(1, TrafficDetailsView.visibleLineCount(state) - 1)
@@ -168,6 +175,7 @@ private func performInDetails(_ command: CommandID, on state: inout AppState) ->
             return []
         }
         return replay(details.record, on: &state)
+    case .copyCurl: return [.copyAsCurl(details.record)]
     case .help: state.showHelp = true
     case .quit: return [.quit(code: 0)]
     case .redraw: return [.redraw]

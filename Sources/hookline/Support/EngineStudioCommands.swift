@@ -31,6 +31,33 @@ struct EngineStudioCommands: StudioCommands {
         }
     }
 
+    func copyAsCurl(_ record: AttemptRecord, done: @escaping @Sendable (StatusMessage) -> Void) {
+        let directory = exportDirectory
+        let store = engine.store
+        Task.detached {
+            // The stored copy when there is one: the pane's copy is cleaned for display.
+            let stored = (try? store.attempts(deliveryID: record.deliveryID))?.last { $0.attempt == record.attempt }
+            guard let request = PreparedRequest(sentIn: stored ?? record) else {
+                return done(StatusMessage("this attempt has no request to copy", level: .warning))
+            }
+            let file = directory.appendingPathComponent("curl-\(record.deliveryID)-\(record.attempt).sh")
+            let text = """
+                #!/bin/sh
+                # \(record.method) \(record.url): attempt \(record.attempt) of \(record.deliveryID)
+                # Secrets are masked (\(SecretMasker.mask)): put them back before sending this by hand.
+                \(request.curlCommand)
+
+                """
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: file, options: .atomic)
+                done(StatusMessage("curl command written to \(file.path)"))
+            } catch {
+                done(StatusMessage("cannot write the curl command: \(error.localizedDescription)", level: .error))
+            }
+        }
+    }
+
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
     }
