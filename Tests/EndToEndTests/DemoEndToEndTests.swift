@@ -109,6 +109,26 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func theCommandPaletteRunsACommandFoundByName() async throws {
+        try await withDemo { session, folder in
+            try await session.waitForScreen(timeout: 20) { screen in
+                screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
+            }
+            try await session.press("3")
+            try await session.press("C-p")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Commands") && $0.contains("Esc closes") }
+            try await session.tmux("send-keys", "-t", session.name, "-l", "har")
+            try await session.waitForScreen(timeout: 5) { $0.contains("as HAR 1.2") }
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 10) { $0.contains("exported ") }
+            let exports = folder.appendingPathComponent("ws/.hookline/exports")
+            let archives = try FileManager.default.contentsOfDirectory(atPath: exports.path).filter { $0.hasSuffix(".har") }
+            #expect(archives.count == 1)
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

@@ -2,6 +2,7 @@
 /// never breaks them.
 public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case help = "app.help"
+    case palette = "app.palette"
     case quit = "app.quit"
     case closeOverlay = "app.close"
     case nextPane = "app.nextPane"

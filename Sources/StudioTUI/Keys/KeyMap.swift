@@ -37,6 +37,7 @@ public struct KeyMap: Sendable, Hashable {
 
     public static let defaultBindings: [Binding] = [
         Binding(id: .help, keys: [.char("?")], title: "Show or hide this help", short: "help", group: .global, showInBar: true),
+        Binding(id: .palette, keys: [.char(":"), .ctrl("p")], title: "Find a command by name and run it", group: .global),
         Binding(id: .nextPane, keys: [.tab], title: "Focus the next pane", short: "pane", group: .global, showInBar: true),
         Binding(id: .previousPane, keys: [.backTab], title: "Focus the previous pane", group: .global),
         Binding(id: .focusWorkflows, keys: [.char("1")], title: "Focus the workflow list", group: .global),

@@ -12,6 +12,8 @@ public struct AppState: Sendable, Equatable {
     public var traffic = TrafficPaneState()
     public var log: TrafficLog
     public var showHelp = false
+    /// The command palette, while it is open.
+    public var palette: CommandPalette?
     /// First line of the help overlay shown, when it is taller than the screen.
     public var helpScroll = 0
     /// The attempt whose whole exchange is shown over the panes, if any.

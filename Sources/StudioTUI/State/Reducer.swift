@@ -7,6 +7,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
         state.status = nil
+        if state.palette != nil {
+            return editPalette(key, in: &state)
+        }
         if state.showHelp {
             switch key {
             case .escape, .char("?"), .char("q"), .enter: state.showHelp = false
@@ -78,6 +81,9 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .help:
         state.showHelp.toggle()
         state.helpScroll = 0
+    case .palette:
+        state.showHelp = false
+        state.palette = CommandPalette(focus: state.focus)
     case .quit: return [.quit(code: 0)]
     case .closeOverlay:
         state.showHelp = false
@@ -246,6 +252,38 @@ private func editLine(_ line: String, with key: KeyEvent) -> LineEdit {
     default: return .ignored
     }
     return .edited(line)
+}
+
+/// Typing in the palette: letters narrow the list, ↑/↓ (Ctrl+N/Ctrl+P, Tab) choose, Enter runs
+/// the chosen command in the pane the palette was opened from, Esc closes it.
+private func editPalette(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
+    guard var palette = state.palette else { return [] }
+    let count = palette.matches(in: state.keyMap, readonly: state.readonly).count
+    switch key {
+    case .down, .tab, .ctrl("n"):
+        palette.selected = count == 0 ? 0 : (palette.selected + 1) % count
+    case .up, .backTab, .ctrl("p"):
+        palette.selected = count == 0 ? 0 : (palette.selected + count - 1) % count
+    case .enter:
+        let matches = palette.matches(in: state.keyMap, readonly: state.readonly)
+        guard palette.selected < matches.count else { return [] }
+        state.palette = nil
+        state.focus = palette.focus
+        return perform(matches[palette.selected].id, on: &state)
+    default:
+        switch editLine(palette.query, with: key) {
+        case .cancel:
+            state.palette = nil
+            return []
+        case .edited(let query):
+            palette.query = query
+            palette.selected = 0
+        case .submit, .ignored:
+            break
+        }
+    }
+    state.palette = palette
+    return []
 }
 
 /// Typing after `/`: Enter applies (an empty filter clears it), Esc leaves the filter as it was.

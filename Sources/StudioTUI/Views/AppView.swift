@@ -15,6 +15,7 @@ public func renderApp(_ state: AppState) -> CellGrid {
     HintBarView.render(state, area: layout.hint, into: &grid)
     if state.details != nil { TrafficDetailsView.render(state, into: &grid) }
     if state.showHelp { HelpOverlay.render(state, into: &grid) }
+    if state.palette != nil { CommandPaletteView.render(state, into: &grid) }
     return grid
 }
 

@@ -1,0 +1,75 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// `:` or Ctrl+P: find a command of the binding table by name and run it where the palette was opened.
+struct CommandPaletteTests {
+    private func type(_ text: String, into state: inout AppState) {
+        for character in text { _ = reduce(&state, .key(.char(character))) }
+    }
+
+    private func titles(_ state: AppState) -> [String] {
+        state.palette?.matches(in: state.keyMap, readonly: state.readonly).map(\.title) ?? []
+    }
+
+    @Test func typedLettersFindTheCommandAndEnterRunsItInThePaneItWasOpenedFrom() throws {
+        var state = Fixtures.state(records: 5)
+        _ = reduce(&state, .command(.focusTraffic))
+        _ = reduce(&state, .key(.char("k")))
+        let selected = try #require(state.trafficRecord(at: state.traffic.list.selected))
+        _ = reduce(&state, .key(.char(":")))
+        type("rply", into: &state)
+        #expect(titles(state).first?.hasPrefix("Replay the selected delivery") == true, "\(titles(state))")
+        #expect(reduce(&state, .key(.enter)) == [.replay(deliveryID: selected.deliveryID)])
+        #expect(state.palette == nil)
+        #expect(state.focus == .traffic)
+    }
+
+    @Test func arrowsChooseAmongMatchesAndAContiguousMatchComesFirst() {
+        var state = Fixtures.state(records: 5)
+        _ = reduce(&state, .command(.focusTraffic))
+        _ = reduce(&state, .key(.ctrl("p")))
+        type("follow", into: &state)
+        #expect(titles(state) == ["Follow live traffic", "Toggle follow (auto-scroll)"])
+        _ = reduce(&state, .key(.down))
+        #expect(state.palette?.selected == 1)
+        _ = reduce(&state, .key(.down))
+        #expect(state.palette?.selected == 0)
+        _ = reduce(&state, .key(.up))
+        _ = reduce(&state, .key(.enter))
+        #expect(state.traffic.follow == false)
+    }
+
+    @Test func readOnlyStudiosOfferNoDangerousCommand() {
+        var state = Fixtures.state(records: 5)
+        state.readonly = true
+        _ = reduce(&state, .command(.focusTraffic))
+        _ = reduce(&state, .key(.char(":")))
+        #expect(!titles(state).isEmpty)
+        #expect(!titles(state).contains { $0.hasPrefix("Replay") })
+        type("replay", into: &state)
+        #expect(titles(state).isEmpty)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+    }
+
+    @Test func escapeClosesItAndKeysAreTextWhileItIsOpen() {
+        var state = Fixtures.state(records: 5)
+        _ = reduce(&state, .key(.char(":")))
+        #expect(reduce(&state, .key(.char("q"))).isEmpty)
+        #expect(state.palette?.query == "q")
+        _ = reduce(&state, .key(.backspace))
+        #expect(state.palette?.query == "")
+        _ = reduce(&state, .key(.escape))
+        #expect(state.palette == nil)
+        #expect(state.focus == .workflows)
+    }
+
+    @Test func paletteAt80x24() {
+        var state = Fixtures.state(records: 14)
+        _ = reduce(&state, .command(.focusTraffic))
+        _ = reduce(&state, .key(.char(":")))
+        type("tr", into: &state)
+        Snapshot.assert(renderApp(state), named: "palette-80x24", styles: false)
+    }
+}
