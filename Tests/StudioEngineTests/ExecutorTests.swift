@@ -64,6 +64,53 @@ struct ExecutorTests {
         #expect(letter.requestHeaders.contains { $0.name == "webhook-id" && $0.value.hasPrefix("msg_") })
     }
 
+    @Test func anUpdateProfileNodeSavesTheFieldsAndLaterStepsSplitAndRenderOnThem() async throws {
+        let wire = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
+        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
+        workspace.workflows = [
+            Workflow(
+                id: "tiers", name: "Tiers", start: .manual,
+                nodes: [
+                    WorkflowNode(
+                        id: "set",
+                        kind: .updateProfile([
+                            ProfileFieldUpdate(field: "tier", value: "{{#if (eq plan \"pro\")}}gold{{else}}silver{{/if}}"),
+                            ProfileFieldUpdate(field: "years", value: "{{age}}"),
+                            ProfileFieldUpdate(field: "address.zone", value: "north"),
+                        ]),
+                        next: .single("by-tier")),
+                    WorkflowNode(
+                        id: "by-tier",
+                        kind: .attributeSplit(field: "tier", branches: [AttributeBranch(name: "gold", values: ["gold"])]),
+                        next: .branches(["gold": "vip-call", "else": "done"])),
+                    WorkflowNode(id: "vip-call", kind: .callWebhook(webhook: "vip-tier", onError: .exit), next: .single("done")),
+                    WorkflowNode(id: "done", kind: .exit),
+                ])
+        ]
+        workspace.webhooks.append(
+            Webhook(
+                id: "vip-tier", method: .post, url: receiver.baseURL + "/crm/tier",
+                body: .json(template: #"{"email": "{{email}}", "tier": "{{tier}}", "years": {{years}}, "zone": "{{address.zone}}"}"#)))
+        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "tiers", emails: EngineFixtures.users.compactMap { $0["email"]?.stringValue })
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        // Only the two pro users took the gold branch, and the call saw the fields just set, typed.
+        let bodies = try wire.withLock { $0 }.filter { $0.path == "/crm/tier" }.map { try JSONValue.parse($0.body) }
+        #expect(bodies.compactMap { $0["email"]?.stringValue }.sorted() == ["ada@example.com", "cy@example.com"])
+        #expect(bodies.first { $0["email"] == "ada@example.com" } == ["email": "ada@example.com", "tier": "gold", "years": 36, "zone": "north"])
+        // The profiles in the store have them too.
+        let profiles = try engine.store.users(emails: ["ada@example.com", "bob@example.com"])
+        #expect(profiles["bob@example.com"]?["tier"] == "silver")
+        #expect(profiles["bob@example.com"]?["years"] == .int(41))
+        #expect(profiles["ada@example.com"]?["address"]?["zone"] == "north")
+        #expect(profiles["ada@example.com"]?["address"]?["city"] == "London")
+    }
+
     @Test func mergesTheProfileAnswerIntoTheUser() async throws {
         let receiver = try await Receiver.start()
         let engine = try Engine(

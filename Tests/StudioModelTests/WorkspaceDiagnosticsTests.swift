@@ -35,7 +35,37 @@ struct WorkspaceDiagnosticsTests {
             "workflows/w.yaml:4:11: error: unknown node type 'callWebhok' (did you mean 'callWebhook'?)"),
         .nodes(
             "unknown node type without a near name", "  - id: a\n    type: sendFax\n",
-            "workflows/w.yaml:4:11: error: unknown node type 'sendFax' (expected callWebhook, updateProfileWebhook, delay, yesNo, sendEmail, sendSMS, sendPush or exit)"),
+            "workflows/w.yaml:4:11: error: unknown node type 'sendFax' (expected callWebhook, updateProfileWebhook, delay, yesNo, abSplit, attributeSplit, updateProfile, sendEmail, sendSMS, sendPush or exit)"),
+        .nodes(
+            "A/B shares not adding up to 100", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: 20}\n",
+            "workflows/w.yaml:5:15: error: the branches' shares add up to 90 %; they must add up to 100 %"),
+        .nodes(
+            "A/B share not a percentage", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: half}\n",
+            "workflows/w.yaml:5:26: error: the share of branch 'B' must be a whole percentage from 0 to 100"),
+        .nodes(
+            "more than 10 A/B branches",
+            "  - id: a\n    type: abSplit\n    branches: {a: 10, b: 10, c: 10, d: 10, e: 10, f: 10, g: 10, h: 10, i: 10, j: 5, k: 5}\n",
+            "workflows/w.yaml:5:15: error: an A/B split has at most 10 branches, found 11"),
+        .nodes(
+            "A/B next to a branch that does not exist",
+            "  - id: a\n    type: abSplit\n    branches: {A: 50, B: 50}\n    next: {A: b, C: b}\n  - id: b\n    type: exit\n",
+            "workflows/w.yaml:6:18: warning: unknown output 'C' for an abSplit node (did you mean 'A'?)"),
+        .nodes(
+            "attribute branch named else",
+            "  - id: a\n    type: attributeSplit\n    field: plan\n    branches: {pro: pro, else: free}\n",
+            "workflows/w.yaml:6:26: error: 'else' is the output for everyone else; give this branch another name (connect everyone else with next: {else: <id>})"),
+        .nodes(
+            "attribute branch without values",
+            "  - id: a\n    type: attributeSplit\n    field: plan\n    branches: {pro: []}\n",
+            "workflows/w.yaml:6:21: error: branch 'pro' needs a value or a list of values"),
+        .nodes(
+            "profile update of the email",
+            "  - id: a\n    type: updateProfile\n    fields: {tier: gold, email: x@example.com}\n",
+            "workflows/w.yaml:5:26: error: 'email' identifies the user and cannot be set here"),
+        .nodes(
+            "profile update template error",
+            "  - id: a\n    type: updateProfile\n    fields: {greeting: \"Hi {{#if}}\"}\n",
+            "workflows/w.yaml:5:31: error: template in 'fields.greeting': 'if' needs at least 1 parameter, found 0"),
         .nodes(
             "missing node type", "  - id: a\n",
             "workflows/w.yaml:3:5: error: missing required key 'type' in node 'a'"),

@@ -29,4 +29,30 @@ struct WorkflowTreeTests {
         let text = lines(workflow)
         #expect(text.filter { $0.contains("▶ exit") }.count == 2)
     }
+
+    @Test func abAndAttributeSplitsListTheirBranchesAsWrittenWithEveryoneElseLast() {
+        let workflow = Workflow(
+            id: "w", name: "W",
+            nodes: [
+                WorkflowNode(
+                    id: "ab", kind: .abSplit([SplitShare(branch: "B", percent: 30), SplitShare(branch: "A", percent: 70)]),
+                    next: .branches(["A": "by-plan"])),
+                WorkflowNode(
+                    id: "by-plan",
+                    kind: .attributeSplit(
+                        field: "plan", branches: [AttributeBranch(name: "team", values: ["team"]), AttributeBranch(name: "pro", values: ["pro"])]),
+                    next: .branches(["pro": "set"])),
+                WorkflowNode(id: "set", kind: .updateProfile([ProfileFieldUpdate(field: "tier", value: "gold")])),
+            ])
+        #expect(
+            lines(workflow) == [
+                "start: manual",
+                "└▶ ab  A/B split  B 30% · A 70%",
+                "   ├ B ▶ exit",
+                "   └ A ▶ by-plan  Attribute split  by plan",
+                "      ├ team ▶ exit",
+                "      ├ pro  ▶ set  Set fields  tier = gold",
+                "      └ else ▶ exit",
+            ])
+    }
 }

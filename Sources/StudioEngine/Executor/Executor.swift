@@ -54,7 +54,9 @@ public final class Executor: Sendable {
     let journeys: BatchWriter<JourneyRecord>
     let secrets: [String: String]
     let clock: any EngineClock
-    let builder = RequestBuilder()
+    /// Parsed templates, shared by request building and profile updates.
+    let templates = TemplateCache()
+    let builder: RequestBuilder
     let logger: Logger
     let queue = DispatchQueue(label: "hookline.executor")
     let state = Mutex(State())
@@ -67,6 +69,7 @@ public final class Executor: Sendable {
         logger: Logger = Logger(label: "hookline.executor")
     ) {
         self.definitions = Mutex(workspace)
+        self.builder = RequestBuilder(templates: templates)
         self.limits = workspace.settings.delivery
         self.store = store
         self.deliverer = deliverer
@@ -217,6 +220,14 @@ public final class Executor: Sendable {
             case .yesNo(let condition):
                 let outcome = condition.evaluate { journey.field($0) } ? "yes" : "no"
                 journey.nodeID = node.next.target(for: outcome)
+            case .abSplit(let shares):
+                journey.nodeID = SplitShare.branch(of: shares, journeyID: journey.id, nodeID: node.id)
+                    .flatMap { node.next.target(for: $0) }
+            case .attributeSplit(let field, let branches):
+                journey.nodeID = node.next.target(for: AttributeBranch.output(of: branches, for: journey.field(field)))
+            case .updateProfile(let fields):
+                updateProfile(&journey, setting: fields, at: node.id)
+                journey.nodeID = node.next.target(for: "next")
             case .sendEmail, .sendSMS, .sendPush:
                 sendMessage(node, for: journey)
                 journey.nodeID = node.next.target(for: "next")

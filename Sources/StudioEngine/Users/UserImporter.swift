@@ -76,7 +76,7 @@ public enum UserImporter {
             for (column, name) in header.enumerated() where column != emailColumn && column < row.count && !name.isEmpty {
                 let cell = row[column]
                 guard !cell.isEmpty else { continue }
-                set(typed(cell), at: name.split(separator: ".").map(String.init), in: &profile)
+                setField(name, to: typed(cell), in: &profile)
             }
             profiles.append(profile)
         }
@@ -103,17 +103,6 @@ public enum UserImporter {
             }
         }
         return .string(cell)
-    }
-
-    private static func set(_ value: JSONValue, at path: [String], in object: inout JSONObject) {
-        guard let key = path.first else { return }
-        if path.count == 1 {
-            object[key] = value
-            return
-        }
-        var nested = object[key]?.objectValue ?? JSONObject()
-        set(value, at: Array(path.dropFirst()), in: &nested)
-        object[key] = .object(nested)
     }
 
     // MARK: - JSON Lines

@@ -15,3 +15,20 @@ public func lookupField(_ path: String, in root: JSONObject) -> JSONValue? {
     }
     return current
 }
+
+/// Sets the value at a dotted path (`address.city`), making the objects on the way; a value
+/// that is not an object on the way is replaced by one.
+public func setField(_ path: String, to value: JSONValue, in root: inout JSONObject) {
+    setField(path.split(separator: ".").map(String.init)[...], to: value, in: &root)
+}
+
+private func setField(_ path: ArraySlice<String>, to value: JSONValue, in object: inout JSONObject) {
+    guard let key = path.first else { return }
+    if path.count == 1 {
+        object[key] = value
+        return
+    }
+    var nested = object[key]?.objectValue ?? JSONObject()
+    setField(path.dropFirst(), to: value, in: &nested)
+    object[key] = .object(nested)
+}

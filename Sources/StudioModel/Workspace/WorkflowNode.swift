@@ -19,6 +19,13 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
         case updateProfileWebhook(webhook: String, mergeNestedObjects: Bool, onError: OnError)
         case delay(WorkflowDuration)
         case yesNo(Condition)
+        /// Iterable's A/B Split: up to 10 branches whose shares add up to 100 %.
+        case abSplit([SplitShare])
+        /// Iterable's Attribute Split: the first branch whose values the profile field has, else
+        /// the `else` output ("Everyone else").
+        case attributeSplit(field: String, branches: [AttributeBranch])
+        /// Iterable's User Profile update: sets fields and saves the profile.
+        case updateProfile([ProfileFieldUpdate])
         case sendEmail(subject: String, body: String)
         case sendSMS(body: String)
         case sendPush(body: String)
@@ -31,6 +38,9 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
             case .updateProfileWebhook: "updateProfileWebhook"
             case .delay: "delay"
             case .yesNo: "yesNo"
+            case .abSplit: "abSplit"
+            case .attributeSplit: "attributeSplit"
+            case .updateProfile: "updateProfile"
             case .sendEmail: "sendEmail"
             case .sendSMS: "sendSMS"
             case .sendPush: "sendPush"
@@ -45,10 +55,24 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
             case .updateProfileWebhook: "Update profile"
             case .delay: "Delay"
             case .yesNo: "Yes/No"
+            case .abSplit: "A/B split"
+            case .attributeSplit: "Attribute split"
+            case .updateProfile: "Set fields"
             case .sendEmail: "Send email"
             case .sendSMS: "Send SMS"
             case .sendPush: "Send push"
             case .exit: "Exit"
+            }
+        }
+
+        /// A split's outputs, in the order they are written (an unconnected one exits the user);
+        /// nil for a node with one way on.
+        public var splitOutputs: [String]? {
+            switch self {
+            case .yesNo: ["yes", "no"]
+            case .abSplit(let shares): shares.map(\.branch)
+            case .attributeSplit(_, let branches): branches.map(\.name) + [AttributeBranch.everyoneElse]
+            default: nil
             }
         }
 

@@ -63,11 +63,13 @@ public enum WorkflowTree {
             rows.append(Row(segments: head + describe(node), nodeID: id))
             let childPrefix = prefix + childIndent
             var next = node.next
+            var declaredOrder: [String] = []
             // A split's unconnected output exits the user; show it, as the studio's users expect.
-            if case .yesNo = node.kind {
-                var outputs: [String: String] = ["yes": "exit", "no": "exit"]
+            if let splitOutputs = node.kind.splitOutputs {
+                var outputs = Dictionary(splitOutputs.map { ($0, "exit") }, uniquingKeysWith: { first, _ in first })
                 if case .branches(let map) = next { outputs.merge(map) { _, connected in connected } }
                 next = .branches(outputs)
+                declaredOrder = splitOutputs
             }
             switch next {
             case .none:
@@ -75,7 +77,7 @@ public enum WorkflowTree {
             case .single(let target):
                 visit(target, prefix: childPrefix, lead: [Segment(glyphs.treeLast, .treeGuide)], childIndent: "   ")
             case .branches(let map):
-                let names = Self.order(map.keys)
+                let names = Self.order(map.keys, declared: declaredOrder)
                 let labelWidth = names.map { DisplayWidth.width(of: $0) }.max() ?? 0
                 for (index, name) in names.enumerated() {
                     let isLast = index == names.count - 1
@@ -90,9 +92,10 @@ public enum WorkflowTree {
             }
         }
 
-        /// yes, no, error first, then the rest alphabetically.
-        static func order(_ names: Dictionary<String, String>.Keys) -> [String] {
-            let preferred = ["yes", "no", "error"]
+        /// A split's outputs as written (yes, no for a yes/no split), then error, then the rest
+        /// alphabetically.
+        static func order(_ names: Dictionary<String, String>.Keys, declared: [String]) -> [String] {
+            let preferred = (declared.isEmpty ? ["yes", "no"] : declared) + ["error"]
             return preferred.filter(names.contains) + names.filter { !preferred.contains($0) }.sorted()
         }
 
@@ -111,6 +114,10 @@ public enum WorkflowTree {
                 }
             case .delay(let duration): detail = duration.text
             case .yesNo(let condition): detail = condition.description
+            case .abSplit(let shares): detail = shares.map { "\($0.branch) \($0.percent)%" }.joined(separator: " · ")
+            case .attributeSplit(let field, _): detail = "by \(field)"
+            case .updateProfile(let fields):
+                detail = fields.map { "\($0.field) = \($0.value.displayText)" }.joined(separator: ", ")
             case .sendEmail(let subject, _): detail = subject
             case .sendSMS(let body), .sendPush(let body): detail = body.split(separator: "\n").first.map(String.init) ?? ""
             case .exit: detail = ""

@@ -62,6 +62,7 @@ enum TemplateCheck {
         switch typeName {
         case "sendEmail": site("subject", in: mapping) + site("body", in: mapping)
         case "sendSMS", "sendPush": site("body", in: mapping)
+        case "updateProfile": pairSites("fields", in: mapping)
         default: []
         }
     }

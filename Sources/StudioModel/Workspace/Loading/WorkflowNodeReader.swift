@@ -3,7 +3,8 @@ import Yams
 /// Reads one entry of a workflow's `nodes` list.
 enum WorkflowNodeReader {
     static let types = [
-        "callWebhook", "updateProfileWebhook", "delay", "yesNo", "sendEmail", "sendSMS", "sendPush", "exit",
+        "callWebhook", "updateProfileWebhook", "delay", "yesNo", "abSplit", "attributeSplit", "updateProfile",
+        "sendEmail", "sendSMS", "sendPush", "exit",
     ]
 
     static func read(_ node: Node, in file: YAMLFile, catalog: WebhookCatalog) -> ParsedNode? {
@@ -47,6 +48,25 @@ enum WorkflowNodeReader {
                 let condition = ConditionReader.read(conditionNode, in: file)
             else { return parsed }
             parsed.kind = .yesNo(condition)
+        case "abSplit":
+            mapping.checkKeys(common + ["branches"])
+            let shares = readShares(mapping)
+            parsed.next = readNext(mapping, outputs: shares?.map(\.branch) ?? [], typeName: typeName) ?? []
+            guard let shares else { return parsed }
+            parsed.kind = .abSplit(shares)
+        case "attributeSplit":
+            mapping.checkKeys(common + ["field", "branches"])
+            let field = mapping.requiredString("field")
+            let branches = readAttributeBranches(mapping)
+            let outputs = (branches?.map(\.name) ?? []) + [AttributeBranch.everyoneElse]
+            parsed.next = readNext(mapping, outputs: outputs, typeName: typeName) ?? []
+            guard let field, let branches else { return parsed }
+            parsed.kind = .attributeSplit(field: field, branches: branches)
+        case "updateProfile":
+            mapping.checkKeys(common + ["fields"])
+            parsed.next = readNext(mapping, outputs: nil, typeName: typeName) ?? []
+            guard let fields = readFieldUpdates(mapping) else { return parsed }
+            parsed.kind = .updateProfile(fields)
         case "sendEmail":
             mapping.checkKeys(common + ["subject", "body"])
             parsed.next = readNext(mapping, outputs: nil, typeName: typeName) ?? []
@@ -81,7 +101,7 @@ enum WorkflowNodeReader {
                 let output = keyNode.scalar?.string ?? ""
                 guard outputs.contains(output) else {
                     file.warning(
-                        "unknown output '\(output)' for a \(typeName) node", at: keyNode,
+                        "unknown output '\(output)' for \(article(typeName)) \(typeName) node", at: keyNode,
                         hint: NameHint.hint(for: output, in: outputs))
                     continue
                 }
@@ -94,9 +114,106 @@ enum WorkflowNodeReader {
             return references
         default:
             let shape = outputs.map { "a node id or a map of outputs (\(NameHint.list($0)))" } ?? "a node id"
-            file.error("'next' of a \(typeName) node must be \(shape), found \(value.kindDescription)", at: value)
+            file.error("'next' of \(article(typeName)) \(typeName) node must be \(shape), found \(value.kindDescription)", at: value)
             return nil
         }
+    }
+
+    /// `branches: {A: 50, B: 50}`: up to 10 whole percentages adding up to 100, as Iterable requires.
+    private static func readShares(_ mapping: YAMLMapping) -> [SplitShare]? {
+        guard let branchesNode = mapping.required("branches"), let entries = branchEntries(branchesNode, in: mapping) else {
+            return nil
+        }
+        let file = mapping.file
+        var shares: [SplitShare] = []
+        for (keyNode, value) in entries {
+            guard case .scalar(let scalar) = value, let percent = Int(scalar.string), (0...100).contains(percent) else {
+                file.error(
+                    "the share of branch '\(keyNode.scalar?.string ?? "")' must be a whole percentage from 0 to 100",
+                    at: value)
+                return nil
+            }
+            shares.append(SplitShare(branch: keyNode.scalar?.string ?? "", percent: percent))
+        }
+        guard shares.count <= 10 else {
+            file.error("an A/B split has at most 10 branches, found \(shares.count)", at: branchesNode)
+            return nil
+        }
+        let total = shares.reduce(0) { $0 + $1.percent }
+        guard total == 100 else {
+            file.error("the branches' shares add up to \(total) %; they must add up to 100 %", at: branchesNode)
+            return nil
+        }
+        return shares
+    }
+
+    /// `branches: {pro: pro, team: [team, enterprise]}`: the field's values per branch, in order.
+    private static func readAttributeBranches(_ mapping: YAMLMapping) -> [AttributeBranch]? {
+        guard let branchesNode = mapping.required("branches"), let entries = branchEntries(branchesNode, in: mapping) else {
+            return nil
+        }
+        var branches: [AttributeBranch] = []
+        for (keyNode, value) in entries {
+            let name = keyNode.scalar?.string ?? ""
+            guard name != AttributeBranch.everyoneElse else {
+                mapping.file.error(
+                    "'else' is the output for everyone else; give this branch another name", at: keyNode,
+                    hint: "connect everyone else with next: {else: <id>}")
+                return nil
+            }
+            let values = value.sequence.map { Array($0) } ?? [value]
+            guard !values.isEmpty, values.allSatisfy({ $0.scalar != nil }) else {
+                mapping.file.error("branch '\(name)' needs a value or a list of values", at: value)
+                return nil
+            }
+            branches.append(AttributeBranch(name: name, values: values.map(YAMLJSONValue.convert)))
+        }
+        return branches
+    }
+
+    /// A split's `branches`: a non-empty map of uniquely named branches.
+    private static func branchEntries(_ node: Node, in mapping: YAMLMapping) -> [(Node, Node)]? {
+        guard let pairs = node.mapping, pairs.count > 0 else {
+            mapping.file.error("'branches' must be a map of branch names, found \(node.kindDescription)", at: node)
+            return nil
+        }
+        var seen = Set<String>()
+        for (keyNode, _) in pairs {
+            guard let name = keyNode.scalar?.string, !name.isEmpty, seen.insert(name).inserted else {
+                mapping.file.error("each branch needs a name of its own", at: keyNode)
+                return nil
+            }
+        }
+        return pairs.map { ($0.key, $0.value) }
+    }
+
+    /// `fields: {tier: gold, points: 10, address.city: "{{city}}"}`: what an Update Profile node sets.
+    private static func readFieldUpdates(_ mapping: YAMLMapping) -> [ProfileFieldUpdate]? {
+        guard let fieldsNode = mapping.required("fields") else { return nil }
+        guard let pairs = fieldsNode.mapping, pairs.count > 0 else {
+            mapping.file.error("'fields' must be a map of profile fields to values, found \(fieldsNode.kindDescription)", at: fieldsNode)
+            return nil
+        }
+        var updates: [ProfileFieldUpdate] = []
+        for (keyNode, value) in pairs {
+            guard let field = keyNode.scalar?.string, !field.isEmpty, !field.hasPrefix("."), !field.hasSuffix("."),
+                !field.contains("..")
+            else {
+                mapping.file.error("a field name must be a profile field such as 'tier' or 'address.city'", at: keyNode)
+                return nil
+            }
+            if field == "email" {
+                mapping.file.error("'email' identifies the user and cannot be set here", at: keyNode)
+                return nil
+            }
+            updates.append(ProfileFieldUpdate(field: field, value: YAMLJSONValue.convert(value)))
+        }
+        return updates
+    }
+
+    /// `a` or `an`, for messages that name a node type (`an abSplit node`).
+    private static func article(_ typeName: String) -> String {
+        typeName.first.map { "aeiou".contains($0) } == true ? "an" : "a"
     }
 
     private static func readOnError(_ mapping: YAMLMapping, next: [ParsedNode.NextReference]) -> WorkflowNode.OnError? {

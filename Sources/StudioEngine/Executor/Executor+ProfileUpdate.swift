@@ -1,0 +1,33 @@
+import Foundation
+import StudioModel
+
+extension Executor {
+    /// An Update Profile node: sets each field on the journey's profile and saves it, so later
+    /// steps and other workflows see the change. Text values render their merge parameters; a
+    /// value that is one tag alone (`{{age}}`) keeps the type of what it names.
+    func updateProfile(_ journey: inout Journey, setting fields: [ProfileFieldUpdate], at nodeID: String) {
+        let context = journey.snapshot(at: nodeID, now: clock.now()).templateContext.adding(secrets: secrets)
+        var profile = journey.profile
+        for update in fields {
+            do {
+                setField(update.field, to: try rendered(update.value, context), in: &profile)
+            } catch {
+                logger.warning("workflow \(journey.workflow.id) node \(nodeID): '\(update.field)' not set: \(error)")
+            }
+        }
+        journey.profile = profile
+        do { try store.saveUsers([profile]) } catch {
+            logger.error("workflow \(journey.workflow.id) node \(nodeID): could not save the profile: \(error)")
+        }
+    }
+
+    private func rendered(_ value: JSONValue, _ context: TemplateContext) throws(TemplateError) -> JSONValue {
+        guard case .string(let source) = value, source.contains("{{") else { return value }
+        let template = try templates.template(source)
+        let trimmed = source.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}"), trimmed.components(separatedBy: "{{").count == 2 {
+            return try template.renderJSON(context).value
+        }
+        return .string(try template.render(context, mode: .text))
+    }
+}
