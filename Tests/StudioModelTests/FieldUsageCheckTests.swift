@@ -28,6 +28,14 @@ struct FieldUsageCheckTests {
         ])
     }
 
+    @Test func fieldsAnUpdateProfileNodeSetsAreKnown() {
+        var files = Self.webhook("url: https://x.example/\nheaders:\n  X-Tier: \"{{tier}} {{address.zone}} {{tieer}}\"\n")
+        files["workflows/w.yaml"] = "id: w\nnodes:\n  - id: set\n    type: updateProfile\n    fields: {tier: gold, address.zone: north}\n"
+        #expect(Self.warnings(files) == [
+            "webhooks/t.yaml:4:40: warning: merge parameter 'tieer' is not a field of any user (did you mean 'tier'?)"
+        ])
+    }
+
     @Test func unknownFieldWithoutANearNameHasNoHint() {
         let files = Self.webhook("url: https://x.example/\nheaders:\n  X-Shoe: \"{{shoeSize}}\"\n")
         #expect(Self.warnings(files) == [

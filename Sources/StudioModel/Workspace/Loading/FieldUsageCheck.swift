@@ -20,8 +20,8 @@ import Yams
 /// What counts as known: the top-level keys of any user profile; the `dataFields` keys of any stored event,
 /// because a workflow started by an event or `triggerWorkflow` looks up the trigger's data first and that
 /// data is unknowable without events (a field only an event-triggered journey can supply is therefore
-/// flagged until one such event has been tracked); and the names the context always answers, `dataFields`
-/// and `liveData`. Secrets, `@` variables and paths inside `#each`/`#with`/sections are never checked.
+/// flagged until one such event has been tracked); the fields an `updateProfile` node of any workflow
+/// sets; and the names the context always answers, `dataFields` and `liveData`. Secrets, `@` variables and paths inside `#each`/`#with`/sections are never checked.
 /// Templates that do not parse are skipped: the loader already reported them as errors.
 public enum FieldUsageCheck {
     /// Top-level names every template context answers, whoever the user is.
@@ -39,8 +39,12 @@ public enum FieldUsageCheck {
     public static func warnings(
         in workspace: Workspace, files: [String: String], userFields: Set<String>, eventFields: Set<String> = []
     ) -> [Diagnostic] {
-        let known = userFields.union(eventFields).union(builtInFields)
-        let candidates = userFields.union(eventFields).sorted()
+        let setByNodes = Set(workspace.workflows.flatMap(\.nodes).flatMap { node -> [String] in
+            guard case .updateProfile(let fields) = node.kind else { return [] }
+            return fields.compactMap { $0.field.split(separator: ".").first.map(String.init) }
+        })
+        let known = userFields.union(eventFields).union(setByNodes).union(builtInFields)
+        let candidates = userFields.union(eventFields).union(setByNodes).sorted()
         var warnings: [Diagnostic] = []
         for (file, mapping) in definitions(in: "webhooks", files: files, isLoaded: { workspace.webhook(id: $0) != nil }) {
             warnings += check(TemplateCheck.webhookSites(mapping), in: file, known: known, candidates: candidates)
