@@ -118,7 +118,8 @@ public final class Executor: Sendable {
         }
     }
 
-    /// Records an event and starts a journey in every enabled workflow it triggers.
+    /// Records an event and starts a journey in every enabled workflow it triggers, unless the
+    /// user has reached that workflow's entry limits.
     ///
     /// The journeys are stored with the event, at their entry step, before this returns: once an
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
@@ -127,7 +128,9 @@ public final class Executor: Sendable {
             PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
         }
         do {
-            try store.recordEvent(event, startingJourneys: starts.map(\.entryRecord))
+            let stored = Set(try startJourneys(starts.map(\.entryRecord), of: starts.map(\.workflow), recording: event).map(\.id))
+            countRefused(starts.count - stored.count)
+            starts.removeAll { !stored.contains($0.id) }
             for index in starts.indices { starts[index].stage = .stored }
         } catch {
             logger.error("could not store event: \(error)")
@@ -135,7 +138,26 @@ public final class Executor: Sendable {
         enqueue(starts.map(Pending.start))
     }
 
-    /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger.
+    /// Stores journeys at their entry step, leaving out those past their workflow's entry limits.
+    private func startJourneys(
+        _ records: [JourneyRecord], of workflows: [Workflow], recording event: TrackedEvent?
+    ) throws -> [JourneyRecord] {
+        var limits: [String: WorkflowLimits] = [:]
+        for workflow in workflows where workflow.limits.lifetime != nil || workflow.limits.simultaneous != nil {
+            limits[workflow.id] = workflow.limits
+        }
+        // Journeys that ended a moment ago must not count as running.
+        if limits.values.contains(where: { $0.simultaneous != nil }) { journeys.flush() }
+        return try store.startJourneys(records, within: limits, recording: event)
+    }
+
+    private func countRefused(_ refused: Int) {
+        guard refused > 0 else { return }
+        state.withLock { $0.stats.journeysRefused += refused }
+    }
+
+    /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger,
+    /// except for users who reached its entry limits.
     ///
     /// The journeys are stored at their entry step (10,000 per transaction) before they are
     /// queued, so the ones still queued when the process dies are started by ``resume()``.
@@ -151,10 +173,19 @@ public final class Executor: Sendable {
         for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
             let addresses = emails[slice..<min(slice + Self.startSlice, emails.count)]
             let ids = DeliveryID.sequentialULIDs(count: addresses.count)
-            let starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
+            var starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
             do {
-                try store.saveJourneys(starts.map(\.entryRecord))
-                enqueue([.stored(origin, first: ids[0], count: starts.count)])
+                let stored = try startJourneys(starts.map(\.entryRecord), of: [workflow], recording: nil)
+                if stored.count == starts.count {
+                    enqueue([.stored(origin, first: ids[0], count: starts.count)])
+                    continue
+                }
+                // Some users reached the entry limits: the others are queued one by one.
+                countRefused(starts.count - stored.count)
+                let storedIDs = Set(stored.map(\.id))
+                starts.removeAll { !storedIDs.contains($0.id) }
+                for index in starts.indices { starts[index].stage = .stored }
+                enqueue(starts.map(Pending.start))
                 continue
             } catch {
                 logger.error("could not store the journeys of \(workflowID): \(error)")

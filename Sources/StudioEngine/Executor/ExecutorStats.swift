@@ -3,6 +3,8 @@ public struct ExecutorStats: Sendable, Hashable {
     public var journeysStarted = 0
     public var journeysActive = 0
     public var journeysFinished = 0
+    /// Journeys not started because the user reached the workflow's entry limits.
+    public var journeysRefused = 0
     public var deliveriesInFlight = 0
     /// Journeys waiting to be admitted.
     public var journeysPending = 0

@@ -10,6 +10,14 @@ extension SQLiteStateStore {
                 sql: "DELETE FROM delivery WHERE status IN ('succeeded', 'failed', 'cancelled') AND updatedAt < ?",
                 arguments: [cutoff.timeIntervalSince1970])
             deleted += db.changesCount
+            // What the deleted journeys counted towards lifetime entry limits is kept.
+            try db.execute(
+                sql: """
+                    INSERT INTO journeyPruned (workflowID, email, count)
+                    SELECT workflowID, email, count(*) FROM journey
+                    WHERE status IN ('finished', 'failed') AND updatedAt < ? GROUP BY workflowID, email
+                    ON CONFLICT (workflowID, email) DO UPDATE SET count = count + excluded.count
+                    """, arguments: [cutoff])
             try db.execute(
                 sql: "DELETE FROM journey WHERE status IN ('finished', 'failed') AND updatedAt < ?", arguments: [cutoff])
             deleted += db.changesCount

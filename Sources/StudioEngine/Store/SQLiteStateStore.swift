@@ -115,6 +115,17 @@ public final class SQLiteStateStore: StateStore {
             try db.create(index: "journey_on_status_id", on: "journey", columns: ["status", "id"])
             try db.drop(index: "journey_on_status")
         }
+        migrator.registerMigration("v4-entry-limits") { db in
+            // A workflow's entry limits count one user's journeys in it.
+            try db.create(index: "journey_on_email_workflow", on: "journey", columns: ["email", "workflowID"])
+            // Retention deletes finished journeys; what they counted towards a lifetime limit stays.
+            try db.create(table: "journeyPruned", options: .withoutRowID) { t in
+                t.column("workflowID", .text).notNull()
+                t.column("email", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.primaryKey(["workflowID", "email"])
+            }
+        }
         return migrator
     }
 
@@ -169,14 +180,17 @@ public final class SQLiteStateStore: StateStore {
     public func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64 {
         try writer.write { db in
             try Self.write(journeys, in: db)
-            try db.execute(
-                sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
-                arguments: [
-                    event.email, event.name, JSONValue.object(event.dataFields).jsonText,
-                    event.createdAt.storedDatabaseValue,
-                ])
-            return db.lastInsertedRowID
+            return try Self.insert(event, in: db)
         }
+    }
+
+    static func insert(_ event: TrackedEvent, in db: Database) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [
+                event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt.storedDatabaseValue,
+            ])
+        return db.lastInsertedRowID
     }
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {

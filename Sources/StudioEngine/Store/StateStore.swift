@@ -21,6 +21,15 @@ public protocol StateStore: EndpointPauseStore {
     @discardableResult
     func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64
 
+    /// Stores journeys at their entry step, with `event` in the same transaction when given,
+    /// except those that would take a user past its workflow's entry `limits` (by workflow id;
+    /// Iterable's lifetime and simultaneous limits); returns the journeys stored, in order.
+    func startJourneys(
+        _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
+    ) throws -> [JourneyRecord]
+    /// How often a user entered a workflow, and how many of those journeys have not ended.
+    func entryCount(workflowID: String, email: String) throws -> EntryCount
+
     /// Creates or updates journeys (position, status, wake time).
     func saveJourneys(_ journeys: [JourneyRecord]) throws
     /// The id and address of the stored journeys whose ids lie from `first` through `last`, in

@@ -47,7 +47,8 @@ extension Hookline {
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats
             await engine.shutdown()
-            printError("\(stats.journeysFinished) journeys, \(stats.attempts) attempts, \(stats.failures) failed")
+            let refused = stats.journeysRefused > 0 ? ", \(stats.journeysRefused) not started (entry limits)" : ""
+            printError("\(stats.journeysFinished) journeys, \(stats.attempts) attempts, \(stats.failures) failed\(refused)")
             if let readError { throw readError }
             if stats.failures > 0 { throw ExitCode.failure }
         }

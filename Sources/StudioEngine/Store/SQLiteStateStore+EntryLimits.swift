@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import StudioModel
+
+extension SQLiteStateStore {
+    public func startJourneys(
+        _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
+    ) throws -> [JourneyRecord] {
+        try writer.write { db in
+            var counts: [EntryKey: EntryCount] = [:]
+            var started: [JourneyRecord] = []
+            started.reserveCapacity(journeys.count)
+            for journey in journeys {
+                guard let limit = limits[journey.workflowID], limit.lifetime != nil || limit.simultaneous != nil else {
+                    started.append(journey)
+                    continue
+                }
+                let key = EntryKey(workflowID: journey.workflowID, email: journey.email)
+                var count = try counts[key] ?? Self.entryCount(of: key, in: db)
+                if let lifetime = limit.lifetime, count.entered >= lifetime { continue }
+                if let simultaneous = limit.simultaneous, count.active >= simultaneous { continue }
+                count.entered += 1
+                count.active += 1
+                counts[key] = count
+                started.append(journey)
+            }
+            try Self.write(started, in: db)
+            if let event { try Self.insert(event, in: db) }
+            return started
+        }
+    }
+
+    public func entryCount(workflowID: String, email: String) throws -> EntryCount {
+        try writer.read { db in try Self.entryCount(of: EntryKey(workflowID: workflowID, email: email), in: db) }
+    }
+
+    private struct EntryKey: Hashable {
+        var workflowID: String
+        var email: String
+    }
+
+    /// The journeys of one user in one workflow: stored and pruned ones, and those not ended.
+    private static func entryCount(of key: EntryKey, in db: Database) throws -> EntryCount {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT count(*) AS entered, count(*) FILTER (WHERE status IN ('running', 'waiting')) AS active,
+                      (SELECT count FROM journeyPruned WHERE workflowID = ?1 AND email = ?2) AS pruned
+                    FROM journey WHERE workflowID = ?1 AND email = ?2
+                    """), arguments: [key.workflowID, key.email])
+        let entered: Int = row?["entered"] ?? 0
+        let pruned: Int = row?["pruned"] ?? 0
+        return EntryCount(entered: entered + pruned, active: row?["active"] ?? 0)
+    }
+}
+
+/// How often one user entered one workflow, for its entry limits.
+public struct EntryCount: Sendable, Hashable {
+    /// Every journey ever started, those deleted by retention included (Iterable's lifetime limit).
+    public var entered: Int
+    /// Journeys running or waiting now (the simultaneous limit).
+    public var active: Int
+
+    public init(entered: Int, active: Int) {
+        self.entered = entered
+        self.active = active
+    }
+}
