@@ -111,6 +111,41 @@ struct ExecutorTests {
         #expect(profiles["ada@example.com"]?["address"]?["city"] == "London")
     }
 
+    @Test func aDateDelayWaitsForTheFieldsDateAndLetsPastOrMissingDatesGoOnAtOnce() async throws {
+        let receiver = try await Receiver.start()
+        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
+        workspace.workflows = [
+            Workflow(
+                id: "renewal", name: "Renewal", start: .manual,
+                nodes: [
+                    WorkflowNode(
+                        id: "before", kind: .delayUntil(DateDelay(field: "renewsAt", offset: -500, offsetText: "-500s")),
+                        next: .single("call")),
+                    WorkflowNode(id: "call", kind: .callWebhook(webhook: "vip", onError: .exit)),
+                ])
+        ]
+        // ×1,000: ada's renewal is 2,000 workflow seconds away, so 1.5 s of real time after the offset.
+        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000))
+        let soon = Date().addingTimeInterval(2_000).formatted(.iso8601)
+        try engine.store.saveUsers([
+            ["email": "ada@example.com", "renewsAt": .string(soon)], ["email": "bob@example.com", "renewsAt": "2001-01-01"],
+            ["email": "cy@example.com"],
+        ])
+        let started = Date()
+        engine.executor.start(workflowID: "renewal", emails: ["ada@example.com", "bob@example.com", "cy@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let attempts = try engine.store.recentAttempts(limit: 10)
+        let waited = try #require(attempts.first { $0.userEmail == "ada@example.com" })
+        #expect(waited.startedAt.timeIntervalSince(started) >= 1.4)
+        for email in ["bob@example.com", "cy@example.com"] {
+            let attempt = try #require(attempts.first { $0.userEmail == email })
+            #expect(attempt.startedAt < waited.startedAt, "\(email)")
+        }
+    }
+
     @Test func mergesTheProfileAnswerIntoTheUser() async throws {
         let receiver = try await Receiver.start()
         let engine = try Engine(

@@ -81,4 +81,19 @@ struct WorkflowSplitTests {
         setField("tier", to: "gold", in: &profile)
         #expect(JSONValue.object(profile).jsonText == #"{"email":"ada@example.com","address":{"city":"Oslo"},"tier":"gold"}"#)
     }
+
+    @Test func aDateDelayReadsTheDatesProfilesHold() throws {
+        let christmas = try #require(DateDelay.date(from: "2026-12-24T18:00:00Z"))
+        #expect(christmas.timeIntervalSince1970 == 1_798_135_200)
+        #expect(DateDelay.date(from: "2026-12-24T19:00:00+01:00") == christmas)
+        #expect(DateDelay.date(from: "2026-12-24T18:00:00.000Z") == christmas)
+        #expect(DateDelay.date(from: "2026-12-24 18:00:00 +00:00") == christmas)
+        #expect(DateDelay.date(from: .int(1_798_135_200)) == christmas)
+        #expect(DateDelay.date(from: .int(1_798_135_200_000)) == christmas)
+        #expect(DateDelay.date(from: "2026-12-24") == christmas.addingTimeInterval(-18 * 3600))
+        for bad: JSONValue in ["soon", "", "24/12/2026", .bool(true), .null] { #expect(DateDelay.date(from: bad) == nil) }
+        let delay = DateDelay(field: "renewsAt", offset: -2 * 86400, offsetText: "-2d")
+        #expect(delay.wakeDate(for: "2026-12-24T18:00:00Z") == christmas.addingTimeInterval(-2 * 86400))
+        #expect(delay.description == "until renewsAt -2d")
+    }
 }

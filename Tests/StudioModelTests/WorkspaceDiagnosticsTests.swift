@@ -37,6 +37,18 @@ struct WorkspaceDiagnosticsTests {
             "unknown node type without a near name", "  - id: a\n    type: sendFax\n",
             "workflows/w.yaml:4:11: error: unknown node type 'sendFax' (expected callWebhook, updateProfileWebhook, delay, yesNo, abSplit, attributeSplit, updateProfile, sendEmail, sendSMS, sendPush or exit)"),
         .nodes(
+            "delay with duration and until", "  - id: a\n    type: delay\n    duration: 2d\n    until: renewsAt\n",
+            "workflows/w.yaml:6:12: error: a delay has either 'duration' or 'until', not both"),
+        .nodes(
+            "delay with neither duration nor until", "  - id: a\n    type: delay\n",
+            "workflows/w.yaml:3:5: error: a delay needs 'duration' (such as 2d) or 'until' (a date field) (write duration: 2d, or until: renewsAt)"),
+        .nodes(
+            "delay with a bad offset", "  - id: a\n    type: delay\n    until: renewsAt\n    offset: soon\n",
+            "workflows/w.yaml:6:13: error: invalid offset 'soon' (a signed duration such as -2d (before the date) or 3h)"),
+        .nodes(
+            "offset without until", "  - id: a\n    type: delay\n    duration: 1h\n    offset: -2d\n",
+            "workflows/w.yaml:6:5: warning: 'offset' is used only with 'until'; it is ignored"),
+        .nodes(
             "A/B shares not adding up to 100", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: 20}\n",
             "workflows/w.yaml:5:15: error: the branches' shares add up to 90 %; they must add up to 100 %"),
         .nodes(

@@ -237,17 +237,19 @@ public final class Executor: Sendable {
             case .callWebhook, .updateProfileWebhook:
                 return deliverOrQueue(journey, node)
             case .delay(let duration):
-                // The wake time is stored as the real instant, so a restart wakes the journey on time.
-                let seconds = clock.realInterval(forWorkflowSeconds: duration.seconds)
-                journeys.append(journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(seconds)))
-                releaseRunningSlot()
-                // Asleep, a journey is a small value: its profile is read again when it wakes.
-                wake(
-                    PendingStart(
-                        id: journey.id, email: journey.email, origin: journey.origin,
-                        stage: .woken(at: node.next.target(for: "next"), resumed: journey.resumed)),
-                    after: seconds)
-                return
+                return sleep(journey, for: duration.seconds, at: node)
+            case .delayUntil(let delay):
+                guard let date = delay.wakeDate(for: journey.field(delay.field)) else {
+                    logger.info("journey \(journey.id): '\(delay.field)' holds no date; it goes on at once")
+                    journey.nodeID = node.next.target(for: "next")
+                    continue
+                }
+                let seconds = date.timeIntervalSince(clock.workflowNow())
+                guard seconds > 0 else {
+                    journey.nodeID = node.next.target(for: "next")
+                    continue
+                }
+                return sleep(journey, for: seconds, at: node)
             case .yesNo(let condition):
                 let outcome = condition.evaluate { journey.field($0) } ? "yes" : "no"
                 journey.nodeID = node.next.target(for: outcome)
@@ -267,6 +269,20 @@ public final class Executor: Sendable {
             }
         }
         finish(journey, .finished)
+    }
+
+    /// Puts a journey to sleep for `workflowSeconds`, to go on after `node`.
+    private func sleep(_ journey: Journey, for workflowSeconds: Double, at node: WorkflowNode) {
+        // The wake time is stored as the real instant, so a restart wakes the journey on time.
+        let seconds = clock.realInterval(forWorkflowSeconds: workflowSeconds)
+        journeys.append(journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(seconds)))
+        releaseRunningSlot()
+        // Asleep, a journey is a small value: its profile is read again when it wakes.
+        wake(
+            PendingStart(
+                id: journey.id, email: journey.email, origin: journey.origin,
+                stage: .woken(at: node.next.target(for: "next"), resumed: journey.resumed)),
+            after: seconds)
     }
 
     func finish(_ journey: Journey, _ status: JourneyRecord.Status) {

@@ -18,6 +18,9 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
         case callWebhook(webhook: String, onError: OnError)
         case updateProfileWebhook(webhook: String, mergeNestedObjects: Bool, onError: OnError)
         case delay(WorkflowDuration)
+        /// Waits until the date in a field, offset before or after it; a date already past, or
+        /// none, lets the journey go on at once.
+        case delayUntil(DateDelay)
         case yesNo(Condition)
         /// Iterable's A/B Split: up to 10 branches whose shares add up to 100 %.
         case abSplit([SplitShare])
@@ -36,7 +39,7 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
             switch self {
             case .callWebhook: "callWebhook"
             case .updateProfileWebhook: "updateProfileWebhook"
-            case .delay: "delay"
+            case .delay, .delayUntil: "delay"
             case .yesNo: "yesNo"
             case .abSplit: "abSplit"
             case .attributeSplit: "attributeSplit"
@@ -53,7 +56,7 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
             switch self {
             case .callWebhook: "Call webhook"
             case .updateProfileWebhook: "Update profile"
-            case .delay: "Delay"
+            case .delay, .delayUntil: "Delay"
             case .yesNo: "Yes/No"
             case .abSplit: "A/B split"
             case .attributeSplit: "Attribute split"

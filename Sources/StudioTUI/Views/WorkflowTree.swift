@@ -113,6 +113,7 @@ public enum WorkflowTree {
                     return segments
                 }
             case .delay(let duration): detail = duration.text
+            case .delayUntil(let delay): detail = delay.description
             case .yesNo(let condition): detail = condition.description
             case .abSplit(let shares): detail = shares.map { "\($0.branch) \($0.percent)%" }.joined(separator: " · ")
             case .attributeSplit(let field, _): detail = "by \(field)"

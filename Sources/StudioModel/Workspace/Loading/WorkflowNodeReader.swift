@@ -37,10 +37,9 @@ enum WorkflowNodeReader {
                 ? .updateProfileWebhook(webhook: webhook, mergeNestedObjects: mergeNested, onError: onError)
                 : .callWebhook(webhook: webhook, onError: onError)
         case "delay":
-            mapping.checkKeys(common + ["duration"])
+            mapping.checkKeys(common + ["duration", "until", "offset"])
             parsed.next = readNext(mapping, outputs: nil, typeName: typeName) ?? []
-            guard mapping.required("duration") != nil, let duration = mapping.duration("duration") else { return parsed }
-            parsed.kind = .delay(duration)
+            parsed.kind = readDelay(mapping)
         case "yesNo":
             mapping.checkKeys(common + ["condition"])
             parsed.next = readNext(mapping, outputs: ["yes", "no"], typeName: typeName) ?? []
@@ -209,6 +208,38 @@ enum WorkflowNodeReader {
             updates.append(ProfileFieldUpdate(field: field, value: YAMLJSONValue.convert(value)))
         }
         return updates
+    }
+
+    /// `duration: 2d`, or `until: renewsAt` with an optional signed `offset: -2d`.
+    private static func readDelay(_ mapping: YAMLMapping) -> WorkflowNode.Kind? {
+        let file = mapping.file
+        switch (mapping["duration"], mapping["until"]) {
+        case (.some, .some):
+            file.error("a delay has either 'duration' or 'until', not both", at: mapping["until"])
+            return nil
+        case (.some, nil):
+            if let offset = mapping.entries.first(where: { $0.key == "offset" }) {
+                file.warning("'offset' is used only with 'until'; it is ignored", at: offset.keyNode)
+            }
+            return mapping.duration("duration").map(WorkflowNode.Kind.delay)
+        case (nil, .some):
+            guard let field = mapping.requiredString("until") else { return nil }
+            guard let offsetNode = mapping["offset"] else { return .delayUntil(DateDelay(field: field)) }
+            let text = offsetNode.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
+            let negative = text.hasPrefix("-")
+            let magnitude = text.hasPrefix("-") || text.hasPrefix("+") ? String(text.dropFirst()) : text
+            guard let duration = WorkflowDuration(parsing: magnitude) else {
+                file.error(
+                    "invalid offset '\(text)'", at: offsetNode, hint: "a signed duration such as -2d (before the date) or 3h")
+                return nil
+            }
+            return .delayUntil(DateDelay(field: field, offset: negative ? -duration.seconds : duration.seconds, offsetText: text))
+        case (nil, nil):
+            file.error(
+                "a delay needs 'duration' (such as 2d) or 'until' (a date field)", at: mapping.node,
+                hint: "write duration: 2d, or until: renewsAt")
+            return nil
+        }
     }
 
     /// `a` or `an`, for messages that name a node type (`an abSplit node`).
