@@ -30,4 +30,34 @@ struct RunCommandTests {
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("nobody.txt: No such file or directory"), "\(missing.stderr)")
     }
+
+    @Test func aWorkflowThatStartsFromAListRunsForItsMembers() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(
+            "workflows/trial.yaml",
+            """
+            id: trial
+            name: Trial ending
+            start: {kind: list, list: trial}
+            nodes:
+              - id: call
+                type: callWebhook
+                webhook: letter
+
+            """)
+        let csv = try workspace.write("trial.csv", "email,plan\nada@example.com,free\nbob@example.com,free\n")
+        let other = try workspace.write("other.csv", "email,plan\ncy@example.com,pro\n")
+        let imported = try await workspace.hookline("users", "import", csv.path, "--list", "trial")
+        #expect(imported.stdout.contains("added 2 to list trial"), "\(imported.stdout)\(imported.stderr)")
+        #expect(try await workspace.hookline("users", "import", other.path).status == 0)
+
+        let run = try await workspace.hookline("run", "trial")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try await workspace.sqlite("SELECT userEmail FROM attempt ORDER BY userEmail;") == "ada@example.com\nbob@example.com")
+        // A workflow that starts otherwise needs to be told whom to run for.
+        let manual = try await workspace.hookline("run", "welcome")
+        #expect(manual.status != 0)
+        #expect(manual.stderr.contains("Please give --users FILE, --list NAME or --all"), "\(manual.stderr)")
+    }
 }

@@ -146,6 +146,27 @@ struct ExecutorTests {
         }
     }
 
+    @Test func listNodesChangeStaticListsThatListsPageThrough() async throws {
+        let engine = try Engine(
+            workspace: Workspace(workflows: [
+                Workflow(
+                    id: "graduate", name: "Graduate", start: .list("trial"),
+                    nodes: [
+                        WorkflowNode(id: "join", kind: .addToList("customers"), next: .single("leave")),
+                        WorkflowNode(id: "leave", kind: .removeFromList("trial")),
+                    ])
+            ]), secrets: [:], configuration: .init(timeScale: 1_000_000))
+        let trial = (0..<5).map { "user\($0)@example.com" }
+        #expect(try engine.store.addToList("trial", emails: trial + ["user0@example.com"]) == 5)
+        #expect(try engine.store.listMembers("trial", after: nil, limit: 2) == ["user0@example.com", "user1@example.com"])
+        #expect(try engine.store.listMembers("trial", after: "user1@example.com", limit: 10).count == 3)
+        engine.executor.start(workflowID: "graduate", emails: Array(trial.prefix(3)))
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        #expect(try engine.store.listMembers("customers", after: nil, limit: 10) == Array(trial.prefix(3)))
+        #expect(try engine.store.listMembers("trial", after: nil, limit: 10) == Array(trial.suffix(2)))
+    }
+
     @Test func mergesTheProfileAnswerIntoTheUser() async throws {
         let receiver = try await Receiver.start()
         let engine = try Engine(

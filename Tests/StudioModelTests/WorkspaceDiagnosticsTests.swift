@@ -35,7 +35,7 @@ struct WorkspaceDiagnosticsTests {
             "workflows/w.yaml:4:11: error: unknown node type 'callWebhok' (did you mean 'callWebhook'?)"),
         .nodes(
             "unknown node type without a near name", "  - id: a\n    type: sendFax\n",
-            "workflows/w.yaml:4:11: error: unknown node type 'sendFax' (expected callWebhook, updateProfileWebhook, delay, yesNo, abSplit, attributeSplit, updateProfile, sendEmail, sendSMS, sendPush or exit)"),
+            "workflows/w.yaml:4:11: error: unknown node type 'sendFax' (expected callWebhook, updateProfileWebhook, delay, yesNo, abSplit, attributeSplit, updateProfile, addToList, removeFromList, sendEmail, sendSMS, sendPush or exit)"),
         .nodes(
             "delay with duration and until", "  - id: a\n    type: delay\n    duration: 2d\n    until: renewsAt\n",
             "workflows/w.yaml:6:12: error: a delay has either 'duration' or 'until', not both"),

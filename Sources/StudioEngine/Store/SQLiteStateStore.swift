@@ -126,6 +126,15 @@ public final class SQLiteStateStore: StateStore {
                 t.primaryKey(["workflowID", "email"])
             }
         }
+        migrator.registerMigration("v5-lists") { db in
+            // Static lists (Iterable's List Membership): filled by nodes and imports, read by list starts.
+            try db.create(table: "listMember", options: .withoutRowID) { t in
+                t.column("list", .text).notNull()
+                t.column("email", .text).notNull()
+                t.column("addedAt", .double).notNull()
+                t.primaryKey(["list", "email"])
+            }
+        }
         return migrator
     }
 

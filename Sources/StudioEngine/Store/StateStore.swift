@@ -17,6 +17,15 @@ public protocol StateStore: EndpointPauseStore {
     /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
     func userEmails(after email: String?, limit: Int) throws -> [String]
 
+    /// Adds users to a static list; returns how many were not on it yet.
+    @discardableResult
+    func addToList(_ list: String, emails: [String]) throws -> Int
+    /// Removes users from a static list; returns how many were on it.
+    @discardableResult
+    func removeFromList(_ list: String, emails: [String]) throws -> Int
+    /// At most `limit` members of `list` after `email` (from the first when nil), in order.
+    func listMembers(_ list: String, after email: String?, limit: Int) throws -> [String]
+
     /// Records a tracked event, with the journeys it starts, in one transaction; returns its id.
     @discardableResult
     func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64

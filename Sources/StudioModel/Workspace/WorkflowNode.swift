@@ -29,6 +29,10 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
         case attributeSplit(field: String, branches: [AttributeBranch])
         /// Iterable's User Profile update: sets fields and saves the profile.
         case updateProfile([ProfileFieldUpdate])
+        /// Iterable's List Membership: adds the user to a static list.
+        case addToList(String)
+        /// Iterable's List Membership: removes the user from a static list.
+        case removeFromList(String)
         case sendEmail(subject: String, body: String)
         case sendSMS(body: String)
         case sendPush(body: String)
@@ -44,6 +48,8 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
             case .abSplit: "abSplit"
             case .attributeSplit: "attributeSplit"
             case .updateProfile: "updateProfile"
+            case .addToList: "addToList"
+            case .removeFromList: "removeFromList"
             case .sendEmail: "sendEmail"
             case .sendSMS: "sendSMS"
             case .sendPush: "sendPush"
@@ -61,6 +67,8 @@ public struct WorkflowNode: Sendable, Hashable, Identifiable {
             case .abSplit: "A/B split"
             case .attributeSplit: "Attribute split"
             case .updateProfile: "Set fields"
+            case .addToList: "Add to list"
+            case .removeFromList: "Remove from list"
             case .sendEmail: "Send email"
             case .sendSMS: "Send SMS"
             case .sendPush: "Send push"

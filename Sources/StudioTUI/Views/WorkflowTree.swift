@@ -114,6 +114,7 @@ public enum WorkflowTree {
                 }
             case .delay(let duration): detail = duration.text
             case .delayUntil(let delay): detail = delay.description
+            case .addToList(let list), .removeFromList(let list): detail = list
             case .yesNo(let condition): detail = condition.description
             case .abSplit(let shares): detail = shares.map { "\($0.branch) \($0.percent)%" }.joined(separator: " · ")
             case .attributeSplit(let field, _): detail = "by \(field)"

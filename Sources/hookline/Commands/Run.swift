@@ -16,6 +16,9 @@ extension Hookline {
         @Option(help: "A file of email addresses, one per line ('-' reads standard input).", completion: .file())
         var users: String?
 
+        @Option(help: "Run for the members of this static list (a workflow that starts from a list uses its own).")
+        var list: String?
+
         @Flag(help: "Run for every user in the store.")
         var all = false
 
@@ -26,7 +29,9 @@ extension Hookline {
         static let batch = 10_000
 
         func validate() throws {
-            if (users == nil) == !all { throw ValidationError("Please give either --users FILE or --all.") }
+            if [users != nil, list != nil, all].filter({ $0 }).count > 1 {
+                throw ValidationError("Please give only one of --users FILE, --list NAME and --all.")
+            }
         }
 
         func run() async throws {
@@ -34,16 +39,24 @@ extension Hookline {
             let addresses = try users.map { try AddressListReader(path: $0) }
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
             let workspace = engine.workspace
-            guard workspace.workflow(id: workflow) != nil else {
+            guard let definition = workspace.workflow(id: workflow) else {
                 let hint = nearestName(to: workflow, in: workspace.workflows.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
                 throw ValidationError("No workflow '\(workflow)' in \(options.root.path).\(hint)")
+            }
+            var members = list
+            if addresses == nil, members == nil, !all {
+                guard case .list(let name) = definition.start else {
+                    throw ValidationError(
+                        "Please give --users FILE, --list NAME or --all: workflow '\(workflow)' starts on \(definition.start.summary).")
+                }
+                members = name
             }
             printAttemptLines(from: engine.feed)
             // What a stopped or killed run left is finished too (DESIGN §6).
             EngineCommand.resumeOrWarn(engine)
             // The journeys started before a read fails still run to the end; then the error is shown.
             var readError: (any Error)?
-            do { try startJourneys(on: engine, reading: addresses) } catch { readError = error }
+            do { try startJourneys(on: engine, reading: addresses, members: members) } catch { readError = error }
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats
             await engine.shutdown()
@@ -53,9 +66,10 @@ extension Hookline {
             if stats.failures > 0 { throw ExitCode.failure }
         }
 
-        /// Starts the workflow for the listed users, or every stored one, a batch at a time: the
-        /// executor keeps queued journeys in the store, so a million users are never in memory at once.
-        private func startJourneys(on engine: Engine, reading addresses: AddressListReader?) throws {
+        /// Starts the workflow for the users of a file, the members of a list, or every stored user,
+        /// a batch at a time: the executor keeps queued journeys in the store, so a million users
+        /// are never in memory at once.
+        private func startJourneys(on engine: Engine, reading addresses: AddressListReader?, members list: String?) throws {
             if let addresses {
                 while let batch = try addresses.next(upTo: Self.batch) {
                     engine.executor.start(workflowID: workflow, emails: batch)
@@ -64,7 +78,8 @@ extension Hookline {
             }
             var after: String?
             while true {
-                let page = try engine.store.userEmails(after: after, limit: Self.batch)
+                let page = try list.map { try engine.store.listMembers($0, after: after, limit: Self.batch) }
+                    ?? engine.store.userEmails(after: after, limit: Self.batch)
                 guard let last = page.last else { return }
                 engine.executor.start(workflowID: workflow, emails: page)
                 after = last

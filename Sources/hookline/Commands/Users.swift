@@ -26,6 +26,9 @@ extension Hookline {
             @Option(help: "csv or jsonl; by default from the file's extension.")
             var format: String?
 
+            @Option(help: "Also add the imported users to this static list.")
+            var list: String?
+
             func run() throws {
                 guard let format = format.map({ UserImporter.Format(rawValue: $0.lowercased()) }) ?? UserImporter.Format(path: file)
                 else {
@@ -48,6 +51,10 @@ extension Hookline {
                 let store = try SQLiteStateStore(path: options.storePath)
                 let (created, updated) = try store.mergeUsers(profiles, mergeNestedObjects: true)
                 print("imported \(created + updated) users (\(created) new, \(updated) updated)")
+                if let list {
+                    let added = try store.addToList(list, emails: profiles.compactMap { $0["email"]?.stringValue })
+                    print("added \(added) to list \(list) (\(profiles.count - added) were on it)")
+                }
             }
         }
     }

@@ -28,7 +28,7 @@ public enum DefinitionSkeleton {
         start: {kind: manual}          # event (+ event: NAME) | api | list (+ list: NAME) | manual
         nodes:
           - id: done
-            type: exit                   # callWebhook updateProfileWebhook delay yesNo abSplit attributeSplit updateProfile sendEmail sendSMS sendPush exit
+            type: exit                   # callWebhook updateProfileWebhook delay yesNo abSplit attributeSplit updateProfile addToList removeFromList sendEmail sendSMS sendPush exit
 
         """
 

@@ -4,7 +4,7 @@ import Yams
 enum WorkflowNodeReader {
     static let types = [
         "callWebhook", "updateProfileWebhook", "delay", "yesNo", "abSplit", "attributeSplit", "updateProfile",
-        "sendEmail", "sendSMS", "sendPush", "exit",
+        "addToList", "removeFromList", "sendEmail", "sendSMS", "sendPush", "exit",
     ]
 
     static func read(_ node: Node, in file: YAMLFile, catalog: WebhookCatalog) -> ParsedNode? {
@@ -66,6 +66,15 @@ enum WorkflowNodeReader {
             parsed.next = readNext(mapping, outputs: nil, typeName: typeName) ?? []
             guard let fields = readFieldUpdates(mapping) else { return parsed }
             parsed.kind = .updateProfile(fields)
+        case "addToList", "removeFromList":
+            mapping.checkKeys(common + ["list"])
+            parsed.next = readNext(mapping, outputs: nil, typeName: typeName) ?? []
+            guard let list = mapping.requiredString("list") else { return parsed }
+            guard !list.trimmingCharacters(in: .whitespaces).isEmpty else {
+                mapping.file.error("'list' needs a list name", at: mapping["list"])
+                return parsed
+            }
+            parsed.kind = typeName == "addToList" ? .addToList(list) : .removeFromList(list)
         case "sendEmail":
             mapping.checkKeys(common + ["subject", "body"])
             parsed.next = readNext(mapping, outputs: nil, typeName: typeName) ?? []
