@@ -262,16 +262,7 @@ public final class Executor: Sendable {
                 updateProfile(&journey, setting: fields, at: node.id)
                 journey.nodeID = node.next.target(for: "next")
             case .addToList(let list), .removeFromList(let list):
-                let adding = if case .addToList = node.kind { true } else { false }
-                do {
-                    if adding {
-                        try store.addToList(list, emails: [journey.email])
-                    } else {
-                        try store.removeFromList(list, emails: [journey.email])
-                    }
-                } catch {
-                    logger.error("workflow \(journey.workflow.id) node \(node.id): could not change list \(list): \(error)")
-                }
+                updateList(list, for: journey, adding: node.kind == .addToList(list), at: node.id)
                 journey.nodeID = node.next.target(for: "next")
             case .sendEmail, .sendSMS, .sendPush:
                 sendMessage(node, for: journey)

@@ -1,6 +1,7 @@
 import Foundation
 import StudioModel
 
+/// Iterable's User update tiles: profile fields and static list membership.
 extension Executor {
     /// An Update Profile node: sets each field on the journey's profile and saves it, so later
     /// steps and other workflows see the change. Text values render their merge parameters; a
@@ -29,5 +30,18 @@ extension Executor {
             return try template.renderJSON(context).value
         }
         return .string(try template.render(context, mode: .text))
+    }
+
+    /// An Add to List or Remove from List node: the user joins or leaves a static list.
+    func updateList(_ list: String, for journey: Journey, adding: Bool, at nodeID: String) {
+        do {
+            if adding {
+                try store.addToList(list, emails: [journey.email])
+            } else {
+                try store.removeFromList(list, emails: [journey.email])
+            }
+        } catch {
+            logger.error("workflow \(journey.workflow.id) node \(nodeID): could not change list \(list): \(error)")
+        }
     }
 }
