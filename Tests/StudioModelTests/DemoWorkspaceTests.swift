@@ -42,7 +42,10 @@ struct DemoWorkspaceTests {
 
         let enrichment = try #require(workspace.workflow(id: "enrichment"))
         #expect(enrichment.start == .event("purchase"))
-        #expect(enrichment.nodes.map(\.kind.typeName) == ["updateProfileWebhook", "yesNo", "callWebhook"])
+        #expect(
+            enrichment.nodes.map(\.kind.typeName) == [
+                "updateProfileWebhook", "attributeSplit", "callWebhook", "addToList", "abSplit", "updateProfile", "updateProfile",
+            ])
         #expect(workspace.webhook(id: "partner-profile")?.method == .get)
         #expect(workspace.webhook(id: "partner-profile")?.url == "http://127.0.0.1:8089/profile")
         #expect(workspace.webhook(id: "crm-vip")?.method == .put)

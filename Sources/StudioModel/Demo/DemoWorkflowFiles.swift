@@ -37,7 +37,8 @@ enum DemoWorkflowFiles {
     static let enrichment = """
         # Enrichment: after a purchase, ask a data partner about the buyer. The partner answers a
         # GET with JSON that is merged into the profile (Iterable's Update User Profile webhook).
-        # Buyers the partner rates gold are then pushed to the CRM as VIPs.
+        # Gold buyers are pushed to the CRM as VIPs and join the vip list; silver and bronze
+        # buyers get one of two offers, half and half, recorded on their profile.
         id: enrichment
         name: Partner enrichment
         enabled: true
@@ -49,17 +50,33 @@ enum DemoWorkflowFiles {
             webhook: partner-profile
             mergeNestedObjects: false
             onError: continue
-            next: is-gold
-          # Branch on a field the partner just returned.
-          - id: is-gold
-            type: yesNo
-            condition: {all: [{field: tier, op: equals, value: gold}]}
-            next: {yes: mark-vip, no: exit}
+            next: by-tier
+          # Branch on a field the partner just returned; anyone without a tier leaves.
+          - id: by-tier
+            type: attributeSplit
+            field: tier
+            branches: {gold: gold, other: [silver, bronze]}
+            next: {gold: mark-vip, other: offer, else: exit}
           # PUT the enriched profile to the CRM (webhooks/crm-vip.yaml).
           - id: mark-vip
             type: callWebhook
             webhook: crm-vip
             onError: exit
+            next: join-vip
+          - id: join-vip
+            type: addToList
+            list: vip
+          # An A/B test of two offers; each buyer's branch is fixed by their journey.
+          - id: offer
+            type: abSplit
+            branches: {discount: 50, shipping: 50}
+            next: {discount: offer-discount, shipping: offer-shipping}
+          - id: offer-discount
+            type: updateProfile
+            fields: {offer: 10% off, offeredIn: "{{workflowName}}"}
+          - id: offer-shipping
+            type: updateProfile
+            fields: {offer: free shipping, offeredIn: "{{workflowName}}"}
 
         """
 
