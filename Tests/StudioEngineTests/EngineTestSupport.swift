@@ -29,7 +29,7 @@ enum EngineFixtures {
         Webhook(id: "partner-profile", method: .get, url: baseURL + "/profile")
     }
 
-    /// start → direct-mail (call) → enrich (update profile) → is-gold (yes/no) → exit
+    /// start → direct-mail (call) → enrich (update profile) → wait 2d → is-pro (yes/no) → vip-call → done
     static func workspace(baseURL: String, letterPath: String = "/v1/letters") -> Workspace {
         let workflow = Workflow(
             id: "welcome", name: "Welcome", start: .event("signup"),
