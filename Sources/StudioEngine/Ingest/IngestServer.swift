@@ -12,9 +12,13 @@ import StudioModel
 /// - `POST /api/events/trackBulk` `{events: [...]}` does the same for each;
 /// - `POST /api/workflows/triggerWorkflow` `{workflowId, email, dataFields}` starts a workflow;
 /// - `POST /api/users/update` `{email, dataFields, mergeNestedObjects}` merges into a profile;
+/// - `POST /api/lists/subscribe` `{listId, subscribers: [{email, dataFields}], updateExistingUsersOnly}`
+///   adds users to a static list (creating or updating their profiles), `POST /api/lists/unsubscribe`
+///   `{listId, subscribers: [{email}]}` removes them;
 /// - `GET /health` answers 200.
 ///
-/// Answers are Iterable's `{"msg", "code", "params"}`. When `apiKey` is set, requests must carry
+/// Answers are Iterable's `{"msg", "code", "params"}`, and for the list calls its bulk counts
+/// `{"successCount", "failCount", "invalidEmails", "notFoundEmails"}`. When `apiKey` is set, requests must carry
 /// it in `Api-Key`.
 ///
 /// ```swift
@@ -50,6 +54,12 @@ public final class IngestServer: Sendable {
             try await IngestAPI.withBody(request, api.triggerWorkflow)
         }
         router.post("/api/users/update") { request, _ in try await IngestAPI.withBody(request, api.updateUser) }
+        router.post("/api/lists/subscribe") { request, _ in
+            try await IngestAPI.withBody(request) { try api.changeList($0, subscribing: true) }
+        }
+        router.post("/api/lists/unsubscribe") { request, _ in
+            try await IngestAPI.withBody(request) { try api.changeList($0, subscribing: false) }
+        }
         router.get("/health") { _, _ in IngestAPI.answer(.ok, code: "Success") }
         let server = try await RunningServer.start(logger: logger) { onServerRunning in
             Application(
@@ -117,15 +127,17 @@ struct IngestAPI: RouterMiddleware {
         return nil
     }
 
+    /// An id as Iterable sends it (a number) or as a workspace names it (text).
+    private static func identifier(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let id)? where !id.isEmpty: id
+        case .int(let number)?: String(number)
+        default: nil
+        }
+    }
+
     func triggerWorkflow(_ body: JSONObject) throws -> Response {
-        // Iterable's ids are numbers; ours are names. Both spellings are accepted.
-        let workflowID: String? =
-            switch body["workflowId"] {
-            case .string(let id)?: id
-            case .int(let number)?: String(number)
-            default: nil
-            }
-        guard let workflowID else {
+        guard let workflowID = Self.identifier(body["workflowId"]) else {
             return Self.answer(.badRequest, code: "BadParams", message: "workflowId is required")
         }
         guard let email = body["email"]?.stringValue, !email.isEmpty else {
@@ -146,6 +158,51 @@ struct IngestAPI: RouterMiddleware {
         update["email"] = .string(email)
         try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
         return Self.answer(.ok, code: "Success")
+    }
+
+    /// `lists/subscribe` and `lists/unsubscribe`: each subscriber with a valid address joins or
+    /// leaves the list; subscribing also creates or updates the profile with its `dataFields`,
+    /// unless `updateExistingUsersOnly` limits it to known users.
+    func changeList(_ body: JSONObject, subscribing: Bool) throws -> Response {
+        guard let list = Self.identifier(body["listId"]) else {
+            return Self.answer(.badRequest, code: "BadParams", message: "listId is required")
+        }
+        guard let subscribers = body["subscribers"]?.arrayValue else {
+            return Self.answer(.badRequest, code: "BadParams", message: "subscribers must be an array")
+        }
+        var invalid: [JSONValue] = []
+        var valid: [(email: String, dataFields: JSONObject)] = []
+        for subscriber in subscribers {
+            guard let email = subscriber["email"]?.stringValue, EmailAddress.isPlausible(email) else {
+                invalid.append(subscriber["email"] ?? .null)
+                continue
+            }
+            valid.append((email, subscriber["dataFields"]?.objectValue ?? JSONObject()))
+        }
+        var notFound: [String] = []
+        if subscribing {
+            let known = try store.users(emails: valid.map(\.email))
+            if body["updateExistingUsersOnly"] == .bool(true) {
+                notFound = valid.map(\.email).filter { known[$0] == nil }
+                valid.removeAll { known[$0.email] == nil }
+            }
+            try store.mergeUsers(
+                valid.map { subscriber in
+                    var update = subscriber.dataFields
+                    update["email"] = .string(subscriber.email)
+                    return update
+                }, mergeNestedObjects: false)
+            try store.addToList(list, emails: valid.map(\.email))
+        } else {
+            try store.removeFromList(list, emails: valid.map(\.email))
+        }
+        let failed = invalid.count + notFound.count
+        let answer: JSONValue = [
+            "successCount": .int(valid.count), "failCount": .int(failed), "invalidEmails": .array(invalid),
+            "notFoundEmails": .array(notFound.map(JSONValue.string)),
+        ]
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer.jsonText)))
     }
 
     /// Runs `handle` on the request's JSON object body, or answers 400 saying why it is not one.

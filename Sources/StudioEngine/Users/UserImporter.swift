@@ -68,7 +68,7 @@ public enum UserImporter {
         for (index, row) in csv.rows.enumerated() {
             if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
             let email = emailColumn < row.count ? row[emailColumn].trimmingCharacters(in: .whitespaces) : ""
-            guard email.contains("@") else {
+            guard EmailAddress.isPlausible(email) else {
                 problems.append(.init(location: "row \(index + 1)", message: "'\(email)' is not an email address"))
                 continue
             }
@@ -122,8 +122,12 @@ public enum UserImporter {
                 problems.append(.init(location: location, message: "expected a JSON object"))
                 continue
             }
-            guard let email = object["email"]?.stringValue, email.contains("@") else {
+            guard let email = object["email"]?.stringValue else {
                 problems.append(.init(location: location, message: "no 'email' string"))
+                continue
+            }
+            guard EmailAddress.isPlausible(email) else {
+                problems.append(.init(location: location, message: "'\(email)' is not an email address"))
                 continue
             }
             profiles.append(object)

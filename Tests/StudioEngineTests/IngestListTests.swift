@@ -1,0 +1,50 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import StudioEngine
+import StudioModel
+import Testing
+
+/// The ingest API's list calls, shaped like Iterable's `lists/subscribe` and `lists/unsubscribe`.
+struct IngestListTests {
+    private func post(_ client: HTTPClient, _ url: String, _ body: String) async throws -> JSONValue {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        #expect(response.status.code == 200)
+        return try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+
+    @Test func subscribersJoinTheListWithTheirProfilesAndBadAddressesAreCounted() async throws {
+        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
+        try engine.store.saveUsers([["email": "ada@example.com", "plan": "pro"]])
+        let server = try await IngestServer.start(engine: engine, port: 0)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+
+        let subscribed = try await post(
+            client, server.baseURL + "/api/lists/subscribe",
+            #"{"listId": 42, "subscribers": [{"email": "ada@example.com", "dataFields": {"tier": "gold"}}, {"email": "bob@example.com"}, {"email": "not an address"}, {}]}"#)
+        #expect(subscribed == ["successCount": 2, "failCount": 2, "invalidEmails": ["not an address", nil], "notFoundEmails": []])
+        #expect(try engine.store.listMembers("42", after: nil, limit: 10) == ["ada@example.com", "bob@example.com"])
+        #expect(try engine.store.user(email: "ada@example.com") == ["email": "ada@example.com", "plan": "pro", "tier": "gold"])
+        #expect(try engine.store.user(email: "bob@example.com") == ["email": "bob@example.com"])
+
+        // Only known users, when asked; then one leaves the list.
+        let known = try await post(
+            client, server.baseURL + "/api/lists/subscribe",
+            #"{"listId": "vip", "subscribers": [{"email": "ada@example.com"}, {"email": "cy@example.com"}], "updateExistingUsersOnly": true}"#)
+        #expect(known["notFoundEmails"] == ["cy@example.com"])
+        #expect(try engine.store.user(email: "cy@example.com") == nil)
+        let left = try await post(
+            client, server.baseURL + "/api/lists/unsubscribe", #"{"listId": 42, "subscribers": [{"email": "bob@example.com"}]}"#)
+        #expect(left["successCount"] == 1)
+        #expect(try engine.store.listMembers("42", after: nil, limit: 10) == ["ada@example.com"])
+        #expect(try engine.store.listMembers("vip", after: nil, limit: 10) == ["ada@example.com"])
+
+        try await client.shutdown()
+        await server.shutdown()
+        await engine.shutdown()
+    }
+}
