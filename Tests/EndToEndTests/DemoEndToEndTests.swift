@@ -129,6 +129,22 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func rRunsTheSelectedWorkflowForEveryUser() async throws {
+        try await withDemo { session, folder in
+            try await session.waitForScreen(timeout: 20) { $0.contains("bi-sink · ") }
+            try await session.press("r")
+            try await session.waitForScreen(timeout: 5) { $0.contains("run bi-sink for") }
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 10) { $0.contains("started bi-sink for 200 users") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+            let store = folder.appendingPathComponent("ws/.hookline/state.sqlite").path
+            let result = try await BinaryRunner.run(
+                "/usr/bin/sqlite3", [store, "SELECT count(DISTINCT email) FROM journey WHERE workflowID = 'bi-sink' AND triggerName IS NULL;"])
+            #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "200", "\(result.stderr)")
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

@@ -146,7 +146,7 @@ struct ReducerTests {
     @Test func hintBarIsDrivenByTheBindingTable() {
         var state = Fixtures.state()
         let hint = { (state: AppState) in renderApp(state).rowText(AppLayout.compute(size: state.size).hint.y) }
-        #expect(hint(state).contains("? help  ⏎ open  e edit  n new  j/k move  Tab pane  q quit"))
+        #expect(hint(state).contains("? help  ⏎ open  e edit  n new  r run  j/k move  Tab pane  q quit"))
         _ = reduce(&state, .command(.focusTraffic))
         #expect(hint(state).contains("G follow"))
     }

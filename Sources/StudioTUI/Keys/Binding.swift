@@ -27,6 +27,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case create = "definition.new"
     case testSend = "definition.testSend"
     case preview = "definition.preview"
+    case run = "workflow.run"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.

@@ -61,6 +61,9 @@ public struct KeyMap: Sendable, Hashable {
             id: .edit, keys: [.char("e")], title: "Edit the step's webhook (or workflow) in $EDITOR",
             short: "edit", group: .workflow, showInBar: true, dangerous: true),
         Binding(id: .create, keys: [.char("n")], title: "New workflow, in $EDITOR", short: "new", group: .workflows, showInBar: true, dangerous: true),
+        Binding(
+            id: .run, keys: [.char("r")], title: "Run the selected workflow now: for every user, a list (list:NAME) or one address",
+            short: "run", group: .workflows, showInBar: true, dangerous: true),
         Binding(id: .create, keys: [.char("n")], title: "New webhook, in $EDITOR", short: "new", group: .workflow, showInBar: true, dangerous: true),
         Binding(
             id: .preview, keys: [.char("p")], title: "Preview the step's request for a user you name, not sent",

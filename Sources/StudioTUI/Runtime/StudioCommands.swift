@@ -31,6 +31,10 @@ public protocol StudioCommands: Sendable {
         webhookID: String, workflowID: String, nodeID: String, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void)
 
+    /// Starts `workflowID` now for `audience`, whatever its trigger (entry limits still apply),
+    /// and calls `done` with how many journeys started; their traffic arrives as usual.
+    func run(workflowID: String, audience: RunAudience, done: @escaping @Sendable (StatusMessage) -> Void)
+
     /// The secret store's values, so the editor can hide them wherever they appear in a file.
     func secretValues() -> [String]
 

@@ -59,6 +59,13 @@ final class StudioRuntime {
             case .replay(let deliveryID): replay(deliveryID)
             case .exportHAR(let records): exportHAR(records)
             case .copyAsCurl(let record): copyAsCurl(record)
+            case .run(let workflowID, let audience):
+                guard let commands else {
+                    send(.status(StatusMessage("running needs a running executor", level: .warning)))
+                    continue
+                }
+                events.record("RUN \(workflowID) \(audience)")
+                commands.run(workflowID: workflowID, audience: audience, done: postingStatus)
             case .edit(let path): edit("EDIT \(path)") { $0.edit(path, with: $1) }
             case .create(let kind): edit("NEW \(kind.rawValue)") { $0.create(kind, with: $1) }
             case .testSend(let webhookID, let workflowID, let nodeID, let email):

@@ -39,6 +39,8 @@ public enum Effect: Sendable, Equatable {
     /// Make one real attempt of a webhook for the stored user `email` (nil: the first one); the
     /// exchange comes back as ``Action/showExchange(_:)``, or a status message saying why there is none.
     case testSend(webhookID: String, workflowID: String, nodeID: String, email: String?)
+    /// Start the workflow now for `audience`; how many journeys started comes back as a status message.
+    case run(workflowID: String, audience: RunAudience)
     /// Render the request a webhook would send for the stored user `email` (nil: the first one),
     /// masked, without sending it; it comes back as ``Action/showPreview(_:)``.
     case preview(webhookID: String, workflowID: String, nodeID: String, email: String?)

@@ -32,6 +32,8 @@ public struct AppState: Sendable, Equatable {
     public var stepUserInput: StepUserInput?
     /// The address the last preview or test send was for, offered again by the next one.
     public var lastStepUser: String?
+    /// A run of the selected workflow (`r`) waiting for whom it is for, as typed so far.
+    public var runInput: RunInput?
 
     public init(
         workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,
@@ -67,6 +69,41 @@ public struct StepUserInput: Sendable, Equatable {
     public var workflowID: String
     public var nodeID: String
     public var email: String
+}
+
+/// A run asked for with `r`: the workflow and, as typed, whom it is for.
+public struct RunInput: Sendable, Equatable {
+    public var workflowID: String
+    public var text = ""
+
+    /// Whom the typed text names: nothing is every user (or the workflow's own list when it
+    /// starts from one), `list:NAME` a list's members, anything else one address.
+    public func audience(startingFrom start: WorkflowStart) -> RunAudience {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty {
+            if case .list(let name) = start { return .list(name) }
+            return .everyUser
+        }
+        if text.hasPrefix("list:") {
+            return .list(String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces))
+        }
+        return .user(text)
+    }
+}
+
+/// Whom a run from the studio starts journeys for.
+public enum RunAudience: Sendable, Equatable, CustomStringConvertible {
+    case everyUser
+    case list(String)
+    case user(String)
+
+    public var description: String {
+        switch self {
+        case .everyUser: "every user"
+        case .list(let name): "list \(name)"
+        case .user(let email): email
+        }
+    }
 }
 
 /// Follow state and selection of the traffic pane (tui.md §4.1 follow rules).

@@ -26,6 +26,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         if state.stepUserInput != nil {
             return editStepUser(key, in: &state)
         }
+        if state.runInput != nil {
+            return editRunInput(key, in: &state)
+        }
         if state.details != nil {
             if [.escape, .char("q"), .enter].contains(key) {
                 state.details = nil
@@ -151,6 +154,9 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         state.stepUserInput = StepUserInput(
             purpose: command == .preview ? .preview : .testSend, webhookID: step.webhookID, workflowID: step.workflowID,
             nodeID: step.nodeID, email: state.lastStepUser ?? "")
+    case .run:
+        guard state.focus == .workflows, let workflow = state.selectedWorkflow else { return [] }
+        state.runInput = RunInput(workflowID: workflow.id)
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false
@@ -305,6 +311,32 @@ private func editFilter(_ key: KeyEvent, in state: inout AppState) {
     case .ignored:
         break
     }
+}
+
+/// Typing whom a run is for after `r`: Enter starts it, Esc does nothing.
+private func editRunInput(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
+    guard var input = state.runInput else { return [] }
+    switch editLine(input.text, with: key) {
+    case .cancel:
+        state.runInput = nil
+    case .submit(let text):
+        state.runInput = nil
+        input.text = text
+        guard let workflow = state.workspace.workflow(id: input.workflowID) else { return [] }
+        let audience = input.audience(startingFrom: workflow.start)
+        if case .list(let name) = audience, name.isEmpty {
+            state.status = StatusMessage("name the list: list:NAME", level: .warning)
+            return []
+        }
+        state.status = StatusMessage("starting \(workflow.id) for \(audience)…")
+        return [.run(workflowID: workflow.id, audience: audience)]
+    case .edited(let text):
+        input.text = text
+        state.runInput = input
+    case .ignored:
+        break
+    }
+    return []
 }
 
 /// Typing the address after `p` or `t`: Enter previews or sends (empty: the first stored user),

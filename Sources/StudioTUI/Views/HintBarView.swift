@@ -16,6 +16,14 @@ enum HintBarView {
             return renderLineInput(
                 prompt, input.email, placeholder: "first stored user", help: help, state: state, area: area, into: &grid)
         }
+        if let input = state.runInput {
+            let placeholder = state.workspace.workflow(id: input.workflowID).map { workflow in
+                if case .list(let name) = workflow.start { "its list, \(name)" } else { "every user" }
+            }
+            return renderLineInput(
+                "run \(input.workflowID) for ", input.text, placeholder: (placeholder ?? "every user") + " · list:NAME · email",
+                help: "⏎ run  Esc cancel", state: state, area: area, into: &grid)
+        }
         var statusWidth = 0
         if let status = state.status {
             // An error (a file:line:column diagnostic) gets the whole row; the keys return with the next key.

@@ -76,14 +76,7 @@ extension Hookline {
                 }
                 return
             }
-            var after: String?
-            while true {
-                let page = try list.map { try engine.store.listMembers($0, after: after, limit: Self.batch) }
-                    ?? engine.store.userEmails(after: after, limit: Self.batch)
-                guard let last = page.last else { return }
-                engine.executor.start(workflowID: workflow, emails: page)
-                after = last
-            }
+            try engine.executor.start(workflowID: workflow, forMembersOf: list, pageSize: Self.batch)
         }
     }
 }

@@ -58,6 +58,25 @@ struct EngineStudioCommands: StudioCommands {
         }
     }
 
+    func run(workflowID: String, audience: RunAudience, done: @escaping @Sendable (StatusMessage) -> Void) {
+        let executor = engine.executor
+        Task.detached {
+            do {
+                let count: Int?
+                switch audience {
+                case .everyUser: count = try executor.start(workflowID: workflowID, forMembersOf: nil)
+                case .list(let name): count = try executor.start(workflowID: workflowID, forMembersOf: name)
+                case .user(let email): count = executor.start(workflowID: workflowID, emails: [email]) ? 1 : nil
+                }
+                guard let count else { return done(StatusMessage("no workflow '\(workflowID)'", level: .warning)) }
+                let whom = count == 1 ? "1 user" : "\(count) users"
+                done(StatusMessage(count == 0 ? "\(audience) has nobody to run \(workflowID) for" : "started \(workflowID) for \(whom)"))
+            } catch {
+                done(StatusMessage("cannot run \(workflowID): \(error)", level: .error))
+            }
+        }
+    }
+
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
     }

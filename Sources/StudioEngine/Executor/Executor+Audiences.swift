@@ -1,0 +1,22 @@
+import StudioModel
+
+extension Executor {
+    /// Starts `workflowID` for every stored user, or for the members of `list`, read a page at a
+    /// time: queued journeys wait in the store, so a million users are never in memory at once.
+    /// - Returns: How many users were handed to ``start(workflowID:emails:dataFields:)`` (those
+    ///   past the entry limits included); nil when the workflow does not exist.
+    @discardableResult
+    public func start(workflowID: String, forMembersOf list: String?, pageSize: Int = 10_000) throws -> Int? {
+        guard workspace.workflow(id: workflowID) != nil else { return nil }
+        var after: String?
+        var count = 0
+        while true {
+            let page = try list.map { try store.listMembers($0, after: after, limit: pageSize) }
+                ?? store.userEmails(after: after, limit: pageSize)
+            guard let last = page.last else { return count }
+            start(workflowID: workflowID, emails: page)
+            count += page.count
+            after = last
+        }
+    }
+}

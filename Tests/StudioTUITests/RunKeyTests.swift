@@ -1,0 +1,50 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// `r` in the workflow list: run the selected workflow now, for whom the hint row asks.
+struct RunKeyTests {
+    private func type(_ text: String, into state: inout AppState) {
+        for character in text { _ = reduce(&state, .key(.char(character))) }
+    }
+
+    @Test func enterOnAnEmptyLineRunsForEveryUserAndTheRowSaysSo() {
+        var state = Fixtures.state(records: 0)
+        #expect(reduce(&state, .key(.char("r"))).isEmpty)
+        #expect(state.runInput == RunInput(workflowID: "welcome-series"))
+        let grid = renderApp(state)
+        let screen = (0..<grid.size.height).map(grid.rowText).joined(separator: "\n")
+        #expect(screen.contains("run welcome-series for ▏(every user · list:NAME · email)  ⏎ run  Esc cancel"), "\(screen)")
+        #expect(reduce(&state, .key(.enter)) == [.run(workflowID: "welcome-series", audience: .everyUser)])
+        #expect(state.runInput == nil)
+        #expect(state.status?.text == "starting welcome-series for every user…")
+    }
+
+    @Test func theTypedTextNamesAListOrOneAddressAndAListStartUsesItsOwnList() {
+        var state = Fixtures.state(records: 0)
+        _ = reduce(&state, .key(.char("r")))
+        type("list: trial", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [.run(workflowID: "welcome-series", audience: .list("trial"))])
+        _ = reduce(&state, .key(.char("r")))
+        type("ada@example.com", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [.run(workflowID: "welcome-series", audience: .user("ada@example.com"))])
+        _ = reduce(&state, .key(.char("r")))
+        type("list:", into: &state)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(state.status?.text == "name the list: list:NAME")
+        // winback starts from the list "lapsed".
+        #expect(RunInput(workflowID: "winback").audience(startingFrom: .list("lapsed")) == .list("lapsed"))
+        _ = reduce(&state, .key(.char("r")))
+        #expect(reduce(&state, .key(.escape)).isEmpty)
+        #expect(state.runInput == nil)
+    }
+
+    @Test func readOnlyStudiosCannotRun() {
+        var state = Fixtures.state(records: 0)
+        state.readonly = true
+        #expect(reduce(&state, .key(.char("r"))).isEmpty)
+        #expect(state.runInput == nil)
+        #expect(!state.keyMap.barBindings(focus: .workflows, readonly: true).contains { $0.id == .run })
+    }
+}
