@@ -151,4 +151,33 @@ struct QueuedJourneyTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
     }
+
+    @Test func aResumedJourneyAsleepInADelaySleepsTheRestAtTheExecutorsTimeScale() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        defer { Task { await receiver.shutdown() } }
+        var workspace = Self.workspace(baseURL: receiver.baseURL)
+        workspace.workflows[0].nodes.insert(
+            WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("call")), at: 0)
+        let path = try Self.storePath()
+        // A journey a killed run left asleep, 1,000 s (of real time) from waking.
+        let earlier = try SQLiteStateStore(path: path)
+        try earlier.saveJourneys([
+            JourneyRecord(
+                id: DeliveryID.ulid(), workflowID: "ping", email: "ada@example.com", nodeID: "wait", status: .waiting,
+                wakeAt: Date().addingTimeInterval(1_000))
+        ])
+        // ×1,000: what is left of the delay takes about a second, as a new 1,000 s delay would.
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000, storePath: path))
+        let began = Date()
+        let summary = engine.executor.resume()
+        #expect(summary.sleeping == 1)
+        let lastWake = try #require(summary.lastWake)
+        // Required: at 1,000 s the wait below would outlast the test.
+        try #require(lastWake.timeIntervalSince(began) < 5)
+        #expect(summary.description.hasPrefix("resuming 1 journeys and 0 deliveries; 1 asleep in a delay, the last until "))
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        #expect(log.all.count == 1)
+    }
 }

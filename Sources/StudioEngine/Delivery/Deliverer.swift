@@ -153,8 +153,8 @@ public final class Deliverer: Sendable {
     /// - Parameters:
     ///   - origin: Who the request is for; its `attempt` is the number of the first attempt made
     ///     here (more than 1 when a delivery resumes after a restart).
-    ///   - notBefore: When the first attempt may start (a retry persisted before a restart).
-    ///     Default: now.
+    ///   - notBefore: When the first attempt may start (a retry persisted before a restart); the
+    ///     wait runs at the clock's scale, as the schedule's own waits do. Default: now.
     public func deliver(
         _ request: PreparedRequest, origin: DeliveryClient.Origin, options: Options = Options(), notBefore: Date? = nil
     ) async -> Result {
@@ -180,7 +180,7 @@ public final class Deliverer: Sendable {
             return Result(status: .cancelled, attempts: attempts)
         }
         if let notBefore, notBefore > clock.now() {
-            try? await Task.sleep(for: .seconds(notBefore.timeIntervalSince(clock.now())))
+            try? await Task.sleep(for: .seconds(clock.realInterval(forWorkflowSeconds: notBefore.timeIntervalSince(clock.now()))))
         }
         while true {
             if let reason = pauseReason(of: endpoint) {

@@ -8,6 +8,18 @@ extension Executor {
         public var journeys = 0
         /// Unsettled deliveries resent outside a journey (system webhooks, steps of ended journeys).
         public var deliveries = 0
+        /// Of ``journeys``, those asleep in a delay, and when the last of them wakes.
+        public var sleeping = 0
+        public var lastWake: Date?
+
+        /// What a command prints when it resumes: counts, and when sleepers keep it waiting.
+        public var description: String {
+            var text = "resuming \(journeys) journeys and \(deliveries) deliveries"
+            if let lastWake, sleeping > 0 {
+                text += "; \(sleeping) asleep in a delay, the last until \(lastWake.formatted(.iso8601))"
+            }
+            return text
+        }
     }
 
     /// Picks up what a previous run left (DESIGN §6): every running or waiting journey continues
@@ -16,7 +28,9 @@ extension Executor {
     /// `next_attempt_at` — at least once, nothing lost.
     ///
     /// Waits are recomputed from the stored UTC instants once, here; after that they run on the
-    /// monotonic clock, so a wall-clock jump causes neither a burst nor a lost retry.
+    /// monotonic clock, so a wall-clock jump causes neither a burst nor a lost retry. What is left
+    /// of a delay or a retry wait runs at this executor's time scale (`--time-scale`), as a new
+    /// one would.
     @discardableResult
     public func resume() -> ResumeSummary {
         queue.sync { [self] in resumeOnQueue() }
@@ -93,11 +107,15 @@ extension Executor {
                     $0.stats.journeysStarted += 1
                     $0.stats.journeysActive += 1
                 }
+                // What is left of the delay runs at this executor's time scale, as a new delay would.
+                let seconds = clock.realInterval(forWorkflowSeconds: max(0, wakeAt.timeIntervalSince(now)))
+                summary.sleeping += 1
+                summary.lastWake = max(summary.lastWake ?? .distantPast, now.addingTimeInterval(seconds))
                 wake(
                     PendingStart(
                         id: stored.id, email: stored.email, origin: origin,
                         stage: .woken(at: node.next.target(for: "next"), resumed: true)),
-                    after: wakeAt.timeIntervalSince(now))
+                    after: seconds)
             } else {
                 starts.append(
                     PendingStart(id: stored.id, email: stored.email, origin: origin, stage: .resumed(at: stored.nodeID)))

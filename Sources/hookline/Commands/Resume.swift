@@ -33,7 +33,7 @@ extension Hookline {
                 await engine.shutdown()
                 throw ExitCode.failure
             }
-            printError("resuming \(summary.journeys) journeys and \(summary.deliveries) deliveries")
+            printError(summary.description)
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats
             await engine.shutdown()

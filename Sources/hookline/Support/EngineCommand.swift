@@ -23,7 +23,7 @@ enum EngineCommand {
     static func resumeOrWarn(_ engine: Engine) {
         if let summary = engine.resume() {
             if summary.journeys + summary.deliveries > 0 {
-                printError("resuming \(summary.journeys) journeys and \(summary.deliveries) deliveries")
+                printError(summary.description)
             }
         } else {
             printError("warning: another executor runs on this workspace; its unfinished journeys are left to it")
