@@ -146,9 +146,17 @@ public final class Executor: Sendable {
         for workflow in workflows where workflow.limits.lifetime != nil || workflow.limits.simultaneous != nil {
             limits[workflow.id] = workflow.limits
         }
-        // Journeys that ended a moment ago must not count as running.
-        if limits.values.contains(where: { $0.simultaneous != nil }) { journeys.flush() }
-        return try store.startJourneys(records, within: limits, recording: event)
+        let started = try store.startJourneys(records, within: limits, recording: event)
+        guard started.count < records.count, limits.values.contains(where: { $0.simultaneous != nil }) else {
+            return started
+        }
+        // A journey that ended a moment ago may not be written as ended yet: write what is
+        // pending and try the refused ones once more (the event is already stored).
+        journeys.flush()
+        let startedIDs = Set(started.map(\.id))
+        let refused = records.filter { !startedIDs.contains($0.id) }
+        let retried = Set(try store.startJourneys(refused, within: limits, recording: nil).map(\.id))
+        return records.filter { startedIDs.contains($0.id) || retried.contains($0.id) }
     }
 
     private func countRefused(_ refused: Int) {

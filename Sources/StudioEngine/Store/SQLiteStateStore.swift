@@ -186,13 +186,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64 {
-        try writer.write { db in
-            try Self.write(journeys, in: db)
-            return try Self.insert(event, in: db)
-        }
-    }
-
+    @discardableResult
     static func insert(_ event: TrackedEvent, in db: Database) throws -> Int64 {
         try db.execute(
             sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",

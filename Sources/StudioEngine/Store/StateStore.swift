@@ -26,9 +26,6 @@ public protocol StateStore: EndpointPauseStore {
     /// At most `limit` members of `list` after `email` (from the first when nil), in order.
     func listMembers(_ list: String, after email: String?, limit: Int) throws -> [String]
 
-    /// Records a tracked event, with the journeys it starts, in one transaction; returns its id.
-    @discardableResult
-    func recordEvent(_ event: TrackedEvent, startingJourneys journeys: [JourneyRecord]) throws -> Int64
 
     /// Stores journeys at their entry step, with `event` in the same transaction when given,
     /// except those that would take a user past its workflow's entry `limits` (by workflow id;
@@ -94,12 +91,6 @@ public protocol StateStore: EndpointPauseStore {
 }
 
 extension StateStore {
-    /// Records a tracked event that starts no journey; returns its id.
-    @discardableResult
-    public func recordEvent(_ event: TrackedEvent) throws -> Int64 {
-        try recordEvent(event, startingJourneys: [])
-    }
-
     /// Stores attempts in one transaction and returns them with their assigned ids.
     public func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord] {
         try recordAttempts(attempts, settling: [])
