@@ -167,6 +167,32 @@ struct ExecutorTests {
         #expect(try engine.store.listMembers("trial", after: nil, limit: 10) == Array(trial.suffix(2)))
     }
 
+    @Test func systemWebhookDeliveriesCountInTheRunsTotalsFailuresIncluded() async throws {
+        let receiver = try await Receiver.start()
+        let workspace = Workspace(
+            settings: WorkspaceSettings(name: "Test", networkAllowlist: ["127.0.0.1/32"]),
+            workflows: [
+                Workflow(
+                    id: "mail", name: "Mail", start: .manual,
+                    nodes: [WorkflowNode(id: "welcome", kind: .sendEmail(subject: "Hi", body: "Hello"))])
+            ],
+            systemWebhooks: [
+                SystemWebhook(id: "bi", endpoint: receiver.baseURL + "/system/email", events: ["emailSend"]),
+                // Nothing listens on port 9 (discard): every attempt is refused.
+                SystemWebhook(id: "down", endpoint: "http://127.0.0.1:9/email", events: ["emailSend"]),
+            ])
+        // ×1,000,000: the refused endpoint's retry schedule passes in a moment.
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000_000))
+        engine.executor.start(workflowID: "mail", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        let stats = engine.executor.stats
+        await engine.shutdown()
+        await receiver.shutdown()
+        // The two emailSend POSTs settled, one of them failed: `hookline run` says so and exits 1.
+        #expect(stats.attempts == 2)
+        #expect(stats.failures == 1)
+    }
+
     @Test func mergesTheProfileAnswerIntoTheUser() async throws {
         let receiver = try await Receiver.start()
         let engine = try Engine(

@@ -201,10 +201,14 @@ extension Executor {
         dispatchPrecondition(condition: .onQueue(queue))
         updateCounters { $0.detachedDeliveries += 1 }
         runWhenStored(job, journey: nil) { [self] in
-            _ = await perform(job, profile: nil)
+            let outcome = await perform(job, profile: nil)
             queue.async { [self] in
                 state.withLock { _ = $0.deliveryTasks.removeValue(forKey: job.delivery.id) }
-                updateCounters { $0.detachedDeliveries -= 1 }
+                updateCounters { state in
+                    state.detachedDeliveries -= 1
+                    state.stats.attempts += 1
+                    if !outcome.succeeded { state.stats.failures += 1 }
+                }
             }
         }
     }

@@ -8,7 +8,10 @@ public struct ExecutorStats: Sendable, Hashable {
     public var deliveriesInFlight = 0
     /// Journeys waiting to be admitted.
     public var journeysPending = 0
+    /// Deliveries that settled: workflow steps, and those outside a journey (system webhooks,
+    /// deliveries resent after a restart).
     public var attempts = 0
+    /// Of ``attempts``, those that failed for good.
     public var failures = 0
 
     public init() {}
