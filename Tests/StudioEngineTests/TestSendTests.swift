@@ -43,7 +43,7 @@ struct TestSendTests {
         await #expect(throws: Executor.TestSendError.self) { try await engine.executor.testSend(webhookID: "lob-letter") }
         try engine.store.saveUsers(EngineFixtures.users)
         let record = try await engine.executor.testSend(webhookID: "lob-letter")
-        #expect(try engine.store.userEmails().first == record.userEmail)
+        #expect(try engine.store.userEmails(after: nil, limit: 1).first == record.userEmail)
         await #expect(throws: Executor.TestSendError.self) { try await engine.executor.testSend(webhookID: "nope") }
         await engine.shutdown()
         await receiver.shutdown()

@@ -128,40 +128,38 @@ public final class Executor: Sendable {
             PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
         }
         do {
-            let stored = Set(try startJourneys(starts.map(\.entryRecord), of: starts.map(\.workflow), recording: event).map(\.id))
-            countRefused(starts.count - stored.count)
-            starts.removeAll { !stored.contains($0.id) }
-            for index in starts.indices { starts[index].stage = .stored }
+            starts = try storeEntries(starts, of: starts.map(\.workflow), recording: event)
         } catch {
             logger.error("could not store event: \(error)")
         }
         enqueue(starts.map(Pending.start))
     }
 
-    /// Stores journeys at their entry step, leaving out those past their workflow's entry limits.
-    private func startJourneys(
-        _ records: [JourneyRecord], of workflows: [Workflow], recording event: TrackedEvent?
-    ) throws -> [JourneyRecord] {
+    /// Stores `starts` at their entry step (with `event` in the same transaction), leaving out
+    /// and counting those past their workflow's entry limits; returns the stored ones.
+    private func storeEntries(
+        _ starts: [PendingStart], of workflows: [Workflow], recording event: TrackedEvent?
+    ) throws -> [PendingStart] {
         var limits: [String: WorkflowLimits] = [:]
-        for workflow in workflows where workflow.limits.lifetime != nil || workflow.limits.simultaneous != nil {
-            limits[workflow.id] = workflow.limits
+        for workflow in workflows where !workflow.limits.isUnlimited { limits[workflow.id] = workflow.limits }
+        let records = starts.map(\.entryRecord)
+        var stored = Set(try store.startJourneys(records, within: limits, recording: event).map(\.id))
+        if stored.count < records.count, limits.values.contains(where: { $0.simultaneous != nil }) {
+            // A journey that ended a moment ago may not be written as ended yet: write what is
+            // pending and try the refused ones once more (the event is already stored).
+            journeys.flush()
+            let refused = records.filter { !stored.contains($0.id) }
+            stored.formUnion(try store.startJourneys(refused, within: limits, recording: nil).map(\.id))
         }
-        let started = try store.startJourneys(records, within: limits, recording: event)
-        guard started.count < records.count, limits.values.contains(where: { $0.simultaneous != nil }) else {
-            return started
+        if stored.count < starts.count {
+            state.withLock { $0.stats.journeysRefused += starts.count - stored.count }
         }
-        // A journey that ended a moment ago may not be written as ended yet: write what is
-        // pending and try the refused ones once more (the event is already stored).
-        journeys.flush()
-        let startedIDs = Set(started.map(\.id))
-        let refused = records.filter { !startedIDs.contains($0.id) }
-        let retried = Set(try store.startJourneys(refused, within: limits, recording: nil).map(\.id))
-        return records.filter { startedIDs.contains($0.id) || retried.contains($0.id) }
-    }
-
-    private func countRefused(_ refused: Int) {
-        guard refused > 0 else { return }
-        state.withLock { $0.stats.journeysRefused += refused }
+        return starts.compactMap { start in
+            guard stored.contains(start.id) else { return nil }
+            var entry = start
+            entry.stage = .stored
+            return entry
+        }
     }
 
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger,
@@ -181,19 +179,13 @@ public final class Executor: Sendable {
         for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
             let addresses = emails[slice..<min(slice + Self.startSlice, emails.count)]
             let ids = DeliveryID.sequentialULIDs(count: addresses.count)
-            var starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
+            let starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
             do {
-                let stored = try startJourneys(starts.map(\.entryRecord), of: [workflow], recording: nil)
-                if stored.count == starts.count {
-                    enqueue([.stored(origin, first: ids[0], count: starts.count)])
-                    continue
-                }
-                // Some users reached the entry limits: the others are queued one by one.
-                countRefused(starts.count - stored.count)
-                let storedIDs = Set(stored.map(\.id))
-                starts.removeAll { !storedIDs.contains($0.id) }
-                for index in starts.indices { starts[index].stage = .stored }
-                enqueue(starts.map(Pending.start))
+                let stored = try storeEntries(starts, of: [workflow], recording: nil)
+                // When some users reached the entry limits, the others are queued one by one.
+                enqueue(
+                    stored.count == starts.count
+                        ? [.stored(origin, first: ids[0], count: starts.count)] : stored.map(Pending.start))
                 continue
             } catch {
                 logger.error("could not store the journeys of \(workflowID): \(error)")

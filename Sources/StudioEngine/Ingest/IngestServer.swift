@@ -197,12 +197,11 @@ struct IngestAPI: RouterMiddleware {
             try store.removeFromList(list, emails: valid.map(\.email))
         }
         let failed = invalid.count + notFound.count
-        let answer: JSONValue = [
-            "successCount": .int(valid.count), "failCount": .int(failed), "invalidEmails": .array(invalid),
-            "notFoundEmails": .array(notFound.map(JSONValue.string)),
-        ]
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer.jsonText)))
+        return Self.json(
+            [
+                "successCount": .int(valid.count), "failCount": .int(failed), "invalidEmails": .array(invalid),
+                "notFoundEmails": .array(notFound.map(JSONValue.string)),
+            ], status: .ok)
     }
 
     /// Runs `handle` on the request's JSON object body, or answers 400 saying why it is not one.
@@ -238,10 +237,13 @@ struct IngestAPI: RouterMiddleware {
     static func answer(
         _ status: HTTPResponse.Status, code: String, message: String = "", params: JSONObject? = nil
     ) -> Response {
-        let body: JSONValue = [
-            "msg": .string(message), "code": .string(code), "params": params.map(JSONValue.object) ?? .null,
-        ]
-        return Response(
+        json(
+            ["msg": .string(message), "code": .string(code), "params": params.map(JSONValue.object) ?? .null],
+            status: status)
+    }
+
+    private static func json(_ body: JSONValue, status: HTTPResponse.Status) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: body.jsonText)))
     }

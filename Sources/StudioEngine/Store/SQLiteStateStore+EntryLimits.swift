@@ -11,7 +11,7 @@ extension SQLiteStateStore {
             var started: [JourneyRecord] = []
             started.reserveCapacity(journeys.count)
             for journey in journeys {
-                guard let limit = limits[journey.workflowID], limit.lifetime != nil || limit.simultaneous != nil else {
+                guard let limit = limits[journey.workflowID], !limit.isUnlimited else {
                     started.append(journey)
                     continue
                 }

@@ -175,10 +175,6 @@ public final class SQLiteStateStore: StateStore {
         return profiles
     }
 
-    public func userEmails() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT email FROM user ORDER BY email") }
-    }
-
     public func userEmails(after email: String?, limit: Int) throws -> [String] {
         try writer.read { db in
             try String.fetchAll(
@@ -186,14 +182,12 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    @discardableResult
-    static func insert(_ event: TrackedEvent, in db: Database) throws -> Int64 {
+    static func insert(_ event: TrackedEvent, in db: Database) throws {
         try db.execute(
             sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
             arguments: [
                 event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt.storedDatabaseValue,
             ])
-        return db.lastInsertedRowID
     }
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {

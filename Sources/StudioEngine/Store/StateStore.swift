@@ -12,8 +12,6 @@ public protocol StateStore: EndpointPauseStore {
     func user(email: String) throws -> JSONObject?
     /// The profiles of several users, keyed by email; unknown users are absent.
     func users(emails: [String]) throws -> [String: JSONObject]
-    /// Every user's email address, in order, without reading profiles.
-    func userEmails() throws -> [String]
     /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
     func userEmails(after email: String?, limit: Int) throws -> [String]
 
@@ -25,7 +23,6 @@ public protocol StateStore: EndpointPauseStore {
     func removeFromList(_ list: String, emails: [String]) throws -> Int
     /// At most `limit` members of `list` after `email` (from the first when nil), in order.
     func listMembers(_ list: String, after email: String?, limit: Int) throws -> [String]
-
 
     /// Stores journeys at their entry step, with `event` in the same transaction when given,
     /// except those that would take a user past its workflow's entry `limits` (by workflow id;

@@ -64,4 +64,7 @@ public struct WorkflowLimits: Sendable, Hashable {
         self.lifetime = lifetime
         self.simultaneous = simultaneous
     }
+
+    /// Neither limit is set: every entry starts.
+    public var isUnlimited: Bool { lifetime == nil && simultaneous == nil }
 }

@@ -21,9 +21,8 @@ struct EngineStudioCommands: StudioCommands {
                 .replacingOccurrences(of: ":", with: "")
             let file = directory.appendingPathComponent("traffic-\(stamp).har")
             do {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                let text = AttemptHAR.document(for: records, creatorVersion: HooklineVersion.current).prettyJSONText
-                try Data(text.utf8).write(to: file, options: .atomic)
+                let archive = AttemptHAR.document(for: records, creatorVersion: HooklineVersion.current)
+                try Self.writeExport(archive.prettyJSONText, to: file)
                 done(StatusMessage("exported \(records.count) attempts to \(file.path)"))
             } catch {
                 done(StatusMessage("cannot export: \(error.localizedDescription)", level: .error))
@@ -49,8 +48,7 @@ struct EngineStudioCommands: StudioCommands {
 
                 """
             do {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: file, options: .atomic)
+                try Self.writeExport(text, to: file)
                 done(StatusMessage("curl command written to \(file.path)"))
             } catch {
                 done(StatusMessage("cannot write the curl command: \(error.localizedDescription)", level: .error))
@@ -75,6 +73,12 @@ struct EngineStudioCommands: StudioCommands {
                 done(StatusMessage("cannot run \(workflowID): \(error)", level: .error))
             }
         }
+    }
+
+    /// Writes an export atomically, making the exports folder when it is missing.
+    private static func writeExport(_ text: String, to file: URL) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file, options: .atomic)
     }
 
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
