@@ -43,8 +43,8 @@ struct DemoEndToEndTests {
             try await session.waitForScreen(timeout: 20) { screen in
                 screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
             }
-            // Traffic pane, one line up (stops following), then the details overlay.
-            try await session.press("3")
+            // The Traffic screen, one line up (stops following), then the details overlay.
+            try await session.press("5")
             try await session.press("k")
             try await session.press("Enter")
             // Both, so a capture taken while the overlay is half drawn does not count.
@@ -114,7 +114,7 @@ struct DemoEndToEndTests {
             try await session.waitForScreen(timeout: 20) { screen in
                 screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 3
             }
-            try await session.press("3")
+            try await session.press("5")
             try await session.press("C-p")
             try await session.waitForScreen(timeout: 5) { $0.contains("Commands") && $0.contains("Esc closes") }
             try await session.tmux("send-keys", "-t", session.name, "-l", "har")
@@ -142,6 +142,39 @@ struct DemoEndToEndTests {
             let result = try await BinaryRunner.run(
                 "/usr/bin/sqlite3", [store, "SELECT count(DISTINCT email) FROM journey WHERE workflowID = 'bi-sink' AND triggerName IS NULL;"])
             #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "200", "\(result.stderr)")
+        }
+    }
+
+    @Test func digitsShowWebhooksSystemWebhooksUsersAndTraffic() async throws {
+        try await withDemo { session, _ in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            try await session.press("2")
+            // In file-name order: bi-events, crm-vip, lob-letter.
+            try await session.waitForScreen(timeout: 5) { $0.contains("Webhooks ─") && $0.contains("BI event collector") }
+            try await session.press("j")
+            try await session.press("j")
+            let webhooks = try await session.waitForScreen(timeout: 5) {
+                $0.contains("Webhooks ─") && $0.contains("Lob welcome letter")
+            }
+            // The demo's Lob key is a secret reference: shown as written, its value nowhere.
+            #expect(webhooks.contains("auth      basic, user {{secret.lob_key}}"))
+            // The settings scroll: the steps that call it are at the end.
+            try await session.press("Tab")
+            try await session.press("G")
+            try await session.waitForScreen(timeout: 5) { $0.contains("used by   direct-mail › ") }
+            try await session.press("3")
+            try await session.waitForScreen(timeout: 5) { $0.contains("System webhooks ─") && $0.contains("events    ") }
+            try await session.press("4")
+            let users = try await session.waitForScreen(timeout: 10) { $0.contains("Users · 200") && $0.contains("\"email\": ") }
+            #expect(users.contains("@example.com"))
+            try await session.press("5")
+            try await session.waitForScreen(timeout: 10) { screen in
+                screen.contains("Traffic · ") && screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 10
+            }
+            try await session.press("1")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Workflows ─") && $0.contains("start: ") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
         }
     }
 

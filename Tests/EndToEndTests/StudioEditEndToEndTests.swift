@@ -50,7 +50,7 @@ struct StudioEditEndToEndTests {
     private func selectSendLetterStep(_ session: TmuxSession) async throws {
         try await session.press("j")
         try await session.waitForScreen(timeout: 10) { $0.contains("direct-mail · ") }
-        try await session.press("2")
+        try await session.press("Enter")
         try await session.press("j")
     }
 

@@ -15,7 +15,7 @@ struct CommandPaletteTests {
 
     @Test func typedLettersFindTheCommandAndEnterRunsItInThePaneItWasOpenedFrom() throws {
         var state = Fixtures.state(records: 5)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.char("k")))
         let selected = try #require(state.trafficRecord(at: state.traffic.list.selected))
         _ = reduce(&state, .key(.char(":")))
@@ -28,7 +28,7 @@ struct CommandPaletteTests {
 
     @Test func arrowsChooseAmongMatchesAndAContiguousMatchComesFirst() {
         var state = Fixtures.state(records: 5)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.ctrl("p")))
         type("follow", into: &state)
         #expect(titles(state) == ["Follow live traffic", "Toggle follow (auto-scroll)"])
@@ -44,7 +44,7 @@ struct CommandPaletteTests {
     @Test func readOnlyStudiosOfferNoDangerousCommand() {
         var state = Fixtures.state(records: 5)
         state.readonly = true
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.char(":")))
         #expect(!titles(state).isEmpty)
         #expect(!titles(state).contains { $0.hasPrefix("Replay") })
@@ -67,7 +67,7 @@ struct CommandPaletteTests {
 
     @Test func paletteAt80x24() {
         var state = Fixtures.state(records: 14)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.char(":")))
         type("tr", into: &state)
         Snapshot.assert(renderApp(state), named: "palette-80x24", styles: false)

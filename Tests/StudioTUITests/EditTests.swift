@@ -54,7 +54,7 @@ struct EditTests {
         defer { try? FileManager.default.removeItem(at: root) }
         var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
         #expect(reduce(&state, .key(.char("e"))) == [.edit(path: "workflows/welcome.yaml")])
-        _ = reduce(&state, .command(.focusWorkflow))
+        Fixtures.focus(.workflow, in: &state)
         // Row 0 is the start, row 1 the direct-mail step, which calls lob-letter (webhooks/lob.yaml).
         #expect(reduce(&state, .key(.char("e"))) == [.edit(path: "workflows/welcome.yaml")])
         _ = reduce(&state, .key(.char("j")))
@@ -201,7 +201,7 @@ struct EditTests {
         defer { try? FileManager.default.removeItem(at: root) }
         var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
         #expect(reduce(&state, .key(.char("n"))) == [.create(.workflow)])
-        _ = reduce(&state, .command(.focusWorkflow))
+        Fixtures.focus(.workflow, in: &state)
         #expect(reduce(&state, .key(.char("n"))) == [.create(.webhook)])
         state.readonly = true
         #expect(reduce(&state, .key(.char("n"))).isEmpty)
@@ -242,7 +242,7 @@ struct EditTests {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
-        _ = reduce(&state, .command(.focusWorkflow))
+        Fixtures.focus(.workflow, in: &state)
         // Row 0 is the start: no webhook to send.
         #expect(reduce(&state, .key(.char("t"))).isEmpty)
         #expect(state.status?.level == .warning)
@@ -269,7 +269,7 @@ struct EditTests {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
-        _ = reduce(&state, .command(.focusWorkflow))
+        Fixtures.focus(.workflow, in: &state)
         _ = reduce(&state, .key(.char("j")))
         _ = reduce(&state, .key(.char("t")))
         let empty = renderApp(state)
@@ -300,7 +300,7 @@ struct EditTests {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24), readonly: true)
-        _ = reduce(&state, .command(.focusWorkflow))
+        Fixtures.focus(.workflow, in: &state)
         _ = reduce(&state, .key(.char("j")))
         // A preview sends nothing, so read-only studios have it too.
         _ = reduce(&state, .key(.char("p")))

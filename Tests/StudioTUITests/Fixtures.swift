@@ -27,6 +27,15 @@ enum Fixtures {
             webhooks: [
                 Webhook(id: "lob-letter", method: .post, url: "https://api.lob.com/v1/letters", body: .json(template: "{}")),
                 Webhook(id: "partner-profile", method: .get, url: "https://partner.example.com/profile"),
+                Webhook(
+                    id: "crm-sync", name: "CRM sync", method: .put, url: "https://crm.example.com/contacts/{{email}}?api_key=k3y-literal&v=2",
+                    auth: .bearer(token: "tok-literal-123"),
+                    headers: [HeaderTemplate(name: "X-Api-Key", value: "{{secret.crm_key}}"), HeaderTemplate(name: "X-Campaign", value: "{{workflowName}}")],
+                    body: .json(template: "{\"email\": \"{{email}}\",\n \"plan\": \"{{plan}}\"}\n"), retries: []),
+            ],
+            systemWebhooks: [
+                SystemWebhook(id: "bi-events", endpoint: "https://bi.example.com/events", events: ["emailSend", "smsSend"], blastSends: false),
+                SystemWebhook(id: "old-sink", endpoint: "https://old.example.com/in", enabled: false, events: ["pushSend"]),
             ])
     }
 
@@ -42,6 +51,11 @@ enum Fixtures {
     static func records(_ range: Range<Int>) -> [AttemptRecord] {
         let statuses: [Int?] = [201, 200, 503, 404, 201, nil, 302]
         return range.map { record($0, status: statuses[$0 % statuses.count]) }
+    }
+
+    /// Presses Tab until `pane` of the screen shown has the focus, as a user would.
+    static func focus(_ pane: Pane, in state: inout AppState) {
+        for _ in state.screen.panes where state.focus != pane { _ = reduce(&state, .key(.tab)) }
     }
 
     static func state(size: Size = Size(width: 80, height: 24), records: Int = 0, ascii: Bool = false) -> AppState {

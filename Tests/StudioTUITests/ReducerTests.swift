@@ -28,14 +28,14 @@ struct ReducerTests {
         #expect(state.focus == .workflows)
         _ = reduce(&state, .key(.backTab))
         #expect(state.focus == .traffic)
-        _ = reduce(&state, .command(.focusWorkflows))
+        Fixtures.focus(.workflows, in: &state)
         _ = reduce(&state, .key(.enter))
         #expect(state.focus == .workflow)
     }
 
     @Test func treeSelectionIsBoundedByItsRows() {
         var state = Fixtures.state()
-        _ = reduce(&state, .command(.focusWorkflow))
+        Fixtures.focus(.workflow, in: &state)
         for _ in 0..<20 { _ = reduce(&state, .key(.char("j"))) }
         // start + 5 nodes + the `exit` branch target.
         #expect(state.tree.selected == 6)
@@ -54,7 +54,7 @@ struct ReducerTests {
 
     @Test func scrollingUpStopsFollowingAndCountsNewRecords() {
         var state = Fixtures.state(records: 10)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.char("k")))
         #expect(!state.traffic.follow)
         #expect(state.traffic.list.selected == 8)
@@ -67,7 +67,7 @@ struct ReducerTests {
 
     @Test func bottomKeyResumesFollowing() {
         var state = Fixtures.state(records: 10)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.char("k")))
         _ = reduce(&state, .traffic(records: Fixtures.records(10..<12), dropped: 0))
         _ = reduce(&state, .key(.char("G")))
@@ -81,7 +81,7 @@ struct ReducerTests {
 
     @Test func movingDownOntoTheNewestRecordResumesFollowing() {
         var state = Fixtures.state(records: 10)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.up))
         _ = reduce(&state, .traffic(records: Fixtures.records(10..<11), dropped: 0))
         _ = reduce(&state, .key(.down))
@@ -95,7 +95,7 @@ struct ReducerTests {
         var state = Fixtures.state()
         state.log = TrafficLog(capacity: 20)
         _ = reduce(&state, .traffic(records: Fixtures.records(0..<20), dropped: 0))
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.char("k")))  // record 18
         _ = reduce(&state, .traffic(records: Fixtures.records(20..<25), dropped: 3))
         #expect(state.log.count == 20)
@@ -126,7 +126,7 @@ struct ReducerTests {
 
     @Test func resizeKeepsSelectionsVisible() {
         var state = Fixtures.state(size: Size(width: 120, height: 40), records: 30)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .command(.top))
         _ = reduce(&state, .resize(Size(width: 80, height: 24)))
         #expect(state.size == Size(width: 80, height: 24))
@@ -147,13 +147,13 @@ struct ReducerTests {
         var state = Fixtures.state()
         let hint = { (state: AppState) in renderApp(state).rowText(AppLayout.compute(size: state.size).hint.y) }
         #expect(hint(state).contains("? help  ⏎ open  e edit  n new  r run  j/k move  Tab pane  q quit"))
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         #expect(hint(state).contains("G follow"))
     }
 
     @Test func helpTallerThanTheScreenScrollsToItsLastLine() {
         var state = Fixtures.state(records: 3)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .key(.char("?")))
         let maximum = HelpOverlay.maximumScroll(state)
         #expect(maximum > 0)

@@ -8,7 +8,7 @@ struct RenderSnapshotTests {
 
     @Test func mainScreenAt120x40() {
         var state = Fixtures.state(size: Size(width: 120, height: 40), records: 20)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         _ = reduce(&state, .command(.moveUp))
         _ = reduce(&state, .traffic(records: Fixtures.records(20..<23), dropped: 0))
         Snapshot.assert(renderApp(state), named: "main-120x40")

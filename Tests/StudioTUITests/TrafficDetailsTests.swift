@@ -27,7 +27,7 @@ struct TrafficDetailsTests {
         var state = Fixtures.state(records: 3)
         state.readonly = readonly
         _ = reduce(&state, .traffic(records: [Self.exchange], dropped: 0))
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         return state
     }
 
@@ -88,7 +88,7 @@ struct TrafficDetailsTests {
 
     @Test func yWithoutASelectedAttemptSaysWhatItNeeds() {
         var state = Fixtures.state(records: 0)
-        _ = reduce(&state, .command(.focusTraffic))
+        Fixtures.focus(.traffic, in: &state)
         #expect(reduce(&state, .key(.char("y"))).isEmpty)
         #expect(state.status?.text == "select an attempt in the traffic pane to copy it as curl")
     }

@@ -182,6 +182,10 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func userCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0 }
+    }
+
     static func insert(_ event: TrackedEvent, in db: Database) throws {
         try db.execute(
             sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",

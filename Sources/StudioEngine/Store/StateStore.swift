@@ -14,6 +14,8 @@ public protocol StateStore: EndpointPauseStore {
     func users(emails: [String]) throws -> [String: JSONObject]
     /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
     func userEmails(after email: String?, limit: Int) throws -> [String]
+    /// How many users are stored.
+    func userCount() throws -> Int
 
     /// Adds users to a static list; returns how many were not on it yet.
     @discardableResult

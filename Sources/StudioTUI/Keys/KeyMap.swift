@@ -40,9 +40,12 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .palette, keys: [.char(":"), .ctrl("p")], title: "Find a command by name and run it", group: .global),
         Binding(id: .nextPane, keys: [.tab], title: "Focus the next pane", short: "pane", group: .global, showInBar: true),
         Binding(id: .previousPane, keys: [.backTab], title: "Focus the previous pane", group: .global),
-        Binding(id: .focusWorkflows, keys: [.char("1")], title: "Focus the workflow list", group: .global),
-        Binding(id: .focusWorkflow, keys: [.char("2")], title: "Focus the workflow tree", group: .global),
-        Binding(id: .focusTraffic, keys: [.char("3")], title: "Focus the traffic pane", group: .global),
+        Binding(id: .showWorkflows, keys: [.char("1")], title: "Show the workflows: list and tree", group: .global),
+        Binding(id: .showWebhooks, keys: [.char("2")], title: "Show the webhooks and their settings", group: .global),
+        Binding(
+            id: .showSystemWebhooks, keys: [.char("3")], title: "Show the system webhooks (message events)", group: .global),
+        Binding(id: .showUsers, keys: [.char("4")], title: "Show the stored users and their profiles", group: .global),
+        Binding(id: .showTraffic, keys: [.char("5")], title: "Show the traffic on the whole screen", group: .global),
         Binding(id: .redraw, keys: [.ctrl("l")], title: "Redraw the screen", group: .global),
         Binding(id: .closeOverlay, keys: [.escape], title: "Close the overlay", group: .global),
         Binding(id: .filter, keys: [.char("/")], title: "Filter the traffic", group: .global),
@@ -71,6 +74,24 @@ public struct KeyMap: Sendable, Hashable {
         Binding(
             id: .testSend, keys: [.char("t")], title: "Test send the step's webhook for a user you name: one attempt, shown whole",
             short: "test", group: .workflow, showInBar: true, dangerous: true),
+        Binding(id: .open, keys: [.enter], title: "Show the webhook's settings", short: "open", group: .webhooks, showInBar: true),
+        Binding(
+            id: .edit, keys: [.char("e")], title: "Edit the webhook's file in $EDITOR",
+            short: "edit", group: .webhooks, showInBar: true, dangerous: true),
+        Binding(id: .create, keys: [.char("n")], title: "New webhook, in $EDITOR", short: "new", group: .webhooks, showInBar: true, dangerous: true),
+        Binding(
+            id: .preview, keys: [.char("p")], title: "Preview the webhook's request for a user you name, not sent",
+            short: "preview", group: .webhooks, showInBar: true),
+        Binding(
+            id: .testSend, keys: [.char("t")], title: "Test send the webhook for a user you name: one attempt, shown whole",
+            short: "test", group: .webhooks, showInBar: true, dangerous: true),
+        Binding(
+            id: .open, keys: [.enter], title: "Show the system webhook's settings", short: "open", group: .systemWebhooks,
+            showInBar: true),
+        Binding(
+            id: .edit, keys: [.char("e")], title: "Edit the system webhook's file in $EDITOR",
+            short: "edit", group: .systemWebhooks, showInBar: true, dangerous: true),
+        Binding(id: .open, keys: [.enter], title: "Show the user's profile", short: "open", group: .users, showInBar: true),
         Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),
         Binding(
             id: .replay, keys: [.char("R")], title: "Replay the selected delivery: same webhook-id and body, one attempt",

@@ -18,22 +18,26 @@ public protocol StudioCommands: Sendable {
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic]
 
     /// Makes one real attempt of `webhookID` for the stored user `email` (nil: the first one), no
-    /// retries, rendered as step `nodeID` of `workflowID` would render it, and calls `done` (on
+    /// retries, rendered as step `nodeID` of `workflowID` would render it (nil: the webhook alone), and calls `done` (on
     /// any thread) with a status line and the exchange, or with why there is none.
     func testSend(
-        webhookID: String, workflowID: String, nodeID: String, email: String?,
+        webhookID: String, workflowID: String?, nodeID: String?, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void)
 
     /// Renders the request ``testSend(webhookID:workflowID:nodeID:email:done:)`` would make, signed
     /// as it would be, secrets masked, without sending it, and calls `done` (on any thread) with a
     /// status line and the request as a record without a response, or with why there is none.
     func preview(
-        webhookID: String, workflowID: String, nodeID: String, email: String?,
+        webhookID: String, workflowID: String?, nodeID: String?, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void)
 
     /// Starts `workflowID` now for `audience`, whatever its trigger (entry limits still apply),
     /// and calls `done` with how many journeys started; their traffic arrives as usual.
     func run(workflowID: String, audience: RunAudience, done: @escaping @Sendable (StatusMessage) -> Void)
+
+    /// Reads `limit` stored users in address order after `after` (nil: from the first) and calls
+    /// `done` (on any thread) with them and how many the store holds, or with the error.
+    func users(after: String?, limit: Int, done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void)
 
     /// The secret store's values, so the editor can hide them wherever they appear in a file.
     func secretValues() -> [String]

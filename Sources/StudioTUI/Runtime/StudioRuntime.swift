@@ -72,6 +72,7 @@ final class StudioRuntime {
                 testSend(webhookID, workflowID, nodeID, email)
             case .preview(let webhookID, let workflowID, let nodeID, let email):
                 preview(webhookID, workflowID, nodeID, email)
+            case .loadUsers(let after): loadUsers(after: after)
             }
         }
         dirty = true
@@ -84,7 +85,20 @@ final class StudioRuntime {
         commands.replay(deliveryID: deliveryID, done: postingStatus)
     }
 
-    private func testSend(_ webhookID: String, _ workflowID: String, _ nodeID: String, _ email: String?) {
+    private func loadUsers(after: String?) {
+        guard let commands else {
+            return send(.usersUnavailable(StatusMessage("the users need the workspace's store", level: .warning)))
+        }
+        commands.users(after: after, limit: UsersState.pageSize) { [inbox, wake] result in
+            switch result {
+            case .success(let page): inbox.post(.usersLoaded(page))
+            case .failure(let error): inbox.post(.usersUnavailable(StatusMessage("cannot read the users: \(error)", level: .error)))
+            }
+            wake.wake()
+        }
+    }
+
+    private func testSend(_ webhookID: String, _ workflowID: String?, _ nodeID: String?, _ email: String?) {
         guard let commands else {
             return send(.status(StatusMessage("a test send needs a running executor", level: .warning)))
         }
@@ -92,7 +106,7 @@ final class StudioRuntime {
             webhookID: webhookID, workflowID: workflowID, nodeID: nodeID, email: email, done: posting(Action.showExchange))
     }
 
-    private func preview(_ webhookID: String, _ workflowID: String, _ nodeID: String, _ email: String?) {
+    private func preview(_ webhookID: String, _ workflowID: String?, _ nodeID: String?, _ email: String?) {
         guard let commands else {
             return send(.status(StatusMessage("a preview needs the workspace's store", level: .warning)))
         }

@@ -17,6 +17,10 @@ public enum Action: Sendable, Equatable {
     case showExchange(AttemptRecord)
     /// Show the request a preview rendered (not sent) over the panes.
     case showPreview(AttemptRecord)
+    /// A page of stored users asked for with ``Effect/loadUsers(after:)``.
+    case usersLoaded(UsersPage)
+    /// The users could not be read; why, for the status line.
+    case usersUnavailable(StatusMessage)
 }
 
 /// Work the runtime must do after a reduction; values, so tests can assert them.
@@ -38,10 +42,14 @@ public enum Effect: Sendable, Equatable {
     case create(DefinitionSkeleton.Kind)
     /// Make one real attempt of a webhook for the stored user `email` (nil: the first one); the
     /// exchange comes back as ``Action/showExchange(_:)``, or a status message saying why there is none.
-    case testSend(webhookID: String, workflowID: String, nodeID: String, email: String?)
+    /// Without a workflow and step, the webhook alone.
+    case testSend(webhookID: String, workflowID: String?, nodeID: String?, email: String?)
     /// Start the workflow now for `audience`; how many journeys started comes back as a status message.
     case run(workflowID: String, audience: RunAudience)
     /// Render the request a webhook would send for the stored user `email` (nil: the first one),
     /// masked, without sending it; it comes back as ``Action/showPreview(_:)``.
-    case preview(webhookID: String, workflowID: String, nodeID: String, email: String?)
+    case preview(webhookID: String, workflowID: String?, nodeID: String?, email: String?)
+    /// Read the page of stored users after `after` (nil: the first); it comes back as
+    /// ``Action/usersLoaded(_:)``.
+    case loadUsers(after: String?)
 }

@@ -5,10 +5,17 @@ import StudioModel
 public struct AppState: Sendable, Equatable {
     public var workspace: Workspace
     public var size: Size
+    public var screen: Screen = .workflows
     public var focus: Pane = .workflows
     public var workflows = ListState()
     /// Selection among the rows of the selected workflow's tree.
     public var tree = ListState()
+    public var webhooks = ListState()
+    public var systemWebhooks = ListState()
+    public var users = UsersState()
+    /// First line shown of the details pane (a webhook's settings, a user's profile); back to 0
+    /// when the selection or the screen changes.
+    public var detailScroll = 0
     public var traffic = TrafficPaneState()
     public var log: TrafficLog
     public var showHelp = false
@@ -54,11 +61,21 @@ public struct AppState: Sendable, Equatable {
         return workflows.selected < all.count ? all[workflows.selected] : nil
     }
 
+    public var selectedWebhook: Webhook? {
+        let all = workspace.webhooks
+        return webhooks.selected < all.count ? all[webhooks.selected] : nil
+    }
+
+    public var selectedSystemWebhook: SystemWebhook? {
+        let all = workspace.systemWebhooks
+        return systemWebhooks.selected < all.count ? all[systemWebhooks.selected] : nil
+    }
+
     public var glyphs: Glyphs { ascii ? .ascii : .unicode }
 }
 
-/// The step a preview or test send is for and the user's address as typed so far (empty: the
-/// first stored user).
+/// The step (or, from the Webhooks screen, the webhook alone) a preview or test send is for and
+/// the user's address as typed so far (empty: the first stored user).
 public struct StepUserInput: Sendable, Equatable {
     public enum Purpose: Sendable, Equatable {
         case preview, testSend
@@ -66,8 +83,9 @@ public struct StepUserInput: Sendable, Equatable {
 
     public var purpose: Purpose
     public var webhookID: String
-    public var workflowID: String
-    public var nodeID: String
+    /// The workflow and step it renders as; nil for the webhook alone.
+    public var workflowID: String?
+    public var nodeID: String?
     public var email: String
 }
 

@@ -1,26 +1,32 @@
-/// The panes that can hold focus, in Tab order.
+/// The panes that can hold focus. Which ones a screen shows, and their Tab order, is
+/// ``Screen/panes``.
 public enum Pane: String, Sendable, Hashable, CaseIterable {
     case workflows
+    /// The selected workflow's tree.
     case workflow
+    case webhooks
+    /// The selected webhook's settings.
+    case webhook
+    case systemWebhooks
+    /// The selected system webhook's settings.
+    case systemWebhook
+    case users
+    /// The selected user's profile.
+    case user
     case traffic
 
+    /// The bindings live in the pane; a details pane shares its list's, so `e` edits from either.
     var bindingGroup: BindingGroup {
         switch self {
         case .workflows: .workflows
         case .workflow: .workflow
+        case .webhooks, .webhook: .webhooks
+        case .systemWebhooks, .systemWebhook: .systemWebhooks
+        case .users, .user: .users
         case .traffic: .traffic
         }
     }
 
-    var next: Pane {
-        let all = Pane.allCases
-        let index = all.firstIndex(of: self) ?? 0
-        return all[(index + 1) % all.count]
-    }
-
-    var previous: Pane {
-        let all = Pane.allCases
-        let index = all.firstIndex(of: self) ?? 0
-        return all[(index + all.count - 1) % all.count]
-    }
+    /// Whether the pane scrolls a selection's details rather than selecting in a list.
+    var isDetails: Bool { self == .webhook || self == .systemWebhook || self == .user }
 }

@@ -72,6 +72,14 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.showHelp = false
         state.details = TrafficDetails(record: Sanitizer.clean(record), isPreview: true)
         return []
+    case .usersLoaded(let page):
+        state.users.receive(page)
+        normalizeLists(&state)
+        return []
+    case .usersUnavailable(let message):
+        state.users.loadingAfter = nil
+        state.status = message
+        return []
     }
 }
 
@@ -91,16 +99,23 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .closeOverlay:
         state.showHelp = false
         state.details = nil
-    case .nextPane: state.focus = state.focus.next
-    case .previousPane: state.focus = state.focus.previous
-    case .focusWorkflows: state.focus = .workflows
-    case .focusWorkflow: state.focus = .workflow
-    case .focusTraffic: state.focus = .traffic
+    case .nextPane: cycleFocus(by: 1, in: &state)
+    case .previousPane: cycleFocus(by: -1, in: &state)
+    case .showWorkflows: return show(.workflows, in: &state)
+    case .showWebhooks: return show(.webhooks, in: &state)
+    case .showSystemWebhooks: return show(.systemWebhooks, in: &state)
+    case .showUsers: return show(.users, in: &state)
+    case .showTraffic: return show(.traffic, in: &state)
     case .redraw: return [.redraw]
     case .open:
-        if state.focus == .workflows { state.focus = .workflow }
-        if state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) {
-            state.details = TrafficDetails(record: record)
+        switch state.focus {
+        case .workflows: state.focus = .workflow
+        case .webhooks: state.focus = .webhook
+        case .systemWebhooks: state.focus = .systemWebhook
+        case .users: state.focus = .user
+        case .traffic:
+            if let record = state.trafficRecord(at: state.traffic.list.selected) { state.details = TrafficDetails(record: record) }
+        case .workflow, .webhook, .systemWebhook, .user: break
         }
     case .replay:
         guard state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) else { return [] }
@@ -123,16 +138,16 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .filter:
         state.focus = .traffic
         state.traffic.filterInput = state.traffic.filter?.text ?? ""
-    case .moveDown: move(by: 1, in: &state)
-    case .moveUp: move(by: -1, in: &state)
-    case .pageDown: move(by: max(1, pageHeight(state) - 1), in: &state)
-    case .pageUp: move(by: -max(1, pageHeight(state) - 1), in: &state)
-    case .top: move(by: Int.min / 2, in: &state)
+    case .moveDown: return move(by: 1, in: &state)
+    case .moveUp: return move(by: -1, in: &state)
+    case .pageDown: return move(by: max(1, pageHeight(state) - 1), in: &state)
+    case .pageUp: return move(by: -max(1, pageHeight(state) - 1), in: &state)
+    case .top: return move(by: Int.min / 2, in: &state)
     case .bottom:
         if state.focus == .traffic {
             startFollowing(&state)
         } else {
-            move(by: Int.max / 2, in: &state)
+            return move(by: Int.max / 2, in: &state)
         }
     case .edit:
         guard let path = editablePath(state) else {
@@ -142,13 +157,18 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         state.status = StatusMessage("editing \(path)…")
         return [.edit(path: path)]
     case .create:
-        let kind: DefinitionSkeleton.Kind = state.focus == .workflow ? .webhook : .workflow
-        guard state.focus != .traffic else { return [] }
+        let kind: DefinitionSkeleton.Kind
+        switch state.focus {
+        case .workflows: kind = .workflow
+        case .workflow, .webhooks, .webhook: kind = .webhook
+        default: return []
+        }
         state.status = StatusMessage("new \(kind.rawValue)…")
         return [.create(kind)]
     case .testSend, .preview:
-        guard state.focus == .workflow, let step = selectedWebhookStep(state) else {
-            state.status = StatusMessage("select a step that calls a webhook", level: .warning)
+        guard let step = selectedWebhookStep(state) else {
+            state.status = StatusMessage(
+                state.screen == .webhooks ? "no webhook to send" : "select a step that calls a webhook", level: .warning)
             return []
         }
         state.stepUserInput = StepUserInput(
@@ -208,18 +228,55 @@ private func replay(_ record: AttemptRecord, on state: inout AppState) -> [Effec
 }
 
 private func pageHeight(_ state: AppState) -> Int {
-    AppLayout.compute(size: state.size).height(of: state.focus)
+    AppLayout.compute(state).height(of: state.focus)
 }
 
-private func move(by delta: Int, in state: inout AppState) {
-    let layout = AppLayout.compute(size: state.size)
+/// Shows `screen` with its list focused; the Users screen asks for its first page again, so
+/// it shows the store as it is now.
+private func show(_ screen: Screen, in state: inout AppState) -> [Effect] {
+    state.details = nil
+    state.showHelp = false
+    state.screen = screen
+    state.focus = screen.panes[0]
+    state.detailScroll = 0
+    normalizeLists(&state)
+    guard screen == .users else { return [] }
+    state.users.loadingAfter = ""
+    return [.loadUsers(after: nil)]
+}
+
+/// Tab and Shift+Tab: the next or previous pane of the screen shown.
+private func cycleFocus(by step: Int, in state: inout AppState) {
+    let panes = state.screen.panes
+    let index = panes.firstIndex(of: state.focus) ?? 0
+    state.focus = panes[(index + step + panes.count) % panes.count]
+}
+
+private func move(by delta: Int, in state: inout AppState) -> [Effect] {
+    let layout = AppLayout.compute(state)
+    /// Moves a list's selection; a new selection shows its details from their first line.
+    func select(_ list: inout ListState, count: Int) -> Bool {
+        let before = list.selected
+        list.move(by: delta, count: count, height: layout.list.height)
+        guard list.selected != before else { return false }
+        state.detailScroll = 0
+        return true
+    }
     switch state.focus {
     case .workflows:
-        let before = state.workflows.selected
-        state.workflows.move(by: delta, count: state.workspace.workflows.count, height: layout.workflows.height)
-        if state.workflows.selected != before { state.tree = ListState() }
+        if select(&state.workflows, count: state.workspace.workflows.count) { state.tree = ListState() }
     case .workflow:
-        state.tree.move(by: delta, count: treeRowCount(state), height: layout.workflow.height)
+        state.tree.move(by: delta, count: treeRowCount(state), height: layout.details.height)
+    case .webhooks:
+        _ = select(&state.webhooks, count: state.workspace.webhooks.count)
+    case .systemWebhooks:
+        _ = select(&state.systemWebhooks, count: state.workspace.systemWebhooks.count)
+    case .users:
+        _ = select(&state.users.list, count: state.users.rows.count)
+        if case .some(let after) = state.users.nextPageRequest() { return [.loadUsers(after: after)] }
+    case .webhook, .systemWebhook, .user:
+        let last = max(0, detailLineCount(state, layout: layout) - layout.details.height)
+        state.detailScroll = min(max(0, state.detailScroll.addingReportingOverflow(delta).partialValue), last)
     case .traffic:
         let count = state.trafficCount
         state.traffic.list.move(by: delta, count: count, height: layout.traffic.height)
@@ -229,13 +286,25 @@ private func move(by delta: Int, in state: inout AppState) {
             state.traffic.follow = false
         }
     }
+    return []
+}
+
+/// Lines of the details pane of the screen shown.
+private func detailLineCount(_ state: AppState, layout: AppLayout) -> Int {
+    let width = layout.details.width - 2
+    switch state.screen {
+    case .webhooks: return WebhookSettingsView.lines(state, width: width).count
+    case .systemWebhooks: return SystemWebhookSettingsView.lines(state, width: width).count
+    case .users: return UserProfileView.lines(state, width: width).count
+    case .workflows, .traffic: return 0
+    }
 }
 
 private func startFollowing(_ state: inout AppState) {
     state.traffic.follow = true
     state.traffic.unseen = 0
     state.traffic.list.selected = max(0, state.trafficCount - 1)
-    state.traffic.list.normalize(count: state.trafficCount, height: AppLayout.compute(size: state.size).traffic.height)
+    state.traffic.list.normalize(count: state.trafficCount, height: AppLayout.compute(state).traffic.height)
 }
 
 /// What a key does to a line being typed in the hint row (the filter, a test send's address).
@@ -407,24 +476,37 @@ private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout 
         state.traffic.list.selected -= shifted
         state.traffic.list.offset = max(0, state.traffic.list.offset - shifted)
         state.traffic.list.normalize(
-            count: state.trafficCount, height: AppLayout.compute(size: state.size).traffic.height)
+            count: state.trafficCount, height: AppLayout.compute(state).traffic.height)
     }
 }
 
-/// The file `e` opens: in the tree, the selected step's webhook, else the selected workflow.
+/// The file `e` opens: in the tree, the selected step's webhook, else the selected workflow; on
+/// the webhook screens, the selected one's.
 private func editablePath(_ state: AppState) -> String? {
-    guard let workflow = state.selectedWorkflow else { return nil }
-    if state.focus == .workflow, let step = selectedWebhookStep(state),
-        let path = state.workspace.path(ofWebhook: step.webhookID)
-    {
-        return path
+    switch state.focus {
+    case .webhooks, .webhook: return state.selectedWebhook.flatMap { state.workspace.path(ofWebhook: $0.id) }
+    case .systemWebhooks, .systemWebhook:
+        return state.selectedSystemWebhook.flatMap { state.workspace.path(ofSystemWebhook: $0.id) }
+    case .workflows, .workflow:
+        guard let workflow = state.selectedWorkflow else { return nil }
+        if state.focus == .workflow, let step = selectedWebhookStep(state),
+            let path = state.workspace.path(ofWebhook: step.webhookID)
+        {
+            return path
+        }
+        return state.workspace.path(ofWorkflow: workflow.id)
+    case .users, .user, .traffic:
+        return nil
     }
-    return state.workspace.path(ofWorkflow: workflow.id)
 }
 
-/// The selected row of the tree, if it is a step that calls a webhook.
-private func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workflowID: String, nodeID: String)? {
-    guard let workflow = state.selectedWorkflow else { return nil }
+/// What `p` and `t` render: the selected step of the tree, if it calls a webhook, or on the
+/// Webhooks screen the selected webhook alone.
+private func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workflowID: String?, nodeID: String?)? {
+    if state.focus == .webhooks || state.focus == .webhook {
+        return state.selectedWebhook.map { ($0.id, nil, nil) }
+    }
+    guard state.focus == .workflow, let workflow = state.selectedWorkflow else { return nil }
     let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
     guard state.tree.selected < rows.count, let nodeID = rows[state.tree.selected].nodeID,
         let webhookID = workflow.node(id: nodeID)?.kind.webhookID
@@ -438,9 +520,17 @@ private func treeRowCount(_ state: AppState) -> Int {
 }
 
 private func normalizeLists(_ state: inout AppState) {
-    let layout = AppLayout.compute(size: state.size)
-    state.workflows.normalize(count: state.workspace.workflows.count, height: layout.workflows.height)
-    state.tree.normalize(count: treeRowCount(state), height: layout.workflow.height)
+    let layout = AppLayout.compute(state)
+    // The Traffic screen has no lists: they keep their positions for when their screen returns.
+    if layout.list.height > 0 {
+        let height = layout.list.height
+        state.workflows.normalize(count: state.workspace.workflows.count, height: height)
+        state.tree.normalize(count: treeRowCount(state), height: layout.details.height)
+        state.webhooks.normalize(count: state.workspace.webhooks.count, height: height)
+        state.systemWebhooks.normalize(count: state.workspace.systemWebhooks.count, height: height)
+        state.users.list.normalize(count: state.users.rows.count, height: height)
+        state.detailScroll = min(state.detailScroll, max(0, detailLineCount(state, layout: layout) - layout.details.height))
+    }
     if state.traffic.follow {
         startFollowing(&state)
     } else {

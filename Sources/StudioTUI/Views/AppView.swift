@@ -3,20 +3,45 @@ import StudioModel
 /// The studio's view: renders a state into a fresh grid. Pure.
 public func renderApp(_ state: AppState) -> CellGrid {
     var grid = CellGrid(size: state.size, asciiOnly: state.ascii)
-    let layout = AppLayout.compute(size: state.size)
+    let layout = AppLayout.compute(state)
     if layout.isTooSmall {
         TooSmallView.render(size: state.size, into: &grid)
         return grid
     }
     FrameView.render(state, layout: layout, into: &grid)
-    WorkflowListView.render(state, area: layout.workflows, into: &grid)
-    WorkflowTreeView.render(state, area: layout.workflow, into: &grid)
+    renderListAndDetails(state, layout: layout, into: &grid)
     TrafficPaneView.render(state, area: layout.traffic, into: &grid)
     HintBarView.render(state, area: layout.hint, into: &grid)
     if state.details != nil { TrafficDetailsView.render(state, into: &grid) }
     if state.showHelp { HelpOverlay.render(state, into: &grid) }
     if state.palette != nil { CommandPaletteView.render(state, into: &grid) }
     return grid
+}
+
+/// The upper panes of the screen shown: its list and the selection's details.
+private func renderListAndDetails(_ state: AppState, layout: AppLayout, into grid: inout CellGrid) {
+    func list(_ rows: [SelectableListView.Row], _ selection: ListState, _ pane: Pane, _ empty: String) {
+        SelectableListView.render(
+            rows, list: selection, focused: state.focus == pane, empty: empty, state: state, area: layout.list, into: &grid)
+    }
+    let width = layout.details.width - 2
+    switch state.screen {
+    case .workflows:
+        list(WorkflowListView.listRows(state), state.workflows, .workflows, "no workflows")
+        WorkflowTreeView.render(state, area: layout.details, into: &grid)
+    case .webhooks:
+        list(WebhookSettingsView.listRows(state), state.webhooks, .webhooks, "no webhooks (n adds one)")
+        DetailsPaneView.render(WebhookSettingsView.lines(state, width: width), state: state, area: layout.details, into: &grid)
+    case .systemWebhooks:
+        list(SystemWebhookSettingsView.listRows(state), state.systemWebhooks, .systemWebhooks, "no system webhooks")
+        DetailsPaneView.render(
+            SystemWebhookSettingsView.lines(state, width: width), state: state, area: layout.details, into: &grid)
+    case .users:
+        list(UserProfileView.listRows(state), state.users.list, .users, UserProfileView.emptyText(state))
+        DetailsPaneView.render(UserProfileView.lines(state, width: width), state: state, area: layout.details, into: &grid)
+    case .traffic:
+        break
+    }
 }
 
 /// Shown instead of the studio when the terminal is below 80×24.

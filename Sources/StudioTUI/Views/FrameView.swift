@@ -9,16 +9,18 @@ enum FrameView {
         let right = width - 1
         let horizontal = { (count: Int) in String(repeating: border.horizontal, count: max(0, count)) }
 
-        // Outer frame and separators.
+        // Outer frame and separators; the vertical line only where a list sits beside details.
         grid.drawBorder(Rect(x: 0, y: 0, width: width, height: state.size.height), set: border, token: .border)
-        for y in [layout.paneSeparatorY, layout.trafficSeparatorY, layout.hintSeparatorY] {
+        for y in Set([layout.paneSeparatorY, layout.trafficSeparatorY, layout.hintSeparatorY]) {
             grid.put(border.teeLeft + horizontal(width - 2) + border.teeRight, at: Point(x: 0, y: y), token: .border)
         }
-        for y in (layout.paneSeparatorY + 1)..<layout.trafficSeparatorY {
-            grid.put(border.vertical, at: Point(x: layout.splitX, y: y), token: .border)
+        if state.screen.hasListAndDetails {
+            for y in (layout.paneSeparatorY + 1)..<layout.trafficSeparatorY {
+                grid.put(border.vertical, at: Point(x: layout.splitX, y: y), token: .border)
+            }
+            grid.put(border.teeDown, at: Point(x: layout.splitX, y: layout.paneSeparatorY), token: .border)
+            grid.put(border.teeUp, at: Point(x: layout.splitX, y: layout.trafficSeparatorY), token: .border)
         }
-        grid.put(border.teeDown, at: Point(x: layout.splitX, y: layout.paneSeparatorY), token: .border)
-        grid.put(border.teeUp, at: Point(x: layout.splitX, y: layout.trafficSeparatorY), token: .border)
 
         // Header: name at left, live state at right.
         let stats = TrafficStats(log: state.log, now: state.now)
@@ -31,14 +33,14 @@ enum FrameView {
                  at: Point(x: 1, y: 0), maxWidth: max(0, width - liveWidth - 4), ellipsis: glyphs.ellipsis)
         grid.put(live, at: Point(x: max(2, right - liveWidth), y: 0), maxWidth: liveWidth, ellipsis: glyphs.ellipsis)
 
+        TabBarView.render(state, y: layout.tabsY, into: &grid)
+
         // Pane titles.
-        title([Segment(" Workflows ", token(.workflows, state))], x: 1, maxX: layout.splitX - 1,
-              y: layout.paneSeparatorY, state: state, into: &grid)
-        let workflowTitle: [Segment] = state.selectedWorkflow.map {
-            [Segment(" \(Sanitizer.clean($0.id)) ", token(.workflow, state)),
-             Segment("\(glyphs.dot) \(Sanitizer.clean($0.name)) ", .muted)]
-        } ?? [Segment(" Workflow ", token(.workflow, state))]
-        title(workflowTitle, x: layout.splitX + 1, maxX: right - 1, y: layout.paneSeparatorY, state: state, into: &grid)
+        if state.screen.hasListAndDetails {
+            let (list, details) = paneTitles(state)
+            title(list, x: 1, maxX: layout.splitX - 1, y: layout.paneSeparatorY, state: state, into: &grid)
+            title(details, x: layout.splitX + 1, maxX: right - 1, y: layout.paneSeparatorY, state: state, into: &grid)
+        }
 
         var trafficTitle = [Segment(" Traffic ", token(.traffic, state))]
         trafficTitle.append(state.traffic.follow
@@ -57,6 +59,39 @@ enum FrameView {
         let countsWidth = DisplayWidth.width(of: counts)
         grid.put(counts, at: Point(x: max(30, right - 1 - countsWidth), y: layout.trafficSeparatorY),
                  token: state.traffic.unseen > 0 ? .statusWarn : .muted, maxWidth: countsWidth)
+    }
+
+    /// The titles over the list and over the details of the screen shown.
+    private static func paneTitles(_ state: AppState) -> (list: [Segment], details: [Segment]) {
+        let dot = state.glyphs.dot
+        let screen = state.screen
+        let listPane = screen.panes[0]
+        let detailsPane = screen.panes[1]
+        var list = [Segment(" \(screen.title) ", token(listPane, state))]
+        let details: [Segment]
+        switch screen {
+        case .workflows:
+            details = state.selectedWorkflow.map {
+                [Segment(" \(Sanitizer.clean($0.id)) ", token(detailsPane, state)),
+                 Segment("\(dot) \(Sanitizer.clean($0.name)) ", .muted)]
+            } ?? [Segment(" Workflow ", token(detailsPane, state))]
+        case .webhooks:
+            details = state.selectedWebhook.map {
+                [Segment(" \(Sanitizer.clean($0.id)) ", token(detailsPane, state))]
+            } ?? [Segment(" Webhook ", token(detailsPane, state))]
+        case .systemWebhooks:
+            details = state.selectedSystemWebhook.map {
+                [Segment(" \(Sanitizer.clean($0.id)) ", token(detailsPane, state))]
+            } ?? [Segment(" System webhook ", token(detailsPane, state))]
+        case .users:
+            if let total = state.users.total { list.append(Segment("\(dot) \(grouped(total)) ", .muted)) }
+            details = state.users.selected.map {
+                [Segment(" \(Sanitizer.clean($0.email)) ", token(detailsPane, state))]
+            } ?? [Segment(" Profile ", token(detailsPane, state))]
+        case .traffic:
+            details = []
+        }
+        return (list, details)
     }
 
     private static func token(_ pane: Pane, _ state: AppState) -> ThemeToken {

@@ -5,11 +5,6 @@ import StudioModel
 /// response headers and bodies (stored masked), JSON pretty-printed, scrolled with the
 /// navigation keys.
 enum TrafficDetailsView {
-    struct Line: Equatable {
-        var text: String
-        var token: ThemeToken
-    }
-
     /// The overlay's box: the screen less a margin of one cell, above the hint row, which stays
     /// visible for status messages (the outcome of a replay).
     static func box(_ state: AppState) -> Rect {
@@ -36,18 +31,15 @@ enum TrafficDetailsView {
             token: .muted, clip: box)
         let inner = box.inset(by: 1)
         for (row, line) in all.dropFirst(details.scroll).prefix(visible).enumerated() {
-            grid.put(line.text, at: Point(x: inner.x + 1, y: inner.y + row), token: line.token, clip: inner)
+            grid.put(line.segments, at: Point(x: inner.x + 1, y: inner.y + row), maxWidth: inner.width - 1, ellipsis: "")
         }
     }
 
     /// Every line of the exchange, wrapped to the box; of a preview, the request alone.
-    static func lines(for record: AttemptRecord, isPreview: Bool = false, state: AppState) -> [Line] {
-        let width = max(8, box(state).width - 4)
-        var lines: [Line] = []
+    static func lines(for record: AttemptRecord, isPreview: Bool = false, state: AppState) -> [StyledLine] {
+        var lines = StyledLines(width: box(state).width - 4)
         func add(_ text: String, _ token: ThemeToken = .foreground, indent: String = "") {
-            for piece in wrap(text, width: width - DisplayWidth.width(of: indent)) {
-                lines.append(Line(text: indent + piece, token: token))
-            }
+            lines.add(text, token, indent: indent)
         }
         add("\(record.method) \(record.url)", .titleFocused)
         var about = isPreview ? "preview for" : "attempt \(record.attempt) · \(record.trigger.rawValue)"
@@ -59,25 +51,25 @@ enum TrafficDetailsView {
         } else {
             add(TrafficRow.timestamp(record.startedAt, timeZone: state.timeZone) + " · " + TrafficRow.latencyText(record.latencyMilliseconds), .muted)
         }
-        lines.append(Line(text: "", token: .foreground))
+        lines.blank()
 
         add("Request", .helpSection)
         for header in record.requestHeaders { add("\(header.name): \(header.value)", indent: "  ") }
         if !record.requestBody.isEmpty {
-            lines.append(Line(text: "", token: .foreground))
+            lines.blank()
             for line in bodyLines(record.requestBody) { add(line, indent: "  ") }
         }
-        lines.append(Line(text: "", token: .foreground))
+        lines.blank()
 
         if isPreview {
             add("Not sent. Esc, then t, test sends it for the same user.", .muted)
-            return lines
+            return lines.lines
         }
         if let status = record.status {
             add("Response \(status)", TrafficRow.statusToken(record))
             for header in record.responseHeaders { add("\(header.name): \(header.value)", indent: "  ") }
             if !record.responseBody.isEmpty {
-                lines.append(Line(text: "", token: .foreground))
+                lines.blank()
                 if record.responseBodyIsBase64 { add("(not UTF-8 text: base64 of the bytes received)", .muted, indent: "  ") }
                 for line in bodyLines(record.responseBody) { add(line, indent: "  ") }
             }
@@ -88,7 +80,7 @@ enum TrafficDetailsView {
         if case .failed(let errorClass, let message) = record.outcome {
             add("\(errorClass): \(message)", .statusError, indent: "  ")
         }
-        return lines
+        return lines.lines
     }
 
     /// A body as lines: pretty-printed when it is JSON, else as sent.
@@ -97,25 +89,5 @@ enum TrafficDetailsView {
             return value.prettyJSONText.components(separatedBy: "\n")
         }
         return body.components(separatedBy: "\n")
-    }
-
-    /// `text` cut into pieces of at most `width` columns.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 0, DisplayWidth.width(of: text) > width else { return [text] }
-        var pieces: [String] = []
-        var current = ""
-        var columns = 0
-        for character in text {
-            let characterWidth = DisplayWidth.width(of: character)
-            if columns + characterWidth > width {
-                pieces.append(current)
-                current = ""
-                columns = 0
-            }
-            current.append(character)
-            columns += characterWidth
-        }
-        if !current.isEmpty { pieces.append(current) }
-        return pieces
     }
 }

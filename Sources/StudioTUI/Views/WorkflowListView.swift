@@ -2,30 +2,8 @@ import StudioModel
 
 /// The workflow list (left pane): `▶ welcome-series  ●`.
 enum WorkflowListView {
-    static func render(_ state: AppState, area: Rect, into grid: inout CellGrid) {
-        let workflows = state.workspace.workflows
-        let glyphs = state.glyphs
-        if workflows.isEmpty {
-            grid.put("no workflows", at: Point(x: area.x + 1, y: area.y), token: .muted, maxWidth: area.width - 2)
-            return
-        }
-        for row in 0..<area.height {
-            let index = state.workflows.offset + row
-            guard index < workflows.count else { break }
-            let workflow = workflows[index]
-            let y = area.y + row
-            let selected = index == state.workflows.selected
-            let marker = selected ? glyphs.selectedMarker + " " : "  "
-            let dot = workflow.enabled ? glyphs.bullet : glyphs.hollowBullet
-            let nameWidth = area.width - 2 - 2 - 2
-            grid.put(marker, at: Point(x: area.x + 1, y: y), token: .listMarker)
-            grid.put(DisplayWidth.truncate(Sanitizer.clean(workflow.id), to: nameWidth, ellipsis: glyphs.ellipsis),
-                     at: Point(x: area.x + 3, y: y), token: .foreground, maxWidth: nameWidth)
-            grid.put(dot, at: Point(x: area.maxX - 2, y: y), token: workflow.enabled ? .success : .muted)
-            if selected {
-                grid.restyle(area.row(row), token: state.focus == .workflows ? .selection : .selectionInactive)
-            }
-        }
+    static func listRows(_ state: AppState) -> [SelectableListView.Row] {
+        state.workspace.workflows.map { .named($0.id, enabled: $0.enabled, glyphs: state.glyphs) }
     }
 }
 

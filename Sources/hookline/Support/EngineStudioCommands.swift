@@ -92,7 +92,7 @@ struct EngineStudioCommands: StudioCommands {
     }
 
     func testSend(
-        webhookID: String, workflowID: String, nodeID: String, email: String?,
+        webhookID: String, workflowID: String?, nodeID: String?, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void
     ) {
         Task { [engine] in
@@ -112,7 +112,7 @@ struct EngineStudioCommands: StudioCommands {
     }
 
     func preview(
-        webhookID: String, workflowID: String, nodeID: String, email: String?,
+        webhookID: String, workflowID: String?, nodeID: String?, email: String?,
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void
     ) {
         do {
@@ -125,6 +125,19 @@ struct EngineStudioCommands: StudioCommands {
             done(StatusMessage("preview of \(webhookID) for \(test.email): not sent"), record)
         } catch {
             done(StatusMessage("cannot preview: \(error)", level: .error), nil)
+        }
+    }
+
+    func users(after: String?, limit: Int, done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void) {
+        let store = engine.store
+        Task.detached {
+            done(
+                Result {
+                    let emails = try store.userEmails(after: after, limit: limit)
+                    let profiles = try store.users(emails: emails)
+                    let users = emails.map { StoredUser(email: $0, profile: profiles[$0] ?? JSONObject()) }
+                    return UsersPage(after: after, users: users, total: try store.userCount())
+                })
         }
     }
 

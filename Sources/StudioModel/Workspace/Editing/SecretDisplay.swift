@@ -1,0 +1,39 @@
+/// Definition values as a screen may show them: literal secrets (delivery.md §8.9) replaced by
+/// ``mask``, `{{secret.name}}` references left as written, since they name a secret without
+/// holding it.
+///
+/// ```swift
+/// SecretDisplay.credential("Bearer {{secret.crm}}")           // "Bearer {{secret.crm}}"
+/// SecretDisplay.credential("Bearer abc123")                   // "••••••"
+/// SecretDisplay.url("https://x.test/a?api_key=abc&page=2")    // "https://x.test/a?api_key=••••••&page=2"
+/// ```
+public enum SecretDisplay {
+    public static let mask = "••••••"
+
+    /// An auth credential, signing secret or credential header value.
+    public static func credential(_ value: String) -> String {
+        LiteralSecretRule.isLiteral(value) ? mask : value
+    }
+
+    /// A header value: masked when the header carries credentials and the value is literal.
+    public static func header(name: String, value: String) -> String {
+        CredentialNames.isCredentialHeader(name) ? credential(value) : value
+    }
+
+    /// A URL template with a literal user-info password and literal credential query values masked.
+    public static func url(_ url: String) -> String {
+        let parts = URLTemplateParts(url)
+        var ranges = parts.secretQueryValues.map(\.range)
+        if let password = parts.userinfoPassword { ranges.append(password) }
+        var shown = url
+        // From the last range to the first, so earlier ranges stay valid.
+        for range in ranges.sorted(by: { $0.lowerBound > $1.lowerBound })
+        where LiteralSecretRule.isLiteral(String(url[range])) {
+            let lower = url.distance(from: url.startIndex, to: range.lowerBound)
+            let upper = url.distance(from: url.startIndex, to: range.upperBound)
+            shown.replaceSubrange(
+                shown.index(shown.startIndex, offsetBy: lower)..<shown.index(shown.startIndex, offsetBy: upper), with: mask)
+        }
+        return shown
+    }
+}

@@ -1,0 +1,69 @@
+import StudioModel
+
+/// A stored user as the Users screen lists it.
+public struct StoredUser: Sendable, Equatable {
+    public var email: String
+    public var profile: JSONObject
+
+    public init(email: String, profile: JSONObject) {
+        self.email = email
+        self.profile = profile
+    }
+}
+
+/// Stored users in address order, the page after `after` (nil: the first page).
+public struct UsersPage: Sendable, Equatable {
+    public var after: String?
+    public var users: [StoredUser]
+    /// Users in the store, for the pane's title.
+    public var total: Int
+
+    public init(after: String?, users: [StoredUser], total: Int) {
+        self.after = after
+        self.users = users
+        self.total = total
+    }
+}
+
+/// The Users screen's list: the pages loaded so far. The store may hold a million users, so a
+/// page is asked for only as the selection comes near the end of what is loaded.
+public struct UsersState: Sendable, Equatable {
+    public static let pageSize = 200
+    /// Rows from the end of what is loaded at which the next page is asked for.
+    static let prefetchDistance = 50
+
+    public var rows: [StoredUser] = []
+    public var total: Int?
+    public var list = ListState()
+    /// Whether the last page asked for has come and held fewer than a page of users.
+    public var isComplete = false
+    /// The address the page being loaded follows (`""` for the first), nil when none is asked for.
+    var loadingAfter: String?
+
+    public init() {}
+
+    public var selected: StoredUser? { list.selected < rows.count ? rows[list.selected] : nil }
+
+    /// Asks for the next page when the selection is near the end of what is loaded; returns the
+    /// address it follows (nil for the first page) or `.none` when no page is needed.
+    mutating func nextPageRequest() -> String?? {
+        guard loadingAfter == nil, !isComplete, list.selected + Self.prefetchDistance >= rows.count else { return .none }
+        let after = rows.last?.email
+        loadingAfter = after ?? ""
+        return .some(after)
+    }
+
+    /// Takes a page in: the first replaces the rows, a later one extends them when it follows
+    /// the last loaded row (pages asked for before a reload are dropped).
+    mutating func receive(_ page: UsersPage) {
+        if page.after == nil {
+            rows = page.users
+        } else {
+            guard page.after == rows.last?.email else { return }
+            rows += page.users
+        }
+        loadingAfter = nil
+        total = page.total
+        isComplete = page.users.count < Self.pageSize
+    }
+}

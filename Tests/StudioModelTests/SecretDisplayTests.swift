@@ -1,0 +1,28 @@
+import StudioModel
+import Testing
+
+/// What a screen may show of a definition: references to the secret store as written, literal
+/// secrets never (delivery.md §8.9).
+struct SecretDisplayTests {
+    @Test(arguments: [
+        ("{{secret.crm}}", "{{secret.crm}}"), ("Bearer {{secret.crm}}", "Bearer {{secret.crm}}"),
+        ("Bearer abc123", "••••••"), ("key-{{secret.x}}", "••••••"), ("", ""),
+    ])
+    func credentialsAreMaskedUnlessTheyNameASecret(value: String, shown: String) {
+        #expect(SecretDisplay.credential(value) == shown)
+    }
+
+    @Test func onlyCredentialHeadersAreMasked() {
+        #expect(SecretDisplay.header(name: "Authorization", value: "Basic dXNlcjpwdw==") == "••••••")
+        #expect(SecretDisplay.header(name: "X-Api-Key", value: "{{secret.k}}") == "{{secret.k}}")
+        #expect(SecretDisplay.header(name: "X-Campaign", value: "spring sale") == "spring sale")
+    }
+
+    @Test func urlsLoseLiteralPasswordsAndSecretParameters() {
+        #expect(
+            SecretDisplay.url("https://user:hunter2@x.test/a/{{email}}?api_key=abc&page=2&token={{secret.t}}")
+                == "https://user:••••••@x.test/a/{{email}}?api_key=••••••&page=2&token={{secret.t}}")
+        // Ranges are found in the original text: characters of several bytes before them are no trouble.
+        #expect(SecretDisplay.url("https://x.test/ä/?q=ß&access_token=ü") == "https://x.test/ä/?q=ß&access_token=••••••")
+    }
+}

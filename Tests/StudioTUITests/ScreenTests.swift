@@ -1,0 +1,186 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// The tabs of DESIGN §8: `1`–`5` show Workflows, Webhooks, System webhooks, Users, Traffic.
+struct ScreenTests {
+    static func users(_ range: Range<Int>) -> [StoredUser] {
+        range.map { n in
+            StoredUser(
+                email: String(format: "user%04d@example.com", n),
+                profile: JSONObject([("email", .string(String(format: "user%04d@example.com", n))), ("plan", .string("pro")),
+                                     ("age", .int(20 + n % 50))]))
+        }
+    }
+
+    @Test func digitsShowTheScreensAndTabStaysWithinOne() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("2")))
+        #expect(state.screen == .webhooks)
+        #expect(state.focus == .webhooks)
+        _ = reduce(&state, .key(.tab))
+        #expect(state.focus == .webhook)
+        _ = reduce(&state, .key(.tab))
+        #expect(state.focus == .traffic)
+        _ = reduce(&state, .key(.tab))
+        #expect(state.focus == .webhooks)
+        _ = reduce(&state, .key(.char("3")))
+        #expect(state.screen == .systemWebhooks && state.focus == .systemWebhooks)
+        _ = reduce(&state, .key(.char("5")))
+        #expect(state.screen == .traffic && state.focus == .traffic)
+        _ = reduce(&state, .key(.tab))
+        #expect(state.focus == .traffic)
+        _ = reduce(&state, .key(.char("1")))
+        #expect(state.screen == .workflows && state.focus == .workflows)
+    }
+
+    @Test func tabRowMarksTheScreenShown() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("2")))
+        let grid = renderApp(state)
+        #expect(grid.rowText(1).contains("1 Workflows  2 Webhooks  3 System webhooks  4 Users  5 Traffic"))
+        // The current tab is drawn focused; the others as hints.
+        #expect(grid.cells[1 * grid.size.width + 14].token == .titleFocused)
+        #expect(grid.cells[1 * grid.size.width + 2].token == .hintKey)
+    }
+
+    @Test func webhooksScreenAt80x24() {
+        var state = Fixtures.state(records: 4)
+        _ = reduce(&state, .key(.char("2")))
+        Snapshot.assert(renderApp(state), named: "webhooks-80x24")
+    }
+
+    @Test func webhookSettingsMaskLiteralSecretsAndShowReferences() {
+        var state = Fixtures.state(size: Size(width: 120, height: 40))
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.char("G")))
+        #expect(state.selectedWebhook?.id == "crm-sync")
+        let text = (0..<40).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("PUT https://crm.example.com/contacts/{{email}}?api_key=••••••&v=2"))
+        #expect(text.contains("bearer ••••••"))
+        #expect(text.contains("X-Api-Key: {{secret.crm_key}}"))
+        #expect(text.contains("X-Campaign: {{workflowName}}"))
+        #expect(text.contains("none: one attempt"))
+        #expect(text.contains("\"plan\": \"{{plan}}\""))
+        #expect(!text.contains("tok-literal-123"))
+        #expect(!text.contains("k3y-literal"))
+    }
+
+    @Test func webhookSettingsListTheStepsThatCallIt() {
+        var state = Fixtures.state(size: Size(width: 120, height: 40))
+        _ = reduce(&state, .key(.char("2")))
+        let text = (0..<40).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("used by   welcome-series › direct-mail"))
+        _ = reduce(&state, .key(.char("G")))
+        let unused = (0..<40).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(unused.contains("used by   no workflow step"))
+    }
+
+    @Test func detailsScrollWithinTheirLines() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.char("G")))
+        _ = reduce(&state, .key(.enter))
+        #expect(state.focus == .webhook)
+        for _ in 0..<50 { _ = reduce(&state, .key(.char("j"))) }
+        let layout = AppLayout.compute(state)
+        let lines = WebhookSettingsView.lines(state, width: layout.details.width - 2).count
+        #expect(lines > layout.details.height)
+        #expect(state.detailScroll == lines - layout.details.height)
+        _ = reduce(&state, .key(.char("g")))
+        #expect(state.detailScroll == 0)
+        // Another selection starts at its first line.
+        _ = reduce(&state, .key(.char("G")))
+        #expect(state.detailScroll > 0)
+        _ = reduce(&state, .key(.backTab))
+        #expect(state.focus == .webhooks)
+        _ = reduce(&state, .key(.char("k")))
+        #expect(state.detailScroll == 0)
+    }
+
+    @Test func webhookKeysEditPreviewAndTestSendTheWebhookAlone() {
+        var state = Fixtures.state()
+        state.workspace.sourcePaths.webhooks = ["lob-letter": "webhooks/lob.yaml"]
+        _ = reduce(&state, .key(.char("2")))
+        #expect(reduce(&state, .key(.char("e"))) == [.edit(path: "webhooks/lob.yaml")])
+        #expect(reduce(&state, .key(.char("n"))) == [.create(.webhook)])
+        _ = reduce(&state, .key(.char("p")))
+        #expect(state.stepUserInput?.webhookID == "lob-letter")
+        #expect(state.stepUserInput?.workflowID == nil)
+        for character in "ada@example.com" { _ = reduce(&state, .key(.char(character))) }
+        #expect(
+            reduce(&state, .key(.enter))
+                == [.preview(webhookID: "lob-letter", workflowID: nil, nodeID: nil, email: "ada@example.com")])
+        _ = reduce(&state, .key(.char("t")))
+        #expect(
+            reduce(&state, .key(.enter))
+                == [.testSend(webhookID: "lob-letter", workflowID: nil, nodeID: nil, email: "ada@example.com")])
+        state.readonly = true
+        #expect(reduce(&state, .key(.char("t"))) == [])
+        #expect(state.stepUserInput == nil)
+    }
+
+    @Test func systemWebhooksScreenAt80x24() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("3")))
+        _ = reduce(&state, .key(.char("j")))
+        Snapshot.assert(renderApp(state), named: "system-webhooks-80x24")
+    }
+
+    @Test func usersScreenAsksForPagesAsTheSelectionNearsTheEnd() {
+        var state = Fixtures.state()
+        #expect(reduce(&state, .key(.char("4"))) == [.loadUsers(after: nil)])
+        #expect(renderApp(state).rowText(3).contains("loading…"))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<200), total: 450)))
+        #expect(state.users.rows.count == 200)
+        // No request while far from the end.
+        #expect(reduce(&state, .key(.char("j"))) == [])
+        var effects: [Effect] = []
+        while effects.isEmpty, state.users.list.selected < 199 { effects = reduce(&state, .key(.char("j"))) }
+        #expect(effects == [.loadUsers(after: "user0199@example.com")])
+        #expect(state.users.list.selected == 200 - UsersState.prefetchDistance)
+        // Only one request at a time.
+        #expect(reduce(&state, .key(.char("j"))) == [])
+        // A page asked for before a reload is dropped.
+        _ = reduce(&state, .usersLoaded(UsersPage(after: "user0042@example.com", users: Self.users(43..<60), total: 450)))
+        #expect(state.users.rows.count == 200)
+        _ = reduce(&state, .usersLoaded(UsersPage(after: "user0199@example.com", users: Self.users(200..<400), total: 450)))
+        #expect(state.users.rows.count == 400)
+        _ = reduce(&state, .key(.char("G")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: "user0399@example.com", users: Self.users(400..<450), total: 450)))
+        #expect(state.users.rows.count == 450 && state.users.isComplete)
+        _ = reduce(&state, .key(.char("G")))
+        #expect(reduce(&state, .key(.char("j"))) == [])
+        #expect(state.users.selected?.email == "user0449@example.com")
+    }
+
+    @Test func usersScreenAt80x24() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<30), total: 1234)))
+        _ = reduce(&state, .key(.char("j")))
+        Snapshot.assert(renderApp(state), named: "users-80x24")
+    }
+
+    @Test func usersThatCannotBeReadSayWhyAndCanBeAskedForAgain() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersUnavailable(StatusMessage("cannot read the users: disk I/O error", level: .error)))
+        #expect(state.status?.text == "cannot read the users: disk I/O error")
+        #expect(renderApp(state).rowText(3).contains("no store"))
+        _ = reduce(&state, .key(.char("1")))
+        #expect(reduce(&state, .key(.char("4"))) == [.loadUsers(after: nil)])
+    }
+
+    @Test func trafficScreenGivesTheTrafficEveryRow() {
+        var state = Fixtures.state(records: 30)
+        _ = reduce(&state, .key(.char("5")))
+        let layout = AppLayout.compute(state)
+        #expect(layout.traffic.height == 24 - 6)
+        let grid = renderApp(state)
+        #expect(grid.rowText(2).contains("Traffic · follow"))
+        #expect(grid.rowText(layout.traffic.maxY - 1).contains("user29@example.com"))
+        Snapshot.assert(grid, named: "traffic-screen-80x24", styles: false)
+    }
+}
