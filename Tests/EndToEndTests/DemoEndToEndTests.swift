@@ -178,6 +178,46 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func bEditsABodyBesideItsPreviewAndTheNextDeliveryCarriesIt() async throws {
+        try await withDemo { session, folder in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            try await session.press("2")
+            try await session.press("j")
+            try await session.press("j")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Lob welcome letter") }
+            try await session.press("b")
+            try await session.waitForScreen(timeout: 10) { screen in
+                screen.contains("Body · lob-letter · json") && screen.contains("for ") && screen.contains("✓ renders to valid JSON")
+            }
+            // After the opening brace, a new field; the preview renders it at once.
+            try await session.press("End")
+            try await session.press("Enter")
+            try await session.tmux("send-keys", "-t", session.name, "-l", #""source": "studio","#)
+            try await session.waitForScreen(timeout: 5) { $0.contains(#""source": "studio","#) && $0.contains("modified") }
+            try await session.press("C-s")
+            try await session.waitForScreen(timeout: 10) { $0.contains("saved webhooks/lob-letter.yaml") }
+            let file = try String(contentsOf: folder.appendingPathComponent("ws/webhooks/lob-letter.yaml"), encoding: .utf8)
+            #expect(file.contains("  template: |\n    {\n    \"source\": \"studio\",\n      \"description\""))
+            #expect(file.hasPrefix("# A Lob-style letters API"))
+            #expect(file.contains("timeout: 10s"))
+            try await session.press("Escape")
+            try await session.waitForScreen(timeout: 5) { !$0.contains("Body · lob-letter") }
+            // The next letter the demo sends carries the new field (the store is read while it runs).
+            let store = folder.appendingPathComponent("ws/.hookline/state.sqlite").path
+            var carried = 0
+            for _ in 0..<100 where carried == 0 {
+                let result = try await BinaryRunner.run(
+                    "/usr/bin/sqlite3",
+                    [store, "SELECT count(*) FROM attempt WHERE url LIKE '%/v1/letters' AND requestBody LIKE '%\"source\": \"studio\"%';"])
+                carried = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                if carried == 0 { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(carried > 0)
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

@@ -30,6 +30,12 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case testSend = "definition.testSend"
     case preview = "definition.preview"
     case run = "workflow.run"
+    case editBody = "webhook.editBody"
+    case saveBody = "body.save"
+    case saveAndTestSend = "body.saveAndTestSend"
+    case previewUser = "body.previewUser"
+    case previewDown = "body.previewDown"
+    case previewUp = "body.previewUp"
 }
 
 /// Where a binding is listed in the `?` help and when it is live.
@@ -42,6 +48,7 @@ public enum BindingGroup: String, Sendable, Hashable, CaseIterable {
     case systemWebhooks = "System webhooks"
     case users = "Users"
     case traffic = "Traffic"
+    case bodyEditor = "Body editor"
 }
 
 /// One row of the binding table, which drives dispatch, the hint bar and the help overlay.

@@ -18,6 +18,11 @@ public struct KeyMap: Sendable, Hashable {
         return nil
     }
 
+    /// The command a key triggers in one group alone (the body editor's), or nil.
+    public func command(for key: KeyEvent, in group: BindingGroup, readonly: Bool) -> CommandID? {
+        bindings.first { $0.group == group && $0.keys.contains(key) && !(readonly && $0.dangerous) }?.id
+    }
+
     public func binding(_ id: CommandID) -> Binding? { bindings.first { $0.id == id } }
 
     /// Bindings for the hint bar, pane ones first, in table order.
@@ -85,6 +90,20 @@ public struct KeyMap: Sendable, Hashable {
         Binding(
             id: .testSend, keys: [.char("t")], title: "Test send the webhook for a user you name: one attempt, shown whole",
             short: "test", group: .webhooks, showInBar: true, dangerous: true),
+        Binding(
+            id: .editBody, keys: [.char("b")],
+            title: "Edit the body template here, beside a live preview for a user and its JSON check",
+            short: "body", group: .webhooks, showInBar: true, dangerous: true),
+        Binding(id: .saveBody, keys: [.ctrl("s")], title: "Save the template into the webhook's file, checked first",
+                short: "save", group: .bodyEditor, showInBar: true, dangerous: true),
+        Binding(id: .saveAndTestSend, keys: [.ctrl("t")], title: "Save, then test send the webhook to the preview's user",
+                short: "save+test", group: .bodyEditor, showInBar: true, dangerous: true),
+        Binding(id: .previewUser, keys: [.ctrl("o")], title: "Render the preview for another user (an address)",
+                short: "user", group: .bodyEditor, showInBar: true),
+        Binding(id: .previewDown, keys: [.ctrl("f")], title: "Scroll the preview down", short: "preview", group: .bodyEditor, showInBar: true),
+        Binding(id: .previewUp, keys: [.ctrl("b")], title: "Scroll the preview up", group: .bodyEditor),
+        Binding(id: .closeOverlay, keys: [.escape], title: "Close the editor (asks first when there are unsaved changes)",
+                short: "close", group: .bodyEditor, showInBar: true),
         Binding(
             id: .open, keys: [.enter], title: "Show the system webhook's settings", short: "open", group: .systemWebhooks,
             showInBar: true),

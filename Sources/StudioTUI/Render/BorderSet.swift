@@ -15,14 +15,17 @@ public struct Glyphs: Sendable, Hashable {
     public var ellipsis: String
     public var selectedMarker: String
     public var dot: String
+    /// Before a check that passed, and one that failed.
+    public var check: String
+    public var cross: String
 
     public static let unicode = Glyphs(
         border: .unicode, treeLast: "└▶ ", branchMiddle: "├ ", branchLast: "└ ", treeGuide: "│  ",
-        arrow: "▶", bullet: "●", hollowBullet: "○", ellipsis: "…", selectedMarker: "▶", dot: "·")
+        arrow: "▶", bullet: "●", hollowBullet: "○", ellipsis: "…", selectedMarker: "▶", dot: "·", check: "✓", cross: "✗")
 
     public static let ascii = Glyphs(
         border: .ascii, treeLast: "`-> ", branchMiddle: "|- ", branchLast: "`- ", treeGuide: "|  ",
-        arrow: ">", bullet: "*", hollowBullet: "o", ellipsis: "~", selectedMarker: ">", dot: "-")
+        arrow: ">", bullet: "*", hollowBullet: "o", ellipsis: "~", selectedMarker: ">", dot: "-", check: "ok:", cross: "error:")
 }
 
 /// Box-drawing characters for frames.

@@ -90,6 +90,52 @@ struct DraftEditing {
         return result
     }
 
+    /// The body template of the webhook file `path` as the body editor shows it: literal secrets
+    /// as markers, like the file in `$EDITOR`.
+    func bodyTemplate(of path: String) -> BodyTemplateRead {
+        do {
+            let edit = try DefinitionEdit.open(path: path, root: root, secretValues: secretValues)
+            let block = try WebhookTemplateBlock(in: edit.editorText)
+            return .read(template: block.template, type: block.type, fileText: edit.editorText)
+        } catch let problem as WebhookTemplateBlock.Problem {
+            return .refused(StatusMessage("\(path): \(problem)", level: .warning))
+        } catch {
+            return .refused(StatusMessage("cannot edit \(path): \(error)", level: .error))
+        }
+    }
+
+    enum BodyTemplateRead {
+        case read(template: String, type: String, fileText: String)
+        /// Why the body editor cannot open the file.
+        case refused(StatusMessage)
+    }
+
+    /// Writes `template` as the body template of `path`, every other line kept, after the checks
+    /// of any edit. Refused when the file changed since the editor read `fileText` from it: the
+    /// user's text stays in the editor. `fileText` of the outcome is the file as the editor now
+    /// sees it, set when the file holds the template (saved, or it already did).
+    func saveBodyTemplate(_ template: String, in path: String, openedFrom fileText: String) -> (result: Result, fileText: String?) {
+        let edit: DefinitionEdit
+        let block: WebhookTemplateBlock
+        do {
+            edit = try DefinitionEdit.open(path: path, root: root, secretValues: secretValues)
+            block = try WebhookTemplateBlock(in: edit.editorText)
+        } catch {
+            return (Result(message: StatusMessage("cannot save \(path): \(error)", level: .error)), nil)
+        }
+        guard edit.editorText == fileText else {
+            let message = "\(path) changed on disk since the editor opened it: not saved; your text stays here (Esc, y closes; e shows the file)"
+            return (Result(message: StatusMessage(message, level: .error)), nil)
+        }
+        let result = outcome(
+            edit, edited: block.replacing(with: template, in: edit.editorText), again: "", saved: "saved",
+            draft: Draft(url: draftURL(for: path)))
+        let holdsTemplate = result.workspace != nil || result.message.level == .info
+        guard holdsTemplate else { return (result, nil) }
+        let now = (try? DefinitionEdit.open(path: path, root: root, secretValues: secretValues))?.editorText
+        return (result, now ?? fileText)
+    }
+
     /// A draft file and, beside it, the text it was made from.
     private struct Draft {
         let url: URL

@@ -73,6 +73,9 @@ final class StudioRuntime {
             case .preview(let webhookID, let workflowID, let nodeID, let email):
                 preview(webhookID, workflowID, nodeID, email)
             case .loadUsers(let after): loadUsers(after: after)
+            case .openBodyEditor(let webhookID, let path): openBodyEditor(webhookID, path)
+            case .saveBody(let save): saveBody(save)
+            case .loadPreviewUser(let email): loadPreviewUser(email)
             }
         }
         dirty = true
@@ -93,6 +96,51 @@ final class StudioRuntime {
             switch result {
             case .success(let page): inbox.post(.usersLoaded(page))
             case .failure(let error): inbox.post(.usersUnavailable(StatusMessage("cannot read the users: \(error)", level: .error)))
+            }
+            wake.wake()
+        }
+    }
+
+    private func openBodyEditor(_ webhookID: String, _ path: String) {
+        guard let drafts else {
+            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        }
+        switch drafts.bodyTemplate(of: path) {
+        case .read(let template, let type, let fileText):
+            events.record("BODY \(path)")
+            send(.bodyEditorOpened(OpenedBody(webhookID: webhookID, path: path, type: type, template: template, fileText: fileText)))
+            send(.status(StatusMessage("editing the body of \(webhookID): Ctrl+S saves")))
+        case .refused(let message):
+            send(.status(message))
+        }
+    }
+
+    private func saveBody(_ save: BodySave) {
+        guard let drafts else {
+            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        }
+        let outcome = drafts.saveBodyTemplate(save.template, in: save.path, openedFrom: save.fileText)
+        if let workspace = outcome.result.workspace {
+            send(.workspaceChanged(workspace))
+            commands?.apply(workspace)
+        }
+        if let fileText = outcome.fileText { send(.bodySaved(template: save.template, fileText: fileText)) }
+        send(.status(outcome.result.message))
+        events.record("BODY SAVED \(outcome.fileText != nil)")
+        if save.thenTestSend, outcome.fileText != nil { testSend(save.webhookID, nil, nil, save.email) }
+    }
+
+    private func loadPreviewUser(_ email: String?) {
+        guard let commands else { return }
+        commands.user(email: email) { [inbox, wake] result in
+            switch result {
+            case .success(let user):
+                inbox.post(.previewUserLoaded(user))
+                if user == nil, let email {
+                    inbox.post(.status(StatusMessage("no user '\(email)' in the store", level: .warning)))
+                }
+            case .failure(let error):
+                inbox.post(.status(StatusMessage("cannot read the user: \(error)", level: .error)))
             }
             wake.wake()
         }

@@ -21,6 +21,12 @@ public enum Action: Sendable, Equatable {
     case usersLoaded(UsersPage)
     /// The users could not be read; why, for the status line.
     case usersUnavailable(StatusMessage)
+    /// A webhook's body template read for the body editor.
+    case bodyEditorOpened(OpenedBody)
+    /// The body editor's template was saved; the file now reads `fileText` (secrets as markers).
+    case bodySaved(template: String, fileText: String)
+    /// The user the body editor's preview renders for (nil: none stored, or not found).
+    case previewUserLoaded(StoredUser?)
 }
 
 /// Work the runtime must do after a reduction; values, so tests can assert them.
@@ -52,4 +58,13 @@ public enum Effect: Sendable, Equatable {
     /// Read the page of stored users after `after` (nil: the first); it comes back as
     /// ``Action/usersLoaded(_:)``.
     case loadUsers(after: String?)
+    /// Read the body template of a webhook file for the body editor; it comes back as
+    /// ``Action/bodyEditorOpened(_:)``, or a status message saying why it cannot be edited here.
+    case openBodyEditor(webhookID: String, path: String)
+    /// Write the body editor's template into its file after the usual checks; the outcome comes
+    /// back as ``Action/bodySaved(template:fileText:)`` and a status message.
+    case saveBody(BodySave)
+    /// Read the stored user `email` (nil: the first) for the preview; it comes back as
+    /// ``Action/previewUserLoaded(_:)``.
+    case loadPreviewUser(email: String?)
 }

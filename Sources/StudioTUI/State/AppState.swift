@@ -41,6 +41,8 @@ public struct AppState: Sendable, Equatable {
     public var lastStepUser: String?
     /// A run of the selected workflow (`r`) waiting for whom it is for, as typed so far.
     public var runInput: RunInput?
+    /// The body editor, while it is open (`b` on the Webhooks screen).
+    public var bodyEditor: BodyEditor?
 
     public init(
         workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,

@@ -39,6 +39,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             }
             return performInDetails(command, on: &state)
         }
+        if state.bodyEditor != nil {
+            return editBody(key, in: &state)
+        }
         guard let command = state.keyMap.command(for: key, focus: state.focus, readonly: state.readonly) else {
             return []
         }
@@ -79,6 +82,21 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .usersUnavailable(let message):
         state.users.loadingAfter = nil
         state.status = message
+        return []
+    case .bodyEditorOpened(let opened):
+        state.details = nil
+        state.showHelp = false
+        state.bodyEditor = BodyEditor(
+            webhookID: opened.webhookID, path: opened.path, type: opened.type, template: opened.template,
+            fileText: opened.fileText)
+        return [.loadPreviewUser(email: state.users.selected?.email ?? state.lastStepUser)]
+    case .bodySaved(let template, let fileText):
+        state.bodyEditor?.savedTemplate = template
+        state.bodyEditor?.fileText = fileText
+        return []
+    case .previewUserLoaded(let user):
+        state.bodyEditor?.previewUser = user
+        state.bodyEditor?.previewScroll = 0
         return []
     }
 }
@@ -177,6 +195,23 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .run:
         guard state.focus == .workflows, let workflow = state.selectedWorkflow else { return [] }
         state.runInput = RunInput(workflowID: workflow.id)
+    case .editBody:
+        guard let webhook = state.selectedWebhook, let path = state.workspace.path(ofWebhook: webhook.id) else {
+            state.status = StatusMessage("select a webhook with a file", level: .warning)
+            return []
+        }
+        switch webhook.body {
+        case .json, .raw:
+            state.status = StatusMessage("opening the body of \(webhook.id)…")
+            return [.openBodyEditor(webhookID: webhook.id, path: path)]
+        case .form:
+            state.status = StatusMessage("a form body is fields, not a template: e edits them in the file", level: .warning)
+        case .none:
+            state.status = StatusMessage("\(webhook.id) has no body: e adds one in the file", level: .warning)
+        }
+    case .saveBody, .saveAndTestSend, .previewUser, .previewDown, .previewUp:
+        // The body editor's own keys, handled while it is open.
+        break
     case .toggleFollow:
         if state.traffic.follow {
             state.traffic.follow = false
@@ -308,7 +343,7 @@ private func startFollowing(_ state: inout AppState) {
 }
 
 /// What a key does to a line being typed in the hint row (the filter, a test send's address).
-private enum LineEdit {
+enum LineEdit {
     case submit(String)
     case cancel
     case edited(String)
@@ -316,7 +351,7 @@ private enum LineEdit {
 }
 
 /// Enter submits the line trimmed, Esc cancels, Backspace and Ctrl+U delete, characters type.
-private func editLine(_ line: String, with key: KeyEvent) -> LineEdit {
+func editLine(_ line: String, with key: KeyEvent) -> LineEdit {
     var line = line
     switch key {
     case .escape: return .cancel

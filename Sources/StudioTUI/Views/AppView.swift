@@ -12,6 +12,7 @@ public func renderApp(_ state: AppState) -> CellGrid {
     renderListAndDetails(state, layout: layout, into: &grid)
     TrafficPaneView.render(state, area: layout.traffic, into: &grid)
     HintBarView.render(state, area: layout.hint, into: &grid)
+    if state.bodyEditor != nil { BodyEditorView.render(state, into: &grid) }
     if state.details != nil { TrafficDetailsView.render(state, into: &grid) }
     if state.showHelp { HelpOverlay.render(state, into: &grid) }
     if state.palette != nil { CommandPaletteView.render(state, into: &grid) }

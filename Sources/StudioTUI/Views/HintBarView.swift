@@ -5,6 +5,17 @@ enum HintBarView {
     static func render(_ state: AppState, area: Rect, into grid: inout CellGrid) {
         var x = area.x + 1
         let maxX = area.maxX - 1
+        let editor = state.details == nil ? state.bodyEditor : nil
+        if let editor, editor.confirmingDiscard {
+            grid.put("unsaved changes to \(Sanitizer.clean(editor.path)): y discards them, any other key goes back to them",
+                     at: Point(x: x, y: area.y), token: .statusWarn, maxWidth: maxX - x)
+            return
+        }
+        if let input = editor?.userInput {
+            return renderLineInput(
+                "preview for ", input, placeholder: "first stored user", help: "⏎ render  Esc cancel", state: state, area: area,
+                into: &grid)
+        }
         if let input = state.traffic.filterInput {
             return renderLineInput("/", input, help: "⏎ apply  Esc cancel", state: state, area: area, into: &grid)
         }
@@ -37,7 +48,10 @@ enum HintBarView {
             }
             grid.put(text, at: Point(x: maxX - statusWidth + 2, y: area.y), token: token)
         }
-        for binding in state.keyMap.barBindings(focus: state.focus, readonly: state.readonly) {
+        let bindings = editor == nil
+            ? state.keyMap.barBindings(focus: state.focus, readonly: state.readonly)
+            : state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
+        for binding in bindings {
             guard let short = binding.short else { continue }
             let key = keyLabel(binding, ascii: state.ascii)
             let width = DisplayWidth.width(of: key) + 1 + DisplayWidth.width(of: short)

@@ -141,6 +141,19 @@ struct EngineStudioCommands: StudioCommands {
         }
     }
 
+    func user(email: String?, done: @escaping @Sendable (Result<StoredUser?, any Error>) -> Void) {
+        let store = engine.store
+        Task.detached {
+            done(
+                Result {
+                    guard let address = try email ?? store.userEmails(after: nil, limit: 1).first,
+                        let profile = try store.user(email: address)
+                    else { return nil }
+                    return StoredUser(email: address, profile: profile)
+                })
+        }
+    }
+
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
         Task { [engine] in
             do {

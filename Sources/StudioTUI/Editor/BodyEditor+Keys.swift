@@ -1,0 +1,83 @@
+import StudioModel
+
+/// Keys while the body editor is open: its bindings (save, test send, user, close) first, then
+/// typing. The views' page heights come from ``BodyEditorView``.
+func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
+    guard var editor = state.bodyEditor else { return [] }
+    defer { if state.bodyEditor != nil { state.bodyEditor = editor } }
+    if editor.confirmingDiscard {
+        editor.confirmingDiscard = false
+        if key == .char("y") { state.bodyEditor = nil }
+        return []
+    }
+    if let input = editor.userInput {
+        switch editLine(input, with: key) {
+        case .cancel: editor.userInput = nil
+        case .edited(let text): editor.userInput = text
+        case .submit(let email):
+            editor.userInput = nil
+            return [.loadPreviewUser(email: email.isEmpty ? nil : email)]
+        case .ignored: break
+        }
+        return []
+    }
+    let layout = BodyEditorView.Layout(state.size)
+    if let command = state.keyMap.command(for: key, in: .bodyEditor, readonly: state.readonly) {
+        switch command {
+        case .saveBody, .saveAndTestSend:
+            state.status = StatusMessage(command == .saveBody ? "saving \(editor.path)…" : "saving, then test sending…")
+            return [.saveBody(BodySave(
+                webhookID: editor.webhookID, path: editor.path, template: editor.buffer.text, fileText: editor.fileText,
+                thenTestSend: command == .saveAndTestSend, email: editor.previewUser?.email))]
+        case .previewUser:
+            editor.userInput = ""
+        case .closeOverlay:
+            if editor.isDirty {
+                editor.confirmingDiscard = true
+            } else {
+                state.bodyEditor = nil
+            }
+        case .previewDown: editor.previewScroll += max(1, layout.preview.height - 1)
+        case .previewUp: editor.previewScroll = max(0, editor.previewScroll - max(1, layout.preview.height - 1))
+        default: break
+        }
+        return []
+    }
+    switch key {
+    case .char(let character): editor.buffer.insert(character)
+    case .enter: editor.buffer.breakLine()
+    case .tab: for _ in 0..<2 { editor.buffer.insert(" ") }
+    case .backspace: editor.buffer.deleteBackward()
+    case .delete, .ctrl("d"): editor.buffer.deleteForward()
+    case .ctrl("u"): editor.buffer.deleteToLineStart()
+    case .left: editor.buffer.moveLeft()
+    case .right: editor.buffer.moveRight()
+    case .up: editor.buffer.moveLines(-1)
+    case .down: editor.buffer.moveLines(1)
+    case .pageUp: editor.buffer.moveLines(-max(1, layout.editor.height - 1))
+    case .pageDown: editor.buffer.moveLines(max(1, layout.editor.height - 1))
+    case .home, .ctrl("a"): editor.buffer.moveToLineStart()
+    case .end, .ctrl("e"): editor.buffer.moveToLineEnd()
+    default: return []
+    }
+    editor.keepCursorVisible(height: layout.editor.height, width: layout.editorTextWidth)
+    return []
+}
+
+extension BodyEditor {
+    /// Scrolls so that the cursor's line, and its column on that line, are on screen.
+    mutating func keepCursorVisible(height: Int, width: Int) {
+        let height = max(1, height)
+        if buffer.line < scroll { scroll = buffer.line }
+        if buffer.line >= scroll + height { scroll = buffer.line - height + 1 }
+        let width = max(1, width)
+        let cursorWidth = DisplayWidth.width(of: String(buffer.lines[buffer.line].prefix(buffer.column)))
+        if cursorWidth < width {
+            columnOffset = 0
+        } else if cursorWidth < columnOffset {
+            columnOffset = cursorWidth - width / 2
+        } else if cursorWidth >= columnOffset + width {
+            columnOffset = cursorWidth - width + 1
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// `b` on the Webhooks screen: the body template edited in the studio beside its live preview,
+/// saved into the file alone.
+struct BodyEditorTests {
+    static let webhook = """
+        # Letters to Lob.
+        id: lob-letter
+        method: POST
+        url: "https://api.lob.com/v1/letters"
+        headers:
+          Authorization: "Bearer sk_live_abc123"
+        body:
+          type: json
+          template: |
+            {"name": "{{firstName}}", "age": {{age}}}
+        timeout: 10s  # kept
+
+        """
+
+    static func workspaceFolder() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-body-\(UUID().uuidString)")
+        for (path, text) in [("hookline.yaml", "name: Body test\n"), ("webhooks/lob.yaml", webhook)] {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    static let ada = StoredUser(
+        email: "ada@example.com", profile: JSONObject([("firstName", .string("Ada")), ("age", .int(36))]))
+
+    /// The state with the editor open on lob-letter's template, as the runtime opens it.
+    static func editing(_ root: URL) -> AppState {
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("2")))
+        let drafts = DraftEditing(root: root)
+        guard case .read(let template, let type, let fileText) = drafts.bodyTemplate(of: "webhooks/lob.yaml") else {
+            return state
+        }
+        _ = reduce(&state, .bodyEditorOpened(
+            OpenedBody(webhookID: "lob-letter", path: "webhooks/lob.yaml", type: type, template: template, fileText: fileText)))
+        _ = reduce(&state, .previewUserLoaded(ada))
+        return state
+    }
+
+    /// The webhook file as the body editor opens it.
+    static func fileText(_ drafts: DraftEditing) -> String? {
+        guard case .read(_, _, let fileText) = drafts.bodyTemplate(of: "webhooks/lob.yaml") else { return nil }
+        return fileText
+    }
+
+    static func type(_ text: String, into state: inout AppState) {
+        for character in text { _ = reduce(&state, .key(character == "\n" ? .enter : .char(character))) }
+    }
+
+    @Test func bOpensTheSelectedWebhooksBodyAndAsksForThePreviewsUser() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("2")))
+        #expect(reduce(&state, .key(.char("b"))) == [.openBodyEditor(webhookID: "lob-letter", path: "webhooks/lob.yaml")])
+        let opened = OpenedBody(webhookID: "lob-letter", path: "webhooks/lob.yaml", type: "json", template: "{}\n", fileText: "")
+        #expect(reduce(&state, .bodyEditorOpened(opened)) == [.loadPreviewUser(email: nil)])
+        state.readonly = true
+        state.bodyEditor = nil
+        #expect(reduce(&state, .key(.char("b"))) == [])
+    }
+
+    @Test func thePreviewFollowsTheTypingAndLocatesItsProblems() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        var text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("for ada@example.com"))
+        #expect(text.contains("\"name\": \"Ada\","))
+        #expect(text.contains("✓ renders to valid JSON"))
+        // A missing comma after the first value: JSON no longer parses, and the line is named.
+        _ = reduce(&state, .key(.end))
+        Self.type("\n{\"vip\": true}", into: &state)
+        text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("✗ 2:"))
+        #expect(text.contains("modified"))
+        // An unclosed tag is a template error at its line and column.
+        Self.type(" {{#if", into: &state)
+        let rendered = renderApp(state)
+        text = (0..<24).map { rendered.rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("✗ 2:"))
+        Snapshot.assert(rendered, named: "body-editor-80x24")
+    }
+
+    @Test func secretsInTheTemplateShowAsTheMaskInThePreview() {
+        let preview = BodyPreview.render(
+            "{\"key\": \"{{secret.lob_key}}\", \"n\": \"{{firstName}}\"}", type: "json", user: Self.ada, now: Date())
+        #expect(preview.problem == nil)
+        #expect(preview.lines.joined().contains("\"key\": \"••••••\""))
+    }
+
+    @Test func ctrlSSavesTheTemplateAloneKeepingCommentsAndSecrets() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        _ = reduce(&state, .key(.ctrl("e")))
+        _ = reduce(&state, .key(.left))
+        Self.type(", \"plan\": \"{{plan}}\"", into: &state)
+        let effects = reduce(&state, .key(.ctrl("s")))
+        guard case .saveBody(let save)? = effects.first else {
+            Issue.record("no save: \(effects)")
+            return
+        }
+        #expect(save.template == "{\"name\": \"{{firstName}}\", \"age\": {{age}}, \"plan\": \"{{plan}}\"}\n")
+        let outcome = DraftEditing(root: root).saveBodyTemplate(save.template, in: save.path, openedFrom: save.fileText)
+        #expect(outcome.result.message.text == "saved webhooks/lob.yaml")
+        let file = try String(contentsOf: root.appendingPathComponent("webhooks/lob.yaml"), encoding: .utf8)
+        #expect(file == Self.webhook.replacingOccurrences(of: "{{age}}}", with: "{{age}}, \"plan\": \"{{plan}}\"}"))
+        #expect(outcome.result.workspace?.webhook(id: "lob-letter").map { $0.body == .json(template: save.template) } == true)
+        // Once saved, Esc closes without asking.
+        _ = reduce(&state, .bodySaved(template: save.template, fileText: outcome.fileText ?? ""))
+        _ = reduce(&state, .key(.escape))
+        #expect(state.bodyEditor == nil)
+    }
+
+    @Test func aTemplateThatDoesNotParseIsNotSaved() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let fileText = try #require(Self.fileText(drafts))
+        let outcome = drafts.saveBodyTemplate("{\"a\": {{#if x}}\n", in: "webhooks/lob.yaml", openedFrom: fileText)
+        #expect(outcome.fileText == nil)
+        #expect(outcome.result.message.level == .error)
+        #expect(outcome.result.message.text.hasPrefix("webhooks/lob.yaml:"))
+        #expect(try String(contentsOf: root.appendingPathComponent("webhooks/lob.yaml"), encoding: .utf8) == Self.webhook)
+    }
+
+    @Test func aFileChangedOnDiskMeanwhileIsNotWrittenOver() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let fileText = try #require(Self.fileText(drafts))
+        let pulled = Self.webhook.replacingOccurrences(of: "timeout: 10s", with: "timeout: 20s")
+        try pulled.write(to: root.appendingPathComponent("webhooks/lob.yaml"), atomically: true, encoding: .utf8)
+        let outcome = drafts.saveBodyTemplate("{}\n", in: "webhooks/lob.yaml", openedFrom: fileText)
+        #expect(outcome.fileText == nil)
+        #expect(outcome.result.message.text.contains("changed on disk"))
+        #expect(try String(contentsOf: root.appendingPathComponent("webhooks/lob.yaml"), encoding: .utf8) == pulled)
+    }
+
+    @Test func escWithUnsavedChangesAsksFirst() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        Self.type("x", into: &state)
+        _ = reduce(&state, .key(.escape))
+        #expect(state.bodyEditor?.confirmingDiscard == true)
+        #expect(renderApp(state).rowText(22).contains("unsaved changes to webhooks/lob.yaml: y discards them"))
+        _ = reduce(&state, .key(.char("n")))
+        #expect(state.bodyEditor?.buffer.text.hasPrefix("x{") == true)
+        _ = reduce(&state, .key(.escape))
+        _ = reduce(&state, .key(.char("y")))
+        #expect(state.bodyEditor == nil)
+    }
+
+    @Test func ctrlOAsksForAnotherUserForThePreview() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        _ = reduce(&state, .key(.ctrl("o")))
+        Self.type("bob@example.com", into: &state)
+        #expect(renderApp(state).rowText(22).contains("preview for bob@example.com"))
+        #expect(reduce(&state, .key(.enter)) == [.loadPreviewUser(email: "bob@example.com")])
+        #expect(state.bodyEditor?.buffer.text.contains("bob") == false)
+    }
+
+    @Test func theBufferEditsAcrossLines() {
+        var buffer = TextBuffer("ab\ncd")
+        buffer.moveRight()
+        buffer.breakLine()
+        #expect(buffer.text == "a\nb\ncd")
+        buffer.deleteBackward()
+        #expect(buffer.text == "ab\ncd" && buffer.line == 0 && buffer.column == 1)
+        buffer.moveToLineEnd()
+        buffer.deleteForward()
+        #expect(buffer.text == "abcd")
+        buffer.insert("é")
+        #expect(buffer.text == "abé" + "cd" && buffer.column == 3)
+        buffer.moveLines(5)
+        #expect(buffer.line == 0)
+        buffer.deleteToLineStart()
+        #expect(buffer.text == "cd" && buffer.column == 0)
+    }
+}
