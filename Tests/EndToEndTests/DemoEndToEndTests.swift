@@ -218,6 +218,33 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func aAddsAStepAndDDeletesItLeavingTheFileAsItWas() async throws {
+        try await withDemo { session, folder in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            let file = folder.appendingPathComponent("ws/workflows/direct-mail.yaml")
+            let original = try String(contentsOf: file, encoding: .utf8)
+            try await session.press("j")
+            try await session.waitForScreen(timeout: 5) { $0.contains("direct-mail · ") }
+            try await session.press("Enter")
+            try await session.press("j")
+            try await session.press("a")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Add a step after send-letter") }
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 10) { screen in
+                screen.contains("added a delay (1h) step after send-letter") && screen.contains("delay  Delay  1h")
+            }
+            #expect(try String(contentsOf: file, encoding: .utf8).contains("  - id: delay\n    type: delay\n    duration: 1h\n    next: wait\n"))
+            // The new step is selected: d, then y, deletes it.
+            try await session.press("d")
+            try await session.waitForScreen(timeout: 5) { $0.contains("delete step delay from direct-mail?") }
+            try await session.press("y")
+            try await session.waitForScreen(timeout: 10) { $0.contains("deleted delay") }
+            #expect(try String(contentsOf: file, encoding: .utf8) == original)
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

@@ -111,6 +111,17 @@ public struct KeyMap: Sendable, Hashable {
             id: .edit, keys: [.char("e")], title: "Edit the system webhook's file in $EDITOR",
             short: "edit", group: .systemWebhooks, showInBar: true, dangerous: true),
         Binding(id: .open, keys: [.enter], title: "Show the user's profile", short: "open", group: .users, showInBar: true),
+        Binding(
+            id: .addStep, keys: [.char("a")], title: "Add a step after the selected one (on the start row: first)",
+            short: "add", group: .workflow, showInBar: true, dangerous: true),
+        Binding(
+            id: .deleteStep, keys: [.char("d")], title: "Delete the selected step; what led to it leads where it led",
+            short: "delete", group: .workflow, dangerous: true),
+        Binding(
+            id: .connectStep, keys: [.char("c")], title: "Connect the selected step: choose the step it leads to",
+            short: "connect", group: .workflow, dangerous: true),
+        Binding(id: .moveStepDown, keys: [.char("J")], title: "Move the selected step one place later", group: .workflow, dangerous: true),
+        Binding(id: .moveStepUp, keys: [.char("K")], title: "Move the selected step one place earlier", group: .workflow, dangerous: true),
         Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),
         Binding(
             id: .replay, keys: [.char("R")], title: "Replay the selected delivery: same webhook-id and body, one attempt",

@@ -136,6 +136,24 @@ struct DraftEditing {
         return (result, now ?? fileText)
     }
 
+    /// Makes `change` to the steps of `workflow` in its file `path`, every other line kept, and
+    /// saves it after the checks of any edit.
+    func change(_ path: String, with change: WorkflowNodeChange, workflow: Workflow, webhooks: [Webhook]) -> Result {
+        let edit: DefinitionEdit
+        let changed: String
+        do {
+            edit = try DefinitionEdit.open(path: path, root: root, secretValues: secretValues)
+            changed = try change.applied(to: edit.editorText, workflow: workflow, webhooks: webhooks)
+        } catch let problem as WorkflowNodesText.Problem {
+            return Result(message: StatusMessage("not changed: \(problem)", level: .warning))
+        } catch {
+            return Result(message: StatusMessage("cannot change \(path): \(error)", level: .error))
+        }
+        var result = outcome(edit, edited: changed, again: " · e edits the file", saved: "saved", draft: Draft(url: draftURL(for: path)))
+        if result.workspace != nil { result.message.text = "\(change.summary) · " + result.message.text }
+        return result
+    }
+
     /// A draft file and, beside it, the text it was made from.
     private struct Draft {
         let url: URL

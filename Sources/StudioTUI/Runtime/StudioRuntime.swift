@@ -76,6 +76,7 @@ final class StudioRuntime {
             case .openBodyEditor(let webhookID, let path): openBodyEditor(webhookID, path)
             case .saveBody(let save): saveBody(save)
             case .loadPreviewUser(let email): loadPreviewUser(email)
+            case .changeWorkflow(let workflowID, let path, let change): changeWorkflow(workflowID, path, change)
             }
         }
         dirty = true
@@ -128,6 +129,19 @@ final class StudioRuntime {
         send(.status(outcome.result.message))
         events.record("BODY SAVED \(outcome.fileText != nil)")
         if save.thenTestSend, outcome.fileText != nil { testSend(save.webhookID, nil, nil, save.email) }
+    }
+
+    private func changeWorkflow(_ workflowID: String, _ path: String, _ change: WorkflowNodeChange) {
+        guard let drafts, let workflow = state.workspace.workflow(id: workflowID) else {
+            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        }
+        events.record("CHANGE \(path) \(change)")
+        let result = drafts.change(path, with: change, workflow: workflow, webhooks: state.workspace.webhooks)
+        if let workspace = result.workspace {
+            send(.workspaceChanged(workspace))
+            commands?.apply(workspace)
+        }
+        send(.status(result.message))
     }
 
     private func loadPreviewUser(_ email: String?) {

@@ -67,4 +67,7 @@ public enum Effect: Sendable, Equatable {
     /// Read the stored user `email` (nil: the first) for the preview; it comes back as
     /// ``Action/previewUserLoaded(_:)``.
     case loadPreviewUser(email: String?)
+    /// Change workflow `workflowID`'s steps in its file `path`, checked and saved like an edit;
+    /// the outcome comes back as a status message (and the new workspace).
+    case changeWorkflow(workflowID: String, path: String, WorkflowNodeChange)
 }

@@ -43,6 +43,12 @@ public struct AppState: Sendable, Equatable {
     public var runInput: RunInput?
     /// The body editor, while it is open (`b` on the Webhooks screen).
     public var bodyEditor: BodyEditor?
+    /// A list to choose from (`a`, `c` in the tree), while it is open.
+    public var choice: Choice?
+    /// A question waiting for `y` (`d` in the tree).
+    public var confirmation: Confirmation?
+    /// The step the tree selects when the next workspace arrives (after a node command).
+    public var selectStepOnReload: String?
 
     public init(
         workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,

@@ -7,6 +7,15 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
         state.status = nil
+        if let confirmation = state.confirmation {
+            state.confirmation = nil
+            guard key == .char("y") else { return [] }
+            state.selectStepOnReload = confirmation.selects
+            return confirmation.effects
+        }
+        if state.choice != nil {
+            return choose(key, in: &state)
+        }
         if state.palette != nil {
             return editPalette(key, in: &state)
         }
@@ -66,6 +75,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .workspaceChanged(let workspace):
         state.workspace = workspace
         normalizeLists(&state)
+        if let step = state.selectStepOnReload, let workflow = state.selectedWorkflow,
+            let row = WorkflowTree.rows(for: workflow, in: workspace, glyphs: state.glyphs).firstIndex(where: { $0.nodeID == step })
+        {
+            state.tree.selected = row
+            normalizeLists(&state)
+        }
+        state.selectStepOnReload = nil
         return []
     case .showExchange(let record):
         state.showHelp = false
@@ -209,6 +225,8 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         case .none:
             state.status = StatusMessage("\(webhook.id) has no body: e adds one in the file", level: .warning)
         }
+    case .addStep, .deleteStep, .connectStep, .moveStepDown, .moveStepUp:
+        return changeStep(command, in: &state)
     case .saveBody, .saveAndTestSend, .previewUser, .previewDown, .previewUp:
         // The body editor's own keys, handled while it is open.
         break

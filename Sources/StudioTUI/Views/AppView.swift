@@ -16,6 +16,7 @@ public func renderApp(_ state: AppState) -> CellGrid {
     if state.details != nil { TrafficDetailsView.render(state, into: &grid) }
     if state.showHelp { HelpOverlay.render(state, into: &grid) }
     if state.palette != nil { CommandPaletteView.render(state, into: &grid) }
+    if state.choice != nil { ChoiceView.render(state, into: &grid) }
     return grid
 }
 

@@ -5,6 +5,10 @@ enum HintBarView {
     static func render(_ state: AppState, area: Rect, into grid: inout CellGrid) {
         var x = area.x + 1
         let maxX = area.maxX - 1
+        if let confirmation = state.confirmation {
+            grid.put(Sanitizer.clean(confirmation.question), at: Point(x: x, y: area.y), token: .statusWarn, maxWidth: maxX - x)
+            return
+        }
         let editor = state.details == nil ? state.bodyEditor : nil
         if let editor, editor.confirmingDiscard {
             grid.put("unsaved changes to \(Sanitizer.clean(editor.path)): y discards them, any other key goes back to them",

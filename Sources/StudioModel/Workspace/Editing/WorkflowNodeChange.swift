@@ -1,0 +1,134 @@
+/// A change to a workflow's steps made from the studio's tree (DESIGN §8: add, delete, reorder
+/// and connect nodes), applied to the workflow file's text by ``WorkflowNodesText``.
+///
+/// Steps with one way out can be moved and reconnected; a split's outputs are edited in the file.
+public enum WorkflowNodeChange: Sendable, Equatable {
+    /// Removes a step; whatever led to it leads to where it led.
+    case delete(node: String)
+    /// Sends the step's journeys to `target` next (nil: they end after it).
+    case connect(node: String, to: String?)
+    /// A new step of `kind` after `after` (nil: first), leading where `after` led.
+    case add(NewNodeKind, after: String?)
+    /// Swaps the step with the one after it (`down`) or before it.
+    case move(node: String, down: Bool)
+
+    /// What the change did, for a status line: `deleted wait`.
+    public var summary: String {
+        switch self {
+        case .delete(let id): "deleted \(id)"
+        case .connect(let id, let target?): "\(id) now leads to \(target)"
+        case .connect(let id, nil): "journeys now end after \(id)"
+        case .add(let kind, let after?): "added a \(kind.title.lowercased()) step after \(after)"
+        case .add(let kind, nil): "added a \(kind.title.lowercased()) step first"
+        case .move(let id, let down): "moved \(id) \(down ? "later" : "earlier")"
+        }
+    }
+
+    /// The step types that can be added, each with values to change afterwards.
+    public enum NewNodeKind: String, Sendable, CaseIterable {
+        case delay, callWebhook, updateProfileWebhook, sendEmail, sendSMS, sendPush, exit
+
+        /// The id a new step of this kind gets in `workflow`: `delay`, or `delay-2` when taken.
+        public func newID(in workflow: Workflow) -> String {
+            WorkflowNodeChange.unusedID(rawValue, in: Set(workflow.nodes.map(\.id)))
+        }
+
+        public var title: String {
+            switch self {
+            case .delay: "Delay (1h)"
+            case .callWebhook: "Call webhook"
+            case .updateProfileWebhook: "Update profile from a webhook"
+            case .sendEmail: "Send email"
+            case .sendSMS: "Send SMS"
+            case .sendPush: "Send push"
+            case .exit: "Exit"
+            }
+        }
+    }
+
+    /// The workflow file `text` (of `workflow`) with the change made; every other line kept.
+    /// - Parameter webhooks: The workspace's webhooks, for a new webhook step's first choice.
+    /// - Throws: ``WorkflowNodesText/Problem`` saying why the change cannot be made here.
+    public func applied(to text: String, workflow: Workflow, webhooks: [Webhook]) throws(WorkflowNodesText.Problem) -> String {
+        let nodes = try WorkflowNodesText(text)
+        func singleNext(_ id: String) throws(WorkflowNodesText.Problem) -> String? {
+            guard let node = workflow.node(id: id) else { throw .init("no step '\(id)'") }
+            switch node.next {
+            case .none: return nil
+            case .single(let target): return target == "exit" ? nil : target
+            case .branches: throw .init("\(id) has named outputs (a split or an error branch): e edits them in the file")
+            }
+        }
+        switch self {
+        case .delete(let id):
+            let next = try singleNext(id)
+            var result = try nodes.redirecting(referencesTo: id, to: next)
+            if workflow.entryNode?.id == id, let next {
+                result = try WorkflowNodesText(result).movingToFront(next)
+            }
+            return try WorkflowNodesText(result).removing(id)
+        case .connect(let id, let target):
+            guard target != id else { throw .init("a step cannot lead to itself") }
+            _ = try singleNext(id)
+            return try nodes.settingNext(of: id, to: target)
+        case .add(let kind, let after):
+            let newID = kind.newID(in: workflow)
+            let next = try after.map { id throws(WorkflowNodesText.Problem) in try singleNext(id) } ?? workflow.entryNode?.id
+            var item = Self.item(kind, id: newID, webhooks: webhooks)
+            if let next, kind != .exit { item.append("  next: \(next)") }
+            guard let after else { return try nodes.inserting(item, after: nil) }
+            let linked = try nodes.settingNext(of: after, to: newID)
+            return try WorkflowNodesText(linked).inserting(item, after: after)
+        case .move(let id, let down):
+            guard !down else { return try Self.moveDown(id, in: text, workflow: workflow, singleNext: singleNext) }
+            let before = workflow.nodes.filter { $0.next.targets.contains(id) }
+            guard before.count == 1, let previous = before.first, case .single = previous.next else {
+                throw .init(before.isEmpty ? "\(id) is the first step" : "\(id) is reached from several steps: connect them with c")
+            }
+            return try Self.moveDown(previous.id, in: text, workflow: workflow, singleNext: singleNext)
+        }
+    }
+
+    /// `a → s → n → m` becomes `a → n → s → m`.
+    private static func moveDown(
+        _ id: String, in text: String, workflow: Workflow,
+        singleNext: (String) throws(WorkflowNodesText.Problem) -> String?
+    ) throws(WorkflowNodesText.Problem) -> String {
+        guard let next = try singleNext(id) else { throw .init("\(id) is the last step") }
+        let afterNext = try singleNext(next)
+        var result = try WorkflowNodesText(text).redirecting(referencesTo: id, to: next)
+        result = try WorkflowNodesText(result).settingNext(of: next, to: id)
+        result = try WorkflowNodesText(result).settingNext(of: id, to: afterNext)
+        if workflow.entryNode?.id == id { result = try WorkflowNodesText(result).movingToFront(next) }
+        return result
+    }
+
+    /// `delay`, or `delay-2`, `delay-3`… when taken.
+    static func unusedID(_ base: String, in taken: Set<String>) -> String {
+        let slug = base.replacing(#/[A-Z]/#) { "-" + $0.output.lowercased() }
+        guard taken.contains(slug) else { return slug }
+        var number = 2
+        while taken.contains("\(slug)-\(number)") { number += 1 }
+        return "\(slug)-\(number)"
+    }
+
+    /// The new step's lines, with values that pass the checks and are meant to be changed.
+    static func item(_ kind: NewNodeKind, id: String, webhooks: [Webhook]) -> [String] {
+        var lines = ["- id: \(id)", "  type: \(kind.rawValue)"]
+        switch kind {
+        case .delay:
+            lines.append("  duration: 1h")
+        case .callWebhook:
+            lines.append("  webhook: \(webhooks.first?.id ?? "my-webhook")")
+        case .updateProfileWebhook:
+            lines.append("  webhook: \((webhooks.first { $0.method == .get } ?? webhooks.first)?.id ?? "my-profile-lookup")")
+        case .sendEmail:
+            lines += ["  subject: \"Hello {{defaultIfEmpty firstName \\\"there\\\"}}\"", "  body: \"Hi {{firstName}}\""]
+        case .sendSMS, .sendPush:
+            lines.append("  body: \"Hi {{firstName}}\"")
+        case .exit:
+            break
+        }
+        return lines
+    }
+}

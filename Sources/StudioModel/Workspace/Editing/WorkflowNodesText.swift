@@ -1,0 +1,255 @@
+import Yams
+
+/// A workflow file's `nodes:` list as text, for the studio's node commands (add, delete, move,
+/// connect): each change rewrites only the lines of the nodes it touches, so comments and the
+/// rest of the file stay as written. The result is checked like any edit before it is saved.
+///
+/// ```swift
+/// let nodes = try WorkflowNodesText(workflowFile)
+/// let text = try nodes.settingNext(of: "wait", to: "is-pro")
+/// ```
+public struct WorkflowNodesText: Sendable {
+    /// Why a change cannot be made as text; the user can still make it in the file (`e`).
+    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Where one node's text is.
+    struct Item: Sendable {
+        var id: String
+        /// Lines of the item: its leading comments, the `- ` line, and its keys.
+        var lines: Range<Int>
+        /// The line with its `- `.
+        var dashLine: Int
+        /// Columns before the item's keys.
+        var keyIndent: Int
+        /// Written `- {id: …}`: a flow mapping, edited in the file only.
+        var isInline: Bool
+        var next: Next
+    }
+
+    enum Next: Sendable {
+        case none
+        /// `next: id`: where the value is and how it is written.
+        case single(id: String, span: Span, keyLine: Int)
+        /// `next: {yes: a, no: b}`: each branch's target.
+        case branches([(output: String, id: String, span: Span)])
+    }
+
+    /// A scalar's place in the text: line and the columns it covers (Unicode scalars).
+    struct Span: Sendable {
+        var line: Int
+        var columns: Range<Int>
+    }
+
+    public let text: String
+    private let lines: [String]
+    let items: [Item]
+    /// Columns before each item's `-`.
+    let dashIndent: Int
+
+    public init(_ text: String) throws(Problem) {
+        let lines = text.components(separatedBy: "\n")
+        self.text = text
+        self.lines = lines
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch { throw Problem("the file does not parse as YAML") }
+        guard let nodes = root?.mapping?.first(where: { $0.key.scalar?.string == "nodes" })?.value,
+            let sequence = nodes.sequence, let sequenceMark = nodes.mark
+        else { throw Problem("the workflow has no nodes list") }
+        let dashIndent = sequenceMark.column - 1
+        guard lines.indices.contains(sequenceMark.line - 1),
+            lines[sequenceMark.line - 1].unicodeScalars.dropFirst(dashIndent).first == "-"
+        else { throw Problem("the nodes are written inline (nodes: [ … ]): e edits the file") }
+        self.dashIndent = dashIndent
+        var items: [Item] = []
+        for node in sequence {
+            guard let mapping = node.mapping, let mark = node.mark,
+                let id = mapping.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string
+            else { throw Problem("a node without an id: e edits the file") }
+            // The dash is on the item's first line, or alone on a line above it.
+            var dashLine = mark.line - 1
+            while dashLine > 0, lines[dashLine].unicodeScalars.dropFirst(dashIndent).first != "-" { dashLine -= 1 }
+            let isInline = lines[mark.line - 1].unicodeScalars.dropFirst(mark.column - 1).first == "{"
+            items.append(
+                Item(
+                    id: id, lines: dashLine..<dashLine + 1, dashLine: dashLine, keyIndent: mark.column - 1,
+                    isInline: isInline, next: Self.next(in: mapping, lines: lines)))
+        }
+        // Each item runs to the next one's leading comments, the last one to the end of its keys.
+        for index in items.indices {
+            var start = items[index].dashLine
+            while start > 0, Self.isComment(lines[start - 1], atLeast: dashIndent),
+                index == 0 || start - 1 > items[index - 1].dashLine
+            {
+                start -= 1
+            }
+            items[index].lines = start..<items[index].dashLine + 1
+        }
+        for index in items.indices {
+            var end = items[index].dashLine + 1
+            let limit = index + 1 < items.count ? items[index + 1].lines.lowerBound : lines.count
+            var lastContent = items[index].dashLine
+            while end < limit {
+                let line = lines[end]
+                let blank = line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
+                if !blank {
+                    guard line.prefix(while: { $0 == " " }).count > dashIndent else { break }
+                    lastContent = end
+                }
+                end += 1
+            }
+            items[index].lines = items[index].lines.lowerBound..<lastContent + 1
+        }
+        self.items = items
+    }
+
+    public var nodeIDs: [String] { items.map(\.id) }
+
+    // MARK: - Changes
+
+    /// Sets where node `id` goes next; nil removes `next:`, so journeys end after it.
+    /// - Throws: ``Problem`` for an inline node or one with named outputs (a split).
+    public func settingNext(of id: String, to target: String?) throws(Problem) -> String {
+        let item = try editableItem(id)
+        var lines = self.lines
+        switch item.next {
+        case .branches:
+            throw Problem("\(id) has named outputs (a split or an error branch): e edits them in the file")
+        case .single(_, let span, let keyLine):
+            if let target {
+                lines[span.line] = Self.replacing(span.columns, in: lines[span.line], with: target)
+            } else {
+                guard keyLine != item.dashLine else { throw Problem("\(id) starts with next: e edits the file") }
+                lines.remove(at: keyLine)
+            }
+        case .none:
+            guard let target else { return text }
+            lines.insert(String(repeating: " ", count: item.keyIndent) + "next: \(target)", at: item.lines.upperBound)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every reference to node `id` (a `next:` or a branch) pointed at `target` instead; nil
+    /// ends those journeys there (`next:` removed, a branch sent to `exit`).
+    public func redirecting(referencesTo id: String, to target: String?) throws(Problem) -> String {
+        var current = self
+        while let item = current.items.first(where: { $0.references(id) }) {
+            switch item.next {
+            case .single:
+                current = try WorkflowNodesText(try current.settingNext(of: item.id, to: target))
+            case .branches(let branches):
+                guard !item.isInline else { throw Problem("\(item.id) is written inline ({…}): e edits it") }
+                var lines = current.lines
+                // From the right, so earlier columns on the same line stay put.
+                for branch in branches.filter({ $0.id == id }).sorted(by: { $0.span.columns.lowerBound > $1.span.columns.lowerBound }) {
+                    lines[branch.span.line] = Self.replacing(branch.span.columns, in: lines[branch.span.line], with: target ?? "exit")
+                }
+                current = try WorkflowNodesText(lines.joined(separator: "\n"))
+            case .none:
+                break
+            }
+        }
+        return current.text
+    }
+
+    /// The file without node `id`'s lines (its leading comments go with it).
+    public func removing(_ id: String) throws(Problem) -> String {
+        let item = try editableItem(id)
+        var lines = self.lines
+        lines.removeSubrange(item.lines)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The file with `itemText` (a whole `- id: …` item, without indentation) as a node after
+    /// node `id`, or first when `id` is nil.
+    public func inserting(_ itemText: [String], after id: String?) throws(Problem) -> String {
+        let position: Int
+        if let id {
+            position = try editableItem(id).lines.upperBound
+        } else {
+            guard let first = items.first else { throw Problem("the workflow has no nodes: e edits the file") }
+            position = first.lines.lowerBound
+        }
+        let indent = String(repeating: " ", count: dashIndent)
+        var lines = self.lines
+        lines.insert(contentsOf: itemText.map { $0.isEmpty ? "" : indent + $0 }, at: position)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The file with node `id`'s lines moved to the front of the list (it becomes the entry).
+    public func movingToFront(_ id: String) throws(Problem) -> String {
+        let item = try editableItem(id)
+        guard let first = items.first, first.id != id else { return text }
+        var lines = self.lines
+        let moved = Array(lines[item.lines])
+        lines.removeSubrange(item.lines)
+        lines.insert(contentsOf: moved, at: first.lines.lowerBound)
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: - Reading
+
+    private func editableItem(_ id: String) throws(Problem) -> Item {
+        guard let item = items.first(where: { $0.id == id }) else { throw Problem("no node '\(id)'") }
+        guard !item.isInline else { throw Problem("\(id) is written inline ({…}): e edits it") }
+        return item
+    }
+
+    private static func next(in mapping: Node.Mapping, lines: [String]) -> Next {
+        guard let entry = mapping.first(where: { $0.key.scalar?.string == "next" }) else { return .none }
+        if let scalar = entry.value.scalar, let span = span(of: scalar, lines: lines), let keyMark = entry.key.mark {
+            return .single(id: scalar.string, span: span, keyLine: keyMark.line - 1)
+        }
+        if let branches = entry.value.mapping {
+            return .branches(branches.compactMap { branch in
+                guard let output = branch.key.scalar?.string, let scalar = branch.value.scalar,
+                    let span = span(of: scalar, lines: lines)
+                else { return nil }
+                return (output, scalar.string, span)
+            })
+        }
+        return .none
+    }
+
+    /// Where a one-line scalar is written: a plain one covers its text, a quoted one its quotes too.
+    private static func span(of scalar: Node.Scalar, lines: [String]) -> Span? {
+        guard let mark = scalar.mark, lines.indices.contains(mark.line - 1) else { return nil }
+        let line = Array(lines[mark.line - 1].unicodeScalars)
+        let start = mark.column - 1
+        guard start < line.count else { return nil }
+        let length: Int
+        switch line[start] {
+        case "\"", "'":
+            guard let close = line[(start + 1)...].firstIndex(of: line[start]) else { return nil }
+            length = close - start + 1
+        default:
+            length = scalar.string.unicodeScalars.count
+        }
+        return Span(line: mark.line - 1, columns: start..<start + length)
+    }
+
+    private static func replacing(_ columns: Range<Int>, in line: String, with text: String) -> String {
+        var scalars = Array(line.unicodeScalars)
+        scalars.replaceSubrange(columns, with: text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: scalars)
+        return String(result)
+    }
+
+    private static func isComment(_ line: String, atLeast indent: Int) -> Bool {
+        let spaces = line.prefix { $0 == " " }.count
+        return spaces >= indent && line.dropFirst(spaces).first == "#"
+    }
+}
+
+extension WorkflowNodesText.Item {
+    func references(_ id: String) -> Bool {
+        switch next {
+        case .none: false
+        case .single(let target, _, _): target == id
+        case .branches(let branches): branches.contains { $0.id == id }
+        }
+    }
+}

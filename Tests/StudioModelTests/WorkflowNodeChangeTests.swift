@@ -1,0 +1,122 @@
+import StudioModel
+import Testing
+
+/// The studio's node commands rewrite only the lines of the steps they touch, and what they
+/// write loads as the workflow the user asked for.
+struct WorkflowNodeChangeTests {
+    static let webhook = "id: lob-letter\nmethod: POST\nurl: https://api.lob.com/v1/letters\n"
+    static let flow = """
+        # Welcome.
+        id: welcome
+        start: {kind: event, event: signup}
+        nodes:
+          # Mail first.
+          - id: send-letter
+            type: callWebhook
+            webhook: lob-letter
+            next: wait
+          # Give it time.
+          - id: wait
+            type: delay
+            duration: 2d
+            next: is-pro
+          - id: is-pro
+            type: yesNo
+            condition: {all: [{field: plan, op: equals, value: pro}]}
+            next: {yes: follow-up, no: exit}
+          - id: follow-up
+            type: sendEmail
+            subject: "Hi"
+            body: "Welcome"
+        # The end.
+
+        """
+
+    static func load(_ text: String) -> Workspace {
+        WorkspaceLoader.load(files: ["hookline.yaml": "name: t\n", "webhooks/lob-letter.yaml": webhook, "workflows/welcome.yaml": text])
+    }
+
+    static func apply(_ change: WorkflowNodeChange, to text: String = flow) throws -> (text: String, workflow: Workflow) {
+        let workspace = load(text)
+        let workflow = try #require(workspace.workflow(id: "welcome"))
+        let changed = try change.applied(to: text, workflow: workflow, webhooks: workspace.webhooks)
+        let loaded = load(changed)
+        #expect(loaded.errors.isEmpty, "\(loaded.errors)")
+        return (changed, try #require(loaded.workflow(id: "welcome")))
+    }
+
+    /// Each step's id and where it goes (`output:target` for named outputs; the model leaves out
+    /// outputs to `exit`), in file order.
+    static func chain(_ workflow: Workflow) -> [String] {
+        workflow.nodes.map { node in
+            let next = switch node.next {
+            case .none: ""
+            case .single(let target): target
+            case .branches(let branches): branches.sorted { $0.key > $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+            }
+            return "\(node.id)→\(next)"
+        }
+    }
+
+    @Test func deletingAStepLinksWhatLedToItToWhereItLed() throws {
+        let (text, workflow) = try Self.apply(.delete(node: "wait"))
+        #expect(Self.chain(workflow) == ["send-letter→is-pro", "is-pro→yes:follow-up", "follow-up→"])
+        #expect(!text.contains("Give it time") && !text.contains("duration: 2d"))
+        #expect(text.hasPrefix("# Welcome.\n") && text.hasSuffix("# The end.\n"))
+    }
+
+    @Test func deletingTheFirstStepMakesTheNextOneFirst() throws {
+        let (_, workflow) = try Self.apply(.delete(node: "send-letter"))
+        #expect(workflow.entryNode?.id == "wait")
+        #expect(Self.chain(workflow) == ["wait→is-pro", "is-pro→yes:follow-up", "follow-up→"])
+    }
+
+    @Test func deletingAStepABranchLedToSendsThatBranchToExit() throws {
+        let (text, workflow) = try Self.apply(.delete(node: "follow-up"))
+        #expect(Self.chain(workflow) == ["send-letter→wait", "wait→is-pro", "is-pro→"])
+        #expect(text.contains("next: {yes: exit, no: exit}"))
+    }
+
+    @Test func aSplitIsNotDeletedOrMovedHere() {
+        let workspace = Self.load(Self.flow)
+        let workflow = workspace.workflow(id: "welcome")
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.delete(node: "is-pro").applied(to: Self.flow, workflow: workflow!, webhooks: [])
+        }
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.move(node: "wait", down: true).applied(to: Self.flow, workflow: workflow!, webhooks: [])
+        }
+    }
+
+    @Test func connectingSetsAddsOrRemovesNext() throws {
+        var (_, workflow) = try Self.apply(.connect(node: "send-letter", to: "is-pro"))
+        #expect(workflow.node(id: "send-letter")?.next.targets == ["is-pro"])
+        (_, workflow) = try Self.apply(.connect(node: "follow-up", to: "wait"))
+        #expect(workflow.node(id: "follow-up")?.next.targets == ["wait"])
+        let ended = try Self.apply(.connect(node: "wait", to: nil))
+        #expect(ended.workflow.node(id: "wait")?.next.targets == [])
+        #expect(!ended.text.contains("next: is-pro"))
+    }
+
+    @Test func addingAStepPutsItInTheChain() throws {
+        var (text, workflow) = try Self.apply(.add(.delay, after: "send-letter"))
+        #expect(Self.chain(workflow).prefix(3) == ["send-letter→delay", "delay→wait", "wait→is-pro"])
+        #expect(text.contains("  - id: delay\n    type: delay\n    duration: 1h\n    next: wait\n  # Give it time."))
+        (_, workflow) = try Self.apply(.add(.callWebhook, after: nil), to: text)
+        #expect(workflow.entryNode?.id == "call-webhook")
+        #expect(workflow.node(id: "call-webhook")?.next.targets == ["send-letter"])
+        (text, workflow) = try Self.apply(.add(.delay, after: "follow-up"), to: text)
+        #expect(workflow.node(id: "delay-2")?.next.targets == [])
+        #expect(workflow.node(id: "follow-up")?.next.targets == ["delay-2"])
+    }
+
+    @Test func movingSwapsAStepWithItsNeighbour() throws {
+        let (text, workflow) = try Self.apply(.move(node: "send-letter", down: true))
+        #expect(workflow.entryNode?.id == "wait")
+        #expect(Self.chain(workflow) == ["wait→send-letter", "send-letter→is-pro", "is-pro→yes:follow-up", "follow-up→"])
+        // The comments travel with their steps.
+        #expect(text.contains("  # Give it time.\n  - id: wait"))
+        let back = try Self.apply(.move(node: "send-letter", down: false), to: text)
+        #expect(Self.chain(back.workflow) == Self.chain(Self.load(Self.flow).workflow(id: "welcome")!))
+    }
+}
