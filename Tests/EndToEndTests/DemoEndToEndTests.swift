@@ -245,6 +245,32 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func enterOnAStepOpensItsFormAndAFieldIsSavedAsTyped() async throws {
+        try await withDemo { session, folder in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            try await session.press("j")
+            try await session.waitForScreen(timeout: 5) { $0.contains("direct-mail · ") }
+            try await session.press("Enter")
+            // Row 2 of the tree: the wait step.
+            try await session.press("j")
+            try await session.press("j")
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Step wait · direct-mail") && $0.contains("duration   2d") }
+            try await session.press("j")
+            try await session.press("j")
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 5) { $0.contains("duration: 2d") }
+            try await session.press("BSpace")
+            try await session.press("h")
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 10) { $0.contains("duration saved in workflows/direct-mail.yaml") && $0.contains("Delay  2h") }
+            let file = try String(contentsOf: folder.appendingPathComponent("ws/workflows/direct-mail.yaml"), encoding: .utf8)
+            #expect(file.contains("  # Give the letter time to arrive.\n  - id: wait\n    type: delay\n    duration: 2h\n"))
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

@@ -79,7 +79,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(
             id: .testSend, keys: [.char("t")], title: "Test send the step's webhook for a user you name: one attempt, shown whole",
             short: "test", group: .workflow, showInBar: true, dangerous: true),
-        Binding(id: .open, keys: [.enter], title: "Show the webhook's settings", short: "open", group: .webhooks, showInBar: true),
+        Binding(
+            id: .open, keys: [.enter], title: "The webhook's fields: ⏎ on one edits it, saved at once (read-only: its settings)",
+            short: "fields", group: .webhooks, showInBar: true),
         Binding(
             id: .edit, keys: [.char("e")], title: "Edit the webhook's file in $EDITOR",
             short: "edit", group: .webhooks, showInBar: true, dangerous: true),
@@ -111,6 +113,9 @@ public struct KeyMap: Sendable, Hashable {
             id: .edit, keys: [.char("e")], title: "Edit the system webhook's file in $EDITOR",
             short: "edit", group: .systemWebhooks, showInBar: true, dangerous: true),
         Binding(id: .open, keys: [.enter], title: "Show the user's profile", short: "open", group: .users, showInBar: true),
+        Binding(
+            id: .open, keys: [.enter], title: "The selected step's fields: ⏎ on one edits it, saved at once",
+            short: "fields", group: .workflow, showInBar: true, dangerous: true),
         Binding(
             id: .addStep, keys: [.char("a")], title: "Add a step after the selected one (on the start row: first)",
             short: "add", group: .workflow, showInBar: true, dangerous: true),

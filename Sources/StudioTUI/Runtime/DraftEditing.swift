@@ -115,21 +115,15 @@ struct DraftEditing {
     /// user's text stays in the editor. `fileText` of the outcome is the file as the editor now
     /// sees it, set when the file holds the template (saved, or it already did).
     func saveBodyTemplate(_ template: String, in path: String, openedFrom fileText: String) -> (result: Result, fileText: String?) {
-        let edit: DefinitionEdit
-        let block: WebhookTemplateBlock
-        do {
-            edit = try DefinitionEdit.open(path: path, root: root, secretValues: secretValues)
-            block = try WebhookTemplateBlock(in: edit.editorText)
-        } catch {
-            return (Result(message: StatusMessage("cannot save \(path): \(error)", level: .error)), nil)
+        let result = change(path, again: "", saved: "saved") { text throws(TextChangeProblem) in
+            guard text == fileText else {
+                throw TextChangeProblem(
+                    "\(path) changed on disk since the editor opened it: not saved; your text stays here (Esc, y closes; e shows the file)")
+            }
+            do { return try WebhookTemplateBlock(in: text).replacing(with: template, in: text) } catch {
+                throw TextChangeProblem("\(error)")
+            }
         }
-        guard edit.editorText == fileText else {
-            let message = "\(path) changed on disk since the editor opened it: not saved; your text stays here (Esc, y closes; e shows the file)"
-            return (Result(message: StatusMessage(message, level: .error)), nil)
-        }
-        let result = outcome(
-            edit, edited: block.replacing(with: template, in: edit.editorText), again: "", saved: "saved",
-            draft: Draft(url: draftURL(for: path)))
         let holdsTemplate = result.workspace != nil || result.message.level == .info
         guard holdsTemplate else { return (result, nil) }
         let now = (try? DefinitionEdit.open(path: path, root: root, secretValues: secretValues))?.editorText
@@ -139,19 +133,48 @@ struct DraftEditing {
     /// Makes `change` to the steps of `workflow` in its file `path`, every other line kept, and
     /// saves it after the checks of any edit.
     func change(_ path: String, with change: WorkflowNodeChange, workflow: Workflow, webhooks: [Webhook]) -> Result {
+        var result = self.change(path, saved: "saved") { text throws(TextChangeProblem) in
+            do { return try change.applied(to: text, workflow: workflow, webhooks: webhooks) } catch {
+                throw TextChangeProblem("not changed: \(error)")
+            }
+        }
+        if result.workspace != nil { result.message.text = "\(change.summary) · " + result.message.text }
+        return result
+    }
+
+    /// Sets one field of a definition file (nil removes it) and saves the file after the checks
+    /// of any edit.
+    func set(_ field: FieldTarget, to value: DefinitionFieldText.Value?) -> Result {
+        change(field.path, saved: "\(field.key) saved in") { text throws(TextChangeProblem) in
+            do { return try DefinitionFieldText.setting(field.key, to: value, in: field.mapping, text: text) } catch {
+                throw TextChangeProblem("not changed: \(error)")
+            }
+        }
+    }
+
+    /// Why a change made from the studio was not made; the file is as it was.
+    struct TextChangeProblem: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// Opens `path` as the editor would see it (literal secrets as markers), changes that text
+    /// with `transform` and saves it after the checks of any edit.
+    private func change(
+        _ path: String, again: String = " · e edits the file", saved: String,
+        _ transform: (String) throws(TextChangeProblem) -> String
+    ) -> Result {
         let edit: DefinitionEdit
-        let changed: String
         do {
             edit = try DefinitionEdit.open(path: path, root: root, secretValues: secretValues)
-            changed = try change.applied(to: edit.editorText, workflow: workflow, webhooks: webhooks)
-        } catch let problem as WorkflowNodesText.Problem {
-            return Result(message: StatusMessage("not changed: \(problem)", level: .warning))
         } catch {
             return Result(message: StatusMessage("cannot change \(path): \(error)", level: .error))
         }
-        var result = outcome(edit, edited: changed, again: " · e edits the file", saved: "saved", draft: Draft(url: draftURL(for: path)))
-        if result.workspace != nil { result.message.text = "\(change.summary) · " + result.message.text }
-        return result
+        let changed: String
+        do { changed = try transform(edit.editorText) } catch {
+            return Result(message: StatusMessage(error.message, level: .warning))
+        }
+        return outcome(edit, edited: changed, again: again, saved: saved, draft: Draft(url: draftURL(for: path)))
     }
 
     /// A draft file and, beside it, the text it was made from.

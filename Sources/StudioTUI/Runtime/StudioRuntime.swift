@@ -77,6 +77,7 @@ final class StudioRuntime {
             case .saveBody(let save): saveBody(save)
             case .loadPreviewUser(let email): loadPreviewUser(email)
             case .changeWorkflow(let workflowID, let path, let change): changeWorkflow(workflowID, path, change)
+            case .setField(let field, let value): setField(field, value)
             }
         }
         dirty = true
@@ -137,6 +138,19 @@ final class StudioRuntime {
         }
         events.record("CHANGE \(path) \(change)")
         let result = drafts.change(path, with: change, workflow: workflow, webhooks: state.workspace.webhooks)
+        if let workspace = result.workspace {
+            send(.workspaceChanged(workspace))
+            commands?.apply(workspace)
+        }
+        send(.status(result.message))
+    }
+
+    private func setField(_ field: FieldTarget, _ value: DefinitionFieldText.Value?) {
+        guard let drafts else {
+            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        }
+        events.record("FIELD \(field.path) \(field.key)")
+        let result = drafts.set(field, to: value)
         if let workspace = result.workspace {
             send(.workspaceChanged(workspace))
             commands?.apply(workspace)

@@ -70,4 +70,7 @@ public enum Effect: Sendable, Equatable {
     /// Change workflow `workflowID`'s steps in its file `path`, checked and saved like an edit;
     /// the outcome comes back as a status message (and the new workspace).
     case changeWorkflow(workflowID: String, path: String, WorkflowNodeChange)
+    /// Set one field in its file (nil removes it), checked and saved like an edit; the outcome
+    /// comes back as a status message (and the new workspace).
+    case setField(FieldTarget, DefinitionFieldText.Value?)
 }

@@ -47,6 +47,8 @@ public struct AppState: Sendable, Equatable {
     public var choice: Choice?
     /// A question waiting for `y` (`d` in the tree).
     public var confirmation: Confirmation?
+    /// A form field's new value being typed.
+    public var fieldInput: FieldInput?
     /// The step the tree selects when the next workspace arrives (after a node command).
     public var selectStepOnReload: String?
 

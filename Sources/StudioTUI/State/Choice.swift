@@ -1,3 +1,4 @@
+import Foundation
 import StudioModel
 
 /// A short list to choose from over the panes (the step type to add, the step to connect to),
@@ -9,6 +10,28 @@ public struct Choice: Sendable, Equatable {
         public var effects: [Effect]
         /// The tree row to select once the workspace reloads (the new or moved step).
         public var selects: String?
+        /// What opens after it is chosen (a form field's editor), if anything.
+        public var then: FollowUp?
+
+        public init(label: String, effects: [Effect] = [], selects: String? = nil, then: FollowUp? = nil) {
+            self.label = label
+            self.effects = effects
+            self.selects = selects
+            self.then = then
+        }
+    }
+
+    /// What a chosen option opens.
+    public indirect enum FollowUp: Sendable, Equatable {
+        case choice(Choice)
+        case input(FieldInput)
+        case status(StatusMessage)
+    }
+
+    public init(title: String, options: [Option], selected: Int = 0) {
+        self.title = title
+        self.options = options
+        self.selected = selected
     }
 
     public var title: String
@@ -21,4 +44,47 @@ public struct Confirmation: Sendable, Equatable {
     public var question: String
     public var effects: [Effect]
     public var selects: String?
+}
+
+/// A form field's new value being typed in the hint row; ⏎ saves it into `field`'s file.
+public struct FieldInput: Sendable, Equatable {
+    public var prompt: String
+    public var field: FieldTarget
+    public var text: String
+    /// What an empty line means, shown while nothing is typed.
+    public var placeholder: String
+}
+
+/// Where a form field is written, and how the typed text becomes its value.
+public struct FieldTarget: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Written as text (quoted when needed); empty removes the key when `optional`.
+        case text(optional: Bool)
+        /// Written bare: a duration, a number; empty removes the key.
+        case plain
+        /// `standard` (or nothing) removes the key, `none` is `[]`, else durations become a list.
+        case retries
+    }
+
+    public var path: String
+    public var mapping: DefinitionFieldText.Mapping
+    public var key: String
+    public var kind: Kind
+
+    /// The value `text` gives this field; nil removes the key.
+    public func value(for text: String) -> DefinitionFieldText.Value? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch kind {
+        case .text(let optional): return optional && trimmed.isEmpty ? nil : .text(text)
+        case .plain: return trimmed.isEmpty ? nil : .plain(trimmed)
+        case .retries:
+            switch trimmed.lowercased() {
+            case "", "standard": return nil
+            case "none": return .plain("[]")
+            default:
+                let delays = trimmed.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+                return .plain("[" + delays.joined(separator: ", ") + "]")
+            }
+        }
+    }
 }

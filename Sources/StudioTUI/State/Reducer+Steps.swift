@@ -26,15 +26,43 @@ func changeStep(_ command: CommandID, in state: inout AppState) -> [Effect] {
             question: "delete step \(step) from \(workflow.id)? y deletes it, any other key keeps it",
             effects: [change(.delete(node: step))], selects: nil)
     case .connectStep:
-        var options = workflow.nodes.filter { $0.id != step }.map {
-            Choice.Option(label: $0.id, effects: [change(.connect(node: step, to: $0.id))], selects: step)
-        }
-        options.append(Choice.Option(label: "(end the journey here)", effects: [change(.connect(node: step, to: nil))], selects: step))
-        state.choice = Choice(title: "\(step) leads to", options: options)
+        state.choice = Forms.connect(step, in: workflow, path: path)
     case .moveStepDown, .moveStepUp:
         state.selectStepOnReload = step
         return [change(.move(node: step, down: command == .moveStepDown))]
     default:
+        break
+    }
+    return []
+}
+
+/// ⏎ on a step of the tree: its form (read-only studios have none).
+func openStepForm(in state: inout AppState) -> [Effect] {
+    guard !state.readonly, let workflow = state.selectedWorkflow, let path = state.workspace.path(ofWorkflow: workflow.id)
+    else { return [] }
+    let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
+    guard state.tree.selected < rows.count, let id = rows[state.tree.selected].nodeID, let node = workflow.node(id: id) else {
+        return []
+    }
+    state.choice = Forms.step(node, in: workflow, path: path, workspace: state.workspace)
+    return []
+}
+
+/// Typing a form field's new value: ⏎ saves it, Esc leaves the field as it was.
+func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
+    guard var input = state.fieldInput else { return [] }
+    switch editLine(input.text, with: key) {
+    case .cancel:
+        state.fieldInput = nil
+    case .submit:
+        state.fieldInput = nil
+        state.status = StatusMessage("saving \(input.field.key)…")
+        // The line as typed: leading and trailing spaces can matter in a message body.
+        return [.setField(input.field, input.field.value(for: input.text))]
+    case .edited(let text):
+        input.text = text
+        state.fieldInput = input
+    case .ignored:
         break
     }
     return []
@@ -57,6 +85,12 @@ func choose(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
         guard choice.selected < count else { return [] }
         let option = choice.options[choice.selected]
         state.selectStepOnReload = option.selects
+        switch option.then {
+        case .choice(let next): state.choice = next
+        case .input(let input): state.fieldInput = input
+        case .status(let message): state.status = message
+        case nil: break
+        }
         return option.effects
     default:
         break

@@ -13,6 +13,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.selectStepOnReload = confirmation.selects
             return confirmation.effects
         }
+        if state.fieldInput != nil {
+            return editField(key, in: &state)
+        }
         if state.choice != nil {
             return choose(key, in: &state)
         }
@@ -144,12 +147,18 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .open:
         switch state.focus {
         case .workflows: state.focus = .workflow
-        case .webhooks: state.focus = .webhook
+        case .workflow: return openStepForm(in: &state)
+        case .webhooks:
+            if let webhook = state.selectedWebhook, let path = state.workspace.path(ofWebhook: webhook.id), !state.readonly {
+                state.choice = Forms.webhook(webhook, path: path)
+            } else {
+                state.focus = .webhook
+            }
         case .systemWebhooks: state.focus = .systemWebhook
         case .users: state.focus = .user
         case .traffic:
             if let record = state.trafficRecord(at: state.traffic.list.selected) { state.details = TrafficDetails(record: record) }
-        case .workflow, .webhook, .systemWebhook, .user: break
+        case .webhook, .systemWebhook, .user: break
         }
     case .replay:
         guard state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) else { return [] }

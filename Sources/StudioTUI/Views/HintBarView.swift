@@ -9,6 +9,11 @@ enum HintBarView {
             grid.put(Sanitizer.clean(confirmation.question), at: Point(x: x, y: area.y), token: .statusWarn, maxWidth: maxX - x)
             return
         }
+        if let input = state.fieldInput {
+            return renderLineInput(
+                input.prompt, input.text, placeholder: input.placeholder, help: "⏎ save  Esc cancel", state: state, area: area,
+                into: &grid)
+        }
         let editor = state.details == nil ? state.bodyEditor : nil
         if let editor, editor.confirmingDiscard {
             grid.put("unsaved changes to \(Sanitizer.clean(editor.path)): y discards them, any other key goes back to them",

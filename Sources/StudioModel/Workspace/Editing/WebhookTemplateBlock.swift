@@ -46,21 +46,10 @@ public struct WebhookTemplateBlock: Sendable, Equatable {
         guard lines[keyLine].unicodeScalars.prefix(keyIndent).allSatisfy({ $0 == " " }) else {
             throw Problem(description: "the body is written inline ({type: …, template: …}): e edits the file")
         }
-        // The value runs on while lines are blank or indented past the key; trailing blank lines stay.
-        var end = keyLine + 1
-        var lastContent = keyLine
-        while end < lines.count {
-            let line = lines[end]
-            let indent = line.prefix { $0 == " " }.count
-            let blank = line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
-            guard blank || indent > keyIndent else { break }
-            if !blank { lastContent = end }
-            end += 1
-        }
         self.template = value.string
         self.type = bodyMapping.first { $0.key.scalar?.string == "type" }?.value.scalar?.string ?? "json"
         self.keyLine = keyLine
-        self.continuationLines = lastContent - keyLine
+        self.continuationLines = DefinitionFieldText.continuationLines(after: keyLine, indent: keyIndent, lines: lines)
         self.keyIndent = keyIndent
     }
 

@@ -8,7 +8,7 @@ import Yams
 /// let nodes = try WorkflowNodesText(workflowFile)
 /// let text = try nodes.settingNext(of: "wait", to: "is-pro")
 /// ```
-public struct WorkflowNodesText: Sendable {
+public struct WorkflowNodesText {
     /// Why a change cannot be made as text; the user can still make it in the file (`e`).
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
@@ -16,7 +16,7 @@ public struct WorkflowNodesText: Sendable {
     }
 
     /// Where one node's text is.
-    struct Item: Sendable {
+    struct Item {
         var id: String
         /// Lines of the item: its leading comments, the `- ` line, and its keys.
         var lines: Range<Int>
@@ -29,23 +29,18 @@ public struct WorkflowNodesText: Sendable {
         var next: Next
     }
 
-    enum Next: Sendable {
+    enum Next {
         case none
-        /// `next: id`: where the value is and how it is written.
-        case single(id: String, span: Span, keyLine: Int)
-        /// `next: {yes: a, no: b}`: each branch's target.
-        case branches([(output: String, id: String, span: Span)])
-    }
-
-    /// A scalar's place in the text: line and the columns it covers (Unicode scalars).
-    struct Span: Sendable {
-        var line: Int
-        var columns: Range<Int>
+        case single(id: String)
+        /// `next: {yes: a, no: b}`: each branch's target and where it is written.
+        case branches([(output: String, id: String, span: DefinitionFieldText.Span?)])
     }
 
     public let text: String
     private let lines: [String]
     let items: [Item]
+    /// Each step's keys, by id.
+    let mappings: [String: Node.Mapping]
     /// Columns before each item's `-`.
     let dashIndent: Int
 
@@ -64,6 +59,7 @@ public struct WorkflowNodesText: Sendable {
         else { throw Problem("the nodes are written inline (nodes: [ … ]): e edits the file") }
         self.dashIndent = dashIndent
         var items: [Item] = []
+        var mappings: [String: Node.Mapping] = [:]
         for node in sequence {
             guard let mapping = node.mapping, let mark = node.mark,
                 let id = mapping.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string
@@ -72,6 +68,7 @@ public struct WorkflowNodesText: Sendable {
             var dashLine = mark.line - 1
             while dashLine > 0, lines[dashLine].unicodeScalars.dropFirst(dashIndent).first != "-" { dashLine -= 1 }
             let isInline = lines[mark.line - 1].unicodeScalars.dropFirst(mark.column - 1).first == "{"
+            mappings[id] = mapping
             items.append(
                 Item(
                     id: id, lines: dashLine..<dashLine + 1, dashLine: dashLine, keyIndent: mark.column - 1,
@@ -88,21 +85,13 @@ public struct WorkflowNodesText: Sendable {
             items[index].lines = start..<items[index].dashLine + 1
         }
         for index in items.indices {
-            var end = items[index].dashLine + 1
             let limit = index + 1 < items.count ? items[index + 1].lines.lowerBound : lines.count
-            var lastContent = items[index].dashLine
-            while end < limit {
-                let line = lines[end]
-                let blank = line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
-                if !blank {
-                    guard line.prefix(while: { $0 == " " }).count > dashIndent else { break }
-                    lastContent = end
-                }
-                end += 1
-            }
-            items[index].lines = items[index].lines.lowerBound..<lastContent + 1
+            let dashLine = items[index].dashLine
+            let last = dashLine + DefinitionFieldText.continuationLines(after: dashLine, indent: dashIndent, lines: lines, limit: limit)
+            items[index].lines = items[index].lines.lowerBound..<last + 1
         }
         self.items = items
+        self.mappings = mappings
     }
 
     public var nodeIDs: [String] { items.map(\.id) }
@@ -112,23 +101,10 @@ public struct WorkflowNodesText: Sendable {
     /// Sets where node `id` goes next; nil removes `next:`, so journeys end after it.
     /// - Throws: ``Problem`` for an inline node or one with named outputs (a split).
     public func settingNext(of id: String, to target: String?) throws(Problem) -> String {
-        let item = try editableItem(id)
-        var lines = self.lines
-        switch item.next {
-        case .branches:
+        if case .branches = try editableItem(id).next {
             throw Problem("\(id) has named outputs (a split or an error branch): e edits them in the file")
-        case .single(_, let span, let keyLine):
-            if let target {
-                lines[span.line] = Self.replacing(span.columns, in: lines[span.line], with: target)
-            } else {
-                guard keyLine != item.dashLine else { throw Problem("\(id) starts with next: e edits the file") }
-                lines.remove(at: keyLine)
-            }
-        case .none:
-            guard let target else { return text }
-            lines.insert(String(repeating: " ", count: item.keyIndent) + "next: \(target)", at: item.lines.upperBound)
         }
-        return lines.joined(separator: "\n")
+        return try DefinitionFieldText.setting("next", to: target.map(DefinitionFieldText.Value.text), in: .node(id), text: text)
     }
 
     /// Every reference to node `id` (a `next:` or a branch) pointed at `target` instead; nil
@@ -143,8 +119,13 @@ public struct WorkflowNodesText: Sendable {
                 guard !item.isInline else { throw Problem("\(item.id) is written inline ({…}): e edits it") }
                 var lines = current.lines
                 // From the right, so earlier columns on the same line stay put.
-                for branch in branches.filter({ $0.id == id }).sorted(by: { $0.span.columns.lowerBound > $1.span.columns.lowerBound }) {
-                    lines[branch.span.line] = Self.replacing(branch.span.columns, in: lines[branch.span.line], with: target ?? "exit")
+                let spans = branches.filter { $0.id == id }.map(\.span)
+                let located = spans.compactMap { $0 }
+                guard located.count == spans.count else {
+                    throw Problem("a branch of \(item.id) could not be located: e edits it")
+                }
+                for span in located.sorted(by: { $0.columns.lowerBound > $1.columns.lowerBound }) {
+                    lines[span.line] = DefinitionFieldText.replacing(span.columns, in: lines[span.line], with: target ?? "exit")
                 }
                 current = try WorkflowNodesText(lines.joined(separator: "\n"))
             case .none:
@@ -199,43 +180,14 @@ public struct WorkflowNodesText: Sendable {
 
     private static func next(in mapping: Node.Mapping, lines: [String]) -> Next {
         guard let entry = mapping.first(where: { $0.key.scalar?.string == "next" }) else { return .none }
-        if let scalar = entry.value.scalar, let span = span(of: scalar, lines: lines), let keyMark = entry.key.mark {
-            return .single(id: scalar.string, span: span, keyLine: keyMark.line - 1)
-        }
+        if let scalar = entry.value.scalar { return .single(id: scalar.string) }
         if let branches = entry.value.mapping {
             return .branches(branches.compactMap { branch in
-                guard let output = branch.key.scalar?.string, let scalar = branch.value.scalar,
-                    let span = span(of: scalar, lines: lines)
-                else { return nil }
-                return (output, scalar.string, span)
+                guard let output = branch.key.scalar?.string, let scalar = branch.value.scalar else { return nil }
+                return (output, scalar.string, DefinitionFieldText.span(of: scalar, lines: lines))
             })
         }
         return .none
-    }
-
-    /// Where a one-line scalar is written: a plain one covers its text, a quoted one its quotes too.
-    private static func span(of scalar: Node.Scalar, lines: [String]) -> Span? {
-        guard let mark = scalar.mark, lines.indices.contains(mark.line - 1) else { return nil }
-        let line = Array(lines[mark.line - 1].unicodeScalars)
-        let start = mark.column - 1
-        guard start < line.count else { return nil }
-        let length: Int
-        switch line[start] {
-        case "\"", "'":
-            guard let close = line[(start + 1)...].firstIndex(of: line[start]) else { return nil }
-            length = close - start + 1
-        default:
-            length = scalar.string.unicodeScalars.count
-        }
-        return Span(line: mark.line - 1, columns: start..<start + length)
-    }
-
-    private static func replacing(_ columns: Range<Int>, in line: String, with text: String) -> String {
-        var scalars = Array(line.unicodeScalars)
-        scalars.replaceSubrange(columns, with: text.unicodeScalars)
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars)
-        return String(result)
     }
 
     private static func isComment(_ line: String, atLeast indent: Int) -> Bool {
@@ -248,7 +200,7 @@ extension WorkflowNodesText.Item {
     func references(_ id: String) -> Bool {
         switch next {
         case .none: false
-        case .single(let target, _, _): target == id
+        case .single(let target): target == id
         case .branches(let branches): branches.contains { $0.id == id }
         }
     }

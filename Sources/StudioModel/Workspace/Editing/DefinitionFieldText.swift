@@ -1,0 +1,169 @@
+import Yams
+
+/// One field of a definition file set from the studio's forms, as a text edit: a one-line value
+/// is replaced where it is written (a comment after it stays), a longer one with its lines, a
+/// missing key is added after the last line of its mapping. Nothing else in the file moves.
+///
+/// ```swift
+/// let text = try DefinitionFieldText.setting("timeout", to: .plain("10s"), in: .root, text: file)
+/// let next = try DefinitionFieldText.setting("next", to: nil, in: .node("wait"), text: file)
+/// ```
+public enum DefinitionFieldText {
+    /// The mapping that holds the field.
+    public enum Mapping: Sendable, Equatable {
+        /// The file's top level (a webhook's `method`, `url`, `timeout`).
+        case root
+        /// The workflow step with this id under `nodes:`.
+        case node(String)
+    }
+
+    /// A value as it is written into the file.
+    public enum Value: Sendable, Equatable {
+        /// Text: written bare when YAML would read it back as the same text, else double-quoted.
+        case text(String)
+        /// Written as given: a number, `true`, a duration, a flow list.
+        case plain(String)
+
+        var yaml: String {
+            switch self {
+            case .plain(let text): text
+            case .text(let text): Self.quotedIfNeeded(text)
+            }
+        }
+
+        /// Bare when it is a simple word YAML reads as that same string, else double-quoted.
+        static func quotedIfNeeded(_ text: String) -> String {
+            let simple = text.wholeMatch(of: #/[A-Za-z_][A-Za-z0-9_./-]*/#) != nil
+            let ambiguous = ["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(text.lowercased())
+            if simple, !ambiguous { return text }
+            // A JSON string is a YAML double-quoted scalar (YAML 1.2 is a superset of JSON).
+            return JSONValue.string(text).jsonText
+        }
+    }
+
+    /// Sets `key` of `mapping` to `value`; nil removes the key.
+    /// - Throws: ``WorkflowNodesText/Problem`` when the mapping is written inline (`{…}`) or the
+    ///   key cannot be located.
+    public static func setting(
+        _ key: String, to value: Value?, in mapping: Mapping, text: String
+    ) throws(WorkflowNodesText.Problem) -> String {
+        var lines = text.components(separatedBy: "\n")
+        let located = try locate(mapping, in: text, lines: lines)
+        guard let entry = located.node.first(where: { $0.key.scalar?.string == key }) else {
+            guard let value else { return text }
+            let indent = String(repeating: " ", count: located.keyIndent)
+            lines.insert(indent + "\(key): \(value.yaml)", at: located.lastLine + 1)
+            return lines.joined(separator: "\n")
+        }
+        guard let keyMark = entry.key.mark else { throw .init("\(key) could not be located: e edits the file") }
+        let keyLine = keyMark.line - 1
+        let keyIndent = keyMark.column - 1
+        let continuation = Self.continuationLines(after: keyLine, indent: keyIndent, lines: lines)
+        if let value, continuation == 0, let scalar = entry.value.scalar, let span = Self.span(of: scalar, lines: lines),
+            span.line == keyLine
+        {
+            lines[keyLine] = Self.replacing(span.columns, in: lines[keyLine], with: value.yaml)
+            return lines.joined(separator: "\n")
+        }
+        let before = String(String.UnicodeScalarView(lines[keyLine].unicodeScalars.prefix(keyIndent)))
+        let startsItem = before.contains("-")
+        guard value != nil || !startsItem else { throw .init("\(key) starts its step: e edits the file") }
+        let replacement = value.map { [before + "\(key): \($0.yaml)"] } ?? []
+        lines.replaceSubrange(keyLine...(keyLine + continuation), with: replacement)
+        return lines.joined(separator: "\n")
+    }
+
+    /// A mapping's entries, the column its keys start at and its last line (0-based).
+    struct Located {
+        var node: Node.Mapping
+        var keyIndent: Int
+        var lastLine: Int
+    }
+
+    static func locate(_ mapping: Mapping, in text: String, lines: [String]) throws(WorkflowNodesText.Problem) -> Located {
+        switch mapping {
+        case .root:
+            let root: Node?
+            do { root = try Yams.compose(yaml: text) } catch { throw .init("the file does not parse as YAML") }
+            guard let node = root?.mapping else { throw .init("the file is not a mapping") }
+            let lastLine = lines.lastIndex { line in
+                !line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } && !line.hasPrefix("#")
+            } ?? 0
+            return Located(node: node, keyIndent: 0, lastLine: lastLine)
+        case .node(let id):
+            let nodes = try WorkflowNodesText(text)
+            guard let item = nodes.items.first(where: { $0.id == id }), let node = nodes.mappings[id] else {
+                throw .init("no step '\(id)'")
+            }
+            guard !item.isInline else { throw .init("\(id) is written inline ({…}): e edits it") }
+            return Located(node: node, keyIndent: item.keyIndent, lastLine: item.lines.upperBound - 1)
+        }
+    }
+
+    /// Lines after `line` (up to `limit`) that belong to its value: blank ones or ones indented
+    /// past `indent`; blank lines at the end are not counted.
+    static func continuationLines(after line: Int, indent: Int, lines: [String], limit: Int? = nil) -> Int {
+        var last = line
+        var index = line + 1
+        while index < (limit ?? lines.count) {
+            let text = lines[index]
+            let blank = text.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
+            if !blank {
+                guard text.prefix(while: { $0 == " " }).count > indent else { break }
+                last = index
+            }
+            index += 1
+        }
+        return last - line
+    }
+
+    /// A scalar's place in the text: line and the columns it covers (Unicode scalars).
+    struct Span: Sendable {
+        var line: Int
+        var columns: Range<Int>
+    }
+
+    /// Where a one-line scalar is written: a plain one covers its text, a quoted one its quotes too.
+    static func span(of scalar: Node.Scalar, lines: [String]) -> Span? {
+        guard let mark = scalar.mark, lines.indices.contains(mark.line - 1) else { return nil }
+        let line = Array(lines[mark.line - 1].unicodeScalars)
+        let start = mark.column - 1
+        guard start < line.count else { return nil }
+        let length: Int
+        switch line[start] {
+        case "\"", "'":
+            var index = start + 1
+            // A backslash escapes the next character in a double-quoted scalar; '' is a quote in a single-quoted one.
+            while index < line.count {
+                if line[start] == "\"", line[index] == "\\" {
+                    index += 2
+                    continue
+                }
+                if line[index] == line[start] {
+                    if line[start] == "'", index + 1 < line.count, line[index + 1] == "'" {
+                        index += 2
+                        continue
+                    }
+                    break
+                }
+                index += 1
+            }
+            guard index < line.count else { return nil }
+            length = index - start + 1
+        default:
+            // A plain scalar on one line: its text as read, up to a comment or the end.
+            guard scalar.string.unicodeScalars.elementsEqual(line[start..<min(line.count, start + scalar.string.unicodeScalars.count)])
+            else { return nil }
+            length = scalar.string.unicodeScalars.count
+        }
+        return Span(line: mark.line - 1, columns: start..<start + length)
+    }
+
+    static func replacing(_ columns: Range<Int>, in line: String, with text: String) -> String {
+        var scalars = Array(line.unicodeScalars)
+        scalars.replaceSubrange(columns, with: text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: scalars)
+        return String(result)
+    }
+}

@@ -1,0 +1,115 @@
+import StudioModel
+
+/// The forms of DESIGN §8: ⏎ on a webhook (Webhooks screen) or a step (the tree) lists its
+/// fields with their values; ⏎ on a field edits it — typed in the hint row, or chosen from its
+/// values — and saves it into the file at once, checked like an edit. Fields a form cannot
+/// edit safely (auth, headers, conditions) say so and are left to `e`.
+enum Forms {
+    static func webhook(_ webhook: Webhook, path: String) -> Choice {
+        func target(_ key: String, _ kind: FieldTarget.Kind) -> FieldTarget {
+            FieldTarget(path: path, mapping: .root, key: key, kind: kind)
+        }
+        var fields: [Choice.Option] = [
+            text("name", webhook.name, target("name", .text(optional: true))),
+            choice("method", webhook.method.rawValue, HTTPMethod.allCases.map(\.rawValue), target("method", .plain)),
+        ]
+        let shownURL = SecretDisplay.url(webhook.url)
+        fields.append(
+            shownURL == webhook.url
+                ? text("url", webhook.url, target("url", .text(optional: false)))
+                : readOnly("url", shownURL, "the URL holds a literal secret: e edits it, keeping the secret"))
+        fields.append(readOnly("auth", AuthText.describe(webhook.auth), "e edits auth (secrets stay hidden in the editor)"))
+        fields.append(
+            readOnly("headers", webhook.headers.isEmpty ? "none" : "\(webhook.headers.count)", "e edits the headers"))
+        switch webhook.body {
+        case .json, .raw:
+            fields.append(Choice.Option(
+                label: label("body", webhook.body.typeName + ", b edits the template"),
+                effects: [.openBodyEditor(webhookID: webhook.id, path: path)]))
+        case .form, .none:
+            fields.append(readOnly("body", webhook.body.typeName, "e edits a form body or adds one"))
+        }
+        fields.append(text("timeout", webhook.timeout?.text ?? "", target("timeout", .plain), placeholder: "15s, the default"))
+        fields.append(text(
+            "retries", webhook.retries.map { $0.isEmpty ? "none" : $0.map(\.text).joined(separator: " ") } ?? "standard",
+            target("retries", .retries), placeholder: "standard · none · 5s 1m 1h"))
+        return Choice(title: "Webhook \(webhook.id)", options: fields)
+    }
+
+    static func step(_ node: WorkflowNode, in workflow: Workflow, path: String, workspace: Workspace) -> Choice {
+        func target(_ key: String, _ kind: FieldTarget.Kind) -> FieldTarget {
+            FieldTarget(path: path, mapping: .node(node.id), key: key, kind: kind)
+        }
+        var fields = [readOnly("id", node.id, "e renames a step (its references too)"), readOnly("type", node.kind.typeName, "a step keeps its type: d, then a, replaces it")]
+        switch node.kind {
+        case .callWebhook(let webhook, let onError), .updateProfileWebhook(let webhook, _, let onError):
+            fields.append(choice("webhook", webhook, workspace.webhooks.map(\.id), target("webhook", .text(optional: false))))
+            if onError != .branch {
+                fields.append(choice("onError", onError.rawValue, ["exit", "continue"], target("onError", .plain)))
+            }
+            if case .updateProfileWebhook(_, let nested, _) = node.kind {
+                fields.append(choice("mergeNestedObjects", nested ? "true" : "false", ["false", "true"], target("mergeNestedObjects", .plain)))
+            }
+        case .delay(let duration):
+            fields.append(text("duration", duration.text, target("duration", .plain), placeholder: "1h · 2d · 30m"))
+        case .delayUntil(let delay):
+            fields.append(text("until", delay.field, target("until", .text(optional: false))))
+            fields.append(text("offset", delay.offsetText ?? "", target("offset", .plain), placeholder: "-1d · 2h"))
+        case .sendEmail(let subject, let body):
+            fields.append(text("subject", subject, target("subject", .text(optional: false))))
+            fields.append(text("body", body, target("body", .text(optional: true))))
+        case .sendSMS(let body), .sendPush(let body):
+            fields.append(text("body", body, target("body", .text(optional: false))))
+        case .addToList(let list), .removeFromList(let list):
+            fields.append(text("list", list, target("list", .text(optional: false))))
+        case .yesNo, .abSplit, .attributeSplit, .updateProfile:
+            fields.append(readOnly("settings", node.kind.typeName, "e edits conditions, branches and fields"))
+        case .exit:
+            break
+        }
+        switch node.next {
+        case .branches: fields.append(readOnly("next", node.next.targets.joined(separator: ", "), "e edits a split's outputs"))
+        case .none, .single:
+            fields.append(Choice.Option(
+                label: label("next", node.next.targets.first ?? "(end)"),
+                then: .choice(connect(node.id, in: workflow, path: path))))
+        }
+        return Choice(title: "Step \(node.id) · \(workflow.id)", options: fields)
+    }
+
+    /// Where a step can lead: every other step, or nowhere.
+    static func connect(_ step: String, in workflow: Workflow, path: String) -> Choice {
+        func change(_ target: String?) -> [Effect] {
+            [.changeWorkflow(workflowID: workflow.id, path: path, .connect(node: step, to: target))]
+        }
+        var options = workflow.nodes.filter { $0.id != step }.map {
+            Choice.Option(label: $0.id, effects: change($0.id), selects: step)
+        }
+        options.append(Choice.Option(label: "(end the journey here)", effects: change(nil), selects: step))
+        return Choice(title: "\(step) leads to", options: options)
+    }
+
+    private static func label(_ name: String, _ value: String) -> String {
+        DisplayWidth.pad(name, to: 10) + " " + value.replacingOccurrences(of: "\n", with: "⏎")
+    }
+
+    private static func text(_ name: String, _ value: String, _ target: FieldTarget, placeholder: String = "") -> Choice.Option {
+        let prefill = value.contains("\n") ? "" : value
+        return Choice.Option(
+            label: label(name, value),
+            then: .input(FieldInput(prompt: "\(name): ", field: target, text: prefill, placeholder: placeholder)))
+    }
+
+    private static func choice(_ name: String, _ value: String, _ values: [String], _ target: FieldTarget) -> Choice.Option {
+        let options = values.map { option in
+            Choice.Option(label: option, effects: [.setField(target, target.value(for: option))])
+        }
+        let current = values.firstIndex(of: value) ?? 0
+        return Choice.Option(
+            label: label(name, value), then: .choice(Choice(title: name, options: options, selected: current)))
+    }
+
+    private static func readOnly(_ name: String, _ value: String, _ why: String) -> Choice.Option {
+        Choice.Option(label: label(name, value), then: .status(StatusMessage(why, level: .warning)))
+    }
+}

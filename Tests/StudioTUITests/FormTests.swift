@@ -1,0 +1,125 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// ⏎ on a webhook or a step: a form of its fields, each saved into the file when edited.
+struct FormTests {
+    static let webhook = """
+        id: lob-letter
+        method: POST   # Lob wants POST
+        url: "https://api.lob.com/v1/letters?api_key=live_123"
+        body:
+          type: json
+          template: "{}"
+
+        """
+
+    static func workspaceFolder() throws -> URL {
+        let root = try StepCommandTests.workspaceFolder()
+        try Self.webhook.write(to: root.appendingPathComponent("webhooks/lob.yaml"), atomically: true, encoding: .utf8)
+        return root
+    }
+
+    static func labels(_ state: AppState) -> [String] {
+        state.choice?.options.map { $0.label.split(separator: " ").first.map(String.init) ?? "" } ?? []
+    }
+
+    /// Presses j until the option starting with `name` is chosen, then ⏎.
+    static func pick(_ name: String, in state: inout AppState) -> [Effect] {
+        while let choice = state.choice, !choice.options[choice.selected].label.hasPrefix(name),
+            choice.selected < choice.options.count - 1
+        {
+            _ = reduce(&state, .key(.char("j")))
+        }
+        return reduce(&state, .key(.enter))
+    }
+
+    @Test func aWebhookFormSetsItsMethodKeepingTheLinesComment() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.enter))
+        #expect(Self.labels(state) == ["name", "method", "url", "auth", "headers", "body", "timeout", "retries"])
+        #expect(Self.pick("method", in: &state) == [])
+        #expect(state.choice?.options[state.choice?.selected ?? 0].label == "POST")
+        let effects = Self.pick("PUT", in: &state)
+        guard case .setField(let field, let value)? = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        #expect(value == .plain("PUT"))
+        let result = DraftEditing(root: root).set(field, to: value)
+        #expect(result.message.text == "method saved in webhooks/lob.yaml")
+        #expect(try String(contentsOf: root.appendingPathComponent("webhooks/lob.yaml"), encoding: .utf8)
+            == Self.webhook.replacingOccurrences(of: "method: POST", with: "method: PUT"))
+    }
+
+    @Test func aURLHoldingALiteralSecretIsLeftToTheEditor() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.enter))
+        let text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("api_key=••••••") && !text.contains("live_123"))
+        _ = Self.pick("url", in: &state)
+        #expect(state.fieldInput == nil)
+        #expect(state.status?.text == "the URL holds a literal secret: e edits it, keeping the secret")
+    }
+
+    @Test func retriesAreTypedAsAList() {
+        let retries = FieldTarget(path: "w.yaml", mapping: .root, key: "retries", kind: .retries)
+        #expect(retries.value(for: "5s 1m,1h") == .plain("[5s, 1m, 1h]"))
+        #expect(retries.value(for: "none") == .plain("[]"))
+        #expect(retries.value(for: " standard ") == nil)
+        #expect(retries.value(for: "") == nil)
+    }
+
+    @Test func aStepFormEditsItsDurationTypedInTheHintRow() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = StepCommandTests.tree(root, row: 2)
+        _ = reduce(&state, .key(.enter))
+        #expect(state.choice?.title == "Step wait · welcome")
+        #expect(Self.labels(state) == ["id", "type", "duration", "next"])
+        _ = Self.pick("duration", in: &state)
+        #expect(state.fieldInput?.text == "2d")
+        #expect(renderApp(state).rowText(22).contains("duration: 2d"))
+        _ = reduce(&state, .key(.backspace))
+        _ = reduce(&state, .key(.char("h")))
+        let effects = reduce(&state, .key(.enter))
+        guard case .setField(let field, let value)? = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        let result = DraftEditing(root: root).set(field, to: value)
+        #expect(result.workspace?.workflow(id: "welcome")?.node(id: "wait")?.kind == .delay(WorkflowDuration(seconds: 7200, text: "2h")))
+        let file = try String(contentsOf: root.appendingPathComponent("workflows/welcome.yaml"), encoding: .utf8)
+        #expect(file == StepCommandTests.workflow.replacingOccurrences(of: "duration: 2d", with: "duration: 2h"))
+    }
+
+    @Test func aBadValueIsRefusedWithItsLocationAndTheFileKept() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let field = FieldTarget(path: "workflows/welcome.yaml", mapping: .node("wait"), key: "duration", kind: .plain)
+        let result = DraftEditing(root: root).set(field, to: field.value(for: "soon"))
+        #expect(result.workspace == nil)
+        #expect(result.message.level == .error)
+        #expect(result.message.text.hasPrefix("workflows/welcome.yaml:"))
+        #expect(try String(contentsOf: root.appendingPathComponent("workflows/welcome.yaml"), encoding: .utf8) == StepCommandTests.workflow)
+    }
+
+    @Test func readonlyStudiosOpenNoForms() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = StepCommandTests.tree(root, row: 2)
+        state.readonly = true
+        _ = reduce(&state, .key(.enter))
+        #expect(state.choice == nil)
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.enter))
+        #expect(state.choice == nil && state.focus == .webhook)
+    }
+}
