@@ -167,6 +167,11 @@ struct DemoEndToEndTests {
             try await session.press("4")
             let users = try await session.waitForScreen(timeout: 10) { $0.contains("Users · 200") && $0.contains("\"email\": ") }
             #expect(users.contains("@example.com"))
+            // `/` finds a user by the start of the address, however far down the list.
+            try await session.press("/")
+            try await session.tmux("send-keys", "-t", session.name, "-l", "sophie")
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 10) { $0.contains("▶ sophie.") && $0.contains("\"firstName\": \"Sophie\"") }
             try await session.press("5")
             try await session.waitForScreen(timeout: 10) { screen in
                 screen.contains("Traffic · ") && screen.split(separator: "\n").filter(Self.isLiveTrafficLine).count >= 10

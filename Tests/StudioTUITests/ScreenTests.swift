@@ -184,3 +184,31 @@ struct ScreenTests {
         Snapshot.assert(grid, named: "traffic-screen-80x24", styles: false)
     }
 }
+
+extension ScreenTests {
+    @Test func slashFindsAUserByTheStartOfTheAddress() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<200), total: 5000)))
+        for _ in 0..<5 { _ = reduce(&state, .key(.char("j"))) }
+        _ = reduce(&state, .key(.char("/")))
+        for character in "user3" { _ = reduce(&state, .key(.char(character))) }
+        #expect(renderApp(state).rowText(22).contains("find user: user3"))
+        let effects = reduce(&state, .key(.enter))
+        #expect(effects == [.loadUsers(after: "user2\u{10FFFF}")])
+        // The page found replaces the list, selected from its top.
+        _ = reduce(&state, .usersLoaded(UsersPage(after: "user2\u{10FFFF}", users: Self.users(3000..<3200), total: 5000)))
+        #expect(state.users.selected?.email == "user3000@example.com")
+        #expect(state.users.rows.count == 200)
+    }
+
+    @Test(arguments: [("b", "a\u{10FFFF}"), ("ada@", "ada?\u{10FFFF}"), ("", nil), ("\u{E000}", "\u{D7FF}\u{10FFFF}")])
+    func justBeforeSortsBelowEveryAddressWithThePrefix(prefix: String, expected: String?) {
+        #expect(UsersState.justBefore(prefix) == expected)
+        if let before = expected {
+            // SQLite compares the UTF-8 bytes.
+            #expect(Array(before.utf8).lexicographicallyPrecedes(Array((prefix + "x@example.com").utf8)))
+            #expect(Array(before.utf8).lexicographicallyPrecedes(Array(prefix.utf8)))
+        }
+    }
+}

@@ -114,6 +114,9 @@ public struct KeyMap: Sendable, Hashable {
             short: "edit", group: .systemWebhooks, showInBar: true, dangerous: true),
         Binding(id: .open, keys: [.enter], title: "Show the user's profile", short: "open", group: .users, showInBar: true),
         Binding(
+            id: .findUser, keys: [.char("/")], title: "Find a user: the list from the first address starting with what you type",
+            short: "find", group: .users, showInBar: true),
+        Binding(
             id: .open, keys: [.enter], title: "The selected step's fields: ⏎ on one edits it, saved at once",
             short: "fields", group: .workflow, showInBar: true, dangerous: true),
         Binding(

@@ -41,6 +41,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         if state.runInput != nil {
             return editRunInput(key, in: &state)
         }
+        if state.users.findInput != nil {
+            return editUserFind(key, in: &state)
+        }
         if state.details != nil {
             if [.escape, .char("q"), .enter].contains(key) {
                 state.details = nil
@@ -220,6 +223,8 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .run:
         guard state.focus == .workflows, let workflow = state.selectedWorkflow else { return [] }
         state.runInput = RunInput(workflowID: workflow.id)
+    case .findUser:
+        state.users.findInput = ""
     case .editBody:
         guard let webhook = state.selectedWebhook, let path = state.workspace.path(ofWebhook: webhook.id) else {
             state.status = StatusMessage("select a webhook with a file", level: .warning)
@@ -442,6 +447,24 @@ private func editFilter(_ key: KeyEvent, in state: inout AppState) {
     case .ignored:
         break
     }
+}
+
+/// Typing the start of an address after `/` on the Users screen: ⏎ lists users from there.
+private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
+    guard let input = state.users.findInput else { return [] }
+    switch editLine(input, with: key) {
+    case .cancel:
+        state.users.findInput = nil
+    case .submit(let prefix):
+        state.users.findInput = nil
+        state.detailScroll = 0
+        return [.loadUsers(after: state.users.find(prefix))]
+    case .edited(let text):
+        state.users.findInput = text
+    case .ignored:
+        break
+    }
+    return []
 }
 
 /// Typing whom a run is for after `r`: Enter starts it, Esc does nothing.

@@ -39,6 +39,11 @@ public struct UsersState: Sendable, Equatable {
     public var isComplete = false
     /// The address the page being loaded follows (`""` for the first), nil when none is asked for.
     var loadingAfter: String?
+    /// What is typed after `/`, nil when not finding.
+    public var findInput: String?
+    /// The page a find asked for starts the list afresh, selected from its top: it follows this
+    /// address (`.some(nil)`: the first page).
+    var jumpAfter: String??
 
     public init() {}
 
@@ -56,7 +61,11 @@ public struct UsersState: Sendable, Equatable {
     /// Takes a page in: the first replaces the rows, a later one extends them when it follows
     /// the last loaded row (pages asked for before a reload are dropped).
     mutating func receive(_ page: UsersPage) {
-        if page.after == nil {
+        if case .some(let after) = jumpAfter, page.after == after {
+            rows = page.users
+            list = ListState()
+            jumpAfter = nil
+        } else if page.after == nil {
             rows = page.users
         } else {
             guard page.after == rows.last?.email else { return }
@@ -65,5 +74,30 @@ public struct UsersState: Sendable, Equatable {
         loadingAfter = nil
         total = page.total
         isComplete = page.users.count < Self.pageSize
+    }
+}
+
+extension UsersState {
+    /// Starts the list at the first address that begins with `prefix` (addresses sort by their
+    /// UTF-8 bytes, as SQLite compares them); returns the address the page follows.
+    mutating func find(_ prefix: String) -> String? {
+        let after = Self.justBefore(prefix)
+        jumpAfter = .some(after)
+        loadingAfter = after ?? ""
+        isComplete = false
+        return after
+    }
+
+    /// The greatest string below every string that starts with `prefix`: its last character
+    /// lowered by one, followed by the highest one. Nil for an empty prefix (the first page).
+    static func justBefore(_ prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        guard let last = scalars.popLast() else { return nil }
+        var lowered = last.value - 1
+        // Surrogate code points are no scalars: step over them.
+        if (0xD800...0xDFFF).contains(lowered) { lowered = 0xD7FF }
+        guard last.value > 0, let previous = Unicode.Scalar(lowered) else { return String(String.UnicodeScalarView(scalars)) }
+        scalars += [previous, "\u{10FFFF}"]
+        return String(String.UnicodeScalarView(scalars))
     }
 }

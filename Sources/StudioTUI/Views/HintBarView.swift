@@ -9,6 +9,11 @@ enum HintBarView {
             grid.put(Sanitizer.clean(confirmation.question), at: Point(x: x, y: area.y), token: .statusWarn, maxWidth: maxX - x)
             return
         }
+        if let input = state.users.findInput {
+            return renderLineInput(
+                "find user: ", input, placeholder: "the start of an address", help: "⏎ find  Esc cancel", state: state,
+                area: area, into: &grid)
+        }
         if let input = state.fieldInput {
             return renderLineInput(
                 input.prompt, input.text, placeholder: input.placeholder, help: "⏎ save  Esc cancel", state: state, area: area,
