@@ -351,6 +351,12 @@ struct DeliveryFaultTests {
         ("HTTP/1.1 204 No Content\r\n\r\nstray", 204, ""),
         // No reason phrase.
         ("HTTP/1.1 503\r\nContent-Length: 4\r\n\r\nbusy", 503, "busy"),
+        // Lines ended by a bare LF (RFC 9112 §2.2 lets a recipient take them): the head is read,
+        // the body kept byte for byte.
+        ("HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 5\n\na\nbc\n", 200, "a\nbc\n"),
+        ("HTTP/1.1 100 Continue\n\nHTTP/1.1 201 Created\nContent-Length: 2\n\nok", 201, "ok"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\nok", 200, "ok"),
+        ("HTTP/1.0 200 OK\n\nhello\n", 200, "hello\n"),
         // Chunked, with an extension and a trailer.
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nok\r\n0\r\nX-T: 1\r\n\r\n", 200, "ok"),
     ])

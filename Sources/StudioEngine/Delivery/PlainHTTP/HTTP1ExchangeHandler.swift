@@ -73,6 +73,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         exchange.deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.end(failure: DeadlineExceeded(), closing: true)
         }
+        context.triggerUserOutboundEvent(BareLineFeedHandler.ExpectResponseHead(), promise: nil)
         context.write(wrapOutboundOut(.head(request.head)), promise: nil)
         if let body = request.body {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)

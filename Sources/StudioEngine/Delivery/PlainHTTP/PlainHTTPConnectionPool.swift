@@ -152,6 +152,7 @@ final class PlainHTTPConnectionPool: Sendable {
             .connectTimeout(min(configuration.connectTimeout, remaining))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(HTTP1ExchangeHandler(idleTimeout: idleTimeout))
                 }

@@ -1,0 +1,61 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+@testable import StudioEngine
+
+/// Response heads with bare LF line ends reach the HTTP decoder as CRLF; bodies pass unchanged,
+/// whatever the chunking, and a kept-alive connection's next response is a head again.
+struct BareLineFeedHandlerTests {
+    /// A client pipeline as the pool builds it, fed `answer` in pieces of `pieceSize` bytes.
+    static func decode(_ answers: [String], pieceSize: Int) throws -> [HTTPClientResponsePart] {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
+        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+        var parts: [HTTPClientResponsePart] = []
+        for answer in answers {
+            // Each exchange announces itself and writes a request first, as HTTP1ExchangeHandler does.
+            channel.pipeline.triggerUserOutboundEvent(BareLineFeedHandler.ExpectResponseHead(), promise: nil)
+            try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")))
+            try channel.writeOutbound(HTTPClientRequestPart.end(nil))
+            let bytes = Array(answer.utf8)
+            for start in stride(from: 0, to: bytes.count, by: pieceSize) {
+                try channel.writeInbound(ByteBuffer(bytes: bytes[start..<min(bytes.count, start + pieceSize)]))
+                while let part = try channel.readInbound(as: HTTPClientResponsePart.self) { parts.append(part) }
+            }
+        }
+        _ = try channel.finish()
+        return parts
+    }
+
+    static func summary(_ parts: [HTTPClientResponsePart]) -> [String] {
+        parts.map { part in
+            switch part {
+            case .head(let head): "head \(head.status.code) \(head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ","))"
+            case .body(let buffer): "body \(String(buffer: buffer))"
+            case .end: "end"
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 7, 1024])
+    func headsAreReadAndBodiesKeptWhateverTheChunking(pieceSize: Int) throws {
+        let answers = [
+            "HTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 6\nX-A: 1\n\nab\ncd\n",
+            "HTTP/1.1 201 Created\r\nContent-Length: 4\n\r\nx\ny\n",
+        ]
+        let parts = Self.summary(try Self.decode(answers, pieceSize: pieceSize))
+        // The decoder may hand a body over in several parts: join them.
+        var joined: [String] = []
+        for part in parts {
+            if part.hasPrefix("body "), let last = joined.last, last.hasPrefix("body ") {
+                joined[joined.count - 1] = last + part.dropFirst(5)
+            } else {
+                joined.append(part)
+            }
+        }
+        #expect(joined == [
+            "head 200 Content-Length=6,X-A=1", "body ab\ncd\n", "end", "head 201 Content-Length=4", "body x\ny\n", "end",
+        ])
+    }
+}
