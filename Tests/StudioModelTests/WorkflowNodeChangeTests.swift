@@ -39,7 +39,7 @@ struct WorkflowNodeChangeTests {
     static func apply(_ change: WorkflowNodeChange, to text: String = flow) throws -> (text: String, workflow: Workflow) {
         let workspace = load(text)
         let workflow = try #require(workspace.workflow(id: "welcome"))
-        let changed = try change.applied(to: text, workflow: workflow, webhooks: workspace.webhooks)
+        let changed = try change.applied(to: text, webhooks: workspace.webhooks)
         let loaded = load(changed)
         #expect(loaded.errors.isEmpty, "\(loaded.errors)")
         return (changed, try #require(loaded.workflow(id: "welcome")))
@@ -78,13 +78,11 @@ struct WorkflowNodeChangeTests {
     }
 
     @Test func aSplitIsNotDeletedOrMovedHere() {
-        let workspace = Self.load(Self.flow)
-        let workflow = workspace.workflow(id: "welcome")
         #expect(throws: WorkflowNodesText.Problem.self) {
-            try WorkflowNodeChange.delete(node: "is-pro").applied(to: Self.flow, workflow: workflow!, webhooks: [])
+            try WorkflowNodeChange.delete(node: "is-pro").applied(to: Self.flow, webhooks: [])
         }
         #expect(throws: WorkflowNodesText.Problem.self) {
-            try WorkflowNodeChange.move(node: "wait", down: true).applied(to: Self.flow, workflow: workflow!, webhooks: [])
+            try WorkflowNodeChange.move(node: "wait", down: true).applied(to: Self.flow, webhooks: [])
         }
     }
 
@@ -108,6 +106,26 @@ struct WorkflowNodeChangeTests {
         (text, workflow) = try Self.apply(.add(.delay, after: "follow-up"), to: text)
         #expect(workflow.node(id: "delay-2")?.next.targets == [])
         #expect(workflow.node(id: "follow-up")?.next.targets == ["delay-2"])
+    }
+
+    @Test func aStepThatLeadsToItselfIsDeletedAndNotMovedForEver() throws {
+        let looping = Self.flow.replacingOccurrences(of: "    duration: 2d\n    next: is-pro", with: "    duration: 2d\n    next: wait")
+        let (_, workflow) = try Self.apply(.delete(node: "wait"), to: looping)
+        #expect(workflow.node(id: "send-letter")?.next.targets == [])
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.move(node: "wait", down: true).applied(to: looping, webhooks: [])
+        }
+    }
+
+    @Test func aHashLineInsideAStepsTextStaysWithThatStep() throws {
+        let flow = Self.flow.replacingOccurrences(
+            of: "    body: \"Welcome\"\n", with: "    body: |\n      Welcome\n      # Your plan\n")
+            + "  - id: bye\n    type: exit\n"
+        let withFollowUp = flow.replacingOccurrences(of: "# The end.\n", with: "")
+        let linked = try WorkflowNodeChange.connect(node: "follow-up", to: "bye").applied(to: withFollowUp, webhooks: [])
+        let (text, workflow) = try Self.apply(.delete(node: "bye"), to: linked)
+        #expect(text.contains("      Welcome\n      # Your plan\n"))
+        #expect(workflow.node(id: "follow-up")?.kind == .sendEmail(subject: "Hi", body: "Welcome\n# Your plan\n"))
     }
 
     @Test func movingSwapsAStepWithItsNeighbour() throws {

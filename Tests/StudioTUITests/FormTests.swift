@@ -122,4 +122,42 @@ struct FormTests {
         _ = reduce(&state, .key(.enter))
         #expect(state.choice == nil && state.focus == .webhook)
     }
+
+    @Test func aFieldSubmittedUnchangedWritesNothingAndSeveralLinesAreLeftToTheEditor() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = StepCommandTests.tree(root, row: 2)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("duration", in: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status?.text == "duration unchanged")
+        // A body of several lines cannot be typed on one line.
+        let multiline = StepCommandTests.workflow.replacingOccurrences(of: "    body: Welcome\n", with: "    body: |\n      Welcome\n      aboard\n")
+        try multiline.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
+        state = StepCommandTests.tree(root, row: 3)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("body", in: &state)
+        #expect(state.fieldInput == nil)
+        #expect(state.status?.text == "body has several lines: e edits it")
+    }
+
+    @Test func valuesOfTheSecretStoreAreMaskedAndNotOfferedForTyping() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let withToken = Self.webhook.replacingOccurrences(of: "method: POST", with: "name: \"Lob s3cr3t-token\"\nmethod: POST")
+        try withToken.write(to: root.appendingPathComponent("webhooks/lob.yaml"), atomically: true, encoding: .utf8)
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        state.secretValues = ["s3cr3t-token"]
+        _ = reduce(&state, .key(.char("2")))
+        var text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(!text.contains("s3cr3t-token"))
+        // ⏎ in the details pane opens the same form.
+        _ = reduce(&state, .key(.tab))
+        _ = reduce(&state, .key(.enter))
+        text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("name       Lob ••••••"))
+        _ = Self.pick("name", in: &state)
+        #expect(state.fieldInput == nil)
+        #expect(state.status?.text == "name holds a value of the secret store: e edits it, keeping it hidden")
+    }
 }

@@ -47,7 +47,7 @@ struct StepCommandTests {
     }
 
     static func change(_ change: WorkflowNodeChange) -> Effect {
-        .changeWorkflow(workflowID: "welcome", path: "workflows/welcome.yaml", change)
+        .changeWorkflow(path: "workflows/welcome.yaml", change)
     }
 
     @Test func dAsksThenDeletesTheStep() throws {
@@ -72,8 +72,7 @@ struct StepCommandTests {
         #expect(reduce(&state, .key(.enter)) == [Self.change(.add(.delay, after: "send-letter"))])
         // As the runtime does it: saved, then the new workspace arrives.
         let drafts = DraftEditing(root: root)
-        let workflow = try #require(state.workspace.workflow(id: "welcome"))
-        let result = drafts.change("workflows/welcome.yaml", with: .add(.delay, after: "send-letter"), workflow: workflow, webhooks: state.workspace.webhooks)
+        let result = drafts.change("workflows/welcome.yaml", with: .add(.delay, after: "send-letter"), webhooks: state.workspace.webhooks)
         #expect(result.message.text == "added a delay (1h) step after send-letter · saved workflows/welcome.yaml")
         _ = reduce(&state, .workspaceChanged(try #require(result.workspace)))
         let rows = WorkflowTree.rows(for: try #require(state.selectedWorkflow), in: state.workspace, glyphs: state.glyphs)
@@ -105,8 +104,7 @@ struct StepCommandTests {
         #expect(reduce(&state, .key(.char("J"))) == [Self.change(.move(node: "send-letter", down: true))])
         let drafts = DraftEditing(root: root)
         let result = drafts.change(
-            "workflows/welcome.yaml", with: .move(node: "send-letter", down: true),
-            workflow: try #require(state.workspace.workflow(id: "welcome")), webhooks: state.workspace.webhooks)
+            "workflows/welcome.yaml", with: .move(node: "send-letter", down: true), webhooks: state.workspace.webhooks)
         _ = reduce(&state, .workspaceChanged(try #require(result.workspace)))
         #expect(state.tree.selected == 2)
         #expect(state.workspace.workflow(id: "welcome")?.entryNode?.id == "wait")
@@ -118,7 +116,7 @@ struct StepCommandTests {
         defer { try? FileManager.default.removeItem(at: root) }
         var state = Self.tree(root, row: 0)
         #expect(reduce(&state, .key(.char("d"))) == [])
-        #expect(state.status?.text == "select a step (the start row has none)")
+        #expect(state.status?.text == "select a step (this row has none)")
         _ = reduce(&state, .key(.char("a")))
         #expect(state.choice?.title == "Add a first step")
         _ = reduce(&state, .key(.escape))
@@ -132,12 +130,25 @@ struct StepCommandTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let inline = "id: welcome\nstart: {kind: event, event: signup}\nnodes:\n  - {id: a, type: delay, duration: 1h, next: b}\n  - {id: b, type: exit}\n"
         try inline.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
-        let workspace = WorkspaceLoader.load(from: root)
-        let result = DraftEditing(root: root).change(
-            "workflows/welcome.yaml", with: .delete(node: "a"), workflow: try #require(workspace.workflow(id: "welcome")),
-            webhooks: [])
+        let result = DraftEditing(root: root).change("workflows/welcome.yaml", with: .delete(node: "a"), webhooks: [])
         #expect(result.workspace == nil)
         #expect(result.message.text == "not changed: b is written inline ({…}): e edits it")
         #expect(try String(contentsOf: root.appendingPathComponent("workflows/welcome.yaml"), encoding: .utf8) == inline)
+    }
+
+    @Test func aOnARowWithoutAStepOtherThanTheStartAddsNothing() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let split = Self.workflow.replacingOccurrences(
+            of: "  - id: follow-up", with: "  - id: is-pro\n    type: yesNo\n    condition: {all: [{field: plan, op: equals, value: pro}]}\n    next: {yes: follow-up, no: exit}\n  - id: follow-up")
+            .replacingOccurrences(of: "    next: follow-up\n", with: "    next: is-pro\n")
+        try split.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
+        var state = Self.tree(root, row: 0)
+        let rows = state.treeRows
+        let exitRow = try #require(rows.firstIndex { $0.nodeID == nil && $0.segments.contains { $0.text == "exit" } })
+        for _ in 0..<exitRow { _ = reduce(&state, .key(.char("j"))) }
+        #expect(reduce(&state, .key(.char("a"))) == [])
+        #expect(state.choice == nil)
+        #expect(state.status?.text == "select a step (this row has none)")
     }
 }

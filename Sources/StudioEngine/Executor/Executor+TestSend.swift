@@ -47,8 +47,7 @@ extension Executor {
     ) throws(TestSendError) -> (request: PreparedRequest, options: Deliverer.Options, email: String) {
         let workspace = workspace
         guard let webhook = workspace.webhook(id: webhookID) else { throw .unknownWebhook(webhookID) }
-        guard let address = email ?? (try? store.userEmails(after: nil, limit: 1).first), let profile = try? store.user(email: address)
-        else { throw .noUser(email) }
+        guard let (address, profile) = (try? store.user(emailOrFirst: email)) ?? nil else { throw .noUser(email) }
         var liveData = JSONObject()
         if let workflow = workflowID.flatMap(workspace.workflow(id:)), let nodeID {
             liveData = JourneyFields.values(

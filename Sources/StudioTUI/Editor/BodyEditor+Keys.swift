@@ -37,7 +37,9 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
             } else {
                 state.bodyEditor = nil
             }
-        case .previewDown: editor.previewScroll += max(1, layout.preview.height - 1)
+        case .previewDown:
+            let last = max(0, editor.preview.lines.count - (layout.preview.height - 1))
+            editor.previewScroll = min(last, editor.previewScroll + max(1, layout.preview.height - 1))
         case .previewUp: editor.previewScroll = max(0, editor.previewScroll - max(1, layout.preview.height - 1))
         default: break
         }
@@ -61,6 +63,7 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     default: return []
     }
     editor.keepCursorVisible(height: layout.editor.height, width: layout.editorTextWidth)
+    editor.renderPreview(now: state.now)
     return []
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import StudioModel
 
 /// The body editor (`b` on the Webhooks screen, DESIGN §8): a webhook's body template edited in
@@ -27,6 +28,9 @@ public struct BodyEditor: Sendable, Equatable {
     public var confirmingDiscard = false
     /// The address being typed after Ctrl+O, nil otherwise.
     public var userInput: String?
+    /// The template rendered for the preview's user: made again when the text, the user or the
+    /// second changes, not on every frame.
+    private(set) var preview = BodyPreview(lines: [])
 
     public init(webhookID: String, path: String, type: String, template: String, fileText: String) {
         self.webhookID = webhookID
@@ -38,6 +42,19 @@ public struct BodyEditor: Sendable, Equatable {
     }
 
     public var isDirty: Bool { buffer.text != savedTemplate }
+
+    mutating func renderPreview(now: Date) {
+        preview = BodyPreview.render(buffer.text, type: type, user: previewUser, now: now)
+    }
+
+    /// Takes in the file as saved. Its hidden secrets are numbered anew in file order, so the
+    /// template is read back from it: a marker kept in the editor must name the secret it now names.
+    mutating func saved(as fileText: String) {
+        self.fileText = fileText
+        let template = (try? WebhookTemplateBlock(in: fileText).template) ?? buffer.text
+        savedTemplate = template
+        if buffer.text != template { buffer = TextBuffer(template) }
+    }
 }
 
 /// What the body editor's runtime work gives back.

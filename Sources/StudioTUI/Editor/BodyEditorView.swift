@@ -48,7 +48,7 @@ enum BodyEditorView {
                  at: Point(x: box.x, y: layout.separatorY), token: .borderFocused)
         grid.put(border.teeUp, at: Point(x: layout.editor.maxX, y: layout.separatorY), token: .borderFocused)
 
-        let preview = BodyPreview.render(editor.buffer.text, type: editor.type, user: editor.previewUser, now: state.now)
+        let preview = editor.preview
         renderTemplate(editor, problemLine: preview.problemLine, layout: layout, glyphs: glyphs, into: &grid)
         renderPreview(editor, preview, layout: layout, state: state, into: &grid)
 

@@ -3,7 +3,7 @@ import StudioModel
 
 /// The body editor's preview: the template rendered for the chosen user as the request would
 /// carry it (a JSON body pretty-printed), or the first problem with its line and column.
-struct BodyPreview: Equatable {
+struct BodyPreview: Sendable, Equatable {
     var lines: [String]
     /// The problem, `line:column: message` into the template; nil when the body renders (and, for
     /// JSON, parses).

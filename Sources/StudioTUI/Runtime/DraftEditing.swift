@@ -130,11 +130,11 @@ struct DraftEditing {
         return (result, now ?? fileText)
     }
 
-    /// Makes `change` to the steps of `workflow` in its file `path`, every other line kept, and
-    /// saves it after the checks of any edit.
-    func change(_ path: String, with change: WorkflowNodeChange, workflow: Workflow, webhooks: [Webhook]) -> Result {
+    /// Makes `change` to the steps of the workflow in its file `path`, every other line kept,
+    /// and saves it after the checks of any edit.
+    func change(_ path: String, with change: WorkflowNodeChange, webhooks: [Webhook]) -> Result {
         var result = self.change(path, saved: "saved") { text throws(TextChangeProblem) in
-            do { return try change.applied(to: text, workflow: workflow, webhooks: webhooks) } catch {
+            do { return try change.applied(to: text, webhooks: webhooks) } catch {
                 throw TextChangeProblem("not changed: \(error)")
             }
         }

@@ -49,6 +49,7 @@ final class StudioRuntime {
         state = AppState(
             workspace: workspace, size: backend.size, readonly: options.readonly, ascii: session.asciiOnly,
             trafficConnected: traffic != nil)
+        state.secretValues = commands?.secretValues() ?? []
     }
 
     func send(_ action: Action) {
@@ -76,7 +77,7 @@ final class StudioRuntime {
             case .openBodyEditor(let webhookID, let path): openBodyEditor(webhookID, path)
             case .saveBody(let save): saveBody(save)
             case .loadPreviewUser(let email): loadPreviewUser(email)
-            case .changeWorkflow(let workflowID, let path, let change): changeWorkflow(workflowID, path, change)
+            case .changeWorkflow(let path, let change): changeWorkflow(path, change)
             case .setField(let field, let value): setField(field, value)
             }
         }
@@ -122,27 +123,18 @@ final class StudioRuntime {
             return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
         }
         let outcome = drafts.saveBodyTemplate(save.template, in: save.path, openedFrom: save.fileText)
-        if let workspace = outcome.result.workspace {
-            send(.workspaceChanged(workspace))
-            commands?.apply(workspace)
-        }
-        if let fileText = outcome.fileText { send(.bodySaved(template: save.template, fileText: fileText)) }
-        send(.status(outcome.result.message))
+        if let fileText = outcome.fileText { send(.bodySaved(fileText: fileText)) }
+        show(outcome.result)
         events.record("BODY SAVED \(outcome.fileText != nil)")
         if save.thenTestSend, outcome.fileText != nil { testSend(save.webhookID, nil, nil, save.email) }
     }
 
-    private func changeWorkflow(_ workflowID: String, _ path: String, _ change: WorkflowNodeChange) {
-        guard let drafts, let workflow = state.workspace.workflow(id: workflowID) else {
+    private func changeWorkflow(_ path: String, _ change: WorkflowNodeChange) {
+        guard let drafts else {
             return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
         }
         events.record("CHANGE \(path) \(change)")
-        let result = drafts.change(path, with: change, workflow: workflow, webhooks: state.workspace.webhooks)
-        if let workspace = result.workspace {
-            send(.workspaceChanged(workspace))
-            commands?.apply(workspace)
-        }
-        send(.status(result.message))
+        show(drafts.change(path, with: change, webhooks: state.workspace.webhooks))
     }
 
     private func setField(_ field: FieldTarget, _ value: DefinitionFieldText.Value?) {
@@ -150,7 +142,12 @@ final class StudioRuntime {
             return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
         }
         events.record("FIELD \(field.path) \(field.key)")
-        let result = drafts.set(field, to: value)
+        show(drafts.set(field, to: value))
+    }
+
+    /// A save's outcome: the studio and the engine take the workspace it wrote, if any, and the
+    /// hint row says what happened.
+    private func show(_ result: DraftEditing.Result) {
         if let workspace = result.workspace {
             send(.workspaceChanged(workspace))
             commands?.apply(workspace)
@@ -236,11 +233,7 @@ final class StudioRuntime {
         backend.invalidate()
         // The terminal may have been resized while the editor had it.
         send(.resize(backend.size))
-        if let workspace = result.workspace {
-            send(.workspaceChanged(workspace))
-            commands?.apply(workspace)
-        }
-        send(.status(result.message))
+        show(result)
         events.record("EDITED")
     }
 

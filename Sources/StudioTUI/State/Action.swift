@@ -24,7 +24,7 @@ public enum Action: Sendable, Equatable {
     /// A webhook's body template read for the body editor.
     case bodyEditorOpened(OpenedBody)
     /// The body editor's template was saved; the file now reads `fileText` (secrets as markers).
-    case bodySaved(template: String, fileText: String)
+    case bodySaved(fileText: String)
     /// The user the body editor's preview renders for (nil: none stored, or not found).
     case previewUserLoaded(StoredUser?)
 }
@@ -62,14 +62,14 @@ public enum Effect: Sendable, Equatable {
     /// ``Action/bodyEditorOpened(_:)``, or a status message saying why it cannot be edited here.
     case openBodyEditor(webhookID: String, path: String)
     /// Write the body editor's template into its file after the usual checks; the outcome comes
-    /// back as ``Action/bodySaved(template:fileText:)`` and a status message.
+    /// back as ``Action/bodySaved(fileText:)`` and a status message.
     case saveBody(BodySave)
     /// Read the stored user `email` (nil: the first) for the preview; it comes back as
     /// ``Action/previewUserLoaded(_:)``.
     case loadPreviewUser(email: String?)
-    /// Change workflow `workflowID`'s steps in its file `path`, checked and saved like an edit;
+    /// Change the steps of the workflow in its file `path`, checked and saved like an edit;
     /// the outcome comes back as a status message (and the new workspace).
-    case changeWorkflow(workflowID: String, path: String, WorkflowNodeChange)
+    case changeWorkflow(path: String, WorkflowNodeChange)
     /// Set one field in its file (nil removes it), checked and saved like an edit; the outcome
     /// comes back as a status message (and the new workspace).
     case setField(FieldTarget, DefinitionFieldText.Value?)

@@ -41,6 +41,9 @@ public struct AppState: Sendable, Equatable {
     public var lastStepUser: String?
     /// A run of the selected workflow (`r`) waiting for whom it is for, as typed so far.
     public var runInput: RunInput?
+    /// The secret store's values, masked wherever a definition shows them (they are never typed
+    /// into a form either: a field holding one is left to `e`).
+    public var secretValues: [String] = []
     /// The body editor, while it is open (`b` on the Webhooks screen).
     public var bodyEditor: BodyEditor?
     /// A list to choose from (`a`, `c` in the tree), while it is open.
@@ -69,6 +72,17 @@ public struct AppState: Sendable, Equatable {
     public var selectedWorkflow: Workflow? {
         let all = workspace.workflows
         return workflows.selected < all.count ? all[workflows.selected] : nil
+    }
+
+    /// The rows of the selected workflow's tree.
+    var treeRows: [WorkflowTree.Row] {
+        selectedWorkflow.map { WorkflowTree.rows(for: $0, in: workspace, glyphs: glyphs) } ?? []
+    }
+
+    /// The selected row of the tree, if it holds a step.
+    var selectedTreeRow: WorkflowTree.Row? {
+        let rows = treeRows
+        return tree.selected < rows.count ? rows[tree.selected] : nil
     }
 
     public var selectedWebhook: Webhook? {

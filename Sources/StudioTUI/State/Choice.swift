@@ -51,6 +51,8 @@ public struct FieldInput: Sendable, Equatable {
     public var prompt: String
     public var field: FieldTarget
     public var text: String
+    /// The value the field had: submitted unchanged, nothing is written (its quoting stays).
+    public var original: String
     /// What an empty line means, shown while nothing is typed.
     public var placeholder: String
 }

@@ -4,8 +4,11 @@ import StudioModel
 /// fields with their values; ⏎ on a field edits it — typed in the hint row, or chosen from its
 /// values — and saves it into the file at once, checked like an edit. Fields a form cannot
 /// edit safely (auth, headers, conditions) say so and are left to `e`.
-enum Forms {
-    static func webhook(_ webhook: Webhook, path: String) -> Choice {
+struct Forms {
+    /// The secret store's values: masked in every label, and a field holding one is left to `e`.
+    let hidden: [String]
+
+    func webhook(_ webhook: Webhook, path: String) -> Choice {
         func target(_ key: String, _ kind: FieldTarget.Kind) -> FieldTarget {
             FieldTarget(path: path, mapping: .root, key: key, kind: kind)
         }
@@ -36,7 +39,7 @@ enum Forms {
         return Choice(title: "Webhook \(webhook.id)", options: fields)
     }
 
-    static func step(_ node: WorkflowNode, in workflow: Workflow, path: String, workspace: Workspace) -> Choice {
+    func step(_ node: WorkflowNode, in workflow: Workflow, path: String, workspace: Workspace) -> Choice {
         func target(_ key: String, _ kind: FieldTarget.Kind) -> FieldTarget {
             FieldTarget(path: path, mapping: .node(node.id), key: key, kind: kind)
         }
@@ -72,7 +75,7 @@ enum Forms {
         case .none, .single:
             fields.append(Choice.Option(
                 label: label("next", node.next.targets.first ?? "(end)"),
-                then: .choice(connect(node.id, in: workflow, path: path))))
+                then: .choice(Self.connect(node.id, in: workflow, path: path))))
         }
         return Choice(title: "Step \(node.id) · \(workflow.id)", options: fields)
     }
@@ -80,7 +83,7 @@ enum Forms {
     /// Where a step can lead: every other step, or nowhere.
     static func connect(_ step: String, in workflow: Workflow, path: String) -> Choice {
         func change(_ target: String?) -> [Effect] {
-            [.changeWorkflow(workflowID: workflow.id, path: path, .connect(node: step, to: target))]
+            [.changeWorkflow(path: path, .connect(node: step, to: target))]
         }
         var options = workflow.nodes.filter { $0.id != step }.map {
             Choice.Option(label: $0.id, effects: change($0.id), selects: step)
@@ -89,18 +92,22 @@ enum Forms {
         return Choice(title: "\(step) leads to", options: options)
     }
 
-    private static func label(_ name: String, _ value: String) -> String {
-        DisplayWidth.pad(name, to: 10) + " " + value.replacingOccurrences(of: "\n", with: "⏎")
+    private func label(_ name: String, _ value: String) -> String {
+        DisplayWidth.pad(name, to: 10) + " " + SecretDisplay.hiding(hidden, in: value).replacingOccurrences(of: "\n", with: "⏎")
     }
 
-    private static func text(_ name: String, _ value: String, _ target: FieldTarget, placeholder: String = "") -> Choice.Option {
-        let prefill = value.contains("\n") ? "" : value
+    /// A value typed in the hint row; one of several lines is left to `e`, since one line cannot hold it.
+    private func text(_ name: String, _ value: String, _ target: FieldTarget, placeholder: String = "") -> Choice.Option {
+        guard !value.contains("\n") else { return readOnly(name, value, "\(name) has several lines: e edits it") }
+        guard SecretDisplay.hiding(hidden, in: value) == value else {
+            return readOnly(name, value, "\(name) holds a value of the secret store: e edits it, keeping it hidden")
+        }
         return Choice.Option(
             label: label(name, value),
-            then: .input(FieldInput(prompt: "\(name): ", field: target, text: prefill, placeholder: placeholder)))
+            then: .input(FieldInput(prompt: "\(name): ", field: target, text: value, original: value, placeholder: placeholder)))
     }
 
-    private static func choice(_ name: String, _ value: String, _ values: [String], _ target: FieldTarget) -> Choice.Option {
+    private func choice(_ name: String, _ value: String, _ values: [String], _ target: FieldTarget) -> Choice.Option {
         let options = values.map { option in
             Choice.Option(label: option, effects: [.setField(target, target.value(for: option))])
         }
@@ -109,7 +116,7 @@ enum Forms {
             label: label(name, value), then: .choice(Choice(title: name, options: options, selected: current)))
     }
 
-    private static func readOnly(_ name: String, _ value: String, _ why: String) -> Choice.Option {
+    private func readOnly(_ name: String, _ value: String, _ why: String) -> Choice.Option {
         Choice.Option(label: label(name, value), then: .status(StatusMessage(why, level: .warning)))
     }
 }

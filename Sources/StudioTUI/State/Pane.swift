@@ -27,6 +27,4 @@ public enum Pane: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Whether the pane scrolls a selection's details rather than selecting in a list.
-    var isDetails: Bool { self == .webhook || self == .systemWebhook || self == .user }
 }

@@ -6,10 +6,11 @@ func changeStep(_ command: CommandID, in state: inout AppState) -> [Effect] {
     guard state.focus == .workflow, let workflow = state.selectedWorkflow,
         let path = state.workspace.path(ofWorkflow: workflow.id)
     else { return [] }
-    let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
-    let step = state.tree.selected < rows.count ? rows[state.tree.selected].nodeID : nil
-    func change(_ change: WorkflowNodeChange) -> Effect { .changeWorkflow(workflowID: workflow.id, path: path, change) }
-    if command == .addStep {
+    let step = state.selectedTreeRow?.nodeID
+    func change(_ change: WorkflowNodeChange) -> Effect { .changeWorkflow(path: path, change) }
+    // Row 0 is the start: a step added there comes first. Other rows without a step (a
+    // split's exit, the unreachable heading) have nothing to add after.
+    if command == .addStep, step != nil || state.tree.selected == 0 {
         let options = WorkflowNodeChange.NewNodeKind.allCases.map { kind in
             Choice.Option(label: kind.title, effects: [change(.add(kind, after: step))], selects: kind.newID(in: workflow))
         }
@@ -17,7 +18,7 @@ func changeStep(_ command: CommandID, in state: inout AppState) -> [Effect] {
         return []
     }
     guard let step else {
-        state.status = StatusMessage("select a step (the start row has none)", level: .warning)
+        state.status = StatusMessage("select a step (this row has none)", level: .warning)
         return []
     }
     switch command {
@@ -38,13 +39,10 @@ func changeStep(_ command: CommandID, in state: inout AppState) -> [Effect] {
 
 /// ⏎ on a step of the tree: its form (read-only studios have none).
 func openStepForm(in state: inout AppState) -> [Effect] {
-    guard !state.readonly, let workflow = state.selectedWorkflow, let path = state.workspace.path(ofWorkflow: workflow.id)
+    guard !state.readonly, let workflow = state.selectedWorkflow, let path = state.workspace.path(ofWorkflow: workflow.id),
+        let id = state.selectedTreeRow?.nodeID, let node = workflow.node(id: id)
     else { return [] }
-    let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
-    guard state.tree.selected < rows.count, let id = rows[state.tree.selected].nodeID, let node = workflow.node(id: id) else {
-        return []
-    }
-    state.choice = Forms.step(node, in: workflow, path: path, workspace: state.workspace)
+    state.choice = Forms(hidden: state.secretValues).step(node, in: workflow, path: path, workspace: state.workspace)
     return []
 }
 
@@ -56,6 +54,10 @@ func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
         state.fieldInput = nil
     case .submit:
         state.fieldInput = nil
+        guard input.text != input.original else {
+            state.status = StatusMessage("\(input.field.key) unchanged")
+            return []
+        }
         state.status = StatusMessage("saving \(input.field.key)…")
         // The line as typed: leading and trailing spaces can matter in a message body.
         return [.setField(input.field, input.field.value(for: input.text))]

@@ -7,6 +7,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
         state.status = nil
+        // A step to select after a change that did not reload the workspace (it failed) is stale.
+        state.selectStepOnReload = nil
         if let confirmation = state.confirmation {
             state.confirmation = nil
             guard key == .char("y") else { return [] }
@@ -69,6 +71,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return []
     case .tick(let date):
         state.now = date
+        // `{{now}}` and the date helpers move with the clock.
+        state.bodyEditor?.renderPreview(now: date)
         return []
     case .traffic(let records, let dropped):
         ingest(records, dropped: dropped, into: &state)
@@ -81,9 +85,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .workspaceChanged(let workspace):
         state.workspace = workspace
         normalizeLists(&state)
-        if let step = state.selectStepOnReload, let workflow = state.selectedWorkflow,
-            let row = WorkflowTree.rows(for: workflow, in: workspace, glyphs: state.glyphs).firstIndex(where: { $0.nodeID == step })
-        {
+        if let step = state.selectStepOnReload, let row = state.treeRows.firstIndex(where: { $0.nodeID == step }) {
             state.tree.selected = row
             normalizeLists(&state)
         }
@@ -111,14 +113,16 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.bodyEditor = BodyEditor(
             webhookID: opened.webhookID, path: opened.path, type: opened.type, template: opened.template,
             fileText: opened.fileText)
+        state.bodyEditor?.renderPreview(now: state.now)
         return [.loadPreviewUser(email: state.users.selected?.email ?? state.lastStepUser)]
-    case .bodySaved(let template, let fileText):
-        state.bodyEditor?.savedTemplate = template
-        state.bodyEditor?.fileText = fileText
+    case .bodySaved(let fileText):
+        state.bodyEditor?.saved(as: fileText)
+        state.bodyEditor?.renderPreview(now: state.now)
         return []
     case .previewUserLoaded(let user):
         state.bodyEditor?.previewUser = user
         state.bodyEditor?.previewScroll = 0
+        state.bodyEditor?.renderPreview(now: state.now)
         return []
     }
 }
@@ -151,9 +155,9 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         switch state.focus {
         case .workflows: state.focus = .workflow
         case .workflow: return openStepForm(in: &state)
-        case .webhooks:
+        case .webhooks, .webhook:
             if let webhook = state.selectedWebhook, let path = state.workspace.path(ofWebhook: webhook.id), !state.readonly {
-                state.choice = Forms.webhook(webhook, path: path)
+                state.choice = Forms(hidden: state.secretValues).webhook(webhook, path: path)
             } else {
                 state.focus = .webhook
             }
@@ -161,7 +165,7 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         case .users: state.focus = .user
         case .traffic:
             if let record = state.trafficRecord(at: state.traffic.list.selected) { state.details = TrafficDetails(record: record) }
-        case .webhook, .systemWebhook, .user: break
+        case .systemWebhook, .user: break
         }
     case .replay:
         guard state.focus == .traffic, let record = state.trafficRecord(at: state.traffic.list.selected) else { return [] }
@@ -333,7 +337,7 @@ private func move(by delta: Int, in state: inout AppState) -> [Effect] {
     case .workflows:
         if select(&state.workflows, count: state.workspace.workflows.count) { state.tree = ListState() }
     case .workflow:
-        state.tree.move(by: delta, count: treeRowCount(state), height: layout.details.height)
+        state.tree.move(by: delta, count: state.treeRows.count, height: layout.details.height)
     case .webhooks:
         _ = select(&state.webhooks, count: state.workspace.webhooks.count)
     case .systemWebhooks:
@@ -591,17 +595,10 @@ private func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workf
     if state.focus == .webhooks || state.focus == .webhook {
         return state.selectedWebhook.map { ($0.id, nil, nil) }
     }
-    guard state.focus == .workflow, let workflow = state.selectedWorkflow else { return nil }
-    let rows = WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs)
-    guard state.tree.selected < rows.count, let nodeID = rows[state.tree.selected].nodeID,
+    guard state.focus == .workflow, let workflow = state.selectedWorkflow, let nodeID = state.selectedTreeRow?.nodeID,
         let webhookID = workflow.node(id: nodeID)?.kind.webhookID
     else { return nil }
     return (webhookID, workflow.id, nodeID)
-}
-
-private func treeRowCount(_ state: AppState) -> Int {
-    guard let workflow = state.selectedWorkflow else { return 0 }
-    return WorkflowTree.rows(for: workflow, in: state.workspace, glyphs: state.glyphs).count
 }
 
 private func normalizeLists(_ state: inout AppState) {
@@ -610,7 +607,7 @@ private func normalizeLists(_ state: inout AppState) {
     if layout.list.height > 0 {
         let height = layout.list.height
         state.workflows.normalize(count: state.workspace.workflows.count, height: height)
-        state.tree.normalize(count: treeRowCount(state), height: layout.details.height)
+        state.tree.normalize(count: state.treeRows.count, height: layout.details.height)
         state.webhooks.normalize(count: state.workspace.webhooks.count, height: height)
         state.systemWebhooks.normalize(count: state.workspace.systemWebhooks.count, height: height)
         state.users.list.normalize(count: state.users.rows.count, height: height)

@@ -15,10 +15,11 @@ public struct StoredUser: Sendable, Equatable {
 public struct UsersPage: Sendable, Equatable {
     public var after: String?
     public var users: [StoredUser]
-    /// Users in the store, for the pane's title.
-    public var total: Int
+    /// Users in the store, for the pane's title; counted with the first page only (a count
+    /// reads the whole table).
+    public var total: Int?
 
-    public init(after: String?, users: [StoredUser], total: Int) {
+    public init(after: String?, users: [StoredUser], total: Int?) {
         self.after = after
         self.users = users
         self.total = total
@@ -72,7 +73,7 @@ public struct UsersState: Sendable, Equatable {
             rows += page.users
         }
         loadingAfter = nil
-        total = page.total
+        if let total = page.total { self.total = total }
         isComplete = page.users.count < Self.pageSize
     }
 }

@@ -6,7 +6,8 @@ enum ChoiceView {
         guard let choice = state.choice else { return }
         let widest = choice.options.map { DisplayWidth.width(of: $0.label) }.max() ?? 0
         let width = min(state.size.width - 4, max(widest, DisplayWidth.width(of: choice.title)) + 8)
-        let height = min(state.size.height - 4, choice.options.count + 2)
+        // Between the tab row and the hint row, which stays visible.
+        let height = min(state.size.height - 6, choice.options.count + 2)
         let box = Rect(x: (state.size.width - width) / 2, y: 3, width: width, height: height)
         grid.fill(box)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)

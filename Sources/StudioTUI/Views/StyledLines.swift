@@ -18,13 +18,15 @@ struct StyledLines {
     private(set) var lines: [StyledLine] = []
     /// Width of the label column of ``add(label:_:_:)``.
     var labelWidth = 10
+    /// Values of the secret store, masked wherever they appear in what is added.
+    var hidden: [String] = []
 
     init(width: Int) { self.width = max(8, width) }
 
     /// `text` after `indent`; a line too long continues under its own indentation (a nested
     /// JSON value under itself).
     mutating func add(_ text: String, _ token: ThemeToken = .foreground, indent: String = "") {
-        let text = Sanitizer.clean(text)
+        let text = Sanitizer.clean(SecretDisplay.hiding(hidden, in: text))
         let hanging = String(text.prefix { $0 == " " })
         let pieces = Self.wrap(String(text.dropFirst(hanging.count)), width: width - DisplayWidth.width(of: indent + hanging))
         for piece in pieces {
@@ -36,7 +38,8 @@ struct StyledLines {
     mutating func add(label: String, _ value: String, _ token: ThemeToken = .foreground) {
         let label = DisplayWidth.pad(label, to: labelWidth)
         let indent = String(repeating: " ", count: DisplayWidth.width(of: label))
-        for (index, piece) in Self.wrap(Sanitizer.clean(value), width: width - DisplayWidth.width(of: label)).enumerated() {
+        let value = Sanitizer.clean(SecretDisplay.hiding(hidden, in: value))
+        for (index, piece) in Self.wrap(value, width: width - DisplayWidth.width(of: label)).enumerated() {
             lines.append(StyledLine([Segment(index == 0 ? label : indent, .muted), Segment(piece, token)]))
         }
     }

@@ -10,6 +10,7 @@ enum WebhookSettingsView {
     static func lines(_ state: AppState, width: Int) -> [StyledLine] {
         guard let webhook = state.selectedWebhook else { return [] }
         var lines = StyledLines(width: width)
+        lines.hidden = state.secretValues
         lines.add(webhook.name, .titleFocused)
         lines.add("\(webhook.method.rawValue) \(SecretDisplay.url(webhook.url))", .foreground)
         lines.blank()
@@ -66,6 +67,7 @@ enum SystemWebhookSettingsView {
     static func lines(_ state: AppState, width: Int) -> [StyledLine] {
         guard let hook = state.selectedSystemWebhook else { return [] }
         var lines = StyledLines(width: width)
+        lines.hidden = state.secretValues
         lines.add(hook.id, .titleFocused)
         lines.add("POST \(SecretDisplay.url(hook.endpoint))", .foreground)
         lines.blank()

@@ -136,7 +136,7 @@ struct EngineStudioCommands: StudioCommands {
                     let emails = try store.userEmails(after: after, limit: limit)
                     let profiles = try store.users(emails: emails)
                     let users = emails.map { StoredUser(email: $0, profile: profiles[$0] ?? JSONObject()) }
-                    return UsersPage(after: after, users: users, total: try store.userCount())
+                    return UsersPage(after: after, users: users, total: after == nil ? try store.userCount() : nil)
                 })
         }
     }
@@ -144,13 +144,7 @@ struct EngineStudioCommands: StudioCommands {
     func user(email: String?, done: @escaping @Sendable (Result<StoredUser?, any Error>) -> Void) {
         let store = engine.store
         Task.detached {
-            done(
-                Result {
-                    guard let address = try email ?? store.userEmails(after: nil, limit: 1).first,
-                        let profile = try store.user(email: address)
-                    else { return nil }
-                    return StoredUser(email: address, profile: profile)
-                })
+            done(Result { try store.user(emailOrFirst: email).map { StoredUser(email: $0.email, profile: $0.profile) } })
         }
     }
 

@@ -175,7 +175,7 @@ public struct DefinitionEdit: Sendable, Equatable {
     /// Every place a secret store value appears verbatim. Values under four characters are
     /// left alone: they would hide ordinary words, and no credential is that short.
     static func occurrences(of secretValues: [String], in original: String) -> [SecretMarkers.Hidden] {
-        secretValues.filter { $0.count >= 4 }.flatMap { value in
+        secretValues.filter { $0.count >= SecretDisplay.shortestHiddenValue }.flatMap { value in
             original.ranges(of: value).map { SecretMarkers.Hidden(range: $0, field: "a secret store value", value: value) }
         }
     }

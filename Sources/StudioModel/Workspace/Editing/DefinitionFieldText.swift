@@ -59,11 +59,12 @@ public enum DefinitionFieldText {
         let keyLine = keyMark.line - 1
         let keyIndent = keyMark.column - 1
         let continuation = Self.continuationLines(after: keyLine, indent: keyIndent, lines: lines)
-        if let value, continuation == 0, let scalar = entry.value.scalar, let span = Self.span(of: scalar, lines: lines),
-            span.line == keyLine
+        if let value, continuation == 0, case .success(let range) = ScalarSource.wholeRange(of: entry.value, in: text),
+            !text.unicodeScalars[range].contains(where: ScalarSource.isBreak)
         {
-            lines[keyLine] = Self.replacing(span.columns, in: lines[keyLine], with: value.yaml)
-            return lines.joined(separator: "\n")
+            var scalars = text.unicodeScalars
+            scalars.replaceSubrange(range, with: value.yaml.unicodeScalars)
+            return String(scalars)
         }
         let before = String(String.UnicodeScalarView(lines[keyLine].unicodeScalars.prefix(keyIndent)))
         let startsItem = before.contains("-")
@@ -115,55 +116,5 @@ public enum DefinitionFieldText {
             index += 1
         }
         return last - line
-    }
-
-    /// A scalar's place in the text: line and the columns it covers (Unicode scalars).
-    struct Span: Sendable {
-        var line: Int
-        var columns: Range<Int>
-    }
-
-    /// Where a one-line scalar is written: a plain one covers its text, a quoted one its quotes too.
-    static func span(of scalar: Node.Scalar, lines: [String]) -> Span? {
-        guard let mark = scalar.mark, lines.indices.contains(mark.line - 1) else { return nil }
-        let line = Array(lines[mark.line - 1].unicodeScalars)
-        let start = mark.column - 1
-        guard start < line.count else { return nil }
-        let length: Int
-        switch line[start] {
-        case "\"", "'":
-            var index = start + 1
-            // A backslash escapes the next character in a double-quoted scalar; '' is a quote in a single-quoted one.
-            while index < line.count {
-                if line[start] == "\"", line[index] == "\\" {
-                    index += 2
-                    continue
-                }
-                if line[index] == line[start] {
-                    if line[start] == "'", index + 1 < line.count, line[index + 1] == "'" {
-                        index += 2
-                        continue
-                    }
-                    break
-                }
-                index += 1
-            }
-            guard index < line.count else { return nil }
-            length = index - start + 1
-        default:
-            // A plain scalar on one line: its text as read, up to a comment or the end.
-            guard scalar.string.unicodeScalars.elementsEqual(line[start..<min(line.count, start + scalar.string.unicodeScalars.count)])
-            else { return nil }
-            length = scalar.string.unicodeScalars.count
-        }
-        return Span(line: mark.line - 1, columns: start..<start + length)
-    }
-
-    static func replacing(_ columns: Range<Int>, in line: String, with text: String) -> String {
-        var scalars = Array(line.unicodeScalars)
-        scalars.replaceSubrange(columns, with: text.unicodeScalars)
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars)
-        return String(result)
     }
 }

@@ -55,14 +55,8 @@ enum LiteralSecretFinder {
 
     private static func urlSites(_ node: Node?, field: String) -> [SecretSite] {
         guard let node, let url = node.scalar?.string else { return [] }
-        let parts = URLTemplateParts(url)
-        var sites: [SecretSite] = []
-        if let password = parts.userinfoPassword, LiteralSecretRule.isLiteral(String(url[password])) {
-            sites.append(SecretSite(field: "\(field) password", node: node, part: password))
+        return URLTemplateParts(url).literalSecrets(in: url).map { secret in
+            SecretSite(field: secret.part.map { "\(field)?\($0)" } ?? "\(field) password", node: node, part: secret.range)
         }
-        for query in parts.secretQueryValues where LiteralSecretRule.isLiteral(String(url[query.range])) {
-            sites.append(SecretSite(field: "\(field)?\(query.name)", node: node, part: query.range))
-        }
-        return sites
     }
 }

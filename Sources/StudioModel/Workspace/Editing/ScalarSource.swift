@@ -20,6 +20,18 @@ enum ScalarSource {
     /// The range is aligned to Unicode scalars, not Characters: slice it through
     /// `source.unicodeScalars`.
     static func contentRange(of node: Node, in source: String) -> Result<Range<String.Index>, Failure> {
+        ranges(of: node, in: source).map(\.content)
+    }
+
+    /// The range the scalar is written over in `source`: its quotes included. Aligned to Unicode
+    /// scalars like ``contentRange(of:in:)``.
+    static func wholeRange(of node: Node, in source: String) -> Result<Range<String.Index>, Failure> {
+        ranges(of: node, in: source).map(\.whole)
+    }
+
+    private static func ranges(
+        of node: Node, in source: String
+    ) -> Result<(content: Range<String.Index>, whole: Range<String.Index>), Failure> {
         guard case .scalar(let scalar) = node, let mark = scalar.mark else { return .failure(.notFound) }
         if scalar.style == .literal || scalar.style == .folded { return .failure(.blockScalar) }
         let scalars = source.unicodeScalars
@@ -38,7 +50,7 @@ enum ScalarSource {
             candidates = plainCandidates(from: start, in: scalars).map { ($0, $0) }
         }
         for candidate in candidates where parsedValue(of: String(scalars[candidate.whole])) == scalar.string {
-            return .success(candidate.content)
+            return .success(candidate)
         }
         return .failure(.notFound)
     }

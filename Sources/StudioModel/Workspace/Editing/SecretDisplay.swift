@@ -9,6 +9,18 @@
 /// ```
 public enum SecretDisplay {
     public static let mask = "••••••"
+    /// Values of the secret store shorter than this are not looked for in text: they would match
+    /// ordinary words.
+    public static let shortestHiddenValue = 4
+
+    /// `text` with every value of the secret store in it replaced by ``mask``, longest first.
+    public static func hiding(_ secretValues: [String], in text: String) -> String {
+        var shown = text
+        for value in secretValues.filter({ $0.count >= shortestHiddenValue }).sorted(by: { $0.count > $1.count }) {
+            shown = shown.replacingOccurrences(of: value, with: mask)
+        }
+        return shown
+    }
 
     /// An auth credential, signing secret or credential header value.
     public static func credential(_ value: String) -> String {
@@ -22,13 +34,9 @@ public enum SecretDisplay {
 
     /// A URL template with a literal user-info password and literal credential query values masked.
     public static func url(_ url: String) -> String {
-        let parts = URLTemplateParts(url)
-        var ranges = parts.secretQueryValues.map(\.range)
-        if let password = parts.userinfoPassword { ranges.append(password) }
         var shown = url
         // From the last range to the first, so earlier ranges stay valid.
-        for range in ranges.sorted(by: { $0.lowerBound > $1.lowerBound })
-        where LiteralSecretRule.isLiteral(String(url[range])) {
+        for range in URLTemplateParts(url).literalSecrets(in: url).map(\.range).sorted(by: { $0.lowerBound > $1.lowerBound }) {
             let lower = url.distance(from: url.startIndex, to: range.lowerBound)
             let upper = url.distance(from: url.startIndex, to: range.upperBound)
             shown.replaceSubrange(

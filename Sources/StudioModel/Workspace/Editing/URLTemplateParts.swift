@@ -41,6 +41,20 @@ struct URLTemplateParts {
         }
     }
 
+    /// The literal secrets in `url` (the text these parts were read from): a user-info password
+    /// (`part` nil) and credential query values (`part` the parameter's name), in that order;
+    /// `{{secret.name}}` references are left out.
+    func literalSecrets(in url: String) -> [(part: String?, range: Range<String.Index>)] {
+        var found: [(part: String?, range: Range<String.Index>)] = []
+        if let password = userinfoPassword, LiteralSecretRule.isLiteral(String(url[password])) {
+            found.append((nil, password))
+        }
+        for query in secretQueryValues where LiteralSecretRule.isLiteral(String(url[query.range])) {
+            found.append((query.name, query.range))
+        }
+        return found
+    }
+
     /// The first of `characters` in `text` outside merge-parameter segments.
     static func firstTopLevel(of characters: Set<Character>, in text: Substring) -> String.Index? {
         var index = text.startIndex

@@ -46,14 +46,17 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         }
     }
 
-    /// The workflow file `text` (of `workflow`) with the change made; every other line kept.
+    /// The workflow file `text` with the change made; every other line kept. The steps and
+    /// their links are read from `text` itself, so a file changed on disk since the studio
+    /// loaded it is changed as it is now.
     /// - Parameter webhooks: The workspace's webhooks, for a new webhook step's first choice.
     /// - Throws: ``WorkflowNodesText/Problem`` saying why the change cannot be made here.
-    public func applied(to text: String, workflow: Workflow, webhooks: [Webhook]) throws(WorkflowNodesText.Problem) -> String {
+    public func applied(to text: String, webhooks: [Webhook]) throws(WorkflowNodesText.Problem) -> String {
         let nodes = try WorkflowNodesText(text)
+        let entry = nodes.items.first?.id
         func singleNext(_ id: String) throws(WorkflowNodesText.Problem) -> String? {
-            guard let node = workflow.node(id: id) else { throw .init("no step '\(id)'") }
-            switch node.next {
+            guard let item = nodes.items.first(where: { $0.id == id }) else { throw .init("no step '\(id)'") }
+            switch item.next {
             case .none: return nil
             case .single(let target): return target == "exit" ? nil : target
             case .branches: throw .init("\(id) has named outputs (a split or an error branch): e edits them in the file")
@@ -61,9 +64,10 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         }
         switch self {
         case .delete(let id):
-            let next = try singleNext(id)
+            // A step that leads to itself leaves nothing to lead to.
+            let next = try singleNext(id).flatMap { $0 == id ? nil : $0 }
             var result = try nodes.redirecting(referencesTo: id, to: next)
-            if workflow.entryNode?.id == id, let next {
+            if entry == id, let next {
                 result = try WorkflowNodesText(result).movingToFront(next)
             }
             return try WorkflowNodesText(result).removing(id)
@@ -72,34 +76,35 @@ public enum WorkflowNodeChange: Sendable, Equatable {
             _ = try singleNext(id)
             return try nodes.settingNext(of: id, to: target)
         case .add(let kind, let after):
-            let newID = kind.newID(in: workflow)
-            let next = try after.map { id throws(WorkflowNodesText.Problem) in try singleNext(id) } ?? workflow.entryNode?.id
+            let newID = WorkflowNodeChange.unusedID(kind.rawValue, in: Set(nodes.items.map(\.id)))
+            let next = try after.map { id throws(WorkflowNodesText.Problem) in try singleNext(id) } ?? entry
             var item = Self.item(kind, id: newID, webhooks: webhooks)
             if let next, kind != .exit { item.append("  next: \(next)") }
             guard let after else { return try nodes.inserting(item, after: nil) }
             let linked = try nodes.settingNext(of: after, to: newID)
             return try WorkflowNodesText(linked).inserting(item, after: after)
         case .move(let id, let down):
-            guard !down else { return try Self.moveDown(id, in: text, workflow: workflow, singleNext: singleNext) }
-            let before = workflow.nodes.filter { $0.next.targets.contains(id) }
+            guard !down else { return try Self.moveDown(id, in: text, entry: entry, singleNext: singleNext) }
+            let before = nodes.items.filter { $0.id != id && $0.references(id) }
             guard before.count == 1, let previous = before.first, case .single = previous.next else {
                 throw .init(before.isEmpty ? "\(id) is the first step" : "\(id) is reached from several steps: connect them with c")
             }
-            return try Self.moveDown(previous.id, in: text, workflow: workflow, singleNext: singleNext)
+            return try Self.moveDown(previous.id, in: text, entry: entry, singleNext: singleNext)
         }
     }
 
     /// `a → s → n → m` becomes `a → n → s → m`.
     private static func moveDown(
-        _ id: String, in text: String, workflow: Workflow,
+        _ id: String, in text: String, entry: String?,
         singleNext: (String) throws(WorkflowNodesText.Problem) -> String?
     ) throws(WorkflowNodesText.Problem) -> String {
         guard let next = try singleNext(id) else { throw .init("\(id) is the last step") }
+        guard next != id else { throw .init("\(id) leads to itself: c connects it elsewhere first") }
         let afterNext = try singleNext(next)
         var result = try WorkflowNodesText(text).redirecting(referencesTo: id, to: next)
         result = try WorkflowNodesText(result).settingNext(of: next, to: id)
         result = try WorkflowNodesText(result).settingNext(of: id, to: afterNext)
-        if workflow.entryNode?.id == id { result = try WorkflowNodesText(result).movingToFront(next) }
+        if entry == id { result = try WorkflowNodesText(result).movingToFront(next) }
         return result
     }
 

@@ -32,8 +32,8 @@ public struct WorkflowNodesText {
     enum Next {
         case none
         case single(id: String)
-        /// `next: {yes: a, no: b}`: each branch's target and where it is written.
-        case branches([(output: String, id: String, span: DefinitionFieldText.Span?)])
+        /// `next: {yes: a, no: b}`: each branch's target and its node, to find where it is written.
+        case branches([(output: String, id: String, node: Node)])
     }
 
     public let text: String
@@ -77,7 +77,7 @@ public struct WorkflowNodesText {
         // Each item runs to the next one's leading comments, the last one to the end of its keys.
         for index in items.indices {
             var start = items[index].dashLine
-            while start > 0, Self.isComment(lines[start - 1], atLeast: dashIndent),
+            while start > 0, Self.isComment(lines[start - 1], atMost: dashIndent),
                 index == 0 || start - 1 > items[index - 1].dashLine
             {
                 start -= 1
@@ -94,8 +94,6 @@ public struct WorkflowNodesText {
         self.mappings = mappings
     }
 
-    public var nodeIDs: [String] { items.map(\.id) }
-
     // MARK: - Changes
 
     /// Sets where node `id` goes next; nil removes `next:`, so journeys end after it.
@@ -110,6 +108,8 @@ public struct WorkflowNodesText {
     /// Every reference to node `id` (a `next:` or a branch) pointed at `target` instead; nil
     /// ends those journeys there (`next:` removed, a branch sent to `exit`).
     public func redirecting(referencesTo id: String, to target: String?) throws(Problem) -> String {
+        // Pointing them at the step itself would leave a reference to rewrite for ever.
+        guard target != id else { throw Problem("\(id) cannot take its own place") }
         var current = self
         while let item = current.items.first(where: { $0.references(id) }) {
             switch item.next {
@@ -117,17 +117,19 @@ public struct WorkflowNodesText {
                 current = try WorkflowNodesText(try current.settingNext(of: item.id, to: target))
             case .branches(let branches):
                 guard !item.isInline else { throw Problem("\(item.id) is written inline ({…}): e edits it") }
-                var lines = current.lines
-                // From the right, so earlier columns on the same line stay put.
-                let spans = branches.filter { $0.id == id }.map(\.span)
-                let located = spans.compactMap { $0 }
-                guard located.count == spans.count else {
-                    throw Problem("a branch of \(item.id) could not be located: e edits it")
+                var ranges: [Range<String.Index>] = []
+                for branch in branches where branch.id == id {
+                    guard case .success(let range) = ScalarSource.wholeRange(of: branch.node, in: current.text) else {
+                        throw Problem("a branch of \(item.id) could not be located: e edits it")
+                    }
+                    ranges.append(range)
                 }
-                for span in located.sorted(by: { $0.columns.lowerBound > $1.columns.lowerBound }) {
-                    lines[span.line] = DefinitionFieldText.replacing(span.columns, in: lines[span.line], with: target ?? "exit")
+                // From the last, so earlier ranges stay where they are.
+                var scalars = current.text.unicodeScalars
+                for range in ranges.sorted(by: { $0.lowerBound > $1.lowerBound }) {
+                    scalars.replaceSubrange(range, with: (target ?? "exit").unicodeScalars)
                 }
-                current = try WorkflowNodesText(lines.joined(separator: "\n"))
+                current = try WorkflowNodesText(String(scalars))
             case .none:
                 break
             }
@@ -184,15 +186,17 @@ public struct WorkflowNodesText {
         if let branches = entry.value.mapping {
             return .branches(branches.compactMap { branch in
                 guard let output = branch.key.scalar?.string, let scalar = branch.value.scalar else { return nil }
-                return (output, scalar.string, DefinitionFieldText.span(of: scalar, lines: lines))
+                return (output, scalar.string, branch.value)
             })
         }
         return .none
     }
 
-    private static func isComment(_ line: String, atLeast indent: Int) -> Bool {
+    /// A comment line no deeper than the dashes: one written above a step. A deeper `#` line
+    /// may be the text of the step before (a `body: |` with a heading).
+    private static func isComment(_ line: String, atMost indent: Int) -> Bool {
         let spaces = line.prefix { $0 == " " }.count
-        return spaces >= indent && line.dropFirst(spaces).first == "#"
+        return spaces <= indent && line.dropFirst(spaces).first == "#"
     }
 }
 
