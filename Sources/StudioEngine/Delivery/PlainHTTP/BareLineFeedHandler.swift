@@ -46,44 +46,49 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard var head else { return context.fireChannelRead(data) }
         let buffer = unwrapInboundIn(data)
-        var output: ByteBuffer?
-        var copiedUpTo = buffer.readerIndex
-        var index = buffer.readerIndex
-        var inHead = true
-        while inHead, index < buffer.writerIndex, let byte = buffer.getInteger(at: index, as: UInt8.self) {
-            switch byte {
-            case UInt8(ascii: "\n"):
-                if head.previous != UInt8(ascii: "\r") {
-                    // A lone LF: what came before it goes on, then the CR it lacks.
-                    var copy = output ?? context.channel.allocator.buffer(capacity: buffer.readableBytes + 16)
-                    if let slice = buffer.getSlice(at: copiedUpTo, length: index - copiedUpTo) { copy.writeImmutableBuffer(slice) }
-                    copy.writeInteger(UInt8(ascii: "\r"))
-                    output = copy
-                    copiedUpTo = index
-                }
-                if head.lineLength == 0, head.lines > 0 {
-                    // The blank line: the head ends here; a 1xx is followed by the next head.
-                    if head.isInformational {
+        // One pass over the bytes (no copy): where each lone LF is, and where the head ends.
+        var loneLineFeeds: [Int] = []
+        var headEnd: Int?
+        buffer.withUnsafeReadableBytes { bytes in
+            for (offset, byte) in bytes.enumerated() {
+                switch byte {
+                case UInt8(ascii: "\n"):
+                    if head.previous != UInt8(ascii: "\r") { loneLineFeeds.append(offset) }
+                    if head.lineLength == 0, head.lines > 0 {
+                        // The blank line: the head ends here; a 1xx is followed by the next head.
+                        guard head.isInformational else {
+                            headEnd = offset
+                            return
+                        }
                         head = Head()
                     } else {
-                        inHead = false
+                        head.lines += 1
+                        head.lineLength = 0
                     }
-                } else {
-                    head.lines += 1
-                    head.lineLength = 0
+                case UInt8(ascii: "\r"):
+                    break
+                default:
+                    head.lineLength += 1
+                    if head.lines == 0, head.statusLine.count < 16 { head.statusLine.append(byte) }
                 }
-            case UInt8(ascii: "\r"):
-                break
-            default:
-                head.lineLength += 1
-                if head.lines == 0, head.statusLine.count < 16 { head.statusLine.append(byte) }
+                head.previous = byte
             }
-            head.previous = byte
-            index += 1
         }
-        self.head = inHead ? head : nil
-        guard var output else { return context.fireChannelRead(data) }
-        if let rest = buffer.getSlice(at: copiedUpTo, length: buffer.writerIndex - copiedUpTo) { output.writeImmutableBuffer(rest) }
+        self.head = headEnd == nil ? head : nil
+        guard !loneLineFeeds.isEmpty else { return context.fireChannelRead(data) }
+        // Each lone LF gets the CR it lacks; the rest, a body included, is copied as it came.
+        var output = context.channel.allocator.buffer(capacity: buffer.readableBytes + loneLineFeeds.count)
+        var copied = 0
+        for offset in loneLineFeeds {
+            if let slice = buffer.getSlice(at: buffer.readerIndex + copied, length: offset - copied) {
+                output.writeImmutableBuffer(slice)
+            }
+            output.writeInteger(UInt8(ascii: "\r"))
+            copied = offset
+        }
+        if let rest = buffer.getSlice(at: buffer.readerIndex + copied, length: buffer.readableBytes - copied) {
+            output.writeImmutableBuffer(rest)
+        }
         context.fireChannelRead(wrapInboundOut(output))
     }
 }
