@@ -260,7 +260,7 @@ struct DemoEndToEndTests {
             try await session.press("j")
             try await session.press("j")
             try await session.press("Enter")
-            try await session.waitForScreen(timeout: 5) { $0.contains("Step wait · direct-mail") && $0.contains("duration   2d") }
+            try await session.waitForScreen(timeout: 5) { $0.contains("Step wait of direct-mail") && $0.contains("duration   2d") }
             try await session.press("j")
             try await session.press("j")
             try await session.press("Enter")

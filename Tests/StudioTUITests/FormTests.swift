@@ -82,7 +82,7 @@ struct FormTests {
         defer { try? FileManager.default.removeItem(at: root) }
         var state = StepCommandTests.tree(root, row: 2)
         _ = reduce(&state, .key(.enter))
-        #expect(state.choice?.title == "Step wait · welcome")
+        #expect(state.choice?.title == "Step wait of welcome")
         #expect(Self.labels(state) == ["id", "type", "duration", "next"])
         _ = Self.pick("duration", in: &state)
         #expect(state.fieldInput?.text == "2d")

@@ -77,7 +77,7 @@ struct Forms {
                 label: label("next", node.next.targets.first ?? "(end)"),
                 then: .choice(Self.connect(node.id, in: workflow, path: path))))
         }
-        return Choice(title: "Step \(node.id) · \(workflow.id)", options: fields)
+        return Choice(title: "Step \(node.id) of \(workflow.id)", options: fields)
     }
 
     /// Where a step can lead: every other step, or nowhere.
