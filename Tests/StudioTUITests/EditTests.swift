@@ -207,6 +207,19 @@ struct EditTests {
         #expect(reduce(&state, .key(.char("n"))).isEmpty)
     }
 
+    @Test func nOnTheSystemWebhooksScreenCreatesOneThatLoadsDisabled() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("3")))
+        #expect(reduce(&state, .key(.char("n"))) == [.create(.systemWebhook)])
+        let created = DraftEditing(root: root).create(
+            .systemWebhook, with: Self.editor { $0.replacingOccurrences(of: "id: new-system-webhook", with: "id: bi") })
+        #expect(created.message == StatusMessage("created system-webhooks/bi.yaml"))
+        let hook = try #require(created.workspace?.systemWebhooks.first { $0.id == "bi" })
+        #expect(!hook.enabled && hook.events == ["emailSend"])
+    }
+
     @Test func aNewWorkflowIsNamedAfterItsIDAndCheckedLikeAnEdit() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -107,6 +107,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .closeOverlay, keys: [.escape], title: "Close the editor (asks first when there are unsaved changes)",
                 short: "close", group: .bodyEditor, showInBar: true),
         Binding(
+            id: .create, keys: [.char("n")], title: "New system webhook, in $EDITOR", short: "new", group: .systemWebhooks,
+            showInBar: true, dangerous: true),
+        Binding(
             id: .open, keys: [.enter], title: "Show the system webhook's settings", short: "open", group: .systemWebhooks,
             showInBar: true),
         Binding(

@@ -60,7 +60,7 @@ struct DraftEditing {
     /// Creates a new definition of `kind` from its skeleton with `editor`; the file is named after
     /// the id the user gives it (`workflows/<id>.yaml`) and checked like an edit before it is written.
     func create(_ kind: DefinitionSkeleton.Kind, with editor: Editor) -> Result {
-        let draft = Draft(url: draftURL(for: "new/\(kind.rawValue).yaml"))
+        let draft = Draft(url: draftURL(for: "new/\(kind.rawValue.replacingOccurrences(of: " ", with: "-")).yaml"))
         let edited: String
         switch run(editor, on: draft, from: kind.skeleton, cancelled: "no \(kind.rawValue) created") {
         case .success(let text): edited = text
@@ -265,6 +265,8 @@ struct DraftEditing {
                         level: .error))
             }
             do {
+                // A new definition may be the first of its kind: its folder may not exist yet.
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try WorkspaceWriter.writeAtomically(text, to: file)
             } catch {
                 return Result(message: StatusMessage("\(error)" + again, level: .error))

@@ -211,6 +211,7 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         switch state.focus {
         case .workflows: kind = .workflow
         case .workflow, .webhooks, .webhook: kind = .webhook
+        case .systemWebhooks, .systemWebhook: kind = .systemWebhook
         default: return []
         }
         state.status = StatusMessage("new \(kind.rawValue)…")

@@ -7,14 +7,22 @@ public enum DefinitionSkeleton {
     public enum Kind: String, Sendable, Hashable {
         case workflow
         case webhook
+        case systemWebhook = "system webhook"
 
-        /// `workflows` or `webhooks`.
-        public var folder: String { rawValue + "s" }
+        /// `workflows`, `webhooks` or `system-webhooks`.
+        public var folder: String {
+            switch self {
+            case .workflow: "workflows"
+            case .webhook: "webhooks"
+            case .systemWebhook: "system-webhooks"
+            }
+        }
 
         public var skeleton: String {
             switch self {
             case .workflow: DefinitionSkeleton.workflow
             case .webhook: DefinitionSkeleton.webhook
+            case .systemWebhook: DefinitionSkeleton.systemWebhook
             }
         }
     }
@@ -48,6 +56,20 @@ public enum DefinitionSkeleton {
           template: |
             {"email": "{{email}}", "firstName": "{{firstName}}"}
         timeout: 10s
+
+        """
+
+    public static let systemWebhook = """
+        # A new system webhook: give it an id (the file becomes system-webhooks/<id>.yaml), then
+        # save and quit. Quitting without a change creates nothing. Hookline POSTs each message
+        # event listed here as JSON {email, eventName, dataFields}; it starts disabled.
+        id: new-system-webhook
+        endpoint: "https://api.example.com/v1/events"
+        enabled: false
+        auth: {type: none}               # none | basic | bearer | oauth2cc
+        events: [emailSend]              # emailSend emailOpen emailClick emailBounce smsSend pushSend …
+        triggeredSends: true             # sends from workflows
+        blastSends: true                 # sends from campaigns
 
         """
 
