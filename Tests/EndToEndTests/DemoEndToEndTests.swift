@@ -276,6 +276,36 @@ struct DemoEndToEndTests {
         }
     }
 
+    @Test func aPasteIsTextInTheEditorAndNeverKeysElsewhere() async throws {
+        try await withDemo { session, _ in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            // tmux brackets a paste only when the program asked for it (`paste-buffer -p`).
+            try await session.tmux("set-buffer", "-b", "clip", "q")
+            try await session.tmux("paste-buffer", "-p", "-b", "clip", "-t", session.name)
+            try await session.waitForScreen(timeout: 5) { $0.contains("pasted text is not taken for keys") }
+            try await session.press("2")
+            try await session.press("j")
+            try await session.press("j")
+            try await session.press("b")
+            try await session.waitForScreen(timeout: 10) { $0.contains("Body · lob-letter · json") }
+            try await session.press("End")
+            try await session.press("Enter")
+            try await session.tmux("set-buffer", "-b", "clip", "\"pasted\": {\"q\": \"d\"},\n\"also\": true,")
+            try await session.tmux("paste-buffer", "-p", "-b", "clip", "-t", session.name)
+            try await session.waitForScreen(timeout: 5) { screen in
+                screen.contains(#"  2 "pasted": {"q": "d"},"#) && screen.contains(#"  3 "also": true,"#)
+                    && screen.contains("✓ renders to valid JSON")
+            }
+            // Esc then a key at once would be Alt+key: wait for the question first.
+            try await session.press("Escape")
+            try await session.waitForScreen(timeout: 5) { $0.contains("unsaved changes to webhooks/lob-letter.yaml") }
+            try await session.press("y")
+            try await session.waitForScreen(timeout: 5) { !$0.contains("Body · lob-letter") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func theStudioRedrawsOnResizeAndShowsANoticeWhenTooSmall() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

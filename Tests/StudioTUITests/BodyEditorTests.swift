@@ -203,3 +203,24 @@ struct BodyEditorTests {
         #expect(!editor.isDirty)
     }
 }
+
+extension BodyEditorTests {
+    @Test func aPasteGoesIntoTheTemplateWholeAndIsNeverTakenForKeys() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        _ = reduce(&state, .key(.ctrl("u")))
+        _ = reduce(&state, .key(.delete))
+        #expect(reduce(&state, .paste("{\"q\": \"d\",\n \"esc\": 1}")) == [])
+        #expect(state.bodyEditor?.buffer.text.hasPrefix("{\"q\": \"d\",\n \"esc\": 1}") == true)
+        #expect(state.bodyEditor?.buffer.line == 1)
+        // Outside a place that takes text, a paste does nothing but say so.
+        state.bodyEditor = nil
+        #expect(reduce(&state, .paste("q")) == [])
+        #expect(state.status?.level == .warning)
+        // A prompt takes it on its line.
+        _ = reduce(&state, .key(.char("/")))
+        _ = reduce(&state, .paste("status:5xx\nuser:ada"))
+        #expect(state.traffic.filterInput == "status:5xx user:ada")
+    }
+}

@@ -42,7 +42,7 @@ enum CrashGuard {
 }
 
 private func crashHandler(_ signal: Int32) {
-    let reset: StaticString = "\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l\r\n"
+    let reset: StaticString = "\u{1B}[0m\u{1B}[?25h\u{1B}[?2004l\u{1B}[?1049l\r\n"
     if crashTTY >= 0 {
         _ = write(crashTTY, reset.utf8Start, reset.utf8CodeUnitCount)
         if crashHasTermios { _ = tcsetattr(crashTTY, TCSANOW, &crashTermios) }

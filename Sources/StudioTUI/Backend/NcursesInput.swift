@@ -4,38 +4,100 @@ import CNcurses
 enum InputEvent: Sendable, Hashable {
     case key(KeyEvent)
     case resize
+    /// Text pasted in a terminal that brackets pastes (`ESC[200~ … ESC[201~`, enabled by
+    /// ``TerminalSession``): its characters are text, never commands.
+    case paste(String)
 }
 
 /// Reads every pending key with `wget_wch` (non-blocking) and normalises it (tui.md P12, P13).
-enum NcursesInput {
-    static func drain(_ window: UnsafeMutablePointer<WINDOW>) -> [InputEvent] {
+/// A bracketed paste may arrive over several reads: what has come so far is kept until its end.
+struct NcursesInput {
+    /// The text of a paste whose end has not arrived yet.
+    private var pasting: String.UnicodeScalarView?
+    /// The last character of the paste was a CR: an LF right after it ends the same line.
+    private var pastedCR = false
+    /// A paste that never ends (a terminal that lost the end marker) is given up here.
+    static let longestPaste = 1 << 20
+
+    static let pasteStart = Array("[200~".unicodeScalars)
+    static let pasteEnd = Array("[201~".unicodeScalars)
+
+    mutating func drain(_ window: UnsafeMutablePointer<WINDOW>) -> [InputEvent] {
         var events: [InputEvent] = []
         while events.count < 512 {
             var code: wint_t = 0
             let result = wget_wch(window, &code)
             if result == ERR { break }
             if result == KEY_CODE_YES {
+                // Keys inside a paste (rare escape sequences ncurses took for keys) are dropped.
+                guard pasting == nil else { continue }
                 if Int32(code) == KEY_RESIZE {
                     // ncurses queues one per SIGWINCH (and resizeterm adds another): keep one.
                     if events.last != .resize { events.append(.resize) }
                 } else {
-                    events.append(.key(functionKey(Int32(code))))
+                    events.append(.key(Self.functionKey(Int32(code))))
+                }
+                continue
+            }
+            if var text = pasting {
+                if code == 27 {
+                    let after = Self.read(Self.pasteEnd.count, from: window)
+                    if after == Self.pasteEnd {
+                        events.append(.paste(String(text)))
+                        pasting = nil
+                        continue
+                    }
+                    text.append("\u{1B}")
+                    text.append(contentsOf: after)
+                } else if code == 13 || code == 10 {
+                    // CR, LF and CRLF all end a line (the terminal sends CR for Enter, pasted files have LF).
+                    if !(code == 10 && pastedCR) { text.append("\n") }
+                } else if let scalar = Unicode.Scalar(code) {
+                    text.append(scalar)
+                }
+                pastedCR = code == 13
+                if text.count >= Self.longestPaste {
+                    events.append(.paste(String(text)))
+                    pasting = nil
+                } else {
+                    pasting = text
                 }
                 continue
             }
             if code == 27 {
-                // Esc then a character within ESCDELAY is Alt+character.
+                // Esc then a character within ESCDELAY is Alt+character; Esc [200~ starts a paste.
                 var next: wint_t = 0
-                if wget_wch(window, &next) == OK, let scalar = Unicode.Scalar(next), next >= 32 {
-                    events.append(.key(.alt(Character(scalar))))
-                } else {
+                guard wget_wch(window, &next) == OK, let scalar = Unicode.Scalar(next), next >= 32 else {
                     events.append(.key(.escape))
+                    continue
+                }
+                guard scalar == "[" else {
+                    events.append(.key(.alt(Character(scalar))))
+                    continue
+                }
+                let rest = Self.read(Self.pasteStart.count - 1, from: window)
+                if [scalar] + rest == Self.pasteStart {
+                    pasting = String.UnicodeScalarView()
+                } else {
+                    events.append(.key(.alt("[")))
+                    events += rest.map { .key(Self.character(wint_t($0.value))) }
                 }
                 continue
             }
-            events.append(.key(character(code)))
+            events.append(.key(Self.character(code)))
         }
         return events
+    }
+
+    /// Up to `count` characters that are already waiting.
+    private static func read(_ count: Int, from window: UnsafeMutablePointer<WINDOW>) -> [Unicode.Scalar] {
+        var scalars: [Unicode.Scalar] = []
+        while scalars.count < count {
+            var code: wint_t = 0
+            guard wget_wch(window, &code) == OK, let scalar = Unicode.Scalar(code) else { break }
+            scalars.append(scalar)
+        }
+        return scalars
     }
 
     static func character(_ code: wint_t) -> KeyEvent {

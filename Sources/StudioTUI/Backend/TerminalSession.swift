@@ -77,6 +77,15 @@ final class TerminalSession {
         }
         colorsEnabled = wantColor
         CrashGuard.install(tty: STDOUT_FILENO, termios: savedTermios)
+        Self.setBracketedPaste(true)
+    }
+
+    /// xterm's bracketed paste (mode 2004, which tmux and most terminals follow): pasted text
+    /// arrives between markers, so the studio takes it as text and never as keys (a pasted
+    /// `q` does not quit). A terminal without it ignores the request.
+    private static func setBracketedPaste(_ on: Bool) {
+        let sequence = on ? "\u{1B}[?2004h" : "\u{1B}[?2004l"
+        _ = sequence.utf8CString.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count - 1) }
     }
 
     /// Gives the terminal to another program (an editor) while `body` runs: curses mode is left
@@ -85,7 +94,9 @@ final class TerminalSession {
         _ = def_prog_mode()
         _ = curs_set(1)
         _ = endwin()
+        Self.setBracketedPaste(false)
         let result = body()
+        Self.setBracketedPaste(true)
         _ = reset_prog_mode()
         _ = curs_set(0)
         _ = clearok(window, true)
@@ -99,6 +110,7 @@ final class TerminalSession {
         restored = true
         _ = curs_set(1)
         _ = endwin()
+        Self.setBracketedPaste(false)
         delscreen(screen)
         if var saved = savedTermios { _ = tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
         CrashGuard.uninstall()

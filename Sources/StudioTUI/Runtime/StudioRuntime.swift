@@ -16,6 +16,7 @@ final class StudioRuntime {
     private let signals: SignalWatcher
     private let events: EventLog
     private var dirty = true
+    private var input = NcursesInput()
     private var exitCode: Int32?
     private var lastFrame = ContinuousClock.now
     private var lastTick = Date()
@@ -271,11 +272,14 @@ final class StudioRuntime {
     }
 
     private func handleInput() {
-        for event in NcursesInput.drain(session.window) {
+        for event in input.drain(session.window) {
             switch event {
             case .key(let key):
                 events.record("KEY \(key.displayName(ascii: true))")
                 send(.key(key))
+            case .paste(let text):
+                events.record("PASTE \(text.count)")
+                send(.paste(text))
             case .resize:
                 let size = backend.size
                 events.record("RESIZE \(size)")

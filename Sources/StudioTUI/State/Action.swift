@@ -4,6 +4,8 @@ import StudioModel
 /// Something that happened: input, time, data. The reducer turns it into a new state.
 public enum Action: Sendable, Equatable {
     case key(KeyEvent)
+    /// Text pasted in the terminal: typed into the editor or the line being typed, never taken for keys.
+    case paste(String)
     case command(CommandID)
     case resize(Size)
     case tick(Date)

@@ -63,6 +63,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             return []
         }
         return perform(command, on: &state)
+    case .paste(let text):
+        state.status = nil
+        return paste(text, into: &state)
     case .command(let command):
         return perform(command, on: &state)
     case .resize(let size):
