@@ -92,12 +92,17 @@ struct DemoEndToEndTests {
             try await session.press("/")
             try await session.tmux("send-keys", "-t", session.name, "-l", "method:GET")
             try await session.press("Enter")
-            // GET traffic (profile lookups) may take a moment to arrive after the filter applies.
-            let filtered = try await session.waitForScreen(timeout: 15) { screen in
-                screen.contains("filter method:GET") && screen.split(separator: "\n").contains(where: Self.isLiveTrafficLine)
+            // GET traffic (profile lookups) may take a moment to arrive after the filter applies, and
+            // a capture can catch a frame half drawn: wait for a whole filtered pane, then check
+            // that it stays filtered while new traffic arrives.
+            func filteredPane(_ screen: String) -> Bool {
+                let lines = screen.split(separator: "\n").filter(Self.isLiveTrafficLine)
+                return screen.contains("filter method:GET") && !lines.isEmpty && lines.allSatisfy { $0.contains(" GET ") }
             }
-            let lines = filtered.split(separator: "\n").filter(Self.isLiveTrafficLine)
-            #expect(lines.allSatisfy { $0.contains(" GET ") }, "\(filtered)")
+            _ = try await session.waitForScreen(timeout: 15, filteredPane)
+            try await Task.sleep(for: .seconds(1))
+            let later = try await session.screen()
+            #expect(filteredPane(later), "\(later)")
             // The demo's receiver answers every request with 2xx.
             try await session.press("/")
             try await session.press("C-u")
@@ -167,6 +172,8 @@ struct DemoEndToEndTests {
             try await session.press("4")
             let users = try await session.waitForScreen(timeout: 10) { $0.contains("Users · 200") && $0.contains("\"email\": ") }
             #expect(users.contains("@example.com"))
+            // The selected user's journeys are read from the store (the demo's events start some).
+            try await session.waitForScreen(timeout: 10) { $0.contains("Journeys, newest first") || $0.contains("no journeys (") }
             // `/` finds a user by the start of the address, however far down the list.
             try await session.press("/")
             try await session.tmux("send-keys", "-t", session.name, "-l", "sophie")

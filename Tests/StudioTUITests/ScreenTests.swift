@@ -14,6 +14,31 @@ struct ScreenTests {
         }
     }
 
+    /// The page requests among `effects`.
+    static func pages(_ effects: [Effect]) -> [Effect] {
+        effects.filter { if case .loadUsers = $0 { true } else { false } }
+    }
+
+    @Test func theSelectedUsersJourneysAreReadAndShown() {
+        var state = Fixtures.state(size: Size(width: 120, height: 40))
+        _ = reduce(&state, .key(.char("4")))
+        let first = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<3), total: 3)))
+        #expect(first == [.loadJourneys(email: "user0000@example.com")])
+        #expect(reduce(&state, .key(.char("j"))) == [.loadJourneys(email: "user0001@example.com")])
+        // An answer for a user no longer selected is dropped.
+        _ = reduce(&state, .journeysLoaded(UserJourneys(email: "user0000@example.com", journeys: [])))
+        #expect(state.users.journeys == nil)
+        let journeys = [
+            UserJourney(workflowID: "welcome-series", status: "waiting", stepID: "wait",
+                        wakeAt: Fixtures.start.addingTimeInterval(172_800), updatedAt: Fixtures.start),
+            UserJourney(workflowID: "cart-abandon", status: "finished", stepID: "nudge", wakeAt: nil, updatedAt: Fixtures.start),
+        ]
+        _ = reduce(&state, .journeysLoaded(UserJourneys(email: "user0001@example.com", journeys: journeys)))
+        let text = (0..<40).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("welcome-series  waiting at wait until 2026-01-03T12:00:00Z"))
+        #expect(text.contains("cart-abandon    finished after nudge · 12:00:00.000"))
+    }
+
     @Test func digitsShowTheScreensAndTabStaysWithinOne() {
         var state = Fixtures.state()
         _ = reduce(&state, .key(.char("2")))
@@ -134,14 +159,14 @@ struct ScreenTests {
         #expect(renderApp(state).rowText(3).contains("loading…"))
         _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<200), total: 450)))
         #expect(state.users.rows.count == 200)
-        // No request while far from the end.
-        #expect(reduce(&state, .key(.char("j"))) == [])
+        // No page asked for while far from the end.
+        #expect(Self.pages(reduce(&state, .key(.char("j")))) == [])
         var effects: [Effect] = []
-        while effects.isEmpty, state.users.list.selected < 199 { effects = reduce(&state, .key(.char("j"))) }
+        while effects.isEmpty, state.users.list.selected < 199 { effects = Self.pages(reduce(&state, .key(.char("j")))) }
         #expect(effects == [.loadUsers(after: "user0199@example.com")])
         #expect(state.users.list.selected == 200 - UsersState.prefetchDistance)
         // Only one request at a time.
-        #expect(reduce(&state, .key(.char("j"))) == [])
+        #expect(Self.pages(reduce(&state, .key(.char("j")))) == [])
         // A page asked for before a reload is dropped.
         _ = reduce(&state, .usersLoaded(UsersPage(after: "user0042@example.com", users: Self.users(43..<60), total: 450)))
         #expect(state.users.rows.count == 200)
@@ -151,7 +176,7 @@ struct ScreenTests {
         _ = reduce(&state, .usersLoaded(UsersPage(after: "user0399@example.com", users: Self.users(400..<450), total: 450)))
         #expect(state.users.rows.count == 450 && state.users.isComplete)
         _ = reduce(&state, .key(.char("G")))
-        #expect(reduce(&state, .key(.char("j"))) == [])
+        #expect(Self.pages(reduce(&state, .key(.char("j")))) == [])
         #expect(state.users.selected?.email == "user0449@example.com")
     }
 

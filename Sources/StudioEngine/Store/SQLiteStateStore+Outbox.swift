@@ -141,6 +141,14 @@ extension SQLiteStateStore {
         }.compactMap(Self.journey(from:))
     }
 
+    public func journeys(email: String, limit: Int) throws -> [JourneyRecord] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM journey WHERE email = ? ORDER BY updatedAt DESC, rowid DESC LIMIT ?",
+                arguments: [email, limit])
+        }.compactMap(Self.journey(from:))
+    }
+
     public func journeys(
         _ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int
     ) throws -> [JourneyRecord] {

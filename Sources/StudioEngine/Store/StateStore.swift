@@ -70,6 +70,8 @@ public protocol StateStore: EndpointPauseStore {
     func releaseLeases(owner: String) throws
     /// Journeys that were running or waiting, with their triggers.
     func unfinishedJourneys() throws -> [JourneyRecord]
+    /// A user's most recent journeys (unfinished ones and finished ones retention kept), newest first.
+    func journeys(email: String, limit: Int) throws -> [JourneyRecord]
     /// At most `limit` journeys with `status`, last stored by `instant`, whose ids come after
     /// `id` (from the first when nil), in id order: the unfinished journeys page by page.
     func journeys(_ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int) throws

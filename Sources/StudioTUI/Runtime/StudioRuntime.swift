@@ -75,6 +75,7 @@ final class StudioRuntime {
             case .preview(let webhookID, let workflowID, let nodeID, let email):
                 preview(webhookID, workflowID, nodeID, email)
             case .loadUsers(let after): loadUsers(after: after)
+            case .loadJourneys(let email): loadJourneys(email)
             case .openBodyEditor(let webhookID, let path): openBodyEditor(webhookID, path)
             case .saveBody(let save): saveBody(save)
             case .loadPreviewUser(let email): loadPreviewUser(email)
@@ -100,6 +101,17 @@ final class StudioRuntime {
             switch result {
             case .success(let page): inbox.post(.usersLoaded(page))
             case .failure(let error): inbox.post(.usersUnavailable(StatusMessage("cannot read the users: \(error)", level: .error)))
+            }
+            wake.wake()
+        }
+    }
+
+    private func loadJourneys(_ email: String) {
+        guard let commands else { return }
+        commands.journeys(of: email) { [inbox, wake] result in
+            switch result {
+            case .success(let journeys): inbox.post(.journeysLoaded(UserJourneys(email: email, journeys: journeys)))
+            case .failure(let error): inbox.post(.status(StatusMessage("cannot read the journeys: \(error)", level: .error)))
             }
             wake.wake()
         }

@@ -21,6 +21,8 @@ public enum Action: Sendable, Equatable {
     case showPreview(AttemptRecord)
     /// A page of stored users asked for with ``Effect/loadUsers(after:)``.
     case usersLoaded(UsersPage)
+    /// The journeys of a user asked for with ``Effect/loadJourneys(email:)``.
+    case journeysLoaded(UserJourneys)
     /// The users could not be read; why, for the status line.
     case usersUnavailable(StatusMessage)
     /// A webhook's body template read for the body editor.
@@ -60,6 +62,8 @@ public enum Effect: Sendable, Equatable {
     /// Read the page of stored users after `after` (nil: the first); it comes back as
     /// ``Action/usersLoaded(_:)``.
     case loadUsers(after: String?)
+    /// Read the recent journeys of the user `email`; they come back as ``Action/journeysLoaded(_:)``.
+    case loadJourneys(email: String)
     /// Read the body template of a webhook file for the body editor; it comes back as
     /// ``Action/bodyEditorOpened(_:)``, or a status message saying why it cannot be edited here.
     case openBodyEditor(webhookID: String, path: String)

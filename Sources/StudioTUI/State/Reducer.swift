@@ -105,6 +105,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .usersLoaded(let page):
         state.users.receive(page)
         normalizeLists(&state)
+        return state.users.journeysRequest()
+    case .journeysLoaded(let journeys):
+        if journeys.email == state.users.selected?.email { state.users.journeys = journeys }
         return []
     case .usersUnavailable(let message):
         state.users.loadingAfter = nil
@@ -348,7 +351,9 @@ private func move(by delta: Int, in state: inout AppState) -> [Effect] {
         _ = select(&state.systemWebhooks, count: state.workspace.systemWebhooks.count)
     case .users:
         _ = select(&state.users.list, count: state.users.rows.count)
-        if case .some(let after) = state.users.nextPageRequest() { return [.loadUsers(after: after)] }
+        var effects = state.users.journeysRequest()
+        if case .some(let after) = state.users.nextPageRequest() { effects.append(.loadUsers(after: after)) }
+        return effects
     case .webhook, .systemWebhook, .user:
         let last = max(0, detailLineCount(state, layout: layout) - layout.details.height)
         state.detailScroll = min(max(0, state.detailScroll.addingReportingOverflow(delta).partialValue), last)

@@ -1,3 +1,4 @@
+import Foundation
 import StudioModel
 
 /// A stored user as the Users screen lists it.
@@ -42,6 +43,8 @@ public struct UsersState: Sendable, Equatable {
     var loadingAfter: String?
     /// What is typed after `/`, nil when not finding.
     public var findInput: String?
+    /// The selected user's journeys, once read.
+    public var journeys: UserJourneys?
     /// The page a find asked for starts the list afresh, selected from its top: it follows this
     /// address (`.some(nil)`: the first page).
     var jumpAfter: String??
@@ -57,6 +60,13 @@ public struct UsersState: Sendable, Equatable {
         let after = rows.last?.email
         loadingAfter = after ?? ""
         return .some(after)
+    }
+
+    /// Asks for the selected user's journeys unless they are shown already.
+    mutating func journeysRequest() -> [Effect] {
+        guard let email = selected?.email, journeys?.email != email else { return [] }
+        journeys = nil
+        return [.loadJourneys(email: email)]
     }
 
     /// Takes a page in: the first replaces the rows, a later one extends them when it follows
@@ -100,5 +110,36 @@ extension UsersState {
         guard last.value > 0, let previous = Unicode.Scalar(lowered) else { return String(String.UnicodeScalarView(scalars)) }
         scalars += [previous, "\u{10FFFF}"]
         return String(String.UnicodeScalarView(scalars))
+    }
+}
+
+/// A user's recent journeys, newest first, as read for the Users screen.
+public struct UserJourneys: Sendable, Equatable {
+    public var email: String
+    public var journeys: [UserJourney]
+
+    public init(email: String, journeys: [UserJourney]) {
+        self.email = email
+        self.journeys = journeys
+    }
+}
+
+/// Where a user is in a workflow: one journey.
+public struct UserJourney: Sendable, Equatable {
+    public var workflowID: String
+    /// `running`, `waiting`, `finished` or `failed`.
+    public var status: String
+    /// The step it is at (or ended at).
+    public var stepID: String?
+    /// When a waiting journey goes on.
+    public var wakeAt: Date?
+    public var updatedAt: Date
+
+    public init(workflowID: String, status: String, stepID: String?, wakeAt: Date?, updatedAt: Date) {
+        self.workflowID = workflowID
+        self.status = status
+        self.stepID = stepID
+        self.wakeAt = wakeAt
+        self.updatedAt = updatedAt
     }
 }

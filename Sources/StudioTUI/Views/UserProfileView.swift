@@ -1,3 +1,4 @@
+import Foundation
 import StudioModel
 
 /// The Users screen: stored users in address order, a page at a time, and the selected one's
@@ -19,7 +20,35 @@ enum UserProfileView {
         lines.add(user.email, .titleFocused)
         lines.add("\(user.profile.count) fields", .muted)
         lines.blank()
+        addJourneys(state, of: user, to: &lines)
+        lines.blank()
         lines.addBlock(JSONValue.object(user.profile).prettyJSONText, .foreground, indent: "")
         return lines.lines
+    }
+
+    /// Where the user is in the workflows: each recent journey, its step and, while it waits,
+    /// until when.
+    private static func addJourneys(_ state: AppState, of user: StoredUser, to lines: inout StyledLines) {
+        guard let loaded = state.users.journeys, loaded.email == user.email else {
+            return lines.add(state.ascii ? "journeys: reading..." : "journeys: reading…", .muted)
+        }
+        guard !loaded.journeys.isEmpty else { return lines.add("no journeys (r on a workflow starts one)", .muted) }
+        lines.add("Journeys, newest first", .helpSection)
+        lines.labelWidth = max(10, (loaded.journeys.map { DisplayWidth.width(of: $0.workflowID) }.max() ?? 0) + 2)
+        for journey in loaded.journeys {
+            var text = journey.status
+            if let step = journey.stepID { text += journey.status == "finished" ? " after \(step)" : " at \(step)" }
+            if journey.status == "waiting", let wake = journey.wakeAt {
+                text += " until " + wake.formatted(Date.ISO8601FormatStyle(timeZone: state.timeZone))
+            } else {
+                text += " · " + TrafficRow.timestamp(journey.updatedAt, timeZone: state.timeZone)
+            }
+            let token: ThemeToken = switch journey.status {
+            case "failed": .statusError
+            case "finished": .muted
+            default: .success
+            }
+            lines.add(label: journey.workflowID, text, token)
+        }
     }
 }

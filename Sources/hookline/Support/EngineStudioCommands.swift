@@ -148,6 +148,20 @@ struct EngineStudioCommands: StudioCommands {
         }
     }
 
+    func journeys(of email: String, done: @escaping @Sendable (Result<[UserJourney], any Error>) -> Void) {
+        let store = engine.store
+        Task.detached {
+            done(
+                Result {
+                    try store.journeys(email: email, limit: 20).map {
+                        UserJourney(
+                            workflowID: $0.workflowID, status: $0.status.rawValue, stepID: $0.nodeID, wakeAt: $0.wakeAt,
+                            updatedAt: $0.updatedAt)
+                    }
+                })
+        }
+    }
+
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
         Task { [engine] in
             do {
