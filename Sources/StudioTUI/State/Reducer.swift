@@ -319,6 +319,8 @@ private func show(_ screen: Screen, in state: inout AppState) -> [Effect] {
     state.detailScroll = 0
     normalizeLists(&state)
     guard screen == .users else { return [] }
+    // Profiles and journeys are read again: the store has moved on since the screen was last shown.
+    state.users.journeys = nil
     state.users.loadingAfter = ""
     return [.loadUsers(after: nil)]
 }
