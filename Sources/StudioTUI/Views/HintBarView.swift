@@ -65,13 +65,20 @@ enum HintBarView {
         let bindings = editor == nil
             ? state.keyMap.barBindings(focus: state.focus, readonly: state.readonly)
             : state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
-        for binding in bindings {
-            guard let short = binding.short else { continue }
+        // When they do not all fit, the ones before the last give way: the last is how to quit
+        // (or close the editor), which must always show.
+        var shown = bindings.filter { $0.short != nil }
+        func width(_ binding: Binding) -> Int {
+            DisplayWidth.width(of: keyLabel(binding, ascii: state.ascii)) + 1 + DisplayWidth.width(of: binding.short ?? "") + 2
+        }
+        while shown.count > 1, shown.reduce(0, { $0 + width($1) }) - 2 > maxX - statusWidth - x {
+            shown.remove(at: shown.count - 2)
+        }
+        for binding in shown {
             let key = keyLabel(binding, ascii: state.ascii)
-            let width = DisplayWidth.width(of: key) + 1 + DisplayWidth.width(of: short)
-            if x + width > maxX - statusWidth { break }
+            if x + width(binding) - 2 > maxX - statusWidth { break }
             x += grid.put(key, at: Point(x: x, y: area.y), token: .hintKey)
-            x += grid.put(" " + short, at: Point(x: x, y: area.y), token: .hintText)
+            x += grid.put(" " + (binding.short ?? ""), at: Point(x: x, y: area.y), token: .hintText)
             x += 2
         }
     }
