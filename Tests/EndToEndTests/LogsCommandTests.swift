@@ -68,6 +68,7 @@ struct LogsCommandTests {
         let entries = try #require(archive["log"]?["entries"]?.arrayValue)
         #expect(entries.count == 1)
         #expect(entries.first?["response"]?["status"] == .int(200))
+        #expect(entries.first?["response"]?["statusText"] == "OK")
         let headers = entries.first?["request"]?["headers"]?.arrayValue ?? []
         #expect(headers.contains { $0["name"] == "Authorization" && $0["value"] == "Bearer ••••••" })
 

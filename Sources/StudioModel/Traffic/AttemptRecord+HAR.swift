@@ -6,17 +6,21 @@ public enum AttemptHAR {
     /// `{"log": {"version": "1.2", "creator": …, "entries": […]}}`, one entry per attempt.
     /// Attempts without a response have status 0 and their error in `_error`, as browsers write
     /// failed requests.
-    public static func document(for records: [AttemptRecord], creatorVersion: String) -> JSONValue {
+    /// - Parameter reasonPhrase: The standard reason phrase of a status (`201` → `Created`), for
+    ///   each response's `statusText`; the one received is not stored.
+    public static func document(
+        for records: [AttemptRecord], creatorVersion: String, reasonPhrase: (Int) -> String
+    ) -> JSONValue {
         [
             "log": [
                 "version": "1.2",
                 "creator": ["name": "Hookline", "version": .string(creatorVersion)],
-                "entries": .array(records.map(entry)),
+                "entries": .array(records.map { entry($0, reasonPhrase: reasonPhrase) }),
             ]
         ]
     }
 
-    static func entry(_ record: AttemptRecord) -> JSONValue {
+    static func entry(_ record: AttemptRecord, reasonPhrase: (Int) -> String) -> JSONValue {
         let url = URLComponents(string: record.url)
         let queryString: [JSONValue] = (url?.queryItems ?? []).map {
             ["name": .string($0.name), "value": .string($0.value ?? "")]
@@ -39,7 +43,8 @@ public enum AttemptHAR {
         ]
         if record.responseBodyIsBase64 { content["encoding"] = "base64" }
         let response: JSONObject = [
-            "status": .int(record.status ?? 0), "statusText": "", "httpVersion": "HTTP/1.1", "cookies": [],
+            "status": .int(record.status ?? 0), "statusText": .string(record.status.map(reasonPhrase) ?? ""),
+            "httpVersion": "HTTP/1.1", "cookies": [],
             "headers": headers(record.responseHeaders), "content": .object(content),
             "redirectURL": .string(header("location", in: record.responseHeaders) ?? ""), "headersSize": -1,
             "bodySize": .int(record.responseBody.utf8.count),

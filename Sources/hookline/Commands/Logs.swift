@@ -36,7 +36,10 @@ extension Hookline {
             case .jsonl:
                 writeAttemptLines(records)
             case .har:
-                print(AttemptHAR.document(for: records, creatorVersion: HooklineVersion.current).prettyJSONText)
+                print(
+                    AttemptHAR.document(
+                        for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:)
+                    ).prettyJSONText)
             case .curl:
                 for record in records {
                     guard let request = PreparedRequest(sentIn: record) else { continue }

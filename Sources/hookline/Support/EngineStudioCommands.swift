@@ -21,7 +21,8 @@ struct EngineStudioCommands: StudioCommands {
                 .replacingOccurrences(of: ":", with: "")
             let file = directory.appendingPathComponent("traffic-\(stamp).har")
             do {
-                let archive = AttemptHAR.document(for: records, creatorVersion: HooklineVersion.current)
+                let archive = AttemptHAR.document(
+                    for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:))
                 try Self.writeExport(archive.prettyJSONText, to: file)
                 done(StatusMessage("exported \(records.count) attempts to \(file.path)"))
             } catch {
