@@ -252,6 +252,13 @@ struct DemoEndToEndTests {
             try await session.press("y")
             try await session.waitForScreen(timeout: 10) { $0.contains("deleted delay") }
             #expect(try String(contentsOf: file, encoding: .utf8) == original)
+            // u takes the delete back; u again takes the undo back.
+            try await session.press("u")
+            try await session.waitForScreen(timeout: 10) { $0.contains("undid the last change") && $0.contains("delay  Delay  1h") }
+            #expect(try String(contentsOf: file, encoding: .utf8).contains("  - id: delay\n"))
+            try await session.press("u")
+            try await session.waitForScreen(timeout: 10) { !$0.contains("delay  Delay  1h") }
+            #expect(try String(contentsOf: file, encoding: .utf8) == original)
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
         }

@@ -160,4 +160,30 @@ struct FormTests {
         #expect(state.fieldInput == nil)
         #expect(state.status?.text == "name holds a value of the secret store: e edits it, keeping it hidden")
     }
+
+    @Test func uUndoesTheLastSaveAndAgainRedoesIt() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = StepCommandTests.tree(root, row: 2)
+        #expect(reduce(&state, .key(.char("u"))) == [.undo])
+        let drafts = DraftEditing(root: root)
+        let field = FieldTarget(path: "workflows/welcome.yaml", mapping: .node("wait"), key: "duration", kind: .plain)
+        let file = root.appendingPathComponent("workflows/welcome.yaml")
+        let saved = drafts.set(field, to: .plain("3h"))
+        let undo = try #require(saved.undo)
+        let undone = drafts.undo(undo)
+        #expect(undone.message.text == "undid the last change to workflows/welcome.yaml")
+        #expect(try String(contentsOf: file, encoding: .utf8) == StepCommandTests.workflow)
+        #expect(undone.workspace?.workflow(id: "welcome")?.node(id: "wait")?.kind == .delay(WorkflowDuration(seconds: 172_800, text: "2d")))
+        // Undoing the undo puts the change back.
+        _ = drafts.undo(try #require(undone.undo))
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("duration: 3h"))
+        // Once the file changed elsewhere, the old undo does nothing.
+        try "id: welcome\nstart: {kind: manual}\nnodes:\n  - id: done\n    type: exit\n".write(to: file, atomically: true, encoding: .utf8)
+        let refused = drafts.undo(try #require(undone.undo))
+        #expect(refused.workspace == nil)
+        #expect(refused.message.text == "workflows/welcome.yaml changed since the studio saved it: nothing undone")
+        state.readonly = true
+        #expect(reduce(&state, .key(.char("u"))) == [])
+    }
 }

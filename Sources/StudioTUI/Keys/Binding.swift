@@ -31,6 +31,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case preview = "definition.preview"
     case run = "workflow.run"
     case editBody = "webhook.editBody"
+    case undo = "app.undo"
     case findUser = "users.find"
     case addStep = "workflow.addStep"
     case deleteStep = "workflow.deleteStep"

@@ -52,6 +52,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .showUsers, keys: [.char("4")], title: "Show the stored users and their profiles", group: .global),
         Binding(id: .showTraffic, keys: [.char("5")], title: "Show the traffic on the whole screen", group: .global),
         Binding(id: .redraw, keys: [.ctrl("l")], title: "Redraw the screen", group: .global),
+        Binding(
+            id: .undo, keys: [.char("u")], title: "Undo the last change the studio saved to a file (again: redo it)",
+            group: .global, dangerous: true),
         Binding(id: .closeOverlay, keys: [.escape], title: "Close the overlay", group: .global),
         Binding(id: .filter, keys: [.char("/")], title: "Filter the traffic", group: .global),
         Binding(id: .quit, keys: [.char("q"), .ctrl("c")], title: "Quit", short: "quit", group: .global, showInBar: true),

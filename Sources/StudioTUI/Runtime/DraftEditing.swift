@@ -12,6 +12,32 @@ struct DraftEditing {
         var message: StatusMessage
         /// The workspace loaded with the saved file; nil when nothing was saved.
         var workspace: Workspace?
+        /// How to take the saved change back; nil when nothing was saved or a file was created.
+        var undo: Undo?
+    }
+
+    /// A file as it was before a save and as the save left it: ``undo(_:)`` writes the first
+    /// back while the file still reads the second.
+    struct Undo: Equatable {
+        var path: String
+        var before: String
+        var after: String
+    }
+
+    /// Takes back the change `undo` describes, after the checks of any edit, when the file has
+    /// not changed since; its result can take the undo back in turn.
+    func undo(_ undo: Undo) -> Result {
+        guard (try? String(contentsOf: root.appendingPathComponent(undo.path), encoding: .utf8)) == undo.after else {
+            return Result(message: StatusMessage("\(undo.path) changed since the studio saved it: nothing undone", level: .warning))
+        }
+        let edit: DefinitionEdit
+        do {
+            edit = try DefinitionEdit(path: undo.path, original: undo.after, secretValues: secretValues)
+        } catch {
+            return Result(message: StatusMessage("cannot undo: \(error)", level: .error))
+        }
+        return outcome(
+            edit, edited: undo.before, again: "", saved: "undid the last change to", draft: Draft(url: draftURL(for: undo.path)))
     }
 
     /// The workspace folder.
@@ -272,7 +298,8 @@ struct DraftEditing {
                 return Result(message: StatusMessage("\(error)" + again, level: .error))
             }
             let note = edit.path == "hookline.yaml" ? " · settings apply at the next start" : ""
-            return Result(message: StatusMessage("\(saved) \(edit.path)" + note), workspace: workspace)
+            let undo = onDisk.map { Undo(path: edit.path, before: $0, after: text) }
+            return Result(message: StatusMessage("\(saved) \(edit.path)" + note), workspace: workspace, undo: undo)
         }
     }
 

@@ -17,6 +17,8 @@ final class StudioRuntime {
     private let events: EventLog
     private var dirty = true
     private var input = NcursesInput()
+    /// The last change the studio saved to a file, for `u`.
+    private var lastSave: DraftEditing.Undo?
     private var exitCode: Int32?
     private var lastFrame = ContinuousClock.now
     private var lastTick = Date()
@@ -76,6 +78,7 @@ final class StudioRuntime {
                 preview(webhookID, workflowID, nodeID, email)
             case .loadUsers(let after): loadUsers(after: after)
             case .loadJourneys(let email): loadJourneys(email)
+            case .undo: undo()
             case .openBodyEditor(let webhookID, let path): openBodyEditor(webhookID, path)
             case .saveBody(let save): saveBody(save)
             case .loadPreviewUser(let email): loadPreviewUser(email)
@@ -104,6 +107,14 @@ final class StudioRuntime {
             }
             wake.wake()
         }
+    }
+
+    private func undo() {
+        guard let drafts, let lastSave else {
+            return send(.status(StatusMessage("nothing to undo: the studio has saved no change yet", level: .warning)))
+        }
+        events.record("UNDO \(lastSave.path)")
+        show(drafts.undo(lastSave))
     }
 
     private func loadJourneys(_ email: String) {
@@ -161,6 +172,7 @@ final class StudioRuntime {
     /// A save's outcome: the studio and the engine take the workspace it wrote, if any, and the
     /// hint row says what happened.
     private func show(_ result: DraftEditing.Result) {
+        if let undo = result.undo { lastSave = undo }
         if let workspace = result.workspace {
             send(.workspaceChanged(workspace))
             commands?.apply(workspace)

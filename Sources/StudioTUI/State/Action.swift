@@ -62,6 +62,9 @@ public enum Effect: Sendable, Equatable {
     /// Read the page of stored users after `after` (nil: the first); it comes back as
     /// ``Action/usersLoaded(_:)``.
     case loadUsers(after: String?)
+    /// Write back the file the studio's last save changed, as it was before (checked like an
+    /// edit); the outcome comes back as a status message (and the new workspace).
+    case undo
     /// Read the recent journeys of the user `email`; they come back as ``Action/journeysLoaded(_:)``.
     case loadJourneys(email: String)
     /// Read the body template of a webhook file for the body editor; it comes back as

@@ -234,6 +234,9 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .run:
         guard state.focus == .workflows, let workflow = state.selectedWorkflow else { return [] }
         state.runInput = RunInput(workflowID: workflow.id)
+    case .undo:
+        state.status = StatusMessage("undoing…")
+        return [.undo]
     case .findUser:
         state.users.findInput = ""
     case .editBody:
