@@ -237,3 +237,14 @@ extension ScreenTests {
         }
     }
 }
+
+extension ScreenTests {
+    @Test func anEmptyStoreSaysHowUsersGetIn() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: [], total: 0)))
+        let text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("no users yet"))
+        #expect(text.contains("hookline users import FILE"))
+    }
+}

@@ -11,12 +11,18 @@ enum UserProfileView {
     /// What the list says while it has no rows.
     static func emptyText(_ state: AppState) -> String {
         if state.users.loadingAfter != nil { return state.ascii ? "loading..." : "loading…" }
-        return state.users.total == nil ? "no store" : "no users (hookline users import FILE)"
+        return state.users.total == nil ? "no store" : "no users yet"
     }
 
     static func lines(_ state: AppState, width: Int) -> [StyledLine] {
-        guard let user = state.users.selected else { return [] }
         var lines = StyledLines(width: width)
+        guard let user = state.users.selected else {
+            if state.users.total == 0 {
+                lines.add("The store holds no users yet.", .muted)
+                lines.add("hookline users import FILE (CSV or JSON Lines) adds them; so do tracked events.", .muted)
+            }
+            return lines.lines
+        }
         lines.add(user.email, .titleFocused)
         lines.add("\(user.profile.count) fields", .muted)
         lines.blank()
