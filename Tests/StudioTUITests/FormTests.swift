@@ -41,7 +41,7 @@ struct FormTests {
         var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
         _ = reduce(&state, .key(.char("2")))
         _ = reduce(&state, .key(.enter))
-        #expect(Self.labels(state) == ["name", "method", "url", "auth", "headers", "body", "timeout", "retries"])
+        #expect(Self.labels(state) == ["name", "method", "url", "auth", "+", "body", "timeout", "retries"])
         #expect(Self.pick("method", in: &state) == [])
         #expect(state.choice?.options[state.choice?.selected ?? 0].label == "POST")
         let effects = Self.pick("PUT", in: &state)
@@ -185,5 +185,41 @@ struct FormTests {
         #expect(refused.message.text == "workflows/welcome.yaml changed since the studio saved it: nothing undone")
         state.readonly = true
         #expect(reduce(&state, .key(.char("u"))) == [])
+    }
+
+    @Test func headersAreAddedChangedAndRemovedOneByOne() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let file = root.appendingPathComponent("webhooks/lob.yaml")
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("+", in: &state)
+        for character in "X-Campaign: {{workflowName}}" { _ = reduce(&state, .key(.char(character))) }
+        let effects = reduce(&state, .key(.enter))
+        guard case .setField(let field, let value)? = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        var result = drafts.set(field, to: value)
+        #expect(try String(contentsOf: file, encoding: .utf8).hasSuffix("  template: \"{}\"\nheaders:\n  X-Campaign: \"{{workflowName}}\"\n"))
+        _ = reduce(&state, .workspaceChanged(try #require(result.workspace)))
+        // The header is a field now; a second one joins the same mapping.
+        _ = reduce(&state, .key(.enter))
+        #expect(Self.labels(state).contains("X-Campaign"))
+        _ = reduce(&state, .key(.escape))
+        let second = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "X-Source", kind: .text(optional: true))
+        result = drafts.set(second, to: .text("studio"))
+        #expect(try String(contentsOf: file, encoding: .utf8).hasSuffix("headers:\n  X-Campaign: \"{{workflowName}}\"\n  X-Source: studio\n"))
+        // An empty value removes it.
+        let campaign = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "X-Campaign", kind: .text(optional: true))
+        result = drafts.set(campaign, to: campaign.value(for: ""))
+        #expect(result.workspace?.webhook(id: "lob-letter")?.headers == [HeaderTemplate(name: "X-Source", value: "studio")])
+        // A credential header is never typed in clear.
+        let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry)
+        #expect(headers.entry(from: "Authorization: Bearer sk_live_1") == nil)
+        #expect(headers.entry(from: "Authorization: Bearer {{secret.lob}}")?.value == "Bearer {{secret.lob}}")
+        #expect(headers.entry(from: "no colon") == nil)
     }
 }

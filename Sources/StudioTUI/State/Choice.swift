@@ -66,6 +66,8 @@ public struct FieldTarget: Sendable, Equatable {
         case plain
         /// `standard` (or nothing) removes the key, `none` is `[]`, else durations become a list.
         case retries
+        /// A new entry typed as `Name: value` (a header); the key comes from the text.
+        case newEntry
     }
 
     public var path: String
@@ -73,11 +75,22 @@ public struct FieldTarget: Sendable, Equatable {
     public var key: String
     public var kind: Kind
 
+    /// `Name: value` split at its first colon; nil without a name, or for a credential header
+    /// given a literal value (those are written as `{{secret.name}}`, never typed in clear).
+    public func entry(from text: String) -> (key: String, value: String)? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let key = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, !key.contains(" "), SecretDisplay.header(name: key, value: value) == value else { return nil }
+        return (key, value)
+    }
+
     /// The value `text` gives this field; nil removes the key.
     public func value(for text: String) -> DefinitionFieldText.Value? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         switch kind {
         case .text(let optional): return optional && trimmed.isEmpty ? nil : .text(text)
+        case .newEntry: return entry(from: text).map { .text($0.value) }
         case .plain: return trimmed.isEmpty ? nil : .plain(trimmed)
         case .retries:
             switch trimmed.lowercased() {

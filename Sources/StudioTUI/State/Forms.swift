@@ -22,8 +22,22 @@ struct Forms {
                 ? text("url", webhook.url, target("url", .text(optional: false)))
                 : readOnly("url", shownURL, "the URL holds a literal secret: e edits it, keeping the secret"))
         fields.append(readOnly("auth", AuthText.describe(webhook.auth), "e edits auth (secrets stay hidden in the editor)"))
-        fields.append(
-            readOnly("headers", webhook.headers.isEmpty ? "none" : "\(webhook.headers.count)", "e edits the headers"))
+        // Each header is a field of its own (an empty value removes it); a credential header is
+        // left to `e`, which keeps its secret hidden.
+        let headers = FieldTarget(path: path, mapping: .nested("headers"), key: "", kind: .newEntry)
+        for header in webhook.headers {
+            var target = headers
+            target.key = header.name
+            target.kind = .text(optional: true)
+            fields.append(
+                CredentialNames.isCredentialHeader(header.name)
+                    ? readOnly(header.name, SecretDisplay.header(name: header.name, value: header.value),
+                               "e edits a credential header, keeping its secret hidden")
+                    : text(header.name, header.value, target, placeholder: "empty removes the header"))
+        }
+        fields.append(Choice.Option(
+            label: label("+ header", "add one: Name: value"),
+            then: .input(FieldInput(prompt: "new header: ", field: headers, text: "", original: "", placeholder: "X-Campaign: {{workflowName}}"))))
         switch webhook.body {
         case .json, .raw:
             fields.append(Choice.Option(

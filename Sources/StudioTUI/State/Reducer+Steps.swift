@@ -58,6 +58,18 @@ func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
             state.status = StatusMessage("\(input.field.key) unchanged")
             return []
         }
+        if input.field.kind == .newEntry {
+            guard let entry = input.field.entry(from: input.text) else {
+                state.status = StatusMessage(
+                    "write Name: value (a credential header takes {{secret.name}}, not the secret)", level: .warning)
+                return []
+            }
+            var field = input.field
+            field.key = entry.key
+            field.kind = .text(optional: true)
+            state.status = StatusMessage("saving \(entry.key)…")
+            return [.setField(field, .text(entry.value))]
+        }
         state.status = StatusMessage("saving \(input.field.key)…")
         // The line as typed: leading and trailing spaces can matter in a message body.
         return [.setField(input.field, input.field.value(for: input.text))]

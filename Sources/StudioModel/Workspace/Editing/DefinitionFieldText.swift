@@ -15,6 +15,8 @@ public enum DefinitionFieldText {
         case root
         /// The workflow step with this id under `nodes:`.
         case node(String)
+        /// The mapping under a top-level key, such as a webhook's `headers:`; made when missing.
+        case nested(String)
     }
 
     /// A value as it is written into the file.
@@ -48,6 +50,12 @@ public enum DefinitionFieldText {
         _ key: String, to value: Value?, in mapping: Mapping, text: String
     ) throws(WorkflowNodesText.Problem) -> String {
         var lines = text.components(separatedBy: "\n")
+        if case .nested(let name) = mapping, try !hasTopLevelKey(name, in: text) {
+            guard let value else { return text }
+            let end = try locate(.root, in: text, lines: lines).lastLine + 1
+            lines.insert(contentsOf: ["\(name):", "  \(key): \(value.yaml)"], at: end)
+            return lines.joined(separator: "\n")
+        }
         let located = try locate(mapping, in: text, lines: lines)
         guard let entry = located.node.first(where: { $0.key.scalar?.string == key }) else {
             guard let value else { return text }
@@ -81,12 +89,21 @@ public enum DefinitionFieldText {
         var lastLine: Int
     }
 
+    private static func root(of text: String) throws(WorkflowNodesText.Problem) -> Node.Mapping {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch { throw .init("the file does not parse as YAML") }
+        guard let node = root?.mapping else { throw .init("the file is not a mapping") }
+        return node
+    }
+
+    private static func hasTopLevelKey(_ key: String, in text: String) throws(WorkflowNodesText.Problem) -> Bool {
+        try root(of: text).contains { $0.key.scalar?.string == key }
+    }
+
     static func locate(_ mapping: Mapping, in text: String, lines: [String]) throws(WorkflowNodesText.Problem) -> Located {
         switch mapping {
         case .root:
-            let root: Node?
-            do { root = try Yams.compose(yaml: text) } catch { throw .init("the file does not parse as YAML") }
-            guard let node = root?.mapping else { throw .init("the file is not a mapping") }
+            let node = try root(of: text)
             let lastLine = lines.lastIndex { line in
                 !line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" } && !line.hasPrefix("#")
             } ?? 0
@@ -98,6 +115,16 @@ public enum DefinitionFieldText {
             }
             guard !item.isInline else { throw .init("\(id) is written inline ({…}): e edits it") }
             return Located(node: node, keyIndent: item.keyIndent, lastLine: item.lines.upperBound - 1)
+        case .nested(let name):
+            guard let entry = try root(of: text).first(where: { $0.key.scalar?.string == name }), let keyMark = entry.key.mark,
+                let nested = entry.value.mapping, let first = nested.first?.key.mark, lines.indices.contains(first.line - 1)
+            else { throw .init("\(name) is empty or not a mapping: e edits it") }
+            // A block mapping's keys start their lines; in `headers: {A: b}` they do not.
+            guard first.line > keyMark.line, lines[first.line - 1].unicodeScalars.prefix(first.column - 1).allSatisfy({ $0 == " " })
+            else { throw .init("\(name) is written inline ({…}): e edits it") }
+            let keyLine = keyMark.line - 1
+            let lastLine = keyLine + continuationLines(after: keyLine, indent: keyMark.column - 1, lines: lines)
+            return Located(node: nested, keyIndent: first.column - 1, lastLine: lastLine)
         }
     }
 
