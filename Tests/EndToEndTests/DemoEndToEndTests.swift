@@ -310,6 +310,10 @@ struct DemoEndToEndTests {
                 screen.contains(#"  2 "pasted": {"q": "d"},"#) && screen.contains(#"  3 "also": true,"#)
                     && screen.contains("✓ renders to valid JSON")
             }
+            // An ESC at the very end of a paste must not hide its end marker (nor swallow later keys).
+            try await session.tmux("set-buffer", "-b", "clip", "tail\u{1B}")
+            try await session.tmux("paste-buffer", "-p", "-b", "clip", "-t", session.name)
+            try await session.waitForScreen(timeout: 5) { $0.contains(#""also": true,tail"#) }
             // Esc then a key at once would be Alt+key: wait for the question first.
             try await session.press("Escape")
             try await session.waitForScreen(timeout: 5) { $0.contains("unsaved changes to webhooks/lob-letter.yaml") }

@@ -58,4 +58,9 @@ struct BareLineFeedHandlerTests {
             "head 200 Content-Length=6,X-A=1", "body ab\ncd\n", "end", "head 201 Content-Length=4", "body x\ny\n", "end",
         ])
     }
+
+    @Test func anEmptyLineBeforeTheStatusLineIsNotTakenForIt() throws {
+        let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
+        #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])
+    }
 }

@@ -224,3 +224,17 @@ extension BodyEditorTests {
         #expect(state.traffic.filterInput == "status:5xx user:ada")
     }
 }
+
+extension BodyEditorTests {
+    @Test func aPastedBlockIsSplicedInAtTheCursor() {
+        var buffer = TextBuffer("ab\ncd")
+        buffer.moveRight()
+        buffer.insert(contentsOf: "X\nYY\nZ")
+        #expect(buffer.text == "aX\nYY\nZb\ncd")
+        #expect(buffer.line == 2 && buffer.column == 1)
+        buffer.insert(contentsOf: "--")
+        #expect(buffer.text == "aX\nYY\nZ--b\ncd" && buffer.column == 3)
+        buffer.insert(contentsOf: "")
+        #expect(buffer.text == "aX\nYY\nZ--b\ncd")
+    }
+}

@@ -222,4 +222,23 @@ struct FormTests {
         #expect(headers.entry(from: "Authorization: Bearer {{secret.lob}}")?.value == "Bearer {{secret.lob}}")
         #expect(headers.entry(from: "no colon") == nil)
     }
+
+    @Test func theLastHeaderRemovedTakesItsMappingAlongAndOneCanBeAddedBack() throws {
+        let file = Self.webhook + "headers:\n  X-Source: studio\n"
+        var text = try DefinitionFieldText.setting("x-source", to: nil, in: .nested("headers"), text: file)
+        #expect(text == Self.webhook)
+        text = try DefinitionFieldText.setting("X-Source", to: .text("again"), in: .nested("headers"), text: text)
+        #expect(text == file.replacingOccurrences(of: "studio", with: "again"))
+        // A header is matched ignoring case, and a bare `headers:` takes its first entry.
+        text = try DefinitionFieldText.setting("x-SOURCE", to: .text("third"), in: .nested("headers"), text: text)
+        #expect(text.hasSuffix("headers:\n  X-Source: third\n"))
+        let bare = try DefinitionFieldText.setting("X-A", to: .text("b"), in: .nested("headers"), text: Self.webhook + "headers:\n")
+        #expect(bare.hasSuffix("headers:\n  X-A: b\n"))
+        let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry)
+        #expect(headers.entry(from: "#X: 1") != nil)
+        #expect(headers.entry(from: "X(1): 1") == nil)
+        #expect(headers.entry(from: "X-Empty:") == nil)
+        let odd = try DefinitionFieldText.setting("#X", to: .text("1"), in: .nested("headers"), text: Self.webhook)
+        #expect(odd.hasSuffix("headers:\n  \"#X\": \"1\"\n"))
+    }
 }

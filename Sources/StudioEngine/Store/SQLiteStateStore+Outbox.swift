@@ -144,7 +144,12 @@ extension SQLiteStateStore {
     public func journeys(email: String, limit: Int) throws -> [JourneyRecord] {
         try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM journey WHERE email = ? ORDER BY updatedAt DESC, rowid DESC LIMIT ?",
+                // Without the trigger's data: the screen shows where a journey is, not what started it.
+                db,
+                sql: """
+                    SELECT id, workflowID, email, nodeID, status, wakeAt, updatedAt FROM journey
+                    WHERE email = ? ORDER BY updatedAt DESC, rowid DESC LIMIT ?
+                    """,
                 arguments: [email, limit])
         }.compactMap(Self.journey(from:))
     }

@@ -10,74 +10,68 @@ enum InputEvent: Sendable, Hashable {
 }
 
 /// Reads every pending key with `wget_wch` (non-blocking) and normalises it (tui.md P12, P13).
-/// A bracketed paste may arrive over several reads: what has come so far is kept until its end.
+/// A bracketed paste may arrive over several reads: what has come so far, and how much of its
+/// end marker, are kept until the marker is complete.
 struct NcursesInput {
-    /// The text of a paste whose end has not arrived yet.
-    private var pasting: String.UnicodeScalarView?
-    /// The last character of the paste was a CR: an LF right after it ends the same line.
-    private var pastedCR = false
-    /// A paste that never ends (a terminal that lost the end marker) is given up here.
-    static let longestPaste = 1 << 20
+    /// A paste whose end marker has not come yet.
+    private struct Paste {
+        var text: [Unicode.Scalar] = []
+        /// How many characters of ``NcursesInput/pasteEnd`` the last ones were.
+        var endMatched = 0
+        /// The last character kept was a CR: an LF right after it ends the same line.
+        var afterCR = false
+        var lastInput = ContinuousClock.now
+    }
 
-    static let pasteStart = Array("[200~".unicodeScalars)
-    static let pasteEnd = Array("[201~".unicodeScalars)
+    private var paste: Paste?
+    /// Characters kept of one paste; beyond this they are dropped until its end (never taken for keys).
+    static let longestPaste = 1 << 20
+    /// A paste whose end marker has not come after this long is taken as it is: a terminal
+    /// that lost the marker must not swallow every later key.
+    static let pasteIdleLimit = Duration.seconds(1)
+
+    static let pasteStart = Array("\u{1B}[200~".unicodeScalars)
+    static let pasteEnd = Array("\u{1B}[201~".unicodeScalars)
 
     mutating func drain(_ window: UnsafeMutablePointer<WINDOW>) -> [InputEvent] {
         var events: [InputEvent] = []
+        if let paste, ContinuousClock.now - paste.lastInput > Self.pasteIdleLimit {
+            events.append(.paste(Self.text(of: paste)))
+            self.paste = nil
+        }
         while events.count < 512 {
             var code: wint_t = 0
             let result = wget_wch(window, &code)
             if result == ERR { break }
             if result == KEY_CODE_YES {
-                // Keys inside a paste (rare escape sequences ncurses took for keys) are dropped.
-                guard pasting == nil else { continue }
                 if Int32(code) == KEY_RESIZE {
                     // ncurses queues one per SIGWINCH (and resizeterm adds another): keep one.
                     if events.last != .resize { events.append(.resize) }
-                } else {
+                } else if paste == nil {
                     events.append(.key(Self.functionKey(Int32(code))))
                 }
+                // Other keys inside a paste (an escape sequence ncurses took for a key) are dropped.
                 continue
             }
-            if var text = pasting {
-                if code == 27 {
-                    let after = Self.read(Self.pasteEnd.count, from: window)
-                    if after == Self.pasteEnd {
-                        events.append(.paste(String(text)))
-                        pasting = nil
-                        continue
-                    }
-                    text.append("\u{1B}")
-                    text.append(contentsOf: after)
-                } else if code == 13 || code == 10 {
-                    // CR, LF and CRLF all end a line (the terminal sends CR for Enter, pasted files have LF).
-                    if !(code == 10 && pastedCR) { text.append("\n") }
-                } else if let scalar = Unicode.Scalar(code) {
-                    text.append(scalar)
-                }
-                pastedCR = code == 13
-                if text.count >= Self.longestPaste {
-                    events.append(.paste(String(text)))
-                    pasting = nil
-                } else {
-                    pasting = text
-                }
+            guard let scalar = Unicode.Scalar(code) else { continue }
+            if paste != nil {
+                if let ended = take(scalar) { events.append(.paste(ended)) }
                 continue
             }
             if code == 27 {
                 // Esc then a character within ESCDELAY is Alt+character; Esc [200~ starts a paste.
                 var next: wint_t = 0
-                guard wget_wch(window, &next) == OK, let scalar = Unicode.Scalar(next), next >= 32 else {
+                guard wget_wch(window, &next) == OK, let second = Unicode.Scalar(next), next >= 32 else {
                     events.append(.key(.escape))
                     continue
                 }
-                guard scalar == "[" else {
-                    events.append(.key(.alt(Character(scalar))))
+                guard second == "[" else {
+                    events.append(.key(.alt(Character(second))))
                     continue
                 }
-                let rest = Self.read(Self.pasteStart.count - 1, from: window)
-                if [scalar] + rest == Self.pasteStart {
-                    pasting = String.UnicodeScalarView()
+                let rest = Self.read(Self.pasteStart.count - 2, from: window)
+                if [scalar, second] + rest == Self.pasteStart {
+                    paste = Paste()
                 } else {
                     events.append(.key(.alt("[")))
                     events += rest.map { .key(Self.character(wint_t($0.value))) }
@@ -89,7 +83,47 @@ struct NcursesInput {
         return events
     }
 
-    /// Up to `count` characters that are already waiting.
+    /// Adds one character to the paste; returns its text when it completes the end marker.
+    private mutating func take(_ scalar: Unicode.Scalar) -> String? {
+        guard var paste else { return nil }
+        defer { if self.paste != nil { self.paste = paste } }
+        paste.lastInput = .now
+        if scalar == Self.pasteEnd[paste.endMatched] {
+            paste.endMatched += 1
+            guard paste.endMatched == Self.pasteEnd.count else { return nil }
+            self.paste = nil
+            return Self.text(of: paste)
+        }
+        // Not the marker after all: what looked like its start is text.
+        let matched = Self.pasteEnd.prefix(paste.endMatched)
+        paste.endMatched = 0
+        for character in matched { Self.keep(character, in: &paste) }
+        if scalar == Self.pasteEnd[0] {
+            paste.endMatched = 1
+        } else {
+            Self.keep(scalar, in: &paste)
+        }
+        return nil
+    }
+
+    /// CR, LF and CRLF each end a line (a terminal sends CR for Enter, pasted files hold LF).
+    private static func keep(_ scalar: Unicode.Scalar, in paste: inout Paste) {
+        defer { paste.afterCR = scalar == "\r" }
+        guard paste.text.count < longestPaste else { return }
+        switch scalar {
+        case "\r": paste.text.append("\n")
+        case "\n": if !paste.afterCR { paste.text.append("\n") }
+        default: paste.text.append(scalar)
+        }
+    }
+
+    private static func text(of paste: Paste) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: paste.text)
+        return String(view)
+    }
+
+    /// Up to `count` characters that are already waiting; a key in their place ends the read.
     private static func read(_ count: Int, from window: UnsafeMutablePointer<WINDOW>) -> [Unicode.Scalar] {
         var scalars: [Unicode.Scalar] = []
         while scalars.count < count {

@@ -26,6 +26,24 @@ public struct TextBuffer: Sendable, Equatable {
         goalColumn = column
     }
 
+    /// Inserts `text` at the cursor, its line breaks included, splicing each line once (a
+    /// pasted body may be one long line).
+    public mutating func insert(contentsOf text: String) {
+        let pieces = text.components(separatedBy: "\n")
+        guard pieces.count > 1 || !text.isEmpty else { return }
+        let line = Array(current)
+        let before = String(line[..<column])
+        let after = String(line[column...])
+        let lastLength = pieces[pieces.count - 1].count
+        var inserted = pieces
+        inserted[0] = before + inserted[0]
+        inserted[inserted.count - 1] += after
+        lines.replaceSubrange(self.line...self.line, with: inserted)
+        self.line += pieces.count - 1
+        column = pieces.count == 1 ? before.count + lastLength : lastLength
+        goalColumn = column
+    }
+
     public mutating func breakLine() {
         let text = Array(current)
         lines[line] = String(text[..<column])

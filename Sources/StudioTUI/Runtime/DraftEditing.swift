@@ -86,7 +86,7 @@ struct DraftEditing {
     /// Creates a new definition of `kind` from its skeleton with `editor`; the file is named after
     /// the id the user gives it (`workflows/<id>.yaml`) and checked like an edit before it is written.
     func create(_ kind: DefinitionSkeleton.Kind, with editor: Editor) -> Result {
-        let draft = Draft(url: draftURL(for: "new/\(kind.rawValue.replacingOccurrences(of: " ", with: "-")).yaml"))
+        let draft = Draft(url: draftURL(for: "new/\(kind.draftName).yaml"))
         let edited: String
         switch run(editor, on: draft, from: kind.skeleton, cancelled: "no \(kind.rawValue) created") {
         case .success(let text): edited = text

@@ -118,11 +118,13 @@ final class StudioRuntime {
     }
 
     private func loadJourneys(_ email: String) {
-        guard let commands else { return }
+        guard let commands else {
+            return send(.journeysLoaded(UserJourneys(email: email, journeys: [], problem: "no store")))
+        }
         commands.journeys(of: email) { [inbox, wake] result in
             switch result {
             case .success(let journeys): inbox.post(.journeysLoaded(UserJourneys(email: email, journeys: journeys)))
-            case .failure(let error): inbox.post(.status(StatusMessage("cannot read the journeys: \(error)", level: .error)))
+            case .failure(let error): inbox.post(.journeysLoaded(UserJourneys(email: email, journeys: [], problem: "\(error)")))
             }
             wake.wake()
         }
@@ -172,7 +174,8 @@ final class StudioRuntime {
     /// A save's outcome: the studio and the engine take the workspace it wrote, if any, and the
     /// hint row says what happened.
     private func show(_ result: DraftEditing.Result) {
-        if let undo = result.undo { lastSave = undo }
+        // A creation saves nothing to undo: `u` must not then take back an older change instead.
+        if result.workspace != nil { lastSave = result.undo }
         if let workspace = result.workspace {
             send(.workspaceChanged(workspace))
             commands?.apply(workspace)

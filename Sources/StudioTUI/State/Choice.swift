@@ -75,13 +75,18 @@ public struct FieldTarget: Sendable, Equatable {
     public var key: String
     public var kind: Kind
 
-    /// `Name: value` split at its first colon; nil without a name, or for a credential header
-    /// given a literal value (those are written as `{{secret.name}}`, never typed in clear).
+    /// `Name: value` split at its first colon; nil unless the name is an HTTP field name (RFC
+    /// 9110 token) and the value is not empty, and for a credential header given a literal value
+    /// (those are written as `{{secret.name}}`, never typed in clear).
     public func entry(from text: String) -> (key: String, value: String)? {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let key = text[..<colon].trimmingCharacters(in: .whitespaces)
         let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty, !key.contains(" "), SecretDisplay.header(name: key, value: value) == value else { return nil }
+        let tokenCharacters = Set("!#$%&'*+-.^_`|~".unicodeScalars)
+        guard !key.isEmpty, !value.isEmpty,
+            key.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || tokenCharacters.contains($0)) }),
+            SecretDisplay.header(name: key, value: value) == value
+        else { return nil }
         return (key, value)
     }
 
@@ -90,7 +95,7 @@ public struct FieldTarget: Sendable, Equatable {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         switch kind {
         case .text(let optional): return optional && trimmed.isEmpty ? nil : .text(text)
-        case .newEntry: return entry(from: text).map { .text($0.value) }
+        case .newEntry: return nil  // The key comes with the text: see entry(from:).
         case .plain: return trimmed.isEmpty ? nil : .plain(trimmed)
         case .retries:
             switch trimmed.lowercased() {

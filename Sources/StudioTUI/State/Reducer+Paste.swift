@@ -3,7 +3,17 @@ import StudioModel
 /// Pasted text goes where text is being typed: into the body editor's template with its line
 /// breaks, or onto the line of a prompt with its line breaks as spaces. Anywhere else it is not
 /// taken for keys: a pasted `q` does not quit, a pasted `d` deletes nothing.
-func paste(_ text: String, into state: inout AppState) -> [Effect] {
+func paste(_ pasted: String, into state: inout AppState) -> [Effect] {
+    // As typing would give it: a tab is two spaces, other control characters are dropped.
+    var kept = String.UnicodeScalarView()
+    for scalar in pasted.unicodeScalars {
+        if scalar == "\t" {
+            kept.append(contentsOf: "  ".unicodeScalars)
+        } else if scalar == "\n" || !Sanitizer.isControl(scalar) {
+            kept.append(scalar)
+        }
+    }
+    let text = String(kept)
     let line = text.replacingOccurrences(of: "\n", with: " ")
     if state.fieldInput != nil {
         state.fieldInput?.text += line
@@ -24,7 +34,7 @@ func paste(_ text: String, into state: inout AppState) -> [Effect] {
         if editor.userInput != nil {
             editor.userInput? += line
         } else {
-            for character in text { editor.buffer.insert(character) }
+            editor.buffer.insert(contentsOf: text)
             let layout = BodyEditorView.Layout(state.size)
             editor.keepCursorVisible(height: layout.editor.height, width: layout.editorTextWidth)
             editor.renderPreview(now: state.now)

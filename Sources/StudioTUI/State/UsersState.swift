@@ -117,10 +117,13 @@ extension UsersState {
 public struct UserJourneys: Sendable, Equatable {
     public var email: String
     public var journeys: [UserJourney]
+    /// Why they could not be read, if they could not.
+    public var problem: String?
 
-    public init(email: String, journeys: [UserJourney]) {
+    public init(email: String, journeys: [UserJourney], problem: String? = nil) {
         self.email = email
         self.journeys = journeys
+        self.problem = problem
     }
 }
 

@@ -38,6 +38,7 @@ enum UserProfileView {
         guard let loaded = state.users.journeys, loaded.email == user.email else {
             return lines.add(state.ascii ? "journeys: reading..." : "journeys: reading…", .muted)
         }
+        if let problem = loaded.problem { return lines.add("journeys: cannot read them (\(problem))", .statusError) }
         guard !loaded.journeys.isEmpty else { return lines.add("no journeys (r on a workflow starts one)", .muted) }
         lines.add("Journeys, newest first", .helpSection)
         lines.labelWidth = max(10, (loaded.journeys.map { DisplayWidth.width(of: $0.workflowID) }.max() ?? 0) + 2)

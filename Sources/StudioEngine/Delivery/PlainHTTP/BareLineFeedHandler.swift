@@ -54,7 +54,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 switch byte {
                 case UInt8(ascii: "\n"):
                     if head.previous != UInt8(ascii: "\r") { loneLineFeeds.append(offset) }
-                    if head.lineLength == 0, head.lines > 0 {
+                    if head.lineLength == 0, head.lines == 0 {
+                        // An empty line before the status line (a stray CRLF after the last
+                        // answer) is not a line of this head.
+                    } else if head.lineLength == 0, head.lines > 0 {
                         // The blank line: the head ends here; a 1xx is followed by the next head.
                         guard head.isInformational else {
                             headEnd = offset

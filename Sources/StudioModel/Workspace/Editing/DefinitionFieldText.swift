@@ -50,17 +50,38 @@ public enum DefinitionFieldText {
         _ key: String, to value: Value?, in mapping: Mapping, text: String
     ) throws(WorkflowNodesText.Problem) -> String {
         var lines = text.components(separatedBy: "\n")
-        if case .nested(let name) = mapping, try !hasTopLevelKey(name, in: text) {
-            guard let value else { return text }
-            let end = try locate(.root, in: text, lines: lines).lastLine + 1
-            lines.insert(contentsOf: ["\(name):", "  \(key): \(value.yaml)"], at: end)
-            return lines.joined(separator: "\n")
+        let written = Value.quotedIfNeeded(key)
+        if case .nested(let name) = mapping {
+            let parent = try root(of: text).first { $0.key.scalar?.string == name }
+            // Missing, empty (`headers:`) or `{}`: the first entry makes it a block mapping.
+            if parent == nil || parent?.value.scalar?.string == "" || parent?.value.mapping?.isEmpty == true {
+                guard let value else { return text }
+                let block = ["\(name):", "  \(written): \(value.yaml)"]
+                if let mark = parent?.key.mark {
+                    let keyLine = mark.line - 1
+                    lines.replaceSubrange(
+                        keyLine...(keyLine + continuationLines(after: keyLine, indent: mark.column - 1, lines: lines)), with: block)
+                } else {
+                    lines.insert(contentsOf: block, at: try locate(.root, in: text, lines: lines).lastLine + 1)
+                }
+                return lines.joined(separator: "\n")
+            }
+            // Its last entry removed, the mapping goes too (an empty `headers:` would not load as one).
+            if value == nil, let parent, let mark = parent.key.mark, parent.value.mapping?.count == 1,
+                parent.value.mapping?.first.flatMap({ $0.key.scalar?.string.lowercased() }) == key.lowercased()
+            {
+                let keyLine = mark.line - 1
+                lines.removeSubrange(keyLine...(keyLine + continuationLines(after: keyLine, indent: mark.column - 1, lines: lines)))
+                return lines.joined(separator: "\n")
+            }
         }
         let located = try locate(mapping, in: text, lines: lines)
-        guard let entry = located.node.first(where: { $0.key.scalar?.string == key }) else {
+        // The keys of a nested mapping are header names, which match ignoring case.
+        let matches: (String) -> Bool = if case .nested = mapping { { $0.lowercased() == key.lowercased() } } else { { $0 == key } }
+        guard let entry = located.node.first(where: { $0.key.scalar.map { matches($0.string) } ?? false }) else {
             guard let value else { return text }
             let indent = String(repeating: " ", count: located.keyIndent)
-            lines.insert(indent + "\(key): \(value.yaml)", at: located.lastLine + 1)
+            lines.insert(indent + "\(written): \(value.yaml)", at: located.lastLine + 1)
             return lines.joined(separator: "\n")
         }
         guard let keyMark = entry.key.mark else { throw .init("\(key) could not be located: e edits the file") }
@@ -77,7 +98,8 @@ public enum DefinitionFieldText {
         let before = String(String.UnicodeScalarView(lines[keyLine].unicodeScalars.prefix(keyIndent)))
         let startsItem = before.contains("-")
         guard value != nil || !startsItem else { throw .init("\(key) starts its step: e edits the file") }
-        let replacement = value.map { [before + "\(key): \($0.yaml)"] } ?? []
+        let writtenKey = entry.key.scalar.map { Value.quotedIfNeeded($0.string) } ?? written
+        let replacement = value.map { [before + "\(writtenKey): \($0.yaml)"] } ?? []
         lines.replaceSubrange(keyLine...(keyLine + continuation), with: replacement)
         return lines.joined(separator: "\n")
     }
@@ -94,10 +116,6 @@ public enum DefinitionFieldText {
         do { root = try Yams.compose(yaml: text) } catch { throw .init("the file does not parse as YAML") }
         guard let node = root?.mapping else { throw .init("the file is not a mapping") }
         return node
-    }
-
-    private static func hasTopLevelKey(_ key: String, in text: String) throws(WorkflowNodesText.Problem) -> Bool {
-        try root(of: text).contains { $0.key.scalar?.string == key }
     }
 
     static func locate(_ mapping: Mapping, in text: String, lines: [String]) throws(WorkflowNodesText.Problem) -> Located {

@@ -9,6 +9,9 @@ public enum DefinitionSkeleton {
         case webhook
         case systemWebhook = "system webhook"
 
+        /// The draft's name while a new one is being written: `workflow`, `webhook`, `system-webhook`.
+        public var draftName: String { rawValue.replacingOccurrences(of: " ", with: "-") }
+
         /// `workflows`, `webhooks` or `system-webhooks`.
         public var folder: String {
             switch self {
