@@ -248,3 +248,20 @@ extension ScreenTests {
         #expect(text.contains("hookline users import FILE"))
     }
 }
+
+extension ScreenTests {
+    @Test func fFiltersTheTrafficToTheSelection() {
+        var state = Fixtures.state(records: 12)
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.char("f")))
+        #expect(state.traffic.filter?.text == "webhook:lob-letter")
+        #expect(state.status?.text == "traffic filtered to webhook:lob-letter")
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: [StoredUser(email: "user3@example.com", profile: JSONObject())], total: 1)))
+        _ = reduce(&state, .key(.char("f")))
+        #expect(state.traffic.filter?.text == "user:user3@example.com")
+        // user3 made one of the twelve attempts.
+        #expect(state.trafficCount == 1)
+        #expect(state.trafficRecord(at: 0)?.userEmail == "user3@example.com")
+    }
+}

@@ -25,6 +25,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case filter = "traffic.filter"
     case export = "traffic.export"
     case copyCurl = "traffic.copyCurl"
+    case filterToSelection = "traffic.filterToSelection"
     case edit = "definition.edit"
     case create = "definition.new"
     case testSend = "definition.testSend"

@@ -136,6 +136,21 @@ public struct KeyMap: Sendable, Hashable {
             short: "connect", group: .workflow, dangerous: true),
         Binding(id: .moveStepDown, keys: [.char("J")], title: "Move the selected step one place later", group: .workflow, dangerous: true),
         Binding(id: .moveStepUp, keys: [.char("K")], title: "Move the selected step one place earlier", group: .workflow, dangerous: true),
+        Binding(
+            id: .filterToSelection, keys: [.char("f")], title: "Filter the traffic to the selected workflow's requests",
+            group: .workflows),
+        Binding(
+            id: .filterToSelection, keys: [.char("f")], title: "Filter the traffic to the selected workflow's requests",
+            group: .workflow),
+        Binding(
+            id: .filterToSelection, keys: [.char("f")], title: "Filter the traffic to the selected webhook's requests",
+            group: .webhooks),
+        Binding(
+            id: .filterToSelection, keys: [.char("f")], title: "Filter the traffic to the selected system webhook's requests",
+            group: .systemWebhooks),
+        Binding(
+            id: .filterToSelection, keys: [.char("f")], title: "Filter the traffic to the selected user's requests",
+            group: .users),
         Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),
         Binding(
             id: .replay, keys: [.char("R")], title: "Replay the selected delivery: same webhook-id and body, one attempt",

@@ -237,6 +237,18 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .undo:
         state.status = StatusMessage("undoing…")
         return [.undo]
+    case .filterToSelection:
+        let term: String?
+        switch state.focus {
+        case .workflows, .workflow: term = state.selectedWorkflow.map { "workflow:\($0.id)" }
+        case .webhooks, .webhook: term = state.selectedWebhook.map { "webhook:\($0.id)" }
+        case .systemWebhooks, .systemWebhook: term = state.selectedSystemWebhook.map { "webhook:\($0.id)" }
+        case .users, .user: term = state.users.selected.map { "user:\($0.email)" }
+        case .traffic: term = nil
+        }
+        guard let term, let filter = try? TrafficFilter(term) else { return [] }
+        apply(filter, to: &state)
+        state.status = StatusMessage("traffic filtered to \(term)")
     case .findUser:
         state.users.findInput = ""
     case .editBody:
