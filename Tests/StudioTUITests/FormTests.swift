@@ -242,3 +242,29 @@ struct FormTests {
         #expect(odd.hasSuffix("headers:\n  \"#X\": \"1\"\n"))
     }
 }
+
+extension FormTests {
+    @Test func authIsChosenByTypeWithReferencesOnly() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("auth", in: &state)
+        #expect(state.choice?.options.map(\.label) == ["none", "bearer", "basic"])
+        _ = Self.pick("bearer", in: &state)
+        // A literal token is refused; a reference is written as a flow mapping.
+        for character in "sk_live_123" { _ = reduce(&state, .key(.char(character))) }
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status?.text.hasPrefix("credentials are written as {{secret.name}} references") == true)
+        let bearer = FieldTarget(path: "webhooks/lob.yaml", mapping: .root, key: "auth", kind: .auth("bearer"))
+        let value = try #require(bearer.authValue(for: "{{secret.lob}}"))
+        let result = DraftEditing(root: root).set(bearer, to: value)
+        #expect(result.workspace?.webhook(id: "lob-letter")?.auth == .bearer(token: "{{secret.lob}}"))
+        #expect(try String(contentsOf: root.appendingPathComponent("webhooks/lob.yaml"), encoding: .utf8)
+            .hasSuffix("auth: {type: bearer, token: \"{{secret.lob}}\"}\n"))
+        let basic = FieldTarget(path: "webhooks/lob.yaml", mapping: .root, key: "auth", kind: .auth("basic"))
+        #expect(basic.authValue(for: "{{secret.user}}") == .plain("{type: basic, username: \"{{secret.user}}\", password: \"\"}"))
+        #expect(basic.authValue(for: "{{secret.u}} hunter2") == nil)
+    }
+}

@@ -68,6 +68,9 @@ public struct FieldTarget: Sendable, Equatable {
         case retries
         /// A new entry typed as `Name: value` (a header); the key comes from the text.
         case newEntry
+        /// `auth:` of this type, its credentials typed as `{{secret.name}}` references (never a
+        /// secret in clear): bearer takes a token, basic a user and an optional password.
+        case auth(String)
     }
 
     public var path: String
@@ -90,12 +93,27 @@ public struct FieldTarget: Sendable, Equatable {
         return (key, value)
     }
 
+    /// The `auth:` flow mapping `text` gives (`{type: bearer, token: "{{secret.crm}}"}`); nil
+    /// unless every credential in it is a reference to the secret store.
+    public func authValue(for text: String) -> DefinitionFieldText.Value? {
+        guard case .auth(let type) = kind else { return nil }
+        let parts = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard parts.allSatisfy({ SecretDisplay.credential($0) == $0 }) else { return nil }
+        let quoted = parts.map(DefinitionFieldText.Value.quotedIfNeeded)
+        switch (type, quoted.count) {
+        case ("bearer", 1): return .plain("{type: bearer, token: \(quoted[0])}")
+        case ("basic", 1): return .plain("{type: basic, username: \(quoted[0]), password: \"\"}")
+        case ("basic", 2): return .plain("{type: basic, username: \(quoted[0]), password: \(quoted[1])}")
+        default: return nil
+        }
+    }
+
     /// The value `text` gives this field; nil removes the key.
     public func value(for text: String) -> DefinitionFieldText.Value? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         switch kind {
         case .text(let optional): return optional && trimmed.isEmpty ? nil : .text(text)
-        case .newEntry: return nil  // The key comes with the text: see entry(from:).
+        case .newEntry, .auth: return nil  // Checked first: see entry(from:) and authValue(for:).
         case .plain: return trimmed.isEmpty ? nil : .plain(trimmed)
         case .retries:
             switch trimmed.lowercased() {

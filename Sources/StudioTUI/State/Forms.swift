@@ -21,7 +21,7 @@ struct Forms {
             shownURL == webhook.url
                 ? text("url", webhook.url, target("url", .text(optional: false)))
                 : readOnly("url", shownURL, "the URL holds a literal secret: e edits it, keeping the secret"))
-        fields.append(readOnly("auth", AuthText.describe(webhook.auth), "e edits auth (secrets stay hidden in the editor)"))
+        fields.append(auth(webhook.auth, path: path))
         // Each header is a field of its own (an empty value removes it); a credential header is
         // left to `e`, which keeps its secret hidden.
         let headers = FieldTarget(path: path, mapping: .nested("headers"), key: "", kind: .newEntry)
@@ -92,6 +92,29 @@ struct Forms {
                 then: .choice(Self.connect(node.id, in: workflow, path: path))))
         }
         return Choice(title: "Step \(node.id) of \(workflow.id)", options: fields)
+    }
+
+    /// The auth field: a type to choose, then its credentials as `{{secret.name}}` references.
+    /// OAuth2 client credentials have several settings: `e` edits them.
+    private func auth(_ auth: WebhookAuth, path: String) -> Choice.Option {
+        if case .oauth2ClientCredentials = auth {
+            return readOnly("auth", AuthText.describe(auth), "e edits OAuth2 client credentials")
+        }
+        func target(_ type: String) -> FieldTarget { FieldTarget(path: path, mapping: .root, key: "auth", kind: .auth(type)) }
+        let types = [
+            Choice.Option(label: "none", effects: [.setField(target("none"), .plain("{type: none}"))]),
+            Choice.Option(
+                label: "bearer",
+                then: .input(FieldInput(prompt: "bearer token: ", field: target("bearer"), text: "", original: "",
+                                        placeholder: "{{secret.name}}"))),
+            Choice.Option(
+                label: "basic",
+                then: .input(FieldInput(prompt: "basic user and password: ", field: target("basic"), text: "", original: "",
+                                        placeholder: "{{secret.user}} {{secret.password}}"))),
+        ]
+        let current = ["none", "bearer", "basic"].firstIndex(of: auth.typeName) ?? 0
+        return Choice.Option(
+            label: label("auth", AuthText.describe(auth)), then: .choice(Choice(title: "auth", options: types, selected: current)))
     }
 
     /// Where a step can lead: every other step, or nowhere.

@@ -58,6 +58,15 @@ func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
             state.status = StatusMessage("\(input.field.key) unchanged")
             return []
         }
+        if case .auth = input.field.kind {
+            guard let value = input.field.authValue(for: input.text) else {
+                state.status = StatusMessage(
+                    "credentials are written as {{secret.name}} references (a secret is never typed in clear)", level: .warning)
+                return []
+            }
+            state.status = StatusMessage("saving auth…")
+            return [.setField(input.field, value)]
+        }
         if input.field.kind == .newEntry {
             guard let entry = input.field.entry(from: input.text) else {
                 state.status = StatusMessage(

@@ -34,7 +34,7 @@ public enum DefinitionFieldText {
         }
 
         /// Bare when it is a simple word YAML reads as that same string, else double-quoted.
-        static func quotedIfNeeded(_ text: String) -> String {
+        public static func quotedIfNeeded(_ text: String) -> String {
             let simple = text.wholeMatch(of: #/[A-Za-z_][A-Za-z0-9_./-]*/#) != nil
             let ambiguous = ["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(text.lowercased())
             if simple, !ambiguous { return text }
