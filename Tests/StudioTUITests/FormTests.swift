@@ -218,9 +218,9 @@ struct FormTests {
         #expect(result.workspace?.webhook(id: "lob-letter")?.headers == [HeaderTemplate(name: "X-Source", value: "studio")])
         // A credential header is never typed in clear.
         let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry)
-        #expect(headers.entry(from: "Authorization: Bearer sk_live_1") == nil)
-        #expect(headers.entry(from: "Authorization: Bearer {{secret.lob}}")?.value == "Bearer {{secret.lob}}")
-        #expect(headers.entry(from: "no colon") == nil)
+        #expect(headers.parse("Authorization: Bearer sk_live_1") == .refused("write Name: value (a credential header takes {{secret.name}}, not the secret)"))
+        #expect(headers.parse("Authorization: Bearer {{secret.lob}}") == .entry(key: "Authorization", value: .text("Bearer {{secret.lob}}")))
+        #expect(FieldTarget.entry(from: "no colon") == nil)
     }
 
     @Test func theLastHeaderRemovedTakesItsMappingAlongAndOneCanBeAddedBack() throws {
@@ -234,10 +234,9 @@ struct FormTests {
         #expect(text.hasSuffix("headers:\n  X-Source: third\n"))
         let bare = try DefinitionFieldText.setting("X-A", to: .text("b"), in: .nested("headers"), text: Self.webhook + "headers:\n")
         #expect(bare.hasSuffix("headers:\n  X-A: b\n"))
-        let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry)
-        #expect(headers.entry(from: "#X: 1") != nil)
-        #expect(headers.entry(from: "X(1): 1") == nil)
-        #expect(headers.entry(from: "X-Empty:") == nil)
+        #expect(FieldTarget.entry(from: "#X: 1") != nil)
+        #expect(FieldTarget.entry(from: "X(1): 1") == nil)
+        #expect(FieldTarget.entry(from: "X-Empty:") == nil)
         let odd = try DefinitionFieldText.setting("#X", to: .text("1"), in: .nested("headers"), text: Self.webhook)
         #expect(odd.hasSuffix("headers:\n  \"#X\": \"1\"\n"))
     }
@@ -258,13 +257,40 @@ extension FormTests {
         #expect(reduce(&state, .key(.enter)) == [])
         #expect(state.status?.text.hasPrefix("credentials are written as {{secret.name}} references") == true)
         let bearer = FieldTarget(path: "webhooks/lob.yaml", mapping: .root, key: "auth", kind: .auth("bearer"))
-        let value = try #require(bearer.authValue(for: "{{secret.lob}}"))
+        guard case .value(let value?) = bearer.parse("{{secret.lob}}") else {
+            Issue.record("no value")
+            return
+        }
         let result = DraftEditing(root: root).set(bearer, to: value)
         #expect(result.workspace?.webhook(id: "lob-letter")?.auth == .bearer(token: "{{secret.lob}}"))
         #expect(try String(contentsOf: root.appendingPathComponent("webhooks/lob.yaml"), encoding: .utf8)
             .hasSuffix("auth: {type: bearer, token: \"{{secret.lob}}\"}\n"))
         let basic = FieldTarget(path: "webhooks/lob.yaml", mapping: .root, key: "auth", kind: .auth("basic"))
-        #expect(basic.authValue(for: "{{secret.user}}") == .plain("{type: basic, username: \"{{secret.user}}\", password: \"\"}"))
-        #expect(basic.authValue(for: "{{secret.u}} hunter2") == nil)
+        #expect(basic.parse("{{secret.user}}") == .value(.plain("{type: basic, username: \"{{secret.user}}\", password: \"\"}")))
+        #expect(basic.value(for: "{{secret.u}} hunter2") == nil)
+    }
+}
+
+extension FormTests {
+    @Test func aYesNoConditionOfOneClauseIsTypedAsFieldOperatorValue() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let split = StepCommandTests.workflow.replacingOccurrences(
+            of: "  - id: follow-up",
+            with: "  - id: is-pro\n    type: yesNo\n    condition: {all: [{field: plan, op: equals, value: pro}]}\n    next: {yes: follow-up, no: exit}\n  - id: follow-up")
+            .replacingOccurrences(of: "    next: follow-up\n", with: "    next: is-pro\n")
+        try split.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
+        var state = StepCommandTests.tree(root, row: 3)
+        _ = reduce(&state, .key(.enter))
+        #expect(state.choice?.title == "Step is-pro of welcome")
+        _ = Self.pick("condition", in: &state)
+        #expect(state.fieldInput?.text == "plan equals pro")
+        let condition = FieldTarget(path: "workflows/welcome.yaml", mapping: .node("is-pro"), key: "condition", kind: .condition)
+        #expect(condition.parse("age greaterThan 30") == .value(.plain("{all: [{field: age, op: greaterThan, value: 30}]}")))
+        #expect(condition.parse("vip exists") == .value(.plain("{all: [{field: vip, op: exists}]}")))
+        #expect(condition.value(for: "plan is pro") == nil)
+        let result = DraftEditing(root: root).set(condition, to: condition.value(for: "address.city equals New York"))
+        let node = result.workspace?.workflow(id: "welcome")?.node(id: "is-pro")
+        #expect(node?.kind == .yesNo(Condition(.all, [Condition.Clause(field: "address.city", op: .equals, value: .string("New York"))])))
     }
 }

@@ -79,8 +79,17 @@ struct Forms {
             fields.append(text("body", body, target("body", .text(optional: false))))
         case .addToList(let list), .removeFromList(let list):
             fields.append(text("list", list, target("list", .text(optional: false))))
-        case .yesNo, .abSplit, .attributeSplit, .updateProfile:
-            fields.append(readOnly("settings", node.kind.typeName, "e edits conditions, branches and fields"))
+        case .yesNo(let condition):
+            if let typed = FieldTarget.text(of: condition) {
+                fields.append(text("condition", typed, target("condition", .condition), placeholder: "plan equals pro"))
+            } else {
+                fields.append(readOnly("condition", condition.description, "e edits a condition of several clauses"))
+            }
+        case .attributeSplit(let field, let branches):
+            fields.append(text("field", field, target("field", .text(optional: false))))
+            fields.append(readOnly("branches", branches.map(\.name).joined(separator: ", "), "e edits the branches and their values"))
+        case .abSplit, .updateProfile:
+            fields.append(readOnly("settings", node.kind.typeName, "e edits shares and fields"))
         case .exit:
             break
         }

@@ -58,30 +58,20 @@ func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
             state.status = StatusMessage("\(input.field.key) unchanged")
             return []
         }
-        if case .auth = input.field.kind {
-            guard let value = input.field.authValue(for: input.text) else {
-                state.status = StatusMessage(
-                    "credentials are written as {{secret.name}} references (a secret is never typed in clear)", level: .warning)
-                return []
-            }
-            state.status = StatusMessage("saving auth…")
+        switch input.field.parse(input.text) {
+        case .refused(let why):
+            state.status = StatusMessage(why, level: .warning)
+            return []
+        case .value(let value):
+            state.status = StatusMessage("saving \(input.field.key)…")
             return [.setField(input.field, value)]
-        }
-        if input.field.kind == .newEntry {
-            guard let entry = input.field.entry(from: input.text) else {
-                state.status = StatusMessage(
-                    "write Name: value (a credential header takes {{secret.name}}, not the secret)", level: .warning)
-                return []
-            }
+        case .entry(let key, let value):
             var field = input.field
-            field.key = entry.key
+            field.key = key
             field.kind = .text(optional: true)
-            state.status = StatusMessage("saving \(entry.key)…")
-            return [.setField(field, .text(entry.value))]
+            state.status = StatusMessage("saving \(key)…")
+            return [.setField(field, value)]
         }
-        state.status = StatusMessage("saving \(input.field.key)…")
-        // The line as typed: leading and trailing spaces can matter in a message body.
-        return [.setField(input.field, input.field.value(for: input.text))]
     case .edited(let text):
         input.text = text
         state.fieldInput = input

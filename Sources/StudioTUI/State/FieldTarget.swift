@@ -1,0 +1,137 @@
+import Foundation
+import StudioModel
+
+/// Where a form field is written, and how the typed text becomes its value.
+public struct FieldTarget: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Written as text (quoted when needed); empty removes the key when `optional`.
+        case text(optional: Bool)
+        /// Written bare: a duration, a number; empty removes the key.
+        case plain
+        /// `standard` (or nothing) removes the key, `none` is `[]`, else durations become a list.
+        case retries
+        /// A new entry typed as `Name: value` (a header); the key comes from the text.
+        case newEntry
+        /// `auth:` of this type, its credentials typed as `{{secret.name}}` references (never a
+        /// secret in clear): bearer takes a token, basic a user and an optional password.
+        case auth(String)
+        /// A Yes/No step's condition of one clause, typed `field op value`: `plan equals pro`.
+        case condition
+    }
+
+    /// What typed text comes to.
+    public enum Parsed: Sendable, Equatable {
+        /// The field's new value; nil removes its key.
+        case value(DefinitionFieldText.Value?)
+        /// A new entry under its own key (``Kind/newEntry``).
+        case entry(key: String, value: DefinitionFieldText.Value)
+        /// Nothing is written; why, for the hint row.
+        case refused(String)
+    }
+
+    public var path: String
+    public var mapping: DefinitionFieldText.Mapping
+    public var key: String
+    public var kind: Kind
+
+    /// What `text`, as typed, gives this field.
+    public func parse(_ text: String) -> Parsed {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch kind {
+        // The line as typed: leading and trailing spaces can matter in a message body.
+        case .text(let optional): return .value(optional && trimmed.isEmpty ? nil : .text(text))
+        case .plain: return .value(trimmed.isEmpty ? nil : .plain(trimmed))
+        case .retries:
+            switch trimmed.lowercased() {
+            case "", "standard": return .value(nil)
+            case "none": return .value(.plain("[]"))
+            default:
+                let delays = trimmed.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+                return .value(.plain("[" + delays.joined(separator: ", ") + "]"))
+            }
+        case .newEntry:
+            guard let entry = Self.entry(from: text) else {
+                return .refused("write Name: value (a credential header takes {{secret.name}}, not the secret)")
+            }
+            return .entry(key: entry.key, value: .text(entry.value))
+        case .auth(let type):
+            guard let value = Self.auth(type, from: trimmed) else {
+                return .refused("credentials are written as {{secret.name}} references (a secret is never typed in clear)")
+            }
+            return .value(value)
+        case .condition:
+            guard let value = Self.condition(from: trimmed) else {
+                let operators = Condition.Operator.allCases.map(\.rawValue).joined(separator: " ")
+                return .refused("write field operator value, as plan equals pro (operators: \(operators))")
+            }
+            return .value(value)
+        }
+    }
+
+    /// The value `text` gives a field whose text needs no checking (a choice's option); nil
+    /// removes its key.
+    public func value(for text: String) -> DefinitionFieldText.Value? {
+        if case .value(let value) = parse(text) { value } else { nil }
+    }
+
+    /// `Name: value` split at its first colon; nil unless the name is an HTTP field name (RFC
+    /// 9110 token) and the value is not empty, and for a credential header given a literal value
+    /// (those are written as `{{secret.name}}`, never typed in clear).
+    static func entry(from text: String) -> (key: String, value: String)? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let key = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let tokenCharacters = Set("!#$%&'*+-.^_`|~".unicodeScalars)
+        guard !key.isEmpty, !value.isEmpty,
+            key.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || tokenCharacters.contains($0)) }),
+            SecretDisplay.header(name: key, value: value) == value
+        else { return nil }
+        return (key, value)
+    }
+
+    /// The `auth:` flow mapping `text` gives (`{type: bearer, token: "{{secret.crm}}"}`); nil
+    /// unless every credential in it is a reference to the secret store.
+    static func auth(_ type: String, from text: String) -> DefinitionFieldText.Value? {
+        let parts = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard parts.allSatisfy({ SecretDisplay.credential($0) == $0 }) else { return nil }
+        let quoted = parts.map(DefinitionFieldText.Value.quotedIfNeeded)
+        switch (type, quoted.count) {
+        case ("bearer", 1): return .plain("{type: bearer, token: \(quoted[0])}")
+        case ("basic", 1): return .plain("{type: basic, username: \(quoted[0]), password: \"\"}")
+        case ("basic", 2): return .plain("{type: basic, username: \(quoted[0]), password: \(quoted[1])}")
+        default: return nil
+        }
+    }
+
+    /// `{all: [{field: plan, op: equals, value: pro}]}` from `plan equals pro`; a number, true
+    /// or false stays typed, anything else is text; `exists` and `notExists` take no value.
+    static func condition(from text: String) -> DefinitionFieldText.Value? {
+        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
+        guard parts.count >= 2, let op = Condition.Operator(rawValue: parts[1]) else { return nil }
+        let field = DefinitionFieldText.Value.quotedIfNeeded(parts[0])
+        switch op {
+        case .exists, .notExists:
+            guard parts.count == 2 else { return nil }
+            return .plain("{all: [{field: \(field), op: \(op.rawValue)}]}")
+        default:
+            guard parts.count == 3 else { return nil }
+            let typed = try? JSONValue.parse(parts[2])
+            let value = typed.map { value in
+                switch value {
+                case .int, .double, .bool: parts[2]
+                default: DefinitionFieldText.Value.quotedIfNeeded(parts[2])
+                }
+            } ?? DefinitionFieldText.Value.quotedIfNeeded(parts[2])
+            return .plain("{all: [{field: \(field), op: \(op.rawValue), value: \(value)}]}")
+        }
+    }
+
+    /// A one-clause condition as it is typed: `plan equals pro`; nil for several clauses.
+    static func text(of condition: Condition) -> String? {
+        guard condition.clauses.count == 1, let clause = condition.clauses.first else { return nil }
+        switch clause.op {
+        case .exists, .notExists: return "\(clause.field) \(clause.op.rawValue)"
+        default: return "\(clause.field) \(clause.op.rawValue) \(clause.value.stringValue ?? clause.value.jsonText)"
+        }
+    }
+}
