@@ -33,6 +33,9 @@ public struct UsersState: Sendable, Equatable {
     public static let pageSize = 200
     /// Rows from the end of what is loaded at which the next page is asked for.
     static let prefetchDistance = 50
+    /// Rows kept at most, so paging through a million users cannot fill memory: past them, `/`
+    /// finds a user (and starts the list there).
+    public static let maximumRows = 10_000
 
     public var rows: [StoredUser] = []
     public var total: Int?
@@ -56,7 +59,9 @@ public struct UsersState: Sendable, Equatable {
     /// Asks for the next page when the selection is near the end of what is loaded; returns the
     /// address it follows (nil for the first page) or `.none` when no page is needed.
     mutating func nextPageRequest() -> String?? {
-        guard loadingAfter == nil, !isComplete, list.selected + Self.prefetchDistance >= rows.count else { return .none }
+        guard loadingAfter == nil, !isComplete, rows.count < Self.maximumRows,
+            list.selected + Self.prefetchDistance >= rows.count
+        else { return .none }
         let after = rows.last?.email
         loadingAfter = after ?? ""
         return .some(after)
