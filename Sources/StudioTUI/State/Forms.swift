@@ -148,8 +148,9 @@ struct Forms {
         guard SecretDisplay.hiding(hidden, in: value) == value else {
             return readOnly(name, value, "\(name) holds a value of the secret store: e edits it, keeping it hidden")
         }
+        // An unset field shows what applies instead (the placeholder), and opens empty.
         return Choice.Option(
-            label: label(name, value),
+            label: label(name, value.isEmpty && !placeholder.isEmpty ? "(\(placeholder))" : value),
             then: .input(FieldInput(prompt: "\(name): ", field: target, text: value, original: value, placeholder: placeholder)))
     }
 
