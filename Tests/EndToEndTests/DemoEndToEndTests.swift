@@ -212,6 +212,14 @@ struct DemoEndToEndTests {
             #expect(file.contains("  template: |\n    {\n    \"source\": \"studio\",\n      \"description\""))
             #expect(file.hasPrefix("# A Lob-style letters API"))
             #expect(file.contains("timeout: 10s"))
+            // Ctrl+T saves (nothing new) and test sends to the preview's user: the exchange shows
+            // over the editor, and Esc goes back to it.
+            try await session.press("C-t")
+            try await session.waitForScreen(timeout: 10) { $0.contains("Exchange · msg_") }
+            try await session.press("G")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Response 200") }
+            try await session.press("Escape")
+            try await session.waitForScreen(timeout: 5) { $0.contains("Body · lob-letter") && !$0.contains("Exchange · msg_") }
             try await session.press("Escape")
             try await session.waitForScreen(timeout: 5) { !$0.contains("Body · lob-letter") }
             // The next letter the demo sends carries the new field (the store is read while it runs).
