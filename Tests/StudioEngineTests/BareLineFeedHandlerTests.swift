@@ -63,4 +63,23 @@ struct BareLineFeedHandlerTests {
         let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
         #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])
     }
+
+    @Test(arguments: [1, 3, 1024])
+    func aChunkedBodysFramingLinesAreReadAndItsDataKept(pieceSize: Int) throws {
+        let answers = [
+            // Bare LFs in the size lines, after the data and in the trailers; the data holds LFs of its own.
+            "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n4;ext=1\na\nb\n\n3\nc\nd\n0\nX-Trailer: t\n\n",
+            // The next answer on the same connection, in CRLF.
+            "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok",
+        ]
+        var joined: [String] = []
+        for part in Self.summary(try Self.decode(answers, pieceSize: pieceSize)) {
+            if part.hasPrefix("body "), let last = joined.last, last.hasPrefix("body ") {
+                joined[joined.count - 1] = last + part.dropFirst(5)
+            } else {
+                joined.append(part)
+            }
+        }
+        #expect(joined == ["head 200 Transfer-Encoding=chunked", "body a\nb\nc\nd", "end", "head 201 Content-Length=2", "body ok", "end"])
+    }
 }

@@ -357,6 +357,7 @@ struct DeliveryFaultTests {
         ("HTTP/1.1 100 Continue\n\nHTTP/1.1 201 Created\nContent-Length: 2\n\nok", 201, "ok"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\nok", 200, "ok"),
         ("HTTP/1.0 200 OK\n\nhello\n", 200, "hello\n"),
+        ("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\no\nk\n0\n\n", 200, "o\nk"),
         // Chunked, with an extension and a trailer.
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nok\r\n0\r\nX-T: 1\r\n\r\n", 200, "ok"),
     ])

@@ -1,15 +1,16 @@
 import NIOCore
 
-/// Lets a response whose status line and header lines end in a bare LF through, as RFC 9112
-/// §2.2 allows a recipient to ("a recipient MAY recognize a single LF as a line terminator") and
-/// as curl, Go and Python clients do: SwiftNIO's parser rejects such a head, so a receiver
-/// written on a raw socket with `"\n"` would never get a webhook delivered.
+/// Lets a response whose lines end in a bare LF through, as RFC 9112 §2.2 allows a recipient to
+/// ("a recipient MAY recognize a single LF as a line terminator") and as curl, Go and Python
+/// clients do: SwiftNIO's parser rejects such a response, so a receiver written on a raw socket
+/// with `"\n"` would never get a webhook delivered.
 ///
-/// Sits before the HTTP decoder and rewrites a lone LF to CRLF in response heads only. When a
-/// head has ended (its blank line) the bytes after it pass untouched: a body is never changed.
-/// A 1xx head is followed by another head; ``HTTP1ExchangeHandler`` announces each new exchange
-/// with ``ExpectResponseHead``, so the next response on a kept-alive connection is a head again.
-/// A head with only CRLF line ends is passed on as it came, without a copy.
+/// Sits before the HTTP decoder and adds the CR a lone LF lacks in the lines of the framing
+/// only: the status line and header lines, and, in a chunked body, each chunk's size line, the
+/// line end after its data and the trailer lines. Body bytes pass byte for byte. A 1xx head is
+/// followed by another head; ``HTTP1ExchangeHandler`` announces each new exchange with
+/// ``ExpectResponseHead``, so the next response on a kept-alive connection is a head again.
+/// A read with no lone LF is passed on as it came, without a copy.
 final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -19,67 +20,215 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Sent outbound by the exchange handler when it starts an exchange: the next bytes are a head.
     struct ExpectResponseHead {}
 
-    /// Where a head is: the last byte seen, the bytes of the line being read (CRs aside), the
-    /// lines ended so far, and the start of the status line (for its code).
-    private struct Head {
-        var previous: UInt8?
-        var lineLength = 0
-        var lines = 0
-        var statusLine: [UInt8] = []
-
-        /// `HTTP/1.1 1xx`: another head follows this one.
-        var isInformational: Bool {
-            guard let space = statusLine.firstIndex(of: UInt8(ascii: " ")), space + 1 < statusLine.count else { return false }
-            return statusLine[space + 1] == UInt8(ascii: "1")
+    /// Where the stream is, and what of the line being read matters. A value copied in and out
+    /// of each read: a class's stored properties would be checked for exclusive access at every
+    /// byte.
+    private struct Scanner {
+        enum Phase {
+            case head
+            /// A chunk's size line.
+            case chunkSize
+            case chunkData
+            /// The line end after a chunk's data.
+            case chunkDataEnd
+            case trailers
+            /// A body the decoder frames by length or the close, or the bytes after the last chunk.
+            case passing
         }
-    }
 
-    /// The head being read; nil while a body passes.
-    private var head: Head? = Head()
+        var phase = Phase.head
+        /// The byte before this one in the line being read.
+        var previous: UInt8?
+        /// The line being read: its length (CRs aside); the lines of this head (or trailers) ended.
+        var lineLength = 0
+        var lineCount = 0
+        /// The status code, read from the status line's second word.
+        var status = 0
+        var statusDigits = 0
+        var statusWordsEnded = 0
+        /// How much of `transfer-encoding:` the line starts with, then of `chunked` in its value.
+        var encodingMatched = 0
+        var chunkedMatched = 0
+        var isChunked = false
+        var chunkSize = 0
+        var chunkDigitsEnded = false
+        var chunkRemaining = 0
 
-    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
-        guard event is ExpectResponseHead else { return context.triggerUserOutboundEvent(event, promise: promise) }
-        head = Head()
-        promise?.succeed()
-    }
+        static let encodingName = Array("transfer-encoding:".utf8)
+        static let chunked = Array("chunked".utf8)
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard var head else { return context.fireChannelRead(data) }
-        let buffer = unwrapInboundIn(data)
-        // One pass over the bytes (no copy): where each lone LF is, and where the head ends.
-        var loneLineFeeds: [Int] = []
-        var headEnd: Int?
-        buffer.withUnsafeReadableBytes { bytes in
-            for (offset, byte) in bytes.enumerated() {
+        var isInformational: Bool { status / 100 == 1 }
+        /// A status whose answer has no body whatever the headers say (1xx, 204, 304).
+        var hasNoBody: Bool { isInformational || status == 204 || status == 304 }
+
+        mutating func startHead() {
+            startLine(.head)
+            lineCount = 0
+            status = 0
+            statusDigits = 0
+            statusWordsEnded = 0
+            isChunked = false
+        }
+
+        mutating func startLine(_ phase: Phase) {
+            self.phase = phase
+            previous = nil
+            lineLength = 0
+            encodingMatched = 0
+            chunkedMatched = 0
+            chunkSize = 0
+            chunkDigitsEnded = false
+        }
+
+        /// Moves over one byte of a framing line.
+        mutating func advance(over byte: UInt8) {
+            defer { previous = byte }
+            switch phase {
+            case .head, .trailers:
                 switch byte {
                 case UInt8(ascii: "\n"):
-                    if head.previous != UInt8(ascii: "\r") { loneLineFeeds.append(offset) }
-                    if head.lineLength == 0, head.lines == 0 {
-                        // An empty line before the status line (a stray CRLF after the last
-                        // answer) is not a line of this head.
-                    } else if head.lineLength == 0, head.lines > 0 {
-                        // The blank line: the head ends here; a 1xx is followed by the next head.
-                        guard head.isInformational else {
-                            headEnd = offset
-                            return
-                        }
-                        head = Head()
+                    guard lineLength == 0 else {
+                        lineCount += 1
+                        lineLength = 0
+                        encodingMatched = 0
+                        chunkedMatched = 0
+                        return
+                    }
+                    // An empty line before the status line (a stray CRLF after the last answer)
+                    // is not a line of this head; after it, it ends the head or the trailers.
+                    if phase == .head, lineCount == 0 { return }
+                    if phase == .trailers {
+                        phase = .passing
+                    } else if isInformational {
+                        // A 1xx is followed by the next head.
+                        startHead()
+                    } else if isChunked, !hasNoBody {
+                        // A chunked body's framing follows a head that says so; any other body passes.
+                        startLine(.chunkSize)
                     } else {
-                        head.lines += 1
-                        head.lineLength = 0
+                        phase = .passing
                     }
                 case UInt8(ascii: "\r"):
                     break
                 default:
-                    head.lineLength += 1
-                    if head.lines == 0, head.statusLine.count < 16 { head.statusLine.append(byte) }
+                    lineLength += 1
+                    if phase == .head, lineCount == 0 {
+                        readStatusLine(byte)
+                    } else if phase == .head {
+                        readHeaderLine(byte)
+                    }
                 }
-                head.previous = byte
+            case .chunkSize:
+                switch byte {
+                case UInt8(ascii: "\n"):
+                    if chunkSize == 0 {
+                        startLine(.trailers)
+                        lineCount = 0
+                    } else {
+                        let size = chunkSize
+                        startLine(.chunkData)
+                        chunkRemaining = size
+                    }
+                case UInt8(ascii: "\r"):
+                    break
+                default:
+                    if !chunkDigitsEnded, let digit = Self.hexValue(byte), chunkSize < Int.max >> 4 {
+                        chunkSize = chunkSize << 4 | digit
+                    } else {
+                        chunkDigitsEnded = true
+                    }
+                }
+            case .chunkDataEnd:
+                switch byte {
+                case UInt8(ascii: "\n"): startLine(.chunkSize)
+                case UInt8(ascii: "\r"): break
+                // Anything else is not HTTP: from here on the decoder judges the bytes as they came.
+                default: phase = .passing
+                }
+            case .chunkData, .passing:
+                break
             }
         }
-        self.head = headEnd == nil ? head : nil
+
+        /// `HTTP/1.1 200 OK`: the digits of the second word.
+        private mutating func readStatusLine(_ byte: UInt8) {
+            if byte == UInt8(ascii: " ") {
+                statusWordsEnded += 1
+            } else if statusWordsEnded == 1, statusDigits < 3, let digit = Self.decimalValue(byte) {
+                status = status * 10 + digit
+                statusDigits += 1
+            }
+        }
+
+        /// `Transfer-Encoding: chunked`, matched as it is read, whatever the case.
+        private mutating func readHeaderLine(_ byte: UInt8) {
+            let lower = byte | 0x20
+            if encodingMatched < Self.encodingName.count {
+                // Still reading the name: any difference, and the line is some other header.
+                if lineLength - 1 == encodingMatched, lower == Self.encodingName[encodingMatched] {
+                    encodingMatched += 1
+                }
+                return
+            }
+            if lower == Self.chunked[chunkedMatched] {
+                chunkedMatched += 1
+                if chunkedMatched == Self.chunked.count {
+                    isChunked = true
+                    chunkedMatched = 0
+                }
+            } else {
+                chunkedMatched = lower == Self.chunked[0] ? 1 : 0
+            }
+        }
+
+        private static func decimalValue(_ byte: UInt8) -> Int? {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? Int(byte - UInt8(ascii: "0")) : nil
+        }
+
+        static func hexValue(_ byte: UInt8) -> Int? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
+            default: nil
+            }
+        }
+    }
+
+    private var scanner = Scanner()
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is ExpectResponseHead else { return context.triggerUserOutboundEvent(event, promise: promise) }
+        scanner.startHead()
+        promise?.succeed()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if scanner.phase == .passing { return context.fireChannelRead(data) }
+        let buffer = unwrapInboundIn(data)
+        // One pass over the bytes (no copy): where each lone LF is.
+        var loneLineFeeds: [Int] = []
+        var scanner = self.scanner
+        buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset < bytes.count, scanner.phase != .passing {
+                if scanner.phase == .chunkData {
+                    // Data passes whole: skip it.
+                    let taken = min(scanner.chunkRemaining, bytes.count - offset)
+                    offset += taken
+                    scanner.chunkRemaining -= taken
+                    if scanner.chunkRemaining == 0 { scanner.startLine(.chunkDataEnd) }
+                    continue
+                }
+                let byte = bytes[offset]
+                if byte == UInt8(ascii: "\n"), scanner.previous != UInt8(ascii: "\r") { loneLineFeeds.append(offset) }
+                scanner.advance(over: byte)
+                offset += 1
+            }
+        }
+        self.scanner = scanner
         guard !loneLineFeeds.isEmpty else { return context.fireChannelRead(data) }
-        // Each lone LF gets the CR it lacks; the rest, a body included, is copied as it came.
+        // Each lone LF gets the CR it lacks; the rest, body bytes included, is copied as it came.
         var output = context.channel.allocator.buffer(capacity: buffer.readableBytes + loneLineFeeds.count)
         var copied = 0
         for offset in loneLineFeeds {
