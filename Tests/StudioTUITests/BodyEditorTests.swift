@@ -22,13 +22,7 @@ struct BodyEditorTests {
         """
 
     static func workspaceFolder() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-body-\(UUID().uuidString)")
-        for (path, text) in [("hookline.yaml", "name: Body test\n"), ("webhooks/lob.yaml", webhook)] {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return root
+        try Fixtures.folder([("hookline.yaml", "name: Body test\n"), ("webhooks/lob.yaml", webhook)])
     }
 
     static let ada = StoredUser(

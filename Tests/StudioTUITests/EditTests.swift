@@ -25,13 +25,7 @@ struct EditTests {
 
     /// A workspace folder on disk with one webhook (a literal bearer token) and one workflow.
     static func workspaceFolder() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-edit-\(UUID().uuidString)")
-        for (path, text) in [("hookline.yaml", settings), ("webhooks/lob.yaml", webhook), ("workflows/welcome.yaml", workflow)] {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return root
+        try Fixtures.folder([("hookline.yaml", settings), ("webhooks/lob.yaml", webhook), ("workflows/welcome.yaml", workflow)])
     }
 
     /// An "editor" that applies `change` to the draft's text and exits with `status`.

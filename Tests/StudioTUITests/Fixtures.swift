@@ -53,6 +53,17 @@ enum Fixtures {
         return range.map { record($0, status: statuses[$0 % statuses.count]) }
     }
 
+    /// A workspace folder in the temporary directory holding `files` (relative path, text).
+    static func folder(_ files: [(path: String, text: String)]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-studio-\(UUID().uuidString)")
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
     /// Presses Tab until `pane` of the screen shown has the focus, as a user would.
     static func focus(_ pane: Pane, in state: inout AppState) {
         for _ in state.screen.panes where state.focus != pane { _ = reduce(&state, .key(.tab)) }

@@ -26,16 +26,10 @@ struct StepCommandTests {
         """
 
     static func workspaceFolder() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-steps-\(UUID().uuidString)")
-        for (path, text) in [
+        try Fixtures.folder([
             ("hookline.yaml", "name: Steps\n"), ("webhooks/lob.yaml", "id: lob-letter\nmethod: POST\nurl: https://api.lob.com/v1/letters\n"),
             ("workflows/welcome.yaml", workflow),
-        ] {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return root
+        ])
     }
 
     /// The tree focused with row `row` selected (0 is the start row, 1 send-letter, 2 wait…).

@@ -41,18 +41,17 @@ final class StudioRuntime {
         self.wake = wake
         self.signals = signals
         self.events = EventLog(path: options.eventsLogPath)
+        let secretValues = commands?.secretValues() ?? []
         self.drafts = options.workspaceRoot.map { root in
             var drafts = DraftEditing(root: URL(fileURLWithPath: root, isDirectory: true))
-            if let commands {
-                drafts.checks = commands.saveTimeDiagnostics
-                drafts.secretValues = commands.secretValues()
-            }
+            drafts.secretValues = secretValues
+            if let commands { drafts.checks = commands.saveTimeDiagnostics }
             return drafts
         }
         state = AppState(
             workspace: workspace, size: backend.size, readonly: options.readonly, ascii: session.asciiOnly,
             trafficConnected: traffic != nil)
-        state.secretValues = commands?.secretValues() ?? []
+        state.secretValues = secretValues
     }
 
     func send(_ action: Action) {
@@ -110,11 +109,21 @@ final class StudioRuntime {
     }
 
     private func undo() {
-        guard let drafts, let lastSave else {
+        guard let lastSave else {
             return send(.status(StatusMessage("nothing to undo: the studio has saved no change yet", level: .warning)))
         }
-        events.record("UNDO \(lastSave.path)")
-        show(drafts.undo(lastSave))
+        withDrafts { drafts in
+            events.record("UNDO \(lastSave.path)")
+            show(drafts.undo(lastSave))
+        }
+    }
+
+    /// Runs `body` with the workspace folder's drafts; without a folder, says that editing needs one.
+    private func withDrafts(_ body: (DraftEditing) -> Void) {
+        guard let drafts else {
+            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        }
+        body(drafts)
     }
 
     private func loadJourneys(_ email: String) {
@@ -131,44 +140,40 @@ final class StudioRuntime {
     }
 
     private func openBodyEditor(_ webhookID: String, _ path: String) {
-        guard let drafts else {
-            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
-        }
-        switch drafts.bodyTemplate(of: path) {
-        case .read(let template, let type, let fileText):
-            events.record("BODY \(path)")
-            send(.bodyEditorOpened(OpenedBody(webhookID: webhookID, path: path, type: type, template: template, fileText: fileText)))
-            send(.status(StatusMessage("editing the body of \(webhookID): Ctrl+S saves")))
-        case .refused(let message):
-            send(.status(message))
+        withDrafts { drafts in
+            switch drafts.bodyTemplate(of: path) {
+            case .read(let template, let type, let fileText):
+                events.record("BODY \(path)")
+                send(.bodyEditorOpened(OpenedBody(webhookID: webhookID, path: path, type: type, template: template, fileText: fileText)))
+                send(.status(StatusMessage("editing the body of \(webhookID): Ctrl+S saves")))
+            case .refused(let message):
+                send(.status(message))
+            }
         }
     }
 
     private func saveBody(_ save: BodySave) {
-        guard let drafts else {
-            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        withDrafts { drafts in
+            let outcome = drafts.saveBodyTemplate(save.template, in: save.path, openedFrom: save.fileText)
+            if let fileText = outcome.fileText { send(.bodySaved(fileText: fileText)) }
+            show(outcome.result)
+            events.record("BODY SAVED \(outcome.fileText != nil)")
+            if save.thenTestSend, outcome.fileText != nil { testSend(save.webhookID, nil, nil, save.email) }
         }
-        let outcome = drafts.saveBodyTemplate(save.template, in: save.path, openedFrom: save.fileText)
-        if let fileText = outcome.fileText { send(.bodySaved(fileText: fileText)) }
-        show(outcome.result)
-        events.record("BODY SAVED \(outcome.fileText != nil)")
-        if save.thenTestSend, outcome.fileText != nil { testSend(save.webhookID, nil, nil, save.email) }
     }
 
     private func changeWorkflow(_ path: String, _ change: WorkflowNodeChange) {
-        guard let drafts else {
-            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        withDrafts { drafts in
+            events.record("CHANGE \(path) \(change)")
+            show(drafts.change(path, with: change, webhooks: state.workspace.webhooks))
         }
-        events.record("CHANGE \(path) \(change)")
-        show(drafts.change(path, with: change, webhooks: state.workspace.webhooks))
     }
 
     private func setField(_ field: FieldTarget, _ value: DefinitionFieldText.Value?) {
-        guard let drafts else {
-            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        withDrafts { drafts in
+            events.record("FIELD \(field.path) \(field.key)")
+            show(drafts.set(field, to: value))
         }
-        events.record("FIELD \(field.path) \(field.key)")
-        show(drafts.set(field, to: value))
     }
 
     /// A save's outcome: the studio and the engine take the workspace it wrote, if any, and the
@@ -253,16 +258,15 @@ final class StudioRuntime {
         _ event: String,
         _ run: (DraftEditing, DraftEditing.Editor) -> DraftEditing.Result
     ) {
-        guard let drafts else {
-            return send(.status(StatusMessage("editing needs a workspace folder", level: .warning)))
+        withDrafts { drafts in
+            events.record(event)
+            let result = run(drafts) { draft in session.handOver { ExternalEditor.run(file: draft.path) } }
+            backend.invalidate()
+            // The terminal may have been resized while the editor had it.
+            send(.resize(backend.size))
+            show(result)
+            events.record("EDITED")
         }
-        events.record(event)
-        let result = run(drafts) { draft in session.handOver { ExternalEditor.run(file: draft.path) } }
-        backend.invalidate()
-        // The terminal may have been resized while the editor had it.
-        send(.resize(backend.size))
-        show(result)
-        events.record("EDITED")
     }
 
     func run() -> Int32 {
