@@ -38,7 +38,7 @@ struct CommandLineTests {
         #expect(result.stdout.contains("3 workflows"))
     }
 
-    @Test func renderPrintsTypedJSONAndReportsTemplateErrorsAt65() async throws {
+    @Test func renderPrintsTheResultExactlyAndReportsTemplateErrorsAt65() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let template = folder.appendingPathComponent("body.hbs")
         let data = folder.appendingPathComponent("data.json")
@@ -46,7 +46,15 @@ struct CommandLineTests {
         try #"{"qty": 3, "name": "Ada \"A\" L"}"#.write(to: data, atomically: true, encoding: .utf8)
         let ok = try await BinaryRunner.hookline("render", "--template", template.path, "--data", data.path, "--mode", "json")
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout == #"{"qty": 3, "name": "Ada \"A\" L"}"# + "\n")
+        #expect(ok.stdout == #"{"qty": 3, "name": "Ada \"A\" L"}"#)
+
+        // Byte for byte: no newline is added, and an empty result prints nothing.
+        try "{{#if x}}x{{/if}}\r\n{{name}}".write(to: template, atomically: true, encoding: .utf8)
+        let exact = try await BinaryRunner.hookline("render", "--template", template.path, "--data", data.path, "--mode", "text")
+        #expect(exact.stdout == "\r\nAda \"A\" L")
+        try "{{missing}}".write(to: template, atomically: true, encoding: .utf8)
+        let empty = try await BinaryRunner.hookline("render", "--template", template.path, "--data", data.path)
+        #expect(empty.status == 0 && empty.stdout.isEmpty)
 
         try "line one\n  {{#if x}}unclosed".write(to: template, atomically: true, encoding: .utf8)
         let bad = try await BinaryRunner.hookline("render", "--template", template.path, "--data", data.path)

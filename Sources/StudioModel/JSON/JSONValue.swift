@@ -58,6 +58,15 @@ extension JSONValue {
         }
     }
 
+    /// Whether this is the number 0, which Handlebars' `#with` still treats as a value.
+    var isZero: Bool {
+        switch self {
+        case .int(let value): value == 0
+        case .double(let value): value == 0
+        default: false
+        }
+    }
+
     /// The text a merge tag prints for this value (before escaping).
     public var displayText: String {
         switch self {
@@ -71,11 +80,37 @@ extension JSONValue {
         }
     }
 
+    /// A number as JavaScript writes it (ECMAScript `Number::toString`), so a merge tag prints
+    /// what handlebars.js and `JSON.stringify` print: `1e-7`, `100000000000000000000`, `1e+21`.
     static func format(_ value: Double) -> String {
         if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
             return String(Int64(value))
         }
-        return "\(value)"
+        guard value.isFinite else { return value.isNaN ? "NaN" : value < 0 ? "-Infinity" : "Infinity" }
+        if value < 0 { return "-" + format(-value) }
+        // Swift's description has the shortest digits that read back as `value`; only their
+        // layout differs from JavaScript's.
+        let text = "\(value)"
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let mantissa = parts[0]
+        let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        let point = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
+        var digits = Array(mantissa.filter { $0 != "." })
+        // The decimal point sits after `n` digits: value = 0.digits × 10^n.
+        var n = point + exponent
+        while digits.count > 1, digits.first == "0" {
+            digits.removeFirst()
+            n -= 1
+        }
+        while digits.count > 1, digits.last == "0" { digits.removeLast() }
+        let k = digits.count
+        if k <= n, n <= 21 { return String(digits) + String(repeating: "0", count: n - k) }
+        if 0 < n, n <= 21 { return String(digits[..<n]) + "." + String(digits[n...]) }
+        if -6 < n, n <= 0 { return "0." + String(repeating: "0", count: -n) + String(digits) }
+        let e = n - 1
+        let sign = e < 0 ? "-" : "+"
+        let head = k == 1 ? String(digits) : String(digits[0]) + "." + String(digits[1...])
+        return head + "e" + sign + String(abs(e))
     }
 }
 

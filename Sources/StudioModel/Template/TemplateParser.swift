@@ -319,10 +319,8 @@ struct TemplateParser {
                 }
                 throw error(offset, message)
             }
-            guard case .path(let path) = try literalOrPath(name, offset) else {
-                throw error(offset, "expected a field name after '{{#', found the literal '\(name)'")
-            }
-            return (name, .section(path), [], [])
+            // A block's name is always a field, as in Handlebars: `{{#null}}` reads the key `null`.
+            return (name, .section(try parsePath(name, offset)), [], [])
         }
 
         private mutating func expectEnd() throws(TemplateError) {

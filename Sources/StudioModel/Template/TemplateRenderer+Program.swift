@@ -29,13 +29,14 @@ extension TemplateRenderer {
                 }
                 switch value {
                 case .array(let items): try runIterations(program, items, body: body)
-                case .object:
+                case .bool: try run(program, body)
+                default:
                     var frame = frames[frames.count - 1]
                     frame.value = value
+                    frame.opensData = false
                     frames.append(frame)
                     defer { frames.removeLast() }
                     try run(program, body)
-                default: try run(program, body)
                 }
             case .valueTag(let index):
                 try renderValue(program.valueTags[index])
@@ -79,7 +80,8 @@ extension TemplateRenderer {
     /// `resolve(_:)` for a compiled path.
     func resolve(_ program: TemplateProgram, _ pathIndex: Int) -> JSONValue? {
         let path = program.paths[pathIndex]
-        let frameIndex = max(0, frames.count - 1 - path.up)
+        let frameIndex = frames.count - 1 - path.up
+        guard frameIndex >= 0 || path.data != nil else { return nil }
         var current: JSONValue?
         var next = path.first
         let end = path.first + path.count
@@ -89,7 +91,7 @@ extension TemplateRenderer {
                 current = context.lookupRoot(program.segments[next].key)
                 next += 1
             } else {
-                current = frameVariable(data, at: frameIndex)
+                current = frameVariable(data, up: path.up)
             }
         } else if frameIndex > 0 || frames[0].value != nil {
             current = frames[frameIndex].value

@@ -10,6 +10,9 @@ struct TemplateRenderer {
         /// Block parameter names bound in this frame (`as |item index|`) and their values.
         var blockParams: [String] = []
         var blockValues: [JSONValue] = []
+        /// False for a frame that only changes the context (`#with`, a section): it keeps its
+        /// parent's `@index`/`@key`, and `@../index` looks past it, as in Handlebars.
+        var opensData = true
     }
 
     /// Where a stretch of output came from, for mapping JSON errors back to the template.
@@ -118,9 +121,9 @@ struct TemplateRenderer {
             guard let value = resolve(path), value.isTruthy else { return try render(block.inverse) }
             switch value {
             case .array(let items): try iterate(items, body: block.body)
-            case .object:
-                try withFrame(value) { renderer throws(TemplateError) in try renderer.render(block.body) }
-            default: try render(block.body)
+            // As in Handlebars: only `true` keeps the context; any other value becomes it.
+            case .bool: try render(block.body)
+            default: try withFrame(value) { renderer throws(TemplateError) in try renderer.render(block.body) }
             }
         case .helper(let helper):
             try renderHelperBlock(helper, block)
@@ -149,7 +152,8 @@ struct TemplateRenderer {
             }
         case .with:
             let value = try evaluate(block.params[0])
-            guard let value, value.isTruthy else { return try render(block.inverse) }
+            // Handlebars' `with` skips only empty values: 0 is a value.
+            guard let value, value.isTruthy || value.isZero else { return try render(block.inverse) }
             try withFrame(value, blockParams: block.blockParams) { renderer throws(TemplateError) in
                 try renderer.render(block.body)
             }
@@ -185,6 +189,7 @@ struct TemplateRenderer {
     ) throws(TemplateError) {
         var frame = frames[frames.count - 1]
         frame.value = value
+        frame.opensData = false
         frame.blockParams = blockParams
         frame.blockValues = blockParams.isEmpty ? [] : [value]
         frames.append(frame)
@@ -212,19 +217,30 @@ struct TemplateRenderer {
 
     /// `@index`, `@first`, `@last` or `@key` of the block frame at `frameIndex`; nil for `@root`,
     /// which callers resolve from the context.
-    func frameVariable(_ data: TemplatePath.DataVariable, at frameIndex: Int) -> JSONValue? {
-        let index = frames[frameIndex].index
+    /// `@index`, `@first`, `@last` or `@key` of the `#each` `up` levels out (`@../index`).
+    func frameVariable(_ data: TemplatePath.DataVariable, up: Int) -> JSONValue? {
+        var position = frames.count - 1
+        for _ in 0..<up {
+            while position > 0, !frames[position].opensData { position -= 1 }
+            position -= 1
+            guard position >= 0 else { return nil }
+        }
+        let frame = frames[position]
+        let index = frame.index
         switch data {
         case .index: return index >= 0 ? .int(index) : nil
         case .first: return index >= 0 ? .bool(index == 0) : nil
-        case .last: return index >= 0 ? .bool(index == frames[frameIndex].count - 1) : nil
-        case .key: return frames[frameIndex].key.map(JSONValue.string)
+        case .last: return index >= 0 ? .bool(index == frame.count - 1) : nil
+        // Over an array, `@key` is the index, as in Handlebars.
+        case .key: return frame.key.map(JSONValue.string) ?? (index >= 0 ? .int(index) : nil)
         case .root: return nil
         }
     }
 
     func resolve(_ path: TemplatePath) -> JSONValue? {
-        let frameIndex = max(0, frames.count - 1 - path.up)
+        // `../` past the outermost context finds nothing, as in Handlebars.
+        let frameIndex = frames.count - 1 - path.up
+        guard frameIndex >= 0 || path.data != nil else { return nil }
         let segments = path.segments
         var current: JSONValue?
         var next = 0
@@ -234,7 +250,7 @@ struct TemplateRenderer {
                 current = context.lookupRoot(segments[0])
                 next = 1
             } else {
-                current = frameVariable(data, at: frameIndex)
+                current = frameVariable(data, up: path.up)
             }
         } else if let bound = blockParameter(path) {
             current = bound

@@ -5,7 +5,8 @@ import StudioModel
 extension Hookline {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Render a merge-parameter template with a JSON context and print the result.")
+            abstract: "Render a merge-parameter template with a JSON context and print the result.",
+            discussion: "The result is written byte for byte, with no newline added: what a webhook would send.")
 
         @Option(help: "The template file.", completion: .file())
         var template: String
@@ -34,7 +35,7 @@ extension Hookline {
                 } else {
                     output = try parsed.render(TemplateContext(data: context), mode: mode)
                 }
-                print(output, terminator: output.hasSuffix("\n") ? "" : "\n")
+                FileHandle.standardOutput.write(Data(output.utf8))
             } catch {
                 let diagnostic = Diagnostic(path: template, line: error.line, column: error.column, message: error.message)
                 printError(diagnostic.rendered(source: source))
