@@ -272,7 +272,7 @@ extension FormTests {
 }
 
 extension FormTests {
-    @Test func aYesNoConditionOfOneClauseIsTypedAsFieldOperatorValue() throws {
+    @Test func aYesNoConditionIsTypedAsClausesJoinedByAndOrOr() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let split = StepCommandTests.workflow.replacingOccurrences(
@@ -292,5 +292,14 @@ extension FormTests {
         let result = DraftEditing(root: root).set(condition, to: condition.value(for: "address.city equals New York"))
         let node = result.workspace?.workflow(id: "welcome")?.node(id: "is-pro")
         #expect(node?.kind == .yesNo(Condition(.all, [Condition.Clause(field: "address.city", op: .equals, value: .string("New York"))])))
+        // Several clauses, joined by or; the form then shows them as typed.
+        let several = DraftEditing(root: root).set(condition, to: condition.value(for: #"plan equals pro or zip equals "02134""#))
+        #expect(several.workspace?.workflow(id: "welcome")?.node(id: "is-pro")?.kind == .yesNo(Condition(.any, [
+            Condition.Clause(field: "plan", op: .equals, value: "pro"), Condition.Clause(field: "zip", op: .equals, value: "02134"),
+        ])))
+        var reopened = StepCommandTests.tree(root, row: 3)
+        _ = reduce(&reopened, .key(.enter))
+        _ = Self.pick("condition", in: &reopened)
+        #expect(reopened.fieldInput?.text == "plan equals pro or zip equals 02134")
     }
 }

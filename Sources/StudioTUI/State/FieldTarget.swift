@@ -15,7 +15,8 @@ public struct FieldTarget: Sendable, Equatable {
         /// `auth:` of this type, its credentials typed as `{{secret.name}}` references (never a
         /// secret in clear): bearer takes a token, basic a user and an optional password.
         case auth(String)
-        /// A Yes/No step's condition of one clause, typed `field op value`: `plan equals pro`.
+        /// A Yes/No step's condition, typed as ``Condition/init(typed:)`` reads it:
+        /// `plan equals pro and age greaterThan 30`.
         case condition
     }
 
@@ -60,11 +61,11 @@ public struct FieldTarget: Sendable, Equatable {
             }
             return .value(value)
         case .condition:
-            guard let value = Self.condition(from: trimmed) else {
-                let operators = Condition.Operator.allCases.map(\.rawValue).joined(separator: " ")
-                return .refused("write field operator value, as plan equals pro (operators: \(operators))")
+            do throws(Condition.TypedError) {
+                return .value(.plain(try Condition(typed: trimmed).yamlFlow))
+            } catch {
+                return .refused(error.description)
             }
-            return .value(value)
         }
     }
 
@@ -100,38 +101,6 @@ public struct FieldTarget: Sendable, Equatable {
         case ("basic", 1): return .plain("{type: basic, username: \(quoted[0]), password: \"\"}")
         case ("basic", 2): return .plain("{type: basic, username: \(quoted[0]), password: \(quoted[1])}")
         default: return nil
-        }
-    }
-
-    /// `{all: [{field: plan, op: equals, value: pro}]}` from `plan equals pro`; a number, true
-    /// or false stays typed, anything else is text; `exists` and `notExists` take no value.
-    static func condition(from text: String) -> DefinitionFieldText.Value? {
-        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true).map(String.init)
-        guard parts.count >= 2, let op = Condition.Operator(rawValue: parts[1]) else { return nil }
-        let field = DefinitionFieldText.Value.quotedIfNeeded(parts[0])
-        switch op {
-        case .exists, .notExists:
-            guard parts.count == 2 else { return nil }
-            return .plain("{all: [{field: \(field), op: \(op.rawValue)}]}")
-        default:
-            guard parts.count == 3 else { return nil }
-            let typed = try? JSONValue.parse(parts[2])
-            let value = typed.map { value in
-                switch value {
-                case .int, .double, .bool: parts[2]
-                default: DefinitionFieldText.Value.quotedIfNeeded(parts[2])
-                }
-            } ?? DefinitionFieldText.Value.quotedIfNeeded(parts[2])
-            return .plain("{all: [{field: \(field), op: \(op.rawValue), value: \(value)}]}")
-        }
-    }
-
-    /// A one-clause condition as it is typed: `plan equals pro`; nil for several clauses.
-    static func text(of condition: Condition) -> String? {
-        guard condition.clauses.count == 1, let clause = condition.clauses.first else { return nil }
-        switch clause.op {
-        case .exists, .notExists: return "\(clause.field) \(clause.op.rawValue)"
-        default: return "\(clause.field) \(clause.op.rawValue) \(clause.value.stringValue ?? clause.value.jsonText)"
         }
     }
 }

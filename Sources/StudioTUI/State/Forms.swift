@@ -3,7 +3,7 @@ import StudioModel
 /// The forms of DESIGN §8: ⏎ on a webhook (Webhooks screen) or a step (the tree) lists its
 /// fields with their values; ⏎ on a field edits it — typed in the hint row, or chosen from its
 /// values — and saves it into the file at once, checked like an edit. Fields a form cannot
-/// edit safely (auth, headers, conditions) say so and are left to `e`.
+/// edit safely say so and are left to `e`.
 struct Forms {
     /// The secret store's values: masked in every label, and a field holding one is left to `e`.
     let hidden: [String]
@@ -80,10 +80,11 @@ struct Forms {
         case .addToList(let list), .removeFromList(let list):
             fields.append(text("list", list, target("list", .text(optional: false))))
         case .yesNo(let condition):
-            if let typed = FieldTarget.text(of: condition) {
-                fields.append(text("condition", typed, target("condition", .condition), placeholder: "plan equals pro"))
+            if let typed = condition.typedText {
+                fields.append(text("condition", typed, target("condition", .condition),
+                                   placeholder: "plan equals pro and age greaterThan 30"))
             } else {
-                fields.append(readOnly("condition", condition.description, "e edits a condition of several clauses"))
+                fields.append(readOnly("condition", condition.description, "e edits a condition that compares with a list or null"))
             }
         case .attributeSplit(let field, let branches):
             fields.append(text("field", field, target("field", .text(optional: false))))
