@@ -96,6 +96,29 @@ struct WorkflowNodeChangeTests {
         #expect(!ended.text.contains("next: is-pro"))
     }
 
+    @Test func connectingAnOutputChangesOnlyItsTarget() throws {
+        var (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "no", to: "send-letter"))
+        #expect(Self.chain(workflow) == ["send-letter→wait", "wait→is-pro", "is-pro→yes:follow-up,no:send-letter", "follow-up→"])
+        #expect(text.contains("next: {yes: follow-up, no: send-letter}"))
+        (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "yes", to: nil))
+        #expect(text.contains("next: {yes: exit, no: exit}"))
+        // Written as a block, with a comment: only the target changes.
+        let block = Self.flow.replacingOccurrences(
+            of: "next: {yes: follow-up, no: exit}", with: "next:\n      yes: follow-up  # the pros\n      no: exit")
+        (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "no", to: "follow-up"), to: block)
+        #expect(text.contains("      yes: follow-up  # the pros\n      no: follow-up\n"))
+        #expect(Self.chain(workflow) == ["send-letter→wait", "wait→is-pro", "is-pro→yes:follow-up,no:follow-up", "follow-up→"])
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.connectOutput(node: "wait", output: "yes", to: "follow-up").applied(to: Self.flow, webhooks: [])
+        }
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.connectOutput(node: "is-pro", output: "maybe", to: "wait").applied(to: Self.flow, webhooks: [])
+        }
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.connectOutput(node: "is-pro", output: "yes", to: "is-pro").applied(to: Self.flow, webhooks: [])
+        }
+    }
+
     @Test func addingAStepPutsItInTheChain() throws {
         var (text, workflow) = try Self.apply(.add(.delay, after: "send-letter"))
         #expect(Self.chain(workflow).prefix(3) == ["send-letter→delay", "delay→wait", "wait→is-pro"])

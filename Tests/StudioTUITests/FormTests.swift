@@ -301,5 +301,15 @@ extension FormTests {
         _ = reduce(&reopened, .key(.enter))
         _ = Self.pick("condition", in: &reopened)
         #expect(reopened.fieldInput?.text == "plan equals pro or zip equals 02134")
+
+        // Each output of the step is a field that reconnects it.
+        var outputs = StepCommandTests.tree(root, row: 3)
+        _ = reduce(&outputs, .key(.enter))
+        #expect(Self.labels(outputs) == ["id", "type", "condition", "→", "→"])
+        #expect(outputs.choice?.options.suffix(2).map(\.label) == ["→ yes      follow-up", "→ no       (exit)"])
+        _ = Self.pick("→ no", in: &outputs)
+        #expect(outputs.choice?.title == "is-pro no leads to")
+        let effects = Self.pick("follow-up", in: &outputs)
+        #expect(effects == [.changeWorkflow(path: "workflows/welcome.yaml", .connectOutput(node: "is-pro", output: "no", to: "follow-up"))])
     }
 }

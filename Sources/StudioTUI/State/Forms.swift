@@ -95,7 +95,14 @@ struct Forms {
             break
         }
         switch node.next {
-        case .branches: fields.append(readOnly("next", node.next.targets.joined(separator: ", "), "e edits a split's outputs"))
+        case .branches(let targets):
+            // Each named output in the order the step defines them, then any other written one (`error`).
+            let outputs = (node.kind.splitOutputs ?? []) + targets.keys.sorted().filter { !(node.kind.splitOutputs ?? []).contains($0) }
+            for output in outputs {
+                fields.append(Choice.Option(
+                    label: label("→ " + output, targets[output] ?? "(exit)"),
+                    then: .choice(Self.connect(node.id, output: output, in: workflow, path: path))))
+            }
         case .none, .single:
             fields.append(Choice.Option(
                 label: label("next", node.next.targets.first ?? "(end)"),
@@ -127,16 +134,18 @@ struct Forms {
             label: label("auth", AuthText.describe(auth)), then: .choice(Choice(title: "auth", options: types, selected: current)))
     }
 
-    /// Where a step can lead: every other step, or nowhere.
-    static func connect(_ step: String, in workflow: Workflow, path: String) -> Choice {
+    /// Where a step, or one of its named outputs, can lead: every other step, or nowhere.
+    static func connect(_ step: String, output: String? = nil, in workflow: Workflow, path: String) -> Choice {
         func change(_ target: String?) -> [Effect] {
-            [.changeWorkflow(path: path, .connect(node: step, to: target))]
+            let change: WorkflowNodeChange =
+                if let output { .connectOutput(node: step, output: output, to: target) } else { .connect(node: step, to: target) }
+            return [.changeWorkflow(path: path, change)]
         }
         var options = workflow.nodes.filter { $0.id != step }.map {
             Choice.Option(label: $0.id, effects: change($0.id), selects: step)
         }
         options.append(Choice.Option(label: "(end the journey here)", effects: change(nil), selects: step))
-        return Choice(title: "\(step) leads to", options: options)
+        return Choice(title: "\(step)\(output.map { " " + $0 } ?? "") leads to", options: options)
     }
 
     private func label(_ name: String, _ value: String) -> String {

@@ -1,12 +1,14 @@
 /// A change to a workflow's steps made from the studio's tree (DESIGN §8: add, delete, reorder
 /// and connect nodes), applied to the workflow file's text by ``WorkflowNodesText``.
 ///
-/// Steps with one way out can be moved and reconnected; a split's outputs are edited in the file.
+/// Steps with one way out can be moved and reconnected; a split's outputs can be reconnected.
 public enum WorkflowNodeChange: Sendable, Equatable {
     /// Removes a step; whatever led to it leads to where it led.
     case delete(node: String)
     /// Sends the step's journeys to `target` next (nil: they end after it).
     case connect(node: String, to: String?)
+    /// Sends one named output of the step (`yes`, a split's branch, `error`) to `target` (nil: `exit`).
+    case connectOutput(node: String, output: String, to: String?)
     /// A new step of `kind` after `after` (nil: first), leading where `after` led.
     case add(NewNodeKind, after: String?)
     /// Swaps the step with the one after it (`down`) or before it.
@@ -18,6 +20,8 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         case .delete(let id): "deleted \(id)"
         case .connect(let id, let target?): "\(id) now leads to \(target)"
         case .connect(let id, nil): "journeys now end after \(id)"
+        case .connectOutput(let id, let output, let target?): "\(id) \(output) now leads to \(target)"
+        case .connectOutput(let id, let output, nil): "journeys now end at \(id) \(output)"
         case .add(let kind, let after?): "added a \(kind.title.lowercased()) step after \(after)"
         case .add(let kind, nil): "added a \(kind.title.lowercased()) step first"
         case .move(let id, let down): "moved \(id) \(down ? "later" : "earlier")"
@@ -75,6 +79,9 @@ public enum WorkflowNodeChange: Sendable, Equatable {
             guard target != id else { throw .init("a step cannot lead to itself") }
             _ = try singleNext(id)
             return try nodes.settingNext(of: id, to: target)
+        case .connectOutput(let id, let output, let target):
+            guard target != id else { throw .init("a step cannot lead to itself") }
+            return try nodes.settingOutput(output, of: id, to: target)
         case .add(let kind, let after):
             let newID = WorkflowNodeChange.unusedID(kind.rawValue, in: Set(nodes.items.map(\.id)))
             let next = try after.map { id throws(WorkflowNodesText.Problem) in try singleNext(id) } ?? entry

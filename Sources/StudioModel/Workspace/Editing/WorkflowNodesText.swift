@@ -105,6 +105,23 @@ public struct WorkflowNodesText {
         return try DefinitionFieldText.setting("next", to: target.map(DefinitionFieldText.Value.text), in: .node(id), text: text)
     }
 
+    /// The named output `output` of step `id` (`yes` of a Yes/No step, a split's branch,
+    /// `error`) pointed at `target`; nil sends it to `exit`. Only the target's text changes.
+    public func settingOutput(_ output: String, of id: String, to target: String?) throws(Problem) -> String {
+        guard case .branches(let branches) = try editableItem(id).next else {
+            throw Problem("\(id) has one way on: c connects it")
+        }
+        guard let branch = branches.first(where: { $0.output == output }) else {
+            throw Problem("\(id) has no '\(output)' under next: e adds it in the file")
+        }
+        guard case .success(let range) = ScalarSource.wholeRange(of: branch.node, in: text) else {
+            throw Problem("the '\(output)' output of \(id) could not be located: e edits it")
+        }
+        var scalars = text.unicodeScalars
+        scalars.replaceSubrange(range, with: DefinitionFieldText.Value.quotedIfNeeded(target ?? "exit").unicodeScalars)
+        return String(scalars)
+    }
+
     /// Every reference to node `id` (a `next:` or a branch) pointed at `target` instead; nil
     /// ends those journeys there (`next:` removed, a branch sent to `exit`).
     public func redirecting(referencesTo id: String, to target: String?) throws(Problem) -> String {
