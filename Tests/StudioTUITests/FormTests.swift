@@ -313,3 +313,61 @@ extension FormTests {
         #expect(effects == [.changeWorkflow(path: "workflows/welcome.yaml", .connectOutput(node: "is-pro", output: "no", to: "follow-up"))])
     }
 }
+
+extension FormTests {
+    static let splits = """
+        id: welcome
+        start: {kind: event, event: signup}
+        nodes:
+          - id: offer
+            type: abSplit
+            branches:
+              discount: 50  # half of them
+              shipping: 50
+            next: {discount: by-tier, shipping: set-offer}
+          - id: by-tier
+            type: attributeSplit
+            field: tier
+            branches: {gold: gold, other: [silver, bronze]}
+            next: {gold: set-offer, else: exit}
+          - id: set-offer
+            type: updateProfile
+            fields: {offer: 10% off, offeredIn: "{{workflowName}}"}
+
+        """
+
+    /// A split's branches and an Update Profile step's fields are typed as YAML flow mappings,
+    /// prefilled with what the file says; the checks after saving judge them.
+    @Test func splitBranchesAndProfileFieldsAreTypedAsFlowMappings() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("workflows/welcome.yaml")
+        try Self.splits.write(to: file, atomically: true, encoding: .utf8)
+        var state = StepCommandTests.tree(root, row: 1)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("branches", in: &state)
+        #expect(state.fieldInput?.text == "{discount: 50, shipping: 50}")
+        state.fieldInput = nil
+        state.choice = nil
+        for (row, expected) in [(2, "{gold: gold, other: [silver, bronze]}"), (3, #"{offer: "10% off", offeredIn: "{{workflowName}}"}"#)] {
+            var step = StepCommandTests.tree(root, row: row)
+            _ = reduce(&step, .key(.enter))
+            _ = Self.pick(row == 2 ? "branches" : "fields", in: &step)
+            #expect(step.fieldInput?.text == expected)
+        }
+
+        let shares = FieldTarget(path: "workflows/welcome.yaml", mapping: .node("offer"), key: "branches", kind: .flowMapping)
+        #expect(shares.value(for: "discount 60 shipping 40") == nil)
+        let saved = DraftEditing(root: root).set(shares, to: shares.value(for: "{discount: 60, shipping: 40}"))
+        #expect(saved.workspace?.workflow(id: "welcome")?.node(id: "offer")?.kind
+            == .abSplit([SplitShare(branch: "discount", percent: 60), SplitShare(branch: "shipping", percent: 40)]))
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("    branches: {discount: 60, shipping: 40}\n    next: {discount: by-tier, shipping: set-offer}\n"))
+        #expect(!text.contains("half of them"))
+
+        // Shares that do not add up to 100 are refused by the checks, and the file keeps its text.
+        let refused = DraftEditing(root: root).set(shares, to: shares.value(for: "{discount: 70, shipping: 40}"))
+        #expect(refused.workspace == nil)
+        #expect(try String(contentsOf: file, encoding: .utf8) == text)
+    }
+}

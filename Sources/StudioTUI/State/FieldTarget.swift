@@ -15,6 +15,9 @@ public struct FieldTarget: Sendable, Equatable {
         /// `auth:` of this type, its credentials typed as `{{secret.name}}` references (never a
         /// secret in clear): bearer takes a token, basic a user and an optional password.
         case auth(String)
+        /// A YAML flow mapping written as typed (`{discount: 60, shipping: 40}`): a split's
+        /// branches, the fields an Update Profile step sets. The checks after saving judge its contents.
+        case flowMapping
         /// A Yes/No step's condition, typed as ``Condition/init(typed:)`` reads it:
         /// `plan equals pro and age greaterThan 30`.
         case condition
@@ -60,6 +63,11 @@ public struct FieldTarget: Sendable, Equatable {
                 return .refused("credentials are written as {{secret.name}} references (a secret is never typed in clear)")
             }
             return .value(value)
+        case .flowMapping:
+            guard DefinitionFieldText.isFlowMapping(trimmed) else {
+                return .refused("write a YAML flow mapping on one line, as {a: 50, b: 50}")
+            }
+            return .value(.plain(trimmed))
         case .condition:
             do throws(Condition.TypedError) {
                 return .value(.plain(try Condition(typed: trimmed).yamlFlow))

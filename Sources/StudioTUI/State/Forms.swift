@@ -88,9 +88,17 @@ struct Forms {
             }
         case .attributeSplit(let field, let branches):
             fields.append(text("field", field, target("field", .text(optional: false))))
-            fields.append(readOnly("branches", branches.map(\.name).joined(separator: ", "), "e edits the branches and their values"))
-        case .abSplit, .updateProfile:
-            fields.append(readOnly("settings", node.kind.typeName, "e edits shares and fields"))
+            let values = branches.map { ($0.name, $0.values.count == 1 ? $0.values[0] : JSONValue.array($0.values)) }
+            fields.append(text("branches", JSONValue.object(JSONObject(values)).yamlFlowText, target("branches", .flowMapping),
+                               placeholder: "{gold: gold, other: [silver, bronze]}"))
+        case .abSplit(let shares):
+            let percents = shares.map { ($0.branch, JSONValue.int($0.percent)) }
+            fields.append(text("branches", JSONValue.object(JSONObject(percents)).yamlFlowText, target("branches", .flowMapping),
+                               placeholder: "{a: 50, b: 50}"))
+        case .updateProfile(let updates):
+            let values = updates.map { ($0.field, $0.value) }
+            fields.append(text("fields", JSONValue.object(JSONObject(values)).yamlFlowText, target("fields", .flowMapping),
+                               placeholder: "{plan: pro}"))
         case .exit:
             break
         }
