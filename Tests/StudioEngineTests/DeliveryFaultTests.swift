@@ -369,6 +369,10 @@ struct DeliveryFaultTests {
         #expect(record.status == status, "\(record.outcome)")
         #expect(record.responseBody == body)
         #expect(!record.responseTruncated)
+        // The status line shown is the one received: an HTTP/1.0 server is not shown as 1.1.
+        let version = answer.hasPrefix("HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1"
+        #expect(record.responseVersion == version)
+        #expect(record.responseStatusLine?.hasPrefix("\(version) \(status)") == true)
     }
 
     @Test func conflictingContentLengthsAreAnInvalidResponse() async throws {

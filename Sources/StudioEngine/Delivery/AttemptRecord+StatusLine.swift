@@ -2,12 +2,14 @@ import NIOHTTP1
 import StudioModel
 
 extension AttemptRecord {
-    /// The answer's status line as a terminal shows it, `HTTP/1.1 201 Created`, with the
-    /// standard reason phrase (the one received is not stored); nil when nothing answered.
+    /// The answer's status line as a terminal shows it, `HTTP/1.1 201 Created`: the protocol
+    /// received and the standard reason phrase (the one received is not stored); nil when
+    /// nothing answered.
     public var responseStatusLine: String? {
         guard let status else { return nil }
+        let version = responseVersion ?? "HTTP/1.1"
         let reason = Self.reasonPhrase(of: status)
-        return reason.isEmpty ? "HTTP/1.1 \(status)" : "HTTP/1.1 \(status) \(reason)"
+        return reason.isEmpty ? "\(version) \(status)" : "\(version) \(status) \(reason)"
     }
 
     /// The standard reason phrase of a status (SwiftNIO's table): `422` → `Unprocessable

@@ -147,6 +147,7 @@ public final class DeliveryClient: Sendable {
             // Once the status line and headers are in, the attempt is decided by the status
             // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
             record.status = status
+            record.responseVersion = result.version
             record.responseHeaders = masker.mask(result.headers)
             record.responseTruncated = result.truncated || failure != nil
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
@@ -235,7 +236,9 @@ public final class DeliveryClient: Sendable {
         let limit = configuration.maxResponseBytes
         try await clients.withClient(for: target, trustRoots: trustRoots) { client in
             let response = try await client.execute(request, timeout: deadline)
-            progress.head(status: Int(response.status.code), headers: response.headers.map { HeaderField($0.name, $0.value) })
+            progress.head(
+                status: Int(response.status.code), version: "HTTP/\(response.version.major).\(response.version.minor)",
+                headers: response.headers.map { HeaderField($0.name, $0.value) })
             if Self.hasNoBody(response) {
                 // Nothing can trickle: the framing says the response ends with its headers.
                 for try await chunk in response.body {
@@ -346,9 +349,10 @@ private final class ExchangeProgress: Sendable {
 
     var snapshot: ExchangeResponse { state.withLock { $0 } }
 
-    func head(status: Int, headers: [HeaderField]) {
+    func head(status: Int, version: String, headers: [HeaderField]) {
         state.withLock {
             $0.status = status
+            $0.version = version
             $0.headers = headers
         }
     }

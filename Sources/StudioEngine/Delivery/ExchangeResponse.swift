@@ -7,6 +7,8 @@ struct ExchangeResponse: Sendable {
     enum AppendResult { case more, full }
 
     var status: Int?
+    /// `HTTP/1.1`, as the status line said.
+    var version: String?
     var headers: [HeaderField] = []
     var body = ByteBuffer()
     /// The body went past the limit; what is kept is its first `limit` bytes.

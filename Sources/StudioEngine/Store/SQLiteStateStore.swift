@@ -135,6 +135,9 @@ public final class SQLiteStateStore: StateStore {
                 t.primaryKey(["list", "email"])
             }
         }
+        migrator.registerMigration("v6-response-version") { db in
+            try db.alter(table: "attempt") { t in t.add(column: "responseVersion", .text) }
+        }
         return migrator
     }
 
@@ -238,8 +241,8 @@ public final class SQLiteStateStore: StateStore {
                 sql: """
                     INSERT INTO attempt (startedAt, deliveryID, attempt, workflowID, nodeID, webhookID, userEmail,
                       method, url, requestHeaders, requestBody, status, responseHeaders, responseBody,
-                      responseTruncated, latencyMs, errorClass, errorMessage, trigger, responseBodyBase64)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      responseTruncated, latencyMs, errorClass, errorMessage, trigger, responseBodyBase64, responseVersion)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             var stored = attempts
             for index in stored.indices {
@@ -252,7 +255,7 @@ public final class SQLiteStateStore: StateStore {
                     Self.encode(attempt.requestHeaders), attempt.requestBody, attempt.status,
                     Self.encode(attempt.responseHeaders), attempt.responseBody, attempt.responseTruncated,
                     attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage, attempt.trigger.rawValue,
-                    attempt.responseBodyIsBase64,
+                    attempt.responseBodyIsBase64, attempt.responseVersion,
                 ])
                 stored[index].id = db.lastInsertedRowID
             }
@@ -311,7 +314,7 @@ public final class SQLiteStateStore: StateStore {
             workflowID: row["workflowID"], nodeID: row["nodeID"], webhookID: row["webhookID"],
             userEmail: row["userEmail"], method: row["method"], url: row["url"],
             requestHeaders: decodeHeaders(row["requestHeaders"]), requestBody: row["requestBody"], status: status,
-            responseHeaders: decodeHeaders(row["responseHeaders"]), responseBody: row["responseBody"],
+            responseVersion: row["responseVersion"], responseHeaders: decodeHeaders(row["responseHeaders"]), responseBody: row["responseBody"],
             responseTruncated: row["responseTruncated"], responseBodyIsBase64: row["responseBodyBase64"] ?? false,
             latencyMilliseconds: row["latencyMs"], outcome: outcome,
             trigger: AttemptTrigger(rawValue: row["trigger"] ?? "") ?? .scheduled)

@@ -44,7 +44,7 @@ public enum AttemptHAR {
         if record.responseBodyIsBase64 { content["encoding"] = "base64" }
         let response: JSONObject = [
             "status": .int(record.status ?? 0), "statusText": .string(record.status.map(reasonPhrase) ?? ""),
-            "httpVersion": "HTTP/1.1", "cookies": [],
+            "httpVersion": .string(record.responseVersion ?? "HTTP/1.1"), "cookies": [],
             "headers": headers(record.responseHeaders), "content": .object(content),
             "redirectURL": .string(header("location", in: record.responseHeaders) ?? ""), "headersSize": -1,
             "bodySize": .int(record.responseBody.utf8.count),

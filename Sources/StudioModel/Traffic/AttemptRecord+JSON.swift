@@ -17,6 +17,7 @@ public enum AttemptJSON {
         object["requestHeaders"] = headers(record.requestHeaders)
         object["requestBody"] = .string(record.requestBody)
         object["status"] = record.status.map(JSONValue.int) ?? .null
+        if let version = record.responseVersion { object["httpVersion"] = .string(version) }
         object["responseHeaders"] = headers(record.responseHeaders)
         object["responseBody"] = .string(record.responseBody)
         object["responseTruncated"] = .bool(record.responseTruncated)
@@ -63,6 +64,10 @@ public enum AttemptJSON {
         JSONValue.writeQuoted(record.requestBody, to: &out)
         out += ",\"status\":".utf8
         if let status = record.status { out += String(status).utf8 } else { out += "null".utf8 }
+        if let version = record.responseVersion {
+            out += ",\"httpVersion\":".utf8
+            JSONValue.writeQuoted(version, to: &out)
+        }
         out += ",\"responseHeaders\":".utf8
         writeHeaders(record.responseHeaders, to: &out)
         out += ",\"responseBody\":".utf8

@@ -19,6 +19,9 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
     public var requestHeaders: [HeaderField]
     public var requestBody: String
     public var status: Int?
+    /// The answer's protocol as its status line gave it, `HTTP/1.0` or `HTTP/1.1`; nil when
+    /// nothing answered (and for attempts stored before it was kept).
+    public var responseVersion: String?
     public var responseHeaders: [HeaderField]
     public var responseBody: String
     /// Whether `responseBody` was cut at the size limit.
@@ -35,7 +38,7 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
         id: Int64 = 0, startedAt: Date, deliveryID: String, attempt: Int = 1, workflowID: String? = nil,
         nodeID: String? = nil, webhookID: String? = nil, userEmail: String? = nil, method: String, url: String,
         requestHeaders: [HeaderField] = [], requestBody: String = "", status: Int? = nil,
-        responseHeaders: [HeaderField] = [], responseBody: String = "", responseTruncated: Bool = false,
+        responseVersion: String? = nil, responseHeaders: [HeaderField] = [], responseBody: String = "", responseTruncated: Bool = false,
         responseBodyIsBase64: Bool = false,
         latencyMilliseconds: Double = 0, outcome: AttemptOutcome, trigger: AttemptTrigger = .scheduled
     ) {
@@ -52,6 +55,7 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
         self.requestHeaders = requestHeaders
         self.requestBody = requestBody
         self.status = status
+        self.responseVersion = responseVersion
         self.responseHeaders = responseHeaders
         self.responseBody = responseBody
         self.responseTruncated = responseTruncated

@@ -105,6 +105,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         switch unwrapInboundIn(data) {
         case .head(let head):
             exchange.response.status = Int(head.status.code)
+            exchange.response.version = "HTTP/\(head.version.major).\(head.version.minor)"
             exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
             exchange.keepAlive = head.isKeepAlive
         case .body(let part):

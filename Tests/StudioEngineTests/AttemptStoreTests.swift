@@ -1,0 +1,40 @@
+import Foundation
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// Attempts read back from the SQLite store as they were recorded, every field.
+struct AttemptStoreTests {
+    static let record = AttemptRecord(
+        startedAt: Date(timeIntervalSince1970: 1_700_000_000.25), deliveryID: "msg_01HZX", attempt: 3, workflowID: "welcome",
+        nodeID: "send-letter", webhookID: "lob-letter", userEmail: "ada@example.com", method: "PUT",
+        url: "http://127.0.0.1:9/v1?x=1", requestHeaders: [HeaderField("Content-Type", "application/json")],
+        requestBody: #"{"a": 1}"#, status: 200, responseVersion: "HTTP/1.0",
+        responseHeaders: [HeaderField("Server", "old")], responseBody: "aGk=", responseTruncated: true,
+        responseBodyIsBase64: true, latencyMilliseconds: 12.5, outcome: .success, trigger: .replay)
+
+    @Test func anAttemptReadsBackWithEveryFieldItWasRecordedWith() throws {
+        let store = try SQLiteStateStore()
+        let stored = try store.recordAttempts([Self.record], settling: [])
+        let read = try #require(try store.recentAttempts(limit: 1).first)
+        #expect(abs(read.startedAt.timeIntervalSince(Self.record.startedAt)) < 0.001)
+        var expected = Self.record
+        expected.id = try #require(stored.first?.id)
+        expected.startedAt = read.startedAt
+        #expect(read == expected)
+        #expect(read.responseStatusLine == "HTTP/1.0 200 OK")
+    }
+
+    @Test func theProtocolReceivedIsInTheJSONLineAndTheHAREntry() throws {
+        #expect(AttemptJSON.jsonLine(Self.record).contains(#""status":200,"httpVersion":"HTTP/1.0""#))
+        #expect(AttemptJSON.jsonLine(Self.record) == AttemptJSON.encode(Self.record).jsonText)
+        let har = AttemptHAR.document(for: [Self.record], creatorVersion: "test", reasonPhrase: AttemptRecord.reasonPhrase(of:))
+        let entry = har.objectValue?["log"]?.objectValue?["entries"]?.arrayValue?.first
+        #expect(entry?.objectValue?["response"]?.objectValue?["httpVersion"] == "HTTP/1.0")
+        var older = Self.record
+        older.responseVersion = nil
+        #expect(!AttemptJSON.jsonLine(older).contains("httpVersion"))
+        #expect(older.responseStatusLine == "HTTP/1.1 200 OK")
+    }
+}
