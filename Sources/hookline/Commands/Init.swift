@@ -15,20 +15,39 @@ extension Hookline {
 
         func run() throws {
             let root = URL(fileURLWithPath: dir, isDirectory: true)
-            if FileManager.default.fileExists(atPath: root.appendingPathComponent("hookline.yaml").path) {
-                throw ValidationError("\(root.path) already holds a workspace (hookline.yaml); please choose another folder.")
+            let files = DemoWorkspace.files(receiverBaseURL: baseURL).sorted(by: { $0.key < $1.key })
+            // A user's file is never written over: if any file init would create is there, nothing is created.
+            let taken = files.map(\.key).filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
+            if !taken.isEmpty {
+                printError("error: \(root.path) already has \(taken.joined(separator: ", ")); nothing was created.")
+                printError("Please choose another folder, or move those files away first.")
+                throw ExitCode.failure
             }
-            for (path, contents) in DemoWorkspace.files(receiverBaseURL: baseURL).sorted(by: { $0.key < $1.key }) {
+            for (path, contents) in files {
                 let url = root.appendingPathComponent(path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try WorkspaceWriter.writeAtomically(contents, to: url)
+                // Exclusive create, so a file that appeared since the check above is not replaced either.
+                try Data(contents.utf8).write(to: url, options: .withoutOverwriting)
                 print("created \(path)")
             }
-            let ignore = root.appendingPathComponent(".gitignore")
-            if !FileManager.default.fileExists(atPath: ignore.path) {
-                try WorkspaceWriter.writeAtomically(".hookline/\n", to: ignore)
-            }
+            try ignoreStateFolder(in: root)
             print("Run `hookline receive` in another terminal, then `hookline` here to open the studio.")
+        }
+
+        /// Makes `.gitignore` ignore `.hookline/` (the store and secrets), keeping whatever the file already says.
+        private func ignoreStateFolder(in root: URL) throws {
+            let ignore = root.appendingPathComponent(".gitignore")
+            guard FileManager.default.fileExists(atPath: ignore.path) else {
+                try WorkspaceWriter.writeAtomically(".hookline/\n", to: ignore)
+                return
+            }
+            let text = try String(contentsOf: ignore, encoding: .utf8)
+            let patterns: Set<String> = [".hookline", ".hookline/", "/.hookline", "/.hookline/"]
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            if lines.contains(where: { patterns.contains($0.trimmingCharacters(in: .whitespaces)) }) { return }
+            let separator = text.isEmpty || text.hasSuffix("\n") ? "" : "\n"
+            try WorkspaceWriter.writeAtomically(text + separator + ".hookline/\n", to: ignore)
+            print("added .hookline/ to .gitignore")
         }
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// `hookline init` on folders that already hold files: nothing of the user's is lost.
+struct InitCommandTests {
+    @Test func initRefusesAndCreatesNothingWhenAFileItWouldCreateExists() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("workflows"), withIntermediateDirectories: true)
+        let mine = folder.appendingPathComponent("workflows/direct-mail.yaml")
+        try "id: direct-mail\n# mine\n".write(to: mine, atomically: true, encoding: .utf8)
+
+        let result = try await BinaryRunner.hookline("init", folder.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("workflows/direct-mail.yaml"))
+        #expect(try String(contentsOf: mine, encoding: .utf8) == "id: direct-mail\n# mine\n")
+        let created = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(created == ["workflows"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mine.deletingLastPathComponent().path) == ["direct-mail.yaml"])
+    }
+
+    @Test func initRefusesAFolderThatAlreadyHoldsAWorkspace() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        try "name: Mine\n".write(to: folder.appendingPathComponent("hookline.yaml"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.hookline("init", folder.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("hookline.yaml"))
+        #expect(try String(contentsOf: folder.appendingPathComponent("hookline.yaml"), encoding: .utf8) == "name: Mine\n")
+    }
+
+    @Test(arguments: [
+        ("node_modules/\n*.log", "node_modules/\n*.log\n.hookline/\n"),
+        ("build/\n", "build/\n.hookline/\n"),
+        ("build/\n.hookline/\n", "build/\n.hookline/\n"),
+        ("/.hookline\n", "/.hookline\n"),
+    ])
+    func initAddsTheStateFolderToAnExistingGitignoreKeepingItsLines(before: String, after: String) async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let ignore = folder.appendingPathComponent(".gitignore")
+        try before.write(to: ignore, atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.hookline("init", folder.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: ignore, encoding: .utf8) == after)
+    }
+
+    @Test func initWritesAGitignoreWhenThereIsNone() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let result = try await BinaryRunner.hookline("init", folder.path + "/ws")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: folder.appendingPathComponent("ws/.gitignore"), encoding: .utf8) == ".hookline/\n")
+    }
+}
