@@ -312,3 +312,27 @@ struct ExecutorTests {
         return try engine.store.recentAttempts(limit: 20)
     }
 }
+
+extension ExecutorTests {
+    /// A loop with no delay (refused by validate, but a file can change under a running
+    /// executor) ends the journey as failed instead of spinning for ever.
+    @Test(.timeLimit(.minutes(1)))
+    func aLoopWithNoDelayEndsTheJourneyAsFailed() async throws {
+        let workflow = Workflow(
+            id: "loop", name: "Loop", start: .event("loopme"),
+            nodes: [
+                WorkflowNode(id: "a", kind: .updateProfile([ProfileFieldUpdate(field: "seen", value: true)]), next: .single("b")),
+                WorkflowNode(id: "b", kind: .addToList("looped"), next: .single("a")),
+            ])
+        let engine = try Engine(
+            workspace: Workspace(settings: WorkspaceSettings(name: "Test"), workflows: [workflow], webhooks: []),
+            secrets: [:], configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers([["email": "ada@example.com"]])
+        engine.executor.track(TrackedEvent(email: "ada@example.com", name: "loopme"))
+        await engine.executor.waitUntilIdle()
+        let journeys = try engine.store.journeys(email: "ada@example.com", limit: 10)
+        await engine.shutdown()
+        #expect(journeys.map(\.status) == [.failed])
+        #expect(try engine.store.unfinishedJourneys().isEmpty)
+    }
+}

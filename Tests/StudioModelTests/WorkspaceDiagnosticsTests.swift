@@ -31,6 +31,14 @@ struct DiagnosticCase: Sendable, CustomTestStringConvertible {
 struct WorkspaceDiagnosticsTests {
     static let workflowCases: [DiagnosticCase] = [
         .nodes(
+            "loop with no delay",
+            "  - id: a\n    type: updateProfile\n    fields: {x: 1}\n    next: b\n  - id: b\n    type: addToList\n    list: l\n    next: a\n",
+            "workflows/w.yaml:10:11: error: 'next' of 'b' closes a loop with no delay in it (a → b → a): a journey would go round it for ever (put a delay step in the loop, or end it)"),
+        .nodes(
+            "split branch back to itself with a zero delay",
+            "  - id: a\n    type: delay\n    duration: 0s\n    next: c\n  - id: c\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: a, no: exit}\n",
+            "workflows/w.yaml:10:17: error: 'next.yes' of 'c' closes a loop with no delay in it (a → c → a): a journey would go round it for ever (put a delay step in the loop, or end it)"),
+        .nodes(
             "unknown node type", "  - id: a\n    type: callWebhok\n    webhook: hook\n",
             "workflows/w.yaml:4:11: error: unknown node type 'callWebhok' (did you mean 'callWebhook'?)"),
         .nodes(
@@ -97,8 +105,8 @@ struct WorkspaceDiagnosticsTests {
             "branch to a missing node", "  - id: a\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: b, no: zzz}\n  - id: b\n    type: exit\n",
             "workflows/w.yaml:6:24: error: 'next.no' points to unknown node 'zzz' (node ids: a, b)"),
         .nodes(
-            "unknown output", "  - id: a\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: a, maybe: a}\n",
-            "workflows/w.yaml:6:20: warning: unknown output 'maybe' for a yesNo node (expected yes or no)"),
+            "unknown output", "  - id: a\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: exit, maybe: exit}\n",
+            "workflows/w.yaml:6:23: warning: unknown output 'maybe' for a yesNo node (expected yes or no)"),
         .nodes(
             "next map on a delay", "  - id: a\n    type: delay\n    duration: 1s\n    next: {yes: a}\n",
             "workflows/w.yaml:6:11: error: 'next' of a delay node must be a node id, found a mapping"),
@@ -253,6 +261,14 @@ struct WorkspaceDiagnosticsTests {
     func webhookAndSettingsDiagnostics(_ testCase: DiagnosticCase) {
         let workspace = WorkspaceLoader.load(files: testCase.files)
         #expect(workspace.diagnostics.map(\.description) == testCase.expected)
+    }
+
+    /// A loop that waits in it (a weekly reminder until the user converts) is a workflow users write.
+    @Test func aLoopWithADelayInItIsFine() {
+        let nodes = "  - id: remind\n    type: sendEmail\n    subject: Hi\n    next: wait\n"
+            + "  - id: wait\n    type: delay\n    duration: 7d\n    next: bought\n"
+            + "  - id: bought\n    type: yesNo\n    condition: {all: [{field: paid, op: exists}]}\n    next: {yes: exit, no: remind}\n"
+        #expect(WorkspaceLoader.load(files: WorkspaceTestFiles.withWorkflow(nodes)).diagnostics.map(\.description) == [])
     }
 
     @Test func renderedDiagnosticPointsAtTheValue() throws {

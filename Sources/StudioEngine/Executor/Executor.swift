@@ -224,6 +224,9 @@ public final class Executor: Sendable {
         }
     }
 
+    /// Steps a journey may take between two delays; far more than any workflow written by hand.
+    static let stepsWithoutSleepLimit = 1_000
+
     /// Runs steps on the executor queue until the journey waits (delay, HTTP) or ends.
     func advance(_ journey: inout Journey) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -231,6 +234,14 @@ public final class Executor: Sendable {
             if state.withLock({ $0.stopped }) { return }
             guard let node = journey.workflow.node(id: nodeID) else {
                 logger.warning("workflow \(journey.workflow.id): no node '\(nodeID)'")
+                return finish(journey, .failed)
+            }
+            // `validate` refuses a loop without a delay; one that slips through (a file changed
+            // under a running executor, a delay until a past date) must not spin for ever.
+            journey.stepsSinceSleep += 1
+            guard journey.stepsSinceSleep <= Self.stepsWithoutSleepLimit else {
+                logger.error(
+                    "journey \(journey.id) of \(journey.workflow.id) took \(Self.stepsWithoutSleepLimit) steps without a delay, at '\(nodeID)': ended as failed (a loop with no delay?)")
                 return finish(journey, .failed)
             }
             switch node.kind {

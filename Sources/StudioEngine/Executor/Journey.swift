@@ -17,6 +17,8 @@ struct Journey: Sendable {
     var storedRunningAt: String?
     /// For a resumed journey, the deliveries it made before the restart.
     var earlierDeliveries: [OutboxDelivery] = []
+    /// Steps taken since the journey last slept (a delay): bounds a loop with no delay in it.
+    var stepsSinceSleep = 0
 
     init(
         id: String, origin: Executor.PendingStart.Origin, profile: JSONObject, trigger: TrackedEvent?, nodeID: String?

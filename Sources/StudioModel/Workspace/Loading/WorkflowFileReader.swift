@@ -71,6 +71,7 @@ enum WorkflowFileReader {
             firstLine[node.id] = file.location(of: node.idNode?.mark).line
             parsed.append(node)
         }
+        WorkflowLoopCheck.check(parsed, in: file)
         let ids = parsed.map(\.id)
         return parsed.compactMap { node in
             guard let kind = node.kind else { return nil }
