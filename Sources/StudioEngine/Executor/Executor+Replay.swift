@@ -18,9 +18,10 @@ extension Executor {
         }
     }
 
-    /// Sends a settled delivery once more (delivery.md §8.10): the same `webhook-id` and body
-    /// bytes, rendered from its stored snapshot, with a new timestamp and signature. A failed
-    /// replay does not start an automatic schedule.
+    /// Sends a settled delivery once more (delivery.md §8.10): the same `webhook-id`, rendered
+    /// from its stored snapshot (the user's data when it was made) with the webhook as it is now
+    /// — so a template fixed since the failure is used; unchanged, the body bytes are the same —
+    /// and a new timestamp and signature. A failed replay does not start an automatic schedule.
     /// - Returns: Whether the replay succeeded.
     public func replay(deliveryID: String, trigger: AttemptTrigger = .manual) async throws(ReplayError) -> Bool {
         guard let delivery = try? store.delivery(id: deliveryID) else { throw .unknownDelivery(deliveryID) }
