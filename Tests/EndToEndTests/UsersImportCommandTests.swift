@@ -19,7 +19,14 @@ struct UsersImportCommandTests {
         #expect(two.stdout == "imported 2 users (1 new, 1 updated)\n")
         let refused = try await workspace.hookline("users", "import", bad.path)
         #expect(refused.status == 65)
-        #expect(refused.stderr.contains("bad.csv: row 2: 'nobody' is not an email address"))
+        #expect(refused.stderr == "\(bad.path):3: error: 'nobody' is not an email address\nnothing imported\n")
+        let unclosed = try workspace.write("unclosed.csv", "email,plan\ncy@example.com,\"pro\ndee@example.com,free\n")
+        let refusedQuote = try await workspace.hookline("users", "import", unclosed.path)
+        #expect(refusedQuote.status == 65)
+        #expect(refusedQuote.stderr.hasPrefix("\(unclosed.path):2: error: the quoted field that opens here is not closed\n"))
+        let missing = try await workspace.hookline("users", "import", workspace.root.appendingPathComponent("nope.csv").path)
+        #expect(missing.status == 65)
+        #expect(missing.stderr.hasSuffix("nope.csv: no such file\n"))
 
         let rows = try await workspace.sqlite("SELECT profile FROM user ORDER BY email").split(separator: "\n").map(String.init)
         #expect(rows == [

@@ -34,8 +34,8 @@ struct UserImporterTests {
         #expect {
             _ = try UserImporter.profiles(from: csv, format: .csv)
         } throws: { error in
-            let problems = (error as? UserImporter.ImportError)?.problems.map(\.location)
-            return problems == ["row 2", "row 3"]
+            let problems = (error as? UserImporter.ImportError)?.problems.map(\.line)
+            return problems == [3, 4]
         }
     }
 
@@ -43,7 +43,7 @@ struct UserImporterTests {
         #expect {
             _ = try UserImporter.profiles(from: "name,age\nAda,36\n", format: .csv)
         } throws: { error in
-            (error as? UserImporter.ImportError)?.problems.first?.location == "header"
+            (error as? UserImporter.ImportError)?.problems.first?.line == 1
         }
     }
 
@@ -55,7 +55,7 @@ struct UserImporterTests {
         #expect {
             _ = try UserImporter.profiles(from: good + "\n{oops\n[1]\n{\"name\":\"x\"}", format: .jsonl)
         } throws: { error in
-            (error as? UserImporter.ImportError)?.problems.map(\.location) == ["line 4", "line 5", "line 6"]
+            (error as? UserImporter.ImportError)?.problems.map(\.line) == [4, 5, 6]
         }
     }
 
@@ -63,5 +63,63 @@ struct UserImporterTests {
         #expect(UserImporter.Format(path: "users.CSV") == .csv)
         #expect(UserImporter.Format(path: "events.ndjson") == .jsonl)
         #expect(UserImporter.Format(path: "users.txt") == nil)
+    }
+
+    /// The lines of the problems `text` is refused for, or nil if it is accepted.
+    private func refusedLines(_ text: String) -> [Int?]? {
+        do {
+            _ = try UserImporter.profiles(from: text, format: .csv)
+            return nil
+        } catch {
+            return error.problems.map(\.line)
+        }
+    }
+
+    @Test(arguments: [
+        // An odd quote: the field runs to the end of the file in SwiftCSV; the line where it opens is reported.
+        ("email,name\nada@example.com,\"Ada\nbob@example.com,Bob\n", 2),
+        ("email,name\nada@example.com,Ada\nbob@example.com,\"Bob \"\"B\"\"\n", 3),
+        // A later quoted field does not hide where the unclosed one opened.
+        ("email,name\nada@example.com,\"Ada\nbob@example.com,\"Bob\"\n", 2),
+        // Quotes that are not paired as RFC 4180 asks.
+        ("email,name\nada@example.com,\"Ada\" Lovelace\n", 2),
+        ("email,name\nada@example.com,Ada\nbob@example.com,Bo\"b\n", 3),
+    ])
+    func anUnclosedQuoteIsRefusedAtTheLineWhereItOpens(csv: String, line: Int) {
+        #expect(refusedLines(csv) == [line])
+    }
+
+    @Test func quotedLineBreaksAndEscapedQuotesAreAccepted() throws {
+        let csv = "email,note\n\"ada@example.com\",\"two\nlines\"\nbob@example.com,\"say \"\"hi\"\"\"\nbad,x\n"
+        // The third row starts on line 5, after the line break inside the first row's note.
+        #expect(refusedLines(csv) == [5])
+        let good = try UserImporter.profiles(from: String(csv.dropLast(6)), format: .csv)
+        #expect(good.map { $0["note"] } == [.string("two\nlines"), .string("say \"hi\"")])
+    }
+
+    @Test(arguments: [
+        "email,email\nada@example.com,ada@example.com\n",
+        "email,plan,Email\nada@example.com,pro,ada@example.com\n",
+        "email,address,address.city\nada@example.com,Main St,Oslo\n",
+        "email,address.city.name,address.city\nada@example.com,Oslo,Oslo\n",
+        "email.domain,email\nexample.com,ada@example.com\n",
+    ])
+    func aHeaderThatFillsOneFieldTwiceIsRefused(csv: String) {
+        #expect(refusedLines(csv) == [1])
+    }
+
+    @Test func aRowWithMoreFieldsThanTheHeaderIsRefusedAndShorterRowsAreKept() throws {
+        #expect(refusedLines("email,name\nada@example.com,Ada\nbob@example.com,Bob,extra\ncy@example.com\n") == [3])
+        let short = try UserImporter.profiles(from: "email,name,age\nada@example.com,Ada\n", format: .csv)
+        #expect(JSONValue.object(short[0]).jsonText == #"{"email":"ada@example.com","name":"Ada"}"#)
+    }
+
+    @Test func problemsAreReportedCompilerStyleWithTheFileAndLine() {
+        let error = UserImporter.ImportError(problems: [
+            .init(line: 3, message: "'nobody' is not an email address"), .init(line: nil, message: "not readable as CSV"),
+        ])
+        #expect(error.report(file: "users.csv") == [
+            "users.csv:3: error: 'nobody' is not an email address", "users.csv: error: not readable as CSV",
+        ])
     }
 }

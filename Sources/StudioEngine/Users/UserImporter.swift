@@ -29,17 +29,35 @@ public enum UserImporter {
     /// What is wrong with the input, by row or line; nothing is imported when there is any.
     public struct ImportError: Error, Sendable, CustomStringConvertible {
         public struct Problem: Sendable, Hashable {
-            /// `line 3` (JSON Lines), `row 2` (CSV data rows, after the header) or `header`.
-            public var location: String
+            /// The 1-based line of the file the problem is on (a CSV row's first line); nil for the whole file.
+            public var line: Int?
             public var message: String
+
+            public init(line: Int?, message: String) {
+                self.line = line
+                self.message = message
+            }
         }
 
         public var problems: [Problem]
 
+        public init(problems: [Problem]) {
+            self.problems = problems
+        }
+
+        /// One problem a line: `line 3: message`.
         public var description: String {
-            let shown = problems.prefix(20).map { "\($0.location): \($0.message)" }
-            let more = problems.count > 20 ? ["… and \(problems.count - 20) more"] : []
-            return (shown + more).joined(separator: "\n")
+            shown { problem in problem.line.map { "line \($0): \(problem.message)" } ?? problem.message }
+                .joined(separator: "\n")
+        }
+
+        /// The lines to print for `file`, compiler style: `users.csv:3: error: message`, at most 20 and a count of the rest.
+        public func report(file: String) -> [String] {
+            shown { problem in "\(file):\(problem.line.map { "\($0):" } ?? "") error: \(problem.message)" }
+        }
+
+        private func shown(_ line: (Problem) -> String) -> [String] {
+            problems.prefix(20).map(line) + (problems.count > 20 ? ["… and \(problems.count - 20) more"] : [])
         }
     }
 
@@ -53,23 +71,40 @@ public enum UserImporter {
     // MARK: - CSV
 
     private static func csvProfiles(_ text: String) throws(ImportError) -> [JSONObject] {
-        let csv: CSV<Enumerated>
+        let delimiter = CSVDelimiter.guessed(string: text)
+        // SwiftCSV takes an unclosed quote as a field running to the end of the file, so quotes are checked first.
+        if let problem = quoteProblem(in: text, delimiter: delimiter.rawValue) { throw ImportError(problems: [problem]) }
+        var rawHeader: [String] = []
+        var rows: [[String]] = []
         do {
-            csv = try CSV<Enumerated>(string: text, loadColumns: false)
+            // Rows are read unpadded (a limit of 0 on the view, then enumerateAsArray) so that extra fields show.
+            let csv = try CSV<Enumerated>(string: text, delimiter: delimiter, loadColumns: false, rowLimit: 0)
+            rawHeader = csv.header
+            try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
         } catch {
-            throw ImportError(problems: [.init(location: "file", message: "not readable as CSV: \(error)")])
+            throw ImportError(problems: [.init(line: nil, message: "not readable as CSV: \(error)")])
         }
-        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = rawHeader.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let emailColumn = header.firstIndex(where: { $0.lowercased() == "email" }) else {
-            throw ImportError(problems: [.init(location: "header", message: "no 'email' column in \(header)")])
+            throw ImportError(problems: [.init(line: 1, message: "no 'email' column in \(header)")])
         }
+        let headerProblems = headerProblems(header)
+        guard headerProblems.isEmpty else { throw ImportError(problems: headerProblems) }
+
         var profiles: [JSONObject] = []
         var problems: [ImportError.Problem] = []
-        for (index, row) in csv.rows.enumerated() {
+        var line = 1 + lineBreaks(in: rawHeader) + 1
+        for row in rows {
+            let rowLine = line
+            line += lineBreaks(in: row) + 1
             if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            guard row.count <= header.count else {
+                problems.append(.init(line: rowLine, message: "\(row.count) fields, but the header has \(header.count)"))
+                continue
+            }
             let email = emailColumn < row.count ? row[emailColumn].trimmingCharacters(in: .whitespaces) : ""
             guard EmailAddress.isPlausible(email) else {
-                problems.append(.init(location: "row \(index + 1)", message: "'\(email)' is not an email address"))
+                problems.append(.init(line: rowLine, message: "'\(email)' is not an email address"))
                 continue
             }
             var profile = JSONObject([("email", .string(email))])
@@ -82,6 +117,97 @@ public enum UserImporter {
         }
         guard problems.isEmpty else { throw ImportError(problems: problems) }
         return profiles
+    }
+
+    /// Line breaks inside a row's quoted fields: a row starts that many lines after the previous one, plus one.
+    private static func lineBreaks(in fields: [String]) -> Int {
+        fields.reduce(0) { count, field in count + field.reduce(0) { $1.isNewline ? $0 + 1 : $0 } }
+    }
+
+    /// Header names that would fill the same field twice: a name given twice (`email,email`), or a
+    /// scalar and a nested path under it (`address` and `address.city`), where one would overwrite the other.
+    private static func headerProblems(_ header: [String]) -> [ImportError.Problem] {
+        // The email column is found whatever its case, so `email` and `Email` are the same column.
+        let paths = header.filter { !$0.isEmpty }.map { name in
+            name.lowercased() == "email" ? ["email"] : name.split(separator: ".").map(String.init)
+        }
+        var problems: [ImportError.Problem] = []
+        var distinct: [[String]] = []
+        for path in paths {
+            let name = path.joined(separator: ".")
+            if distinct.contains(path) {
+                problems.append(.init(line: 1, message: "the column '\(name)' is there twice"))
+                continue
+            }
+            for other in distinct where other.count != path.count {
+                let (short, long) = other.count < path.count ? (other, path) : (path, other)
+                guard Array(long.prefix(short.count)) == short else { continue }
+                let scalar = short.joined(separator: ".")
+                problems.append(.init(
+                    line: 1,
+                    message: "the columns '\(scalar)' and '\(long.joined(separator: "."))' conflict: "
+                        + "'\(scalar)' cannot be a value and hold a nested field"))
+            }
+            distinct.append(path)
+        }
+        return problems
+    }
+
+    /// The first quoting mistake, with the line to look at; nil when every quote is paired as RFC 4180
+    /// asks (a quoted field closes before the next delimiter or line break; `""` is a quote inside one).
+    ///
+    /// Walks the text the way SwiftCSV's parser does (whitespace before a field and after a closing
+    /// quote is skipped, `""` inside an unquoted field is one quote), so a text that passes parses the same.
+    static func quoteProblem(in text: String, delimiter: Character) -> ImportError.Problem? {
+        enum State {
+            case fieldStart, unquoted, quoteInUnquoted
+            case quoted(openedAt: Int), quoteInQuoted(openedAt: Int), afterClosingQuote(openedAt: Int)
+        }
+        var state = State.fieldStart
+        var line = 1
+        for character in text {
+            switch state {
+            case .fieldStart:
+                if character == "\"" {
+                    state = .quoted(openedAt: line)
+                } else if character == delimiter || character.isNewline || character.isWhitespace {
+                    break
+                } else {
+                    state = .unquoted
+                }
+            case .unquoted:
+                if character == "\"" {
+                    state = .quoteInUnquoted
+                } else if character == delimiter || character.isNewline {
+                    state = .fieldStart
+                }
+            case .quoteInUnquoted:
+                guard character == "\"" else {
+                    return .init(line: line, message: "a quote inside an unquoted field; quote the whole field and write the quote as \"\"")
+                }
+                state = .unquoted
+            case .quoted(let openedAt):
+                if character == "\"" { state = .quoteInQuoted(openedAt: openedAt) }
+            case .quoteInQuoted(let openedAt), .afterClosingQuote(let openedAt):
+                if character == "\"", case .quoteInQuoted = state {
+                    state = .quoted(openedAt: openedAt)
+                } else if character == delimiter || character.isNewline {
+                    state = .fieldStart
+                } else if character.isWhitespace {
+                    state = .afterClosingQuote(openedAt: openedAt)
+                } else if openedAt == line {
+                    return .init(line: line, message: "text after a quoted field's closing quote; write a quote inside a quoted field as \"\"")
+                } else {
+                    // A quote on a later line "closed" it, and text follows: the opening quote was never closed.
+                    return .init(line: openedAt, message: "the quoted field that opens here is not closed")
+                }
+            }
+            if character.isNewline { line += 1 }
+        }
+        if case .quoted(let openedAt) = state {
+            return .init(line: openedAt, message: "the quoted field that opens here is not closed")
+        }
+        return nil
     }
 
     /// A cell as the JSON value it stands for.
@@ -113,21 +239,21 @@ public enum UserImporter {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
-            let location = "line \(index + 1)"
+            let lineNumber = index + 1
             guard let value = try? JSONValue.parse(trimmed) else {
-                problems.append(.init(location: location, message: "not valid JSON"))
+                problems.append(.init(line: lineNumber, message: "not valid JSON"))
                 continue
             }
             guard let object = value.objectValue else {
-                problems.append(.init(location: location, message: "expected a JSON object"))
+                problems.append(.init(line: lineNumber, message: "expected a JSON object"))
                 continue
             }
             guard let email = object["email"]?.stringValue else {
-                problems.append(.init(location: location, message: "no 'email' string"))
+                problems.append(.init(line: lineNumber, message: "no 'email' string"))
                 continue
             }
             guard EmailAddress.isPlausible(email) else {
-                problems.append(.init(location: location, message: "'\(email)' is not an email address"))
+                problems.append(.init(line: lineNumber, message: "'\(email)' is not an email address"))
                 continue
             }
             profiles.append(object)

@@ -34,18 +34,13 @@ extension Hookline {
                 else {
                     throw ValidationError("Cannot tell the format of \(file); give --format csv or --format jsonl.")
                 }
-                let text: String
-                do {
-                    text = try String(contentsOfFile: file, encoding: .utf8)
-                } catch {
-                    printError("error: \(file): cannot read it as UTF-8 text")
-                    throw ExitCode.badInput
-                }
+                let text = try readInputFile(file)
                 let profiles: [JSONObject]
                 do {
                     profiles = try UserImporter.profiles(from: text, format: format)
                 } catch {
-                    for line in error.description.split(separator: "\n") { printError("\(file): \(line)") }
+                    error.report(file: file).forEach(printError)
+                    printError("nothing imported")
                     throw ExitCode.badInput
                 }
                 let store = try SQLiteStateStore(path: options.storePath)
