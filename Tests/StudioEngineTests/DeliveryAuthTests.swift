@@ -164,3 +164,35 @@ struct DeliveryAuthTests {
         }
     }
 }
+
+extension DeliveryAuthTests {
+    /// A secret the webhook reads but the store lacks is not sent as an empty credential: the
+    /// attempt fails at once, naming the secret and where to set it, and nothing goes on the wire.
+    @Test func aSecretThatIsNotSetStopsTheRequestBeforeItIsSent() async throws {
+        let webhook = Webhook(
+            id: "basic", url: "http://127.0.0.1:9/hook", auth: .basic(username: "{{secret.user}}", password: "{{secret.pass}}"),
+            body: .json(template: #"{"sig": "{{hmacSHA256 email secret.hmac_key}}"}"#))
+        #expect(webhook.secretNames == ["user", "pass", "hmac_key"])
+        let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]))
+        #expect {
+            try RequestBuilder().build(webhook, context: context, secrets: ["user": "u"], deliveryID: DeliveryID.make())
+        } throws: { error in
+            "\(error)" == "secrets: secrets 'pass', 'hmac_key' not set: add them to .hookline/secrets.yaml or set HOOKLINE_SECRET_pass"
+        }
+
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: [:], configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        let letter = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "direct-mail" })
+        await engine.shutdown()
+        await receiver.shutdown()
+        #expect(letter.outcome.errorClass == "invalid_request")
+        guard case .failed(_, let message) = letter.outcome else { return }
+        #expect(message == "secrets: secret 'lob_key' not set: add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key")
+        #expect(!log.all.contains { $0.path == "/v1/letters" })
+    }
+}

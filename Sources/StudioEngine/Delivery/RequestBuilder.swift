@@ -22,6 +22,7 @@ public struct RequestBuilder: Sendable {
         _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
         appendEmailQuery email: String? = nil
     ) throws(RequestBuildError) -> PreparedRequest {
+        try Self.checkSecretsAreSet(for: webhook, in: secrets)
         let context = context.adding(secrets: secrets)
         var url = try renderURL(webhook.url, context: context)
         if let email {
@@ -81,6 +82,19 @@ public struct RequestBuilder: Sendable {
         return PreparedRequest(
             method: webhook.method, url: url, headers: headers, body: body,
             secretValues: Array(secrets.values), deliveryID: deliveryID)
+    }
+
+    /// A secret the webhook reads but the store lacks would render as nothing: credentials sent
+    /// empty, a signature made with an empty key. Such a request is not sent.
+    static func checkSecretsAreSet(for webhook: Webhook, in secrets: [String: String]) throws(RequestBuildError) {
+        let missing = webhook.secretNames.filter { secrets[$0] == nil }
+        guard let first = missing.first else { return }
+        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+        throw RequestBuildError(
+            part: "secrets",
+            error: TemplateError(
+                line: 0, column: 0,
+                message: "secret\(missing.count == 1 ? "" : "s") \(names) not set: add \(missing.count == 1 ? "it" : "them") to .hookline/secrets.yaml or set \(SecretStore.environmentPrefix)\(first)"))
     }
 
     /// How a webhook's deliveries are made: signing with its rendered secret, its timeout, its CA.
@@ -149,7 +163,10 @@ public struct RequestBuildError: Error, Sendable, CustomStringConvertible {
     public var part: String
     public var error: TemplateError
 
-    public var description: String { "\(part):\(error.line):\(error.column): \(error.message)" }
+    /// `body:3:14: message`; a problem of no one place (line 0) is `secrets: message`.
+    public var description: String {
+        error.line > 0 ? "\(part):\(error.line):\(error.column): \(error.message)" : "\(part): \(error.message)"
+    }
 }
 
 /// The version sent in `User-Agent` and printed by `--version`.

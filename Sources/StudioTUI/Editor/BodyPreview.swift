@@ -34,8 +34,8 @@ struct BodyPreview: Sendable, Equatable {
     /// Every `secret.NAME` the template names, mapped to the mask.
     private static func maskedSecrets(in template: String) -> [String: String] {
         var names: [String: String] = [:]
-        for match in template.matches(of: #/secret\.([A-Za-z0-9_\-]+)/#) {
-            names[String(match.1)] = SecretDisplay.mask
+        for name in SecretReference.names(in: template) {
+            names[name] = SecretDisplay.mask
         }
         return names
     }
