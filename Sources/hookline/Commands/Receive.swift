@@ -26,6 +26,10 @@ extension Hookline {
             completion: .file(extensions: ["yaml", "yml", "json"]))
         var script: String?
 
+        func validate() throws {
+            try validatePort(port)
+        }
+
         func run() async throws {
             let verbose = self.verbose
             let quiet = self.quiet

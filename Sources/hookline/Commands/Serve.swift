@@ -30,6 +30,10 @@ extension Hookline {
         @Flag(help: "Do not print attempts.")
         var quiet = false
 
+        func validate() throws {
+            try validatePort(port)
+        }
+
         func run() async throws {
             let secrets = try SecretStore.load(workspaceRoot: options.root)
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
