@@ -336,3 +336,42 @@ extension ExecutorTests {
         #expect(try engine.store.unfinishedJourneys().isEmpty)
     }
 }
+
+extension ExecutorTests {
+    /// `hookline run X --time-scale N` resumes only X's journeys: another workflow's user asleep
+    /// in a two-day delay is not woken early, and a plain resume later still finds them.
+    @Test func resumingOneWorkflowLeavesTheOthersAsleepForALaterResume() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        let storePath = folder.appendingPathComponent(".hookline/state.sqlite").path
+        let slow = Workflow(
+            id: "slow", name: "Slow", start: .event("signup"),
+            nodes: [
+                WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 172_800, text: "2d")), next: .single("woke")),
+                WorkflowNode(id: "woke", kind: .addToList("woke")),
+            ])
+        let fast = Workflow(id: "fast", name: "Fast", start: .event("other"), nodes: [WorkflowNode(id: "mark", kind: .addToList("fast"))])
+        let workspace = Workspace(settings: WorkspaceSettings(name: "Test"), workflows: [slow, fast], webhooks: [])
+        func engine(timeScale: Double) throws -> Engine {
+            try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: timeScale, storePath: storePath))
+        }
+
+        let first = try engine(timeScale: 1)
+        try first.store.saveUsers([["email": "ada@example.com"]])
+        first.executor.start(workflowID: "slow", emails: ["ada@example.com"])
+        first.executor.stop()
+        await first.shutdown()
+
+        let scaled = try engine(timeScale: 1_000_000)
+        let summary = try #require(scaled.resume(workflowID: "fast"))
+        await scaled.executor.waitUntilIdle()
+        #expect(summary.journeys == 0 && summary.leftForLater == 1)
+        #expect(try scaled.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.waiting])
+        await scaled.shutdown()
+
+        let later = try engine(timeScale: 1_000_000)
+        #expect(later.resume()?.journeys == 1)
+        await later.executor.waitUntilIdle()
+        #expect(try later.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.finished])
+        await later.shutdown()
+    }
+}

@@ -11,12 +11,17 @@ extension Executor {
         /// Of ``journeys``, those asleep in a delay, and when the last of them wakes.
         public var sleeping = 0
         public var lastWake: Date?
+        /// Journeys and deliveries of other workflows, left for a later resume (``resume(workflowID:)``).
+        public var leftForLater = 0
 
         /// What a command prints when it resumes: counts, and when sleepers keep it waiting.
         public var description: String {
             var text = "resuming \(journeys) journeys and \(deliveries) deliveries"
             if let lastWake, sleeping > 0 {
                 text += "; \(sleeping) asleep in a delay, the last until \(lastWake.formatted(.iso8601))"
+            }
+            if leftForLater > 0 {
+                text += "; \(leftForLater) of other workflows left for hookline resume"
             }
             return text
         }
@@ -31,14 +36,18 @@ extension Executor {
     /// monotonic clock, so a wall-clock jump causes neither a burst nor a lost retry. What is left
     /// of a delay or a retry wait runs at this executor's time scale (`--time-scale`), as a new
     /// one would.
+    ///
+    /// - Parameter workflowID: Resume only this workflow's journeys and deliveries; the others stay
+    ///   stored for a later resume. `hookline run --time-scale` uses it, so that running one
+    ///   workflow fast does not wake another workflow's users early.
     @discardableResult
-    public func resume() -> ResumeSummary {
-        queue.sync { [self] in resumeOnQueue() }
+    public func resume(workflowID: String? = nil) -> ResumeSummary {
+        queue.sync { [self] in resumeOnQueue(workflowID: workflowID) }
     }
 
-    private func resumeOnQueue() -> ResumeSummary {
+    private func resumeOnQueue(workflowID only: String?) -> ResumeSummary {
         let now = clock.now()
-        let claimed: [OutboxDelivery]
+        var claimed: [OutboxDelivery]
         do {
             claimed = try store.claimUnsettledDeliveries(
                 owner: leaseOwner.description, leaseUntil: now.addingTimeInterval(leaseSeconds), now: now)
@@ -47,6 +56,11 @@ extension Executor {
             return ResumeSummary()
         }
         var summary = ResumeSummary()
+        if let only {
+            // Their leases go when this executor stops (or exits), for the next resume to claim.
+            summary.leftForLater += claimed.filter { $0.workflowID != only }.count
+            claimed.removeAll { $0.workflowID != only }
+        }
         // Of the running journeys, only those with a claimed delivery decide who sends it.
         let claimedJourneys = Set(claimed.compactMap(\.journeyID))
         var continuing: Set<String> = []
@@ -65,7 +79,9 @@ extension Executor {
                 }
                 guard let lastOfPage = page.last else { break }
                 after = lastOfPage.id
-                let starts = resumable(page, now: now, summary: &summary)
+                let chosen = only.map { only in page.filter { $0.workflowID == only } } ?? page
+                summary.leftForLater += page.count - chosen.count
+                let starts = resumable(chosen, now: now, summary: &summary)
                 continuing.formUnion(starts.lazy.map(\.id).filter(claimedJourneys.contains))
                 enqueue(starts.map(Pending.start))
             }
