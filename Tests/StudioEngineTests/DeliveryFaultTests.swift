@@ -319,6 +319,18 @@ struct DeliveryFaultTests {
         #expect(outcome.hint?.contains("did not answer in HTTP") == true)
     }
 
+    /// An SSH server greets first, before any request: the attempt is an invalid response that
+    /// says so, not a reset or an unreachable network. Twice, so the banner meets both a request
+    /// not yet written and one already on its way.
+    @Test func aServerThatGreetsFirstInAnotherProtocolIsAnInvalidResponse() async throws {
+        let server = try await RawAnswerServer.start(answer: Array("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n".utf8), onConnect: true)
+        for _ in 0..<2 {
+            let record = await send(makeRequest(server.baseURL + "/hook"))
+            #expect(record.outcome.errorClass == "invalid_response", "\(record.outcome)")
+        }
+        try await server.shutdown()
+    }
+
     @Test(arguments: [
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",

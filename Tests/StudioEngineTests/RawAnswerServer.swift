@@ -19,12 +19,14 @@ final class RawAnswerServer: Sendable {
         self.channel = channel
     }
 
-    static func start(answer: [UInt8]) async throws -> RawAnswerServer {
+    /// - Parameter onConnect: Send `answer` as soon as a client connects, as an SSH server sends its
+    ///   banner, and close when the client then writes anything.
+    static func start(answer: [UInt8], onConnect: Bool = false) async throws -> RawAnswerServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer))
+                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer, onConnect: onConnect))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -38,11 +40,21 @@ final class RawAnswerServer: Sendable {
     private final class Answerer: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         let answer: [UInt8]
+        let onConnect: Bool
 
-        init(answer: [UInt8]) { self.answer = answer }
+        init(answer: [UInt8], onConnect: Bool) {
+            self.answer = answer
+            self.onConnect = onConnect
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            if onConnect { context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: answer)), promise: nil) }
+            context.fireChannelActive()
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard context.channel.isActive else { return }
+            guard !onConnect else { return context.close(promise: nil) }
             let buffer = context.channel.allocator.buffer(bytes: answer)
             context.writeAndFlush(NIOAny(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }

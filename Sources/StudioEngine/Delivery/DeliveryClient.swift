@@ -302,7 +302,7 @@ public final class DeliveryClient: Sendable {
         if error is DeadlineExceeded { return DeliveryOutcomeClass.timeout.label }
         if error is CancellationError { return DeliveryOutcomeClass.cancelled.label }
         if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
-        if error is HTTPParserError { return DeliveryOutcomeClass.invalidResponse.label }
+        if error is HTTPParserError || error is NotAnHTTPAnswerError { return DeliveryOutcomeClass.invalidResponse.label }
         if error is InvalidHeaderError { return DeliveryOutcomeClass.invalidRequest.label }
         if error is ConnectionClosedError || error is ResponseEndedEarlyError {
             return DeliveryOutcomeClass.connectionReset.label

@@ -47,6 +47,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private var exchange: Exchange?
     private var idleTimer: Scheduled<Void>?
     private var isOpen = true
+    /// What the decoder made of bytes the server sent with no request to answer (an SSH or SMTP
+    /// banner on connect); the request that then finds the connection closed fails with it.
+    private var unsolicited: NotAnHTTPAnswerError?
 
     init(idleTimeout: TimeAmount) {
         self.idleTimeout = idleTimeout
@@ -65,7 +68,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         idleTimer?.cancel()
         idleTimer = nil
         guard let context, isOpen, exchange == nil else {
-            promise.succeed(Outcome(response: ExchangeResponse(), failure: ConnectionClosedError(), reusable: false, receivedAnything: false))
+            promise.succeed(
+                Outcome(
+                    response: ExchangeResponse(), failure: unsolicited ?? ConnectionClosedError(), reusable: false,
+                    receivedAnything: unsolicited != nil))
             return
         }
         let exchange = Exchange(promise: promise, limit: limit)
@@ -125,6 +131,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if exchange == nil, let parserError = error as? HTTPParserError {
+            unsolicited = NotAnHTTPAnswerError(parserError: parserError)
+        }
         end(failure: error, closing: true)
         context.close(promise: nil)
     }
@@ -152,6 +161,15 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private func closeIdle() {
         guard exchange == nil, isOpen else { return }
         context?.close(promise: nil)
+    }
+}
+
+/// The server sent bytes that are not HTTP before it was asked anything: an SSH or SMTP
+/// server, say, which greets each connection first.
+struct NotAnHTTPAnswerError: Error, CustomStringConvertible {
+    var parserError: HTTPParserError
+    var description: String {
+        "the server spoke first, and not HTTP (\(parserError)): is this an HTTP endpoint? (an SSH or mail server greets first)"
     }
 }
 
