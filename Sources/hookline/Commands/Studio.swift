@@ -16,6 +16,7 @@ extension Hookline {
         var timeScale: Double = 1
 
         func run() async throws {
+            try options.requireWorkspace()
             let workspace = WorkspaceLoader.load(from: options.root)
             let secrets = try SecretStore.load(workspaceRoot: options.root)
             let engine = try Engine(

@@ -34,6 +34,7 @@ extension Hookline {
                 else {
                     throw ValidationError("Cannot tell the format of \(file); give --format csv or --format jsonl.")
                 }
+                try options.requireWorkspace()
                 let text = try readInputFile(file)
                 let profiles: [JSONObject]
                 do {

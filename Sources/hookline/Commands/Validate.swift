@@ -15,6 +15,7 @@ extension Hookline {
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
 
         func run() throws {
+            try options.requireWorkspace()
             var workspace = WorkspaceLoader.load(from: options.root)
             if let fields = storedFieldNames() {
                 let warnings = FieldUsageCheck.warnings(

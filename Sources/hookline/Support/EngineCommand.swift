@@ -4,10 +4,11 @@ import StudioModel
 
 /// Building the engine of a workspace for a headless command.
 enum EngineCommand {
-    /// Loads the workspace (exit 65 on errors) and its secrets, unless given, and opens its store.
+    /// Loads the workspace (exit 65 on errors, or when the folder is not a workspace) and its secrets, unless given, and opens its store.
     static func makeEngine(
         _ options: WorkspaceOptions, timeScale: Double, secrets: [String: String]? = nil
     ) throws -> Engine {
+        try options.requireWorkspace()
         let workspace = WorkspaceLoader.load(from: options.root)
         if report(workspace.diagnostics.filter { $0.severity == .error }, root: options.root) {
             throw ExitCode.badInput

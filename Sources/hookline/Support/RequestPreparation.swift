@@ -15,6 +15,7 @@ struct PreparedWebhookRequest {
     static func prepare(
         workspace options: WorkspaceOptions, webhookID: String, email: String, eventFile: String?
     ) throws -> PreparedWebhookRequest {
+        try options.requireWorkspace()
         let workspace = WorkspaceLoader.load(from: options.root)
         guard let webhook = workspace.webhook(id: webhookID) else {
             let hint = nearestName(to: webhookID, in: workspace.webhooks.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""

@@ -9,6 +9,27 @@ struct WorkspaceOptions: ParsableArguments {
     var root: URL { URL(fileURLWithPath: workspace, isDirectory: true).standardizedFileURL }
 
     var storePath: String { root.appendingPathComponent(".hookline/state.sqlite").path }
+
+    /// Stops a command before it reads, or creates a store in, a folder that is not a workspace: one
+    /// that does not exist, or has none of `hookline.yaml`, `workflows/`, `webhooks/` and `system-webhooks/`.
+    /// - Throws: `ExitCode.badInput` (65), after saying why on standard error and pointing to `hookline init`.
+    func requireWorkspace() throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder) else {
+            printError("error: \(root.path): no such folder")
+            throw ExitCode.badInput
+        }
+        guard isFolder.boolValue else {
+            printError("error: \(root.path) is a file, not a workspace folder")
+            throw ExitCode.badInput
+        }
+        let markers = ["hookline.yaml", "workflows", "webhooks", "system-webhooks"]
+        guard markers.contains(where: { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }) else {
+            printError("error: \(root.path) is not a Hookline workspace: it has no hookline.yaml, workflows/ or webhooks/")
+            printError("Run `hookline init \(root.path)` to create one there.")
+            throw ExitCode.badInput
+        }
+    }
 }
 
 /// Flags of the full-screen studio.
