@@ -13,6 +13,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case showUsers = "screen.users"
     case showTraffic = "screen.traffic"
     case redraw = "app.redraw"
+    case problems = "app.problems"
     case moveDown = "nav.down"
     case moveUp = "nav.up"
     case pageDown = "nav.pageDown"
@@ -72,10 +73,12 @@ public struct Binding: Sendable, Hashable, Identifiable {
     public var showInBar: Bool
     /// Hidden and rejected in `--readonly`.
     public var dangerous: Bool
+    /// In the hint bar only while the workspace has problems (files that did not load).
+    public var onlyWithProblems: Bool
 
     public init(
         id: CommandID, keys: [KeyEvent], title: String, short: String? = nil, group: BindingGroup,
-        showInBar: Bool = false, dangerous: Bool = false
+        showInBar: Bool = false, dangerous: Bool = false, onlyWithProblems: Bool = false
     ) {
         self.id = id
         self.keys = keys
@@ -84,6 +87,7 @@ public struct Binding: Sendable, Hashable, Identifiable {
         self.group = group
         self.showInBar = showInBar
         self.dangerous = dangerous
+        self.onlyWithProblems = onlyWithProblems
     }
 
     /// The keys as shown in help: `j/↓`.

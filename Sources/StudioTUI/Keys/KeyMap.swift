@@ -25,14 +25,19 @@ public struct KeyMap: Sendable, Hashable {
 
     public func binding(_ id: CommandID) -> Binding? { bindings.first { $0.id == id } }
 
-    /// Bindings for the hint bar, pane ones first, in table order.
-    public func barBindings(focus: Pane, readonly: Bool) -> [Binding] {
-        let visible = bindings.filter { $0.showInBar && !(readonly && $0.dangerous) }
+    /// Bindings for the hint bar, pane ones first, in table order; the problems list only when
+    /// the workspace `hasProblems`.
+    public func barBindings(focus: Pane, readonly: Bool, hasProblems: Bool = false) -> [Binding] {
+        let visible = bindings.filter {
+            $0.showInBar && !(readonly && $0.dangerous) && (hasProblems || !$0.onlyWithProblems)
+        }
         let pane = visible.filter { $0.group == focus.bindingGroup }
-        let global = visible.filter { $0.group == .global && $0.id != .quit }
+        // The problems come right after help: the bar gives way from its end, and they matter.
+        let problems = visible.filter(\.onlyWithProblems)
+        let global = visible.filter { $0.group == .global && $0.id != .quit && !$0.onlyWithProblems }
         let nav = visible.filter { $0.group == .navigation }
         let quit = visible.filter { $0.id == .quit }
-        return Array(global.prefix(1)) + pane + nav + Array(global.dropFirst()) + quit
+        return Array(global.prefix(1)) + problems + pane + nav + Array(global.dropFirst()) + quit
     }
 
     /// Bindings for one help section.
@@ -52,6 +57,10 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .showUsers, keys: [.char("4")], title: "Show the stored users and their profiles", group: .global),
         Binding(id: .showTraffic, keys: [.char("5")], title: "Show the traffic on the whole screen", group: .global),
         Binding(id: .redraw, keys: [.ctrl("l")], title: "Redraw the screen", group: .global),
+        Binding(
+            id: .problems, keys: [.char("!")],
+            title: "List the workspace's problems as path:line:col; ⏎ on one opens its file in $EDITOR at that line",
+            short: "problems", group: .global, showInBar: true, onlyWithProblems: true),
         Binding(
             id: .undo, keys: [.char("u")], title: "Undo the last change the studio saved to a file (again: redo it)",
             group: .global, dangerous: true),

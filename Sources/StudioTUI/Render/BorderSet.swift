@@ -25,7 +25,7 @@ public struct Glyphs: Sendable, Hashable {
 
     public static let ascii = Glyphs(
         border: .ascii, treeLast: "`-> ", branchMiddle: "|- ", branchLast: "`- ", treeGuide: "|  ",
-        arrow: ">", bullet: "*", hollowBullet: "o", ellipsis: "~", selectedMarker: ">", dot: "-", check: "ok:", cross: "error:")
+        arrow: ">", bullet: "*", hollowBullet: "o", ellipsis: "...", selectedMarker: ">", dot: "-", check: "ok:", cross: "error:")
 }
 
 /// Box-drawing characters for frames.

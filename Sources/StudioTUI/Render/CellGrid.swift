@@ -1,3 +1,4 @@
+import Foundation
 import StudioModel
 
 /// An in-memory screen: what views draw into and what backends present.
@@ -14,7 +15,8 @@ import StudioModel
 public struct CellGrid: Sendable, Hashable {
     public private(set) var size: Size
     public private(set) var cells: [Cell]
-    /// When true, every non-ASCII grapheme is stored as `?` (`--ascii`, or no UTF-8 locale).
+    /// When true, text is drawn in ASCII (`--ascii`, or no UTF-8 locale): each non-ASCII
+    /// grapheme as its ASCII form (``asciiText(_:)``: `⏎` as `Enter`, `±` as `+/-`), `?` when it has none.
     public var asciiOnly: Bool
 
     public init(size: Size, asciiOnly: Bool = false) {
@@ -44,8 +46,8 @@ public struct CellGrid: Sendable, Hashable {
         guard point.y >= area.y, point.y < area.maxY else { return 0 }
         let limit = min(area.maxX, maxWidth.map { point.x + max(0, $0) } ?? Int.max)
         var x = point.x
-        for character in text {
-            let grapheme = asciiOnly && !character.isASCII ? Self.asciiFallback(character) : String(character)
+        for character in displayed(text) {
+            let grapheme = String(character)
             let width = asciiOnly ? 1 : DisplayWidth.width(of: character)
             if x + width > limit {
                 // A wide grapheme straddling the edge becomes a space in the one column left.
@@ -95,20 +97,63 @@ public struct CellGrid: Sendable, Hashable {
         }
     }
 
-    /// One ASCII character standing in for a non-ASCII one in ASCII-only mode.
+    /// `text` as this grid draws it: in ASCII when ``asciiOnly``.
+    public func displayed(_ text: String) -> String {
+        asciiOnly ? Self.asciiText(text) : text
+    }
+
+    /// Columns `text` takes when drawn here (its ASCII form's length when ``asciiOnly``).
+    public func width(of text: String) -> Int {
+        asciiOnly ? Self.asciiText(text).count : DisplayWidth.width(of: text)
+    }
+
+    /// `text` with each non-ASCII grapheme replaced by its ASCII form (``asciiFallback(_:)``).
+    public static func asciiText(_ text: String) -> String {
+        guard !text.utf8.contains(where: { $0 >= 0x80 }) else {
+            return text.reduce(into: "") { $0 += $1.isASCII ? String($1) : asciiFallback($1) }
+        }
+        return text
+    }
+
+    /// The ASCII form of a non-ASCII grapheme in ASCII-only mode: a word or a few characters for
+    /// the studio's own symbols (`⏎` → `Enter`, `→` → `->`, `…` → `...`), a letter without its
+    /// accent (`é` → `e`), else `?`.
     static func asciiFallback(_ character: Character) -> String {
         switch character {
-        case "…": "~"
-        case "·": "."
-        case "␛": "^"
-        case "×": "x"
-        case "●": "*"
-        case "○": "o"
-        case "▶": ">"
-        case "↑": "^"
-        case "↓": "v"
-        default: "?"
+        case "⏎", "↵": return "Enter"
+        case "…": return "..."
+        case "·": return "-"
+        case "•": return "*"
+        case "±": return "+/-"
+        case "→": return "->"
+        case "←": return "<-"
+        case "↑": return "Up"
+        case "↓": return "Down"
+        case "›", "»", "▶", "▸": return ">"
+        case "‹", "«", "◀": return "<"
+        case "●": return "*"
+        case "○": return "o"
+        case "×": return "x"
+        case "✓", "✔": return "ok"
+        case "✗", "✘": return "x"
+        case "␛": return "^["
+        case "▏", "│", "┃": return "|"
+        case "─", "━": return "-"
+        case "┌", "┐", "└", "┘", "├", "┤", "┬", "┴", "┼": return "+"
+        case "—": return "--"
+        case "–", "‐", "‑": return "-"
+        case "‘", "’", "‚": return "'"
+        case "“", "”", "„": return "\""
+        case "≥": return ">="
+        case "≤": return "<="
+        case "≠": return "!="
+        case "\u{00A0}", "\u{2009}", "\u{202F}": return " "
+        default: break
         }
+        // A letter with an accent: the letter.
+        let base = String(character).decomposedStringWithCanonicalMapping.unicodeScalars.first
+        if let base, base.isASCII, base.properties.isAlphabetic { return String(base) }
+        return "?"
     }
 
     private mutating func setCell(_ x: Int, _ y: Int, _ cell: Cell) {

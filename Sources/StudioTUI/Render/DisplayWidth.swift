@@ -72,9 +72,9 @@ public enum DisplayWidth {
         return String(text[index...])
     }
 
-    /// `text` padded with spaces (or cut) to exactly `columns`.
-    public static func pad(_ text: String, to columns: Int, alignRight: Bool = false) -> String {
-        let fitted = truncate(text, to: columns)
+    /// `text` padded with spaces (or cut, ending in `ellipsis`) to exactly `columns`.
+    public static func pad(_ text: String, to columns: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
+        let fitted = truncate(text, to: columns, ellipsis: ellipsis)
         let gap = String(repeating: " ", count: max(0, columns - width(of: fitted)))
         return alignRight ? gap + fitted : fitted + gap
     }

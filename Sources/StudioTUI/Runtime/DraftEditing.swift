@@ -47,6 +47,16 @@ struct DraftEditing {
     /// Save-time checks beyond the loader's (the engine's network policy); see ``DefinitionEdit/finish(edited:root:checks:)``.
     var checks: DefinitionEdit.Check = { _, _ in [] }
 
+    /// `workspace` with the problems of the save-time ``checks`` added to the loader's, as
+    /// `hookline validate` reports them (a URL the network policy refuses), for the problems list.
+    func withSaveTimeProblems(_ workspace: Workspace) -> Workspace {
+        var checked = workspace
+        checked.diagnostics += checks(workspace) { path in
+            try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+        }
+        return checked
+    }
+
     /// Where the draft of `path` lives: `.hookline/drafts/<path>`, beside the state, gitignored.
     func draftURL(for path: String) -> URL {
         root.appendingPathComponent(".hookline/drafts", isDirectory: true).appendingPathComponent(path)

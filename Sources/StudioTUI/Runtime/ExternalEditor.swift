@@ -11,9 +11,26 @@ enum ExternalEditor {
         return "vi"
     }
 
-    /// Runs the editor on `file` through `/bin/sh` (so `EDITOR="code --wait"` works) and waits.
+    /// Editors that open a file at a line given as `+LINE` before it, as vi and its kin do.
+    static let lineArgumentEditors: Set<String> = [
+        "vi", "vim", "nvim", "gvim", "view", "vim.basic", "vim.tiny", "vim.nox", "elvis", "nvi", "ex",
+        "nano", "pico", "rnano", "emacs", "emacsclient", "mg", "jed", "joe", "jmacs", "jstar", "jpico", "micro", "ne",
+        "kak", "mcedit",
+    ]
+
+    /// The shell command line that runs `command` on the file `"$1"`, at `line` when the editor
+    /// takes `+LINE` (its first word, without folders, is one of ``lineArgumentEditors``); any
+    /// other editor just opens the file.
+    static func shellCommand(_ command: String, line: Int?) -> String {
+        let program = command.split(separator: " ").first.map { String($0.split(separator: "/").last ?? $0) } ?? ""
+        guard let line, line > 0, lineArgumentEditors.contains(program) else { return "\(command) \"$1\"" }
+        return "\(command) +\(line) \"$1\""
+    }
+
+    /// Runs the editor on `file` through `/bin/sh` (so `EDITOR="code --wait"` works) and waits;
+    /// at `line` when the editor can be told one (``shellCommand(_:line:)``).
     /// - Returns: The editor's exit status, or why it could not be started.
-    static func run(file: String, command: String = command()) -> Result<Int32, EditorError> {
+    static func run(file: String, line: Int? = nil, command: String = command()) -> Result<Int32, EditorError> {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -28,7 +45,7 @@ enum ExternalEditor {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let arguments = ["/bin/sh", "-c", "\(command) \"$1\"", "hookline-editor", file]
+        let arguments = ["/bin/sh", "-c", shellCommand(command, line: line), "hookline-editor", file]
         var argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()

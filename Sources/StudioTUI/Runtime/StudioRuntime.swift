@@ -42,15 +42,16 @@ final class StudioRuntime {
         self.signals = signals
         self.events = EventLog(path: options.eventsLogPath)
         let secretValues = commands?.secretValues() ?? []
-        self.drafts = options.workspaceRoot.map { root in
+        let drafts = options.workspaceRoot.map { root in
             var drafts = DraftEditing(root: URL(fileURLWithPath: root, isDirectory: true))
             drafts.secretValues = secretValues
             if let commands { drafts.checks = commands.saveTimeDiagnostics }
             return drafts
         }
+        self.drafts = drafts
         state = AppState(
-            workspace: workspace, size: backend.size, readonly: options.readonly, ascii: session.asciiOnly,
-            trafficConnected: traffic != nil)
+            workspace: drafts?.withSaveTimeProblems(workspace) ?? workspace, size: backend.size, readonly: options.readonly,
+            ascii: session.asciiOnly, trafficConnected: traffic != nil)
         state.secretValues = secretValues
     }
 
@@ -69,7 +70,8 @@ final class StudioRuntime {
                 }
                 events.record("RUN \(workflowID) \(audience)")
                 commands.run(workflowID: workflowID, audience: audience, done: postingStatus)
-            case .edit(let path): edit("EDIT \(path)") { $0.edit(path, with: $1) }
+            case .edit(let path, let line):
+                edit("EDIT \(path)" + (line.map { " +\($0)" } ?? ""), line: line) { $0.edit(path, with: $1) }
             case .create(let kind): edit("NEW \(kind.rawValue)") { $0.create(kind, with: $1) }
             case .testSend(let webhookID, let workflowID, let nodeID, let email):
                 testSend(webhookID, workflowID, nodeID, email)
@@ -182,7 +184,7 @@ final class StudioRuntime {
         // A creation saves nothing to undo: `u` must not then take back an older change instead.
         if result.workspace != nil { lastSave = result.undo }
         if let workspace = result.workspace {
-            send(.workspaceChanged(workspace))
+            send(.workspaceChanged(drafts?.withSaveTimeProblems(workspace) ?? workspace))
             commands?.apply(workspace)
         }
         send(.status(result.message))
@@ -255,12 +257,12 @@ final class StudioRuntime {
 
     /// Hands the terminal to the user's editor on a draft (`run` picks which), then saves it if it passes.
     private func edit(
-        _ event: String,
+        _ event: String, line: Int? = nil,
         _ run: (DraftEditing, DraftEditing.Editor) -> DraftEditing.Result
     ) {
         withDrafts { drafts in
             events.record(event)
-            let result = run(drafts) { draft in session.handOver { ExternalEditor.run(file: draft.path) } }
+            let result = run(drafts) { draft in session.handOver { ExternalEditor.run(file: draft.path, line: line) } }
             backend.invalidate()
             // The terminal may have been resized while the editor had it.
             send(.resize(backend.size))

@@ -46,8 +46,9 @@ public enum Effect: Sendable, Equatable {
     /// status message (a terminal clipboard cannot be relied on over SSH and tmux).
     case copyAsCurl(AttemptRecord)
     /// Open a definition file (relative to the workspace root) in the user's editor, then check
-    /// and save it; the outcome comes back as a status message (and the new workspace).
-    case edit(path: String)
+    /// and save it; the outcome comes back as a status message (and the new workspace). With a
+    /// `line`, the editor starts there when it is one that takes `+LINE` (vi, nano, emacs…).
+    case edit(path: String, line: Int? = nil)
     /// Start a new definition from its skeleton in the user's editor; checked and saved like an edit.
     case create(DefinitionSkeleton.Kind)
     /// Make one real attempt of a webhook for the stored user `email` (nil: the first one); the

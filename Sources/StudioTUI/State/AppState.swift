@@ -67,6 +67,8 @@ public struct AppState: Sendable, Equatable {
         self.now = now
         self.timeZone = timeZone
         self.log = TrafficLog(capacity: logCapacity)
+        // Files that did not load are missing from the lists: say so from the start.
+        self.status = Problems.notice(workspace)
     }
 
     public var selectedWorkflow: Workflow? {

@@ -28,15 +28,19 @@ public struct Choice: Sendable, Equatable {
         case status(StatusMessage)
     }
 
-    public init(title: String, options: [Option], selected: Int = 0) {
+    public init(title: String, options: [Option], selected: Int = 0, wraps: Bool = false) {
         self.title = title
         self.options = options
         self.selected = selected
+        self.wraps = wraps
     }
 
     public var title: String
     public var options: [Option]
     public var selected = 0
+    /// Options are long text read in full (the problems list): the box takes the screen's width
+    /// and a label too long for it continues on the next rows.
+    public var wraps = false
 }
 
 /// A question in the hint row whose `y` makes `effects` happen; any other key drops it.

@@ -157,6 +157,14 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .showUsers: return show(.users, in: &state)
     case .showTraffic: return show(.traffic, in: &state)
     case .redraw: return [.redraw]
+    case .problems:
+        state.showHelp = false
+        state.details = nil
+        guard let choice = Problems.choice(state) else {
+            state.status = StatusMessage("no problems: every file of the workspace loaded")
+            return []
+        }
+        state.choice = choice
     case .open:
         switch state.focus {
         case .workflows: state.focus = .workflow

@@ -17,6 +17,8 @@ public func renderApp(_ state: AppState) -> CellGrid {
     if state.showHelp { HelpOverlay.render(state, into: &grid) }
     if state.palette != nil { CommandPaletteView.render(state, into: &grid) }
     if state.choice != nil { ChoiceView.render(state, into: &grid) }
+    // A message too long for the hint row goes over everything, so it is read whole.
+    HintBarView.renderLongMessage(state, area: layout.hint, into: &grid)
     return grid
 }
 

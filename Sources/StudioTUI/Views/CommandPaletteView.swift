@@ -11,7 +11,7 @@ enum CommandPaletteView {
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         grid.put(" Commands ", at: Point(x: box.x + 2, y: box.y), token: .titleFocused)
         let footer = " ⏎ run · Esc closes "
-        grid.put(footer, at: Point(x: box.maxX - 2 - DisplayWidth.width(of: footer), y: box.maxY - 1), token: .muted)
+        grid.put(footer, at: Point(x: box.maxX - 2 - grid.width(of: footer), y: box.maxY - 1), token: .muted)
         let inner = box.inset(by: 1)
         let prompt = state.ascii ? "> " : "› "
         let written = grid.put(prompt, at: Point(x: inner.x + 1, y: inner.y), token: .hintKey, clip: inner)
@@ -30,8 +30,8 @@ enum CommandPaletteView {
             let keysWidth = DisplayWidth.width(of: keys)
             let titleWidth = max(0, inner.width - keysWidth - 4)
             grid.put(
-                DisplayWidth.truncate(binding.title, to: titleWidth), at: Point(x: inner.x + 1, y: y), token: .foreground,
-                clip: inner)
+                DisplayWidth.truncate(grid.displayed(binding.title), to: titleWidth, ellipsis: state.glyphs.ellipsis),
+                at: Point(x: inner.x + 1, y: y), token: .foreground, clip: inner)
             grid.put(keys, at: Point(x: inner.maxX - 1 - keysWidth, y: y), token: .helpKey, clip: inner)
             if first + row == palette.selected {
                 grid.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), token: .selection)

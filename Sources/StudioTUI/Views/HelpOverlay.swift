@@ -13,15 +13,16 @@ enum HelpOverlay {
         let lines = self.lines(state)
         let box = self.box(state, lines: lines)
         let keyWidth = keyColumnWidth(lines)
+        let rows = self.rows(lines, box: box)
         grid.fill(box)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         grid.put(" Keys ", at: Point(x: box.x + 2, y: box.y), token: .titleFocused)
         let scroll = min(state.helpScroll, maximumScroll(state))
         let scrolls = maximumScroll(state) > 0
         let footer = scrolls ? " j/k scroll · Esc or ? closes " : " Esc or ? closes "
-        grid.put(footer, at: Point(x: box.maxX - 2 - DisplayWidth.width(of: footer), y: box.maxY - 1), token: .muted)
+        grid.put(footer, at: Point(x: box.maxX - 2 - grid.width(of: footer), y: box.maxY - 1), token: .muted)
         let inner = box.inset(by: 1)
-        for (row, line) in lines.dropFirst(scroll).prefix(visibleLineCount(state, lines: lines)).enumerated() {
+        for (row, line) in rows.dropFirst(scroll).prefix(visibleLineCount(box)).enumerated() {
             let y = inner.y + 1 + row
             if let keys = line.keys {
                 grid.put(DisplayWidth.pad(keys, to: keyWidth), at: Point(x: inner.x + 1, y: y), token: .helpKey, clip: inner)
@@ -35,21 +36,36 @@ enum HelpOverlay {
     /// How far the overlay can scroll: 0 when everything fits.
     static func maximumScroll(_ state: AppState) -> Int {
         let lines = self.lines(state)
-        return max(0, lines.count - visibleLineCount(state, lines: lines))
+        let box = self.box(state, lines: lines)
+        return max(0, rows(lines, box: box).count - visibleLineCount(box))
     }
 
-    private static func visibleLineCount(_ state: AppState, lines: [Line]) -> Int {
-        max(1, box(state, lines: lines).height - 4)
+    private static func visibleLineCount(_ box: Rect) -> Int {
+        max(1, box.height - 4)
     }
 
     private static func keyColumnWidth(_ lines: [Line]) -> Int {
         lines.compactMap(\.keys).map { DisplayWidth.width(of: $0) }.max() ?? 0
     }
 
+    /// The lines as drawn in `box`: a title too long for it wraps, continuing under itself
+    /// (a continuation row has empty keys).
+    private static func rows(_ lines: [Line], box: Rect) -> [Line] {
+        let keyWidth = keyColumnWidth(lines)
+        let textWidth = max(8, box.width - 6 - keyWidth)
+        return lines.flatMap { line -> [Line] in
+            guard line.keys != nil else { return [line] }
+            return StyledLines.wrap(line.text, width: textWidth).enumerated().map { index, piece in
+                Line(keys: index == 0 ? line.keys : "", text: index == 0 ? piece : piece.drop { $0 == " " }.description)
+            }
+        }
+    }
+
     private static func box(_ state: AppState, lines: [Line]) -> Rect {
         let textWidth = lines.filter { $0.keys != nil }.map { DisplayWidth.width(of: $0.text) }.max() ?? 0
         let width = min(state.size.width - 4, keyColumnWidth(lines) + textWidth + 6)
-        let height = min(state.size.height - 2, lines.count + 4)
+        let rowCount = rows(lines, box: Rect(x: 0, y: 0, width: width, height: 0)).count
+        let height = min(state.size.height - 2, rowCount + 4)
         return Rect(x: (state.size.width - width) / 2, y: (state.size.height - height) / 2, width: width, height: height)
     }
 
@@ -72,7 +88,10 @@ enum HelpOverlay {
     static func sections(_ state: AppState) -> [Section] {
         let keyMap = state.keyMap
         func rows(_ group: BindingGroup) -> [(keys: String, title: String)] {
-            keyMap.bindings(in: group, readonly: state.readonly).map { ($0.keyLabel(ascii: state.ascii), $0.title) }
+            // Titles in the ASCII they are drawn in, so they wrap where they are drawn.
+            keyMap.bindings(in: group, readonly: state.readonly).map {
+                ($0.keyLabel(ascii: state.ascii), state.ascii ? CellGrid.asciiText($0.title) : $0.title)
+            }
         }
         var result: [Section] = []
         let screen = rows(state.focus.bindingGroup)

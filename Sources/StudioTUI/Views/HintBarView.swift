@@ -49,28 +49,16 @@ enum HintBarView {
                 "run \(input.workflowID) for ", input.text, placeholder: (placeholder ?? "every user") + " · list:NAME · email",
                 help: "⏎ run  Esc cancel", state: state, area: area, into: &grid)
         }
+        var shown = keyBindings(state)
+        func width(_ binding: Binding) -> Int { keyWidth(binding, ascii: state.ascii) }
         var statusWidth = 0
-        if let status = state.status {
-            // An error (a file:line:column diagnostic) gets the whole row; the keys return with the next key.
-            let room = status.level == .error ? area.width - 4 : area.width / 2
-            let text = DisplayWidth.truncate(Sanitizer.clean(status.text), to: max(0, room), ellipsis: state.glyphs.ellipsis)
+        if let status = state.status, !isLong(status, state: state, area: area, grid: grid) {
+            let text = grid.displayed(Sanitizer.clean(status.text))
             statusWidth = DisplayWidth.width(of: text) + 2
-            let token: ThemeToken = switch status.level {
-            case .info: .statusInfo
-            case .warning: .statusWarn
-            case .error: .statusError
-            }
-            grid.put(text, at: Point(x: maxX - statusWidth + 2, y: area.y), token: token)
+            grid.put(text, at: Point(x: maxX - statusWidth + 2, y: area.y), token: token(status))
         }
-        let bindings = editor == nil
-            ? state.keyMap.barBindings(focus: state.focus, readonly: state.readonly)
-            : state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
         // When they do not all fit, the ones before the last give way: the last is how to quit
         // (or close the editor), which must always show.
-        var shown = bindings.filter { $0.short != nil }
-        func width(_ binding: Binding) -> Int {
-            DisplayWidth.width(of: keyLabel(binding, ascii: state.ascii)) + 1 + DisplayWidth.width(of: binding.short ?? "") + 2
-        }
         while shown.count > 1, shown.reduce(0, { $0 + width($1) }) - 2 > maxX - statusWidth - x {
             shown.remove(at: shown.count - 2)
         }
@@ -83,15 +71,109 @@ enum HintBarView {
         }
     }
 
+    /// The keys the bar offers: the body editor's while it is open, else the focused pane's,
+    /// navigation and global ones (the problems list only while there are problems).
+    private static func keyBindings(_ state: AppState) -> [Binding] {
+        let bindings = state.details == nil && state.bodyEditor != nil
+            ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
+            : state.keyMap.barBindings(
+                focus: state.focus, readonly: state.readonly, hasProblems: !state.workspace.diagnostics.isEmpty)
+        return bindings.filter { $0.short != nil }
+    }
+
+    /// Columns a key and its hint take, with the gap after them.
+    private static func keyWidth(_ binding: Binding, ascii: Bool) -> Int {
+        DisplayWidth.width(of: keyLabel(binding, ascii: ascii)) + 1 + DisplayWidth.width(of: binding.short ?? "") + 2
+    }
+
+    private static func token(_ status: StatusMessage) -> ThemeToken {
+        switch status.level {
+        case .info: .statusInfo
+        case .warning: .statusWarn
+        case .error: .statusError
+        }
+    }
+
+    /// Whether the row shows the keys (no line is being typed, no question asked).
+    private static func showsKeys(_ state: AppState) -> Bool {
+        let editor = state.details == nil ? state.bodyEditor : nil
+        return state.confirmation == nil && state.users.findInput == nil && state.fieldInput == nil
+            && editor?.confirmingDiscard != true && editor?.userInput == nil && state.traffic.filterInput == nil
+            && state.stepUserInput == nil && state.runInput == nil
+    }
+
+    /// Whether `status` is too long for the row beside the first and the last key (help, quit):
+    /// then it is shown whole on rows of its own (``renderLongMessage(_:area:into:)``).
+    private static func isLong(_ status: StatusMessage, state: AppState, area: Rect, grid: CellGrid) -> Bool {
+        let keys = keyBindings(state)
+        let fewestKeys = (keys.first.map { keyWidth($0, ascii: state.ascii) } ?? 0)
+            + (keys.count > 1 ? keys.last.map { keyWidth($0, ascii: state.ascii) } ?? 0 : 0)
+        return grid.width(of: Sanitizer.clean(status.text)) + 2 > area.width - 2 - fewestKeys
+    }
+
+    /// Rows the longest message takes above the keys: it covers the bottom of the traffic pane
+    /// (never its title row) until the next key.
+    static func maximumMessageRows(_ state: AppState) -> Int {
+        max(1, min(6, AppLayout.compute(state).traffic.height - 1))
+    }
+
+    /// A message too long for the hint row, wrapped on rows of its own between a line of the
+    /// frame and the keys, over the panes and any overlay (drawn last); cut with an ellipsis
+    /// only past ``maximumMessageRows(_:)``.
+    static func renderLongMessage(_ state: AppState, area: Rect, into grid: inout CellGrid) {
+        guard let status = state.status, showsKeys(state), isLong(status, state: state, area: area, grid: grid) else { return }
+        var lines = wrap(grid.displayed(Sanitizer.clean(status.text)), width: area.width - 2)
+        let limit = maximumMessageRows(state)
+        if lines.count > limit {
+            let ellipsis = grid.displayed(state.glyphs.ellipsis)
+            lines = Array(lines.prefix(limit))
+            lines[limit - 1] = DisplayWidth.truncate(lines[limit - 1] + " " + ellipsis, to: area.width - 2, ellipsis: ellipsis)
+        }
+        let border = state.glyphs.border
+        let top = area.y - 1 - lines.count
+        grid.put(
+            border.teeLeft + String(repeating: border.horizontal, count: area.width) + border.teeRight,
+            at: Point(x: area.x - 1, y: top), token: .border)
+        for (index, line) in lines.enumerated() {
+            let y = top + 1 + index
+            grid.fill(Rect(x: area.x, y: y, width: area.width, height: 1))
+            grid.put(border.vertical, at: Point(x: area.x - 1, y: y), token: .border)
+            grid.put(border.vertical, at: Point(x: area.maxX, y: y), token: .border)
+            grid.put(line, at: Point(x: area.x + 1, y: y), token: token(status), maxWidth: area.width - 2)
+        }
+    }
+
+    /// `text` in lines of at most `width` columns, each broken after the last space or `/` that
+    /// fits (a path breaks between its folders), else at the width.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [text] }
+        var lines: [String] = []
+        var rest = Substring(text)
+        while DisplayWidth.width(of: rest) > width {
+            var columns = 0
+            var end = rest.startIndex
+            var lastBreak: String.Index?
+            while end < rest.endIndex, columns + DisplayWidth.width(of: rest[end]) <= width {
+                columns += DisplayWidth.width(of: rest[end])
+                if rest[end] == " " || rest[end] == "/" { lastBreak = rest.index(after: end) }
+                end = rest.index(after: end)
+            }
+            let cut = lastBreak.map { $0 > rest.startIndex ? $0 : end } ?? end
+            lines.append(String(rest[..<cut]).trimmingSuffix(" "))
+            rest = rest[cut...].drop { $0 == " " }
+        }
+        if !rest.isEmpty || lines.isEmpty { lines.append(String(rest)) }
+        return lines
+    }
+
     /// A line being typed after `prompt`, its end visible (`placeholder` while it is empty),
     /// with the keys that finish it (`help`) or the error it met.
     private static func renderLineInput(
         _ prompt: String, _ input: String, placeholder: String = "", help: String, state: AppState, area: Rect,
         into grid: inout CellGrid
     ) {
-        let help = state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  " + help
-        let helpText = state.ascii ? help.replacingOccurrences(of: "⏎", with: "Enter") : help
-        let room = max(4, area.width - 4 - DisplayWidth.width(of: prompt) - DisplayWidth.width(of: helpText))
+        let helpText = grid.displayed(state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  " + help)
+        let room = max(4, area.width - 4 - grid.width(of: prompt) - DisplayWidth.width(of: helpText))
         var shown = Sanitizer.clean(input)
         while DisplayWidth.width(of: shown) > room - 1, !shown.isEmpty { shown.removeFirst() }
         var x = area.x + 1
@@ -107,5 +189,14 @@ enum HintBarView {
     static func keyLabel(_ binding: Binding, ascii: Bool) -> String {
         if binding.id == .moveDown { return "j/k" }
         return binding.keys.first.map { $0.displayName(ascii: ascii) } ?? ""
+    }
+}
+
+extension String {
+    /// The string without `character` at its end.
+    fileprivate func trimmingSuffix(_ character: Character) -> String {
+        var text = self
+        while text.last == character { text.removeLast() }
+        return text
     }
 }

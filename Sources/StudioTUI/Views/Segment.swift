@@ -16,11 +16,13 @@ extension CellGrid {
     @discardableResult
     mutating func put(_ segments: [Segment], at point: Point, maxWidth: Int, ellipsis: String) -> Int {
         var used = 0
-        let total = segments.reduce(0) { $0 + DisplayWidth.width(of: $1.text) }
-        for segment in segments {
+        // Measured as drawn: in ASCII mode `⏎` takes five columns.
+        let texts = segments.map { displayed($0.text) }
+        let total = texts.reduce(0) { $0 + DisplayWidth.width(of: $1) }
+        for (segment, shown) in zip(segments, texts) {
             let room = maxWidth - used
             guard room > 0 else { break }
-            let text = total > maxWidth ? DisplayWidth.truncate(segment.text, to: room, ellipsis: ellipsis) : segment.text
+            let text = total > maxWidth ? DisplayWidth.truncate(shown, to: room, ellipsis: displayed(ellipsis)) : shown
             used += put(text, at: Point(x: point.x + used, y: point.y), token: segment.token, maxWidth: room)
         }
         return used

@@ -27,7 +27,7 @@ enum TrafficDetailsView {
         let position = "\(min(all.count, details.scroll + visible))/\(all.count)"
         let footer = details.isPreview ? " \(position) · Esc closes " : " \(position) · R replay · Esc closes "
         grid.put(
-            footer, at: Point(x: max(box.x + 1, box.maxX - 2 - DisplayWidth.width(of: footer)), y: box.maxY - 1),
+            footer, at: Point(x: max(box.x + 1, box.maxX - 2 - grid.width(of: footer)), y: box.maxY - 1),
             token: .muted, clip: box)
         let inner = box.inset(by: 1)
         for (row, line) in all.dropFirst(details.scroll).prefix(visible).enumerated() {

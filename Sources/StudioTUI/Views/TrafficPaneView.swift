@@ -7,15 +7,15 @@ enum TrafficPaneView {
             let text =
                 state.traffic.filter != nil ? "nothing matches the filter (/ to change it)"
                 : state.trafficConnected ? "waiting for traffic…" : "no traffic source"
-            grid.put(state.ascii ? text.replacingOccurrences(of: "…", with: "...") : text,
-                     at: Point(x: area.x + 1, y: area.y), token: .muted, maxWidth: area.width - 2)
+            grid.put(text, at: Point(x: area.x + 1, y: area.y), token: .muted, maxWidth: area.width - 2)
             return
         }
         let list = state.traffic.list
         for line in 0..<area.height {
             let position = list.offset + line
             guard let record = state.trafficRecord(at: position) else { break }
-            let segments = TrafficRow.segments(for: record, width: area.width - 2, timeZone: state.timeZone)
+            let segments = TrafficRow.segments(
+                for: record, width: area.width - 2, timeZone: state.timeZone, ellipsis: state.glyphs.ellipsis)
             grid.put(segments, at: Point(x: area.x + 1, y: area.y + line), maxWidth: area.width - 2,
                      ellipsis: state.glyphs.ellipsis)
             if position == list.selected {

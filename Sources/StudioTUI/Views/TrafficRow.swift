@@ -7,7 +7,8 @@ public enum TrafficRow {
     /// Attempts a delivery may make: the first plus seven retries (DESIGN §5).
     public static let maximumAttempts = 8
 
-    public static func segments(for record: AttemptRecord, width: Int, timeZone: TimeZone) -> [Segment] {
+    /// - Parameter ellipsis: Ends a column cut to its width (`...` in ASCII mode, so the columns stay put).
+    public static func segments(for record: AttemptRecord, width: Int, timeZone: TimeZone, ellipsis: String = "…") -> [Segment] {
         // time+space, method+space, status, space+latency+space, two separators, attempt.
         let fixed = 13 + 7 + 3 + 8 + 2 + 5
         let flexible = max(0, width - fixed)
@@ -19,8 +20,8 @@ public enum TrafficRow {
             Segment(statusText(record), statusToken(record)),
             Segment(" " + DisplayWidth.pad(latencyText(record.latencyMilliseconds), to: 6, alignRight: true) + " ",
                     record.latencyMilliseconds >= 1000 ? .logLatencySlow : .logLatency),
-            Segment(DisplayWidth.pad(pathText(record), to: urlWidth) + " ", .logPath),
-            Segment(DisplayWidth.pad(record.userEmail ?? "", to: userWidth) + " ", .logUser),
+            Segment(DisplayWidth.pad(pathText(record), to: urlWidth, ellipsis: ellipsis) + " ", .logPath),
+            Segment(DisplayWidth.pad(record.userEmail ?? "", to: userWidth, ellipsis: ellipsis) + " ", .logUser),
             Segment(DisplayWidth.pad("\(record.attempt)/\(maximumAttempts)", to: 5, alignRight: true), .logAttempt),
         ]
     }

@@ -109,7 +109,9 @@ public enum WorkflowTree {
                     detail = "\(webhookID)  \(webhook.method.rawValue)\(body)"
                 } else {
                     segments.append(Segment("  \(Sanitizer.clean(webhookID))", .treeMissing))
-                    segments.append(Segment(" (no such webhook)", .treeMissing))
+                    // A webhook whose file did not load is known by its path: say where to look.
+                    let broken = workspace.path(ofWebhook: webhookID).map { " (\(Sanitizer.clean($0)) has errors: ! lists them)" }
+                    segments.append(Segment(broken ?? " (no such webhook)", .treeMissing))
                     return segments
                 }
             case .delay(let duration): detail = duration.text

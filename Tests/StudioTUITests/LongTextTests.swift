@@ -1,0 +1,90 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// At 80×24 text is wrapped, not cut: the help, a long message in the hint row, and a small
+/// chooser is as wide as its footer.
+struct LongTextTests {
+    static func rows(_ grid: CellGrid) -> [String] { (0..<grid.size.height).map(grid.rowText) }
+
+    /// The words of `rows`, frame lines left out, one space apart: text wrapped over rows reads on.
+    static func words(_ rows: [String]) -> String {
+        rows.joined(separator: " ").split { " │|┌┐└┘├┤─+".contains($0) }.joined(separator: " ")
+    }
+
+    @Test func helpLinesWrapUnderThemselves() throws {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("?")))
+        let rows = Self.rows(renderApp(state))
+        let run = try #require(rows.firstIndex { $0.contains("Run the selected workflow now") })
+        #expect(rows[run + 1].contains("(list:NAME) or one address"), "\(rows.joined(separator: "\n"))")
+        // Every title is there whole, scrolled to if need be.
+        var seen = rows
+        for _ in 0..<HelpOverlay.maximumScroll(state) {
+            _ = reduce(&state, .key(.char("j")))
+            seen += Self.rows(renderApp(state))
+        }
+        let text = Self.words(seen)
+        for binding in state.keyMap.bindings(in: .global, readonly: false) {
+            let words = binding.title.split(separator: " ").suffix(3).joined(separator: " ")
+            #expect(text.contains(words), "\(binding.title)")
+        }
+    }
+
+    static let metadata =
+        "webhooks/lob-letter.yaml:6:6: error: 169.254.169.254 is a cloud metadata address: never allowed, even by network.allow"
+
+    @Test func aMessageTooLongForTheHintRowIsShownWholeAboveTheKeys() {
+        var state = Fixtures.state(records: 12)
+        _ = reduce(&state, .status(StatusMessage(Self.metadata, level: .error)))
+        let grid = renderApp(state)
+        let rows = Self.rows(grid)
+        #expect(rows[22].contains("? help"))
+        #expect(rows[22].contains("q quit"))
+        #expect(rows[20].contains("webhooks/lob-letter.yaml:6:6: error: 169.254.169.254 is a cloud metadata"), "\(rows[20])")
+        #expect(rows[21].contains("address: never allowed, even by network.allow"), "\(rows[21])")
+        #expect(rows[19].hasPrefix("├───") && rows[19].hasSuffix("─┤"))
+        #expect(grid[2, 20].token == .statusError)
+        // The next key takes it away and the traffic is back.
+        _ = reduce(&state, .key(.char("j")))
+        #expect(!Self.rows(renderApp(state))[21].contains("network.allow"))
+    }
+
+    @Test func aLongMessageShowsOverAnOpenExchange() {
+        var state = Fixtures.state(records: 3)
+        Fixtures.focus(.traffic, in: &state)
+        _ = reduce(&state, .key(.enter))
+        let path = "/tmp/hookline-studio-0123456789/.hookline/exports/curl-msg_01JDX8Y2C6Q5K9M7N3P1R4S2T0-1.sh"
+        _ = reduce(&state, .status(StatusMessage("curl command written to \(path)")))
+        let rows = Self.rows(renderApp(state))
+        #expect(rows[20].contains("curl command written to /tmp/hookline-studio-0123456789/.hookline/exports/"), "\(rows[20])")
+        #expect(rows[21].contains("│ curl-msg_01JDX8Y2C6Q5K9M7N3P1R4S2T0-1.sh"), "\(rows[21])")
+        #expect(rows[21].hasSuffix("│"))
+        #expect(rows[19].hasPrefix("├───"))
+        #expect(rows[22].contains("q quit"))
+    }
+
+    @Test func aShortMessageStaysBesideTheKeys() {
+        var state = Fixtures.state(records: 12)
+        _ = reduce(&state, .status(StatusMessage("traffic filtered to workflow:welcome-series")))
+        let rows = Self.rows(renderApp(state))
+        #expect(rows[22].contains("traffic filtered to workflow:welcome-series"))
+        #expect(rows[22].contains("q quit"))
+        #expect(rows[21].hasPrefix("├───"))
+    }
+
+    @Test func aSmallChooserIsAsWideAsItsFooter() throws {
+        let root = try StepCommandTests.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = StepCommandTests.tree(root, row: 1)
+        _ = reduce(&state, .key(.enter))
+        _ = FormTests.pick("onError", in: &state)
+        #expect(state.choice?.title == "onError")
+        let rows = Self.rows(renderApp(state))
+        let footer = try #require(rows.first { $0.contains("choose · Esc closes") })
+        #expect(footer.contains("└─ ⏎ choose · Esc closes ─┘"), "\(footer)")
+        let top = try #require(rows.first { $0.contains(" onError ") })
+        #expect(top.contains("┌─ onError ─") && top.contains("┐"), "\(top)")
+    }
+}
