@@ -227,6 +227,35 @@ extension ScreenTests {
         #expect(state.users.rows.count == 200)
     }
 
+    @Test func aFindWithoutAMatchLeavesTheListAsItWas() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<200), total: 200)))
+        for _ in 0..<5 { _ = reduce(&state, .key(.char("j"))) }
+        _ = reduce(&state, .key(.char("/")))
+        for character in "zzz" { _ = reduce(&state, .key(.char(character))) }
+        #expect(reduce(&state, .key(.enter)) == [.loadUsers(after: "zzy\u{10FFFF}")])
+        // Nothing follows the last address; or what follows starts otherwise.
+        _ = reduce(&state, .usersLoaded(UsersPage(after: "zzy\u{10FFFF}", users: [], total: nil)))
+        #expect(state.users.rows.count == 200)
+        #expect(state.users.selected?.email == "user0005@example.com")
+        #expect(state.status == StatusMessage("no address starts with zzz", level: .warning))
+        let text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("no address starts with zzz"))
+        #expect(!text.contains("no users yet"))
+        #expect(text.contains("user0005@example.com"))
+        _ = reduce(&state, .key(.char("/")))
+        for character in "user00050" { _ = reduce(&state, .key(.char(character))) }
+        _ = reduce(&state, .key(.enter))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: "user0005/\u{10FFFF}", users: Self.users(51..<60), total: nil)))
+        #expect(state.users.selected?.email == "user0005@example.com")
+        #expect(state.status?.text == "no address starts with user00050")
+        // The list goes on as before: g and j move in it.
+        _ = reduce(&state, .key(.char("g")))
+        _ = reduce(&state, .key(.char("j")))
+        #expect(state.users.selected?.email == "user0001@example.com")
+    }
+
     @Test(arguments: [("b", "a\u{10FFFF}"), ("ada@", "ada?\u{10FFFF}"), ("", nil), ("\u{E000}", "\u{D7FF}\u{10FFFF}")])
     func justBeforeSortsBelowEveryAddressWithThePrefix(prefix: String, expected: String?) {
         #expect(UsersState.justBefore(prefix) == expected)

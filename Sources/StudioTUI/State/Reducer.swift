@@ -103,7 +103,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.details = TrafficDetails(record: Sanitizer.clean(record), isPreview: true)
         return []
     case .usersLoaded(let page):
-        state.users.receive(page)
+        if let prefix = state.users.receive(page) {
+            state.status = StatusMessage("no address starts with \(prefix)", level: .warning)
+        }
         normalizeLists(&state)
         return state.users.journeysRequest()
     case .journeysLoaded(let journeys):

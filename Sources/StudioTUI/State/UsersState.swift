@@ -51,6 +51,8 @@ public struct UsersState: Sendable, Equatable {
     /// The page a find asked for starts the list afresh, selected from its top: it follows this
     /// address (`.some(nil)`: the first page).
     var jumpAfter: String??
+    /// What that find looks for: a page whose first address does not start with it found nothing.
+    var findPrefix = ""
 
     public init() {}
 
@@ -75,21 +77,31 @@ public struct UsersState: Sendable, Equatable {
     }
 
     /// Takes a page in: the first replaces the rows, a later one extends them when it follows
-    /// the last loaded row (pages asked for before a reload are dropped).
-    mutating func receive(_ page: UsersPage) {
+    /// the last loaded row (pages asked for before a reload are dropped). The page a find asked
+    /// for starts the list there when its first address starts with what was looked for; else the
+    /// list stays as it was.
+    /// - Returns: What a find looked for and no address starts with; nil otherwise.
+    @discardableResult
+    mutating func receive(_ page: UsersPage) -> String? {
         if case .some(let after) = jumpAfter, page.after == after {
+            jumpAfter = nil
+            loadingAfter = nil
+            // Addresses sort by their UTF-8 bytes: so does the prefix match.
+            guard findPrefix.isEmpty || page.users.first.map({ $0.email.utf8.starts(with: findPrefix.utf8) }) == true else {
+                return findPrefix
+            }
             rows = page.users
             list = ListState()
-            jumpAfter = nil
         } else if page.after == nil {
             rows = page.users
         } else {
-            guard page.after == rows.last?.email else { return }
+            guard page.after == rows.last?.email else { return nil }
             rows += page.users
         }
         loadingAfter = nil
         if let total = page.total { self.total = total }
         isComplete = page.users.count < Self.pageSize
+        return nil
     }
 }
 
@@ -99,8 +111,8 @@ extension UsersState {
     mutating func find(_ prefix: String) -> String? {
         let after = Self.justBefore(prefix)
         jumpAfter = .some(after)
+        findPrefix = prefix
         loadingAfter = after ?? ""
-        isComplete = false
         return after
     }
 
