@@ -111,12 +111,23 @@ struct FormTests {
         #expect(try String(contentsOf: root.appendingPathComponent("workflows/welcome.yaml"), encoding: .utf8) == StepCommandTests.workflow)
     }
 
-    @Test func readonlyStudiosOpenNoForms() throws {
+    @Test func readonlyStudiosShowAStepsFieldsWithoutEditingThem() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        var state = StepCommandTests.tree(root, row: 2)
-        state.readonly = true
+        // 1, ⏎, j, ⏎ as a user would: the first step's fields.
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24), readonly: true)
+        for key: KeyEvent in [.char("1"), .enter, .char("j"), .enter] { _ = reduce(&state, .key(key)) }
+        #expect(state.choice?.title == "Step send-letter of welcome (read-only)")
+        #expect(Self.labels(state) == ["id", "type", "webhook", "onError", "next"])
+        let text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("webhook    lob-letter"))
+        #expect(text.contains("next       wait"))
+        // ⏎ on a field edits nothing: no chooser, no line to type, no change.
+        #expect(Self.pick("onError", in: &state) == [])
+        #expect(state.choice == nil && state.fieldInput == nil)
+        #expect(state.status?.text == "read-only: the step's fields are shown, not edited")
         _ = reduce(&state, .key(.enter))
+        #expect(Self.pick("next", in: &state) == [])
         #expect(state.choice == nil)
         _ = reduce(&state, .key(.char("2")))
         _ = reduce(&state, .key(.enter))
@@ -175,9 +186,13 @@ struct FormTests {
         #expect(undone.message.text == "undid the last change to workflows/welcome.yaml")
         #expect(try String(contentsOf: file, encoding: .utf8) == StepCommandTests.workflow)
         #expect(undone.workspace?.workflow(id: "welcome")?.node(id: "wait")?.kind == .delay(WorkflowDuration(seconds: 172_800, text: "2d")))
-        // Undoing the undo puts the change back.
-        _ = drafts.undo(try #require(undone.undo))
+        // Undoing the undo puts the change back, and says so; a third u undoes it again.
+        let redone = drafts.undo(try #require(undone.undo))
+        #expect(redone.message.text == "redid the last change to workflows/welcome.yaml")
         #expect(try String(contentsOf: file, encoding: .utf8).contains("duration: 3h"))
+        let undoneAgain = drafts.undo(try #require(redone.undo))
+        #expect(undoneAgain.message.text == "undid the last change to workflows/welcome.yaml")
+        _ = drafts.undo(try #require(undoneAgain.undo))
         // Once the file changed elsewhere, the old undo does nothing.
         try "id: welcome\nstart: {kind: manual}\nnodes:\n  - id: done\n    type: exit\n".write(to: file, atomically: true, encoding: .utf8)
         let refused = drafts.undo(try #require(undone.undo))

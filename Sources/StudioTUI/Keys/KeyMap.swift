@@ -132,8 +132,8 @@ public struct KeyMap: Sendable, Hashable {
             id: .findUser, keys: [.char("/")], title: "Find a user: the list from the first address starting with what you type",
             short: "find", group: .users, showInBar: true),
         Binding(
-            id: .open, keys: [.enter], title: "The selected step's fields: ⏎ on one edits it, saved at once",
-            short: "fields", group: .workflow, showInBar: true, dangerous: true),
+            id: .open, keys: [.enter], title: "The selected step's fields: ⏎ on one edits it, saved at once (read-only: shown)",
+            short: "fields", group: .workflow, showInBar: true),
         Binding(
             id: .addStep, keys: [.char("a")], title: "Add a step after the selected one (on the start row: first)",
             short: "add", group: .workflow, showInBar: true, dangerous: true),

@@ -22,6 +22,8 @@ struct DraftEditing {
         var path: String
         var before: String
         var after: String
+        /// Whether it takes back an undo: writing `before` then redoes the change.
+        var redoes = false
     }
 
     /// Takes back the change `undo` describes, after the checks of any edit, when the file has
@@ -36,8 +38,12 @@ struct DraftEditing {
         } catch {
             return Result(message: StatusMessage("cannot undo: \(error)", level: .error))
         }
-        return outcome(
-            edit, edited: undo.before, again: "", saved: "undid the last change to", draft: Draft(url: draftURL(for: undo.path)))
+        var result = outcome(
+            edit, edited: undo.before, again: "",
+            saved: undo.redoes ? "redid the last change to" : "undid the last change to", draft: Draft(url: draftURL(for: undo.path)))
+        // `u` again takes this back: a redo after an undo, an undo after a redo.
+        result.undo?.redoes = !undo.redoes
+        return result
     }
 
     /// The workspace folder.

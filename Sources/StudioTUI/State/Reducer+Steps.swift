@@ -37,12 +37,18 @@ func changeStep(_ command: CommandID, in state: inout AppState) -> [Effect] {
     return []
 }
 
-/// ⏎ on a step of the tree: its form (read-only studios have none).
+/// ⏎ on a step of the tree: its form; a read-only studio shows the same fields, none editable.
 func openStepForm(in state: inout AppState) -> [Effect] {
-    guard !state.readonly, let workflow = state.selectedWorkflow, let path = state.workspace.path(ofWorkflow: workflow.id),
+    guard let workflow = state.selectedWorkflow, let path = state.workspace.path(ofWorkflow: workflow.id),
         let id = state.selectedTreeRow?.nodeID, let node = workflow.node(id: id)
     else { return [] }
-    state.choice = Forms(hidden: state.secretValues).step(node, in: workflow, path: path, workspace: state.workspace)
+    var form = Forms(hidden: state.secretValues).step(node, in: workflow, path: path, workspace: state.workspace)
+    if state.readonly {
+        form.title += " (read-only)"
+        let shownOnly = StatusMessage("read-only: the step's fields are shown, not edited", level: .warning)
+        form.options = form.options.map { Choice.Option(label: $0.label, then: .status(shownOnly)) }
+    }
+    state.choice = form
     return []
 }
 
