@@ -2,8 +2,9 @@ import Foundation
 
 /// Which stored attempts `hookline logs` exports.
 public struct AttemptFilter: Sendable, Hashable {
-    /// Which outcomes match: a status (`503`), a status class (`5xx`), `ok` (2xx) or `failed`
-    /// (no response: DNS, connect, timeout, TLS, blocked, invalid).
+    /// Which outcomes match: a status (`503`), a status class (`5xx`), `ok` (succeeded: 2xx) or
+    /// `failed` (every attempt that did not succeed: an error status such as 500, 410 or 302, and
+    /// no response at all: DNS, connect, timeout, TLS, blocked, invalid).
     public enum Outcome: Sendable, Hashable {
         case status(Int)
         case statusClass(Int)

@@ -22,9 +22,10 @@ extension SQLiteStateStore {
             conditions.append("status >= ? AND status < ?")
             arguments += [digit * 100, digit * 100 + 100]
         case .ok?:
-            conditions.append("status >= 200 AND status < 300")
+            conditions.append(Self.succeededCondition)
         case .failed?:
-            conditions.append("status IS NULL")
+            // Every attempt that did not succeed: an error status (500, 410, 302…) as well as no answer.
+            conditions.append("NOT (\(Self.succeededCondition))")
         case nil:
             break
         }
@@ -46,4 +47,9 @@ extension SQLiteStateStore {
         }
         return (following ? rows : rows.reversed()).map(Self.attempt(from:))
     }
+
+    /// The attempts `attempt(from:)` reads as `.success`: a 2xx with no error class but `http`. NULLs
+    /// are spelled out so that `NOT (…)` holds for an attempt with no status.
+    private static let succeededCondition =
+        "COALESCE(status, 0) BETWEEN 200 AND 299 AND COALESCE(errorClass, 'http') = 'http'"
 }

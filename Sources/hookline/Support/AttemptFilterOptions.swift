@@ -17,7 +17,7 @@ struct AttemptFilterOptions: ParsableArguments {
     @Option(help: "Only attempts for this user's email.")
     var user: String?
 
-    @Option(help: "Only attempts with this outcome: a status (503), a class (5xx), ok or failed.")
+    @Option(help: "Only attempts with this outcome: a status (503), a class (5xx), ok (2xx) or failed (any other).")
     var status: String?
 
     @Option(help: "Only attempts started within this long before now, e.g. 30m, 2h, 3d.")

@@ -1,0 +1,40 @@
+import Foundation
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// `hookline logs --status`: which stored attempts each outcome filter lists.
+struct AttemptFilterTests {
+    private static func attempt(_ deliveryID: String, status: Int?, outcome: AttemptOutcome) -> AttemptRecord {
+        AttemptRecord(
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000), deliveryID: deliveryID, attempt: 1, workflowID: "welcome",
+            nodeID: "send", webhookID: "hook", userEmail: "ada@example.com", method: "POST", url: "http://127.0.0.1:9/",
+            requestHeaders: [], requestBody: "", status: status, responseHeaders: [], responseBody: "",
+            responseTruncated: false, latencyMilliseconds: 1, outcome: outcome, trigger: .scheduled)
+    }
+
+    @Test(arguments: [
+        ("failed", ["msg_500", "msg_410", "msg_302", "msg_refused", "msg_cancelled"]),
+        ("ok", ["msg_200", "msg_204"]),
+        ("5xx", ["msg_500"]),
+        ("410", ["msg_410"]),
+    ])
+    func failedListsEveryAttemptThatDidNotSucceedAndOkOnlyThe2xx(status: String, expected: [String]) throws {
+        let store = try SQLiteStateStore()
+        _ = try store.recordAttempts([
+            Self.attempt("msg_200", status: 200, outcome: .success),
+            Self.attempt("msg_500", status: 500, outcome: .httpError),
+            Self.attempt("msg_410", status: 410, outcome: .httpError),
+            Self.attempt("msg_302", status: 302, outcome: .httpError),
+            Self.attempt("msg_refused", status: nil, outcome: .failed(errorClass: "connect", message: "refused")),
+            Self.attempt("msg_204", status: 204, outcome: .success),
+            Self.attempt("msg_cancelled", status: 200, outcome: .failed(errorClass: "cancelled", message: "cancelled")),
+        ], settling: [])
+        let outcome = try #require(AttemptFilter.Outcome(status))
+        let listed = try store.attempts(matching: AttemptFilter(outcome: outcome))
+        #expect(listed.map(\.deliveryID) == expected)
+        if status == "ok" { #expect(listed.allSatisfy { $0.outcome.isSuccess }) }
+        if status == "failed" { #expect(!listed.contains { $0.outcome.isSuccess }) }
+    }
+}
