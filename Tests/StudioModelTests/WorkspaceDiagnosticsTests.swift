@@ -57,7 +57,7 @@ struct WorkspaceDiagnosticsTests {
             "offset without until", "  - id: a\n    type: delay\n    duration: 1h\n    offset: -2d\n",
             "workflows/w.yaml:6:5: warning: 'offset' is used only with 'until'; it is ignored"),
         .nodes(
-            "A/B shares not adding up to 100", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: 20}\n",
+            "A/B shares not adding up to 100", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: 20}\n    next: {A: exit, B: exit}\n",
             "workflows/w.yaml:5:15: error: the branches' shares add up to 90 %; they must add up to 100 %"),
         .nodes(
             "A/B share not a percentage", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: half}\n",
@@ -174,7 +174,10 @@ struct WorkspaceDiagnosticsTests {
             "empty workflow file", ["workflows/w.yaml": ""], ["workflows/w.yaml:1:1: error: empty file; expected a workflow"]),
         DiagnosticCase(
             "duplicate YAML key", ["workflows/w.yaml": "id: w\nnodes: []\nid: x\n"],
-            ["workflows/w.yaml:1:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),
+            ["workflows/w.yaml:3:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),
+        DiagnosticCase(
+            "duplicate key in a step", ["workflows/w.yaml": "# Steps.\nid: w\nnodes:\n  - id: a\n    type: exit\n    # again:\n    type: delay\n"],
+            ["workflows/w.yaml:7:5: error: duplicate key 'type' (each key may appear once in a mapping)"]),
         DiagnosticCase(
             "tab indentation", ["workflows/w.yaml": "id: w\nnodes:\n\t- id: a\n"],
             ["workflows/w.yaml:3:1: error: invalid YAML: found character that cannot start any token"]),
@@ -244,9 +247,15 @@ struct WorkspaceDiagnosticsTests {
                 "hookline.yaml:3:19: error: invalid network allow entry '10.0.0.0/33' (use a CIDR such as 10.0.0.0/8 or 127.0.0.1/32, an IP address, or a host name)",
             ]),
         .file(
+            "duplicate workflow id after a comment", "workflows/x.yaml", "# A copy.\nid: flow\nnodes:\n  - id: a\n    type: exit\n",
+            [
+                "workflows/x.yaml:2:5: error: duplicate workflow id 'flow'; this file is skipped (also defined in workflows/flow.yaml)",
+                "workflows/x.yaml:2:5: warning: workflow id 'flow' does not match the file name 'x.yaml' (rename the file to 'flow.yaml' or change the id)",
+            ]),
+        .file(
             "duplicate webhook id", "webhooks/z.yaml", "id: hook\nurl: https://x.example\n",
             [
-                "webhooks/z.yaml:1:1: error: duplicate webhook id 'hook'; this file is skipped (also defined in webhooks/hook.yaml)",
+                "webhooks/z.yaml:1:5: error: duplicate webhook id 'hook'; this file is skipped (also defined in webhooks/hook.yaml)",
                 "webhooks/z.yaml:1:5: warning: webhook id 'hook' does not match the file name 'z.yaml' (rename the file to 'hook.yaml' or change the id)",
             ]),
     ]

@@ -50,14 +50,14 @@ enum WorkflowNodeReader {
         case "abSplit":
             mapping.checkKeys(common + ["branches"])
             let shares = readShares(mapping)
-            parsed.next = readNext(mapping, outputs: shares?.map(\.branch) ?? [], typeName: typeName) ?? []
+            parsed.next = readNext(mapping, outputs: shares?.map(\.branch) ?? writtenBranchNames(mapping), typeName: typeName) ?? []
             guard let shares else { return parsed }
             parsed.kind = .abSplit(shares)
         case "attributeSplit":
             mapping.checkKeys(common + ["field", "branches"])
             let field = mapping.requiredString("field")
             let branches = readAttributeBranches(mapping)
-            let outputs = (branches?.map(\.name) ?? []) + [AttributeBranch.everyoneElse]
+            let outputs = (branches?.map(\.name) ?? writtenBranchNames(mapping)) + [AttributeBranch.everyoneElse]
             parsed.next = readNext(mapping, outputs: outputs, typeName: typeName) ?? []
             guard let field, let branches else { return parsed }
             parsed.kind = .attributeSplit(field: field, branches: branches)
@@ -180,6 +180,12 @@ enum WorkflowNodeReader {
     }
 
     /// A split's `branches`: a non-empty map of uniquely named branches.
+    /// The branch names as written, for checking `next` when the branches themselves were
+    /// refused (shares not adding up to 100): their error is enough, `next` is not wrong too.
+    private static func writtenBranchNames(_ mapping: YAMLMapping) -> [String] {
+        mapping["branches"]?.mapping?.compactMap { $0.key.scalar?.string } ?? []
+    }
+
     private static func branchEntries(_ node: Node, in mapping: YAMLMapping) -> [(Node, Node)]? {
         guard let pairs = node.mapping, pairs.count > 0 else {
             mapping.file.error("'branches' must be a map of branch names, found \(node.kindDescription)", at: node)

@@ -83,7 +83,7 @@ public enum WorkspaceLoader {
             let webhookFile = file(path)
             let (webhook, id) = WebhookFileReader.read(webhookFile, files: referencedFiles)
             if let other = definedIn[id] {
-                diagnostics.append(duplicate("webhook", id: id, path: path, other: other))
+                diagnostics.append(duplicate("webhook", id: id, in: webhookFile, other: other))
             } else {
                 definedIn[id] = path
                 workspace.sourcePaths.webhooks[id] = path
@@ -101,7 +101,7 @@ public enum WorkspaceLoader {
             let systemFile = file(path)
             if let systemWebhook = SystemWebhookFileReader.read(systemFile) {
                 if let other = definedIn[systemWebhook.id] {
-                    diagnostics.append(duplicate("system webhook", id: systemWebhook.id, path: path, other: other))
+                    diagnostics.append(duplicate("system webhook", id: systemWebhook.id, in: systemFile, other: other))
                 } else {
                     definedIn[systemWebhook.id] = path
                     workspace.sourcePaths.systemWebhooks[systemWebhook.id] = path
@@ -116,7 +116,7 @@ public enum WorkspaceLoader {
             let workflowFile = file(path)
             if let workflow = WorkflowFileReader.read(workflowFile, catalog: catalog) {
                 if let other = definedIn[workflow.id] {
-                    diagnostics.append(duplicate("workflow", id: workflow.id, path: path, other: other))
+                    diagnostics.append(duplicate("workflow", id: workflow.id, in: workflowFile, other: other))
                 } else {
                     definedIn[workflow.id] = path
                     workspace.sourcePaths.workflows[workflow.id] = path
@@ -130,9 +130,10 @@ public enum WorkspaceLoader {
         return workspace
     }
 
-    private static func duplicate(_ kind: String, id: String, path: String, other: String) -> Diagnostic {
-        Diagnostic(
-            path: path, line: 1, column: 1, message: "duplicate \(kind) id '\(id)'; this file is skipped",
+    private static func duplicate(_ kind: String, id: String, in file: YAMLFile, other: String) -> Diagnostic {
+        let at = file.topLevelValue(of: "id") ?? SourceLocation(line: 1, column: 1)
+        return Diagnostic(
+            path: file.path, line: at.line, column: at.column, message: "duplicate \(kind) id '\(id)'; this file is skipped",
             hint: "also defined in \(other)")
     }
 

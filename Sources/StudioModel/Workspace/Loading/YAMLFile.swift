@@ -65,6 +65,42 @@ final class YAMLFile {
         return SourceLocation(line: mark.line, column: prefix.count + 1 + max(0, wanted - scalars.count))
     }
 
+    /// Where the value of top-level `key` starts (`id: hook` → the `h`); nil when it is not
+    /// written as a block key.
+    func topLevelValue(of key: String) -> SourceLocation? {
+        for (index, line) in lines.enumerated() where line.hasPrefix(key + ":") {
+            let value = line.dropFirst(key.count + 1).prefix { $0 == " " }.count
+            return SourceLocation(line: index + 1, column: key.count + 2 + value)
+        }
+        return nil
+    }
+
+    /// Where `key` is written the second time in the block mapping that starts at `mark`: the
+    /// line a duplicate-key error should point at (Yams gives the mapping's start).
+    private func secondKey(_ key: String, inMappingAt mark: Mark) -> SourceLocation? {
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let indent = mark.column - 1
+        var seen = 0
+        for index in (mark.line - 1)..<lines.count {
+            let line = lines[index]
+            let text: Substring
+            if index == mark.line - 1 {
+                // The mapping's first key, perhaps after `- `.
+                text = line.dropFirst(indent)
+            } else {
+                let leading = line.prefix { $0 == " " }.count
+                let content = line.dropFirst(leading)
+                if leading < indent, !content.isEmpty, !content.hasPrefix("#") { break }
+                guard leading == indent else { continue }
+                text = content
+            }
+            guard text.hasPrefix(key + ":") || text.hasPrefix("\"\(key)\":") || text.hasPrefix("'\(key)':") else { continue }
+            seen += 1
+            if seen == 2 { return SourceLocation(line: index + 1, column: line.count - text.count + 1) }
+        }
+        return nil
+    }
+
     /// The line and column of a UTF-8 byte offset.
     func location(ofUTF8Offset offset: Int) -> SourceLocation {
         var line = 1
@@ -93,7 +129,8 @@ final class YAMLFile {
         case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             add(
-                .error, "duplicate key \(names)", at: location(of: context.mark),
+                .error, "duplicate key \(names)",
+                at: duplicates.first.flatMap { secondKey($0, inMappingAt: context.mark) } ?? location(of: context.mark),
                 hint: "each key may appear once in a mapping")
         default:
             add(.error, "invalid YAML: \(error)", at: SourceLocation(line: 1, column: 1))
