@@ -46,6 +46,24 @@ struct EntryLimitTests {
         await engine.shutdown()
     }
 
+    @Test func aRunCountsTheJourneysItStartedApartFromThoseTheLimitsKeptOut() async throws {
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.shutdown() } }
+        let engine = try Engine(
+            workspace: workspace(baseURL: receiver.baseURL, limits: WorkflowLimits(lifetime: 1)), secrets: [:],
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(["ada", "bob", "cy"].map { JSONObject([("email", .string("\($0)@example.com"))]) })
+        #expect(engine.executor.startCounting(workflowID: "limited", emails: ["ada@example.com"]) == 1)
+        await engine.executor.waitUntilIdle()
+        let run = try engine.executor.startCounting(workflowID: "limited", forMembersOf: nil)
+        #expect(run?.asked == 3)
+        #expect(run?.started == 2)
+        #expect(engine.executor.startCounting(workflowID: "limited", emails: ["ada@example.com"]) == 0)
+        #expect(engine.executor.startCounting(workflowID: "missing", emails: ["ada@example.com"]) == nil)
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+    }
+
     @Test func aSimultaneousLimitRefusesWhileAJourneyWaitsAndAdmitsOnceItEnded() async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.shutdown() } }

@@ -40,6 +40,21 @@ struct RunKeyTests {
         #expect(state.runInput == nil)
     }
 
+    @Test func theOutcomeCountsTheJourneysStartedAndThoseTheEntryLimitsKeptOut() {
+        #expect(RunAudience.everyUser.outcome(of: "direct-mail", asked: 14, started: 2)
+            == StatusMessage("started direct-mail for 2 of 14 users: the entry limits kept out 12"))
+        #expect(RunAudience.everyUser.outcome(of: "direct-mail", asked: 14, started: 14)
+            == StatusMessage("started direct-mail for 14 users"))
+        #expect(RunAudience.list("trial").outcome(of: "direct-mail", asked: 3, started: 0)
+            == StatusMessage("started direct-mail for nobody: the entry limits kept out all 3 users", level: .warning))
+        #expect(RunAudience.list("trial").outcome(of: "direct-mail", asked: 0, started: 0)
+            == StatusMessage("list trial has nobody to run direct-mail for"))
+        #expect(RunAudience.user("ada@example.com").outcome(of: "direct-mail", asked: 1, started: 0)
+            == StatusMessage("ada@example.com is past the entry limits of direct-mail: not started", level: .warning))
+        #expect(RunAudience.user("ada@example.com").outcome(of: "direct-mail", asked: 1, started: 1)
+            == StatusMessage("started direct-mail for ada@example.com"))
+    }
+
     @Test func readOnlyStudiosCannotRun() {
         var state = Fixtures.state(records: 0)
         state.readonly = true

@@ -7,15 +7,25 @@ extension Executor {
     ///   past the entry limits included); nil when the workflow does not exist.
     @discardableResult
     public func start(workflowID: String, forMembersOf list: String?, pageSize: Int = 10_000) throws -> Int? {
+        try startCounting(workflowID: workflowID, forMembersOf: list, pageSize: pageSize)?.asked
+    }
+
+    /// ``start(workflowID:forMembersOf:pageSize:)``, telling how many journeys it started.
+    /// - Returns: How many users were asked for and how many journeys started (the others were
+    ///   past the entry limits); nil when the workflow does not exist.
+    @discardableResult
+    public func startCounting(
+        workflowID: String, forMembersOf list: String?, pageSize: Int = 10_000
+    ) throws -> (asked: Int, started: Int)? {
         guard workspace.workflow(id: workflowID) != nil else { return nil }
         var after: String?
-        var count = 0
+        var count = (asked: 0, started: 0)
         while true {
             let page = try list.map { try store.listMembers($0, after: after, limit: pageSize) }
                 ?? store.userEmails(after: after, limit: pageSize)
             guard let last = page.last else { return count }
-            start(workflowID: workflowID, emails: page)
-            count += page.count
+            count.started += startCounting(workflowID: workflowID, emails: page) ?? 0
+            count.asked += page.count
             after = last
         }
     }

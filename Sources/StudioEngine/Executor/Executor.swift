@@ -172,7 +172,16 @@ public final class Executor: Sendable {
     /// - Returns: false when the workflow does not exist.
     @discardableResult
     public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Bool {
-        guard let workflow = workspace.workflow(id: workflowID) else { return false }
+        startCounting(workflowID: workflowID, emails: emails, dataFields: dataFields) != nil
+    }
+
+    /// ``start(workflowID:emails:dataFields:)``, telling how many journeys it started.
+    /// - Returns: The journeys started: the addresses less those past the entry limits; nil when
+    ///   the workflow does not exist.
+    @discardableResult
+    public func startCounting(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Int? {
+        guard let workflow = workspace.workflow(id: workflowID) else { return nil }
+        var started = 0
         let origin = PendingStart.Origin(
             workflow: workflow, trigger: dataFields.map { TrackedEvent(email: "", name: "triggerWorkflow", dataFields: $0) })
         // In slices, so a million addresses never hold a million records at once.
@@ -182,6 +191,7 @@ public final class Executor: Sendable {
             let starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
             do {
                 let stored = try storeEntries(starts, of: [workflow], recording: nil)
+                started += stored.count
                 // When some users reached the entry limits, the others are queued one by one.
                 enqueue(
                     stored.count == starts.count
@@ -192,8 +202,9 @@ public final class Executor: Sendable {
             }
             // Not stored: they run from memory, and a crash before they end loses them.
             enqueue(starts.map(Pending.start))
+            started += starts.count
         }
-        return true
+        return started
     }
 
     /// Journeys ``start(workflowID:emails:dataFields:)`` stores per transaction.

@@ -150,6 +150,27 @@ public enum RunAudience: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension RunAudience {
+    /// The hint row's line once a run of `workflowID` for this audience is under way: the users
+    /// asked for, how many journeys started and how many the entry limits kept out.
+    public func outcome(of workflowID: String, asked: Int, started: Int) -> StatusMessage {
+        func users(_ count: Int) -> String { count == 1 ? "1 user" : "\(count) users" }
+        if asked == 0 { return StatusMessage("\(self) has nobody to run \(workflowID) for") }
+        if case .user(let email) = self {
+            return started > 0
+                ? StatusMessage("started \(workflowID) for \(email)")
+                : StatusMessage("\(email) is past the entry limits of \(workflowID): not started", level: .warning)
+        }
+        if started >= asked { return StatusMessage("started \(workflowID) for \(users(asked))") }
+        if started == 0 {
+            return StatusMessage(
+                "started \(workflowID) for nobody: the entry limits kept out all \(users(asked))", level: .warning)
+        }
+        return StatusMessage(
+            "started \(workflowID) for \(started) of \(users(asked)): the entry limits kept out \(asked - started)")
+    }
+}
+
 /// Follow state and selection of the traffic pane (tui.md §4.1 follow rules).
 public struct TrafficPaneState: Sendable, Equatable {
     /// Pinned to the newest record; new records scroll the pane.

@@ -61,15 +61,14 @@ struct EngineStudioCommands: StudioCommands {
         let executor = engine.executor
         Task.detached {
             do {
-                let count: Int?
+                let count: (asked: Int, started: Int)?
                 switch audience {
-                case .everyUser: count = try executor.start(workflowID: workflowID, forMembersOf: nil)
-                case .list(let name): count = try executor.start(workflowID: workflowID, forMembersOf: name)
-                case .user(let email): count = executor.start(workflowID: workflowID, emails: [email]) ? 1 : nil
+                case .everyUser: count = try executor.startCounting(workflowID: workflowID, forMembersOf: nil)
+                case .list(let name): count = try executor.startCounting(workflowID: workflowID, forMembersOf: name)
+                case .user(let email): count = executor.startCounting(workflowID: workflowID, emails: [email]).map { (1, $0) }
                 }
                 guard let count else { return done(StatusMessage("no workflow '\(workflowID)'", level: .warning)) }
-                let whom = count == 1 ? "1 user" : "\(count) users"
-                done(StatusMessage(count == 0 ? "\(audience) has nobody to run \(workflowID) for" : "started \(workflowID) for \(whom)"))
+                done(audience.outcome(of: workflowID, asked: count.asked, started: count.started))
             } catch {
                 done(StatusMessage("cannot run \(workflowID): \(error)", level: .error))
             }
