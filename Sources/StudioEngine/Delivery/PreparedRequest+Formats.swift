@@ -4,14 +4,9 @@ import StudioModel
 extension PreparedRequest {
     /// The request as HTTP/1.1 text: request line, headers (with `Host`), blank line, exact body.
     public var httpText: String {
-        let components = URLComponents(string: url)
-        var target = components?.percentEncodedPath ?? "/"
-        if target.isEmpty { target = "/" }
-        if let query = components?.percentEncodedQuery { target += "?" + query }
+        let (host, target) = Self.hostAndTarget(of: url)
         var lines = ["\(method.rawValue) \(target) HTTP/1.1"]
-        if let host = components?.host {
-            lines.append("Host: " + (components?.port.map { "\(host):\($0)" } ?? host))
-        }
+        if let host { lines.append("Host: " + host) }
         var headers = self.headers
         if !body.isEmpty, !headers.contains(where: { $0.name.lowercased() == "content-length" }) {
             headers.append(HeaderField("Content-Length", String(body.utf8.count)))
@@ -41,6 +36,22 @@ extension PreparedRequest {
             "headers": .array(headers.map { .array([.string($0.name), .string($0.value)]) }),
             "body": .string(body),
         ]
+    }
+
+    /// The authority (without user info) and the request target of an absolute URL, cut from its
+    /// text as written. The URL is already percent-encoded as it goes on the wire; parsing it with
+    /// `URLComponents` would not do, because a masked value (`••••••`) is not valid in a URL and
+    /// `URLComponents(string:)` then encodes the whole of it again, every `%` included
+    /// (`u=ada%40example.com` became `u=ada%2540example.com`).
+    static func hostAndTarget(of url: String) -> (host: String?, target: String) {
+        guard let schemeEnd = url.range(of: "://") else { return (nil, "/") }
+        let afterScheme = url[schemeEnd.upperBound...]
+        let withoutFragment = afterScheme[..<(afterScheme.firstIndex(of: "#") ?? afterScheme.endIndex)]
+        let authorityEnd = withoutFragment.firstIndex { $0 == "/" || $0 == "?" } ?? withoutFragment.endIndex
+        let authority = withoutFragment[..<authorityEnd]
+        let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let target = withoutFragment[authorityEnd...]
+        return (host.isEmpty ? nil : String(host), target.hasPrefix("/") ? String(target) : "/" + target)
     }
 
     static func shellQuoted(_ text: String) -> String {

@@ -1,0 +1,31 @@
+import Foundation
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// `preview --format http|curl`, `send`, `logs --format curl` and the studio's `y`: the request as text.
+struct PreparedRequestFormatsTests {
+    private static func request(url: String, headers: [HeaderField] = [], secrets: [String] = []) -> PreparedRequest {
+        PreparedRequest(method: .post, url: url, headers: headers, body: "", secretValues: secrets, deliveryID: "msg_1")
+    }
+
+    @Test func aMaskedCredentialParameterLeavesTheRestOfTheRequestLineAsOnTheWire() {
+        let request = Self.request(url: "http://127.0.0.1:9/signed?api_key=k_0123456789&u=ada%40example.com")
+        let wire = request.httpText.split(separator: "\r\n").map(String.init)
+        #expect(wire.prefix(2) == ["POST /signed?api_key=k_0123456789&u=ada%40example.com HTTP/1.1", "Host: 127.0.0.1:9"])
+        let shown = request.masked.httpText.split(separator: "\r\n").map(String.init)
+        #expect(shown.prefix(2) == ["POST /signed?api_key=••••••&u=ada%40example.com HTTP/1.1", "Host: 127.0.0.1:9"])
+    }
+
+    @Test(arguments: [
+        ("http://example.com", "example.com", "/"),
+        ("http://example.com?x=1", "example.com", "/?x=1"),
+        ("https://user:pw@example.com:8443/a%20b/c?q=%26#frag", "example.com:8443", "/a%20b/c?q=%26"),
+        ("http://[::1]:8080/v1", "[::1]:8080", "/v1"),
+    ])
+    func theHostAndTargetAreCutFromTheURLAsWritten(url: String, host: String, target: String) {
+        let lines = Self.request(url: url).httpText.split(separator: "\r\n").map(String.init)
+        #expect(lines.prefix(2) == ["POST \(target) HTTP/1.1", "Host: \(host)"])
+    }
+}
