@@ -68,6 +68,26 @@ struct DeliveryRetryFaultTests {
         #expect(quickGap < 0.5, "the quick retry came \(quickGap) s later")
         try expectGap(result.attempts, 1, scale: 1000, between: 4, and: 6)
         #expect(result.status == .failed("gave up after 3 attempts"))
+        #expect(result.attempts.map(\.trigger) == [.scheduled, .immediate, .scheduled])
+    }
+
+    /// Resumed after a restart, a delivery goes on from its place in the schedule: the immediate
+    /// retries made before the restart did not use a slot, so none is lost (here the last one).
+    @Test func aResumedDeliveryKeepsTheSlotsItsImmediateRetriesDidNotUse() async throws {
+        let closed = try LoopbackSocket()
+        defer { closed.close() }
+        let request = makeRequest("http://127.0.0.1:\(try closed.bind())/hook")
+        var options = Deliverer.Options()
+        options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5, 5]))
+        // Before the restart: attempt 1 and its immediate retry 2.
+        options.immediateAttemptsBefore = 1
+        let result = try await withDeliverer(clock: FastForwardClock(scale: 1000)) { deliverer in
+            await deliverer.deliver(request, origin: .init(webhookID: "retry-fault", attempt: 3), options: options)
+        }
+        // Attempt 3 is the first scheduled retry, 4 its immediate retry, 5 the second scheduled one.
+        #expect(result.attempts.map(\.attempt) == [3, 4, 5])
+        #expect(result.attempts.map(\.trigger) == [.scheduled, .immediate, .scheduled])
+        #expect(result.status == .failed("gave up after 5 attempts"))
     }
 
     // MARK: - Row 4: the schedule runs out

@@ -35,6 +35,9 @@ public final class Deliverer: Sendable {
         public var inOutbox = false
         /// Asked before each retry: true when the delivery was cancelled elsewhere (another process).
         public var isCancelled: (@Sendable () -> Bool)?
+        /// Of the attempts made before (a delivery resumed after a restart), the immediate ones:
+        /// they used no slot of the schedule. Default: 0.
+        public var immediateAttemptsBefore = 0
 
         public init(
             retry: RetryPolicy = RetryPolicy(), signer: StandardWebhooksSigner? = nil, timeout: Double? = nil,
@@ -163,9 +166,11 @@ public final class Deliverer: Sendable {
         var attempts: [AttemptRecord] = []
         var attempt = max(1, origin.attempt)
         // The position in the retry schedule; a token refresh and the quick retry do not use one.
-        var slot = attempt
+        var slot = attempt - options.immediateAttemptsBefore
         var refreshedToken = false
         var quickRetried = false
+        // The next attempt is made at once (a quick retry, a token refresh): recorded as such.
+        var immediate = false
         func settle(_ status: OutboxDelivery.Status, _ next: Date?) -> DeliverySettlement? {
             guard options.inOutbox else { return nil }
             let lease = next.map { $0.addingTimeInterval((options.timeout ?? 15) + 30) }
@@ -220,13 +225,15 @@ public final class Deliverer: Sendable {
             var record = await limiter.withPermit(host: host) {
                 await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
             }
-            record.trigger = options.trigger
+            record.trigger = immediate && options.trigger == .scheduled ? .immediate : options.trigger
+            immediate = false
 
             // A rejected token is refreshed once, at once, without using a scheduled retry.
             if let oauth2 = options.oauth2, record.status == 401, !refreshedToken {
                 recorder?.record(record, settling: settle(.retrying, clock.now()))
                 attempts.append(record)
                 refreshedToken = true
+                immediate = true
                 tokens.invalidate(tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, scope: oauth2.scope)
                 attempt += 1
                 continue
@@ -243,6 +250,7 @@ public final class Deliverer: Sendable {
                 recorder?.record(record, settling: settle(.retrying, clock.now()))
                 attempts.append(record)
                 quickRetried = true
+                immediate = true
                 attempt += 1
                 continue
             }

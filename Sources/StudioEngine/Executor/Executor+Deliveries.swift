@@ -235,6 +235,12 @@ extension Executor {
             options.inOutbox = true
             options.trigger = job.trigger
             if let retry = job.retry { options.retry = retry }
+            if delivery.attempts > 0 {
+                // A resumed delivery goes on from its place in the schedule, which its immediate
+                // retries did not move.
+                options.immediateAttemptsBefore =
+                    (try? store.attempts(deliveryID: delivery.id))?.filter { $0.trigger == .immediate }.count ?? 0
+            }
             let id = delivery.id
             options.isCancelled = { [store] in (try? store.delivery(id: id))?.status == .cancelled }
             let result = await deliverer.deliver(request, origin: origin, options: options, notBefore: delivery.nextAttemptAt)

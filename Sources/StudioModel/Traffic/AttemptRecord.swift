@@ -76,6 +76,9 @@ public enum AttemptTrigger: String, Sendable, Hashable {
     case replay
     /// A test send (`hookline send`, the editor's Send test).
     case test
+    /// A retry made at once, outside the schedule: after a connection that failed within a second,
+    /// or with a refreshed OAuth2 token. It uses no slot of the schedule.
+    case immediate
 }
 
 public struct HeaderField: Sendable, Hashable {
