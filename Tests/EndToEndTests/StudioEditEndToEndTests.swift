@@ -139,4 +139,41 @@ struct StudioEditEndToEndTests {
             #expect(try await session.waitForExit(timeout: 15) == 0)
         }
     }
+
+    /// A workspace with a workflow that does not parse: the studio says so at start, `!` lists the
+    /// problem as path:line:col and ⏎ opens the file in $EDITOR (a `vi` on the PATH here) at its line.
+    @Test func brokenFilesAreListedAndOpenedAtTheirLine() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Broken\n")
+        try workspace.write("workflows/broken.yaml", "id: broken\nname: [unclosed\nstart: {kind: event, event: signup}\nnodes: []\n")
+        let folder = workspace.root.appendingPathComponent("bin").path
+        // Written by the shell in tmux, not by this process: a child forked meanwhile by a
+        // parallel test cannot hold it open for writing when it is run (ETXTBSY).
+        let editor = #"printf '#!/bin/sh\necho "$@" > "$0.args"\n' > bin/vi && chmod +x bin/vi"#
+        let session = try await TmuxSession(
+            command: "cd \(workspace.root.path) && mkdir -p bin && \(editor) && PATH=\(folder):$PATH EDITOR=vi VISUAL= "
+                + "\(BinaryRunner.hooklinePath)",
+            directory: workspace.root)
+        do {
+            let start = try await session.waitForScreen(timeout: 20) { $0.contains("1 file has errors: ! lists them") }
+            #expect(start.contains("! 1 error"))
+            try await session.press("!")
+            let list = try await session.waitForScreen(timeout: 10) { $0.contains("Problems") }
+            #expect(list.contains("workflows/broken.yaml:3:6: error: invalid YAML"), "\(list)")
+            try await session.press("Enter")
+            let args = URL(fileURLWithPath: folder + "/vi.args")
+            _ = try await session.waitForScreen(timeout: 10) { _ in FileManager.default.fileExists(atPath: args.path) }
+            let arguments = try String(contentsOf: args, encoding: .utf8)
+            #expect(arguments.hasPrefix("+3 "), "\(arguments)")
+            #expect(arguments.contains(".hookline/drafts/workflows/broken.yaml"), "\(arguments)")
+            try await session.waitForScreen(timeout: 10) { $0.contains("no changes to workflows/broken.yaml") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        } catch {
+            await session.kill()
+            throw error
+        }
+        await session.kill()
+    }
 }
