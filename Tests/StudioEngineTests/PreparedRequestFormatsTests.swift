@@ -28,4 +28,16 @@ struct PreparedRequestFormatsTests {
         let lines = Self.request(url: url).httpText.split(separator: "\r\n").map(String.init)
         #expect(lines.prefix(2) == ["POST \(target) HTTP/1.1", "Host: \(host)"])
     }
+
+    @Test func theHARQueryStringOfAMaskedURLIsDecodedOnce() throws {
+        let record = AttemptRecord(
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000), deliveryID: "msg_1", attempt: 1, workflowID: "w",
+            nodeID: "n", webhookID: "hook", userEmail: "ada@example.com", method: "POST",
+            url: "http://127.0.0.1:9/signed?api_key=••••••&u=ada%40example.com#top", requestHeaders: [], requestBody: "",
+            status: 200, responseHeaders: [], responseBody: "", responseTruncated: false, latencyMilliseconds: 1,
+            outcome: .success, trigger: .scheduled)
+        let har = AttemptHAR.document(for: [record], creatorVersion: "test", reasonPhrase: { _ in "OK" })
+        let request = har["log"]?["entries"]?.arrayValue?.first?["request"]
+        #expect(request?["queryString"] == [["name": "api_key", "value": "••••••"], ["name": "u", "value": "ada@example.com"]])
+    }
 }

@@ -21,9 +21,8 @@ public enum AttemptHAR {
     }
 
     static func entry(_ record: AttemptRecord, reasonPhrase: (Int) -> String) -> JSONValue {
-        let url = URLComponents(string: record.url)
-        let queryString: [JSONValue] = (url?.queryItems ?? []).map {
-            ["name": .string($0.name), "value": .string($0.value ?? "")]
+        let queryString: [JSONValue] = queryItems(of: record.url).map {
+            ["name": .string($0.name), "value": .string($0.value)]
         }
         var request: JSONObject = [
             "method": .string(record.method), "url": .string(record.url), "httpVersion": "HTTP/1.1",
@@ -60,6 +59,21 @@ public enum AttemptHAR {
             entry["_error"] = .string("\(errorClass): \(message)")
         }
         return .object(entry)
+    }
+
+    /// A URL's query parameters, percent-decoded, cut from its text. `URLComponents(string:)` would
+    /// not do: a masked value (`••••••`) is not valid in a URL, and it then encodes the whole URL
+    /// again, so `u=ada%40example.com` read back as `ada%40example.com` instead of `ada@example.com`.
+    private static func queryItems(of url: String) -> [(name: String, value: String)] {
+        guard let question = url.firstIndex(of: "?") else { return [] }
+        let query = url[url.index(after: question)...].prefix { $0 != "#" }
+        guard !query.isEmpty else { return [] }
+        return query.split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            let equals = pair.firstIndex(of: "=")
+            let name = equals.map { pair[..<$0] } ?? pair
+            let value = equals.map { pair[pair.index(after: $0)...] } ?? ""
+            return (name.removingPercentEncoding ?? String(name), value.removingPercentEncoding ?? String(value))
+        }
     }
 
     private static func headers(_ fields: [HeaderField]) -> JSONValue {
