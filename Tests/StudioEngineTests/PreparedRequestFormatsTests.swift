@@ -40,4 +40,10 @@ struct PreparedRequestFormatsTests {
         let request = har["log"]?["entries"]?.arrayValue?.first?["request"]
         #expect(request?["queryString"] == [["name": "api_key", "value": "••••••"], ["name": "u", "value": "ada@example.com"]])
     }
+
+    @Test func anEmptyHeaderValueIsSentByCurlAsNameSemicolonNotRemoved() {
+        let request = Self.request(
+            url: "http://127.0.0.1:9/v1", headers: [HeaderField("X-Campaign", ""), HeaderField("X-Tag", "it's")])
+        #expect(request.curlCommand == #"curl -X POST 'http://127.0.0.1:9/v1' -H 'X-Campaign;' -H 'X-Tag: it'\''s'"#)
+    }
 }

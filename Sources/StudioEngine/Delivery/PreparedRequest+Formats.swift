@@ -19,7 +19,9 @@ extension PreparedRequest {
     public var curlCommand: String {
         var parts = ["curl", "-X", method.rawValue, Self.shellQuoted(url)]
         for header in headers {
-            parts += ["-H", Self.shellQuoted("\(header.name): \(header.value)")]
+            // `-H 'Name:'` makes curl remove the header; `Name;` is curl's way to send it with an empty value.
+            let field = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+            parts += ["-H", Self.shellQuoted(field)]
         }
         if !body.isEmpty {
             parts += ["--data-binary", Self.shellQuoted(body)]
