@@ -176,4 +176,50 @@ struct StudioEditEndToEndTests {
         }
         await session.kill()
     }
+
+    /// `hookline --readonly` on a workspace with journeys left queued by a killed run: it resumes
+    /// and sends nothing, and shows the traffic another process stores.
+    @Test func aReadOnlyStudioSendsNothingAndFollowsTheStoredTraffic() async throws {
+        let users = 6
+        let workspace = try await LiveWorkspace.make(
+            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 1000ms}, {status: 200}]}]\n")
+        defer { workspace.remove() }
+        try workspace.write(
+            "hookline.yaml",
+            "name: Read-only test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlight: 1, maxInFlightPerHost: 1}\n")
+        try await workspace.files.createStore()
+        let values = (1...users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
+        _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
+        let run = try BinaryRunner.start(BinaryRunner.hooklinePath, ["run", "welcome", "--all", "-C", workspace.root.path])
+        defer { run.removeOutput() }
+        _ = try await LiveWorkspace.waitFor("a request at the receiver") { () -> Bool? in
+            workspace.received(header: "webhook-id").isEmpty ? nil : true
+        }
+        run.signal(SIGKILL)
+        _ = try await run.wait()
+        let sentBefore = workspace.received(header: "webhook-id").count
+
+        let session = try await TmuxSession(
+            command: "\(BinaryRunner.hooklinePath) --readonly -C \(workspace.root.path)", directory: workspace.root)
+        do {
+            try await session.waitForScreen(timeout: 20) { $0.contains("Workflows") && $0.contains("q quit") }
+            // An executor would have resumed the queued journeys within this time.
+            try await Task.sleep(for: .seconds(3))
+            #expect(workspace.received(header: "webhook-id").count == sentBefore)
+            #expect(try await workspace.sqlite("SELECT COUNT(*) FROM journey WHERE status = 'finished'") != "\(users)")
+            // Another process sends them: the read-only studio shows what it stores.
+            let resume = try await workspace.hookline("resume")
+            #expect(resume.status == 0, "\(resume.stderr)")
+            let screen = try await session.waitForScreen(timeout: 10) { screen in
+                screen.split(separator: "\n").filter { $0.contains("POST") && $0.contains(" 200 ") }.count >= users
+            }
+            #expect(screen.contains("/v1/letters"))
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        } catch {
+            await session.kill()
+            throw error
+        }
+        await session.kill()
+    }
 }

@@ -7,7 +7,13 @@ import StudioTUI
 extension Hookline {
     struct Studio: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open the studio on the workspace in the current folder.")
+            abstract: "Open the studio on the workspace in the current folder.",
+            discussion: """
+                The studio runs the workspace's executor: it resumes what a stopped executor left and \
+                sends what you run, replay or test send from it. With --readonly it runs none: nothing \
+                is resumed or sent from this process, and the traffic pane follows the attempts stored \
+                by the executor that runs the workspace (`hookline serve`), as `hookline watch` does.
+                """)
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
         @OptionGroup(title: "Studio Options") var studio: StudioFlags
@@ -22,10 +28,14 @@ extension Hookline {
             let engine = try Engine(
                 workspace: workspace, secrets: secrets,
                 configuration: .init(timeScale: timeScale, storePath: options.storePath))
-            _ = engine.resume()
+            // Read-only is for watching production: this process resumes nothing and sends
+            // nothing; the traffic shown is what the workspace's executor stores.
+            let following = studio.readonly ? StoredTraffic.follow(engine.store, into: engine.feed) : nil
+            if !studio.readonly { _ = engine.resume() }
             let status = await runStudio(
                 workspace: workspace, root: options.root, traffic: engine.feed,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio)
+            following?.cancel()
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }
         }
@@ -41,5 +51,32 @@ extension StudioFlags {
         options.readonly = readonly
         options.eventsLogPath = eventsLog
         return options
+    }
+}
+
+/// The traffic of a read-only studio: the attempts another process stores (`hookline serve`, a
+/// `hookline run`), read from the store as `hookline watch` reads them.
+enum StoredTraffic {
+    /// Publishes the last `recent` stored attempts into `feed`, then each new one as it is
+    /// stored, until the task is cancelled.
+    static func follow(_ store: any StateStore, into feed: TrafficFeed, recent: Int = 200) -> Task<Void, Never> {
+        Task.detached {
+            var filter = AttemptFilter(limit: 1000)
+            do {
+                let last = try store.attempts(matching: AttemptFilter(limit: recent))
+                feed.publish(last)
+                filter.afterID = try last.last?.id ?? store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0
+                while !Task.isCancelled {
+                    let new = try store.attempts(matching: filter)
+                    if let newest = new.last?.id { filter.afterID = newest }
+                    if !new.isEmpty { feed.publish(new) }
+                    // A full page means more is waiting; otherwise look a few times a second.
+                    if new.count < filter.limit { try await Task.sleep(for: .milliseconds(250)) }
+                }
+            } catch is CancellationError {
+            } catch {
+                printError("hookline: cannot follow the stored traffic: \(error)")
+            }
+        }
     }
 }

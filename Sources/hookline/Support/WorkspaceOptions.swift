@@ -43,7 +43,12 @@ struct StudioFlags: ParsableArguments {
     @Flag(help: "Draw with ASCII characters only.")
     var ascii = false
 
-    @Flag(help: "Hide and refuse commands that change or send anything.")
+    @Flag(
+        help: """
+            Hide and refuse commands that change or send anything. The studio (not the demo) then runs no \
+            executor either: nothing is resumed or sent, and the traffic shown is what the workspace's \
+            executor stores.
+            """)
     var readonly = false
 
     @Option(help: .hidden)
