@@ -47,4 +47,29 @@ struct IngestListTests {
         await server.shutdown()
         await engine.shutdown()
     }
+
+    @Test(arguments: [
+        ("/api/events/track", #"{"email": "ada@example.com", "eventName": "signup", "dataFields": "str"}"#),
+        ("/api/users/update", #"{"email": "ada@example.com", "dataFields": ["plan", "pro"]}"#),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "ada@example.com", "dataFields": 3}"#),
+    ])
+    func dataFieldsThatAreNotAnObjectAreABadRequest(path: String, body: String) async throws {
+        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
+        let server = try await IngestServer.start(engine: engine, port: 0)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+
+        var request = HTTPClientRequest(url: server.baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let answer = try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        #expect(response.status.code == 400)
+        #expect(answer == ["msg": "dataFields must be a JSON object", "code": "InvalidJsonBody", "params": nil])
+        #expect(try engine.store.user(email: "ada@example.com") == nil)
+
+        try await client.shutdown()
+        await server.shutdown()
+        await engine.shutdown()
+    }
 }

@@ -123,8 +123,23 @@ struct IngestAPI: RouterMiddleware {
         guard let name = event["eventName"]?.stringValue, !name.isEmpty else {
             return Self.answer(.badRequest, code: "BadParams", message: "eventName is required")
         }
-        executor.track(TrackedEvent(email: email, name: name, dataFields: event["dataFields"]?.objectValue ?? JSONObject()))
+        guard let dataFields = Self.dataFields(of: event) else { return Self.badDataFields }
+        executor.track(TrackedEvent(email: email, name: name, dataFields: dataFields))
         return nil
+    }
+
+    /// The `dataFields` of a request: its object, or an empty one when it is missing or null; nil
+    /// when it is something else (`"dataFields": "str"`), which is answered with ``badDataFields``.
+    private static func dataFields(of body: JSONObject) -> JSONObject? {
+        switch body["dataFields"] {
+        case nil, .null?: JSONObject()
+        case .object(let fields)?: fields
+        default: nil
+        }
+    }
+
+    private static var badDataFields: Response {
+        answer(.badRequest, code: "InvalidJsonBody", message: "dataFields must be a JSON object")
     }
 
     /// An id as Iterable sends it (a number) or as a workspace names it (text).
@@ -143,7 +158,7 @@ struct IngestAPI: RouterMiddleware {
         guard let email = body["email"]?.stringValue, !email.isEmpty else {
             return Self.answer(.badRequest, code: "InvalidEmailAddressError", message: "email is required")
         }
-        let dataFields = body["dataFields"]?.objectValue ?? JSONObject()
+        guard let dataFields = Self.dataFields(of: body) else { return Self.badDataFields }
         guard executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields) else {
             return Self.answer(.badRequest, code: "BadParams", message: "no workflow '\(workflowID)'")
         }
@@ -154,7 +169,7 @@ struct IngestAPI: RouterMiddleware {
         guard let email = body["email"]?.stringValue, !email.isEmpty else {
             return Self.answer(.badRequest, code: "InvalidEmailAddressError", message: "email is required")
         }
-        var update = body["dataFields"]?.objectValue ?? JSONObject()
+        guard var update = Self.dataFields(of: body) else { return Self.badDataFields }
         update["email"] = .string(email)
         try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
         return Self.answer(.ok, code: "Success")
