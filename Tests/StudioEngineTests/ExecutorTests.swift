@@ -358,6 +358,10 @@ extension ExecutorTests {
         let first = try engine(timeScale: 1)
         try first.store.saveUsers([["email": "ada@example.com"]])
         first.executor.start(workflowID: "slow", emails: ["ada@example.com"])
+        // Stopped once the journey sleeps in its delay (stored as waiting).
+        for _ in 0..<500 where try first.store.journeys(email: "ada@example.com", limit: 5).map(\.status) != [.waiting] {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         first.executor.stop()
         await first.shutdown()
 

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -148,20 +149,26 @@ final class PlainHTTPConnectionPool: Sendable {
         let remaining = deadline - .now()
         guard remaining > .zero else { throw DeadlineExceeded() }
         let idleTimeout = configuration.idleTimeout
+        // Kept from the initializer rather than looked up after the connect: a server that speaks
+        // first may have had the connection closed, and its handlers removed, by then.
+        let created = NIOLockedValueBox<NIOLoopBound<HTTP1ExchangeHandler>?>(nil)
         let channel = try await ClientBootstrap(group: eventLoop)
             .connectTimeout(min(configuration.connectTimeout, remaining))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let handler = HTTP1ExchangeHandler(idleTimeout: idleTimeout)
                     try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(HTTP1ExchangeHandler(idleTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    created.withLockedValue { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                 }
             }
             .connect(to: SocketAddress(key.address, port: key.port))
             .get()
-        let handler = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: HTTP1ExchangeHandler.self), eventLoop: channel.eventLoop)
-        }.get()
+        guard let handler = created.withLockedValue({ $0 }) else {
+            channel.close(promise: nil)
+            throw ConnectionClosedError()
+        }
         let connection = Connection(channel: channel, handler: handler)
         let id = connection.id
         let admitted = state.withLock { state -> Bool in
