@@ -248,9 +248,16 @@ extension Executor {
             if let last = result.last {
                 record = last
             } else {
+                // The reason as text: interpolating the enum would store `held("endpoint … is paused…")`.
+                let reason: String =
+                    switch result.status {
+                    case .held(let reason), .failed(let reason): reason
+                    case .succeeded: "succeeded"
+                    case .cancelled: "cancelled"
+                    }
                 record = origin.record(
                     deliveryID: delivery.id, at: clock.now(), method: job.webhook.method.rawValue,
-                    url: request.masked.url, outcome: .failed(errorClass: "endpoint_paused", message: "\(result.status)"))
+                    url: request.masked.url, outcome: .failed(errorClass: "endpoint_paused", message: reason))
                 if case .held = result.status { recorder.record(record) }
             }
         } catch {

@@ -1,0 +1,28 @@
+import Foundation
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// What a delivery held by a paused endpoint says in its stored attempt and JSON line.
+struct HeldDeliveryMessageTests {
+    @Test func aHeldDeliverySaysWhyInPlainText() async throws {
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}]}]")) { _ in }
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: ["lob_key": "sk_live_very_secret_1234"],
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        // 410 pauses the endpoint; the next delivery is held, not sent.
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let held = try #require(try engine.store.attempts(matching: AttemptFilter(webhookID: "lob-letter")).last)
+        #expect(held.outcome == .failed(errorClass: "endpoint_paused", message: "endpoint lob-letter is paused: 410 Gone"))
+        #expect(AttemptJSON.jsonLine(held).contains(#""error":"endpoint lob-letter is paused: 410 Gone""#))
+    }
+}
