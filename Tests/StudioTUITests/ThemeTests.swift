@@ -18,13 +18,19 @@ struct ThemeTests {
         #expect(theme.style(for: .selection) != StyleSpec())
     }
 
-    @Test func builtinDefaultMatchesTheShippedFile() throws {
-        let path = "\(Self.themesDirectory)/default.yaml"
-        let (fromFile, _) = try ThemeSpec.parse(yaml: try String(contentsOfFile: path, encoding: .utf8), path: path)
-        #expect(ThemeSpec.builtinDefault == fromFile)
-        let monoPath = "\(Self.themesDirectory)/mono.yaml"
-        let (mono, _) = try ThemeSpec.parse(yaml: try String(contentsOfFile: monoPath, encoding: .utf8), path: monoPath)
-        #expect(ThemeSpec.builtinMono == mono)
+    /// Every shipped theme is compiled in as the same text, so an installed binary with no
+    /// `Themes` folder beside it still finds each by name.
+    @Test func everyShippedThemeIsBuiltInAsTheSameText() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.themesDirectory)
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+        #expect(names == ThemeSpec.builtin.keys.sorted())
+        for name in names {
+            let path = "\(Self.themesDirectory)/\(name).yaml"
+            let (fromFile, _) = try ThemeSpec.parse(yaml: try String(contentsOfFile: path, encoding: .utf8), path: path)
+            #expect(ThemeSpec.builtin[name] == fromFile, "\(name)")
+            let elsewhere = ThemeLoader.load(name: name, directory: FileManager.default.temporaryDirectory.path)
+            #expect(elsewhere.source == "built-in" && elsewhere.message == nil && elsewhere.theme == fromFile)
+        }
     }
 
     @Test func valueFormsParse() throws {

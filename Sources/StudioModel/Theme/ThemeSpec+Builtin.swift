@@ -12,6 +12,16 @@ extension ThemeSpec {
             ?? ThemeSpec(name: "mono", tokens: [.selection: StyleSpec(attributes: [.reverse])])
     }()
 
+    /// 16 ANSI colours only, for low-colour terminals and low vision; the text of `Themes/high-contrast.yaml`.
+    public static let builtinHighContrast: ThemeSpec = {
+        (try? parse(yaml: builtinHighContrastYAML, path: "<built-in high-contrast>").0) ?? builtinDefault
+    }()
+
+    /// The themes the binary carries, by name, so `--theme NAME` works wherever it is installed.
+    public static let builtin: [String: ThemeSpec] = [
+        "default": builtinDefault, "mono": builtinMono, "high-contrast": builtinHighContrast,
+    ]
+
     static let builtinDefaultYAML = """
         # Hookline theme: default — dark, safe on 256-colour terminals, terminal's own background.
         # Tokens fall back along a chain (log.status.5xx -> error -> foreground), so a theme only needs
@@ -91,5 +101,27 @@ extension ThemeSpec {
           log.latency.slow: bold
           log.indicator.on: bold
           log.indicator.off: dim
+        """
+
+    static let builtinHighContrastYAML = """
+        # Hookline theme: high-contrast — 16 ANSI colours only, reverse for selection.
+        name: high-contrast
+        tokens:
+          foreground: bright-white
+          background: default
+          muted: white
+          primary: [bright-cyan, bold]
+          accent: [bright-yellow, bold]
+          success: [bright-green, bold]
+          warning: [bright-yellow, bold]
+          error: [bright-red, bold]
+          border: white
+          border.focused: [bright-cyan, bold]
+          title: [bright-white, bold]
+          selection: [reverse, bold]
+          selection.inactive: reverse
+          hint.key: [bright-yellow, bold, underline]
+          help.section: [bright-cyan, bold, underline]
+          log.status.failed: [bright-red, bold, reverse]
         """
 }

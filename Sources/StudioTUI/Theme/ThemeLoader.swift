@@ -5,7 +5,7 @@ import StudioModel
 /// than failing.
 ///
 /// Search order: `directory` if given, else `Themes/` next to the executable, then `Themes/`
-/// in the current directory; the built-in default when no file is found.
+/// in the current directory; then the themes compiled in (default, mono, high-contrast).
 public enum ThemeLoader {
     public struct Result: Sendable {
         public var theme: ThemeSpec
@@ -28,11 +28,10 @@ public enum ThemeLoader {
                 return fallback("theme \(error); using the built-in default")
             }
         }
-        switch name {
-        case "default": return Result(theme: .builtinDefault, message: nil, source: "built-in")
-        case "mono": return Result(theme: .builtinMono, message: nil, source: "built-in")
-        default: return fallback("theme '\(name)' not found in \(candidates.joined(separator: ", ")); using the built-in default")
-        }
+        if let builtin = ThemeSpec.builtin[name] { return Result(theme: builtin, message: nil, source: "built-in") }
+        let known = ThemeSpec.builtin.keys.sorted().joined(separator: ", ")
+        return fallback(
+            "theme '\(name)' not found in \(candidates.joined(separator: ", ")) nor built in (\(known)); using the built-in default")
     }
 
     static func fallback(_ message: String) -> Result {
