@@ -32,6 +32,12 @@ extension Hookline {
             @Option(help: "Run workflow delays and retries this many times faster.")
             var timeScale: Double = 1
 
+            func validate() throws {
+                guard EmailAddress.isPlausible(email) else {
+                    throw ValidationError("'\(email)' is not an email address; please give the user's address to --email.")
+                }
+            }
+
             func run() async throws {
                 let dataFields = try readDataFields()
                 let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
@@ -55,11 +61,7 @@ extension Hookline {
                 guard let data else { return JSONObject() }
                 let text: String
                 if data.hasPrefix("@") {
-                    let path = String(data.dropFirst())
-                    guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                        throw ValidationError("Cannot read \(path).")
-                    }
-                    text = contents
+                    text = try readInputFile(String(data.dropFirst()))
                 } else {
                     text = data
                 }

@@ -18,8 +18,8 @@ extension Hookline {
         var mode: OutputMode = .html
 
         func run() throws {
-            let source = try String(contentsOfFile: template, encoding: .utf8)
-            let dataText = try String(contentsOfFile: data, encoding: .utf8)
+            let source = try readInputFile(template)
+            let dataText = try readInputFile(data)
             let context: JSONValue
             do {
                 context = try JSONValue.parse(dataText)

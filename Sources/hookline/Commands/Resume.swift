@@ -69,7 +69,12 @@ extension Hookline {
         var parallel: Int = 8
 
         func validate() throws {
-            if ids.isEmpty == (webhook == nil && status.isEmpty && since == nil) {
+            let hasFilters = webhook != nil || !status.isEmpty || since != nil
+            if ids.isEmpty && !hasFilters {
+                throw ValidationError(
+                    "Please give the delivery ids to replay (msg_…) or filters to choose them (--webhook, --status, --since).")
+            }
+            if !ids.isEmpty && hasFilters {
                 throw ValidationError("Please give delivery ids or filters (--webhook, --status, --since), not both.")
             }
             for value in status {

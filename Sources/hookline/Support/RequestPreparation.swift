@@ -30,7 +30,7 @@ struct PreparedWebhookRequest {
         }
         var event = JSONObject()
         if let eventFile {
-            let text = try String(contentsOfFile: eventFile, encoding: .utf8)
+            let text = try readInputFile(eventFile)
             do {
                 let value = try JSONValue.parse(text)
                 event = value["dataFields"]?.objectValue ?? value.objectValue ?? JSONObject()

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// Small mistakes on the command line get a message that says what is wrong.
+struct InputErrorCommandTests {
+    @Test func renderWithAMissingTemplateSaysNoSuchFile() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let data = folder.appendingPathComponent("data.json")
+        try "{}".write(to: data, atomically: true, encoding: .utf8)
+        let missing = folder.appendingPathComponent("nope.hbs").path
+        let result = try await BinaryRunner.hookline("render", "--template", missing, "--data", data.path)
+        #expect(result.status == 65)
+        #expect(result.stderr == "error: \(missing): no such file\n")
+    }
+
+    @Test func replayWithNothingToReplaySaysWhatItNeeds() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let none = try await BinaryRunner.hookline("replay", "-C", folder.path)
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("Please give the delivery ids to replay (msg_…) or filters to choose them"))
+        #expect(!none.stderr.contains("not both"))
+        let both = try await BinaryRunner.hookline("replay", "msg_1", "--webhook", "lob", "-C", folder.path)
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("not both"))
+    }
+
+    @Test func eventsTrackRefusesWhatImportWouldNotTakeAsAnAddress() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Events test\n")
+        let result = try await workspace.hookline("events", "track", "--email", "notanemail", "--event", "signup")
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("'notanemail' is not an email address"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent(".hookline").path))
+    }
+}
