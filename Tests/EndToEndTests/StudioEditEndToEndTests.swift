@@ -223,3 +223,34 @@ struct StudioEditEndToEndTests {
         await session.kill()
     }
 }
+
+extension StudioEditEndToEndTests {
+    /// The studio opens with the traffic sent before (by an earlier run) in its pane.
+    @Test func theStudioOpensOnTheTrafficSentBefore() async throws {
+        let workspace = try await LiveWorkspace.make(script: "rules: [{path: /v1/letters, responses: [{status: 201}]}]\n")
+        defer { workspace.remove() }
+        try await workspace.files.createStore()
+        _ = try await workspace.sqlite(
+            "INSERT INTO user (email, profile) VALUES ('ada@example.com', '{\"email\":\"ada@example.com\"}'), "
+                + "('bob@example.com', '{\"email\":\"bob@example.com\"}')")
+        let run = try await workspace.hookline("run", "welcome", "--all")
+        #expect(run.status == 0, "\(run.stderr)")
+        let sent = workspace.received(header: "webhook-id").count
+        #expect(sent >= 2)
+
+        let session = try await TmuxSession(command: "\(BinaryRunner.hooklinePath) -C \(workspace.root.path)", directory: workspace.root)
+        do {
+            let screen = try await session.waitForScreen(timeout: 20) { screen in
+                screen.contains("q quit") && screen.split(separator: "\n").filter { $0.contains("POST") && $0.contains(" 201 ") }.count >= 2
+            }
+            #expect(screen.contains("ada@example.com") && screen.contains("bob@example.com"))
+            #expect(workspace.received(header: "webhook-id").count == sent)
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        } catch {
+            await session.kill()
+            throw error
+        }
+        await session.kill()
+    }
+}

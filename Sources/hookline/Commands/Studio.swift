@@ -31,7 +31,11 @@ extension Hookline {
             // Read-only is for watching production: this process resumes nothing and sends
             // nothing; the traffic shown is what the workspace's executor stores.
             let following = studio.readonly ? StoredTraffic.follow(engine.store, into: engine.feed) : nil
-            if !studio.readonly { _ = engine.resume() }
+            if !studio.readonly {
+                // The traffic pane opens on what was sent before, not on an empty pane.
+                StoredTraffic.publishRecent(engine.store, into: engine.feed)
+                _ = engine.resume()
+            }
             let status = await runStudio(
                 workspace: workspace, root: options.root, traffic: engine.feed,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio)
@@ -65,7 +69,7 @@ enum StoredTraffic {
             do {
                 let last = try store.attempts(matching: AttemptFilter(limit: recent))
                 feed.publish(last)
-                filter.afterID = try last.last?.id ?? store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0
+                filter.afterID = last.last?.id ?? 0
                 while !Task.isCancelled {
                     let new = try store.attempts(matching: filter)
                     if let newest = new.last?.id { filter.afterID = newest }
@@ -77,6 +81,13 @@ enum StoredTraffic {
             } catch {
                 printError("hookline: cannot follow the stored traffic: \(error)")
             }
+        }
+    }
+
+    /// Publishes the last `recent` stored attempts into `feed`, oldest first.
+    static func publishRecent(_ store: any StateStore, into feed: TrafficFeed, recent: Int = 200) {
+        do { feed.publish(try store.attempts(matching: AttemptFilter(limit: recent))) } catch {
+            printError("hookline: cannot read the stored traffic: \(error)")
         }
     }
 }
