@@ -98,9 +98,16 @@ struct WorkspaceDiagnosticsTests {
         .nodes(
             "duplicate node id", "  - id: a\n    type: delay\n    duration: 1s\n  - id: a\n    type: exit\n",
             "workflows/w.yaml:6:9: error: duplicate node id 'a' (first defined on line 3)"),
+        DiagnosticCase(
+            "next to a missing node",
+            WorkspaceTestFiles.withWorkflow("  - id: wait\n    type: delay\n    duration: 1s\n    next: done\n  - id: dome\n    type: exit\n"),
+            [
+                "workflows/w.yaml:6:11: error: 'next' points to unknown node 'done' (did you mean 'dome'?)",
+                "workflows/w.yaml:7:9: warning: step 'dome' is never reached: no step leads to it from the first step, 'wait' (connect a step to it, or delete it)",
+            ]),
         .nodes(
-            "next to a missing node", "  - id: wait\n    type: delay\n    duration: 1s\n    next: done\n  - id: dome\n    type: exit\n",
-            "workflows/w.yaml:6:11: error: 'next' points to unknown node 'done' (did you mean 'dome'?)"),
+            "a step nothing leads to", "  - id: a\n    type: exit\n  - id: b\n    type: sendSMS\n    body: hi\n    next: a\n",
+            "workflows/w.yaml:5:9: warning: step 'b' is never reached: no step leads to it from the first step, 'a' (connect a step to it, or delete it)"),
         .nodes(
             "branch to a missing node", "  - id: a\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: b, no: zzz}\n  - id: b\n    type: exit\n",
             "workflows/w.yaml:6:24: error: 'next.no' points to unknown node 'zzz' (node ids: a, b)"),

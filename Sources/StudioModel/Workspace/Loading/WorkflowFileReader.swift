@@ -72,6 +72,7 @@ enum WorkflowFileReader {
             parsed.append(node)
         }
         WorkflowLoopCheck.check(parsed, in: file)
+        WorkflowReachCheck.check(parsed, in: file)
         let ids = parsed.map(\.id)
         return parsed.compactMap { node in
             guard let kind = node.kind else { return nil }
