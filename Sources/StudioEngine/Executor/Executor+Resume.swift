@@ -97,7 +97,7 @@ extension Executor {
             summary.deliveries += 1
             runDetached(job)
         }
-        if summary != ResumeSummary() {
+        if summary.journeys + summary.deliveries > 0 {
             logger.info("resumed \(summary.journeys) journeys and \(summary.deliveries) deliveries")
         }
         return summary

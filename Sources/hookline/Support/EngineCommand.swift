@@ -21,9 +21,10 @@ enum EngineCommand {
 
     /// Resumes what a previous executor left, saying so on standard error; when another executor
     /// holds the workspace, warns that its journeys are left to it.
-    static func resumeOrWarn(_ engine: Engine) {
-        if let summary = engine.resume() {
-            if summary.journeys + summary.deliveries > 0 {
+    /// - Parameter workflowID: Resume only this workflow's journeys and deliveries.
+    static func resumeOrWarn(_ engine: Engine, workflowID: String? = nil) {
+        if let summary = engine.resume(workflowID: workflowID) {
+            if summary.journeys + summary.deliveries + summary.leftForLater > 0 {
                 printError(summary.description)
             }
         } else {
