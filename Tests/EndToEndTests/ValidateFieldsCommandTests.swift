@@ -37,11 +37,22 @@ struct ValidateFieldsCommandTests {
         #expect(created.status == 0, "\(created.stderr)")
         try Self.greeting.write(
             to: workspace.appendingPathComponent("webhooks/greeting.yaml"), atomically: true, encoding: .utf8)
+        // The example webhooks' secrets, set: this test is about fields (an unset secret is a warning too).
+        try FileManager.default.createDirectory(at: workspace.appendingPathComponent(".hookline"), withIntermediateDirectories: true)
+        try "lob_key: k\ncrm_token: t\n".write(
+            to: workspace.appendingPathComponent(".hookline/secrets.yaml"), atomically: true, encoding: .utf8)
 
         // No store yet: one note, no field warnings.
         let withoutStore = try await BinaryRunner.hookline("validate", "-C", workspace.path)
         #expect(withoutStore.status == 0, "\(withoutStore.stderr)")
         #expect(withoutStore.stderr == Self.note + "\n")
+        try FileManager.default.removeItem(at: workspace.appendingPathComponent(".hookline/secrets.yaml"))
+        let withoutSecrets = try await BinaryRunner.hookline("validate", "-C", workspace.path)
+        #expect(withoutSecrets.status == 0)
+        #expect(withoutSecrets.stderr.contains(
+            "webhooks/lob-letter.yaml:7:34: warning: secret 'lob_key' is not set, so this webhook's requests are not sent"))
+        try "lob_key: k\ncrm_token: t\n".write(
+            to: workspace.appendingPathComponent(".hookline/secrets.yaml"), atomically: true, encoding: .utf8)
 
         // A store with no users says the same.
         let emptyUsers = folder.appendingPathComponent("users.txt")

@@ -335,12 +335,3 @@ extension Executor {
         }
     }
 }
-
-extension SystemWebhook {
-    /// The POST of the event payload this system webhook makes.
-    var webhook: Webhook {
-        Webhook(
-            id: id, method: .post, url: endpoint, auth: auth, headers: headers,
-            body: .raw(template: "{{{payload}}}", contentType: "application/json"))
-    }
-}

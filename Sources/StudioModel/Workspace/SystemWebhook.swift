@@ -31,3 +31,12 @@ public struct SystemWebhook: Sendable, Hashable, Identifiable {
         "pushBounce", "pushUninstall", "inAppSend", "inAppOpen", "inAppClick", "webPushSend", "hostedUnsubscribeClick",
     ]
 }
+
+extension SystemWebhook {
+    /// The POST of the event payload this system webhook makes.
+    public var webhook: Webhook {
+        Webhook(
+            id: id, method: .post, url: endpoint, auth: auth, headers: headers,
+            body: .raw(template: "{{{payload}}}", contentType: "application/json"))
+    }
+}

@@ -23,9 +23,15 @@ extension Hookline {
                 workspace = FieldUsageCheck.adding(warnings, to: workspace)
             }
             let root = options.root
-            workspace.diagnostics += NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace) {
-                try? String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)
+            func read(_ path: String) -> String? { try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }
+            if let secrets = try? SecretStore.load(workspaceRoot: root) {
+                let webhooks = workspace.webhooks.map { ($0, workspace.sourcePaths.webhooks[$0.id] ?? "webhooks/\($0.id).yaml") }
+                    + workspace.systemWebhooks.map {
+                        ($0.webhook, workspace.sourcePaths.systemWebhooks[$0.id] ?? "system-webhooks/\($0.id).yaml")
+                    }
+                workspace.diagnostics += SecretUsageCheck.warnings(for: webhooks, known: Set(secrets.keys), read: read)
             }
+            workspace.diagnostics += NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace, text: read)
             workspace.diagnostics.sort { ($0.path, $0.line, $0.column) < ($1.path, $1.line, $1.column) }
             let hasErrors = report(workspace.diagnostics, root: options.root)
             let errors = workspace.errors.count

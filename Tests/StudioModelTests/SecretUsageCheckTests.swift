@@ -1,0 +1,20 @@
+import Testing
+
+@testable import StudioModel
+
+/// `validate` names each secret a webhook reads that the secret store lacks, where it is written.
+struct SecretUsageCheckTests {
+    @Test func aSecretNobodySetIsAWarningAtItsFirstUse() {
+        let text = "id: lob\nurl: https://api.lob.com/v1\nauth: {type: basic, username: \"{{secret.lob_key}}\", password: \"\"}\n"
+            + "headers: {X-Sig: \"{{hmacSHA256 email secret.hmac}}\", X-Key: \"{{secret.lob_key}}\"}\n"
+        let webhook = Webhook(
+            id: "lob", url: "https://api.lob.com/v1", auth: .basic(username: "{{secret.lob_key}}", password: ""),
+            headers: [HeaderTemplate(name: "X-Sig", value: "{{hmacSHA256 email secret.hmac}}"),
+                      HeaderTemplate(name: "X-Key", value: "{{secret.lob_key}}")])
+        let warnings = SecretUsageCheck.warnings(for: [(webhook, "webhooks/lob.yaml")], known: ["hmac"]) { _ in text }
+        #expect(warnings.map(\.description) == [
+            "webhooks/lob.yaml:3:34: warning: secret 'lob_key' is not set, so this webhook's requests are not sent (add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key)",
+        ])
+        #expect(SecretUsageCheck.warnings(for: [(webhook, "webhooks/lob.yaml")], known: ["hmac", "lob_key"]) { _ in text }.isEmpty)
+    }
+}
