@@ -60,23 +60,8 @@ struct CrashResumeTests {
         // One delivery at a time admits 4 journeys; the first answer takes 1 s, so the other
         // users are still queued in the process when it is killed.
         let users = 12
-        let workspace = try await LiveWorkspace.make(
-            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 1000ms}, {status: 200}]}]\n")
+        let workspace = try await LiveWorkspace.killedMidRun(users: users)
         defer { workspace.remove() }
-        try workspace.write(
-            "hookline.yaml",
-            "name: Crash test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlight: 1, maxInFlightPerHost: 1}\n")
-        try await workspace.files.createStore()
-        let values = (1...users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
-        _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
-
-        let run = try BinaryRunner.start(BinaryRunner.hooklinePath, ["run", "welcome", "--all", "-C", workspace.root.path])
-        defer { run.removeOutput() }
-        _ = try await LiveWorkspace.waitFor("a request at the receiver") { () -> Bool? in
-            workspace.received(header: "webhook-id").isEmpty ? nil : true
-        }
-        run.signal(SIGKILL)
-        #expect(try await run.wait() == 128 + SIGKILL)
 
         let resume = try await workspace.hookline("resume")
         #expect(resume.status == 0, "\(resume.stderr)")

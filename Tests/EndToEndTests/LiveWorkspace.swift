@@ -72,6 +72,28 @@ struct LiveWorkspace {
         }
     }
 
+    /// A workspace of `users` users whose `hookline run welcome --all` was killed (SIGKILL) once
+    /// the first request reached the receiver. One delivery at a time and a first answer that
+    /// takes 1 s leave most journeys queued in the killed process.
+    static func killedMidRun(users: Int) async throws -> LiveWorkspace {
+        let workspace = try await LiveWorkspace.make(
+            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 1000ms}, {status: 200}]}]\n")
+        try workspace.write(
+            "hookline.yaml",
+            "name: Crash test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlight: 1, maxInFlightPerHost: 1}\n")
+        try await workspace.files.createStore()
+        let values = (1...users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
+        _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
+        let run = try BinaryRunner.start(BinaryRunner.hooklinePath, ["run", "welcome", "--all", "-C", workspace.root.path])
+        defer { run.removeOutput() }
+        _ = try await waitFor("a request at the receiver") { () -> Bool? in
+            workspace.received(header: "webhook-id").isEmpty ? nil : true
+        }
+        run.signal(SIGKILL)
+        #expect(try await run.wait() == 128 + SIGKILL)
+        return workspace
+    }
+
     /// Polls `probe` every 20 ms for up to 20 s.
     static func waitFor<T>(_ what: String, _ probe: () throws -> T?) async throws -> T {
         for _ in 0..<1000 {

@@ -181,22 +181,8 @@ struct StudioEditEndToEndTests {
     /// and sends nothing, and shows the traffic another process stores.
     @Test func aReadOnlyStudioSendsNothingAndFollowsTheStoredTraffic() async throws {
         let users = 6
-        let workspace = try await LiveWorkspace.make(
-            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 1000ms}, {status: 200}]}]\n")
+        let workspace = try await LiveWorkspace.killedMidRun(users: users)
         defer { workspace.remove() }
-        try workspace.write(
-            "hookline.yaml",
-            "name: Read-only test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlight: 1, maxInFlightPerHost: 1}\n")
-        try await workspace.files.createStore()
-        let values = (1...users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
-        _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
-        let run = try BinaryRunner.start(BinaryRunner.hooklinePath, ["run", "welcome", "--all", "-C", workspace.root.path])
-        defer { run.removeOutput() }
-        _ = try await LiveWorkspace.waitFor("a request at the receiver") { () -> Bool? in
-            workspace.received(header: "webhook-id").isEmpty ? nil : true
-        }
-        run.signal(SIGKILL)
-        _ = try await run.wait()
         let sentBefore = workspace.received(header: "webhook-id").count
 
         let session = try await TmuxSession(
