@@ -15,13 +15,9 @@ struct DemoEndToEndTests {
         let folder = try BinaryRunner.temporaryDirectory()
         let session = try await TmuxSession(
             command: "\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
-        do {
+        try await session.driving {
             try await body(session, folder)
-        } catch {
-            await session.kill()
-            throw error
         }
-        await session.kill()
     }
 
     @Test func demoShowsLiveTrafficWithoutAKeyAndQuitsCleanly() async throws {

@@ -36,14 +36,10 @@ struct StudioEditEndToEndTests {
         }
         let session = try await TmuxSession(
             command: "\(environment)\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
-        do {
+        try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("/v1/letters") }
             try await body(session, folder)
-        } catch {
-            await session.kill()
-            throw error
         }
-        await session.kill()
     }
 
     /// Selects the direct-mail workflow, then its send-letter step, which calls lob-letter.
@@ -155,7 +151,7 @@ struct StudioEditEndToEndTests {
             command: "cd \(workspace.root.path) && mkdir -p bin && \(editor) && PATH=\(folder):$PATH EDITOR=vi VISUAL= "
                 + "\(BinaryRunner.hooklinePath)",
             directory: workspace.root)
-        do {
+        try await session.driving {
             let start = try await session.waitForScreen(timeout: 20) { $0.contains("1 file has errors: ! lists them") }
             #expect(start.contains("! 1 error"))
             try await session.press("!")
@@ -170,11 +166,7 @@ struct StudioEditEndToEndTests {
             try await session.waitForScreen(timeout: 10) { $0.contains("no changes to workflows/broken.yaml") }
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
-        } catch {
-            await session.kill()
-            throw error
         }
-        await session.kill()
     }
 
     /// `hookline --readonly` on a workspace with journeys left queued by a killed run: it resumes
@@ -187,7 +179,7 @@ struct StudioEditEndToEndTests {
 
         let session = try await TmuxSession(
             command: "\(BinaryRunner.hooklinePath) --readonly -C \(workspace.root.path)", directory: workspace.root)
-        do {
+        try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("Workflows") && $0.contains("q quit") }
             // An executor would have resumed the queued journeys within this time.
             try await Task.sleep(for: .seconds(3))
@@ -202,11 +194,7 @@ struct StudioEditEndToEndTests {
             #expect(screen.contains("/v1/letters"))
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
-        } catch {
-            await session.kill()
-            throw error
         }
-        await session.kill()
     }
 }
 
@@ -225,7 +213,7 @@ extension StudioEditEndToEndTests {
         #expect(sent >= 2)
 
         let session = try await TmuxSession(command: "\(BinaryRunner.hooklinePath) -C \(workspace.root.path)", directory: workspace.root)
-        do {
+        try await session.driving {
             let screen = try await session.waitForScreen(timeout: 20) { screen in
                 screen.contains("q quit") && screen.split(separator: "\n").filter { $0.contains("POST") && $0.contains(" 201 ") }.count >= 2
             }
@@ -233,10 +221,6 @@ extension StudioEditEndToEndTests {
             #expect(workspace.received(header: "webhook-id").count == sent)
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
-        } catch {
-            await session.kill()
-            throw error
         }
-        await session.kill()
     }
 }

@@ -62,6 +62,16 @@ struct TmuxSession {
     }
 
     func kill() async { _ = try? await tmux("kill-server") }
+
+    /// Runs `body`, then stops the tmux server whatever happened: a wait that failed would
+    /// otherwise leave the program running.
+    func driving(_ body: () async throws -> Void) async throws {
+        do { try await body() } catch {
+            await kill()
+            throw error
+        }
+        await kill()
+    }
 }
 
 struct TmuxError: Error, CustomStringConvertible {
