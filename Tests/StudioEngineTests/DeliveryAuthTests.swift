@@ -177,7 +177,7 @@ extension DeliveryAuthTests {
         #expect {
             try RequestBuilder().build(webhook, context: context, secrets: ["user": "u"], deliveryID: DeliveryID.make())
         } throws: { error in
-            "\(error)" == "secrets: secrets 'pass', 'hmac_key' not set: add them to .hookline/secrets.yaml or set HOOKLINE_SECRET_pass"
+            "\(error)" == "auth.password: secret 'pass' not set: add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_pass"
         }
 
         let log = RequestLog()
@@ -192,7 +192,7 @@ extension DeliveryAuthTests {
         await receiver.shutdown()
         #expect(letter.outcome.errorClass == "invalid_request")
         guard case .failed(_, let message) = letter.outcome else { return }
-        #expect(message == "secrets: secret 'lob_key' not set: add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key")
+        #expect(message == "auth.username: secret 'lob_key' not set: add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key")
         #expect(!log.all.contains { $0.path == "/v1/letters" })
     }
 }

@@ -22,7 +22,6 @@ public struct RequestBuilder: Sendable {
         _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
         appendEmailQuery email: String? = nil
     ) throws(RequestBuildError) -> PreparedRequest {
-        try Self.checkSecretsAreSet(for: webhook, in: secrets)
         let context = context.adding(secrets: secrets)
         var url = try renderURL(webhook.url, context: context)
         if let email {
@@ -54,7 +53,7 @@ public struct RequestBuilder: Sendable {
                 break
             case .json(let source):
                 do {
-                    body = try templates.template(source).renderJSONText(context)
+                    body = try Self.requiringSecrets(try templates.template(source), context).renderJSONText(context)
                 } catch {
                     throw RequestBuildError(part: "body", error: error)
                 }
@@ -82,19 +81,6 @@ public struct RequestBuilder: Sendable {
         return PreparedRequest(
             method: webhook.method, url: url, headers: headers, body: body,
             secretValues: Array(secrets.values), deliveryID: deliveryID)
-    }
-
-    /// A secret the webhook reads but the store lacks would render as nothing: credentials sent
-    /// empty, a signature made with an empty key. Such a request is not sent.
-    static func checkSecretsAreSet(for webhook: Webhook, in secrets: [String: String]) throws(RequestBuildError) {
-        let missing = webhook.secretNames.filter { secrets[$0] == nil }
-        guard let first = missing.first else { return }
-        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-        throw RequestBuildError(
-            part: "secrets",
-            error: TemplateError(
-                line: 0, column: 0,
-                message: "secret\(missing.count == 1 ? "" : "s") \(names) not set: add \(missing.count == 1 ? "it" : "them") to .hookline/secrets.yaml or set \(SecretStore.environmentPrefix)\(first)"))
     }
 
     /// How a webhook's deliveries are made: signing with its rendered secret, its timeout, its CA.
@@ -151,10 +137,22 @@ public struct RequestBuilder: Sendable {
         _ source: String, _ context: TemplateContext, _ mode: OutputMode, part: String
     ) throws(RequestBuildError) -> String {
         do {
-            return try templates.template(source).render(context, mode: mode)
+            return try Self.requiringSecrets(try templates.template(source), context).render(context, mode: mode)
         } catch {
             throw RequestBuildError(part: part, error: error)
         }
+    }
+
+    /// A secret the template reads but nobody set would render as nothing: credentials sent
+    /// empty, a signature made with an empty key. Such a request is not sent.
+    private static func requiringSecrets(_ template: Template, _ context: TemplateContext) throws(TemplateError) -> Template {
+        let missing = template.secretNames.filter { !context.hasSecret($0) }
+        guard let first = missing.first else { return template }
+        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+        let them = missing.count == 1 ? "it" : "them"
+        throw TemplateError(
+            line: 0, column: 0,
+            message: "secret\(missing.count == 1 ? "" : "s") \(names) not set: add \(them) to .hookline/secrets.yaml or set \(SecretStore.environmentPrefix)\(first)")
     }
 }
 

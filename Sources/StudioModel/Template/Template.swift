@@ -13,6 +13,8 @@ public struct Template: Sendable, Hashable {
     let program: TemplateProgram
     /// Top-level field paths the template reads (e.g. "firstName", "address.city"), for `validate` warnings.
     public let referencedFields: Set<String>
+    /// The secrets it reads (`secret.NAME`), so a caller can refuse to render without them.
+    public let secretNames: [String]
     private let capacityHint: Int
 
     /// Parses `source`.
@@ -25,6 +27,7 @@ public struct Template: Sendable, Hashable {
         self.nodes = try parser.parse()
         self.program = TemplateProgram(compiling: nodes)
         self.referencedFields = TemplateFieldCollector.fields(in: nodes)
+        self.secretNames = SecretReference.names(in: source)
         self.capacityHint = source.utf8.count + source.utf8.count / 2 + 16
     }
 

@@ -39,6 +39,9 @@ public struct TemplateContext: Sendable {
         self.now = now
     }
 
+    /// Whether `{{secret.NAME}}` has a value here.
+    public func hasSecret(_ name: String) -> Bool { secrets[name] != nil }
+
     /// The same context with `secrets` for `{{secret.NAME}}`, merged over any it had.
     public func adding(secrets more: [String: String]) -> TemplateContext {
         var copy = self
