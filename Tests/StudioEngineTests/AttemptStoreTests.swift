@@ -38,3 +38,23 @@ struct AttemptStoreTests {
         #expect(older.responseStatusLine == "HTTP/1.1 200 OK")
     }
 }
+
+extension AttemptStoreTests {
+    /// A resumed delivery asks how many of its attempts were immediate retries (they used no slot).
+    @Test func immediateAttemptsAreCountedPerDelivery() throws {
+        let store = try SQLiteStateStore()
+        var attempts: [AttemptRecord] = []
+        for (number, trigger) in [(1, AttemptTrigger.scheduled), (2, .immediate), (3, .scheduled)] {
+            var record = Self.record
+            record.attempt = number
+            record.trigger = trigger
+            attempts.append(record)
+        }
+        var other = Self.record
+        other.deliveryID = "msg_other"
+        other.trigger = .immediate
+        _ = try store.recordAttempts(attempts + [other], settling: [])
+        #expect(try store.immediateAttemptCount(deliveryID: Self.record.deliveryID) == 1)
+        #expect(try store.immediateAttemptCount(deliveryID: "msg_none") == 0)
+    }
+}

@@ -171,8 +171,16 @@ extension DeliveryAuthTests {
     @Test func aSecretThatIsNotSetStopsTheRequestBeforeItIsSent() async throws {
         let webhook = Webhook(
             id: "basic", url: "http://127.0.0.1:9/hook", auth: .basic(username: "{{secret.user}}", password: "{{secret.pass}}"),
-            body: .json(template: #"{"sig": "{{hmacSHA256 email secret.hmac_key}}"}"#))
+            body: .json(template: #"{"sig": "{{defaultIfEmpty secret.hmac_key 0}}"}"#))
         #expect(webhook.secretNames == ["user", "pass", "hmac_key"])
+        // Only merge parameters name secrets: text that reads "secret." does not.
+        let plain = Webhook(
+            id: "files", url: "http://127.0.0.1:9/files/secret.pdf", headers: [HeaderTemplate(name: "X-Id", value: "{{account.secret.id}}")],
+            body: .raw(template: "top secret.docs", contentType: "text/plain"))
+        #expect(plain.secretNames == [])
+        #expect(throws: Never.self) {
+            try RequestBuilder().build(plain, context: TemplateContext(profile: JSONObject()), secrets: [:], deliveryID: DeliveryID.make())
+        }
         let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]))
         #expect {
             try RequestBuilder().build(webhook, context: context, secrets: ["user": "u"], deliveryID: DeliveryID.make())

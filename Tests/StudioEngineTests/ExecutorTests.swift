@@ -362,6 +362,7 @@ extension ExecutorTests {
         for _ in 0..<500 where try first.store.journeys(email: "ada@example.com", limit: 5).map(\.status) != [.waiting] {
             try await Task.sleep(for: .milliseconds(10))
         }
+        try #require(try first.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.waiting])
         first.executor.stop()
         await first.shutdown()
 

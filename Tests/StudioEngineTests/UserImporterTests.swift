@@ -112,6 +112,11 @@ struct UserImporterTests {
         #expect(refusedLines("email,name\nada@example.com,Ada\nbob@example.com,Bob,extra\ncy@example.com\n") == [3])
         let short = try UserImporter.profiles(from: "email,name,age\nada@example.com,Ada\n", format: .csv)
         #expect(JSONValue.object(short[0]).jsonText == #"{"email":"ada@example.com","name":"Ada"}"#)
+        // Empty fields past the header, as spreadsheets write them, hold nothing to refuse.
+        let trailing = try UserImporter.profiles(from: "email,name\nada@example.com,Ada,\nbob@example.com,Bob, ,\n", format: .csv)
+        #expect(trailing.map { JSONValue.object($0).jsonText } == [
+            #"{"email":"ada@example.com","name":"Ada"}"#, #"{"email":"bob@example.com","name":"Bob"}"#,
+        ])
     }
 
     @Test func problemsAreReportedCompilerStyleWithTheFileAndLine() {

@@ -6,15 +6,19 @@ import Testing
 struct SecretUsageCheckTests {
     @Test func aSecretNobodySetIsAWarningAtItsFirstUse() {
         let text = "id: lob\nurl: https://api.lob.com/v1\nauth: {type: basic, username: \"{{secret.lob_key}}\", password: \"\"}\n"
-            + "headers: {X-Sig: \"{{hmacSHA256 email secret.hmac}}\", X-Key: \"{{secret.lob_key}}\"}\n"
+            + "headers: {X-Sig: \"{{defaultIfEmpty secret.hmac 0}}\", X-Key: \"{{secret.lob_key}}\"}\n"
         let webhook = Webhook(
             id: "lob", url: "https://api.lob.com/v1", auth: .basic(username: "{{secret.lob_key}}", password: ""),
-            headers: [HeaderTemplate(name: "X-Sig", value: "{{hmacSHA256 email secret.hmac}}"),
+            headers: [HeaderTemplate(name: "X-Sig", value: "{{defaultIfEmpty secret.hmac 0}}"),
                       HeaderTemplate(name: "X-Key", value: "{{secret.lob_key}}")])
         let warnings = SecretUsageCheck.warnings(for: [(webhook, "webhooks/lob.yaml")], known: ["hmac"]) { _ in text }
         #expect(warnings.map(\.description) == [
             "webhooks/lob.yaml:3:34: warning: secret 'lob_key' is not set, so this webhook's requests are not sent (add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key)",
         ])
         #expect(SecretUsageCheck.warnings(for: [(webhook, "webhooks/lob.yaml")], known: ["hmac", "lob_key"]) { _ in text }.isEmpty)
+        // `secret.lob` is not found inside `secret.lob_key`.
+        let short = Webhook(id: "lob", url: "https://api.lob.com/v1", headers: [HeaderTemplate(name: "X-Key", value: "{{secret.lob}}")])
+        let shortText = "id: lob\nauth: {type: bearer, token: \"{{secret.lob_key}}\"}\nheaders: {X-Key: \"{{secret.lob}}\"}\n"
+        #expect(SecretUsageCheck.warnings(for: [(short, "webhooks/lob.yaml")], known: []) { _ in shortText }.map(\.line) == [3])
     }
 }

@@ -38,7 +38,7 @@ struct WorkflowNodeChangeTests {
 
     static func apply(_ change: WorkflowNodeChange, to text: String = flow) throws -> (text: String, workflow: Workflow) {
         let workspace = load(text)
-        #expect(workspace.workflow(id: "welcome") != nil)
+        try #require(workspace.workflow(id: "welcome") != nil)
         let changed = try change.applied(to: text, webhooks: workspace.webhooks)
         let loaded = load(changed)
         #expect(loaded.errors.isEmpty, "\(loaded.errors)")

@@ -35,6 +35,10 @@ struct WorkspaceDiagnosticsTests {
             "  - id: a\n    type: updateProfile\n    fields: {x: 1}\n    next: b\n  - id: b\n    type: addToList\n    list: l\n    next: a\n",
             "workflows/w.yaml:10:11: error: 'next' of 'b' closes a loop with no delay in it (a → b → a): a journey would go round it for ever (put a delay step in the loop, or end it)"),
         .nodes(
+            "loop through a delay until a date",
+            "  - id: a\n    type: delay\n    until: renewsAt\n    next: b\n  - id: b\n    type: sendSMS\n    body: renew\n    next: a\n",
+            "workflows/w.yaml:10:11: error: 'next' of 'b' closes a loop with no delay in it (a → b → a): a journey would go round it for ever (put a delay step in the loop, or end it)"),
+        .nodes(
             "split branch back to itself with a zero delay",
             "  - id: a\n    type: delay\n    duration: 0s\n    next: c\n  - id: c\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: a, no: exit}\n",
             "workflows/w.yaml:10:17: error: 'next.yes' of 'c' closes a loop with no delay in it (a → c → a): a journey would go round it for ever (put a delay step in the loop, or end it)"),

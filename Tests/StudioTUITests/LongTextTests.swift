@@ -88,3 +88,18 @@ struct LongTextTests {
         #expect(top.contains("┌─ onError ─") && top.contains("┐"), "\(top)")
     }
 }
+
+extension LongTextTests {
+    /// A message can quote what a server answered: a value of the secret store in it is masked,
+    /// short or long.
+    @Test func aSecretValueInAMessageIsMasked() {
+        for text in ["send failed: sk_live_4f3e2d1c", Self.metadata + " — sk_live_4f3e2d1c"] {
+            var state = Fixtures.state(records: 12)
+            state.secretValues = ["sk_live_4f3e2d1c"]
+            _ = reduce(&state, .status(StatusMessage(text, level: .error)))
+            let shown = Self.rows(renderApp(state)).joined(separator: "\n")
+            #expect(!shown.contains("sk_live_4f3e2d1c"), "\(shown)")
+            #expect(shown.contains(SecretDisplay.mask), "\(shown)")
+        }
+    }
+}

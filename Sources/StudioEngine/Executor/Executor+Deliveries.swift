@@ -238,8 +238,7 @@ extension Executor {
             if delivery.attempts > 0 {
                 // A resumed delivery goes on from its place in the schedule, which its immediate
                 // retries did not move.
-                options.immediateAttemptsBefore =
-                    (try? store.attempts(deliveryID: delivery.id))?.filter { $0.trigger == .immediate }.count ?? 0
+                options.immediateAttemptsBefore = (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0
             }
             let id = delivery.id
             options.isCancelled = { [store] in (try? store.delivery(id: id))?.status == .cancelled }

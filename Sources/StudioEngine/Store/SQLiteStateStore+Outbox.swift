@@ -170,6 +170,14 @@ extension SQLiteStateStore {
         }.map(Self.attempt(from:))
     }
 
+    public func immediateAttemptCount(deliveryID: String) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM attempt WHERE deliveryID = ? AND trigger = ?",
+                arguments: [deliveryID, AttemptTrigger.immediate.rawValue]) ?? 0
+        }
+    }
+
     private static func delivery(from row: Row) -> OutboxDelivery? {
         guard let kind = OutboxDelivery.Kind(rawValue: row["kind"] ?? ""),
             let status = OutboxDelivery.Status(rawValue: row["status"] ?? ""),

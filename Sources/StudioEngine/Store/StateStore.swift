@@ -78,6 +78,8 @@ public protocol StateStore: EndpointPauseStore {
         -> [JourneyRecord]
     /// Attempts of one delivery, oldest first.
     func attempts(deliveryID: String) throws -> [AttemptRecord]
+    /// How many of a delivery's attempts were made at once, outside its schedule (trigger `immediate`).
+    func immediateAttemptCount(deliveryID: String) throws -> Int
     /// Deletes attempts started, and settled deliveries and finished journeys last changed, before
     /// `cutoff`; marks deliveries held since before `heldCutoff` failed. Returns the rows deleted.
     @discardableResult

@@ -98,7 +98,8 @@ public enum UserImporter {
             let rowLine = line
             line += lineBreaks(in: row) + 1
             if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            guard row.count <= header.count else {
+            // Trailing empty fields (`ada@x.com,Ada,` from a spreadsheet) are no data; others are.
+            guard row.count <= header.count || row[header.count...].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
                 problems.append(.init(line: rowLine, message: "\(row.count) fields, but the header has \(header.count)"))
                 continue
             }

@@ -27,7 +27,7 @@ public struct Template: Sendable, Hashable {
         self.nodes = try parser.parse()
         self.program = TemplateProgram(compiling: nodes)
         self.referencedFields = TemplateFieldCollector.fields(in: nodes)
-        self.secretNames = SecretReference.names(in: source)
+        self.secretNames = TemplateFieldCollector.secretNames(in: nodes)
         self.capacityHint = source.utf8.count + source.utf8.count / 2 + 16
     }
 

@@ -44,8 +44,23 @@ enum TemplateFieldCollector {
         Set(references(in: nodes).map(\.path))
     }
 
-    /// The references in source order.
+    /// The field references in source order; `secret.NAME` is not a field.
     static func references(in nodes: [TemplateNode]) -> [Reference] {
+        allReferences(in: nodes).filter { $0.name != "secret" }
+    }
+
+    /// The names of the secrets read (`{{secret.NAME}}`, also as a helper's argument), in
+    /// first-use order.
+    static func secretNames(in nodes: [TemplateNode]) -> [String] {
+        var names: [String] = []
+        for reference in allReferences(in: nodes) where reference.name == "secret" {
+            let name = String(reference.path.dropFirst("secret.".count))
+            if !name.isEmpty, !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    private static func allReferences(in nodes: [TemplateNode]) -> [Reference] {
         var references: [Reference] = []
         collect(nodes, depth: 0, into: &references)
         return references.sorted { $0.offset < $1.offset }
@@ -95,7 +110,7 @@ enum TemplateFieldCollector {
             if Int(segment) != nil || ((segment == "size" || segment == "length") && !parts.isEmpty) { break }
             parts.append(segment)
         }
-        guard let first = parts.first, first != "secret" else { return }
+        guard let first = parts.first else { return }
         references.append(Reference(path: parts.joined(separator: "."), name: first, offset: path.offset))
     }
 }

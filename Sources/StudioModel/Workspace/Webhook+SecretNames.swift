@@ -1,6 +1,7 @@
 extension Webhook {
     /// The names of the secrets its templates read (`{{secret.NAME}}`, also as a helper's
     /// argument), from the URL, auth, headers, body and signing secret, in first-use order.
+    /// Parses each template: for checks, not for a request's hot path (``Template/secretNames``).
     public var secretNames: [String] {
         var texts = [url]
         switch auth {
@@ -18,17 +19,10 @@ extension Webhook {
         }
         if let signing { texts.append(signing.secret) }
         var names: [String] = []
+        // A template that does not parse is reported by the loader; it names no secret here.
         for text in texts {
-            for name in SecretReference.names(in: text) where !names.contains(name) { names.append(name) }
+            for name in (try? Template(parsing: text))?.secretNames ?? [] where !names.contains(name) { names.append(name) }
         }
         return names
-    }
-}
-
-/// `secret.NAME` in a template's text: what the secret store must hold for it to render.
-public enum SecretReference {
-    public static func names(in template: String) -> [String] {
-        guard template.contains("secret.") else { return [] }
-        return template.matches(of: #/secret\.([A-Za-z0-9_\-]+)/#).map { String($0.1) }
     }
 }

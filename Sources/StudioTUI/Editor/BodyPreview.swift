@@ -19,7 +19,8 @@ struct BodyPreview: Sendable, Equatable {
         } catch {
             return BodyPreview(lines: [], problem: error.description, problemLine: error.line - 1)
         }
-        let context = TemplateContext(profile: user?.profile ?? JSONObject(), secrets: maskedSecrets(in: template), now: now)
+        let masked = Dictionary(parsed.secretNames.map { ($0, SecretDisplay.mask) }, uniquingKeysWith: { first, _ in first })
+        let context = TemplateContext(profile: user?.profile ?? JSONObject(), secrets: masked, now: now)
         do {
             if type == "json" {
                 let rendered = try parsed.renderJSON(context)
@@ -29,14 +30,5 @@ struct BodyPreview: Sendable, Equatable {
         } catch {
             return BodyPreview(lines: [], problem: error.description, problemLine: error.line - 1)
         }
-    }
-
-    /// Every `secret.NAME` the template names, mapped to the mask.
-    private static func maskedSecrets(in template: String) -> [String: String] {
-        var names: [String: String] = [:]
-        for name in SecretReference.names(in: template) {
-            names[name] = SecretDisplay.mask
-        }
-        return names
     }
 }

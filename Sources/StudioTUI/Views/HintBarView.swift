@@ -53,7 +53,7 @@ enum HintBarView {
         func width(_ binding: Binding) -> Int { keyWidth(binding, ascii: state.ascii) }
         var statusWidth = 0
         if let status = state.status, !isLong(status, state: state, area: area, grid: grid) {
-            let text = grid.displayed(Sanitizer.clean(status.text))
+            let text = grid.displayed(shownText(of: status, in: state))
             statusWidth = DisplayWidth.width(of: text) + 2
             grid.put(text, at: Point(x: maxX - statusWidth + 2, y: area.y), token: token(status))
         }
@@ -108,7 +108,7 @@ enum HintBarView {
         let keys = keyBindings(state)
         let fewestKeys = (keys.first.map { keyWidth($0, ascii: state.ascii) } ?? 0)
             + (keys.count > 1 ? keys.last.map { keyWidth($0, ascii: state.ascii) } ?? 0 : 0)
-        return grid.width(of: Sanitizer.clean(status.text)) + 2 > area.width - 2 - fewestKeys
+        return grid.width(of: shownText(of: status, in: state)) + 2 > area.width - 2 - fewestKeys
     }
 
     /// Rows the longest message takes above the keys: it covers the bottom of the traffic pane
@@ -120,9 +120,15 @@ enum HintBarView {
     /// A message too long for the hint row, wrapped on rows of its own between a line of the
     /// frame and the keys, over the panes and any overlay (drawn last); cut with an ellipsis
     /// only past ``maximumMessageRows(_:)``.
+    /// A status message as shown: control characters cleaned, and any value of the secret store
+    /// masked (an error text can quote what a server answered).
+    static func shownText(of status: StatusMessage, in state: AppState) -> String {
+        SecretDisplay.hiding(state.secretValues, in: Sanitizer.clean(status.text))
+    }
+
     static func renderLongMessage(_ state: AppState, area: Rect, into grid: inout CellGrid) {
         guard let status = state.status, showsKeys(state), isLong(status, state: state, area: area, grid: grid) else { return }
-        var lines = wrap(grid.displayed(Sanitizer.clean(status.text)), width: area.width - 2)
+        var lines = wrap(grid.displayed(shownText(of: status, in: state)), width: area.width - 2)
         let limit = maximumMessageRows(state)
         if lines.count > limit {
             let ellipsis = grid.displayed(state.glyphs.ellipsis)

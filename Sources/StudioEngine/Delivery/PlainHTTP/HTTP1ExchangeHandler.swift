@@ -50,6 +50,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     /// What the decoder made of bytes the server sent with no request to answer (an SSH or SMTP
     /// banner on connect); the request that then finds the connection closed fails with it.
     private var unsolicited: NotAnHTTPAnswerError?
+    /// Whether an exchange ran here: junk on a connection idle in the pool is a stale
+    /// connection, which the pool retries on a new one, not a server that speaks another protocol.
+    private var carriedAnExchange = false
 
     init(idleTimeout: TimeAmount) {
         self.idleTimeout = idleTimeout
@@ -76,6 +79,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
         let exchange = Exchange(promise: promise, limit: limit)
         self.exchange = exchange
+        carriedAnExchange = true
         exchange.deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
             self.end(failure: DeadlineExceeded(), closing: true)
         }
@@ -131,7 +135,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if exchange == nil, let parserError = error as? HTTPParserError {
+        if exchange == nil, !carriedAnExchange, let parserError = error as? HTTPParserError {
             unsolicited = NotAnHTTPAnswerError(parserError: parserError)
         }
         end(failure: error, closing: true)

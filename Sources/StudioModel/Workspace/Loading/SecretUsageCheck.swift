@@ -17,11 +17,11 @@ public enum SecretUsageCheck {
             for name in webhook.secretNames where !known.contains(name) {
                 var line = 1
                 var column = 1
-                if let index = lines.firstIndex(where: { $0.contains("secret.\(name)") }),
-                    let range = lines[index].range(of: "secret.\(name)")
-                {
+                for (index, text) in lines.enumerated() {
+                    guard let found = Self.use(of: name, in: text) else { continue }
                     line = index + 1
-                    column = lines[index].distance(from: lines[index].startIndex, to: range.lowerBound) + 1
+                    column = text.distance(from: text.startIndex, to: found) + 1
+                    break
                 }
                 warnings.append(
                     Diagnostic(
@@ -31,5 +31,18 @@ public enum SecretUsageCheck {
             }
         }
         return warnings
+    }
+
+    /// Where `secret.NAME` starts in `line`, not counting a longer name (`secret.api` is not in
+    /// `secret.api_key`).
+    private static func use(of name: String, in line: Substring) -> String.Index? {
+        let written = "secret." + name
+        var rest = line[...]
+        while let range = rest.range(of: written) {
+            let next = rest[range.upperBound...].first
+            if next.map({ !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) ?? true { return range.lowerBound }
+            rest = rest[range.upperBound...]
+        }
+        return nil
     }
 }

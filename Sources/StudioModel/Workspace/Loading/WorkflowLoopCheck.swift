@@ -4,13 +4,11 @@
 enum WorkflowLoopCheck {
     static func check(_ nodes: [ParsedNode], in file: YAMLFile) {
         let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        // A step that waits breaks a loop; a delay of zero does not wait.
+        // A step that waits breaks a loop. A delay of zero does not wait, nor does a delay until
+        // a date field: a date already past (the second time round) goes on at once.
         func waits(_ node: ParsedNode) -> Bool {
-            switch node.kind {
-            case .delay(let duration)?: duration.seconds > 0
-            case .delayUntil?: true
-            default: false
-            }
+            if case .delay(let duration)? = node.kind { return duration.seconds > 0 }
+            return false
         }
         enum Mark { case onPath, done }
         var marks: [String: Mark] = [:]
