@@ -81,10 +81,10 @@ public final class Engine: Sendable {
 
     /// Resumes what a stopped or killed executor left (``Executor/resume()``), unless another
     /// process runs an executor on the same store: then nil, and nothing is touched.
-    public func resume(workflowID: String? = nil) -> Executor.ResumeSummary? {
+    public func resume(workflowIDs: Set<String>? = nil) -> Executor.ResumeSummary? {
         guard takeExecutorLock() else { return nil }
         pruneExpiredRecords()
-        return executor.resume(workflowID: workflowID)
+        return executor.resume(workflowIDs: workflowIDs)
     }
 
     /// Takes the workspace's executor lock, waiting up to a second for a process that is just

@@ -367,7 +367,7 @@ extension ExecutorTests {
         await first.shutdown()
 
         let scaled = try engine(timeScale: 1_000_000)
-        let summary = try #require(scaled.resume(workflowID: "fast"))
+        let summary = try #require(scaled.resume(workflowIDs: ["fast"]))
         await scaled.executor.waitUntilIdle()
         #expect(summary.journeys == 0 && summary.leftForLater == 1)
         #expect(try scaled.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.waiting])

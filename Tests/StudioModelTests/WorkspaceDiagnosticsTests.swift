@@ -34,6 +34,15 @@ struct WorkspaceDiagnosticsTests {
             "loop with no delay",
             "  - id: a\n    type: updateProfile\n    fields: {x: 1}\n    next: b\n  - id: b\n    type: addToList\n    list: l\n    next: a\n",
             "workflows/w.yaml:10:11: error: 'next' of 'b' closes a loop with no delay in it (a → b → a): a journey would go round it for ever (put a delay step in the loop, or end it)"),
+        DiagnosticCase(
+            "two loops, both reported",
+            WorkspaceTestFiles.withWorkflow(
+                "  - id: a\n    type: yesNo\n    condition: {all: [{field: x, op: exists}]}\n    next: {yes: a, no: b}\n"
+                    + "  - id: b\n    type: sendSMS\n    body: hi\n    next: c\n  - id: c\n    type: sendSMS\n    body: ho\n    next: b\n"),
+            [
+                "workflows/w.yaml:6:17: error: 'next.yes' of 'a' closes a loop with no delay in it (a → a): a journey would go round it for ever (put a delay step in the loop, or end it)",
+                "workflows/w.yaml:14:11: error: 'next' of 'c' closes a loop with no delay in it (b → c → b): a journey would go round it for ever (put a delay step in the loop, or end it)",
+            ]),
         .nodes(
             "loop through a delay until a date",
             "  - id: a\n    type: delay\n    until: renewsAt\n    next: b\n  - id: b\n    type: sendSMS\n    body: renew\n    next: a\n",

@@ -11,7 +11,7 @@ extension Executor {
         /// Of ``journeys``, those asleep in a delay, and when the last of them wakes.
         public var sleeping = 0
         public var lastWake: Date?
-        /// Journeys and deliveries of other workflows, left for a later resume (``resume(workflowID:)``).
+        /// Journeys and deliveries of other workflows, left for a later resume (``resume(workflowIDs:)``).
         public var leftForLater = 0
 
         /// What a command prints when it resumes: counts, and when sleepers keep it waiting.
@@ -37,15 +37,15 @@ extension Executor {
     /// of a delay or a retry wait runs at this executor's time scale (`--time-scale`), as a new
     /// one would.
     ///
-    /// - Parameter workflowID: Resume only this workflow's journeys and deliveries; the others stay
-    ///   stored for a later resume. `hookline run --time-scale` uses it, so that running one
-    ///   workflow fast does not wake another workflow's users early.
+    /// - Parameter workflowIDs: Resume only these workflows' journeys and deliveries; the others
+    ///   stay stored for a later resume. `hookline run` and `events track` use it with
+    ///   `--time-scale`, so that running one workflow fast does not wake another's users early.
     @discardableResult
-    public func resume(workflowID: String? = nil) -> ResumeSummary {
-        queue.sync { [self] in resumeOnQueue(workflowID: workflowID) }
+    public func resume(workflowIDs: Set<String>? = nil) -> ResumeSummary {
+        queue.sync { [self] in resumeOnQueue(workflowIDs: workflowIDs) }
     }
 
-    private func resumeOnQueue(workflowID only: String?) -> ResumeSummary {
+    private func resumeOnQueue(workflowIDs only: Set<String>?) -> ResumeSummary {
         let now = clock.now()
         var claimed: [OutboxDelivery]
         do {
@@ -58,8 +58,9 @@ extension Executor {
         var summary = ResumeSummary()
         if let only {
             // Their leases go when this executor stops (or exits), for the next resume to claim.
-            summary.leftForLater += claimed.filter { $0.workflowID != only }.count
-            claimed.removeAll { $0.workflowID != only }
+            let isOther = { (delivery: OutboxDelivery) in !only.contains(delivery.workflowID ?? "") }
+            summary.leftForLater += claimed.filter(isOther).count
+            claimed.removeAll(where: isOther)
         }
         // Of the running journeys, only those with a claimed delivery decide who sends it.
         let claimedJourneys = Set(claimed.compactMap(\.journeyID))
@@ -79,7 +80,7 @@ extension Executor {
                 }
                 guard let lastOfPage = page.last else { break }
                 after = lastOfPage.id
-                let chosen = only.map { only in page.filter { $0.workflowID == only } } ?? page
+                let chosen = only.map { only in page.filter { only.contains($0.workflowID) } } ?? page
                 summary.leftForLater += page.count - chosen.count
                 let starts = resumable(chosen, now: now, summary: &summary)
                 continuing.formUnion(starts.lazy.map(\.id).filter(claimedJourneys.contains))

@@ -29,7 +29,7 @@ extension Hookline {
             @Option(help: "The event's dataFields as a JSON object, or @FILE to read it from a file.")
             var data: String?
 
-            @Option(help: "Run workflow delays and retries this many times faster.")
+            @Option(help: "Run workflow delays and retries this many times faster (other workflows' unfinished journeys are then left for hookline resume).")
             var timeScale: Double = 1
 
             func validate() throws {
@@ -41,13 +41,17 @@ extension Hookline {
             func run() async throws {
                 let dataFields = try readDataFields()
                 let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
-                guard engine.resume() != nil else {
+                // At a faster time scale only the workflows this event starts go on, so that
+                // another workflow's users asleep in a delay are not woken early.
+                let started = Set(engine.workspace.workflows.filter { $0.start == .event(eventName) }.map(\.id))
+                guard let summary = engine.resume(workflowIDs: timeScale == 1 ? nil : started) else {
                     await engine.shutdown()
                     printError(
                         "error: another executor (studio or serve) runs on this workspace; send the event to it "
                             + "with POST /api/events/track")
                     throw ExitCode.failure
                 }
+                if summary.leftForLater > 0 { printError(summary.description) }
                 printAttemptLines(from: engine.feed)
                 engine.executor.track(TrackedEvent(email: email, name: eventName, dataFields: dataFields))
                 await engine.executor.waitUntilIdle()

@@ -54,7 +54,7 @@ extension Hookline {
             printAttemptLines(from: engine.feed)
             // What a stopped or killed run left is finished too (DESIGN §6) — at a faster time
             // scale only this workflow's, so that another workflow's users are not woken early.
-            EngineCommand.resumeOrWarn(engine, workflowID: timeScale == 1 ? nil : workflow)
+            EngineCommand.resumeOrWarn(engine, workflowIDs: timeScale == 1 ? nil : [workflow])
             // The journeys started before a read fails still run to the end; then the error is shown.
             var readError: (any Error)?
             do { try startJourneys(on: engine, reading: addresses, members: members) } catch { readError = error }

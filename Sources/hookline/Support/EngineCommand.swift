@@ -21,9 +21,9 @@ enum EngineCommand {
 
     /// Resumes what a previous executor left, saying so on standard error; when another executor
     /// holds the workspace, warns that its journeys are left to it.
-    /// - Parameter workflowID: Resume only this workflow's journeys and deliveries.
-    static func resumeOrWarn(_ engine: Engine, workflowID: String? = nil) {
-        if let summary = engine.resume(workflowID: workflowID) {
+    /// - Parameter workflowIDs: Resume only these workflows' journeys and deliveries.
+    static func resumeOrWarn(_ engine: Engine, workflowIDs: Set<String>? = nil) {
+        if let summary = engine.resume(workflowIDs: workflowIDs) {
             if summary.journeys + summary.deliveries + summary.leftForLater > 0 {
                 printError(summary.description)
             }

@@ -12,7 +12,6 @@ enum WorkflowLoopCheck {
         }
         enum Mark { case onPath, done }
         var marks: [String: Mark] = [:]
-        var reported = false
 
         func visit(_ node: ParsedNode, path: [String]) {
             marks[node.id] = .onPath
@@ -20,8 +19,7 @@ enum WorkflowLoopCheck {
                 guard let target = byID[reference.target], !waits(target) else { continue }
                 switch marks[target.id] {
                 case .onPath?:
-                    guard !reported else { continue }
-                    reported = true
+                    // Each link that closes a loop: a second loop is reported with the first.
                     let loop = (path.drop { $0 != target.id } + [node.id, target.id]).joined(separator: " → ")
                     let label = reference.output.map { "next.\($0)" } ?? "next"
                     file.error(
