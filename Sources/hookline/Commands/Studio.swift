@@ -65,29 +65,19 @@ enum StoredTraffic {
     /// stored, until the task is cancelled.
     static func follow(_ store: any StateStore, into feed: TrafficFeed, recent: Int = 200) -> Task<Void, Never> {
         Task.detached {
-            var filter = AttemptFilter(limit: 1000)
-            do {
-                let last = try store.attempts(matching: AttemptFilter(limit: recent))
-                feed.publish(last)
-                filter.afterID = last.last?.id ?? 0
-                while !Task.isCancelled {
-                    let new = try store.attempts(matching: filter)
-                    if let newest = new.last?.id { filter.afterID = newest }
-                    if !new.isEmpty { feed.publish(new) }
-                    // A full page means more is waiting; otherwise look a few times a second.
-                    if new.count < filter.limit { try await Task.sleep(for: .milliseconds(250)) }
-                }
-            } catch is CancellationError {
-            } catch {
-                printError("hookline: cannot follow the stored traffic: \(error)")
+            let last = (try? store.attempts(matching: AttemptFilter(limit: recent))) ?? []
+            feed.publish(last)
+            // Only what comes next: a failed first read must not replay the whole store.
+            let newest = last.last?.id ?? (try? store.attempts(matching: AttemptFilter(limit: 1)).last?.id) ?? 0
+            await StoredAttemptFollower.follow(store, filter: AttemptFilter(limit: 1000), after: newest) {
+                feed.publish($0)
             }
         }
     }
 
-    /// Publishes the last `recent` stored attempts into `feed`, oldest first.
+    /// Publishes the last `recent` stored attempts into `feed`, oldest first (none when the
+    /// store cannot be read: the studio opens on live traffic then).
     static func publishRecent(_ store: any StateStore, into feed: TrafficFeed, recent: Int = 200) {
-        do { feed.publish(try store.attempts(matching: AttemptFilter(limit: recent))) } catch {
-            printError("hookline: cannot read the stored traffic: \(error)")
-        }
+        feed.publish((try? store.attempts(matching: AttemptFilter(limit: recent))) ?? [])
     }
 }

@@ -37,25 +37,9 @@ extension Hookline {
             }
             write(try store.attempts(matching: filters.filter(limit: max(0, lines))))
             let newest = try store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0
-            let following = Task { try await Self.follow(store, filter: filters.filter(limit: 1000), after: newest, write) }
+            let following = Task { await StoredAttemptFollower.follow(store, filter: filters.filter(limit: 1000), after: newest, write) }
             await waitForTerminationSignal()
             following.cancel()
-        }
-
-        /// Writes attempts stored after `id` that match `filter`, as they come, until cancelled.
-        private static func follow(
-            _ store: SQLiteStateStore, filter: AttemptFilter, after id: Int64,
-            _ write: @Sendable ([AttemptRecord]) -> Void
-        ) async throws {
-            var filter = filter
-            filter.afterID = id
-            while !Task.isCancelled {
-                let new = try store.attempts(matching: filter)
-                if let newest = new.last?.id { filter.afterID = newest }
-                write(new)
-                // A full page means more is waiting; otherwise look a few times a second.
-                if new.count < filter.limit { try await Task.sleep(for: .milliseconds(250)) }
-            }
         }
     }
 }
