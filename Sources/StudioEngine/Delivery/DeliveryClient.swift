@@ -237,7 +237,7 @@ public final class DeliveryClient: Sendable {
         try await clients.withClient(for: target, trustRoots: trustRoots) { client in
             let response = try await client.execute(request, timeout: deadline)
             progress.head(
-                status: Int(response.status.code), version: "HTTP/\(response.version.major).\(response.version.minor)",
+                status: Int(response.status.code), version: ExchangeResponse.versionText(response.version),
                 headers: response.headers.map { HeaderField($0.name, $0.value) })
             if Self.hasNoBody(response) {
                 // Nothing can trickle: the framing says the response ends with its headers.

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 import StudioModel
 
 /// What one exchange has received: the status line and headers once they arrive, and the body
@@ -13,6 +14,15 @@ struct ExchangeResponse: Sendable {
     var body = ByteBuffer()
     /// The body went past the limit; what is kept is its first `limit` bytes.
     var truncated = false
+
+    /// `HTTP/1.1` for a status line's version; the common ones without building a string.
+    static func versionText(_ version: HTTPVersion) -> String {
+        switch (version.major, version.minor) {
+        case (1, 1): "HTTP/1.1"
+        case (1, 0): "HTTP/1.0"
+        default: "HTTP/\(version.major).\(version.minor)"
+        }
+    }
 
     /// Keeps `chunk`, or as much of it as fits in `limit` bytes in all; `.full` once the limit is reached.
     mutating func append(_ chunk: ByteBuffer, limit: Int) -> AppendResult {

@@ -89,8 +89,10 @@ extension JSONValue {
         guard value.isFinite else { return value.isNaN ? "NaN" : value < 0 ? "-Infinity" : "Infinity" }
         if value < 0 { return "-" + format(-value) }
         // Swift's description has the shortest digits that read back as `value`; only their
-        // layout differs from JavaScript's.
+        // layout differs from JavaScript's, and only when Swift writes an exponent or a whole
+        // number as `1000000000000000.0`.
         let text = "\(value)"
+        guard text.utf8.contains(UInt8(ascii: "e")) || text.hasSuffix(".0") else { return text }
         let parts = text.split(separator: "e", maxSplits: 1)
         let mantissa = parts[0]
         let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0

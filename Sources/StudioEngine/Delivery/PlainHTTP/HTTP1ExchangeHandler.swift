@@ -115,7 +115,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         switch unwrapInboundIn(data) {
         case .head(let head):
             exchange.response.status = Int(head.status.code)
-            exchange.response.version = "HTTP/\(head.version.major).\(head.version.minor)"
+            exchange.response.version = ExchangeResponse.versionText(head.version)
             exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
             exchange.keepAlive = head.isKeepAlive
         case .body(let part):
