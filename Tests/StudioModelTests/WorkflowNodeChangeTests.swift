@@ -119,6 +119,18 @@ struct WorkflowNodeChangeTests {
         }
     }
 
+    /// Every step type can be added: what is written loads without a problem (`apply` checks) and
+    /// every way out of the new step leads where the step before it led.
+    @Test(arguments: WorkflowNodeChange.NewNodeKind.allCases)
+    func everyStepTypeCanBeAddedAndLeadsOn(kind: WorkflowNodeChange.NewNodeKind) throws {
+        let before = try #require(Self.load(Self.flow).workflow(id: "welcome"))
+        let (_, workflow) = try Self.apply(.add(kind, after: "send-letter"))
+        let added = try #require(workflow.nodes.first { $0.id == kind.newID(in: before) })
+        #expect(workflow.node(id: "send-letter")?.next.targets == [added.id])
+        #expect(Set(added.next.targets) == (kind == .exit ? [] : ["wait"]), "\(added)")
+        #expect(added.kind.typeName == (kind == .delayUntil ? "delay" : kind.rawValue))
+    }
+
     @Test func addingAStepPutsItInTheChain() throws {
         var (text, workflow) = try Self.apply(.add(.delay, after: "send-letter"))
         #expect(Self.chain(workflow).prefix(3) == ["send-letter→delay", "delay→wait", "wait→is-pro"])

@@ -30,7 +30,8 @@ public enum WorkflowNodeChange: Sendable, Equatable {
 
     /// The step types that can be added, each with values to change afterwards.
     public enum NewNodeKind: String, Sendable, CaseIterable {
-        case delay, callWebhook, updateProfileWebhook, sendEmail, sendSMS, sendPush, exit
+        case delay, delayUntil, callWebhook, updateProfileWebhook, yesNo, abSplit, attributeSplit, updateProfile,
+            addToList, removeFromList, sendEmail, sendSMS, sendPush, exit
 
         /// The id a new step of this kind gets in `workflow`: `delay`, or `delay-2` when taken.
         public func newID(in workflow: Workflow) -> String {
@@ -40,8 +41,15 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         public var title: String {
             switch self {
             case .delay: "Delay (1h)"
+            case .delayUntil: "Delay until a date field"
             case .callWebhook: "Call webhook"
             case .updateProfileWebhook: "Update profile from a webhook"
+            case .yesNo: "Yes/No split"
+            case .abSplit: "A/B split"
+            case .attributeSplit: "Attribute split"
+            case .updateProfile: "Set profile fields"
+            case .addToList: "Add to list"
+            case .removeFromList: "Remove from list"
             case .sendEmail: "Send email"
             case .sendSMS: "Send SMS"
             case .sendPush: "Send push"
@@ -86,7 +94,7 @@ public enum WorkflowNodeChange: Sendable, Equatable {
             let newID = WorkflowNodeChange.unusedID(kind.rawValue, in: Set(nodes.items.map(\.id)))
             let next = try after.map { id throws(WorkflowNodesText.Problem) in try singleNext(id) } ?? entry
             var item = Self.item(kind, id: newID, webhooks: webhooks)
-            if let next, kind != .exit { item.append("  next: \(next)") }
+            if kind != .exit, let written = Self.next(of: kind, to: next) { item.append("  next: " + written) }
             guard let after else { return try nodes.inserting(item, after: nil) }
             let linked = try nodes.settingNext(of: after, to: newID)
             return try WorkflowNodesText(linked).inserting(item, after: after)
@@ -124,12 +132,36 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         return "\(slug)-\(number)"
     }
 
+    /// What a new step's `next:` says: where `after` led (nil: nowhere), from each of a split's
+    /// outputs; nil when a step with one way on leads nowhere.
+    static func next(of kind: NewNodeKind, to next: String?) -> String? {
+        let target = next ?? "exit"
+        return switch kind {
+        case .yesNo: "{yes: \(target), no: \(target)}"
+        case .abSplit: "{a: \(target), b: \(target)}"
+        case .attributeSplit: "{pro: \(target), else: \(target)}"
+        default: next
+        }
+    }
+
     /// The new step's lines, with values that pass the checks and are meant to be changed.
     static func item(_ kind: NewNodeKind, id: String, webhooks: [Webhook]) -> [String] {
-        var lines = ["- id: \(id)", "  type: \(kind.rawValue)"]
+        var lines = ["- id: \(id)", "  type: \(kind == .delayUntil ? "delay" : kind.rawValue)"]
         switch kind {
         case .delay:
             lines.append("  duration: 1h")
+        case .delayUntil:
+            lines.append("  until: renewsAt")
+        case .yesNo:
+            lines.append("  condition: {all: [{field: plan, op: equals, value: pro}]}")
+        case .abSplit:
+            lines.append("  branches: {a: 50, b: 50}")
+        case .attributeSplit:
+            lines += ["  field: plan", "  branches: {pro: pro}"]
+        case .updateProfile:
+            lines.append("  fields: {plan: pro}")
+        case .addToList, .removeFromList:
+            lines.append("  list: my-list")
         case .callWebhook:
             lines.append("  webhook: \(webhooks.first?.id ?? "my-webhook")")
         case .updateProfileWebhook:
