@@ -39,8 +39,13 @@ struct ValidateFieldsCommandTests {
             to: workspace.appendingPathComponent("webhooks/greeting.yaml"), atomically: true, encoding: .utf8)
         // The example webhooks' secrets, set: this test is about fields (an unset secret is a warning too).
         try FileManager.default.createDirectory(at: workspace.appendingPathComponent(".hookline"), withIntermediateDirectories: true)
-        try "lob_key: k\ncrm_token: t\n".write(
-            to: workspace.appendingPathComponent(".hookline/secrets.yaml"), atomically: true, encoding: .utf8)
+        let secretsFile = workspace.appendingPathComponent(".hookline/secrets.yaml")
+        try "lob_key: k\ncrm_token: t\n".write(to: secretsFile, atomically: true, encoding: .utf8)
+        // Readable by every user: a warning; private, none.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secretsFile.path)
+        let exposed = try await BinaryRunner.hookline("validate", "-C", workspace.path)
+        #expect(exposed.stderr.contains(".hookline/secrets.yaml:1:1: warning: the secrets file can be read by every user (mode 644)"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretsFile.path)
 
         // No store yet: one note, no field warnings.
         let withoutStore = try await BinaryRunner.hookline("validate", "-C", workspace.path)
@@ -51,8 +56,8 @@ struct ValidateFieldsCommandTests {
         #expect(withoutSecrets.status == 0)
         #expect(withoutSecrets.stderr.contains(
             "webhooks/lob-letter.yaml:7:34: warning: secret 'lob_key' is not set, so this webhook's requests are not sent"))
-        try "lob_key: k\ncrm_token: t\n".write(
-            to: workspace.appendingPathComponent(".hookline/secrets.yaml"), atomically: true, encoding: .utf8)
+        try "lob_key: k\ncrm_token: t\n".write(to: secretsFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretsFile.path)
 
         // A store with no users says the same.
         let emptyUsers = folder.appendingPathComponent("users.txt")

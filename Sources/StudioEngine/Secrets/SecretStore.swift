@@ -24,6 +24,16 @@ public enum SecretStore {
         return secrets
     }
 
+    /// Why `.hookline/secrets.yaml` is not private (group or others may read it), as a warning
+    /// `validate` shows; nil when it is private or missing.
+    public static func exposure(workspaceRoot: URL) -> String? {
+        let file = workspaceRoot.appendingPathComponent(".hookline/secrets.yaml")
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.posixPermissions] as? Int,
+            mode & 0o077 != 0
+        else { return nil }
+        return "the secrets file can be read by \(mode & 0o007 != 0 ? "every user" : "its group") (mode \(String(mode, radix: 8)))"
+    }
+
     /// Writes secrets with mode 0600 so only the owner can read them.
     public static func save(_ secrets: [String: String], workspaceRoot: URL) throws {
         let folder = workspaceRoot.appendingPathComponent(".hookline")

@@ -24,6 +24,12 @@ extension Hookline {
             }
             let root = options.root
             func read(_ path: String) -> String? { try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }
+            if let exposure = SecretStore.exposure(workspaceRoot: root) {
+                workspace.diagnostics.append(
+                    Diagnostic(
+                        path: ".hookline/secrets.yaml", line: 1, column: 1, severity: .warning, message: exposure,
+                        hint: "chmod 600 .hookline/secrets.yaml"))
+            }
             if let secrets = try? SecretStore.load(workspaceRoot: root) {
                 let webhooks = workspace.webhooks.map { ($0, workspace.sourcePaths.webhooks[$0.id] ?? "webhooks/\($0.id).yaml") }
                     + workspace.systemWebhooks.map {
