@@ -9,7 +9,11 @@ struct TrafficFilterTests {
     @Test(arguments: [
         ("status:5xx", [2, 9]),
         ("status:503", [2, 9]),
-        ("status:err", [5, 12]),
+        // As the header's "% err" counts: every attempt that did not succeed.
+        ("status:err", [2, 3, 5, 6, 9, 10, 12, 13]),
+        ("status:ok", [0, 1, 4, 7, 8, 11]),
+        ("status:none", [5, 12]),
+        ("re:^GET 404 ", [3]),
         ("!status:2xx", [2, 3, 5, 6, 9, 10, 12, 13]),
         ("method:get", [3, 7, 11]),
         ("method:GET status:4xx", [3]),
@@ -58,7 +62,7 @@ struct TrafficFilterTests {
     @Test func newTrafficIsFilteredAsItArrivesAndEnterOpensAMatch() {
         var state = Fixtures.state(records: 14)
         _ = reduce(&state, .key(.char("/")))
-        type("status:err", into: &state)
+        type("status:none", into: &state)
         _ = reduce(&state, .key(.enter))
         _ = reduce(&state, .traffic(records: Fixtures.records(14..<21), dropped: 0))
         #expect(state.trafficCount == 3)

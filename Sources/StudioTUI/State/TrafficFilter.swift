@@ -2,14 +2,18 @@ import Foundation
 import StudioModel
 
 /// The traffic pane's filter, typed after `/` (DESIGN §8): space-separated terms that must all
-/// match. `status:5xx`, `status:503`, `status:err` (no response), `method:POST`, `host:lob`,
-/// `user:ada`, `webhook:lob-letter`, `workflow:welcome`, `id:msg_…`, `re:<regex>` on the whole
-/// line, or plain text found anywhere in the line; `!` in front inverts a term.
+/// match. `status:5xx`, `status:503`, `status:err` (every attempt that did not succeed, as the
+/// header's "% err" counts them and `hookline logs --status failed` selects them), `status:ok`,
+/// `status:none` (no answer at all), `method:POST`, `host:lob`, `user:ada`,
+/// `webhook:lob-letter`, `workflow:welcome`, `id:msg_…`, `re:<regex>` on the line's search text
+/// (``line(_:)``), or plain text found anywhere in it; `!` in front inverts a term.
 public struct TrafficFilter: Sendable, Equatable {
     public enum Term: Sendable, Equatable {
         case status(Int)
         case statusClass(Int)
         case noResponse
+        /// Succeeded (`true`) or not.
+        case succeeded(Bool)
         case field(Field, String)
         case text(String)
         case regex(String)
@@ -69,12 +73,14 @@ public struct TrafficFilter: Sendable, Equatable {
         switch key {
         case "status":
             let lower = value.lowercased()
-            if lower == "err" || lower == "error" || lower == "failed" { return .noResponse }
+            if lower == "err" || lower == "error" || lower == "failed" { return .succeeded(false) }
+            if lower == "ok" { return .succeeded(true) }
+            if lower == "none" { return .noResponse }
             if lower.count == 3, lower.hasSuffix("xx"), let digit = Int(lower.prefix(1)), (1...5).contains(digit) {
                 return .statusClass(digit)
             }
             if let status = Int(lower), (100...599).contains(status) { return .status(status) }
-            throw ParseError(message: "status:\(value) is not a status; try status:503, status:5xx or status:err")
+            throw ParseError(message: "status:\(value) is not a status; try status:503, status:5xx, status:err, status:ok or status:none")
         case "re": return .regex(value)
         default:
             guard let field = Field(rawValue: key) else {
@@ -98,6 +104,7 @@ public struct TrafficFilter: Sendable, Equatable {
         case .status(let status): return record.status == status
         case .statusClass(let digit): return record.status.map { $0 / 100 == digit } ?? false
         case .noResponse: return record.status == nil
+        case .succeeded(let succeeded): return record.outcome.isSuccess == succeeded
         case .field(let field, let value):
             let haystack: String? =
                 switch field {
@@ -117,8 +124,10 @@ public struct TrafficFilter: Sendable, Equatable {
         }
     }
 
-    /// What plain text and regexes search: method, status, URL, user, ids and error.
-    private static func line(_ record: AttemptRecord) -> String {
+    /// What plain text and regexes search, one space apart: method, status (`ERR` without an
+    /// answer), URL, user, delivery id, webhook, workflow, then the error class and message:
+    /// `POST 503 https://api.lob.com/v1/letters ada@example.com msg_01… lob-letter welcome`.
+    static func line(_ record: AttemptRecord) -> String {
         var parts = [record.method, record.status.map(String.init) ?? "ERR", record.url, record.userEmail ?? "",
                      record.deliveryID, record.webhookID ?? "", record.workflowID ?? ""]
         if case .failed(let errorClass, let message) = record.outcome { parts += [errorClass, message] }
