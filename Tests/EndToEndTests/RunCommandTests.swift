@@ -61,3 +61,25 @@ struct RunCommandTests {
         #expect(manual.stderr.contains("Please give --users FILE, --list NAME or --all"), "\(manual.stderr)")
     }
 }
+
+extension RunCommandTests {
+    /// A run left with nothing to do but wait for a delay says so, instead of waiting in silence.
+    @Test func aRunWhoseJourneysAllSleepSaysSoAndWhen() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(
+            "workflows/later.yaml",
+            "id: later\nstart: {kind: event, event: later}\nnodes:\n  - id: wait\n    type: delay\n    duration: 2d\n    next: send\n"
+                + "  - id: send\n    type: callWebhook\n    webhook: letter\n")
+        let users = try workspace.write("users.txt", "ada@example.com\nbob@example.com\n")
+        let run = try BinaryRunner.start(BinaryRunner.hooklinePath, ["run", "later", "--users", users.path, "-C", workspace.root.path])
+        defer { run.removeOutput() }
+        let said = try await LiveWorkspace.waitFor("the note about sleepers") { () -> String? in
+            run.stderr.split(separator: "\n").first { $0.hasPrefix("2 journeys asleep in a delay, the first wakes at ") }.map(String.init)
+        }
+        #expect(said.contains("hookline resume finishes them later"))
+        run.signal(SIGKILL)
+        _ = try await run.wait()
+        #expect(workspace.received(header: "webhook-id").isEmpty)
+    }
+}

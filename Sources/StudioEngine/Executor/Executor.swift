@@ -104,6 +104,14 @@ public final class Executor: Sendable {
 
     public var stats: ExecutorStats { state.withLock { $0.stats } }
 
+    /// Journeys asleep in a delay, and when the first of them wakes (in real time).
+    public var sleepers: (count: Int, nextWake: Date?) {
+        let (count, earliest) = state.withLock { ($0.sleeping.count, $0.sleeping.earliest) }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let wake = earliest.map { Date().addingTimeInterval(Double($0 > now ? $0 - now : 0) / 1e9) }
+        return (count, wake)
+    }
+
     /// The workflows, webhooks and settings in use.
     public var workspace: Workspace { definitions.withLock { $0 } }
 

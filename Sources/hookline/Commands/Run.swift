@@ -58,13 +58,33 @@ extension Hookline {
             // The journeys started before a read fails still run to the end; then the error is shown.
             var readError: (any Error)?
             do { try startJourneys(on: engine, reading: addresses, members: members) } catch { readError = error }
+            let asleep = Task { await Self.sayWhenAllAreAsleep(engine.executor) }
             await engine.executor.waitUntilIdle()
+            asleep.cancel()
             let stats = engine.executor.stats
             await engine.shutdown()
             let refused = stats.journeysRefused > 0 ? ", \(stats.journeysRefused) not started (entry limits)" : ""
             printError("\(stats.journeysFinished) journeys, \(stats.attempts) attempts, \(stats.failures) failed\(refused)")
             if let readError { throw readError }
             if stats.failures > 0 { throw ExitCode.failure }
+        }
+
+        /// Says once, on standard error, when nothing is left to do but wait for journeys asleep in
+        /// a delay: a run of a workflow with a two-day delay would otherwise wait two days in silence.
+        private static func sayWhenAllAreAsleep(_ executor: Executor) async {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                let stats = executor.stats
+                let sleepers = executor.sleepers
+                guard sleepers.count > 0, stats.deliveriesInFlight == 0, stats.journeysPending == 0,
+                    stats.journeysActive == sleepers.count
+                else { continue }
+                let wake = sleepers.nextWake.map { ", the first wakes at \($0.formatted(.iso8601))" } ?? ""
+                printError(
+                    "\(sleepers.count) journeys asleep in a delay\(wake); they go on here, or stop with Ctrl+C and "
+                        + "hookline resume finishes them later")
+                return
+            }
         }
 
         /// Starts the workflow for the users of a file, the members of a list, or every stored user,
