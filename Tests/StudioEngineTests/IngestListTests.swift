@@ -73,3 +73,28 @@ struct IngestListTests {
         await engine.shutdown()
     }
 }
+
+extension IngestListTests {
+    /// track, users/update and triggerWorkflow take an address as `users import` does.
+    @Test(arguments: [
+        ("/api/events/track", #"{"email": "notanemail", "eventName": "signup"}"#, "'notanemail' is not an email address"),
+        ("/api/users/update", #"{"email": "ada@", "dataFields": {}}"#, "'ada@' is not an email address"),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome"}"#, "email is required"),
+    ])
+    func anAddressThatIsNotOneIsABadRequest(path: String, body: String, message: String) async throws {
+        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
+        let server = try await IngestServer.start(engine: engine, port: 0)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var request = HTTPClientRequest(url: server.baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let answer = try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        #expect(response.status.code == 400)
+        #expect(answer == ["msg": .string(message), "code": "InvalidEmailAddressError", "params": nil])
+        try await client.shutdown()
+        await server.shutdown()
+        await engine.shutdown()
+    }
+}

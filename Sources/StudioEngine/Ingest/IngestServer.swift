@@ -117,15 +117,27 @@ struct IngestAPI: RouterMiddleware {
 
     /// Records one event; an error answer when a field is missing.
     private func record(_ event: JSONObject) -> Response? {
-        guard let email = event["email"]?.stringValue, !email.isEmpty else {
-            return Self.answer(.badRequest, code: "InvalidEmailAddressError", message: "email is required")
-        }
+        guard let email = Self.email(in: event) else { return Self.invalidEmail(event) }
         guard let name = event["eventName"]?.stringValue, !name.isEmpty else {
             return Self.answer(.badRequest, code: "BadParams", message: "eventName is required")
         }
         guard let dataFields = Self.dataFields(of: event) else { return Self.badDataFields }
         executor.track(TrackedEvent(email: email, name: name, dataFields: dataFields))
         return nil
+    }
+
+    /// The request's `email` when it is an address, as `users import` takes them; nil otherwise
+    /// (answered with ``invalidEmail(_:)``).
+    private static func email(in body: JSONObject) -> String? {
+        guard let email = body["email"]?.stringValue, EmailAddress.isPlausible(email) else { return nil }
+        return email
+    }
+
+    private static func invalidEmail(_ body: JSONObject) -> Response {
+        let given = body["email"]?.stringValue ?? ""
+        return answer(
+            .badRequest, code: "InvalidEmailAddressError",
+            message: given.isEmpty ? "email is required" : "'\(given)' is not an email address")
     }
 
     /// The `dataFields` of a request: its object, or an empty one when it is missing or null; nil
@@ -155,9 +167,7 @@ struct IngestAPI: RouterMiddleware {
         guard let workflowID = Self.identifier(body["workflowId"]) else {
             return Self.answer(.badRequest, code: "BadParams", message: "workflowId is required")
         }
-        guard let email = body["email"]?.stringValue, !email.isEmpty else {
-            return Self.answer(.badRequest, code: "InvalidEmailAddressError", message: "email is required")
-        }
+        guard let email = Self.email(in: body) else { return Self.invalidEmail(body) }
         guard let dataFields = Self.dataFields(of: body) else { return Self.badDataFields }
         guard executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields) else {
             return Self.answer(.badRequest, code: "BadParams", message: "no workflow '\(workflowID)'")
@@ -166,9 +176,7 @@ struct IngestAPI: RouterMiddleware {
     }
 
     func updateUser(_ body: JSONObject) throws -> Response {
-        guard let email = body["email"]?.stringValue, !email.isEmpty else {
-            return Self.answer(.badRequest, code: "InvalidEmailAddressError", message: "email is required")
-        }
+        guard let email = Self.email(in: body) else { return Self.invalidEmail(body) }
         guard var update = Self.dataFields(of: body) else { return Self.badDataFields }
         update["email"] = .string(email)
         try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
