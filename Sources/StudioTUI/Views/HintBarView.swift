@@ -149,27 +149,9 @@ enum HintBarView {
         }
     }
 
-    /// `text` in lines of at most `width` columns, each broken after the last space or `/` that
-    /// fits (a path breaks between its folders), else at the width.
+    /// A long message's lines: words kept whole, paths broken after a `/`.
     static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 0 else { return [text] }
-        var lines: [String] = []
-        var rest = Substring(text)
-        while DisplayWidth.width(of: rest) > width {
-            var columns = 0
-            var end = rest.startIndex
-            var lastBreak: String.Index?
-            while end < rest.endIndex, columns + DisplayWidth.width(of: rest[end]) <= width {
-                columns += DisplayWidth.width(of: rest[end])
-                if rest[end] == " " || rest[end] == "/" { lastBreak = rest.index(after: end) }
-                end = rest.index(after: end)
-            }
-            let cut = lastBreak.map { $0 > rest.startIndex ? $0 : end } ?? end
-            lines.append(String(rest[..<cut]).trimmingSuffix(" "))
-            rest = rest[cut...].drop { $0 == " " }
-        }
-        if !rest.isEmpty || lines.isEmpty { lines.append(String(rest)) }
-        return lines
+        StyledLines.wrap(text, width: width, breaks: [" ", "/"]).map { $0.trimmingSuffix(" ") }
     }
 
     /// A line being typed after `prompt`, its end visible (`placeholder` while it is empty),

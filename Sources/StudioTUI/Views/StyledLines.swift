@@ -51,9 +51,10 @@ struct StyledLines {
 
     mutating func blank() { lines.append(StyledLine([])) }
 
-    /// `text` cut into pieces of at most `width` columns: after a space when the piece has one
-    /// in its second half (prose), else at the width (URLs, JSON, tokens).
-    static func wrap(_ text: String, width: Int) -> [String] {
+    /// `text` cut into pieces of at most `width` columns: after a space (or another of `breaks`,
+    /// such as `/` in paths) when the piece has one in its second half (prose), else at the width
+    /// (URLs, JSON, tokens).
+    static func wrap(_ text: String, width: Int, breaks: Set<Character> = [" "]) -> [String] {
         guard width > 0, DisplayWidth.width(of: text) > width else { return [text] }
         var pieces: [String] = []
         var current = ""
@@ -62,7 +63,7 @@ struct StyledLines {
             let characterWidth = DisplayWidth.width(of: character)
             if columns + characterWidth > width {
                 var carried = ""
-                if character != " ", let space = current.lastIndex(of: " "),
+                if character != " ", let space = current.lastIndex(where: breaks.contains),
                     DisplayWidth.width(of: String(current[..<space])) >= width / 2
                 {
                     carried = String(current[current.index(after: space)...])
