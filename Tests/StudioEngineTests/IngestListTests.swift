@@ -8,13 +8,19 @@ import Testing
 /// The ingest API's list calls, shaped like Iterable's `lists/subscribe` and `lists/unsubscribe`.
 struct IngestListTests {
     private func post(_ client: HTTPClient, _ url: String, _ body: String) async throws -> JSONValue {
+        let (status, answer) = try await send(client, url, body)
+        #expect(status == 200)
+        return answer
+    }
+
+    /// POSTs `body` as JSON; the status and the parsed answer.
+    private func send(_ client: HTTPClient, _ url: String, _ body: String) async throws -> (status: UInt, answer: JSONValue) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
         let response = try await client.execute(request, timeout: .seconds(10))
-        #expect(response.status.code == 200)
-        return try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        return (response.status.code, try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20))))
     }
 
     @Test func subscribersJoinTheListWithTheirProfilesAndBadAddressesAreCounted() async throws {
@@ -58,13 +64,8 @@ struct IngestListTests {
         let server = try await IngestServer.start(engine: engine, port: 0)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-        var request = HTTPClientRequest(url: server.baseURL + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let answer = try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20)))
-        #expect(response.status.code == 400)
+        let (status, answer) = try await send(client, server.baseURL + path, body)
+        #expect(status == 400)
         #expect(answer == ["msg": "dataFields must be a JSON object", "code": "InvalidJsonBody", "params": nil])
         #expect(try engine.store.user(email: "ada@example.com") == nil)
 
@@ -85,13 +86,8 @@ extension IngestListTests {
         let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
         let server = try await IngestServer.start(engine: engine, port: 0)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        var request = HTTPClientRequest(url: server.baseURL + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let answer = try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20)))
-        #expect(response.status.code == 400)
+        let (status, answer) = try await send(client, server.baseURL + path, body)
+        #expect(status == 400)
         #expect(answer == ["msg": .string(message), "code": "InvalidEmailAddressError", "params": nil])
         try await client.shutdown()
         await server.shutdown()
