@@ -105,7 +105,8 @@ struct Forms {
         switch node.next {
         case .branches(let targets):
             // Each named output in the order the step defines them, then any other written one (`error`).
-            let outputs = (node.kind.splitOutputs ?? []) + targets.keys.sorted().filter { !(node.kind.splitOutputs ?? []).contains($0) }
+            let named = node.kind.splitOutputs ?? []
+            let outputs = named + targets.keys.sorted().filter { !named.contains($0) }
             for output in outputs {
                 fields.append(Choice.Option(
                     label: label("→ " + output, targets[output] ?? "(exit)"),

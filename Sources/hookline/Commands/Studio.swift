@@ -65,8 +65,7 @@ enum StoredTraffic {
     /// stored, until the task is cancelled.
     static func follow(_ store: any StateStore, into feed: TrafficFeed, recent: Int = 200) -> Task<Void, Never> {
         Task.detached {
-            let last = (try? store.attempts(matching: AttemptFilter(limit: recent))) ?? []
-            feed.publish(last)
+            let last = publishRecent(store, into: feed, recent: recent)
             // Only what comes next: a failed first read must not replay the whole store.
             let newest = last.last?.id ?? (try? store.attempts(matching: AttemptFilter(limit: 1)).last?.id) ?? 0
             await StoredAttemptFollower.follow(store, filter: AttemptFilter(limit: 1000), after: newest) {
@@ -77,7 +76,10 @@ enum StoredTraffic {
 
     /// Publishes the last `recent` stored attempts into `feed`, oldest first (none when the
     /// store cannot be read: the studio opens on live traffic then).
-    static func publishRecent(_ store: any StateStore, into feed: TrafficFeed, recent: Int = 200) {
-        feed.publish((try? store.attempts(matching: AttemptFilter(limit: recent))) ?? [])
+    @discardableResult
+    static func publishRecent(_ store: any StateStore, into feed: TrafficFeed, recent: Int = 200) -> [AttemptRecord] {
+        let last = (try? store.attempts(matching: AttemptFilter(limit: recent))) ?? []
+        feed.publish(last)
+        return last
     }
 }

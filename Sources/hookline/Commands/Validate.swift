@@ -31,11 +31,7 @@ extension Hookline {
                         hint: "chmod 600 .hookline/secrets.yaml"))
             }
             if let secrets = try? SecretStore.load(workspaceRoot: root) {
-                let webhooks = workspace.webhooks.map { ($0, workspace.sourcePaths.webhooks[$0.id] ?? "webhooks/\($0.id).yaml") }
-                    + workspace.systemWebhooks.map {
-                        ($0.webhook, workspace.sourcePaths.systemWebhooks[$0.id] ?? "system-webhooks/\($0.id).yaml")
-                    }
-                workspace.diagnostics += SecretUsageCheck.warnings(for: webhooks, known: Set(secrets.keys), read: read)
+                workspace.diagnostics += SecretUsageCheck.warnings(in: workspace, known: Set(secrets.keys), read: read)
             }
             workspace.diagnostics += NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace, text: read)
             workspace.diagnostics.sort { ($0.path, $0.line, $0.column) < ($1.path, $1.line, $1.column) }

@@ -3,12 +3,24 @@
 ///
 /// A warning, not an error: a new workspace names its secrets before anyone has set them.
 public enum SecretUsageCheck {
+    /// One warning per secret a webhook or system webhook of `workspace` reads that `known` lacks,
+    /// where its file first names it.
+    /// - Parameters:
+    ///   - known: The names the secret store holds.
+    ///   - read: The text of a workspace file by its relative path.
+    public static func warnings(in workspace: Workspace, known: Set<String>, read: (String) -> String?) -> [Diagnostic] {
+        let paths = workspace.sourcePaths
+        let webhooks = workspace.webhooks.map { ($0, paths.webhooks[$0.id] ?? "webhooks/\($0.id).yaml") }
+            + workspace.systemWebhooks.map { ($0.webhook, paths.systemWebhooks[$0.id] ?? "system-webhooks/\($0.id).yaml") }
+        return warnings(for: webhooks, known: known, read: read)
+    }
+
     /// One warning per missing secret and file, where the file first names it.
     /// - Parameters:
     ///   - webhooks: Each webhook with the path of its file.
     ///   - known: The names the secret store holds.
     ///   - read: The text of a workspace file by its relative path.
-    public static func warnings(
+    static func warnings(
         for webhooks: [(webhook: Webhook, path: String)], known: Set<String>, read: (String) -> String?
     ) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
