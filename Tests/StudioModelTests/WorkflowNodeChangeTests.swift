@@ -119,6 +119,28 @@ struct WorkflowNodeChangeTests {
         }
     }
 
+    @Test func onErrorBranchGivesAWebhookStepAnErrorOutputAndTheOthersTakeItAway() throws {
+        var (text, workflow) = try Self.apply(.setOnError(node: "send-letter", to: .branch))
+        #expect(text.contains("    webhook: lob-letter\n    next: {ok: wait, error: exit}\n    onError: branch\n"), "\(text)")
+        #expect(workflow.node(id: "send-letter")?.kind == .callWebhook(webhook: "lob-letter", onError: .branch))
+        #expect(Self.load(text).diagnostics.isEmpty, "\(Self.load(text).diagnostics)")
+        (text, workflow) = try Self.apply(.connectOutput(node: "send-letter", output: "error", to: "follow-up"), to: text)
+        #expect(Self.chain(workflow).first == "send-letter→next:wait,error:follow-up")
+        (text, workflow) = try Self.apply(.setOnError(node: "send-letter", to: .continue), to: text)
+        #expect(text.contains("    webhook: lob-letter\n    next: wait\n    onError: continue\n"), "\(text)")
+        #expect(Self.chain(workflow) == ["send-letter→wait", "wait→is-pro", "is-pro→yes:follow-up", "follow-up→"])
+        #expect(Self.load(text).diagnostics.isEmpty, "\(Self.load(text).diagnostics)")
+        // A step that led nowhere gets only its error output; back, and it leads nowhere again.
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.setOnError(node: "follow-up", to: .branch).applied(to: Self.flow, webhooks: [])
+        }
+        let ending = Self.flow.replacingOccurrences(of: "    next: wait\n", with: "")
+        (text, workflow) = try Self.apply(.setOnError(node: "send-letter", to: .branch), to: ending)
+        #expect(text.contains("    webhook: lob-letter\n    onError: branch\n    next: {error: exit}\n"), "\(text)")
+        (text, workflow) = try Self.apply(.setOnError(node: "send-letter", to: .exit), to: text)
+        #expect(text == ending.replacingOccurrences(of: "    webhook: lob-letter\n", with: "    webhook: lob-letter\n    onError: exit\n"))
+    }
+
     /// Every step type can be added: what is written loads without a problem (`apply` checks) and
     /// every way out of the new step leads where the step before it led.
     @Test(arguments: WorkflowNodeChange.NewNodeKind.allCases)

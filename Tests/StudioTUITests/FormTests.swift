@@ -327,6 +327,43 @@ extension FormTests {
         let effects = Self.pick("follow-up", in: &outputs)
         #expect(effects == [.changeWorkflow(path: "workflows/welcome.yaml", .connectOutput(node: "is-pro", output: "no", to: "follow-up"))])
     }
+
+    /// onError: branch, chosen in the form, gives the step `→ ok` and `→ error` outputs to
+    /// connect; exit takes the error output away again.
+    @Test func onErrorBranchAddsAnErrorOutputThatTheFormConnects() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = "workflows/welcome.yaml"
+        var state = StepCommandTests.tree(root, row: 1)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("onError", in: &state)
+        #expect(state.choice?.options.map(\.label) == ["exit", "continue", "branch (an error output to connect)"])
+        let effects = Self.pick("branch", in: &state)
+        let change = WorkflowNodeChange.setOnError(node: "send-letter", to: .branch)
+        #expect(effects == [.changeWorkflow(path: path, change)])
+        let result = DraftEditing(root: root).change(path, with: change, webhooks: state.workspace.webhooks)
+        let workspace = try #require(result.workspace, "\(result.message)")
+        #expect(workspace.diagnostics == state.workspace.diagnostics, "no new warning: \(workspace.diagnostics)")
+
+        state = StepCommandTests.tree(root, row: 1)
+        _ = reduce(&state, .key(.enter))
+        #expect(Self.labels(state) == ["id", "type", "webhook", "onError", "→", "→"])
+        #expect(state.choice?.options.suffix(2).map(\.label) == ["→ ok       wait", "→ error    (exit)"])
+        _ = Self.pick("→ error", in: &state)
+        #expect(state.choice?.title == "send-letter error leads to")
+        let connectError = WorkflowNodeChange.connectOutput(node: "send-letter", output: "error", to: "follow-up")
+        #expect(Self.pick("follow-up", in: &state) == [.changeWorkflow(path: path, connectError)])
+        #expect(DraftEditing(root: root).change(path, with: connectError, webhooks: workspace.webhooks).workspace != nil)
+        // The success output is `ok` in the file, `next` in the model: the form writes `ok`.
+        state = StepCommandTests.tree(root, row: 1)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("→ ok", in: &state)
+        let connectOK = WorkflowNodeChange.connectOutput(node: "send-letter", output: "ok", to: "follow-up")
+        #expect(Self.pick("follow-up", in: &state) == [.changeWorkflow(path: path, connectOK)])
+        let connected = DraftEditing(root: root).change(path, with: connectOK, webhooks: workspace.webhooks)
+        #expect(connected.workspace?.workflow(id: "welcome")?.node(id: "send-letter")?.next
+            == .branches(["next": "follow-up", "error": "follow-up"]), "\(connected.message)")
+    }
 }
 
 extension FormTests {

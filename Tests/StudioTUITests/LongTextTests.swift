@@ -79,13 +79,13 @@ struct LongTextTests {
         defer { try? FileManager.default.removeItem(at: root) }
         var state = StepCommandTests.tree(root, row: 1)
         _ = reduce(&state, .key(.enter))
-        _ = FormTests.pick("onError", in: &state)
-        #expect(state.choice?.title == "onError")
+        _ = FormTests.pick("webhook", in: &state)
+        #expect(state.choice?.title == "webhook")
         let rows = Self.rows(renderApp(state))
         let footer = try #require(rows.first { $0.contains("choose · Esc closes") })
         #expect(footer.contains("└─ ⏎ choose · Esc closes ─┘"), "\(footer)")
-        let top = try #require(rows.first { $0.contains(" onError ") })
-        #expect(top.contains("┌─ onError ─") && top.contains("┐"), "\(top)")
+        let top = try #require(rows.first { $0.contains(" webhook ") })
+        #expect(top.contains("┌─ webhook ─") && top.contains("┐"), "\(top)")
     }
 }
 

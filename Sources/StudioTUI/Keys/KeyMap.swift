@@ -162,7 +162,7 @@ public struct KeyMap: Sendable, Hashable {
             group: .users),
         Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),
         Binding(
-            id: .replay, keys: [.char("R")], title: "Replay the selected delivery: same webhook-id and body, one attempt",
+            id: .replay, keys: [.char("R")], title: "Replay the selected delivery once: same webhook-id, current webhook",
             short: "replay", group: .traffic, showInBar: true, dangerous: true),
         Binding(
             id: .filter, keys: [.char("/")], title: "Filter: status:5xx method:POST host: user: webhook: re: text, ! inverts",

@@ -61,9 +61,7 @@ struct Forms {
         switch node.kind {
         case .callWebhook(let webhook, let onError), .updateProfileWebhook(let webhook, _, let onError):
             fields.append(choice("webhook", webhook, workspace.webhooks.map(\.id), target("webhook", .text(optional: false))))
-            if onError != .branch {
-                fields.append(choice("onError", onError.rawValue, ["exit", "continue"], target("onError", .plain)))
-            }
+            fields.append(onErrorField(onError, of: node.id, path: path))
             if case .updateProfileWebhook(_, let nested, _) = node.kind {
                 fields.append(choice("mergeNestedObjects", nested ? "true" : "false", ["false", "true"], target("mergeNestedObjects", .plain)))
             }
@@ -102,17 +100,25 @@ struct Forms {
         case .exit:
             break
         }
-        switch node.next {
-        case .branches(let targets):
-            // Each named output in the order the step defines them, then any other written one (`error`).
-            let named = node.kind.splitOutputs ?? []
-            let outputs = named + targets.keys.sorted().filter { !named.contains($0) }
-            for output in outputs {
-                fields.append(Choice.Option(
-                    label: label("→ " + output, targets[output] ?? "(exit)"),
-                    then: .choice(Self.connect(node.id, output: output, in: workflow, path: path))))
+        // Outputs that all lead to `exit` are left out of the model: a step with named outputs lists them anyway.
+        let named = Self.namedOutputs(of: node.kind)
+        let branchTargets: [String: String]? =
+            switch node.next {
+            case .branches(let targets): targets
+            case .none: named.map { _ in [:] }
+            case .single: nil
             }
-        case .none, .single:
+        if let targets = branchTargets {
+            // Each named output in the order the step defines them, then any other written one.
+            let named = named ?? []
+            for output in named + targets.keys.sorted().filter({ !named.contains($0) }) {
+                // A webhook step's way on after success is written `ok:` under `next:`.
+                let written = node.kind.webhookID != nil && output == "next" ? "ok" : output
+                fields.append(Choice.Option(
+                    label: label("→ " + written, targets[output] ?? "(exit)"),
+                    then: .choice(Self.connect(node.id, output: written, in: workflow, path: path))))
+            }
+        } else {
             fields.append(Choice.Option(
                 label: label("next", node.next.targets.first ?? "(end)"),
                 then: .choice(Self.connect(node.id, in: workflow, path: path))))
@@ -144,6 +150,29 @@ struct Forms {
     }
 
     /// Where a step, or one of its named outputs, can lead: every other step, or nowhere.
+    /// A step's outputs by name, as the model calls them: a split's, or a webhook step's `next`
+    /// and `error` when failed journeys take a branch; nil for a step with one way on.
+    private static func namedOutputs(of kind: WorkflowNode.Kind) -> [String]? {
+        switch kind {
+        case .callWebhook(_, .branch), .updateProfileWebhook(_, _, .branch): ["next", "error"]
+        default: kind.splitOutputs
+        }
+    }
+
+    /// What failed journeys do; `branch` adds the step's `→ error` output, the others remove it.
+    private func onErrorField(_ current: WorkflowNode.OnError, of step: String, path: String) -> Choice.Option {
+        let values = WorkflowNode.OnError.allCases
+        let options = values.map { value in
+            Choice.Option(
+                label: value == .branch ? "branch (an error output to connect)" : value.rawValue,
+                effects: value == current ? [] : [.changeWorkflow(path: path, .setOnError(node: step, to: value))],
+                selects: step)
+        }
+        return Choice.Option(
+            label: label("onError", current.rawValue),
+            then: .choice(Choice(title: "onError", options: options, selected: values.firstIndex(of: current) ?? 0)))
+    }
+
     static func connect(_ step: String, output: String? = nil, in workflow: Workflow, path: String) -> Choice {
         func change(_ target: String?) -> [Effect] {
             let change: WorkflowNodeChange =

@@ -1,3 +1,5 @@
+import Yams
+
 /// A change to a workflow's steps made from the studio's tree (DESIGN §8: add, delete, reorder
 /// and connect nodes), applied to the workflow file's text by ``WorkflowNodesText``.
 ///
@@ -13,6 +15,9 @@ public enum WorkflowNodeChange: Sendable, Equatable {
     case add(NewNodeKind, after: String?)
     /// Swaps the step with the one after it (`down`) or before it.
     case move(node: String, down: Bool)
+    /// What a webhook step's failed journeys do. `branch` gives the step an `error` output
+    /// (leading to `exit` until it is connected); `exit` and `continue` take it away again.
+    case setOnError(node: String, to: WorkflowNode.OnError)
 
     /// What the change did, for a status line: `deleted wait`.
     public var summary: String {
@@ -25,6 +30,9 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         case .add(let kind, let after?): "added a \(kind.title.lowercased()) step after \(after)"
         case .add(let kind, nil): "added a \(kind.title.lowercased()) step first"
         case .move(let id, let down): "moved \(id) \(down ? "later" : "earlier")"
+        case .setOnError(let id, .branch): "failed journeys at \(id) now take its error output"
+        case .setOnError(let id, .continue): "failed journeys at \(id) now go on"
+        case .setOnError(let id, .exit): "failed journeys at \(id) now exit"
         }
     }
 
@@ -105,6 +113,33 @@ public enum WorkflowNodeChange: Sendable, Equatable {
                 throw .init(before.isEmpty ? "\(id) is the first step" : "\(id) is reached from several steps: connect them with c")
             }
             return try Self.moveDown(previous.id, in: text, entry: entry, singleNext: singleNext)
+        case .setOnError(let id, let onError):
+            guard let item = nodes.items.first(where: { $0.id == id }) else { throw .init("no step '\(id)'") }
+            let type = nodes.mappings[id]?.first { $0.key.scalar?.string == "type" }?.value.scalar?.string
+            guard type == "callWebhook" || type == "updateProfileWebhook" else {
+                throw .init("\(id) calls no webhook: only a webhook step has onError")
+            }
+            let result = try DefinitionFieldText.setting("onError", to: .plain(onError.rawValue), in: .node(id), text: text)
+            guard let next = Self.next(of: item.next, onError: onError) else { return result }
+            return try DefinitionFieldText.setting("next", to: next, in: .node(id), text: result)
+        }
+    }
+
+    /// A webhook step's `next:` for `onError`: `{ok: …, error: exit}` for a branch, the `ok`
+    /// target alone otherwise (the error output removed); nil when it stays as written.
+    private static func next(
+        of current: WorkflowNodesText.Next, onError: WorkflowNode.OnError
+    ) -> DefinitionFieldText.Value?? {
+        switch (current, onError) {
+        case (.single(let target), .branch):
+            return .some(.plain("{ok: \(DefinitionFieldText.Value.quotedIfNeeded(target)), error: exit}"))
+        case (.none, .branch):
+            return .some(.plain("{error: exit}"))
+        case (.branches(let outputs), .exit), (.branches(let outputs), .continue):
+            guard outputs.contains(where: { $0.output == "error" }) else { return nil }
+            return .some(outputs.first { $0.output == "ok" }.map { .text($0.id) })
+        default:
+            return nil
         }
     }
 
