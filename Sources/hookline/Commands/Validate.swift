@@ -34,7 +34,7 @@ extension Hookline {
                 workspace.diagnostics += SecretUsageCheck.warnings(in: workspace, known: Set(secrets.keys), read: read)
             }
             workspace.diagnostics += NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace, text: read)
-            workspace.diagnostics.sort { ($0.path, $0.line, $0.column) < ($1.path, $1.line, $1.column) }
+            workspace.diagnostics = WorkspaceLoader.sorted(workspace.diagnostics)
             let hasErrors = report(workspace.diagnostics, root: options.root)
             let errors = workspace.errors.count
             let warnings = workspace.diagnostics.count - errors

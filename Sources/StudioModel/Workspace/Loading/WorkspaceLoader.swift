@@ -138,7 +138,7 @@ public enum WorkspaceLoader {
     }
 
     /// Orders diagnostics by file, then position; stable for equal positions.
-    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    public static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         diagnostics.enumerated().sorted { lhs, rhs in
             let a = lhs.element, b = rhs.element
             if a.path != b.path { return a.path < b.path }
