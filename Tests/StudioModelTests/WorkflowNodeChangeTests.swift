@@ -141,6 +141,14 @@ struct WorkflowNodeChangeTests {
         #expect(text == ending.replacingOccurrences(of: "    webhook: lob-letter\n", with: "    webhook: lob-letter\n    onError: exit\n"))
     }
 
+    @Test func theOnlyStepIsNotDeleted() throws {
+        let one = "id: welcome\nstart: {kind: event, event: signup}\nnodes:\n  - id: wait\n    type: delay\n    duration: 2d\n"
+        let problem = #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.delete(node: "wait").applied(to: one, webhooks: [])
+        }
+        #expect(problem?.description == "wait is the workflow's only step: add another first (a workflow needs one)")
+    }
+
     /// Every step type can be added: what is written loads without a problem (`apply` checks) and
     /// every way out of the new step leads where the step before it led.
     @Test(arguments: WorkflowNodeChange.NewNodeKind.allCases)

@@ -84,6 +84,9 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         }
         switch self {
         case .delete(let id):
+            guard nodes.items.count > 1 || nodes.items.first?.id != id else {
+                throw .init("\(id) is the workflow's only step: add another first (a workflow needs one)")
+            }
             // A step that leads to itself leaves nothing to lead to.
             let next = try singleNext(id).flatMap { $0 == id ? nil : $0 }
             var result = try nodes.redirecting(referencesTo: id, to: next)
