@@ -111,9 +111,15 @@ struct WorkflowNodeChangeTests {
         #expect(throws: WorkflowNodesText.Problem.self) {
             try WorkflowNodeChange.connectOutput(node: "wait", output: "yes", to: "follow-up").applied(to: Self.flow, webhooks: [])
         }
-        #expect(throws: WorkflowNodesText.Problem.self) {
-            try WorkflowNodeChange.connectOutput(node: "is-pro", output: "maybe", to: "wait").applied(to: Self.flow, webhooks: [])
-        }
+        // An output the file does not name yet (it exits) is added.
+        let yesOnly = Self.flow.replacingOccurrences(of: "next: {yes: follow-up, no: exit}", with: "next: {yes: follow-up}")
+        (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "no", to: "wait"), to: yesOnly)
+        #expect(text.contains("    next: {yes: follow-up, no: wait}\n"), "\(text)")
+        let blockYesOnly = Self.flow.replacingOccurrences(
+            of: "next: {yes: follow-up, no: exit}", with: "next:\n      yes: follow-up  # the pros")
+        (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "no", to: "wait"), to: blockYesOnly)
+        #expect(text.contains("    next:\n      yes: follow-up  # the pros\n      no: wait\n"), "\(text)")
+        #expect(Self.chain(workflow)[2] == "is-pro→yes:follow-up,no:wait")
         #expect(throws: WorkflowNodesText.Problem.self) {
             try WorkflowNodeChange.connectOutput(node: "is-pro", output: "yes", to: "is-pro").applied(to: Self.flow, webhooks: [])
         }

@@ -112,7 +112,7 @@ public struct WorkflowNodesText {
             throw Problem("\(id) has one way on: c connects it")
         }
         guard let branch = branches.first(where: { $0.output == output }) else {
-            throw Problem("\(id) has no '\(output)' under next: e adds it in the file")
+            return try addingOutput(output, of: id, to: target, besides: branches)
         }
         guard case .success(let range) = ScalarSource.wholeRange(of: branch.node, in: text) else {
             throw Problem("the '\(output)' output of \(id) could not be located: e edits it")
@@ -120,6 +120,29 @@ public struct WorkflowNodesText {
         var scalars = text.unicodeScalars
         scalars.replaceSubrange(range, with: DefinitionFieldText.Value.quotedIfNeeded(target ?? "exit").unicodeScalars)
         return String(scalars)
+    }
+
+    /// `output` added under step `id`'s `next:`, which does not name it yet (an unnamed output
+    /// exits): a line after the others in a block mapping; a flow mapping is written anew.
+    private func addingOutput(
+        _ output: String, of id: String, to target: String?, besides branches: [(output: String, id: String, node: Node)]
+    ) throws(Problem) -> String {
+        // Output names are read as text whatever they look like: `yes`, `no` stay bare, as written by hand.
+        func key(_ name: String) -> String {
+            name.wholeMatch(of: #/[A-Za-z_][A-Za-z0-9_-]*/#) != nil ? name : DefinitionFieldText.Value.quotedIfNeeded(name)
+        }
+        let written = key(output) + ": " + DefinitionFieldText.Value.quotedIfNeeded(target ?? "exit")
+        guard let next = mappings[id]?.first(where: { $0.key.scalar?.string == "next" }), let nextMark = next.key.mark,
+            let outputs = next.value.mapping
+        else { throw Problem("\(id) has no '\(output)' under next: e adds it in the file") }
+        if let last = outputs.reversed().first?.key.mark, last.line > nextMark.line {
+            var lines = self.lines
+            lines.insert(String(repeating: " ", count: last.column - 1) + written, at: last.line)
+            return lines.joined(separator: "\n")
+        }
+        let pairs = branches.map { key($0.output) + ": " + DefinitionFieldText.Value.quotedIfNeeded($0.id) }
+        return try DefinitionFieldText.setting(
+            "next", to: .plain("{" + (pairs + [written]).joined(separator: ", ") + "}"), in: .node(id), text: text)
     }
 
     /// Every reference to node `id` (a `next:` or a branch) pointed at `target` instead; nil
