@@ -47,6 +47,45 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
+    /// With a signing secret, the receiver checks each request's Standard Webhooks signature
+    /// and answers 401 with the reason to one that fails; the log line says which.
+    @Test func aVerifyingReceiverAcceptsSignedRequestsAndRefusesTheOthersWithTheReason() async throws {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let signer = try StandardWebhooksSigner(secret: secret)
+        let seen = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start(verifier: signer) { request in seen.withLock { $0.append(request) } }
+        let body = #"{"email":"ada@example.com"}"#
+        let now = Int(Date().timeIntervalSince1970)
+        func post(_ headers: [HeaderField], body: String = body) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: receiver.baseURL + "/hook")
+            request.method = .POST
+            for header in headers { request.headers.add(name: header.name, value: header.value) }
+            request.body = .bytes(ByteBuffer(string: body))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 16)))
+        }
+        let signed = signer.headers(id: "msg_1", timestamp: now, body: body)
+        #expect(try await post(signed).0 == 200)
+        // The same headers over another body, or from another secret, are refused.
+        let (status, answer) = try await post(signed, body: #"{"email":"eve@example.com"}"#)
+        #expect(status == 401)
+        #expect(try JSONValue.parse(answer)["error"]?.stringValue?.hasPrefix("no v1 signature matches") == true, "\(answer)")
+        let stranger = try StandardWebhooksSigner(secret: "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+        #expect(try await post(stranger.headers(id: "msg_1", timestamp: now, body: body)).0 == 401)
+        // A message signed ten minutes ago is a replay.
+        let (oldStatus, oldAnswer) = try await post(signer.headers(id: "msg_1", timestamp: now - 600, body: body))
+        #expect(oldStatus == 401)
+        #expect(oldAnswer.contains("s old, more than 300 s from now"), "\(oldAnswer)")
+        #expect(try await post([]).1.contains("no webhook-id header"))
+        await receiver.shutdown()
+
+        let lines = seen.withLock { $0.map(\.logLine) }
+        #expect(lines.count == 5)
+        #expect(lines.first?.hasSuffix(" POST /hook 200 27B signed") == true, "\(lines)")
+        #expect(lines.dropFirst().allSatisfy { $0.contains(" 401 ") && $0.contains("signature refused: ") }, "\(lines)")
+        #expect(!lines.joined().contains(secret))
+    }
+
     private func fetch(_ url: String) async throws -> JSONValue {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         return try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 16)))

@@ -13,12 +13,20 @@ public struct ReceivedRequest: Sendable {
     public var status: Int
     /// Whether a script closed the connection with a reset instead of answering.
     public var wasReset = false
+    /// The Standard Webhooks signature check, when the receiver verifies signatures.
+    public var signature: SignatureCheck?
 
-    /// One log line: `12:00:01.123 POST /v1/letters 200 312B` (`RESET` instead of a status).
+    /// One log line: `12:00:01.123 POST /v1/letters 200 312B` (`RESET` instead of a status),
+    /// then `signed` or why the signature was refused when the receiver verifies them.
     public var logLine: String {
         let target = query.isEmpty ? path : "\(path)?\(query)"
         let answer = wasReset ? "RESET" : String(status)
-        return "\(Self.timeFormatter.string(from: receivedAt)) \(method) \(target) \(answer) \(body.utf8.count)B"
+        let line = "\(Self.timeFormatter.string(from: receivedAt)) \(method) \(target) \(answer) \(body.utf8.count)B"
+        switch signature {
+        case nil: return line
+        case .valid: return line + " signed"
+        case .invalid(let reason): return line + " signature refused: " + reason
+        }
     }
 
     private static let timeFormatter: DateFormatter = {

@@ -13,6 +13,9 @@ import Synchronization
 /// - `… /status/NNN` answers status NNN;
 /// - anything else answers 200 with `{"id": "rcv_N", "received": BYTES}` (204 for DELETE).
 ///
+/// Given a verifier, it checks every request's Standard Webhooks signature first, as a
+/// receiver should, and answers 401 with the reason to one that fails (``SignatureCheck``).
+///
 /// ```swift
 /// let receiver = try await Receiver.start()
 /// print(receiver.baseURL)          // http://127.0.0.1:41234
@@ -37,10 +40,11 @@ public final class Receiver: Sendable {
     ///   - host: Address to bind. Default: 127.0.0.1.
     ///   - port: 0 picks a free port. Default: 0.
     ///   - script: Scripted answers; requests no rule matches get the default answers. Default: none.
+    ///   - verifier: The signing secrets to check signatures with; nil checks none. Default: nil.
     ///   - onRequest: Called for every request once its answer is chosen, before any scripted
     ///     delay, and before the answer is sent.
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, script: ReceiverScript? = nil,
+        host: String = "127.0.0.1", port: Int = 0, script: ReceiverScript? = nil, verifier: StandardWebhooksSigner? = nil,
         onRequest: (@Sendable (ReceivedRequest) -> Void)? = nil
     ) async throws -> Receiver {
         let counter = RequestCounter()
@@ -48,8 +52,8 @@ public final class Receiver: Sendable {
         let stopping = StopSignal()
         let responder = CallbackResponder<ReceiverRequestContext> { request, context in
             try await respond(
-                to: request, channel: context.channel, counter: counter, script: scripted, stopping: stopping,
-                onRequest: onRequest)
+                to: request, channel: context.channel, counter: counter, script: scripted, verifier: verifier,
+                stopping: stopping, onRequest: onRequest)
         }
         var logger = Logger(label: "hookline.receiver")
         logger.logLevel = .critical
@@ -69,8 +73,8 @@ public final class Receiver: Sendable {
     }
 
     private static func respond(
-        to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?, stopping: StopSignal,
-        onRequest: (@Sendable (ReceivedRequest) -> Void)?
+        to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?,
+        verifier: StandardWebhooksSigner?, stopping: StopSignal, onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
         let bodyBuffer = try await request.body.collect(upTo: 1 << 20)
         let body = String(buffer: bodyBuffer)
@@ -83,6 +87,19 @@ public final class Receiver: Sendable {
             headers: (request.head.authority.map { [HeaderField("Host", $0)] } ?? [])
                 + request.headers.map { HeaderField($0.name.rawName, $0.value) },
             body: body, status: 200)
+
+        if let verifier {
+            let check = SignatureCheck(
+                headers: received.headers, body: bodyBuffer.readableBytesView, verifier: verifier, now: Date())
+            received.signature = check
+            if case .invalid(let reason) = check {
+                received.status = 401
+                onRequest?(received)
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["error": .string(reason)]).jsonText)))
+            }
+        }
 
         if let scripted = script?.next(method: request.method.rawValue, path: path) {
             received.status = scripted.reset ? 0 : scripted.status

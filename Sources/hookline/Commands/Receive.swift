@@ -26,8 +26,30 @@ extension Hookline {
             completion: .file(extensions: ["yaml", "yml", "json"]))
         var script: String?
 
+        @Option(
+            name: .customLong("verify-secret"),
+            help: ArgumentHelp(
+                "Check every request's Standard Webhooks signature with this signing secret (whsec_…) and answer 401 with the reason when it fails; repeat it for a rotation. HOOKLINE_VERIFY_SECRET works too and stays out of the process list.",
+                valueName: "secret"))
+        var verifySecrets: [String] = []
+
         func validate() throws {
             try validatePort(port)
+            _ = try verifier()
+        }
+
+        /// The signer that checks signatures: the secrets given, or HOOKLINE_VERIFY_SECRET's; nil for none.
+        private func verifier() throws -> StandardWebhooksSigner? {
+            var secrets = verifySecrets
+            if secrets.isEmpty, let fromEnvironment = ProcessInfo.processInfo.environment["HOOKLINE_VERIFY_SECRET"],
+                !fromEnvironment.isEmpty
+            {
+                secrets = [fromEnvironment]
+            }
+            guard !secrets.isEmpty else { return nil }
+            do { return try StandardWebhooksSigner(secrets: secrets) } catch {
+                throw ValidationError("--verify-secret: \(error)")
+            }
         }
 
         func run() async throws {
@@ -42,7 +64,8 @@ extension Hookline {
                     throw ExitCode.badInput
                 }
             }
-            let receiver = try await Receiver.start(host: host, port: port, script: loaded) { request in
+            let verifier = try verifier()
+            let receiver = try await Receiver.start(host: host, port: port, script: loaded, verifier: verifier) { request in
                 guard !quiet else { return }
                 var text = request.logLine
                 if verbose {
@@ -51,7 +74,7 @@ extension Hookline {
                 }
                 printLine(text)
             }
-            printLine("listening on \(receiver.baseURL)")
+            printLine("listening on \(receiver.baseURL)" + (verifier == nil ? "" : ", checking Standard Webhooks signatures"))
             await waitForTerminationSignal()
             await receiver.shutdown()
         }
