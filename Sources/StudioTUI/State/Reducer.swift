@@ -6,6 +6,11 @@ import StudioModel
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
+        // Under the "terminal too small" notice nothing can be seen to act on: only q quits, as the
+        // notice says, and not over unsaved typing in the body editor.
+        if AppLayout.compute(state).isTooSmall {
+            return key == .char("q") && state.bodyEditor?.isDirty != true ? [.quit(code: 0)] : []
+        }
         state.status = nil
         // A step to select after a change that did not reload the workspace (it failed) is stale.
         state.selectStepOnReload = nil
