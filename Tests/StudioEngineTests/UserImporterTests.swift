@@ -57,6 +57,9 @@ struct UserImporterTests {
         } throws: { error in
             (error as? UserImporter.ImportError)?.problems.map(\.line) == [4, 5, 6]
         }
+        // Windows line breaks: `\r\n` is one Character in Swift, and still two lines here.
+        let crlf = try UserImporter.profiles(from: good.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n", format: .jsonl)
+        #expect(crlf.map { $0["email"] } == ["ada@example.com", "bob@example.com"])
     }
 
     @Test func theFormatComesFromTheExtension() {

@@ -237,7 +237,8 @@ public enum UserImporter {
     private static func jsonLinesProfiles(_ text: String) throws(ImportError) -> [JSONObject] {
         var profiles: [JSONObject] = []
         var problems: [ImportError.Problem] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `\r\n` is one Character, so lines are split at every kind of line break, not at "\n".
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
             let lineNumber = index + 1

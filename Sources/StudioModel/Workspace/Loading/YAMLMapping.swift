@@ -89,6 +89,17 @@ struct YAMLMapping {
         return duration(of: value, key: key)
     }
 
+    /// A duration that must be longer than zero (a timeout: 0 s would fail every attempt at once);
+    /// nil when absent, or after an error.
+    func positiveDuration(_ key: String) -> WorkflowDuration? {
+        guard let duration = duration(key) else { return nil }
+        guard duration.seconds > 0 else {
+            file.error("'\(key)' must be longer than 0 s: every attempt would fail at once", at: self[key], hint: "write, say, 10s")
+            return nil
+        }
+        return duration
+    }
+
     /// A duration written as `value`, or nil after an error naming `key`.
     func duration(of value: Node, key: String) -> WorkflowDuration? {
         guard let text = text(of: value, key: key) else { return nil }
