@@ -247,7 +247,7 @@ struct DemoEndToEndTests {
             try await session.waitForScreen(timeout: 5) { $0.contains("Add a step after send-letter") }
             try await session.press("Enter")
             try await session.waitForScreen(timeout: 10) { screen in
-                screen.contains("added a delay (1h) step after send-letter") && screen.contains("delay  Delay  1h")
+                screen.contains("added a step after send-letter: Delay (1h)") && screen.contains("delay  Delay  1h")
             }
             #expect(try String(contentsOf: file, encoding: .utf8).contains("  - id: delay\n    type: delay\n    duration: 1h\n    next: wait\n"))
             // The new step is selected: d, then y, deletes it.

@@ -162,6 +162,7 @@ struct WorkflowNodeChangeTests {
         let before = try #require(Self.load(Self.flow).workflow(id: "welcome"))
         let (_, workflow) = try Self.apply(.add(kind, after: "send-letter"))
         let added = try #require(workflow.nodes.first { $0.id == kind.newID(in: before) })
+        #expect(!added.id.split(separator: "-").contains { $0.count == 1 }, "a readable id, not send-s-m-s: \(added.id)")
         #expect(workflow.node(id: "send-letter")?.next.targets == [added.id])
         #expect(Set(added.next.targets) == (kind == .exit ? [] : ["wait"]), "\(added)")
         #expect(added.kind.typeName == (kind == .delayUntil ? "delay" : kind.rawValue))

@@ -67,7 +67,7 @@ struct StepCommandTests {
         // As the runtime does it: saved, then the new workspace arrives.
         let drafts = DraftEditing(root: root)
         let result = drafts.change("workflows/welcome.yaml", with: .add(.delay, after: "send-letter"), webhooks: state.workspace.webhooks)
-        #expect(result.message.text == "added a delay (1h) step after send-letter · saved workflows/welcome.yaml")
+        #expect(result.message.text == "added a step after send-letter: Delay (1h) · saved workflows/welcome.yaml")
         _ = reduce(&state, .workspaceChanged(try #require(result.workspace)))
         let rows = WorkflowTree.rows(for: try #require(state.selectedWorkflow), in: state.workspace, glyphs: state.glyphs)
         #expect(rows[state.tree.selected].nodeID == "delay")

@@ -27,8 +27,8 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         case .connect(let id, nil): "journeys now end after \(id)"
         case .connectOutput(let id, let output, let target?): "\(id) \(output) now leads to \(target)"
         case .connectOutput(let id, let output, nil): "journeys now end at \(id) \(output)"
-        case .add(let kind, let after?): "added a \(kind.title.lowercased()) step after \(after)"
-        case .add(let kind, nil): "added a \(kind.title.lowercased()) step first"
+        case .add(let kind, let after?): "added a step after \(after): \(kind.title)"
+        case .add(let kind, nil): "added a first step: \(kind.title)"
         case .move(let id, let down): "moved \(id) \(down ? "later" : "earlier")"
         case .setOnError(let id, .branch): "failed journeys at \(id) now take its error output"
         case .setOnError(let id, .continue): "failed journeys at \(id) now go on"
@@ -163,7 +163,8 @@ public enum WorkflowNodeChange: Sendable, Equatable {
 
     /// `delay`, or `delay-2`, `delay-3`… when taken.
     static func unusedID(_ base: String, in taken: Set<String>) -> String {
-        let slug = base.replacing(#/[A-Z]/#) { "-" + $0.output.lowercased() }
+        // A run of capitals is one word: `sendSMS` gives `send-sms`.
+        let slug = base.replacing(#/[A-Z]+/#) { "-" + $0.output.lowercased() }
         guard taken.contains(slug) else { return slug }
         var number = 2
         while taken.contains("\(slug)-\(number)") { number += 1 }
