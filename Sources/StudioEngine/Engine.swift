@@ -81,19 +81,40 @@ public final class Engine: Sendable {
 
     /// Resumes what a stopped or killed executor left (``Executor/resume()``), unless another
     /// process runs an executor on the same store: then nil, and nothing is touched.
-    public func resume(workflowIDs: Set<String>? = nil) -> Executor.ResumeSummary? {
-        guard takeExecutorLock() else { return nil }
+    /// - Parameter holder: What this process is (`hookline run welcome`), for the message of
+    ///   another process that finds the workspace taken (``otherExecutor``).
+    public func resume(workflowIDs: Set<String>? = nil, holder: String = "hookline") -> Executor.ResumeSummary? {
+        guard takeExecutorLock(as: holder) else { return nil }
         pruneExpiredRecords()
         return executor.resume(workflowIDs: workflowIDs)
     }
 
+    /// Says who runs this engine's executor, for another process's message (``otherExecutor``):
+    /// `hookline serve (pid 412), ingest API at http://127.0.0.1:7070`. Only once it holds the lock.
+    public func describeExecutor(_ holder: String, _ detail: String) {
+        lock.withLock { $0?.describe(Self.describing(holder) + ", " + detail) }
+    }
+
+    /// Who runs the executor on this workspace when another process does, as it described
+    /// itself; nil when none does, or it said nothing.
+    public var otherExecutor: String? {
+        guard lock.withLock({ $0 == nil }), let lockPath else { return nil }
+        return ExecutorLock.holder(at: lockPath)
+    }
+
+    /// `hookline serve (pid 412)`: `holder` and this process's id.
+    private static func describing(_ holder: String) -> String {
+        "\(holder) (pid \(ProcessInfo.processInfo.processIdentifier))"
+    }
+
     /// Takes the workspace's executor lock, waiting up to a second for a process that is just
     /// exiting (or a child between fork and exec, which briefly shares the lock) to let go.
-    private func takeExecutorLock() -> Bool {
+    private func takeExecutorLock(as holder: String) -> Bool {
         guard let lockPath else { return true }
         for attempt in 0..<20 {
             if lock.withLock({ $0 != nil }) { return true }
             if let taken = ExecutorLock(path: lockPath) {
+                taken.describe(Self.describing(holder))
                 lock.withLock { $0 = taken }
                 return true
             }

@@ -32,10 +32,14 @@ struct EventsTrackCommandTests {
             serve.signal(SIGKILL)
             serve.removeOutput()
         }
-        _ = try await LiveWorkspace.waitFor("serve to listen") { serve.stderr.contains("listening on ") ? true : nil }
+        let url = try await LiveWorkspace.waitFor("serve to listen") {
+            serve.stderr.firstMatch(of: #/listening on (http://\S+)/#).map { String($0.1) }
+        }
         let refused = try await workspace.hookline("events", "track", "--email", "ada@example.com", "--event", "signup")
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("another executor (studio or serve) runs on this workspace"))
+        // It names the process and the address of its ingest API, not another workspace's.
+        #expect(refused.stderr.contains("another executor runs on this workspace: hookline serve (pid \(serve.pid))"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("send the event to it: POST \(url)/api/events/track"), "\(refused.stderr)")
         serve.signal(SIGTERM)
         #expect(try await serve.wait() == 0)
     }

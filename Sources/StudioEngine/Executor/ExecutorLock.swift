@@ -30,4 +30,19 @@ final class ExecutorLock: Sendable {
     deinit {
         close(descriptor)
     }
+
+    /// Writes who holds the lock into its file (`hookline serve (pid 412), ingest API at …`), for
+    /// another process to name in its message. The lock is on the descriptor, not the contents.
+    func describe(_ holder: String) {
+        let bytes = Array((holder + "\n").utf8)
+        guard ftruncate(descriptor, 0) == 0 else { return }
+        _ = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// What the holder of the lock at `path` wrote about itself; nil when nothing was written.
+    static func holder(at path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let holder = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return holder.isEmpty ? nil : holder
+    }
 }

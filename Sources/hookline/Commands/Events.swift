@@ -29,7 +29,7 @@ extension Hookline {
             @Option(help: "The event's dataFields as a JSON object, or @FILE to read it from a file.")
             var data: String?
 
-            @Option(help: "Run workflow delays and retries this many times faster (other workflows' unfinished journeys are then left for hookline resume).")
+            @Option(help: "Run workflow delays and retries this many times faster.")
             var timeScale: Double = 1
 
             func validate() throws {
@@ -41,14 +41,19 @@ extension Hookline {
             func run() async throws {
                 let dataFields = try readDataFields()
                 let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
-                // At a faster time scale only the workflows this event starts go on, so that
-                // another workflow's users asleep in a delay are not woken early.
+                // Only the workflows this event starts go on: another workflow's users asleep in a
+                // delay are neither waited for nor woken early.
                 let started = Set(engine.workspace.workflows.filter { $0.start == .event(eventName) }.map(\.id))
-                guard let summary = engine.resume(workflowIDs: timeScale == 1 ? nil : started) else {
+                guard let summary = engine.resume(workflowIDs: started, holder: "hookline events track") else {
+                    let holder = engine.otherExecutor
                     await engine.shutdown()
-                    printError(
-                        "error: another executor (studio or serve) runs on this workspace; send the event to it "
-                            + "with POST /api/events/track")
+                    let advice =
+                        if let holder, let range = holder.range(of: "ingest API at ") {
+                            "send the event to it: POST \(holder[range.upperBound...])/api/events/track"
+                        } else {
+                            "stop it, or run hookline serve on this workspace and POST the event to its /api/events/track"
+                        }
+                    printError("error: another executor runs on this workspace\(holder.map { ": \($0)" } ?? ""); \(advice)")
                     throw ExitCode.failure
                 }
                 if summary.leftForLater > 0 { printError(summary.description) }

@@ -28,8 +28,9 @@ extension Hookline {
                 let drained = try await engine.executor.resumeEndpoint(endpoint)
                 printError("endpoint \(endpoint): \(drained.succeeded + drained.failed) held deliveries sent, \(drained.failed) failed")
             }
-            guard let summary = engine.resume() else {
-                printError("error: another executor runs on this workspace (\(options.storePath)); nothing resumed")
+            guard let summary = engine.resume(holder: "hookline resume") else {
+                printError(
+                    "error: another executor runs on this workspace (\(options.storePath))\(EngineCommand.otherExecutor(engine)); nothing resumed")
                 await engine.shutdown()
                 throw ExitCode.failure
             }

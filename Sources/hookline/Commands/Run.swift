@@ -22,7 +22,7 @@ extension Hookline {
         @Flag(help: "Run for every user in the store.")
         var all = false
 
-        @Option(help: "Run workflow delays this many times faster (other workflows' unfinished journeys are then left for hookline resume).")
+        @Option(help: "Run workflow delays this many times faster.")
         var timeScale: Double = 1
 
         /// Users read and started at a time.
@@ -52,9 +52,10 @@ extension Hookline {
                 members = name
             }
             printAttemptLines(from: engine.feed)
-            // What a stopped or killed run left is finished too (DESIGN §6) — at a faster time
-            // scale only this workflow's, so that another workflow's users are not woken early.
-            EngineCommand.resumeOrWarn(engine, workflowIDs: timeScale == 1 ? nil : [workflow])
+            // What a stopped or killed run of this workflow left is finished too (DESIGN §6); other
+            // workflows' journeys are left for `hookline resume`: a run must not wait out their
+            // delays, nor wake their users early at a faster time scale.
+            EngineCommand.resumeOrWarn(engine, workflowIDs: [workflow], holder: "hookline run \(workflow)")
             // The journeys started before a read fails still run to the end; then the error is shown.
             var readError: (any Error)?
             do { try startJourneys(on: engine, reading: addresses, members: members) } catch { readError = error }

@@ -38,9 +38,10 @@ extension Hookline {
             let secrets = try SecretStore.load(workspaceRoot: options.root)
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
             if !quiet { printAttemptLines(from: engine.feed) }
-            EngineCommand.resumeOrWarn(engine)
+            EngineCommand.resumeOrWarn(engine, holder: "hookline serve")
             let server = try await IngestServer.start(
                 engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
+            engine.describeExecutor("hookline serve", "ingest API at \(server.baseURL)")
             printError("listening on \(server.baseURL)")
             await waitForTerminationSignal()
             printError("stopping")

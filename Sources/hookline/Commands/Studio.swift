@@ -34,7 +34,7 @@ extension Hookline {
             if !studio.readonly {
                 // The traffic pane opens on what was sent before, not on an empty pane.
                 StoredTraffic.publishRecent(engine.store, into: engine.feed)
-                _ = engine.resume()
+                _ = engine.resume(holder: "the studio")
             }
             let status = await runStudio(
                 workspace: workspace, root: options.root, traffic: engine.feed,

@@ -22,13 +22,19 @@ enum EngineCommand {
     /// Resumes what a previous executor left, saying so on standard error; when another executor
     /// holds the workspace, warns that its journeys are left to it.
     /// - Parameter workflowIDs: Resume only these workflows' journeys and deliveries.
-    static func resumeOrWarn(_ engine: Engine, workflowIDs: Set<String>? = nil) {
-        if let summary = engine.resume(workflowIDs: workflowIDs) {
+    static func resumeOrWarn(_ engine: Engine, workflowIDs: Set<String>? = nil, holder: String) {
+        if let summary = engine.resume(workflowIDs: workflowIDs, holder: holder) {
             if summary.journeys + summary.deliveries + summary.leftForLater > 0 {
                 printError(summary.description)
             }
         } else {
-            printError("warning: another executor runs on this workspace; its unfinished journeys are left to it")
+            printError("warning: another executor runs on this workspace\(otherExecutor(engine)); its unfinished journeys are left to it")
         }
+    }
+
+    /// `: hookline serve (pid 412), ingest API at …`: who runs the workspace's executor, for a
+    /// message; empty when it is not known.
+    static func otherExecutor(_ engine: Engine) -> String {
+        engine.otherExecutor.map { ": \($0)" } ?? ""
     }
 }
