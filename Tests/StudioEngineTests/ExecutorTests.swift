@@ -33,6 +33,20 @@ struct ExecutorTests {
         #expect(attempts.filter { $0.nodeID == "vip-call" }.compactMap(\.userEmail).sorted() == ["ada@example.com", "cy@example.com"])
     }
 
+    /// As in Iterable, an event for an address the store does not know creates its user; a known
+    /// user's profile is left as it was.
+    @Test func anEventForANewAddressCreatesItsUser() async throws {
+        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
+        try engine.store.saveUsers(EngineFixtures.users)
+        let known = try #require(EngineFixtures.users.first)
+        engine.executor.track(TrackedEvent(email: "new@example.com", name: "pageView"))
+        engine.executor.track(TrackedEvent(email: known["email"]?.stringValue ?? "", name: "pageView"))
+        await engine.executor.waitUntilIdle()
+        #expect(try engine.store.user(email: "new@example.com") == ["email": "new@example.com"])
+        #expect(try engine.store.user(email: known["email"]?.stringValue ?? "") == known)
+        await engine.shutdown()
+    }
+
     @Test func sendsTypedJSONBodiesAndMasksTheSecretEverywhere() async throws {
         let wire = Mutex<[ReceivedRequest]>([])
         let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }

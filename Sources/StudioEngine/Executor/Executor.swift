@@ -126,12 +126,18 @@ public final class Executor: Sendable {
         }
     }
 
-    /// Records an event and starts a journey in every enabled workflow it triggers, unless the
-    /// user has reached that workflow's entry limits.
+    /// Records an event (creating its user when the address is new) and starts a journey in every
+    /// enabled workflow it triggers, unless the user has reached that workflow's entry limits.
     ///
     /// The journeys are stored with the event, at their entry step, before this returns: once an
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     public func track(_ event: TrackedEvent) {
+        // As Iterable does, an event for an unknown address creates its user.
+        do {
+            if try store.user(email: event.email) == nil { try store.saveUsers([JSONObject([("email", .string(event.email))])]) }
+        } catch {
+            logger.error("could not create the user of an event: \(error)")
+        }
         var starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
             PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
         }
