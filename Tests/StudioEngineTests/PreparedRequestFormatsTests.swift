@@ -41,6 +41,21 @@ struct PreparedRequestFormatsTests {
         #expect(request?["queryString"] == [["name": "api_key", "value": "••••••"], ["name": "u", "value": "ada@example.com"]])
     }
 
+    /// A body kept as base64 is counted in bytes, and a body cut at the limit says so.
+    @Test func theHARSizeOfABase64BodyIsItsBytesAndACutBodyIsMarked() throws {
+        let record = AttemptRecord(
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000), deliveryID: "msg_1", attempt: 1, workflowID: "w",
+            nodeID: "n", webhookID: "hook", userEmail: "ada@example.com", method: "POST", url: "http://127.0.0.1:9/v1",
+            requestHeaders: [], requestBody: "", status: 200, responseHeaders: [], responseBody: "AAEC/w==",
+            responseTruncated: true, responseBodyIsBase64: true, latencyMilliseconds: 1, outcome: .success, trigger: .scheduled)
+        let har = AttemptHAR.document(for: [record], creatorVersion: "test", reasonPhrase: { _ in "OK" })
+        let response = har["log"]?["entries"]?.arrayValue?.first?["response"]
+        #expect(response?["content"]?["size"] == 4)
+        #expect(response?["bodySize"] == 4)
+        #expect(response?["content"]?["encoding"] == "base64")
+        #expect(response?["content"]?["comment"] == "truncated: only the first 4 bytes were kept")
+    }
+
     @Test func anEmptyHeaderValueIsSentByCurlAsNameSemicolonNotRemoved() {
         let request = Self.request(
             url: "http://127.0.0.1:9/v1", headers: [HeaderField("X-Campaign", ""), HeaderField("X-Tag", "it's")])

@@ -35,18 +35,23 @@ public enum AttemptHAR {
                 "text": .string(record.requestBody),
             ]
         }
+        // The size of the body's bytes, not of their base64 text.
+        let bodySize =
+            record.responseBodyIsBase64
+            ? Data(base64Encoded: record.responseBody)?.count ?? 0 : record.responseBody.utf8.count
         var content: JSONObject = [
-            "size": .int(record.responseBody.utf8.count),
+            "size": .int(bodySize),
             "mimeType": .string(header("content-type", in: record.responseHeaders) ?? ""),
             "text": .string(record.responseBody),
         ]
         if record.responseBodyIsBase64 { content["encoding"] = "base64" }
+        if record.responseTruncated { content["comment"] = .string("truncated: only the first \(bodySize) bytes were kept") }
         let response: JSONObject = [
             "status": .int(record.status ?? 0), "statusText": .string(record.status.map(reasonPhrase) ?? ""),
             "httpVersion": .string(record.responseVersion ?? "HTTP/1.1"), "cookies": [],
             "headers": headers(record.responseHeaders), "content": .object(content),
             "redirectURL": .string(header("location", in: record.responseHeaders) ?? ""), "headersSize": -1,
-            "bodySize": .int(record.responseBody.utf8.count),
+            "bodySize": .int(bodySize),
         ]
         var entry: JSONObject = [
             "startedDateTime": .string(record.startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
