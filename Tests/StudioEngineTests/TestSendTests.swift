@@ -36,6 +36,24 @@ struct TestSendTests {
         #expect(!record.requestHeaders.contains { $0.value.contains("sk_live_very_secret_1234") })
     }
 
+    /// A connection reset is not tried again at once either: one request, attempt 1.
+    @Test func aResetConnectionIsOneAttemptToo() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script("{path: /v1/letters, responses: [{reset: true}, {status: 201}]}")) { log.append($0) }
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets, configuration: .init())
+        try engine.store.saveUsers(EngineFixtures.users)
+        let record = try await engine.executor.testSend(webhookID: "lob-letter", email: "bob@example.com")
+        engine.recorder.flush()
+        await engine.shutdown()
+        await receiver.shutdown()
+        #expect(log.all.count == 1)
+        #expect(record.attempt == 1)
+        #expect(record.outcome.errorClass == "connection_reset", "\(record.outcome)")
+        #expect(try engine.store.attempts(matching: AttemptFilter(webhookID: "lob-letter")).map(\.attempt) == [1])
+    }
+
     @Test func theFirstStoredUserIsUsedWhenNoneIsGivenAndMissingOnesAreReported() async throws {
         let receiver = try await Receiver.start()
         let engine = try Engine(

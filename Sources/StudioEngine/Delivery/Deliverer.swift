@@ -245,8 +245,11 @@ public final class Deliverer: Sendable {
                 attempts.append(record)
                 return Result(status: .cancelled, attempts: attempts)
             }
-            // A connection that failed within a second is tried once more at once (delivery.md §8.3).
-            if !quickRetried, Self.quickRetryOutcomes.contains(outcome), record.latencyMilliseconds < 1000 {
+            // A connection that failed within a second is tried once more at once (delivery.md §8.3),
+            // unless the policy makes one attempt (a test send, a replay, `retries: none`).
+            if !quickRetried, !options.retry.schedule.delays.isEmpty, Self.quickRetryOutcomes.contains(outcome),
+                record.latencyMilliseconds < 1000
+            {
                 recorder?.record(record, settling: settle(.retrying, clock.now()))
                 attempts.append(record)
                 quickRetried = true
