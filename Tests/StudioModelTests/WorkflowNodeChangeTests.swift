@@ -86,6 +86,23 @@ struct WorkflowNodeChangeTests {
         }
     }
 
+    /// A split whose outputs all lead to one step (one just added) is deleted like any step:
+    /// add then delete gives the file back. A webhook step's error output does not count.
+    @Test(arguments: [WorkflowNodeChange.NewNodeKind.yesNo, .abSplit, .attributeSplit])
+    func aSplitWhoseOutputsAgreeIsDeleted(kind: WorkflowNodeChange.NewNodeKind) throws {
+        let before = try #require(Self.load(Self.flow).workflow(id: "welcome"))
+        let (added, _) = try Self.apply(.add(kind, after: "send-letter"))
+        let (text, _) = try Self.apply(.delete(node: kind.newID(in: before)), to: added)
+        #expect(text == Self.flow)
+    }
+
+    @Test func aWebhookStepWithAnErrorOutputIsDeletedTowardsItsSuccesses() throws {
+        var (text, _) = try Self.apply(.setOnError(node: "send-letter", to: .branch))
+        (text, _) = try Self.apply(.connectOutput(node: "send-letter", output: "error", to: "follow-up"), to: text)
+        let (_, workflow) = try Self.apply(.delete(node: "send-letter"), to: text)
+        #expect(workflow.entryNode?.id == "wait")
+    }
+
     @Test func connectingSetsAddsOrRemovesNext() throws {
         var (_, workflow) = try Self.apply(.connect(node: "send-letter", to: "is-pro"))
         #expect(workflow.node(id: "send-letter")?.next.targets == ["is-pro"])

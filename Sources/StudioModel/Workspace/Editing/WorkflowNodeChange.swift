@@ -88,7 +88,7 @@ public enum WorkflowNodeChange: Sendable, Equatable {
                 throw .init("\(id) is the workflow's only step: add another first (a workflow needs one)")
             }
             // A step that leads to itself leaves nothing to lead to.
-            let next = try singleNext(id).flatMap { $0 == id ? nil : $0 }
+            let next = try Self.wayOn(afterDeleting: id, in: nodes, singleNext: singleNext).flatMap { $0 == id ? nil : $0 }
             var result = try nodes.redirecting(referencesTo: id, to: next)
             if entry == id, let next {
                 result = try WorkflowNodesText(result).movingToFront(next)
@@ -144,6 +144,23 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         default:
             return nil
         }
+    }
+
+    /// Where the journeys that reached a deleted step go instead: where it led. A webhook step
+    /// with an error output: where its successes went. A split: where all its outputs lead, when
+    /// they agree (one just added, say); else the user must choose, in the file.
+    private static func wayOn(
+        afterDeleting id: String, in nodes: WorkflowNodesText,
+        singleNext: (String) throws(WorkflowNodesText.Problem) -> String?
+    ) throws(WorkflowNodesText.Problem) -> String? {
+        guard let item = nodes.items.first(where: { $0.id == id }), case .branches(let outputs) = item.next else {
+            return try singleNext(id)
+        }
+        let targets = outputs.contains { $0.output == "ok" } ? outputs.filter { $0.output == "ok" }.map(\.id) : outputs.map(\.id)
+        guard let target = targets.first, targets.allSatisfy({ $0 == target }) else {
+            throw .init("\(id)'s outputs lead to different steps: connect them to one (⏎, → …), or e edits the file")
+        }
+        return target == "exit" ? nil : target
     }
 
     /// `a → s → n → m` becomes `a → n → s → m`.
