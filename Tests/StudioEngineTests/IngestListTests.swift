@@ -76,6 +76,24 @@ struct IngestListTests {
 }
 
 extension IngestListTests {
+    /// A field name with a period could never be read back (a lookup reads it as a path), so
+    /// users/update refuses it and says how to nest it, instead of dropping it unseen.
+    @Test func aDottedFieldNameIsRefusedWithHowToNestIt() async throws {
+        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
+        try engine.store.saveUsers([["email": "ada@example.com", "plan": "free"]])
+        let server = try await IngestServer.start(engine: engine, port: 0)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let (status, answer) = try await send(
+            client, server.baseURL + "/api/users/update",
+            #"{"email": "ada@example.com", "dataFields": {"address.city": "Oslo", "plan": "pro"}}"#)
+        #expect(status == 400)
+        #expect(answer["msg"] == #"field 'address.city': a name may not contain '.'; nest it instead: {"address": {"city": …}}"#)
+        #expect(try engine.store.user(email: "ada@example.com") == ["email": "ada@example.com", "plan": "free"])
+        try await client.shutdown()
+        await server.shutdown()
+        await engine.shutdown()
+    }
+
     /// track, users/update and triggerWorkflow take an address as `users import` does.
     @Test(arguments: [
         ("/api/events/track", #"{"email": "notanemail", "eventName": "signup"}"#, "'notanemail' is not an email address"),

@@ -57,6 +57,12 @@ struct UserImporterTests {
         } throws: { error in
             (error as? UserImporter.ImportError)?.problems.map(\.line) == [4, 5, 6]
         }
+        #expect {
+            _ = try UserImporter.profiles(from: #"{"email":"ada@example.com","address.city":"Oslo"}"#, format: .jsonl)
+        } throws: { error in
+            (error as? UserImporter.ImportError)?.problems.map(\.message)
+                == [#"field 'address.city': a name may not contain '.'; nest it instead: {"address": {"city": …}}"#]
+        }
         // Windows line breaks: `\r\n` is one Character in Swift, and still two lines here.
         let crlf = try UserImporter.profiles(from: good.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n", format: .jsonl)
         #expect(crlf.map { $0["email"] } == ["ada@example.com", "bob@example.com"])

@@ -178,6 +178,7 @@ struct IngestAPI: RouterMiddleware {
     func updateUser(_ body: JSONObject) throws -> Response {
         guard let email = Self.email(in: body) else { return Self.invalidEmail(body) }
         guard var update = Self.dataFields(of: body) else { return Self.badDataFields }
+        if let problem = dottedFieldProblem(in: update) { return Self.answer(.badRequest, code: "BadParams", message: problem) }
         update["email"] = .string(email)
         try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
         return Self.answer(.ok, code: "Success")
@@ -200,7 +201,11 @@ struct IngestAPI: RouterMiddleware {
                 invalid.append(subscriber["email"] ?? .null)
                 continue
             }
-            valid.append((email, subscriber["dataFields"]?.objectValue ?? JSONObject()))
+            let fields = subscriber["dataFields"]?.objectValue ?? JSONObject()
+            if subscribing, let problem = dottedFieldProblem(in: fields) {
+                return Self.answer(.badRequest, code: "BadParams", message: "\(email): \(problem)")
+            }
+            valid.append((email, fields))
         }
         var notFound: [String] = []
         if subscribing {

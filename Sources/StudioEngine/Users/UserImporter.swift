@@ -258,6 +258,10 @@ public enum UserImporter {
                 problems.append(.init(line: lineNumber, message: "'\(email)' is not an email address"))
                 continue
             }
+            if let problem = dottedFieldProblem(in: object) {
+                problems.append(.init(line: lineNumber, message: problem))
+                continue
+            }
             profiles.append(object)
         }
         guard problems.isEmpty else { throw ImportError(problems: problems) }

@@ -32,3 +32,13 @@ private func setField(_ path: ArraySlice<String>, to value: JSONValue, in object
     setField(path.dropFirst(), to: value, in: &nested)
     object[key] = .object(nested)
 }
+
+/// Why `fields` cannot be a profile update: a top-level name with a period (`address.city`),
+/// which a lookup would read as a path, so the field could never be read back. Nil when none
+/// has one. Iterable skips such names; an import or an API call says so instead of losing them.
+public func dottedFieldProblem(in fields: JSONObject) -> String? {
+    guard let name = fields.keys.first(where: { $0.contains(".") }) else { return nil }
+    let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+    let nested = parts.reversed().reduce("…") { inner, part in "{\"\(part)\": \(inner)}" }
+    return "field '\(name)': a name may not contain '.'; nest it instead: \(nested)"
+}
