@@ -68,6 +68,17 @@ struct TrafficDetailsTests {
         #expect(reduce(&state, .key(.char("R"))) == [.replay(deliveryID: Self.exchange.deliveryID)])
     }
 
+    /// A test send has no outbox row: R says so instead of asking the engine for a delivery that is not there.
+    @Test func aTestSendIsNotReplayed() {
+        var state = Fixtures.state(records: 3)
+        var test = Self.exchange
+        test.trigger = .test
+        _ = reduce(&state, .traffic(records: [test], dropped: 0))
+        Fixtures.focus(.traffic, in: &state)
+        #expect(reduce(&state, .key(.char("R"))) == [])
+        #expect(state.status?.text == "a test send is no delivery, so it has nothing to replay: t sends another")
+    }
+
     @Test func readOnlyStudiosCannotReplay() {
         var state = stateShowingExchange(readonly: true)
         #expect(reduce(&state, .key(.char("R"))).isEmpty)

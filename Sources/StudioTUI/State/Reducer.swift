@@ -331,6 +331,10 @@ private func replay(_ record: AttemptRecord, on state: inout AppState) -> [Effec
         state.status = StatusMessage("read-only: replay is disabled", level: .warning)
         return []
     }
+    guard record.trigger != .test else {
+        state.status = StatusMessage("a test send is no delivery, so it has nothing to replay: t sends another", level: .warning)
+        return []
+    }
     state.status = StatusMessage("replaying \(record.deliveryID)…")
     return [.replay(deliveryID: record.deliveryID)]
 }
