@@ -50,6 +50,29 @@ struct ServeCommandTests {
         #expect(!serve.stdout.contains("key_ingest_0123456789") && !serve.stderr.contains("key_ingest_0123456789"))
     }
 
+    /// One executor per workspace: a second serve would leave, if either crashed, work that
+    /// neither resumes. It refuses, naming the first and where its API listens.
+    @Test func aSecondServeOnTheWorkspaceRefusesAndNamesTheFirst() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let first = try BinaryRunner.start(BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        defer {
+            first.signal(SIGKILL)
+            first.removeOutput()
+        }
+        let base = try await LiveWorkspace.waitFor("serve to listen") {
+            first.stderr.firstMatch(of: #/listening on (http://\S+)/#).map { String($0.1) }
+        }
+        let second = try await workspace.hookline("serve", "--port", "0")
+        #expect(second.status == 1)
+        #expect(
+            second.stderr.contains(
+                "error: another executor runs on this workspace: hookline serve (pid \(first.pid)), ingest API at \(base); stop it first"),
+            "\(second.stderr)")
+        first.signal(SIGTERM)
+        #expect(try await first.wait() == 0)
+    }
+
     /// POSTs JSON with curl and returns the answer's body.
     private func post(_ url: String, _ body: String, apiKey: String = "key_ingest_0123456789") async throws -> String {
         let result = try await BinaryRunner.run(

@@ -199,6 +199,38 @@ struct StudioEditEndToEndTests {
 }
 
 extension StudioEditEndToEndTests {
+    /// Opened while `hookline serve` runs the workspace, the studio runs no second executor: it
+    /// says who runs it and shows the traffic serve stores.
+    @Test func aStudioBesideServeNamesItAndFollowsItsTraffic() async throws {
+        let workspace = try await LiveWorkspace.make(script: "rules: [{path: /v1/letters, responses: [{status: 201}]}]\n")
+        defer { workspace.remove() }
+        let serve = try BinaryRunner.start(BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let base = try await LiveWorkspace.waitFor("serve to listen") {
+            serve.stderr.firstMatch(of: #/listening on (http://\S+)/#).map { String($0.1) }
+        }
+        let session = try await TmuxSession(command: "\(BinaryRunner.hooklinePath) -C \(workspace.root.path)", directory: workspace.root)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("this workspace is run by hookline serve (pid \(serve.pid))") }
+            let tracked = try await BinaryRunner.run(
+                "/usr/bin/curl",
+                ["-sS", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                 #"{"email": "ada@example.com", "eventName": "signup"}"#, base + "/api/events/track"])
+            #expect(tracked.stdout.contains("Success"), "\(tracked.stdout) \(tracked.stderr)")
+            let screen = try await session.waitForScreen(timeout: 15) { screen in
+                screen.split(separator: "\n").contains { $0.contains("POST") && $0.contains(" 201 ") }
+            }
+            #expect(screen.contains("ada@example.com"))
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait() == 0, "\(serve.stderr)")
+    }
+
     /// The studio opens with the traffic sent before (by an earlier run) in its pane.
     @Test func theStudioOpensOnTheTrafficSentBefore() async throws {
         let workspace = try await LiveWorkspace.make(script: "rules: [{path: /v1/letters, responses: [{status: 201}]}]\n")

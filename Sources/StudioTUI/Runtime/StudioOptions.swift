@@ -15,6 +15,9 @@ public struct StudioOptions: Sendable, Hashable {
     public var eventsLogPath: String?
     /// The folder the workspace was loaded from, where `e` edits its files; nil turns editing off.
     public var workspaceRoot: String?
+    /// A warning shown in the hint row when the studio opens (another process runs the
+    /// workspace's executor, say); nil for none.
+    public var notice: String?
 
     public init(
         themeName: String = "default", themesDirectory: String? = nil, noColor: Bool = false, ascii: Bool = false,

@@ -53,6 +53,7 @@ final class StudioRuntime {
             workspace: drafts?.withSaveTimeProblems(workspace) ?? workspace, size: backend.size, readonly: options.readonly,
             ascii: session.asciiOnly, trafficConnected: traffic != nil)
         state.secretValues = secretValues
+        if let notice = options.notice { state.status = StatusMessage(notice, level: .warning) }
     }
 
     func send(_ action: Action) {

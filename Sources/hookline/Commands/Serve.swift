@@ -38,7 +38,17 @@ extension Hookline {
             let secrets = try SecretStore.load(workspaceRoot: options.root)
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
             if !quiet { printAttemptLines(from: engine.feed) }
-            EngineCommand.resumeOrWarn(engine, holder: "hookline serve")
+            // A second executor on the workspace would leave, if either crashed, journeys and
+            // leases that neither resumes: serve runs only when it is the one.
+            guard let summary = engine.resume(holder: "hookline serve") else {
+                let holder = EngineCommand.otherExecutor(engine)
+                await engine.shutdown()
+                printError(
+                    "error: another executor runs on this workspace\(holder); stop it first (a studio opened beside serve "
+                        + "edits and watches, and runs nothing)")
+                throw ExitCode.failure
+            }
+            if summary.journeys + summary.deliveries + summary.leftForLater > 0 { printError(summary.description) }
             let server = try await IngestServer.start(
                 engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
             engine.describeExecutor("hookline serve", "ingest API at \(server.baseURL)")

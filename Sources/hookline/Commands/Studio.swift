@@ -29,16 +29,24 @@ extension Hookline {
                 workspace: workspace, secrets: secrets,
                 configuration: .init(timeScale: timeScale, storePath: options.storePath))
             // Read-only is for watching production: this process resumes nothing and sends
-            // nothing; the traffic shown is what the workspace's executor stores.
-            let following = studio.readonly ? StoredTraffic.follow(engine.store, into: engine.feed) : nil
-            if !studio.readonly {
+            // nothing; the traffic shown is what the workspace's executor stores. So it is when
+            // another process runs the executor (`hookline serve`): this studio edits files and
+            // test-sends, and leaves runs and replays to that process.
+            var otherExecutor: String?
+            if !studio.readonly, engine.resume(holder: "the studio") == nil {
+                otherExecutor = engine.otherExecutor ?? "another process"
+            }
+            let following =
+                studio.readonly || otherExecutor != nil ? StoredTraffic.follow(engine.store, into: engine.feed) : nil
+            if following == nil {
                 // The traffic pane opens on what was sent before, not on an empty pane.
                 StoredTraffic.publishRecent(engine.store, into: engine.feed)
-                _ = engine.resume(holder: "the studio")
             }
             let status = await runStudio(
                 workspace: workspace, root: options.root, traffic: engine.feed,
-                commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio)
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root, otherExecutor: otherExecutor),
+                flags: studio,
+                notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" })
             following?.cancel()
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }

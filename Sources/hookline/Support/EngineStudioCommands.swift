@@ -8,10 +8,22 @@ struct EngineStudioCommands: StudioCommands {
     let engine: Engine
     /// Where exports are written: `.hookline/exports` of the workspace.
     let exportDirectory: URL
+    /// The process that runs the workspace's executor when it is not this one (`hookline serve
+    /// (pid 412), …`): runs and replays are its to make, or a crash of either would leave work
+    /// that neither resumes.
+    let otherExecutor: String?
 
-    init(engine: Engine, workspaceRoot: URL) {
+    init(engine: Engine, workspaceRoot: URL, otherExecutor: String? = nil) {
         self.engine = engine
         self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
+        self.otherExecutor = otherExecutor
+    }
+
+    /// Why this studio does not start journeys or deliveries itself, when another process runs them.
+    private var runsElsewhere: StatusMessage? {
+        otherExecutor.map {
+            StatusMessage("this workspace's journeys are run by \($0): run and replay from there, or quit it first", level: .warning)
+        }
     }
 
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void) {
@@ -58,6 +70,7 @@ struct EngineStudioCommands: StudioCommands {
     }
 
     func run(workflowID: String, audience: RunAudience, done: @escaping @Sendable (StatusMessage) -> Void) {
+        if let runsElsewhere { return done(runsElsewhere) }
         let executor = engine.executor
         Task.detached {
             do {
@@ -163,6 +176,7 @@ struct EngineStudioCommands: StudioCommands {
     }
 
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
+        if let runsElsewhere { return done(runsElsewhere) }
         Task { [engine] in
             do {
                 let succeeded = try await engine.executor.replay(deliveryID: deliveryID)

@@ -23,13 +23,15 @@ func runOnUIThread(_ body: @escaping @Sendable () -> Int32) async -> Int32 {
 /// TERM) is reported on the original standard error.
 /// - Returns: the studio's exit status.
 func runStudio(
-    workspace: Workspace, root: URL, traffic: any TrafficSource, commands: any StudioCommands, flags: StudioFlags
+    workspace: Workspace, root: URL, traffic: any TrafficSource, commands: any StudioCommands, flags: StudioFlags,
+    notice: String? = nil
 ) async -> Int32 {
     let terminalError = dup(STDERR_FILENO)
     redirectStandardError(to: root.appendingPathComponent(".hookline/hookline.log").path)
     let options = {
         var options = flags.studioOptions
         options.workspaceRoot = root.path
+        options.notice = notice
         return options
     }()
     return await runOnUIThread {
