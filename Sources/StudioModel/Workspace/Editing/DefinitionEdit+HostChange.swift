@@ -28,6 +28,20 @@ extension DefinitionEdit {
         return urls
     }
 
+    /// ``destinations(in:kind:)`` of a file that does not parse, read line by line: the first
+    /// `url: …` (`endpoint`, `tokenUrl`) written, unquoted.
+    static func unparsedDestinations(in source: String, kind: DefinitionFileKind) -> [String: String] {
+        var urls: [String: String] = [:]
+        for field in destinationFields(for: kind) {
+            let key = field.split(separator: ".").last.map(String.init) ?? field
+            let pairs = source.matches(of: #/(?<key>[A-Za-z]+)\s*:\s*(?:"(?<double>[^"\n]*)"|'(?<single>[^'\n]*)'|(?<bare>[^,{}#\s]+))/#)
+            if let match = pairs.first(where: { $0.key == key }) {
+                urls[field] = String(match.double ?? match.single ?? match.bare ?? "")
+            }
+        }
+        return urls
+    }
+
     /// The refusal message when a destination's origin changed while markers are kept; nil
     /// when the save may go on (a file that does not parse is left to the loader to report).
     ///

@@ -86,11 +86,10 @@ public struct DefinitionEdit: Sendable, Equatable {
                     hidden.append(try Self.hidden(site, in: original, file: file))
                 }
                 destinations = Self.destinations(in: root, kind: kind)
-            } else if let problem = file.diagnostics.first {
-                throw OpenError(
-                    path: path, line: problem.line, column: problem.column,
-                    message: "cannot hide this file's secrets: \(problem.message)",
-                    hint: "fix the file outside the studio first")
+            } else {
+                // A file that does not parse is opened to be fixed, its secrets found line by line.
+                hidden += LiteralSecretFinder.unparsedSites(in: original)
+                destinations = Self.unparsedDestinations(in: original, kind: kind)
             }
         }
         hidden += Self.occurrences(of: secretValues, in: original)

@@ -60,3 +60,30 @@ enum LiteralSecretFinder {
         }
     }
 }
+
+extension LiteralSecretFinder {
+    /// The literal secrets of a file that does not parse, found line by line, so that the
+    /// editor can open it to fix the syntax without showing one: the values of credential keys
+    /// (`password: …`, `Authorization: …`, in block or flow style) and of credential query
+    /// parameters. A value holding a `{{…}}` reference is left alone.
+    static func unparsedSites(in source: String) -> [SecretMarkers.Hidden] {
+        var hidden: [SecretMarkers.Hidden] = []
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+            for match in line.matches(of: #/(?<key>[A-Za-z][A-Za-z0-9_-]*)["']?\s*:\s+(?<value>"[^"]*"|'[^']*'|[^,{}#\s][^,{}#]*)/#) {
+                let key = String(match.key)
+                guard authKeys.contains(key) || key == "secret" || CredentialNames.isCredentialHeader(key) else { continue }
+                var value = match.value
+                while value.last == " " || value.last == "\t" { value = value.dropLast() }
+                guard !value.contains("{{"), !value.isEmpty else { continue }
+                hidden.append(SecretMarkers.Hidden(range: value.startIndex..<value.endIndex, field: key, value: String(value)))
+            }
+            for match in line.matches(of: #/[?&](?<name>[A-Za-z0-9_%]+)=(?<value>[^&#\s"']+)/#)
+            where CredentialNames.isSecretQueryParameter(String(match.name)) && !match.value.contains("{{") {
+                hidden.append(
+                    SecretMarkers.Hidden(
+                        range: match.value.startIndex..<match.value.endIndex, field: "?\(match.name)", value: String(match.value)))
+            }
+        }
+        return hidden
+    }
+}
