@@ -73,6 +73,9 @@ public final class Engine: Sendable {
     /// (the studio's editor); never for display.
     public var secretValues: [String] { Array(executor.secrets.values) }
 
+    /// The names of the workspace's secrets, for telling which `{{secret.…}}` references are unset.
+    public var secretNames: Set<String> { Set(executor.secrets.keys) }
+
     /// Runs from an edited workspace's workflows and webhooks from now on (``Executor/apply(_:)``);
     /// its settings take effect at the next start.
     public func apply(_ workspace: Workspace) {

@@ -169,6 +169,28 @@ struct StudioEditEndToEndTests {
         }
     }
 
+    /// The studio's problems are validate's: a secret a webhook uses and nobody set is a warning.
+    @Test func anUnsetSecretIsAProblemInTheStudioAsInValidate() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Secrets\n")
+        try workspace.write(
+            "webhooks/lob-letter.yaml",
+            "id: lob-letter\nmethod: POST\nurl: https://api.lob.com/v1/letters\nauth: {type: bearer, token: \"{{secret.lob_key}}\"}\n")
+        let session = try await TmuxSession(command: "\(BinaryRunner.hooklinePath) -C \(workspace.root.path)", directory: workspace.root)
+        try await session.driving {
+            let start = try await session.waitForScreen(timeout: 20) { $0.contains("q quit") }
+            #expect(start.contains("! 1 warning"), "\(start)")
+            try await session.press("!")
+            let list = try await session.waitForScreen(timeout: 10) { $0.contains("Problems") }
+            #expect(list.contains("secret 'lob_key' is not set"), "\(list)")
+            try await session.press("Escape")
+            try await Task.sleep(for: .milliseconds(300))
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     /// `hookline --readonly` on a workspace with journeys left queued by a killed run: it resumes
     /// and sends nothing, and shows the traffic another process stores.
     @Test func aReadOnlyStudioSendsNothingAndFollowsTheStoredTraffic() async throws {

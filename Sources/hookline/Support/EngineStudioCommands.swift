@@ -94,8 +94,11 @@ struct EngineStudioCommands: StudioCommands {
         try Data(text.utf8).write(to: file, options: .atomic)
     }
 
+    /// What `hookline validate` adds to the loader's problems: the network policy's, and
+    /// secrets referenced but not set.
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
+            + SecretUsageCheck.warnings(in: workspace, known: engine.secretNames, read: text)
     }
 
     func secretValues() -> [String] { engine.secretValues }
