@@ -23,6 +23,8 @@ extension Hookline {
 
         func run() async throws {
             try options.requireWorkspace()
+            // Before loading: a change made meanwhile is then seen as one.
+            let files = DefinitionFiles.scan(root: options.root)
             let workspace = WorkspaceLoader.load(from: options.root)
             let secrets = try SecretStore.load(workspaceRoot: options.root)
             let engine = try Engine(
@@ -37,7 +39,7 @@ extension Hookline {
                 _ = engine.resume()
             }
             let status = await runStudio(
-                workspace: workspace, root: options.root, traffic: engine.feed,
+                workspace: workspace, files: files, root: options.root, traffic: engine.feed,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root), flags: studio)
             following?.cancel()
             await engine.shutdown()
