@@ -78,7 +78,9 @@ public final class Engine: Sendable {
 
     /// Runs from an edited workspace's workflows and webhooks from now on (``Executor/apply(_:)``);
     /// its settings take effect at the next start.
-    public func apply(_ workspace: Workspace) {
+    /// - Returns: The running definitions kept because their file is broken.
+    @discardableResult
+    public func apply(_ workspace: Workspace) -> [KeptDefinition] {
         executor.apply(workspace)
     }
 

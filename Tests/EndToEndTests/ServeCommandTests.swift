@@ -73,6 +73,39 @@ struct ServeCommandTests {
         #expect(try await first.wait() == 0)
     }
 
+    @Test func aWebhookFileBrokenWhileServingKeepsItsLastGoodVersionAndStderrSaysWhere() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.files.writeSecrets(["ingest_api_key": "key_ingest_0123456789"])
+        let serve = try BinaryRunner.start(
+            BinaryRunner.hooklinePath, ["serve", "--port", "0", "--quiet", "-C", workspace.root.path])
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let base = try await LiveWorkspace.waitFor("serve to listen") { () -> String? in
+            serve.stderr.split(separator: "\n").first { $0.hasPrefix("listening on ") }
+                .map { String($0.dropFirst("listening on ".count)) }
+        }
+
+        try workspace.write("webhooks/letter.yaml", "id: letter\nmethod: [POST\n")
+        let line = try await LiveWorkspace.waitFor("the reload line") { () -> String? in
+            serve.stderr.split(separator: "\n").first { $0.hasPrefix("reloaded ") }.map(String.init)
+        }
+        #expect(line.hasPrefix("reloaded webhooks/letter.yaml; webhooks/letter.yaml:3:1: error: "), "\(line)")
+        #expect(line.hasSuffix("; the last good webhook letter keeps running"), "\(line)")
+
+        _ = try await post(base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
+        let bodies = try await LiveWorkspace.waitFor("the webhook at the receiver") { () -> [String]? in
+            let bodies = workspace.receiver.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("{") }
+            return bodies.isEmpty ? nil : bodies
+        }
+        #expect(bodies.count == 1 && bodies[0].contains("ada@example.com"))
+        serve.signal(SIGTERM)
+        #expect(try await serve.wait() == 0, "\(serve.stderr)")
+    }
+
     /// POSTs JSON with curl and returns the answer's body.
     private func post(_ url: String, _ body: String, apiKey: String = "key_ingest_0123456789") async throws -> String {
         let result = try await BinaryRunner.run(

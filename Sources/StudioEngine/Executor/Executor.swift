@@ -118,11 +118,18 @@ public final class Executor: Sendable {
     /// Runs from `workspace`'s workflows and webhooks from now on: journeys that start and steps
     /// that run afterwards see the edit; a request already rendered keeps its bytes. The settings
     /// (limits, network allowlist) stay as the executor started, since they size its pools.
-    public func apply(_ workspace: Workspace) {
+    ///
+    /// A definition running now that `workspace` lacks because its file is broken keeps running
+    /// as it was until the file loads again (``Workspace/keepingLastGood(from:)``).
+    /// - Returns: The definitions kept that way.
+    @discardableResult
+    public func apply(_ workspace: Workspace) -> [KeptDefinition] {
         definitions.withLock { current in
-            var updated = workspace
+            let lastGood = workspace.keepingLastGood(from: current)
+            var updated = lastGood.workspace
             updated.settings = current.settings
             current = updated
+            return lastGood.kept
         }
     }
 

@@ -18,10 +18,12 @@ public enum Studio {
     /// never from the main actor. The terminal is restored on every exit path.
     ///
     /// - Throws: ``StudioError`` when stdin/stdout are not a terminal or no terminfo is usable.
-    /// - Parameter commands: What the studio can ask of the engine (replay); nil without one.
+    /// - Parameters:
+    ///   - changes: The workspace loaded again when its files change on disk; nil to not follow them.
+    ///   - commands: What the studio can ask of the engine (replay); nil without one.
     public static func run(
-        workspace: Workspace, traffic: (any TrafficSource)?, commands: (any StudioCommands)? = nil,
-        options: StudioOptions
+        workspace: Workspace, traffic: (any TrafficSource)?, changes: (any WorkspaceChangeSource)? = nil,
+        commands: (any StudioCommands)? = nil, options: StudioOptions
     ) throws -> Int32 {
         let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let loaded = noColor && options.themeName == "default"
@@ -34,7 +36,7 @@ public enum Studio {
         defer { session.restore() }
         let runtime = StudioRuntime(
             session: session, theme: ResolvedTheme(spec: loaded.theme, noColor: noColor), workspace: workspace,
-            traffic: traffic, commands: commands, options: options, wake: wake, signals: signals)
+            traffic: traffic, changes: changes, commands: commands, options: options, wake: wake, signals: signals)
         if let message = session.termWarning ?? loaded.message {
             runtime.send(.status(StatusMessage(message, level: .warning)))
         }

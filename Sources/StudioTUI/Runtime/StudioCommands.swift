@@ -50,6 +50,7 @@ public protocol StudioCommands: Sendable {
     /// The secret store's values, so the editor can hide them wherever they appear in a file.
     func secretValues() -> [String]
 
-    /// A definition file was saved: run from `workspace`'s workflows and webhooks from now on.
+    /// A definition file was saved or changed on disk: run from `workspace`'s workflows and
+    /// webhooks from now on.
     func apply(_ workspace: Workspace)
 }

@@ -10,6 +10,7 @@ final class StudioRuntime {
     private let session: TerminalSession
     private let backend: NcursesBackend
     private let traffic: (any TrafficSource)?
+    private let changes: (any WorkspaceChangeSource)?
     private let commands: (any StudioCommands)?
     private let inbox = ActionInbox()
     private let wake: WakePipe
@@ -32,9 +33,11 @@ final class StudioRuntime {
 
     init(
         session: TerminalSession, theme: ResolvedTheme, workspace: Workspace, traffic: (any TrafficSource)?,
-        commands: (any StudioCommands)?, options: StudioOptions, wake: WakePipe, signals: SignalWatcher
+        changes: (any WorkspaceChangeSource)?, commands: (any StudioCommands)?, options: StudioOptions, wake: WakePipe,
+        signals: SignalWatcher
     ) {
         self.commands = commands
+        self.changes = changes
         self.session = session
         self.backend = NcursesBackend(window: session.window, theme: theme, colorsEnabled: session.colorsEnabled)
         self.traffic = traffic
@@ -61,6 +64,7 @@ final class StudioRuntime {
             switch effect {
             case .quit(let code): exitCode = code
             case .redraw: backend.invalidate()
+            case .applyWorkspace(let workspace): commands?.apply(workspace)
             case .replay(let deliveryID): replay(deliveryID)
             case .exportHAR(let records): exportHAR(records)
             case .copyAsCurl(let record): copyAsCurl(record)
@@ -184,11 +188,11 @@ final class StudioRuntime {
     private func show(_ result: DraftEditing.Result) {
         // A creation saves nothing to undo: `u` must not then take back an older change instead.
         if result.workspace != nil { lastSave = result.undo }
+        // The status first: taking the workspace adds to it what was kept from broken files.
+        send(.status(result.message))
         if let workspace = result.workspace {
             send(.workspaceChanged(drafts?.withSaveTimeProblems(workspace) ?? workspace))
-            commands?.apply(workspace)
         }
-        send(.status(result.message))
     }
 
     private func loadPreviewUser(_ email: String?) {
@@ -274,6 +278,7 @@ final class StudioRuntime {
 
     func run() -> Int32 {
         traffic?.onAvailable { [wake] in wake.wake() }
+        changes?.onAvailable { [wake] in wake.wake() }
         events.record("START \(state.size)")
         backend.invalidate()
         while exitCode == nil {
@@ -286,6 +291,7 @@ final class StudioRuntime {
             handleInput()
             for action in inbox.take() { send(action) }
             drainTraffic()
+            takeWorkspaceChanges()
             tickIfDue()
             renderIfDue()
         }
@@ -330,6 +336,19 @@ final class StudioRuntime {
         if !batch.records.isEmpty || batch.dropped > 0 {
             send(.traffic(records: batch.records, dropped: batch.dropped))
         }
+    }
+
+    /// Shows the workspace loaded again after files changed on disk, with the save-time problems
+    /// a save would report.
+    private func takeWorkspaceChanges() {
+        guard let reload = changes?.take(), let drafts else { return }
+        // Loaded before one of the studio's own saves (while $EDITOR had the terminal, say), it
+        // would take the saved file back: the watcher loads the files again at its next look.
+        guard DefinitionFiles.scan(root: drafts.root) == reload.files else { return }
+        events.record("RELOADED \(reload.changedPaths.joined(separator: " "))")
+        var checked = reload
+        checked.workspace = drafts.withSaveTimeProblems(reload.workspace)
+        send(.workspaceChangedOnDisk(checked))
     }
 
     private func tickIfDue() {

@@ -15,6 +15,9 @@ public enum Action: Sendable, Equatable {
     case status(StatusMessage)
     /// A definition file was saved: the studio shows the workspace loaded with it.
     case workspaceChanged(Workspace)
+    /// Definition files changed on disk (an editor, a `git pull`): the studio shows the workspace
+    /// loaded again, as after a save.
+    case workspaceChangedOnDisk(WorkspaceReload)
     /// Show one exchange whole (a test send's), as ⏎ does for a traffic line.
     case showExchange(AttemptRecord)
     /// Show the request a preview rendered (not sent) over the panes.
@@ -38,6 +41,9 @@ public enum Effect: Sendable, Equatable {
     case quit(code: Int32)
     /// Repaint every cell (Ctrl+L, or after the terminal was disturbed).
     case redraw
+    /// Run the engine from this workspace's definitions from now on: the one a save or a reload
+    /// from disk brought, with the last good definitions of broken files kept.
+    case applyWorkspace(Workspace)
     /// Send a stored delivery once more; the outcome comes back as a status message.
     case replay(deliveryID: String)
     /// Write these attempts to a HAR file; where comes back as a status message.

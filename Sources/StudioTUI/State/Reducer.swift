@@ -91,14 +91,19 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.status = message
         return []
     case .workspaceChanged(let workspace):
-        state.workspace = workspace
-        normalizeLists(&state)
+        let lastGood = workspace.keepingLastGood(from: state.workspace)
+        showWorkspace(lastGood.workspace, in: &state)
         if let step = state.selectStepOnReload, let row = state.treeRows.firstIndex(where: { $0.nodeID == step }) {
             state.tree.selected = row
             normalizeLists(&state)
         }
         state.selectStepOnReload = nil
-        return []
+        if let note = keptNote(lastGood.kept) {
+            state.status = StatusMessage([state.status?.text, note].compactMap(\.self).joined(separator: " · "), level: .warning)
+        }
+        return [.applyWorkspace(lastGood.workspace)]
+    case .workspaceChangedOnDisk(let reload):
+        return showReloaded(reload, in: &state)
     case .showExchange(let record):
         state.showHelp = false
         state.details = TrafficDetails(record: Sanitizer.clean(record))
@@ -646,7 +651,7 @@ private func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workf
     return (webhookID, workflow.id, nodeID)
 }
 
-private func normalizeLists(_ state: inout AppState) {
+func normalizeLists(_ state: inout AppState) {
     let layout = AppLayout.compute(state)
     // The Traffic screen has no lists: they keep their positions for when their screen returns.
     if layout.list.height > 0 {

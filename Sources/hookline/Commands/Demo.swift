@@ -34,6 +34,7 @@ extension Hookline {
             let root = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "hookline-demo-\(getpid())", isDirectory: true)
             let receiver = try await Receiver.start()
             let workspace = try DemoSetup.prepare(at: root, receiverBaseURL: receiver.baseURL)
+            let files = DefinitionFiles.scan(root: root)
             let secrets = try SecretStore.load(workspaceRoot: root)
             let engine = try Engine(
                 workspace: workspace, secrets: secrets,
@@ -49,7 +50,7 @@ extension Hookline {
             stream.start()
 
             let status = await runStudio(
-                workspace: workspace, root: root, traffic: engine.feed,
+                workspace: workspace, files: files, root: root, traffic: engine.feed,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio)
             stream.stop()
             await engine.shutdown()

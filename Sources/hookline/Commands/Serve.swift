@@ -12,7 +12,9 @@ extension Hookline {
                 POST /api/events/track {email, eventName, dataFields}, /api/events/trackBulk, \
                 /api/workflows/triggerWorkflow {workflowId, email, dataFields} and /api/users/update \
                 {email, dataFields}. With a secret named ingest_api_key, requests must send it in an \
-                Api-Key header. Attempts are printed as JSON lines. SIGINT or SIGTERM stops it; \
+                Api-Key header. Attempts are printed as JSON lines. Workflow and webhook files changed on \
+                disk are used from the next step on (a line on standard error says which); while a file \
+                is broken, its last good definition keeps running. SIGINT or SIGTERM stops it; \
                 deliveries not settled by then are resent by the next start.
                 """)
 
@@ -36,6 +38,8 @@ extension Hookline {
 
         func run() async throws {
             let secrets = try SecretStore.load(workspaceRoot: options.root)
+            // Before loading: a change made meanwhile is then seen as one.
+            let files = DefinitionFiles.scan(root: options.root)
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
             if !quiet { printAttemptLines(from: engine.feed) }
             // A second executor on the workspace would leave, if either crashed, journeys and
@@ -53,7 +57,10 @@ extension Hookline {
                 engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
             engine.describeExecutor("hookline serve", "ingest API at \(server.baseURL)")
             printError("listening on \(server.baseURL)")
+            let watcher = WorkspaceWatcher(root: options.root, since: files)
+            engine.follow(watcher) { printError($0) }
             await waitForTerminationSignal()
+            watcher.stop()
             printError("stopping")
             await server.shutdown()
             await engine.shutdown()

@@ -23,6 +23,8 @@ extension Hookline {
 
         func run() async throws {
             try options.requireWorkspace()
+            // Before loading: a change made meanwhile is then seen as one.
+            let files = DefinitionFiles.scan(root: options.root)
             let workspace = WorkspaceLoader.load(from: options.root)
             let secrets = try SecretStore.load(workspaceRoot: options.root)
             let engine = try Engine(
@@ -43,7 +45,7 @@ extension Hookline {
                 StoredTraffic.publishRecent(engine.store, into: engine.feed)
             }
             let status = await runStudio(
-                workspace: workspace, root: options.root, traffic: engine.feed,
+                workspace: workspace, files: files, root: options.root, traffic: engine.feed,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root, otherExecutor: otherExecutor),
                 flags: studio,
                 notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" })

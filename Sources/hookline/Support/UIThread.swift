@@ -1,4 +1,5 @@
 import Foundation
+import StudioEngine
 import StudioModel
 import StudioTUI
 
@@ -20,11 +21,13 @@ func runOnUIThread(_ body: @escaping @Sendable () -> Int32) async -> Int32 {
 /// Opens the studio on its own thread on the workspace at `root`, with standard error sent to
 /// `.hookline/hookline.log` while it owns the terminal (log lines and crash messages would
 /// otherwise land on the screen, tui.md P11). A studio that cannot start (no terminal, unknown
-/// TERM) is reported on the original standard error.
+/// TERM) is reported on the original standard error. Files changed on disk are loaded again and
+/// shown, and the engine runs from them.
+/// - Parameter files: The definition files as `workspace` was loaded from them.
 /// - Returns: the studio's exit status.
 func runStudio(
-    workspace: Workspace, root: URL, traffic: any TrafficSource, commands: any StudioCommands, flags: StudioFlags,
-    notice: String? = nil
+    workspace: Workspace, files: DefinitionFiles, root: URL, traffic: any TrafficSource, commands: any StudioCommands,
+    flags: StudioFlags, notice: String? = nil
 ) async -> Int32 {
     let terminalError = dup(STDERR_FILENO)
     redirectStandardError(to: root.appendingPathComponent(".hookline/hookline.log").path)
@@ -34,9 +37,12 @@ func runStudio(
         options.notice = notice
         return options
     }()
+    let watcher = WorkspaceWatcher(root: root, since: files)
+    defer { watcher.stop() }
     return await runOnUIThread {
         do {
-            return try Studio.run(workspace: workspace, traffic: traffic, commands: commands, options: options)
+            return try Studio.run(
+                workspace: workspace, traffic: traffic, changes: watcher, commands: commands, options: options)
         } catch {
             let message = Data("hookline: \(error)\n".utf8)
             if terminalError >= 0 {

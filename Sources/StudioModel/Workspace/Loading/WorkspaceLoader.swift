@@ -26,12 +26,7 @@ public enum WorkspaceLoader {
         var files: [String: String] = [:]
         var unreadable: [Diagnostic] = []
         let manager = FileManager.default
-        var paths = [settingsPath]
-        for folder in folders {
-            let names = (try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
-            paths += names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { "\(folder)/\($0)" }
-        }
-        for path in paths where overrides[path] == nil {
+        for path in definitionPaths(in: root) where overrides[path] == nil {
             let url = root.appendingPathComponent(path)
             guard manager.fileExists(atPath: url.path) else { continue }
             do {
@@ -50,6 +45,17 @@ public enum WorkspaceLoader {
         var workspace = load(files: files, referencedFiles: .disk(root: root))
         workspace.diagnostics = sorted(workspace.diagnostics + unreadable)
         return workspace
+    }
+
+    /// The definition files the loader reads under `root`, relative to it: `hookline.yaml`, then
+    /// each folder's `*.yaml` (hidden files left out). `hookline.yaml` is listed even when missing.
+    static func definitionPaths(in root: URL) -> [String] {
+        var paths = [settingsPath]
+        for folder in folders {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+            paths += names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { "\(folder)/\($0)" }
+        }
+        return paths
     }
 
     /// Same as `load(from:)`, from in-memory files (relative path → contents), for tests and the demo.

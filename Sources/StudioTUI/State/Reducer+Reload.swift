@@ -1,0 +1,63 @@
+import StudioModel
+
+/// Files changed on disk: the studio shows the workspace loaded again, as after a save, and says
+/// what was reloaded. A change that alters nothing shown — the studio's own save seen again, a
+/// file touched — is dropped. What is being typed (a form field, the body editor) is kept as
+/// it is: those save into the file as it is on disk, and the body editor refuses to write over
+/// a file that changed since it opened it.
+func showReloaded(_ reload: WorkspaceReload, in state: inout AppState) -> [Effect] {
+    let lastGood = reload.workspace.keepingLastGood(from: state.workspace)
+    guard lastGood.workspace != state.workspace else { return [] }
+    showWorkspace(lastGood.workspace, in: &state)
+    state.status = reloadStatus(reload, kept: lastGood.kept, editing: state.bodyEditor?.path)
+    return [.applyWorkspace(lastGood.workspace)]
+}
+
+/// Puts `workspace` in place of the one shown; each list keeps its selected item by id (the tree
+/// its selected step) where it is still there, else its position.
+func showWorkspace(_ workspace: Workspace, in state: inout AppState) {
+    let workflowID = state.selectedWorkflow?.id
+    let treeRow = state.tree.selected
+    let stepID = state.selectedTreeRow?.nodeID
+    let webhookID = state.selectedWebhook?.id
+    let systemWebhookID = state.selectedSystemWebhook?.id
+    state.workspace = workspace
+    if let index = workspace.workflows.firstIndex(where: { $0.id == workflowID }) { state.workflows.selected = index }
+    if let index = workspace.webhooks.firstIndex(where: { $0.id == webhookID }) { state.webhooks.selected = index }
+    if let index = workspace.systemWebhooks.firstIndex(where: { $0.id == systemWebhookID }) {
+        state.systemWebhooks.selected = index
+    }
+    let rows = state.treeRows
+    if let stepID, state.selectedWorkflow?.id == workflowID, !(treeRow < rows.count && rows[treeRow].nodeID == stepID),
+        let row = rows.firstIndex(where: { $0.nodeID == stepID })
+    {
+        state.tree.selected = row
+    }
+    normalizeLists(&state)
+}
+
+/// `kept the last good bi-events while its file is broken`; nil when nothing was kept.
+func keptNote(_ kept: [KeptDefinition]) -> String? {
+    guard !kept.isEmpty else { return nil }
+    let ids = kept.map(\.id).joined(separator: ", ")
+    return "kept the last good \(ids) while \(kept.count == 1 ? "its file is" : "their files are") broken"
+}
+
+/// `reloaded workflows/welcome.yaml from disk`, with what was kept running, or which of the
+/// changed files have errors; first, when the body editor's own file changed, that its text stays.
+private func reloadStatus(_ reload: WorkspaceReload, kept: [KeptDefinition], editing: String?) -> StatusMessage {
+    if let editing, reload.changedPaths.contains(editing) {
+        return StatusMessage(
+            "\(editing) changed on disk: your text stays here, and Ctrl+S will not write over the file", level: .warning)
+    }
+    let paths = reload.changedPaths
+    let files = paths.count <= 2 ? paths.joined(separator: " and ") : "\(paths.count) files"
+    var parts = ["reloaded \(files) from disk"]
+    let broken = reload.brokenFiles.filter { paths.contains($0.path) }
+    if let note = keptNote(kept) {
+        parts.append(note)
+    } else if !broken.isEmpty {
+        parts.append(broken.count == 1 ? "\(broken[0].path) has errors: ! lists them" : "\(broken.count) files have errors: ! lists them")
+    }
+    return StatusMessage(parts.joined(separator: " · "), level: broken.isEmpty && kept.isEmpty ? .info : .warning)
+}

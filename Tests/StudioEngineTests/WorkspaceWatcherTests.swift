@@ -1,0 +1,115 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Synchronization
+import Testing
+
+/// `hookline serve` while the workspace's files are edited: the engine follows a
+/// ``WorkspaceWatcher`` as the command does, against a live receiver.
+struct WorkspaceWatcherTests {
+    /// A workspace folder whose `bi-sink` workflow sends every `signup` to the `bi-events`
+    /// webhook at `baseURL` + `path`.
+    private func workspaceFolder(baseURL: String) throws -> URL {
+        let root = try EngineFixtures.temporaryDirectory()
+        try write("name: Reloads\nnetwork: {allow: [127.0.0.1/32]}\n", to: "hookline.yaml", in: root)
+        try write(webhook(url: baseURL + "/bi"), to: "webhooks/bi-events.yaml", in: root)
+        try write(
+            "id: bi-sink\nstart: {kind: event, event: signup}\nnodes:\n  - id: send\n    type: callWebhook\n    webhook: bi-events\n",
+            to: "workflows/bi-sink.yaml", in: root)
+        return root
+    }
+
+    private func webhook(url: String) -> String {
+        "id: bi-events\nmethod: POST\nurl: \(url)\nbody: {type: json, template: '{\"email\": \"{{email}}\"}'}\n"
+    }
+
+    private func write(_ text: String, to path: String, in root: URL) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try WorkspaceWriter.writeAtomically(text, to: url)
+    }
+
+    /// Waits up to 10 s for a line `report` got that `matches`, and returns it.
+    private func line(in lines: borrowing Mutex<[String]>, _ matches: (String) -> Bool) async throws -> String {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let line = lines.withLock({ $0 }).first(where: matches) { return line }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestTimeout(lines: lines.withLock { $0 })
+    }
+
+    private struct TestTimeout: Error {
+        var lines: [String]
+    }
+
+    @Test func aServingExecutorKeepsDeliveringToAWebhookWhoseFileBreaksMidRunUntilItIsFixed() async throws {
+        let wire = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
+        let root = try workspaceFolder(baseURL: receiver.baseURL)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let files = DefinitionFiles.scan(root: root)
+        let workspace = WorkspaceLoader.load(from: root)
+        #expect(workspace.diagnostics.isEmpty)
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        let watcher = WorkspaceWatcher(root: root, since: files, interval: .milliseconds(50))
+        let lines = Mutex<[String]>([])
+        engine.follow(watcher) { line in lines.withLock { $0.append(line) } }
+
+        func signUp(_ email: String) async {
+            engine.executor.track(TrackedEvent(email: email, name: "signup"))
+            await engine.executor.waitUntilIdle()
+        }
+        await signUp("ada@example.com")
+
+        // Broken from outside, as an editor or a half-done merge leaves it.
+        try write("id: bi-events\nmethod: [POST\n", to: "webhooks/bi-events.yaml", in: root)
+        let broken = try await line(in: lines) { $0.contains("error") }
+        #expect(broken.hasPrefix("reloaded webhooks/bi-events.yaml; webhooks/bi-events.yaml:3:1: error: invalid YAML"))
+        #expect(broken.hasSuffix("; the last good webhook bi-events keeps running"))
+        await signUp("bob@example.com")
+
+        // Fixed, with a new path: the fix is used at once.
+        try write(webhook(url: receiver.baseURL + "/bi/v2"), to: "webhooks/bi-events.yaml", in: root)
+        _ = try await line(in: lines) { $0 == "reloaded webhooks/bi-events.yaml" }
+        await signUp("cy@example.com")
+
+        var attempts = try engine.store.recentAttempts(limit: 10)
+        #expect(attempts.count == 3)
+        #expect(attempts.allSatisfy { $0.outcome == .success && $0.status == 200 })
+        #expect(wire.withLock { $0.map(\.path) } == ["/bi", "/bi", "/bi/v2"])
+
+        // Deleted: the webhook is gone for real, and the workflow that calls it says so.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("webhooks/bi-events.yaml"))
+        let deleted = try await line(in: lines) { $0.hasPrefix("reloaded webhooks/bi-events.yaml; workflows/bi-sink.yaml:") }
+        #expect(deleted.contains("error: unknown webhook 'bi-events'"))
+        #expect(!deleted.contains("keeps running"))
+        await signUp("ada@example.com")
+        attempts = try engine.store.recentAttempts(limit: 10)
+        #expect(attempts.count == 4)
+        #expect(attempts.filter { $0.outcome.errorClass == "config" }.count == 1)
+        #expect(wire.withLock { $0.count } == 3)
+
+        watcher.stop()
+        await engine.shutdown()
+        await receiver.shutdown()
+    }
+
+    @Test func aChangedFileIsLoadedAgainAndHeldUntilTaken() async throws {
+        let root = try workspaceFolder(baseURL: "http://127.0.0.1:9")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let watcher = WorkspaceWatcher(root: root, interval: .milliseconds(50))
+        defer { watcher.stop() }
+        let woken = Mutex(0)
+        watcher.onAvailable { woken.withLock { $0 += 1 } }
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(10)], ofItemAtPath: root.appendingPathComponent("workflows/bi-sink.yaml").path)
+        let deadline = Date().addingTimeInterval(10)
+        while woken.withLock({ $0 }) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let reload = try #require(watcher.take())
+        #expect(reload.changedPaths == ["workflows/bi-sink.yaml"])
+        #expect(reload.workspace == WorkspaceLoader.load(from: root))
+        #expect(watcher.take() == nil)
+    }
+}

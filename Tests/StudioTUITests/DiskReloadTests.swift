@@ -1,0 +1,143 @@
+import Foundation
+import StudioModel
+import Testing
+@testable import StudioTUI
+
+/// Files changed on disk (an editor, a `git pull`): the studio shows them without a keypress.
+struct DiskReloadTests {
+    static let files: [String: String] = [
+        "hookline.yaml": "name: Reloads\n",
+        "webhooks/lob.yaml": "id: lob-letter\nmethod: POST\nurl: https://api.lob.com/v1/letters\n",
+        "workflows/alpha.yaml": "id: alpha\nstart: {kind: event, event: signup}\nnodes:\n  - id: mail\n    type: sendEmail\n    subject: Hi\n",
+        "workflows/welcome.yaml": """
+            id: welcome
+            start: {kind: event, event: signup}
+            nodes:
+              - id: send-letter
+                type: callWebhook
+                webhook: lob-letter
+                next: wait
+              - id: wait
+                type: delay
+                duration: 2d
+
+            """,
+    ]
+
+    /// The files with `path` replaced by `text` (nil removes it), loaded as the watcher would.
+    static func reload(_ changes: [String: String?]) -> WorkspaceReload {
+        var files = Self.files
+        for (path, text) in changes { files[path] = text }
+        return WorkspaceReload(
+            workspace: WorkspaceLoader.load(files: files), changedPaths: changes.keys.sorted(), files: DefinitionFiles())
+    }
+
+    /// The studio on ``files`` with the `wait` step of `welcome` selected in the tree.
+    static func stateOnWaitStep() throws -> AppState {
+        var state = AppState(workspace: WorkspaceLoader.load(files: files), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("j")))
+        _ = reduce(&state, .key(.enter))
+        _ = reduce(&state, .key(.char("j")))
+        _ = reduce(&state, .key(.char("j")))
+        #expect(state.selectedWorkflow?.id == "welcome")
+        #expect(state.selectedTreeRow?.nodeID == "wait")
+        return state
+    }
+
+    static func screen(_ state: AppState) -> String {
+        let grid = renderApp(state)
+        return (0..<grid.size.height).map(grid.rowText).joined(separator: "\n")
+    }
+
+    @Test func aWorkflowEditedOnDiskShowsInTheTreeWithTheSameStepSelected() throws {
+        var state = try Self.stateOnWaitStep()
+        var edited = try #require(Self.files["workflows/welcome.yaml"])
+        edited = edited.replacingOccurrences(of: "    next: wait\n", with: "    next: mark\n  - id: mark\n    type: addToList\n    list: letters\n    next: wait\n")
+        let reload = Self.reload(["workflows/welcome.yaml": edited])
+
+        let effects = reduce(&state, .workspaceChangedOnDisk(reload))
+
+        #expect(effects == [.applyWorkspace(reload.workspace)])
+        #expect(state.workspace == reload.workspace)
+        #expect(state.selectedTreeRow?.nodeID == "wait")
+        #expect(state.status == StatusMessage("reloaded workflows/welcome.yaml from disk"))
+        let screen = Self.screen(state)
+        #expect(screen.contains("mark") && screen.contains("letters"))
+        #expect(screen.contains("reloaded workflows/welcome.yaml from disk"))
+    }
+
+    @Test func aNewWorkflowListedBeforeTheSelectedOneKeepsTheSelectionOnItsID() throws {
+        var state = try Self.stateOnWaitStep()
+        let reload = Self.reload(["workflows/aaa.yaml": "id: aaa\nnodes:\n  - id: bye\n    type: exit\n"])
+        _ = reduce(&state, .workspaceChangedOnDisk(reload))
+        #expect(state.workspace.workflows.map(\.id) == ["aaa", "alpha", "welcome"])
+        #expect(state.selectedWorkflow?.id == "welcome")
+        #expect(state.selectedTreeRow?.nodeID == "wait")
+    }
+
+    @Test func aBrokenWebhookFileKeepsItsLastGoodDefinitionAndSaysSo() throws {
+        var state = try Self.stateOnWaitStep()
+        let running = state.workspace
+        let reload = Self.reload(["webhooks/lob.yaml": "id: lob-letter\nmethod: [POST\n"])
+        #expect(reload.workspace.webhook(id: "lob-letter") == nil)
+
+        let effects = reduce(&state, .workspaceChangedOnDisk(reload))
+
+        #expect(state.workspace.webhooks == running.webhooks)
+        #expect(effects == [.applyWorkspace(state.workspace)])
+        #expect(
+            state.status
+                == StatusMessage(
+                    "reloaded webhooks/lob.yaml from disk · kept the last good lob-letter while its file is broken",
+                    level: .warning))
+        // The problems list has the file's error, to fix it from there.
+        #expect(Problems.sorted(state.workspace).contains { $0.path == "webhooks/lob.yaml" && $0.severity == .error })
+    }
+
+    @Test func aReloadThatChangesNothingShownIsDropped() throws {
+        var state = try Self.stateOnWaitStep()
+        state.status = StatusMessage("saved workflows/welcome.yaml")
+        let before = state
+        #expect(reduce(&state, .workspaceChangedOnDisk(Self.reload(["workflows/welcome.yaml": Self.files["workflows/welcome.yaml"]]))) == [])
+        #expect(state == before)
+    }
+
+    @Test func theBodyEditorKeepsItsTextWhenItsFileChangesOnDisk() throws {
+        var state = AppState(workspace: WorkspaceLoader.load(files: Self.files), size: Size(width: 80, height: 24))
+        let fileText = try #require(Self.files["webhooks/lob.yaml"]) + "body: {type: json, template: '{}'}\n"
+        _ = reduce(&state, .bodyEditorOpened(
+            OpenedBody(webhookID: "lob-letter", path: "webhooks/lob.yaml", type: "json", template: "{}", fileText: fileText)))
+        _ = reduce(&state, .paste(#"{"typed": true}"#))
+        let typed = state.bodyEditor?.buffer
+
+        let reload = Self.reload(["webhooks/lob.yaml": "id: lob-letter\nmethod: PUT\nurl: https://api.lob.com/v2/letters\n"])
+        #expect(reduce(&state, .workspaceChangedOnDisk(reload)) == [.applyWorkspace(reload.workspace)])
+
+        #expect(state.bodyEditor?.buffer == typed)
+        #expect(state.bodyEditor?.fileText == fileText)
+        #expect(state.workspace.webhook(id: "lob-letter")?.method == .put)
+        #expect(
+            state.status
+                == StatusMessage(
+                    "webhooks/lob.yaml changed on disk: your text stays here, and Ctrl+S will not write over the file",
+                    level: .warning))
+    }
+
+    @Test func aSaveWhileAnotherFileIsBrokenKeepsThatFilesLastGoodDefinition() throws {
+        var state = try Self.stateOnWaitStep()
+        let running = state.workspace
+        _ = reduce(&state, .status(StatusMessage("saved workflows/alpha.yaml")))
+        var files = Self.files
+        files["webhooks/lob.yaml"] = "id: lob-letter\nmethod: [POST\n"
+        files["workflows/alpha.yaml"] = try #require(files["workflows/alpha.yaml"]).replacingOccurrences(of: "Hi", with: "Hello")
+
+        let effects = reduce(&state, .workspaceChanged(WorkspaceLoader.load(files: files)))
+
+        #expect(state.workspace.webhooks == running.webhooks)
+        #expect(effects == [.applyWorkspace(state.workspace)])
+        #expect(
+            state.status
+                == StatusMessage(
+                    "saved workflows/alpha.yaml · kept the last good lob-letter while its file is broken", level: .warning))
+    }
+}
