@@ -231,11 +231,13 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func recordAttempts(_ attempts: [AttemptRecord], settling settlements: [DeliverySettlement]) throws
+    public func recordAttempts(_ attempts: consuming [AttemptRecord], settling settlements: [DeliverySettlement]) throws
         -> [AttemptRecord]
     {
         guard !attempts.isEmpty || !settlements.isEmpty else { return [] }
-        return try writer.write { db in
+        // Handed over by the caller, so the ids are set in place instead of in a copy of every record.
+        var stored = consume attempts
+        try writer.write { db in
             try Self.settle(settlements, in: db)
             let statement = try db.cachedStatement(
                 sql: """
@@ -244,7 +246,6 @@ public final class SQLiteStateStore: StateStore {
                       responseTruncated, latencyMs, errorClass, errorMessage, trigger, responseBodyBase64, responseVersion)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            var stored = attempts
             for index in stored.indices {
                 let attempt = stored[index]
                 var errorMessage: String?
@@ -259,8 +260,8 @@ public final class SQLiteStateStore: StateStore {
                 ])
                 stored[index].id = db.lastInsertedRowID
             }
-            return stored
         }
+        return stored
     }
 
     public func recentAttempts(limit: Int) throws -> [AttemptRecord] {
