@@ -84,15 +84,19 @@ public struct SecretMasker: Sendable {
         return masked[...question] + pairs.joined(separator: "&") + query[fragmentStart...]
     }
 
-    /// Headers Hookline itself adds to requests, none of them a credential: recognised by plain
-    /// comparison instead of lowercasing each name and looking it up in the credential sets.
+    /// Headers Hookline itself adds to requests, and the usual ones of responses, none of them a
+    /// credential: recognised by plain comparison instead of lowercasing each name and looking it
+    /// up in the credential sets.
     private static let plainHeaderNames = [
         "User-Agent", "webhook-id", "Idempotency-Key", "Content-Type", "webhook-timestamp", "webhook-signature",
+        "Server", "Date", "Connection", "Content-Length", "Keep-Alive", "Transfer-Encoding", "Cache-Control", "Vary",
+        "ETag", "Last-Modified", "Location",
     ]
 
-    /// Byte for byte: `==` on strings compares canonical equivalence, which is slower and not what is meant.
+    /// Byte for byte (`==` on strings compares canonical equivalence), lengths first.
     private static func isPlainHeaderName(_ name: String) -> Bool {
-        plainHeaderNames.contains { $0.utf8.elementsEqual(name.utf8) }
+        let length = name.utf8.count
+        return plainHeaderNames.contains { $0.utf8.count == length && $0.utf8.elementsEqual(name.utf8) }
     }
 
     public func mask(_ headers: [HeaderField]) -> [HeaderField] {
