@@ -339,36 +339,40 @@ public final class Deliverer: Sendable {
     /// Foundation; nil for anything else (user info, IPv6 literals, escapes, unusual characters),
     /// which ``host(of:)`` hands to `URLComponents`.
     private static func simpleHost(of url: String) -> String? {
-        var utf8 = Substring(url).utf8
-        if utf8.starts(with: "http://".utf8) {
-            utf8 = utf8.dropFirst(7)
-        } else if utf8.starts(with: "https://".utf8) {
-            utf8 = utf8.dropFirst(8)
+        var url = url
+        return url.withUTF8(simpleHost(ofUTF8:))
+    }
+
+    /// ``simpleHost(of:)`` on the URL's UTF-8 bytes: indexing a buffer instead of a string view
+    /// keeps this per-delivery scan free of generic slice machinery.
+    private static func simpleHost(ofUTF8 url: UnsafeBufferPointer<UInt8>) -> String? {
+        let start: Int
+        if url.starts(with: "http://".utf8) {
+            start = 7
+        } else if url.starts(with: "https://".utf8) {
+            start = 8
         } else {
             return nil
         }
-        var colon: Substring.UTF8View.Index?
-        var end = utf8.endIndex
-        for index in utf8.indices {
-            let byte = utf8[index]
-            switch byte {
+        var colon: Int?
+        var end = url.count
+        authority: for index in start..<url.count {
+            switch url[index] {
             case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
                 end = index
+                break authority
             case UInt8(ascii: ":"):
                 guard colon == nil else { return nil }
                 colon = index
-                continue
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."),
                 UInt8(ascii: "-"):
                 continue
             default:
                 return nil
             }
-            break
         }
-        let authority = utf8[..<end]
         // The rest of the URL may hold anything; only a plain path, query and fragment is simple.
-        for byte in utf8[end...] {
+        for byte in url[end...] {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -377,17 +381,22 @@ public final class Deliverer: Sendable {
                 guard "-._~!$&'()*+,;=:@/?".utf8.contains(byte) else { return nil }
             }
         }
-        guard let colon else {
-            guard !authority.isEmpty else { return nil }
-            return String(Substring(authority))
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: url[range]), as: UTF8.self)
         }
-        let name = authority[..<colon]
-        let digits = authority[authority.index(after: colon)...]
-        guard !name.isEmpty, !digits.isEmpty, digits.count <= 5,
-            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-            let port = Int(String(Substring(digits))), port <= 65535
-        else { return nil }
-        return "\(String(Substring(name))):\(port)"
+        guard let colon else {
+            guard end > start else { return nil }
+            return text(start..<end)
+        }
+        let digits = url[(colon + 1)..<end]
+        guard colon > start, !digits.isEmpty, digits.count <= 5 else { return nil }
+        var port = 0
+        for byte in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            port = port * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        guard port <= 65535 else { return nil }
+        return "\(text(start..<colon)):\(port)"
     }
 }
 

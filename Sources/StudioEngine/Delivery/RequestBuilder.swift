@@ -125,7 +125,8 @@ public struct RequestBuilder: Sendable {
 
     /// The scheme and host are literal; the path renders in url-path mode and the query in url-query mode.
     private func renderURL(_ source: String, context: TemplateContext) throws(RequestBuildError) -> String {
-        guard let question = source.firstIndex(of: "?") else {
+        // A byte scan rules out a URL with no query before the Character search, which walks graphemes.
+        guard source.utf8.contains(UInt8(ascii: "?")), let question = source.firstIndex(of: "?") else {
             return try render(source, context, .urlPath, part: "url")
         }
         let path = try render(String(source[..<question]), context, .urlPath, part: "url")

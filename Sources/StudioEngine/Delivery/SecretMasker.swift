@@ -73,7 +73,8 @@ public struct SecretMasker: Sendable {
     /// A URL with secret values masked and the values of credential query parameters hidden.
     public func maskURL(_ url: String) -> String {
         let masked = mask(url)
-        guard let question = masked.firstIndex(of: "?") else { return masked }
+        // Most webhook URLs have no query: one byte scan says so without walking characters.
+        guard masked.utf8.contains(UInt8(ascii: "?")), let question = masked.firstIndex(of: "?") else { return masked }
         let query = masked[masked.index(after: question)...]
         let fragmentStart = query.firstIndex(of: "#") ?? query.endIndex
         let pairs = query[..<fragmentStart].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
@@ -83,8 +84,24 @@ public struct SecretMasker: Sendable {
         return masked[...question] + pairs.joined(separator: "&") + query[fragmentStart...]
     }
 
+    /// Headers Hookline itself adds to requests, and the usual ones of responses, none of them a
+    /// credential: recognised by plain comparison instead of lowercasing each name and looking it
+    /// up in the credential sets.
+    private static let plainHeaderNames = [
+        "User-Agent", "webhook-id", "Idempotency-Key", "Content-Type", "webhook-timestamp", "webhook-signature",
+        "Server", "Date", "Connection", "Content-Length", "Keep-Alive", "Transfer-Encoding", "Cache-Control", "Vary",
+        "ETag", "Last-Modified", "Location",
+    ]
+
+    /// Byte for byte (`==` on strings compares canonical equivalence), lengths first.
+    private static func isPlainHeaderName(_ name: String) -> Bool {
+        let length = name.utf8.count
+        return plainHeaderNames.contains { $0.utf8.count == length && $0.utf8.elementsEqual(name.utf8) }
+    }
+
     public func mask(_ headers: [HeaderField]) -> [HeaderField] {
         headers.map { header in
+            if Self.isPlainHeaderName(header.name) { return HeaderField(header.name, mask(header.value)) }
             let name = header.name.lowercased()
             if CredentialNames.credentialHeaders.contains(name) {
                 if let space = header.value.firstIndex(of: " "), name.hasSuffix("authorization") {

@@ -66,6 +66,8 @@ extension Executor {
         let host = Deliverer.host(of: job.webhook.url)
         let parked = parkIfHostIsBusy(host)
         let journeyRecord = journey.storedRunningAt == node.id ? nil : journey.record(.running)
+        // The completion needs only the id: capturing the whole job would copy its webhook and snapshot.
+        let deliveryID = job.delivery.id
         runWhenStored(job, journey: journeyRecord) { [self] in
             let outcome = await perform(job, profile: journey.profile)
             queue.async { [self] in
@@ -76,7 +78,7 @@ extension Executor {
                     }
                     state.hostDemand[host, default: 1] -= 1
                     if state.hostDemand[host] == 0 { state.hostDemand[host] = nil }
-                    state.deliveryTasks[job.delivery.id] = nil
+                    state.deliveryTasks[deliveryID] = nil
                     state.stats.deliveriesInFlight -= 1
                     state.stats.attempts += 1
                     if !outcome.succeeded { state.stats.failures += 1 }
@@ -200,10 +202,11 @@ extension Executor {
     func runDetached(_ job: DeliveryJob) {
         dispatchPrecondition(condition: .onQueue(queue))
         updateCounters { $0.detachedDeliveries += 1 }
+        let deliveryID = job.delivery.id
         runWhenStored(job, journey: nil) { [self] in
             let outcome = await perform(job, profile: nil)
             queue.async { [self] in
-                state.withLock { _ = $0.deliveryTasks.removeValue(forKey: job.delivery.id) }
+                state.withLock { _ = $0.deliveryTasks.removeValue(forKey: deliveryID) }
                 updateCounters { state in
                     state.detachedDeliveries -= 1
                     state.stats.attempts += 1

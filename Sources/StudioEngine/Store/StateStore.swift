@@ -43,7 +43,7 @@ public protocol StateStore: EndpointPauseStore {
 
     /// Stores attempts and applies delivery settlements in one transaction; returns the attempts
     /// with their assigned ids.
-    func recordAttempts(_ attempts: [AttemptRecord], settling settlements: [DeliverySettlement]) throws
+    func recordAttempts(_ attempts: consuming [AttemptRecord], settling settlements: [DeliverySettlement]) throws
         -> [AttemptRecord]
     /// The most recent attempts, oldest first.
     func recentAttempts(limit: Int) throws -> [AttemptRecord]

@@ -24,10 +24,11 @@ public final class AttemptRecorder: Sendable {
         writer = BatchWriter(label: "hookline.attempt-recorder", interval: interval) { batch in
             let attempts = batch.compactMap(\.attempt)
             do {
-                feed.publish(try store.recordAttempts(attempts, settling: batch.compactMap(\.settlement)))
+                // Handed over whole: the store sets the ids in place.
+                feed.publish(try store.recordAttempts(consume attempts, settling: batch.compactMap(\.settlement)))
             } catch {
                 logger.error("could not store \(batch.count) attempts: \(error)")
-                feed.publish(attempts)
+                feed.publish(batch.compactMap(\.attempt))
             }
         }
     }

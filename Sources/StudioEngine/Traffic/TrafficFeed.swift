@@ -42,16 +42,21 @@ public final class TrafficFeed: TrafficSource {
     public func publish(_ records: [AttemptRecord]) {
         guard !records.isEmpty else { return }
         let (wake, observers) = state.withLock { state -> ((@Sendable () -> Void)?, [@Sendable ([AttemptRecord]) -> Void]) in
-            state.pending.append(contentsOf: records)
-            let held = state.pending.count - state.head
-            if held > capacity {
-                let excess = held - capacity
-                state.head += excess
-                state.dropped += excess
-            }
-            if state.head > 0, state.head >= capacity {
-                state.pending.removeFirst(state.head)
-                state.head = 0
+            if capacity == 0 {
+                // Holding nothing (`hookline run` observes instead): every record is dropped, uncopied.
+                state.dropped += records.count
+            } else {
+                state.pending.append(contentsOf: records)
+                let held = state.pending.count - state.head
+                if held > capacity {
+                    let excess = held - capacity
+                    state.head += excess
+                    state.dropped += excess
+                }
+                if state.head > 0, state.head >= capacity {
+                    state.pending.removeFirst(state.head)
+                    state.head = 0
+                }
             }
             guard !state.wakeScheduled, let wake = state.wake else { return (nil, state.observers) }
             state.wakeScheduled = true

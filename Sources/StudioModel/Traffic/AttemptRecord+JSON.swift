@@ -112,7 +112,10 @@ public enum AttemptJSON {
         .array(fields.map { .array([.string($0.name), .string($0.value)]) })
     }
 
+    /// Made once: building the style (and its UTC time zone) for every line cost as much as formatting.
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     private static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        date.formatted(timestampStyle)
     }
 }

@@ -45,7 +45,11 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private let idleTimeout: TimeAmount
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
+    /// Set while a timer is pending that closes the connection once it has been idle for
+    /// `idleTimeout`; it stays set across exchanges, and when it fires early it is set again.
     private var idleTimer: Scheduled<Void>?
+    /// When the connection last became idle; nil during an exchange.
+    private var idleSince: NIODeadline?
     private var isOpen = true
     /// What the decoder made of bytes the server sent with no request to answer (an SSH or SMTP
     /// banner on connect); the request that then finds the connection closed fails with it.
@@ -68,8 +72,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
 
     /// Sends `request` and completes `promise` when the exchange ends. Never fails the promise.
     func start(_ request: PlainHTTPRequest, limit: Int, deadline: NIODeadline, promise: EventLoopPromise<Outcome>) {
-        idleTimer?.cancel()
-        idleTimer = nil
+        // The idle timer is left running: cancelling and scheduling one per exchange cost more
+        // than the exchange's own deadline timer. It finds the connection busy, or idle anew, when it fires.
+        idleSince = nil
         guard let context, isOpen, exchange == nil else {
             promise.succeed(
                 Outcome(
@@ -151,7 +156,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         let reusable = !closing && failure == nil && isOpen
         if let context {
             if reusable {
-                idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { self.closeIdle() }
+                let now = NIODeadline.now()
+                idleSince = now
+                if idleTimer == nil { scheduleIdleCheck(at: now + idleTimeout, on: context) }
             } else if isOpen {
                 context.close(promise: nil)
             }
@@ -162,9 +169,19 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
                 receivedAnything: exchange.receivedAnything))
     }
 
+    private func scheduleIdleCheck(at deadline: NIODeadline, on context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.closeIdle() }
+    }
+
+    /// Closes the connection if it has been idle for `idleTimeout`; if it was used since the
+    /// timer was set, waits again until that long after it last became idle. A connection busy
+    /// now gets a new timer when its exchange ends.
     private func closeIdle() {
-        guard exchange == nil, isOpen else { return }
-        context?.close(promise: nil)
+        idleTimer = nil
+        guard exchange == nil, isOpen, let idleSince, let context else { return }
+        let due = idleSince + idleTimeout
+        guard NIODeadline.now() >= due else { return scheduleIdleCheck(at: due, on: context) }
+        context.close(promise: nil)
     }
 }
 
