@@ -81,6 +81,24 @@ struct LogsCommandTests {
         #expect(bad.status == 64)
     }
 
+    /// In a terminal, watch's lines are as wide as it is: an 80-column SSH session does not wrap them.
+    @Test func watchLinesFitTheTerminal() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let ada = try workspace.write("ada.txt", "ada@example.com\n")
+        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
+        let session = try await TmuxSession(
+            command: "\(BinaryRunner.hooklinePath) watch -C \(workspace.root.path)", columns: 80, rows: 24,
+            directory: workspace.root)
+        try await session.driving {
+            let screen = try await session.waitForScreen(timeout: 20) { $0.contains("POST") }
+            let row = try #require(screen.split(separator: "\n").first { $0.contains("POST") })
+            #expect(row.contains("ada@example.com"), "one row, not wrapped: \(screen)")
+            try await session.press("C-c")
+            _ = try await session.waitForExit(timeout: 15)
+        }
+    }
+
     @Test func watchShowsRecentAttemptsThenFollowsNewOnesUntilInterrupted() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }

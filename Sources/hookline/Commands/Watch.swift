@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import StudioEngine
@@ -23,9 +26,19 @@ extension Hookline {
         @Flag(help: "Print JSON lines instead of traffic lines.")
         var json = false
 
+        /// The terminal's width when standard output is one (a line longer than it would wrap), else
+        /// `COLUMNS`, else 120.
+        static func outputWidth() -> Int {
+            var size = winsize()
+            if isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+                return Int(size.ws_col)
+            }
+            return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 120
+        }
+
         func run() async throws {
             let store = try options.existingStore()
-            let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 120
+            let width = Self.outputWidth()
             let json = self.json
             let write = { @Sendable (records: [AttemptRecord]) in
                 guard !json else { return writeAttemptLines(records) }
