@@ -246,6 +246,20 @@ extension StudioEditEndToEndTests {
                 screen.split(separator: "\n").contains { $0.contains("POST") && $0.contains(" 201 ") }
             }
             #expect(screen.contains("ada@example.com"))
+            // A test send from this studio is stored, and shown once.
+            try await session.press("2")
+            try await session.press("t")
+            try await session.press("Enter")
+            func sent(_ screen: String) -> Int {
+                screen.split(separator: "\n").filter { $0.contains("POST") && $0.contains(" 201 ") }.count
+            }
+            // Its exchange opens; closed, the traffic shows it once, beside serve's attempt.
+            _ = try await session.waitForScreen(timeout: 15) { $0.contains("attempt 1 · test") }
+            try await session.press("q")
+            _ = try await session.waitForScreen(timeout: 15) { sent($0) >= 2 }
+            try await Task.sleep(for: .seconds(1.5))
+            let after = try await session.screen()
+            #expect(sent(after) == 2, "\(after)")
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
         }

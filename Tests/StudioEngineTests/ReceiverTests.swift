@@ -77,10 +77,15 @@ struct ReceiverTests {
         #expect(oldStatus == 401)
         #expect(oldAnswer.contains("s old, more than 300 s from now"), "\(oldAnswer)")
         #expect(try await post([]).1.contains("no webhook-id header"))
+        // A crafted timestamp is refused, not a crash.
+        for stamp in ["-9223372036854775808", "9223372036854775807"] {
+            let crafted = [HeaderField("webhook-id", "m"), HeaderField("webhook-timestamp", stamp), HeaderField("webhook-signature", "v1,x")]
+            #expect(try await post(crafted).0 == 401)
+        }
         await receiver.shutdown()
 
         let lines = seen.withLock { $0.map(\.logLine) }
-        #expect(lines.count == 5)
+        #expect(lines.count == 7)
         #expect(lines.first?.hasSuffix(" POST /hook 200 27B signed") == true, "\(lines)")
         #expect(lines.dropFirst().allSatisfy { $0.contains(" 401 ") && $0.contains("signature refused: ") }, "\(lines)")
         #expect(!lines.joined().contains(secret))

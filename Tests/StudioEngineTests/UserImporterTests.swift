@@ -66,6 +66,9 @@ struct UserImporterTests {
         // Windows line breaks: `\r\n` is one Character in Swift, and still two lines here.
         let crlf = try UserImporter.profiles(from: good.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n", format: .jsonl)
         #expect(crlf.map { $0["email"] } == ["ada@example.com", "bob@example.com"])
+        // A line separator inside a JSON string is text, not a line break.
+        let separator = try UserImporter.profiles(from: "{\"email\":\"ada@example.com\",\"note\":\"a\u{2028}b\"}\n", format: .jsonl)
+        #expect(separator.first?["note"] == "a\u{2028}b")
     }
 
     @Test func theFormatComesFromTheExtension() {

@@ -245,7 +245,10 @@ struct WorkspaceDiagnosticsTests {
             ["webhooks/m.yaml:3:10: error: invalid duration 'soon' for 'timeout' (write a number and a unit: 500ms, 90s, 5m, 2h, 2d or 1w)"]),
         .file(
             "zero webhook timeout", "webhooks/m.yaml", "id: m\nurl: https://x.example\ntimeout: 0s\n",
-            ["webhooks/m.yaml:3:10: error: 'timeout' must be longer than 0 s: every attempt would fail at once (write, say, 10s)"]),
+            ["webhooks/m.yaml:3:10: error: 'timeout' must be at least 1 ms: every attempt would fail at once (write, say, 10s)"]),
+        .file(
+            "sub-millisecond delivery timeout", "hookline.yaml", "name: t\ndelivery: {timeout: 0.5ms}\n",
+            ["hookline.yaml:2:21: error: 'timeout' must be at least 1 ms: every attempt would fail at once (write, say, 10s)"]),
         .file(
             "unknown webhook key", "webhooks/m.yaml", "id: m\nurl: https://x.example\nheader: {A: b}\n",
             ["webhooks/m.yaml:3:1: warning: unknown key 'header' in webhook (did you mean 'headers'?)"]),

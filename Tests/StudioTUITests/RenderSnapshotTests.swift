@@ -18,8 +18,8 @@ struct RenderSnapshotTests {
         Snapshot.assert(renderApp(Fixtures.state(size: Size(width: 20, height: 5))), named: "too-small-20x5")
     }
 
-    /// Keys under the notice would act blind on what cannot be seen: only q quits.
-    @Test func underTheTooSmallNoticeOnlyQActs() {
+    /// Keys under the notice would act blind on what cannot be seen: only quitting and redraw act.
+    @Test func underTheTooSmallNoticeOnlyQuitAndRedrawAct() {
         var state = Fixtures.state(size: Size(width: 40, height: 10))
         let before = state
         for key: KeyEvent in [.char("j"), .enter, .char("d"), .char("y"), .char("5"), .char("?"), .char("a")] {
@@ -27,6 +27,8 @@ struct RenderSnapshotTests {
         }
         #expect(state == before)
         #expect(reduce(&state, .key(.char("q"))) == [.quit(code: 0)])
+        #expect(reduce(&state, .key(.ctrl("c"))) == [.quit(code: 0)])
+        #expect(reduce(&state, .key(.ctrl("l"))) == [.redraw])
         _ = reduce(&state, .resize(Size(width: 80, height: 24)))
         _ = reduce(&state, .key(.char("?")))
         #expect(state.showHelp)

@@ -140,9 +140,7 @@ public final class Executor: Sendable {
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     public func track(_ event: TrackedEvent) {
         // As Iterable does, an event for an unknown address creates its user.
-        do {
-            if try store.user(email: event.email) == nil { try store.saveUsers([JSONObject([("email", .string(event.email))])]) }
-        } catch {
+        do { try store.createUsers(emails: [event.email]) } catch {
             logger.error("could not create the user of an event: \(error)")
         }
         var starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {

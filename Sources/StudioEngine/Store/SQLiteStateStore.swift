@@ -151,6 +151,15 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func createUsers(emails: [String]) throws {
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)")
+            for email in emails {
+                try statement.execute(arguments: [email, JSONValue.object(JSONObject([("email", .string(email))])).jsonText])
+            }
+        }
+    }
+
     public func user(email: String) throws -> JSONObject? {
         try writer.read { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?"), arguments: [email])

@@ -237,8 +237,11 @@ public enum UserImporter {
     private static func jsonLinesProfiles(_ text: String) throws(ImportError) -> [JSONObject] {
         var profiles: [JSONObject] = []
         var problems: [ImportError.Problem] = []
-        // `\r\n` is one Character, so lines are split at every kind of line break, not at "\n".
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+        // `\r\n` is one Character, so it is a separator of its own; U+2028 and the like are not
+        // line breaks here, since JSON strings may hold them unescaped.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .enumerated()
+        {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
             let lineNumber = index + 1

@@ -6,10 +6,14 @@ import StudioModel
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
-        // Under the "terminal too small" notice nothing can be seen to act on: only q quits, as the
-        // notice says, and not over unsaved typing in the body editor.
+        // Under the "terminal too small" notice nothing can be seen to act on: only quitting (q, as
+        // the notice says, but not over unsaved typing in the body editor; Ctrl+C whatever) and redraw.
         if AppLayout.compute(state).isTooSmall {
-            return key == .char("q") && state.bodyEditor?.isDirty != true ? [.quit(code: 0)] : []
+            switch state.keyMap.command(for: key, focus: state.focus, readonly: state.readonly) {
+            case .quit? where key != .char("q") || state.bodyEditor?.isDirty != true: return [.quit(code: 0)]
+            case .redraw?: return [.redraw]
+            default: return []
+            }
         }
         state.status = nil
         // A step to select after a change that did not reload the workspace (it failed) is stale.

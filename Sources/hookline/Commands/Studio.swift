@@ -12,7 +12,9 @@ extension Hookline {
                 The studio runs the workspace's executor: it resumes what a stopped executor left and \
                 sends what you run, replay or test send from it. With --readonly it runs none: nothing \
                 is resumed or sent from this process, and the traffic pane follows the attempts stored \
-                by the executor that runs the workspace (`hookline serve`), as `hookline watch` does.
+                by the executor that runs the workspace (`hookline serve`), as `hookline watch` does. \
+                Opened while another process runs the executor, it follows that process's traffic the \
+                same way and leaves runs and replays to it; editing and test sends work as usual.
                 """)
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
@@ -33,19 +35,22 @@ extension Hookline {
             // Read-only is for watching production: this process resumes nothing and sends
             // nothing; the traffic shown is what the workspace's executor stores. So it is when
             // another process runs the executor (`hookline serve`): this studio edits files and
-            // test-sends, and leaves runs and replays to that process.
+            // test-sends, and leaves runs and replays to that process (a studio opened first
+            // keeps that role until it is restarted).
             var otherExecutor: String?
             if !studio.readonly, engine.resume(holder: "the studio") == nil {
                 otherExecutor = engine.otherExecutor ?? "another process"
             }
-            let following =
-                studio.readonly || otherExecutor != nil ? StoredTraffic.follow(engine.store, into: engine.feed) : nil
+            // A following studio shows the store alone: its own test sends are stored too, and
+            // through the engine's feed as well they would show twice.
+            let shown = studio.readonly || otherExecutor != nil ? TrafficFeed() : engine.feed
+            let following = shown !== engine.feed ? StoredTraffic.follow(engine.store, into: shown) : nil
             if following == nil {
                 // The traffic pane opens on what was sent before, not on an empty pane.
                 StoredTraffic.publishRecent(engine.store, into: engine.feed)
             }
             let status = await runStudio(
-                workspace: workspace, files: files, root: options.root, traffic: engine.feed,
+                workspace: workspace, files: files, root: options.root, traffic: shown,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root, otherExecutor: otherExecutor),
                 flags: studio,
                 notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" })

@@ -22,7 +22,7 @@ struct EngineStudioCommands: StudioCommands {
     /// Why this studio does not start journeys or deliveries itself, when another process runs them.
     private var runsElsewhere: StatusMessage? {
         otherExecutor.map {
-            StatusMessage("this workspace's journeys are run by \($0): run and replay from there, or quit it first", level: .warning)
+            StatusMessage("this workspace's journeys are run by \($0): run and replay from there (or restart this studio once it stops)", level: .warning)
         }
     }
 

@@ -27,9 +27,11 @@ public enum SignatureCheck: Sendable, Hashable {
             return
         }
         guard let signature = header("webhook-signature") else { self = .invalid("no webhook-signature header"); return }
-        let skew = Int((now.timeIntervalSince1970 - TimeInterval(timestamp)).rounded())
-        guard abs(skew) <= Int(tolerance) else {
-            let when = skew > 0 ? "\(skew) s old" : "\(-skew) s in the future"
+        // In Double: a crafted timestamp near Int.min or Int.max must not overflow.
+        let skew = now.timeIntervalSince1970 - TimeInterval(timestamp)
+        guard abs(skew) <= tolerance else {
+            let seconds = abs(skew) < 1e15 ? "\(Int(abs(skew).rounded())) s" : "ages"
+            let when = skew > 0 ? "\(seconds) old" : "\(seconds) in the future"
             self = .invalid("webhook-timestamp is \(when), more than \(Int(tolerance)) s from now (a replayed message, or a clock off)")
             return
         }

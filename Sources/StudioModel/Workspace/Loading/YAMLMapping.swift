@@ -89,12 +89,13 @@ struct YAMLMapping {
         return duration(of: value, key: key)
     }
 
-    /// A duration that must be longer than zero (a timeout: 0 s would fail every attempt at once);
+    /// A duration of at least 1 ms (a timeout: 0 s would fail every attempt at once);
     /// nil when absent, or after an error.
     func positiveDuration(_ key: String) -> WorkflowDuration? {
         guard let duration = duration(key) else { return nil }
-        guard duration.seconds > 0 else {
-            file.error("'\(key)' must be longer than 0 s: every attempt would fail at once", at: self[key], hint: "write, say, 10s")
+        // Timeouts are kept in whole milliseconds: less would be 0.
+        guard duration.seconds >= 0.001 else {
+            file.error("'\(key)' must be at least 1 ms: every attempt would fail at once", at: self[key], hint: "write, say, 10s")
             return nil
         }
         return duration
