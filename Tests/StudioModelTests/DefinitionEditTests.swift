@@ -156,7 +156,7 @@ struct DefinitionEditTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let edit = try DefinitionEdit.open(path: Self.webhookPath, root: root)
         for secret in ["abc123", "hunter22", "k_live_9"] { #expect(!edit.editorText.contains(secret), "\(edit.editorText)") }
-        #expect(edit.editorText.contains("{{secret.x}}") && edit.editorText.contains("X-Campaign"))
+        #expect(edit.editorText.contains("X-Campaign: \"{{workflowName}}\""))
         let fixed = edit.editorText.replacingOccurrences(of: "name: \"Lob letters", with: "name: Lob letters")
         guard case .valid(let text, let workspace) = edit.finish(edited: fixed, root: root) else {
             Issue.record("expected .valid, got \(edit.finish(edited: fixed, root: root))")
@@ -165,6 +165,36 @@ struct DefinitionEditTests {
         #expect(text == broken.replacingOccurrences(of: "name: \"Lob letters", with: "name: Lob letters"))
         #expect(workspace.webhook(id: "lob-letter")?.headers.first == HeaderTemplate(name: "Authorization", value: "Bearer abc123"))
         #expect(try DefinitionEdit(path: Self.workflowPath, original: "id: x\nnodes: [a\n").editorText == "id: x\nnodes: [a\n")
+    }
+
+    /// The line-by-line search errs on the side of hiding: every literal here stays out of the
+    /// editor, whatever its line ending, quoting or punctuation.
+    @Test(arguments: ["\n", "\r\n"])
+    func anUnparsedFilesSecretsAreHiddenWhateverTheirShape(lineEnd: String) throws {
+        let lines = [
+            "id: crm", "name: \"CRM", "# url: https://old.example.com/hook",
+            "url: https://admin:Hunter2pass@crm.example.com/v1?api_key=k_live_9&u=1",
+            "auth:", "  type: basic", "  username: admin", "  password: s3cr,et#part{x}",
+            "headers:", "  Authorization: Bearer tok_abc#def", "  X-Api-Key: |", "    key_on_next_line",
+            "signing:", "  secret:", "    whsec_below", "  mixed: ok",
+        ]
+        let broken = lines.joined(separator: lineEnd) + lineEnd
+        let edit = try DefinitionEdit(path: Self.webhookPath, original: broken)
+        #expect(edit.editorText.contains("https://admin:"), "a URL's user name is no secret")
+        for secret in ["Hunter2pass", "k_live_9", "username: admin", "s3cr", "et#part", "tok_abc", "#def", "key_on_next_line", "whsec_below"] {
+            #expect(!edit.editorText.contains(secret), "\(secret) shown: \(edit.editorText)")
+        }
+        #expect(edit.editorText.contains("crm.example.com/v1?api_key="))
+        // Fixing the syntax gives the file back with every secret, and the comment's old URL is no host change.
+        let root = try Self.workspace([Self.webhookPath: broken])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let opened = try DefinitionEdit.open(path: Self.webhookPath, root: root)
+        let fixed = opened.editorText.replacingOccurrences(of: "name: \"CRM", with: "name: CRM")
+        guard case .valid(let text, _) = opened.finish(edited: fixed, root: root) else {
+            Issue.record("expected .valid, got \(opened.finish(edited: fixed, root: root))")
+            return
+        }
+        #expect(text == broken.replacingOccurrences(of: "name: \"CRM", with: "name: CRM"))
     }
 
     @Test func openReadsTheFileAsTheLoaderDoesAndReportsAMissingOne() throws {

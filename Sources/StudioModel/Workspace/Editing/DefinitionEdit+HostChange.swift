@@ -29,14 +29,21 @@ extension DefinitionEdit {
     }
 
     /// ``destinations(in:kind:)`` of a file that does not parse, read line by line: the first
-    /// `url: …` (`endpoint`, `tokenUrl`) written, unquoted.
+    /// `url: …` (`endpoint`, `tokenUrl`) written as a key (at the start of a line, or after `{`
+    /// or `,`; not in a comment, not the end of `base_url`), unquoted.
     static func unparsedDestinations(in source: String, kind: DefinitionFileKind) -> [String: String] {
         var urls: [String: String] = [:]
+        let lines = LiteralSecretFinder.lineRanges(of: source).map { source[$0] }.filter {
+            $0.drop { $0 == " " || $0 == "\t" }.first != "#"
+        }
         for field in destinationFields(for: kind) {
             let key = field.split(separator: ".").last.map(String.init) ?? field
-            let pairs = source.matches(of: #/(?<key>[A-Za-z]+)\s*:\s*(?:"(?<double>[^"\n]*)"|'(?<single>[^'\n]*)'|(?<bare>[^,{}#\s]+))/#)
-            if let match = pairs.first(where: { $0.key == key }) {
+            for line in lines {
+                let pairs = line.matches(
+                    of: #/(?:^|[{,])[ \t]*(?:-[ \t]+)?(?<key>[A-Za-z]+)[ \t]*:[ \t]*(?:"(?<double>[^"]*)"|'(?<single>[^']*)'|(?<bare>[^,{}#\s]+))/#)
+                guard let match = pairs.first(where: { $0.key == key }) else { continue }
                 urls[field] = String(match.double ?? match.single ?? match.bare ?? "")
+                break
             }
         }
         return urls

@@ -62,28 +62,83 @@ enum LiteralSecretFinder {
 }
 
 extension LiteralSecretFinder {
-    /// The literal secrets of a file that does not parse, found line by line, so that the
-    /// editor can open it to fix the syntax without showing one: the values of credential keys
-    /// (`password: …`, `Authorization: …`, in block or flow style) and of credential query
-    /// parameters. A value holding a `{{…}}` reference is left alone.
+    /// The literal secrets of a file that does not parse, found line by line so that the editor
+    /// can open it to fix the syntax without showing one. Generous on purpose: after a
+    /// credential key (`password:`, `Authorization:`, in block or flow style) the rest of its
+    /// line is hidden, and so are the more indented lines after it (a value written below its
+    /// key); in `url`, `endpoint` and `tokenUrl`, a user-info password and credential query
+    /// values. A value that is only `{{…}}` references is left alone.
     static func unparsedSites(in source: String) -> [SecretMarkers.Hidden] {
         var hidden: [SecretMarkers.Hidden] = []
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            for match in line.matches(of: #/(?<key>[A-Za-z][A-Za-z0-9_-]*)["']?\s*:\s+(?<value>"[^"]*"|'[^']*'|[^,{}#\s][^,{}#]*)/#) {
+        let lines = lineRanges(of: source)
+        for (number, range) in lines.enumerated() {
+            let line = source[range]
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            guard line.dropFirst(indent).first != "#" else { continue }
+            for match in line.matches(of: #/(?<key>[A-Za-z][A-Za-z0-9_-]*)["']?[ \t]*:(?=[ \t]|$)/#) {
                 let key = String(match.key)
+                var valueStart = match.range.upperBound
+                while valueStart < line.endIndex, line[valueStart] == " " || line[valueStart] == "\t" {
+                    valueStart = line.index(after: valueStart)
+                }
+                var value = line[valueStart...]
+                while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
+                if ["url", "endpoint", "tokenUrl"].contains(key) {
+                    hidden += urlSecrets(in: value, field: key)
+                    continue
+                }
                 guard authKeys.contains(key) || key == "secret" || CredentialNames.isCredentialHeader(key) else { continue }
-                var value = match.value
-                while value.last == " " || value.last == "\t" { value = value.dropLast() }
-                guard !value.contains("{{"), !value.isEmpty else { continue }
-                hidden.append(SecretMarkers.Hidden(range: value.startIndex..<value.endIndex, field: key, value: String(value)))
-            }
-            for match in line.matches(of: #/[?&](?<name>[A-Za-z0-9_%]+)=(?<value>[^&#\s"']+)/#)
-            where CredentialNames.isSecretQueryParameter(String(match.name)) && !match.value.contains("{{") {
-                hidden.append(
-                    SecretMarkers.Hidden(
-                        range: match.value.startIndex..<match.value.endIndex, field: "?\(match.name)", value: String(match.value)))
+                if !value.isEmpty, LiteralSecretRule.isLiteral(String(value)) {
+                    hidden.append(SecretMarkers.Hidden(range: value.startIndex..<value.endIndex, field: key, value: String(value)))
+                }
+                // A value below its key (`|`, `>`, or a plain scalar on the next lines).
+                for next in lines[(number + 1)...] {
+                    let text = source[next]
+                    let nextIndent = text.prefix { $0 == " " || $0 == "\t" }.count
+                    guard nextIndent > indent || text.allSatisfy({ $0 == " " || $0 == "\t" }) else { break }
+                    let content = text.dropFirst(nextIndent)
+                    guard !content.isEmpty else { continue }
+                    hidden.append(SecretMarkers.Hidden(range: content.startIndex..<content.endIndex, field: key, value: String(content)))
+                }
             }
         }
         return hidden
+    }
+
+    /// Each line of `source` without its line break (`\n` or `\r\n`, which Swift reads as one
+    /// Character, so a split by Character would not see it).
+    static func lineRanges(of source: String) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        let scalars = source.unicodeScalars
+        var start = scalars.startIndex
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            if scalars[index] == "\n" {
+                let end = index > start && scalars[scalars.index(before: index)] == "\r" ? scalars.index(before: index) : index
+                ranges.append(start..<end)
+                start = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        ranges.append(start..<scalars.endIndex)
+        return ranges
+    }
+
+    /// The literal secrets of a URL written on one line (quoted or not), as the parsed path finds them.
+    private static func urlSecrets(in value: Substring, field: String) -> [SecretMarkers.Hidden] {
+        var text = value
+        if let first = text.first, first == "\"" || first == "'", text.count >= 2, text.last == first {
+            text = text.dropFirst().dropLast()
+        }
+        let url = String(text)
+        let offset = value.base.utf8.distance(from: value.base.startIndex, to: text.startIndex)
+        return URLTemplateParts(url).literalSecrets(in: url).map { secret in
+            let lower = url.utf8.distance(from: url.startIndex, to: secret.range.lowerBound)
+            let upper = url.utf8.distance(from: url.startIndex, to: secret.range.upperBound)
+            let base = value.base.utf8
+            let range = base.index(base.startIndex, offsetBy: offset + lower)..<base.index(base.startIndex, offsetBy: offset + upper)
+            return SecretMarkers.Hidden(
+                range: range, field: secret.part.map { "\(field)?\($0)" } ?? "\(field) password", value: String(url[secret.range]))
+        }
     }
 }
