@@ -41,7 +41,7 @@ struct WorkflowNodeChangeTests {
         try #require(workspace.workflow(id: "welcome") != nil)
         let changed = try change.applied(to: text, webhooks: workspace.webhooks)
         let loaded = load(changed)
-        #expect(loaded.errors.isEmpty, "\(loaded.errors)")
+        #expect(loaded.errors.isEmpty, "\(loaded.errors) in:\n\(changed)")
         return (changed, try #require(loaded.workflow(id: "welcome")))
     }
 
@@ -101,6 +101,22 @@ struct WorkflowNodeChangeTests {
         (text, _) = try Self.apply(.connectOutput(node: "send-letter", output: "error", to: "follow-up"), to: text)
         let (_, workflow) = try Self.apply(.delete(node: "send-letter"), to: text)
         #expect(workflow.entryNode?.id == "wait")
+        // A last step with only an error output: what led to it now ends, not at the error step.
+        var (last, _) = try Self.apply(.setOnError(node: "send-letter", to: .branch), to: Self.flow.replacingOccurrences(of: "    next: wait\n", with: ""))
+        (last, _) = try Self.apply(.add(.delay, after: nil), to: last)
+        (last, _) = try Self.apply(.connectOutput(node: "send-letter", output: "error", to: "follow-up"), to: last)
+        #expect(try #require(Self.load(last).workflow(id: "welcome")).node(id: "delay")?.next == .single("send-letter"))
+        let (_, ended) = try Self.apply(.delete(node: "send-letter"), to: last)
+        #expect(ended.node(id: "delay")?.next == NodeNext.none)
+    }
+
+    /// An output the file does not name leads to exit: a split whose written outputs agree but
+    /// whose unwritten one exits is not deleted, or journeys that exited would go on.
+    @Test func aSplitWithAnUnwrittenOutputIsNotDeletedTowardsTheWrittenOne() {
+        let yesOnly = Self.flow.replacingOccurrences(of: "next: {yes: follow-up, no: exit}", with: "next: {yes: follow-up}")
+        #expect(throws: WorkflowNodesText.Problem.self) {
+            try WorkflowNodeChange.delete(node: "is-pro").applied(to: yesOnly, webhooks: [])
+        }
     }
 
     @Test func connectingSetsAddsOrRemovesNext() throws {
@@ -137,6 +153,14 @@ struct WorkflowNodeChangeTests {
         (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "no", to: "wait"), to: blockYesOnly)
         #expect(text.contains("    next:\n      yes: follow-up  # the pros\n      no: wait\n"), "\(text)")
         #expect(Self.chain(workflow)[2] == "is-pro→yes:follow-up,no:wait")
+        // A flow mapping over several lines is written anew, not given a block line.
+        let multiline = Self.flow.replacingOccurrences(of: "next: {yes: follow-up, no: exit}", with: "next: {\n      yes: follow-up\n    }")
+        (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "no", to: "wait"), to: multiline)
+        #expect(Self.chain(workflow)[2] == "is-pro→yes:follow-up,no:wait", "\(text)")
+        // A split with no next: at all gets one.
+        let none = Self.flow.replacingOccurrences(of: "    next: {yes: follow-up, no: exit}\n", with: "")
+        (text, workflow) = try Self.apply(.connectOutput(node: "is-pro", output: "yes", to: "follow-up"), to: none)
+        #expect(text.contains("    next: {yes: follow-up}\n"), "\(text)")
         #expect(throws: WorkflowNodesText.Problem.self) {
             try WorkflowNodeChange.connectOutput(node: "is-pro", output: "yes", to: "is-pro").applied(to: Self.flow, webhooks: [])
         }

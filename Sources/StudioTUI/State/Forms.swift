@@ -149,7 +149,6 @@ struct Forms {
             label: label("auth", AuthText.describe(auth)), then: .choice(Choice(title: "auth", options: types, selected: current)))
     }
 
-    /// Where a step, or one of its named outputs, can lead: every other step, or nowhere.
     /// A step's outputs by name, as the model calls them: a split's, or a webhook step's `next`
     /// and `error` when failed journeys take a branch; nil for a step with one way on.
     private static func namedOutputs(of kind: WorkflowNode.Kind) -> [String]? {
@@ -173,6 +172,7 @@ struct Forms {
             then: .choice(Choice(title: "onError", options: options, selected: values.firstIndex(of: current) ?? 0)))
     }
 
+    /// Where a step, or one of its named outputs, can lead: every other step, or nowhere.
     static func connect(_ step: String, output: String? = nil, in workflow: Workflow, path: String) -> Choice {
         func change(_ target: String?) -> [Effect] {
             let change: WorkflowNodeChange =

@@ -52,8 +52,8 @@ public struct DefinitionEdit: Sendable, Equatable {
     /// - Parameter secretValues: The secret store's values: wherever one appears in the file
     ///   (pasted into a body template, say) it is hidden too.
     /// - Throws: ``OpenError`` when the file cannot be read, or when a literal secret in it
-    ///   cannot be hidden: it sits in a block scalar, or the file is a webhook that is not
-    ///   valid YAML. The message gives path:line:column where it applies.
+    ///   cannot be hidden (it sits in a block scalar). A webhook that is not valid YAML opens,
+    ///   its secrets found line by line. The message gives path:line:column where it applies.
     public static func open(path: String, root: URL, secretValues: [String] = []) throws -> DefinitionEdit {
         let data: Data
         do {

@@ -156,8 +156,25 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         guard let item = nodes.items.first(where: { $0.id == id }), case .branches(let outputs) = item.next else {
             return try singleNext(id)
         }
-        let targets = outputs.contains { $0.output == "ok" } ? outputs.filter { $0.output == "ok" }.map(\.id) : outputs.map(\.id)
-        guard let target = targets.first, targets.allSatisfy({ $0 == target }) else {
+        let mapping = nodes.mappings[id]
+        func value(_ key: String) -> Node? { mapping?.first { $0.key.scalar?.string == key }?.value }
+        let type = value("type")?.scalar?.string
+        if type == "callWebhook" || type == "updateProfileWebhook" {
+            // Successes went to `ok`; an `ok` not written is the end of the journey.
+            return outputs.first { $0.output == "ok" }.map(\.id).flatMap { $0 == "exit" ? nil : $0 }
+        }
+        // An output the step has but the file does not name leads to `exit`.
+        let branchNames = value("branches")?.mapping?.compactMap { $0.key.scalar?.string } ?? []
+        let named: [String] =
+            switch type {
+            case "yesNo": ["yes", "no"]
+            case "abSplit": branchNames
+            case "attributeSplit": branchNames + [AttributeBranch.everyoneElse]
+            default: []
+            }
+        let written = Dictionary(outputs.map { ($0.output, $0.id) }, uniquingKeysWith: { first, _ in first })
+        let targets = Set(outputs.map(\.id) + named.map { written[$0] ?? "exit" })
+        guard targets.count == 1, let target = targets.first else {
             throw .init("\(id)'s outputs lead to different steps: connect them to one (⏎, → …), or e edits the file")
         }
         return target == "exit" ? nil : target

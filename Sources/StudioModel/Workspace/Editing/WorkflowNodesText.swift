@@ -108,7 +108,13 @@ public struct WorkflowNodesText {
     /// The named output `output` of step `id` (`yes` of a Yes/No step, a split's branch,
     /// `error`) pointed at `target`; nil sends it to `exit`. Only the target's text changes.
     public func settingOutput(_ output: String, of id: String, to target: String?) throws(Problem) -> String {
-        guard case .branches(let branches) = try editableItem(id).next else {
+        let next = try editableItem(id).next
+        if case .none = next {
+            // No `next:` at all (every output exits): the first one connected writes it.
+            let written = Self.outputKey(output) + ": " + DefinitionFieldText.Value.quotedIfNeeded(target ?? "exit")
+            return try DefinitionFieldText.setting("next", to: .plain("{\(written)}"), in: .node(id), text: text)
+        }
+        guard case .branches(let branches) = next else {
             throw Problem("\(id) has one way on: c connects it")
         }
         guard let branch = branches.first(where: { $0.output == output }) else {
@@ -123,26 +129,41 @@ public struct WorkflowNodesText {
     }
 
     /// `output` added under step `id`'s `next:`, which does not name it yet (an unnamed output
-    /// exits): a line after the others in a block mapping; a flow mapping is written anew.
+    /// exits): a line after the others in a block mapping, after the last output in a flow one.
     private func addingOutput(
         _ output: String, of id: String, to target: String?, besides branches: [(output: String, id: String, node: Node)]
     ) throws(Problem) -> String {
-        // Output names are read as text whatever they look like: `yes`, `no` stay bare, as written by hand.
-        func key(_ name: String) -> String {
-            name.wholeMatch(of: #/[A-Za-z_][A-Za-z0-9_-]*/#) != nil ? name : DefinitionFieldText.Value.quotedIfNeeded(name)
-        }
+        let key = Self.outputKey
         let written = key(output) + ": " + DefinitionFieldText.Value.quotedIfNeeded(target ?? "exit")
         guard let next = mappings[id]?.first(where: { $0.key.scalar?.string == "next" }), let nextMark = next.key.mark,
             let outputs = next.value.mapping
         else { throw Problem("\(id) has no '\(output)' under next: e adds it in the file") }
-        if let last = outputs.reversed().first?.key.mark, last.line > nextMark.line {
+        // Yams does not keep a mapping's style: `{` where it starts tells a flow mapping.
+        let isFlow = next.value.mark.map { mark in
+            lines.indices.contains(mark.line - 1) && lines[mark.line - 1].unicodeScalars.dropFirst(mark.column - 1).first == "{"
+        } ?? false
+        if !isFlow, let last = outputs.reversed().first?.key.mark, last.line > nextMark.line {
             var lines = self.lines
             lines.insert(String(repeating: " ", count: last.column - 1) + written, at: last.line)
             return lines.joined(separator: "\n")
         }
+        if isFlow, let last = branches.last,
+            case .success(let range) = ScalarSource.wholeRange(of: last.node, in: text)
+        {
+            // After the last output, on its line: a flow mapping over several lines stays as written.
+            var scalars = text.unicodeScalars
+            scalars.insert(contentsOf: (", " + written).unicodeScalars, at: range.upperBound)
+            return String(scalars)
+        }
         let pairs = branches.map { key($0.output) + ": " + DefinitionFieldText.Value.quotedIfNeeded($0.id) }
         return try DefinitionFieldText.setting(
             "next", to: .plain("{" + (pairs + [written]).joined(separator: ", ") + "}"), in: .node(id), text: text)
+    }
+
+    /// An output name as a key: read as text whatever it looks like, so `yes` and `no` stay bare,
+    /// as written by hand.
+    private static func outputKey(_ name: String) -> String {
+        name.wholeMatch(of: #/[A-Za-z_][A-Za-z0-9_-]*/#) != nil ? name : DefinitionFieldText.Value.quotedIfNeeded(name)
     }
 
     /// Every reference to node `id` (a `next:` or a branch) pointed at `target` instead; nil
