@@ -30,22 +30,28 @@ struct StudioReloadEndToEndTests {
             try "id: bi-events\nmethod: [POST\n".write(to: webhook, atomically: false, encoding: .utf8)
             try await session.waitForScreen(timeout: 10) { $0.contains("kept the last good bi-events") }
             let brokenSince = Date()
-            // Page views go on reaching the collector while the file is broken.
-            try await Task.sleep(for: .seconds(2))
-            let logs = try await BinaryRunner.run(
-                BinaryRunner.hooklinePath, ["logs", "-C", workspace.path, "--webhook", "bi-events", "--format", "jsonl", "--since", "1m"])
-            #expect(logs.status == 0)
-            let lines = logs.stdout.split(separator: "\n")
-            #expect(!lines.contains { $0.contains("is not defined") })
-            let sentSince = lines.filter { line in
-                guard let data = String(line).data(using: .utf8),
-                    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                    let startedAt = (object["startedAt"] as? String).flatMap({
-                        try? Date($0, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-                    })
-                else { return false }
-                return startedAt > brokenSince && (object["status"] as? Int) == 200
+            // Page views go on reaching the collector while the file is broken: polled until one
+            // sent since then has succeeded (the demo stream sends several a second), 20 s at most.
+            var lines: [Substring] = []
+            var sentSince: [Substring] = []
+            for _ in 0..<40 where sentSince.isEmpty {
+                try await Task.sleep(for: .milliseconds(500))
+                let logs = try await BinaryRunner.run(
+                    BinaryRunner.hooklinePath,
+                    ["logs", "-C", workspace.path, "--webhook", "bi-events", "--format", "jsonl", "--since", "1m"])
+                #expect(logs.status == 0)
+                lines = logs.stdout.split(separator: "\n")
+                sentSince = lines.filter { line in
+                    guard let data = String(line).data(using: .utf8),
+                        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                        let startedAt = (object["startedAt"] as? String).flatMap({
+                            try? Date($0, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+                        })
+                    else { return false }
+                    return startedAt > brokenSince && (object["status"] as? Int) == 200
+                }
             }
+            #expect(!lines.contains { $0.contains("is not defined") })
             #expect(!sentSince.isEmpty)
 
             try good.write(to: webhook, atomically: false, encoding: .utf8)
