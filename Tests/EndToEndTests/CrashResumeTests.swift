@@ -56,6 +56,28 @@ struct CrashResumeTests {
         #expect(try await workspace.sqlite("SELECT status || ':' || COUNT(*) FROM journey GROUP BY status") == "finished:\(Self.users)")
     }
 
+    /// A workflow file broken at the restart is reported and left out: its journeys and
+    /// deliveries wait in the store, not failed, and a resume after the fix finishes them.
+    @Test func aResumeWithABrokenWorkflowFileLeavesItsJourneysForLater() async throws {
+        let users = 6
+        let workspace = try await LiveWorkspace.killedMidRun(users: users)
+        defer { workspace.remove() }
+        let good = try String(contentsOf: workspace.root.appendingPathComponent("workflows/welcome.yaml"), encoding: .utf8)
+        try workspace.write("workflows/welcome.yaml", "id: welcome\nname: [unclosed\n")
+
+        let broken = try await workspace.hookline("resume")
+        #expect(broken.status == 0, "\(broken.stderr)")
+        #expect(broken.stderr.contains("workflows/welcome.yaml:"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("left for hookline resume"), "\(broken.stderr)")
+        #expect(try await workspace.sqlite("SELECT COUNT(*) FROM journey WHERE status = 'failed'") == "0")
+
+        try workspace.write("workflows/welcome.yaml", good)
+        let fixed = try await workspace.hookline("resume")
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(try await workspace.sqlite("SELECT status || ':' || COUNT(*) FROM journey GROUP BY status") == "finished:\(users)")
+        #expect(try await workspace.sqlite("SELECT status || ':' || COUNT(*) FROM delivery GROUP BY status") == "succeeded:\(users)")
+    }
+
     @Test func killNineWithJourneysStillQueuedThenResumeStartsThemToo() async throws {
         // One delivery at a time admits 4 journeys; the first answer takes 1 s, so the other
         // users are still queued in the process when it is killed.

@@ -91,6 +91,12 @@ extension Executor {
         // Deliveries whose journey will not reach them again are resent on their own.
         for delivery in claimed where delivery.kind == .system || !continuing.contains(delivery.journeyID ?? "") {
             guard let job = job(resuming: delivery) else {
+                // With a file that does not load, the webhook may only be unreadable for now.
+                if workspaceHasErrors {
+                    logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' is not loaded (a file has errors); left for a later resume")
+                    summary.leftForLater += 1
+                    continue
+                }
                 logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' no longer exists; marked failed")
                 recorder.settle(DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: delivery.attempts))
                 continue
@@ -104,12 +110,21 @@ extension Executor {
         return summary
     }
 
+    /// Whether a file of the workspace does not load: a definition missing then may be one
+    /// whose file is broken for now, so what refers to it is left stored, not failed.
+    private var workspaceHasErrors: Bool { !workspace.errors.isEmpty }
+
     /// The journeys of `page` that go on: waiting ones asleep again until their stored wake time,
     /// running ones returned to be queued; a journey whose workflow is gone is marked failed.
     private func resumable(_ page: [JourneyRecord], now: Date, summary: inout ResumeSummary) -> [PendingStart] {
         var starts: [PendingStart] = []
         for stored in page {
             guard let workflow = workspace.workflow(id: stored.workflowID) else {
+                // With a file that does not load, the workflow may only be unreadable for now.
+                if workspaceHasErrors {
+                    summary.leftForLater += 1
+                    continue
+                }
                 logger.warning("journey \(stored.id): workflow '\(stored.workflowID)' no longer exists; marked failed")
                 var failed = stored
                 failed.status = .failed

@@ -10,8 +10,10 @@ enum EngineCommand {
     ) throws -> Engine {
         try options.requireWorkspace()
         let workspace = WorkspaceLoader.load(from: options.root)
+        // A bad file is reported and left out; the rest of the workspace runs (DESIGN §3), and
+        // what refers to the broken definitions waits in the store for a later resume.
         if report(workspace.diagnostics.filter { $0.severity == .error }, root: options.root) {
-            throw ExitCode.badInput
+            printError("the files above are left out until they load; the rest of the workspace runs")
         }
         // Headless commands print attempts as they are published; nothing drains the feed's buffer.
         return try Engine(
