@@ -24,6 +24,9 @@ struct SecretMaskerTests {
         ("X-DB-Password", "pw", mask),
         ("X-Client-Credential", "c", mask),
         ("Secretive", "x", mask),
+        // A scheme word starts a credential whatever the header's name.
+        ("X-Auth", "Bearer tok_literal_999", "Bearer " + mask),
+        ("X-Upstream", "basic dXNlcjpwYXNz", "basic " + mask),
     ]
 
     @Test(arguments: maskedHeaders)
@@ -38,6 +41,10 @@ struct SecretMaskerTests {
     func secretMaskerShowsOrdinaryHeadersWithOnlySecretValuesHidden(_ name: String) {
         let masked = Self.masker.mask([HeaderField(name, "plain"), HeaderField(name, "a s3cr3t-value b")])
         #expect(masked == [HeaderField(name, "plain"), HeaderField(name, "a \(Self.mask) b")])
+        // Words that only begin like a scheme are no credential.
+        #expect(Self.masker.mask([HeaderField(name, "Basically fine"), HeaderField(name, "Bearer")]) == [
+            HeaderField(name, "Basically fine"), HeaderField(name, "Bearer"),
+        ])
     }
 
     static let urls: [(url: String, expected: String)] = [

@@ -197,6 +197,15 @@ struct DefinitionEditTests {
         #expect(text == broken.replacingOccurrences(of: "name: \"CRM", with: "name: CRM"))
     }
 
+    /// `X-Auth: Bearer …` is a literal credential whatever the header is called, parsed or not.
+    @Test func aBearerValueInAnyHeaderIsHidden() throws {
+        let webhook = "id: lob-letter\nurl: https://api.lob.com/v1\nheaders:\n  X-Auth: \"Bearer tok_literal_999\"\n"
+        for text in [webhook, webhook + "name: \"unclosed\n"] {
+            let edit = try DefinitionEdit(path: Self.webhookPath, original: text)
+            #expect(!edit.editorText.contains("tok_literal_999"), "\(edit.editorText)")
+        }
+    }
+
     @Test func openReadsTheFileAsTheLoaderDoesAndReportsAMissingOne() throws {
         let root = try Self.workspace([Self.webhookPath: "\u{FEFF}" + Self.webhook])
         defer { try? FileManager.default.removeItem(at: root) }

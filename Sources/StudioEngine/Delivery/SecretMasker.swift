@@ -112,6 +112,10 @@ public struct SecretMasker: Sendable {
             if CredentialNames.isCredentialHeader(lowercased: name) {
                 return HeaderField(header.name, Self.mask)
             }
+            // `X-Auth: Bearer tok_…` is a credential whatever the header's name.
+            if let scheme = CredentialNames.credentialSchemeLength(in: header.value) {
+                return HeaderField(header.name, String(header.value.prefix(scheme)) + " " + Self.mask)
+            }
             return HeaderField(header.name, mask(header.value))
         }
     }

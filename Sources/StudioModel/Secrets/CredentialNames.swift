@@ -50,6 +50,22 @@ public enum CredentialNames {
         return secretQueryParameters.contains(decoded.lowercased())
     }
 
+    /// Authorization schemes whose word starts a credential value in any header (`X-Auth:
+    /// Bearer tok_…`): the word may be shown, what follows is the secret.
+    public static let credentialSchemes = ["bearer", "basic"]
+
+    /// The length of the scheme word when `value` is `Bearer …` or `Basic …` (any case) with a
+    /// credential after it; nil otherwise.
+    public static func credentialSchemeLength(in value: some StringProtocol) -> Int? {
+        for scheme in credentialSchemes where value.count > scheme.count + 1 {
+            guard value.prefix(scheme.count).lowercased() == scheme else { continue }
+            let rest = value.dropFirst(scheme.count)
+            guard rest.first == " ", rest.contains(where: { !$0.isWhitespace }) else { continue }
+            return scheme.count
+        }
+        return nil
+    }
+
     // MARK: - Bytes
 
     private static let credentialNamePartBytes = credentialHeaderNameParts.map { Array($0.utf8) }

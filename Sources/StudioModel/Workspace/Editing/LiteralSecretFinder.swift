@@ -33,7 +33,10 @@ enum LiteralSecretFinder {
         }
         if let headers = value("headers", in: definition)?.mapping {
             for (key, header) in headers {
-                guard let name = key.scalar?.string, CredentialNames.isCredentialHeader(name) else { continue }
+                guard let name = key.scalar?.string,
+                    CredentialNames.isCredentialHeader(name)
+                        || header.scalar.map({ CredentialNames.credentialSchemeLength(in: $0.string) != nil }) == true
+                else { continue }
                 sites += wholeSite(header, field: "headers.\(name)")
             }
         }
@@ -87,7 +90,9 @@ extension LiteralSecretFinder {
                     hidden += urlSecrets(in: value, field: key)
                     continue
                 }
-                guard authKeys.contains(key) || key == "secret" || CredentialNames.isCredentialHeader(key) else { continue }
+                guard authKeys.contains(key) || key == "secret" || CredentialNames.isCredentialHeader(key)
+                    || CredentialNames.credentialSchemeLength(in: value.drop { $0 == "\"" || $0 == "'" }) != nil
+                else { continue }
                 if !value.isEmpty, LiteralSecretRule.isLiteral(String(value)) {
                     hidden.append(SecretMarkers.Hidden(range: value.startIndex..<value.endIndex, field: key, value: String(value)))
                 }
