@@ -260,11 +260,20 @@ extension StudioEditEndToEndTests {
             try await Task.sleep(for: .seconds(1.5))
             let after = try await session.screen()
             #expect(sent(after) == 2, "\(after)")
+            // While serve runs, a run is its to make; once it stops, this studio takes over.
+            try await session.press("1")
+            try await session.press("r")
+            try await session.press("Enter")
+            _ = try await session.waitForScreen(timeout: 10) { $0.contains("are run by hookline serve (pid \(serve.pid))") }
+            serve.signal(SIGTERM)
+            #expect(try await serve.wait() == 0, "\(serve.stderr)")
+            try await session.press("r")
+            try await session.press("Enter")
+            _ = try await session.waitForScreen(timeout: 10) { $0.contains("started welcome for 1 user") }
+            _ = try await session.waitForScreen(timeout: 15) { sent($0) >= 3 }
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
         }
-        serve.signal(SIGTERM)
-        #expect(try await serve.wait() == 0, "\(serve.stderr)")
     }
 
     /// The studio opens with the traffic sent before (by an earlier run) in its pane.

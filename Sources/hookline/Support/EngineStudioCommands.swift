@@ -2,27 +2,38 @@ import Foundation
 import StudioEngine
 import StudioModel
 import StudioTUI
+import Synchronization
 
 /// The studio's commands, carried out by the engine the command runs.
-struct EngineStudioCommands: StudioCommands {
+final class EngineStudioCommands: StudioCommands {
     let engine: Engine
     /// Where exports are written: `.hookline/exports` of the workspace.
     let exportDirectory: URL
     /// The process that runs the workspace's executor when it is not this one (`hookline serve
     /// (pid 412), …`): runs and replays are its to make, or a crash of either would leave work
-    /// that neither resumes.
-    let otherExecutor: String?
+    /// that neither resumes. Nil once this studio runs it.
+    private let otherExecutor: Mutex<String?>
 
     init(engine: Engine, workspaceRoot: URL, otherExecutor: String? = nil) {
         self.engine = engine
         self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
-        self.otherExecutor = otherExecutor
+        self.otherExecutor = Mutex(otherExecutor)
     }
 
-    /// Why this studio does not start journeys or deliveries itself, when another process runs them.
+    /// Why this studio does not start journeys or deliveries itself, when another process runs
+    /// them. Asked at each run or replay: once that process has stopped, this studio takes the
+    /// workspace over (resuming what it left) and goes on.
     private var runsElsewhere: StatusMessage? {
-        otherExecutor.map {
-            StatusMessage("this workspace's journeys are run by \($0): run and replay from there (or restart this studio once it stops)", level: .warning)
+        otherExecutor.withLock { holder -> StatusMessage? in
+            guard holder != nil else { return nil }
+            if engine.resume(holder: "the studio") != nil {
+                holder = nil
+                return nil
+            }
+            holder = engine.otherExecutor ?? holder
+            return holder.map {
+                StatusMessage("this workspace's journeys are run by \($0): run and replay from there", level: .warning)
+            }
         }
     }
 
