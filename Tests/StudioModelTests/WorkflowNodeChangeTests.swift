@@ -181,6 +181,10 @@ struct WorkflowNodeChangeTests {
         #expect(throws: WorkflowNodesText.Problem.self) {
             try WorkflowNodeChange.setOnError(node: "follow-up", to: .branch).applied(to: Self.flow, webhooks: [])
         }
+        // `branch` written by hand over a plain next: choosing it again writes the error output.
+        let half = Self.flow.replacingOccurrences(of: "    webhook: lob-letter\n", with: "    webhook: lob-letter\n    onError: branch\n")
+        (text, _) = try Self.apply(.setOnError(node: "send-letter", to: .branch), to: half)
+        #expect(text.contains("    onError: branch\n    next: {ok: wait, error: exit}\n"), "\(text)")
         let ending = Self.flow.replacingOccurrences(of: "    next: wait\n", with: "")
         (text, workflow) = try Self.apply(.setOnError(node: "send-letter", to: .branch), to: ending)
         #expect(text.contains("    webhook: lob-letter\n    onError: branch\n    next: {error: exit}\n"), "\(text)")

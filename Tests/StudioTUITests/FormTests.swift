@@ -341,6 +341,11 @@ extension FormTests {
         let effects = Self.pick("branch", in: &state)
         let change = WorkflowNodeChange.setOnError(node: "send-letter", to: .branch)
         #expect(effects == [.changeWorkflow(path: path, change)])
+        // The current value chosen again changes nothing.
+        state = StepCommandTests.tree(root, row: 1)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("onError", in: &state)
+        #expect(Self.pick("exit", in: &state) == [])
         let result = DraftEditing(root: root).change(path, with: change, webhooks: state.workspace.webhooks)
         let workspace = try #require(result.workspace, "\(result.message)")
         #expect(workspace.diagnostics == state.workspace.diagnostics, "no new warning: \(workspace.diagnostics)")

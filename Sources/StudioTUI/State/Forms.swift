@@ -61,7 +61,9 @@ struct Forms {
         switch node.kind {
         case .callWebhook(let webhook, let onError), .updateProfileWebhook(let webhook, _, let onError):
             fields.append(choice("webhook", webhook, workspace.webhooks.map(\.id), target("webhook", .text(optional: false))))
-            fields.append(onErrorField(onError, of: node.id, path: path))
+            // `branch` written without an error output: choosing it again writes the output.
+            let hasErrorOutput = if case .branches = node.next { true } else { false }
+            fields.append(onErrorField(onError, of: node.id, path: path, complete: onError != .branch || hasErrorOutput))
             if case .updateProfileWebhook(_, let nested, _) = node.kind {
                 fields.append(choice("mergeNestedObjects", nested ? "true" : "false", ["false", "true"], target("mergeNestedObjects", .plain)))
             }
@@ -159,12 +161,14 @@ struct Forms {
     }
 
     /// What failed journeys do; `branch` adds the step's `→ error` output, the others remove it.
-    private func onErrorField(_ current: WorkflowNode.OnError, of step: String, path: String) -> Choice.Option {
+    private func onErrorField(
+        _ current: WorkflowNode.OnError, of step: String, path: String, complete: Bool
+    ) -> Choice.Option {
         let values = WorkflowNode.OnError.allCases
         let options = values.map { value in
             Choice.Option(
                 label: value == .branch ? "branch (an error output to connect)" : value.rawValue,
-                effects: value == current ? [] : [.changeWorkflow(path: path, .setOnError(node: step, to: value))],
+                effects: value == current && complete ? [] : [.changeWorkflow(path: path, .setOnError(node: step, to: value))],
                 selects: step)
         }
         return Choice.Option(
