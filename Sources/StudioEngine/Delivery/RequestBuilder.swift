@@ -153,7 +153,7 @@ public struct RequestBuilder: Sendable {
         let them = missing.count == 1 ? "it" : "them"
         throw TemplateError(
             line: 0, column: 0,
-            message: "secret\(missing.count == 1 ? "" : "s") \(names) not set: add \(them) to .hookline/secrets.yaml or set \(SecretStore.environmentPrefix)\(first)")
+            message: "secret\(missing.count == 1 ? "" : "s") \(names) not set: add \(them) to .hookline/secrets.yaml or set \(SecretStore.environmentPrefix)\(first) (secrets are read when hookline starts: restart it after)")
     }
 }
 
