@@ -27,13 +27,10 @@ struct EventsTrackCommandTests {
     @Test func whileServeRunsTheWorkspaceTheEventIsSentThere() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }
-        let serve = try BinaryRunner.start(BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        let (serve, url) = try await workspace.startServe()
         defer {
             serve.signal(SIGKILL)
             serve.removeOutput()
-        }
-        let url = try await LiveWorkspace.waitFor("serve to listen") {
-            serve.stderr.firstMatch(of: #/listening on (http://\S+)/#).map { String($0.1) }
         }
         let refused = try await workspace.hookline("events", "track", "--email", "ada@example.com", "--event", "signup")
         #expect(refused.status == 1)

@@ -55,6 +55,16 @@ struct LiveWorkspace {
 
     func sqlite(_ sql: String) async throws -> String { try await files.sqlite(sql) }
 
+    /// `hookline serve` on this workspace, on a free port, once it listens: the process (the
+    /// caller stops it) and its base URL.
+    func startServe(_ options: String...) async throws -> (serve: BinaryRunner.Background, url: String) {
+        let serve = try BinaryRunner.start(BinaryRunner.hooklinePath, ["serve", "--port", "0"] + options + ["-C", root.path])
+        let url = try await Self.waitFor("serve to listen") {
+            serve.stderr.firstMatch(of: #/listening on (http://\S+)/#).map { String($0.1) }
+        }
+        return (serve, url)
+    }
+
     /// Stops the receiver and removes every file.
     func remove() {
         receiver.signal(SIGKILL)

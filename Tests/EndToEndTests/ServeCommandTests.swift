@@ -13,15 +13,10 @@ struct ServeCommandTests {
         defer { workspace.remove() }
         try workspace.files.writeSecrets(["ingest_api_key": "key_ingest_0123456789"])
 
-        let serve = try BinaryRunner.start(
-            BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        let (serve, base) = try await workspace.startServe()
         defer {
             serve.signal(SIGKILL)
             serve.removeOutput()
-        }
-        let base = try await LiveWorkspace.waitFor("serve to listen") { () -> String? in
-            serve.stderr.split(separator: "\n").first { $0.hasPrefix("listening on ") }
-                .map { String($0.dropFirst("listening on ".count)) }
         }
 
         // The profile arrives through the API, then the event that starts the workflow.
@@ -55,13 +50,10 @@ struct ServeCommandTests {
     @Test func aSecondServeOnTheWorkspaceRefusesAndNamesTheFirst() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }
-        let first = try BinaryRunner.start(BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        let (first, base) = try await workspace.startServe()
         defer {
             first.signal(SIGKILL)
             first.removeOutput()
-        }
-        let base = try await LiveWorkspace.waitFor("serve to listen") {
-            first.stderr.firstMatch(of: #/listening on (http://\S+)/#).map { String($0.1) }
         }
         let second = try await workspace.hookline("serve", "--port", "0")
         #expect(second.status == 1)
@@ -77,15 +69,10 @@ struct ServeCommandTests {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }
         try workspace.files.writeSecrets(["ingest_api_key": "key_ingest_0123456789"])
-        let serve = try BinaryRunner.start(
-            BinaryRunner.hooklinePath, ["serve", "--port", "0", "--quiet", "-C", workspace.root.path])
+        let (serve, base) = try await workspace.startServe("--quiet")
         defer {
             serve.signal(SIGKILL)
             serve.removeOutput()
-        }
-        let base = try await LiveWorkspace.waitFor("serve to listen") { () -> String? in
-            serve.stderr.split(separator: "\n").first { $0.hasPrefix("listening on ") }
-                .map { String($0.dropFirst("listening on ".count)) }
         }
 
         try workspace.write("webhooks/letter.yaml", "id: letter\nmethod: [POST\n")

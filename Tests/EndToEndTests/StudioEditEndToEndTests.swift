@@ -226,13 +226,10 @@ extension StudioEditEndToEndTests {
     @Test func aStudioBesideServeNamesItAndFollowsItsTraffic() async throws {
         let workspace = try await LiveWorkspace.make(script: "rules: [{path: /v1/letters, responses: [{status: 201}]}]\n")
         defer { workspace.remove() }
-        let serve = try BinaryRunner.start(BinaryRunner.hooklinePath, ["serve", "--port", "0", "-C", workspace.root.path])
+        let (serve, base) = try await workspace.startServe()
         defer {
             serve.signal(SIGKILL)
             serve.removeOutput()
-        }
-        let base = try await LiveWorkspace.waitFor("serve to listen") {
-            serve.stderr.firstMatch(of: #/listening on (http://\S+)/#).map { String($0.1) }
         }
         let session = try await TmuxSession(command: "\(BinaryRunner.hooklinePath) -C \(workspace.root.path)", directory: workspace.root)
         try await session.driving {
