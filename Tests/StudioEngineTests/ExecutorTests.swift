@@ -287,6 +287,8 @@ struct ExecutorTests {
         let attempt = try #require(try engine.store.recentAttempts(limit: 10).first)
         #expect(attempt.status == nil)
         #expect(attempt.outcome.errorClass == "connection_refused")
+        // In words, not NIO's "connection reset (error set): Connection refused".
+        #expect(attempt.outcome == .failed(errorClass: "connection_refused", message: "127.0.0.1:9 refused the connection: nothing listens on that port"))
     }
 
     @Test func delaysWaitForTheScaledDuration() async throws {

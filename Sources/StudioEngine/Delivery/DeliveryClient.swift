@@ -166,6 +166,9 @@ public final class DeliveryClient: Sendable {
     /// What a transport failure's record says: for TLS, which check failed (a rejected chain is
     /// looked at once more by ``CertificateProbe``, outside the attempt's latency); else the error.
     private func message(for failure: any Error, target: PinnedTarget, trustRoots: TrustRoots?) async -> String {
+        if let error = failure as? IOError, let text = Self.socketMessage(errno: error.errnoCode, target: target) {
+            return text
+        }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host
         tls.customCA = trustRoots != nil
@@ -173,6 +176,20 @@ public final class DeliveryClient: Sendable {
             tls.reason = await CertificateProbe.reason(for: target, timeout: configuration.connectTimeout)
         }
         return tls.description
+    }
+
+    /// What a socket error means for the endpoint, in words (NIO's own text reads "connection
+    /// reset (error set): Connection refused" for a refusal); nil for other errors.
+    static func socketMessage(errno: Int32, target: PinnedTarget) -> String? {
+        let endpoint = "\(target.host):\(target.port)"
+        let address = target.host == target.address.description ? "" : " (\(target.address))"
+        switch errno {
+        case ECONNREFUSED: return "\(endpoint)\(address) refused the connection: nothing listens on that port"
+        case ECONNRESET, EPIPE, ECONNABORTED: return "\(endpoint)\(address) reset the connection"
+        case ETIMEDOUT: return "the connection to \(endpoint)\(address) timed out"
+        case ENETUNREACH, EHOSTUNREACH: return "no route to \(endpoint)\(address): network unreachable"
+        default: return nil
+        }
     }
 
     /// `networkPolicy.resolveAndCheck(url:)`, answered from ``literalTargets`` for IP literals.
