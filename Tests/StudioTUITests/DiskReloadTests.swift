@@ -66,6 +66,24 @@ struct DiskReloadTests {
         #expect(screen.contains("reloaded workflows/welcome.yaml from disk"))
     }
 
+    /// An open form shows the fields as they are on disk now; one whose step went closes.
+    @Test func anOpenFormShowsTheFileAsItIsNowOrClosesWhenItsStepIsGone() throws {
+        var state = try Self.stateOnWaitStep()
+        _ = reduce(&state, .key(.enter))
+        #expect(state.choice?.title == "Step wait of welcome")
+        _ = reduce(&state, .key(.char("j")))
+        let edited = try #require(Self.files["workflows/welcome.yaml"]).replacingOccurrences(of: "duration: 2d", with: "duration: 3h")
+        _ = reduce(&state, .workspaceChangedOnDisk(Self.reload(["workflows/welcome.yaml": edited])))
+        #expect(state.choice?.title == "Step wait of welcome")
+        #expect(state.choice?.options.contains { $0.label.hasPrefix("duration") && $0.label.hasSuffix("3h") } == true)
+        #expect(state.choice?.selected == 1)
+
+        let renamed = edited.replacingOccurrences(of: "wait", with: "hold")
+        _ = reduce(&state, .workspaceChangedOnDisk(Self.reload(["workflows/welcome.yaml": renamed])))
+        #expect(state.choice == nil)
+        #expect(state.status?.text == "Step wait of welcome is no longer in its file: its form closed")
+    }
+
     @Test func aNewWorkflowListedBeforeTheSelectedOneKeepsTheSelectionOnItsID() throws {
         var state = try Self.stateOnWaitStep()
         let reload = Self.reload(["workflows/aaa.yaml": "id: aaa\nnodes:\n  - id: bye\n    type: exit\n"])

@@ -10,7 +10,30 @@ func showReloaded(_ reload: WorkspaceReload, in state: inout AppState) -> [Effec
     guard lastGood.workspace != state.workspace else { return [] }
     showWorkspace(lastGood.workspace, in: &state)
     state.status = reloadStatus(reload, kept: lastGood.kept, editing: state.bodyEditor?.path)
+    refreshOpenForm(in: &state)
     return [.applyWorkspace(lastGood.workspace)]
+}
+
+/// A step's or webhook's form open over a reload shows the fields as they are now; what is
+/// being typed in one stays as it is. A form whose step or webhook is gone closes and says so.
+private func refreshOpenForm(in state: inout AppState) {
+    guard state.fieldInput == nil, let form = state.choice, form.title.hasPrefix("Step ") || form.title.hasPrefix("Webhook ")
+    else { return }
+    state.choice = nil
+    if form.title.hasPrefix("Step ") {
+        _ = openStepForm(in: &state)
+    } else if let webhook = state.selectedWebhook, let path = state.workspace.path(ofWebhook: webhook.id) {
+        state.choice = Forms(hidden: state.secretValues).webhook(webhook, path: path)
+    }
+    // The selection kept its place, not its id, when the step or webhook went: not its form.
+    guard var refreshed = state.choice, refreshed.title == form.title else {
+        state.choice = nil
+        let subject = form.title.replacingOccurrences(of: " (read-only)", with: "")
+        state.status = StatusMessage("\(subject) is no longer in its file: its form closed", level: .warning)
+        return
+    }
+    refreshed.selected = min(form.selected, max(0, refreshed.options.count - 1))
+    state.choice = refreshed
 }
 
 /// Puts `workspace` in place of the one shown; each list keeps its selected item by id (the tree
