@@ -81,9 +81,10 @@ final class EngineStudioCommands: StudioCommands {
     }
 
     func run(workflowID: String, audience: RunAudience, done: @escaping @Sendable (StatusMessage) -> Void) {
-        if let runsElsewhere { return done(runsElsewhere) }
         let executor = engine.executor
-        Task.detached {
+        // Off the UI thread: asking for the executor lock may wait up to a second.
+        Task.detached { [self] in
+            if let runsElsewhere { return done(runsElsewhere) }
             do {
                 let count: (asked: Int, started: Int)?
                 switch audience {
@@ -190,8 +191,8 @@ final class EngineStudioCommands: StudioCommands {
     }
 
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void) {
-        if let runsElsewhere { return done(runsElsewhere) }
-        Task { [engine] in
+        Task.detached { [self, engine] in
+            if let runsElsewhere { return done(runsElsewhere) }
             do {
                 let succeeded = try await engine.executor.replay(deliveryID: deliveryID)
                 done(
