@@ -139,10 +139,6 @@ public final class Executor: Sendable {
     /// The journeys are stored with the event, at their entry step, before this returns: once an
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     public func track(_ event: TrackedEvent) {
-        // As Iterable does, an event for an unknown address creates its user.
-        do { try store.createUsers(emails: [event.email]) } catch {
-            logger.error("could not create the user of an event: \(error)")
-        }
         var starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
             PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
         }

@@ -151,15 +151,6 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func createUsers(emails: [String]) throws {
-        try writer.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)")
-            for email in emails {
-                try statement.execute(arguments: [email, JSONValue.object(JSONObject([("email", .string(email))])).jsonText])
-            }
-        }
-    }
-
     public func user(email: String) throws -> JSONObject? {
         try writer.read { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?"), arguments: [email])
@@ -198,7 +189,12 @@ public final class SQLiteStateStore: StateStore {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0 }
     }
 
+    /// Stores an event and, as Iterable's track does, creates its user when the address is new —
+    /// in one statement that never replaces a profile written meanwhile.
     static func insert(_ event: TrackedEvent, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)",
+            arguments: [event.email, JSONValue.object(JSONObject([("email", .string(event.email))])).jsonText])
         try db.execute(
             sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
             arguments: [

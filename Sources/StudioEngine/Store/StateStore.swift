@@ -8,9 +8,6 @@ import StudioModel
 public protocol StateStore: EndpointPauseStore {
     /// Inserts or replaces user profiles, keyed by their `email` field.
     func saveUsers(_ profiles: [JSONObject]) throws
-    /// Stores `{"email": …}` for each address not stored yet, in one statement each, so that a
-    /// profile written meanwhile by another writer is never replaced.
-    func createUsers(emails: [String]) throws
     /// The profile of one user, or nil when unknown.
     func user(email: String) throws -> JSONObject?
     /// The profiles of several users, keyed by email; unknown users are absent.

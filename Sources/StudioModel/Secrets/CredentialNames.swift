@@ -57,6 +57,8 @@ public enum CredentialNames {
     /// The length of the scheme word when `value` is `Bearer …` or `Basic …` (any case) with a
     /// credential after it; nil otherwise.
     public static func credentialSchemeLength(in value: some StringProtocol) -> Int? {
+        // Every header value the masker sees comes here: most are ruled out by their first byte.
+        guard let first = value.utf8.first, first | 0x20 == UInt8(ascii: "b") else { return nil }
         for scheme in credentialSchemes where value.count > scheme.count + 1 {
             guard value.prefix(scheme.count).lowercased() == scheme else { continue }
             let rest = value.dropFirst(scheme.count)

@@ -48,12 +48,12 @@ extension Hookline {
                     let holder = engine.otherExecutor
                     await engine.shutdown()
                     let advice =
-                        if let holder, let range = holder.range(of: "ingest API at ") {
+                        if let holder, let range = holder.range(of: EngineCommand.ingestAPIPrefix) {
                             "send the event to it: POST \(holder[range.upperBound...])/api/events/track"
                         } else {
                             "stop it, or run hookline serve on this workspace and POST the event to its /api/events/track"
                         }
-                    printError("error: another executor runs on this workspace\(holder.map { ": \($0)" } ?? ""); \(advice)")
+                    printError("error: another executor runs on this workspace\(EngineCommand.naming(holder)); \(advice)")
                     throw ExitCode.failure
                 }
                 if summary.leftForLater > 0 { printError(summary.description) }

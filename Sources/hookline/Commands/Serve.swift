@@ -55,7 +55,7 @@ extension Hookline {
             if summary.journeys + summary.deliveries + summary.leftForLater > 0 { printError(summary.description) }
             let server = try await IngestServer.start(
                 engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
-            engine.describeExecutor("hookline serve", "ingest API at \(server.baseURL)")
+            engine.describeExecutor("hookline serve", EngineCommand.ingestAPIPrefix + server.baseURL)
             printError("listening on \(server.baseURL)")
             let watcher = WorkspaceWatcher(root: options.root, since: files)
             engine.follow(watcher) { printError($0) }

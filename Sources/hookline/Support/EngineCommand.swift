@@ -34,9 +34,17 @@ enum EngineCommand {
         }
     }
 
+    /// How serve describes its ingest API in the executor lock, and how `events track` finds it there.
+    static let ingestAPIPrefix = "ingest API at "
+
     /// `: hookline serve (pid 412), ingest API at …`: who runs the workspace's executor, for a
     /// message; empty when it is not known.
     static func otherExecutor(_ engine: Engine) -> String {
-        engine.otherExecutor.map { ": \($0)" } ?? ""
+        naming(engine.otherExecutor)
+    }
+
+    /// `: hookline serve (pid 412), …` for a holder that described itself, else empty.
+    static func naming(_ holder: String?) -> String {
+        holder.map { ": \($0)" } ?? ""
     }
 }

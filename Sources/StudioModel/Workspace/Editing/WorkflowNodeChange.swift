@@ -118,8 +118,7 @@ public enum WorkflowNodeChange: Sendable, Equatable {
             return try Self.moveDown(previous.id, in: text, entry: entry, singleNext: singleNext)
         case .setOnError(let id, let onError):
             guard let item = nodes.items.first(where: { $0.id == id }) else { throw .init("no step '\(id)'") }
-            let type = nodes.mappings[id]?.first { $0.key.scalar?.string == "type" }?.value.scalar?.string
-            guard type == "callWebhook" || type == "updateProfileWebhook" else {
+            guard nodes.isWebhookStep(id) else {
                 throw .init("\(id) calls no webhook: only a webhook step has onError")
             }
             let result = try DefinitionFieldText.setting("onError", to: .plain(onError.rawValue), in: .node(id), text: text)
@@ -156,17 +155,14 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         guard let item = nodes.items.first(where: { $0.id == id }), case .branches(let outputs) = item.next else {
             return try singleNext(id)
         }
-        let mapping = nodes.mappings[id]
-        func value(_ key: String) -> Node? { mapping?.first { $0.key.scalar?.string == key }?.value }
-        let type = value("type")?.scalar?.string
-        if type == "callWebhook" || type == "updateProfileWebhook" {
+        if nodes.isWebhookStep(id) {
             // Successes went to `ok`; an `ok` not written is the end of the journey.
             return outputs.first { $0.output == "ok" }.map(\.id).flatMap { $0 == "exit" ? nil : $0 }
         }
         // An output the step has but the file does not name leads to `exit`.
-        let branchNames = value("branches")?.mapping?.compactMap { $0.key.scalar?.string } ?? []
+        let branchNames = nodes.value(of: "branches", inStep: id)?.mapping?.compactMap { $0.key.scalar?.string } ?? []
         let named: [String] =
-            switch type {
+            switch nodes.value(of: "type", inStep: id)?.scalar?.string {
             case "yesNo": ["yes", "no"]
             case "abSplit": branchNames
             case "attributeSplit": branchNames + [AttributeBranch.everyoneElse]

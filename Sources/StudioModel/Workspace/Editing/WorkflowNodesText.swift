@@ -235,6 +235,17 @@ public struct WorkflowNodesText {
 
     // MARK: - Reading
 
+    /// The value written for `key` in step `id`, if any.
+    func value(of key: String, inStep id: String) -> Node? {
+        mappings[id]?.first { $0.key.scalar?.string == key }?.value
+    }
+
+    /// Whether step `id` calls a webhook: only those have `onError` and an `ok` output.
+    func isWebhookStep(_ id: String) -> Bool {
+        let type = value(of: "type", inStep: id)?.scalar?.string
+        return type == "callWebhook" || type == "updateProfileWebhook"
+    }
+
     private func editableItem(_ id: String) throws(Problem) -> Item {
         guard let item = items.first(where: { $0.id == id }) else { throw Problem("no node '\(id)'") }
         guard !item.isInline else { throw Problem("\(id) is written inline ({…}): e edits it") }
