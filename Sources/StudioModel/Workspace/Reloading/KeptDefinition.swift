@@ -9,15 +9,15 @@ public struct KeptDefinition: Sendable, Hashable, CustomStringConvertible {
 
     public var kind: Kind
     public var id: String
-    /// Its file, relative to the workspace root (`webhooks/bi-events.yaml`).
-    public var path: String
-    /// The first error in that file.
+    /// The first error in its file.
     public var problem: Diagnostic
 
-    public init(kind: Kind, id: String, path: String, problem: Diagnostic) {
+    /// Its file, relative to the workspace root (`webhooks/bi-events.yaml`): where the problem is.
+    public var path: String { problem.path }
+
+    public init(kind: Kind, id: String, problem: Diagnostic) {
         self.kind = kind
         self.id = id
-        self.path = path
         self.problem = problem
     }
 

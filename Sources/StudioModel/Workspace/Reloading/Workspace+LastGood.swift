@@ -44,7 +44,7 @@ extension Workspace {
             let position = loaded.firstIndex { (loadedPaths[$0.id] ?? "") > path } ?? loaded.endIndex
             loaded.insert(definition, at: position)
             loadedPaths[definition.id] = path
-            kept.append(KeptDefinition(kind: kind, id: definition.id, path: path, problem: problem))
+            kept.append(KeptDefinition(kind: kind, id: definition.id, problem: problem))
         }
         return kept
     }
