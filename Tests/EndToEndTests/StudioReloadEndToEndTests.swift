@@ -57,6 +57,18 @@ struct StudioReloadEndToEndTests {
             try good.write(to: webhook, atomically: false, encoding: .utf8)
             try await session.waitForScreen(timeout: 10) { $0.contains("reloaded webhooks/bi-events.yaml from disk") }
 
+            // The secrets file is read again when it changes; a broken one keeps the secrets as
+            // last read, and `!` lists where it is wrong.
+            let secretsFile = workspace.appendingPathComponent(".hookline/secrets.yaml")
+            let secrets = try String(contentsOf: secretsFile, encoding: .utf8)
+            try (secrets + "pin: [\n").write(to: secretsFile, atomically: false, encoding: .utf8)
+            try await session.waitForScreen(timeout: 10) { $0.contains("kept the secrets as last read: .hookline/secrets") }
+            try await session.press("!")
+            try await session.waitForScreen(timeout: 5) { $0.contains(".hookline/secrets.yaml:") && $0.contains("invalid YAML") }
+            try await session.press("Escape")
+            try secrets.write(to: secretsFile, atomically: false, encoding: .utf8)
+            try await session.waitForScreen(timeout: 10) { $0.contains("read .hookline/secrets.yaml again") }
+
             try await session.press("q")
             #expect(try await session.waitForExit(timeout: 15) == 0)
         }

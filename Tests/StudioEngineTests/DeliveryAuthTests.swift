@@ -185,7 +185,7 @@ extension DeliveryAuthTests {
         #expect {
             try RequestBuilder().build(webhook, context: context, secrets: ["user": "u"], deliveryID: DeliveryID.make())
         } throws: { error in
-            "\(error)" == "auth.password: secret 'pass' not set: add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_pass (secrets are read when hookline starts: restart it after)"
+            "\(error)" == "auth.password: secret 'pass' not set: add it to .hookline/secrets.yaml (a running studio or serve reads it again when it changes) or set HOOKLINE_SECRET_pass before hookline starts"
         }
 
         let log = RequestLog()
@@ -200,7 +200,7 @@ extension DeliveryAuthTests {
         await receiver.shutdown()
         #expect(letter.outcome.errorClass == "invalid_request")
         guard case .failed(_, let message) = letter.outcome else { return }
-        #expect(message == "auth.username: secret 'lob_key' not set: add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key (secrets are read when hookline starts: restart it after)")
+        #expect(message == "auth.username: secret 'lob_key' not set: add it to .hookline/secrets.yaml (a running studio or serve reads it again when it changes) or set HOOKLINE_SECRET_lob_key before hookline starts")
         #expect(!log.all.contains { $0.path == "/v1/letters" })
     }
 }

@@ -55,7 +55,7 @@ struct WorkspaceWatcherTests {
         try engine.store.saveUsers(EngineFixtures.users)
         let watcher = WorkspaceWatcher(root: root, since: files, interval: .milliseconds(50))
         let lines = Mutex<[String]>([])
-        engine.follow(watcher) { line in lines.withLock { $0.append(line) } }
+        engine.follow(watcher, workspaceRoot: root) { line in lines.withLock { $0.append(line) } }
 
         func signUp(_ email: String) async {
             engine.executor.track(TrackedEvent(email: email, name: "signup"))
@@ -90,6 +90,50 @@ struct WorkspaceWatcherTests {
         #expect(attempts.count == 4)
         #expect(attempts.filter { $0.outcome.errorClass == "config" }.count == 1)
         #expect(wire.withLock { $0.count } == 3)
+
+        watcher.stop()
+        await engine.shutdown()
+        await receiver.shutdown()
+    }
+
+    /// Secrets rotated while serving: the next request carries the new value, and the stored copy
+    /// hides it; a broken secrets file keeps the values last read and says where.
+    @Test func aSecretsFileChangedWhileServingIsReadAgainForTheNextRequest() async throws {
+        let wire = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
+        let root = try workspaceFolder(baseURL: receiver.baseURL)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write(
+            "id: bi-events\nmethod: POST\nurl: \(receiver.baseURL)/bi\nheaders: {X-Campaign: '{{secret.campaign}}'}\n",
+            to: "webhooks/bi-events.yaml", in: root)
+        try write("campaign: first-campaign\n", to: SecretsFile.path, in: root)
+        let files = DefinitionFiles.scan(root: root)
+        let engine = try Engine(
+            workspace: WorkspaceLoader.load(from: root), secrets: SecretStore.load(workspaceRoot: root, environment: [:]),
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        let watcher = WorkspaceWatcher(root: root, since: files, interval: .milliseconds(50))
+        let lines = Mutex<[String]>([])
+        engine.follow(watcher, workspaceRoot: root) { line in lines.withLock { $0.append(line) } }
+        func signUp(_ email: String) async {
+            engine.executor.track(TrackedEvent(email: email, name: "signup"))
+            await engine.executor.waitUntilIdle()
+        }
+        await signUp("ada@example.com")
+
+        try write("campaign: 0123\n", to: SecretsFile.path, in: root)
+        _ = try await line(in: lines) { $0 == "reloaded .hookline/secrets.yaml" }
+        await signUp("bob@example.com")
+
+        try write("campaign: [\n", to: SecretsFile.path, in: root)
+        let broken = try await line(in: lines) { $0.contains("error") }
+        #expect(broken == "reloaded .hookline/secrets.yaml; .hookline/secrets.yaml:2:1: error: invalid YAML: did not find expected node content; the secrets as last read stay in use")
+        await signUp("cy@example.com")
+
+        let sent = wire.withLock { $0.map { request in request.headers.first { $0.name == "X-Campaign" }?.value } }
+        #expect(sent == ["first-campaign", "0123", "0123"])
+        let stored = try engine.store.recentAttempts(limit: 10).flatMap(\.requestHeaders).filter { $0.name == "X-Campaign" }
+        #expect(stored.count == 3 && !stored.contains { $0.value.contains("0123") || $0.value.contains("first-campaign") })
 
         watcher.stop()
         await engine.shutdown()

@@ -87,6 +87,39 @@ struct ProblemsTests {
         #expect(state.choice == nil)
     }
 
+    /// The secrets file's problem is listed, but ⏎ does not open the file: the studio would show
+    /// the secrets.
+    @Test func enterOnASecretsFileProblemSaysToEditItOutsideTheStudio() {
+        var workspace = Fixtures.state().workspace
+        workspace.diagnostics = [
+            Diagnostic(path: SecretsFile.path, line: 2, column: 1, message: "invalid YAML: did not find expected node content")
+        ]
+        var state = AppState(workspace: workspace, size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("!")))
+        #expect(state.choice?.options.map(\.label) == [".hookline/secrets.yaml:2:1: error: invalid YAML: did not find expected node content"])
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(state.status == StatusMessage("edit .hookline/secrets.yaml outside the studio: it holds the secrets", level: .warning))
+    }
+
+    /// The secrets file read again: the new values are hidden from then on, and the status line
+    /// says so, or why the secrets as last read stay.
+    @Test func secretsReadAgainAreHiddenAndTheStatusSaysSo() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .secretsReloaded(values: ["tok_live_51Hrotated"], problem: nil))
+        #expect(state.secretValues == ["tok_live_51Hrotated"])
+        #expect(state.status == StatusMessage("read .hookline/secrets.yaml again: requests use its secrets from now on"))
+        _ = reduce(&state, .status(StatusMessage("sent tok_live_51Hrotated")))
+        let hint = renderApp(state).rowText(22)
+        #expect(hint.contains("sent ") && !hint.contains("tok_live_51Hrotated"), "\(hint)")
+
+        let problem = Diagnostic(path: SecretsFile.path, line: 2, column: 1, message: "secret 'pin' has no value")
+        _ = reduce(&state, .secretsReloaded(values: ["tok_live_51Hrotated"], problem: problem))
+        #expect(
+            state.status
+                == StatusMessage(
+                    "kept the secrets as last read: .hookline/secrets.yaml:2:1: error: secret 'pin' has no value", level: .warning))
+    }
+
     @Test func aReadOnlyStudioListsTheProblemsWithoutOpeningThem() throws {
         let (root, workspace) = try Self.brokenWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }

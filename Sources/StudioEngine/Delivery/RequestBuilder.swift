@@ -153,7 +153,7 @@ public struct RequestBuilder: Sendable {
         let them = missing.count == 1 ? "it" : "them"
         throw TemplateError(
             line: 0, column: 0,
-            message: "secret\(missing.count == 1 ? "" : "s") \(names) not set: add \(them) to .hookline/secrets.yaml or set \(SecretStore.environmentPrefix)\(first) (secrets are read when hookline starts: restart it after)")
+            message: "secret\(missing.count == 1 ? "" : "s") \(names) not set: add \(them) to \(SecretsFile.path) (a running studio or serve reads it again when it changes) or set \(SecretStore.environmentPrefix)\(first) before hookline starts")
     }
 }
 

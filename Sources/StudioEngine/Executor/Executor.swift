@@ -52,7 +52,8 @@ public final class Executor: Sendable {
     let deliverer: Deliverer
     let recorder: AttemptRecorder
     let journeys: BatchWriter<JourneyRecord>
-    let secrets: [String: String]
+    /// The secrets requests are rendered with; ``apply(secrets:)`` replaces them.
+    private let currentSecrets: Mutex<[String: String]>
     let clock: any EngineClock
     /// Parsed templates, shared by request building and profile updates.
     let templates = TemplateCache()
@@ -74,7 +75,7 @@ public final class Executor: Sendable {
         self.store = store
         self.deliverer = deliverer
         self.recorder = recorder
-        self.secrets = secrets
+        self.currentSecrets = Mutex(secrets)
         self.clock = clock
         self.logger = logger
         self.journeys = BatchWriter(label: "hookline.journeys", interval: .milliseconds(50)) { batch in
@@ -131,6 +132,15 @@ public final class Executor: Sendable {
             current = updated
             return lastGood.kept
         }
+    }
+
+    /// The secrets in use: requests rendered from now on read them.
+    public var secrets: [String: String] { currentSecrets.withLock { $0 } }
+
+    /// Renders requests with `secrets` from now on (the secrets file changed); a request already
+    /// rendered keeps its bytes.
+    public func apply(secrets: [String: String]) {
+        currentSecrets.withLock { $0 = secrets }
     }
 
     /// Records an event (creating its user when the address is new) and starts a journey in every

@@ -1,22 +1,22 @@
 import Foundation
+import StudioModel
 import Yams
 
-/// Reads a workspace's secrets: `.hookline/secrets.yaml` (a flat map, file mode 0600) and
+/// Reads a workspace's secrets: ``SecretsFile`` (`.hookline/secrets.yaml`, file mode 0600) and
 /// `HOOKLINE_SECRET_<NAME>` environment variables, which win.
 public enum SecretStore {
     public static let environmentPrefix = "HOOKLINE_SECRET_"
 
-    /// Secret names mapped to values. A missing file is no error; an unreadable one is.
+    /// Secret names mapped to values. A missing file is no error.
+    /// - Throws: ``SecretsFileError`` when the file is not a flat mapping of names to values, with
+    ///   where; the file system's error when it cannot be read.
     public static func load(
         workspaceRoot: URL, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> [String: String] {
         var secrets: [String: String] = [:]
-        let file = workspaceRoot.appendingPathComponent(".hookline/secrets.yaml")
+        let file = workspaceRoot.appendingPathComponent(SecretsFile.path)
         if FileManager.default.fileExists(atPath: file.path) {
-            let text = try String(contentsOf: file, encoding: .utf8)
-            if let map = try Yams.load(yaml: text) as? [String: Any] {
-                for (name, value) in map { secrets[name] = "\(value)" }
-            }
+            secrets = try SecretsFile.parse(String(contentsOf: file, encoding: .utf8))
         }
         for (key, value) in environment where key.hasPrefix(environmentPrefix) {
             secrets[String(key.dropFirst(environmentPrefix.count))] = value
@@ -27,7 +27,7 @@ public enum SecretStore {
     /// Why `.hookline/secrets.yaml` is not private (group or others may read it), as a warning
     /// `validate` shows; nil when it is private or missing.
     public static func exposure(workspaceRoot: URL) -> String? {
-        let file = workspaceRoot.appendingPathComponent(".hookline/secrets.yaml")
+        let file = workspaceRoot.appendingPathComponent(SecretsFile.path)
         guard let mode = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.posixPermissions] as? Int,
             mode & 0o077 != 0
         else { return nil }

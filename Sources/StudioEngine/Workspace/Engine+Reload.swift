@@ -1,14 +1,38 @@
+import Foundation
 import StudioModel
 
 extension Engine {
     /// Runs from each workspace `changes` loads again from now on, as `hookline serve` does while
     /// its files are edited: a definition whose file is broken keeps running as it last loaded
-    /// (``apply(_:)``). `report` gets one line per reload (``WorkspaceReload/summary(kept:)``),
-    /// on the thread that woke the reader.
-    public func follow(_ changes: any WorkspaceChangeSource, report: @escaping @Sendable (String) -> Void) {
+    /// (``apply(_:)``), and a changed secrets file is read again (``reloadSecrets(workspaceRoot:)``).
+    /// `report` gets one line per reload (``WorkspaceReload/summary(kept:)``), on the thread that
+    /// woke the reader.
+    public func follow(
+        _ changes: any WorkspaceChangeSource, workspaceRoot: URL, report: @escaping @Sendable (String) -> Void
+    ) {
         changes.onAvailable { [weak changes, self] in
             guard let reload = changes?.take() else { return }
-            report(reload.summary(kept: apply(reload.workspace)))
+            var summary = reload.summary(kept: apply(reload.workspace))
+            if reload.changedPaths.contains(SecretsFile.path), let problem = reloadSecrets(workspaceRoot: workspaceRoot) {
+                summary += "; \(problem); the secrets as last read stay in use"
+            }
+            report(summary)
+        }
+    }
+
+    /// Reads the workspace's secrets again, after the secrets file changed, and renders requests
+    /// with them from now on; `HOOKLINE_SECRET_…` variables still win. When the file cannot be
+    /// read, the secrets in use stay.
+    /// - Returns: nil once read; else what is wrong, and where.
+    @discardableResult
+    public func reloadSecrets(workspaceRoot: URL) -> Diagnostic? {
+        do {
+            executor.apply(secrets: try SecretStore.load(workspaceRoot: workspaceRoot))
+            return nil
+        } catch let error as SecretsFileError {
+            return error.diagnostic
+        } catch {
+            return Diagnostic(path: SecretsFile.path, line: 0, column: 0, message: "cannot read the file: \(error)")
         }
     }
 }

@@ -2,9 +2,10 @@ import Foundation
 import StudioModel
 import Synchronization
 
-/// Polls a workspace folder's definition files — path, size and modification time, once a
-/// second by default — and when one was added, changed or removed, loads the workspace again on
-/// its own queue and holds the reload for its reader, whom it wakes.
+/// Polls a workspace folder's definition files and secrets file (``DefinitionFiles``) — path,
+/// size and modification time, once a second by default — and when one was added, changed or
+/// removed, loads the workspace again on its own queue and holds the reload for its reader, whom
+/// it wakes.
 ///
 /// ```swift
 /// let watcher = WorkspaceWatcher(root: root, since: filesAtLoad)

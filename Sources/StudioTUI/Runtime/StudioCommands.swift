@@ -50,6 +50,12 @@ public protocol StudioCommands: Sendable {
     /// The secret store's values, so the editor can hide them wherever they appear in a file.
     func secretValues() -> [String]
 
+    /// The secrets file changed on disk: read it again, so that requests and ``secretValues()``
+    /// use the new values from now on.
+    /// - Returns: What is wrong with the file, and where, when it cannot be used (the secrets as
+    ///   last read then stay); nil once read.
+    func reloadSecrets() -> Diagnostic?
+
     /// A definition file was saved or changed on disk: run from `workspace`'s workflows and
     /// webhooks from now on.
     func apply(_ workspace: Workspace)

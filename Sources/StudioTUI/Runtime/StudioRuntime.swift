@@ -24,7 +24,7 @@ final class StudioRuntime {
     private var lastFrame = ContinuousClock.now
     private var lastTick = Date()
     /// Where `e` edits files; nil when the studio runs without a workspace folder.
-    private let drafts: DraftEditing?
+    private var drafts: DraftEditing?
 
     static let frameInterval = Duration.milliseconds(33)
     /// Bounds each wait so a KEY_RESIZE from ncurses' SIGWINCH handler is noticed even when the
@@ -342,6 +342,10 @@ final class StudioRuntime {
     /// a save would report.
     private func takeWorkspaceChanges() {
         guard let reload = changes?.take(), let drafts else { return }
+        // Read before the problems below are found, so that they count the secrets as they are
+        // now; said last, so that the status line tells what became of them.
+        let secrets = reload.changedPaths.contains(SecretsFile.path) ? readSecretsAgain() : nil
+        defer { if let secrets { send(secrets) } }
         // Loaded before one of the studio's own saves (while $EDITOR had the terminal, say), it
         // would take the saved file back: the watcher loads the files again at its next look.
         guard DefinitionFiles.scan(root: drafts.root) == reload.files else { return }
@@ -349,6 +353,15 @@ final class StudioRuntime {
         var checked = reload
         checked.workspace = drafts.withSaveTimeProblems(reload.workspace)
         send(.workspaceChangedOnDisk(checked))
+    }
+
+    /// The secrets file changed: the engine reads it again, and the editor hides the new values.
+    private func readSecretsAgain() -> Action? {
+        guard let commands else { return nil }
+        let problem = commands.reloadSecrets()
+        let values = commands.secretValues()
+        drafts?.secretValues = values
+        return .secretsReloaded(values: values, problem: problem)
     }
 
     private func tickIfDue() {

@@ -18,6 +18,9 @@ public enum Action: Sendable, Equatable {
     /// Definition files changed on disk (an editor, a `git pull`): the studio shows the workspace
     /// loaded again, as after a save.
     case workspaceChangedOnDisk(WorkspaceReload)
+    /// The secrets file changed on disk and was read again: the values to hide from now on, and
+    /// what is wrong with the file when it could not be used.
+    case secretsReloaded(values: [String], problem: Diagnostic?)
     /// Show one exchange whole (a test send's), as ⏎ does for a traffic line.
     case showExchange(AttemptRecord)
     /// Show the request a preview rendered (not sent) over the panes.

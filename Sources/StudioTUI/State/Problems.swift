@@ -34,7 +34,8 @@ enum Problems {
     }
 
     /// The list over the panes: one problem each, in full (long ones wrap); ⏎ opens its file in
-    /// `$EDITOR` at its line, as `e` would (a read-only studio lists them only).
+    /// `$EDITOR` at its line, as `e` would (a read-only studio lists them only; the secrets file
+    /// is not opened).
     static func choice(_ state: AppState) -> Choice? {
         guard let summary = summary(state.workspace) else { return nil }
         let options = sorted(state.workspace).map { problem in
@@ -46,6 +47,12 @@ enum Problems {
             guard !problem.path.hasPrefix("/") else {
                 return Choice.Option(
                     label: label, then: .status(StatusMessage("\(problem.path) is outside the workspace", level: .warning)))
+            }
+            // The studio would show the secrets; the file is edited outside it, and read again.
+            guard problem.path != SecretsFile.path else {
+                return Choice.Option(
+                    label: label,
+                    then: .status(StatusMessage("edit \(SecretsFile.path) outside the studio: it holds the secrets", level: .warning)))
             }
             let line = problem.line > 0 ? problem.line : nil
             return Choice.Option(

@@ -14,6 +14,18 @@ func showReloaded(_ reload: WorkspaceReload, in state: inout AppState) -> [Effec
     return [.applyWorkspace(lastGood.workspace)]
 }
 
+/// The secrets file was read again: its values are hidden from now on, and the status line says
+/// so, or why the secrets as last read stay in use.
+func showSecretsReloaded(values: [String], problem: Diagnostic?, in state: inout AppState) {
+    state.secretValues = values
+    state.status =
+        if let problem {
+            StatusMessage("kept the secrets as last read: \(problem)", level: .warning)
+        } else {
+            StatusMessage("read \(SecretsFile.path) again: requests use its secrets from now on")
+        }
+}
+
 /// A step's or webhook's form open over a reload shows the fields as they are now; what is
 /// being typed in one stays as it is. A form whose step or webhook is gone closes and says so.
 private func refreshOpenForm(in state: inout AppState) {

@@ -108,6 +108,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return [.applyWorkspace(lastGood.workspace)]
     case .workspaceChangedOnDisk(let reload):
         return showReloaded(reload, in: &state)
+    case .secretsReloaded(let values, let problem):
+        showSecretsReloaded(values: values, problem: problem, in: &state)
+        return []
     case .showExchange(let record):
         state.showHelp = false
         state.details = TrafficDetails(record: Sanitizer.clean(record))

@@ -35,7 +35,7 @@ extension Hookline {
             let receiver = try await Receiver.start()
             let workspace = try DemoSetup.prepare(at: root, receiverBaseURL: receiver.baseURL)
             let files = DefinitionFiles.scan(root: root)
-            let secrets = try SecretStore.load(workspaceRoot: root)
+            let secrets = try loadSecrets(root: root)
             let engine = try Engine(
                 workspace: workspace, secrets: secrets,
                 configuration: .init(timeScale: timeScale, storePath: root.appendingPathComponent(".hookline/state.sqlite").path))

@@ -37,7 +37,7 @@ extension Hookline {
         }
 
         func run() async throws {
-            let secrets = try SecretStore.load(workspaceRoot: options.root)
+            let secrets = try options.secrets()
             // Before loading: a change made meanwhile is then seen as one.
             let files = DefinitionFiles.scan(root: options.root)
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
@@ -58,7 +58,7 @@ extension Hookline {
             engine.describeExecutor("hookline serve", EngineCommand.ingestAPIPrefix + server.baseURL)
             printError("listening on \(server.baseURL)")
             let watcher = WorkspaceWatcher(root: options.root, since: files)
-            engine.follow(watcher) { printError($0) }
+            engine.follow(watcher, workspaceRoot: options.root) { printError($0) }
             await waitForTerminationSignal()
             watcher.stop()
             printError("stopping")

@@ -28,7 +28,7 @@ extension Hookline {
             // Before loading: a change made meanwhile is then seen as one.
             let files = DefinitionFiles.scan(root: options.root)
             let workspace = WorkspaceLoader.load(from: options.root)
-            let secrets = try SecretStore.load(workspaceRoot: options.root)
+            let secrets = try options.secrets()
             let engine = try Engine(
                 workspace: workspace, secrets: secrets,
                 configuration: .init(timeScale: timeScale, storePath: options.storePath))

@@ -27,11 +27,17 @@ extension Hookline {
             if let exposure = SecretStore.exposure(workspaceRoot: root) {
                 workspace.diagnostics.append(
                     Diagnostic(
-                        path: ".hookline/secrets.yaml", line: 1, column: 1, severity: .warning, message: exposure,
-                        hint: "chmod 600 .hookline/secrets.yaml"))
+                        path: SecretsFile.path, line: 1, column: 1, severity: .warning, message: exposure,
+                        hint: "chmod 600 \(SecretsFile.path)"))
             }
-            if let secrets = try? SecretStore.load(workspaceRoot: root) {
+            do {
+                let secrets = try SecretStore.load(workspaceRoot: root)
                 workspace.diagnostics += SecretUsageCheck.warnings(in: workspace, known: Set(secrets.keys), read: read)
+            } catch let error as SecretsFileError {
+                workspace.diagnostics.append(error.diagnostic)
+            } catch {
+                workspace.diagnostics.append(
+                    Diagnostic(path: SecretsFile.path, line: 0, column: 0, message: "cannot read the file: \(error)"))
             }
             workspace.diagnostics += NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace, text: read)
             workspace.diagnostics = WorkspaceLoader.sorted(workspace.diagnostics)

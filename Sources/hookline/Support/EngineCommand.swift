@@ -17,7 +17,7 @@ enum EngineCommand {
         }
         // Headless commands print attempts as they are published; nothing drains the feed's buffer.
         return try Engine(
-            workspace: workspace, secrets: try secrets ?? SecretStore.load(workspaceRoot: options.root),
+            workspace: workspace, secrets: try secrets ?? options.secrets(),
             configuration: .init(timeScale: timeScale, storePath: options.storePath, trafficBuffer: 0))
     }
 

@@ -13,9 +13,13 @@ final class EngineStudioCommands: StudioCommands {
     /// (pid 412), …`): runs and replays are its to make, or a crash of either would leave work
     /// that neither resumes. Nil once this studio runs it.
     private let otherExecutor: Mutex<String?>
+    private let workspaceRoot: URL
+    /// What is wrong with the secrets file since it was last changed, listed with the problems.
+    private let secretsProblem = Mutex<Diagnostic?>(nil)
 
     init(engine: Engine, workspaceRoot: URL, otherExecutor: String? = nil) {
         self.engine = engine
+        self.workspaceRoot = workspaceRoot
         self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
         self.otherExecutor = Mutex(otherExecutor)
     }
@@ -111,9 +115,16 @@ final class EngineStudioCommands: StudioCommands {
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
             + SecretUsageCheck.warnings(in: workspace, known: engine.secretNames, read: text)
+            + (secretsProblem.withLock { $0 }.map { [$0] } ?? [])
     }
 
     func secretValues() -> [String] { engine.secretValues }
+
+    func reloadSecrets() -> Diagnostic? {
+        let problem = engine.reloadSecrets(workspaceRoot: workspaceRoot)
+        secretsProblem.withLock { $0 = problem }
+        return problem
+    }
 
     func apply(_ workspace: Workspace) {
         engine.apply(workspace)

@@ -7,11 +7,14 @@ extension ExitCode {
     static let badInput = ExitCode(65)
 }
 
-/// Prints diagnostics compiler-style on standard error, each with its source line and a caret.
+/// Prints diagnostics compiler-style on standard error, each with its source line and a caret;
+/// never a line of the secrets file, which would show a secret.
 /// - Returns: whether any of them is an error.
 func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
     for diagnostic in diagnostics {
-        let source = try? String(contentsOf: root.appendingPathComponent(diagnostic.path), encoding: .utf8)
+        let source =
+            diagnostic.path == SecretsFile.path
+            ? nil : try? String(contentsOf: root.appendingPathComponent(diagnostic.path), encoding: .utf8)
         printError(diagnostic.rendered(source: source))
     }
     return diagnostics.contains { $0.severity == .error }

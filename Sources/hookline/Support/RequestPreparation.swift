@@ -39,7 +39,7 @@ struct PreparedWebhookRequest {
                 throw ExitCode.badInput
             }
         }
-        let secrets = try SecretStore.load(workspaceRoot: options.root)
+        let secrets = try options.secrets()
         let context = TemplateContext(event: event, profile: profile, secrets: secrets)
         do {
             let rendered = try RequestBuilder().testRequest(

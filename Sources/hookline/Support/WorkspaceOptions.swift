@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import StudioEngine
+import StudioModel
 
 /// Flags every command that works on a workspace shares.
 struct WorkspaceOptions: ParsableArguments {
@@ -29,6 +31,25 @@ struct WorkspaceOptions: ParsableArguments {
             printError("Run `hookline init \(root.path)` to create one there.")
             throw ExitCode.badInput
         }
+    }
+}
+
+extension WorkspaceOptions {
+    /// The workspace's secrets (``SecretStore/load(workspaceRoot:environment:)``).
+    /// - Throws: `ExitCode.badInput` (65) after saying where the secrets file is wrong.
+    func secrets() throws -> [String: String] {
+        try loadSecrets(root: root)
+    }
+}
+
+/// The secrets of the workspace at `root`.
+/// - Throws: `ExitCode.badInput` (65) after saying where the secrets file is wrong.
+func loadSecrets(root: URL) throws -> [String: String] {
+    do {
+        return try SecretStore.load(workspaceRoot: root)
+    } catch let error as SecretsFileError {
+        _ = report([error.diagnostic], root: root)
+        throw ExitCode.badInput
     }
 }
 

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The definition files of a workspace folder as the file system describes them — path, size
-/// and modification time — so that a change on disk (an editor, a `git pull`) is noticed
-/// without reading the files.
+/// The definition files of a workspace folder, and its secrets file, as the file system describes
+/// them — path, size and modification time — so that a change on disk (an editor, a `git pull`)
+/// is noticed without reading the files.
 public struct DefinitionFiles: Sendable, Hashable {
     /// What is compared for one file.
     public struct Stamp: Sendable, Hashable {
@@ -15,18 +15,20 @@ public struct DefinitionFiles: Sendable, Hashable {
         }
     }
 
-    /// Relative path (`workflows/welcome.yaml`) → its stamp; the files ``WorkspaceLoader`` reads.
+    /// Relative path (`workflows/welcome.yaml`) → its stamp; the files ``WorkspaceLoader`` reads
+    /// and ``SecretsFile/path``.
     public var stamps: [String: Stamp]
 
     public init(stamps: [String: Stamp] = [:]) {
         self.stamps = stamps
     }
 
-    /// Stamps the files `WorkspaceLoader.load(from:)` would read under `root`: `hookline.yaml`
-    /// and the `*.yaml` files of `workflows/`, `webhooks/` and `system-webhooks/`.
+    /// Stamps the files `WorkspaceLoader.load(from:)` would read under `root` — `hookline.yaml`
+    /// and the `*.yaml` files of `workflows/`, `webhooks/` and `system-webhooks/` — and the
+    /// secrets file.
     public static func scan(root: URL) -> DefinitionFiles {
         var stamps: [String: Stamp] = [:]
-        for path in WorkspaceLoader.definitionPaths(in: root) {
+        for path in WorkspaceLoader.definitionPaths(in: root) + [SecretsFile.path] {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(path).path)
             else { continue }
             stamps[path] = Stamp(

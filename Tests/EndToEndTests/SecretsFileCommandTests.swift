@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// A secrets file that is not a flat mapping of names to values stops the commands that would
+/// send with it, says where, and never prints a line of it.
+struct SecretsFileCommandTests {
+    @Test func aBrokenSecretsFileIsAnErrorWithWhereAndNoSecretIsPrinted() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("webhooks/crm.yaml", "id: crm\nmethod: POST\nurl: https://crm.example.com/hook\nauth: {type: bearer, token: '{{secret.crm_token}}'}\n")
+        try workspace.writeWelcomeWorkflow(calling: "crm")
+        try workspace.writeSecrets(["crm_token": "tok_live_51Hsecret", "pin": "[1,"])
+
+        let validate = try await workspace.hookline("validate")
+        #expect(validate.status == 65)
+        #expect(validate.stderr.contains(".hookline/secrets.yaml:3:1: error: invalid YAML: did not find expected node content"), "\(validate.stderr)")
+        #expect(!validate.stderr.contains("tok_live_51Hsecret"))
+
+        let run = try await workspace.hookline("run", "welcome", "--all")
+        #expect(run.status == 65)
+        #expect(run.stderr.hasPrefix(".hookline/secrets.yaml:3:1: error: invalid YAML"), "\(run.stderr)")
+        #expect(!run.stderr.contains("tok_live_51Hsecret"))
+    }
+
+    /// `validate`'s warning that the file is readable by others points at the file, not at its
+    /// first line, which holds a secret.
+    @Test func theExposureWarningDoesNotPrintTheFilesFirstLine() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Exposed\n")
+        let file = try workspace.write(".hookline/secrets.yaml", "crm_token: tok_live_51Hsecret\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+
+        let validate = try await workspace.hookline("validate")
+        #expect(validate.stderr.contains(".hookline/secrets.yaml:1:1: warning: the secrets file can be read by every user (mode 644)"))
+        #expect(!validate.stderr.contains("tok_live_51Hsecret"), "\(validate.stderr)")
+    }
+}
