@@ -6,7 +6,8 @@ import Testing
 @Suite(.serialized)
 struct StudioEditEndToEndTests {
     /// First run: breaks the YAML. Second run: sees its broken text again, fixes it and moves the
-    /// letters to /v2/letters. Third run: points the webhook at the cloud metadata address.
+    /// letters to /v2/letters. Third run: points the webhook at the cloud metadata address. Fourth
+    /// run: takes the saved text back with a misspelt merge parameter.
     static let editorScript = """
         #!/bin/sh
         count_file="$0.count"
@@ -16,8 +17,11 @@ struct StudioEditEndToEndTests {
             sed -i 's|^method: POST|method: [POST|' "$1"
         elif [ "$n" = 2 ]; then
             sed -i 's|^method: \\[POST|method: POST|; s|/v1/letters|/v2/letters|' "$1"
-        else
+        elif [ "$n" = 3 ]; then
             sed -i 's|http://127.0.0.1:[0-9]*|http://169.254.169.254|' "$1"
+        else
+            cp "$0.seen-3" "$1"
+            sed -i 's|{{firstName}} {{lastName}}|{{frstName}} {{lastName}}|' "$1"
         fi
 
         """
@@ -80,6 +84,17 @@ struct StudioEditEndToEndTests {
         let blocked = try await session.waitForScreen(timeout: 20) { $0.contains("169.254.169.254") }
         #expect(blocked.contains("webhooks/lob-letter.yaml:"))
         #expect(try String(contentsOf: webhookFile, encoding: .utf8) == saved)
+
+        // A merge parameter no stored user has is saved, and listed as a warning, as validate does.
+        try await session.press("e")
+        try await session.waitForScreen(timeout: 20) { $0.contains("saved webhooks/lob-letter.yaml") }
+        try await session.press("!")
+        try await session.waitForScreen(timeout: 10) {
+            $0.contains("merge parameter 'frstName' is not a field of any") && $0.contains("did you mean 'firstName'")
+        }
+        try await session.press("Escape")
+        // Before the next key: Escape and a key close together read as Alt+key.
+        try await session.waitForScreen(timeout: 10) { !$0.contains("Problems ·") }
 
         try await session.press("q")
         #expect(try await session.waitForExit(timeout: 15) == 0)

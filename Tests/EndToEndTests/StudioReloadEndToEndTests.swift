@@ -66,6 +66,7 @@ struct StudioReloadEndToEndTests {
             try await session.press("!")
             try await session.waitForScreen(timeout: 5) { $0.contains(".hookline/secrets.yaml:") && $0.contains("invalid YAML") }
             try await session.press("Escape")
+            try await session.waitForScreen(timeout: 10) { !$0.contains("Problems ·") }
             try secrets.write(to: secretsFile, atomically: false, encoding: .utf8)
             try await session.waitForScreen(timeout: 10) { $0.contains("read .hookline/secrets.yaml again") }
 

@@ -175,7 +175,7 @@ struct QueuedJourneyTests {
         let lastWake = try #require(summary.lastWake)
         // Required: at 1,000 s the wait below would outlast the test.
         try #require(lastWake.timeIntervalSince(began) < 5)
-        #expect(summary.description.hasPrefix("resuming 1 journeys and 0 deliveries; 1 asleep in a delay, the last until "))
+        #expect(summary.description.hasPrefix("resuming 1 journey and 0 deliveries outside a journey; 1 asleep in a delay, the last until "))
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         #expect(log.all.count == 1)

@@ -28,6 +28,22 @@ struct FieldUsageCheckTests {
         ])
     }
 
+    /// The studio's check reads each loaded definition's file through its own reader: the same
+    /// warnings as from the files themselves.
+    @Test func theStudiosCheckReadsTheLoadedFilesThroughItsReader() {
+        let files = Self.webhook(
+            "url: https://x.example/\nbody:\n  type: json\n  template: |\n    {\"name\": \"{{frstName}} {{lastName}}\"}\n")
+        let workspace = WorkspaceLoader.load(files: files)
+        var read: [String] = []
+        let warnings = FieldUsageCheck.warnings(in: workspace, text: { path in
+            read.append(path)
+            return files[path]
+        }, userFields: Self.users)
+        #expect(warnings.map(\.description) == Self.warnings(files))
+        #expect(warnings.count == 1)
+        #expect(read.contains("webhooks/t.yaml") && !read.contains("hookline.yaml"))
+    }
+
     @Test func fieldsAnUpdateProfileNodeSetsAreKnown() {
         var files = Self.webhook("url: https://x.example/\nheaders:\n  X-Tier: \"{{tier}} {{address.zone}} {{tieer}}\"\n")
         files["workflows/w.yaml"] = "id: w\nnodes:\n  - id: set\n    type: updateProfile\n    fields: {tier: gold, address.zone: north}\n"

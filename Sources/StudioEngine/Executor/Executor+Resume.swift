@@ -15,8 +15,13 @@ extension Executor {
         public var leftForLater = 0
 
         /// What a command prints when it resumes: counts, and when sleepers keep it waiting.
+        ///
+        ///     resuming 3 journeys and 1 delivery outside a journey; 2 asleep in a delay, the last until 2026-12-01T09:00:00Z
         public var description: String {
-            var text = "resuming \(journeys) journeys and \(deliveries) deliveries"
+            // A journey's own unsettled delivery is resent as the journey goes on: counted with it.
+            var text =
+                "resuming \(journeys) \(journeys == 1 ? "journey" : "journeys") and \(deliveries) "
+                + "\(deliveries == 1 ? "delivery" : "deliveries") outside a journey"
             if let lastWake, sleeping > 0 {
                 text += "; \(sleeping) asleep in a delay, the last until \(lastWake.formatted(.iso8601))"
             }

@@ -16,12 +16,39 @@ final class EngineStudioCommands: StudioCommands {
     private let workspaceRoot: URL
     /// What is wrong with the secrets file since it was last changed, listed with the problems.
     private let secretsProblem = Mutex<Diagnostic?>(nil)
+    /// The top-level fields of the stored users and events, for the merge-parameter warnings: read
+    /// off the UI thread at start and again after each check, since a large store takes seconds.
+    /// Nil until first read, or while no user is stored.
+    private let storedFields = Mutex<StoredFields?>(nil)
+    private let readingFields = Mutex(false)
+
+    private struct StoredFields: Sendable {
+        var users: Set<String>
+        var events: Set<String>
+    }
 
     init(engine: Engine, workspaceRoot: URL, otherExecutor: String? = nil) {
         self.engine = engine
         self.workspaceRoot = workspaceRoot
         self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
         self.otherExecutor = Mutex(otherExecutor)
+        readStoredFields()
+    }
+
+    /// Reads ``storedFields`` again in the background, unless a read is under way.
+    private func readStoredFields() {
+        let idle = readingFields.withLock { reading in
+            defer { reading = true }
+            return !reading
+        }
+        guard idle else { return }
+        let store = engine.store
+        Task.detached { [self] in
+            let users = (try? store.userFieldNames()) ?? []
+            let events = (try? store.eventFieldNames()) ?? []
+            storedFields.withLock { $0 = users.isEmpty ? nil : StoredFields(users: users, events: events) }
+            readingFields.withLock { $0 = false }
+        }
     }
 
     /// Why this studio does not start journeys or deliveries itself, when another process runs
@@ -110,12 +137,22 @@ final class EngineStudioCommands: StudioCommands {
         try Data(text.utf8).write(to: file, options: .atomic)
     }
 
-    /// What `hookline validate` adds to the loader's problems: the network policy's, and
-    /// secrets referenced but not set.
+    /// What `hookline validate` adds to the loader's problems: the network policy's, secrets
+    /// referenced but not set (and a secrets file that could not be read again), and merge
+    /// parameters no stored user or event has (from the second check on: the stored fields are
+    /// read in the background).
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
-        engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
+        var diagnostics =
+            engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
             + SecretUsageCheck.warnings(in: workspace, known: engine.secretNames, read: text)
             + (secretsProblem.withLock { $0 }.map { [$0] } ?? [])
+        if let fields = storedFields.withLock({ $0 }) {
+            diagnostics += FieldUsageCheck.warnings(
+                in: workspace, text: text, userFields: fields.users, eventFields: fields.events)
+        }
+        // Users imported or updated since: seen by the next check.
+        readStoredFields()
+        return diagnostics
     }
 
     func secretValues() -> [String] { engine.secretValues }

@@ -77,6 +77,19 @@ public enum FieldUsageCheck {
         return warnings(in: workspace, files: files, userFields: userFields, eventFields: eventFields)
     }
 
+    /// `warnings(in:files:…)` for the files `workspace`'s webhooks and workflows were loaded from,
+    /// each read by `text` (relative path → contents), as the studio checks a save.
+    public static func warnings(
+        in workspace: Workspace, text: (String) -> String?, userFields: Set<String>, eventFields: Set<String> = []
+    ) -> [Diagnostic] {
+        let paths =
+            workspace.webhooks.compactMap { workspace.path(ofWebhook: $0.id) }
+            + workspace.workflows.compactMap { workspace.path(ofWorkflow: $0.id) }
+        var files: [String: String] = [:]
+        for path in paths { files[path] = text(path) }
+        return warnings(in: workspace, files: files, userFields: userFields, eventFields: eventFields)
+    }
+
     /// `workspace` with `warnings` added to its diagnostics, in file and position order.
     public static func adding(_ warnings: [Diagnostic], to workspace: Workspace) -> Workspace {
         var workspace = workspace
