@@ -11,7 +11,7 @@ struct RunCommandTests {
             "users.txt", "\u{FEFF}# segment: trial\r\nada@example.com\r\n\r\n  bob@example.com  \r\n# cy@example.com\r\n")
         let run = try await workspace.hookline("run", "welcome", "--users", users.path)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("2 journeys, 2 attempts, 0 failed"))
+        #expect(run.stderr.contains("2 journeys, 2 deliveries, 0 failed"))
         #expect(try await workspace.sqlite("SELECT userEmail FROM attempt ORDER BY userEmail;") == "ada@example.com\nbob@example.com")
     }
 

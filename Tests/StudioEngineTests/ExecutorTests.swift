@@ -203,7 +203,7 @@ struct ExecutorTests {
         await engine.shutdown()
         await receiver.shutdown()
         // The two emailSend POSTs settled, one of them failed: `hookline run` says so and exits 1.
-        #expect(stats.attempts == 2)
+        #expect(stats.deliveries == 2)
         #expect(stats.failures == 1)
     }
 
@@ -394,5 +394,19 @@ extension ExecutorTests {
         await later.executor.waitUntilIdle()
         #expect(try later.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.finished])
         await later.shutdown()
+    }
+
+    /// How `run`, `resume` and `events track` end: deliveries counted as such (a delivery retried
+    /// three times is one), each noun in the singular for one.
+    @Test func theHeadlessSummaryCountsJourneysAndDeliveries() {
+        var stats = ExecutorStats()
+        stats.journeysFinished = 1
+        stats.deliveries = 1
+        #expect(stats.summary == "1 journey, 1 delivery, 0 failed")
+        stats.journeysFinished = 3
+        stats.deliveries = 4
+        stats.failures = 1
+        stats.journeysRefused = 2
+        #expect(stats.summary == "3 journeys, 4 deliveries, 1 failed, 2 not started (entry limits)")
     }
 }

@@ -49,7 +49,7 @@ extension Executor {
                         outcome: .failed(
                             errorClass: "config", message: "webhook '\(node.kind.webhookID ?? "")' is not defined")))
                 state.withLock {
-                    $0.stats.attempts += 1
+                    $0.stats.deliveries += 1
                     $0.stats.failures += 1
                 }
                 var journey = journey
@@ -80,7 +80,7 @@ extension Executor {
                     if state.hostDemand[host] == 0 { state.hostDemand[host] = nil }
                     state.deliveryTasks[deliveryID] = nil
                     state.stats.deliveriesInFlight -= 1
-                    state.stats.attempts += 1
+                    state.stats.deliveries += 1
                     if !outcome.succeeded { state.stats.failures += 1 }
                 }
                 var journey = journey
@@ -209,7 +209,7 @@ extension Executor {
                 state.withLock { _ = $0.deliveryTasks.removeValue(forKey: deliveryID) }
                 updateCounters { state in
                     state.detachedDeliveries -= 1
-                    state.stats.attempts += 1
+                    state.stats.deliveries += 1
                     if !outcome.succeeded { state.stats.failures += 1 }
                 }
             }

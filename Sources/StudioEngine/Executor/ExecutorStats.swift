@@ -10,9 +10,18 @@ public struct ExecutorStats: Sendable, Hashable {
     public var journeysPending = 0
     /// Deliveries that settled: workflow steps, and those outside a journey (system webhooks,
     /// deliveries resent after a restart).
-    public var attempts = 0
-    /// Of ``attempts``, those that failed for good.
+    public var deliveries = 0
+    /// Of ``deliveries``, those that failed for good.
     public var failures = 0
 
     public init() {}
+
+    /// How a headless command ends: `2 journeys, 3 deliveries, 1 failed`, and `, 4 not started
+    /// (entry limits)` when users reached a workflow's entry limits.
+    public var summary: String {
+        func counted(_ count: Int, _ one: String, _ many: String) -> String { "\(count) \(count == 1 ? one : many)" }
+        let refused = journeysRefused > 0 ? ", \(journeysRefused) not started (entry limits)" : ""
+        return "\(counted(journeysFinished, "journey", "journeys")), \(counted(deliveries, "delivery", "deliveries")), "
+            + "\(failures) failed\(refused)"
+    }
 }

@@ -38,7 +38,7 @@ extension Hookline {
             await engine.executor.waitUntilIdle()
             let stats = engine.executor.stats
             await engine.shutdown()
-            printError("\(stats.journeysFinished) journeys, \(stats.attempts) deliveries, \(stats.failures) failed")
+            printError(stats.summary)
             if stats.failures > 0 { throw ExitCode.failure }
         }
     }

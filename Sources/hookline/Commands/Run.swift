@@ -64,8 +64,7 @@ extension Hookline {
             asleep.cancel()
             let stats = engine.executor.stats
             await engine.shutdown()
-            let refused = stats.journeysRefused > 0 ? ", \(stats.journeysRefused) not started (entry limits)" : ""
-            printError("\(stats.journeysFinished) journeys, \(stats.attempts) attempts, \(stats.failures) failed\(refused)")
+            printError(stats.summary)
             if let readError { throw readError }
             if stats.failures > 0 { throw ExitCode.failure }
         }
