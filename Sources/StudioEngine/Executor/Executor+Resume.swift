@@ -19,9 +19,7 @@ extension Executor {
         ///     resuming 3 journeys and 1 delivery outside a journey; 2 asleep in a delay, the last until 2026-12-01T09:00:00Z
         public var description: String {
             // A journey's own unsettled delivery is resent as the journey goes on: counted with it.
-            var text =
-                "resuming \(journeys) \(journeys == 1 ? "journey" : "journeys") and \(deliveries) "
-                + "\(deliveries == 1 ? "delivery" : "deliveries") outside a journey"
+            var text = "resuming \(counted(journeys, "journey")) and \(counted(deliveries, "delivery", "deliveries")) outside a journey"
             if let lastWake, sleeping > 0 {
                 text += "; \(sleeping) asleep in a delay, the last until \(lastWake.formatted(.iso8601))"
             }

@@ -1,3 +1,5 @@
+import StudioModel
+
 /// Counters the studio and `hookline run` show.
 public struct ExecutorStats: Sendable, Hashable {
     public var journeysStarted = 0
@@ -19,9 +21,8 @@ public struct ExecutorStats: Sendable, Hashable {
     /// How a headless command ends: `2 journeys, 3 deliveries, 1 failed`, and `, 4 not started
     /// (entry limits)` when users reached a workflow's entry limits.
     public var summary: String {
-        func counted(_ count: Int, _ one: String, _ many: String) -> String { "\(count) \(count == 1 ? one : many)" }
         let refused = journeysRefused > 0 ? ", \(journeysRefused) not started (entry limits)" : ""
-        return "\(counted(journeysFinished, "journey", "journeys")), \(counted(deliveries, "delivery", "deliveries")), "
+        return "\(counted(journeysFinished, "journey")), \(counted(deliveries, "delivery", "deliveries")), "
             + "\(failures) failed\(refused)"
     }
 }

@@ -359,12 +359,10 @@ struct TemplateParser {
                 }
             }
             if params.count < helper.minimumParams {
-                let noun = helper.minimumParams == 1 ? "parameter" : "parameters"
-                throw error(offset, "'\(name)' needs at least \(helper.minimumParams) \(noun), found \(params.count)")
+                throw error(offset, "'\(name)' needs at least \(counted(helper.minimumParams, "parameter")), found \(params.count)")
             }
             if let maximum = helper.maximumParams, params.count > maximum {
-                let noun = maximum == 1 ? "parameter" : "parameters"
-                throw error(offset, "'\(name)' takes at most \(maximum) \(noun), found \(params.count)")
+                throw error(offset, "'\(name)' takes at most \(counted(maximum, "parameter")), found \(params.count)")
             }
             return TemplateCall(helper: helper, params: params, hash: hash, offset: offset)
         }

@@ -28,8 +28,8 @@ enum Problems {
         let errors = workspace.errors.count
         let warnings = workspace.diagnostics.count - errors
         var parts: [String] = []
-        if errors > 0 { parts.append(errors == 1 ? "1 error" : "\(errors) errors") }
-        if warnings > 0 { parts.append(warnings == 1 ? "1 warning" : "\(warnings) warnings") }
+        if errors > 0 { parts.append(counted(errors, "error")) }
+        if warnings > 0 { parts.append(counted(warnings, "warning")) }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 

@@ -14,7 +14,7 @@ enum TabBarView {
         if let summary = Problems.summary(state.workspace) {
             let room = state.size.width - 2 - segments.reduce(0) { $0 + DisplayWidth.width(of: $1.text) }
             let count = state.workspace.diagnostics.count
-            let badges = [" ! \(summary) ", " ! \(count) \(count == 1 ? "problem" : "problems") ", " ! \(count) "]
+            let badges = [" ! \(summary) ", " ! \(counted(count, "problem")) ", " ! \(count) "]
             let badge = badges.first { DisplayWidth.width(of: $0) <= room } ?? badges[badges.count - 1]
             badgeWidth = DisplayWidth.width(of: badge)
             let token: ThemeToken = state.workspace.errors.isEmpty ? .statusWarn : .statusError

@@ -81,7 +81,7 @@ extension Hookline {
                 else { continue }
                 let wake = sleepers.nextWake.map { ", the first wakes at \($0.formatted(.iso8601))" } ?? ""
                 printError(
-                    "\(sleepers.count) journeys asleep in a delay\(wake); they go on here, or stop with Ctrl+C and "
+                    "\(counted(sleepers.count, "journey")) asleep in a delay\(wake); they go on here, or stop with Ctrl+C and "
                         + "hookline resume finishes them later")
                 return
             }

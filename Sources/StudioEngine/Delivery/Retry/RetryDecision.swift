@@ -1,4 +1,5 @@
 import Foundation
+import StudioModel
 
 /// What to do with a delivery after one attempt; returned by ``RetryPolicy/decide(afterAttempt:outcome:retryAfter:using:)``.
 public enum RetryDecision: Sendable, Hashable {
@@ -23,7 +24,7 @@ public enum RetryDecision: Sendable, Hashable {
         public var description: String {
             switch self {
             case .notRetryable(let outcome): "\(outcome.label) is not retried"
-            case .exhausted(let attempts): "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+            case .exhausted(let attempts): "gave up after \(counted(attempts, "attempt"))"
             }
         }
     }

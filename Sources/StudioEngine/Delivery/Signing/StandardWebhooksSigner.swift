@@ -63,7 +63,7 @@ public struct StandardWebhooksSigner: Sendable, CustomStringConvertible {
     /// How many secrets the signer holds (2 during a rotation).
     public var secretCount: Int { keys.count }
 
-    public var description: String { "StandardWebhooksSigner(\(keys.count) secret\(keys.count == 1 ? "" : "s"))" }
+    public var description: String { "StandardWebhooksSigner(\(counted(keys.count, "secret")))" }
 
     /// The `webhook-signature` value: `v1,<base64 HMAC-SHA256(key, "id.timestamp.body")>` per secret, space-separated.
     /// - Parameters:
