@@ -44,6 +44,39 @@ struct FieldUsageCheckTests {
         #expect(read.contains("webhooks/t.yaml") && !read.contains("hookline.yaml"))
     }
 
+    /// An Update User Profile step merges its answer into the profile, so the steps after it, and
+    /// the webhooks they call, may use fields no stored user has yet; the same webhook called
+    /// before any such step is checked.
+    @Test func stepsAfterAnUpdateUserProfileStepAreNotChecked() {
+        var files = Self.webhook("url: https://x.example/{{tier}}\n")
+        files["webhooks/partner.yaml"] = "id: partner\nmethod: GET\nurl: https://partner.example/profile\n"
+        files["webhooks/vip.yaml"] = "id: vip\nmethod: POST\nurl: https://crm.example/{{tier}}\n"
+        files["workflows/enrich.yaml"] = """
+            id: enrich
+            start: {kind: event, event: purchase}
+            nodes:
+              - {id: lookup, type: updateProfileWebhook, webhook: partner, next: gold}
+              - {id: gold, type: yesNo, condition: {all: [{field: tier, op: equals, value: gold}]}, next: {yes: vip, no: mail}}
+              - {id: vip, type: callWebhook, webhook: vip}
+              - {id: mail, type: sendEmail, subject: "You are {{tier}}"}
+
+            """
+        files["workflows/early.yaml"] = """
+            id: early
+            start: {kind: event, event: signup}
+            nodes:
+              - {id: call, type: callWebhook, webhook: t, next: hello}
+              - {id: hello, type: sendEmail, subject: "Hi {{tier}}"}
+
+            """
+        #expect(WorkspaceLoader.load(files: files).errors.isEmpty)
+        let warnings = Self.warnings(files)
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.allSatisfy { $0.contains("merge parameter 'tier' is not a field of any user") })
+        #expect(warnings.contains { $0.hasPrefix("webhooks/t.yaml:2:") })
+        #expect(warnings.contains { $0.hasPrefix("workflows/early.yaml:") })
+    }
+
     @Test func fieldsAnUpdateProfileNodeSetsAreKnown() {
         var files = Self.webhook("url: https://x.example/\nheaders:\n  X-Tier: \"{{tier}} {{address.zone}} {{tieer}}\"\n")
         files["workflows/w.yaml"] = "id: w\nnodes:\n  - id: set\n    type: updateProfile\n    fields: {tier: gold, address.zone: north}\n"

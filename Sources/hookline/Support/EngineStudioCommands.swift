@@ -17,7 +17,8 @@ final class EngineStudioCommands: StudioCommands {
     /// What is wrong with the secrets file since it was last changed, listed with the problems.
     private let secretsProblem = Mutex<Diagnostic?>(nil)
     /// The top-level fields of the stored users and events, for the merge-parameter warnings: read
-    /// off the UI thread at start and again after each check, since a large store takes seconds.
+    /// off the UI thread after each check, since a large store takes seconds, and used by the next
+    /// (so never by the first, at start: what the studio shows then does not depend on a race).
     /// Nil until first read, or while no user is stored.
     private let storedFields = Mutex<StoredFields?>(nil)
     private let readingFields = Mutex(false)
@@ -32,7 +33,6 @@ final class EngineStudioCommands: StudioCommands {
         self.workspaceRoot = workspaceRoot
         self.exportDirectory = workspaceRoot.appendingPathComponent(".hookline/exports", isDirectory: true)
         self.otherExecutor = Mutex(otherExecutor)
-        readStoredFields()
     }
 
     /// Reads ``storedFields`` again in the background, unless a read is under way.
@@ -140,7 +140,7 @@ final class EngineStudioCommands: StudioCommands {
     /// What `hookline validate` adds to the loader's problems: the network policy's, secrets
     /// referenced but not set (and a secrets file that could not be read again), and merge
     /// parameters no stored user or event has (from the second check on: the stored fields are
-    /// read in the background).
+    /// read in the background after each).
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         var diagnostics =
             engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)

@@ -21,7 +21,9 @@ import Yams
 /// because a workflow started by an event or `triggerWorkflow` looks up the trigger's data first and that
 /// data is unknowable without events (a field only an event-triggered journey can supply is therefore
 /// flagged until one such event has been tracked); the fields an `updateProfile` node of any workflow
-/// sets; and the names the context always answers, `dataFields` and `liveData`. Secrets, `@` variables and paths inside `#each`/`#with`/sections are never checked.
+/// sets; and the names the context always answers, `dataFields` and `liveData`. Secrets, `@` variables and paths inside `#each`/`#with`/sections are never checked,
+/// nor the templates of steps that may run after an Update User Profile step, and of the webhooks
+/// they call: the answer merged into the profile may bring any field.
 /// Templates that do not parse are skipped: the loader already reported them as errors.
 public enum FieldUsageCheck {
     /// Top-level names every template context answers, whoever the user is.
@@ -45,15 +47,19 @@ public enum FieldUsageCheck {
         })
         let known = userFields.union(eventFields).union(setByNodes).union(builtInFields)
         let candidates = userFields.union(eventFields).union(setByNodes).sorted()
+        let enriched = afterProfileUpdates(in: workspace)
         var warnings: [Diagnostic] = []
         for (file, mapping) in definitions(in: "webhooks", files: files, isLoaded: { workspace.webhook(id: $0) != nil }) {
+            guard !enriched.webhooks.contains(IDCheck.id(in: mapping, kind: "webhooks")) else { continue }
             warnings += check(TemplateCheck.webhookSites(mapping), in: file, known: known, candidates: candidates)
         }
         for (file, mapping) in definitions(in: "workflows", files: files, isLoaded: { workspace.workflow(id: $0) != nil }) {
             guard let nodes = mapping["nodes"]?.sequence else { continue }
+            let enrichedSteps = enriched.steps[IDCheck.id(in: mapping, kind: "workflows")] ?? []
             for node in nodes {
                 guard let entry = YAMLMapping(node, in: file, what: "node"),
-                    let typeName = entry["type"]?.scalar?.string
+                    let typeName = entry["type"]?.scalar?.string,
+                    !enrichedSteps.contains(entry["id"]?.scalar?.string ?? "")
                 else { continue }
                 let sites = TemplateCheck.nodeSites(entry, typeName: typeName)
                 warnings += check(sites, in: file, known: known, candidates: candidates)
@@ -75,6 +81,28 @@ public enum FieldUsageCheck {
             }
         }
         return warnings(in: workspace, files: files, userFields: userFields, eventFields: eventFields)
+    }
+
+    /// The steps that may run after an Update User Profile step (those reachable from one, by
+    /// workflow id) and the webhooks they call: the JSON answer merged into the profile may bring
+    /// any field, so their merge parameters are not checked.
+    static func afterProfileUpdates(in workspace: Workspace) -> (steps: [String: Set<String>], webhooks: Set<String>) {
+        var steps: [String: Set<String>] = [:]
+        var webhooks: Set<String> = []
+        for workflow in workspace.workflows {
+            let byID = Dictionary(workflow.nodes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var queue = workflow.nodes.filter {
+                if case .updateProfileWebhook = $0.kind { true } else { false }
+            }.flatMap(\.next.targets)
+            var reached: Set<String> = []
+            while let id = queue.popLast() {
+                guard reached.insert(id).inserted, let node = byID[id] else { continue }
+                if let webhook = node.kind.webhookID { webhooks.insert(webhook) }
+                queue += node.next.targets
+            }
+            if !reached.isEmpty { steps[workflow.id] = reached }
+        }
+        return (steps, webhooks)
     }
 
     /// `warnings(in:files:…)` for the files `workspace`'s webhooks and workflows were loaded from,
