@@ -1,57 +1,53 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import StudioEngine
 import StudioModel
 import Testing
 
 /// The ingest API's list calls, shaped like Iterable's `lists/subscribe` and `lists/unsubscribe`.
 struct IngestListTests {
-    private func post(_ client: HTTPClient, _ url: String, _ body: String) async throws -> JSONValue {
-        let (status, answer) = try await send(client, url, body)
+    private func post(_ ingest: IngestTestServer, _ path: String, _ body: String) async throws -> JSONValue {
+        let (status, answer) = try await ingest.post(path, body)
         #expect(status == 200)
         return answer
     }
 
-    /// POSTs `body` as JSON; the status and the parsed answer.
-    private func send(_ client: HTTPClient, _ url: String, _ body: String) async throws -> (status: UInt, answer: JSONValue) {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await client.execute(request, timeout: .seconds(10))
-        return (response.status.code, try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20))))
-    }
-
     @Test func subscribersJoinTheListWithTheirProfilesAndBadAddressesAreCounted() async throws {
-        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
+        let ingest = try await IngestTestServer.start()
+        let engine = ingest.engine
         try engine.store.saveUsers([["email": "ada@example.com", "plan": "pro"]])
-        let server = try await IngestServer.start(engine: engine, port: 0)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
+        // Iterable's clients read the failures by reason in `failedUpdates`, and its Node client
+        // refuses an answer whose address lists hold anything but strings.
         let subscribed = try await post(
-            client, server.baseURL + "/api/lists/subscribe",
-            #"{"listId": 42, "subscribers": [{"email": "ada@example.com", "dataFields": {"tier": "gold"}}, {"email": "bob@example.com"}, {"email": "not an address"}, {}]}"#)
-        #expect(subscribed == ["successCount": 2, "failCount": 2, "invalidEmails": ["not an address", nil], "notFoundEmails": []])
+            ingest, "/api/lists/subscribe",
+            #"{"listId": 42, "subscribers": [{"email": "ada@example.com", "dataFields": {"tier": "gold"}}, {"email": "bob@example.com"}, {"email": "not an address"}, {}, {"userId": "u-7"}]}"#
+        )
+        #expect(
+            subscribed == [
+                "successCount": 2, "failCount": 3,
+                "failedUpdates": [
+                    "invalidEmails": ["not an address", ""], "invalidUserIds": [], "notFoundEmails": [], "notFoundUserIds": ["u-7"],
+                ],
+                "createdFields": [], "filteredOutFields": [], "invalidEmails": ["not an address", ""], "notFoundEmails": [],
+            ])
         #expect(try engine.store.listMembers("42", after: nil, limit: 10) == ["ada@example.com", "bob@example.com"])
         #expect(try engine.store.user(email: "ada@example.com") == ["email": "ada@example.com", "plan": "pro", "tier": "gold"])
         #expect(try engine.store.user(email: "bob@example.com") == ["email": "bob@example.com"])
 
         // Only known users, when asked; then one leaves the list.
         let known = try await post(
-            client, server.baseURL + "/api/lists/subscribe",
+            ingest, "/api/lists/subscribe",
             #"{"listId": "vip", "subscribers": [{"email": "ada@example.com"}, {"email": "cy@example.com"}], "updateExistingUsersOnly": true}"#)
         #expect(known["notFoundEmails"] == ["cy@example.com"])
+        #expect(known["failedUpdates"]?["notFoundEmails"] == ["cy@example.com"])
         #expect(try engine.store.user(email: "cy@example.com") == nil)
         let left = try await post(
-            client, server.baseURL + "/api/lists/unsubscribe", #"{"listId": 42, "subscribers": [{"email": "bob@example.com"}]}"#)
+            ingest, "/api/lists/unsubscribe", #"{"listId": 42, "subscribers": [{"email": "bob@example.com"}]}"#)
         #expect(left["successCount"] == 1)
         #expect(try engine.store.listMembers("42", after: nil, limit: 10) == ["ada@example.com"])
         #expect(try engine.store.listMembers("vip", after: nil, limit: 10) == ["ada@example.com"])
 
-        try await client.shutdown()
-        await server.shutdown()
-        await engine.shutdown()
+        try await ingest.shutdown()
     }
 
     @Test(arguments: [
@@ -60,18 +56,12 @@ struct IngestListTests {
         ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "ada@example.com", "dataFields": 3}"#),
     ])
     func dataFieldsThatAreNotAnObjectAreABadRequest(path: String, body: String) async throws {
-        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
-        let server = try await IngestServer.start(engine: engine, port: 0)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-
-        let (status, answer) = try await send(client, server.baseURL + path, body)
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post(path, body)
         #expect(status == 400)
-        #expect(answer == ["msg": "dataFields must be a JSON object", "code": "InvalidJsonBody", "params": nil])
-        #expect(try engine.store.user(email: "ada@example.com") == nil)
-
-        try await client.shutdown()
-        await server.shutdown()
-        await engine.shutdown()
+        #expect(answer == ["msg": "dataFields must be a JSON object", "code": "BadJsonBody", "params": nil])
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
+        try await ingest.shutdown()
     }
 }
 
@@ -79,19 +69,14 @@ extension IngestListTests {
     /// A field name with a period could never be read back (a lookup reads it as a path), so
     /// users/update refuses it and says how to nest it, instead of dropping it unseen.
     @Test func aDottedFieldNameIsRefusedWithHowToNestIt() async throws {
-        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
-        try engine.store.saveUsers([["email": "ada@example.com", "plan": "free"]])
-        let server = try await IngestServer.start(engine: engine, port: 0)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let (status, answer) = try await send(
-            client, server.baseURL + "/api/users/update",
-            #"{"email": "ada@example.com", "dataFields": {"address.city": "Oslo", "plan": "pro"}}"#)
+        let ingest = try await IngestTestServer.start()
+        try ingest.engine.store.saveUsers([["email": "ada@example.com", "plan": "free"]])
+        let (status, answer) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"address.city": "Oslo", "plan": "pro"}}"#)
         #expect(status == 400)
         #expect(answer["msg"] == #"field 'address.city': a name may not contain '.'; nest it instead: {"address": {"city": …}}"#)
-        #expect(try engine.store.user(email: "ada@example.com") == ["email": "ada@example.com", "plan": "free"])
-        try await client.shutdown()
-        await server.shutdown()
-        await engine.shutdown()
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == ["email": "ada@example.com", "plan": "free"])
+        try await ingest.shutdown()
     }
 
     /// track, users/update and triggerWorkflow take an address as `users import` does.
@@ -101,14 +86,10 @@ extension IngestListTests {
         ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome"}"#, "email is required"),
     ])
     func anAddressThatIsNotOneIsABadRequest(path: String, body: String, message: String) async throws {
-        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
-        let server = try await IngestServer.start(engine: engine, port: 0)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let (status, answer) = try await send(client, server.baseURL + path, body)
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post(path, body)
         #expect(status == 400)
         #expect(answer == ["msg": .string(message), "code": "InvalidEmailAddressError", "params": nil])
-        try await client.shutdown()
-        await server.shutdown()
-        await engine.shutdown()
+        try await ingest.shutdown()
     }
 }

@@ -9,10 +9,12 @@ extension Hookline {
             abstract: "Run the executor and the ingest API without the studio (a daemon).",
             discussion: """
                 Resumes what a previous run left, then takes events over HTTP in Iterable's shape: \
-                POST /api/events/track {email, eventName, dataFields}, /api/events/trackBulk, \
-                /api/workflows/triggerWorkflow {workflowId, email, dataFields} and /api/users/update \
-                {email, dataFields}. With a secret named ingest_api_key, requests must send it in an \
-                Api-Key header. Attempts are printed as JSON lines. Workflow and webhook files changed on \
+                POST /api/events/track {email, eventName, dataFields, createdAt}, /api/events/trackBulk, \
+                /api/workflows/triggerWorkflow {workflowId, email or listId, dataFields}, \
+                /api/users/update {email, dataFields}, /api/lists/subscribe and /api/lists/unsubscribe. \
+                With a secret named ingest_api_key, requests must send it in an Api-Key header (or an \
+                api_key query parameter); without one, every request is accepted. Attempts are printed \
+                as JSON lines. Workflow and webhook files changed on \
                 disk are used from the next step on (a line on standard error says which); while a file \
                 is broken, its last good definition keeps running. SIGINT or SIGTERM stops it; \
                 deliveries not settled by then are resent by the next start.

@@ -1,0 +1,258 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import StudioModel
+
+/// The handlers behind ``IngestServer``: JSON in, executor calls, Iterable-shaped answers out.
+///
+/// Error codes are Iterable's: `BadApiKey` (401), `BadJsonBody` (a body that is not a JSON object,
+/// or a field of the wrong JSON type), `BadParams` (a field missing or naming nothing),
+/// `InvalidEmailAddressError`, `BatchTooLarge` (413) and `DatabaseError` (500: not stored, send it
+/// again). Unknown routes answer the same shape with `NotFound`, 404, or 405 for a POST route
+/// asked with another method.
+struct IngestAPI: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    let executor: Executor
+    let store: any StateStore
+    let apiKey: String?
+
+    // A constant, valid field name.
+    static let apiKeyField = HTTPField.Name("Api-Key")!
+
+    /// Largest request body read. Connectors batch Iterable's bulk calls up to 4 MB (Tealium's
+    /// Iterable connector does), so such a batch is taken whole; a larger body is answered 413.
+    static let maximumBodyBytes = 4 << 20
+
+    /// Each POST route and what it runs on the request's JSON object.
+    var postRoutes: [(path: String, handle: @Sendable (JSONObject) throws -> Response)] {
+        [
+            ("/api/events/track", track),
+            ("/api/events/trackBulk", trackBulk),
+            ("/api/workflows/triggerWorkflow", triggerWorkflow),
+            ("/api/users/update", updateUser),
+            ("/api/lists/subscribe", { try changeList($0, subscribing: true) }),
+            ("/api/lists/unsubscribe", { try changeList($0, subscribing: false) }),
+        ]
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if let apiKey, request.uri.path != "/health", Self.key(of: request) != apiKey {
+            return Self.answer(
+                .unauthorized, code: "BadApiKey", message: "Invalid API key: send the ingest_api_key secret in an Api-Key header")
+        }
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return unrouted(request)
+        }
+    }
+
+    /// The key a request carries: its `Api-Key` header, else its `api_key` query parameter.
+    private static func key(of request: Request) -> String? {
+        request.headers[apiKeyField] ?? request.uri.queryParameters["api_key"].map(String.init)
+    }
+
+    /// The answer to a request no route takes: 405 naming the method to use when the path is a
+    /// POST route, else 404 listing the routes.
+    private func unrouted(_ request: Request) -> Response {
+        var path = request.uri.path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let paths = postRoutes.map(\.path)
+        guard paths.contains(path) else {
+            return Self.answer(
+                .notFound, code: "NotFound",
+                message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")) and GET /health")
+        }
+        var response = Self.answer(
+            .methodNotAllowed, code: "NotFound", message: "\(request.method) \(path) is not supported; send it as POST")
+        response.headers[.allow] = "POST"
+        return response
+    }
+
+    func track(_ body: JSONObject) throws -> Response {
+        switch event(from: body) {
+        case .failure(let refusal): return refusal.response
+        case .success(let event):
+            executor.track(event)
+            return Self.answer(.ok, code: "Success")
+        }
+    }
+
+    /// Records every event, as Iterable's trackBulk does: an event whose user cannot be named is
+    /// counted in `failedUpdates` and the others are recorded; an event that is malformed
+    /// (no `eventName`, `dataFields` not an object) refuses the whole request, naming its index,
+    /// so that nothing is stored from a batch the client must fix and send again.
+    func trackBulk(_ body: JSONObject) throws -> Response {
+        guard let items = body["events"]?.arrayValue else {
+            return Self.answer(.badRequest, code: "BadParams", message: "events must be an array of events")
+        }
+        var events: [TrackedEvent] = []
+        var invalidEmails: [String] = []
+        var unknownUserIDs: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let fields = item.objectValue else {
+                return Self.answer(.badRequest, code: "BadJsonBody", message: "events[\(index)] must be a JSON object")
+            }
+            switch event(from: fields) {
+            case .success(let event): events.append(event)
+            case .failure(.invalidEmail(let email)): invalidEmails.append(email)
+            case .failure(.userIDOnly(let userID)): unknownUserIDs.append(userID)
+            case .failure(let refusal):
+                return Self.answer(.badRequest, code: refusal.code, message: "events[\(index)]: \(refusal.message)")
+            }
+        }
+        for event in events { executor.track(event) }
+        return Self.bulkCounts(
+            succeeded: events.count,
+            failed: [("invalidEmails", invalidEmails), ("invalidUserIds", []), ("notFoundEmails", []),
+                ("notFoundUserIds", unknownUserIDs)],
+            extra: [
+                // Iterable's deprecated copies at the top level, still read by older clients.
+                ("invalidEmails", .array(invalidEmails.map(JSONValue.string))),
+                ("invalidUserIds", .array(unknownUserIDs.map(JSONValue.string))),
+                ("disallowedEventNames", []),
+            ])
+    }
+
+    /// The event a track request describes, or why it is refused.
+    private func event(from body: JSONObject) -> Result<TrackedEvent, Refusal> {
+        let email: String
+        switch Self.recipient(in: body) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let address): email = address
+        }
+        guard let name = body["eventName"]?.stringValue, !name.isEmpty else {
+            return .failure(.badParams("eventName is required"))
+        }
+        guard let dataFields = Self.dataFields(of: body) else { return .failure(.badDataFields) }
+        guard let createdAt = Self.createdAt(of: body) else {
+            return .failure(.wrongType("createdAt must be a number: seconds since 1970 (Unix time)"))
+        }
+        return .success(TrackedEvent(email: email, name: name, dataFields: dataFields, createdAt: createdAt))
+    }
+
+    func updateUser(_ body: JSONObject) throws -> Response {
+        let email: String
+        switch Self.recipient(in: body) {
+        case .failure(let refusal): return refusal.response
+        case .success(let address): email = address
+        }
+        guard var update = Self.dataFields(of: body) else { return Refusal.badDataFields.response }
+        if let problem = dottedFieldProblem(in: update) { return Self.answer(.badRequest, code: "BadParams", message: problem) }
+        update["email"] = .string(email)
+        try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
+        return Self.answer(.ok, code: "Success")
+    }
+
+    /// The address a request names in `email`, as `users import` takes them, or why it names none.
+    static func recipient(in body: JSONObject) -> Result<String, Refusal> {
+        let given = body["email"]?.stringValue ?? ""
+        if EmailAddress.isPlausible(given) { return .success(given) }
+        if !given.isEmpty { return .failure(.invalidEmail(given)) }
+        if let userID = identifier(body["userId"]) { return .failure(.userIDOnly(userID)) }
+        return .failure(.missingEmail)
+    }
+
+    /// The `dataFields` of a request: its object, or an empty one when it is missing or null; nil
+    /// when it is something else (`"dataFields": "str"`), which is answered with
+    /// ``Refusal/badDataFields``.
+    static func dataFields(of body: JSONObject) -> JSONObject? {
+        switch body["dataFields"] {
+        case nil, .null?: JSONObject()
+        case .object(let fields)?: fields
+        default: nil
+        }
+    }
+
+    /// `createdAt` as Iterable takes it, in seconds since 1970; now when it is missing or null,
+    /// nil when it is not a number.
+    private static func createdAt(of body: JSONObject) -> Date? {
+        switch body["createdAt"] {
+        case nil, .null?: Date()
+        case let value?: value.doubleValue.map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    /// An id as Iterable sends it (a number) or as a workspace names it (text).
+    static func identifier(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let id)? where !id.isEmpty: id
+        case .int(let number)?: String(number)
+        default: nil
+        }
+    }
+
+    /// Runs `handle` on the request's JSON object body, or answers saying why it is not one; a
+    /// store error is answered 500 `DatabaseError` (nothing was accepted: send it again).
+    static func withBody(_ request: Request, _ handle: (JSONObject) throws -> Response) async -> Response {
+        let body: JSONObject
+        switch await object(of: request) {
+        case .failure(let answer): return answer.response
+        case .success(let object): body = object
+        }
+        do {
+            return try handle(body)
+        } catch {
+            return answer(.internalServerError, code: "DatabaseError", message: "not stored, send it again: \(error)")
+        }
+    }
+
+    /// The request body as a JSON object, or the answer that says why it is not one.
+    private static func object(of request: Request) async -> Result<JSONObject, AnswerError> {
+        guard let buffer = try? await request.body.collect(upTo: maximumBodyBytes) else {
+            return .failure(
+                AnswerError(
+                    answer(
+                        .contentTooLarge, code: "BatchTooLarge",
+                        message: "the body is over \(maximumBodyBytes >> 20) MiB; send fewer events or subscribers per request")))
+        }
+        let text = String(buffer: buffer)
+        do {
+            guard let object = try JSONValue.parse(text).objectValue else {
+                return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "expected a JSON object")))
+            }
+            return .success(object)
+        } catch {
+            return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "invalid JSON at \(error)")))
+        }
+    }
+
+    /// An error answer carried through `Result`.
+    struct AnswerError: Error {
+        var response: Response
+        init(_ response: Response) { self.response = response }
+    }
+
+    static func answer(
+        _ status: HTTPResponse.Status, code: String, message: String = "", params: JSONObject? = nil
+    ) -> Response {
+        json(
+            ["msg": .string(message), "code": .string(code), "params": params.map(JSONValue.object) ?? .null],
+            status: status)
+    }
+
+    /// Iterable's answer to a bulk or list call: the counts, `failedUpdates` with the addresses
+    /// and ids that failed by reason, and the field lists it always sends.
+    static func bulkCounts(
+        succeeded: Int, failed: [(reason: String, values: [String])], extra: [(String, JSONValue)] = []
+    ) -> Response {
+        let failedUpdates = JSONObject(
+            failed.map { reason, values -> (String, JSONValue) in (reason, .array(values.map(JSONValue.string))) })
+        var body: JSONObject = [
+            "successCount": .int(succeeded), "failCount": .int(failed.map(\.values.count).reduce(0, +)),
+            "failedUpdates": .object(failedUpdates), "createdFields": [], "filteredOutFields": [],
+        ]
+        for (key, value) in extra { body[key] = value }
+        return json(.object(body), status: .ok)
+    }
+
+    static func json(_ body: JSONValue, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: body.jsonText)))
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+import StudioEngine
+import StudioModel
+import Testing
+
+/// The ingest API as a client of Iterable's API sees it over HTTP: how it takes the key, the
+/// codes and shapes of its answers, and the request fields Iterable documents.
+struct IngestAPITests {
+    /// Workflow `welcome` starts on `signup` and waits a day, so its journeys stay in the store.
+    private let waiting = Workspace(
+        workflows: [
+            Workflow(
+                id: "welcome", name: "Welcome", start: .event("signup"),
+                nodes: [
+                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("done")),
+                    WorkflowNode(id: "done", kind: .exit),
+                ])
+        ])
+
+    /// Iterable's Ruby client and older scripts send the key as `?api_key=` rather than a header.
+    @Test func theKeyIsTakenFromAnAPIKeyQueryParameterToo() async throws {
+        let ingest = try await IngestTestServer.start(apiKey: "key_ingest_0123456789")
+        let update = #"{"email": "ada@example.com", "dataFields": {"plan": "pro"}}"#
+
+        let accepted = try await ingest.send("/api/users/update?api_key=key_ingest_0123456789", update)
+        #expect(accepted.status == 200, "\(accepted.text)")
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == ["plan": "pro", "email": "ada@example.com"])
+        let wrong = try await ingest.send("/api/users/update?api_key=nope", update)
+        #expect(wrong.status == 401)
+        #expect(wrong.json?["code"] == "BadApiKey")
+        try await ingest.shutdown()
+    }
+
+    /// A body that is not a JSON object is Iterable's `BadJsonBody`, with where the JSON broke.
+    @Test(arguments: [
+        (#"{"email": "ada@example.com","#, "invalid JSON at 1:29: expected a quoted object key"),
+        ("", "invalid JSON at 1:1: expected a JSON value but the text ended"),
+        (#"["ada@example.com"]"#, "expected a JSON object"),
+    ])
+    func aBodyThatIsNotAJSONObjectIsBadJsonBody(body: String, message: String) async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post("/api/events/track", body)
+        #expect(status == 400)
+        #expect(answer == ["msg": .string(message), "code": "BadJsonBody", "params": nil])
+        try await ingest.shutdown()
+    }
+
+    /// A GET where only POST is taken says so (405, `Allow: POST`); an unknown path is a 404 that
+    /// lists the routes; both in the API's JSON shape, not an empty body.
+    @Test func aWrongMethodIs405AndAnUnknownPath404InTheAnswerShape() async throws {
+        let ingest = try await IngestTestServer.start()
+
+        let get = try await ingest.send("/api/events/track/", method: .GET)
+        #expect(get.status == 405)
+        #expect(get.headers["Allow"] == ["POST"])
+        #expect(get.headers["Content-Type"] == ["application/json"])
+        #expect(get.json == ["msg": "GET /api/events/track is not supported; send it as POST", "code": "NotFound", "params": nil])
+
+        let unknown = try await ingest.send("/api/events/trak", "{}")
+        #expect(unknown.status == 404)
+        #expect(unknown.json?["code"] == "NotFound")
+        #expect(
+            unknown.json?["msg"]?.stringValue?.hasPrefix("no route POST /api/events/trak; this server takes POST /api/events/track, ")
+                == true, "\(unknown.text)")
+        try await ingest.shutdown()
+    }
+
+    /// trackBulk answers Iterable's counts at the top level, the failures by reason in
+    /// `failedUpdates`; the good events are recorded.
+    @Test func trackBulkAnswersIterablesCountsWithFailedUpdates() async throws {
+        let ingest = try await IngestTestServer.start(waiting)
+        let (status, answer) = try await ingest.post(
+            "/api/events/trackBulk",
+            #"{"events": [{"email": "ada@example.com", "eventName": "signup"}, {"email": "ada@", "eventName": "signup"}, {"userId": "u-7", "eventName": "signup"}]}"#
+        )
+        #expect(status == 200)
+        #expect(
+            answer == [
+                "successCount": 1, "failCount": 2,
+                "failedUpdates": ["invalidEmails": ["ada@"], "invalidUserIds": [], "notFoundEmails": [], "notFoundUserIds": ["u-7"]],
+                "createdFields": [], "filteredOutFields": [], "invalidEmails": ["ada@"], "invalidUserIds": ["u-7"],
+                "disallowedEventNames": [],
+            ])
+        #expect(try ingest.engine.store.unfinishedJourneys().map(\.email) == ["ada@example.com"])
+        try await ingest.shutdown()
+    }
+
+    /// An event the client must fix refuses the batch, naming it, and records none of it: a
+    /// count of failures alone would not say which event was lost.
+    @Test func aMalformedEventRefusesTheWholeBulkRequestAndNamesIt() async throws {
+        let ingest = try await IngestTestServer.start(waiting)
+        let (status, answer) = try await ingest.post(
+            "/api/events/trackBulk",
+            #"{"events": [{"email": "ada@example.com", "eventName": "signup"}, {"email": "bob@example.com"}]}"#)
+        #expect(status == 400)
+        #expect(answer == ["msg": "events[1]: eventName is required", "code": "BadParams", "params": nil])
+        #expect(try ingest.engine.store.unfinishedJourneys().isEmpty)
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
+        try await ingest.shutdown()
+    }
+
+    /// `createdAt` is when the event happened, in Unix seconds as Iterable takes it.
+    @Test func createdAtIsTheEventsTimeInUnixSeconds() async throws {
+        let ingest = try await IngestTestServer.start(waiting)
+        let (status, _) = try await ingest.post(
+            "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup", "createdAt": 1700000000}"#)
+        #expect(status == 200)
+        let journey = try #require(try ingest.engine.store.unfinishedJourneys().first)
+        #expect(journey.trigger?.createdAt == Date(timeIntervalSince1970: 1_700_000_000))
+
+        let (refused, answer) = try await ingest.post(
+            "/api/events/track", #"{"email": "bob@example.com", "eventName": "signup", "createdAt": "yesterday"}"#)
+        #expect(refused == 400)
+        #expect(answer == ["msg": "createdAt must be a number: seconds since 1970 (Unix time)", "code": "BadJsonBody", "params": nil])
+        try await ingest.shutdown()
+    }
+
+    /// triggerWorkflow with `listId` instead of `email` starts the workflow for every member.
+    @Test func triggerWorkflowWithAListIDStartsEveryMember() async throws {
+        let ingest = try await IngestTestServer.start(waiting)
+        try ingest.engine.store.saveUsers([["email": "ada@example.com"], ["email": "bob@example.com"], ["email": "cy@example.com"]])
+        try ingest.engine.store.addToList("42", emails: ["ada@example.com", "bob@example.com"])
+
+        let (status, answer) = try await ingest.post(
+            "/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "listId": 42, "dataFields": {"source": "api"}}"#)
+        #expect(status == 200)
+        #expect(answer["code"] == "Success")
+        let journeys = try ingest.engine.store.unfinishedJourneys()
+        #expect(journeys.map(\.email).sorted() == ["ada@example.com", "bob@example.com"])
+        #expect(journeys.allSatisfy { $0.trigger?.dataFields == ["source": "api"] })
+        try await ingest.shutdown()
+    }
+
+    /// A batch of the size Iterable's connectors send (up to 4 MB) is read; a larger body is
+    /// refused with 413 and how to fix it, not read to its end.
+    @Test func aBatchOfTwoMegabytesIsTakenAndTenMegabytesIs413() async throws {
+        let ingest = try await IngestTestServer.start()
+        let note = String(repeating: "x", count: 1_000)
+        let events = (0..<2_000).map { #"{"email": "u\#($0)@example.com", "eventName": "pageView", "dataFields": {"note": "\#(note)"}}"# }
+        let batch = #"{"events": [\#(events.joined(separator: ","))]}"#
+        #expect(batch.utf8.count > 2_000_000)
+
+        let (status, answer) = try await ingest.post("/api/events/trackBulk", batch)
+        #expect(status == 200)
+        #expect(answer["successCount"] == 2_000)
+
+        let huge = try await ingest.send("/api/events/trackBulk", String(repeating: " ", count: 10_000_000))
+        #expect(huge.status == 413)
+        #expect(
+            huge.json == [
+                "msg": "the body is over 4 MiB; send fewer events or subscribers per request", "code": "BatchTooLarge",
+                "params": nil,
+            ])
+        try await ingest.shutdown()
+    }
+
+    /// Only a `userId` cannot name a user here (hookline keys users by address): the answer says
+    /// to send `email`, rather than that `email` is simply missing.
+    @Test func aUserIDAloneIsRefusedSayingToSendEmail() async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post("/api/events/track", #"{"userId": "u-7", "eventName": "signup"}"#)
+        #expect(status == 400)
+        #expect(
+            answer == [
+                "msg": "userId 'u-7' names no user here: hookline identifies users by email, so send email instead",
+                "code": "BadParams", "params": nil,
+            ])
+        try await ingest.shutdown()
+    }
+
+    /// A request the store could not take is answered 500 `DatabaseError` in the API's shape, so
+    /// the client knows to send it again.
+    @Test func aStoreFailureIsA500DatabaseErrorSayingToSendAgain() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let ingest = try await IngestTestServer.start(storePath: path)
+        try await DatabaseQueue(path: path).write { try $0.execute(sql: "ALTER TABLE user RENAME TO gone") }
+
+        let answer = try await ingest.send("/api/users/update", #"{"email": "ada@example.com", "dataFields": {"plan": "pro"}}"#)
+        #expect(answer.status == 500)
+        #expect(answer.json?["code"] == "DatabaseError")
+        #expect(answer.json?["msg"]?.stringValue?.hasPrefix("not stored, send it again: ") == true, "\(answer.text)")
+        try await ingest.shutdown()
+    }
+}

@@ -1,0 +1,58 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import StudioEngine
+import StudioModel
+
+/// An ingest API on 127.0.0.1:0 over an engine of its own, and an HTTP client for it, as a peer
+/// of Iterable's API would talk to it.
+struct IngestTestServer {
+    let engine: Engine
+    let server: IngestServer
+    let client: HTTPClient
+
+    /// An answer as the client saw it.
+    struct Answer {
+        var status: UInt
+        var headers: HTTPHeaders
+        var text: String
+        /// The body parsed as JSON; nil when it is not JSON.
+        var json: JSONValue? { try? JSONValue.parse(text) }
+    }
+
+    /// - Parameter storePath: The store's file; nil keeps it in memory.
+    static func start(
+        _ workspace: Workspace = Workspace(), apiKey: String? = nil, storePath: String? = nil
+    ) async throws -> IngestTestServer {
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        let server = try await IngestServer.start(engine: engine, port: 0, apiKey: apiKey)
+        return IngestTestServer(engine: engine, server: server, client: HTTPClient(eventLoopGroupProvider: .singleton))
+    }
+
+    /// Sends `body` (as JSON) to `path` on the server, which may carry a query.
+    func send(
+        _ path: String, _ body: String? = nil, method: NIOHTTP1.HTTPMethod = .POST, headers: [(String, String)] = []
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: server.baseURL + path)
+        request.method = method
+        request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        return Answer(status: response.status.code, headers: response.headers, text: text)
+    }
+
+    /// POSTs `body` as JSON; the status and the parsed answer.
+    func post(_ path: String, _ body: String) async throws -> (status: UInt, answer: JSONValue) {
+        let answer = try await send(path, body)
+        return (answer.status, try JSONValue.parse(answer.text))
+    }
+
+    func shutdown() async throws {
+        try await client.shutdown()
+        await server.shutdown()
+        await engine.shutdown()
+    }
+}
