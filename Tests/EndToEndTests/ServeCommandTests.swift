@@ -93,6 +93,28 @@ struct ServeCommandTests {
         #expect(try await serve.wait() == 0, "\(serve.stderr)")
     }
 
+    /// Nothing accepted is lost: an event answered 200 is stored with the journeys it starts, so
+    /// when serve is killed with SIGKILL right after the answer, `hookline resume` runs them.
+    @Test func anEventAnswered200SurvivesKillNineAndResumeRunsItsJourney() async throws {
+        // The first letter is held 3 s, so the kill comes before serve could finish the journey.
+        let workspace = try await LiveWorkspace.make(
+            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 3000ms}, {status: 200}]}]\n")
+        defer { workspace.remove() }
+        let (serve, base) = try await workspace.startServe("--quiet")
+        defer { serve.removeOutput() }
+
+        let tracked = try await post(base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
+        #expect(tracked == #"{"msg":"","code":"Success","params":null}"#)
+        serve.signal(SIGKILL)
+        #expect(try await serve.wait() == 128 + SIGKILL)
+
+        let resume = try await workspace.hookline("resume")
+        #expect(resume.status == 0, "\(resume.stderr)")
+        #expect(try await workspace.sqlite("SELECT email || ':' || status FROM journey") == "ada@example.com:finished")
+        let line = try #require(resume.stdout.split(separator: "\n").last.flatMap { try? JSONValue.parse(String($0)) })
+        #expect(line["outcome"]?.stringValue == "success", "\(resume.stdout)")
+    }
+
     /// POSTs JSON with curl and returns the answer's body.
     private func post(_ url: String, _ body: String, apiKey: String = "key_ingest_0123456789") async throws -> String {
         let result = try await BinaryRunner.run(
