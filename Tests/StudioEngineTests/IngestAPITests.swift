@@ -46,6 +46,22 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// `curl -d` without a Content-Type sends the JSON as a form; a body that is not JSON then
+    /// says how it was sent and what to send.
+    @Test func aFormBodyIsRefusedSayingToSendJSON() async throws {
+        let ingest = try await IngestTestServer.start()
+        let answer = try await ingest.send(
+            "/api/events/track", "email=ada%40example.com&eventName=signup",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")])
+        #expect(answer.status == 400)
+        #expect(
+            answer.json == [
+                "msg": "invalid JSON at 1:1: expected a JSON value, found 'e'; the body was sent as application/x-www-form-urlencoded: send JSON with Content-Type: application/json",
+                "code": "BadJsonBody", "params": nil,
+            ])
+        try await ingest.shutdown()
+    }
+
     /// A GET where only POST is taken says so (405, `Allow: POST`); an unknown path is a 404 that
     /// lists the routes; both in the API's JSON shape, not an empty body.
     @Test func aWrongMethodIs405AndAnUnknownPath404InTheAnswerShape() async throws {

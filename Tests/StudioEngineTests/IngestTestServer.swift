@@ -30,14 +30,15 @@ struct IngestTestServer {
         return IngestTestServer(engine: engine, server: server, client: HTTPClient(eventLoopGroupProvider: .singleton))
     }
 
-    /// Sends `body` (as JSON) to `path` on the server, which may carry a query.
+    /// Sends `body` to `path` on the server (which may carry a query) as JSON, unless `headers`
+    /// give another Content-Type.
     func send(
         _ path: String, _ body: String? = nil, method: NIOHTTP1.HTTPMethod = .POST, headers: [(String, String)] = []
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = method
         request.headers.add(name: "Content-Type", value: "application/json")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await client.execute(request, timeout: .seconds(30))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))

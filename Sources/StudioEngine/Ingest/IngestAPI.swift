@@ -217,7 +217,12 @@ struct IngestAPI: RouterMiddleware {
             }
             return .success(object)
         } catch {
-            return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "invalid JSON at \(error)")))
+            var message = "invalid JSON at \(error)"
+            // `curl -d` sends a form unless told otherwise, which is the likely mistake here.
+            if let type = request.headers[.contentType], !type.lowercased().contains("json") {
+                message += "; the body was sent as \(type): send JSON with Content-Type: application/json"
+            }
+            return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: message)))
         }
     }
 
