@@ -40,4 +40,24 @@ struct EventsTrackCommandTests {
         serve.signal(SIGTERM)
         #expect(try await serve.wait() == 0)
     }
+
+    /// When serve takes only requests with the key, the advice says to send it, or following it
+    /// gets a 401.
+    @Test func whileServeRunsWithAKeyTheAdviceSaysToSendIt() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.files.writeSecrets(["ingest_api_key": "key_ingest_0123456789"])
+        let (serve, url) = try await workspace.startServe()
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let refused = try await workspace.hookline("events", "track", "--email", "ada@example.com", "--event", "signup")
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.contains(
+                "send the event to it: POST \(url)/api/events/track with the secret ingest_api_key in an Api-Key header"),
+            "\(refused.stderr)")
+        #expect(!refused.stderr.contains("key_ingest_0123456789"))
+    }
 }

@@ -40,7 +40,8 @@ extension Hookline {
 
             func run() async throws {
                 let dataFields = try readDataFields()
-                let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+                let secrets = try options.secrets()
+                let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
                 // Only the workflows this event starts go on: another workflow's users asleep in a
                 // delay are neither waited for nor woken early.
                 let started = Set(engine.workspace.workflows.filter { $0.start == .event(eventName) }.map(\.id))
@@ -50,6 +51,7 @@ extension Hookline {
                     let advice =
                         if let holder, let range = holder.range(of: EngineCommand.ingestAPIPrefix) {
                             "send the event to it: POST \(holder[range.upperBound...])/api/events/track"
+                                + (secrets["ingest_api_key"] == nil ? "" : " with the secret ingest_api_key in an Api-Key header")
                         } else {
                             "stop it, or run hookline serve on this workspace and POST the event to its /api/events/track"
                         }
