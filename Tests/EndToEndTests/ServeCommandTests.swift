@@ -93,6 +93,20 @@ struct ServeCommandTests {
         #expect(try await serve.wait() == 0, "\(serve.stderr)")
     }
 
+    /// A port another process listens on is refused in words that say what to do, not as the
+    /// socket call and its errno.
+    @Test func aPortInUseIsRefusedSayingToPickAnother() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let serve = try await workspace.hookline("serve", "--port", String(workspace.receiverPort))
+        #expect(serve.status == 1)
+        #expect(
+            serve.stderr.hasSuffix(
+                "error: cannot listen on 127.0.0.1:\(workspace.receiverPort): the port is in use by another process; "
+                    + "pick another --port (0 picks a free one)\n"), "\(serve.stderr)")
+        #expect(!serve.stderr.contains("errno"))
+    }
+
     /// Nothing accepted is lost: an event answered 200 is stored with the journeys it starts, so
     /// when serve is killed with SIGKILL right after the answer, `hookline resume` runs them.
     @Test func anEventAnswered200SurvivesKillNineAndResumeRunsItsJourney() async throws {

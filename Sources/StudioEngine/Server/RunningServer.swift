@@ -14,6 +14,8 @@ struct RunningServer: Sendable {
     /// Starts the application `makeApplication` builds and returns once its port is bound.
     /// - Parameter makeApplication: Builds the application, passing it the `onServerRunning`
     ///   callback that reports the bound port.
+    /// - Throws: ``ListenError`` when the address cannot be bound (in use, not allowed, not
+    ///   this machine's).
     static func start(
         logger: Logger,
         _ makeApplication: (_ onServerRunning: @escaping @Sendable (any Channel) async -> Void) -> any Service
@@ -25,7 +27,7 @@ struct RunningServer: Sendable {
             do {
                 try await group.run()
             } catch {
-                bound.resolve(.failure(error))
+                bound.resolve(.failure(ListenError(error) ?? error))
                 throw error
             }
         }

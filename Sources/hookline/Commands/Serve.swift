@@ -55,8 +55,16 @@ extension Hookline {
                 throw ExitCode.failure
             }
             if summary.journeys + summary.deliveries + summary.leftForLater > 0 { printError(summary.description) }
-            let server = try await IngestServer.start(
-                engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
+            let server: IngestServer
+            do {
+                server = try await IngestServer.start(engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
+            } catch let error as ListenError {
+                // What resume started stops cleanly, and the next start picks it up again.
+                await engine.shutdown()
+                let advice = error.kind == .hostNotLocal ? "pick another --host" : "pick another --port (0 picks a free one)"
+                printError("error: cannot listen on \(host):\(port): \(error.reason); \(advice)")
+                throw ExitCode.failure
+            }
             engine.describeExecutor("hookline serve", EngineCommand.ingestAPIPrefix + server.baseURL)
             printError("listening on \(server.baseURL)")
             let watcher = WorkspaceWatcher(root: options.root, since: files)
