@@ -93,6 +93,29 @@ struct ServeCommandTests {
         #expect(try await serve.wait() == 0, "\(serve.stderr)")
     }
 
+    /// serve reads the secrets file again when it changes; the ingest key is one of the secrets, so
+    /// a rotated key is taken at once and the old one refused, as for the webhooks' secrets.
+    @Test func aRotatedIngestKeyIsTakenWithoutARestart() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.files.writeSecrets(["ingest_api_key": "key_old_0123456789"])
+        let (serve, base) = try await workspace.startServe("--quiet")
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let update = #"{"email": "ada@example.com"}"#
+        #expect(try await post(base + "/api/users/update", update, apiKey: "key_old_0123456789").contains(#""code":"Success""#))
+
+        try workspace.files.writeSecrets(["ingest_api_key": "key_new_0123456789"])
+        _ = try await LiveWorkspace.waitFor("the secrets to be read again") { () -> Bool? in
+            serve.stderr.contains("reloaded .hookline/secrets.yaml") ? true : nil
+        }
+        #expect(try await post(base + "/api/users/update", update, apiKey: "key_new_0123456789").contains(#""code":"Success""#))
+        #expect(try await post(base + "/api/users/update", update, apiKey: "key_old_0123456789").contains(#""code":"BadApiKey""#))
+        #expect(!serve.stderr.contains("key_new_0123456789"))
+    }
+
     /// A port another process listens on is refused in words that say what to do, not as the
     /// socket call and its errno.
     @Test func aPortInUseIsRefusedSayingToPickAnother() async throws {

@@ -32,6 +32,20 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// The key is the secret as the engine last read it: once the secrets file is read again
+    /// with a rotated key, the new key is taken and the old one refused, without a restart.
+    @Test func aRotatedKeyAppliesAtOnce() async throws {
+        let ingest = try await IngestTestServer.start(apiKey: "key_old_0123456789")
+        let update = #"{"email": "ada@example.com"}"#
+        #expect(try await ingest.send("/api/users/update", update, headers: [("Api-Key", "key_old_0123456789")]).status == 200)
+
+        ingest.engine.executor.apply(secrets: ["ingest_api_key": "key_new_0123456789"])
+        let old = try await ingest.send("/api/users/update", update, headers: [("Api-Key", "key_old_0123456789")])
+        #expect(old.status == 401)
+        #expect(try await ingest.send("/api/users/update", update, headers: [("Api-Key", "key_new_0123456789")]).status == 200)
+        try await ingest.shutdown()
+    }
+
     /// A body that is not a JSON object is Iterable's `BadJsonBody`, with where the JSON broke.
     @Test(arguments: [
         (#"{"email": "ada@example.com","#, "invalid JSON at 1:29: expected a quoted object key"),

@@ -21,12 +21,15 @@ struct IngestTestServer {
         var json: JSONValue? { try? JSONValue.parse(text) }
     }
 
-    /// - Parameter storePath: The store's file; nil keeps it in memory.
+    /// - Parameters:
+    ///   - apiKey: The value of the secret `ingest_api_key`, which requests must then send.
+    ///   - storePath: The store's file; nil keeps it in memory.
     static func start(
         _ workspace: Workspace = Workspace(), apiKey: String? = nil, storePath: String? = nil
     ) async throws -> IngestTestServer {
-        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
-        let server = try await IngestServer.start(engine: engine, port: 0, apiKey: apiKey)
+        let secrets = apiKey.map { ["ingest_api_key": $0] } ?? [:]
+        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(storePath: storePath))
+        let server = try await IngestServer.start(engine: engine, port: 0, apiKeySecret: "ingest_api_key")
         return IngestTestServer(engine: engine, server: server, client: HTTPClient(eventLoopGroupProvider: .singleton))
     }
 

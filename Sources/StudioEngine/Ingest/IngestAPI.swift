@@ -16,7 +16,11 @@ struct IngestAPI: RouterMiddleware {
 
     let executor: Executor
     let store: any StateStore
-    let apiKey: String?
+    /// The secret whose value requests must send; nil for none.
+    let apiKeySecret: String?
+
+    /// The key requests must send now: the secret as the executor last read it.
+    private var apiKey: String? { apiKeySecret.flatMap { executor.secrets[$0] } }
 
     // A constant, valid field name.
     static let apiKeyField = HTTPField.Name("Api-Key")!

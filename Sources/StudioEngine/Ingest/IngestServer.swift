@@ -20,9 +20,9 @@ import StudioModel
 ///
 /// Answers are Iterable's `{"msg", "code", "params"}` with its codes (`BadParams`, `BadJsonBody`,
 /// `InvalidEmailAddressError`, `BadApiKey`, …), and for the bulk and list calls its counts
-/// `{"successCount", "failCount", "failedUpdates": {"invalidEmails", …}}`. When `apiKey` is set,
-/// requests must carry it in `Api-Key`, or in an `api_key` query parameter as Iterable's older
-/// clients send it.
+/// `{"successCount", "failCount", "failedUpdates": {"invalidEmails", …}}`. When the secret named
+/// `apiKeySecret` is set, requests must carry it in `Api-Key`, or in an `api_key` query parameter
+/// as Iterable's older clients send it.
 ///
 /// ```swift
 /// let server = try await IngestServer.start(engine: engine, port: 7070)
@@ -43,12 +43,15 @@ public final class IngestServer: Sendable {
     /// Starts listening; returns once the port is bound.
     /// - Parameters:
     ///   - port: 0 picks a free port.
-    ///   - apiKey: The key requests must send in `Api-Key` (or `?api_key=`); nil accepts every request.
+    ///   - apiKeySecret: The name of the engine's secret whose value requests must send in
+    ///     `Api-Key` (or `?api_key=`). It is read on each request, so a secret the engine reads
+    ///     again (``Engine/reloadSecrets(workspaceRoot:)``) applies at once; nil, or a secret that is
+    ///     not set, accepts every request.
     public static func start(
-        engine: Engine, host: String = "127.0.0.1", port: Int, apiKey: String? = nil,
+        engine: Engine, host: String = "127.0.0.1", port: Int, apiKeySecret: String? = nil,
         logger: Logger = Logger(label: "hookline.ingest")
     ) async throws -> IngestServer {
-        let api = IngestAPI(executor: engine.executor, store: engine.store, apiKey: apiKey)
+        let api = IngestAPI(executor: engine.executor, store: engine.store, apiKeySecret: apiKeySecret)
         let router = Router()
         router.add(middleware: api)
         for route in api.postRoutes {

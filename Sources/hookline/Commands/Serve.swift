@@ -57,7 +57,7 @@ extension Hookline {
             if summary.journeys + summary.deliveries + summary.leftForLater > 0 { printError(summary.description) }
             let server: IngestServer
             do {
-                server = try await IngestServer.start(engine: engine, host: host, port: port, apiKey: secrets["ingest_api_key"])
+                server = try await IngestServer.start(engine: engine, host: host, port: port, apiKeySecret: "ingest_api_key")
             } catch let error as ListenError {
                 // What resume started stops cleanly, and the next start picks it up again.
                 await engine.shutdown()
