@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 
 /// A TCP server on 127.0.0.1:0 that answers every connection with fixed bytes once the request
-/// starts arriving, then closes it: for answers no HTTP server framework would send.
+/// starts arriving, then closes it (or keeps it open): for answers no HTTP server framework would send.
 ///
 /// ```swift
 /// let server = try await RawAnswerServer.start(answer: Array("SSH-2.0-OpenSSH_9.2\r\n".utf8))
@@ -19,14 +19,17 @@ final class RawAnswerServer: Sendable {
         self.channel = channel
     }
 
-    /// - Parameter onConnect: Send `answer` as soon as a client connects, as an SSH server sends its
-    ///   banner, and close when the client then writes anything.
-    static func start(answer: [UInt8], onConnect: Bool = false) async throws -> RawAnswerServer {
+    /// - Parameters:
+    ///   - onConnect: Send `answer` as soon as a client connects, as an SSH server sends its
+    ///     banner, and close when the client then writes anything.
+    ///   - keepOpen: Send `answer` for every read and leave the connection open, so that the
+    ///     client decides whether to send another request on it.
+    static func start(answer: [UInt8], onConnect: Bool = false, keepOpen: Bool = false) async throws -> RawAnswerServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer, onConnect: onConnect))
+                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer, onConnect: onConnect, keepOpen: keepOpen))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -41,10 +44,12 @@ final class RawAnswerServer: Sendable {
         typealias InboundIn = ByteBuffer
         let answer: [UInt8]
         let onConnect: Bool
+        let keepOpen: Bool
 
-        init(answer: [UInt8], onConnect: Bool) {
+        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool) {
             self.answer = answer
             self.onConnect = onConnect
+            self.keepOpen = keepOpen
         }
 
         func channelActive(context: ChannelHandlerContext) {
@@ -56,6 +61,7 @@ final class RawAnswerServer: Sendable {
             guard context.channel.isActive else { return }
             guard !onConnect else { return context.close(promise: nil) }
             let buffer = context.channel.allocator.buffer(bytes: answer)
+            guard !keepOpen else { return context.writeAndFlush(NIOAny(buffer), promise: nil) }
             context.writeAndFlush(NIOAny(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }
