@@ -26,6 +26,37 @@ struct HostileAnswerTests {
         #expect(records.allSatisfy { DeliveryOutcomeClass.classify($0) == .http5xx })
     }
 
+    /// An answer the HTTP/1.1 parser rejects is an `invalid_response` whose message says what
+    /// is wrong with it, not the parser's state.
+    @Test(arguments: [
+        ("HTTP/2 200\r\ncontent-length: 0\r\n\r\n", "a protocol other than HTTP/1.0 or HTTP/1.1"),
+        ("I am not a web server\r\n\r\n", "does not start with an HTTP status line"),
+        ("HTTP/1.1 20", "closed the connection in the middle of it"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "more than one Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "Transfer-Encoding with Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number"),
+        ("HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
+        ("HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
+        ("HTTP/1.1 200 OK\r\nX-Nul: a\u{0}b\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
+        ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\n\r\n", "larger than the 80 KiB"),
+    ])
+    func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        guard case .failed(let errorClass, let message) = record.outcome else {
+            Issue.record("recorded as \(record.outcome)")
+            return
+        }
+        #expect(errorClass == "invalid_response")
+        #expect(message.hasPrefix("the answer is not valid HTTP/1.1: "), "\(message)")
+        #expect(message.contains(explanation), "\(message)")
+    }
+
     private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
         // The server is on loopback, which the default policy refuses.
         try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)

@@ -164,11 +164,13 @@ public final class DeliveryClient: Sendable {
     }
 
     /// What a transport failure's record says: for TLS, which check failed (a rejected chain is
-    /// looked at once more by ``CertificateProbe``, outside the attempt's latency); else the error.
+    /// looked at once more by ``CertificateProbe``, outside the attempt's latency); for an answer
+    /// that is not HTTP/1.1, what is wrong with it; else the error.
     private func message(for failure: any Error, target: PinnedTarget, trustRoots: TrustRoots?) async -> String {
         if let error = failure as? IOError, let text = Self.socketMessage(errno: error.errnoCode, target: target) {
             return text
         }
+        if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host
         tls.customCA = trustRoots != nil
