@@ -1,7 +1,8 @@
 import NIOCore
-import StudioEngine
 import StudioModel
 import Testing
+
+@testable import StudioEngine
 
 /// Answers a hostile or broken HTTP server gives, past delivery.md §9's rows, against the real
 /// ``DeliveryClient`` on 127.0.0.1: what the attempt records, and whether the connection is
@@ -55,6 +56,21 @@ struct HostileAnswerTests {
         #expect(errorClass == "invalid_response")
         #expect(message.hasPrefix("the answer is not valid HTTP/1.1: "), "\(message)")
         #expect(message.contains(explanation), "\(message)")
+    }
+
+    /// Over HTTPS (AsyncHTTPClient) a server that closes without answering is described as on
+    /// plain HTTP, not in the library's words (`HTTPClientError.remoteConnectionClosed`).
+    @Test(arguments: [false, true])
+    func aServerThatClosesWithoutAnsweringSaysSoOverEitherTransport(tls: Bool) async throws {
+        let server = try await RawAnswerServer.start(answer: [], certificate: tls ? "valid" : nil)
+        let record = try await withClient { client in
+            await client.send(
+                makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome == .failed(errorClass: "connection_reset", message: "the server closed the connection before answering"))
     }
 
     private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {

@@ -171,6 +171,10 @@ public final class DeliveryClient: Sendable {
             return text
         }
         if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
+        // AsyncHTTPClient's words for what the plain-HTTP path says as ConnectionClosedError.
+        if failure as? HTTPClientError == .remoteConnectionClosed || failure as? ChannelError == .ioOnClosedChannel {
+            return ConnectionClosedError().description
+        }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host
         tls.customCA = trustRoots != nil
