@@ -73,6 +73,47 @@ struct HostileAnswerTests {
         #expect(record.outcome == .failed(errorClass: "connection_reset", message: "the server closed the connection before answering"))
     }
 
+    /// Bytes after a 204, which has no body, are not HTTP: the connection is closed (on plain HTTP
+    /// by the exchange handler, over HTTPS by AsyncHTTPClient) and the next request, which may
+    /// already have been given it, goes on a new one instead of failing unsent.
+    @Test(arguments: [false, true])
+    func strayBytesAfterAnAnswerDoNotFailTheNextRequest(tls: Bool) async throws {
+        let answer = "HTTP/1.1 204 No Content\r\n\r\nstray"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true, certificate: tls ? "valid" : nil)
+        let roots = tls ? try DeliveryTLSTests.testCA() : nil
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            for _ in 0..<3 {
+                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
+            }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == [204, 204, 204], "\(records.map(\.outcome))")
+        #expect(records.allSatisfy { $0.responseBody.isEmpty })
+    }
+
+    /// A server that closes each connection after answering, without `Connection: close`, as
+    /// servers do with idle keep-alive connections: requests sent back to back find a connection
+    /// the pool still holds, and go once more on a new one.
+    @Test(arguments: [false, true])
+    func connectionsTheServerClosesAfterEachAnswerAreReplacedWithoutAFailure(tls: Bool) async throws {
+        let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8), certificate: tls ? "valid" : nil)
+        let roots = tls ? try DeliveryTLSTests.testCA() : nil
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            for _ in 0..<10 {
+                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
+            }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == Array(repeating: 200, count: 10), "\(records.map(\.outcome))")
+    }
+
     private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
         // The server is on loopback, which the default policy refuses.
         try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)

@@ -172,9 +172,7 @@ public final class DeliveryClient: Sendable {
         }
         if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
         // AsyncHTTPClient's words for what the plain-HTTP path says as ConnectionClosedError.
-        if failure as? HTTPClientError == .remoteConnectionClosed || failure as? ChannelError == .ioOnClosedChannel {
-            return ConnectionClosedError().description
-        }
+        if Self.closedBeforeAnswering(failure) { return ConnectionClosedError().description }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host
         tls.customCA = trustRoots != nil
@@ -242,7 +240,20 @@ public final class DeliveryClient: Sendable {
         // the status line and headers; a body, which a server may trickle, is read under a timer
         // that cuts it at the same instant (see `readBody`).
         do {
-            try await exchange(httpRequest, to: target, trustRoots: trustRoots, deadline: deadline, until: end, into: progress)
+            do {
+                try await exchange(httpRequest, to: target, trustRoots: trustRoots, deadline: deadline, until: end, into: progress)
+            } catch where Self.closedBeforeAnswering(error) && progress.snapshot.status == nil {
+                // AsyncHTTPClient gave the request a pooled connection that was closing (the
+                // server closed it while idle, or it sent stray bytes after its last answer): the
+                // request goes once more, as the plain-HTTP path does on a reused connection. The
+                // library does not tell whether the connection was reused, so a server that
+                // closes new connections unanswered gets the request twice, with one webhook-id.
+                let remaining = end - ContinuousClock.now
+                guard remaining > .zero else { throw DeadlineExceeded() }
+                try await exchange(
+                    httpRequest, to: target, trustRoots: trustRoots, deadline: Self.timeAmount(remaining), until: end,
+                    into: progress)
+            }
             return (progress.snapshot, nil)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             return (progress.snapshot, DeadlineExceeded())
@@ -299,10 +310,7 @@ public final class DeliveryClient: Sendable {
                 return error
             }
         }
-        let (seconds, attoseconds) = remaining.components
-        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(
-            in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        ) {
+        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: timeAmount(remaining)) {
             timedOut.store(true, ordering: .sequentiallyConsistent)
             reader.cancel()
         }
@@ -313,6 +321,17 @@ public final class DeliveryClient: Sendable {
         }
         timer.cancel()
         if let failure { throw timedOut.load(ordering: .sequentiallyConsistent) ? DeadlineExceeded() : failure }
+    }
+
+    /// Whether AsyncHTTPClient failed a request because its connection closed before any answer.
+    private static func closedBeforeAnswering(_ error: any Error) -> Bool {
+        error as? HTTPClientError == .remoteConnectionClosed || error as? ChannelError == .ioOnClosedChannel
+    }
+
+    /// `duration` in SwiftNIO's terms, to the nanosecond.
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
