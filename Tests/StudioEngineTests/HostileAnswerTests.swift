@@ -114,6 +114,24 @@ struct HostileAnswerTests {
         #expect(records.map(\.status) == Array(repeating: 200, count: 10), "\(records.map(\.outcome))")
     }
 
+    /// A secret the receiver echoes across the 64 KiB cut is kept whole by neither the body
+    /// nor the masker: the part before the cut is not stored either.
+    @Test func aSecretCutByTheSizeLimitIsNotStoredInPart() async throws {
+        let secret = "sec_271828182845"
+        let body = String(repeating: "a", count: 64 * 1024 - 6) + secret + " and more"
+        let answer = "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == 200)
+        #expect(record.responseTruncated)
+        #expect(!record.responseBody.hasSuffix("sec_27"))
+        #expect(record.responseBody == String(repeating: "a", count: 64 * 1024 - 6))
+    }
+
     private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
         // The server is on loopback, which the default policy refuses.
         try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
