@@ -132,6 +132,22 @@ struct HostileAnswerTests {
         #expect(record.responseBody == String(repeating: "a", count: 64 * 1024 - 6))
     }
 
+    /// A receiver that echoes a secret into its answer's headers, in a name or in a value, gets
+    /// it masked in the record.
+    @Test func aSecretEchoedIntoAResponseHeaderIsMaskedInItsNameAndItsValue() async throws {
+        let secret = "sec_271828182845"
+        let answer = "HTTP/1.1 302 Found\r\nX-\(secret): 1\r\nLocation: https://example.com/?t=\(secret)\r\nContent-Length: 0\r\n\r\n"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == 302)
+        #expect(record.responseHeaders.map(\.name) == ["X-\(SecretMasker.mask)", "Location", "Content-Length"])
+        #expect(!String(describing: record.responseHeaders).contains(secret))
+    }
+
     private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
         // The server is on loopback, which the default policy refuses.
         try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
