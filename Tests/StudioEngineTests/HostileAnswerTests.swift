@@ -148,6 +148,23 @@ struct HostileAnswerTests {
         #expect(!String(describing: record.responseHeaders).contains(secret))
     }
 
+    /// SwiftNIO's decoder keeps a status line until it ends and limits only the header fields:
+    /// an endless reason phrase, after a 100 Continue too, is cut at 80 KiB, not kept growing
+    /// until the deadline.
+    @Test(arguments: ["HTTP/1.1 200 ", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 "])
+    func anEndlessStatusLineIsCutAt80KiB(start: String) async throws {
+        let answer = Array(start.utf8) + Array(repeating: UInt8(ascii: "O"), count: 1 << 20)
+        let server = try await RawAnswerServer.start(answer: answer, keepOpen: true)
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(3))
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == "invalid_response", "\(record.outcome)")
+        #expect(DeliveryOutcomeClass.classify(record).isRetryable)
+    }
+
     private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
         // The server is on loopback, which the default policy refuses.
         try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
