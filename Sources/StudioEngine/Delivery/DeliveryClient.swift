@@ -166,8 +166,8 @@ public final class DeliveryClient: Sendable {
     }
 
     /// `body`, cut at the size limit or by the answer ending early, without the start of a secret
-    /// at its end: masking finds whole values only, so a secret cut in two would be stored in part. Secrets the
-    /// masker skips (under 4 characters) are left alone.
+    /// at its end: masking finds whole values only, so a secret cut in two would be stored in
+    /// part. Secrets the masker skips (under 4 characters) are left alone.
     static func droppingCutSecret(from body: [UInt8], secrets: [String]) -> [UInt8] {
         var cut = 0
         for secret in secrets where secret.count >= 4 {
