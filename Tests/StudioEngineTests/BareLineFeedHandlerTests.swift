@@ -82,4 +82,14 @@ struct BareLineFeedHandlerTests {
         }
         #expect(joined == ["head 200 Transfer-Encoding=chunked", "body a\nb\nc\nd", "end", "head 201 Content-Length=2", "body ok", "end"])
     }
+
+    /// A chunk's size line never ends (an endless extension): the decoder would keep it all, so
+    /// the line is cut at 80 KiB as a header overflow.
+    @Test func aChunkSizeLineLongerThanTheLimitIsAHeaderOverflow() throws {
+        let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x="
+        let endless = String(repeating: "a", count: 80 * 1024)
+        #expect(throws: HTTPParserError.headerOverflow) {
+            _ = try Self.decode([head + endless], pieceSize: 4096)
+        }
+    }
 }

@@ -1,8 +1,9 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// A TCP server on 127.0.0.1:0 that answers every connection with fixed bytes once the request
-/// starts arriving, then closes it: for answers no HTTP server framework would send.
+/// starts arriving, then closes it (or keeps it open): for answers no HTTP server framework would send.
 ///
 /// ```swift
 /// let server = try await RawAnswerServer.start(answer: Array("SSH-2.0-OpenSSH_9.2\r\n".utf8))
@@ -11,26 +12,42 @@ import NIOPosix
 final class RawAnswerServer: Sendable {
     let port: Int
     private let channel: any Channel
+    private let isTLS: Bool
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
 
-    private init(port: Int, channel: any Channel) {
+    private init(port: Int, channel: any Channel, isTLS: Bool) {
         self.port = port
         self.channel = channel
+        self.isTLS = isTLS
     }
 
-    /// - Parameter onConnect: Send `answer` as soon as a client connects, as an SSH server sends its
-    ///   banner, and close when the client then writes anything.
-    static func start(answer: [UInt8], onConnect: Bool = false) async throws -> RawAnswerServer {
+    /// - Parameters:
+    ///   - onConnect: Send `answer` as soon as a client connects, as an SSH server sends its
+    ///     banner, and close when the client then writes anything.
+    ///   - keepOpen: Send `answer` for every read and leave the connection open, so that the
+    ///     client decides whether to send another request on it.
+    ///   - certificate: Speak TLS, presenting `Fixtures/tls/<certificate>.pem` (see
+    ///     ``HTTPSTestServer``); `answer` then goes inside it. Default: nil, plain TCP.
+    static func start(
+        answer: [UInt8], onConnect: Bool = false, keepOpen: Bool = false, certificate: String? = nil
+    ) async throws -> RawAnswerServer {
+        let tls = try certificate.map { name in
+            let chain = try NIOSSLCertificate.fromPEMFile(try TLSFixtures.path(name + ".pem"))
+            let key = try NIOSSLPrivateKey(file: try TLSFixtures.path("leaf.key"), format: .pem)
+            return try NIOSSLContext(
+                configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+        }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer, onConnect: onConnect))
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer, onConnect: onConnect, keepOpen: keepOpen))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RawAnswerServer(port: channel.localAddress?.port ?? 0, channel: channel)
+        return RawAnswerServer(port: channel.localAddress?.port ?? 0, channel: channel, isTLS: tls != nil)
     }
 
     func shutdown() async throws {
@@ -41,10 +58,12 @@ final class RawAnswerServer: Sendable {
         typealias InboundIn = ByteBuffer
         let answer: [UInt8]
         let onConnect: Bool
+        let keepOpen: Bool
 
-        init(answer: [UInt8], onConnect: Bool) {
+        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool) {
             self.answer = answer
             self.onConnect = onConnect
+            self.keepOpen = keepOpen
         }
 
         func channelActive(context: ChannelHandlerContext) {
@@ -56,6 +75,7 @@ final class RawAnswerServer: Sendable {
             guard context.channel.isActive else { return }
             guard !onConnect else { return context.close(promise: nil) }
             let buffer = context.channel.allocator.buffer(bytes: answer)
+            guard !keepOpen else { return context.writeAndFlush(NIOAny(buffer), promise: nil) }
             context.writeAndFlush(NIOAny(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }

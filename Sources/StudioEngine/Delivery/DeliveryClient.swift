@@ -148,11 +148,13 @@ public final class DeliveryClient: Sendable {
             // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
             record.status = status
             record.responseVersion = result.version
-            record.responseHeaders = masker.mask(result.headers)
+            // A receiver may echo a secret into a header's name too, which the masker leaves as it is.
+            record.responseHeaders = masker.mask(result.headers).map { HeaderField(masker.mask($0.name), $0.value) }
             record.responseTruncated = result.truncated || failure != nil
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
-            let body = StoredBody(
-                masker.mask(bytes: Array(result.body.readableBytesView)), truncated: record.responseTruncated)
+            var kept = masker.mask(bytes: Array(result.body.readableBytesView))
+            if record.responseTruncated { kept = Self.droppingCutSecret(from: kept, secrets: request.secretValues) }
+            let body = StoredBody(kept, truncated: record.responseTruncated)
             record.responseBody = body.text
             record.responseBodyIsBase64 = body.isBase64
             record.outcome = (200..<300).contains(status) ? .success : .httpError
@@ -163,12 +165,32 @@ public final class DeliveryClient: Sendable {
         return record
     }
 
+    /// `body`, cut at the size limit or by the answer ending early, without the start of a secret
+    /// at its end: masking finds whole values only, so a secret cut in two would be stored in
+    /// part. Secrets the masker skips (under 4 characters) are left alone.
+    static func droppingCutSecret(from body: [UInt8], secrets: [String]) -> [UInt8] {
+        var cut = 0
+        for secret in secrets where secret.count >= 4 {
+            let bytes = Array(secret.utf8)
+            for length in stride(from: min(bytes.count - 1, body.count), to: cut, by: -1)
+            where body.suffix(length).elementsEqual(bytes.prefix(length)) {
+                cut = length
+                break
+            }
+        }
+        return Array(body.dropLast(cut))
+    }
+
     /// What a transport failure's record says: for TLS, which check failed (a rejected chain is
-    /// looked at once more by ``CertificateProbe``, outside the attempt's latency); else the error.
+    /// looked at once more by ``CertificateProbe``, outside the attempt's latency); for an answer
+    /// that is not HTTP/1.1, what is wrong with it; else the error.
     private func message(for failure: any Error, target: PinnedTarget, trustRoots: TrustRoots?) async -> String {
         if let error = failure as? IOError, let text = Self.socketMessage(errno: error.errnoCode, target: target) {
             return text
         }
+        if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
+        // AsyncHTTPClient's words for what the plain-HTTP path says as ConnectionClosedError.
+        if Self.closedBeforeAnswering(failure) { return ConnectionClosedError().description }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host
         tls.customCA = trustRoots != nil
@@ -236,7 +258,20 @@ public final class DeliveryClient: Sendable {
         // the status line and headers; a body, which a server may trickle, is read under a timer
         // that cuts it at the same instant (see `readBody`).
         do {
-            try await exchange(httpRequest, to: target, trustRoots: trustRoots, deadline: deadline, until: end, into: progress)
+            do {
+                try await exchange(httpRequest, to: target, trustRoots: trustRoots, deadline: deadline, until: end, into: progress)
+            } catch where Self.closedBeforeAnswering(error) && progress.snapshot.status == nil {
+                // AsyncHTTPClient gave the request a pooled connection that was closing (the
+                // server closed it while idle, or it sent stray bytes after its last answer): the
+                // request goes once more, as the plain-HTTP path does on a reused connection. The
+                // library does not tell whether the connection was reused, so a server that
+                // closes new connections unanswered gets the request twice, with one webhook-id.
+                let remaining = end - ContinuousClock.now
+                guard remaining > .zero else { throw DeadlineExceeded() }
+                try await exchange(
+                    httpRequest, to: target, trustRoots: trustRoots, deadline: Self.timeAmount(remaining), until: end,
+                    into: progress)
+            }
             return (progress.snapshot, nil)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             return (progress.snapshot, DeadlineExceeded())
@@ -293,10 +328,7 @@ public final class DeliveryClient: Sendable {
                 return error
             }
         }
-        let (seconds, attoseconds) = remaining.components
-        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(
-            in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        ) {
+        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: timeAmount(remaining)) {
             timedOut.store(true, ordering: .sequentiallyConsistent)
             reader.cancel()
         }
@@ -307,6 +339,17 @@ public final class DeliveryClient: Sendable {
         }
         timer.cancel()
         if let failure { throw timedOut.load(ordering: .sequentiallyConsistent) ? DeadlineExceeded() : failure }
+    }
+
+    /// Whether AsyncHTTPClient failed a request because its connection closed before any answer.
+    private static func closedBeforeAnswering(_ error: any Error) -> Bool {
+        error as? HTTPClientError == .remoteConnectionClosed || error as? ChannelError == .ioOnClosedChannel
+    }
+
+    /// `duration` in SwiftNIO's terms, to the nanosecond.
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

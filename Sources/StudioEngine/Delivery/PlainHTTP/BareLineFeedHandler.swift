@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 
 /// Lets a response whose lines end in a bare LF through, as RFC 9112 §2.2 allows a recipient to
 /// ("a recipient MAY recognize a single LF as a line terminator") and as curl, Go and Python
@@ -11,6 +12,11 @@ import NIOCore
 /// followed by another head; ``HTTP1ExchangeHandler`` announces each new exchange with
 /// ``ExpectResponseHead``, so the next response on a kept-alive connection is a head again.
 /// A read with no lone LF is passed on as it came, without a copy.
+///
+/// It also bounds those lines: the decoder keeps a status line, or a chunk's size line with its
+/// extensions, until the line ends, and only limits the header fields, so a server sending an
+/// endless reason phrase grew the client's memory until the deadline. A framing line longer
+/// than ``maximumLineLength`` fails the exchange as `headerOverflow`, and nothing after it is read.
 final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -19,6 +25,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Sent outbound by the exchange handler when it starts an exchange: the next bytes are a head.
     struct ExpectResponseHead {}
+
+    /// The longest framing line let through: the size SwiftNIO's decoder allows a whole header
+    /// section (`NIOHTTPDecoderLimitConfiguration`).
+    static let maximumLineLength = 80 * 1024
 
     /// Where the stream is, and what of the line being read matters. A value copied in and out
     /// of each read: a class's stored properties would be checked for exclusive access at every
@@ -132,6 +142,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 case UInt8(ascii: "\r"):
                     break
                 default:
+                    lineLength += 1
                     if !chunkDigitsEnded, let digit = Self.hexValue(byte), chunkSize < Int.max >> 4 {
                         chunkSize = chunkSize << 4 | digit
                     } else {
@@ -196,6 +207,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var scanner = Scanner()
+    /// A line went past ``maximumLineLength``: the exchange failed, and later reads are dropped.
+    private var overflowed = false
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard event is ExpectResponseHead else { return context.triggerUserOutboundEvent(event, promise: promise) }
@@ -205,6 +218,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if scanner.phase == .passing { return context.fireChannelRead(data) }
+        guard !overflowed else { return }
         let buffer = unwrapInboundIn(data)
         // One pass over the bytes (no copy): where each lone LF is.
         var loneLineFeeds: [Int] = []
@@ -224,9 +238,14 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if byte == UInt8(ascii: "\n"), scanner.previous != UInt8(ascii: "\r") { loneLineFeeds.append(offset) }
                 scanner.advance(over: byte)
                 offset += 1
+                if scanner.lineLength > Self.maximumLineLength { return }
             }
         }
         self.scanner = scanner
+        if scanner.lineLength > Self.maximumLineLength {
+            overflowed = true
+            return context.fireErrorCaught(HTTPParserError.headerOverflow)
+        }
         guard !loneLineFeeds.isEmpty else { return context.fireChannelRead(data) }
         // Each lone LF gets the CR it lacks; the rest, body bytes included, is copied as it came.
         var output = context.channel.allocator.buffer(capacity: buffer.readableBytes + loneLineFeeds.count)

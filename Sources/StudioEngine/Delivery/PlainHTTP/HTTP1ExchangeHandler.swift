@@ -9,8 +9,8 @@ import StudioModel
 ///
 /// States: idle (``exchange`` nil; an idle timer closes the connection after `idleTimeout`)
 /// → exchanging (``start(_:limit:deadline:promise:)``) → idle again when the answer ended and
-/// both sides keep the connection, or closed: on `Connection: close`, a body cut at the limit,
-/// the deadline, an error, or the server closing.
+/// both sides keep the connection, or closed: on `Connection: close`, a 101, a body cut at the
+/// limit, the deadline, an error, or the server closing.
 final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
@@ -122,7 +122,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             exchange.response.status = Int(head.status.code)
             exchange.response.version = ExchangeResponse.versionText(head.version)
             exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
-            exchange.keepAlive = head.isKeepAlive
+            // After a 101 the connection speaks another protocol, and the decoder stops parsing:
+            // a request sent on it would never see its answer.
+            exchange.keepAlive = head.isKeepAlive && head.status != .switchingProtocols
         case .body(let part):
             // The rest of a larger body is not read: the connection is closed instead.
             if exchange.response.append(part, limit: exchange.limit) == .full { end(failure: nil, closing: true) }

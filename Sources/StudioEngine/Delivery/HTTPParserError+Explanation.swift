@@ -1,0 +1,22 @@
+import NIOHTTP1
+
+extension HTTPParserError {
+    /// What the HTTP/1.1 parser found wrong with an answer, in words for the attempt's record:
+    /// SwiftNIO's own text names the parser's state ("invalid constant string"), or nothing at
+    /// all ("unknown (http_parser error)") for a body framed two ways.
+    var explanation: String {
+        switch self {
+        case .invalidVersion: "its status line names a protocol other than HTTP/1.0 or HTTP/1.1"
+        case .invalidStatus: "its status line has no valid status code"
+        case .invalidHeaderToken:
+            "a header line is malformed (no colon, a space before the colon, a folded line, or a control character)"
+        case .headerOverflow: "its status line and headers are larger than the 80 KiB a client accepts"
+        case .invalidContentLength: "its Content-Length is not a number"
+        case .unexpectedContentLength: "it has more than one Content-Length, or Content-Length with Transfer-Encoding"
+        case .invalidChunkSize: "a chunk size of its chunked body is not a hexadecimal number"
+        case .invalidEOFState: "the server closed the connection in the middle of it"
+        case .unknown: "its Transfer-Encoding cannot frame a response, or it has Transfer-Encoding with Content-Length"
+        default: "it does not start with an HTTP status line and headers"
+        }
+    }
+}

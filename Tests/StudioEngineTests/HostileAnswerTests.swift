@@ -1,0 +1,172 @@
+import NIOCore
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// Answers a hostile or broken HTTP server gives, past delivery.md §9's rows, against the real
+/// ``DeliveryClient`` on 127.0.0.1: what the attempt records, and whether the connection is
+/// trusted with the next request.
+struct HostileAnswerTests {
+    /// A 101 switches the connection to another protocol; SwiftNIO's decoder stops parsing
+    /// there. Kept in the pool, the connection would swallow the next request's answer and that
+    /// attempt would end as a timeout.
+    @Test func aSwitchingProtocolsAnswerIsRecordedAndItsConnectionNotReused() async throws {
+        let answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true)
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            for _ in 0..<2 {
+                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(2)))
+            }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == [101, 101], "\(records.map(\.outcome))")
+        #expect(records.allSatisfy { DeliveryOutcomeClass.classify($0) == .http5xx })
+    }
+
+    /// An answer the HTTP/1.1 parser rejects is an `invalid_response` whose message says what
+    /// is wrong with it, not the parser's state.
+    @Test(arguments: [
+        ("HTTP/2 200\r\ncontent-length: 0\r\n\r\n", "a protocol other than HTTP/1.0 or HTTP/1.1"),
+        ("I am not a web server\r\n\r\n", "does not start with an HTTP status line"),
+        ("HTTP/1.1 20", "closed the connection in the middle of it"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "more than one Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "Transfer-Encoding with Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number"),
+        ("HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
+        ("HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
+        ("HTTP/1.1 200 OK\r\nX-Nul: a\u{0}b\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
+        ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\n\r\n", "larger than the 80 KiB"),
+    ])
+    func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        guard case .failed(let errorClass, let message) = record.outcome else {
+            Issue.record("recorded as \(record.outcome)")
+            return
+        }
+        #expect(errorClass == "invalid_response")
+        #expect(message.hasPrefix("the answer is not valid HTTP/1.1: "), "\(message)")
+        #expect(message.contains(explanation), "\(message)")
+    }
+
+    /// Over HTTPS (AsyncHTTPClient) a server that closes without answering is described as on
+    /// plain HTTP, not in the library's words (`HTTPClientError.remoteConnectionClosed`).
+    @Test(arguments: [false, true])
+    func aServerThatClosesWithoutAnsweringSaysSoOverEitherTransport(tls: Bool) async throws {
+        let server = try await RawAnswerServer.start(answer: [], certificate: tls ? "valid" : nil)
+        let record = try await withClient { client in
+            await client.send(
+                makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome == .failed(errorClass: "connection_reset", message: "the server closed the connection before answering"))
+    }
+
+    /// Bytes after a 204, which has no body, are not HTTP: the connection is closed (on plain HTTP
+    /// by the exchange handler, over HTTPS by AsyncHTTPClient) and the next request, which may
+    /// already have been given it, goes on a new one instead of failing unsent.
+    @Test(arguments: [false, true])
+    func strayBytesAfterAnAnswerDoNotFailTheNextRequest(tls: Bool) async throws {
+        let answer = "HTTP/1.1 204 No Content\r\n\r\nstray"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true, certificate: tls ? "valid" : nil)
+        let roots = tls ? try DeliveryTLSTests.testCA() : nil
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            for _ in 0..<3 {
+                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
+            }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == [204, 204, 204], "\(records.map(\.outcome))")
+        #expect(records.allSatisfy { $0.responseBody.isEmpty })
+    }
+
+    /// A server that closes each connection after answering, without `Connection: close`, as
+    /// servers do with idle keep-alive connections: requests sent back to back find a connection
+    /// the pool still holds, and go once more on a new one.
+    @Test(arguments: [false, true])
+    func connectionsTheServerClosesAfterEachAnswerAreReplacedWithoutAFailure(tls: Bool) async throws {
+        let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8), certificate: tls ? "valid" : nil)
+        let roots = tls ? try DeliveryTLSTests.testCA() : nil
+        let records = try await withClient { client in
+            var records: [AttemptRecord] = []
+            for _ in 0..<10 {
+                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
+            }
+            return records
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == Array(repeating: 200, count: 10), "\(records.map(\.outcome))")
+    }
+
+    /// A secret the receiver echoes across the 64 KiB cut is kept whole by neither the body
+    /// nor the masker: the part before the cut is not stored either.
+    @Test func aSecretCutByTheSizeLimitIsNotStoredInPart() async throws {
+        let secret = "sec_271828182845"
+        let body = String(repeating: "a", count: 64 * 1024 - 6) + secret + " and more"
+        let answer = "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == 200)
+        #expect(record.responseTruncated)
+        #expect(!record.responseBody.hasSuffix("sec_27"))
+        #expect(record.responseBody == String(repeating: "a", count: 64 * 1024 - 6))
+    }
+
+    /// A receiver that echoes a secret into its answer's headers, in a name or in a value, gets
+    /// it masked in the record.
+    @Test func aSecretEchoedIntoAResponseHeaderIsMaskedInItsNameAndItsValue() async throws {
+        let secret = "sec_271828182845"
+        let answer = "HTTP/1.1 302 Found\r\nX-\(secret): 1\r\nLocation: https://example.com/?t=\(secret)\r\nContent-Length: 0\r\n\r\n"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == 302)
+        #expect(record.responseHeaders.map(\.name) == ["X-\(SecretMasker.mask)", "Location", "Content-Length"])
+        #expect(!String(describing: record.responseHeaders).contains(secret))
+    }
+
+    /// SwiftNIO's decoder keeps a status line until it ends and limits only the header fields:
+    /// an endless reason phrase, after a 100 Continue too, is cut at 80 KiB, not kept growing
+    /// until the deadline.
+    @Test(arguments: ["HTTP/1.1 200 ", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 "])
+    func anEndlessStatusLineIsCutAt80KiB(start: String) async throws {
+        let answer = Array(start.utf8) + Array(repeating: UInt8(ascii: "O"), count: 1 << 20)
+        let server = try await RawAnswerServer.start(answer: answer, keepOpen: true)
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(3))
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == "invalid_response", "\(record.outcome)")
+        #expect(DeliveryOutcomeClass.classify(record).isRetryable)
+    }
+
+    private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
+        // The server is on loopback, which the default policy refuses.
+        try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
+    }
+}
