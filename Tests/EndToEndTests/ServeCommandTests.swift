@@ -140,8 +140,9 @@ struct ServeCommandTests {
         let (serve, base) = try await workspace.startServe("--quiet")
         defer { serve.removeOutput() }
 
-        let tracked = try await post(base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
-        #expect(tracked == #"{"msg":"","code":"Success","params":null}"#)
+        let tracked = try await post(
+            base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup", "id": "evt_kill_0001"}"#)
+        #expect(tracked == #"{"msg":"","code":"Success","params":{"id":"evt_kill_0001"}}"#)
         serve.signal(SIGKILL)
         #expect(try await serve.wait() == 128 + SIGKILL)
 

@@ -28,8 +28,8 @@ struct EntryLimitTests {
         // bob's event is his second entry.
         engine.executor.start(workflowID: "limited", emails: ["ada@example.com", "ada@example.com", "bob@example.com"])
         await engine.executor.waitUntilIdle()
-        engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
-        engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
+        try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
+        try engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
         await engine.executor.waitUntilIdle()
         #expect(engine.executor.stats.journeysFinished == 4)
         #expect(engine.executor.stats.journeysRefused == 1)
@@ -39,7 +39,7 @@ struct EntryLimitTests {
         // Retention deletes the finished journeys; what they counted stays.
         try engine.store.prune(before: Date().addingTimeInterval(3600), heldBefore: Date())
         #expect(try engine.store.entryCount(workflowID: "limited", email: "bob@example.com") == EntryCount(entered: 2, active: 0))
-        engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
+        try engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
         await engine.executor.waitUntilIdle()
         #expect(engine.executor.stats.journeysRefused == 2)
         #expect(engine.executor.stats.journeysFinished == 4)
@@ -71,14 +71,14 @@ struct EntryLimitTests {
         let engine = try Engine(
             workspace: workspace(baseURL: receiver.baseURL, limits: WorkflowLimits(simultaneous: 1), delay: 1_000),
             secrets: [:], configuration: .init(timeScale: 1_000))
-        engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
-        engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
-        engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
+        try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
+        try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
+        try engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
         #expect(engine.executor.stats.journeysRefused == 1)
         #expect(try engine.store.entryCount(workflowID: "limited", email: "ada@example.com") == EntryCount(entered: 1, active: 1))
         await engine.executor.waitUntilIdle()
         // The first journey ended: the user may enter again.
-        engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
+        try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
         #expect(engine.executor.stats.journeysRefused == 1)
         await engine.executor.waitUntilIdle()
         #expect(engine.executor.stats.journeysFinished == 3)
@@ -92,7 +92,7 @@ struct EntryLimitTests {
             workspace: workspace(baseURL: receiver.baseURL, limits: WorkflowLimits()), secrets: [:],
             configuration: .init(timeScale: 1_000_000))
         engine.executor.start(workflowID: "limited", emails: Array(repeating: "ada@example.com", count: 3))
-        for _ in 0..<2 { engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup")) }
+        for _ in 0..<2 { try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup")) }
         await engine.executor.waitUntilIdle()
         #expect(engine.executor.stats.journeysFinished == 5)
         #expect(engine.executor.stats.journeysRefused == 0)

@@ -17,7 +17,7 @@ struct ExecutorTests {
         try engine.store.saveUsers(EngineFixtures.users)
 
         for user in EngineFixtures.users {
-            engine.executor.track(TrackedEvent(email: user["email"]?.stringValue ?? "", name: "signup"))
+            try engine.executor.track(TrackedEvent(email: user["email"]?.stringValue ?? "", name: "signup"))
         }
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
@@ -39,8 +39,8 @@ struct ExecutorTests {
         let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init())
         try engine.store.saveUsers(EngineFixtures.users)
         let known = try #require(EngineFixtures.users.first)
-        engine.executor.track(TrackedEvent(email: "new@example.com", name: "pageView"))
-        engine.executor.track(TrackedEvent(email: known["email"]?.stringValue ?? "", name: "pageView"))
+        try engine.executor.track(TrackedEvent(email: "new@example.com", name: "pageView"))
+        try engine.executor.track(TrackedEvent(email: known["email"]?.stringValue ?? "", name: "pageView"))
         await engine.executor.waitUntilIdle()
         #expect(try engine.store.user(email: "new@example.com") == ["email": "new@example.com"])
         #expect(try engine.store.user(email: known["email"]?.stringValue ?? "") == known)
@@ -344,7 +344,7 @@ extension ExecutorTests {
             workspace: Workspace(settings: WorkspaceSettings(name: "Test"), workflows: [workflow], webhooks: []),
             secrets: [:], configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers([["email": "ada@example.com"]])
-        engine.executor.track(TrackedEvent(email: "ada@example.com", name: "loopme"))
+        try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "loopme"))
         await engine.executor.waitUntilIdle()
         let journeys = try engine.store.journeys(email: "ada@example.com", limit: 10)
         await engine.shutdown()

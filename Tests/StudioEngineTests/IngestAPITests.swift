@@ -214,4 +214,58 @@ struct IngestAPITests {
         #expect(answer.json?["msg"]?.stringValue?.hasPrefix("not stored, send it again: ") == true, "\(answer.text)")
         try await ingest.shutdown()
     }
+
+    /// An event the store could not take is not answered 200: the client must send it again.
+    @Test func anEventTheStoreCannotTakeIsA500AndStartsNothing() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let ingest = try await IngestTestServer.start(waiting, storePath: path)
+        try await DatabaseQueue(path: path).write { try $0.execute(sql: "ALTER TABLE event RENAME TO gone") }
+
+        let answer = try await ingest.send("/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
+        #expect(answer.status == 500)
+        #expect(answer.json?["code"] == "DatabaseError", "\(answer.text)")
+        let bulk = try await ingest.send(
+            "/api/events/trackBulk", #"{"events": [{"email": "ada@example.com", "eventName": "signup"}]}"#)
+        #expect(bulk.status == 500)
+        #expect(bulk.json?["msg"]?.stringValue?.hasPrefix("0 of 1 events stored, the rest not: ") == true, "\(bulk.text)")
+        #expect(try ingest.engine.store.unfinishedJourneys().isEmpty)
+        try await ingest.shutdown()
+    }
+
+    /// Iterable's event `id`: an event sent again with the id of a stored one (a client's retry,
+    /// Segment's messageId) updates it and starts no second journey. An event sent without one
+    /// is given one, which the answer returns.
+    @Test func anEventSentAgainWithItsIDUpdatesItAndStartsNothingTwice() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let ingest = try await IngestTestServer.start(waiting, storePath: path)
+        let event = #"{"email": "ada@example.com", "eventName": "signup", "id": "evt_0001", "dataFields": {"n": 1}}"#
+        let (first, answer) = try await ingest.post("/api/events/track", event)
+        #expect(first == 200)
+        #expect(answer["params"] == ["id": "evt_0001"])
+        let (again, _) = try await ingest.post("/api/events/track", event.replacingOccurrences(of: #""n": 1"#, with: #""n": 2"#))
+        #expect(again == 200)
+        func storedData() async throws -> [String] {
+            try await DatabaseQueue(path: path).read { db in
+                try String.fetchAll(db, sql: "SELECT dataFields FROM event WHERE eventID = 'evt_0001'")
+            }
+        }
+        #expect(try await storedData() == [#"{"n":2}"#])
+        let (bulk, _) = try await ingest.post("/api/events/trackBulk", #"{"events": [\#(event)]}"#)
+        #expect(bulk == 200)
+        #expect(try await storedData() == [#"{"n":1}"#])
+        #expect(try ingest.engine.store.unfinishedJourneys().count == 1)
+
+        let (_, generated) = try await ingest.post("/api/events/track", #"{"email": "bob@example.com", "eventName": "signup"}"#)
+        let id = try #require(generated["params"]?["id"]?.stringValue)
+        #expect(id.count == 32 && id.allSatisfy(\.isHexDigit))
+        let (_, refused) = try await ingest.post(
+            "/api/events/track", #"{"email": "cy@example.com", "eventName": "signup", "id": {"a": 1}}"#)
+        #expect(refused == ["msg": "id must be text or a number", "code": "BadJsonBody", "params": nil])
+        #expect(try ingest.engine.store.unfinishedJourneys().count == 2)
+        try await ingest.shutdown()
+    }
 }

@@ -171,7 +171,7 @@ struct OutboxTests {
         try first.store.saveUsers(EngineFixtures.users)
         // The executor is stopping: the event is stored with its journey, which does not run.
         first.executor.stop()
-        first.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
+        try first.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
         await first.shutdown()
         #expect(log.all.isEmpty)
         #expect(try first.store.unfinishedJourneys().map(\.nodeID) == ["direct-mail"])

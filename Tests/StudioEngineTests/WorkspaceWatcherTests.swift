@@ -57,23 +57,23 @@ struct WorkspaceWatcherTests {
         let lines = Mutex<[String]>([])
         engine.follow(watcher, workspaceRoot: root) { line in lines.withLock { $0.append(line) } }
 
-        func signUp(_ email: String) async {
-            engine.executor.track(TrackedEvent(email: email, name: "signup"))
+        func signUp(_ email: String) async throws {
+            try engine.executor.track(TrackedEvent(email: email, name: "signup"))
             await engine.executor.waitUntilIdle()
         }
-        await signUp("ada@example.com")
+        try await signUp("ada@example.com")
 
         // Broken from outside, as an editor or a half-done merge leaves it.
         try write("id: bi-events\nmethod: [POST\n", to: "webhooks/bi-events.yaml", in: root)
         let broken = try await line(in: lines) { $0.contains("error") }
         #expect(broken.hasPrefix("reloaded webhooks/bi-events.yaml; webhooks/bi-events.yaml:3:1: error: invalid YAML"))
         #expect(broken.hasSuffix("; the last good webhook bi-events keeps running"))
-        await signUp("bob@example.com")
+        try await signUp("bob@example.com")
 
         // Fixed, with a new path: the fix is used at once.
         try write(webhook(url: receiver.baseURL + "/bi/v2"), to: "webhooks/bi-events.yaml", in: root)
         _ = try await line(in: lines) { $0 == "reloaded webhooks/bi-events.yaml" }
-        await signUp("cy@example.com")
+        try await signUp("cy@example.com")
 
         var attempts = try engine.store.recentAttempts(limit: 10)
         #expect(attempts.count == 3)
@@ -85,7 +85,7 @@ struct WorkspaceWatcherTests {
         let deleted = try await line(in: lines) { $0.hasPrefix("reloaded webhooks/bi-events.yaml; workflows/bi-sink.yaml:") }
         #expect(deleted.contains("error: unknown webhook 'bi-events'"))
         #expect(!deleted.contains("keeps running"))
-        await signUp("ada@example.com")
+        try await signUp("ada@example.com")
         attempts = try engine.store.recentAttempts(limit: 10)
         #expect(attempts.count == 4)
         #expect(attempts.filter { $0.outcome.errorClass == "config" }.count == 1)
@@ -115,20 +115,20 @@ struct WorkspaceWatcherTests {
         let watcher = WorkspaceWatcher(root: root, since: files, interval: .milliseconds(50))
         let lines = Mutex<[String]>([])
         engine.follow(watcher, workspaceRoot: root) { line in lines.withLock { $0.append(line) } }
-        func signUp(_ email: String) async {
-            engine.executor.track(TrackedEvent(email: email, name: "signup"))
+        func signUp(_ email: String) async throws {
+            try engine.executor.track(TrackedEvent(email: email, name: "signup"))
             await engine.executor.waitUntilIdle()
         }
-        await signUp("ada@example.com")
+        try await signUp("ada@example.com")
 
         try write("campaign: 0123\n", to: SecretsFile.path, in: root)
         _ = try await line(in: lines) { $0 == "reloaded .hookline/secrets.yaml" }
-        await signUp("bob@example.com")
+        try await signUp("bob@example.com")
 
         try write("campaign: [\n", to: SecretsFile.path, in: root)
         let broken = try await line(in: lines) { $0.contains("error") }
         #expect(broken == "reloaded .hookline/secrets.yaml; .hookline/secrets.yaml:2:1: error: invalid YAML: did not find expected node content; the secrets as last read stay in use")
-        await signUp("cy@example.com")
+        try await signUp("cy@example.com")
 
         let sent = wire.withLock { $0.map { request in request.headers.first { $0.name == "X-Campaign" }?.value } }
         #expect(sent == ["first-campaign", "0123", "0123"])

@@ -144,20 +144,19 @@ public final class Executor: Sendable {
     }
 
     /// Records an event (creating its user when the address is new) and starts a journey in every
-    /// enabled workflow it triggers, unless the user has reached that workflow's entry limits.
+    /// enabled workflow it triggers, unless the user has reached that workflow's entry limits. An
+    /// event with the ``TrackedEvent/id`` of a stored one updates it and starts nothing: it is the
+    /// same event sent again.
     ///
     /// The journeys are stored with the event, at their entry step, before this returns: once an
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
-    public func track(_ event: TrackedEvent) {
-        var starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
+    /// - Throws: The store's error, when the event could not be stored: nothing was started.
+    public func track(_ event: TrackedEvent) throws {
+        if try store.updateTrackedEvent(event) { return }
+        let starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
             PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
         }
-        do {
-            starts = try storeEntries(starts, of: starts.map(\.workflow), recording: event)
-        } catch {
-            logger.error("could not store event: \(error)")
-        }
-        enqueue(starts.map(Pending.start))
+        enqueue(try storeEntries(starts, of: starts.map(\.workflow), recording: event).map(Pending.start))
     }
 
     /// Stores `starts` at their entry step (with `event` in the same transaction), leaving out

@@ -77,12 +77,14 @@ struct IngestAPI: RouterMiddleware {
         return response
     }
 
+    /// Records the event; the answer's `params.id` is its id, the one given or a new one, which a
+    /// client sends again with a retry so that it starts nothing twice.
     func track(_ body: JSONObject) throws -> Response {
         switch event(from: body) {
         case .failure(let refusal): return refusal.response
         case .success(let event):
-            executor.track(event)
-            return Self.answer(.ok, code: "Success")
+            try executor.track(event)
+            return Self.answer(.ok, code: "Success", params: ["id": .string(event.id ?? "")])
         }
     }
 
@@ -109,7 +111,14 @@ struct IngestAPI: RouterMiddleware {
                 return Self.answer(.badRequest, code: refusal.code, message: "events[\(index)]: \(refusal.message)")
             }
         }
-        for event in events { executor.track(event) }
+        for (index, event) in events.enumerated() {
+            do { try executor.track(event) } catch {
+                return Self.answer(
+                    .internalServerError, code: "DatabaseError",
+                    message: "\(index) of \(events.count) events stored, the rest not: \(error); send the request again "
+                        + "(an event with an id is not stored twice)")
+            }
+        }
         return Self.bulkCounts(
             succeeded: events.count,
             failed: [("invalidEmails", invalidEmails), ("invalidUserIds", []), ("notFoundEmails", []),
@@ -136,7 +145,11 @@ struct IngestAPI: RouterMiddleware {
         guard let createdAt = Self.createdAt(of: body) else {
             return .failure(.wrongType("createdAt must be a number: seconds since 1970 (Unix time)"))
         }
-        return .success(TrackedEvent(email: email, name: name, dataFields: dataFields, createdAt: createdAt))
+        if let id = body["id"], id != .null, Self.identifier(id) == nil {
+            return .failure(.wrongType("id must be text or a number"))
+        }
+        let id = Self.identifier(body["id"]) ?? Self.newEventID()
+        return .success(TrackedEvent(email: email, name: name, dataFields: dataFields, createdAt: createdAt, id: id))
     }
 
     func updateUser(_ body: JSONObject) throws -> Response {
@@ -179,6 +192,11 @@ struct IngestAPI: RouterMiddleware {
         case nil, .null?: Date()
         case let value?: value.doubleValue.map(Date.init(timeIntervalSince1970:))
         }
+    }
+
+    /// An event id for an event tracked without one: 32 hexadecimal digits, as Iterable's.
+    static func newEventID() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 
     /// An id as Iterable sends it (a number) or as a workspace names it (text).

@@ -138,6 +138,11 @@ public final class SQLiteStateStore: StateStore {
         migrator.registerMigration("v6-response-version") { db in
             try db.alter(table: "attempt") { t in t.add(column: "responseVersion", .text) }
         }
+        migrator.registerMigration("v7-event-id") { db in
+            // Iterable's event id: one stored event per id, so a client's retry starts nothing twice.
+            try db.alter(table: "event") { t in t.add(column: "eventID", .text) }
+            try db.execute(sql: "CREATE UNIQUE INDEX event_on_eventID ON event(eventID) WHERE eventID IS NOT NULL")
+        }
         return migrator
     }
 
@@ -196,10 +201,24 @@ public final class SQLiteStateStore: StateStore {
             sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)",
             arguments: [event.email, JSONValue.object(JSONObject([("email", .string(event.email))])).jsonText])
         try db.execute(
-            sql: "INSERT INTO event (email, name, dataFields, createdAt) VALUES (?, ?, ?, ?)",
+            sql: "INSERT INTO event (email, name, dataFields, createdAt, eventID) VALUES (?, ?, ?, ?, ?)",
             arguments: [
                 event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt.storedDatabaseValue,
+                event.id,
             ])
+    }
+
+    public func updateTrackedEvent(_ event: TrackedEvent) throws -> Bool {
+        guard let id = event.id else { return false }
+        return try writer.write { db in
+            try db.execute(
+                sql: "UPDATE event SET email = ?, name = ?, dataFields = ?, createdAt = ? WHERE eventID = ?",
+                arguments: [
+                    event.email, event.name, JSONValue.object(event.dataFields).jsonText,
+                    event.createdAt.storedDatabaseValue, id,
+                ])
+            return db.changesCount > 0
+        }
     }
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {

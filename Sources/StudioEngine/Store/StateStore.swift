@@ -32,6 +32,9 @@ public protocol StateStore: EndpointPauseStore {
     func startJourneys(
         _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
     ) throws -> [JourneyRecord]
+    /// Updates the stored event with `event`'s ``TrackedEvent/id`` to `event`, as Iterable does for
+    /// an event tracked again; returns false when no event has that id (or `event` has none).
+    func updateTrackedEvent(_ event: TrackedEvent) throws -> Bool
     /// How often a user entered a workflow, and how many of those journeys have not ended.
     func entryCount(workflowID: String, email: String) throws -> EntryCount
 
@@ -110,18 +113,24 @@ extension StateStore {
     }
 }
 
-/// An event that may start journeys: `{email, eventName, dataFields}` as Iterable tracks it.
+/// An event that may start journeys: `{email, eventName, dataFields, id}` as Iterable tracks it.
 public struct TrackedEvent: Sendable, Hashable {
     public var email: String
     public var name: String
     public var dataFields: JSONObject
     public var createdAt: Date
+    /// Iterable's event id: an event tracked again with the id of a stored one updates it and
+    /// starts nothing (a client's retry). Nil for none.
+    public var id: String?
 
-    public init(email: String, name: String, dataFields: JSONObject = JSONObject(), createdAt: Date = Date()) {
+    public init(
+        email: String, name: String, dataFields: JSONObject = JSONObject(), createdAt: Date = Date(), id: String? = nil
+    ) {
         self.email = email
         self.name = name
         self.dataFields = dataFields
         self.createdAt = createdAt
+        self.id = id
     }
 }
 

@@ -60,7 +60,13 @@ extension Hookline {
                 }
                 if summary.leftForLater > 0 { printError(summary.description) }
                 printAttemptLines(from: engine.feed)
-                engine.executor.track(TrackedEvent(email: email, name: eventName, dataFields: dataFields))
+                do {
+                    try engine.executor.track(TrackedEvent(email: email, name: eventName, dataFields: dataFields))
+                } catch {
+                    await engine.shutdown()
+                    printError("error: the event was not stored, so it started nothing: \(error)")
+                    throw ExitCode.failure
+                }
                 await engine.executor.waitUntilIdle()
                 let stats = engine.executor.stats
                 await engine.shutdown()
