@@ -316,7 +316,7 @@ struct DeliveryFaultTests {
         let outcome = DeliveryOutcomeClass.classify(record)
         #expect(outcome == .invalidResponse)
         #expect(outcome.isRetryable)
-        #expect(outcome.hint?.contains("did not answer in HTTP") == true)
+        #expect(DeliveryOutcomeClass.hint(for: record)?.contains("did not answer in HTTP") == true)
     }
 
     /// An SSH server greets first, before any request: the attempt is an invalid response that

@@ -27,6 +27,24 @@ struct DeliveryOutcomeClassTests {
         #expect(outcome.isSuccess == (200..<300).contains(status))
     }
 
+    /// A redirect is not followed: the hint says where it points, a relative Location resolved
+    /// against the request's URL, and says so when there is none; a 304 gets no redirect advice.
+    @Test(arguments: [
+        (302, "/v2/events", "the endpoint redirects to https://hooks.example.com/v2/events, which is not followed"),
+        (301, "https://new.example.com/in", "the endpoint redirects to https://new.example.com/in, which is not followed"),
+        (307, nil, "the endpoint answered with a redirect but no Location"),
+        (304, nil, "304 Not Modified answers a cache's conditional request"),
+    ] as [(Int, String?, String)])
+    func aRedirectsHintSaysWhereItPoints(status: Int, location: String?, expected: String) throws {
+        let record = AttemptRecord(
+            startedAt: Date(), deliveryID: "msg_1", method: "POST", url: "https://hooks.example.com/v1/events?x=1",
+            status: status, responseHeaders: location.map { [HeaderField("Location", $0)] } ?? [],
+            outcome: .httpError)
+        let hint = try #require(DeliveryOutcomeClass.hint(for: record, afterTestSend: true))
+        #expect(hint.hasPrefix(expected), "\(hint)")
+        #expect(location == nil || hint.hasSuffix("then send again"))
+    }
+
     @Test func tooManyRequestsIsRateLimitedAndWaitsTheOverloadFloor() {
         let outcome = DeliveryOutcomeClass.classify(status: 429, headers: [], transportErrorClass: nil)
         #expect(outcome == .rateLimited)

@@ -36,7 +36,7 @@ extension Hookline {
             } else if case .failed(let errorClass, let message) = record.outcome {
                 print("no response: \(errorClass): \(message)")
             }
-            if let hint = DeliveryOutcomeClass.classify(record).testSendHint {
+            if let hint = DeliveryOutcomeClass.hint(for: record, afterTestSend: true) {
                 print("")
                 print("hint: " + hint)
             }

@@ -1,17 +1,16 @@
+import Foundation
+import StudioModel
+
 extension DeliveryOutcomeClass {
-    /// What the user can do about an outcome that is not retried, or that keeps failing
+    /// What the user can do about `record`'s outcome when it is not retried, or keeps failing
     /// (delivery.md §8.4: "fix configuration, then replay"); nil when there is nothing to do.
-    public var hint: String? { hint(afterTestSend: false) }
-
-    /// The hint after a test send, which is neither retried nor replayed: it is sent again.
-    public var testSendHint: String? { hint(afterTestSend: true) }
-
-    private func hint(afterTestSend: Bool) -> String? {
+    /// - Parameter afterTestSend: The record is a test send's, which is neither retried nor
+    ///   replayed but sent again.
+    public static func hint(for record: AttemptRecord, afterTestSend: Bool = false) -> String? {
         let replay = afterTestSend ? "send again" : "replay"
         let retried = afterTestSend ? "" : "; retried meanwhile"
-        return switch self {
-        case .redirectNotFollowed:
-            "the endpoint answered with a redirect, which is not followed: put the Location into the webhook's url, then \(replay)"
+        return switch classify(record) {
+        case .redirectNotFollowed: redirectHint(for: record, replay: replay)
         case .gone:
             "the endpoint says it is gone, so it is paused and later deliveries are held: fix or remove the webhook, then resume the endpoint (hookline resume --endpoint)"
         case .http4xx:
@@ -31,5 +30,20 @@ extension DeliveryOutcomeClass {
         default:
             nil
         }
+    }
+
+    /// A 3xx is never followed: where it points, resolved against the request's URL, is what the
+    /// webhook's url should say. A 304 answers a cache's question a webhook never asks.
+    private static func redirectHint(for record: AttemptRecord, replay: String) -> String {
+        if record.status == 304 {
+            return "304 Not Modified answers a cache's conditional request, which a webhook does not send: check the webhook's url (a cache or proxy in front?)"
+        }
+        guard let location = record.responseHeaders.first(where: { $0.name.lowercased() == "location" })?.value,
+            !location.isEmpty
+        else {
+            return "the endpoint answered with a redirect but no Location, and redirects are not followed: check the webhook's url"
+        }
+        let target = URL(string: location, relativeTo: URL(string: record.url))?.absoluteString ?? location
+        return "the endpoint redirects to \(target), which is not followed: put that into the webhook's url, then \(replay)"
     }
 }
