@@ -57,6 +57,12 @@ struct SecretMaskerTests {
         ("https://x.test/s3cr3t-value?q=1", "https://x.test/\(mask)?q=1"),
     ]
 
+    /// A receiver may echo a secret into a header's name: hidden there as in a value.
+    @Test func aSecretInAHeadersNameIsMasked() {
+        let masked = Self.masker.mask([HeaderField("X-Echo-s3cr3t-value", "seen"), HeaderField("X-Plain", "s3cr3t-value")])
+        #expect(masked == [HeaderField("X-Echo-" + Self.mask, "seen"), HeaderField("X-Plain", Self.mask)])
+    }
+
     @Test(arguments: urls)
     func secretMaskerHidesSecretQueryParameters(_ pair: (url: String, expected: String)) {
         #expect(Self.masker.maskURL(pair.url) == pair.expected)

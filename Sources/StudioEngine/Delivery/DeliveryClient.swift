@@ -148,8 +148,7 @@ public final class DeliveryClient: Sendable {
             // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
             record.status = status
             record.responseVersion = result.version
-            // A receiver may echo a secret into a header's name too, which the masker leaves as it is.
-            record.responseHeaders = masker.mask(result.headers).map { HeaderField(masker.mask($0.name), $0.value) }
+            record.responseHeaders = masker.mask(result.headers)
             record.responseTruncated = result.truncated || failure != nil
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
             var kept = masker.mask(bytes: Array(result.body.readableBytesView))

@@ -99,9 +99,12 @@ public struct SecretMasker: Sendable {
         return plainHeaderNames.contains { $0.utf8.count == length && $0.utf8.elementsEqual(name.utf8) }
     }
 
+    /// Headers with credentials hidden and secret values masked, in their values and, since a
+    /// receiver may echo a secret into a header's name, in their names too.
     public func mask(_ headers: [HeaderField]) -> [HeaderField] {
-        headers.map { header in
-            if Self.isPlainHeaderName(header.name) { return HeaderField(header.name, mask(header.value)) }
+        headers.map { original in
+            if Self.isPlainHeaderName(original.name) { return HeaderField(original.name, mask(original.value)) }
+            let header = HeaderField(mask(original.name), original.value)
             let name = header.name.lowercased()
             if CredentialNames.credentialHeaders.contains(name) {
                 if let space = header.value.firstIndex(of: " "), name.hasSuffix("authorization") {
