@@ -13,6 +13,17 @@ struct InputErrorCommandTests {
         #expect(result.stderr == "error: \(missing): no such file\n")
     }
 
+    /// A time scale of 0 made every delay infinite (a journey "woke" a hundred years on); every
+    /// command that takes one refuses it before it starts anything.
+    @Test(arguments: [["run", "welcome", "--all"], ["resume"], ["serve"], ["events", "track", "--email", "a@example.com", "--event", "x"]])
+    func aTimeScaleBelowAThousandthIsAUsageError(command: [String]) async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, command + ["--time-scale", "0", "-C", folder.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Please give a --time-scale of at least 0.001"), "\(result.stderr)")
+    }
+
     @Test func replayWithNothingToReplaySaysWhatItNeeds() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let none = try await BinaryRunner.hookline("replay", "-C", folder.path)

@@ -180,4 +180,29 @@ struct QueuedJourneyTests {
         await engine.shutdown()
         #expect(log.all.count == 1)
     }
+
+    /// A wake time no date can hold, as an earlier version wrote for a delay of 100,000,000
+    /// weeks, must not stop every later resume: the journey wakes at once and goes on.
+    @Test func aJourneyWhoseWakeTimeCannotBeReadWakesAtOnceInsteadOfStoppingTheResume() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        defer { Task { await receiver.shutdown() } }
+        var workspace = Self.workspace(baseURL: receiver.baseURL)
+        workspace.workflows[0].nodes.insert(
+            WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("call")), at: 0)
+        let path = try Self.storePath()
+        let id = DeliveryID.ulid()
+        try SQLiteStateStore(path: path).saveJourneys([
+            JourneyRecord(
+                id: id, workflowID: "ping", email: "ada@example.com", nodeID: "wait", status: .waiting, wakeAt: Date())
+        ])
+        try sqlite(path, "UPDATE journey SET wakeAt = '1918561-10-25 23:26:03.856' WHERE id = '\(id)'")
+
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: path))
+        let summary = engine.executor.resume()
+        #expect(summary.journeys == 1)
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        #expect(log.all.count == 1)
+    }
 }

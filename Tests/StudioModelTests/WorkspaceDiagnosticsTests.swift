@@ -61,6 +61,9 @@ struct WorkspaceDiagnosticsTests {
             "delay with duration and until", "  - id: a\n    type: delay\n    duration: 2d\n    until: renewsAt\n",
             "workflows/w.yaml:6:12: error: a delay has either 'duration' or 'until', not both"),
         .nodes(
+            "delay of more than 100 years", "  - id: a\n    type: delay\n    duration: 100000000w\n",
+            "workflows/w.yaml:5:15: error: 'duration' must be at most 100 years, found '100000000w' (write, say, 52w)"),
+        .nodes(
             "delay with neither duration nor until", "  - id: a\n    type: delay\n",
             "workflows/w.yaml:3:5: error: a delay needs 'duration' (such as 2d) or 'until' (a date field) (write duration: 2d, or until: renewsAt)"),
         .nodes(
@@ -243,6 +246,12 @@ struct WorkspaceDiagnosticsTests {
         .file(
             "bad webhook timeout", "webhooks/m.yaml", "id: m\nurl: https://x.example\ntimeout: soon\n",
             ["webhooks/m.yaml:3:10: error: invalid duration 'soon' for 'timeout' (write a number and a unit: 500ms, 90s, 5m, 2h, 2d or 1w)"]),
+        .file(
+            "webhook timeout over an hour", "webhooks/m.yaml", "id: m\nurl: https://x.example\ntimeout: 2h\n",
+            ["webhooks/m.yaml:3:10: error: 'timeout' must be at most 1h: an attempt holds a connection and a delivery slot that long (write, say, 30s)"]),
+        .file(
+            "retry delay over 100 years", "webhooks/m.yaml", "id: m\nurl: https://x.example\nretries: [5s, 100000000w]\n",
+            ["webhooks/m.yaml:3:15: error: 'retries' must be at most 100 years, found '100000000w' (write, say, 52w)"]),
         .file(
             "zero webhook timeout", "webhooks/m.yaml", "id: m\nurl: https://x.example\ntimeout: 0s\n",
             ["webhooks/m.yaml:3:10: error: 'timeout' must be at least 1 ms: every attempt would fail at once (write, say, 10s)"]),

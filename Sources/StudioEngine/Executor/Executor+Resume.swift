@@ -143,7 +143,8 @@ extension Executor {
                     $0.stats.journeysActive += 1
                 }
                 // What is left of the delay runs at this executor's time scale, as a new delay would.
-                let seconds = clock.realInterval(forWorkflowSeconds: max(0, wakeAt.timeIntervalSince(now)))
+                let seconds = min(
+                    clock.realInterval(forWorkflowSeconds: max(0, wakeAt.timeIntervalSince(now))), WorkflowDuration.longest)
                 summary.sleeping += 1
                 summary.lastWake = max(summary.lastWake ?? .distantPast, now.addingTimeInterval(seconds))
                 wake(

@@ -322,8 +322,9 @@ public final class Executor: Sendable {
 
     /// Puts a journey to sleep for `workflowSeconds`, to go on after `node`.
     private func sleep(_ journey: Journey, for workflowSeconds: Double, at node: WorkflowNode) {
-        // The wake time is stored as the real instant, so a restart wakes the journey on time.
-        let seconds = clock.realInterval(forWorkflowSeconds: workflowSeconds)
+        // The wake time is stored as the real instant, so a restart wakes the journey on time. A
+        // date in a profile field (delayUntil) may lie further ahead than the store can write.
+        let seconds = min(clock.realInterval(forWorkflowSeconds: workflowSeconds), WorkflowDuration.longest)
         journeys.append(journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(seconds)))
         releaseRunningSlot()
         // Asleep, a journey is a small value: its profile is read again when it wakes.

@@ -201,8 +201,12 @@ extension SQLiteStateStore {
             let data = (row["triggerData"] as String?).flatMap { try? JSONValue.parse($0).objectValue } ?? JSONObject()
             trigger = TrackedEvent(email: email, name: name, dataFields: data, createdAt: row["triggerAt"] ?? Date())
         }
+        // Read leniently: a wake time no date can hold (written by an earlier version) must not
+        // stop every later resume; such a journey wakes at once.
+        let storedWake = row["wakeAt"] as DatabaseValue
+        let wakeAt = storedWake.isNull ? nil : Date.fromDatabaseValue(storedWake) ?? .distantPast
         return JourneyRecord(
-            id: id, workflowID: workflowID, email: email, nodeID: row["nodeID"], status: status, wakeAt: row["wakeAt"],
+            id: id, workflowID: workflowID, email: email, nodeID: row["nodeID"], status: status, wakeAt: wakeAt,
             trigger: trigger, updatedAt: row["updatedAt"] ?? Date())
     }
 }

@@ -154,6 +154,13 @@ public struct WorkflowDuration: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { text }
+
+    /// The longest duration a workspace file may write (a delay, a retry, a retention), in
+    /// seconds: 100 years, so that every instant computed from one is a date the store can hold.
+    public static let longest: Double = 100 * 365.25 * 86_400
+
+    /// The longest timeout, in seconds: an attempt holds a connection and a delivery slot that long.
+    public static let longestTimeout: Double = 3_600
 }
 
 import Foundation

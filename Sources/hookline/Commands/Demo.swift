@@ -27,7 +27,7 @@ extension Hookline {
 
         func validate() throws {
             guard rate > 0, rate <= 1000 else { throw ValidationError("Please give a --rate between 0 and 1000.") }
-            guard timeScale > 0 else { throw ValidationError("Please give a positive --time-scale.") }
+            try validateTimeScale(timeScale)
         }
 
         func run() async throws {

@@ -33,6 +33,7 @@ extension Hookline {
             var timeScale: Double = 1
 
             func validate() throws {
+                try validateTimeScale(timeScale)
                 guard EmailAddress.isPlausible(email) else {
                     throw ValidationError("'\(email)' is not an email address; please give the user's address to --email.")
                 }

@@ -21,6 +21,10 @@ extension Hookline {
         @Option(help: "Also send the deliveries held while this webhook's endpoint was paused.")
         var endpoint: String?
 
+        func validate() throws {
+            try validateTimeScale(timeScale)
+        }
+
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
             printAttemptLines(from: engine.feed)

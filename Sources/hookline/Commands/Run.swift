@@ -29,6 +29,7 @@ extension Hookline {
         static let batch = 10_000
 
         func validate() throws {
+            try validateTimeScale(timeScale)
             if [users != nil, list != nil, all].filter({ $0 }).count > 1 {
                 throw ValidationError("Please give only one of --users FILE, --list NAME and --all.")
             }

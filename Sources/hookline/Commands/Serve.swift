@@ -36,6 +36,7 @@ extension Hookline {
 
         func validate() throws {
             try validatePort(port)
+            try validateTimeScale(timeScale)
         }
 
         func run() async throws {

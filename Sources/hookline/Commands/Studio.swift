@@ -23,6 +23,10 @@ extension Hookline {
         @Option(help: "Run workflow delays this many times faster.")
         var timeScale: Double = 1
 
+        func validate() throws {
+            try validateTimeScale(timeScale)
+        }
+
         func run() async throws {
             try options.requireWorkspace()
             // Before loading: a change made meanwhile is then seen as one.

@@ -9,8 +9,8 @@ enum SettingsFileReader {
         if let name = mapping.string("name") { settings.name = name }
         if let delivery = mapping.mapping("delivery", what: "delivery") {
             delivery.checkKeys(["connectTimeout", "timeout", "maxInFlight", "maxInFlightPerHost", "retention"])
-            if let value = delivery.positiveDuration("connectTimeout") { settings.delivery.connectTimeout = value }
-            if let value = delivery.positiveDuration("timeout") { settings.delivery.timeout = value }
+            if let value = delivery.timeout("connectTimeout") { settings.delivery.connectTimeout = value }
+            if let value = delivery.timeout("timeout") { settings.delivery.timeout = value }
             if let value = delivery.int("maxInFlight", minimum: 1) { settings.delivery.maxInFlight = value }
             if let value = delivery.int("maxInFlightPerHost", minimum: 1) { settings.delivery.maxInFlightPerHost = value }
             if let value = delivery.duration("retention") { settings.delivery.retention = value }

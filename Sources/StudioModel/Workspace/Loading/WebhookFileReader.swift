@@ -26,7 +26,7 @@ enum WebhookFileReader {
         let auth = WebhookPartsReader.auth(in: mapping)
         let body = readBody(mapping, method: method ?? .post)
         let signing = WebhookPartsReader.signing(in: mapping)
-        let timeout = mapping.positiveDuration("timeout")
+        let timeout = mapping.timeout("timeout")
         let retries = readRetries(mapping)
         let headers = mapping.pairs("headers") ?? []
         let tls = WebhookPartsReader.tls(in: mapping, files: files)

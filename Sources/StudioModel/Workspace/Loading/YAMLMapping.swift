@@ -89,13 +89,19 @@ struct YAMLMapping {
         return duration(of: value, key: key)
     }
 
-    /// A duration of at least 1 ms (a timeout: 0 s would fail every attempt at once);
-    /// nil when absent, or after an error.
-    func positiveDuration(_ key: String) -> WorkflowDuration? {
+    /// A timeout: at least 1 ms (0 s would fail every attempt at once) and at most an hour (an
+    /// attempt holds a connection and a delivery slot that long); nil when absent, or after an error.
+    func timeout(_ key: String) -> WorkflowDuration? {
         guard let duration = duration(key) else { return nil }
         // Timeouts are kept in whole milliseconds: less would be 0.
         guard duration.seconds >= 0.001 else {
             file.error("'\(key)' must be at least 1 ms: every attempt would fail at once", at: self[key], hint: "write, say, 10s")
+            return nil
+        }
+        guard duration.seconds <= WorkflowDuration.longestTimeout else {
+            file.error(
+                "'\(key)' must be at most 1h: an attempt holds a connection and a delivery slot that long", at: self[key],
+                hint: "write, say, 30s")
             return nil
         }
         return duration
@@ -108,6 +114,10 @@ struct YAMLMapping {
             file.error(
                 "invalid duration '\(text)' for '\(key)'", at: value,
                 hint: "write a number and a unit: 500ms, 90s, 5m, 2h, 2d or 1w")
+            return nil
+        }
+        guard duration.seconds <= WorkflowDuration.longest else {
+            file.error("'\(key)' must be at most 100 years, found '\(text)'", at: value, hint: "write, say, 52w")
             return nil
         }
         return duration
