@@ -65,6 +65,15 @@ struct TemplateHandlebarsParityTests {
         Case(name: "each over an object with block params in index order",
              template: "{{#each o as |v k|}}{{@index}}{{k}}={{v}} {{/each}}", data: ["o": ["b": "x", "1": "y"]],
              expected: "01=y 1b=x "),
+        // The closer of an `{{else if}}` chain stands alone by the end of the chain's first branch, and only
+        // what follows it is stripped (handlebars.js's whitespace control never reaches the blanks before it).
+        Case(name: "indented closer of an else-if chain keeps its indent",
+             template: "  {{#if a}}\n  A\n  {{else if b}}\n  B\n  {{/if}}\nz", data: ["a": 0, "b": 1],
+             expected: "  B\n  z"),
+        Case(name: "closer of an else-if chain whose first branch has no line break",
+             template: "{{#if a}}A{{else if c}}B{{else}}\nC\n{{/if}}\nz", data: ["a": 0, "c": 0], expected: "\nC\n\nz"),
+        Case(name: "else-if chain laid out one tag a line",
+             template: "{{#if a}}\nA\n{{else if b}}\nB\n{{else}}\nC\n{{/if}}\n", data: ["b": 1], expected: "B\n"),
         // JavaScript's `length` of a string counts UTF-16 code units.
         Case(name: "string length in UTF-16 units", template: "{{s.length}} {{size s}}", data: ["s": "😀é"],
              expected: "3 3"),

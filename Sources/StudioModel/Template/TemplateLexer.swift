@@ -274,11 +274,18 @@ struct TemplateLexer {
     /// Mustache standalone lines: a line holding only a block tag, else or comment is removed with its newline.
     private func applyStandalone(_ tokens: inout [Token]) {
         let original = tokens
+        let chainBranchEnds = chainedCloses(original)
         for index in original.indices where original[index].isStandaloneCandidate {
             // Line start: template start, or the previous text ends with newline + blanks.
             let previousOK: Bool
             var previousTrim: Int?
-            if index == 0 {
+            if let branchEnd = chainBranchEnds[index] {
+                // handlebars.js decides whether the closer of an `{{else if …}}` chain stands alone from the
+                // end of the chain's first branch, and then strips only after the closer: the blanks before
+                // it stay (its whitespace control never reaches into the nested block the chain parses to).
+                previousOK = branchEnd > 0 && original[branchEnd - 1].kind == .text
+                    && endsWithNewlineAndSpace(original[branchEnd - 1])
+            } else if index == 0 {
                 previousOK = true
             } else if original[index - 1].kind == .text {
                 let text = original[index - 1]
@@ -319,6 +326,49 @@ struct TemplateLexer {
             guard nextOK else { continue }
             if let previousTrim { tokens[index - 1].end = min(tokens[index - 1].end, previousTrim) }
             if let nextTrim { tokens[index + 1].start = max(tokens[index + 1].start, nextTrim) }
+        }
+    }
+
+    /// For the closer of each block whose `{{else}}` part is an `{{else if …}}` chain: the index of the tag
+    /// that ends the chain's first branch (the chain's next else tag, or the closer itself).
+    private func chainedCloses(_ tokens: [Token]) -> [Int: Int] {
+        struct OpenBlock {
+            var sawElse = false
+            var chainElse: Int?
+            var firstBranchEnd: Int?
+        }
+        var open: [OpenBlock] = []
+        var ends: [Int: Int] = [:]
+        for index in tokens.indices {
+            switch tokens[index].kind {
+            case .open: open.append(OpenBlock())
+            case .elseTag:
+                guard var block = open.popLast() else { continue }
+                if !block.sawElse {
+                    let content = trimmedContent(tokens[index])
+                    if content.end > content.start { block.chainElse = index }
+                } else if block.chainElse != nil, block.firstBranchEnd == nil {
+                    block.firstBranchEnd = index
+                }
+                block.sawElse = true
+                open.append(block)
+            case .close:
+                guard let block = open.popLast() else { continue }
+                if block.chainElse != nil { ends[index] = block.firstBranchEnd ?? index }
+            default: continue
+            }
+        }
+        return ends
+    }
+
+    /// Whether a text ends with a line break followed only by whitespace (handlebars.js `/\r?\n\s*?$/`).
+    private func endsWithNewlineAndSpace(_ text: Token) -> Bool {
+        var end = text.end
+        while true {
+            let length = whitespaceLength(endingAt: end, notBefore: text.start)
+            if length == 0 { return false }
+            if length == 1, bytes[end - 1] == 0x0A { return true }
+            end -= length
         }
     }
 
