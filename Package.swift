@@ -55,7 +55,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "StudioModelTests", dependencies: ["StudioModel"]),
+        .testTarget(name: "StudioModelTests", dependencies: ["StudioModel"], exclude: ["Fixtures"]),
         .testTarget(
             name: "StudioEngineTests",
             dependencies: [

@@ -33,6 +33,21 @@ struct TemplateErrorTests {
         Case(template: "{{upper \"abc}}", line: 1, column: 1, message: "unclosed tag"),
         Case(template: "{{@nope}}", line: 1, column: 3, message: "unknown data variable '@nope'"),
         Case(template: "{{upper (lower a}}", line: 1, column: 17, message: "expected ')'"),
+        // Syntax outside our subset is named, never read as a field (`{{{{raw}}}}` rendered "}" before).
+        Case(template: "{{{{raw}}}} {{x}} {{{{/raw}}}}", line: 1, column: 1,
+             message: "raw blocks ({{{{name}}}}…{{{{/name}}}}) are not supported"),
+        Case(template: "a\n{{* decorate}}", line: 2, column: 1, message: "decorators ({{* name}}) are not supported"),
+        Case(template: "{{=<% %>=}}<% x %>", line: 1, column: 1,
+             message: "set-delimiter tags ({{=<% %>=}}) are not supported"),
+        Case(template: "{{#*inline \"p\"}}x{{/inline}}", line: 1, column: 1,
+             message: "inline partials and decorator blocks"),
+        Case(template: "{{#> layout}}x{{/layout}}", line: 1, column: 1,
+             message: "partial blocks ({{#> name}}) are not supported"),
+        Case(template: "{{#each xs}}{{text/this/foo}}{{/each}}", line: 1, column: 15,
+             message: "invalid path 'text/this/foo': 'this' can only start a path"),
+        Case(template: "{{@root.this}}", line: 1, column: 3, message: "invalid path '@root.this'"),
+        Case(template: "x {{^}}", line: 1, column: 3, message: "unexpected {{^}} outside a block"),
+        Case(template: "{{^urlEncode}}x{{/urlEncode}}", line: 1, column: 4, message: "'urlEncode' has no inverse"),
     ]
 
     @Test(arguments: cases)
@@ -46,6 +61,42 @@ struct TemplateErrorTests {
     @Test func descriptionIsLineColonColumn() {
         let error = TemplateError(line: 3, column: 7, message: "boom")
         #expect(error.description == "3:7: boom")
+    }
+
+    /// Parsing and rendering recurse once per level, so nesting is bounded instead of overflowing the stack.
+    @Test(arguments: [513, 10_000])
+    func deepBlockNestingIsAnError(_ depth: Int) {
+        let template = String(repeating: "{{#if a}}", count: depth) + "x" + String(repeating: "{{/if}}", count: depth)
+        let error = TemplateFixture.error(template, ["a": true])
+        let message = "blocks nested more than 512 levels deep; flatten the template"
+        #expect(error == TemplateError(line: 1, column: 512 * 9 + 1, message: message))
+    }
+
+    @Test func longElseIfChainIsAnError() {
+        let template = "{{#if a}}x" + String(repeating: "{{else if a}}x", count: 10_000) + "{{/if}}"
+        let error = TemplateFixture.error(template, ["a": true])
+        #expect(error?.message.contains("nested more than 512 levels deep") == true)
+    }
+
+    @Test func deepSubexpressionNestingIsAnError() {
+        let template = "{{upper " + String(repeating: "(lower ", count: 10_000) + "a"
+            + String(repeating: ")", count: 10_000) + "}}"
+        let error = TemplateFixture.error(template, ["a": "x"])
+        let message = "subexpressions nested more than 512 levels deep"
+        #expect(error == TemplateError(line: 1, column: 9 + 512 * 7, message: message))
+    }
+
+    /// The deepest template allowed renders on a task's thread, whose stack is smaller than the main thread's.
+    @Test func deepestAllowedNestingRendersInATask() async throws {
+        let blocks = String(repeating: "{{#with a}}", count: 256) + String(repeating: "{{#if b}}", count: 256)
+        let closers = String(repeating: "{{/if}}", count: 256) + String(repeating: "{{/with}}", count: 256)
+        let value = "{{upper " + String(repeating: "(lower ", count: 511) + "b" + String(repeating: ")", count: 511) + "}}"
+        var data: JSONValue = ["b": "x"]
+        for _ in 0..<256 { data = ["a": data, "b": "x"] }
+        let rendered = try await Task.detached { [data] in
+            try TemplateFixture.render(blocks + value + closers, data)
+        }.value
+        #expect(rendered == "X")
     }
 
     @Test func renderErrorsPointAtTheTag() {

@@ -55,7 +55,9 @@ struct TemplateSyntaxTests {
         Case(name: "escaped mustache", template: #"\{{name}} {{name}}"#, data: person, expected: "{{name}} Ada"),
         Case(name: "escaped backslash", template: #"\\{{name}}"#, data: person, expected: #"\Ada"#),
         Case(name: "brace after tag", template: "{{age}}}", data: person, expected: "36}"),
-        Case(name: "literal string", template: #"{{"hi"}}"#, data: [:], expected: "hi"),
+        // As handlebars.js: a literal alone in a tag names a field.
+        Case(name: "literal string names a field", template: #"[{{"hi"}}][{{"a b"}}]"#, data: ["a b": "x"],
+             expected: "[][x]"),
     ]
 
     @Test(arguments: interpolation)
@@ -115,7 +117,8 @@ struct TemplateSyntaxTests {
         Case(name: "section over a number", template: "{{#age}}[{{.}}]{{name}}{{/age}}", data: person, expected: "[36]"),
         Case(name: "section named like a literal", template: "{{#null}}x{{/null}}{{^true}}y{{/true}}",
              data: ["null": true], expected: "xy"),
-        Case(name: "section false", template: "[{{#zero}}x{{/zero}}]", data: person, expected: "[]"),
+        Case(name: "section false", template: "[{{#vip}}x{{/vip}}{{#none}}y{{/none}}]",
+             data: ["vip": false, "none": nil], expected: "[]"),
         Case(name: "inverted section", template: "{{^list}}empty{{/list}}", data: person, expected: "empty"),
         Case(name: "inverted section truthy", template: "[{{^vip}}x{{/vip}}]", data: person, expected: "[]"),
         Case(name: "lookup", template: "{{lookup prefs \"color\"}}", data: person, expected: "blue"),
@@ -158,7 +161,7 @@ struct TemplateSyntaxTests {
         Case(name: "standalone else", template: "{{#if zero}}\na\n{{else}}\nb\n{{/if}}\n", data: person, expected: "b\n"),
         Case(name: "inline section keeps whitespace", template: " {{#vip}}\t|\t{{/vip}} | \n", data: person,
              expected: " \t|\t | \n"),
-        Case(name: "indented inline section", template: " {{#vip}}YES{{/vip}}\n {{#zero}}NO{{/zero}}\n",
+        Case(name: "indented inline section", template: " {{#vip}}YES{{/vip}}\n {{#none}}NO{{/none}}\n",
              data: person, expected: " YES\n \n"),
         Case(name: "standalone CRLF", template: "|\r\n{{#vip}}\r\n{{/vip}}\r\n|", data: person, expected: "|\r\n|"),
         Case(name: "standalone at start", template: "  {{#vip}}\n#{{/vip}}\n/", data: person, expected: "#\n/"),

@@ -30,6 +30,9 @@ public struct JSONObject: Sendable, Hashable {
     }
 
     public var count: Int { storage.keys.count }
+
+    /// Whether both are one object of the data rather than equal copies: JavaScript's `===` on objects.
+    func isSameInstance(as other: JSONObject) -> Bool { storage === other.storage }
     public var isEmpty: Bool { storage.keys.isEmpty }
 
     /// Key–value pairs in insertion order.

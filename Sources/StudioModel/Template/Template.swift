@@ -20,7 +20,8 @@ public struct Template: Sendable, Hashable {
     /// Parses `source`.
     ///
     /// - Throws: `TemplateError` at the first syntax problem: unclosed tags or blocks, mismatched closers,
-    ///   unknown helpers (with a "did you mean"), wrong parameter counts.
+    ///   unknown helpers (with a "did you mean"), wrong parameter counts, Handlebars syntax we do not support
+    ///   (partials, raw blocks, decorators, set-delimiter tags), blocks or subexpressions nested more than 512 deep.
     public init(parsing source: String) throws(TemplateError) {
         var parser = try TemplateParser(source: source)
         self.source = source

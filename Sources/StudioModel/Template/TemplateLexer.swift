@@ -1,6 +1,9 @@
 /// Splits template source into literal text and tags, then applies standalone-line and `~` whitespace rules.
 ///
 /// Offsets are UTF-8 byte offsets into the source; text tokens are always verbatim source ranges.
+///
+/// - note: `{{x}}}` is the tag `{{x}}` and a literal `}`, as Mustache reads it, where handlebars.js refuses it:
+///   JSON bodies end that way (`{"a":{"b":{{n}}}}`).
 struct TemplateLexer {
     enum Kind: Equatable {
         case text
@@ -107,6 +110,7 @@ struct TemplateLexer {
                 index += 1
             }
         }
+        try rejectUnsupported(at: index, tagStart: start, isTriple: isTriple)
         if !isTriple {
             switch byte(index) {
             case UInt8(ascii: "!"):
@@ -172,6 +176,27 @@ struct TemplateLexer {
         }
         let expected = isTriple ? "}}}" : "}}"
         throw TemplateError.at(start, in: source, "unclosed tag '\(isTriple ? "{{{" : "{{")'; expected '\(expected)'")
+    }
+
+    /// Handlebars and Mustache syntax outside our subset, named so that it is never read as a field:
+    /// `{{{{raw}}}}` would otherwise render as `}` plus the block's text, `{{* x}}` as the field `*`.
+    private func rejectUnsupported(at index: Int, tagStart: Int, isTriple: Bool) throws(TemplateError) {
+        let message: String
+        switch (byte(index), byte(index + 1)) {
+        case (UInt8(ascii: "{"), _) where isTriple:
+            message = #"raw blocks ({{{{name}}}}…{{{{/name}}}}) are not supported; write \{{ for a literal '{{'"#
+        case (UInt8(ascii: "="), _) where !isTriple:
+            message = "set-delimiter tags ({{=<% %>=}}) are not supported"
+        case (UInt8(ascii: "*"), _) where !isTriple:
+            message = "decorators ({{* name}}) are not supported"
+        case (UInt8(ascii: "#"), UInt8(ascii: "*")) where !isTriple:
+            message = "inline partials and decorator blocks ({{#*inline …}}) are not supported"
+        case (UInt8(ascii: "#"), UInt8(ascii: ">")) where !isTriple:
+            message = "partial blocks ({{#> name}}) are not supported"
+        default:
+            return
+        }
+        throw TemplateError.at(tagStart, in: source, message)
     }
 
     private func isCloser(at index: Int, count: Int) -> Bool {
@@ -249,11 +274,18 @@ struct TemplateLexer {
     /// Mustache standalone lines: a line holding only a block tag, else or comment is removed with its newline.
     private func applyStandalone(_ tokens: inout [Token]) {
         let original = tokens
+        let chainBranchEnds = chainedCloses(original)
         for index in original.indices where original[index].isStandaloneCandidate {
             // Line start: template start, or the previous text ends with newline + blanks.
             let previousOK: Bool
             var previousTrim: Int?
-            if index == 0 {
+            if let branchEnd = chainBranchEnds[index] {
+                // handlebars.js decides whether the closer of an `{{else if …}}` chain stands alone from the
+                // end of the chain's first branch, and then strips only after the closer: the blanks before
+                // it stay (its whitespace control never reaches into the nested block the chain parses to).
+                previousOK = branchEnd > 0 && original[branchEnd - 1].kind == .text
+                    && endsWithNewlineAndSpace(original[branchEnd - 1])
+            } else if index == 0 {
                 previousOK = true
             } else if original[index - 1].kind == .text {
                 let text = original[index - 1]
@@ -297,19 +329,108 @@ struct TemplateLexer {
         }
     }
 
-    /// `{{~` strips whitespace before the tag and `~}}` after it.
+    /// For the closer of each block whose `{{else}}` part is an `{{else if …}}` chain: the index of the tag
+    /// that ends the chain's first branch (the chain's next else tag, or the closer itself).
+    private func chainedCloses(_ tokens: [Token]) -> [Int: Int] {
+        struct OpenBlock {
+            var sawElse = false
+            var chainElse: Int?
+            var firstBranchEnd: Int?
+        }
+        var open: [OpenBlock] = []
+        var ends: [Int: Int] = [:]
+        for index in tokens.indices {
+            switch tokens[index].kind {
+            case .open: open.append(OpenBlock())
+            case .elseTag:
+                guard var block = open.popLast() else { continue }
+                if !block.sawElse {
+                    let content = trimmedContent(tokens[index])
+                    if content.end > content.start { block.chainElse = index }
+                } else if block.chainElse != nil, block.firstBranchEnd == nil {
+                    block.firstBranchEnd = index
+                }
+                block.sawElse = true
+                open.append(block)
+            case .close:
+                guard let block = open.popLast() else { continue }
+                if block.chainElse != nil { ends[index] = block.firstBranchEnd ?? index }
+            default: continue
+            }
+        }
+        return ends
+    }
+
+    /// Whether a text ends with a line break followed only by whitespace (handlebars.js `/\r?\n\s*?$/`).
+    private func endsWithNewlineAndSpace(_ text: Token) -> Bool {
+        var end = text.end
+        while true {
+            let length = whitespaceLength(endingAt: end, notBefore: text.start)
+            if length == 0 { return false }
+            if length == 1, bytes[end - 1] == 0x0A { return true }
+            end -= length
+        }
+    }
+
+    /// `{{~` strips whitespace before the tag and `~}}` after it: JavaScript's `\s`, as handlebars.js strips,
+    /// so a no-break space or a form feed goes too.
     private func applyStrip(_ tokens: inout [Token]) {
         for index in tokens.indices where tokens[index].kind != .text {
             if tokens[index].stripBefore, index > 0, tokens[index - 1].kind == .text {
-                while tokens[index - 1].end > tokens[index - 1].start, isSpace(bytes[tokens[index - 1].end - 1]) {
-                    tokens[index - 1].end -= 1
+                let text = tokens[index - 1]
+                var end = text.end
+                while true {
+                    let length = whitespaceLength(endingAt: end, notBefore: text.start)
+                    if length == 0 { break }
+                    end -= length
                 }
+                tokens[index - 1].end = end
             }
             if tokens[index].stripAfter, index + 1 < tokens.count, tokens[index + 1].kind == .text {
-                while tokens[index + 1].start < tokens[index + 1].end, isSpace(bytes[tokens[index + 1].start]) {
-                    tokens[index + 1].start += 1
+                let text = tokens[index + 1]
+                var start = text.start
+                while true {
+                    let length = whitespaceLength(startingAt: start, before: text.end)
+                    if length == 0 { break }
+                    start += length
                 }
+                tokens[index + 1].start = start
             }
+        }
+    }
+
+    /// The UTF-8 length of the JavaScript whitespace character (`\s`) at `start`, or 0.
+    private func whitespaceLength(startingAt start: Int, before end: Int) -> Int {
+        for length in 1...3 where start + length <= end && isJavaScriptSpace(at: start, length: length) {
+            return length
+        }
+        return 0
+    }
+
+    /// The UTF-8 length of the JavaScript whitespace character (`\s`) that ends at `end`, or 0.
+    private func whitespaceLength(endingAt end: Int, notBefore start: Int) -> Int {
+        for length in 1...3 where end - length >= start && isJavaScriptSpace(at: end - length, length: length) {
+            return length
+        }
+        return 0
+    }
+
+    /// `\s` in JavaScript: ASCII tab to carriage return and space, U+00A0, U+1680, U+2000–U+200A,
+    /// U+2028, U+2029, U+202F, U+205F, U+3000 and U+FEFF.
+    private func isJavaScriptSpace(at start: Int, length: Int) -> Bool {
+        let first = bytes[start]
+        switch length {
+        case 1: return (0x09...0x0D).contains(first) || first == 0x20
+        case 2: return first == 0xC2 && bytes[start + 1] == 0xA0
+        case 3:
+            switch (first, bytes[start + 1], bytes[start + 2]) {
+            case (0xE1, 0x9A, 0x80), (0xE2, 0x80, 0xA8), (0xE2, 0x80, 0xA9), (0xE2, 0x80, 0xAF), (0xE2, 0x81, 0x9F),
+                (0xE3, 0x80, 0x80), (0xEF, 0xBB, 0xBF):
+                return true
+            case (0xE2, 0x80, let last): return (0x80...0x8A).contains(last)
+            default: return false
+            }
+        default: return false
         }
     }
 }

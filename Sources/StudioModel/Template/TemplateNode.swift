@@ -97,7 +97,8 @@ final class TemplateValueTag: Sendable, Hashable {
 final class TemplateBlock: Sendable, Hashable {
     enum Kind: Sendable, Hashable {
         case helper(TemplateHelper)
-        /// `{{#path}}`: iterate an array, enter an object, or render once when truthy.
+        /// `{{#path}}`: iterate a non-empty array, render once for `true`, skip null, false and missing values,
+        /// and otherwise render once with the value as the context (0 and "" included, as in handlebars.js).
         case section(TemplatePath)
     }
 

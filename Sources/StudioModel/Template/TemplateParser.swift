@@ -1,8 +1,14 @@
 /// Builds the node tree from lexer tokens and parses each tag's expression.
 struct TemplateParser {
+    /// How deep blocks (an `{{else if}}` chain counts one per link) and subexpressions may nest. Parsing and
+    /// rendering recurse once per level, so a bound keeps a hostile template from overflowing the stack of the
+    /// thread that renders it; real templates stay under ten. As deep as `JSONValue.parse` allows data to nest.
+    static let maximumNesting = 512
+
     private let lexer: TemplateLexer
     private let tokens: [TemplateLexer.Token]
     private var position = 0
+    private var nesting = 0
 
     private var source: String { lexer.source }
     private var bytes: [UInt8] { lexer.bytes }
@@ -20,7 +26,8 @@ struct TemplateParser {
         case .close(let token, let name):
             throw TemplateError.at(token.start, in: source, "unexpected {{/\(name)}}: no block is open")
         case .elseTag(let token):
-            throw TemplateError.at(token.start, in: source, "unexpected {{else}} outside a block")
+            let written = String(decoding: bytes[token.start..<token.end], as: UTF8.self)
+            throw TemplateError.at(token.start, in: source, "unexpected \(written) outside a block")
         }
     }
 
@@ -71,6 +78,12 @@ struct TemplateParser {
     private mutating func parseBlock(
         _ open: TemplateLexer.Token, inverted: Bool, closingName: String?
     ) throws(TemplateError) -> TemplateBlock {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else {
+            let message = "blocks nested more than \(Self.maximumNesting) levels deep; flatten the template"
+            throw TemplateError.at(open.start, in: source, message)
+        }
         let (headEnd, blockParams) = try blockParameters(open)
         var scanner = ExpressionScanner(parser: self, start: open.contentStart, end: headEnd)
         let (name, kind, params, hash) = try scanner.parseBlockHead(inverted: inverted, tagOffset: open.start)
@@ -172,6 +185,8 @@ struct TemplateParser {
         let bytes: [UInt8]
         var index: Int
         let end: Int
+        /// Open subexpressions around the current token.
+        private var nesting = 0
 
         init(parser: TemplateParser, start: Int, end: Int) {
             self.source = parser.source
@@ -274,6 +289,10 @@ struct TemplateParser {
         mutating func parseTagExpression(allowPathOnly: Bool) throws(TemplateError) -> TemplateExpression {
             let first = try next()
             if case .eof(let offset) = first { throw error(offset, "empty tag; expected a field name or helper") }
+            if let key = try loneLiteralKey(first) {
+                // As handlebars.js: `{{"a b"}}`, `{{12}}`, `{{true}}` or `{{null}}` alone reads the field of that name.
+                return .path(TemplatePath(up: 0, data: nil, segments: [key], offset: first.offset))
+            }
             if case .word(let name, let offset) = first {
                 let following = try peek()
                 if case .eof = following {
@@ -293,18 +312,42 @@ struct TemplateParser {
             return value
         }
 
+        /// The field name a literal written alone in a tag stands for (`"a b"`, `12.5`, `true`), as written;
+        /// nil when `token` is not a literal or more follows it.
+        private mutating func loneLiteralKey(_ token: Token) throws(TemplateError) -> String? {
+            let key: String
+            switch token {
+            case .string(let value, _): key = value
+            case .number(_, let offset): key = String(decoding: bytes[offset..<index], as: UTF8.self)
+            case .word(let word, _) where ["true", "false", "null", "undefined"].contains(word): key = word
+            default: return nil
+            }
+            guard case .eof = try peek() else { return nil }
+            return key
+        }
+
         /// `{{#name params… hash…}}`.
         mutating func parseBlockHead(
             inverted: Bool, tagOffset: Int
         ) throws(TemplateError) -> (String, TemplateBlock.Kind, [TemplateExpression], [TemplateHashArgument]) {
             let first = try next()
+            if let key = try loneLiteralKey(first) {
+                // `{{#"a b"}}…{{/"a b"}}`: a section over the field of that name, as in handlebars.js.
+                let written = String(decoding: bytes[first.offset..<index], as: UTF8.self)
+                let path = TemplatePath(up: 0, data: nil, segments: [key], offset: first.offset)
+                return (written, .section(path), [], [])
+            }
             guard case .word(let name, let offset) = first else {
                 throw error(first.offset, "expected a block name after '{{#'")
             }
             let following = try peek()
             let hasArguments: Bool
             if case .eof = following { hasArguments = false } else { hasArguments = true }
-            if let helper = TemplateHelper(rawValue: name), helper.isBlock, !inverted {
+            if inverted, name == TemplateHelper.urlEncode.rawValue {
+                throw error(offset, "'urlEncode' has no inverse; use {{#urlEncode}}…{{/urlEncode}}")
+            }
+            // `{{^if x}}…{{/if}}` is `{{#if x}}{{else}}…{{/if}}`, as in handlebars.js.
+            if let helper = TemplateHelper(rawValue: name), helper.isBlock {
                 let call = try parseCall(name: name, offset: offset, block: true)
                 try expectEnd()
                 return (name, .helper(helper), call.params, call.hash)
@@ -372,7 +415,12 @@ struct TemplateParser {
             case .string(let value, _): return .literal(.string(value))
             case .number(let value, _): return .literal(value)
             case .word(let word, let offset): return try literalOrPath(word, offset)
-            case .open:
+            case .open(let offset):
+                nesting += 1
+                defer { nesting -= 1 }
+                guard nesting <= TemplateParser.maximumNesting else {
+                    throw error(offset, "subexpressions nested more than \(TemplateParser.maximumNesting) levels deep")
+                }
                 let nameToken = try next()
                 guard case .word(let name, let offset) = nameToken else {
                     throw error(nameToken.offset, "expected a helper name after '('")
@@ -439,6 +487,7 @@ struct TemplateParser {
                 }
             }
             var segment = ""
+            var isLiteral = false
             var index = rest.startIndex
             var expectSegment = !rest.isEmpty
             while index < rest.endIndex {
@@ -448,24 +497,35 @@ struct TemplateParser {
                         throw error(offset, "unclosed '[' in '\(word)'; expected ']'")
                     }
                     segment += rest[rest.index(after: index)..<close]
+                    isLiteral = true
                     index = rest.index(after: close)
                     continue
                 }
                 if character == "." || character == "/" {
-                    guard !segment.isEmpty else { throw error(offset, "empty segment in path '\(word)'") }
-                    path.segments.append(segment)
+                    try append(segment, isLiteral: isLiteral, to: &path, word: word, offset: offset)
                     segment = ""
+                    isLiteral = false
                     expectSegment = true
                 } else {
                     segment.append(character)
                 }
                 index = rest.index(after: index)
             }
-            if expectSegment {
-                guard !segment.isEmpty else { throw error(offset, "empty segment in path '\(word)'") }
-                path.segments.append(segment)
-            }
+            if expectSegment { try append(segment, isLiteral: isLiteral, to: &path, word: word, offset: offset) }
             return path
+        }
+
+        /// Adds one segment after the path's start, where `this` cannot stand (handlebars.js refuses `a/this/b`
+        /// as an invalid path); `[this]` is the field named "this".
+        private func append(
+            _ segment: String, isLiteral: Bool, to path: inout TemplatePath, word: String, offset: Int
+        ) throws(TemplateError) {
+            guard !segment.isEmpty else { throw error(offset, "empty segment in path '\(word)'") }
+            if !isLiteral, segment == "this" {
+                throw error(
+                    offset, "invalid path '\(word)': 'this' can only start a path; write [this] for a field named 'this'")
+            }
+            path.segments.append(segment)
         }
     }
 }

@@ -27,7 +27,8 @@ extension TemplateRenderer {
             switch try evaluate(call.params[0]) {
             case .array(let items)?: return .int(items.count)
             case .object(let object)?: return .int(object.count)
-            case .string(let string)?: return .int(string.count)
+            // UTF-16 code units, as JavaScript's and Java's `length` count.
+            case .string(let string)?: return .int(string.utf16.count)
             case .none, .null?: return .int(0)
             default: return nil
             }

@@ -23,7 +23,7 @@ extension TemplateRenderer {
             case .each(let path, let body, let inverse):
                 try runEach(program, resolve(program, path), body: body, inverse: inverse)
             case .section(let path, let body, let inverse):
-                guard let value = resolve(program, path), value.isTruthy else {
+                guard let value = resolve(program, path), Self.opensSection(value) else {
                     try run(program, inverse)
                     break
                 }
@@ -32,6 +32,7 @@ extension TemplateRenderer {
                 case .bool: try run(program, body)
                 default:
                     var frame = frames[frames.count - 1]
+                    frame.opensContext = !Self.isSameInstance(value, currentContext)
                     frame.value = value
                     frame.opensData = false
                     frames.append(frame)
@@ -54,11 +55,15 @@ extension TemplateRenderer {
         switch value {
         case .array(let items)? where !items.isEmpty: try runIterations(program, items, body: body)
         case .object(let object)? where !object.isEmpty:
-            let keys = object.keys
+            let keys = Self.iterationOrder(object)
+            let outer = currentContext
             frames.append(Frame(value: nil, index: 0, count: keys.count))
             defer { frames.removeLast() }
             for (position, key) in keys.enumerated() {
-                frames[frames.count - 1] = Frame(value: object[key], index: position, count: keys.count, key: key)
+                let item = object[key] ?? .null
+                frames[frames.count - 1] = Frame(
+                    value: item, index: position, count: keys.count, key: key,
+                    opensContext: !Self.isSameInstance(item, outer))
                 try run(program, body)
             }
         default: try run(program, inverse)
@@ -68,11 +73,14 @@ extension TemplateRenderer {
     private mutating func runIterations(
         _ program: TemplateProgram, _ items: [JSONValue], body: TemplateProgram.InstructionRange
     ) throws(TemplateError) {
+        let outer = currentContext
         frames.append(Frame(value: nil))
         defer { frames.removeLast() }
         let top = frames.count - 1
         for position in items.indices {
-            frames[top] = Frame(value: items[position], index: position, count: items.count)
+            frames[top] = Frame(
+                value: items[position], index: position, count: items.count,
+                opensContext: !Self.isSameInstance(items[position], outer))
             try run(program, body)
         }
     }
@@ -80,7 +88,7 @@ extension TemplateRenderer {
     /// `resolve(_:)` for a compiled path.
     func resolve(_ program: TemplateProgram, _ pathIndex: Int) -> JSONValue? {
         let path = program.paths[pathIndex]
-        let frameIndex = frames.count - 1 - path.up
+        let frameIndex = contextFrame(up: path.up)
         guard frameIndex >= 0 || path.data != nil else { return nil }
         var current: JSONValue?
         var next = path.first
@@ -119,7 +127,7 @@ extension TemplateRenderer {
             if let index = segment.arrayIndex { return items.indices.contains(index) ? items[index] : nil }
             return segment.isSize ? .int(items.count) : nil
         case .string(let string):
-            return segment.isSize ? .int(string.count) : nil
+            return segment.isSize ? .int(string.utf16.count) : nil
         default:
             return nil
         }

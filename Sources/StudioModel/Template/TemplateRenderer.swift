@@ -13,6 +13,9 @@ struct TemplateRenderer {
         /// False for a frame that only changes the context (`#with`, a section): it keeps its
         /// parent's `@index`/`@key`, and `@../index` looks past it, as in Handlebars.
         var opensData = true
+        /// False when the frame's value is the very context around it (`{{#with this}}`): handlebars.js
+        /// adds no level for `../` then, so `../` looks past the frame.
+        var opensContext = true
     }
 
     /// Where a stretch of output came from, for mapping JSON errors back to the template.
@@ -118,7 +121,7 @@ struct TemplateRenderer {
     mutating func renderBlock(_ block: TemplateBlock) throws(TemplateError) {
         switch block.kind {
         case .section(let path):
-            guard let value = resolve(path), value.isTruthy else { return try render(block.inverse) }
+            guard let value = resolve(path), Self.opensSection(value) else { return try render(block.inverse) }
             switch value {
             case .array(let items): try iterate(items, body: block.body)
             // As in Handlebars: only `true` keeps the context; any other value becomes it.
@@ -138,13 +141,16 @@ struct TemplateRenderer {
             case .array(let items)? where !items.isEmpty:
                 try iterate(items, body: block.body, blockParams: block.blockParams)
             case .object(let object)? where !object.isEmpty:
-                let pairs = object.pairs
-                frames.append(Frame(value: nil, index: 0, count: pairs.count))
-                for (position, pair) in pairs.enumerated() {
+                let keys = Self.iterationOrder(object)
+                let outer = currentContext
+                frames.append(Frame(value: nil, index: 0, count: keys.count))
+                for (position, key) in keys.enumerated() {
+                    let item = object[key] ?? .null
                     frames[frames.count - 1] = Frame(
-                        value: pair.value, index: position, count: pairs.count, key: pair.key,
+                        value: item, index: position, count: keys.count, key: key,
                         blockParams: block.blockParams,
-                        blockValues: block.blockParams.isEmpty ? [] : [pair.value, .string(pair.key)])
+                        blockValues: block.blockParams.isEmpty ? [] : [item, .string(key)],
+                        opensContext: !Self.isSameInstance(item, outer))
                     try render(block.body)
                 }
                 frames.removeLast()
@@ -174,11 +180,13 @@ struct TemplateRenderer {
     private mutating func iterate(
         _ items: [JSONValue], body: [TemplateNode], blockParams: [String] = []
     ) throws(TemplateError) {
+        let outer = currentContext
         frames.append(Frame(value: nil))
         for (position, item) in items.enumerated() {
             frames[frames.count - 1] = Frame(
                 value: item, index: position, count: items.count, blockParams: blockParams,
-                blockValues: blockParams.isEmpty ? [] : [item, .int(position)])
+                blockValues: blockParams.isEmpty ? [] : [item, .int(position)],
+                opensContext: !Self.isSameInstance(item, outer))
             try render(body)
         }
         frames.removeLast()
@@ -188,6 +196,7 @@ struct TemplateRenderer {
         _ value: JSONValue, blockParams: [String] = [], _ body: (inout TemplateRenderer) throws(TemplateError) -> Void
     ) throws(TemplateError) {
         var frame = frames[frames.count - 1]
+        frame.opensContext = !Self.isSameInstance(value, currentContext)
         frame.value = value
         frame.opensData = false
         frame.blockParams = blockParams
@@ -239,7 +248,7 @@ struct TemplateRenderer {
 
     func resolve(_ path: TemplatePath) -> JSONValue? {
         // `../` past the outermost context finds nothing, as in Handlebars.
-        let frameIndex = frames.count - 1 - path.up
+        let frameIndex = contextFrame(up: path.up)
         guard frameIndex >= 0 || path.data != nil else { return nil }
         let segments = path.segments
         var current: JSONValue?
@@ -270,6 +279,70 @@ struct TemplateRenderer {
         return current
     }
 
+    /// The frame whose value `../` repeated `up` times reads, or -1 past the root. As handlebars.js keeps its
+    /// `depths`, a frame over the very context around it is no level of its own.
+    func contextFrame(up: Int) -> Int {
+        var position = frames.count - 1
+        guard up > 0 else { return position }
+        while position > 0, !frames[position].opensContext { position -= 1 }
+        for _ in 0..<up {
+            position -= 1
+            while position > 0, !frames[position].opensContext { position -= 1 }
+            if position < 0 { return -1 }
+        }
+        return position
+    }
+
+    /// What `this` is here: the innermost frame's value, or the data root (nil for a layered root, which no
+    /// block value can be).
+    var currentContext: JSONValue? {
+        if let value = frames[frames.count - 1].value { return value }
+        if case .data(let value) = context.root { return value }
+        return nil
+    }
+
+    /// JavaScript identity of a block's value and the context around it: the same object or array of the
+    /// data (not an equal copy), or an equal string, number, boolean or null.
+    static func isSameInstance(_ value: JSONValue, _ other: JSONValue?) -> Bool {
+        switch (value, other) {
+        case (.object(let a), .object(let b)?): return a.isSameInstance(as: b)
+        case (.array(let a), .array(let b)?):
+            return a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in a.count > 0 && a.baseAddress == b.baseAddress && a.count == b.count }
+            }
+        case (.array, _), (.object, _), (_, .array?), (_, .object?), (_, nil): return false
+        case (_, let other?): return value == other
+        }
+    }
+
+    /// Whether a section `{{#path}}` renders its body, as handlebars.js decides for a field that is no helper:
+    /// not for a missing value, null, false or an empty list; for anything else, 0 and "" included.
+    static func opensSection(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null, .bool(false): false
+        case .array(let items): !items.isEmpty
+        default: true
+        }
+    }
+
+    /// An object's keys in the order JavaScript enumerates them, which `#each` follows: keys that are array
+    /// indices ("0", "7", not "07" or "-1") first, in numeric order, then the others as written.
+    static func iterationOrder(_ object: JSONObject) -> [String] {
+        let keys = object.keys
+        guard keys.contains(where: { arrayIndex($0) != nil }) else { return keys }
+        let indices = keys.compactMap { key in arrayIndex(key).map { (key, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
+        return indices + keys.filter { arrayIndex($0) == nil }
+    }
+
+    /// The array index a key spells in JavaScript: digits without a leading zero, below 2^32 − 1.
+    private static func arrayIndex(_ key: String) -> UInt64? {
+        let utf8 = key.utf8
+        guard let first = utf8.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first), utf8.count <= 10,
+            first != UInt8(ascii: "0") || utf8.count == 1, let value = UInt64(key), value < 4_294_967_295
+        else { return nil }
+        return value
+    }
+
     /// The value of the block parameter a plain path starts with, innermost block first; nil when
     /// its first segment names none (or the path is `this.x`, `../x` or `@x`).
     private func blockParameter(_ path: TemplatePath) -> JSONValue? {
@@ -291,8 +364,9 @@ struct TemplateRenderer {
         case .array(let items):
             if let index = Int(segment) { return items.indices.contains(index) ? items[index] : nil }
             return segment == "size" || segment == "length" ? .int(items.count) : nil
+        // JavaScript's `length`: UTF-16 code units.
         case .string(let string):
-            return segment == "size" || segment == "length" ? .int(string.count) : nil
+            return segment == "size" || segment == "length" ? .int(string.utf16.count) : nil
         default:
             return nil
         }
