@@ -324,6 +324,21 @@ struct WorkspaceDiagnosticsTests {
                       ^
             """)
     }
+
+    /// A file with CRLF line ends shows its line too (Swift reads `\r\n` as one Character), and a
+    /// line of a megabyte shows the part around the column, not the whole line.
+    @Test func renderedDiagnosticShowsACRLFLineAndCutsALongOne() {
+        let diagnostic = Diagnostic(path: "t.hbs", line: 2, column: 5, message: "unclosed")
+        #expect(diagnostic.rendered(source: "first\r\nab  {{#if\r\nlast\r\n") == "t.hbs:2:5: error: unclosed\nab  {{#if\n    ^")
+
+        let long = String(repeating: "a", count: 1_000_000) + "{{#if" + String(repeating: "b", count: 1_000_000)
+        let far = Diagnostic(path: "t.hbs", line: 1, column: 1_000_001, message: "unclosed")
+        let lines = far.rendered(source: long).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3)
+        #expect(lines[1].count == Diagnostic.shownLineLength + 2 && lines[1].hasPrefix("…") && lines[1].hasSuffix("…"))
+        let caret = lines[2].count - 1
+        #expect(lines[1].dropFirst(caret).hasPrefix("{{#if"), "\(lines[1])")
+    }
 }
 
 extension WorkspaceDiagnosticsTests {

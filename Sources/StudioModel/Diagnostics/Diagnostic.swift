@@ -35,15 +35,30 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    /// The description followed by the offending source line and a caret under the column.
+    /// The description followed by the offending source line and a caret under the column; of a
+    /// line longer than ``shownLineLength`` characters, the part around the column, cut with `…`.
     public func rendered(source: String?) -> String {
         guard let source, line > 0 else { return description }
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        // `\r\n` is one Character in Swift: a file with CRLF line ends splits on it too.
+        let lines = source.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         guard line <= lines.count else { return description }
-        let text = String(lines[line - 1])
-        let caretPad = String(text.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " })
-        return "\(description)\n\(text)\n\(caretPad)^"
+        var text = lines[line - 1]
+        var caretColumn = max(0, column - 1)
+        var prefix = "", suffix = ""
+        if text.count > Self.shownLineLength {
+            let start = max(0, min(caretColumn - Self.shownLineLength / 2, text.count - Self.shownLineLength))
+            if start > 0 { prefix = "…" }
+            if start + Self.shownLineLength < text.count { suffix = "…" }
+            text = text.dropFirst(start).prefix(Self.shownLineLength)
+            caretColumn = caretColumn - start + prefix.count
+        }
+        let shown = prefix + text + suffix
+        let caretPad = String(shown.prefix(caretColumn).map { $0 == "\t" ? "\t" : " " })
+        return "\(description)\n\(shown)\n\(caretPad)^"
     }
+
+    /// The longest source line shown whole under a diagnostic.
+    public static let shownLineLength = 160
 }
 
 /// A position in source text: 1-based line and column.
