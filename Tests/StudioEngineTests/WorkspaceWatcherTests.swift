@@ -39,6 +39,34 @@ struct WorkspaceWatcherTests {
         throw TestTimeout(lines: lines.withLock { $0 })
     }
 
+    /// An engine following a watcher on `root`, as `hookline serve` runs, with the lines it reports.
+    private final class Serving: Sendable {
+        let engine: Engine
+        let watcher: WorkspaceWatcher
+        let lines = Mutex<[String]>([])
+
+        init(root: URL, users: [JSONObject] = EngineFixtures.users) throws {
+            let files = DefinitionFiles.scan(root: root)
+            engine = try Engine(
+                workspace: WorkspaceLoader.load(from: root), secrets: SecretStore.load(workspaceRoot: root, environment: [:]),
+                configuration: .init(timeScale: 1_000_000))
+            try engine.store.saveUsers(users)
+            watcher = WorkspaceWatcher(root: root, since: files, interval: .milliseconds(50))
+            engine.follow(watcher, workspaceRoot: root) { [weak self] line in self?.lines.withLock { $0.append(line) } }
+        }
+
+        /// Tracks a `signup` of `email` and waits until its journeys ended.
+        func signUp(_ email: String) async throws {
+            try engine.executor.track(TrackedEvent(email: email, name: "signup"))
+            await engine.executor.waitUntilIdle()
+        }
+
+        func stop() async {
+            watcher.stop()
+            await engine.shutdown()
+        }
+    }
+
     private struct TestTimeout: Error {
         var lines: [String]
     }
@@ -48,32 +76,22 @@ struct WorkspaceWatcherTests {
         let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
         let root = try workspaceFolder(baseURL: receiver.baseURL)
         defer { try? FileManager.default.removeItem(at: root) }
-        let files = DefinitionFiles.scan(root: root)
-        let workspace = WorkspaceLoader.load(from: root)
-        #expect(workspace.diagnostics.isEmpty)
-        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers(EngineFixtures.users)
-        let watcher = WorkspaceWatcher(root: root, since: files, interval: .milliseconds(50))
-        let lines = Mutex<[String]>([])
-        engine.follow(watcher, workspaceRoot: root) { line in lines.withLock { $0.append(line) } }
-
-        func signUp(_ email: String) async throws {
-            try engine.executor.track(TrackedEvent(email: email, name: "signup"))
-            await engine.executor.waitUntilIdle()
-        }
-        try await signUp("ada@example.com")
+        #expect(WorkspaceLoader.load(from: root).diagnostics.isEmpty)
+        let serving = try Serving(root: root)
+        let engine = serving.engine
+        try await serving.signUp("ada@example.com")
 
         // Broken from outside, as an editor or a half-done merge leaves it.
         try write("id: bi-events\nmethod: [POST\n", to: "webhooks/bi-events.yaml", in: root)
-        let broken = try await line(in: lines) { $0.contains("error") }
+        let broken = try await line(in: serving.lines) { $0.contains("error") }
         #expect(broken.hasPrefix("reloaded webhooks/bi-events.yaml; webhooks/bi-events.yaml:3:1: error: invalid YAML"))
         #expect(broken.hasSuffix("; the last good webhook bi-events keeps running"))
-        try await signUp("bob@example.com")
+        try await serving.signUp("bob@example.com")
 
         // Fixed, with a new path: the fix is used at once.
         try write(webhook(url: receiver.baseURL + "/bi/v2"), to: "webhooks/bi-events.yaml", in: root)
-        _ = try await line(in: lines) { $0 == "reloaded webhooks/bi-events.yaml" }
-        try await signUp("cy@example.com")
+        _ = try await line(in: serving.lines) { $0 == "reloaded webhooks/bi-events.yaml" }
+        try await serving.signUp("cy@example.com")
 
         var attempts = try engine.store.recentAttempts(limit: 10)
         #expect(attempts.count == 3)
@@ -82,17 +100,16 @@ struct WorkspaceWatcherTests {
 
         // Deleted: the webhook is gone for real, and the workflow that calls it says so.
         try FileManager.default.removeItem(at: root.appendingPathComponent("webhooks/bi-events.yaml"))
-        let deleted = try await line(in: lines) { $0.hasPrefix("reloaded webhooks/bi-events.yaml; workflows/bi-sink.yaml:") }
+        let deleted = try await line(in: serving.lines) { $0.hasPrefix("reloaded webhooks/bi-events.yaml; workflows/bi-sink.yaml:") }
         #expect(deleted.contains("error: unknown webhook 'bi-events'"))
         #expect(!deleted.contains("keeps running"))
-        try await signUp("ada@example.com")
+        try await serving.signUp("ada@example.com")
         attempts = try engine.store.recentAttempts(limit: 10)
         #expect(attempts.count == 4)
         #expect(attempts.filter { $0.outcome.errorClass == "config" }.count == 1)
         #expect(wire.withLock { $0.count } == 3)
 
-        watcher.stop()
-        await engine.shutdown()
+        await serving.stop()
         await receiver.shutdown()
     }
 
@@ -107,36 +124,25 @@ struct WorkspaceWatcherTests {
             "id: bi-events\nmethod: POST\nurl: \(receiver.baseURL)/bi\nheaders: {X-Campaign: '{{secret.campaign}}'}\n",
             to: "webhooks/bi-events.yaml", in: root)
         try write("campaign: first-campaign\n", to: SecretsFile.path, in: root)
-        let files = DefinitionFiles.scan(root: root)
-        let engine = try Engine(
-            workspace: WorkspaceLoader.load(from: root), secrets: SecretStore.load(workspaceRoot: root, environment: [:]),
-            configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers(EngineFixtures.users)
-        let watcher = WorkspaceWatcher(root: root, since: files, interval: .milliseconds(50))
-        let lines = Mutex<[String]>([])
-        engine.follow(watcher, workspaceRoot: root) { line in lines.withLock { $0.append(line) } }
-        func signUp(_ email: String) async throws {
-            try engine.executor.track(TrackedEvent(email: email, name: "signup"))
-            await engine.executor.waitUntilIdle()
-        }
-        try await signUp("ada@example.com")
+        let serving = try Serving(root: root)
+        let engine = serving.engine
+        try await serving.signUp("ada@example.com")
 
         try write("campaign: 0123\n", to: SecretsFile.path, in: root)
-        _ = try await line(in: lines) { $0 == "reloaded .hookline/secrets.yaml" }
-        try await signUp("bob@example.com")
+        _ = try await line(in: serving.lines) { $0 == "reloaded .hookline/secrets.yaml" }
+        try await serving.signUp("bob@example.com")
 
         try write("campaign: [\n", to: SecretsFile.path, in: root)
-        let broken = try await line(in: lines) { $0.contains("error") }
+        let broken = try await line(in: serving.lines) { $0.contains("error") }
         #expect(broken == "reloaded .hookline/secrets.yaml; .hookline/secrets.yaml:2:1: error: invalid YAML: did not find expected node content; the secrets as last read stay in use")
-        try await signUp("cy@example.com")
+        try await serving.signUp("cy@example.com")
 
         let sent = wire.withLock { $0.map { request in request.headers.first { $0.name == "X-Campaign" }?.value } }
         #expect(sent == ["first-campaign", "0123", "0123"])
         let stored = try engine.store.recentAttempts(limit: 10).flatMap(\.requestHeaders).filter { $0.name == "X-Campaign" }
         #expect(stored.count == 3 && !stored.contains { $0.value.contains("0123") || $0.value.contains("first-campaign") })
 
-        watcher.stop()
-        await engine.shutdown()
+        await serving.stop()
         await receiver.shutdown()
     }
 

@@ -4,13 +4,7 @@ import StudioModel
 /// Where a differential run against handlebars.js 4.x (its spec files reduced to our built-ins) found us apart:
 /// each case is handlebars.js's output for the template and data, in HTML mode.
 struct TemplateHandlebarsParityTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var name: String
-        var template: String
-        var data: JSONValue
-        var expected: String
-        var testDescription: String { name }
-    }
+    typealias Case = NamedRenderCase
 
     static let cases: [Case] = [
         // A literal alone in a tag is the name of a field (handlebars.js spec/basic.js "literal references",

@@ -3,13 +3,7 @@ import StudioModel
 
 /// Mustache-spec and Handlebars-spec behaviour of the parser and renderer, in text mode.
 struct TemplateSyntaxTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var name: String
-        var template: String
-        var data: JSONValue
-        var expected: String
-        var testDescription: String { name }
-    }
+    typealias Case = NamedRenderCase
 
     static let person: JSONValue = [
         "name": "Ada", "age": 36, "vip": true, "zero": 0, "empty": "", "none": nil, "list": [],

@@ -1,5 +1,15 @@
 import Foundation
 import StudioModel
+import Testing
+
+/// A named template, its data and the text it must render, as the parametrized tests take them.
+struct NamedRenderCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var template: String
+    var data: JSONValue
+    var expected: String
+    var testDescription: String { name }
+}
 
 /// Shared fixtures for the template tests.
 enum TemplateFixture {
