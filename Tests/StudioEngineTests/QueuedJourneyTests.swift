@@ -152,13 +152,19 @@ struct QueuedJourneyTests {
         #expect(process.terminationStatus == 0)
     }
 
+    /// ``workspace(baseURL:)`` with a day's delay before the call.
+    private static func waitingWorkspace(baseURL: String) -> Workspace {
+        var workspace = workspace(baseURL: baseURL)
+        workspace.workflows[0].nodes.insert(
+            WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("call")), at: 0)
+        return workspace
+    }
+
     @Test func aResumedJourneyAsleepInADelaySleepsTheRestAtTheExecutorsTimeScale() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start { log.append($0) }
         defer { Task { await receiver.shutdown() } }
-        var workspace = Self.workspace(baseURL: receiver.baseURL)
-        workspace.workflows[0].nodes.insert(
-            WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("call")), at: 0)
+        let workspace = Self.waitingWorkspace(baseURL: receiver.baseURL)
         let path = try Self.storePath()
         // A journey a killed run left asleep, 1,000 s (of real time) from waking.
         let earlier = try SQLiteStateStore(path: path)
@@ -187,9 +193,7 @@ struct QueuedJourneyTests {
         let log = RequestLog()
         let receiver = try await Receiver.start { log.append($0) }
         defer { Task { await receiver.shutdown() } }
-        var workspace = Self.workspace(baseURL: receiver.baseURL)
-        workspace.workflows[0].nodes.insert(
-            WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("call")), at: 0)
+        let workspace = Self.waitingWorkspace(baseURL: receiver.baseURL)
         let path = try Self.storePath()
         let id = DeliveryID.ulid()
         try SQLiteStateStore(path: path).saveJourneys([
