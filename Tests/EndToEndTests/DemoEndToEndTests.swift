@@ -59,7 +59,7 @@ struct DemoEndToEndTests {
             try #require(scripts.count == 1)
             let script = try String(contentsOf: exportsFolder.appendingPathComponent(scripts[0]), encoding: .utf8)
             #expect(script.hasPrefix("#!/bin/sh\n"))
-            #expect(script.contains("curl -X "), "\(script)")
+            #expect(script.contains("curl --globoff -X "), "\(script)")
             #expect(script.contains("'webhook-id: msg_"), "\(script)")
             let secrets = try String(contentsOf: folder.appendingPathComponent("ws/.hookline/secrets.yaml"), encoding: .utf8)
                 .split(separator: "\n").compactMap { $0.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) }

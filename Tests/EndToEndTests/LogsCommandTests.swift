@@ -72,8 +72,9 @@ struct LogsCommandTests {
         let headers = entries.first?["request"]?["headers"]?.arrayValue ?? []
         #expect(headers.contains { $0["name"] == "Authorization" && $0["value"] == "Bearer ••••••" })
 
-        #expect(curl.stdout.contains("curl -X POST 'http://127.0.0.1:\(workspace.receiverPort)/crm?api_key=••••••&list=7'"))
+        #expect(curl.stdout.contains("curl --globoff -X POST 'http://127.0.0.1:\(workspace.receiverPort)/crm?api_key=••••••&list=7'"))
         #expect(curl.stdout.contains("-H 'X-API-Key: ••••••'"))
+        #expect(curl.stdout.hasPrefix("# Secrets are masked (••••••)"))
 
         let none = try await workspace.hookline("logs", "--status", "5xx")
         #expect(none.status == 0 && none.stdout.isEmpty)
@@ -118,5 +119,41 @@ struct LogsCommandTests {
         #expect(try await watch.wait() == 0)
         let users = watch.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["user"]?.stringValue }
         #expect(users == ["ada@example.com", "bob@example.com"])
+    }
+
+    /// `watch | head -1` returns once head has its line, quietly, without waiting for a new attempt.
+    @Test func watchPipedIntoHeadExitsQuietlyWhenHeadIsDone() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let ada = try workspace.write("ada.txt", "ada@example.com\n")
+        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
+        let pipeline = try BinaryRunner.start(
+            "/bin/bash",
+            ["-c", #"timeout 15 "$0" watch -C "$1" | head -1; echo "watch status ${PIPESTATUS[0]}""#, BinaryRunner.hooklinePath, workspace.root.path])
+        defer { pipeline.removeOutput() }
+        let status = try await LiveWorkspace.waitFor("the pipeline to end") {
+            pipeline.stdout.split(separator: "\n").last { $0.hasPrefix("watch status ") }
+        }
+        #expect(["watch status 0", "watch status 141"].contains(status), "\(pipeline.stdout)")
+        #expect(pipeline.stdout.contains("ada@example.com"))
+        #expect(pipeline.stderr.isEmpty, "\(pipeline.stderr)")
+    }
+
+    /// Watch is started in its own terminal first, then the executor in another.
+    @Test func watchStartedBeforeAnythingHasRunFollowsTheFirstRun() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let ada = try workspace.write("ada.txt", "ada@example.com\n")
+        let watch = try BinaryRunner.start(BinaryRunner.hooklinePath, ["watch", "--json", "-C", workspace.root.path])
+        defer {
+            watch.signal(SIGKILL)
+            watch.removeOutput()
+        }
+        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
+        _ = try await LiveWorkspace.waitFor("the first attempt") {
+            watch.stdout.contains("ada@example.com") ? true : watch.stderr.isEmpty ? nil : true
+        }
+        #expect(watch.stdout.contains("ada@example.com"))
+        #expect(watch.stderr.isEmpty, "\(watch.stderr)")
     }
 }

@@ -49,9 +49,9 @@ struct PreviewSendCommandTests {
         let result = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--format", "curl")
 
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("curl -X POST 'http://127.0.0.1:9/v1/letters' -H 'User-Agent: Hookline/"))
+        #expect(result.stdout.hasPrefix("curl --globoff -X POST 'http://127.0.0.1:9/v1/letters' -H 'User-Agent: Hookline/"))
         #expect(result.stdout.contains(" -H 'Authorization: Basic ••••••' "))
-        #expect(result.stdout.hasSuffix(" --data-binary '\(Self.body)'\n"))
+        #expect(result.stdout.hasSuffix(" --data-raw '\(Self.body)'\n"))
         expectNoSecrets(in: result.stdout)
     }
 

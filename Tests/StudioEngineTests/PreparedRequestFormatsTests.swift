@@ -1,5 +1,6 @@
 import Foundation
 import StudioModel
+import Synchronization
 import Testing
 
 @testable import StudioEngine
@@ -56,9 +57,67 @@ struct PreparedRequestFormatsTests {
         #expect(response?["content"]?["comment"] == "truncated: only the first 4 bytes were kept")
     }
 
+    /// HAR viewers show a form body's fields from `postData.params`, decoded as a form is.
+    @Test func theHARPostDataOfAFormBodyListsItsFields() throws {
+        let record = AttemptRecord(
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000), deliveryID: "msg_1", attempt: 1, workflowID: "w",
+            nodeID: "n", webhookID: "hook", userEmail: "ada@example.com", method: "POST", url: "http://127.0.0.1:9/v1",
+            requestHeaders: [HeaderField("Content-Type", "application/x-www-form-urlencoded")],
+            requestBody: "name=Ada+Lovelace&email=ada%40example.com&flag", status: 200, responseHeaders: [], responseBody: "",
+            responseTruncated: false, latencyMilliseconds: 1, outcome: .success, trigger: .scheduled)
+        let har = AttemptHAR.document(for: [record], creatorVersion: "test", reasonPhrase: { _ in "OK" })
+        let postData = har["log"]?["entries"]?.arrayValue?.first?["request"]?["postData"]
+        #expect(postData?["mimeType"] == "application/x-www-form-urlencoded")
+        #expect(postData?["text"] == "name=Ada+Lovelace&email=ada%40example.com&flag")
+        #expect(
+            postData?["params"]
+                == [
+                    ["name": "name", "value": "Ada Lovelace"], ["name": "email", "value": "ada@example.com"],
+                    ["name": "flag", "value": ""],
+                ])
+    }
+
     @Test func anEmptyHeaderValueIsSentByCurlAsNameSemicolonNotRemoved() {
         let request = Self.request(
             url: "http://127.0.0.1:9/v1", headers: [HeaderField("X-Campaign", ""), HeaderField("X-Tag", "it's")])
-        #expect(request.curlCommand == #"curl -X POST 'http://127.0.0.1:9/v1' -H 'X-Campaign;' -H 'X-Tag: it'\''s'"#)
+        #expect(request.curlCommand == #"curl --globoff -X POST 'http://127.0.0.1:9/v1' -H 'X-Campaign;' -H 'X-Tag: it'\''s' -H 'Accept:' -H 'Content-Length: 0'"#)
+    }
+
+    /// The exported command, run by a shell, sends what was sent: a URL with brackets and braces, a
+    /// body starting with `@` full of shell characters, no header curl would add on its own, and
+    /// the `Content-Length: 0` of an empty POST.
+    @Test(arguments: ["/bin/sh", "/bin/bash"])
+    func theCurlCommandRunByAShellSendsTheSameRequest(shell: String) async throws {
+        let seen = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in seen.withLock { $0.append(request) } }
+        let body = "@notes.txt it's $HOME !! `date` \\n\\\nline two\t\u{E9}"
+        let headers = [
+            HeaderField("User-Agent", "Hookline/test"), HeaderField("Content-Type", "text/plain"),
+            HeaderField("X-Quote", #"say "hi", it's $1"#),
+        ]
+        let request = PreparedRequest(
+            method: .post, url: receiver.baseURL + "/v1?filter={a,b}&ids[]=1", headers: headers, body: body,
+            secretValues: [], deliveryID: "msg_1")
+        var empty = request
+        empty.body = ""
+        let options = " --silent --show-error --output /dev/null"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: shell)
+        process.arguments = ["-c", request.curlCommand + options + " && " + empty.curlCommand + options]
+        try process.run()
+        // Polled, not `waitUntilExit()`: a blocked thread of the small pool could be the receiver's.
+        for _ in 0..<1000 where process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        await receiver.shutdown()
+
+        #expect(process.terminationStatus == 0)
+        let requests = seen.withLock { $0 }
+        try #require(requests.count == 2)
+        let received = requests[0]
+        #expect(received.path == "/v1" && received.query == "filter={a,b}&ids[]=1")
+        #expect(received.body == body)
+        let sentHeaders = received.headers.filter { !["host", "content-length"].contains($0.name.lowercased()) }
+        #expect(sentHeaders.map { "\($0.name): \($0.value)" } == headers.map { "\($0.name): \($0.value)" })
+        // The delivery client sends `Content-Length: 0` for a POST without a body.
+        #expect(requests[1].body.isEmpty && requests[1].headers.contains { $0.name == "Content-Length" && $0.value == "0" })
     }
 }

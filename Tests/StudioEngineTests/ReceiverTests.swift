@@ -91,6 +91,22 @@ struct ReceiverTests {
         #expect(!lines.joined().contains(secret))
     }
 
+    /// The log line counts the bytes received, not those of the body read as text.
+    @Test func theLogLineCountsTheBytesOfABodyThatIsNotUTF8() async throws {
+        let seen = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in seen.withLock { $0.append(request) } }
+        var request = HTTPClientRequest(url: receiver.baseURL + "/raw")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: [0xFF, 0xFE, 0x00, 0x80]))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let answer = try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 16)))
+        await receiver.shutdown()
+
+        #expect(answer["received"] == .int(4))
+        let line = try #require(seen.withLock { $0 }.first?.logLine)
+        #expect(line.hasSuffix(" POST /raw 200 4B"), "\(line)")
+    }
+
     private func fetch(_ url: String) async throws -> JSONValue {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         return try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 16)))

@@ -15,16 +15,25 @@ extension PreparedRequest {
         return lines.joined(separator: "\r\n") + "\r\n\r\n" + body
     }
 
-    /// A `curl` command that sends the same request, quoted for POSIX shells.
+    /// A `curl` command that sends the same request, quoted for POSIX shells: the same request
+    /// line, headers and body bytes, without the headers curl adds on its own.
     public var curlCommand: String {
-        var parts = ["curl", "-X", method.rawValue, Self.shellQuoted(url)]
+        // `--globoff`: curl would otherwise read `[…]` and `{…}` in the URL as ranges and sets.
+        var parts = ["curl", "--globoff", "-X", method.rawValue, Self.shellQuoted(url)]
         for header in headers {
             // `-H 'Name:'` makes curl remove the header; `Name;` is curl's way to send it with an empty value.
             let field = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
             parts += ["-H", Self.shellQuoted(field)]
         }
+        let names = Set(headers.map { $0.name.lowercased() })
+        if !names.contains("accept") { parts += ["-H", "'Accept:'"] }
         if !body.isEmpty {
-            parts += ["--data-binary", Self.shellQuoted(body)]
+            if !names.contains("content-type") { parts += ["-H", "'Content-Type:'"] }
+            // Not `--data-binary`, which reads a body starting with `@` as the name of a file to send.
+            parts += ["--data-raw", Self.shellQuoted(body)]
+        } else if method != .get, method != .delete, !names.contains("content-length") {
+            // What the delivery client sends for a method that defines a body and has none (RFC 9110 §8.6).
+            parts += ["-H", "'Content-Length: 0'"]
         }
         return parts.joined(separator: " ")
     }

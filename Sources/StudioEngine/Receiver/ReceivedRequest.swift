@@ -8,7 +8,10 @@ public struct ReceivedRequest: Sendable {
     public var path: String
     public var query: String
     public var headers: [HeaderField]
+    /// The body as text; bytes that are not UTF-8 read as U+FFFD.
     public var body: String
+    /// How many bytes the body had on the wire.
+    public var bodySize: Int
     /// The status answered; 0 when a script closed the connection instead (``wasReset``).
     public var status: Int
     /// Whether a script closed the connection with a reset instead of answering.
@@ -21,7 +24,7 @@ public struct ReceivedRequest: Sendable {
     public var logLine: String {
         let target = query.isEmpty ? path : "\(path)?\(query)"
         let answer = wasReset ? "RESET" : String(status)
-        let line = "\(Self.timeFormatter.string(from: receivedAt)) \(method) \(target) \(answer) \(body.utf8.count)B"
+        let line = "\(Self.timeFormatter.string(from: receivedAt)) \(method) \(target) \(answer) \(bodySize)B"
         switch signature {
         case nil: return line
         case .valid: return line + " signed"

@@ -86,7 +86,7 @@ public final class Receiver: Sendable {
             // Hummingbird moves `Host` into the request's authority; put it back for the log.
             headers: (request.head.authority.map { [HeaderField("Host", $0)] } ?? [])
                 + request.headers.map { HeaderField($0.name.rawName, $0.value) },
-            body: body, status: 200)
+            body: body, bodySize: bodyBuffer.readableBytes, status: 200)
 
         if let verifier {
             let check = SignatureCheck(

@@ -30,10 +30,15 @@ public enum AttemptHAR {
             "headersSize": -1, "bodySize": .int(record.requestBody.utf8.count),
         ]
         if !record.requestBody.isEmpty {
-            request["postData"] = [
-                "mimeType": .string(header("content-type", in: record.requestHeaders) ?? ""),
-                "text": .string(record.requestBody),
-            ]
+            let mimeType = header("content-type", in: record.requestHeaders) ?? ""
+            var postData: JSONObject = ["mimeType": .string(mimeType), "text": .string(record.requestBody)]
+            if mimeType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+                postData["params"] = .array(
+                    pairs(in: Substring(record.requestBody), plusIsSpace: true).map {
+                        ["name": .string($0.name), "value": .string($0.value)]
+                    })
+            }
+            request["postData"] = .object(postData)
         }
         // The size of the body's bytes, not of their base64 text.
         let bodySize =
@@ -72,12 +77,21 @@ public enum AttemptHAR {
     private static func queryItems(of url: String) -> [(name: String, value: String)] {
         guard let question = url.firstIndex(of: "?") else { return [] }
         let query = url[url.index(after: question)...].prefix { $0 != "#" }
-        guard !query.isEmpty else { return [] }
-        return query.split(separator: "&", omittingEmptySubsequences: false).map { pair in
+        return pairs(in: query, plusIsSpace: false)
+    }
+
+    /// The `name=value` pairs of a query or form body, percent-decoded; a form body writes a space as `+`.
+    private static func pairs(in text: Substring, plusIsSpace: Bool) -> [(name: String, value: String)] {
+        guard !text.isEmpty else { return [] }
+        func decoded(_ part: Substring) -> String {
+            let part = plusIsSpace ? part.replacingOccurrences(of: "+", with: " ") : String(part)
+            return part.removingPercentEncoding ?? part
+        }
+        return text.split(separator: "&", omittingEmptySubsequences: false).map { pair in
             let equals = pair.firstIndex(of: "=")
             let name = equals.map { pair[..<$0] } ?? pair
             let value = equals.map { pair[pair.index(after: $0)...] } ?? ""
-            return (name.removingPercentEncoding ?? String(name), value.removingPercentEncoding ?? String(value))
+            return (decoded(name), decoded(value))
         }
     }
 

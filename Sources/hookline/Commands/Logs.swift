@@ -41,12 +41,17 @@ extension Hookline {
                         for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:)
                     ).prettyJSONText)
             case .curl:
+                if !records.isEmpty {
+                    print("# Secrets are masked (\(SecretMasker.mask)): put them back before sending these by hand.")
+                }
                 for record in records {
                     guard let request = PreparedRequest(sentIn: record) else { continue }
                     let outcome: String =
                         if case .failed(let errorClass, let message) = record.outcome { "\(errorClass): \(message)" }
                         else { "HTTP \(record.status ?? 0)" }
-                    print("# \(record.deliveryID) attempt \(record.attempt): \(outcome)")
+                    // One comment line: a line break in an error message would start a shell command.
+                    let comment = "\(record.deliveryID) attempt \(record.attempt): \(outcome)".split(whereSeparator: \.isNewline)
+                    print("# " + comment.joined(separator: " "))
                     print(request.curlCommand)
                 }
             }

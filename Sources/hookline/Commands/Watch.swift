@@ -13,7 +13,8 @@ extension Hookline {
             abstract: "Follow the traffic of a running executor from another terminal.",
             discussion: """
                 Prints the last --lines attempts, then every new one as it is stored, until \
-                interrupted; the same filters as `hookline logs`. Attempts are masked when stored.
+                interrupted; the same filters as `hookline logs`. Started before anything has run \
+                in the workspace, it waits for the store. Attempts are masked when stored.
                 """)
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
@@ -37,7 +38,7 @@ extension Hookline {
         }
 
         func run() async throws {
-            let store = try options.existingStore()
+            let store = try await Self.storeOnceCreated(at: options.storePath)
             let width = Self.outputWidth()
             let json = self.json
             let write = { @Sendable (records: [AttemptRecord]) in
@@ -48,11 +49,41 @@ extension Hookline {
                 }
                 FileHandle.standardOutput.write(Data(out.utf8))
             }
-            write(try store.attempts(matching: filters.filter(limit: max(0, lines))))
+            // The newest id first: one stored between the two reads is then shown once, not skipped.
             let newest = try store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0
-            let following = Task { await StoredAttemptFollower.follow(store, filter: filters.filter(limit: 1000), after: newest, write) }
+            let recent = try store.attempts(matching: filters.filter(limit: max(0, lines)))
+            write(recent)
+            let following = Task { [newest = max(newest, recent.last?.id ?? 0)] in
+                await StoredAttemptFollower.follow(store, filter: filters.filter(limit: 1000), after: newest, write)
+            }
+            Task.detached {
+                await Self.waitForReaderToLeave()
+                Foundation.exit(0)
+            }
             await waitForTerminationSignal()
             following.cancel()
+        }
+
+        /// The store, waited for when watch is started in its own terminal before the executor
+        /// creates it. Opening it while the executor is still setting it up can fail for a moment.
+        static func storeOnceCreated(at path: String) async throws -> SQLiteStateStore {
+            var failures = 0
+            while true {
+                if FileManager.default.fileExists(atPath: path) {
+                    do { return try SQLiteStateStore(path: path) } catch where failures < 20 { failures += 1 }
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+
+        /// Returns once standard output is a pipe nobody reads any more (`hookline watch | head -1`),
+        /// which would otherwise only show when the next attempt is written, maybe hours later.
+        static func waitForReaderToLeave() async {
+            var output = pollfd(fd: STDOUT_FILENO, events: 0, revents: 0)
+            while !Task.isCancelled {
+                if poll(&output, 1, 0) > 0, output.revents & Int16(POLLERR) != 0 { return }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 }
