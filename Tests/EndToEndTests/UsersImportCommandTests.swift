@@ -14,7 +14,7 @@ struct UsersImportCommandTests {
 
         let one = try await workspace.hookline("users", "import", first.path)
         #expect(one.status == 0, "\(one.stderr)")
-        #expect(one.stdout == "imported 1 users (1 new, 0 updated)\n")
+        #expect(one.stdout == "imported 1 user (1 new, 0 updated)\n")
         let two = try await workspace.hookline("users", "import", second.path)
         #expect(two.stdout == "imported 2 users (1 new, 1 updated)\n")
         let refused = try await workspace.hookline("users", "import", bad.path)
@@ -32,5 +32,22 @@ struct UsersImportCommandTests {
         #expect(rows == [
             #"{"email":"ada@example.com","plan":"pro","age":36,"zip":"0150"}"#, #"{"email":"bob@example.com","plan":"free"}"#,
         ])
+    }
+
+    /// Commands that open a new store at the same moment (the executor, `watch`, an import) each
+    /// find it ready: one of two migrating it at once failed with "duplicate column name".
+    @Test func importsStartedTogetherOnANewStoreAllSucceed() async throws {
+        for _ in 0..<3 {
+            let workspace = try TestWorkspace.make()
+            defer { workspace.remove() }
+            try workspace.write("hookline.yaml", "name: Race\n")
+            let files = try (1...8).map { try workspace.write("u\($0).csv", "email\nu\($0)@example.com\n") }
+            let results = try await withThrowingTaskGroup(of: BinaryRunner.Result.self) { group in
+                for file in files { group.addTask { try await workspace.hookline("users", "import", file.path) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+            #expect(try await workspace.sqlite("SELECT COUNT(*) FROM user") == "8")
+        }
     }
 }

@@ -20,7 +20,22 @@ public final class SQLiteStateStore: StateStore {
         // `hookline watch` and other commands open the same file while the executor writes.
         configuration.busyMode = .timeout(5)
         writer = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(writer)
+        let migrator = Self.migrator
+        guard try !writer.read({ try migrator.hasCompletedMigrations($0) }) else { return }
+        // GRDB reads which migrations are applied outside the transaction that applies one: two
+        // processes opening a new store at once (the executor and `hookline watch`) would both
+        // apply it, and one would fail ("duplicate column name"). One at a time, they do not.
+        try Self.whileHoldingLock(at: path + ".migration-lock") { try migrator.migrate(writer) }
+    }
+
+    /// Runs `body` while this process holds an exclusive `flock` on the file at `path`, waiting
+    /// for another process to let go of it.
+    private static func whileHoldingLock(at path: String, _ body: () throws -> Void) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return try body() }
+        defer { close(descriptor) }
+        _ = flock(descriptor, LOCK_EX)
+        try body()
     }
 
     /// An in-memory store for tests.

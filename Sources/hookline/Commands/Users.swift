@@ -46,7 +46,7 @@ extension Hookline {
                 }
                 let store = try SQLiteStateStore(path: options.storePath)
                 let (created, updated) = try store.mergeUsers(profiles, mergeNestedObjects: true)
-                print("imported \(created + updated) users (\(created) new, \(updated) updated)")
+                print("imported \(counted(created + updated, "user")) (\(created) new, \(updated) updated)")
                 if let list {
                     let added = try store.addToList(list, emails: profiles.compactMap { $0["email"]?.stringValue })
                     print("added \(added) to list \(list) (\(profiles.count - added) were on it)")
