@@ -39,9 +39,16 @@ struct NcursesInput {
             events.append(.paste(Self.text(of: paste)))
             self.paste = nil
         }
-        while events.count < 512 {
+        // A key read right after Esc that was no Alt+character: handled as the next key.
+        var pending: (result: Int32, code: wint_t)?
+        while events.count < 512 || pending != nil {
             var code: wint_t = 0
-            let result = wget_wch(window, &code)
+            let result: Int32
+            if let (held, heldCode) = pending {
+                (result, code, pending) = (held, heldCode, nil)
+            } else {
+                result = wget_wch(window, &code)
+            }
             if result == ERR { break }
             if result == KEY_CODE_YES {
                 if Int32(code) == KEY_RESIZE {
@@ -61,8 +68,11 @@ struct NcursesInput {
             if code == 27 {
                 // Esc then a character within ESCDELAY is Alt+character; Esc [200~ starts a paste.
                 var next: wint_t = 0
-                guard wget_wch(window, &next) == OK, let second = Unicode.Scalar(next), next >= 32 else {
+                let nextResult = wget_wch(window, &next)
+                guard nextResult == OK, let second = Unicode.Scalar(next), next >= 32 else {
+                    // Esc, then Esc, Enter, an arrow or a resize: both count.
                     events.append(.key(.escape))
+                    if nextResult != ERR { pending = (nextResult, next) }
                     continue
                 }
                 guard second == "[" else {
