@@ -92,6 +92,27 @@ struct NcursesBackendTests {
         ])
     }
 
+    /// A large bracketed paste (a 600 kB JSON file) arrives whole as one paste, then the next key.
+    @Test(.timeLimit(.minutes(1))) func aLargePasteArrivesWholeAndThenTheNextKey() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let output = directory.appendingPathComponent("hookline-paste-out-\(UUID().uuidString)").path
+        let keys = directory.appendingPathComponent("hookline-paste-in-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: keys)
+        }
+        let pasted = (0..<12000).map { "  {\"n\": \($0), \"name\": \"日本 👩‍💻 é\"},\n" }.joined()
+        try ("\u{1B}[200~" + pasted + "\u{1B}[201~j").write(toFile: keys, atomically: true, encoding: .utf8)
+        let screen = try #require(
+            HeadlessScreen(term: "xterm-256color", outputPath: output, size: Size(width: 80, height: 24), inputPath: keys))
+        defer { screen.close() }
+
+        var input = NcursesInput()
+        var events: [InputEvent] = []
+        for _ in 0..<10 { events += input.drain(screen.window).filter { $0 != .resize } }
+        #expect(events == [.paste(pasted), .key(.char("j"))])
+    }
+
     @Test func unknownTerminalReturnsNil() {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-none-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }
