@@ -18,6 +18,20 @@ struct AsciiModeTests {
         #expect(grid.rowText(0).hasPrefix(ascii))
     }
 
+    /// A user or URL with wide characters (`日本`, emoji) is measured as drawn: the attempt
+    /// column stays under the others.
+    @Test func wideNamesInTrafficKeepTheColumnsInASCII() throws {
+        var state = Fixtures.state(records: 2, ascii: true)
+        var wide = Fixtures.record(2)
+        wide.userEmail = "renée.日本👩@example.com"
+        wide.url = "https://例え.jp/日本語/パス/とても長い/path"
+        _ = reduce(&state, .traffic(records: [wide], dropped: 0))
+        let rows = Self.asciiScreen(state).components(separatedBy: "\n").filter { $0.contains("1/8") }
+        #expect(rows.count == 3)
+        let columns = Set(rows.compactMap { row in row.range(of: "1/8").map { row.distance(from: row.startIndex, to: $0.lowerBound) } })
+        #expect(columns.count == 1, "\(rows.joined(separator: "\n"))")
+    }
+
     /// Every cell of `state`'s screen, as text, after checking that each one is ASCII.
     static func asciiScreen(_ state: AppState, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
         let grid = renderApp(state)

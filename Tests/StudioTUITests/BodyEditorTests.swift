@@ -199,6 +199,17 @@ struct BodyEditorTests {
 }
 
 extension BodyEditorTests {
+    /// After a paste of 15,000 lines the line numbers are whole: 14999 and 15000 read apart.
+    @Test func lineNumbersOfALongTemplateAreWhole() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        _ = reduce(&state, .paste((1...15_000).map { "\"line\($0)\": \($0)," }.joined(separator: "\n")))
+        let rows = (0..<24).map(renderApp(state).rowText)
+        #expect(rows.contains { $0.contains("14999 \"line14999\": 14999,") }, "\(rows.joined(separator: "\n"))")
+        #expect(rows.contains { $0.contains("15000 \"line15000\": 15000,") })
+    }
+
     @Test func aPasteGoesIntoTheTemplateWholeAndIsNeverTakenForKeys() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -32,6 +32,15 @@ struct LongTextTests {
         }
     }
 
+    /// A prompt shows the end of what was typed or pasted, however long, next to its cursor.
+    @Test func aPromptShowsTheEndOfAVeryLongPaste() throws {
+        var state = Fixtures.state(records: 3)
+        _ = reduce(&state, .key(.char("/")))
+        _ = reduce(&state, .paste(String(repeating: "status:5xx 日本 ", count: 400) + "user:ada END"))
+        let hint = try #require(Self.rows(renderApp(state)).first { $0.contains("Esc cancel") })
+        #expect(hint.contains("user:ada END▏"), "\(hint)")
+    }
+
     static let metadata =
         "webhooks/lob-letter.yaml:6:6: error: 169.254.169.254 is a cloud metadata address: never allowed, even by network.allow"
 

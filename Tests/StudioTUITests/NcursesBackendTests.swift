@@ -47,6 +47,72 @@ struct NcursesBackendTests {
         #expect(screen.cell(x: 2, y: 0).text == "H")
     }
 
+    /// Untrusted text can put a grapheme with no spacing character in a cell. ncurses would add
+    /// it to the cell before (or draw `^[` over two cells), leaving the last frame's text on screen.
+    @Test func zeroWidthAndControlGraphemesReplaceWhatTheirCellShowed() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-zero-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let screen = try #require(HeadlessScreen(term: "xterm-256color", outputPath: output, size: Size(width: 80, height: 24)))
+        defer { screen.close() }
+        let backend = NcursesBackend(
+            window: screen.window, theme: ResolvedTheme(spec: .builtinDefault, noColor: false), colorsEnabled: screen.hasColors)
+        var before = renderApp(Fixtures.state(records: 3))
+        before.put("ZZZZZZ", at: Point(x: 3, y: 5))
+        backend.present(before)
+
+        var after = before
+        after.put("\u{200B}\u{1B}\u{0301}\u{202E}", at: Point(x: 3, y: 5))
+        after.put("👨‍👩‍👧", at: Point(x: 10, y: 5))
+        backend.present(after)
+
+        for x in 3...6 { #expect(screen.cell(x: x, y: 5).text == " ", "column \(x)") }
+        #expect(screen.cell(x: 7, y: 5).text == "Z")
+        #expect(screen.cell(x: 8, y: 5).text == "Z")
+        #expect(screen.cell(x: 10, y: 5).text == "👨")
+    }
+
+    /// Esc then a key that is no character (Esc, Enter, an arrow) in one read: both keys count.
+    @Test func escapeThenAKeyGivesBothOrAlt() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let output = directory.appendingPathComponent("hookline-keys-out-\(UUID().uuidString)").path
+        let keys = directory.appendingPathComponent("hookline-keys-in-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: keys)
+        }
+        try "\u{1B}x\u{1B}\r\u{1B}\u{1B}OAj".write(toFile: keys, atomically: true, encoding: .utf8)
+        let screen = try #require(
+            HeadlessScreen(term: "xterm-256color", outputPath: output, size: Size(width: 80, height: 24), inputPath: keys))
+        defer { screen.close() }
+
+        var input = NcursesInput()
+        // HeadlessScreen's resizeterm queues a resize first.
+        #expect(input.drain(screen.window).filter { $0 != .resize } == [
+            .key(.alt("x")), .key(.escape), .key(.enter), .key(.escape), .key(.up), .key(.char("j")),
+        ])
+    }
+
+    /// A large bracketed paste (a 600 kB JSON file) arrives whole as one paste, then the next key.
+    @Test(.timeLimit(.minutes(1))) func aLargePasteArrivesWholeAndThenTheNextKey() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let output = directory.appendingPathComponent("hookline-paste-out-\(UUID().uuidString)").path
+        let keys = directory.appendingPathComponent("hookline-paste-in-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: keys)
+        }
+        let pasted = (0..<12000).map { "  {\"n\": \($0), \"name\": \"日本 👩‍💻 é\"},\n" }.joined()
+        try ("\u{1B}[200~" + pasted + "\u{1B}[201~j").write(toFile: keys, atomically: true, encoding: .utf8)
+        let screen = try #require(
+            HeadlessScreen(term: "xterm-256color", outputPath: output, size: Size(width: 80, height: 24), inputPath: keys))
+        defer { screen.close() }
+
+        var input = NcursesInput()
+        var events: [InputEvent] = []
+        for _ in 0..<10 { events += input.drain(screen.window).filter { $0 != .resize } }
+        #expect(events == [.paste(pasted), .key(.char("j"))])
+    }
+
     @Test func unknownTerminalReturnsNil() {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-none-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }

@@ -1,8 +1,9 @@
 import CNcurses
 import Foundation
 
-/// An ncurses screen that writes to a file and reads from `/dev/null`, for backend contract tests
-/// without a TTY (tui.md P17). Not for production use; one at a time, on one thread.
+/// An ncurses screen that writes to a file and reads from a file (`/dev/null` by default), for
+/// backend and input contract tests without a TTY (tui.md P17). Not for production use; one at a
+/// time, on one thread.
 final class HeadlessScreen {
     let window: UnsafeMutablePointer<WINDOW>
     private let screen: OpaquePointer
@@ -10,10 +11,12 @@ final class HeadlessScreen {
     private let input: UnsafeMutablePointer<FILE>
     private var closed = false
 
-    init?(term: String, outputPath: String, size: Size) {
+    /// `inputPath` holds the bytes the keyboard sends, read as the studio reads them (keypad on,
+    /// non-blocking).
+    init?(term: String, outputPath: String, size: Size, inputPath: String = "/dev/null") {
         DisplayWidth.ensureUTF8Locale()
         guard let output = fopen(outputPath, "w") else { return nil }
-        guard let input = fopen("/dev/null", "r") else {
+        guard let input = fopen(inputPath, "r") else {
             fclose(output)
             return nil
         }
@@ -29,6 +32,9 @@ final class HeadlessScreen {
         _ = resizeterm(Int32(size.height), Int32(size.width))
         guard let window = cn_stdscr() else { return nil }
         self.window = window
+        _ = keypad(window, true)
+        _ = nodelay(window, true)
+        _ = set_escdelay(25)
         if has_colors() {
             _ = start_color()
             _ = use_default_colors()

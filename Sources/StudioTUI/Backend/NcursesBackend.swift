@@ -36,20 +36,34 @@ final class NcursesBackend: TerminalBackend {
 
     private func write(_ cell: Cell, x: Int, y: Int) {
         let (attributes, pair) = style(for: cell.token)
-        var characters: [wchar_t] = []
-        for scalar in cell.grapheme.unicodeScalars {
-            // One spacing character plus up to three combining ones fit in a cchar_t.
-            if characters.count == 4 { break }
-            if !characters.isEmpty, cn_wcwidth(wchar_t(bitPattern: scalar.value)) != 0 { break }
-            characters.append(wchar_t(bitPattern: scalar.value))
-        }
-        if characters.isEmpty { characters.append(32) }
+        var characters = Self.characters(of: cell.grapheme)
         characters.append(0)
         var cc = cchar_t()
         _ = characters.withUnsafeBufferPointer { buffer in
             setcchar(&cc, buffer.baseAddress, attributes, pair, nil)
         }
         _ = mvwadd_wch(window, Int32(y), Int32(x), &cc)
+    }
+
+    /// The characters of one cell's `cchar_t`: a spacing character, then up to three combining
+    /// ones. A grapheme that does not start with a spacing character (a lone combining mark,
+    /// a zero-width space or joiner, a bidi override, a control character) is drawn as a space:
+    /// ncurses would add it to the cell before, or draw `^X` over two columns, and leave this
+    /// cell showing the last frame. A zero-width joiner is left out, so a terminal never joins
+    /// this cell's emoji to the next cell's.
+    static func characters(of grapheme: String) -> [wchar_t] {
+        var characters: [wchar_t] = []
+        for scalar in grapheme.unicodeScalars {
+            if characters.count == 4 { break }
+            let columns = cn_wcwidth(wchar_t(bitPattern: scalar.value))
+            if characters.isEmpty {
+                guard columns > 0 else { break }
+            } else if columns != 0 || scalar.value == 0x200D {
+                break
+            }
+            characters.append(wchar_t(bitPattern: scalar.value))
+        }
+        return characters.isEmpty ? [32] : characters
     }
 
     private func style(for token: ThemeToken) -> (attr_t, Int16) {

@@ -21,6 +21,17 @@ struct NcursesInput {
         /// The last character kept was a CR: an LF right after it ends the same line.
         var afterCR = false
         var lastInput = ContinuousClock.now
+
+        /// CR, LF and CRLF each end a line (a terminal sends CR for Enter, pasted files hold LF).
+        mutating func keep(_ scalar: Unicode.Scalar) {
+            defer { afterCR = scalar == "\r" }
+            guard text.count < NcursesInput.longestPaste else { return }
+            switch scalar {
+            case "\r": text.append("\n")
+            case "\n": if !afterCR { text.append("\n") }
+            default: text.append(scalar)
+            }
+        }
     }
 
     private var paste: Paste?
@@ -39,9 +50,16 @@ struct NcursesInput {
             events.append(.paste(Self.text(of: paste)))
             self.paste = nil
         }
-        while events.count < 512 {
+        // A key read right after Esc that was no Alt+character: handled as the next key.
+        var pending: (result: Int32, code: wint_t)?
+        while events.count < 512 || pending != nil {
             var code: wint_t = 0
-            let result = wget_wch(window, &code)
+            let result: Int32
+            if let (held, heldCode) = pending {
+                (result, code, pending) = (held, heldCode, nil)
+            } else {
+                result = wget_wch(window, &code)
+            }
             if result == ERR { break }
             if result == KEY_CODE_YES {
                 if Int32(code) == KEY_RESIZE {
@@ -61,8 +79,11 @@ struct NcursesInput {
             if code == 27 {
                 // Esc then a character within ESCDELAY is Alt+character; Esc [200~ starts a paste.
                 var next: wint_t = 0
-                guard wget_wch(window, &next) == OK, let second = Unicode.Scalar(next), next >= 32 else {
+                let nextResult = wget_wch(window, &next)
+                guard nextResult == OK, let second = Unicode.Scalar(next), next >= 32 else {
+                    // Esc, then Esc, Enter, an arrow or a resize: both count.
                     events.append(.key(.escape))
+                    if nextResult != ERR { pending = (nextResult, next) }
                     continue
                 }
                 guard second == "[" else {
@@ -84,37 +105,26 @@ struct NcursesInput {
     }
 
     /// Adds one character to the paste; returns its text when it completes the end marker.
+    /// The paste is changed where it is stored (never copied out and back): a copy per character
+    /// made a large paste take minutes.
     private mutating func take(_ scalar: Unicode.Scalar) -> String? {
-        guard var paste else { return nil }
-        defer { if self.paste != nil { self.paste = paste } }
-        paste.lastInput = .now
-        if scalar == Self.pasteEnd[paste.endMatched] {
-            paste.endMatched += 1
-            guard paste.endMatched == Self.pasteEnd.count else { return nil }
-            self.paste = nil
-            return Self.text(of: paste)
+        guard let matched = paste?.endMatched else { return nil }
+        paste?.lastInput = .now
+        if scalar == Self.pasteEnd[matched] {
+            paste?.endMatched = matched + 1
+            guard matched + 1 == Self.pasteEnd.count, let ended = paste else { return nil }
+            paste = nil
+            return Self.text(of: ended)
         }
         // Not the marker after all: what looked like its start is text.
-        let matched = Self.pasteEnd.prefix(paste.endMatched)
-        paste.endMatched = 0
-        for character in matched { Self.keep(character, in: &paste) }
+        paste?.endMatched = 0
+        for character in Self.pasteEnd.prefix(matched) { paste?.keep(character) }
         if scalar == Self.pasteEnd[0] {
-            paste.endMatched = 1
+            paste?.endMatched = 1
         } else {
-            Self.keep(scalar, in: &paste)
+            paste?.keep(scalar)
         }
         return nil
-    }
-
-    /// CR, LF and CRLF each end a line (a terminal sends CR for Enter, pasted files hold LF).
-    private static func keep(_ scalar: Unicode.Scalar, in paste: inout Paste) {
-        defer { paste.afterCR = scalar == "\r" }
-        guard paste.text.count < longestPaste else { return }
-        switch scalar {
-        case "\r": paste.text.append("\n")
-        case "\n": if !paste.afterCR { paste.text.append("\n") }
-        default: paste.text.append(scalar)
-        }
     }
 
     private static func text(of paste: Paste) -> String {

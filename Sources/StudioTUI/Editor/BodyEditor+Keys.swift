@@ -62,7 +62,8 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     case .end, .ctrl("e"): editor.buffer.moveToLineEnd()
     default: return []
     }
-    editor.keepCursorVisible(height: layout.editor.height, width: layout.editorTextWidth)
+    let textWidth = BodyEditorView.Layout(state.size, lineCount: editor.buffer.lines.count).editorTextWidth
+    editor.keepCursorVisible(height: layout.editor.height, width: textWidth)
     editor.renderPreview(now: state.now)
     return []
 }

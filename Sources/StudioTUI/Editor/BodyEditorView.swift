@@ -5,14 +5,16 @@ import StudioModel
 enum BodyEditorView {
     /// Where its parts go for a terminal size.
     struct Layout {
-        static let gutterWidth = 4
+        /// Columns of the line numbers and the space after them: wide enough for the last one.
+        var gutterWidth: Int
         var box: Rect
         var editor: Rect
         var preview: Rect
         var separatorY: Int
         var statusY: Int
 
-        init(_ size: Size) {
+        init(_ size: Size, lineCount: Int = 1) {
+            gutterWidth = max(4, String(max(1, lineCount)).count + 1)
             box = Rect(x: 1, y: 1, width: max(0, size.width - 2), height: max(0, size.height - 4))
             let inner = box.inset(by: 1)
             let paneHeight = max(1, inner.height - 2)
@@ -24,12 +26,12 @@ enum BodyEditorView {
         }
 
         /// Columns of template text shown after the line numbers.
-        var editorTextWidth: Int { max(1, editor.width - Self.gutterWidth) }
+        var editorTextWidth: Int { max(1, editor.width - gutterWidth) }
     }
 
     static func render(_ state: AppState, into grid: inout CellGrid) {
         guard let editor = state.bodyEditor else { return }
-        let layout = Layout(state.size)
+        let layout = Layout(state.size, lineCount: editor.buffer.lines.count)
         let box = layout.box
         guard box.width > 20, box.height > 6 else { return }
         let glyphs = state.glyphs
@@ -74,7 +76,7 @@ enum BodyEditorView {
             guard index < lines.count else { break }
             let y = area.y + row
             let number = String(index + 1)
-            grid.put(DisplayWidth.pad(number, to: Layout.gutterWidth - 1, alignRight: true) + " ", at: Point(x: area.x, y: y),
+            grid.put(DisplayWidth.pad(number, to: layout.gutterWidth - 1, alignRight: true) + " ", at: Point(x: area.x, y: y),
                      token: index == problemLine ? .statusError : .muted)
             // As nano does, only the cursor's line scrolls sideways; the others show their start.
             let isCursorLine = index == editor.buffer.line
@@ -82,11 +84,11 @@ enum BodyEditorView {
             let shown = isCursorLine
                 ? DisplayWidth.dropLeading(text, columns: editor.columnOffset)
                 : DisplayWidth.truncate(text, to: layout.editorTextWidth, ellipsis: glyphs.ellipsis)
-            grid.put(shown, at: Point(x: area.x + Layout.gutterWidth, y: y), token: .foreground, maxWidth: layout.editorTextWidth)
+            grid.put(shown, at: Point(x: area.x + layout.gutterWidth, y: y), token: .foreground, maxWidth: layout.editorTextWidth)
             if isCursorLine {
                 let before = DisplayWidth.width(of: Sanitizer.clean(String(lines[index].prefix(editor.buffer.column))))
-                let x = area.x + Layout.gutterWidth + before - editor.columnOffset
-                if x >= area.x + Layout.gutterWidth, x < area.maxX {
+                let x = area.x + layout.gutterWidth + before - editor.columnOffset
+                if x >= area.x + layout.gutterWidth, x < area.maxX {
                     grid.restyle(Rect(x: x, y: y, width: 1, height: 1), token: .selection)
                 }
             }

@@ -35,7 +35,7 @@ func paste(_ pasted: String, into state: inout AppState) -> [Effect] {
             editor.userInput? += line
         } else {
             editor.buffer.insert(contentsOf: text)
-            let layout = BodyEditorView.Layout(state.size)
+            let layout = BodyEditorView.Layout(state.size, lineCount: editor.buffer.lines.count)
             editor.keepCursorVisible(height: layout.editor.height, width: layout.editorTextWidth)
             editor.renderPreview(now: state.now)
         }

@@ -162,8 +162,7 @@ enum HintBarView {
     ) {
         let helpText = grid.displayed(state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  " + help)
         let room = max(4, area.width - 4 - grid.width(of: prompt) - DisplayWidth.width(of: helpText))
-        var shown = Sanitizer.clean(input)
-        while DisplayWidth.width(of: shown) > room - 1, !shown.isEmpty { shown.removeFirst() }
+        let shown = visibleEnd(of: input, columns: room - 1, in: grid)
         var x = area.x + 1
         x += grid.put(Sanitizer.clean(prompt), at: Point(x: x, y: area.y), token: .hintKey)
         x += grid.put(shown, at: Point(x: x, y: area.y), token: .foreground)
@@ -172,6 +171,21 @@ enum HintBarView {
             x += grid.put("(\(placeholder))", at: Point(x: x, y: area.y), token: .hintText, maxWidth: area.maxX - 1 - x)
         }
         grid.put(helpText, at: Point(x: x, y: area.y), token: state.status == nil ? .hintText : .statusError, maxWidth: area.maxX - 1 - x)
+    }
+
+    /// The end of `input` that fits in `columns`, cleaned. Only that end is measured: a pasted
+    /// line may be megabytes long, and the frame must not wait for it.
+    static func visibleEnd(of input: String, columns: Int, in grid: CellGrid) -> String {
+        var kept: [String] = []
+        var used = 0
+        for character in input.reversed() {
+            let cleaned = Sanitizer.clean(String(character))
+            let width = grid.width(of: cleaned)
+            if used + width > columns { break }
+            kept.append(cleaned)
+            used += width
+        }
+        return kept.reversed().joined()
     }
 
     static func keyLabel(_ binding: Binding, ascii: Bool) -> String {

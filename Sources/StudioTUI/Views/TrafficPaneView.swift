@@ -15,7 +15,8 @@ enum TrafficPaneView {
             let position = list.offset + line
             guard let record = state.trafficRecord(at: position) else { break }
             let segments = TrafficRow.segments(
-                for: record, width: area.width - 2, timeZone: state.timeZone, ellipsis: state.glyphs.ellipsis)
+                for: record, width: area.width - 2, timeZone: state.timeZone, ellipsis: state.glyphs.ellipsis,
+                ascii: state.ascii)
             grid.put(segments, at: Point(x: area.x + 1, y: area.y + line), maxWidth: area.width - 2,
                      ellipsis: state.glyphs.ellipsis)
             if position == list.selected {

@@ -7,8 +7,14 @@ public enum TrafficRow {
     /// Attempts a delivery may make: the first plus seven retries (DESIGN §5).
     public static let maximumAttempts = 8
 
-    /// - Parameter ellipsis: Ends a column cut to its width (`...` in ASCII mode, so the columns stay put).
-    public static func segments(for record: AttemptRecord, width: Int, timeZone: TimeZone, ellipsis: String = "…") -> [Segment] {
+    /// - Parameters:
+    ///   - ellipsis: Ends a column cut to its width (`...` in ASCII mode, so the columns stay put).
+    ///   - ascii: Columns are measured in the ASCII form of their text (`日本` is `??`), as an
+    ///     ASCII-only grid draws it, so the columns after a wide name stay put.
+    public static func segments(
+        for record: AttemptRecord, width: Int, timeZone: TimeZone, ellipsis: String = "…", ascii: Bool = false
+    ) -> [Segment] {
+        func shown(_ text: String) -> String { ascii ? CellGrid.asciiText(text) : text }
         // time+space, method+space, status, space+latency+space, two separators, attempt.
         let fixed = 13 + 7 + 3 + 8 + 2 + 5
         let flexible = max(0, width - fixed)
@@ -16,12 +22,12 @@ public enum TrafficRow {
         let urlWidth = flexible - userWidth
         return [
             Segment(timestamp(record.startedAt, timeZone: timeZone) + " ", .logTimestamp),
-            Segment(DisplayWidth.pad(record.method, to: 6) + " ", .logMethod),
+            Segment(DisplayWidth.pad(shown(record.method), to: 6) + " ", .logMethod),
             Segment(statusText(record), statusToken(record)),
             Segment(" " + DisplayWidth.pad(latencyText(record.latencyMilliseconds), to: 6, alignRight: true) + " ",
                     record.latencyMilliseconds >= 1000 ? .logLatencySlow : .logLatency),
-            Segment(DisplayWidth.pad(pathText(record), to: urlWidth, ellipsis: ellipsis) + " ", .logPath),
-            Segment(DisplayWidth.pad(record.userEmail ?? "", to: userWidth, ellipsis: ellipsis) + " ", .logUser),
+            Segment(DisplayWidth.pad(shown(pathText(record)), to: urlWidth, ellipsis: ellipsis) + " ", .logPath),
+            Segment(DisplayWidth.pad(shown(record.userEmail ?? ""), to: userWidth, ellipsis: ellipsis) + " ", .logUser),
             Segment(DisplayWidth.pad("\(record.attempt)/\(maximumAttempts)", to: 5, alignRight: true), .logAttempt),
         ]
     }
