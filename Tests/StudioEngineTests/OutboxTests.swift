@@ -270,7 +270,9 @@ struct OutboxTests {
         let arrivals = log.all.map(\.receivedAt)
         try #require(arrivals.count == 2)
         let gap = arrivals[1].timeIntervalSince(arrivals[0])
-        #expect(gap >= 0.035 && gap < 1, "retry after \(gap) s")
+        // A jump obeyed would fire at once (0 s) or wait it out (36 s at this scale); the loose
+        // upper bound leaves room for a loaded machine.
+        #expect(gap >= 0.035 && gap < 10, "retry after \(gap) s")
         #expect(try store.delivery(id: id)?.status == .succeeded)
         #expect(try store.delivery(id: id)?.attempts == 2)
     }
