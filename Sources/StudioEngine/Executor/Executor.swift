@@ -152,7 +152,6 @@ public final class Executor: Sendable {
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     /// - Throws: The store's error, when the event could not be stored: nothing was started.
     public func track(_ event: TrackedEvent) throws {
-        if try store.updateTrackedEvent(event) { return }
         let starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
             PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
         }
@@ -167,13 +166,15 @@ public final class Executor: Sendable {
         var limits: [String: WorkflowLimits] = [:]
         for workflow in workflows where !workflow.limits.isUnlimited { limits[workflow.id] = workflow.limits }
         let records = starts.map(\.entryRecord)
-        var stored = Set(try store.startJourneys(records, within: limits, recording: event).map(\.id))
+        // Nil: the event was stored before (a retry), so its journeys were started then.
+        guard let first = try store.startJourneys(records, within: limits, recording: event) else { return [] }
+        var stored = Set(first.map(\.id))
         if stored.count < records.count, limits.values.contains(where: { $0.simultaneous != nil }) {
             // A journey that ended a moment ago may not be written as ended yet: write what is
             // pending and try the refused ones once more (the event is already stored).
             journeys.flush()
             let refused = records.filter { !stored.contains($0.id) }
-            stored.formUnion(try store.startJourneys(refused, within: limits, recording: nil).map(\.id))
+            stored.formUnion(try store.startJourneys(refused, within: limits, recording: nil)?.map(\.id) ?? [])
         }
         if stored.count < starts.count {
             state.withLock { $0.stats.journeysRefused += starts.count - stored.count }

@@ -5,8 +5,9 @@ import StudioModel
 extension SQLiteStateStore {
     public func startJourneys(
         _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
-    ) throws -> [JourneyRecord] {
+    ) throws -> [JourneyRecord]? {
         try writer.write { db in
+            if let event, try Self.updateStoredEvent(to: event, in: db) { return nil }
             var counts: [EntryKey: EntryCount] = [:]
             var started: [JourneyRecord] = []
             started.reserveCapacity(journeys.count)

@@ -223,17 +223,17 @@ public final class SQLiteStateStore: StateStore {
             ])
     }
 
-    public func updateTrackedEvent(_ event: TrackedEvent) throws -> Bool {
+    /// Updates the stored event with `event`'s ``TrackedEvent/id`` to `event`; false when no event
+    /// has that id, or `event` has none.
+    static func updateStoredEvent(to event: TrackedEvent, in db: Database) throws -> Bool {
         guard let id = event.id else { return false }
-        return try writer.write { db in
-            try db.execute(
-                sql: "UPDATE event SET email = ?, name = ?, dataFields = ?, createdAt = ? WHERE eventID = ?",
-                arguments: [
-                    event.email, event.name, JSONValue.object(event.dataFields).jsonText,
-                    event.createdAt.storedDatabaseValue, id,
-                ])
-            return db.changesCount > 0
-        }
+        try db.execute(
+            sql: "UPDATE event SET email = ?, name = ?, dataFields = ?, createdAt = ? WHERE eventID = ?",
+            arguments: [
+                event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt.storedDatabaseValue,
+                id,
+            ])
+        return db.changesCount > 0
     }
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {

@@ -29,12 +29,13 @@ public protocol StateStore: EndpointPauseStore {
     /// Stores journeys at their entry step, with `event` in the same transaction when given,
     /// except those that would take a user past its workflow's entry `limits` (by workflow id;
     /// Iterable's lifetime and simultaneous limits); returns the journeys stored, in order.
+    ///
+    /// An `event` with the ``TrackedEvent/id`` of a stored one is the same event sent again (a
+    /// client's retry): that one is updated to it, as Iterable does, no journey is stored, and the
+    /// answer is nil.
     func startJourneys(
         _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
-    ) throws -> [JourneyRecord]
-    /// Updates the stored event with `event`'s ``TrackedEvent/id`` to `event`, as Iterable does for
-    /// an event tracked again; returns false when no event has that id (or `event` has none).
-    func updateTrackedEvent(_ event: TrackedEvent) throws -> Bool
+    ) throws -> [JourneyRecord]?
     /// How often a user entered a workflow, and how many of those journeys have not ended.
     func entryCount(workflowID: String, email: String) throws -> EntryCount
 
