@@ -17,11 +17,13 @@ final class EngineStudioCommands: StudioCommands {
     /// What is wrong with the secrets file since it was last changed, listed with the problems.
     private let secretsProblem = Mutex<Diagnostic?>(nil)
     /// The top-level fields of the stored users and events, for the merge-parameter warnings: read
-    /// off the UI thread after each check, since a large store takes seconds, and used by the next
-    /// (so never by the first, at start: what the studio shows then does not depend on a race).
+    /// off the UI thread after a check (at most every ``fieldsReadInterval``), since a large store
+    /// takes seconds, and used by the checks after it (so never by the first, at start: what the
+    /// studio shows then does not depend on a race).
     /// Nil until first read, or while no user is stored.
     private let storedFields = Mutex<StoredFields?>(nil)
-    private let readingFields = Mutex(false)
+    /// Whether a read of ``storedFields`` is under way, and when the last one began.
+    private let fieldsRead = Mutex<(reading: Bool, began: ContinuousClock.Instant?)>((false, nil))
 
     private struct StoredFields: Sendable {
         var users: Set<String>
@@ -35,21 +37,27 @@ final class EngineStudioCommands: StudioCommands {
         self.otherExecutor = Mutex(otherExecutor)
     }
 
-    /// Reads ``storedFields`` again in the background, unless a read is under way.
+    /// Reads ``storedFields`` again in the background, unless a read is under way or began less
+    /// than ``fieldsReadInterval`` ago: it reads every profile, seconds of work on a large store.
     private func readStoredFields() {
-        let idle = readingFields.withLock { reading in
-            defer { reading = true }
-            return !reading
+        let now = ContinuousClock.now
+        let due = fieldsRead.withLock { state -> Bool in
+            guard !state.reading, state.began.map({ now - $0 >= Self.fieldsReadInterval }) ?? true else { return false }
+            state = (true, now)
+            return true
         }
-        guard idle else { return }
+        guard due else { return }
         let store = engine.store
         Task.detached { [self] in
             let users = (try? store.userFieldNames()) ?? []
             let events = (try? store.eventFieldNames()) ?? []
             storedFields.withLock { $0 = users.isEmpty ? nil : StoredFields(users: users, events: events) }
-            readingFields.withLock { $0 = false }
+            fieldsRead.withLock { $0.reading = false }
         }
     }
+
+    /// The shortest time between two reads of the stored fields.
+    static let fieldsReadInterval = Duration.seconds(30)
 
     /// Why this studio does not start journeys or deliveries itself, when another process runs
     /// them. Asked at each run or replay: once that process has stopped, this studio takes the
@@ -150,7 +158,7 @@ final class EngineStudioCommands: StudioCommands {
             diagnostics += FieldUsageCheck.warnings(
                 in: workspace, text: text, userFields: fields.users, eventFields: fields.events)
         }
-        // Users imported or updated since: seen by the next check.
+        // Users imported or updated since: seen by a later check.
         readStoredFields()
         return diagnostics
     }
