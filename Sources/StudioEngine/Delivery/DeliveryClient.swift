@@ -151,8 +151,8 @@ public final class DeliveryClient: Sendable {
             record.responseHeaders = masker.mask(result.headers)
             record.responseTruncated = result.truncated || failure != nil
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
-            var kept = masker.mask(bytes: Array(result.body.readableBytesView))
-            if record.responseTruncated { kept = Self.droppingCutSecret(from: kept, secrets: request.secretValues) }
+            let received = Array(result.body.readableBytesView)
+            let kept = record.responseTruncated ? masker.mask(cutBytes: received) : masker.mask(bytes: received)
             let body = StoredBody(kept, truncated: record.responseTruncated)
             record.responseBody = body.text
             record.responseBodyIsBase64 = body.isBase64
@@ -162,22 +162,6 @@ public final class DeliveryClient: Sendable {
             record.outcome = .failed(errorClass: Self.errorClass(of: failure), message: masker.mask(message))
         }
         return record
-    }
-
-    /// `body`, cut at the size limit or by the answer ending early, without the start of a secret
-    /// at its end: masking finds whole values only, so a secret cut in two would be stored in
-    /// part. Secrets the masker skips (under 4 characters) are left alone.
-    static func droppingCutSecret(from body: [UInt8], secrets: [String]) -> [UInt8] {
-        var cut = 0
-        for secret in secrets where secret.count >= 4 {
-            let bytes = Array(secret.utf8)
-            for length in stride(from: min(bytes.count - 1, body.count), to: cut, by: -1)
-            where body.suffix(length).elementsEqual(bytes.prefix(length)) {
-                cut = length
-                break
-            }
-        }
-        return Array(body.dropLast(cut))
     }
 
     /// What a transport failure's record says: for TLS, which check failed (a rejected chain is

@@ -35,6 +35,23 @@ public struct SecretMasker: Sendable {
         return result
     }
 
+    /// ``mask(bytes:)`` for a body cut short (at the size limit, or by an answer that ended early),
+    /// without the start of a secret at its end: masking finds whole values only, so a secret cut
+    /// in two would be kept in part.
+    public func mask(cutBytes bytes: [UInt8]) -> [UInt8] {
+        let masked = mask(bytes: bytes)
+        var cut = 0
+        for secret in secretValues {
+            let needle = Array(secret.utf8)
+            for length in stride(from: min(needle.count - 1, masked.count), to: cut, by: -1)
+            where masked.suffix(length).elementsEqual(needle.prefix(length)) {
+                cut = length
+                break
+            }
+        }
+        return Array(masked.dropLast(cut))
+    }
+
     /// `text` with every occurrence of `secret` replaced by the mask, compared byte for byte in
     /// UTF-8, left to right without overlaps; nil when `secret` does not occur.
     private static func replacing(_ secret: String, in text: String) -> String? {

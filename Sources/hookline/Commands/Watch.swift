@@ -65,15 +65,11 @@ extension Hookline {
         }
 
         /// The store, waited for when watch is started in its own terminal before the executor
-        /// creates it. Opening it while the executor is still setting it up can fail for a moment.
+        /// creates it (the store migrates a new file one process at a time, so opening it while
+        /// the executor sets it up waits rather than fails).
         static func storeOnceCreated(at path: String) async throws -> SQLiteStateStore {
-            var failures = 0
-            while true {
-                if FileManager.default.fileExists(atPath: path) {
-                    do { return try SQLiteStateStore(path: path) } catch where failures < 20 { failures += 1 }
-                }
-                try await Task.sleep(for: .milliseconds(250))
-            }
+            while !FileManager.default.fileExists(atPath: path) { try await Task.sleep(for: .milliseconds(250)) }
+            return try SQLiteStateStore(path: path)
         }
 
         /// Returns once standard output is a pipe nobody reads any more (`hookline watch | head -1`),
