@@ -24,6 +24,27 @@ struct EventsTrackCommandTests {
         #expect(bad.stderr.contains("--data must be a JSON object"))
     }
 
+    /// Addresses are stored lowercase, as Iterable does: a user imported as `Ada@Example.com` is
+    /// the one an event for `ADA@EXAMPLE.COM` reaches, with the imported fields, and `logs --user`
+    /// finds the attempt in a third case.
+    @Test func anAddressInAnyCaseNamesTheUserImportedInAnother() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let users = try workspace.write("users.csv", "email,plan\nAda@Example.com,pro\n")
+        let imported = try await workspace.hookline("users", "import", users.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let tracked = try await workspace.hookline("events", "track", "--email", "ADA@EXAMPLE.COM", "--event", "signup")
+        #expect(tracked.status == 0, "\(tracked.stderr)")
+        let line = try JSONValue.parse(tracked.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(line["requestBody"] == #"{"email": "ada@example.com", "plan": "pro"}"#)
+        #expect(try await workspace.sqlite("SELECT email FROM user") == "ada@example.com")
+
+        let logs = try await workspace.hookline("logs", "--user", "ada@EXAMPLE.com")
+        #expect(logs.status == 0, "\(logs.stderr)")
+        #expect(logs.stdout.split(separator: "\n").count == 1)
+    }
+
     @Test func whileServeRunsTheWorkspaceTheEventIsSentThere() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }

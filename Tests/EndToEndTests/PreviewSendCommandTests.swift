@@ -33,6 +33,16 @@ struct PreviewSendCommandTests {
         expectNoSecrets(in: result.stdout)
     }
 
+    /// Users are stored lowercase, as Iterable stores them, so `--user` finds one in any case.
+    @Test func previewFindsTheUserWhateverTheCaseGiven() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("preview", "letter", "--user", "Ada@Example.COM", "--format", "json")
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try JSONValue.parse(result.stdout)["body"] == .string(Self.body))
+    }
+
     @Test func previewWithRevealSecretsShowsTheCredentials() async throws {
         let workspace = try await CLIWorkspace.make(port: 9)
         defer { workspace.remove() }

@@ -23,6 +23,12 @@ struct AddressListReaderTests {
         #expect(try batches(reader, of: 2) == [["ada@example.com", "bob@example.com"], ["zoë@example.com"]])
     }
 
+    /// `run --users FILE` finds users stored lowercase whatever case the file writes them in.
+    @Test func addressesAreReadLowercase() throws {
+        let reader = try AddressListReader(path: try file(Array("Ada@Example.COM\nZOË@example.com\n".utf8)))
+        #expect(try reader.next(upTo: 10) == ["ada@example.com", "zoë@example.com"])
+    }
+
     @Test func anUnreadableLineIsLocatedAfterTheAddressesBeforeIt() throws {
         let path = try file(Array("ada@example.com\nbob@example.com\n".utf8) + [0xFF, 0xFE, 0x0A] + Array("cy@example.com\n".utf8))
         let reader = try AddressListReader(path: path)

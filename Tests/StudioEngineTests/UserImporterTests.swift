@@ -29,6 +29,18 @@ struct UserImporterTests {
         #expect(profiles?.first?["v"] == expected)
     }
 
+    /// Iterable stores `myUser@example.com` as `myuser@example.com`; an import does the same, so
+    /// a later update or event in any case finds the imported profile.
+    @Test(arguments: [UserImporter.Format.csv, .jsonl])
+    func addressesAreImportedLowercase(format: UserImporter.Format) throws {
+        let text =
+            format == .csv
+            ? "Email,name\n myUser@Example.com ,Ada\n"
+            : #"{"name":"Ada","email":"myUser@Example.com"}"# + "\n"
+        let profiles = try UserImporter.profiles(from: text, format: format)
+        #expect(profiles == [["email": "myuser@example.com", "name": "Ada"]])
+    }
+
     @Test func everyBadRowIsReportedAndNothingIsReturned() {
         let csv = "email,name\nada@example.com,Ada\n,NoEmail\nnot-an-address,Bob\n"
         #expect {

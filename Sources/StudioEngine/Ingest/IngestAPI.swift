@@ -165,10 +165,11 @@ struct IngestAPI: RouterMiddleware {
         return Self.answer(.ok, code: "Success")
     }
 
-    /// The address a request names in `email`, as `users import` takes them, or why it names none.
+    /// The address a request names in `email`, lowercase as `users import` stores them, or why it
+    /// names none.
     static func recipient(in body: JSONObject) -> Result<String, Refusal> {
         let given = body["email"]?.stringValue ?? ""
-        if EmailAddress.isPlausible(given) { return .success(given) }
+        if EmailAddress.isPlausible(given) { return .success(EmailAddress.normalized(given)) }
         if !given.isEmpty { return .failure(.invalidEmail(given)) }
         if let userID = identifier(body["userId"]) { return .failure(.userIDOnly(userID)) }
         return .failure(.missingEmail)

@@ -18,6 +18,8 @@ import StudioModel
 ///   `{listId, subscribers: [{email}]}` removes them;
 /// - `GET /health` answers 200.
 ///
+/// Addresses are stored lowercase, as Iterable does: `A@Example.COM` and `a@example.com` are one user.
+///
 /// Answers are Iterable's `{"msg", "code", "params"}` with its codes (`BadParams`, `BadJsonBody`,
 /// `InvalidEmailAddressError`, `BadApiKey`, …), and for the bulk and list calls its counts
 /// `{"successCount", "failCount", "failedUpdates": {"invalidEmails", …}}`. When the secret named

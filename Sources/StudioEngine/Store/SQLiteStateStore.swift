@@ -158,6 +158,7 @@ public final class SQLiteStateStore: StateStore {
             try db.alter(table: "event") { t in t.add(column: "eventID", .text) }
             try db.execute(sql: "CREATE UNIQUE INDEX event_on_eventID ON event(eventID) WHERE eventID IS NOT NULL")
         }
+        migrator.registerMigration("v8-lowercase-emails", migrate: lowercaseEmails)
         return migrator
     }
 

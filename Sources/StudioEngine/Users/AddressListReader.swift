@@ -1,10 +1,11 @@
 import Foundation
+import StudioModel
 
 /// Reads a list of email addresses, one per line, a batch at a time, so that `hookline run
 /// --users FILE` starts a workflow for millions of users without holding the list in memory.
 ///
 /// Blank lines and lines starting with `#` are skipped; spaces around an address, a CR before
-/// the LF and a UTF-8 byte order mark are dropped.
+/// the LF and a UTF-8 byte order mark are dropped, and addresses come back lowercase, as stored.
 ///
 /// ```swift
 /// let reader = try AddressListReader(path: "users.txt")
@@ -76,7 +77,7 @@ public final class AddressListReader {
             guard let address = String(validating: text, as: UTF8.self) else {
                 throw ReadError(description: "\(path):\(line): the line is not UTF-8 text")
             }
-            batch.append(address)
+            batch.append(EmailAddress.normalized(address))
         }
     }
 

@@ -3,7 +3,7 @@ import StudioModel
 import SwiftCSV
 
 /// Reads user profiles for `hookline users import`: CSV with a header row, or JSON Lines, each
-/// user identified by `email`.
+/// user identified by `email`, lowercased as Iterable stores it.
 ///
 /// CSV values are typed the way a marketer means them: `36` is a number, `19.99` a decimal,
 /// `true`/`false` booleans, `0150` (a leading zero) stays text, and an empty cell is left out. A
@@ -108,7 +108,7 @@ public enum UserImporter {
                 problems.append(.init(line: rowLine, message: "'\(email)' is not an email address"))
                 continue
             }
-            var profile = JSONObject([("email", .string(email))])
+            var profile = JSONObject([("email", .string(EmailAddress.normalized(email)))])
             for (column, name) in header.enumerated() where column != emailColumn && column < row.count && !name.isEmpty {
                 let cell = row[column]
                 guard !cell.isEmpty else { continue }
@@ -265,7 +265,9 @@ public enum UserImporter {
                 problems.append(.init(line: lineNumber, message: problem))
                 continue
             }
-            profiles.append(object)
+            var profile = object
+            profile["email"] = .string(EmailAddress.normalized(email))
+            profiles.append(profile)
         }
         guard problems.isEmpty else { throw ImportError(problems: problems) }
         return profiles

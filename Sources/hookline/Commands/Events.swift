@@ -62,7 +62,8 @@ extension Hookline {
                 if summary.leftForLater > 0 { printError(summary.description) }
                 printAttemptLines(from: engine.feed)
                 do {
-                    try engine.executor.track(TrackedEvent(email: email, name: eventName, dataFields: dataFields))
+                    try engine.executor.track(
+                        TrackedEvent(email: EmailAddress.normalized(email), name: eventName, dataFields: dataFields))
                 } catch {
                     await engine.shutdown()
                     printError("error: the event was not stored, so it started nothing: \(error)")

@@ -14,7 +14,7 @@ struct AttemptFilterOptions: ParsableArguments {
     @Option(help: "Only attempts of this delivery (msg_…).")
     var delivery: String?
 
-    @Option(help: "Only attempts for this user's email.")
+    @Option(help: "Only attempts for this user's email (any case).", transform: EmailAddress.normalized)
     var user: String?
 
     @Option(help: "Only attempts with this outcome: a status (503), a class (5xx), ok (2xx) or failed (any other).")

@@ -129,7 +129,9 @@ final class EngineStudioCommands: StudioCommands {
                 switch audience {
                 case .everyUser: count = try executor.startCounting(workflowID: workflowID, forMembersOf: nil)
                 case .list(let name): count = try executor.startCounting(workflowID: workflowID, forMembersOf: name)
-                case .user(let email): count = executor.startCounting(workflowID: workflowID, emails: [email]).map { (1, $0) }
+                case .user(let email):
+                    count = executor.startCounting(workflowID: workflowID, emails: [EmailAddress.normalized(email)])
+                        .map { (1, $0) }
                 }
                 guard let count else { return done(StatusMessage("no workflow '\(workflowID)'", level: .warning)) }
                 done(audience.outcome(of: workflowID, asked: count.asked, started: count.started))
@@ -182,7 +184,7 @@ final class EngineStudioCommands: StudioCommands {
         Task { [engine] in
             do {
                 let record = try await engine.executor.testSend(
-                    webhookID: webhookID, email: email, workflowID: workflowID, nodeID: nodeID)
+                    webhookID: webhookID, email: email.map(EmailAddress.normalized), workflowID: workflowID, nodeID: nodeID)
                 let outcome = record.status.map { "\($0)" } ?? record.outcome.errorClass ?? "failed"
                 done(
                     StatusMessage(
@@ -200,7 +202,8 @@ final class EngineStudioCommands: StudioCommands {
         done: @escaping @Sendable (StatusMessage, AttemptRecord?) -> Void
     ) {
         do {
-            let test = try engine.executor.testRequest(webhookID: webhookID, email: email, workflowID: workflowID, nodeID: nodeID)
+            let test = try engine.executor.testRequest(
+                webhookID: webhookID, email: email.map(EmailAddress.normalized), workflowID: workflowID, nodeID: nodeID)
             let shown = test.options.previewing(test.request, at: Date()).masked
             let record = DeliveryClient.Origin(workflowID: workflowID, nodeID: nodeID, webhookID: webhookID, userEmail: test.email)
                 .record(
@@ -228,7 +231,12 @@ final class EngineStudioCommands: StudioCommands {
     func user(email: String?, done: @escaping @Sendable (Result<StoredUser?, any Error>) -> Void) {
         let store = engine.store
         Task.detached {
-            done(Result { try store.user(emailOrFirst: email).map { StoredUser(email: $0.email, profile: $0.profile) } })
+            done(
+                Result {
+                    try store.user(emailOrFirst: email.map(EmailAddress.normalized)).map {
+                        StoredUser(email: $0.email, profile: $0.profile)
+                    }
+                })
         }
     }
 

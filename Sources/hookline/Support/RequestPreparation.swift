@@ -58,7 +58,8 @@ struct WebhookRequestArguments: ParsableArguments {
     @Argument(help: "The webhook id (webhooks/<id>.yaml).")
     var webhook: String
 
-    @Option(help: "The email address of a user in the store.")
+    @Option(help: "The email address of a user in the store (any case: addresses are stored lowercase).",
+        transform: EmailAddress.normalized)
     var user: String
 
     @Option(help: "A JSON file with the trigger event's data fields.", completion: .file())

@@ -1,0 +1,58 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// Addresses reach the store lowercase through every ingest call, as Iterable stores them: a
+/// client that writes `A@Example.COM` one time and `a@example.com` the next is one user.
+struct IngestEmailCaseTests {
+    /// Workflow `welcome` starts on `signup` and waits a day, so its journeys stay in the store.
+    private let waiting = Workspace(
+        workflows: [
+            Workflow(
+                id: "welcome", name: "Welcome", start: .event("signup"),
+                nodes: [
+                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("done")),
+                    WorkflowNode(id: "done", kind: .exit),
+                ])
+        ])
+
+    @Test func anEventTrackedInMixedCaseIsFoundUnderTheLowercaseAddress() async throws {
+        let ingest = try await IngestTestServer.start(waiting)
+        let (status, _) = try await ingest.post("/api/events/track", #"{"email": "A@Example.COM", "eventName": "signup"}"#)
+        #expect(status == 200)
+
+        let store = ingest.engine.store
+        #expect(try store.user(email: "a@example.com") == ["email": "a@example.com"])
+        #expect(try store.userCount() == 1)
+        #expect(try store.unfinishedJourneys().map(\.email) == ["a@example.com"])
+        try await ingest.shutdown()
+    }
+
+    @Test func updatesBulkEventsTriggersAndListsAllNameTheSameUser() async throws {
+        let ingest = try await IngestTestServer.start(waiting)
+        let calls = [
+            ("/api/users/update", #"{"email": "Ada@Example.com", "dataFields": {"plan": "pro"}}"#),
+            ("/api/events/trackBulk", #"{"events": [{"email": "ADA@example.com", "eventName": "signup"}]}"#),
+            ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "ada@EXAMPLE.com"}"#),
+            ("/api/lists/subscribe", #"{"listId": 7, "subscribers": [{"email": "aDa@example.com", "dataFields": {"age": 36}}]}"#),
+        ]
+        for (path, body) in calls {
+            let (status, answer) = try await ingest.post(path, body)
+            #expect(status == 200, "\(path): \(answer)")
+        }
+
+        let store = ingest.engine.store
+        #expect(try store.userCount() == 1)
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "plan": "pro", "age": 36])
+        #expect(try store.unfinishedJourneys().map(\.email) == ["ada@example.com", "ada@example.com"])
+        #expect(try store.listMembers("7", after: nil, limit: 10) == ["ada@example.com"])
+
+        let (status, answer) = try await ingest.post(
+            "/api/lists/unsubscribe", #"{"listId": 7, "subscribers": [{"email": "ADA@EXAMPLE.COM"}]}"#)
+        #expect(status == 200)
+        #expect(answer["successCount"] == 1)
+        #expect(try store.listMembers("7", after: nil, limit: 10) == [])
+        try await ingest.shutdown()
+    }
+}
