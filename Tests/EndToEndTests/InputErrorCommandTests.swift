@@ -35,6 +35,35 @@ struct InputErrorCommandTests {
         #expect(both.stderr.contains("not both"))
     }
 
+    /// Every command that takes a webhook or workflow by name answers a mistyped one alike: exit 64,
+    /// one line naming the folder it looked in and the nearest name, no usage text.
+    @Test(arguments: [
+        (["run", "welcom", "--all"], "workflow 'welcom' in {root}/workflows/ (did you mean 'welcome'?)"),
+        (["resume", "--endpoint", "lettr"], "webhook 'lettr' in {root}/webhooks/ or {root}/system-webhooks/ (did you mean 'letter'?)"),
+        (["replay", "--webhook", "lettr"], "webhook 'lettr' in {root}/webhooks/ or {root}/system-webhooks/ (did you mean 'letter'?)"),
+    ])
+    func anUnknownNameSaysWhereItLookedAndTheNearestName(command: [String], message: String) async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("webhooks/letter.yaml", "id: letter\nmethod: POST\nurl: \"http://127.0.0.1:9/v1/letters\"\n")
+        try workspace.writeWelcomeWorkflow(calling: "letter")
+        let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, command + ["-C", workspace.root.path])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "error: no " + message.replacingOccurrences(of: "{root}", with: workspace.root.path) + "\n")
+    }
+
+    @Test func aWorkflowNameFarFromEveryOneListsTheFewThereAre() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("webhooks/letter.yaml", "id: letter\nmethod: POST\nurl: \"http://127.0.0.1:9/v1/letters\"\n")
+        try workspace.writeWelcomeWorkflow(calling: "letter")
+        let result = try await workspace.hookline("run", "onboarding", "--all")
+        #expect(result.status == 64)
+        #expect(result.stderr.hasSuffix("/workflows/ (expected welcome)\n"), "\(result.stderr)")
+        #expect(!result.stderr.contains("USAGE"))
+    }
+
     @Test func eventsTrackRefusesWhatImportWouldNotTakeAsAnAddress() async throws {
         let workspace = try TestWorkspace.make()
         defer { workspace.remove() }

@@ -121,6 +121,32 @@ struct LogsCommandTests {
         #expect(users == ["ada@example.com", "bob@example.com"])
     }
 
+    /// The store removed (`rm .hookline/state.sqlite*`) and made anew by the next run: watch says
+    /// so once and shows the new store's attempts, rather than reading the deleted file forever.
+    @Test func watchFollowsAStoreRemovedAndCreatedAgain() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let ada = try workspace.write("ada.txt", "ada@example.com\n")
+        let bob = try workspace.write("bob.txt", "bob@example.com\n")
+        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
+        let watch = try BinaryRunner.start(BinaryRunner.hooklinePath, ["watch", "--json", "-C", workspace.root.path])
+        defer {
+            watch.signal(SIGKILL)
+            watch.removeOutput()
+        }
+        _ = try await LiveWorkspace.waitFor("the recent attempt") { watch.stdout.contains("ada@example.com") ? true : nil }
+
+        let store = workspace.root.appendingPathComponent(".hookline/state.sqlite").path
+        for file in [store, store + "-wal", store + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
+        _ = try await LiveWorkspace.waitFor("watch to notice") { watch.stderr.isEmpty ? nil : true }
+        #expect(try await workspace.hookline("run", "welcome", "--users", bob.path).status == 0)
+        _ = try await LiveWorkspace.waitFor("the new store's attempt") { watch.stdout.contains("bob@example.com") ? true : nil }
+
+        #expect(watch.stderr == "note: \(store) was removed; watch follows the store created there next\n")
+        let users = watch.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["user"]?.stringValue }
+        #expect(users == ["ada@example.com", "bob@example.com"])
+    }
+
     /// `watch | head -1` returns once head has its line, quietly, without waiting for a new attempt.
     @Test func watchPipedIntoHeadExitsQuietlyWhenHeadIsDone() async throws {
         let workspace = try await LiveWorkspace.make()

@@ -164,15 +164,41 @@ struct PreviewSendCommandTests {
         #expect(!result.stdout.contains(Self.clientSecret))
     }
 
-    @Test func unknownWebhookExitsWithAUsageErrorAndSuggestsTheNearestName() async throws {
+    /// An unknown name is a mistake about the workspace, not about the command line's shape: one
+    /// line saying where the name was looked for, with the nearest name, and no usage text.
+    @Test(arguments: ["preview", "send"])
+    func unknownWebhookSaysWhereItLookedAndSuggestsTheNearestName(command: String) async throws {
         let workspace = try await CLIWorkspace.make(port: 9)
         defer { workspace.remove() }
-        let result = try await workspace.hookline("preview", "lettr", "--user", "ada@example.com")
+        let result = try await workspace.hookline(command, "lettr", "--user", "ada@example.com")
 
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("No webhook 'lettr'"))
-        #expect(result.stderr.contains("Did you mean 'letter'?"))
+        let webhooks = workspace.root.appendingPathComponent("webhooks").path
+        #expect(result.stderr == "error: no webhook 'lettr' in \(webhooks)/ (did you mean 'letter'?)\n")
+    }
+
+    @Test(arguments: ["preview", "send"])
+    func unknownWebhookFarFromEveryNameListsTheFewThereAre(command: String) async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline(command, "postcard", "--user", "ada@example.com")
+
+        #expect(result.status == 64)
+        #expect(result.stderr.hasSuffix("/webhooks/ (expected letter)\n"), "\(result.stderr)")
+        #expect(!result.stderr.contains("USAGE"))
+    }
+
+    @Test(arguments: ["preview", "send"])
+    func unknownUserSaysWhichStoreItLookedInAndSuggestsTheNearestAddress(command: String) async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline(command, "letter", "--user", "ada@exmple.com")
+
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        let store = workspace.root.appendingPathComponent(".hookline/state.sqlite").path
+        #expect(result.stderr == "error: no user 'ada@exmple.com' in \(store) (did you mean 'ada@example.com'?)\n")
     }
 
     private func expectNoSecrets(in output: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {

@@ -35,6 +35,20 @@ struct DefinitionFieldTextTests {
         #expect(text.hasPrefix("# Lob.\nid: lob-letter\nmethod: POST   # the API wants POST\n"))
     }
 
+    /// A value over several lines, or a flow list, is written anew on the key's line; the comment
+    /// that ends that line stays, and a `#` inside a quoted scalar is not one.
+    @Test(arguments: [
+        ("retries:   # backoff\n  - 5s\n  - 1m\n", "retries: []   # backoff\n"),
+        ("retries: ['5s', \"1m # no\", 'it''s # no']  # backoff\n", "retries: []  # backoff\n"),
+        ("retries: [\"a\\\" # no\", b#c]\n", "retries: []\n"),
+    ])
+    func aRewrittenValueKeepsTheCommentOnItsKeyLine(written: String, rewritten: String) throws {
+        let file = Self.webhook.replacingOccurrences(of: "retries:\n  - 5s\n  - 1m\n", with: written)
+        try #require(file != Self.webhook)
+        let text = try DefinitionFieldText.setting("retries", to: .plain("[]"), in: .root, text: file)
+        #expect(text == Self.webhook.replacingOccurrences(of: "retries:\n  - 5s\n  - 1m\n", with: rewritten))
+    }
+
     @Test(arguments: [
         "plain", "two words", "yes", "1h", "a: b", "# not a comment", "{{firstName}}", "say \"hi\"\\", "tab\there",
         "日本", "line\nbreak", "- dash", "",

@@ -192,6 +192,22 @@ struct WorkflowNodeChangeTests {
         #expect(text == ending.replacingOccurrences(of: "    webhook: lob-letter\n", with: "    webhook: lob-letter\n    onError: exit\n"))
     }
 
+    /// The form writes the whole `next:` anew when a step stops branching on errors: the comment
+    /// on the `next:` line stays, after a flow mapping or above a block one, and so does every
+    /// comment on the lines the change leaves alone.
+    @Test(arguments: [
+        "    next: {ok: wait, error: exit}   # the end\n",
+        "    next:   # the end\n      ok: wait\n      error: exit\n",
+    ])
+    func aCommentOnTheNextLineStaysWhenItsValueIsRewritten(branching: String) throws {
+        let before = Self.flow.replacingOccurrences(
+            of: "    webhook: lob-letter\n    next: wait\n", with: "    webhook: lob-letter\n    onError: branch\n" + branching)
+        let (text, workflow) = try Self.apply(.setOnError(node: "send-letter", to: .continue), to: before)
+        #expect(text == Self.flow.replacingOccurrences(
+            of: "    next: wait\n", with: "    onError: continue\n    next: wait   # the end\n"))
+        #expect(workflow.node(id: "send-letter")?.next == .single("wait"))
+    }
+
     @Test func theOnlyStepIsNotDeleted() throws {
         let one = "id: welcome\nstart: {kind: event, event: signup}\nnodes:\n  - id: wait\n    type: delay\n    duration: 2d\n"
         let problem = #expect(throws: WorkflowNodesText.Problem.self) {

@@ -339,6 +339,21 @@ struct WorkspaceDiagnosticsTests {
         let caret = lines[2].count - 1
         #expect(lines[1].dropFirst(caret).hasPrefix("{{#if"), "\(lines[1])")
     }
+
+    /// An emoji or a CJK character takes two terminal columns: the caret still stands under the
+    /// token, not one column short of it per wide character.
+    @Test(arguments: [
+        ("😀 {{#if}}x{{/if}}", "      ^"),
+        ("日本語 {{#if}}x{{/if}}", "          ^"),
+        ("😀日本 {{#if vip}}yes", "       ^"),
+    ])
+    func renderedCaretCountsWideCharactersAsTwoColumns(source: String, caretLine: String) throws {
+        var template: TemplateError?
+        do { _ = try Template(parsing: source) } catch { template = error }
+        let error = try #require(template)
+        let diagnostic = Diagnostic(path: "t.hbs", line: error.line, column: error.column, message: error.message)
+        #expect(diagnostic.rendered(source: source) == "\(diagnostic.description)\n\(source)\n\(caretLine)")
+    }
 }
 
 extension WorkspaceDiagnosticsTests {

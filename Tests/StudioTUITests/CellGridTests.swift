@@ -1,4 +1,5 @@
 import Testing
+import StudioModel
 @testable import StudioTUI
 
 struct CellGridTests {

@@ -35,7 +35,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    /// The description followed by the offending source line and a caret under the column; of a
+    /// The description followed by the offending source line and a caret under the column (in
+    /// terminal columns: ``DisplayWidth``); of a
     /// line longer than ``shownLineLength`` characters, the part around the column, cut with `…`.
     public func rendered(source: String?) -> String {
         guard let source, line > 0 else { return description }
@@ -53,7 +54,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
             caretColumn = caretColumn - start + prefix.count
         }
         let shown = prefix + text + suffix
-        let caretPad = String(shown.prefix(caretColumn).map { $0 == "\t" ? "\t" : " " })
+        // As wide on the terminal as what it stands under: an emoji or a CJK character takes two columns.
+        let caretPad = shown.prefix(caretColumn).map { $0 == "\t" ? "\t" : String(repeating: " ", count: DisplayWidth.width(of: $0)) }
+            .joined()
         return "\(description)\n\(shown)\n\(caretPad)^"
     }
 

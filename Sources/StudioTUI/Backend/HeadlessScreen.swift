@@ -14,7 +14,7 @@ final class HeadlessScreen {
     /// `inputPath` holds the bytes the keyboard sends, read as the studio reads them (keypad on,
     /// non-blocking).
     init?(term: String, outputPath: String, size: Size, inputPath: String = "/dev/null") {
-        DisplayWidth.ensureUTF8Locale()
+        TerminalLocale.ensureUTF8()
         guard let output = fopen(outputPath, "w") else { return nil }
         guard let input = fopen(inputPath, "r") else {
             fclose(output)

@@ -34,7 +34,7 @@ final class TerminalSession {
         if requested == "dumb" { throw .dumbTerminal }
 
         // Locale before newterm, or UTF-8 is read as Latin-1 (P5).
-        let utf8 = DisplayWidth.ensureUTF8Locale()
+        let utf8 = TerminalLocale.ensureUTF8()
         asciiOnly = ascii || !utf8
 
         var saved = termios()

@@ -27,6 +27,9 @@ extension Hookline {
 
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+            if let endpoint {
+                try await EngineCommand.shuttingDown(engine) { try options.deliveryWebhook(endpoint, in: engine.workspace) }
+            }
             printAttemptLines(from: engine.feed)
             if let endpoint {
                 let drained = try await engine.executor.resumeEndpoint(endpoint)
@@ -96,6 +99,9 @@ extension Hookline {
 
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: 1)
+            if let webhook {
+                try await EngineCommand.shuttingDown(engine) { try options.deliveryWebhook(webhook, in: engine.workspace) }
+            }
             printAttemptLines(from: engine.feed)
             var failed = 0
             if ids.isEmpty {

@@ -40,10 +40,7 @@ extension Hookline {
             let addresses = try users.map { try AddressListReader(path: $0) }
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
             let workspace = engine.workspace
-            guard let definition = workspace.workflow(id: workflow) else {
-                let hint = nearestName(to: workflow, in: workspace.workflows.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
-                throw ValidationError("No workflow '\(workflow)' in \(options.root.path).\(hint)")
-            }
+            let definition = try options.workflow(workflow, in: workspace)
             var members = list
             if addresses == nil, members == nil, !all {
                 guard case .list(let name) = definition.start else {

@@ -14,7 +14,8 @@ extension Hookline {
             discussion: """
                 Prints the last --lines attempts, then every new one as it is stored, until \
                 interrupted; the same filters as `hookline logs`. Started before anything has run \
-                in the workspace, it waits for the store. Attempts are masked when stored.
+                in the workspace, it waits for the store; when the store is removed or made anew, it \
+                follows the new one. Attempts are masked when stored.
                 """)
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
@@ -38,7 +39,7 @@ extension Hookline {
         }
 
         func run() async throws {
-            let store = try await Self.storeOnceCreated(at: options.storePath)
+            let path = options.storePath
             let width = Self.outputWidth()
             let json = self.json
             let write = { @Sendable (records: [AttemptRecord]) in
@@ -49,12 +50,17 @@ extension Hookline {
                 }
                 FileHandle.standardOutput.write(Data(out.utf8))
             }
-            // The newest id first: one stored between the two reads is then shown once, not skipped.
-            let newest = try store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0
-            let recent = try store.attempts(matching: filters.filter(limit: max(0, lines)))
-            write(recent)
-            let following = Task { [newest = max(newest, recent.last?.id ?? 0)] in
-                await StoredAttemptFollower.follow(store, filter: filters.filter(limit: 1000), after: newest, write)
+            let following = Task { [self] in
+                // A store replaced is released before the new one is opened: its file is deleted.
+                while !Task.isCancelled {
+                    do {
+                        try await follow(Self.storeOnceCreated(at: path), at: path, write)
+                    } catch {
+                        guard !Task.isCancelled else { return }
+                        printError("error: \(path): \(error)")
+                        Foundation.exit(ExitCode.failure.rawValue)
+                    }
+                }
             }
             Task.detached {
                 await Self.waitForReaderToLeave()
@@ -62,6 +68,28 @@ extension Hookline {
             }
             await waitForTerminationSignal()
             following.cancel()
+        }
+
+        /// Prints the last --lines attempts of `store`, then every new one, until the task is
+        /// cancelled or the file at `path` is no longer the one opened: removed, or replaced by a
+        /// new store. Says which on standard error; the caller opens the new one.
+        private func follow(
+            _ store: SQLiteStateStore, at path: String, _ write: @escaping @Sendable ([AttemptRecord]) -> Void
+        ) async throws {
+            let opened = StoreFileIdentity(path: path)
+            // The newest id first: one stored between the two reads is then shown once, not skipped.
+            let newest = try store.attempts(matching: AttemptFilter(limit: 1)).last?.id ?? 0
+            let recent = try store.attempts(matching: filters.filter(limit: max(0, lines)))
+            write(recent)
+            await StoredAttemptFollower.follow(
+                store, filter: filters.filter(limit: 1000), after: max(newest, recent.last?.id ?? 0),
+                while: { StoreFileIdentity(path: path) == opened }, write)
+            guard !Task.isCancelled else { return }
+            if StoreFileIdentity(path: path) == nil {
+                printError("note: \(path) was removed; watch follows the store created there next")
+            } else {
+                printError("note: \(path) was replaced by a new store; watch follows it")
+            }
         }
 
         /// The store, waited for when watch is started in its own terminal before the executor

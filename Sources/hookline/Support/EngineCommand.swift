@@ -34,6 +34,17 @@ enum EngineCommand {
         }
     }
 
+    /// Runs `check` of the command line against the engine's workspace; when it throws, shuts
+    /// `engine` down before passing the error on.
+    static func shuttingDown(_ engine: Engine, ifThrows check: () throws -> Void) async throws {
+        do {
+            try check()
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+    }
+
     /// How serve describes its ingest API in the executor lock, and how `events track` finds it there.
     static let ingestAPIPrefix = "ingest API at "
 

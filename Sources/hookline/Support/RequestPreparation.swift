@@ -17,16 +17,17 @@ struct PreparedWebhookRequest {
     ) throws -> PreparedWebhookRequest {
         try options.requireWorkspace()
         let workspace = WorkspaceLoader.load(from: options.root)
-        guard let webhook = workspace.webhook(id: webhookID) else {
-            let hint = nearestName(to: webhookID, in: workspace.webhooks.map(\.id)).map { " Did you mean '\($0)'?" } ?? ""
-            throw ValidationError("No webhook '\(webhookID)' in \(options.root.path).\(hint)")
-        }
+        // A webhook whose file does not load is left out of the workspace: its errors say more than "no webhook".
         if report(workspace.diagnostics.filter { $0.severity == .error && $0.path.hasSuffix("/\(webhookID).yaml") }, root: options.root) {
             throw ExitCode.badInput
         }
+        let webhook = try options.webhook(webhookID, in: workspace)
         let store = try SQLiteStateStore(path: options.storePath)
         guard let profile = try store.user(email: email) else {
-            throw ValidationError("No user '\(email)' in \(options.storePath); add the user first.")
+            let candidates = try store.userEmails(after: nil, limit: userSuggestionScan)
+            throw unknownName(
+                "user", email, in: options.storePath, known: candidates, total: try store.userCount(),
+                adding: "hookline users import FILE adds them")
         }
         var event = JSONObject()
         if let eventFile {
@@ -52,6 +53,10 @@ struct PreparedWebhookRequest {
         }
     }
 }
+
+/// The most stored addresses searched for one close to an unknown user's: a store of a million
+/// users is not read whole to suggest a name.
+private let userSuggestionScan = 10_000
 
 /// The arguments `preview` and `send` share: which webhook, for whom.
 struct WebhookRequestArguments: ParsableArguments {

@@ -35,6 +35,34 @@ struct WorkspaceOptions: ParsableArguments {
 }
 
 extension WorkspaceOptions {
+    /// The webhook `id` of `workspace`, given on the command line.
+    /// - Throws: The usage exit (64), after saying it is not there and which ones are (``unknownName(_:_:in:known:total:)``).
+    func webhook(_ id: String, in workspace: Workspace) throws -> Webhook {
+        guard let webhook = workspace.webhook(id: id) else {
+            throw unknownName("webhook", id, in: root.appendingPathComponent("webhooks").path + "/", known: workspace.webhooks.map(\.id))
+        }
+        return webhook
+    }
+
+    /// The webhook or system webhook `id` of `workspace`, given on the command line to choose
+    /// deliveries: both kinds have them.
+    /// - Throws: The usage exit (64), after saying it is not there and which ones are.
+    func deliveryWebhook(_ id: String, in workspace: Workspace) throws {
+        let known = workspace.webhooks.map(\.id) + workspace.systemWebhooks.map(\.id)
+        guard !known.contains(id) else { return }
+        let place = "\(root.appendingPathComponent("webhooks").path)/ or \(root.appendingPathComponent("system-webhooks").path)/"
+        throw unknownName("webhook", id, in: place, known: known)
+    }
+
+    /// The workflow `id` of `workspace`, given on the command line.
+    /// - Throws: The usage exit (64), after saying it is not there and which ones are.
+    func workflow(_ id: String, in workspace: Workspace) throws -> Workflow {
+        guard let workflow = workspace.workflow(id: id) else {
+            throw unknownName("workflow", id, in: root.appendingPathComponent("workflows").path + "/", known: workspace.workflows.map(\.id))
+        }
+        return workflow
+    }
+
     /// The workspace's secrets (``SecretStore/load(workspaceRoot:environment:)``).
     /// - Throws: `ExitCode.badInput` (65) after saying where the secrets file is wrong.
     func secrets() throws -> [String: String] {

@@ -1,8 +1,9 @@
 import Yams
 
 /// One field of a definition file set from the studio's forms, as a text edit: a one-line value
-/// is replaced where it is written (a comment after it stays), a longer one with its lines, a
-/// missing key is added after the last line of its mapping. Nothing else in the file moves.
+/// is replaced where it is written (a comment after it stays), a longer one with its lines (the
+/// comment that ends the key's line stays), a missing key is added after the last line of its
+/// mapping. Nothing else in the file moves.
 ///
 /// ```swift
 /// let text = try DefinitionFieldText.setting("timeout", to: .plain("10s"), in: .root, text: file)
@@ -99,7 +100,9 @@ public enum DefinitionFieldText {
         let startsItem = before.contains("-")
         guard value != nil || !startsItem else { throw .init("\(key) starts its step: e edits the file") }
         let writtenKey = entry.key.scalar.map { Value.quotedIfNeeded($0.string) } ?? written
-        let replacement = value.map { [before + "\(writtenKey): \($0.yaml)"] } ?? []
+        // `next:   # both ways` above a mapping, or after a flow one: the comment stays with the key.
+        let comment = trailingComment(of: lines[keyLine], from: keyIndent) ?? ""
+        let replacement = value.map { [before + "\(writtenKey): \($0.yaml)" + comment] } ?? []
         lines.replaceSubrange(keyLine...(keyLine + continuation), with: replacement)
         return lines.joined(separator: "\n")
     }
@@ -144,6 +147,35 @@ public enum DefinitionFieldText {
             let lastLine = keyLine + continuationLines(after: keyLine, indent: keyMark.column - 1, lines: lines)
             return Located(node: nested, keyIndent: first.column - 1, lastLine: lastLine)
         }
+    }
+
+    /// The comment that ends `line`, with the blanks before it (`   # the end`), looking from
+    /// scalar `start`: a `#` after a blank, outside a quoted scalar. Nil when there is none.
+    static func trailingComment(of line: String, from start: Int) -> Substring? {
+        let scalars = Array(line.unicodeScalars)
+        var quote: Unicode.Scalar?
+        var index = min(start, scalars.count)
+        while index < scalars.count {
+            let scalar = scalars[index]
+            let previous: Unicode.Scalar = index > 0 ? scalars[index - 1] : " "
+            if let open = quote {
+                if scalar == "\\", open == "\"" {
+                    index += 1  // An escaped character, such as \", does not close the scalar.
+                } else if scalar == open, open == "'", index + 1 < scalars.count, scalars[index + 1] == "'" {
+                    index += 1  // '' is a quote inside '…'.
+                } else if scalar == open {
+                    quote = nil
+                }
+            } else if scalar == "#", previous == " " || previous == "\t" {
+                let blanks = scalars[..<index].reversed().prefix { $0 == " " || $0 == "\t" }.count
+                let from = line.unicodeScalars.index(line.unicodeScalars.startIndex, offsetBy: index - blanks)
+                return line[from...]
+            } else if scalar == "\"" || scalar == "'", " \t:[{,".unicodeScalars.contains(previous) {
+                quote = scalar  // A quote opens a scalar only where one starts: `it's` is plain text.
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// Lines after `line` (up to `limit`) that belong to its value: blank ones or ones indented
