@@ -225,7 +225,10 @@ struct IngestAPI: RouterMiddleware {
 
     /// The request body as a JSON object, or the answer that says why it is not one.
     private static func object(of request: Request) async -> Result<JSONObject, AnswerError> {
-        guard let buffer = try? await request.body.collect(upTo: maximumBodyBytes) else {
+        // A body its head declares too large is refused before it is sent (after `Expect: 100-continue`) or read.
+        guard !request.headers.declaresBody(over: maximumBodyBytes),
+            let buffer = try? await request.body.collect(upTo: maximumBodyBytes)
+        else {
             return .failure(
                 AnswerError(
                     answer(
