@@ -268,17 +268,17 @@ struct IngestAPITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
         let ingest = try await IngestTestServer.start(storePath: path)
-        // The lock is held on a Dispatch thread, as another process would hold it.
+        // The lock is held on a thread of its own, as another process would hold it.
         let holder = try DatabaseQueue(path: path)
         let release = DispatchSemaphore(value: 0)
         await withCheckedContinuation { (locked: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
+            Thread {
                 try? holder.inTransaction(.immediate) { _ in
                     locked.resume()
                     release.wait()
                     return .commit
                 }
-            }
+            }.start()
         }
 
         let waiting = ProcessInfo.processInfo.activeProcessorCount + 2

@@ -6,8 +6,8 @@ import Glibc
 /// A client's side of an HTTP exchange over a ``LoopbackSocket``, byte by byte: for clients no
 /// HTTP library would be (one that drips its head, stalls its body, or waits on `100 Continue`).
 ///
-/// Waits block a Dispatch thread, not one of Swift's cooperative threads, which the servers
-/// under test answer on.
+/// Waits block a thread of their own, not one of Swift's cooperative threads, which the
+/// servers under test answer on.
 extension LoopbackSocket {
     /// What a read brought.
     enum Reception: Equatable {
@@ -89,9 +89,11 @@ extension LoopbackSocket {
         return false
     }
 
+    /// Runs `body` on a thread of its own: on Linux, Dispatch's global queues are the
+    /// cooperative threads, so blocking one of them would stall the servers too.
     private static func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
+            Thread { continuation.resume(returning: body()) }.start()
         }
     }
 }
