@@ -43,6 +43,19 @@ struct ExpectContinueTests {
         try await ingest.shutdown()
     }
 
+    /// The receiver takes bodies up to 1 MiB; a larger one is refused from the head alone too.
+    @Test func theReceiverRefusesABodyDeclaredOverItsLimitBeforeItIsSent() async throws {
+        let receiver = try await Receiver.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+
+        try socket.send(expecting("/v1/letters", length: 2 << 20))
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
+        socket.close()
+        await receiver.shutdown()
+    }
+
     @Test func theReceiverAnswersContinueThenTakesTheBody() async throws {
         let receiver = try await Receiver.start()
         let socket = try LoopbackSocket()

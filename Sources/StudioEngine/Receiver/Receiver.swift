@@ -80,7 +80,8 @@ public final class Receiver: Sendable {
         to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?,
         verifier: StandardWebhooksSigner?, stopping: StopSignal, onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
-        if request.headers.declaresBody(over: maximumBodyBytes) { throw HTTPError(.contentTooLarge) }
+        // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
+        if request.headers.declaresBody(over: maximumBodyBytes) { return Response(status: .contentTooLarge) }
         let bodyBuffer = try await request.body.collect(upTo: maximumBodyBytes)
         let body = String(buffer: bodyBuffer)
         let path = request.uri.path
