@@ -153,6 +153,34 @@ struct ServeCommandTests {
         #expect(line["outcome"]?.stringValue == "success", "\(resume.stdout)")
     }
 
+    /// curl sends a body over 1 MiB with `Expect: 100-continue` and waits for `100 Continue`
+    /// before sending it: serve answers it, so a 2 MiB trackBulk goes through without that wait.
+    @Test func aLargeTrackBulkFromCurlIsAnsweredContinueAndStoredWhole() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.files.writeSecrets(["ingest_api_key": "key_ingest_0123456789"])
+        let (serve, base) = try await workspace.startServe("--quiet")
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let padding = String(repeating: "x", count: 1_000)
+        let events = (0..<2_000).map {
+            #"{"email": "user\#($0)@example.com", "eventName": "pageview", "dataFields": {"pad": "\#(padding)"}}"#
+        }
+        let body = workspace.root.appendingPathComponent("bulk.json")
+        try Data(#"{"events": [\#(events.joined(separator: ","))]}"#.utf8).write(to: body)
+
+        let result = try await BinaryRunner.run(
+            "/usr/bin/curl",
+            ["-sS", "-v", "-X", "POST", "-H", "Content-Type: application/json", "-H", "Api-Key: key_ingest_0123456789",
+                "--data-binary", "@" + body.path, base + "/api/events/trackBulk"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("< HTTP/1.1 100 Continue"), "\(result.stderr)")
+        #expect(result.stdout.contains(#""successCount":2000"#), "\(result.stdout)")
+        #expect(try await workspace.sqlite("SELECT count(*) FROM event") == "2000")
+    }
+
     /// POSTs JSON with curl and returns the answer's body.
     private func post(_ url: String, _ body: String, apiKey: String = "key_ingest_0123456789") async throws -> String {
         let result = try await BinaryRunner.run(

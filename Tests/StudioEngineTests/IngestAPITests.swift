@@ -229,8 +229,80 @@ struct IngestAPITests {
         let bulk = try await ingest.send(
             "/api/events/trackBulk", #"{"events": [{"email": "ada@example.com", "eventName": "signup"}]}"#)
         #expect(bulk.status == 500)
-        #expect(bulk.json?["msg"]?.stringValue?.hasPrefix("0 of 1 events stored, the rest not: ") == true, "\(bulk.text)")
+        #expect(bulk.json?["msg"]?.stringValue?.hasPrefix("none of the 1 events was stored: ") == true, "\(bulk.text)")
         #expect(try ingest.engine.store.unfinishedJourneys().isEmpty)
+        try await ingest.shutdown()
+    }
+
+    /// A trackBulk is stored whole or not at all: when the store refuses its second event, the
+    /// first is not stored either and starts no journey, so sending the request again is safe.
+    @Test func aBulkTheStoreRefusesPartlyStoresNothing() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let ingest = try await IngestTestServer.start(waiting, storePath: path)
+        try await DatabaseQueue(path: path).write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuseBob BEFORE INSERT ON event WHEN NEW.email = 'bob@example.com'
+                    BEGIN SELECT RAISE(ABORT, 'bob refused'); END
+                    """)
+        }
+
+        let bulk = try await ingest.send(
+            "/api/events/trackBulk",
+            #"{"events": [{"email": "ada@example.com", "eventName": "signup"}, {"email": "bob@example.com", "eventName": "signup"}]}"#)
+        #expect(bulk.status == 500)
+        #expect(bulk.json?["msg"]?.stringValue?.hasPrefix("none of the 2 events was stored: ") == true, "\(bulk.text)")
+        let events = try await DatabaseQueue(path: path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event") }
+        #expect(events == 0)
+        #expect(try ingest.engine.store.unfinishedJourneys().isEmpty)
+        try await ingest.shutdown()
+    }
+
+    /// Requests that wait on the store (another process holds its write lock) wait off Swift's
+    /// cooperative threads: more of them than there are such threads leave the server answering
+    /// others, and all are stored once the lock is let go.
+    @Test func requestsWaitingOnTheStoreLeaveTheServerAnswering() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let ingest = try await IngestTestServer.start(storePath: path)
+        // The lock is held on a thread of its own, as another process would hold it.
+        let holder = try DatabaseQueue(path: path)
+        let release = DispatchSemaphore(value: 0)
+        await withCheckedContinuation { (locked: CheckedContinuation<Void, Never>) in
+            Thread {
+                try? holder.inTransaction(.immediate) { _ in
+                    locked.resume()
+                    release.wait()
+                    return .commit
+                }
+            }.start()
+        }
+
+        let waiting = ProcessInfo.processInfo.activeProcessorCount + 2
+        let tracks = Task {
+            try await withThrowingTaskGroup(of: UInt.self) { group in
+                for number in 0..<waiting {
+                    group.addTask {
+                        try await ingest.send("/api/events/track", #"{"email": "u\#(number)@example.com", "eventName": "visit"}"#)
+                            .status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        // No poll can tell that the tracks reached the store; without this pause the health check
+        // could be answered before they block, and the test would pass without the fix.
+        try await Task.sleep(for: .milliseconds(300))
+        let health = try await ingest.send("/health", method: .GET)
+        release.signal()
+
+        #expect(health.status == 200)
+        #expect(try await tracks.value == Array(repeating: 200, count: waiting))
+        let stored = try await holder.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM event") }
+        #expect(stored == waiting)
         try await ingest.shutdown()
     }
 

@@ -152,28 +152,39 @@ public final class Executor: Sendable {
     /// event is accepted, a crash cannot lose the work it started (``resume()`` picks it up).
     /// - Throws: The store's error, when the event could not be stored: nothing was started.
     public func track(_ event: TrackedEvent) throws {
-        let starts = workspace.workflows.filter { $0.enabled && $0.start == .event(event.name) }.map {
-            PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
-        }
-        enqueue(try storeEntries(starts, of: starts.map(\.workflow), recording: event).map(Pending.start))
+        try track([event])
     }
 
-    /// Stores `starts` at their entry step (with `event` in the same transaction), leaving out
-    /// and counting those past their workflow's entry limits; returns the stored ones.
-    private func storeEntries(
-        _ starts: [PendingStart], of workflows: [Workflow], recording event: TrackedEvent?
-    ) throws -> [PendingStart] {
+    /// Records events, and starts their journeys, as tracking each does, all in one transaction:
+    /// when it throws, none of them was stored and nothing was started.
+    public func track(_ events: [TrackedEvent]) throws {
+        let workflows = workspace.workflows.filter(\.enabled)
+        let entries = events.map { event in
+            (event: event as TrackedEvent?, starts: workflows.filter { $0.start == .event(event.name) }.map {
+                PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
+            })
+        }
+        enqueue(try storeEntries(entries).map(Pending.start))
+    }
+
+    /// Stores each entry's starts at their entry step (with its event, all in one transaction),
+    /// leaving out and counting those past their workflow's entry limits; returns the stored ones.
+    private func storeEntries(_ entries: [(event: TrackedEvent?, starts: [PendingStart])]) throws -> [PendingStart] {
         var limits: [String: WorkflowLimits] = [:]
-        for workflow in workflows where !workflow.limits.isUnlimited { limits[workflow.id] = workflow.limits }
-        let records = starts.map(\.entryRecord)
-        // Nil: the event was stored before (a retry), so its journeys were started then.
-        guard let first = try store.startJourneys(records, within: limits, recording: event) else { return [] }
-        var stored = Set(first.map(\.id))
-        if stored.count < records.count, limits.values.contains(where: { $0.simultaneous != nil }) {
+        for entry in entries {
+            for workflow in entry.starts.map(\.workflow) where !workflow.limits.isUnlimited {
+                limits[workflow.id] = workflow.limits
+            }
+        }
+        let answers = try store.startJourneys(entries.map { ($0.event, $0.starts.map(\.entryRecord)) }, within: limits)
+        // A nil answer: the event was stored before (a retry), so its journeys were started then.
+        let starts = zip(entries, answers).flatMap { entry, answer in answer == nil ? [] : entry.starts }
+        var stored = Set(answers.flatMap { $0 ?? [] }.map(\.id))
+        if stored.count < starts.count, limits.values.contains(where: { $0.simultaneous != nil }) {
             // A journey that ended a moment ago may not be written as ended yet: write what is
-            // pending and try the refused ones once more (the event is already stored).
+            // pending and try the refused ones once more (the events are already stored).
             journeys.flush()
-            let refused = records.filter { !stored.contains($0.id) }
+            let refused = starts.filter { !stored.contains($0.id) }.map(\.entryRecord)
             stored.formUnion(try store.startJourneys(refused, within: limits, recording: nil)?.map(\.id) ?? [])
         }
         if stored.count < starts.count {
@@ -215,7 +226,7 @@ public final class Executor: Sendable {
             let ids = DeliveryID.sequentialULIDs(count: addresses.count)
             let starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
             do {
-                let stored = try storeEntries(starts, of: [workflow], recording: nil)
+                let stored = try storeEntries([(nil, starts)])
                 started += stored.count
                 // When some users reached the entry limits, the others are queued one by one.
                 enqueue(

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOPosix
 import StudioModel
 
 /// The handlers behind ``IngestServer``: JSON in, executor calls, Iterable-shaped answers out.
@@ -91,7 +92,8 @@ struct IngestAPI: RouterMiddleware {
     /// Records every event, as Iterable's trackBulk does: an event whose user cannot be named is
     /// counted in `failedUpdates` and the others are recorded; an event that is malformed
     /// (no `eventName`, `dataFields` not an object) refuses the whole request, naming its index,
-    /// so that nothing is stored from a batch the client must fix and send again.
+    /// so that nothing is stored from a batch the client must fix and send again. The events are
+    /// stored in one transaction: all of them, or none.
     func trackBulk(_ body: JSONObject) throws -> Response {
         guard let items = body["events"]?.arrayValue else {
             return Self.answer(.badRequest, code: "BadParams", message: "events must be an array of events")
@@ -111,13 +113,10 @@ struct IngestAPI: RouterMiddleware {
                 return Self.answer(.badRequest, code: refusal.code, message: "events[\(index)]: \(refusal.message)")
             }
         }
-        for (index, event) in events.enumerated() {
-            do { try executor.track(event) } catch {
-                return Self.answer(
-                    .internalServerError, code: "DatabaseError",
-                    message: "\(index) of \(events.count) events stored, the rest not: \(error); send the request again "
-                        + "(an event with an id is not stored twice)")
-            }
+        do { try executor.track(events) } catch {
+            return Self.answer(
+                .internalServerError, code: "DatabaseError",
+                message: "none of the \(events.count) events was stored: \(error); send the request again")
         }
         return Self.bulkCounts(
             succeeded: events.count,
@@ -211,14 +210,22 @@ struct IngestAPI: RouterMiddleware {
 
     /// Runs `handle` on the request's JSON object body, or answers saying why it is not one; a
     /// store error is answered 500 `DatabaseError` (nothing was accepted: send it again).
-    static func withBody(_ request: Request, _ handle: (JSONObject) throws -> Response) async -> Response {
+    ///
+    /// `handle` runs on SwiftNIO's thread pool for blocking work: its SQLite writes block the
+    /// thread (for up to the store's busy timeout while another process writes), which must not
+    /// be one of Swift's few cooperative threads that the executor's deliveries and the server's
+    /// other requests run on. (A Dispatch queue would not do: on Linux the cooperative threads
+    /// are Dispatch's.)
+    static func withBody(_ request: Request, _ handle: @escaping @Sendable (JSONObject) throws -> Response) async
+        -> Response
+    {
         let body: JSONObject
         switch await object(of: request) {
         case .failure(let answer): return answer.response
         case .success(let object): body = object
         }
         do {
-            return try handle(body)
+            return try await NIOThreadPool.singleton.runIfActive { try handle(body) }
         } catch {
             return answer(.internalServerError, code: "DatabaseError", message: "not stored, send it again: \(error)")
         }
@@ -226,7 +233,10 @@ struct IngestAPI: RouterMiddleware {
 
     /// The request body as a JSON object, or the answer that says why it is not one.
     private static func object(of request: Request) async -> Result<JSONObject, AnswerError> {
-        guard let buffer = try? await request.body.collect(upTo: maximumBodyBytes) else {
+        // A body its head declares too large is refused before it is sent (after `Expect: 100-continue`) or read.
+        guard !request.headers.declaresBody(over: maximumBodyBytes),
+            let buffer = try? await request.body.collect(upTo: maximumBodyBytes)
+        else {
             return .failure(
                 AnswerError(
                     answer(

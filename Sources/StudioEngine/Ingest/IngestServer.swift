@@ -49,9 +49,10 @@ public final class IngestServer: Sendable {
     ///     `Api-Key` (or `?api_key=`). It is read on each request, so a secret the engine reads
     ///     again (``Engine/reloadSecrets(workspaceRoot:)``) applies at once; nil, or a secret that is
     ///     not set, accepts every request.
+    ///   - timeouts: How long a client may keep a connection waiting. Default: nginx's.
     public static func start(
         engine: Engine, host: String = "127.0.0.1", port: Int, apiKeySecret: String? = nil,
-        logger: Logger = Logger(label: "hookline.ingest")
+        timeouts: ConnectionTimeouts = ConnectionTimeouts(), logger: Logger = Logger(label: "hookline.ingest")
     ) async throws -> IngestServer {
         let api = IngestAPI(executor: engine.executor, store: engine.store, apiKeySecret: apiKeySecret)
         let router = Router()
@@ -64,7 +65,8 @@ public final class IngestServer: Sendable {
         router.get("/health") { _, _ in IngestAPI.answer(.ok, code: "Success") }
         let server = try await RunningServer.start(logger: logger) { onServerRunning in
             Application(
-                router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
+                router: router, server: .hookline(timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes),
+                configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
                 onServerRunning: onServerRunning, logger: logger)
         }
         return IngestServer(host: host, server: server)

@@ -41,11 +41,12 @@ public final class Receiver: Sendable {
     ///   - port: 0 picks a free port. Default: 0.
     ///   - script: Scripted answers; requests no rule matches get the default answers. Default: none.
     ///   - verifier: The signing secrets to check signatures with; nil checks none. Default: nil.
+    ///   - timeouts: How long a client may keep a connection waiting. Default: nginx's.
     ///   - onRequest: Called for every request once its answer is chosen, before any scripted
     ///     delay, and before the answer is sent.
     public static func start(
         host: String = "127.0.0.1", port: Int = 0, script: ReceiverScript? = nil, verifier: StandardWebhooksSigner? = nil,
-        onRequest: (@Sendable (ReceivedRequest) -> Void)? = nil
+        timeouts: ConnectionTimeouts = ConnectionTimeouts(), onRequest: (@Sendable (ReceivedRequest) -> Void)? = nil
     ) async throws -> Receiver {
         let counter = RequestCounter()
         let scripted = script.map { ScriptState(script: $0) }
@@ -59,12 +60,15 @@ public final class Receiver: Sendable {
         logger.logLevel = .critical
         let server = try await RunningServer.start(logger: logger) { onServerRunning in
             Application(
-                responder: responder,
+                responder: responder, server: .hookline(timeouts: timeouts, bodyLimit: maximumBodyBytes),
                 configuration: .init(address: .hostname(host, port: port), serverName: "hookline-receiver"),
                 onServerRunning: onServerRunning, logger: logger)
         }
         return Receiver(host: host, server: server, stopping: stopping)
     }
+
+    /// Largest request body read; a larger one is answered 413.
+    static let maximumBodyBytes = 1 << 20
 
     /// Stops listening. Scripted delays and drips in progress are cut short, so this returns promptly.
     public func shutdown() async {
@@ -76,7 +80,9 @@ public final class Receiver: Sendable {
         to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?,
         verifier: StandardWebhooksSigner?, stopping: StopSignal, onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
-        let bodyBuffer = try await request.body.collect(upTo: 1 << 20)
+        // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
+        if request.headers.declaresBody(over: maximumBodyBytes) { return Response(status: .contentTooLarge) }
+        let bodyBuffer = try await request.body.collect(upTo: maximumBodyBytes)
         let body = String(buffer: bodyBuffer)
         let path = request.uri.path
         let query = request.uri.query ?? ""

@@ -6,29 +6,43 @@ extension SQLiteStateStore {
     public func startJourneys(
         _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
     ) throws -> [JourneyRecord]? {
+        try writer.write { db in try Self.startJourneys(journeys, within: limits, recording: event, in: db) }
+    }
+
+    public func startJourneys(
+        _ entries: [(event: TrackedEvent?, journeys: [JourneyRecord])], within limits: [String: WorkflowLimits]
+    ) throws -> [[JourneyRecord]?] {
         try writer.write { db in
-            if let event, try Self.updateStoredEvent(to: event, in: db) { return nil }
-            var counts: [EntryKey: EntryCount] = [:]
-            var started: [JourneyRecord] = []
-            started.reserveCapacity(journeys.count)
-            for journey in journeys {
-                guard let limit = limits[journey.workflowID], !limit.isUnlimited else {
-                    started.append(journey)
-                    continue
-                }
-                let key = EntryKey(workflowID: journey.workflowID, email: journey.email)
-                var count = try counts[key] ?? Self.entryCount(of: key, in: db)
-                if let lifetime = limit.lifetime, count.entered >= lifetime { continue }
-                if let simultaneous = limit.simultaneous, count.active >= simultaneous { continue }
-                count.entered += 1
-                count.active += 1
-                counts[key] = count
-                started.append(journey)
-            }
-            try Self.write(started, in: db)
-            if let event { try Self.insert(event, in: db) }
-            return started
+            // Each event sees those before it in the transaction: its entry counts, an earlier copy of it.
+            try entries.map { try Self.startJourneys($0.journeys, within: limits, recording: $0.event, in: db) }
         }
+    }
+
+    private static func startJourneys(
+        _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?,
+        in db: Database
+    ) throws -> [JourneyRecord]? {
+        if let event, try updateStoredEvent(to: event, in: db) { return nil }
+        var counts: [EntryKey: EntryCount] = [:]
+        var started: [JourneyRecord] = []
+        started.reserveCapacity(journeys.count)
+        for journey in journeys {
+            guard let limit = limits[journey.workflowID], !limit.isUnlimited else {
+                started.append(journey)
+                continue
+            }
+            let key = EntryKey(workflowID: journey.workflowID, email: journey.email)
+            var count = try counts[key] ?? entryCount(of: key, in: db)
+            if let lifetime = limit.lifetime, count.entered >= lifetime { continue }
+            if let simultaneous = limit.simultaneous, count.active >= simultaneous { continue }
+            count.entered += 1
+            count.active += 1
+            counts[key] = count
+            started.append(journey)
+        }
+        try write(started, in: db)
+        if let event { try insert(event, in: db) }
+        return started
     }
 
     public func entryCount(workflowID: String, email: String) throws -> EntryCount {

@@ -36,6 +36,11 @@ public protocol StateStore: EndpointPauseStore {
     func startJourneys(
         _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
     ) throws -> [JourneyRecord]?
+    /// ``startJourneys(_:within:recording:)`` for several events in one transaction: every event
+    /// and its journeys are stored, or (when it throws) none. Returns each event's answer, in order.
+    func startJourneys(
+        _ entries: [(event: TrackedEvent?, journeys: [JourneyRecord])], within limits: [String: WorkflowLimits]
+    ) throws -> [[JourneyRecord]?]
     /// How often a user entered a workflow, and how many of those journeys have not ended.
     func entryCount(workflowID: String, email: String) throws -> EntryCount
 

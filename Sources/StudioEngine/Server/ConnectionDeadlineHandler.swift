@@ -1,0 +1,103 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes a connection whose client keeps it waiting past ``ConnectionTimeouts``: no request head
+/// yet, a body that stalls, or nothing after an answer. While the server itself works on a request
+/// (a scripted delay or drip included) no deadline runs.
+///
+/// It sits after the HTTP decoder, so a head counts once it is complete: dripping its bytes does
+/// not keep the connection open.
+final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let timeouts: ConnectionTimeouts
+    /// A request head arrived and its end has not.
+    private var readingBody = false
+    /// Requests read whose answer has not been written to its end.
+    private var unanswered = 0
+    /// When the connection is closed unless the client does something first; nil for never.
+    private var deadline: NIODeadline?
+    /// The timer that checks ``deadline``; it may be set for earlier than the deadline, and then
+    /// sets itself again.
+    private var timer: (task: Scheduled<Void>, firesAt: NIODeadline)?
+
+    init(timeouts: ConnectionTimeouts) {
+        self.timeouts = timeouts
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(after: timeouts.requestHead, context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(after: timeouts.requestHead, context: context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            unanswered += 1
+            readingBody = true
+            arm(after: timeouts.bodyStall, context: context)
+        case .body:
+            arm(after: timeouts.bodyStall, context: context)
+        case .end:
+            readingBody = false
+            // An answer written before the body was read through leaves the client to start the next request.
+            if unanswered == 0 { arm(after: timeouts.keepAliveIdle, context: context) } else { disarm() }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            unanswered = max(unanswered - 1, 0)
+            if unanswered == 0, !readingBody { arm(after: timeouts.keepAliveIdle, context: context) }
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func arm(after duration: Duration, context: ChannelHandlerContext) {
+        let deadline = NIODeadline.now() + TimeAmount(duration)
+        self.deadline = deadline
+        if let timer, timer.firesAt <= deadline { return }
+        schedule(at: deadline, context: context)
+    }
+
+    private func disarm() {
+        deadline = nil
+        timer?.task.cancel()
+        timer = nil
+    }
+
+    private func schedule(at instant: NIODeadline, context: ChannelHandlerContext) {
+        timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: instant) { [self] in
+            timer = nil
+            guard let deadline else { return }
+            if NIODeadline.now() >= deadline {
+                context.close(promise: nil)
+            } else {
+                schedule(at: deadline, context: context)
+            }
+        }
+        timer = (task, instant)
+    }
+}
+
+@available(*, unavailable)
+extension ConnectionDeadlineHandler: Sendable {}

@@ -1,0 +1,117 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// Both servers close connections whose clients keep them waiting (nginx's timeouts), so that a
+/// client dripping requests byte by byte, or opening connections and sending nothing, cannot
+/// hold them; clients that talk normally, and the receiver's scripted slow answers, are unaffected.
+struct ConnectionTimeoutTests {
+    /// Short timeouts, so that the tests see them pass.
+    private let short = ConnectionTimeouts(
+        requestHead: .milliseconds(300), bodyStall: .milliseconds(300), keepAliveIdle: .milliseconds(300))
+
+    /// A server under test: its port, and how to stop it.
+    private struct Server {
+        var port: Int
+        var shutdown: () async throws -> Void
+    }
+
+    private enum Kind: CaseIterable {
+        case ingest, receiver
+    }
+
+    private func start(_ kind: Kind, timeouts: ConnectionTimeouts) async throws -> Server {
+        switch kind {
+        case .ingest:
+            let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init(storePath: nil))
+            let server = try await IngestServer.start(engine: engine, port: 0, timeouts: timeouts)
+            return Server(port: server.port) {
+                await server.shutdown()
+                await engine.shutdown()
+            }
+        case .receiver:
+            let receiver = try await Receiver.start(timeouts: timeouts)
+            return Server(port: receiver.port) { await receiver.shutdown() }
+        }
+    }
+
+    private func connect(to server: Server) throws -> LoopbackSocket {
+        let socket = try LoopbackSocket()
+        try socket.connect(to: server.port)
+        return socket
+    }
+
+    @Test(arguments: Kind.allCases)
+    private func aConnectionThatSendsNothingIsClosed(kind: Kind) async throws {
+        let server = try await start(kind, timeouts: short)
+        let socket = try connect(to: server)
+        #expect(await socket.isClosedByServer(within: 10))
+        socket.close()
+        try await server.shutdown()
+    }
+
+    /// Slowloris: a byte of the head every 50 ms keeps the connection busy but never completes a
+    /// request, and the head's deadline does not move for it.
+    @Test(arguments: Kind.allCases)
+    private func aClientDrippingItsHeadIsDisconnected(kind: Kind) async throws {
+        let server = try await start(kind, timeouts: short)
+        let socket = try connect(to: server)
+        try socket.send("POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: ")
+        var closed = false
+        for _ in 0..<200 where !closed {
+            closed = (try? socket.send("a")) == nil
+            if !closed { closed = await socket.receive(within: 50) == .closed }
+        }
+        #expect(closed)
+        socket.close()
+        try await server.shutdown()
+    }
+
+    @Test(arguments: Kind.allCases)
+    private func aBodyThatStallsIsDisconnected(kind: Kind) async throws {
+        let server = try await start(kind, timeouts: short)
+        let socket = try connect(to: server)
+        try socket.send(
+            "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100\r\n\r\n{\"email\": ")
+        #expect(await socket.isClosedByServer(within: 10))
+        socket.close()
+        try await server.shutdown()
+    }
+
+    /// A keep-alive client sends its next request on the same connection and gets it answered;
+    /// once it sends nothing more, the connection is closed after the keep-alive timeout, though
+    /// the head's own timeout is longer.
+    @Test(arguments: Kind.allCases)
+    private func aKeepAliveClientIsAnsweredUntilItFallsIdle(kind: Kind) async throws {
+        let server = try await start(
+            kind, timeouts: ConnectionTimeouts(requestHead: .seconds(30), bodyStall: .seconds(30), keepAliveIdle: .seconds(1)))
+        let socket = try connect(to: server)
+        let request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        for _ in 0..<2 {
+            try socket.send(request)
+            let answer = try #require(await socket.readAnswer())
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer)")
+        }
+        #expect(await socket.isClosedByServer(within: 10))
+        socket.close()
+        try await server.shutdown()
+    }
+
+    /// The timeouts wait on the client, never on the server: a scripted delay and a dripped body,
+    /// each longer than every timeout, still reach the client whole.
+    @Test func theReceiversScriptedSlowAnswersOutlastTheTimeouts() async throws {
+        let script = try ReceiverScript.parse(
+            yaml: "rules: [{path: /slow, response: {delay: 700ms, drip: {bytes: 4, every: 400ms}, bodyBytes: 12}}]")
+        let receiver = try await Receiver.start(script: script, timeouts: short)
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let answer = try #require(await socket.readAnswer())
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer)")
+        #expect(answer.components(separatedBy: "\r\n\r\n").last?.utf8.count == 12, "\(answer)")
+        socket.close()
+        await receiver.shutdown()
+    }
+}

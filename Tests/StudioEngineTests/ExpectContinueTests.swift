@@ -1,0 +1,73 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// `Expect: 100-continue`, which curl sends with a body over 1 MiB: both servers answer
+/// `100 Continue` so the client sends its body at once, and the ingest API refuses a body its
+/// head declares too large before the client sends it.
+struct ExpectContinueTests {
+    private func expecting(_ path: String, length: Int) -> String {
+        "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(length)\r\nExpect: 100-continue\r\n\r\n"
+    }
+
+    @Test func theIngestAPIAnswersContinueThenTakesTheBody() async throws {
+        let ingest = try await IngestTestServer.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: ingest.server.port)
+        let body = #"{"email": "ada@example.com", "dataFields": {"plan": "pro"}}"#
+
+        try socket.send(expecting("/api/users/update", length: body.utf8.count))
+        #expect(await socket.read(through: "\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n")
+        try socket.send(body)
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer)")
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == ["plan": "pro", "email": "ada@example.com"])
+        socket.close()
+        try await ingest.shutdown()
+    }
+
+    /// A body over the 4 MiB limit is refused from the head alone: 413 with Iterable's code, and
+    /// no `100 Continue` that would have the client send it.
+    @Test func aBodyDeclaredOverTheLimitIsRefusedBeforeItIsSent() async throws {
+        let ingest = try await IngestTestServer.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: ingest.server.port)
+
+        try socket.send(expecting("/api/events/trackBulk", length: 5 << 20))
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
+        #expect(answer.contains(#""code":"BatchTooLarge""#), "\(answer)")
+        socket.close()
+        try await ingest.shutdown()
+    }
+
+    /// The receiver takes bodies up to 1 MiB; a larger one is refused from the head alone too.
+    @Test func theReceiverRefusesABodyDeclaredOverItsLimitBeforeItIsSent() async throws {
+        let receiver = try await Receiver.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+
+        try socket.send(expecting("/v1/letters", length: 2 << 20))
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
+        socket.close()
+        await receiver.shutdown()
+    }
+
+    @Test func theReceiverAnswersContinueThenTakesTheBody() async throws {
+        let receiver = try await Receiver.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+
+        try socket.send(expecting("/v1/letters", length: 7))
+        #expect(await socket.read(through: "\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n")
+        try socket.send(#"{"a":1}"#)
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer)")
+        #expect(answer.hasSuffix(#""received":7}"#), "\(answer)")
+        socket.close()
+        await receiver.shutdown()
+    }
+}
