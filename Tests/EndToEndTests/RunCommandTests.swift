@@ -59,6 +59,23 @@ struct RunCommandTests {
         let manual = try await workspace.hookline("run", "welcome")
         #expect(manual.status != 0)
         #expect(manual.stderr.contains("Please give --users FILE, --list NAME or --all"), "\(manual.stderr)")
+        // A list is known by its members, so a misspelt one is refused, naming the lists there are.
+        let misspelt = try await workspace.hookline("run", "welcome", "--list", "trail")
+        #expect(misspelt.status == 64)
+        #expect(misspelt.stderr.hasPrefix("error: no list 'trail' in "), "\(misspelt.stderr)")
+        #expect(misspelt.stderr.hasSuffix("(expected trial)\n"), "\(misspelt.stderr)")
+        #expect(!misspelt.stderr.contains("USAGE"), "\(misspelt.stderr)")
+    }
+
+    @Test func aWorkflowWhoseListHasNoMembersSaysSo() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(
+            "workflows/trial.yaml",
+            "id: trial\nstart: {kind: list, list: trial}\nnodes:\n  - id: call\n    type: callWebhook\n    webhook: letter\n")
+        let run = try await workspace.hookline("run", "trial")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("note: list 'trial' has no members yet, so no journey starts"), "\(run.stderr)")
     }
 }
 

@@ -86,6 +86,6 @@ struct ValidateFieldsCommandTests {
                 {"hi": "{{frstName}}", "coupon": "{{couponCode}}", "shoe": "{{shoeSize}}"}
                           ^
             """))
-        #expect(result.stdout.contains("5 webhooks, 1 system webhooks: 0 errors,"))
+        #expect(result.stdout.contains("5 webhooks, 1 system webhook: 0 errors,"))
     }
 }

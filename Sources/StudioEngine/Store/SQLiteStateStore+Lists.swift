@@ -38,4 +38,8 @@ extension SQLiteStateStore {
                 arguments: [list, email ?? "", limit])
         }
     }
+
+    public func listNames() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT list FROM listMember ORDER BY list") }
+    }
 }

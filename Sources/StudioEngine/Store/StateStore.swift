@@ -25,6 +25,8 @@ public protocol StateStore: EndpointPauseStore {
     func removeFromList(_ list: String, emails: [String]) throws -> Int
     /// At most `limit` members of `list` after `email` (from the first when nil), in order.
     func listMembers(_ list: String, after email: String?, limit: Int) throws -> [String]
+    /// The names of the lists that have members, in order: a list exists while it has one.
+    func listNames() throws -> [String]
 
     /// Stores journeys at their entry step, with `event` in the same transaction when given,
     /// except those that would take a user past its workflow's entry `limits` (by workflow id;

@@ -49,6 +49,15 @@ extension Hookline {
                 }
                 members = name
             }
+            if let members, try engine.store.listMembers(members, after: nil, limit: 1).isEmpty {
+                // A list exists while it has members, so a typo and an empty list look the same.
+                if list != nil {
+                    throw unknownName(
+                        "list", members, in: options.storePath, known: try engine.store.listNames(),
+                        adding: "lists fill from the ingest API's /api/lists/subscribe and from Add to list steps")
+                }
+                printError("note: list '\(members)' has no members yet, so no journey starts")
+            }
             printAttemptLines(from: engine.feed)
             // What a stopped or killed run of this workflow left is finished too (DESIGN §6); other
             // workflows' journeys are left for `hookline resume`: a run must not wait out their

@@ -45,8 +45,9 @@ extension Hookline {
             let errors = workspace.errors.count
             let warnings = workspace.diagnostics.count - errors
             print(
-                "\(workspace.workflows.count) workflows, \(workspace.webhooks.count) webhooks, "
-                    + "\(workspace.systemWebhooks.count) system webhooks: \(errors) errors, \(warnings) warnings")
+                "\(counted(workspace.workflows.count, "workflow")), \(counted(workspace.webhooks.count, "webhook")), "
+                    + "\(counted(workspace.systemWebhooks.count, "system webhook")): "
+                    + "\(counted(errors, "error")), \(counted(warnings, "warning"))")
             if hasErrors { throw ExitCode.badInput }
         }
 
