@@ -107,6 +107,18 @@ struct ReceiverTests {
         #expect(line.hasSuffix(" POST /raw 200 4B"), "\(line)")
     }
 
+    /// A chunked body declares no length, so it is refused once it has grown past 1 MiB.
+    @Test func aChunkedBodyOverTheLimitIsAnswered413() async throws {
+        let receiver = try await Receiver.start()
+        var request = HTTPClientRequest(url: receiver.baseURL + "/big")
+        request.method = .POST
+        request.body = .bytes(Array(repeating: UInt8(ascii: "a"), count: (1 << 20) + 1), length: .unknown)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        await receiver.shutdown()
+
+        #expect(response.status.code == 413)
+    }
+
     private func fetch(_ url: String) async throws -> JSONValue {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         return try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 16)))

@@ -82,7 +82,13 @@ public final class Receiver: Sendable {
     ) async throws -> Response {
         // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
         if request.headers.declaresBody(over: maximumBodyBytes) { return Response(status: .contentTooLarge) }
-        let bodyBuffer = try await request.body.collect(upTo: maximumBodyBytes)
+        let bodyBuffer: ByteBuffer
+        do {
+            bodyBuffer = try await request.body.collect(upTo: maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            // A chunked body declares no length, so its size shows only as it is read.
+            return Response(status: .contentTooLarge)
+        }
         let body = String(buffer: bodyBuffer)
         let path = request.uri.path
         let query = request.uri.query ?? ""
