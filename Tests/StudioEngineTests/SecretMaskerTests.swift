@@ -67,4 +67,33 @@ struct SecretMaskerTests {
     func secretMaskerHidesSecretQueryParameters(_ pair: (url: String, expected: String)) {
         #expect(Self.masker.maskURL(pair.url) == pair.expected)
     }
+
+    /// A secret is on the wire as the template mode of where it lands writes it; each of those
+    /// forms is hidden, not only the value as written (`sk+live` is `sk%2Blive` in a form body).
+    @Test(arguments: OutputMode.allCases)
+    func aSecretIsMaskedAsEachTemplateModeWritesIt(mode: OutputMode) {
+        let secret = #"sk+live/ab=cd&x y"q\u"#
+        let masker = SecretMasker(secretValues: [secret])
+        let written = mode.escaped(secret)
+        #expect(masker.mask("before \(written) after") == "before \(Self.mask) after", "\(mode): \(written)")
+    }
+
+    /// The requests a webhook renders, stored and shown masked: form and JSON bodies and URL paths.
+    @Test func aRenderedRequestKeepsNoEncodedSecret() throws {
+        let secret = #"sk+live/ab=cd&x y"q\u"#
+        let webhook = Webhook(
+            id: "w", url: "http://127.0.0.1/hooks/{{secret.k}}?sig={{secret.k}}",
+            body: .form(fields: [HeaderTemplate(name: "token", value: "{{secret.k}}")]))
+        let json = Webhook(id: "j", url: "http://127.0.0.1/j", body: .json(template: #"{"t": "{{secret.k}}"}"#))
+        let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]))
+        for hook in [webhook, json] {
+            let request = try RequestBuilder().build(hook, context: context, secrets: ["k": secret], deliveryID: "msg_1")
+            let masked = request.masked
+            let shown = masked.url + masked.body + masked.headers.map(\.value).joined()
+            for form in Set(OutputMode.allCases.map { $0.escaped(secret) }) {
+                #expect(!shown.contains(form), "\(hook.id) shows \(form): \(shown)")
+            }
+            #expect(masked.body.contains(Self.mask), "\(masked.body)")
+        }
+    }
 }

@@ -35,8 +35,8 @@ public final class OAuth2TokenCache: Sendable {
             return entry.token
         }
         var fields = ["grant_type=client_credentials"]
-        if let scope, !scope.isEmpty { fields.append("scope=" + FormEncoding.encode(scope)) }
-        let basic = Data("\(FormEncoding.encode(clientID)):\(FormEncoding.encode(clientSecret))".utf8).base64EncodedString()
+        if let scope, !scope.isEmpty { fields.append("scope=" + OutputMode.form.escaped(scope)) }
+        let basic = Data("\(OutputMode.form.escaped(clientID)):\(OutputMode.form.escaped(clientSecret))".utf8).base64EncodedString()
         let request = PreparedRequest(
             method: .post, url: tokenURL,
             headers: [

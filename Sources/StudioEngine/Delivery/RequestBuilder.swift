@@ -25,7 +25,7 @@ public struct RequestBuilder: Sendable {
         let context = context.adding(secrets: secrets)
         var url = try renderURL(webhook.url, context: context)
         if let email {
-            url += (url.contains("?") ? "&" : "?") + "email=" + FormEncoding.encode(email)
+            url += (url.contains("?") ? "&" : "?") + "email=" + OutputMode.form.escaped(email)
         }
         var headers: [HeaderField] = [HeaderField("User-Agent", Self.userAgent)]
         switch webhook.auth {
@@ -62,7 +62,7 @@ public struct RequestBuilder: Sendable {
                 var pairs: [String] = []
                 for field in fields {
                     let value = try render(field.value, context, .form, part: "body.\(field.name)")
-                    pairs.append(FormEncoding.encode(field.name) + "=" + value)
+                    pairs.append(OutputMode.form.escaped(field.name) + "=" + value)
                 }
                 body = pairs.joined(separator: "&")
                 headers.append(HeaderField("Content-Type", "application/x-www-form-urlencoded"))

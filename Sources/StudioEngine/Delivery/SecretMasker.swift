@@ -8,10 +8,29 @@ public struct SecretMasker: Sendable {
 
     private let secretValues: [String]
 
-    /// - Parameter secretValues: Values to hide wherever they appear. Values shorter than 4
-    ///   characters are skipped: masking them would scramble ordinary text and reveal little.
+    /// - Parameter secretValues: Values to hide wherever they appear, as written and as a merge tag
+    ///   writes them in each template mode (JSON-escaped, form- and percent-encoded, HTML-escaped).
+    ///   Values shorter than 4 characters are skipped: masking them would scramble ordinary text
+    ///   and reveal little.
     public init(secretValues: [String]) {
-        self.secretValues = Set(secretValues.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        var forms: Set<String> = []
+        for value in secretValues where value.count >= 4 {
+            forms.insert(value)
+            if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) {
+                for mode in OutputMode.allCases { forms.insert(mode.escaped(value)) }
+            }
+        }
+        self.secretValues = forms.sorted { $0.count > $1.count }
+    }
+
+    /// Whether every template mode writes `byte` unchanged: ASCII letters, digits and `-._`.
+    private static func isWrittenAsIs(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
+            true
+        default: false
+        }
     }
 
     public func mask(_ text: String) -> String {

@@ -119,11 +119,3 @@ enum TemplateEncoding {
         string.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 }
-
-/// WHATWG `application/x-www-form-urlencoded` encoding of one name or value, the same
-/// encoding form-mode templates apply.
-public enum FormEncoding {
-    public static func encode(_ text: String) -> String {
-        TemplateEncoding.formEncoded(text)
-    }
-}
