@@ -18,6 +18,8 @@ struct SecretsFileTests {
     @Test(arguments: [
         ("token: [1,\n", ".hookline/secrets.yaml:2:1: error: invalid YAML: did not find expected node content"),
         ("- a\n- b\n", ".hookline/secrets.yaml:1:1: error: the secrets file must map names to values (name: value), not a list"),
+        // A secret pasted without its name is not quoted back.
+        ("sk_live_51Habc\n", ".hookline/secrets.yaml:1:1: error: the secrets file must map names to values (name: value), not a single value"),
         ("a: x\ncrm_token:\n", ".hookline/secrets.yaml:2:1: error: secret 'crm_token' has no value (write it after 'crm_token: ', or remove the line)"),
         ("lob_key: ~\n", ".hookline/secrets.yaml:1:1: error: secret 'lob_key' has no value (write it after 'lob_key: ', or remove the line)"),
         ("crm_token: {a: 1}\n", ".hookline/secrets.yaml:1:12: error: secret 'crm_token' must be text, not a mapping"),

@@ -22,7 +22,9 @@ public enum SecretsFile {
         if let problem = file.diagnostics.first { throw SecretsFileError(diagnostic: problem) }
         guard let root, !root.isNullScalar else { return [:] }
         guard let mapping = root.mapping else {
-            throw problem(in: file, at: root, "the secrets file must map names to values (name: value), not \(root.kindDescription)")
+            // A lone scalar is most likely a secret pasted without its name: not quoted.
+            let found = root.scalar == nil ? root.kindDescription : "a single value"
+            throw problem(in: file, at: root, "the secrets file must map names to values (name: value), not \(found)")
         }
         var secrets: [String: String] = [:]
         for (key, value) in mapping {
