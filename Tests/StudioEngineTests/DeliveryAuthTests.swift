@@ -32,6 +32,21 @@ struct DeliveryAuthTests {
         }
     }
 
+    /// A helper's error quotes the value it could not read; when that is a secret, the error
+    /// (printed by preview and send, stored by run and serve) says `••••••`.
+    @Test func aBuildErrorDoesNotQuoteASecret() throws {
+        let secrets = ["stamp": "tok_not_a_date_77"]
+        let webhook = Webhook(id: "dated", url: "http://127.0.0.1:9/hook", body: .json(template: #"{"d": "{{dateFormat secret.stamp}}"}"#))
+        let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]))
+        do {
+            _ = try RequestBuilder().build(webhook, context: context, secrets: secrets, deliveryID: DeliveryID.make())
+            Issue.record("the body rendered")
+        } catch {
+            #expect(error.description.contains("dateFormat cannot read '\(SecretMasker.mask)'"), "\(error)")
+            #expect(!error.description.contains("tok_not_a_date_77"))
+        }
+    }
+
     @Test func bearerTokenIsSentOnTheWireAndMaskedInTheRecord() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start { log.append($0) }
@@ -205,5 +220,20 @@ extension DeliveryAuthTests {
         guard case .failed(_, let message) = letter.outcome else { return }
         #expect(message == "auth.username: secret 'lob_key' not set: add it to .hookline/secrets.yaml (a running studio or serve reads it again when it changes) or set HOOKLINE_SECRET_lob_key before hookline starts")
         #expect(!log.all.contains { $0.path == "/v1/letters" })
+    }
+
+    /// A request that could not be rendered is stored with the URL as written: a literal
+    /// credential in its query is hidden there as in any attempt.
+    @Test func aRequestThatCouldNotBeRenderedIsStoredWithItsCredentialQueryMasked() async throws {
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: "http://127.0.0.1:9", letterPath: "/v1/letters?api_key=lit_key_9"),
+            secrets: [:], configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        let letter = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "direct-mail" })
+        await engine.shutdown()
+        #expect(letter.outcome.errorClass == "invalid_request")
+        #expect(letter.url == "http://127.0.0.1:9/v1/letters?api_key=\(SecretMasker.mask)")
     }
 }

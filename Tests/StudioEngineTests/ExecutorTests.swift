@@ -78,6 +78,33 @@ struct ExecutorTests {
         #expect(letter.requestHeaders.contains { $0.name == "webhook-id" && $0.value.hasPrefix("msg_") })
     }
 
+    /// A field that cannot be set is logged with the helper's reason, which quotes the value it
+    /// could not read: a secret there is masked.
+    @Test func anUpdateProfileFieldThatFailsOnASecretLogsItMasked() async throws {
+        var workspace = EngineFixtures.workspace(baseURL: "http://127.0.0.1:9")
+        workspace.workflows = [
+            Workflow(
+                id: "stamp", name: "Stamp", start: .manual,
+                nodes: [
+                    WorkflowNode(
+                        id: "set", kind: .updateProfile([ProfileFieldUpdate(field: "since", value: "{{dateFormat secret.lob_key}}")]),
+                        next: .single("done")),
+                    WorkflowNode(id: "done", kind: .exit),
+                ])
+        ]
+        let log = LogCapture()
+        let engine = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000), logger: log.logger)
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "stamp", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+
+        let warning = try #require(log.messages.first { $0.contains("'since' not set") })
+        #expect(warning.contains("dateFormat cannot read '\(SecretMasker.mask)'"), "\(warning)")
+        #expect(!log.messages.joined().contains("sk_live_very_secret_1234"))
+    }
+
     @Test func anUpdateProfileNodeSavesTheFieldsAndLaterStepsSplitAndRenderOnThem() async throws {
         let wire = Mutex<[ReceivedRequest]>([])
         let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }

@@ -22,6 +22,18 @@ public struct RequestBuilder: Sendable {
         _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
         appendEmailQuery email: String? = nil
     ) throws(RequestBuildError) -> PreparedRequest {
+        do {
+            return try unmaskedBuild(
+                webhook, context: context, secrets: secrets, deliveryID: deliveryID, appendEmailQuery: email)
+        } catch {
+            throw error.masked(by: SecretMasker(secretValues: Array(secrets.values)))
+        }
+    }
+
+    private func unmaskedBuild(
+        _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
+        appendEmailQuery email: String?
+    ) throws(RequestBuildError) -> PreparedRequest {
         let context = context.adding(secrets: secrets)
         var url = try renderURL(webhook.url, context: context)
         if let email {
@@ -85,6 +97,16 @@ public struct RequestBuilder: Sendable {
 
     /// How a webhook's deliveries are made: signing with its rendered secret, its timeout, its CA.
     public func deliveryOptions(
+        for webhook: Webhook, context: TemplateContext, secrets: [String: String]
+    ) throws(RequestBuildError) -> Deliverer.Options {
+        do {
+            return try unmaskedDeliveryOptions(for: webhook, context: context, secrets: secrets)
+        } catch {
+            throw error.masked(by: SecretMasker(secretValues: Array(secrets.values)))
+        }
+    }
+
+    private func unmaskedDeliveryOptions(
         for webhook: Webhook, context: TemplateContext, secrets: [String: String]
     ) throws(RequestBuildError) -> Deliverer.Options {
         let context = context.adding(secrets: secrets)
@@ -161,6 +183,14 @@ public struct RequestBuilder: Sendable {
 public struct RequestBuildError: Error, Sendable, CustomStringConvertible {
     public var part: String
     public var error: TemplateError
+
+    /// This error with the secret values `masker` knows hidden: a helper's message quotes the
+    /// value it could not read (`dateFormat cannot read '…'`), which may be a secret.
+    func masked(by masker: SecretMasker) -> RequestBuildError {
+        var copy = self
+        copy.error.message = masker.mask(error.message)
+        return copy
+    }
 
     /// `body:3:14: message`; a problem of no one place (line 0) is `secrets: message`.
     public var description: String {

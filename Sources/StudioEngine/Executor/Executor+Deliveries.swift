@@ -265,7 +265,9 @@ extension Executor {
         } catch {
             succeeded = false
             record = origin.record(
-                deliveryID: delivery.id, at: clock.now(), method: job.webhook.method.rawValue, url: job.webhook.url,
+                deliveryID: delivery.id, at: clock.now(), method: job.webhook.method.rawValue,
+                // The URL as written: a literal credential in its query is hidden as in any attempt.
+                url: SecretMasker(secretValues: []).maskURL(job.webhook.url),
                 outcome: .failed(errorClass: "invalid_request", message: error.description))
             recorder.record(
                 record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))

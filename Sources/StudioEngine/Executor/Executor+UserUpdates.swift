@@ -13,7 +13,9 @@ extension Executor {
             do {
                 setField(update.field, to: try rendered(update.value, context), in: &profile)
             } catch {
-                logger.warning("workflow \(journey.workflow.id) node \(nodeID): '\(update.field)' not set: \(error)")
+                // A helper's message quotes the value it could not read, which may be a secret.
+                let reason = SecretMasker(secretValues: Array(secrets.values)).mask(error.description)
+                logger.warning("workflow \(journey.workflow.id) node \(nodeID): '\(update.field)' not set: \(reason)")
             }
         }
         journey.profile = profile
