@@ -32,6 +32,46 @@ struct DeliveryAuthTests {
         }
     }
 
+    /// A receiver that echoes the request (as httpbin does) sends the Basic credentials back in
+    /// its body and headers, outside the Authorization header: masked there too.
+    @Test func basicCredentialsEchoedByTheReceiverAreMaskedInTheRecord() async throws {
+        let credentials = Data("acct_8675309:pw_correct-horse".utf8).base64EncodedString()
+        let receiver = try await Receiver.start(
+            script: try script(
+                #"{path: /hook, response: {status: 200, headers: {X-Echo: "Basic \#(credentials)"}, body: '{"headers": {"Authorization": "Basic \#(credentials)"}}'}}"#
+            )) { _ in }
+        let webhook = Webhook(
+            id: "basic", url: receiver.baseURL + "/hook",
+            auth: .basic(username: "{{secret.user}}", password: "{{secret.pass}}"), body: .json(template: #"{"a": 1}"#))
+        let result = try await deliver(webhook, secrets: ["user": "acct_8675309", "pass": "pw_correct-horse"])
+        await receiver.shutdown()
+
+        let record = try #require(result.last)
+        #expect(record.status == 200)
+        #expect(record.responseBody == #"{"headers": {"Authorization": "Basic \#(SecretMasker.mask)"}}"#)
+        #expect(!String(describing: result.attempts).contains(credentials), "\(record.responseHeaders)")
+    }
+
+    /// Credentials written in the webhook file rather than the secrets file are masked by the
+    /// header's or parameter's name; echoed back in the answer they are masked as values.
+    @Test func literalCredentialsEchoedByTheReceiverAreMaskedInTheRecord() async throws {
+        let receiver = try await Receiver.start(
+            script: try script(
+                #"{path: /hook, response: {status: 200, body: '{"args": {"api_key": "q_literal_77"}, "headers": {"X-Api-Key": "key_literal_4242"}}'}}"#
+            )) { _ in }
+        let webhook = Webhook(
+            id: "literal", url: receiver.baseURL + "/hook?api_key=q_literal_77",
+            headers: [HeaderTemplate(name: "X-API-Key", value: "key_literal_4242")])
+        let result = try await deliver(webhook, secrets: [:])
+        await receiver.shutdown()
+
+        let record = try #require(result.last)
+        #expect(record.status == 200)
+        let mask = SecretMasker.mask
+        #expect(record.responseBody == #"{"args": {"api_key": "\#(mask)"}, "headers": {"X-Api-Key": "\#(mask)"}}"#)
+        #expect(record.url.hasSuffix("/hook?api_key=\(mask)"))
+    }
+
     /// A helper's error quotes the value it could not read; when that is a secret, the error
     /// (printed by preview and send, stored by run and serve) says `••••••`.
     @Test func aBuildErrorDoesNotQuoteASecret() throws {

@@ -78,6 +78,25 @@ struct SecretMaskerTests {
         #expect(masker.mask("before \(written) after") == "before \(Self.mask) after", "\(mode): \(written)")
     }
 
+    /// A server that echoes a request writes the secret back in its own way: JSON with `\/`
+    /// (PHP), non-ASCII as `\u00e9` (Python), `&` as `\u0026` (Go), a JSON body quoted whole
+    /// (httpbin), percent-encoding in lowercase hex (.NET). Each is hidden in a stored answer.
+    static let echoes: [(server: String, written: String)] = [
+        ("PHP", #"sk+live\/ab=cd&x y\"q\u00e9"#),
+        ("Python", #"sk+live/ab=cd&x y\"q\u00e9"#),
+        ("Go", #"sk+live/ab=cd\u0026x y\"q\#u{e9}"#),
+        ("httpbin, a JSON body quoted in JSON", #"sk+live/ab=cd&x y\\\"q\u00e9"#),
+        (".NET form", "sk%2blive%2fab%3dcd%26x+y%22q%c3%a9"),
+        ("lowercase path", "sk%2blive%2fab%3dcd%26x%20y%22q%c3%a9"),
+    ]
+
+    @Test(arguments: echoes)
+    func aSecretIsMaskedAsAnEchoingServerWritesIt(_ echo: (server: String, written: String)) {
+        let masker = SecretMasker(secretValues: [#"sk+live/ab=cd&x y"q\#u{e9}"#])
+        #expect(masker.mask(#"{"got": "\#(echo.written)"}"#) == #"{"got": "\#(Self.mask)"}"#, "\(echo.server)")
+        #expect(masker.mask(bytes: Array("got \(echo.written)".utf8)) == Array("got \(Self.mask)".utf8), "\(echo.server)")
+    }
+
     /// The requests a webhook renders, stored and shown masked: form and JSON bodies and URL paths.
     @Test func aRenderedRequestKeepsNoEncodedSecret() throws {
         let secret = #"sk+live/ab=cd&x y"q\u"#

@@ -43,8 +43,11 @@ public struct PreparedRequest: Sendable, Hashable {
         return copy
     }
 
-    /// The masker that hides this request's secrets.
-    public var masker: SecretMasker { SecretMasker(secretValues: secretValues) }
+    /// The masker that hides this request's secrets, and the credentials it carries by name
+    /// wherever a receiver echoes them.
+    public var masker: SecretMasker {
+        SecretMasker(secretValues: secretValues + SecretMasker.credentials(in: headers, url: url))
+    }
 
     /// A copy safe to store and display: secret values and credentials replaced by `••••••`.
     public var masked: PreparedRequest { masked(with: masker) }

@@ -18,9 +18,59 @@ public struct SecretMasker: Sendable {
             forms.insert(value)
             if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) {
                 for mode in OutputMode.allCases { forms.insert(mode.escaped(value)) }
+                forms.formUnion(Self.echoedForms(of: value))
             }
         }
         self.secretValues = forms.sorted { $0.count > $1.count }
+    }
+
+    /// How common servers write a value back when they echo a request, where that differs from
+    /// every template mode: JSON with `\/` (PHP), with non-ASCII as `\u00e9` (Python, PHP), with
+    /// `<>&` as `\u003c` (Go); a JSON body quoted whole in a JSON answer (httpbin's `data`);
+    /// percent-encoding with lowercase hex (.NET).
+    private static func echoedForms(of value: String) -> [String] {
+        let json = OutputMode.json.escaped(value)
+        let slashes = json.replacingOccurrences(of: "/", with: "\\/")
+        let quotedBody = OutputMode.json.escaped(json)
+        let percent = [OutputMode.form, .urlPath].map { lowercasingPercentEscapes($0.escaped(value)) }
+        return [slashes, asciiJSON(json), asciiJSON(slashes), goJSON(json), quotedBody, asciiJSON(quotedBody)] + percent
+    }
+
+    /// JSON text with every non-ASCII character written as `\u` escapes of its UTF-16 units.
+    private static func asciiJSON(_ json: String) -> String {
+        var out = ""
+        for unit in json.utf16 {
+            if unit < 0x80, let scalar = Unicode.Scalar(unit) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                let hex = String(unit, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        return out
+    }
+
+    /// JSON text as Go's encoding/json writes it by default: `<`, `>` and `&` as `\u` escapes.
+    private static func goJSON(_ json: String) -> String {
+        json.replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "<", with: "\\u003c")
+            .replacingOccurrences(of: ">", with: "\\u003e")
+    }
+
+    /// Percent-encoded text with lowercase hex digits (`%2b` for `%2B`).
+    private static func lowercasingPercentEscapes(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count {
+                for digit in index + 1...index + 2 where (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(bytes[digit]) {
+                    bytes[digit] += 32
+                }
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether every template mode writes `byte` unchanged: ASCII letters, digits and `-._`.
@@ -109,15 +159,46 @@ public struct SecretMasker: Sendable {
     /// A URL with secret values masked and the values of credential query parameters hidden.
     public func maskURL(_ url: String) -> String {
         let masked = mask(url)
-        // Most webhook URLs have no query: one byte scan says so without walking characters.
-        guard masked.utf8.contains(UInt8(ascii: "?")), let question = masked.firstIndex(of: "?") else { return masked }
-        let query = masked[masked.index(after: question)...]
-        let fragmentStart = query.firstIndex(of: "#") ?? query.endIndex
-        let pairs = query[..<fragmentStart].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
-            guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
-            return CredentialNames.isSecretQueryParameter(pair[..<equals]) ? pair[..<equals] + "=" + Self.mask : String(pair)
+        guard let query = Self.query(of: masked) else { return masked }
+        let pairs = query.pairs.map { pair -> String in
+            guard let value = pair.value else { return String(pair.name) }
+            return pair.name + "=" + (CredentialNames.isSecretQueryParameter(pair.name) ? Self.mask : String(value))
         }
-        return masked[...question] + pairs.joined(separator: "&") + query[fragmentStart...]
+        return masked[..<query.start] + pairs.joined(separator: "&") + masked[query.end...]
+    }
+
+    /// The `name=value` pairs of `url`'s query and where the query starts and ends; nil without one.
+    private static func query(
+        of url: String
+    ) -> (start: String.Index, end: String.Index, pairs: [(name: Substring, value: Substring?)])? {
+        // Most webhook URLs have no query: one byte scan says so without walking characters.
+        guard url.utf8.contains(UInt8(ascii: "?")), let question = url.firstIndex(of: "?") else { return nil }
+        let start = url.index(after: question)
+        let end = url[start...].firstIndex(of: "#") ?? url.endIndex
+        let pairs = url[start..<end].split(separator: "&", omittingEmptySubsequences: false).map { pair in
+            guard let equals = pair.firstIndex(of: "=") else { return (name: pair, value: Substring?.none) }
+            return (name: pair[..<equals], value: Substring?.some(pair[pair.index(after: equals)...]))
+        }
+        return (start, end, pairs)
+    }
+
+    /// The values a request carries as credentials by where they are, not because they are known
+    /// secrets: a literal `X-API-Key`, the base64 of Basic credentials, an `api_key` query value.
+    /// The masker hides them there by name; a receiver that echoes the request sends them back
+    /// anywhere, so they are masked as values too.
+    static func credentials(in headers: [HeaderField], url: String) -> [String] {
+        var values: [String] = []
+        for header in headers where !isPlainHeaderName(header.name) {
+            if let credential = credentialPart(of: header, lowercasedName: header.name.lowercased()) {
+                values.append(String(credential))
+            }
+        }
+        for pair in query(of: url)?.pairs ?? [] {
+            guard let value = pair.value, CredentialNames.isSecretQueryParameter(pair.name) else { continue }
+            values.append(String(value))
+            if let decoded = value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding { values.append(decoded) }
+        }
+        return values.filter { !$0.contains(mask) }
     }
 
     /// Headers Hookline itself adds to requests, and the usual ones of responses, none of them a
@@ -141,22 +222,29 @@ public struct SecretMasker: Sendable {
         headers.map { original in
             if Self.isPlainHeaderName(original.name) { return HeaderField(original.name, mask(original.value)) }
             let header = HeaderField(mask(original.name), original.value)
-            let name = header.name.lowercased()
-            if CredentialNames.credentialHeaders.contains(name) {
-                if let space = header.value.firstIndex(of: " "), name.hasSuffix("authorization") {
-                    return HeaderField(header.name, header.value[..<space] + " " + Self.mask)
-                }
-                return HeaderField(header.name, Self.mask)
+            guard let credential = Self.credentialPart(of: header, lowercasedName: header.name.lowercased()) else {
+                return HeaderField(header.name, mask(header.value))
             }
-            if CredentialNames.isCredentialHeader(lowercased: name) {
-                return HeaderField(header.name, Self.mask)
-            }
-            // `X-Auth: Bearer tok_…` is a credential whatever the header's name.
-            if let scheme = CredentialNames.credentialSchemeLength(in: header.value) {
-                return HeaderField(header.name, String(header.value.prefix(scheme)) + " " + Self.mask)
-            }
-            return HeaderField(header.name, mask(header.value))
+            return HeaderField(header.name, header.value[..<credential.startIndex] + Self.mask)
         }
+    }
+
+    /// The part of `header`'s value that is a credential by the header's name or a scheme word:
+    /// the whole value, or what follows `Basic ` or `Bearer `; nil for an ordinary header.
+    private static func credentialPart(of header: HeaderField, lowercasedName name: String) -> Substring? {
+        let value = header.value
+        if CredentialNames.credentialHeaders.contains(name) {
+            if let space = value.firstIndex(of: " "), name.hasSuffix("authorization") {
+                return value[value.index(after: space)...]
+            }
+            return value[...]
+        }
+        if CredentialNames.isCredentialHeader(lowercased: name) { return value[...] }
+        // `X-Auth: Bearer tok_…` is a credential whatever the header's name.
+        if let scheme = CredentialNames.credentialSchemeLength(in: value) {
+            return value.dropFirst(scheme + 1)
+        }
+        return nil
     }
 }
 
