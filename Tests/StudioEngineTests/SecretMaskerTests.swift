@@ -97,6 +97,16 @@ struct SecretMaskerTests {
         #expect(masker.mask(bytes: Array("got \(echo.written)".utf8)) == Array("got \(Self.mask)".utf8), "\(echo.server)")
     }
 
+    /// A request's credentials known by name are masked wherever they come back; words that
+    /// merely sit where a credential would (`?key=email`, `X-Api-Key: true`) are left alone.
+    @Test func aRequestsCredentialsAreMaskedAsValuesButNotOrdinaryWords() {
+        let request = makeRequest(
+            "http://127.0.0.1/h?key=email&api_key=k_live_123456",
+            headers: [HeaderField("X-API-Key", "true"), HeaderField("Authorization", "Bearer tok_lit_98765")])
+        let answer = #"{"email": true, "args": "k_live_123456", "auth": "Bearer tok_lit_98765"}"#
+        #expect(request.masker.mask(answer) == #"{"email": true, "args": "\#(Self.mask)", "auth": "Bearer \#(Self.mask)"}"#)
+    }
+
     /// The requests a webhook renders, stored and shown masked: form and JSON bodies and URL paths.
     @Test func aRenderedRequestKeepsNoEncodedSecret() throws {
         let secret = #"sk+live/ab=cd&x y"q\u"#

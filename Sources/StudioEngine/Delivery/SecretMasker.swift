@@ -185,7 +185,9 @@ public struct SecretMasker: Sendable {
     /// The values a request carries as credentials by where they are, not because they are known
     /// secrets: a literal `X-API-Key`, the base64 of Basic credentials, an `api_key` query value.
     /// The masker hides them there by name; a receiver that echoes the request sends them back
-    /// anywhere, so they are masked as values too.
+    /// anywhere, so they are masked as values too. Only values that look like a credential
+    /// (8 characters or more, not letters alone) are: `?key=email` or `X-Api-Key: true` would
+    /// otherwise hide every `email` and `true` of an answer.
     static func credentials(in headers: [HeaderField], url: String) -> [String] {
         var values: [String] = []
         for header in headers where !isPlainHeaderName(header.name) {
@@ -198,7 +200,7 @@ public struct SecretMasker: Sendable {
             values.append(String(value))
             if let decoded = value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding { values.append(decoded) }
         }
-        return values.filter { !$0.contains(mask) }
+        return values.filter { $0.count >= 8 && $0.contains { !$0.isLetter } && !$0.contains(mask) }
     }
 
     /// Headers Hookline itself adds to requests, and the usual ones of responses, none of them a
