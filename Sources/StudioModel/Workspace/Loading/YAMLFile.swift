@@ -26,6 +26,14 @@ final class YAMLFile {
 
     /// The root node; nil when the file is empty or is not valid YAML (the latter is reported).
     func composeRoot() -> Node? {
+        if let alias = YAMLAliasExpansion.firstExcessiveAlias(in: source) {
+            add(
+                .error,
+                "aliases here expand to more than \(YAMLAliasExpansion.maximumAddedNodes) values; the file is not read",
+                at: location(line: alias.line, scalarColumn: alias.scalarColumn),
+                hint: "write the values out, or share fewer through anchors")
+            return nil
+        }
         do {
             return try Yams.compose(yaml: source)
         } catch let error as YamlError {
@@ -56,13 +64,18 @@ final class YAMLFile {
     /// Converts a Yams mark (scalar columns) into a line and a Character column.
     func location(of mark: Mark?) -> SourceLocation {
         guard let mark else { return SourceLocation(line: 1, column: 1) }
-        guard mark.line >= 1, mark.line <= lines.count else {
-            return SourceLocation(line: max(1, mark.line), column: max(1, mark.column))
+        return location(line: mark.line, scalarColumn: mark.column)
+    }
+
+    /// A 1-based line and column counted in Unicode scalars as a line and a Character column.
+    func location(line: Int, scalarColumn: Int) -> SourceLocation {
+        guard line >= 1, line <= lines.count else {
+            return SourceLocation(line: max(1, line), column: max(1, scalarColumn))
         }
-        let scalars = lines[mark.line - 1].unicodeScalars
-        let wanted = max(0, mark.column - 1)
+        let scalars = lines[line - 1].unicodeScalars
+        let wanted = max(0, scalarColumn - 1)
         let prefix = String(String.UnicodeScalarView(scalars.prefix(wanted)))
-        return SourceLocation(line: mark.line, column: prefix.count + 1 + max(0, wanted - scalars.count))
+        return SourceLocation(line: line, column: prefix.count + 1 + max(0, wanted - scalars.count))
     }
 
     /// Where the value of top-level `key` starts (`id: hook` → the `h`); nil when it is not
