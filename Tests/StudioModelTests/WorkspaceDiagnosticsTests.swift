@@ -208,6 +208,18 @@ struct WorkspaceDiagnosticsTests {
 
     static let webhookCases: [DiagnosticCase] = [
         .file(
+            "header names that could not be sent", "webhooks/m.yaml",
+            "id: m\nurl: https://x.example\nheaders:\n  X Campaign: a\n  \"X-A: b\": c\n  \"X-Ok\\r\\nX-Evil\": d\n  X-Fine: e\n",
+            [
+                "webhooks/m.yaml:4:3: error: \"X Campaign\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)",
+                "webhooks/m.yaml:5:3: error: \"X-A: b\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)",
+                "webhooks/m.yaml:6:3: error: \"X-Ok\\r\\nX-Evil\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)",
+            ]),
+        .file(
+            "a system webhook header name with a space", "system-webhooks/s.yaml",
+            "id: s\nendpoint: https://bi.example.com/e\nevents: [emailSend]\nheaders: {X Team: bi}\n",
+            ["system-webhooks/s.yaml:4:11: error: \"X Team\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)"]),
+        .file(
             "unknown method", "webhooks/m.yaml", "id: m\nmethod: POTS\nurl: https://x.example\n",
             ["webhooks/m.yaml:2:9: error: unknown HTTP method 'POTS' (expected GET, POST, PUT, PATCH or DELETE)"]),
         .file(
