@@ -208,6 +208,9 @@ struct WorkspaceDiagnosticsTests {
 
     static let webhookCases: [DiagnosticCase] = [
         .file(
+            "auth that is a list, reported once", "webhooks/m.yaml", "id: m\nurl: https://x.example\nauth: [basic]\n",
+            ["webhooks/m.yaml:3:7: error: auth must be a mapping, found a list"]),
+        .file(
             "header names that could not be sent", "webhooks/m.yaml",
             "id: m\nurl: https://x.example\nheaders:\n  X Campaign: a\n  \"X-A: b\": c\n  \"X-Ok\\r\\nX-Evil\": d\n  X-Fine: e\n",
             [
