@@ -196,6 +196,12 @@ struct WorkspaceDiagnosticsTests {
         DiagnosticCase(
             "empty workflow file", ["workflows/w.yaml": ""], ["workflows/w.yaml:1:1: error: empty file; expected a workflow"]),
         DiagnosticCase(
+            "YAML broken at the end of a file with no final line break", ["workflows/w.yaml": "id: w\nnodes: []\nbroken"],
+            ["workflows/w.yaml:3:7: error: invalid YAML: could not find expected ':'"]),
+        DiagnosticCase(
+            "duplicate YAML key with CRLF line ends", ["workflows/w.yaml": "id: w\r\nname: é\r\nid: x\r\nnodes: []\r\n"],
+            ["workflows/w.yaml:3:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),
+        DiagnosticCase(
             "duplicate YAML key", ["workflows/w.yaml": "id: w\nnodes: []\nid: x\n"],
             ["workflows/w.yaml:3:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),
         DiagnosticCase(

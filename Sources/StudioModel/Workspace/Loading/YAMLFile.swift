@@ -15,7 +15,8 @@ final class YAMLFile {
     init(path: String, source: String) {
         self.path = path
         self.source = source
-        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        // `\r\n` is one Character in Swift: a file with CRLF line ends splits on it too.
+        self.lines = source.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 
     /// The file name without its directory and `.yaml` extension.
@@ -69,8 +70,10 @@ final class YAMLFile {
 
     /// A 1-based line and column counted in Unicode scalars as a line and a Character column.
     func location(line: Int, scalarColumn: Int) -> SourceLocation {
-        guard line >= 1, line <= lines.count else {
-            return SourceLocation(line: max(1, line), column: max(1, scalarColumn))
+        guard line >= 1 else { return SourceLocation(line: 1, column: max(1, scalarColumn)) }
+        guard line <= lines.count else {
+            // libyaml puts the end of a file with no final line break on the line after it.
+            return SourceLocation(line: max(1, lines.count), column: (lines.last?.count ?? 0) + 1)
         }
         let scalars = lines[line - 1].unicodeScalars
         let wanted = max(0, scalarColumn - 1)
