@@ -145,7 +145,7 @@ struct ScalarSourceMap {
 
     init?(node: Node, file: YAMLFile) {
         guard case .scalar(let scalar) = node else { return nil }
-        lines = file.source.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+        lines = file.lines.map { Array($0) }
         value = Array(scalar.string)
         style = scalar.style
         start = file.location(of: node.mark)

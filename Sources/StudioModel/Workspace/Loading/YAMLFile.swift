@@ -9,14 +9,19 @@ final class YAMLFile {
     /// The path relative to the workspace root, such as `workflows/welcome.yaml`.
     let path: String
     let source: String
-    private let lines: [Substring]
+    let lines: [Substring]
     private(set) var diagnostics: [Diagnostic] = []
 
     init(path: String, source: String) {
         self.path = path
         self.source = source
-        // `\r\n` is one Character in Swift: a file with CRLF line ends splits on it too.
-        self.lines = source.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        self.lines = Self.lines(of: source)
+    }
+
+    /// The lines of `text`, without their line ends. `\r\n` is one Character in Swift: a file with
+    /// CRLF line ends splits on it too, as YAML reads it.
+    static func lines(of text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 
     /// The file name without its directory and `.yaml` extension.
