@@ -34,6 +34,20 @@ struct UsersImportCommandTests {
         ])
     }
 
+    /// A file saved in another encoding is pointed at where it stops being UTF-8, as any bad row is.
+    @Test func aFileThatIsNotUTF8IsReportedAtItsFirstBadByte() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Import test\n")
+        let latin1 = workspace.root.appendingPathComponent("latin1.csv")
+        // "Zoë" in Latin-1: 0xEB is no UTF-8.
+        try (Data("email,name\nzoe@example.com,Zo".utf8) + Data([0xEB, 0x0A])).write(to: latin1)
+
+        let refused = try await workspace.hookline("users", "import", latin1.path)
+        #expect(refused.status == 65)
+        #expect(refused.stderr == "\(latin1.path):2:19: error: not UTF-8 text; save the file as UTF-8\n")
+    }
+
     /// Commands that open a new store at the same moment (the executor, `watch`, an import) each
     /// find it ready: one of two migrating it at once failed with "duplicate column name".
     @Test func importsStartedTogetherOnANewStoreAllSucceed() async throws {

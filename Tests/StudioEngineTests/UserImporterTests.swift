@@ -143,6 +143,20 @@ struct UserImporterTests {
         ])
     }
 
+    /// Was "users.jsonl:2: error: not valid JSON", with nothing said about where or why.
+    @Test func jsonThatDoesNotParseIsReportedAtItsColumnWithTheReason() {
+        let text = #"{"email":"ada@example.com"}"# + "\n" + #"  {"email":"bob@example.com",}"# + "\n"
+            + #"{"email":"cy@example.com","deep":"# + String(repeating: "[", count: 600) + "\n"
+        #expect {
+            _ = try UserImporter.profiles(from: text, format: .jsonl)
+        } throws: { error in
+            (error as? UserImporter.ImportError)?.report(file: "users.jsonl") == [
+                "users.jsonl:2:30: error: not valid JSON: expected a quoted object key",
+                "users.jsonl:3:545: error: not valid JSON: JSON nested more than 512 levels deep",
+            ]
+        }
+    }
+
     @Test func problemsAreReportedCompilerStyleWithTheFileAndLine() {
         let error = UserImporter.ImportError(problems: [
             .init(line: 3, message: "'nobody' is not an email address"), .init(line: nil, message: "not readable as CSV"),

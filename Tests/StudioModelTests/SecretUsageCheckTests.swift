@@ -16,6 +16,11 @@ struct SecretUsageCheckTests {
             "webhooks/lob.yaml:3:34: warning: secret 'lob_key' is not set, so this webhook's requests are not sent (add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key)",
         ])
         #expect(SecretUsageCheck.warnings(for: [(webhook, "webhooks/lob.yaml")], known: ["hmac", "lob_key"]) { _ in text }.isEmpty)
+        // CRLF line ends: the third line, not column 76 of one long line.
+        let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(SecretUsageCheck.warnings(for: [(webhook, "webhooks/lob.yaml")], known: ["hmac"]) { _ in crlf }.map(\.description) == [
+            "webhooks/lob.yaml:3:34: warning: secret 'lob_key' is not set, so this webhook's requests are not sent (add it to .hookline/secrets.yaml or set HOOKLINE_SECRET_lob_key)",
+        ])
         // `secret.lob` is not found inside `secret.lob_key`.
         let short = Webhook(id: "lob", url: "https://api.lob.com/v1", headers: [HeaderTemplate(name: "X-Key", value: "{{secret.lob}}")])
         let shortText = "id: lob\nauth: {type: bearer, token: \"{{secret.lob_key}}\"}\nheaders: {X-Key: \"{{secret.lob}}\"}\n"

@@ -72,6 +72,27 @@ struct TemplateErrorTests {
         #expect(error == TemplateError(line: 1, column: 512 * 9 + 1, message: message))
     }
 
+    /// Foundation's NumberFormatter traps when ICU cannot format: `{{numberFormat x "9"}}` with x = -1e300 ended
+    /// the process (signal 4), and a profile value decides x at send time. Such patterns are refused whatever x is,
+    /// so validate, rendering with empty merge parameters, finds them too.
+    @Test(arguments: [
+        "9", "0.05", "123456789012345678", "0." + String(repeating: "0", count: 400),
+        "0." + String(repeating: "0", count: 124) + "1",
+    ])
+    func numberFormatPatternsFoundationCannotFormatAreErrorsNotCrashes(_ pattern: String) {
+        for value: JSONValue in [-1e300, 1e308, 1.5, .null] {
+            let error = TemplateFixture.error("Total: {{numberFormat x \"\(pattern)\"}}", ["x": value])
+            #expect(error?.line == 1)
+            #expect(error?.column == 10)
+            #expect(error?.message.hasPrefix("numberFormat patterns ") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test func numberFormatPatternsOfDigitsAndQuotedTextStillFormat() throws {
+        #expect(try TemplateFixture.render("{{numberFormat x \"#,##0.00 'pts 1-9'\"}}", ["x": 1e12]) == "1,000,000,000,000.00 pts 1-9")
+        #expect(try TemplateFixture.render("{{numberFormat x \"0.000\"}}", ["x": -1e300]).hasPrefix("-1000000000"))
+    }
+
     @Test func longElseIfChainIsAnError() {
         let template = "{{#if a}}x" + String(repeating: "{{else if a}}x", count: 10_000) + "{{/if}}"
         let error = TemplateFixture.error(template, ["a": true])

@@ -196,6 +196,12 @@ struct WorkspaceDiagnosticsTests {
         DiagnosticCase(
             "empty workflow file", ["workflows/w.yaml": ""], ["workflows/w.yaml:1:1: error: empty file; expected a workflow"]),
         DiagnosticCase(
+            "YAML broken at the end of a file with no final line break", ["workflows/w.yaml": "id: w\nnodes: []\nbroken"],
+            ["workflows/w.yaml:3:7: error: invalid YAML: could not find expected ':'"]),
+        DiagnosticCase(
+            "duplicate YAML key with CRLF line ends", ["workflows/w.yaml": "id: w\r\nname: é\r\nid: x\r\nnodes: []\r\n"],
+            ["workflows/w.yaml:3:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),
+        DiagnosticCase(
             "duplicate YAML key", ["workflows/w.yaml": "id: w\nnodes: []\nid: x\n"],
             ["workflows/w.yaml:3:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),
         DiagnosticCase(
@@ -207,6 +213,21 @@ struct WorkspaceDiagnosticsTests {
     ]
 
     static let webhookCases: [DiagnosticCase] = [
+        .file(
+            "auth that is a list, reported once", "webhooks/m.yaml", "id: m\nurl: https://x.example\nauth: [basic]\n",
+            ["webhooks/m.yaml:3:7: error: auth must be a mapping, found a list"]),
+        .file(
+            "header names that could not be sent", "webhooks/m.yaml",
+            "id: m\nurl: https://x.example\nheaders:\n  X Campaign: a\n  \"X-A: b\": c\n  \"X-Ok\\r\\nX-Evil\": d\n  X-Fine: e\n",
+            [
+                "webhooks/m.yaml:4:3: error: \"X Campaign\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)",
+                "webhooks/m.yaml:5:3: error: \"X-A: b\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)",
+                "webhooks/m.yaml:6:3: error: \"X-Ok\\r\\nX-Evil\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)",
+            ]),
+        .file(
+            "a system webhook header name with a space", "system-webhooks/s.yaml",
+            "id: s\nendpoint: https://bi.example.com/e\nevents: [emailSend]\nheaders: {X Team: bi}\n",
+            ["system-webhooks/s.yaml:4:11: error: \"X Team\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)"]),
         .file(
             "unknown method", "webhooks/m.yaml", "id: m\nmethod: POTS\nurl: https://x.example\n",
             ["webhooks/m.yaml:2:9: error: unknown HTTP method 'POTS' (expected GET, POST, PUT, PATCH or DELETE)"]),

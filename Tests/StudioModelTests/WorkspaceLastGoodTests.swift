@@ -101,7 +101,7 @@ struct WorkspaceLastGoodTests {
 
         let lastGood = WorkspaceLoader.load(from: root).keepingLastGood(from: before)
 
-        #expect(lastGood.kept.map(\.problem.message) == ["file is not valid UTF-8 text"])
+        #expect(lastGood.kept.map(\.problem.message) == ["not UTF-8 text; save the file as UTF-8"])
         #expect(lastGood.workspace.webhooks == before.webhooks)
     }
 }

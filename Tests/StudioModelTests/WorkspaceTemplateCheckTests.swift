@@ -47,6 +47,14 @@ struct WorkspaceTemplateCheckTests {
             "sendSMS folded body",
             WorkspaceTestFiles.withWorkflow("  - id: s\n    type: sendSMS\n    body: >\n      Hi\n      there {{/if}}\n"),
             ["workflows/w.yaml:7:13: error: template in 'body': unexpected {{/if}}: no block is open"]),
+        DiagnosticCase(
+            "CRLF line ends: the position inside the value, not the value's start",
+            ["workflows/w.yaml": "id: w\r\nnodes:\r\n  - id: m\r\n    type: sendEmail\r\n    subject: Hi {{#if x}}\r\n"
+                + "    body: |\r\n      Hello\r\n      {{/unless}}\r\n"],
+            [
+                "workflows/w.yaml:5:17: error: template in 'subject': \(unclosedIf)",
+                "workflows/w.yaml:8:7: error: template in 'body': unexpected {{/unless}}: no block is open",
+            ]),
     ]
 
     @Test(arguments: cases)

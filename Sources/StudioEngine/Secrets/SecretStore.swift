@@ -9,14 +9,21 @@ public enum SecretStore {
 
     /// Secret names mapped to values. A missing file is no error.
     /// - Throws: ``SecretsFileError`` when the file is not a flat mapping of names to values, with
-    ///   where; the file system's error when it cannot be read.
+    ///   where, or is not UTF-8 (at its first bad byte); the file system's error when it cannot be read.
     public static func load(
         workspaceRoot: URL, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> [String: String] {
         var secrets: [String: String] = [:]
         let file = workspaceRoot.appendingPathComponent(SecretsFile.path)
         if FileManager.default.fileExists(atPath: file.path) {
-            secrets = try SecretsFile.parse(String(contentsOf: file, encoding: .utf8))
+            let data = try Data(contentsOf: file)
+            guard let text = String(data: data, encoding: .utf8) else {
+                let at = InvalidUTF8.firstLocation(in: data) ?? SourceLocation(line: 1, column: 1)
+                throw SecretsFileError(
+                    diagnostic: Diagnostic(
+                        path: SecretsFile.path, line: at.line, column: at.column, message: "not UTF-8 text; save the file as UTF-8"))
+            }
+            secrets = try SecretsFile.parse(text)
         }
         for (key, value) in environment where key.hasPrefix(environmentPrefix) {
             secrets[String(key.dropFirst(environmentPrefix.count))] = value

@@ -11,6 +11,7 @@ extension StateStore {
         let existing = try users(emails: emails)
         var profiles = existing
         var order: [String] = []
+        var seen = Set<String>()
         for update in updates {
             guard let email = update["email"]?.stringValue else { continue }
             if let current = profiles[email] {
@@ -18,7 +19,7 @@ extension StateStore {
             } else {
                 profiles[email] = update
             }
-            if !order.contains(email) { order.append(email) }
+            if seen.insert(email).inserted { order.append(email) }
         }
         try saveUsers(order.compactMap { profiles[$0] })
         let updated = order.filter { existing[$0] != nil }.count

@@ -31,11 +31,20 @@ public enum UserImporter {
         public struct Problem: Sendable, Hashable {
             /// The 1-based line of the file the problem is on (a CSV row's first line); nil for the whole file.
             public var line: Int?
+            /// The 1-based Character column, where the problem is at one place on the line (JSON that does not parse).
+            public var column: Int?
             public var message: String
 
-            public init(line: Int?, message: String) {
+            public init(line: Int?, column: Int? = nil, message: String) {
                 self.line = line
+                self.column = column
                 self.message = message
+            }
+
+            /// `3:` or `3:17:`, as compilers write where; empty for the whole file.
+            var location: String {
+                guard let line else { return "" }
+                return column.map { "\(line):\($0):" } ?? "\(line):"
             }
         }
 
@@ -45,15 +54,16 @@ public enum UserImporter {
             self.problems = problems
         }
 
-        /// One problem a line: `line 3: message`.
+        /// One problem a line: `line 3: message`, `line 3:17: message`.
         public var description: String {
-            shown { problem in problem.line.map { "line \($0): \(problem.message)" } ?? problem.message }
+            shown { problem in problem.line == nil ? problem.message : "line \(problem.location) \(problem.message)" }
                 .joined(separator: "\n")
         }
 
-        /// The lines to print for `file`, compiler style: `users.csv:3: error: message`, at most 20 and a count of the rest.
+        /// The lines to print for `file`, compiler style: `users.csv:3: error: message` (`users.jsonl:3:17:` where
+        /// a column is known), at most 20 and a count of the rest.
         public func report(file: String) -> [String] {
-            shown { problem in "\(file):\(problem.line.map { "\($0):" } ?? "") error: \(problem.message)" }
+            shown { problem in "\(file):\(problem.location) error: \(problem.message)" }
         }
 
         private func shown(_ line: (Problem) -> String) -> [String] {
@@ -245,8 +255,12 @@ public enum UserImporter {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
             let lineNumber = index + 1
-            guard let value = try? JSONValue.parse(trimmed) else {
-                problems.append(.init(line: lineNumber, message: "not valid JSON"))
+            let value: JSONValue
+            do {
+                value = try JSONValue.parse(trimmed)
+            } catch {
+                let leadingSpace = line.prefix { $0.isWhitespace }.count
+                problems.append(.init(line: lineNumber, column: leadingSpace + error.column, message: "not valid JSON: \(error.message)"))
                 continue
             }
             guard let object = value.objectValue else {

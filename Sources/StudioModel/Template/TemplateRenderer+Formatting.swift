@@ -131,13 +131,17 @@ extension TemplateRenderer {
     }
 
     func numberFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        // The pattern first, so that validate, which renders with every merge parameter empty, sees a bad one.
+        let style = try call.params.count > 1 ? text(call.params[1]) : ""
+        if !["", "currency", "percent", "decimal"].contains(style), let problem = Self.patternProblem(style) {
+            throw error(call.offset, problem)
+        }
         guard let value = try evaluate(call.params[0]) else { return nil }
         guard let number = Self.number(value) else {
             if case .null = value { return nil }
             if case .string(let string) = value, string.isEmpty { return nil }
             throw error(call.offset, "numberFormat cannot read '\(value.displayText)' as a number")
         }
-        let style = try call.params.count > 1 ? text(call.params[1]) : ""
         var locale = try hashText("locale", call.hash) ?? "en_US"
         if call.params.count > 2 { locale = try text(call.params[2]) }
         let formatter = NumberFormatter()
@@ -170,6 +174,27 @@ extension TemplateRenderer {
         }
         guard let formatted = formatter.string(from: NSNumber(value: number)) else { return nil }
         return .string(formatted)
+    }
+
+    /// The longest `numberFormat` pattern: ICU writes at most 340 fraction digits, and Foundation
+    /// traps (the process ends) when ICU cannot format a number.
+    static let longestNumberPattern = 64
+
+    /// Why Foundation could not format every number with the ICU `pattern`; nil when it can.
+    /// A rounding increment (a digit 1–9, as in `0.05`) with a large value makes ICU fail, so it
+    /// is refused whatever the value: the value is a merge parameter, known only at send time.
+    static func patternProblem(_ pattern: String) -> String? {
+        guard pattern.count <= longestNumberPattern else {
+            return "numberFormat patterns may be at most \(longestNumberPattern) characters"
+        }
+        var quoted = false
+        for character in pattern {
+            if character == "'" { quoted.toggle() }
+            guard !quoted, ("1"..."9").contains(character) else { continue }
+            return "numberFormat patterns with a rounding increment (the digit \(character)) are not supported; "
+                + "use 0 and # for digits, and maximumFractionDigits= with roundingMode= to round"
+        }
+        return nil
     }
 
     func matches(_ value: String, pattern: String, offset: Int) throws(TemplateError) -> Bool {

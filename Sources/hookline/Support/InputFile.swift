@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import StudioModel
 
-/// Reads a text file the user named on the command line. A file that is missing, a folder or not
-/// UTF-8 is reported on standard error as `error: PATH: …` and exits 65 (bad input).
+/// Reads a text file the user named on the command line. A file that is missing or a folder is
+/// reported on standard error as `error: PATH: …`, one that is not UTF-8 as `PATH:LINE:COL: error: …`
+/// at its first bad byte; either exits 65 (bad input).
 func readInputFile(_ path: String) throws -> String {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -18,7 +20,8 @@ func readInputFile(_ path: String) throws -> String {
         throw ExitCode.badInput
     }
     guard let text = String(data: data, encoding: .utf8) else {
-        printError("error: \(path): cannot read it as UTF-8 text")
+        let at = InvalidUTF8.firstLocation(in: data) ?? SourceLocation(line: 1, column: 1)
+        printError("\(path):\(at.line):\(at.column): error: not UTF-8 text; save the file as UTF-8")
         throw ExitCode.badInput
     }
     return text

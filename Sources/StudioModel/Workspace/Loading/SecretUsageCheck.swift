@@ -25,7 +25,7 @@ public enum SecretUsageCheck {
     ) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         for (webhook, path) in webhooks {
-            let lines = read(path)?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
+            let lines = read(path).map(YAMLFile.lines(of:)) ?? []
             for name in webhook.secretNames where !known.contains(name) {
                 var line = 1
                 var column = 1

@@ -16,11 +16,11 @@ enum SystemWebhookFileReader {
         if let text = endpoint, !WebhookPartsReader.checkURL(text, key: "endpoint", in: mapping) { endpoint = nil }
         let auth = WebhookPartsReader.auth(in: mapping, allowed: ["none", "basic", "bearer"])
         let events = readEvents(mapping)
-        let headers = mapping.pairs("headers") ?? []
+        let headers = WebhookPartsReader.headers(in: mapping)
         let enabled = mapping.bool("enabled") ?? true
         let blastSends = mapping.bool("blastSends") ?? true
         let triggeredSends = mapping.bool("triggeredSends") ?? true
-        guard let endpoint, let auth, let events else { return nil }
+        guard let endpoint, let auth, let events, let headers else { return nil }
         return SystemWebhook(
             id: id, endpoint: endpoint, enabled: enabled, auth: auth, headers: headers, events: events,
             blastSends: blastSends, triggeredSends: triggeredSends)

@@ -42,7 +42,8 @@ enum TemplateCheck {
         var sites: [Site] = []
         if let url = mapping["url"] { sites += urlSites(url) }
         sites += pairSites("headers", in: mapping)
-        if let auth = mapping.mapping("auth", what: "auth") {
+        // An auth that is not a mapping is the auth reader's to report, once.
+        if let authNode = mapping["auth"], authNode.mapping != nil, let auth = YAMLMapping(authNode, in: mapping.file, what: "auth") {
             for key in ["username", "password", "token"] { sites += site(key, in: auth) }
         }
         guard let bodyNode = mapping["body"], bodyNode.mapping != nil,
@@ -144,7 +145,7 @@ struct ScalarSourceMap {
 
     init?(node: Node, file: YAMLFile) {
         guard case .scalar(let scalar) = node else { return nil }
-        lines = file.source.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+        lines = file.lines.map { Array($0) }
         value = Array(scalar.string)
         style = scalar.style
         start = file.location(of: node.mark)

@@ -28,10 +28,10 @@ enum WebhookFileReader {
         let signing = WebhookPartsReader.signing(in: mapping)
         let timeout = mapping.timeout("timeout")
         let retries = readRetries(mapping)
-        let headers = mapping.pairs("headers") ?? []
+        let headers = WebhookPartsReader.headers(in: mapping)
         let tls = WebhookPartsReader.tls(in: mapping, files: files)
 
-        guard let url, let method, let auth, let body, tls.isValid else { return (nil, id) }
+        guard let url, let method, let auth, let body, let headers, tls.isValid else { return (nil, id) }
         let webhook = Webhook(
             id: id, name: mapping.string("name"), method: method, url: url, auth: auth, headers: headers, body: body,
             signing: signing, timeout: timeout, retries: retries, tls: tls.tls)

@@ -2,6 +2,34 @@
 enum WebhookPartsReader {
     static let authTypes = ["none", "basic", "bearer", "oauth2cc"]
 
+    /// The `headers` pairs; nil after an error for each name that is not an HTTP token (RFC 9110
+    /// §5.6.2): a name with a space, a colon or a line break could never be sent.
+    static func headers(in mapping: YAMLMapping) -> [HeaderTemplate]? {
+        let headers = mapping.pairs("headers") ?? []
+        var valid = true
+        for (keyNode, _) in mapping["headers"]?.mapping ?? [:] {
+            guard let name = keyNode.scalar?.string, !isToken(name) else { continue }
+            mapping.file.error(
+                "\(name.debugDescription) is not a header name", at: keyNode,
+                hint: "a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon")
+            valid = false
+        }
+        return valid ? headers : nil
+    }
+
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    true
+                default:
+                    "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                }
+            }
+    }
+
     /// `auth: {type: basic, username, password}`; nil after an error. `allowed` limits the types.
     static func auth(in mapping: YAMLMapping, allowed: [String] = authTypes) -> WebhookAuth? {
         guard let auth = mapping.mapping("auth", what: "auth") else { return mapping["auth"] == nil ? WebhookAuth.none : nil }

@@ -28,23 +28,39 @@ public enum WorkspaceLoader {
         let manager = FileManager.default
         for path in definitionPaths(in: root) where overrides[path] == nil {
             let url = root.appendingPathComponent(path)
-            guard manager.fileExists(atPath: url.path) else { continue }
+            // Without following links: a link to nowhere is a file the user has that cannot be read.
+            guard (try? manager.attributesOfItem(atPath: url.path)) != nil else { continue }
             do {
                 let data = try Data(contentsOf: url)
                 guard let text = String(data: data, encoding: .utf8) else {
-                    unreadable.append(Diagnostic(path: path, line: 0, column: 0, message: "file is not valid UTF-8 text"))
+                    let at = InvalidUTF8.firstLocation(in: data) ?? SourceLocation(line: 0, column: 0)
+                    unreadable.append(
+                        Diagnostic(path: path, line: at.line, column: at.column, message: "not UTF-8 text; save the file as UTF-8"))
                     continue
                 }
                 files[path] = text
             } catch {
-                unreadable.append(
-                    Diagnostic(path: path, line: 0, column: 0, message: "cannot read file: \(error.localizedDescription)"))
+                unreadable.append(Diagnostic(path: path, line: 0, column: 0, message: unreadableReason(url, error)))
             }
         }
         files.merge(overrides) { $1 }
         var workspace = load(files: files, referencedFiles: .disk(root: root))
         workspace.diagnostics = sorted(workspace.diagnostics + unreadable)
         return workspace
+    }
+
+    /// Why the file at `url` could not be read, in the user's terms.
+    private static func unreadableReason(_ url: URL, _ error: Error) -> String {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            return "is a folder, not a file"
+        }
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil,
+            !FileManager.default.fileExists(atPath: url.path)
+        {
+            return "is a symbolic link to a missing file, or a loop of links"
+        }
+        return "cannot read file: \(error.localizedDescription)"
     }
 
     /// The definition files the loader reads under `root`, relative to it: `hookline.yaml`, then

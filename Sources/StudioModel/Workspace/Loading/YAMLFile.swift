@@ -9,13 +9,19 @@ final class YAMLFile {
     /// The path relative to the workspace root, such as `workflows/welcome.yaml`.
     let path: String
     let source: String
-    private let lines: [Substring]
+    let lines: [Substring]
     private(set) var diagnostics: [Diagnostic] = []
 
     init(path: String, source: String) {
         self.path = path
         self.source = source
-        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lines = Self.lines(of: source)
+    }
+
+    /// The lines of `text`, without their line ends. `\r\n` is one Character in Swift: a file with
+    /// CRLF line ends splits on it too, as YAML reads it.
+    static func lines(of text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 
     /// The file name without its directory and `.yaml` extension.
@@ -26,6 +32,14 @@ final class YAMLFile {
 
     /// The root node; nil when the file is empty or is not valid YAML (the latter is reported).
     func composeRoot() -> Node? {
+        if let alias = YAMLAliasExpansion.firstExcessiveAlias(in: source) {
+            add(
+                .error,
+                "aliases here expand to more than \(YAMLAliasExpansion.maximumAddedNodes) values; the file is not read",
+                at: location(line: alias.line, scalarColumn: alias.scalarColumn),
+                hint: "write the values out, or share fewer through anchors")
+            return nil
+        }
         do {
             return try Yams.compose(yaml: source)
         } catch let error as YamlError {
@@ -56,13 +70,20 @@ final class YAMLFile {
     /// Converts a Yams mark (scalar columns) into a line and a Character column.
     func location(of mark: Mark?) -> SourceLocation {
         guard let mark else { return SourceLocation(line: 1, column: 1) }
-        guard mark.line >= 1, mark.line <= lines.count else {
-            return SourceLocation(line: max(1, mark.line), column: max(1, mark.column))
+        return location(line: mark.line, scalarColumn: mark.column)
+    }
+
+    /// A 1-based line and column counted in Unicode scalars as a line and a Character column.
+    func location(line: Int, scalarColumn: Int) -> SourceLocation {
+        guard line >= 1 else { return SourceLocation(line: 1, column: max(1, scalarColumn)) }
+        guard line <= lines.count else {
+            // libyaml puts the end of a file with no final line break on the line after it.
+            return SourceLocation(line: max(1, lines.count), column: (lines.last?.count ?? 0) + 1)
         }
-        let scalars = lines[mark.line - 1].unicodeScalars
-        let wanted = max(0, mark.column - 1)
+        let scalars = lines[line - 1].unicodeScalars
+        let wanted = max(0, scalarColumn - 1)
         let prefix = String(String.UnicodeScalarView(scalars.prefix(wanted)))
-        return SourceLocation(line: mark.line, column: prefix.count + 1 + max(0, wanted - scalars.count))
+        return SourceLocation(line: line, column: prefix.count + 1 + max(0, wanted - scalars.count))
     }
 
     /// Where the value of top-level `key` starts (`id: hook` → the `h`); nil when it is not

@@ -1,0 +1,28 @@
+import Foundation
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// `mergeUsers`, which `hookline users import` writes through.
+struct MergeUsersTests {
+    /// Each update looked its email up in the list of those seen so far: 20,000 rows took 9 s and
+    /// 100,000 minutes (the limit turns that back into a failure, not a hang); now a set.
+    @Test(.timeLimit(.minutes(1))) func aHundredThousandUsersAreMergedInOnePass() throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStateStore(path: folder.appendingPathComponent("state.sqlite").path)
+        try store.mergeUsers([JSONObject([("email", .string("u7@example.com")), ("plan", .string("free"))])], mergeNestedObjects: true)
+        var updates = (0..<100_000).map { JSONObject([("email", .string("u\($0)@example.com")), ("n", .int($0))]) }
+        updates.append(JSONObject([("email", .string("u3@example.com")), ("plan", .string("pro"))]))
+
+        let (created, updated) = try store.mergeUsers(updates, mergeNestedObjects: true)
+
+        #expect((created, updated) == (99_999, 1))
+        let stored = try store.users(emails: ["u3@example.com", "u7@example.com", "u99999@example.com"])
+        #expect(stored["u3@example.com"]?["plan"] == .string("pro"))
+        #expect(stored["u3@example.com"]?["n"] == .int(3))
+        #expect(stored["u7@example.com"]?["plan"] == .string("free"))
+        #expect(stored["u99999@example.com"]?["n"] == .int(99_999))
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import StudioModel
+import Testing
+
+@testable import StudioEngine
+
+/// `.hookline/secrets.yaml` read from the disk.
+struct SecretStoreLoadingTests {
+    /// Was "cannot read the file: Error Domain=NSCocoaErrorDomain Code=259", with no place to look.
+    @Test func aSecretsFileThatIsNotUTF8IsReportedAtItsFirstBadByte() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-secrets-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".hookline"), withIntermediateDirectories: true)
+        // "crm_token: gepr" then 0xFC, ü in Latin-1.
+        try (Data("lob_key: abc\ncrm_token: gepr".utf8) + Data([0xFC, 0x0A])).write(to: root.appendingPathComponent(SecretsFile.path))
+
+        let error = #expect(throws: SecretsFileError.self) { try SecretStore.load(workspaceRoot: root, environment: [:]) }
+        #expect(error?.diagnostic.description == ".hookline/secrets.yaml:2:16: error: not UTF-8 text; save the file as UTF-8")
+    }
+}
