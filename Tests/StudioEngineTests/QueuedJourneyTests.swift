@@ -83,18 +83,18 @@ struct QueuedJourneyTests {
             Workflow(
                 id: "ping", name: "Ping", start: .manual,
                 nodes: [
-                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 60, text: "1m")), next: .single("call")),
+                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 300, text: "5m")), next: .single("call")),
                     WorkflowNode(id: "call", kind: .callWebhook(webhook: "ping", onError: .exit), next: .none),
                 ])
         ]
         workspace.webhooks = [
             Webhook(id: "ping", method: .post, url: receiver.baseURL + "/ping", body: .json(template: #"{"plan": "{{plan}}"}"#))
         ]
-        // A minute of workflow time is 0.6 s here.
+        // Five minutes of workflow time are 3 s here: time for the profile to change under load.
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 100, storePath: try Self.storePath()))
         try engine.store.saveUsers([["email": "ada@example.com", "plan": "free"]])
         engine.executor.start(workflowID: "ping", emails: ["ada@example.com"])
-        for _ in 0..<100 where try engine.store.unfinishedJourneys().first?.status != .waiting {
+        for _ in 0..<1000 where try engine.store.unfinishedJourneys().first?.status != .waiting {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(log.all.isEmpty, "sent before the delay ended")
