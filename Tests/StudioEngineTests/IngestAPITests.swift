@@ -7,17 +7,6 @@ import Testing
 /// The ingest API as a client of Iterable's API sees it over HTTP: how it takes the key, the
 /// codes and shapes of its answers, and the request fields Iterable documents.
 struct IngestAPITests {
-    /// Workflow `welcome` starts on `signup` and waits a day, so its journeys stay in the store.
-    private let waiting = Workspace(
-        workflows: [
-            Workflow(
-                id: "welcome", name: "Welcome", start: .event("signup"),
-                nodes: [
-                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("done")),
-                    WorkflowNode(id: "done", kind: .exit),
-                ])
-        ])
-
     /// Iterable's Ruby client and older scripts send the key as `?api_key=` rather than a header.
     @Test func theKeyIsTakenFromAnAPIKeyQueryParameterToo() async throws {
         let ingest = try await IngestTestServer.start(apiKey: "key_ingest_0123456789")
@@ -99,7 +88,7 @@ struct IngestAPITests {
     /// trackBulk answers Iterable's counts at the top level, the failures by reason in
     /// `failedUpdates`; the good events are recorded.
     @Test func trackBulkAnswersIterablesCountsWithFailedUpdates() async throws {
-        let ingest = try await IngestTestServer.start(waiting)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
         let (status, answer) = try await ingest.post(
             "/api/events/trackBulk",
             #"{"events": [{"email": "ada@example.com", "eventName": "signup"}, {"email": "ada@", "eventName": "signup"}, {"userId": "u-7", "eventName": "signup"}]}"#
@@ -119,7 +108,7 @@ struct IngestAPITests {
     /// An event the client must fix refuses the batch, naming it, and records none of it: a
     /// count of failures alone would not say which event was lost.
     @Test func aMalformedEventRefusesTheWholeBulkRequestAndNamesIt() async throws {
-        let ingest = try await IngestTestServer.start(waiting)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
         let (status, answer) = try await ingest.post(
             "/api/events/trackBulk",
             #"{"events": [{"email": "ada@example.com", "eventName": "signup"}, {"email": "bob@example.com"}]}"#)
@@ -132,7 +121,7 @@ struct IngestAPITests {
 
     /// `createdAt` is when the event happened, in Unix seconds as Iterable takes it.
     @Test func createdAtIsTheEventsTimeInUnixSeconds() async throws {
-        let ingest = try await IngestTestServer.start(waiting)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
         let (status, _) = try await ingest.post(
             "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup", "createdAt": 1700000000}"#)
         #expect(status == 200)
@@ -148,7 +137,7 @@ struct IngestAPITests {
 
     /// triggerWorkflow with `listId` instead of `email` starts the workflow for every member.
     @Test func triggerWorkflowWithAListIDStartsEveryMember() async throws {
-        let ingest = try await IngestTestServer.start(waiting)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
         try ingest.engine.store.saveUsers([["email": "ada@example.com"], ["email": "bob@example.com"], ["email": "cy@example.com"]])
         try ingest.engine.store.addToList("42", emails: ["ada@example.com", "bob@example.com"])
 
@@ -220,7 +209,7 @@ struct IngestAPITests {
         let folder = try EngineFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
-        let ingest = try await IngestTestServer.start(waiting, storePath: path)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup, storePath: path)
         try await DatabaseQueue(path: path).write { try $0.execute(sql: "ALTER TABLE event RENAME TO gone") }
 
         let answer = try await ingest.send("/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
@@ -240,7 +229,7 @@ struct IngestAPITests {
         let folder = try EngineFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
-        let ingest = try await IngestTestServer.start(waiting, storePath: path)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup, storePath: path)
         try await DatabaseQueue(path: path).write { db in
             try db.execute(
                 sql: """
@@ -313,7 +302,7 @@ struct IngestAPITests {
         let folder = try EngineFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
-        let ingest = try await IngestTestServer.start(waiting, storePath: path)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup, storePath: path)
         let event = #"{"email": "ada@example.com", "eventName": "signup", "id": "evt_0001", "dataFields": {"n": 1}}"#
         let (first, answer) = try await ingest.post("/api/events/track", event)
         #expect(first == 200)

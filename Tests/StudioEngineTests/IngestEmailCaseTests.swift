@@ -6,19 +6,8 @@ import Testing
 /// Addresses reach the store lowercase through every ingest call, as Iterable stores them: a
 /// client that writes `A@Example.COM` one time and `a@example.com` the next is one user.
 struct IngestEmailCaseTests {
-    /// Workflow `welcome` starts on `signup` and waits a day, so its journeys stay in the store.
-    private let waiting = Workspace(
-        workflows: [
-            Workflow(
-                id: "welcome", name: "Welcome", start: .event("signup"),
-                nodes: [
-                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("done")),
-                    WorkflowNode(id: "done", kind: .exit),
-                ])
-        ])
-
     @Test func anEventTrackedInMixedCaseIsFoundUnderTheLowercaseAddress() async throws {
-        let ingest = try await IngestTestServer.start(waiting)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
         let (status, _) = try await ingest.post("/api/events/track", #"{"email": "A@Example.COM", "eventName": "signup"}"#)
         #expect(status == 200)
 
@@ -30,7 +19,7 @@ struct IngestEmailCaseTests {
     }
 
     @Test func updatesBulkEventsTriggersAndListsAllNameTheSameUser() async throws {
-        let ingest = try await IngestTestServer.start(waiting)
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
         let calls = [
             ("/api/users/update", #"{"email": "Ada@Example.com", "dataFields": {"plan": "pro"}}"#),
             ("/api/events/trackBulk", #"{"events": [{"email": "ADA@example.com", "eventName": "signup"}]}"#),

@@ -60,3 +60,16 @@ struct IngestTestServer {
         await engine.shutdown()
     }
 }
+
+extension Workspace {
+    /// Workflow `welcome` starts on `signup` and waits a day, so its journeys stay in the store.
+    static let waitingADayAfterSignup = Workspace(
+        workflows: [
+            Workflow(
+                id: "welcome", name: "Welcome", start: .event("signup"),
+                nodes: [
+                    WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 86_400)), next: .single("done")),
+                    WorkflowNode(id: "done", kind: .exit),
+                ])
+        ])
+}
