@@ -79,7 +79,7 @@ struct CrashResumeTests {
     }
 
     @Test func killNineWithJourneysStillQueuedThenResumeStartsThemToo() async throws {
-        // One delivery at a time admits 4 journeys; the first answer takes 1 s, so the other
+        // One delivery at a time admits 4 journeys; the first answer takes 10 s, so the other
         // users are still queued in the process when it is killed.
         let users = 12
         let workspace = try await LiveWorkspace.killedMidRun(users: users)

@@ -84,10 +84,11 @@ struct LiveWorkspace {
 
     /// A workspace of `users` users whose `hookline run welcome --all` was killed (SIGKILL) once
     /// the first request reached the receiver. One delivery at a time and a first answer that
-    /// takes 1 s leave most journeys queued in the killed process.
+    /// takes 10 s leave most journeys queued in the killed process, however loaded the machine
+    /// (with 1 s, a run under a full parallel test run could finish before the kill).
     static func killedMidRun(users: Int) async throws -> LiveWorkspace {
         let workspace = try await LiveWorkspace.make(
-            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 1000ms}, {status: 200}]}]\n")
+            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 10000ms}, {status: 200}]}]\n")
         try workspace.write(
             "hookline.yaml",
             "name: Crash test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlight: 1, maxInFlightPerHost: 1}\n")

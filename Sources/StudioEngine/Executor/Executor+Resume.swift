@@ -108,7 +108,7 @@ extension Executor {
             runDetached(job)
         }
         if summary.journeys + summary.deliveries > 0 {
-            logger.info("resumed \(summary.journeys) journeys and \(summary.deliveries) deliveries")
+            logger.info("resumed \(counted(summary.journeys, "journey")) and \(counted(summary.deliveries, "delivery", "deliveries"))")
         }
         return summary
     }
