@@ -33,6 +33,21 @@ struct YAMLAliasExpansionTests {
         ])
     }
 
+    /// The studio's form edits and themes compose text the loader has not checked; they refuse a
+    /// bomb too instead of hanging the studio.
+    @Test(.timeLimit(.minutes(1))) func formEditsAndThemesRefuseAnAliasBomb() {
+        let text = "l0: &l0 [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + Self.laughs.replacingOccurrences(of: "        ", with: "")
+            + "? *l8\n: 1\n"
+        #expect(throws: (any Error).self) {
+            _ = try DefinitionFieldText.setting("name", to: .text("x"), in: .root, text: text + "name: a\n")
+        }
+        #expect {
+            _ = try ThemeSpec.parse(yaml: text, path: "themes/bomb.yaml")
+        } throws: { error in
+            (error as? ThemeError)?.diagnostic.description.hasPrefix("themes/bomb.yaml:5:1: error: aliases here expand") == true
+        }
+    }
+
     @Test func aConditionSharedThroughAnAnchorStillLoads() throws {
         let nodes = "  - id: first\n    type: yesNo\n    condition: &pro {all: [{field: plan, op: equals, value: pro}]}\n"
             + "    next: {yes: second, no: exit}\n"

@@ -13,9 +13,11 @@ extension ThemeSpec {
     public static func parse(yaml: String, path: String) throws(ThemeError) -> (ThemeSpec, [Diagnostic]) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLAliasExpansion.compose(yaml)
         } catch let error as YamlError {
             throw ThemeError(Self.diagnostic(for: error, path: path))
+        } catch let error as YAMLAliasExpansion.TooLarge {
+            throw ThemeError(Diagnostic(path: path, line: error.line, column: 1, message: error.description))
         } catch {
             throw ThemeError(Diagnostic(path: path, line: 0, column: 0, message: "\(error)"))
         }

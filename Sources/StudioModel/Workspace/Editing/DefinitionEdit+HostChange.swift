@@ -55,7 +55,7 @@ extension DefinitionEdit {
     /// A URL whose origin cannot be read counts as a change from one that can, and a URL that
     /// was not there before counts as a change.
     func hostChangeRefusal(_ restored: SecretMarkers.Restored) -> String? {
-        guard !restored.kept.isEmpty, let root = try? Yams.compose(yaml: restored.text) else { return nil }
+        guard !restored.kept.isEmpty, let root = try? YAMLAliasExpansion.compose(restored.text) else { return nil }
         let now = Self.destinations(in: root, kind: kind)
         for field in Self.destinationFields(for: kind) {
             guard let newURL = now[field] else { continue }

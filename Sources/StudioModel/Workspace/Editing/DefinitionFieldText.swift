@@ -116,7 +116,7 @@ public enum DefinitionFieldText {
 
     private static func root(of text: String) throws(WorkflowNodesText.Problem) -> Node.Mapping {
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw .init("the file does not parse as YAML") }
+        do { root = try YAMLAliasExpansion.compose(text) } catch { throw .init("the file does not parse as YAML") }
         guard let node = root?.mapping else { throw .init("the file is not a mapping") }
         return node
     }

@@ -78,7 +78,7 @@ public enum DefinitionSkeleton {
 
     /// The top-level `id:` of a definition's text; nil when there is none or the text is not YAML.
     public static func id(in text: String) -> String? {
-        guard let root = try? Yams.compose(yaml: text), let mapping = root.mapping,
+        guard let root = try? YAMLAliasExpansion.compose(text), let mapping = root.mapping,
             let id = mapping["id"]?.scalar?.string.trimmingCharacters(in: .whitespaces), !id.isEmpty
         else { return nil }
         return id

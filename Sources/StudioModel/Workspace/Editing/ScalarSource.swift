@@ -154,7 +154,7 @@ enum ScalarSource {
 
     /// The value of `text` parsed as a YAML document on its own, when it is one scalar.
     private static func parsedValue(of text: String) -> String? {
-        guard let node = try? Yams.compose(yaml: text), case .scalar(let scalar) = node else { return nil }
+        guard let node = try? YAMLAliasExpansion.compose(text), case .scalar(let scalar) = node else { return nil }
         return scalar.string
     }
 }

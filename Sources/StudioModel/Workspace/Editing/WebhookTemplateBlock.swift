@@ -30,7 +30,7 @@ public struct WebhookTemplateBlock: Sendable, Equatable {
     ///   body inline (`body: {type: json, template: …}`), which a block cannot replace.
     public init(in text: String) throws(Problem) {
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw Problem(description: "the file does not parse as YAML") }
+        do { root = try YAMLAliasExpansion.compose(text) } catch { throw Problem(description: "the file does not parse as YAML") }
         guard let body = root?.mapping?.first(where: { $0.key.scalar?.string == "body" })?.value,
             let bodyMapping = body.mapping,
             let entry = bodyMapping.first(where: { $0.key.scalar?.string == "template" }),

@@ -49,7 +49,7 @@ public struct WorkflowNodesText {
         self.text = text
         self.lines = lines
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw Problem("the file does not parse as YAML") }
+        do { root = try YAMLAliasExpansion.compose(text) } catch { throw Problem("the file does not parse as YAML") }
         guard let nodes = root?.mapping?.first(where: { $0.key.scalar?.string == "nodes" })?.value,
             let sequence = nodes.sequence, let sequenceMark = nodes.mark
         else { throw Problem("the workflow has no nodes list") }

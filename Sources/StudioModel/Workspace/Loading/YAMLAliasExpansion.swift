@@ -1,4 +1,5 @@
 import CYaml
+import Yams
 
 /// How far a YAML text grows once its aliases are expanded, read from libyaml's events before
 /// Yams composes the text.
@@ -60,6 +61,21 @@ enum YAMLAliasExpansion {
                     break
                 }
             }
+        }
+    }
+
+    /// Yams' `compose`, refusing first a text whose aliases expand past ``maximumAddedNodes``:
+    /// for the studio's edits and themes, which compose text the loader has not checked.
+    static func compose(_ text: String) throws -> Node? {
+        if let alias = firstExcessiveAlias(in: text) { throw TooLarge(line: alias.line) }
+        return try Yams.compose(yaml: text)
+    }
+
+    /// A text refused by ``compose(_:)``.
+    struct TooLarge: Error, CustomStringConvertible {
+        var line: Int
+        var description: String {
+            "aliases here expand to more than \(YAMLAliasExpansion.maximumAddedNodes) values"
         }
     }
 
