@@ -1,4 +1,5 @@
 import StudioModel
+import Synchronization
 
 /// Replaces secret values and credentials with `••••••` in anything that is stored or shown.
 ///
@@ -16,13 +17,25 @@ public struct SecretMasker: Sendable {
         var forms: Set<String> = []
         for value in secretValues where value.count >= 4 {
             forms.insert(value)
-            if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) {
-                for mode in OutputMode.allCases { forms.insert(mode.escaped(value)) }
-                forms.formUnion(Self.echoedForms(of: value))
-            }
+            if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) { forms.formUnion(Self.writtenForms(of: value)) }
         }
         self.secretValues = forms.sorted { $0.count > $1.count }
     }
+
+    /// Every other form `value` takes on the wire or in an echo, worked out once per value: a
+    /// masker is made for each attempt, with the workspace's secrets, which rarely change.
+    private static func writtenForms(of value: String) -> [String] {
+        if let known = knownForms.withLock({ $0[value] }) { return known }
+        let forms = OutputMode.allCases.map { $0.escaped(value) } + echoedForms(of: value)
+        knownForms.withLock { cache in
+            // OAuth2 tokens are masked too and come and go: the cache is emptied, not grown for ever.
+            if cache.count >= 256 { cache.removeAll() }
+            cache[value] = forms
+        }
+        return forms
+    }
+
+    private static let knownForms = Mutex<[String: [String]]>([:])
 
     /// How common servers write a value back when they echo a request, where that differs from
     /// every template mode: JSON with `\/` (PHP), with non-ASCII as `\u00e9` (Python, PHP), with

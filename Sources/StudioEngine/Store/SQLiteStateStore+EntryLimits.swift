@@ -4,12 +4,6 @@ import StudioModel
 
 extension SQLiteStateStore {
     public func startJourneys(
-        _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
-    ) throws -> [JourneyRecord]? {
-        try writer.write { db in try Self.startJourneys(journeys, within: limits, recording: event, in: db) }
-    }
-
-    public func startJourneys(
         _ entries: [(event: TrackedEvent?, journeys: [JourneyRecord])], within limits: [String: WorkflowLimits]
     ) throws -> [[JourneyRecord]?] {
         try writer.write { db in

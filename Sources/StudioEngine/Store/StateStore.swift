@@ -28,18 +28,15 @@ public protocol StateStore: EndpointPauseStore {
     /// The names of the lists that have members, in order: a list exists while it has one.
     func listNames() throws -> [String]
 
-    /// Stores journeys at their entry step, with `event` in the same transaction when given,
-    /// except those that would take a user past its workflow's entry `limits` (by workflow id;
-    /// Iterable's lifetime and simultaneous limits); returns the journeys stored, in order.
+    /// Stores each entry's journeys at their entry step, with its event when given, all in one
+    /// transaction: every event and its journeys are stored, or (when it throws) none. Journeys
+    /// that would take a user past its workflow's entry `limits` (by workflow id; Iterable's
+    /// lifetime and simultaneous limits) are left out. Returns each entry's stored journeys, in
+    /// order.
     ///
     /// An `event` with the ``TrackedEvent/id`` of a stored one is the same event sent again (a
-    /// client's retry): that one is updated to it, as Iterable does, no journey is stored, and the
-    /// answer is nil.
-    func startJourneys(
-        _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
-    ) throws -> [JourneyRecord]?
-    /// ``startJourneys(_:within:recording:)`` for several events in one transaction: every event
-    /// and its journeys are stored, or (when it throws) none. Returns each event's answer, in order.
+    /// client's retry): that one is updated to it, as Iterable does, none of its journeys is
+    /// stored, and its answer is nil.
     func startJourneys(
         _ entries: [(event: TrackedEvent?, journeys: [JourneyRecord])], within limits: [String: WorkflowLimits]
     ) throws -> [[JourneyRecord]?]
@@ -105,6 +102,13 @@ public protocol StateStore: EndpointPauseStore {
 }
 
 extension StateStore {
+    /// ``startJourneys(_:within:)`` for one entry.
+    public func startJourneys(
+        _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
+    ) throws -> [JourneyRecord]? {
+        try startJourneys([(event, journeys)], within: limits)[0]
+    }
+
     /// Stores attempts in one transaction and returns them with their assigned ids.
     public func recordAttempts(_ attempts: [AttemptRecord]) throws -> [AttemptRecord] {
         try recordAttempts(attempts, settling: [])

@@ -146,7 +146,7 @@ struct ThemeParser {
     }
 
     func nearestToken(_ name: String) -> String? {
-        nearestName(to: name, in: ThemeToken.known.map(\.rawValue)).map { "did you mean '\($0)'?" }
+        NameHint.suggestion(for: name, in: ThemeToken.known.map(\.rawValue))
     }
 
     func error(_ node: Node?, _ message: String) -> ThemeError {

@@ -2,8 +2,7 @@
 public enum NameHint {
     /// "did you mean 'x'?" when a candidate is close, otherwise "expected one of …".
     public static func hint(for name: String, in candidates: [String]) -> String {
-        if let nearest = nearestName(to: name, in: candidates) { return "did you mean '\(nearest)'?" }
-        return "expected \(list(candidates))"
+        suggestion(for: name, in: candidates) ?? "expected \(list(candidates))"
     }
 
     /// "did you mean 'x'?" when a candidate is close, otherwise nil.
