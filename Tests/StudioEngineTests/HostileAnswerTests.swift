@@ -17,7 +17,7 @@ struct HostileAnswerTests {
         let records = try await withClient { client in
             var records: [AttemptRecord] = []
             for _ in 0..<2 {
-                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(2)))
+                records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15)))
             }
             return records
         }
@@ -156,7 +156,7 @@ struct HostileAnswerTests {
         let answer = Array(start.utf8) + Array(repeating: UInt8(ascii: "O"), count: 1 << 20)
         let server = try await RawAnswerServer.start(answer: answer, keepOpen: true)
         let record = try await withClient { client in
-            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(3))
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15))
         }
         try await server.shutdown()
 
