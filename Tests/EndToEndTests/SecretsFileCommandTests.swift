@@ -35,4 +35,21 @@ struct SecretsFileCommandTests {
         #expect(validate.stderr.contains(".hookline/secrets.yaml:1:1: warning: the secrets file can be read by every user (mode 644)"))
         #expect(!validate.stderr.contains("tok_live_51Hsecret"), "\(validate.stderr)")
     }
+
+    /// A warning on a line that holds a literal credential prints the line with the credential
+    /// masked, the caret still under the key it is about.
+    @Test func aLineWithALiteralCredentialIsPrintedMasked() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(
+            "webhooks/crm.yaml",
+            "id: crm\nmethod: POST\nurl: https://crm.example.com/hook\nauth: {type: bearer, token: 'tok_live_51Hsecret', extra: 1}\n")
+        try workspace.writeWelcomeWorkflow(calling: "crm")
+
+        let validate = try await workspace.hookline("validate")
+        let shown = "auth: {type: bearer, token: '••••••', extra: 1}"
+        let caret = String(repeating: " ", count: shown.distance(from: shown.startIndex, to: try #require(shown.range(of: "extra")).lowerBound))
+        #expect(validate.stderr.contains("webhooks/crm.yaml:4:51: warning: unknown key 'extra' in auth (expected type or token)\n\(shown)\n\(caret)^\n"), "\(validate.stderr)")
+        #expect(!validate.stderr.contains("tok_live_51Hsecret"), "\(validate.stderr)")
+    }
 }

@@ -25,4 +25,13 @@ struct SecretDisplayTests {
         // Ranges are found in the original text: characters of several bytes before them are no trouble.
         #expect(SecretDisplay.url("https://x.test/ä/?q=ß&access_token=ü") == "https://x.test/ä/?q=ß&access_token=••••••")
     }
+
+    /// A screen shows rendered requests and stored answers: a store value with `+/=` or a quote
+    /// is there form-encoded or JSON-escaped, and is hidden in those forms too.
+    @Test func storeValuesAreHiddenAsTheyAreWrittenOnTheWire() {
+        let secret = "sk+live/ab=c\"d"
+        #expect(SecretDisplay.hiding([secret], in: "token=sk%2Blive%2Fab%3Dc%22d&x=1") == "token=••••••&x=1")
+        #expect(SecretDisplay.hiding([secret], in: #"{"token":"sk+live\/ab=c\"d"}"#) == #"{"token":"••••••"}"#)
+        #expect(SecretDisplay.hiding(["abc"], in: "abc") == "abc")
+    }
 }

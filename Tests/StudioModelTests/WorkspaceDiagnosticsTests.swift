@@ -361,6 +361,30 @@ struct WorkspaceDiagnosticsTests {
         #expect(lines[1].dropFirst(caret).hasPrefix("{{#if"), "\(lines[1])")
     }
 
+    /// A literal secret in the shown line is masked, and the caret still stands under the token
+    /// it pointed at: after a mask, or at its start when it pointed inside the secret.
+    @Test func renderedLineHidesALiteralSecretAndKeepsTheCaretOnItsToken() throws {
+        let line = #"auth: {type: basic, username: "u_live_1234", password: "hunter2-x", extr: 1}"#
+        let shown = #"auth: {type: basic, username: "••••••", password: "••••••", extr: 1}"#
+        let source = "id: w\n" + line + "\n"
+        let secrets = ["u_live_1234", "hunter2-x"].compactMap { source.range(of: $0) }
+        func column(of token: String, in text: String) throws -> Int {
+            text.distance(from: text.startIndex, to: try #require(text.range(of: token)).lowerBound)
+        }
+        let after = Diagnostic(path: "webhooks/w.yaml", line: 2, column: try column(of: "extr", in: line) + 1, message: "unknown key")
+        #expect(after.rendered(source: source, hiding: secrets) == """
+            \(after.description)
+            \(shown)
+            \(String(repeating: " ", count: try column(of: "extr", in: shown)))^
+            """)
+        let inside = Diagnostic(path: "webhooks/w.yaml", line: 2, column: try column(of: "ter2", in: line) + 1, message: "bad password")
+        #expect(inside.rendered(source: source, hiding: secrets) == """
+            \(inside.description)
+            \(shown)
+            \(String(repeating: " ", count: try column(of: "••••••\", extr", in: shown)))^
+            """)
+    }
+
     /// An emoji or a CJK character takes two terminal columns: the caret still stands under the
     /// token, not one column short of it per wide character.
     @Test(arguments: [

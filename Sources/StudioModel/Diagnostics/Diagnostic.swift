@@ -38,13 +38,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The description followed by the offending source line and a caret under the column (in
     /// terminal columns: ``DisplayWidth``); of a
     /// line longer than ``shownLineLength`` characters, the part around the column, cut with `…`.
-    public func rendered(source: String?) -> String {
+    /// - Parameter hidden: Ranges of `source` shown as ``SecretMasker/mask`` (literal secrets).
+    public func rendered(source: String?, hiding hidden: [Range<String.Index>] = []) -> String {
         guard let source, line > 0 else { return description }
         // `\r\n` is one Character in Swift: a file with CRLF line ends splits on it too.
         let lines = source.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         guard line <= lines.count else { return description }
-        var text = lines[line - 1]
-        var caretColumn = max(0, column - 1)
+        var (text, caretColumn) = Self.masking(hidden, in: lines[line - 1], caretColumn: max(0, column - 1))
         var prefix = "", suffix = ""
         if text.count > Self.shownLineLength {
             let start = max(0, min(caretColumn - Self.shownLineLength / 2, text.count - Self.shownLineLength))
@@ -58,6 +58,35 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         let caretPad = shown.prefix(caretColumn).map { $0 == "\t" ? "\t" : String(repeating: " ", count: DisplayWidth.width(of: $0)) }
             .joined()
         return "\(description)\n\(shown)\n\(caretPad)^"
+    }
+
+    /// `line` with each part of it in `hidden` replaced by the mask, and the caret moved with
+    /// the text after it (to the mask's start when it pointed inside one).
+    private static func masking(
+        _ hidden: [Range<String.Index>], in line: Substring, caretColumn: Int
+    ) -> (Substring, Int) {
+        let parts = hidden.filter { $0.overlaps(line.startIndex..<line.endIndex) }.sorted { $0.lowerBound < $1.lowerBound }
+        guard !parts.isEmpty else { return (line, caretColumn) }
+        var shown = ""
+        var cursor = line.startIndex
+        var caret = caretColumn
+        for part in parts {
+            let lower = max(part.lowerBound, line.startIndex), upper = min(part.upperBound, line.endIndex)
+            guard lower >= cursor else { continue }
+            let start = line.distance(from: line.startIndex, to: lower)
+            let end = line.distance(from: line.startIndex, to: upper)
+            // Shown columns so far differ from the line's by what earlier masks changed.
+            let shift = shown.count - line.distance(from: line.startIndex, to: cursor)
+            shown += line[cursor..<lower] + SecretMasker.mask
+            if caretColumn >= end {
+                caret += SecretMasker.mask.count - (end - start)
+            } else if caretColumn >= start {
+                caret = start + shift
+            }
+            cursor = upper
+        }
+        shown += line[cursor...]
+        return (Substring(shown), caret)
     }
 
     /// The longest source line shown whole under a diagnostic.

@@ -7,15 +7,22 @@ extension ExitCode {
     static let badInput = ExitCode(65)
 }
 
-/// Prints diagnostics compiler-style on standard error, each with its source line and a caret;
-/// never a line of the secrets file, which would show a secret.
+/// Prints diagnostics compiler-style on standard error, each with its source line and a caret.
+/// A literal secret in the line is shown masked; a line of the secrets file, or of a file whose
+/// secrets cannot be told apart, is not printed.
 /// - Returns: whether any of them is an error.
 func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
+    var files: [String: DefinitionEdit?] = [:]
     for diagnostic in diagnostics {
-        let source =
-            diagnostic.path == SecretsFile.path
-            ? nil : try? String(contentsOf: root.appendingPathComponent(diagnostic.path), encoding: .utf8)
-        printError(diagnostic.rendered(source: source))
+        let file =
+            files[diagnostic.path]
+            ?? (diagnostic.path == SecretsFile.path
+                ? nil
+                : (try? String(contentsOf: root.appendingPathComponent(diagnostic.path), encoding: .utf8)).flatMap {
+                    try? DefinitionEdit(path: diagnostic.path, original: $0)
+                })
+        files[diagnostic.path] = file
+        printError(diagnostic.rendered(source: file?.original, hiding: file?.hiddenRanges ?? []))
     }
     return diagnostics.contains { $0.severity == .error }
 }

@@ -15,8 +15,8 @@ struct PlainHTTPRequest: Sendable {
         headers.reserveCapacity(request.headers.count + 2)
         var hasHost = false
         for header in request.headers {
-            guard Self.isToken(header.name) else { throw InvalidHeaderError(name: header.name, part: .name) }
-            guard Self.isFieldValue(header.value) else { throw InvalidHeaderError(name: header.name, part: .value) }
+            guard HTTPFieldSyntax.isToken(header.name) else { throw InvalidHeaderError(name: header.name, part: .name) }
+            guard HTTPFieldSyntax.isFieldValue(header.value) else { throw InvalidHeaderError(name: header.name, part: .value) }
             // The framing is this transport's to set, from the body it sends.
             if Self.isNamed(header.name, "content-length") || Self.isNamed(header.name, "transfer-encoding") { continue }
             if Self.isNamed(header.name, "host") { hasHost = true }
@@ -66,25 +66,6 @@ struct PlainHTTPRequest: Sendable {
     /// lowercased copy of every header name of every request.
     private static func isNamed(_ name: String, _ lowercased: String) -> Bool {
         name.utf8.elementsEqual(lowercased.utf8) { $0 | 0x20 == $1 }
-    }
-
-    /// RFC 9110 §5.6.2 `token`.
-    static func isToken(_ name: String) -> Bool {
-        !name.isEmpty
-            && name.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    return true
-                default:
-                    return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-                }
-            }
-    }
-
-    /// RFC 9110 §5.5: visible characters, spaces, tabs and obs-text; no other control character.
-    static func isFieldValue(_ value: String) -> Bool {
-        value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
     }
 }
 

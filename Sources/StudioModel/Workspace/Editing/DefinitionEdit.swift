@@ -28,6 +28,8 @@ public struct DefinitionEdit: Sendable, Equatable {
     public let original: String
     let kind: DefinitionFileKind
     let markers: SecretMarkers
+    /// Where the hidden values are in ``original``: what a printed line of the file must not show.
+    public let hiddenRanges: [Range<String.Index>]
     /// Where the original sends requests: `url`/`endpoint` and `auth.tokenUrl` → URL text.
     let originalDestinations: [String: String]
 
@@ -95,6 +97,7 @@ public struct DefinitionEdit: Sendable, Equatable {
         hidden += Self.occurrences(of: secretValues, in: original)
         try Self.checkNoStrayMarkers(in: original, hidden: hidden.map(\.range), path: path)
         markers = SecretMarkers(hiding: hidden, in: original)
+        hiddenRanges = hidden.map(\.range)
         editorText = markers.editorText
         originalDestinations = destinations
     }

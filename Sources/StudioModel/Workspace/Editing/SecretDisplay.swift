@@ -8,18 +8,15 @@
 /// SecretDisplay.url("https://x.test/a?api_key=abc&page=2")    // "https://x.test/a?api_key=••••••&page=2"
 /// ```
 public enum SecretDisplay {
-    public static let mask = "••••••"
+    public static let mask = SecretMasker.mask
     /// Values of the secret store shorter than this are not looked for in text: they would match
     /// ordinary words.
-    public static let shortestHiddenValue = 4
+    public static let shortestHiddenValue = SecretMasker.shortestMaskedValue
 
-    /// `text` with every value of the secret store in it replaced by ``mask``, longest first.
+    /// `text` with every value of the secret store in it replaced by ``mask``, as written and in
+    /// each form a template or an echoing server writes it (``SecretMasker``).
     public static func hiding(_ secretValues: [String], in text: String) -> String {
-        var shown = text
-        for value in secretValues.filter({ $0.count >= shortestHiddenValue }).sorted(by: { $0.count > $1.count }) {
-            shown = shown.replacingOccurrences(of: value, with: mask)
-        }
-        return shown
+        SecretMasker(secretValues: secretValues).mask(text)
     }
 
     /// An auth credential, signing secret or credential header value.

@@ -8,26 +8,13 @@ enum WebhookPartsReader {
         let headers = mapping.pairs("headers") ?? []
         var valid = true
         for (keyNode, _) in mapping["headers"]?.mapping ?? [:] {
-            guard let name = keyNode.scalar?.string, !isToken(name) else { continue }
+            guard let name = keyNode.scalar?.string, !HTTPFieldSyntax.isToken(name) else { continue }
             mapping.file.error(
                 "\(name.debugDescription) is not a header name", at: keyNode,
-                hint: "a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon")
+                hint: "a header name is letters, digits and \(HTTPFieldSyntax.tokenSymbols), without spaces or a colon")
             valid = false
         }
         return valid ? headers : nil
-    }
-
-    private static func isToken(_ name: String) -> Bool {
-        !name.isEmpty
-            && name.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    true
-                default:
-                    "!#$%&'*+-.^_`|~".utf8.contains(byte)
-                }
-            }
     }
 
     /// `auth: {type: basic, username, password}`; nil after an error. `allowed` limits the types.

@@ -1,4 +1,3 @@
-import StudioModel
 import Synchronization
 
 /// Replaces secret values and credentials with `••••••` in anything that is stored or shown.
@@ -6,16 +5,18 @@ import Synchronization
 /// Which header and query parameter names are credentials is decided by `CredentialNames`.
 public struct SecretMasker: Sendable {
     public static let mask = "••••••"
+    /// Values shorter than this are not looked for: masking them would scramble ordinary text
+    /// and reveal little.
+    public static let shortestMaskedValue = 4
 
     private let secretValues: [String]
 
     /// - Parameter secretValues: Values to hide wherever they appear, as written and as a merge tag
-    ///   writes them in each template mode (JSON-escaped, form- and percent-encoded, HTML-escaped).
-    ///   Values shorter than 4 characters are skipped: masking them would scramble ordinary text
-    ///   and reveal little.
+    ///   writes them in each template mode (JSON-escaped, form- and percent-encoded, HTML-escaped),
+    ///   from ``shortestMaskedValue`` characters.
     public init(secretValues: [String]) {
         var forms: Set<String> = []
-        for value in secretValues where value.count >= 4 {
+        for value in secretValues where value.count >= Self.shortestMaskedValue {
             forms.insert(value)
             if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) { forms.formUnion(Self.writtenForms(of: value)) }
         }
@@ -201,7 +202,7 @@ public struct SecretMasker: Sendable {
     /// anywhere, so they are masked as values too. Only values that look like a credential
     /// (8 characters or more, not letters alone) are: `?key=email` or `X-Api-Key: true` would
     /// otherwise hide every `email` and `true` of an answer.
-    static func credentials(in headers: [HeaderField], url: String) -> [String] {
+    public static func credentials(in headers: [HeaderField], url: String) -> [String] {
         var values: [String] = []
         for header in headers where !isPlainHeaderName(header.name) {
             if let credential = credentialPart(of: header, lowercasedName: header.name.lowercased()) {
