@@ -80,6 +80,18 @@ struct LogsCommandTests {
         #expect(none.status == 0 && none.stdout.isEmpty)
         let bad = try await workspace.hookline("logs", "--status", "teapot")
         #expect(bad.status == 64)
+
+        // A misspelt name is refused with the nearest, not answered with nothing; a webhook
+        // deleted from the workspace still names its stored attempts.
+        let misspelt = try await workspace.hookline("logs", "--webhook", "crn")
+        #expect(misspelt.status == 64 && misspelt.stdout.isEmpty)
+        #expect(misspelt.stderr.contains("error: no webhook 'crn' in") && misspelt.stderr.contains("did you mean 'crm'?"), "\(misspelt.stderr)")
+        let watchMisspelt = try await workspace.hookline("watch", "--workflow", "crm-synk")
+        #expect(watchMisspelt.status == 64)
+        #expect(watchMisspelt.stderr.contains("did you mean 'crm-sync'?"), "\(watchMisspelt.stderr)")
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("webhooks/crm.yaml"))
+        let deleted = try await workspace.hookline("logs", "--webhook", "crm")
+        #expect(deleted.status == 0 && deleted.stdout == jsonl.stdout, "\(deleted.stderr)")
     }
 
     /// In a terminal, watch's lines are as wide as it is: an 80-column SSH session does not wrap them.

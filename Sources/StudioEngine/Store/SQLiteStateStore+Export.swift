@@ -48,6 +48,18 @@ extension SQLiteStateStore {
         return (following ? rows : rows.reversed()).map(Self.attempt(from:))
     }
 
+    /// The webhooks stored attempts were sent for, in no particular order.
+    public func attemptedWebhookIDs() throws -> [String] { try distinctAttemptValues(of: "webhookID") }
+
+    /// The workflows stored attempts were sent from, in no particular order.
+    public func attemptedWorkflowIDs() throws -> [String] { try distinctAttemptValues(of: "workflowID") }
+
+    private func distinctAttemptValues(of column: String) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT \(column) FROM attempt WHERE \(column) IS NOT NULL")
+        }
+    }
+
     /// The attempts `attempt(from:)` reads as `.success`: a 2xx with no error class but `http`. NULLs
     /// are spelled out so that `NOT (…)` holds for an attempt with no status.
     private static let succeededCondition =

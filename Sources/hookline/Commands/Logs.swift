@@ -31,7 +31,9 @@ extension Hookline {
         }
 
         func run() throws {
-            let records = try options.existingStore().attempts(matching: filters.filter(limit: limit))
+            let store = try options.existingStore()
+            try filters.checkNames(root: options.root, store: store)
+            let records = try store.attempts(matching: filters.filter(limit: limit))
             switch format {
             case .jsonl:
                 writeAttemptLines(records)

@@ -32,6 +32,34 @@ struct AttemptFilterOptions: ParsableArguments {
         }
     }
 
+    /// Stops with the usage exit (64), naming the nearest, when `--webhook` or `--workflow` names
+    /// nothing the workspace defines or `store` holds attempts of: a misspelt name would match
+    /// no attempt, and say nothing. The store is read only for a name the workspace lacks (a
+    /// webhook since deleted still has its attempts).
+    func checkNames(root: URL, store: SQLiteStateStore?) throws {
+        guard webhook != nil || workflow != nil else { return }
+        let workspace = WorkspaceLoader.load(from: root)
+        let place = "\(root.path) or its stored attempts"
+        if let webhook {
+            let defined = workspace.webhooks.map(\.id) + workspace.systemWebhooks.map(\.id)
+            if !defined.contains(webhook) {
+                let attempted = try store?.attemptedWebhookIDs() ?? []
+                if !attempted.contains(webhook) {
+                    throw unknownName("webhook", webhook, in: place, known: Array(Set(defined + attempted)).sorted())
+                }
+            }
+        }
+        if let workflow {
+            let defined = workspace.workflows.map(\.id)
+            if !defined.contains(workflow) {
+                let attempted = try store?.attemptedWorkflowIDs() ?? []
+                if !attempted.contains(workflow) {
+                    throw unknownName("workflow", workflow, in: place, known: Array(Set(defined + attempted)).sorted())
+                }
+            }
+        }
+    }
+
     func filter(limit: Int, afterID: Int64? = nil) -> AttemptFilter {
         AttemptFilter(
             webhookID: webhook, workflowID: workflow, deliveryID: delivery, userEmail: user,
