@@ -125,4 +125,17 @@ struct SecretMaskerTests {
             #expect(masked.body.contains(Self.mask), "\(masked.body)")
         }
     }
+
+    /// A helper that changes a secret's case (`upper`, `lower`, `capitalize`, `capitalizeFirst`)
+    /// still leaves it masked in the stored request: matching ignores ASCII case.
+    @Test(arguments: ["upper", "lower", "capitalize", "capitalizeFirst"])
+    func aSecretAHelperWritesInAnotherCaseIsMasked(helper: String) throws {
+        let secret = "sk_Live_9fQ2xR7t"
+        let webhook = Webhook(
+            id: "w", url: "http://127.0.0.1/h", body: .json(template: #"{"t": "{{\#(helper) secret.k}}"}"#))
+        let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com"))]))
+        let request = try RequestBuilder().build(webhook, context: context, secrets: ["k": secret], deliveryID: "msg_1")
+        #expect(request.body != #"{"t": "\#(secret)"}"#, "the helper changed nothing: \(request.body)")
+        #expect(request.masked.body == #"{"t": "\#(Self.mask)"}"#, "\(helper): \(request.masked.body)")
+    }
 }

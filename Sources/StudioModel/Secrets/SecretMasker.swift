@@ -2,6 +2,8 @@ import Synchronization
 
 /// Replaces secret values and credentials with `••••••` in anything that is stored or shown.
 ///
+/// Values are matched without regard to ASCII case: a template helper (`upper`, `lower`,
+/// `capitalize`) or an echoing server (`%2b` for `%2B`) may write a secret in another case.
 /// Which header and query parameter names are credentials is decided by `CredentialNames`.
 public struct SecretMasker: Sendable {
     public static let mask = "••••••"
@@ -9,18 +11,21 @@ public struct SecretMasker: Sendable {
     /// and reveal little.
     public static let shortestMaskedValue = 4
 
-    private let secretValues: [String]
+    /// The UTF-8 of each form of each value, ASCII letters lowercased, longest first.
+    private let needles: [[UInt8]]
 
     /// - Parameter secretValues: Values to hide wherever they appear, as written and as a merge tag
     ///   writes them in each template mode (JSON-escaped, form- and percent-encoded, HTML-escaped),
     ///   from ``shortestMaskedValue`` characters.
     public init(secretValues: [String]) {
-        var forms: Set<String> = []
+        var forms: Set<[UInt8]> = []
         for value in secretValues where value.count >= Self.shortestMaskedValue {
-            forms.insert(value)
-            if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) { forms.formUnion(Self.writtenForms(of: value)) }
+            forms.insert(Self.folded(value))
+            if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) {
+                for form in Self.writtenForms(of: value) { forms.insert(Self.folded(form)) }
+            }
         }
-        self.secretValues = forms.sorted { $0.count > $1.count }
+        needles = forms.sorted { $0.count > $1.count }
     }
 
     /// Every other form `value` takes on the wire or in an echo, worked out once per value: a
@@ -40,14 +45,13 @@ public struct SecretMasker: Sendable {
 
     /// How common servers write a value back when they echo a request, where that differs from
     /// every template mode: JSON with `\/` (PHP), with non-ASCII as `\u00e9` (Python, PHP), with
-    /// `<>&` as `\u003c` (Go); a JSON body quoted whole in a JSON answer (httpbin's `data`);
-    /// percent-encoding with lowercase hex (.NET).
+    /// `<>&` as `\u003c` (Go); a JSON body quoted whole in a JSON answer (httpbin's `data`).
+    /// Percent-encoding in lowercase hex (.NET) needs no form: matching ignores case.
     private static func echoedForms(of value: String) -> [String] {
         let json = OutputMode.json.escaped(value)
         let slashes = json.replacingOccurrences(of: "/", with: "\\/")
         let quotedBody = OutputMode.json.escaped(json)
-        let percent = [OutputMode.form, .urlPath].map { lowercasingPercentEscapes($0.escaped(value)) }
-        return [slashes, asciiJSON(json), asciiJSON(slashes), goJSON(json), quotedBody, asciiJSON(quotedBody)] + percent
+        return [slashes, asciiJSON(json), asciiJSON(slashes), goJSON(json), quotedBody, asciiJSON(quotedBody)]
     }
 
     /// JSON text with every non-ASCII character written as `\u` escapes of its UTF-16 units.
@@ -70,23 +74,6 @@ public struct SecretMasker: Sendable {
             .replacingOccurrences(of: ">", with: "\\u003e")
     }
 
-    /// Percent-encoded text with lowercase hex digits (`%2b` for `%2B`).
-    private static func lowercasingPercentEscapes(_ text: String) -> String {
-        var bytes = Array(text.utf8)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count {
-                for digit in index + 1...index + 2 where (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(bytes[digit]) {
-                    bytes[digit] += 32
-                }
-                index += 3
-            } else {
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// Whether every template mode writes `byte` unchanged: ASCII letters, digits and `-._`.
     private static func isWrittenAsIs(_ byte: UInt8) -> Bool {
         switch byte {
@@ -98,20 +85,20 @@ public struct SecretMasker: Sendable {
     }
 
     public func mask(_ text: String) -> String {
-        guard !secretValues.isEmpty, !text.isEmpty else { return text }
+        guard !needles.isEmpty, !text.isEmpty else { return text }
         var result = text
-        for secret in secretValues {
-            if let masked = Self.replacing(secret, in: result) { result = masked }
+        for needle in needles {
+            if let masked = Self.replacing(needle, in: result) { result = masked }
         }
         return result
     }
 
     /// Raw bytes (a body that may not be text) with every secret value's UTF-8 replaced by the mask.
     public func mask(bytes: [UInt8]) -> [UInt8] {
-        guard !secretValues.isEmpty, !bytes.isEmpty else { return bytes }
+        guard !needles.isEmpty, !bytes.isEmpty else { return bytes }
         var result = bytes
-        for secret in secretValues {
-            if let masked = result.withUnsafeBufferPointer({ Self.replacing(Array(secret.utf8), in: $0) }) {
+        for needle in needles {
+            if let masked = result.withUnsafeBufferPointer({ Self.replacing(needle, in: $0) }) {
                 result = masked
             }
         }
@@ -124,10 +111,9 @@ public struct SecretMasker: Sendable {
     public func mask(cutBytes bytes: [UInt8]) -> [UInt8] {
         let masked = mask(bytes: bytes)
         var cut = 0
-        for secret in secretValues {
-            let needle = Array(secret.utf8)
+        for needle in needles {
             for length in stride(from: min(needle.count - 1, masked.count), to: cut, by: -1)
-            where masked.suffix(length).elementsEqual(needle.prefix(length)) {
+            where masked.suffix(length).elementsEqual(needle.prefix(length), by: { Self.lowercase[Int($0)] == $1 }) {
                 cut = length
                 break
             }
@@ -135,10 +121,9 @@ public struct SecretMasker: Sendable {
         return Array(masked.dropLast(cut))
     }
 
-    /// `text` with every occurrence of `secret` replaced by the mask, compared byte for byte in
-    /// UTF-8, left to right without overlaps; nil when `secret` does not occur.
-    private static func replacing(_ secret: String, in text: String) -> String? {
-        let needle = Array(secret.utf8)
+    /// `text` with every occurrence of `needle` replaced by the mask, compared byte for byte in
+    /// UTF-8 (ASCII letters in any case), left to right without overlaps; nil when it does not occur.
+    private static func replacing(_ needle: [UInt8], in text: String) -> String? {
         guard !needle.isEmpty else { return nil }
         let bytes = text.utf8.withContiguousStorageIfAvailable { replacing(needle, in: $0) }
             ?? Array(text.utf8).withUnsafeBufferPointer { replacing(needle, in: $0) }
@@ -149,11 +134,14 @@ public struct SecretMasker: Sendable {
         guard haystack.count >= needle.count else { return nil }
         let first = needle[0]
         let last = haystack.count - needle.count
+        let lowercase = Self.lowercase
         var output: [UInt8] = []
         var copied = 0
         var index = 0
         while index <= last {
-            if haystack[index] == first, needle.indices.allSatisfy({ haystack[index + $0] == needle[$0] }) {
+            if lowercase[Int(haystack[index])] == first,
+                needle.indices.allSatisfy({ lowercase[Int(haystack[index + $0])] == needle[$0] })
+            {
                 if output.isEmpty { output.reserveCapacity(haystack.count) }
                 output.append(contentsOf: haystack[copied..<index])
                 output.append(contentsOf: maskUTF8)
@@ -169,6 +157,15 @@ public struct SecretMasker: Sendable {
     }
 
     private static let maskUTF8 = Array(mask.utf8)
+
+    /// Each byte with ASCII `A`–`Z` lowercased; every other byte, UTF-8's included, as it is.
+    private static let lowercase: [UInt8] = (0...255).map { byte in
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(UInt8(byte)) ? UInt8(byte) + 32 : UInt8(byte)
+    }
+
+    private static func folded(_ text: String) -> [UInt8] {
+        text.utf8.map { lowercase[Int($0)] }
+    }
 
     /// A URL with secret values masked and the values of credential query parameters hidden.
     public func maskURL(_ url: String) -> String {
