@@ -19,23 +19,27 @@ public final class SQLiteStateStore: StateStore {
         var configuration = Configuration()
         // `hookline watch` and other commands open the same file while the executor writes.
         configuration.busyMode = .timeout(5)
-        writer = try DatabasePool(path: path, configuration: configuration)
-        let migrator = Self.migrator
-        guard try !writer.read({ try migrator.hasCompletedMigrations($0) }) else { return }
-        // GRDB reads which migrations are applied outside the transaction that applies one: two
-        // processes opening a new store at once (the executor and `hookline watch`) would both
-        // apply it, and one would fail ("duplicate column name"). One at a time, they do not.
-        try Self.whileHoldingLock(at: path + ".migration-lock") { try migrator.migrate(writer) }
+        // Processes opening a new store at once (the executor, `hookline watch`, imports) take
+        // turns: switching a new file to WAL needs it to themselves, and SQLite answers a second
+        // opener "database is locked" at once, without waiting; GRDB also reads which migrations
+        // are applied outside the transaction that applies one, so two would both apply it
+        // ("duplicate column name"). The turn lasts the open and any migration, not the work after.
+        writer = try Self.whileHoldingLock(at: path + ".migration-lock") {
+            let writer = try DatabasePool(path: path, configuration: configuration)
+            let migrator = Self.migrator
+            if try !writer.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(writer) }
+            return writer
+        }
     }
 
     /// Runs `body` while this process holds an exclusive `flock` on the file at `path`, waiting
     /// for another process to let go of it.
-    private static func whileHoldingLock(at path: String, _ body: () throws -> Void) throws {
+    private static func whileHoldingLock<T>(at path: String, _ body: () throws -> T) throws -> T {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return try body() }
         defer { close(descriptor) }
         _ = flock(descriptor, LOCK_EX)
-        try body()
+        return try body()
     }
 
     /// An in-memory store for tests.
