@@ -55,7 +55,7 @@ struct AddressResolverTests {
         let target = try await policy.resolveAndCheck(url: "https://hooks.example.com/in")
         #expect(target.address == IPAddress("2606:4700::6810:85e5"))
         #expect(target.port == 443)
-        #expect(target.overrideKey == "hooks.example.com")
+        #expect(target.authorityHost == "hooks.example.com")
         #expect(resolver.lookupCount(of: "hooks.example.com") == 1)
     }
 
@@ -65,12 +65,12 @@ struct AddressResolverTests {
         ("https://8.8.8.8/", "8.8.8.8", "8.8.8.8", 443),
         ("http://134744072/", "134744072", "8.8.8.8", 80),
     ])
-    func ipLiteralsSkipTheResolverAndKeepAsyncHTTPClientsOverrideKey(
+    func ipLiteralsSkipTheResolverAndKeepTheirHostAsWritten(
         url: String, key: String, address: String, port: Int
     ) async throws {
         let resolver = StaticResolver([:])
         let target = try await NetworkPolicy(resolver: resolver).resolveAndCheck(url: url)
-        #expect(target.overrideKey == key)
+        #expect(target.authorityHost == key)
         #expect(target.address.description == address)
         #expect(target.port == port)
     }

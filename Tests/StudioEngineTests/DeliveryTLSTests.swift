@@ -138,6 +138,27 @@ struct DeliveryTLSTests {
         #expect(CertificateProbe.reason(for: valid + expired, at: Date()) == .expired(start2021))
     }
 
+    /// A connection is verified for one host name: a request for another name of the same
+    /// address and port gets a connection and a check of its own, and fails when the certificate
+    /// does not name it, though a connection verified for the first name sits idle there.
+    @Test func aConnectionVerifiedForOneHostIsNeverReusedForAnother() async throws {
+        try await HTTPSTestServer.with(certificate: "wrong-host") { server in
+            let resolver = StaticResolver(addresses: ["other.example": [try #require(IPAddress("127.0.0.1"))]])
+            let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
+            let records = try await DeliveryClient.withClient(networkPolicy: policy) { client in
+                [
+                    await client.send(
+                        makeRequest("https://other.example:\(server.port)/a"), origin: .init(), trustRoots: try Self.testCA()),
+                    await client.send(makeRequest(server.baseURL + "/b"), origin: .init(), trustRoots: try Self.testCA()),
+                ]
+            }
+            #expect(records[0].status == 200, "\(records[0].outcome)")
+            #expect(records[1].outcome.errorClass == "tls_error")
+            #expect(message(of: records[1]) == "TLS: the server's certificate is not valid for 127.0.0.1 (hostname mismatch)")
+            #expect(server.requestCount == 1)
+        }
+    }
+
     // MARK: - Helpers
 
     static let once = RetryPolicy(schedule: .noRetries)

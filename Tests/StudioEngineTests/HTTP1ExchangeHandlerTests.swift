@@ -21,11 +21,11 @@ struct HTTP1ExchangeHandlerTests {
         return (channel, handler)
     }
 
-    static func request() throws -> PlainHTTPRequest {
+    static func request() throws -> HTTP1Request {
         let target = PinnedTarget(
             url: "http://127.0.0.1/hook", host: "127.0.0.1", port: 80,
-            address: try #require(IPAddress("127.0.0.1")), overrideKey: "127.0.0.1")
-        return try PlainHTTPRequest(makeRequest("http://127.0.0.1/hook"), to: target)
+            address: try #require(IPAddress("127.0.0.1")), authorityHost: "127.0.0.1")
+        return try HTTP1Request(makeRequest("http://127.0.0.1/hook"), to: target)
     }
 
     static func exchange(on channel: EmbeddedChannel, _ handler: HTTP1ExchangeHandler) throws -> EventLoopFuture<HTTP1ExchangeHandler.Outcome> {

@@ -58,8 +58,8 @@ struct HostileAnswerTests {
         #expect(message.contains(explanation), "\(message)")
     }
 
-    /// Over HTTPS (AsyncHTTPClient) a server that closes without answering is described as on
-    /// plain HTTP, not in the library's words (`HTTPClientError.remoteConnectionClosed`).
+    /// Over HTTPS a server that closes without answering (after the handshake, without
+    /// `close_notify`) is described as over plain HTTP, not as a TLS failure.
     @Test(arguments: [false, true])
     func aServerThatClosesWithoutAnsweringSaysSoOverEitherTransport(tls: Bool) async throws {
         let server = try await RawAnswerServer.start(answer: [], certificate: tls ? "valid" : nil)
@@ -73,8 +73,8 @@ struct HostileAnswerTests {
         #expect(record.outcome == .failed(errorClass: "connection_reset", message: "the server closed the connection before answering"))
     }
 
-    /// Bytes after a 204, which has no body, are not HTTP: the connection is closed (on plain HTTP
-    /// by the exchange handler, over HTTPS by AsyncHTTPClient) and the next request, which may
+    /// Bytes after a 204, which has no body, are not HTTP: the connection is closed by the
+    /// exchange handler, over either transport, and the next request, which may
     /// already have been given it, goes on a new one instead of failing unsent.
     @Test(arguments: [false, true])
     func strayBytesAfterAnAnswerDoNotFailTheNextRequest(tls: Bool) async throws {
@@ -150,13 +150,15 @@ struct HostileAnswerTests {
 
     /// SwiftNIO's decoder keeps a status line until it ends and limits only the header fields:
     /// an endless reason phrase, after a 100 Continue too, is cut at 80 KiB, not kept growing
-    /// until the deadline.
-    @Test(arguments: ["HTTP/1.1 200 ", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 "])
-    func anEndlessStatusLineIsCutAt80KiB(start: String) async throws {
+    /// until the deadline; over HTTPS as over plain HTTP.
+    @Test(arguments: ["HTTP/1.1 200 ", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 "], [false, true])
+    func anEndlessStatusLineIsCutAt80KiB(start: String, tls: Bool) async throws {
         let answer = Array(start.utf8) + Array(repeating: UInt8(ascii: "O"), count: 1 << 20)
-        let server = try await RawAnswerServer.start(answer: answer, keepOpen: true)
+        let server = try await RawAnswerServer.start(answer: answer, keepOpen: true, certificate: tls ? "valid" : nil)
         let record = try await withClient { client in
-            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15))
+            await client.send(
+                makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15),
+                trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)
         }
         try await server.shutdown()
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
@@ -227,9 +226,7 @@ struct NetworkPolicyTests {
 
         let target = try await policy.resolveAndCheck(url: url)
         #expect(target.address == IPAddress("127.0.0.1"))
-        let status = try await PinnedHTTPClients.withClients { clients in
-            try await Self.post(to: target, through: clients)
-        }
+        let status = try await Self.post(to: target, policy: policy)
         await receiver.shutdown()
 
         #expect(status == 200)
@@ -246,9 +243,7 @@ struct NetworkPolicyTests {
         let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
 
         let target = try await policy.resolveAndCheck(url: "http://hooks.example.test:\(listener.port)/v1/in")
-        let status = try await PinnedHTTPClients.withClients { clients in
-            try await Self.post(to: target, through: clients)
-        }
+        let status = try await Self.post(to: target, policy: policy)
         let heads = listener.heads
         try await listener.stop()
 
@@ -265,11 +260,9 @@ struct NetworkPolicyTests {
         let policy = NetworkPolicy(allowlist: ["127.0.0.0/8"], resolver: Self.emptyResolver())
 
         let target = try await policy.resolveAndCheck(url: "http://0x7f000001:\(receiver.port)/in")
-        #expect(target.overrideKey == "0x7f000001")
+        #expect(target.authorityHost == "0x7f000001")
         #expect(target.address == IPAddress("127.0.0.1"))
-        let status = try await PinnedHTTPClients.withClients { clients in
-            try await Self.post(to: target, through: clients)
-        }
+        let status = try await Self.post(to: target, policy: policy)
         await receiver.shutdown()
 
         #expect(status == 200)
@@ -289,64 +282,32 @@ struct NetworkPolicyTests {
         let first = try await policy.resolveAndCheck(url: url)
         #expect(first.address == IPAddress("93.184.215.14"))
         // Attempt 2: the name now points at loopback; the check before the attempt refuses it.
-        let outcome = try await PinnedHTTPClients.withClients { clients in
-            await Self.attempt(url, policy: policy, clients: clients)
-        }
+        let outcome = try await Self.post(url, policy: policy)
         await receiver.shutdown()
 
-        #expect(outcome.violation?.reason == .deniedAddress)
-        #expect(outcome.violation?.message.contains("rebind.example.test resolves to 127.0.0.1") == true)
+        #expect(outcome.outcome.errorClass == PolicyViolation.label)
+        guard case .failed(_, let message) = outcome.outcome else { return }
+        #expect(message.contains("rebind.example.test resolves to 127.0.0.1"), "\(message)")
         #expect(outcome.status == nil)
         #expect(resolver.lookupCount(of: "rebind.example.test") == 2)
         #expect(seen.withLock { $0 } == 0)
     }
 
-    @Test func reusesOneClientPerHostAndAddressAndEvictsIdleOnes() async throws {
-        var configuration = PinnedHTTPClients.Configuration()
-        configuration.maximumClients = 1
-        let clients = PinnedHTTPClients(configuration: configuration)
-        let a = PinnedTarget(url: "http://a.test/", host: "a.test", port: 80, address: try Self.address("127.0.0.1"), overrideKey: "a.test")
-        let b = PinnedTarget(url: "http://b.test/", host: "b.test", port: 80, address: try Self.address("127.0.0.1"), overrideKey: "b.test")
-
-        let first = try await clients.withClient(for: a) { ObjectIdentifier($0) }
-        let again = try await clients.withClient(for: a) { ObjectIdentifier($0) }
-        #expect(first == again)
-        let inUse = try await clients.withClient(for: b) { _ in
-            try await clients.withClient(for: a) { _ in clients.clientCount }
-        }
-        #expect(inUse == 2)
-        #expect(clients.clientCount == 1)
-
-        try await clients.shutdown()
-        #expect(clients.clientCount == 0)
-        await #expect(throws: PinnedHTTPClients.ShutDownError.self) {
-            try await clients.withClient(for: a) { _ in 0 }
-        }
-    }
-
     // MARK: - Helpers
 
-    /// One attempt as the executor should make it: check, then send through the pinned client.
-    private static func attempt(
-        _ url: String, policy: NetworkPolicy, clients: PinnedHTTPClients
-    ) async -> (status: Int?, violation: PolicyViolation?) {
-        do {
-            let target = try await policy.resolveAndCheck(url: url)
-            return (try? await post(to: target, through: clients), nil)
-        } catch {
-            return (nil, error)
+    /// One attempt through the engine's client: the policy checks the URL's host again and the
+    /// connection goes to the address it checked.
+    private static func post(_ url: String, policy: NetworkPolicy) async throws -> AttemptRecord {
+        try await DeliveryClient.withClient(networkPolicy: policy) { client in
+            let request = PreparedRequest(
+                method: .post, url: url, headers: [HeaderField("Content-Type", "application/json")], body: #"{"ok":true}"#,
+                secretValues: [], deliveryID: "msg_pinned")
+            return await client.send(request, origin: .init())
         }
     }
 
-    private static func post(to target: PinnedTarget, through clients: PinnedHTTPClients) async throws -> Int {
-        try await clients.withClient(for: target) { client in
-            var request = HTTPClientRequest(url: target.url)
-            request.method = .POST
-            request.body = .bytes(ByteBuffer(string: #"{"ok":true}"#))
-            let response = try await client.execute(request, timeout: .seconds(5))
-            _ = try await response.body.collect(upTo: 1 << 16)
-            return Int(response.status.code)
-        }
+    private static func post(to target: PinnedTarget, policy: NetworkPolicy) async throws -> Int? {
+        try await post(target.url, policy: policy).status
     }
 }
 

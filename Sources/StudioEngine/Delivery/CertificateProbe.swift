@@ -38,7 +38,7 @@ enum CertificateProbe {
     /// The chain `target` presents, read by a handshake that is refused as soon as it arrives.
     private static func presentedChain(_ target: PinnedTarget, timeout: TimeAmount) async -> [NIOSSLCertificate]? {
         let captured = NIOLockedValueBox<[NIOSSLCertificate]?>(nil)
-        // SNI carries names only; a URL with an IP literal sends none, as AsyncHTTPClient does.
+        // SNI carries names only; a URL with an IP literal sends none, as the delivery does.
         let serverName = IPAddress(target.host) == nil ? target.host : nil
         do {
             let context = try NIOSSLContext(configuration: .makeClientConfiguration())

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -7,11 +6,9 @@ import Synchronization
 
 /// Sends prepared requests over HTTP and turns each exchange into an ``AttemptRecord``.
 ///
-/// One client serves the whole process. Plain `http://` goes through ``PlainHTTPConnectionPool``
-/// (SwiftNIO's HTTP/1.1 codec, about twice AsyncHTTPClient's rate here); HTTPS, and endpoints
-/// with their own CA, through AsyncHTTPClient (``PinnedHTTPClients``), whose pool is sized for
-/// bounded concurrency (its default of 8 connections per host caps throughput at a third).
-/// Both connect only to the address the network policy checked.
+/// One client serves the whole process. HTTP and HTTPS go through ``HTTP1ConnectionPool``
+/// (SwiftNIO's HTTP/1.1 codec, with SwiftNIO SSL for HTTPS: about twice AsyncHTTPClient's rate
+/// here), which connects only to the address the network policy checked.
 ///
 /// ```swift
 /// try await DeliveryClient.withClient { client in
@@ -24,15 +21,14 @@ public final class DeliveryClient: Sendable {
         public var connectTimeout: TimeAmount = .seconds(5)
         /// Deadline for one whole attempt, response body included. Default: 15 s.
         public var timeout: TimeAmount = .seconds(15)
-        /// Connections per host: AsyncHTTPClient's pool size for HTTPS, the idle keep-alive
-        /// connections kept for plain HTTP. How many requests run at once is the caller's limit
-        /// (the ``Deliverer``'s). Default: 64.
+        /// Idle keep-alive connections kept per host address. How many requests run at once is
+        /// the caller's limit (the ``Deliverer``'s). Default: 64.
         public var connectionsPerHost: Int = 64
         /// Response bytes kept; a longer answer is cut there and its connection closed. Default: 64 KiB.
         public var maxResponseBytes: Int = 64 * 1024
-        /// How long an idle keep-alive connection to a plain-HTTP endpoint is kept. Default: 60 s.
+        /// How long an idle keep-alive connection is kept. Default: 60 s.
         public var idleTimeout: TimeAmount = .seconds(60)
-        /// Idle keep-alive connections to plain-HTTP endpoints kept in all. Default: 256.
+        /// Idle keep-alive connections kept in all. Default: 256.
         public var maximumIdleConnections = 256
 
         public init() {}
@@ -72,8 +68,7 @@ public final class DeliveryClient: Sendable {
     public let configuration: Configuration
     /// Which addresses requests may reach; checked before every attempt.
     public let networkPolicy: NetworkPolicy
-    private let clients: PinnedHTTPClients
-    private let plainConnections: PlainHTTPConnectionPool
+    private let connections: HTTP1ConnectionPool
     /// Checked targets of URLs whose host is an IP literal: no lookup is involved, so the policy's
     /// answer for such a URL never changes and is computed once. Bounded; emptied when full.
     private let literalTargets = Mutex<[String: PinnedTarget]>([:])
@@ -83,11 +78,7 @@ public final class DeliveryClient: Sendable {
     public init(configuration: Configuration = Configuration(), networkPolicy: NetworkPolicy = NetworkPolicy()) {
         self.configuration = configuration
         self.networkPolicy = networkPolicy
-        var pinned = PinnedHTTPClients.Configuration()
-        pinned.connectTimeout = configuration.connectTimeout
-        pinned.connectionsPerHost = configuration.connectionsPerHost
-        clients = PinnedHTTPClients(configuration: pinned)
-        plainConnections = PlainHTTPConnectionPool(
+        connections = HTTP1ConnectionPool(
             configuration: .init(
                 connectTimeout: configuration.connectTimeout, idleConnectionsPerHost: configuration.connectionsPerHost,
                 maximumIdleConnections: configuration.maximumIdleConnections, idleTimeout: configuration.idleTimeout))
@@ -110,8 +101,7 @@ public final class DeliveryClient: Sendable {
     }
 
     public func shutdown() async throws {
-        try await plainConnections.shutdown()
-        try await clients.shutdown()
+        try await connections.shutdown()
     }
 
     /// Makes one attempt. Never throws: failures are records with an error class.
@@ -139,9 +129,7 @@ public final class DeliveryClient: Sendable {
 
         let started = ContinuousClock.now
         let deadline = timeout ?? configuration.timeout
-        let (result, failure) = await exchange(
-            request, to: target, trustRoots: trustRoots, deadline: deadline,
-            until: started + .nanoseconds(deadline.nanoseconds))
+        let (result, failure) = await exchange(request, to: target, trustRoots: trustRoots, deadline: deadline)
         record.latencyMilliseconds = Self.milliseconds(ContinuousClock.now - started)
         if let status = result.status {
             // Once the status line and headers are in, the attempt is decided by the status
@@ -172,8 +160,6 @@ public final class DeliveryClient: Sendable {
             return text
         }
         if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
-        // AsyncHTTPClient's words for what the plain-HTTP path says as ConnectionClosedError.
-        if Self.closedBeforeAnswering(failure) { return ConnectionClosedError().description }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host
         tls.customCA = trustRoots != nil
@@ -211,128 +197,19 @@ public final class DeliveryClient: Sendable {
     }
 
     /// Sends the request to the checked address and reads at most `maxResponseBytes` of the
-    /// answer; the rest of a larger body is not read (the connection is closed instead). Plain
-    /// HTTP goes through ``PlainHTTPConnectionPool``, HTTPS through AsyncHTTPClient.
+    /// answer; the rest of a larger body is not read (the connection is closed instead).
     /// - Returns: What arrived, and the failure that ended the exchange early, if any.
     private func exchange(
-        _ request: PreparedRequest, to target: PinnedTarget, trustRoots: TrustRoots?, deadline: TimeAmount,
-        until end: ContinuousClock.Instant
+        _ request: PreparedRequest, to target: PinnedTarget, trustRoots: TrustRoots?, deadline: TimeAmount
     ) async -> (ExchangeResponse, (any Error)?) {
-        if trustRoots == nil, target.isPlainHTTP {
-            do {
-                let outcome = try await plainConnections.execute(
-                    PlainHTTPRequest(request, to: target), to: target, limit: configuration.maxResponseBytes,
-                    deadline: .now() + deadline)
-                return (outcome.response, outcome.failure)
-            } catch {
-                return (ExchangeResponse(), error)
-            }
-        }
-        var httpRequest = HTTPClientRequest(url: target.url)
-        httpRequest.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
-        for header in request.headers {
-            httpRequest.headers.add(name: header.name, value: header.value)
-        }
-        if request.method.allowsBody, !request.body.isEmpty {
-            httpRequest.body = .bytes(ByteBuffer(string: request.body))
-        }
-        let progress = ExchangeProgress()
-        // One deadline around the whole exchange, from here: AsyncHTTPClient's own deadline covers
-        // the status line and headers; a body, which a server may trickle, is read under a timer
-        // that cuts it at the same instant (see `readBody`).
         do {
-            do {
-                try await exchange(httpRequest, to: target, trustRoots: trustRoots, deadline: deadline, until: end, into: progress)
-            } catch where Self.closedBeforeAnswering(error) && progress.snapshot.status == nil {
-                // AsyncHTTPClient gave the request a pooled connection that was closing (the
-                // server closed it while idle, or it sent stray bytes after its last answer): the
-                // request goes once more, as the plain-HTTP path does on a reused connection. The
-                // library does not tell whether the connection was reused, so a server that
-                // closes new connections unanswered gets the request twice, with one webhook-id.
-                let remaining = end - ContinuousClock.now
-                guard remaining > .zero else { throw DeadlineExceeded() }
-                try await exchange(
-                    httpRequest, to: target, trustRoots: trustRoots, deadline: Self.timeAmount(remaining), until: end,
-                    into: progress)
-            }
-            return (progress.snapshot, nil)
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            return (progress.snapshot, DeadlineExceeded())
+            let outcome = try await connections.execute(
+                HTTP1Request(request, to: target), to: target, trustRoots: trustRoots,
+                limit: configuration.maxResponseBytes, deadline: .now() + deadline)
+            return (outcome.response, outcome.failure)
         } catch {
-            return (progress.snapshot, error)
+            return (ExchangeResponse(), error)
         }
-    }
-
-    /// The AsyncHTTPClient exchange: reads at most `maxResponseBytes` of the answer into `progress`.
-    private func exchange(
-        _ request: HTTPClientRequest, to target: PinnedTarget, trustRoots: TrustRoots?, deadline: TimeAmount,
-        until end: ContinuousClock.Instant, into progress: ExchangeProgress
-    ) async throws {
-        let limit = configuration.maxResponseBytes
-        try await clients.withClient(for: target, trustRoots: trustRoots) { client in
-            let response = try await client.execute(request, timeout: deadline)
-            progress.head(
-                status: Int(response.status.code), version: ExchangeResponse.versionText(response.version),
-                headers: response.headers.map { HeaderField($0.name, $0.value) })
-            if Self.hasNoBody(response) {
-                // Nothing can trickle: the framing says the response ends with its headers.
-                for try await chunk in response.body {
-                    if progress.append(chunk, limit: limit) == .full { break }
-                }
-            } else {
-                try await Self.readBody(response.body, until: end, limit: limit, into: progress)
-            }
-        }
-    }
-
-    /// Whether HTTP framing gives `response` no body: 204, 304, 1xx, or
-    /// `Content-Length: 0` without chunked transfer encoding.
-    static func hasNoBody(_ response: HTTPClientResponse) -> Bool {
-        let status = response.status.code
-        if status == 204 || status == 304 || (100..<200).contains(status) { return true }
-        let lengths = response.headers["content-length"]
-        return lengths.count == 1 && lengths[0] == "0" && response.headers["transfer-encoding"].isEmpty
-    }
-
-    /// Reads `body` into `progress` in a task that a timer on an event loop cancels at `end`.
-    private static func readBody(
-        _ body: HTTPClientResponse.Body, until end: ContinuousClock.Instant, limit: Int, into progress: ExchangeProgress
-    ) async throws {
-        let remaining = end - ContinuousClock.now
-        guard remaining > .zero else { throw DeadlineExceeded() }
-        let timedOut = Atomic<Bool>(false)
-        let reader = Task { () -> (any Error)? in
-            do {
-                for try await chunk in body {
-                    if progress.append(chunk, limit: limit) == .full { break }
-                }
-                return nil
-            } catch {
-                return error
-            }
-        }
-        let timer = HTTPClient.defaultEventLoopGroup.any().scheduleTask(in: timeAmount(remaining)) {
-            timedOut.store(true, ordering: .sequentiallyConsistent)
-            reader.cancel()
-        }
-        let failure = await withTaskCancellationHandler {
-            await reader.value
-        } onCancel: {
-            reader.cancel()
-        }
-        timer.cancel()
-        if let failure { throw timedOut.load(ordering: .sequentiallyConsistent) ? DeadlineExceeded() : failure }
-    }
-
-    /// Whether AsyncHTTPClient failed a request because its connection closed before any answer.
-    private static func closedBeforeAnswering(_ error: any Error) -> Bool {
-        error as? HTTPClientError == .remoteConnectionClosed || error as? ChannelError == .ioOnClosedChannel
-    }
-
-    /// `duration` in SwiftNIO's terms, to the nanosecond.
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
@@ -360,15 +237,6 @@ public final class DeliveryClient: Sendable {
             default: break
             }
         }
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout: return DeliveryOutcomeClass.timeout.label
-            case .remoteConnectionClosed: return DeliveryOutcomeClass.connectionReset.label
-            case .cancelled: return DeliveryOutcomeClass.cancelled.label
-            case .invalidURL, .emptyHost, .emptyScheme: return DeliveryOutcomeClass.invalidRequest.label
-            default: break
-            }
-        }
         let text = String(describing: error).lowercased()
         let outcome: DeliveryOutcomeClass =
             if text.contains("refused") { .connectionRefused }
@@ -384,23 +252,4 @@ public final class DeliveryClient: Sendable {
 /// The whole-attempt deadline passed before the status line arrived.
 struct DeadlineExceeded: Error, CustomStringConvertible {
     var description: String { "the attempt's deadline passed before the response arrived" }
-}
-
-/// What an AsyncHTTPClient exchange has received so far, shared between the exchange and the deadline.
-private final class ExchangeProgress: Sendable {
-    private let state = Mutex(ExchangeResponse())
-
-    var snapshot: ExchangeResponse { state.withLock { $0 } }
-
-    func head(status: Int, version: String, headers: [HeaderField]) {
-        state.withLock {
-            $0.status = status
-            $0.version = version
-            $0.headers = headers
-        }
-    }
-
-    func append(_ chunk: ByteBuffer, limit: Int) -> ExchangeResponse.AppendResult {
-        state.withLock { $0.append(chunk, limit: limit) }
-    }
 }

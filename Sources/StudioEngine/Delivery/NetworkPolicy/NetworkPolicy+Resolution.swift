@@ -35,6 +35,6 @@ extension NetworkPolicy {
         }
         return PinnedTarget(
             url: url, host: target.host, port: target.port, address: first.connectable,
-            overrideKey: target.overrideKey)
+            authorityHost: target.authorityHost)
     }
 }

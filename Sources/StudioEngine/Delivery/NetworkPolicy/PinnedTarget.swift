@@ -1,29 +1,28 @@
 /// A URL whose host has been checked, with the one address the connection may use.
 ///
-/// Send the request for ``url`` through a client from ``PinnedHTTPClients``: it connects to
-/// ``address`` only, while the `Host` header, SNI and certificate checks keep the host name.
+/// ``DeliveryClient`` sends the request for ``url`` to ``address`` only, while the `Host`
+/// header, SNI and certificate checks keep the host name.
 public struct PinnedTarget: Sendable, Hashable {
     /// The URL exactly as it was checked; send this one.
     public let url: String
-    /// The host as AsyncHTTPClient sees it (`hooks.example.com`, `10.0.0.5`, `::1`).
+    /// The host as Foundation's `URL` reads it (`hooks.example.com`, `10.0.0.5`, `::1`).
     public let host: String
     /// The port the URL names, or the scheme's default.
     public let port: Int
     /// The checked address to connect to.
     public let address: IPAddress
-    /// The key AsyncHTTPClient looks up in `dnsOverride` for this URL: the host, with
-    /// brackets for an IPv6 literal.
-    public let overrideKey: String
-    /// Whether the URL's scheme is `http` (any case), so it goes through the plain-HTTP pool.
+    /// The host as the `Host` header writes it: with brackets for an IPv6 literal.
+    public let authorityHost: String
+    /// Whether the URL's scheme is `http` (any case): no TLS, and port 80 by default.
     public let isPlainHTTP: Bool
 
     /// Makes a target. Normally ``NetworkPolicy/resolveAndCheck(url:)`` makes it.
-    public init(url: String, host: String, port: Int, address: IPAddress, overrideKey: String) {
+    public init(url: String, host: String, port: Int, address: IPAddress, authorityHost: String) {
         self.url = url
         self.host = host
         self.port = port
         self.address = address
-        self.overrideKey = overrideKey
+        self.authorityHost = authorityHost
         // ASCII case folding: OR-ing 0x20 lower-cases letters and leaves ':' as it is.
         isPlainHTTP = url.utf8.prefix(5).elementsEqual("http:".utf8) { $0 | 0x20 == $1 }
     }

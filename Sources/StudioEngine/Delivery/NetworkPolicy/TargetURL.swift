@@ -1,10 +1,10 @@
 import Foundation
 import NIOCore
 
-/// The parts of a webhook URL the policy judges, read exactly as AsyncHTTPClient will read them.
-///
-/// AsyncHTTPClient takes the host from Foundation's `URL.host` (percent-decoded, brackets
-/// removed), so the policy must too: a check on any other reading could be bypassed.
+/// The parts of a webhook URL the policy judges, read once, by Foundation's `URL`
+/// (percent-decoded, brackets removed): the connection goes to the address checked for this
+/// reading of the host, and the `Host` header and TLS check name this host, so no other
+/// reading can bypass the check.
 struct TargetURL: Sendable {
     /// `http` or `https`, lower case.
     let scheme: String
@@ -22,9 +22,8 @@ struct TargetURL: Sendable {
         return name
     }
 
-    /// The key AsyncHTTPClient looks up in `HTTPClient.Configuration.dnsOverride`: its
-    /// `ConnectionTarget.host`, which brackets IPv6 literals and keeps everything else verbatim.
-    var overrideKey: String {
+    /// The host as the `Host` header writes it: IPv6 literals in brackets, everything else verbatim.
+    var authorityHost: String {
         if let address = try? SocketAddress(ipAddress: host, port: port), case .v6 = address {
             return "[\(host)]"
         }

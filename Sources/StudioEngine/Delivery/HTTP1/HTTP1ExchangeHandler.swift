@@ -1,10 +1,11 @@
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import StudioModel
 
 /// Runs one HTTP/1.1 exchange at a time on a pooled connection: writes the request in one
 /// flush, reads the answer up to a byte limit, and ends it at a deadline, whatever the server
-/// does. Lives on its channel's event loop; ``PlainHTTPConnectionPool`` reaches it through
+/// does. Lives on its channel's event loop; ``HTTP1ConnectionPool`` reaches it through
 /// `NIOLoopBound`.
 ///
 /// States: idle (``exchange`` nil; an idle timer closes the connection after `idleTimeout`)
@@ -51,9 +52,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     /// When the connection last became idle; nil during an exchange.
     private var idleSince: NIODeadline?
     private var isOpen = true
-    /// What the decoder made of bytes the server sent with no request to answer (an SSH or SMTP
-    /// banner on connect); the request that then finds the connection closed fails with it.
-    private var unsolicited: NotAnHTTPAnswerError?
+    /// Why a new connection closed before its first exchange: a failed TLS handshake, or bytes
+    /// the server sent with no request to answer (an SSH or SMTP banner on connect). The request
+    /// that then finds the connection closed fails with it.
+    private var failedBeforeAnExchange: (any Error)?
     /// Whether an exchange ran here: junk on a connection idle in the pool is a stale
     /// connection, which the pool retries on a new one, not a server that speaks another protocol.
     private var carriedAnExchange = false
@@ -71,15 +73,15 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     /// Sends `request` and completes `promise` when the exchange ends. Never fails the promise.
-    func start(_ request: PlainHTTPRequest, limit: Int, deadline: NIODeadline, promise: EventLoopPromise<Outcome>) {
+    func start(_ request: HTTP1Request, limit: Int, deadline: NIODeadline, promise: EventLoopPromise<Outcome>) {
         // The idle timer is left running: cancelling and scheduling one per exchange cost more
         // than the exchange's own deadline timer. It finds the connection busy, or idle anew, when it fires.
         idleSince = nil
         guard let context, isOpen, exchange == nil else {
             promise.succeed(
                 Outcome(
-                    response: ExchangeResponse(), failure: unsolicited ?? ConnectionClosedError(), reusable: false,
-                    receivedAnything: unsolicited != nil))
+                    response: ExchangeResponse(), failure: failedBeforeAnExchange ?? ConnectionClosedError(), reusable: false,
+                    receivedAnything: failedBeforeAnExchange != nil))
             return
         }
         let exchange = Exchange(promise: promise, limit: limit)
@@ -142,8 +144,12 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if exchange == nil, !carriedAnExchange, let parserError = error as? HTTPParserError {
-            unsolicited = NotAnHTTPAnswerError(parserError: parserError)
+        // A TLS server that closes without `close_notify`, as many do, ends the connection like a
+        // plain close: `channelInactive` settles the exchange, and an answer framed by the close
+        // is whole, as over plain HTTP.
+        if case NIOSSLError.uncleanShutdown = error { return }
+        if exchange == nil, !carriedAnExchange, failedBeforeAnExchange == nil {
+            failedBeforeAnExchange = (error as? HTTPParserError).map { NotAnHTTPAnswerError(parserError: $0) } ?? error
         }
         end(failure: error, closing: true)
         context.close(promise: nil)

@@ -7,10 +7,10 @@ import StudioEngine
 import StudioModel
 import Testing
 
-/// Plain `http://` goes through StudioEngine's own keep-alive pool on SwiftNIO's HTTP/1.1 codec
-/// (HTTPS through AsyncHTTPClient): the bytes it puts on the wire, and how it reuses, replaces
-/// and closes connections, seen from a real server on 127.0.0.1.
-@Suite struct PlainHTTPTransportTests {
+/// Requests go through StudioEngine's own keep-alive pool on SwiftNIO's HTTP/1.1 codec (with
+/// SwiftNIO SSL for HTTPS): the bytes it puts on the wire, and how it reuses, replaces and
+/// closes connections, seen from a real server on 127.0.0.1.
+@Suite struct HTTP1TransportTests {
     @Test func sequentialRequestsShareOneConnection() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
         let records = try await withClient { client in

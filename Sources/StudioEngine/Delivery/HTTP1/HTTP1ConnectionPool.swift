@@ -2,17 +2,20 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
-/// Keep-alive HTTP/1.1 connections for plain `http://` targets, on SwiftNIO's HTTP codec.
+/// Keep-alive HTTP/1.1 connections, plain or over TLS (SwiftNIO SSL), on SwiftNIO's HTTP codec.
 ///
-/// ``DeliveryClient`` sends plain HTTP here and HTTPS through AsyncHTTPClient. This path exists
-/// for speed: on this 2-core machine it carries about twice the requests per second that
-/// AsyncHTTPClient does (Benchmarks/delivery/compare-wrk.sh, transport rows), because it writes
-/// each request in one flush and completes it with one hop back to the caller.
+/// ``DeliveryClient`` sends every request here. On this 2-core machine it carries about twice
+/// the requests per second that AsyncHTTPClient does (Benchmarks/delivery/compare-wrk.sh,
+/// transport rows), because it writes each request in one flush and completes it with one hop
+/// back to the caller; and HTTP and HTTPS get the same framing checks and limits
+/// (``BareLineFeedHandler``, ``HTTP1ExchangeHandler``).
 ///
 /// Connections are keyed by the checked address and port, so a connection only ever goes to
-/// the address the network policy pinned (delivery.md §8.8). Each carries one request at a
+/// the address the network policy pinned (delivery.md §8.8); an HTTPS one also by the host name
+/// it was verified for and the CAs it trusted (``TLSContexts``). Each carries one request at a
 /// time; idle ones are reused newest first and closed after ``Configuration/idleTimeout``.
 /// Concurrency is bounded by the caller (the ``Deliverer``'s limiter): a request that finds
 /// no idle connection opens one, and at most ``Configuration/idleConnectionsPerHost`` are kept
@@ -20,11 +23,11 @@ import Synchronization
 /// and a workspace may call hundreds of hosts).
 ///
 /// ```swift
-/// let pool = PlainHTTPConnectionPool()
+/// let pool = HTTP1ConnectionPool()
 /// let outcome = try await pool.execute(request, to: target, limit: 64 * 1024, deadline: .now() + .seconds(15))
 /// try await pool.shutdown()
 /// ```
-final class PlainHTTPConnectionPool: Sendable {
+final class HTTP1ConnectionPool: Sendable {
     struct Configuration: Sendable {
         /// Connect timeout; the attempt's deadline shortens it. Default: 5 s.
         var connectTimeout: TimeAmount = .seconds(5)
@@ -44,6 +47,15 @@ final class PlainHTTPConnectionPool: Sendable {
     private struct Key: Hashable {
         var address: IPAddress
         var port: Int
+        /// Set for HTTPS: a connection is verified for one host name, with one set of CAs.
+        var tls: TLSPeer?
+    }
+
+    /// Whom an HTTPS connection was verified as: the URL's host, against the system's CAs or
+    /// the endpoint's own.
+    private struct TLSPeer: Hashable {
+        var host: String
+        var trustRoots: TrustRoots?
     }
 
     private struct Connection: Sendable {
@@ -63,6 +75,7 @@ final class PlainHTTPConnectionPool: Sendable {
     let configuration: Configuration
     private let group: any EventLoopGroup
     private let state = Mutex(State())
+    private let tlsContexts = TLSContexts()
 
     init(configuration: Configuration = Configuration(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
@@ -70,15 +83,20 @@ final class PlainHTTPConnectionPool: Sendable {
     }
 
     /// Sends `request` to `target`'s checked address and reads the answer, up to `limit` body
-    /// bytes, until `deadline`.
+    /// bytes, until `deadline`; over TLS for an `https` target, verified for its host name.
     ///
-    /// A failure after the connection was made is in the outcome, with whatever arrived; a
-    /// request on a reused connection that the server had closed goes once more on a new one.
+    /// A failure after the connection was made is in the outcome, with whatever arrived (a
+    /// failed TLS handshake too); a request on a reused connection that the server had closed
+    /// goes once more on a new one.
+    /// - Parameter trustRoots: For HTTPS, the CAs the server's certificate must chain to instead
+    ///   of the system's.
     /// - Throws: When no connection could be made (refused, connect timeout), or ``ShutDownError``.
     func execute(
-        _ request: PlainHTTPRequest, to target: PinnedTarget, limit: Int, deadline: NIODeadline
+        _ request: HTTP1Request, to target: PinnedTarget, trustRoots: TrustRoots? = nil, limit: Int,
+        deadline: NIODeadline
     ) async throws -> HTTP1ExchangeHandler.Outcome {
-        let key = Key(address: target.address, port: target.port)
+        let tls = target.isPlainHTTP ? nil : TLSPeer(host: target.host, trustRoots: trustRoots)
+        let key = Key(address: target.address, port: target.port, tls: tls)
         if let idle = try takeIdle(key) {
             let outcome = await run(request, on: idle, limit: limit, deadline: deadline)
             if !Self.closedWhileIdle(outcome) {
@@ -149,6 +167,10 @@ final class PlainHTTPConnectionPool: Sendable {
         let remaining = deadline - .now()
         guard remaining > .zero else { throw DeadlineExceeded() }
         let idleTimeout = configuration.idleTimeout
+        let tls = try key.tls.map { peer in
+            // SNI carries names only; with an IP literal the certificate must name the address.
+            (context: try tlsContexts.context(trusting: peer.trustRoots), serverName: IPAddress(peer.host) == nil ? peer.host : nil)
+        }
         // Kept from the initializer rather than looked up after the connect: a server that speaks
         // first may have had the connection closed, and its handlers removed, by then.
         let created = NIOLockedValueBox<NIOLoopBound<HTTP1ExchangeHandler>?>(nil)
@@ -157,6 +179,10 @@ final class PlainHTTPConnectionPool: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = HTTP1ExchangeHandler(idleTimeout: idleTimeout)
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(handler)
@@ -194,7 +220,7 @@ final class PlainHTTPConnectionPool: Sendable {
     }
 
     private func run(
-        _ request: PlainHTTPRequest, on connection: Connection, limit: Int, deadline: NIODeadline
+        _ request: HTTP1Request, on connection: Connection, limit: Int, deadline: NIODeadline
     ) async -> HTTP1ExchangeHandler.Outcome {
         let eventLoop = connection.channel.eventLoop
         let promise = eventLoop.makePromise(of: HTTP1ExchangeHandler.Outcome.self)

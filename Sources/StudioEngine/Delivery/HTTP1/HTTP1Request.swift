@@ -3,8 +3,8 @@ import NIOHTTP1
 import StudioModel
 
 /// A ``PreparedRequest`` as HTTP/1.1 puts it on the wire to a ``PinnedTarget``: the request
-/// line's target, `Host`, and the body framing, as AsyncHTTPClient would send it.
-struct PlainHTTPRequest: Sendable {
+/// line's target, `Host`, and the body framing.
+struct HTTP1Request: Sendable {
     var head: HTTPRequestHead
     var body: ByteBuffer?
 
@@ -23,7 +23,9 @@ struct PlainHTTPRequest: Sendable {
             headers.add(name: header.name, value: header.value)
         }
         if !hasHost {
-            headers.add(name: "Host", value: target.port == 80 ? target.overrideKey : "\(target.overrideKey):\(target.port)")
+            let defaultPort = target.isPlainHTTP ? 80 : 443
+            headers.add(
+                name: "Host", value: target.port == defaultPort ? target.authorityHost : "\(target.authorityHost):\(target.port)")
         }
         if request.method.allowsBody, !request.body.isEmpty {
             body = ByteBuffer(string: request.body)
