@@ -122,8 +122,10 @@ final class HTTP1ConnectionPool: Sendable {
             }
             return Array(state.open.values)
         }
-        for channel in channels {
-            try? await channel.close()
+        // All at once: a TLS connection waits for the server's `close_notify` before it is gone.
+        let closing = channels.map { $0.close() }
+        for closed in closing {
+            try? await closed.get()
         }
     }
 

@@ -30,6 +30,9 @@ final class TLSContexts: Sendable {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
         tls.minimumTLSVersion = .tlsv12
+        // A connection is only closed when it is done with: waiting long for the server's
+        // `close_notify` would only hold up the end of a run.
+        tls.shutdownTimeout = .seconds(1)
         if let roots {
             tls.trustRoots = .certificates(roots.certificates)
             tls.additionalTrustRoots = []
