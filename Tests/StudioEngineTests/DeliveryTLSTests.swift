@@ -159,6 +159,23 @@ struct DeliveryTLSTests {
         }
     }
 
+    /// A certificate for `localhost` and the address 127.0.0.1 does not name `other.test`, though
+    /// the name resolves to that address and the connection goes there (RFC 9525: an address in
+    /// the certificate only names an IP literal); the request is not sent.
+    @Test func anAddressInTheCertificateDoesNotVouchForAHostNameThatResolvesToIt() async throws {
+        try await HTTPSTestServer.with(certificate: "valid") { server in
+            let resolver = StaticResolver(addresses: ["other.test": [try #require(IPAddress("127.0.0.1"))]])
+            let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
+            let record = try await DeliveryClient.withClient(networkPolicy: policy) { client in
+                await client.send(
+                    makeRequest("https://other.test:\(server.port)/hook"), origin: .init(), trustRoots: try Self.testCA())
+            }
+            #expect(record.outcome.errorClass == "tls_error")
+            #expect(message(of: record) == "TLS: the server's certificate is not valid for other.test (hostname mismatch)")
+            #expect(server.requestCount == 0)
+        }
+    }
+
     // MARK: - Helpers
 
     static let once = RetryPolicy(schedule: .noRetries)

@@ -47,6 +47,8 @@ struct TLSFailure: Sendable, CustomStringConvertible {
             default:
                 kind = .handshake("\(error)")
             }
+        case is TLSHostnameMismatchError:
+            kind = .hostnameMismatch
         case let error as NIOSSLExtraError:
             kind = error == .failedToValidateHostname || error == .serverHostnameImpossibleToMatch
                 ? .hostnameMismatch : .handshake("\(error)")

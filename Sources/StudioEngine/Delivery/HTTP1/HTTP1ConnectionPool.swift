@@ -171,7 +171,10 @@ final class HTTP1ConnectionPool: Sendable {
         let idleTimeout = configuration.idleTimeout
         let tls = try key.tls.map { peer in
             // SNI carries names only; with an IP literal the certificate must name the address.
-            (context: try tlsContexts.context(trusting: peer.trustRoots), serverName: IPAddress(peer.host) == nil ? peer.host : nil)
+            (
+                context: try tlsContexts.context(trusting: peer.trustRoots),
+                serverName: IPAddress(peer.host) == nil ? peer.host : nil, identity: TLSServiceIdentity(host: peer.host)
+            )
         }
         // Kept from the initializer rather than looked up after the connect: a server that speaks
         // first may have had the connection closed, and its handlers removed, by then.
@@ -184,6 +187,7 @@ final class HTTP1ConnectionPool: Sendable {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
+                        try channel.pipeline.syncOperations.addHandler(TLSIdentityGate(identity: tls.identity))
                     }
                     try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()

@@ -1,0 +1,73 @@
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// Holds a TLS connection's writes until the handshake is done and the server's certificate
+/// names the host (``TLSServiceIdentity``); then lets them through, or fails them and closes
+/// the connection with ``TLSHostnameMismatchError``, so no byte of a request reaches a server
+/// that is not the one asked for.
+///
+/// Sits between SwiftNIO SSL's handler, configured to verify the chain only, and the HTTP
+/// codec. SwiftNIO SSL holds writes until its handshake ends, but would send them before a
+/// check made on its completion event: this handler holds them one step earlier.
+final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    private let identity: TLSServiceIdentity
+    private var held: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
+    private var flushHeld = false
+    private var isOpen = false
+
+    init(identity: TLSServiceIdentity) {
+        self.identity = identity
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard isOpen else { return held.append((data, promise)) }
+        context.write(data, promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        guard isOpen else {
+            flushHeld = true
+            return
+        }
+        context.flush()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent { checkIdentity(context: context) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failHeld(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    private func checkIdentity(context: ChannelHandlerContext) {
+        let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
+        guard let certificate, identity.isNamed(by: certificate) else {
+            let error = TLSHostnameMismatchError(host: identity.host)
+            failHeld(error)
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+            return
+        }
+        isOpen = true
+        let writes = held
+        held = []
+        for write in writes { context.write(write.data, promise: write.promise) }
+        if flushHeld { context.flush() }
+        flushHeld = false
+    }
+
+    private func failHeld(_ error: any Error) {
+        let writes = held
+        held = []
+        for write in writes { write.promise?.fail(error) }
+    }
+}
