@@ -73,6 +73,24 @@ struct HostileAnswerTests {
         #expect(record.outcome == .failed(errorClass: "connection_reset", message: "the server closed the connection before answering"))
     }
 
+    /// A failed handshake says what went wrong in words, not as BoringSSL's error stack: a
+    /// server that drops the connection in the middle of it, and one that answers in plain HTTP
+    /// (an `https://` URL to a plain-HTTP port).
+    @Test(arguments: [
+        ("", "TLS handshake failed: the server closed the connection during the handshake"),
+        ("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", "TLS handshake failed: the server did not answer in TLS (is the endpoint plain http://?)"),
+    ])
+    func aFailedHandshakeSaysWhy(answer: String, message: String) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest("https://127.0.0.1:\(server.port)/hook"), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome == .failed(errorClass: "tls_error", message: message))
+    }
+
     /// Bytes after a 204, which has no body, are not HTTP: the connection is closed by the
     /// exchange handler, over either transport, and the next request, which may
     /// already have been given it, goes on a new one instead of failing unsent.

@@ -39,7 +39,7 @@ struct TLSFailure: Sendable, CustomStringConvertible {
         case let error as NIOSSLError:
             switch error {
             case .handshakeFailed(let boringSSL):
-                kind = Self.isVerifyFailure(boringSSL) ? .certificateRejected : .handshake("\(boringSSL)")
+                kind = Self.isVerifyFailure(boringSSL) ? .certificateRejected : .handshake(Self.explanation(of: boringSSL))
             case .unableToValidateCertificate, .noCertificateToValidate:
                 kind = .certificateRejected
             case .uncleanShutdown, .writeDuringTLSShutdown, .readInInvalidTLSState, .shutdownFailed:
@@ -53,7 +53,7 @@ struct TLSFailure: Sendable, CustomStringConvertible {
             kind = error == .failedToValidateHostname || error == .serverHostnameImpossibleToMatch
                 ? .hostnameMismatch : .handshake("\(error)")
         case let error as BoringSSLError:
-            kind = Self.isVerifyFailure(error) ? .certificateRejected : .handshake("\(error)")
+            kind = Self.isVerifyFailure(error) ? .certificateRejected : .handshake(Self.explanation(of: error))
         default:
             return nil
         }
@@ -79,6 +79,20 @@ struct TLSFailure: Sendable, CustomStringConvertible {
                 return "TLS: the server's certificate was rejected: untrusted, expired or not yet valid (\(trusted))"
             }
         }
+    }
+
+    /// What a failed handshake means, in words, for the failures a misconfigured endpoint gives;
+    /// BoringSSL's error stack as it is for any other.
+    private static func explanation(of error: BoringSSLError) -> String {
+        let stack = "\(error)"
+        let known: [(code: String, meaning: String)] = [
+            ("EOF during handshake", "the server closed the connection during the handshake"),
+            ("WRONG_VERSION_NUMBER", "the server did not answer in TLS (is the endpoint plain http://?)"),
+            ("UNSUPPORTED_PROTOCOL", "the server offers no TLS version Hookline accepts (TLS 1.2 or later)"),
+            ("ALERT_PROTOCOL_VERSION", "the server accepts no TLS version Hookline offers (TLS 1.2 or later)"),
+            ("ALERT_HANDSHAKE_FAILURE", "the server refused the handshake (no cipher in common, or it wants a client certificate)"),
+        ]
+        return known.first { stack.contains($0.code) }?.meaning ?? stack
     }
 
     /// Whether BoringSSL's error stack holds `CERTIFICATE_VERIFY_FAILED`, its one code for a

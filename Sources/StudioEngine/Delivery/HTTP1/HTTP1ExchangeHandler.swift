@@ -77,7 +77,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         // The idle timer is left running: cancelling and scheduling one per exchange cost more
         // than the exchange's own deadline timer. It finds the connection busy, or idle anew, when it fires.
         idleSince = nil
-        guard let context, isOpen, exchange == nil else {
+        guard let context, isOpen, exchange == nil, failedBeforeAnExchange == nil else {
             promise.succeed(
                 Outcome(
                     response: ExchangeResponse(), failure: failedBeforeAnExchange ?? ConnectionClosedError(), reusable: false,

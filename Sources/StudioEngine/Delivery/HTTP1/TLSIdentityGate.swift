@@ -20,12 +20,15 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
     private var held: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
     private var flushHeld = false
     private var isOpen = false
+    /// Set when the certificate did not name the host: every write fails with it.
+    private var rejection: TLSHostnameMismatchError?
 
     init(identity: TLSServiceIdentity) {
         self.identity = identity
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if let rejection { return promise?.fail(rejection) ?? () }
         guard isOpen else { return held.append((data, promise)) }
         context.write(data, promise: promise)
     }
@@ -44,7 +47,8 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failHeld(ChannelError.ioOnClosedChannel)
+        // The server closed the connection during the handshake, without a TLS alert.
+        failHeld(ConnectionClosedError())
         context.fireChannelInactive()
     }
 
@@ -52,6 +56,7 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
         let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
         guard let certificate, identity.isNamed(by: certificate) else {
             let error = TLSHostnameMismatchError(host: identity.host)
+            rejection = error
             failHeld(error)
             context.fireErrorCaught(error)
             context.close(promise: nil)
