@@ -190,7 +190,9 @@ final class HTTP1ConnectionPool: Sendable {
                         try channel.pipeline.syncOperations.addHandler(TLSIdentityGate(identity: tls.identity))
                     }
                     try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // HTTP1Request already refused a header name that is not a token and a value with
+                    // a control character: SwiftNIO's validator would check each header again.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     created.withLockedValue { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                 }
