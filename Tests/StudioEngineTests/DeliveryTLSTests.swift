@@ -176,6 +176,25 @@ struct DeliveryTLSTests {
         }
     }
 
+    /// The connect timeout covers the TLS handshake as it covers the TCP connect: a server that
+    /// accepts the connection and never answers the handshake is cut there, not at the deadline.
+    @Test func aHandshakeThatNeverEndsIsCutAtTheConnectTimeout() async throws {
+        let server = try await RawAnswerServer.start(answer: [], keepOpen: true)
+        var configuration = DeliveryClient.Configuration()
+        configuration.connectTimeout = .seconds(1)
+        configuration.timeout = .seconds(10)
+        let record = try await DeliveryClient.withClient(
+            configuration: configuration, networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])
+        ) { client in
+            await client.send(makeRequest("https://127.0.0.1:\(server.port)/hook"), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == "timeout")
+        #expect(message(of: record) == "the TLS handshake did not finish within the connect timeout (1.0 s)")
+    }
+
     // MARK: - Helpers
 
     static let once = RetryPolicy(schedule: .noRetries)

@@ -160,6 +160,9 @@ public final class DeliveryClient: Sendable {
             return text
         }
         if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
+        if case ChannelError.connectTimeout(let budget) = failure {
+            return "no connection to \(target.host):\(target.port) within the connect timeout (\(Double(budget.nanoseconds) / 1e9) s)"
+        }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host
         tls.customCA = trustRoots != nil
@@ -219,7 +222,7 @@ public final class DeliveryClient: Sendable {
 
     /// The delivery.md §8.4 label of a transport failure (`connection_refused`, `timeout`, …).
     static func errorClass(of error: any Error) -> String {
-        if error is DeadlineExceeded { return DeliveryOutcomeClass.timeout.label }
+        if error is DeadlineExceeded || error is TLSHandshakeTimeoutError { return DeliveryOutcomeClass.timeout.label }
         if error is CancellationError { return DeliveryOutcomeClass.cancelled.label }
         if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
         if error is HTTPParserError || error is NotAnHTTPAnswerError { return DeliveryOutcomeClass.invalidResponse.label }

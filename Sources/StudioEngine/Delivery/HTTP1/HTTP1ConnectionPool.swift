@@ -168,6 +168,9 @@ final class HTTP1ConnectionPool: Sendable {
         let eventLoop = group.next()
         let remaining = deadline - .now()
         guard remaining > .zero else { throw DeadlineExceeded() }
+        // The connect budget covers the TLS handshake as well as the TCP connect.
+        let connectBudget = min(configuration.connectTimeout, remaining)
+        let connectDeadline = NIODeadline.now() + connectBudget
         let idleTimeout = configuration.idleTimeout
         let tls = try key.tls.map { peer in
             // SNI carries names only; with an IP literal the certificate must name the address.
@@ -179,15 +182,18 @@ final class HTTP1ConnectionPool: Sendable {
         // Kept from the initializer rather than looked up after the connect: a server that speaks
         // first may have had the connection closed, and its handlers removed, by then.
         let created = NIOLockedValueBox<NIOLoopBound<HTTP1ExchangeHandler>?>(nil)
+        let established = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
         let channel = try await ClientBootstrap(group: eventLoop)
-            .connectTimeout(min(configuration.connectTimeout, remaining))
+            .connectTimeout(connectBudget)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = HTTP1ExchangeHandler(idleTimeout: idleTimeout)
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
-                        try channel.pipeline.syncOperations.addHandler(TLSIdentityGate(identity: tls.identity))
+                        let gate = TLSIdentityGate(identity: tls.identity, on: channel.eventLoop)
+                        try channel.pipeline.syncOperations.addHandler(gate)
+                        established.withLockedValue { $0 = gate.established }
                     }
                     try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
                     // HTTP1Request already refused a header name that is not a token and a value with
@@ -202,6 +208,9 @@ final class HTTP1ConnectionPool: Sendable {
         guard let handler = created.withLockedValue({ $0 }) else {
             channel.close(promise: nil)
             throw ConnectionClosedError()
+        }
+        if let handshake = established.withLockedValue({ $0 }) {
+            try await Self.waitForHandshake(handshake, on: channel, until: connectDeadline, budget: connectBudget)
         }
         let connection = Connection(channel: channel, handler: handler)
         let id = connection.id
@@ -225,6 +234,21 @@ final class HTTP1ConnectionPool: Sendable {
             }
         }
         return connection
+    }
+
+    /// Waits for the TLS handshake and the host name check (``TLSIdentityGate``), or throws why
+    /// they failed, ``TLSHandshakeTimeoutError`` once `deadline` passes; the channel is closed then.
+    private static func waitForHandshake(
+        _ handshake: EventLoopFuture<Void>, on channel: any Channel, until deadline: NIODeadline, budget: TimeAmount
+    ) async throws {
+        let timer = channel.eventLoop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }
+        defer { timer.cancel() }
+        do {
+            try await handshake.get()
+        } catch {
+            channel.close(promise: nil)
+            throw NIODeadline.now() >= deadline ? TLSHandshakeTimeoutError(budget: budget) : error
+        }
     }
 
     private func run(

@@ -5,7 +5,7 @@ import NIOTLS
 /// Holds a TLS connection's writes until the handshake is done and the server's certificate
 /// names the host (``TLSServiceIdentity``); then lets them through, or fails them and closes
 /// the connection with ``TLSHostnameMismatchError``, so no byte of a request reaches a server
-/// that is not the one asked for.
+/// that is not the one asked for. ``established`` says which, for the pool's connect.
 ///
 /// Sits between SwiftNIO SSL's handler, configured to verify the chain only, and the HTTP
 /// codec. SwiftNIO SSL holds writes until its handshake ends, but would send them before a
@@ -17,14 +17,19 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = IOData
 
     private let identity: TLSServiceIdentity
+    private let establishing: EventLoopPromise<Void>
+    /// Succeeds once the certificate is found to name the host; fails with the handshake's
+    /// error, the mismatch, or ``ConnectionClosedError`` when the server closes first.
+    var established: EventLoopFuture<Void> { establishing.futureResult }
     private var held: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
     private var flushHeld = false
     private var isOpen = false
     /// Set when the certificate did not name the host: every write fails with it.
     private var rejection: TLSHostnameMismatchError?
 
-    init(identity: TLSServiceIdentity) {
+    init(identity: TLSServiceIdentity, on eventLoop: any EventLoop) {
         self.identity = identity
+        establishing = eventLoop.makePromise()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -46,10 +51,21 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A failed handshake; once established, what follows is the exchange's.
+        if !isOpen { establishing.fail(error) }
+        context.fireErrorCaught(error)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         // The server closed the connection during the handshake, without a TLS alert.
         failHeld(ConnectionClosedError())
+        establishing.fail(ConnectionClosedError())
         context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        establishing.fail(ConnectionClosedError())
     }
 
     private func checkIdentity(context: ChannelHandlerContext) {
@@ -58,11 +74,13 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
             let error = TLSHostnameMismatchError(host: identity.host)
             rejection = error
             failHeld(error)
+            establishing.fail(error)
             context.fireErrorCaught(error)
             context.close(promise: nil)
             return
         }
         isOpen = true
+        establishing.succeed()
         let writes = held
         held = []
         for write in writes { context.write(write.data, promise: write.promise) }
@@ -74,5 +92,14 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
         let writes = held
         held = []
         for write in writes { write.promise?.fail(error) }
+    }
+}
+
+/// The TLS handshake did not finish within the connect budget (delivery.md §8.3's connect
+/// timeout covers it, as it covers the TCP connect).
+struct TLSHandshakeTimeoutError: Error, CustomStringConvertible {
+    var budget: TimeAmount
+    var description: String {
+        "the TLS handshake did not finish within the connect timeout (\(Double(budget.nanoseconds) / 1e9) s)"
     }
 }
