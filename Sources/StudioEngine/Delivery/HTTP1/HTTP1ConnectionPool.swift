@@ -191,7 +191,7 @@ final class HTTP1ConnectionPool: Sendable {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
-                        let gate = TLSIdentityGate(identity: tls.identity, on: channel.eventLoop)
+                        let gate = TLSIdentityGate(identity: tls.identity, until: connectDeadline, budget: connectBudget)
                         try channel.pipeline.syncOperations.addHandler(gate)
                         established.withLockedValue { $0 = gate.established }
                     }
@@ -210,7 +210,12 @@ final class HTTP1ConnectionPool: Sendable {
             throw ConnectionClosedError()
         }
         if let handshake = established.withLockedValue({ $0 }) {
-            try await Self.waitForHandshake(handshake, on: channel, until: connectDeadline, budget: connectBudget)
+            do {
+                try await handshake.get()
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
         }
         let connection = Connection(channel: channel, handler: handler)
         let id = connection.id
@@ -234,21 +239,6 @@ final class HTTP1ConnectionPool: Sendable {
             }
         }
         return connection
-    }
-
-    /// Waits for the TLS handshake and the host name check (``TLSIdentityGate``), or throws why
-    /// they failed, ``TLSHandshakeTimeoutError`` once `deadline` passes; the channel is closed then.
-    private static func waitForHandshake(
-        _ handshake: EventLoopFuture<Void>, on channel: any Channel, until deadline: NIODeadline, budget: TimeAmount
-    ) async throws {
-        let timer = channel.eventLoop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }
-        defer { timer.cancel() }
-        do {
-            try await handshake.get()
-        } catch {
-            channel.close(promise: nil)
-            throw NIODeadline.now() >= deadline ? TLSHandshakeTimeoutError(budget: budget) : error
-        }
     }
 
     private func run(

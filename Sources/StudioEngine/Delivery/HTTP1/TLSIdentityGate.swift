@@ -5,7 +5,8 @@ import NIOTLS
 /// Holds a TLS connection's writes until the handshake is done and the server's certificate
 /// names the host (``TLSServiceIdentity``); then lets them through, or fails them and closes
 /// the connection with ``TLSHostnameMismatchError``, so no byte of a request reaches a server
-/// that is not the one asked for. ``established`` says which, for the pool's connect.
+/// that is not the one asked for. ``established`` says which, for the pool's connect; a
+/// handshake still going at the connect deadline fails it with ``TLSHandshakeTimeoutError``.
 ///
 /// Sits between SwiftNIO SSL's handler, configured to verify the chain only, and the HTTP
 /// codec. SwiftNIO SSL holds writes until its handshake ends, but would send them before a
@@ -17,19 +18,36 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = IOData
 
     private let identity: TLSServiceIdentity
-    private let establishing: EventLoopPromise<Void>
+    private let deadline: NIODeadline
+    private let budget: TimeAmount
+    private var establishing: EventLoopPromise<Void>?
+    private var timer: Scheduled<Void>?
     /// Succeeds once the certificate is found to name the host; fails with the handshake's
     /// error, the mismatch, or ``ConnectionClosedError`` when the server closes first.
-    var established: EventLoopFuture<Void> { establishing.futureResult }
+    /// Made when the handler joins its channel's pipeline, on the channel's event loop.
+    private(set) var established: EventLoopFuture<Void>?
     private var held: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
     private var flushHeld = false
     private var isOpen = false
     /// Set when the certificate did not name the host: every write fails with it.
     private var rejection: TLSHostnameMismatchError?
 
-    init(identity: TLSServiceIdentity, on eventLoop: any EventLoop) {
+    init(identity: TLSServiceIdentity, until deadline: NIODeadline, budget: TimeAmount) {
         self.identity = identity
-        establishing = eventLoop.makePromise()
+        self.deadline = deadline
+        self.budget = budget
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        establishing = promise
+        established = promise.futureResult
+        // On the event loop, as the handshake's end: whichever comes first decides.
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            guard !self.isOpen, self.rejection == nil else { return }
+            promise.fail(TLSHandshakeTimeoutError(budget: self.budget))
+            context.close(promise: nil)
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -53,19 +71,25 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A failed handshake; once established, what follows is the exchange's.
-        if !isOpen { establishing.fail(error) }
+        if !isOpen { settle(failing: error) }
         context.fireErrorCaught(error)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         // The server closed the connection during the handshake, without a TLS alert.
         failHeld(ConnectionClosedError())
-        establishing.fail(ConnectionClosedError())
+        settle(failing: ConnectionClosedError())
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        establishing.fail(ConnectionClosedError())
+        settle(failing: ConnectionClosedError())
+    }
+
+    /// Fails ``established`` if nothing has settled it yet.
+    private func settle(failing error: any Error) {
+        timer?.cancel()
+        establishing?.fail(error)
     }
 
     private func checkIdentity(context: ChannelHandlerContext) {
@@ -74,13 +98,14 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
             let error = TLSHostnameMismatchError(host: identity.host)
             rejection = error
             failHeld(error)
-            establishing.fail(error)
+            settle(failing: error)
             context.fireErrorCaught(error)
             context.close(promise: nil)
             return
         }
         isOpen = true
-        establishing.succeed()
+        timer?.cancel()
+        establishing?.succeed()
         let writes = held
         held = []
         for write in writes { context.write(write.data, promise: write.promise) }
