@@ -2,20 +2,17 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 
-/// Holds a TLS connection's writes until the handshake is done and the server's certificate
-/// names the host (``TLSServiceIdentity``); then lets them through, or fails them and closes
-/// the connection with ``TLSHostnameMismatchError``, so no byte of a request reaches a server
-/// that is not the one asked for. ``established`` says which, for the pool's connect; a
-/// handshake still going at the connect deadline fails it with ``TLSHandshakeTimeoutError``.
+/// Decides whether a new TLS connection may carry requests: once the handshake is done, the
+/// server's certificate must name the host (``TLSServiceIdentity``), before the connect
+/// deadline. ``established`` says which; the pool hands the connection out only when it
+/// succeeds, so no byte of a request reaches a server that is not the one asked for.
 ///
-/// Sits between SwiftNIO SSL's handler, configured to verify the chain only, and the HTTP
-/// codec. SwiftNIO SSL holds writes until its handshake ends, but would send them before a
-/// check made on its completion event: this handler holds them one step earlier.
-final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
+/// Sits after SwiftNIO SSL's handler, which is configured to verify the chain only. The deadline
+/// is kept here, on the event loop where the handshake ends, so whichever comes first decides:
+/// a timer in the waiting task would race a handshake that has just finished.
+final class TLSIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-    typealias OutboundIn = IOData
-    typealias OutboundOut = IOData
 
     private let identity: TLSServiceIdentity
     private let deadline: NIODeadline
@@ -23,14 +20,10 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
     private var establishing: EventLoopPromise<Void>?
     private var timer: Scheduled<Void>?
     /// Succeeds once the certificate is found to name the host; fails with the handshake's
-    /// error, the mismatch, or ``ConnectionClosedError`` when the server closes first.
-    /// Made when the handler joins its channel's pipeline, on the channel's event loop.
+    /// error, ``TLSHostnameMismatchError``, ``TLSHandshakeTimeoutError``, or
+    /// ``ConnectionClosedError`` when the server closes first. Made when the handler joins its
+    /// channel's pipeline.
     private(set) var established: EventLoopFuture<Void>?
-    private var held: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
-    private var flushHeld = false
-    private var isOpen = false
-    /// Set when the certificate did not name the host: every write fails with it.
-    private var rejection: TLSHostnameMismatchError?
 
     init(identity: TLSServiceIdentity, until deadline: NIODeadline, budget: TimeAmount) {
         self.identity = identity
@@ -42,81 +35,46 @@ final class TLSIdentityGate: ChannelDuplexHandler, RemovableChannelHandler {
         let promise = context.eventLoop.makePromise(of: Void.self)
         establishing = promise
         established = promise.futureResult
-        // On the event loop, as the handshake's end: whichever comes first decides.
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            guard !self.isOpen, self.rejection == nil else { return }
-            promise.fail(TLSHandshakeTimeoutError(budget: self.budget))
+            self.settle(failing: TLSHandshakeTimeoutError(budget: self.budget))
             context.close(promise: nil)
         }
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if let rejection { return promise?.fail(rejection) ?? () }
-        guard isOpen else { return held.append((data, promise)) }
-        context.write(data, promise: promise)
-    }
-
-    func flush(context: ChannelHandlerContext) {
-        guard isOpen else {
-            flushHeld = true
-            return
-        }
-        context.flush()
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted? = event as? TLSUserEvent { checkIdentity(context: context) }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A failed handshake; once established, what follows is the exchange's.
-        if !isOpen { settle(failing: error) }
-        context.fireErrorCaught(error)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        // The server closed the connection during the handshake, without a TLS alert.
-        failHeld(ConnectionClosedError())
-        settle(failing: ConnectionClosedError())
-        context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         settle(failing: ConnectionClosedError())
     }
 
-    /// Fails ``established`` if nothing has settled it yet.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent {
+            let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
+            if let certificate, identity.isNamed(by: certificate) {
+                timer?.cancel()
+                establishing?.succeed()
+            } else {
+                settle(failing: TLSHostnameMismatchError(host: identity.host))
+                context.close(promise: nil)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A failed handshake; once established, errors are the exchange's.
+        settle(failing: error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // The server closed the connection during the handshake, without a TLS alert.
+        settle(failing: ConnectionClosedError())
+        context.fireChannelInactive()
+    }
+
+    /// Fails ``established`` unless it is settled already.
     private func settle(failing error: any Error) {
         timer?.cancel()
         establishing?.fail(error)
-    }
-
-    private func checkIdentity(context: ChannelHandlerContext) {
-        let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
-        guard let certificate, identity.isNamed(by: certificate) else {
-            let error = TLSHostnameMismatchError(host: identity.host)
-            rejection = error
-            failHeld(error)
-            settle(failing: error)
-            context.fireErrorCaught(error)
-            context.close(promise: nil)
-            return
-        }
-        isOpen = true
-        timer?.cancel()
-        establishing?.succeed()
-        let writes = held
-        held = []
-        for write in writes { context.write(write.data, promise: write.promise) }
-        if flushHeld { context.flush() }
-        flushHeld = false
-    }
-
-    private func failHeld(_ error: any Error) {
-        let writes = held
-        held = []
-        for write in writes { write.promise?.fail(error) }
     }
 }
 
