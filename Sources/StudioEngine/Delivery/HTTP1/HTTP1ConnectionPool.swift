@@ -85,12 +85,12 @@ final class HTTP1ConnectionPool: Sendable {
     /// Sends `request` to `target`'s checked address and reads the answer, up to `limit` body
     /// bytes, until `deadline`; over TLS for an `https` target, verified for its host name.
     ///
-    /// A failure after the connection was made is in the outcome, with whatever arrived (a
-    /// failed TLS handshake too); a request on a reused connection that the server had closed
-    /// goes once more on a new one.
+    /// A failure after the connection was made is in the outcome, with whatever arrived; a
+    /// request on a reused connection that the server had closed goes once more on a new one.
     /// - Parameter trustRoots: For HTTPS, the CAs the server's certificate must chain to instead
     ///   of the system's.
-    /// - Throws: When no connection could be made (refused, connect timeout), or ``ShutDownError``.
+    /// - Throws: When no connection could be made (refused, connect timeout, a failed TLS
+    ///   handshake or host name check: ``TLSIdentityGate``), or ``ShutDownError``.
     func execute(
         _ request: HTTP1Request, to target: PinnedTarget, trustRoots: TrustRoots? = nil, limit: Int,
         deadline: NIODeadline
