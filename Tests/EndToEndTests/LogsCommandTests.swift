@@ -115,22 +115,16 @@ struct LogsCommandTests {
     @Test func watchShowsRecentAttemptsThenFollowsNewOnesUntilInterrupted() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }
-        let ada = try workspace.write("ada.txt", "ada@example.com\n")
-        let bob = try workspace.write("bob.txt", "bob@example.com\n")
-        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
-
-        let watch = try BinaryRunner.start(BinaryRunner.hooklinePath, ["watch", "--json", "-C", workspace.root.path])
+        let watch = try await watchAfterAdaIsSent(in: workspace)
         defer {
             watch.signal(SIGKILL)
             watch.removeOutput()
         }
-        _ = try await LiveWorkspace.waitFor("the recent attempt") { watch.stdout.contains("ada@example.com") ? true : nil }
-        #expect(try await workspace.hookline("run", "welcome", "--users", bob.path).status == 0)
+        try await sendToBob(in: workspace)
         _ = try await LiveWorkspace.waitFor("the new attempt") { watch.stdout.contains("bob@example.com") ? true : nil }
         watch.signal(SIGTERM)
         #expect(try await watch.wait() == 0)
-        let users = watch.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["user"]?.stringValue }
-        #expect(users == ["ada@example.com", "bob@example.com"])
+        #expect(Self.users(in: watch.stdout) == ["ada@example.com", "bob@example.com"])
     }
 
     /// The store removed (`rm .hookline/state.sqlite*`) and made anew by the next run: watch says
@@ -138,25 +132,20 @@ struct LogsCommandTests {
     @Test func watchFollowsAStoreRemovedAndCreatedAgain() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }
-        let ada = try workspace.write("ada.txt", "ada@example.com\n")
-        let bob = try workspace.write("bob.txt", "bob@example.com\n")
-        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
-        let watch = try BinaryRunner.start(BinaryRunner.hooklinePath, ["watch", "--json", "-C", workspace.root.path])
+        let watch = try await watchAfterAdaIsSent(in: workspace)
         defer {
             watch.signal(SIGKILL)
             watch.removeOutput()
         }
-        _ = try await LiveWorkspace.waitFor("the recent attempt") { watch.stdout.contains("ada@example.com") ? true : nil }
 
         let store = workspace.root.appendingPathComponent(".hookline/state.sqlite").path
         for file in [store, store + "-wal", store + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
         _ = try await LiveWorkspace.waitFor("watch to notice") { watch.stderr.isEmpty ? nil : true }
-        #expect(try await workspace.hookline("run", "welcome", "--users", bob.path).status == 0)
+        try await sendToBob(in: workspace)
         _ = try await LiveWorkspace.waitFor("the new store's attempt") { watch.stdout.contains("bob@example.com") ? true : nil }
 
         #expect(watch.stderr == "note: \(store) was removed; watch follows the store created there next\n")
-        let users = watch.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["user"]?.stringValue }
-        #expect(users == ["ada@example.com", "bob@example.com"])
+        #expect(Self.users(in: watch.stdout) == ["ada@example.com", "bob@example.com"])
     }
 
     /// `watch | head -1` returns once head has its line, quietly, without waiting for a new attempt.
@@ -193,5 +182,33 @@ struct LogsCommandTests {
         }
         #expect(watch.stdout.contains("ada@example.com"))
         #expect(watch.stderr.isEmpty, "\(watch.stderr)")
+    }
+
+    // MARK: - Helpers
+
+    /// Runs the welcome workflow for Ada, then starts `watch --json` and waits until it shows
+    /// her attempt. The caller stops it.
+    private func watchAfterAdaIsSent(in workspace: LiveWorkspace) async throws -> BinaryRunner.Background {
+        let ada = try workspace.write("ada.txt", "ada@example.com\n")
+        #expect(try await workspace.hookline("run", "welcome", "--users", ada.path).status == 0)
+        let watch = try BinaryRunner.start(BinaryRunner.hooklinePath, ["watch", "--json", "-C", workspace.root.path])
+        do {
+            _ = try await LiveWorkspace.waitFor("the recent attempt") { watch.stdout.contains("ada@example.com") ? true : nil }
+        } catch {
+            watch.signal(SIGKILL)
+            watch.removeOutput()
+            throw error
+        }
+        return watch
+    }
+
+    private func sendToBob(in workspace: LiveWorkspace) async throws {
+        let bob = try workspace.write("bob.txt", "bob@example.com\n")
+        #expect(try await workspace.hookline("run", "welcome", "--users", bob.path).status == 0)
+    }
+
+    /// The users of `watch --json`'s lines, in order.
+    private static func users(in output: String) -> [String] {
+        output.split(separator: "\n").compactMap { try? JSONValue.parse(String($0))["user"]?.stringValue }
     }
 }

@@ -211,7 +211,6 @@ struct PreviewSendCommandTests {
 
 /// A temporary workspace with one signed, basic-auth webhook `letter` aimed at 127.0.0.1:`port`
 /// and one user, ada@example.com, in its store.
-/// The workspace these tests share: one signed, basic-auth webhook to a port, and Ada as a user.
 private enum CLIWorkspace {
     /// - Parameter oauth2: OAuth2 client credentials (token from `/oauth/token` on the same port)
     ///   instead of basic auth.

@@ -143,15 +143,8 @@ struct DeliveryTLSTests {
     /// does not name it, though a connection verified for the first name sits idle there.
     @Test func aConnectionVerifiedForOneHostIsNeverReusedForAnother() async throws {
         try await HTTPSTestServer.with(certificate: "wrong-host") { server in
-            let resolver = StaticResolver(addresses: ["other.example": [try #require(IPAddress("127.0.0.1"))]])
-            let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
-            let records = try await DeliveryClient.withClient(networkPolicy: policy) { client in
-                [
-                    await client.send(
-                        makeRequest("https://other.example:\(server.port)/a"), origin: .init(), trustRoots: try Self.testCA()),
-                    await client.send(makeRequest(server.baseURL + "/b"), origin: .init(), trustRoots: try Self.testCA()),
-                ]
-            }
+            let records = try await send(
+                to: ["https://other.example:\(server.port)/a", server.baseURL + "/b"], resolving: "other.example")
             #expect(records[0].status == 200, "\(records[0].outcome)")
             #expect(records[1].outcome.errorClass == "tls_error")
             #expect(message(of: records[1]) == "TLS: the server's certificate is not valid for 127.0.0.1 (hostname mismatch)")
@@ -164,12 +157,7 @@ struct DeliveryTLSTests {
     /// the certificate only names an IP literal); the request is not sent.
     @Test func anAddressInTheCertificateDoesNotVouchForAHostNameThatResolvesToIt() async throws {
         try await HTTPSTestServer.with(certificate: "valid") { server in
-            let resolver = StaticResolver(addresses: ["other.test": [try #require(IPAddress("127.0.0.1"))]])
-            let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
-            let record = try await DeliveryClient.withClient(networkPolicy: policy) { client in
-                await client.send(
-                    makeRequest("https://other.test:\(server.port)/hook"), origin: .init(), trustRoots: try Self.testCA())
-            }
+            let record = try #require(try await send(to: ["https://other.test:\(server.port)/hook"], resolving: "other.test").first)
             #expect(record.outcome.errorClass == "tls_error")
             #expect(message(of: record) == "TLS: the server's certificate is not valid for other.test (hostname mismatch)")
             #expect(server.requestCount == 0)
@@ -218,6 +206,21 @@ struct DeliveryTLSTests {
     private func withDeliverer<T: Sendable>(_ body: (Deliverer) async throws -> T) async throws -> T {
         try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
             try await body(Deliverer(client: client, recorder: nil, clock: ScaledClock(scale: 1000)))
+        }
+    }
+
+    /// One attempt to each URL in turn, through one client that trusts the test CA and finds
+    /// `name` at 127.0.0.1.
+    private func send(to urls: [String], resolving name: String) async throws -> [AttemptRecord] {
+        let resolver = StaticResolver(addresses: [name: [try #require(IPAddress("127.0.0.1"))]])
+        let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
+        let roots = try Self.testCA()
+        return try await DeliveryClient.withClient(networkPolicy: policy) { client in
+            var records: [AttemptRecord] = []
+            for url in urls {
+                records.append(await client.send(makeRequest(url), origin: .init(), trustRoots: roots))
+            }
+            return records
         }
     }
 

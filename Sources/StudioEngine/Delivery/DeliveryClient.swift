@@ -161,7 +161,7 @@ public final class DeliveryClient: Sendable {
         }
         if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
         if case ChannelError.connectTimeout(let budget) = failure {
-            return "no connection to \(target.host):\(target.port) within the connect timeout (\(Double(budget.nanoseconds) / 1e9) s)"
+            return "no connection to \(target.host):\(target.port) within the connect timeout (\(budget.secondsText))"
         }
         guard var tls = TLSFailure(failure) else { return "\(failure)" }
         tls.host = target.host

@@ -5,8 +5,13 @@ import StudioModel
 /// values — and saves it into the file at once, checked like an edit. Fields a form cannot
 /// edit safely say so and are left to `e`.
 struct Forms {
-    /// The secret store's values: masked in every label, and a field holding one is left to `e`.
-    let hidden: [String]
+    /// Hides the secret store's values in every label; a field holding one is left to `e`.
+    private let masker: SecretMasker
+
+    /// - Parameter hidden: The secret store's values.
+    init(hidden: [String]) {
+        masker = SecretMasker(secretValues: hidden)
+    }
 
     func webhook(_ webhook: Webhook, path: String) -> Choice {
         func target(_ key: String, _ kind: FieldTarget.Kind) -> FieldTarget {
@@ -191,13 +196,13 @@ struct Forms {
     }
 
     private func label(_ name: String, _ value: String) -> String {
-        DisplayWidth.pad(name, to: 10) + " " + SecretDisplay.hiding(hidden, in: value).replacingOccurrences(of: "\n", with: "⏎")
+        DisplayWidth.pad(name, to: 10) + " " + masker.mask(value).replacingOccurrences(of: "\n", with: "⏎")
     }
 
     /// A value typed in the hint row; one of several lines is left to `e`, since one line cannot hold it.
     private func text(_ name: String, _ value: String, _ target: FieldTarget, placeholder: String = "") -> Choice.Option {
         guard !value.contains("\n") else { return readOnly(name, value, "\(name) has several lines: e edits it") }
-        guard SecretDisplay.hiding(hidden, in: value) == value else {
+        guard masker.mask(value) == value else {
             return readOnly(name, value, "\(name) holds a value of the secret store: e edits it, keeping it hidden")
         }
         // An unset field shows what applies instead (the placeholder), and opens empty.

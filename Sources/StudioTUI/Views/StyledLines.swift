@@ -19,14 +19,17 @@ struct StyledLines {
     /// Width of the label column of ``add(label:_:_:)``.
     var labelWidth = 10
     /// Values of the secret store, masked wherever they appear in what is added.
-    var hidden: [String] = []
+    var hidden: [String] = [] {
+        didSet { masker = SecretMasker(secretValues: hidden) }
+    }
+    private var masker = SecretMasker(secretValues: [])
 
     init(width: Int) { self.width = max(8, width) }
 
     /// `text` after `indent`; a line too long continues under its own indentation (a nested
     /// JSON value under itself).
     mutating func add(_ text: String, _ token: ThemeToken = .foreground, indent: String = "") {
-        let text = Sanitizer.clean(SecretDisplay.hiding(hidden, in: text))
+        let text = Sanitizer.clean(masker.mask(text))
         let hanging = String(text.prefix { $0 == " " })
         let pieces = Self.wrap(String(text.dropFirst(hanging.count)), width: width - DisplayWidth.width(of: indent + hanging))
         for piece in pieces {
@@ -38,7 +41,7 @@ struct StyledLines {
     mutating func add(label: String, _ value: String, _ token: ThemeToken = .foreground) {
         let label = DisplayWidth.pad(label, to: labelWidth)
         let indent = String(repeating: " ", count: DisplayWidth.width(of: label))
-        let value = Sanitizer.clean(SecretDisplay.hiding(hidden, in: value))
+        let value = Sanitizer.clean(masker.mask(value))
         for (index, piece) in Self.wrap(value, width: width - DisplayWidth.width(of: label)).enumerated() {
             lines.append(StyledLine([Segment(index == 0 ? label : indent, .muted), Segment(piece, token)]))
         }

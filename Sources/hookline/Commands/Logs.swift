@@ -32,7 +32,7 @@ extension Hookline {
 
         func run() throws {
             let store = try options.existingStore()
-            try filters.checkNames(root: options.root, store: store)
+            try filters.checkNames(root: options.root) { store }
             let records = try store.attempts(matching: filters.filter(limit: limit))
             switch format {
             case .jsonl:

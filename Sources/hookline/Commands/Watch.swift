@@ -40,8 +40,9 @@ extension Hookline {
 
         func run() async throws {
             let path = options.storePath
-            try filters.checkNames(
-                root: options.root, store: FileManager.default.fileExists(atPath: path) ? try SQLiteStateStore(path: path) : nil)
+            try filters.checkNames(root: options.root) {
+                FileManager.default.fileExists(atPath: path) ? try SQLiteStateStore(path: path) : nil
+            }
             let width = Self.outputWidth()
             let json = self.json
             let write = { @Sendable (records: [AttemptRecord]) in

@@ -33,31 +33,24 @@ struct AttemptFilterOptions: ParsableArguments {
     }
 
     /// Stops with the usage exit (64), naming the nearest, when `--webhook` or `--workflow` names
-    /// nothing the workspace defines or `store` holds attempts of: a misspelt name would match
-    /// no attempt, and say nothing. The store is read only for a name the workspace lacks (a
-    /// webhook since deleted still has its attempts).
-    func checkNames(root: URL, store: SQLiteStateStore?) throws {
+    /// nothing the workspace defines or the store holds attempts of: a misspelt name would match
+    /// no attempt, and say nothing. `store` is opened and read only for a name the workspace
+    /// lacks (a webhook since deleted still has its attempts); nil when there is none yet.
+    func checkNames(root: URL, store: () throws -> SQLiteStateStore?) throws {
         guard webhook != nil || workflow != nil else { return }
         let workspace = WorkspaceLoader.load(from: root)
-        let place = "\(root.path) or its stored attempts"
-        if let webhook {
-            let defined = workspace.webhooks.map(\.id) + workspace.systemWebhooks.map(\.id)
-            if !defined.contains(webhook) {
-                let attempted = try store?.attemptedWebhookIDs() ?? []
-                if !attempted.contains(webhook) {
-                    throw unknownName("webhook", webhook, in: place, known: Array(Set(defined + attempted)).sorted())
-                }
-            }
+        var opened: SQLiteStateStore??
+        func check(_ kind: String, _ name: String?, defined: [String], attempted: (SQLiteStateStore) throws -> [String]) throws {
+            guard let name, !defined.contains(name) else { return }
+            if opened == nil { opened = .some(try store()) }
+            let stored = try opened.flatMap { $0 }.map(attempted) ?? []
+            guard !stored.contains(name) else { return }
+            throw unknownName(kind, name, in: "\(root.path) or its stored attempts", known: Array(Set(defined + stored)).sorted())
         }
-        if let workflow {
-            let defined = workspace.workflows.map(\.id)
-            if !defined.contains(workflow) {
-                let attempted = try store?.attemptedWorkflowIDs() ?? []
-                if !attempted.contains(workflow) {
-                    throw unknownName("workflow", workflow, in: place, known: Array(Set(defined + attempted)).sorted())
-                }
-            }
+        try check("webhook", webhook, defined: workspace.webhooks.map(\.id) + workspace.systemWebhooks.map(\.id)) {
+            try $0.attemptedWebhookIDs()
         }
+        try check("workflow", workflow, defined: workspace.workflows.map(\.id)) { try $0.attemptedWorkflowIDs() }
     }
 
     func filter(limit: Int, afterID: Int64? = nil) -> AttemptFilter {

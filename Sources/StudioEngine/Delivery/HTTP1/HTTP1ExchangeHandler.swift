@@ -52,9 +52,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     /// When the connection last became idle; nil during an exchange.
     private var idleSince: NIODeadline?
     private var isOpen = true
-    /// Why a new connection closed before its first exchange: a failed TLS handshake, or bytes
-    /// the server sent with no request to answer (an SSH or SMTP banner on connect). The request
-    /// that then finds the connection closed fails with it.
+    /// Why a new connection closed before its first exchange: bytes the server sent with no
+    /// request to answer (an SSH or SMTP banner on connect), or another error. The request that
+    /// then finds the connection closed fails with it. (A failed TLS handshake never gets here:
+    /// the pool's connect throws it.)
     private var failedBeforeAnExchange: (any Error)?
     /// Whether an exchange ran here: junk on a connection idle in the pool is a stale
     /// connection, which the pool retries on a new one, not a server that speaks another protocol.

@@ -83,6 +83,6 @@ final class TLSIdentityGate: ChannelInboundHandler, RemovableChannelHandler {
 struct TLSHandshakeTimeoutError: Error, CustomStringConvertible {
     var budget: TimeAmount
     var description: String {
-        "the TLS handshake did not finish within the connect timeout (\(Double(budget.nanoseconds) / 1e9) s)"
+        "the TLS handshake did not finish within the connect timeout (\(budget.secondsText))"
     }
 }
