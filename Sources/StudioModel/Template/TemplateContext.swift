@@ -20,7 +20,8 @@ public struct TemplateContext: Sendable {
     /// The instant `now`, `timestamp` and `dateMath "now"` use.
     public let now: Date
 
-    /// Lookup order: trigger event data, then profile, then liveData; `secret.NAME` resolves secrets.
+    /// Lookup order: trigger event data, then profile, then liveData. `secret.NAME` resolves
+    /// secrets, `dataFields.x` the event and `liveData.x` live data, whatever fields the data holds.
     ///
     /// - Parameters:
     ///   - event: The triggering event's data fields (also reachable as `dataFields.x`).
@@ -66,17 +67,20 @@ public struct TemplateContext: Sendable {
     /// The top-level value named `name`, or nil when no layer has it.
     @inline(__always)
     func lookupRoot(_ name: String) -> JSONValue? {
+        // These names are the context's own before any field's: an event or profile field named
+        // `secret` must not stand in for a credential, nor one named `dataFields` for the event.
+        switch name {
+        case "secret":
+            return secretsValue
+        case "liveData", "dataFields":
+            if case .layered(let event, _, let liveData) = root { return .object(name == "liveData" ? liveData : event) }
+        default:
+            break
+        }
         for index in layers.indices {
             if let value = layers[index][name] { return value }
         }
-        switch name {
-        case "secret": return secretsValue
-        case "liveData", "dataFields":
-            guard case .layered(let event, _, let liveData) = root else { return nil }
-            return .object(name == "liveData" ? liveData : event)
-        default:
-            return dataRoot.flatMap { $0[name] }
-        }
+        return dataRoot.flatMap { $0[name] }
     }
 
     private var secretsValue: JSONValue? {
