@@ -3,7 +3,8 @@ import StudioModel
 import Yams
 
 /// Reads a workspace's secrets: ``SecretsFile`` (`.hookline/secrets.yaml`, file mode 0600) and
-/// `HOOKLINE_SECRET_<NAME>` environment variables, which win.
+/// `HOOKLINE_SECRET_<NAME>` environment variables, which win (in capitals, they also set the name
+/// in lower case).
 public enum SecretStore {
     public static let environmentPrefix = "HOOKLINE_SECRET_"
 
@@ -25,10 +26,22 @@ public enum SecretStore {
             }
             secrets = try SecretsFile.parse(text)
         }
-        for (key, value) in environment where key.hasPrefix(environmentPrefix) {
-            secrets[String(key.dropFirst(environmentPrefix.count))] = value
-        }
+        secrets.merge(fromEnvironment(environment)) { _, variable in variable }
         return secrets
+    }
+
+    /// The secrets `HOOKLINE_SECRET_<NAME>` variables set. Shells write variables in capitals, so
+    /// one in capitals also sets the name in lower case (`HOOKLINE_SECRET_LOB_KEY` sets `lob_key`);
+    /// a variable that spells the name exactly wins over that.
+    static func fromEnvironment(_ environment: [String: String]) -> [String: String] {
+        var exact: [String: String] = [:]
+        var lowered: [String: String] = [:]
+        for (key, value) in environment where key.hasPrefix(environmentPrefix) {
+            let name = String(key.dropFirst(environmentPrefix.count))
+            exact[name] = value
+            if name.lowercased() != name { lowered[name.lowercased()] = value }
+        }
+        return lowered.merging(exact) { _, exactly in exactly }
     }
 
     /// Why `.hookline/secrets.yaml` is not private (group or others may read it), as a warning

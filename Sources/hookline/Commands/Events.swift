@@ -52,7 +52,7 @@ extension Hookline {
                     let advice =
                         if let holder, let range = holder.range(of: EngineCommand.ingestAPIPrefix) {
                             "send the event to it: POST \(holder[range.upperBound...])/api/events/track"
-                                + (secrets["ingest_api_key"] == nil ? "" : " with the secret ingest_api_key in an Api-Key header")
+                                + (secrets[Serve.apiKeySecret] == nil ? "" : " with the secret \(Serve.apiKeySecret) in an Api-Key header")
                         } else {
                             "stop it, or run hookline serve on this workspace and POST the event to its /api/events/track"
                         }

@@ -5,6 +5,9 @@ import StudioModel
 
 extension Hookline {
     struct Serve: AsyncParsableCommand {
+        /// The secret whose value requests must send in `Api-Key`, when it is set.
+        static let apiKeySecret = "ingest_api_key"
+
         static let configuration = CommandConfiguration(
             abstract: "Run the executor and the ingest API without the studio (a daemon).",
             discussion: """
@@ -58,7 +61,7 @@ extension Hookline {
             if summary.journeys + summary.deliveries + summary.leftForLater > 0 { printError(summary.description) }
             let server: IngestServer
             do {
-                server = try await IngestServer.start(engine: engine, host: host, port: port, apiKeySecret: "ingest_api_key")
+                server = try await IngestServer.start(engine: engine, host: host, port: port, apiKeySecret: Self.apiKeySecret)
             } catch let error as ListenError {
                 // What resume started stops cleanly, and the next start picks it up again.
                 await engine.shutdown()
@@ -67,7 +70,13 @@ extension Hookline {
                 throw ExitCode.failure
             }
             engine.describeExecutor("hookline serve", EngineCommand.ingestAPIPrefix + server.baseURL)
-            printError("listening on \(server.baseURL)")
+            // Said at once, so that a key set under a name serve does not read is noticed before a
+            // client is refused or, worse, let in.
+            let keyNote =
+                engine.executor.secrets[Self.apiKeySecret] == nil
+                    ? "no \(Self.apiKeySecret) secret, so requests need no Api-Key"
+                    : "requests must send the \(Self.apiKeySecret) secret in an Api-Key header"
+            printError("listening on \(server.baseURL) (\(keyNote))")
             let watcher = WorkspaceWatcher(root: options.root, since: files)
             engine.follow(watcher, workspaceRoot: options.root) { printError($0) }
             await waitForTerminationSignal()
