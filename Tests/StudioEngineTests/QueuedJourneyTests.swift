@@ -187,9 +187,15 @@ struct QueuedJourneyTests {
         #expect(log.all.count == 1)
     }
 
-    /// A wake time no date can hold, as an earlier version wrote for a delay of 100,000,000
-    /// weeks, must not stop every later resume: the journey wakes at once and goes on.
-    @Test func aJourneyWhoseWakeTimeCannotBeReadWakesAtOnceInsteadOfStoppingTheResume() async throws {
+    /// An instant no date can hold must not stop every later resume: a wake time an earlier
+    /// version wrote for a delay of 100,000,000 weeks, a trigger's createdAt sent in milliseconds
+    /// (year 55840) or as 1e300 (stored empty). The journey wakes at once and goes on.
+    @Test(arguments: [
+        "wakeAt = '1918561-10-25 23:26:03.856'",
+        "triggerName = 'signup', triggerData = '{}', triggerAt = '55840-11-08 22:15:23.000'",
+        "triggerName = 'signup', triggerData = '{}', triggerAt = '', updatedAt = ''",
+    ])
+    func aJourneyWithAnInstantThatCannotBeReadGoesOnInsteadOfStoppingTheResume(unreadable: String) async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start { log.append($0) }
         defer { Task { await receiver.shutdown() } }
@@ -200,7 +206,7 @@ struct QueuedJourneyTests {
             JourneyRecord(
                 id: id, workflowID: "ping", email: "ada@example.com", nodeID: "wait", status: .waiting, wakeAt: Date())
         ])
-        try sqlite(path, "UPDATE journey SET wakeAt = '1918561-10-25 23:26:03.856' WHERE id = '\(id)'")
+        try sqlite(path, "UPDATE journey SET \(unreadable) WHERE id = '\(id)'")
 
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: path))
         let summary = engine.executor.resume()

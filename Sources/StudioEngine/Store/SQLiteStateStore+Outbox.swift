@@ -199,15 +199,22 @@ extension SQLiteStateStore {
         var trigger: TrackedEvent?
         if let name: String = row["triggerName"] {
             let data = (row["triggerData"] as String?).flatMap { try? JSONValue.parse($0).objectValue } ?? JSONObject()
-            trigger = TrackedEvent(email: email, name: name, dataFields: data, createdAt: row["triggerAt"] ?? Date())
+            trigger = TrackedEvent(
+                email: email, name: name, dataFields: data, createdAt: leniently(row["triggerAt"]) ?? Date())
         }
-        // Read leniently: a wake time no date can hold (written by an earlier version) must not
-        // stop every later resume; such a journey wakes at once.
+        // A wake time no date can hold wakes the journey at once.
         let storedWake = row["wakeAt"] as DatabaseValue
-        let wakeAt = storedWake.isNull ? nil : Date.fromDatabaseValue(storedWake) ?? .distantPast
+        let wakeAt = storedWake.isNull ? nil : leniently(storedWake) ?? .distantPast
         return JourneyRecord(
             id: id, workflowID: workflowID, email: email, nodeID: row["nodeID"], status: status, wakeAt: wakeAt,
-            trigger: trigger, updatedAt: row["updatedAt"] ?? Date())
+            trigger: trigger, updatedAt: leniently(row["updatedAt"]) ?? Date())
+    }
+
+    /// A stored instant, or nil when the value holds none. GRDB's typed read stops the process on
+    /// a value it cannot decode, and an instant no date can hold (an event's createdAt sent in
+    /// milliseconds, before the ingest API refused it) must not stop every later resume.
+    private static func leniently(_ value: DatabaseValue) -> Date? {
+        value.isNull ? nil : Date.fromDatabaseValue(value)
     }
 }
 
