@@ -27,6 +27,31 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
+    /// `hookline receive` printed a webhook's `Authorization` and `?api_key=` in clear: its log is
+    /// shown and often kept, so credentials are masked there as everywhere else.
+    @Test func aMaskedRequestHidesItsCredentialsWhereverTheyAppear() async throws {
+        let seen = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in seen.withLock { $0.append(request) } }
+        defer { Task { await receiver.shutdown() } }
+
+        var request = HTTPClientRequest(url: receiver.baseURL + "/v1/letters?api_key=k3y_live_123&page=2")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer tok_live_4242")
+        request.headers.add(name: "X-Trace", value: "t-1")
+        request.body = .bytes(ByteBuffer(string: #"{"echo":"tok_live_4242"}"#))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        await receiver.shutdown()
+
+        let shown = try #require(seen.withLock { $0.first }).masked
+        let text = shown.logLine + "\n" + shown.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + shown.body
+        #expect(!text.contains("tok_live_4242"))
+        #expect(!text.contains("k3y_live_123"))
+        #expect(shown.query == "api_key=\(SecretMasker.mask)&page=2")
+        #expect(shown.headers.contains(HeaderField("Authorization", "Bearer \(SecretMasker.mask)")))
+        #expect(shown.headers.contains(HeaderField("X-Trace", "t-1")))
+        #expect(shown.body == #"{"echo":"\#(SecretMasker.mask)"}"#)
+    }
+
     @Test func answersProfileLookupsWithTheSameProfileEveryTime() async throws {
         let receiver = try await Receiver.start()
         let url = receiver.baseURL + "/profile?email=ada%40example.com"

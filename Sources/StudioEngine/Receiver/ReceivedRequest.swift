@@ -19,6 +19,22 @@ public struct ReceivedRequest: Sendable {
     /// The Standard Webhooks signature check, when the receiver verifies signatures.
     public var signature: SignatureCheck?
 
+    /// The request as the receiver shows it: credential headers and query parameters hidden, and
+    /// their values masked wherever else they appear (a body that echoes the token).
+    public var masked: ReceivedRequest {
+        let target = query.isEmpty ? path : "\(path)?\(query)"
+        let masker = SecretMasker(secretValues: SecretMasker.credentials(in: headers, url: target))
+        var copy = self
+        let maskedTarget = masker.maskURL(target)
+        copy.path = masker.mask(path)
+        if !query.isEmpty, let question = maskedTarget.firstIndex(of: "?") {
+            copy.query = String(maskedTarget[maskedTarget.index(after: question)...])
+        }
+        copy.headers = masker.mask(headers)
+        copy.body = masker.mask(body)
+        return copy
+    }
+
     /// One log line: `12:00:01.123 POST /v1/letters 200 312B` (`RESET` instead of a status),
     /// then `signed` or why the signature was refused when the receiver verifies them.
     public var logLine: String {

@@ -16,6 +16,9 @@ extension Hookline {
         @Flag(help: "Also print each request's headers and body.")
         var verbose = false
 
+        @Flag(help: "Show credentials (Authorization, API-key headers and query parameters) instead of masking them.")
+        var revealSecrets = false
+
         @Flag(help: "Print nothing per request (for load tests: logging caps the rate).")
         var quiet = false
 
@@ -55,6 +58,7 @@ extension Hookline {
         func run() async throws {
             let verbose = self.verbose
             let quiet = self.quiet
+            let revealSecrets = self.revealSecrets
             var loaded: ReceiverScript?
             if let script {
                 do {
@@ -65,8 +69,9 @@ extension Hookline {
                 }
             }
             let verifier = try verifier()
-            let receiver = try await Receiver.start(host: host, port: port, script: loaded, verifier: verifier) { request in
+            let receiver = try await Receiver.start(host: host, port: port, script: loaded, verifier: verifier) { received in
                 guard !quiet else { return }
+                let request = revealSecrets ? received : received.masked
                 var text = request.logLine
                 if verbose {
                     text += "\n" + request.headers.map { "  \($0.name): \($0.value)" }.joined(separator: "\n")
