@@ -52,4 +52,27 @@ struct SecretsFileCommandTests {
         #expect(validate.stderr.contains("webhooks/crm.yaml:4:51: warning: unknown key 'extra' in auth (expected type or token)\n\(shown)\n\(caret)^\n"), "\(validate.stderr)")
         #expect(!validate.stderr.contains("tok_live_51Hsecret"), "\(validate.stderr)")
     }
+
+    /// A value of the secrets file pasted into a template or header was printed in clear with the
+    /// line of an error, by `validate` and by every command that loads the webhook first.
+    @Test func aSecretStoreValuePastedIntoAFileIsMaskedInTheLineAndTheMessage() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(
+            "webhooks/leak.yaml",
+            "id: leak\nmethod: POST\nurl: https://crm.example.com/hook\nheaders: {X-Note: 'crm-TOKEN-abcdef99 {{#if}}'}\n")
+        try workspace.writeWelcomeWorkflow(calling: "leak")
+        try workspace.writeSecrets(["crm_token": "crm-TOKEN-abcdef99"])
+
+        let validate = try await workspace.hookline("validate")
+        #expect(validate.status == 65, "\(validate.stderr)")
+        let preview = try await workspace.hookline("preview", "leak", "--user", "ada@example.com")
+        #expect(preview.status == 65, "\(preview.stderr)")
+        let run = try await workspace.hookline("run", "welcome", "--all")
+        for (arguments, command) in [("validate", validate), ("preview", preview), ("run", run)] {
+            #expect(command.stderr.contains("webhooks/leak.yaml:4:"), "\(arguments): \(command.stderr)")
+            #expect(command.stderr.contains("X-Note: '••••••"), "\(arguments): \(command.stderr)")
+            #expect(!command.stderr.contains("crm-TOKEN-abcdef99"), "\(arguments): \(command.stderr)")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudioEngine
 import StudioModel
 
 /// Exit codes of DESIGN §7: 0 ok, 1 failure, 64 usage, 65 bad input data.
@@ -8,10 +9,14 @@ extension ExitCode {
 }
 
 /// Prints diagnostics compiler-style on standard error, each with its source line and a caret.
-/// A literal secret in the line is shown masked; a line of the secrets file, or of a file whose
-/// secrets cannot be told apart, is not printed.
+/// A literal secret in the line, or a value of the secrets file pasted into it, is shown masked,
+/// in the message too; a line of the secrets file, or of a file whose secrets cannot be told
+/// apart, is not printed.
 /// - Returns: whether any of them is an error.
 func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
+    // A secrets file that does not load is itself one of the diagnostics; its lines are never shown.
+    let secretValues = Array(((try? SecretStore.load(workspaceRoot: root)) ?? [:]).values)
+    let masker = SecretMasker(secretValues: secretValues)
     var files: [String: DefinitionEdit?] = [:]
     for diagnostic in diagnostics {
         let file =
@@ -19,10 +24,13 @@ func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
             ?? (diagnostic.path == SecretsFile.path
                 ? nil
                 : (try? String(contentsOf: root.appendingPathComponent(diagnostic.path), encoding: .utf8)).flatMap {
-                    try? DefinitionEdit(path: diagnostic.path, original: $0)
+                    try? DefinitionEdit(path: diagnostic.path, original: $0, secretValues: secretValues)
                 })
         files[diagnostic.path] = file
-        printError(diagnostic.rendered(source: file?.original, hiding: file?.hiddenRanges ?? []))
+        var shown = diagnostic
+        shown.message = masker.mask(diagnostic.message)
+        shown.hint = diagnostic.hint.map(masker.mask)
+        printError(shown.rendered(source: file?.original, hiding: file?.hiddenRanges ?? []))
     }
     return diagnostics.contains { $0.severity == .error }
 }
