@@ -26,4 +26,17 @@ struct SecretUsageCheckTests {
         let shortText = "id: lob\nauth: {type: bearer, token: \"{{secret.lob_key}}\"}\nheaders: {X-Key: \"{{secret.lob}}\"}\n"
         #expect(SecretUsageCheck.warnings(for: [(short, "webhooks/lob.yaml")], known: []) { _ in shortText }.map(\.line) == [3])
     }
+
+    /// A secret of three characters was sent and shown in clear wherever a template wrote it, with
+    /// no word of it: the masker leaves values that short alone.
+    @Test func aSecretTooShortToMaskIsAWarningAtItsFirstUse() {
+        let text = "id: crm\nurl: https://crm.example.com/v1?pin={{secret.pin}}\n"
+        let webhook = Webhook(id: "crm", url: "https://crm.example.com/v1?pin={{secret.pin}}")
+        let tooShort = SecretUsageCheck.tooShortToMask(["pin": "yes", "token": "tok_live_1", "empty": ""])
+        #expect(tooShort == ["pin"])
+        let warnings = SecretUsageCheck.warnings(for: [(webhook, "webhooks/crm.yaml")], known: ["pin"], tooShort: tooShort) { _ in text }
+        #expect(warnings.map(\.description) == [
+            "webhooks/crm.yaml:2:39: warning: secret 'pin' is shorter than 4 characters, so it is not masked where a template writes it (only credential headers such as Authorization hide it; use a longer value)",
+        ])
+    }
 }

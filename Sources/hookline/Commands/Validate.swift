@@ -32,7 +32,8 @@ extension Hookline {
             }
             do {
                 let secrets = try SecretStore.load(workspaceRoot: root)
-                workspace.diagnostics += SecretUsageCheck.warnings(in: workspace, known: Set(secrets.keys), read: read)
+                workspace.diagnostics += SecretUsageCheck.warnings(
+                    in: workspace, known: Set(secrets.keys), tooShort: SecretUsageCheck.tooShortToMask(secrets), read: read)
             } catch let error as SecretsFileError {
                 workspace.diagnostics.append(error.diagnostic)
             } catch {

@@ -154,7 +154,9 @@ final class EngineStudioCommands: StudioCommands {
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         var diagnostics =
             engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
-            + SecretUsageCheck.warnings(in: workspace, known: engine.secretNames, read: text)
+            + SecretUsageCheck.warnings(
+                in: workspace, known: engine.secretNames, tooShort: SecretUsageCheck.tooShortToMask(engine.executor.secrets),
+                read: text)
             + (secretsProblem.withLock { $0 }.map { [$0] } ?? [])
         if let fields = storedFields.withLock({ $0 }) {
             diagnostics += FieldUsageCheck.warnings(
