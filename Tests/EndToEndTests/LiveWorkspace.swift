@@ -10,13 +10,14 @@ struct LiveWorkspace {
 
     var root: URL { files.root }
 
-    /// Starts a verbose receiver (answering from `script` when given) and writes `hookline.yaml`
+    /// Starts a verbose receiver that shows credentials, so tests can see what the wire held
+    /// (answering from `script` when given), and writes `hookline.yaml`
     /// allowing loopback, `webhooks/letter.yaml` posting `{"email": …, "plan": …}` to it, and
     /// `workflows/welcome.yaml` calling it on each `signup` event.
     static func make(script: String? = nil) async throws -> LiveWorkspace {
         let files = try TestWorkspace.make()
         let root = files.root
-        var arguments = ["receive", "--port", "0", "--verbose"]
+        var arguments = ["receive", "--port", "0", "--verbose", "--reveal-secrets"]
         if let script {
             let url = root.appendingPathComponent("receiver.yaml")
             try Data(script.utf8).write(to: url)
