@@ -30,6 +30,17 @@ struct PreparedRequestFormatsTests {
         #expect(lines.prefix(2) == ["POST \(target) HTTP/1.1", "Host: \(host)"])
     }
 
+    /// A POST with no body goes out with `Content-Length: 0` (RFC 9110 §8.6); `preview` left it
+    /// out, and showed a GET's body, which is never sent.
+    @Test func theRequestTextHasTheFramingTheClientSends() {
+        let empty = Self.request(url: "http://127.0.0.1:9/v1").httpText
+        #expect(empty == "POST /v1 HTTP/1.1\r\nHost: 127.0.0.1:9\r\nContent-Length: 0\r\n\r\n")
+        let get = PreparedRequest(
+            method: .get, url: "http://127.0.0.1:9/v1?email=a", headers: [HeaderField("Content-Length", "3")], body: "abc",
+            secretValues: [], deliveryID: "msg_1")
+        #expect(get.httpText == "GET /v1?email=a HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n")
+    }
+
     @Test func theHARQueryStringOfAMaskedURLIsDecodedOnce() throws {
         let record = AttemptRecord(
             startedAt: Date(timeIntervalSince1970: 1_700_000_000), deliveryID: "msg_1", attempt: 1, workflowID: "w",

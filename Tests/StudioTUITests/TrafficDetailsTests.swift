@@ -49,6 +49,23 @@ struct TrafficDetailsTests {
         #expect(text.contains("Response 422"))
     }
 
+    /// The exchange left out `Host` and `Content-Length`, which the endpoint got: the request
+    /// shown must be the one sent.
+    @Test func theRequestShowsTheHeadersTheClientAddsOnTheWire() {
+        var state = stateShowingExchange()
+        _ = reduce(&state, .key(.enter))
+        let text = TrafficDetailsView.lines(for: Self.exchange, state: state).map(\.text)
+        let request = Array(text.drop { $0 != "Request" }.dropFirst().prefix { !$0.isEmpty })
+        #expect(request.first == "  Host: api.lob.com", "\(text)")
+        #expect(request.last == "  Content-Length: \(Self.exchange.requestBody.utf8.count)", "\(text)")
+    }
+
+    /// Each `\r\n` showed as `··` with the whole body on one line: Swift reads CR LF as one
+    /// Character, which a split on "\n" never meets.
+    @Test func aBodyWithCRLFLineEndsIsShownLineByLine() {
+        #expect(TrafficDetailsView.bodyLines("line1\r\nline2\nline3\r\n") == ["line1", "line2", "line3", ""])
+    }
+
     @Test func scrollingStaysWithinTheExchange() {
         var state = stateShowingExchange()
         _ = reduce(&state, .key(.enter))

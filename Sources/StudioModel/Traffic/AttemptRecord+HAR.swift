@@ -24,9 +24,11 @@ public enum AttemptHAR {
         let queryString: [JSONValue] = queryItems(of: record.url).map {
             ["name": .string($0.name), "value": .string($0.value)]
         }
+        let sent = WireHeaders.adding(
+            to: record.requestHeaders, method: record.method, url: record.url, bodyByteCount: record.requestBody.utf8.count)
         var request: JSONObject = [
             "method": .string(record.method), "url": .string(record.url), "httpVersion": "HTTP/1.1",
-            "cookies": [], "headers": headers(record.requestHeaders), "queryString": .array(queryString),
+            "cookies": [], "headers": headers(sent), "queryString": .array(queryString),
             "headersSize": -1, "bodySize": .int(record.requestBody.utf8.count),
         ]
         if !record.requestBody.isEmpty {

@@ -54,7 +54,9 @@ enum TrafficDetailsView {
         lines.blank()
 
         add("Request", .helpSection)
-        for header in record.requestHeaders { add("\(header.name): \(header.value)", indent: "  ") }
+        let sent = WireHeaders.adding(
+            to: record.requestHeaders, method: record.method, url: record.url, bodyByteCount: record.requestBody.utf8.count)
+        for header in sent { add("\(header.name): \(header.value)", indent: "  ") }
         if !record.requestBody.isEmpty {
             lines.blank()
             for line in bodyLines(record.requestBody) { add(line, indent: "  ") }
@@ -88,6 +90,7 @@ enum TrafficDetailsView {
         if let value = try? JSONValue.parse(body), value.objectValue != nil || value.arrayValue != nil {
             return value.prettyJSONText.components(separatedBy: "\n")
         }
-        return body.components(separatedBy: "\n")
+        // `\r\n` is one Character in Swift, so splitting on "\n" alone kept CRLF bodies on one line.
+        return body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map(String.init)
     }
 }

@@ -27,14 +27,9 @@ struct HTTP1Request: Sendable {
             headers.add(
                 name: "Host", value: target.port == defaultPort ? target.authorityHost : "\(target.authorityHost):\(target.port)")
         }
-        if request.method.allowsBody, !request.body.isEmpty {
-            body = ByteBuffer(string: request.body)
-            headers.add(name: "Content-Length", value: String(request.body.utf8.count))
-        } else {
-            body = nil
-            // RFC 9110 §8.6: a method that defines a body gets `Content-Length: 0` when it has none.
-            if request.method != .get, request.method != .delete { headers.add(name: "Content-Length", value: "0") }
-        }
+        let length = WireHeaders.contentLength(method: request.method, bodyByteCount: request.body.utf8.count)
+        if let length { headers.add(name: "Content-Length", value: String(length)) }
+        body = (length ?? 0) > 0 ? ByteBuffer(string: request.body) : nil
         head = HTTPRequestHead(
             version: .http1_1, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue),
             uri: Self.requestTarget(of: target.url), headers: headers)

@@ -1,0 +1,41 @@
+/// What the delivery client puts on the wire besides a request's own headers: `Host` and the
+/// body's framing. The request text of `preview` and `send` and the studio's exchange view add
+/// them, so that what they show is what the endpoint got.
+public enum WireHeaders {
+    /// `headers` as sent: `Host` first unless given, then the request's own without any framing
+    /// header of theirs, then the `Content-Length` the client sends
+    /// (``contentLength(method:bodyByteCount:)``).
+    public static func adding(to headers: [HeaderField], method: String, url: String, bodyByteCount: Int) -> [HeaderField] {
+        var sent: [HeaderField] = []
+        sent.reserveCapacity(headers.count + 2)
+        if !headers.contains(where: { $0.name.lowercased() == "host" }), let host = hostAndTarget(of: url).host {
+            sent.append(HeaderField("Host", host))
+        }
+        sent += headers.filter { !["content-length", "transfer-encoding"].contains($0.name.lowercased()) }
+        if let length = contentLength(method: HTTPMethod(rawValue: method), bodyByteCount: bodyByteCount) {
+            sent.append(HeaderField("Content-Length", String(length)))
+        }
+        return sent
+    }
+
+    /// The `Content-Length` a request is sent with: its body's size; `0` for a method that
+    /// defines a body and has none (RFC 9110 §8.6); nil for GET and DELETE without one, and for
+    /// GET, whose body is never sent.
+    public static func contentLength(method: HTTPMethod?, bodyByteCount: Int) -> Int? {
+        if method?.allowsBody ?? true, bodyByteCount > 0 { return bodyByteCount }
+        return method == .get || method == .delete ? nil : 0
+    }
+
+    /// The authority `Host` writes (without user info) and the request line's target (`/` when
+    /// the URL has no path; no fragment), cut from the URL as written.
+    public static func hostAndTarget(of url: String) -> (host: String?, target: String) {
+        guard let schemeEnd = url.range(of: "://") else { return (nil, "/") }
+        let afterScheme = url[schemeEnd.upperBound...]
+        let withoutFragment = afterScheme[..<(afterScheme.firstIndex(of: "#") ?? afterScheme.endIndex)]
+        let authorityEnd = withoutFragment.firstIndex { $0 == "/" || $0 == "?" } ?? withoutFragment.endIndex
+        let authority = withoutFragment[..<authorityEnd]
+        let host = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        let target = withoutFragment[authorityEnd...]
+        return (host.isEmpty ? nil : String(host), target.hasPrefix("/") ? String(target) : "/" + target)
+    }
+}
