@@ -103,6 +103,21 @@ struct ReducerTests {
         #expect(state.log[state.traffic.list.selected]?.id == 18)
     }
 
+    /// Paused on a full buffer, the header said "10,000 lines · 10,630 new": arrivals that pushed
+    /// older new ones out were counted as new twice.
+    @Test func newRecordsAreCountedOnlyWhileTheBufferHoldsThem() {
+        var state = Fixtures.state()
+        state.log = TrafficLog(capacity: 20)
+        _ = reduce(&state, .traffic(records: Fixtures.records(0..<20), dropped: 0))
+        Fixtures.focus(.traffic, in: &state)
+        _ = reduce(&state, .key(.char("k")))
+        _ = reduce(&state, .traffic(records: Fixtures.records(20..<35), dropped: 0))
+        #expect(state.traffic.unseen == 15)
+        _ = reduce(&state, .traffic(records: Fixtures.records(35..<60), dropped: 0))
+        #expect(state.traffic.unseen == 20)
+        #expect(state.traffic.unseen <= state.log.count)
+    }
+
     @Test func helpTogglesAndSwallowsKeys() {
         var state = Fixtures.state()
         _ = reduce(&state, .key(.char("?")))

@@ -618,7 +618,8 @@ private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout 
     if state.traffic.follow {
         startFollowing(&state)
     } else {
-        state.traffic.unseen += arrived
+        // Only what is still held is new: once the buffer is full, each arrival drops the oldest.
+        state.traffic.unseen = min(state.traffic.unseen + arrived, state.trafficCount)
         state.traffic.list.selected -= shifted
         state.traffic.list.offset = max(0, state.traffic.list.offset - shifted)
         state.traffic.list.normalize(
