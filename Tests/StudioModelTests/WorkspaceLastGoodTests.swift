@@ -47,6 +47,20 @@ struct WorkspaceLastGoodTests {
         #expect(lastGood.kept.map(\.kind) == [.workflow, .systemWebhook])
     }
 
+    /// While `hookline.yaml` was broken the studio's title read "Hookline workspace", the loader's
+    /// default, though the executor kept the settings it had.
+    @Test func aBrokenSettingsFileKeepsTheRunningSettings() {
+        let broken = reloaded("hookline.yaml", "name: [broken\n")
+        #expect(broken.settings.name != "Test")
+        let lastGood = broken.keepingLastGood(from: running)
+        #expect(lastGood.workspace.settings == running.settings)
+        #expect(lastGood.workspace.settings.name == "Test")
+        #expect(!lastGood.workspace.errors.isEmpty)
+        // A settings file that loads again is used as it is.
+        let renamed = reloaded("hookline.yaml", "name: Renamed\n")
+        #expect(renamed.keepingLastGood(from: running).workspace.settings.name == "Renamed")
+    }
+
     @Test func aDeletedFileRemovesItsDefinition() {
         let deleted = reloaded("webhooks/hook.yaml", nil)
         let lastGood = deleted.keepingLastGood(from: running)

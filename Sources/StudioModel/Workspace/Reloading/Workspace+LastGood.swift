@@ -8,7 +8,8 @@ extension Workspace {
 
     /// This workspace, just loaded again, with every workflow, webhook and system webhook of
     /// `running` that it lacks because the file defining it (in `running`'s source paths) now has
-    /// an error — it does not parse, cannot be read, or no longer validates — kept as it was.
+    /// an error — it does not parse, cannot be read, or no longer validates — kept as it was; and
+    /// `running`'s settings while `hookline.yaml` has an error.
     ///
     /// A file being edited or pulled is often broken for a moment; its definition keeps running
     /// until the file loads again, instead of every delivery to it failing as "not defined".
@@ -28,6 +29,9 @@ extension Workspace {
         kept += Self.carry(
             .systemWebhook, running.systemWebhooks, paths: running.sourcePaths.systemWebhooks,
             into: &result.systemWebhooks, loadedPaths: &result.sourcePaths.systemWebhooks, error: error)
+        // The executor keeps the settings it started with; the name and the rest shown beside it
+        // stay too while the settings file is broken.
+        if error(in: WorkspaceLoader.settingsPath) != nil { result.settings = running.settings }
         return LastGood(workspace: result, kept: kept)
     }
 
