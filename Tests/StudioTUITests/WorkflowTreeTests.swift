@@ -55,4 +55,19 @@ struct WorkflowTreeTests {
                 "      └ else ▶ exit",
             ])
     }
+
+    /// A webhook step that branches on error showed only `next ▶ wait`: its error output was
+    /// hidden and its ok output named as stored, not as its file and form write it.
+    @Test func aWebhookStepThatBranchesOnErrorShowsItsOkAndErrorOutputs() {
+        let workflow = Workflow(
+            id: "w", name: "W",
+            nodes: [
+                WorkflowNode(id: "send", kind: .callWebhook(webhook: "hook", onError: .branch), next: .branches(["next": "wait"])),
+                WorkflowNode(id: "wait", kind: .delay(WorkflowDuration(seconds: 60, text: "1m"))),
+            ])
+        let text = lines(workflow)
+        #expect(text.contains { $0.contains("├ ok    ▶ wait") }, "\(text)")
+        #expect(text.contains { $0.contains("└ error ▶ exit") }, "\(text)")
+        #expect(!text.contains { $0.contains("next") }, "\(text)")
+    }
 }

@@ -71,6 +71,15 @@ public enum WorkflowTree {
                 next = .branches(outputs)
                 declaredOrder = splitOutputs
             }
+            // A webhook step with an error branch has two outputs, `ok` (stored as "next") and
+            // `error`, as its file and form name them; an unconnected one exits.
+            switch node.kind {
+            case .callWebhook(_, .branch), .updateProfileWebhook(_, _, .branch):
+                next = Self.okAndError(next)
+                declaredOrder = ["ok", "error"]
+            default:
+                break
+            }
             switch next {
             case .none:
                 break
@@ -90,6 +99,11 @@ public enum WorkflowTree {
                     visit(map[name] ?? "", prefix: childPrefix, lead: lead, childIndent: indent)
                 }
             }
+        }
+
+        /// The outputs of a webhook step that branches on error.
+        static func okAndError(_ next: NodeNext) -> NodeNext {
+            .branches(["ok": next.target(for: "next") ?? "exit", "error": next.target(for: "error") ?? "exit"])
         }
 
         /// A split's outputs as written (yes, no for a yes/no split), then error, then the rest
