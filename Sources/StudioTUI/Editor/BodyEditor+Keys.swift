@@ -11,7 +11,7 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
         return []
     }
     if let input = editor.userInput {
-        switch editLine(input, with: key) {
+        switch editLine(input, with: key, cursor: &state.lineCursor) {
         case .cancel: editor.userInput = nil
         case .edited(let text): editor.userInput = text
         case .submit(let email):

@@ -34,6 +34,9 @@ public struct AppState: Sendable, Equatable {
     /// Time zone for traffic timestamps.
     public var timeZone: TimeZone
     public var status: StatusMessage?
+    /// Where the caret stands in the line being typed in the hint row (or the palette): how many
+    /// characters come after it. One line is typed at a time, so one caret serves every prompt.
+    public var lineCursor = 0
     public var keyMap = KeyMap()
     /// A preview or test send waiting for the address of the user it is for (`p`, `t` in the tree).
     public var stepUserInput: StepUserInput?
@@ -223,5 +226,13 @@ public struct StatusMessage: Sendable, Equatable {
     public init(_ text: String, level: Level = .info) {
         self.text = text
         self.level = level
+    }
+}
+
+extension AppState {
+    /// Whether a line is being typed in the hint row or the palette, where ``lineCursor`` applies.
+    var isTypingALine: Bool {
+        fieldInput != nil || palette != nil || traffic.filterInput != nil || stepUserInput != nil || runInput != nil
+            || users.findInput != nil || bodyEditor?.userInput != nil
     }
 }

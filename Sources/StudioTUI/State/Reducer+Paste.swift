@@ -15,24 +15,32 @@ func paste(_ pasted: String, into state: inout AppState) -> [Effect] {
     }
     let text = String(kept)
     let line = text.replacingOccurrences(of: "\n", with: " ")
-    if state.fieldInput != nil {
-        state.fieldInput?.text += line
-    } else if state.palette != nil {
-        state.palette?.query += line
-        state.palette?.selected = 0
-    } else if state.traffic.filterInput != nil {
-        state.traffic.filterInput? += line
-    } else if state.stepUserInput != nil {
-        state.stepUserInput?.email += line
-    } else if state.runInput != nil {
-        state.runInput?.text += line
-    } else if state.users.findInput != nil {
-        state.users.findInput? += line
+    let cursor = state.isTypingALine ? state.lineCursor : 0
+    if var input = state.fieldInput {
+        insert(line, into: &input.text, atCursor: cursor)
+        state.fieldInput = input
+    } else if var palette = state.palette {
+        insert(line, into: &palette.query, atCursor: cursor)
+        palette.selected = 0
+        state.palette = palette
+    } else if var filter = state.traffic.filterInput {
+        insert(line, into: &filter, atCursor: cursor)
+        state.traffic.filterInput = filter
+    } else if var input = state.stepUserInput {
+        insert(line, into: &input.email, atCursor: cursor)
+        state.stepUserInput = input
+    } else if var input = state.runInput {
+        insert(line, into: &input.text, atCursor: cursor)
+        state.runInput = input
+    } else if var find = state.users.findInput {
+        insert(line, into: &find, atCursor: cursor)
+        state.users.findInput = find
     } else if var editor = state.bodyEditor, state.details == nil, state.confirmation == nil, state.choice == nil,
         !editor.confirmingDiscard
     {
-        if editor.userInput != nil {
-            editor.userInput? += line
+        if var input = editor.userInput {
+            insert(line, into: &input, atCursor: cursor)
+            editor.userInput = input
         } else {
             editor.buffer.insert(contentsOf: text)
             let layout = BodyEditorView.Layout(state.size, lineCount: editor.buffer.lines.count)

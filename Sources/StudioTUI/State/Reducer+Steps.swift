@@ -55,7 +55,7 @@ func openStepForm(in state: inout AppState) -> [Effect] {
 /// Typing a form field's new value: ⏎ saves it, Esc leaves the field as it was.
 func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard var input = state.fieldInput else { return [] }
-    switch editLine(input.text, with: key) {
+    switch editLine(input.text, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.fieldInput = nil
     case .submit:

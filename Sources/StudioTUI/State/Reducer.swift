@@ -24,6 +24,8 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.selectStepOnReload = confirmation.selects
             return confirmation.effects
         }
+        // A prompt closed by anything but its own keys leaves no caret behind for the next one.
+        if !state.isTypingALine { state.lineCursor = 0 }
         if state.fieldInput != nil {
             return editField(key, in: &state)
         }
@@ -443,18 +445,54 @@ enum LineEdit {
     case ignored
 }
 
-/// Enter submits the line trimmed, Esc cancels, Backspace and Ctrl+U delete, characters type.
-func editLine(_ line: String, with key: KeyEvent) -> LineEdit {
+/// Enter submits the line trimmed, Esc cancels, characters type at the caret. The caret moves
+/// with ←/→ (Ctrl+B/Ctrl+F), Home/End (Ctrl+A/Ctrl+E); Backspace and Del delete before and at
+/// it, Ctrl+U to the start, Ctrl+K to the end, Ctrl+W the word before it.
+/// - Parameter cursor: The caret, as the characters after it (``AppState/lineCursor``); back at
+///   the end once the line is submitted or cancelled.
+func editLine(_ line: String, with key: KeyEvent, cursor: inout Int) -> LineEdit {
     var line = line
+    // From the end, so that typing at the end of a long pasted line never counts the whole line.
+    var caret = line.index(line.endIndex, offsetBy: -max(0, cursor), limitedBy: line.startIndex) ?? line.startIndex
     switch key {
-    case .escape: return .cancel
-    case .enter: return .submit(line.trimmingCharacters(in: .whitespaces))
-    case .backspace, .delete: if !line.isEmpty { line.removeLast() }
-    case .ctrl("u"): line = ""
-    case .char(let character): line.append(character)
-    default: return .ignored
+    case .escape, .enter:
+        cursor = 0
+        return key == .escape ? .cancel : .submit(line.trimmingCharacters(in: .whitespaces))
+    case .left, .ctrl("b"): if caret > line.startIndex { caret = line.index(before: caret) }
+    case .right, .ctrl("f"): if caret < line.endIndex { caret = line.index(after: caret) }
+    case .home, .ctrl("a"): caret = line.startIndex
+    case .end, .ctrl("e"): caret = line.endIndex
+    case .backspace:
+        guard caret > line.startIndex else { break }
+        caret = line.index(before: caret)
+        line.remove(at: caret)
+    case .delete: if caret < line.endIndex { line.remove(at: caret) }
+    case .ctrl("u"):
+        line.removeSubrange(..<caret)
+        caret = line.startIndex
+    case .ctrl("k"):
+        line.removeSubrange(caret...)
+        caret = line.endIndex
+    case .ctrl("w"):
+        var wordEnd = caret
+        while wordEnd > line.startIndex, line[line.index(before: wordEnd)] == " " { wordEnd = line.index(before: wordEnd) }
+        let wordStart = line[..<wordEnd].lastIndex(of: " ").map(line.index(after:)) ?? line.startIndex
+        line.removeSubrange(wordStart..<caret)
+        caret = wordStart
+    case .char(let character):
+        line.insert(character, at: caret)
+        caret = line.index(after: caret)
+    default:
+        return .ignored
     }
+    cursor = line.distance(from: caret, to: line.endIndex)
     return .edited(line)
+}
+
+/// `text` put into `line` at the caret (`cursor` characters from the end), which stays after it.
+func insert(_ text: String, into line: inout String, atCursor cursor: Int) {
+    let caret = line.index(line.endIndex, offsetBy: -max(0, cursor), limitedBy: line.startIndex) ?? line.startIndex
+    line.insert(contentsOf: text, at: caret)
 }
 
 /// Typing in the palette: letters narrow the list, ↑/↓ (Ctrl+N/Ctrl+P, Tab) choose, Enter runs
@@ -474,7 +512,7 @@ private func editPalette(_ key: KeyEvent, in state: inout AppState) -> [Effect] 
         state.focus = palette.focus
         return perform(matches[palette.selected].id, on: &state)
     default:
-        switch editLine(palette.query, with: key) {
+        switch editLine(palette.query, with: key, cursor: &state.lineCursor) {
         case .cancel:
             state.palette = nil
             return []
@@ -492,7 +530,7 @@ private func editPalette(_ key: KeyEvent, in state: inout AppState) -> [Effect] 
 /// Typing after `/`: Enter applies (an empty filter clears it), Esc leaves the filter as it was.
 private func editFilter(_ key: KeyEvent, in state: inout AppState) {
     guard let input = state.traffic.filterInput else { return }
-    switch editLine(input, with: key) {
+    switch editLine(input, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.traffic.filterInput = nil
     case .submit(let text):
@@ -513,7 +551,7 @@ private func editFilter(_ key: KeyEvent, in state: inout AppState) {
 /// Typing the start of an address after `/` on the Users screen: ⏎ lists users from there.
 private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard let input = state.users.findInput else { return [] }
-    switch editLine(input, with: key) {
+    switch editLine(input, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.users.findInput = nil
     case .submit(let prefix):
@@ -531,7 +569,7 @@ private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect]
 /// Typing whom a run is for after `r`: Enter starts it, Esc does nothing.
 private func editRunInput(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard var input = state.runInput else { return [] }
-    switch editLine(input.text, with: key) {
+    switch editLine(input.text, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.runInput = nil
     case .submit(let text):
@@ -558,7 +596,7 @@ private func editRunInput(_ key: KeyEvent, in state: inout AppState) -> [Effect]
 /// Esc does nothing.
 private func editStepUser(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard var input = state.stepUserInput else { return [] }
-    switch editLine(input.email, with: key) {
+    switch editLine(input.email, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.stepUserInput = nil
     case .submit(let email):

@@ -15,7 +15,8 @@ enum CommandPaletteView {
         let inner = box.inset(by: 1)
         let prompt = state.ascii ? "> " : "› "
         let written = grid.put(prompt, at: Point(x: inner.x + 1, y: inner.y), token: .hintKey, clip: inner)
-        grid.put(palette.query + "_", at: Point(x: inner.x + 1 + written, y: inner.y), token: .foreground, clip: inner)
+        let (before, after) = HintBarView.split(palette.query, atCursor: state.lineCursor)
+        grid.put(before + "_" + after, at: Point(x: inner.x + 1 + written, y: inner.y), token: .foreground, clip: inner)
         let listTop = inner.y + 1
         let visible = max(1, inner.height - 1)
         guard !matches.isEmpty else {

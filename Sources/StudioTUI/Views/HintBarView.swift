@@ -154,28 +154,56 @@ enum HintBarView {
         StyledLines.wrap(text, width: width, breaks: [" ", "/"]).map { $0.trimmingSuffix(" ") }
     }
 
-    /// A line being typed after `prompt`, its end visible (`placeholder` while it is empty),
-    /// with the keys that finish it (`help`) or the error it met.
+    /// A line being typed after `prompt`, the caret and the text around it visible
+    /// (`placeholder` while it is empty), with the keys that finish it (`help`) or the error it met.
     private static func renderLineInput(
         _ prompt: String, _ input: String, placeholder: String = "", help: String, state: AppState, area: Rect,
         into grid: inout CellGrid
     ) {
         let helpText = grid.displayed(state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  " + help)
         let room = max(4, area.width - 4 - grid.width(of: prompt) - DisplayWidth.width(of: helpText))
-        let shown = visibleEnd(of: input, columns: room - 1, in: grid)
+        let (before, after) = split(input, atCursor: state.lineCursor)
+        // After the caret, at most half the room: the text being typed stays in view.
+        let shownAfter = visibleStart(of: after, columns: (room - 1) / 2, in: grid)
+        let shownBefore = visibleEnd(of: before, columns: room - 1 - grid.width(of: shownAfter), in: grid)
         var x = area.x + 1
         x += grid.put(Sanitizer.clean(prompt), at: Point(x: x, y: area.y), token: .hintKey)
-        x += grid.put(shown, at: Point(x: x, y: area.y), token: .foreground)
+        x += grid.put(shownBefore, at: Point(x: x, y: area.y), token: .foreground)
         x += grid.put(state.ascii ? "_" : "▏", at: Point(x: x, y: area.y), token: .hintKey)
+        x += grid.put(shownAfter, at: Point(x: x, y: area.y), token: .foreground)
         if input.isEmpty, !placeholder.isEmpty {
             x += grid.put("(\(placeholder))", at: Point(x: x, y: area.y), token: .hintText, maxWidth: area.maxX - 1 - x)
         }
         grid.put(helpText, at: Point(x: x, y: area.y), token: state.status == nil ? .hintText : .statusError, maxWidth: area.maxX - 1 - x)
     }
 
+    /// `input` cut at the caret, `cursor` characters from its end.
+    static func split(_ input: String, atCursor cursor: Int) -> (before: Substring, after: Substring) {
+        let caret = input.index(input.endIndex, offsetBy: -max(0, cursor), limitedBy: input.startIndex) ?? input.startIndex
+        return (input[..<caret], input[caret...])
+    }
+
+    /// The start of `input` that fits in `columns`, cleaned, with `…` when some is left out.
+    static func visibleStart(of input: Substring, columns: Int, in grid: CellGrid) -> String {
+        var kept = ""
+        var used = 0
+        var index = input.startIndex
+        while index < input.endIndex {
+            let cleaned = Sanitizer.clean(String(input[index]))
+            let width = grid.width(of: cleaned)
+            let next = input.index(after: index)
+            // Room is kept for the `…` unless this is the last character.
+            if used + width + (next < input.endIndex ? 1 : 0) > columns { return used < columns ? kept + "…" : kept }
+            kept += cleaned
+            used += width
+            index = next
+        }
+        return kept
+    }
+
     /// The end of `input` that fits in `columns`, cleaned. Only that end is measured: a pasted
     /// line may be megabytes long, and the frame must not wait for it.
-    static func visibleEnd(of input: String, columns: Int, in grid: CellGrid) -> String {
+    static func visibleEnd(of input: some StringProtocol, columns: Int, in grid: CellGrid) -> String {
         var kept: [String] = []
         var used = 0
         for character in input.reversed() {
