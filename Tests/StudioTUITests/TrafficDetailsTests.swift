@@ -94,6 +94,10 @@ struct TrafficDetailsTests {
         Fixtures.focus(.traffic, in: &state)
         #expect(reduce(&state, .key(.char("R"))) == [])
         #expect(state.status?.text == "a test send is no delivery, so it has nothing to replay: t sends another")
+        // Nor does its exchange offer it.
+        _ = reduce(&state, .key(.enter))
+        let footer = renderApp(state).rowText(TrafficDetailsView.box(state).maxY - 1)
+        #expect(footer.contains("Esc closes") && !footer.contains("R replay"), "\(footer)")
     }
 
     @Test func readOnlyStudiosCannotReplay() {
