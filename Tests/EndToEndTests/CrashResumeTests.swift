@@ -13,9 +13,12 @@ struct CrashResumeTests {
     static let users = 6
 
     @Test func killNineMidRequestThenResumeResendsEachDeliveryWithItsIDAndSettlesItOnce() async throws {
-        // The receiver holds every answer for 1.5 s, so the run is killed mid-request.
+        // The receiver holds the run's answers for 10 s, so the run is killed mid-request however
+        // slowly a loaded machine polls (with 1.5 s, a run under a parallel build finished first);
+        // the resumed requests are answered at once.
+        let held = Array(repeating: "{status: 200, delay: 10000ms}", count: Self.users).joined(separator: ", ")
         let workspace = try await LiveWorkspace.make(
-            script: "rules: [{path: /v1/letters, response: {status: 200, delay: 1500ms}}]\n")
+            script: "rules: [{path: /v1/letters, responses: [\(held), {status: 200}]}]\n")
         defer { workspace.remove() }
         // Every delivery in flight at once (the default is 4 per host), so all are unsettled at the kill.
         try workspace.write(

@@ -40,7 +40,7 @@ struct ValidateFieldsCommandTests {
         // The example webhooks' secrets, set: this test is about fields (an unset secret is a warning too).
         try FileManager.default.createDirectory(at: workspace.appendingPathComponent(".hookline"), withIntermediateDirectories: true)
         let secretsFile = workspace.appendingPathComponent(".hookline/secrets.yaml")
-        try "lob_key: k\ncrm_token: t\n".write(to: secretsFile, atomically: true, encoding: .utf8)
+        try "lob_key: key_test_1\ncrm_token: tok_test_1\n".write(to: secretsFile, atomically: true, encoding: .utf8)
         // Readable by every user: a warning; private, none.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secretsFile.path)
         let exposed = try await BinaryRunner.hookline("validate", "-C", workspace.path)
@@ -56,7 +56,7 @@ struct ValidateFieldsCommandTests {
         #expect(withoutSecrets.status == 0)
         #expect(withoutSecrets.stderr.contains(
             "webhooks/lob-letter.yaml:7:34: warning: secret 'lob_key' is not set, so this webhook's requests are not sent"))
-        try "lob_key: k\ncrm_token: t\n".write(to: secretsFile, atomically: true, encoding: .utf8)
+        try "lob_key: key_test_1\ncrm_token: tok_test_1\n".write(to: secretsFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretsFile.path)
 
         // A store with no users says the same.
