@@ -92,7 +92,8 @@ extension Template {
     }
 
     /// The error `renderJSON(context)` reports when the output is not valid JSON; nil when the output parses
-    /// or rendering itself fails (`validate` checks structure with an empty context, where helpers may fail).
+    /// or rendering itself fails (`validate` checks structure with an empty context, where a helper may fail on
+    /// a value only the data would make right; `literalArgumentProblems` are the failures it reports).
     func jsonStructureProblem(_ context: TemplateContext) -> TemplateError? {
         guard let text = try? render(context, mode: .json) else { return nil }
         do {

@@ -186,22 +186,39 @@ extension TemplateRenderer {
         }
     }
 
+    /// `math`'s operators.
+    enum MathOperator: String {
+        case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+
+        init(named name: String) throws(TemplateArgumentProblem) {
+            guard let known = MathOperator(rawValue: name) else {
+                throw TemplateArgumentProblem(message: "unknown math operator '\(name)'; expected one of + - * / %")
+            }
+            self = known
+        }
+    }
+
     private func math(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
-        let operation = try text(call.params[1])
+        // The operator first: a bad one fails whatever the values, missing ones included.
+        let name = try text(call.params[1])
+        let operation: MathOperator
+        do {
+            operation = try MathOperator(named: name)
+        } catch {
+            throw self.error(call.offset, error.message)
+        }
         guard let lhsValue = try evaluate(call.params[0]), let a = Self.number(lhsValue),
             let rhsValue = try evaluate(call.params[2]), let b = Self.number(rhsValue)
         else { return nil }
         let integers = Self.isInteger(lhsValue) && Self.isInteger(rhsValue)
         let result: Double
         switch operation {
-        case "+": result = a + b
-        case "-": result = a - b
-        case "*": result = a * b
-        case "/", "%":
+        case .add: result = a + b
+        case .subtract: result = a - b
+        case .multiply: result = a * b
+        case .divide, .remainder:
             guard b != 0 else { throw error(call.offset, "division by zero in 'math'") }
-            result = operation == "/" ? a / b : a.truncatingRemainder(dividingBy: b)
-        default:
-            throw error(call.offset, "unknown math operator '\(operation)'; expected one of + - * / %")
+            result = operation == .divide ? a / b : a.truncatingRemainder(dividingBy: b)
         }
         if integers, result == result.rounded(), abs(result) < 9e15 { return .int(Int(result)) }
         return .double(result)

@@ -102,18 +102,24 @@ enum TemplateCheck {
 
     // MARK: - Checks
 
-    /// Parses the template of `site`.
+    /// Parses the template of `site` and reports helper arguments that fail whatever the data; a JSON body
+    /// without such problems is also rendered with every merge parameter empty and must parse.
     private static func check(_ site: Site, in file: YAMLFile) {
-        let problem: TemplateError
-        var hint: String?
+        let parsed: Template
         do {
-            let parsed = try Template(parsing: site.template)
-            guard site.asJSON, let structure = parsed.jsonStructureProblem(TemplateContext()) else { return }
-            problem = structure
-            hint = "checked by rendering with every merge parameter empty"
+            parsed = try Template(parsing: site.template)
         } catch {
-            problem = error
+            report(error, of: site, in: file)
+            return
         }
+        let argumentProblems = parsed.literalArgumentProblems
+        for problem in argumentProblems { report(problem, of: site, in: file) }
+        guard argumentProblems.isEmpty, site.asJSON, let structure = parsed.jsonStructureProblem(TemplateContext())
+        else { return }
+        report(structure, of: site, in: file, hint: "checked by rendering with every merge parameter empty")
+    }
+
+    private static func report(_ problem: TemplateError, of site: Site, in file: YAMLFile, hint: String? = nil) {
         let location = site.location(line: problem.line, column: problem.column, in: file)
         file.add(.error, "template in '\(site.label)': \(problem.message)", at: location, hint: hint)
     }
