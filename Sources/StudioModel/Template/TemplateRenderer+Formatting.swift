@@ -2,8 +2,8 @@ import Foundation
 
 /// Date, number and regular-expression helpers: the only ones that touch Foundation formatters.
 extension TemplateRenderer {
-    /// The format dates print in when no `format=` is given (Iterable's profile date format).
-    static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss xxx"
+    /// The format dates print in when no `format=` is given (Iterable's profile date format), as a Joda pattern.
+    static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss ZZ"
 
     func dateFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         guard let value = try evaluate(call.params[0]) else { return nil }
@@ -96,9 +96,35 @@ extension TemplateRenderer {
         case "long": formatter.dateStyle = .long
         case "medium": formatter.dateStyle = .medium
         case "short": formatter.dateStyle = .short
-        default: formatter.dateFormat = format
+        default: formatter.dateFormat = Self.icuDatePattern(joda: format)
         }
         return .string(formatter.string(from: date))
+    }
+
+    /// A Joda-Time pattern, which Iterable's `format=` takes, in the ICU syntax `DateFormatter` reads. Joda's `Y`
+    /// is the year of era (ICU `y`; ICU's `Y` is the week-based year, which prints 2026 for 2025-12-29), `x` the
+    /// week-based year (ICU `Y`), and `Z`, `ZZ`, `ZZZ` print `-0800`, `-08:00` and the zone ID (ICU `xx`, `xxx`,
+    /// `VV`). Other letters mean the same in both; quoted text is kept.
+    static func icuDatePattern(joda pattern: String) -> String {
+        var result = ""
+        var quoted = false
+        var rest = Substring(pattern)
+        while let letter = rest.first {
+            let run = rest.prefix { $0 == letter }
+            rest = rest.dropFirst(run.count)
+            if letter == "'", run.count % 2 == 1 { quoted.toggle() }
+            if quoted {
+                result += run
+                continue
+            }
+            switch letter {
+            case "Y": result += String(repeating: "y", count: run.count)
+            case "x": result += String(repeating: "Y", count: run.count)
+            case "Z": result += run.count == 1 ? "xx" : run.count == 2 ? "xxx" : "VV"
+            default: result += run
+            }
+        }
+        return result
     }
 
     private func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
