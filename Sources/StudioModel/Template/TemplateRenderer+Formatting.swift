@@ -6,21 +6,12 @@ extension TemplateRenderer {
     static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss ZZ"
 
     func dateFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
-        guard let value = try evaluate(call.params[0]) else { return nil }
-        guard let date = parseDate(value) else {
-            if case .null = value { return nil }
-            if case .string(let string) = value, string.isEmpty { return nil }
-            throw error(call.offset, "dateFormat cannot read '\(value.displayText)' as a date; expected ISO 8601, "
-                + "'yyyy-MM-dd HH:mm:ss +00:00' or epoch milliseconds")
-        }
+        guard let date = try dateParameter(call) else { return nil }
         return try formatDate(date, call)
     }
 
     func dateMath(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
-        guard let value = try evaluate(call.params[0]) else { return nil }
-        guard var date = parseDate(value) else {
-            throw error(call.offset, "dateMath cannot read '\(value.displayText)' as a date")
-        }
+        guard var date = try dateParameter(call) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try timeZone(call)
         for parameter in call.params.dropFirst() {
@@ -39,6 +30,25 @@ extension TemplateRenderer {
             }
         }
         return try formatDate(date, call)
+    }
+
+    /// The date a helper's first parameter holds; nil, to print nothing, when it is missing, null or "".
+    private func dateParameter(_ call: TemplateCall) throws(TemplateError) -> Date? {
+        guard let value = try evaluate(call.params[0]), !Self.isNullOrEmptyText(value) else { return nil }
+        guard let date = parseDate(value) else {
+            throw error(call.offset, "\(call.helper.rawValue) cannot read '\(value.displayText)' as a date; "
+                + "expected ISO 8601, 'yyyy-MM-dd HH:mm:ss +00:00' or epoch milliseconds")
+        }
+        return date
+    }
+
+    /// null or "": a value the formatting helpers print nothing for, where other values they cannot read are errors.
+    private static func isNullOrEmptyText(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: true
+        case .string(let string): string.isEmpty
+        default: false
+        }
     }
 
     /// One step of a `dateMath` offset: `-2h` is -2 of `.hour`.
@@ -188,10 +198,8 @@ extension TemplateRenderer {
         } catch {
             throw self.error(call.offset, error.message)
         }
-        guard let value = try evaluate(call.params[0]) else { return nil }
+        guard let value = try evaluate(call.params[0]), !Self.isNullOrEmptyText(value) else { return nil }
         guard let number = Self.number(value) else {
-            if case .null = value { return nil }
-            if case .string(let string) = value, string.isEmpty { return nil }
             throw error(call.offset, "numberFormat cannot read '\(value.displayText)' as a number")
         }
         var locale = try hashText("locale", call.hash) ?? "en_US"
