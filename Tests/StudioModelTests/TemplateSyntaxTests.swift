@@ -15,6 +15,7 @@ struct TemplateSyntaxTests {
     ]
 
     static let interpolation: [Case] = [
+        Case(name: "braces in a bracketed segment", template: "{{[a}b]}}", data: ["a}b": "x"], expected: "x"),
         Case(name: "no tags", template: "Hello, world!", data: [:], expected: "Hello, world!"),
         Case(name: "basic", template: "Hello, {{name}}!", data: person, expected: "Hello, Ada!"),
         Case(name: "integer", template: "{{age}} years", data: person, expected: "36 years"),

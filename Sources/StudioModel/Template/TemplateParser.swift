@@ -259,6 +259,13 @@ struct TemplateParser {
                     if isSpace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "=") {
                         break
                     }
+                    // As in handlebars.js, no name holds a brace: `{{a}{{b}}` lost a `}` and is no field `a}{{b`.
+                    if byte == UInt8(ascii: "}") {
+                        throw error(index, "unexpected '}' in a name; a tag is closed by '}}'")
+                    }
+                    if byte == UInt8(ascii: "{") {
+                        throw error(index, "unexpected '{' in a name; a tag is opened by '{{'")
+                    }
                     if byte == UInt8(ascii: "[") {
                         while index < end, bytes[index] != UInt8(ascii: "]") { index += 1 }
                         guard index < end else { throw error(start, "unclosed '[' in path; expected ']'") }
