@@ -56,6 +56,11 @@ struct WorkspaceTemplateCheckTests {
                 "webhooks/t.yaml:6:5: error: template in 'template': invalid regular expression '(pro'",
                 "webhooks/t.yaml:7:7: error: template in 'template': dateMath cannot read '+1q'; expected an offset such as '+7d' or '-1M' (units s m h d w M y)",
             ]),
+        // The block's position in the message is the file's too, not the template's (it said "opened at 2:1").
+        webhook(
+            "mismatched closer in a literal block body",
+            "url: https://x.example\nbody:\n  type: raw\n  template: |\n    Hi\n    {{#each items}}\n    {{/if}}\n",
+            ["webhooks/t.yaml:8:5: error: template in 'template': {{/if}} does not match {{#each}} opened at 7:5; expected {{/each}}"]),
         DiagnosticCase(
             "sendEmail subject and body",
             WorkspaceTestFiles.withWorkflow("  - id: m\n    type: sendEmail\n    subject: Hi {{#if x}}\n    body: |\n      Hello\n      {{/unless}}\n"),

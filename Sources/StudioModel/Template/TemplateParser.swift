@@ -171,10 +171,11 @@ struct TemplateParser {
     ) throws(TemplateError) {
         guard found != expected else { return }
         let opened = TemplateError.location(ofUTF8Offset: open.start, in: source)
-        throw TemplateError.at(
+        var error = TemplateError.at(
             token.start, in: source,
-            "{{/\(found)}} does not match {{#\(expected)}} opened at \(opened.line):\(opened.column); expected {{/\(expected)}}"
-        )
+            "{{/\(found)}} does not match {{#\(expected)}} \(TemplateError.openedAtText(opened)); expected {{/\(expected)}}")
+        error.openedAt = opened
+        throw error
     }
 
     // MARK: - Expressions

@@ -120,8 +120,9 @@ enum TemplateCheck {
     }
 
     private static func report(_ problem: TemplateError, of site: Site, in file: YAMLFile, hint: String? = nil) {
-        let location = site.location(line: problem.line, column: problem.column, in: file)
-        file.add(.error, "template in '\(site.label)': \(problem.message)", at: location, hint: hint)
+        let placed = problem.placed { site.location(line: $0.line, column: $0.column, in: file) }
+        let location = SourceLocation(line: placed.line, column: placed.column)
+        file.add(.error, "template in '\(site.label)': \(placed.message)", at: location, hint: hint)
     }
 
     /// The Character offset of a 1-based line and column in `text`.
