@@ -67,6 +67,13 @@ struct TemplateSyntaxTests {
         Case(name: "if empty array", template: "{{#if list}}yes{{else}}no{{/if}}", data: person, expected: "no"),
         Case(name: "if missing", template: "{{#if nope}}yes{{else}}no{{/if}}", data: person, expected: "no"),
         Case(name: "if includeZero", template: "{{#if zero includeZero=true}}yes{{/if}}", data: person, expected: "yes"),
+        // As handlebars.js: 0.0 is zero too, and `unless` reads includeZero= as `if` does.
+        Case(name: "if includeZero double", template: "{{#if half includeZero=true}}Y{{else}}N{{/if}}",
+             data: ["half": 0.0], expected: "Y"),
+        Case(name: "unless includeZero", template: "{{#unless zero includeZero=true}}U{{else}}E{{/unless}}", data: person,
+             expected: "E"),
+        Case(name: "unless without includeZero", template: "{{#unless zero}}U{{else}}E{{/unless}}", data: person,
+             expected: "U"),
         Case(name: "else if", template: "{{#if nope}}a{{else if vip}}b{{else}}c{{/if}}", data: person, expected: "b"),
         Case(name: "else if falls through", template: "{{#if nope}}a{{else if zero}}b{{else}}c{{/if}}", data: person,
              expected: "c"),

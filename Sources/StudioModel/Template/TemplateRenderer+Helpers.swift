@@ -57,11 +57,12 @@ extension TemplateRenderer {
     /// Whether a conditional block helper renders its body (true) or its `{{else}}` part.
     func blockCondition(_ helper: TemplateHelper, _ block: TemplateBlock) throws(TemplateError) -> Bool {
         switch helper {
-        case .if:
+        case .if, .unless:
+            // As handlebars.js: `unless` is `if` with its parts swapped, and both read includeZero=.
             let value = try evaluate(block.params[0])
-            if case .int(0)? = value, try hashFlag("includeZero", block.hash) { return true }
-            return value?.isTruthy ?? false
-        case .unless: return !(try evaluate(block.params[0])?.isTruthy ?? false)
+            var truthy = value?.isTruthy ?? false
+            if !truthy, value?.isZero == true { truthy = try hashFlag("includeZero", block.hash) }
+            return helper == .if ? truthy : !truthy
         case .ifEq, .ifGt, .ifGte, .ifLt, .ifLte:
             return try compare(helper, block.params[0], block.params[1])
         case .ifContainsStr:
