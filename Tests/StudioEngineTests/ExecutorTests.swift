@@ -152,6 +152,38 @@ struct ExecutorTests {
         #expect(profiles["ada@example.com"]?["address"]?["city"] == "London")
     }
 
+    /// A raw tag alone (`{{{x}}}`, `{{& x}}`) prints its value as text, so the field is set to that
+    /// text; it was rendered as a JSON value (`Ada`, invalid) and the field was not set.
+    @Test func anUpdateProfileFieldThatIsOneRawTagIsSetToItsText() async throws {
+        var workspace = EngineFixtures.workspace(baseURL: "http://127.0.0.1:9")
+        workspace.workflows = [
+            Workflow(
+                id: "copy", name: "Copy", start: .manual,
+                nodes: [
+                    WorkflowNode(
+                        id: "set",
+                        kind: .updateProfile([
+                            ProfileFieldUpdate(field: "a", value: "{{{firstName}}}"),
+                            ProfileFieldUpdate(field: "c", value: "{{&plan}}"),
+                            ProfileFieldUpdate(field: "years", value: " {{age}} "),
+                        ]))
+                ])
+        ]
+        let log = LogCapture()
+        let engine = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000), logger: log.logger)
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "copy", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+
+        #expect(!log.messages.contains { $0.contains("not set") }, "\(log.messages)")
+        let profile = try #require(try engine.store.user(email: "ada@example.com"))
+        #expect(profile["a"] == "Ada")
+        #expect(profile["c"] == "pro")
+        #expect(profile["years"] == .int(36))
+    }
+
     @Test func aDateDelayWaitsForTheFieldsDateAndLetsPastOrMissingDatesGoOnAtOnce() async throws {
         let receiver = try await Receiver.start()
         var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)

@@ -48,6 +48,13 @@ struct TemplateErrorTests {
         Case(template: "{{@root.this}}", line: 1, column: 3, message: "invalid path '@root.this'"),
         Case(template: "x {{^}}", line: 1, column: 3, message: "unexpected {{^}} outside a block"),
         Case(template: "{{^urlEncode}}x{{/urlEncode}}", line: 1, column: 4, message: "'urlEncode' has no inverse"),
+        // A lost '}' is an error at the brace, as in handlebars.js: it rendered empty (the field `firstName}{{lastName`)
+        // or named an unknown helper `firstName},`.
+        Case(template: "Hi {{firstName}{{lastName}}!", line: 1, column: 15,
+             message: "unexpected '}' in a name; a tag is closed by '}}'"),
+        Case(template: "Hi {{firstName}, {{lastName}}", line: 1, column: 15,
+             message: "unexpected '}' in a name; a tag is closed by '}}'"),
+        Case(template: "{{a{b}}", line: 1, column: 4, message: "unexpected '{' in a name; a tag is opened by '{{'"),
     ]
 
     @Test(arguments: cases)

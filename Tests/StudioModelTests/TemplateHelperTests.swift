@@ -17,6 +17,7 @@ struct TemplateHelperTests {
         "iso": "2024-01-15T10:20:30Z", "isoFrac": "2024-01-15T10:20:30.250Z", "iterable": "2024-01-15 10:20:30 +00:00",
         "ms": 1_705_314_030_000, "msString": "1705314030000", "day": "2024-01-31",
         "pet": "Pippin the cat", "a": "apple", "b": "banana", "t": true, "f": false,
+        "weekEnd": "2025-12-29", "none": nil,
     ]
 
     static let cases: [Case] = [
@@ -109,6 +110,16 @@ struct TemplateHelperTests {
         Case(template: "{{dateMath iso \"-1y\" format=\"yyyy\"}}", data: data, expected: "2023"),
         Case(template: "{{dateMath iso \"+1d-2h\" format=\"dd HH\"}}", data: data, expected: "16 08"),
         Case(template: "{{dateMath \"now\" \"-1d\" format=\"yyyy-MM-dd\"}}", data: data, expected: "2024-03-04"),
+        // dateMath prints nothing for a date that is not there, as dateFormat does.
+        Case(template: "[{{dateMath missing \"+1d\"}}|{{dateMath empty \"+1d\"}}|{{dateMath none \"+1d\"}}]", data: data,
+             expected: "[||]"),
+        // format= is a Joda pattern: Y is the year of era (2025 for 2025-12-29, not its week-based year 2026), x the
+        // week-based year, Z and ZZ the offset.
+        Case(template: "{{dateFormat weekEnd format=\"YYYY-MM-dd\"}} {{dateFormat weekEnd format=\"YY\"}}", data: data,
+             expected: "2025-12-29 25"),
+        Case(template: "{{dateFormat weekEnd format=\"xxxx 'YYYY'\"}}", data: data, expected: "2026 YYYY"),
+        Case(template: "{{dateFormat iso format=\"HH:mm Z|ZZ\" tz=\"America/Los_Angeles\"}}", data: data,
+             expected: "02:20 -0800|-08:00"),
         Case(template: "{{now format=\"yyyy\"}}", data: data, expected: "2024"),
         Case(template: "{{now}}", data: data, expected: "2024-03-05 14:30:00 +00:00"),
         Case(template: "{{now format=\"HH:mm\" tz=\"Europe/Paris\"}}", data: data, expected: "15:30"),

@@ -36,6 +36,15 @@ struct TemplateOutputModeTests {
         Case(mode: .urlQuery, template: "?q={{x}}", data: ["x": "piña colada&x=1"],
              expected: "?q=pi%C3%B1a%20colada%26x%3D1"),
         Case(mode: .urlQuery, template: "{{x}}", data: ["x": "*+"], expected: "%2A%2B"),
+        // urlEncode's output is encoded already: it is not encoded a second time (`%` as `%25`, `+` as `%2B`).
+        Case(mode: .urlPath, template: "/search/{{urlEncode city}}", data: ["city": "São Paulo & co"],
+             expected: "/search/S%C3%A3o+Paulo+%26+co"),
+        Case(mode: .urlQuery, template: "q={{urlEncode city}}&raw={{city}}", data: ["city": "São Paulo & co"],
+             expected: "q=S%C3%A3o+Paulo+%26+co&raw=S%C3%A3o%20Paulo%20%26%20co"),
+        Case(mode: .form, template: "{{urlEncode city}}", data: ["city": "São Paulo & co"],
+             expected: "S%C3%A3o+Paulo+%26+co"),
+        Case(mode: .form, template: "{{#urlEncode}}{{city}}!{{/urlEncode}}", data: ["city": "a b"], expected: "a+b%21"),
+        Case(mode: .urlQuery, template: "{{#urlEncode city}}{{/urlEncode}}", data: ["city": "a b"], expected: "a+b"),
         // header: passes clean values through.
         Case(mode: .header, template: "Bearer {{x}}", data: ["x": "abc<>"], expected: "Bearer abc<>"),
         // Missing values render empty in every mode but unquoted JSON.

@@ -15,6 +15,7 @@ struct TemplateSyntaxTests {
     ]
 
     static let interpolation: [Case] = [
+        Case(name: "braces in a bracketed segment", template: "{{[a}b]}}", data: ["a}b": "x"], expected: "x"),
         Case(name: "no tags", template: "Hello, world!", data: [:], expected: "Hello, world!"),
         Case(name: "basic", template: "Hello, {{name}}!", data: person, expected: "Hello, Ada!"),
         Case(name: "integer", template: "{{age}} years", data: person, expected: "36 years"),
@@ -66,6 +67,13 @@ struct TemplateSyntaxTests {
         Case(name: "if empty array", template: "{{#if list}}yes{{else}}no{{/if}}", data: person, expected: "no"),
         Case(name: "if missing", template: "{{#if nope}}yes{{else}}no{{/if}}", data: person, expected: "no"),
         Case(name: "if includeZero", template: "{{#if zero includeZero=true}}yes{{/if}}", data: person, expected: "yes"),
+        // As handlebars.js: 0.0 is zero too, and `unless` reads includeZero= as `if` does.
+        Case(name: "if includeZero double", template: "{{#if half includeZero=true}}Y{{else}}N{{/if}}",
+             data: ["half": 0.0], expected: "Y"),
+        Case(name: "unless includeZero", template: "{{#unless zero includeZero=true}}U{{else}}E{{/unless}}", data: person,
+             expected: "E"),
+        Case(name: "unless without includeZero", template: "{{#unless zero}}U{{else}}E{{/unless}}", data: person,
+             expected: "U"),
         Case(name: "else if", template: "{{#if nope}}a{{else if vip}}b{{else}}c{{/if}}", data: person, expected: "b"),
         Case(name: "else if falls through", template: "{{#if nope}}a{{else if zero}}b{{else}}c{{/if}}", data: person,
              expected: "c"),

@@ -36,6 +36,31 @@ struct WorkspaceTemplateCheckTests {
         webhook(
             "json body that is not JSON with empty merge parameters", "url: https://x.example\nbody:\n  type: json\n  template: '{\"a\": {{a}}, }'\n",
             ["webhooks/t.yaml:5:27: error: template in 'template': rendered JSON is invalid: expected a quoted object key (output 1:13) (checked by rendering with every merge parameter empty)"]),
+        // Helper arguments written as literals that fail whatever the data, in every kind of template; the
+        // same helpers with arguments from merge parameters are left to render time.
+        webhook(
+            "literal math operator in the url", "url: \"https://x.example/{{math age \\\"x\\\" 2}}/{{math age op 2}}\"\n",
+            ["webhooks/t.yaml:2:27: error: template in 'url': unknown math operator 'x'; expected one of + - * / %"]),
+        webhook(
+            "literal time zone in a header", "url: https://x.example\nheaders:\n  X-When: '{{dateFormat d tz=\"Europe/Pariss\"}}'\n",
+            ["webhooks/t.yaml:4:14: error: template in 'headers.X-When': unknown time zone 'Europe/Pariss'; expected an IANA name such as 'America/Los_Angeles'"]),
+        webhook(
+            "literal numberFormat pattern in a json body",
+            "url: https://x.example\nbody:\n  type: json\n  template: '{\"n\": {{numberFormat age \"0.05\"}}, \"m\": {{numberFormat age fmt}}}'\n",
+            ["webhooks/t.yaml:5:22: error: template in 'template': numberFormat patterns with a rounding increment (the digit 5) are not supported; use 0 and # for digits, and maximumFractionDigits= with roundingMode= to round"]),
+        webhook(
+            "literal regular expression and dateMath offset in a raw body",
+            "url: https://x.example\nbody:\n  type: raw\n  template: |\n    {{#ifMatchesRegexStr plan \"(pro\"}}pro{{/ifMatchesRegexStr}}\n"
+                + "    {{dateMath d \"+1q\"}} {{#ifMatchesRegexStr plan pattern}}x{{/ifMatchesRegexStr}}\n",
+            [
+                "webhooks/t.yaml:6:5: error: template in 'template': invalid regular expression '(pro'",
+                "webhooks/t.yaml:7:7: error: template in 'template': dateMath cannot read '+1q'; expected an offset such as '+7d' or '-1M' (units s m h d w M y)",
+            ]),
+        // The block's position in the message is the file's too, not the template's (it said "opened at 2:1").
+        webhook(
+            "mismatched closer in a literal block body",
+            "url: https://x.example\nbody:\n  type: raw\n  template: |\n    Hi\n    {{#each items}}\n    {{/if}}\n",
+            ["webhooks/t.yaml:8:5: error: template in 'template': {{/if}} does not match {{#each}} opened at 7:5; expected {{/each}}"]),
         DiagnosticCase(
             "sendEmail subject and body",
             WorkspaceTestFiles.withWorkflow("  - id: m\n    type: sendEmail\n    subject: Hi {{#if x}}\n    body: |\n      Hello\n      {{/unless}}\n"),

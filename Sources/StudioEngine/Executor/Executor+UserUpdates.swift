@@ -1,11 +1,11 @@
-import Foundation
 import StudioModel
 
 /// Iterable's User update tiles: profile fields and static list membership.
 extension Executor {
     /// An Update Profile node: sets each field on the journey's profile and saves it, so later
     /// steps and other workflows see the change. Text values render their merge parameters; a
-    /// value that is one tag alone (`{{age}}`) keeps the type of what it names.
+    /// value that is one tag alone (`{{age}}`) keeps the type of what it names, and a raw tag alone
+    /// (`{{{name}}}`) gives text.
     func updateProfile(_ journey: inout Journey, setting fields: [ProfileFieldUpdate], at nodeID: String) {
         let context = journey.snapshot(at: nodeID, now: clock.now()).templateContext.adding(secrets: secrets)
         var profile = journey.profile
@@ -27,10 +27,7 @@ extension Executor {
     private func rendered(_ value: JSONValue, _ context: TemplateContext) throws(TemplateError) -> JSONValue {
         guard case .string(let source) = value, source.contains("{{") else { return value }
         let template = try templates.template(source)
-        let trimmed = source.trimmingCharacters(in: .whitespaces)
-        if trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}"), trimmed.components(separatedBy: "{{").count == 2 {
-            return try template.renderJSON(context).value
-        }
+        if template.isSingleValueTag { return try template.renderJSON(context).value }
         return .string(try template.render(context, mode: .text))
     }
 

@@ -13,4 +13,12 @@ extension OutputMode {
         }
         return out.string
     }
+
+    /// Whether merged values are percent-encoded (`form`, `urlPath`, `urlQuery`).
+    var percentEncodes: Bool {
+        switch self {
+        case .form, .urlPath, .urlQuery: true
+        case .html, .text, .json, .header: false
+        }
+    }
 }

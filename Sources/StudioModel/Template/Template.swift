@@ -42,6 +42,24 @@ public struct Template: Sendable, Hashable {
         return renderer.out.string
     }
 
+    /// Whether the template is one escaped value tag (`{{age}}`), with at most spaces or line breaks around it:
+    /// `renderJSON` gives the value it names, typed. A raw tag (`{{{x}}}`, `{{& x}}`) is text, as anywhere else.
+    public var isSingleValueTag: Bool {
+        var tags = 0
+        for node in nodes {
+            switch node {
+            case .text(let text) where text.bytes.allSatisfy(Self.isJSONWhitespace): continue
+            case .value(let tag) where !tag.isRaw: tags += 1
+            default: return false
+            }
+        }
+        return tags == 1
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
     public static func == (lhs: Template, rhs: Template) -> Bool { lhs.source == rhs.source }
     public func hash(into hasher: inout Hasher) { hasher.combine(source) }
 }
@@ -74,7 +92,8 @@ extension Template {
     }
 
     /// The error `renderJSON(context)` reports when the output is not valid JSON; nil when the output parses
-    /// or rendering itself fails (`validate` checks structure with an empty context, where helpers may fail).
+    /// or rendering itself fails (`validate` checks structure with an empty context, where a helper may fail on
+    /// a value only the data would make right; `literalArgumentProblems` are the failures it reports).
     func jsonStructureProblem(_ context: TemplateContext) -> TemplateError? {
         guard let text = try? render(context, mode: .json) else { return nil }
         do {

@@ -6,15 +6,34 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     public var column: Int
     /// What went wrong and, where possible, what was expected.
     public var message: String
+    /// For a closer that does not match its block: where the block was opened, which `message` names as
+    /// "opened at line:col", counted as `line` and `column` are.
+    public var openedAt: SourceLocation?
 
-    public init(line: Int, column: Int, message: String) {
+    public init(line: Int, column: Int, message: String, openedAt: SourceLocation? = nil) {
         self.line = line
         self.column = column
         self.message = message
+        self.openedAt = openedAt
     }
 
     /// `line:col: message`.
     public var description: String { "\(line):\(column): \(message)" }
+
+    /// This error for a template written inside a larger file: `place` moves a template position to the file's,
+    /// for `line` and `column` and for the "opened at" position the message names.
+    public func placed(by place: (SourceLocation) -> SourceLocation) -> TemplateError {
+        let location = place(SourceLocation(line: line, column: column))
+        var placed = TemplateError(line: location.line, column: location.column, message: message)
+        if let openedAt {
+            let moved = place(openedAt)
+            placed.message = message.replacing(Self.openedAtText(openedAt), with: Self.openedAtText(moved))
+            placed.openedAt = moved
+        }
+        return placed
+    }
+
+    static func openedAtText(_ location: SourceLocation) -> String { "opened at \(location.line):\(location.column)" }
 
     /// Builds an error at a UTF-8 byte offset of `source`.
     static func at(_ offset: Int, in source: String, _ message: String) -> TemplateError {

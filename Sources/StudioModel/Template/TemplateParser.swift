@@ -171,10 +171,11 @@ struct TemplateParser {
     ) throws(TemplateError) {
         guard found != expected else { return }
         let opened = TemplateError.location(ofUTF8Offset: open.start, in: source)
-        throw TemplateError.at(
+        var error = TemplateError.at(
             token.start, in: source,
-            "{{/\(found)}} does not match {{#\(expected)}} opened at \(opened.line):\(opened.column); expected {{/\(expected)}}"
-        )
+            "{{/\(found)}} does not match {{#\(expected)}} \(TemplateError.openedAtText(opened)); expected {{/\(expected)}}")
+        error.openedAt = opened
+        throw error
     }
 
     // MARK: - Expressions
@@ -258,6 +259,13 @@ struct TemplateParser {
                     let byte = bytes[index]
                     if isSpace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "=") {
                         break
+                    }
+                    // As in handlebars.js, no name holds a brace: `{{a}{{b}}` lost a `}` and is no field `a}{{b`.
+                    if byte == UInt8(ascii: "}") {
+                        throw error(index, "unexpected '}' in a name; a tag is closed by '}}'")
+                    }
+                    if byte == UInt8(ascii: "{") {
+                        throw error(index, "unexpected '{' in a name; a tag is opened by '{{'")
                     }
                     if byte == UInt8(ascii: "[") {
                         while index < end, bytes[index] != UInt8(ascii: "]") { index += 1 }

@@ -2,43 +2,68 @@ import Foundation
 
 /// Date, number and regular-expression helpers: the only ones that touch Foundation formatters.
 extension TemplateRenderer {
-    /// The format dates print in when no `format=` is given (Iterable's profile date format).
-    static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss xxx"
+    /// The format dates print in when no `format=` is given (Iterable's profile date format), as a Joda pattern.
+    static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss ZZ"
 
     func dateFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
-        guard let value = try evaluate(call.params[0]) else { return nil }
-        guard let date = parseDate(value) else {
-            if case .null = value { return nil }
-            if case .string(let string) = value, string.isEmpty { return nil }
-            throw error(call.offset, "dateFormat cannot read '\(value.displayText)' as a date; expected ISO 8601, "
-                + "'yyyy-MM-dd HH:mm:ss +00:00' or epoch milliseconds")
-        }
+        guard let date = try dateParameter(call) else { return nil }
         return try formatDate(date, call)
     }
 
     func dateMath(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
-        guard let value = try evaluate(call.params[0]) else { return nil }
-        guard var date = parseDate(value) else {
-            throw error(call.offset, "dateMath cannot read '\(value.displayText)' as a date")
-        }
+        guard var date = try dateParameter(call) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try timeZone(call)
         for parameter in call.params.dropFirst() {
             let expression = try text(parameter)
-            guard let shifted = Self.shift(date, by: expression, calendar: calendar) else {
-                throw error(call.offset, "dateMath cannot read '\(expression)'; expected an offset such as '+7d' or '-1M' "
-                    + "(units s m h d w M y)")
+            let offsets: [DateOffset]
+            do {
+                offsets = try Self.dateOffsets(expression)
+            } catch {
+                throw self.error(call.offset, error.message)
             }
-            date = shifted
+            for offset in offsets {
+                guard let shifted = calendar.date(byAdding: offset.component, value: offset.amount, to: date) else {
+                    throw error(call.offset, "dateMath cannot move the date by '\(expression)'")
+                }
+                date = shifted
+            }
         }
         return try formatDate(date, call)
     }
 
-    /// Applies offsets such as `+7d`, `-1M` or `+1d-2h`.
-    static func shift(_ date: Date, by expression: String, calendar: Calendar) -> Date? {
-        var result = date
+    /// The date a helper's first parameter holds; nil, to print nothing, when it is missing, null or "".
+    private func dateParameter(_ call: TemplateCall) throws(TemplateError) -> Date? {
+        guard let value = try evaluate(call.params[0]), !Self.isNullOrEmptyText(value) else { return nil }
+        guard let date = parseDate(value) else {
+            throw error(call.offset, "\(call.helper.rawValue) cannot read '\(value.displayText)' as a date; "
+                + "expected ISO 8601, 'yyyy-MM-dd HH:mm:ss +00:00' or epoch milliseconds")
+        }
+        return date
+    }
+
+    /// null or "": a value the formatting helpers print nothing for, where other values they cannot read are errors.
+    private static func isNullOrEmptyText(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: true
+        case .string(let string): string.isEmpty
+        default: false
+        }
+    }
+
+    /// One step of a `dateMath` offset: `-2h` is -2 of `.hour`.
+    struct DateOffset {
+        var component: Calendar.Component
+        var amount: Int
+    }
+
+    /// Reads offsets such as `+7d`, `-1M` or `+1d-2h`.
+    static func dateOffsets(_ expression: String) throws(TemplateArgumentProblem) -> [DateOffset] {
+        let problem = TemplateArgumentProblem(
+            message: "dateMath cannot read '\(expression)'; expected an offset such as '+7d' or '-1M' (units s m h d w M y)")
+        var offsets: [DateOffset] = []
         var characters = Substring(expression.filter { !$0.isWhitespace })
-        guard !characters.isEmpty else { return nil }
+        guard !characters.isEmpty else { throw problem }
         while !characters.isEmpty {
             var sign = 1
             if characters.first == "+" || characters.first == "-" {
@@ -46,7 +71,7 @@ extension TemplateRenderer {
                 characters = characters.dropFirst()
             }
             let digits = characters.prefix { $0.isASCII && $0.isNumber }
-            guard let amount = Int(digits), let unit = characters.dropFirst(digits.count).first else { return nil }
+            guard let amount = Int(digits), let unit = characters.dropFirst(digits.count).first else { throw problem }
             characters = characters.dropFirst(digits.count + 1)
             let component: Calendar.Component
             var multiplier = 1
@@ -60,14 +85,14 @@ extension TemplateRenderer {
                 multiplier = 7
             case "M": component = .month
             case "y": component = .year
-            default: return nil
+            default: throw problem
             }
-            guard let next = calendar.date(byAdding: component, value: sign * amount * multiplier, to: result) else {
-                return nil
-            }
-            result = next
+            // An amount near Int.max would trap when multiplied.
+            let (scaled, overflow) = amount.multipliedReportingOverflow(by: multiplier)
+            guard !overflow else { throw problem }
+            offsets.append(DateOffset(component: component, amount: sign * scaled))
         }
-        return result
+        return offsets
     }
 
     func formatDate(_ date: Date, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
@@ -81,9 +106,35 @@ extension TemplateRenderer {
         case "long": formatter.dateStyle = .long
         case "medium": formatter.dateStyle = .medium
         case "short": formatter.dateStyle = .short
-        default: formatter.dateFormat = format
+        default: formatter.dateFormat = Self.icuDatePattern(joda: format)
         }
         return .string(formatter.string(from: date))
+    }
+
+    /// A Joda-Time pattern, which Iterable's `format=` takes, in the ICU syntax `DateFormatter` reads. Joda's `Y`
+    /// is the year of era (ICU `y`; ICU's `Y` is the week-based year, which prints 2026 for 2025-12-29), `x` the
+    /// week-based year (ICU `Y`), and `Z`, `ZZ`, `ZZZ` print `-0800`, `-08:00` and the zone ID (ICU `xx`, `xxx`,
+    /// `VV`). Other letters mean the same in both; quoted text is kept.
+    static func icuDatePattern(joda pattern: String) -> String {
+        var result = ""
+        var quoted = false
+        var rest = Substring(pattern)
+        while let letter = rest.first {
+            let run = rest.prefix { $0 == letter }
+            rest = rest.dropFirst(run.count)
+            if letter == "'", run.count % 2 == 1 { quoted.toggle() }
+            if quoted {
+                result += run
+                continue
+            }
+            switch letter {
+            case "Y": result += String(repeating: "y", count: run.count)
+            case "x": result += String(repeating: "Y", count: run.count)
+            case "Z": result += run.count == 1 ? "xx" : run.count == 2 ? "xxx" : "VV"
+            default: result += run
+            }
+        }
+        return result
     }
 
     private func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
@@ -92,8 +143,17 @@ extension TemplateRenderer {
         guard let name else {
             return TimeZone(identifier: "UTC") ?? .current
         }
+        do {
+            return try Self.timeZone(named: name)
+        } catch {
+            throw self.error(call.offset, error.message)
+        }
+    }
+
+    static func timeZone(named name: String) throws(TemplateArgumentProblem) -> TimeZone {
         guard let zone = TimeZone(identifier: name) else {
-            throw error(call.offset, "unknown time zone '\(name)'; expected an IANA name such as 'America/Los_Angeles'")
+            throw TemplateArgumentProblem(
+                message: "unknown time zone '\(name)'; expected an IANA name such as 'America/Los_Angeles'")
         }
         return zone
     }
@@ -131,15 +191,15 @@ extension TemplateRenderer {
     }
 
     func numberFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
-        // The pattern first, so that validate, which renders with every merge parameter empty, sees a bad one.
+        // The pattern first: a bad one fails whatever the value, missing values included.
         let style = try call.params.count > 1 ? text(call.params[1]) : ""
-        if !["", "currency", "percent", "decimal"].contains(style), let problem = Self.patternProblem(style) {
-            throw error(call.offset, problem)
+        do {
+            try Self.checkNumberStyle(style)
+        } catch {
+            throw self.error(call.offset, error.message)
         }
-        guard let value = try evaluate(call.params[0]) else { return nil }
+        guard let value = try evaluate(call.params[0]), !Self.isNullOrEmptyText(value) else { return nil }
         guard let number = Self.number(value) else {
-            if case .null = value { return nil }
-            if case .string(let string) = value, string.isEmpty { return nil }
             throw error(call.offset, "numberFormat cannot read '\(value.displayText)' as a number")
         }
         var locale = try hashText("locale", call.hash) ?? "en_US"
@@ -161,19 +221,33 @@ extension TemplateRenderer {
         }
         if let text = try hashText("groupingUsed", call.hash) { formatter.usesGroupingSeparator = text == "true" }
         if let mode = try hashText("roundingMode", call.hash) {
-            switch mode {
-            case "up": formatter.roundingMode = .up
-            case "down": formatter.roundingMode = .down
-            case "ceiling": formatter.roundingMode = .ceiling
-            case "floor": formatter.roundingMode = .floor
-            case "half_up": formatter.roundingMode = .halfUp
-            case "half_down": formatter.roundingMode = .halfDown
-            case "half_even": formatter.roundingMode = .halfEven
-            default: throw error(call.offset, "unknown roundingMode '\(mode)'")
+            do {
+                formatter.roundingMode = try Self.roundingMode(named: mode)
+            } catch {
+                throw self.error(call.offset, error.message)
             }
         }
         guard let formatted = formatter.string(from: NSNumber(value: number)) else { return nil }
         return .string(formatted)
+    }
+
+    static func roundingMode(named name: String) throws(TemplateArgumentProblem) -> NumberFormatter.RoundingMode {
+        switch name {
+        case "up": .up
+        case "down": .down
+        case "ceiling": .ceiling
+        case "floor": .floor
+        case "half_up": .halfUp
+        case "half_down": .halfDown
+        case "half_even": .halfEven
+        default: throw TemplateArgumentProblem(message: "unknown roundingMode '\(name)'")
+        }
+    }
+
+    /// Refuses a `numberFormat` style that is no named style and a pattern Foundation cannot format with.
+    static func checkNumberStyle(_ style: String) throws(TemplateArgumentProblem) {
+        guard !["", "currency", "percent", "decimal"].contains(style), let problem = patternProblem(style) else { return }
+        throw TemplateArgumentProblem(message: problem)
     }
 
     /// The longest `numberFormat` pattern: ICU writes at most 340 fraction digits, and Foundation
@@ -200,11 +274,19 @@ extension TemplateRenderer {
     func matches(_ value: String, pattern: String, offset: Int) throws(TemplateError) -> Bool {
         let expression: NSRegularExpression
         do {
-            expression = try NSRegularExpression(pattern: pattern)
+            expression = try Self.regularExpression(pattern)
         } catch {
-            throw self.error(offset, "invalid regular expression '\(pattern)'")
+            throw self.error(offset, error.message)
         }
         let range = NSRange(value.startIndex..<value.endIndex, in: value)
         return expression.firstMatch(in: value, range: range) != nil
+    }
+
+    static func regularExpression(_ pattern: String) throws(TemplateArgumentProblem) -> NSRegularExpression {
+        do {
+            return try NSRegularExpression(pattern: pattern)
+        } catch {
+            throw TemplateArgumentProblem(message: "invalid regular expression '\(pattern)'")
+        }
     }
 }

@@ -57,11 +57,12 @@ extension TemplateRenderer {
     /// Whether a conditional block helper renders its body (true) or its `{{else}}` part.
     func blockCondition(_ helper: TemplateHelper, _ block: TemplateBlock) throws(TemplateError) -> Bool {
         switch helper {
-        case .if:
+        case .if, .unless:
+            // As handlebars.js: `unless` is `if` with its parts swapped, and both read includeZero=.
             let value = try evaluate(block.params[0])
-            if case .int(0)? = value, try hashFlag("includeZero", block.hash) { return true }
-            return value?.isTruthy ?? false
-        case .unless: return !(try evaluate(block.params[0])?.isTruthy ?? false)
+            var truthy = value?.isTruthy ?? false
+            if !truthy, value?.isZero == true { truthy = try hashFlag("includeZero", block.hash) }
+            return helper == .if ? truthy : !truthy
         case .ifEq, .ifGt, .ifGte, .ifLt, .ifLte:
             return try compare(helper, block.params[0], block.params[1])
         case .ifContainsStr:
@@ -186,22 +187,39 @@ extension TemplateRenderer {
         }
     }
 
+    /// `math`'s operators.
+    enum MathOperator: String {
+        case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+
+        init(named name: String) throws(TemplateArgumentProblem) {
+            guard let known = MathOperator(rawValue: name) else {
+                throw TemplateArgumentProblem(message: "unknown math operator '\(name)'; expected one of + - * / %")
+            }
+            self = known
+        }
+    }
+
     private func math(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
-        let operation = try text(call.params[1])
+        // The operator first: a bad one fails whatever the values, missing ones included.
+        let name = try text(call.params[1])
+        let operation: MathOperator
+        do {
+            operation = try MathOperator(named: name)
+        } catch {
+            throw self.error(call.offset, error.message)
+        }
         guard let lhsValue = try evaluate(call.params[0]), let a = Self.number(lhsValue),
             let rhsValue = try evaluate(call.params[2]), let b = Self.number(rhsValue)
         else { return nil }
         let integers = Self.isInteger(lhsValue) && Self.isInteger(rhsValue)
         let result: Double
         switch operation {
-        case "+": result = a + b
-        case "-": result = a - b
-        case "*": result = a * b
-        case "/", "%":
+        case .add: result = a + b
+        case .subtract: result = a - b
+        case .multiply: result = a * b
+        case .divide, .remainder:
             guard b != 0 else { throw error(call.offset, "division by zero in 'math'") }
-            result = operation == "/" ? a / b : a.truncatingRemainder(dividingBy: b)
-        default:
-            throw error(call.offset, "unknown math operator '\(operation)'; expected one of + - * / %")
+            result = operation == .divide ? a / b : a.truncatingRemainder(dividingBy: b)
         }
         if integers, result == result.rounded(), abs(result) < 9e15 { return .int(Int(result)) }
         return .double(result)

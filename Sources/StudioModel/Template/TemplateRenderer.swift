@@ -80,7 +80,13 @@ struct TemplateRenderer {
             return
         }
         let value = try evaluate(tag.expression)
-        try emit(value, raw: tag.isRaw, offset: tag.offset)
+        try emit(value, raw: tag.isRaw || isEncodedForMode(tag.expression), offset: tag.offset)
+    }
+
+    /// Whether `expression` is `urlEncode`'s output in a mode that would percent-encode it a second time.
+    private func isEncodedForMode(_ expression: TemplateExpression) -> Bool {
+        guard mode.percentEncodes, case .call(let call) = expression else { return false }
+        return call.helper == .urlEncode
     }
 
     /// Appends a value's text escaped for the output mode and the JSON lexical state.
@@ -170,7 +176,7 @@ struct TemplateRenderer {
             } else {
                 text = try evaluate(block.params[0])?.displayText ?? ""
             }
-            try emit(.string(TemplateEncoding.formEncoded(text)), raw: false, offset: block.offset)
+            try emit(.string(TemplateEncoding.formEncoded(text)), raw: mode.percentEncodes, offset: block.offset)
         default:
             let condition = try blockCondition(helper, block)
             try render(condition ? block.body : block.inverse)

@@ -102,20 +102,27 @@ enum TemplateCheck {
 
     // MARK: - Checks
 
-    /// Parses the template of `site`.
+    /// Parses the template of `site` and reports helper arguments that fail whatever the data; a JSON body
+    /// without such problems is also rendered with every merge parameter empty and must parse.
     private static func check(_ site: Site, in file: YAMLFile) {
-        let problem: TemplateError
-        var hint: String?
+        let parsed: Template
         do {
-            let parsed = try Template(parsing: site.template)
-            guard site.asJSON, let structure = parsed.jsonStructureProblem(TemplateContext()) else { return }
-            problem = structure
-            hint = "checked by rendering with every merge parameter empty"
+            parsed = try Template(parsing: site.template)
         } catch {
-            problem = error
+            report(error, of: site, in: file)
+            return
         }
-        let location = site.location(line: problem.line, column: problem.column, in: file)
-        file.add(.error, "template in '\(site.label)': \(problem.message)", at: location, hint: hint)
+        let argumentProblems = parsed.literalArgumentProblems
+        for problem in argumentProblems { report(problem, of: site, in: file) }
+        guard argumentProblems.isEmpty, site.asJSON, let structure = parsed.jsonStructureProblem(TemplateContext())
+        else { return }
+        report(structure, of: site, in: file, hint: "checked by rendering with every merge parameter empty")
+    }
+
+    private static func report(_ problem: TemplateError, of site: Site, in file: YAMLFile, hint: String? = nil) {
+        let placed = problem.placed { site.location(line: $0.line, column: $0.column, in: file) }
+        let location = SourceLocation(line: placed.line, column: placed.column)
+        file.add(.error, "template in '\(site.label)': \(placed.message)", at: location, hint: hint)
     }
 
     /// The Character offset of a 1-based line and column in `text`.
