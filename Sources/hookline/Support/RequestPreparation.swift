@@ -31,14 +31,8 @@ struct PreparedWebhookRequest {
         }
         var event = JSONObject()
         if let eventFile {
-            let text = try readInputFile(eventFile)
-            do {
-                let value = try JSONValue.parse(text)
-                event = value["dataFields"]?.objectValue ?? value.objectValue ?? JSONObject()
-            } catch {
-                printError("\(eventFile):\(error.line):\(error.column): error: \(error.message)")
-                throw ExitCode.badInput
-            }
+            let object = try readJSONObjectFile(eventFile)
+            event = object["dataFields"]?.objectValue ?? object
         }
         let secrets = try options.secrets()
         let context = TemplateContext(event: event, profile: profile, secrets: secrets)
