@@ -42,6 +42,28 @@ struct InitCommandTests {
         #expect(try String(contentsOf: ignore, encoding: .utf8) == after)
     }
 
+    /// The example webhooks take the base URL's scheme and host: any other made a workspace that
+    /// `validate` refuses.
+    @Test(arguments: ["ftp://x y", "http://x y", "127.0.0.1:8080", "http://", "https://user:pw@example.com"])
+    func initRefusesABaseURLThatIsNotHTTPAsAUsageError(baseURL: String) async throws {
+        let folder = try BinaryRunner.temporaryDirectory().appendingPathComponent("ws")
+        let result = try await BinaryRunner.hookline("init", folder.path, "--base-url", baseURL)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Please give an http:// or https:// --base-url, not '\(baseURL)'"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
+    @Test func initOnAFileSaysSoPlainly() async throws {
+        let file = try BinaryRunner.temporaryDirectory().appendingPathComponent("afile")
+        try "notes\n".write(to: file, atomically: true, encoding: .utf8)
+        for target in [file, file.appendingPathComponent("ws")] {
+            let result = try await BinaryRunner.hookline("init", target.path)
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: \(file.path) is a file, not a folder; nothing was created.\n")
+        }
+        #expect(try String(contentsOf: file, encoding: .utf8) == "notes\n")
+    }
+
     @Test func initWritesAGitignoreWhenThereIsNone() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let result = try await BinaryRunner.hookline("init", folder.path + "/ws")

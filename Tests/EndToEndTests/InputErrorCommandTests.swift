@@ -13,6 +13,21 @@ struct InputErrorCommandTests {
         #expect(result.stderr == "error: \(missing): no such file\n")
     }
 
+    /// Data that is not an object rendered every field empty, as if the template were right.
+    @Test(arguments: ["[1]", #""Ada""#, "42"])
+    func renderWithDataThatIsNotAJSONObjectIsBadInput(data text: String) async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let template = folder.appendingPathComponent("t.hbs")
+        try "Hello {{firstName}}".write(to: template, atomically: true, encoding: .utf8)
+        let data = folder.appendingPathComponent("data.json")
+        try text.write(to: data, atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.hookline("render", "--template", template.path, "--data", data.path)
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "error: \(data.path): not a JSON object; write the fields as {\"name\": value, …}\n")
+    }
+
     /// A time scale of 0 made every delay infinite (a journey "woke" a hundred years on); every
     /// command that takes one refuses it before it starts anything.
     @Test(arguments: [["run", "welcome", "--all"], ["resume"], ["serve"], ["events", "track", "--email", "a@example.com", "--event", "x"]])

@@ -201,6 +201,20 @@ struct PreviewSendCommandTests {
         #expect(result.stderr == "error: no user 'ada@exmple.com' in \(store) (did you mean 'ada@example.com'?)\n")
     }
 
+    /// An event file holding `[1]` or a string was read as no data fields, so the request went
+    /// out with every event field empty.
+    @Test(arguments: ["preview", "send"], ["[1]", #""signup""#])
+    func anEventFileThatIsNotAJSONObjectIsBadInput(command: String, event: String) async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let file = try workspace.write("event.json", event)
+        let result = try await workspace.hookline(command, "letter", "--user", "ada@example.com", "--event", file.path)
+
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "error: \(file.path): not a JSON object; write the fields as {\"name\": value, …}\n")
+    }
+
     private func expectNoSecrets(in output: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let basic = Data("\(Self.apiKey):".utf8).base64EncodedString()
         for secret in [Self.apiKey, basic, Self.signingSecret] {

@@ -21,14 +21,26 @@ struct RunCommandTests {
         let users = workspace.root.appendingPathComponent("users.txt")
         try Data(Array("ada@example.com\n".utf8) + [0xC3, 0x28, 0x0A] + Array("bob@example.com\n".utf8)).write(to: users)
         let run = try await workspace.hookline("run", "welcome", "--users", users.path)
-        #expect(run.status != 0)
+        #expect(run.status == 65)
         #expect(run.stderr.contains("\(users.path):2: the line is not UTF-8 text"), "\(run.stderr)")
         #expect(try await workspace.sqlite("SELECT userEmail FROM attempt;") == "ada@example.com")
         #expect(try await workspace.sqlite("SELECT count(*) FROM journey WHERE status != 'finished';") == "0")
 
         let missing = try await workspace.hookline("run", "welcome", "--users", workspace.root.path + "/nobody.txt")
-        #expect(missing.status != 0)
+        #expect(missing.status == 65)
         #expect(missing.stderr.contains("nobody.txt: No such file or directory"), "\(missing.stderr)")
+    }
+
+    /// A CSV export's header, or any line that is not an address, starts no journey.
+    @Test func aLineThatIsNotAnAddressIsRefusedAndTheAddressesBeforeItStillRun() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let users = try workspace.write("users.txt", "ada@example.com\nemail,firstName\nbob@example.com\n")
+        let run = try await workspace.hookline("run", "welcome", "--users", users.path)
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("error: \(users.path):2: 'email,firstName' is not an email address"), "\(run.stderr)")
+        #expect(try await workspace.sqlite("SELECT userEmail FROM attempt;") == "ada@example.com")
+        #expect(try await workspace.sqlite("SELECT count(*) FROM journey WHERE status != 'finished';") == "0")
     }
 
     @Test func aWorkflowThatStartsFromAListRunsForItsMembers() async throws {

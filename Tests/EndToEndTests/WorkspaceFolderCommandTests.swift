@@ -3,7 +3,13 @@ import Testing
 
 /// Commands pointed with `-C` at a folder that is not a workspace say so instead of finding nothing.
 struct WorkspaceFolderCommandTests {
-    @Test(arguments: [["validate"], ["run", "welcome", "--all"], ["events", "track", "--email", "ada@example.com", "--event", "signup"]])
+    /// `watch` would otherwise wait for a store in the missing folder for ever: hence the time limit.
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            ["validate"], ["run", "welcome", "--all"], ["events", "track", "--email", "ada@example.com", "--event", "signup"],
+            ["watch"], ["logs"],
+        ])
     func aFolderThatDoesNotExistIsAnErrorNamingItAndIsNotCreated(command: [String]) async throws {
         let missing = try BinaryRunner.temporaryDirectory().appendingPathComponent("typo")
         let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, command + ["-C", missing.path])
@@ -12,7 +18,7 @@ struct WorkspaceFolderCommandTests {
         #expect(!FileManager.default.fileExists(atPath: missing.path))
     }
 
-    @Test(arguments: [["validate"], ["run", "welcome", "--all"], ["studio"]])
+    @Test(.timeLimit(.minutes(1)), arguments: [["validate"], ["run", "welcome", "--all"], ["studio"], ["watch"], ["logs"]])
     func aFolderWithNoWorkspaceFilesPointsToInit(command: [String]) async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         try "notes\n".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)

@@ -40,6 +40,24 @@ struct AddressListReaderTests {
         }
     }
 
+    /// A CSV header or a name is not an address: no journey may start for it.
+    @Test(arguments: ["email,firstName", "not an email", "ada@", "@example.com", "ada@@example.com"])
+    func aLineThatIsNotAnAddressIsLocatedAfterTheAddressesBeforeIt(line: String) throws {
+        let path = try file(Array("ada@example.com\n\(line)\nbob@example.com\n".utf8))
+        let reader = try AddressListReader(path: path)
+        #expect(try reader.next(upTo: 10) == ["ada@example.com"])
+        #expect {
+            _ = try reader.next(upTo: 10)
+        } throws: { error in
+            "\(error)" == "\(path):2: '\(line)' is not an email address"
+        }
+    }
+
+    @Test func anAddressNoUserHasIsRead() throws {
+        let reader = try AddressListReader(path: try file(Array("nobody+tag@example.invalid\n".utf8)))
+        #expect(try reader.next(upTo: 10) == ["nobody+tag@example.invalid"])
+    }
+
     @Test func aMissingFileOrAFolderIsNamedInTheError() throws {
         let folder = try EngineFixtures.temporaryDirectory().path
         #expect {

@@ -45,6 +45,19 @@ struct DeliveryOutcomeClassTests {
         #expect(location == nil || hint.hasSuffix("then send again"))
     }
 
+    /// A test send of a 410 pauses nothing, so its hint must not say the endpoint is paused.
+    @Test(arguments: [
+        (false, "the endpoint says it is gone, so it is paused and later deliveries are held"),
+        (true, "the endpoint says it is gone: a scheduled delivery would pause it and hold later ones"),
+    ])
+    func aGoneHintSaysThePauseOnlyForAScheduledDelivery(afterTestSend: Bool, expected: String) throws {
+        let record = AttemptRecord(
+            startedAt: Date(), deliveryID: "msg_1", method: "POST", url: "https://hooks.example.com/v1/events",
+            status: 410, outcome: .httpError)
+        let hint = try #require(DeliveryOutcomeClass.hint(for: record, afterTestSend: afterTestSend))
+        #expect(hint.hasPrefix(expected), "\(hint)")
+    }
+
     @Test func tooManyRequestsIsRateLimitedAndWaitsTheOverloadFloor() {
         let outcome = DeliveryOutcomeClass.classify(status: 429, headers: [], transportErrorClass: nil)
         #expect(outcome == .rateLimited)

@@ -25,4 +25,29 @@ struct HeldDeliveryMessageTests {
         #expect(held.outcome == .failed(errorClass: "endpoint_paused", message: "endpoint lob-letter is paused: 410 Gone"))
         #expect(AttemptJSON.jsonLine(held).contains(#""error":"endpoint lob-letter is paused: 410 Gone""#))
     }
+
+    /// The hold takes no attempt number: the attempt made once the endpoint is resumed is attempt
+    /// 1, and `logs --delivery` no longer shows two attempts 1 (nor an export two files of one name).
+    @Test func aHoldLeavesAttemptOneToTheAttemptMadeAfterResuming() async throws {
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}, {status: 200}]}]")) { _ in }
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: ["lob_key": "sk_live_very_secret_1234"],
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        let resumed = try await engine.executor.resumeEndpoint("lob-letter")
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(resumed.succeeded == 1)
+        let bobs = try engine.store.attempts(matching: AttemptFilter(userEmail: "bob@example.com"))
+        #expect(bobs.map(\.attempt) == [AttemptRecord.heldAttempt, 1])
+        #expect(bobs.map(\.isHold) == [true, false])
+        #expect(bobs.last?.status == 200)
+    }
 }

@@ -86,6 +86,32 @@ struct NetworkPolicyTests {
         #expect(CIDR(block)?.contains(target.address.canonical) == true)
     }
 
+    /// An entry the policy ignores whatever the list says is reported at the entry, not dropped
+    /// in silence; a wide block that merely holds a metadata address still opens the rest.
+    @Test func anAllowEntryThatCanNeverBeAllowedIsAnErrorAtTheEntry() {
+        let settings = """
+            name: Cloud
+            network:
+              allow:
+                - 127.0.0.1/32
+                - 169.254.169.254
+                - Metadata.Google.Internal
+                - '::ffff:169.254.170.2'
+                - 169.254.0.0/16
+                - 0.0.0.0/0
+
+            """
+        let workspace = WorkspaceLoader.load(files: ["hookline.yaml": settings])
+        let diagnostics = NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace) { _ in settings }
+        #expect(
+            diagnostics.map { "\($0.path):\($0.line):\($0.column): \($0.severity): \($0.message)" } == [
+                "hookline.yaml:5:7: error: network.allow entry '169.254.169.254' is a cloud metadata address, which is never allowed",
+                "hookline.yaml:6:7: error: network.allow entry 'Metadata.Google.Internal' is a cloud metadata service, which is never allowed",
+                "hookline.yaml:7:8: error: network.allow entry '::ffff:169.254.170.2' is a cloud metadata address, which is never allowed",
+                "hookline.yaml:8:7: error: network.allow entry '169.254.0.0/16' is a link-local address, which is never allowed",
+            ])
+    }
+
     @Test func explainsAPrivateAddressWithTheBlockToAllow() {
         let policy = NetworkPolicy(resolver: Self.emptyResolver())
         #expect(

@@ -75,6 +75,13 @@ struct WorkspaceDiagnosticsTests {
         .nodes(
             "A/B shares not adding up to 100", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: 20}\n    next: {A: exit, B: exit}\n",
             "workflows/w.yaml:5:15: error: the branches' shares add up to 90 %; they must add up to 100 %"),
+        DiagnosticCase(
+            "A/B shares not adding up to 100 and an unknown target, both reported",
+            WorkspaceTestFiles.withWorkflow("  - id: a\n    type: abSplit\n    branches: {A: 70, B: 20}\n    next: {A: exit, B: nowhere}\n"),
+            [
+                "workflows/w.yaml:5:15: error: the branches' shares add up to 90 %; they must add up to 100 %",
+                "workflows/w.yaml:6:24: error: 'next.B' points to unknown node 'nowhere' (node ids: a)",
+            ]),
         .nodes(
             "A/B share not a percentage", "  - id: a\n    type: abSplit\n    branches: {A: 70, B: half}\n",
             "workflows/w.yaml:5:26: error: the share of branch 'B' must be a whole percentage from 0 to 100"),
@@ -307,6 +314,11 @@ struct WorkspaceDiagnosticsTests {
             [
                 "workflows/x.yaml:2:5: error: duplicate workflow id 'flow'; this file is skipped (also defined in workflows/flow.yaml)",
                 "workflows/x.yaml:2:5: warning: workflow id 'flow' does not match the file name 'x.yaml' (rename the file to 'flow.yaml' or change the id)",
+            ]),
+        .file(
+            "an id that cannot name a file", "workflows/bad.yaml", "id: Bad Id!\nnodes:\n  - id: a\n    type: exit\n",
+            [
+                "workflows/bad.yaml:1:5: error: workflow id 'Bad Id!' cannot name a file (an id is letters, digits, '-', '_' and '.', not starting with a dot)"
             ]),
         .file(
             "duplicate webhook id", "webhooks/z.yaml", "id: hook\nurl: https://x.example\n",

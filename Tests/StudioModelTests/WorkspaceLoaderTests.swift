@@ -45,6 +45,27 @@ struct WorkspaceLoaderTests {
         #expect(workspace.workflows == [workflow])
     }
 
+    /// A `.yml` file was skipped in silence, so its workflow never ran and validate said nothing.
+    @Test func ymlFilesLoadLikeYamlFilesAndOneIdInBothIsADuplicate() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-yml-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (path, text) in WorkspaceTestFiles.valid.map({ ($0.key.replacingOccurrences(of: ".yaml", with: ".yml"), $0.value) }) {
+            let url = root.appendingPathComponent(path == "hookline.yml" ? "hookline.yaml" : path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let workspace = WorkspaceLoader.load(from: root)
+        #expect(workspace.diagnostics.map(\.description) == [])
+        #expect(workspace.workflows.map(\.id) == ["flow"])
+        #expect(workspace.webhooks.map(\.id) == ["hook"])
+        #expect(workspace.systemWebhooks.map(\.id) == ["sys"])
+
+        try Data(WorkspaceTestFiles.workflow.utf8).write(to: root.appendingPathComponent("workflows/flow.yaml"))
+        #expect(WorkspaceLoader.load(from: root).diagnostics.map(\.description) == [
+            "workflows/flow.yml:1:5: error: duplicate workflow id 'flow'; this file is skipped (also defined in workflows/flow.yaml)"
+        ])
+    }
+
     @Test func missingSettingsFileUsesDefaults() {
         var files = WorkspaceTestFiles.valid
         files["hookline.yaml"] = nil

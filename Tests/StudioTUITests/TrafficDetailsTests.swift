@@ -31,6 +31,17 @@ struct TrafficDetailsTests {
         return state
     }
 
+    /// A hold sent nothing: its row and its details say so, not an attempt number that the
+    /// attempt made once the endpoint is resumed takes.
+    @Test func aHoldIsShownAsHeldNotAsAnAttempt() {
+        var hold = Fixtures.record(1, status: nil)
+        hold.attempt = AttemptRecord.heldAttempt
+        hold.outcome = .failed(errorClass: "endpoint_paused", message: "endpoint lob-letter is paused: 410 Gone")
+        #expect(TrafficRow.segments(for: hold, width: 80, timeZone: .gmt).last?.text == " held")
+        let about = TrafficDetailsView.lines(for: hold, state: Fixtures.state(records: 1)).map(\.text)
+        #expect(about.contains { $0.hasPrefix("held, not sent · scheduled") }, "\(about)")
+    }
+
     @Test func enterOnATrafficLineOpensItsExchangeAndEscapeClosesIt() {
         var state = stateShowingExchange()
         _ = reduce(&state, .key(.enter))

@@ -257,7 +257,9 @@ extension Executor {
                     case .succeeded: "succeeded"
                     case .cancelled: "cancelled"
                     }
-                record = origin.record(
+                var notSent = origin
+                notSent.attempt = AttemptRecord.heldAttempt
+                record = notSent.record(
                     deliveryID: delivery.id, at: clock.now(), method: job.webhook.method.rawValue,
                     url: request.masked.url, outcome: .failed(errorClass: "endpoint_paused", message: reason))
                 if case .held = result.status { recorder.record(record) }

@@ -6,6 +6,8 @@ import StudioModel
 ///
 /// Blank lines and lines starting with `#` are skipped; spaces around an address, a CR before
 /// the LF and a UTF-8 byte order mark are dropped, and addresses come back lowercase, as stored.
+/// A line that is not an address (a CSV header, a name) is a read error, so no journey starts for
+/// it; an address no user has yet is fine.
 ///
 /// ```swift
 /// let reader = try AddressListReader(path: "users.txt")
@@ -76,6 +78,9 @@ public final class AddressListReader {
             guard let first = text.first, first != UInt8(ascii: "#") else { continue }
             guard let address = String(validating: text, as: UTF8.self) else {
                 throw ReadError(description: "\(path):\(line): the line is not UTF-8 text")
+            }
+            guard EmailAddress.isPlausible(address) else {
+                throw ReadError(description: "\(path):\(line): '\(address)' is not an email address")
             }
             batch.append(EmailAddress.normalized(address))
         }

@@ -9,6 +9,7 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
     public var startedAt: Date
     /// Stable across retries and replays (`webhook-id`).
     public var deliveryID: String
+    /// 1 for the first attempt; ``heldAttempt`` for a record of a delivery held unsent.
     public var attempt: Int
     public var workflowID: String?
     public var nodeID: String?
@@ -33,6 +34,13 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
     public var outcome: AttemptOutcome
     /// What made this attempt: the schedule, a replay or a test send.
     public var trigger: AttemptTrigger
+
+    /// The `attempt` of a record saying that a delivery was held by a paused endpoint, not sent: not
+    /// a number of its own, so the attempt made once the endpoint is resumed keeps its number.
+    public static let heldAttempt = 0
+
+    /// Whether the record says that the delivery was held, not sent.
+    public var isHold: Bool { attempt == Self.heldAttempt }
 
     public init(
         id: Int64 = 0, startedAt: Date, deliveryID: String, attempt: Int = 1, workflowID: String? = nil,

@@ -44,7 +44,8 @@ enum TrafficDetailsView {
             lines.add(text, token, indent: indent)
         }
         add("\(record.method) \(record.url)", .titleFocused)
-        var about = isPreview ? "preview for" : "attempt \(record.attempt) · \(record.trigger.rawValue)"
+        let attempt = record.isHold ? "held, not sent" : "attempt \(record.attempt)"
+        var about = isPreview ? "preview for" : "\(attempt) · \(record.trigger.rawValue)"
         if let user = record.userEmail { about += isPreview ? " \(user)" : " · \(user)" }
         if let workflow = record.workflowID { about += " · \(workflow)/\(record.nodeID ?? "")" }
         add(about, .muted)

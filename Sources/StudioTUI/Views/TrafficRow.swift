@@ -28,7 +28,7 @@ public enum TrafficRow {
                     record.latencyMilliseconds >= 1000 ? .logLatencySlow : .logLatency),
             Segment(DisplayWidth.pad(shown(pathText(record)), to: urlWidth, ellipsis: ellipsis) + " ", .logPath),
             Segment(DisplayWidth.pad(shown(record.userEmail ?? ""), to: userWidth, ellipsis: ellipsis) + " ", .logUser),
-            Segment(DisplayWidth.pad("\(record.attempt)/\(maximumAttempts)", to: 5, alignRight: true), .logAttempt),
+            Segment(DisplayWidth.pad(record.isHold ? "held" : "\(record.attempt)/\(maximumAttempts)", to: 5, alignRight: true), .logAttempt),
         ]
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StudioEngine
 import StudioModel
 
 extension Hookline {
@@ -13,8 +14,19 @@ extension Hookline {
         @Option(help: "Base URL the example webhooks call.")
         var baseURL: String = "http://127.0.0.1:8080"
 
+        func validate() throws {
+            // The example webhooks take their scheme and host from it: `validate` would refuse the workspace.
+            if let violation = NetworkPolicy.formViolation(of: baseURL) {
+                throw ValidationError("Please give an http:// or https:// --base-url, not '\(baseURL)': \(violation.message).")
+            }
+        }
+
         func run() throws {
             let root = URL(fileURLWithPath: dir, isDirectory: true)
+            if let file = Self.fileInTheWay(of: root) {
+                printError("error: \(file.path) is a file, not a folder; nothing was created.")
+                throw ExitCode.failure
+            }
             let files = DemoWorkspace.files(receiverBaseURL: baseURL).sorted(by: { $0.key < $1.key })
             // A user's file is never written over: if any file init would create is there, nothing is created.
             let taken = files.map(\.key).filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
@@ -32,6 +44,19 @@ extension Hookline {
             }
             try ignoreStateFolder(in: root)
             print("Run `hookline receive` in another terminal, then `hookline` here to open the studio.")
+        }
+
+        /// The nearest of `root` and the folders above it that exists, when it is a file: no
+        /// workspace folder can be made there.
+        private static func fileInTheWay(of root: URL) -> URL? {
+            var candidate = root.standardizedFileURL
+            var isFolder: ObjCBool = false
+            while !FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isFolder) {
+                let parent = candidate.deletingLastPathComponent()
+                guard parent.path != candidate.path else { return nil }
+                candidate = parent
+            }
+            return isFolder.boolValue ? nil : candidate
         }
 
         /// Makes `.gitignore` ignore `.hookline/` (the store and secrets), keeping whatever the file already says.

@@ -46,7 +46,8 @@ extension Hookline {
                 if !records.isEmpty {
                     print("# Secrets are masked (\(SecretMasker.mask)): put them back before sending these by hand.")
                 }
-                for record in records {
+                // A hold sent nothing: there is no command to give for it.
+                for record in records where !record.isHold {
                     guard let request = PreparedRequest(sentIn: record) else { continue }
                     let outcome: String =
                         if case .failed(let errorClass, let message) = record.outcome { "\(errorClass): \(message)" }

@@ -19,14 +19,7 @@ extension Hookline {
 
         func run() throws {
             let source = try readInputFile(template)
-            let dataText = try readInputFile(data)
-            let context: JSONValue
-            do {
-                context = try JSONValue.parse(dataText)
-            } catch {
-                printError("\(data):\(error.line):\(error.column): error: \(error.message)")
-                throw ExitCode.badInput
-            }
+            let context = JSONValue.object(try readJSONObjectFile(data))
             do {
                 let parsed = try Template(parsing: source)
                 let output: String

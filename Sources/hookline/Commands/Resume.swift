@@ -31,9 +31,11 @@ extension Hookline {
                 try await EngineCommand.shuttingDown(engine) { try options.deliveryWebhook(endpoint, in: engine.workspace) }
             }
             printAttemptLines(from: engine.feed)
+            var heldFailed = 0
             if let endpoint {
                 let drained = try await engine.executor.resumeEndpoint(endpoint)
                 printError("endpoint \(endpoint): \(drained.succeeded + drained.failed) held deliveries sent, \(drained.failed) failed")
+                heldFailed = drained.failed
             }
             guard let summary = engine.resume(holder: "hookline resume") else {
                 printError(
@@ -46,13 +48,13 @@ extension Hookline {
             let stats = engine.executor.stats
             await engine.shutdown()
             printError(stats.summary)
-            if stats.failures > 0 { throw ExitCode.failure }
+            if stats.failures > 0 || heldFailed > 0 { throw ExitCode.failure }
         }
     }
 
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send settled deliveries again, with their original webhook-id and body.",
+            abstract: "Send settled deliveries again: the same webhook-id and user data, the webhook as it is now.",
             discussion: """
                 Give delivery ids, or filters to replay every match (oldest first, a few at a time). \
                 Each replay is one attempt with a new timestamp and signature; a failed replay is not \
@@ -103,28 +105,28 @@ extension Hookline {
                 try await EngineCommand.shuttingDown(engine) { try options.deliveryWebhook(webhook, in: engine.workspace) }
             }
             printAttemptLines(from: engine.feed)
-            var failed = 0
+            var summary = Executor.ReplaySummary()
+            // Ids that name no settled delivery: said one by one, not counted as replayed.
+            var refused = 0
             if ids.isEmpty {
                 let filter = DeliveryFilter(
                     webhookID: webhook, statuses: Set(status.compactMap(OutboxDelivery.Status.init(rawValue:))),
                     since: since.flatMap(WorkflowDuration.init(parsing:)).map { Date().addingTimeInterval(-$0.seconds) })
-                let summary = try await engine.executor.replay(matching: filter, maxInFlight: max(1, parallel))
-                await engine.executor.waitUntilIdle()
-                printError("replayed \(summary.succeeded + summary.failed): \(summary.succeeded) succeeded, \(summary.failed) failed")
-                failed = summary.failed
+                summary = try await engine.executor.replay(matching: filter, maxInFlight: max(1, parallel))
             } else {
                 for id in ids {
                     do {
-                        if try await !engine.executor.replay(deliveryID: id) { failed += 1 }
+                        if try await engine.executor.replay(deliveryID: id) { summary.succeeded += 1 } else { summary.failed += 1 }
                     } catch {
                         printError("error: \(error)")
-                        failed += 1
+                        refused += 1
                     }
                 }
-                await engine.executor.waitUntilIdle()
             }
+            await engine.executor.waitUntilIdle()
+            printError("replayed \(summary.succeeded + summary.failed): \(summary.succeeded) succeeded, \(summary.failed) failed")
             await engine.shutdown()
-            if failed > 0 { throw ExitCode.failure }
+            if summary.failed > 0 || refused > 0 { throw ExitCode.failure }
         }
     }
 

@@ -37,7 +37,8 @@ extension Hookline {
 
         func run() async throws {
             // Opened first, so that a missing file stops the run before anything starts.
-            let addresses = try users.map { try AddressListReader(path: $0) }
+            let addresses: AddressListReader?
+            do { addresses = try users.map { try AddressListReader(path: $0) } } catch { throw Self.exitError(for: error) }
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
             let workspace = engine.workspace
             let definition = try options.workflow(workflow, in: workspace)
@@ -72,8 +73,16 @@ extension Hookline {
             let stats = engine.executor.stats
             await engine.shutdown()
             printError(stats.summary)
-            if let readError { throw readError }
+            if let readError { throw Self.exitError(for: readError) }
             if stats.failures > 0 { throw ExitCode.failure }
+        }
+
+        /// A list that cannot be read (missing, a folder, a line that is not an address) is bad
+        /// input (65), said on standard error with where; other errors stay as they are.
+        private static func exitError(for error: any Error) -> any Error {
+            guard let error = error as? AddressListReader.ReadError else { return error }
+            printError("error: \(error)")
+            return ExitCode.badInput
         }
 
         /// Says once, on standard error, when nothing is left to do but wait for journeys asleep in

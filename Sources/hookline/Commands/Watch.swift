@@ -39,6 +39,8 @@ extension Hookline {
         }
 
         func run() async throws {
+            // Checked first: watch waits for a store that does not exist yet, forever in a mistyped folder.
+            try options.requireWorkspace()
             let path = options.storePath
             try filters.checkNames(root: options.root) {
                 FileManager.default.fileExists(atPath: path) ? try SQLiteStateStore(path: path) : nil

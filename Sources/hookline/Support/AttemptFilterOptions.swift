@@ -63,8 +63,10 @@ struct AttemptFilterOptions: ParsableArguments {
 }
 
 extension WorkspaceOptions {
-    /// The workspace's store, or exit 1 saying nothing has run here yet.
+    /// The workspace's store: exit 65 when the folder is not a workspace (``requireWorkspace()``),
+    /// exit 1 saying nothing has run here yet when it has no store.
     func existingStore() throws -> SQLiteStateStore {
+        try requireWorkspace()
         guard FileManager.default.fileExists(atPath: storePath) else {
             printError("error: no store at \(storePath): nothing has run in this workspace yet")
             throw ExitCode.failure

@@ -99,7 +99,7 @@ final class EngineStudioCommands: StudioCommands {
         Task.detached {
             // The stored copy when there is one: the pane's copy is cleaned for display.
             let stored = (try? store.attempts(deliveryID: record.deliveryID))?.last { $0.attempt == record.attempt }
-            guard let request = PreparedRequest(sentIn: stored ?? record) else {
+            guard !record.isHold, let request = PreparedRequest(sentIn: stored ?? record) else {
                 return done(StatusMessage("this attempt has no request to copy", level: .warning))
             }
             let file = directory.appendingPathComponent("curl-\(record.deliveryID)-\(record.attempt).sh")

@@ -26,3 +26,21 @@ func readInputFile(_ path: String) throws -> String {
     }
     return text
 }
+
+/// Reads a JSON file the user named that must hold an object (a template's context, an event's
+/// data fields): a syntax error is reported as `PATH:LINE:COL: error: …`, any other value (`[1]`,
+/// `"text"`) as `error: PATH: …` instead of being read as no fields; either exits 65 (bad input).
+func readJSONObjectFile(_ path: String) throws -> JSONObject {
+    let value: JSONValue
+    do {
+        value = try JSONValue.parse(try readInputFile(path))
+    } catch let error as JSONParseError {
+        printError("\(path):\(error.line):\(error.column): error: \(error.message)")
+        throw ExitCode.badInput
+    }
+    guard let object = value.objectValue else {
+        printError("error: \(path): not a JSON object; write the fields as {\"name\": value, …}")
+        throw ExitCode.badInput
+    }
+    return object
+}

@@ -18,7 +18,9 @@ struct PreparedWebhookRequest {
         try options.requireWorkspace()
         let workspace = WorkspaceLoader.load(from: options.root)
         // A webhook whose file does not load is left out of the workspace: its errors say more than "no webhook".
-        if report(workspace.diagnostics.filter { $0.severity == .error && $0.path.hasSuffix("/\(webhookID).yaml") }, root: options.root) {
+        let files = WorkspaceLoader.definitionExtensions.map { "/\(webhookID)\($0)" }
+        let fileErrors = workspace.diagnostics.filter { $0.severity == .error && files.contains(where: $0.path.hasSuffix) }
+        if report(fileErrors, root: options.root) {
             throw ExitCode.badInput
         }
         let webhook = try options.webhook(webhookID, in: workspace)
@@ -31,14 +33,8 @@ struct PreparedWebhookRequest {
         }
         var event = JSONObject()
         if let eventFile {
-            let text = try readInputFile(eventFile)
-            do {
-                let value = try JSONValue.parse(text)
-                event = value["dataFields"]?.objectValue ?? value.objectValue ?? JSONObject()
-            } catch {
-                printError("\(eventFile):\(error.line):\(error.column): error: \(error.message)")
-                throw ExitCode.badInput
-            }
+            let object = try readJSONObjectFile(eventFile)
+            event = object["dataFields"]?.objectValue ?? object
         }
         let secrets = try options.secrets()
         let context = TemplateContext(event: event, profile: profile, secrets: secrets)

@@ -2,19 +2,64 @@ import StudioModel
 
 extension NetworkPolicy {
     /// The save-time check (delivery.md §8.8): every webhook and system-webhook URL this policy
-    /// refuses, as an error at its `url:` or `endpoint:` line. Host names that pass are checked
-    /// again, by address, before each attempt.
+    /// refuses, as an error at its `url:` or `endpoint:` line, and every `network.allow` entry that
+    /// can never open anything, at the entry. Host names that pass are checked again, by address,
+    /// before each attempt.
     /// - Parameter text: The text of a workspace file by relative path, to place each error;
     ///   nil places it at 1:1.
     public func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         let targets =
             workspace.webhooks.map { (workspace.path(ofWebhook: $0.id), "url", $0.url) }
             + workspace.systemWebhooks.map { (workspace.path(ofSystemWebhook: $0.id), "endpoint", $0.endpoint) }
-        return targets.compactMap { path, key, url in
+        let refusedURLs: [Diagnostic] = targets.compactMap { path, key, url in
             guard let path, let violation = check(url: url).violation else { return nil }
             let (line, column) = text(path).map { Self.position(ofKey: key, in: $0) } ?? (1, 1)
             return Diagnostic(path: path, line: line, column: column, message: violation.message)
         }
+        let settings = WorkspaceLoader.settingsPath
+        let neverAllowed: [Diagnostic] = workspace.settings.networkAllowlist.compactMap { entry in
+            guard let what = Self.neverAllowed(entry) else { return nil }
+            let (line, column) = text(settings).map { Self.position(ofAllowEntry: entry, in: $0) } ?? (1, 1)
+            return Diagnostic(
+                path: settings, line: line, column: column,
+                message: "network.allow entry '\(entry)' is \(what), which is never allowed",
+                hint: "remove it: metadata, link-local and unspecified addresses are never allowed, whatever network.allow says")
+        }
+        return refusedURLs + neverAllowed
+    }
+
+    /// What a `network.allow` entry names when the policy denies all of it whatever the list
+    /// says ("a cloud metadata address"); nil when the entry can open something.
+    static func neverAllowed(_ entry: String) -> String? {
+        let trimmed = entry.trimmingCharacters(in: .whitespaces)
+        if let block = CIDR(trimmed) {
+            let range = SpecialAddressRange.table.first {
+                !$0.isAllowable && block.prefixLength >= $0.block.prefixLength && $0.block.contains(block.network)
+            }
+            return range?.phrase
+        }
+        let name = trimmed.lowercased()
+        return metadataHostNames.contains(name.hasSuffix(".") ? String(name.dropLast()) : name) ? "a cloud metadata service" : nil
+    }
+
+    /// Line and column of `entry` as an item of the `allow:` list under `network:`; (1, 1) when not found.
+    static func position(ofAllowEntry entry: String, in text: String) -> (Int, Int) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = lines.firstIndex { $0.hasPrefix("network:") } ?? 0
+        let partOfAnEntry = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.:/-_")
+        for index in lines.indices where index >= start {
+            let line = lines[index]
+            var searchStart = line.startIndex
+            while let found = line[searchStart...].range(of: entry) {
+                let before = found.lowerBound == line.startIndex ? nil : line[line.index(before: found.lowerBound)]
+                let after = found.upperBound == line.endIndex ? nil : line[found.upperBound]
+                if !(before.map(partOfAnEntry.contains) ?? false), !(after.map(partOfAnEntry.contains) ?? false) {
+                    return (index + 1, line.distance(from: line.startIndex, to: found.lowerBound) + 1)
+                }
+                searchStart = found.upperBound
+            }
+        }
+        return (1, 1)
     }
 
     /// Line and column of the value of a top-level `key:` in YAML text; (1, 1) when not found.

@@ -52,6 +52,13 @@ public struct NetworkPolicy: Sendable {
         self.resolver = resolver
     }
 
+    /// What is wrong with the form of `url` whatever the allowlist says: not a URL, a scheme other
+    /// than http or https, credentials, a malformed host; nil when only its address is left to check.
+    public static func formViolation(of url: String) -> PolicyViolation? {
+        guard case .failure(let violation) = TargetURL.parse(url) else { return nil }
+        return violation
+    }
+
     /// Makes the policy a workspace asks for, from its `network.allow` list.
     public init(settings: WorkspaceSettings, resolver: any AddressResolver = SystemResolver()) {
         self.init(allowlist: settings.networkAllowlist, resolver: resolver)

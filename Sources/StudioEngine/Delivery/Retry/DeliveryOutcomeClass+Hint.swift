@@ -11,8 +11,7 @@ extension DeliveryOutcomeClass {
         let retried = afterTestSend ? "" : "; retried meanwhile"
         return switch classify(record) {
         case .redirectNotFollowed: redirectHint(for: record, replay: replay)
-        case .gone:
-            "the endpoint says it is gone, so it is paused and later deliveries are held: fix or remove the webhook, then resume the endpoint (hookline resume --endpoint)"
+        case .gone: goneHint(afterTestSend: afterTestSend)
         case .http4xx:
             "the endpoint refused the request and it is not retried: fix the webhook or the data it sends, then \(replay)"
         case .http5xxPermanent:
@@ -30,6 +29,14 @@ extension DeliveryOutcomeClass {
         default:
             nil
         }
+    }
+
+    /// A test send pauses nothing: it only says what a scheduled delivery's 410 would do.
+    private static func goneHint(afterTestSend: Bool) -> String {
+        guard afterTestSend else {
+            return "the endpoint says it is gone, so it is paused and later deliveries are held: fix or remove the webhook, then resume the endpoint (hookline resume --endpoint)"
+        }
+        return "the endpoint says it is gone: a scheduled delivery would pause it and hold later ones; fix or remove the webhook"
     }
 
     /// A 3xx is never followed: where it points, resolved against the request's URL, is what the

@@ -9,7 +9,7 @@ enum DefinitionFileKind: Sendable, Equatable {
 
     init(path: String) {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[1].hasSuffix(".yaml") else {
+        guard parts.count == 2, WorkspaceLoader.isDefinitionFileName(parts[1]) else {
             self = .other
             return
         }

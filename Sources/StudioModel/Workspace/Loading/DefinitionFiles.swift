@@ -24,7 +24,7 @@ public struct DefinitionFiles: Sendable, Hashable {
     }
 
     /// Stamps the files `WorkspaceLoader.load(from:)` would read under `root` — `hookline.yaml`
-    /// and the `*.yaml` files of `workflows/`, `webhooks/` and `system-webhooks/` — and the
+    /// and the `*.yaml` and `*.yml` files of `workflows/`, `webhooks/` and `system-webhooks/` — and the
     /// secrets file.
     public static func scan(root: URL) -> DefinitionFiles {
         var stamps: [String: Stamp] = [:]

@@ -75,7 +75,7 @@ public enum FieldUsageCheck {
         var files: [String: String] = [:]
         for folder in ["webhooks", "workflows"] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
-            for name in names where name.hasSuffix(".yaml") && !name.hasPrefix(".") {
+            for name in names where WorkspaceLoader.isDefinitionFileName(name) {
                 let path = "\(folder)/\(name)"
                 files[path] = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
             }
@@ -131,10 +131,7 @@ public enum FieldUsageCheck {
     private static func definitions(
         in folder: String, files: [String: String], isLoaded: (String) -> Bool
     ) -> [(YAMLFile, YAMLMapping)] {
-        let paths = files.keys.filter { path in
-            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            return parts.count == 2 && parts[0] == folder && parts[1].hasSuffix(".yaml") && !parts[1].hasPrefix(".")
-        }.sorted()
+        let paths = files.keys.filter { WorkspaceLoader.isDefinitionPath($0, in: folder) }.sorted()
         var seen: Set<String> = []
         var result: [(YAMLFile, YAMLMapping)] = []
         for path in paths {

@@ -75,9 +75,10 @@ enum WorkflowFileReader {
         WorkflowReachCheck.check(parsed, in: file)
         let ids = parsed.map(\.id)
         return parsed.compactMap { node in
+            // Checked for a node too broken to run as well: its own error must not hide a wrong target.
+            let next = resolveNext(node.next, ids: ids, file: file)
             guard let kind = node.kind else { return nil }
-            return WorkflowNode(
-                id: node.id, kind: kind, next: resolveNext(node.next, ids: ids, file: file), location: node.location)
+            return WorkflowNode(id: node.id, kind: kind, next: next, location: node.location)
         }
     }
 

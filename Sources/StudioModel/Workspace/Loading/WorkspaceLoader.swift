@@ -2,11 +2,15 @@ import Foundation
 
 /// Reads a workspace folder into `Workspace` values, turning every problem into a `Diagnostic`.
 public enum WorkspaceLoader {
-    /// The folders that hold one definition per `.yaml` file.
+    /// The folders that hold one definition per `.yaml` (or `.yml`) file.
     static let folders = ["workflows", "webhooks", "system-webhooks"]
-    static let settingsPath = "hookline.yaml"
+    /// How a definition file's name ends: `.yaml`, or `.yml` as many tools write it.
+    public static let definitionExtensions = [".yaml", ".yml"]
+    /// The workspace settings file, relative to the root.
+    public static let settingsPath = "hookline.yaml"
 
-    /// Reads hookline.yaml, workflows/*.yaml, webhooks/*.yaml, system-webhooks/*.yaml under `root`.
+    /// Reads hookline.yaml, workflows/*.yaml, webhooks/*.yaml, system-webhooks/*.yaml under `root`
+    /// (and `*.yml` files there too).
     ///
     /// Never throws for bad files: every problem becomes a Diagnostic (path relative to root,
     /// 1-based line:col) and the rest loads. Files are read in sorted order so diagnostics are
@@ -64,14 +68,25 @@ public enum WorkspaceLoader {
     }
 
     /// The definition files the loader reads under `root`, relative to it: `hookline.yaml`, then
-    /// each folder's `*.yaml` (hidden files left out). `hookline.yaml` is listed even when missing.
+    /// each folder's `*.yaml` and `*.yml` (hidden files left out). `hookline.yaml` is listed even when missing.
     static func definitionPaths(in root: URL) -> [String] {
         var paths = [settingsPath]
         for folder in folders {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
-            paths += names.filter { $0.hasSuffix(".yaml") && !$0.hasPrefix(".") }.map { "\(folder)/\($0)" }
+            paths += names.filter(isDefinitionFileName).map { "\(folder)/\($0)" }
         }
         return paths
+    }
+
+    /// Whether a file of one of the folders holds a definition: `*.yaml` or `*.yml`, not hidden.
+    static func isDefinitionFileName(_ name: some StringProtocol) -> Bool {
+        !name.hasPrefix(".") && definitionExtensions.contains { name.hasSuffix($0) }
+    }
+
+    /// Whether `path` is a definition file directly in `folder` (`workflows/welcome.yaml`).
+    static func isDefinitionPath(_ path: String, in folder: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts[0] == folder && isDefinitionFileName(parts[1])
     }
 
     /// Same as `load(from:)`, from in-memory files (relative path → contents), for tests and the demo.
@@ -86,10 +101,7 @@ public enum WorkspaceLoader {
         var workspace = Workspace()
         var diagnostics: [Diagnostic] = []
         func paths(in folder: String) -> [String] {
-            files.keys.filter { path in
-                let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-                return parts.count == 2 && parts[0] == folder && parts[1].hasSuffix(".yaml") && !parts[1].hasPrefix(".")
-            }.sorted()
+            files.keys.filter { isDefinitionPath($0, in: folder) }.sorted()
         }
         func file(_ path: String) -> YAMLFile { YAMLFile(path: path, source: files[path] ?? "") }
 

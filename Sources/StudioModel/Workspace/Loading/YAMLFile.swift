@@ -24,10 +24,11 @@ final class YAMLFile {
         text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 
-    /// The file name without its directory and `.yaml` extension.
+    /// The file name without its directory and `.yaml` (or `.yml`) extension.
     var stem: String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        return name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name
+        guard let ending = WorkspaceLoader.definitionExtensions.first(where: name.hasSuffix) else { return name }
+        return String(name.dropLast(ending.count))
     }
 
     /// The root node; nil when the file is empty or is not valid YAML (the latter is reported).
