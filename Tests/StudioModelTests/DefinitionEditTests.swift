@@ -495,6 +495,13 @@ struct DefinitionEditTests {
         #expect(!DefinitionSkeleton.isFileName("../escape"))
         #expect(!DefinitionSkeleton.isFileName(".hidden"))
         #expect(!DefinitionSkeleton.isFileName("a b"))
+        // Letters of any script name files as well as ASCII ones do; the studio's `n` refused
+        // `sys-日本`, which the loader accepted from a file.
+        #expect(DefinitionSkeleton.isFileName("sys-日本"))
+        #expect(DefinitionSkeleton.isFileName("re\u{301}sume\u{301}"))
+        #expect(!DefinitionSkeleton.isFileName("launch-🎉"))
+        #expect(!DefinitionSkeleton.isFileName("Bad Id!"))
+        #expect(!DefinitionSkeleton.isFileName(""))
     }
 }
 

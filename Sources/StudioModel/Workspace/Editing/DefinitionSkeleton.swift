@@ -84,8 +84,15 @@ public enum DefinitionSkeleton {
         return id
     }
 
-    /// Whether `id` can name a file: letters, digits, `-`, `_` and `.`, not starting with a dot.
+    /// Whether `id` can name a file: letters of any script (with their combining marks), digits,
+    /// `-`, `_` and `.`, not starting with a dot. `wh-日本` and `résumé` are ids; `Bad Id!` is not.
     public static func isFileName(_ id: String) -> Bool {
-        !id.hasPrefix(".") && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+        !id.isEmpty && !id.hasPrefix(".")
+            && id.unicodeScalars.allSatisfy { scalar in
+                switch scalar.properties.generalCategory {
+                case .decimalNumber, .nonspacingMark, .spacingMark: true
+                default: scalar.properties.isAlphabetic || "-_.".unicodeScalars.contains(scalar)
+                }
+            }
     }
 }
