@@ -34,6 +34,12 @@ struct TestSendTests {
         #expect(try engine.store.attempts(matching: AttemptFilter(webhookID: "lob-letter")).map(\.trigger) == [.test])
         #expect(try engine.store.deliveries(matching: DeliveryFilter()).isEmpty)
         #expect(!record.requestHeaders.contains { $0.value.contains("sk_live_very_secret_1234") })
+        // Its id shows in the traffic like a delivery's; a replay of it says what it is.
+        await #expect(
+            throws: Executor.ReplayError.testSend(record.deliveryID, webhook: "lob-letter", user: "bob@example.com")
+        ) {
+            try await engine.executor.replay(deliveryID: record.deliveryID)
+        }
     }
 
     /// A connection reset is not tried again at once either: one request, attempt 1.

@@ -5,6 +5,8 @@ extension Executor {
     /// Why a delivery cannot be replayed.
     public enum ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
         case unknownDelivery(String)
+        /// The id is a test send's: it shows in the traffic and the logs, but it has no outbox row.
+        case testSend(String, webhook: String?, user: String?)
         /// Still pending or retrying: cancel it first, or let it settle.
         case stillUnderway(String)
         case webhookGone(delivery: String, webhook: String)
@@ -12,6 +14,9 @@ extension Executor {
         public var description: String {
             switch self {
             case .unknownDelivery(let id): "no delivery '\(id)' in the store"
+            case .testSend(let id, let webhook, let user):
+                "'\(id)' is a test send, not a delivery, so it has nothing to replay; "
+                    + "hookline send \(webhook ?? "WEBHOOK") --user \(user ?? "EMAIL") sends another"
             case .stillUnderway(let id): "delivery \(id) is still being delivered; cancel it first"
             case .webhookGone(let id, let webhook): "delivery \(id): webhook '\(webhook)' no longer exists"
             }
@@ -24,7 +29,12 @@ extension Executor {
     /// and a new timestamp and signature. A failed replay does not start an automatic schedule.
     /// - Returns: Whether the replay succeeded.
     public func replay(deliveryID: String, trigger: AttemptTrigger = .manual) async throws(ReplayError) -> Bool {
-        guard let delivery = try? store.delivery(id: deliveryID) else { throw .unknownDelivery(deliveryID) }
+        guard let delivery = try? store.delivery(id: deliveryID) else {
+            if let test = (try? store.attempts(deliveryID: deliveryID))?.last(where: { $0.trigger == .test }) {
+                throw .testSend(deliveryID, webhook: test.webhookID, user: test.userEmail)
+            }
+            throw .unknownDelivery(deliveryID)
+        }
         guard delivery.status.isSettled else { throw .stillUnderway(deliveryID) }
         guard var job = job(resuming: delivery) else {
             throw .webhookGone(delivery: deliveryID, webhook: delivery.webhookID)
