@@ -132,6 +132,36 @@ struct IngestAPITests {
             "/api/events/track", #"{"email": "bob@example.com", "eventName": "signup", "createdAt": "yesterday"}"#)
         #expect(refused == 400)
         #expect(answer == ["msg": "createdAt must be a number: seconds since 1970 (Unix time)", "code": "BadJsonBody", "params": nil])
+
+        let (latest, _) = try await ingest.post(
+            "/api/events/track", #"{"email": "cy@example.com", "eventName": "signup", "createdAt": 253402300799}"#)
+        #expect(latest == 200)
+        let journeys = try ingest.engine.store.unfinishedJourneys()
+        #expect(journeys.first { $0.email == "cy@example.com" }?.trigger?.createdAt == Date(timeIntervalSince1970: 253_402_300_799))
+        try await ingest.shutdown()
+    }
+
+    /// A `createdAt` the store cannot keep as a date (a millisecond timestamp, as JavaScript's
+    /// `Date.now()` gives, or any number outside the years 1970 to 9999) is refused, naming the
+    /// field, rather than stored to stop every later read of its journey; in a trackBulk it
+    /// refuses the batch, naming the event, as any malformed event does.
+    @Test(arguments: [
+        ("1700000000123", "; 1700000000123 looks like milliseconds: send 1700000000.123"),
+        ("1e300", ""), ("1e400", ""), ("-1e15", ""), ("-1", ""),
+    ])
+    func aCreatedAtOutsideTheYearsTheStoreKeepsIsRefused(createdAt: String, hint: String) async throws {
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
+        let message = "createdAt must be seconds since 1970 (Unix time), from 0 to 253402300799" + hint
+        let event = #"{"email": "ada@example.com", "eventName": "signup", "createdAt": \#(createdAt)}"#
+
+        let (status, answer) = try await ingest.post("/api/events/track", event)
+        #expect(status == 400)
+        #expect(answer == ["msg": .string(message), "code": "BadParams", "params": nil])
+        let (bulkStatus, bulkAnswer) = try await ingest.post(
+            "/api/events/trackBulk", #"{"events": [{"email": "bob@example.com", "eventName": "signup"}, \#(event)]}"#)
+        #expect(bulkStatus == 400)
+        #expect(bulkAnswer == ["msg": .string("events[1]: " + message), "code": "BadParams", "params": nil])
+        #expect(try ingest.engine.store.unfinishedJourneys().isEmpty)
         try await ingest.shutdown()
     }
 

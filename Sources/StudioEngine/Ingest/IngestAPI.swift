@@ -141,8 +141,10 @@ struct IngestAPI: RouterMiddleware {
             return .failure(.badParams("eventName is required"))
         }
         guard let dataFields = Self.dataFields(of: body) else { return .failure(.badDataFields) }
-        guard let createdAt = Self.createdAt(of: body) else {
-            return .failure(.wrongType("createdAt must be a number: seconds since 1970 (Unix time)"))
+        let createdAt: Date
+        switch Self.createdAt(of: body) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let date): createdAt = date
         }
         if let id = body["id"], id != .null, Self.identifier(id) == nil {
             return .failure(.wrongType("id must be text or a number"))
@@ -185,14 +187,27 @@ struct IngestAPI: RouterMiddleware {
         }
     }
 
-    /// `createdAt` as Iterable takes it, in seconds since 1970; now when it is missing or null,
-    /// nil when it is not a number.
-    private static func createdAt(of body: JSONObject) -> Date? {
-        switch body["createdAt"] {
-        case nil, .null?: Date()
-        case let value?: value.doubleValue.map(Date.init(timeIntervalSince1970:))
+    /// `createdAt` as Iterable takes it, in seconds since 1970; now when it is missing or null.
+    /// A number is refused when it is no time the store can keep (a millisecond timestamp among them).
+    private static func createdAt(of body: JSONObject) -> Result<Date, Refusal> {
+        guard let value = body["createdAt"], value != .null else { return .success(Date()) }
+        guard let seconds = value.doubleValue else {
+            return .failure(.wrongType("createdAt must be a number: seconds since 1970 (Unix time)"))
         }
+        guard createdAtSeconds.contains(seconds) else {
+            var problem = "createdAt must be seconds since 1970 (Unix time), from 0 to \(Int(createdAtSeconds.upperBound))"
+            if createdAtSeconds.contains(seconds / 1000) {
+                problem += "; \(value.displayText) looks like milliseconds: send \(JSONValue.double(seconds / 1000).displayText)"
+            }
+            return .failure(.badParams(problem))
+        }
+        return .success(Date(timeIntervalSince1970: seconds))
     }
+
+    /// The `createdAt` the store can keep: 1970 to the last second of 9999. The store writes the
+    /// dates of those years as text of its own (`Date.storedDatabaseValue`); others go through
+    /// GRDB's formatter, whose text for a year outside them does not read back as a date.
+    static let createdAtSeconds: ClosedRange<Double> = 0...253_402_300_799
 
     /// An event id for an event tracked without one: 32 hexadecimal digits, as Iterable's.
     static func newEventID() -> String {
