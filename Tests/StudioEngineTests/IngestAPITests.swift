@@ -253,6 +253,25 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// A triggerWorkflow whose journeys the store could not take is answered 500 `DatabaseError`,
+    /// as users/update and track are, and starts nothing: were they run from memory, the client
+    /// would be told Success for journeys a crash then loses.
+    @Test func aTriggerTheStoreCannotTakeIsA500AndStartsNothing() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup, storePath: path)
+        try await DatabaseQueue(path: path).write { try $0.execute(sql: "ALTER TABLE journey RENAME TO gone") }
+
+        let answer = try await ingest.send(
+            "/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "ada@example.com"}"#)
+        #expect(answer.status == 500)
+        #expect(answer.json?["code"] == "DatabaseError")
+        #expect(answer.json?["msg"]?.stringValue?.hasPrefix("not stored, send it again: ") == true, "\(answer.text)")
+        #expect(ingest.engine.executor.stats.journeysStarted == 0)
+        try await ingest.shutdown()
+    }
+
     /// A trackBulk is stored whole or not at all: when the store refuses its second event, the
     /// first is not stored either and starts no journey, so sending the request again is safe.
     @Test func aBulkTheStoreRefusesPartlyStoresNothing() async throws {

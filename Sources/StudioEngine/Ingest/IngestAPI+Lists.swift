@@ -6,7 +6,9 @@ extension IngestAPI {
     static let listPageSize = 10_000
 
     /// Starts a workflow for the user in `email`, or, as Iterable's triggerWorkflow does with
-    /// `listId`, for every member of that list. The journeys are stored before the answer.
+    /// `listId`, for every member of that list. The journeys are stored before the answer; when
+    /// the store cannot take them, the answer is 500 `DatabaseError` (for a list, the pages of
+    /// members before the failure were started).
     func triggerWorkflow(_ body: JSONObject) throws -> Response {
         guard let workflowID = Self.identifier(body["workflowId"]) else {
             return Self.answer(.badRequest, code: "BadParams", message: "workflowId is required")
@@ -26,7 +28,7 @@ extension IngestAPI {
         if let list {
             try startMembers(of: list, workflowID: workflowID, dataFields: dataFields)
         } else if let email {
-            executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields)
+            try executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields)
         }
         return Self.answer(.ok, code: "Success")
     }
@@ -37,7 +39,7 @@ extension IngestAPI {
         while true {
             let page = try store.listMembers(list, after: after, limit: Self.listPageSize)
             guard let last = page.last else { return }
-            executor.start(workflowID: workflowID, emails: page, dataFields: dataFields)
+            try executor.start(workflowID: workflowID, emails: page, dataFields: dataFields)
             after = last
         }
     }
