@@ -181,6 +181,27 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// A disabled workflow is refused, for one user or a list, as track skips it, rather than
+    /// run for users the workspace keeps out of it.
+    @Test func triggerWorkflowRefusesADisabledWorkflow() async throws {
+        var workspace = Workspace.waitingADayAfterSignup
+        workspace.workflows[0].enabled = false
+        let ingest = try await IngestTestServer.start(workspace)
+        try ingest.engine.store.addToList("42", emails: ["ada@example.com"])
+
+        for target in [#""email": "ada@example.com""#, #""listId": 42"#] {
+            let (status, answer) = try await ingest.post("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", \#(target)}"#)
+            #expect(status == 400)
+            #expect(
+                answer == [
+                    "msg": "workflow 'welcome' is disabled: set enabled: true in its file to trigger it", "code": "BadParams",
+                    "params": nil,
+                ])
+        }
+        #expect(ingest.engine.executor.stats.journeysStarted == 0)
+        try await ingest.shutdown()
+    }
+
     /// A batch of the size Iterable's connectors send (up to 4 MB) is read; a larger body is
     /// refused with 413 and how to fix it, not read to its end.
     @Test func aBatchOfTwoMegabytesIsTakenAndTenMegabytesIs413() async throws {

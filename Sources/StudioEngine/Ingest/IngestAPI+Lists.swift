@@ -6,7 +6,7 @@ extension IngestAPI {
     static let listPageSize = 10_000
 
     /// Starts a workflow for the user in `email`, or, as Iterable's triggerWorkflow does with
-    /// `listId`, for every member of that list. The journeys are stored before the answer; when
+    /// `listId`, for every member of that list; a disabled workflow is refused. The journeys are stored before the answer; when
     /// the store cannot take them, the answer is 500 `DatabaseError` (for a list, the pages of
     /// members before the failure were started).
     func triggerWorkflow(_ body: JSONObject) throws -> Response {
@@ -22,8 +22,14 @@ extension IngestAPI {
             }
         }
         guard let dataFields = Self.dataFields(of: body) else { return Refusal.badDataFields.response }
-        guard executor.workspace.workflow(id: workflowID) != nil else {
+        guard let workflow = executor.workspace.workflow(id: workflowID) else {
             return Self.answer(.badRequest, code: "BadParams", message: "no workflow '\(workflowID)'")
+        }
+        // track skips a disabled workflow; a trigger must not start what no event would.
+        guard workflow.enabled else {
+            return Self.answer(
+                .badRequest, code: "BadParams",
+                message: "workflow '\(workflowID)' is disabled: set enabled: true in its file to trigger it")
         }
         if let list {
             try startMembers(of: list, workflowID: workflowID, dataFields: dataFields)
