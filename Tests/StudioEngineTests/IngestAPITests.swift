@@ -225,6 +225,33 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// A field of the wrong JSON type is Iterable's `BadJsonBody` saying what it must be, not
+    /// reported as missing, which would send the client looking for a field it did send.
+    @Test(arguments: [
+        ("/api/events/track", #"{"email": 123, "eventName": "signup"}"#, "email must be a string"),
+        ("/api/events/track", #"{"email": "ada@example.com", "eventName": 5}"#, "eventName must be a string"),
+        ("/api/events/track", #"{"userId": true, "eventName": "signup"}"#, "userId must be text or a number"),
+        ("/api/events/trackBulk", #"{"events": {}}"#, "events must be an array of events"),
+        ("/api/events/trackBulk", #"{"events": [{"email": ["ada@example.com"], "eventName": "signup"}]}"#,
+            "events[0]: email must be a string"),
+        ("/api/users/update", #"{"email": {"a": 1}}"#, "email must be a string"),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": true, "email": "ada@example.com"}"#,
+            "workflowId must be text or a number"),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "listId": {}}"#, "listId must be text or a number"),
+        ("/api/lists/subscribe", #"{"listId": true, "subscribers": []}"#, "listId must be text or a number"),
+        ("/api/lists/subscribe", #"{"listId": 7, "subscribers": [{"email": 7}]}"#, "subscribers[0].email must be a string"),
+        ("/api/lists/unsubscribe", #"{"listId": 7, "subscribers": ["ada@example.com"]}"#,
+            "subscribers[0] must be a JSON object"),
+    ])
+    func aFieldOfTheWrongTypeIsBadJsonBodySayingWhatItMustBe(path: String, body: String, message: String) async throws {
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
+        let (status, answer) = try await ingest.post(path, body)
+        #expect(status == 400)
+        #expect(answer == ["msg": .string(message), "code": "BadJsonBody", "params": nil])
+        #expect(try ingest.engine.store.userCount() == 0)
+        try await ingest.shutdown()
+    }
+
     /// Only a `userId` cannot name a user here (hookline keys users by address): the answer says
     /// to send `email`, rather than that `email` is simply missing.
     @Test func aUserIDAloneIsRefusedSayingToSendEmail() async throws {

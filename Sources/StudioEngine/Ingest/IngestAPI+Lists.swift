@@ -6,22 +6,23 @@ extension IngestAPI {
     static let listPageSize = 10_000
 
     /// Starts a workflow for the user in `email`, or, as Iterable's triggerWorkflow does with
-    /// `listId`, for every member of that list; a disabled workflow is refused. The journeys are stored before the answer; when
-    /// the store cannot take them, the answer is 500 `DatabaseError` (for a list, the pages of
-    /// members before the failure were started).
+    /// `listId`, for every member of that list; a disabled workflow is refused. The journeys are
+    /// stored before the answer; when the store cannot take them, the answer is 500
+    /// `DatabaseError` (for a list, the pages of members before the failure were started).
     func triggerWorkflow(_ body: JSONObject) throws -> Response {
-        guard let workflowID = Self.identifier(body["workflowId"]) else {
-            return Self.answer(.badRequest, code: "BadParams", message: "workflowId is required")
-        }
-        let list = Self.identifier(body["listId"])
+        let workflowID: String
+        let list: String?
         var email: String?
-        if list == nil {
-            switch Self.recipient(in: body) {
-            case .failure(let refusal): return refusal.response
-            case .success(let address): email = address
+        let dataFields: JSONObject
+        do throws(Refusal) {
+            guard let id = try Self.identifier("workflowId", in: body) else {
+                throw .badParams("workflowId is required")
             }
-        }
-        guard let dataFields = Self.dataFields(of: body) else { return Refusal.badDataFields.response }
+            workflowID = id
+            list = try Self.identifier("listId", in: body)
+            if list == nil { email = try Self.recipient(in: body) }
+            dataFields = try Self.dataFields(of: body)
+        } catch { return error.response }
         guard let workflow = executor.workspace.workflow(id: workflowID) else {
             return Self.answer(.badRequest, code: "BadParams", message: "no workflow '\(workflowID)'")
         }
@@ -54,29 +55,38 @@ extension IngestAPI {
     /// leaves the list; subscribing also creates or updates the profile with its `dataFields`,
     /// unless `updateExistingUsersOnly` limits it to known users.
     func changeList(_ body: JSONObject, subscribing: Bool) throws -> Response {
-        guard let list = Self.identifier(body["listId"]) else {
-            return Self.answer(.badRequest, code: "BadParams", message: "listId is required")
-        }
-        guard let subscribers = body["subscribers"]?.arrayValue else {
-            return Self.answer(.badRequest, code: "BadParams", message: "subscribers must be an array")
-        }
+        let list: String
+        let subscribers: [JSONValue]
+        do throws(Refusal) {
+            guard let id = try Self.identifier("listId", in: body) else {
+                throw .badParams("listId is required")
+            }
+            guard let given = try Self.field("subscribers", in: body, mustBe: "an array", as: \.arrayValue) else {
+                throw .badParams("subscribers must be an array")
+            }
+            (list, subscribers) = (id, given)
+        } catch { return error.response }
         var invalid: [String] = []
         var unknownUserIDs: [String] = []
         var valid: [(email: String, dataFields: JSONObject)] = []
         for (index, subscriber) in subscribers.enumerated() {
-            let fields = subscriber.objectValue ?? JSONObject()
-            switch Self.recipient(in: fields) {
-            case .success(let email):
-                guard let dataFields = Self.dataFields(of: fields) else {
-                    return Self.answer(
-                        .badRequest, code: "BadJsonBody", message: "subscribers[\(index)].dataFields must be a JSON object")
-                }
+            guard let fields = subscriber.objectValue else {
+                return Self.answer(.badRequest, code: "BadJsonBody", message: "subscribers[\(index)] must be a JSON object")
+            }
+            do {
+                let email = try Self.recipient(in: fields)
+                let dataFields = try Self.dataFields(of: fields)
                 if subscribing, let problem = dottedFieldProblem(in: dataFields) {
                     return Self.answer(.badRequest, code: "BadParams", message: "\(email): \(problem)")
                 }
                 valid.append((email, dataFields))
-            case .failure(.userIDOnly(let userID)): unknownUserIDs.append(userID)
-            case .failure: invalid.append(fields["email"]?.stringValue ?? "")
+            } catch {
+                switch error {
+                case .invalidEmail(let given): invalid.append(given)
+                case .missingEmail: invalid.append("")
+                case .userIDOnly(let userID): unknownUserIDs.append(userID)
+                default: return Self.answer(.badRequest, code: error.code, message: "subscribers[\(index)].\(error.message)")
+                }
             }
         }
         var notFound: [String] = []
