@@ -85,6 +85,28 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// HEAD is answered wherever GET is (RFC 9110 §9.3.2), so a monitor checking `/health` with
+    /// HEAD sees it up; and every answer to HEAD comes without its content, which the client does
+    /// not read: the next answer on the connection starts where the head ends.
+    @Test func headIsAnsweredAsGetIsWithoutContent() async throws {
+        let ingest = try await IngestTestServer.start(apiKey: "key_ingest_0123456789")
+        let get = try await ingest.send("/health", method: .GET)
+        let head = try await ingest.send("/health", method: .HEAD)
+        #expect(head.status == 200)
+        #expect(head.headers["Content-Length"] == get.headers["Content-Length"])
+
+        let socket = try LoopbackSocket()
+        try socket.connect(to: ingest.server.port)
+        try socket.send("HEAD /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let refused = await socket.read(through: "\r\n\r\n") ?? "no answer"
+        #expect(refused.hasPrefix("HTTP/1.1 401 ") && refused.hasSuffix("\r\n\r\n"), "\(refused)")
+        try socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let health = await socket.readAnswer() ?? "no answer"
+        #expect(health.hasPrefix("HTTP/1.1 200 "), "\(health)")
+        socket.close()
+        try await ingest.shutdown()
+    }
+
     /// trackBulk answers Iterable's counts at the top level, the failures by reason in
     /// `failedUpdates`; the good events are recorded.
     @Test func trackBulkAnswersIterablesCountsWithFailedUpdates() async throws {

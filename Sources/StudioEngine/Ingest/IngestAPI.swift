@@ -70,7 +70,7 @@ struct IngestAPI: RouterMiddleware {
         guard paths.contains(path) else {
             return Self.answer(
                 .notFound, code: "NotFound",
-                message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")) and GET /health")
+                message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")) and GET or HEAD /health")
         }
         var response = Self.answer(
             .methodNotAllowed, code: "NotFound", message: "\(request.method) \(path) is not supported; send it as POST")
