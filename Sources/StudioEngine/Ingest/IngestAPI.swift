@@ -125,9 +125,10 @@ struct IngestAPI: RouterMiddleware {
             failed: [("invalidEmails", invalidEmails), ("invalidUserIds", []), ("notFoundEmails", []),
                 ("notFoundUserIds", unknownUserIDs)],
             extra: [
-                // Iterable's deprecated copies at the top level, still read by older clients.
+                // Iterable's deprecated copies of failedUpdates' invalid lists, still read by older
+                // clients: a userId alone names no user here, which is not found, not invalid.
                 ("invalidEmails", .array(invalidEmails.map(JSONValue.string))),
-                ("invalidUserIds", .array(unknownUserIDs.map(JSONValue.string))),
+                ("invalidUserIds", []),
                 ("disallowedEventNames", []),
             ])
     }
