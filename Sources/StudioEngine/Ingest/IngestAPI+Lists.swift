@@ -53,7 +53,8 @@ extension IngestAPI {
 
     /// `lists/subscribe` and `lists/unsubscribe`: each subscriber with a valid address joins or
     /// leaves the list; subscribing also creates or updates the profile with its `dataFields`,
-    /// unless `updateExistingUsersOnly` limits it to known users.
+    /// unless `updateExistingUsersOnly` limits it to known users. A value of another type than
+    /// the profile's field holds refuses the whole call, as in users/update.
     func changeList(_ body: JSONObject, subscribing: Bool) throws -> Response {
         let list: String
         let subscribers: [JSONValue]
@@ -92,6 +93,12 @@ extension IngestAPI {
         var notFound: [String] = []
         if subscribing {
             let known = try store.users(emails: valid.map(\.email))
+            for subscriber in valid {
+                let profile = known[subscriber.email] ?? JSONObject()
+                if let conflict = ProfileMerge.typeConflict(in: subscriber.dataFields, with: profile) {
+                    return Self.answer(.badRequest, code: "BadParams", message: "\(subscriber.email): \(conflict)")
+                }
+            }
             if body["updateExistingUsersOnly"] == .bool(true) {
                 notFound = valid.map(\.email).filter { known[$0] == nil }
                 valid.removeAll { known[$0.email] == nil }

@@ -145,6 +145,8 @@ struct IngestAPI: RouterMiddleware {
             id: try Self.identifier("id", in: body) ?? Self.newEventID())
     }
 
+    /// Merges `dataFields` into the user's profile, as Iterable's users/update does; a value of
+    /// another type than the field holds refuses the call, and nothing of it is stored.
     func updateUser(_ body: JSONObject) throws -> Response {
         let email: String
         var update: JSONObject
@@ -153,6 +155,9 @@ struct IngestAPI: RouterMiddleware {
             update = try Self.dataFields(of: body)
         } catch { return error.response }
         if let problem = dottedFieldProblem(in: update) { return Self.answer(.badRequest, code: "BadParams", message: problem) }
+        if let conflict = ProfileMerge.typeConflict(in: update, with: try store.user(email: email) ?? JSONObject()) {
+            return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
+        }
         update["email"] = .string(email)
         try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
         return Self.answer(.ok, code: "Success")
