@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 import NIOPosix
 import StudioModel
@@ -45,7 +46,7 @@ struct IngestAPI: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if let apiKey, request.uri.path != "/health", Self.key(of: request) != apiKey {
+        guard authorizes(request.head) else {
             return Self.answer(
                 .unauthorized, code: "BadApiKey", message: "Invalid API key: send the ingest_api_key secret in an Api-Key header")
         }
@@ -56,9 +57,18 @@ struct IngestAPI: RouterMiddleware {
         }
     }
 
+    /// Whether a request may be taken: it carries the key, or no key is set, or it asks for
+    /// `/health`. Read from the head alone, so that `Expect: 100-continue` is not answered to a
+    /// request that will be refused.
+    func authorizes(_ head: HTTPRequest) -> Bool {
+        guard let apiKey else { return true }
+        let uri = URI(head.path ?? "")
+        return uri.path == "/health" || Self.key(in: head.headerFields, uri: uri) == apiKey
+    }
+
     /// The key a request carries: its `Api-Key` header, else its `api_key` query parameter.
-    private static func key(of request: Request) -> String? {
-        request.headers[apiKeyField] ?? request.uri.queryParameters["api_key"].map(String.init)
+    private static func key(in headers: HTTPFields, uri: URI) -> String? {
+        headers[apiKeyField] ?? uri.queryParameters["api_key"].map(String.init)
     }
 
     /// The answer to a request no route takes: 405 naming the method to use when the path is a

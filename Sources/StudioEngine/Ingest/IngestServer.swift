@@ -65,7 +65,9 @@ public final class IngestServer: Sendable {
         router.get("/health") { _, _ in IngestAPI.answer(.ok, code: "Success") }
         let server = try await RunningServer.start(logger: logger) { onServerRunning in
             Application(
-                router: router, server: .hookline(timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes),
+                router: router,
+                server: .hookline(
+                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, accepts: { api.authorizes($0) }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
                 onServerRunning: onServerRunning, logger: logger)
         }
