@@ -100,7 +100,7 @@ extension IngestAPI {
                 }
             }
             if body["updateExistingUsersOnly"] == .bool(true) {
-                notFound = valid.map(\.email).filter { known[$0] == nil }
+                notFound = Self.distinct(valid.map(\.email)).filter { known[$0] == nil }
                 valid.removeAll { known[$0.email] == nil }
             }
             try store.mergeUsers(
@@ -109,12 +109,15 @@ extension IngestAPI {
                     update["email"] = .string(subscriber.email)
                     return update
                 }, mergeNestedObjects: false)
-            try store.addToList(list, emails: valid.map(\.email))
+        }
+        let users = Self.distinct(valid.map(\.email))
+        if subscribing {
+            try store.addToList(list, emails: users)
         } else {
-            try store.removeFromList(list, emails: valid.map(\.email))
+            try store.removeFromList(list, emails: users)
         }
         return Self.bulkCounts(
-            succeeded: valid.count,
+            succeeded: users.count,
             failed: [("invalidEmails", invalid), ("invalidUserIds", []), ("notFoundEmails", notFound),
                 ("notFoundUserIds", unknownUserIDs)],
             extra: [
@@ -122,5 +125,12 @@ extension IngestAPI {
                 ("invalidEmails", .array(invalid.map(JSONValue.string))),
                 ("notFoundEmails", .array(notFound.map(JSONValue.string))),
             ])
+    }
+
+    /// `emails` without repeats, in order: a user named twice in one call (in any case, since
+    /// addresses are lowercase by now) is one user, counted once.
+    private static func distinct(_ emails: [String]) -> [String] {
+        var seen = Set<String>()
+        return emails.filter { seen.insert($0).inserted }
     }
 }
