@@ -251,7 +251,7 @@ extension DeliveryAuthTests {
         let engine = try Engine(
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: [:], configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         let letter = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "direct-mail" })
         await engine.shutdown()
@@ -269,7 +269,7 @@ extension DeliveryAuthTests {
             workspace: EngineFixtures.workspace(baseURL: "http://127.0.0.1:9", letterPath: "/v1/letters?api_key=lit_key_9"),
             secrets: [:], configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         let letter = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "direct-mail" })
         await engine.shutdown()

@@ -26,7 +26,7 @@ struct EntryLimitTests {
             configuration: .init(timeScale: 1_000_000))
         // The same address twice in one list, then an event: two journeys, the third refused;
         // bob's event is his second entry.
-        engine.executor.start(workflowID: "limited", emails: ["ada@example.com", "ada@example.com", "bob@example.com"])
+        try engine.executor.start(workflowID: "limited", emails: ["ada@example.com", "ada@example.com", "bob@example.com"])
         await engine.executor.waitUntilIdle()
         try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup"))
         try engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
@@ -53,13 +53,13 @@ struct EntryLimitTests {
             workspace: workspace(baseURL: receiver.baseURL, limits: WorkflowLimits(lifetime: 1)), secrets: [:],
             configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(["ada", "bob", "cy"].map { JSONObject([("email", .string("\($0)@example.com"))]) })
-        #expect(engine.executor.startCounting(workflowID: "limited", emails: ["ada@example.com"]) == 1)
+        #expect(try engine.executor.startCounting(workflowID: "limited", emails: ["ada@example.com"]) == 1)
         await engine.executor.waitUntilIdle()
         let run = try engine.executor.startCounting(workflowID: "limited", forMembersOf: nil)
         #expect(run?.asked == 3)
         #expect(run?.started == 2)
-        #expect(engine.executor.startCounting(workflowID: "limited", emails: ["ada@example.com"]) == 0)
-        #expect(engine.executor.startCounting(workflowID: "missing", emails: ["ada@example.com"]) == nil)
+        #expect(try engine.executor.startCounting(workflowID: "limited", emails: ["ada@example.com"]) == 0)
+        #expect(try engine.executor.startCounting(workflowID: "missing", emails: ["ada@example.com"]) == nil)
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
     }
@@ -91,7 +91,7 @@ struct EntryLimitTests {
         let engine = try Engine(
             workspace: workspace(baseURL: receiver.baseURL, limits: WorkflowLimits()), secrets: [:],
             configuration: .init(timeScale: 1_000_000))
-        engine.executor.start(workflowID: "limited", emails: Array(repeating: "ada@example.com", count: 3))
+        try engine.executor.start(workflowID: "limited", emails: Array(repeating: "ada@example.com", count: 3))
         for _ in 0..<2 { try engine.executor.track(TrackedEvent(email: "ada@example.com", name: "signup")) }
         await engine.executor.waitUntilIdle()
         #expect(engine.executor.stats.journeysFinished == 5)

@@ -54,7 +54,7 @@ struct ExecutorTests {
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
             configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["cy@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["cy@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()
@@ -96,7 +96,7 @@ struct ExecutorTests {
         let engine = try Engine(
             workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000), logger: log.logger)
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "stamp", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "stamp", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
 
@@ -135,7 +135,7 @@ struct ExecutorTests {
                 body: .json(template: #"{"email": "{{email}}", "tier": "{{tier}}", "years": {{years}}, "zone": "{{address.zone}}"}"#)))
         let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "tiers", emails: EngineFixtures.users.compactMap { $0["email"]?.stringValue })
+        try engine.executor.start(workflowID: "tiers", emails: EngineFixtures.users.compactMap { $0["email"]?.stringValue })
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()
@@ -205,7 +205,7 @@ struct ExecutorTests {
             ["email": "cy@example.com"],
         ])
         let started = Date()
-        engine.executor.start(workflowID: "renewal", emails: ["ada@example.com", "bob@example.com", "cy@example.com"])
+        try engine.executor.start(workflowID: "renewal", emails: ["ada@example.com", "bob@example.com", "cy@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()
@@ -233,7 +233,7 @@ struct ExecutorTests {
         #expect(try engine.store.addToList("trial", emails: trial + ["user0@example.com"]) == 5)
         #expect(try engine.store.listMembers("trial", after: nil, limit: 2) == ["user0@example.com", "user1@example.com"])
         #expect(try engine.store.listMembers("trial", after: "user1@example.com", limit: 10).count == 3)
-        engine.executor.start(workflowID: "graduate", emails: Array(trial.prefix(3)))
+        try engine.executor.start(workflowID: "graduate", emails: Array(trial.prefix(3)))
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         #expect(try engine.store.listMembers("customers", after: nil, limit: 10) == Array(trial.prefix(3)))
@@ -256,7 +256,7 @@ struct ExecutorTests {
             ])
         // ×1,000,000: the refused endpoint's retry schedule passes in a moment.
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000_000))
-        engine.executor.start(workflowID: "mail", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "mail", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         let stats = engine.executor.stats
         await engine.shutdown()
@@ -272,7 +272,7 @@ struct ExecutorTests {
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
             configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()
@@ -339,7 +339,7 @@ struct ExecutorTests {
         let engine = try Engine(
             workspace: EngineFixtures.workspace(baseURL: "http://127.0.0.1:9"), secrets: secrets,
             configuration: .init(timeScale: 1_000_000))
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
 
@@ -358,7 +358,7 @@ struct ExecutorTests {
             configuration: .init(timeScale: 86_400))
         try engine.store.saveUsers(EngineFixtures.users)
         let started = ContinuousClock.now
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         let elapsed = ContinuousClock.now - started
         await engine.shutdown()
@@ -380,7 +380,7 @@ struct ExecutorTests {
         // At a time scale of 1,000,000 the 27.6 h retry schedule takes about 0.1 s.
         let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()
@@ -432,7 +432,7 @@ extension ExecutorTests {
 
         let first = try engine(timeScale: 1)
         try first.store.saveUsers([["email": "ada@example.com"]])
-        first.executor.start(workflowID: "slow", emails: ["ada@example.com"])
+        try first.executor.start(workflowID: "slow", emails: ["ada@example.com"])
         // Stopped once the journey sleeps in its delay (stored as waiting).
         for _ in 0..<500 where try first.store.journeys(email: "ada@example.com", limit: 5).map(\.status) != [.waiting] {
             try await Task.sleep(for: .milliseconds(10))

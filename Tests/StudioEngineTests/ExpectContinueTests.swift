@@ -5,10 +5,11 @@ import Testing
 
 /// `Expect: 100-continue`, which curl sends with a body over 1 MiB: both servers answer
 /// `100 Continue` so the client sends its body at once, and the ingest API refuses a body its
-/// head declares too large before the client sends it.
+/// head declares too large, or a head without the API key, before the client sends the body.
 struct ExpectContinueTests {
-    private func expecting(_ path: String, length: Int) -> String {
+    private func expecting(_ path: String, length: Int, apiKey: String? = nil) -> String {
         "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + (apiKey.map { "Api-Key: \($0)\r\n" } ?? "")
             + "Content-Length: \(length)\r\nExpect: 100-continue\r\n\r\n"
     }
 
@@ -40,6 +41,28 @@ struct ExpectContinueTests {
         #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
         #expect(answer.contains(#""code":"BatchTooLarge""#), "\(answer)")
         socket.close()
+        try await ingest.shutdown()
+    }
+
+    /// A head with a wrong API key is answered 401 from the head alone, not `100 Continue`,
+    /// which would have the client send its body (up to 4 MiB) only to be refused; the right key
+    /// is still answered `100 Continue`.
+    @Test func aWrongAPIKeyIsRefusedBeforeTheBodyIsSent() async throws {
+        let ingest = try await IngestTestServer.start(apiKey: "key_ingest_0123456789")
+        let socket = try LoopbackSocket()
+        try socket.connect(to: ingest.server.port)
+
+        try socket.send(expecting("/api/events/trackBulk", length: 4 << 20, apiKey: "nope"))
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 401 "), "\(answer)")
+        #expect(answer.contains(#""code":"BadApiKey""#), "\(answer)")
+        socket.close()
+
+        let keyed = try LoopbackSocket()
+        try keyed.connect(to: ingest.server.port)
+        try keyed.send(expecting("/api/users/update", length: 2, apiKey: "key_ingest_0123456789"))
+        #expect(await keyed.read(through: "\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n")
+        keyed.close()
         try await ingest.shutdown()
     }
 

@@ -14,9 +14,9 @@ struct HeldDeliveryMessageTests {
             configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
         // 410 pauses the endpoint; the next delivery is held, not sent.
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
-        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()

@@ -85,8 +85,31 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// HEAD is answered wherever GET is (RFC 9110 §9.3.2), so a monitor checking `/health` with
+    /// HEAD sees it up; and every answer to HEAD comes without its content, which the client does
+    /// not read: the next answer on the connection starts where the head ends.
+    @Test func headIsAnsweredAsGetIsWithoutContent() async throws {
+        let ingest = try await IngestTestServer.start(apiKey: "key_ingest_0123456789")
+        let get = try await ingest.send("/health", method: .GET)
+        let head = try await ingest.send("/health", method: .HEAD)
+        #expect(head.status == 200)
+        #expect(head.headers["Content-Length"] == get.headers["Content-Length"])
+
+        let socket = try LoopbackSocket()
+        try socket.connect(to: ingest.server.port)
+        try socket.send("HEAD /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let refused = await socket.read(through: "\r\n\r\n") ?? "no answer"
+        #expect(refused.hasPrefix("HTTP/1.1 401 ") && refused.hasSuffix("\r\n\r\n"), "\(refused)")
+        try socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let health = await socket.readAnswer() ?? "no answer"
+        #expect(health.hasPrefix("HTTP/1.1 200 "), "\(health)")
+        socket.close()
+        try await ingest.shutdown()
+    }
+
     /// trackBulk answers Iterable's counts at the top level, the failures by reason in
-    /// `failedUpdates`; the good events are recorded.
+    /// `failedUpdates`, each in one list, and at the top level Iterable's deprecated copies of
+    /// the invalid ones; the good events are recorded.
     @Test func trackBulkAnswersIterablesCountsWithFailedUpdates() async throws {
         let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
         let (status, answer) = try await ingest.post(
@@ -98,7 +121,7 @@ struct IngestAPITests {
             answer == [
                 "successCount": 1, "failCount": 2,
                 "failedUpdates": ["invalidEmails": ["ada@"], "invalidUserIds": [], "notFoundEmails": [], "notFoundUserIds": ["u-7"]],
-                "createdFields": [], "filteredOutFields": [], "invalidEmails": ["ada@"], "invalidUserIds": ["u-7"],
+                "createdFields": [], "filteredOutFields": [], "invalidEmails": ["ada@"], "invalidUserIds": [],
                 "disallowedEventNames": [],
             ])
         #expect(try ingest.engine.store.unfinishedJourneys().map(\.email) == ["ada@example.com"])
@@ -132,6 +155,36 @@ struct IngestAPITests {
             "/api/events/track", #"{"email": "bob@example.com", "eventName": "signup", "createdAt": "yesterday"}"#)
         #expect(refused == 400)
         #expect(answer == ["msg": "createdAt must be a number: seconds since 1970 (Unix time)", "code": "BadJsonBody", "params": nil])
+
+        let (latest, _) = try await ingest.post(
+            "/api/events/track", #"{"email": "cy@example.com", "eventName": "signup", "createdAt": 253402300799}"#)
+        #expect(latest == 200)
+        let journeys = try ingest.engine.store.unfinishedJourneys()
+        #expect(journeys.first { $0.email == "cy@example.com" }?.trigger?.createdAt == Date(timeIntervalSince1970: 253_402_300_799))
+        try await ingest.shutdown()
+    }
+
+    /// A `createdAt` the store cannot keep as a date (a millisecond timestamp, as JavaScript's
+    /// `Date.now()` gives, or any number outside the years 1970 to 9999) is refused, naming the
+    /// field, rather than stored to stop every later read of its journey; in a trackBulk it
+    /// refuses the batch, naming the event, as any malformed event does.
+    @Test(arguments: [
+        ("1700000000123", "; 1700000000123 looks like milliseconds: send 1700000000.123"),
+        ("1e300", ""), ("1e400", ""), ("-1e15", ""), ("-1", ""),
+    ])
+    func aCreatedAtOutsideTheYearsTheStoreKeepsIsRefused(createdAt: String, hint: String) async throws {
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
+        let message = "createdAt must be seconds since 1970 (Unix time), from 0 to 253402300799" + hint
+        let event = #"{"email": "ada@example.com", "eventName": "signup", "createdAt": \#(createdAt)}"#
+
+        let (status, answer) = try await ingest.post("/api/events/track", event)
+        #expect(status == 400)
+        #expect(answer == ["msg": .string(message), "code": "BadParams", "params": nil])
+        let (bulkStatus, bulkAnswer) = try await ingest.post(
+            "/api/events/trackBulk", #"{"events": [{"email": "bob@example.com", "eventName": "signup"}, \#(event)]}"#)
+        #expect(bulkStatus == 400)
+        #expect(bulkAnswer == ["msg": .string("events[1]: " + message), "code": "BadParams", "params": nil])
+        #expect(try ingest.engine.store.unfinishedJourneys().isEmpty)
         try await ingest.shutdown()
     }
 
@@ -148,6 +201,27 @@ struct IngestAPITests {
         let journeys = try ingest.engine.store.unfinishedJourneys()
         #expect(journeys.map(\.email).sorted() == ["ada@example.com", "bob@example.com"])
         #expect(journeys.allSatisfy { $0.trigger?.dataFields == ["source": "api"] })
+        try await ingest.shutdown()
+    }
+
+    /// A disabled workflow is refused, for one user or a list, as track skips it, rather than
+    /// run for users the workspace keeps out of it.
+    @Test func triggerWorkflowRefusesADisabledWorkflow() async throws {
+        var workspace = Workspace.waitingADayAfterSignup
+        workspace.workflows[0].enabled = false
+        let ingest = try await IngestTestServer.start(workspace)
+        try ingest.engine.store.addToList("42", emails: ["ada@example.com"])
+
+        for target in [#""email": "ada@example.com""#, #""listId": 42"#] {
+            let (status, answer) = try await ingest.post("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", \#(target)}"#)
+            #expect(status == 400)
+            #expect(
+                answer == [
+                    "msg": "workflow 'welcome' is disabled: set enabled: true in its file to trigger it", "code": "BadParams",
+                    "params": nil,
+                ])
+        }
+        #expect(ingest.engine.executor.stats.journeysStarted == 0)
         try await ingest.shutdown()
     }
 
@@ -171,6 +245,33 @@ struct IngestAPITests {
                 "msg": "the body is over 4 MiB; send fewer events or subscribers per request", "code": "BatchTooLarge",
                 "params": nil,
             ])
+        try await ingest.shutdown()
+    }
+
+    /// A field of the wrong JSON type is Iterable's `BadJsonBody` saying what it must be, not
+    /// reported as missing, which would send the client looking for a field it did send.
+    @Test(arguments: [
+        ("/api/events/track", #"{"email": 123, "eventName": "signup"}"#, "email must be a string"),
+        ("/api/events/track", #"{"email": "ada@example.com", "eventName": 5}"#, "eventName must be a string"),
+        ("/api/events/track", #"{"userId": true, "eventName": "signup"}"#, "userId must be text or a number"),
+        ("/api/events/trackBulk", #"{"events": {}}"#, "events must be an array of events"),
+        ("/api/events/trackBulk", #"{"events": [{"email": ["ada@example.com"], "eventName": "signup"}]}"#,
+            "events[0]: email must be a string"),
+        ("/api/users/update", #"{"email": {"a": 1}}"#, "email must be a string"),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": true, "email": "ada@example.com"}"#,
+            "workflowId must be text or a number"),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "listId": {}}"#, "listId must be text or a number"),
+        ("/api/lists/subscribe", #"{"listId": true, "subscribers": []}"#, "listId must be text or a number"),
+        ("/api/lists/subscribe", #"{"listId": 7, "subscribers": [{"email": 7}]}"#, "subscribers[0].email must be a string"),
+        ("/api/lists/unsubscribe", #"{"listId": 7, "subscribers": ["ada@example.com"]}"#,
+            "subscribers[0] must be a JSON object"),
+    ])
+    func aFieldOfTheWrongTypeIsBadJsonBodySayingWhatItMustBe(path: String, body: String, message: String) async throws {
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
+        let (status, answer) = try await ingest.post(path, body)
+        #expect(status == 400)
+        #expect(answer == ["msg": .string(message), "code": "BadJsonBody", "params": nil])
+        #expect(try ingest.engine.store.userCount() == 0)
         try await ingest.shutdown()
     }
 
@@ -220,6 +321,25 @@ struct IngestAPITests {
         #expect(bulk.status == 500)
         #expect(bulk.json?["msg"]?.stringValue?.hasPrefix("none of the 1 events was stored: ") == true, "\(bulk.text)")
         #expect(try ingest.engine.store.unfinishedJourneys().isEmpty)
+        try await ingest.shutdown()
+    }
+
+    /// A triggerWorkflow whose journeys the store could not take is answered 500 `DatabaseError`,
+    /// as users/update and track are, and starts nothing: were they run from memory, the client
+    /// would be told Success for journeys a crash then loses.
+    @Test func aTriggerTheStoreCannotTakeIsA500AndStartsNothing() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup, storePath: path)
+        try await DatabaseQueue(path: path).write { try $0.execute(sql: "ALTER TABLE journey RENAME TO gone") }
+
+        let answer = try await ingest.send(
+            "/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "ada@example.com"}"#)
+        #expect(answer.status == 500)
+        #expect(answer.json?["code"] == "DatabaseError")
+        #expect(answer.json?["msg"]?.stringValue?.hasPrefix("not stored, send it again: ") == true, "\(answer.text)")
+        #expect(ingest.engine.executor.stats.journeysStarted == 0)
         try await ingest.shutdown()
     }
 

@@ -44,4 +44,24 @@ struct IngestEmailCaseTests {
         #expect(try store.listMembers("7", after: nil, limit: 10) == [])
         try await ingest.shutdown()
     }
+
+    /// One user named twice in a lists/subscribe, in different cases, is one subscriber: counted
+    /// once, a member once, with both entries' fields merged in order.
+    @Test func aSubscriberNamedTwiceInOneCallCountsOnce() async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post(
+            "/api/lists/subscribe",
+            #"{"listId": 7, "subscribers": [{"email": "S1@x.com", "dataFields": {"a": 1}}, {"email": "s1@X.com", "dataFields": {"b": 2}}]}"#)
+        #expect(status == 200)
+        #expect(answer["successCount"] == 1)
+        #expect(answer["failCount"] == 0)
+        let store = ingest.engine.store
+        #expect(try store.listMembers("7", after: nil, limit: 10) == ["s1@x.com"])
+        #expect(try store.user(email: "s1@x.com") == ["email": "s1@x.com", "a": 1, "b": 2])
+
+        let (_, left) = try await ingest.post(
+            "/api/lists/unsubscribe", #"{"listId": 7, "subscribers": [{"email": "S1@X.COM"}, {"email": "s1@x.com"}]}"#)
+        #expect(left["successCount"] == 1)
+        try await ingest.shutdown()
+    }
 }

@@ -79,6 +79,52 @@ extension IngestListTests {
         try await ingest.shutdown()
     }
 
+    /// A profile field keeps the type it was first set with, as Iterable's do: users/update or
+    /// lists/subscribe giving it a value of another type fails, naming the field and both types,
+    /// and stores nothing of the call. Whole and fractional numbers are one type; null clears a
+    /// field, which then takes any type.
+    @Test func aFieldKeepsTheTypeItWasFirstSetWith() async throws {
+        let ingest = try await IngestTestServer.start()
+        let store = ingest.engine.store
+        let first = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"age": 36, "prefs": {"sms": true}}}"#)
+        #expect(first.status == 200)
+
+        let (status, answer) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"plan": "pro", "age": "thirty"}}"#)
+        #expect(status == 400)
+        #expect(
+            answer == [
+                "msg": "field 'age' has type number and keeps it: a value of type string cannot be stored in it (null clears it)",
+                "code": "BadParams", "params": nil,
+            ])
+        let (nested, nestedAnswer) = try await ingest.post(
+            "/api/users/update",
+            #"{"email": "ada@example.com", "dataFields": {"prefs": {"sms": "yes"}}, "mergeNestedObjects": true}"#)
+        #expect(nested == 400)
+        #expect(
+            nestedAnswer["msg"]
+                == "field 'prefs.sms' has type boolean and keeps it: a value of type string cannot be stored in it (null clears it)")
+        let (listed, listedAnswer) = try await ingest.post(
+            "/api/lists/subscribe",
+            #"{"listId": 7, "subscribers": [{"email": "bob@example.com"}, {"email": "ada@example.com", "dataFields": {"age": [36]}}]}"#)
+        #expect(listed == 400)
+        #expect(
+            listedAnswer["msg"]
+                == "ada@example.com: field 'age' has type number and keeps it: a value of type array cannot be stored in it (null clears it)")
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36, "prefs": ["sms": true]])
+        #expect(try store.user(email: "bob@example.com") == nil)
+        #expect(try store.listMembers("7", after: nil, limit: 10) == [])
+
+        let (coerced, _) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"age": 36.5, "prefs": null}}"#)
+        #expect(coerced == 200)
+        let (retyped, _) = try await ingest.post("/api/users/update", #"{"email": "ada@example.com", "dataFields": {"prefs": "none"}}"#)
+        #expect(retyped == 200)
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36.5, "prefs": "none"])
+        try await ingest.shutdown()
+    }
+
     /// track, users/update and triggerWorkflow take an address as `users import` does.
     @Test(arguments: [
         ("/api/events/track", #"{"email": "notanemail", "eventName": "signup"}"#, "'notanemail' is not an email address"),

@@ -26,7 +26,7 @@ struct OutboxTests {
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
             configuration: .init(timeScale: 1_000_000, storePath: storePath))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com", "bob@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com", "bob@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()
@@ -288,7 +288,7 @@ struct OutboxTests {
         let first = try Engine(
             workspace: workspace, secrets: secrets, configuration: .init(timeScale: 200_000, storePath: storePath))
         try first.store.saveUsers(EngineFixtures.users)
-        first.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try first.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         // Wait until the journey sleeps in its delay, then stop the executor.
         for _ in 0..<200 where log.all.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(100))
@@ -320,9 +320,9 @@ struct OutboxTests {
             configuration: .init(timeScale: 1_000_000, storePath: storePath))
         try engine.store.saveUsers(EngineFixtures.users)
         // 410 pauses the endpoint; the two deliveries after it are held, not sent.
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
-        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com", "cy@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com", "cy@example.com"])
         await engine.executor.waitUntilIdle()
         #expect(log.all.filter { $0.path == "/v1/letters" }.count == 1)
         let held = try engine.store.deliveries(matching: DeliveryFilter(webhookID: "lob-letter", statuses: [.held]))
@@ -358,7 +358,7 @@ struct OutboxTests {
         let running = try Engine(
             workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
         try running.store.saveUsers(EngineFixtures.users)
-        running.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try running.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await running.executor.waitUntilIdle()
         #expect(running.deliverer.isPaused(endpoint: "lob-letter"))
 
@@ -368,7 +368,7 @@ struct OutboxTests {
         #expect(try await other.executor.resumeEndpoint("lob-letter") == Executor.ReplaySummary())
         await other.shutdown()
 
-        running.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        try running.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
         await running.executor.waitUntilIdle()
         await running.shutdown()
         await receiver.shutdown()
@@ -392,7 +392,7 @@ struct OutboxTests {
         let engine = try Engine(
             workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1000, storePath: storePath))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         let failed = try #require(try engine.store.deliveries(matching: DeliveryFilter(statuses: [.failed])).first)
         #expect(failed.attempts == 1)
@@ -461,7 +461,7 @@ struct OutboxTests {
             configuration: .init(timeScale: 1_000_000, storePath: storePath))
         try engine.store.saveUsers(EngineFixtures.users)
         // Three letters fail with 400 (their journeys end there); nothing else is sent.
-        engine.executor.start(workflowID: "welcome", emails: EngineFixtures.users.compactMap { $0["email"]?.stringValue })
+        try engine.executor.start(workflowID: "welcome", emails: EngineFixtures.users.compactMap { $0["email"]?.stringValue })
         await engine.executor.waitUntilIdle()
         try #require(log.all.count == 3)
         // An old failure, outside the time range.
@@ -499,7 +499,7 @@ struct OutboxTests {
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
             configuration: .init(timeScale: 10, storePath: storePath))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         for _ in 0..<100 where log.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(50))
         let id = try #require(log.all.first?.header("webhook-id"))
@@ -530,7 +530,7 @@ struct OutboxTests {
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
             configuration: .init(timeScale: 10, storePath: try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         for _ in 0..<200 where log.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         let id = try #require(log.all.first?.header("webhook-id"))
 

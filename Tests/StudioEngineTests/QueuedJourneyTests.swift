@@ -33,7 +33,7 @@ struct QueuedJourneyTests {
         let receiver = try await Receiver.start { log.append($0) }
         let engine = try Engine(
             workspace: Self.workspace(baseURL: receiver.baseURL), secrets: [:], configuration: .init(storePath: try Self.storePath()))
-        engine.executor.start(workflowID: "ping", emails: Self.emails)
+        try engine.executor.start(workflowID: "ping", emails: Self.emails)
         let queued = engine.executor.stats.journeysPending
         await engine.executor.waitUntilIdle()
         let stats = engine.executor.stats
@@ -59,7 +59,7 @@ struct QueuedJourneyTests {
         let storePath = try Self.storePath()
         let engine = try Engine(
             workspace: Self.workspace(baseURL: receiver.baseURL), secrets: [:], configuration: .init(storePath: storePath))
-        engine.executor.start(workflowID: "ping", emails: Self.emails)
+        try engine.executor.start(workflowID: "ping", emails: Self.emails)
         // While the first answer takes half a second, and every other journey waits, ten queued ones disappear.
         let gone = Self.emails[100..<110]
         let quoted = gone.map { "'\($0)'" }.joined(separator: ",")
@@ -93,7 +93,7 @@ struct QueuedJourneyTests {
         // Five minutes of workflow time are 3 s here: time for the profile to change under load.
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 100, storePath: try Self.storePath()))
         try engine.store.saveUsers([["email": "ada@example.com", "plan": "free"]])
-        engine.executor.start(workflowID: "ping", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "ping", emails: ["ada@example.com"])
         for _ in 0..<1000 where try engine.store.unfinishedJourneys().first?.status != .waiting {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -120,9 +120,9 @@ struct QueuedJourneyTests {
         }
         // At 100× an hour is 36 s and six seconds 0.06 s.
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 100, storePath: try Self.storePath()))
-        engine.executor.start(workflowID: "long", emails: ["long1@example.com", "long2@example.com"])
+        try engine.executor.start(workflowID: "long", emails: ["long1@example.com", "long2@example.com"])
         try await Task.sleep(for: .milliseconds(50))
-        engine.executor.start(workflowID: "short", emails: ["short@example.com"])
+        try engine.executor.start(workflowID: "short", emails: ["short@example.com"])
         for _ in 0..<1_000 where log.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         let sent = log.all.compactMap { try? JSONValue.parse($0.body)["email"]?.stringValue }
         await engine.shutdown()

@@ -34,8 +34,8 @@ struct SlowHostIsolationTests {
         let slowUsers = (0..<36).map { "slow\($0)@example.com" }
         let fastUsers = (0..<10).map { "fast\($0)@example.com" }
         let start = Date()
-        engine.executor.start(workflowID: "slow-flow", emails: slowUsers)
-        engine.executor.start(workflowID: "fast-flow", emails: fastUsers)
+        try engine.executor.start(workflowID: "slow-flow", emails: slowUsers)
+        try engine.executor.start(workflowID: "fast-flow", emails: fastUsers)
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await slow.shutdown()

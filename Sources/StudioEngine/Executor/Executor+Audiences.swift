@@ -5,6 +5,8 @@ extension Executor {
     /// time: queued journeys wait in the store, so a million users are never in memory at once.
     /// - Returns: How many users were handed to ``start(workflowID:emails:dataFields:)`` (those
     ///   past the entry limits included); nil when the workflow does not exist.
+    /// - Throws: The store's error when a page could not be read or its journeys stored; the
+    ///   journeys of the pages before it were started.
     @discardableResult
     public func start(workflowID: String, forMembersOf list: String?, pageSize: Int = 10_000) throws -> Int? {
         try startCounting(workflowID: workflowID, forMembersOf: list, pageSize: pageSize)?.asked
@@ -24,7 +26,7 @@ extension Executor {
             let page = try list.map { try store.listMembers($0, after: after, limit: pageSize) }
                 ?? store.userEmails(after: after, limit: pageSize)
             guard let last = page.last else { return count }
-            count.started += startCounting(workflowID: workflowID, emails: page) ?? 0
+            count.started += try startCounting(workflowID: workflowID, emails: page) ?? 0
             count.asked += page.count
             after = last
         }

@@ -206,16 +206,19 @@ public final class Executor: Sendable {
     /// - Parameter dataFields: Data for the journeys' merge parameters (`{{dataFields.x}}`), as
     ///   Iterable's triggerWorkflow passes it; nil for none.
     /// - Returns: false when the workflow does not exist.
+    /// - Throws: The store's error when a transaction of journeys could not be stored: the
+    ///   journeys of the transactions before it were started, that one's and the later ones' not.
     @discardableResult
-    public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Bool {
-        startCounting(workflowID: workflowID, emails: emails, dataFields: dataFields) != nil
+    public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) throws -> Bool {
+        try startCounting(workflowID: workflowID, emails: emails, dataFields: dataFields) != nil
     }
 
     /// ``start(workflowID:emails:dataFields:)``, telling how many journeys it started.
     /// - Returns: The journeys started: the addresses less those past the entry limits; nil when
     ///   the workflow does not exist.
+    /// - Throws: As ``start(workflowID:emails:dataFields:)`` does.
     @discardableResult
-    public func startCounting(workflowID: String, emails: [String], dataFields: JSONObject? = nil) -> Int? {
+    public func startCounting(workflowID: String, emails: [String], dataFields: JSONObject? = nil) throws -> Int? {
         guard let workflow = workspace.workflow(id: workflowID) else { return nil }
         var started = 0
         let origin = PendingStart.Origin(
@@ -225,20 +228,12 @@ public final class Executor: Sendable {
             let addresses = emails[slice..<min(slice + Self.startSlice, emails.count)]
             let ids = DeliveryID.sequentialULIDs(count: addresses.count)
             let starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
-            do {
-                let stored = try storeEntries([(nil, starts)])
-                started += stored.count
-                // When some users reached the entry limits, the others are queued one by one.
-                enqueue(
-                    stored.count == starts.count
-                        ? [.stored(origin, first: ids[0], count: starts.count)] : stored.map(Pending.start))
-                continue
-            } catch {
-                logger.error("could not store the journeys of \(workflowID): \(error)")
-            }
-            // Not stored: they run from memory, and a crash before they end loses them.
-            enqueue(starts.map(Pending.start))
-            started += starts.count
+            let stored = try storeEntries([(nil, starts)])
+            started += stored.count
+            // When some users reached the entry limits, the others are queued one by one.
+            enqueue(
+                stored.count == starts.count
+                    ? [.stored(origin, first: ids[0], count: starts.count)] : stored.map(Pending.start))
         }
         return started
     }

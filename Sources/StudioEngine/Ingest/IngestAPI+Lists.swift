@@ -6,27 +6,36 @@ extension IngestAPI {
     static let listPageSize = 10_000
 
     /// Starts a workflow for the user in `email`, or, as Iterable's triggerWorkflow does with
-    /// `listId`, for every member of that list. The journeys are stored before the answer.
+    /// `listId`, for every member of that list; a disabled workflow is refused. The journeys are
+    /// stored before the answer; when the store cannot take them, the answer is 500
+    /// `DatabaseError` (for a list, the pages of members before the failure were started).
     func triggerWorkflow(_ body: JSONObject) throws -> Response {
-        guard let workflowID = Self.identifier(body["workflowId"]) else {
-            return Self.answer(.badRequest, code: "BadParams", message: "workflowId is required")
-        }
-        let list = Self.identifier(body["listId"])
+        let workflowID: String
+        let list: String?
         var email: String?
-        if list == nil {
-            switch Self.recipient(in: body) {
-            case .failure(let refusal): return refusal.response
-            case .success(let address): email = address
+        let dataFields: JSONObject
+        do throws(Refusal) {
+            guard let id = try Self.identifier("workflowId", in: body) else {
+                throw .badParams("workflowId is required")
             }
-        }
-        guard let dataFields = Self.dataFields(of: body) else { return Refusal.badDataFields.response }
-        guard executor.workspace.workflow(id: workflowID) != nil else {
+            workflowID = id
+            list = try Self.identifier("listId", in: body)
+            if list == nil { email = try Self.recipient(in: body) }
+            dataFields = try Self.dataFields(of: body)
+        } catch { return error.response }
+        guard let workflow = executor.workspace.workflow(id: workflowID) else {
             return Self.answer(.badRequest, code: "BadParams", message: "no workflow '\(workflowID)'")
+        }
+        // track skips a disabled workflow; a trigger must not start what no event would.
+        guard workflow.enabled else {
+            return Self.answer(
+                .badRequest, code: "BadParams",
+                message: "workflow '\(workflowID)' is disabled: set enabled: true in its file to trigger it")
         }
         if let list {
             try startMembers(of: list, workflowID: workflowID, dataFields: dataFields)
         } else if let email {
-            executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields)
+            try executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields)
         }
         return Self.answer(.ok, code: "Success")
     }
@@ -37,45 +46,61 @@ extension IngestAPI {
         while true {
             let page = try store.listMembers(list, after: after, limit: Self.listPageSize)
             guard let last = page.last else { return }
-            executor.start(workflowID: workflowID, emails: page, dataFields: dataFields)
+            try executor.start(workflowID: workflowID, emails: page, dataFields: dataFields)
             after = last
         }
     }
 
     /// `lists/subscribe` and `lists/unsubscribe`: each subscriber with a valid address joins or
     /// leaves the list; subscribing also creates or updates the profile with its `dataFields`,
-    /// unless `updateExistingUsersOnly` limits it to known users.
+    /// unless `updateExistingUsersOnly` limits it to known users. A value of another type than
+    /// the profile's field holds refuses the whole call, as in users/update.
     func changeList(_ body: JSONObject, subscribing: Bool) throws -> Response {
-        guard let list = Self.identifier(body["listId"]) else {
-            return Self.answer(.badRequest, code: "BadParams", message: "listId is required")
-        }
-        guard let subscribers = body["subscribers"]?.arrayValue else {
-            return Self.answer(.badRequest, code: "BadParams", message: "subscribers must be an array")
-        }
+        let list: String
+        let subscribers: [JSONValue]
+        do throws(Refusal) {
+            guard let id = try Self.identifier("listId", in: body) else {
+                throw .badParams("listId is required")
+            }
+            guard let given = try Self.field("subscribers", in: body, mustBe: "an array", as: \.arrayValue) else {
+                throw .badParams("subscribers must be an array")
+            }
+            (list, subscribers) = (id, given)
+        } catch { return error.response }
         var invalid: [String] = []
         var unknownUserIDs: [String] = []
         var valid: [(email: String, dataFields: JSONObject)] = []
         for (index, subscriber) in subscribers.enumerated() {
-            let fields = subscriber.objectValue ?? JSONObject()
-            switch Self.recipient(in: fields) {
-            case .success(let email):
-                guard let dataFields = Self.dataFields(of: fields) else {
-                    return Self.answer(
-                        .badRequest, code: "BadJsonBody", message: "subscribers[\(index)].dataFields must be a JSON object")
-                }
+            guard let fields = subscriber.objectValue else {
+                return Self.answer(.badRequest, code: "BadJsonBody", message: "subscribers[\(index)] must be a JSON object")
+            }
+            do {
+                let email = try Self.recipient(in: fields)
+                let dataFields = try Self.dataFields(of: fields)
                 if subscribing, let problem = dottedFieldProblem(in: dataFields) {
                     return Self.answer(.badRequest, code: "BadParams", message: "\(email): \(problem)")
                 }
                 valid.append((email, dataFields))
-            case .failure(.userIDOnly(let userID)): unknownUserIDs.append(userID)
-            case .failure: invalid.append(fields["email"]?.stringValue ?? "")
+            } catch {
+                switch error {
+                case .invalidEmail(let given): invalid.append(given)
+                case .missingEmail: invalid.append("")
+                case .userIDOnly(let userID): unknownUserIDs.append(userID)
+                default: return Self.answer(.badRequest, code: error.code, message: "subscribers[\(index)].\(error.message)")
+                }
             }
         }
         var notFound: [String] = []
         if subscribing {
             let known = try store.users(emails: valid.map(\.email))
+            for subscriber in valid {
+                let profile = known[subscriber.email] ?? JSONObject()
+                if let conflict = ProfileMerge.typeConflict(in: subscriber.dataFields, with: profile) {
+                    return Self.answer(.badRequest, code: "BadParams", message: "\(subscriber.email): \(conflict)")
+                }
+            }
             if body["updateExistingUsersOnly"] == .bool(true) {
-                notFound = valid.map(\.email).filter { known[$0] == nil }
+                notFound = Self.distinct(valid.map(\.email)).filter { known[$0] == nil }
                 valid.removeAll { known[$0.email] == nil }
             }
             try store.mergeUsers(
@@ -84,12 +109,15 @@ extension IngestAPI {
                     update["email"] = .string(subscriber.email)
                     return update
                 }, mergeNestedObjects: false)
-            try store.addToList(list, emails: valid.map(\.email))
+        }
+        let users = Self.distinct(valid.map(\.email))
+        if subscribing {
+            try store.addToList(list, emails: users)
         } else {
-            try store.removeFromList(list, emails: valid.map(\.email))
+            try store.removeFromList(list, emails: users)
         }
         return Self.bulkCounts(
-            succeeded: valid.count,
+            succeeded: users.count,
             failed: [("invalidEmails", invalid), ("invalidUserIds", []), ("notFoundEmails", notFound),
                 ("notFoundUserIds", unknownUserIDs)],
             extra: [
@@ -97,5 +125,12 @@ extension IngestAPI {
                 ("invalidEmails", .array(invalid.map(JSONValue.string))),
                 ("notFoundEmails", .array(notFound.map(JSONValue.string))),
             ])
+    }
+
+    /// `emails` without repeats, in order: a user named twice in one call (in any case, since
+    /// addresses are lowercase by now) is one user, counted once.
+    private static func distinct(_ emails: [String]) -> [String] {
+        var seen = Set<String>()
+        return emails.filter { seen.insert($0).inserted }
     }
 }

@@ -14,8 +14,6 @@ extension IngestAPI {
         /// A field has the wrong JSON type.
         case wrongType(String)
 
-        static var badDataFields: Refusal { .wrongType("dataFields must be a JSON object") }
-
         /// Iterable's code for the refusal.
         var code: String {
             switch self {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 import NIOPosix
 import StudioModel
@@ -45,7 +46,7 @@ struct IngestAPI: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if let apiKey, request.uri.path != "/health", Self.key(of: request) != apiKey {
+        guard authorizes(request.head) else {
             return Self.answer(
                 .unauthorized, code: "BadApiKey", message: "Invalid API key: send the ingest_api_key secret in an Api-Key header")
         }
@@ -56,9 +57,18 @@ struct IngestAPI: RouterMiddleware {
         }
     }
 
+    /// Whether a request may be taken: it carries the key, or no key is set, or it asks for
+    /// `/health`. Read from the head alone, so that `Expect: 100-continue` is not answered to a
+    /// request that will be refused.
+    func authorizes(_ head: HTTPRequest) -> Bool {
+        guard let apiKey else { return true }
+        let uri = URI(head.path ?? "")
+        return uri.path == "/health" || Self.key(in: head.headerFields, uri: uri) == apiKey
+    }
+
     /// The key a request carries: its `Api-Key` header, else its `api_key` query parameter.
-    private static func key(of request: Request) -> String? {
-        request.headers[apiKeyField] ?? request.uri.queryParameters["api_key"].map(String.init)
+    private static func key(in headers: HTTPFields, uri: URI) -> String? {
+        headers[apiKeyField] ?? uri.queryParameters["api_key"].map(String.init)
     }
 
     /// The answer to a request no route takes: 405 naming the method to use when the path is a
@@ -70,7 +80,7 @@ struct IngestAPI: RouterMiddleware {
         guard paths.contains(path) else {
             return Self.answer(
                 .notFound, code: "NotFound",
-                message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")) and GET /health")
+                message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")) and GET or HEAD /health")
         }
         var response = Self.answer(
             .methodNotAllowed, code: "NotFound", message: "\(request.method) \(path) is not supported; send it as POST")
@@ -81,23 +91,25 @@ struct IngestAPI: RouterMiddleware {
     /// Records the event; the answer's `params.id` is its id, the one given or a new one, which a
     /// client sends again with a retry so that it starts nothing twice.
     func track(_ body: JSONObject) throws -> Response {
-        switch event(from: body) {
-        case .failure(let refusal): return refusal.response
-        case .success(let event):
-            try executor.track(event)
-            return Self.answer(.ok, code: "Success", params: ["id": .string(event.id ?? "")])
-        }
+        let event: TrackedEvent
+        do { event = try self.event(from: body) } catch { return error.response }
+        try executor.track(event)
+        return Self.answer(.ok, code: "Success", params: ["id": .string(event.id ?? "")])
     }
 
     /// Records every event, as Iterable's trackBulk does: an event whose user cannot be named is
     /// counted in `failedUpdates` and the others are recorded; an event that is malformed
-    /// (no `eventName`, `dataFields` not an object) refuses the whole request, naming its index,
-    /// so that nothing is stored from a batch the client must fix and send again. The events are
-    /// stored in one transaction: all of them, or none.
+    /// (no `eventName`, a field of the wrong JSON type) refuses the whole request, naming its
+    /// index, so that nothing is stored from a batch the client must fix and send again. The
+    /// events are stored in one transaction: all of them, or none.
     func trackBulk(_ body: JSONObject) throws -> Response {
-        guard let items = body["events"]?.arrayValue else {
-            return Self.answer(.badRequest, code: "BadParams", message: "events must be an array of events")
-        }
+        let items: [JSONValue]
+        do throws(Refusal) {
+            guard let given = try Self.field("events", in: body, mustBe: "an array of events", as: \.arrayValue) else {
+                throw .badParams("events must be an array of events")
+            }
+            items = given
+        } catch { return error.response }
         var events: [TrackedEvent] = []
         var invalidEmails: [String] = []
         var unknownUserIDs: [String] = []
@@ -105,12 +117,12 @@ struct IngestAPI: RouterMiddleware {
             guard let fields = item.objectValue else {
                 return Self.answer(.badRequest, code: "BadJsonBody", message: "events[\(index)] must be a JSON object")
             }
-            switch event(from: fields) {
-            case .success(let event): events.append(event)
-            case .failure(.invalidEmail(let email)): invalidEmails.append(email)
-            case .failure(.userIDOnly(let userID)): unknownUserIDs.append(userID)
-            case .failure(let refusal):
-                return Self.answer(.badRequest, code: refusal.code, message: "events[\(index)]: \(refusal.message)")
+            do { events.append(try event(from: fields)) } catch {
+                switch error {
+                case .invalidEmail(let email): invalidEmails.append(email)
+                case .userIDOnly(let userID): unknownUserIDs.append(userID)
+                default: return Self.answer(.badRequest, code: error.code, message: "events[\(index)]: \(error.message)")
+                }
             }
         }
         do { try executor.track(events) } catch {
@@ -123,89 +135,112 @@ struct IngestAPI: RouterMiddleware {
             failed: [("invalidEmails", invalidEmails), ("invalidUserIds", []), ("notFoundEmails", []),
                 ("notFoundUserIds", unknownUserIDs)],
             extra: [
-                // Iterable's deprecated copies at the top level, still read by older clients.
+                // Iterable's deprecated copies of failedUpdates' invalid lists, still read by older
+                // clients: a userId alone names no user here, which is not found, not invalid.
                 ("invalidEmails", .array(invalidEmails.map(JSONValue.string))),
-                ("invalidUserIds", .array(unknownUserIDs.map(JSONValue.string))),
+                ("invalidUserIds", []),
                 ("disallowedEventNames", []),
             ])
     }
 
-    /// The event a track request describes, or why it is refused.
-    private func event(from body: JSONObject) -> Result<TrackedEvent, Refusal> {
-        let email: String
-        switch Self.recipient(in: body) {
-        case .failure(let refusal): return .failure(refusal)
-        case .success(let address): email = address
+    /// The event a track request describes.
+    /// - Throws: ``Refusal``, saying why it describes none.
+    private func event(from body: JSONObject) throws(Refusal) -> TrackedEvent {
+        let email = try Self.recipient(in: body)
+        guard let name = try Self.field("eventName", in: body, mustBe: "a string", as: \.stringValue), !name.isEmpty else {
+            throw .badParams("eventName is required")
         }
-        guard let name = body["eventName"]?.stringValue, !name.isEmpty else {
-            return .failure(.badParams("eventName is required"))
-        }
-        guard let dataFields = Self.dataFields(of: body) else { return .failure(.badDataFields) }
-        guard let createdAt = Self.createdAt(of: body) else {
-            return .failure(.wrongType("createdAt must be a number: seconds since 1970 (Unix time)"))
-        }
-        if let id = body["id"], id != .null, Self.identifier(id) == nil {
-            return .failure(.wrongType("id must be text or a number"))
-        }
-        let id = Self.identifier(body["id"]) ?? Self.newEventID()
-        return .success(TrackedEvent(email: email, name: name, dataFields: dataFields, createdAt: createdAt, id: id))
+        return TrackedEvent(
+            email: email, name: name, dataFields: try Self.dataFields(of: body), createdAt: try Self.createdAt(of: body),
+            id: try Self.identifier("id", in: body) ?? Self.newEventID())
     }
 
+    /// Merges `dataFields` into the user's profile, as Iterable's users/update does; a value of
+    /// another type than the field holds refuses the call, and nothing of it is stored.
     func updateUser(_ body: JSONObject) throws -> Response {
         let email: String
-        switch Self.recipient(in: body) {
-        case .failure(let refusal): return refusal.response
-        case .success(let address): email = address
-        }
-        guard var update = Self.dataFields(of: body) else { return Refusal.badDataFields.response }
+        var update: JSONObject
+        do {
+            email = try Self.recipient(in: body)
+            update = try Self.dataFields(of: body)
+        } catch { return error.response }
         if let problem = dottedFieldProblem(in: update) { return Self.answer(.badRequest, code: "BadParams", message: problem) }
+        if let conflict = ProfileMerge.typeConflict(in: update, with: try store.user(email: email) ?? JSONObject()) {
+            return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
+        }
         update["email"] = .string(email)
         try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
         return Self.answer(.ok, code: "Success")
     }
 
-    /// The address a request names in `email`, lowercase as `users import` stores them, or why it
-    /// names none.
-    static func recipient(in body: JSONObject) -> Result<String, Refusal> {
-        let given = body["email"]?.stringValue ?? ""
-        if EmailAddress.isPlausible(given) { return .success(EmailAddress.normalized(given)) }
-        if !given.isEmpty { return .failure(.invalidEmail(given)) }
-        if let userID = identifier(body["userId"]) { return .failure(.userIDOnly(userID)) }
-        return .failure(.missingEmail)
+    /// The address a request names in `email`, lowercase as `users import` stores them.
+    /// - Throws: ``Refusal``, saying why it names none.
+    static func recipient(in body: JSONObject) throws(Refusal) -> String {
+        let given = try field("email", in: body, mustBe: "a string", as: \.stringValue) ?? ""
+        if EmailAddress.isPlausible(given) { return EmailAddress.normalized(given) }
+        if !given.isEmpty { throw .invalidEmail(given) }
+        if let userID = try identifier("userId", in: body) { throw .userIDOnly(userID) }
+        throw .missingEmail
     }
 
-    /// The `dataFields` of a request: its object, or an empty one when it is missing or null; nil
-    /// when it is something else (`"dataFields": "str"`), which is answered with
-    /// ``Refusal/badDataFields``.
-    static func dataFields(of body: JSONObject) -> JSONObject? {
-        switch body["dataFields"] {
-        case nil, .null?: JSONObject()
-        case .object(let fields)?: fields
-        default: nil
-        }
+    /// The `dataFields` of a request: its object, or an empty one when it is missing or null.
+    /// - Throws: ``Refusal/wrongType(_:)`` when it is something else (`"dataFields": "str"`).
+    static func dataFields(of body: JSONObject) throws(Refusal) -> JSONObject {
+        try field("dataFields", in: body, mustBe: "a JSON object", as: \.objectValue) ?? JSONObject()
     }
 
-    /// `createdAt` as Iterable takes it, in seconds since 1970; now when it is missing or null,
-    /// nil when it is not a number.
-    private static func createdAt(of body: JSONObject) -> Date? {
-        switch body["createdAt"] {
-        case nil, .null?: Date()
-        case let value?: value.doubleValue.map(Date.init(timeIntervalSince1970:))
+    /// `createdAt` as Iterable takes it, in seconds since 1970; now when it is missing or null.
+    /// - Throws: ``Refusal`` when it is not a number, or no time the store can keep (a
+    ///   millisecond timestamp among them).
+    private static func createdAt(of body: JSONObject) throws(Refusal) -> Date {
+        guard let value = body["createdAt"], value != .null else { return Date() }
+        guard let seconds = value.doubleValue else {
+            throw .wrongType("createdAt must be a number: seconds since 1970 (Unix time)")
         }
+        guard createdAtSeconds.contains(seconds) else {
+            var problem = "createdAt must be seconds since 1970 (Unix time), from 0 to \(Int(createdAtSeconds.upperBound))"
+            if createdAtSeconds.contains(seconds / 1000) {
+                problem += "; \(value.displayText) looks like milliseconds: send \(JSONValue.double(seconds / 1000).displayText)"
+            }
+            throw .badParams(problem)
+        }
+        return Date(timeIntervalSince1970: seconds)
     }
+
+    /// The `createdAt` the store can keep: 1970 to the last second of 9999. The store writes the
+    /// dates of those years as text of its own (`Date.storedDatabaseValue`); others go through
+    /// GRDB's formatter, whose text for a year outside them does not read back as a date.
+    static let createdAtSeconds: ClosedRange<Double> = 0...253_402_300_799
 
     /// An event id for an event tracked without one: 32 hexadecimal digits, as Iterable's.
     static func newEventID() -> String {
         UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 
-    /// An id as Iterable sends it (a number) or as a workspace names it (text).
-    static func identifier(_ value: JSONValue?) -> String? {
-        switch value {
-        case .string(let id)? where !id.isEmpty: id
-        case .int(let number)?: String(number)
-        default: nil
+    /// The id in `key`, as Iterable sends it (a number) or as a workspace names it (text); nil when
+    /// it is missing, null or empty.
+    /// - Throws: ``Refusal/wrongType(_:)`` when it is neither.
+    static func identifier(_ key: String, in body: JSONObject) throws(Refusal) -> String? {
+        let id = try field(key, in: body, mustBe: "text or a number") { value in
+            switch value {
+            case .string(let id): id
+            case .int(let number): String(number)
+            default: nil
+            }
         }
+        guard let id, !id.isEmpty else { return nil }
+        return id
+    }
+
+    /// The value of `key` as `read` takes it; nil when the field is missing or null.
+    /// - Throws: ``Refusal/wrongType(_:)``, saying the field must be `type`, when `read` cannot
+    ///   take the value: a field of the wrong JSON type is not a missing one.
+    static func field<Value>(
+        _ key: String, in body: JSONObject, mustBe type: String, as read: (JSONValue) -> Value?
+    ) throws(Refusal) -> Value? {
+        guard let value = body[key], value != .null else { return nil }
+        guard let taken = read(value) else { throw .wrongType("\(key) must be \(type)") }
+        return taken
     }
 
     /// Runs `handle` on the request's JSON object body, or answers saying why it is not one; a

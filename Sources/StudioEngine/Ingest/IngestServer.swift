@@ -16,7 +16,7 @@ import StudioModel
 /// - `POST /api/lists/subscribe` `{listId, subscribers: [{email, dataFields}], updateExistingUsersOnly}`
 ///   adds users to a static list (creating or updating their profiles), `POST /api/lists/unsubscribe`
 ///   `{listId, subscribers: [{email}]}` removes them;
-/// - `GET /health` answers 200.
+/// - `GET /health` answers 200; `HEAD` is answered wherever `GET` is.
 ///
 /// Addresses are stored lowercase, as Iterable does: `A@Example.COM` and `a@example.com` are one user.
 ///
@@ -55,7 +55,7 @@ public final class IngestServer: Sendable {
         timeouts: ConnectionTimeouts = ConnectionTimeouts(), logger: Logger = Logger(label: "hookline.ingest")
     ) async throws -> IngestServer {
         let api = IngestAPI(executor: engine.executor, store: engine.store, apiKeySecret: apiKeySecret)
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: api)
         for route in api.postRoutes {
             router.post(RouterPath(stringLiteral: route.path)) { request, _ in
@@ -65,7 +65,9 @@ public final class IngestServer: Sendable {
         router.get("/health") { _, _ in IngestAPI.answer(.ok, code: "Success") }
         let server = try await RunningServer.start(logger: logger) { onServerRunning in
             Application(
-                router: router, server: .hookline(timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes),
+                router: router,
+                server: .hookline(
+                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, accepts: { api.authorizes($0) }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
                 onServerRunning: onServerRunning, logger: logger)
         }

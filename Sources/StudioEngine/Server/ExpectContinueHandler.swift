@@ -5,23 +5,26 @@ import NIOHTTPTypes
 /// Answers `100 Continue` to a request head that carries `Expect: 100-continue`, as curl sends
 /// for a body over 1 MiB: without it, the client waits a second before sending the body anyway.
 ///
-/// A head that declares a body over `bodyLimit` gets no `100 Continue`: the server answers 413
-/// from the head alone (``HTTPFields/declaresBody(over:)``) and the client need not send it.
+/// A head that declares a body over `bodyLimit`, or that `accepts` refuses (a wrong API key),
+/// gets no `100 Continue`: the server answers from the head alone (413 for the size, by
+/// ``HTTPFields/declaresBody(over:)``) and the client need not send the body.
 final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
     private let bodyLimit: Int
+    private let accepts: @Sendable (HTTPRequest) -> Bool
 
-    init(bodyLimit: Int) {
+    init(bodyLimit: Int, accepts: @escaping @Sendable (HTTPRequest) -> Bool) {
         self.bodyLimit = bodyLimit
+        self.accepts = accepts
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data),
             head.headerFields[.expect]?.lowercased() == "100-continue",
-            !head.headerFields.declaresBody(over: bodyLimit)
+            !head.headerFields.declaresBody(over: bodyLimit), accepts(head)
         {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }

@@ -24,3 +24,62 @@ public enum ProfileMerge {
         return merged
     }
 }
+
+extension ProfileMerge {
+    /// The type a profile field keeps once set, as Iterable's do. Whole and fractional numbers
+    /// are one type, since either is coerced to the other.
+    public enum FieldType: String, Sendable {
+        case string, boolean, number, object, array
+
+        /// The type of `value`; nil for null, which fits any field (it clears it).
+        public init?(of value: JSONValue) {
+            switch value {
+            case .null: return nil
+            case .bool: self = .boolean
+            case .int, .double: self = .number
+            case .string: self = .string
+            case .array: self = .array
+            case .object: self = .object
+            }
+        }
+    }
+
+    /// A field an update gives a value of another type than the profile holds.
+    public struct FieldTypeConflict: Equatable, Sendable, CustomStringConvertible {
+        /// The field's path: `prefs.sms` for one nested in an object.
+        public var field: String
+        public var stored: FieldType
+        public var given: FieldType
+
+        public var description: String {
+            "field '\(field)' has type \(stored.rawValue) and keeps it: a value of type \(given.rawValue) cannot be "
+                + "stored in it (null clears it)"
+        }
+    }
+
+    /// The first field of `update`, nested objects' fields included, whose value has another type
+    /// than `profile` holds in it; nil when every value fits.
+    ///
+    /// Iterable: "API calls attempting to set or update an existing field with a value that cannot
+    /// be coerced into the appropriate type will fail"
+    /// (<https://support.iterable.com/hc/en-us/articles/206430145-User-Profile-Fields->).
+    public static func typeConflict(in update: JSONObject, with profile: JSONObject) -> FieldTypeConflict? {
+        typeConflict(in: update, with: profile, under: "")
+    }
+
+    private static func typeConflict(in update: JSONObject, with profile: JSONObject, under prefix: String)
+        -> FieldTypeConflict?
+    {
+        for (key, value) in update.pairs {
+            guard let storedValue = profile[key], let stored = FieldType(of: storedValue), let given = FieldType(of: value)
+            else { continue }
+            guard stored == given else { return FieldTypeConflict(field: prefix + key, stored: stored, given: given) }
+            if case .object(let nestedUpdate) = value, case .object(let nestedProfile) = storedValue,
+                let conflict = typeConflict(in: nestedUpdate, with: nestedProfile, under: prefix + key + ".")
+            {
+                return conflict
+            }
+        }
+        return nil
+    }
+}

@@ -64,7 +64,8 @@ extension Hookline {
             // workflows' journeys are left for `hookline resume`: a run must not wait out their
             // delays, nor wake their users early at a faster time scale.
             EngineCommand.resumeOrWarn(engine, workflowIDs: [workflow], holder: "hookline run \(workflow)")
-            // The journeys started before a read fails still run to the end; then the error is shown.
+            // The journeys started before a read, or the store's write of a batch, fails still run
+            // to the end; then the error is shown.
             var readError: (any Error)?
             do { try startJourneys(on: engine, reading: addresses, members: members) } catch { readError = error }
             let asleep = Task { await Self.sayWhenAllAreAsleep(engine.executor) }
@@ -105,11 +106,12 @@ extension Hookline {
 
         /// Starts the workflow for the users of a file, the members of a list, or every stored user,
         /// a batch at a time: the executor keeps queued journeys in the store, so a million users
-        /// are never in memory at once.
+        /// are never in memory at once. Throws when a batch cannot be read or stored; the batches
+        /// before it were started.
         private func startJourneys(on engine: Engine, reading addresses: AddressListReader?, members list: String?) throws {
             if let addresses {
                 while let batch = try addresses.next(upTo: Self.batch) {
-                    engine.executor.start(workflowID: workflow, emails: batch)
+                    try engine.executor.start(workflowID: workflow, emails: batch)
                 }
                 return
             }

@@ -130,7 +130,7 @@ final class EngineStudioCommands: StudioCommands {
                 case .everyUser: count = try executor.startCounting(workflowID: workflowID, forMembersOf: nil)
                 case .list(let name): count = try executor.startCounting(workflowID: workflowID, forMembersOf: name)
                 case .user(let email):
-                    count = executor.startCounting(workflowID: workflowID, emails: [EmailAddress.normalized(email)])
+                    count = try executor.startCounting(workflowID: workflowID, emails: [EmailAddress.normalized(email)])
                         .map { (1, $0) }
                 }
                 guard let count else { return done(StatusMessage("no workflow '\(workflowID)'", level: .warning)) }

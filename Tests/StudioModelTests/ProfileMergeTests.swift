@@ -1,0 +1,33 @@
+import StudioModel
+import Testing
+
+/// A profile field keeps the type it was first set with (Iterable's rule for profile writes):
+/// ``ProfileMerge/typeConflict(in:with:)`` names the first field an update would change.
+struct ProfileMergeTests {
+    static let profile: JSONObject = ["age": 36, "plan": "pro", "vip": true, "prefs": ["sms": true], "tags": ["a"], "gone": nil]
+
+    /// Updates and the conflict each gives, as `field: stored, given given`; nil for none.
+    static let updates: [(JSONObject, String?)] = [
+        (["age": 36.5, "plan": "team", "vip": false, "tags": ["b", "c"]], nil),
+        (["age": nil, "prefs": nil, "new": "x", "gone": 3], nil),
+        (["prefs": ["email": true]], nil),
+        (["plan": "pro", "age": "thirty"], "age: number, given string"),
+        (["vip": 1], "vip: boolean, given number"),
+        (["tags": "a"], "tags: array, given string"),
+        (["prefs": ["sms": "yes"]], "prefs.sms: boolean, given string"),
+        (["prefs": [true]], "prefs: object, given array"),
+    ]
+
+    @Test(arguments: updates)
+    func aValueOfAnotherTypeIsTheConflict(update: JSONObject, conflict: String?) {
+        let found = ProfileMerge.typeConflict(in: update, with: Self.profile)
+        #expect(found.map { "\($0.field): \($0.stored.rawValue), given \($0.given.rawValue)" } == conflict)
+    }
+
+    @Test func theConflictSaysWhatKeepsWhichType() {
+        let conflict = ProfileMerge.typeConflict(in: ["age": "thirty"], with: Self.profile)
+        #expect(
+            conflict?.description
+                == "field 'age' has type number and keeps it: a value of type string cannot be stored in it (null clears it)")
+    }
+}
