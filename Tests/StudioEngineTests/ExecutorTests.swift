@@ -173,7 +173,7 @@ struct ExecutorTests {
         let engine = try Engine(
             workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000), logger: log.logger)
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "copy", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "copy", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
 

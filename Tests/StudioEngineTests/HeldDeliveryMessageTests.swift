@@ -35,9 +35,9 @@ struct HeldDeliveryMessageTests {
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: ["lob_key": "sk_live_very_secret_1234"],
             configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
-        engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
         await engine.executor.waitUntilIdle()
         let resumed = try await engine.executor.resumeEndpoint("lob-letter")
         await engine.executor.waitUntilIdle()

@@ -207,10 +207,8 @@ struct IngestAPI: RouterMiddleware {
         return Date(timeIntervalSince1970: seconds)
     }
 
-    /// The `createdAt` the store can keep: 1970 to the last second of 9999. The store writes the
-    /// dates of those years as text of its own (`Date.storedDatabaseValue`); others go through
-    /// GRDB's formatter, whose text for a year outside them does not read back as a date.
-    static let createdAtSeconds: ClosedRange<Double> = 0...253_402_300_799
+    /// The `createdAt` the store can keep: 1970 to the last second of 9999.
+    static let createdAtSeconds: ClosedRange<Double> = Date.storableSeconds.lowerBound...(Date.storableSeconds.upperBound - 1)
 
     /// An event id for an event tracked without one: 32 hexadecimal digits, as Iterable's.
     static func newEventID() -> String {

@@ -393,8 +393,12 @@ public final class SQLiteStateStore: StateStore {
 }
 
 extension Date {
-    /// Dates from 10000-01-01 on are left to GRDB's formatter.
-    private static let storedTextLimit: Double = 253_402_300_800_000
+    /// The instants, in seconds since 1970, that the store writes as text of its own and so reads
+    /// back: 1970 to the end of 9999. Others are left to GRDB's formatter, whose text for a year
+    /// outside them does not read back as a date.
+    static let storableSeconds: Range<Double> = 0..<253_402_300_800
+
+    private static let storedTextLimit = storableSeconds.upperBound * 1000
 
     /// The text GRDB stores a date as, `yyyy-MM-dd HH:mm:ss.SSS` in UTC to the nearest
     /// millisecond, written digit by digit instead of through GRDB's `DateFormatter`. Stored rows
