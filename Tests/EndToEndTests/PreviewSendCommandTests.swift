@@ -43,6 +43,29 @@ struct PreviewSendCommandTests {
         #expect(try JSONValue.parse(result.stdout)["body"] == .string(Self.body))
     }
 
+    /// A header or body that reads `{{workflowName}}` rendered empty in a preview, so it was not
+    /// the request a journey sends; `--workflow` renders it as that workflow's step.
+    @Test func previewAsAWorkflowStepFillsTheJourneysFields() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let letter = workspace.root.appendingPathComponent("webhooks/letter.yaml")
+        let text = try String(contentsOf: letter, encoding: .utf8)
+        try workspace.write("webhooks/letter.yaml", text + "headers: {X-Campaign: \"{{workflowName}}/{{nodeId}}/{{eventName}}\"}\n")
+
+        let alone = try await workspace.hookline("preview", "letter", "--user", "ada@example.com")
+        #expect(alone.stdout.contains("X-Campaign: //\r\n"), "\(alone.stdout)")
+        let asStep = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--workflow", "welcome")
+        #expect(asStep.status == 0, "\(asStep.stderr)")
+        #expect(asStep.stdout.contains("X-Campaign: Welcome/call/signup\r\n"), "\(asStep.stdout)")
+
+        let wrongStep = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--workflow", "welcome", "--step", "nope")
+        #expect(wrongStep.status == 64)
+        #expect(wrongStep.stderr.contains("workflow 'welcome' has no step 'nope' that calls webhook 'letter'; the steps that call it: call"), "\(wrongStep.stderr)")
+        let noWorkflow = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--step", "call")
+        #expect(noWorkflow.status == 64)
+        #expect(noWorkflow.stderr.contains("--step needs --workflow"), "\(noWorkflow.stderr)")
+    }
+
     @Test func previewWithRevealSecretsShowsTheCredentials() async throws {
         let workspace = try await CLIWorkspace.make(port: 9)
         defer { workspace.remove() }

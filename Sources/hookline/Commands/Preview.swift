@@ -18,8 +18,7 @@ extension Hookline {
         var revealSecrets = false
 
         func run() throws {
-            let prepared = try PreparedWebhookRequest.prepare(
-                workspace: options, webhookID: target.webhook, email: target.user, eventFile: target.event)
+            let prepared = try PreparedWebhookRequest.prepare(workspace: options, target)
             let shown = prepared.options.previewing(prepared.request, at: Date())
             let request = revealSecrets ? shown : shown.masked
             switch format {

@@ -12,14 +12,13 @@ extension Hookline {
         @OptionGroup var target: WebhookRequestArguments
 
         func run() async throws {
-            let prepared = try PreparedWebhookRequest.prepare(
-                workspace: options, webhookID: target.webhook, email: target.user, eventFile: target.event)
+            let prepared = try PreparedWebhookRequest.prepare(workspace: options, target)
             let settings = WorkspaceLoader.load(from: options.root).settings
             let record = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(settings: settings)) { client in
                 let deliverer = Deliverer(client: client, recorder: nil)
                 let deliveryOptions = prepared.options
                 let result = await deliverer.deliver(
-                    prepared.request, origin: .init(webhookID: target.webhook, userEmail: target.user), options: deliveryOptions)
+                    prepared.request, origin: prepared.origin, options: deliveryOptions)
                 return result.last
             }
             guard let record else { throw ExitCode.failure }

@@ -10,11 +10,14 @@ struct PreparedWebhookRequest {
     var request: PreparedRequest
     var options: Deliverer.Options
     var store: SQLiteStateStore
+    /// Who it is for, and the workflow step it was rendered as, if any.
+    var origin: DeliveryClient.Origin
 
-    /// Loads the workspace and renders `webhookID` for the user `email`, with `eventFile` as trigger data.
-    static func prepare(
-        workspace options: WorkspaceOptions, webhookID: String, email: String, eventFile: String?
-    ) throws -> PreparedWebhookRequest {
+    /// Loads the workspace and renders the target's webhook for its user, with its event file as
+    /// trigger data and, given a workflow, as that workflow's step renders it.
+    static func prepare(workspace options: WorkspaceOptions, _ target: WebhookRequestArguments) throws -> PreparedWebhookRequest {
+        let webhookID = target.webhook
+        let email = target.user
         try options.requireWorkspace()
         let workspace = WorkspaceLoader.load(from: options.root)
         // A webhook whose file does not load is left out of the workspace: its errors say more than "no webhook".
@@ -32,17 +35,27 @@ struct PreparedWebhookRequest {
                 adding: "hookline users import FILE adds them")
         }
         var event = JSONObject()
-        if let eventFile {
+        if let eventFile = target.event {
             let object = try readJSONObjectFile(eventFile)
             event = object["dataFields"]?.objectValue ?? object
         }
+        var origin = DeliveryClient.Origin(webhookID: webhookID, userEmail: email)
+        var journeyFields = JSONObject()
+        if let workflowID = target.workflow {
+            let workflow = try options.workflow(workflowID, in: workspace)
+            let step = try target.step(of: workflow)
+            journeyFields = JourneyFields.values(
+                workflowID: workflow.id, workflowName: workflow.name, nodeID: step.id, eventName: workflow.start.eventName)
+            origin.workflowID = workflow.id
+            origin.nodeID = step.id
+        }
         let secrets = try options.secrets()
-        let context = TemplateContext(event: event, profile: profile, secrets: secrets)
+        let context = TemplateContext(event: event, profile: profile, liveData: journeyFields, secrets: secrets)
         do {
             let rendered = try RequestBuilder().testRequest(
                 webhook, in: workspace, context: context, secrets: secrets, email: email)
             return PreparedWebhookRequest(
-                webhook: webhook, request: rendered.request, options: rendered.options, store: store)
+                webhook: webhook, request: rendered.request, options: rendered.options, store: store, origin: origin)
         } catch {
             printError("webhooks/\(webhookID).yaml: error: \(error.description)")
             throw ExitCode.badInput
@@ -65,6 +78,37 @@ struct WebhookRequestArguments: ParsableArguments {
 
     @Option(help: "A JSON file with the trigger event's data fields.", completion: .file())
     var event: String?
+
+    @Option(help: "Render it as this workflow's step that calls it: {{workflowName}}, {{workflowId}}, {{nodeId}} and {{eventName}} get the step's values, as in a journey.")
+    var workflow: String?
+
+    @Option(help: "With --workflow: the step, when more than one calls the webhook.")
+    var step: String?
+
+    func validate() throws {
+        if step != nil, workflow == nil { throw ValidationError("--step needs --workflow: the workflow whose step it is.") }
+    }
+
+    /// The step of `workflow` that calls the webhook: the one ``step`` names, or its only one.
+    func step(of workflow: Workflow) throws -> WorkflowNode {
+        let calling = workflow.nodes.filter { $0.kind.webhookID == webhook }
+        let ids = calling.map(\.id).joined(separator: ", ")
+        if let step {
+            guard let node = calling.first(where: { $0.id == step }) else {
+                throw ValidationError(
+                    "workflow '\(workflow.id)' has no step '\(step)' that calls webhook '\(webhook)'"
+                        + (calling.isEmpty ? "" : "; the steps that call it: \(ids)"))
+            }
+            return node
+        }
+        guard let only = calling.first, calling.count == 1 else {
+            throw ValidationError(
+                calling.isEmpty
+                    ? "workflow '\(workflow.id)' has no step that calls webhook '\(webhook)'"
+                    : "workflow '\(workflow.id)' calls webhook '\(webhook)' from \(calling.count) steps (\(ids)): pick one with --step")
+        }
+        return only
+    }
 }
 
 /// How a request is printed.
