@@ -49,6 +49,16 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// JSON is UTF-8: an event named `e\xFF` was stored as `e\u{FFFD}`, changed without a word.
+    @Test func aBodyThatIsNotUTF8IsBadJsonBodyAtItsFirstBadByte() async throws {
+        let ingest = try await IngestTestServer.start()
+        let body = Array(#"{"email": "ada@example.com", "eventName": "e"#.utf8) + [0xFF] + Array(#""}"#.utf8)
+        let answer = try await ingest.send("/api/events/track", bytes: body)
+        #expect(answer.status == 400)
+        #expect(try JSONValue.parse(answer.text) == ["msg": "the body is not UTF-8 text, at 1:45", "code": "BadJsonBody", "params": nil])
+        try await ingest.shutdown()
+    }
+
     /// `curl -d` without a Content-Type sends the JSON as a form; a body that is not JSON then
     /// says how it was sent and what to send.
     @Test func aFormBodyIsRefusedSayingToSendJSON() async throws {

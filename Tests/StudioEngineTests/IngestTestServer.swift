@@ -38,11 +38,18 @@ struct IngestTestServer {
     func send(
         _ path: String, _ body: String? = nil, method: NIOHTTP1.HTTPMethod = .POST, headers: [(String, String)] = []
     ) async throws -> Answer {
+        try await send(path, bytes: body.map { Array($0.utf8) }, method: method, headers: headers)
+    }
+
+    /// ``send(_:_:method:headers:)`` with a body of any bytes, UTF-8 or not.
+    func send(
+        _ path: String, bytes body: [UInt8]?, method: NIOHTTP1.HTTPMethod = .POST, headers: [(String, String)] = []
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = method
         request.headers.add(name: "Content-Type", value: "application/json")
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await client.execute(request, timeout: .seconds(30))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         return Answer(status: response.status.code, headers: response.headers, text: text)

@@ -276,7 +276,12 @@ struct IngestAPI: RouterMiddleware {
                         .contentTooLarge, code: "BatchTooLarge",
                         message: "the body is over \(maximumBodyBytes >> 20) MiB; send fewer events or subscribers per request")))
         }
-        let text = String(buffer: buffer)
+        // JSON is UTF-8 (RFC 8259 §8.1): bytes that are not would be stored as U+FFFD, changed.
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            let at = InvalidUTF8.firstLocation(in: Data(buffer.readableBytesView)).map { "\($0.line):\($0.column)" } ?? "?"
+            return .failure(
+                AnswerError(answer(.badRequest, code: "BadJsonBody", message: "the body is not UTF-8 text, at \(at)")))
+        }
         do {
             guard let object = try JSONValue.parse(text).objectValue else {
                 return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "expected a JSON object")))
