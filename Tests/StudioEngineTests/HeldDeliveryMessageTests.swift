@@ -6,18 +6,24 @@ import Testing
 
 /// What a delivery held by a paused endpoint says in its stored attempt and JSON line.
 struct HeldDeliveryMessageTests {
-    @Test func aHeldDeliverySaysWhyInPlainText() async throws {
+    /// An engine whose endpoint answered Ada's delivery 410, so Bob's, made next, was held; the
+    /// receiver answers from `responses` (the first a 410).
+    private func engineWithAHeldDelivery(responses: String) async throws -> (Engine, Receiver) {
         let receiver = try await Receiver.start(
-            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}]}]")) { _ in }
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: \(responses)}]")) { _ in }
         let engine = try Engine(
             workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: ["lob_key": "sk_live_very_secret_1234"],
             configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
-        // 410 pauses the endpoint; the next delivery is held, not sent.
         try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
         await engine.executor.waitUntilIdle()
+        return (engine, receiver)
+    }
+
+    @Test func aHeldDeliverySaysWhyInPlainText() async throws {
+        let (engine, receiver) = try await engineWithAHeldDelivery(responses: "[{status: 410}]")
         await engine.shutdown()
         await receiver.shutdown()
 
@@ -29,16 +35,7 @@ struct HeldDeliveryMessageTests {
     /// The hold takes no attempt number: the attempt made once the endpoint is resumed is attempt
     /// 1, and `logs --delivery` no longer shows two attempts 1 (nor an export two files of one name).
     @Test func aHoldLeavesAttemptOneToTheAttemptMadeAfterResuming() async throws {
-        let receiver = try await Receiver.start(
-            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}, {status: 200}]}]")) { _ in }
-        let engine = try Engine(
-            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: ["lob_key": "sk_live_very_secret_1234"],
-            configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers(EngineFixtures.users)
-        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
-        await engine.executor.waitUntilIdle()
-        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
-        await engine.executor.waitUntilIdle()
+        let (engine, receiver) = try await engineWithAHeldDelivery(responses: "[{status: 410}, {status: 200}]")
         let resumed = try await engine.executor.resumeEndpoint("lob-letter")
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
