@@ -287,6 +287,27 @@ struct ExecutorTests {
         #expect(profile["firstName"] == "Bob")
     }
 
+    /// Iterable refuses a profile write that would change a field's type; the answer's other
+    /// fields are still merged, and the refused one is named in the log.
+    @Test func aProfileAnswerThatWouldChangeAFieldsTypeLeavesThatFieldAsItWas() async throws {
+        let receiver = try await Receiver.start(
+            script: try script(#"{path: /profile, response: {status: 200, body: '{"age": "forty", "tier": "gold"}'}}"#))
+        let log = LogCapture()
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000), logger: log.logger)
+        try engine.store.saveUsers(EngineFixtures.users)
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let profile = try #require(try engine.store.user(email: "bob@example.com"))
+        #expect(profile["age"] == 41)
+        #expect(profile["tier"] == "gold")
+        #expect(log.messages.contains { $0.contains("field 'age' has type number and keeps it") }, "\(log.messages)")
+    }
+
     @Test func aFailingEndpointIsRetriedOnScheduleWithOneIDThenTheJourneyExits() async throws {
         let attempts = try await runWelcomeForAda(letterPath: "/v1/letters/status/503")
         #expect(attempts.count == 8)

@@ -30,4 +30,17 @@ struct ProfileMergeTests {
             conflict?.description
                 == "field 'age' has type number and keeps it: a value of type string cannot be stored in it (null clears it)")
     }
+
+    /// A webhook's answer merged into the profile: the fields that would change a type are left
+    /// out and named; the rest are merged as before. Reserved fields stay skipped, unreported.
+    @Test func aMergeKeepingTypesLeavesOutTheFieldsThatWouldChangeOne() {
+        let answer: JSONObject = ["age": "forty", "plan": "team", "prefs": ["sms": "no"], "tier": "gold", "email": 5]
+        let (merged, refused) = ProfileMerge.mergeKeepingTypes(answer, into: Self.profile, mergeNestedObjects: true)
+        #expect(refused.map(\.field) == ["age", "prefs.sms"])
+        #expect(merged["age"] == 36)
+        #expect(merged["prefs"] == ["sms": true])
+        #expect(merged["plan"] == "team")
+        #expect(merged["tier"] == "gold")
+        #expect(merged["email"] == nil)
+    }
 }

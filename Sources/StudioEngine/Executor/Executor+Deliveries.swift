@@ -280,10 +280,15 @@ extension Executor {
         return DeliveryOutcome(succeeded: true, profile: merged)
     }
 
-    /// Update User Profile: the JSON answer merged into the profile (Iterable's rules) and saved.
+    /// Update User Profile: the JSON answer merged into the profile (Iterable's rules, a field
+    /// keeping its type) and saved.
     private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) -> JSONObject? {
         guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return nil }
-        let merged = ProfileMerge.merge(answer, into: profile, mergeNestedObjects: nested)
+        let (merged, refused) = ProfileMerge.mergeKeepingTypes(answer, into: profile, mergeNestedObjects: nested)
+        for conflict in refused {
+            logger.warning(
+                "\(record.webhookID ?? "profile webhook") answered for \(record.userEmail ?? "a user"): \(conflict); the field was left as it was")
+        }
         do { try store.saveUsers([merged]) } catch { logger.error("could not save profile: \(error)") }
         return merged
     }

@@ -67,6 +67,24 @@ extension ProfileMerge {
         typeConflict(in: update, with: profile, under: "")
     }
 
+    /// ``merge(_:into:mergeNestedObjects:)`` of the fields of `update` that keep the profile's
+    /// types: a top-level field whose value, or a value nested in it, has another type than the
+    /// profile holds is left out, as Iterable refuses such a write, and returned.
+    public static func mergeKeepingTypes(_ update: JSONObject, into profile: JSONObject, mergeNestedObjects: Bool)
+        -> (profile: JSONObject, refused: [FieldTypeConflict])
+    {
+        var kept = JSONObject()
+        var refused: [FieldTypeConflict] = []
+        for (key, value) in update.pairs where !reservedFields.contains(key) && !key.contains(".") {
+            if let conflict = typeConflict(in: JSONObject([(key, value)]), with: profile) {
+                refused.append(conflict)
+            } else {
+                kept[key] = value
+            }
+        }
+        return (merge(kept, into: profile, mergeNestedObjects: mergeNestedObjects), refused)
+    }
+
     private static func typeConflict(in update: JSONObject, with profile: JSONObject, under prefix: String)
         -> FieldTypeConflict?
     {
