@@ -25,4 +25,37 @@ struct MergeUsersTests {
         #expect(stored["u7@example.com"]?["plan"] == .string("free"))
         #expect(stored["u99999@example.com"]?["n"] == .int(99_999))
     }
+
+    /// Two users/update calls for one user at once each read the profile, merged their field and
+    /// wrote the whole profile back, so the second write lost the first one's field. The read is
+    /// now in the write's transaction.
+    @Test func updatesOfOneUserMadeAtOnceAreAllKept() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStateStore(path: folder.appendingPathComponent("state.sqlite").path)
+        try store.saveUsers([["email": "ada@example.com"]])
+        await withTaskGroup(of: Void.self) { group in
+            for field in 0..<40 {
+                group.addTask {
+                    _ = try? store.mergeUsers(
+                        [JSONObject([("email", "ada@example.com"), ("f\(field)", .int(field))])], mergeNestedObjects: false)
+                }
+            }
+        }
+        let profile = try #require(try store.user(email: "ada@example.com"))
+        #expect((0..<40).filter { profile["f\($0)"] == nil }.isEmpty, "\(profile)")
+    }
+
+    /// With `keepingTypes`, an update that would change a stored field's type stores nothing.
+    @Test func anUpdateThatWouldChangeATypeStoresNothingOfItsCall() throws {
+        let store = try SQLiteStateStore()
+        try store.saveUsers([["email": "ada@example.com", "age": 36]])
+        #expect(throws: ProfileMerge.FieldTypeConflict.self) {
+            try store.mergeUsers(
+                [["email": "bob@example.com", "age": 41], ["email": "ada@example.com", "age": "forty", "plan": "pro"]],
+                mergeNestedObjects: false, keepingTypes: true)
+        }
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36])
+        #expect(try store.user(email: "bob@example.com") == nil)
+    }
 }

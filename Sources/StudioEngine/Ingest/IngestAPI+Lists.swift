@@ -103,12 +103,17 @@ extension IngestAPI {
                 notFound = Self.distinct(valid.map(\.email)).filter { known[$0] == nil }
                 valid.removeAll { known[$0.email] == nil }
             }
-            try store.mergeUsers(
-                valid.map { subscriber in
-                    var update = subscriber.dataFields
-                    update["email"] = .string(subscriber.email)
-                    return update
-                }, mergeNestedObjects: false)
+            do {
+                try store.mergeUsers(
+                    valid.map { subscriber in
+                        var update = subscriber.dataFields
+                        update["email"] = .string(subscriber.email)
+                        return update
+                    }, mergeNestedObjects: false, keepingTypes: true)
+            } catch let conflict as ProfileMerge.FieldTypeConflict {
+                // A field another request set meanwhile; the check above names the subscriber otherwise.
+                return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
+            }
         }
         let users = Self.distinct(valid.map(\.email))
         if subscribing {

@@ -165,11 +165,12 @@ struct IngestAPI: RouterMiddleware {
             update = try Self.dataFields(of: body)
         } catch { return error.response }
         if let problem = dottedFieldProblem(in: update) { return Self.answer(.badRequest, code: "BadParams", message: problem) }
-        if let conflict = ProfileMerge.typeConflict(in: update, with: try store.user(email: email) ?? JSONObject()) {
+        update["email"] = .string(email)
+        do {
+            try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true), keepingTypes: true)
+        } catch let conflict as ProfileMerge.FieldTypeConflict {
             return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
         }
-        update["email"] = .string(email)
-        try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true))
         return Self.answer(.ok, code: "Success")
     }
 

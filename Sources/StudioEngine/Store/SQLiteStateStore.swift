@@ -176,6 +176,40 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    @discardableResult
+    public func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool = false) throws
+        -> (created: Int, updated: Int)
+    {
+        try writer.write { db in
+            let read = try db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?")
+            let save = try db.cachedStatement(sql: "INSERT OR REPLACE INTO user (email, profile) VALUES (?, ?)")
+            var profiles: [String: JSONObject] = [:]
+            var stored = Set<String>()
+            var order: [String] = []
+            for update in updates {
+                guard let email = update["email"]?.stringValue else { continue }
+                if profiles[email] == nil {
+                    order.append(email)
+                    if let text = try String.fetchOne(read, arguments: [email]), let profile = try? JSONValue.parse(text).objectValue {
+                        profiles[email] = profile
+                        stored.insert(email)
+                    }
+                }
+                guard let current = profiles[email] else {
+                    profiles[email] = update
+                    continue
+                }
+                if keepingTypes, let conflict = ProfileMerge.typeConflict(in: update, with: current) { throw conflict }
+                profiles[email] = ProfileMerge.merge(update, into: current, mergeNestedObjects: mergeNestedObjects)
+            }
+            for email in order {
+                guard let profile = profiles[email] else { continue }
+                try save.execute(arguments: [email, JSONValue.object(profile).jsonText])
+            }
+            return (order.count - stored.count, stored.count)
+        }
+    }
+
     public func user(email: String) throws -> JSONObject? {
         try writer.read { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?"), arguments: [email])

@@ -12,6 +12,15 @@ public protocol StateStore: EndpointPauseStore {
     func user(email: String) throws -> JSONObject?
     /// The profiles of several users, keyed by email; unknown users are absent.
     func users(emails: [String]) throws -> [String: JSONObject]
+    /// Merges profile updates, each carrying its user's `email`, into the stored profiles as
+    /// Iterable's user updates do (``ProfileMerge``), reading and writing in one transaction, so
+    /// that an update made meanwhile by another request is merged with, not written over. An
+    /// unknown user is stored as given; updates without an email are skipped.
+    /// - Parameter keepingTypes: Throw ``ProfileMerge/FieldTypeConflict``, storing nothing, when
+    ///   an update gives a field a value of another type than the stored profile holds.
+    /// - Returns: How many distinct users were created and how many existed already.
+    @discardableResult
+    func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool) throws -> (created: Int, updated: Int)
     /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
     func userEmails(after email: String?, limit: Int) throws -> [String]
     /// How many users are stored.

@@ -45,7 +45,7 @@ extension ProfileMerge {
     }
 
     /// A field an update gives a value of another type than the profile holds.
-    public struct FieldTypeConflict: Equatable, Sendable, CustomStringConvertible {
+    public struct FieldTypeConflict: Error, Equatable, Sendable, CustomStringConvertible {
         /// The field's path: `prefs.sms` for one nested in an object.
         public var field: String
         public var stored: FieldType
