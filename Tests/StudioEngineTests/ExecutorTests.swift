@@ -152,6 +152,38 @@ struct ExecutorTests {
         #expect(profiles["ada@example.com"]?["address"]?["city"] == "London")
     }
 
+    /// A journey holds the profile it read when it started; an Update Profile step wrote that
+    /// copy back whole, so a field an API call changed while the journey waited on a webhook was
+    /// set back. The step now sets its fields on the stored profile.
+    @Test func anUpdateProfileStepKeepsWhatChangedTheProfileMeanwhile() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let store = try SQLiteStateStore(path: storePath)
+        try store.saveUsers(EngineFixtures.users)
+        let receiver = try await Receiver.start(
+            script: try script("{path: /crm/vip, response: {status: 200, delay: 300ms}}")
+        ) { _ in _ = try? store.mergeUsers([["email": "ada@example.com", "plan": "team"]], mergeNestedObjects: false) }
+        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
+        workspace.workflows = [
+            Workflow(
+                id: "tier", name: "Tier", start: .manual,
+                nodes: [
+                    WorkflowNode(id: "call", kind: .callWebhook(webhook: "vip", onError: .exit), next: .single("set")),
+                    WorkflowNode(id: "set", kind: .updateProfile([ProfileFieldUpdate(field: "tier", value: "gold")])),
+                ])
+        ]
+        let engine = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        try engine.executor.start(workflowID: "tier", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let profile = try #require(try store.user(email: "ada@example.com"))
+        #expect(profile["plan"] == "team")
+        #expect(profile["tier"] == "gold")
+        #expect(profile["firstName"] == "Ada")
+    }
+
     /// A raw tag alone (`{{{x}}}`, `{{& x}}`) prints its value as text, so the field is set to that
     /// text; it was rendered as a JSON value (`Ada`, invalid) and the field was not set.
     @Test func anUpdateProfileFieldThatIsOneRawTagIsSetToItsText() async throws {

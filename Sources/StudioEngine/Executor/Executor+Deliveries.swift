@@ -280,16 +280,27 @@ extension Executor {
         return DeliveryOutcome(succeeded: true, profile: merged)
     }
 
-    /// Update User Profile: the JSON answer merged into the profile (Iterable's rules, a field
-    /// keeping its type) and saved.
+    /// Update User Profile: the JSON answer merged into the stored profile (Iterable's rules, a
+    /// field keeping its type), which is returned; what changed it meanwhile is kept.
     private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) -> JSONObject? {
         guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return nil }
-        let (merged, refused) = ProfileMerge.mergeKeepingTypes(answer, into: profile, mergeNestedObjects: nested)
+        var refused: [ProfileMerge.FieldTypeConflict] = []
+        func merge(into current: inout JSONObject) {
+            (current, refused) = ProfileMerge.mergeKeepingTypes(answer, into: current, mergeNestedObjects: nested)
+        }
+        var merged = profile
+        if let email = profile["email"]?.stringValue {
+            do { merged = try store.modifyUser(email: email, merge(into:)) } catch {
+                logger.error("could not save profile: \(error)")
+                merge(into: &merged)
+            }
+        } else {
+            merge(into: &merged)
+        }
         for conflict in refused {
             logger.warning(
                 "\(record.webhookID ?? "profile webhook") answered for \(record.userEmail ?? "a user"): \(conflict); the field was left as it was")
         }
-        do { try store.saveUsers([merged]) } catch { logger.error("could not save profile: \(error)") }
         return merged
     }
 

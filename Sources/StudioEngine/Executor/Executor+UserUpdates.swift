@@ -8,19 +8,25 @@ extension Executor {
     /// (`{{{name}}}`) gives text.
     func updateProfile(_ journey: inout Journey, setting fields: [ProfileFieldUpdate], at nodeID: String) {
         let context = journey.snapshot(at: nodeID, now: clock.now()).templateContext.adding(secrets: secrets)
-        var profile = journey.profile
+        var values: [(field: String, value: JSONValue)] = []
         for update in fields {
             do {
-                setField(update.field, to: try rendered(update.value, context), in: &profile)
+                values.append((update.field, try rendered(update.value, context)))
             } catch {
                 // A helper's message quotes the value it could not read, which may be a secret.
                 let reason = SecretMasker(secretValues: Array(secrets.values)).mask(error.description)
                 logger.warning("workflow \(journey.workflow.id) node \(nodeID): '\(update.field)' not set: \(reason)")
             }
         }
-        journey.profile = profile
-        do { try store.saveUsers([profile]) } catch {
+        func set(in profile: inout JSONObject) {
+            for (field, value) in values { setField(field, to: value, in: &profile) }
+        }
+        // Set on the stored profile, so that a field an API call changed since the journey read
+        // it is not written back as it was.
+        guard !journey.email.isEmpty else { return set(in: &journey.profile) }
+        do { journey.profile = try store.modifyUser(email: journey.email, set(in:)) } catch {
             logger.error("workflow \(journey.workflow.id) node \(nodeID): could not save the profile: \(error)")
+            set(in: &journey.profile)
         }
     }
 

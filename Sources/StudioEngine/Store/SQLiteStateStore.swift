@@ -210,6 +210,17 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func modifyUser(email: String, _ change: (inout JSONObject) -> Void) throws -> JSONObject {
+        try writer.write { db in
+            let text = try String.fetchOne(db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?"), arguments: [email])
+            var profile = text.flatMap { try? JSONValue.parse($0).objectValue } ?? JSONObject([("email", .string(email))])
+            change(&profile)
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO user (email, profile) VALUES (?, ?)")
+                .execute(arguments: [email, JSONValue.object(profile).jsonText])
+            return profile
+        }
+    }
+
     public func user(email: String) throws -> JSONObject? {
         try writer.read { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?"), arguments: [email])

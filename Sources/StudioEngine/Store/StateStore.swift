@@ -21,6 +21,10 @@ public protocol StateStore: EndpointPauseStore {
     /// - Returns: How many distinct users were created and how many existed already.
     @discardableResult
     func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool) throws -> (created: Int, updated: Int)
+    /// Reads user `email`'s profile (the address alone for a user not stored), lets `change`
+    /// alter it and writes it back, in one transaction, so that what another request changed
+    /// meanwhile is kept; returns the profile written.
+    func modifyUser(email: String, _ change: (inout JSONObject) -> Void) throws -> JSONObject
     /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
     func userEmails(after email: String?, limit: Int) throws -> [String]
     /// How many users are stored.
