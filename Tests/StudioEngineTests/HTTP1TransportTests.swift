@@ -178,6 +178,29 @@ import Testing
         for server in servers { try await server.shutdown() }
     }
 
+    /// An answer no request asked for, in the same read as the answer before it or while the
+    /// connection is idle, retires the connection (SwiftNIO's decoder calls it unsolicited), so
+    /// the next request goes on a new one and gets its own answer, not the stray one. (One that
+    /// arrives after the next request was written cannot be told from that request's answer, by
+    /// any HTTP/1.1 client.)
+    @Test(arguments: [false, true])
+    func anAnswerNoRequestAskedForRetiresItsConnection(strayComesLater: Bool) async throws {
+        let first = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        let stray = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\ndupe!"
+        let server = try await RawAnswerServer.start(
+            answer: Array((first + stray).utf8), keepOpen: true, splitAfter: strayComesLater ? first.utf8.count : nil)
+        let bodies = try await withClient { client in
+            var bodies: [String] = []
+            for _ in 0..<3 {
+                bodies.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(5)).responseBody)
+                if strayComesLater { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            return bodies
+        }
+        try await server.shutdown()
+        #expect(bodies == ["ok", "ok", "ok"])
+    }
+
     @Test func aServerThatNeverAnswersIsCutAtTheDeadlineAndItsConnectionClosed() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .neverAnswer)
         let started = ContinuousClock.now

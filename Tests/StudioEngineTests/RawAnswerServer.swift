@@ -29,8 +29,11 @@ final class RawAnswerServer: Sendable {
     ///     client decides whether to send another request on it.
     ///   - certificate: Speak TLS, presenting `Fixtures/tls/<certificate>.pem` (see
     ///     ``HTTPSTestServer``); `answer` then goes inside it. Default: nil, plain TCP.
+    ///   - splitAfter: With `keepOpen`, send the answer's first this many bytes at once and the
+    ///     rest 50 ms later, when the client has taken the first part as a whole answer.
     static func start(
-        answer: [UInt8], onConnect: Bool = false, keepOpen: Bool = false, certificate: String? = nil
+        answer: [UInt8], onConnect: Bool = false, keepOpen: Bool = false, certificate: String? = nil,
+        splitAfter: Int? = nil
     ) async throws -> RawAnswerServer {
         let tls = try certificate.map { name in
             let chain = try NIOSSLCertificate.fromPEMFile(try TLSFixtures.path(name + ".pem"))
@@ -43,7 +46,8 @@ final class RawAnswerServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try channel.pipeline.syncOperations.addHandler(Answerer(answer: answer, onConnect: onConnect, keepOpen: keepOpen))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Answerer(answer: answer, onConnect: onConnect, keepOpen: keepOpen, splitAfter: splitAfter))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -59,11 +63,13 @@ final class RawAnswerServer: Sendable {
         let answer: [UInt8]
         let onConnect: Bool
         let keepOpen: Bool
+        let splitAfter: Int?
 
-        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool) {
+        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool, splitAfter: Int?) {
             self.answer = answer
             self.onConnect = onConnect
             self.keepOpen = keepOpen
+            self.splitAfter = splitAfter
         }
 
         func channelActive(context: ChannelHandlerContext) {
@@ -74,6 +80,14 @@ final class RawAnswerServer: Sendable {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard context.channel.isActive else { return }
             guard !onConnect else { return context.close(promise: nil) }
+            if keepOpen, let splitAfter {
+                context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: answer.prefix(splitAfter))), promise: nil)
+                let rest = context.channel.allocator.buffer(bytes: answer.dropFirst(splitAfter))
+                context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(50)) {
+                    context.writeAndFlush(NIOAny(rest), promise: nil)
+                }
+                return
+            }
             let buffer = context.channel.allocator.buffer(bytes: answer)
             guard !keepOpen else { return context.writeAndFlush(NIOAny(buffer), promise: nil) }
             context.writeAndFlush(NIOAny(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
