@@ -59,6 +59,20 @@ struct BareLineFeedHandlerTests {
         ])
     }
 
+    /// A body is chunked only when `chunked` is the last coding, as the decoder reads it; the
+    /// handler took any mention of it for chunking and put a CR before each LF of a body framed
+    /// by the close.
+    @Test(arguments: ["chunked, gzip", "chunked;q=1", "gzip, chunked, identity"])
+    func aBodyWhoseLastCodingIsNotChunkedPassesByteForByte(codings: String) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: \(codings)\r\nConnection: close\r\n\r\nhello\nworld\n"
+        let parts = try Self.decode([answer], pieceSize: 1024)
+        let body = parts.compactMap { part -> String? in
+            if case .body(let buffer) = part { return String(buffer: buffer) }
+            return nil
+        }.joined()
+        #expect(body == "hello\nworld\n")
+    }
+
     @Test func anEmptyLineBeforeTheStatusLineIsNotTakenForIt() throws {
         let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
         #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])

@@ -171,16 +171,20 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
 
-        /// `Transfer-Encoding: chunked`, matched as it is read, whatever the case.
+        /// `Transfer-Encoding: chunked`, matched as it is read, whatever the case. As the decoder
+        /// reads it, only a last coding of `chunked` on the last such line frames the body in
+        /// chunks: `chunked, gzip` or `chunked;q=1` is framed by the close, its bytes untouched.
         private mutating func readHeaderLine(_ byte: UInt8) {
             let lower = byte | 0x20
             if encodingMatched < Self.encodingName.count {
                 // Still reading the name: any difference, and the line is some other header.
                 if lineLength - 1 == encodingMatched, lower == Self.encodingName[encodingMatched] {
                     encodingMatched += 1
+                    if encodingMatched == Self.encodingName.count { isChunked = false }
                 }
                 return
             }
+            if isChunked, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") { isChunked = false }
             if lower == Self.chunked[chunkedMatched] {
                 chunkedMatched += 1
                 if chunkedMatched == Self.chunked.count {
