@@ -267,15 +267,27 @@ struct IngestAPI: RouterMiddleware {
 
     /// The request body as a JSON object, or the answer that says why it is not one.
     private static func object(of request: Request) async -> Result<JSONObject, AnswerError> {
+        let tooLarge = AnswerError(
+            answer(
+                .contentTooLarge, code: "BatchTooLarge",
+                message: "the body is over \(maximumBodyBytes >> 20) MiB; send fewer events or subscribers per request"))
         // A body its head declares too large is refused before it is sent (after `Expect: 100-continue`) or read.
-        guard !request.headers.declaresBody(over: maximumBodyBytes),
-            let buffer = try? await request.body.collect(upTo: maximumBodyBytes)
-        else {
-            return .failure(
-                AnswerError(
-                    answer(
-                        .contentTooLarge, code: "BatchTooLarge",
-                        message: "the body is over \(maximumBodyBytes >> 20) MiB; send fewer events or subscribers per request")))
+        guard !request.headers.declaresBody(over: maximumBodyBytes) else { return .failure(tooLarge) }
+        // Compressed bodies are not inflated: say so, instead of reading the bytes as JSON.
+        if let coding = request.headers[.contentEncoding], coding.lowercased() != "identity" {
+            var refusal = answer(
+                .unsupportedMediaType, code: "BadJsonBody", message: "Content-Encoding \(coding) is not taken: send the body uncompressed")
+            refusal.headers[.acceptEncoding] = "identity"
+            return .failure(AnswerError(refusal))
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            return .failure(tooLarge)
+        } catch {
+            // Broken chunked framing: RFC 9112 §7.1 makes it a bad request, not a large one.
+            return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "the body's framing is broken: \(error)")))
         }
         // JSON is UTF-8 (RFC 8259 §8.1): bytes that are not would be stored as U+FFFD, changed.
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
@@ -284,8 +296,15 @@ struct IngestAPI: RouterMiddleware {
                 AnswerError(answer(.badRequest, code: "BadJsonBody", message: "the body is not UTF-8 text, at \(at)")))
         }
         do {
-            guard let object = try JSONValue.parse(text).objectValue else {
+            let value = try JSONValue.parse(text)
+            guard let object = value.objectValue else {
                 return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "expected a JSON object")))
+            }
+            // Stored, it would be null: a field cleared where the client sent a number.
+            if let path = value.firstNumberOutOfRange {
+                return .failure(
+                    AnswerError(
+                        answer(.badRequest, code: "BadJsonBody", message: "\(path.dropFirst()) is a number out of range")))
             }
             return .success(object)
         } catch {
