@@ -149,6 +149,34 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// Without an `ingest_api_key`, any web page the user opened could write profiles: a
+    /// text/plain POST needs no preflight, and a name rebound to 127.0.0.1 reaches the server
+    /// as a same-site one. A browser's request (Origin) and a Host that is not this machine's
+    /// loopback name are refused.
+    @Test func requestsAWebPageCouldSendAreRefused() async throws {
+        let ingest = try await IngestTestServer.start()
+        let body = #"{"email": "victim@example.com", "dataFields": {"plan": "pwned"}}"#
+        let crossSite = try await ingest.send(
+            "/api/users/update", body, headers: [("Origin", "https://evil.example"), ("Content-Type", "text/plain")])
+        #expect(crossSite.status == 403)
+        #expect(try JSONValue.parse(crossSite.text)["code"] == "Forbidden")
+
+        let socket = try LoopbackSocket()
+        try socket.connect(to: ingest.server.port)
+        try socket.send(
+            "POST /api/users/update HTTP/1.1\r\nHost: rebind.evil.example:\(ingest.server.port)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let rebound = await socket.readAnswer() ?? "no answer"
+        #expect(rebound.hasPrefix("HTTP/1.1 403 "), "\(rebound)")
+        #expect(rebound.contains("does not name this machine"), "\(rebound)")
+        try socket.send(
+            "POST /api/users/update HTTP/1.1\r\nHost: localhost:\(ingest.server.port)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        let local = await socket.readAnswer() ?? "no answer"
+        #expect(local.hasPrefix("HTTP/1.1 200 "), "\(local)")
+        socket.close()
+        #expect(try ingest.engine.store.user(email: "victim@example.com")?["plan"] == "pwned")
+        try await ingest.shutdown()
+    }
+
     /// trackBulk answers Iterable's counts at the top level, the failures by reason in
     /// `failedUpdates`, each in one list, and at the top level Iterable's deprecated copies of
     /// the invalid ones; the good events are recorded.

@@ -20,6 +20,8 @@ struct IngestAPI: RouterMiddleware {
     let store: any StateStore
     /// The secret whose value requests must send; nil for none.
     let apiKeySecret: String?
+    /// Whether the server listens on a loopback address only (``webRequestRefusal(_:loopbackOnly:)``).
+    let loopbackOnly: Bool
 
     /// The key requests must send now: the secret as the executor last read it.
     private var apiKey: String? { apiKeySecret.flatMap { executor.secrets[$0] } }
@@ -46,6 +48,9 @@ struct IngestAPI: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        if let refusal = Self.webRequestRefusal(request.head, loopbackOnly: loopbackOnly) {
+            return Self.answer(.forbidden, code: "Forbidden", message: refusal)
+        }
         guard authorizes(request.head) else {
             return Self.answer(
                 .unauthorized, code: "BadApiKey", message: "Invalid API key: send the ingest_api_key secret in an Api-Key header")

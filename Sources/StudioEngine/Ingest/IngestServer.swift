@@ -54,7 +54,9 @@ public final class IngestServer: Sendable {
         engine: Engine, host: String = "127.0.0.1", port: Int, apiKeySecret: String? = nil,
         timeouts: ConnectionTimeouts = ConnectionTimeouts(), logger: Logger = Logger(label: "hookline.ingest")
     ) async throws -> IngestServer {
-        let api = IngestAPI(executor: engine.executor, store: engine.store, apiKeySecret: apiKeySecret)
+        let api = IngestAPI(
+            executor: engine.executor, store: engine.store, apiKeySecret: apiKeySecret,
+            loopbackOnly: IngestAPI.isLoopbackName(host))
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: api)
         for route in api.postRoutes {
@@ -67,7 +69,9 @@ public final class IngestServer: Sendable {
             Application(
                 router: router,
                 server: .hookline(
-                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, accepts: { api.authorizes($0) }),
+                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, accepts: { head in
+                        api.authorizes(head) && IngestAPI.webRequestRefusal(head, loopbackOnly: api.loopbackOnly) == nil
+                    }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
                 onServerRunning: onServerRunning, logger: logger)
         }
