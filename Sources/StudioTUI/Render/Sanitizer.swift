@@ -7,9 +7,9 @@ public enum Sanitizer {
     public static let maximumLength = 2048
 
     /// `ESC` becomes `␛`, tab a space, other C0, DEL and C1 controls `·`; text is capped at
-    /// ``maximumLength``.
-    public static func clean(_ text: String) -> String {
-        var needsWork = text.count > maximumLength
+    /// `limit` characters (``maximumLength`` unless given).
+    public static func clean(_ text: String, upTo limit: Int = maximumLength) -> String {
+        var needsWork = limit < Int.max && text.count > limit
         if !needsWork {
             needsWork = text.unicodeScalars.contains(where: isControl)
         }
@@ -17,7 +17,7 @@ public enum Sanitizer {
         var result = String.UnicodeScalarView()
         var kept = 0
         for scalar in text.unicodeScalars {
-            if kept >= maximumLength * 2 { break }
+            if limit < Int.max, kept >= limit * 2 { break }
             switch scalar.value {
             case 0x1B: result.append("␛")
             case 0x09: result.append(" ")
@@ -27,7 +27,8 @@ public enum Sanitizer {
             kept += 1
         }
         let cleaned = String(result)
-        return cleaned.count > maximumLength ? String(cleaned.prefix(maximumLength)) + "…" : cleaned
+        guard limit < Int.max, cleaned.count > limit else { return cleaned }
+        return String(cleaned.prefix(limit)) + "…"
     }
 
     /// The record with every field the studio displays cleaned.
@@ -35,7 +36,7 @@ public enum Sanitizer {
         var copy = record
         copy.method = clean(record.method)
         copy.url = clean(record.url)
-        copy.userEmail = record.userEmail.map(clean)
+        copy.userEmail = record.userEmail.map { clean($0) }
         return copy
     }
 

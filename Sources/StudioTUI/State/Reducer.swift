@@ -636,7 +636,7 @@ private func apply(_ filter: TrafficFilter?, to state: inout AppState) {
 private func ingest(_ records: [AttemptRecord], dropped: Int, into state: inout AppState) {
     let firstBefore = state.log.firstSequence
     let endBefore = state.log.endSequence
-    let cleaned = records.map(Sanitizer.clean)
+    let cleaned = records.map { Sanitizer.clean($0) }
     state.log.append(contentsOf: cleaned, sourceDropped: dropped)
     var shifted = state.log.firstSequence - firstBefore
     var arrived = records.count

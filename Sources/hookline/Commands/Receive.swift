@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StudioEngine
+import StudioTUI
 
 extension Hookline {
     struct Receive: AsyncParsableCommand {
@@ -72,10 +73,16 @@ extension Hookline {
             let receiver = try await Receiver.start(host: host, port: port, script: loaded, verifier: verifier) { received in
                 guard !quiet else { return }
                 let request = revealSecrets ? received : received.masked
-                var text = request.logLine
+                // What the sender wrote is shown, not obeyed: an escape sequence in a path, header
+                // or body could retitle or clear the terminal, or forge log lines.
+                func shown(_ text: String) -> String { Sanitizer.clean(text, upTo: .max) }
+                var text = shown(request.logLine)
                 if verbose {
-                    text += "\n" + request.headers.map { "  \($0.name): \($0.value)" }.joined(separator: "\n")
-                    if !request.body.isEmpty { text += "\n  " + request.body }
+                    text += "\n" + request.headers.map { "  \(shown($0.name)): \(shown($0.value))" }.joined(separator: "\n")
+                    if !request.body.isEmpty {
+                        text += "\n  " + request.body.split(separator: "\n", omittingEmptySubsequences: false).map { shown(String($0)) }
+                            .joined(separator: "\n  ")
+                    }
                 }
                 printLine(text)
             }

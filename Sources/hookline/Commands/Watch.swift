@@ -51,7 +51,9 @@ extension Hookline {
                 guard !json else { return writeAttemptLines(records) }
                 var out = ""
                 for record in records {
-                    out += TrafficRow.segments(for: record, width: width, timeZone: .current).map(\.text).joined() + "\n"
+                    // Cleaned as the studio cleans it: a URL or address may carry an escape sequence.
+                    out += TrafficRow.segments(for: Sanitizer.clean(record), width: width, timeZone: .current).map(\.text).joined()
+                        + "\n"
                 }
                 FileHandle.standardOutput.write(Data(out.utf8))
             }
