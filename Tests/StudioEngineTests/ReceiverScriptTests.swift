@@ -56,6 +56,9 @@ struct ReceiverScriptTests {
         ("rules: [{path: /a, response: {delay: soon}}]", "rules[0].response.delay"),
         ("rules: [{path: /a, response: {body: x, bodyBytes: 10}}]", "rules[0].response"),
         ("rules: [{response: {status: 200}}]", "rules[0]"),
+        // A 1xx is never a whole answer, and a 204 or 304 body is read as the next answer.
+        ("rules: [{path: /a, response: {status: 101}}]", "rules[0].response.status"),
+        ("rules: [{path: /a, response: {status: 304, body: x}}]", "rules[0].response"),
     ])
     func rejectsBadScriptsNamingWhereTheProblemIs(yaml: String, location: String) {
         #expect {

@@ -72,6 +72,21 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
+    /// `/status/304` sent a JSON body after its head, which a keep-alive client then read as the
+    /// next answer; `/status/100` sent a 1xx as the whole answer.
+    @Test func aPathStatusIsAFinalAnswerWithABodyOnlyWhereHTTPAllowsOne() async throws {
+        let receiver = try await Receiver.start()
+        for status in [204, 205, 304] {
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: receiver.baseURL + "/status/\(status)"), timeout: .seconds(5))
+            #expect(Int(response.status.code) == status)
+            #expect(try await response.body.collect(upTo: 1024).readableBytes == 0, "\(status)")
+        }
+        let interim = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/status/100"), timeout: .seconds(5))
+        #expect(interim.status.code == 200)
+        await receiver.shutdown()
+    }
+
     /// With a signing secret, the receiver checks each request's Standard Webhooks signature
     /// and answers 401 with the reason to one that fails; the log line says which.
     @Test func aVerifyingReceiverAcceptsSignedRequestsAndRefusesTheOthersWithTheReason() async throws {

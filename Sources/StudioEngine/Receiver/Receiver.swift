@@ -134,17 +134,17 @@ public final class Receiver: Sendable {
         received.status = status.code
         onRequest?(received)
 
-        guard status != .noContent else { return Response(status: status) }
+        guard !ReceiverScript.Response.forbidsBody(status.code) else { return Response(status: status) }
         return Response(
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: answer.jsonText)))
     }
 
-    /// `/status/503` and `/anything/status/503` answer that status.
+    /// `/status/503` and `/anything/status/503` answer that status; a final one only (200–599).
     private static func statusFromPath(_ path: String) -> Int? {
         let parts = path.split(separator: "/")
         guard let index = parts.lastIndex(of: "status"), index + 1 < parts.count,
-            let code = Int(parts[index + 1]), (100...599).contains(code)
+            let code = Int(parts[index + 1]), (200...599).contains(code)
         else { return nil }
         return code
     }

@@ -256,13 +256,19 @@ private struct ResponseFile: Decodable {
 
     func response(at location: String) throws -> ReceiverScript.Response {
         let status = status ?? 200
-        guard (100...599).contains(status) else {
-            throw ReceiverScriptError(location: "\(location).status", message: "\(status) is not an HTTP status (100–599)")
+        guard (200...599).contains(status) else {
+            throw ReceiverScriptError(
+                location: "\(location).status",
+                message: "\(status) is not a final HTTP status (200–599); a 1xx is never the whole answer")
         }
         let bodies = [body != nil, bodyBase64 != nil, bodyBytes != nil, gzipBomb != nil].filter { $0 }.count
         guard bodies <= 1 else {
             throw ReceiverScriptError(
                 location: location, message: "give at most one of `body`, `bodyBase64`, `bodyBytes`, `gzipBomb`")
+        }
+        if bodies > 0, ReceiverScript.Response.forbidsBody(status) {
+            throw ReceiverScriptError(
+                location: location, message: "a \(status) has no body in HTTP: the next answer on the connection would be misread")
         }
         var scriptedBody = ReceiverScript.Body.empty
         if let body {

@@ -98,6 +98,10 @@ public struct ReceiverScript: Sendable, Hashable {
 
     /// One scripted answer.
     public struct Response: Sendable, Hashable {
+        /// Whether an answer with `status` has no body in HTTP (RFC 9110 §15.3.5, §15.3.6, §15.4.5):
+        /// one sent anyway is read as the start of the next answer on the connection.
+        public static func forbidsBody(_ status: Int) -> Bool { status == 204 || status == 205 || status == 304 }
+
         /// Default: 200.
         public var status: Int
         /// Sent as given, in order (a name may repeat).
