@@ -29,6 +29,23 @@ struct ExpectContinueTests {
         try await ingest.shutdown()
     }
 
+    /// A request pipelined behind one still being answered got its `100 Continue` in the middle
+    /// of the earlier answer's body (`abcdHTTP/1.1 100 Continue…ef`): answers go in request order.
+    @Test func theContinueOfAPipelinedRequestWaitsForTheAnswerBeforeIt() async throws {
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /drip, response: {body: abcdef, drip: {bytes: 1, every: 50ms}}}]"))
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("GET /drip HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + expecting("/x", length: 2))
+        let first = await socket.read(through: "100 Continue\r\n\r\n") ?? "no answer"
+        #expect(first.hasSuffix("\r\n\r\nabcdefHTTP/1.1 100 Continue\r\n\r\n"), "\(first.debugDescription)")
+        try socket.send("ok")
+        let second = await socket.readAnswer() ?? "no answer"
+        #expect(second.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(second)")
+        socket.close()
+        await receiver.shutdown()
+    }
+
     /// A body over the 4 MiB limit is refused from the head alone: 413 with Iterable's code, and
     /// no `100 Continue` that would have the client send it.
     @Test func aBodyDeclaredOverTheLimitIsRefusedBeforeItIsSent() async throws {
