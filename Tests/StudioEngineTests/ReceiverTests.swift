@@ -87,6 +87,18 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
+    /// The receiver answered CONNECT with 200, which tells a client its tunnel is open.
+    @Test func connectIsNotAnsweredAsATunnel() async throws {
+        let receiver = try await Receiver.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n")
+        let answer = await socket.read(through: "\r\n\r\n") ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 405 "), "\(answer)")
+        socket.close()
+        await receiver.shutdown()
+    }
+
     /// With a signing secret, the receiver checks each request's Standard Webhooks signature
     /// and answers 401 with the reason to one that fails; the log line says which.
     @Test func aVerifyingReceiverAcceptsSignedRequestsAndRefusesTheOthersWithTheReason() async throws {

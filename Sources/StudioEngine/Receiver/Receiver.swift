@@ -80,6 +80,8 @@ public final class Receiver: Sendable {
         to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?,
         verifier: StandardWebhooksSigner?, stopping: StopSignal, onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
+        // A 2xx to CONNECT says a tunnel is open (RFC 9110 §9.3.6); the receiver is no proxy.
+        if request.method == .connect { return Response(status: .methodNotAllowed) }
         // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
         if request.headers.declaresBody(over: maximumBodyBytes) { return Response(status: .contentTooLarge) }
         let bodyBuffer: ByteBuffer
