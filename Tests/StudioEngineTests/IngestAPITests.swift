@@ -119,12 +119,12 @@ struct IngestAPITests {
 
     /// `1e400` is JSON, but no double holds it: it was stored as null, which cleared the field
     /// (and then let a value of another type in).
-    @Test func aNumberOutOfRangeIsBadJsonBodyNamingWhereItIs() async throws {
+    @Test func aNumberOutOfRangeIsBadJsonBodySayingWhereItIs() async throws {
         let ingest = try await IngestTestServer.start()
         let (status, answer) = try await ingest.post(
             "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"scores": [1, 1e400]}}"#)
         #expect(status == 400)
-        #expect(answer == ["msg": "dataFields.scores[1] is a number out of range", "code": "BadJsonBody", "params": nil])
+        #expect(answer == ["msg": "invalid JSON at 1:64: number out of range", "code": "BadJsonBody", "params": nil])
         #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
         try await ingest.shutdown()
     }

@@ -2,7 +2,8 @@ import Foundation
 import StudioModel
 
 extension PreparedRequest {
-    /// The request as HTTP/1.1 text: request line, headers (with `Host`), blank line, exact body.
+    /// The request as HTTP/1.1 text, as the client sends it: request line, headers with `Host`
+    /// and the framing (``WireHeaders``), blank line, exact body (none for a GET, which sends none).
     public var httpText: String {
         let target = WireHeaders.hostAndTarget(of: url).target
         let sent = WireHeaders.adding(to: headers, method: method.rawValue, url: url, bodyByteCount: body.utf8.count)

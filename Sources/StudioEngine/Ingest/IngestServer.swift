@@ -69,9 +69,7 @@ public final class IngestServer: Sendable {
             Application(
                 router: router,
                 server: .hookline(
-                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, accepts: { head in
-                        api.authorizes(head) && IngestAPI.webRequestRefusal(head, loopbackOnly: api.loopbackOnly) == nil
-                    }),
+                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, accepts: { api.acceptsHead($0) }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
                 onServerRunning: onServerRunning, logger: logger)
         }

@@ -26,10 +26,9 @@ public struct ReceivedRequest: Sendable {
         let masker = SecretMasker(secretValues: SecretMasker.credentials(in: headers, url: target))
         var copy = self
         let maskedTarget = masker.maskURL(target)
-        copy.path = masker.mask(path)
-        if !query.isEmpty, let question = maskedTarget.firstIndex(of: "?") {
-            copy.query = String(maskedTarget[maskedTarget.index(after: question)...])
-        }
+        let question = query.isEmpty ? nil : maskedTarget.firstIndex(of: "?")
+        copy.path = String(maskedTarget[..<(question ?? maskedTarget.endIndex)])
+        copy.query = question.map { String(maskedTarget[maskedTarget.index(after: $0)...]) } ?? ""
         copy.headers = masker.mask(headers)
         copy.body = masker.mask(body)
         return copy

@@ -144,8 +144,10 @@ enum JSONValidator {
             position < bytes.count && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position])
         }
 
-        /// The grammar of numbers; the parser reads any number that matches it (as Int or Double).
+        /// The grammar of numbers, and the parser's range: it reads any number that matches and a
+        /// double holds (as Int or Double).
         private mutating func skipNumber() -> Bool {
+            let start = index
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard isDigit(index) else { return false }
             if bytes[index] == UInt8(ascii: "0") {
@@ -164,7 +166,11 @@ enum JSONValidator {
                 guard isDigit(index) else { return false }
                 while isDigit(index) { index += 1 }
             }
-            return true
+            // Only a number with an exponent or of over 300 digits can leave a double's range:
+            // the rest is not converted, as the delivery path validates every rendered body.
+            let exponent = bytes[start..<index].contains { $0 | 0x20 == UInt8(ascii: "e") }
+            guard exponent || index - start > 300 else { return true }
+            return Double(String(decoding: bytes[start..<index], as: UTF8.self))?.isFinite ?? false
         }
     }
 }

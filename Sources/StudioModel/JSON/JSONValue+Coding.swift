@@ -435,7 +435,8 @@ struct JSONTextParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int(text) { return .int(value) }
-        guard let value = Double(text) else { throw error("number out of range") }
+        // `Double` reads a number past its range as infinity, which JSON cannot write back.
+        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
         return .double(value)
     }
 }

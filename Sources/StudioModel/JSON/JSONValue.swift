@@ -15,24 +15,6 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue {
-    /// The path of the first number too large for a double (`1e400`), which JSON text allows but
-    /// which is written back as `null`, as JavaScript does; nil when there is none.
-    public var firstNumberOutOfRange: String? {
-        switch self {
-        case .double(let value): return value.isFinite ? nil : ""
-        case .array(let items):
-            for (index, item) in items.enumerated() {
-                if let path = item.firstNumberOutOfRange { return "[\(index)]" + path }
-            }
-        case .object(let object):
-            for (key, value) in object.pairs {
-                if let path = value.firstNumberOutOfRange { return "." + key + path }
-            }
-        case .null, .bool, .int, .string: break
-        }
-        return nil
-    }
-
     /// The value at `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }

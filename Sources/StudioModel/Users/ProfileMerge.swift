@@ -88,7 +88,8 @@ extension ProfileMerge {
     private static func typeConflict(in update: JSONObject, with profile: JSONObject, under prefix: String)
         -> FieldTypeConflict?
     {
-        for (key, value) in update.pairs {
+        // The top-level fields a merge skips (reserved, dotted) cannot conflict.
+        for (key, value) in update.pairs where !prefix.isEmpty || (!reservedFields.contains(key) && !key.contains(".")) {
             guard let storedValue = profile[key], let stored = FieldType(of: storedValue), let given = FieldType(of: value)
             else { continue }
             guard stored == given else { return FieldTypeConflict(field: prefix + key, stored: stored, given: given) }

@@ -452,8 +452,7 @@ enum LineEdit {
 ///   the end once the line is submitted or cancelled.
 func editLine(_ line: String, with key: KeyEvent, cursor: inout Int) -> LineEdit {
     var line = line
-    // From the end, so that typing at the end of a long pasted line never counts the whole line.
-    var caret = line.index(line.endIndex, offsetBy: -max(0, cursor), limitedBy: line.startIndex) ?? line.startIndex
+    var caret = caretIndex(in: line, cursor: cursor)
     switch key {
     case .escape, .enter:
         cursor = 0
@@ -491,8 +490,13 @@ func editLine(_ line: String, with key: KeyEvent, cursor: inout Int) -> LineEdit
 
 /// `text` put into `line` at the caret (`cursor` characters from the end), which stays after it.
 func insert(_ text: String, into line: inout String, atCursor cursor: Int) {
-    let caret = line.index(line.endIndex, offsetBy: -max(0, cursor), limitedBy: line.startIndex) ?? line.startIndex
-    line.insert(contentsOf: text, at: caret)
+    line.insert(contentsOf: text, at: caretIndex(in: line, cursor: cursor))
+}
+
+/// Where the caret stands in `line`, `cursor` characters from its end. Counted from the end, so
+/// that typing at the end of a long pasted line never counts the whole line.
+func caretIndex(in line: String, cursor: Int) -> String.Index {
+    line.index(line.endIndex, offsetBy: -max(0, cursor), limitedBy: line.startIndex) ?? line.startIndex
 }
 
 /// Typing in the palette: letters narrow the list, ↑/↓ (Ctrl+N/Ctrl+P, Tab) choose, Enter runs
@@ -509,6 +513,8 @@ private func editPalette(_ key: KeyEvent, in state: inout AppState) -> [Effect] 
         let matches = palette.matches(in: state.keyMap, readonly: state.readonly)
         guard palette.selected < matches.count else { return [] }
         state.palette = nil
+        // The command may open a prompt (the filter's, prefilled): its caret starts at the end.
+        state.lineCursor = 0
         state.focus = palette.focus
         return perform(matches[palette.selected].id, on: &state)
     default:

@@ -179,7 +179,7 @@ enum HintBarView {
 
     /// `input` cut at the caret, `cursor` characters from its end.
     static func split(_ input: String, atCursor cursor: Int) -> (before: Substring, after: Substring) {
-        let caret = input.index(input.endIndex, offsetBy: -max(0, cursor), limitedBy: input.startIndex) ?? input.startIndex
+        let caret = caretIndex(in: input, cursor: cursor)
         return (input[..<caret], input[caret...])
     }
 

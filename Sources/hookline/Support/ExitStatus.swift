@@ -14,6 +14,8 @@ extension ExitCode {
 /// apart, is not printed.
 /// - Returns: whether any of them is an error.
 func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
+    // Every command reports the load's problems, most of the time none: no secrets read then.
+    guard !diagnostics.isEmpty else { return false }
     // A secrets file that does not load is itself one of the diagnostics; its lines are never shown.
     let secretValues = Array(((try? SecretStore.load(workspaceRoot: root)) ?? [:]).values)
     let masker = SecretMasker(secretValues: secretValues)

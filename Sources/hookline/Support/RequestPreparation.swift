@@ -57,7 +57,7 @@ struct PreparedWebhookRequest {
             return PreparedWebhookRequest(
                 webhook: webhook, request: rendered.request, options: rendered.options, store: store, origin: origin)
         } catch {
-            printError("webhooks/\(webhookID).yaml: error: \(error.description)")
+            printError("\(workspace.path(ofWebhook: webhookID) ?? "webhooks/\(webhookID).yaml"): error: \(error.description)")
             throw ExitCode.badInput
         }
     }

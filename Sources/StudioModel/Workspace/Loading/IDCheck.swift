@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the `id` of a workspace file and checks it against the file name.
 enum IDCheck {
     /// The id, or the file name when it is missing (after an error). An id that cannot name a file
@@ -10,9 +12,11 @@ enum IDCheck {
                 "\(kind) id '\(id)' cannot name a file", at: mapping["id"],
                 hint: "an id is letters, digits, '-', '_' and '.', not starting with a dot")
         } else if id != stem {
+            let name = (mapping.file.path as NSString).lastPathComponent
+            let suffix = name.dropFirst(stem.count)
             mapping.file.warning(
-                "\(kind) id '\(id)' does not match the file name '\(stem).yaml'", at: mapping["id"],
-                hint: "rename the file to '\(id).yaml' or change the id")
+                "\(kind) id '\(id)' does not match the file name '\(name)'", at: mapping["id"],
+                hint: "rename the file to '\(id)\(suffix)' or change the id")
         }
         return id
     }

@@ -25,10 +25,11 @@ public enum SecretUsageCheck {
         Set(secrets.filter { !$0.value.isEmpty && $0.value.count < SecretMasker.shortestMaskedValue }.keys)
     }
 
-    /// One warning per missing secret and file, where the file first names it.
+    /// One warning per missing or too short secret and file, where the file first names it.
     /// - Parameters:
     ///   - webhooks: Each webhook with the path of its file.
     ///   - known: The names the secret store holds.
+    ///   - tooShort: Names whose values are too short to mask.
     ///   - read: The text of a workspace file by its relative path.
     static func warnings(
         for webhooks: [(webhook: Webhook, path: String)], known: Set<String>, tooShort: Set<String> = [],
