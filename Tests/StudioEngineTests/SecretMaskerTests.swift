@@ -58,6 +58,18 @@ struct SecretMaskerTests {
     ]
 
     /// A receiver may echo a secret into a header's name: hidden there as in a value.
+    /// A redirect's Location was shown as the server wrote it, `?token=` and all: only known
+    /// secret values were masked in it.
+    @Test func aRedirectTargetsCredentialParametersAreHidden() {
+        let masked = Self.masker.mask([
+            HeaderField("Location", "/other?token=abc123&page=2"), HeaderField("content-location", "https://x.test/?api_key=k1"),
+        ])
+        #expect(masked == [
+            HeaderField("Location", "/other?token=\(Self.mask)&page=2"),
+            HeaderField("content-location", "https://x.test/?api_key=\(Self.mask)"),
+        ])
+    }
+
     @Test func aSecretInAHeadersNameIsMasked() {
         let masked = Self.masker.mask([HeaderField("X-Echo-s3cr3t-value", "seen"), HeaderField("X-Plain", "s3cr3t-value")])
         #expect(masked == [HeaderField("X-Echo-" + Self.mask, "seen"), HeaderField("X-Plain", Self.mask)])

@@ -223,6 +223,14 @@ public struct SecretMasker: Sendable {
         "ETag", "Last-Modified", "Location",
     ]
 
+    /// `Location` and `Content-Location`, in any case: headers whose value is a URL.
+    private static func isURLHeader(_ name: String) -> Bool {
+        let length = name.utf8.count
+        guard length == 8 || length == 16 else { return false }
+        let lowered = name.lowercased()
+        return lowered == "location" || lowered == "content-location"
+    }
+
     /// Byte for byte (`==` on strings compares canonical equivalence), lengths first.
     private static func isPlainHeaderName(_ name: String) -> Bool {
         let length = name.utf8.count
@@ -233,6 +241,8 @@ public struct SecretMasker: Sendable {
     /// receiver may echo a secret into a header's name, in their names too.
     public func mask(_ headers: [HeaderField]) -> [HeaderField] {
         headers.map { original in
+            // A redirect's target is a URL: its credential query parameters are hidden as a request's are.
+            if Self.isURLHeader(original.name) { return HeaderField(original.name, maskURL(original.value)) }
             if Self.isPlainHeaderName(original.name) { return HeaderField(original.name, mask(original.value)) }
             let header = HeaderField(mask(original.name), original.value)
             guard let credential = Self.credentialPart(of: header, lowercasedName: header.name.lowercased()) else {
