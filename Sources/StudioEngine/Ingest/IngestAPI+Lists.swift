@@ -92,14 +92,8 @@ extension IngestAPI {
         }
         var notFound: [String] = []
         if subscribing {
-            let known = try store.users(emails: valid.map(\.email))
-            for subscriber in valid {
-                let profile = known[subscriber.email] ?? JSONObject()
-                if let conflict = ProfileMerge.typeConflict(in: subscriber.dataFields, with: profile) {
-                    return Self.answer(.badRequest, code: "BadParams", message: "\(subscriber.email): \(conflict)")
-                }
-            }
             if body["updateExistingUsersOnly"] == .bool(true) {
+                let known = try store.users(emails: valid.map(\.email))
                 notFound = Self.distinct(valid.map(\.email)).filter { known[$0] == nil }
                 valid.removeAll { known[$0.email] == nil }
             }
@@ -111,8 +105,9 @@ extension IngestAPI {
                         return update
                     }, mergeNestedObjects: false, keepingTypes: true)
             } catch let conflict as ProfileMerge.FieldTypeConflict {
-                // A field another request set meanwhile; the check above names the subscriber otherwise.
-                return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
+                // Checked in the merge's transaction, so a field another request set meanwhile counts.
+                return Self.answer(
+                    .badRequest, code: "BadParams", message: (conflict.user.map { "\($0): " } ?? "") + conflict.description)
             }
         }
         let users = Self.distinct(valid.map(\.email))

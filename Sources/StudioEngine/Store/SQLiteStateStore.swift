@@ -199,7 +199,10 @@ public final class SQLiteStateStore: StateStore {
                     profiles[email] = update
                     continue
                 }
-                if keepingTypes, let conflict = ProfileMerge.typeConflict(in: update, with: current) { throw conflict }
+                if keepingTypes, var conflict = ProfileMerge.typeConflict(in: update, with: current) {
+                    conflict.user = email
+                    throw conflict
+                }
                 profiles[email] = ProfileMerge.merge(update, into: current, mergeNestedObjects: mergeNestedObjects)
             }
             for email in order {

@@ -50,6 +50,8 @@ extension ProfileMerge {
         public var field: String
         public var stored: FieldType
         public var given: FieldType
+        /// The user whose profile holds the field, when a merge of several users' updates found it.
+        public var user: String?
 
         public var description: String {
             "field '\(field)' has type \(stored.rawValue) and keeps it: a value of type \(given.rawValue) cannot be "

@@ -8,15 +8,12 @@ enum DefinitionFileKind: Sendable, Equatable {
     case other
 
     init(path: String) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, WorkspaceLoader.isDefinitionFileName(parts[1]) else {
+        if WorkspaceLoader.isDefinitionPath(path, in: "webhooks") {
+            self = .webhook
+        } else if WorkspaceLoader.isDefinitionPath(path, in: "system-webhooks") {
+            self = .systemWebhook
+        } else {
             self = .other
-            return
-        }
-        switch parts[0] {
-        case "webhooks": self = .webhook
-        case "system-webhooks": self = .systemWebhook
-        default: self = .other
         }
     }
 
