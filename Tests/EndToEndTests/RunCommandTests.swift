@@ -43,6 +43,25 @@ struct RunCommandTests {
         #expect(try await workspace.sqlite("SELECT count(*) FROM journey WHERE status != 'finished';") == "0")
     }
 
+    /// `hookline run … | head`: the reader leaves early; the run goes on, says where its
+    /// attempts are, and stores every one (it used to stop on the broken pipe, exit 132).
+    @Test func aRunWhoseOutputReaderLeavesFinishesAndStoresEveryAttempt() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let users = try workspace.write("users.txt", (0..<400).map { "user\($0)@example.com\n" }.joined())
+        let run = try await BinaryRunner.run(
+            "/bin/bash",
+            [
+                "-c", #"set -o pipefail; "$0" run welcome --users "$1" -C "$2" | head -c 1 >/dev/null"#,
+                BinaryRunner.hooklinePath, users.path, workspace.root.path,
+            ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("400 journeys, 400 deliveries, 0 failed"), "\(run.stderr)")
+        #expect(run.stderr.contains("standard output was closed; attempts are still stored"), "\(run.stderr)")
+        #expect(try await workspace.sqlite("SELECT count(*) FROM attempt WHERE status = 200;") == "400")
+        #expect(try await workspace.sqlite("SELECT count(*) FROM delivery WHERE status != 'succeeded';") == "0")
+    }
+
     @Test func aWorkflowThatStartsFromAListRunsForItsMembers() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }

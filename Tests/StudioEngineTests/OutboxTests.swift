@@ -99,6 +99,50 @@ struct OutboxTests {
         #expect(try store.unfinishedJourneys().isEmpty)
     }
 
+    /// A process killed after a journey's next step was stored but before the step it left
+    /// settled its delivery: the journey goes on from the next step and never comes back, so the
+    /// first resume sends the delivery on its own (found by a kill -9 loop, 4 runs in 12).
+    @Test func anUnsettledDeliveryOfAStepItsJourneyMovedPastIsResentByTheFirstResume() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let store = try SQLiteStateStore(path: storePath)
+        try store.saveUsers(EngineFixtures.users)
+        let id = DeliveryID.make()
+        let now = Date()
+        try store.enqueueDeliveries(
+            [
+                OutboxDelivery(
+                    id: id, kind: .step, journeyID: "j-1", workflowID: "welcome", nodeID: "direct-mail",
+                    webhookID: "lob-letter", email: "ada@example.com",
+                    snapshot: DeliverySnapshot(profile: EngineFixtures.users[0], now: now),
+                    status: .sending, nextAttemptAt: now, leaseOwner: "\(ProcessInfo.processInfo.hostName)/999999/dead",
+                    leaseUntil: now.addingTimeInterval(45))
+            ],
+            journeys: [
+                JourneyRecord(id: "j-1", workflowID: "welcome", email: "ada@example.com", nodeID: "enrich", status: .running)
+            ])
+
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000, storePath: storePath))
+        let summary = engine.executor.resume()
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(summary.journeys == 1)
+        #expect(summary.deliveries == 1, "the letter is sent outside its journey")
+        let letters = log.all.filter { $0.path == "/v1/letters" }
+        try #require(letters.count == 1)
+        #expect(letters[0].header("webhook-id") == id)
+        #expect(try store.attempts(deliveryID: id).map(\.attempt) == [1])
+        #expect(try store.delivery(id: id)?.status == .succeeded)
+        // The journey went on from where it was stored, without sending the letter again.
+        #expect(log.all.map(\.path).filter { $0 != "/v1/letters" } == ["/profile", "/crm/vip"])
+        #expect(try store.unfinishedJourneys().isEmpty)
+    }
+
     @Test func aDeliveryLeasedByALiveProcessIsLeftAlone() async throws {
         let store = try SQLiteStateStore()
         let now = Date()

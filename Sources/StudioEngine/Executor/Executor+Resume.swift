@@ -65,9 +65,11 @@ extension Executor {
             summary.leftForLater += claimed.filter(isOther).count
             claimed.removeAll(where: isOther)
         }
-        // Of the running journeys, only those with a claimed delivery decide who sends it.
-        let claimedJourneys = Set(claimed.compactMap(\.journeyID))
-        var continuing: Set<String> = []
+        // A claimed delivery is resent by its journey only when the journey goes on from that
+        // delivery's step; one that moved past it (killed after the journey's next step was
+        // stored, before the delivery settled) will not come back to it.
+        let claimedSteps = Set(claimed.compactMap(ResumedStep.init(of:)))
+        var continuing: Set<ResumedStep> = []
         // Journeys stored from now on (an event tracked meanwhile) are already this executor's.
         let resumedAt = Date()
         // A page at a time, so a million stored journeys are never all read at once.
@@ -86,13 +88,13 @@ extension Executor {
                 let chosen = only.map { only in page.filter { only.contains($0.workflowID) } } ?? page
                 summary.leftForLater += page.count - chosen.count
                 let starts = resumable(chosen, now: now, summary: &summary)
-                continuing.formUnion(starts.lazy.map(\.id).filter(claimedJourneys.contains))
+                continuing.formUnion(starts.lazy.compactMap(ResumedStep.init(of:)).filter(claimedSteps.contains))
                 enqueue(starts.map(Pending.start))
             }
         }
 
         // Deliveries whose journey will not reach them again are resent on their own.
-        for delivery in claimed where delivery.kind == .system || !continuing.contains(delivery.journeyID ?? "") {
+        for delivery in claimed where ResumedStep(of: delivery).map(continuing.contains) != true {
             guard let job = job(resuming: delivery) else {
                 // With a file that does not load, the webhook may only be unreadable for now.
                 if workspaceHasErrors {
@@ -111,6 +113,25 @@ extension Executor {
             logger.info("resumed \(counted(summary.journeys, "journey")) and \(counted(summary.deliveries, "delivery", "deliveries"))")
         }
         return summary
+    }
+
+    /// A journey's step, to match a resumed journey with the unsettled delivery of the step it
+    /// goes on from.
+    private struct ResumedStep: Hashable {
+        var journeyID: String
+        var nodeID: String?
+
+        init?(of delivery: OutboxDelivery) {
+            guard delivery.kind == .step, let journeyID = delivery.journeyID else { return nil }
+            self.journeyID = journeyID
+            nodeID = delivery.nodeID
+        }
+
+        init?(of start: PendingStart) {
+            guard case .resumed(let nodeID) = start.stage else { return nil }
+            journeyID = start.id
+            self.nodeID = nodeID
+        }
     }
 
     /// Whether a file of the workspace does not load: a definition missing then may be one

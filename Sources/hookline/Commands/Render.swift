@@ -28,7 +28,7 @@ extension Hookline {
                 } else {
                     output = try parsed.render(TemplateContext(data: context), mode: mode)
                 }
-                FileHandle.standardOutput.write(Data(output.utf8))
+                StandardOutput.write(Data(output.utf8))
             } catch {
                 let diagnostic = Diagnostic(path: template, line: error.line, column: error.column, message: error.message)
                 printError(diagnostic.rendered(source: source))

@@ -48,14 +48,18 @@ extension Hookline {
             let width = Self.outputWidth()
             let json = self.json
             let write = { @Sendable (records: [AttemptRecord]) in
-                guard !json else { return writeAttemptLines(records) }
+                // Its reader gone (`watch | head`), there is no one left to follow for.
+                guard !json else {
+                    if !writeAttemptLines(records) { Foundation.exit(0) }
+                    return
+                }
                 var out = ""
                 for record in records {
                     // Cleaned as the studio cleans it: a URL or address may carry an escape sequence.
                     out += TrafficRow.segments(for: Sanitizer.clean(record), width: width, timeZone: .current).map(\.text).joined()
                         + "\n"
                 }
-                FileHandle.standardOutput.write(Data(out.utf8))
+                if !StandardOutput.write(Data(out.utf8)) { Foundation.exit(0) }
             }
             let following = Task { [self] in
                 // A store replaced is released before the new one is opened: its file is deleted.

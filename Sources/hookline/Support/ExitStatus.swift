@@ -39,9 +39,9 @@ func report(_ diagnostics: [Diagnostic], root: URL) -> Bool {
 
 /// Writes a line to standard output at once, unbuffered, so pipes see each record as it happens.
 func printLine(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    StandardOutput.write(Data((text + "\n").utf8))
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
 }
