@@ -11,41 +11,12 @@ struct ConnectionTimeoutTests {
     private let short = ConnectionTimeouts(
         requestHead: .milliseconds(300), bodyStall: .milliseconds(300), keepAliveIdle: .milliseconds(300))
 
-    /// A server under test: its port, and how to stop it.
-    private struct Server {
-        var port: Int
-        var shutdown: () async throws -> Void
-    }
-
-    private enum Kind: CaseIterable {
-        case ingest, receiver
-    }
-
-    private func start(_ kind: Kind, timeouts: ConnectionTimeouts) async throws -> Server {
-        switch kind {
-        case .ingest:
-            let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init(storePath: nil))
-            let server = try await IngestServer.start(engine: engine, port: 0, timeouts: timeouts)
-            return Server(port: server.port) {
-                await server.shutdown()
-                await engine.shutdown()
-            }
-        case .receiver:
-            let receiver = try await Receiver.start(timeouts: timeouts)
-            return Server(port: receiver.port) { await receiver.shutdown() }
-        }
-    }
-
-    private func connect(to server: Server) throws -> LoopbackSocket {
-        let socket = try LoopbackSocket()
-        try socket.connect(to: server.port)
-        return socket
-    }
+    private typealias Kind = ServerUnderTest.Kind
 
     @Test(arguments: Kind.allCases)
     private func aConnectionThatSendsNothingIsClosed(kind: Kind) async throws {
-        let server = try await start(kind, timeouts: short)
-        let socket = try connect(to: server)
+        let server = try await ServerUnderTest.start(kind, timeouts: short)
+        let socket = try server.connect()
         #expect(await socket.isClosedByServer(within: 10))
         socket.close()
         try await server.shutdown()
@@ -55,8 +26,8 @@ struct ConnectionTimeoutTests {
     /// request, and the head's deadline does not move for it.
     @Test(arguments: Kind.allCases)
     private func aClientDrippingItsHeadIsDisconnected(kind: Kind) async throws {
-        let server = try await start(kind, timeouts: short)
-        let socket = try connect(to: server)
+        let server = try await ServerUnderTest.start(kind, timeouts: short)
+        let socket = try server.connect()
         try socket.send("POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: ")
         var closed = false
         for _ in 0..<200 where !closed {
@@ -70,8 +41,8 @@ struct ConnectionTimeoutTests {
 
     @Test(arguments: Kind.allCases)
     private func aBodyThatStallsIsDisconnected(kind: Kind) async throws {
-        let server = try await start(kind, timeouts: short)
-        let socket = try connect(to: server)
+        let server = try await ServerUnderTest.start(kind, timeouts: short)
+        let socket = try server.connect()
         try socket.send(
             "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 100\r\n\r\n{\"email\": ")
@@ -85,9 +56,9 @@ struct ConnectionTimeoutTests {
     /// the head's own timeout is longer.
     @Test(arguments: Kind.allCases)
     private func aKeepAliveClientIsAnsweredUntilItFallsIdle(kind: Kind) async throws {
-        let server = try await start(
+        let server = try await ServerUnderTest.start(
             kind, timeouts: ConnectionTimeouts(requestHead: .seconds(30), bodyStall: .seconds(30), keepAliveIdle: .seconds(1)))
-        let socket = try connect(to: server)
+        let socket = try server.connect()
         let request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         for _ in 0..<2 {
             try socket.send(request)

@@ -361,6 +361,8 @@ struct DeliveryFaultTests {
         ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokGARBAGE", 200, "ok"),
         // A 204 has no body whatever follows it.
         ("HTTP/1.1 204 No Content\r\n\r\nstray", 204, ""),
+        // A 205 has no content either, but its headers frame it (RFC 9112 §6.3): here, in chunks.
+        ("HTTP/1.1 205 Reset Content\nTransfer-Encoding: chunked\n\n0\n\n", 205, ""),
         // No reason phrase.
         ("HTTP/1.1 503\r\nContent-Length: 4\r\n\r\nbusy", 503, "busy"),
         // Lines ended by a bare LF (RFC 9112 §2.2 lets a recipient take them): the head is read,

@@ -82,11 +82,22 @@ extension LoopbackSocket {
     /// Whether the server closes the connection within `seconds`, what it sends meanwhile
     /// set aside.
     func isClosedByServer(within seconds: Int) async -> Bool {
+        await readUntilClosed(within: seconds) != nil
+    }
+
+    /// Everything the server sends until it closes the connection, as text; nil when it has not
+    /// closed it within `seconds`.
+    func readUntilClosed(within seconds: Int) async -> String? {
         let end = ContinuousClock.now + .seconds(seconds)
+        var bytes: [UInt8] = []
         while ContinuousClock.now < end {
-            if await receive(within: 100) == .closed { return true }
+            switch await receive(within: 100) {
+            case .bytes(let received): bytes += received
+            case .closed: return String(decoding: bytes, as: UTF8.self)
+            case .silence: break
+            }
         }
-        return false
+        return nil
     }
 
     /// Runs `body` on a thread of its own: on Linux, Dispatch's global queues are the

@@ -87,6 +87,24 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
+    /// A 205 has no content but, unlike a 204, is framed by its headers (RFC 9112 §6.3): it says
+    /// `Content-Length: 0`, and the answers after it on the connection are read as such.
+    @Test func aResetContentAnswerIsFramedByItsLengthAndANoContentOneByItsStatus() async throws {
+        let receiver = try await Receiver.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send(
+            ["/status/205", "/status/204", "/health"].map { "GET \($0) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" }.joined())
+        let exchange = try #require(await socket.read(through: #""received":0}"#))
+        let heads = exchange.lowercased().components(separatedBy: "\r\n\r\n").map { $0.components(separatedBy: "\r\n") }
+        try #require(heads.count == 4, "\(exchange)")
+        #expect(heads[0].first == "http/1.1 205 reset content" && heads[0].contains("content-length: 0"), "\(exchange)")
+        #expect(heads[1].first == "http/1.1 204 no content" && !heads[1].contains { $0.hasPrefix("content-length") }, "\(exchange)")
+        #expect(heads[2].first == "http/1.1 200 ok", "\(exchange)")
+        socket.close()
+        await receiver.shutdown()
+    }
+
     /// The receiver answered CONNECT with 200, which tells a client its tunnel is open.
     @Test func connectIsNotAnsweredAsATunnel() async throws {
         let receiver = try await Receiver.start()

@@ -1,5 +1,5 @@
 import Foundation
-import StudioEngine
+@testable import StudioEngine
 import Testing
 
 /// `Retry-After` parsing (RFC 9110 §10.2.3 and §5.6.7, delivery.md §8.5).
@@ -34,6 +34,15 @@ struct RetryAfterTests {
     ])
     func invalidValuesAreIgnored(value: String) {
         #expect(RetryAfter.parse(value, now: Self.rfcNow) == nil, "\(value)")
+    }
+
+    /// The servers' own answers carry the date as an IMF-fixdate, which reads back as the same second.
+    @Test(arguments: [(784_111_777.0, "Sun, 06 Nov 1994 08:49:37 GMT"), (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+        (951_782_400.9, "Tue, 29 Feb 2000 00:00:00 GMT"), (4_102_444_799, "Thu, 31 Dec 2099 23:59:59 GMT")])
+    func aDateIsFormattedAsAnIMFFixdate(seconds: TimeInterval, text: String) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(HTTPDate.format(date) == text)
+        #expect(HTTPDate.parse(text, now: date) == Date(timeIntervalSince1970: seconds.rounded(.down)))
     }
 
     @Test func aDateInThePastIsIgnoredAsNegative() {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StudioModel
 
 /// Scripted answers for the embedded receiver, for fault tests and demos.
@@ -99,8 +100,13 @@ public struct ReceiverScript: Sendable, Hashable {
     /// One scripted answer.
     public struct Response: Sendable, Hashable {
         /// Whether an answer with `status` has no body in HTTP (RFC 9110 §15.3.5, §15.3.6, §15.4.5):
-        /// one sent anyway is read as the start of the next answer on the connection.
-        public static func forbidsBody(_ status: Int) -> Bool { status == 204 || status == 205 || status == 304 }
+        /// those that end at their head (1xx, 204, 304; a body sent anyway is read as the start
+        /// of the next answer on the connection), and 205.
+        public static func forbidsBody(_ status: Int) -> Bool {
+            // A 205 must not carry content either, but is framed by its headers (RFC 9112 §6.3), so
+            // a client still reads its `Content-Length: 0`: it is no exception to the rule clients frame by.
+            !HTTPResponseStatus(statusCode: status).mayHaveResponseBody || status == 205
+        }
 
         /// Default: 200.
         public var status: Int

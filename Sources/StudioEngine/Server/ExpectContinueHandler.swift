@@ -12,6 +12,9 @@ import NIOHTTPTypes
 /// Answers go out in the order of the requests (RFC 9112 §9.3.2): the `100 Continue` of a
 /// request pipelined behind one still being answered waits until that answer has ended; it was
 /// written into the middle of the earlier answer's body.
+///
+/// An HTTP/1.0 request's expectation goes unanswered, as RFC 9110 §10.1.1 requires:
+/// ``HTTP1ConnectionHandler``, which alone sees the request's version, sends its client no 1xx.
 final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart

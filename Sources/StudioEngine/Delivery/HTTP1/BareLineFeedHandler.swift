@@ -68,8 +68,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         static let chunked = Array("chunked".utf8)
 
         var isInformational: Bool { status / 100 == 1 }
-        /// A status whose answer has no body whatever the headers say (1xx, 204, 304).
-        var hasNoBody: Bool { isInformational || status == 204 || status == 304 }
+        /// A status whose answer ends at its head whatever the headers say (RFC 9112 §6.3: 1xx,
+        /// 204, 304). Not a 205: it has no content, but its headers frame it (see
+        /// ``ReceiverScript/Response/forbidsBody(_:)``).
+        var hasNoBody: Bool { !HTTPResponseStatus(statusCode: status).mayHaveResponseBody }
 
         mutating func startHead() {
             startLine(.head)

@@ -43,8 +43,10 @@ public enum RetryAfter {
 
 /// The three HTTP-date forms of RFC 9110 §5.6.7, always in GMT.
 enum HTTPDate {
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    private static let shortDays: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    /// Sunday first: ``format(_:)`` counts weekdays from it (1970-01-01, a Thursday, is 4).
+    private static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let shortDays = Set(dayNames.map { $0.lowercased() })
     private static let longDays: Set<String> = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     /// - Parameter now: Needed only for the two-digit years of RFC 850 dates.
@@ -77,8 +79,21 @@ enum HTTPDate {
         }
     }
 
+    /// `date` as an IMF-fixdate, the form a sender generates (`Sun, 06 Nov 1994 08:49:37 GMT`),
+    /// to the second below.
+    static func format(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = Int((Double(seconds) / 86_400).rounded(.down))
+        let time = seconds - days * 86_400
+        let (year, month, day) = daysToCivil(days)
+        let weekday = ((days + 4) % 7 + 7) % 7
+        func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(dayNames[weekday]), \(twoDigits(day)) \(monthNames[month - 1]) \(year) "
+            + "\(twoDigits(time / 3600)):\(twoDigits(time / 60 % 60)):\(twoDigits(time % 60)) GMT"
+    }
+
     private static func month(_ name: String) -> Int? {
-        months.firstIndex(of: name).map { $0 + 1 }
+        monthNames.firstIndex { $0.lowercased() == name }.map { $0 + 1 }
     }
 
     // > Recipients of a timestamp value in rfc850-date format, which uses a two-digit year, MUST
@@ -119,8 +134,8 @@ enum HTTPDate {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The inverse of ``civilToDays(year:month:day:)`` (Hinnant's `civil_from_days`), year only needed.
-    private static func daysToCivil(_ days: Int) -> (year: Int, month: Int) {
+    /// The inverse of ``civilToDays(year:month:day:)`` (Hinnant's `civil_from_days`).
+    private static func daysToCivil(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -128,7 +143,7 @@ enum HTTPDate {
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
         let mp = (5 * dayOfYear + 2) / 153
         let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfYear - (153 * mp + 2) / 5 + 1)
     }
 }
 

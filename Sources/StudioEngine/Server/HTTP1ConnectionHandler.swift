@@ -1,0 +1,169 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Holds both servers to the HTTP/1 rules that turn on what a request's head says about the
+/// connection — its version and its `Connection` options, which the HTTP-types parts the
+/// application reads no longer carry — and answers the heads the decoder refuses as too large.
+///
+/// - A request of HTTP/1.0 without a `keep-alive` option, or one with a `close` option, is the
+///   connection's last (RFC 9112 §9.3, §9.6): its answer says `Connection: close`, no request
+///   after it is read, and the connection is closed once the answer is sent. An HTTP/1.0 request
+///   with `keep-alive` is answered `Connection: keep-alive`, which it needs to keep the connection.
+///   An answer that says `Connection: close` closes it too.
+/// - An HTTP/1.0 client is sent no 1xx (RFC 9110 §15.2), so its `Expect: 100-continue` goes
+///   unanswered, as §10.1.1 requires. Nor is it sent a chunked body (RFC 9112 §6.1): an answer
+///   of unknown length goes out as HTTP/1.0, framed by the close.
+/// - A head the decoder refuses as too large gets `414 URI Too Long` when its request line never
+///   ended (RFC 9112 §3), else `431 Request Header Fields Too Large` (RFC 6585 §5), after the
+///   answers before it, and the connection is closed. Other parse errors are left to Hummingbird,
+///   which answers 400.
+///
+/// Closing shuts the sending half only and reads on, dropping what comes: a full close with the
+/// client's bytes unread would reset the connection, and the answer could be lost with it (RFC
+/// 9112 §9.6). The client closes on seeing the end, or ``ConnectionDeadlineHandler`` does.
+///
+/// It sits between SwiftNIO's HTTP/1 codec and the conversion to HTTP types, with its
+/// ``RequestHeadTracker`` before the decoder: ``install(in:)`` puts them there.
+final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// What an answer needs to know of its request.
+    private struct Request {
+        var isHTTP10: Bool
+        var isKeepAlive: Bool
+        /// Its answer closes the connection.
+        var closes = false
+    }
+
+    private let tracker: RequestHeadTracker
+    /// Requests read whose answer has not ended, oldest first.
+    private var unanswered: CircularBuffer<Request> = []
+    /// A head was read and its end not yet.
+    private var readingRequest = false
+    /// The request being read is the connection's last.
+    private var readingLastRequest = false
+    /// Nothing more is read: the last request was, or the connection is closing.
+    private var readsNoMore = false
+    /// The answer to a head refused as too large, waiting for the answers before it to end.
+    private var refusal: HTTPResponseStatus?
+    private var outputClosed = false
+
+    private init(tracker: RequestHeadTracker) {
+        self.tracker = tracker
+    }
+
+    /// Adds the handler after the HTTP/1 decoder of `pipeline`, and its tracker before it.
+    static func install(in pipeline: ChannelPipeline.SynchronousOperations) throws {
+        let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+        let tracker = RequestHeadTracker()
+        try pipeline.addHandler(tracker, position: .before(decoder))
+        try pipeline.addHandler(HTTP1ConnectionHandler(tracker: tracker), position: .after(decoder))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !readsNoMore else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            readingRequest = true
+            readingLastRequest = !head.isKeepAlive
+            unanswered.append(Request(isHTTP10: head.version == .http1_0, isKeepAlive: head.isKeepAlive))
+            let chunked = head.headers.contains(name: "transfer-encoding")
+            tracker.headRead(bodyLength: chunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init) ?? 0)
+        case .body:
+            break
+        case .end:
+            readingRequest = false
+            if readingLastRequest { stopReading() } else { tracker.requestEnded() }
+        }
+        context.fireChannelRead(data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let error = error as? HTTPParserError else { return context.fireErrorCaught(error) }
+        // A request after the last one: not read, so not answered either.
+        if readsNoMore { return }
+        // An overflow in a chunked body's trailers is the request's own error, not a head to refuse.
+        guard error == .headerOverflow, !readingRequest else { return context.fireErrorCaught(error) }
+        if case .requestLine = tracker.position {
+            refusal = .uriTooLong
+        } else {
+            refusal = .requestHeaderFieldsTooLarge
+        }
+        stopReading()
+        if unanswered.isEmpty { sendRefusal(context: context) }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard !outputClosed, let request = unanswered.first else { return context.write(data, promise: promise) }
+        switch unwrapOutboundIn(data) {
+        case .head(let head) where head.status.code < 200:
+            guard !request.isHTTP10 else { promise?.succeed(); return }
+            context.write(data, promise: promise)
+        case .head(var head):
+            unanswered[unanswered.startIndex].closes = Self.prepare(&head, answering: request)
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .body:
+            context.write(data, promise: promise)
+        case .end:
+            unanswered.removeFirst()
+            if request.closes {
+                context.writeAndFlush(data, promise: promise)
+                closeOutput(context: context)
+            } else {
+                context.write(data, promise: promise)
+                if unanswered.isEmpty, refusal != nil { sendRefusal(context: context) }
+            }
+        }
+    }
+
+    /// Fits an answer's head to its request: the `Connection` option and, for HTTP/1.0, the
+    /// framing. Returns whether the connection closes after it.
+    private static func prepare(_ head: inout HTTPResponseHead, answering request: Request) -> Bool {
+        var closes = !request.isKeepAlive || !head.isKeepAlive
+        if request.isHTTP10 {
+            // Without a length, SwiftNIO would chunk the body of an HTTP/1.1 answer.
+            if head.status.mayHaveResponseBody, !head.headers.contains(name: "content-length") {
+                head.version = .http1_0
+                head.headers.remove(name: "transfer-encoding")
+                closes = true
+            }
+            head.headers.replaceOrAdd(name: "connection", value: closes ? "close" : "keep-alive")
+        } else if closes {
+            head.headers.replaceOrAdd(name: "connection", value: "close")
+        }
+        return closes
+    }
+
+    private func stopReading() {
+        readsNoMore = true
+        tracker.discard()
+    }
+
+    /// Sends ``refusal`` with a short plain body, then closes.
+    private func sendRefusal(context: ChannelHandlerContext) {
+        guard let status = refusal else { return }
+        refusal = nil
+        let body = ByteBuffer(string: "\(status.reasonPhrase)\n")
+        let headers = HTTPHeaders([
+            ("date", HTTPDate.format(Date())), ("content-type", "text/plain; charset=utf-8"),
+            ("content-length", "\(body.readableBytes)"), ("connection", "close"),
+        ])
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        closeOutput(context: context)
+    }
+
+    private func closeOutput(context: ChannelHandlerContext) {
+        outputClosed = true
+        stopReading()
+        context.close(mode: .output, promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension HTTP1ConnectionHandler: Sendable {}

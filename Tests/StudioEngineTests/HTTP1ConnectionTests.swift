@@ -1,0 +1,194 @@
+import Foundation
+import StudioEngine
+import Testing
+
+/// What both servers do on the wire that turns on an HTTP/1 request's version and `Connection`
+/// options, and how they refuse a head too large to read.
+struct HTTP1ConnectionTests {
+    private typealias Kind = ServerUnderTest.Kind
+
+    /// What the server of `kind` sends on a new connection to `request`, until it closes it.
+    private func exchangeToTheClose(
+        with kind: Kind, sending request: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        let server = try await ServerUnderTest.start(kind)
+        let socket = try server.connect()
+        try socket.send(request)
+        let exchange = await socket.readUntilClosed(within: 10)
+        socket.close()
+        try await server.shutdown()
+        return try #require(exchange, "still open after 10 s", sourceLocation: sourceLocation)
+    }
+
+    /// Expects `exchange` to be one answer, 200, that says `Connection: close`.
+    private func expectOneAnswerThatCloses(_ exchange: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(exchange.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(exchange)", sourceLocation: sourceLocation)
+        #expect(exchange.lowercased().contains("\r\nconnection: close\r\n"), "\(exchange)", sourceLocation: sourceLocation)
+        #expect(exchange.components(separatedBy: "HTTP/1.1 ").count == 2, "\(exchange)", sourceLocation: sourceLocation)
+    }
+
+    /// RFC 9112 §9.3: an HTTP/1.0 request without `keep-alive` is the connection's last. The
+    /// servers kept the connection open until the keep-alive timeout (75 s).
+    @Test(arguments: Kind.allCases)
+    private func anHTTP10RequestIsAnsweredThenTheConnectionIsClosed(kind: Kind) async throws {
+        let request = "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        expectOneAnswerThatCloses(try await exchangeToTheClose(with: kind, sending: request))
+    }
+
+    /// RFC 9112 §9.6: no request after the last is processed. One pipelined behind it was
+    /// answered 400, the decoder taking it for bytes after the connection's end.
+    @Test(arguments: Kind.allCases)
+    private func aRequestAfterTheLastIsNotAnswered(kind: Kind) async throws {
+        let requests = "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        expectOneAnswerThatCloses(try await exchangeToTheClose(with: kind, sending: requests))
+    }
+
+    /// A `close` option is one whatever its case, and among other options (RFC 9110 §7.6.1):
+    /// only a header of exactly `close` closed the connection.
+    @Test(arguments: Kind.allCases, ["Close", "keep-alive, close"])
+    private func aCloseOptionInAnyFormIsTheLastRequest(kind: Kind, options: String) async throws {
+        let request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: \(options)\r\n\r\n"
+        expectOneAnswerThatCloses(try await exchangeToTheClose(with: kind, sending: request))
+    }
+
+    /// An HTTP/1.0 client keeps its connection only when the answer says `Connection: keep-alive`
+    /// (RFC 9112 §9.3), as nginx's does; the answer did not say it.
+    @Test(arguments: Kind.allCases)
+    private func anHTTP10KeepAliveRequestIsAnsweredKeepAlive(kind: Kind) async throws {
+        let server = try await ServerUnderTest.start(kind)
+        let socket = try server.connect()
+        for _ in 0..<2 {
+            try socket.send("GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
+            let answer = try #require(await socket.readAnswer())
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer)")
+            #expect(answer.lowercased().contains("\r\nconnection: keep-alive\r\n"), "\(answer)")
+        }
+        #expect(await socket.receive(within: 300) == .silence)
+        socket.close()
+        try await server.shutdown()
+    }
+
+    /// RFC 9110 §10.1.1: `Expect: 100-continue` in an HTTP/1.0 request is ignored, and §15.2: an
+    /// HTTP/1.0 client is sent no 1xx. It was sent `100 Continue`.
+    @Test(arguments: Kind.allCases)
+    private func anHTTP10ExpectationIsIgnored(kind: Kind) async throws {
+        let body = #"{"email": "ada@example.com", "dataFields": {"plan": "pro"}}"#
+        let exchange = try await exchangeToTheClose(
+            with: kind,
+            sending: "POST /api/users/update HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n" + body)
+        #expect(!exchange.contains("100 Continue"), "\(exchange)")
+        expectOneAnswerThatCloses(exchange)
+    }
+
+    /// A body of unknown length went to an HTTP/1.0 client chunked, a coding it cannot read
+    /// (RFC 9112 §6.1): it is framed by the close instead.
+    @Test func anAnswerOfUnknownLengthToHTTP10IsFramedByTheClose() async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /bomb, response: {gzipBomb: 4KB}}"))
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("GET /bomb HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
+        let exchange = try #require(await socket.readUntilClosed(within: 10), "still open after 10 s")
+        let head = exchange.components(separatedBy: "\r\n\r\n")[0].lowercased()
+        #expect(head.hasPrefix("http/1.0 200 ok\r\n"), "\(head)")
+        #expect(!head.contains("transfer-encoding"), "\(head)")
+        #expect(head.contains("\r\nconnection: close"), "\(head)")
+        #expect(exchange.utf8.count > head.utf8.count + 4, "no body")
+        socket.close()
+        await receiver.shutdown()
+    }
+
+    /// Heads too large for the decoder's limits: 80 KiB for the target and for each header field, 1000 fields.
+    enum OversizedHead: CaseIterable {
+        /// Ends in the read in which it passes the limit.
+        case targetJustOverTheLimit
+        case targetFarOverTheLimit
+        case headerFieldOverTheLimit
+        case tooManyHeaderFields
+
+        var request: String {
+            switch self {
+            case .targetJustOverTheLimit: "GET /\(String(repeating: "a", count: 82_000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .targetFarOverTheLimit: "GET /\(String(repeating: "a", count: 200_000)) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .headerFieldOverTheLimit:
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n"
+            case .tooManyHeaderFields:
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (0..<1_001).map { "X-\($0): 1\r\n" }.joined() + "\r\n"
+            }
+        }
+
+        /// The status line and body of the refusal.
+        var refusal: (statusLine: String, body: String) {
+            switch self {
+            case .targetJustOverTheLimit, .targetFarOverTheLimit: ("HTTP/1.1 414 URI Too Long", "URI Too Long\n")
+            case .headerFieldOverTheLimit, .tooManyHeaderFields:
+                ("HTTP/1.1 431 Request Header Fields Too Large", "Request Header Fields Too Large\n")
+            }
+        }
+    }
+
+    /// Expects `exchange` to end with the refusal of `head`, which closes the connection.
+    private func expectRefusal(
+        of head: OversizedHead, endingThe exchange: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let refusal = "HTTP/1.1 " + (exchange.components(separatedBy: "HTTP/1.1 ").last ?? "")
+        let headLines = refusal.components(separatedBy: "\r\n\r\n")[0].lowercased().components(separatedBy: "\r\n")
+        #expect(refusal.hasPrefix(head.refusal.statusLine + "\r\n"), "\(refusal)", sourceLocation: sourceLocation)
+        #expect(refusal.hasSuffix("\r\n\r\n" + head.refusal.body), "\(refusal)", sourceLocation: sourceLocation)
+        #expect(headLines.contains("connection: close"), "\(refusal)", sourceLocation: sourceLocation)
+        #expect(headLines.contains("content-type: text/plain; charset=utf-8"), "\(refusal)", sourceLocation: sourceLocation)
+        #expect(headLines.contains { $0.hasPrefix("date: ") }, "\(refusal)", sourceLocation: sourceLocation)
+    }
+
+    /// RFC 9112 §3 and RFC 6585 §5: a target too long is 414, header fields too large are 431.
+    /// Both were 400 with no body.
+    @Test(arguments: Kind.allCases, OversizedHead.allCases)
+    private func aHeadTooLargeIsRefusedForWhatOverflowedThenTheConnectionIsClosed(kind: Kind, head: OversizedHead)
+        async throws
+    {
+        let exchange = try await exchangeToTheClose(with: kind, sending: head.request)
+        #expect(exchange.components(separatedBy: "HTTP/1.1 ").count == 2, "one answer only: \(exchange)")
+        expectRefusal(of: head, endingThe: exchange)
+    }
+
+    /// What comes on the connection before the head too large.
+    enum EarlierRequest: CaseIterable {
+        /// Answered before the head is sent.
+        case keptAlive
+        /// In the same write as the head.
+        case pipelined
+        case pipelinedWithABody
+
+        var request: String {
+            switch self {
+            case .keptAlive, .pipelined: "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .pipelinedWithABody: "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+            }
+        }
+    }
+
+    /// The refusal follows the answers to the requests before the head, and tells the target
+    /// from the header fields whether the head came in a read of its own or behind another request.
+    @Test(arguments: OversizedHead.allCases, EarlierRequest.allCases)
+    func aHeadTooLargeBehindOtherRequestsIsRefusedAfterTheirAnswers(head: OversizedHead, earlier: EarlierRequest)
+        async throws
+    {
+        let receiver = try await Receiver.start()
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        var answered = ""
+        if earlier == .keptAlive {
+            try socket.send(earlier.request)
+            answered = try #require(await socket.readAnswer())
+            try socket.send(head.request)
+        } else {
+            try socket.send(earlier.request + head.request)
+        }
+        let exchange = answered + (try #require(await socket.readUntilClosed(within: 10), "still open after 10 s"))
+        #expect(exchange.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(exchange)")
+        #expect(exchange.components(separatedBy: "HTTP/1.1 ").count == 3, "two answers: \(exchange)")
+        expectRefusal(of: head, endingThe: exchange)
+        socket.close()
+        await receiver.shutdown()
+    }
+}
