@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A TCP server on 127.0.0.1:0 that answers every connection with fixed bytes once the request
 /// starts arriving, then closes it (or keeps it open): for answers no HTTP server framework would send.
@@ -13,13 +14,21 @@ final class RawAnswerServer: Sendable {
     let port: Int
     private let channel: any Channel
     private let isTLS: Bool
+    private let closed: Closed
 
     var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    /// Connections the client (or the server) has closed so far.
+    var closedConnections: Int { closed.count.withLock { $0 } }
 
-    private init(port: Int, channel: any Channel, isTLS: Bool) {
+    private final class Closed: Sendable {
+        let count = Mutex(0)
+    }
+
+    private init(port: Int, channel: any Channel, isTLS: Bool, closed: Closed) {
         self.port = port
         self.channel = channel
         self.isTLS = isTLS
+        self.closed = closed
     }
 
     /// - Parameters:
@@ -30,7 +39,8 @@ final class RawAnswerServer: Sendable {
     ///   - certificate: Speak TLS, presenting `Fixtures/tls/<certificate>.pem` (see
     ///     ``HTTPSTestServer``); `answer` then goes inside it. Default: nil, plain TCP.
     ///   - splitAfter: With `keepOpen`, send the answer's first this many bytes at once and the
-    ///     rest 50 ms later, when the client has taken the first part as a whole answer.
+    ///     rest 50 ms later, when the client has taken the first part as a whole answer (or later
+    ///     still, on a loaded machine: wait for what the client does with it, not for a time).
     static func start(
         answer: [UInt8], onConnect: Bool = false, keepOpen: Bool = false, certificate: String? = nil,
         splitAfter: Int? = nil
@@ -41,17 +51,19 @@ final class RawAnswerServer: Sendable {
             return try NIOSSLContext(
                 configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
         }
+        let closed = Closed()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
-                        Answerer(answer: answer, onConnect: onConnect, keepOpen: keepOpen, splitAfter: splitAfter))
+                        Answerer(
+                            answer: answer, onConnect: onConnect, keepOpen: keepOpen, splitAfter: splitAfter, closed: closed))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RawAnswerServer(port: channel.localAddress?.port ?? 0, channel: channel, isTLS: tls != nil)
+        return RawAnswerServer(port: channel.localAddress?.port ?? 0, channel: channel, isTLS: tls != nil, closed: closed)
     }
 
     func shutdown() async throws {
@@ -64,12 +76,19 @@ final class RawAnswerServer: Sendable {
         let onConnect: Bool
         let keepOpen: Bool
         let splitAfter: Int?
+        let closed: Closed
 
-        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool, splitAfter: Int?) {
+        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool, splitAfter: Int?, closed: Closed) {
             self.answer = answer
             self.onConnect = onConnect
             self.keepOpen = keepOpen
             self.splitAfter = splitAfter
+            self.closed = closed
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            closed.count.withLock { $0 += 1 }
+            context.fireChannelInactive()
         }
 
         func channelActive(context: ChannelHandlerContext) {
