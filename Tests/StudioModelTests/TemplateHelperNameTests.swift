@@ -16,48 +16,42 @@ import StudioModel
 /// `{{#with o}}{{../upper}}{{/with}}`; the item for `{{#each xs as |upper|}}{{upper}}{{/each}}`;
 /// and `{{if}}` throws.
 struct TemplateHelperNameTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var template: String
-        var column: Int
-        var message: String
-        var testDescription: String { template }
-    }
+    typealias Case = TemplateErrorTests.Case
 
     static func hint(_ name: String) -> String {
         "(a helper wins over a field of its name: write {{this.\(name)}} for the field)"
     }
 
+    static let upperAlone = "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"
+
     static let errors: [Case] = [
-        Case(template: "{{upper}}", column: 3, message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "a {{ upper }}", column: 6, message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "{{[upper]}}", column: 3, message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: #"{{"upper"}}"#, column: 3, message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "{{{upper}}}", column: 4, message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "{{& upper}}", column: 5, message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "{{#each xs}}{{upper}}{{/each}}", column: 15,
-             message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "{{#each xs as |item|}}{{upper}}{{/each}}", column: 25,
-             message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "{{#each xs as |upper|}}{{else}}{{upper}}{{/each}}", column: 34,
-             message: "'upper' needs at least 1 parameter, found 0 \(hint("upper"))"),
-        Case(template: "{{lookup}}", column: 3,
+        Case(template: "{{upper}}", line: 1, column: 3, message: upperAlone),
+        Case(template: "a {{ upper }}", line: 1, column: 6, message: upperAlone),
+        Case(template: "{{[upper]}}", line: 1, column: 3, message: upperAlone),
+        Case(template: #"{{"upper"}}"#, line: 1, column: 3, message: upperAlone),
+        Case(template: "{{{upper}}}", line: 1, column: 4, message: upperAlone),
+        Case(template: "{{& upper}}", line: 1, column: 5, message: upperAlone),
+        Case(template: "{{#each xs}}{{upper}}{{/each}}", line: 1, column: 15, message: upperAlone),
+        Case(template: "{{#each xs as |item|}}{{upper}}{{/each}}", line: 1, column: 25, message: upperAlone),
+        Case(template: "{{#each xs as |upper|}}{{else}}{{upper}}{{/each}}", line: 1, column: 34, message: upperAlone),
+        Case(template: "{{lookup}}", line: 1, column: 3,
              message: "'lookup' needs at least 2 parameters, found 0 \(hint("lookup"))"),
-        Case(template: "{{urlEncode}}", column: 3, message: "'urlEncode' needs at least 1 parameter, found 0 \(hint("urlEncode"))"),
-        Case(template: "{{lower (urlEncode)}}", column: 10, message: "'urlEncode' needs at least 1 parameter, found 0"),
-        Case(template: "{{if}}", column: 3,
+        Case(template: "{{urlEncode}}", line: 1, column: 3, message: "'urlEncode' needs at least 1 parameter, found 0 \(hint("urlEncode"))"),
+        Case(template: "{{lower (urlEncode)}}", line: 1, column: 10, message: "'urlEncode' needs at least 1 parameter, found 0"),
+        Case(template: "{{if}}", line: 1, column: 3,
              message: "'if' is a block helper; use {{#if …}}…{{/if}} \(hint("if"))"),
-        Case(template: "{{each}}", column: 3, message: "'each' is a block helper; use {{#each …}}…{{/each}} \(hint("each"))"),
-        Case(template: "{{ifEq}}", column: 3, message: "'ifEq' is a block helper; use {{#ifEq …}}…{{/ifEq}} \(hint("ifEq"))"),
-        Case(template: "{{#upper}}x{{/upper}}", column: 4, message: "'upper' cannot be used as a block; use {{upper …}}"),
-        Case(template: "{{^upper}}x{{/upper}}", column: 4, message: "'upper' cannot be used as a block; use {{upper …}}"),
-        Case(template: "{{#[now]}}x{{/[now]}}", column: 4, message: "'now' cannot be used as a block; use {{now …}}"),
-        Case(template: #"{{#"size"}}x{{/"size"}}"#, column: 4, message: "'size' cannot be used as a block; use {{size …}}"),
+        Case(template: "{{each}}", line: 1, column: 3, message: "'each' is a block helper; use {{#each …}}…{{/each}} \(hint("each"))"),
+        Case(template: "{{ifEq}}", line: 1, column: 3, message: "'ifEq' is a block helper; use {{#ifEq …}}…{{/ifEq}} \(hint("ifEq"))"),
+        Case(template: "{{#upper}}x{{/upper}}", line: 1, column: 4, message: "'upper' cannot be used as a block; use {{upper …}}"),
+        Case(template: "{{^upper}}x{{/upper}}", line: 1, column: 4, message: "'upper' cannot be used as a block; use {{upper …}}"),
+        Case(template: "{{#[now]}}x{{/[now]}}", line: 1, column: 4, message: "'now' cannot be used as a block; use {{now …}}"),
+        Case(template: #"{{#"size"}}x{{/"size"}}"#, line: 1, column: 4, message: "'size' cannot be used as a block; use {{size …}}"),
     ]
 
     @Test(arguments: errors)
     func aHelpersNameAloneCallsTheHelper(_ test: Case) {
         let error = TemplateFixture.error(test.template, ["upper": "field", "xs": ["a"]])
-        #expect(error == TemplateError(line: 1, column: test.column, message: test.message))
+        #expect(error == TemplateError(line: test.line, column: test.column, message: test.message))
     }
 
     static let renders: [NamedRenderCase] = [
