@@ -33,6 +33,10 @@ struct HostileAnswerTests {
         ("HTTP/2 200\r\ncontent-length: 0\r\n\r\n", "a protocol other than HTTP/1.0 or HTTP/1.1"),
         ("I am not a web server\r\n\r\n", "does not start with an HTTP status line"),
         ("HTTP/1.1 20", "closed the connection in the middle of it"),
+        // SwiftNIO's decoder refuses a status that is not three digits; one outside 100–599 it takes
+        // (aStatusOutsideOneHundredToFiveNinetyNineIsAnInvalidResponse).
+        ("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code"),
+        ("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "more than one Content-Length"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "Transfer-Encoding with Content-Length"),
         ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number"),
