@@ -19,6 +19,10 @@ struct DeliveryOutcomeClassTests {
         (500, "http_5xx", true), (502, "http_5xx", true), (503, "http_5xx", true), (504, "http_5xx", true),
         (505, "http_5xx", true), (599, "http_5xx", true),
         (501, "http_5xx_permanent", false),
+        // RFC 9110 §15: "Values outside the range 100..599 are invalid." A stored attempt with such a
+        // status (the client records none since) is the server's protocol error, not a 5xx.
+        (0, "invalid_response", true), (99, "invalid_response", true), (600, "invalid_response", true),
+        (999, "invalid_response", true),
     ])
     func statusIsClassifiedAsSection84Says(status: Int, label: String, retryable: Bool) {
         let outcome = DeliveryOutcomeClass.classify(status: status, headers: [], transportErrorClass: nil)

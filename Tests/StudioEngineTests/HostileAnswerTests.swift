@@ -33,6 +33,10 @@ struct HostileAnswerTests {
         ("HTTP/2 200\r\ncontent-length: 0\r\n\r\n", "a protocol other than HTTP/1.0 or HTTP/1.1"),
         ("I am not a web server\r\n\r\n", "does not start with an HTTP status line"),
         ("HTTP/1.1 20", "closed the connection in the middle of it"),
+        // SwiftNIO's decoder refuses a status that is not three digits; one outside 100–599 it takes
+        // (aStatusOutsideOneHundredToFiveNinetyNineIsAnInvalidResponse).
+        ("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code"),
+        ("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "more than one Content-Length"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "Transfer-Encoding with Content-Length"),
         ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number"),
@@ -56,6 +60,41 @@ struct HostileAnswerTests {
         #expect(errorClass == "invalid_response")
         #expect(message.hasPrefix("the answer is not valid HTTP/1.1: "), "\(message)")
         #expect(message.contains(explanation), "\(message)")
+    }
+
+    /// SwiftNIO's decoder takes any three digits for a status; RFC 9110 §15 has them from 100 to
+    /// 599. A code outside that is the server breaking the protocol: no status is recorded (it
+    /// was recorded as 0 and classed `http_5xx`), the attempt is an `invalid_response` naming the
+    /// status line, retried as one, and the exchange and the HAR show an attempt without an answer,
+    /// as for any other answer that is not HTTP.
+    @Test(arguments: [
+        ("HTTP/1.1 000 Nothing\r\nContent-Length: 2\r\n\r\nok", "HTTP/1.1 000"),
+        ("HTTP/1.1 099\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 099"),
+        ("HTTP/1.0 600 Beyond\r\n\r\nbody", "HTTP/1.0 600"),
+        ("HTTP/1.1 999 Library Error\nContent-Length: 0\n\n", "HTTP/1.1 999"),
+    ])
+    func aStatusOutsideOneHundredToFiveNinetyNineIsAnInvalidResponse(answer: String, statusLine: String) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == nil)
+        #expect(record.responseStatusLine == nil)
+        #expect(record.responseHeaders.isEmpty && record.responseBody.isEmpty)
+        let message =
+            "the answer is not valid HTTP/1.1: its status line starts \"\(statusLine)\": a status code is three digits from 100 to 599 (RFC 9110 §15)"
+        #expect(record.outcome == .failed(errorClass: "invalid_response", message: message), "\(record.outcome)")
+        let outcome = DeliveryOutcomeClass.classify(record)
+        #expect(outcome == .invalidResponse && outcome.isRetryable)
+
+        // HAR writes every attempt without an answer as status 0 with its error, as browsers do.
+        let har = AttemptHAR.document(for: [record], creatorVersion: "test", reasonPhrase: AttemptRecord.reasonPhrase(of:))
+        let entry = try #require(har["log"]?["entries"]?.arrayValue?.first)
+        #expect(entry["_error"]?.stringValue == "invalid_response: \(message)")
+        #expect(entry["response"]?["statusText"]?.stringValue == "")
+        #expect(entry["response"]?["headers"]?.arrayValue?.isEmpty == true)
     }
 
     /// Over HTTPS a server that closes without answering (after the handshake, without

@@ -161,6 +161,36 @@ struct ReceiverTests {
         #expect(!lines.joined().contains(secret))
     }
 
+    /// Over the wire the receiver verifies as the reference library does (the cases of
+    /// ``SignatureCheckReferenceTests``): a fractional timestamp passes, signed in whole seconds;
+    /// a stray entry before the matching signature, and a body that is not UTF-8, are refused.
+    @Test func aVerifyingReceiverAcceptsAndRefusesWhatTheReferenceLibraryDoes() async throws {
+        let signer = try StandardWebhooksSigner(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        let receiver = try await Receiver.start(verifier: signer)
+        let now = Int(Date().timeIntervalSince1970)
+        func post(timestamp: String, signature: (String) -> String, body: [UInt8]) async throws -> (Int, String) {
+            var request = HTTPClientRequest(url: receiver.baseURL + "/hook")
+            request.method = .POST
+            request.headers.add(name: "webhook-id", value: "msg_1")
+            request.headers.add(name: "webhook-timestamp", value: timestamp)
+            request.headers.add(
+                name: "webhook-signature", value: signature(signer.signature(id: "msg_1", timestamp: now, body: body)))
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 16)))
+        }
+        let text = Array(#"{"email":"ada@example.com"}"#.utf8)
+
+        #expect(try await post(timestamp: "\(now).25", signature: { $0 }, body: text).0 == 200)
+        let (stray, strayAnswer) = try await post(timestamp: "\(now)", signature: { "stray " + $0 }, body: text)
+        #expect(stray == 401)
+        #expect(strayAnswer.contains("webhook-signature entry 'stray' is not version,signature"), "\(strayAnswer)")
+        let (binary, binaryAnswer) = try await post(timestamp: "\(now)", signature: { $0 }, body: [0x7B, 0xFF, 0x7D])
+        #expect(binary == 401)
+        #expect(binaryAnswer.contains("the body is not UTF-8"), "\(binaryAnswer)")
+        await receiver.shutdown()
+    }
+
     /// The log line counts the bytes received, not those of the body read as text.
     @Test func theLogLineCountsTheBytesOfABodyThatIsNotUTF8() async throws {
         let seen = Mutex<[ReceivedRequest]>([])

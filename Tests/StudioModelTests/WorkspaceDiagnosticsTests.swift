@@ -110,6 +110,10 @@ struct WorkspaceDiagnosticsTests {
             "  - id: a\n    type: updateProfile\n    fields: {greeting: \"Hi {{#if}}\"}\n",
             "workflows/w.yaml:5:31: error: template in 'fields.greeting': 'if' needs at least 1 parameter, found 0"),
         .nodes(
+            "a helper's name alone in a template",
+            "  - id: a\n    type: updateProfile\n    fields: {greeting: \"Hi {{upper}}\"}\n",
+            "workflows/w.yaml:5:30: error: template in 'fields.greeting': 'upper' needs at least 1 parameter, found 0 (a helper wins over a field of its name: write {{this.upper}} for the field)"),
+        .nodes(
             "missing node type", "  - id: a\n",
             "workflows/w.yaml:3:5: error: missing required key 'type' in node 'a'"),
         .nodes(

@@ -160,6 +160,7 @@ public final class DeliveryClient: Sendable {
             return text
         }
         if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
+        if let error = failure as? InvalidStatusCodeError { return "the answer is not valid HTTP/1.1: \(error)" }
         if case ChannelError.connectTimeout(let budget) = failure {
             return "no connection to \(target.host):\(target.port) within the connect timeout (\(budget.secondsText))"
         }
@@ -225,7 +226,9 @@ public final class DeliveryClient: Sendable {
         if error is DeadlineExceeded || error is TLSHandshakeTimeoutError { return DeliveryOutcomeClass.timeout.label }
         if error is CancellationError { return DeliveryOutcomeClass.cancelled.label }
         if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
-        if error is HTTPParserError || error is NotAnHTTPAnswerError { return DeliveryOutcomeClass.invalidResponse.label }
+        if error is HTTPParserError || error is NotAnHTTPAnswerError || error is InvalidStatusCodeError {
+            return DeliveryOutcomeClass.invalidResponse.label
+        }
         if error is InvalidHeaderError { return DeliveryOutcomeClass.invalidRequest.label }
         if error is ConnectionClosedError || error is ResponseEndedEarlyError {
             return DeliveryOutcomeClass.connectionReset.label

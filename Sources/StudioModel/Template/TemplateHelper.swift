@@ -46,6 +46,10 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Fewest positional parameters of `{{name …}}` and `(name …)`: `urlEncode` encodes its block's
+    /// text without one, and its parameter inline.
+    var minimumInlineParams: Int { self == .urlEncode ? 1 : minimumParams }
+
     /// Most positional parameters, or nil for no limit.
     var maximumParams: Int? {
         switch self {

@@ -9,6 +9,9 @@ struct TemplateParser {
     private let tokens: [TemplateLexer.Token]
     private var position = 0
     private var nesting = 0
+    /// The block parameters (`as |item index|`) of the block bodies around the tag being read: such a
+    /// name is the parameter, never the helper of that name, as in handlebars.js.
+    private var blockParamsInScope: [String] = []
 
     private var source: String { lexer.source }
     private var bytes: [UInt8] { lexer.bytes }
@@ -101,7 +104,10 @@ struct TemplateParser {
         }
         let closer = closingName ?? name
         var inverse: [TemplateNode] = []
+        // Block parameters are bound in the body only, not in the `{{else}}` part.
+        blockParamsInScope.append(contentsOf: blockParams)
         var (body, terminator) = try parseNodes()
+        blockParamsInScope.removeLast(blockParams.count)
         switch terminator {
         case .end:
             throw unclosed(open, name: closer)
@@ -186,6 +192,7 @@ struct TemplateParser {
         let bytes: [UInt8]
         var index: Int
         let end: Int
+        let blockParamsInScope: [String]
         /// Open subexpressions around the current token.
         private var nesting = 0
 
@@ -194,6 +201,7 @@ struct TemplateParser {
             self.bytes = parser.bytes
             self.index = start
             self.end = end
+            self.blockParamsInScope = parser.blockParamsInScope
         }
 
         enum Token {
@@ -298,18 +306,20 @@ struct TemplateParser {
             let first = try next()
             if case .eof(let offset) = first { throw error(offset, "empty tag; expected a field name or helper") }
             if let key = try loneLiteralKey(first) {
-                // As handlebars.js: `{{"a b"}}`, `{{12}}`, `{{true}}` or `{{null}}` alone reads the field of that name.
-                return .path(TemplatePath(up: 0, data: nil, segments: [key], offset: first.offset))
+                // As handlebars.js: `{{"a b"}}`, `{{12}}`, `{{true}}` or `{{null}}` alone reads the field of that
+                // name, unless a helper has it (`{{"upper"}}`).
+                let path = TemplatePath(up: 0, data: nil, segments: [key], offset: first.offset)
+                if let helper = helperNamed(by: path) { return try loneHelperCall(helper, offset: first.offset) }
+                return .path(path)
             }
             if case .word(let name, let offset) = first {
                 let following = try peek()
                 if case .eof = following {
-                    if let helper = TemplateHelper(rawValue: name), helper.isInline, helper.minimumParams == 0,
-                        helper != .urlEncode
-                    {
-                        return .call(TemplateCall(helper: helper, params: [], hash: [], offset: offset))
+                    let value = try literalOrPath(name, offset)
+                    if case .path(let path) = value, let helper = helperNamed(by: path) {
+                        return try loneHelperCall(helper, offset: offset)
                     }
-                    return try literalOrPath(name, offset)
+                    return value
                 }
                 let call = try parseCall(name: name, offset: offset, block: false)
                 try expectEnd()
@@ -318,6 +328,37 @@ struct TemplateParser {
             let value = try parseValue(first)
             try expectEnd()
             return value
+        }
+
+        /// The helper a path alone in a tag or a block's opening tag calls: in handlebars.js a helper wins over
+        /// a field of the same name when the name is simple, one segment without `this.`, `./` or `../`
+        /// (`{{upper}}`, `{{[upper]}}` and `{{"upper"}}` alike), unless a block parameter binds it.
+        private func helperNamed(by path: TemplatePath) -> TemplateHelper? {
+            guard path.up == 0, path.data == nil, !path.isExplicitContext, path.segments.count == 1,
+                let name = path.segments.first, !blockParamsInScope.contains(name)
+            else { return nil }
+            return TemplateHelper(rawValue: name)
+        }
+
+        /// `{{now}}` alone is a call; `{{upper}}` or `{{if}}` alone is the error the helper gives wherever it
+        /// lacks its parameters (`(upper)`, `{{upper format="x"}}`), with how to read the field instead.
+        private func loneHelperCall(_ helper: TemplateHelper, offset: Int) throws(TemplateError) -> TemplateExpression {
+            if helper.isInline, helper.minimumInlineParams == 0 {
+                return .call(TemplateCall(helper: helper, params: [], hash: [], offset: offset))
+            }
+            let name = helper.rawValue
+            let problem = helper.isInline
+                ? Self.tooFewParameters(name, minimum: helper.minimumInlineParams, found: 0)
+                : Self.blockHelperInline(name)
+            throw error(offset, "\(problem) (a helper wins over a field of its name: write {{this.\(name)}} for the field)")
+        }
+
+        private static func tooFewParameters(_ name: String, minimum: Int, found: Int) -> String {
+            "'\(name)' needs at least \(counted(minimum, "parameter")), found \(found)"
+        }
+
+        private static func blockHelperInline(_ name: String) -> String {
+            "'\(name)' is a block helper; use {{#\(name) …}}…{{/\(name)}}"
         }
 
         /// The field name a literal written alone in a tag stands for (`"a b"`, `12.5`, `true`), as written;
@@ -343,6 +384,7 @@ struct TemplateParser {
                 // `{{#"a b"}}…{{/"a b"}}`: a section over the field of that name, as in handlebars.js.
                 let written = String(decoding: bytes[first.offset..<index], as: UTF8.self)
                 let path = TemplatePath(up: 0, data: nil, segments: [key], offset: first.offset)
+                if let helper = helperNamed(by: path) { throw notABlock(helper, offset: first.offset) }
                 return (written, .section(path), [], [])
             }
             guard case .word(let name, let offset) = first else {
@@ -360,8 +402,8 @@ struct TemplateParser {
                 try expectEnd()
                 return (name, .helper(helper), call.params, call.hash)
             }
-            if TemplateHelper(rawValue: name) != nil, hasArguments {
-                throw error(offset, "'\(name)' cannot be used as a block; use {{\(name) …}}")
+            if let helper = TemplateHelper(rawValue: name), hasArguments {
+                throw notABlock(helper, offset: offset)
             }
             if hasArguments {
                 var message = "unknown block helper '\(name)'"
@@ -370,8 +412,15 @@ struct TemplateParser {
                 }
                 throw error(offset, message)
             }
-            // A block's name is always a field, as in Handlebars: `{{#null}}` reads the key `null`.
-            return (name, .section(try parsePath(name, offset)), [], [])
+            // A block's name is otherwise a field, as in Handlebars: `{{#null}}` reads the key `null`; but
+            // `{{#upper}}`, as `{{upper}}`, calls the helper, which is no block helper.
+            let path = try parsePath(name, offset)
+            if let helper = helperNamed(by: path) { throw notABlock(helper, offset: offset) }
+            return (name, .section(path), [], [])
+        }
+
+        private func notABlock(_ helper: TemplateHelper, offset: Int) -> TemplateError {
+            error(offset, "'\(helper.rawValue)' cannot be used as a block; use {{\(helper.rawValue) …}}")
         }
 
         private mutating func expectEnd() throws(TemplateError) {
@@ -384,7 +433,7 @@ struct TemplateParser {
             guard let helper = TemplateHelper(rawValue: name), block ? helper.isBlock : helper.isInline else {
                 if let helper = TemplateHelper(rawValue: name) {
                     let message = helper.isBlock
-                        ? "'\(name)' is a block helper; use {{#\(name) …}}…{{/\(name)}}"
+                        ? Self.blockHelperInline(name)
                         : "'\(name)' is not a block helper"
                     throw error(offset, message)
                 }
@@ -409,8 +458,9 @@ struct TemplateParser {
                     params.append(try parseValue(token))
                 }
             }
-            if params.count < helper.minimumParams {
-                throw error(offset, "'\(name)' needs at least \(counted(helper.minimumParams, "parameter")), found \(params.count)")
+            let minimum = block ? helper.minimumParams : helper.minimumInlineParams
+            if params.count < minimum {
+                throw error(offset, Self.tooFewParameters(name, minimum: minimum, found: params.count))
             }
             if let maximum = helper.maximumParams, params.count > maximum {
                 throw error(offset, "'\(name)' takes at most \(counted(maximum, "parameter")), found \(params.count)")

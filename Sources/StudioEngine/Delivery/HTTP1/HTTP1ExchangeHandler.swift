@@ -122,6 +122,12 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         exchange.receivedAnything = true
         switch unwrapInboundIn(data) {
         case .head(let head):
+            // SwiftNIO's decoder takes any three digits as a status; RFC 9110 §15 has them from 100
+            // to 599. Anything else is not a status to classify, or to record as one.
+            guard InvalidStatusCodeError.validRange.contains(Int(head.status.code)) else {
+                end(failure: InvalidStatusCodeError(head), closing: true)
+                return
+            }
             exchange.response.status = Int(head.status.code)
             exchange.response.version = ExchangeResponse.versionText(head.version)
             exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
@@ -200,6 +206,26 @@ struct NotAnHTTPAnswerError: Error, CustomStringConvertible {
     var parserError: HTTPParserError
     var description: String {
         "the server spoke first, and not HTTP (\(parserError)): is this an HTTP endpoint? (an SSH or mail server greets first)"
+    }
+}
+
+/// The status line's code is not one from 100 to 599, which RFC 9110 §15 allows ("Values
+/// outside the range 100..599 are invalid"): `HTTP/1.1 000`, `HTTP/1.1 099 Odd`. SwiftNIO's
+/// decoder takes any three digits, so the exchange handler checks the range itself.
+struct InvalidStatusCodeError: Error, CustomStringConvertible {
+    static let validRange = 100...599
+
+    /// The status line up to its code, as received (SwiftNIO's decoder drops the reason phrase).
+    var statusLine: String
+
+    init(_ head: HTTPResponseHead) {
+        let code = Int(head.status.code)
+        let digits = code < 10 ? "00\(code)" : code < 100 ? "0\(code)" : "\(code)"
+        statusLine = "\(ExchangeResponse.versionText(head.version)) \(digits)"
+    }
+
+    var description: String {
+        "its status line starts \"\(statusLine)\": a status code is three digits from 100 to 599 (RFC 9110 §15)"
     }
 }
 

@@ -17,7 +17,7 @@ import StudioModel
 /// | 5xx except 501 | ``http5xx`` | yes |
 /// | 501 | ``http5xxPermanent`` | no |
 /// | DNS, refused, reset, unreachable | ``dnsError``, ``connectionRefused``, ``connectionReset``, ``networkUnreachable`` | yes |
-/// | an answer that is not HTTP (a banner, oversized headers) | ``invalidResponse`` | yes |
+/// | an answer that is not HTTP (a banner, oversized headers, a status outside 100–599) | ``invalidResponse`` | yes |
 /// | connect or total timeout | ``timeout`` | yes, ≥ 60 s |
 /// | TLS failure | ``tlsError`` | yes |
 /// | SSRF policy | ``blockedByPolicy`` | no |
@@ -86,7 +86,8 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     /// Any other network failure (unreachable, unclassified transport error). Retried.
     public static let networkUnreachable = Self(.networkUnreachable)
     /// The endpoint answered with something that is not HTTP/1.1 (another protocol's banner,
-    /// headers over the parser's limit, a broken status line). Retried, as a server fault.
+    /// headers over the parser's limit, a broken status line, a status code outside 100–599).
+    /// Retried, as a server fault.
     /// delivery.md §8.4 has no row for it; `network_unreachable` would send people looking at
     /// the network instead of at the server.
     public static let invalidResponse = Self(.invalidResponse)
@@ -172,6 +173,9 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     }
 
     private static func classify(status: Int, headers: [HeaderField]) -> Self {
+        // RFC 9110 §15: "Values outside the range 100..599 are invalid." ``DeliveryClient`` records
+        // no status for such an answer; this keeps a row stored before it did (`000`) out of `http_5xx`.
+        guard (100...599).contains(status) else { return .invalidResponse }
         switch status {
         case 200..<300: return .ok
         case 410: return .gone
@@ -184,7 +188,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
         case 408, 409, 425: return .http4xxRetryable
         case 400..<500: return .http4xx
         case 501: return .http5xxPermanent
-        // 1xx as a final answer and codes above 599 break the protocol: treat them as a server fault.
+        // A 1xx as a final answer breaks the protocol: treat it as a server fault.
         default: return .http5xx
         }
     }

@@ -97,9 +97,10 @@ public struct StandardWebhooksSigner: Sendable, CustomStringConvertible {
         headers(id: id, timestamp: timestamp, body: Data(body.utf8))
     }
 
-    /// Checks a `webhook-signature` header as a receiver would: passes when any `v1,` entry matches
-    /// any of this signer's secrets (compared in constant time) and, when `now` is given, the
-    /// timestamp is within `tolerance` of it. Other schemes (`v1a`, `v2`) are skipped.
+    /// Checks a `webhook-signature` header as a receiver would: passes when a `v1,` entry matches
+    /// one of this signer's secrets (compared in constant time) before any entry the reference
+    /// verifier refuses (``SignatureScan``) and, when `now` is given, the timestamp is within
+    /// `tolerance` of it. Other schemes (`v1a`, `v2`) are skipped.
     /// - Parameters:
     ///   - now: The receiver's clock; nil skips the timestamp check. Default: nil.
     ///   - tolerance: Seconds either side of `now`. Default: 300.
@@ -108,15 +109,7 @@ public struct StandardWebhooksSigner: Sendable, CustomStringConvertible {
         tolerance: TimeInterval = defaultTolerance
     ) -> Bool {
         if let now, abs(now.timeIntervalSince1970 - TimeInterval(timestamp)) > tolerance { return false }
-        let content = Self.signedContent(id: id, timestamp: timestamp, body: body)
-        for entry in signatureHeader.split(separator: " ") {
-            guard entry.hasPrefix("v1,"), let mac = Data(base64Encoded: String(entry.dropFirst(3))), !mac.isEmpty
-            else { continue }
-            for key in keys where HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: content, using: key) {
-                return true
-            }
-        }
-        return false
+        return scan(signatureHeader: signatureHeader, id: id, timestamp: timestamp, body: body) == .matched
     }
 
     /// ``verify(signatureHeader:id:timestamp:body:now:tolerance:)`` for a UTF-8 text body.
@@ -126,6 +119,46 @@ public struct StandardWebhooksSigner: Sendable, CustomStringConvertible {
     ) -> Bool {
         verify(signatureHeader: signatureHeader, id: id, timestamp: timestamp, body: Data(body.utf8), now: now,
                tolerance: tolerance)
+    }
+
+    /// What a `webhook-signature` header holds for a message, read entry by entry as the
+    /// reference verifier (`standardwebhooks` 1.1.0) reads it.
+    public enum SignatureScan: Sendable, Hashable {
+        /// A `v1` entry matches one of the secrets, and no entry before it was refused.
+        case matched
+        /// Every entry was read, and none is a `v1` signature.
+        case noVersion1
+        /// Every entry was read, and no `v1` signature matches.
+        case noMatch
+        /// An entry that is not `version,signature`, one comma in all; entries are separated by
+        /// single spaces, so two spaces in a row make an empty entry. The reference raises there.
+        case malformed(entry: String)
+        /// A `v1` entry whose signature Python's `base64.b64decode` refuses (a character that is
+        /// not ASCII, or missing padding); it skips other characters outside the alphabet.
+        case notBase64(entry: String)
+    }
+
+    /// Reads the entries in order, as the reference does: the first match passes, and the first
+    /// entry it refuses fails the header, even when a later entry would match.
+    public func scan(signatureHeader: String, id: String, timestamp: Int, body: some DataProtocol) -> SignatureScan {
+        let content = Self.signedContent(id: id, timestamp: timestamp, body: body)
+        var sawVersion1 = false
+        // Split on the bytes, not on Characters: a space followed by a combining mark is one
+        // Character in Swift, and still a separator to Python's `str.split(" ")`.
+        for entry in signatureHeader.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false) {
+            let text = Substring(entry)
+            let parts = entry.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            guard parts.count == 2 else { return .malformed(entry: String(text)) }
+            guard parts[0].elementsEqual("v1".utf8) else { continue }
+            sawVersion1 = true
+            guard let mac = ReferenceHeaderParsing.base64Decoded(Substring(parts[1])) else {
+                return .notBase64(entry: String(text))
+            }
+            for key in keys where HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: content, using: key) {
+                return .matched
+            }
+        }
+        return sawVersion1 ? .noMatch : .noVersion1
     }
 
     /// `id.timestamp.body`, the bytes that are signed.
