@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A TCP server on 127.0.0.1:0 that answers every connection with fixed bytes once the request
 /// starts arriving, then closes it (or keeps it open): for answers no HTTP server framework would send.
@@ -13,13 +14,17 @@ final class RawAnswerServer: Sendable {
     let port: Int
     private let channel: any Channel
     private let isTLS: Bool
+    private let receivedBytes: ReceivedBytes
 
     var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    /// Every byte the server read, of all connections, in order: what was on the wire.
+    var received: String { String(decoding: receivedBytes.bytes.withLock { $0 }, as: UTF8.self) }
 
-    private init(port: Int, channel: any Channel, isTLS: Bool) {
+    private init(port: Int, channel: any Channel, isTLS: Bool, receivedBytes: ReceivedBytes) {
         self.port = port
         self.channel = channel
         self.isTLS = isTLS
+        self.receivedBytes = receivedBytes
     }
 
     /// - Parameters:
@@ -41,21 +46,29 @@ final class RawAnswerServer: Sendable {
             return try NIOSSLContext(
                 configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
         }
+        let receivedBytes = ReceivedBytes()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
-                        Answerer(answer: answer, onConnect: onConnect, keepOpen: keepOpen, splitAfter: splitAfter))
+                        Answerer(
+                            answer: answer, onConnect: onConnect, keepOpen: keepOpen, splitAfter: splitAfter,
+                            received: receivedBytes))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RawAnswerServer(port: channel.localAddress?.port ?? 0, channel: channel, isTLS: tls != nil)
+        return RawAnswerServer(
+            port: channel.localAddress?.port ?? 0, channel: channel, isTLS: tls != nil, receivedBytes: receivedBytes)
     }
 
     func shutdown() async throws {
         try await channel.close()
+    }
+
+    private final class ReceivedBytes: Sendable {
+        let bytes = Mutex<[UInt8]>([])
     }
 
     private final class Answerer: ChannelInboundHandler, Sendable {
@@ -64,12 +77,14 @@ final class RawAnswerServer: Sendable {
         let onConnect: Bool
         let keepOpen: Bool
         let splitAfter: Int?
+        let received: ReceivedBytes
 
-        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool, splitAfter: Int?) {
+        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool, splitAfter: Int?, received: ReceivedBytes) {
             self.answer = answer
             self.onConnect = onConnect
             self.keepOpen = keepOpen
             self.splitAfter = splitAfter
+            self.received = received
         }
 
         func channelActive(context: ChannelHandlerContext) {
@@ -78,6 +93,8 @@ final class RawAnswerServer: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let bytes = unwrapInboundIn(data).readableBytesView
+            received.bytes.withLock { $0 += bytes }
             guard context.channel.isActive else { return }
             guard !onConnect else { return context.close(promise: nil) }
             if keepOpen, let splitAfter {
