@@ -14,21 +14,19 @@ final class RawAnswerServer: Sendable {
     let port: Int
     private let channel: any Channel
     private let isTLS: Bool
-    private let closed: Closed
+    private let seen: Seen
 
     var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    /// Every byte the server read, of all connections, in order: what was on the wire.
+    var received: String { String(decoding: seen.bytes.withLock { $0 }, as: UTF8.self) }
     /// Connections the client (or the server) has closed so far.
-    var closedConnections: Int { closed.count.withLock { $0 } }
+    var closedConnections: Int { seen.closedConnections.withLock { $0 } }
 
-    private final class Closed: Sendable {
-        let count = Mutex(0)
-    }
-
-    private init(port: Int, channel: any Channel, isTLS: Bool, closed: Closed) {
+    private init(port: Int, channel: any Channel, isTLS: Bool, seen: Seen) {
         self.port = port
         self.channel = channel
         self.isTLS = isTLS
-        self.closed = closed
+        self.seen = seen
     }
 
     /// - Parameters:
@@ -39,8 +37,7 @@ final class RawAnswerServer: Sendable {
     ///   - certificate: Speak TLS, presenting `Fixtures/tls/<certificate>.pem` (see
     ///     ``HTTPSTestServer``); `answer` then goes inside it. Default: nil, plain TCP.
     ///   - splitAfter: With `keepOpen`, send the answer's first this many bytes at once and the
-    ///     rest 50 ms later, when the client has taken the first part as a whole answer (or later
-    ///     still, on a loaded machine: wait for what the client does with it, not for a time).
+    ///     rest 50 ms later, when the client has taken the first part as a whole answer.
     static func start(
         answer: [UInt8], onConnect: Bool = false, keepOpen: Bool = false, certificate: String? = nil,
         splitAfter: Int? = nil
@@ -51,7 +48,7 @@ final class RawAnswerServer: Sendable {
             return try NIOSSLContext(
                 configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
         }
-        let closed = Closed()
+        let seen = Seen()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -59,15 +56,23 @@ final class RawAnswerServer: Sendable {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         Answerer(
-                            answer: answer, onConnect: onConnect, keepOpen: keepOpen, splitAfter: splitAfter, closed: closed))
+                            answer: answer, onConnect: onConnect, keepOpen: keepOpen, splitAfter: splitAfter,
+                            seen: seen))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RawAnswerServer(port: channel.localAddress?.port ?? 0, channel: channel, isTLS: tls != nil, closed: closed)
+        return RawAnswerServer(
+            port: channel.localAddress?.port ?? 0, channel: channel, isTLS: tls != nil, seen: seen)
     }
 
     func shutdown() async throws {
         try await channel.close()
+    }
+
+    /// What the server saw of its clients, from every connection.
+    private final class Seen: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+        let closedConnections = Mutex(0)
     }
 
     private final class Answerer: ChannelInboundHandler, Sendable {
@@ -76,18 +81,18 @@ final class RawAnswerServer: Sendable {
         let onConnect: Bool
         let keepOpen: Bool
         let splitAfter: Int?
-        let closed: Closed
+        let seen: Seen
 
-        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool, splitAfter: Int?, closed: Closed) {
+        init(answer: [UInt8], onConnect: Bool, keepOpen: Bool, splitAfter: Int?, seen: Seen) {
             self.answer = answer
             self.onConnect = onConnect
             self.keepOpen = keepOpen
             self.splitAfter = splitAfter
-            self.closed = closed
+            self.seen = seen
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            closed.count.withLock { $0 += 1 }
+            seen.closedConnections.withLock { $0 += 1 }
             context.fireChannelInactive()
         }
 
@@ -97,6 +102,8 @@ final class RawAnswerServer: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let bytes = unwrapInboundIn(data).readableBytesView
+            seen.bytes.withLock { $0 += bytes }
             guard context.channel.isActive else { return }
             guard !onConnect else { return context.close(promise: nil) }
             if keepOpen, let splitAfter {

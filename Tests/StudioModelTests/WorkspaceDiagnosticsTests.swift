@@ -236,6 +236,31 @@ struct WorkspaceDiagnosticsTests {
                 "webhooks/m.yaml:6:3: error: \"X-Ok\\r\\nX-Evil\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)",
             ]),
         .file(
+            "reserved header names (delivery.md §5.2)", "webhooks/m.yaml",
+            "id: m\nurl: https://x.example\nheaders:\n  Host: \"{{firstName}}.internal\"\n  webhook-id: msg_fixed\n"
+                + "  Transfer-Encoding: chunked\n  Connection: \"close, Upgrade\"\n  Proxy-Authorization: x\n  Content-Type: application/vnd.api+json\n",
+            [
+                "webhooks/m.yaml:4:3: error: 'Host' is set by the HTTP client from the URL and the body; it cannot be configured (remove the header)",
+                "webhooks/m.yaml:5:3: error: 'webhook-id' is a Standard Webhooks header Hookline sets on every attempt (id, timestamp, signature) (remove the header)",
+                "webhooks/m.yaml:6:3: error: 'Transfer-Encoding' is set by the HTTP client from the URL and the body; it cannot be configured (remove the header)",
+                "webhooks/m.yaml:7:3: error: 'Connection' is set by the HTTP client from the URL and the body; it cannot be configured (remove the header)",
+                "webhooks/m.yaml:8:3: error: 'Proxy-Authorization' is set by the HTTP client from the URL and the body; it cannot be configured (remove the header)",
+            ]),
+        .file(
+            "an Authorization header next to auth, and a constant Idempotency-Key", "webhooks/m.yaml",
+            "id: m\nurl: https://x.example\nauth: {type: bearer, token: \"{{secret.t}}\"}\nheaders:\n  Authorization: Bearer other\n  Idempotency-Key: fixed\n",
+            [
+                "webhooks/m.yaml:5:3: warning: 'Authorization' replaces the Authorization header of auth type 'bearer' (keep one: remove the header or set auth: {type: none})",
+                "webhooks/m.yaml:6:20: warning: a constant Idempotency-Key is the same on every delivery: a receiver that honours it keeps only the first (remove it to send each delivery's webhook-id, or merge a parameter: {{orderId}})",
+            ]),
+        .file(
+            "a raw merge parameter in the URL", "webhooks/m.yaml",
+            "id: m\nurl: \"https://x.example/crm/{{{firstName}}}?q={{& note}}&ok={{plan}}\"\n",
+            [
+                "webhooks/m.yaml:2:29: warning: template in 'url': a raw merge parameter ({{{…}}} or {{& …}}) is not percent-encoded in a URL: a value holding '/', '?', '#' or '&' changes the request, and one with a line break is refused (write {{…}}, which encodes the value for the path or query)",
+                "webhooks/m.yaml:2:47: warning: template in 'url': a raw merge parameter ({{{…}}} or {{& …}}) is not percent-encoded in a URL: a value holding '/', '?', '#' or '&' changes the request, and one with a line break is refused (write {{…}}, which encodes the value for the path or query)",
+            ]),
+        .file(
             "a system webhook header name with a space", "system-webhooks/s.yaml",
             "id: s\nendpoint: https://bi.example.com/e\nevents: [emailSend]\nheaders: {X Team: bi}\n",
             ["system-webhooks/s.yaml:4:11: error: \"X Team\" is not a header name (a header name is letters, digits and !#$%&'*+-.^_`|~, without spaces or a colon)"]),

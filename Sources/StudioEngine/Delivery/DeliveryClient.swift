@@ -122,7 +122,11 @@ public final class DeliveryClient: Sendable {
             target = try await checkedTarget(request.url)
         } catch {
             let unresolved = error.reason == .resolutionFailed || error.reason == .noAddresses
-            let label = unresolved ? DeliveryOutcomeClass.dnsError.label : PolicyViolation.label
+            // A URL that does not parse is a request that cannot be made (delivery.md §8.4), not one the policy refused.
+            let label =
+                unresolved
+                ? DeliveryOutcomeClass.dnsError.label
+                : error.reason == .invalidURL ? DeliveryOutcomeClass.invalidRequest.label : PolicyViolation.label
             record.outcome = .failed(errorClass: label, message: masker.mask(error.message))
             return record
         }

@@ -16,7 +16,8 @@ extension PreparedRequest {
     public var curlCommand: String {
         // `--globoff`: curl would otherwise read `[…]` and `{…}` in the URL as ranges and sets.
         var parts = ["curl", "--globoff", "-X", method.rawValue, Self.shellQuoted(url)]
-        for header in headers {
+        // curl frames the body it sends itself; a masked request's Content-Length is the sent body's, not this one's.
+        for header in headers where header.name.lowercased() != "content-length" {
             // `-H 'Name:'` makes curl remove the header; `Name;` is curl's way to send it with an empty value.
             let field = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
             parts += ["-H", Self.shellQuoted(field)]

@@ -58,6 +58,11 @@ public struct PreparedRequest: Sendable, Hashable {
         copy.url = masker.maskURL(url)
         copy.headers = masker.mask(headers)
         copy.body = masker.mask(body)
+        // What is shown and stored says the length of the body that was sent, not of its masked copy.
+        let sentLength = body.utf8.count
+        if copy.body.utf8.count != sentLength, let length = WireHeaders.contentLength(method: method, bodyByteCount: sentLength) {
+            copy.headers.append(HeaderField("Content-Length", String(length)))
+        }
         copy.secretValues = []
         return copy
     }

@@ -10,7 +10,7 @@ public struct RequestBuilder: Sendable {
     /// Largest body sent (delivery.md §8.10): 1 MiB.
     public static let maximumBodyBytes = 1 << 20
 
-    private let templates: TemplateCache
+    let templates: TemplateCache
 
     public init(templates: TemplateCache = TemplateCache()) {
         self.templates = templates
@@ -39,23 +39,42 @@ public struct RequestBuilder: Sendable {
         if let email {
             url += (url.contains("?") ? "&" : "?") + "email=" + OutputMode.form.escaped(email)
         }
-        var headers: [HeaderField] = [HeaderField("User-Agent", Self.userAgent)]
+        do {
+            url = try RequestTarget.encoded(RequestTarget.asciiHost(url))
+        } catch {
+            throw RequestBuildError(part: "url", error: TemplateError(line: 0, column: 0, message: error.message))
+        }
+        var configured: [HeaderField] = []
+        for header in webhook.headers {
+            let part = "headers.\(header.name)"
+            if let reason = ReservedHeaders.reason(forConfiguring: header.name) {
+                throw RequestBuildError(part: part, error: TemplateError(line: 0, column: 0, message: reason))
+            }
+            configured.append(HeaderField(header.name, try render(header.value, context, .header, part: part)))
+        }
+        // A header Hookline adds that the webhook configures too is the webhook's: one `Content-Type`,
+        // one `Authorization` (RFC 9110 §5.3), never the default and then the configured one.
+        let configuredNames = Set(configured.map { $0.name.lowercased() })
+        var headers: [HeaderField] = []
+        func addDefault(_ name: String, _ value: @autoclosure () throws(RequestBuildError) -> String) throws(RequestBuildError) {
+            guard !configuredNames.contains(name.lowercased()) else { return }
+            headers.append(HeaderField(name, try value()))
+        }
+        try addDefault("User-Agent", Self.userAgent)
         switch webhook.auth {
         case .none, .oauth2ClientCredentials:
             break
         case .basic(let username, let password):
             let user = try render(username, context, .text, part: "auth.username")
             let pass = try render(password, context, .text, part: "auth.password")
-            headers.append(HeaderField("Authorization", "Basic " + Data("\(user):\(pass)".utf8).base64EncodedString()))
+            try addDefault("Authorization", "Basic " + Data("\(user):\(pass)".utf8).base64EncodedString())
         case .bearer(let token):
-            headers.append(HeaderField("Authorization", "Bearer " + (try render(token, context, .header, part: "auth.token"))))
+            try addDefault("Authorization", "Bearer " + (try render(token, context, .header, part: "auth.token")))
         }
-        for header in webhook.headers {
-            headers.append(HeaderField(header.name, try render(header.value, context, .header, part: "headers.\(header.name)")))
-        }
+        headers += configured
         headers.append(HeaderField("webhook-id", deliveryID))
         if [.post, .put, .patch].contains(webhook.method) {
-            headers.append(HeaderField("Idempotency-Key", deliveryID))
+            try addDefault("Idempotency-Key", deliveryID)
         }
 
         var body = ""
@@ -69,7 +88,7 @@ public struct RequestBuilder: Sendable {
                 } catch {
                     throw RequestBuildError(part: "body", error: error)
                 }
-                headers.append(HeaderField("Content-Type", "application/json"))
+                try addDefault("Content-Type", "application/json")
             case .form(let fields):
                 var pairs: [String] = []
                 for field in fields {
@@ -77,10 +96,10 @@ public struct RequestBuilder: Sendable {
                     pairs.append(OutputMode.form.escaped(field.name) + "=" + value)
                 }
                 body = pairs.joined(separator: "&")
-                headers.append(HeaderField("Content-Type", "application/x-www-form-urlencoded"))
+                try addDefault("Content-Type", "application/x-www-form-urlencoded")
             case .raw(let source, let contentType):
                 body = try render(source, context, .text, part: "body")
-                headers.append(HeaderField("Content-Type", contentType))
+                try addDefault("Content-Type", contentType)
             }
         }
         if body.utf8.count > Self.maximumBodyBytes {
@@ -90,9 +109,33 @@ public struct RequestBuilder: Sendable {
                     line: 1, column: 1,
                     message: "the rendered body is \(body.utf8.count) bytes; the limit is 1 MiB"))
         }
+        try Self.checkSendable(headers, configuredNames: configuredNames)
         return PreparedRequest(
             method: webhook.method, url: url, headers: headers, body: body,
             secretValues: Array(secrets.values), deliveryID: deliveryID)
+    }
+
+    /// Refuses a header no server should get: a value with a line break or control character
+    /// written in the file (a merged one is refused as it renders), or a field over 8 KiB.
+    private static func checkSendable(_ headers: [HeaderField], configuredNames: Set<String>) throws(RequestBuildError) {
+        for header in headers {
+            let isAuth = header.name == "Authorization" && !configuredNames.contains("authorization")
+            let part = isAuth ? "auth" : "headers.\(header.name)"
+            if !HTTPFieldSyntax.isFieldValue(header.value) {
+                throw RequestBuildError(
+                    part: part,
+                    error: TemplateError(
+                        line: 0, column: 0, message: "the value of header '\(header.name)' holds a line break or control character"))
+            }
+            let bytes = header.name.utf8.count + 2 + header.value.utf8.count
+            if bytes > ReservedHeaders.maximumFieldBytes {
+                throw RequestBuildError(
+                    part: part,
+                    error: TemplateError(
+                        line: 0, column: 0,
+                        message: "the header field '\(header.name)' is \(bytes) bytes rendered; the limit is 8 KiB (nginx and Apache refuse longer fields)"))
+            }
+        }
     }
 
     /// How a webhook's deliveries are made: signing with its rendered secret, its timeout, its CA.
@@ -111,13 +154,7 @@ public struct RequestBuilder: Sendable {
     ) throws(RequestBuildError) -> Deliverer.Options {
         let context = context.adding(secrets: secrets)
         var options = Deliverer.Options(timeout: webhook.timeout?.seconds, endpoint: webhook.id)
-        if let retries = webhook.retries {
-            do {
-                options.retry = RetryPolicy(schedule: try RetrySchedule(delays: retries.map(\.seconds)))
-            } catch {
-                throw RequestBuildError(part: "retries", error: TemplateError(line: 1, column: 1, message: "\(error)"))
-            }
-        }
+        if let retry = try Self.retryPolicy(for: webhook) { options.retry = retry }
         if case .oauth2ClientCredentials(let tokenURL, let clientID, let clientSecret, let scope) = webhook.auth {
             options.oauth2 = Deliverer.OAuth2Credentials(
                 tokenURL: try render(tokenURL, context, .text, part: "auth.tokenUrl"),
@@ -125,15 +162,7 @@ public struct RequestBuilder: Sendable {
                 clientSecret: try render(clientSecret, context, .text, part: "auth.clientSecret"),
                 scope: try scope.map { s throws(RequestBuildError) in try render(s, context, .text, part: "auth.scope") })
         }
-        if let signing = webhook.signing {
-            let secret = try render(signing.secret, context, .text, part: "signing.secret")
-            do {
-                options.signer = try StandardWebhooksSigner(secrets: secret.split(separator: " ").map(String.init))
-            } catch {
-                throw RequestBuildError(
-                    part: "signing.secret", error: TemplateError(line: 1, column: 1, message: "\(error)"))
-            }
-        }
+        options.signer = try signer(for: webhook, context: context)
         if let tls = webhook.tls {
             do {
                 options.trustRoots = try TrustRoots(pem: tls.caPEM)
@@ -143,6 +172,29 @@ public struct RequestBuilder: Sendable {
             }
         }
         return options
+    }
+
+    /// The webhook's own retry schedule (`retries:`), nil for the standard one; what `validate`
+    /// checks too, so a list every send would refuse is reported at its line.
+    static func retryPolicy(for webhook: Webhook) throws(RequestBuildError) -> RetryPolicy? {
+        guard let retries = webhook.retries else { return nil }
+        do {
+            return RetryPolicy(schedule: try RetrySchedule(delays: retries.map(\.seconds)))
+        } catch {
+            throw RequestBuildError(part: "retries", error: TemplateError(line: 0, column: 0, message: "\(error)"))
+        }
+    }
+
+    /// The signer of the webhook's `signing:` secret rendered in `context` (secrets added), nil
+    /// when it does not sign; what `validate` checks too.
+    func signer(for webhook: Webhook, context: TemplateContext) throws(RequestBuildError) -> StandardWebhooksSigner? {
+        guard let signing = webhook.signing else { return nil }
+        let secret = try render(signing.secret, context, .text, part: "signing.secret")
+        do {
+            return try StandardWebhooksSigner(secrets: secret.split(separator: " ").map(String.init))
+        } catch {
+            throw RequestBuildError(part: "signing.secret", error: TemplateError(line: 0, column: 0, message: "\(error)"))
+        }
     }
 
     /// The scheme and host are literal; the path renders in url-path mode and the query in url-query mode.

@@ -204,6 +204,7 @@ public struct SecretMasker: Sendable {
         for header in headers where !isPlainHeaderName(header.name) {
             if let credential = credentialPart(of: header, lowercasedName: header.name.lowercased()) {
                 values.append(String(credential))
+                values += basicCredentials(of: header, encoded: credential)
             }
         }
         for pair in query(of: url)?.pairs ?? [] {
@@ -212,6 +213,17 @@ public struct SecretMasker: Sendable {
             if let decoded = value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding { values.append(decoded) }
         }
         return values.filter { $0.count >= 8 && $0.contains { !$0.isLetter } && !$0.contains(mask) }
+    }
+
+    /// The decoded `user:password`, the user name and the password of an `Authorization: Basic`
+    /// header: a receiver echoing the request writes them back decoded, and a literal
+    /// `auth: {type: basic}` in a webhook file is in no secret store.
+    private static func basicCredentials(of header: HeaderField, encoded: Substring) -> [String] {
+        guard header.value.utf8.count > 6, header.value.utf8.prefix(6).elementsEqual("basic ".utf8, by: { $0 | 0x20 == $1 }),
+            let data = Data(base64Encoded: String(encoded)), let pair = String(data: data, encoding: .utf8)
+        else { return [] }
+        guard let colon = pair.firstIndex(of: ":") else { return [pair] }
+        return [pair, String(pair[..<colon]), String(pair[pair.index(after: colon)...])]
     }
 
     /// Headers Hookline itself adds to requests, and the usual ones of responses, none of them a

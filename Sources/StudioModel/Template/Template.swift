@@ -60,6 +60,25 @@ public struct Template: Sendable, Hashable {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
     }
 
+    /// Where each `{{{x}}}` and `{{& x}}` starts (UTF-8 offsets), blocks included: the tags whose
+    /// value is written as it is, whatever the output mode escapes.
+    var rawTagOffsets: [Int] {
+        func collect(_ nodes: [TemplateNode], into offsets: inout [Int]) {
+            for node in nodes {
+                switch node {
+                case .text: continue
+                case .value(let tag): if tag.isRaw { offsets.append(tag.offset) }
+                case .block(let block):
+                    collect(block.body, into: &offsets)
+                    collect(block.inverse, into: &offsets)
+                }
+            }
+        }
+        var offsets: [Int] = []
+        collect(nodes, into: &offsets)
+        return offsets
+    }
+
     public static func == (lhs: Template, rhs: Template) -> Bool { lhs.source == rhs.source }
     public func hash(into hasher: inout Hasher) { hasher.combine(source) }
 }

@@ -29,7 +29,8 @@ public enum AttemptHAR {
         var request: JSONObject = [
             "method": .string(record.method), "url": .string(record.url), "httpVersion": "HTTP/1.1",
             "cookies": [], "headers": headers(sent), "queryString": .array(queryString),
-            "headersSize": -1, "bodySize": .int(record.requestBody.utf8.count),
+            "headersSize": -1,
+            "bodySize": .int(WireHeaders.sentBodyByteCount(of: record.requestHeaders, bodyByteCount: record.requestBody.utf8.count)),
         ]
         if !record.requestBody.isEmpty {
             let mimeType = header("content-type", in: record.requestHeaders) ?? ""

@@ -4,18 +4,32 @@
 public enum WireHeaders {
     /// `headers` as sent: `Host` first unless given, then the request's own without any framing
     /// header of theirs, then the `Content-Length` the client sends
-    /// (``contentLength(method:bodyByteCount:)``).
+    /// (``contentLength(method:bodyByteCount:)``). A masked copy of a request whose body the
+    /// masking made shorter or longer carries the sent body's `Content-Length`, which is kept.
     public static func adding(to headers: [HeaderField], method: String, url: String, bodyByteCount: Int) -> [HeaderField] {
         var sent: [HeaderField] = []
         sent.reserveCapacity(headers.count + 2)
         if !headers.contains(where: { $0.name.lowercased() == "host" }), let host = hostAndTarget(of: url).host {
             sent.append(HeaderField("Host", host))
         }
-        sent += headers.filter { !["content-length", "transfer-encoding"].contains($0.name.lowercased()) }
+        var given: Int?
+        for header in headers {
+            switch header.name.lowercased() {
+            case "content-length": given = Int(header.value)
+            case "transfer-encoding": continue
+            default: sent.append(header)
+            }
+        }
         if let length = contentLength(method: HTTPMethod(rawValue: method), bodyByteCount: bodyByteCount) {
-            sent.append(HeaderField("Content-Length", String(length)))
+            sent.append(HeaderField("Content-Length", String(given ?? length)))
         }
         return sent
+    }
+
+    /// The byte count of the body a request was sent with: its `Content-Length` as ``adding(to:method:url:bodyByteCount:)``
+    /// writes it, else `bodyByteCount`.
+    public static func sentBodyByteCount(of headers: [HeaderField], bodyByteCount: Int) -> Int {
+        headers.last { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) } ?? bodyByteCount
     }
 
     /// The `Content-Length` a request is sent with: its body's size; `0` for a method that

@@ -30,8 +30,9 @@ extension Hookline {
                         path: SecretsFile.path, line: 1, column: 1, severity: .warning, message: exposure,
                         hint: "chmod 600 \(SecretsFile.path)"))
             }
+            var secrets: [String: String] = [:]
             do {
-                let secrets = try SecretStore.load(workspaceRoot: root)
+                secrets = try SecretStore.load(workspaceRoot: root)
                 workspace.diagnostics += SecretUsageCheck.warnings(
                     in: workspace, known: Set(secrets.keys), tooShort: SecretUsageCheck.tooShortToMask(secrets), read: read)
             } catch let error as SecretsFileError {
@@ -41,6 +42,7 @@ extension Hookline {
                     Diagnostic(path: SecretsFile.path, line: 0, column: 0, message: "cannot read the file: \(error)"))
             }
             workspace.diagnostics += NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace, text: read)
+            workspace.diagnostics += RequestBuilder().saveTimeDiagnostics(for: workspace, secrets: secrets, text: read)
             workspace.diagnostics = WorkspaceLoader.sorted(workspace.diagnostics)
             let hasErrors = report(workspace.diagnostics, root: options.root)
             let errors = workspace.errors.count

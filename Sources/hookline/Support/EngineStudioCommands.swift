@@ -147,13 +147,15 @@ final class EngineStudioCommands: StudioCommands {
         try Data(text.utf8).write(to: file, options: .atomic)
     }
 
-    /// What `hookline validate` adds to the loader's problems: the network policy's, secrets
+    /// What `hookline validate` adds to the loader's problems: the network policy's, what every
+    /// send would refuse (retries, signing secret), secrets
     /// referenced but not set (and a secrets file that could not be read again), and merge
     /// parameters no stored user or event has (from the second check on: the stored fields are
     /// read in the background after each).
     func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         var diagnostics =
             engine.client.networkPolicy.saveTimeDiagnostics(for: workspace, text: text)
+            + RequestBuilder().saveTimeDiagnostics(for: workspace, secrets: engine.executor.secrets, text: text)
             + SecretUsageCheck.warnings(
                 in: workspace, known: engine.secretNames, tooShort: SecretUsageCheck.tooShortToMask(engine.executor.secrets),
                 read: text)

@@ -8,31 +8,31 @@ struct HTTP1Request: Sendable {
     var head: HTTPRequestHead
     var body: ByteBuffer?
 
-    /// - Throws: ``InvalidHeaderError`` for a header name that is not a token or a value with a
-    ///   control character (a line break would start a header of its own).
+    /// - Throws: ``InvalidHeaderError`` for a header name that is not a token, a value with a
+    ///   control character (a line break would start a header of its own), or a request target
+    ///   with a byte RFC 9112 §3.2 does not allow there (``RequestTarget``).
     init(_ request: PreparedRequest, to target: PinnedTarget) throws(InvalidHeaderError) {
+        let uri = Self.requestTarget(of: target.url)
+        // The request builder encodes every URL it renders; this is the last line before the wire.
+        guard RequestTarget.isValid(uri) else { throw InvalidHeaderError(name: "", part: .target) }
         var headers = HTTPHeaders()
         headers.reserveCapacity(request.headers.count + 2)
-        var hasHost = false
+        // RFC 9112 §3.2: "a user agent SHOULD generate Host as the first field line following the request-line".
+        let defaultPort = target.isPlainHTTP ? 80 : 443
+        headers.add(
+            name: "Host", value: target.port == defaultPort ? target.authorityHost : "\(target.authorityHost):\(target.port)")
         for header in request.headers {
             guard HTTPFieldSyntax.isToken(header.name) else { throw InvalidHeaderError(name: header.name, part: .name) }
             guard HTTPFieldSyntax.isFieldValue(header.value) else { throw InvalidHeaderError(name: header.name, part: .value) }
-            // The framing is this transport's to set, from the body it sends.
-            if Self.isNamed(header.name, "content-length") || Self.isNamed(header.name, "transfer-encoding") { continue }
-            if Self.isNamed(header.name, "host") { hasHost = true }
+            // Host and the framing are this transport's to set, from the URL and the body it sends.
+            if ReservedHeaders.isClientOwned(header.name) { continue }
             headers.add(name: header.name, value: header.value)
-        }
-        if !hasHost {
-            let defaultPort = target.isPlainHTTP ? 80 : 443
-            headers.add(
-                name: "Host", value: target.port == defaultPort ? target.authorityHost : "\(target.authorityHost):\(target.port)")
         }
         let length = WireHeaders.contentLength(method: request.method, bodyByteCount: request.body.utf8.count)
         if let length { headers.add(name: "Content-Length", value: String(length)) }
         body = (length ?? 0) > 0 ? ByteBuffer(string: request.body) : nil
         head = HTTPRequestHead(
-            version: .http1_1, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue),
-            uri: Self.requestTarget(of: target.url), headers: headers)
+            version: .http1_1, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue), uri: uri, headers: headers)
     }
 
     /// The URL's path and query exactly as written (`/` when it has no path), without the fragment.
@@ -59,16 +59,11 @@ struct HTTP1Request: Sendable {
         return target.hasPrefix("?") ? "/" + target : target
     }
 
-    /// Whether the token `name` is `lowercased` (letters and `-`) in any case, without making a
-    /// lowercased copy of every header name of every request.
-    private static func isNamed(_ name: String, _ lowercased: String) -> Bool {
-        name.utf8.elementsEqual(lowercased.utf8) { $0 | 0x20 == $1 }
-    }
 }
 
 /// A header that cannot be sent as it is; nothing was sent.
 struct InvalidHeaderError: Error, CustomStringConvertible {
-    enum Part: String { case name, value }
+    enum Part: String { case name, value, target }
     var name: String
     var part: Part
 
@@ -76,6 +71,7 @@ struct InvalidHeaderError: Error, CustomStringConvertible {
         switch part {
         case .name: "the header name '\(name)' is not valid in HTTP; nothing was sent"
         case .value: "the value of header '\(name)' contains a line break or control character; nothing was sent"
+        case .target: "the URL's path or query holds a character no request line may carry; nothing was sent"
         }
     }
 }

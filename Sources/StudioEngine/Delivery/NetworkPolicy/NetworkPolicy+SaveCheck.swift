@@ -8,13 +8,25 @@ extension NetworkPolicy {
     /// - Parameter text: The text of a workspace file by relative path, to place each error;
     ///   nil places it at 1:1.
     public func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
-        let targets =
-            workspace.webhooks.map { (workspace.path(ofWebhook: $0.id), "url", $0.url) }
-            + workspace.systemWebhooks.map { (workspace.path(ofSystemWebhook: $0.id), "endpoint", $0.endpoint) }
-        let refusedURLs: [Diagnostic] = targets.compactMap { path, key, url in
+        // An OAuth2 token endpoint is reached over the same policy; one written literally is checked now.
+        func tokenURL(_ auth: WebhookAuth) -> String? {
+            guard case .oauth2ClientCredentials(let url, _, _, _) = auth, !url.contains("{{") else { return nil }
+            return url
+        }
+        let targets: [(path: String?, key: String, parent: String?, url: String)] =
+            workspace.webhooks.map { (workspace.path(ofWebhook: $0.id), "url", nil, $0.url) }
+            + workspace.systemWebhooks.map { (workspace.path(ofSystemWebhook: $0.id), "endpoint", nil, $0.endpoint) }
+            + workspace.webhooks.compactMap { webhook in
+                tokenURL(webhook.auth).map { (workspace.path(ofWebhook: webhook.id), "tokenUrl", "auth", $0) }
+            }
+            + workspace.systemWebhooks.compactMap { webhook in
+                tokenURL(webhook.auth).map { (workspace.path(ofSystemWebhook: webhook.id), "tokenUrl", "auth", $0) }
+            }
+        let refusedURLs: [Diagnostic] = targets.compactMap { path, key, parent, url in
             guard let path, let violation = check(url: url).violation else { return nil }
-            let (line, column) = text(path).map { Self.position(ofKey: key, in: $0) } ?? (1, 1)
-            return Diagnostic(path: path, line: line, column: column, message: violation.message)
+            let (line, column) = text(path).map { Self.position(ofKey: key, under: parent, in: $0) } ?? (1, 1)
+            let message = parent == nil ? violation.message : "\(key): \(violation.message)"
+            return Diagnostic(path: path, line: line, column: column, message: message)
         }
         let settings = WorkspaceLoader.settingsPath
         let neverAllowed: [Diagnostic] = workspace.settings.networkAllowlist.compactMap { entry in
@@ -60,6 +72,24 @@ extension NetworkPolicy {
             }
         }
         return (1, 1)
+    }
+
+    /// Line and column of the value of `key:` inside the top-level mapping `parent:` (block or
+    /// flow style), or of a top-level `key:` when `parent` is nil; (1, 1) when not found.
+    static func position(ofKey key: String, under parent: String?, in text: String) -> (Int, Int) {
+        guard let parent else { return position(ofKey: key, in: text) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(parent + ":") }) else { return (1, 1) }
+        for index in lines.indices where index >= start {
+            // Past the mapping: the next top-level key.
+            if index > start, let first = lines[index].first, first != " ", first != "#" { break }
+            let line = lines[index]
+            guard let found = line.range(of: key + ":") else { continue }
+            if found.lowerBound != line.startIndex, !" {,".contains(line[line.index(before: found.lowerBound)]) { continue }
+            let value = line[found.upperBound...].prefix { $0 == " " }
+            return (index + 1, line.distance(from: line.startIndex, to: found.upperBound) + value.count + 1)
+        }
+        return (start + 1, 1)
     }
 
     /// Line and column of the value of a top-level `key:` in YAML text; (1, 1) when not found.

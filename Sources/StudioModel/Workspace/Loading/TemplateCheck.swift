@@ -114,15 +114,27 @@ enum TemplateCheck {
         }
         let argumentProblems = parsed.literalArgumentProblems
         for problem in argumentProblems { report(problem, of: site, in: file) }
+        if site.label == "url" {
+            for offset in parsed.rawTagOffsets {
+                let raw = TemplateError.at(
+                    offset, in: site.template,
+                    "a raw merge parameter ({{{…}}} or {{& …}}) is not percent-encoded in a URL: a value holding '/', '?', "
+                        + "'#' or '&' changes the request, and one with a line break is refused")
+                report(raw, of: site, in: file, severity: .warning, hint: "write {{…}}, which encodes the value for the path or query")
+            }
+        }
         guard argumentProblems.isEmpty, site.asJSON, let structure = parsed.jsonStructureProblem(TemplateContext())
         else { return }
         report(structure, of: site, in: file, hint: "checked by rendering with every merge parameter empty")
     }
 
-    private static func report(_ problem: TemplateError, of site: Site, in file: YAMLFile, hint: String? = nil) {
+    private static func report(
+        _ problem: TemplateError, of site: Site, in file: YAMLFile, severity: Diagnostic.Severity = .error,
+        hint: String? = nil
+    ) {
         let placed = problem.placed { site.location(line: $0.line, column: $0.column, in: file) }
         let location = SourceLocation(line: placed.line, column: placed.column)
-        file.add(.error, "template in '\(site.label)': \(placed.message)", at: location, hint: hint)
+        file.add(severity, "template in '\(site.label)': \(placed.message)", at: location, hint: hint)
     }
 
     /// The Character offset of a 1-based line and column in `text`.

@@ -3,16 +3,37 @@ enum WebhookPartsReader {
     static let authTypes = ["none", "basic", "bearer", "oauth2cc"]
 
     /// The `headers` pairs; nil after an error for each name that is not an HTTP token (RFC 9110
-    /// §5.6.2): a name with a space, a colon or a line break could never be sent.
+    /// §5.6.2): a name with a space, a colon or a line break could never be sent; for a reserved
+    /// name (``ReservedHeaders``); and for an `Authorization` next to an `auth` that sets one.
     static func headers(in mapping: YAMLMapping) -> [HeaderTemplate]? {
         let headers = mapping.pairs("headers") ?? []
         var valid = true
-        for (keyNode, _) in mapping["headers"]?.mapping ?? [:] {
-            guard let name = keyNode.scalar?.string, !HTTPFieldSyntax.isToken(name) else { continue }
-            mapping.file.error(
-                "\(name.debugDescription) is not a header name", at: keyNode,
-                hint: "a header name is letters, digits and \(HTTPFieldSyntax.tokenSymbols), without spaces or a colon")
-            valid = false
+        let authType = mapping["auth"]?.mapping?["type"]?.scalar?.string
+        for (keyNode, value) in mapping["headers"]?.mapping ?? [:] {
+            guard let name = keyNode.scalar?.string else { continue }
+            if !HTTPFieldSyntax.isToken(name) {
+                mapping.file.error(
+                    "\(name.debugDescription) is not a header name", at: keyNode,
+                    hint: "a header name is letters, digits and \(HTTPFieldSyntax.tokenSymbols), without spaces or a colon")
+                valid = false
+            } else if let reason = ReservedHeaders.reason(forConfiguring: name) {
+                mapping.file.error(reason, at: keyNode, hint: "remove the header")
+                valid = false
+            } else if name.lowercased() == "authorization", let type = authType, type != "none" {
+                // The header replaces basic's or bearer's; an OAuth2 token would replace the header.
+                let hint = "keep one: remove the header or set auth: {type: none}"
+                if type == "oauth2cc" {
+                    mapping.file.error("'\(name)' and auth type '\(type)' both set the Authorization header", at: keyNode, hint: hint)
+                    valid = false
+                } else {
+                    mapping.file.warning(
+                        "'\(name)' replaces the Authorization header of auth type '\(type)'", at: keyNode, hint: hint)
+                }
+            } else if name.lowercased() == "idempotency-key", let text = value.scalar?.string, !text.contains("{{") {
+                mapping.file.warning(
+                    "a constant Idempotency-Key is the same on every delivery: a receiver that honours it keeps only the first",
+                    at: value, hint: "remove it to send each delivery's webhook-id, or merge a parameter: {{orderId}}")
+            }
         }
         return valid ? headers : nil
     }

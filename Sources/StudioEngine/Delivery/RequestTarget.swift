@@ -1,0 +1,134 @@
+/// What a URL's path, query and fragment may hold on the wire: RFC 3986 §3.3–3.5 (`pchar`, `/`,
+/// `?`, `%XX`) and so RFC 9112 §3.2's `origin-form` request target. The one rule the request
+/// builder (which encodes a rendered URL) and the HTTP/1.1 writer (which refuses anything else)
+/// share.
+///
+/// ```swift
+/// try RequestTarget.encoded("http://h/café/x?r=a b")   // "http://h/caf%C3%A9/x?r=a%20b"
+/// try RequestTarget.encoded("http://h/a\r\nHost: x")    // throws: a control character
+/// ```
+enum RequestTarget {
+    /// Longest URL sent: 8 KiB. nginx answers a longer request line 414 (`large_client_header_buffers 4 8k`),
+    /// Apache at 8,190 bytes (`LimitRequestLine`).
+    static let maximumURLBytes = 8 * 1024
+
+    /// Why a rendered URL cannot be sent.
+    enum Problem: Error, Equatable {
+        /// A C0 control character or DEL: CR and LF would end the request line and start a
+        /// header or a request of their own.
+        case controlCharacter
+        /// More than ``maximumURLBytes`` once encoded.
+        case tooLong(bytes: Int)
+
+        var message: String {
+            switch self {
+            case .controlCharacter:
+                "the rendered URL holds a control character (CR, LF, NUL, tab …), which no request line may carry; "
+                    + "a merge parameter written {{{…}}} or {{& …}} is not encoded: write {{…}}"
+            case .tooLong(let bytes):
+                "the rendered URL is \(bytes) bytes; the limit is 8 KiB (nginx and Apache refuse longer request lines)"
+            }
+        }
+    }
+
+    /// Whether `byte` may stand as itself in a path, query or fragment: unreserved, sub-delims,
+    /// `:`, `@`, `/`, `?` and the `%` of an escape. `#` is not: it only ends the target.
+    static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "-._~!$&'()*+,;=:@/?%".utf8.contains(byte)
+        }
+    }
+
+    /// Whether `target`, a request line's target, holds only what ``isAllowed(_:)`` admits and
+    /// whole `%XX` escapes.
+    static func isValid(_ target: String) -> Bool {
+        let bytes = Array(target.utf8)
+        for (index, byte) in bytes.enumerated() {
+            guard isAllowed(byte) else { return false }
+            if byte == UInt8(ascii: "%"), !isEscape(bytes, at: index) { return false }
+        }
+        return true
+    }
+
+    /// `url` with what follows its authority made sendable, as browsers and curl do: a space,
+    /// `"`, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`, `}`, `[`, `]`, a second `#`, a `%` that starts no
+    /// escape and every non-ASCII character (as UTF-8) percent-encoded; valid `%XX` escapes and
+    /// the scheme and authority are left as they are.
+    /// - Throws: ``Problem/controlCharacter`` for a control character anywhere (a URL that holds
+    ///   one was changed by its data, not written so), ``Problem/tooLong(bytes:)`` past 8 KiB.
+    static func encoded(_ url: String) throws(Problem) -> String {
+        let bytes = Array(url.utf8)
+        if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) { throw .controlCharacter }
+        let start = pathStart(in: bytes)
+        var out = Array(bytes[..<start])
+        out.reserveCapacity(bytes.count)
+        var inFragment = false
+        for index in start..<bytes.count {
+            let byte = bytes[index]
+            let keep: Bool
+            if byte == UInt8(ascii: "#") {
+                keep = !inFragment
+                inFragment = true
+            } else {
+                keep = isAllowed(byte) && (byte != UInt8(ascii: "%") || isEscape(bytes, at: index))
+            }
+            if keep {
+                out.append(byte)
+            } else {
+                out += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+            }
+        }
+        guard out.count <= maximumURLBytes else { throw .tooLong(bytes: out.count) }
+        return out.count == bytes.count ? url : String(decoding: out, as: UTF8.self)
+    }
+
+    /// `url` with an internationalized host name in the ASCII form it is sent in (`bücher.example`
+    /// → `xn--bcher-kva.example`, as Foundation's `URL` reads it for the policy, the `Host`
+    /// header and the TLS check), so that what is shown and stored is what went on the wire.
+    /// Anything else is returned as it is.
+    static func asciiHost(_ url: String) -> String {
+        let bytes = Array(url.utf8)
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8) else { return url }
+        let start = colon + 3
+        let end = pathStart(in: bytes)
+        guard start < end, bytes[start..<end].contains(where: { $0 >= 0x80 }),
+            case .success(let target) = TargetURL.parse(url), target.host.utf8.allSatisfy({ $0 < 0x80 })
+        else { return url }
+        // The host is what follows any `user@` and precedes any `:port`.
+        let hostStart = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")).map { $0 + 1 } ?? start
+        let hostEnd = bytes[hostStart..<end].lastIndex(of: UInt8(ascii: ":")) ?? end
+        return String(decoding: bytes[..<hostStart], as: UTF8.self) + target.host + String(decoding: bytes[hostEnd...], as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// Whether `bytes[index]`, a `%`, is followed by two hex digits.
+    private static func isEscape(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + 2 < bytes.count else { return false }
+        return isHexDigit(bytes[index + 1]) && isHexDigit(bytes[index + 2])
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+            UInt8(ascii: "A")...UInt8(ascii: "F"):
+            true
+        default: false
+        }
+    }
+
+    /// Where the path starts: the first `/`, `?` or `#` after `scheme://`; the end for a URL
+    /// without one, and 0 for text that is no URL (all of it is then encoded).
+    private static func pathStart(in bytes: [UInt8]) -> Int {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8) else {
+            return 0
+        }
+        let authority = colon + 3
+        return bytes[authority...].firstIndex { [UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#")].contains($0) }
+            ?? bytes.count
+    }
+}

@@ -1,0 +1,35 @@
+import StudioEngine
+import StudioModel
+import Testing
+
+/// `hookline validate` (and the studio's problems list) report at its file, line and column
+/// what every send of a webhook would refuse, by the same functions the send uses.
+struct SaveTimeCheckTests {
+    private static let webhooks: [String: String] = [
+        "webhooks/many.yaml": "id: many\nurl: https://x.example/a\nretries: [\(Array(repeating: "1s", count: 21).joined(separator: ", "))]\n",
+        "webhooks/long.yaml": "id: long\nurl: https://x.example/a\nretries:\n  - 8d\n",
+        "webhooks/short.yaml": "id: short\nurl: https://x.example/a\nsigning: {secret: \"whsec_YWJj\"}\n",
+        "webhooks/stored.yaml": "id: stored\nurl: https://x.example/a\nsigning:\n  secret: \"{{secret.bad}}\"\n",
+        "webhooks/profile.yaml": "id: profile\nurl: https://x.example/a\nsigning: {secret: \"{{signKey}}\"}\n",
+        "webhooks/token.yaml":
+            "id: token\nurl: https://x.example/a\nauth:\n  type: oauth2cc\n  tokenUrl: http://169.254.169.254/token\n  clientId: c\n  clientSecret: s\n",
+        "webhooks/fine.yaml": "id: fine\nurl: https://x.example/a\nretries: [1s, 1h]\nsigning: {secret: \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"}\n",
+    ]
+
+    @Test func whatEverySendRefusesIsAnErrorAtItsLine() {
+        let workspace = WorkspaceLoader.load(files: Self.webhooks)
+        let text = { (path: String) in Self.webhooks[path] }
+        let secrets = ["bad": "notprefixed"]
+        let diagnostics =
+            RequestBuilder().saveTimeDiagnostics(for: workspace, secrets: secrets, text: text)
+            + NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace, text: text)
+        #expect(
+            diagnostics.map(\.description).sorted() == [
+                "webhooks/long.yaml:3:9: error: retries: the retry delays add up to 691200 s; the most is 604800 s (7 days)",
+                "webhooks/many.yaml:3:10: error: retries: a retry schedule holds at most 20 delays, not 21",
+                "webhooks/short.yaml:3:19: error: signing.secret: the signing secret decodes to 3 bytes; expected whsec_ followed by base64 of 24 to 64 random bytes",
+                "webhooks/stored.yaml:4:11: error: signing.secret: the signing secret decodes to 8 bytes; expected whsec_ followed by base64 of 24 to 64 random bytes",
+                "webhooks/token.yaml:5:13: error: tokenUrl: 169.254.169.254 is a cloud metadata address and can never be allowed",
+            ])
+    }
+}
