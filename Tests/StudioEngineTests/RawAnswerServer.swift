@@ -37,7 +37,8 @@ final class RawAnswerServer: Sendable {
     ///   - certificate: Speak TLS, presenting `Fixtures/tls/<certificate>.pem` (see
     ///     ``HTTPSTestServer``); `answer` then goes inside it. Default: nil, plain TCP.
     ///   - splitAfter: With `keepOpen`, send the answer's first this many bytes at once and the
-    ///     rest 50 ms later, when the client has taken the first part as a whole answer.
+    ///     rest 50 ms later, when the client has taken the first part as a whole answer (or later
+    ///     still, on a loaded machine: wait for what the client does with it, not for a time).
     static func start(
         answer: [UInt8], onConnect: Bool = false, keepOpen: Bool = false, certificate: String? = nil,
         splitAfter: Int? = nil
