@@ -40,7 +40,8 @@ public enum Studio {
         }
         let code = runtime.run()
         session.restore()
-        for note in runtime.exitNotes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+        // After a SIGHUP the terminal is gone and the write fails: that must not crash the exit.
+        for note in runtime.exitNotes { try? FileHandle.standardError.write(contentsOf: Data((note + "\n").utf8)) }
         return code
     }
 
