@@ -320,7 +320,7 @@ struct DemoEndToEndTests {
             try await session.waitForScreen(timeout: 5) { $0.contains(#""also": true,tail"#) }
             // Esc then a key at once would be Alt+key: wait for the question first.
             try await session.press("Escape")
-            try await session.waitForScreen(timeout: 5) { $0.contains("unsaved changes to webhooks/lob-letter.yaml") }
+            try await session.waitForScreen(timeout: 5) { $0.contains("unsaved changes: y discards them") }
             try await session.press("y")
             try await session.waitForScreen(timeout: 5) { !$0.contains("Body · lob-letter") }
             try await session.press("q")

@@ -143,6 +143,75 @@ struct BodyEditorTests {
         #expect(try String(contentsOf: root.appendingPathComponent("webhooks/lob.yaml"), encoding: .utf8) == pulled)
     }
 
+    /// QA F3: a dropped SSH connection (SIGHUP) lost the body editor's typing without trace.
+    @Test func aSignalKeepsUnsavedTypingAsTheDraftTheNextEOpens() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        Self.type("x", into: &state)
+        let effects = reduce(&state, .terminate(signal: SIGHUP))
+        let fileText = try #require(state.bodyEditor?.fileText)
+        let template = try #require(state.bodyEditor?.buffer.text)
+        #expect(effects == [.keepBodyDraft(path: "webhooks/lob.yaml", template: template, fileText: fileText), .quit(code: 129)])
+
+        let drafts = DraftEditing(root: root)
+        #expect(drafts.keepBodyDraft(template, of: "webhooks/lob.yaml", openedFrom: fileText) == ".hookline/drafts/webhooks/lob.yaml")
+        var opened = ""
+        _ = drafts.edit("webhooks/lob.yaml", with: EditTests.editor { text in
+            opened = text
+            return text
+        })
+        #expect(opened.contains("x{\"name\""), "\(opened)")
+        #expect(opened.contains("timeout: 10s  # kept"))
+        #expect(!opened.contains("sk_live_abc123"))
+    }
+
+    @Test func ctrlZSuspendsWithTheTypingKept() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        Self.type("x", into: &state)
+        #expect(reduce(&state, .key(.ctrl("z"))) == [.suspend])
+        #expect(state.bodyEditor?.buffer.text.hasPrefix("x{") == true)
+    }
+
+    /// QA F12: Ctrl+C did nothing in the body editor; it quits, asking first over unsaved typing.
+    @Test func ctrlCAsksBeforeQuittingOverUnsavedTyping() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        Self.type("x", into: &state)
+        #expect(reduce(&state, .key(.ctrl("c"))) == [])
+        #expect(renderApp(state).rowText(22).contains("y discards them and quits"))
+        #expect(reduce(&state, .key(.char("n"))) == [])
+        #expect(state.bodyEditor?.buffer.text.hasPrefix("x{") == true)
+        _ = reduce(&state, .key(.ctrl("c")))
+        #expect(reduce(&state, .key(.char("y"))) == [.quit(code: 0)])
+        // Unchanged, it quits at once.
+        var clean = Self.editing(root)
+        #expect(reduce(&clean, .key(.ctrl("c"))) == [.quit(code: 0)])
+    }
+
+    /// QA F11: under the "too small" notice `q` keeps unsaved typing, so the notice must not offer it.
+    @Test func theTooSmallNoticeDoesNotOfferQOverUnsavedTyping() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        Self.type("x", into: &state)
+        _ = reduce(&state, .resize(Size(width: 60, height: 20)))
+        let screen = (0..<20).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(!screen.contains("q quits"))
+        #expect(screen.contains("enlarge it to go back to your unsaved body"))
+        #expect(reduce(&state, .key(.char("q"))) == [])
+    }
+
+    @Test func aSignalWithNothingUnsavedJustQuits() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        #expect(reduce(&state, .terminate(signal: SIGHUP)) == [.quit(code: 129)])
+    }
+
     @Test func escWithUnsavedChangesAsksFirst() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -150,7 +219,8 @@ struct BodyEditorTests {
         Self.type("x", into: &state)
         _ = reduce(&state, .key(.escape))
         #expect(state.bodyEditor?.confirmingDiscard == true)
-        #expect(renderApp(state).rowText(22).contains("unsaved changes to webhooks/lob.yaml: y discards them"))
+        // QA F10: the whole question shows at 80 columns, the path after it.
+        #expect(renderApp(state).rowText(22).contains("unsaved changes: y discards them, any other key goes back to them · "))
         _ = reduce(&state, .key(.char("n")))
         #expect(state.bodyEditor?.buffer.text.hasPrefix("x{") == true)
         _ = reduce(&state, .key(.escape))

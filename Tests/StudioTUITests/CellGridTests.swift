@@ -13,6 +13,25 @@ struct CellGridTests {
         #expect(grid.rowText(0) == "日本x ")
     }
 
+    /// QA F5: a family kept only its first person, a skin tone was lost and 🇩🇪🇯🇵 became 🇩🇯.
+    @Test func emojiSequencesKeepEveryCodePoint() {
+        var grid = CellGrid(size: Size(width: 20, height: 1))
+        let text = "🇩🇪🇯🇵👍🏽👨‍👩‍👧‍👦🏳️‍🌈"
+        let used = grid.put(text, at: Point(x: 0, y: 0))
+        #expect(used == DisplayWidth.width(of: text))
+        #expect(used == 4 + 4 + 2 + 1)
+        #expect(grid.rowText(0).hasPrefix(text))
+        // A flag's letters and a tone are cells of their own, as ncurses and tmux measure them.
+        #expect((0..<4).map { grid[$0, 0].grapheme } == ["🇩", "🇪", "🇯", "🇵"])
+        #expect(grid[4, 0].grapheme == "👍")
+        #expect(grid[6, 0].grapheme == "🏽")
+        #expect(grid[8, 0].grapheme == "👨‍👩‍👧‍👦")
+        #expect(grid[8, 0].width == 2)
+        #expect(grid[10, 0].grapheme == "🏳️‍🌈")
+        #expect(DisplayWidth.cells(of: "👩🏽‍💻") == ["👩", "🏽‍💻"])
+        #expect(DisplayWidth.truncate("ab🇩🇪", to: 3) == "ab…")
+    }
+
     @Test func wideCharacterAtTheRightEdgeBecomesASpace() {
         var grid = CellGrid(size: Size(width: 3, height: 1))
         grid.put("a日本", at: Point(x: 0, y: 0))

@@ -66,6 +66,20 @@ struct DiskReloadTests {
         #expect(screen.contains("reloaded workflows/welcome.yaml from disk"))
     }
 
+    /// QA F7: after `e` ran into a file changed on disk, the reload that followed replaced the
+    /// hint saying the save was refused and where the text went with "reloaded … from disk".
+    @Test func aRefusedSaveStaysSaidWhenItsFileIsReloaded() throws {
+        var state = try Self.stateOnWaitStep()
+        let refused = StatusMessage(
+            "workflows/welcome.yaml changed on disk while you edited it: your save was refused; your text is in "
+                + ".hookline/drafts/workflows/welcome.yaml.20260101T000000 (secrets as markers) · e edits the file as it is now",
+            level: .error)
+        _ = reduce(&state, .status(refused))
+        let edited = try #require(Self.files["workflows/welcome.yaml"]).replacingOccurrences(of: "duration: 2d", with: "duration: 3d")
+        _ = reduce(&state, .workspaceChangedOnDisk(Self.reload(["workflows/welcome.yaml": edited])))
+        #expect(state.status == StatusMessage(refused.text + " · reloaded workflows/welcome.yaml from disk", level: .error))
+    }
+
     /// An open form shows the fields as they are on disk now; one whose step went closes.
     @Test func anOpenFormShowsTheFileAsItIsNowOrClosesWhenItsStepIsGone() throws {
         var state = try Self.stateOnWaitStep()

@@ -96,7 +96,7 @@ struct EditTests {
         })
         #expect(result.workspace == nil)
         #expect(result.message.level == .error)
-        #expect(result.message.text.hasPrefix("webhooks/lob.yaml changed on disk while you edited it: not saved"), "\(result.message.text)")
+        #expect(result.message.text.hasPrefix("webhooks/lob.yaml changed on disk while you edited it: your save was refused; your text is in .hookline/drafts/webhooks/lob.yaml."), "\(result.message.text)")
         #expect(try Self.read(root, "webhooks/lob.yaml") == pulled)
         // The user's text is beside the draft, secrets still hidden.
         let kept = try #require(Self.setAside(in: root, for: "webhooks/lob.yaml").first)

@@ -17,6 +17,17 @@ struct ReducerTests {
         #expect(state.workflows.selected == 0)
     }
 
+    /// QA F6: raw mode turns Ctrl+Z into a key, and nothing was bound to it.
+    @Test func ctrlZSuspendsFromAnywhere() throws {
+        var state = Fixtures.state()
+        #expect(reduce(&state, .key(.ctrl("z"))) == [.suspend])
+        _ = reduce(&state, .key(.char("/")))
+        #expect(state.traffic.filterInput != nil)
+        #expect(reduce(&state, .key(.ctrl("z"))) == [.suspend])
+        #expect(state.traffic.filterInput != nil)
+        #expect(state.keyMap.bindings(in: .global, readonly: true).contains { $0.id == .suspend })
+    }
+
     @Test func tabCyclesFocusAndEnterOpensTheWorkflow() {
         var state = Fixtures.state()
         #expect(state.focus == .workflows)

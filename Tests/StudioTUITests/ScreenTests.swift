@@ -227,6 +227,22 @@ extension ScreenTests {
         #expect(state.users.rows.count == 200)
     }
 
+    /// QA F15: with every user on screen, a find started the list at the match, scrolling the
+    /// users above it off though the pane had room.
+    @Test func aFindAmongTheLoadedUsersSelectsItInPlace() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<6), total: 6)))
+        _ = reduce(&state, .key(.char("/")))
+        for character in "user0004" { _ = reduce(&state, .key(.char(character))) }
+        #expect(reduce(&state, .key(.enter)) == [.loadJourneys(email: "user0004@example.com")])
+        #expect(state.users.selected?.email == "user0004@example.com")
+        #expect(state.users.list.offset == 0)
+        #expect(state.users.rows.count == 6)
+        let text = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(text.contains("user0000@example.com"))
+    }
+
     @Test func aFindWithoutAMatchLeavesTheListAsItWas() {
         var state = Fixtures.state()
         _ = reduce(&state, .key(.char("4")))

@@ -108,11 +108,65 @@ struct ThemeTests {
         #expect(colored.style(for: .logStatus2xx).foreground == .indexed(71))
     }
 
+    /// QA F4: a theme with only the base palette showed no selected row and no focused pane.
+    @Test func aBasePaletteThemeStillShowsTheSelectionAndTheFocus() throws {
+        let yaml = """
+            name: base
+            tokens:
+              foreground: default
+              background: default
+              muted: 245
+              primary: 75
+              accent: 179
+              success: 71
+              warning: 214
+              error: [203, bold]
+
+            """
+        let (spec, warnings) = try ThemeSpec.parse(yaml: yaml, path: "base.yaml")
+        #expect(warnings.isEmpty)
+        let theme = ResolvedTheme(spec: spec, noColor: false)
+        #expect(theme.style(for: .selection) == Style(attributes: .reverse))
+        #expect(theme.style(for: .selectionInactive) == Style(attributes: [.reverse, .dim]))
+        #expect(theme.style(for: .titleFocused) != theme.style(for: .title))
+        #expect(theme.style(for: .titleFocused) == Style(foreground: .indexed(75), attributes: .bold))
+        // A theme that sets them keeps its own.
+        let builtin = ResolvedTheme(spec: .builtinDefault, noColor: false)
+        #expect(builtin.style(for: .selection) == Style(foreground: .indexed(231), background: .indexed(24), attributes: .bold))
+        #expect(builtin.style(for: .titleFocused) == Style(foreground: .indexed(75), attributes: .bold))
+    }
+
     @Test func coloursDegradeToThePalette() {
         #expect(Palette.nearestIndex(r: 0x5F, g: 0xAF, b: 0xFF) == 75)
         #expect(Palette.nearestIndex(r: 128, g: 128, b: 128) == 244)
         #expect(ColorAllocator.degrade(196, colorCount: 16) == 9)
         #expect(ColorAllocator.degrade(196, colorCount: 8) == 1)
         #expect(ColorAllocator.degrade(75, colorCount: 256) == 75)
+    }
+
+    /// QA F1: on TERM=xterm, screen and linux (8 colours) the borders, tree guides, dots and the
+    /// traffic pane's time, method and status columns came out black on black.
+    @Test(arguments: [8, 16]) func noThemeColourBecomesBlackTextOnFewColourTerminals(colorCount: Int) {
+        for index in 16..<256 {
+            #expect(ColorAllocator.degrade(index, colorCount: colorCount, role: .foreground) != 0, "colour \(index)")
+        }
+    }
+
+    @Test func eightColourTerminalsKeepHuesAndTurnGreysToTheTerminalsOwn() {
+        func eight(_ index: Int, _ role: ColorAllocator.Role = .foreground) -> Int {
+            ColorAllocator.degrade(index, colorCount: 8, role: role)
+        }
+        #expect(eight(71) == 2)      // success, 2xx: green
+        #expect(eight(203) == 1)     // error: red
+        #expect(eight(179) == 3)     // accent: yellow
+        #expect(eight(214) == 3)     // warning: yellow
+        #expect(eight(75) == 6)      // primary
+        #expect(eight(110) == 6)     // method
+        #expect(eight(141) == 5)     // tree branch: magenta
+        for grey in [240, 245, 250, 252, 231, 8] { #expect(eight(grey) == -1, "grey \(grey)") }
+        #expect(eight(24, .background) == 6)   // selection stays visible
+        #expect(eight(237, .background) == 0)
+        #expect(eight(9) == 1)       // an ANSI name keeps its hue
+        #expect(ColorAllocator.degrade(240, colorCount: 16) == 8)
     }
 }

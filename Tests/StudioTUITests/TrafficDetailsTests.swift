@@ -42,6 +42,16 @@ struct TrafficDetailsTests {
         #expect(about.contains { $0.hasPrefix("held, not sent · scheduled") }, "\(about)")
     }
 
+    /// QA F13: the user column stayed 22 wide on wide terminals, cutting ordinary addresses.
+    @Test func wideTerminalsWidenTheUserColumn() {
+        var record = Fixtures.record(1, status: 200)
+        record.userEmail = "dennis.wilson85@example.com"
+        func user(_ width: Int) -> String { TrafficRow.segments(for: record, width: width, timeZone: .gmt)[5].text }
+        #expect(user(78) == "dennis.wilson85@exa… ")
+        #expect(user(130).hasPrefix("dennis.wilson85@example.com "))
+        #expect(TrafficRow.segments(for: record, width: 130, timeZone: .gmt).reduce(0) { $0 + DisplayWidth.width(of: $1.text) } == 130)
+    }
+
     @Test func enterOnATrafficLineOpensItsExchangeAndEscapeClosesIt() {
         var state = stateShowingExchange()
         _ = reduce(&state, .key(.enter))

@@ -5,6 +5,20 @@ import Testing
 
 /// `/` in the traffic pane: the filter language and how the pane lists its matches.
 struct TrafficFilterTests {
+    /// QA F9: long counts were drawn over the title, cutting the filter mid-word with no `…`.
+    @Test func theTitleEndsBeforeTheCountsWithAnEllipsis() {
+        var state = Fixtures.state(records: 14)
+        _ = reduce(&state, .key(.char("/")))
+        for character in "status:ok method:GET" { _ = reduce(&state, .key(.char(character))) }
+        _ = reduce(&state, .key(.enter))
+        _ = reduce(&state, .traffic(records: [], dropped: 3147))
+        state.traffic.unseen = 14
+        let row = renderApp(state).rowText(AppLayout.compute(state).trafficSeparatorY)
+        #expect(row.contains("14 new · 3,147 dropped"), "\(row)")
+        let title = row.prefix { !$0.isNumber }
+        #expect(title.contains("filter s") && title.contains("…"), "\(row)")
+    }
+
     // Fixtures.records: statuses cycle 201, 200, 503, 404, 201, nil (timeout), 302; every 4th is GET.
     @Test(arguments: [
         ("status:5xx", [2, 9]),

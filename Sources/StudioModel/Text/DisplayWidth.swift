@@ -2,14 +2,55 @@
 /// `wcwidth`, give each grapheme — 1 or 2 — from Unicode properties, with no locale or C library.
 /// The studio lays out its grid with it; a diagnostic puts its caret under the column with it.
 public enum DisplayWidth {
-    /// Columns of one grapheme: 1 or 2. Combining marks, joiners and selectors add nothing;
-    /// only the first spacing scalar counts, matching what a cell can hold in ncurses.
+    /// Columns of one grapheme: the sum of its ``cells(of:)``, each 1 or 2. Combining marks,
+    /// joiners and selectors add nothing; emoji joined by a zero-width joiner take the columns of
+    /// the first, as one cell holds them.
     public static func width(of grapheme: Character) -> Int {
         if grapheme.isASCII { return 1 }
+        guard isSplit(grapheme) else { return cellWidth(grapheme.unicodeScalars) }
+        return cells(of: grapheme).reduce(0) { $0 + cellWidth($1) }
+    }
+
+    /// The parts of a grapheme that terminal cells hold, in order: the grapheme itself, but a
+    /// flag (two regional indicators) as its two letters and an emoji with a skin tone as the
+    /// emoji and the tone. ncurses (glibc's `wcwidth`) and tmux give each its own columns, so
+    /// written in one cell they would shift the rest of the row; written in two, every code
+    /// point reaches the terminal, which may draw them as one flag or one toned emoji.
+    public static func cells(of grapheme: Character) -> [String] {
+        guard !grapheme.isASCII, isSplit(grapheme) else { return [String(grapheme)] }
+        var parts: [String] = []
+        var current = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
         for scalar in grapheme.unicodeScalars {
+            if let previous, previous.value != 0x200D, startsCell(scalar), !current.isEmpty {
+                parts.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+            current.append(scalar)
+            previous = scalar
+        }
+        if !current.isEmpty { parts.append(String(current)) }
+        return parts
+    }
+
+    /// Columns of one of ``cells(of:)``: its first spacing scalar's.
+    public static func cellWidth(_ cell: String) -> Int { cell.utf8.count == 1 ? 1 : cellWidth(cell.unicodeScalars) }
+
+    private static func cellWidth(_ scalars: some Sequence<Unicode.Scalar>) -> Int {
+        for scalar in scalars {
             if let columns = columns(of: scalar) { return columns }
         }
         return 1
+    }
+
+    /// Whether a grapheme holds a scalar after its first that starts a cell of its own.
+    private static func isSplit(_ grapheme: Character) -> Bool {
+        grapheme.unicodeScalars.dropFirst().contains(where: startsCell)
+    }
+
+    /// A regional indicator (the second letter of a flag) or a skin-tone modifier.
+    private static func startsCell(_ scalar: Unicode.Scalar) -> Bool {
+        (0x1F1E6...0x1F1FF).contains(scalar.value) || scalar.properties.isEmojiModifier
     }
 
     /// Columns of a string.

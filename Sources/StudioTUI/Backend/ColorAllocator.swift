@@ -23,11 +23,17 @@ final class ColorAllocator {
         pairLimit = enabled ? min(Int(cn_color_pairs()) - 1, Int(Int16.max)) : 0
     }
 
+    /// Whether a colour is drawn as text or behind it: a foreground must never become the
+    /// black most terminals have as their background.
+    enum Role { case foreground, background }
+
     /// The pair number for a style's colours; 0 (the terminal's default) when colours are off or
     /// the pairs ran out.
     func pair(for style: Style) -> Int16 {
         guard enabled else { return 0 }
-        let key = PairKey(foreground: number(for: style.foreground), background: number(for: style.background))
+        let key = PairKey(
+            foreground: number(for: style.foreground, role: .foreground),
+            background: number(for: style.background, role: .background))
         if key.foreground == -1, key.background == -1 { return 0 }
         if let pair = pairs[key] { return pair }
         guard Int(nextPair) <= pairLimit else { return 0 }
@@ -39,20 +45,40 @@ final class ColorAllocator {
     }
 
     /// The ncurses colour number, -1 for the terminal default.
-    func number(for color: ColorSpec) -> Int32 {
+    func number(for color: ColorSpec, role: Role) -> Int32 {
         switch color {
         case .terminalDefault: return -1
-        case .ansi(let index): return Int32(colorCount >= 16 ? Int(index) : Int(index) % 8)
-        case .indexed(let index): return Int32(Self.degrade(Int(index), colorCount: colorCount))
+        case .ansi(let index): return Int32(Self.degrade(Int(index), colorCount: colorCount, role: role))
+        case .indexed(let index): return Int32(Self.degrade(Int(index), colorCount: colorCount, role: role))
         case .rgb(let r, let g, let b):
-            return Int32(Self.degrade(Palette.nearestIndex(r: Int(r), g: Int(g), b: Int(b)), colorCount: colorCount))
+            let index = Palette.nearestIndex(r: Int(r), g: Int(g), b: Int(b))
+            return Int32(Self.degrade(index, colorCount: colorCount, role: role))
         }
     }
 
-    static func degrade(_ index: Int, colorCount: Int) -> Int {
+    /// A 256-palette index as one the terminal has (-1: its default colour).
+    ///
+    /// - 256 colours or more: as it is.
+    /// - 16: the nearest of the 16 by RGB distance; never black (0) for a foreground.
+    /// - 8: an ANSI index keeps its hue (bright red → red). From the cube, a grey (little
+    ///   difference between its channels) is the terminal's own foreground, or black or white
+    ///   behind text by its lightness; any other colour is the nearest of the six hues
+    ///   (red … cyan), so 71 is green and 240 is never black text (QA F1).
+    static func degrade(_ index: Int, colorCount: Int, role: Role = .foreground) -> Int {
         if colorCount >= 256 { return index }
-        let sixteen = index < 16 ? index : Palette.nearestOf16(index)
-        return colorCount >= 16 ? sixteen : sixteen % 8
+        if colorCount >= 16 {
+            if index < 16 { return index }
+            return Palette.nearest(to: Palette.rgb(of: index), among: role == .foreground ? 1..<16 : 0..<16)
+        }
+        let rgb = Palette.rgb(of: index)
+        let isGrey = index == 0 || index == 7 || index == 8 || index == 15 || index >= 16 && Palette.isGrey(rgb)
+        if index < 16, !isGrey { return index % 8 }
+        guard isGrey else { return Palette.nearest(to: rgb, among: 1..<7) }
+        if index == 0 || index == 7 || index == 15 { return index % 8 }
+        switch role {
+        case .foreground: return -1
+        case .background: return (rgb.0 + rgb.1 + rgb.2) / 3 < 128 ? 0 : 7
+        }
     }
 }
 
@@ -82,9 +108,14 @@ enum Palette {
         return distance(rgb(of: cube), (r, g, b)) <= distance(rgb(of: greyIndex), (r, g, b)) ? cube : greyIndex
     }
 
-    static func nearestOf16(_ index: Int) -> Int {
-        let target = rgb(of: index)
-        return (0..<16).min { distance(ansi16[$0], target) < distance(ansi16[$1], target) } ?? 7
+    /// The index in `candidates` (ANSI 0–15) whose colour is nearest to `target`.
+    static func nearest(to target: (Int, Int, Int), among candidates: Range<Int>) -> Int {
+        candidates.min { distance(ansi16[$0], target) < distance(ansi16[$1], target) } ?? 7
+    }
+
+    /// Channels within 48 of each other: a grey to the eye, though the cube has no exact grey there.
+    static func isGrey(_ rgb: (Int, Int, Int)) -> Bool {
+        max(rgb.0, rgb.1, rgb.2) - min(rgb.0, rgb.1, rgb.2) < 48
     }
 
     static func distance(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Int {

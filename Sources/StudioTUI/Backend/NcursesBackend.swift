@@ -36,35 +36,48 @@ final class NcursesBackend: TerminalBackend {
 
     private func write(_ cell: Cell, x: Int, y: Int) {
         let (attributes, pair) = style(for: cell.token)
-        var characters = Self.characters(of: cell.grapheme)
-        characters.append(0)
+        let characters = Self.characters(of: cell.grapheme)
         var cc = cchar_t()
-        _ = characters.withUnsafeBufferPointer { buffer in
-            setcchar(&cc, buffer.baseAddress, attributes, pair, nil)
+        // setcchar keeps the first character and the zero-width ones after it; the emoji that a
+        // zero-width joiner joins to it are spacing, so they go in after (QA F5). ncurses writes
+        // every character a cell holds and moves by the first one's width, as tmux and glibc
+        // measure the sequence.
+        let first: [wchar_t] = [characters[0], 0]
+        _ = first.withUnsafeBufferPointer { setcchar(&cc, $0.baseAddress, attributes, pair, nil) }
+        withUnsafeMutableBytes(of: &cc.chars) { raw in
+            let slots = raw.bindMemory(to: wchar_t.self)
+            for (index, character) in characters.enumerated() where index < slots.count { slots[index] = character }
         }
         _ = mvwadd_wch(window, Int32(y), Int32(x), &cc)
     }
 
-    /// The characters of one cell's `cchar_t`: a spacing character, then up to three combining
-    /// ones. A grapheme that does not start with a spacing character (a lone combining mark,
-    /// a zero-width space or joiner, a bidi override, a control character) is drawn as a space:
-    /// ncurses would add it to the cell before, or draw `^X` over two columns, and leave this
-    /// cell showing the last frame. A zero-width joiner is left out, so a terminal never joins
-    /// this cell's emoji to the next cell's.
+    /// What one cell's `cchar_t` holds (at most ``cellCapacity``): a spacing character, then the
+    /// combining ones, and the emoji a zero-width joiner joins to it (`👩‍💻` whole). A grapheme
+    /// that does not start with a spacing character (a lone combining mark, a zero-width space
+    /// or joiner, a bidi override, a control character) is drawn as a space: ncurses would add
+    /// it to the cell before, or draw `^X` over two columns, and leave this cell showing the
+    /// last frame. A sequence longer than a cell holds is cut there (a family of four shows
+    /// three), never after a joiner, so a terminal never joins this cell's emoji to the next cell's.
     static func characters(of grapheme: String) -> [wchar_t] {
         var characters: [wchar_t] = []
+        var joined = false
         for scalar in grapheme.unicodeScalars {
-            if characters.count == 4 { break }
             let columns = cn_wcwidth(wchar_t(bitPattern: scalar.value))
             if characters.isEmpty {
                 guard columns > 0 else { break }
-            } else if columns != 0 || scalar.value == 0x200D {
+            } else if columns != 0, !joined {
                 break
             }
+            if characters.count == cellCapacity { break }
             characters.append(wchar_t(bitPattern: scalar.value))
+            joined = scalar.value == 0x200D
         }
+        if characters.last == 0x200D { characters.removeLast() }
         return characters.isEmpty ? [32] : characters
     }
+
+    /// Characters one `cchar_t` holds (CCHARW_MAX).
+    static let cellCapacity = 5
 
     private func style(for token: ThemeToken) -> (attr_t, Int16) {
         if let cached = attributeCache[token] { return cached }

@@ -41,7 +41,6 @@ struct NcursesInput {
     /// that lost the marker must not swallow every later key.
     static let pasteIdleLimit = Duration.seconds(1)
 
-    static let pasteStart = Array("\u{1B}[200~".unicodeScalars)
     static let pasteEnd = Array("\u{1B}[201~".unicodeScalars)
 
     mutating func drain(_ window: UnsafeMutablePointer<WINDOW>) -> [InputEvent] {
@@ -77,7 +76,8 @@ struct NcursesInput {
                 continue
             }
             if code == 27 {
-                // Esc then a character within ESCDELAY is Alt+character; Esc [200~ starts a paste.
+                // Esc then a character within ESCDELAY is Alt+character; Esc [ and Esc O start a
+                // sequence ncurses did not decode, Esc [200~ a paste.
                 var next: wint_t = 0
                 let nextResult = wget_wch(window, &next)
                 guard nextResult == OK, let second = Unicode.Scalar(next), next >= 32 else {
@@ -86,16 +86,15 @@ struct NcursesInput {
                     if nextResult != ERR { pending = (nextResult, next) }
                     continue
                 }
-                guard second == "[" else {
+                guard second == "[" || second == "O" else {
                     events.append(.key(.alt(Character(second))))
                     continue
                 }
-                let rest = Self.read(Self.pasteStart.count - 2, from: window)
-                if [scalar, second] + rest == Self.pasteStart {
-                    paste = Paste()
-                } else {
-                    events.append(.key(.alt("[")))
-                    events += rest.map { .key(Self.character(wint_t($0.value))) }
+                switch Self.readSequence(introducer: second, from: window) {
+                case .pasteStart: paste = Paste()
+                case .key(let key): events.append(.key(key))
+                case .dropped: break
+                case .alt: events.append(.key(.alt(Character(second))))
                 }
                 continue
             }
@@ -133,15 +132,66 @@ struct NcursesInput {
         return String(view)
     }
 
-    /// Up to `count` characters that are already waiting; a key in their place ends the read.
-    private static func read(_ count: Int, from window: UnsafeMutablePointer<WINDOW>) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = []
-        while scalars.count < count {
+    /// What an escape sequence ncurses did not decode (its terminfo does not list it) stands for.
+    enum Sequence: Equatable {
+        case pasteStart
+        case key(KeyEvent)
+        /// A whole sequence with no key the studio uses (a modified arrow, Insert, a focus
+        /// report): read to its end and left out, so no part of it is typed.
+        case dropped
+        /// Esc and the introducer with nothing after them: Alt+[ or Alt+O.
+        case alt
+    }
+
+    /// The longest sequence read; a longer one is taken as ended there.
+    static let longestSequence = 32
+
+    /// Reads the rest of a CSI (`ESC [` parameters 0x30–0x3F, intermediates 0x20–0x2F, a final
+    /// byte 0x40–0x7E) or SS3 (`ESC O` and one byte) sequence from what is already waiting, so
+    /// that a terminal whose keys are not in `$TERM`'s terminfo (End as `ESC[4~` in tmux with
+    /// TERM=xterm-256color, Ctrl+→ as `ESC[1;5C` with TERM=screen) never types its tail (QA F2).
+    private static func readSequence(introducer: Unicode.Scalar, from window: UnsafeMutablePointer<WINDOW>) -> Sequence {
+        var body: [Unicode.Scalar] = []
+        while body.count < longestSequence {
             var code: wint_t = 0
             guard wget_wch(window, &code) == OK, let scalar = Unicode.Scalar(code) else { break }
-            scalars.append(scalar)
+            body.append(scalar)
+            if (0x40...0x7E).contains(scalar.value) { break }
         }
-        return scalars
+        return decode(introducer: introducer, body)
+    }
+
+    /// The key of a sequence after `ESC` and its introducer (`[` or `O`), final byte included.
+    static func decode(introducer: Unicode.Scalar, _ body: [Unicode.Scalar]) -> Sequence {
+        guard let final = body.last else { return .alt }
+        guard (0x40...0x7E).contains(final.value) else { return .dropped }
+        let parameters = String(String.UnicodeScalarView(body.dropLast()))
+        if introducer == "[", parameters == "200", final == "~" { return .pasteStart }
+        // `1;5C`: a modifier (Shift, Alt, Ctrl) the studio has no key for.
+        if parameters.contains(";") { return .dropped }
+        if final == "~" {
+            switch parameters {
+            case "1", "7": return .key(.home)
+            case "4", "8": return .key(.end)
+            case "3": return .key(.delete)
+            case "5": return .key(.pageUp)
+            case "6": return .key(.pageDown)
+            default: return .dropped
+            }
+        }
+        guard parameters.isEmpty || parameters == "1" else { return .dropped }
+        switch final {
+        case "A": return .key(.up)
+        case "B": return .key(.down)
+        case "C": return .key(.right)
+        case "D": return .key(.left)
+        case "H": return .key(.home)
+        case "F": return .key(.end)
+        case "Z" where introducer == "[": return .key(.backTab)
+        case "M" where introducer == "O": return .key(.enter)
+        case "P", "Q", "R", "S": return .key(.function(Int(final.value) - 0x4F))
+        default: return .dropped
+        }
     }
 
     static func character(_ code: wint_t) -> KeyEvent {

@@ -104,6 +104,29 @@ final class TerminalSession {
         return result
     }
 
+    /// Stops the studio as `kill -TSTP` does (Ctrl+Z: raw mode makes it a key, not a signal):
+    /// curses mode is left with the shell's settings back, the process stops on SIGTSTP, and
+    /// the terminal is taken again when the shell's `fg` continues it (SIGCONT). Runs on the UI
+    /// thread, so no signal handler touches ncurses: for the moment of the stop SIGTSTP has its
+    /// default action and is unblocked in this thread. Returns then; the caller repaints.
+    func suspend() {
+        handOver {
+            var stop = sigaction()
+            stop.__sigaction_handler.sa_handler = SIG_DFL
+            sigemptyset(&stop.sa_mask)
+            var previous = sigaction()
+            sigaction(SIGTSTP, &stop, &previous)
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            sigaddset(&unblock, SIGTSTP)
+            var mask = sigset_t()
+            pthread_sigmask(SIG_UNBLOCK, &unblock, &mask)
+            _ = raise(SIGTSTP)
+            pthread_sigmask(SIG_SETMASK, &mask, nil)
+            sigaction(SIGTSTP, &previous, nil)
+        }
+    }
+
     /// Leaves curses mode and restores the saved terminal settings; later calls do nothing.
     func restore() {
         guard !restored else { return }

@@ -7,7 +7,15 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     defer { if state.bodyEditor != nil { state.bodyEditor = editor } }
     if editor.confirmingDiscard {
         editor.confirmingDiscard = false
-        if key == .char("y") { state.bodyEditor = nil }
+        guard key == .char("y") else { return [] }
+        state.bodyEditor = nil
+        return editor.quitAfterDiscard ? [.quit(code: 0)] : []
+    }
+    // Ctrl+C quits, as everywhere (README), but asks first, as Esc does, over unsaved typing (QA F12).
+    if state.keyMap.command(for: key, in: .global, readonly: state.readonly) == .quit, key != .char("q") {
+        guard editor.isDirty else { return [.quit(code: 0)] }
+        editor.confirmingDiscard = true
+        editor.quitAfterDiscard = true
         return []
     }
     if let input = editor.userInput {
@@ -34,6 +42,7 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
         case .closeOverlay:
             if editor.isDirty {
                 editor.confirmingDiscard = true
+                editor.quitAfterDiscard = false
             } else {
                 state.bodyEditor = nil
             }

@@ -26,6 +26,8 @@ public struct BodyEditor: Sendable, Equatable {
     public var columnOffset = 0
     /// Esc was pressed with unsaved changes: `y` discards them, any other key goes back.
     public var confirmingDiscard = false
+    /// The discard being confirmed came from Ctrl+C: `y` then quits the studio too.
+    public var quitAfterDiscard = false
     /// The address being typed after Ctrl+O, nil otherwise.
     public var userInput: String?
     /// The template rendered for the preview's user: made again when the text, the user or the

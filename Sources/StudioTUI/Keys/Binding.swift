@@ -13,6 +13,7 @@ public enum CommandID: String, Sendable, Hashable, CaseIterable {
     case showUsers = "screen.users"
     case showTraffic = "screen.traffic"
     case redraw = "app.redraw"
+    case suspend = "app.suspend"
     case problems = "app.problems"
     case moveDown = "nav.down"
     case moveUp = "nav.up"

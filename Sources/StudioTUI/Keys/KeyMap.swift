@@ -58,6 +58,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .showTraffic, keys: [.char("5")], title: "Show the traffic on the whole screen", group: .global),
         Binding(id: .redraw, keys: [.ctrl("l")], title: "Redraw the screen", group: .global),
         Binding(
+            id: .suspend, keys: [.ctrl("z")], title: "Suspend to the shell (fg comes back; unsaved text is kept)",
+            group: .global),
+        Binding(
             id: .problems, keys: [.char("!")],
             title: "List the workspace's problems as path:line:col; ⏎ on one opens its file in $EDITOR at that line",
             short: "problems", group: .global, showInBar: true, onlyWithProblems: true),

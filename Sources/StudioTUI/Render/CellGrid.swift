@@ -46,25 +46,33 @@ public struct CellGrid: Sendable, Hashable {
         guard point.y >= area.y, point.y < area.maxY else { return 0 }
         let limit = min(area.maxX, maxWidth.map { point.x + max(0, $0) } ?? Int.max)
         var x = point.x
-        for character in displayed(text) {
-            let grapheme = String(character)
-            let width = asciiOnly ? 1 : DisplayWidth.width(of: character)
-            if x + width > limit {
-                // A wide grapheme straddling the edge becomes a space in the one column left.
-                if width == 2, x < limit, x >= area.x { setCell(x, point.y, Cell(grapheme: " ", token: token)) }
-                x = max(x, min(limit, x + width))
-                break
+        // A flag or a toned emoji is more than one cell (DisplayWidth.cells(of:)).
+        characters: for character in displayed(text) {
+            for grapheme in asciiOnly ? [String(character)] : DisplayWidth.cells(of: character) {
+                guard put(grapheme, at: &x, y: point.y, in: area, limit: limit, token: token) else { break characters }
             }
-            if x >= area.x {
-                setCell(x, point.y, Cell(grapheme: grapheme, width: UInt8(width), token: token))
-                if width == 2 { setCell(x + 1, point.y, Cell(grapheme: "", width: 0, token: token)) }
-            } else if x + width > area.x {
-                // The left half is clipped away: show a space for the visible right half.
-                setCell(area.x, point.y, Cell(grapheme: " ", token: token))
-            }
-            x += width
         }
         return max(0, x - point.x)
+    }
+
+    /// Writes one cell's grapheme at `x` and moves `x` past it; false when the row is full.
+    private mutating func put(_ grapheme: String, at x: inout Int, y: Int, in area: Rect, limit: Int, token: ThemeToken) -> Bool {
+        let width = asciiOnly ? 1 : DisplayWidth.cellWidth(grapheme)
+        if x + width > limit {
+            // A wide grapheme straddling the edge becomes a space in the one column left.
+            if width == 2, x < limit, x >= area.x { setCell(x, y, Cell(grapheme: " ", token: token)) }
+            x = max(x, min(limit, x + width))
+            return false
+        }
+        if x >= area.x {
+            setCell(x, y, Cell(grapheme: grapheme, width: UInt8(width), token: token))
+            if width == 2 { setCell(x + 1, y, Cell(grapheme: "", width: 0, token: token)) }
+        } else if x + width > area.x {
+            // The left half is clipped away: show a space for the visible right half.
+            setCell(area.x, y, Cell(grapheme: " ", token: token))
+        }
+        x += width
+        return true
     }
 
     /// Fills `rect` with `grapheme` (a one-column character) in `token`.

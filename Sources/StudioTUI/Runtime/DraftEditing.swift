@@ -172,6 +172,27 @@ struct DraftEditing {
         return (result, now ?? fileText)
     }
 
+    /// Keeps the body editor's unsaved `template` as the draft of `path`, the webhook file as
+    /// the editor read it (`fileText`) with the template in it: the next `e` on the webhook
+    /// reopens it, as it reopens an edit that did not pass, or sets it aside when the file has
+    /// changed since. A draft already there with other text is set aside first. Returns the
+    /// draft's path relative to the workspace, or nil when it could not be written.
+    func keepBodyDraft(_ template: String, of path: String, openedFrom fileText: String) -> String? {
+        let draft = Draft(url: draftURL(for: path))
+        guard let text = try? WebhookTemplateBlock(in: fileText).replacing(with: template, in: fileText) else { return nil }
+        if let kept = try? String(contentsOf: draft.url, encoding: .utf8), kept != text { _ = draft.setAside() }
+        do {
+            try FileManager.default.createDirectory(
+                at: draft.url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            try WorkspaceWriter.writeAtomically(text, to: draft.url)
+            try WorkspaceWriter.writeAtomically(fileText, to: draft.base)
+        } catch {
+            return nil
+        }
+        return relative(draft.url)
+    }
+
     /// Makes `change` to the steps of the workflow in its file `path`, every other line kept,
     /// and saves it after the checks of any edit.
     func change(_ path: String, with change: WorkflowNodeChange, webhooks: [Webhook]) -> Result {
@@ -303,7 +324,7 @@ struct DraftEditing {
                 let kept = draft.setAside().map { "your text is in \(relative($0)) (secrets as markers)" } ?? "the draft is kept"
                 return Result(
                     message: StatusMessage(
-                        "\(edit.path) changed on disk while you edited it: not saved; \(kept) · e edits the file as it is now",
+                        "\(edit.path) changed on disk while you edited it: your save was refused; \(kept) · e edits the file as it is now",
                         level: .error))
             }
             do {

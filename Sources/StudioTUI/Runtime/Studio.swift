@@ -26,20 +26,33 @@ public enum Studio {
         commands: (any StudioCommands)? = nil, options: StudioOptions
     ) throws -> Int32 {
         let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let loaded = noColor && options.themeName == "default"
-            ? ThemeLoader.Result(theme: .builtinMono, message: nil, source: "built-in")
-            : ThemeLoader.load(name: options.themeName, directory: options.themesDirectory)
         let wake = try WakePipe()
         let signals = SignalWatcher(wake: wake)
         defer { signals.stop() }
         let session = try TerminalSession(noColor: noColor, ascii: options.ascii)
         defer { session.restore() }
+        let (theme, themeMessage) = Self.theme(options: options, monochrome: noColor || !session.colorsEnabled)
         let runtime = StudioRuntime(
-            session: session, theme: ResolvedTheme(spec: loaded.theme, noColor: noColor), workspace: workspace,
+            session: session, theme: theme, workspace: workspace,
             traffic: traffic, changes: changes, commands: commands, options: options, wake: wake, signals: signals)
-        if let message = session.termWarning ?? loaded.message {
+        if let message = session.termWarning ?? themeMessage {
             runtime.send(.status(StatusMessage(message, level: .warning)))
         }
-        return runtime.run()
+        let code = runtime.run()
+        session.restore()
+        // After a SIGHUP the terminal is gone and the write fails: that must not crash the exit.
+        for note in runtime.exitNotes { try? FileHandle.standardError.write(contentsOf: Data((note + "\n").utf8)) }
+        return code
+    }
+
+    /// The theme to draw with. `monochrome` (NO_COLOR, `--no-color`, or a terminal with no
+    /// colours such as TERM=vt100) resolves it with colours dropped, so a selection carried by
+    /// its background becomes reverse video rather than plain bold (QA F8), and picks the mono
+    /// theme in place of the default.
+    static func theme(options: StudioOptions, monochrome: Bool) -> (ResolvedTheme, message: String?) {
+        let loaded = monochrome && options.themeName == "default"
+            ? ThemeLoader.Result(theme: .builtinMono, message: nil, source: "built-in")
+            : ThemeLoader.load(name: options.themeName, directory: options.themesDirectory)
+        return (ResolvedTheme(spec: loaded.theme, noColor: monochrome), loaded.message)
     }
 }

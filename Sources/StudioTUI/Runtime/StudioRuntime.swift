@@ -25,6 +25,8 @@ final class StudioRuntime {
     private var lastTick = Date()
     /// Where `e` edits files; nil when the studio runs without a workspace folder.
     private var drafts: DraftEditing?
+    /// Lines for stderr after the terminal is restored (what became of unsaved text on a signal).
+    private(set) var exitNotes: [String] = []
 
     static let frameInterval = Duration.milliseconds(33)
     /// Bounds each wait so a KEY_RESIZE from ncurses' SIGWINCH handler is noticed even when the
@@ -64,6 +66,13 @@ final class StudioRuntime {
             switch effect {
             case .quit(let code): exitCode = code
             case .redraw: backend.invalidate()
+            case .suspend:
+                events.record("SUSPEND")
+                session.suspend()
+                events.record("CONTINUED")
+                backend.invalidate()
+                // The terminal may have been resized while the studio was stopped.
+                send(.resize(backend.size))
             case .applyWorkspace(let workspace): commands?.apply(workspace)
             case .replay(let deliveryID): replay(deliveryID)
             case .exportHAR(let records): exportHAR(records)
@@ -90,6 +99,7 @@ final class StudioRuntime {
             case .loadPreviewUser(let email): loadPreviewUser(email)
             case .changeWorkflow(let path, let change): changeWorkflow(path, change)
             case .setField(let field, let value): setField(field, value)
+            case .keepBodyDraft(let path, let template, let fileText): keepBodyDraft(path, template, fileText)
             }
         }
         dirty = true
@@ -167,6 +177,15 @@ final class StudioRuntime {
             events.record("BODY SAVED \(outcome.fileText != nil)")
             if save.thenTestSend, outcome.fileText != nil { testSend(save.webhookID, nil, nil, save.email) }
         }
+    }
+
+    /// Said on stderr once the terminal is given back, whether or not anyone still reads it.
+    private func keepBodyDraft(_ path: String, _ template: String, _ fileText: String) {
+        guard let drafts else { return }
+        let kept = drafts.keepBodyDraft(template, of: path, openedFrom: fileText)
+        events.record("BODY KEPT \(kept ?? "-")")
+        exitNotes.append(kept.map { "hookline: the unsaved body of \(path) is kept in \($0); e on the webhook opens it" }
+            ?? "hookline: the unsaved body of \(path) could not be kept")
     }
 
     private func changeWorkflow(_ path: String, _ change: WorkflowNodeChange) {

@@ -44,6 +44,9 @@ public enum Effect: Sendable, Equatable {
     case quit(code: Int32)
     /// Repaint every cell (Ctrl+L, or after the terminal was disturbed).
     case redraw
+    /// Give the terminal back to the shell and stop, as SIGTSTP does (Ctrl+Z: raw mode sends
+    /// no signal); everything is repainted when the shell's `fg` continues the studio.
+    case suspend
     /// Run the engine from this workspace's definitions from now on: the one a save or a reload
     /// from disk brought, with the last good definitions of broken files kept.
     case applyWorkspace(Workspace)
@@ -89,6 +92,9 @@ public enum Effect: Sendable, Equatable {
     /// Change the steps of the workflow in its file `path`, checked and saved like an edit;
     /// the outcome comes back as a status message (and the new workspace).
     case changeWorkflow(path: String, WorkflowNodeChange)
+    /// Keep the body editor's unsaved template as the draft `e` reopens for its webhook file
+    /// (`.hookline/drafts/<path>`): the terminal went away (SIGHUP) or the studio was stopped.
+    case keepBodyDraft(path: String, template: String, fileText: String)
     /// Set one field in its file (nil removes it), checked and saved like an edit; the outcome
     /// comes back as a status message (and the new workspace).
     case setField(FieldTarget, DefinitionFieldText.Value?)

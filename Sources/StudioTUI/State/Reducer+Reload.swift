@@ -9,7 +9,16 @@ func showReloaded(_ reload: WorkspaceReload, in state: inout AppState) -> [Effec
     let lastGood = reload.workspace.keepingLastGood(from: state.workspace)
     guard lastGood.workspace != state.workspace else { return [] }
     showWorkspace(lastGood.workspace, in: &state)
-    state.status = reloadStatus(reload, kept: lastGood.kept, editing: state.bodyEditor?.path)
+    let reloaded = reloadStatus(reload, kept: lastGood.kept, editing: state.bodyEditor?.path)
+    // A save of one of these files refused because it changed on disk says where the user's
+    // text went; the reload that follows it must not hide that (QA F7).
+    if let refused = state.status, refused.level == .error,
+        reload.changedPaths.contains(where: { refused.text.hasPrefix("\($0) changed on disk") })
+    {
+        state.status = StatusMessage(refused.text + " · " + reloaded.text, level: .error)
+    } else {
+        state.status = reloaded
+    }
     refreshOpenForm(in: &state)
     return [.applyWorkspace(lastGood.workspace)]
 }

@@ -6,6 +6,8 @@ import StudioModel
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
+        // Ctrl+Z suspends from anywhere, a prompt or the body editor too: nothing is lost by it.
+        if state.keyMap.command(for: key, in: .global, readonly: state.readonly) == .suspend { return [.suspend] }
         // Under the "terminal too small" notice nothing can be seen to act on: only quitting (q, as
         // the notice says, but not over unsaved typing in the body editor; Ctrl+C whatever) and redraw.
         if AppLayout.compute(state).isTooSmall {
@@ -92,7 +94,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         ingest(records, dropped: dropped, into: &state)
         return []
     case .terminate(let signal):
-        return [.quit(code: 128 + signal)]
+        // A dropped SSH connection must not lose the body editor's typing (QA F3).
+        let keep = state.bodyEditor.flatMap { editor in
+            editor.isDirty
+                ? Effect.keepBodyDraft(path: editor.path, template: editor.buffer.text, fileText: editor.fileText) : nil
+        }
+        return (keep.map { [$0] } ?? []) + [.quit(code: 128 + signal)]
     case .status(let message):
         state.status = message
         return []
@@ -178,6 +185,7 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .showUsers: return show(.users, in: &state)
     case .showTraffic: return show(.traffic, in: &state)
     case .redraw: return [.redraw]
+    case .suspend: return [.suspend]
     case .problems:
         state.showHelp = false
         state.details = nil
@@ -563,6 +571,11 @@ private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect]
     case .submit(let prefix):
         state.users.findInput = nil
         state.detailScroll = 0
+        if let row = state.users.loadedMatch(prefix) {
+            state.users.list.selected = row
+            normalizeLists(&state)
+            return state.users.journeysRequest()
+        }
         return [.loadUsers(after: state.users.find(prefix))]
     case .edited(let text):
         state.users.findInput = text

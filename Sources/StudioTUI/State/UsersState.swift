@@ -53,6 +53,8 @@ public struct UsersState: Sendable, Equatable {
     var jumpAfter: String??
     /// What that find looks for: a page whose first address does not start with it found nothing.
     var findPrefix = ""
+    /// Whether ``rows`` start at the first stored address (not at a find's page).
+    var startsAtFirst = false
 
     public init() {}
 
@@ -92,8 +94,10 @@ public struct UsersState: Sendable, Equatable {
             }
             rows = page.users
             list = ListState()
+            startsAtFirst = after == nil
         } else if page.after == nil {
             rows = page.users
+            startsAtFirst = true
         } else {
             guard page.after == rows.last?.email else { return nil }
             rows += page.users
@@ -114,6 +118,14 @@ extension UsersState {
         findPrefix = prefix
         loadingAfter = after ?? ""
         return after
+    }
+
+    /// The row of the first address starting with `prefix` when the rows loaded start at the
+    /// first stored address and hold it: a find selects it there, keeping the users above it
+    /// on screen, rather than starting the list at it (QA F15).
+    func loadedMatch(_ prefix: String) -> Int? {
+        guard startsAtFirst, !prefix.isEmpty else { return nil }
+        return rows.firstIndex { $0.email.utf8.starts(with: prefix.utf8) }
     }
 
     /// The greatest string below every string that starts with `prefix`: its last character

@@ -49,7 +49,6 @@ enum FrameView {
         if let filter = state.traffic.filter {
             trafficTitle.append(Segment("\(glyphs.dot) filter \(Sanitizer.clean(filter.text)) ", .statusWarn))
         }
-        title(trafficTitle, x: 1, maxX: max(layout.splitX - 1 + 24, right / 2), y: layout.trafficSeparatorY, state: state, into: &grid)
         var counts = state.traffic.filter == nil
             ? " \(grouped(state.log.count)) lines"
             : " \(grouped(state.trafficCount)) of \(grouped(state.log.count)) lines"
@@ -57,7 +56,12 @@ enum FrameView {
         if state.log.droppedCount > 0 { counts += " \(glyphs.dot) \(grouped(state.log.droppedCount)) dropped" }
         counts += " "
         let countsWidth = DisplayWidth.width(of: counts)
-        grid.put(counts, at: Point(x: max(30, right - 1 - countsWidth), y: layout.trafficSeparatorY),
+        let countsX = max(30, right - 1 - countsWidth)
+        // The title ends before the counts, with an ellipsis when cut: drawn over, a filter cut
+        // mid-word looked whole (QA F9).
+        let titleMaxX = min(max(layout.splitX - 1 + 24, right / 2), countsX - 1)
+        title(trafficTitle, x: 1, maxX: titleMaxX, y: layout.trafficSeparatorY, state: state, into: &grid)
+        grid.put(counts, at: Point(x: countsX, y: layout.trafficSeparatorY),
                  token: state.traffic.unseen > 0 ? .statusWarn : .muted, maxWidth: countsWidth)
     }
 

@@ -21,8 +21,12 @@ enum HintBarView {
         }
         let editor = state.details == nil ? state.bodyEditor : nil
         if let editor, editor.confirmingDiscard {
-            grid.put("unsaved changes to \(Sanitizer.clean(editor.path)): y discards them, any other key goes back to them",
-                     at: Point(x: x, y: area.y), token: .statusWarn, maxWidth: maxX - x)
+            // What the keys do first: at 80 columns the path gives way, never the question (QA F10).
+            let question = editor.quitAfterDiscard
+                ? "unsaved changes: y discards them and quits, any other key goes back to them"
+                : "unsaved changes: y discards them, any other key goes back to them"
+            let text = grid.displayed(question + " · " + Sanitizer.clean(editor.path))
+            grid.put(DisplayWidth.truncate(text, to: maxX - x), at: Point(x: x, y: area.y), token: .statusWarn)
             return
         }
         if let input = editor?.userInput {

@@ -18,7 +18,9 @@ public enum TrafficRow {
         // time+space, method+space, status, space+latency+space, two separators, attempt.
         let fixed = 13 + 7 + 3 + 8 + 2 + 5
         let flexible = max(0, width - fixed)
-        let userWidth = min(22, flexible / 2)
+        // 22 columns up to 80-odd wide; a third of what is left beyond that, up to 40 (QA F13),
+        // so the addresses show whole on a wide terminal.
+        let userWidth = max(min(22, flexible / 2), min(40, flexible / 3))
         let urlWidth = flexible - userWidth
         return [
             Segment(timestamp(record.startedAt, timeZone: timeZone) + " ", .logTimestamp),

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// What only a real terminal shows: keys whose sequences the terminfo does not list, Ctrl+Z
+/// and a terminal that goes away. At 80×24: `COLUMNS` (100, which BinaryRunner sets for
+/// help text) is taken out, or ncurses would draw 100 columns wide.
+@Suite(.serialized)
+struct StudioTerminalEndToEndTests {
+    /// QA F2: inside tmux with TERM=xterm-256color, End arrives as `ESC[4~`, which that
+    /// terminfo does not list; its `4` switched to the Users screen.
+    @Test func endWhoseSequenceTheTerminfoDoesNotListIsNoDigit() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let session = try await TmuxSession(
+            command: "env -u COLUMNS TERM=xterm-256color \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", columns: 80, rows: 24,
+            directory: folder)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
+            try await session.tmux("send-keys", "-t", session.name, "-l", "\u{1B}[4~")
+            try await session.tmux("send-keys", "-t", session.name, "-l", "\u{1B}[1;5C")
+            try await session.press("?")
+            let help = try await session.waitForScreen(timeout: 10) { $0.contains("Keys") }
+            #expect(!help.contains("Users ·"), "\(help)")
+            #expect(help.contains("This screen (Workflows)"), "\(help)")
+        }
+    }
+
+    /// QA F8: on a terminal with no colours (TERM=vt100) the selection was bold only. Without
+    /// NO_COLOR, which the test runner's environment may hold and which picks reverse anyway.
+    @Test func aTerminalWithoutColoursShowsTheSelectionInReverseVideo() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let session = try await TmuxSession(
+            command: "env -u COLUMNS -u NO_COLOR TERM=vt100 \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", columns: 80, rows: 24,
+            directory: folder)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
+            let screen = try await session.tmux("capture-pane", "-p", "-e", "-t", session.name)
+            // The selected workflow, first in the list.
+            let selected = screen.split(separator: "\n").first { $0.contains("▶ bi-sink") } ?? ""
+            #expect(selected.contains("\u{1B}[7m ▶ bi-sink"), "\(screen)")
+        }
+    }
+
+    /// QA F6: Ctrl+Z stops the studio as `kill -TSTP` does; `fg` brings it back.
+    @Test func ctrlZSuspendsToTheShellAndFgComesBack() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let session = try await TmuxSession(command: "env -u COLUMNS bash --norc --noprofile -i", columns: 80, rows: 24, directory: folder)
+        try await session.driving {
+            try await session.tmux(
+                "send-keys", "-t", session.name, "-l", "\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws\r")
+            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
+            try await session.press("C-z")
+            try await session.waitForScreen(timeout: 10) { $0.contains("Stopped") }
+            try await session.tmux("send-keys", "-t", session.name, "-l", "fg\r")
+            try await session.waitForScreen(timeout: 10) { $0.contains("Hookline") && $0.contains("Workflows") }
+            try await session.press("q")
+            try await session.waitForScreen(timeout: 10) { !$0.contains("Workflows") }
+        }
+    }
+
+    /// QA F3: closing the terminal (tmux's server going, as an SSH connection drops) kept
+    /// nothing of the body editor's unsaved text.
+    @Test func aClosedTerminalKeepsTheBodyEditorsTextAsADraft() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let session = try await TmuxSession(
+            command: "env -u COLUMNS \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", columns: 80, rows: 24, directory: folder)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
+            try await session.press("2")
+            try await session.waitForScreen(timeout: 10) { $0.contains("lob-letter") }
+            // Webhooks in file-name order: bi-events, crm-vip, lob-letter.
+            try await session.press("j")
+            try await session.press("j")
+            try await session.waitForScreen(timeout: 10) { $0.contains("─ lob-letter") }
+            try await session.press("b")
+            try await session.waitForScreen(timeout: 10) { $0.contains("Ctrl+S saves") }
+            try await session.tmux("send-keys", "-t", session.name, "-l", "unsaved_marker")
+            try await session.waitForScreen(timeout: 10) { $0.contains("unsaved_marker") }
+            await session.kill()
+        }
+        let draft = folder.appendingPathComponent("ws/.hookline/drafts/webhooks/lob-letter.yaml")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: draft.path) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let text = try String(contentsOf: draft, encoding: .utf8)
+        #expect(text.contains("unsaved_marker"))
+        #expect(text.contains("id: lob-letter"))
+    }
+}
