@@ -39,6 +39,14 @@ struct InputErrorCommandTests {
         #expect(result.stderr.contains("Please give a --time-scale of at least 0.001"), "\(result.stderr)")
     }
 
+    /// The message named 0 as a bound it then refused.
+    @Test(arguments: ["0", "1001"])
+    func aDemoRateOutsideItsRangeSaysWhatIsAllowed(rate: String) async throws {
+        let result = try await BinaryRunner.hookline("demo", "--rate", rate)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Please give a --rate above 0 and at most 1000 events per second."), "\(result.stderr)")
+    }
+
     @Test func replayWithNothingToReplaySaysWhatItNeeds() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let none = try await BinaryRunner.hookline("replay", "-C", folder.path)

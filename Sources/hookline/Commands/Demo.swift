@@ -26,7 +26,7 @@ extension Hookline {
         @OptionGroup(title: "Studio Options") var studio: StudioFlags
 
         func validate() throws {
-            guard rate > 0, rate <= 1000 else { throw ValidationError("Please give a --rate between 0 and 1000.") }
+            guard rate > 0, rate <= 1000 else { throw ValidationError("Please give a --rate above 0 and at most 1000 events per second.") }
             try validateTimeScale(timeScale)
         }
 
