@@ -29,6 +29,8 @@ public final class Engine: Sendable {
     }
 
     public let store: any StateStore
+    /// What the store does not take now (``StoreHealth``), shared by the executor's writers.
+    public let storeHealth: StoreHealth
     public let feed: TrafficFeed
     public let recorder: AttemptRecorder
     public let client: DeliveryClient
@@ -46,8 +48,9 @@ public final class Engine: Sendable {
     ) throws {
         self.logger = logger
         store = try configuration.storePath.map { try SQLiteStateStore(path: $0) } ?? SQLiteStateStore()
+        storeHealth = StoreHealth(store: configuration.storePath ?? "the in-memory store", logger: logger)
         feed = TrafficFeed(capacity: max(0, configuration.trafficBuffer))
-        recorder = AttemptRecorder(store: store, feed: feed, logger: logger)
+        recorder = AttemptRecorder(store: store, feed: feed, health: storeHealth)
         var clientConfiguration = DeliveryClient.Configuration()
         clientConfiguration.connectTimeout = .milliseconds(Int64(workspace.settings.delivery.connectTimeout.seconds * 1000))
         clientConfiguration.timeout = .milliseconds(Int64(workspace.settings.delivery.timeout.seconds * 1000))
@@ -62,7 +65,7 @@ public final class Engine: Sendable {
             logger: logger, pauses: store)
         executor = Executor(
             workspace: workspace, store: store, deliverer: deliverer, recorder: recorder, secrets: secrets,
-            clock: clock, logger: logger)
+            clock: clock, storeHealth: storeHealth, logger: logger)
         lockPath = configuration.storePath.map { $0 + ".executor-lock" }
     }
 
@@ -143,9 +146,23 @@ public final class Engine: Sendable {
     }
 
     /// Stops the executor, writes what is pending and closes connections.
-    public func shutdown() async {
-        executor.stop()
+    ///
+    /// No step or attempt starts once it is called. Attempts in flight get `grace` to be
+    /// answered; the connections are then closed, and an attempt cut short is recorded as
+    /// stopped (not as its endpoint failing), its delivery left unsettled with its lease freed,
+    /// for the next start to send again with the same `webhook-id`.
+    /// - Parameter grace: How long attempts in flight may take to end. Default: none.
+    /// - Returns: The attempts and journeys the store did not take (``StoreHealth/failures``
+    ///   says why); 0 when everything was written.
+    @discardableResult
+    public func shutdown(grace: Duration = .zero) async -> Int {
+        executor.halt()
+        await deliverer.waitForAttemptsInFlight(upTo: grace)
         try? await client.shutdown()
+        // Those cut short end at once; the limit only guards against one that does not.
+        await deliverer.waitForAttemptsInFlight(upTo: .seconds(2))
+        let unwritten = executor.writePendingRecords()
         lock.withLock { $0 = nil }
+        return unwritten
     }
 }

@@ -13,26 +13,9 @@ struct CrashResumeTests {
     static let users = 6
 
     @Test func killNineMidRequestThenResumeResendsEachDeliveryWithItsIDAndSettlesItOnce() async throws {
-        // The receiver holds the run's answers for 10 s, so the run is killed mid-request however
-        // slowly a loaded machine polls (with 1.5 s, a run under a parallel build finished first);
-        // the resumed requests are answered at once.
-        let held = Array(repeating: "{status: 200, delay: 10000ms}", count: Self.users).joined(separator: ", ")
-        let workspace = try await LiveWorkspace.make(
-            script: "rules: [{path: /v1/letters, responses: [\(held), {status: 200}]}]\n")
+        let (workspace, run, firstIDs) = try await LiveWorkspace.runWithAnswersHeld(users: Self.users)
         defer { workspace.remove() }
-        // Every delivery in flight at once (the default is 4 per host), so all are unsettled at the kill.
-        try workspace.write(
-            "hookline.yaml", "name: Crash test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlightPerHost: 16}\n")
-        try await workspace.files.createStore()
-        let values = (1...Self.users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
-        _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
-
-        let run = try BinaryRunner.start(BinaryRunner.hooklinePath, ["run", "welcome", "--all", "-C", workspace.root.path])
         defer { run.removeOutput() }
-        let firstIDs = try await LiveWorkspace.waitFor("\(Self.users) requests at the receiver") { () -> [String]? in
-            let ids = workspace.received(header: "webhook-id")
-            return ids.count >= Self.users ? ids : nil
-        }
         run.signal(SIGKILL)
         #expect(try await run.wait() == 128 + SIGKILL)
         #expect(Set(firstIDs).count == Self.users)

@@ -83,6 +83,39 @@ struct LiveWorkspace {
         }
     }
 
+    /// A workspace of `users` users whose `hookline run welcome --all` has every request in flight:
+    /// the receiver holds each first answer for 10 s, so the run is stopped mid-request however
+    /// slowly a loaded machine polls (with 1.5 s, a run under a parallel build finished first),
+    /// and answers the ones after at once. Returns once all of them reached the receiver, with
+    /// the run (the caller stops it and removes its output) and the requests' `webhook-id`s.
+    static func runWithAnswersHeld(users: Int) async throws -> (
+        workspace: LiveWorkspace, run: BinaryRunner.Background, ids: [String]
+    ) {
+        let held = Array(repeating: "{status: 200, delay: 10000ms}", count: users).joined(separator: ", ")
+        let workspace = try await LiveWorkspace.make(
+            script: "rules: [{path: /v1/letters, responses: [\(held), {status: 200}]}]\n")
+        // Every delivery in flight at once (the default is 4 per host), so all are unsettled when it stops.
+        try workspace.write(
+            "hookline.yaml", "name: Crash test\nnetwork:\n  allow: [127.0.0.1/32]\ndelivery: {maxInFlightPerHost: 16}\n")
+        try await workspace.files.createStore()
+        let values = (1...users).map { "('u\($0)@example.com', '{\"email\":\"u\($0)@example.com\"}')" }
+        _ = try await workspace.sqlite("INSERT INTO user (email, profile) VALUES " + values.joined(separator: ","))
+        let run = try BinaryRunner.start(BinaryRunner.hooklinePath, ["run", "welcome", "--all", "-C", workspace.root.path])
+        do {
+            let ids = try await waitFor("\(users) requests at the receiver") { () -> [String]? in
+                let ids = workspace.received(header: "webhook-id")
+                return ids.count >= users ? ids : nil
+            }
+            return (workspace, run, ids)
+        } catch {
+            run.signal(SIGKILL)
+            _ = try? await run.wait()
+            run.removeOutput()
+            workspace.remove()
+            throw error
+        }
+    }
+
     /// A workspace of `users` users whose `hookline run welcome --all` was killed (SIGKILL) once
     /// the first request reached the receiver. One delivery at a time and a first answer that
     /// takes 10 s leave most journeys queued in the killed process, however loaded the machine

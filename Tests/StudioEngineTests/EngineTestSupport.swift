@@ -55,6 +55,24 @@ enum EngineFixtures {
     }
 }
 
+extension EngineFixtures {
+    /// The lease owner of a process that no longer exists: what a `kill -9` leaves on its rows.
+    static let exitedLeaseOwner = "\(ProcessInfo.processInfo.hostName)/999999/dead"
+
+    /// A delivery of a `welcome` step as a killed process leaves it: unsettled, leased by a
+    /// process that exited, its snapshot `user`'s profile.
+    static func orphanedDelivery(
+        id: String = DeliveryID.make(), journeyID: String, nodeID: String = "direct-mail", webhookID: String = "lob-letter",
+        user: JSONObject, status: OutboxDelivery.Status = .sending, attempts: Int = 0, nextAttemptAt: Date = Date()
+    ) -> OutboxDelivery {
+        OutboxDelivery(
+            id: id, kind: .step, journeyID: journeyID, workflowID: "welcome", nodeID: nodeID, webhookID: webhookID,
+            email: user["email"]?.stringValue, snapshot: DeliverySnapshot(profile: user, now: Date()), status: status,
+            attempts: attempts, nextAttemptAt: nextAttemptAt, leaseOwner: exitedLeaseOwner,
+            leaseUntil: nextAttemptAt.addingTimeInterval(45))
+    }
+}
+
 /// Real seconds the retry tests allow for the work between two attempts besides the wait itself.
 /// Generous: the whole suite runs in parallel on two cores, where a 0.7 s stall was seen, and
 /// 1.8 s with two more busy processes beside it; the lower bounds, which are exact, are what

@@ -493,6 +493,11 @@ extension ExecutorTests {
         try #require(try first.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.waiting])
         first.executor.stop()
         await first.shutdown()
+        // Due in a moment, as a run at a faster time scale would have stored it: a resume waits
+        // what is left of a stored wake time in real time, whatever its own scale.
+        var asleep = try #require(try first.store.journeys(email: "ada@example.com", limit: 5).first)
+        asleep.wakeAt = Date().addingTimeInterval(0.5)
+        try first.store.saveJourneys([asleep])
 
         let scaled = try engine(timeScale: 1_000_000)
         let summary = try #require(scaled.resume(workflowIDs: ["fast"]))

@@ -75,6 +75,9 @@ public final class Deliverer: Sendable {
         case held(String)
         /// Retries were cancelled.
         case cancelled
+        /// The deliverer stopped (``stop()``) before the delivery settled; it is left unsettled,
+        /// its next attempt, if an attempt was cut short, due at once.
+        case stopped
     }
 
     public struct Result: Sendable {
@@ -90,6 +93,10 @@ public final class Deliverer: Sendable {
         var hostHolds: [String: ContinuousClock.Instant] = [:]
         var health: [String: EndpointHealth] = [:]
         var random = SplitMix64(seed: UInt64(truncatingIfNeeded: Date().timeIntervalSince1970.bitPattern))
+        /// Set by ``stop()``: no attempt starts any more.
+        var stopping = false
+        /// Attempts from their first byte until their record is handed to the recorder.
+        var attemptsInFlight = 0
     }
 
     private let client: DeliveryClient
@@ -120,6 +127,37 @@ public final class Deliverer: Sendable {
         self.clock = clock
         self.limiter = limiter
         self.logger = logger
+    }
+
+    /// Starts no attempt from now on: a delivery waiting for its turn, its retry or a host
+    /// ends ``Status/stopped``, unsent. An attempt in flight goes on; if it is cut short (the
+    /// client shut down), it is recorded as stopped, due again at once, and does not count
+    /// towards its endpoint's health, since the endpoint did not fail.
+    public func stop() {
+        state.withLock { $0.stopping = true }
+    }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Returns once no attempt is in flight (each recorded), or after `timeout`.
+    /// - Returns: Whether none is in flight.
+    @discardableResult
+    public func waitForAttemptsInFlight(upTo timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while state.withLock({ $0.attemptsInFlight > 0 }) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    /// Counts an attempt in flight, unless the deliverer stopped; false then.
+    private func beginAttempt() -> Bool {
+        state.withLock { state in
+            guard !state.stopping else { return false }
+            state.attemptsInFlight += 1
+            return true
+        }
     }
 
     /// Whether deliveries to `endpoint` are held after a 410 or long failure.
@@ -156,8 +194,9 @@ public final class Deliverer: Sendable {
     /// - Parameters:
     ///   - origin: Who the request is for; its `attempt` is the number of the first attempt made
     ///     here (more than 1 when a delivery resumes after a restart).
-    ///   - notBefore: When the first attempt may start (a retry persisted before a restart); the
-    ///     wait runs at the clock's scale, as the schedule's own waits do. Default: now.
+    ///   - notBefore: When the first attempt may start (a retry persisted before a restart): a
+    ///     real instant, as the schedule stored it, so what is left of the wait is waited in real
+    ///     time whatever the clock's scale. Default: now.
     public func deliver(
         _ request: PreparedRequest, origin: DeliveryClient.Origin, options: Options = Options(), notBefore: Date? = nil
     ) async -> Result {
@@ -185,9 +224,16 @@ public final class Deliverer: Sendable {
             return Result(status: .cancelled, attempts: attempts)
         }
         if let notBefore, notBefore > clock.now() {
-            try? await Task.sleep(for: .seconds(clock.realInterval(forWorkflowSeconds: notBefore.timeIntervalSince(clock.now()))))
+            try? await Task.sleep(for: .seconds(notBefore.timeIntervalSince(clock.now())))
+        }
+        // Each attempt counts as in flight until its record is handed over, so that a stop
+        // waiting for attempts in flight finds it recorded.
+        func recordAttempt(_ record: AttemptRecord, settling settlement: DeliverySettlement?) {
+            recorder?.record(record, settling: settlement)
+            state.withLock { $0.attemptsInFlight -= 1 }
         }
         while true {
+            if isStopping { return Result(status: .stopped, attempts: attempts) }
             if let reason = pauseReason(of: endpoint) {
                 if var settlement = settle(.held, nil) {
                     settlement.attempts = attempt - 1
@@ -222,15 +268,29 @@ public final class Deliverer: Sendable {
             var thisOrigin = origin
             thisOrigin.attempt = attempt
             let timeout = options.timeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
-            var record = await limiter.withPermit(host: host) {
-                await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
+            let made = await limiter.withPermit(host: host) { () -> AttemptRecord? in
+                guard beginAttempt() else { return nil }
+                return await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
             }
+            guard var record = made else { return Result(status: .stopped, attempts: attempts) }
             record.trigger = immediate && options.trigger == .scheduled ? .immediate : options.trigger
             immediate = false
 
+            // Cut short by this process stopping (the client shut down): the endpoint did not
+            // fail, and the attempt is made again by the next start.
+            if record.status == nil, isStopping {
+                let cut = record.outcome.errorClass ?? ""
+                record.outcome = .failed(
+                    errorClass: DeliveryOutcomeClass.cancelled.label,
+                    message: "hookline stopped before the answer came (\(cut)); the next start sends it again")
+                recordAttempt(record, settling: settle(.retrying, clock.now()))
+                attempts.append(record)
+                return Result(status: .stopped, attempts: attempts)
+            }
+
             // A rejected token is refreshed once, at once, without using a scheduled retry.
             if let oauth2 = options.oauth2, record.status == 401, !refreshedToken {
-                recorder?.record(record, settling: settle(.retrying, clock.now()))
+                recordAttempt(record, settling: settle(.retrying, clock.now()))
                 attempts.append(record)
                 refreshedToken = true
                 immediate = true
@@ -241,7 +301,7 @@ public final class Deliverer: Sendable {
 
             let outcome = DeliveryOutcomeClass.classify(record)
             if outcome == .cancelled {
-                recorder?.record(record, settling: settle(.cancelled, nil))
+                recordAttempt(record, settling: settle(.cancelled, nil))
                 attempts.append(record)
                 return Result(status: .cancelled, attempts: attempts)
             }
@@ -250,7 +310,7 @@ public final class Deliverer: Sendable {
             if !quickRetried, !options.retry.schedule.delays.isEmpty, Self.quickRetryOutcomes.contains(outcome),
                 record.latencyMilliseconds < 1000
             {
-                recorder?.record(record, settling: settle(.retrying, clock.now()))
+                recordAttempt(record, settling: settle(.retrying, clock.now()))
                 attempts.append(record)
                 quickRetried = true
                 immediate = true
@@ -276,7 +336,7 @@ public final class Deliverer: Sendable {
 
             switch decision {
             case .succeeded:
-                recorder?.record(record, settling: settle(.succeeded, nil))
+                recordAttempt(record, settling: settle(.succeeded, nil))
                 return Result(status: .succeeded, attempts: attempts)
             case .giveUp(var reason):
                 // The schedule counts its own slots; the message counts every attempt made.
@@ -286,16 +346,19 @@ public final class Deliverer: Sendable {
                         state.withLock { $0.health[endpoint]?.recordExhausted(at: clock.workflowNow()) ?? .none },
                         endpoint: endpoint)
                 }
-                recorder?.record(record, settling: settle(.failed, nil))
+                recordAttempt(record, settling: settle(.failed, nil))
                 return Result(status: .failed(reason.description), attempts: attempts)
             case .pauseEndpoint(let reason):
-                recorder?.record(record, settling: settle(.failed, nil))
+                recordAttempt(record, settling: settle(.failed, nil))
                 return Result(status: .failed(reason), attempts: attempts)
             case .retry(let delay, let note):
                 if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
                 let wait = clock.realInterval(forWorkflowSeconds: delay)
-                recorder?.record(record, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
+                recordAttempt(record, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
+                // The retry is stored: a stopping process leaves it to the next start.
+                if isStopping { return Result(status: .stopped, attempts: attempts) }
                 try? await Task.sleep(for: .seconds(wait))
+                if isStopping { return Result(status: .stopped, attempts: attempts) }
                 if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }
                 attempt += 1
                 slot += 1

@@ -18,6 +18,9 @@ extension Executor {
         var succeeded: Bool
         /// The merged profile after a successful Update User Profile call.
         var profile: JSONObject?
+        /// The executor stopped before the delivery settled: it stays unsettled in the outbox,
+        /// and its journey at this step, for the next start to go on from.
+        var stopped = false
     }
 
     /// How long a lease outlives the attempt it covers: the deadline plus a margin (delivery.md §8.1).
@@ -80,9 +83,12 @@ extension Executor {
                     if state.hostDemand[host] == 0 { state.hostDemand[host] = nil }
                     state.deliveryTasks[deliveryID] = nil
                     state.stats.deliveriesInFlight -= 1
+                    guard !outcome.stopped else { return }
                     state.stats.deliveries += 1
                     if !outcome.succeeded { state.stats.failures += 1 }
                 }
+                // Not settled: the journey does not move past the step.
+                guard !outcome.stopped else { return }
                 var journey = journey
                 if let profile = outcome.profile { journey.profile = profile }
                 journey.nodeID = nextNode(after: node, succeeded: outcome.succeeded)
@@ -109,22 +115,36 @@ extension Executor {
         guard job.isNew else { return launch(job, run) }
         let first = state.withLock { state in
             state.unstored.append(UnstoredDelivery(job: job, journey: journey, run: run))
-            return state.unstored.count == 1
+            // While the store fails, the next try is already set.
+            return state.unstored.count == 1 && !state.outboxBackoff.isFailing
         }
         if first { queue.async { [self] in storeUnstored() } }
     }
 
+    /// Writes the waiting outbox rows, with their journeys' steps, and sends them. When the
+    /// store does not take them (a full disk), nothing is sent: they wait, their journeys at
+    /// the step before, and are tried again after ``StoreRetryBackoff``'s wait, with the
+    /// deliveries that began meanwhile. A stopped executor drops them unsent; the journeys go on
+    /// from their stored step at the next start.
     private func storeUnstored() {
-        let batch = state.withLock { state in
+        dispatchPrecondition(condition: .onQueue(queue))
+        let (batch, stopped) = state.withLock { state in
             defer { state.unstored.removeAll(keepingCapacity: true) }
-            return state.unstored
+            return (state.unstored, state.stopped)
         }
+        guard !batch.isEmpty, !stopped else { return }
         do {
             try store.enqueueDeliveries(batch.map(\.job.delivery), journeys: batch.compactMap(\.journey))
         } catch {
-            // Sending anyway keeps the workflows going; only the restart guarantee is lost.
-            logger.error("could not store \(batch.count) outbox deliveries: \(error)")
+            let wait = state.withLock { state in
+                state.unstored.insert(contentsOf: batch, at: 0)
+                return state.outboxBackoff.failed()
+            }
+            storeHealth.failed(.outbox, count: batch.count, error: error, retryIn: wait)
+            queue.asyncAfter(deadline: .now() + wait) { [self] in storeUnstored() }
+            return
         }
+        if state.withLock({ $0.outboxBackoff.succeeded() }) { storeHealth.recovered(.outbox, count: batch.count) }
         for entry in batch { launch(entry.job, entry.run) }
     }
 
@@ -209,6 +229,7 @@ extension Executor {
                 state.withLock { _ = $0.deliveryTasks.removeValue(forKey: deliveryID) }
                 updateCounters { state in
                     state.detachedDeliveries -= 1
+                    guard !outcome.stopped else { return }
                     state.stats.deliveries += 1
                     if !outcome.succeeded { state.stats.failures += 1 }
                 }
@@ -246,6 +267,7 @@ extension Executor {
             let id = delivery.id
             options.isCancelled = { [store] in (try? store.delivery(id: id))?.status == .cancelled }
             let result = await deliverer.deliver(request, origin: origin, options: options, notBefore: delivery.nextAttemptAt)
+            if result.status == .stopped { return DeliveryOutcome(succeeded: false, stopped: true) }
             succeeded = result.status == .succeeded
             if let last = result.last {
                 record = last
@@ -256,6 +278,7 @@ extension Executor {
                     case .held(let reason), .failed(let reason): reason
                     case .succeeded: "succeeded"
                     case .cancelled: "cancelled"
+                    case .stopped: "stopped"
                     }
                 var notSent = origin
                 notSent.attempt = AttemptRecord.heldAttempt

@@ -13,6 +13,9 @@ extension Executor {
         public var lastWake: Date?
         /// Journeys and deliveries of other workflows, left for a later resume (``resume(workflowIDs:)``).
         public var leftForLater = 0
+        /// Why some of what is stored could not be read or claimed (the store's errors): that
+        /// part is left for a later resume.
+        public var storeErrors: [String] = []
 
         /// What a command prints when it resumes: counts, and when sleepers keep it waiting.
         ///
@@ -36,13 +39,15 @@ extension Executor {
     /// `next_attempt_at` — at least once, nothing lost.
     ///
     /// Waits are recomputed from the stored UTC instants once, here; after that they run on the
-    /// monotonic clock, so a wall-clock jump causes neither a burst nor a lost retry. What is left
-    /// of a delay or a retry wait runs at this executor's time scale (`--time-scale`), as a new
-    /// one would.
+    /// monotonic clock, so a wall-clock jump causes neither a burst nor a lost retry. The stored
+    /// wake and next-attempt times are real instants, already scaled by the `--time-scale` of
+    /// the run that stored them, so what is left of a delay or a retry wait is waited in real
+    /// time: this executor's time scale applies to the delays and retries that start here.
     ///
     /// - Parameter workflowIDs: Resume only these workflows' journeys and deliveries; the others
-    ///   stay stored for a later resume. `hookline run` and `events track` use it with
-    ///   `--time-scale`, so that running one workflow fast does not wake another's users early.
+    ///   stay stored for a later resume. `hookline run` and `events track` use it, so that running
+    ///   one workflow neither waits out another's delays nor runs that one's next delays and
+    ///   retries at its own `--time-scale`.
     @discardableResult
     public func resume(workflowIDs: Set<String>? = nil) -> ResumeSummary {
         queue.sync { [self] in resumeOnQueue(workflowIDs: workflowIDs) }
@@ -56,7 +61,7 @@ extension Executor {
                 owner: leaseOwner.description, leaseUntil: now.addingTimeInterval(leaseSeconds), now: now)
         } catch {
             logger.error("could not read what to resume: \(error)")
-            return ResumeSummary()
+            return ResumeSummary(storeErrors: ["could not claim the unsettled deliveries: \(error)"])
         }
         var summary = ResumeSummary()
         if let only {
@@ -81,6 +86,7 @@ extension Executor {
                     page = try store.journeys(status, after: after, updatedBy: resumedAt, limit: Self.startSlice)
                 } catch {
                     logger.error("could not read the \(status.rawValue) journeys to resume: \(error)")
+                    summary.storeErrors.append("could not read the \(status.rawValue) journeys: \(error)")
                     break
                 }
                 guard let lastOfPage = page.last else { break }
@@ -163,9 +169,8 @@ extension Executor {
                     $0.stats.journeysStarted += 1
                     $0.stats.journeysActive += 1
                 }
-                // What is left of the delay runs at this executor's time scale, as a new delay would.
-                let seconds = min(
-                    clock.realInterval(forWorkflowSeconds: max(0, wakeAt.timeIntervalSince(now))), WorkflowDuration.longest)
+                // A real instant: what is left is waited in real time, not scaled a second time.
+                let seconds = min(max(0, wakeAt.timeIntervalSince(now)), WorkflowDuration.longest)
                 summary.sleeping += 1
                 summary.lastWake = max(summary.lastWake ?? .distantPast, now.addingTimeInterval(seconds))
                 wake(

@@ -38,8 +38,11 @@ public final class Executor: Sendable {
         var hostDemand: [String: Int] = [:]
         /// Deliveries under way, by id, so that they can be cancelled.
         var deliveryTasks: [String: Task<Void, Never>] = [:]
-        /// New deliveries whose outbox rows are written together at the end of the queue's turn.
+        /// New deliveries whose outbox rows are written together at the end of the queue's turn;
+        /// while the store does not take them, they wait here and are tried again.
         var unstored: [UnstoredDelivery] = []
+        /// Failed writes of ``unstored`` in a row.
+        var outboxBackoff = StoreRetryBackoff()
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var stopped = false
     }
@@ -52,6 +55,8 @@ public final class Executor: Sendable {
     let deliverer: Deliverer
     let recorder: AttemptRecorder
     let journeys: BatchWriter<JourneyRecord>
+    /// Told what the store does not take: outbox rows, journeys (and, from the recorder, attempts).
+    public let storeHealth: StoreHealth
     /// The secrets requests are rendered with; ``apply(secrets:)`` replaces them.
     private let currentSecrets: Mutex<[String: String]>
     let clock: any EngineClock
@@ -64,9 +69,11 @@ public final class Executor: Sendable {
     /// The holder of this executor's outbox leases.
     public let leaseOwner = LeaseOwner.current()
 
+    /// - Parameter storeHealth: Told when the store does not take a write, and when it does
+    ///   again; the recorder's should be the same.
     public init(
         workspace: Workspace, store: any StateStore, deliverer: Deliverer, recorder: AttemptRecorder,
-        secrets: [String: String] = [:], clock: any EngineClock = ScaledClock(),
+        secrets: [String: String] = [:], clock: any EngineClock = ScaledClock(), storeHealth: StoreHealth? = nil,
         logger: Logger = Logger(label: "hookline.executor")
     ) {
         self.definitions = Mutex(workspace)
@@ -78,11 +85,12 @@ public final class Executor: Sendable {
         self.currentSecrets = Mutex(secrets)
         self.clock = clock
         self.logger = logger
-        self.journeys = BatchWriter(label: "hookline.journeys", interval: .milliseconds(50)) { batch in
-            do { try store.saveJourneys(Self.latestPerJourney(batch)) } catch {
-                logger.error("could not store journeys: \(error)")
-            }
-        }
+        let health = storeHealth ?? StoreHealth(logger: logger)
+        self.storeHealth = health
+        // A batch that fails is written again with what came after it: the latest record of each journey wins.
+        self.journeys = BatchWriter(
+            label: "hookline.journeys", interval: .milliseconds(50), records: .journeys, health: health
+        ) { batch in try store.saveJourneys(Self.latestPerJourney(batch)) }
     }
 
     /// The last record of each journey in `batch`, in order of first appearance: a journey that
@@ -201,13 +209,12 @@ public final class Executor: Sendable {
     /// Starts one journey of `workflowID` for each address, whatever the workflow's trigger,
     /// except for users who reached its entry limits.
     ///
-    /// The journeys are stored at their entry step (10,000 per transaction) before they are
+    /// The journeys are stored at their entry step, all in one transaction, before any is
     /// queued, so the ones still queued when the process dies are started by ``resume()``.
     /// - Parameter dataFields: Data for the journeys' merge parameters (`{{dataFields.x}}`), as
     ///   Iterable's triggerWorkflow passes it; nil for none.
     /// - Returns: false when the workflow does not exist.
-    /// - Throws: The store's error when a transaction of journeys could not be stored: the
-    ///   journeys of the transactions before it were started, that one's and the later ones' not.
+    /// - Throws: The store's error when the journeys could not be stored: none was started.
     @discardableResult
     public func start(workflowID: String, emails: [String], dataFields: JSONObject? = nil) throws -> Bool {
         try startCounting(workflowID: workflowID, emails: emails, dataFields: dataFields) != nil
@@ -219,27 +226,8 @@ public final class Executor: Sendable {
     /// - Throws: As ``start(workflowID:emails:dataFields:)`` does.
     @discardableResult
     public func startCounting(workflowID: String, emails: [String], dataFields: JSONObject? = nil) throws -> Int? {
-        guard let workflow = workspace.workflow(id: workflowID) else { return nil }
-        var started = 0
-        let origin = PendingStart.Origin(
-            workflow: workflow, trigger: dataFields.map { TrackedEvent(email: "", name: "triggerWorkflow", dataFields: $0) })
-        // In slices, so a million addresses never hold a million records at once.
-        for slice in stride(from: 0, to: emails.count, by: Self.startSlice) {
-            let addresses = emails[slice..<min(slice + Self.startSlice, emails.count)]
-            let ids = DeliveryID.sequentialULIDs(count: addresses.count)
-            let starts = zip(ids, addresses).map { PendingStart(id: $0, email: $1, origin: origin) }
-            let stored = try storeEntries([(nil, starts)])
-            started += stored.count
-            // When some users reached the entry limits, the others are queued one by one.
-            enqueue(
-                stored.count == starts.count
-                    ? [.stored(origin, first: ids[0], count: starts.count)] : stored.map(Pending.start))
-        }
-        return started
+        try startCounting(workflowID: workflowID, for: .addresses(emails), dataFields: dataFields)?.started
     }
-
-    /// Journeys ``start(workflowID:emails:dataFields:)`` stores per transaction.
-    static let startSlice = 10_000
 
     /// Returns once no journey is running, waiting or queued and no delivery is under way.
     public func waitUntilIdle() async {
@@ -255,15 +243,31 @@ public final class Executor: Sendable {
         journeys.flush()
     }
 
-    /// Stops starting new steps and frees this executor's outbox leases, so that the next start
-    /// resumes what is left at once; journeys in flight finish their current request.
+    /// Stops starting new steps and attempts and frees this executor's outbox leases, so that
+    /// the next start resumes what is left at once. An attempt in flight goes on, and its record
+    /// is written by ``writePendingRecords()`` (``Engine/shutdown(grace:)`` waits for it); a
+    /// journey whose delivery did not settle stays stored at its step.
     public func stop() {
+        halt()
+        writePendingRecords()
+    }
+
+    /// The first half of ``stop()``: no step or attempt starts from now on.
+    func halt() {
         state.withLock { $0.stopped = true }
-        recorder.flush()
-        journeys.flush()
+        deliverer.stop()
+    }
+
+    /// Writes the attempts and journeys still waiting and frees this executor's leases on
+    /// unsettled deliveries: the last step of a stop.
+    /// - Returns: The records the store did not take (``StoreHealth/failures`` says why).
+    @discardableResult
+    public func writePendingRecords() -> Int {
+        let unwritten = recorder.flush() + journeys.flush()
         do { try store.releaseLeases(owner: leaseOwner.description) } catch {
             logger.error("could not release outbox leases: \(error)")
         }
+        return unwritten
     }
 
     /// Steps a journey may take between two delays; far more than any workflow written by hand.

@@ -2,13 +2,11 @@ import Hummingbird
 import StudioModel
 
 extension IngestAPI {
-    /// Users of a list started per store transaction by a triggerWorkflow with `listId`.
-    static let listPageSize = 10_000
-
     /// Starts a workflow for the user in `email`, or, as Iterable's triggerWorkflow does with
     /// `listId`, for every member of that list; a disabled workflow is refused. The journeys are
-    /// stored before the answer; when the store cannot take them, the answer is 500
-    /// `DatabaseError` (for a list, the pages of members before the failure were started).
+    /// stored before the answer, all in one transaction: when the store cannot take them, the
+    /// answer is 500 `DatabaseError` and none was started (for a list, no member), so the client
+    /// can send it again.
     func triggerWorkflow(_ body: JSONObject) throws -> Response {
         let workflowID: String
         let list: String?
@@ -33,22 +31,11 @@ extension IngestAPI {
                 message: "workflow '\(workflowID)' is disabled: set enabled: true in its file to trigger it")
         }
         if let list {
-            try startMembers(of: list, workflowID: workflowID, dataFields: dataFields)
+            try executor.startCounting(workflowID: workflowID, for: .stored(list: list), dataFields: dataFields)
         } else if let email {
             try executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields)
         }
         return Self.answer(.ok, code: "Success")
-    }
-
-    /// Starts `workflowID` for every member of `list`, a page of members at a time.
-    private func startMembers(of list: String, workflowID: String, dataFields: JSONObject) throws {
-        var after: String?
-        while true {
-            let page = try store.listMembers(list, after: after, limit: Self.listPageSize)
-            guard let last = page.last else { return }
-            try executor.start(workflowID: workflowID, emails: page, dataFields: dataFields)
-            after = last
-        }
     }
 
     /// `lists/subscribe` and `lists/unsubscribe`: each subscriber with a valid address joins or

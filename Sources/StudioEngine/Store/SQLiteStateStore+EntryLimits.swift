@@ -12,6 +12,27 @@ extension SQLiteStateStore {
         }
     }
 
+    public func startJourneys(
+        within limits: [String: WorkflowLimits], _ body: (any JourneyStarts) throws -> Void
+    ) throws {
+        try writer.write { db in try body(Starts(db: db, limits: limits)) }
+    }
+
+    /// ``JourneyStarts`` on the connection of a write transaction.
+    private struct Starts: JourneyStarts {
+        let db: Database
+        let limits: [String: WorkflowLimits]
+
+        func addresses(of list: String?, after email: String?, limit: Int) throws -> [String] {
+            try list.map { try SQLiteStateStore.listMembers($0, after: email, limit: limit, in: db) }
+                ?? SQLiteStateStore.userEmails(after: email, limit: limit, in: db)
+        }
+
+        func start(_ journeys: [JourneyRecord]) throws -> [JourneyRecord] {
+            try SQLiteStateStore.startJourneys(journeys, within: limits, recording: nil, in: db) ?? []
+        }
+    }
+
     private static func startJourneys(
         _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?,
         in db: Database

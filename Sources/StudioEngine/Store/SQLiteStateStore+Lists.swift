@@ -32,11 +32,13 @@ extension SQLiteStateStore {
     }
 
     public func listMembers(_ list: String, after email: String?, limit: Int) throws -> [String] {
-        try writer.read { db in
-            try String.fetchAll(
-                db.cachedStatement(sql: "SELECT email FROM listMember WHERE list = ? AND email > ? ORDER BY email LIMIT ?"),
-                arguments: [list, email ?? "", limit])
-        }
+        try writer.read { db in try Self.listMembers(list, after: email, limit: limit, in: db) }
+    }
+
+    static func listMembers(_ list: String, after email: String?, limit: Int, in db: Database) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT email FROM listMember WHERE list = ? AND email > ? ORDER BY email LIMIT ?"),
+            arguments: [list, email ?? "", limit])
     }
 
     public func listNames() throws -> [String] {

@@ -252,10 +252,12 @@ public final class SQLiteStateStore: StateStore {
     }
 
     public func userEmails(after email: String?, limit: Int) throws -> [String] {
-        try writer.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT email FROM user WHERE email > ? ORDER BY email LIMIT ?", arguments: [email ?? "", limit])
-        }
+        try writer.read { db in try Self.userEmails(after: email, limit: limit, in: db) }
+    }
+
+    static func userEmails(after email: String?, limit: Int, in db: Database) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT email FROM user WHERE email > ? ORDER BY email LIMIT ?", arguments: [email ?? "", limit])
     }
 
     public func userCount() throws -> Int {

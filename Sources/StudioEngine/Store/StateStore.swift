@@ -53,6 +53,11 @@ public protocol StateStore: EndpointPauseStore {
     func startJourneys(
         _ entries: [(event: TrackedEvent?, journeys: [JourneyRecord])], within limits: [String: WorkflowLimits]
     ) throws -> [[JourneyRecord]?]
+    /// Runs `body` in one transaction, for a workflow started for many users a slice at a time:
+    /// the journeys it stores through ``JourneyStarts/start(_:)`` are all stored, or, when it
+    /// throws, none (a process killed meanwhile leaves none either). Entry limits apply as in
+    /// ``startJourneys(_:within:)``, each slice seeing the journeys of the slices before it.
+    func startJourneys(within limits: [String: WorkflowLimits], _ body: (any JourneyStarts) throws -> Void) throws
     /// How often a user entered a workflow, and how many of those journeys have not ended.
     func entryCount(workflowID: String, email: String) throws -> EntryCount
 
@@ -136,6 +141,17 @@ extension StateStore {
         }
         return profiles
     }
+}
+
+/// The transaction ``StateStore/startJourneys(within:_:)`` runs its body in: stored addresses
+/// read a page at a time, and journeys stored at their entry step.
+public protocol JourneyStarts {
+    /// At most `limit` addresses after `email` (from the first when nil), in order: every stored
+    /// user's when `list` is nil, else the list's members.
+    func addresses(of list: String?, after email: String?, limit: Int) throws -> [String]
+    /// Stores `journeys` at their entry step, leaving out those past their workflow's entry
+    /// limits; returns the stored ones.
+    func start(_ journeys: [JourneyRecord]) throws -> [JourneyRecord]
 }
 
 /// An event that may start journeys: `{email, eventName, dataFields, id}` as Iterable tracks it.

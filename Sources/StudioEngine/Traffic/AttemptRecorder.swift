@@ -7,7 +7,9 @@ import StudioModel
 ///
 /// Storing first means the traffic pane never shows an attempt that is not in the store.
 /// An attempt and the outbox update it causes share one transaction. Batching turns thousands
-/// of attempts per second into a few transactions.
+/// of attempts per second into a few transactions. A batch the store does not take (a full
+/// disk) is kept and written later, in order, once it does; `health` says meanwhile that it
+/// waits.
 public final class AttemptRecorder: Sendable {
     private struct Entry: Sendable {
         var attempt: AttemptRecord?
@@ -16,20 +18,19 @@ public final class AttemptRecorder: Sendable {
 
     private let writer: BatchWriter<Entry>
 
-    /// - Parameter interval: Longest time an attempt waits before it is written. Default: 20 ms.
+    /// - Parameters:
+    ///   - interval: Longest time an attempt waits before it is written. Default: 20 ms.
+    ///   - health: Told when the store does not take a batch, and when it does again.
     public init(
         store: any StateStore, feed: TrafficFeed, interval: DispatchTimeInterval = .milliseconds(20),
-        logger: Logger = Logger(label: "hookline.recorder")
+        health: StoreHealth = StoreHealth()
     ) {
-        writer = BatchWriter(label: "hookline.attempt-recorder", interval: interval) { batch in
+        writer = BatchWriter(
+            label: "hookline.attempt-recorder", interval: interval, records: .attempts, health: health
+        ) { batch in
+            // Handed over whole: the store sets the ids in place.
             let attempts = batch.compactMap(\.attempt)
-            do {
-                // Handed over whole: the store sets the ids in place.
-                feed.publish(try store.recordAttempts(consume attempts, settling: batch.compactMap(\.settlement)))
-            } catch {
-                logger.error("could not store \(batch.count) attempts: \(error)")
-                feed.publish(batch.compactMap(\.attempt))
-            }
+            feed.publish(try store.recordAttempts(consume attempts, settling: batch.compactMap(\.settlement)))
         }
     }
 
@@ -44,7 +45,10 @@ public final class AttemptRecorder: Sendable {
     }
 
     /// Writes everything still waiting before returning.
-    public func flush() {
+    /// - Returns: How many attempts and settlements are still waiting because the store did not
+    ///   take them.
+    @discardableResult
+    public func flush() -> Int {
         writer.flush()
     }
 }

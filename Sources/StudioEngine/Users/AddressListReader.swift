@@ -11,7 +11,7 @@ import StudioModel
 ///
 /// ```swift
 /// let reader = try AddressListReader(path: "users.txt")
-/// while let batch = try reader.next(upTo: 10_000) { try executor.start(workflowID: "welcome", emails: batch) }
+/// try executor.startCounting(workflowID: "welcome", for: .batches { try reader.next(upTo: 10_000) })
 /// ```
 public final class AddressListReader {
     /// Why the list could not be read, with where.

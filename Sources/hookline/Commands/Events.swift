@@ -43,6 +43,7 @@ extension Hookline {
                 let dataFields = try readDataFields()
                 let secrets = try options.secrets()
                 let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
+                let signals = TerminationSignals.catching()
                 // Only the workflows this event starts go on: another workflow's users asleep in a
                 // delay are neither waited for nor woken early.
                 let started = Set(engine.workspace.workflows.filter { $0.start == .event(eventName) }.map(\.id))
@@ -60,6 +61,7 @@ extension Hookline {
                     throw ExitCode.failure
                 }
                 if summary.leftForLater > 0 { printError(summary.description) }
+                let readAll = EngineCommand.reportStoreErrors(of: summary, engine)
                 printAttemptLines(from: engine.feed)
                 do {
                     try engine.executor.track(
@@ -69,11 +71,8 @@ extension Hookline {
                     printError("error: the event was not stored, so it started nothing: \(error)")
                     throw ExitCode.failure
                 }
-                await engine.executor.waitUntilIdle()
-                let stats = engine.executor.stats
-                await engine.shutdown()
-                printError(stats.summary)
-                if stats.failures > 0 { throw ExitCode.failure }
+                let stats = try await EngineCommand.runToEnd(engine, signals: signals)
+                if stats.failures > 0 || !readAll { throw ExitCode.failure }
             }
 
             private func readDataFields() throws -> JSONObject {

@@ -15,7 +15,7 @@ extension Hookline {
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
 
-        @Option(help: "Run workflow delays and retries this many times faster.")
+        @Option(help: "Run the delays and retries that start here this many times faster; stored waits are kept.")
         var timeScale: Double = 1
 
         @Option(help: "Also send the deliveries held while this webhook's endpoint was paused.")
@@ -27,6 +27,7 @@ extension Hookline {
 
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+            let signals = TerminationSignals.catching()
             if let endpoint {
                 try await EngineCommand.shuttingDown(engine) { try options.deliveryWebhook(endpoint, in: engine.workspace) }
             }
@@ -44,11 +45,9 @@ extension Hookline {
                 throw ExitCode.failure
             }
             printError(summary.description)
-            await engine.executor.waitUntilIdle()
-            let stats = engine.executor.stats
-            await engine.shutdown()
-            printError(stats.summary)
-            if stats.failures > 0 || heldFailed > 0 { throw ExitCode.failure }
+            let readAll = EngineCommand.reportStoreErrors(of: summary, engine)
+            let stats = try await EngineCommand.runToEnd(engine, signals: signals)
+            if stats.failures > 0 || heldFailed > 0 || !readAll { throw ExitCode.failure }
         }
     }
 

@@ -40,6 +40,8 @@ extension Hookline {
             let addresses: AddressListReader?
             do { addresses = try users.map { try AddressListReader(path: $0) } } catch { throw Self.exitError(for: error) }
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale)
+            // From here on, Ctrl+C stops the run cleanly instead of ending the process mid-request.
+            let signals = TerminationSignals.catching()
             let workspace = engine.workspace
             let definition = try options.workflow(workflow, in: workspace)
             var members = list
@@ -62,27 +64,30 @@ extension Hookline {
             printAttemptLines(from: engine.feed)
             // What a stopped or killed run of this workflow left is finished too (DESIGN §6); other
             // workflows' journeys are left for `hookline resume`: a run must not wait out their
-            // delays, nor wake their users early at a faster time scale.
-            EngineCommand.resumeOrWarn(engine, workflowIDs: [workflow], holder: "hookline run \(workflow)")
-            // The journeys started before a read, or the store's write of a batch, fails still run
-            // to the end; then the error is shown.
-            var readError: (any Error)?
-            do { try startJourneys(on: engine, reading: addresses, members: members) } catch { readError = error }
+            // delays, nor run their next ones at its own time scale.
+            let resumedAll = EngineCommand.resumeOrWarn(
+                engine, workflowIDs: [workflow], holder: "hookline run \(workflow)")
+            // The start is all or nothing: when the list cannot be read or the journeys stored,
+            // none starts; what was resumed still runs to the end, then the error is shown.
+            var startError: (any Error)?
+            do { try startJourneys(on: engine, reading: addresses, members: members) } catch { startError = error }
             let asleep = Task { await Self.sayWhenAllAreAsleep(engine.executor) }
-            await engine.executor.waitUntilIdle()
-            asleep.cancel()
-            let stats = engine.executor.stats
-            await engine.shutdown()
-            printError(stats.summary)
-            if let readError { throw Self.exitError(for: readError) }
-            if stats.failures > 0 { throw ExitCode.failure }
+            defer { asleep.cancel() }
+            let stats = try await EngineCommand.runToEnd(engine, signals: signals)
+            if let startError { throw Self.exitError(for: startError) }
+            if stats.failures > 0 || !resumedAll { throw ExitCode.failure }
         }
 
         /// A list that cannot be read (missing, a folder, a line that is not an address) is bad
-        /// input (65), said on standard error with where; other errors stay as they are.
+        /// input (65), said on standard error with where; so is any error of the start (the
+        /// store's), with exit 1. Either way no journey of this run was started.
         private static func exitError(for error: any Error) -> any Error {
-            guard let error = error as? AddressListReader.ReadError else { return error }
+            guard let error = error as? AddressListReader.ReadError else {
+                printError("error: no journey was started: \(error)")
+                return ExitCode.failure
+            }
             printError("error: \(error)")
+            printError("no journey was started: fix the list and run again")
             return ExitCode.badInput
         }
 
@@ -105,17 +110,14 @@ extension Hookline {
         }
 
         /// Starts the workflow for the users of a file, the members of a list, or every stored user,
-        /// a batch at a time: the executor keeps queued journeys in the store, so a million users
-        /// are never in memory at once. Throws when a batch cannot be read or stored; the batches
-        /// before it were started.
+        /// all in one transaction, built a batch at a time: the executor keeps queued journeys in
+        /// the store, so a million users are never in memory at once. Throws when a batch cannot
+        /// be read or the journeys stored; then none was started. A list on standard input is read
+        /// inside that transaction, so the store's other writers wait for it to end.
         private func startJourneys(on engine: Engine, reading addresses: AddressListReader?, members list: String?) throws {
-            if let addresses {
-                while let batch = try addresses.next(upTo: Self.batch) {
-                    try engine.executor.start(workflowID: workflow, emails: batch)
-                }
-                return
-            }
-            try engine.executor.start(workflowID: workflow, forMembersOf: list, pageSize: Self.batch)
+            let audience: Executor.Audience =
+                if let addresses { .batches { try addresses.next(upTo: Self.batch) } } else { .stored(list: list) }
+            try engine.executor.startCounting(workflowID: workflow, for: audience, pageSize: Self.batch)
         }
     }
 }

@@ -19,8 +19,10 @@ extension Hookline {
                 api_key query parameter); without one, every request is accepted. Attempts are printed \
                 as JSON lines. Workflow and webhook files changed on \
                 disk are used from the next step on (a line on standard error says which); while a file \
-                is broken, its last good definition keeps running. SIGINT or SIGTERM stops it; \
-                deliveries not settled by then are resent by the next start.
+                is broken, its last good definition keeps running. While the store cannot be written (a \
+                full disk), nothing is sent: the work waits and goes on once it can. SIGINT or SIGTERM \
+                stops it, giving requests in flight 3 s to be answered; deliveries not settled by then \
+                are resent by the next start.
                 """)
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
@@ -59,6 +61,7 @@ extension Hookline {
                 throw ExitCode.failure
             }
             if summary.journeys + summary.deliveries + summary.leftForLater > 0 { printError(summary.description) }
+            _ = EngineCommand.reportStoreErrors(of: summary, engine)
             let server: IngestServer
             do {
                 server = try await IngestServer.start(engine: engine, host: host, port: port, apiKeySecret: Self.apiKeySecret)
@@ -83,7 +86,10 @@ extension Hookline {
             watcher.stop()
             printError("stopping")
             await server.shutdown()
-            await engine.shutdown()
+            if await engine.shutdown(grace: EngineCommand.stopGrace) > 0 {
+                EngineCommand.reportStoreFailures(engine.storeHealth.failures)
+                throw ExitCode.failure
+            }
         }
     }
 }

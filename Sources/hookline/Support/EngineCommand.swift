@@ -24,14 +24,99 @@ enum EngineCommand {
     /// Resumes what a previous executor left, saying so on standard error; when another executor
     /// holds the workspace, warns that its journeys are left to it.
     /// - Parameter workflowIDs: Resume only these workflows' journeys and deliveries.
-    static func resumeOrWarn(_ engine: Engine, workflowIDs: Set<String>? = nil, holder: String) {
-        if let summary = engine.resume(workflowIDs: workflowIDs, holder: holder) {
-            if summary.journeys + summary.deliveries + summary.leftForLater > 0 {
-                printError(summary.description)
-            }
-        } else {
+    /// - Returns: Whether everything stored could be read: false when the store failed, which
+    ///   was said (the command then ends with exit 1).
+    static func resumeOrWarn(_ engine: Engine, workflowIDs: Set<String>? = nil, holder: String) -> Bool {
+        guard let summary = engine.resume(workflowIDs: workflowIDs, holder: holder) else {
             printError("warning: another executor runs on this workspace\(otherExecutor(engine)); its unfinished journeys are left to it")
+            return true
         }
+        if summary.journeys + summary.deliveries + summary.leftForLater > 0 {
+            printError(summary.description)
+        }
+        return reportStoreErrors(of: summary, engine)
+    }
+
+    /// Says on standard error what a resume could not read from the store; returns whether it read everything.
+    static func reportStoreErrors(of summary: Executor.ResumeSummary, _ engine: Engine) -> Bool {
+        for error in summary.storeErrors {
+            printError("error: \(engine.storeHealth.store): \(error); what it holds is left for hookline resume")
+        }
+        return summary.storeErrors.isEmpty
+    }
+
+    /// How long attempts in flight may take to be answered when a command stops early (a
+    /// signal, a store that cannot be written): 3 s. Those still waiting then are cut short and
+    /// sent again by the next start.
+    static let stopGrace: Duration = .seconds(3)
+
+    /// How a headless command's work ended.
+    private enum Ending {
+        /// Nothing is left to do.
+        case finished
+        /// SIGINT or SIGTERM.
+        case signal(Int32)
+        /// A store write failed: nothing more may be sent.
+        case storeFailed(StoreHealth.Failure)
+    }
+
+    /// Waits until the executor has nothing left to do, then shuts the engine down and prints
+    /// the counts. A termination signal stops it early: no step or attempt starts any more,
+    /// attempts in flight get ``stopGrace`` to be answered, leases are freed, and it exits with
+    /// 128 + the signal (130 for SIGINT, 143 for SIGTERM). So does a store that does not take a
+    /// write (a full disk), with exit 1: nothing is sent whose outbox row is not stored, so a
+    /// headless command says what is wrong rather than wait for it. Either way `hookline resume`
+    /// finishes the rest.
+    /// - Returns: The executor's counts, when it finished.
+    /// - Throws: `ExitCode` when it stopped early or records could not be written.
+    static func runToEnd(_ engine: Engine, signals: TerminationSignals) async throws -> ExecutorStats {
+        let ending = await firstEnding(engine, signals: signals)
+        var grace = stopGrace
+        if case .finished = ending { grace = .zero }
+        let unwritten = await engine.shutdown(grace: grace)
+        let stats = engine.executor.stats
+        printError(stats.summary)
+        var failures = unwritten > 0 ? engine.storeHealth.failures : []
+        switch ending {
+        case .signal(let number):
+            for failure in failures { printError("error: \(failure)") }
+            printError("stopped; hookline resume finishes the rest")
+            throw ExitCode(128 + number)
+        case .storeFailed(let first):
+            failures.removeAll { $0.records == first.records }
+            failures.insert(first, at: 0)
+        case .finished:
+            guard unwritten > 0 else { return stats }
+        }
+        reportStoreFailures(failures)
+        throw ExitCode.failure
+    }
+
+    /// Says on standard error what the store did not take, and what to do about it.
+    static func reportStoreFailures(_ failures: [StoreHealth.Failure]) {
+        for failure in failures { printError("error: \(failure)") }
+        printError(
+            "stopped: what is not stored is not sent. Once the store can be written again (space freed on its disk, "
+                + "or what holds its lock ended), hookline resume finishes the rest")
+    }
+
+    /// Whichever comes first: nothing left to do, a termination signal, a failed store write.
+    private static func firstEnding(_ engine: Engine, signals: TerminationSignals) async -> Ending {
+        let (endings, continuation) = AsyncStream.makeStream(of: Ending.self)
+        engine.storeHealth.onFailure { continuation.yield(.storeFailed($0)) }
+        if let failure = engine.storeHealth.failures.first { continuation.yield(.storeFailed(failure)) }
+        // The losers of the race wait on; the process ends after this command.
+        Task {
+            await engine.executor.waitUntilIdle()
+            continuation.yield(.finished)
+        }
+        Task {
+            let number = await signals.first()
+            printError("stopping")
+            continuation.yield(.signal(number))
+        }
+        for await ending in endings { return ending }
+        return .finished
     }
 
     /// Runs `check` of the command line against the engine's workspace; when it throws, shuts
