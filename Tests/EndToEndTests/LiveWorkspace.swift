@@ -66,6 +66,9 @@ struct LiveWorkspace {
         return (serve, url)
     }
 
+    /// The webhook-ids the receiver has been sent, one per request.
+    var receivedCount: Int { received(header: "webhook-id").count }
+
     /// Stops the receiver and removes every file.
     func remove() {
         receiver.signal(SIGKILL)

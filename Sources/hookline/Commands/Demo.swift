@@ -41,7 +41,7 @@ extension Hookline {
                 configuration: .init(timeScale: timeScale, storePath: root.appendingPathComponent(".hookline/state.sqlite").path))
             let users = DemoWorkspace.users(count: 200)
             try engine.store.saveUsers(users)
-            _ = engine.resume(holder: "hookline demo")
+            _ = try await EngineCommand.resume(engine, holder: "hookline demo")
 
             let triggers = workspace.workflows.compactMap(\.start.eventName)
             let stream = DemoEventStream(

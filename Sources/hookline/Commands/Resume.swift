@@ -37,7 +37,7 @@ extension Hookline {
                 printError("endpoint \(endpoint): \(drained.succeeded + drained.failed) held deliveries sent, \(drained.failed) failed")
                 heldFailed = drained.failed
             }
-            guard let summary = engine.resume(holder: "hookline resume") else {
+            guard let summary = try await EngineCommand.resume(engine, holder: "hookline resume") else {
                 printError(
                     "error: another executor runs on this workspace (\(options.storePath))\(EngineCommand.otherExecutor(engine)); nothing resumed")
                 await engine.shutdown()
@@ -48,6 +48,7 @@ extension Hookline {
             let stats = engine.executor.stats
             await engine.shutdown()
             printError(stats.summary)
+            try EngineCommand.checkStore(of: engine)
             if stats.failures > 0 || heldFailed > 0 { throw ExitCode.failure }
         }
     }

@@ -63,7 +63,7 @@ extension Hookline {
             // What a stopped or killed run of this workflow left is finished too (DESIGN §6); other
             // workflows' journeys are left for `hookline resume`: a run must not wait out their
             // delays, nor wake their users early at a faster time scale.
-            EngineCommand.resumeOrWarn(engine, workflowIDs: [workflow], holder: "hookline run \(workflow)")
+            try await EngineCommand.resumeOrWarn(engine, workflowIDs: [workflow], holder: "hookline run \(workflow)")
             // The journeys started before a read, or the store's write of a batch, fails still run
             // to the end; then the error is shown.
             var readError: (any Error)?
@@ -74,6 +74,7 @@ extension Hookline {
             let stats = engine.executor.stats
             await engine.shutdown()
             printError(stats.summary)
+            try EngineCommand.checkStore(of: engine)
             if let readError { throw Self.exitError(for: readError) }
             if stats.failures > 0 { throw ExitCode.failure }
         }

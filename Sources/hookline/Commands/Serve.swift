@@ -50,7 +50,7 @@ extension Hookline {
             if !quiet { printAttemptLines(from: engine.feed) }
             // A second executor on the workspace would leave, if either crashed, journeys and
             // leases that neither resumes: serve runs only when it is the one.
-            guard let summary = engine.resume(holder: "hookline serve") else {
+            guard let summary = try await EngineCommand.resume(engine, holder: "hookline serve") else {
                 let holder = EngineCommand.otherExecutor(engine)
                 await engine.shutdown()
                 printError(
