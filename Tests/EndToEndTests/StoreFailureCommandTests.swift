@@ -29,6 +29,58 @@ struct StoreFailureCommandTests {
         return workspace
     }
 
+    /// `git clean -fdX` removes `.hookline/` (it is gitignored) while `hookline serve` runs:
+    /// SQLite would go on writing into the unlinked file, every event answered 200 and lost.
+    /// Serve refuses them and stops, exit 1, naming the file, for a supervisor to start it on a
+    /// new store; a definition file deleted meanwhile is said to be removed, not reloaded.
+    @Test func serveWhoseStoreIsRemovedRefusesEventsAndStopsNamingTheFile() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let (serve, base) = try await workspace.startServe("--quiet")
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let event = #"{"email": "ada@example.com", "eventName": "signup"}"#
+        #expect(try await workspace.post(base + "/api/events/track", event).status == 200)
+
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("workflows/welcome.yaml"))
+        _ = try await LiveWorkspace.waitFor("the removed line") {
+            serve.stderr.contains("\nremoved workflows/welcome.yaml\n") ? true : nil
+        }
+        #expect(!serve.stderr.contains("reloaded workflows/welcome.yaml"))
+
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent(".hookline"))
+        let after = try await workspace.post(base + "/api/events/track", event)
+        // Refused by the store, or by nobody once serve has stopped: never taken.
+        #expect(after.status == 500 || after.status == 0, "\(after)")
+        if after.status == 500 {
+            #expect(after.body.contains(#""code":"DatabaseError""#) && after.body.contains(storePath(workspace)), "\(after.body)")
+        }
+        #expect(try await serve.wait(timeout: .seconds(20)) == 1, "\(serve.stderr)")
+        #expect(
+            serve.stderr.contains(
+                "error: \(storePath(workspace)) was removed while this process had it open: what is stored from now on "
+                    + "would be lost with it; serve stops, so that no event is answered as stored that is not"),
+            "\(serve.stderr)")
+    }
+
+    /// The studio on a store removed under it says so in its header, instead of showing live
+    /// traffic that is kept nowhere.
+    @Test func theStudioSaysWhenItsStoreIsRemoved() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let workspace = folder.appendingPathComponent("ws")
+        let session = try await TmuxSession(
+            command: "\(BinaryRunner.hooklinePath) demo --dir \(workspace.path)", directory: folder)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("● live") }
+            try FileManager.default.removeItem(at: workspace.appendingPathComponent(".hookline"))
+            let screen = try await session.waitForScreen(timeout: 10) { $0.contains("✗ nothing is stored") }
+            #expect(!screen.contains("● live"), "\(screen)")
+        }
+    }
+
     /// As `hookline run` leaves a store (its write-ahead log beside it), its main file then cut
     /// short: `run` and `resume` went on sending, logging "database disk image is malformed",
     /// and exited 0. They stop before anything is sent, naming the file and what to do.

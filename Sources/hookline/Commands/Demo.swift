@@ -51,7 +51,8 @@ extension Hookline {
 
             let status = await runStudio(
                 workspace: workspace, files: files, root: root, traffic: engine.feed,
-                commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio)
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio,
+                store: { engine.storeProblem })
             stream.stop()
             await engine.shutdown()
             await receiver.shutdown()

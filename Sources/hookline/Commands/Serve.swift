@@ -20,7 +20,9 @@ extension Hookline {
                 as JSON lines. Workflow and webhook files changed on \
                 disk are used from the next step on (a line on standard error says which); while a file \
                 is broken, its last good definition keeps running. SIGINT or SIGTERM stops it; \
-                deliveries not settled by then are resent by the next start.
+                deliveries not settled by then are resent by the next start. When the store \
+                (.hookline/state.sqlite) is removed or found damaged while it runs, events are refused \
+                (500 DatabaseError) and serve stops with exit 1, naming the file.
                 """)
 
         @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
@@ -77,13 +79,25 @@ extension Hookline {
                     ? "no \(Self.apiKeySecret) secret, so requests need no Api-Key"
                     : "requests must send the \(Self.apiKeySecret) secret in an Api-Key header"
             printError("listening on \(server.baseURL) (\(keyNote))")
-            let watcher = WorkspaceWatcher(root: options.root, since: files)
-            engine.follow(watcher, workspaceRoot: options.root) { printError($0) }
-            await waitForTerminationSignal()
+            // A store removed (`git clean -fdX`, the workspace deleted) or found damaged while
+            // serving can never keep what is sent again: its writes are refused (500
+            // DatabaseError), and serve stops with exit 1, for a supervisor to start it again on a
+            // new store, rather than refuse every event from now on.
+            let watcher = WorkspaceWatcher(root: options.root, since: files, store: { engine.storeProblem })
+            await waitForTerminationSignal { stop in
+                engine.follow(
+                    watcher, workspaceRoot: options.root, report: { printError($0) },
+                    storeLost: { problem in
+                        printError("error: \(problem); serve stops, so that no event is answered as stored that is not")
+                        stop()
+                    })
+            }
             watcher.stop()
+            let problem = engine.storeProblem
             printError("stopping")
             await server.shutdown()
             await engine.shutdown()
+            if problem != nil { throw ExitCode.failure }
         }
     }
 }

@@ -59,7 +59,8 @@ extension Hookline {
                 workspace: workspace, files: files, root: options.root, traffic: shown,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root, otherExecutor: otherExecutor),
                 flags: studio,
-                notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" })
+                notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" },
+                store: { engine.storeProblem })
             following?.cancel()
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }

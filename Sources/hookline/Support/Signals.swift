@@ -2,24 +2,25 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Returns when the process gets SIGINT or SIGTERM.
-func waitForTerminationSignal() async {
+/// Returns when the process gets SIGINT or SIGTERM, or once the function handed to `stopping`
+/// is called (from any thread): the command has another reason to stop.
+func waitForTerminationSignal(or stopping: (_ stop: @escaping @Sendable () -> Void) -> Void = { _ in }) async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        installTerminationSources { continuation.resume() }
+        let once = OnceFlag()
+        let stop: @Sendable () -> Void = { if once.claim() { continuation.resume() } }
+        installTerminationSources(stop)
+        stopping(stop)
     }
 }
 
 /// Created in a nonisolated function with `@Sendable` handlers: a handler inferred as main-actor
 /// isolated would crash when Dispatch runs it on its own queue (spike.md §5 P1).
 private func installTerminationSources(_ fire: @escaping @Sendable () -> Void) {
-    let once = OnceFlag()
     let queue = DispatchQueue(label: "hookline.signals")
     for number in [SIGINT, SIGTERM] {
         signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-        source.setEventHandler { @Sendable in
-            if once.claim() { fire() }
-        }
+        source.setEventHandler { @Sendable in fire() }
         source.resume()
         SignalSources.keep(source)
     }
