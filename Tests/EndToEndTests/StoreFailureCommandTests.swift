@@ -147,11 +147,16 @@ struct StoreFailureCommandTests {
         let store = storePath(workspace)
 
         for arguments in [["run", "welcome", "--all"], ["resume"], ["logs"], ["serve", "--port", "0"]] {
-            let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, arguments + ["-C", workspace.root.path])
-            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            // Serve would run until stopped: given 20 s to refuse.
+            let command = try BinaryRunner.start(BinaryRunner.hooklinePath, arguments + ["-C", workspace.root.path])
+            defer {
+                command.signal(SIGKILL)
+                command.removeOutput()
+            }
+            #expect(try await command.wait(timeout: .seconds(20)) == 1, "\(arguments): \(command.stderr)")
             #expect(
-                result.stderr.contains("error: \(store) was written by a newer hookline (its migration v99-future is unknown"),
-                "\(arguments): \(result.stderr)")
+                command.stderr.contains("error: \(store) was written by a newer hookline (its migration v99-future is unknown"),
+                "\(arguments): \(command.stderr)")
         }
         #expect(workspace.receivedCount == 1)
     }
