@@ -15,6 +15,14 @@ struct StoreFileTests {
         return (folder, path, try SQLiteStateStore(path: path))
     }
 
+    /// A folder with a file `state.sqlite` holding `contents` (nothing opened), and its path.
+    private func storeFile(holding contents: Data) throws -> (folder: URL, path: String) {
+        let folder = try EngineFixtures.temporaryDirectory()
+        let path = folder.appendingPathComponent("state.sqlite").path
+        try contents.write(to: URL(fileURLWithPath: path))
+        return (folder, path)
+    }
+
     /// The error `body` throws, which must be a ``StoreError``.
     private func storeError(_ body: () throws -> Void, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
         -> StoreError
@@ -91,10 +99,8 @@ struct StoreFileTests {
     /// A damaged file SQLite itself refuses is reported with its path and what to do, not as
     /// `SQLite error 11 … while executing SELECT * FROM sqlite_master`.
     @Test func aStoreSQLiteFindsDamagedNamesItsFile() throws {
-        let folder = try EngineFixtures.temporaryDirectory()
+        let (folder, path) = try storeFile(holding: Data(repeating: 0x5A, count: 8192))
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("state.sqlite").path
-        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: path))
 
         let refused = try storeError { _ = try SQLiteStateStore(path: path) }
         #expect(refused.isDamage)
@@ -105,10 +111,8 @@ struct StoreFileTests {
     /// empty, it is a store cut short, and what the log holds would be read as a database it
     /// does not describe.
     @Test func anEmptyStoreFileBesideAWriteAheadLogIsRefused() throws {
-        let folder = try EngineFixtures.temporaryDirectory()
+        let (folder, path) = try storeFile(holding: Data())
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("state.sqlite").path
-        try Data().write(to: URL(fileURLWithPath: path))
         try Data(repeating: 1, count: 4096).write(to: URL(fileURLWithPath: path + "-wal"))
 
         let refused = try storeError { _ = try SQLiteStateStore(path: path) }
@@ -117,10 +121,8 @@ struct StoreFileTests {
 
     /// An empty file alone is a new store, as SQLite (and `touch`) make it; the store says so.
     @Test func anEmptyStoreFileAloneBecomesANewStoreAndSaysSo() throws {
-        let folder = try EngineFixtures.temporaryDirectory()
+        let (folder, path) = try storeFile(holding: Data())
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("state.sqlite").path
-        try Data().write(to: URL(fileURLWithPath: path))
 
         let store = try SQLiteStateStore(path: path)
         #expect(store.wasEmptyFile)
