@@ -91,11 +91,24 @@ public final class Engine: Sendable {
     /// process runs an executor on the same store: then nil, and nothing is touched.
     /// - Parameter holder: What this process is (`hookline run welcome`), for the message of
     ///   another process that finds the workspace taken (``otherExecutor``).
-    public func resume(workflowIDs: Set<String>? = nil, holder: String = "hookline") -> Executor.ResumeSummary? {
+    /// - Throws: ``StoreError`` when the store turned out damaged, or its file gone, while what
+    ///   to resume was read (``storeProblem``): the executor is stopped, so that nothing is sent
+    ///   that could not be recorded.
+    public func resume(workflowIDs: Set<String>? = nil, holder: String = "hookline") throws -> Executor.ResumeSummary? {
         guard takeExecutorLock(as: holder) else { return nil }
         pruneExpiredRecords()
-        return executor.resume(workflowIDs: workflowIDs)
+        let summary = executor.resume(workflowIDs: workflowIDs)
+        if let storeProblem {
+            executor.stop()
+            throw storeProblem
+        }
+        return summary
     }
+
+    /// Why what the executor writes from now on would be lost or wrong
+    /// (``SQLiteStateStore/problem``): the store's file was removed or replaced, or SQLite found
+    /// it damaged. Nil while the store is sound, and for an in-memory store.
+    public var storeProblem: StoreError? { (store as? SQLiteStateStore)?.problem }
 
     /// Says who runs this engine's executor, for another process's message (``otherExecutor``):
     /// `hookline serve (pid 412), ingest API at http://127.0.0.1:7070`. Only once it holds the lock.

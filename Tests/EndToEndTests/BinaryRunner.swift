@@ -46,8 +46,18 @@ enum BinaryRunner {
 
         /// The exit status (128 + N after signal N), polling so no thread blocks.
         func wait() async throws -> Int32 {
+            while true {
+                if let status = try await wait(timeout: .seconds(3600)) { return status }
+            }
+        }
+
+        /// The exit status once the program has ended, or nil when it still runs after `timeout`
+        /// (the caller stops it).
+        func wait(timeout: Duration) async throws -> Int32? {
             var status: Int32 = 0
+            let deadline = ContinuousClock.now + timeout
             while waitpid(pid, &status, WNOHANG) == 0 {
+                guard ContinuousClock.now < deadline else { return nil }
                 try await Task.sleep(for: .milliseconds(10))
             }
             return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)

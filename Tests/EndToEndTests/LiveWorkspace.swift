@@ -66,6 +66,21 @@ struct LiveWorkspace {
         return (serve, url)
     }
 
+    /// POSTs `body` as JSON with curl: the answer's status (0 when nothing answered) and body.
+    func post(_ url: String, _ body: String) async throws -> (status: Int, body: String) {
+        let result = try await BinaryRunner.run(
+            "/usr/bin/curl",
+            [
+                "-s", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", body, "-w", "\n%{http_code}",
+                url,
+            ])
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// The webhook-ids the receiver has been sent, one per request.
+    var receivedCount: Int { received(header: "webhook-id").count }
+
     /// Stops the receiver and removes every file.
     func remove() {
         receiver.signal(SIGKILL)

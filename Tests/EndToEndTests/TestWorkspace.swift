@@ -61,6 +61,23 @@ struct TestWorkspace {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Whether commands can be run as a user file modes apply to: root ignores them, so a test
+    /// running as root needs `setpriv` to run them as `nobody`.
+    static var canRunWithoutRoot: Bool {
+        getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+    }
+
+    /// Runs `hookline ARGUMENTS -C ROOT` as a user that file modes apply to, who owns the
+    /// workspace: this one, or `nobody` (given the workspace first) when the tests run as root.
+    func hooklineWithoutRoot(_ arguments: String...) async throws -> BinaryRunner.Result {
+        let command = [BinaryRunner.hooklinePath] + arguments + ["-C", root.path]
+        guard getuid() == 0 else { return try await BinaryRunner.run(command[0], Array(command.dropFirst())) }
+        let chown = try await BinaryRunner.run("/bin/chown", ["-R", "65534:65534", root.path])
+        try #require(chown.status == 0, "chown: \(chown.stderr)")
+        return try await BinaryRunner.run(
+            "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups"] + command)
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: root)
     }

@@ -500,14 +500,14 @@ extension ExecutorTests {
         try first.store.saveJourneys([asleep])
 
         let scaled = try engine(timeScale: 1_000_000)
-        let summary = try #require(scaled.resume(workflowIDs: ["fast"]))
+        let summary = try #require(try scaled.resume(workflowIDs: ["fast"]))
         await scaled.executor.waitUntilIdle()
         #expect(summary.journeys == 0 && summary.leftForLater == 1)
         #expect(try scaled.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.waiting])
         await scaled.shutdown()
 
         let later = try engine(timeScale: 1_000_000)
-        #expect(later.resume()?.journeys == 1)
+        #expect(try later.resume()?.journeys == 1)
         await later.executor.waitUntilIdle()
         #expect(try later.store.journeys(email: "ada@example.com", limit: 5).map(\.status) == [.finished])
         await later.shutdown()

@@ -375,6 +375,30 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// `git clean -fdX` removes `.hookline/` under `hookline serve`: an event written into the
+    /// removed file would be lost with it, so it is refused, naming the file, not answered 200.
+    @Test func anEventAfterTheStoreWasRemovedIsA500NamingTheFile() async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent(".hookline/state.sqlite").path
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup, storePath: path)
+        let event = #"{"email": "ada@example.com", "eventName": "signup"}"#
+        #expect(try await ingest.send("/api/events/track", event).status == 200)
+
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(".hookline"))
+        let answer = try await ingest.send("/api/events/track", event)
+        #expect(answer.status == 500)
+        #expect(answer.json?["code"] == "DatabaseError")
+        #expect(
+            answer.json?["msg"]?.stringValue
+                == "not stored, send it again: \(path) was removed while this process had it open: what is stored from "
+                + "now on would be lost with it", "\(answer.text)")
+        let update = try await ingest.send("/api/users/update", #"{"email": "bob@example.com"}"#)
+        #expect(update.status == 500)
+        #expect(ingest.engine.executor.stats.journeysStarted == 1)
+        try await ingest.shutdown()
+    }
+
     /// An event the store could not take is not answered 200: the client must send it again.
     @Test func anEventTheStoreCannotTakeIsA500AndStartsNothing() async throws {
         let folder = try EngineFixtures.temporaryDirectory()

@@ -196,12 +196,12 @@ struct OutboxTests {
         let workspace = EngineFixtures.workspace(baseURL: "http://127.0.0.1:9")
         let first = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
         let second = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
-        #expect(first.resume() != nil)
-        #expect(second.resume() == nil, "a second executor would wake the first one's sleeping journeys too")
+        #expect(try first.resume() != nil)
+        #expect(try second.resume() == nil, "a second executor would wake the first one's sleeping journeys too")
         await first.shutdown()
         await second.shutdown()
         let third = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
-        #expect(third.resume() != nil)
+        #expect(try third.resume() != nil)
         await third.shutdown()
     }
 
@@ -222,7 +222,7 @@ struct OutboxTests {
 
         let second = try Engine(
             workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000, storePath: storePath))
-        #expect(second.resume()?.journeys == 1)
+        #expect(try second.resume()?.journeys == 1)
         await second.executor.waitUntilIdle()
         await second.shutdown()
         await receiver.shutdown()

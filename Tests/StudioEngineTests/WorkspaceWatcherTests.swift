@@ -100,7 +100,9 @@ struct WorkspaceWatcherTests {
 
         // Deleted: the webhook is gone for real, and the workflow that calls it says so.
         try FileManager.default.removeItem(at: root.appendingPathComponent("webhooks/bi-events.yaml"))
-        let deleted = try await line(in: serving.lines) { $0.hasPrefix("reloaded webhooks/bi-events.yaml; workflows/bi-sink.yaml:") }
+        let deleted = try await line(in: serving.lines) {
+            $0.hasPrefix("removed webhooks/bi-events.yaml; workflows/bi-sink.yaml:")
+        }
         #expect(deleted.contains("error: unknown webhook 'bi-events'"))
         #expect(!deleted.contains("keeps running"))
         try await serving.signUp("ada@example.com")
@@ -144,6 +146,33 @@ struct WorkspaceWatcherTests {
 
         await serving.stop()
         await receiver.shutdown()
+    }
+
+    /// The store removed under a serving engine (`git clean -fdX` of `.hookline/`): the watcher
+    /// that looks at the files finds it at its next look and says so once, naming the file.
+    @Test func aStoreRemovedWhileServingIsReportedOnceByTheWatcher() async throws {
+        let root = try workspaceFolder(baseURL: "http://127.0.0.1:9")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent(".hookline/state.sqlite").path
+        let engine = try Engine(
+            workspace: WorkspaceLoader.load(from: root), secrets: [:], configuration: .init(storePath: path))
+        let watcher = WorkspaceWatcher(root: root, interval: .milliseconds(50), store: { engine.storeProblem })
+        let lost = Mutex<[String]>([])
+        let lines = Mutex<[String]>([])
+        engine.follow(
+            watcher, workspaceRoot: root, report: { line in lines.withLock { $0.append(line) } },
+            storeLost: { problem in lost.withLock { $0.append(problem) } })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(lost.withLock { $0 }.isEmpty)
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent(".hookline"))
+        let problem = try await line(in: lost) { _ in true }
+        #expect(problem.hasPrefix("\(path) was removed while this process had it open"))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(lost.withLock { $0 }.count == 1)
+        #expect(lines.withLock { $0 }.isEmpty)
+        watcher.stop()
+        await engine.shutdown()
     }
 
     @Test func aChangedFileIsLoadedAgainAndHeldUntilTaken() async throws {

@@ -29,7 +29,8 @@ struct DiskReloadTests {
         var files = Self.files
         for (path, text) in changes { files[path] = text }
         return WorkspaceReload(
-            workspace: WorkspaceLoader.load(files: files), changedPaths: changes.keys.sorted(), files: DefinitionFiles())
+            workspace: WorkspaceLoader.load(files: files), changedPaths: changes.keys.sorted(),
+            files: DefinitionFiles(stamps: files.mapValues { .init(size: $0.utf8.count, modified: .distantPast) }))
     }
 
     /// The studio on ``files`` with the `wait` step of `welcome` selected in the tree.
@@ -171,5 +172,28 @@ struct DiskReloadTests {
             state.status
                 == StatusMessage(
                     "saved workflows/alpha.yaml · kept the last good lob-letter while its file is broken", level: .warning))
+    }
+
+    /// A file deleted on disk is said to be removed: "reloaded" hid that its definition was gone.
+    @Test func aFileRemovedOnDiskIsSaidToBeRemoved() throws {
+        var state = try Self.stateOnWaitStep()
+        _ = reduce(&state, .workspaceChangedOnDisk(Self.reload(["workflows/alpha.yaml": nil])))
+        #expect(state.workspace.workflow(id: "alpha") == nil)
+        #expect(state.status == StatusMessage("workflows/alpha.yaml removed on disk"))
+    }
+
+    /// The store removed under the studio (`git clean -fdX`): what it runs, sends and shows is
+    /// kept nowhere, which the header says until the studio quits, after the status line has gone.
+    @Test func aStoreLostIsSaidAndStaysInTheHeader() throws {
+        var state = try Self.stateOnWaitStep()
+        state.trafficConnected = true
+        let problem = "/w/.hookline/state.sqlite was removed while this process had it open"
+        _ = reduce(&state, .storeLost(problem))
+        #expect(state.status?.level == .error)
+        #expect(state.status?.text.hasPrefix(problem + "; quit, and start the studio again") == true)
+        _ = reduce(&state, .key(.char("k")))
+        #expect(state.status == nil)
+        let header = try #require(Self.screen(state).split(separator: "\n").first)
+        #expect(header.contains("✗ nothing is stored") && !header.contains("live"), "\(header)")
     }
 }

@@ -5,7 +5,9 @@ extension SQLiteStateStore {
     public func pausedEndpoints() throws -> [String: String] {
         try writer.read { db in
             Dictionary(
-                try Row.fetchAll(db, sql: "SELECT endpoint, reason FROM endpointPause").map { ($0["endpoint"], $0["reason"]) },
+                try Row.fetchAll(db, sql: "SELECT endpoint, reason FROM endpointPause").map { row in
+                    (try row.stored("endpoint", of: "endpointPause"), try row.stored("reason", of: "endpointPause"))
+                },
                 uniquingKeysWith: { first, _ in first })
         }
     }

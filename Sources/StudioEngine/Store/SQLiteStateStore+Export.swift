@@ -40,12 +40,12 @@ extension SQLiteStateStore {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [max(0, filter.limit)]
         let following = filter.afterID != nil
-        let rows = try writer.read { db in
-            try Row.fetchAll(
+        return try writer.read { db in
+            let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM attempt \(whereClause) ORDER BY id \(following ? "ASC" : "DESC") LIMIT ?",
                 arguments: arguments)
+            return try (following ? rows : rows.reversed()).map(Self.attempt(from:))
         }
-        return (following ? rows : rows.reversed()).map(Self.attempt(from:))
     }
 
     /// The webhooks stored attempts were sent for, in no particular order.

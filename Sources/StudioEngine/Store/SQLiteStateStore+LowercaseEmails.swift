@@ -52,8 +52,8 @@ extension SQLiteStateStore {
         let rows = try Row.fetchCursor(
             db, sql: "SELECT email, profile FROM user WHERE email <> hookline_lowercase_email(email)")
         while let row = try rows.next() {
-            let email: String = row["email"]
-            variants[EmailAddress.normalized(email), default: []].append((email, row["profile"]))
+            let email: String = try row.stored("email", of: "user")
+            variants[EmailAddress.normalized(email), default: []].append((email, try row.stored("profile", of: "user")))
         }
         let delete = try db.makeStatement(sql: "DELETE FROM user WHERE email = ?")
         let stored = try db.makeStatement(sql: "SELECT profile FROM user WHERE email = ?")

@@ -167,7 +167,8 @@ extension SQLiteStateStore {
     public func attempts(deliveryID: String) throws -> [AttemptRecord] {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE deliveryID = ? ORDER BY id", arguments: [deliveryID])
-        }.map(Self.attempt(from:))
+                .map(Self.attempt(from:))
+        }
     }
 
     public func immediateAttemptCount(deliveryID: String) throws -> Int {

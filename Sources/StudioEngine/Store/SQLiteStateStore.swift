@@ -10,45 +10,64 @@ import StudioModel
 /// let stored = try store.recordAttempts(attempts)
 /// ```
 public final class SQLiteStateStore: StateStore {
-    let writer: any DatabaseWriter
+    let writer: StoreWriter
+    /// The file; nil for an in-memory store.
+    public let path: String?
+    /// The file as opened: the store writes nothing once another file, or none, is at ``path``.
+    private let openedFile: StoreFileIdentity?
+    /// Whether the file was there and empty (0 bytes) when opened, and so became a new store.
+    public let wasEmptyFile: Bool
 
-    /// Opens (creating if needed) the store at `path`, with its folder.
-    public init(path: String) throws {
-        try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        var configuration = Configuration()
-        // `hookline watch` and other commands open the same file while the executor writes.
-        configuration.busyMode = .timeout(5)
-        // Processes opening a new store at once (the executor, `hookline watch`, imports) take
-        // turns: switching a new file to WAL needs it to themselves, and SQLite answers a second
-        // opener "database is locked" at once, without waiting; GRDB also reads which migrations
-        // are applied outside the transaction that applies one, so two would both apply it
-        // ("duplicate column name"). The turn lasts the open and any migration, not the work after.
-        writer = try Self.whileHoldingLock(at: path + ".migration-lock") {
-            let writer = try DatabasePool(path: path, configuration: configuration)
-            let migrator = Self.migrator
-            if try !writer.read({ try migrator.hasCompletedMigrations($0) }) { try migrator.migrate(writer) }
-            return writer
+    /// Opens the store at `path`, creating it and its folder if needed, migrated to this version.
+    ///
+    /// Before anything else is read or written, the file is checked: a store written by a newer
+    /// Hookline, one lacking tables or columns this version writes, one shorter than its own
+    /// header says (cut short) or that SQLite finds damaged, an empty file beside a write-ahead
+    /// log that is not, and a file or folder this user cannot write are refused with a
+    /// ``StoreError`` naming the file and what to do.
+    ///
+    /// - Parameter readonly: Open it for reading only (`hookline logs`, `watch`), so that a store
+    ///   this user may read but not write can be read. A store an older Hookline wrote is still
+    ///   migrated first, which needs it writable. Default: false.
+    public init(path: String, readonly: Bool = false) throws {
+        self.path = path
+        let opening = try Self.openStore(path: path, readonly: readonly)
+        writer = StoreWriter(opening.database, path: path)
+        wasEmptyFile = opening.wasEmptyFile
+        openedFile = StoreFileIdentity(path: path)
+        if !readonly, let openedFile {
+            // What a process writes into a removed store is lost with it: refused, so that
+            // nothing is answered as stored that is not (`hookline serve` answers 500 then).
+            writer.database.add(
+                transactionObserver: StoreFileGuard(path: path, opened: openedFile), extent: .databaseLifetime)
         }
-    }
-
-    /// Runs `body` while this process holds an exclusive `flock` on the file at `path`, waiting
-    /// for another process to let go of it.
-    private static func whileHoldingLock<T>(at path: String, _ body: () throws -> T) throws -> T {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return try body() }
-        defer { close(descriptor) }
-        _ = flock(descriptor, LOCK_EX)
-        return try body()
     }
 
     /// An in-memory store for tests.
     public init() throws {
-        writer = try DatabaseQueue()
-        try Self.migrator.migrate(writer)
+        let database = try DatabaseQueue()
+        try Self.migrator.migrate(database)
+        writer = StoreWriter(database, path: ":memory:")
+        path = nil
+        openedFile = nil
+        wasEmptyFile = false
     }
 
-    private static var migrator: DatabaseMigrator {
+    /// Why what is written to the store from now on would be lost or wrong, or nil while it is
+    /// sound: its file was removed or replaced since it was opened (looked at now), or SQLite
+    /// found it damaged (kept from the first time). Nil for an in-memory store.
+    public var problem: StoreError? {
+        if let path, let openedFile {
+            switch StoreFileIdentity(path: path) {
+            case nil: return .removed(path)
+            case let identity? where identity != openedFile: return .replaced(path)
+            default: break
+            }
+        }
+        return writer.damage
+    }
+
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.create(table: "user") { t in
@@ -360,8 +379,9 @@ public final class SQLiteStateStore: StateStore {
 
     public func recentAttempts(limit: Int) throws -> [AttemptRecord] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM attempt ORDER BY id DESC LIMIT ?", arguments: [limit])
-        }.reversed().map(Self.attempt(from:))
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt ORDER BY id DESC LIMIT ?", arguments: [limit]).reversed()
+                .map(Self.attempt(from:))
+        }
     }
 
     public func attemptCount() throws -> Int {
@@ -397,26 +417,36 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    static func attempt(from row: Row) -> AttemptRecord {
-        let status: Int? = row["status"]
-        let errorClass: String? = row["errorClass"]
+    /// The attempt a row of `attempt` holds.
+    /// - Throws: ``StoredRowError`` when a column is missing or holds what this version never
+    ///   writes there (a store changed by another version or by hand), instead of stopping.
+    static func attempt(from row: Row) throws -> AttemptRecord {
+        func value<Value: DatabaseValueConvertible>(_ column: String) throws -> Value {
+            try row.stored(column, of: "attempt")
+        }
+        func optional<Value: DatabaseValueConvertible>(_ column: String) throws -> Value? {
+            try row.storedIfPresent(column, of: "attempt")
+        }
+        let status: Int? = try optional("status")
+        let errorClass: String? = try optional("errorClass")
         let outcome: AttemptOutcome
         if let errorClass, errorClass != "http" {
-            outcome = .failed(errorClass: errorClass, message: row["errorMessage"] ?? "")
+            outcome = .failed(errorClass: errorClass, message: try optional("errorMessage") ?? "")
         } else if let status, (200..<300).contains(status) {
             outcome = .success
         } else {
             outcome = .httpError
         }
         return AttemptRecord(
-            id: row["id"], startedAt: row["startedAt"], deliveryID: row["deliveryID"], attempt: row["attempt"],
-            workflowID: row["workflowID"], nodeID: row["nodeID"], webhookID: row["webhookID"],
-            userEmail: row["userEmail"], method: row["method"], url: row["url"],
-            requestHeaders: decodeHeaders(row["requestHeaders"]), requestBody: row["requestBody"], status: status,
-            responseVersion: row["responseVersion"], responseHeaders: decodeHeaders(row["responseHeaders"]), responseBody: row["responseBody"],
-            responseTruncated: row["responseTruncated"], responseBodyIsBase64: row["responseBodyBase64"] ?? false,
-            latencyMilliseconds: row["latencyMs"], outcome: outcome,
-            trigger: AttemptTrigger(rawValue: row["trigger"] ?? "") ?? .scheduled)
+            id: try value("id"), startedAt: try value("startedAt"), deliveryID: try value("deliveryID"),
+            attempt: try value("attempt"), workflowID: try optional("workflowID"), nodeID: try optional("nodeID"),
+            webhookID: try optional("webhookID"), userEmail: try optional("userEmail"), method: try value("method"),
+            url: try value("url"), requestHeaders: decodeHeaders(try value("requestHeaders")),
+            requestBody: try value("requestBody"), status: status, responseVersion: try optional("responseVersion"),
+            responseHeaders: decodeHeaders(try value("responseHeaders")), responseBody: try value("responseBody"),
+            responseTruncated: try value("responseTruncated"),
+            responseBodyIsBase64: try optional("responseBodyBase64") ?? false, latencyMilliseconds: try value("latencyMs"),
+            outcome: outcome, trigger: AttemptTrigger(rawValue: try optional("trigger") ?? "") ?? .scheduled)
     }
 
     // MARK: - Field names

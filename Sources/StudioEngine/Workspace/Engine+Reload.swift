@@ -6,17 +6,21 @@ extension Engine {
     /// its files are edited: a definition whose file is broken keeps running as it last loaded
     /// (``apply(_:)``), and a changed secrets file is read again (``reloadSecrets(workspaceRoot:)``).
     /// `report` gets one line per reload (``WorkspaceReload/summary(kept:)``), on the thread that
-    /// woke the reader.
+    /// woke the reader; then `storeLost` gets what `changes` found wrong with the store
+    /// (``WorkspaceChangeSource/takeStoreProblem()``), if anything.
     public func follow(
-        _ changes: any WorkspaceChangeSource, workspaceRoot: URL, report: @escaping @Sendable (String) -> Void
+        _ changes: any WorkspaceChangeSource, workspaceRoot: URL, report: @escaping @Sendable (String) -> Void,
+        storeLost: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         changes.onAvailable { [weak changes, self] in
-            guard let reload = changes?.take() else { return }
-            var summary = reload.summary(kept: apply(reload.workspace))
-            if reload.changedPaths.contains(SecretsFile.path), let problem = reloadSecrets(workspaceRoot: workspaceRoot) {
-                summary += "; \(problem); the secrets as last read stay in use"
+            if let reload = changes?.take() {
+                var summary = reload.summary(kept: apply(reload.workspace))
+                if reload.changedPaths.contains(SecretsFile.path), let problem = reloadSecrets(workspaceRoot: workspaceRoot) {
+                    summary += "; \(problem); the secrets as last read stay in use"
+                }
+                report(summary)
             }
-            report(summary)
+            if let problem = changes?.takeStoreProblem() { storeLost(problem) }
         }
     }
 

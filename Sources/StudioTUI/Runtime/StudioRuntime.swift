@@ -311,6 +311,7 @@ final class StudioRuntime {
             for action in inbox.take() { send(action) }
             drainTraffic()
             takeWorkspaceChanges()
+            takeStoreProblem()
             tickIfDue()
             renderIfDue()
         }
@@ -372,6 +373,14 @@ final class StudioRuntime {
         var checked = reload
         checked.workspace = drafts.withSaveTimeProblems(reload.workspace)
         send(.workspaceChangedOnDisk(checked))
+    }
+
+    /// The store can no longer keep anything (its file was removed): said after what a reload of
+    /// the same moment says (`rm -rf .hookline` takes the secrets file too), and in the header.
+    private func takeStoreProblem() {
+        guard let problem = changes?.takeStoreProblem() else { return }
+        events.record("STORE LOST")
+        send(.storeLost(problem))
     }
 
     /// The secrets file changed: the engine reads it again, and the editor hides the new values.

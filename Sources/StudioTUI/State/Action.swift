@@ -13,6 +13,9 @@ public enum Action: Sendable, Equatable {
     /// SIGTERM, SIGHUP or SIGINT arrived.
     case terminate(signal: Int32)
     case status(StatusMessage)
+    /// The workspace's store can no longer keep what the studio runs, sends or shows (its file
+    /// was removed, say): why.
+    case storeLost(String)
     /// A definition file was saved: the studio shows the workspace loaded with it.
     case workspaceChanged(Workspace)
     /// Definition files changed on disk (an editor, a `git pull`): the studio shows the workspace

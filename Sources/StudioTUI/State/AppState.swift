@@ -34,6 +34,9 @@ public struct AppState: Sendable, Equatable {
     /// Time zone for traffic timestamps.
     public var timeZone: TimeZone
     public var status: StatusMessage?
+    /// Why the workspace's store no longer keeps anything, once the studio found out; the header
+    /// says so from then on.
+    public var storeLost: String?
     /// Where the caret stands in the line being typed in the hint row (or the palette): how many
     /// characters come after it. One line is typed at a time, so one caret serves every prompt.
     public var lineCursor = 0

@@ -95,8 +95,12 @@ private func reloadStatus(_ reload: WorkspaceReload, kept: [KeptDefinition], edi
             "\(editing) changed on disk: your text stays here, and Ctrl+S will not write over the file", level: .warning)
     }
     let paths = reload.changedPaths
-    let files = paths.count <= 2 ? paths.joined(separator: " and ") : "\(paths.count) files"
-    var parts = ["reloaded \(files) from disk"]
+    func files(_ paths: [String]) -> String {
+        paths.count <= 2 ? paths.joined(separator: " and ") : "\(paths.count) files"
+    }
+    var parts: [String] = []
+    if !reload.reloadedPaths.isEmpty { parts.append("reloaded \(files(reload.reloadedPaths)) from disk") }
+    if !reload.removedPaths.isEmpty { parts.append("\(files(reload.removedPaths)) removed on disk") }
     let broken = reload.brokenFiles.filter { paths.contains($0.path) }
     if let note = keptNote(kept) {
         parts.append(note)

@@ -103,6 +103,11 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .status(let message):
         state.status = message
         return []
+    case .storeLost(let problem):
+        state.storeLost = problem
+        state.status = StatusMessage(
+            "\(problem); quit, and start the studio again to store into a new one", level: .error)
+        return []
     case .workspaceChanged(let workspace):
         let lastGood = workspace.keepingLastGood(from: state.workspace)
         showWorkspace(lastGood.workspace, in: &state)

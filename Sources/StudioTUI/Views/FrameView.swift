@@ -24,9 +24,11 @@ enum FrameView {
 
         // Header: name at left, live state at right.
         let stats = TrafficStats(log: state.log, now: state.now)
-        let live: [Segment] = state.trafficConnected
-            ? [Segment(" \(glyphs.bullet) live ", .headerLive), Segment(stats.summary + " ", .foreground)]
-            : [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)]
+        let live: [Segment] =
+            if state.storeLost != nil { [Segment(" \(glyphs.cross) nothing is stored ", .statusError)] }
+            else if state.trafficConnected {
+                [Segment(" \(glyphs.bullet) live ", .headerLive), Segment(stats.summary + " ", .foreground)]
+            } else { [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)] }
         let liveWidth = live.reduce(0) { $0 + DisplayWidth.width(of: $1.text) }
         let name = Sanitizer.clean(state.workspace.settings.name)
         grid.put([Segment(" Hookline ", .title), Segment("\(glyphs.dot) ", .border), Segment(name + " ", .title)],

@@ -41,7 +41,7 @@ extension Hookline {
                 configuration: .init(timeScale: timeScale, storePath: root.appendingPathComponent(".hookline/state.sqlite").path))
             let users = DemoWorkspace.users(count: 200)
             try engine.store.saveUsers(users)
-            _ = engine.resume(holder: "hookline demo")
+            _ = try await EngineCommand.resume(engine, holder: "hookline demo")
 
             let triggers = workspace.workflows.compactMap(\.start.eventName)
             let stream = DemoEventStream(
@@ -51,7 +51,8 @@ extension Hookline {
 
             let status = await runStudio(
                 workspace: workspace, files: files, root: root, traffic: engine.feed,
-                commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio)
+                commands: EngineStudioCommands(engine: engine, workspaceRoot: root), flags: studio,
+                store: { engine.storeProblem })
             stream.stop()
             await engine.shutdown()
             await receiver.shutdown()

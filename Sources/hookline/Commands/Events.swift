@@ -47,7 +47,10 @@ extension Hookline {
                 // Only the workflows this event starts go on: another workflow's users asleep in a
                 // delay are neither waited for nor woken early.
                 let started = Set(engine.workspace.workflows.filter { $0.start == .event(eventName) }.map(\.id))
-                guard let summary = engine.resume(workflowIDs: started, holder: "hookline events track") else {
+                guard
+                    let summary = try await EngineCommand.resume(
+                        engine, workflowIDs: started, holder: "hookline events track")
+                else {
                     let holder = engine.otherExecutor
                     await engine.shutdown()
                     let advice =
@@ -72,6 +75,7 @@ extension Hookline {
                     throw ExitCode.failure
                 }
                 let stats = try await EngineCommand.runToEnd(engine, signals: signals)
+                try EngineCommand.checkStore(of: engine)
                 if stats.failures > 0 || !readAll { throw ExitCode.failure }
             }
 

@@ -33,7 +33,8 @@ extension Hookline {
         func run() throws {
             let store = try options.existingStore()
             try filters.checkNames(root: options.root) { store }
-            let records = try store.attempts(matching: filters.filter(limit: limit))
+            let filter = filters.filter(limit: limit)
+            let records = try EngineCommand.stoppingOnStoreError { try store.attempts(matching: filter) }
             switch format {
             case .jsonl:
                 writeAttemptLines(records)

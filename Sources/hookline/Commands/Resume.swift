@@ -38,7 +38,7 @@ extension Hookline {
                 printError("endpoint \(endpoint): \(drained.succeeded + drained.failed) held deliveries sent, \(drained.failed) failed")
                 heldFailed = drained.failed
             }
-            guard let summary = engine.resume(holder: "hookline resume") else {
+            guard let summary = try await EngineCommand.resume(engine, holder: "hookline resume") else {
                 printError(
                     "error: another executor runs on this workspace (\(options.storePath))\(EngineCommand.otherExecutor(engine)); nothing resumed")
                 await engine.shutdown()
@@ -47,6 +47,7 @@ extension Hookline {
             printError(summary.description)
             let readAll = EngineCommand.reportStoreErrors(of: summary, engine)
             let stats = try await EngineCommand.runToEnd(engine, signals: signals)
+            try EngineCommand.checkStore(of: engine)
             if stats.failures > 0 || heldFailed > 0 || !readAll { throw ExitCode.failure }
         }
     }

@@ -65,7 +65,7 @@ extension Hookline {
             // What a stopped or killed run of this workflow left is finished too (DESIGN §6); other
             // workflows' journeys are left for `hookline resume`: a run must not wait out their
             // delays, nor run their next ones at its own time scale.
-            let resumedAll = EngineCommand.resumeOrWarn(
+            let resumedAll = try await EngineCommand.resumeOrWarn(
                 engine, workflowIDs: [workflow], holder: "hookline run \(workflow)")
             // The start is all or nothing: when the list cannot be read or the journeys stored,
             // none starts; what was resumed still runs to the end, then the error is shown.
@@ -74,6 +74,7 @@ extension Hookline {
             let asleep = Task { await Self.sayWhenAllAreAsleep(engine.executor) }
             defer { asleep.cancel() }
             let stats = try await EngineCommand.runToEnd(engine, signals: signals)
+            try EngineCommand.checkStore(of: engine)
             if let startError { throw Self.exitError(for: startError) }
             if stats.failures > 0 || !resumedAll { throw ExitCode.failure }
         }

@@ -20,7 +20,9 @@ extension Hookline {
                 as JSON lines. Workflow and webhook files changed on \
                 disk are used from the next step on (a line on standard error says which); while a file \
                 is broken, its last good definition keeps running. While the store cannot be written (a \
-                full disk), nothing is sent: the work waits and goes on once it can. SIGINT or SIGTERM \
+                full disk), nothing is sent: the work waits and goes on once it can. When the store \
+                (.hookline/state.sqlite) is removed or found damaged while it runs, events are refused \
+                (500 DatabaseError) and serve stops with exit 1, naming the file. SIGINT or SIGTERM \
                 stops it, giving requests in flight 3 s to be answered; deliveries not settled by then \
                 are resent by the next start.
                 """)
@@ -52,7 +54,7 @@ extension Hookline {
             if !quiet { printAttemptLines(from: engine.feed) }
             // A second executor on the workspace would leave, if either crashed, journeys and
             // leases that neither resumes: serve runs only when it is the one.
-            guard let summary = engine.resume(holder: "hookline serve") else {
+            guard let summary = try await EngineCommand.resume(engine, holder: "hookline serve") else {
                 let holder = EngineCommand.otherExecutor(engine)
                 await engine.shutdown()
                 printError(
@@ -80,13 +82,27 @@ extension Hookline {
                     ? "no \(Self.apiKeySecret) secret, so requests need no Api-Key"
                     : "requests must send the \(Self.apiKeySecret) secret in an Api-Key header"
             printError("listening on \(server.baseURL) (\(keyNote))")
-            let watcher = WorkspaceWatcher(root: options.root, since: files)
-            engine.follow(watcher, workspaceRoot: options.root) { printError($0) }
-            await waitForTerminationSignal()
+            // A store removed (`git clean -fdX`, the workspace deleted) or found damaged while
+            // serving can never keep what is sent again: its writes are refused (500
+            // DatabaseError), and serve stops with exit 1, for a supervisor to start it again on a
+            // new store, rather than refuse every event from now on.
+            let watcher = WorkspaceWatcher(root: options.root, since: files, store: { engine.storeProblem })
+            await waitForTerminationSignal { stop in
+                engine.follow(
+                    watcher, workspaceRoot: options.root, report: { printError($0) },
+                    storeLost: { problem in
+                        printError("error: \(problem); serve stops, so that no event is answered as stored that is not")
+                        stop()
+                    })
+            }
             watcher.stop()
+            let problem = engine.storeProblem
             printError("stopping")
             await server.shutdown()
-            if await engine.shutdown(grace: EngineCommand.stopGrace) > 0 {
+            let unwritten = await engine.shutdown(grace: EngineCommand.stopGrace)
+            // A store that is gone was said above; what it did not take can never be resumed from it.
+            if problem != nil { throw ExitCode.failure }
+            if unwritten > 0 {
                 EngineCommand.reportStoreFailures(engine.storeHealth.failures)
                 throw ExitCode.failure
             }

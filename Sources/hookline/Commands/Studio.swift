@@ -33,16 +33,18 @@ extension Hookline {
             let files = DefinitionFiles.scan(root: options.root)
             let workspace = WorkspaceLoader.load(from: options.root)
             let secrets = try options.secrets()
-            let engine = try Engine(
-                workspace: workspace, secrets: secrets,
-                configuration: .init(timeScale: timeScale, storePath: options.storePath))
+            let engine = try EngineCommand.openingStore {
+                try Engine(
+                    workspace: workspace, secrets: secrets,
+                    configuration: .init(timeScale: timeScale, storePath: options.storePath))
+            }
             // Read-only is for watching production: this process resumes nothing and sends
             // nothing; the traffic shown is what the workspace's executor stores. So it is when
             // another process runs the executor (`hookline serve`): this studio edits files and
             // test-sends, and leaves runs and replays to that process (a studio opened first
             // keeps that role until it is restarted).
             var otherExecutor: String?
-            if !studio.readonly, engine.resume(holder: "the studio") == nil {
+            if !studio.readonly, try await EngineCommand.resume(engine, holder: "the studio") == nil {
                 otherExecutor = engine.otherExecutor ?? "another process"
             }
             // A following studio shows the store alone: its own test sends are stored too, and
@@ -57,7 +59,8 @@ extension Hookline {
                 workspace: workspace, files: files, root: options.root, traffic: shown,
                 commands: EngineStudioCommands(engine: engine, workspaceRoot: options.root, otherExecutor: otherExecutor),
                 flags: studio,
-                notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" })
+                notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" },
+                store: { engine.storeProblem })
             following?.cancel()
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }

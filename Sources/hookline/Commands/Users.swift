@@ -44,7 +44,7 @@ extension Hookline {
                     printError("nothing imported")
                     throw ExitCode.badInput
                 }
-                let store = try SQLiteStateStore(path: options.storePath)
+                let store = try options.openStore()
                 let (created, updated) = try store.mergeUsers(profiles, mergeNestedObjects: true)
                 print("imported \(counted(created + updated, "user")) (\(created) new, \(updated) updated)")
                 if let list {

@@ -63,7 +63,7 @@ extension Hookline {
                 return nil
             }
             do {
-                let store = try SQLiteStateStore(path: options.storePath)
+                let store = try SQLiteStateStore(path: options.storePath, readonly: true)
                 let users = try store.userFieldNames()
                 guard !users.isEmpty else {
                     printError(noUsers)

@@ -43,7 +43,7 @@ extension Hookline {
             try options.requireWorkspace()
             let path = options.storePath
             try filters.checkNames(root: options.root) {
-                FileManager.default.fileExists(atPath: path) ? try SQLiteStateStore(path: path) : nil
+                FileManager.default.fileExists(atPath: path) ? try options.openStore(readonly: true) : nil
             }
             let width = Self.outputWidth()
             let json = self.json
@@ -68,7 +68,7 @@ extension Hookline {
                         try await follow(Self.storeOnceCreated(at: path), at: path, write)
                     } catch {
                         guard !Task.isCancelled else { return }
-                        printError("error: \(path): \(error)")
+                        printError(error is StoreError ? "error: \(error)" : "error: \(path): \(error)")
                         Foundation.exit(ExitCode.failure.rawValue)
                     }
                 }
@@ -108,7 +108,7 @@ extension Hookline {
         /// the executor sets it up waits rather than fails).
         static func storeOnceCreated(at path: String) async throws -> SQLiteStateStore {
             while !FileManager.default.fileExists(atPath: path) { try await Task.sleep(for: .milliseconds(250)) }
-            return try SQLiteStateStore(path: path)
+            return try SQLiteStateStore(path: path, readonly: true)
         }
 
         /// Returns once standard output is a pipe nobody reads any more (`hookline watch | head -1`),

@@ -71,6 +71,6 @@ extension WorkspaceOptions {
             printError("error: no store at \(storePath): nothing has run in this workspace yet")
             throw ExitCode.failure
         }
-        return try SQLiteStateStore(path: storePath)
+        return try openStore(readonly: true)
     }
 }

@@ -15,10 +15,38 @@ enum EngineCommand {
         if report(workspace.diagnostics.filter { $0.severity == .error }, root: options.root) {
             printError("the files above are left out until they load; the rest of the workspace runs")
         }
+        let secrets = try secrets ?? options.secrets()
         // Headless commands print attempts as they are published; nothing drains the feed's buffer.
-        return try Engine(
-            workspace: workspace, secrets: try secrets ?? options.secrets(),
-            configuration: .init(timeScale: timeScale, storePath: options.storePath, trafficBuffer: 0))
+        return try openingStore {
+            try Engine(
+                workspace: workspace, secrets: secrets,
+                configuration: .init(timeScale: timeScale, storePath: options.storePath, trafficBuffer: 0))
+        }
+    }
+
+    /// Runs `open`, which opens the workspace's store (an engine, or the store alone); a store
+    /// that cannot be used (``StoreError``: damaged, from a newer version, not writable…) stops
+    /// the command with exit 1, saying why and what to do. Warns when the store was an empty file.
+    static func openingStore<Opened>(_ open: () throws -> Opened) throws -> Opened {
+        let opened = try stoppingOnStoreError(open)
+        let store = (opened as? SQLiteStateStore) ?? ((opened as? Engine)?.store as? SQLiteStateStore)
+        if let store, store.wasEmptyFile, let path = store.path {
+            // SQLite takes an empty file for an empty database; it is most often one cut short.
+            printError(
+                "warning: \(path) was an empty file (0 bytes), so it is a new store now: what it held was lost before")
+        }
+        return opened
+    }
+
+    /// Runs `body`; a ``StoreError`` it throws (the store damaged, from a newer version, not
+    /// writable…) stops the command with exit 1, after saying why and what to do.
+    static func stoppingOnStoreError<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
     }
 
     /// Resumes what a previous executor left, saying so on standard error; when another executor
@@ -26,8 +54,9 @@ enum EngineCommand {
     /// - Parameter workflowIDs: Resume only these workflows' journeys and deliveries.
     /// - Returns: Whether everything stored could be read: false when the store failed, which
     ///   was said (the command then ends with exit 1).
-    static func resumeOrWarn(_ engine: Engine, workflowIDs: Set<String>? = nil, holder: String) -> Bool {
-        guard let summary = engine.resume(workflowIDs: workflowIDs, holder: holder) else {
+    /// - Throws: Exit 1 when the store turned out damaged (``resume(_:workflowIDs:holder:)``).
+    static func resumeOrWarn(_ engine: Engine, workflowIDs: Set<String>? = nil, holder: String) async throws -> Bool {
+        guard let summary = try await resume(engine, workflowIDs: workflowIDs, holder: holder) else {
             printError("warning: another executor runs on this workspace\(otherExecutor(engine)); its unfinished journeys are left to it")
             return true
         }
@@ -117,6 +146,29 @@ enum EngineCommand {
         }
         for await ending in endings { return ending }
         return .finished
+    }
+
+    /// ``Engine/resume(workflowIDs:holder:)``: nil when another executor holds the workspace.
+    /// - Throws: Exit 1, after shutting the engine down and saying why, when the store turned out
+    ///   damaged or its file gone while what to resume was read.
+    static func resume(_ engine: Engine, workflowIDs: Set<String>? = nil, holder: String) async throws
+        -> Executor.ResumeSummary?
+    {
+        do {
+            return try engine.resume(workflowIDs: workflowIDs, holder: holder)
+        } catch {
+            await engine.shutdown()
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// Throws exit 1, after saying why, when the engine's store turned out damaged or its file
+    /// gone while the command ran: what it recorded is not all there.
+    static func checkStore(of engine: Engine) throws {
+        guard let problem = engine.storeProblem else { return }
+        printError("error: \(problem)")
+        throw ExitCode.failure
     }
 
     /// Runs `check` of the command line against the engine's workspace; when it throws, shuts

@@ -65,9 +65,13 @@ final class EngineStudioCommands: StudioCommands {
     private var runsElsewhere: StatusMessage? {
         otherExecutor.withLock { holder -> StatusMessage? in
             guard holder != nil else { return nil }
-            if engine.resume(holder: "the studio") != nil {
-                holder = nil
-                return nil
+            do {
+                if try engine.resume(holder: "the studio") != nil {
+                    holder = nil
+                    return nil
+                }
+            } catch {
+                return StatusMessage("\(error)", level: .error)
             }
             holder = engine.otherExecutor ?? holder
             return holder.map {

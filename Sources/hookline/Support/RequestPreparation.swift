@@ -27,7 +27,7 @@ struct PreparedWebhookRequest {
             throw ExitCode.badInput
         }
         let webhook = try options.webhook(webhookID, in: workspace)
-        let store = try SQLiteStateStore(path: options.storePath)
+        let store = try options.openStore()
         guard let profile = try store.user(email: email) else {
             let candidates = try store.userEmails(after: nil, limit: userSuggestionScan)
             throw unknownName(

@@ -44,9 +44,15 @@ final class TerminationSignals: Sendable {
     }
 }
 
-/// Returns when the process gets SIGINT or SIGTERM.
-func waitForTerminationSignal() async {
-    _ = await TerminationSignals.catching().first()
+/// Returns when the process gets SIGINT or SIGTERM, or once the function handed to `stopping`
+/// is called (from any thread): the command has another reason to stop.
+func waitForTerminationSignal(or stopping: (_ stop: @escaping @Sendable () -> Void) -> Void = { _ in }) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let once = OnceFlag()
+        let stop: @Sendable () -> Void = { if once.claim() { continuation.resume() } }
+        installTerminationSources { _ in stop() }
+        stopping(stop)
+    }
 }
 
 /// Created in a nonisolated function with `@Sendable` handlers: a handler inferred as main-actor
@@ -72,4 +78,10 @@ private final class SignalSources: @unchecked Sendable {
     static func keep(_ source: any DispatchSourceSignal) {
         shared.lock.withLock { shared.sources.append(source) }
     }
+}
+
+/// True for the first caller of ``claim()`` only.
+private final class OnceFlag: Sendable {
+    private let fired = Atomic<Bool>(false)
+    func claim() -> Bool { !fired.exchange(true, ordering: .relaxed) }
 }

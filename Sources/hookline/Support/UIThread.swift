@@ -23,11 +23,14 @@ func runOnUIThread(_ body: @escaping @Sendable () -> Int32) async -> Int32 {
 /// otherwise land on the screen, tui.md P11). A studio that cannot start (no terminal, unknown
 /// TERM) is reported on the original standard error. Files changed on disk are loaded again and
 /// shown, and the engine runs from them.
-/// - Parameter files: The definition files as `workspace` was loaded from them.
+/// - Parameters:
+///   - files: The definition files as `workspace` was loaded from them.
+///   - store: What is wrong with the store the studio's engine writes (``Engine/storeProblem``),
+///     looked at with the files: the studio says when it can no longer keep anything.
 /// - Returns: the studio's exit status.
 func runStudio(
     workspace: Workspace, files: DefinitionFiles, root: URL, traffic: any TrafficSource, commands: any StudioCommands,
-    flags: StudioFlags, notice: String? = nil
+    flags: StudioFlags, notice: String? = nil, store: (@Sendable () -> StoreError?)? = nil
 ) async -> Int32 {
     let terminalError = dup(STDERR_FILENO)
     redirectStandardError(to: root.appendingPathComponent(".hookline/hookline.log").path)
@@ -37,7 +40,7 @@ func runStudio(
         options.notice = notice
         return options
     }()
-    let watcher = WorkspaceWatcher(root: root, since: files)
+    let watcher = WorkspaceWatcher(root: root, since: files, store: store)
     defer { watcher.stop() }
     return await runOnUIThread {
         do {

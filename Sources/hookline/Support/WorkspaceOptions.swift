@@ -12,6 +12,13 @@ struct WorkspaceOptions: ParsableArguments {
 
     var storePath: String { root.appendingPathComponent(".hookline/state.sqlite").path }
 
+    /// The workspace's store, opened for reading only (`hookline logs`, `watch`) or to write too;
+    /// one that cannot be used stops the command with exit 1, saying why
+    /// (``EngineCommand/openingStore(_:)``).
+    func openStore(readonly: Bool = false) throws -> SQLiteStateStore {
+        try EngineCommand.openingStore { try SQLiteStateStore(path: storePath, readonly: readonly) }
+    }
+
     /// Stops a command before it reads, or creates a store in, a folder that is not a workspace: one
     /// that does not exist, or has none of `hookline.yaml`, `workflows/`, `webhooks/` and `system-webhooks/`.
     /// - Throws: `ExitCode.badInput` (65), after saying why on standard error and pointing to `hookline init`.

@@ -30,12 +30,21 @@ public struct WorkspaceReload: Sendable, Hashable {
         return workspace.errors.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
     }
 
-    /// One line for a log: what was reloaded, the first error of each broken file
-    /// (`path:line:col: error: …`) and the definitions kept running in spite of it.
+    /// Of ``changedPaths``, the files that are no longer there, sorted.
+    public var removedPaths: [String] { changedPaths.filter { files.stamps[$0] == nil } }
+
+    /// Of ``changedPaths``, the files added or changed, sorted.
+    public var reloadedPaths: [String] { changedPaths.filter { files.stamps[$0] != nil } }
+
+    /// One line for a log: what was reloaded, what was removed, the first error of each broken
+    /// file (`path:line:col: error: …`) and the definitions kept running in spite of it.
     ///
     ///     reloaded webhooks/bi-events.yaml; webhooks/bi-events.yaml:4:9: error: …; the last good webhook bi-events keeps running
+    ///     removed workflows/welcome.yaml, webhooks/letter.yaml
     public func summary(kept: [KeptDefinition]) -> String {
-        (["reloaded " + changedPaths.joined(separator: ", ")] + brokenFiles.map(\.description) + kept.map(\.description))
-            .joined(separator: "; ")
+        var parts: [String] = []
+        if !reloadedPaths.isEmpty { parts.append("reloaded " + reloadedPaths.joined(separator: ", ")) }
+        if !removedPaths.isEmpty { parts.append("removed " + removedPaths.joined(separator: ", ")) }
+        return (parts + brokenFiles.map(\.description) + kept.map(\.description)).joined(separator: "; ")
     }
 }

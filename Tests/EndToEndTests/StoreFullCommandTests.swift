@@ -8,7 +8,7 @@ import Testing
 /// disk fills through the process's file size limit (`ulimit -f`), which the store's files
 /// reach as the write-ahead log grows, so SQLite's own write fails as it does on a full disk.
 @Suite(.serialized)
-struct StoreFailureCommandTests {
+struct StoreFullCommandTests {
     static let users = 300
 
     @Test func aRunWhoseStoreFillsStopsSendingAndResumeFinishesWithTheSameIDs() async throws {
