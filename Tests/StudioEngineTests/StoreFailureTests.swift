@@ -149,7 +149,7 @@ extension SQLiteStateStore {
     /// would: a write past them is answered `SQLITE_FULL` (SQLite's `max_page_count`, set on the
     /// writer's connection). Nil lifts the limit.
     func allowGrowth(byPages pages: Int?) throws {
-        try writer.writeWithoutTransaction { db in
+        try writer.database.writeWithoutTransaction { db in
             let current = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             try db.execute(sql: "PRAGMA max_page_count = \(pages.map { current + $0 } ?? 1_073_741_823)")
         }
