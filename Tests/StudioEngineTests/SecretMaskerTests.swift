@@ -92,7 +92,8 @@ struct SecretMaskerTests {
 
     /// A server that echoes a request writes the secret back in its own way: JSON with `\/`
     /// (PHP), non-ASCII as `\u00e9` (Python), `&` as `\u0026` (Go), a JSON body quoted whole
-    /// (httpbin), percent-encoding in lowercase hex (.NET). Each is hidden in a stored answer.
+    /// (httpbin), percent-encoding in lowercase hex (.NET), HTML escaping that leaves `=` alone,
+    /// UTF-8 read back as Latin-1. Each is hidden in a stored answer.
     static let echoes: [(server: String, written: String)] = [
         ("PHP", #"sk+live\/ab=cd&x y\"q\u00e9"#),
         ("Python", #"sk+live/ab=cd&x y\"q\u00e9"#),
@@ -100,6 +101,10 @@ struct SecretMaskerTests {
         ("httpbin, a JSON body quoted in JSON", #"sk+live/ab=cd&x y\\\"q\u00e9"#),
         (".NET form", "sk%2blive%2fab%3dcd%26x+y%22q%c3%a9"),
         ("lowercase path", "sk%2blive%2fab%3dcd%26x%20y%22q%c3%a9"),
+        ("Python's html.escape, which leaves = alone", "sk+live/ab=cd&amp;x y&quot;q\u{e9}"),
+        ("Go's html.EscapeString", "sk+live/ab=cd&amp;x y&#34;q\u{e9}"),
+        ("a header read back as Latin-1", "sk+live/ab=cd&x y\"q\u{c3}\u{a9}"),
+        ("a header read back as Latin-1, then JSON", #"sk+live/ab=cd&x y\"q\u00c3\u00a9"#),
     ]
 
     @Test(arguments: echoes)

@@ -45,13 +45,38 @@ public struct SecretMasker: Sendable {
 
     /// How common servers write a value back when they echo a request, where that differs from
     /// every template mode: JSON with `\/` (PHP), with non-ASCII as `\u00e9` (Python, PHP), with
-    /// `<>&` as `\u003c` (Go); a JSON body quoted whole in a JSON answer (httpbin's `data`).
-    /// Percent-encoding in lowercase hex (.NET) needs no form: matching ignores case.
+    /// `<>&` as `\u003c` (Go); a JSON body quoted whole in a JSON answer (httpbin's `data`); HTML
+    /// escaped by the usual escapers; UTF-8 read back as Latin-1. Percent-encoding in lowercase
+    /// hex (.NET) needs no form: matching ignores case.
     private static func echoedForms(of value: String) -> [String] {
         let json = OutputMode.json.escaped(value)
         let slashes = json.replacingOccurrences(of: "/", with: "\\/")
         let quotedBody = OutputMode.json.escaped(json)
-        return [slashes, asciiJSON(json), asciiJSON(slashes), goJSON(json), quotedBody, asciiJSON(quotedBody)]
+        var forms = [slashes, asciiJSON(json), asciiJSON(slashes), goJSON(json), quotedBody, asciiJSON(quotedBody)]
+        forms += htmlEscapedForms(of: value)
+        if value.utf8.contains(where: { $0 >= 0x80 }) {
+            // A header's UTF-8 read back as Latin-1 (Python's http.server, Node), as text and in JSON.
+            let latin1 = String(String.UnicodeScalarView(value.utf8.map { Unicode.Scalar($0) }))
+            let latin1JSON = OutputMode.json.escaped(latin1)
+            forms += [latin1, latin1JSON, asciiJSON(latin1JSON)]
+        }
+        return forms
+    }
+
+    /// `value` as the usual HTML escapers write it, which leave `=` alone (the HTML template
+    /// mode writes it `&#x3D;`): Python's `html.escape`, PHP's `htmlspecialchars`, Go's
+    /// `html.EscapeString`, which differ only in how they write the two quotes.
+    private static func htmlEscapedForms(of value: String) -> [String] {
+        guard value.contains(where: { "&<>\"'".contains($0) }) else { return [] }
+        let base = value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        var forms: [String] = []
+        for quote in ["&quot;", "&#34;"] {
+            for apostrophe in ["&#x27;", "&#39;", "&#039;"] {
+                forms.append(base.replacingOccurrences(of: "\"", with: quote).replacingOccurrences(of: "'", with: apostrophe))
+            }
+        }
+        return Array(Set(forms))
     }
 
     /// JSON text with every non-ASCII character written as `\u` escapes of its UTF-16 units.
