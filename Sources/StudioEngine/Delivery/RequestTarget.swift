@@ -46,12 +46,15 @@ enum RequestTarget {
     /// Whether `target`, a request line's target, holds only what ``isAllowed(_:)`` admits and
     /// whole `%XX` escapes.
     static func isValid(_ target: String) -> Bool {
-        let bytes = Array(target.utf8)
-        for (index, byte) in bytes.enumerated() {
-            guard isAllowed(byte) else { return false }
-            if byte == UInt8(ascii: "%"), !isEscape(bytes, at: index) { return false }
+        // Checked for every request sent: the bytes are read in place, not copied.
+        var target = target
+        return target.withUTF8 { bytes in
+            for (index, byte) in bytes.enumerated() {
+                guard isAllowed(byte) else { return false }
+                if byte == UInt8(ascii: "%"), !isEscape(bytes, at: index) { return false }
+            }
+            return true
         }
-        return true
     }
 
     /// `url` with what follows its authority made sendable, as browsers and curl do: a space,
@@ -107,7 +110,8 @@ enum RequestTarget {
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Whether `bytes[index]`, a `%`, is followed by two hex digits.
-    private static func isEscape(_ bytes: [UInt8], at index: Int) -> Bool {
+    private static func isEscape<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Int) -> Bool
+    where Bytes.Index == Int {
         guard index + 2 < bytes.count else { return false }
         return isHexDigit(bytes[index + 1]) && isHexDigit(bytes[index + 2])
     }

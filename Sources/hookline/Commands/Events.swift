@@ -75,7 +75,6 @@ extension Hookline {
                     throw ExitCode.failure
                 }
                 let stats = try await EngineCommand.runToEnd(engine, signals: signals)
-                try EngineCommand.checkStore(of: engine)
                 if stats.failures > 0 || !readAll { throw ExitCode.failure }
             }
 

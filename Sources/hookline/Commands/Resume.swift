@@ -47,7 +47,6 @@ extension Hookline {
             printError(summary.description)
             let readAll = EngineCommand.reportStoreErrors(of: summary, engine)
             let stats = try await EngineCommand.runToEnd(engine, signals: signals)
-            try EngineCommand.checkStore(of: engine)
             if stats.failures > 0 || heldFailed > 0 || !readAll { throw ExitCode.failure }
         }
     }

@@ -74,7 +74,6 @@ extension Hookline {
             let asleep = Task { await Self.sayWhenAllAreAsleep(engine.executor) }
             defer { asleep.cancel() }
             let stats = try await EngineCommand.runToEnd(engine, signals: signals)
-            try EngineCommand.checkStore(of: engine)
             if let startError { throw Self.exitError(for: startError) }
             if stats.failures > 0 || !resumedAll { throw ExitCode.failure }
         }

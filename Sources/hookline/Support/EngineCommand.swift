@@ -97,7 +97,8 @@ enum EngineCommand {
     /// headless command says what is wrong rather than wait for it. Either way `hookline resume`
     /// finishes the rest.
     /// - Returns: The executor's counts, when it finished.
-    /// - Throws: `ExitCode` when it stopped early or records could not be written.
+    /// - Throws: `ExitCode` when it stopped early, records could not be written, or the store
+    ///   turned out damaged or its file gone while it ran.
     static func runToEnd(_ engine: Engine, signals: TerminationSignals) async throws -> ExecutorStats {
         let ending = await firstEnding(engine, signals: signals)
         var grace = stopGrace
@@ -115,7 +116,10 @@ enum EngineCommand {
             failures.removeAll { $0.records == first.records }
             failures.insert(first, at: 0)
         case .finished:
-            guard unwritten > 0 else { return stats }
+            guard unwritten > 0 else {
+                try checkStore(of: engine)
+                return stats
+            }
         }
         reportStoreFailures(failures)
         throw ExitCode.failure
@@ -165,7 +169,7 @@ enum EngineCommand {
 
     /// Throws exit 1, after saying why, when the engine's store turned out damaged or its file
     /// gone while the command ran: what it recorded is not all there.
-    static func checkStore(of engine: Engine) throws {
+    private static func checkStore(of engine: Engine) throws {
         guard let problem = engine.storeProblem else { return }
         printError("error: \(problem)")
         throw ExitCode.failure

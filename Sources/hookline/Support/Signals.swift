@@ -33,7 +33,8 @@ final class TerminationSignals: Sendable {
         }
     }
 
-    private func receive(_ number: Int32) {
+    /// Ends ``first()`` with `number`, unless a signal did before: 0 for a stop of the command's own.
+    fileprivate func receive(_ number: Int32) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
             guard state.received == nil else { return [] }
             state.received = number
@@ -47,12 +48,9 @@ final class TerminationSignals: Sendable {
 /// Returns when the process gets SIGINT or SIGTERM, or once the function handed to `stopping`
 /// is called (from any thread): the command has another reason to stop.
 func waitForTerminationSignal(or stopping: (_ stop: @escaping @Sendable () -> Void) -> Void = { _ in }) async {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        let once = OnceFlag()
-        let stop: @Sendable () -> Void = { if once.claim() { continuation.resume() } }
-        installTerminationSources { _ in stop() }
-        stopping(stop)
-    }
+    let signals = TerminationSignals.catching()
+    stopping { signals.receive(0) }
+    _ = await signals.first()
 }
 
 /// Created in a nonisolated function with `@Sendable` handlers: a handler inferred as main-actor
@@ -80,8 +78,3 @@ private final class SignalSources: @unchecked Sendable {
     }
 }
 
-/// True for the first caller of ``claim()`` only.
-private final class OnceFlag: Sendable {
-    private let fired = Atomic<Bool>(false)
-    func claim() -> Bool { !fired.exchange(true, ordering: .relaxed) }
-}
