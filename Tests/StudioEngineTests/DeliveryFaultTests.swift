@@ -302,11 +302,12 @@ struct DeliveryFaultTests {
 
     // MARK: - Answers that are not HTTP
 
+    /// The hint points at the url's port for another protocol, at the server for HTTP it wrote wrongly.
     @Test(arguments: [
-        "SSH-2.0-OpenSSH_9.2\r\n",
-        "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\nContent-Length: 0\r\n\r\n",
+        ("SSH-2.0-OpenSSH_9.2\r\n", "did not answer in HTTP"),
+        ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\nContent-Length: 0\r\n\r\n", "fix the server"),
     ])
-    func anAnswerThatIsNotHTTPIsAnInvalidResponseAndRetried(answer: String) async throws {
+    func anAnswerThatIsNotHTTPIsAnInvalidResponseAndRetried(answer: String, hint: String) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
         let record = await send(makeRequest(server.baseURL + "/hook"))
         try await server.shutdown()
@@ -316,7 +317,7 @@ struct DeliveryFaultTests {
         let outcome = DeliveryOutcomeClass.classify(record)
         #expect(outcome == .invalidResponse)
         #expect(outcome.isRetryable)
-        #expect(DeliveryOutcomeClass.hint(for: record)?.contains("did not answer in HTTP") == true)
+        #expect(DeliveryOutcomeClass.hint(for: record)?.contains(hint) == true)
     }
 
     /// An SSH server greets first, before any request: the attempt is an invalid response that

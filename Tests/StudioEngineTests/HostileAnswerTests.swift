@@ -30,22 +30,22 @@ struct HostileAnswerTests {
     /// An answer the HTTP/1.1 parser rejects is an `invalid_response` whose message says what
     /// is wrong with it, not the parser's state.
     @Test(arguments: [
-        ("HTTP/2 200\r\ncontent-length: 0\r\n\r\n", "a protocol other than HTTP/1.0 or HTTP/1.1"),
-        ("I am not a web server\r\n\r\n", "does not start with an HTTP status line"),
-        ("HTTP/1.1 20", "closed the connection in the middle of it"),
+        ("HTTP/2 200\r\ncontent-length: 0\r\n\r\n", "a protocol other than HTTP/1.0 or HTTP/1.1", true),
+        ("I am not a web server\r\n\r\n", "does not start with an HTTP status line", true),
+        ("HTTP/1.1 20", "closed the connection in the middle of it", false),
         // SwiftNIO's decoder refuses a status that is not three digits; one outside 100–599 it takes
         // (aStatusOutsideOneHundredToFiveNinetyNineIsAnInvalidResponse).
-        ("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code"),
-        ("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code"),
-        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "more than one Content-Length"),
-        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "Transfer-Encoding with Content-Length"),
-        ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number"),
-        ("HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
-        ("HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
-        ("HTTP/1.1 200 OK\r\nX-Nul: a\u{0}b\r\nContent-Length: 0\r\n\r\n", "a header line is malformed"),
-        ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\n\r\n", "larger than the 80 KiB"),
-    ])
-    func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String) async throws {
+        ("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code", false),
+        ("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code", false),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "more than one Content-Length", false),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "Transfer-Encoding with Content-Length", false),
+        ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number", false),
+        ("HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", "a header line is malformed", false),
+        ("HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 0\r\n\r\n", "a header line is malformed", false),
+        ("HTTP/1.1 200 OK\r\nX-Nul: a\u{0}b\r\nContent-Length: 0\r\n\r\n", "a header line is malformed", false),
+        ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\n\r\n", "larger than the 80 KiB", false),
+    ] as [(String, String, Bool)])
+    func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String, otherProtocol: Bool) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
         let record = try await withClient { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
@@ -60,6 +60,11 @@ struct HostileAnswerTests {
         #expect(errorClass == "invalid_response")
         #expect(message.hasPrefix("the answer is not valid HTTP/1.1: "), "\(message)")
         #expect(message.contains(explanation), "\(message)")
+        // Only an answer in another protocol points at the url's port; a wrongly written HTTP
+        // answer points at the server.
+        let hint = try #require(DeliveryOutcomeClass.hint(for: record))
+        #expect(hint.contains("check that the url's port") == otherProtocol, "\(hint)")
+        #expect(hint.contains("fix the server") == !otherProtocol, "\(hint)")
     }
 
     /// SwiftNIO's decoder takes any three digits for a status; RFC 9110 §15 has them from 100 to

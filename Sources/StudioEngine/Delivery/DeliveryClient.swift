@@ -156,6 +156,9 @@ public final class DeliveryClient: Sendable {
         return record
     }
 
+    /// How the message of an answer the HTTP/1.1 parser refused begins.
+    static let invalidAnswerPrefix = "the answer is not valid HTTP/1.1: "
+
     /// What a transport failure's record says: for TLS, which check failed (a rejected chain is
     /// looked at once more by ``CertificateProbe``, outside the attempt's latency); for an answer
     /// that is not HTTP/1.1, what is wrong with it; else the error.
@@ -163,8 +166,8 @@ public final class DeliveryClient: Sendable {
         if let error = failure as? IOError, let text = Self.socketMessage(errno: error.errnoCode, target: target) {
             return text
         }
-        if let error = failure as? HTTPParserError { return "the answer is not valid HTTP/1.1: \(error.explanation)" }
-        if let error = failure as? InvalidStatusCodeError { return "the answer is not valid HTTP/1.1: \(error)" }
+        if let error = failure as? HTTPParserError { return Self.invalidAnswerPrefix + error.explanation }
+        if let error = failure as? InvalidStatusCodeError { return Self.invalidAnswerPrefix + error.description }
         if case ChannelError.connectTimeout(let budget) = failure {
             return "no connection to \(target.host):\(target.port) within the connect timeout (\(budget.secondsText))"
         }

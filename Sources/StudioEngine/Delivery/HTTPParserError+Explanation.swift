@@ -19,4 +19,9 @@ extension HTTPParserError {
         default: "it does not start with an HTTP status line and headers"
         }
     }
+
+    /// The explanations of an answer that is not HTTP/1.x at all (SSH, TLS or a database on the
+    /// port), as against an HTTP answer written wrongly: only these point the user at the url's
+    /// port (``DeliveryOutcomeClass/hint(for:afterTestSend:)``).
+    static let otherProtocolExplanations = [HTTPParserError.invalidVersion.explanation, HTTPParserError.invalidConstant.explanation]
 }

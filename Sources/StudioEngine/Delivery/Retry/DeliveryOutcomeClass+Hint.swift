@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import StudioModel
 
 extension DeliveryOutcomeClass {
@@ -22,13 +23,23 @@ extension DeliveryOutcomeClass {
             "the request could not be built: hookline validate and hookline preview show where"
         case .tlsError:
             "the certificate was not accepted: fix it, or set tls.ca on the webhook for a private CA\(retried)"
-        case .invalidResponse:
-            "the endpoint did not answer in HTTP: check that the url's port is the web server's (not SSH, a database or TLS on an http:// url)\(retried)"
+        case .invalidResponse: invalidResponseHint(for: record, retried: retried)
         case .abortedByReceiver:
             "the receiver asked not to retry (webhook-delivery: abort-message)"
         default:
             nil
         }
+    }
+
+    /// An answer in another protocol points at the url's port; an HTTP answer written wrongly
+    /// (a folded header, two lengths, a head over 80 KiB) at the server that wrote it.
+    private static func invalidResponseHint(for record: AttemptRecord, retried: String) -> String {
+        if case .failed(_, let message) = record.outcome, message.hasPrefix(DeliveryClient.invalidAnswerPrefix),
+            !HTTPParserError.otherProtocolExplanations.contains(where: message.hasSuffix)
+        {
+            return "the endpoint answered in HTTP that clients must refuse: fix the server, or a proxy in front of it\(retried)"
+        }
+        return "the endpoint did not answer in HTTP: check that the url's port is the web server's (not SSH, a database or TLS on an http:// url)\(retried)"
     }
 
     /// A test send pauses nothing: it only says what a scheduled delivery's 410 would do.
