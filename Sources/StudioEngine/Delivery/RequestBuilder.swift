@@ -92,7 +92,7 @@ public struct RequestBuilder: Sendable {
             case .form(let fields):
                 var pairs: [String] = []
                 for field in fields {
-                    let value = try render(field.value, context, .form, part: "body.\(field.name)")
+                    let value = try render(field.value, context, .form, part: "body.\(field.name)", asFormField: true)
                     pairs.append(OutputMode.form.escaped(field.name) + "=" + value)
                 }
                 body = pairs.joined(separator: "&")
@@ -208,11 +208,13 @@ public struct RequestBuilder: Sendable {
         return path + "?" + query
     }
 
+    /// - Parameter asFormField: The source is a form field's value, whose own text is encoded too.
     private func render(
-        _ source: String, _ context: TemplateContext, _ mode: OutputMode, part: String
+        _ source: String, _ context: TemplateContext, _ mode: OutputMode, part: String, asFormField: Bool = false
     ) throws(RequestBuildError) -> String {
         do {
-            return try Self.requiringSecrets(try templates.template(source), context).render(context, mode: mode)
+            let template = try Self.requiringSecrets(try templates.template(source), context)
+            return try asFormField ? template.renderFormFieldValue(context) : template.render(context, mode: mode)
         } catch {
             throw RequestBuildError(part: part, error: error)
         }

@@ -42,6 +42,17 @@ public struct Template: Sendable, Hashable {
         return renderer.out.string
     }
 
+    /// The template as one field of a form body: rendered in ``OutputMode/form``, its own text
+    /// form-encoded as well, since a field's value is a value and the body's `=` and `&` are
+    /// written around it (`Tom & Jerry` is sent `Tom+%26+Jerry`). A raw tag (`{{{x}}}`) and
+    /// `urlEncode`'s output are sent as they are, as in every percent-encoding mode.
+    public func renderFormFieldValue(_ context: TemplateContext) throws(TemplateError) -> String {
+        var renderer = TemplateRenderer(context: context, mode: .form, source: source, capacity: capacityHint)
+        renderer.encodesText = true
+        try renderer.run(program, program.main)
+        return renderer.out.string
+    }
+
     /// Whether the template is one escaped value tag (`{{age}}`), with at most spaces or line breaks around it:
     /// `renderJSON` gives the value it names, typed. A raw tag (`{{{x}}}`, `{{& x}}`) is text, as anywhere else.
     public var isSingleValueTag: Bool {

@@ -7,7 +7,7 @@ extension TemplateRenderer {
             switch program.instructions[position] {
             case .text(let start, let count, let exits):
                 program.literals.withUnsafeBufferPointer { literals in
-                    out.append(UnsafeBufferPointer(rebasing: literals[start..<start + count]))
+                    appendText(UnsafeBufferPointer(rebasing: literals[start..<start + count]))
                 }
                 if mode == .json { jsonState = exits.exit(from: jsonState) }
             case .path(let path, let raw, let offset):

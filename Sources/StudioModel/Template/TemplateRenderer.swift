@@ -32,6 +32,9 @@ struct TemplateRenderer {
     var frames: [Frame]
     var jsonState: UInt8 = JSONLexState.outside
     var marks: [Mark]?
+    /// Whether the template's own text is form-encoded too, not only what it merges: a form
+    /// field's value is a value, not form syntax (``Template/renderFormFieldValue(_:)``).
+    var encodesText = false
 
     init(context: TemplateContext, mode: OutputMode, source: String, capacity: Int, recordMarks: Bool = false) {
         self.context = context
@@ -54,7 +57,7 @@ struct TemplateRenderer {
             switch node {
             case .text(let text):
                 if marks != nil { mark(text.offset, isText: true) }
-                out += text.bytes
+                text.bytes.withUnsafeBufferPointer { appendText($0) }
                 if mode == .json { jsonState = text.exitState(from: jsonState) }
             case .value(let tag):
                 if marks != nil { mark(tag.offset, isText: false) }
@@ -210,6 +213,12 @@ struct TemplateRenderer {
         frames.append(frame)
         defer { frames.removeLast() }
         try body(&self)
+    }
+
+    /// Appends the template's own text: as it is, or form-encoded when ``encodesText`` says so.
+    mutating func appendText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard encodesText else { return out.append(bytes) }
+        TemplateEncoding.appendFormEncoded(String(decoding: bytes, as: UTF8.self), to: &out)
     }
 
     /// Renders nodes into a separate string (as plain text), leaving the main output and JSON state alone.
