@@ -20,11 +20,18 @@ public final class Engine: Sendable {
         /// Attempts the traffic feed holds for a reader that drains it (the studio); 0 when
         /// nothing drains it (headless commands, which observe it instead). Default: 10,000.
         public var trafficBuffer: Int
+        /// Opens the store for reading only (``SQLiteStateStore/init(path:readonly:)``), for an
+        /// engine that runs nothing: the read-only studio, which shows what the workspace's
+        /// executor stores. Such an engine writes nothing, not even at ``Engine/shutdown(grace:)``,
+        /// so it works on a store this user may read but not write; it must not be resumed or
+        /// sent from. Default: false.
+        public var readonly: Bool
 
-        public init(timeScale: Double = 1, storePath: String? = nil, trafficBuffer: Int = 10_000) {
+        public init(timeScale: Double = 1, storePath: String? = nil, trafficBuffer: Int = 10_000, readonly: Bool = false) {
             self.timeScale = timeScale
             self.storePath = storePath
             self.trafficBuffer = trafficBuffer
+            self.readonly = readonly
         }
     }
 
@@ -41,13 +48,17 @@ public final class Engine: Sendable {
     private let lock = Mutex<ExecutorLock?>(nil)
     /// Where the lock file is; nil for an in-memory store, which needs none.
     private let lockPath: String?
+    /// Whether the store was opened for reading only (``Configuration/readonly``).
+    private let readonly: Bool
 
     public init(
         workspace: Workspace, secrets: [String: String], configuration: Configuration,
         logger: Logger = Logger(label: "hookline")
     ) throws {
         self.logger = logger
-        store = try configuration.storePath.map { try SQLiteStateStore(path: $0) } ?? SQLiteStateStore()
+        store = try configuration.storePath.map { try SQLiteStateStore(path: $0, readonly: configuration.readonly) }
+            ?? SQLiteStateStore()
+        readonly = configuration.readonly
         storeHealth = StoreHealth(store: configuration.storePath ?? "the in-memory store", logger: logger)
         feed = TrafficFeed(capacity: max(0, configuration.trafficBuffer))
         recorder = AttemptRecorder(store: store, feed: feed, health: storeHealth)
@@ -174,7 +185,8 @@ public final class Engine: Sendable {
         try? await client.shutdown()
         // Those cut short end at once; the limit only guards against one that does not.
         await deliverer.waitForAttemptsInFlight(upTo: .seconds(2))
-        let unwritten = executor.writePendingRecords()
+        // A read-only engine sent nothing and holds no lease; a write would only fail.
+        let unwritten = readonly ? 0 : executor.writePendingRecords()
         lock.withLock { $0 = nil }
         return unwritten
     }

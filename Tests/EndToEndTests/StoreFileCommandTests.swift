@@ -231,3 +231,40 @@ struct StoreFileCommandTests {
         #expect(workspace.receivedCount == 1)
     }
 }
+
+extension StoreFileCommandTests {
+    /// `hookline --readonly` for ops on a store they may read but not write (the file 0444, its
+    /// folder 0555): the studio opens it for reading only, shows its traffic, and leaves the file
+    /// as it was, where it used to stop on the store not being writable.
+    @Test(.enabled(if: TestWorkspace.canRunWithoutRoot))
+    func aReadOnlyStudioShowsTheTrafficOfAStoreItCannotWrite() async throws {
+        let workspace = try await workspaceWithOneDelivery()
+        defer { workspace.remove() }
+        _ = try await workspace.sqlite("PRAGMA wal_checkpoint(TRUNCATE)")
+        let store = storePath(workspace)
+        let folder = workspace.root.appendingPathComponent(".hookline").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: store)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder) }
+        var command = "\(BinaryRunner.hooklinePath) --readonly -C \(workspace.root.path)"
+        if getuid() == 0 {
+            // File modes do not apply to root: the studio runs as `nobody`, given the workspace.
+            let chown = try await BinaryRunner.run("/bin/chown", ["-R", "65534:65534", workspace.root.path])
+            try #require(chown.status == 0, "chown: \(chown.stderr)")
+            command = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " + command
+        }
+
+        let session = try await TmuxSession(command: command, directory: workspace.root)
+        try await session.driving {
+            let screen = try await session.waitForScreen(timeout: 20) { screen in
+                screen.contains("q quit") && screen.split(separator: "\n").contains { $0.contains("POST") && $0.contains("/v1/letters") }
+            }
+            #expect(screen.contains("ada@example.com"), "\(screen)")
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+        #expect(workspace.receivedCount == 1)
+    }
+}

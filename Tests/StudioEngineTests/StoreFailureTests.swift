@@ -144,6 +144,82 @@ struct StoreFailureTests {
     }
 }
 
+extension StoreFailureTests {
+    /// A profile or list write of a step that the store does not take (Update User Profile's
+    /// answer, Update Profile, Add to List) used to be logged and dropped, the journey going on as
+    /// if it had been made. Now the journey waits at that step, the write is tried again, and the
+    /// journey goes on once the store takes it.
+    @Test func aProfileWriteTheStoreDoesNotTakeHoldsItsJourneyUntilItDoes() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        // An answer too big for the free space of the user table's pages.
+        let notes = String(repeating: "n", count: 20_000)
+        let filling = StoreToFill()
+        let receiver = try await Receiver.start(
+            script: try script(#"{path: /profile, response: {status: 200, body: '{"notes": "\#(notes)"}'}}"#)
+        ) { _ in
+            // The delivery's outbox row is stored before its request is sent: the disk is full from now on.
+            filling.fill()
+        }
+        let workflow = Workflow(
+            id: "enrich", name: "Enrich",
+            nodes: [
+                WorkflowNode(
+                    id: "enrich", kind: .updateProfileWebhook(webhook: "partner-profile", mergeNestedObjects: false, onError: .exit),
+                    next: .single("tag")),
+                WorkflowNode(id: "tag", kind: .updateProfile([ProfileFieldUpdate(field: "enriched", value: true)]), next: .single("join")),
+                WorkflowNode(id: "join", kind: .addToList("enriched"), next: .single("done")),
+                WorkflowNode(id: "done", kind: .exit),
+            ])
+        let workspace = Workspace(
+            settings: WorkspaceSettings(name: "Test", networkAllowlist: ["127.0.0.1/32"]), workflows: [workflow],
+            webhooks: [EngineFixtures.profileWebhook(baseURL: receiver.baseURL)])
+        let capture = LogCapture()
+        let engine = try Engine(
+            workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000_000, storePath: storePath),
+            logger: capture.logger)
+        let store = try #require(engine.store as? SQLiteStateStore)
+        try store.saveUsers([EngineFixtures.users[0]])
+        filling.store = store
+
+        #expect(try engine.executor.start(workflowID: "enrich", emails: ["ada@example.com"]))
+        // The merge fails, and again a second later; the next try waits 2 s more.
+        try await Task.sleep(for: .milliseconds(2_500))
+        #expect(engine.storeHealth.failures.map(\.records).contains(.profiles))
+        #expect(engine.executor.stats.journeysFinished == 0, "the journey went on without its profile")
+        let failing = capture.messages.filter { $0.contains("profile or list change") }
+        #expect(failing.count == 1, "one line per run of failures, not per try: \(failing)")
+        #expect(failing.first?.contains("their journeys wait at that step") == true, "\(failing)")
+
+        try store.allowGrowth(byPages: nil)
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(engine.storeHealth.failures.isEmpty)
+        #expect(capture.messages.contains { $0.hasPrefix("stored 1 profile or list change in \(storePath)") }, "\(capture.messages)")
+        let profile = try #require(try store.user(email: "ada@example.com"))
+        #expect(profile["notes"]?.stringValue?.count == notes.count, "the answer was not merged")
+        #expect(profile["enriched"] == true)
+        #expect(try store.listMembers("enriched", after: nil, limit: 10) == ["ada@example.com"])
+        #expect(engine.executor.stats.journeysFinished == 1)
+    }
+}
+
+/// The store a receiver fills when a request arrives (``SQLiteStateStore/allowGrowth(byPages:)``),
+/// once it is set.
+private final class StoreToFill: Sendable {
+    private let current = Mutex<SQLiteStateStore?>(nil)
+
+    var store: SQLiteStateStore? {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    func fill() {
+        try? store?.allowGrowth(byPages: 0)
+    }
+}
+
 extension SQLiteStateStore {
     /// Lets the file grow by at most `pages` more pages, as a disk with that much room left
     /// would: a write past them is answered `SQLITE_FULL` (SQLite's `max_page_count`, set on the

@@ -18,6 +18,9 @@ extension Executor {
         var succeeded: Bool
         /// The merged profile after a successful Update User Profile call.
         var profile: JSONObject?
+        /// A successful Update User Profile call whose answer the store did not take into the
+        /// profile: the journey is held until it does (``hold(_:after:retry:)``).
+        var unmerged: (answer: AttemptRecord, nested: Bool, error: any Error)?
         /// The executor stopped before the delivery settled: it stays unsettled in the outbox,
         /// and its journey at this step, for the next start to go on from.
         var stopped = false
@@ -92,6 +95,9 @@ extension Executor {
                 var journey = journey
                 if let profile = outcome.profile { journey.profile = profile }
                 journey.nodeID = nextNode(after: node, succeeded: outcome.succeeded)
+                if let unmerged = outcome.unmerged {
+                    return hold(journey, after: unmerged.error, retry: merging(unmerged.answer, nested: unmerged.nested))
+                }
                 advance(&journey)
             }
         }
@@ -184,13 +190,13 @@ extension Executor {
     private func continueAfterSettled(_ delivery: OutboxDelivery, journey: Journey, node: WorkflowNode) {
         var journey = journey
         let succeeded = delivery.status == .succeeded
-        if succeeded, case .updateProfileWebhook(_, let nested, _) = node.kind,
-            let answer = (try? store.attempts(deliveryID: delivery.id))?.last,
-            let merged = mergeAnswer(answer, into: journey.profile, nested: nested)
-        {
-            journey.profile = merged
-        }
         journey.nodeID = nextNode(after: node, succeeded: succeeded)
+        if succeeded, case .updateProfileWebhook(_, let nested, _) = node.kind,
+            let answer = (try? store.attempts(deliveryID: delivery.id))?.last
+        {
+            let merge = merging(answer, nested: nested)
+            do { try merge(&journey) } catch { return hold(journey, after: error, retry: merge) }
+        }
         advance(&journey)
     }
 
@@ -297,15 +303,27 @@ extension Executor {
             recorder.record(
                 record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))
         }
-        guard succeeded, emailQuery != nil, let profile,
-            let merged = mergeAnswer(record, into: profile, nested: mergeNested)
-        else { return DeliveryOutcome(succeeded: succeeded) }
-        return DeliveryOutcome(succeeded: true, profile: merged)
+        guard succeeded, emailQuery != nil, let profile else { return DeliveryOutcome(succeeded: succeeded) }
+        do {
+            return DeliveryOutcome(succeeded: true, profile: try mergeAnswer(record, into: profile, nested: mergeNested))
+        } catch {
+            return DeliveryOutcome(succeeded: true, unmerged: (record, mergeNested, error))
+        }
+    }
+
+    /// Merges an Update User Profile `answer` into a journey's profile (``mergeAnswer(_:into:nested:)``):
+    /// the step's write, for ``hold(_:after:retry:)`` to make again.
+    private func merging(_ answer: AttemptRecord, nested: Bool) -> @Sendable (inout Journey) throws -> Void {
+        { [self] journey in
+            if let merged = try mergeAnswer(answer, into: journey.profile, nested: nested) { journey.profile = merged }
+        }
     }
 
     /// Update User Profile: the JSON answer merged into the stored profile (Iterable's rules, a
-    /// field keeping its type), which is returned; what changed it meanwhile is kept.
-    private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) -> JSONObject? {
+    /// field keeping its type), which is returned; what changed it meanwhile is kept. Nil when
+    /// the answer is not a JSON object.
+    /// - Throws: The store's error when it did not take the merged profile.
+    private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) throws -> JSONObject? {
         guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return nil }
         var refused: [ProfileMerge.FieldTypeConflict] = []
         func merge(into current: inout JSONObject) {
@@ -313,10 +331,8 @@ extension Executor {
         }
         var merged = profile
         if let email = profile["email"]?.stringValue {
-            do { merged = try store.modifyUser(email: email, merge(into:)) } catch {
-                logger.error("could not save profile: \(error)")
-                merge(into: &merged)
-            }
+            merged = try store.modifyUser(email: email, merge(into:))
+            profileWriteStored()
         } else {
             merge(into: &merged)
         }

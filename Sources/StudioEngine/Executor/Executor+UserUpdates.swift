@@ -6,7 +6,9 @@ extension Executor {
     /// steps and other workflows see the change. Text values render their merge parameters; a
     /// value that is one tag alone (`{{age}}`) keeps the type of what it names, and a raw tag alone
     /// (`{{{name}}}`) gives text.
-    func updateProfile(_ journey: inout Journey, setting fields: [ProfileFieldUpdate], at nodeID: String) {
+    /// - Throws: The store's error when it did not take the profile: the journey is left as it
+    ///   was, for the step to be made again (``hold(_:after:retry:)``).
+    func updateProfile(_ journey: inout Journey, setting fields: [ProfileFieldUpdate], at nodeID: String) throws {
         let context = journey.snapshot(at: nodeID, now: clock.now()).templateContext.adding(secrets: secrets)
         var values: [(field: String, value: JSONValue)] = []
         for update in fields {
@@ -24,10 +26,8 @@ extension Executor {
         // Set on the stored profile, so that a field an API call changed since the journey read
         // it is not written back as it was.
         guard !journey.email.isEmpty else { return set(in: &journey.profile) }
-        do { journey.profile = try store.modifyUser(email: journey.email, set(in:)) } catch {
-            logger.error("workflow \(journey.workflow.id) node \(nodeID): could not save the profile: \(error)")
-            set(in: &journey.profile)
-        }
+        journey.profile = try store.modifyUser(email: journey.email, set(in:))
+        profileWriteStored()
     }
 
     private func rendered(_ value: JSONValue, _ context: TemplateContext) throws(TemplateError) -> JSONValue {
@@ -38,15 +38,14 @@ extension Executor {
     }
 
     /// An Add to List or Remove from List node: the user joins or leaves a static list.
-    func updateList(_ list: String, for journey: Journey, adding: Bool, at nodeID: String) {
-        do {
-            if adding {
-                try store.addToList(list, emails: [journey.email])
-            } else {
-                try store.removeFromList(list, emails: [journey.email])
-            }
-        } catch {
-            logger.error("workflow \(journey.workflow.id) node \(nodeID): could not change list \(list): \(error)")
+    /// - Throws: The store's error when it did not take the change, for the step to be made
+    ///   again (``hold(_:after:retry:)``).
+    func updateList(_ list: String, for journey: Journey, adding: Bool) throws {
+        if adding {
+            try store.addToList(list, emails: [journey.email])
+        } else {
+            try store.removeFromList(list, emails: [journey.email])
         }
+        profileWriteStored()
     }
 }

@@ -43,6 +43,10 @@ public final class Executor: Sendable {
         var unstored: [UnstoredDelivery] = []
         /// Failed writes of ``unstored`` in a row.
         var outboxBackoff = StoreRetryBackoff()
+        /// Journeys held at a step whose profile or list write the store did not take.
+        var heldForStore = 0
+        /// Failed profile and list writes of steps in a row.
+        var profileBackoff = StoreRetryBackoff()
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
         var stopped = false
     }
@@ -316,10 +320,12 @@ public final class Executor: Sendable {
             case .attributeSplit(let field, let branches):
                 journey.nodeID = node.next.target(for: AttributeBranch.output(of: branches, for: journey.field(field)))
             case .updateProfile(let fields):
-                updateProfile(&journey, setting: fields, at: node.id)
+                do { try updateProfile(&journey, setting: fields, at: node.id) } catch { return hold(journey, after: error) }
                 journey.nodeID = node.next.target(for: "next")
             case .addToList(let list), .removeFromList(let list):
-                updateList(list, for: journey, adding: node.kind == .addToList(list), at: node.id)
+                do { try updateList(list, for: journey, adding: node.kind == .addToList(list)) } catch {
+                    return hold(journey, after: error)
+                }
                 journey.nodeID = node.next.target(for: "next")
             case .sendEmail, .sendSMS, .sendPush:
                 sendMessage(node, for: journey)

@@ -14,6 +14,9 @@ public final class StoreHealth: Sendable {
     /// The records one writer keeps.
     public enum Records: Sendable, CaseIterable {
         case outbox, attempts, journeys
+        /// Profile and list writes of journey steps (Update Profile, Update User Profile's
+        /// answer, Add to List…): their journeys wait at the step meanwhile.
+        case profiles
 
         /// `12 outbox deliveries`, `1 attempt`.
         func counted(_ count: Int) -> String {
@@ -21,6 +24,16 @@ public final class StoreHealth: Sendable {
             case .outbox: StudioModel.counted(count, "outbox delivery", "outbox deliveries")
             case .attempts: StudioModel.counted(count, "attempt")
             case .journeys: StudioModel.counted(count, "journey")
+            case .profiles: StudioModel.counted(count, "profile or list change")
+            }
+        }
+
+        /// What waits while the store does not take these records.
+        var whileFailing: String {
+            switch self {
+            case .outbox: "nothing more is sent until they are stored"
+            case .profiles: "their journeys wait at that step until it takes them"
+            case .attempts, .journeys: "they are kept until it takes them"
             }
         }
     }
@@ -80,10 +93,8 @@ public final class StoreHealth: Sendable {
             return (failure, state.observers)
         }
         guard let started else { return }
-        let effect =
-            records == .outbox ? "nothing more is sent until they are stored" : "they are kept until it takes them"
         let longest = Int(StoreRetryBackoff.longest)
-        logger.error("\(started); \(effect): trying again in \(Int(retryIn)) s, then every \(longest) s at most")
+        logger.error("\(started); \(records.whileFailing): trying again in \(Int(retryIn)) s, then every \(longest) s at most")
         for observer in observers { observer(started) }
     }
 

@@ -34,9 +34,7 @@ extension Hookline {
             let workspace = WorkspaceLoader.load(from: options.root)
             let secrets = try options.secrets()
             let engine = try EngineCommand.openingStore {
-                try Engine(
-                    workspace: workspace, secrets: secrets,
-                    configuration: .init(timeScale: timeScale, storePath: options.storePath))
+                try Engine(workspace: workspace, secrets: secrets, configuration: engineConfiguration)
             }
             // Read-only is for watching production: this process resumes nothing and sends
             // nothing; the traffic shown is what the workspace's executor stores. So it is when
@@ -65,6 +63,17 @@ extension Hookline {
             await engine.shutdown()
             if status != 0 { throw ExitCode(status) }
         }
+    }
+}
+
+extension Hookline.Studio {
+    /// A read-only studio runs nothing, so it opens the store for reading only: it works on a
+    /// store this user may read but not write (production, watched by ops), and writes nothing
+    /// there. With no store yet, it keeps an empty one in memory rather than create the file.
+    var engineConfiguration: Engine.Configuration {
+        guard studio.readonly else { return .init(timeScale: timeScale, storePath: options.storePath) }
+        let stored = FileManager.default.fileExists(atPath: options.storePath)
+        return .init(timeScale: timeScale, storePath: stored ? options.storePath : nil, readonly: stored)
     }
 }
 
