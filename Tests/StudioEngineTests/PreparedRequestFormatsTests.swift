@@ -30,6 +30,20 @@ struct PreparedRequestFormatsTests {
         #expect(lines.prefix(2) == ["POST \(target) HTTP/1.1", "Host: \(host)"])
     }
 
+    /// An internationalized host goes on the wire in its ASCII (punycode) form, and `preview`
+    /// shows it so: the request line's `Host`, the URL that is stored and the curl command all
+    /// name `xn--bcher-kva.example`, the name DNS, TLS and the receiver see, not `bücher.example`.
+    @Test func anInternationalizedHostIsShownAndSentAsPunycode() throws {
+        let webhook = Webhook(id: "idn", url: "https://bücher.example/hook?q={{q}}")
+        let context = TemplateContext(profile: JSONObject([("email", .string("ada@example.com")), ("q", .string("ü"))]))
+        let request = try RequestBuilder().build(webhook, context: context, secrets: [:], deliveryID: "msg_1")
+        #expect(request.url == "https://xn--bcher-kva.example/hook?q=%C3%BC")
+        let lines = request.httpText.split(separator: "\r\n").map(String.init)
+        #expect(lines.prefix(2) == ["POST /hook?q=%C3%BC HTTP/1.1", "Host: xn--bcher-kva.example"])
+        #expect(request.curlCommand.contains("'https://xn--bcher-kva.example/hook?q=%C3%BC'"), "\(request.curlCommand)")
+        #expect(!request.masked.httpText.contains("bücher"))
+    }
+
     /// A POST with no body goes out with `Content-Length: 0` (RFC 9110 §8.6); `preview` left it
     /// out, and showed a GET's body, which is never sent.
     @Test func theRequestTextHasTheFramingTheClientSends() {

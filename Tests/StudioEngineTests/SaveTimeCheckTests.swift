@@ -32,4 +32,30 @@ struct SaveTimeCheckTests {
                 "webhooks/token.yaml:5:13: error: tokenUrl: 169.254.169.254 is a cloud metadata address and can never be allowed",
             ])
     }
+
+    /// A `tokenUrl` with merge parameters was not checked at all. The loader refuses one in its
+    /// host (`{{secret.tokenHost}}`), so merge parameters stand only in its path and query, and
+    /// the host is checked as written, as a webhook's `url:` is.
+    @Test func aTokenURLWithMergeParametersIsCheckedByItsLiteralHost() {
+        func token(_ id: String, _ url: String) -> String {
+            "id: \(id)\nurl: https://x.example/a\nauth:\n  type: oauth2cc\n  tokenUrl: \"\(url)\"\n  clientId: c\n  clientSecret: s\n"
+        }
+        let files = [
+            "webhooks/metadata.yaml": token("metadata", "http://169.254.169.254/{{secret.path}}?tenant={{tenant}}"),
+            "webhooks/public.yaml": token("public", "https://auth.example.com/{{secret.path}}?tenant={{tenant}}"),
+            "webhooks/host.yaml": token("host", "https://{{secret.tokenHost}}/token"),
+            "webhooks/private.yaml": token("private", "http://10.0.0.5/t/{{secret.path}}"),
+        ]
+        let workspace = WorkspaceLoader.load(files: files)
+        #expect(
+            workspace.diagnostics.map(\.description) == [
+                "webhooks/host.yaml:5:13: error: 'tokenUrl': URL host must be literal (templates are allowed only in the path and query)"
+            ])
+        let diagnostics = NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace) { files[$0] }
+        #expect(
+            diagnostics.map(\.description).sorted() == [
+                "webhooks/metadata.yaml:5:13: error: tokenUrl: 169.254.169.254 is a cloud metadata address and can never be allowed",
+                "webhooks/private.yaml:5:13: error: tokenUrl: 10.0.0.5 is a private address; an admin can allow 10.0.0.0/8 in hookline.yaml network.allow",
+            ])
+    }
 }

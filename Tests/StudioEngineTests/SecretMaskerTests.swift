@@ -1,3 +1,4 @@
+import Foundation
 import StudioModel
 import Testing
 
@@ -92,24 +93,54 @@ struct SecretMaskerTests {
 
     /// A server that echoes a request writes the secret back in its own way: JSON with `\/`
     /// (PHP), non-ASCII as `\u00e9` (Python), `&` as `\u0026` (Go), a JSON body quoted whole
-    /// (httpbin), percent-encoding in lowercase hex (.NET), HTML escaping that leaves `=` alone,
+    /// (httpbin, PHP), an answer JSON-escaped twice, percent-encoding in lowercase hex (.NET) or by
+    /// the usual URL encoders, HTML escaping that leaves `=` alone or writes numeric references,
     /// UTF-8 read back as Latin-1. Each is hidden in a stored answer.
-    static let echoes: [(server: String, written: String)] = [
-        ("PHP", #"sk+live\/ab=cd&x y\"q\u00e9"#),
-        ("Python", #"sk+live/ab=cd&x y\"q\u00e9"#),
-        ("Go", #"sk+live/ab=cd\u0026x y\"q\#u{e9}"#),
-        ("httpbin, a JSON body quoted in JSON", #"sk+live/ab=cd&x y\\\"q\u00e9"#),
-        (".NET form", "sk%2blive%2fab%3dcd%26x+y%22q%c3%a9"),
-        ("lowercase path", "sk%2blive%2fab%3dcd%26x%20y%22q%c3%a9"),
-        ("Python's html.escape, which leaves = alone", "sk+live/ab=cd&amp;x y&quot;q\u{e9}"),
-        ("Go's html.EscapeString", "sk+live/ab=cd&amp;x y&#34;q\u{e9}"),
-        ("a header read back as Latin-1", "sk+live/ab=cd&x y\"q\u{c3}\u{a9}"),
-        ("a header read back as Latin-1, then JSON", #"sk+live/ab=cd&x y\"q\u00c3\u00a9"#),
+    struct Echo: CustomTestStringConvertible, Sendable {
+        static let secret = #"sk+live/ab=cd&x y"q\#u{e9}"#
+        /// A secret holding the characters URL encoders disagree on, and a space.
+        static let urlSecret = "pa~ss*w0rd (x)!"
+        var server: String
+        var written: String
+        var secret = Echo.secret
+        var testDescription: String { server }
+
+        init(_ server: String, _ written: String, of secret: String = Echo.secret) {
+            self.server = server
+            self.written = written
+            self.secret = secret
+        }
+    }
+
+    static let echoes: [Echo] = [
+        Echo("PHP", #"sk+live\/ab=cd&x y\"q\u00e9"#),
+        Echo("Python", #"sk+live/ab=cd&x y\"q\u00e9"#),
+        Echo("Go", #"sk+live/ab=cd\u0026x y\"q\#u{e9}"#),
+        Echo("httpbin, a JSON body quoted in JSON", #"sk+live/ab=cd&x y\\\"q\u00e9"#),
+        Echo("Node, a JSON body quoted in JSON", #"sk+live/ab=cd&x y\\\"q\#u{e9}"#),
+        Echo("PHP, a JSON body quoted by PHP", #"sk+live\/ab=cd&x y\\\"q\u00e9"#),
+        Echo("PHP's answer quoted again by PHP", #"sk+live\\\/ab=cd&x y\\\"q\\u00e9"#),
+        Echo("Python's answer quoted again by Python", #"sk+live/ab=cd&x y\\\"q\\u00e9"#),
+        Echo(".NET form", "sk%2blive%2fab%3dcd%26x+y%22q%c3%a9"),
+        Echo("lowercase path", "sk%2blive%2fab%3dcd%26x%20y%22q%c3%a9"),
+        Echo("Go's QueryEscape, Python's quote_plus", "pa~ss%2Aw0rd+%28x%29%21", of: Echo.urlSecret),
+        Echo("PHP's urlencode, lowercase hex", "pa%7ess%2aw0rd+%28x%29%21", of: Echo.urlSecret),
+        Echo("Ruby's CGI.escape", "pa~ss*w0rd+%28x%29%21", of: Echo.urlSecret),
+        Echo("JavaScript's encodeURIComponent", "pa~ss*w0rd%20(x)!", of: Echo.urlSecret),
+        Echo("Python's html.escape, which leaves = alone", "sk+live/ab=cd&amp;x y&quot;q\u{e9}"),
+        Echo("Go's html.EscapeString", "sk+live/ab=cd&amp;x y&#34;q\u{e9}"),
+        Echo("Spring's htmlEscapeDecimal", "sk+live/ab=cd&#38;x y&#34;q\u{e9}"),
+        Echo("Spring's htmlEscapeHex", "sk+live/ab=cd&#x26;x y&#x22;q\u{e9}"),
+        Echo("he.js encode, non-ASCII too", "sk+live/ab=cd&#x26;x y&#x22;q&#xE9;"),
+        Echo(".NET AntiXSS, decimal for all but letters and digits", "sk&#43;live&#47;ab&#61;cd&#38;x y&#34;q&#233;"),
+        Echo("OWASP ESAPI-style hex for all but letters and digits", "sk&#x2b;live&#x2f;ab&#x3d;cd&#x26;x y&#x22;q&#xe9;"),
+        Echo("a header read back as Latin-1", "sk+live/ab=cd&x y\"q\u{c3}\u{a9}"),
+        Echo("a header read back as Latin-1, then JSON", #"sk+live/ab=cd&x y\"q\u00c3\u00a9"#),
     ]
 
     @Test(arguments: echoes)
-    func aSecretIsMaskedAsAnEchoingServerWritesIt(_ echo: (server: String, written: String)) {
-        let masker = SecretMasker(secretValues: [#"sk+live/ab=cd&x y"q\#u{e9}"#])
+    func aSecretIsMaskedAsAnEchoingServerWritesIt(_ echo: Echo) {
+        let masker = SecretMasker(secretValues: [echo.secret])
         #expect(masker.mask(#"{"got": "\#(echo.written)"}"#) == #"{"got": "\#(Self.mask)"}"#, "\(echo.server)")
         #expect(masker.mask(bytes: Array("got \(echo.written)".utf8)) == Array("got \(Self.mask)".utf8), "\(echo.server)")
     }
@@ -122,6 +153,34 @@ struct SecretMaskerTests {
             headers: [HeaderField("X-API-Key", "true"), HeaderField("Authorization", "Bearer tok_lit_98765")])
         let answer = #"{"email": true, "args": "k_live_123456", "auth": "Bearer tok_lit_98765"}"#
         #expect(request.masker.mask(answer) == #"{"email": true, "args": "\#(Self.mask)", "auth": "Bearer \#(Self.mask)"}"#)
+    }
+
+    /// Literal Basic credentials (`auth: {type: basic, username: ada, password: pw7}`) shorter than
+    /// 8 characters were shown in clear when a receiver echoed them. A password is a secret
+    /// whatever its length: it is masked where it stands as a whole value (a JSON string, a form
+    /// field, an element), and left alone inside other words, where masking a 3-letter string
+    /// would scramble the text.
+    @Test func aShortBasicPasswordIsMaskedWhereItStandsAsAWholeValue() {
+        let basic = "Basic " + Data("ada:pw7".utf8).base64EncodedString()
+        let request = makeRequest("http://127.0.0.1/h", headers: [HeaderField("Authorization", basic)])
+        let answer = #"{"user": "ada", "password": "pw7", "auth": "ada:pw7", "form": "user=ada&password=pw7", "#
+            + #""xml": "<p>pw7</p>", "note": "pw7x apw7 adam ada@example.com"}"#
+        #expect(request.masker.mask(answer) == #"{"user": "\#(Self.mask)", "password": "\#(Self.mask)", "#
+            + #""auth": "\#(Self.mask)", "form": "user=\#(Self.mask)&password=\#(Self.mask)", "#
+            + #""xml": "<p>\#(Self.mask)</p>", "note": "pw7x apw7 adam ada@example.com"}"#)
+        #expect(request.masker.mask("pw7") == Self.mask)
+        // The receiver's own log hides them the same way.
+        let received = ReceivedRequest(
+            receivedAt: Date(), method: "POST", path: "/h", query: "", headers: [HeaderField("Authorization", basic)],
+            body: "user=ada&password=pw7", bodySize: 21, status: 200)
+        #expect(received.masked.body == "user=\(Self.mask)&password=\(Self.mask)")
+    }
+
+    /// Overlapping secrets are hidden whole, in one mask; secrets that only touch are masked apart.
+    @Test func overlappingSecretsLeaveNoPartShown() {
+        let masker = SecretMasker(secretValues: ["tok_12345", "12345_suffix"])
+        #expect(masker.mask("a tok_12345_suffix b") == "a \(Self.mask) b")
+        #expect(masker.mask("tok_1234512345_suffix") == Self.mask + Self.mask)
     }
 
     /// The requests a webhook renders, stored and shown masked: form and JSON bodies and URL paths.

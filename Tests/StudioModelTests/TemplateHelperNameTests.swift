@@ -46,6 +46,12 @@ struct TemplateHelperNameTests {
         Case(template: "{{^upper}}x{{/upper}}", line: 1, column: 4, message: "'upper' cannot be used as a block; use {{upper …}}"),
         Case(template: "{{#[now]}}x{{/[now]}}", line: 1, column: 4, message: "'now' cannot be used as a block; use {{now …}}"),
         Case(template: #"{{#"size"}}x{{/"size"}}"#, line: 1, column: 4, message: "'size' cannot be used as a block; use {{size …}}"),
+        // A bracketed name is the helper of that name (handlebars.js: `Missing helper: "nohelper"`); a
+        // longer path is no helper name (`Missing helper: "upper.x"`).
+        Case(template: "a {{[nohelper] x}}", line: 1, column: 5, message: "unknown helper 'nohelper'"),
+        Case(template: "{{#[nohelper] x}}y{{/[nohelper]}}", line: 1, column: 4, message: "unknown block helper 'nohelper'"),
+        Case(template: "{{[upper].[x] x}}", line: 1, column: 3, message: "unknown helper '[upper].[x]'"),
+        Case(template: "{{#[upper] x}}y{{/[upper]}}", line: 1, column: 4, message: "'upper' cannot be used as a block; use {{upper …}}"),
     ]
 
     @Test(arguments: errors)
@@ -72,6 +78,12 @@ struct TemplateHelperNameTests {
             name: "a block parameter is no longer bound after its block",
             template: "{{#each xs as |now|}}{{now}}{{/each}}-{{now}}", data: ["xs": ["a"], "now": "field"],
             expected: "a-2024-03-05 14:30:00 +00:00"),
+        // handlebars.js 4.7.7 names a helper by a one-segment path's part, brackets or not:
+        // `{{[upper] x}}` printed ABC where we refused "unknown helper '[upper]'".
+        NamedRenderCase(
+            name: "a bracketed helper name with parameters calls the helper",
+            template: #"{{[upper] x}} {{lower ([upper] x)}} {{#[if] x}}y{{/if}} {{#if x}}z{{/[if]}} {{#[ifEq] x "abc"}}eq{{/[ifEq]}}"#,
+            data: ["x": "abc", "upper": "field"], expected: "ABC abc y z eq"),
         NamedRenderCase(
             name: "a helper's name as a parameter is a field", template: "{{lower upper}} {{#if upper}}yes{{/if}}",
             data: ["upper": "FIELD"], expected: "field yes"),

@@ -223,6 +223,11 @@ struct WorkspaceDiagnosticsTests {
             ["workflows/w.yaml:3:1: error: invalid YAML: found character that cannot start any token"]),
     ]
 
+    static let rawInAHeader =
+        "a raw merge parameter ({{{…}}} or {{& …}}) in a header is written as it is: a value holding a line break "
+        + "(CR, LF) or NUL is refused when the request is sent (write {{…}} (a header value is never escaped either way) "
+        + "and keep line breaks out of the value)"
+
     static let webhookCases: [DiagnosticCase] = [
         .file(
             "auth that is a list, reported once", "webhooks/m.yaml", "id: m\nurl: https://x.example\nauth: [basic]\n",
@@ -259,6 +264,14 @@ struct WorkspaceDiagnosticsTests {
             [
                 "webhooks/m.yaml:2:29: warning: template in 'url': a raw merge parameter ({{{…}}} or {{& …}}) is not percent-encoded in a URL: a value holding '/', '?', '#' or '&' changes the request, and one with a line break is refused (write {{…}}, which encodes the value for the path or query)",
                 "webhooks/m.yaml:2:47: warning: template in 'url': a raw merge parameter ({{{…}}} or {{& …}}) is not percent-encoded in a URL: a value holding '/', '?', '#' or '&' changes the request, and one with a line break is refused (write {{…}}, which encodes the value for the path or query)",
+            ]),
+        // A header value is never escaped, raw or not; the send refuses one holding a line break.
+        .file(
+            "a raw merge parameter in a header and in a bearer token", "webhooks/m.yaml",
+            "id: m\nurl: https://x.example\nheaders:\n  X-Note: \"{{{note}}}\"\n  X-Plan: \"{{plan}}\"\nauth: {type: bearer, token: \"{{& tok}}\"}\n",
+            [
+                "webhooks/m.yaml:4:12: warning: template in 'headers.X-Note': \(rawInAHeader)",
+                "webhooks/m.yaml:6:30: warning: template in 'token': \(rawInAHeader)",
             ]),
         .file(
             "a system webhook header name with a space", "system-webhooks/s.yaml",

@@ -46,7 +46,9 @@ public struct PreparedRequest: Sendable, Hashable {
     /// The masker that hides this request's secrets, and the credentials it carries by name
     /// wherever a receiver echoes them.
     public var masker: SecretMasker {
-        SecretMasker(secretValues: secretValues + SecretMasker.credentials(in: headers, url: url))
+        SecretMasker(
+            secretValues: secretValues + SecretMasker.credentials(in: headers, url: url),
+            wholeValues: SecretMasker.wholeValueCredentials(in: headers))
     }
 
     /// A copy safe to store and display: secret values and credentials replaced by `••••••`.

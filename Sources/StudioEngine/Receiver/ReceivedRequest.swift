@@ -23,7 +23,9 @@ public struct ReceivedRequest: Sendable {
     /// their values masked wherever else they appear (a body that echoes the token).
     public var masked: ReceivedRequest {
         let target = query.isEmpty ? path : "\(path)?\(query)"
-        let masker = SecretMasker(secretValues: SecretMasker.credentials(in: headers, url: target))
+        let masker = SecretMasker(
+            secretValues: SecretMasker.credentials(in: headers, url: target),
+            wholeValues: SecretMasker.wholeValueCredentials(in: headers))
         var copy = self
         let maskedTarget = masker.maskURL(target)
         let question = query.isEmpty ? nil : maskedTarget.firstIndex(of: "?")

@@ -5,34 +5,81 @@ import Synchronization
 /// Values are matched without regard to ASCII case: a template helper (`upper`, `lower`,
 /// `capitalize`) or an echoing server (`%2b` for `%2B`) may write a secret in another case.
 /// Which header and query parameter names are credentials is decided by `CredentialNames`.
+///
+/// ```swift
+/// let masker = SecretMasker(secretValues: ["sk_live_123"], wholeValues: ["pw"])
+/// masker.mask(#"{"key": "sk_live_123", "password": "pw", "pwd": "x"}"#)
+/// // {"key": "••••••", "password": "••••••", "pwd": "x"}
+/// ```
 public struct SecretMasker: Sendable {
     public static let mask = "••••••"
-    /// Values shorter than this are not looked for: masking them would scramble ordinary text
-    /// and reveal little.
+    /// Values shorter than this are not looked for inside text: masking them would scramble
+    /// ordinary text and reveal little. They are masked only as whole values (``init(secretValues:wholeValues:)``).
     public static let shortestMaskedValue = 4
 
-    /// The UTF-8 of each form of each value, ASCII letters lowercased, longest first.
-    private let needles: [[UInt8]]
-
-    /// - Parameter secretValues: Values to hide wherever they appear, as written and as a merge tag
-    ///   writes them in each template mode (JSON-escaped, form- and percent-encoded, HTML-escaped),
-    ///   from ``shortestMaskedValue`` characters.
-    public init(secretValues: [String]) {
-        var forms: Set<[UInt8]> = []
-        for value in secretValues where value.count >= Self.shortestMaskedValue {
-            forms.insert(Self.folded(value))
-            if value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) {
-                for form in Self.writtenForms(of: value) { forms.insert(Self.folded(form)) }
-            }
-        }
-        needles = forms.sorted { $0.count > $1.count }
+    /// One form of one value: its UTF-8 with ASCII letters lowercased, and whether it is masked
+    /// only where it stands as a whole value.
+    private struct Needle: Sendable {
+        let bytes: [UInt8]
+        let wholeOnly: Bool
     }
 
-    /// Every other form `value` takes on the wire or in an echo, worked out once per value: a
-    /// masker is made for each attempt, with the workspace's secrets, which rarely change.
-    private static func writtenForms(of value: String) -> [String] {
+    /// Every needle, grouped by first byte, longest first within a group: one pass over a text
+    /// tries, at each byte, only the needles that can start there.
+    private let needles: [Needle]
+    /// Where each first byte's group starts in `needles` (257 entries; empty without needles):
+    /// the needles starting with byte `b` are `needles[groupStarts[b]..<groupStarts[b + 1]]`.
+    private let groupStarts: [Int]
+    /// One bit for each pair of (lowercased) bytes some needle starts with, or, for a needle of one
+    /// byte, its byte followed by any: most places in a text start no needle, and one lookup says so.
+    private let startPairs: [UInt64]
+
+    /// - Parameters:
+    ///   - secretValues: Values to hide wherever they appear, as written and as a merge tag writes
+    ///     them in each template mode (JSON-escaped, form- and percent-encoded, HTML-escaped) and as
+    ///     echoing servers write them back, from ``shortestMaskedValue`` characters.
+    ///   - wholeValues: Values to hide, in the same forms, only where they stand as a whole value
+    ///     (``isValueStart(_:)``, ``isValueEnd(_:)``): a short Basic password such as `pw` is
+    ///     hidden in `{"password": "pw"}` and `user=ada&password=pw`, not in `pwd` or `a pw b`.
+    public init(secretValues: [String], wholeValues: [String] = []) {
+        var forms: Set<[UInt8]> = []
+        for value in secretValues where value.count >= Self.shortestMaskedValue {
+            forms.formUnion(Self.allForms(of: value))
+        }
+        var wholeForms: Set<[UInt8]> = []
+        for value in wholeValues where !value.isEmpty {
+            wholeForms.formUnion(Self.allForms(of: value))
+        }
+        wholeForms.subtract(forms)
+        let all = forms.map { Needle(bytes: $0, wholeOnly: false) } + wholeForms.map { Needle(bytes: $0, wholeOnly: true) }
+        needles = all.sorted { ($0.bytes[0], $1.bytes.count) < ($1.bytes[0], $0.bytes.count) }
+        var starts = [Int](repeating: 0, count: needles.isEmpty ? 0 : 257)
+        var pairs = [UInt64](repeating: 0, count: needles.isEmpty ? 0 : 1024)
+        for needle in needles {
+            starts[Int(needle.bytes[0]) + 1] += 1
+            // A needle of one byte matches whatever follows it.
+            let seconds = needle.bytes.count > 1 ? Int(needle.bytes[1])...Int(needle.bytes[1]) : 0...255
+            for second in seconds {
+                let pair = Int(needle.bytes[0]) << 8 | second
+                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+            }
+        }
+        for byte in starts.indices.dropFirst() { starts[byte] += starts[byte - 1] }
+        groupStarts = starts
+        startPairs = pairs
+    }
+
+    /// The folded UTF-8 of `value` and of each other form it takes on the wire or in an echo,
+    /// worked out once per value: a masker is made for each attempt, with the workspace's
+    /// secrets, which rarely change. Every form of a non-empty value is non-empty: `needles`
+    /// index their first bytes.
+    private static func allForms(of value: String) -> Set<[UInt8]> {
+        guard value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) else { return [folded(value)] }
         if let known = knownForms.withLock({ $0[value] }) { return known }
-        let forms = OutputMode.allCases.map { $0.escaped(value) } + echoedForms(of: value)
+        var forms: Set<[UInt8]> = [folded(value)]
+        for form in OutputMode.allCases.map({ $0.escaped(value) }) + echoedForms(of: value) {
+            forms.insert(folded(form))
+        }
         knownForms.withLock { cache in
             // OAuth2 tokens are masked too and come and go: the cache is emptied, not grown for ever.
             if cache.count >= 256 { cache.removeAll() }
@@ -41,63 +88,7 @@ public struct SecretMasker: Sendable {
         return forms
     }
 
-    private static let knownForms = Mutex<[String: [String]]>([:])
-
-    /// How common servers write a value back when they echo a request, where that differs from
-    /// every template mode: JSON with `\/` (PHP), with non-ASCII as `\u00e9` (Python, PHP), with
-    /// `<>&` as `\u003c` (Go); a JSON body quoted whole in a JSON answer (httpbin's `data`); HTML
-    /// escaped by the usual escapers; UTF-8 read back as Latin-1. Percent-encoding in lowercase
-    /// hex (.NET) needs no form: matching ignores case.
-    private static func echoedForms(of value: String) -> [String] {
-        let json = OutputMode.json.escaped(value)
-        let slashes = json.replacingOccurrences(of: "/", with: "\\/")
-        let quotedBody = OutputMode.json.escaped(json)
-        var forms = [slashes, asciiJSON(json), asciiJSON(slashes), goJSON(json), quotedBody, asciiJSON(quotedBody)]
-        forms += htmlEscapedForms(of: value)
-        if value.utf8.contains(where: { $0 >= 0x80 }) {
-            // A header's UTF-8 read back as Latin-1 (Python's http.server, Node), as text and in JSON.
-            let latin1 = String(String.UnicodeScalarView(value.utf8.map { Unicode.Scalar($0) }))
-            let latin1JSON = OutputMode.json.escaped(latin1)
-            forms += [latin1, latin1JSON, asciiJSON(latin1JSON)]
-        }
-        return forms
-    }
-
-    /// `value` as the usual HTML escapers write it, which leave `=` alone (the HTML template
-    /// mode writes it `&#x3D;`): Python's `html.escape`, PHP's `htmlspecialchars`, Go's
-    /// `html.EscapeString`, which differ only in how they write the two quotes.
-    private static func htmlEscapedForms(of value: String) -> [String] {
-        guard value.contains(where: { "&<>\"'".contains($0) }) else { return [] }
-        let base = value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-        var forms: [String] = []
-        for quote in ["&quot;", "&#34;"] {
-            for apostrophe in ["&#x27;", "&#39;", "&#039;"] {
-                forms.append(base.replacingOccurrences(of: "\"", with: quote).replacingOccurrences(of: "'", with: apostrophe))
-            }
-        }
-        return Array(Set(forms))
-    }
-
-    /// JSON text with every non-ASCII character written as `\u` escapes of its UTF-16 units.
-    private static func asciiJSON(_ json: String) -> String {
-        var out = ""
-        for unit in json.utf16 {
-            if unit < 0x80, let scalar = Unicode.Scalar(unit) {
-                out.unicodeScalars.append(scalar)
-            } else {
-                let hex = String(unit, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            }
-        }
-        return out
-    }
-
-    /// JSON text as Go's encoding/json writes it by default: `<`, `>` and `&` as `\u` escapes.
-    private static func goJSON(_ json: String) -> String {
-        json.replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "<", with: "\\u003c")
-            .replacingOccurrences(of: ">", with: "\\u003e")
-    }
+    private static let knownForms = Mutex<[String: Set<[UInt8]>]>([:])
 
     /// Whether every template mode writes `byte` unchanged: ASCII letters, digits and `-._`.
     private static func isWrittenAsIs(_ byte: UInt8) -> Bool {
@@ -109,25 +100,30 @@ public struct SecretMasker: Sendable {
         }
     }
 
+    /// Whether a whole value may start after `byte`: a quote (JSON, Python's repr), `=` (a form
+    /// field, a query parameter) or `>` (an XML or HTML element).
+    static func isValueStart(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: ">")
+    }
+
+    /// Whether a whole value may end before `byte`: a quote, `&` (the next field), `<` (the
+    /// element's end tag) or a line break.
+    static func isValueEnd(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<")
+            || byte == 0x0A || byte == 0x0D
+    }
+
     public func mask(_ text: String) -> String {
         guard !needles.isEmpty, !text.isEmpty else { return text }
-        var result = text
-        for needle in needles {
-            if let masked = Self.replacing(needle, in: result) { result = masked }
-        }
-        return result
+        let bytes = text.utf8.withContiguousStorageIfAvailable { replacingNeedles(in: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { replacingNeedles(in: $0) }
+        return bytes.map { String(decoding: $0, as: UTF8.self) } ?? text
     }
 
     /// Raw bytes (a body that may not be text) with every secret value's UTF-8 replaced by the mask.
     public func mask(bytes: [UInt8]) -> [UInt8] {
         guard !needles.isEmpty, !bytes.isEmpty else { return bytes }
-        var result = bytes
-        for needle in needles {
-            if let masked = result.withUnsafeBufferPointer({ Self.replacing(needle, in: $0) }) {
-                result = masked
-            }
-        }
-        return result
+        return bytes.withUnsafeBufferPointer { replacingNeedles(in: $0) } ?? bytes
     }
 
     /// ``mask(bytes:)`` for a body cut short (at the size limit, or by an answer that ended early),
@@ -137,8 +133,10 @@ public struct SecretMasker: Sendable {
         let masked = mask(bytes: bytes)
         var cut = 0
         for needle in needles {
-            for length in stride(from: min(needle.count - 1, masked.count), to: cut, by: -1)
-            where masked.suffix(length).elementsEqual(needle.prefix(length), by: { Self.lowercase[Int($0)] == $1 }) {
+            for length in stride(from: min(needle.bytes.count - 1, masked.count), to: cut, by: -1)
+            where masked.suffix(length).elementsEqual(needle.bytes.prefix(length), by: { Self.lowercase[Int($0)] == $1 }) {
+                let start = masked.count - length
+                if needle.wholeOnly, start > 0, !Self.isValueStart(masked[start - 1]) { continue }
                 cut = length
                 break
             }
@@ -146,35 +144,65 @@ public struct SecretMasker: Sendable {
         return Array(masked.dropLast(cut))
     }
 
-    /// `text` with every occurrence of `needle` replaced by the mask, compared byte for byte in
-    /// UTF-8 (ASCII letters in any case), left to right without overlaps; nil when it does not occur.
-    private static func replacing(_ needle: [UInt8], in text: String) -> String? {
-        guard !needle.isEmpty else { return nil }
-        let bytes = text.utf8.withContiguousStorageIfAvailable { replacing(needle, in: $0) }
-            ?? Array(text.utf8).withUnsafeBufferPointer { replacing(needle, in: $0) }
-        return bytes.map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    private static func replacing(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard haystack.count >= needle.count else { return nil }
-        let first = needle[0]
-        let last = haystack.count - needle.count
+    /// `haystack` with every occurrence of every needle replaced by the mask, compared byte for
+    /// byte in UTF-8 (ASCII letters in any case), in one pass; nil when none occurs.
+    ///
+    /// Where occurrences overlap (two secrets sharing characters, or a secret found again inside
+    /// a longer form of another), the whole run they cover is one mask, so no part of either is
+    /// left shown; occurrences that only touch are masked apart.
+    private func replacingNeedles(in haystack: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let lowercase = Self.lowercase
+        let needles = needles
+        let groupStarts = groupStarts
+        let startPairs = startPairs
         var output: [UInt8] = []
         var copied = 0
+        // The run of masked bytes being built: from `runStart` (nil when none) to `runEnd`.
+        var runStart: Int?
+        var runEnd = 0
         var index = 0
-        while index <= last {
-            if lowercase[Int(haystack[index])] == first,
-                needle.indices.allSatisfy({ lowercase[Int(haystack[index + $0])] == needle[$0] })
-            {
+        while index < haystack.count {
+            if let start = runStart, index >= runEnd {
                 if output.isEmpty { output.reserveCapacity(haystack.count) }
-                output.append(contentsOf: haystack[copied..<index])
-                output.append(contentsOf: maskUTF8)
-                index += needle.count
-                copied = index
-            } else {
-                index += 1
+                output.append(contentsOf: haystack[copied..<start])
+                output.append(contentsOf: Self.maskUTF8)
+                copied = runEnd
+                runStart = nil
             }
+            let first = Int(lowercase[Int(haystack[index])])
+            // The byte after the last is taken as 0: only a needle of one byte can match there.
+            let pair = first << 8 | (index + 1 < haystack.count ? Int(lowercase[Int(haystack[index + 1])]) : 0)
+            guard startPairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else {
+                index += 1
+                continue
+            }
+            // An index loop, not a slice: no array is made for each byte.
+            var candidate = groupStarts[first]
+            let stop = groupStarts[first + 1]
+            while candidate < stop {
+                let needle = needles[candidate]
+                candidate += 1
+                let end = index + needle.bytes.count
+                guard end <= haystack.count, end > runEnd || runStart == nil,
+                    needle.bytes.indices.allSatisfy({ lowercase[Int(haystack[index + $0])] == needle.bytes[$0] })
+                else { continue }
+                if needle.wholeOnly {
+                    guard index == 0 || Self.isValueStart(haystack[index - 1]),
+                        end == haystack.count || Self.isValueEnd(haystack[end])
+                    else { continue }
+                }
+                if runStart == nil { runStart = index }
+                runEnd = max(runEnd, end)
+                // Needles are tried longest first: no shorter one here reaches further.
+                break
+            }
+            index += 1
+        }
+        if let start = runStart {
+            if output.isEmpty { output.reserveCapacity(haystack.count) }
+            output.append(contentsOf: haystack[copied..<start])
+            output.append(contentsOf: Self.maskUTF8)
+            copied = runEnd
         }
         guard copied > 0 else { return nil }
         output.append(contentsOf: haystack[copied...])
@@ -237,7 +265,28 @@ public struct SecretMasker: Sendable {
             values.append(String(value))
             if let decoded = value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding { values.append(decoded) }
         }
-        return values.filter { $0.count >= 8 && $0.contains { !$0.isLetter } && !$0.contains(mask) }
+        return values.filter { isLookedForInText($0) && !$0.contains(mask) }
+    }
+
+    /// Whether a credential found by where it is looks like one (8 characters or more, not
+    /// letters alone), and so is masked inside any text.
+    private static func isLookedForInText(_ value: String) -> Bool {
+        value.count >= 8 && value.contains { !$0.isLetter }
+    }
+
+    /// The parts of `Authorization: Basic` credentials (`user:password`, the user name, the
+    /// password) that ``credentials(in:url:)`` leaves out as too short or plain to look for inside
+    /// text (`pw`, `secret`, `ada:pw`). A password is a secret whatever its length: these are
+    /// masked where they stand as a whole value (``init(secretValues:wholeValues:)``), as a
+    /// receiver echoes them (`{"password": "pw"}`, `user=ada&password=pw`).
+    public static func wholeValueCredentials(in headers: [HeaderField]) -> [String] {
+        var values: [String] = []
+        for header in headers where !isPlainHeaderName(header.name) {
+            if let credential = credentialPart(of: header, lowercasedName: header.name.lowercased()) {
+                values += basicCredentials(of: header, encoded: credential)
+            }
+        }
+        return values.filter { !$0.isEmpty && !isLookedForInText($0) && !$0.contains(mask) }
     }
 
     /// The decoded `user:password`, the user name and the password of an `Authorization: Basic`

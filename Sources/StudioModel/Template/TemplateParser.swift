@@ -168,6 +168,18 @@ struct TemplateParser {
         return (open.contentStart + before[..<asStart.lowerBound].utf8.count, names)
     }
 
+    /// The helper a call's name word names: `upper` for `upper` and for `[upper]`, as in handlebars.js
+    /// 4.7.7, where a path of one segment names the helper by its part, brackets or not
+    /// (`{{[upper] x}}` calls `upper`, `{{#[if] x}}…{{/if}}` is an `if` block); a longer path
+    /// (`[upper].[x]`) is returned as written, and is no helper.
+    static func helperName(_ word: String) -> String {
+        guard word.utf8.first == UInt8(ascii: "["), word.utf8.last == UInt8(ascii: "]"),
+            let close = word.utf8.firstIndex(of: UInt8(ascii: "]")), word.utf8.index(after: close) == word.utf8.endIndex
+        else { return word }
+        let inner = word.dropFirst().dropLast()
+        return inner.isEmpty ? word : String(inner)
+    }
+
     private func unclosed(_ open: TemplateLexer.Token, name: String) -> TemplateError {
         TemplateError.at(open.start, in: source, "unclosed {{#\(name)}} block; expected {{/\(name)}} before the end of the template")
     }
@@ -175,7 +187,7 @@ struct TemplateParser {
     private func checkCloser(
         _ token: TemplateLexer.Token, found: String, expected: String, open: TemplateLexer.Token
     ) throws(TemplateError) {
-        guard found != expected else { return }
+        guard Self.helperName(found) != Self.helperName(expected) else { return }
         let opened = TemplateError.location(ofUTF8Offset: open.start, in: source)
         var error = TemplateError.at(
             token.start, in: source,
@@ -393,21 +405,23 @@ struct TemplateParser {
             let following = try peek()
             let hasArguments: Bool
             if case .eof = following { hasArguments = false } else { hasArguments = true }
-            if inverted, name == TemplateHelper.urlEncode.rawValue {
+            // `{{#[if] x}}` is `{{#if x}}`: handlebars.js names a helper by a one-segment path's part.
+            let helperName = TemplateParser.helperName(name)
+            if inverted, helperName == TemplateHelper.urlEncode.rawValue {
                 throw error(offset, "'urlEncode' has no inverse; use {{#urlEncode}}…{{/urlEncode}}")
             }
             // `{{^if x}}…{{/if}}` is `{{#if x}}{{else}}…{{/if}}`, as in handlebars.js.
-            if let helper = TemplateHelper(rawValue: name), helper.isBlock {
+            if let helper = TemplateHelper(rawValue: helperName), helper.isBlock {
                 let call = try parseCall(name: name, offset: offset, block: true)
                 try expectEnd()
-                return (name, .helper(helper), call.params, call.hash)
+                return (helperName, .helper(helper), call.params, call.hash)
             }
-            if let helper = TemplateHelper(rawValue: name), hasArguments {
+            if let helper = TemplateHelper(rawValue: helperName), hasArguments {
                 throw notABlock(helper, offset: offset)
             }
             if hasArguments {
-                var message = "unknown block helper '\(name)'"
-                if let suggestion = nearestName(to: name, in: TemplateHelper.blockNames) {
+                var message = "unknown block helper '\(helperName)'"
+                if let suggestion = nearestName(to: helperName, in: TemplateHelper.blockNames) {
                     message += "; did you mean '\(suggestion)'?"
                 }
                 throw error(offset, message)
@@ -429,7 +443,8 @@ struct TemplateParser {
             throw error(token.offset, "unexpected text in tag; expected '}}'")
         }
 
-        private mutating func parseCall(name: String, offset: Int, block: Bool) throws(TemplateError) -> TemplateCall {
+        private mutating func parseCall(name written: String, offset: Int, block: Bool) throws(TemplateError) -> TemplateCall {
+            let name = TemplateParser.helperName(written)
             guard let helper = TemplateHelper(rawValue: name), block ? helper.isBlock : helper.isInline else {
                 if let helper = TemplateHelper(rawValue: name) {
                     let message = helper.isBlock

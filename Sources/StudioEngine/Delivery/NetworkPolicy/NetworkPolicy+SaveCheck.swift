@@ -8,9 +8,11 @@ extension NetworkPolicy {
     /// - Parameter text: The text of a workspace file by relative path, to place each error;
     ///   nil places it at 1:1.
     public func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
-        // An OAuth2 token endpoint is reached over the same policy; one written literally is checked now.
+        // An OAuth2 token endpoint is reached over the same policy, and checked now whatever its path and
+        // query merge: the loader refuses a merge parameter in a URL's scheme or host (`WebhookURLCheck`),
+        // so what the policy judges is as written, as for `url:`.
         func tokenURL(_ auth: WebhookAuth) -> String? {
-            guard case .oauth2ClientCredentials(let url, _, _, _) = auth, !url.contains("{{") else { return nil }
+            guard case .oauth2ClientCredentials(let url, _, _, _) = auth else { return nil }
             return url
         }
         let targets: [(path: String?, key: String, parent: String?, url: String)] =

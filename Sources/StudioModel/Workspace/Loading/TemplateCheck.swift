@@ -123,6 +123,19 @@ enum TemplateCheck {
                 report(raw, of: site, in: file, severity: .warning, hint: "write {{…}}, which encodes the value for the path or query")
             }
         }
+        if site.label.hasPrefix("headers.") || site.label == "token" {
+            // A header value is never escaped, raw or not: the builder refuses one that holds a line
+            // break when it renders the request (`OutputMode.header`), which only a send shows.
+            for offset in parsed.rawTagOffsets {
+                let raw = TemplateError.at(
+                    offset, in: site.template,
+                    "a raw merge parameter ({{{…}}} or {{& …}}) in a header is written as it is: a value holding a line "
+                        + "break (CR, LF) or NUL is refused when the request is sent")
+                report(
+                    raw, of: site, in: file, severity: .warning,
+                    hint: "write {{…}} (a header value is never escaped either way) and keep line breaks out of the value")
+            }
+        }
         guard argumentProblems.isEmpty, site.asJSON, let structure = parsed.jsonStructureProblem(TemplateContext())
         else { return }
         report(structure, of: site, in: file, hint: "checked by rendering with every merge parameter empty")
