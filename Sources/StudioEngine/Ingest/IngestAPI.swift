@@ -68,7 +68,9 @@ struct IngestAPI: RouterMiddleware {
     func authorizes(_ head: HTTPRequest) -> Bool {
         guard let apiKey else { return true }
         let uri = URI(head.path ?? "")
-        return uri.path == "/health" || Self.key(in: head.headerFields, uri: uri) == apiKey
+        // An empty key (refused where secrets are read) would match an empty `Api-Key:` header:
+        // fail closed rather than take it.
+        return uri.path == "/health" || (!apiKey.isEmpty && Self.key(in: head.headerFields, uri: uri) == apiKey)
     }
 
     /// The key a request carries: its `Api-Key` header, else its `api_key` query parameter.
