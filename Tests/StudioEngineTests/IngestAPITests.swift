@@ -543,4 +543,18 @@ struct IngestAPITests {
         #expect(try ingest.engine.store.unfinishedJourneys().count == 2)
         try await ingest.shutdown()
     }
+
+    /// An event sent again under another address moves to it; that address becomes a user, as
+    /// an event's unknown address does, in the transaction that moves it.
+    @Test func anEventSentAgainUnderANewAddressCreatesItsUser() async throws {
+        let ingest = try await IngestTestServer.start()
+        let event = #"{"email": "ada@example.com", "eventName": "signup", "id": "evt_0002"}"#
+        #expect(try await ingest.post("/api/events/track", event).status == 200)
+        #expect(try ingest.engine.store.user(email: "dee@example.com") == nil)
+
+        let moved = event.replacingOccurrences(of: "ada@", with: "Dee@")
+        #expect(try await ingest.post("/api/events/track", moved).status == 200)
+        #expect(try ingest.engine.store.user(email: "dee@example.com") == ["email": "dee@example.com"])
+        try await ingest.shutdown()
+    }
 }

@@ -286,9 +286,7 @@ public final class SQLiteStateStore: StateStore {
     /// Stores an event and, as Iterable's track does, creates its user when the address is new —
     /// in one statement that never replaces a profile written meanwhile.
     static func insert(_ event: TrackedEvent, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)",
-            arguments: [event.email, JSONValue.object(JSONObject([("email", .string(event.email))])).jsonText])
+        try createUser(of: event, in: db)
         try db.execute(
             sql: "INSERT INTO event (email, name, dataFields, createdAt, eventID) VALUES (?, ?, ?, ?, ?)",
             arguments: [
@@ -297,8 +295,17 @@ public final class SQLiteStateStore: StateStore {
             ])
     }
 
+    /// Creates `event`'s user, with its address alone, when no user has that address; a stored
+    /// profile is never replaced.
+    private static func createUser(of event: TrackedEvent, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)",
+            arguments: [event.email, JSONValue.object(JSONObject([("email", .string(event.email))])).jsonText])
+    }
+
     /// Updates the stored event with `event`'s ``TrackedEvent/id`` to `event`; false when no event
-    /// has that id, or `event` has none.
+    /// has that id, or `event` has none. An event sent again under another address moves to it,
+    /// and that address becomes a user, as any event's does.
     static func updateStoredEvent(to event: TrackedEvent, in db: Database) throws -> Bool {
         guard let id = event.id else { return false }
         try db.execute(
@@ -307,7 +314,9 @@ public final class SQLiteStateStore: StateStore {
                 event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt.storedDatabaseValue,
                 id,
             ])
-        return db.changesCount > 0
+        guard db.changesCount > 0 else { return false }
+        try createUser(of: event, in: db)
+        return true
     }
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {
