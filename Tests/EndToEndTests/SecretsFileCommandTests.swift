@@ -22,6 +22,24 @@ struct SecretsFileCommandTests {
         #expect(!run.stderr.contains("tok_live_51Hsecret"))
     }
 
+    /// `ingest_api_key: ""` was taken, and then an empty Api-Key header let a request in: an
+    /// empty key is an error at its line, and serve does not start with it.
+    @Test func anEmptyIngestKeyIsAnErrorAtItsLineAndServeDoesNotStart() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Keys\n")
+        try workspace.writeSecrets(["crm_token": "tok_live_51Hsecret", "ingest_api_key": #""""#])
+        let message = ".hookline/secrets.yaml:2:17: error: secret 'ingest_api_key' is empty"
+
+        let validate = try await workspace.hookline("validate")
+        #expect(validate.status == 65)
+        #expect(validate.stderr.contains(message), "\(validate.stderr)")
+        let serve = try await workspace.hookline("serve", "--port", "0")
+        #expect(serve.status == 65)
+        #expect(serve.stderr.hasPrefix(message), "\(serve.stderr)")
+        #expect(!serve.stderr.contains("listening"))
+    }
+
     /// `validate`'s warning that the file is readable by others points at the file, not at its
     /// first line, which holds a secret.
     @Test func theExposureWarningDoesNotPrintTheFilesFirstLine() async throws {

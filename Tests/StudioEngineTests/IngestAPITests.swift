@@ -274,6 +274,64 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// A `listId` that names no list started nothing and answered Success; it is refused, naming
+    /// the list. With `email` too, which one was meant cannot be told: the pair is refused.
+    @Test func triggerWorkflowRefusesAnUnknownListAndAListWithAnEmail() async throws {
+        let ingest = try await IngestTestServer.start(.waitingADayAfterSignup)
+        try ingest.engine.store.addToList("42", emails: ["ada@example.com"])
+
+        let (unknown, unknownAnswer) = try await ingest.post(
+            "/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "listId": 43}"#)
+        #expect(unknown == 400)
+        #expect(
+            unknownAnswer == [
+                "msg": "no list '43': a list exists while it has members; lists fill from /api/lists/subscribe and Add to list steps",
+                "code": "BadParams", "params": nil,
+            ])
+        let (both, bothAnswer) = try await ingest.post(
+            "/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "listId": 42, "email": "bob@example.com"}"#)
+        #expect(both == 400)
+        #expect(
+            bothAnswer == [
+                "msg": "send either listId or email, not both: listId 42 starts every member of the list", "code": "BadParams",
+                "params": nil,
+            ])
+        #expect(ingest.engine.executor.stats.journeysStarted == 0)
+        try await ingest.shutdown()
+    }
+
+    /// A `\ud800` escape with no low surrogate after it is no character: it was stored as
+    /// U+FFFD, changed without a word. A pair is one character and is taken.
+    @Test func aLoneSurrogateEscapeIsBadJsonBody() async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"name": "A\ud800"}}"#)
+        #expect(status == 400)
+        #expect(
+            answer == [
+                "msg": "invalid JSON at 1:55: \\ud800 is a lone UTF-16 surrogate, not a Unicode character: JSON text must be valid Unicode",
+                "code": "BadJsonBody", "params": nil,
+            ])
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
+
+        let (pair, _) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"name": "A\ud83d\ude00"}}"#)
+        #expect(pair == 200)
+        #expect(try ingest.engine.store.user(email: "ada@example.com")?["name"] == "A\u{1F600}")
+        try await ingest.shutdown()
+    }
+
+    /// An empty key (a variable set to "") matched an empty `Api-Key:` header: no key is empty.
+    @Test func anEmptyKeyLetsNoRequestIn() async throws {
+        let ingest = try await IngestTestServer.start(apiKey: "")
+        let answer = try await ingest.send(
+            "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#, headers: [("Api-Key", "")])
+        #expect(answer.status == 401)
+        #expect(answer.json?["code"] == "BadApiKey")
+        #expect(try await ingest.send("/health", method: .GET).status == 200)
+        try await ingest.shutdown()
+    }
+
     /// A disabled workflow is refused, for one user or a list, as track skips it, rather than
     /// run for users the workspace keeps out of it.
     @Test func triggerWorkflowRefusesADisabledWorkflow() async throws {
@@ -541,6 +599,20 @@ struct IngestAPITests {
             "/api/events/track", #"{"email": "cy@example.com", "eventName": "signup", "id": {"a": 1}}"#)
         #expect(refused == ["msg": "id must be text or a number", "code": "BadJsonBody", "params": nil])
         #expect(try ingest.engine.store.unfinishedJourneys().count == 2)
+        try await ingest.shutdown()
+    }
+
+    /// An event sent again under another address moves to it; that address becomes a user, as
+    /// an event's unknown address does, in the transaction that moves it.
+    @Test func anEventSentAgainUnderANewAddressCreatesItsUser() async throws {
+        let ingest = try await IngestTestServer.start()
+        let event = #"{"email": "ada@example.com", "eventName": "signup", "id": "evt_0002"}"#
+        #expect(try await ingest.post("/api/events/track", event).status == 200)
+        #expect(try ingest.engine.store.user(email: "dee@example.com") == nil)
+
+        let moved = event.replacingOccurrences(of: "ada@", with: "Dee@")
+        #expect(try await ingest.post("/api/events/track", moved).status == 200)
+        #expect(try ingest.engine.store.user(email: "dee@example.com") == ["email": "dee@example.com"])
         try await ingest.shutdown()
     }
 }

@@ -148,6 +148,25 @@ struct WorkspaceWatcherTests {
         await receiver.shutdown()
     }
 
+    /// The secrets file removed while serving (`git clean -fdX` takes .hookline/) was read as no
+    /// secrets, which turned the ingest API's key check off: the secrets as last read stay, the
+    /// key among them, and the line says so.
+    @Test func aSecretsFileRemovedWhileServingKeepsTheSecretsLastRead() async throws {
+        let root = try workspaceFolder(baseURL: "http://127.0.0.1:9")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write("ingest_api_key: key_ingest_0123456789\n", to: SecretsFile.path, in: root)
+        let serving = try Serving(root: root)
+        #expect(serving.engine.executor.secrets["ingest_api_key"] == "key_ingest_0123456789")
+
+        try FileManager.default.removeItem(at: root.appendingPathComponent(SecretsFile.path))
+        let removed = try await line(in: serving.lines) { $0.contains("secrets.yaml") }
+        #expect(
+            removed
+                == "removed .hookline/secrets.yaml; the secrets as last read stay in use (the ingest_api_key among them) until a restart")
+        #expect(serving.engine.executor.secrets["ingest_api_key"] == "key_ingest_0123456789")
+        await serving.stop()
+    }
+
     /// The store removed under a serving engine (`git clean -fdX` of `.hookline/`): the watcher
     /// that looks at the files finds it at its next look and says so once, naming the file.
     @Test func aStoreRemovedWhileServingIsReportedOnceByTheWatcher() async throws {

@@ -53,4 +53,19 @@ struct JSONTextTests {
                 """)
         #expect(JSONValue.string("é\n").prettyJSONText == #""é\n""#)
     }
+
+    /// A lone surrogate escape reads as U+FFFD, and the escape after an unpaired high surrogate
+    /// is read on its own (it was lost); the ingest API asks for such text to be refused.
+    @Test func aLoneSurrogateIsReplacementTextOrRefusedWhereAsked() throws {
+        #expect(try JSONValue.parse(#""a\ud800b""#) == "a\u{FFFD}b")
+        #expect(try JSONValue.parse(#""\ud800\u0041""#) == "\u{FFFD}A")
+        #expect(try JSONValue.parse(#""\ud83d\ude00""#, refusingLoneSurrogates: true) == "\u{1F600}")
+        for text in [#""a\ud800b""#, #""\udc00""#, #""\ud800\u0041""#] {
+            #expect(throws: JSONParseError.self) { try JSONValue.parse(text, refusingLoneSurrogates: true) }
+        }
+        let refusal = JSONParseError(
+            message: "\\ud800 is a lone UTF-16 surrogate, not a Unicode character: JSON text must be valid Unicode",
+            line: 1, column: 3, offset: 2)
+        #expect(throws: refusal) { try JSONValue.parse(#""a\ud800b""#, refusingLoneSurrogates: true) }
+    }
 }

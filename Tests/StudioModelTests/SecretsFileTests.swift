@@ -25,6 +25,12 @@ struct SecretsFileTests {
         ("crm_token: {a: 1}\n", ".hookline/secrets.yaml:1:12: error: secret 'crm_token' must be text, not a mapping"),
         ("a: x\nb: [1, 2]\n", ".hookline/secrets.yaml:2:4: error: secret 'b' must be text, not a list"),
         ("a: x\na: y\n", ".hookline/secrets.yaml:2:1: error: duplicate key 'a' (each key may appear once in a mapping)"),
+        // An empty ingest key matched an empty Api-Key header; other secrets may be empty.
+        (
+            "a: ''\ningest_api_key: \"\"\n",
+            ".hookline/secrets.yaml:2:17: error: secret 'ingest_api_key' is empty, and an empty key would let in an empty "
+                + "Api-Key header (write the key, or remove the line to take requests without one)"
+        ),
     ])
     func aFileThatIsNotANameToValueMappingIsRefusedWithWhere(text: String, message: String) {
         #expect(throws: SecretsFileError.self) { try SecretsFile.parse(text) }

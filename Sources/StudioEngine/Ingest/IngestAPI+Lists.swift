@@ -3,7 +3,9 @@ import StudioModel
 
 extension IngestAPI {
     /// Starts a workflow for the user in `email`, or, as Iterable's triggerWorkflow does with
-    /// `listId`, for every member of that list; a disabled workflow is refused. The journeys are
+    /// `listId`, for every member of that list; a disabled workflow is refused, and so is a
+    /// `listId` naming no list (it would start nothing while answering Success) or one sent with
+    /// an `email` or `userId` (which one was meant cannot be told). The journeys are
     /// stored before the answer, all in one transaction: when the store cannot take them, the
     /// answer is 500 `DatabaseError` and none was started (for a list, no member), so the client
     /// can send it again.
@@ -18,7 +20,14 @@ extension IngestAPI {
             }
             workflowID = id
             list = try Self.identifier("listId", in: body)
-            if list == nil { email = try Self.recipient(in: body) }
+            if let list {
+                for key in ["email", "userId"] {
+                    guard let value = body[key], value != .null, value != .string("") else { continue }
+                    throw .badParams("send either listId or \(key), not both: listId \(list) starts every member of the list")
+                }
+            } else {
+                email = try Self.recipient(in: body)
+            }
             dataFields = try Self.dataFields(of: body)
         } catch { return error.response }
         guard let workflow = executor.workspace.workflow(id: workflowID) else {
@@ -31,6 +40,14 @@ extension IngestAPI {
                 message: "workflow '\(workflowID)' is disabled: set enabled: true in its file to trigger it")
         }
         if let list {
+            // A list exists while it has members (as `hookline run --list` reads it), so a typo
+            // and an emptied list look the same; either would start nothing.
+            guard try !store.listMembers(list, after: nil, limit: 1).isEmpty else {
+                return Self.answer(
+                    .badRequest, code: "BadParams",
+                    message: "no list '\(list)': a list exists while it has members; "
+                        + "lists fill from /api/lists/subscribe and Add to list steps")
+            }
             try executor.startCounting(workflowID: workflowID, for: .stored(list: list), dataFields: dataFields)
         } else if let email {
             try executor.start(workflowID: workflowID, emails: [email], dataFields: dataFields)
@@ -45,6 +62,7 @@ extension IngestAPI {
     func changeList(_ body: JSONObject, subscribing: Bool) throws -> Response {
         let list: String
         let subscribers: [JSONValue]
+        let existingUsersOnly: Bool
         do throws(Refusal) {
             guard let id = try Self.identifier("listId", in: body) else {
                 throw .badParams("listId is required")
@@ -53,6 +71,7 @@ extension IngestAPI {
                 throw .badParams("subscribers must be an array")
             }
             (list, subscribers) = (id, given)
+            existingUsersOnly = try Self.flag("updateExistingUsersOnly", in: body) ?? false
         } catch { return error.response }
         var invalid: [String] = []
         var unknownUserIDs: [String] = []
@@ -64,7 +83,9 @@ extension IngestAPI {
             do {
                 let email = try Self.recipient(in: fields)
                 let dataFields = try Self.dataFields(of: fields)
-                if subscribing, let problem = dottedFieldProblem(in: dataFields) {
+                if subscribing,
+                    let problem = ProfileMerge.reservedFieldProblem(in: dataFields) ?? dottedFieldProblem(in: dataFields)
+                {
                     return Self.answer(.badRequest, code: "BadParams", message: "\(email): \(problem)")
                 }
                 valid.append((email, dataFields))
@@ -79,7 +100,7 @@ extension IngestAPI {
         }
         var notFound: [String] = []
         if subscribing {
-            if body["updateExistingUsersOnly"] == .bool(true) {
+            if existingUsersOnly {
                 let known = try store.users(emails: valid.map(\.email))
                 notFound = Self.distinct(valid.map(\.email)).filter { known[$0] == nil }
                 valid.removeAll { known[$0.email] == nil }
@@ -90,7 +111,7 @@ extension IngestAPI {
                         var update = subscriber.dataFields
                         update["email"] = .string(subscriber.email)
                         return update
-                    }, mergeNestedObjects: false, keepingTypes: true)
+                    }, mergeNestedObjects: false, keepingTypes: true, createNewFields: true)
             } catch let conflict as ProfileMerge.FieldTypeConflict {
                 // Checked in the merge's transaction, so a field another request set meanwhile counts.
                 return Self.answer(

@@ -68,7 +68,9 @@ struct IngestAPI: RouterMiddleware {
     func authorizes(_ head: HTTPRequest) -> Bool {
         guard let apiKey else { return true }
         let uri = URI(head.path ?? "")
-        return uri.path == "/health" || Self.key(in: head.headerFields, uri: uri) == apiKey
+        // An empty key (refused where secrets are read) would match an empty `Api-Key:` header:
+        // fail closed rather than take it.
+        return uri.path == "/health" || (!apiKey.isEmpty && Self.key(in: head.headerFields, uri: uri) == apiKey)
     }
 
     /// The key a request carries: its `Api-Key` header, else its `api_key` query parameter.
@@ -161,18 +163,35 @@ struct IngestAPI: RouterMiddleware {
     }
 
     /// Merges `dataFields` into the user's profile, as Iterable's users/update does; a value of
-    /// another type than the field holds refuses the call, and nothing of it is stored.
+    /// another type than the field holds refuses the call, and nothing of it is stored. With
+    /// `createNewFields: false`, a field no user has yet is dropped rather than added.
+    ///
+    /// A top-level `userId` is refused: hookline identifies users by email and keeps no userId,
+    /// so answering Success would drop it while a later call naming the user by it is refused.
     func updateUser(_ body: JSONObject) throws -> Response {
         let email: String
         var update: JSONObject
-        do {
+        let mergeNestedObjects: Bool
+        let createNewFields: Bool
+        do throws(Refusal) {
             email = try Self.recipient(in: body)
+            if let userID = try Self.identifier("userId", in: body) {
+                throw .badParams(
+                    "userId '\(userID)' is not supported: hookline identifies users by email and keeps no userId; "
+                        + "send email alone")
+            }
             update = try Self.dataFields(of: body)
+            mergeNestedObjects = try Self.flag("mergeNestedObjects", in: body) ?? false
+            createNewFields = try Self.flag("createNewFields", in: body) ?? true
+            _ = try Self.flag("preferUserId", in: body)
         } catch { return error.response }
-        if let problem = dottedFieldProblem(in: update) { return Self.answer(.badRequest, code: "BadParams", message: problem) }
+        if let problem = ProfileMerge.reservedFieldProblem(in: update) ?? dottedFieldProblem(in: update) {
+            return Self.answer(.badRequest, code: "BadParams", message: problem)
+        }
         update["email"] = .string(email)
         do {
-            try store.mergeUsers([update], mergeNestedObjects: body["mergeNestedObjects"] == .bool(true), keepingTypes: true)
+            try store.mergeUsers(
+                [update], mergeNestedObjects: mergeNestedObjects, keepingTypes: true, createNewFields: createNewFields)
         } catch let conflict as ProfileMerge.FieldTypeConflict {
             return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
         }
@@ -187,6 +206,18 @@ struct IngestAPI: RouterMiddleware {
         if !given.isEmpty { throw .invalidEmail(given) }
         if let userID = try identifier("userId", in: body) { throw .userIDOnly(userID) }
         throw .missingEmail
+    }
+
+    /// The boolean in `key` (`mergeNestedObjects`, `createNewFields`, …); nil when it is missing
+    /// or null.
+    /// - Throws: ``Refusal/badParams(_:)`` naming the field when it is anything else (`"yes"`, 1),
+    ///   as Iterable's typed API does: taking it as false would do what the client did not ask.
+    static func flag(_ key: String, in body: JSONObject) throws(Refusal) -> Bool? {
+        guard let value = body[key], value != .null else { return nil }
+        guard case .bool(let flag) = value else {
+            throw .badParams("\(key) must be true or false, not \(value.jsonText)")
+        }
+        return flag
     }
 
     /// The `dataFields` of a request: its object, or an empty one when it is missing or null.
@@ -301,7 +332,8 @@ struct IngestAPI: RouterMiddleware {
                 AnswerError(answer(.badRequest, code: "BadJsonBody", message: "the body is not UTF-8 text, at \(at)")))
         }
         do {
-            guard let object = try JSONValue.parse(text).objectValue else {
+            // A lone surrogate (`"\ud800"`) is no character: stored, it would become U+FFFD.
+            guard let object = try JSONValue.parse(text, refusingLoneSurrogates: true).objectValue else {
                 return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "expected a JSON object")))
             }
             return .success(object)

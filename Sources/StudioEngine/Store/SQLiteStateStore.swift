@@ -196,22 +196,33 @@ public final class SQLiteStateStore: StateStore {
     }
 
     @discardableResult
-    public func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool = false) throws
-        -> (created: Int, updated: Int)
-    {
+    public func mergeUsers(
+        _ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool = false, createNewFields: Bool = true
+    ) throws -> (created: Int, updated: Int) {
         try writer.write { db in
             let read = try db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?")
             let save = try db.cachedStatement(sql: "INSERT OR REPLACE INTO user (email, profile) VALUES (?, ?)")
             var profiles: [String: JSONObject] = [:]
             var stored = Set<String>()
             var order: [String] = []
-            for update in updates {
-                guard let email = update["email"]?.stringValue else { continue }
+            var projectFields: [String: Bool] = [:]
+            for given in updates {
+                guard let email = given["email"]?.stringValue else { continue }
+                var update = given
                 if profiles[email] == nil {
                     order.append(email)
                     if let text = try String.fetchOne(read, arguments: [email]), let profile = try? JSONValue.parse(text).objectValue {
                         profiles[email] = profile
                         stored.insert(email)
+                    }
+                }
+                if !createNewFields {
+                    // Field types are kept per profile, so the project's fields are those some
+                    // profile holds; read in this transaction, so a field added meanwhile counts.
+                    for key in update.keys where key != "email" && profiles[email]?[key] == nil {
+                        let known = try projectFields[key] ?? Self.someUserHas(field: key, in: db)
+                        projectFields[key] = known
+                        if !known { update[key] = nil }
                     }
                 }
                 guard let current = profiles[email] else {
@@ -230,6 +241,14 @@ public final class SQLiteStateStore: StateStore {
             }
             return (order.count - stored.count, stored.count)
         }
+    }
+
+    /// Whether some stored profile has the top-level field `name` (a whole-table scan: only an
+    /// update with `createNewFields: false` asks, once per field it does not find on its user).
+    static func someUserHas(field name: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM user, json_each(user.profile) WHERE json_each.key = ?)", arguments: [name])
+            ?? false
     }
 
     public func modifyUser(email: String, _ change: (inout JSONObject) -> Void) throws -> JSONObject {
@@ -286,9 +305,7 @@ public final class SQLiteStateStore: StateStore {
     /// Stores an event and, as Iterable's track does, creates its user when the address is new —
     /// in one statement that never replaces a profile written meanwhile.
     static func insert(_ event: TrackedEvent, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)",
-            arguments: [event.email, JSONValue.object(JSONObject([("email", .string(event.email))])).jsonText])
+        try createUser(of: event, in: db)
         try db.execute(
             sql: "INSERT INTO event (email, name, dataFields, createdAt, eventID) VALUES (?, ?, ?, ?, ?)",
             arguments: [
@@ -297,8 +314,17 @@ public final class SQLiteStateStore: StateStore {
             ])
     }
 
+    /// Creates `event`'s user, with its address alone, when no user has that address; a stored
+    /// profile is never replaced.
+    private static func createUser(of event: TrackedEvent, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO user (email, profile) VALUES (?, ?)",
+            arguments: [event.email, JSONValue.object(JSONObject([("email", .string(event.email))])).jsonText])
+    }
+
     /// Updates the stored event with `event`'s ``TrackedEvent/id`` to `event`; false when no event
-    /// has that id, or `event` has none.
+    /// has that id, or `event` has none. An event sent again under another address moves to it,
+    /// and that address becomes a user, as any event's does.
     static func updateStoredEvent(to event: TrackedEvent, in db: Database) throws -> Bool {
         guard let id = event.id else { return false }
         try db.execute(
@@ -307,7 +333,9 @@ public final class SQLiteStateStore: StateStore {
                 event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt.storedDatabaseValue,
                 id,
             ])
-        return db.changesCount > 0
+        guard db.changesCount > 0 else { return false }
+        try createUser(of: event, in: db)
+        return true
     }
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {

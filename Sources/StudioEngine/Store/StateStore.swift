@@ -16,11 +16,15 @@ public protocol StateStore: EndpointPauseStore {
     /// Iterable's user updates do (``ProfileMerge``), reading and writing in one transaction, so
     /// that an update made meanwhile by another request is merged with, not written over. An
     /// unknown user is stored as given; updates without an email are skipped.
-    /// - Parameter keepingTypes: Throw ``ProfileMerge/FieldTypeConflict``, storing nothing, when
-    ///   an update gives a field a value of another type than the stored profile holds.
+    /// - Parameters:
+    ///   - keepingTypes: Throw ``ProfileMerge/FieldTypeConflict``, storing nothing, when an update
+    ///     gives a field a value of another type than the stored profile holds.
+    ///   - createNewFields: Iterable's `createNewFields`: false drops a top-level field that no
+    ///     stored user has, instead of adding it to the project.
     /// - Returns: How many distinct users were created and how many existed already.
     @discardableResult
-    func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool) throws -> (created: Int, updated: Int)
+    func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool, createNewFields: Bool) throws
+        -> (created: Int, updated: Int)
     /// Reads user `email`'s profile (the address alone for a user not stored), lets `change`
     /// alter it and writes it back, in one transaction, so that what another request changed
     /// meanwhile is kept; returns the profile written.

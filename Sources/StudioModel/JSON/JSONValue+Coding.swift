@@ -17,6 +17,17 @@ extension JSONValue {
         return try parser.parseDocument()
     }
 
+    /// ``parse(_:)-(String)``, refusing a `\u` escape of a lone UTF-16 surrogate (`"\ud800"`)
+    /// when `refusingLoneSurrogates` is true, rather than reading it as U+FFFD.
+    ///
+    /// RFC 8259 §8.2 leaves such text's meaning unpredictable; where it would be stored as data
+    /// (the ingest API), changing it without a word is worse than refusing it.
+    public static func parse(_ text: String, refusingLoneSurrogates: Bool) throws(JSONParseError) -> JSONValue {
+        var parser = JSONTextParser(bytes: Array(text.utf8))
+        parser.refusesLoneSurrogates = refusingLoneSurrogates
+        return try parser.parseDocument()
+    }
+
     /// Parses UTF-8 JSON bytes.
     public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
         var parser = JSONTextParser(bytes: Array(data))
@@ -222,6 +233,8 @@ struct JSONTextParser {
     let bytes: [UInt8]
     var index = 0
     var depth = 0
+    /// Throw at a `\u` escape of a lone surrogate instead of reading it as U+FFFD.
+    var refusesLoneSurrogates = false
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -370,15 +383,27 @@ struct JSONTextParser {
                 case UInt8(ascii: "r"): scalars.append("\r")
                 case UInt8(ascii: "t"): scalars.append("\t")
                 case UInt8(ascii: "u"):
+                    let escapeStart = index - 2
                     var code = try parseHex4()
                     if (0xD800...0xDBFF).contains(code), index + 1 < bytes.count,
                         bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
                     {
+                        let lowStart = index
                         index += 2
                         let low = try parseHex4()
                         if (0xDC00...0xDFFF).contains(low) {
                             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            // Not a pair: the high surrogate stands alone, and the next escape is
+                            // read on its own rather than lost.
+                            index = lowStart
                         }
+                    }
+                    if refusesLoneSurrogates, Unicode.Scalar(code) == nil {
+                        index = escapeStart
+                        throw error(
+                            "\\u\(String(format: "%04x", code)) is a lone UTF-16 surrogate, not a Unicode character: "
+                                + "JSON text must be valid Unicode")
                     }
                     scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
                 default:

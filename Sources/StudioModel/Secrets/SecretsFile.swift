@@ -13,9 +13,13 @@ public enum SecretsFile {
     /// Where the file lives, relative to the workspace root.
     public static let path = ".hookline/secrets.yaml"
 
+    /// The secret `hookline serve` takes as the key its ingest API's requests must send; the one
+    /// secret that may not be empty.
+    public static let ingestAPIKey = "ingest_api_key"
+
     /// The secrets in `text`; an empty file has none.
     /// - Throws: ``SecretsFileError`` at the first problem: invalid YAML, a file that is not a
-    ///   mapping, a value that is empty, a list or a mapping.
+    ///   mapping, a value that is empty, a list or a mapping, an ``ingestAPIKey`` that is `""`.
     public static func parse(_ text: String) throws(SecretsFileError) -> [String: String] {
         let file = YAMLFile(path: path, source: text)
         let root = file.composeRoot()
@@ -36,6 +40,13 @@ public enum SecretsFile {
             }
             guard let text = value.scalar?.string else {
                 throw problem(in: file, at: value, "secret '\(name)' must be text, not \(value.kindDescription)")
+            }
+            // Other secrets may be empty (`''` is taken as written), but an empty ingest key would
+            // let in a request whose Api-Key header is empty.
+            guard !text.isEmpty || name != ingestAPIKey else {
+                throw problem(
+                    in: file, at: value, "secret '\(name)' is empty, and an empty key would let in an empty Api-Key header",
+                    hint: "write the key, or remove the line to take requests without one")
             }
             secrets[name] = text
         }

@@ -6,7 +6,7 @@ import StudioModel
 extension Hookline {
     struct Serve: AsyncParsableCommand {
         /// The secret whose value requests must send in `Api-Key`, when it is set.
-        static let apiKeySecret = "ingest_api_key"
+        static let apiKeySecret = SecretsFile.ingestAPIKey
 
         static let configuration = CommandConfiguration(
             abstract: "Run the executor and the ingest API without the studio (a daemon).",
@@ -48,6 +48,14 @@ extension Hookline {
 
         func run() async throws {
             let secrets = try options.secrets()
+            // The file refuses an empty value at its line; a variable set to "" would otherwise
+            // make a key that an empty Api-Key header matches.
+            if secrets[Self.apiKeySecret]?.isEmpty == true {
+                printError(
+                    "error: secret \(Self.apiKeySecret) is empty (\(SecretStore.environmentPrefix)\(Self.apiKeySecret)); "
+                        + "set a key, or unset it to take requests without one")
+                throw ExitCode.badInput
+            }
             // Before loading: a change made meanwhile is then seen as one.
             let files = DefinitionFiles.scan(root: options.root)
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)

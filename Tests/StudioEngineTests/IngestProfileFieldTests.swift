@@ -1,0 +1,99 @@
+import Foundation
+import StudioEngine
+import StudioModel
+import Testing
+
+/// What an ingest call may write to a profile: Iterable's `createNewFields` and typed flags, its
+/// reserved fields, and the `userId` hookline does not keep. A call that breaks a rule is refused
+/// whole (400 BadParams, naming what) rather than answered Success with part of it dropped.
+struct IngestProfileFieldTests {
+    /// `createNewFields: false` keeps the project's fields to those some user already has: a new
+    /// one is dropped, a known one (on another user) is stored; left out, new fields are added.
+    @Test func createNewFieldsFalseDropsAFieldNoUserHas() async throws {
+        let ingest = try await IngestTestServer.start()
+        try ingest.engine.store.saveUsers([["email": "bob@example.com", "plan": "free"]])
+
+        let (status, answer) = try await ingest.post(
+            "/api/users/update",
+            #"{"email": "ada@example.com", "createNewFields": false, "dataFields": {"plan": "pro", "shoeSize": 41}}"#)
+        #expect(status == 200)
+        #expect(answer["code"] == "Success")
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == ["email": "ada@example.com", "plan": "pro"])
+
+        let (added, _) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"shoeSize": 41}}"#)
+        #expect(added == 200)
+        #expect(try ingest.engine.store.user(email: "ada@example.com")?["shoeSize"] == 41)
+        try await ingest.shutdown()
+    }
+
+    /// `"yes"` is no boolean: it was read as false without a word. Iterable's typed API refuses
+    /// it, and so does this one, storing nothing.
+    @Test(arguments: ["mergeNestedObjects", "createNewFields", "preferUserId"])
+    func aFlagThatIsNotABooleanIsRefusedNamingIt(flag: String) async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "\#(flag)": "yes", "dataFields": {"plan": "pro"}}"#)
+        #expect(status == 400)
+        #expect(answer == ["msg": .string("\(flag) must be true or false, not \"yes\""), "code": "BadParams", "params": nil])
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
+
+        let (list, listAnswer) = try await ingest.post(
+            "/api/lists/subscribe",
+            #"{"listId": 7, "updateExistingUsersOnly": 1, "subscribers": [{"email": "ada@example.com"}]}"#)
+        #expect(list == 400)
+        #expect(listAnswer["msg"] == "updateExistingUsersOnly must be true or false, not 1")
+        #expect(try ingest.engine.store.listMembers("7", after: nil, limit: 10).isEmpty)
+        try await ingest.shutdown()
+    }
+
+    /// Iterable's reserved fields are not `dataFields`: `signupDate` and the others were written,
+    /// `email` dropped, `userId` stored once and then frozen. Each is now refused, naming it, and
+    /// nothing of the call is stored, for a new user and a known one alike.
+    @Test(arguments: [
+        (#""signupDate": "2024-01-01 00:00:00 +00:00""#, "field 'signupDate' is reserved"),
+        (#""emailListIds": [1]"#, "field 'emailListIds' is reserved"),
+        (#""itblInternal": {}"#, "field 'itblInternal' is reserved"),
+        (#""profileUpdatedAt": "now""#, "field 'profileUpdatedAt' is reserved"),
+        (#""email": "bob@example.com""#, "field 'email' is reserved"),
+        (#""userId": 7"#, "field 'userId' is reserved"),
+        (#""": 1"#, "a field name may not be empty"),
+    ])
+    func aReservedOrEmptyFieldNameIsRefusedAndNothingStored(field: String, message: String) async throws {
+        let ingest = try await IngestTestServer.start()
+        try ingest.engine.store.saveUsers([["email": "bob@example.com", "plan": "free"]])
+        for email in ["ada@example.com", "bob@example.com"] {
+            let (status, answer) = try await ingest.post(
+                "/api/users/update", #"{"email": "\#(email)", "dataFields": {"plan": "pro", \#(field)}}"#)
+            #expect(status == 400)
+            #expect(answer["code"] == "BadParams")
+            #expect(answer["msg"]?.stringValue?.hasPrefix(message) == true, "\(answer)")
+        }
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
+        #expect(try ingest.engine.store.user(email: "bob@example.com") == ["email": "bob@example.com", "plan": "free"])
+
+        let (list, listAnswer) = try await ingest.post(
+            "/api/lists/subscribe", #"{"listId": 7, "subscribers": [{"email": "ada@example.com", "dataFields": {\#(field)}}]}"#)
+        #expect(list == 400)
+        #expect(listAnswer["msg"]?.stringValue?.hasPrefix("ada@example.com: " + message) == true, "\(listAnswer)")
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
+        #expect(try ingest.engine.store.listMembers("7", after: nil, limit: 10).isEmpty)
+        try await ingest.shutdown()
+    }
+
+    /// A top-level `userId` was answered Success and dropped, and a later track by it refused:
+    /// hookline keeps no userId, so users/update says so instead.
+    @Test func aTopLevelUserIDInUsersUpdateIsRefusedAsNotSupported() async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "userId": "u1", "dataFields": {"plan": "pro"}}"#)
+        #expect(status == 400)
+        #expect(
+            answer == [
+                "msg": "userId 'u1' is not supported: hookline identifies users by email and keeps no userId; send email alone",
+                "code": "BadParams", "params": nil,
+            ])
+        #expect(try ingest.engine.store.user(email: "ada@example.com") == nil)
+        try await ingest.shutdown()
+    }
+}
