@@ -95,6 +95,38 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// RFC 9112 §3.2.2: with an absolute-form target the server ignores Host and takes the
+    /// target's authority, so the loopback check looks at that: `http://evil.example/…` behind a
+    /// loopback Host was taken. A second Host field (RFC 9112 §3.2) was ignored, the first one
+    /// checked: a loopback one let the request in.
+    @Test func theHostCheckedIsTheTargetsAndTwoHostsAreRefused() async throws {
+        let ingest = try await IngestTestServer.start()
+        let port = ingest.server.port
+        func send(_ head: String, email: String) async throws -> String {
+            let body = "{\"email\": \"\(email)\", \"dataFields\": {\"plan\": \"pro\"}}"
+            let socket = try LoopbackSocket()
+            try socket.connect(to: port)
+            try socket.send(head + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let answer = await socket.readAnswer() ?? "no answer"
+            socket.close()
+            return answer
+        }
+        let rebound = try await send(
+            "POST http://evil.example/api/users/update HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n", email: "eve@example.com")
+        #expect(rebound.hasPrefix("HTTP/1.1 403 "), "\(rebound)")
+        #expect(rebound.contains("Host evil.example does not name this machine"), "\(rebound)")
+        let twoHosts = try await send(
+            "POST /api/users/update HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nHost: evil.example\r\n", email: "mallory@example.com")
+        #expect(twoHosts.hasPrefix("HTTP/1.1 400 "), "\(twoHosts)")
+        let local = try await send(
+            "POST http://localhost:\(port)/api/users/update HTTP/1.1\r\nHost: evil.example\r\n", email: "ada@example.com")
+        #expect(local.hasPrefix("HTTP/1.1 200 "), "\(local)")
+        #expect(try ingest.engine.store.user(email: "eve@example.com") == nil)
+        #expect(try ingest.engine.store.user(email: "mallory@example.com") == nil)
+        #expect(try ingest.engine.store.user(email: "ada@example.com")?["plan"] == "pro")
+        try await ingest.shutdown()
+    }
+
     /// HEAD is answered wherever GET is (RFC 9110 §9.3.2), so a monitor checking `/health` with
     /// HEAD sees it up; and every answer to HEAD comes without its content, which the client does
     /// not read: the next answer on the connection starts where the head ends.
