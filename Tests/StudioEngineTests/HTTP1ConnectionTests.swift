@@ -98,6 +98,73 @@ struct HTTP1ConnectionTests {
         await receiver.shutdown()
     }
 
+    /// Request heads either server refuses, and how: each was answered as a request (200, the
+    /// event stored) or refused 400 for what it is.
+    enum RefusedHead: CaseIterable {
+        case http11WithoutHost, twoHosts, twoHostsTheFirstLoopback, hostThatIsNoHost, ftpTarget
+        case unknownMethod, lowercaseMethod, http2RequestLine, gzipTransferCoding, chunkedHTTP10
+
+        static let event = #"{"email": "ada@example.com", "eventName": "signup"}"#
+
+        var request: String {
+            let body = "Content-Type: application/json\r\nContent-Length: \(Self.event.utf8.count)\r\n\r\n\(Self.event)"
+            let chunks = "\(String(Self.event.utf8.count, radix: 16))\r\n\(Self.event)\r\n0\r\n\r\n"
+            return switch self {
+            case .http11WithoutHost: "POST /api/events/track HTTP/1.1\r\n" + body
+            case .twoHosts: "POST /api/events/track HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1\r\n" + body
+            case .twoHostsTheFirstLoopback: "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n" + body
+            case .hostThatIsNoHost: "POST /api/events/track HTTP/1.1\r\nHost: ada@127.0.0.1\r\n" + body
+            case .ftpTarget: "POST ftp://127.0.0.1/api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\n" + body
+            case .unknownMethod: "BREW /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .lowercaseMethod: "post /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\n" + body
+            case .http2RequestLine: "GET /health HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n"
+            case .gzipTransferCoding: "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" + chunks
+            case .chunkedHTTP10: "POST /api/events/track HTTP/1.0\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks
+            }
+        }
+
+        /// The status line, and the start of the plain body that says why.
+        var refusal: (statusLine: String, body: String) {
+            switch self {
+            case .http11WithoutHost: ("HTTP/1.1 400 Bad Request", "Bad Request: an HTTP/1.1 request needs a Host field")
+            case .twoHosts, .twoHostsTheFirstLoopback: ("HTTP/1.1 400 Bad Request", "Bad Request: more than one Host field")
+            case .hostThatIsNoHost: ("HTTP/1.1 400 Bad Request", "Bad Request: Host ada@127.0.0.1 is not a host[:port]")
+            case .ftpTarget: ("HTTP/1.1 400 Bad Request", "Bad Request: the request target is neither a path nor an http(s) URL")
+            case .unknownMethod, .lowercaseMethod: ("HTTP/1.1 501 Not Implemented", "Not Implemented: ")
+            case .http2RequestLine: ("HTTP/1.1 505 HTTP Version Not Supported", "HTTP Version Not Supported: ")
+            case .gzipTransferCoding: ("HTTP/1.1 501 Not Implemented", "Not Implemented: transfer coding gzip is not taken")
+            case .chunkedHTTP10: ("HTTP/1.1 400 Bad Request", "Bad Request: Transfer-Encoding in an HTTP/1.0 request")
+            }
+        }
+    }
+
+    /// RFC 9112 §3.2 (Host: 400 without one in HTTP/1.1, or with two, or one that is no host),
+    /// §3.2.2 (an absolute-form target is http or https), RFC 9110 §9.1 (501 for a method the
+    /// server does not know; it was 400 with no body), §15.6.6 (505 for HTTP/2 in a request
+    /// line; it was 400), RFC 9112 §6.1 (501 for a transfer coding other than chunked, which was
+    /// taken with the gzip ignored; 400 for one in HTTP/1.0, its framing faulty). Each refusal
+    /// says why, and closes the connection.
+    @Test(arguments: Kind.allCases, RefusedHead.allCases)
+    private func aHeadRefusedIsAnsweredWithWhyThenTheConnectionIsClosed(kind: Kind, head: RefusedHead) async throws {
+        let exchange = try await exchangeToTheClose(with: kind, sending: head.request)
+        let body = exchange.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        #expect(exchange.hasPrefix(head.refusal.statusLine + "\r\n"), "\(exchange)")
+        #expect(exchange.lowercased().contains("\r\nconnection: close\r\n"), "\(exchange)")
+        // One answer only: a line that says why.
+        #expect(body.hasPrefix(head.refusal.body) && body.firstIndex(of: "\n") == body.index(before: body.endIndex), "\(exchange)")
+    }
+
+    /// RFC 9112 §3.2: HTTP/1.0 needs no Host. RFC 9110 §2.5: a later minor version of HTTP/1 is
+    /// taken as HTTP/1.1, the highest the server speaks; `HTTP/1.2` was 400.
+    @Test(arguments: Kind.allCases, [
+        "GET /health HTTP/1.0\r\n\r\n",
+        "GET /health HTTP/1.2\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        "GET /health HTTP/1.9\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    ])
+    private func anHTTP10RequestWithoutHostAndALaterHTTP1AreAnswered(kind: Kind, request: String) async throws {
+        expectOneAnswerThatCloses(try await exchangeToTheClose(with: kind, sending: request))
+    }
+
     /// Heads too large for the decoder's limits: 80 KiB for the target and for each header field, 1000 fields.
     enum OversizedHead: CaseIterable {
         /// Ends in the read in which it passes the limit.

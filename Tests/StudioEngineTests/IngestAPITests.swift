@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOHTTP1
 import StudioEngine
 import StudioModel
 import Testing
@@ -76,7 +77,8 @@ struct IngestAPITests {
     }
 
     /// A GET where only POST is taken says so (405, `Allow: POST`); an unknown path is a 404 that
-    /// lists the routes; both in the API's JSON shape, not an empty body.
+    /// lists the routes; both in the API's JSON shape, not an empty body. The 405 said
+    /// `"code": "NotFound"`, and `POST /health` was a 404.
     @Test func aWrongMethodIs405AndAnUnknownPath404InTheAnswerShape() async throws {
         let ingest = try await IngestTestServer.start()
 
@@ -84,7 +86,16 @@ struct IngestAPITests {
         #expect(get.status == 405)
         #expect(get.headers["Allow"] == ["POST"])
         #expect(get.headers["Content-Type"] == ["application/json"])
-        #expect(get.json == ["msg": "GET /api/events/track is not supported; send it as POST", "code": "NotFound", "params": nil])
+        #expect(
+            get.json == ["msg": "GET /api/events/track is not supported; send it as POST", "code": "MethodNotAllowed", "params": nil])
+        for method in [NIOHTTP1.HTTPMethod.POST, .DELETE] {
+            let health = try await ingest.send("/health", method: method)
+            #expect(health.status == 405)
+            #expect(health.headers["Allow"] == ["GET, HEAD"])
+            #expect(
+                health.json
+                    == ["msg": .string("\(method) /health is not supported; ask it with GET or HEAD"), "code": "MethodNotAllowed", "params": nil])
+        }
 
         let unknown = try await ingest.send("/api/events/trak", "{}")
         #expect(unknown.status == 404)
@@ -92,6 +103,66 @@ struct IngestAPITests {
         #expect(
             unknown.json?["msg"]?.stringValue?.hasPrefix("no route POST /api/events/trak; this server takes POST /api/events/track, ")
                 == true, "\(unknown.text)")
+        try await ingest.shutdown()
+    }
+
+    /// RFC 9110 §9.1: a method the server does not know is 501, not a 404 or 405 (an RFC's
+    /// method, on a route that does not take it, is 405); §9.3.7: `OPTIONS *` asks what the
+    /// server takes, and was a 404.
+    @Test func anUnknownMethodIs501AndOptionsAsteriskListsTheMethods() async throws {
+        let ingest = try await IngestTestServer.start()
+        let propfind = try await ingest.send("/health", method: .PROPFIND)
+        #expect(propfind.status == 501)
+        #expect(propfind.json?["code"] == "NotImplemented")
+
+        let socket = try LoopbackSocket()
+        try socket.connect(to: ingest.server.port)
+        try socket.send("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let options = await socket.readAnswer() ?? "no answer"
+        #expect(options.hasPrefix("HTTP/1.1 204 "), "\(options)")
+        #expect(options.lowercased().contains("\r\nallow: get, head, post\r\n"), "\(options)")
+        socket.close()
+        try await ingest.shutdown()
+    }
+
+    /// RFC 9110 §15.5.2: a 401 carries a challenge in `WWW-Authenticate`; it had none.
+    @Test func aBadAPIKeyIs401WithAChallengeNamingTheHeader() async throws {
+        let ingest = try await IngestTestServer.start(apiKey: "key_ingest_0123456789")
+        let refused = try await ingest.send("/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
+        #expect(refused.status == 401)
+        #expect(refused.headers["WWW-Authenticate"] == [#"Api-Key realm="hookline""#])
+        try await ingest.shutdown()
+    }
+
+    /// RFC 9112 §3.2.2: with an absolute-form target the server ignores Host and takes the
+    /// target's authority, so the loopback check looks at that: `http://evil.example/…` behind a
+    /// loopback Host was taken. A second Host field (RFC 9112 §3.2) was ignored, the first one
+    /// checked: a loopback one let the request in.
+    @Test func theHostCheckedIsTheTargetsAndTwoHostsAreRefused() async throws {
+        let ingest = try await IngestTestServer.start()
+        let port = ingest.server.port
+        func send(_ head: String, email: String) async throws -> String {
+            let body = "{\"email\": \"\(email)\", \"dataFields\": {\"plan\": \"pro\"}}"
+            let socket = try LoopbackSocket()
+            try socket.connect(to: port)
+            try socket.send(head + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let answer = await socket.readAnswer() ?? "no answer"
+            socket.close()
+            return answer
+        }
+        let rebound = try await send(
+            "POST http://evil.example/api/users/update HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n", email: "eve@example.com")
+        #expect(rebound.hasPrefix("HTTP/1.1 403 "), "\(rebound)")
+        #expect(rebound.contains("Host evil.example does not name this machine"), "\(rebound)")
+        let twoHosts = try await send(
+            "POST /api/users/update HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nHost: evil.example\r\n", email: "mallory@example.com")
+        #expect(twoHosts.hasPrefix("HTTP/1.1 400 "), "\(twoHosts)")
+        let local = try await send(
+            "POST http://localhost:\(port)/api/users/update HTTP/1.1\r\nHost: evil.example\r\n", email: "ada@example.com")
+        #expect(local.hasPrefix("HTTP/1.1 200 "), "\(local)")
+        #expect(try ingest.engine.store.user(email: "eve@example.com") == nil)
+        #expect(try ingest.engine.store.user(email: "mallory@example.com") == nil)
+        #expect(try ingest.engine.store.user(email: "ada@example.com")?["plan"] == "pro")
         try await ingest.shutdown()
     }
 

@@ -113,6 +113,21 @@ struct ReceiverTests {
         try socket.send("CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n")
         let answer = await socket.read(through: "\r\n\r\n") ?? "no answer"
         #expect(answer.hasPrefix("HTTP/1.1 405 "), "\(answer)")
+        // RFC 9110 §15.5.6: a 405 lists the methods taken; it listed none.
+        #expect(answer.lowercased().contains("\r\nallow: get, head, post, put, patch, delete, options\r\n"), "\(answer)")
+        socket.close()
+        await receiver.shutdown()
+    }
+
+    /// RFC 9110 §15.5.2: a 401 carries a challenge in `WWW-Authenticate`; a refused signature's had none.
+    @Test func aRefusedSignatureIs401WithAChallenge() async throws {
+        let receiver = try await Receiver.start(verifier: try StandardWebhooksSigner(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}")
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix("HTTP/1.1 401 "), "\(answer)")
+        #expect(answer.lowercased().contains("\r\nwww-authenticate: standard-webhooks realm=\"hookline-receiver\"\r\n"), "\(answer)")
         socket.close()
         await receiver.shutdown()
     }

@@ -11,8 +11,8 @@ import StudioModel
 /// Error codes are Iterable's: `BadApiKey` (401), `BadJsonBody` (a body that is not a JSON object,
 /// or a field of the wrong JSON type), `BadParams` (a field missing or naming nothing),
 /// `InvalidEmailAddressError`, `BatchTooLarge` (413) and `DatabaseError` (500: not stored, send it
-/// again). Unknown routes answer the same shape with `NotFound`, 404, or 405 for a POST route
-/// asked with another method.
+/// again). Unknown routes answer the same shape with `NotFound`, 404; a route asked with a method
+/// it does not take, `MethodNotAllowed`, 405 with `Allow`; a method no RFC defines, 501.
 struct IngestAPI: RouterMiddleware {
     typealias Context = BasicRequestContext
 
@@ -52,8 +52,12 @@ struct IngestAPI: RouterMiddleware {
             return Self.answer(.forbidden, code: "Forbidden", message: refusal)
         }
         guard authorizes(request.head) else {
-            return Self.answer(
+            var response = Self.answer(
                 .unauthorized, code: "BadApiKey", message: "Invalid API key: send the ingest_api_key secret in an Api-Key header")
+            // RFC 9110 §15.5.2: a 401 "MUST send a WWW-Authenticate header field containing at least
+            // one challenge"; the scheme names the header, as Kong's key-auth sends `Key realm="kong"`.
+            response.headers[.wwwAuthenticate] = #"Api-Key realm="hookline""#
+            return response
         }
         do {
             return try await next(request, context)
@@ -78,20 +82,37 @@ struct IngestAPI: RouterMiddleware {
         headers[apiKeyField] ?? uri.queryParameters["api_key"].map(String.init)
     }
 
-    /// The answer to a request no route takes: 405 naming the method to use when the path is a
-    /// POST route, else 404 listing the routes.
+    /// The methods RFC 9110 §9 and RFC 5789 define; another is one this server does not know.
+    private static let knownMethods: Set<HTTPRequest.Method> = [
+        .get, .head, .post, .put, .delete, .connect, .options, .trace, .patch,
+    ]
+
+    /// The answer to a request no route takes: 501 for a method no RFC defines (RFC 9110 §9.1);
+    /// 405 with `Allow` for a route asked with a method it does not take (§15.5.6); for
+    /// `OPTIONS *`, 204 with the methods the server takes (§9.3.7); else 404 listing the routes.
     private func unrouted(_ request: Request) -> Response {
         var path = request.uri.path
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         let paths = postRoutes.map(\.path)
-        guard paths.contains(path) else {
+        guard Self.knownMethods.contains(request.method) else {
+            return Self.answer(
+                .notImplemented, code: "NotImplemented",
+                message: "\(request.method) is not a method this server knows; it takes POST, and GET or HEAD for /health")
+        }
+        let allowed: (methods: String, hint: String)
+        switch path {
+        case _ where paths.contains(path): allowed = ("POST", "send it as POST")
+        case "/health": allowed = ("GET, HEAD", "ask it with GET or HEAD")
+        case "*" where request.method == .options:
+            return Response(status: .noContent, headers: [.allow: "GET, HEAD, POST"])
+        default:
             return Self.answer(
                 .notFound, code: "NotFound",
                 message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")) and GET or HEAD /health")
         }
         var response = Self.answer(
-            .methodNotAllowed, code: "NotFound", message: "\(request.method) \(path) is not supported; send it as POST")
-        response.headers[.allow] = "POST"
+            .methodNotAllowed, code: "MethodNotAllowed", message: "\(request.method) \(path) is not supported; \(allowed.hint)")
+        response.headers[.allow] = allowed.methods
         return response
     }
 

@@ -80,8 +80,11 @@ public final class Receiver: Sendable {
         to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?,
         verifier: StandardWebhooksSigner?, stopping: StopSignal, onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
-        // A 2xx to CONNECT says a tunnel is open (RFC 9110 §9.3.6); the receiver is no proxy.
-        if request.method == .connect { return Response(status: .methodNotAllowed) }
+        // A 2xx to CONNECT says a tunnel is open (RFC 9110 §9.3.6); the receiver is no proxy. A 405
+        // "MUST generate an Allow header field" (§15.5.6): the methods it answers.
+        if request.method == .connect {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"])
+        }
         // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
         if request.headers.declaresBody(over: maximumBodyBytes) { return Response(status: .contentTooLarge) }
         let bodyBuffer: ByteBuffer
@@ -109,8 +112,13 @@ public final class Receiver: Sendable {
             if case .invalid(let reason) = check {
                 received.status = 401
                 onRequest?(received)
+                // RFC 9110 §15.5.2: a 401 carries a challenge; Standard Webhooks names no scheme, so
+                // this one names the specification the signature is checked by.
                 return Response(
-                    status: .unauthorized, headers: [.contentType: "application/json"],
+                    status: .unauthorized,
+                    headers: [
+                        .contentType: "application/json", .wwwAuthenticate: #"Standard-Webhooks realm="hookline-receiver""#,
+                    ],
                     body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(["error": .string(reason)]).jsonText)))
             }
         }

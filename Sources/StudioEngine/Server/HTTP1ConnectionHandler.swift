@@ -15,9 +15,12 @@ import NIOHTTP1
 ///   unanswered, as §10.1.1 requires. Nor is it sent a chunked body (RFC 9112 §6.1): an answer
 ///   of unknown length goes out as HTTP/1.0, framed by the close.
 /// - A head the decoder refuses as too large gets `414 URI Too Long` when its request line never
-///   ended (RFC 9112 §3), else `431 Request Header Fields Too Large` (RFC 6585 §5), after the
-///   answers before it, and the connection is closed. Other parse errors are left to Hummingbird,
-///   which answers 400.
+///   ended (RFC 9112 §3), else `431 Request Header Fields Too Large` (RFC 6585 §5); a method it
+///   does not know, `501 Not Implemented` (RFC 9110 §9.1); HTTP/2 or a later major version in a
+///   request line, `505 HTTP Version Not Supported` (§15.6.6). A head it reads can still be
+///   refused for its `Host` fields, its target or its transfer coding (``refusal(of:)``). Each is
+///   answered after the answers before it, and the connection is closed. Other parse errors are
+///   left to Hummingbird, which answers 400.
 ///
 /// Closing shuts the sending half only and reads on, dropping what comes: a full close with the
 /// client's bytes unread would reset the connection, and the answer could be lost with it (RFC
@@ -48,8 +51,15 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var readingLastRequest = false
     /// Nothing more is read: the last request was, or the connection is closing.
     private var readsNoMore = false
-    /// The answer to a head refused as too large, waiting for the answers before it to end.
-    private var refusal: HTTPResponseStatus?
+    /// A refusal of a request from its head, answered with a short plain body.
+    struct Refusal: Equatable {
+        var status: HTTPResponseStatus
+        /// Why, after the status's reason phrase in the body; nil for the reason phrase alone.
+        var detail: String?
+    }
+
+    /// The answer to a head refused, waiting for the answers before it to end.
+    private var pendingRefusal: Refusal?
     private var outputClosed = false
 
     private init(tracker: RequestHeadTracker) {
@@ -67,12 +77,15 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !readsNoMore else { return }
         switch unwrapInboundIn(data) {
-        case .head(let head):
+        case .head(var head):
+            if let refusal = Self.refusal(of: &head) { return refuse(refusal, context: context) }
             readingRequest = true
             readingLastRequest = !head.isKeepAlive
             unanswered.append(Request(isHTTP10: head.version == .http1_0, isKeepAlive: head.isKeepAlive))
             let chunked = head.headers.contains(name: "transfer-encoding")
             tracker.headRead(bodyLength: chunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init) ?? 0)
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            return
         case .body:
             break
         case .end:
@@ -86,13 +99,29 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         guard let error = error as? HTTPParserError else { return context.fireErrorCaught(error) }
         // A request after the last one: not read, so not answered either.
         if readsNoMore { return }
-        // An overflow in a chunked body's trailers is the request's own error, not a head to refuse.
-        guard error == .headerOverflow, !readingRequest else { return context.fireErrorCaught(error) }
-        if case .requestLine = tracker.position {
-            refusal = .uriTooLong
-        } else {
-            refusal = .requestHeaderFieldsTooLarge
+        // An error in a chunked body (an overflow in its trailers) is the request's own, not a head to refuse.
+        guard !readingRequest else { return context.fireErrorCaught(error) }
+        switch error {
+        case .headerOverflow:
+            if case .requestLine = tracker.position {
+                refuse(Refusal(status: .uriTooLong), context: context)
+            } else {
+                refuse(Refusal(status: .requestHeaderFieldsTooLarge), context: context)
+            }
+        case .invalidMethod where tracker.startsWithMethod:
+            refuse(Refusal(status: .notImplemented, detail: "the method is not one this server knows"), context: context)
+        case .invalidVersion where tracker.majorVersion ?? 0 >= 2:
+            refuse(
+                Refusal(status: .httpVersionNotSupported, detail: "this server speaks HTTP/1.1 (and HTTP/1.0)"),
+                context: context)
+        default:
+            context.fireErrorCaught(error)
         }
+    }
+
+    /// Answers `refusal` once the requests before it are answered, and reads nothing more.
+    private func refuse(_ refusal: Refusal, context: ChannelHandlerContext) {
+        pendingRefusal = refusal
         stopReading()
         if unanswered.isEmpty { sendRefusal(context: context) }
     }
@@ -115,7 +144,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 closeOutput(context: context)
             } else {
                 context.write(data, promise: promise)
-                if unanswered.isEmpty, refusal != nil { sendRefusal(context: context) }
+                if unanswered.isEmpty, pendingRefusal != nil { sendRefusal(context: context) }
             }
         }
     }
@@ -143,11 +172,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         tracker.discard()
     }
 
-    /// Sends ``refusal`` with a short plain body, then closes.
+    /// Sends ``pendingRefusal`` with a short plain body, then closes.
     private func sendRefusal(context: ChannelHandlerContext) {
-        guard let status = refusal else { return }
-        refusal = nil
-        let body = ByteBuffer(string: "\(status.reasonPhrase)\n")
+        guard let refusal = pendingRefusal else { return }
+        pendingRefusal = nil
+        let status = refusal.status
+        let body = ByteBuffer(string: "\(status.reasonPhrase)\(refusal.detail.map { ": \($0)" } ?? "")\n")
         let headers = HTTPHeaders([
             ("date", HTTPDate.format(Date())), ("content-type", "text/plain; charset=utf-8"),
             ("content-length", "\(body.readableBytes)"), ("connection", "close"),

@@ -10,8 +10,14 @@ import NIOCore
 /// and the rest of the head through its empty line, so that the decoder's events, which come while
 /// it reads that slice, tell what follows: a body, or the next request. A body of known length is
 /// handed on up to its last byte, unscanned. A chunked body passes as it came: a head pipelined in
-/// the same read as the body's end is taken to start with the next read. It only cuts reads: the
-/// decoder gets every byte as it came, so a wrong guess can only make a 414 a 431 or the reverse.
+/// the same read as the body's end is taken to start with the next read. It cuts reads: the
+/// decoder gets the bytes as they came (but one, below), so a wrong guess can only make a 414 a
+/// 431 or the reverse.
+///
+/// It also keeps what the handler needs to answer a request line the decoder refuses: whether it
+/// starts with a method (501 for one the decoder does not know, RFC 9110 §9.1) and its major
+/// version (505 for HTTP/2 and later, §15.6.6). The one byte it changes is a later HTTP/1 minor
+/// version, which it makes `1` (``readVersion(endingRequestLine:)``).
 final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -32,14 +38,32 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
 
     private(set) var position = Position.requestLine(started: false)
 
+    /// The first read of the request line being read (empty lines before it included), for
+    /// ``startsWithMethod``; nil once its head is read.
+    private var requestLineStart: ByteBuffer?
+
+    /// The major version the last request line read names (`HTTP/2.0`: 2); nil when it names
+    /// none, or its version did not come whole in the read that ended the line.
+    private(set) var majorVersion: Int?
+
+    /// Whether the request line being read starts with a token and a space (or a token only, as
+    /// far as it came): a method, which the decoder may not know, not bytes of another protocol.
+    var startsWithMethod: Bool {
+        guard let start = requestLineStart?.readableBytesView else { return false }
+        let method = start.drop { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }.prefix { $0 != UInt8(ascii: " ") }
+        return !method.isEmpty && method.allSatisfy(Self.isTokenCharacter)
+    }
+
     /// The decoder read a request's head; its body has `length` bytes, nil when chunked.
     func headRead(bodyLength length: Int?) {
+        requestLineStart = nil
         guard position != .discarded else { return }
         position = length == 0 ? .requestLine(started: false) : .body(remaining: length)
     }
 
     /// The decoder read a request's end: the next byte starts a head.
     func requestEnded() {
+        majorVersion = nil
         guard position != .discarded else { return }
         position = .requestLine(started: false)
     }
@@ -53,6 +77,7 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = unwrapInboundIn(data)
         while buffer.readableBytes > 0 {
             var endsRequestLine = false
+            let startsRequestLine = position == .requestLine(started: false)
             let length: Int
             switch position {
             case .discarded:
@@ -66,8 +91,44 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
                 (length, endsRequestLine) = scanHead(buffer)
             }
             // The decoder's events while it reads the slice (a head, an end) move the position on.
-            if let slice = buffer.readSlice(length: length), length > 0 { context.fireChannelRead(wrapInboundOut(slice)) }
+            if var slice = buffer.readSlice(length: length), length > 0 {
+                if startsRequestLine { requestLineStart = slice }
+                if endsRequestLine { readVersion(endingRequestLine: &slice) }
+                context.fireChannelRead(wrapInboundOut(slice))
+            }
             if endsRequestLine, position == .requestLine(started: true) { position = .headerFields(lineStarted: false) }
+        }
+    }
+
+    /// Reads the version that ends a request line into ``majorVersion``, and makes a later
+    /// HTTP/1 minor version (`HTTP/1.2`) `HTTP/1.1`, which the decoder would refuse: RFC 9110
+    /// §2.5, "a recipient that receives a message with a major version number that it implements
+    /// and a minor version number higher than what it implements SHOULD process the message as if
+    /// it were in the highest minor version within that major version".
+    private func readVersion(endingRequestLine slice: inout ByteBuffer) {
+        var line = slice.readableBytesView.dropLast()
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        let version = line.suffix(9)
+        majorVersion = nil
+        guard version.count == 9, version.starts(with: " HTTP/".utf8),
+            let major = Self.digit(version[version.startIndex + 6]), version[version.startIndex + 7] == UInt8(ascii: "."),
+            let minor = Self.digit(version[version.startIndex + 8])
+        else { return }
+        majorVersion = major
+        if major == 1, minor > 1 { slice.setInteger(UInt8(ascii: "1"), at: version.startIndex + 8) }
+    }
+
+    private static func digit(_ byte: UInt8) -> Int? {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? Int(byte - UInt8(ascii: "0")) : nil
+    }
+
+    /// `tchar` of RFC 9110 §5.6.2, which a method is made of.
+    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
     }
 

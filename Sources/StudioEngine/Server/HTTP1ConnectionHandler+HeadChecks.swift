@@ -1,0 +1,70 @@
+import Foundation
+import NIOHTTP1
+
+extension HTTP1ConnectionHandler {
+    /// Why a request is refused from its head, or nil; a head with an absolute-form target gets
+    /// the target's authority as its one `Host` (RFC 9112 §3.2.2: the server "MUST ignore the
+    /// received Host header field (if any) and instead use the host information of the request
+    /// target"), which is the `Host` the application then checks.
+    ///
+    /// - More than one `Host` field line, none in HTTP/1.1, or one that is no `host[:port]`:
+    ///   400 (RFC 9112 §3.2). The conversion to HTTP types would take the first, so that a second
+    ///   one could name another server than the one the application checks.
+    /// - An absolute-form target of another scheme than http or https, or with no host: 400.
+    /// - `Transfer-Encoding` in an HTTP/1.0 request: 400, its framing faulty (RFC 9112 §6.1).
+    /// - A transfer coding other than `chunked`: 501 (RFC 9112 §6.1), since the body would be
+    ///   read still coded. (`Content-Encoding` is the application's to refuse.)
+    static func refusal(of head: inout HTTPRequestHead) -> Refusal? {
+        let hosts = head.headers["host"]
+        if hosts.count > 1 { return Refusal(status: .badRequest, detail: "more than one Host field") }
+        if hosts.isEmpty, head.version != .http1_0 {
+            return Refusal(status: .badRequest, detail: "an HTTP/1.1 request needs a Host field")
+        }
+        if let host = hosts.first, !isAuthority(host) {
+            return Refusal(status: .badRequest, detail: "Host \(host) is not a host[:port]")
+        }
+        if head.method != .CONNECT, head.uri != "*", !head.uri.hasPrefix("/") {
+            guard let authority = authority(ofAbsoluteTarget: head.uri) else {
+                return Refusal(status: .badRequest, detail: "the request target is neither a path nor an http(s) URL")
+            }
+            head.headers.replaceOrAdd(name: "host", value: authority)
+        }
+        let codings = head.headers["transfer-encoding"].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: [" ", "\t"]).lowercased() }
+        guard !codings.isEmpty else { return nil }
+        if head.version == .http1_0 {
+            return Refusal(status: .badRequest, detail: "Transfer-Encoding in an HTTP/1.0 request: send Content-Length")
+        }
+        if let coding = codings.first(where: { $0 != "chunked" }) {
+            return Refusal(
+                status: .notImplemented,
+                detail: "transfer coding \(coding) is not taken: send the body chunked or with Content-Length")
+        }
+        return nil
+    }
+
+    /// The authority of an http or https URL with a host and no user info (RFC 9110 §4.2.4:
+    /// its presence is treated as an error); nil for any other target.
+    private static func authority(ofAbsoluteTarget target: String) -> String? {
+        guard let separator = target.range(of: "://") else { return nil }
+        let scheme = target[..<separator.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let authority = String(target[separator.upperBound...].prefix { !"/?#".contains($0) })
+        guard !authority.isEmpty, !authority.hasPrefix(":"), isAuthority(authority) else { return nil }
+        return authority
+    }
+
+    /// Whether `value` is made of what a `host[:port]` can hold (RFC 3986 §3.2.2: a name,
+    /// percent-encoded or not, an IPv4 address or a bracketed IP literal; no user info).
+    private static func isAuthority(_ value: String) -> Bool {
+        value.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "a")...UInt8(ascii: "z"):
+                true
+            default:
+                "-._~!$&'()*+,;=:[]%".utf8.contains(byte)
+            }
+        }
+    }
+}
