@@ -590,20 +590,30 @@ private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect]
     return []
 }
 
-/// Typing whom a run is for after `r`: Enter starts it, Esc does nothing.
+/// Typing whom a run is for after `r`: Enter starts it, Esc does nothing. A line that names no
+/// one (not an address, as `hookline run --users` refuses it; `list:` alone) keeps the prompt
+/// open with the text and the reason, and sends nothing.
 private func editRunInput(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard var input = state.runInput else { return [] }
     switch editLine(input.text, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.runInput = nil
     case .submit(let text):
-        state.runInput = nil
-        input.text = text
-        guard let workflow = state.workspace.workflow(id: input.workflowID) else { return [] }
-        let audience = input.audience(startingFrom: workflow.start)
-        if case .list(let name) = audience, name.isEmpty {
+        guard let workflow = state.workspace.workflow(id: input.workflowID) else {
+            state.runInput = nil
+            return []
+        }
+        let audience = RunInput(workflowID: input.workflowID, text: text).audience(startingFrom: workflow.start)
+        switch audience {
+        case .list(let name) where name.isEmpty:
             state.status = StatusMessage("name the list: list:NAME", level: .warning)
             return []
+        case .user(let email) where !EmailAddress.isPlausible(email):
+            state.status = StatusMessage(
+                "'\(email)' is not an email address: type one, list:NAME, or nothing for every user", level: .warning)
+            return []
+        default:
+            state.runInput = nil
         }
         state.status = StatusMessage("starting \(workflow.id) for \(audience)…")
         return [.run(workflowID: workflow.id, audience: audience)]
