@@ -198,7 +198,10 @@ final class StudioRuntime {
     private func setField(_ field: FieldTarget, _ value: DefinitionFieldText.Value?) {
         withDrafts { drafts in
             events.record("FIELD \(field.path) \(field.key)")
-            show(drafts.set(field, to: value))
+            let result = drafts.set(field, to: value)
+            // Refused, the line stays open with the text typed and the reason (set by `show`).
+            if result.workspace != nil { send(.fieldSaved) }
+            show(result)
         }
     }
 

@@ -13,6 +13,8 @@ public enum Action: Sendable, Equatable {
     /// SIGTERM, SIGHUP or SIGINT arrived.
     case terminate(signal: Int32)
     case status(StatusMessage)
+    /// The value typed in a form field was saved: its line closes (one refused stays open).
+    case fieldSaved
     /// The workspace's store can no longer keep what the studio runs, sends or shows (its file
     /// was removed, say): why.
     case storeLost(String)

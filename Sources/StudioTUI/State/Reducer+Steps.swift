@@ -58,15 +58,18 @@ func openStepForm(in state: inout AppState) -> [Effect] {
     return []
 }
 
-/// Typing a form field's new value: ⏎ saves it, Esc leaves the field as it was.
+/// Typing a form field's new value: ⏎ saves it, Esc leaves the field as it was. A value refused
+/// (here, or by the checks of the save) leaves the line open with the text typed and why, as
+/// the filter does: the text is fixed, not typed again. The line closes once the value is
+/// saved (``Action/fieldSaved``).
 func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard var input = state.fieldInput else { return [] }
     switch editLine(input.text, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.fieldInput = nil
     case .submit:
-        state.fieldInput = nil
         guard input.text != input.original else {
+            state.fieldInput = nil
             state.status = StatusMessage("\(input.field.key) unchanged")
             return []
         }

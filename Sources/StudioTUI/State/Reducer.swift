@@ -103,6 +103,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .status(let message):
         state.status = message
         return []
+    case .fieldSaved:
+        state.fieldInput = nil
+        return []
     case .storeLost(let problem):
         state.storeLost = problem
         state.status = StatusMessage(
