@@ -100,9 +100,18 @@ final class StudioRuntime {
             case .changeWorkflow(let path, let change): changeWorkflow(path, change)
             case .setField(let field, let value): setField(field, value)
             case .keepBodyDraft(let path, let template, let fileText): keepBodyDraft(path, template, fileText)
+            case .checkExecutor: checkExecutor()
             }
         }
         dirty = true
+    }
+
+    /// Asks which process runs the workspace's journeys; the answer comes back as an action.
+    private func checkExecutor() {
+        commands?.executorElsewhere { [inbox, wake] holder in
+            inbox.post(.executorChecked(holder))
+            wake.wake()
+        }
     }
 
     private func replay(_ deliveryID: String) {
@@ -303,6 +312,8 @@ final class StudioRuntime {
         changes?.onAvailable { [wake] in wake.wake() }
         events.record("START \(state.size)")
         backend.invalidate()
+        // `r` and `R` are hidden while `hookline serve` runs the journeys: find out whether it does.
+        checkExecutor()
         while exitCode == nil {
             waitForInput()
             wake.drain()

@@ -60,6 +60,9 @@ public struct AppState: Sendable, Equatable {
     public var fieldInput: FieldInput?
     /// The step the tree selects when the next workspace arrives (after a node command).
     public var selectStepOnReload: String?
+    /// The process that runs the workspace's journeys instead of this studio (`hookline serve
+    /// (pid 412)`): runs and replays are its to make. Nil when this studio runs them.
+    public var executorElsewhere: String?
 
     public init(
         workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,

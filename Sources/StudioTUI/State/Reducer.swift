@@ -64,22 +64,32 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
                 state.details = nil
                 return []
             }
-            guard let command = state.keyMap.command(for: key, focus: .traffic, readonly: state.readonly) else {
-                return []
-            }
-            return performInDetails(command, on: &state)
+            guard let binding = state.keyMap.binding(for: key, focus: .traffic, readonly: state.readonly)
+                ?? state.keyMap.binding(for: key, focus: .traffic, readonly: false)
+            else { return [] }
+            if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
+            return performInDetails(binding.id, on: &state)
         }
         if state.bodyEditor != nil {
             return editBody(key, in: &state)
         }
-        guard let command = state.keyMap.command(for: key, focus: state.focus, readonly: state.readonly) else {
-            return []
-        }
-        return perform(command, on: &state)
+        // A key hidden for now (read-only, nothing to apply it to) says why rather than nothing.
+        guard let binding = state.keyMap.binding(for: key, focus: state.focus, readonly: state.readonly)
+            ?? state.keyMap.binding(for: key, focus: state.focus, readonly: false)
+        else { return [] }
+        if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
+        return perform(binding.id, on: &state)
     case .paste(let text):
         state.status = nil
         return paste(text, into: &state)
     case .command(let command):
+        // From the palette, as from its key: a command that cannot apply says why.
+        let groups = [state.focus.bindingGroup, .navigation, .global]
+        if let binding = state.keyMap.bindings.first(where: { $0.id == command && groups.contains($0.group) }),
+            let why = state.disabledReason(binding)
+        {
+            return refuse(binding, because: why, in: &state)
+        }
         return perform(command, on: &state)
     case .resize(let size):
         state.size = size
@@ -105,6 +115,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return []
     case .fieldSaved:
         state.fieldInput = nil
+        return []
+    case .executorChecked(let holder):
+        if state.executorElsewhere != nil, holder == nil {
+            state.status = StatusMessage("the process that ran this workspace's journeys has stopped: this studio runs them now")
+        }
+        state.executorElsewhere = holder
         return []
     case .storeLost(let problem):
         state.storeLost = problem
@@ -167,6 +183,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.bodyEditor?.renderPreview(now: state.now)
         return []
     }
+}
+
+/// A key pressed while it cannot apply: the hint row says why. When another process runs the
+/// journeys, whether it still does is asked again: once it has stopped, this studio runs them.
+private func refuse(_ binding: Binding, because why: String, in state: inout AppState) -> [Effect] {
+    state.status = StatusMessage(why, level: .warning)
+    return binding.requires == .executorHere && state.executorElsewhere != nil && !state.readonly ? [.checkExecutor] : []
 }
 
 private func perform(_ command: CommandID, on state: inout AppState) -> [Effect] {
@@ -724,7 +747,7 @@ private func editablePath(_ state: AppState) -> String? {
 
 /// What `p` and `t` render: the selected step of the tree, if it calls a webhook, or on the
 /// Webhooks screen the selected webhook alone.
-private func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workflowID: String?, nodeID: String?)? {
+func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workflowID: String?, nodeID: String?)? {
     if state.focus == .webhooks || state.focus == .webhook {
         return state.selectedWebhook.map { ($0.id, nil, nil) }
     }

@@ -82,7 +82,7 @@ enum HintBarView {
             ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
             : state.keyMap.barBindings(
                 focus: state.focus, readonly: state.readonly, hasProblems: !state.workspace.diagnostics.isEmpty)
-        return bindings.filter { $0.short != nil }
+        return bindings.filter { $0.short != nil && state.disabledReason($0) == nil }
     }
 
     /// Columns a key and its hint take, with the gap after them.

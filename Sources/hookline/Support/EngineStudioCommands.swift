@@ -80,6 +80,14 @@ final class EngineStudioCommands: StudioCommands {
         }
     }
 
+    func executorElsewhere(done: @escaping @Sendable (String?) -> Void) {
+        Task.detached { [self] in
+            // Asking takes the workspace over when the other process has stopped.
+            guard runsElsewhere != nil else { return done(nil) }
+            done(otherExecutor.withLock { $0 } ?? "another process")
+        }
+    }
+
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void) {
         let directory = exportDirectory
         Task.detached {
