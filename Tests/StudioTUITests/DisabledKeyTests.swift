@@ -69,3 +69,28 @@ struct DisabledKeyTests {
         #expect(state.status?.text == "r: a read-only studio (--readonly) changes and sends nothing")
     }
 }
+
+/// The `?` overlay lists each key once, as it acts on the screen shown.
+struct HelpOverlayKeyTests {
+    /// On the Users screen `/` was listed twice: "Find a user" and the global "Filter the traffic".
+    @Test func aKeyTheScreenBindsIsNotListedAgainUnderGlobal() {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        let slash = HelpOverlay.lines(state).filter { $0.keys == "/" }
+        #expect(slash.map(\.text).count == 1 && slash.first?.text.hasPrefix("Find a user") == true, "\(slash.map(\.text))")
+        // Elsewhere the global filter stays.
+        _ = reduce(&state, .key(.char("1")))
+        #expect(HelpOverlay.lines(state).filter { $0.keys == "/" }.map(\.text) == ["Filter the traffic"])
+    }
+
+    /// The traffic filter's help named neither `workflow:`, `id:` nor `status:err|ok|none`,
+    /// which work and the README documents.
+    @Test func theTrafficFilterHelpNamesEveryTerm() {
+        var state = Fixtures.state()
+        Fixtures.focus(.traffic, in: &state)
+        let text = HelpOverlay.lines(state).filter { $0.keys == "/" }.map(\.text).joined()
+        for term in ["status:5xx|503|err|ok|none", "method:", "host:", "user:", "webhook:", "workflow:", "id:", "re:"] {
+            #expect(text.contains(term), "\(term): \(text)")
+        }
+    }
+}

@@ -173,7 +173,7 @@ public struct KeyMap: Sendable, Hashable {
             id: .replay, keys: [.char("R")], title: "Replay the selected delivery once: same webhook-id, current webhook",
             short: "replay", group: .traffic, showInBar: true, dangerous: true, requires: .executorHere),
         Binding(
-            id: .filter, keys: [.char("/")], title: "Filter: status:5xx method:POST host: user: webhook: re: text, ! inverts",
+            id: .filter, keys: [.char("/")], title: "Filter: status:5xx|503|err|ok|none method:POST host: user: webhook: workflow: id: re: text, ! inverts",
             short: "filter", group: .traffic, showInBar: true),
         Binding(
             id: .copyCurl, keys: [.char("y")],
