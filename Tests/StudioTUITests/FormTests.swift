@@ -233,6 +233,7 @@ struct FormTests {
         let campaign = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "X-Campaign", kind: .text(optional: true))
         result = drafts.set(campaign, to: campaign.value(for: ""))
         #expect(result.workspace?.webhook(id: "lob-letter")?.headers == [HeaderTemplate(name: "X-Source", value: "studio")])
+        #expect(result.message.text == "X-Campaign removed from webhooks/lob.yaml")
         // A credential header is never typed in clear.
         let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry)
         #expect(headers.parse("Authorization: Bearer sk_live_1") == .refused("write Name: value (a credential header takes {{secret.name}}, not the secret)"))
