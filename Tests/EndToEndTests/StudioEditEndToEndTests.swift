@@ -272,13 +272,17 @@ extension StudioEditEndToEndTests {
             try await Task.sleep(for: .seconds(1.5))
             let after = try await session.screen()
             #expect(sent(after) == 2, "\(after)")
-            // While serve runs, a run is its to make; once it stops, this studio takes over.
+            // While serve runs, a run is its to make: `r` is hidden and, pressed, says so at once
+            // (it used to ask for whom first). Once serve stops, this studio takes over.
             try await session.press("1")
+            let list = try await session.waitForScreen(timeout: 10) { $0.contains("n new") }
+            #expect(!list.contains("r run"), "\(list)")
             try await session.press("r")
-            try await session.press("Enter")
             _ = try await session.waitForScreen(timeout: 10) { $0.contains("are run by hookline serve (pid \(serve.pid))") }
             serve.signal(SIGTERM)
             #expect(try await serve.wait() == 0, "\(serve.stderr)")
+            try await session.press("r")
+            _ = try await session.waitForScreen(timeout: 10) { $0.contains("this studio runs them now") && $0.contains("r run") }
             try await session.press("r")
             try await session.press("Enter")
             _ = try await session.waitForScreen(timeout: 10) { $0.contains("started welcome for 1 user") }

@@ -58,11 +58,14 @@ struct StudioTerminalEndToEndTests {
     }
 
     /// QA F3: closing the terminal (tmux's server going, as an SSH connection drops) kept
-    /// nothing of the body editor's unsaved text.
+    /// nothing of the body editor's unsaved text. Standard error names the draft (it went to
+    /// the studio's log, still standing in for it, until the terminal was restored).
     @Test func aClosedTerminalKeepsTheBodyEditorsTextAsADraft() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
+        let stderr = folder.appendingPathComponent("stderr.txt")
         let session = try await TmuxSession(
-            command: "env -u COLUMNS \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", columns: 80, rows: 24, directory: folder)
+            command: "env -u COLUMNS \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws 2>\(stderr.path)", columns: 80,
+            rows: 24, directory: folder)
         try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
             try await session.press("2")
@@ -85,5 +88,12 @@ struct StudioTerminalEndToEndTests {
         let text = try String(contentsOf: draft, encoding: .utf8)
         #expect(text.contains("unsaved_marker"))
         #expect(text.contains("id: lob-letter"))
+        let named = "kept in .hookline/drafts/webhooks/lob-letter.yaml"
+        var said = ""
+        while Date() < deadline.addingTimeInterval(5), !said.contains(named) {
+            said = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(said.contains(named), "\(said)")
     }
 }

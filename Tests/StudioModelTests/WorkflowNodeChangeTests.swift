@@ -270,4 +270,23 @@ struct WorkflowNodeChangeTests {
         let back = try Self.apply(.move(node: "send-letter", down: false), to: text)
         #expect(Self.chain(back.workflow) == Self.chain(Self.load(Self.flow).workflow(id: "welcome")!))
     }
+
+    /// Journeys end at an Exit step and validate ignores a `next:` on one: nothing is added after
+    /// it, it is not connected, and no step moves past it — each would leave a step that never runs.
+    @Test func nothingIsAddedConnectedOrMovedPastAnExitStep() throws {
+        let ending = Self.flow.replacingOccurrences(of: "    body: \"Welcome\"\n", with: "    body: \"Welcome\"\n    next: done\n")
+            + "  - id: done\n    type: exit\n"
+        _ = try Self.apply(.connect(node: "follow-up", to: "done"), to: ending)
+        func refusal(_ change: WorkflowNodeChange) -> String? {
+            (#expect(throws: WorkflowNodesText.Problem.self) { try change.applied(to: ending, webhooks: []) })?.description
+        }
+        #expect(refusal(.add(.delay, after: "done")) == WorkflowNodeChange.addedAfterExit("done"))
+        #expect(refusal(.connect(node: "done", to: "wait")) == WorkflowNodeChange.exitConnected("done"))
+        #expect(refusal(.move(node: "follow-up", down: true))
+            == "follow-up cannot move after done, an Exit step: journeys end there, so follow-up would never run")
+        #expect(refusal(.move(node: "done", down: false))?.hasPrefix("done is an Exit step: it stays last") == true)
+        // Before it, all goes on as before.
+        let (_, workflow) = try Self.apply(.add(.delay, after: "follow-up"), to: ending)
+        #expect(workflow.node(id: "delay")?.next.targets == ["done"])
+    }
 }

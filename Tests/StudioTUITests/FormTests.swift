@@ -219,6 +219,8 @@ struct FormTests {
         }
         var result = drafts.set(field, to: value)
         #expect(try String(contentsOf: file, encoding: .utf8).hasSuffix("  template: \"{}\"\nheaders:\n  X-Campaign: \"{{workflowName}}\"\n"))
+        // As the runtime does it: saved, the line closes, then the new workspace arrives.
+        _ = reduce(&state, .fieldSaved)
         _ = reduce(&state, .workspaceChanged(try #require(result.workspace)))
         // The header is a field now; a second one joins the same mapping.
         _ = reduce(&state, .key(.enter))
@@ -231,6 +233,7 @@ struct FormTests {
         let campaign = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "X-Campaign", kind: .text(optional: true))
         result = drafts.set(campaign, to: campaign.value(for: ""))
         #expect(result.workspace?.webhook(id: "lob-letter")?.headers == [HeaderTemplate(name: "X-Source", value: "studio")])
+        #expect(result.message.text == "X-Campaign removed from webhooks/lob.yaml")
         // A credential header is never typed in clear.
         let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry)
         #expect(headers.parse("Authorization: Bearer sk_live_1") == .refused("write Name: value (a credential header takes {{secret.name}}, not the secret)"))
@@ -426,5 +429,69 @@ extension FormTests {
         let refused = DraftEditing(root: root).set(shares, to: shares.value(for: "{discount: 70, shipping: 40}"))
         #expect(refused.workspace == nil)
         #expect(try String(contentsOf: file, encoding: .utf8) == text)
+    }
+}
+
+extension FormTests {
+    private static func type(_ text: String, into state: inout AppState) {
+        _ = reduce(&state, .key(.ctrl("u")))
+        for character in text { _ = reduce(&state, .key(.char(character))) }
+    }
+
+    /// A value refused as typed (an operator no condition has) keeps its line open with the
+    /// text and why, as the filter does; ⏎ again used to offer only the old value.
+    @Test func aValueRefusedAsTypedKeepsItsLineOpenWithTheText() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let split = StepCommandTests.workflow.replacingOccurrences(
+            of: "  - id: follow-up",
+            with: "  - id: is-pro\n    type: yesNo\n    condition: {all: [{field: plan, op: equals, value: pro}]}\n    next: {yes: follow-up, no: exit}\n  - id: follow-up")
+            .replacingOccurrences(of: "    next: follow-up\n", with: "    next: is-pro\n")
+        try split.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
+        var state = StepCommandTests.tree(root, row: 3)
+        _ = reduce(&state, .key(.enter))
+        #expect(state.choice?.title == "Step is-pro of welcome")
+        _ = Self.pick("condition", in: &state)
+        Self.type("plan frobnicates pro", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.fieldInput?.text == "plan frobnicates pro")
+        #expect(state.status?.level == .warning)
+        let grid = renderApp(state)
+        #expect(grid.rowText(22).contains("condition: plan frobnicates pro▏  ⏎ save  Esc cancel"), "\(grid.rowText(22))")
+        let reason = try #require(state.status?.text)
+        #expect((0..<22).map(grid.rowText).joined().contains(String(reason.prefix(40))))
+        #expect(reduce(&state, .key(.escape)) == [])
+        #expect(state.fieldInput == nil)
+    }
+
+    /// A value the save's checks refuse (a subject with an unclosed tag) keeps the line open
+    /// too, with the checks' error; once a value is saved the line closes.
+    @Test func aValueTheSaveRefusesKeepsItsLineOpenUntilOneIsSaved() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = StepCommandTests.tree(root, row: 3)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("subject", in: &state)
+        Self.type("Hi {{#if plan}", into: &state)
+        let effects = reduce(&state, .key(.enter))
+        guard case .setField(let field, let value)? = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        // As the runtime does it: refused, only the status comes back.
+        let refused = DraftEditing(root: root).set(field, to: value)
+        #expect(refused.workspace == nil)
+        _ = reduce(&state, .status(refused.message))
+        #expect(state.fieldInput?.text == "Hi {{#if plan}")
+        #expect(state.status == refused.message)
+        Self.type("Hi {{firstName}}", into: &state)
+        guard case .setField(let field, let value)? = reduce(&state, .key(.enter)).first else {
+            Issue.record("not saved")
+            return
+        }
+        let saved = DraftEditing(root: root).set(field, to: value)
+        #expect(saved.workspace != nil, "\(saved.message)")
+        _ = reduce(&state, .fieldSaved)
+        #expect(state.fieldInput == nil)
     }
 }

@@ -186,7 +186,8 @@ struct ReducerTests {
         for _ in 0..<50 { _ = reduce(&state, .key(.char("j"))) }
         #expect(state.helpScroll == maximum)
         let screen = renderApp(state)
-        #expect((0..<screen.size.height).map(screen.rowText).contains { $0.contains("Go to the bottom") })
+        // The last navigation key: G/End is the traffic's own (follow live), listed above.
+        #expect((0..<screen.size.height).map(screen.rowText).contains { $0.contains("Go to the top") })
         _ = reduce(&state, .key(.escape))
         _ = reduce(&state, .key(.char("?")))
         #expect(state.helpScroll == 0)

@@ -55,6 +55,35 @@ struct RunKeyTests {
             == StatusMessage("started direct-mail for ada@example.com"))
     }
 
+    /// A line that is not an address runs nothing (it used to send real requests for
+    /// `not-an-email`): the prompt stays open with the text typed and why, as `hookline run
+    /// --users` refuses such a line.
+    @Test func textThatIsNotAnAddressKeepsThePromptOpenAndRunsNothing() {
+        var state = Fixtures.state(records: 0)
+        _ = reduce(&state, .key(.char("r")))
+        type("not-an-email", into: &state)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(state.runInput == RunInput(workflowID: "welcome-series", text: "not-an-email"))
+        #expect(state.status == StatusMessage(
+            "'not-an-email' is not an email address: type one, list:NAME, or nothing for every user", level: .warning))
+        let grid = renderApp(state)
+        let row = grid.rowText(AppLayout.compute(state).hint.y)
+        #expect(row.contains("run welcome-series for not-an-email▏  ⏎ run  Esc cancel"), "\(row)")
+        // The reason, too long to share the row with the text, is shown whole above it.
+        let above = (0..<AppLayout.compute(state).hint.y).map(grid.rowText).joined(separator: "\n")
+        #expect(above.contains("'not-an-email' is not an email address: type one, list:NAME, or"), "\(above)")
+        type("@example.com", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [.run(workflowID: "welcome-series", audience: .user("not-an-email@example.com"))])
+        #expect(state.runInput == nil)
+    }
+
+    /// An address no user has runs as `hookline run` runs it, with the address alone as the
+    /// profile; the hint row says so.
+    @Test func anAddressWithNoStoredUserIsSaidToBeANewUser() {
+        #expect(RunAudience.user("x@example.com").outcome(of: "direct-mail", asked: 1, started: 1, stored: false)
+            == StatusMessage("started direct-mail for x@example.com (no stored profile: a new user, the address alone)"))
+    }
+
     @Test func readOnlyStudiosCannotRun() {
         var state = Fixtures.state(records: 0)
         state.readonly = true

@@ -145,4 +145,22 @@ struct StepCommandTests {
         #expect(state.choice == nil)
         #expect(state.status?.text == "select a step (this row has none)")
     }
+
+    /// `a` and `c` on an Exit step say why at once, instead of offering choices that would
+    /// each be refused (or, before, write a `next:` validate ignores).
+    @Test func aAndCOnAnExitStepAreRefusedWithWhatToDo() throws {
+        let root = try Fixtures.folder([
+            ("hookline.yaml", "name: Steps\n"), ("webhooks/lob.yaml", "id: lob-letter\nmethod: POST\nurl: https://api.lob.com/v1/letters\n"),
+            ("workflows/welcome.yaml", "id: welcome\nstart: {kind: event, event: signup}\nnodes:\n  - id: forward\n    type: callWebhook\n"
+                + "    webhook: lob-letter\n    next: done\n  - id: done\n    type: exit\n"),
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.tree(root, row: 2)
+        #expect(state.selectedTreeRow?.nodeID == "done")
+        for key in ["a", "c"] {
+            #expect(reduce(&state, .key(.char(Character(key)))) == [])
+            #expect(state.choice == nil)
+            #expect(state.status?.text.hasPrefix("not changed: done is an Exit step") == true, "\(key): \(String(describing: state.status))")
+        }
+    }
 }

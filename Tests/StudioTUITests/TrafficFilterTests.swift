@@ -43,6 +43,19 @@ struct TrafficFilterTests {
         #expect(matched == expected)
     }
 
+    /// `host:127.0.0.1:18080` and `host:18080` matched nothing while the rows showed
+    /// `127.0.0.1:18080/…`: the host is matched with its port, as shown.
+    @Test(arguments: [
+        ("host:127.0.0.1:18080", true), ("host:18080", true), ("host:127.0.0.1", true), ("host:18081", false),
+        ("host:hook", false),
+    ])
+    func hostMatchesWithItsPortAsShown(filter: String, matches: Bool) throws {
+        var record = Fixtures.records(0..<1)[0]
+        record.url = "http://user:pw@127.0.0.1:18080/hook?x=1"
+        #expect(try TrafficFilter(filter).matches(record) == matches)
+        #expect(TrafficFilter.hostAndPort(of: "https://[::1]:8443/a") == "[::1]:8443")
+    }
+
     @Test(arguments: [
         ("status:teapot", "status:teapot is not a status"),
         ("colour:red", "unknown filter 'colour:'"),

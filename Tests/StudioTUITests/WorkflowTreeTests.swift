@@ -70,4 +70,36 @@ struct WorkflowTreeTests {
         #expect(text.contains { $0.contains("└ error ▶ exit") }, "\(text)")
         #expect(!text.contains { $0.contains("next") }, "\(text)")
     }
+
+    /// `next: {ok: wait, error: sorry}` drew the error output twice (`├ error ▶ sorry`, then
+    /// `└ error ▶ sorry`): each output is one row, as the form lists it.
+    @Test func aWebhookStepsErrorOutputIsDrawnOnce() throws {
+        let workspace = WorkspaceLoader.load(files: [
+            "hookline.yaml": "name: t\n", "webhooks/hook.yaml": "id: hook\nmethod: POST\nurl: https://example.com/h\n",
+            "workflows/w.yaml": """
+                id: w
+                start: {kind: event, event: signup}
+                nodes:
+                  - id: send
+                    type: callWebhook
+                    webhook: hook
+                    onError: branch
+                    next: {ok: wait, error: sorry}
+                  - id: wait
+                    type: delay
+                    duration: 1m
+                  - id: sorry
+                    type: exit
+
+                """,
+        ])
+        let workflow = try #require(workspace.workflow(id: "w"), "\(workspace.errors)")
+        let text = WorkflowTree.rows(for: workflow, in: workspace, glyphs: .unicode).map { $0.segments.map(\.text).joined() }
+        #expect(text == [
+            "start: event signup",
+            "└▶ send  Call webhook  hook  POST",
+            "   ├ ok    ▶ wait  Delay  1m",
+            "   └ error ▶ sorry  Exit",
+        ], "\(text)")
+    }
 }

@@ -61,6 +61,16 @@ public enum BindingGroup: String, Sendable, Hashable, CaseIterable {
     case bodyEditor = "Body editor"
 }
 
+/// What a binding needs to apply beyond its pane (tui.md §6.1 `disabledReason`): while it is
+/// missing the binding is hidden from the hint bar and pressing it says why
+/// (``AppState/disabledReason(_:)``).
+public enum BindingRequirement: Sendable, Hashable {
+    /// A webhook to render: on the Webhooks screen one selected, in the tree a step that calls one.
+    case webhookToRender
+    /// This process runs the workspace's journeys (not `hookline serve` beside it).
+    case executorHere
+}
+
 /// One row of the binding table, which drives dispatch, the hint bar and the help overlay.
 public struct Binding: Sendable, Hashable, Identifiable {
     public var id: CommandID
@@ -76,10 +86,12 @@ public struct Binding: Sendable, Hashable, Identifiable {
     public var dangerous: Bool
     /// In the hint bar only while the workspace has problems (files that did not load).
     public var onlyWithProblems: Bool
+    /// What it needs to apply; nil: nothing beyond its pane.
+    public var requires: BindingRequirement?
 
     public init(
         id: CommandID, keys: [KeyEvent], title: String, short: String? = nil, group: BindingGroup,
-        showInBar: Bool = false, dangerous: Bool = false, onlyWithProblems: Bool = false
+        showInBar: Bool = false, dangerous: Bool = false, onlyWithProblems: Bool = false, requires: BindingRequirement? = nil
     ) {
         self.id = id
         self.keys = keys
@@ -89,6 +101,7 @@ public struct Binding: Sendable, Hashable, Identifiable {
         self.showInBar = showInBar
         self.dangerous = dangerous
         self.onlyWithProblems = onlyWithProblems
+        self.requires = requires
     }
 
     /// The keys as shown in help: `j/↓`.

@@ -7,12 +7,17 @@ public struct KeyMap: Sendable, Hashable {
     /// The command a key triggers in a pane, or nil. Pane bindings win over navigation and global
     /// ones; dangerous bindings are skipped when `readonly`.
     public func command(for key: KeyEvent, focus: Pane, readonly: Bool) -> CommandID? {
+        binding(for: key, focus: focus, readonly: readonly)?.id
+    }
+
+    /// The binding a key triggers in a pane, or nil, as ``command(for:focus:readonly:)`` finds it.
+    public func binding(for key: KeyEvent, focus: Pane, readonly: Bool) -> Binding? {
         let order: [BindingGroup] = [focus.bindingGroup, .navigation, .global]
         for group in order {
             if let binding = bindings.first(where: {
                 $0.group == group && $0.keys.contains(key) && !(readonly && $0.dangerous)
             }) {
-                return binding.id
+                return binding
             }
         }
         return nil
@@ -86,14 +91,14 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .create, keys: [.char("n")], title: "New workflow, in $EDITOR", short: "new", group: .workflows, showInBar: true, dangerous: true),
         Binding(
             id: .run, keys: [.char("r")], title: "Run the selected workflow now: for every user, a list (list:NAME) or one address",
-            short: "run", group: .workflows, showInBar: true, dangerous: true),
+            short: "run", group: .workflows, showInBar: true, dangerous: true, requires: .executorHere),
         Binding(id: .create, keys: [.char("n")], title: "New webhook, in $EDITOR", short: "new", group: .workflow, showInBar: true, dangerous: true),
         Binding(
             id: .preview, keys: [.char("p")], title: "Preview the step's request for a user you name, not sent",
-            short: "preview", group: .workflow, showInBar: true),
+            short: "preview", group: .workflow, showInBar: true, requires: .webhookToRender),
         Binding(
             id: .testSend, keys: [.char("t")], title: "Test send the step's webhook for a user you name: one attempt, shown whole",
-            short: "test", group: .workflow, showInBar: true, dangerous: true),
+            short: "test", group: .workflow, showInBar: true, dangerous: true, requires: .webhookToRender),
         Binding(
             id: .open, keys: [.enter], title: "The webhook's fields: ⏎ on one edits it, saved at once (read-only: its settings)",
             short: "fields", group: .webhooks, showInBar: true),
@@ -103,10 +108,10 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .create, keys: [.char("n")], title: "New webhook, in $EDITOR", short: "new", group: .webhooks, showInBar: true, dangerous: true),
         Binding(
             id: .preview, keys: [.char("p")], title: "Preview the webhook's request for a user you name, not sent",
-            short: "preview", group: .webhooks, showInBar: true),
+            short: "preview", group: .webhooks, showInBar: true, requires: .webhookToRender),
         Binding(
             id: .testSend, keys: [.char("t")], title: "Test send the webhook for a user you name: one attempt, shown whole",
-            short: "test", group: .webhooks, showInBar: true, dangerous: true),
+            short: "test", group: .webhooks, showInBar: true, dangerous: true, requires: .webhookToRender),
         Binding(
             id: .editBody, keys: [.char("b")],
             title: "Edit the body template here, beside a live preview for a user and its JSON check",
@@ -166,9 +171,9 @@ public struct KeyMap: Sendable, Hashable {
         Binding(id: .open, keys: [.enter], title: "Show the whole exchange of the selected attempt", short: "details", group: .traffic, showInBar: true),
         Binding(
             id: .replay, keys: [.char("R")], title: "Replay the selected delivery once: same webhook-id, current webhook",
-            short: "replay", group: .traffic, showInBar: true, dangerous: true),
+            short: "replay", group: .traffic, showInBar: true, dangerous: true, requires: .executorHere),
         Binding(
-            id: .filter, keys: [.char("/")], title: "Filter: status:5xx method:POST host: user: webhook: re: text, ! inverts",
+            id: .filter, keys: [.char("/")], title: "Filter: status:5xx|503|err|ok|none method:POST host: user: webhook: workflow: id: re: text, ! inverts",
             short: "filter", group: .traffic, showInBar: true),
         Binding(
             id: .copyCurl, keys: [.char("y")],

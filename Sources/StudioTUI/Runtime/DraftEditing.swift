@@ -208,7 +208,9 @@ struct DraftEditing {
     /// Sets one field of a definition file (nil removes it) and saves the file after the checks
     /// of any edit.
     func set(_ field: FieldTarget, to value: DefinitionFieldText.Value?) -> Result {
-        change(field.path, saved: "\(field.key) saved in") { text throws(TextChangeProblem) in
+        // An empty value takes the field out of the file: say so, not that it was saved.
+        let saved = value == nil ? "\(field.key) removed from" : "\(field.key) saved in"
+        return change(field.path, saved: saved) { text throws(TextChangeProblem) in
             do { return try DefinitionFieldText.setting(field.key, to: value, in: field.mapping, text: text) } catch {
                 throw TextChangeProblem("not changed: \(error)")
             }

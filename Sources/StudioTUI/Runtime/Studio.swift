@@ -40,6 +40,7 @@ public enum Studio {
         }
         let code = runtime.run()
         session.restore()
+        if let terminalError = options.terminalStandardError { dup2(terminalError, STDERR_FILENO) }
         // After a SIGHUP the terminal is gone and the write fails: that must not crash the exit.
         for note in runtime.exitNotes { try? FileHandle.standardError.write(contentsOf: Data((note + "\n").utf8)) }
         return code

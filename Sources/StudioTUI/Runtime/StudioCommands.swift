@@ -59,4 +59,9 @@ public protocol StudioCommands: Sendable {
     /// A definition file was saved or changed on disk: run from `workspace`'s workflows and
     /// webhooks from now on.
     func apply(_ workspace: Workspace)
+
+    /// Asks again (off the UI thread; the executor lock may take a second) which process runs
+    /// the workspace's journeys instead of the studio, and calls `done` with it: nil once the
+    /// studio runs them (the other stopped, and the studio took the workspace over).
+    func executorElsewhere(done: @escaping @Sendable (String?) -> Void)
 }

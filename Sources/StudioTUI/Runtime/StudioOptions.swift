@@ -18,6 +18,11 @@ public struct StudioOptions: Sendable, Hashable {
     /// A warning shown in the hint row when the studio opens (another process runs the
     /// workspace's executor, say); nil for none.
     public var notice: String?
+    /// The terminal's standard error, kept aside while standard error goes to a log (the
+    /// studio draws on the terminal): put back as standard error once the terminal is
+    /// restored, so what the studio says on leaving (where unsaved text was kept) reaches the
+    /// user and not the log. Nil: standard error is left as it is.
+    public var terminalStandardError: Int32?
 
     public init(
         themeName: String = "default", themesDirectory: String? = nil, noColor: Bool = false, ascii: Bool = false,

@@ -100,9 +100,18 @@ final class StudioRuntime {
             case .changeWorkflow(let path, let change): changeWorkflow(path, change)
             case .setField(let field, let value): setField(field, value)
             case .keepBodyDraft(let path, let template, let fileText): keepBodyDraft(path, template, fileText)
+            case .checkExecutor: checkExecutor()
             }
         }
         dirty = true
+    }
+
+    /// Asks which process runs the workspace's journeys; the answer comes back as an action.
+    private func checkExecutor() {
+        commands?.executorElsewhere { [inbox, wake] holder in
+            inbox.post(.executorChecked(holder))
+            wake.wake()
+        }
     }
 
     private func replay(_ deliveryID: String) {
@@ -198,7 +207,10 @@ final class StudioRuntime {
     private func setField(_ field: FieldTarget, _ value: DefinitionFieldText.Value?) {
         withDrafts { drafts in
             events.record("FIELD \(field.path) \(field.key)")
-            show(drafts.set(field, to: value))
+            let result = drafts.set(field, to: value)
+            // Refused, the line stays open with the text typed and the reason (set by `show`).
+            if result.workspace != nil { send(.fieldSaved) }
+            show(result)
         }
     }
 
@@ -300,6 +312,8 @@ final class StudioRuntime {
         changes?.onAvailable { [wake] in wake.wake() }
         events.record("START \(state.size)")
         backend.invalidate()
+        // `r` and `R` are hidden while `hookline serve` runs the journeys: find out whether it does.
+        checkExecutor()
         while exitCode == nil {
             waitForInput()
             wake.drain()

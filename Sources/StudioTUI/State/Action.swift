@@ -13,6 +13,10 @@ public enum Action: Sendable, Equatable {
     /// SIGTERM, SIGHUP or SIGINT arrived.
     case terminate(signal: Int32)
     case status(StatusMessage)
+    /// The value typed in a form field was saved: its line closes (one refused stays open).
+    case fieldSaved
+    /// Who runs the workspace's journeys instead of this studio, asked again; nil: this studio.
+    case executorChecked(String?)
     /// The workspace's store can no longer keep what the studio runs, sends or shows (its file
     /// was removed, say): why.
     case storeLost(String)
@@ -101,4 +105,6 @@ public enum Effect: Sendable, Equatable {
     /// Set one field in its file (nil removes it), checked and saved like an edit; the outcome
     /// comes back as a status message (and the new workspace).
     case setField(FieldTarget, DefinitionFieldText.Value?)
+    /// Ask again whether another process runs the workspace's journeys (``Action/executorChecked(_:)``).
+    case checkExecutor
 }

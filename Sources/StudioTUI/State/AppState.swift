@@ -60,6 +60,9 @@ public struct AppState: Sendable, Equatable {
     public var fieldInput: FieldInput?
     /// The step the tree selects when the next workspace arrives (after a node command).
     public var selectStepOnReload: String?
+    /// The process that runs the workspace's journeys instead of this studio (`hookline serve
+    /// (pid 412)`): runs and replays are its to make. Nil when this studio runs them.
+    public var executorElsewhere: String?
 
     public init(
         workspace: Workspace, size: Size, readonly: Bool = false, ascii: Bool = false, trafficConnected: Bool = false,
@@ -159,12 +162,16 @@ public enum RunAudience: Sendable, Equatable, CustomStringConvertible {
 extension RunAudience {
     /// The hint row's line once a run of `workflowID` for this audience is under way: the users
     /// asked for, how many journeys started and how many the entry limits kept out.
-    public func outcome(of workflowID: String, asked: Int, started: Int) -> StatusMessage {
+    /// - Parameter stored: Whether the one address asked for is a stored user; one that is not
+    ///   runs as `hookline run` runs it, a new user whose profile is the address alone, and the
+    ///   line says so (a typo would otherwise look like a run for the user meant).
+    public func outcome(of workflowID: String, asked: Int, started: Int, stored: Bool = true) -> StatusMessage {
         func users(_ count: Int) -> String { count == 1 ? "1 user" : "\(count) users" }
         if asked == 0 { return StatusMessage("\(self) has nobody to run \(workflowID) for") }
         if case .user(let email) = self {
+            let new = stored ? "" : " (no stored profile: a new user, the address alone)"
             return started > 0
-                ? StatusMessage("started \(workflowID) for \(email)")
+                ? StatusMessage("started \(workflowID) for \(email)\(new)")
                 : StatusMessage("\(email) is past the entry limits of \(workflowID): not started", level: .warning)
         }
         if started >= asked { return StatusMessage("started \(workflowID) for \(users(asked))") }

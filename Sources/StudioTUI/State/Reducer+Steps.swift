@@ -8,6 +8,12 @@ func changeStep(_ command: CommandID, in state: inout AppState) -> [Effect] {
     else { return [] }
     let step = state.selectedTreeRow?.nodeID
     func change(_ change: WorkflowNodeChange) -> Effect { .changeWorkflow(path: path, change) }
+    // Refused before a list opens whose every choice would be refused (the file check says the same).
+    if let step, workflow.node(id: step)?.kind == .exit, command == .addStep || command == .connectStep {
+        let why = command == .addStep ? WorkflowNodeChange.addedAfterExit(step) : WorkflowNodeChange.exitConnected(step)
+        state.status = StatusMessage("not changed: " + why, level: .warning)
+        return []
+    }
     // Row 0 is the start: a step added there comes first. Other rows without a step (a
     // split's exit, the unreachable heading) have nothing to add after.
     if command == .addStep, step != nil || state.tree.selected == 0 {
@@ -52,15 +58,18 @@ func openStepForm(in state: inout AppState) -> [Effect] {
     return []
 }
 
-/// Typing a form field's new value: ⏎ saves it, Esc leaves the field as it was.
+/// Typing a form field's new value: ⏎ saves it, Esc leaves the field as it was. A value refused
+/// (here, or by the checks of the save) leaves the line open with the text typed and why, as
+/// the filter does: the text is fixed, not typed again. The line closes once the value is
+/// saved (``Action/fieldSaved``).
 func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard var input = state.fieldInput else { return [] }
     switch editLine(input.text, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.fieldInput = nil
     case .submit:
-        state.fieldInput = nil
         guard input.text != input.original else {
+            state.fieldInput = nil
             state.status = StatusMessage("\(input.field.key) unchanged")
             return []
         }

@@ -64,22 +64,32 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
                 state.details = nil
                 return []
             }
-            guard let command = state.keyMap.command(for: key, focus: .traffic, readonly: state.readonly) else {
-                return []
-            }
-            return performInDetails(command, on: &state)
+            guard let binding = state.keyMap.binding(for: key, focus: .traffic, readonly: state.readonly)
+                ?? state.keyMap.binding(for: key, focus: .traffic, readonly: false)
+            else { return [] }
+            if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
+            return performInDetails(binding.id, on: &state)
         }
         if state.bodyEditor != nil {
             return editBody(key, in: &state)
         }
-        guard let command = state.keyMap.command(for: key, focus: state.focus, readonly: state.readonly) else {
-            return []
-        }
-        return perform(command, on: &state)
+        // A key hidden for now (read-only, nothing to apply it to) says why rather than nothing.
+        guard let binding = state.keyMap.binding(for: key, focus: state.focus, readonly: state.readonly)
+            ?? state.keyMap.binding(for: key, focus: state.focus, readonly: false)
+        else { return [] }
+        if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
+        return perform(binding.id, on: &state)
     case .paste(let text):
         state.status = nil
         return paste(text, into: &state)
     case .command(let command):
+        // From the palette, as from its key: a command that cannot apply says why.
+        let groups = [state.focus.bindingGroup, .navigation, .global]
+        if let binding = state.keyMap.bindings.first(where: { $0.id == command && groups.contains($0.group) }),
+            let why = state.disabledReason(binding)
+        {
+            return refuse(binding, because: why, in: &state)
+        }
         return perform(command, on: &state)
     case .resize(let size):
         state.size = size
@@ -102,6 +112,15 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return (keep.map { [$0] } ?? []) + [.quit(code: 128 + signal)]
     case .status(let message):
         state.status = message
+        return []
+    case .fieldSaved:
+        state.fieldInput = nil
+        return []
+    case .executorChecked(let holder):
+        if state.executorElsewhere != nil, holder == nil {
+            state.status = StatusMessage("the process that ran this workspace's journeys has stopped: this studio runs them now")
+        }
+        state.executorElsewhere = holder
         return []
     case .storeLost(let problem):
         state.storeLost = problem
@@ -164,6 +183,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.bodyEditor?.renderPreview(now: state.now)
         return []
     }
+}
+
+/// A key pressed while it cannot apply: the hint row says why. When another process runs the
+/// journeys, whether it still does is asked again: once it has stopped, this studio runs them.
+private func refuse(_ binding: Binding, because why: String, in state: inout AppState) -> [Effect] {
+    state.status = StatusMessage(why, level: .warning)
+    return binding.requires == .executorHere && state.executorElsewhere != nil && !state.readonly ? [.checkExecutor] : []
 }
 
 private func perform(_ command: CommandID, on state: inout AppState) -> [Effect] {
@@ -590,20 +616,30 @@ private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect]
     return []
 }
 
-/// Typing whom a run is for after `r`: Enter starts it, Esc does nothing.
+/// Typing whom a run is for after `r`: Enter starts it, Esc does nothing. A line that names no
+/// one (not an address, as `hookline run --users` refuses it; `list:` alone) keeps the prompt
+/// open with the text and the reason, and sends nothing.
 private func editRunInput(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard var input = state.runInput else { return [] }
     switch editLine(input.text, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.runInput = nil
     case .submit(let text):
-        state.runInput = nil
-        input.text = text
-        guard let workflow = state.workspace.workflow(id: input.workflowID) else { return [] }
-        let audience = input.audience(startingFrom: workflow.start)
-        if case .list(let name) = audience, name.isEmpty {
+        guard let workflow = state.workspace.workflow(id: input.workflowID) else {
+            state.runInput = nil
+            return []
+        }
+        let audience = RunInput(workflowID: input.workflowID, text: text).audience(startingFrom: workflow.start)
+        switch audience {
+        case .list(let name) where name.isEmpty:
             state.status = StatusMessage("name the list: list:NAME", level: .warning)
             return []
+        case .user(let email) where !EmailAddress.isPlausible(email):
+            state.status = StatusMessage(
+                "'\(email)' is not an email address: type one, list:NAME, or nothing for every user", level: .warning)
+            return []
+        default:
+            state.runInput = nil
         }
         state.status = StatusMessage("starting \(workflow.id) for \(audience)…")
         return [.run(workflowID: workflow.id, audience: audience)]
@@ -711,7 +747,7 @@ private func editablePath(_ state: AppState) -> String? {
 
 /// What `p` and `t` render: the selected step of the tree, if it calls a webhook, or on the
 /// Webhooks screen the selected webhook alone.
-private func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workflowID: String?, nodeID: String?)? {
+func selectedWebhookStep(_ state: AppState) -> (webhookID: String, workflowID: String?, nodeID: String?)? {
     if state.focus == .webhooks || state.focus == .webhook {
         return state.selectedWebhook.map { ($0.id, nil, nil) }
     }

@@ -109,7 +109,7 @@ public struct TrafficFilter: Sendable, Equatable {
             let haystack: String? =
                 switch field {
                 case .method: record.method
-                case .host: URLComponents(string: record.url)?.host ?? record.url
+                case .host: Self.hostAndPort(of: record.url)
                 case .user: record.userEmail
                 case .webhook: record.webhookID
                 case .workflow: record.workflowID
@@ -122,6 +122,14 @@ public struct TrafficFilter: Sendable, Equatable {
             let line = Self.line(record)
             return regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
         }
+    }
+
+    /// The host of `url` with its port, as the pane's rows show it (`127.0.0.1:18080`,
+    /// `[::1]:8080`), the user info left out: `host:` matches what the user sees, the port too.
+    static func hostAndPort(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority)
     }
 
     /// What plain text and regexes search, one space apart: method, status (`ERR` without an

@@ -87,9 +87,14 @@ enum HelpOverlay {
 
     static func sections(_ state: AppState) -> [Section] {
         let keyMap = state.keyMap
+        // Keys the sections above already list: the screen's binding wins over a global one
+        // with the same keys (`/` finds a user on the Users screen), so that one is left out.
+        var taken: Set<KeyEvent> = []
         func rows(_ group: BindingGroup) -> [(keys: String, title: String)] {
+            let bindings = keyMap.bindings(in: group, readonly: state.readonly).filter { !$0.keys.allSatisfy(taken.contains) }
+            taken.formUnion(bindings.flatMap(\.keys))
             // Titles in the ASCII they are drawn in, so they wrap where they are drawn.
-            keyMap.bindings(in: group, readonly: state.readonly).map {
+            return bindings.map {
                 ($0.keyLabel(ascii: state.ascii), state.ascii ? CellGrid.asciiText($0.title) : $0.title)
             }
         }

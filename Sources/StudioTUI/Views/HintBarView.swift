@@ -82,7 +82,7 @@ enum HintBarView {
             ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
             : state.keyMap.barBindings(
                 focus: state.focus, readonly: state.readonly, hasProblems: !state.workspace.diagnostics.isEmpty)
-        return bindings.filter { $0.short != nil }
+        return bindings.filter { $0.short != nil && state.disabledReason($0) == nil }
     }
 
     /// Columns a key and its hint take, with the gap after them.
@@ -106,9 +106,17 @@ enum HintBarView {
             && state.stepUserInput == nil && state.runInput == nil
     }
 
+    /// Whether a line is typed in the hint row (not in the palette, an overlay of its own).
+    private static func typesInHintRow(_ state: AppState) -> Bool {
+        state.isTypingALine && state.palette == nil && state.confirmation == nil
+    }
+
     /// Whether `status` is too long for the row beside the first and the last key (help, quit):
     /// then it is shown whole on rows of its own (``renderLongMessage(_:area:into:)``).
     private static func isLong(_ status: StatusMessage, state: AppState, area: Rect, grid: CellGrid) -> Bool {
+        // Beside a line being typed, a message may take half the row: the text typed (kept
+        // after a refusal, to be fixed) needs the other half.
+        if typesInHintRow(state) { return grid.width(of: shownText(of: status, in: state)) + 2 > (area.width - 2) / 2 }
         let keys = keyBindings(state)
         let fewestKeys = (keys.first.map { keyWidth($0, ascii: state.ascii) } ?? 0)
             + (keys.count > 1 ? keys.last.map { keyWidth($0, ascii: state.ascii) } ?? 0 : 0)
@@ -131,7 +139,9 @@ enum HintBarView {
     }
 
     static func renderLongMessage(_ state: AppState, area: Rect, into grid: inout CellGrid) {
-        guard let status = state.status, showsKeys(state), isLong(status, state: state, area: area, grid: grid) else { return }
+        guard let status = state.status, showsKeys(state) || typesInHintRow(state),
+            isLong(status, state: state, area: area, grid: grid)
+        else { return }
         var lines = wrap(grid.displayed(shownText(of: status, in: state)), width: area.width - 2)
         let limit = maximumMessageRows(state)
         if lines.count > limit {
@@ -164,7 +174,9 @@ enum HintBarView {
         _ prompt: String, _ input: String, placeholder: String = "", help: String, state: AppState, area: Rect,
         into grid: inout CellGrid
     ) {
-        let helpText = grid.displayed(state.status.map { "  " + Sanitizer.clean($0.text) } ?? "  " + help)
+        // A long message is shown whole above the row (``renderLongMessage``): the keys' help stays here.
+        let shown = state.status.flatMap { isLong($0, state: state, area: area, grid: grid) ? nil : $0 }
+        let helpText = grid.displayed(shown.map { "  " + Sanitizer.clean($0.text) } ?? "  " + help)
         let room = max(4, area.width - 4 - grid.width(of: prompt) - DisplayWidth.width(of: helpText))
         let (before, after) = split(input, atCursor: state.lineCursor)
         // After the caret, at most half the room: the text being typed stays in view.
@@ -178,7 +190,7 @@ enum HintBarView {
         if input.isEmpty, !placeholder.isEmpty {
             x += grid.put("(\(placeholder))", at: Point(x: x, y: area.y), token: .hintText, maxWidth: area.maxX - 1 - x)
         }
-        grid.put(helpText, at: Point(x: x, y: area.y), token: state.status == nil ? .hintText : .statusError, maxWidth: area.maxX - 1 - x)
+        grid.put(helpText, at: Point(x: x, y: area.y), token: shown == nil ? .hintText : .statusError, maxWidth: area.maxX - 1 - x)
     }
 
     /// `input` cut at the caret, `cursor` characters from its end.

@@ -107,9 +107,9 @@ public enum WorkflowTree {
         }
 
         /// A split's outputs as written (yes, no for a yes/no split), then error, then the rest
-        /// alphabetically.
+        /// alphabetically; each once (a webhook step declares `error` itself).
         static func order(_ names: Dictionary<String, String>.Keys, declared: [String]) -> [String] {
-            let preferred = (declared.isEmpty ? ["yes", "no"] : declared) + ["error"]
+            let preferred = (declared.isEmpty ? ["yes", "no"] : declared) + (declared.contains("error") ? [] : ["error"])
             return preferred.filter(names.contains) + names.filter { !preferred.contains($0) }.sorted()
         }
 

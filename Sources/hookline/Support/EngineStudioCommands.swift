@@ -80,6 +80,14 @@ final class EngineStudioCommands: StudioCommands {
         }
     }
 
+    func executorElsewhere(done: @escaping @Sendable (String?) -> Void) {
+        Task.detached { [self] in
+            // Asking takes the workspace over when the other process has stopped.
+            guard runsElsewhere != nil else { return done(nil) }
+            done(otherExecutor.withLock { $0 } ?? "another process")
+        }
+    }
+
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void) {
         let directory = exportDirectory
         Task.detached {
@@ -125,20 +133,23 @@ final class EngineStudioCommands: StudioCommands {
 
     func run(workflowID: String, audience: RunAudience, done: @escaping @Sendable (StatusMessage) -> Void) {
         let executor = engine.executor
+        let store = engine.store
         // Off the UI thread: asking for the executor lock may wait up to a second.
         Task.detached { [self] in
             if let runsElsewhere { return done(runsElsewhere) }
             do {
                 let count: (asked: Int, started: Int)?
+                var stored = true
                 switch audience {
                 case .everyUser: count = try executor.startCounting(workflowID: workflowID, forMembersOf: nil)
                 case .list(let name): count = try executor.startCounting(workflowID: workflowID, forMembersOf: name)
                 case .user(let email):
-                    count = try executor.startCounting(workflowID: workflowID, emails: [EmailAddress.normalized(email)])
-                        .map { (1, $0) }
+                    let address = EmailAddress.normalized(email)
+                    stored = (try? store.user(email: address)) != nil
+                    count = try executor.startCounting(workflowID: workflowID, emails: [address]).map { (1, $0) }
                 }
                 guard let count else { return done(StatusMessage("no workflow '\(workflowID)'", level: .warning)) }
-                done(audience.outcome(of: workflowID, asked: count.asked, started: count.started))
+                done(audience.outcome(of: workflowID, asked: count.asked, started: count.started, stored: stored))
             } catch {
                 done(StatusMessage("cannot run \(workflowID): \(error)", level: .error))
             }

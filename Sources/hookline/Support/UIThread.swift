@@ -38,6 +38,8 @@ func runStudio(
         var options = flags.studioOptions
         options.workspaceRoot = root.path
         options.notice = notice
+        // Where a kept draft is named after a SIGHUP or SIGTERM, as the README promises.
+        options.terminalStandardError = terminalError >= 0 ? terminalError : nil
         return options
     }()
     let watcher = WorkspaceWatcher(root: root, since: files, store: store)

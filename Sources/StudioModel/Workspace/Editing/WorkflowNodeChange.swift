@@ -96,12 +96,19 @@ public enum WorkflowNodeChange: Sendable, Equatable {
             return try WorkflowNodesText(result).removing(id)
         case .connect(let id, let target):
             guard target != id else { throw .init("a step cannot lead to itself") }
+            guard !nodes.isExitStep(id) else {
+                throw .init(Self.exitConnected(id))
+            }
             _ = try singleNext(id)
             return try nodes.settingNext(of: id, to: target)
         case .connectOutput(let id, let output, let target):
             guard target != id else { throw .init("a step cannot lead to itself") }
             return try nodes.settingOutput(output, of: id, to: target)
         case .add(let kind, let after):
+            // validate would ignore a `next:` on an Exit step, leaving the new step unreachable.
+            if let after, nodes.isExitStep(after) {
+                throw .init(Self.addedAfterExit(after))
+            }
             let newID = WorkflowNodeChange.unusedID(kind.rawValue, in: Set(nodes.items.map(\.id)))
             let next = try after.map { id throws(WorkflowNodesText.Problem) in try singleNext(id) } ?? entry
             var item = Self.item(kind, id: newID, webhooks: webhooks)
@@ -110,12 +117,15 @@ public enum WorkflowNodeChange: Sendable, Equatable {
             let linked = try nodes.settingNext(of: after, to: newID)
             return try WorkflowNodesText(linked).inserting(item, after: after)
         case .move(let id, let down):
-            guard !down else { return try Self.moveDown(id, in: text, entry: entry, singleNext: singleNext) }
+            guard !down else { return try Self.moveDown(id, in: nodes, entry: entry, singleNext: singleNext) }
+            guard !nodes.isExitStep(id) else {
+                throw .init("\(id) is an Exit step: it stays last; a on the step before it adds steps before it")
+            }
             let before = nodes.items.filter { $0.id != id && $0.references(id) }
             guard before.count == 1, let previous = before.first, case .single = previous.next else {
                 throw .init(before.isEmpty ? "\(id) is the first step" : "\(id) is reached from several steps: connect them with c")
             }
-            return try Self.moveDown(previous.id, in: text, entry: entry, singleNext: singleNext)
+            return try Self.moveDown(previous.id, in: nodes, entry: entry, singleNext: singleNext)
         case .setOnError(let id, let onError):
             guard let item = nodes.items.first(where: { $0.id == id }) else { throw .init("no step '\(id)'") }
             guard nodes.isWebhookStep(id) else {
@@ -176,19 +186,35 @@ public enum WorkflowNodeChange: Sendable, Equatable {
         return target == "exit" ? nil : target
     }
 
-    /// `a → s → n → m` becomes `a → n → s → m`.
+    /// `a → s → n → m` becomes `a → n → s → m`; never past an Exit step, where `s` would be
+    /// left with journeys that have already ended.
     private static func moveDown(
-        _ id: String, in text: String, entry: String?,
+        _ id: String, in nodes: WorkflowNodesText, entry: String?,
         singleNext: (String) throws(WorkflowNodesText.Problem) -> String?
     ) throws(WorkflowNodesText.Problem) -> String {
+        let text = nodes.text
         guard let next = try singleNext(id) else { throw .init("\(id) is the last step") }
         guard next != id else { throw .init("\(id) leads to itself: c connects it elsewhere first") }
+        guard !nodes.isExitStep(next) else {
+            throw .init("\(id) cannot move after \(next), an Exit step: journeys end there, so \(id) would never run")
+        }
         let afterNext = try singleNext(next)
         var result = try WorkflowNodesText(text).redirecting(referencesTo: id, to: next)
         result = try WorkflowNodesText(result).settingNext(of: next, to: id)
         result = try WorkflowNodesText(result).settingNext(of: id, to: afterNext)
         if entry == id { result = try WorkflowNodesText(result).movingToFront(next) }
         return result
+    }
+
+    /// Why nothing is added after Exit step `id`: validate ignores a `next:` on it, so the new
+    /// step would never run.
+    public static func addedAfterExit(_ id: String) -> String {
+        "\(id) is an Exit step: nothing runs after it; select the step before it to add one before the Exit"
+    }
+
+    /// Why Exit step `id` is not connected: validate ignores a `next:` on it.
+    public static func exitConnected(_ id: String) -> String {
+        "\(id) is an Exit step: journeys end there; connect the step before it instead"
     }
 
     /// `delay`, or `delay-2`, `delay-3`… when taken.

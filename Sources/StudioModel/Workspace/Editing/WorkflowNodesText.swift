@@ -246,6 +246,11 @@ public struct WorkflowNodesText {
         return type == "callWebhook" || type == "updateProfileWebhook"
     }
 
+    /// Whether step `id` is an Exit step: journeys end there, and a `next:` on it is ignored.
+    func isExitStep(_ id: String) -> Bool {
+        value(of: "type", inStep: id)?.scalar?.string == "exit"
+    }
+
     private func editableItem(_ id: String) throws(Problem) -> Item {
         guard let item = items.first(where: { $0.id == id }) else { throw Problem("no node '\(id)'") }
         guard !item.isInline else { throw Problem("\(id) is written inline ({…}): e edits it") }
