@@ -196,4 +196,25 @@ struct DiskReloadTests {
         let header = try #require(Self.screen(state).split(separator: "\n").first)
         #expect(header.contains("✗ nothing is stored") && !header.contains("live"), "\(header)")
     }
+
+    /// A store that stops taking writes (a full disk) was said only in serve's log: the studio
+    /// showed `● live` while nothing more was sent. The header says so while it lasts, the status
+    /// line once when it starts and once when it ends.
+    @Test func aStoreThatStopsTakingWritesIsSaidInTheHeaderUntilItTakesThemAgain() throws {
+        var state = try Self.stateOnWaitStep()
+        state.trafficConnected = true
+        let failure = "could not store 3 outbox deliveries in /w/.hookline/state.sqlite: database or disk is full; nothing more is sent until they are stored"
+        _ = reduce(&state, .storeFailing(failure))
+        #expect(state.status == StatusMessage(failure, level: .error))
+        _ = reduce(&state, .key(.char("k")))
+        _ = reduce(&state, .storeFailing(failure.replacingOccurrences(of: "3 outbox", with: "9 outbox")))
+        #expect(state.status == nil, "a failure that goes on is said once")
+        var header = try #require(Self.screen(state).split(separator: "\n").first)
+        #expect(header.contains("✗ store failing") && !header.contains("live"), "\(header)")
+
+        _ = reduce(&state, .storeFailing(nil))
+        #expect(state.status?.text.hasPrefix("the store takes writes again") == true)
+        header = try #require(Self.screen(state).split(separator: "\n").first)
+        #expect(header.contains("live") && !header.contains("store failing"), "\(header)")
+    }
 }

@@ -29,7 +29,7 @@ public final class StoreHealth: Sendable {
         }
 
         /// What waits while the store does not take these records.
-        var whileFailing: String {
+        public var whileFailing: String {
             switch self {
             case .outbox: "nothing more is sent until they are stored"
             case .profiles: "their journeys wait at that step until it takes them"

@@ -64,4 +64,8 @@ public protocol StudioCommands: Sendable {
     /// the workspace's journeys instead of the studio, and calls `done` with it: nil once the
     /// studio runs them (the other stopped, and the studio took the workspace over).
     func executorElsewhere(done: @escaping @Sendable (String?) -> Void)
+
+    /// Why the store does not take what the studio runs now (a full disk): the writes wait and
+    /// are tried again; nil while every write goes through. Asked once a second.
+    func storeFailure() -> String?
 }

@@ -23,6 +23,8 @@ final class StudioRuntime {
     private var exitCode: Int32?
     private var lastFrame = ContinuousClock.now
     private var lastTick = Date()
+    /// What ``StudioCommands/storeFailure()`` said at the last tick.
+    private var lastStoreFailure: String?
     /// Where `e` edits files; nil when the studio runs without a workspace folder.
     private var drafts: DraftEditing?
     /// Lines for stderr after the terminal is restored (what became of unsaved text on a signal).
@@ -411,6 +413,11 @@ final class StudioRuntime {
         if now.timeIntervalSince(lastTick) >= 1 || now < lastTick {
             lastTick = now
             send(.tick(now))
+            let failure = commands?.storeFailure()
+            if failure != lastStoreFailure {
+                lastStoreFailure = failure
+                send(.storeFailing(failure))
+            }
         }
     }
 

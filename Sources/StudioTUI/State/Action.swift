@@ -20,6 +20,8 @@ public enum Action: Sendable, Equatable {
     /// The workspace's store can no longer keep what the studio runs, sends or shows (its file
     /// was removed, say): why.
     case storeLost(String)
+    /// The store stopped taking writes (why), or took them again (nil).
+    case storeFailing(String?)
     /// A definition file was saved: the studio shows the workspace loaded with it.
     case workspaceChanged(Workspace)
     /// Definition files changed on disk (an editor, a `git pull`): the studio shows the workspace

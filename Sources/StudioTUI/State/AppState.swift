@@ -37,6 +37,8 @@ public struct AppState: Sendable, Equatable {
     /// Why the workspace's store no longer keeps anything, once the studio found out; the header
     /// says so from then on.
     public var storeLost: String?
+    /// Why the store does not take writes now (a full disk), while it does not; the header says so.
+    public var storeFailing: String?
     /// Where the caret stands in the line being typed in the hint row (or the palette): how many
     /// characters come after it. One line is typed at a time, so one caret serves every prompt.
     public var lineCursor = 0

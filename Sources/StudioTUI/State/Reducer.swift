@@ -122,6 +122,15 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         state.executorElsewhere = holder
         return []
+    case .storeFailing(let failure):
+        let wasFailing = state.storeFailing != nil
+        state.storeFailing = failure
+        if let failure, !wasFailing {
+            state.status = StatusMessage(failure, level: .error)
+        } else if failure == nil, wasFailing {
+            state.status = StatusMessage("the store takes writes again: what waited is stored")
+        }
+        return []
     case .storeLost(let problem):
         state.storeLost = problem
         state.status = StatusMessage(

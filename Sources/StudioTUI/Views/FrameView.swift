@@ -26,6 +26,7 @@ enum FrameView {
         let stats = TrafficStats(log: state.log, now: state.now)
         let live: [Segment] =
             if state.storeLost != nil { [Segment(" \(glyphs.cross) nothing is stored ", .statusError)] }
+            else if state.storeFailing != nil { [Segment(" \(glyphs.cross) store failing ", .statusError)] }
             else if state.trafficConnected {
                 [Segment(" \(glyphs.bullet) live ", .headerLive), Segment(stats.summary + " ", .foreground)]
             } else { [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)] }

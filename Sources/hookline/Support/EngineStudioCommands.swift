@@ -88,6 +88,10 @@ final class EngineStudioCommands: StudioCommands {
         }
     }
 
+    func storeFailure() -> String? {
+        engine.storeHealth.failures.first.map { "\($0); \($0.records.whileFailing)" }
+    }
+
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void) {
         let directory = exportDirectory
         Task.detached {
