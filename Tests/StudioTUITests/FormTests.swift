@@ -293,15 +293,7 @@ extension FormTests {
     @Test func aYesNoConditionIsTypedAsClausesJoinedByAndOrOr() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        let split = StepCommandTests.workflow.replacingOccurrences(
-            of: "  - id: follow-up",
-            with: "  - id: is-pro\n    type: yesNo\n    condition: {all: [{field: plan, op: equals, value: pro}]}\n    next: {yes: follow-up, no: exit}\n  - id: follow-up")
-            .replacingOccurrences(of: "    next: follow-up\n", with: "    next: is-pro\n")
-        try split.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
-        var state = StepCommandTests.tree(root, row: 3)
-        _ = reduce(&state, .key(.enter))
-        #expect(state.choice?.title == "Step is-pro of welcome")
-        _ = Self.pick("condition", in: &state)
+        let state = try Self.conditionFieldOfASplit(in: root)
         #expect(state.fieldInput?.text == "plan equals pro")
         let condition = FieldTarget(path: "workflows/welcome.yaml", mapping: .node("is-pro"), key: "condition", kind: .condition)
         #expect(condition.parse("age greaterThan 30") == .value(.plain("{all: [{field: age, op: greaterThan, value: 30}]}")))
@@ -433,6 +425,21 @@ extension FormTests {
 }
 
 extension FormTests {
+    /// The form of a Yes/No step `is-pro` (`plan equals pro`) added to the welcome workflow in
+    /// `root`, its condition field open.
+    private static func conditionFieldOfASplit(in root: URL) throws -> AppState {
+        let split = StepCommandTests.workflow.replacingOccurrences(
+            of: "  - id: follow-up",
+            with: "  - id: is-pro\n    type: yesNo\n    condition: {all: [{field: plan, op: equals, value: pro}]}\n    next: {yes: follow-up, no: exit}\n  - id: follow-up")
+            .replacingOccurrences(of: "    next: follow-up\n", with: "    next: is-pro\n")
+        try split.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
+        var state = StepCommandTests.tree(root, row: 3)
+        _ = reduce(&state, .key(.enter))
+        #expect(state.choice?.title == "Step is-pro of welcome")
+        _ = pick("condition", in: &state)
+        return state
+    }
+
     private static func type(_ text: String, into state: inout AppState) {
         _ = reduce(&state, .key(.ctrl("u")))
         for character in text { _ = reduce(&state, .key(.char(character))) }
@@ -443,15 +450,7 @@ extension FormTests {
     @Test func aValueRefusedAsTypedKeepsItsLineOpenWithTheText() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        let split = StepCommandTests.workflow.replacingOccurrences(
-            of: "  - id: follow-up",
-            with: "  - id: is-pro\n    type: yesNo\n    condition: {all: [{field: plan, op: equals, value: pro}]}\n    next: {yes: follow-up, no: exit}\n  - id: follow-up")
-            .replacingOccurrences(of: "    next: follow-up\n", with: "    next: is-pro\n")
-        try split.write(to: root.appendingPathComponent("workflows/welcome.yaml"), atomically: true, encoding: .utf8)
-        var state = StepCommandTests.tree(root, row: 3)
-        _ = reduce(&state, .key(.enter))
-        #expect(state.choice?.title == "Step is-pro of welcome")
-        _ = Self.pick("condition", in: &state)
+        var state = try Self.conditionFieldOfASplit(in: root)
         Self.type("plan frobnicates pro", into: &state)
         #expect(reduce(&state, .key(.enter)) == [])
         #expect(state.fieldInput?.text == "plan frobnicates pro")
