@@ -10,9 +10,7 @@ struct StudioTerminalEndToEndTests {
     /// terminfo does not list; its `4` switched to the Users screen.
     @Test func endWhoseSequenceTheTerminfoDoesNotListIsNoDigit() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
-        let session = try await TmuxSession(
-            command: "env -u COLUMNS TERM=xterm-256color \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", columns: 80, rows: 24,
-            directory: folder)
+        let session = try await demo(in: folder, environment: "TERM=xterm-256color")
         try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
             try await session.tmux("send-keys", "-t", session.name, "-l", "\u{1B}[4~")
@@ -28,9 +26,7 @@ struct StudioTerminalEndToEndTests {
     /// NO_COLOR, which the test runner's environment may hold and which picks reverse anyway.
     @Test func aTerminalWithoutColoursShowsTheSelectionInReverseVideo() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
-        let session = try await TmuxSession(
-            command: "env -u COLUMNS -u NO_COLOR TERM=vt100 \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", columns: 80, rows: 24,
-            directory: folder)
+        let session = try await demo(in: folder, environment: "-u NO_COLOR TERM=vt100")
         try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
             let screen = try await session.tmux("capture-pane", "-p", "-e", "-t", session.name)
@@ -63,9 +59,7 @@ struct StudioTerminalEndToEndTests {
     @Test func aClosedTerminalKeepsTheBodyEditorsTextAsADraft() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let stderr = folder.appendingPathComponent("stderr.txt")
-        let session = try await TmuxSession(
-            command: "env -u COLUMNS \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws 2>\(stderr.path)", columns: 80,
-            rows: 24, directory: folder)
+        let session = try await demo(in: folder, redirect: " 2>\(stderr.path)")
         try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
             try await session.press("2")
@@ -95,5 +89,12 @@ struct StudioTerminalEndToEndTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(said.contains(named), "\(said)")
+    }
+
+    /// The demo in `folder` at 80×24: `env -u COLUMNS <environment> hookline demo …<redirect>`.
+    private func demo(in folder: URL, environment: String = "", redirect: String = "") async throws -> TmuxSession {
+        try await TmuxSession(
+            command: "env -u COLUMNS \(environment) \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws\(redirect)",
+            columns: 80, rows: 24, directory: folder)
     }
 }

@@ -84,7 +84,7 @@ extension IngestAPI {
                 let email = try Self.recipient(in: fields)
                 let dataFields = try Self.dataFields(of: fields)
                 if subscribing,
-                    let problem = ProfileMerge.reservedFieldProblem(in: dataFields) ?? dottedFieldProblem(in: dataFields)
+                    let problem = Self.profileFieldProblem(in: dataFields)
                 {
                     return Self.answer(.badRequest, code: "BadParams", message: "\(email): \(problem)")
                 }

@@ -206,7 +206,7 @@ struct IngestAPI: RouterMiddleware {
             createNewFields = try Self.flag("createNewFields", in: body) ?? true
             _ = try Self.flag("preferUserId", in: body)
         } catch { return error.response }
-        if let problem = ProfileMerge.reservedFieldProblem(in: update) ?? dottedFieldProblem(in: update) {
+        if let problem = Self.profileFieldProblem(in: update) {
             return Self.answer(.badRequest, code: "BadParams", message: problem)
         }
         update["email"] = .string(email)
@@ -227,6 +227,12 @@ struct IngestAPI: RouterMiddleware {
         if !given.isEmpty { throw .invalidEmail(given) }
         if let userID = try identifier("userId", in: body) { throw .userIDOnly(userID) }
         throw .missingEmail
+    }
+
+    /// Why `dataFields` cannot be written to a profile by an API call: an empty or reserved field
+    /// name (``ProfileMerge/reservedFieldProblem(in:)``), or a dotted one (``dottedFieldProblem(in:)``).
+    static func profileFieldProblem(in dataFields: JSONObject) -> String? {
+        ProfileMerge.reservedFieldProblem(in: dataFields) ?? dottedFieldProblem(in: dataFields)
     }
 
     /// The boolean in `key` (`mergeNestedObjects`, `createNewFields`, …); nil when it is missing

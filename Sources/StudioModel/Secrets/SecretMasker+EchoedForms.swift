@@ -107,28 +107,15 @@ extension SecretMasker {
         guard value.utf8.contains(where: { "~*!'() ".utf8.contains($0) }) else { return [] }
         var forms: Set<String> = []
         for kept in ["", "~", "*", "*~", "!'()*~"] {
-            for space in ["+", "%20"] { forms.insert(percentEncoded(value, keeping: kept, space: space)) }
-        }
-        return Array(forms)
-    }
-
-    private static func percentEncoded(_ value: String, keeping kept: String, space: String) -> String {
-        var out = ""
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "):
-                out += space
-            case _ where kept.utf8.contains(byte):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            for spaceAsPlus in [true, false] {
+                var out = TemplateOutputBuffer(capacity: value.utf8.count * 3)
+                TemplateEncoding.appendPercentEncoded(value, to: &out, spaceAsPlus: spaceAsPlus) { byte in
+                    isWrittenAsIs(byte) || kept.utf8.contains(byte)
+                }
+                forms.insert(out.string)
             }
         }
-        return out
+        return Array(forms)
     }
 
     /// JSON text with every non-ASCII character written as `\u` escapes of its UTF-16 units.

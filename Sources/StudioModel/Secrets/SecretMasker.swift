@@ -91,7 +91,7 @@ public struct SecretMasker: Sendable {
     private static let knownForms = Mutex<[String: Set<[UInt8]>]>([:])
 
     /// Whether every template mode writes `byte` unchanged: ASCII letters, digits and `-._`.
-    private static func isWrittenAsIs(_ byte: UInt8) -> Bool {
+    static func isWrittenAsIs(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):

@@ -98,7 +98,7 @@ enum TemplateEncoding {
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
-    private static func appendPercentEncoded(
+    static func appendPercentEncoded(
         _ string: String, to out: inout TemplateOutputBuffer, spaceAsPlus: Bool, keep: (UInt8) -> Bool
     ) {
         for byte in string.utf8 {
