@@ -5,14 +5,11 @@ import Testing
 
 /// delivery.md §9 row 19: NXDOMAIN and SERVFAIL from the resolver are `dns_error`, retried on the
 /// schedule. ``Deliverer`` runs with the real ``DeliveryClient`` whose policy asks a scripted
-/// ``StaticResolver`` (and allows 127.0.0.1), against the receiver on loopback; a scaled clock
-/// compresses the schedule. The host is looked up again before every attempt (§8.8), so a name
+/// ``StaticResolver`` (and allows 127.0.0.1), against the receiver on loopback; a
+/// ``SteppedClock`` records the schedule's waits without waiting. The host is looked up again before every attempt (§8.8), so a name
 /// that starts resolving is reached on the next one.
 @Suite(.serialized)
 struct DeliveryDNSTests {
-    /// Workflow time runs this many times faster than real time.
-    static let scale = 1000.0
-
     @Test func nxdomainThenResolvingRetriesAfterFiveSecondsAndDeliversWithTheSameWebhookID() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start { log.append($0) }
@@ -20,7 +17,8 @@ struct DeliveryDNSTests {
             "hooks.example.test": [.failure("NXDOMAIN"), .addresses([try #require(IPAddress("127.0.0.1"))])]
         ])
         let request = makeRequest("http://hooks.example.test:\(receiver.port)/hook")
-        let result = try await deliver(request, resolver: resolver, options: .init())
+        let clock = SteppedClock()
+        let result = try await deliver(request, resolver: resolver, options: .init(), clock: clock)
         await receiver.shutdown()
 
         #expect(result.status == .succeeded)
@@ -33,7 +31,7 @@ struct DeliveryDNSTests {
         #expect(result.attempts[1].outcome == .success)
         #expect(result.attempts[1].status == 200)
         #expect(result.attempts.allSatisfy { $0.deliveryID == request.deliveryID })
-        try expectGap(result.attempts, 0, scale: Self.scale, between: 4, and: 6)
+        expectWaits(clock, [4...6])
         #expect(resolver.lookupCount(of: "hooks.example.test") == 2)
 
         let received = log.all
@@ -49,8 +47,9 @@ struct DeliveryDNSTests {
         let resolver = StaticResolver(["flaky.example.test": [.failure("SERVFAIL")]])
         let schedule: [TimeInterval] = [5, 30]
         let options = Deliverer.Options(retry: RetryPolicy(schedule: try RetrySchedule(delays: schedule)))
+        let clock = SteppedClock()
         let result = try await deliver(
-            makeRequest("http://flaky.example.test:\(receiver.port)/hook"), resolver: resolver, options: options)
+            makeRequest("http://flaky.example.test:\(receiver.port)/hook"), resolver: resolver, options: options, clock: clock)
         await receiver.shutdown()
 
         guard case .failed(let reason) = result.status else {
@@ -66,9 +65,7 @@ struct DeliveryDNSTests {
         }
         #expect(DeliveryOutcomeClass.dnsError.isRetryable)
         #expect(!DeliveryOutcomeClass.dnsError.mayHaveReachedReceiver)
-        for (index, scheduled) in schedule.enumerated() {
-            try expectGap(result.attempts, index, scale: Self.scale, between: 0.8 * scheduled, and: 1.2 * scheduled)
-        }
+        expectWaits(clock, schedule.map { (0.8 * $0)...(1.2 * $0) })
         #expect(resolver.lookupCount(of: "flaky.example.test") == 3)
         #expect(log.all.isEmpty)
     }
@@ -77,11 +74,11 @@ struct DeliveryDNSTests {
 
     /// Delivers through a client whose policy allows 127.0.0.1 and resolves with `resolver`.
     private func deliver(
-        _ request: PreparedRequest, resolver: StaticResolver, options: Deliverer.Options
+        _ request: PreparedRequest, resolver: StaticResolver, options: Deliverer.Options, clock: SteppedClock
     ) async throws -> Deliverer.Result {
         let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
         return try await DeliveryClient.withClient(networkPolicy: policy) { client in
-            await Deliverer(client: client, recorder: nil, clock: ScaledClock(scale: Self.scale))
+            await Deliverer(client: client, recorder: nil, clock: clock)
                 .deliver(request, origin: .init(webhookID: "dns-fault"), options: options)
         }
     }

@@ -4,12 +4,11 @@ import StudioModel
 import Testing
 
 /// delivery.md §9, the rows about several attempts: ``Deliverer`` with the real ``DeliveryClient``
-/// against the scripted receiver on 127.0.0.1, with the schedule compressed by a scaled clock.
+/// against the scripted receiver on 127.0.0.1.
 ///
-/// Delays are measured in workflow time from the recorded attempts: from the end of one attempt
-/// (`startedAt` + latency) to the start of the next, multiplied by the clock's scale. The lower
-/// bound is exact (the deliverer cannot send sooner); the upper bound allows ±20 % jitter plus
-/// ``retryGapSlack`` of real time for the machinery in between (see ``expectGap``).
+/// The schedule runs on a ``SteppedClock``: each wait the deliverer makes is recorded and moves
+/// the clock on at once, so the waits are checked exactly (±20 % jitter) in no real time, however
+/// busy the machine. One test waits for real on a ``ScaledClock``, as `--time-scale` does.
 @Suite(.serialized)
 struct DeliveryRetryFaultTests {
     // MARK: - Row 3: a retry keeps the IDs and signs afresh
@@ -19,15 +18,15 @@ struct DeliveryRetryFaultTests {
         let receiver = try await Receiver.start(
             script: try script("{path: /hook, responses: [{status: 500}, {status: 200}]}")) { log.append($0) }
         let signer = try StandardWebhooksSigner(secret: Self.secret)
-        // Workflow time runs 1000× faster, now() included, so the second timestamp differs.
-        let clock = FastForwardClock(scale: 1000)
+        // The clock moves on by the wait, so the second timestamp differs.
+        let clock = SteppedClock()
         let request = makeRequest(receiver.baseURL + "/hook")
         let result = try await deliver(request, options: .init(signer: signer), clock: clock)
         await receiver.shutdown()
 
         #expect(result.status == .succeeded)
         try #require(result.attempts.map(\.attempt) == [1, 2])
-        try expectGap(result.attempts, 0, scale: 1000, between: 4, and: 6)
+        expectWaits(clock, [4...6])
 
         let received = log.all
         try #require(received.count == 2)
@@ -40,12 +39,11 @@ struct DeliveryRetryFaultTests {
         }
         let first = try #require(received.first.flatMap { $0.header("webhook-timestamp") }.flatMap { Int($0) })
         let second = try #require(received.last.flatMap { $0.header("webhook-timestamp") }.flatMap { Int($0) })
-        // Each attempt is stamped with its own workflow time: at least the 4 s wait apart, at most
-        // the attempts' recorded distance plus the slack the gaps get (a stamp is taken before
-        // its attempt starts, and a millisecond of real time is a second here).
-        let apart = result.attempts[1].startedAt.timeIntervalSince(result.attempts[0].startedAt) * 1000
-        #expect(second - first >= 4, "timestamps \(first) then \(second)")
-        #expect(Double(second - first) <= apart + retryGapSlack * 1000, "timestamps \(first) then \(second), \(apart) s apart")
+        // Each attempt is stamped with its own time: the wait apart, give or take the whole
+        // seconds the stamps are rounded to and the real time the first attempt took.
+        let wait = try #require(clock.waits.first)
+        #expect(Double(second - first) >= wait - 1, "timestamps \(first) then \(second), \(wait) s apart")
+        #expect(Double(second - first) <= wait + 1 + retryGapSlack, "timestamps \(first) then \(second), \(wait) s apart")
         #expect(received.first?.header("webhook-signature") != received.last?.header("webhook-signature"))
     }
 
@@ -58,16 +56,14 @@ struct DeliveryRetryFaultTests {
         let request = makeRequest("http://127.0.0.1:\(try closed.bind())/hook")
         var options = Deliverer.Options()
         options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5]))
-        let result = try await deliver(request, options: options, clock: FastForwardClock(scale: 1000))
+        let clock = SteppedClock()
+        let result = try await deliver(request, options: options, clock: clock)
 
         // 1 attempt, the quick retry, then the one scheduled retry 5 s later.
         try #require(result.attempts.map(\.attempt) == [1, 2, 3])
         #expect(result.attempts.allSatisfy { $0.outcome.errorClass == DeliveryOutcomeClass.connectionRefused.label })
-        let first = result.attempts[0]
-        let quickGap = result.attempts[1].startedAt.timeIntervalSince(
-            first.startedAt.addingTimeInterval(first.latencyMilliseconds / 1000))
-        #expect(quickGap < 0.5, "the quick retry came \(quickGap) s later")
-        try expectGap(result.attempts, 1, scale: 1000, between: 4, and: 6)
+        // One wait only, before attempt 3: the quick retry came at once.
+        expectWaits(clock, [4...6])
         #expect(result.status == .failed("gave up after 3 attempts"))
         #expect(result.attempts.map(\.trigger) == [.scheduled, .immediate, .scheduled])
     }
@@ -82,7 +78,7 @@ struct DeliveryRetryFaultTests {
         options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5, 5]))
         // Before the restart: attempt 1 and its immediate retry 2.
         options.immediateAttemptsBefore = 1
-        let result = try await withDeliverer(clock: FastForwardClock(scale: 1000)) { deliverer in
+        let result = try await withDeliverer(clock: SteppedClock()) { deliverer in
             await deliverer.deliver(request, origin: .init(webhookID: "retry-fault", attempt: 3), options: options)
         }
         // Attempt 3 is the first scheduled retry, 4 its immediate retry, 5 the second scheduled one.
@@ -96,8 +92,8 @@ struct DeliveryRetryFaultTests {
     @Test func row4FiveHundredForeverMakesExactlyEightAttemptsOnScheduleThenFails() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 500}}")) { log.append($0) }
-        let scale = 100_000.0
-        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: scale))
+        let clock = SteppedClock()
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: clock)
         await receiver.shutdown()
 
         guard case .failed(let reason) = result.status else {
@@ -108,9 +104,7 @@ struct DeliveryRetryFaultTests {
         #expect(result.attempts.map(\.attempt) == Array(1...8))
         #expect(log.all.count == 8)
         let schedule: [TimeInterval] = [5, 300, 1800, 7200, 18_000, 36_000, 36_000]
-        for (index, scheduled) in schedule.enumerated() {
-            try expectGap(result.attempts, index, scale: scale, between: 0.8 * scheduled, and: 1.2 * scheduled)
-        }
+        expectWaits(clock, schedule.map { (0.8 * $0)...(1.2 * $0) })
     }
 
     // MARK: - Rows 5–8: Retry-After and 429
@@ -118,11 +112,24 @@ struct DeliveryRetryFaultTests {
     @Test func row5ServiceUnavailableWithRetryAfter120WaitsAbout120Seconds() async throws {
         let receiver = try await Receiver.start(
             script: try script("{path: /hook, responses: [{status: 503, headers: {Retry-After: '120'}}, {status: 200}]}"))
-        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        let clock = SteppedClock()
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: clock)
         await receiver.shutdown()
 
         #expect(result.status == .succeeded)
         #expect(result.attempts.count == 2)
+        expectWaits(clock, [120...120])
+    }
+
+    /// The same wait made for real, 1000× faster, as `--time-scale 1000` makes it: not sooner, and
+    /// not the unscaled 120 s.
+    @Test func aScaledClockWaitsTheRetryAfterInRealTimeDividedByItsScale() async throws {
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 503, headers: {Retry-After: '120'}}, {status: 200}]}"))
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
         try expectGap(result.attempts, 0, scale: 1000, between: 120, and: 120)
     }
 
@@ -131,13 +138,15 @@ struct DeliveryRetryFaultTests {
         let date = Self.httpDate(Date(timeIntervalSince1970: until))
         let receiver = try await Receiver.start(
             script: try script("{path: /hook, responses: [{status: 429, headers: {Retry-After: '\(date)'}}, {status: 200}]}"))
-        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        let clock = SteppedClock()
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: clock)
         await receiver.shutdown()
 
         #expect(result.status == .succeeded)
         #expect(result.attempts.count == 2)
-        // The date has whole seconds and was written up to 1 s before the response.
-        try expectGap(result.attempts, 0, scale: 1000, between: 88, and: 91)
+        // The date has whole seconds and was written before the response, by up to the real time
+        // the test took to get there.
+        expectWaits(clock, [(88 - retryGapSlack)...91])
     }
 
     @Test func row6AnotherDeliveryToARateLimitedHostWaitsForTheHoldAndKeepsItsAttemptCount() async throws {
@@ -146,8 +155,8 @@ struct DeliveryRetryFaultTests {
             script: try script(
                 "{path: /limited, response: {status: 429, headers: {Retry-After: '90'}}}, {path: /other, response: {status: 200}}")
         ) { log.append($0) }
-        let scale = 1000.0
-        try await withDeliverer(clock: ScaledClock(scale: scale)) { deliverer in
+        let clock = SteppedClock()
+        try await withDeliverer(clock: clock) { deliverer in
             // One attempt only, so this returns while the host hold it caused is still running.
             let limited = await deliverer.deliver(
                 makeRequest(receiver.baseURL + "/limited"), origin: .init(webhookID: "limited"),
@@ -158,10 +167,8 @@ struct DeliveryRetryFaultTests {
             #expect(held.status == 429)
             #expect(other.status == .succeeded)
             #expect(other.attempts.map(\.attempt) == [1])
-            let sent = try #require(other.last)
-            let waited = sent.startedAt.timeIntervalSince(held.startedAt.addingTimeInterval(held.latencyMilliseconds / 1000))
-            #expect(waited * scale >= 89, "waited \(waited * scale) s of workflow time")
-            #expect(waited * scale <= 90 + retryGapSlack * scale, "waited \(waited * scale) s of workflow time")
+            // What is left of the 90 s hold: all of it, less the real time since the answer.
+            expectWaits(clock, [(90 - retryGapSlack)...90])
         }
         await receiver.shutdown()
         #expect(log.all.map(\.path) == ["/limited", "/other"])
@@ -171,24 +178,25 @@ struct DeliveryRetryFaultTests {
     func row7TooManyRequestsWithAnInvalidRetryAfterWaitsAtLeast60Seconds(value: String) async throws {
         let receiver = try await Receiver.start(
             script: try script("{path: /hook, responses: [{status: 429, headers: {Retry-After: '\(value)'}}, {status: 200}]}"))
-        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        let clock = SteppedClock()
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: clock)
         await receiver.shutdown()
 
         #expect(result.status == .succeeded)
         #expect(result.attempts.count == 2)
-        try expectGap(result.attempts, 0, scale: 1000, between: 60, and: 60)
+        expectWaits(clock, [60...60])
     }
 
     @Test func row8RetryAfterOfADayAtTheFiveSecondStepIsCappedAtOneHour() async throws {
         let receiver = try await Receiver.start(
             script: try script("{path: /hook, responses: [{status: 503, headers: {Retry-After: '86400'}}, {status: 200}]}"))
-        let scale = 10_000.0
-        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: scale))
+        let clock = SteppedClock()
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: clock)
         await receiver.shutdown()
 
         #expect(result.status == .succeeded)
         #expect(result.attempts.count == 2)
-        try expectGap(result.attempts, 0, scale: scale, between: 3600, and: 3600)
+        expectWaits(clock, [3600...3600])
     }
 
     // MARK: - Rows 10, 11, 25: which statuses are retried
@@ -197,12 +205,13 @@ struct DeliveryRetryFaultTests {
     func row10RetryableClientErrorIsRetriedOnSchedule(status: Int) async throws {
         let receiver = try await Receiver.start(
             script: try script("{path: /hook, responses: [{status: \(status)}, {status: 200}]}"))
-        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: ScaledClock(scale: 1000))
+        let clock = SteppedClock()
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook"), clock: clock)
         await receiver.shutdown()
 
         #expect(result.status == .succeeded)
         #expect(result.attempts.compactMap(\.status) == [status, 200])
-        try expectGap(result.attempts, 0, scale: 1000, between: 4, and: 6)
+        expectWaits(clock, [4...6])
     }
 
     @Test func row11GoneMakesOneAttemptPausesTheEndpointAndHoldsTheNextDelivery() async throws {
@@ -408,15 +417,4 @@ struct DeliveryRetryFaultTests {
     static func formDecode(_ pair: String) -> String? {
         pair.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
-}
-
-/// Workflow time that runs `scale` times faster than the wall clock, `now()` included, so that
-/// timestamps taken a few workflow seconds apart differ.
-struct FastForwardClock: EngineClock {
-    let scale: Double
-    let origin = Date()
-
-    func now() -> Date { origin.addingTimeInterval(Date().timeIntervalSince(origin) * scale) }
-
-    func realInterval(forWorkflowSeconds seconds: Double) -> Double { seconds / scale }
 }

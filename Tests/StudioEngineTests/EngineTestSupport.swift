@@ -1,6 +1,7 @@
 import Foundation
 import StudioEngine
 import StudioModel
+import Synchronization
 import Testing
 
 /// Shared fixtures: a temporary folder, a live receiver, and a workspace aimed at it.
@@ -73,11 +74,11 @@ extension EngineFixtures {
     }
 }
 
-/// Real seconds the retry tests allow for the work between two attempts besides the wait itself.
-/// Generous: the whole suite runs in parallel on two cores, where a 0.7 s stall was seen, and
-/// 1.8 s with two more busy processes beside it; the lower bounds, which are exact, are what
-/// tell the cases apart.
-let retryGapSlack: TimeInterval = 3
+/// Real seconds a test on a ``ScaledClock`` allows for the work between two attempts besides
+/// the wait itself. Generous: the whole suite runs in parallel on two cores, where stalls of
+/// 0.7 s, 1.8 s and once 3.3 s were seen. Tests of the schedule itself use ``SteppedClock``,
+/// which no stall can move.
+let retryGapSlack: TimeInterval = 10
 
 /// Expects the wait between attempt `index` and the next, in workflow seconds (recorded real
 /// time × `scale`), to be at least `lower` (less 0.1 % for rounding) and at most `upper` plus
@@ -93,6 +94,83 @@ func expectGap(
     #expect(gap >= lower * 0.999, "waited \(gap) s after attempt \(index + 1)", sourceLocation: sourceLocation)
     #expect(
         gap <= upper + retryGapSlack * scale, "waited \(gap) s after attempt \(index + 1)", sourceLocation: sourceLocation)
+}
+
+/// Workflow time that moves on only when the code under test waits: each wait is recorded and
+/// returns at once, having moved ``now()`` and ``monotonicNow()`` on by its length. Retry schedules are checked
+/// exactly against ``waits``, however busy the machine, and take no real time.
+final class SteppedClock: EngineClock {
+    private let state = Mutex<(offset: TimeInterval, waits: [TimeInterval])>((0, []))
+
+    /// The waits asked for, in order, in seconds.
+    var waits: [TimeInterval] { state.withLock { $0.waits } }
+
+    func now() -> Date { Date().addingTimeInterval(state.withLock { $0.offset }) }
+
+    func monotonicNow() -> ContinuousClock.Instant { .now + .seconds(state.withLock { $0.offset }) }
+
+    func realInterval(forWorkflowSeconds seconds: Double) -> Double { seconds }
+
+    func sleep(seconds: Double) async throws {
+        try Task.checkCancellation()
+        state.withLock {
+            $0.offset += seconds
+            $0.waits.append(seconds)
+        }
+        await Task.yield()
+    }
+}
+
+/// Expects `clock`'s waits to be `expected`, each within its bounds.
+func expectWaits(
+    _ clock: SteppedClock, _ expected: [ClosedRange<TimeInterval>], sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
+    let waits = clock.waits
+    #expect(waits.count == expected.count, "waited \(waits) s", sourceLocation: sourceLocation)
+    for (wait, bounds) in zip(waits, expected) {
+        #expect(bounds.contains(wait), "waited \(waits) s, expected \(expected)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Runs a tool found on PATH to its end and gives its exit status and what it printed. It is
+/// polled, not waited for: a blocked thread would be one of the two cooperative threads this
+/// machine has, and would stall every other test's clocks and servers meanwhile.
+func runTool(
+    _ arguments: [String], timeout: Duration = .seconds(60)
+) async throws -> (status: Int32, output: String, errors: String) {
+    let folder = try EngineFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outputURL = folder.appendingPathComponent("stdout")
+    let errorsURL = folder.appendingPathComponent("stderr")
+    try Data().write(to: outputURL)
+    try Data().write(to: errorsURL)
+    let output = try FileHandle(forWritingTo: outputURL)
+    let errors = try FileHandle(forWritingTo: errorsURL)
+    defer {
+        try? output.close()
+        try? errors.close()
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let deadline = ContinuousClock.now + timeout
+    while process.isRunning {
+        guard ContinuousClock.now < deadline else {
+            process.terminate()
+            throw ToolTimedOut(command: arguments.joined(separator: " "))
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    let read = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
+    return (process.terminationStatus, read(outputURL), read(errorsURL))
+}
+
+struct ToolTimedOut: Error, CustomStringConvertible {
+    var command: String
+    var description: String { "\(command) was still running at the deadline" }
 }
 
 /// A receiver script from its rules, written inline as YAML flow mappings.

@@ -126,15 +126,10 @@ struct PreparedRequestFormatsTests {
         var empty = request
         empty.body = ""
         let options = " --silent --show-error --output /dev/null"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: shell)
-        process.arguments = ["-c", request.curlCommand + options + " && " + empty.curlCommand + options]
-        try process.run()
-        // Polled, not `waitUntilExit()`: a blocked thread of the small pool could be the receiver's.
-        for _ in 0..<1000 where process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        let curl = try await runTool([shell, "-c", request.curlCommand + options + " && " + empty.curlCommand + options])
         await receiver.shutdown()
 
-        #expect(process.terminationStatus == 0)
+        #expect(curl.status == 0, "\(curl.errors)")
         let requests = seen.withLock { $0 }
         try #require(requests.count == 2)
         let received = requests[0]

@@ -63,7 +63,7 @@ struct QueuedJourneyTests {
         // While the first answer takes half a second, and every other journey waits, ten queued ones disappear.
         let gone = Self.emails[100..<110]
         let quoted = gone.map { "'\($0)'" }.joined(separator: ",")
-        try sqlite(storePath, "DELETE FROM journey WHERE email IN (\(quoted))")
+        try await sqlite(storePath, "DELETE FROM journey WHERE email IN (\(quoted))")
         await engine.executor.waitUntilIdle()
         let stats = engine.executor.stats
         await engine.shutdown()
@@ -143,13 +143,8 @@ struct QueuedJourneyTests {
     }
 
     /// Runs SQL on the store file with the sqlite3 tool, as an operator or another process would.
-    private func sqlite(_ path: String, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", "-cmd", ".timeout 5000", path, sql]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+    private func sqlite(_ path: String, _ sql: String) async throws {
+        #expect(try await runTool(["sqlite3", "-cmd", ".timeout 5000", path, sql]).status == 0)
     }
 
     /// ``workspace(baseURL:)`` with a day's delay before the call.
@@ -207,7 +202,7 @@ struct QueuedJourneyTests {
             JourneyRecord(
                 id: id, workflowID: "ping", email: "ada@example.com", nodeID: "wait", status: .waiting, wakeAt: Date())
         ])
-        try sqlite(path, "UPDATE journey SET \(unreadable) WHERE id = '\(id)'")
+        try await sqlite(path, "UPDATE journey SET \(unreadable) WHERE id = '\(id)'")
 
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: path))
         let summary = engine.executor.resume()

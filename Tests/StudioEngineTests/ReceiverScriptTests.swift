@@ -208,22 +208,11 @@ struct ReceiverScriptTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("bomb.gz")
         try Data(compressed.readableBytesView).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: gzip)
-        process.arguments = ["-l", "-v", file.path]  // -l checks the trailer's size; -t below checks the CRC
-        let listing = Pipe()
-        process.standardOutput = listing
-        try process.run()
-        let listed = String(decoding: listing.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(listed.contains(" \(size) "))
-
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: gzip)
-        check.arguments = ["-t", file.path]
-        try check.run()
-        check.waitUntilExit()
-        #expect(check.terminationStatus == 0)
+        // -l checks the trailer's size; -t checks the CRC.
+        let listing = try await runTool([gzip, "-l", "-v", file.path])
+        #expect(listing.status == 0)
+        #expect(listing.output.contains(" \(size) "))
+        #expect(try await runTool([gzip, "-t", file.path]).status == 0)
     }
 
     @Test func shutdownCutsAScriptedDelayShort() async throws {

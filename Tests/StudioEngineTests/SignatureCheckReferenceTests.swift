@@ -175,31 +175,16 @@ struct SignatureCheckReferenceTests {
                     headers: Dictionary(test.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
                     body: Data(test.body).base64EncodedString())
             })
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-reference-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try EngineFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let inputURL = folder.appendingPathComponent("cases.json")
-        let outputURL = folder.appendingPathComponent("answers.json")
-        let errorURL = folder.appendingPathComponent("stderr.txt")
         try JSONEncoder().encode(input).write(to: inputURL)
-        try Data().write(to: outputURL)
-        try Data().write(to: errorURL)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", referenceScript, inputURL.path]
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        // Polled, not `waitUntilExit()`: the cooperative pool has two threads here.
-        for _ in 0..<1500 where process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        let stderr = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        guard !process.isRunning, process.terminationStatus == 0 else {
-            if process.isRunning { process.terminate() }
+        let python = try? await runTool(["python3", "-c", referenceScript, inputURL.path], timeout: .seconds(30))
+        guard let python, python.status == 0 else {
             throw ReferenceUnavailable(
-                description: "python3 with standardwebhooks failed (python3 -m pip install standardwebhooks): \(stderr)")
+                description: "python3 with standardwebhooks failed (python3 -m pip install standardwebhooks): \(python?.errors ?? "no answer in 30 s")")
         }
-        return try JSONDecoder().decode([Bool].self, from: Data(contentsOf: outputURL))
+        return try JSONDecoder().decode([Bool].self, from: Data(python.output.utf8))
     }
 
     struct ReferenceUnavailable: Error, CustomStringConvertible {

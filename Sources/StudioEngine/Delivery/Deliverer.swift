@@ -224,7 +224,7 @@ public final class Deliverer: Sendable {
             return Result(status: .cancelled, attempts: attempts)
         }
         if let notBefore, notBefore > clock.now() {
-            try? await Task.sleep(for: .seconds(notBefore.timeIntervalSince(clock.now())))
+            try? await clock.sleep(seconds: notBefore.timeIntervalSince(clock.now()))
         }
         // Each attempt counts as in flight until its record is handed over, so that a stop
         // waiting for attempts in flight finds it recorded.
@@ -325,7 +325,7 @@ public final class Deliverer: Sendable {
                     afterAttempt: slot, outcome: outcome, retryAfter: retryAfter, using: &state.random)
                 let hold = options.retry.hostHold(afterAttempt: slot, outcome: outcome, retryAfter: retryAfter)
                 if let hold {
-                    let until = ContinuousClock.now + .seconds(clock.realInterval(forWorkflowSeconds: hold))
+                    let until = clock.monotonicNow() + .seconds(clock.realInterval(forWorkflowSeconds: hold))
                     state.hostHolds[host] = max(state.hostHolds[host] ?? until, until)
                 }
                 return (decision, hold, health)
@@ -357,7 +357,7 @@ public final class Deliverer: Sendable {
                 recordAttempt(record, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
                 // The retry is stored: a stopping process leaves it to the next start.
                 if isStopping { return Result(status: .stopped, attempts: attempts) }
-                try? await Task.sleep(for: .seconds(wait))
+                try? await clock.sleep(seconds: wait)
                 if isStopping { return Result(status: .stopped, attempts: attempts) }
                 if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }
                 attempt += 1
@@ -383,11 +383,12 @@ public final class Deliverer: Sendable {
 
     private func waitForHostHold(_ host: String) async {
         while let until = state.withLock({ $0.hostHolds[host] }) {
-            guard until > ContinuousClock.now, !Task.isCancelled else {
+            let left = clock.monotonicNow().duration(to: until)
+            guard left > .zero, !Task.isCancelled else {
                 state.withLock { if $0.hostHolds[host] == until { $0.hostHolds[host] = nil } }
                 return
             }
-            try? await Task.sleep(until: until, clock: .continuous)
+            try? await clock.sleep(seconds: DeliveryClient.milliseconds(left) / 1000)
         }
     }
 

@@ -9,10 +9,22 @@ public protocol EngineClock: Sendable {
     func realInterval(forWorkflowSeconds seconds: Double) -> Double
     /// Now in workflow time, for spans measured in workflow time (an endpoint failing for 72 h).
     func workflowNow() -> Date
+    /// Monotonic now, for waits that a change of the wall clock must not move.
+    func monotonicNow() -> ContinuousClock.Instant
+    /// Waits `seconds` (on this clock: ``now()`` and ``monotonicNow()`` move on by as much);
+    /// throws when the task is cancelled.
+    func sleep(seconds: Double) async throws
 }
 
 extension EngineClock {
     public func workflowNow() -> Date { now() }
+
+    public func monotonicNow() -> ContinuousClock.Instant { .now }
+
+    /// A real wait: ``now()`` is the wall clock.
+    public func sleep(seconds: Double) async throws {
+        try await Task.sleep(for: .seconds(seconds))
+    }
 }
 
 /// Wall time with workflow delays divided by `scale`.
