@@ -59,6 +59,29 @@ struct UserImporterTests {
         }
     }
 
+    /// Iterable's reserved fields are not the file's to set, as they are not an API call's: the
+    /// import names the column or line instead of storing them for new users and dropping them
+    /// for existing ones.
+    @Test func aReservedFieldIsRefusedWhereItIsWritten() {
+        #expect {
+            _ = try UserImporter.profiles(from: "Email,signupDate,userId,name\nada@example.com,2024-01-01,7,Ada\n", format: .csv)
+        } throws: { error in
+            let problems = (error as? UserImporter.ImportError)?.problems ?? []
+            return problems.map(\.line) == [1, 1]
+                && problems[0].message.hasPrefix("the column 'signupDate' is a reserved field (Iterable's reserved fields: ")
+                && problems[1].message == "the column 'userId' is a reserved field (hookline identifies users by email, "
+                    + "not userId) and cannot be imported; remove or rename it"
+        }
+        let lines = #"{"email": "ada@example.com", "name": "Ada"}"# + "\n" + #"{"email": "bob@example.com", "itblInternal": {}}"#
+        #expect {
+            _ = try UserImporter.profiles(from: lines, format: .jsonl)
+        } throws: { error in
+            let problems = (error as? UserImporter.ImportError)?.problems ?? []
+            return problems.map(\.line) == [2] && problems[0].message.hasPrefix("field 'itblInternal' is reserved (")
+                && problems[0].message.hasSuffix(") and cannot be imported")
+        }
+    }
+
     @Test func jsonLinesKeepTheirTypesAndReportLines() throws {
         let good = #"{"email":"ada@example.com","age":36,"tags":["vip"]}"# + "\n\n" + #"{"email":"bob@example.com"}"#
         let profiles = try UserImporter.profiles(from: good, format: .jsonl)

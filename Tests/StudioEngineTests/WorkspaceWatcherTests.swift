@@ -29,9 +29,9 @@ struct WorkspaceWatcherTests {
         try WorkspaceWriter.writeAtomically(text, to: url)
     }
 
-    /// Waits up to 10 s for a line `report` got that `matches`, and returns it.
+    /// Waits up to 30 s for a line `report` got that `matches`, and returns it.
     private func line(in lines: borrowing Mutex<[String]>, _ matches: (String) -> Bool) async throws -> String {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let line = lines.withLock({ $0 }).first(where: matches) { return line }
             try await Task.sleep(for: .milliseconds(20))

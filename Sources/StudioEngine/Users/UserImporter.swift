@@ -135,7 +135,8 @@ public enum UserImporter {
         fields.reduce(0) { count, field in count + field.reduce(0) { $1.isNewline ? $0 + 1 : $0 } }
     }
 
-    /// Header names that would fill the same field twice: a name given twice (`email,email`), or a
+    /// Header names that cannot be imported: a reserved field (``ProfileMerge/reservedFields``),
+    /// or names that would fill the same field twice: a name given twice (`email,email`), or a
     /// scalar and a nested path under it (`address` and `address.city`), where one would overwrite the other.
     private static func headerProblems(_ header: [String]) -> [ImportError.Problem] {
         // The email column is found whatever its case, so `email` and `Email` are the same column.
@@ -146,6 +147,13 @@ public enum UserImporter {
         var distinct: [[String]] = []
         for path in paths {
             let name = path.joined(separator: ".")
+            if let field = path.first, field != "email", ProfileMerge.reservedFields.contains(field) {
+                problems.append(.init(
+                    line: 1,
+                    message: "the column '\(name)' is a reserved field (\(ProfileMerge.whyReserved(field))) and cannot be imported; "
+                        + "remove or rename it"))
+                continue
+            }
             if distinct.contains(path) {
                 problems.append(.init(line: 1, message: "the column '\(name)' is there twice"))
                 continue
@@ -277,6 +285,12 @@ public enum UserImporter {
             }
             if let problem = dottedFieldProblem(in: object) {
                 problems.append(.init(line: lineNumber, message: problem))
+                continue
+            }
+            if let reserved = object.keys.first(where: { $0 != "email" && ProfileMerge.reservedFields.contains($0) }) {
+                problems.append(.init(
+                    line: lineNumber,
+                    message: "field '\(reserved)' is reserved (\(ProfileMerge.whyReserved(reserved))) and cannot be imported"))
                 continue
             }
             var profile = object

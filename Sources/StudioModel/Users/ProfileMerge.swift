@@ -15,13 +15,17 @@ public enum ProfileMerge {
     public static func reservedFieldProblem(in fields: JSONObject) -> String? {
         if fields.keys.contains("") { return "a field name may not be empty" }
         guard let name = fields.keys.first(where: reservedFields.contains) else { return nil }
-        let reserved = reservedFields.sorted().joined(separator: ", ")
-        switch name {
-        case "email": return "field 'email' is reserved: the user is the one named by the request's email; nothing was stored"
-        case "userId":
-            return "field 'userId' is reserved, and hookline identifies users by email, not userId; nothing was stored"
-        default: return "field '\(name)' is reserved (\(reserved)) and cannot be set by a request; nothing was stored"
+        if name == "email" {
+            return "field 'email' is reserved: the user is the one named by the request's email; nothing was stored"
         }
+        return "field '\(name)' is reserved (\(whyReserved(name))) and cannot be set by a request; nothing was stored"
+    }
+
+    /// Why the reserved field `name` cannot be written: `userId` because users are keyed by email,
+    /// the others because Iterable sets them.
+    public static func whyReserved(_ name: String) -> String {
+        if name == "userId" { return "hookline identifies users by email, not userId" }
+        return "Iterable's reserved fields: \(reservedFields.sorted().joined(separator: ", "))"
     }
 
     /// Returns `profile` updated with `update`.
