@@ -226,7 +226,8 @@ struct ReceiverScriptTests {
         await receiver.shutdown()
         let took = ContinuousClock.now - started
         _ = await client.value
-        #expect(took < .seconds(10))
+        // Long before the 60 s delay ends, with room for a loaded machine.
+        #expect(took < .seconds(30))
     }
 
     private func fetch(_ url: String) async throws -> (Int, String, [(String, String)]) {
