@@ -65,6 +65,31 @@ struct CommandPaletteTests {
         #expect(state.focus == .workflows)
     }
 
+    /// A command that cannot apply where the palette was opened is listed dimmed, not hidden,
+    /// and running it says why, as its key does.
+    @Test func aCommandThatCannotApplyIsDimmedAndSaysWhyWhenRun() throws {
+        var state = Fixtures.state(records: 5)
+        Fixtures.focus(.traffic, in: &state)
+        state.executorElsewhere = "hookline serve (pid 4242)"
+        _ = reduce(&state, .key(.char(":")))
+        let titles = titles(state)
+        let replay = try #require(titles.firstIndex { $0.hasPrefix("Replay the selected delivery") })
+        let applying = try #require(titles.firstIndex { $0.hasPrefix("Toggle follow") })
+        #expect(state.palette?.selected != replay && state.palette?.selected != applying)
+        let rows = LongTextTests.rows(renderApp(state))
+        let grid = renderApp(state)
+        for (title, token) in [("Replay the selected", ThemeToken.muted), ("Toggle follow", .foreground)] {
+            let y = try #require(rows.firstIndex { $0.contains(title) }, "\(title) not on screen")
+            let x = try #require(rows[y].range(of: title).map { rows[y].distance(from: rows[y].startIndex, to: $0.lowerBound) })
+            #expect(grid[x + 1, y].token == token, "\(title)")
+        }
+
+        for _ in 0..<replay { _ = reduce(&state, .key(.down)) }
+        let effects = reduce(&state, .key(.enter))
+        #expect(!effects.contains { if case .replay = $0 { true } else { false } }, "\(effects)")
+        #expect(state.status?.text.contains("run by hookline serve (pid 4242)") == true, "\(String(describing: state.status))")
+    }
+
     @Test func paletteAt80x24() {
         var state = Fixtures.state(records: 14)
         Fixtures.focus(.traffic, in: &state)

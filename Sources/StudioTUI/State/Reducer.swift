@@ -564,7 +564,10 @@ private func editPalette(_ key: KeyEvent, in state: inout AppState) -> [Effect] 
         // The command may open a prompt (the filter's, prefilled): its caret starts at the end.
         state.lineCursor = 0
         state.focus = palette.focus
-        return perform(matches[palette.selected].id, on: &state)
+        // As from its key: a command that cannot apply here says why instead.
+        let binding = matches[palette.selected]
+        if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
+        return perform(binding.id, on: &state)
     default:
         switch editLine(palette.query, with: key, cursor: &state.lineCursor) {
         case .cancel:

@@ -30,10 +30,12 @@ enum CommandPaletteView {
             let keys = binding.keyLabel(ascii: state.ascii)
             let keysWidth = DisplayWidth.width(of: keys)
             let titleWidth = max(0, inner.width - keysWidth - 4)
+            // A command that cannot apply here is listed dimmed, as lazygit's menu does; run, it says why.
+            let applies = state.disabledReason(binding) == nil
             grid.put(
                 DisplayWidth.truncate(grid.displayed(binding.title), to: titleWidth, ellipsis: state.glyphs.ellipsis),
-                at: Point(x: inner.x + 1, y: y), token: .foreground, clip: inner)
-            grid.put(keys, at: Point(x: inner.maxX - 1 - keysWidth, y: y), token: .helpKey, clip: inner)
+                at: Point(x: inner.x + 1, y: y), token: applies ? .foreground : .muted, clip: inner)
+            grid.put(keys, at: Point(x: inner.maxX - 1 - keysWidth, y: y), token: applies ? .helpKey : .muted, clip: inner)
             if first + row == palette.selected {
                 grid.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), token: .selection)
             }
