@@ -28,6 +28,22 @@ struct FieldUsageCheckTests {
         ])
     }
 
+    /// `{{timestamp}}` and `{{now}}` call their helpers, as in handlebars.js, whatever the user
+    /// or event holds: where a field of that name exists, the send time would go out in its place.
+    @Test func aHelperWrittenAloneWhereUsersOrEventsHaveAFieldOfItsNameIsReported() {
+        let files = Self.webhook(
+            "url: https://x.example/\nbody:\n  type: json\n  template: |\n"
+                + "    {\"at\": \"{{timestamp}}\", \"sent\": \"{{now}}\", \"field\": \"{{this.timestamp}}\", "
+                + "\"each\": \"{{#each items}}{{timestamp}}{{/each}}\"}\n")
+        let warnings = Self.warnings(files, events: ["timestamp"])
+        #expect(warnings == [
+            "webhooks/t.yaml:6:15: warning: {{timestamp}} calls the helper timestamp, not the field 'timestamp' that users "
+                + "or events have (write {{this.timestamp}} for the field)"
+        ], "\(warnings)")
+        // Where no user or event has the field, the helper is what the template means.
+        #expect(!Self.warnings(files).contains { $0.contains("calls the helper") })
+    }
+
     /// The studio's check reads each loaded definition's file through its own reader: the same
     /// warnings as from the files themselves.
     @Test func theStudiosCheckReadsTheLoadedFilesThroughItsReader() {

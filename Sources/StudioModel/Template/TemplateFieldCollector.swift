@@ -29,6 +29,16 @@ extension Template {
                 path: reference.path, name: reference.name, line: location.line, column: location.column)
         }
     }
+
+    /// The helpers that take no parameter written alone in a tag (`{{now}}`, `{{timestamp}}`) where
+    /// the context is the user's, with their position: there the helper is called, as in
+    /// handlebars.js, and a profile or event field of the same name is not read.
+    public var loneHelperCalls: [TemplateFieldReference] {
+        TemplateFieldCollector.loneHelperCalls(in: nodes).map { call in
+            let location = TemplateError.location(ofUTF8Offset: call.offset, in: source)
+            return TemplateFieldReference(path: call.name, name: call.name, line: location.line, column: location.column)
+        }
+    }
 }
 
 /// Collects the top-level field paths a template reads, for `validate` warnings about unknown fields.
@@ -58,6 +68,25 @@ enum TemplateFieldCollector {
             if !name.isEmpty, !names.contains(name) { names.append(name) }
         }
         return names
+    }
+
+    /// ``Template/loneHelperCalls``, outside every block that changes the context.
+    static func loneHelperCalls(in nodes: [TemplateNode]) -> [Reference] {
+        nodes.flatMap { node -> [Reference] in
+            switch node {
+            case .text: return []
+            case .value(let tag):
+                guard case .call(let call) = tag.expression, call.params.isEmpty, call.hash.isEmpty else { return [] }
+                return [Reference(path: call.helper.rawValue, name: call.helper.rawValue, offset: call.offset)]
+            case .block(let block):
+                let keepsContext: Bool
+                switch block.kind {
+                case .section: keepsContext = false
+                case .helper(let helper): keepsContext = helper != .each && helper != .with
+                }
+                return (keepsContext ? loneHelperCalls(in: block.body) : []) + loneHelperCalls(in: block.inverse)
+            }
+        }
     }
 
     private static func allReferences(in nodes: [TemplateNode]) -> [Reference] {

@@ -145,6 +145,8 @@ public enum FieldUsageCheck {
         return result
     }
 
+    /// - Parameter candidates: The fields users, events and `updateProfile` steps have, sorted:
+    ///   the names suggested for a typo, and those a lone helper call hides.
     private static func check(
         _ sites: [TemplateCheck.Site], in file: YAMLFile, known: Set<String>, candidates: [String]
     ) -> [Diagnostic] {
@@ -158,6 +160,15 @@ public enum FieldUsageCheck {
                         path: file.path, line: location.line, column: location.column, severity: .warning,
                         message: "merge parameter '\(reference.name)' is not a field of any user",
                         hint: NameHint.suggestion(for: reference.name, in: candidates)))
+            }
+            // An event's `timestamp` is common; `{{timestamp}}` still calls the helper.
+            for call in template.loneHelperCalls where candidates.contains(call.name) {
+                let location = site.location(line: call.line, column: call.column, in: file)
+                warnings.append(
+                    Diagnostic(
+                        path: file.path, line: location.line, column: location.column, severity: .warning,
+                        message: "{{\(call.name)}} calls the helper \(call.name), not the field '\(call.name)' that users or events have",
+                        hint: "write {{this.\(call.name)}} for the field"))
             }
         }
         return warnings
