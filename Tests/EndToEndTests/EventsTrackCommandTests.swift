@@ -22,6 +22,13 @@ struct EventsTrackCommandTests {
         let bad = try await workspace.hookline("events", "track", "--email", "ada@example.com", "--event", "signup", "--data", "[1]")
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--data must be a JSON object"))
+
+        // From a file, a mistake is bad input at FILE:LINE:COL, as `preview --event` reports it.
+        let file = try workspace.write("event.json", "{\n  \"plan\": pro\n}\n")
+        let badFile = try await workspace.hookline(
+            "events", "track", "--email", "ada@example.com", "--event", "signup", "--data", "@" + file.path)
+        #expect(badFile.status == 65)
+        #expect(badFile.stderr.contains("\(file.path):2:11: error: "), "\(badFile.stderr)")
     }
 
     /// Addresses are stored lowercase, as Iterable does: a user imported as `Ada@Example.com` is

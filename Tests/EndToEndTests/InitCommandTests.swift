@@ -53,6 +53,22 @@ struct InitCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.path))
     }
 
+    /// The README offers `--base-url` for the receiver the webhooks call; one on this machine or a
+    /// private network under another address than 127.0.0.1 made a workspace `validate` refused,
+    /// since `network.allow` named only 127.0.0.1. It now names the base URL's host.
+    @Test(arguments: [
+        ("http://localhost:8080", "allow: [localhost]"), ("http://10.1.2.3:8080", "allow: [10.1.2.3/32]"),
+        ("http://[::1]:8080", #"allow: ["::1/128"]"#), ("https://hooks.example.com", "allow: []"),
+    ])
+    func aWorkspaceMadeForAnyBaseURLPassesValidate(baseURL: String, allow: String) async throws {
+        let folder = try BinaryRunner.temporaryDirectory().appendingPathComponent("ws")
+        #expect(try await BinaryRunner.hookline("init", folder.path, "--base-url", baseURL).status == 0)
+        let settings = try String(contentsOf: folder.appendingPathComponent("hookline.yaml"), encoding: .utf8)
+        #expect(settings.contains(allow), "\(settings)")
+        let validate = try await BinaryRunner.hookline("validate", "-C", folder.path)
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+    }
+
     @Test func initOnAFileSaysSoPlainly() async throws {
         let file = try BinaryRunner.temporaryDirectory().appendingPathComponent("afile")
         try "notes\n".write(to: file, atomically: true, encoding: .utf8)

@@ -29,7 +29,8 @@ struct PreviewSendCommandTests {
         let id = try #require(lines.first { $0.hasPrefix("webhook-id: msg_") }).dropFirst("webhook-id: ".count)
         #expect(lines.contains("Idempotency-Key: \(id)"))
         #expect(lines.contains { $0.hasPrefix("webhook-signature: v1,") })
-        #expect(result.stdout.hasSuffix("\r\n\r\n" + Self.body + "\n"))
+        // Byte-exact: what follows the head is the body Content-Length counts, nothing more.
+        #expect(result.stdout.hasSuffix("\r\n\r\n" + Self.body))
         expectNoSecrets(in: result.stdout)
     }
 

@@ -22,7 +22,7 @@ struct ResumeReplayCommandTests {
         defer { workspace.remove() }
         let resume = try await workspace.hookline("resume", "--endpoint", "letter")
         #expect(resume.status == 1)
-        #expect(resume.stderr.contains("endpoint letter: 1 held deliveries sent, 1 failed"), "\(resume.stderr)")
+        #expect(resume.stderr.contains("endpoint letter: 1 held delivery sent, 1 failed"), "\(resume.stderr)")
     }
 
     /// `replay ID` says what it did as `replay --webhook` does.

@@ -371,6 +371,10 @@ struct OutboxTests {
         #expect(log.all.filter { $0.path == "/v1/letters" }.count == 1)
         let held = try engine.store.deliveries(matching: DeliveryFilter(webhookID: "lob-letter", statuses: [.held]))
         #expect(held.count == 2)
+        // Held, not failed: the summary a headless command ends with says which.
+        let stats = engine.executor.stats
+        #expect((stats.deliveries, stats.failures, stats.held) == (3, 1, 2))
+        #expect(stats.summary.hasSuffix("3 deliveries, 1 failed, 2 held (endpoint paused)"), "\(stats.summary)")
         // The pause outlives the process.
         #expect(try engine.store.pausedEndpoints() == ["lob-letter": "410 Gone"])
         let restarted = try Engine(

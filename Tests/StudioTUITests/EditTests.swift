@@ -188,6 +188,35 @@ struct EditTests {
         #expect(unchanged.message == StatusMessage("no changes to webhooks/lob.yaml"))
     }
 
+    /// An SSH drop hangs up the editor with the studio (status 128 + SIGHUP): what it had
+    /// written to the draft is the user's text, not a cancel like `:cq`, so the draft is kept and
+    /// the next `e` reopens it.
+    @Test func anEditorStoppedByASignalKeepsWhatItWroteForTheNextE() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let hungUp = drafts.edit("webhooks/lob.yaml", with: Self.editor(status: 128 + SIGHUP) { $0 + "# mine\n" })
+        #expect(hungUp.workspace == nil)
+        #expect(try Self.read(root, "webhooks/lob.yaml") == Self.webhook)
+        let kept = try #require(hungUp.keptDraft)
+        #expect(kept == ".hookline/drafts/webhooks/lob.yaml")
+        #expect(hungUp.message.text.contains("stopped by signal \(SIGHUP)") && hungUp.message.text.contains(kept), "\(hungUp.message)")
+        #expect(try Self.read(root, kept).hasSuffix("# mine\n"))
+
+        var reopened = ""
+        _ = drafts.edit("webhooks/lob.yaml", with: Self.editor(status: 128 + SIGHUP) { text in
+            reopened = text
+            return text
+        })
+        #expect(reopened.hasSuffix("# mine\n"))
+        // Stopped before anything was written: there is no text of the user's to keep.
+        let fresh = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: fresh) }
+        let untouched = DraftEditing(root: fresh).edit("webhooks/lob.yaml", with: Self.editor(status: 128 + SIGTERM) { $0 })
+        #expect(untouched.keptDraft == nil)
+        #expect(!FileManager.default.fileExists(atPath: fresh.appendingPathComponent(kept).path))
+    }
+
     // MARK: - New definitions
 
     @Test func nStartsAWorkflowInTheListAndAWebhookInTheTree() throws {

@@ -24,6 +24,8 @@ extension Executor {
         /// The executor stopped before the delivery settled: it stays unsettled in the outbox,
         /// and its journey at this step, for the next start to go on from.
         var stopped = false
+        /// Not sent: its endpoint is paused, and `hookline resume --endpoint` sends it.
+        var held = false
     }
 
     /// How long a lease outlives the attempt it covers: the deadline plus a margin (delivery.md §8.1).
@@ -87,8 +89,7 @@ extension Executor {
                     state.deliveryTasks[deliveryID] = nil
                     state.stats.deliveriesInFlight -= 1
                     guard !outcome.stopped else { return }
-                    state.stats.deliveries += 1
-                    if !outcome.succeeded { state.stats.failures += 1 }
+                    state.stats.count(outcome)
                 }
                 // Not settled: the journey does not move past the step.
                 guard !outcome.stopped else { return }
@@ -236,8 +237,7 @@ extension Executor {
                 updateCounters { state in
                     state.detachedDeliveries -= 1
                     guard !outcome.stopped else { return }
-                    state.stats.deliveries += 1
-                    if !outcome.succeeded { state.stats.failures += 1 }
+                    state.stats.count(outcome)
                 }
             }
         }
@@ -257,6 +257,7 @@ extension Executor {
         }
         let record: AttemptRecord
         let succeeded: Bool
+        var held = false
         do {
             let context = delivery.snapshot.templateContext
             let request = try builder.build(
@@ -291,7 +292,10 @@ extension Executor {
                 record = notSent.record(
                     deliveryID: delivery.id, at: clock.now(), method: job.webhook.method.rawValue,
                     url: request.masked.url, outcome: .failed(errorClass: "endpoint_paused", message: reason))
-                if case .held = result.status { recorder.record(record) }
+                if case .held = result.status {
+                    held = true
+                    recorder.record(record)
+                }
             }
         } catch {
             succeeded = false
@@ -303,7 +307,7 @@ extension Executor {
             recorder.record(
                 record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))
         }
-        guard succeeded, emailQuery != nil, let profile else { return DeliveryOutcome(succeeded: succeeded) }
+        guard succeeded, emailQuery != nil, let profile else { return DeliveryOutcome(succeeded: succeeded, held: held) }
         do {
             return DeliveryOutcome(succeeded: true, profile: try mergeAnswer(record, into: profile, nested: mergeNested))
         } catch {

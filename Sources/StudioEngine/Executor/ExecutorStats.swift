@@ -15,14 +15,33 @@ public struct ExecutorStats: Sendable, Hashable {
     public var deliveries = 0
     /// Of ``deliveries``, those that failed for good.
     public var failures = 0
+    /// Of ``deliveries``, those not sent because their endpoint is paused (`hookline resume
+    /// --endpoint ID` sends them).
+    public var held = 0
 
     public init() {}
 
-    /// How a headless command ends: `2 journeys, 3 deliveries, 1 failed`, and `, 4 not started
-    /// (entry limits)` when users reached a workflow's entry limits.
+    /// How a headless command ends: `2 journeys, 3 deliveries, 1 failed`, then `, 1 held
+    /// (endpoint paused)` and `, 4 not started (entry limits)` when there are such.
     public var summary: String {
+        let held = held > 0 ? ", \(held) held (endpoint paused)" : ""
         let refused = journeysRefused > 0 ? ", \(journeysRefused) not started (entry limits)" : ""
         return "\(counted(journeysFinished, "journey")), \(counted(deliveries, "delivery", "deliveries")), "
-            + "\(failures) failed\(refused)"
+            + "\(failures) failed\(held)\(refused)"
+    }
+
+    /// Whether every delivery was sent and none failed for good.
+    public var allDelivered: Bool { failures == 0 && held == 0 }
+}
+
+extension ExecutorStats {
+    /// Counts a delivery that settled as failed, held or sent.
+    mutating func count(_ outcome: Executor.DeliveryOutcome) {
+        deliveries += 1
+        if outcome.held {
+            held += 1
+        } else if !outcome.succeeded {
+            failures += 1
+        }
     }
 }

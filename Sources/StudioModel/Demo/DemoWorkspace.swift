@@ -1,3 +1,5 @@
+import Foundation
+
 /// A ready-made workspace that shows Hookline's three Iterable-style webhook use cases
 /// against a local receiver: direct mail, profile enrichment, and a BI event sink.
 public enum DemoWorkspace {
@@ -6,7 +8,7 @@ public enum DemoWorkspace {
     public static func files(receiverBaseURL: String) -> [String: String] {
         let base = receiverBaseURL.hasSuffix("/") ? String(receiverBaseURL.dropLast()) : receiverBaseURL
         return [
-            "hookline.yaml": settings,
+            "hookline.yaml": settings(allowing: allowEntry(for: base)),
             "workflows/direct-mail.yaml": DemoWorkflowFiles.directMail,
             "workflows/enrichment.yaml": DemoWorkflowFiles.enrichment,
             "workflows/bi-sink.yaml": DemoWorkflowFiles.biSink,
@@ -24,17 +26,44 @@ public enum DemoWorkspace {
         return (0..<max(0, count)).map { _ in generator.next() }
     }
 
-    static let settings = """
-        # Workspace settings for the Hookline demo.
-        name: Acme lifecycle
-        delivery:
-          connectTimeout: 5s
-          timeout: 15s
-          maxInFlight: 64
-          maxInFlightPerHost: 16
-        network:
-          # The demo receiver listens on loopback, which webhooks may not reach unless allowed here.
-          allow: [127.0.0.1/32]
+    /// `hookline.yaml`; `allowed`, when given, is the one `network.allow` entry the webhooks need.
+    static func settings(allowing allowed: String?) -> String {
+        let network = allowed.map {
+            """
+            network:
+              # The receiver the webhooks call is on this machine or a private network, which webhooks
+              # may not reach unless allowed here.
+              allow: [\($0)]
 
-        """
+            """
+        } ?? """
+            network:
+              # The webhooks call a public address; private, loopback and metadata addresses stay refused.
+              allow: []
+
+            """
+        return """
+            # Workspace settings for the Hookline demo.
+            name: Acme lifecycle
+            delivery:
+              connectTimeout: 5s
+              timeout: 15s
+              maxInFlight: 64
+              maxInFlightPerHost: 16
+
+            """ + network
+    }
+
+    /// The `network.allow` entry that lets the webhooks reach `base`'s host: an address literal as
+    /// its own /32 or /128, `localhost` by name; nil for any other name, which is taken as public
+    /// (a private one is refused at send time, with the line to add).
+    static func allowEntry(for base: String) -> String? {
+        guard let host = URLComponents(string: base)?.host?.lowercased(), !host.isEmpty else { return nil }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        // Quoted: a flow sequence cannot start a plain scalar with `::`.
+        if bare.contains(":") { return "\"\(bare)/128\"" }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) { return "\(bare)/32" }
+        return bare == "localhost" || bare.hasSuffix(".localhost") ? bare : nil
+    }
 }

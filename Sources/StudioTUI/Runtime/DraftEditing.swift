@@ -14,6 +14,9 @@ struct DraftEditing {
         var workspace: Workspace?
         /// How to take the saved change back; nil when nothing was saved or a file was created.
         var undo: Undo?
+        /// The draft the user's text was left in when the editor was stopped by a signal (an SSH
+        /// drop hangs it up): the studio names it on stderr if it then ends as well.
+        var keptDraft: String?
     }
 
     /// A file as it was before a save and as the save left it: ``undo(_:)`` writes the first
@@ -295,6 +298,17 @@ struct DraftEditing {
         switch editor(draft.url) {
         case .failure(let error):
             return .failure(Stop(result: Result(message: StatusMessage("\(error); the draft is kept in \(relative(draft.url))", level: .error))))
+        case .success(let status) where status > 128:
+            // Stopped by a signal, not by the user (`:cq`): what it wrote to the draft is kept.
+            guard let written = try? String(contentsOf: draft.url, encoding: .utf8), written != text else {
+                draft.discard()
+                return .failure(Stop(result: Result(message: StatusMessage("the editor was stopped by signal \(status - 128): \(cancelled)", level: .warning))))
+            }
+            let kept = relative(draft.url)
+            var result = Result(message: StatusMessage(
+                "the editor was stopped by signal \(status - 128): \(cancelled); what it wrote is kept in \(kept) · e reopens it", level: .warning))
+            result.keptDraft = kept
+            return .failure(Stop(result: result))
         case .success(let status) where status != 0:
             draft.discard()
             return .failure(Stop(result: Result(message: StatusMessage("the editor exited with status \(status): \(cancelled)", level: .warning))))

@@ -28,7 +28,15 @@ final class StudioRuntime {
     /// Where `e` edits files; nil when the studio runs without a workspace folder.
     private var drafts: DraftEditing?
     /// Lines for stderr after the terminal is restored (what became of unsaved text on a signal).
-    private(set) var exitNotes: [String] = []
+    var exitNotes: [String] {
+        guard let root = drafts?.root else { return notes }
+        let kept = keptDrafts.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
+        return notes + kept.map { "hookline: an edit stopped with its editor is kept in \($0); e reopens it" }
+    }
+    private var notes: [String] = []
+    /// Drafts an editor stopped by a signal left text in (relative to the workspace folder):
+    /// named at exit while they are still there.
+    private var keptDrafts: [String] = []
 
     static let frameInterval = Duration.milliseconds(33)
     /// Bounds each wait so a KEY_RESIZE from ncurses' SIGWINCH handler is noticed even when the
@@ -195,7 +203,7 @@ final class StudioRuntime {
         guard let drafts else { return }
         let kept = drafts.keepBodyDraft(template, of: path, openedFrom: fileText)
         events.record("BODY KEPT \(kept ?? "-")")
-        exitNotes.append(kept.map { "hookline: the unsaved body of \(path) is kept in \($0); e on the webhook opens it" }
+        notes.append(kept.map { "hookline: the unsaved body of \(path) is kept in \($0); e on the webhook opens it" }
             ?? "hookline: the unsaved body of \(path) could not be kept")
     }
 
@@ -301,6 +309,7 @@ final class StudioRuntime {
         withDrafts { drafts in
             events.record(event)
             let result = run(drafts) { draft in session.handOver { ExternalEditor.run(file: draft.path, line: line) } }
+            if let kept = result.keptDraft, !keptDrafts.contains(kept) { keptDrafts.append(kept) }
             backend.invalidate()
             // The terminal may have been resized while the editor had it.
             send(.resize(backend.size))

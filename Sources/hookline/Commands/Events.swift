@@ -75,19 +75,15 @@ extension Hookline {
                     throw ExitCode.failure
                 }
                 let stats = try await EngineCommand.runToEnd(engine, signals: signals)
-                if stats.failures > 0 || !readAll { throw ExitCode.failure }
+                if !stats.allDelivered || !readAll { throw ExitCode.failure }
             }
 
             private func readDataFields() throws -> JSONObject {
                 guard let data else { return JSONObject() }
-                let text: String
-                if data.hasPrefix("@") {
-                    text = try readInputFile(String(data.dropFirst()))
-                } else {
-                    text = data
-                }
+                // A file is bad input, reported at FILE:LINE:COL as `preview --event` does.
+                if data.hasPrefix("@") { return try readJSONObjectFile(String(data.dropFirst())) }
                 do {
-                    guard let object = try JSONValue.parse(text).objectValue else {
+                    guard let object = try JSONValue.parse(data).objectValue else {
                         throw ValidationError("--data must be a JSON object.")
                     }
                     return object

@@ -22,7 +22,12 @@ extension Hookline {
             let shown = prepared.options.previewing(prepared.request, at: Date())
             let request = revealSecrets ? shown : shown.masked
             switch format {
-            case .http: print(request.httpText)
+            case .http:
+                // Byte-exact: the body's last byte is the output's last, so that a pipe gets what
+                // Content-Length counts. A terminal gets a line break after it for the prompt.
+                let text = request.httpText
+                StandardOutput.write(Data(text.utf8))
+                if isatty(STDOUT_FILENO) != 0, !text.hasSuffix("\n") { StandardOutput.write(Data("\n".utf8)) }
             case .curl: print(request.curlCommand)
             case .json: print(request.jsonValue.prettyJSONText)
             }

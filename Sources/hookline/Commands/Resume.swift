@@ -35,7 +35,7 @@ extension Hookline {
             var heldFailed = 0
             if let endpoint {
                 let drained = try await engine.executor.resumeEndpoint(endpoint)
-                printError("endpoint \(endpoint): \(drained.succeeded + drained.failed) held deliveries sent, \(drained.failed) failed")
+                printError("endpoint \(endpoint): \(counted(drained.succeeded + drained.failed, "held delivery", "held deliveries")) sent, \(drained.failed) failed")
                 heldFailed = drained.failed
             }
             guard let summary = try await EngineCommand.resume(engine, holder: "hookline resume") else {
@@ -47,7 +47,7 @@ extension Hookline {
             printError(summary.description)
             let readAll = EngineCommand.reportStoreErrors(of: summary, engine)
             let stats = try await EngineCommand.runToEnd(engine, signals: signals)
-            if stats.failures > 0 || heldFailed > 0 || !readAll { throw ExitCode.failure }
+            if !stats.allDelivered || heldFailed > 0 || !readAll { throw ExitCode.failure }
         }
     }
 

@@ -75,7 +75,7 @@ extension Hookline {
             defer { asleep.cancel() }
             let stats = try await EngineCommand.runToEnd(engine, signals: signals)
             if let startError { throw Self.exitError(for: startError) }
-            if stats.failures > 0 || !resumedAll { throw ExitCode.failure }
+            if !stats.allDelivered || !resumedAll { throw ExitCode.failure }
         }
 
         /// A list that cannot be read (missing, a folder, a line that is not an address) is bad
