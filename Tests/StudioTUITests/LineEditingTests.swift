@@ -29,6 +29,20 @@ struct LineEditingTests {
         #expect(state.traffic.filterInput == "Status:4xx!")
     }
 
+    /// Ctrl+C quits from every prompt, as the key map says, instead of being taken as text or
+    /// ignored (QA: pressed twice in the filter, the palette and `r`'s prompt, it did nothing).
+    @Test func ctrlCQuitsFromAPromptThePaletteAndAQuestion() {
+        var filter = filtering("status:5")
+        #expect(reduce(&filter, .key(.ctrl("c"))) == [.quit(code: 0)])
+        var palette = Fixtures.state(records: 3)
+        _ = reduce(&palette, .key(.char(":")))
+        #expect(reduce(&palette, .key(.ctrl("c"))) == [.quit(code: 0)])
+        var finding = Fixtures.state(records: 3)
+        Fixtures.focus(.traffic, in: &finding)
+        _ = reduce(&finding, .key(.char("?")))
+        #expect(reduce(&finding, .key(.ctrl("c"))) == [.quit(code: 0)])
+    }
+
     @Test func killKeysCutToTheStartToTheEndAndTheWordBefore() {
         var state = filtering("method:get status:5xx")
         press([.left, .left, .left, .left, .ctrl("k")], in: &state)

@@ -173,8 +173,14 @@ struct ReducerTests {
         var state = Fixtures.state()
         let hint = { (state: AppState) in renderApp(state).rowText(AppLayout.compute(size: state.size).hint.y) }
         #expect(hint(state).contains("? help  ⏎ open  e edit  n new  r run  j/k move  Tab pane  q quit"))
+        // `G follow` only once the pane has stopped following (it was offered while following).
+        state = Fixtures.state(records: 5)
         Fixtures.focus(.traffic, in: &state)
-        #expect(hint(state).contains("G follow"))
+        #expect(state.traffic.follow)
+        #expect(!hint(state).contains("G follow"), "\(hint(state))")
+        _ = reduce(&state, .key(.char("k")))
+        #expect(!state.traffic.follow)
+        #expect(hint(state).contains("G follow"), "\(hint(state))")
     }
 
     @Test func helpTallerThanTheScreenScrollsToItsLastLine() {

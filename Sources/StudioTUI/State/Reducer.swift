@@ -17,6 +17,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             default: return []
             }
         }
+        // Ctrl+C quits from a prompt, the palette or a question as from anywhere (tui.md §6: quit,
+        // confirming only over unsaved typing, which the body editor asks about itself).
+        if key == .ctrl("c"), state.bodyEditor == nil,
+            state.keyMap.command(for: key, in: .global, readonly: state.readonly) == .quit
+        {
+            return [.quit(code: 0)]
+        }
         state.status = nil
         // A step to select after a change that did not reload the workspace (it failed) is stale.
         state.selectStepOnReload = nil

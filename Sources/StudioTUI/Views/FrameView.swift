@@ -52,9 +52,10 @@ enum FrameView {
         if let filter = state.traffic.filter {
             trafficTitle.append(Segment("\(glyphs.dot) filter \(Sanitizer.clean(filter.text)) ", .statusWarn))
         }
+        let lines = state.log.count == 1 ? "line" : "lines"
         var counts = state.traffic.filter == nil
-            ? " \(grouped(state.log.count)) lines"
-            : " \(grouped(state.trafficCount)) of \(grouped(state.log.count)) lines"
+            ? " \(grouped(state.log.count)) \(lines)"
+            : " \(grouped(state.trafficCount)) of \(grouped(state.log.count)) \(lines)"
         if state.traffic.unseen > 0 { counts += " \(glyphs.dot) \(grouped(state.traffic.unseen)) new" }
         if state.log.droppedCount > 0 { counts += " \(glyphs.dot) \(grouped(state.log.droppedCount)) dropped" }
         counts += " "

@@ -82,7 +82,10 @@ enum HintBarView {
             ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
             : state.keyMap.barBindings(
                 focus: state.focus, readonly: state.readonly, hasProblems: !state.workspace.diagnostics.isEmpty)
-        return bindings.filter { $0.short != nil && state.disabledReason($0) == nil }
+        return bindings.filter { binding in
+            // `G follow` is offered once the pane has stopped following.
+            binding.short != nil && state.disabledReason(binding) == nil && !(binding.id == .bottom && state.traffic.follow)
+        }
     }
 
     /// Columns a key and its hint take, with the gap after them.
