@@ -91,6 +91,33 @@ struct StudioTerminalEndToEndTests {
         #expect(said.contains(named), "\(said)")
     }
 
+    /// QA: quitting the studio while its journeys were still running said nothing, where `hookline
+    /// run` stopped by Ctrl+C says what is left. Here the endpoint refuses connections, so the
+    /// deliveries wait for their retries when `q` is pressed.
+    @Test func quittingWithJourneysUnfinishedSaysWhoGoesOnWithThem() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let root = folder.appendingPathComponent("ws")
+        #expect(try await BinaryRunner.hookline("init", root.path, "--base-url", "http://127.0.0.1:9").status == 0)
+        let users = folder.appendingPathComponent("users.csv")
+        try "email,firstName\nada@example.com,Ada\nbob@example.com,Bob\n".write(to: users, atomically: true, encoding: .utf8)
+        #expect(try await BinaryRunner.hookline("users", "import", users.path, "-C", root.path).status == 0)
+        let stderr = folder.appendingPathComponent("stderr.txt")
+        let session = try await TmuxSession(
+            command: "env -u COLUMNS \(BinaryRunner.hooklinePath) studio -C \(root.path) 2>\(stderr.path)",
+            columns: 80, rows: 24, directory: folder)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("Workflows") }
+            try await session.press("r")
+            try await session.waitForScreen(timeout: 5) { $0.contains("run ") && $0.contains(" for") }
+            try await session.press("Enter")
+            try await session.waitForScreen(timeout: 10) { $0.contains("for 2 users") }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+        let said = try String(contentsOf: stderr, encoding: .utf8)
+        #expect(said.contains("stopped with 2 journeys unfinished; hookline resume (or the next studio or serve) goes on with them"), "\(said)")
+    }
+
     /// The demo in `folder` at 80×24: `env -u COLUMNS <environment> hookline demo …<redirect>`.
     private func demo(in folder: URL, environment: String = "", redirect: String = "") async throws -> TmuxSession {
         try await TmuxSession(

@@ -60,7 +60,12 @@ extension Hookline {
                 notice: otherExecutor.map { "this workspace is run by \($0): the traffic shown is what it stores; runs and replays are its to make" },
                 store: { engine.storeProblem })
             following?.cancel()
+            // Quit mid-run, as `run` stopped by Ctrl+C says: what is left and who goes on with it.
+            let unfinished = engine.executor.stats.journeysActive
             await engine.shutdown()
+            if otherExecutor == nil, !studio.readonly, unfinished > 0 {
+                printError("stopped with \(counted(unfinished, "journey")) unfinished; hookline resume (or the next studio or serve) goes on with them")
+            }
             if status != 0 { throw ExitCode(status) }
         }
     }
