@@ -87,6 +87,19 @@ struct TrafficDetailsTests {
         #expect(TrafficDetailsView.bodyLines("line1\r\nline2\nline3\r\n") == ["line1", "line2", "line3", ""])
     }
 
+    /// A long line that is not JSON (a 3 KB token, minified HTML) was cut at 2,048 characters
+    /// with `…`: the exchange shows it whole, wrapped.
+    @Test func aLongBodyLineIsWrappedWhole() {
+        var record = Self.exchange
+        record.responseBody = String(repeating: "abcdefghij", count: 300) + "THE-END"
+        var state = stateShowingExchange()
+        _ = reduce(&state, .key(.enter))
+        let text = TrafficDetailsView.lines(for: record, state: state).map(\.text)
+        let body = text.drop { !$0.hasPrefix("Response") }.joined()
+        #expect(body.contains("THE-END"), "\(text.suffix(3))")
+        #expect(!body.contains("…"))
+    }
+
     @Test func scrollingStaysWithinTheExchange() {
         var state = stateShowingExchange()
         _ = reduce(&state, .key(.enter))

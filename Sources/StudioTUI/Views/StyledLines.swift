@@ -26,10 +26,14 @@ struct StyledLines {
 
     init(width: Int) { self.width = max(8, width) }
 
+    /// Longest text one ``add(_:_:indent:)`` keeps: a whole stored body, which is cut at 64 KiB.
+    static let longestLine = 1 << 17
+
     /// `text` after `indent`; a line too long continues under its own indentation (a nested
     /// JSON value under itself).
     mutating func add(_ text: String, _ token: ThemeToken = .foreground, indent: String = "") {
-        let text = Sanitizer.clean(masker.mask(text))
+        // Wrapped, not cut: a stored body line (up to 64 KiB) is shown whole, as the exchange promises.
+        let text = Sanitizer.clean(masker.mask(text), upTo: Self.longestLine)
         let hanging = String(text.prefix { $0 == " " })
         let pieces = Self.wrap(String(text.dropFirst(hanging.count)), width: width - DisplayWidth.width(of: indent + hanging))
         for piece in pieces {
