@@ -6,7 +6,13 @@ extension Hookline {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render a merge-parameter template with a JSON context and print the result.",
-            discussion: "The result is written byte for byte, with no newline added: what a webhook would send.")
+            discussion: """
+                The result is written byte for byte, with no newline added. Each mode escapes what the \
+                template merges as that place needs; the template's own text is written as it is. So \
+                --mode form renders a whole form body whose template writes its own = and & (a webhook's \
+                `type: form` fields are encoded whole, names and values, as WHATWG's serializer does: \
+                hookline preview shows that).
+                """)
 
         @Option(help: "The template file.", completion: .file())
         var template: String
