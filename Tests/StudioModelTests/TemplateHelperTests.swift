@@ -17,7 +17,7 @@ struct TemplateHelperTests {
         "iso": "2024-01-15T10:20:30Z", "isoFrac": "2024-01-15T10:20:30.250Z", "iterable": "2024-01-15 10:20:30 +00:00",
         "ms": 1_705_314_030_000, "msString": "1705314030000", "day": "2024-01-31",
         "pet": "Pippin the cat", "a": "apple", "b": "banana", "t": true, "f": false,
-        "weekEnd": "2025-12-29", "none": nil,
+        "weekEnd": "2025-12-29", "yearEnd": "2020-12-31", "newYear": "2021-01-03", "none": nil,
     ]
 
     static let cases: [Case] = [
@@ -118,6 +118,11 @@ struct TemplateHelperTests {
         Case(template: "{{dateFormat weekEnd format=\"YYYY-MM-dd\"}} {{dateFormat weekEnd format=\"YY\"}}", data: data,
              expected: "2025-12-29 25"),
         Case(template: "{{dateFormat weekEnd format=\"xxxx 'YYYY'\"}}", data: data, expected: "2026 YYYY"),
+        // Joda's week fields are ISO 8601's whatever the locale (Joda-Time 2.12 prints these): 2020-12-31 is a
+        // Thursday in week 53 of 2020, day 4 of a week that starts on Monday; 2021-01-03 is still in it.
+        Case(template: "{{dateFormat yearEnd format=\"xxxx-'W'ww-e\"}} {{dateFormat newYear format=\"xxxx ww e\"}}",
+             data: data, expected: "2020-W53-4 2020 53 7"),
+        Case(template: "{{dateFormat yearEnd format=\"xxxx ww\" locale=\"en_US\"}}", data: data, expected: "2020 53"),
         Case(template: "{{dateFormat iso format=\"HH:mm Z|ZZ\" tz=\"America/Los_Angeles\"}}", data: data,
              expected: "02:20 -0800|-08:00"),
         Case(template: "{{now format=\"yyyy\"}}", data: data, expected: "2024"),

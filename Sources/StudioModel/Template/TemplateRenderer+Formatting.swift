@@ -106,19 +106,40 @@ extension TemplateRenderer {
         case "long": formatter.dateStyle = .long
         case "medium": formatter.dateStyle = .medium
         case "short": formatter.dateStyle = .short
-        default: formatter.dateFormat = Self.icuDatePattern(joda: format)
+        default:
+            var weeks = Self.isoWeekCalendar
+            weeks.timeZone = formatter.timeZone
+            formatter.dateFormat = Self.icuDatePattern(joda: format, isoWeeksOf: date, in: weeks)
         }
         return .string(formatter.string(from: date))
     }
 
+    /// The Gregorian calendar with ISO 8601's weeks, as Joda-Time's ISO chronology counts them:
+    /// weeks start on Monday and week 1 holds the year's first Thursday.
+    static let isoWeekCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.firstWeekday = 2
+        calendar.minimumDaysInFirstWeek = 4
+        return calendar
+    }()
+
     /// A Joda-Time pattern, which Iterable's `format=` takes, in the ICU syntax `DateFormatter` reads. Joda's `Y`
-    /// is the year of era (ICU `y`; ICU's `Y` is the week-based year, which prints 2026 for 2025-12-29), `x` the
-    /// week-based year (ICU `Y`), and `Z`, `ZZ`, `ZZZ` print `-0800`, `-08:00` and the zone ID (ICU `xx`, `xxx`,
-    /// `VV`). Other letters mean the same in both; quoted text is kept.
-    static func icuDatePattern(joda pattern: String) -> String {
+    /// is the year of era (ICU `y`; ICU's `Y` is the week-based year, which prints 2026 for 2025-12-29), and `Z`,
+    /// `ZZ`, `ZZZ` print `-0800`, `-08:00` and the zone ID (ICU `xx`, `xxx`, `VV`). Joda's week fields, `x` the
+    /// week-based year, `w` the week and `e` the day of the week (1 for Monday), are ISO 8601's whatever the locale,
+    /// where ICU's follow the locale (week 1 of 2021 for 2020-12-31 in `en_US`): they are computed from `date` on
+    /// `weeks` and written as digits. Other letters mean the same in both; quoted text is kept.
+    static func icuDatePattern(joda pattern: String, isoWeeksOf date: Date, in weeks: Calendar) -> String {
         var result = ""
         var quoted = false
         var rest = Substring(pattern)
+        func number(_ value: Int, _ letters: Int) -> String {
+            let digits = String(value)
+            // Joda prints a two-letter year as its last two digits.
+            if letters == 2, digits.count > 2 { return String(digits.suffix(2)) }
+            // Digits are no pattern letters: ICU writes them as they are, no quotes needed.
+            return String(repeating: "0", count: max(0, letters - digits.count)) + digits
+        }
         while let letter = rest.first {
             let run = rest.prefix { $0 == letter }
             rest = rest.dropFirst(run.count)
@@ -129,7 +150,9 @@ extension TemplateRenderer {
             }
             switch letter {
             case "Y": result += String(repeating: "y", count: run.count)
-            case "x": result += String(repeating: "Y", count: run.count)
+            case "x": result += number(weeks.component(.yearForWeekOfYear, from: date), run.count)
+            case "w": result += number(weeks.component(.weekOfYear, from: date), run.count)
+            case "e": result += number((weeks.component(.weekday, from: date) + 5) % 7 + 1, run.count)
             case "Z": result += run.count == 1 ? "xx" : run.count == 2 ? "xxx" : "VV"
             default: result += run
             }
