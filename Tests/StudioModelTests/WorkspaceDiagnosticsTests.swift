@@ -232,6 +232,11 @@ struct WorkspaceDiagnosticsTests {
         .file(
             "auth that is a list, reported once", "webhooks/m.yaml", "id: m\nurl: https://x.example\nauth: [basic]\n",
             ["webhooks/m.yaml:3:7: error: auth must be a mapping, found a list"]),
+        // QA: YAML keeps both keys, HTTP takes them as one header, and both were sent.
+        .file(
+            "a header name given twice in different cases", "webhooks/m.yaml",
+            "id: m\nurl: https://x.example\nheaders:\n  content-type: text/plain\n  X-A: a\n  Content-Type: application/xml\n",
+            ["webhooks/m.yaml:6:3: error: header 'Content-Type' is also given as 'content-type': header names are case-insensitive (keep one of them)"]),
         .file(
             "header names that could not be sent", "webhooks/m.yaml",
             "id: m\nurl: https://x.example\nheaders:\n  X Campaign: a\n  \"X-A: b\": c\n  \"X-Ok\\r\\nX-Evil\": d\n  X-Fine: e\n",

@@ -9,8 +9,22 @@ enum WebhookPartsReader {
         let headers = mapping.pairs("headers") ?? []
         var valid = true
         let authType = mapping["auth"]?.mapping?["type"]?.scalar?.string
-        for (keyNode, value) in mapping["headers"]?.mapping ?? [:] {
+        // In file order, so that a name given twice is reported where it is given the second time.
+        let written = (mapping["headers"]?.mapping.map(Array.init) ?? []).sorted {
+            ($0.key.mark?.line ?? 0, $0.key.mark?.column ?? 0) < ($1.key.mark?.line ?? 0, $1.key.mark?.column ?? 0)
+        }
+        var seen: [String: String] = [:]
+        for (keyNode, value) in written {
             guard let name = keyNode.scalar?.string else { continue }
+            if let first = seen[name.lowercased()] {
+                // YAML tells `Content-Type` from `content-type`; HTTP does not, and both would be sent.
+                mapping.file.error(
+                    "header '\(name)' is also given as '\(first)': header names are case-insensitive", at: keyNode,
+                    hint: "keep one of them")
+                valid = false
+                continue
+            }
+            seen[name.lowercased()] = name
             if !HTTPFieldSyntax.isToken(name) {
                 mapping.file.error(
                     "\(name.debugDescription) is not a header name", at: keyNode,
