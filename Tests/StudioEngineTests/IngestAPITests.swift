@@ -109,11 +109,15 @@ struct IngestAPITests {
     /// RFC 9110 §9.1: a method the server does not know is 501, not a 404 or 405 (an RFC's
     /// method, on a route that does not take it, is 405); §9.3.7: `OPTIONS *` asks what the
     /// server takes, and was a 404.
-    @Test func anUnknownMethodIs501AndOptionsAsteriskListsTheMethods() async throws {
-        let ingest = try await IngestTestServer.start()
+    /// With an ingest key set too: `OPTIONS *` reads and changes nothing, as `/health`, and was a 401.
+    @Test(arguments: [nil, "key_ingest_0123456789"])
+    func anUnknownMethodIs501AndOptionsAsteriskListsTheMethods(apiKey: String?) async throws {
+        let ingest = try await IngestTestServer.start(apiKey: apiKey)
         let propfind = try await ingest.send("/health", method: .PROPFIND)
         #expect(propfind.status == 501)
         #expect(propfind.json?["code"] == "NotImplemented")
+        // Only OPTIONS * is let through without the key, not an OPTIONS of a route.
+        if apiKey != nil { #expect(try await ingest.send("/api/events/track", method: .OPTIONS).status == 401) }
 
         let socket = try LoopbackSocket()
         try socket.connect(to: ingest.server.port)

@@ -67,10 +67,12 @@ struct IngestAPI: RouterMiddleware {
     }
 
     /// Whether a request may be taken: it carries the key, or no key is set, or it asks for
-    /// `/health`. Read from the head alone, so that `Expect: 100-continue` is not answered to a
-    /// request that will be refused.
+    /// `/health` or `OPTIONS *` (what the server takes, which reads and changes nothing). Read
+    /// from the head alone, so that `Expect: 100-continue` is not answered to a request that will
+    /// be refused.
     func authorizes(_ head: HTTPRequest) -> Bool {
         guard let apiKey else { return true }
+        if head.method == .options, head.path == "*" { return true }
         let uri = URI(head.path ?? "")
         // An empty key (refused where secrets are read) would match an empty `Api-Key:` header:
         // fail closed rather than take it.
