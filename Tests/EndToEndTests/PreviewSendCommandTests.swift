@@ -121,6 +121,26 @@ struct PreviewSendCommandTests {
         #expect(!result.stdout.contains("replay"))
     }
 
+    /// A url with a user name or password is refused by every send whatever network.allow says:
+    /// preview, which prints the request, says so, and send's hint names the url, not the allowlist.
+    @Test func previewWarnsOfCredentialsInTheURLAndSendsHintNamesThem() async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let letter = workspace.root.appendingPathComponent("webhooks/letter.yaml")
+        let text = try String(contentsOf: letter, encoding: .utf8)
+        try workspace.write("webhooks/letter.yaml", text.replacingOccurrences(of: "//127.0.0.1:9/", with: "//u:p@127.0.0.1:9/"))
+
+        let preview = try await workspace.hookline("preview", "letter", "--user", "ada@example.com")
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(
+            preview.stderr.contains("warning: hookline send refuses this request: the URL contains a user name or password"),
+            "\(preview.stderr)")
+        let send = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+        #expect(send.status == 1)
+        #expect(send.stdout.contains("hint: the url holds a user name or password, which is never sent"), "\(send.stdout)")
+        #expect(!send.stdout.contains("add it to network.allow"))
+    }
+
     @Test func sendMakesOneRealAttemptAndPrintsTheResponse() async throws {
         let server = try LoopbackServer(status: 201, body: #"{"id":"ltr_42"}"#).start()
         defer { server.close() }

@@ -62,6 +62,21 @@ struct DeliveryOutcomeClassTests {
         #expect(hint.hasPrefix(expected), "\(hint)")
     }
 
+    /// A url with a user name or password is refused whatever network.allow says, so its hint
+    /// names the url, not the allowlist; an address the policy denies still gets the allowlist.
+    @Test(arguments: [
+        ("http://u:p@127.0.0.1:9/hook", "the url holds a user name or password, which is never sent whatever network.allow says"),
+        ("http://u:••••••@hooks.example.com/hook", "the url holds a user name or password"),
+        ("http://10.0.0.5/hook", "the address is not allowed by the network policy: if it is yours, add it to network.allow"),
+    ])
+    func aBlockedAttemptsHintNamesWhatNetworkAllowCannotOpen(url: String, expected: String) throws {
+        let record = AttemptRecord(
+            startedAt: Date(), deliveryID: "msg_1", method: "POST", url: url,
+            outcome: .failed(errorClass: PolicyViolation.label, message: "refused"))
+        let hint = try #require(DeliveryOutcomeClass.hint(for: record, afterTestSend: true))
+        #expect(hint.hasPrefix(expected), "\(hint)")
+    }
+
     @Test func tooManyRequestsIsRateLimitedAndWaitsTheOverloadFloor() {
         let outcome = DeliveryOutcomeClass.classify(status: 429, headers: [], transportErrorClass: nil)
         #expect(outcome == .rateLimited)

@@ -353,6 +353,70 @@ struct DeliveryRetryFaultTests {
         #expect(received[2].query.isEmpty)
     }
 
+    /// url-path mode leaves dots as they are, and a server or proxy resolves a segment `..`
+    /// away with the one before it (RFC 3986 §5.2.4; WHATWG reads `%2e` as a dot too): a profile
+    /// value would point a PUT at another resource. The QA case, then each way a merge reaches it.
+    @Test(arguments: [
+        ("/a/{{dot2}}/b/{{dot1}}/c", ["dot2": "..", "dot1": "."], 1, 4),
+        ("/a/{{dot1}}/c", ["dot1": "."], 1, 4),
+        ("/a/{{{v}}}/b", ["v": "%2e%2E"], 1, 4),
+        ("/a/{{{v}}}/b", ["v": ".%2e"], 1, 4),
+        ("/a/{{{v}}}/b", ["v": "%2E."], 1, 4),
+        ("/a/{{{v}}}/b", ["v": "%2e"], 1, 4),
+        ("/a/{{{v}}}/b", ["v": "x/../y"], 1, 4),
+        ("/a/.{{v}}/b", ["v": "."], 1, 5),
+        ("/a/.{{v}}/b", ["v": ""], 1, 5),
+        ("/a/{{urlEncode v}}/b", ["v": ".."], 1, 4),
+        ("/a/{{#if v}}{{v}}{{/if}}/b", ["v": ".."], 1, 13),
+    ] as [(String, [String: String], Int, Int)])
+    func row28AMergeThatMakesAPathSegmentADotSegmentIsAnInvalidRequestAndNothingIsSent(
+        path: String, fields: [String: String], line: Int, column: Int
+    ) async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let webhook = Webhook(id: "dots", method: .put, url: receiver.baseURL + path, body: .json(template: #"{"ok": true}"#))
+        let context = TemplateContext(profile: Self.profile(fields.merging(["email": "ada@example.com"]) { a, _ in a }))
+        let builder = RequestBuilder()
+        let failure = #expect(throws: RequestBuildError.self) {
+            try builder.build(webhook, context: context, secrets: [:], deliveryID: DeliveryID.make())
+        }
+        if let built = try? builder.build(webhook, context: context, secrets: [:], deliveryID: DeliveryID.make()) {
+            _ = try await deliver(built, clock: ScaledClock(scale: 1000))
+        }
+        await receiver.shutdown()
+
+        let error = try #require(failure)
+        #expect(error.part == "url")
+        // At the merge, counted from the start of the url (`http://127.0.0.1:PORT` first).
+        #expect(error.error.line == line)
+        #expect(error.error.column == receiver.baseURL.count + column, "\(error)")
+        #expect(error.description.contains("a merged value makes the path segment '"), "\(error)")
+        #expect(error.description.contains("RFC 3986 §5.2.4"))
+        #expect(log.all.isEmpty)
+    }
+
+    /// What is not a whole dot segment is sent: dots inside a segment, three dots, a dot segment
+    /// in the query, and one written in the file itself (which `validate` warns about).
+    @Test func row28DotsThatMakeNoDotSegmentAndDotSegmentsWrittenInTheFileAreSentAsTheyAre() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let context = TemplateContext(
+            profile: Self.profile(["email": "ada@example.com", "three": "...", "file": "v1.2", "dots": ".."]))
+        let paths = ["/a/{{three}}/b", "/a/{{file}}/b", "/a/x{{dots}}/b", "/a/b?up={{dots}}", "/a/../b/{{file}}"]
+        try await withDeliverer(clock: ScaledClock(scale: 1000)) { deliverer in
+            for path in paths {
+                let webhook = Webhook(id: "dots", method: .put, url: receiver.baseURL + path)
+                let request = try RequestBuilder().build(webhook, context: context, secrets: [:], deliveryID: DeliveryID.make())
+                let result = await deliverer.deliver(request, origin: .init(webhookID: webhook.id))
+                #expect(result.status == .succeeded, "\(path): \(result.status)")
+            }
+        }
+        await receiver.shutdown()
+
+        let targets = log.all.map { $0.query.isEmpty ? $0.path : $0.path + "?" + $0.query }
+        #expect(targets == ["/a/.../b", "/a/v1.2/b", "/a/x../b", "/a/b?up=..", "/a/../b/v1.2"])
+    }
+
     @Test func row30GetWithATemplatedQueryHasNoBodyNoContentTypeAndIsSignedOverAnEmptyPayload() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start { log.append($0) }
@@ -377,6 +441,36 @@ struct DeliveryRetryFaultTests {
         let timestamp = try #require(wire.header("webhook-timestamp").flatMap { Int($0) })
         let signature = try #require(wire.header("webhook-signature"))
         #expect(signature == signer.signature(id: request.deliveryID, timestamp: timestamp, body: ""))
+    }
+
+    /// Update User Profile adds `email=` to the query (domain.md §2.4). It went after a fragment,
+    /// which is never sent (`GET /profile`, no email), and after an `&` with another `&`.
+    @Test(arguments: [
+        ("/profile", "email=ada%2B1%40example.com"),
+        ("/profile#section", "email=ada%2B1%40example.com"),
+        ("/profile?src=it", "src=it&email=ada%2B1%40example.com"),
+        ("/profile?src=it&", "src=it&email=ada%2B1%40example.com"),
+        ("/profile?", "email=ada%2B1%40example.com"),
+        ("/profile?src=it#top?x=1", "src=it&email=ada%2B1%40example.com"),
+    ])
+    func row30AProfileLookupPutsTheEmailIntoTheQueryBeforeAnyFragmentAndSendsNoFragment(
+        path: String, query: String
+    ) async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let webhook = Webhook(id: "profile", method: .get, url: receiver.baseURL + path)
+        let context = TemplateContext(profile: Self.profile(["email": "ada+1@example.com"]))
+        let request = try RequestBuilder().build(
+            webhook, context: context, secrets: [:], deliveryID: DeliveryID.make(), appendEmailQuery: "ada+1@example.com")
+        let result = try await deliver(request, clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        // What is shown and stored is what went on the wire.
+        #expect(request.url == receiver.baseURL + "/profile?" + query)
+        let wire = try #require(log.all.first)
+        #expect(wire.path == "/profile")
+        #expect(wire.query == query)
     }
 
     // MARK: - Helpers

@@ -58,4 +58,31 @@ struct SaveTimeCheckTests {
                 "webhooks/private.yaml:5:13: error: tokenUrl: 10.0.0.5 is a private address; an admin can allow 10.0.0.0/8 in hookline.yaml network.allow",
             ])
     }
+
+    /// A fragment is never sent, and a path segment `.` or `..` written in the url is sent as
+    /// written though servers and proxies resolve it away: each is a warning at the url. A segment
+    /// a merge makes (refused when a request is built) and dots that make no segment are not.
+    @Test func aURLsFragmentAndTheDotSegmentsItWritesAreWarningsAtTheURL() {
+        let files = [
+            "webhooks/fragment.yaml": "id: fragment\nmethod: GET\nurl: https://x.example/profile#section\n",
+            "webhooks/dots.yaml": "id: dots\nmethod: PUT\nurl: \"https://x.example/a/../b/%2E/c\"\n",
+            "webhooks/merged.yaml": "id: merged\nurl: \"https://x.example/a/{{up}}/b/.{{ext}}/c/{{{raw}}}\"\n",
+            "webhooks/fine.yaml": "id: fine\nurl: \"https://x.example/v1.2/.../x..?up=../.\"\n",
+            "system-webhooks/bi.yaml": "id: bi\nendpoint: https://bi.example.com/in#x\nevents: [emailSend]\n",
+        ]
+        let workspace = WorkspaceLoader.load(files: files)
+        let diagnostics = RequestBuilder().saveTimeDiagnostics(for: workspace, secrets: [:]) { files[$0] }
+        let fragment = "fragment (from '#') is never sent: an HTTP request carries only the path and query "
+            + "(remove it; what it says can go into the query)"
+        #expect(
+            diagnostics.map(\.description).sorted() == [
+                "system-webhooks/bi.yaml:2:11: warning: the endpoint's " + fragment,
+                "webhooks/dots.yaml:3:6: warning: the url's path segment '.' is sent as written, but servers and proxies "
+                    + "resolve it away (RFC 3986 §5.2.4) (write the path it stands for)",
+                "webhooks/dots.yaml:3:6: warning: the url's path segment '..' is sent as written, but servers and proxies "
+                    + "resolve it away with the segment before it (RFC 3986 §5.2.4) (write the path it stands for)",
+                "webhooks/fragment.yaml:3:6: warning: the url's " + fragment,
+            ])
+        #expect(diagnostics.allSatisfy { $0.severity == .warning })
+    }
 }

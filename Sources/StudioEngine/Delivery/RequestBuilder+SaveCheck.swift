@@ -4,6 +4,7 @@ extension RequestBuilder {
     /// What every send of a webhook would refuse, found when its file is checked: a `retries:`
     /// list the schedule refuses (over 20 delays or 7 days) and a `signing:` secret that is no
     /// Standard Webhooks key. The functions that refuse them at send time decide here too.
+    /// Warnings, too, for what a URL writes that is not sent as it reads (``urlWarnings``).
     ///
     /// A signing secret is checked when it reads only secrets that are set (a literal, or
     /// `{{secret.NAME}}`): one made from profile data is only known when a user's request is made.
@@ -14,7 +15,7 @@ extension RequestBuilder {
     ) -> [Diagnostic] {
         let masker = SecretMasker(secretValues: Array(secrets.values))
         let context = TemplateContext().adding(secrets: secrets)
-        return workspace.webhooks.flatMap { webhook -> [Diagnostic] in
+        let refused = workspace.webhooks.flatMap { webhook -> [Diagnostic] in
             guard let path = workspace.path(ofWebhook: webhook.id) else { return [] }
             var problems: [(key: String, parent: String?, error: RequestBuildError)] = []
             do throws(RequestBuildError) { _ = try Self.retryPolicy(for: webhook) } catch {
@@ -32,6 +33,41 @@ extension RequestBuilder {
                     text(path).map { NetworkPolicy.position(ofKey: problem.key, under: problem.parent, in: $0) } ?? (1, 1)
                 return Diagnostic(path: path, line: line, column: column, message: "\(problem.error)")
             }
+        }
+        let webhookURLs = workspace.webhooks.flatMap { webhook in
+            urlWarnings(webhook.url, key: "url", path: workspace.path(ofWebhook: webhook.id), text: text)
+        }
+        let systemURLs = workspace.systemWebhooks.flatMap { webhook in
+            urlWarnings(webhook.endpoint, key: "endpoint", path: workspace.path(ofSystemWebhook: webhook.id), text: text)
+        }
+        return refused + webhookURLs + systemURLs
+    }
+
+    /// What a URL says in its own text that is not sent as it reads: a fragment, which no HTTP
+    /// request carries, and a path segment `.` or `..`, which servers and proxies resolve away.
+    /// The same segments made by a merged value are refused when a request is built; these are
+    /// the file's choice, so they are sent as written, with a warning.
+    private func urlWarnings(_ source: String, key: String, path: String?, text: (String) -> String?) -> [Diagnostic] {
+        guard let path, let template = try? templates.template(source),
+            let traced = try? template.renderTracingMerges(TemplateContext(), mode: .urlPath)
+        else { return [] }
+        var warnings: [(message: String, hint: String)] = []
+        if let hash = RequestTarget.fragmentStart(in: traced.text), !traced.merges.contains(where: { $0.range.contains(hash) }) {
+            warnings.append(
+                ("the \(key)'s fragment (from '#') is never sent: an HTTP request carries only the path and query",
+                    "remove it; what it says can go into the query"))
+        }
+        for segment in RequestTarget.dotSegments(in: traced.text) where Self.merge(shaping: segment.range, among: traced.merges) == nil {
+            let dots = segment.isParent ? "'..'" : "'.'"
+            let resolved = segment.isParent ? "away with the segment before it" : "away"
+            warnings.append(
+                ("the \(key)'s path segment \(dots) is sent as written, but servers and proxies resolve it \(resolved) "
+                    + "(RFC 3986 §5.2.4)", "write the path it stands for"))
+        }
+        guard !warnings.isEmpty else { return [] }
+        let (line, column) = text(path).map { NetworkPolicy.position(ofKey: key, under: nil, in: $0) } ?? (1, 1)
+        return warnings.map {
+            Diagnostic(path: path, line: line, column: column, severity: .warning, message: $0.message, hint: $0.hint)
         }
     }
 }

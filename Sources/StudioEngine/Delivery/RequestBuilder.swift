@@ -16,8 +16,12 @@ public struct RequestBuilder: Sendable {
         self.templates = templates
     }
 
+    /// The URL is sent without its fragment, which HTTP never sends, so what is shown and
+    /// stored is what goes on the wire.
     /// - Parameters:
     ///   - appendEmailQuery: For Update User Profile nodes: adds `email=<address>` to the query.
+    /// - Throws: ``RequestBuildError`` naming the part that cannot be rendered or sent, among
+    ///   them a URL whose merged values make a path segment `.` or `..` (``renderURL(_:context:)``).
     public func build(
         _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
         appendEmailQuery email: String? = nil
@@ -35,9 +39,9 @@ public struct RequestBuilder: Sendable {
         appendEmailQuery email: String?
     ) throws(RequestBuildError) -> PreparedRequest {
         let context = context.adding(secrets: secrets)
-        var url = try renderURL(webhook.url, context: context)
+        var url = RequestTarget.removingFragment(try renderURL(webhook.url, context: context))
         if let email {
-            url += (url.contains("?") ? "&" : "?") + "email=" + OutputMode.form.escaped(email)
+            url = RequestTarget.appendingQueryItem("email=" + OutputMode.form.escaped(email), to: url)
         }
         do {
             url = try RequestTarget.encoded(RequestTarget.asciiHost(url))
@@ -201,11 +205,48 @@ public struct RequestBuilder: Sendable {
     private func renderURL(_ source: String, context: TemplateContext) throws(RequestBuildError) -> String {
         // A byte scan rules out a URL with no query before the Character search, which walks graphemes.
         guard source.utf8.contains(UInt8(ascii: "?")), let question = source.firstIndex(of: "?") else {
-            return try render(source, context, .urlPath, part: "url")
+            return try renderPath(source, context: context)
         }
-        let path = try render(String(source[..<question]), context, .urlPath, part: "url")
+        let path = try renderPath(String(source[..<question]), context: context)
         let query = try render(String(source[source.index(after: question)...]), context, .urlQuery, part: "url")
         return path + "?" + query
+    }
+
+    /// The URL up to its query, in url-path mode, refused when a merged value makes a whole
+    /// segment `.` or `..` (any spelling, ``RequestTarget/dotSegments(in:)``): url-path mode
+    /// leaves dots as they are, and servers and proxies resolve such a segment away, so
+    /// `/a/{{x}}/b` with `x` = `..` would PUT or DELETE `/b`. A profile value must not choose
+    /// the resource. Dot segments written in the file are its own; `validate` warns of them.
+    private func renderPath(_ source: String, context: TemplateContext) throws(RequestBuildError) -> String {
+        let path = try render(source, context, .urlPath, part: "url")
+        // Only a path with a dot segment pays for finding what wrote it.
+        if RequestTarget.dotSegments(in: path).isEmpty { return path }
+        let traced: (text: String, merges: [Template.MergedOutput])
+        do {
+            traced = try templates.template(source).renderTracingMerges(context, mode: .urlPath)
+        } catch {
+            throw RequestBuildError(part: "url", error: error)
+        }
+        let bytes = Array(traced.text.utf8)
+        for segment in RequestTarget.dotSegments(in: traced.text) {
+            guard let merge = Self.merge(shaping: segment.range, among: traced.merges) else { continue }
+            let spelled = bytes[segment.range].contains(UInt8(ascii: "%")) ? " (spelled with %2e)" : ""
+            let resolved = segment.isParent ? "away with the segment before it" : "away"
+            throw RequestBuildError(
+                part: "url",
+                error: TemplateError(
+                    line: merge.location.line, column: merge.location.column,
+                    message: "a merged value makes the path segment \(segment.isParent ? "'..'" : "'.'")\(spelled), "
+                        + "which servers and proxies resolve \(resolved) (RFC 3986 §5.2.4): the request would reach "
+                        + "another resource, so it is not sent"))
+        }
+        return path
+    }
+
+    /// The first merge that wrote into the path segment at `segment`, or one of the slashes around
+    /// it, or sits in it rendering nothing (`.{{ext}}`): nil when the segment is the file's own text.
+    static func merge(shaping segment: Range<Int>, among merges: [Template.MergedOutput]) -> Template.MergedOutput? {
+        merges.first { $0.range.lowerBound <= segment.upperBound && $0.range.upperBound >= segment.lowerBound }
     }
 
     /// - Parameter asFormField: The source is a form field's value, whose own text is encoded too.

@@ -107,6 +107,66 @@ enum RequestTarget {
         return String(decoding: bytes[..<hostStart], as: UTF8.self) + target.host + String(decoding: bytes[hostEnd...], as: UTF8.self)
     }
 
+    /// The path segments of `url` that servers and proxies resolve away, each as the UTF-8 range
+    /// of its text (the slashes around it left out): `.` and `..` in any of the spellings WHATWG
+    /// URL reads as them (`%2e`, `.%2E`, `%2e%2e` …), which RFC 3986 §5.2.4 (remove_dot_segments)
+    /// removes with the segment before a `..`. `/a/../b` reaches `/b`.
+    static func dotSegments(in url: String) -> [(range: Range<Int>, isParent: Bool)] {
+        let bytes = Array(url.utf8)
+        var segments: [(range: Range<Int>, isParent: Bool)] = []
+        var start = pathStart(in: bytes)
+        guard start < bytes.count, bytes[start] == UInt8(ascii: "/") else { return [] }
+        let end = bytes[start...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+        while start < end {
+            start += 1
+            let next = bytes[start..<end].firstIndex(of: UInt8(ascii: "/")) ?? end
+            if let dots = dotCount(bytes[start..<next]) { segments.append((start..<next, dots == 2)) }
+            start = next
+        }
+        return segments
+    }
+
+    /// 1 for `.`, 2 for `..` in any WHATWG spelling; nil for any other segment.
+    private static func dotCount(_ segment: ArraySlice<UInt8>) -> Int? {
+        var dots = 0
+        var index = segment.startIndex
+        while index < segment.endIndex {
+            if segment[index] == UInt8(ascii: ".") {
+                index += 1
+            } else if segment[index] == UInt8(ascii: "%"), segment.endIndex - index >= 3,
+                segment[index + 1] == UInt8(ascii: "2"), segment[index + 2] | 0x20 == UInt8(ascii: "e")
+            {
+                index += 3
+            } else {
+                return nil
+            }
+            dots += 1
+            if dots > 2 { return nil }
+        }
+        return dots == 0 ? nil : dots
+    }
+
+    /// `url` without its fragment: a request target has none (RFC 9112 §3.2), so what follows the
+    /// first `#` after the authority is never sent, and is not shown or stored as if it were.
+    static func removingFragment(_ url: String) -> String {
+        guard let hash = fragmentStart(in: url) else { return url }
+        return String(decoding: url.utf8.prefix(hash), as: UTF8.self)
+    }
+
+    /// The UTF-8 offset of the `#` that starts `url`'s fragment; nil when it has none.
+    static func fragmentStart(in url: String) -> Int? {
+        let bytes = Array(url.utf8)
+        return bytes[pathStart(in: bytes)...].firstIndex(of: UInt8(ascii: "#"))
+    }
+
+    /// `url`, which has no fragment, with `item` (`name=value`, encoded) added to its query:
+    /// after a `?` when it has none, after an `&` when it has one, and directly after a query
+    /// that ends in `?` or `&`.
+    static func appendingQueryItem(_ item: String, to url: String) -> String {
+        guard url.utf8.contains(UInt8(ascii: "?")) else { return url + "?" + item }
+        return url.hasSuffix("?") || url.hasSuffix("&") ? url + item : url + "&" + item
+    }
+
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Whether `bytes[index]`, a `%`, is followed by two hex digits.

@@ -15,7 +15,7 @@ public struct Template: Sendable, Hashable {
     public let referencedFields: Set<String>
     /// The secrets it reads (`secret.NAME`), so a caller can refuse to render without them.
     public let secretNames: [String]
-    private let capacityHint: Int
+    let capacityHint: Int
 
     /// Parses `source`.
     ///

@@ -18,7 +18,8 @@ struct TemplateRenderer {
         var opensContext = true
     }
 
-    /// Where a stretch of output came from, for mapping JSON errors back to the template.
+    /// Where a stretch of output came from, for mapping JSON errors back to the template and
+    /// telling what a template's data wrote from what its text did.
     struct Mark {
         var outputOffset: Int
         var sourceOffset: Int
@@ -179,6 +180,7 @@ struct TemplateRenderer {
             } else {
                 text = try evaluate(block.params[0])?.displayText ?? ""
             }
+            if marks != nil { mark(block.offset, isText: false) }
             try emit(.string(TemplateEncoding.formEncoded(text)), raw: mode.percentEncodes, offset: block.offset)
         default:
             let condition = try blockCondition(helper, block)

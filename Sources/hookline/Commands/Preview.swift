@@ -19,6 +19,10 @@ extension Hookline {
 
         func run() throws {
             let prepared = try PreparedWebhookRequest.prepare(workspace: options, target)
+            // What no network.allow entry can open (credentials in the url) would print as if it could be sent.
+            if let violation = NetworkPolicy.formViolation(of: prepared.request.url) {
+                printError("warning: hookline send refuses this request: \(violation.message)")
+            }
             let shown = prepared.options.previewing(prepared.request, at: Date())
             let request = revealSecrets ? shown : shown.masked
             switch format {

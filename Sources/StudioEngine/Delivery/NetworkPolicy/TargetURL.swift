@@ -81,7 +81,7 @@ struct TargetURL: Sendable {
     }
 
     /// Foundation may not report an empty user (`http://@host`); any `@` in the authority is refused.
-    private static func hasUserinfo(_ url: String) -> Bool {
+    static func hasUserinfo(_ url: String) -> Bool {
         guard let start = url.range(of: "://") else { return false }
         let rest = url[start.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != "\\" }

@@ -17,8 +17,7 @@ extension DeliveryOutcomeClass {
             "the endpoint refused the request and it is not retried: fix the webhook or the data it sends, then \(replay)"
         case .http5xxPermanent:
             "the endpoint does not implement this request (501): check the webhook's method and url"
-        case .blockedByPolicy:
-            "the address is not allowed by the network policy: if it is yours, add it to network.allow in hookline.yaml"
+        case .blockedByPolicy: blockedHint(for: record)
         case .invalidRequest:
             "the request could not be built: hookline validate and hookline preview show where"
         case .tlsError:
@@ -40,6 +39,21 @@ extension DeliveryOutcomeClass {
             return "the endpoint answered in HTTP that clients must refuse: fix the server, or a proxy in front of it\(retried)"
         }
         return "the endpoint did not answer in HTTP: check that the url's port is the web server's (not SSH, a database or TLS on an http:// url)\(retried)"
+    }
+
+    /// network.allow opens addresses; a URL refused for its form (credentials in it) stays
+    /// refused whatever it lists, so the hint names what to change in the url instead.
+    private static func blockedHint(for record: AttemptRecord) -> String {
+        // The stored url is masked: a password that is a known secret no longer parses, so the
+        // authority is read as the policy reads it, not through a parse.
+        if TargetURL.hasUserinfo(record.url) {
+            return "the url holds a user name or password, which is never sent whatever network.allow says: "
+                + "remove it from the webhook's url and set auth (type: basic) instead"
+        }
+        if NetworkPolicy.formViolation(of: record.url) != nil {
+            return "the webhook's url is refused whatever network.allow says: fix the url"
+        }
+        return "the address is not allowed by the network policy: if it is yours, add it to network.allow in hookline.yaml"
     }
 
     /// A test send pauses nothing: it only says what a scheduled delivery's 410 would do.
