@@ -1,4 +1,5 @@
 import Foundation
+import StudioModel
 import Testing
 
 /// `hookline receive` as a terminal shows it.
@@ -18,5 +19,38 @@ struct ReceiveCommandTests {
         }
         #expect(!log.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\r" }, "\(log.debugDescription)")
         #expect(log.contains("  a␛]0;PWNED·␛[2J·fake line\n  second"), "\(log)")
+    }
+
+    /// QA saw `receive --verify-secret S` print S when a sender echoed it in its body: the log is
+    /// shown and kept, so the receiver's own signing secret is masked there like any credential,
+    /// with its `whsec_` prefix and without.
+    @Test func theReceiversOwnSigningSecretIsMaskedWhereASenderEchoesIt() async throws {
+        let key = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let receiver = try BinaryRunner.start(
+            BinaryRunner.hooklinePath, ["receive", "--port", "0", "--verbose", "--verify-secret", "whsec_" + key])
+        defer {
+            receiver.signal(SIGKILL)
+            receiver.removeOutput()
+        }
+        let port = try await LiveWorkspace.waitFor("the receiver's port") { () -> Int? in
+            guard let line = receiver.stdout.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
+                let colon = line.lastIndex(of: ":")
+            else { return nil }
+            return Int(line[line.index(after: colon)...].prefix { $0.isNumber })
+        }
+        let result = try await BinaryRunner.run(
+            "/usr/bin/curl",
+            [
+                "-sS", "-X", "POST", "-H", "X-Echo: whsec_\(key)", "--data-binary",
+                #"{"secret":"whsec_\#(key)","key":"\#(key)"}"#, "http://127.0.0.1:\(port)/hooks",
+            ])
+        try #require(result.status == 0, "curl: \(result.stderr)")
+        let log = try await LiveWorkspace.waitFor("the request in the receiver's log") { () -> String? in
+            receiver.stdout.contains("\"key\"") ? receiver.stdout : nil
+        }
+        #expect(!log.contains(key), "\(log)")
+        #expect(log.contains("X-Echo: whsec_\(SecretMasker.mask)") || log.contains("X-Echo: \(SecretMasker.mask)"), "\(log)")
+        #expect(log.contains(#"{"secret":"\#(SecretMasker.mask)","key":"\#(SecretMasker.mask)"}"#), "\(log)")
+        #expect(log.contains("POST /hooks 401"), "\(log)")
     }
 }

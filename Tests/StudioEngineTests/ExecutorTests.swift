@@ -298,6 +298,63 @@ struct ExecutorTests {
         #expect(stats.failures == 1)
     }
 
+    /// The email step's system webhook POST as its receiver got it.
+    private func systemWebhookRequest(
+        endpoint: (String) -> String, workflowName: String = "Mail", subject: String = "Hi"
+    ) async throws -> ReceivedRequest {
+        let wire = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
+        let workspace = Workspace(
+            settings: WorkspaceSettings(name: "Test", networkAllowlist: ["127.0.0.1/32"]),
+            workflows: [
+                Workflow(
+                    id: "mail", name: workflowName, start: .manual,
+                    nodes: [WorkflowNode(id: "welcome", kind: .sendEmail(subject: subject, body: "Hello"))])
+            ],
+            systemWebhooks: [SystemWebhook(id: "bi", endpoint: endpoint(receiver.baseURL), events: ["emailSend"])])
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers([["email": "ada@example.com", "firstName": "Ada"]])
+        try engine.executor.start(workflowID: "mail", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+        return try #require(wire.withLock { $0.first })
+    }
+
+    /// QA found `?wf={{workflowName}}` arriving as `?wf=` while the body named the workflow.
+    /// Iterable fills its campaign and journey context in the URL (domain.md §1.2), encoded as
+    /// any URL merge; what it has no value for, and any other name such as `{{email}}`, is blank.
+    @Test func aSystemWebhookEndpointGetsTheEventsWorkflowAndLeavesOtherMergesBlank() async throws {
+        let sent = try await systemWebhookRequest(
+            endpoint: { $0 + "/system/x?wf={{workflowName}}&wid={{workflowId}}&cid={{campaignId}}&to={{email}}" },
+            workflowName: "Mail & more")
+        #expect(sent.path == "/system/x")
+        #expect(sent.query == "wf=Mail%20%26%20more&wid=mail&cid=&to=")
+    }
+
+    /// Iterable's samples write `createdAt` as `2016-12-02 20:21:04 +00:00`, not ISO 8601, and
+    /// carry the campaign context, null where it does not apply (domain.md §1.4, §1.6).
+    @Test func aSystemWebhookPayloadHasIterablesDateAndContextFields() async throws {
+        let sent = try await systemWebhookRequest(
+            endpoint: { $0 + "/system/email" }, subject: "Hi {{firstName}}")
+        let body = try JSONValue.parse(sent.body)
+        #expect(body["email"] == "ada@example.com")
+        #expect(body["eventName"] == "emailSend")
+        let fields = try #require(body["dataFields"]?.objectValue)
+        let createdAt = try #require(fields["createdAt"]?.stringValue)
+        #expect(createdAt.wholeMatch(of: #/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+00:00/#) != nil, "\(createdAt)")
+        #expect(fields["workflowId"] == "mail")
+        #expect(fields["workflowName"] == "Mail")
+        #expect(fields["nodeId"] == "welcome")
+        #expect(fields["emailSubject"] == "Hi Ada")
+        for name in [
+            "campaignId", "campaignName", "templateId", "templateName", "channelId", "messageTypeId", "experimentId",
+            "messageId", "contentId", "emailId",
+        ] {
+            #expect(fields[name] == .null, "\(name)")
+        }
+    }
+
     @Test func mergesTheProfileAnswerIntoTheUser() async throws {
         let receiver = try await Receiver.start()
         let engine = try Engine(

@@ -346,6 +346,15 @@ struct WorkspaceDiagnosticsTests {
             "oauth on a system webhook", "system-webhooks/s.yaml",
             "id: s\nendpoint: https://x.example\nauth: {type: oauth2cc}\nevents: [emailSend]\n",
             ["system-webhooks/s.yaml:3:14: error: auth type 'oauth2cc' is not supported here (expected none, basic or bearer)"]),
+        // Iterable fills only its campaign and journey ids and names in a system webhook's URL
+        // (domain.md §1.2): `{{email}}` there is always blank, and a misspelled name too.
+        .file(
+            "a system webhook endpoint merge Iterable leaves blank", "system-webhooks/s.yaml",
+            "id: s\nendpoint: https://x.example/e?wf={{workflowName}}&to={{email}}&c={{campaignID}}\nevents: [emailSend]\n",
+            [
+                "system-webhooks/s.yaml:2:56: warning: merge parameter 'email' always renders blank in a system webhook endpoint, as in Iterable (the endpoint takes only campaignId, campaignName, templateId, templateName, channelId, workflowId, workflowName, experimentId or messageTypeId; the payload carries the other fields)",
+                "system-webhooks/s.yaml:2:68: warning: merge parameter 'campaignID' always renders blank in a system webhook endpoint, as in Iterable (did you mean 'campaignId'?)",
+            ]),
         .file(
             "system webhook without events", "system-webhooks/s.yaml", "id: s\nendpoint: https://x.example\n",
             ["system-webhooks/s.yaml:1:1: error: missing required key 'events' in system webhook"]),

@@ -380,23 +380,28 @@ extension Executor {
         {
             return
         }
-        let payload: JSONValue = [
-            "email": .string(journey.email),
-            "eventName": .string(eventName),
-            "dataFields": [
-                "email": .string(journey.email),
-                "workflowId": .string(journey.workflow.id),
-                "workflowName": .string(journey.workflow.name),
-                "nodeId": .string(node.id),
-                "createdAt": .string(clock.now().formatted(.iso8601)),
-            ],
-        ]
+        let now = clock.now()
+        var subject: String?
+        if case .sendEmail(let source, _) = node.kind {
+            subject = renderedSubject(source, of: journey, at: node.id, now: now)
+        }
+        let event = SystemEventPayload(
+            eventName: eventName, email: journey.email, workflow: journey.workflow, nodeID: node.id,
+            emailSubject: subject, at: now)
+        let snapshot = DeliverySnapshot(event: event.snapshotEvent, now: now)
         for hook in hooks {
-            let snapshot = DeliverySnapshot(event: JSONObject([("payload", .string(payload.jsonText))]), now: clock.now())
             runDetached(
                 DeliveryJob(
                     delivery: newDelivery(.system, journey: journey, nodeID: node.id, webhookID: hook.id, snapshot: snapshot),
                     webhook: hook.webhook, node: nil, isNew: true))
         }
+    }
+
+    /// An email's subject as the journey's step renders it, for the send event's `emailSubject`;
+    /// nil when it does not render. Rendered without secrets: the payload goes to another system.
+    private func renderedSubject(_ source: String, of journey: Journey, at nodeID: String, now: Date) -> String? {
+        let context = journey.snapshot(at: nodeID, now: now).templateContext
+        guard let template = try? templates.template(source), template.secretNames.isEmpty else { return nil }
+        return try? template.render(context, mode: .text)
     }
 }

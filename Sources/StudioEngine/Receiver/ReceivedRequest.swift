@@ -21,10 +21,21 @@ public struct ReceivedRequest: Sendable {
 
     /// The request as the receiver shows it: credential headers and query parameters hidden, and
     /// their values masked wherever else they appear (a body that echoes the token).
-    public var masked: ReceivedRequest {
+    public var masked: ReceivedRequest { masked(hidingSigningSecrets: []) }
+
+    /// The request as ``masked`` shows it, with the receiver's own signing secrets (`whsec_…`,
+    /// as given to ``Receiver/start(host:port:script:verifier:timeouts:onRequest:)``) hidden too:
+    /// a sender may echo them in a body or header, and the receiver's log is no place for them.
+    public func masked(hidingSigningSecrets signingSecrets: [String]) -> ReceivedRequest {
         let target = query.isEmpty ? path : "\(path)?\(query)"
+        // The key is also written without its prefix (bare base64, as the signer reads it).
+        let ownSecrets = signingSecrets.flatMap { secret -> [String] in
+            let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard trimmed.hasPrefix(StandardWebhooksSigner.secretPrefix) else { return [trimmed] }
+            return [trimmed, String(trimmed.dropFirst(StandardWebhooksSigner.secretPrefix.count))]
+        }
         let masker = SecretMasker(
-            secretValues: SecretMasker.credentials(in: headers, url: target),
+            secretValues: SecretMasker.credentials(in: headers, url: target) + ownSecrets,
             wholeValues: SecretMasker.wholeValueCredentials(in: headers))
         var copy = self
         let maskedTarget = masker.maskURL(target)
@@ -33,6 +44,7 @@ public struct ReceivedRequest: Sendable {
         copy.query = question.map { String(maskedTarget[maskedTarget.index(after: $0)...]) } ?? ""
         copy.headers = masker.mask(headers)
         copy.body = masker.mask(body)
+        if case .invalid(let reason) = signature { copy.signature = .invalid(masker.mask(reason)) }
         return copy
     }
 

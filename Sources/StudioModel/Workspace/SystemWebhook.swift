@@ -30,6 +30,13 @@ public struct SystemWebhook: Sendable, Hashable, Identifiable {
         "emailSubscribe", "smsSend", "smsBounce", "smsClick", "smsReceived", "pushSend", "pushOpen",
         "pushBounce", "pushUninstall", "inAppSend", "inAppOpen", "inAppClick", "webPushSend", "hostedUnsubscribeClick",
     ]
+
+    /// The merge parameters Iterable fills in a system webhook's URL, in its order (domain.md §1.2);
+    /// any other renders blank there, as one Iterable has no value for does.
+    public static let endpointMergeParameters = [
+        "campaignId", "campaignName", "templateId", "templateName", "channelId", "workflowId", "workflowName",
+        "experimentId", "messageTypeId",
+    ]
 }
 
 extension SystemWebhook {

@@ -42,14 +42,17 @@ extension Hookline {
             _ = try verifier()
         }
 
-        /// The signer that checks signatures: the secrets given, or HOOKLINE_VERIFY_SECRET's; nil for none.
-        private func verifier() throws -> StandardWebhooksSigner? {
-            var secrets = verifySecrets
-            if secrets.isEmpty, let fromEnvironment = ProcessInfo.processInfo.environment["HOOKLINE_VERIFY_SECRET"],
+        /// The signing secrets to check signatures with: the ones given, or HOOKLINE_VERIFY_SECRET's.
+        private var signingSecrets: [String] {
+            guard verifySecrets.isEmpty, let fromEnvironment = ProcessInfo.processInfo.environment["HOOKLINE_VERIFY_SECRET"],
                 !fromEnvironment.isEmpty
-            {
-                secrets = [fromEnvironment]
-            }
+            else { return verifySecrets }
+            return [fromEnvironment]
+        }
+
+        /// The signer that checks signatures with ``signingSecrets``; nil for none.
+        private func verifier() throws -> StandardWebhooksSigner? {
+            let secrets = signingSecrets
             guard !secrets.isEmpty else { return nil }
             do { return try StandardWebhooksSigner(secrets: secrets) } catch {
                 throw ValidationError("--verify-secret: \(error)")
@@ -60,6 +63,7 @@ extension Hookline {
             let verbose = self.verbose
             let quiet = self.quiet
             let revealSecrets = self.revealSecrets
+            let signingSecrets = self.signingSecrets
             var loaded: ReceiverScript?
             if let script {
                 do {
@@ -72,7 +76,8 @@ extension Hookline {
             let verifier = try verifier()
             let receiver = try await Receiver.start(host: host, port: port, script: loaded, verifier: verifier) { received in
                 guard !quiet else { return }
-                let request = revealSecrets ? received : received.masked
+                // Its own signing secret too: a sender may echo it back.
+                let request = revealSecrets ? received : received.masked(hidingSigningSecrets: signingSecrets)
                 // What the sender wrote is shown, not obeyed: an escape sequence in a path, header
                 // or body could retitle or clear the terminal, or forge log lines.
                 func shown(_ text: String) -> String { Sanitizer.clean(text, upTo: .max) }

@@ -13,7 +13,13 @@ enum SystemWebhookFileReader {
         mapping.checkKeys(keys)
         let id = IDCheck.id(in: mapping, kind: "system webhook")
         var endpoint = mapping.requiredString("endpoint")
-        if let text = endpoint, !WebhookPartsReader.checkURL(text, key: "endpoint", in: mapping) { endpoint = nil }
+        if let text = endpoint {
+            if WebhookPartsReader.checkURL(text, key: "endpoint", in: mapping) {
+                TemplateCheck.systemEndpoint(mapping)
+            } else {
+                endpoint = nil
+            }
+        }
         let auth = WebhookPartsReader.auth(in: mapping, allowed: ["none", "basic", "bearer"])
         let events = readEvents(mapping)
         let headers = WebhookPartsReader.headers(in: mapping)

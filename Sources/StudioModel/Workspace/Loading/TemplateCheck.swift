@@ -30,6 +30,27 @@ enum TemplateCheck {
         for site in webhookSites(mapping) { check(site, in: mapping.file) }
     }
 
+    /// The endpoint of a system webhook file: the template checks of a webhook's URL, and a warning
+    /// for each merge parameter outside the set Iterable fills there
+    /// (``SystemWebhook/endpointMergeParameters``), which always renders blank.
+    static func systemEndpoint(_ mapping: YAMLMapping) {
+        guard let endpoint = mapping["endpoint"] else { return }
+        let allowed = SystemWebhook.endpointMergeParameters
+        for site in urlSites(endpoint, label: "endpoint") {
+            check(site, in: mapping.file)
+            guard let template = try? Template(parsing: site.template) else { continue }
+            for reference in template.fieldReferences where !allowed.contains(reference.name) {
+                let location = site.location(line: reference.line, column: reference.column, in: mapping.file)
+                mapping.file.add(
+                    .warning,
+                    "merge parameter '\(reference.name)' always renders blank in a system webhook endpoint, as in Iterable",
+                    at: location,
+                    hint: NameHint.suggestion(for: reference.name, in: allowed)
+                        ?? "the endpoint takes only \(NameHint.list(allowed)); the payload carries the other fields")
+            }
+        }
+    }
+
     /// The templates of a workflow node: the subject and body of sendEmail, sendSMS and sendPush.
     static func node(_ mapping: YAMLMapping, typeName: String) {
         for site in nodeSites(mapping, typeName: typeName) { check(site, in: mapping.file) }
@@ -40,7 +61,7 @@ enum TemplateCheck {
     /// The template sites of a webhook file, in file order.
     static func webhookSites(_ mapping: YAMLMapping) -> [Site] {
         var sites: [Site] = []
-        if let url = mapping["url"] { sites += urlSites(url) }
+        if let url = mapping["url"] { sites += urlSites(url, label: "url") }
         sites += pairSites("headers", in: mapping)
         // An auth that is not a mapping is the auth reader's to report, once.
         if let authNode = mapping["auth"], authNode.mapping != nil, let auth = YAMLMapping(authNode, in: mapping.file, what: "auth") {
@@ -85,17 +106,17 @@ enum TemplateCheck {
     }
 
     /// Delivery renders the path and the query of a URL as separate templates, so they are parsed apart.
-    private static func urlSites(_ node: Node) -> [Site] {
+    private static func urlSites(_ node: Node, label: String) -> [Site] {
         guard case .scalar(let scalar) = node else { return [] }
         let url = scalar.string
         guard let question = url.firstIndex(of: "?") else {
-            return [Site(label: "url", template: url, node: node, characterBase: 0, asJSON: false)]
+            return [Site(label: label, template: url, node: node, characterBase: 0, asJSON: false)]
         }
         let queryBase = url.distance(from: url.startIndex, to: question) + 1
         return [
-            Site(label: "url", template: String(url[..<question]), node: node, characterBase: 0, asJSON: false),
+            Site(label: label, template: String(url[..<question]), node: node, characterBase: 0, asJSON: false),
             Site(
-                label: "url", template: String(url[url.index(after: question)...]), node: node,
+                label: label, template: String(url[url.index(after: question)...]), node: node,
                 characterBase: queryBase, asJSON: false),
         ]
     }
@@ -114,7 +135,7 @@ enum TemplateCheck {
         }
         let argumentProblems = parsed.literalArgumentProblems
         for problem in argumentProblems { report(problem, of: site, in: file) }
-        if site.label == "url" {
+        if site.label == "url" || site.label == "endpoint" {
             for offset in parsed.rawTagOffsets {
                 let raw = TemplateError.at(
                     offset, in: site.template,
