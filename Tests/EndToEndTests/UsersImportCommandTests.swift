@@ -34,6 +34,26 @@ struct UsersImportCommandTests {
         ])
     }
 
+    /// A field keeps the type it has in the store: a row giving it another is reported at its
+    /// line, as any bad row is, and nothing of the file is imported.
+    @Test func aRowGivingAFieldAnotherTypeImportsNothing() async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Import test\n")
+        let first = try workspace.write("first.csv", "email,age\nada@example.com,36\n")
+        let second = try workspace.write("second.csv", "email,age\nbob@example.com,41\neve@example.com,forty\n")
+
+        let one = try await workspace.hookline("users", "import", first.path)
+        #expect(one.status == 0, "\(one.stderr)")
+        let refused = try await workspace.hookline("users", "import", second.path)
+        #expect(refused.status == 65)
+        #expect(
+            refused.stderr
+                == "\(second.path):3: error: field 'age' has type number and keeps it: a value of type string cannot be "
+                + "stored in it (null clears it)\nnothing imported\n")
+        #expect(try await workspace.sqlite("SELECT email FROM user ORDER BY email") == "ada@example.com")
+    }
+
     /// A file saved in another encoding is pointed at where it stops being UTF-8, as any bad row is.
     @Test func aFileThatIsNotUTF8IsReportedAtItsFirstBadByte() async throws {
         let workspace = try TestWorkspace.make()

@@ -397,6 +397,32 @@ struct ExecutorTests {
         #expect(log.messages.contains { $0.contains("field 'age' has type number and keeps it") }, "\(log.messages)")
     }
 
+    /// A field's type is the project's: `"forty"` for a user without `age` was merged while
+    /// other users held numbers in it; it is left out and logged as for a user holding one.
+    @Test func aProfileAnswerFollowsTheFieldsTypeInTheProjectForAUserWithoutIt() async throws {
+        let receiver = try await Receiver.start(
+            script: try script(#"{path: /profile, response: {status: 200, body: '{"age": "forty", "tier": "gold"}'}}"#))
+        let log = LogCapture()
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000), logger: log.logger)
+        try engine.store.saveUsers(
+            EngineFixtures.users.map { user in
+                var user = user
+                if user["email"] == "bob@example.com" { user["age"] = nil }
+                return user
+            })
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let profile = try #require(try engine.store.user(email: "bob@example.com"))
+        #expect(profile["age"] == nil)
+        #expect(profile["tier"] == "gold")
+        #expect(log.messages.contains { $0.contains("field 'age' has type number and keeps it") }, "\(log.messages)")
+    }
+
     @Test func aFailingEndpointIsRetriedOnScheduleWithOneIDThenTheJourneyExits() async throws {
         let attempts = try await runWelcomeForAda(letterPath: "/v1/letters/status/503")
         #expect(attempts.count == 8)

@@ -82,7 +82,7 @@ extension IngestListTests {
     /// A profile field keeps the type it was first set with, as Iterable's do: users/update or
     /// lists/subscribe giving it a value of another type fails, naming the field and both types,
     /// and stores nothing of the call. Whole and fractional numbers are one type; null clears a
-    /// field, which then takes any type.
+    /// field's value, and the field keeps its type in the project.
     @Test func aFieldKeepsTheTypeItWasFirstSetWith() async throws {
         let ingest = try await IngestTestServer.start()
         let store = ingest.engine.store
@@ -119,9 +119,11 @@ extension IngestListTests {
         let (coerced, _) = try await ingest.post(
             "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"age": 36.5, "prefs": null}}"#)
         #expect(coerced == 200)
-        let (retyped, _) = try await ingest.post("/api/users/update", #"{"email": "ada@example.com", "dataFields": {"prefs": "none"}}"#)
-        #expect(retyped == 200)
-        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36.5, "prefs": "none"])
+        let (retyped, retypedAnswer) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"prefs": "none"}}"#)
+        #expect(retyped == 400)
+        #expect(retypedAnswer["msg"]?.stringValue?.hasPrefix("field 'prefs' has type object and keeps it") == true)
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36.5, "prefs": nil])
         try await ingest.shutdown()
     }
 

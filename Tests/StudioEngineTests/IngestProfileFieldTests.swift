@@ -27,6 +27,60 @@ struct IngestProfileFieldTests {
         try await ingest.shutdown()
     }
 
+    /// A field's type is the project's, as Iterable's is: it was kept per user, so `"forty"` for
+    /// a user without `age` was stored while another user held 36, and the next user could store
+    /// a boolean. Every user is now refused as the one holding the field was, naming the field and
+    /// its type, storing nothing; a number of either kind and null still fit.
+    @Test func aFieldKeepsTheTypeItWasFirstStoredWithForEveryUser() async throws {
+        let ingest = try await IngestTestServer.start()
+        let store = ingest.engine.store
+        let (first, _) = try await ingest.post("/api/users/update", #"{"email": "ada@example.com", "dataFields": {"age": 36}}"#)
+        #expect(first == 200)
+        let refusal = "field 'age' has type number and keeps it: a value of type string cannot be stored in it (null clears it)"
+
+        for email in ["ada@example.com", "eve@example.com"] {
+            let (status, answer) = try await ingest.post(
+                "/api/users/update", #"{"email": "\#(email)", "dataFields": {"plan": "pro", "age": "forty"}}"#)
+            #expect(status == 400)
+            #expect(answer == ["msg": .string(refusal), "code": "BadParams", "params": nil])
+        }
+        let (boolean, booleanAnswer) = try await ingest.post(
+            "/api/users/update", #"{"email": "cy@example.com", "dataFields": {"age": true}}"#)
+        #expect(boolean == 400)
+        #expect(booleanAnswer["msg"]?.stringValue?.hasPrefix("field 'age' has type number and keeps it: a value of type boolean") == true)
+        let (listed, listedAnswer) = try await ingest.post(
+            "/api/lists/subscribe", #"{"listId": 7, "subscribers": [{"email": "dee@example.com", "dataFields": {"age": "forty"}}]}"#)
+        #expect(listed == 400)
+        #expect(listedAnswer["msg"] == .string("dee@example.com: " + refusal))
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36])
+        #expect(try store.users(emails: ["eve@example.com", "cy@example.com", "dee@example.com"]).isEmpty)
+        #expect(try store.listMembers("7", after: nil, limit: 10).isEmpty)
+
+        let (fitting, _) = try await ingest.post(
+            "/api/users/update", #"{"email": "eve@example.com", "dataFields": {"age": 40.5, "plan": null}}"#)
+        #expect(fitting == 200)
+        let (cleared, _) = try await ingest.post("/api/users/update", #"{"email": "cy@example.com", "dataFields": {"age": null}}"#)
+        #expect(cleared == 200)
+        #expect(try store.user(email: "eve@example.com") == ["email": "eve@example.com", "age": 40.5, "plan": nil])
+        try await ingest.shutdown()
+    }
+
+    /// Two new users in one lists/subscribe: the first gives a new field its type, so the second
+    /// may not give it another, and neither is stored.
+    @Test func aFieldNewInOneCallTakesItsFirstValuesType() async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, answer) = try await ingest.post(
+            "/api/lists/subscribe",
+            #"{"listId": 7, "subscribers": [{"email": "ada@example.com", "dataFields": {"score": 3}}, {"email": "bob@example.com", "dataFields": {"score": "high"}}]}"#)
+        #expect(status == 400)
+        #expect(
+            answer["msg"]
+                == "bob@example.com: field 'score' has type number and keeps it: a value of type string cannot be stored in it (null clears it)")
+        #expect(try ingest.engine.store.users(emails: ["ada@example.com", "bob@example.com"]).isEmpty)
+        #expect(try ingest.engine.store.profileFieldTypes().isEmpty)
+        try await ingest.shutdown()
+    }
+
     /// `"yes"` is no boolean: it was read as false without a word. Iterable's typed API refuses
     /// it, and so does this one, storing nothing.
     @Test(arguments: ["mergeNestedObjects", "createNewFields", "preferUserId"])

@@ -7,14 +7,19 @@ import Testing
 /// Migration `v8-lowercase-emails` on a store file the previous version wrote: addresses that
 /// differed only in case become one lowercase user, and nothing stored under either is lost.
 struct LowercaseEmailsMigrationTests {
-    /// A store file as the version before `v8-lowercase-emails` left it: v8 changes no table, so
-    /// a current store whose record of migrations stops at `v7-event-id` has the old schema, and
-    /// the rows written here with raw SQL are the old data, mixed-case addresses included.
+    /// A store file as the version before `v8-lowercase-emails` left it: v8 changes no table and
+    /// v9 only adds `profileField`, so a current store without that table, whose record of
+    /// migrations stops at `v7-event-id`, has the old schema, and the rows written here with raw
+    /// SQL are the old data, mixed-case addresses included.
     private func oldStore(_ rows: String) async throws -> String {
         let path = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
         _ = try SQLiteStateStore(path: path)
         try await DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v8-lowercase-emails'")
+            try db.execute(
+                sql: """
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v8-lowercase-emails', 'v9-profile-field-types');
+                    DROP TABLE profileField;
+                    """)
             try db.execute(sql: rows)
         }
         return path

@@ -59,3 +59,51 @@ struct MergeUsersTests {
         #expect(try store.user(email: "bob@example.com") == nil)
     }
 }
+
+/// The project's field types (`profileField`), which every profile write keeps.
+struct ProfileFieldTypeTests {
+    /// Each write path records the fields new to the project with their first value's type; a
+    /// write that does not check types (a fixture's save) changes no type once set.
+    @Test func everyProfileWriteGivesAFieldNewToTheProjectItsType() throws {
+        let store = try SQLiteStateStore()
+        try store.saveUsers([["email": "ada@example.com", "age": 36, "note": nil]])
+        try store.mergeUsers([["email": "bob@example.com", "plan": "pro"]], mergeNestedObjects: false)
+        _ = try store.modifyUser(email: "cy@example.com") { $0["vip"] = true }
+        _ = try store.mergeKeepingTypes(["tags": ["a"], "note": "x"], intoUser: "dee@example.com", mergeNestedObjects: false)
+        #expect(
+            try store.profileFieldTypes() == ["age": .number, "plan": .string, "vip": .boolean, "tags": .array, "note": .string])
+
+        try store.saveUsers([["email": "ada@example.com", "age": "old"]])
+        #expect(try store.profileFieldTypes()["age"] == .number)
+    }
+
+    /// Two new users in one merge: the first gives `age` its type, so the second's string is
+    /// refused, naming its user and its place in the call, and nothing is stored.
+    @Test func aNewUserCannotGiveAFieldAnotherTypeThanTheProjectKeeps() throws {
+        let store = try SQLiteStateStore()
+        let conflict = try #require(
+            throws: ProfileMerge.FieldTypeConflict.self,
+            performing: {
+                try store.mergeUsers(
+                    [["email": "bob@example.com", "age": 41], ["email": "eve@example.com", "age": "forty"]],
+                    mergeNestedObjects: false, keepingTypes: true)
+            })
+        #expect(conflict.field == "age")
+        #expect(conflict.user == "eve@example.com")
+        #expect(conflict.update == 1)
+        #expect(try store.userCount() == 0)
+        #expect(try store.profileFieldTypes().isEmpty)
+    }
+
+    /// `createNewFields: false` reads the project's fields from the table: a field only ever
+    /// stored as null is known, one no user was stored with is not.
+    @Test func createNewFieldsFalseKnowsAFieldStoredAsNullOnly() throws {
+        let store = try SQLiteStateStore()
+        try store.mergeUsers([["email": "bob@example.com", "note": nil]], mergeNestedObjects: false)
+        try store.mergeUsers(
+            [["email": "ada@example.com", "note": "hi", "shoeSize": 41]], mergeNestedObjects: false, keepingTypes: true,
+            createNewFields: false)
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "note": "hi"])
+        #expect(try store.profileFieldTypes() == ["note": .string])
+    }
+}

@@ -189,3 +189,59 @@ struct UserImporterTests {
         ])
     }
 }
+
+/// `users import` holds fields to their types as the ingest API does: it overwrote a number with
+/// text for a user holding it, and stored any type for the others.
+struct UserImportTypeTests {
+    /// A row giving a field another type than the store's, or than an earlier row of the file
+    /// gave it, is refused at its line, every one listed, and nothing is imported.
+    @Test func rowsGivingAFieldAnotherTypeAreRefusedByLineAndNothingIsImported() throws {
+        let store = try SQLiteStateStore()
+        try store.mergeUsers([["email": "ada@example.com", "age": 36]], mergeNestedObjects: true)
+        let csv = "email,age,vip\neve@example.com,forty,true\nbob@example.com,41,yes\nada@example.com,37,false\n"
+
+        let error = try #require(throws: UserImporter.ImportError.self) {
+            try UserImporter.merge(try UserImporter.rows(from: csv, format: .csv), into: store)
+        }
+        #expect(
+            error.report(file: "users.csv") == [
+                "users.csv:2: error: field 'age' has type number and keeps it: a value of type string cannot be stored in it (null clears it)",
+                "users.csv:3: error: field 'vip' has type boolean and keeps it: a value of type string cannot be stored in it "
+                    + "(null clears it); line 2 gave it that type",
+            ])
+        #expect(try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36])
+        #expect(try store.userCount() == 1)
+        #expect(try store.profileFieldTypes() == ["age": .number])
+    }
+
+    /// A nested field keeps the type the user's profile holds, checked in the merge: the line of
+    /// the row is named.
+    @Test func aNestedFieldOfAnotherTypeIsRefusedAtItsLine() throws {
+        let store = try SQLiteStateStore()
+        try store.saveUsers([["email": "ada@example.com", "prefs": ["sms": true]]])
+        let jsonl = #"{"email": "bob@example.com", "prefs": {"sms": "no"}}"# + "\n\n"
+            + #"{"email": "ada@example.com", "prefs": {"sms": "no"}}"# + "\n"
+
+        let error = try #require(throws: UserImporter.ImportError.self) {
+            try UserImporter.merge(try UserImporter.rows(from: jsonl, format: .jsonl), into: store)
+        }
+        #expect(
+            error.description
+                == "line 3: field 'prefs.sms' has type boolean and keeps it: a value of type string cannot be stored in it (null clears it)")
+        #expect(try store.userCount() == 1)
+    }
+
+    /// A CSV cell is text: in a field of type string, one that reads as a number or a boolean is
+    /// stored as written (a zip code column of `0150` and `12345`), not refused.
+    @Test func aCSVCellThatReadsAsANumberIsTextInAStringField() throws {
+        let store = try SQLiteStateStore()
+        try store.saveUsers([["email": "ada@example.com", "code": "A1"]])
+        let csv = "email,zip,code,age\nbob@example.com,0150,7,36\ncy@example.com,12345,true,1.50\n"
+
+        let (created, updated) = try UserImporter.merge(try UserImporter.rows(from: csv, format: .csv), into: store)
+
+        #expect((created, updated) == (2, 0))
+        #expect(try store.user(email: "bob@example.com") == ["email": "bob@example.com", "zip": "0150", "code": "7", "age": 36])
+        #expect(try store.user(email: "cy@example.com") == ["email": "cy@example.com", "zip": "12345", "code": "true", "age": 1.5])
+    }
+}

@@ -324,21 +324,19 @@ extension Executor {
     }
 
     /// Update User Profile: the JSON answer merged into the stored profile (Iterable's rules, a
-    /// field keeping its type), which is returned; what changed it meanwhile is kept. Nil when
+    /// field keeping the type it has in the project), which is returned; what changed it meanwhile is kept. Nil when
     /// the answer is not a JSON object.
     /// - Throws: The store's error when it did not take the merged profile.
     private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) throws -> JSONObject? {
         guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return nil }
-        var refused: [ProfileMerge.FieldTypeConflict] = []
-        func merge(into current: inout JSONObject) {
-            (current, refused) = ProfileMerge.mergeKeepingTypes(answer, into: current, mergeNestedObjects: nested)
-        }
-        var merged = profile
+        let merged: JSONObject
+        let refused: [ProfileMerge.FieldTypeConflict]
         if let email = profile["email"]?.stringValue {
-            merged = try store.modifyUser(email: email, merge(into:))
+            // A field keeps the type it was first stored with for any user of the project.
+            (merged, refused) = try store.mergeKeepingTypes(answer, intoUser: email, mergeNestedObjects: nested)
             profileWriteStored()
         } else {
-            merge(into: &merged)
+            (merged, refused) = ProfileMerge.mergeKeepingTypes(answer, into: profile, mergeNestedObjects: nested)
         }
         for conflict in refused {
             logger.warning(

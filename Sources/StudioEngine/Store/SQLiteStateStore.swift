@@ -182,15 +182,18 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "CREATE UNIQUE INDEX event_on_eventID ON event(eventID) WHERE eventID IS NOT NULL")
         }
         migrator.registerMigration("v8-lowercase-emails", migrate: lowercaseEmails)
+        migrator.registerMigration("v9-profile-field-types", migrate: createProfileFields)
         return migrator
     }
 
     public func saveUsers(_ profiles: [JSONObject]) throws {
         try writer.write { db in
             let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO user (email, profile) VALUES (?, ?)")
+            var fields = ProfileFields(db)
             for profile in profiles {
                 guard let email = profile["email"]?.stringValue else { continue }
                 try statement.execute(arguments: [email, JSONValue.object(profile).jsonText])
+                try fields.record(profile)
             }
         }
     }
@@ -205,8 +208,10 @@ public final class SQLiteStateStore: StateStore {
             var profiles: [String: JSONObject] = [:]
             var stored = Set<String>()
             var order: [String] = []
-            var projectFields: [String: Bool] = [:]
-            for given in updates {
+            // Read and written in this transaction, so a field another request added meanwhile
+            // counts, and one an earlier update of this batch added counts for the later ones.
+            var fields = ProfileFields(db)
+            for (index, given) in updates.enumerated() {
                 guard let email = given["email"]?.stringValue else { continue }
                 var update = given
                 if profiles[email] == nil {
@@ -216,24 +221,23 @@ public final class SQLiteStateStore: StateStore {
                         stored.insert(email)
                     }
                 }
+                let current = profiles[email]
                 if !createNewFields {
-                    // Field types are kept per profile, so the project's fields are those some
-                    // profile holds; read in this transaction, so a field added meanwhile counts.
-                    for key in update.keys where key != "email" && profiles[email]?[key] == nil {
-                        let known = try projectFields[key] ?? Self.someUserHas(field: key, in: db)
-                        projectFields[key] = known
-                        if !known { update[key] = nil }
+                    for key in update.keys where key != "email" && current?[key] == nil {
+                        if try !fields.isKnown(key) { update[key] = nil }
                     }
                 }
-                guard let current = profiles[email] else {
-                    profiles[email] = update
-                    continue
-                }
-                if keepingTypes, var conflict = ProfileMerge.typeConflict(in: update, with: current) {
+                if keepingTypes,
+                    var conflict = ProfileMerge.typeConflict(
+                        in: update, with: current ?? JSONObject(), fieldTypes: try fields.types(of: update.keys))
+                {
                     conflict.user = email
+                    conflict.update = index
                     throw conflict
                 }
-                profiles[email] = ProfileMerge.merge(update, into: current, mergeNestedObjects: mergeNestedObjects)
+                let merged = current.map { ProfileMerge.merge(update, into: $0, mergeNestedObjects: mergeNestedObjects) } ?? update
+                try fields.record(merged, over: current)
+                profiles[email] = merged
             }
             for email in order {
                 guard let profile = profiles[email] else { continue }
@@ -243,21 +247,51 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Whether some stored profile has the top-level field `name` (a whole-table scan: only an
-    /// update with `createNewFields: false` asks, once per field it does not find on its user).
-    static func someUserHas(field name: String, in db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM user, json_each(user.profile) WHERE json_each.key = ?)", arguments: [name])
-            ?? false
+    public func mergeKeepingTypes(_ update: JSONObject, intoUser email: String, mergeNestedObjects: Bool) throws
+        -> (profile: JSONObject, refused: [ProfileMerge.FieldTypeConflict])
+    {
+        var refused: [ProfileMerge.FieldTypeConflict] = []
+        var fieldTypes: [String: ProfileMerge.FieldType] = [:]
+        let profile = try modifyUser(email: email, reading: { fields in fieldTypes = try fields.types(of: update.keys) }) {
+            profile in
+            (profile, refused) = ProfileMerge.mergeKeepingTypes(
+                update, into: profile, mergeNestedObjects: mergeNestedObjects, fieldTypes: fieldTypes)
+        }
+        return (profile, refused)
+    }
+
+    public func profileFieldTypes() throws -> [String: ProfileMerge.FieldType] {
+        try writer.read { db in
+            var types: [String: ProfileMerge.FieldType] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT name, type FROM profileField WHERE type IS NOT NULL")
+            while let row = try rows.next() {
+                let name: String = try row.stored("name", of: "profileField")
+                let type: String = try row.stored("type", of: "profileField")
+                types[name] = ProfileMerge.FieldType(rawValue: type)
+            }
+            return types
+        }
     }
 
     public func modifyUser(email: String, _ change: (inout JSONObject) -> Void) throws -> JSONObject {
+        try modifyUser(email: email, reading: { _ in }, change)
+    }
+
+    /// ``modifyUser(email:_:)``, calling `read` with the project's fields in the same
+    /// transaction before `change`.
+    private func modifyUser(
+        email: String, reading read: (inout ProfileFields) throws -> Void, _ change: (inout JSONObject) -> Void
+    ) throws -> JSONObject {
         try writer.write { db in
             let text = try String.fetchOne(db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?"), arguments: [email])
-            var profile = text.flatMap { try? JSONValue.parse($0).objectValue } ?? JSONObject([("email", .string(email))])
+            let previous = text.flatMap { try? JSONValue.parse($0).objectValue }
+            var profile = previous ?? JSONObject([("email", .string(email))])
+            var fields = ProfileFields(db)
+            try read(&fields)
             change(&profile)
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO user (email, profile) VALUES (?, ?)")
                 .execute(arguments: [email, JSONValue.object(profile).jsonText])
+            try fields.record(profile, over: previous)
             return profile
         }
     }

@@ -6,7 +6,8 @@ import StudioModel
 /// SQLite (``SQLiteStateStore``) is the embedded default; the protocol is the seam for a
 /// PostgreSQL store shared by several workers.
 public protocol StateStore: EndpointPauseStore {
-    /// Inserts or replaces user profiles, keyed by their `email` field.
+    /// Inserts or replaces user profiles, keyed by their `email` field. A field new to the project
+    /// takes the type it is saved with; types are not checked (fixtures, the demo's users).
     func saveUsers(_ profiles: [JSONObject]) throws
     /// The profile of one user, or nil when unknown.
     func user(email: String) throws -> JSONObject?
@@ -18,9 +19,11 @@ public protocol StateStore: EndpointPauseStore {
     /// unknown user is stored as given; updates without an email are skipped.
     /// - Parameters:
     ///   - keepingTypes: Throw ``ProfileMerge/FieldTypeConflict``, storing nothing, when an update
-    ///     gives a field a value of another type than the stored profile holds.
+    ///     gives a field a value of another type than the field keeps: a top-level field the type
+    ///     it was first stored with for any user of the project (an earlier update of the same
+    ///     call included), a nested one the type the user's profile holds.
     ///   - createNewFields: Iterable's `createNewFields`: false drops a top-level field that no
-    ///     stored user has, instead of adding it to the project.
+    ///     user was ever stored with, instead of adding it to the project.
     /// - Returns: How many distinct users were created and how many existed already.
     @discardableResult
     func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool, createNewFields: Bool) throws
@@ -29,6 +32,15 @@ public protocol StateStore: EndpointPauseStore {
     /// alter it and writes it back, in one transaction, so that what another request changed
     /// meanwhile is kept; returns the profile written.
     func modifyUser(email: String, _ change: (inout JSONObject) -> Void) throws -> JSONObject
+    /// Update User Profile's merge: ``ProfileMerge/mergeKeepingTypes(_:into:mergeNestedObjects:fieldTypes:)``
+    /// of `update` into user `email`'s stored profile (the address alone for a user not stored),
+    /// with the project's field types, read and written in one transaction. Returns the profile
+    /// written and the fields left out because their value has another type than the field keeps.
+    func mergeKeepingTypes(_ update: JSONObject, intoUser email: String, mergeNestedObjects: Bool) throws
+        -> (profile: JSONObject, refused: [ProfileMerge.FieldTypeConflict])
+    /// The type each top-level profile field keeps in the project: the type it was first stored
+    /// with for any user. Fields only ever stored as null are absent.
+    func profileFieldTypes() throws -> [String: ProfileMerge.FieldType]
     /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
     func userEmails(after email: String?, limit: Int) throws -> [String]
     /// How many users are stored.

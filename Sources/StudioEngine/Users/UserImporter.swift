@@ -71,7 +71,27 @@ public enum UserImporter {
         }
     }
 
+    /// One user's profile as the file gives it, with the 1-based line it starts on.
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var profile: JSONObject
+        /// The text of the CSV cells read as a number or a boolean, by top-level field: stored as
+        /// written when the field keeps the type string (a zip code column of `0150` and `12345`).
+        public var cellTexts: [String: String]
+
+        public init(line: Int, profile: JSONObject, cellTexts: [String: String] = [:]) {
+            self.line = line
+            self.profile = profile
+            self.cellTexts = cellTexts
+        }
+    }
+
     public static func profiles(from text: String, format: Format) throws(ImportError) -> [JSONObject] {
+        try rows(from: text, format: format).map(\.profile)
+    }
+
+    /// The profiles of the file, in order, each with its line.
+    public static func rows(from text: String, format: Format) throws(ImportError) -> [Row] {
         switch format {
         case .csv: try csvProfiles(text)
         case .jsonl: try jsonLinesProfiles(text)
@@ -80,7 +100,7 @@ public enum UserImporter {
 
     // MARK: - CSV
 
-    private static func csvProfiles(_ text: String) throws(ImportError) -> [JSONObject] {
+    private static func csvProfiles(_ text: String) throws(ImportError) -> [Row] {
         let delimiter = CSVDelimiter.guessed(string: text)
         // SwiftCSV takes an unclosed quote as a field running to the end of the file, so quotes are checked first.
         if let problem = quoteProblem(in: text, delimiter: delimiter.rawValue) { throw ImportError(problems: [problem]) }
@@ -101,7 +121,7 @@ public enum UserImporter {
         let headerProblems = headerProblems(header)
         guard headerProblems.isEmpty else { throw ImportError(problems: headerProblems) }
 
-        var profiles: [JSONObject] = []
+        var profiles: [Row] = []
         var problems: [ImportError.Problem] = []
         var line = 1 + lineBreaks(in: rawHeader) + 1
         for row in rows {
@@ -119,12 +139,15 @@ public enum UserImporter {
                 continue
             }
             var profile = JSONObject([("email", .string(EmailAddress.normalized(email)))])
+            var cellTexts: [String: String] = [:]
             for (column, name) in header.enumerated() where column != emailColumn && column < row.count && !name.isEmpty {
                 let cell = row[column]
                 guard !cell.isEmpty else { continue }
-                setField(name, to: typed(cell), in: &profile)
+                let value = typed(cell)
+                if value.stringValue == nil, !name.contains(".") { cellTexts[name] = cell }
+                setField(name, to: value, in: &profile)
             }
-            profiles.append(profile)
+            profiles.append(Row(line: rowLine, profile: profile, cellTexts: cellTexts))
         }
         guard problems.isEmpty else { throw ImportError(problems: problems) }
         return profiles
@@ -252,8 +275,8 @@ public enum UserImporter {
 
     // MARK: - JSON Lines
 
-    private static func jsonLinesProfiles(_ text: String) throws(ImportError) -> [JSONObject] {
-        var profiles: [JSONObject] = []
+    private static func jsonLinesProfiles(_ text: String) throws(ImportError) -> [Row] {
+        var profiles: [Row] = []
         var problems: [ImportError.Problem] = []
         // `\r\n` is one Character, so it is a separator of its own; U+2028 and the like are not
         // line breaks here, since JSON strings may hold them unescaped.
@@ -295,7 +318,7 @@ public enum UserImporter {
             }
             var profile = object
             profile["email"] = .string(EmailAddress.normalized(email))
-            profiles.append(profile)
+            profiles.append(Row(line: lineNumber, profile: profile))
         }
         guard problems.isEmpty else { throw ImportError(problems: problems) }
         return profiles

@@ -35,7 +35,7 @@ public enum ProfileMerge {
     /// always replaced. Reserved fields and field names containing a period are skipped.
     public static func merge(_ update: JSONObject, into profile: JSONObject, mergeNestedObjects: Bool) -> JSONObject {
         var merged = profile
-        for (key, value) in update.pairs where !reservedFields.contains(key) && !key.contains(".") {
+        for (key, value) in update.pairs where isMerged(key) {
             if mergeNestedObjects, case .object(let incoming) = value, case .object(var existing)? = merged[key] {
                 for (nestedKey, nestedValue) in incoming.pairs { existing[nestedKey] = nestedValue }
                 merged[key] = .object(existing)
@@ -74,6 +74,9 @@ extension ProfileMerge {
         public var given: FieldType
         /// The user whose profile holds the field, when a merge of several users' updates found it.
         public var user: String?
+        /// The position of the update that gave the value among those of one merge (an import's
+        /// row), when a merge of several updates found it.
+        public var update: Int?
 
         public var description: String {
             "field '\(field)' has type \(stored.rawValue) and keeps it: a value of type \(given.rawValue) cannot be "
@@ -82,25 +85,52 @@ extension ProfileMerge {
     }
 
     /// The first field of `update`, nested objects' fields included, whose value has another type
-    /// than `profile` holds in it; nil when every value fits.
+    /// than the field keeps; nil when every value fits.
+    ///
+    /// A top-level field keeps the type `fieldTypes` gives it: the project's, the type it was
+    /// first stored with for any user. A top-level field `fieldTypes` does not name keeps the type
+    /// `profile` holds in it, and a nested field always does.
     ///
     /// Iterable: "API calls attempting to set or update an existing field with a value that cannot
     /// be coerced into the appropriate type will fail"
-    /// (<https://support.iterable.com/hc/en-us/articles/206430145-User-Profile-Fields->).
-    public static func typeConflict(in update: JSONObject, with profile: JSONObject) -> FieldTypeConflict? {
-        typeConflict(in: update, with: profile, under: "")
+    /// (<https://support.iterable.com/hc/en-us/articles/206430145-User-Profile-Fields->), and a
+    /// field's type is the project's, not each user's.
+    public static func typeConflict(
+        in update: JSONObject, with profile: JSONObject, fieldTypes: [String: FieldType] = [:]
+    ) -> FieldTypeConflict? {
+        // The top-level fields a merge skips (reserved, dotted) cannot conflict.
+        for (key, value) in update.pairs where isMerged(key) {
+            guard let given = FieldType(of: value) else { continue }
+            let storedValue = profile[key]
+            if let stored = fieldTypes[key] ?? storedValue.flatMap(FieldType.init(of:)), stored != given {
+                return FieldTypeConflict(field: key, stored: stored, given: given)
+            }
+            if case .object(let nestedUpdate) = value, case .object(let nestedProfile)? = storedValue,
+                let conflict = typeConflict(in: nestedUpdate, with: nestedProfile, under: key + ".")
+            {
+                return conflict
+            }
+        }
+        return nil
     }
 
-    /// ``merge(_:into:mergeNestedObjects:)`` of the fields of `update` that keep the profile's
-    /// types: a top-level field whose value, or a value nested in it, has another type than the
-    /// profile holds is left out, as Iterable refuses such a write, and returned.
-    public static func mergeKeepingTypes(_ update: JSONObject, into profile: JSONObject, mergeNestedObjects: Bool)
-        -> (profile: JSONObject, refused: [FieldTypeConflict])
-    {
+    /// Whether ``merge(_:into:mergeNestedObjects:)`` writes the top-level field `key`: not a
+    /// reserved field, and no period in its name.
+    public static func isMerged(_ key: String) -> Bool {
+        !reservedFields.contains(key) && !key.contains(".")
+    }
+
+    /// ``merge(_:into:mergeNestedObjects:)`` of the fields of `update` that keep their types (as
+    /// ``typeConflict(in:with:fieldTypes:)`` says): a top-level field whose value, or a value
+    /// nested in it, has another type than the field keeps is left out, as Iterable refuses such
+    /// a write, and returned.
+    public static func mergeKeepingTypes(
+        _ update: JSONObject, into profile: JSONObject, mergeNestedObjects: Bool, fieldTypes: [String: FieldType] = [:]
+    ) -> (profile: JSONObject, refused: [FieldTypeConflict]) {
         var kept = JSONObject()
         var refused: [FieldTypeConflict] = []
-        for (key, value) in update.pairs where !reservedFields.contains(key) && !key.contains(".") {
-            if let conflict = typeConflict(in: JSONObject([(key, value)]), with: profile) {
+        for (key, value) in update.pairs where isMerged(key) {
+            if let conflict = typeConflict(in: JSONObject([(key, value)]), with: profile, fieldTypes: fieldTypes) {
                 refused.append(conflict)
             } else {
                 kept[key] = value
@@ -109,11 +139,12 @@ extension ProfileMerge {
         return (merge(kept, into: profile, mergeNestedObjects: mergeNestedObjects), refused)
     }
 
+    /// The first nested field of `update` whose value has another type than `profile` holds in
+    /// it, named by its path under `prefix`.
     private static func typeConflict(in update: JSONObject, with profile: JSONObject, under prefix: String)
         -> FieldTypeConflict?
     {
-        // The top-level fields a merge skips (reserved, dotted) cannot conflict.
-        for (key, value) in update.pairs where !prefix.isEmpty || (!reservedFields.contains(key) && !key.contains(".")) {
+        for (key, value) in update.pairs {
             guard let storedValue = profile[key], let stored = FieldType(of: storedValue), let given = FieldType(of: value)
             else { continue }
             guard stored == given else { return FieldTypeConflict(field: prefix + key, stored: stored, given: given) }

@@ -15,7 +15,9 @@ extension Hookline {
                     CSV needs a header row with an email column; numbers, decimals and true/false are \
                     typed (a leading zero keeps text, e.g. zip codes), empty cells are skipped, and \
                     headers like address.city fill nested objects. JSON Lines: one object per line with \
-                    an email. Nothing is imported when any row is wrong; every problem is listed.
+                    an email. A field keeps the type it has in the store (or that the first row \
+                    setting it gives it): a row giving it another is refused. Nothing is imported \
+                    when any row is wrong; every problem is listed.
                     """)
 
             @OptionGroup(title: "Workspace Options") var options: WorkspaceOptions
@@ -29,6 +31,13 @@ extension Hookline {
             @Option(help: "Also add the imported users to this static list.")
             var list: String?
 
+            /// Prints the file's problems, compiler style, and the exit code to stop with.
+            private func refusal(_ error: UserImporter.ImportError) -> ExitCode {
+                error.report(file: file).forEach(printError)
+                printError("nothing imported")
+                return ExitCode.badInput
+            }
+
             func run() throws {
                 guard let format = format.map({ UserImporter.Format(rawValue: $0.lowercased()) }) ?? UserImporter.Format(path: file)
                 else {
@@ -36,16 +45,21 @@ extension Hookline {
                 }
                 try options.requireWorkspace()
                 let text = try readInputFile(file)
-                let profiles: [JSONObject]
+                let rows: [UserImporter.Row]
                 do {
-                    profiles = try UserImporter.profiles(from: text, format: format)
+                    rows = try UserImporter.rows(from: text, format: format)
                 } catch {
-                    error.report(file: file).forEach(printError)
-                    printError("nothing imported")
-                    throw ExitCode.badInput
+                    throw refusal(error)
                 }
+                let profiles = rows.map(\.profile)
                 let store = try options.openStore()
-                let (created, updated) = try store.mergeUsers(profiles, mergeNestedObjects: true)
+                let created: Int
+                let updated: Int
+                do {
+                    (created, updated) = try UserImporter.merge(rows, into: store)
+                } catch let error as UserImporter.ImportError {
+                    throw refusal(error)
+                }
                 print("imported \(counted(created + updated, "user")) (\(created) new, \(updated) updated)")
                 if let list {
                     let added = try store.addToList(list, emails: profiles.compactMap { $0["email"]?.stringValue })
