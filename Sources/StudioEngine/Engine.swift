@@ -24,7 +24,8 @@ public final class Engine: Sendable {
         /// engine that runs nothing: the read-only studio, which shows what the workspace's
         /// executor stores. Such an engine writes nothing, not even at ``Engine/shutdown(grace:)``,
         /// so it works on a store this user may read but not write; it must not be resumed or
-        /// sent from. Default: false.
+        /// sent from. With nothing stored at ``storePath`` yet (no file, or an empty one), it
+        /// keeps an empty store in memory and leaves the file as it is. Default: false.
         public var readonly: Bool
 
         public init(timeScale: Double = 1, storePath: String? = nil, trafficBuffer: Int = 10_000, readonly: Bool = false) {
@@ -56,10 +57,16 @@ public final class Engine: Sendable {
         logger: Logger = Logger(label: "hookline")
     ) throws {
         self.logger = logger
-        store = try configuration.storePath.map { try SQLiteStateStore(path: $0, readonly: configuration.readonly) }
-            ?? SQLiteStateStore()
+        var storePath = configuration.storePath
+        var opened: SQLiteStateStore?
+        do {
+            opened = try storePath.map { try SQLiteStateStore(path: $0, readonly: configuration.readonly) }
+        } catch let error as StoreError where configuration.readonly && error.isNothingStored {
+            storePath = nil
+        }
+        store = try opened ?? SQLiteStateStore()
         readonly = configuration.readonly
-        storeHealth = StoreHealth(store: configuration.storePath ?? "the in-memory store", logger: logger)
+        storeHealth = StoreHealth(store: storePath ?? "the in-memory store", logger: logger)
         feed = TrafficFeed(capacity: max(0, configuration.trafficBuffer))
         recorder = AttemptRecorder(store: store, feed: feed, health: storeHealth)
         var clientConfiguration = DeliveryClient.Configuration()
@@ -77,7 +84,7 @@ public final class Engine: Sendable {
         executor = Executor(
             workspace: workspace, store: store, deliverer: deliverer, recorder: recorder, secrets: secrets,
             clock: clock, storeHealth: storeHealth, logger: logger)
-        lockPath = configuration.storePath.map { $0 + ".executor-lock" }
+        lockPath = storePath.map { $0 + ".executor-lock" }
     }
 
     /// The definitions the executor runs from (see ``apply(_:)``).

@@ -141,6 +141,28 @@ struct PreviewSendCommandTests {
         #expect(!send.stdout.contains("add it to network.allow"))
     }
 
+    /// A secret the webhook reads but nobody set is placed where the template that reads it
+    /// is, as `validate` places it, with the line and a caret: it was `webhooks/letter.yaml:
+    /// error: …`, with no line or column. Nothing is sent.
+    @Test(arguments: ["preview", "send"])
+    func aSecretNotSetIsPlacedAtTheTemplateThatReadsIt(command: String) async throws {
+        let server = try LoopbackServer(status: 201, body: "{}").start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port)
+        defer { workspace.remove() }
+        try workspace.writeSecrets(["s": Self.signingSecret, "c": Self.clientSecret])
+        let result = try await workspace.hookline(command, "letter", "--user", "ada@example.com")
+
+        #expect(result.status == 65)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(
+            lines.first?.hasPrefix("webhooks/letter.yaml:4:31: error: auth.username: secret 'k' not set: add it to "
+                + ".hookline/secrets.yaml") == true, "\(result.stderr)")
+        #expect(lines.dropFirst().first == #"auth: {type: basic, username: "{{secret.k}}", password: ""}"#)
+        #expect(lines.dropFirst(2).first == String(repeating: " ", count: 30) + "^")
+        #expect(server.requests.isEmpty)
+    }
+
     @Test func sendMakesOneRealAttemptAndPrintsTheResponse() async throws {
         let server = try LoopbackServer(status: 201, body: #"{"id":"ltr_42"}"#).start()
         defer { server.close() }

@@ -53,4 +53,27 @@ struct ReceiveCommandTests {
         #expect(log.contains(#"{"secret":"\#(SecretMasker.mask)","key":"\#(SecretMasker.mask)"}"#), "\(log)")
         #expect(log.contains("POST /hooks 401"), "\(log)")
     }
+
+    /// A script's mistakes are placed at their line and column, compiler-style, with the line and
+    /// a caret, and exit 65 (bad input); a tab said only "The given data was not valid YAML.",
+    /// a bad value only its key path.
+    @Test(arguments: [
+        ("rules:\n\t- path: /a\n", ":2:1: error: invalid YAML: found character that cannot start any token", "\t- path: /a"),
+        (
+            "rules:\n  - path: /a\n    response: {delay: soon}\n",
+            ":3:23: error: rules[0].response.delay: `soon` is not a duration like 20s", "    response: {delay: soon}"
+        ),
+    ])
+    func aBadScriptIsPlacedAtItsLineAndColumn(script: String, expected: String, line: String) async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("faults.yaml")
+        try Data(script.utf8).write(to: file)
+        let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, ["receive", "--port", "0", "--script", file.path])
+
+        #expect(result.status == 65)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == file.path + expected, "\(result.stderr)")
+        #expect(lines.dropFirst().first == line)
+    }
 }

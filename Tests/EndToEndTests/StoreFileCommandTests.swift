@@ -139,6 +139,59 @@ struct StoreFileCommandTests {
         #expect(!again.stderr.contains("warning"))
     }
 
+    /// `logs`, `validate` and `watch` only read the store: an empty file, or one that is no
+    /// store, is left byte for byte as it was, with no log or lock file beside it, and each says
+    /// so. They made an empty file a new ~90 KB store, and `validate` said nothing of it.
+    @Test(arguments: ["", "not a store\n"])
+    func readersLeaveAStoreFileTheyCannotReadAsItIsAndSaySo(contents: String) async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("hookline.yaml", "name: Readers\n")
+        try workspace.write(
+            "webhooks/letter.yaml", "id: letter\nmethod: POST\nurl: \"https://example.com/v1/{{plan}}\"\n")
+        try workspace.writeWelcomeWorkflow(calling: "letter")
+        let store = try workspace.write(".hookline/state.sqlite", contents).path
+        let folder = workspace.root.appendingPathComponent(".hookline").path
+        func expectUntouched(_ command: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: folder) == ["state.sqlite"], "\(command)",
+                sourceLocation: sourceLocation)
+            #expect(try String(contentsOfFile: store, encoding: .utf8) == contents, "\(command)", sourceLocation: sourceLocation)
+        }
+        let problem =
+            contents.isEmpty
+            ? "\(store) is an empty file (0 bytes): nothing recorded yet" : "\(store) is damaged (file is not a database)"
+
+        let validate = try await workspace.hookline("validate")
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stderr.hasPrefix("warning: \(problem)"), "\(validate.stderr)")
+        #expect(validate.stderr.hasSuffix("; merge parameters not checked against profiles\n"))
+        #expect(validate.stdout.contains("1 workflow, 1 webhook, 0 system webhooks: 0 errors, 0 warnings"), "\(validate.stdout)")
+        try expectUntouched("validate")
+
+        let logs = try await workspace.hookline("logs")
+        #expect(logs.status == 1)
+        #expect(logs.stderr.hasPrefix("error: \(problem)"), "\(logs.stderr)")
+        #expect(logs.stdout.isEmpty)
+        try expectUntouched("logs")
+
+        // Watch waits for the executor to make the empty file a store; one that is no store stops it.
+        let watch = try BinaryRunner.start(BinaryRunner.hooklinePath, ["watch", "-C", workspace.root.path])
+        defer {
+            watch.signal(SIGKILL)
+            watch.removeOutput()
+        }
+        let said = try await LiveWorkspace.waitFor("watch's word on the store") { watch.stderr.isEmpty ? nil : watch.stderr }
+        if contents.isEmpty {
+            #expect(said == "note: \(problem); watch waits for the executor to make it a store\n")
+            try await Task.sleep(for: .milliseconds(600))
+        } else {
+            #expect(try await watch.wait(timeout: .seconds(10)) == 1)
+            #expect(said.hasPrefix("error: \(problem)"), "\(said)")
+        }
+        try expectUntouched("watch")
+    }
+
     /// A store a newer Hookline migrated was written into as if it were this version's.
     @Test func aStoreFromANewerHooklineIsRefusedByEveryCommand() async throws {
         let workspace = try await workspaceWithOneDelivery()

@@ -34,4 +34,25 @@ struct ReadOnlyEngineTests {
         #expect(engine.storeProblem == nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: storePath)) == before)
     }
+
+    /// With nothing stored yet, the read-only engine shows an empty store kept in memory: an
+    /// empty file stays 0 bytes, with no log or lock file beside it, and a missing one is not
+    /// made; a read-only open made either a new ~90 KB store.
+    @Test(arguments: [true, false])
+    func aReadOnlyEngineLeavesAnEmptyOrMissingStoreFileAsItIs(fileThere: Bool) async throws {
+        let folder = try EngineFixtures.temporaryDirectory()
+        let storePath = folder.appendingPathComponent("state.sqlite").path
+        if fileThere { try Data().write(to: URL(fileURLWithPath: storePath)) }
+
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: "http://127.0.0.1:9"), secrets: [:],
+            configuration: .init(storePath: storePath, readonly: true))
+        #expect(try engine.store.attempts(matching: AttemptFilter(limit: 10)).isEmpty)
+        #expect(await engine.shutdown() == 0)
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files == (fileThere ? ["state.sqlite"] : []))
+        if fileThere { #expect(try Data(contentsOf: URL(fileURLWithPath: storePath)).isEmpty) }
+        #expect(throws: StoreError.self) { try SQLiteStateStore(path: storePath, readonly: true) }
+    }
 }

@@ -68,6 +68,46 @@ struct ReceiverScriptTests {
         }
     }
 
+    /// A script's problems are placed as the workspace's files' are: the line and column of the
+    /// node at fault, a message in words, the rule and field as context; `receive` printed the
+    /// decoder's text ("The given data was not valid YAML.", "Expected to decode Mapping but
+    /// found Node instead.") with no line.
+    @Test(arguments: [
+        ("rules:\n\t- path: /a\n", "faults.yaml:2:1: error: invalid YAML: found character that cannot start any token"),
+        ("", "faults.yaml:1:1: error: the file is empty: a script is a mapping with a `rules` list"),
+        ("- path: /a\n", "faults.yaml:1:1: error: expected a mapping, found a list"),
+        (
+            "rules:\n  - path: /a\n    responses:\n      - status: 500\n      - delay: soon\n",
+            "faults.yaml:5:16: error: rules[0].responses[1].delay: `soon` is not a duration like 20s"
+        ),
+        (
+            "rules:\n  - path: /a\n    response:\n      stauts: 500\n",
+            "faults.yaml:4:7: error: rules[0].response.stauts: unknown field; expected one of body, bodyBase64, "
+                + "bodyBytes, delay, drip, gzipBomb, headers, reset, status, times"
+        ),
+        (
+            "rules:\n  - path: /a\n    response: {status: ok}\n",
+            "faults.yaml:3:24: error: rules[0].response.status: expected a whole number, found 'ok'"
+        ),
+        ("rules:\n  - response: {status: 200}\n", "faults.yaml:2:5: error: rules[0]: give `path` or `pathPrefix`"),
+        ("rules: {path: /a}\n", "faults.yaml:1:8: error: rules: expected a list, found a mapping"),
+    ])
+    func placesEachProblemAtItsLineAndColumn(yaml: String, expected: String) throws {
+        let error = try #require(throws: ReceiverScriptError.self) {
+            try ReceiverScript.parse(yaml: yaml, path: "faults.yaml")
+        }
+        #expect(error.diagnostic.description == expected)
+        #expect(error.rendered.hasPrefix(expected + "\n"), "\(error.rendered)")
+    }
+
+    /// A JSON script's problems are placed too: JSON is YAML to the reader that finds the node.
+    @Test func placesAJSONScriptsProblemAtItsLineAndColumn() throws {
+        let error = try #require(throws: ReceiverScriptError.self) {
+            try ReceiverScript.parse(json: "{\"rules\": [\n  {\"path\": \"/a\", \"response\": {\"delay\": \"soon\"}}\n]}", path: "f.json")
+        }
+        #expect(error.diagnostic.description == "f.json:2:40: error: rules[0].response.delay: `soon` is not a duration like 20s")
+    }
+
     @Test(arguments: [
         (ReceiverScript.PathPattern.exact("/a"), "/a", true),
         (.exact("/a"), "/a/b", false),

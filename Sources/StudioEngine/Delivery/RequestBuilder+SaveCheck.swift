@@ -17,22 +17,19 @@ extension RequestBuilder {
         let context = TemplateContext().adding(secrets: secrets)
         let refused = workspace.webhooks.flatMap { webhook -> [Diagnostic] in
             guard let path = workspace.path(ofWebhook: webhook.id) else { return [] }
-            var problems: [(key: String, parent: String?, error: RequestBuildError)] = []
+            var problems: [RequestBuildError] = []
             do throws(RequestBuildError) { _ = try Self.retryPolicy(for: webhook) } catch {
-                problems.append(("retries", nil, error))
+                problems.append(error)
             }
             if let signing = webhook.signing, let template = try? templates.template(signing.secret),
                 template.referencedFields.isEmpty, template.secretNames.allSatisfy({ secrets[$0] != nil })
             {
                 do throws(RequestBuildError) { _ = try signer(for: webhook, context: context) } catch {
-                    problems.append(("secret", "signing", error.masked(by: masker)))
+                    problems.append(error.masked(by: masker))
                 }
             }
-            return problems.map { problem in
-                let (line, column) =
-                    text(path).map { NetworkPolicy.position(ofKey: problem.key, under: problem.parent, in: $0) } ?? (1, 1)
-                return Diagnostic(path: path, line: line, column: column, message: "\(problem.error)")
-            }
+            let source = text(path)
+            return problems.map { $0.diagnostic(path: path, text: source) }
         }
         let webhookURLs = workspace.webhooks.flatMap { webhook in
             urlWarnings(webhook.url, key: "url", path: workspace.path(ofWebhook: webhook.id), text: text)
@@ -69,5 +66,28 @@ extension RequestBuilder {
         return warnings.map {
             Diagnostic(path: path, line: line, column: column, severity: .warning, message: $0.message, hint: $0.hint)
         }
+    }
+}
+
+extension RequestBuildError {
+    /// This error in the webhook file at `path`, as `validate` and a test send report it: at the
+    /// value of the key its ``part`` names (`auth.username` → `username:` under `auth:`,
+    /// `body` → the body's `template:`, `body.NAME` → form field `NAME:`), with the part kept in
+    /// the message.
+    /// - Parameter text: The file's text; nil, or a file without that key, places it at 1:1 (at
+    ///   the parent's line when only the key is missing).
+    public func diagnostic(path: String, text: String?) -> Diagnostic {
+        let (key, parent) = keyInFile
+        let (line, column) = text.map { NetworkPolicy.position(ofKey: key, under: parent, in: $0) } ?? (1, 1)
+        return Diagnostic(path: path, line: line, column: column, message: "\(self)")
+    }
+
+    /// The key that holds the part's template, and the top-level key it is under, if any.
+    private var keyInFile: (key: String, parent: String?) {
+        guard let dot = part.firstIndex(of: ".") else {
+            // A JSON or raw body's text is its `template:`.
+            return part == "body" ? ("template", "body") : (part, nil)
+        }
+        return (String(part[part.index(after: dot)...]), String(part[..<dot]))
     }
 }

@@ -4,48 +4,72 @@ import Yams
 
 extension ReceiverScript {
     /// Reads a script from a `.json` file, or YAML otherwise.
-    /// - Throws: ``ReceiverScriptError`` naming the file, or the rule and field at fault.
+    /// - Throws: ``ReceiverScriptError`` naming the file, with the line and column of the node at
+    ///   fault and the rule and field it is (`rules[1].responses[0].delay`).
     public static func load(from url: URL) throws -> ReceiverScript {
+        // As given on the command line (`faults.yaml`), not made absolute: messages name it so.
+        let path = url.relativePath
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ReceiverScriptError(location: "", message: "cannot read the file (\(error.localizedDescription))")
+            throw ReceiverScriptError(
+                location: "", message: "cannot read the file (\(error.localizedDescription))", path: path)
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ReceiverScriptError(location: "", message: "the file is not UTF-8 text")
+            throw ReceiverScriptError(location: "", message: "the file is not UTF-8 text", path: path)
         }
-        return url.pathExtension.lowercased() == "json" ? try parse(json: text) : try parse(yaml: text)
+        return url.pathExtension.lowercased() == "json" ? try parse(json: text, path: path) : try parse(yaml: text, path: path)
     }
 
     /// Parses a YAML script (see ``ReceiverScript`` for the format).
-    public static func parse(yaml: String) throws -> ReceiverScript {
-        let file: ScriptFile
-        do {
-            file = try YAMLDecoder().decode(ScriptFile.self, from: yaml)
-        } catch let error as ReceiverScriptError {
-            throw error
-        } catch let error as DecodingError {
-            throw ReceiverScriptError(decoding: error)
-        } catch {
-            throw ReceiverScriptError(location: "", message: "not valid YAML: \(error)")
+    /// - Parameter path: The file's name in messages. Default: `script`.
+    /// - Throws: ``ReceiverScriptError`` with the line and column of the node at fault.
+    public static func parse(yaml: String, path: String = "script") throws -> ReceiverScript {
+        // Read as the workspace files are: syntax errors placed and worded the same way.
+        let file = YAMLFile(path: path, source: yaml)
+        guard let root = file.composeRoot() else {
+            if let problem = file.diagnostics.first {
+                throw ReceiverScriptError(problem, source: yaml)
+            }
+            throw ReceiverScriptError(
+                location: "", message: "the file is empty: a script is a mapping with a `rules` list", path: path,
+                position: SourceLocation(line: 1, column: 1), source: yaml)
         }
-        return try file.script()
+        let nodes = ScriptNodes(root: root, file: file)
+        do {
+            return try YAMLDecoder().decode(ScriptFile.self, from: root).script()
+        } catch let error as ReceiverScriptError {
+            throw nodes.placing(error)
+        } catch let error as DecodingError {
+            throw nodes.placing(ReceiverScriptError(decoding: error, found: nodes.node(at:)))
+        } catch {
+            throw ReceiverScriptError(location: "", message: "not valid YAML: \(error)", path: path)
+        }
     }
 
     /// Parses a JSON script: the same fields as YAML.
-    public static func parse(json: String) throws -> ReceiverScript {
-        let file: ScriptFile
+    /// - Parameter path: The file's name in messages. Default: `script`.
+    public static func parse(json: String, path: String = "script") throws -> ReceiverScript {
+        // JSON is YAML too: its nodes, when Yams reads it, place the problems the decoder finds.
+        let file = YAMLFile(path: path, source: json)
+        let nodes = (try? Yams.compose(yaml: json)).flatMap { $0 }.map { ScriptNodes(root: $0, file: file) }
+        let decoded: ScriptFile
         do {
-            file = try JSONDecoder().decode(ScriptFile.self, from: Data(json.utf8))
+            decoded = try JSONDecoder().decode(ScriptFile.self, from: Data(json.utf8))
         } catch let error as ReceiverScriptError {
-            throw error
+            throw nodes?.placing(error) ?? error.naming(path)
         } catch let error as DecodingError {
-            throw ReceiverScriptError(decoding: error)
+            let described = ReceiverScriptError(decoding: error) { nodes?.node(at: $0) }
+            throw nodes?.placing(described) ?? described.naming(path)
         } catch {
-            throw ReceiverScriptError(location: "", message: "not valid JSON: \(error)")
+            throw ReceiverScriptError(location: "", message: "not valid JSON: \(error)", path: path)
         }
-        return try file.script()
+        do {
+            return try decoded.script()
+        } catch let error as ReceiverScriptError {
+            throw nodes?.placing(error) ?? error.naming(path)
+        }
     }
 
     /// `20s`, `500ms`, `1.5m`, `2h`, or a bare number of seconds.
@@ -80,21 +104,113 @@ extension ReceiverScript {
 }
 
 extension ReceiverScriptError {
-    init(decoding error: DecodingError) {
+    /// `error` in words: what was expected and what the file has instead (`found` gives the
+    /// node at a coding path, nil when it is not known).
+    init(decoding error: DecodingError, found: ([any CodingKey]) -> Node?) {
         func path(_ codingPath: [any CodingKey]) -> String {
             codingPath.reduce(into: "") { text, key in
                 if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
             }
         }
+        func instead(_ codingPath: [any CodingKey]) -> String {
+            found(codingPath).map { ", found \($0.kindDescription)" } ?? ""
+        }
         switch error {
         case .keyNotFound(let key, let context):
             self.init(location: path(context.codingPath), message: "missing `\(key.stringValue)`")
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+        case .typeMismatch(let type, let context):
+            self.init(
+                location: path(context.codingPath), message: "expected \(Self.kind(of: type))\(instead(context.codingPath))")
+        case .valueNotFound(let type, let context):
+            self.init(location: path(context.codingPath), message: "expected \(Self.kind(of: type)), found nothing")
+        case .dataCorrupted(let context):
             self.init(location: path(context.codingPath), message: context.debugDescription)
         @unknown default:
             self.init(location: "", message: "\(error)")
         }
     }
+
+    /// How a value of `type` is named in messages: `a whole number`, `a list`.
+    private static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: return "a whole number"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is String.Type: return "text"
+        default:
+            // Yams names its node types (`Node.Sequence`, `Node.Mapping`); JSONDecoder Swift's.
+            let name = String(describing: type)
+            if name.hasSuffix("Sequence") || name.hasPrefix("Array") || name.hasPrefix("[") && !name.contains(":") {
+                return "a list"
+            }
+            if name.hasSuffix("Mapping") || name.hasPrefix("Dictionary") || name.hasPrefix("[") { return "a mapping" }
+            return "a value of another kind"
+        }
+    }
+}
+
+/// The nodes of a script file, to place what the decoder or the checks find at a coding path
+/// or a location such as `rules[1].responses[0].delay`.
+private struct ScriptNodes {
+    let root: Node
+    let file: YAMLFile
+
+    /// The node at `codingPath`, or the deepest one on the way there that the file has.
+    func node(at codingPath: [any CodingKey]) -> Node? {
+        var node = root
+        for key in codingPath {
+            if let index = key.intValue, let sequence = node.sequence {
+                guard index >= 0, index < sequence.count else { break }
+                node = sequence[index]
+            } else if let mapping = node.mapping, let entry = mapping.first(where: { $0.key.string == key.stringValue }) {
+                node = entry.value
+            } else {
+                break
+            }
+        }
+        return node
+    }
+
+    /// `error` with the line and column of the node its location names (its key, for a field
+    /// that is not one), and the file's name and text.
+    func placing(_ error: ReceiverScriptError) -> ReceiverScriptError {
+        var placed = error.naming(file.path)
+        placed.source = file.source
+        guard placed.position == nil else { return placed }
+        var keys = Self.keys(of: error.location)
+        // An unknown field is pointed at by its name, as the workspace loader does.
+        var atKey: String?
+        if error.isUnknownField, let last = keys.popLast() { atKey = last.stringValue }
+        var node = node(at: keys)
+        if let atKey, let key = node?.mapping?.first(where: { $0.key.string == atKey })?.key { node = key }
+        placed.position = file.location(of: node?.mark)
+        return placed
+    }
+
+    /// `rules[1].responses[0].delay` as coding keys.
+    private static func keys(of location: String) -> [any CodingKey] {
+        location.split(separator: ".").flatMap { segment -> [any CodingKey] in
+            let parts = segment.split(separator: "[")
+            var keys: [any CodingKey] = parts.first.map { [ScriptKey(String($0))] } ?? []
+            for part in parts.dropFirst() {
+                if let index = Int(part.dropLast()) { keys.append(ScriptKey(index)) }
+            }
+            return keys
+        }
+    }
+}
+
+/// A coding key rebuilt from a location.
+private struct ScriptKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(_ string: String) { stringValue = string }
+    init(_ index: Int) {
+        stringValue = "\(index)"
+        intValue = index
+    }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { self.init(intValue) }
 }
 
 // MARK: - File format
@@ -145,7 +261,8 @@ private func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ decoder: any Dec
         throw DecodingError.dataCorrupted(
             .init(
                 codingPath: container.codingPath + [key],
-                debugDescription: "unknown field; expected one of \(known.sorted().joined(separator: ", "))"))
+                debugDescription: ReceiverScriptError.unknownField
+                    + "; expected one of \(known.sorted().joined(separator: ", "))"))
     }
 }
 

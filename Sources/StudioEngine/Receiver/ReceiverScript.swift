@@ -173,14 +173,69 @@ public struct ReceiverScript: Sendable, Hashable {
     }
 }
 
-/// A script file that could not be read, with where the problem is (`rules[1].responses[0].delay`).
+/// A script file that could not be read: where (line and column, and the rule and field, such
+/// as `rules[1].responses[0].delay`) and what is wrong.
+///
+/// Printed as the workspace's files are: `faults.yaml:7:16: error: rules[1].responses[0].delay:
+/// `soon` is not a duration like 20s`, then the line and a caret (``rendered``).
 public struct ReceiverScriptError: Error, Sendable, CustomStringConvertible {
+    /// The rule and field at fault (`rules[1].responses[0].delay`); empty for the file as a whole
+    /// or its YAML syntax.
     public var location: String
     public var message: String
+    /// The file, as given (`faults.yaml`); `script` for text parsed alone.
+    public var path: String
+    /// Where the problem is in the file (1-based, columns in Characters); nil when no one place
+    /// is (the file cannot be read).
+    public var position: SourceLocation?
+    /// A suggestion, such as how to write the value.
+    public var hint: String?
+    /// The file's text, to show the offending line.
+    var source: String?
 
-    public init(location: String, message: String) {
+    public init(location: String, message: String, path: String = "script", position: SourceLocation? = nil) {
         self.location = location
         self.message = message
+        self.path = path
+        self.position = position
+    }
+
+    init(location: String, message: String, path: String, position: SourceLocation?, source: String) {
+        self.init(location: location, message: message, path: path, position: position)
+        self.source = source
+    }
+
+    /// A problem the YAML reader reported (syntax, aliases, a key given twice).
+    init(_ diagnostic: Diagnostic, source: String) {
+        self.init(
+            location: "", message: diagnostic.message, path: diagnostic.path,
+            position: SourceLocation(line: diagnostic.line, column: diagnostic.column), source: source)
+        hint = diagnostic.hint
+    }
+
+    /// Begins the message of a field the format does not have (`stauts`).
+    static let unknownField = "unknown field"
+
+    var isUnknownField: Bool { message.hasPrefix(Self.unknownField) }
+
+    /// This error about the file at `path`.
+    func naming(_ path: String) -> ReceiverScriptError {
+        var named = self
+        named.path = path
+        return named
+    }
+
+    /// `path:line:col: error: location: message`, as compilers print; `path: …` with no position.
+    public var diagnostic: Diagnostic {
+        Diagnostic(
+            path: path, line: position?.line ?? 0, column: position?.column ?? 0,
+            message: location.isEmpty ? message : "\(location): \(message)", hint: hint)
+    }
+
+    /// The diagnostic, then the offending line of the file and a caret under the column.
+    public var rendered: String {
+        guard position != nil else { return "\(path): error: \(diagnostic.message)" }
+        return diagnostic.rendered(source: source)
     }
 
     public var description: String { location.isEmpty ? message : "\(location): \(message)" }

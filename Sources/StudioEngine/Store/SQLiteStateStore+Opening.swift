@@ -12,7 +12,13 @@ extension SQLiteStateStore {
     /// checks it as ``init(path:readonly:)`` says.
     static func openStore(path: String, readonly: Bool) throws -> Opening {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        if !readonly {
+        // SQLite takes a missing or empty file for an empty database, and the migrations would
+        // make it a new store: a reader (`logs`, `validate`, `watch`) would write ~90 KB, a log
+        // and lock files where the user expects it to read. Checked before the lock, whose file
+        // a reader does not create either.
+        if readonly {
+            try requireStored(at: path)
+        } else {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
@@ -24,13 +30,14 @@ extension SQLiteStateStore {
         // opener "database is locked" at once, without waiting; GRDB also reads which migrations
         // are applied outside the transaction that applies one, so two would both apply it
         // ("duplicate column name"). The turn lasts the open and any migration, not the work after.
-        return try whileHoldingLock(at: path + ".migration-lock") {
+        return try whileHoldingLock(at: path + ".migration-lock", creating: !readonly) {
             // Looked at in this process's turn: a store another process is creating is empty
             // for a moment.
             let size = fileSize(path)
             if size == 0, let logSize = fileSize(path + "-wal"), logSize > 0 {
                 throw StoreError.emptyWithLog(path, walBytes: logSize)
             }
+            if readonly { try requireStored(at: path) }
             // SQLite opens a file it cannot write for reading only, without a word, and fails at
             // the first write: after the journeys it started had sent their requests.
             if !readonly, let problem = writeAccessProblem(path: path, folder: folder) { throw problem }
@@ -42,10 +49,21 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Throws, for a reader, when nothing is stored at `path`: no file (``StoreError/missing(_:)``),
+    /// or an empty one (``StoreError/empty(_:)``; ``StoreError/emptyWithLog(_:walBytes:)`` when
+    /// a write-ahead log beside it is not empty). The file is left as it is.
+    private static func requireStored(at path: String) throws {
+        guard let size = fileSize(path) else { throw StoreError.missing(path) }
+        guard size == 0 else { return }
+        if let logSize = fileSize(path + "-wal"), logSize > 0 { throw StoreError.emptyWithLog(path, walBytes: logSize) }
+        throw StoreError.empty(path)
+    }
+
     /// Runs `body` while this process holds an exclusive `flock` on the file at `path`, waiting
-    /// for another process to let go of it.
-    private static func whileHoldingLock<T>(at path: String, _ body: () throws -> T) throws -> T {
-        var descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    /// for another process to let go of it; unless `creating`, only when the file is there (a
+    /// process that creates or migrates a store makes it first).
+    private static func whileHoldingLock<T>(at path: String, creating: Bool, _ body: () throws -> T) throws -> T {
+        var descriptor = creating ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) : -1
         // A reader of a store in a folder it may not write still takes its turn.
         if descriptor < 0 { descriptor = open(path, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else { return try body() }

@@ -26,9 +26,11 @@ public final class SQLiteStateStore: StateStore {
     /// log that is not, and a file or folder this user cannot write are refused with a
     /// ``StoreError`` naming the file and what to do.
     ///
-    /// - Parameter readonly: Open it for reading only (`hookline logs`, `watch`), so that a store
-    ///   this user may read but not write can be read. A store an older Hookline wrote is still
-    ///   migrated first, which needs it writable. Default: false.
+    /// - Parameter readonly: Open it for reading only (`hookline logs`, `watch`, `validate`), so
+    ///   that a store this user may read but not write can be read. No file, or an empty one, is
+    ///   then left as it is and refused (``StoreError/isNothingStored``) rather than made a new
+    ///   store. A store an older Hookline wrote is still migrated first, which needs it writable.
+    ///   Default: false.
     public init(path: String, readonly: Bool = false) throws {
         self.path = path
         let opening = try Self.openStore(path: path, readonly: readonly)

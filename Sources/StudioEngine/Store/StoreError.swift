@@ -9,6 +9,7 @@ import GRDB
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     private enum Code: Sendable, Equatable {
         case removed, replaced, damaged, emptyWithLog, newer, schema, notWritable, notReadable, unreadable, unusable
+        case missing, empty
     }
 
     private let code: Code
@@ -68,9 +69,21 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// Any other reason the store at `path` cannot be opened.
     static func unusable(_ path: String, _ detail: String) -> StoreError { StoreError(.unusable, path: path, detail: detail) }
 
+    /// Opened for reading only, there is no file at `path`: nothing has run in the workspace yet.
+    static func missing(_ path: String) -> StoreError { StoreError(.missing, path: path) }
+
+    /// Opened for reading only, the file at `path` is empty (0 bytes) with no write-ahead log
+    /// beside it: nothing is recorded in it, and a reader leaves it so (a command that writes
+    /// makes it a new store).
+    static func empty(_ path: String) -> StoreError { StoreError(.empty, path: path) }
+
     /// Whether the file this process opened is gone from its path (removed or replaced): nothing
     /// written from now on would be found there.
     public var isFileGone: Bool { code == .removed || code == .replaced }
+
+    /// Whether nothing is stored yet, as a reader finds it: no file, or an empty one
+    /// (``SQLiteStateStore/init(path:readonly:)`` with `readonly`, which then leaves it as it is).
+    public var isNothingStored: Bool { code == .missing || code == .empty }
 
     /// Whether the store's content is damaged: reading it gives wrong or no answers.
     public var isDamage: Bool { code == .damaged || code == .emptyWithLog }
@@ -104,6 +117,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
             return "\(path): \(detail): the store was changed by hand or by another version"
         case .unusable:
             return "\(path): \(detail)"
+        case .missing:
+            return "no store at \(path): nothing has run in this workspace yet"
+        case .empty:
+            return "\(path) is an empty file (0 bytes): nothing recorded yet"
         }
     }
 }

@@ -68,6 +68,10 @@ extension Hookline {
             if let script {
                 do {
                     loaded = try ReceiverScript.load(from: URL(fileURLWithPath: script))
+                } catch let error as ReceiverScriptError {
+                    // As `validate` prints a workspace file's problems: path:line:col, the line, a caret.
+                    printError(error.rendered)
+                    throw ExitCode.badInput
                 } catch {
                     printError("error: \(script): \(error)")
                     throw ExitCode.badInput

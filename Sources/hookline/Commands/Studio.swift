@@ -74,11 +74,10 @@ extension Hookline {
 extension Hookline.Studio {
     /// A read-only studio runs nothing, so it opens the store for reading only: it works on a
     /// store this user may read but not write (production, watched by ops), and writes nothing
-    /// there. With no store yet, it keeps an empty one in memory rather than create the file.
+    /// there. With no store yet (no file, or an empty one), the engine keeps an empty one in
+    /// memory rather than make the file a store (``Engine/Configuration/readonly``).
     var engineConfiguration: Engine.Configuration {
-        guard studio.readonly else { return .init(timeScale: timeScale, storePath: options.storePath) }
-        let stored = FileManager.default.fileExists(atPath: options.storePath)
-        return .init(timeScale: timeScale, storePath: stored ? options.storePath : nil, readonly: stored)
+        .init(timeScale: timeScale, storePath: options.storePath, readonly: studio.readonly)
     }
 }
 

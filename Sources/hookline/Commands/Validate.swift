@@ -55,25 +55,28 @@ extension Hookline {
         }
 
         /// The top-level field names of the stored users and events; nil, after a note on standard error,
-        /// when there is no store or no user to check against.
+        /// when there is no store or no user to check against, or a warning when the store is an
+        /// empty file or cannot be read. The store is only read: an empty file is left as it is.
         private func storedFieldNames() -> (users: Set<String>, events: Set<String>)? {
-            let noUsers = "no users yet: merge parameters not checked against profiles"
+            let notChecked = "merge parameters not checked against profiles"
             guard FileManager.default.fileExists(atPath: options.storePath) else {
-                printError(noUsers)
+                printError("no users yet: \(notChecked)")
                 return nil
             }
             do {
                 let store = try SQLiteStateStore(path: options.storePath, readonly: true)
                 let users = try store.userFieldNames()
                 guard !users.isEmpty else {
-                    printError(noUsers)
+                    printError("no users yet: \(notChecked)")
                     return nil
                 }
                 return (users, try store.eventFieldNames())
+            } catch let error as StoreError {
+                printError("warning: \(error); \(notChecked)")
             } catch {
-                printError("cannot read users from \(options.storePath): \(error); merge parameters not checked")
-                return nil
+                printError("warning: cannot read users from \(options.storePath): \(error); \(notChecked)")
             }
+            return nil
         }
     }
 }

@@ -43,7 +43,13 @@ extension Hookline {
             try options.requireWorkspace()
             let path = options.storePath
             try filters.checkNames(root: options.root) {
-                FileManager.default.fileExists(atPath: path) ? try options.openStore(readonly: true) : nil
+                try EngineCommand.stoppingOnStoreError {
+                    do {
+                        return try SQLiteStateStore(path: path, readonly: true)
+                    } catch let error as StoreError where error.isNothingStored {
+                        return nil
+                    }
+                }
             }
             let width = Self.outputWidth()
             let json = self.json
@@ -104,11 +110,22 @@ extension Hookline {
         }
 
         /// The store, waited for when watch is started in its own terminal before the executor
-        /// creates it (the store migrates a new file one process at a time, so opening it while
-        /// the executor sets it up waits rather than fails).
+        /// creates it, or while its file is empty (0 bytes): watch only reads, so the executor
+        /// makes it a store (the store migrates a new file one process at a time, so opening it
+        /// while the executor sets it up waits rather than fails).
         static func storeOnceCreated(at path: String) async throws -> SQLiteStateStore {
-            while !FileManager.default.fileExists(atPath: path) { try await Task.sleep(for: .milliseconds(250)) }
-            return try SQLiteStateStore(path: path, readonly: true)
+            var saidEmpty = false
+            while true {
+                do {
+                    return try SQLiteStateStore(path: path, readonly: true)
+                } catch let error as StoreError where error.isNothingStored {
+                    if !saidEmpty, FileManager.default.fileExists(atPath: path) {
+                        printError("note: \(error); watch waits for the executor to make it a store")
+                        saidEmpty = true
+                    }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
         }
 
         /// Returns once standard output is a pipe nobody reads any more (`hookline watch | head -1`),

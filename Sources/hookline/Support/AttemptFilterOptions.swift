@@ -63,14 +63,11 @@ struct AttemptFilterOptions: ParsableArguments {
 }
 
 extension WorkspaceOptions {
-    /// The workspace's store: exit 65 when the folder is not a workspace (``requireWorkspace()``),
-    /// exit 1 saying nothing has run here yet when it has no store.
+    /// The workspace's store, opened for reading only: exit 65 when the folder is not a workspace
+    /// (``requireWorkspace()``), exit 1 saying nothing has run here yet when it has no store, or
+    /// nothing is recorded yet when its file is empty (left as it is).
     func existingStore() throws -> SQLiteStateStore {
         try requireWorkspace()
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            printError("error: no store at \(storePath): nothing has run in this workspace yet")
-            throw ExitCode.failure
-        }
         return try openStore(readonly: true)
     }
 }

@@ -57,7 +57,10 @@ struct PreparedWebhookRequest {
             return PreparedWebhookRequest(
                 webhook: webhook, request: rendered.request, options: rendered.options, store: store, origin: origin)
         } catch {
-            printError("\(workspace.path(ofWebhook: webhookID) ?? "webhooks/\(webhookID).yaml"): error: \(error.description)")
+            // Placed as `validate` places it: at the value of the key whose template failed.
+            let path = workspace.path(ofWebhook: webhookID) ?? "webhooks/\(webhookID).yaml"
+            let text = try? String(contentsOf: options.root.appendingPathComponent(path), encoding: .utf8)
+            _ = report([error.diagnostic(path: path, text: text)], root: options.root)
             throw ExitCode.badInput
         }
     }

@@ -4,15 +4,16 @@ import Yams
 /// One workspace file being read: its text, its parsed root, and the problems found in it.
 ///
 /// Readers report through this file so every diagnostic carries the file's path and a
-/// 1-based line and column counted in Characters (Yams counts Unicode scalars).
-final class YAMLFile {
+/// 1-based line and column counted in Characters (Yams counts Unicode scalars). Other files
+/// of the package that read YAML (the receiver's scripts) report through it too.
+package final class YAMLFile {
     /// The path relative to the workspace root, such as `workflows/welcome.yaml`.
-    let path: String
-    let source: String
+    package let path: String
+    package let source: String
     let lines: [Substring]
-    private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
 
-    init(path: String, source: String) {
+    package init(path: String, source: String) {
         self.path = path
         self.source = source
         self.lines = Self.lines(of: source)
@@ -32,7 +33,7 @@ final class YAMLFile {
     }
 
     /// The root node; nil when the file is empty or is not valid YAML (the latter is reported).
-    func composeRoot() -> Node? {
+    package func composeRoot() -> Node? {
         if let alias = YAMLAliasExpansion.firstExcessiveAlias(in: source) {
             add(
                 .error,
@@ -69,7 +70,7 @@ final class YAMLFile {
     }
 
     /// Converts a Yams mark (scalar columns) into a line and a Character column.
-    func location(of mark: Mark?) -> SourceLocation {
+    package func location(of mark: Mark?) -> SourceLocation {
         guard let mark else { return SourceLocation(line: 1, column: 1) }
         return location(line: mark.line, scalarColumn: mark.column)
     }
@@ -162,7 +163,7 @@ final class YAMLFile {
 
 extension Node {
     /// How a node is named in messages: `'text'`, `a mapping`, `a list`.
-    var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .scalar(let scalar): "'\(scalar.string)'"
         case .mapping: "a mapping"
