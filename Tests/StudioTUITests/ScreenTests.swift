@@ -16,7 +16,12 @@ struct ScreenTests {
 
     /// The page requests among `effects`.
     static func pages(_ effects: [Effect]) -> [Effect] {
-        effects.filter { if case .loadUsers = $0 { true } else { false } }
+        effects.filter {
+            switch $0 {
+            case .loadUsers, .loadUsersBefore: true
+            default: false
+            }
+        }
     }
 
     @Test func theSelectedUsersJourneysAreReadAndShown() {
@@ -308,23 +313,5 @@ extension ScreenTests {
         // user3 made one of the twelve attempts.
         #expect(state.trafficCount == 1)
         #expect(state.trafficRecord(at: 0)?.userEmail == "user3@example.com")
-    }
-}
-
-extension ScreenTests {
-    @Test func pagingStopsAtTheRowLimitAndFindingGoesFurther() {
-        var state = Fixtures.state(size: Size(width: 120, height: 40))
-        _ = reduce(&state, .key(.char("4")))
-        var after: String?
-        var loaded = 0
-        while loaded < UsersState.maximumRows {
-            _ = reduce(&state, .usersLoaded(UsersPage(after: after, users: Self.users(loaded..<loaded + UsersState.pageSize), total: 50_000)))
-            loaded += UsersState.pageSize
-            after = state.users.rows.last?.email
-        }
-        _ = reduce(&state, .key(.char("G")))
-        #expect(Self.pages(reduce(&state, .key(.char("j")))) == [])
-        #expect(state.users.rows.count == UsersState.maximumRows)
-        #expect(renderApp(state).rowText(2).contains("first 10,000, / finds"))
     }
 }

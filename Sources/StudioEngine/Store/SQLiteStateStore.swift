@@ -334,6 +334,21 @@ public final class SQLiteStateStore: StateStore {
             db, sql: "SELECT email FROM user WHERE email > ? ORDER BY email LIMIT ?", arguments: [email ?? "", limit])
     }
 
+    public func userEmails(before email: String?, limit: Int) throws -> [String] {
+        try writer.read { db in
+            // Walked backwards along the primary key's index, so the page costs `limit` rows
+            // wherever it lies, then put back in address order.
+            let descending: [String]
+            if let email {
+                descending = try String.fetchAll(
+                    db, sql: "SELECT email FROM user WHERE email < ? ORDER BY email DESC LIMIT ?", arguments: [email, limit])
+            } else {
+                descending = try String.fetchAll(db, sql: "SELECT email FROM user ORDER BY email DESC LIMIT ?", arguments: [limit])
+            }
+            return descending.reversed()
+        }
+    }
+
     public func userCount() throws -> Int {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") ?? 0 }
     }

@@ -43,6 +43,9 @@ public protocol StateStore: EndpointPauseStore {
     func profileFieldTypes() throws -> [String: ProfileMerge.FieldType]
     /// At most `limit` addresses after `email` (from the first when nil), in order: the users page by page.
     func userEmails(after email: String?, limit: Int) throws -> [String]
+    /// At most `limit` addresses before `email` (the last ones when nil), in order: the page before
+    /// the first one loaded, or the last page.
+    func userEmails(before email: String?, limit: Int) throws -> [String]
     /// How many users are stored.
     func userCount() throws -> Int
 

@@ -39,6 +39,10 @@ public protocol StudioCommands: Sendable {
     /// `done` (on any thread) with them and how many the store holds, or with the error.
     func users(after: String?, limit: Int, done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void)
 
+    /// Reads `limit` stored users in address order before `before` (nil: the last ones) and calls
+    /// `done` (on any thread) with them, or with the error.
+    func users(before: String?, limit: Int, done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void)
+
     /// Reads the user `email`'s most recent journeys, newest first, and calls `done` (on any
     /// thread) with them or with the error.
     func journeys(of email: String, done: @escaping @Sendable (Result<[UserJourney], any Error>) -> Void)

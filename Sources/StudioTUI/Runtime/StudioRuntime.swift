@@ -101,7 +101,8 @@ final class StudioRuntime {
                 testSend(webhookID, workflowID, nodeID, email)
             case .preview(let webhookID, let workflowID, let nodeID, let email):
                 preview(webhookID, workflowID, nodeID, email)
-            case .loadUsers(let after): loadUsers(after: after)
+            case .loadUsers(let after): loadUsers(.after(after))
+            case .loadUsersBefore(let before): loadUsers(.before(before))
             case .loadJourneys(let email): loadJourneys(email)
             case .undo: undo()
             case .openBodyEditor(let webhookID, let path): openBodyEditor(webhookID, path)
@@ -131,16 +132,20 @@ final class StudioRuntime {
         commands.replay(deliveryID: deliveryID, done: postingStatus)
     }
 
-    private func loadUsers(after: String?) {
+    private func loadUsers(_ anchor: UsersPage.Anchor) {
         guard let commands else {
             return send(.usersUnavailable(StatusMessage("the users need the workspace's store", level: .warning)))
         }
-        commands.users(after: after, limit: UsersState.pageSize) { [inbox, wake] result in
+        let done: @Sendable (Result<UsersPage, any Error>) -> Void = { [inbox, wake] result in
             switch result {
             case .success(let page): inbox.post(.usersLoaded(page))
             case .failure(let error): inbox.post(.usersUnavailable(StatusMessage("cannot read the users: \(error)", level: .error)))
             }
             wake.wake()
+        }
+        switch anchor {
+        case .after(let after): commands.users(after: after, limit: UsersState.pageSize, done: done)
+        case .before(let before): commands.users(before: before, limit: UsersState.pageSize, done: done)
         }
     }
 

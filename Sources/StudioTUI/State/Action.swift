@@ -34,7 +34,8 @@ public enum Action: Sendable, Equatable {
     case showExchange(AttemptRecord)
     /// Show the request a preview rendered (not sent) over the panes.
     case showPreview(AttemptRecord)
-    /// A page of stored users asked for with ``Effect/loadUsers(after:)``.
+    /// A page of stored users asked for with ``Effect/loadUsers(after:)`` or
+    /// ``Effect/loadUsersBefore(_:)``.
     case usersLoaded(UsersPage)
     /// The journeys of a user asked for with ``Effect/loadJourneys(email:)``.
     case journeysLoaded(UserJourneys)
@@ -84,6 +85,9 @@ public enum Effect: Sendable, Equatable {
     /// Read the page of stored users after `after` (nil: the first); it comes back as
     /// ``Action/usersLoaded(_:)``.
     case loadUsers(after: String?)
+    /// Read the page of stored users before `before` (nil: the last page); it comes back as
+    /// ``Action/usersLoaded(_:)``.
+    case loadUsersBefore(String?)
     /// Write back the file the studio's last save changed, as it was before (checked like an
     /// edit); the outcome comes back as a status message (and the new workspace).
     case undo

@@ -169,16 +169,21 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.details = TrafficDetails(record: Sanitizer.clean(record), isPreview: true)
         return []
     case .usersLoaded(let page):
+        let selected = state.users.selected?.email
         if let prefix = state.users.receive(page) {
             state.status = StatusMessage("no address starts with \(prefix)", level: .warning)
         }
+        if state.users.selected?.email != selected { state.detailScroll = 0 }
         normalizeLists(&state)
-        return state.users.journeysRequest()
+        // The moves that waited for the page may leave the selection near its end: the next one.
+        return state.users.journeysRequest() + (state.users.pageRequest().map { [$0] } ?? [])
     case .journeysLoaded(let journeys):
         if journeys.email == state.users.selected?.email { state.users.journeys = journeys }
         return []
     case .usersUnavailable(let message):
-        state.users.loadingAfter = nil
+        state.users.loading = nil
+        state.users.jump = nil
+        state.users.pendingMove = 0
         state.status = message
         return []
     case .bodyEditorOpened(let opened):
@@ -282,10 +287,14 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
     case .moveUp: return move(by: -1, in: &state)
     case .pageDown: return move(by: max(1, pageHeight(state) - 1), in: &state)
     case .pageUp: return move(by: -max(1, pageHeight(state) - 1), in: &state)
-    case .top: return move(by: Int.min / 2, in: &state)
+    case .top:
+        if state.focus == .users { return jumpInUsers(&state) { $0.first() } }
+        return move(by: Int.min / 2, in: &state)
     case .bottom:
         if state.focus == .traffic {
             startFollowing(&state)
+        } else if state.focus == .users {
+            return jumpInUsers(&state) { $0.last() }
         } else {
             return move(by: Int.max / 2, in: &state)
         }
@@ -424,8 +433,19 @@ private func show(_ screen: Screen, in state: inout AppState) -> [Effect] {
     guard screen == .users else { return [] }
     // Profiles and journeys are read again: the store has moved on since the screen was last shown.
     state.users.journeys = nil
-    state.users.loadingAfter = ""
+    state.users.loading = .after(nil)
+    state.users.pendingMove = 0
     return [.loadUsers(after: nil)]
+}
+
+/// `g` and `G` on the Users screen: the first or last stored user, selected in place when the
+/// rows loaded reach it, else its page is asked for and starts the list.
+private func jumpInUsers(_ state: inout AppState, _ jump: (inout UsersState) -> Effect?) -> [Effect] {
+    let selected = state.users.selected?.email
+    if let load = jump(&state.users) { return [load] }
+    if state.users.selected?.email != selected { state.detailScroll = 0 }
+    normalizeLists(&state)
+    return state.users.journeysRequest()
 }
 
 /// Tab and Shift+Tab: the next or previous pane of the screen shown.
@@ -455,10 +475,8 @@ private func move(by delta: Int, in state: inout AppState) -> [Effect] {
     case .systemWebhooks:
         _ = select(&state.systemWebhooks, count: state.workspace.systemWebhooks.count)
     case .users:
-        _ = select(&state.users.list, count: state.users.rows.count)
-        var effects = state.users.journeysRequest()
-        if case .some(let after) = state.users.nextPageRequest() { effects.append(.loadUsers(after: after)) }
-        return effects
+        if state.users.move(by: delta, height: layout.list.height) { state.detailScroll = 0 }
+        return state.users.journeysRequest() + (state.users.pageRequest().map { [$0] } ?? [])
     case .webhook, .systemWebhook, .user:
         let last = max(0, detailLineCount(state, layout: layout) - layout.details.height)
         state.detailScroll = min(max(0, state.detailScroll.addingReportingOverflow(delta).partialValue), last)
@@ -623,6 +641,7 @@ private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect]
         state.detailScroll = 0
         if let row = state.users.loadedMatch(prefix) {
             state.users.list.selected = row
+            (state.users.jump, state.users.pendingMove) = (nil, 0)
             normalizeLists(&state)
             return state.users.journeysRequest()
         }

@@ -93,9 +93,6 @@ enum FrameView {
             } ?? [Segment(" System webhook ", token(detailsPane, state))]
         case .users:
             if let total = state.users.total { list.append(Segment("\(dot) \(grouped(total)) ", .muted)) }
-            if state.users.rows.count >= UsersState.maximumRows, !state.users.isComplete {
-                list.append(Segment("\(dot) first \(grouped(state.users.rows.count)), / finds ", .statusWarn))
-            }
             details = state.users.selected.map {
                 [Segment(" \(Sanitizer.clean($0.email)) ", token(detailsPane, state))]
             } ?? [Segment(" Profile ", token(detailsPane, state))]

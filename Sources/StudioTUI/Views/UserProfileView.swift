@@ -10,7 +10,7 @@ enum UserProfileView {
 
     /// What the list says while it has no rows.
     static func emptyText(_ state: AppState) -> String {
-        if state.users.loadingAfter != nil { return state.ascii ? "loading..." : "loading…" }
+        if state.users.loading != nil { return state.ascii ? "loading..." : "loading…" }
         return state.users.total == nil ? "no store" : "no users yet"
     }
 

@@ -243,12 +243,27 @@ final class EngineStudioCommands: StudioCommands {
         Task.detached {
             done(
                 Result {
-                    let emails = try store.userEmails(after: after, limit: limit)
-                    let profiles = try store.users(emails: emails)
-                    let users = emails.map { StoredUser(email: $0, profile: profiles[$0] ?? JSONObject()) }
+                    let users = try Self.storedUsers(try store.userEmails(after: after, limit: limit), in: store)
                     return UsersPage(after: after, users: users, total: after == nil ? try store.userCount() : nil)
                 })
         }
+    }
+
+    func users(before: String?, limit: Int, done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void) {
+        let store = engine.store
+        Task.detached {
+            done(
+                Result {
+                    let users = try Self.storedUsers(try store.userEmails(before: before, limit: limit), in: store)
+                    return UsersPage(before: before, users: users, total: nil)
+                })
+        }
+    }
+
+    /// The profiles of `emails`, in their order.
+    private static func storedUsers(_ emails: [String], in store: any StateStore) throws -> [StoredUser] {
+        let profiles = try store.users(emails: emails)
+        return emails.map { StoredUser(email: $0, profile: profiles[$0] ?? JSONObject()) }
     }
 
     func user(email: String?, done: @escaping @Sendable (Result<StoredUser?, any Error>) -> Void) {
