@@ -69,9 +69,13 @@ extension Hookline {
             }
             let following = Task { [self] in
                 // A store replaced is released before the new one is opened: its file is deleted.
+                var first = true
                 while !Task.isCancelled {
                     do {
-                        try await follow(Self.storeOnceCreated(at: path), at: path, write)
+                        // After a removal the note said what comes next; the new file is empty only
+                        // while the executor makes it a store.
+                        try await follow(Self.storeOnceCreated(at: path, sayingWhyItWaits: first), at: path, write)
+                        first = false
                     } catch {
                         guard !Task.isCancelled else { return }
                         printError(error is StoreError ? "error: \(error)" : "error: \(path): \(error)")
@@ -113,15 +117,24 @@ extension Hookline {
         /// creates it, or while its file is empty (0 bytes): watch only reads, so the executor
         /// makes it a store (the store migrates a new file one process at a time, so opening it
         /// while the executor sets it up waits rather than fails).
-        static func storeOnceCreated(at path: String) async throws -> SQLiteStateStore {
-            var saidEmpty = false
+        /// An empty file is said once it has stayed empty for a second: an executor making the
+        /// store leaves it empty for a moment only.
+        static func storeOnceCreated(at path: String, sayingWhyItWaits: Bool) async throws -> SQLiteStateStore {
+            var said = !sayingWhyItWaits
+            var emptySince: ContinuousClock.Instant?
             while true {
                 do {
                     return try SQLiteStateStore(path: path, readonly: true)
                 } catch let error as StoreError where error.isNothingStored {
-                    if !saidEmpty, FileManager.default.fileExists(atPath: path) {
-                        printError("note: \(error); watch waits for the executor to make it a store")
-                        saidEmpty = true
+                    if FileManager.default.fileExists(atPath: path) {
+                        let since = emptySince ?? .now
+                        emptySince = since
+                        if !said, ContinuousClock.now - since >= .seconds(1) {
+                            printError("note: \(error); watch waits for the executor to make it a store")
+                            said = true
+                        }
+                    } else {
+                        emptySince = nil
                     }
                     try await Task.sleep(for: .milliseconds(250))
                 }
