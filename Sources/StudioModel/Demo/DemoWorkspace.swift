@@ -62,8 +62,7 @@ public enum DemoWorkspace {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         // Quoted: a flow sequence cannot start a plain scalar with `::`.
         if bare.contains(":") { return "\"\(bare)/128\"" }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        if octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) { return "\(bare)/32" }
+        if NetworkAllowEntry.isIPv4(Substring(bare)) { return "\(bare)/32" }
         return bare == "localhost" || bare.hasSuffix(".localhost") ? bare : nil
     }
 }

@@ -84,18 +84,15 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         guard let binding = state.keyMap.binding(for: key, focus: state.focus, readonly: state.readonly)
             ?? state.keyMap.binding(for: key, focus: state.focus, readonly: false)
         else { return [] }
-        if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
-        return perform(binding.id, on: &state)
+        return performIfItApplies(binding, on: &state)
     case .paste(let text):
         state.status = nil
         return paste(text, into: &state)
     case .command(let command):
         // From the palette, as from its key: a command that cannot apply says why.
         let groups = [state.focus.bindingGroup, .navigation, .global]
-        if let binding = state.keyMap.bindings.first(where: { $0.id == command && groups.contains($0.group) }),
-            let why = state.disabledReason(binding)
-        {
-            return refuse(binding, because: why, in: &state)
+        if let binding = state.keyMap.bindings.first(where: { $0.id == command && groups.contains($0.group) }) {
+            return performIfItApplies(binding, on: &state)
         }
         return perform(command, on: &state)
     case .resize(let size):
@@ -211,6 +208,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
 private func refuse(_ binding: Binding, because why: String, in state: inout AppState) -> [Effect] {
     state.status = StatusMessage(why, level: .warning)
     return binding.requires == .executorHere && state.executorElsewhere != nil && !state.readonly ? [.checkExecutor] : []
+}
+
+/// Runs `binding`'s command, from its key, the palette or a command action alike: one that cannot
+/// apply now says why instead (tui.md §6.1).
+private func performIfItApplies(_ binding: Binding, on state: inout AppState) -> [Effect] {
+    if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
+    return perform(binding.id, on: &state)
 }
 
 private func perform(_ command: CommandID, on state: inout AppState) -> [Effect] {
@@ -589,10 +593,7 @@ private func editPalette(_ key: KeyEvent, in state: inout AppState) -> [Effect] 
         // The command may open a prompt (the filter's, prefilled): its caret starts at the end.
         state.lineCursor = 0
         state.focus = palette.focus
-        // As from its key: a command that cannot apply here says why instead.
-        let binding = matches[palette.selected]
-        if let why = state.disabledReason(binding) { return refuse(binding, because: why, in: &state) }
-        return perform(binding.id, on: &state)
+        return performIfItApplies(matches[palette.selected], on: &state)
     default:
         switch editLine(palette.query, with: key, cursor: &state.lineCursor) {
         case .cancel:

@@ -239,25 +239,25 @@ final class EngineStudioCommands: StudioCommands {
     }
 
     func users(after: String?, limit: Int, done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void) {
-        let store = engine.store
-        Task.detached {
-            done(
-                Result {
-                    let users = try Self.storedUsers(try store.userEmails(after: after, limit: limit), in: store)
-                    return UsersPage(after: after, users: users, total: after == nil ? try store.userCount() : nil)
-                })
+        readPage(done) { store in
+            let users = try Self.storedUsers(try store.userEmails(after: after, limit: limit), in: store)
+            return UsersPage(after: after, users: users, total: after == nil ? try store.userCount() : nil)
         }
     }
 
     func users(before: String?, limit: Int, done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void) {
-        let store = engine.store
-        Task.detached {
-            done(
-                Result {
-                    let users = try Self.storedUsers(try store.userEmails(before: before, limit: limit), in: store)
-                    return UsersPage(before: before, users: users, total: nil)
-                })
+        readPage(done) { store in
+            UsersPage(before: before, users: try Self.storedUsers(try store.userEmails(before: before, limit: limit), in: store), total: nil)
         }
+    }
+
+    /// Reads a page of users off the studio's thread and hands it, or why not, to `done`.
+    private func readPage(
+        _ done: @escaping @Sendable (Result<UsersPage, any Error>) -> Void,
+        _ read: @escaping @Sendable (any StateStore) throws -> UsersPage
+    ) {
+        let store = engine.store
+        Task.detached { done(Result { try read(store) }) }
     }
 
     /// The profiles of `emails`, in their order.
