@@ -184,6 +184,45 @@ struct ExecutorTests {
         #expect(profile["firstName"] == "Ada")
     }
 
+    /// A field's type is the project's: an Update Profile step that would store text in a number
+    /// field (another user's `age` decides it, this one has none), or make an object of a text
+    /// field on a path, leaves the field and logs why; the step's other fields are set.
+    @Test func anUpdateProfileValueOfAnotherTypeThanItsFieldKeepsIsNotSet() async throws {
+        var workspace = EngineFixtures.workspace(baseURL: "http://127.0.0.1:9")
+        workspace.workflows = [
+            Workflow(
+                id: "typed", name: "Typed", start: .manual,
+                nodes: [
+                    WorkflowNode(
+                        id: "set",
+                        kind: .updateProfile([
+                            ProfileFieldUpdate(field: "age", value: "forty"),
+                            ProfileFieldUpdate(field: "plan.tier", value: "gold"),
+                            ProfileFieldUpdate(field: "note", value: "kept"),
+                        ]))
+                ])
+        ]
+        let log = LogCapture()
+        let engine = try Engine(
+            workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000), logger: log.logger)
+        try engine.store.saveUsers(EngineFixtures.users + [["email": "new@example.com", "firstName": "New"]])
+        try engine.executor.start(workflowID: "typed", emails: ["new@example.com", "ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+
+        let newcomer = try #require(try engine.store.user(email: "new@example.com"))
+        #expect(newcomer["age"] == nil)
+        #expect(newcomer["note"] == "kept")
+        let ada = try #require(try engine.store.user(email: "ada@example.com"))
+        #expect(ada["age"] == .int(36))
+        #expect(ada["plan"] == "pro")
+        #expect(ada["note"] == "kept")
+        #expect(try engine.store.profileFieldTypes()["age"] == .number)
+        let warnings = log.messages.filter { $0.contains("node set:") && $0.contains("left as it was") }
+        #expect(warnings.filter { $0.contains("field 'age' has type number") }.count == 2, "\(log.messages)")
+        #expect(warnings.contains { $0.contains("field 'plan' has type string") }, "\(log.messages)")
+    }
+
     /// A raw tag alone (`{{{x}}}`, `{{& x}}`) prints its value as text, so the field is set to that
     /// text; it was rendered as a JSON value (`Ada`, invalid) and the field was not set.
     @Test func anUpdateProfileFieldThatIsOneRawTagIsSetToItsText() async throws {

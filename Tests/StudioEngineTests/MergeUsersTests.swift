@@ -68,7 +68,7 @@ struct ProfileFieldTypeTests {
         let store = try SQLiteStateStore()
         try store.saveUsers([["email": "ada@example.com", "age": 36, "note": nil]])
         try store.mergeUsers([["email": "bob@example.com", "plan": "pro"]], mergeNestedObjects: false)
-        _ = try store.modifyUser(email: "cy@example.com") { $0["vip"] = true }
+        _ = try store.setFieldsKeepingTypes([("vip", true)], ofUser: "cy@example.com")
         _ = try store.mergeKeepingTypes(["tags": ["a"], "note": "x"], intoUser: "dee@example.com", mergeNestedObjects: false)
         #expect(
             try store.profileFieldTypes() == ["age": .number, "plan": .string, "vip": .boolean, "tags": .array, "note": .string])

@@ -5,7 +5,8 @@ extension Executor {
     /// An Update Profile node: sets each field on the journey's profile and saves it, so later
     /// steps and other workflows see the change. Text values render their merge parameters; a
     /// value that is one tag alone (`{{age}}`) keeps the type of what it names, and a raw tag alone
-    /// (`{{{name}}}`) gives text.
+    /// (`{{{name}}}`) gives text. A value of another type than its field keeps in the project is
+    /// not set, and logged, as Iterable refuses it.
     /// - Throws: The store's error when it did not take the profile: the journey is left as it
     ///   was, for the step to be made again (``hold(_:after:retry:)``).
     func updateProfile(_ journey: inout Journey, setting fields: [ProfileFieldUpdate], at nodeID: String) throws {
@@ -20,14 +21,18 @@ extension Executor {
                 logger.warning("workflow \(journey.workflow.id) node \(nodeID): '\(update.field)' not set: \(reason)")
             }
         }
-        func set(in profile: inout JSONObject) {
-            for (field, value) in values { setField(field, to: value, in: &profile) }
+        let refused: [ProfileMerge.FieldTypeConflict]
+        if journey.email.isEmpty {
+            (journey.profile, refused) = ProfileMerge.settingKeepingTypes(values, in: journey.profile)
+        } else {
+            // Set on the stored profile, so that a field an API call changed since the journey
+            // read it is not written back as it was.
+            (journey.profile, refused) = try store.setFieldsKeepingTypes(values, ofUser: journey.email)
+            profileWriteStored()
         }
-        // Set on the stored profile, so that a field an API call changed since the journey read
-        // it is not written back as it was.
-        guard !journey.email.isEmpty else { return set(in: &journey.profile) }
-        journey.profile = try store.modifyUser(email: journey.email, set(in:))
-        profileWriteStored()
+        for conflict in refused {
+            logger.warning("workflow \(journey.workflow.id) node \(nodeID): \(conflict); the field was left as it was")
+        }
     }
 
     private func rendered(_ value: JSONValue, _ context: TemplateContext) throws(TemplateError) -> JSONValue {

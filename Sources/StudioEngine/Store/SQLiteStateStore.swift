@@ -275,12 +275,22 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func modifyUser(email: String, _ change: (inout JSONObject) -> Void) throws -> JSONObject {
-        try modifyUser(email: email, reading: { _ in }, change)
+    public func setFieldsKeepingTypes(_ values: [(field: String, value: JSONValue)], ofUser email: String) throws
+        -> (profile: JSONObject, refused: [ProfileMerge.FieldTypeConflict])
+    {
+        var refused: [ProfileMerge.FieldTypeConflict] = []
+        var fieldTypes: [String: ProfileMerge.FieldType] = [:]
+        let topLevelNames = values.map { String($0.field.prefix { $0 != "." }) }
+        let profile = try modifyUser(email: email, reading: { fields in fieldTypes = try fields.types(of: topLevelNames) }) {
+            profile in
+            (profile, refused) = ProfileMerge.settingKeepingTypes(values, in: profile, fieldTypes: fieldTypes)
+        }
+        return (profile, refused)
     }
 
-    /// ``modifyUser(email:_:)``, calling `read` with the project's fields in the same
-    /// transaction before `change`.
+    /// Reads user `email`'s profile (the address alone for a user not stored), calls `read` with
+    /// the project's fields, lets `change` alter the profile and writes it back, in one
+    /// transaction, so that what another request changed meanwhile is kept; returns the profile written.
     private func modifyUser(
         email: String, reading read: (inout ProfileFields) throws -> Void, _ change: (inout JSONObject) -> Void
     ) throws -> JSONObject {

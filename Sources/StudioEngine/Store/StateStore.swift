@@ -28,10 +28,12 @@ public protocol StateStore: EndpointPauseStore {
     @discardableResult
     func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool, createNewFields: Bool) throws
         -> (created: Int, updated: Int)
-    /// Reads user `email`'s profile (the address alone for a user not stored), lets `change`
-    /// alter it and writes it back, in one transaction, so that what another request changed
-    /// meanwhile is kept; returns the profile written.
-    func modifyUser(email: String, _ change: (inout JSONObject) -> Void) throws -> JSONObject
+    /// An Update Profile step: ``ProfileMerge/settingKeepingTypes(_:in:fieldTypes:)`` of `values`
+    /// on user `email`'s stored profile (the address alone for a user not stored), with the
+    /// project's field types, read and written in one transaction, so that what another request
+    /// changed meanwhile is kept. Returns the profile written and the fields left as they were.
+    func setFieldsKeepingTypes(_ values: [(field: String, value: JSONValue)], ofUser email: String) throws
+        -> (profile: JSONObject, refused: [ProfileMerge.FieldTypeConflict])
     /// Update User Profile's merge: ``ProfileMerge/mergeKeepingTypes(_:into:mergeNestedObjects:fieldTypes:)``
     /// of `update` into user `email`'s stored profile (the address alone for a user not stored),
     /// with the project's field types, read and written in one transaction. Returns the profile

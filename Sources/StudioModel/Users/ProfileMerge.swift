@@ -139,6 +139,27 @@ extension ProfileMerge {
         return (merge(kept, into: profile, mergeNestedObjects: mergeNestedObjects), refused)
     }
 
+    /// `profile` with each of `values` set at its path (`address.city`, as ``setField(_:to:in:)``
+    /// sets it), except a value that has another type than its field keeps, or whose path would
+    /// replace a field that is not an object (``typeConflict(in:with:fieldTypes:)``): that field is
+    /// left as it is, and the conflict returned. An Update Profile step, as Iterable's refuses such a write.
+    public static func settingKeepingTypes(
+        _ values: [(field: String, value: JSONValue)], in profile: JSONObject, fieldTypes: [String: FieldType] = [:]
+    ) -> (profile: JSONObject, refused: [FieldTypeConflict]) {
+        var profile = profile
+        var refused: [FieldTypeConflict] = []
+        for (path, value) in values {
+            var update = JSONObject()
+            setField(path, to: value, in: &update)
+            if let conflict = typeConflict(in: update, with: profile, fieldTypes: fieldTypes) {
+                refused.append(conflict)
+            } else {
+                setField(path, to: value, in: &profile)
+            }
+        }
+        return (profile, refused)
+    }
+
     /// The first nested field of `update` whose value has another type than `profile` holds in
     /// it, named by its path under `prefix`.
     private static func typeConflict(in update: JSONObject, with profile: JSONObject, under prefix: String)
