@@ -5,17 +5,20 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
     case ifEq, ifGt, ifGte, ifLt, ifLte, ifContainsStr, ifMatchesRegexStr, ifModEq
     case and, or
     // Both.
-    case urlEncode
+    case urlEncode, base64
     // Inline.
     case defaultIfEmpty, toJson, join, upper, lower, capitalize, capitalizeFirst
     case dateFormat, dateMath, now, timestamp, math, numberFormat, size, lookup
     case eq, lt, lte, gt, gte, not
+    case cut, replace, substring, abbreviate, center, split, concat
+    case toUrlEncodedJson, hexEncode, md5, sha1, sha256, hmacSHA1, hmacSHA256
+    case maxInList, minInList, inLeftNotInRight
 
     /// Usable as `{{#name}}`.
     var isBlock: Bool {
         switch self {
         case .if, .unless, .each, .with, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr,
-            .ifModEq, .and, .or, .urlEncode:
+            .ifModEq, .and, .or, .urlEncode, .base64:
             true
         default: false
         }
@@ -35,34 +38,35 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
     var minimumParams: Int {
         switch self {
         case .now, .timestamp: 0
-        case .urlEncode: 0
+        case .urlEncode, .base64: 0
         case .if, .unless, .each, .with, .toJson, .upper, .lower, .capitalize, .capitalizeFirst, .dateFormat, .size,
-            .numberFormat, .not, .defaultIfEmpty, .join:
+            .numberFormat, .not, .defaultIfEmpty, .join, .center, .concat, .toUrlEncodedJson, .hexEncode, .md5, .sha1,
+            .sha256, .maxInList, .minInList:
             1
         case .and, .or, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr, .dateMath, .lookup, .eq,
-            .lt, .lte, .gt, .gte:
+            .lt, .lte, .gt, .gte, .cut, .substring, .abbreviate, .split, .hmacSHA1, .hmacSHA256, .inLeftNotInRight:
             2
-        case .ifModEq, .math: 3
+        case .ifModEq, .math, .replace: 3
         }
     }
 
-    /// Fewest positional parameters of `{{name …}}` and `(name …)`: `urlEncode` encodes its block's
-    /// text without one, and its parameter inline.
-    var minimumInlineParams: Int { self == .urlEncode ? 1 : minimumParams }
+    /// Fewest positional parameters of `{{name …}}` and `(name …)`: `urlEncode` and `base64` encode
+    /// their block's text without one, and their parameter inline.
+    var minimumInlineParams: Int { self == .urlEncode || self == .base64 ? 1 : minimumParams }
 
     /// Most positional parameters, or nil for no limit.
     var maximumParams: Int? {
         switch self {
-        case .defaultIfEmpty, .and, .or, .dateMath: nil
+        case .defaultIfEmpty, .and, .or, .dateMath, .concat: nil
         case .now, .timestamp: 0
-        case .urlEncode: 1
+        case .urlEncode, .base64: 1
         case .if, .unless, .each, .with, .toJson, .upper, .lower, .capitalize, .capitalizeFirst, .dateFormat, .size,
-            .not:
+            .not, .toUrlEncodedJson, .hexEncode, .md5, .sha1, .sha256, .maxInList, .minInList:
             1
         case .join, .lookup, .eq, .lt, .lte, .gt, .gte, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr,
-            .ifMatchesRegexStr:
+            .ifMatchesRegexStr, .cut, .abbreviate, .center, .split, .hmacSHA1, .hmacSHA256, .inLeftNotInRight:
             2
-        case .numberFormat, .ifModEq, .math: 3
+        case .numberFormat, .ifModEq, .math, .replace, .substring: 3
         }
     }
 

@@ -407,8 +407,8 @@ struct TemplateParser {
             if case .eof = following { hasArguments = false } else { hasArguments = true }
             // `{{#[if] x}}` is `{{#if x}}`: handlebars.js names a helper by a one-segment path's part.
             let helperName = TemplateParser.helperName(name)
-            if inverted, helperName == TemplateHelper.urlEncode.rawValue {
-                throw error(offset, "'urlEncode' has no inverse; use {{#urlEncode}}…{{/urlEncode}}")
+            if inverted, helperName == TemplateHelper.urlEncode.rawValue || helperName == TemplateHelper.base64.rawValue {
+                throw error(offset, "'\(helperName)' has no inverse; use {{#\(helperName)}}…{{/\(helperName)}}")
             }
             // `{{^if x}}…{{/if}}` is `{{#if x}}{{else}}…{{/if}}`, as in handlebars.js.
             if let helper = TemplateHelper(rawValue: helperName), helper.isBlock {

@@ -47,6 +47,10 @@ extension TemplateRenderer {
         case .dateMath: return try dateMath(call)
         case .now: return try formatDate(context.now, call)
         case .timestamp: return .int(Int((context.now.timeIntervalSince1970 * 1000).rounded()))
+        case .cut, .replace, .substring, .abbreviate, .center, .split, .concat: return try callTextHelper(call)
+        case .base64, .toUrlEncodedJson, .hexEncode, .md5, .sha1, .sha256, .hmacSHA1, .hmacSHA256:
+            return try callEncodingHelper(call)
+        case .maxInList, .minInList, .inLeftNotInRight: return try callListHelper(call)
         case .if, .unless, .each, .with, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr,
             .ifModEq, .and, .or:
             // The parser only lets block helpers open blocks.
@@ -107,7 +111,7 @@ extension TemplateRenderer {
         return false
     }
 
-    private func mapText(_ call: TemplateCall, _ transform: (String) -> String) throws(TemplateError) -> JSONValue? {
+    func mapText(_ call: TemplateCall, _ transform: (String) -> String) throws(TemplateError) -> JSONValue? {
         guard let value = try evaluate(call.params[0]) else { return nil }
         if case .null = value { return nil }
         return .string(transform(value.displayText))

@@ -87,10 +87,11 @@ struct TemplateRenderer {
         try emit(value, raw: tag.isRaw || isEncodedForMode(tag.expression), offset: tag.offset)
     }
 
-    /// Whether `expression` is `urlEncode`'s output in a mode that would percent-encode it a second time.
+    /// Whether `expression` is `urlEncode`'s or `toUrlEncodedJson`'s output in a mode that would
+    /// percent-encode it a second time.
     private func isEncodedForMode(_ expression: TemplateExpression) -> Bool {
         guard mode.percentEncodes, case .call(let call) = expression else { return false }
-        return call.helper == .urlEncode
+        return call.helper == .urlEncode || call.helper == .toUrlEncodedJson
     }
 
     /// Appends a value's text escaped for the output mode and the JSON lexical state.
@@ -173,7 +174,7 @@ struct TemplateRenderer {
             try withFrame(value, blockParams: block.blockParams) { renderer throws(TemplateError) in
                 try renderer.render(block.body)
             }
-        case .urlEncode:
+        case .urlEncode, .base64:
             let text: String
             if block.params.isEmpty {
                 text = try renderDetached(block.body)
@@ -181,7 +182,12 @@ struct TemplateRenderer {
                 text = try evaluate(block.params[0])?.displayText ?? ""
             }
             if marks != nil { mark(block.offset, isText: false) }
-            try emit(.string(TemplateEncoding.formEncoded(text)), raw: mode.percentEncodes, offset: block.offset)
+            if helper == .urlEncode {
+                try emit(.string(TemplateEncoding.formEncoded(text)), raw: mode.percentEncodes, offset: block.offset)
+            } else {
+                // Base64's `+`, `/` and `=` are percent-encoded where the mode encodes.
+                try emit(.string(Self.base64(text)), raw: false, offset: block.offset)
+            }
         default:
             let condition = try blockCondition(helper, block)
             try render(condition ? block.body : block.inverse)
