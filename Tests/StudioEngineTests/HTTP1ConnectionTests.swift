@@ -258,4 +258,45 @@ struct HTTP1ConnectionTests {
         socket.close()
         await receiver.shutdown()
     }
+
+    /// A body refused from its head (413 for 1 GiB declared) is not read on: the answer says
+    /// `Connection: close`, and a client that keeps sending is cut off once a little more than
+    /// a mebibyte was dropped. Both servers read on and dropped whatever came, so one client
+    /// could push gigabytes through a refusal.
+    @Test(arguments: Kind.allCases)
+    private func aLargeBodyAnsweredBeforeItIsReadClosesTheConnection(kind: Kind) async throws {
+        let server = try await ServerUnderTest.start(kind)
+        let socket = try server.connect()
+        let path = kind == .ingest ? "/api/events/track" : "/hook"
+        try socket.send("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1073741824\r\n\r\n")
+        let answer = try #require(await socket.readAnswer())
+        #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
+        #expect(answer.lowercased().contains("\r\nconnection: close\r\n"), "\(answer)")
+        let chunk = String(repeating: "x", count: 64 << 10)
+        var sent = 0
+        // At most 64 MiB: the server must close long before.
+        while sent < 64 << 20 {
+            do { try socket.send(chunk) } catch { break }
+            sent += chunk.utf8.count
+        }
+        #expect(sent < 8 << 20, "the server took \(sent >> 20) MiB after its answer")
+        socket.close()
+        try await server.shutdown()
+    }
+
+    /// A small remainder of a body answered early (a 404 before it was read) is still drained,
+    /// so the connection serves the next request.
+    @Test func aSmallBodyAnsweredBeforeItIsReadKeepsTheConnection() async throws {
+        let server = try await ServerUnderTest.start(.ingest)
+        let socket = try server.connect()
+        try socket.send("POST /api/nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 20000\r\n\r\n")
+        let refused = try #require(await socket.readAnswer())
+        #expect(refused.hasPrefix("HTTP/1.1 404 "), "\(refused)")
+        #expect(!refused.lowercased().contains("\r\nconnection: close\r\n"), "\(refused)")
+        try socket.send(String(repeating: " ", count: 20000) + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        let health = try #require(await socket.readAnswer(), "the connection was closed after a small body")
+        #expect(health.hasPrefix("HTTP/1.1 200 "), "\(health)")
+        socket.close()
+        try await server.shutdown()
+    }
 }

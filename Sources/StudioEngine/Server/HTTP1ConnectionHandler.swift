@@ -22,9 +22,15 @@ import NIOHTTP1
 ///   answered after the answers before it, and the connection is closed. Other parse errors are
 ///   left to Hummingbird, which answers 400.
 ///
+/// An answer written before its request's body was read through, with more than
+/// ``RequestHeadTracker/drainableBytes`` of it still to come (a 413 or a 401 to a large upload),
+/// closes the connection, as RFC 9110 §15.5.14 allows: reading on would let a client push any
+/// amount through a refusal.
+///
 /// Closing shuts the sending half only and reads on, dropping what comes: a full close with the
 /// client's bytes unread would reset the connection, and the answer could be lost with it (RFC
-/// 9112 §9.6). The client closes on seeing the end, or ``ConnectionDeadlineHandler`` does.
+/// 9112 §9.6). The client closes on seeing the end, or ``ConnectionDeadlineHandler`` does, or
+/// the tracker once it dropped ``RequestHeadTracker/discardLimit`` bytes.
 ///
 /// It sits between SwiftNIO's HTTP/1 codec and the conversion to HTTP types, with its
 /// ``RequestHeadTracker`` before the decoder: ``install(in:)`` puts them there.
@@ -133,7 +139,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             guard !request.isHTTP10 else { promise?.succeed(); return }
             context.write(data, promise: promise)
         case .head(var head):
-            unanswered[unanswered.startIndex].closes = Self.prepare(&head, answering: request)
+            // Answered before its body was read through, with much of it still to come: the
+            // connection closes after the answer instead of reading on a body nobody wants.
+            let abandonsBody = readingRequest && unanswered.count == 1 && tracker.hasLargeBodyToCome
+            unanswered[unanswered.startIndex].closes = Self.prepare(&head, answering: request, closing: abandonsBody)
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:
             context.write(data, promise: promise)
@@ -150,9 +159,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     /// Fits an answer's head to its request: the `Connection` option and, for HTTP/1.0, the
-    /// framing. Returns whether the connection closes after it.
-    private static func prepare(_ head: inout HTTPResponseHead, answering request: Request) -> Bool {
-        var closes = !request.isKeepAlive || !head.isKeepAlive
+    /// framing. Returns whether the connection closes after it: when `closing`, or as the request
+    /// or the answer asks.
+    private static func prepare(_ head: inout HTTPResponseHead, answering request: Request, closing: Bool) -> Bool {
+        var closes = closing || !request.isKeepAlive || !head.isKeepAlive
         if request.isHTTP10 {
             // Without a length, SwiftNIO would chunk the body of an HTTP/1.1 answer.
             if head.status.mayHaveResponseBody, !head.headers.contains(name: "content-length") {
