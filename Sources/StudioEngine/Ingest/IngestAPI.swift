@@ -315,11 +315,11 @@ struct IngestAPI: RouterMiddleware {
     /// be one of Swift's few cooperative threads that the executor's deliveries and the server's
     /// other requests run on. (A Dispatch queue would not do: on Linux the cooperative threads
     /// are Dispatch's.)
-    static func withBody(_ request: Request, _ handle: @escaping @Sendable (JSONObject) throws -> Response) async
-        -> Response
-    {
+    static func withBody(
+        _ request: Request, within budget: RequestBodyBudget, _ handle: @escaping @Sendable (JSONObject) throws -> Response
+    ) async -> Response {
         let body: JSONObject
-        switch await object(of: request) {
+        switch await object(of: request, within: budget) {
         case .failure(let answer): return answer.response
         case .success(let object): body = object
         }
@@ -331,7 +331,7 @@ struct IngestAPI: RouterMiddleware {
     }
 
     /// The request body as a JSON object, or the answer that says why it is not one.
-    private static func object(of request: Request) async -> Result<JSONObject, AnswerError> {
+    private static func object(of request: Request, within budget: RequestBodyBudget) async -> Result<JSONObject, AnswerError> {
         let tooLarge = AnswerError(
             answer(
                 .contentTooLarge, code: "BatchTooLarge",
@@ -347,7 +347,14 @@ struct IngestAPI: RouterMiddleware {
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: maximumBodyBytes)
+            guard let collected = try await budget.collect(request, upTo: maximumBodyBytes) else {
+                var busy = answer(
+                    .serviceUnavailable, code: "ServiceUnavailable",
+                    message: "the server is reading too many large bodies at once; send it again in a moment")
+                busy.headers[.retryAfter] = "\(RequestBodyBudget.retryAfterSeconds)"
+                return .failure(AnswerError(busy))
+            }
+            buffer = collected
         } catch is NIOTooManyBytesError {
             return .failure(tooLarge)
         } catch {

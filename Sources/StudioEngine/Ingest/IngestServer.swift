@@ -59,9 +59,10 @@ public final class IngestServer: Sendable {
             loopbackOnly: IngestAPI.isLoopbackName(host))
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: api)
+        let budget = RequestBodyBudget()
         for route in api.postRoutes {
             router.post(RouterPath(stringLiteral: route.path)) { request, _ in
-                await IngestAPI.withBody(request, route.handle)
+                await IngestAPI.withBody(request, within: budget, route.handle)
             }
         }
         router.get("/health") { _, _ in IngestAPI.answer(.ok, code: "Success") }

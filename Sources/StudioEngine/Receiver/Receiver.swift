@@ -51,10 +51,11 @@ public final class Receiver: Sendable {
         let counter = RequestCounter()
         let scripted = script.map { ScriptState(script: $0) }
         let stopping = StopSignal()
+        let budget = RequestBodyBudget()
         let responder = CallbackResponder<ReceiverRequestContext> { request, context in
             try await respond(
                 to: request, channel: context.channel, counter: counter, script: scripted, verifier: verifier,
-                stopping: stopping, onRequest: onRequest)
+                budget: budget, stopping: stopping, onRequest: onRequest)
         }
         var logger = Logger(label: "hookline.receiver")
         logger.logLevel = .critical
@@ -78,7 +79,8 @@ public final class Receiver: Sendable {
 
     private static func respond(
         to request: Request, channel: any Channel, counter: RequestCounter, script: ScriptState?,
-        verifier: StandardWebhooksSigner?, stopping: StopSignal, onRequest: (@Sendable (ReceivedRequest) -> Void)?
+        verifier: StandardWebhooksSigner?, budget: RequestBodyBudget, stopping: StopSignal,
+        onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
         // A 2xx to CONNECT says a tunnel is open (RFC 9110 §9.3.6); the receiver is no proxy. A 405
         // "MUST generate an Allow header field" (§15.5.6): the methods it answers.
@@ -89,7 +91,11 @@ public final class Receiver: Sendable {
         if request.headers.declaresBody(over: maximumBodyBytes) { return Response(status: .contentTooLarge) }
         let bodyBuffer: ByteBuffer
         do {
-            bodyBuffer = try await request.body.collect(upTo: maximumBodyBytes)
+            guard let collected = try await budget.collect(request, upTo: maximumBodyBytes) else {
+                return Response(
+                    status: .serviceUnavailable, headers: [.retryAfter: "\(RequestBodyBudget.retryAfterSeconds)"])
+            }
+            bodyBuffer = collected
         } catch is NIOTooManyBytesError {
             // A chunked body declares no length, so its size shows only as it is read.
             return Response(status: .contentTooLarge)
