@@ -22,15 +22,17 @@ import NIOHTTP1
 ///   answered after the answers before it, and the connection is closed. Other parse errors are
 ///   left to Hummingbird, which answers 400.
 ///
-/// An answer written before its request's body was read through, with more than
-/// ``RequestHeadTracker/drainableBytes`` of it still to come (a 413 or a 401 to a large upload),
-/// closes the connection, as RFC 9110 §15.5.14 allows: reading on would let a client push any
-/// amount through a refusal.
+/// An answer written before its request's body was read through (a 413 from the head, a 401
+/// to an upload) leaves the rest of the body to be drained, so that a client that sends it
+/// whole before reading gets the answer and keeps its connection; but no more than
+/// ``drainLimit`` of it: an answer to a body declared longer says `Connection: close` (RFC 9110
+/// §15.5.14 allows it), and a connection that drains more (a chunked body) is closed outright.
+/// Otherwise one client could push any amount through a refusal.
 ///
 /// Closing shuts the sending half only and reads on, dropping what comes: a full close with the
 /// client's bytes unread would reset the connection, and the answer could be lost with it (RFC
-/// 9112 §9.6). The client closes on seeing the end, or ``ConnectionDeadlineHandler`` does, or
-/// the tracker once it dropped ``RequestHeadTracker/discardLimit`` bytes.
+/// 9112 §9.6). The client closes on seeing the end, or ``ConnectionDeadlineHandler`` does, or the
+/// tracker once it dropped ``drainLimit`` bytes (nginx's lingering close bounds the same by time).
 ///
 /// It sits between SwiftNIO's HTTP/1 codec and the conversion to HTTP types, with its
 /// ``RequestHeadTracker`` before the decoder: ``install(in:)`` puts them there.
@@ -48,7 +50,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         var closes = false
     }
 
+    /// What of a body answered before it was read is drained at most: enough for a body
+    /// somewhat over a limit (a 10 MB batch against 4 MiB) sent whole before its answer is read.
+    static let drainLimit = 32 << 20
+
     private let tracker: RequestHeadTracker
+    /// The body being read was answered already: what comes of it is drained, and counted.
+    private var drainingAnsweredBody = false
+    private var drainedBytes = 0
     /// Requests read whose answer has not ended, oldest first.
     private var unanswered: CircularBuffer<Request> = []
     /// A head was read and its end not yet.
@@ -92,10 +101,15 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             tracker.headRead(bodyLength: chunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init) ?? 0)
             context.fireChannelRead(wrapInboundOut(.head(head)))
             return
-        case .body:
-            break
+        case .body(let part):
+            if drainingAnsweredBody {
+                drainedBytes += part.readableBytes
+                if drainedBytes > Self.drainLimit { return context.close(promise: nil) }
+            }
         case .end:
             readingRequest = false
+            drainingAnsweredBody = false
+            drainedBytes = 0
             if readingLastRequest { stopReading() } else { tracker.requestEnded() }
         }
         context.fireChannelRead(data)
@@ -139,9 +153,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             guard !request.isHTTP10 else { promise?.succeed(); return }
             context.write(data, promise: promise)
         case .head(var head):
-            // Answered before its body was read through, with much of it still to come: the
-            // connection closes after the answer instead of reading on a body nobody wants.
-            let abandonsBody = readingRequest && unanswered.count == 1 && tracker.hasLargeBodyToCome
+            let answersEarly = readingRequest && unanswered.count == 1
+            drainingAnsweredBody = answersEarly
+            let abandonsBody = answersEarly && tracker.hasBodyToCome(over: Self.drainLimit)
             unanswered[unanswered.startIndex].closes = Self.prepare(&head, answering: request, closing: abandonsBody)
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:

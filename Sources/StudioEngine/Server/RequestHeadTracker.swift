@@ -73,20 +73,12 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
         position = .discarded
     }
 
-    /// Whether a body is being read with more than ``drainableBytes`` of it still to come, or of a
-    /// length its head did not say (chunked).
-    var hasLargeBodyToCome: Bool {
-        guard case .body(let remaining) = position else { return false }
-        return remaining.map { $0 > Self.drainableBytes } ?? true
+    /// Whether a body is being read with more than `limit` of its declared length still to come.
+    func hasBodyToCome(over limit: Int) -> Bool {
+        guard case .body(let remaining?) = position else { return false }
+        return remaining > limit
     }
 
-    /// What of a body nobody reads is still drained to keep its connection (nginx drains as
-    /// much before it closes one whose body it answered early).
-    static let drainableBytes = 64 << 10
-
-    /// What a connection that reads no more requests drops before it is closed outright: its
-    /// answer was sent, and a client still sending is no longer waiting for it.
-    static let discardLimit = 1 << 20
     private var discardedBytes = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -98,7 +90,8 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
             switch position {
             case .discarded:
                 discardedBytes += buffer.readableBytes
-                if discardedBytes > Self.discardLimit { context.close(promise: nil) }
+                // The answer went out; a client still sending past this is not reading it.
+                if discardedBytes > HTTP1ConnectionHandler.drainLimit { context.close(promise: nil) }
                 return
             case .body(nil):
                 length = buffer.readableBytes
