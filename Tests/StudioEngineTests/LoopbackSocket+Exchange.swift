@@ -39,6 +39,19 @@ extension LoopbackSocket {
         }
     }
 
+    /// Sends `text` again and again, on a thread of its own, until `limit` bytes went or the
+    /// server closes the connection (or reads nothing for 5 s); returns the bytes sent.
+    func sendRepeatedly(_ text: String, upTo limit: Int) async -> Int {
+        await Self.offThePool { [self] in
+            var sent = 0
+            while sent < limit {
+                do { try send(text) } catch { break }
+                sent += text.utf8.count
+            }
+            return sent
+        }
+    }
+
     /// What arrives within `milliseconds`.
     func receive(within milliseconds: Int32) async -> Reception {
         await Self.offThePool { receiveBlocking(within: milliseconds) }

@@ -7,8 +7,9 @@ extension HTTP1ConnectionHandler {
     /// received Host header field (if any) and instead use the host information of the request
     /// target"), which is the `Host` the application then checks.
     ///
-    /// - More than one `Host` field line, none in HTTP/1.1, or one that is no `host[:port]`:
-    ///   400 (RFC 9112 §3.2). The conversion to HTTP types would take the first, so that a second
+    /// - More than one `Host` field line, none in HTTP/1.1, or one that is no `host[:port]`
+    ///   (`localhost:abc`, a port past 65535): 400 (RFC 9112 §3.2).
+    /// - A target `*` with another method than OPTIONS, or one with a `#fragment`: 400 (§3.2). The conversion to HTTP types would take the first, so that a second
     ///   one could name another server than the one the application checks.
     /// - An absolute-form target of another scheme than http or https, or with no host: 400.
     /// - `Transfer-Encoding` in an HTTP/1.0 request: 400, its framing faulty (RFC 9112 §6.1).
@@ -23,6 +24,11 @@ extension HTTP1ConnectionHandler {
         if let host = hosts.first, !isAuthority(host) {
             return Refusal(status: .badRequest, detail: "Host \(host) is not a host[:port]")
         }
+        // RFC 9112 §3.2.4: the asterisk-form is OPTIONS's only; §3.2: no form holds a fragment.
+        if head.uri == "*", head.method != .OPTIONS {
+            return Refusal(status: .badRequest, detail: "the target * is for OPTIONS only")
+        }
+        if head.uri.contains("#") { return Refusal(status: .badRequest, detail: "a request target has no #fragment") }
         if head.method != .CONNECT, head.uri != "*", !head.uri.hasPrefix("/") {
             guard let authority = authority(ofAbsoluteTarget: head.uri) else {
                 return Refusal(status: .badRequest, detail: "the request target is neither a path nor an http(s) URL")
@@ -54,17 +60,48 @@ extension HTTP1ConnectionHandler {
         return authority
     }
 
-    /// Whether `value` is made of what a `host[:port]` can hold (RFC 3986 §3.2.2: a name,
-    /// percent-encoded or not, an IPv4 address or a bracketed IP literal; no user info).
+    /// Whether `value` is a `host[:port]` (RFC 3986 §3.2.2–3.2.3): a name, percent-encoded or not,
+    /// or an IPv4 address, or a bracketed IP literal; then, after a colon, a port of digits up to
+    /// 65535 (or none). No user info.
     private static func isAuthority(_ value: String) -> Bool {
-        value.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "a")...UInt8(ascii: "z"):
-                true
-            default:
-                "-._~!$&'()*+,;=:[]%".utf8.contains(byte)
+        var host = Substring(value)
+        var port: Substring?
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return false }
+            let literal = host[host.index(after: host.startIndex)..<close]
+            guard !literal.isEmpty, literal.utf8.allSatisfy({ isHexDigit($0) || ":.vV".utf8.contains($0) }) else { return false }
+            let rest = host[host.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.first == ":" else { return false }
+                port = rest.dropFirst()
             }
+        } else {
+            if let colon = host.firstIndex(of: ":") {
+                port = host[host.index(after: colon)...]
+                host = host[..<colon]
+            }
+            guard host.utf8.allSatisfy(isRegisteredNameByte) else { return false }
+        }
+        guard let port else { return true }
+        return port.count <= 5 && port.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            && Int(port).map { $0 <= 65535 } ?? port.isEmpty
+    }
+
+    /// A byte of RFC 3986's `reg-name` (unreserved, sub-delims, or of a percent-encoding).
+    private static func isRegisteredNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+            true
+        default:
+            "-._~!$&'()*+,;=%".utf8.contains(byte)
+        }
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "a")...UInt8(ascii: "f"):
+            true
+        default: false
         }
     }
 }
