@@ -27,6 +27,25 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
+    /// A request refused from its head (a body declared over 1 MiB, CONNECT) is logged with its
+    /// status, as every request is; it was answered and never logged.
+    @Test func aRequestRefusedFromItsHeadIsLoggedToo() async throws {
+        let seen = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in seen.withLock { $0.append(request) } }
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("POST /big HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n")
+        let answer = try #require(await socket.readAnswer())
+        #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
+        socket.close()
+
+        let logged = try #require(seen.withLock { $0 }.first)
+        #expect(logged.path == "/big")
+        #expect(logged.status == 413)
+        #expect(logged.bodySize == 2_000_000)
+        await receiver.shutdown()
+    }
+
     /// `hookline receive` printed a webhook's `Authorization` and `?api_key=` in clear: its log is
     /// shown and often kept, so credentials are masked there as everywhere else.
     @Test func aMaskedRequestHidesItsCredentialsWhereverTheyAppear() async throws {

@@ -100,4 +100,12 @@ struct CellGridTests {
         #expect(Sanitizer.clean("a\u{1B}[31mb\tc\u{7F}\u{85}") == "a␛[31mb c··")
         #expect(Sanitizer.clean(String(repeating: "x", count: 5000)).count == Sanitizer.maximumLength + 1)
     }
+
+    /// A right-to-left override in a path would show `/admin\u{202E}txt.exe` as `/adminexe.txt`;
+    /// the bidirectional controls are made visible, and right-to-left letters themselves kept.
+    @Test func sanitizerNeutralisesBidirectionalControls() {
+        #expect(Sanitizer.clean("/admin\u{202E}txt.exe") == "/admin·txt.exe")
+        #expect(Sanitizer.clean("a\u{2066}b\u{2069}c\u{200F}d\u{061C}") == "a·b·c·d·")
+        #expect(Sanitizer.clean("שלום مرحبا") == "שלום مرحبا")
+    }
 }

@@ -82,33 +82,41 @@ public final class Receiver: Sendable {
         verifier: StandardWebhooksSigner?, budget: RequestBodyBudget, stopping: StopSignal,
         onRequest: (@Sendable (ReceivedRequest) -> Void)?
     ) async throws -> Response {
+        let path = request.uri.path
+        let query = request.uri.query ?? ""
+        // Hummingbird moves `Host` into the request's authority; put it back for the log.
+        let headers =
+            (request.head.authority.map { [HeaderField("Host", $0)] } ?? [])
+            + request.headers.map { HeaderField($0.name.rawName, $0.value) }
+        /// A request refused before its body was read is logged too, with the size its head declared.
+        func refused(_ status: HTTPResponse.Status, headers answerHeaders: HTTPFields = [:]) -> Response {
+            onRequest?(
+                ReceivedRequest(
+                    receivedAt: Date(), method: request.method.rawValue, path: path, query: query, headers: headers,
+                    body: "", bodySize: request.headers[.contentLength].flatMap(Int.init) ?? 0, status: status.code))
+            return Response(status: status, headers: answerHeaders)
+        }
         // A 2xx to CONNECT says a tunnel is open (RFC 9110 §9.3.6); the receiver is no proxy. A 405
         // "MUST generate an Allow header field" (§15.5.6): the methods it answers.
         if request.method == .connect {
-            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"])
+            return refused(.methodNotAllowed, headers: [.allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"])
         }
         // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
-        if request.headers.declaresBody(over: maximumBodyBytes) { return Response(status: .contentTooLarge) }
+        if request.headers.declaresBody(over: maximumBodyBytes) { return refused(.contentTooLarge) }
         let bodyBuffer: ByteBuffer
         do {
             guard let collected = try await budget.collect(request, upTo: maximumBodyBytes) else {
-                return Response(
-                    status: .serviceUnavailable, headers: [.retryAfter: "\(RequestBodyBudget.retryAfterSeconds)"])
+                return refused(.serviceUnavailable, headers: [.retryAfter: "\(RequestBodyBudget.retryAfterSeconds)"])
             }
             bodyBuffer = collected
         } catch is NIOTooManyBytesError {
             // A chunked body declares no length, so its size shows only as it is read.
-            return Response(status: .contentTooLarge)
+            return refused(.contentTooLarge)
         }
         let body = String(buffer: bodyBuffer)
-        let path = request.uri.path
-        let query = request.uri.query ?? ""
         let number = counter.next()
         var received = ReceivedRequest(
-            receivedAt: Date(), method: request.method.rawValue, path: path, query: query,
-            // Hummingbird moves `Host` into the request's authority; put it back for the log.
-            headers: (request.head.authority.map { [HeaderField("Host", $0)] } ?? [])
-                + request.headers.map { HeaderField($0.name.rawName, $0.value) },
+            receivedAt: Date(), method: request.method.rawValue, path: path, query: query, headers: headers,
             body: body, bodySize: bodyBuffer.readableBytes, status: 200)
 
         if let verifier {

@@ -6,8 +6,10 @@ public enum Sanitizer {
     /// Longest text kept for one field, in Characters.
     public static let maximumLength = 2048
 
-    /// `ESC` becomes `␛`, tab a space, other C0, DEL and C1 controls `·`; text is capped at
-    /// `limit` characters (``maximumLength`` unless given).
+    /// `ESC` becomes `␛`, tab a space, other C0, DEL and C1 controls `·`, and so do Unicode's
+    /// bidirectional formatting characters (U+202E and the like), which would make a line read
+    /// in another order than it is written (a forged path or header in `receive`'s log); text is
+    /// capped at `limit` characters (``maximumLength`` unless given).
     public static func clean(_ text: String, upTo limit: Int = maximumLength) -> String {
         var needsWork = limit < Int.max && text.count > limit
         if !needsWork {
@@ -42,6 +44,12 @@ public enum Sanitizer {
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
-        return value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value)
+        return value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || isBidiFormatting(value)
+    }
+
+    /// The explicit directional marks, embeddings, overrides and isolates (Unicode's Bidi_Control).
+    private static func isBidiFormatting(_ value: UInt32) -> Bool {
+        value == 0x061C || value == 0x200E || value == 0x200F || (0x202A...0x202E).contains(value)
+            || (0x2066...0x2069).contains(value)
     }
 }
