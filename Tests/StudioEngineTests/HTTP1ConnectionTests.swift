@@ -1,5 +1,6 @@
 import Foundation
 import StudioEngine
+import StudioModel
 import Testing
 
 /// What both servers do on the wire that turns on an HTTP/1 request's version and `Connection`
@@ -9,7 +10,7 @@ struct HTTP1ConnectionTests {
 
     /// What the server of `kind` sends on a new connection to `request`, until it closes it.
     private func exchangeToTheClose(
-        with kind: Kind, sending request: String, sourceLocation: SourceLocation = #_sourceLocation
+        with kind: Kind, sending request: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) async throws -> String {
         let server = try await ServerUnderTest.start(kind)
         let socket = try server.connect()
@@ -21,7 +22,7 @@ struct HTTP1ConnectionTests {
     }
 
     /// Expects `exchange` to be one answer, 200, that says `Connection: close`.
-    private func expectOneAnswerThatCloses(_ exchange: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectOneAnswerThatCloses(_ exchange: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         #expect(exchange.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(exchange)", sourceLocation: sourceLocation)
         #expect(exchange.lowercased().contains("\r\nconnection: close\r\n"), "\(exchange)", sourceLocation: sourceLocation)
         #expect(exchange.components(separatedBy: "HTTP/1.1 ").count == 2, "\(exchange)", sourceLocation: sourceLocation)
@@ -103,7 +104,7 @@ struct HTTP1ConnectionTests {
     enum RefusedHead: CaseIterable {
         case http11WithoutHost, twoHosts, twoHostsTheFirstLoopback, hostThatIsNoHost, ftpTarget
         case unknownMethod, lowercaseMethod, http2RequestLine, gzipTransferCoding, chunkedHTTP10
-        case hostWithANamedPort, hostWithAPortPast65535, asteriskForPost, targetWithAFragment
+        case hostWithANamedPort, hostWithAPortPast65535, asteriskForPost, targetWithAFragment, twoContentLengths
 
         static let event = #"{"email": "ada@example.com", "eventName": "signup"}"#
 
@@ -125,6 +126,7 @@ struct HTTP1ConnectionTests {
             case .hostWithAPortPast65535: "GET /health HTTP/1.1\r\nHost: 127.0.0.1:99999999\r\n\r\n"
             case .asteriskForPost: "POST * HTTP/1.1\r\nHost: 127.0.0.1\r\n" + body
             case .targetWithAFragment: "POST /api/events/track#frag HTTP/1.1\r\nHost: 127.0.0.1\r\n" + body
+            case .twoContentLengths: "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n" + body
             }
         }
 
@@ -143,6 +145,7 @@ struct HTTP1ConnectionTests {
             case .hostWithAPortPast65535: ("HTTP/1.1 400 Bad Request", "Bad Request: Host 127.0.0.1:99999999 is not a host[:port]")
             case .asteriskForPost: ("HTTP/1.1 400 Bad Request", "Bad Request: the target * is for OPTIONS only")
             case .targetWithAFragment: ("HTTP/1.1 400 Bad Request", "Bad Request: a request target has no #fragment")
+            case .twoContentLengths: ("HTTP/1.1 400 Bad Request", "Bad Request: it has more than one Content-Length")
             }
         }
     }
@@ -153,8 +156,9 @@ struct HTTP1ConnectionTests {
     /// §3.2.2 (an absolute-form target is http or https), RFC 9110 §9.1 (501 for a method the
     /// server does not know; it was 400 with no body), §15.6.6 (505 for HTTP/2 in a request
     /// line; it was 400), RFC 9112 §6.1 (501 for a transfer coding other than chunked, which was
-    /// taken with the gzip ignored; 400 for one in HTTP/1.0, its framing faulty). Each refusal
-    /// says why, and closes the connection.
+    /// taken with the gzip ignored; 400 for one in HTTP/1.0, its framing faulty), and any other
+    /// head the decoder cannot read (400 with no body, from Hummingbird). Each refusal says why
+    /// (the ingest API in Iterable's error shape, which its clients parse), and closes the connection.
     @Test(arguments: Kind.allCases, RefusedHead.allCases)
     private func aHeadRefusedIsAnsweredWithWhyThenTheConnectionIsClosed(kind: Kind, head: RefusedHead) async throws {
         let exchange = try await exchangeToTheClose(with: kind, sending: head.request)
@@ -162,7 +166,17 @@ struct HTTP1ConnectionTests {
         #expect(exchange.hasPrefix(head.refusal.statusLine + "\r\n"), "\(exchange)")
         #expect(exchange.lowercased().contains("\r\nconnection: close\r\n"), "\(exchange)")
         // One answer only: a line that says why.
-        #expect(body.hasPrefix(head.refusal.body) && body.firstIndex(of: "\n") == body.index(before: body.endIndex), "\(exchange)")
+        let why = try Self.why(body, kind: kind)
+        #expect(why.hasPrefix(head.refusal.body) && why.firstIndex(of: "\n") == why.index(before: why.endIndex), "\(exchange)")
+    }
+
+    /// What a refusal's body says: the receiver's plain line, or the `msg` of the ingest API's
+    /// Iterable error answer (code `GenericError`), with a line break after it.
+    private static func why(_ body: String, kind: Kind) throws -> String {
+        guard kind == .ingest else { return body }
+        let answer = try JSONValue.parse(body)
+        #expect(answer["code"] == "GenericError", "\(body)")
+        return (answer["msg"]?.stringValue ?? "") + "\n"
     }
 
     /// RFC 9112 §3.2: HTTP/1.0 needs no Host. RFC 9110 §2.5: a later minor version of HTTP/1 is
@@ -207,14 +221,17 @@ struct HTTP1ConnectionTests {
 
     /// Expects `exchange` to end with the refusal of `head`, which closes the connection.
     private func expectRefusal(
-        of head: OversizedHead, endingThe exchange: String, sourceLocation: SourceLocation = #_sourceLocation
-    ) {
+        of head: OversizedHead, endingThe exchange: String, from kind: Kind = .receiver,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         let refusal = "HTTP/1.1 " + (exchange.components(separatedBy: "HTTP/1.1 ").last ?? "")
-        let headLines = refusal.components(separatedBy: "\r\n\r\n")[0].lowercased().components(separatedBy: "\r\n")
+        let parts = refusal.components(separatedBy: "\r\n\r\n")
+        let headLines = parts[0].lowercased().components(separatedBy: "\r\n")
         #expect(refusal.hasPrefix(head.refusal.statusLine + "\r\n"), "\(refusal)", sourceLocation: sourceLocation)
-        #expect(refusal.hasSuffix("\r\n\r\n" + head.refusal.body), "\(refusal)", sourceLocation: sourceLocation)
+        #expect(try Self.why(parts.dropFirst().joined(), kind: kind) == head.refusal.body, "\(refusal)", sourceLocation: sourceLocation)
         #expect(headLines.contains("connection: close"), "\(refusal)", sourceLocation: sourceLocation)
-        #expect(headLines.contains("content-type: text/plain; charset=utf-8"), "\(refusal)", sourceLocation: sourceLocation)
+        let type = kind == .ingest ? "application/json" : "text/plain; charset=utf-8"
+        #expect(headLines.contains("content-type: \(type)"), "\(refusal)", sourceLocation: sourceLocation)
         #expect(headLines.contains { $0.hasPrefix("date: ") }, "\(refusal)", sourceLocation: sourceLocation)
     }
 
@@ -226,7 +243,7 @@ struct HTTP1ConnectionTests {
     {
         let exchange = try await exchangeToTheClose(with: kind, sending: head.request)
         #expect(exchange.components(separatedBy: "HTTP/1.1 ").count == 2, "one answer only: \(exchange)")
-        expectRefusal(of: head, endingThe: exchange)
+        try expectRefusal(of: head, endingThe: exchange, from: kind)
     }
 
     /// What comes on the connection before the head too large.
@@ -265,7 +282,7 @@ struct HTTP1ConnectionTests {
         let exchange = answered + (try #require(await socket.readUntilClosed(within: 10), "still open after 10 s"))
         #expect(exchange.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(exchange)")
         #expect(exchange.components(separatedBy: "HTTP/1.1 ").count == 3, "two answers: \(exchange)")
-        expectRefusal(of: head, endingThe: exchange)
+        try expectRefusal(of: head, endingThe: exchange)
         socket.close()
         await receiver.shutdown()
     }

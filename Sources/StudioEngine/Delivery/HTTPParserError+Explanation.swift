@@ -20,6 +20,22 @@ extension HTTPParserError {
         }
     }
 
+    /// What the HTTP/1.1 parser found wrong with a request's head, in words for the client.
+    var requestExplanation: String {
+        switch self {
+        case .invalidHeaderToken:
+            "a header line is malformed (no colon, a space before the colon, a folded line, or a control character)"
+        case .invalidContentLength: "its Content-Length is not a number"
+        case .unexpectedContentLength: "it has more than one Content-Length, or Content-Length with Transfer-Encoding"
+        case .invalidChunkSize: "a chunk size of its chunked body is not a hexadecimal number"
+        case .lfExpected, .strictModeAssertion, .invalidConstant:
+            "a line does not end in CRLF, or holds a byte HTTP/1.1 does not allow there"
+        case .invalidURL: "its request target is not a path, an http(s) URL or *"
+        case .unknown: "its Transfer-Encoding cannot frame a request, or it has Transfer-Encoding with Content-Length"
+        default: "it is not an HTTP/1.1 request head as RFC 9112 writes one"
+        }
+    }
+
     /// The explanations of an answer that is not HTTP/1.x at all (SSH, TLS or a database on the
     /// port), as against an HTTP answer written wrongly: only these point the user at the url's
     /// port (``DeliveryOutcomeClass/hint(for:afterTestSend:)``).

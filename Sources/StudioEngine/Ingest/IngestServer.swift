@@ -70,7 +70,8 @@ public final class IngestServer: Sendable {
             Application(
                 router: router,
                 server: .hookline(
-                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, accepts: { api.acceptsHead($0) }),
+                    timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, refusing: .iterableJSON,
+                    accepts: { api.acceptsHead($0) }),
                 configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
                 onServerRunning: onServerRunning, logger: logger)
         }

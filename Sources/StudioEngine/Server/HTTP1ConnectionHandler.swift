@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import StudioModel
 
 /// Holds both servers to the HTTP/1 rules that turn on what a request's head says about the
 /// connection — its version and its `Connection` options, which the HTTP-types parts the
@@ -18,9 +19,9 @@ import NIOHTTP1
 ///   ended (RFC 9112 §3), else `431 Request Header Fields Too Large` (RFC 6585 §5); a method it
 ///   does not know, `501 Not Implemented` (RFC 9110 §9.1); HTTP/2 or a later major version in a
 ///   request line, `505 HTTP Version Not Supported` (§15.6.6). A head it reads can still be
-///   refused for its `Host` fields, its target or its transfer coding (``refusal(of:)``). Each is
-///   answered after the answers before it, and the connection is closed. Other parse errors are
-///   left to Hummingbird, which answers 400.
+///   refused for its `Host` fields, its target or its transfer coding (``refusal(of:)``); any
+///   other head the decoder cannot read is 400 saying why. Each is answered after the answers
+///   before it, in the server's ``RefusalFormat``, and the connection is closed.
 ///
 /// An answer written before its request's body was read through (a 413 from the head, a 401
 /// to an upload) leaves the rest of the body to be drained, so that a client that sends it
@@ -73,20 +74,31 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         var detail: String?
     }
 
+    /// How a refusal's body says why.
+    enum RefusalFormat: Sendable {
+        /// `text/plain`: the reason phrase and why (the receiver's).
+        case plain
+        /// Iterable's error answer, `{"msg", "code": "GenericError", "params"}` (the ingest API's),
+        /// which its clients parse whatever the status.
+        case iterableJSON
+    }
+
+    private let format: RefusalFormat
     /// The answer to a head refused, waiting for the answers before it to end.
     private var pendingRefusal: Refusal?
     private var outputClosed = false
 
-    private init(tracker: RequestHeadTracker) {
+    private init(tracker: RequestHeadTracker, format: RefusalFormat) {
         self.tracker = tracker
+        self.format = format
     }
 
     /// Adds the handler after the HTTP/1 decoder of `pipeline`, and its tracker before it.
-    static func install(in pipeline: ChannelPipeline.SynchronousOperations) throws {
+    static func install(in pipeline: ChannelPipeline.SynchronousOperations, refusing format: RefusalFormat) throws {
         let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
         let tracker = RequestHeadTracker()
         try pipeline.addHandler(tracker, position: .before(decoder))
-        try pipeline.addHandler(HTTP1ConnectionHandler(tracker: tracker), position: .after(decoder))
+        try pipeline.addHandler(HTTP1ConnectionHandler(tracker: tracker, format: format), position: .after(decoder))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -135,7 +147,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 Refusal(status: .httpVersionNotSupported, detail: "this server speaks HTTP/1.1 (and HTTP/1.0)"),
                 context: context)
         default:
-            context.fireErrorCaught(error)
+            // Hummingbird would answer 400 with no body; this one says what is wrong.
+            refuse(Refusal(status: .badRequest, detail: error.requestExplanation), context: context)
         }
     }
 
@@ -201,9 +214,16 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         guard let refusal = pendingRefusal else { return }
         pendingRefusal = nil
         let status = refusal.status
-        let body = ByteBuffer(string: "\(status.reasonPhrase)\(refusal.detail.map { ": \($0)" } ?? "")\n")
+        let why = "\(status.reasonPhrase)\(refusal.detail.map { ": \($0)" } ?? "")"
+        let (body, type) =
+            switch format {
+            case .plain: (ByteBuffer(string: why + "\n"), "text/plain; charset=utf-8")
+            case .iterableJSON:
+                (ByteBuffer(string: JSONValue.object(["msg": .string(why), "code": "GenericError", "params": .null]).jsonText),
+                 "application/json")
+            }
         let headers = HTTPHeaders([
-            ("date", HTTPDate.format(Date())), ("content-type", "text/plain; charset=utf-8"),
+            ("date", HTTPDate.format(Date())), ("content-type", type),
             ("content-length", "\(body.readableBytes)"), ("connection", "close"),
         ])
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
