@@ -158,7 +158,7 @@ public struct RequestBuilder: Sendable {
     ) throws(RequestBuildError) -> Deliverer.Options {
         let context = context.adding(secrets: secrets)
         var options = Deliverer.Options(timeout: webhook.timeout?.seconds, endpoint: webhook.id)
-        if let retry = try Self.retryPolicy(for: webhook) { options.retry = retry }
+        if let retry = try Self.retryPolicy(retries: webhook.retries) { options.retry = retry }
         if case .oauth2ClientCredentials(let tokenURL, let clientID, let clientSecret, let scope) = webhook.auth {
             options.oauth2 = Deliverer.OAuth2Credentials(
                 tokenURL: try render(tokenURL, context, .text, part: "auth.tokenUrl"),
@@ -166,7 +166,7 @@ public struct RequestBuilder: Sendable {
                 clientSecret: try render(clientSecret, context, .text, part: "auth.clientSecret"),
                 scope: try scope.map { s throws(RequestBuildError) in try render(s, context, .text, part: "auth.scope") })
         }
-        options.signer = try signer(for: webhook, context: context)
+        if let signing = webhook.signing { options.signer = try signer(for: signing, context: context) }
         if let tls = webhook.tls {
             do {
                 options.trustRoots = try TrustRoots(pem: tls.caPEM)
@@ -180,8 +180,8 @@ public struct RequestBuilder: Sendable {
 
     /// The webhook's own retry schedule (`retries:`), nil for the standard one; what `validate`
     /// checks too, so a list every send would refuse is reported at its line.
-    static func retryPolicy(for webhook: Webhook) throws(RequestBuildError) -> RetryPolicy? {
-        guard let retries = webhook.retries else { return nil }
+    static func retryPolicy(retries: [WorkflowDuration]?) throws(RequestBuildError) -> RetryPolicy? {
+        guard let retries else { return nil }
         do {
             return RetryPolicy(schedule: try RetrySchedule(delays: retries.map(\.seconds)))
         } catch {
@@ -189,10 +189,9 @@ public struct RequestBuilder: Sendable {
         }
     }
 
-    /// The signer of the webhook's `signing:` secret rendered in `context` (secrets added), nil
-    /// when it does not sign; what `validate` checks too.
-    func signer(for webhook: Webhook, context: TemplateContext) throws(RequestBuildError) -> StandardWebhooksSigner? {
-        guard let signing = webhook.signing else { return nil }
+    /// The signer of a webhook's `signing:` secret rendered in `context` (secrets added); what
+    /// `validate` checks too.
+    func signer(for signing: WebhookSigning, context: TemplateContext) throws(RequestBuildError) -> StandardWebhooksSigner {
         let secret = try render(signing.secret, context, .text, part: "signing.secret")
         do {
             return try StandardWebhooksSigner(secrets: secret.split(separator: " ").map(String.init))
