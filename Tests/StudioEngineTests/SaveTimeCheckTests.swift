@@ -85,4 +85,53 @@ struct SaveTimeCheckTests {
             ])
         #expect(diagnostics.allSatisfy { $0.severity == .warning })
     }
+
+    /// A file with an error that stops its webhook loading had none of its other parts checked:
+    /// a url the policy refuses showed only once a bad `method` was fixed, a `tokenUrl` only once
+    /// an `Authorization` header next to OAuth2 was removed. Every problem of a file shows at once.
+    @Test func aFileThatDoesNotLoadHasItsOtherPartsCheckedToo() {
+        let files = [
+            "webhooks/meta.yaml": "id: meta\nurl: \"http://169.254.169.254/latest\"\nmethod: FETCH\n",
+            "webhooks/token.yaml":
+                "id: token\nurl: https://x.example/a\nheaders:\n  Authorization: \"Bearer x\"\nauth:\n  type: oauth2cc\n"
+                + "  tokenUrl: http://169.254.169.254/token\n  clientId: c\n  clientSecret: s\n",
+            "webhooks/many.yaml":
+                "id: many\nurl: https://x.example/a\nbody: {type: xml}\nretries: [8d]\nsigning: {secret: \"whsec_YWJj\"}\n",
+            "system-webhooks/bi.yaml": "id: bi\nendpoint: http://169.254.169.254/in\nevents: emailSend\n",
+        ]
+        let workspace = WorkspaceLoader.load(files: files)
+        #expect(workspace.webhooks.isEmpty && workspace.systemWebhooks.isEmpty)
+        let text = { (path: String) in files[path] }
+        let diagnostics =
+            workspace.diagnostics
+            + RequestBuilder().saveTimeDiagnostics(for: workspace, secrets: [:], text: text)
+            + NetworkPolicy(settings: workspace.settings).saveTimeDiagnostics(for: workspace, text: text)
+        let metadata = "169.254.169.254 is a cloud metadata address and can never be allowed"
+        #expect(
+            WorkspaceLoader.sorted(diagnostics).map(\.description) == [
+                "system-webhooks/bi.yaml:2:11: error: " + metadata,
+                "system-webhooks/bi.yaml:3:9: error: 'events' in system webhook must be a list, found 'emailSend'",
+                "webhooks/many.yaml:3:14: error: unknown body type 'xml' (expected json, form, raw or none)",
+                "webhooks/many.yaml:4:10: error: retries: the retry delays add up to 691200 s; the most is 604800 s (7 days)",
+                "webhooks/many.yaml:5:19: error: signing.secret: the signing secret decodes to 3 bytes; expected whsec_ followed by base64 of 24 to 64 random bytes",
+                "webhooks/meta.yaml:2:6: error: " + metadata,
+                "webhooks/meta.yaml:3:9: error: unknown HTTP method 'FETCH' (expected GET, POST, PUT, PATCH or DELETE)",
+                "webhooks/token.yaml:4:3: error: 'Authorization' and auth type 'oauth2cc' both set the Authorization header (keep one: remove the header or set auth: {type: none})",
+                "webhooks/token.yaml:7:13: error: tokenUrl: " + metadata,
+            ])
+    }
+
+    /// The studio keeps running a webhook whose file broke (``Workspace/keepingLastGood(from:)``);
+    /// its checks judge what the file says now, not the copy kept running, and say it once.
+    @Test func aWebhookKeptFromItsLastGoodFileIsJudgedByWhatTheFileSaysNow() {
+        let running = WorkspaceLoader.load(files: ["webhooks/a.yaml": "id: a\nurl: https://x.example/a\n"])
+        let broken = ["webhooks/a.yaml": "id: a\nurl: http://169.254.169.254/a\nmethod: FETCH\n"]
+        let reloaded = WorkspaceLoader.load(files: broken).keepingLastGood(from: running).workspace
+        #expect(reloaded.webhooks.map(\.url) == ["https://x.example/a"])
+        let diagnostics = NetworkPolicy(settings: reloaded.settings).saveTimeDiagnostics(for: reloaded) { broken[$0] }
+        #expect(
+            diagnostics.map(\.description) == [
+                "webhooks/a.yaml:2:6: error: 169.254.169.254 is a cloud metadata address and can never be allowed"
+            ])
+    }
 }

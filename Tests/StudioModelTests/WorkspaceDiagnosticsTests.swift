@@ -105,6 +105,30 @@ struct WorkspaceDiagnosticsTests {
             "profile update of the email",
             "  - id: a\n    type: updateProfile\n    fields: {tier: gold, email: x@example.com}\n",
             "workflows/w.yaml:5:26: error: 'email' identifies the user and cannot be set here"),
+        // One bad branch or field stopped the reading: the next one's error showed only once it was fixed.
+        DiagnosticCase(
+            "every bad A/B share, and too many branches, all reported",
+            WorkspaceTestFiles.withWorkflow(
+                "  - id: a\n    type: abSplit\n    branches: {a: x, b: 10, c: 10, d: 10, e: 10, f: 10, g: 10, h: 10, i: 10, j: 5, k: half}\n"),
+            [
+                "workflows/w.yaml:5:15: error: an A/B split has at most 10 branches, found 11",
+                "workflows/w.yaml:5:19: error: the share of branch 'a' must be a whole percentage from 0 to 100",
+                "workflows/w.yaml:5:87: error: the share of branch 'k' must be a whole percentage from 0 to 100",
+            ]),
+        DiagnosticCase(
+            "an attribute branch named else and one without values, both reported",
+            WorkspaceTestFiles.withWorkflow("  - id: a\n    type: attributeSplit\n    field: plan\n    branches: {else: free, pro: []}\n"),
+            [
+                "workflows/w.yaml:6:16: error: 'else' is the output for everyone else; give this branch another name (connect everyone else with next: {else: <id>})",
+                "workflows/w.yaml:6:33: error: branch 'pro' needs a value or a list of values",
+            ]),
+        DiagnosticCase(
+            "profile updates of the email and of a field that is no name, both reported",
+            WorkspaceTestFiles.withWorkflow("  - id: a\n    type: updateProfile\n    fields: {email: x@example.com, .tier: gold}\n"),
+            [
+                "workflows/w.yaml:5:14: error: 'email' identifies the user and cannot be set here",
+                "workflows/w.yaml:5:36: error: a field name must be a profile field such as 'tier' or 'address.city'",
+            ]),
         .nodes(
             "profile update template error",
             "  - id: a\n    type: updateProfile\n    fields: {greeting: \"Hi {{#if}}\"}\n",
@@ -375,6 +399,13 @@ struct WorkspaceDiagnosticsTests {
             "an id that cannot name a file", "workflows/bad.yaml", "id: Bad Id!\nnodes:\n  - id: a\n    type: exit\n",
             [
                 "workflows/bad.yaml:1:5: error: workflow id 'Bad Id!' cannot name a file (an id is letters, digits, '-', '_' and '.', not starting with a dot)"
+            ]),
+        // An unknown scheme stopped the reading before the secret was looked for.
+        .file(
+            "unknown signing scheme and no secret, both reported", "webhooks/s.yaml", "id: s\nurl: https://x.example\nsigning: {scheme: hmac}\n",
+            [
+                "webhooks/s.yaml:3:10: error: missing required key 'secret' in signing",
+                "webhooks/s.yaml:3:19: error: unknown signing scheme 'hmac' (expected standard-webhooks)",
             ]),
         .file(
             "duplicate webhook id", "webhooks/z.yaml", "id: hook\nurl: https://x.example\n",

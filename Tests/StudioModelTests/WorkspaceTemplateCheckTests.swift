@@ -5,6 +5,9 @@ import Testing
 /// Template problems in workspace files, reported at their position inside the YAML file.
 struct WorkspaceTemplateCheckTests {
     static let unclosedIf = "unclosed {{#if}} block; expected {{/if}} before the end of the template"
+    static let urlEncodeInPath =
+        "urlEncode writes a space as '+', which a URL path reads as a plus sign: 'a b' reaches /a+b, not /a%20b "
+        + "(write {{…}}: a merge in the path is percent-encoded, a space as %20)"
 
     /// A webhook file `webhooks/t.yaml` with `lines` after its id.
     static func webhook(_ name: String, _ lines: String, _ expected: [String]) -> DiagnosticCase {
@@ -55,6 +58,23 @@ struct WorkspaceTemplateCheckTests {
             [
                 "webhooks/t.yaml:6:5: error: template in 'template': invalid regular expression '(pro'",
                 "webhooks/t.yaml:7:7: error: template in 'template': dateMath cannot read '+1q'; expected an offset such as '+7d' or '-1M' (units s m h d w M y)",
+            ]),
+        // Iterable's urlEncode is form encoding, kept so: a space becomes '+', which a path reads as a plus.
+        webhook(
+            "urlEncode in the url's path, not in its query",
+            "url: \"https://x.example/u/{{urlEncode name}}/{{lower (urlEncode city)}}?q={{urlEncode name}}\"\n",
+            [
+                "webhooks/t.yaml:2:29: warning: template in 'url': \(urlEncodeInPath)",
+                "webhooks/t.yaml:2:55: warning: template in 'url': \(urlEncodeInPath)",
+            ]),
+        // A tokenUrl renders as the url does (its path and query apart), so it is checked as one.
+        webhook(
+            "tokenUrl with urlEncode in its path and a template error in its query",
+            "url: https://x.example\nauth:\n  type: oauth2cc\n  tokenUrl: \"https://auth.example/{{#urlEncode}}{{tenant}}{{/urlEncode}}/t?a={{/if}}\"\n"
+                + "  clientId: c\n  clientSecret: s\n",
+            [
+                "webhooks/t.yaml:5:35: warning: template in 'tokenUrl': \(urlEncodeInPath)",
+                "webhooks/t.yaml:5:78: error: template in 'tokenUrl': unexpected {{/if}}: no block is open",
             ]),
         // The block's position in the message is the file's too, not the template's (it said "opened at 2:1").
         webhook(

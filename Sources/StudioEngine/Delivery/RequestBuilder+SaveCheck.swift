@@ -5,6 +5,7 @@ extension RequestBuilder {
     /// list the schedule refuses (over 20 delays or 7 days) and a `signing:` secret that is no
     /// Standard Webhooks key. The functions that refuse them at send time decide here too.
     /// Warnings, too, for what a URL writes that is not sent as it reads (``urlWarnings``).
+    /// A file that does not load has the parts it reads well checked too (``Workspace/webhookParts``).
     ///
     /// A signing secret is checked when it reads only secrets that are set (a literal, or
     /// `{{secret.NAME}}`): one made from profile data is only known when a user's request is made.
@@ -15,37 +16,30 @@ extension RequestBuilder {
     ) -> [Diagnostic] {
         let masker = SecretMasker(secretValues: Array(secrets.values))
         let context = TemplateContext().adding(secrets: secrets)
-        let refused = workspace.webhooks.flatMap { webhook -> [Diagnostic] in
-            guard let path = workspace.path(ofWebhook: webhook.id) else { return [] }
+        return workspace.webhookParts.flatMap { parts -> [Diagnostic] in
             var problems: [RequestBuildError] = []
-            do throws(RequestBuildError) { _ = try Self.retryPolicy(for: webhook) } catch {
+            do throws(RequestBuildError) { _ = try Self.retryPolicy(retries: parts.retries) } catch {
                 problems.append(error)
             }
-            if let signing = webhook.signing, let template = try? templates.template(signing.secret),
+            if let signing = parts.signing, let template = try? templates.template(signing.secret),
                 template.referencedFields.isEmpty, template.secretNames.allSatisfy({ secrets[$0] != nil })
             {
-                do throws(RequestBuildError) { _ = try signer(for: webhook, context: context) } catch {
+                do throws(RequestBuildError) { _ = try signer(for: signing, context: context) } catch {
                     problems.append(error.masked(by: masker))
                 }
             }
-            let source = text(path)
-            return problems.map { $0.diagnostic(path: path, text: source) }
+            let source = text(parts.path)
+            let warnings = parts.url.map { urlWarnings($0, key: parts.urlKey, path: parts.path, text: text) } ?? []
+            return problems.map { $0.diagnostic(path: parts.path, text: source) } + warnings
         }
-        let webhookURLs = workspace.webhooks.flatMap { webhook in
-            urlWarnings(webhook.url, key: "url", path: workspace.path(ofWebhook: webhook.id), text: text)
-        }
-        let systemURLs = workspace.systemWebhooks.flatMap { webhook in
-            urlWarnings(webhook.endpoint, key: "endpoint", path: workspace.path(ofSystemWebhook: webhook.id), text: text)
-        }
-        return refused + webhookURLs + systemURLs
     }
 
     /// What a URL says in its own text that is not sent as it reads: a fragment, which no HTTP
     /// request carries, and a path segment `.` or `..`, which servers and proxies resolve away.
     /// The same segments made by a merged value are refused when a request is built; these are
     /// the file's choice, so they are sent as written, with a warning.
-    private func urlWarnings(_ source: String, key: String, path: String?, text: (String) -> String?) -> [Diagnostic] {
-        guard let path, let template = try? templates.template(source),
+    private func urlWarnings(_ source: String, key: String, path: String, text: (String) -> String?) -> [Diagnostic] {
+        guard let template = try? templates.template(source),
             let traced = try? template.renderTracingMerges(TemplateContext(), mode: .urlPath)
         else { return [] }
         var warnings: [(message: String, hint: String)] = []

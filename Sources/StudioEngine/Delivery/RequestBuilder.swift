@@ -21,7 +21,7 @@ public struct RequestBuilder: Sendable {
     /// - Parameters:
     ///   - appendEmailQuery: For Update User Profile nodes: adds `email=<address>` to the query.
     /// - Throws: ``RequestBuildError`` naming the part that cannot be rendered or sent, among
-    ///   them a URL whose merged values make a path segment `.` or `..` (``renderURL(_:context:)``).
+    ///   them a URL whose merged values make a path segment `.` or `..` (``renderURL(_:context:part:)``).
     public func build(
         _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
         appendEmailQuery email: String? = nil
@@ -39,15 +39,7 @@ public struct RequestBuilder: Sendable {
         appendEmailQuery email: String?
     ) throws(RequestBuildError) -> PreparedRequest {
         let context = context.adding(secrets: secrets)
-        var url = RequestTarget.removingFragment(try renderURL(webhook.url, context: context))
-        if let email {
-            url = RequestTarget.appendingQueryItem("email=" + OutputMode.form.escaped(email), to: url)
-        }
-        do {
-            url = try RequestTarget.encoded(RequestTarget.asciiHost(url))
-        } catch {
-            throw RequestBuildError(part: "url", error: TemplateError(line: 0, column: 0, message: error.message))
-        }
+        let url = try sendableURL(webhook.url, context: context, part: "url", appendingEmailQuery: email)
         var configured: [HeaderField] = []
         for header in webhook.headers {
             let part = "headers.\(header.name)"
@@ -158,15 +150,15 @@ public struct RequestBuilder: Sendable {
     ) throws(RequestBuildError) -> Deliverer.Options {
         let context = context.adding(secrets: secrets)
         var options = Deliverer.Options(timeout: webhook.timeout?.seconds, endpoint: webhook.id)
-        if let retry = try Self.retryPolicy(for: webhook) { options.retry = retry }
+        if let retry = try Self.retryPolicy(retries: webhook.retries) { options.retry = retry }
         if case .oauth2ClientCredentials(let tokenURL, let clientID, let clientSecret, let scope) = webhook.auth {
             options.oauth2 = Deliverer.OAuth2Credentials(
-                tokenURL: try render(tokenURL, context, .text, part: "auth.tokenUrl"),
+                tokenURL: try sendableURL(tokenURL, context: context, part: "auth.tokenUrl"),
                 clientID: try render(clientID, context, .text, part: "auth.clientId"),
                 clientSecret: try render(clientSecret, context, .text, part: "auth.clientSecret"),
                 scope: try scope.map { s throws(RequestBuildError) in try render(s, context, .text, part: "auth.scope") })
         }
-        options.signer = try signer(for: webhook, context: context)
+        if let signing = webhook.signing { options.signer = try signer(for: signing, context: context) }
         if let tls = webhook.tls {
             do {
                 options.trustRoots = try TrustRoots(pem: tls.caPEM)
@@ -180,8 +172,8 @@ public struct RequestBuilder: Sendable {
 
     /// The webhook's own retry schedule (`retries:`), nil for the standard one; what `validate`
     /// checks too, so a list every send would refuse is reported at its line.
-    static func retryPolicy(for webhook: Webhook) throws(RequestBuildError) -> RetryPolicy? {
-        guard let retries = webhook.retries else { return nil }
+    static func retryPolicy(retries: [WorkflowDuration]?) throws(RequestBuildError) -> RetryPolicy? {
+        guard let retries else { return nil }
         do {
             return RetryPolicy(schedule: try RetrySchedule(delays: retries.map(\.seconds)))
         } catch {
@@ -189,10 +181,9 @@ public struct RequestBuilder: Sendable {
         }
     }
 
-    /// The signer of the webhook's `signing:` secret rendered in `context` (secrets added), nil
-    /// when it does not sign; what `validate` checks too.
-    func signer(for webhook: Webhook, context: TemplateContext) throws(RequestBuildError) -> StandardWebhooksSigner? {
-        guard let signing = webhook.signing else { return nil }
+    /// The signer of a webhook's `signing:` secret rendered in `context` (secrets added); what
+    /// `validate` checks too.
+    func signer(for signing: WebhookSigning, context: TemplateContext) throws(RequestBuildError) -> StandardWebhooksSigner {
         let secret = try render(signing.secret, context, .text, part: "signing.secret")
         do {
             return try StandardWebhooksSigner(secrets: secret.split(separator: " ").map(String.init))
@@ -201,14 +192,33 @@ public struct RequestBuilder: Sendable {
         }
     }
 
+    /// A URL template (the webhook's `url`, an OAuth2 `tokenUrl`) rendered as it is sent
+    /// (``renderURL(_:context:part:)``), without its fragment, with `email=<address>` added to
+    /// its query when `email` is given (Update User Profile nodes), its host in ASCII and what
+    /// follows the host percent-encoded where it must be (``RequestTarget/encoded(_:)``).
+    /// - Parameter part: What an error names: `url` or `auth.tokenUrl`.
+    private func sendableURL(
+        _ source: String, context: TemplateContext, part: String, appendingEmailQuery email: String? = nil
+    ) throws(RequestBuildError) -> String {
+        var url = RequestTarget.removingFragment(try renderURL(source, context: context, part: part))
+        if let email {
+            url = RequestTarget.appendingQueryItem("email=" + OutputMode.form.escaped(email), to: url)
+        }
+        do {
+            return try RequestTarget.encoded(RequestTarget.asciiHost(url))
+        } catch {
+            throw RequestBuildError(part: part, error: TemplateError(line: 0, column: 0, message: error.message))
+        }
+    }
+
     /// The scheme and host are literal; the path renders in url-path mode and the query in url-query mode.
-    private func renderURL(_ source: String, context: TemplateContext) throws(RequestBuildError) -> String {
+    private func renderURL(_ source: String, context: TemplateContext, part: String) throws(RequestBuildError) -> String {
         // A byte scan rules out a URL with no query before the Character search, which walks graphemes.
         guard source.utf8.contains(UInt8(ascii: "?")), let question = source.firstIndex(of: "?") else {
-            return try renderPath(source, context: context)
+            return try renderPath(source, context: context, part: part)
         }
-        let path = try renderPath(String(source[..<question]), context: context)
-        let query = try render(String(source[source.index(after: question)...]), context, .urlQuery, part: "url")
+        let path = try renderPath(String(source[..<question]), context: context, part: part)
+        let query = try render(String(source[source.index(after: question)...]), context, .urlQuery, part: part)
         return path + "?" + query
     }
 
@@ -217,15 +227,15 @@ public struct RequestBuilder: Sendable {
     /// leaves dots as they are, and servers and proxies resolve such a segment away, so
     /// `/a/{{x}}/b` with `x` = `..` would PUT or DELETE `/b`. A profile value must not choose
     /// the resource. Dot segments written in the file are its own; `validate` warns of them.
-    private func renderPath(_ source: String, context: TemplateContext) throws(RequestBuildError) -> String {
-        let path = try render(source, context, .urlPath, part: "url")
+    private func renderPath(_ source: String, context: TemplateContext, part: String) throws(RequestBuildError) -> String {
+        let path = try render(source, context, .urlPath, part: part)
         // Only a path with a dot segment pays for finding what wrote it.
         if RequestTarget.dotSegments(in: path).isEmpty { return path }
         let traced: (text: String, merges: [Template.MergedOutput])
         do {
             traced = try templates.template(source).renderTracingMerges(context, mode: .urlPath)
         } catch {
-            throw RequestBuildError(part: "url", error: error)
+            throw RequestBuildError(part: part, error: error)
         }
         let bytes = Array(traced.text.utf8)
         for segment in RequestTarget.dotSegments(in: traced.text) {
@@ -233,7 +243,7 @@ public struct RequestBuilder: Sendable {
             let spelled = bytes[segment.range].contains(UInt8(ascii: "%")) ? " (spelled with %2e)" : ""
             let resolved = segment.isParent ? "away with the segment before it" : "away"
             throw RequestBuildError(
-                part: "url",
+                part: part,
                 error: TemplateError(
                     line: merge.location.line, column: merge.location.column,
                     message: "a merged value makes the path segment \(segment.isParent ? "'..'" : "'.'")\(spelled), "

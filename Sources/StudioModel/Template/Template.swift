@@ -90,6 +90,34 @@ public struct Template: Sendable, Hashable {
         return offsets
     }
 
+    /// Where each use of `urlEncode` starts (UTF-8 offsets): `{{urlEncode x}}`, a `(urlEncode x)`
+    /// inside another tag, and `{{#urlEncode}}` blocks, nested ones included.
+    var urlEncodeOffsets: [Int] {
+        func collect(_ expression: TemplateExpression, into offsets: inout [Int]) {
+            guard case .call(let call) = expression else { return }
+            if call.helper == .urlEncode { offsets.append(call.offset) }
+            for parameter in call.params { collect(parameter, into: &offsets) }
+            for argument in call.hash { collect(argument.value, into: &offsets) }
+        }
+        func collect(_ nodes: [TemplateNode], into offsets: inout [Int]) {
+            for node in nodes {
+                switch node {
+                case .text: continue
+                case .value(let tag): collect(tag.expression, into: &offsets)
+                case .block(let block):
+                    if case .helper(.urlEncode) = block.kind { offsets.append(block.offset) }
+                    for parameter in block.params { collect(parameter, into: &offsets) }
+                    for argument in block.hash { collect(argument.value, into: &offsets) }
+                    collect(block.body, into: &offsets)
+                    collect(block.inverse, into: &offsets)
+                }
+            }
+        }
+        var offsets: [Int] = []
+        collect(nodes, into: &offsets)
+        return offsets.sorted()
+    }
+
     public static func == (lhs: Template, rhs: Template) -> Bool { lhs.source == rhs.source }
     public func hash(into hasher: inout Hasher) { hasher.combine(source) }
 }

@@ -8,10 +8,14 @@ public struct Workspace: Sendable, Hashable {
     public var diagnostics: [Diagnostic]
     /// The file each definition was read from; filled by ``WorkspaceLoader``.
     public var sourcePaths: SourcePaths
+    /// What reads well of each webhook and system webhook file that does not load, for the
+    /// save-time checks (``webhookParts``); filled by ``WorkspaceLoader``.
+    public var unloadedWebhookParts: [WebhookParts]
 
     public init(
         settings: WorkspaceSettings = WorkspaceSettings(), workflows: [Workflow] = [], webhooks: [Webhook] = [],
-        systemWebhooks: [SystemWebhook] = [], diagnostics: [Diagnostic] = [], sourcePaths: SourcePaths = SourcePaths()
+        systemWebhooks: [SystemWebhook] = [], diagnostics: [Diagnostic] = [], sourcePaths: SourcePaths = SourcePaths(),
+        unloadedWebhookParts: [WebhookParts] = []
     ) {
         self.settings = settings
         self.workflows = workflows
@@ -19,6 +23,7 @@ public struct Workspace: Sendable, Hashable {
         self.systemWebhooks = systemWebhooks
         self.diagnostics = diagnostics
         self.sourcePaths = sourcePaths
+        self.unloadedWebhookParts = unloadedWebhookParts
     }
 
     public func workflow(id: String) -> Workflow? { workflows.first { $0.id == id } }

@@ -33,6 +33,7 @@ extension Hookline {
         func run() throws {
             let store = try options.existingStore()
             try filters.checkNames(root: options.root) { store }
+            try EngineCommand.stoppingOnStoreError { try filters.checkStoredIDs(in: store, storePath: options.storePath) }
             let filter = filters.filter(limit: limit)
             let records = try EngineCommand.stoppingOnStoreError { try store.attempts(matching: filter) }
             switch format {

@@ -100,12 +100,15 @@ extension Hookline {
 
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: 1)
-            if let webhook {
-                try await EngineCommand.shuttingDown(engine) { try options.deliveryWebhook(webhook, in: engine.workspace) }
+            let storePath = options.storePath
+            try await EngineCommand.shuttingDown(engine) {
+                if let webhook { try options.deliveryWebhook(webhook, in: engine.workspace) }
+                // Before any is sent: a mistyped id is the command line's mistake, as a webhook name is.
+                if let usage = try unknownDeliveries(ids, in: engine.store, place: storePath) { throw usage }
             }
             printAttemptLines(from: engine.feed)
             var summary = Executor.ReplaySummary()
-            // Ids that name no settled delivery: said one by one, not counted as replayed.
+            // Ids of deliveries still underway, test sends and the like: said one by one, not counted as replayed.
             var refused = 0
             if ids.isEmpty {
                 let filter = DeliveryFilter(
@@ -140,17 +143,23 @@ extension Hookline {
 
         func run() async throws {
             let engine = try EngineCommand.makeEngine(options, timeScale: 1)
-            var unknown = 0
+            let storePath = options.storePath
+            // Before any is cancelled: a mistyped id is the command line's mistake, as a webhook name is.
+            try await EngineCommand.shuttingDown(engine) {
+                if let usage = try unknownDeliveries(ids, in: engine.store, place: storePath) { throw usage }
+            }
+            var notCancelled = 0
             for id in ids {
                 if engine.executor.cancel(deliveryID: id) {
                     print("\(id) cancelled")
                 } else {
-                    printError("\(id): unknown or already settled")
-                    unknown += 1
+                    let isTestSend = (try? engine.store.delivery(id: id)) == nil
+                    printError("\(id): \(isTestSend ? "a test send, which has no retries to cancel" : "already settled")")
+                    notCancelled += 1
                 }
             }
             await engine.shutdown()
-            if unknown > 0 { throw ExitCode.failure }
+            if notCancelled > 0 { throw ExitCode.failure }
         }
     }
 }

@@ -25,16 +25,19 @@ extension Hookline {
             guard !secret.isEmpty else { throw ValidationError("Please provide --secret.") }
             // The spec: id and timestamp must not contain "." or the signed content becomes ambiguous.
             guard !id.contains(".") else { throw ValidationError("Please pass an --id without '.'.") }
+            _ = try signer()
+        }
+
+        /// The signer of the given secrets. A secret that is no key is a mistake of the command
+        /// line, as `receive --verify-secret` has it: the usage exit (64), not bad input data.
+        private func signer() throws -> StandardWebhooksSigner {
+            do { return try StandardWebhooksSigner(secrets: secret) } catch {
+                throw ValidationError("--secret: \(error)")
+            }
         }
 
         func run() throws {
-            let signer: StandardWebhooksSigner
-            do {
-                signer = try StandardWebhooksSigner(secrets: secret)
-            } catch {
-                printError("Error: --secret: \(error)")
-                throw ExitCode.badInput
-            }
+            let signer = try signer()
             let body = FileHandle.standardInput.readDataToEndOfFile()
             printLine(signer.signature(id: id, timestamp: timestamp, body: body))
         }

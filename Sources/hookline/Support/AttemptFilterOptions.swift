@@ -53,6 +53,17 @@ struct AttemptFilterOptions: ParsableArguments {
         try check("workflow", workflow, defined: workspace.workflows.map(\.id)) { try $0.attemptedWorkflowIDs() }
     }
 
+    /// Stops with the usage exit (64) when `--delivery` names no delivery of `store` or `--user`
+    /// no user of it (a profile, or attempts: `run --users` sends to addresses with no profile):
+    /// what `logs` exports is all there is, so either would match nothing and say nothing.
+    /// (`watch` leaves them: what it follows is yet to come.)
+    func checkStoredIDs(in store: SQLiteStateStore, storePath: String) throws {
+        if let delivery, let usage = try unknownDeliveries([delivery], in: store, place: storePath) { throw usage }
+        if let user, try store.attempts(matching: AttemptFilter(userEmail: user, limit: 1)).isEmpty {
+            _ = try requireUser(user, in: store, storePath: storePath)
+        }
+    }
+
     func filter(limit: Int, afterID: Int64? = nil) -> AttemptFilter {
         AttemptFilter(
             webhookID: webhook, workflowID: workflow, deliveryID: delivery, userEmail: user,

@@ -28,12 +28,7 @@ struct PreparedWebhookRequest {
         }
         let webhook = try options.webhook(webhookID, in: workspace)
         let store = try options.openStore()
-        guard let profile = try store.user(email: email) else {
-            let candidates = try store.userEmails(after: nil, limit: userSuggestionScan)
-            throw unknownName(
-                "user", email, in: options.storePath, known: candidates, total: try store.userCount(),
-                adding: "hookline users import FILE adds them")
-        }
+        let profile = try requireUser(email, in: store, storePath: options.storePath)
         var event = JSONObject()
         if let eventFile = target.event {
             let object = try readJSONObjectFile(eventFile)
@@ -64,6 +59,19 @@ struct PreparedWebhookRequest {
             throw ExitCode.badInput
         }
     }
+}
+
+/// The profile of the user `email` names, given on the command line.
+/// - Throws: The usage exit (64), after saying it is not in the store and which stored address
+///   is nearest (``unknownName(_:_:in:known:total:adding:)``).
+func requireUser(_ email: String, in store: any StateStore, storePath: String) throws -> JSONObject {
+    guard let profile = try store.user(email: email) else {
+        let candidates = try store.userEmails(after: nil, limit: userSuggestionScan)
+        throw unknownName(
+            "user", email, in: storePath, known: candidates, total: try store.userCount(),
+            adding: "hookline users import FILE adds them")
+    }
+    return profile
 }
 
 /// The most stored addresses searched for one close to an unknown user's: a store of a million

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StudioEngine
 import StudioModel
 
 /// Says on standard error, in one line, that `name` names no `kind` in `place`, with the nearest
@@ -27,3 +28,16 @@ func unknownName(
 
 /// The most names `unknownName` lists when none is close.
 private let unknownNameListLimit = 10
+
+/// Says on standard error, one line each, which of `ids` name no delivery of `store`, neither
+/// an outbox row nor a test send's attempts: `error: no delivery 'msg_x' in /ws/.hookline/state.sqlite`.
+/// - Returns: The usage exit (64) for the caller to throw when any is unknown, as for a
+///   webhook or user name (``unknownName(_:_:in:known:total:adding:)``); nil when all are known.
+func unknownDeliveries(_ ids: [String], in store: any StateStore, place: String) throws -> ExitCode? {
+    var unknown = 0
+    for id in ids where try store.delivery(id: id) == nil && store.attempts(deliveryID: id).isEmpty {
+        printError("error: no delivery '\(id)' in \(place) (hookline logs lists the stored attempts with their delivery ids)")
+        unknown += 1
+    }
+    return unknown == 0 ? nil : .validationFailure
+}

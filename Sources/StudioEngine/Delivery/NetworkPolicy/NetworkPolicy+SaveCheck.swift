@@ -4,28 +4,25 @@ extension NetworkPolicy {
     /// The save-time check (delivery.md §8.8): every webhook and system-webhook URL this policy
     /// refuses, as an error at its `url:` or `endpoint:` line, and every `network.allow` entry that
     /// can never open anything, at the entry. Host names that pass are checked again, by address,
-    /// before each attempt.
+    /// before each attempt. A file that does not load has the URLs it reads well checked too
+    /// (``Workspace/webhookParts``).
     /// - Parameter text: The text of a workspace file by relative path, to place each error;
     ///   nil places it at 1:1.
     public func saveTimeDiagnostics(for workspace: Workspace, text: (String) -> String?) -> [Diagnostic] {
         // An OAuth2 token endpoint is reached over the same policy, and checked now whatever its path and
         // query merge: the loader refuses a merge parameter in a URL's scheme or host (`WebhookURLCheck`),
         // so what the policy judges is as written, as for `url:`.
-        func tokenURL(_ auth: WebhookAuth) -> String? {
-            guard case .oauth2ClientCredentials(let url, _, _, _) = auth else { return nil }
-            return url
+        typealias Target = (path: String, key: String, parent: String?, url: String)
+        let targets: [Target] = workspace.webhookParts.flatMap { parts in
+            var urls: [Target] = []
+            if let url = parts.url { urls.append((parts.path, parts.urlKey, nil, url)) }
+            if case .oauth2ClientCredentials(let tokenURL, _, _, _)? = parts.auth {
+                urls.append((parts.path, "tokenUrl", "auth", tokenURL))
+            }
+            return urls
         }
-        let targets: [(path: String?, key: String, parent: String?, url: String)] =
-            workspace.webhooks.map { (workspace.path(ofWebhook: $0.id), "url", nil, $0.url) }
-            + workspace.systemWebhooks.map { (workspace.path(ofSystemWebhook: $0.id), "endpoint", nil, $0.endpoint) }
-            + workspace.webhooks.compactMap { webhook in
-                tokenURL(webhook.auth).map { (workspace.path(ofWebhook: webhook.id), "tokenUrl", "auth", $0) }
-            }
-            + workspace.systemWebhooks.compactMap { webhook in
-                tokenURL(webhook.auth).map { (workspace.path(ofSystemWebhook: webhook.id), "tokenUrl", "auth", $0) }
-            }
         let refusedURLs: [Diagnostic] = targets.compactMap { path, key, parent, url in
-            guard let path, let violation = check(url: url).violation else { return nil }
+            guard let violation = check(url: url).violation else { return nil }
             let (line, column) = text(path).map { Self.position(ofKey: key, under: parent, in: $0) } ?? (1, 1)
             let message = parent == nil ? violation.message : "\(key): \(violation.message)"
             return Diagnostic(path: path, line: line, column: column, message: message)

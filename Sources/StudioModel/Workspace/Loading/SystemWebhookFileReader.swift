@@ -2,14 +2,17 @@
 enum SystemWebhookFileReader {
     static let keys = ["id", "endpoint", "enabled", "auth", "headers", "events", "blastSends", "triggeredSends"]
 
-    static func read(_ file: YAMLFile) -> SystemWebhook? {
+    /// The system webhook, or nil when a required part is missing or bad; `parts` is what the
+    /// save-time checks judge (``WebhookParts``), also when it does not load; nil when the file
+    /// is no mapping.
+    static func read(_ file: YAMLFile) -> (systemWebhook: SystemWebhook?, parts: WebhookParts?) {
         guard let root = file.composeRoot() else {
             if file.diagnostics.isEmpty {
                 file.add(.error, "empty file; expected a system webhook", at: .init(line: 1, column: 1))
             }
-            return nil
+            return (nil, nil)
         }
-        guard let mapping = YAMLMapping(root, in: file, what: "system webhook") else { return nil }
+        guard let mapping = YAMLMapping(root, in: file, what: "system webhook") else { return (nil, nil) }
         mapping.checkKeys(keys)
         let id = IDCheck.id(in: mapping, kind: "system webhook")
         var endpoint = mapping.requiredString("endpoint")
@@ -26,10 +29,12 @@ enum SystemWebhookFileReader {
         let enabled = mapping.bool("enabled") ?? true
         let blastSends = mapping.bool("blastSends") ?? true
         let triggeredSends = mapping.bool("triggeredSends") ?? true
-        guard let endpoint, let auth, let events, let headers else { return nil }
-        return SystemWebhook(
+        let parts = WebhookParts(kind: .systemWebhook, id: id, path: file.path, url: endpoint, auth: auth)
+        guard let endpoint, let auth, let events, let headers else { return (nil, parts) }
+        let systemWebhook = SystemWebhook(
             id: id, endpoint: endpoint, enabled: enabled, auth: auth, headers: headers, events: events,
             blastSends: blastSends, triggeredSends: triggeredSends)
+        return (systemWebhook, parts)
     }
 
     private static func readEvents(_ mapping: YAMLMapping) -> [String]? {

@@ -17,6 +17,8 @@ enum TemplateCheck {
         /// How many Characters into the scalar's value the template starts (a URL's query).
         let characterBase: Int
         let asJSON: Bool
+        /// A URL up to its query (`url`, `endpoint`, `tokenUrl`), which renders in url-path mode.
+        var isURLPath = false
 
         /// Where the template's 1-based `line` and `column` fall in the YAML file.
         func location(line: Int, column: Int, in file: YAMLFile) -> SourceLocation {
@@ -66,6 +68,8 @@ enum TemplateCheck {
         // An auth that is not a mapping is the auth reader's to report, once.
         if let authNode = mapping["auth"], authNode.mapping != nil, let auth = YAMLMapping(authNode, in: mapping.file, what: "auth") {
             for key in ["username", "password", "token"] { sites += site(key, in: auth) }
+            // Rendered as the webhook's url is: its path and query apart.
+            if let tokenURL = auth["tokenUrl"] { sites += urlSites(tokenURL, label: "tokenUrl") }
         }
         guard let bodyNode = mapping["body"], bodyNode.mapping != nil,
             let body = YAMLMapping(bodyNode, in: mapping.file, what: "body")
@@ -110,11 +114,13 @@ enum TemplateCheck {
         guard case .scalar(let scalar) = node else { return [] }
         let url = scalar.string
         guard let question = url.firstIndex(of: "?") else {
-            return [Site(label: label, template: url, node: node, characterBase: 0, asJSON: false)]
+            return [Site(label: label, template: url, node: node, characterBase: 0, asJSON: false, isURLPath: true)]
         }
         let queryBase = url.distance(from: url.startIndex, to: question) + 1
         return [
-            Site(label: label, template: String(url[..<question]), node: node, characterBase: 0, asJSON: false),
+            Site(
+                label: label, template: String(url[..<question]), node: node, characterBase: 0, asJSON: false,
+                isURLPath: true),
             Site(
                 label: label, template: String(url[url.index(after: question)...]), node: node,
                 characterBase: queryBase, asJSON: false),
@@ -135,7 +141,20 @@ enum TemplateCheck {
         }
         let argumentProblems = parsed.literalArgumentProblems
         for problem in argumentProblems { report(problem, of: site, in: file) }
-        if site.label == "url" || site.label == "endpoint" {
+        if site.isURLPath {
+            // Iterable's urlEncode is form encoding ("piña colada" → pi%C3%B1a+colada, domain.md
+            // §4.2) and stays so; in a path a '+' is a plus sign, and a merged value there is
+            // percent-encoded already.
+            for offset in parsed.urlEncodeOffsets {
+                let plus = TemplateError.at(
+                    offset, in: site.template,
+                    "urlEncode writes a space as '+', which a URL path reads as a plus sign: 'a b' reaches /a+b, not /a%20b")
+                report(
+                    plus, of: site, in: file, severity: .warning,
+                    hint: "write {{…}}: a merge in the path is percent-encoded, a space as %20")
+            }
+        }
+        if ["url", "endpoint", "tokenUrl"].contains(site.label) {
             for offset in parsed.rawTagOffsets {
                 let raw = TemplateError.at(
                     offset, in: site.template,

@@ -8,14 +8,18 @@ enum WebhookFileReader {
     static let bodyTypes = ["json", "form", "raw", "none"]
 
     /// The webhook, or nil when a required part is missing or bad. `declaredID` is the id
-    /// other files may refer to, even when the rest of the file is broken. `files` reads the
-    /// files the webhook names (its `tls.ca`).
-    static func read(_ file: YAMLFile, files: ReferencedFiles) -> (webhook: Webhook?, declaredID: String) {
+    /// other files may refer to, even when the rest of the file is broken. `parts` is what the
+    /// save-time checks judge (``WebhookParts``): the parts that read well, also when the
+    /// webhook does not load; nil when the file is no mapping. `files` reads the files the
+    /// webhook names (its `tls.ca`).
+    static func read(
+        _ file: YAMLFile, files: ReferencedFiles
+    ) -> (webhook: Webhook?, declaredID: String, parts: WebhookParts?) {
         guard let root = file.composeRoot() else {
             if file.diagnostics.isEmpty { file.add(.error, "empty file; expected a webhook", at: .init(line: 1, column: 1)) }
-            return (nil, file.stem)
+            return (nil, file.stem, nil)
         }
-        guard let mapping = YAMLMapping(root, in: file, what: "webhook") else { return (nil, file.stem) }
+        guard let mapping = YAMLMapping(root, in: file, what: "webhook") else { return (nil, file.stem, nil) }
         mapping.checkKeys(keys)
         TemplateCheck.webhook(mapping)
         let id = IDCheck.id(in: mapping, kind: "webhook")
@@ -31,11 +35,13 @@ enum WebhookFileReader {
         let headers = WebhookPartsReader.headers(in: mapping)
         let tls = WebhookPartsReader.tls(in: mapping, files: files)
 
-        guard let url, let method, let auth, let body, let headers, tls.isValid else { return (nil, id) }
+        let parts = WebhookParts(
+            kind: .webhook, id: id, path: file.path, url: url, auth: auth, signing: signing, retries: retries)
+        guard let url, let method, let auth, let body, let headers, tls.isValid else { return (nil, id, parts) }
         let webhook = Webhook(
             id: id, name: mapping.string("name"), method: method, url: url, auth: auth, headers: headers, body: body,
             signing: signing, timeout: timeout, retries: retries, tls: tls.tls)
-        return (webhook, id)
+        return (webhook, id, parts)
     }
 
     /// `retries: none`, or a list of delays such as `[10s, 1m, 10m]`; absent means the standard schedule.

@@ -95,14 +95,13 @@ enum WebhookPartsReader {
         guard let signing = mapping.mapping("signing", what: "signing") else { return nil }
         signing.checkKeys(["scheme", "secret"])
         let schemes = ["standard-webhooks"]
-        var scheme = WebhookSigning.Scheme.standardWebhooks
-        if signing["scheme"] != nil {
-            guard let name = signing.choice("scheme", from: schemes, noun: "signing scheme"),
-                let known = WebhookSigning.Scheme(rawValue: name)
-            else { return nil }
-            scheme = known
+        var scheme: WebhookSigning.Scheme? = .standardWebhooks
+        if let written = signing["scheme"], !written.isNullScalar {
+            scheme = signing.choice("scheme", from: schemes, noun: "signing scheme").flatMap(WebhookSigning.Scheme.init)
         }
-        guard let secret = signing.requiredString("secret") else { return nil }
+        // Read before deciding: an unknown scheme must not hide a missing secret.
+        let secret = signing.requiredString("secret")
+        guard let scheme, let secret else { return nil }
         return WebhookSigning(scheme: scheme, secret: secret)
     }
 

@@ -134,19 +134,24 @@ enum WorkflowNodeReader {
         }
         let file = mapping.file
         var shares: [SplitShare] = []
+        // Every branch is checked: one bad share must not hide the next.
+        var valid = true
         for (keyNode, value) in entries {
             guard case .scalar(let scalar) = value, let percent = Int(scalar.string), (0...100).contains(percent) else {
                 file.error(
                     "the share of branch '\(keyNode.scalar?.string ?? "")' must be a whole percentage from 0 to 100",
                     at: value)
-                return nil
+                valid = false
+                continue
             }
             shares.append(SplitShare(branch: keyNode.scalar?.string ?? "", percent: percent))
         }
-        guard shares.count <= 10 else {
-            file.error("an A/B split has at most 10 branches, found \(shares.count)", at: branchesNode)
+        guard entries.count <= 10 else {
+            file.error("an A/B split has at most 10 branches, found \(entries.count)", at: branchesNode)
             return nil
         }
+        // A total without the bad shares would be one more error the user did not make.
+        guard valid else { return nil }
         let total = shares.reduce(0) { $0 + $1.percent }
         guard total == 100 else {
             file.error("the branches' shares add up to \(total) %; they must add up to 100 %", at: branchesNode)
@@ -161,22 +166,24 @@ enum WorkflowNodeReader {
             return nil
         }
         var branches: [AttributeBranch] = []
+        var valid = true
         for (keyNode, value) in entries {
             let name = keyNode.scalar?.string ?? ""
-            guard name != AttributeBranch.everyoneElse else {
+            if name == AttributeBranch.everyoneElse {
                 mapping.file.error(
                     "'else' is the output for everyone else; give this branch another name", at: keyNode,
                     hint: "connect everyone else with next: {else: <id>}")
-                return nil
+                valid = false
             }
             let values = value.sequence.map { Array($0) } ?? [value]
             guard !values.isEmpty, values.allSatisfy({ $0.scalar != nil }) else {
                 mapping.file.error("branch '\(name)' needs a value or a list of values", at: value)
-                return nil
+                valid = false
+                continue
             }
             branches.append(AttributeBranch(name: name, values: values.map(YAMLJSONValue.convert)))
         }
-        return branches
+        return valid ? branches : nil
     }
 
     /// A split's `branches`: a non-empty map of uniquely named branches.
@@ -192,13 +199,15 @@ enum WorkflowNodeReader {
             return nil
         }
         var seen = Set<String>()
+        var valid = true
         for (keyNode, _) in pairs {
             guard let name = keyNode.scalar?.string, !name.isEmpty, seen.insert(name).inserted else {
                 mapping.file.error("each branch needs a name of its own", at: keyNode)
-                return nil
+                valid = false
+                continue
             }
         }
-        return pairs.map { ($0.key, $0.value) }
+        return valid ? pairs.map { ($0.key, $0.value) } : nil
     }
 
     /// `fields: {tier: gold, points: 10, address.city: "{{city}}"}`: what an Update Profile node sets.
@@ -209,20 +218,23 @@ enum WorkflowNodeReader {
             return nil
         }
         var updates: [ProfileFieldUpdate] = []
+        var valid = true
         for (keyNode, value) in pairs {
             guard let field = keyNode.scalar?.string, !field.isEmpty, !field.hasPrefix("."), !field.hasSuffix("."),
                 !field.contains("..")
             else {
                 mapping.file.error("a field name must be a profile field such as 'tier' or 'address.city'", at: keyNode)
-                return nil
+                valid = false
+                continue
             }
             if field == "email" {
                 mapping.file.error("'email' identifies the user and cannot be set here", at: keyNode)
-                return nil
+                valid = false
+                continue
             }
             updates.append(ProfileFieldUpdate(field: field, value: YAMLJSONValue.convert(value)))
         }
-        return updates
+        return valid ? updates : nil
     }
 
     /// `duration: 2d`, or `until: renewsAt` with an optional signed `offset: -2d`.

@@ -115,7 +115,7 @@ public enum WorkspaceLoader {
         var definedIn: [String: String] = [:]
         for path in paths(in: "webhooks") {
             let webhookFile = file(path)
-            let (webhook, id) = WebhookFileReader.read(webhookFile, files: referencedFiles)
+            let (webhook, id, parts) = WebhookFileReader.read(webhookFile, files: referencedFiles)
             if let other = definedIn[id] {
                 diagnostics.append(duplicate("webhook", id: id, in: webhookFile, other: other))
             } else {
@@ -125,6 +125,8 @@ public enum WorkspaceLoader {
                 if let webhook {
                     catalog.webhooks[id] = webhook
                     workspace.webhooks.append(webhook)
+                } else if let parts {
+                    workspace.unloadedWebhookParts.append(parts)
                 }
             }
             diagnostics += webhookFile.diagnostics
@@ -133,7 +135,8 @@ public enum WorkspaceLoader {
         definedIn = [:]
         for path in paths(in: "system-webhooks") {
             let systemFile = file(path)
-            if let systemWebhook = SystemWebhookFileReader.read(systemFile) {
+            let (systemWebhook, parts) = SystemWebhookFileReader.read(systemFile)
+            if let systemWebhook {
                 if let other = definedIn[systemWebhook.id] {
                     diagnostics.append(duplicate("system webhook", id: systemWebhook.id, in: systemFile, other: other))
                 } else {
@@ -141,6 +144,8 @@ public enum WorkspaceLoader {
                     workspace.sourcePaths.systemWebhooks[systemWebhook.id] = path
                     workspace.systemWebhooks.append(systemWebhook)
                 }
+            } else if let parts {
+                workspace.unloadedWebhookParts.append(parts)
             }
             diagnostics += systemFile.diagnostics
         }
