@@ -4,6 +4,8 @@ import Synchronization
 ///
 /// Values are matched without regard to ASCII case: a template helper (`upper`, `lower`,
 /// `capitalize`) or an echoing server (`%2b` for `%2B`) may write a secret in another case.
+/// Whatever else a helper computes from a secret the render reports, to be masked as a value of
+/// its own (``Template/render(_:mode:derivedSecrets:)``).
 /// Which header and query parameter names are credentials is decided by `CredentialNames`.
 ///
 /// ```swift
