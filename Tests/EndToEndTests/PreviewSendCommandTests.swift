@@ -141,6 +141,33 @@ struct PreviewSendCommandTests {
         #expect(!send.stdout.contains("add it to network.allow"))
     }
 
+    /// A password written in the url was printed in clear wherever the url is: a preview as curl
+    /// or JSON, the attempt send stores, and its export by `logs`. Each says `u:••••••@`.
+    @Test func aPasswordInTheURLIsMaskedInThePreviewTheSendAndTheLogs() async throws {
+        let password = "pw-4f9d2c"
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let letter = workspace.root.appendingPathComponent("webhooks/letter.yaml")
+        let text = try String(contentsOf: letter, encoding: .utf8)
+        try workspace.write(
+            "webhooks/letter.yaml", text.replacingOccurrences(of: "//127.0.0.1:9/", with: "//u:\(password)@127.0.0.1:9/"))
+
+        let curl = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--format", "curl")
+        #expect(curl.stdout.contains(" 'http://u:••••••@127.0.0.1:9/v1/letters' "), "\(curl.stdout)")
+        let json = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--format", "json")
+        #expect(try JSONValue.parse(json.stdout)["url"]?.stringValue == "http://u:••••••@127.0.0.1:9/v1/letters")
+        let send = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+        #expect(send.status == 1)
+        let logs = [
+            try await workspace.hookline("logs"), try await workspace.hookline("logs", "--format", "har"),
+            try await workspace.hookline("logs", "--format", "curl"),
+        ]
+        #expect(logs.allSatisfy { $0.status == 0 && $0.stdout.contains("u:••••••@127.0.0.1:9") }, "\(logs.map(\.stdout))")
+        for result in [curl, json, send] + logs {
+            #expect(!result.stdout.contains(password) && !result.stderr.contains(password), "\(result.stdout)\(result.stderr)")
+        }
+    }
+
     /// A secret the webhook reads but nobody set is placed where the template that reads it
     /// is, as `validate` places it, with the line and a caret: it was `webhooks/letter.yaml:
     /// error: …`, with no line or column. Nothing is sent.

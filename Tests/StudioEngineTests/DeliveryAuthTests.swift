@@ -273,4 +273,37 @@ extension DeliveryAuthTests {
         #expect(letter.outcome.errorClass == "invalid_request")
         #expect(letter.url == "http://127.0.0.1:9/v1/letters?api_key=\(SecretMasker.mask)")
     }
+
+    /// A password written in the url (`http://ada:pw@host/`) is refused by every send; the attempt
+    /// that says so was stored, and exported, with the password in clear unless it was a known
+    /// secret. It is masked as `ada:••••••@` there, in the preview and in the error.
+    @Test func aPasswordInTheURLIsMaskedInTheStoredAttemptItsExportsAndThePreview() async throws {
+        let password = "pw-4f9d2c"
+        let workspace = EngineFixtures.workspace(baseURL: "http://ada:\(password)@127.0.0.1:9")
+        let engine = try Engine(
+            workspace: workspace, secrets: ["lob_key": "lob_test_1234"], configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
+        await engine.executor.waitUntilIdle()
+        let letter = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "direct-mail" })
+        await engine.shutdown()
+        #expect(letter.outcome.errorClass == PolicyViolation.label)
+        #expect(letter.url == "http://ada:\(SecretMasker.mask)@127.0.0.1:9/v1/letters")
+
+        let stored = try #require(PreparedRequest(sentIn: letter))
+        let webhook = try #require(workspace.webhooks.first { $0.id == "lob-letter" })
+        let preview = try RequestBuilder().build(
+            webhook, context: TemplateContext(profile: EngineFixtures.users[0]), secrets: ["lob_key": "lob_test_1234"],
+            deliveryID: DeliveryID.make()
+        ).masked
+        #expect(preview.url == letter.url)
+        let har = AttemptHAR.document(for: [letter], creatorVersion: "test", reasonPhrase: { _ in "OK" })
+        let copies = [
+            AttemptJSON.jsonLine(letter), har.jsonText, stored.curlCommand, stored.jsonValue.jsonText, "\(letter.outcome)",
+            preview.curlCommand, preview.jsonValue.jsonText, preview.httpText,
+        ]
+        for copy in copies {
+            #expect(!copy.contains(password), "\(copy)")
+        }
+    }
 }

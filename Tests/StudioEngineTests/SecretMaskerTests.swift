@@ -56,6 +56,12 @@ struct SecretMaskerTests {
         ("https://x.test/a?api%5Fkey=1", "https://x.test/a?api%5Fkey=\(mask)"),
         ("https://x.test/a?user=ada&keys=1&flag", "https://x.test/a?user=ada&keys=1&flag"),
         ("https://x.test/s3cr3t-value?q=1", "https://x.test/\(mask)?q=1"),
+        // A password in the user info is masked whatever it is, as in `Authorization: Basic`.
+        ("https://ada:pw@x.test/a?q=1", "https://ada:\(mask)@x.test/a?q=1"),
+        ("http://ada:p%40ss@w0rd@x.test:8080/", "http://ada:\(mask)@x.test:8080/"),
+        ("https://ada:@x.test/", "https://ada:@x.test/"),
+        ("https://ada@x.test/a@b?to=c@d", "https://ada@x.test/a@b?to=c@d"),
+        ("https://x.test/a:b@c", "https://x.test/a:b@c"),
     ]
 
     /// A receiver may echo a secret into a header's name: hidden there as in a value.

@@ -127,6 +127,20 @@ struct TemplateErrorTests {
         #expect(rendered == "X")
     }
 
+    /// The same depth where a helper reads a secret, which the render follows through every level
+    /// (to mask what helpers compute from it).
+    @Test func deepestAllowedNestingOfASecretRendersInATask() async throws {
+        let blocks = String(repeating: "{{#with a}}", count: 256) + String(repeating: "{{#if b}}", count: 256)
+        let closers = String(repeating: "{{/if}}", count: 256) + String(repeating: "{{/with}}", count: 256)
+        let value = "{{upper " + String(repeating: "(lower ", count: 511) + "@root.secret.k" + String(repeating: ")", count: 511) + "}}"
+        var data: JSONValue = ["b": "x"]
+        for _ in 0..<256 { data = ["a": data, "b": "x"] }
+        let rendered = try await Task.detached { [data] in
+            try TemplateFixture.render(blocks + value + closers, data, secrets: ["k": "sk_live_1"])
+        }.value
+        #expect(rendered == "SK_LIVE_1")
+    }
+
     @Test func renderErrorsPointAtTheTag() {
         let error = TemplateFixture.error("line\n  {{math a '/' 0}}", ["a": 1])
         #expect(error == TemplateError(line: 2, column: 5, message: "division by zero in 'math'"))

@@ -327,6 +327,10 @@ struct WorkspaceDiagnosticsTests {
         .file(
             "no host", "webhooks/m.yaml", "id: m\nurl: https:///a\n",
             ["webhooks/m.yaml:2:6: error: invalid url 'https:///a': URL has no host"]),
+        // The url is quoted in the message: a password in it is not.
+        .file(
+            "no host after a password", "webhooks/m.yaml", "id: m\nurl: https://ada:pw-4f9d2c@/a\n",
+            ["webhooks/m.yaml:2:6: error: invalid url 'https://ada:\(SecretMasker.mask)@/a': URL has no host"]),
         .file(
             "unknown body type", "webhooks/m.yaml", "id: m\nurl: https://x.example\nbody: {type: xml}\n",
             ["webhooks/m.yaml:3:14: error: unknown body type 'xml' (expected json, form, raw or none)"]),

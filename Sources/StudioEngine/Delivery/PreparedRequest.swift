@@ -48,7 +48,7 @@ public struct PreparedRequest: Sendable, Hashable {
     public var masker: SecretMasker {
         SecretMasker(
             secretValues: secretValues + SecretMasker.credentials(in: headers, url: url),
-            wholeValues: SecretMasker.wholeValueCredentials(in: headers))
+            wholeValues: SecretMasker.wholeValueCredentials(in: headers, url: url))
     }
 
     /// A copy safe to store and display: secret values and credentials replaced by `••••••`.

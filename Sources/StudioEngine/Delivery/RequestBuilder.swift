@@ -21,7 +21,7 @@ public struct RequestBuilder: Sendable {
     /// - Parameters:
     ///   - appendEmailQuery: For Update User Profile nodes: adds `email=<address>` to the query.
     /// - Throws: ``RequestBuildError`` naming the part that cannot be rendered or sent, among
-    ///   them a URL whose merged values make a path segment `.` or `..` (``renderURL(_:context:part:)``).
+    ///   them a URL whose merged values make a path segment `.` or `..` (``renderURL(_:context:part:derivedSecrets:)``).
     public func build(
         _ webhook: Webhook, context: TemplateContext, secrets: [String: String], deliveryID: String,
         appendEmailQuery email: String? = nil
@@ -39,14 +39,17 @@ public struct RequestBuilder: Sendable {
         appendEmailQuery email: String?
     ) throws(RequestBuildError) -> PreparedRequest {
         let context = context.adding(secrets: secrets)
-        let url = try sendableURL(webhook.url, context: context, part: "url", appendingEmailQuery: email)
+        // What helpers computed from secrets (`{{upper secret.key}}`) is masked as the secrets are.
+        var derived: [String] = []
+        let url = try sendableURL(webhook.url, context: context, part: "url", appendingEmailQuery: email, derivedSecrets: &derived)
         var configured: [HeaderField] = []
         for header in webhook.headers {
             let part = "headers.\(header.name)"
             if let reason = ReservedHeaders.reason(forConfiguring: header.name) {
                 throw RequestBuildError(part: part, error: TemplateError(line: 0, column: 0, message: reason))
             }
-            configured.append(HeaderField(header.name, try render(header.value, context, .header, part: part)))
+            configured.append(
+                HeaderField(header.name, try render(header.value, context, .header, part: part, derivedSecrets: &derived)))
         }
         // A header Hookline adds that the webhook configures too is the webhook's: one `Content-Type`,
         // one `Authorization` (RFC 9110 §5.3), never the default and then the configured one.
@@ -61,11 +64,12 @@ public struct RequestBuilder: Sendable {
         case .none, .oauth2ClientCredentials:
             break
         case .basic(let username, let password):
-            let user = try render(username, context, .text, part: "auth.username")
-            let pass = try render(password, context, .text, part: "auth.password")
+            let user = try render(username, context, .text, part: "auth.username", derivedSecrets: &derived)
+            let pass = try render(password, context, .text, part: "auth.password", derivedSecrets: &derived)
             try addDefault("Authorization", "Basic " + Data("\(user):\(pass)".utf8).base64EncodedString())
         case .bearer(let token):
-            try addDefault("Authorization", "Bearer " + (try render(token, context, .header, part: "auth.token")))
+            try addDefault(
+                "Authorization", "Bearer " + (try render(token, context, .header, part: "auth.token", derivedSecrets: &derived)))
         }
         headers += configured
         headers.append(HeaderField("webhook-id", deliveryID))
@@ -80,7 +84,8 @@ public struct RequestBuilder: Sendable {
                 break
             case .json(let source):
                 do {
-                    body = try Self.requiringSecrets(try templates.template(source), context).renderJSONText(context)
+                    body = try Self.requiringSecrets(try templates.template(source), context)
+                        .renderJSONText(context, derivedSecrets: &derived)
                 } catch {
                     throw RequestBuildError(part: "body", error: error)
                 }
@@ -88,13 +93,14 @@ public struct RequestBuilder: Sendable {
             case .form(let fields):
                 var pairs: [String] = []
                 for field in fields {
-                    let value = try render(field.value, context, .form, part: "body.\(field.name)", asFormField: true)
+                    let value = try render(
+                        field.value, context, .form, part: "body.\(field.name)", asFormField: true, derivedSecrets: &derived)
                     pairs.append(OutputMode.form.escaped(field.name) + "=" + value)
                 }
                 body = pairs.joined(separator: "&")
                 try addDefault("Content-Type", "application/x-www-form-urlencoded")
             case .raw(let source, let contentType):
-                body = try render(source, context, .text, part: "body")
+                body = try render(source, context, .text, part: "body", derivedSecrets: &derived)
                 try addDefault("Content-Type", contentType)
             }
         }
@@ -108,7 +114,7 @@ public struct RequestBuilder: Sendable {
         try Self.checkSendable(headers, configuredNames: configuredNames)
         return PreparedRequest(
             method: webhook.method, url: url, headers: headers, body: body,
-            secretValues: Array(secrets.values), deliveryID: deliveryID)
+            secretValues: Array(secrets.values) + derived, deliveryID: deliveryID)
     }
 
     /// Refuses a header no server should get: a value with a line break or control character
@@ -152,11 +158,16 @@ public struct RequestBuilder: Sendable {
         var options = Deliverer.Options(timeout: webhook.timeout?.seconds, endpoint: webhook.id)
         if let retry = try Self.retryPolicy(retries: webhook.retries) { options.retry = retry }
         if case .oauth2ClientCredentials(let tokenURL, let clientID, let clientSecret, let scope) = webhook.auth {
+            // Sent only to the token endpoint, whose exchange is not kept; the client secret as
+            // rendered is masked in each attempt (`PreparedRequest.authorized(byBearer:clientSecret:)`).
+            var derived: [String] = []
             options.oauth2 = Deliverer.OAuth2Credentials(
-                tokenURL: try sendableURL(tokenURL, context: context, part: "auth.tokenUrl"),
-                clientID: try render(clientID, context, .text, part: "auth.clientId"),
-                clientSecret: try render(clientSecret, context, .text, part: "auth.clientSecret"),
-                scope: try scope.map { s throws(RequestBuildError) in try render(s, context, .text, part: "auth.scope") })
+                tokenURL: try sendableURL(tokenURL, context: context, part: "auth.tokenUrl", derivedSecrets: &derived),
+                clientID: try render(clientID, context, .text, part: "auth.clientId", derivedSecrets: &derived),
+                clientSecret: try render(clientSecret, context, .text, part: "auth.clientSecret", derivedSecrets: &derived),
+                scope: try scope.map { s throws(RequestBuildError) in
+                    try render(s, context, .text, part: "auth.scope", derivedSecrets: &derived)
+                })
         }
         if let signing = webhook.signing { options.signer = try signer(for: signing, context: context) }
         if let tls = webhook.tls {
@@ -184,7 +195,9 @@ public struct RequestBuilder: Sendable {
     /// The signer of a webhook's `signing:` secret rendered in `context` (secrets added); what
     /// `validate` checks too.
     func signer(for signing: WebhookSigning, context: TemplateContext) throws(RequestBuildError) -> StandardWebhooksSigner {
-        let secret = try render(signing.secret, context, .text, part: "signing.secret")
+        // The key only signs: it is never sent, kept or shown.
+        var derived: [String] = []
+        let secret = try render(signing.secret, context, .text, part: "signing.secret", derivedSecrets: &derived)
         do {
             return try StandardWebhooksSigner(secrets: secret.split(separator: " ").map(String.init))
         } catch {
@@ -193,14 +206,16 @@ public struct RequestBuilder: Sendable {
     }
 
     /// A URL template (the webhook's `url`, an OAuth2 `tokenUrl`) rendered as it is sent
-    /// (``renderURL(_:context:part:)``), without its fragment, with `email=<address>` added to
+    /// (``renderURL(_:context:part:derivedSecrets:)``), without its fragment, with `email=<address>` added to
     /// its query when `email` is given (Update User Profile nodes), its host in ASCII and what
     /// follows the host percent-encoded where it must be (``RequestTarget/encoded(_:)``).
     /// - Parameter part: What an error names: `url` or `auth.tokenUrl`.
     private func sendableURL(
-        _ source: String, context: TemplateContext, part: String, appendingEmailQuery email: String? = nil
+        _ source: String, context: TemplateContext, part: String, appendingEmailQuery email: String? = nil,
+        derivedSecrets: inout [String]
     ) throws(RequestBuildError) -> String {
-        var url = RequestTarget.removingFragment(try renderURL(source, context: context, part: part))
+        var url = RequestTarget.removingFragment(
+            try renderURL(source, context: context, part: part, derivedSecrets: &derivedSecrets))
         if let email {
             url = RequestTarget.appendingQueryItem("email=" + OutputMode.form.escaped(email), to: url)
         }
@@ -212,13 +227,16 @@ public struct RequestBuilder: Sendable {
     }
 
     /// The scheme and host are literal; the path renders in url-path mode and the query in url-query mode.
-    private func renderURL(_ source: String, context: TemplateContext, part: String) throws(RequestBuildError) -> String {
+    private func renderURL(
+        _ source: String, context: TemplateContext, part: String, derivedSecrets: inout [String]
+    ) throws(RequestBuildError) -> String {
         // A byte scan rules out a URL with no query before the Character search, which walks graphemes.
         guard source.utf8.contains(UInt8(ascii: "?")), let question = source.firstIndex(of: "?") else {
-            return try renderPath(source, context: context, part: part)
+            return try renderPath(source, context: context, part: part, derivedSecrets: &derivedSecrets)
         }
-        let path = try renderPath(String(source[..<question]), context: context, part: part)
-        let query = try render(String(source[source.index(after: question)...]), context, .urlQuery, part: part)
+        let path = try renderPath(String(source[..<question]), context: context, part: part, derivedSecrets: &derivedSecrets)
+        let query = try render(
+            String(source[source.index(after: question)...]), context, .urlQuery, part: part, derivedSecrets: &derivedSecrets)
         return path + "?" + query
     }
 
@@ -227,8 +245,10 @@ public struct RequestBuilder: Sendable {
     /// leaves dots as they are, and servers and proxies resolve such a segment away, so
     /// `/a/{{x}}/b` with `x` = `..` would PUT or DELETE `/b`. A profile value must not choose
     /// the resource. Dot segments written in the file are its own; `validate` warns of them.
-    private func renderPath(_ source: String, context: TemplateContext, part: String) throws(RequestBuildError) -> String {
-        let path = try render(source, context, .urlPath, part: part)
+    private func renderPath(
+        _ source: String, context: TemplateContext, part: String, derivedSecrets: inout [String]
+    ) throws(RequestBuildError) -> String {
+        let path = try render(source, context, .urlPath, part: part, derivedSecrets: &derivedSecrets)
         // Only a path with a dot segment pays for finding what wrote it.
         if RequestTarget.dotSegments(in: path).isEmpty { return path }
         let traced: (text: String, merges: [Template.MergedOutput])
@@ -259,13 +279,18 @@ public struct RequestBuilder: Sendable {
         merges.first { $0.range.lowerBound <= segment.upperBound && $0.range.upperBound >= segment.lowerBound }
     }
 
-    /// - Parameter asFormField: The source is a form field's value, whose own text is encoded too.
+    /// - Parameters:
+    ///   - asFormField: The source is a form field's value, whose own text is encoded too.
+    ///   - derivedSecrets: Gets what helpers computed from secrets (``Template/render(_:mode:derivedSecrets:)``).
     private func render(
-        _ source: String, _ context: TemplateContext, _ mode: OutputMode, part: String, asFormField: Bool = false
+        _ source: String, _ context: TemplateContext, _ mode: OutputMode, part: String, asFormField: Bool = false,
+        derivedSecrets: inout [String]
     ) throws(RequestBuildError) -> String {
         do {
             let template = try Self.requiringSecrets(try templates.template(source), context)
-            return try asFormField ? template.renderFormFieldValue(context) : template.render(context, mode: mode)
+            return try asFormField
+                ? template.renderFormFieldValue(context, derivedSecrets: &derivedSecrets)
+                : template.render(context, mode: mode, derivedSecrets: &derivedSecrets)
         } catch {
             throw RequestBuildError(part: part, error: error)
         }

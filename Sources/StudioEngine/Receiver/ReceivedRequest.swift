@@ -36,7 +36,7 @@ public struct ReceivedRequest: Sendable {
         }
         let masker = SecretMasker(
             secretValues: SecretMasker.credentials(in: headers, url: target) + ownSecrets,
-            wholeValues: SecretMasker.wholeValueCredentials(in: headers))
+            wholeValues: SecretMasker.wholeValueCredentials(in: headers, url: target))
         var copy = self
         let maskedTarget = masker.maskURL(target)
         let question = query.isEmpty ? nil : maskedTarget.firstIndex(of: "?")

@@ -4,6 +4,8 @@ import Synchronization
 ///
 /// Values are matched without regard to ASCII case: a template helper (`upper`, `lower`,
 /// `capitalize`) or an echoing server (`%2b` for `%2B`) may write a secret in another case.
+/// Whatever else a helper computes from a secret the render reports, to be masked as a value of
+/// its own (``Template/render(_:mode:derivedSecrets:)``).
 /// Which header and query parameter names are credentials is decided by `CredentialNames`.
 ///
 /// ```swift
@@ -220,15 +222,36 @@ public struct SecretMasker: Sendable {
         text.utf8.map { lowercase[Int($0)] }
     }
 
-    /// A URL with secret values masked and the values of credential query parameters hidden.
+    /// A URL with secret values masked, and the password of its user info and the values of
+    /// credential query parameters hidden: `https://ada:••••••@host/?api_key=••••••`.
     public func maskURL(_ url: String) -> String {
-        let masked = mask(url)
+        var masked = mask(url)
+        if let password = Self.userinfoPasswordRange(in: masked) { masked.replaceSubrange(password, with: Self.mask) }
         guard let query = Self.query(of: masked) else { return masked }
         let pairs = query.pairs.map { pair -> String in
             guard let value = pair.value else { return String(pair.name) }
             return pair.name + "=" + (CredentialNames.isSecretQueryParameter(pair.name) ? Self.mask : String(value))
         }
         return masked[..<query.start] + pairs.joined(separator: "&") + masked[query.end...]
+    }
+
+    /// Where the password of `url`'s user info is (`pw` in `https://ada:pw@host/`); nil without one,
+    /// or for an empty one. A password written in a URL is a credential whatever it is, as one in
+    /// `Authorization: Basic` is: it is not sent (the network policy refuses such a URL), but the
+    /// attempt that says so is stored and shown.
+    private static func userinfoPasswordRange(in url: String) -> Range<String.Index>? {
+        // Most webhook URLs have no user info: one byte scan says so without reading the URL's parts.
+        guard url.utf8.contains(UInt8(ascii: "@")), let password = URLTemplateParts(url).userinfoPassword,
+            !password.isEmpty
+        else { return nil }
+        return password
+    }
+
+    /// The password of `url`'s user info as written and percent-decoded, as an echo may write it.
+    private static func userinfoPasswords(of url: String) -> [String] {
+        guard let range = userinfoPasswordRange(in: url) else { return [] }
+        let password = String(url[range])
+        return [password] + (password.removingPercentEncoding.map { [$0] } ?? [])
     }
 
     /// The `name=value` pairs of `url`'s query and where the query starts and ends; nil without one.
@@ -265,6 +288,7 @@ public struct SecretMasker: Sendable {
             values.append(String(value))
             if let decoded = value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding { values.append(decoded) }
         }
+        values += userinfoPasswords(of: url)
         return values.filter { isLookedForInText($0) && !$0.contains(mask) }
     }
 
@@ -275,17 +299,19 @@ public struct SecretMasker: Sendable {
     }
 
     /// The parts of `Authorization: Basic` credentials (`user:password`, the user name, the
-    /// password) that ``credentials(in:url:)`` leaves out as too short or plain to look for inside
-    /// text (`pw`, `secret`, `ada:pw`). A password is a secret whatever its length: these are
-    /// masked where they stand as a whole value (``init(secretValues:wholeValues:)``), as a
-    /// receiver echoes them (`{"password": "pw"}`, `user=ada&password=pw`).
-    public static func wholeValueCredentials(in headers: [HeaderField]) -> [String] {
+    /// password) and the password of `url`'s user info that ``credentials(in:url:)`` leaves out as
+    /// too short or plain to look for inside text (`pw`, `secret`, `ada:pw`). A password is a
+    /// secret whatever its length: these are masked where they stand as a whole value
+    /// (``init(secretValues:wholeValues:)``), as a receiver echoes them (`{"password": "pw"}`,
+    /// `user=ada&password=pw`).
+    public static func wholeValueCredentials(in headers: [HeaderField], url: String) -> [String] {
         var values: [String] = []
         for header in headers where !isPlainHeaderName(header.name) {
             if let credential = credentialPart(of: header, lowercasedName: header.name.lowercased()) {
                 values += basicCredentials(of: header, encoded: credential)
             }
         }
+        values += userinfoPasswords(of: url)
         return values.filter { !$0.isEmpty && !isLookedForInText($0) && !$0.contains(mask) }
     }
 

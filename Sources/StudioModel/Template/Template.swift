@@ -15,6 +15,8 @@ public struct Template: Sendable, Hashable {
     public let referencedFields: Set<String>
     /// The secrets it reads (`secret.NAME`), so a caller can refuse to render without them.
     public let secretNames: [String]
+    /// Whether it reads the secret store at all: `secret.NAME`, or `secret` whole (`{{#with secret}}`).
+    let readsSecrets: Bool
     let capacityHint: Int
 
     /// Parses `source`.
@@ -29,6 +31,7 @@ public struct Template: Sendable, Hashable {
         self.program = TemplateProgram(compiling: nodes)
         self.referencedFields = TemplateFieldCollector.fields(in: nodes)
         self.secretNames = TemplateFieldCollector.secretNames(in: nodes)
+        self.readsSecrets = TemplateFieldCollector.readsSecrets(in: nodes)
         self.capacityHint = source.utf8.count + source.utf8.count / 2 + 16
     }
 
@@ -37,8 +40,33 @@ public struct Template: Sendable, Hashable {
     /// - Throws: `TemplateError` at the tag that failed: a header value with CR/LF/NUL, a bad date or
     ///   number for a formatting helper, division by zero, an invalid regular expression.
     public func render(_ context: TemplateContext, mode: OutputMode) throws(TemplateError) -> String {
-        var renderer = TemplateRenderer(context: context, mode: mode, source: source, capacity: capacityHint)
-        try renderer.run(program, program.main)
+        var derived: [String] = []
+        return try render(context, mode: mode, derivedSecrets: &derived)
+    }
+
+    /// Renders as ``render(_:mode:)`` does, and appends to `derivedSecrets` the text helpers
+    /// computed here from secrets (`{{upper secret.key}}`, `{{urlEncode (toJson secret.key)}}`):
+    /// a ``SecretMasker`` must hide it wherever it hides the secrets.
+    public func render(
+        _ context: TemplateContext, mode: OutputMode, derivedSecrets: inout [String]
+    ) throws(TemplateError) -> String {
+        try run(context, mode: mode, encodingText: false, derivedSecrets: &derivedSecrets)
+    }
+
+    /// Runs the compiled template. A helper's error that quotes a value computed from a secret
+    /// is masked here, since only the render knows what it computed.
+    private func run(
+        _ context: TemplateContext, mode: OutputMode, encodingText: Bool, derivedSecrets: inout [String]
+    ) throws(TemplateError) -> String {
+        var renderer = TemplateRenderer(
+            context: context, mode: mode, source: source, capacity: capacityHint, tracingSecrets: readsSecrets)
+        renderer.encodesText = encodingText
+        do {
+            try renderer.run(program, program.main)
+        } catch {
+            throw renderer.maskingSecrets(in: error)
+        }
+        derivedSecrets += renderer.secretTrace.derived
         return renderer.out.string
     }
 
@@ -47,10 +75,16 @@ public struct Template: Sendable, Hashable {
     /// written around it (`Tom & Jerry` is sent `Tom+%26+Jerry`). A raw tag (`{{{x}}}`) and
     /// `urlEncode`'s output are sent as they are, as in every percent-encoding mode.
     public func renderFormFieldValue(_ context: TemplateContext) throws(TemplateError) -> String {
-        var renderer = TemplateRenderer(context: context, mode: .form, source: source, capacity: capacityHint)
-        renderer.encodesText = true
-        try renderer.run(program, program.main)
-        return renderer.out.string
+        var derived: [String] = []
+        return try renderFormFieldValue(context, derivedSecrets: &derived)
+    }
+
+    /// ``renderFormFieldValue(_:)``, appending what helpers computed from secrets to
+    /// `derivedSecrets` as ``render(_:mode:derivedSecrets:)`` does.
+    public func renderFormFieldValue(
+        _ context: TemplateContext, derivedSecrets: inout [String]
+    ) throws(TemplateError) -> String {
+        try run(context, mode: .form, encodingText: true, derivedSecrets: &derivedSecrets)
     }
 
     /// Whether the template is one escaped value tag (`{{age}}`), with at most spaces or line breaks around it:
@@ -139,7 +173,16 @@ extension Template {
     /// Renders in JSON mode and checks that the result is valid JSON, without building its value:
     /// `renderJSON(context).text`, with the same errors at the same positions.
     public func renderJSONText(_ context: TemplateContext) throws(TemplateError) -> String {
-        let text = try render(context, mode: .json)
+        var derived: [String] = []
+        return try renderJSONText(context, derivedSecrets: &derived)
+    }
+
+    /// ``renderJSONText(_:)``, appending what helpers computed from secrets to `derivedSecrets`
+    /// as ``render(_:mode:derivedSecrets:)`` does.
+    public func renderJSONText(
+        _ context: TemplateContext, derivedSecrets: inout [String]
+    ) throws(TemplateError) -> String {
+        let text = try render(context, mode: .json, derivedSecrets: &derivedSecrets)
         if JSONValidator.isValid(text) { return text }
         do {
             _ = try JSONValue.parse(text)

@@ -70,6 +70,11 @@ enum TemplateFieldCollector {
         return names
     }
 
+    /// Whether any path reads the secret store: `secret.NAME`, or `secret` whole.
+    static func readsSecrets(in nodes: [TemplateNode]) -> Bool {
+        allReferences(in: nodes).contains { $0.name == "secret" }
+    }
+
     /// ``Template/loneHelperCalls``, outside every block that changes the context.
     static func loneHelperCalls(in nodes: [TemplateNode]) -> [Reference] {
         nodes.flatMap { node -> [Reference] in

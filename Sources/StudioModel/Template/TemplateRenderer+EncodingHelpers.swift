@@ -7,7 +7,7 @@ import Foundation
 /// Iterable's HMAC helpers sign with a key set in the project's settings; here the key is the second
 /// parameter, usually a secret: `{{hmacSHA256 email secret.hmac_key}}`.
 extension TemplateRenderer {
-    func callEncodingHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    mutating func callEncodingHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         switch call.helper {
         case .base64: return try mapText(call, Self.base64)
         case .hexEncode: return try mapText(call) { Self.hex(Array($0.utf8)) }

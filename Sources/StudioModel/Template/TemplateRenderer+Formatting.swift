@@ -5,12 +5,12 @@ extension TemplateRenderer {
     /// The format dates print in when no `format=` is given (Iterable's profile date format), as a Joda pattern.
     static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss ZZ"
 
-    func dateFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    mutating func dateFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         guard let date = try dateParameter(call) else { return nil }
         return try formatDate(date, call)
     }
 
-    func dateMath(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    mutating func dateMath(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         guard var date = try dateParameter(call) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try timeZone(call)
@@ -33,7 +33,7 @@ extension TemplateRenderer {
     }
 
     /// The date a helper's first parameter holds; nil, to print nothing, when it is missing, null or "".
-    private func dateParameter(_ call: TemplateCall) throws(TemplateError) -> Date? {
+    private mutating func dateParameter(_ call: TemplateCall) throws(TemplateError) -> Date? {
         guard let value = try evaluate(call.params[0]), !Self.isNullOrEmptyText(value) else { return nil }
         guard let date = parseDate(value) else {
             throw error(call.offset, "\(call.helper.rawValue) cannot read '\(value.displayText)' as a date; "
@@ -95,7 +95,7 @@ extension TemplateRenderer {
         return offsets
     }
 
-    func formatDate(_ date: Date, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
+    mutating func formatDate(_ date: Date, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
         let format = try hashText("format", call.hash) ?? Self.defaultDateFormat
         let localeName = try hashText("locale", call.hash) ?? "en_US_POSIX"
         let formatter = DateFormatter()
@@ -160,7 +160,7 @@ extension TemplateRenderer {
         return result
     }
 
-    private func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
+    private mutating func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
         var name = try hashText("tz", call.hash)
         if name == nil { name = try hashText("timezone", call.hash) }
         guard let name else {
@@ -213,7 +213,7 @@ extension TemplateRenderer {
         }
     }
 
-    func numberFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    mutating func numberFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         // The pattern first: a bad one fails whatever the value, missing values included.
         let style = try call.params.count > 1 ? text(call.params[1]) : ""
         do {

@@ -1,6 +1,6 @@
 /// Inline helpers and the conditions of block helpers.
 extension TemplateRenderer {
-    func callHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    mutating func callHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         switch call.helper {
         case .defaultIfEmpty:
             var last: JSONValue?
@@ -23,24 +23,11 @@ extension TemplateRenderer {
         case .urlEncode:
             guard let value = try evaluate(call.params[0]) else { return nil }
             return .string(TemplateEncoding.formEncoded(value.displayText))
-        case .size:
-            switch try evaluate(call.params[0]) {
-            case .array(let items)?: return .int(items.count)
-            case .object(let object)?: return .int(object.count)
-            // UTF-16 code units, as JavaScript's and Java's `length` count.
-            case .string(let string)?: return .int(string.utf16.count)
-            case .none, .null?: return .int(0)
-            default: return nil
-            }
+        case .size: return try size(call)
         case .lookup:
             guard let container = try evaluate(call.params[0]), let key = try evaluate(call.params[1]) else { return nil }
             return Self.member(container, key.displayText)
-        case .eq, .lt, .lte, .gt, .gte:
-            let result = try compare(call.helper, call.params[0], call.params[1])
-            return try yesNo(result, call)
-        case .not:
-            let value = try evaluate(call.params[0])
-            return try yesNo(!(value?.isTruthy ?? false), call)
+        case .eq, .lt, .lte, .gt, .gte, .not: return try comparison(call)
         case .math: return try math(call)
         case .numberFormat: return try numberFormat(call)
         case .dateFormat: return try dateFormat(call)
@@ -59,7 +46,7 @@ extension TemplateRenderer {
     }
 
     /// Whether a conditional block helper renders its body (true) or its `{{else}}` part.
-    func blockCondition(_ helper: TemplateHelper, _ block: TemplateBlock) throws(TemplateError) -> Bool {
+    mutating func blockCondition(_ helper: TemplateHelper, _ block: TemplateBlock) throws(TemplateError) -> Bool {
         switch helper {
         case .if, .unless:
             // As handlebars.js: `unless` is `if` with its parts swapped, and both read includeZero=.
@@ -95,29 +82,58 @@ extension TemplateRenderer {
         }
     }
 
+    /// The length of a list, object or text: a length, not the value, so a secret's is not a
+    /// secret read (``TemplateSecretTrace``).
+    private mutating func size(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        let reads = secretTrace.reads
+        defer { secretTrace.reads = reads }
+        switch try evaluate(call.params[0]) {
+        case .array(let items)?: return .int(items.count)
+        case .object(let object)?: return .int(object.count)
+        // UTF-16 code units, as JavaScript's and Java's `length` count.
+        case .string(let string)?: return .int(string.utf16.count)
+        case .none, .null?: return .int(0)
+        default: return nil
+        }
+    }
+
+    /// `eq`, `lt`, `lte`, `gt`, `gte` and `not`: what they compare decides one bit, so it is not a
+    /// secret read (``TemplateSecretTrace``); a `yes=` or `no=` text they write is.
+    private mutating func comparison(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        let reads = secretTrace.reads
+        let result: Bool
+        if call.helper == .not {
+            result = !(try evaluate(call.params[0])?.isTruthy ?? false)
+        } else {
+            result = try compare(call.helper, call.params[0], call.params[1])
+        }
+        secretTrace.reads = reads
+        return try yesNo(result, call)
+    }
+
     // MARK: - Support
 
-    func text(_ expression: TemplateExpression) throws(TemplateError) -> String {
+    mutating func text(_ expression: TemplateExpression) throws(TemplateError) -> String {
         try evaluate(expression)?.displayText ?? ""
     }
 
-    func hashText(_ key: String, _ hash: [TemplateHashArgument]) throws(TemplateError) -> String? {
+    mutating func hashText(_ key: String, _ hash: [TemplateHashArgument]) throws(TemplateError) -> String? {
         for argument in hash where argument.key == key { return try evaluate(argument.value)?.displayText }
         return nil
     }
 
-    private func hashFlag(_ key: String, _ hash: [TemplateHashArgument]) throws(TemplateError) -> Bool {
+    private mutating func hashFlag(_ key: String, _ hash: [TemplateHashArgument]) throws(TemplateError) -> Bool {
         for argument in hash where argument.key == key { return try evaluate(argument.value)?.isTruthy ?? false }
         return false
     }
 
-    func mapText(_ call: TemplateCall, _ transform: (String) -> String) throws(TemplateError) -> JSONValue? {
+    mutating func mapText(_ call: TemplateCall, _ transform: (String) -> String) throws(TemplateError) -> JSONValue? {
         guard let value = try evaluate(call.params[0]) else { return nil }
         if case .null = value { return nil }
         return .string(transform(value.displayText))
     }
 
-    private func yesNo(_ result: Bool, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
+    private mutating func yesNo(_ result: Bool, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
         if let text = try hashText(result ? "yes" : "no", call.hash) { return .string(text) }
         if try hashText(result ? "no" : "yes", call.hash) != nil { return .string("") }
         return .bool(result)
@@ -162,7 +178,7 @@ extension TemplateRenderer {
 
     /// Numeric comparison when both sides are numbers (or one is a number and the other a numeric string);
     /// otherwise a string comparison.
-    func compare(
+    mutating func compare(
         _ helper: TemplateHelper, _ left: TemplateExpression, _ right: TemplateExpression
     ) throws(TemplateError) -> Bool {
         let lhs = try evaluate(left) ?? .null
@@ -203,7 +219,7 @@ extension TemplateRenderer {
         }
     }
 
-    private func math(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    private mutating func math(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         // The operator first: a bad one fails whatever the values, missing ones included.
         let name = try text(call.params[1])
         let operation: MathOperator

@@ -1,6 +1,6 @@
 /// Iterable's list helpers: `maxInList`, `minInList` and `inLeftNotInRight`.
 extension TemplateRenderer {
-    func callListHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    mutating func callListHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         switch call.helper {
         case .maxInList, .minInList:
             guard case .array(let items)? = try evaluate(call.params[0]) else { return nil }

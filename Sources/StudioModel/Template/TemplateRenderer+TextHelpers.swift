@@ -4,7 +4,7 @@
 /// code units, as `size` and `.length` count them; `abbreviate` and `center` count characters,
 /// so that neither cuts one in two.
 extension TemplateRenderer {
-    func callTextHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+    mutating func callTextHelper(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
         switch call.helper {
         case .cut:
             let removed = try text(call.params[1])
@@ -54,7 +54,7 @@ extension TemplateRenderer {
     }
 
     /// Positional parameter `position` of `call` as a whole number.
-    private func index(_ call: TemplateCall, _ position: Int) throws(TemplateError) -> Int {
+    private mutating func index(_ call: TemplateCall, _ position: Int) throws(TemplateError) -> Int {
         let value = try evaluate(call.params[position])
         guard let number = value.flatMap(Self.number), number == number.rounded(), abs(number) < 1e9 else {
             throw error(call.offset, "'\(call.helper.rawValue)' needs a whole number, found '\(value?.displayText ?? "")'")

@@ -36,8 +36,15 @@ struct TemplateRenderer {
     /// Whether the template's own text is form-encoded too, not only what it merges: a form
     /// field's value is a value, not form syntax (``Template/renderFormFieldValue(_:)``).
     var encodesText = false
+    /// The secrets this render reads and what helpers computed from them; off when it reads none.
+    var secretTrace = TemplateSecretTrace()
 
-    init(context: TemplateContext, mode: OutputMode, source: String, capacity: Int, recordMarks: Bool = false) {
+    /// - Parameter tracingSecrets: Whether the template reads the secret store
+    ///   (``Template/readsSecrets``): then, when the context has secrets, ``secretTrace`` follows them.
+    init(
+        context: TemplateContext, mode: OutputMode, source: String, capacity: Int, recordMarks: Bool = false,
+        tracingSecrets: Bool = false
+    ) {
         self.context = context
         self.mode = mode
         self.source = source
@@ -45,10 +52,21 @@ struct TemplateRenderer {
         self.frames.reserveCapacity(8)
         self.out = TemplateOutputBuffer(capacity: capacity)
         if recordMarks { marks = [] }
+        if tracingSecrets { secretTrace = TemplateSecretTrace(secretValues: context.secrets.values) }
     }
 
     func error(_ offset: Int, _ message: String) -> TemplateError {
         TemplateError.at(offset, in: source, message)
+    }
+
+    /// `error` with the secrets read and the text helpers computed from them masked: a helper's
+    /// message quotes the value it could not read (`dateFormat cannot read '…'`), which may be
+    /// another helper's rewrite of a secret.
+    func maskingSecrets(in error: TemplateError) -> TemplateError {
+        guard secretTrace.isOn else { return error }
+        var masked = error
+        masked.message = SecretMasker(secretValues: secretTrace.maskedValues).mask(error.message)
+        return masked
     }
 
     // MARK: - Nodes
@@ -178,6 +196,7 @@ struct TemplateRenderer {
             let text: String
             if block.params.isEmpty {
                 text = try renderDetached(block.body)
+                if secretTrace.isOn { secretTrace.recordEncoded(in: text) }
             } else {
                 text = try evaluate(block.params[0])?.displayText ?? ""
             }
@@ -233,18 +252,37 @@ struct TemplateRenderer {
     mutating func renderDetached(_ nodes: [TemplateNode]) throws(TemplateError) -> String {
         var inner = TemplateRenderer(context: context, mode: .text, source: source, capacity: 64)
         inner.frames = frames
+        inner.secretTrace = secretTrace
+        defer { secretTrace = inner.secretTrace }
         try inner.render(nodes)
         return inner.out.string
     }
 
     // MARK: - Values
 
-    func evaluate(_ expression: TemplateExpression) throws(TemplateError) -> JSONValue? {
+    mutating func evaluate(_ expression: TemplateExpression) throws(TemplateError) -> JSONValue? {
         switch expression {
-        case .path(let path): return resolve(path)
-        case .literal(let value): return value
-        case .call(let call): return try callHelper(call)
+        case .path(let path):
+            let value = resolve(path)
+            if secretTrace.isOn { secretTrace.noteRead(of: value) }
+            return value
+        case .literal(let value):
+            if secretTrace.isOn { secretTrace.noteRead(of: value) }
+            return value
+        case .call(let call):
+            return try secretTrace.isOn ? tracedCall(call) : callHelper(call)
         }
+    }
+
+    /// ``callHelper(_:)``, its result recorded as derived when the helper read a secret. Kept out
+    /// of `evaluate`, whose stack frame each level of nested helpers (512 at most) adds, also in
+    /// renders that read no secret.
+    @inline(never)
+    private mutating func tracedCall(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        let reads = secretTrace.reads
+        let value = try callHelper(call)
+        if let value, secretTrace.reads > reads { secretTrace.record(value) }
+        return value
     }
 
     /// `@index`, `@first`, `@last` or `@key` of the block frame at `frameIndex`; nil for `@root`,

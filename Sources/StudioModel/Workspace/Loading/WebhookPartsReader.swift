@@ -130,7 +130,8 @@ enum WebhookPartsReader {
     /// Reports a URL problem at the value of `key`; true when the URL is acceptable.
     static func checkURL(_ url: String, key: String, in mapping: YAMLMapping) -> Bool {
         guard let problem = WebhookURLCheck.problem(in: url) else { return true }
-        mapping.file.error("invalid \(key) '\(url)': \(problem.message)", at: mapping[key], hint: problem.hint)
+        mapping.file.error(
+            "invalid \(key) '\(SecretDisplay.url(url))': \(problem.message)", at: mapping[key], hint: problem.hint)
         return false
     }
 }
