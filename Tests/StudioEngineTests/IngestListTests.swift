@@ -127,11 +127,21 @@ extension IngestListTests {
         try await ingest.shutdown()
     }
 
-    /// track, users/update and triggerWorkflow take an address as `users import` does.
+    /// track, users/update and triggerWorkflow take an address as `users import` does, and as
+    /// Iterable does (``EmailAddress``): markup, a path, a domain without a TLD or an IP literal
+    /// after the `@` made a user; the refusal says why.
     @Test(arguments: [
-        ("/api/events/track", #"{"email": "notanemail", "eventName": "signup"}"#, "'notanemail' is not an email address"),
-        ("/api/users/update", #"{"email": "ada@", "dataFields": {}}"#, "'ada@' is not an email address"),
+        ("/api/events/track", #"{"email": "notanemail", "eventName": "signup"}"#, "'notanemail' is not an email address: it has no '@'"),
+        ("/api/users/update", #"{"email": "ada@", "dataFields": {}}"#, "'ada@' is not an email address: nothing comes after the '@'"),
         ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome"}"#, "email is required"),
+        ("/api/users/update", #"{"email": "a@x.com<script>", "dataFields": {}}"#,
+         "'a@x.com<script>' is not an email address: '<' is not allowed in the domain (letters, digits, '-' and '.' are)"),
+        ("/api/events/track", #"{"email": "a@b", "eventName": "signup"}"#,
+         "'a@b' is not an email address: the domain 'b' has no top-level domain: write it in full, as example.com"),
+        ("/api/users/update", #"{"email": "a@x.com/../../admin"}"#,
+         "'a@x.com/../../admin' is not an email address: '/' is not allowed in the domain (letters, digits, '-' and '.' are)"),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "a@[127.0.0.1]"}"#,
+         "'a@[127.0.0.1]' is not an email address: an IP address ([127.0.0.1]) is not taken as its domain; give a domain name"),
     ])
     func anAddressThatIsNotOneIsABadRequest(path: String, body: String, message: String) async throws {
         let ingest = try await IngestTestServer.start()

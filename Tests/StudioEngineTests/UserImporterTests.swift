@@ -180,6 +180,16 @@ struct UserImporterTests {
         }
     }
 
+    /// An address is checked as Iterable checks it (``EmailAddress``), and the refusal says why.
+    @Test func anAddressIsRefusedSayingWhy() {
+        #expect {
+            _ = try UserImporter.profiles(from: "email,plan\nada@x..com,pro\n", format: .csv)
+        } throws: { error in
+            (error as? UserImporter.ImportError)?.report(file: "users.csv")
+                == ["users.csv:2: error: 'ada@x..com' is not an email address: the domain has two '.' in a row"]
+        }
+    }
+
     @Test func problemsAreReportedCompilerStyleWithTheFileAndLine() {
         let error = UserImporter.ImportError(problems: [
             .init(line: 3, message: "'nobody' is not an email address"), .init(line: nil, message: "not readable as CSV"),

@@ -225,7 +225,7 @@ struct IngestAPI: RouterMiddleware {
     /// - Throws: ``Refusal``, saying why it names none.
     static func recipient(in body: JSONObject) throws(Refusal) -> String {
         let given = try field("email", in: body, mustBe: "a string", as: \.stringValue) ?? ""
-        if EmailAddress.isPlausible(given) { return EmailAddress.normalized(given) }
+        if EmailAddress.isValid(given) { return EmailAddress.normalized(given) }
         if !given.isEmpty { throw .invalidEmail(given) }
         if let userID = try identifier("userId", in: body) { throw .userIDOnly(userID) }
         throw .missingEmail

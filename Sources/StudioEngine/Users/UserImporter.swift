@@ -134,8 +134,8 @@ public enum UserImporter {
                 continue
             }
             let email = emailColumn < row.count ? row[emailColumn].trimmingCharacters(in: .whitespaces) : ""
-            guard EmailAddress.isPlausible(email) else {
-                problems.append(.init(line: rowLine, message: "'\(email)' is not an email address"))
+            if let refusal = EmailAddress.refusal(of: email) {
+                problems.append(.init(line: rowLine, message: refusal))
                 continue
             }
             var profile = JSONObject([("email", .string(EmailAddress.normalized(email)))])
@@ -302,8 +302,8 @@ public enum UserImporter {
                 problems.append(.init(line: lineNumber, message: "no 'email' string"))
                 continue
             }
-            guard EmailAddress.isPlausible(email) else {
-                problems.append(.init(line: lineNumber, message: "'\(email)' is not an email address"))
+            if let refusal = EmailAddress.refusal(of: email) {
+                problems.append(.init(line: lineNumber, message: refusal))
                 continue
             }
             if let problem = dottedFieldProblem(in: object) {
