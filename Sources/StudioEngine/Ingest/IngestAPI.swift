@@ -231,10 +231,11 @@ struct IngestAPI: RouterMiddleware {
         throw .missingEmail
     }
 
-    /// Why `dataFields` cannot be written to a profile by an API call: an empty or reserved field
-    /// name (``ProfileMerge/reservedFieldProblem(in:)``), or a dotted one (``dottedFieldProblem(in:)``).
+    /// Why `dataFields` cannot be written to a profile by an API call: a reserved top-level field
+    /// (``ProfileMerge/reservedFieldProblem(in:)``), or a name, at any depth, that is empty, dotted
+    /// or holds a control character (``fieldNameProblem(in:)``).
     static func profileFieldProblem(in dataFields: JSONObject) -> String? {
-        ProfileMerge.reservedFieldProblem(in: dataFields) ?? dottedFieldProblem(in: dataFields)
+        ProfileMerge.reservedFieldProblem(in: dataFields) ?? fieldNameProblem(in: dataFields)
     }
 
     /// The boolean in `key` (`mergeNestedObjects`, `createNewFields`, …); nil when it is missing
