@@ -157,8 +157,8 @@ struct IngestNestedFieldNameTests {
     /// Only top-level names were checked: an empty or dotted name inside an object, or inside an
     /// array of objects, was stored, where no merge parameter can reach it (a lookup reads
     /// `a.b` as a path); so was a name with NUL or another control character, at any depth.
-    /// Each is refused wherever it is, naming where, by users/update and lists/subscribe,
-    /// storing nothing of it.
+    /// Each is refused wherever it is, naming where, by users/update, lists/subscribe and
+    /// users/bulkUpdate (a user counted as failed), storing nothing of it.
     @Test(arguments: [
         (#"{"obj": {"": 1, "a.b": 2}}"#, "a field name may not be empty (one in 'obj' is)"),
         (#"{"obj": {"a.b": 2}}"#, #"field 'a.b' in 'obj': a name may not contain '.'; nest it instead: {"a": {"b": …}}"#),
@@ -181,7 +181,15 @@ struct IngestNestedFieldNameTests {
         #expect(listed == 400)
         #expect(listedAnswer["msg"] == .string("ada@example.com: " + message))
 
+        let (bulk, bulkAnswer) = try await ingest.post(
+            "/api/users/bulkUpdate",
+            #"{"users": [{"email": "ada@example.com", "dataFields": \#(dataFields)}, {"email": "bob@example.com", "dataFields": {"obj": {"ok": 1}}}]}"#)
+        #expect(bulk == 200)
+        #expect(bulkAnswer["successCount"] == 1)
+        #expect(bulkAnswer["failedUpdates"]?["invalidDataEmails"] == ["ada@example.com"])
+
         #expect(try store.user(email: "ada@example.com") == nil)
+        #expect(try store.user(email: "bob@example.com") == ["email": "bob@example.com", "obj": ["ok": 1]])
         #expect(try store.listMembers("7", after: nil, limit: 10).isEmpty)
         try await ingest.shutdown()
     }
