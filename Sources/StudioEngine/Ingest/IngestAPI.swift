@@ -141,6 +141,16 @@ struct IngestAPI: RouterMiddleware {
         return "/" + path.split(separator: "/").joined(separator: "/")
     }
 
+    /// Whether a request's body is read: a POST to a route that takes one, sent uncompressed.
+    /// Any other request is answered from its head alone (404, 405, 415, 501, or a lookup's
+    /// answer), so `Expect: 100-continue` is not answered with a `100 Continue` that would have
+    /// the client send a body for nothing. Read from the head alone.
+    func readsBody(_ head: HTTPRequest) -> Bool {
+        guard head.method == .post, Self.encodingRefusal(head.headerFields) == nil else { return false }
+        let path = Self.routedPath(URI(head.path ?? "").path)
+        return postRoutes.contains { $0.path == path }
+    }
+
     /// Records the event; the answer's `params.id` is its id, the one given or a new one, which a
     /// client sends again with a retry so that it starts nothing twice.
     func track(_ body: JSONObject) throws -> Response {
@@ -332,13 +342,7 @@ struct IngestAPI: RouterMiddleware {
                 message: "the body is over \(maximumBodyBytes >> 20) MiB; send fewer events or subscribers per request"))
         // A body its head declares too large is refused before it is sent (after `Expect: 100-continue`) or read.
         guard !request.headers.declaresBody(over: maximumBodyBytes) else { return .failure(tooLarge) }
-        // Compressed bodies are not inflated: say so, instead of reading the bytes as JSON.
-        if let coding = request.headers[.contentEncoding], coding.lowercased() != "identity" {
-            var refusal = answer(
-                .unsupportedMediaType, code: "BadJsonBody", message: "Content-Encoding \(coding) is not taken: send the body uncompressed")
-            refusal.headers[.acceptEncoding] = "identity"
-            return .failure(AnswerError(refusal))
-        }
+        if let refusal = encodingRefusal(request.headers) { return .failure(AnswerError(refusal)) }
         let buffer: ByteBuffer
         do {
             guard let collected = try await budget.collect(request, upTo: maximumBodyBytes) else {
@@ -375,6 +379,16 @@ struct IngestAPI: RouterMiddleware {
             }
             return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: message)))
         }
+    }
+
+    /// The 415 for a body sent compressed, which is not inflated: it says so, instead of reading
+    /// the bytes as JSON. Nil for a body sent as it is. Read from the head alone.
+    static func encodingRefusal(_ headers: HTTPFields) -> Response? {
+        guard let coding = headers[.contentEncoding], coding.lowercased() != "identity" else { return nil }
+        var refusal = answer(
+            .unsupportedMediaType, code: "BadJsonBody", message: "Content-Encoding \(coding) is not taken: send the body uncompressed")
+        refusal.headers[.acceptEncoding] = "identity"
+        return refusal
     }
 
     /// An error answer carried through `Result`.
