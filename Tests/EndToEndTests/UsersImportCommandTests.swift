@@ -19,7 +19,7 @@ struct UsersImportCommandTests {
         #expect(two.stdout == "imported 2 users (1 new, 1 updated)\n")
         let refused = try await workspace.hookline("users", "import", bad.path)
         #expect(refused.status == 65)
-        #expect(refused.stderr == "\(bad.path):3: error: 'nobody' is not an email address\nnothing imported\n")
+        #expect(refused.stderr == "\(bad.path):3: error: 'nobody' is not an email address: it has no '@'\nnothing imported\n")
         let unclosed = try workspace.write("unclosed.csv", "email,plan\ncy@example.com,\"pro\ndee@example.com,free\n")
         let refusedQuote = try await workspace.hookline("users", "import", unclosed.path)
         #expect(refusedQuote.status == 65)

@@ -50,6 +50,38 @@ struct IngestListTests {
         try await ingest.shutdown()
     }
 
+    /// lists/unsubscribe answered `successCount: 1` for an address no user has and for a list
+    /// no one is on. As Iterable's, each such address is in `notFoundEmails` and counted as
+    /// failed; a known user who is not on a known list is removed as asked (a retry is no failure).
+    @Test func unsubscribingAnUnknownUserOrFromAnUnknownListIsNotFound() async throws {
+        let ingest = try await IngestTestServer.start()
+        let store = ingest.engine.store
+        try store.saveUsers([["email": "ada@example.com"], ["email": "bob@example.com"], ["email": "cy@example.com"]])
+        try store.addToList("42", emails: ["ada@example.com", "cy@example.com"])
+
+        let left = try await post(
+            ingest, "/api/lists/unsubscribe",
+            #"{"listId": 42, "subscribers": [{"email": "Ada@example.com"}, {"email": "nobody@example.com"}, {"email": "bob@example.com"}]}"#)
+        #expect(
+            left == [
+                "successCount": 2, "failCount": 1,
+                "failedUpdates": [
+                    "invalidEmails": [], "invalidUserIds": [], "notFoundEmails": ["nobody@example.com"], "notFoundUserIds": [],
+                ],
+                "createdFields": [], "filteredOutFields": [], "invalidEmails": [], "notFoundEmails": ["nobody@example.com"],
+            ], "\(left)")
+        #expect(try store.listMembers("42", after: nil, limit: 10) == ["cy@example.com"])
+
+        let noList = try await post(
+            ingest, "/api/lists/unsubscribe", #"{"listId": "trial", "subscribers": [{"email": "cy@example.com"}]}"#)
+        #expect(noList["successCount"] == 0)
+        #expect(noList["failCount"] == 1)
+        #expect(noList["notFoundEmails"] == ["cy@example.com"])
+        #expect(noList["failedUpdates"]?["notFoundEmails"] == ["cy@example.com"])
+        #expect(try store.listMembers("42", after: nil, limit: 10) == ["cy@example.com"])
+        try await ingest.shutdown()
+    }
+
     @Test(arguments: [
         ("/api/events/track", #"{"email": "ada@example.com", "eventName": "signup", "dataFields": "str"}"#),
         ("/api/users/update", #"{"email": "ada@example.com", "dataFields": ["plan", "pro"]}"#),
@@ -127,11 +159,21 @@ extension IngestListTests {
         try await ingest.shutdown()
     }
 
-    /// track, users/update and triggerWorkflow take an address as `users import` does.
+    /// track, users/update and triggerWorkflow take an address as `users import` does, and as
+    /// Iterable does (``EmailAddress``): markup, a path, a domain without a TLD or an IP literal
+    /// after the `@` made a user; the refusal says why.
     @Test(arguments: [
-        ("/api/events/track", #"{"email": "notanemail", "eventName": "signup"}"#, "'notanemail' is not an email address"),
-        ("/api/users/update", #"{"email": "ada@", "dataFields": {}}"#, "'ada@' is not an email address"),
+        ("/api/events/track", #"{"email": "notanemail", "eventName": "signup"}"#, "'notanemail' is not an email address: it has no '@'"),
+        ("/api/users/update", #"{"email": "ada@", "dataFields": {}}"#, "'ada@' is not an email address: nothing comes after the '@'"),
         ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome"}"#, "email is required"),
+        ("/api/users/update", #"{"email": "a@x.com<script>", "dataFields": {}}"#,
+         "'a@x.com<script>' is not an email address: '<' is not allowed in the domain (letters, digits, '-' and '.' are)"),
+        ("/api/events/track", #"{"email": "a@b", "eventName": "signup"}"#,
+         "'a@b' is not an email address: the domain 'b' has no top-level domain: write it in full, as example.com"),
+        ("/api/users/update", #"{"email": "a@x.com/../../admin"}"#,
+         "'a@x.com/../../admin' is not an email address: '/' is not allowed in the domain (letters, digits, '-' and '.' are)"),
+        ("/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "a@[127.0.0.1]"}"#,
+         "'a@[127.0.0.1]' is not an email address: an IP address ([127.0.0.1]) is not taken as its domain; give a domain name"),
     ])
     func anAddressThatIsNotOneIsABadRequest(path: String, body: String, message: String) async throws {
         let ingest = try await IngestTestServer.start()

@@ -151,3 +151,59 @@ struct IngestProfileFieldTests {
         try await ingest.shutdown()
     }
 }
+
+/// Field names below the top of `dataFields`.
+struct IngestNestedFieldNameTests {
+    /// Only top-level names were checked: an empty or dotted name inside an object, or inside an
+    /// array of objects, was stored, where no merge parameter can reach it (a lookup reads
+    /// `a.b` as a path); so was a name with NUL or another control character, at any depth.
+    /// Each is refused wherever it is, naming where, by users/update, lists/subscribe and
+    /// users/bulkUpdate (a user counted as failed), storing nothing of it.
+    @Test(arguments: [
+        (#"{"obj": {"": 1, "a.b": 2}}"#, "a field name may not be empty (one in 'obj' is)"),
+        (#"{"obj": {"a.b": 2}}"#, #"field 'a.b' in 'obj': a name may not contain '.'; nest it instead: {"a": {"b": …}}"#),
+        (#"{"obj": {"c": {"d.e": 3}}}"#, #"field 'd.e' in 'obj.c': a name may not contain '.'; nest it instead: {"d": {"e": …}}"#),
+        (#"{"items": [{"sku": 1}, {"x.y": 2}]}"#, #"field 'x.y' in 'items[1]': a name may not contain '.'; nest it instead: {"x": {"y": …}}"#),
+        (#"{"rows": [[{"": 1}]]}"#, "a field name may not be empty (one in 'rows[0][0]' is)"),
+        (#"{"a\u0000b": 1}"#, "field 'a<U+0000>b': a name may not contain a control character (U+0000)"),
+        (#"{"obj": {"tab\there": 1}}"#, "field 'tab<U+0009>here' in 'obj': a name may not contain a control character (U+0009)"),
+    ])
+    func aMalformedNameAtAnyDepthIsRefusedNamingWhere(dataFields: String, message: String) async throws {
+        let ingest = try await IngestTestServer.start()
+        let store = ingest.engine.store
+        let (status, answer) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": \#(dataFields)}"#)
+        #expect(status == 400)
+        #expect(answer == ["msg": .string(message), "code": "BadParams", "params": nil])
+
+        let (listed, listedAnswer) = try await ingest.post(
+            "/api/lists/subscribe", #"{"listId": 7, "subscribers": [{"email": "ada@example.com", "dataFields": \#(dataFields)}]}"#)
+        #expect(listed == 400)
+        #expect(listedAnswer["msg"] == .string("ada@example.com: " + message))
+
+        let (bulk, bulkAnswer) = try await ingest.post(
+            "/api/users/bulkUpdate",
+            #"{"users": [{"email": "ada@example.com", "dataFields": \#(dataFields)}, {"email": "bob@example.com", "dataFields": {"obj": {"ok": 1}}}]}"#)
+        #expect(bulk == 200)
+        #expect(bulkAnswer["successCount"] == 1)
+        #expect(bulkAnswer["failedUpdates"]?["invalidDataEmails"] == ["ada@example.com"])
+
+        #expect(try store.user(email: "ada@example.com") == nil)
+        #expect(try store.user(email: "bob@example.com") == ["email": "bob@example.com", "obj": ["ok": 1]])
+        #expect(try store.listMembers("7", after: nil, limit: 10).isEmpty)
+        try await ingest.shutdown()
+    }
+
+    /// A nested name that is fine, and the same names as values, are stored as sent.
+    @Test func wellFormedNestedNamesAndDottedValuesAreStored() async throws {
+        let ingest = try await IngestTestServer.start()
+        let (status, _) = try await ingest.post(
+            "/api/users/update",
+            #"{"email": "ada@example.com", "dataFields": {"obj": {"a_b": "x.y", "items": [{"sku": "a.b"}]}}}"#)
+        #expect(status == 200)
+        #expect(
+            try ingest.engine.store.user(email: "ada@example.com")
+                == ["email": "ada@example.com", "obj": ["a_b": "x.y", "items": [["sku": "a.b"]]]])
+        try await ingest.shutdown()
+    }
+}

@@ -180,6 +180,39 @@ struct UserImporterTests {
         }
     }
 
+    /// Only a top-level dotted JSON Lines name was refused: one nested deeper, an empty one, and
+    /// a name with a control character were imported; a CSV column with an empty name in its
+    /// path (`address..city`, `.city`) was read as another path. Each is refused on its line.
+    @Test(arguments: [
+        (UserImporter.Format.jsonl, #"{"email": "bob@example.com", "obj": {"c": {"d.e": 3}}}"#,
+         #"users:2: error: field 'd.e' in 'obj.c': a name may not contain '.'; nest it instead: {"d": {"e": …}}"#),
+        (.jsonl, #"{"email": "bob@example.com", "items": [{"": 1}]}"#, "users:2: error: a field name may not be empty (one in 'items[0]' is)"),
+        (.jsonl, #"{"email": "bob@example.com", "a\u0007": 1}"#,
+         "users:2: error: field 'a<U+0007>': a name may not contain a control character (U+0007)"),
+        (.csv, "email,address..city\nbob@example.com,Oslo", "users:1: error: the column 'address..city' has an empty name in its path"),
+        (.csv, "email,.city\nbob@example.com,Oslo", "users:1: error: the column '.city' has an empty name in its path"),
+        (.csv, "email,a\u{1}b\nbob@example.com,Oslo",
+         "users:1: error: field 'a<U+0001>b' in the column 'a<U+0001>b': a name may not contain a control character (U+0001)"),
+    ])
+    func aMalformedFieldNameAtAnyDepthIsRefused(format: UserImporter.Format, second: String, report: String) {
+        let text = format == .csv ? second + "\n" : #"{"email": "ada@example.com", "plan": "pro"}"# + "\n" + second + "\n"
+        #expect {
+            _ = try UserImporter.profiles(from: text, format: format)
+        } throws: { error in
+            (error as? UserImporter.ImportError)?.report(file: "users") == [report]
+        }
+    }
+
+    /// An address is checked as Iterable checks it (``EmailAddress``), and the refusal says why.
+    @Test func anAddressIsRefusedSayingWhy() {
+        #expect {
+            _ = try UserImporter.profiles(from: "email,plan\nada@x..com,pro\n", format: .csv)
+        } throws: { error in
+            (error as? UserImporter.ImportError)?.report(file: "users.csv")
+                == ["users.csv:2: error: 'ada@x..com' is not an email address: the domain has two '.' in a row"]
+        }
+    }
+
     @Test func problemsAreReportedCompilerStyleWithTheFileAndLine() {
         let error = UserImporter.ImportError(problems: [
             .init(line: 3, message: "'nobody' is not an email address"), .init(line: nil, message: "not readable as CSV"),

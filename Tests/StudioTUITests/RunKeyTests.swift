@@ -65,13 +65,14 @@ struct RunKeyTests {
         #expect(reduce(&state, .key(.enter)).isEmpty)
         #expect(state.runInput == RunInput(workflowID: "welcome-series", text: "not-an-email"))
         #expect(state.status == StatusMessage(
-            "'not-an-email' is not an email address: type one, list:NAME, or nothing for every user", level: .warning))
+            "'not-an-email' is not an email address: it has no '@'; type one, list:NAME, or nothing for every user",
+            level: .warning))
         let grid = renderApp(state)
         let row = grid.rowText(AppLayout.compute(state).hint.y)
         #expect(row.contains("run welcome-series for not-an-email▏  ⏎ run  Esc cancel"), "\(row)")
         // The reason, too long to share the row with the text, is shown whole above it.
         let above = (0..<AppLayout.compute(state).hint.y).map(grid.rowText).joined(separator: "\n")
-        #expect(above.contains("'not-an-email' is not an email address: type one, list:NAME, or"), "\(above)")
+        #expect(above.contains("'not-an-email' is not an email address: it has no '@'; type one,"), "\(above)")
         type("@example.com", into: &state)
         #expect(reduce(&state, .key(.enter)) == [.run(workflowID: "welcome-series", audience: .user("not-an-email@example.com"))])
         #expect(state.runInput == nil)

@@ -58,7 +58,12 @@ extension IngestAPI {
     /// `lists/subscribe` and `lists/unsubscribe`: each subscriber with a valid address joins or
     /// leaves the list; subscribing also creates or updates the profile with its `dataFields`,
     /// unless `updateExistingUsersOnly` limits it to known users. A value of another type than
-    /// the profile's field holds refuses the whole call, as in users/update.
+    /// the profile's field holds refuses the whole call, as in users/update. Unsubscribing an
+    /// address no user has, or from a list no one is on, is counted in `notFoundEmails`, as
+    /// Iterable counts it, not as a success.
+    ///
+    /// `listId` is Iterable's number or a list's name: lists here are named (`hookline run --list
+    /// NAME`, `users import --list NAME`, Add to list steps), and `42` is the list named `42`.
     func changeList(_ body: JSONObject, subscribing: Bool) throws -> Response {
         let list: String
         let subscribers: [JSONValue]
@@ -99,12 +104,17 @@ extension IngestAPI {
             }
         }
         var notFound: [String] = []
+        if existingUsersOnly || !subscribing {
+            // As Iterable's: an address no user has is not found, and nothing is done for it. A
+            // list exists while it has members, so one no one is on (a typo, or emptied) has no
+            // one to remove: its subscribers are not found either, not counted as removed.
+            let known = try store.users(emails: valid.map(\.email))
+            let listExists = try subscribing || !store.listMembers(list, after: nil, limit: 1).isEmpty
+            let missing = Set(valid.map(\.email).filter { !listExists || known[$0] == nil })
+            notFound = Self.distinct(valid.map(\.email)).filter(missing.contains)
+            valid.removeAll { missing.contains($0.email) }
+        }
         if subscribing {
-            if existingUsersOnly {
-                let known = try store.users(emails: valid.map(\.email))
-                notFound = Self.distinct(valid.map(\.email)).filter { known[$0] == nil }
-                valid.removeAll { known[$0.email] == nil }
-            }
             do {
                 try store.mergeUsers(
                     valid.map { subscriber in

@@ -1,4 +1,5 @@
 import Hummingbird
+import StudioModel
 
 extension IngestAPI {
     /// Why an ingest request, or one item of a bulk request, is refused, and the 400 it gets.
@@ -25,7 +26,7 @@ extension IngestAPI {
 
         var message: String {
             switch self {
-            case .invalidEmail(let email): "'\(email)' is not an email address"
+            case .invalidEmail(let email): EmailAddress.refusal(of: email) ?? "'\(email)' is not an email address"
             case .userIDOnly(let userID):
                 "userId '\(userID)' names no user here: hookline identifies users by email, so send email instead"
             case .missingEmail: "email is required"

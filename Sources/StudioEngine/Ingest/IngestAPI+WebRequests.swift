@@ -6,11 +6,12 @@ import Hummingbird
 /// 127.0.0.1 (DNS rebinding) reaches a loopback server as a same-site one. Without an
 /// `ingest_api_key`, either could write profiles and start workflows.
 extension IngestAPI {
-    /// Whether a request may be taken from its head alone: not one a web page sent, and with the
-    /// key. The server asks before it answers `100 Continue`; ``handle(_:context:next:)`` answers
-    /// each refusal.
+    /// Whether a request's body is wanted, from its head alone: not one a web page sent, with the
+    /// key, and one whose body a route reads (``readsBody(_:)``). The server asks before it
+    /// answers `100 Continue`; ``handle(_:context:next:)`` and the routes answer the others
+    /// without reading a body.
     func acceptsHead(_ head: HTTPRequest) -> Bool {
-        Self.webRequestRefusal(head, loopbackOnly: loopbackOnly) == nil && authorizes(head)
+        Self.webRequestRefusal(head, loopbackOnly: loopbackOnly) == nil && authorizes(head) && readsBody(head)
     }
 
     /// Why a request is refused as one a browser sent for a web page; nil for a request from a

@@ -40,6 +40,7 @@ struct IngestAPI: RouterMiddleware {
             ("/api/events/trackBulk", trackBulk),
             ("/api/workflows/triggerWorkflow", triggerWorkflow),
             ("/api/users/update", updateUser),
+            ("/api/users/bulkUpdate", bulkUpdateUsers),
             ("/api/lists/subscribe", { try changeList($0, subscribing: true) }),
             ("/api/lists/unsubscribe", { try changeList($0, subscribing: false) }),
         ]
@@ -93,29 +94,61 @@ struct IngestAPI: RouterMiddleware {
     /// 405 with `Allow` for a route asked with a method it does not take (§15.5.6); for
     /// `OPTIONS *`, 204 with the methods the server takes (§9.3.7); else 404 listing the routes.
     private func unrouted(_ request: Request) -> Response {
-        var path = request.uri.path
-        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let path = Self.routedPath(request.uri.path)
         let paths = postRoutes.map(\.path)
         guard Self.knownMethods.contains(request.method) else {
             return Self.answer(
                 .notImplemented, code: "NotImplemented",
-                message: "\(request.method) is not a method this server knows; it takes POST, and GET or HEAD for /health")
+                message: "\(request.method) is not a method this server knows; it takes POST, and GET or HEAD for /health and the user lookups")
         }
         let allowed: (methods: String, hint: String)
         switch path {
         case _ where paths.contains(path): allowed = ("POST", "send it as POST")
-        case "/health": allowed = ("GET, HEAD", "ask it with GET or HEAD")
+        case _ where Self.isGetRoute(path): allowed = ("GET, HEAD", "ask it with GET or HEAD")
         case "*" where request.method == .options:
             return Response(status: .noContent, headers: [.allow: "GET, HEAD, POST"])
         default:
             return Self.answer(
                 .notFound, code: "NotFound",
-                message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")) and GET or HEAD /health")
+                message: "no route \(request.method) \(path); this server takes POST \(paths.joined(separator: ", ")), "
+                    + "GET \(Self.userByEmailPath)?email=… and \(Self.usersPath)/{email}, and GET or HEAD /health")
         }
         var response = Self.answer(
             .methodNotAllowed, code: "MethodNotAllowed", message: "\(request.method) \(path) is not supported; \(allowed.hint)")
         response.headers[.allow] = allowed.methods
         return response
+    }
+
+    /// Where Iterable's user calls live: `users/update` and the others under it, and
+    /// `users/{email}` (the address, percent-encoded, as the last segment).
+    static let usersPath = "/api/users"
+    /// users/getByEmail, which names the user in its `email` query parameter.
+    static let userByEmailPath = usersPath + "/getByEmail"
+
+    /// Whether `path` (as ``routedPath(_:)`` gives it) is a route GET and HEAD take: `/health`,
+    /// users/getByEmail, or users/{email}. A POST route under `/api/users` is one too here, so a
+    /// caller asks about POST routes first.
+    static func isGetRoute(_ path: String) -> Bool {
+        guard path != "/health" else { return true }
+        let segments = path.split(separator: "/")
+        return segments.count == 3 && segments[0] == "api" && segments[1] == "users"
+    }
+
+    /// `path` as the router matches it: its segments without the empty ones, so `/api//users/`
+    /// is `/api/users`; `*` (`OPTIONS *`) as it is.
+    static func routedPath(_ path: String) -> String {
+        guard path != "*" else { return path }
+        return "/" + path.split(separator: "/").joined(separator: "/")
+    }
+
+    /// Whether a request's body is read: a POST to a route that takes one, sent uncompressed.
+    /// Any other request is answered from its head alone (404, 405, 415, 501, or a lookup's
+    /// answer), so `Expect: 100-continue` is not answered with a `100 Continue` that would have
+    /// the client send a body for nothing. Read from the head alone.
+    func readsBody(_ head: HTTPRequest) -> Bool {
+        guard head.method == .post, Self.encodingRefusal(head.headerFields) == nil else { return false }
+        let path = Self.routedPath(URI(head.path ?? "").path)
+        return postRoutes.contains { $0.path == path }
     }
 
     /// Records the event; the answer's `params.id` is its id, the one given or a new one, which a
@@ -185,56 +218,21 @@ struct IngestAPI: RouterMiddleware {
             id: try Self.identifier("id", in: body) ?? Self.newEventID())
     }
 
-    /// Merges `dataFields` into the user's profile, as Iterable's users/update does; a value of
-    /// another type than the field holds refuses the call, and nothing of it is stored. With
-    /// `createNewFields: false`, a field no user has yet is dropped rather than added.
-    ///
-    /// A top-level `userId` is refused: hookline identifies users by email and keeps no userId,
-    /// so answering Success would drop it while a later call naming the user by it is refused.
-    func updateUser(_ body: JSONObject) throws -> Response {
-        let email: String
-        var update: JSONObject
-        let mergeNestedObjects: Bool
-        let createNewFields: Bool
-        do throws(Refusal) {
-            email = try Self.recipient(in: body)
-            if let userID = try Self.identifier("userId", in: body) {
-                throw .badParams(
-                    "userId '\(userID)' is not supported: hookline identifies users by email and keeps no userId; "
-                        + "send email alone")
-            }
-            update = try Self.dataFields(of: body)
-            mergeNestedObjects = try Self.flag("mergeNestedObjects", in: body) ?? false
-            createNewFields = try Self.flag("createNewFields", in: body) ?? true
-            _ = try Self.flag("preferUserId", in: body)
-        } catch { return error.response }
-        if let problem = Self.profileFieldProblem(in: update) {
-            return Self.answer(.badRequest, code: "BadParams", message: problem)
-        }
-        update["email"] = .string(email)
-        do {
-            try store.mergeUsers(
-                [update], mergeNestedObjects: mergeNestedObjects, keepingTypes: true, createNewFields: createNewFields)
-        } catch let conflict as ProfileMerge.FieldTypeConflict {
-            return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
-        }
-        return Self.answer(.ok, code: "Success")
-    }
-
     /// The address a request names in `email`, lowercase as `users import` stores them.
     /// - Throws: ``Refusal``, saying why it names none.
     static func recipient(in body: JSONObject) throws(Refusal) -> String {
         let given = try field("email", in: body, mustBe: "a string", as: \.stringValue) ?? ""
-        if EmailAddress.isPlausible(given) { return EmailAddress.normalized(given) }
+        if EmailAddress.isValid(given) { return EmailAddress.normalized(given) }
         if !given.isEmpty { throw .invalidEmail(given) }
         if let userID = try identifier("userId", in: body) { throw .userIDOnly(userID) }
         throw .missingEmail
     }
 
-    /// Why `dataFields` cannot be written to a profile by an API call: an empty or reserved field
-    /// name (``ProfileMerge/reservedFieldProblem(in:)``), or a dotted one (``dottedFieldProblem(in:)``).
+    /// Why `dataFields` cannot be written to a profile by an API call: a reserved top-level field
+    /// (``ProfileMerge/reservedFieldProblem(in:)``), or a name, at any depth, that is empty, dotted
+    /// or holds a control character (``fieldNameProblem(in:)``).
     static func profileFieldProblem(in dataFields: JSONObject) -> String? {
-        ProfileMerge.reservedFieldProblem(in: dataFields) ?? dottedFieldProblem(in: dataFields)
+        ProfileMerge.reservedFieldProblem(in: dataFields) ?? fieldNameProblem(in: dataFields)
     }
 
     /// The boolean in `key` (`mergeNestedObjects`, `createNewFields`, …); nil when it is missing
@@ -323,8 +321,14 @@ struct IngestAPI: RouterMiddleware {
         case .failure(let answer): return answer.response
         case .success(let object): body = object
         }
+        return await answering { try handle(body) }
+    }
+
+    /// Runs `handle`, which reads or writes the store, on SwiftNIO's thread pool for blocking work
+    /// (as ``withBody(_:_:)`` says why); a store error is answered 500 `DatabaseError`.
+    static func answering(_ handle: @escaping @Sendable () throws -> Response) async -> Response {
         do {
-            return try await NIOThreadPool.singleton.runIfActive { try handle(body) }
+            return try await NIOThreadPool.singleton.runIfActive { try handle() }
         } catch {
             return answer(.internalServerError, code: "DatabaseError", message: "not stored, send it again: \(error)")
         }
@@ -338,13 +342,7 @@ struct IngestAPI: RouterMiddleware {
                 message: "the body is over \(maximumBodyBytes >> 20) MiB; send fewer events or subscribers per request"))
         // A body its head declares too large is refused before it is sent (after `Expect: 100-continue`) or read.
         guard !request.headers.declaresBody(over: maximumBodyBytes) else { return .failure(tooLarge) }
-        // Compressed bodies are not inflated: say so, instead of reading the bytes as JSON.
-        if let coding = request.headers[.contentEncoding], coding.lowercased() != "identity" {
-            var refusal = answer(
-                .unsupportedMediaType, code: "BadJsonBody", message: "Content-Encoding \(coding) is not taken: send the body uncompressed")
-            refusal.headers[.acceptEncoding] = "identity"
-            return .failure(AnswerError(refusal))
-        }
+        if let refusal = encodingRefusal(request.headers) { return .failure(AnswerError(refusal)) }
         let buffer: ByteBuffer
         do {
             guard let collected = try await budget.collect(request, upTo: maximumBodyBytes) else {
@@ -381,6 +379,16 @@ struct IngestAPI: RouterMiddleware {
             }
             return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: message)))
         }
+    }
+
+    /// The 415 for a body sent compressed, which is not inflated: it says so, instead of reading
+    /// the bytes as JSON. Nil for a body sent as it is. Read from the head alone.
+    static func encodingRefusal(_ headers: HTTPFields) -> Response? {
+        guard let coding = headers[.contentEncoding], coding.lowercased() != "identity" else { return nil }
+        var refusal = answer(
+            .unsupportedMediaType, code: "BadJsonBody", message: "Content-Encoding \(coding) is not taken: send the body uncompressed")
+        refusal.headers[.acceptEncoding] = "identity"
+        return refusal
     }
 
     /// An error answer carried through `Result`.

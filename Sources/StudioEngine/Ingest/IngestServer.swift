@@ -16,6 +16,10 @@ import StudioModel
 /// - `POST /api/lists/subscribe` `{listId, subscribers: [{email, dataFields}], updateExistingUsersOnly}`
 ///   adds users to a static list (creating or updating their profiles), `POST /api/lists/unsubscribe`
 ///   `{listId, subscribers: [{email}]}` removes them;
+/// - `POST /api/users/bulkUpdate` `{users: [{email, dataFields, mergeNestedObjects}], createNewFields}`
+///   does users/update's merge for each user, counting those that fail;
+/// - `GET /api/users/getByEmail?email=` and `GET /api/users/{email}` answer `{"user": {email, dataFields}}`,
+///   or `{}` for an unknown user;
 /// - `GET /health` answers 200; `HEAD` is answered wherever `GET` is.
 ///
 /// Addresses are stored lowercase, as Iterable does: `A@Example.COM` and `a@example.com` are one user.
@@ -66,6 +70,15 @@ public final class IngestServer: Sendable {
             }
         }
         router.get("/health") { _, _ in IngestAPI.answer(.ok, code: "Success") }
+        // users/getByEmail before users/{email}: a path both match is the lookup's.
+        router.get(RouterPath(stringLiteral: IngestAPI.userByEmailPath)) { request, _ in
+            await IngestAPI.answering { try api.user(email: request.uri.queryParameters["email"].map(String.init)) }
+        }
+        router.get(RouterPath(stringLiteral: IngestAPI.usersPath + "/:email")) { request, context in
+            // The segment as sent, `%40` and all: an address may hold a `/` or `?`, encoded.
+            let segment = context.parameters.get("email").map { $0.removingPercentEncoding ?? $0 }
+            return await IngestAPI.answering { try api.user(email: segment) }
+        }
         let server = try await RunningServer.start(logger: logger) { onServerRunning in
             Application(
                 router: router,

@@ -204,19 +204,50 @@ public final class SQLiteStateStore: StateStore {
     public func mergeUsers(
         _ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool = false, createNewFields: Bool = true
     ) throws -> (created: Int, updated: Int) {
+        let merged = try merge(
+            updates.map { ProfileUpdate(fields: $0, mergeNestedObjects: mergeNestedObjects) },
+            conflicts: keepingTypes ? .refuseAll : .ignore, createNewFields: createNewFields)
+        return (merged.created, merged.updated)
+    }
+
+    public func mergeUsersKeepingTypes(_ updates: [ProfileUpdate], createNewFields: Bool) throws
+        -> [ProfileMerge.FieldTypeConflict]
+    {
+        try merge(updates, conflicts: .leaveOut, createNewFields: createNewFields).leftOut
+    }
+
+    /// What ``merge(_:conflicts:createNewFields:)`` does with an update that gives a field a value
+    /// of another type than the field keeps.
+    private enum TypeConflicts {
+        /// Merge it all the same (fixtures, the demo's users).
+        case ignore
+        /// Throw the conflict: nothing of any update is stored.
+        case refuseAll
+        /// Leave that update out, whole, and store the others.
+        case leaveOut
+    }
+
+    /// ``mergeUsers(_:mergeNestedObjects:keepingTypes:createNewFields:)`` and
+    /// ``mergeUsersKeepingTypes(_:createNewFields:)``: one transaction that reads each user's
+    /// profile once, merges its updates in order, and writes it once.
+    private func merge(_ updates: [ProfileUpdate], conflicts: TypeConflicts, createNewFields: Bool) throws
+        -> (created: Int, updated: Int, leftOut: [ProfileMerge.FieldTypeConflict])
+    {
         try writer.write { db in
             let read = try db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?")
             let save = try db.cachedStatement(sql: "INSERT OR REPLACE INTO user (email, profile) VALUES (?, ?)")
             var profiles: [String: JSONObject] = [:]
             var stored = Set<String>()
             var order: [String] = []
+            var seen = Set<String>()
+            var leftOut: [ProfileMerge.FieldTypeConflict] = []
             // Read and written in this transaction, so a field another request added meanwhile
             // counts, and one an earlier update of this batch added counts for the later ones.
             var fields = ProfileFields(db)
             for (index, given) in updates.enumerated() {
-                guard let email = given["email"]?.stringValue else { continue }
-                var update = given
-                if profiles[email] == nil {
+                guard let email = given.fields["email"]?.stringValue else { continue }
+                var update = given.fields
+                if seen.insert(email).inserted {
                     order.append(email)
                     if let text = try String.fetchOne(read, arguments: [email]), let profile = try? JSONValue.parse(text).objectValue {
                         profiles[email] = profile
@@ -229,23 +260,29 @@ public final class SQLiteStateStore: StateStore {
                         if try !fields.isKnown(key) { update[key] = nil }
                     }
                 }
-                if keepingTypes,
+                if conflicts != .ignore,
                     var conflict = ProfileMerge.typeConflict(
                         in: update, with: current ?? JSONObject(), fieldTypes: try fields.types(of: update.keys))
                 {
                     conflict.user = email
                     conflict.update = index
-                    throw conflict
+                    guard conflicts == .leaveOut else { throw conflict }
+                    // Before anything of it is recorded: a field only it would add stays unknown.
+                    leftOut.append(conflict)
+                    continue
                 }
-                let merged = current.map { ProfileMerge.merge(update, into: $0, mergeNestedObjects: mergeNestedObjects) } ?? update
+                let merged =
+                    current.map { ProfileMerge.merge(update, into: $0, mergeNestedObjects: given.mergeNestedObjects) } ?? update
                 try fields.record(merged, over: current)
                 profiles[email] = merged
             }
+            var (created, updated) = (0, 0)
             for email in order {
                 guard let profile = profiles[email] else { continue }
                 try save.execute(arguments: [email, JSONValue.object(profile).jsonText])
+                if stored.contains(email) { updated += 1 } else { created += 1 }
             }
-            return (order.count - stored.count, stored.count)
+            return (created, updated, leftOut)
         }
     }
 

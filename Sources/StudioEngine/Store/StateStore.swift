@@ -28,6 +28,14 @@ public protocol StateStore: EndpointPauseStore {
     @discardableResult
     func mergeUsers(_ updates: [JSONObject], mergeNestedObjects: Bool, keepingTypes: Bool, createNewFields: Bool) throws
         -> (created: Int, updated: Int)
+    /// users/update and users/bulkUpdate: merges each update, with its own `mergeNestedObjects`,
+    /// as ``mergeUsers(_:mergeNestedObjects:keepingTypes:createNewFields:)`` does keeping types,
+    /// except that an update giving a field a value of another type than the field keeps is left
+    /// out whole (nothing of it stored, no field it alone would add known to the project) rather
+    /// than refusing the others, which are stored in one transaction, as Iterable's bulk calls
+    /// count a user that fails without dropping the rest.
+    /// - Returns: The conflicts of the updates left out, each naming its user and its index in `updates`.
+    func mergeUsersKeepingTypes(_ updates: [ProfileUpdate], createNewFields: Bool) throws -> [ProfileMerge.FieldTypeConflict]
     /// An Update Profile step: ``ProfileMerge/settingKeepingTypes(_:in:fieldTypes:)`` of `values`
     /// on user `email`'s stored profile (the address alone for a user not stored), with the
     /// project's field types, read and written in one transaction, so that what another request

@@ -79,8 +79,8 @@ public final class AddressListReader {
             guard let address = String(validating: text, as: UTF8.self) else {
                 throw ReadError(description: "\(path):\(line): the line is not UTF-8 text")
             }
-            guard EmailAddress.isPlausible(address) else {
-                throw ReadError(description: "\(path):\(line): '\(address)' is not an email address")
+            if let refusal = EmailAddress.refusal(of: address) {
+                throw ReadError(description: "\(path):\(line): \(refusal)")
             }
             batch.append(EmailAddress.normalized(address))
         }

@@ -134,8 +134,8 @@ public enum UserImporter {
                 continue
             }
             let email = emailColumn < row.count ? row[emailColumn].trimmingCharacters(in: .whitespaces) : ""
-            guard EmailAddress.isPlausible(email) else {
-                problems.append(.init(line: rowLine, message: "'\(email)' is not an email address"))
+            if let refusal = EmailAddress.refusal(of: email) {
+                problems.append(.init(line: rowLine, message: refusal))
                 continue
             }
             var profile = JSONObject([("email", .string(EmailAddress.normalized(email)))])
@@ -158,17 +158,20 @@ public enum UserImporter {
         fields.reduce(0) { count, field in count + field.reduce(0) { $1.isNewline ? $0 + 1 : $0 } }
     }
 
-    /// Header names that cannot be imported: a reserved field (``ProfileMerge/reservedFields``),
-    /// or names that would fill the same field twice: a name given twice (`email,email`), or a
-    /// scalar and a nested path under it (`address` and `address.city`), where one would overwrite the other.
+    /// Header names that cannot be imported: a path with an empty or unprintable name on it
+    /// (``fieldPathProblem(_:)``), a reserved field (``ProfileMerge/reservedFields``), or names
+    /// that would fill the same field twice: a name given twice (`email,email`), or a scalar and
+    /// a nested path under it (`address` and `address.city`), where one would overwrite the other.
     private static func headerProblems(_ header: [String]) -> [ImportError.Problem] {
-        // The email column is found whatever its case, so `email` and `Email` are the same column.
-        let paths = header.filter { !$0.isEmpty }.map { name in
-            name.lowercased() == "email" ? ["email"] : name.split(separator: ".").map(String.init)
-        }
         var problems: [ImportError.Problem] = []
         var distinct: [[String]] = []
-        for path in paths {
+        for given in header where !given.isEmpty {
+            if let problem = fieldPathProblem(given) {
+                problems.append(.init(line: 1, message: problem))
+                continue
+            }
+            // The email column is found whatever its case, so `email` and `Email` are the same column.
+            let path = given.lowercased() == "email" ? ["email"] : given.split(separator: ".").map(String.init)
             let name = path.joined(separator: ".")
             if let field = path.first, field != "email", ProfileMerge.reservedFields.contains(field) {
                 problems.append(.init(
@@ -302,11 +305,11 @@ public enum UserImporter {
                 problems.append(.init(line: lineNumber, message: "no 'email' string"))
                 continue
             }
-            guard EmailAddress.isPlausible(email) else {
-                problems.append(.init(line: lineNumber, message: "'\(email)' is not an email address"))
+            if let refusal = EmailAddress.refusal(of: email) {
+                problems.append(.init(line: lineNumber, message: refusal))
                 continue
             }
-            if let problem = dottedFieldProblem(in: object) {
+            if let problem = fieldNameProblem(in: object) {
                 problems.append(.init(line: lineNumber, message: problem))
                 continue
             }

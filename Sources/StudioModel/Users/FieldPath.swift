@@ -33,12 +33,74 @@ private func setField(_ path: ArraySlice<String>, to value: JSONValue, in object
     object[key] = .object(nested)
 }
 
-/// Why `fields` cannot be a profile update: a top-level name with a period (`address.city`),
-/// which a lookup would read as a path, so the field could never be read back. Nil when none
-/// has one. Iterable skips such names; an import or an API call says so instead of losing them.
-public func dottedFieldProblem(in fields: JSONObject) -> String? {
-    guard let name = fields.keys.first(where: { $0.contains(".") }) else { return nil }
+/// Why `fields` cannot be a profile update, at any depth (in nested objects, and in objects
+/// inside arrays): a name with a period (`address.city`), which a lookup would read as a path, so
+/// the field could never be read back; an empty name, which no merge parameter can name; or a name
+/// with a control character (NUL, a line break), which no one can see or type. Nil when every name
+/// is fine. Iterable skips dotted names; an import or an API call says so instead of losing them.
+///
+/// The message names where the name is (`in 'prefs.channels[0]'`) when it is not at the top; the
+/// names on the way there are fine, since each object's names are checked before its values.
+public func fieldNameProblem(in fields: JSONObject) -> String? {
+    fieldNameProblem(in: fields, at: "")
+}
+
+private func fieldNameProblem(in fields: JSONObject, at path: String) -> String? {
+    let place = path.isEmpty ? "" : " in '\(path)'"
+    for name in fields.keys {
+        if let problem = fieldNameProblem(name) { return problem(place) }
+    }
+    for (name, value) in fields.pairs {
+        if let problem = fieldNameProblem(in: value, at: path.isEmpty ? name : path + "." + name) { return problem }
+    }
+    return nil
+}
+
+private func fieldNameProblem(in value: JSONValue, at path: String) -> String? {
+    switch value {
+    case .object(let object):
+        return fieldNameProblem(in: object, at: path)
+    case .array(let items):
+        for (index, item) in items.enumerated() {
+            if let problem = fieldNameProblem(in: item, at: "\(path)[\(index)]") { return problem }
+        }
+        return nil
+    default:
+        return nil
+    }
+}
+
+/// Why the column `path` of an import (`address.city`, a path: its periods nest) cannot name a
+/// profile field: a name on it is empty (`address..city`, `.city`) or has a control character.
+public func fieldPathProblem(_ path: String) -> String? {
+    for name in path.split(separator: ".", omittingEmptySubsequences: false) {
+        if name.isEmpty { return "the column '\(path)' has an empty name in its path" }
+        if let problem = fieldNameProblem(String(name)) { return problem(" in the column '\(displayed(path))'") }
+    }
+    return nil
+}
+
+/// Why `name` cannot name a field, as a message given where it is (`" in 'prefs'"`, or nothing
+/// at the top); nil when it can.
+private func fieldNameProblem(_ name: String) -> ((String) -> String)? {
+    if name.isEmpty { return { place in "a field name may not be empty\(place.isEmpty ? "" : " (one\(place) is)")" } }
+    if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+        return { place in
+            "field '\(displayed(name))'\(place): a name may not contain a control character (\(control.codePoint))"
+        }
+    }
+    guard name.contains(".") else { return nil }
     let parts = name.split(separator: ".", omittingEmptySubsequences: false)
     let nested = parts.reversed().reduce("…") { inner, part in "{\"\(part)\": \(inner)}" }
-    return "field '\(name)': a name may not contain '.'; nest it instead: \(nested)"
+    return { place in "field '\(name)'\(place): a name may not contain '.'; nest it instead: \(nested)" }
+}
+
+/// `name` with its control characters written as code points (`a\u{0}b` as `a<U+0000>b`), so that
+/// a message about it can be printed and read.
+private func displayed(_ name: String) -> String {
+    var text = ""
+    for scalar in name.unicodeScalars {
+        if scalar.properties.generalCategory == .control { text += "<" + scalar.codePoint + ">" } else { text.unicodeScalars.append(scalar) }
+    }
+    return text
 }

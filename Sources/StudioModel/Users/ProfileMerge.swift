@@ -6,14 +6,14 @@ public enum ProfileMerge {
         "subscribedMessageTypeIds", "unsubscribedChannelIds", "unsubscribedMessageTypeIds", "itblInternal",
     ]
 
-    /// Why `fields` cannot be written to a profile through an API call's `dataFields`: a field
-    /// with an empty name, or one of Iterable's ``reservedFields``. Nil when none is.
+    /// Why `fields` cannot be written to a profile through an API call's `dataFields`: a top-level
+    /// field is one of Iterable's ``reservedFields``. Nil when none is. (A name that is no name at
+    /// any depth is ``fieldNameProblem(in:)``'s.)
     ///
     /// Iterable's docs say only that these fields are reserved; a call that would set one is
     /// refused whole rather than stored in part, since a value dropped without a word (or, for a
     /// new user, stored once and then never again) is worse for the sender than a 400 naming it.
     public static func reservedFieldProblem(in fields: JSONObject) -> String? {
-        if fields.keys.contains("") { return "a field name may not be empty" }
         guard let name = fields.keys.first(where: reservedFields.contains) else { return nil }
         if name == "email" {
             return "field 'email' is reserved: the user is the one named by the request's email; nothing was stored"

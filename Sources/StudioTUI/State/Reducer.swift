@@ -673,9 +673,10 @@ private func editRunInput(_ key: KeyEvent, in state: inout AppState) -> [Effect]
         case .list(let name) where name.isEmpty:
             state.status = StatusMessage("name the list: list:NAME", level: .warning)
             return []
-        case .user(let email) where !EmailAddress.isPlausible(email):
+        case .user(let email) where !EmailAddress.isValid(email):
             state.status = StatusMessage(
-                "'\(email)' is not an email address: type one, list:NAME, or nothing for every user", level: .warning)
+                (EmailAddress.refusal(of: email) ?? "'\(email)' is not an email address")
+                    + "; type one, list:NAME, or nothing for every user", level: .warning)
             return []
         default:
             state.runInput = nil

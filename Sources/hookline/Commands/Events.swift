@@ -34,8 +34,8 @@ extension Hookline {
 
             func validate() throws {
                 try validateTimeScale(timeScale)
-                guard EmailAddress.isPlausible(email) else {
-                    throw ValidationError("'\(email)' is not an email address; please give the user's address to --email.")
+                if let refusal = EmailAddress.refusal(of: email) {
+                    throw ValidationError("\(refusal); please give the user's address to --email.")
                 }
             }
 
