@@ -69,7 +69,9 @@ extension HTTP1ConnectionHandler {
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return false }
             let literal = host[host.index(after: host.startIndex)..<close]
-            guard !literal.isEmpty, literal.utf8.allSatisfy({ isHexDigit($0) || ":.vV".utf8.contains($0) }) else { return false }
+            guard !literal.isEmpty, literal.allSatisfy({ $0.isASCII && ($0.isHexDigit || ":.vV".contains($0)) }) else {
+                return false
+            }
             let rest = host[host.index(after: close)...]
             if !rest.isEmpty {
                 guard rest.first == ":" else { return false }
@@ -94,14 +96,6 @@ extension HTTP1ConnectionHandler {
             true
         default:
             "-._~!$&'()*+,;=%".utf8.contains(byte)
-        }
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "a")...UInt8(ascii: "f"):
-            true
-        default: false
         }
     }
 }
