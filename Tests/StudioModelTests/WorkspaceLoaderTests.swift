@@ -105,6 +105,32 @@ struct WorkspaceLoaderTests {
         #expect(raw?.body == .raw(template: "hello {{firstName}}", contentType: "text/csv"))
     }
 
+    /// A part written wrongly makes its webhook not load, as a bad url or body does: a `signing:`
+    /// without its secret loaded the webhook unsigned, a bad `timeout:` or `retries:` with the
+    /// defaults, a system webhook's `enabled: flase` enabled, so `serve` sent what `validate`
+    /// called an error. Absent, or null, they are the defaults as before.
+    @Test(arguments: [
+        "signing: {scheme: standard-webhooks}", "signing: {scheme: hmac, secret: \"{{secret.s}}\"}", "timeout: soon",
+        "timeout: 0s", "retries: [10s, later]", "retries: sometimes",
+    ])
+    func aWebhookWithAPartWrittenWronglyDoesNotLoad(part: String) {
+        var files = WorkspaceTestFiles.valid
+        files["webhooks/broken.yaml"] = "id: broken\nurl: https://example.com/x\n\(part)\n"
+        files["webhooks/plain.yaml"] = "id: plain\nurl: https://example.com/x\nsigning: null\ntimeout: null\nretries: null\n"
+        let workspace = WorkspaceLoader.load(files: files)
+        #expect(workspace.webhook(id: "broken") == nil)
+        #expect(workspace.webhook(id: "plain") != nil)
+        #expect(workspace.diagnostics.contains { $0.path == "webhooks/broken.yaml" && $0.severity == .error })
+    }
+
+    @Test func aSystemWebhookWithAFlagWrittenWronglyDoesNotLoad() {
+        var files = WorkspaceTestFiles.valid
+        files["system-webhooks/off.yaml"] = "id: off\nendpoint: https://example.com/e\nevents: [emailSend]\nenabled: flase\n"
+        let workspace = WorkspaceLoader.load(files: files)
+        #expect(!workspace.systemWebhooks.contains { $0.id == "off" })
+        #expect(workspace.diagnostics.contains { $0.path == "system-webhooks/off.yaml" && $0.severity == .error })
+    }
+
     @Test func webhookNodeBranchesAndAnyConditions() {
         let files = WorkspaceTestFiles.withWorkflow(
             """

@@ -26,14 +26,14 @@ enum SystemWebhookFileReader {
         let auth = WebhookPartsReader.auth(in: mapping, allowed: ["none", "basic", "bearer"])
         let events = readEvents(mapping)
         let headers = WebhookPartsReader.headers(in: mapping)
-        let enabled = mapping.bool("enabled") ?? true
-        let blastSends = mapping.bool("blastSends") ?? true
-        let triggeredSends = mapping.bool("triggeredSends") ?? true
+        let flags = ["enabled", "blastSends", "triggeredSends"].map { ($0, mapping.bool($0)) }
         let parts = WebhookParts(kind: .systemWebhook, id: id, path: file.path, url: endpoint, auth: auth)
-        guard let endpoint, let auth, let events, let headers else { return (nil, parts) }
+        guard let endpoint, let auth, let events, let headers,
+            !flags.contains(where: { mapping.wasWrittenButNotRead($0.0, $0.1) })
+        else { return (nil, parts) }
         let systemWebhook = SystemWebhook(
-            id: id, endpoint: endpoint, enabled: enabled, auth: auth, headers: headers, events: events,
-            blastSends: blastSends, triggeredSends: triggeredSends)
+            id: id, endpoint: endpoint, enabled: flags[0].1 ?? true, auth: auth, headers: headers, events: events,
+            blastSends: flags[1].1 ?? true, triggeredSends: flags[2].1 ?? true)
         return (systemWebhook, parts)
     }
 

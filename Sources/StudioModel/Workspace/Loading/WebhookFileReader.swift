@@ -37,7 +37,10 @@ enum WebhookFileReader {
 
         let parts = WebhookParts(
             kind: .webhook, id: id, path: file.path, url: url, auth: auth, signing: signing, retries: retries)
-        guard let url, let method, let auth, let body, let headers, tls.isValid else { return (nil, id, parts) }
+        let unread =
+            mapping.wasWrittenButNotRead("signing", signing) || mapping.wasWrittenButNotRead("timeout", timeout)
+            || mapping.wasWrittenButNotRead("retries", retries)
+        guard let url, let method, let auth, let body, let headers, tls.isValid, !unread else { return (nil, id, parts) }
         let webhook = Webhook(
             id: id, name: mapping.string("name"), method: method, url: url, auth: auth, headers: headers, body: body,
             signing: signing, timeout: timeout, retries: retries, tls: tls.tls)

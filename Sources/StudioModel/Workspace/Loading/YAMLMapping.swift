@@ -65,6 +65,13 @@ struct YAMLMapping {
         return scalar.string
     }
 
+    /// Whether `key` is written, and not null, but `value`, what reading it gave, is nil: it was
+    /// reported as an error. The definition must then not load, rather than run as if the key were
+    /// absent (unsigned, with the default timeout, enabled).
+    func wasWrittenButNotRead<Value>(_ key: String, _ value: Value?) -> Bool {
+        value == nil && !(self[key]?.isNullScalar ?? true)
+    }
+
     func bool(_ key: String) -> Bool? {
         guard let value = self[key], !value.isNullScalar else { return nil }
         guard value.scalar != nil, let result = value.bool else {
