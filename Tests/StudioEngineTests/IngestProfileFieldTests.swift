@@ -65,6 +65,22 @@ struct IngestProfileFieldTests {
         try await ingest.shutdown()
     }
 
+    /// A value that can be read as its field's type is stored as it, as Iterable coerces it:
+    /// `"41"` for a number field and `7` for a text field were refused with 400.
+    @Test func aValueThatCanBeCoercedIsStoredAsTheFieldsType() async throws {
+        let ingest = try await IngestTestServer.start()
+        let (first, _) = try await ingest.post(
+            "/api/users/update", #"{"email": "ada@example.com", "dataFields": {"age": 36, "zip": "02134", "vip": true}}"#)
+        #expect(first == 200)
+        let (status, answer) = try await ingest.post(
+            "/api/users/update", #"{"email": "eve@example.com", "dataFields": {"age": "41", "zip": 2134, "vip": "false"}}"#)
+        #expect(status == 200, "\(answer)")
+        #expect(
+            try ingest.engine.store.user(email: "eve@example.com")
+                == ["email": "eve@example.com", "age": 41, "zip": "2134", "vip": false])
+        try await ingest.shutdown()
+    }
+
     /// Two new users in one lists/subscribe: the first gives a new field its type, so the second
     /// may not give it another, and neither is stored.
     @Test func aFieldNewInOneCallTakesItsFirstValuesType() async throws {

@@ -45,4 +45,28 @@ struct ProfileMergeTests {
         #expect(merged["tier"] == "gold")
         #expect(merged["email"] == "ada@example.com")
     }
+
+    /// Iterable fails only a value "that cannot be coerced into the appropriate type": numeric
+    /// text for a number field, a number or boolean for a text field and `true`/`false` for a
+    /// boolean one are written as the field's type, nested fields too; the rest is left for the
+    /// conflict. `"5"` for a number field refused the whole call.
+    @Test(arguments: [
+        (["age": "37"], ["age": 37]),
+        (["age": " 36.5 "], ["age": 36.5]),
+        (["plan": 42], ["plan": "42"]),
+        (["plan": false], ["plan": "false"]),
+        (["vip": "FALSE"], ["vip": false]),
+        (["prefs": ["sms": "true"]], ["prefs": ["sms": true]]),
+        (["age": "forty", "vip": "yes", "tags": "a", "plan": ["x"]], ["age": "forty", "vip": "yes", "tags": "a", "plan": ["x"]]),
+        (["age": "", "new": "5"], ["age": "", "new": "5"]),
+    ] as [(JSONObject, JSONObject)])
+    func aValueThatCanBeReadAsItsFieldsTypeIsWrittenAsIt(update: JSONObject, coerced: JSONObject) {
+        #expect(ProfileMerge.coercing(update, toTypesOf: Self.profile) == coerced)
+    }
+
+    /// The project's type wins over what this user holds, as for conflicts.
+    @Test func theProjectsTypeDecidesTheCoercion() {
+        let coerced = ProfileMerge.coercing(["score": "12"], toTypesOf: ["score": "old"], fieldTypes: ["score": .number])
+        #expect(coerced == ["score": 12])
+    }
 }

@@ -260,6 +260,10 @@ public final class SQLiteStateStore: StateStore {
                         if try !fields.isKnown(key) { update[key] = nil }
                     }
                 }
+                if conflicts != .ignore {
+                    update = ProfileMerge.coercing(
+                        update, toTypesOf: current ?? JSONObject(), fieldTypes: try fields.types(of: update.keys))
+                }
                 if conflicts != .ignore,
                     var conflict = ProfileMerge.typeConflict(
                         in: update, with: current ?? JSONObject(), fieldTypes: try fields.types(of: update.keys))

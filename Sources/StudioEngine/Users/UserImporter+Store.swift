@@ -24,6 +24,7 @@ extension UserImporter {
             for (field, text) in rows[index].cellTexts where types[field] == .string {
                 rows[index].profile[field] = .string(text)
             }
+            rows[index].profile = ProfileMerge.coercing(rows[index].profile, toTypesOf: JSONObject(), fieldTypes: types)
             let row = rows[index]
             if let conflict = ProfileMerge.typeConflict(in: row.profile, with: JSONObject(), fieldTypes: types) {
                 let origin = typedBy[conflict.field].map { "; line \($0) gave it that type" } ?? ""

@@ -114,6 +114,63 @@ extension ProfileMerge {
         return nil
     }
 
+    /// `update` with each value that has another type than its field keeps, but can be read as
+    /// that type, written as it: Iterable fails only a value "that cannot be coerced into the
+    /// appropriate type" (User Profile Fields). Numeric text for a number field, any number or
+    /// boolean for a text field, `true`/`false` for a boolean one. A field keeps the type
+    /// `fieldTypes` gives it at the top level, else the type `profile` holds in it, nested too;
+    /// what cannot be coerced is left for ``typeConflict(in:with:fieldTypes:)`` to report.
+    public static func coercing(
+        _ update: JSONObject, toTypesOf profile: JSONObject, fieldTypes: [String: FieldType] = [:]
+    ) -> JSONObject {
+        var coerced = update
+        for (key, value) in update.pairs where isMerged(key) {
+            let stored = profile[key]
+            if let type = fieldTypes[key] ?? stored.flatMap(FieldType.init(of:)), let fitted = Self.value(value, as: type) {
+                coerced[key] = fitted
+            } else if case .object(let nestedUpdate) = value, case .object(let nestedProfile)? = stored {
+                coerced[key] = .object(coercingNested(nestedUpdate, toTypesOf: nestedProfile))
+            }
+        }
+        return coerced
+    }
+
+    private static func coercingNested(_ update: JSONObject, toTypesOf profile: JSONObject) -> JSONObject {
+        var coerced = update
+        for (key, value) in update.pairs {
+            guard let stored = profile[key] else { continue }
+            if let type = FieldType(of: stored), let fitted = Self.value(value, as: type) {
+                coerced[key] = fitted
+            } else if case .object(let nestedUpdate) = value, case .object(let nestedProfile) = stored {
+                coerced[key] = .object(coercingNested(nestedUpdate, toTypesOf: nestedProfile))
+            }
+        }
+        return coerced
+    }
+
+    /// `value` written as `type` when it has another type and can be read as it; nil otherwise
+    /// (it has the type already, or cannot be coerced).
+    static func value(_ value: JSONValue, as type: FieldType) -> JSONValue? {
+        guard let given = FieldType(of: value), given != type else { return nil }
+        switch (type, value) {
+        case (.number, .string(let text)):
+            let trimmed = text.trimmedOfSpaces
+            if let integer = Int(trimmed) { return .int(integer) }
+            guard let number = Double(trimmed), number.isFinite, trimmed.contains(where: \.isNumber) else { return nil }
+            return .double(number)
+        case (.string, .int), (.string, .double), (.string, .bool):
+            return .string(value.displayText)
+        case (.boolean, .string(let text)):
+            switch text.trimmedOfSpaces.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
     /// Whether ``merge(_:into:mergeNestedObjects:)`` writes the top-level field `key`: not a
     /// reserved field, and no period in its name.
     public static func isMerged(_ key: String) -> Bool {
@@ -129,7 +186,7 @@ extension ProfileMerge {
     ) -> (profile: JSONObject, refused: [FieldTypeConflict]) {
         var kept = JSONObject()
         var refused: [FieldTypeConflict] = []
-        for (key, value) in update.pairs where isMerged(key) {
+        for (key, value) in coercing(update, toTypesOf: profile, fieldTypes: fieldTypes).pairs where isMerged(key) {
             if let conflict = typeConflict(in: JSONObject([(key, value)]), with: profile, fieldTypes: fieldTypes) {
                 refused.append(conflict)
             } else {
@@ -151,10 +208,11 @@ extension ProfileMerge {
         for (path, value) in values {
             var update = JSONObject()
             setField(path, to: value, in: &update)
+            update = coercing(update, toTypesOf: profile, fieldTypes: fieldTypes)
             if let conflict = typeConflict(in: update, with: profile, fieldTypes: fieldTypes) {
                 refused.append(conflict)
             } else {
-                setField(path, to: value, in: &profile)
+                setField(path, to: lookupField(path, in: update) ?? value, in: &profile)
             }
         }
         return (profile, refused)
@@ -176,5 +234,12 @@ extension ProfileMerge {
             }
         }
         return nil
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and tabs, as a coerced value is read.
+    fileprivate var trimmedOfSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
