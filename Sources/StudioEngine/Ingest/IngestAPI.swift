@@ -106,7 +106,7 @@ struct IngestAPI: RouterMiddleware {
         case _ where paths.contains(path): allowed = ("POST", "send it as POST")
         case _ where Self.isGetRoute(path): allowed = ("GET, HEAD", "ask it with GET or HEAD")
         case "*" where request.method == .options:
-            return Response(status: .noContent, headers: [.allow: "GET, HEAD, POST"])
+            return Response(status: .noContent, headers: [.allow: "GET, HEAD, POST, OPTIONS"])
         default:
             return Self.answer(
                 .notFound, code: "NotFound",
