@@ -642,6 +642,21 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// An event `id` is at most 512 characters, as Iterable's clients hold it to; 600 were stored.
+    @Test func anEventIDOverFiveHundredTwelveCharactersIsRefused() async throws {
+        let ingest = try await IngestTestServer.start()
+        let long = String(repeating: "x", count: 600)
+        let (status, answer) = try await ingest.post(
+            "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup", "id": "\#(long)"}"#)
+        #expect(status == 400)
+        #expect(answer["msg"] == "id must be at most 512 characters, found 600")
+        let (fits, _) = try await ingest.post(
+            "/api/events/track",
+            #"{"email": "ada@example.com", "eventName": "signup", "id": "\#(String(repeating: "x", count: 512))"}"#)
+        #expect(fits == 200)
+        try await ingest.shutdown()
+    }
+
     /// Iterable's event `id`: an event sent again with the id of a stored one (a client's retry,
     /// Segment's messageId) updates it and starts no second journey. An event sent without one
     /// is given one, which the answer returns.

@@ -215,7 +215,7 @@ struct IngestAPI: RouterMiddleware {
         }
         return TrackedEvent(
             email: email, name: name, dataFields: try Self.dataFields(of: body), createdAt: try Self.createdAt(of: body),
-            id: try Self.identifier("id", in: body) ?? Self.newEventID())
+            id: try Self.eventID(in: body) ?? Self.newEventID())
     }
 
     /// The address a request names in `email`, lowercase as `users import` stores them.
@@ -282,6 +282,13 @@ struct IngestAPI: RouterMiddleware {
     /// The id in `key`, as Iterable sends it (a number) or as a workspace names it (text); nil when
     /// it is missing, null or empty.
     /// - Throws: ``Refusal/wrongType(_:)`` when it is neither.
+    /// An event's `id`, of at most 512 characters, as Iterable's API clients hold it to; nil when missing.
+    private static func eventID(in body: JSONObject) throws(Refusal) -> String? {
+        guard let id = try identifier("id", in: body) else { return nil }
+        guard id.count <= 512 else { throw .badParams("id must be at most 512 characters, found \(id.count)") }
+        return id
+    }
+
     static func identifier(_ key: String, in body: JSONObject) throws(Refusal) -> String? {
         let id = try field(key, in: body, mustBe: "text or a number") { value in
             switch value {
