@@ -160,7 +160,7 @@ struct ReceiverScriptTests {
                 ])
         ])
         let receiver = try await Receiver.start(script: script)
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/bin"), timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/bin"), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 16)
         await receiver.shutdown()
         #expect(response.status.code == 299)
@@ -183,7 +183,7 @@ struct ReceiverScriptTests {
     @Test func streamsAFillerBodyOfTheScriptedSize() async throws {
         let script = try ReceiverScript.parse(yaml: "rules: [{path: /big, response: {bodyBytes: 5MiB}}]")
         let receiver = try await Receiver.start(script: script)
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/big"), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/big"), timeout: .seconds(30))
         var total = 0
         for try await chunk in response.body { total += chunk.readableBytes }
         await receiver.shutdown()
@@ -196,7 +196,7 @@ struct ReceiverScriptTests {
             yaml: "rules: [{path: /drip, response: {body: abcdefghijkl, drip: {bytes: 4, every: 100ms}}}]")
         let receiver = try await Receiver.start(script: script)
         let started = ContinuousClock.now
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/drip"), timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/drip"), timeout: .seconds(30))
         let headAfter = ContinuousClock.now - started
         var pieces: [String] = []
         for try await chunk in response.body { pieces.append(String(buffer: chunk)) }
@@ -216,7 +216,7 @@ struct ReceiverScriptTests {
         request.method = .POST
         request.body = .bytes(ByteBuffer(string: "payload"))
         await #expect(throws: (any Error).self) {
-            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         }
         await receiver.shutdown()
         let logged = seen.all
@@ -237,7 +237,7 @@ struct ReceiverScriptTests {
         var configuration = HTTPClient.Configuration()
         configuration.decompression = .disabled
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let response = try await client.execute(HTTPClientRequest(url: receiver.baseURL + "/bomb"), timeout: .seconds(10))
+        let response = try await client.execute(HTTPClientRequest(url: receiver.baseURL + "/bomb"), timeout: .seconds(30))
         let compressed = try await response.body.collect(upTo: 1 << 20)
         try await client.shutdown()
         await receiver.shutdown()
@@ -271,7 +271,7 @@ struct ReceiverScriptTests {
     }
 
     private func fetch(_ url: String) async throws -> (Int, String, [(String, String)]) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), String(buffer: body), response.headers.map { ($0.name, $0.value) })
     }

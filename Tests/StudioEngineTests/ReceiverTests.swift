@@ -15,7 +15,7 @@ struct ReceiverTests {
         var request = HTTPClientRequest(url: receiver.baseURL + "/v1/letters")
         request.method = .POST
         request.body = .bytes(ByteBuffer(string: #"{"a":1}"#))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 16)
 
         #expect(response.status.code == 200)
@@ -58,7 +58,7 @@ struct ReceiverTests {
         request.headers.add(name: "Authorization", value: "Bearer tok_live_4242")
         request.headers.add(name: "X-Trace", value: "t-1")
         request.body = .bytes(ByteBuffer(string: #"{"echo":"tok_live_4242"}"#))
-        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         await receiver.shutdown()
 
         let shown = try #require(seen.withLock { $0.first }).masked
@@ -86,7 +86,7 @@ struct ReceiverTests {
     func answersTheStatusNamedInThePath(status: Int) async throws {
         let receiver = try await Receiver.start()
         let response = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: receiver.baseURL + "/hooks/status/\(status)"), timeout: .seconds(5))
+            HTTPClientRequest(url: receiver.baseURL + "/hooks/status/\(status)"), timeout: .seconds(30))
         #expect(Int(response.status.code) == status)
         await receiver.shutdown()
     }
@@ -97,11 +97,11 @@ struct ReceiverTests {
         let receiver = try await Receiver.start()
         for status in [204, 205, 304] {
             let response = try await HTTPClient.shared.execute(
-                HTTPClientRequest(url: receiver.baseURL + "/status/\(status)"), timeout: .seconds(5))
+                HTTPClientRequest(url: receiver.baseURL + "/status/\(status)"), timeout: .seconds(30))
             #expect(Int(response.status.code) == status)
             #expect(try await response.body.collect(upTo: 1024).readableBytes == 0, "\(status)")
         }
-        let interim = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/status/100"), timeout: .seconds(5))
+        let interim = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + "/status/100"), timeout: .seconds(30))
         #expect(interim.status.code == 200)
         await receiver.shutdown()
     }
@@ -165,7 +165,7 @@ struct ReceiverTests {
             request.method = .POST
             for header in headers { request.headers.add(name: header.name, value: header.value) }
             request.body = .bytes(ByteBuffer(string: body))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 16)))
         }
         let signed = signer.headers(id: "msg_1", timestamp: now, body: body)
@@ -210,7 +210,7 @@ struct ReceiverTests {
             request.headers.add(
                 name: "webhook-signature", value: signature(signer.signature(id: "msg_1", timestamp: now, body: body)))
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 16)))
         }
         let text = Array(#"{"email":"ada@example.com"}"#.utf8)
@@ -232,7 +232,7 @@ struct ReceiverTests {
         var request = HTTPClientRequest(url: receiver.baseURL + "/raw")
         request.method = .POST
         request.body = .bytes(ByteBuffer(bytes: [0xFF, 0xFE, 0x00, 0x80]))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let answer = try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 16)))
         await receiver.shutdown()
 
@@ -247,14 +247,14 @@ struct ReceiverTests {
         var request = HTTPClientRequest(url: receiver.baseURL + "/big")
         request.method = .POST
         request.body = .bytes(Array(repeating: UInt8(ascii: "a"), count: (1 << 20) + 1), length: .unknown)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         await receiver.shutdown()
 
         #expect(response.status.code == 413)
     }
 
     private func fetch(_ url: String) async throws -> JSONValue {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         return try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 16)))
     }
 }
