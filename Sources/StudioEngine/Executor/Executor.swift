@@ -169,14 +169,33 @@ public final class Executor: Sendable {
 
     /// Records events, and starts their journeys, as tracking each does, all in one transaction:
     /// when it throws, none of them was stored and nothing was started.
+    /// A data field's value that can be read as the type the field keeps for its event name is
+    /// written as it ("41" for a number field), as Iterable coerces it, so the journeys see what
+    /// is stored.
+    /// - Throws: ``EventFieldTypeConflict`` when a value cannot be, and the store's errors.
     public func track(_ events: [TrackedEvent]) throws {
         let workflows = workspace.workflows.filter(\.enabled)
-        let entries = events.map { event in
+        let entries = try coercingFieldTypes(of: events).map { event in
             (event: event as TrackedEvent?, starts: workflows.filter { $0.start == .event(event.name) }.map {
                 PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
             })
         }
         enqueue(try storeEntries(entries).map(Pending.start))
+    }
+
+    /// `events` with their data fields written as the types their event names keep
+    /// (``ProfileMerge/coercing(_:toTypesOf:fieldTypes:)``); read once per event name.
+    private func coercingFieldTypes(of events: [TrackedEvent]) throws -> [TrackedEvent] {
+        var typesByName: [String: [String: ProfileMerge.FieldType]] = [:]
+        for (name, named) in Dictionary(grouping: events, by: \.name) where named.contains(where: { !$0.dataFields.isEmpty }) {
+            typesByName[name] = try store.eventFieldTypes(name, of: Set(named.flatMap(\.dataFields.keys)))
+        }
+        return events.map { event in
+            guard let types = typesByName[event.name], !types.isEmpty else { return event }
+            var coerced = event
+            coerced.dataFields = ProfileMerge.coercing(event.dataFields, toTypesOf: JSONObject(), fieldTypes: types)
+            return coerced
+        }
     }
 
     /// Stores each entry's starts at their entry step (with its event, all in one transaction),

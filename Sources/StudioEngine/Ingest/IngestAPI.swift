@@ -156,7 +156,9 @@ struct IngestAPI: RouterMiddleware {
     func track(_ body: JSONObject) throws -> Response {
         let event: TrackedEvent
         do { event = try self.event(from: body) } catch { return error.response }
-        try executor.track(event)
+        do { try executor.track(event) } catch let conflict as EventFieldTypeConflict {
+            return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
+        }
         return Self.answer(.ok, code: "Success", params: ["id": .string(event.id ?? "")])
     }
 
@@ -188,7 +190,11 @@ struct IngestAPI: RouterMiddleware {
                 }
             }
         }
-        do { try executor.track(events) } catch {
+        do { try executor.track(events) } catch let conflict as EventFieldTypeConflict {
+            return Self.answer(
+                .badRequest, code: "BadParams",
+                message: "none of the \(events.count) events was stored: \(conflict.description)")
+        } catch {
             return Self.answer(
                 .internalServerError, code: "DatabaseError",
                 message: "none of the \(events.count) events was stored: \(error); send the request again")

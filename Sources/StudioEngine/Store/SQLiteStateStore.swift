@@ -185,6 +185,7 @@ public final class SQLiteStateStore: StateStore {
         }
         migrator.registerMigration("v8-lowercase-emails", migrate: lowercaseEmails)
         migrator.registerMigration("v9-profile-field-types", migrate: createProfileFields)
+        migrator.registerMigration("v10-event-field-types", migrate: createEventFields)
         return migrator
     }
 
@@ -407,6 +408,7 @@ public final class SQLiteStateStore: StateStore {
     /// Stores an event and, as Iterable's track does, creates its user when the address is new —
     /// in one statement that never replaces a profile written meanwhile.
     static func insert(_ event: TrackedEvent, in db: Database) throws {
+        try recordFieldTypes(of: event, in: db)
         try createUser(of: event, in: db)
         try db.execute(
             sql: "INSERT INTO event (email, name, dataFields, createdAt, eventID) VALUES (?, ?, ?, ?, ?)",
@@ -414,6 +416,26 @@ public final class SQLiteStateStore: StateStore {
                 event.email, event.name, JSONValue.object(event.dataFields).jsonText, event.createdAt.storedDatabaseValue,
                 event.id,
             ])
+    }
+
+    /// Records the types of `event`'s top-level data fields for its name, as a profile write
+    /// records a profile's: a field new to the name gets its value's type.
+    /// - Throws: ``EventFieldTypeConflict`` when a field has another type than it keeps for the
+    ///   name (Iterable refuses such an event); nothing of the transaction is then stored.
+    private static func recordFieldTypes(of event: TrackedEvent, in db: Database) throws {
+        var fields = ProfileFields(db, scope: .event(event.name))
+        let types = try fields.types(of: event.dataFields.keys)
+        if let conflict = ProfileMerge.typeConflict(in: event.dataFields, with: JSONObject(), fieldTypes: types) {
+            throw EventFieldTypeConflict(eventName: event.name, conflict: conflict)
+        }
+        try fields.record(event.dataFields)
+    }
+
+    public func eventFieldTypes(_ eventName: String, of fields: some Sequence<String>) throws -> [String: ProfileMerge.FieldType] {
+        try writer.read { db in
+            var table = ProfileFields(db, scope: .event(eventName))
+            return try table.types(of: fields)
+        }
     }
 
     /// Creates `event`'s user, with its address alone, when no user has that address; a stored
@@ -429,6 +451,7 @@ public final class SQLiteStateStore: StateStore {
     /// and that address becomes a user, as any event's does.
     static func updateStoredEvent(to event: TrackedEvent, in db: Database) throws -> Bool {
         guard let id = event.id else { return false }
+        try recordFieldTypes(of: event, in: db)
         try db.execute(
             sql: "UPDATE event SET email = ?, name = ?, dataFields = ?, createdAt = ? WHERE eventID = ?",
             arguments: [

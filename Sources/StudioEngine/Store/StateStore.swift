@@ -48,6 +48,9 @@ public protocol StateStore: EndpointPauseStore {
     /// written and the fields left out because their value has another type than the field keeps.
     func mergeKeepingTypes(_ update: JSONObject, intoUser email: String, mergeNestedObjects: Bool) throws
         -> (profile: JSONObject, refused: [ProfileMerge.FieldTypeConflict])
+    /// The types those of `fields` that have one keep in the data of events named `eventName`:
+    /// the type each was first tracked with.
+    func eventFieldTypes(_ eventName: String, of fields: some Sequence<String>) throws -> [String: ProfileMerge.FieldType]
     /// The type each top-level profile field keeps in the project: the type it was first stored
     /// with for any user. Fields only ever stored as null are absent.
     func profileFieldTypes() throws -> [String: ProfileMerge.FieldType]

@@ -72,7 +72,7 @@ extension Hookline {
                 } catch {
                     await engine.shutdown()
                     printError("error: the event was not stored, so it started nothing: \(error)")
-                    throw ExitCode.failure
+                    throw error is EventFieldTypeConflict ? ExitCode.badInput : ExitCode.failure
                 }
                 let stats = try await EngineCommand.runToEnd(engine, signals: signals)
                 if !stats.allDelivered || !readAll { throw ExitCode.failure }
