@@ -63,6 +63,13 @@ struct HelperSecretMaskingTests {
             name: "hexEncode", template: "{{hexEncode secret.k}}", secret: "sk_live_9fQ2", place: .jsonBody,
             written: "736b5f6c6976655f39665132"),
         Case(
+            name: "a piece of split", template: "{{split secret.k \"-\"}}", secret: "sk9fQ2xR7t-live8Kp3Zq",
+            place: .jsonBody, written: "live8Kp3Zq"),
+        Case(
+            name: "a base64 block around a secret base64 wrote already",
+            template: "{{#base64}}x{{base64 secret.k}}{{/base64}}", secret: "sk_live:9fQ2xR7t", place: .header,
+            written: "eGMydGZiR2wyWlRvNVpsRXllRkkzZEE9PQ=="),
+        Case(
             name: "upper inside #with secret", template: "{{#with secret}}{{upper k}}{{/with}}", secret: unicodeSecret,
             place: .jsonBody, written: unicodeUpper),
         Case(

@@ -59,6 +59,11 @@ struct ProfileMergeTests {
         (["prefs": ["sms": "true"]], ["prefs": ["sms": true]]),
         (["age": "forty", "vip": "yes", "tags": "a", "plan": ["x"]], ["age": "forty", "vip": "yes", "tags": "a", "plan": ["x"]]),
         (["age": "", "new": "5"], ["age": "", "new": "5"]),
+        // Only decimal numbers, as JSON writes them: not the hex, the bare point or the words Swift reads.
+        (["age": "0x10"], ["age": "0x10"]),
+        (["age": "5."], ["age": "5."]),
+        (["age": "inf"], ["age": "inf"]),
+        (["age": "-1.5e3"], ["age": -1500.0]),
     ] as [(JSONObject, JSONObject)])
     func aValueThatCanBeReadAsItsFieldsTypeIsWrittenAsIt(update: JSONObject, coerced: JSONObject) {
         #expect(ProfileMerge.coercing(update, toTypesOf: Self.profile) == coerced)

@@ -92,6 +92,7 @@ struct TemplateIterableHelperTests {
         ("{{abbreviate flavor 3}}", "'abbreviate' needs a width of at least 4"),
         ("{{substring brand \"x\"}}", "'substring' needs a whole number, found 'x'"),
         ("{{center greeting}}", "'center' needs a width"),
+        ("{{center greeting size=\"wide\"}}", "'center' needs a whole number, found 'wide'"),
         ("{{hmacSHA256 email}}", "'hmacSHA256' needs at least 2 parameters, found 1"),
         ("{{^base64}}x{{/base64}}", "'base64' has no inverse"),
     ]
@@ -100,5 +101,18 @@ struct TemplateIterableHelperTests {
     func reportsBadArguments(_ template: String, _ message: String) {
         let error = TemplateFixture.error(template, Self.data)
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    /// What every render would refuse, written as literals, is reported from the template alone,
+    /// as `validate` reports it: it passed, and only a preview or a send said so.
+    @Test func literalArgumentsEveryRenderRefusesAreFoundInTheTemplate() throws {
+        let template = try Template(
+            parsing: #"{{substring email "x"}} {{center email size="wide"}} {{abbreviate email 2}} {{center email}} {{substring email 1 3}} {{center email size=9}}"#)
+        #expect(
+            template.literalArgumentProblems.map(\.message) == [
+                "'substring' needs a whole number, found 'x'", "'center' needs a whole number, found 'wide'",
+                "'abbreviate' needs a width of at least 4 (3 of it are the '...'), found 2",
+                "'center' needs a width: {{center text size=20}}",
+            ])
     }
 }

@@ -51,7 +51,7 @@ enum TemplateArgumentCheck {
     private static func problem(
         _ helper: TemplateHelper, params: [TemplateExpression], hash: [TemplateHashArgument]
     ) -> String? {
-        do {
+        do throws(TemplateArgumentProblem) {
             switch helper {
             case .numberFormat:
                 if let style = literalText(params, 1) { try TemplateRenderer.checkNumberStyle(style) }
@@ -67,6 +67,20 @@ enum TemplateArgumentCheck {
                 }
             case .dateFormat, .now:
                 try checkTimeZone(hash)
+            case .substring:
+                for index in [1, 2] {
+                    if let value = literal(params, index) { _ = try TemplateRenderer.wholeNumber(value, for: helper) }
+                }
+            case .abbreviate:
+                if let value = literal(params, 1) {
+                    try TemplateRenderer.checkAbbreviationWidth(try TemplateRenderer.wholeNumber(value, for: helper))
+                }
+            case .center:
+                if let value = literal(params, 1) ?? literal(hash, "size") {
+                    _ = try TemplateRenderer.wholeNumber(value, for: helper)
+                } else if params.count < 2, !hash.contains(where: { $0.key == "size" }) {
+                    throw TemplateArgumentProblem(message: TemplateRenderer.centerWithoutWidth)
+                }
             default:
                 return nil
             }
@@ -81,6 +95,17 @@ enum TemplateArgumentCheck {
         let argument = hash.first { $0.key == "tz" } ?? hash.first { $0.key == "timezone" }
         guard case .literal(let value)? = argument?.value else { return }
         _ = try TemplateRenderer.timeZone(named: value.displayText)
+    }
+
+    /// Positional parameter `index` when it is a literal.
+    private static func literal(_ params: [TemplateExpression], _ index: Int) -> JSONValue? {
+        guard params.indices.contains(index), case .literal(let value) = params[index] else { return nil }
+        return value
+    }
+
+    private static func literal(_ hash: [TemplateHashArgument], _ key: String) -> JSONValue? {
+        guard case .literal(let value)? = hash.first(where: { $0.key == key })?.value else { return nil }
+        return value
     }
 
     /// The text of positional parameter `index` when it is a literal, as rendering reads it.

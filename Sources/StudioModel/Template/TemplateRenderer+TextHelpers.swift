@@ -19,19 +19,17 @@ extension TemplateRenderer {
             return try mapText(call) { Self.substring($0, from: start, to: end) }
         case .abbreviate:
             let width = try index(call, 1)
-            guard width >= 4 else {
-                throw error(call.offset, "'abbreviate' needs a width of at least 4 (3 of it are the '...'), found \(width)")
-            }
+            do { try Self.checkAbbreviationWidth(width) } catch { throw self.error(call.offset, error.message) }
             return try mapText(call) { $0.count <= width ? $0 : $0.prefix(width - 3) + "..." }
         case .center:
             let size: Int
             if call.params.count > 1 {
                 size = try index(call, 1)
-            } else if let written = try hashText("size", call.hash) {
-                guard let number = Int(written) else { throw error(call.offset, "'center' size= is not a whole number: '\(written)'") }
-                size = number
+            } else if let written = call.hash.first(where: { $0.key == "size" }) {
+                let value = try evaluate(written.value)
+                do { size = try Self.wholeNumber(value, for: call.helper) } catch { throw self.error(call.offset, error.message) }
             } else {
-                throw error(call.offset, "'center' needs a width: {{center text size=20}}")
+                throw error(call.offset, Self.centerWithoutWidth)
             }
             let pad = try hashText("pad", call.hash) ?? " "
             return try mapText(call) { Self.center($0, width: size, pad: pad.isEmpty ? " " : pad) }
@@ -56,11 +54,25 @@ extension TemplateRenderer {
     /// Positional parameter `position` of `call` as a whole number.
     private mutating func index(_ call: TemplateCall, _ position: Int) throws(TemplateError) -> Int {
         let value = try evaluate(call.params[position])
+        do { return try Self.wholeNumber(value, for: call.helper) } catch { throw self.error(call.offset, error.message) }
+    }
+
+    /// `value` as the whole number a position or width of `helper` is.
+    static func wholeNumber(_ value: JSONValue?, for helper: TemplateHelper) throws(TemplateArgumentProblem) -> Int {
         guard let number = value.flatMap(Self.number), number == number.rounded(), abs(number) < 1e9 else {
-            throw error(call.offset, "'\(call.helper.rawValue)' needs a whole number, found '\(value?.displayText ?? "")'")
+            throw TemplateArgumentProblem(message: "'\(helper.rawValue)' needs a whole number, found '\(value?.displayText ?? "")'")
         }
         return Int(number)
     }
+
+    /// `abbreviate`'s width, which holds the `...`.
+    static func checkAbbreviationWidth(_ width: Int) throws(TemplateArgumentProblem) {
+        guard width >= 4 else {
+            throw TemplateArgumentProblem(message: "'abbreviate' needs a width of at least 4 (3 of it are the '...'), found \(width)")
+        }
+    }
+
+    static let centerWithoutWidth = "'center' needs a width: {{center text size=20}}"
 
     /// The UTF-16 code units `start..<end` of `text` (to its end when `end` is nil), each clamped to the text.
     static func substring(_ text: String, from start: Int, to end: Int?) -> String {

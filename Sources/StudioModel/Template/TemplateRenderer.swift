@@ -196,16 +196,18 @@ struct TemplateRenderer {
             let text: String
             if block.params.isEmpty {
                 text = try renderDetached(block.body)
-                if secretTrace.isOn { secretTrace.recordEncoded(in: text) }
             } else {
                 text = try evaluate(block.params[0])?.displayText ?? ""
             }
             if marks != nil { mark(block.offset, isText: false) }
             if helper == .urlEncode {
+                if secretTrace.isOn { secretTrace.recordEncoded(in: text) }
                 try emit(.string(TemplateEncoding.formEncoded(text)), raw: mode.percentEncodes, offset: block.offset)
             } else {
+                let encoded = Self.base64(text)
+                if secretTrace.isOn { secretTrace.recordComputed(encoded, from: text) }
                 // Base64's `+`, `/` and `=` are percent-encoded where the mode encodes.
-                try emit(.string(Self.base64(text)), raw: false, offset: block.offset)
+                try emit(.string(encoded), raw: false, offset: block.offset)
             }
         default:
             let condition = try blockCondition(helper, block)

@@ -48,13 +48,22 @@ struct TemplateSecretTrace {
         }
     }
 
-    /// Records a helper's result as derived. A boolean says one bit of what was read, and a list
-    /// or object a helper returns (`lookup`, `defaultIfEmpty`) is data as it was, secrets included.
+    /// Records a helper's result as derived. A boolean says one bit of what was read, and an
+    /// object a helper returns (`lookup`, `defaultIfEmpty`) is data as it was, secrets included.
     mutating func record(_ value: JSONValue) {
         switch value {
         case .string, .int, .double: record(text: value.displayText)
-        case .null, .bool, .array, .object: return
+        // A list computed from a secret (`split`) holds pieces of it: each is derived.
+        case .array(let items): for item in items { if case .string(let text) = item { record(text: text) } }
+        case .null, .bool, .object: return
         }
+    }
+
+    /// A block's output computed from its whole text at once (`{{#base64}}`): derived when the
+    /// text holds a secret or derived text, since no piece of the output stands for it alone.
+    mutating func recordComputed(_ output: String, from text: String) {
+        guard maskedValues.contains(where: { !$0.isEmpty && text.contains($0) }) else { return }
+        record(text: output)
     }
 
     /// `{{#urlEncode}}…{{/urlEncode}}` writes its body form-encoded, each character apart: every

@@ -155,8 +155,9 @@ extension ProfileMerge {
         switch (type, value) {
         case (.number, .string(let text)):
             let trimmed = text.trimmedOfSpaces
+            guard isDecimalNumber(trimmed) else { return nil }
             if let integer = Int(trimmed) { return .int(integer) }
-            guard let number = Double(trimmed), number.isFinite, trimmed.contains(where: \.isNumber) else { return nil }
+            guard let number = Double(trimmed), number.isFinite else { return nil }
             return .double(number)
         case (.string, .int), (.string, .double), (.string, .bool):
             return .string(value.displayText)
@@ -234,6 +235,31 @@ extension ProfileMerge {
             }
         }
         return nil
+    }
+}
+
+extension ProfileMerge {
+    /// Whether `text` is a number written in decimal, as JSON writes one (`-12`, `3.25`, `1e3`,
+    /// a leading `+` too): not `0x10`, `5.`, `.5`, `inf` or `nan`, which Swift's number parsing takes.
+    static func isDecimalNumber(_ text: String) -> Bool {
+        var bytes = text.utf8[...]
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        func digits() -> Int {
+            let count = bytes.prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }.count
+            bytes = bytes.dropFirst(count)
+            return count
+        }
+        guard digits() > 0 else { return false }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            guard digits() > 0 else { return false }
+        }
+        if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
     }
 }
 
