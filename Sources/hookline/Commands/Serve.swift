@@ -14,7 +14,8 @@ extension Hookline {
                 Resumes what a previous run left, then takes events over HTTP in Iterable's shape: \
                 POST /api/events/track {email, eventName, dataFields, createdAt}, /api/events/trackBulk, \
                 /api/workflows/triggerWorkflow {workflowId, email or listId, dataFields}, \
-                /api/users/update {email, dataFields}, /api/lists/subscribe and /api/lists/unsubscribe. \
+                /api/users/update {email, dataFields}, /api/users/bulkUpdate {users}, /api/lists/subscribe \
+                and /api/lists/unsubscribe; GET /api/users/getByEmail?email= and /api/users/{email}. \
                 With a secret named ingest_api_key, requests must send it in an Api-Key header (or an \
                 api_key query parameter); without one, every request is accepted. Attempts are printed \
                 as JSON lines. Workflow and webhook files changed on \
