@@ -61,7 +61,7 @@ struct PreviewSendCommandTests {
 
         let wrongStep = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--workflow", "welcome", "--step", "nope")
         #expect(wrongStep.status == 64)
-        #expect(wrongStep.stderr.contains("workflow 'welcome' has no step 'nope' that calls webhook 'letter'; the steps that call it: call"), "\(wrongStep.stderr)")
+        #expect(wrongStep.stderr == "error: workflow 'welcome' has no step 'nope' that calls webhook 'letter'; the steps that call it: call\n", "\(wrongStep.stderr)")
         let noWorkflow = try await workspace.hookline("preview", "letter", "--user", "ada@example.com", "--step", "call")
         #expect(noWorkflow.status == 64)
         #expect(noWorkflow.stderr.contains("--step needs --workflow"), "\(noWorkflow.stderr)")

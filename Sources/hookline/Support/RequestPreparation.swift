@@ -101,19 +101,25 @@ struct WebhookRequestArguments: ParsableArguments {
     }
 
     /// The step of `workflow` that calls the webhook: the one ``step`` names, or its only one.
+    /// - Throws: The usage exit (64), after one line on standard error saying which steps there
+    ///   are: the command line is well formed, so no usage text follows (as ``unknownName(_:_:in:known:total:adding:)``).
     func step(of workflow: Workflow) throws -> WorkflowNode {
         let calling = workflow.nodes.filter { $0.kind.webhookID == webhook }
         let ids = calling.map(\.id).joined(separator: ", ")
+        func refuse(_ message: String) -> ExitCode {
+            printError("error: " + message)
+            return .validationFailure
+        }
         if let step {
             guard let node = calling.first(where: { $0.id == step }) else {
-                throw ValidationError(
+                throw refuse(
                     "workflow '\(workflow.id)' has no step '\(step)' that calls webhook '\(webhook)'"
                         + (calling.isEmpty ? "" : "; the steps that call it: \(ids)"))
             }
             return node
         }
         guard let only = calling.first, calling.count == 1 else {
-            throw ValidationError(
+            throw refuse(
                 calling.isEmpty
                     ? "workflow '\(workflow.id)' has no step that calls webhook '\(webhook)'"
                     : "workflow '\(workflow.id)' calls webhook '\(webhook)' from \(calling.count) steps (\(ids)): pick one with --step")
