@@ -1,4 +1,5 @@
 import Foundation
+import class GRDB.DatabaseQueue
 import StudioEngine
 import StudioModel
 import Synchronization
@@ -10,6 +11,21 @@ enum EngineFixtures {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// The path of a store file as an older version left it: a current store with the records
+    /// of `migrations` removed and the tables they made (`dropping`) dropped, then `rows` (raw
+    /// SQL) written, so that opening it runs those migrations over that data.
+    static func storeBefore(migrations: [String], dropping tables: [String], rows: String) async throws -> String {
+        let path = try temporaryDirectory().appendingPathComponent("state.sqlite").path
+        _ = try SQLiteStateStore(path: path)
+        let names = migrations.map { "'\($0)'" }.joined(separator: ", ")
+        try await DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN (\(names))")
+            for table in tables { try db.execute(sql: "DROP TABLE \(table)") }
+            try db.execute(sql: rows)
+        }
+        return path
     }
 
     static let users: [JSONObject] = ([

@@ -43,20 +43,15 @@ struct EventFieldTypesTests {
 
     /// Migration `v10-event-field-types` reads the types most stored events of each name hold.
     @Test func theTypesAreReadFromTheStoredEventsOnce() async throws {
-        let path = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
-        _ = try SQLiteStateStore(path: path)
-        try await DatabaseQueue(path: path).write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM grdb_migrations WHERE identifier = 'v10-event-field-types';
-                    DROP TABLE eventField;
-                    INSERT INTO event (email, name, dataFields, createdAt) VALUES
-                      ('ada@example.com', 'purchase', '{"amount":5,"sku":"a"}', '2026-01-01 00:00:00.000'),
-                      ('bob@example.com', 'purchase', '{"amount":6.5}', '2026-01-01 00:00:00.000'),
-                      ('eve@example.com', 'purchase', '{"amount":"x"}', '2026-01-01 00:00:00.000'),
-                      ('eve@example.com', 'refund', '{"amount":"x"}', '2026-01-01 00:00:00.000');
-                    """)
-        }
+        let path = try await EngineFixtures.storeBefore(
+            migrations: ["v10-event-field-types"], dropping: ["eventField"],
+            rows: """
+                INSERT INTO event (email, name, dataFields, createdAt) VALUES
+                  ('ada@example.com', 'purchase', '{"amount":5,"sku":"a"}', '2026-01-01 00:00:00.000'),
+                  ('bob@example.com', 'purchase', '{"amount":6.5}', '2026-01-01 00:00:00.000'),
+                  ('eve@example.com', 'purchase', '{"amount":"x"}', '2026-01-01 00:00:00.000'),
+                  ('eve@example.com', 'refund', '{"amount":"x"}', '2026-01-01 00:00:00.000');
+                """)
         let store = try SQLiteStateStore(path: path)
         #expect(try store.eventFieldTypes("purchase", of: ["amount", "sku", "none"]) == ["amount": .number, "sku": .string])
         #expect(try store.eventFieldTypes("refund", of: ["amount"]) == ["amount": .string])

@@ -12,17 +12,8 @@ struct LowercaseEmailsMigrationTests {
     /// migrations stops at `v7-event-id`, has the old schema, and the rows written here with raw
     /// SQL are the old data, mixed-case addresses included.
     private func oldStore(_ rows: String) async throws -> String {
-        let path = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
-        _ = try SQLiteStateStore(path: path)
-        try await DatabaseQueue(path: path).write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v8-lowercase-emails', 'v9-profile-field-types');
-                    DROP TABLE profileField;
-                    """)
-            try db.execute(sql: rows)
-        }
-        return path
+        try await EngineFixtures.storeBefore(
+            migrations: ["v8-lowercase-emails", "v9-profile-field-types"], dropping: ["profileField"], rows: rows)
     }
 
     private static let mixedCaseRows = """

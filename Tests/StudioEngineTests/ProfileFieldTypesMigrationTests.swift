@@ -10,17 +10,7 @@ struct ProfileFieldTypesMigrationTests {
     /// A store file as the version before `v9-profile-field-types` left it: the current schema
     /// without `profileField`, and the profiles written here with raw SQL.
     private func oldStore(_ rows: String) async throws -> String {
-        let path = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
-        _ = try SQLiteStateStore(path: path)
-        try await DatabaseQueue(path: path).write { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM grdb_migrations WHERE identifier = 'v9-profile-field-types';
-                    DROP TABLE profileField;
-                    """)
-            try db.execute(sql: rows)
-        }
-        return path
+        try await EngineFixtures.storeBefore(migrations: ["v9-profile-field-types"], dropping: ["profileField"], rows: rows)
     }
 
     /// Profiles that disagree on `age`, as per-user types let them: two numbers and a string.

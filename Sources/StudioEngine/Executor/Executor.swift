@@ -66,6 +66,9 @@ public final class Executor: Sendable {
     let clock: any EngineClock
     /// Parsed templates, shared by request building and profile updates.
     let templates = TemplateCache()
+    /// The event field types read so far, by event name. A type, once set, never changes, so a
+    /// field found here is not read again: only fields new to this process cost a store read.
+    private let eventFieldTypes = Mutex<[String: [String: ProfileMerge.FieldType]]>([:])
     let builder: RequestBuilder
     let logger: Logger
     let queue = DispatchQueue(label: "hookline.executor")
@@ -184,11 +187,18 @@ public final class Executor: Sendable {
     }
 
     /// `events` with their data fields written as the types their event names keep
-    /// (``ProfileMerge/coercing(_:toTypesOf:fieldTypes:)``); read once per event name.
+    /// (``ProfileMerge/coercing(_:toTypesOf:fieldTypes:)``); the store is read only for fields
+    /// whose type this process has not seen, once per event name.
     private func coercingFieldTypes(of events: [TrackedEvent]) throws -> [TrackedEvent] {
-        var typesByName: [String: [String: ProfileMerge.FieldType]] = [:]
-        for (name, named) in Dictionary(grouping: events, by: \.name) where named.contains(where: { !$0.dataFields.isEmpty }) {
-            typesByName[name] = try store.eventFieldTypes(name, of: Set(named.flatMap(\.dataFields.keys)))
+        var typesByName = eventFieldTypes.withLock { $0 }
+        for (name, named) in Dictionary(grouping: events, by: \.name) {
+            let known = typesByName[name] ?? [:]
+            let unseen = Set(named.flatMap(\.dataFields.keys)).filter { known[$0] == nil }
+            guard !unseen.isEmpty else { continue }
+            let read = try store.eventFieldTypes(name, of: unseen)
+            guard !read.isEmpty else { continue }
+            typesByName[name, default: [:]].merge(read) { _, new in new }
+            eventFieldTypes.withLock { $0[name, default: [:]].merge(read) { _, new in new } }
         }
         return events.map { event in
             guard let types = typesByName[event.name], !types.isEmpty else { return event }

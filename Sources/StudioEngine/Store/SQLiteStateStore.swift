@@ -261,13 +261,12 @@ public final class SQLiteStateStore: StateStore {
                         if try !fields.isKnown(key) { update[key] = nil }
                     }
                 }
+                let fieldTypes = conflicts == .ignore ? [:] : try fields.types(of: update.keys)
                 if conflicts != .ignore {
-                    update = ProfileMerge.coercing(
-                        update, toTypesOf: current ?? JSONObject(), fieldTypes: try fields.types(of: update.keys))
+                    update = ProfileMerge.coercing(update, toTypesOf: current ?? JSONObject(), fieldTypes: fieldTypes)
                 }
                 if conflicts != .ignore,
-                    var conflict = ProfileMerge.typeConflict(
-                        in: update, with: current ?? JSONObject(), fieldTypes: try fields.types(of: update.keys))
+                    var conflict = ProfileMerge.typeConflict(in: update, with: current ?? JSONObject(), fieldTypes: fieldTypes)
                 {
                     conflict.user = email
                     conflict.update = index

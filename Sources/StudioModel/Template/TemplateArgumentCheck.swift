@@ -110,12 +110,10 @@ enum TemplateArgumentCheck {
 
     /// The text of positional parameter `index` when it is a literal, as rendering reads it.
     private static func literalText(_ params: [TemplateExpression], _ index: Int) -> String? {
-        guard params.indices.contains(index), case .literal(let value) = params[index] else { return nil }
-        return value.displayText
+        literal(params, index)?.displayText
     }
 
     private static func literalText(_ hash: [TemplateHashArgument], _ key: String) -> String? {
-        guard case .literal(let value)? = hash.first(where: { $0.key == key })?.value else { return nil }
-        return value.displayText
+        literal(hash, key)?.displayText
     }
 }

@@ -143,7 +143,7 @@ extension TemplateRenderer {
     static func isEmpty(_ value: JSONValue) -> Bool {
         switch value {
         case .null: true
-        case .string(let string): string.trimmingWhitespace.isEmpty
+        case .string(let string): string.trimmingWhitespace().isEmpty
         case .array(let items): items.isEmpty
         default: false
         }
@@ -171,7 +171,7 @@ extension TemplateRenderer {
         switch value {
         case .int(let number): Double(number)
         case .double(let number): number
-        case .string(let string): Double(string.trimmingWhitespace)
+        case .string(let string): Double(string.trimmingWhitespace())
         case .bool, .null, .array, .object: nil
         }
     }
@@ -248,18 +248,8 @@ extension TemplateRenderer {
     private static func isInteger(_ value: JSONValue) -> Bool {
         switch value {
         case .int: return true
-        case .string(let string): return Int(string.trimmingWhitespace) != nil
+        case .string(let string): return Int(string.trimmingWhitespace()) != nil
         default: return false
         }
-    }
-}
-
-extension String {
-    // fileprivate so it cannot collide with helpers elsewhere in StudioModel.
-    /// The string without leading and trailing spaces, tabs and newlines (no Foundation).
-    fileprivate var trimmingWhitespace: Substring {
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
-        return self[start..<max(start, end)]
     }
 }

@@ -123,26 +123,21 @@ extension ProfileMerge {
     public static func coercing(
         _ update: JSONObject, toTypesOf profile: JSONObject, fieldTypes: [String: FieldType] = [:]
     ) -> JSONObject {
+        coercing(update, toTypesOf: profile, fieldTypes: fieldTypes, takes: isMerged)
+    }
+
+    /// ``coercing(_:toTypesOf:fieldTypes:)`` of the fields `takes` names: at the top level those a
+    /// merge writes, nested ones all.
+    private static func coercing(
+        _ update: JSONObject, toTypesOf profile: JSONObject, fieldTypes: [String: FieldType], takes: (String) -> Bool
+    ) -> JSONObject {
         var coerced = update
-        for (key, value) in update.pairs where isMerged(key) {
+        for (key, value) in update.pairs where takes(key) {
             let stored = profile[key]
             if let type = fieldTypes[key] ?? stored.flatMap(FieldType.init(of:)), let fitted = Self.value(value, as: type) {
                 coerced[key] = fitted
             } else if case .object(let nestedUpdate) = value, case .object(let nestedProfile)? = stored {
-                coerced[key] = .object(coercingNested(nestedUpdate, toTypesOf: nestedProfile))
-            }
-        }
-        return coerced
-    }
-
-    private static func coercingNested(_ update: JSONObject, toTypesOf profile: JSONObject) -> JSONObject {
-        var coerced = update
-        for (key, value) in update.pairs {
-            guard let stored = profile[key] else { continue }
-            if let type = FieldType(of: stored), let fitted = Self.value(value, as: type) {
-                coerced[key] = fitted
-            } else if case .object(let nestedUpdate) = value, case .object(let nestedProfile) = stored {
-                coerced[key] = .object(coercingNested(nestedUpdate, toTypesOf: nestedProfile))
+                coerced[key] = .object(coercing(nestedUpdate, toTypesOf: nestedProfile, fieldTypes: [:], takes: { _ in true }))
             }
         }
         return coerced

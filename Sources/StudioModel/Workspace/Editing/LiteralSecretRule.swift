@@ -36,12 +36,3 @@ enum LiteralSecretRule {
         return nil
     }
 }
-
-extension Substring {
-    /// This text without leading and trailing whitespace or line breaks.
-    fileprivate func trimmingWhitespace() -> Substring {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
-        else { return self[endIndex...] }
-        return self[first...last]
-    }
-}
