@@ -39,4 +39,35 @@ struct SecretUsageCheckTests {
             "webhooks/crm.yaml:2:39: warning: secret 'pin' is shorter than 4 characters, so it is not masked where a template writes it (only credential headers such as Authorization hide it; use a longer value)",
         ])
     }
+
+    /// An Update Profile step could write `{{secret.x}}` into every profile, where the Users screen
+    /// showed it in clear, with no word from `validate`; a hash of it gives nothing away.
+    @Test func anUpdateProfileStepWritingASecretIsAWarningAtItsUse() {
+        let text = """
+            id: w
+            nodes:
+              - id: stamp
+                type: updateProfile
+                fields:
+                  token: "{{hmacSHA256 email secret.signing}}"
+                  onboarded: "{{#if secret.feature}}yes{{/if}}"
+                  apiKey: "key {{upper secret.crm_key}}"
+                  copy: "{{secret.crm_key}}"
+            """
+        let workspace = WorkspaceLoader.load(files: ["workflows/w.yaml": text])
+        #expect(workspace.errors.isEmpty, "\(workspace.errors)")
+        let warnings = SecretUsageCheck.warnings(in: workspace, known: ["signing", "feature", "crm_key"]) { _ in text }
+        #expect(warnings.map(\.description) == [
+            "workflows/w.yaml:8:28: warning: step 'stamp' writes secret 'crm_key' into user profiles, where the Users screen, `hookline users` and exports show it unmasked (secrets belong in webhook requests; to keep a value made from one, hash it: {{hmacSHA256 email secret.crm_key}})",
+        ])
+    }
+
+    @Test func aSecretIsWrittenOutUnlessOnlyHashedOrTested() throws {
+        func written(_ source: String) throws -> [String] { try Template(parsing: source).secretNamesWrittenOut }
+        #expect(try written("{{secret.a}}") == ["a"])
+        #expect(try written("{{sha256 secret.a}} {{md5 (concat secret.b \"x\")}}") == ["b"])
+        #expect(try written("{{#unless secret.a}}none{{/unless}}{{#each secret.list}}{{this}}{{/each}}") == ["list"])
+        #expect(try written("{{#base64 secret.a}}{{/base64}}{{#with secret.b}}{{this}}{{/with}}") == ["a", "b"])
+        #expect(try written("{{#ifEq secret.a \"on\"}}{{defaultIfEmpty secret.b \"-\"}}{{/ifEq}}") == ["b"])
+    }
 }

@@ -15,6 +15,9 @@ public struct Template: Sendable, Hashable {
     public let referencedFields: Set<String>
     /// The secrets it reads (`secret.NAME`), so a caller can refuse to render without them.
     public let secretNames: [String]
+    /// The secrets whose value a render can write out: read other than through a hash helper
+    /// (`{{sha256 secret.salt}}`) or as a block's condition (`{{#if secret.token}}`). Computed on each call.
+    public var secretNamesWrittenOut: [String] { TemplateFieldCollector.secretNamesWrittenOut(in: nodes) }
     /// Whether it reads the secret store at all: `secret.NAME`, or `secret` whole (`{{#with secret}}`).
     let readsSecrets: Bool
     let capacityHint: Int

@@ -70,6 +70,53 @@ enum TemplateFieldCollector {
         return names
     }
 
+    /// The names of the secrets a render can write out, in first-use order: those read anywhere
+    /// but as a parameter of a one-way helper (`{{sha256 secret.salt}}`) or as the condition of
+    /// a block that only chooses what to render (`{{#if secret.token}}`).
+    static func secretNamesWrittenOut(in nodes: [TemplateNode]) -> [String] {
+        var hidden: Set<Int> = []
+        collectHiddenOffsets(nodes, into: &hidden)
+        var names: [String] = []
+        for reference in allReferences(in: nodes) where reference.name == "secret" && !hidden.contains(reference.offset) {
+            let name = String(reference.path.dropFirst("secret.".count))
+            if !name.isEmpty, !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// Helpers whose result does not give their parameters back.
+    private static let oneWayHelpers: Set<TemplateHelper> = [.md5, .sha1, .sha256, .hmacSHA1, .hmacSHA256]
+
+    /// Where paths are written whose value no render writes out (``secretNamesWrittenOut(in:)``).
+    private static func collectHiddenOffsets(_ nodes: [TemplateNode], into hidden: inout Set<Int>) {
+        for node in nodes {
+            switch node {
+            case .text: continue
+            case .value(let tag): collectHiddenOffsets(tag.expression, into: &hidden)
+            case .block(let block):
+                let choosesOnly: Bool
+                switch block.kind {
+                case .section: choosesOnly = false
+                case .helper(let helper): choosesOnly = !(helper.isInline || helper == .each || helper == .with)
+                }
+                for expression in block.params + block.hash.map(\.value) {
+                    if choosesOnly, case .path(let path) = expression { hidden.insert(path.offset) }
+                    collectHiddenOffsets(expression, into: &hidden)
+                }
+                collectHiddenOffsets(block.body, into: &hidden)
+                collectHiddenOffsets(block.inverse, into: &hidden)
+            }
+        }
+    }
+
+    private static func collectHiddenOffsets(_ expression: TemplateExpression, into hidden: inout Set<Int>) {
+        guard case .call(let call) = expression else { return }
+        for parameter in call.params + call.hash.map(\.value) {
+            if oneWayHelpers.contains(call.helper), case .path(let path) = parameter { hidden.insert(path.offset) }
+            collectHiddenOffsets(parameter, into: &hidden)
+        }
+    }
+
     /// Whether any path reads the secret store: `secret.NAME`, or `secret` whole.
     static func readsSecrets(in nodes: [TemplateNode]) -> Bool {
         allReferences(in: nodes).contains { $0.name == "secret" }
