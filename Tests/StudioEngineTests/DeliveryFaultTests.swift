@@ -233,6 +233,23 @@ struct DeliveryFaultTests {
         #expect(AttemptJSON.jsonLine(record).contains(#""responseBodyBase64":true"#))
     }
 
+    /// A NUL byte cut the stored body there, SQLite's text ending at it: `logs` and the HAR
+    /// export showed `a` of `a\0b…`, unflagged.
+    @Test func row23ABodyWithANULByteIsStoredAsBase64AndReadsBackWhole() async throws {
+        let bytes = Array("a".utf8) + [0] + Array("b, and the rest".utf8)
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, response: {bodyBase64: '\(Data(bytes).base64EncodedString())'}}"))
+        let record = await send(makeRequest(receiver.baseURL + "/hook"))
+        await receiver.shutdown()
+
+        #expect(record.responseBodyIsBase64)
+        let store = try SQLiteStateStore()
+        _ = try store.recordAttempts([record], settling: [])
+        let read = try #require(try store.recentAttempts(limit: 1).first)
+        #expect(read.responseBodyIsBase64)
+        #expect(Data(base64Encoded: read.responseBody) == Data(bytes))
+    }
+
     @Test func row23ASecretEchoedInsideABinaryBodyIsMaskedBeforeItIsEncoded() async throws {
         let secret = "sec_binary_0123456789"
         let bytes: [UInt8] = [0xFF, 0x00] + Array(secret.utf8) + [0x80]
