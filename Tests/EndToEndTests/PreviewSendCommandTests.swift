@@ -121,6 +121,21 @@ struct PreviewSendCommandTests {
         #expect(!result.stdout.contains("replay"))
     }
 
+    /// A receiver's answer reached the terminal raw: ESC[2J cleared the screen, an OSC retitled
+    /// the window and a CR let it overwrite its own line with a forged `HTTP/1.1 200 OK`.
+    @Test func aTestSendShowsTheAnswersControlCharactersInsteadOfObeyingThem() async throws {
+        let server = try LoopbackServer(status: 500, body: "\u{1B}[2J\u{1B}]0;pwned\u{07}oops\rHTTP/1.1 200 OK\r\nline two").start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port)
+        defer { workspace.remove() }
+        let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("␛[2J␛]0;pwned·oops·HTTP/1.1 200 OK\r\nline two"), "\(result.stdout)")
+        #expect(!result.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" })
+        #expect(result.stdout.contains("HTTP/1.1 500 "))
+    }
+
     /// A url with a user name or password is refused by every send whatever network.allow says:
     /// preview, which prints the request, says so, and send's hint names the url, not the allowlist.
     @Test func previewWarnsOfCredentialsInTheURLAndSendsHintNamesThem() async throws {

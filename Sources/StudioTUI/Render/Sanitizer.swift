@@ -20,17 +20,32 @@ public enum Sanitizer {
         var kept = 0
         for scalar in text.unicodeScalars {
             if limit < Int.max, kept >= limit * 2 { break }
-            switch scalar.value {
-            case 0x1B: result.append("␛")
-            case 0x09: result.append(" ")
-            case _ where isControl(scalar): result.append("·")
-            default: result.append(scalar)
-            }
+            result.append(scalar == "\t" ? " " : visible(scalar))
             kept += 1
         }
         let cleaned = String(result)
         guard limit < Int.max, cleaned.count > limit else { return cleaned }
         return String(cleaned.prefix(limit)) + "…"
+    }
+
+    /// Text printed as lines (an exchange `hookline send` shows) made safe the same way, with
+    /// its line breaks (LF, CRLF) and tabs kept and no cap: a receiver's answer could otherwise
+    /// clear the screen, retitle the window or overwrite a line with a forged status.
+    public static func cleanKeepingLineBreaks(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 != "\n" && $0 != "\t" && isControl($0) }) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        for (index, scalar) in scalars.enumerated() {
+            let isLineBreak = scalar == "\n" || (scalar == "\r" && scalars.indices.contains(index + 1) && scalars[index + 1] == "\n")
+            result.append(isLineBreak || scalar == "\t" ? scalar : visible(scalar))
+        }
+        return String(result)
+    }
+
+    /// `ESC` as `␛`, another control character as `·`, anything else as it is.
+    private static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if scalar == "\u{1B}" { return "␛" }
+        return isControl(scalar) ? "·" : scalar
     }
 
     /// The record with every field the studio displays cleaned.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import StudioEngine
 import StudioModel
+import StudioTUI
 
 extension Hookline {
     struct Send: AsyncParsableCommand {
@@ -23,17 +24,20 @@ extension Hookline {
             }
             guard let record else { throw ExitCode.failure }
             _ = try prepared.store.recordAttempts([record])
+            // Both sides may hold text from elsewhere (a profile field, the receiver's answer):
+            // a control character in it must not reach the terminal as a command.
+            func show(_ text: String) { print(Sanitizer.cleanKeepingLineBreaks(text)) }
             // As sent and stored: this attempt's timestamp, signature and token, masked.
-            print((PreparedRequest(sentIn: record) ?? prepared.request.masked).httpText)
+            show((PreparedRequest(sentIn: record) ?? prepared.request.masked).httpText)
             print("")
             if let statusLine = record.responseStatusLine {
-                print("\(statusLine)  (\(Int(record.latencyMilliseconds)) ms)")
-                for header in record.responseHeaders { print("\(header.name): \(header.value)") }
+                show("\(statusLine)  (\(Int(record.latencyMilliseconds)) ms)")
+                for header in record.responseHeaders { show("\(header.name): \(header.value)") }
                 print("")
                 if record.responseBodyIsBase64 { print("(not UTF-8 text; base64 of the bytes received)") }
-                print(record.responseBody + (record.responseTruncated ? "\n… (body incomplete: cut at 64 KiB, or the answer ended early)" : ""))
+                show(record.responseBody + (record.responseTruncated ? "\n… (body incomplete: cut at 64 KiB, or the answer ended early)" : ""))
             } else if case .failed(let errorClass, let message) = record.outcome {
-                print("no response: \(errorClass): \(message)")
+                show("no response: \(errorClass): \(message)")
             }
             if let hint = DeliveryOutcomeClass.hint(for: record, afterTestSend: true) {
                 print("")
