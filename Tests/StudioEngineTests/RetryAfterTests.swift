@@ -15,6 +15,21 @@ struct RetryAfterTests {
         #expect(RetryAfter.parse(value, now: Self.rfcNow) == expected)
     }
 
+    /// 400 nines overflowed a Double to infinity and the header was ignored, while 20 nines
+    /// were honoured (clamped): both are valid delta-seconds.
+    @Test func aDelayLongerThanADoubleHoldsIsReadAsTheLongestOne() {
+        let nines = String(repeating: "9", count: 400)
+        #expect(RetryAfter.parse(nines, now: Self.rfcNow) == .greatestFiniteMagnitude)
+        #expect(RetryAfter.parse(nines + ".5", now: Self.rfcNow) == .greatestFiniteMagnitude)
+        let decision = RetryPolicy().decide(
+            afterAttempt: 1, outcome: .http5xx, retryAfter: RetryAfter.parse(nines, now: Self.rfcNow), jitterFactor: 1)
+        guard case .retry(let after, _) = decision else {
+            Issue.record("not retried: \(decision)")
+            return
+        }
+        #expect(after == RetryPolicy.retryAfterCeiling)
+    }
+
     @Test(arguments: [
         "Sun, 06 Nov 1994 08:51:07 GMT",  // IMF-fixdate
         "Sunday, 06-Nov-94 08:51:07 GMT",  // RFC 850

@@ -36,8 +36,10 @@ public enum RetryAfter {
         if parts.count == 2 {
             guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCIIDigit) else { return nil }
         }
-        guard let seconds = Double(text), seconds.isFinite else { return nil }
-        return seconds.rounded(.up)
+        guard let seconds = Double(text) else { return nil }
+        // Only digits, yet more than a Double holds: a valid, very long delay, which the retry
+        // policy clamps like any other (RFC 9110 §10.2.3 sets no upper bound).
+        return seconds.isFinite ? seconds.rounded(.up) : .greatestFiniteMagnitude
     }
 }
 
