@@ -415,6 +415,57 @@ struct ExecutorTests {
         #expect(profile["firstName"] == "Bob")
     }
 
+    /// An answer that cannot be merged (gzip-encoded, which hookline never decodes; cut at the
+    /// 64 KiB kept; not JSON; JSON but no object) left the profile unchanged while the step
+    /// passed, with nothing logged: an enrichment that never happened looked done.
+    @Test(arguments: [
+        (#"{status: 200, headers: {Content-Encoding: gzip}, bodyBase64: H4sIAAAAAAACA6tWKslMLVKyUkrPz0lRqgUAKZ5rZg8AAAA=}"#,
+            "the answer is gzip-encoded"),
+        (#"{status: 200, body: '{"tier": "gold", "pad": "\#(String(repeating: "x", count: 70_000))"}'}"#,
+            "longer than the 64 KiB kept"),
+        ("{status: 200, body: 'tier=gold'}", "the answer is not JSON"),
+        (#"{status: 200, body: '["gold"]'}"#, "JSON but not an object"),
+    ])
+    func aProfileAnswerThatCannotBeMergedFailsTheStep(response: String, reason: String) async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /profile, response: \(response)}"))
+        let log = LogCapture()
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000), logger: log.logger)
+        try engine.store.saveUsers(EngineFixtures.users)
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        let stats = engine.executor.stats
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(stats.failures == 1, "\(stats.summary)")
+        #expect(try engine.store.user(email: "bob@example.com")?["tier"] == nil)
+        #expect(
+            log.messages.contains { $0.contains("cannot be merged into the profile: ") && $0.contains(reason) }, "\(log.messages)")
+        // `enrich` exits on error: nothing after it ran.
+        #expect(try engine.store.recentAttempts(limit: 10).map(\.nodeID) == ["direct-mail", "enrich"])
+    }
+
+    /// An empty answer (a 204: the partner knows nothing of the user) leaves the profile as it
+    /// is and the journey goes on.
+    @Test func anEmptyProfileAnswerLeavesTheProfileAndTheJourneyGoesOn() async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /profile, response: {status: 204}}"))
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        let stats = engine.executor.stats
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(stats.failures == 0, "\(stats.summary)")
+        #expect(stats.journeysFinished == 1)
+        #expect(try engine.store.user(email: "bob@example.com")?["firstName"] == "Bob")
+    }
+
     /// Iterable refuses a profile write that would change a field's type; the answer's other
     /// fields are still merged, and the refused one is named in the log.
     @Test func aProfileAnswerThatWouldChangeAFieldsTypeLeavesThatFieldAsItWas() async throws {

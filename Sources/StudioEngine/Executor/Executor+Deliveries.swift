@@ -190,14 +190,21 @@ extension Executor {
     /// A step whose delivery settled before a restart continues with that outcome, unsent.
     private func continueAfterSettled(_ delivery: OutboxDelivery, journey: Journey, node: WorkflowNode) {
         var journey = journey
-        let succeeded = delivery.status == .succeeded
-        journey.nodeID = nextNode(after: node, succeeded: succeeded)
+        var succeeded = delivery.status == .succeeded
         if succeeded, case .updateProfileWebhook(_, let nested, _) = node.kind,
             let answer = (try? store.attempts(deliveryID: delivery.id))?.last
         {
-            let merge = merging(answer, nested: nested)
-            do { try merge(&journey) } catch { return hold(journey, after: error, retry: merge) }
+            do {
+                _ = try ProfileAnswer.object(in: answer)
+                journey.nodeID = nextNode(after: node, succeeded: true)
+                let merge = merging(answer, nested: nested)
+                do { try merge(&journey) } catch { return hold(journey, after: error, retry: merge) }
+                return advance(&journey)
+            } catch {
+                succeeded = false
+            }
         }
+        journey.nodeID = nextNode(after: node, succeeded: succeeded)
         advance(&journey)
     }
 
@@ -308,6 +315,11 @@ extension Executor {
                 record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))
         }
         guard succeeded, emailQuery != nil, let profile else { return DeliveryOutcome(succeeded: succeeded, held: held) }
+        do { _ = try ProfileAnswer.object(in: record) } catch {
+            logger.warning(
+                "\(job.webhook.id) answered for \(delivery.email ?? "a user") with what cannot be merged into the profile: \(error); the step takes its error path")
+            return DeliveryOutcome(succeeded: false)
+        }
         do {
             return DeliveryOutcome(succeeded: true, profile: try mergeAnswer(record, into: profile, nested: mergeNested))
         } catch {
@@ -325,10 +337,10 @@ extension Executor {
 
     /// Update User Profile: the JSON answer merged into the stored profile (Iterable's rules, a
     /// field keeping the type it has in the project), which is returned; what changed it meanwhile is kept. Nil when
-    /// the answer is not a JSON object.
+    /// the answer holds no object to merge (``ProfileAnswer``).
     /// - Throws: The store's error when it did not take the merged profile.
     private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) throws -> JSONObject? {
-        guard let answer = try? JSONValue.parse(record.responseBody).objectValue else { return nil }
+        guard let answer = (try? ProfileAnswer.object(in: record)) ?? nil else { return nil }
         let merged: JSONObject
         let refused: [ProfileMerge.FieldTypeConflict]
         if let email = profile["email"]?.stringValue {

@@ -1,0 +1,34 @@
+import StudioModel
+
+/// What an Update User Profile call answered, read as the JSON object merged into the profile.
+enum ProfileAnswer {
+    /// An answer that cannot be merged, and why: the step takes its error path instead of
+    /// passing with the profile unchanged, which hid an enrichment that never happened.
+    struct Unreadable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The object `record` answered with; nil for an empty answer (the partner knows nothing of
+    /// the user, as a 204 says), which leaves the profile as it is.
+    /// - Throws: ``Unreadable`` when the answer is not a whole JSON object: content-encoded
+    ///   (hookline asks for no coding and decodes none), cut at the 64 KiB kept, not UTF-8, not
+    ///   JSON, or JSON of another kind.
+    static func object(in record: AttemptRecord) throws(Unreadable) -> JSONObject? {
+        let coding = record.responseHeaders.last { $0.name.lowercased() == "content-encoding" }
+            .map { String($0.value.trimmingCharacters(in: .whitespaces)) } ?? ""
+        guard coding.isEmpty || coding.lowercased() == "identity" else {
+            throw Unreadable(description: "the answer is \(coding)-encoded, which hookline does not decode")
+        }
+        guard !record.responseTruncated else {
+            throw Unreadable(description: "the answer is longer than the 64 KiB kept of it, or it ended early")
+        }
+        guard !record.responseBodyIsBase64 else { throw Unreadable(description: "the answer is not UTF-8 text") }
+        guard record.responseBody.contains(where: { !$0.isWhitespace }) else { return nil }
+        let value: JSONValue
+        do { value = try JSONValue.parse(record.responseBody) } catch {
+            throw Unreadable(description: "the answer is not JSON: \(error)")
+        }
+        guard let object = value.objectValue else { throw Unreadable(description: "the answer is JSON but not an object") }
+        return object
+    }
+}
