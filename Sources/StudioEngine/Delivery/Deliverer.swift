@@ -293,12 +293,15 @@ public final class Deliverer: Sendable {
             if Task.isCancelled { return cancelled(attemptsMade: attempt - 1) }
 
             var sent = options.signing(request, at: clock.now())
+            // The token sent, which a 401 invalidates.
+            var token: String?
             if let oauth2 = options.oauth2 {
                 do {
-                    let token = try await tokens.token(
+                    let fetched = try await tokens.token(
                         tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, clientSecret: oauth2.clientSecret,
                         scope: oauth2.scope, client: client, now: clock.now())
-                    sent = sent.authorized(byBearer: token, clientSecret: oauth2.clientSecret)
+                    token = fetched
+                    sent = sent.authorized(byBearer: fetched, clientSecret: oauth2.clientSecret)
                 } catch {
                     var thisOrigin = origin
                     thisOrigin.attempt = attempt
@@ -308,9 +311,27 @@ public final class Deliverer: Sendable {
                         url: shown.url, headers: shown.headers, body: shown.body,
                         outcome: .failed(errorClass: "oauth2_error", message: error.description))
                     failed.trigger = nextTrigger()
-                    recorder?.record(failed, settling: settle(.failed, nil))
                     attempts.append(failed)
-                    return Result(status: .failed(error.description), attempts: attempts)
+                    // A token endpoint that is unreachable, or answers 429 or a 5xx, may answer
+                    // later: the delivery is retried on its schedule, as for the endpoint itself
+                    // (delivery.md §8.4). Its other answers (400 or 401 `invalid_client`) need
+                    // the configuration fixed.
+                    let decision = error.outcome.flatMap { outcome -> RetryDecision? in
+                        guard error.isRetryable else { return nil }
+                        return state.withLock {
+                            options.retry.decide(
+                                afterAttempt: slot, outcome: outcome, retryAfter: error.retryAfter, using: &$0.random)
+                        }
+                    }
+                    guard case .retry(let delay, let note)? = decision else {
+                        recorder?.record(failed, settling: settle(.failed, nil))
+                        return Result(status: .failed(error.description), attempts: attempts)
+                    }
+                    if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
+                    let wait = clock.realInterval(forWorkflowSeconds: delay)
+                    recorder?.record(failed, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
+                    if let ended = await waitForRetry(wait) { return ended }
+                    continue
                 }
             }
             var thisOrigin = origin
@@ -357,8 +378,8 @@ public final class Deliverer: Sendable {
                 attempts.append(record)
                 refreshedToken = true
                 immediate = true
-                if let oauth2 = options.oauth2 {
-                    tokens.invalidate(tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, scope: oauth2.scope)
+                if let oauth2 = options.oauth2, let token {
+                    tokens.invalidate(tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, scope: oauth2.scope, rejected: token)
                 }
                 attempt += 1
 
