@@ -166,7 +166,146 @@ struct DeliveryAuthTests {
         expectNoCredentials(in: results)
     }
 
+    /// A token endpoint that is down (5xx) or rate-limiting (429) may answer later: the attempt
+    /// is recorded as `oauth2_error`, the outbox row settles as retrying, and the delivery tries
+    /// again on its schedule (delivery.md §8.4), `Retry-After` and the 429 floor applied.
+    @Test(arguments: [
+        ("{status: 500}", 4.0...6.0),
+        ("{status: 429, headers: {Retry-After: '90'}}", 90.0...90.0),
+    ])
+    func oauth2TokenEndpointFailureThatMayPassIsRetriedOnTheSchedule(
+        failure: String, wait: ClosedRange<TimeInterval>
+    ) async throws {
+        let log = RequestLog()
+        let token = #"{status: 200, headers: {Content-Type: application/json}, body: '{"access_token":"tok_1","expires_in":3600}'}"#
+        let receiver = try await Receiver.start(
+            script: try script(
+                "{path: /oauth/token, method: POST, responses: [\(failure), \(token)]}", "{path: /hook, response: {status: 200}}")
+        ) { log.append($0) }
+        let clock = SteppedClock()
+        let (result, store) = try await deliverInOutbox(
+            makeRequest(receiver.baseURL + "/hook"), options: oauth2Options(tokenURL: receiver.baseURL + "/oauth/token"),
+            clock: clock)
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        #expect(result.attempts.map(\.attempt) == [1, 2])
+        #expect(result.attempts.map(\.outcome.errorClass) == ["oauth2_error", nil])
+        expectWaits(clock, [wait])
+        #expect(log.all.map(\.path) == ["/oauth/token", "/oauth/token", "/hook"])
+        let deliveryID = try #require(result.last?.deliveryID)
+        #expect(try store.attempts(deliveryID: deliveryID).map(\.outcome.errorClass) == ["oauth2_error", nil])
+        #expect(try store.delivery(id: deliveryID)?.status == .succeeded)
+        #expect(try store.delivery(id: deliveryID)?.attempts == 2)
+        expectNoCredentials(in: [result])
+    }
+
+    /// An unreachable token endpoint is a network error like any other: retried on the schedule.
+    @Test func oauth2UnreachableTokenEndpointIsRetriedOnTheSchedule() async throws {
+        // Bound but not listening: connects are refused, and no other test can take the port.
+        let closed = try LoopbackSocket()
+        defer { closed.close() }
+        let tokenURL = "http://127.0.0.1:\(try closed.bind())/oauth/token"
+        var options = oauth2Options(tokenURL: tokenURL)
+        options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5]))
+        let clock = SteppedClock()
+        let (result, store) = try await deliverInOutbox(makeRequest("http://127.0.0.1:9/hook"), options: options, clock: clock)
+
+        #expect(result.status == .failed("oauth2: token endpoint unreachable: connection_refused"))
+        #expect(result.attempts.map(\.outcome.errorClass) == ["oauth2_error", "oauth2_error"])
+        expectWaits(clock, [4...6])
+        let deliveryID = try #require(result.last?.deliveryID)
+        #expect(try store.delivery(id: deliveryID)?.status == .failed)
+        #expect(try store.delivery(id: deliveryID)?.attempts == 2)
+    }
+
+    /// A token endpoint refusing the client (`invalid_client`) will refuse it again: the
+    /// delivery fails at once, and nothing is sent to the endpoint.
+    @Test func oauth2InvalidClientFromTheTokenEndpointFailsTheDeliveryAtOnce() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(
+                #"{path: /oauth/token, method: POST, response: {status: 401, body: '{"error":"invalid_client"}'}}"#,
+                "{path: /hook, response: {status: 200}}")
+        ) { log.append($0) }
+        let clock = SteppedClock()
+        let (result, store) = try await deliverInOutbox(
+            makeRequest(receiver.baseURL + "/hook"), options: oauth2Options(tokenURL: receiver.baseURL + "/oauth/token"),
+            clock: clock)
+        await receiver.shutdown()
+
+        #expect(result.status == .failed("oauth2: token endpoint answered 401"))
+        #expect(result.attempts.map(\.outcome.errorClass) == ["oauth2_error"])
+        #expect(clock.waits.isEmpty, "waited \(clock.waits) s")
+        #expect(log.all.map(\.path) == ["/oauth/token"])
+        let deliveryID = try #require(result.last?.deliveryID)
+        #expect(try store.delivery(id: deliveryID)?.status == .failed)
+    }
+
+    /// Concurrent deliveries of one grant wait for one token request, and the 401s they all get
+    /// for that token cause one refresh, not one each: a token endpoint that keeps only its
+    /// latest token valid would otherwise have all but the last delivery rejected.
+    @Test func oauth2ConcurrentDeliveriesShareOneTokenRequestAndOneRefresh() async throws {
+        let count = 16
+        let log = RequestLog()
+        // Each delivery has a path of its own, answered 401 then 200 whatever the others' order.
+        let hooks = (0..<count).map { "{path: /hook/\($0), responses: [{status: 401}, {status: 200}]}" }
+        let rules = [Self.tokenRule(tokens: ["tok_1", "tok_2", "tok_3"])] + hooks
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [\(rules.joined(separator: ", "))]")) { log.append($0) }
+        let options = oauth2Options(tokenURL: receiver.baseURL + "/oauth/token")
+        let results = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            let deliverer = Deliverer(client: client, recorder: nil, clock: SteppedClock())
+            return await withTaskGroup(of: Deliverer.Result.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        await deliverer.deliver(
+                            makeRequest(receiver.baseURL + "/hook/\(index)"), origin: .init(webhookID: "oauth"), options: options)
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        await receiver.shutdown()
+
+        #expect(results.count == count)
+        #expect(results.allSatisfy { $0.status == .succeeded })
+        #expect(results.allSatisfy { $0.attempts.compactMap(\.status) == [401, 200] })
+        #expect(log.all.filter { $0.path == "/oauth/token" }.count == 2)
+        let bearers = log.all.filter { $0.path.hasPrefix("/hook/") }.compactMap { $0.header("Authorization") }
+        #expect(bearers.filter { $0 == "Bearer tok_1" }.count == count)
+        #expect(bearers.filter { $0 == "Bearer tok_2" }.count == count)
+    }
+
     // MARK: - Helpers
+
+    /// Options of a delivery authorized by a token from `tokenURL`.
+    private func oauth2Options(tokenURL: String) -> Deliverer.Options {
+        Deliverer.Options(
+            oauth2: .init(tokenURL: tokenURL, clientID: "hookline-client", clientSecret: Self.clientSecret, scope: nil))
+    }
+
+    /// Delivers `request` from an outbox row of an in-memory store, which its attempts settle.
+    private func deliverInOutbox(
+        _ request: PreparedRequest, options: Deliverer.Options, clock: any EngineClock
+    ) async throws -> (Deliverer.Result, SQLiteStateStore) {
+        let store = try SQLiteStateStore()
+        let recorder = AttemptRecorder(store: store, feed: TrafficFeed())
+        try store.enqueueDeliveries(
+            [
+                OutboxDelivery(
+                    id: request.deliveryID, kind: .step, webhookID: "oauth", snapshot: DeliverySnapshot(now: Date()),
+                    status: .sending, nextAttemptAt: Date())
+            ], journeys: [])
+        var options = options
+        options.inOutbox = true
+        let result = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            await Deliverer(client: client, recorder: recorder, clock: clock)
+                .deliver(request, origin: .init(webhookID: "oauth"), options: options)
+        }
+        recorder.flush()
+        return (result, store)
+    }
 
     /// A token endpoint answering each token in turn, the last one for ever.
     static func tokenRule(tokens: [String]) -> String {

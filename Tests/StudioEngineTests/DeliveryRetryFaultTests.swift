@@ -1,6 +1,7 @@
 import Foundation
 import StudioEngine
 import StudioModel
+import Synchronization
 import Testing
 
 /// delivery.md §9, the rows about several attempts: ``Deliverer`` with the real ``DeliveryClient``
@@ -174,6 +175,30 @@ struct DeliveryRetryFaultTests {
         #expect(log.all.map(\.path) == ["/limited", "/other"])
     }
 
+    /// Deliveries already waiting for a permit to the host when an attempt gets the 429 wait for
+    /// the hold too, rather than each being sent once the permit is free (delivery.md §8.5).
+    @Test func row6DeliveriesWaitingForAPermitWhenTheHostAnswers429WaitForTheHold() async throws {
+        let clock = SteppedClock()
+        let arrivals = Mutex<[Date]>([])
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 429, headers: {Retry-After: '90'}}, {status: 200}]}")
+        ) { _ in arrivals.withLock { $0.append(clock.now()) } }
+        let (results, queued) = try await deliverQueuedBehindOnePermit(
+            count: 6, to: receiver, options: .init(retry: RetryPolicy(schedule: .noRetries)), clock: clock)
+        await receiver.shutdown()
+
+        #expect(queued == 6)
+        let times = arrivals.withLock { $0 }
+        try #require(times.count == 6)
+        // The first arrival got the 429; the others came after its 90 s hold, less the real time
+        // the test took meanwhile.
+        let early = times.dropFirst().map { $0.timeIntervalSince(times[0]) }.filter { $0 < 90 - retryGapSlack }
+        #expect(early.isEmpty, "sent \(early) s after the 429")
+        #expect(results.filter { $0.status == .succeeded }.count == 5)
+        // Waiting for the hold used none of their attempts.
+        #expect(results.allSatisfy { $0.attempts.map(\.attempt) == [1] })
+    }
+
     @Test(arguments: ["abc", "-5"])
     func row7TooManyRequestsWithAnInvalidRetryAfterWaitsAtLeast60Seconds(value: String) async throws {
         let receiver = try await Receiver.start(
@@ -236,6 +261,24 @@ struct DeliveryRetryFaultTests {
         }
         await receiver.shutdown()
         #expect(log.all.count == 1)
+    }
+
+    /// Deliveries already waiting for a permit to the endpoint when an attempt gets the 410 are
+    /// held, not sent, so that resuming the endpoint sends them.
+    @Test func row11DeliveriesWaitingForAPermitWhenTheEndpointAnswers410AreHeldNotSent() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 410}}")) { log.append($0) }
+        let (results, queued) = try await deliverQueuedBehindOnePermit(
+            count: 6, to: receiver, options: .init(endpoint: "gone-endpoint"), clock: ScaledClock(scale: 1000))
+        await receiver.shutdown()
+
+        #expect(queued == 6)
+        #expect(log.all.count == 1)
+        let gone = results.filter { if case .failed = $0.status { true } else { false } }
+        #expect(gone.map { $0.attempts.compactMap(\.status) } == [[410]])
+        let held = results.filter { if case .held = $0.status { true } else { false } }
+        #expect(held.count == 5)
+        #expect(held.allSatisfy { $0.attempts.isEmpty })
     }
 
     @Test func row25AbortMessageStopsRetryingAfterOneAttempt() async throws {
@@ -495,6 +538,38 @@ struct DeliveryRetryFaultTests {
     ) async throws -> T {
         try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
             try await body(Deliverer(client: client, recorder: nil, clock: clock))
+        }
+    }
+
+    /// Makes `count` deliveries to `receiver`'s `/hook` through a limiter of one permit per host,
+    /// which the test holds until all of them wait for it: the first to get it then makes its
+    /// attempt while the others still wait. Also returns how many were waiting.
+    private func deliverQueuedBehindOnePermit(
+        count: Int, to receiver: Receiver, options: Deliverer.Options, clock: any EngineClock
+    ) async throws -> (results: [Deliverer.Result], queued: Int) {
+        let limiter = ConcurrencyLimiter(total: count + 1, perHost: 1)
+        let host = "127.0.0.1:\(receiver.port)"
+        let url = receiver.baseURL + "/hook"
+        return try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            let deliverer = Deliverer(client: client, recorder: nil, clock: clock, limiter: limiter)
+            let (deliveries, queued) = await limiter.withPermit(host: host) {
+                let deliveries = Task {
+                    await withTaskGroup(of: Deliverer.Result.self) { group in
+                        for _ in 0..<count {
+                            group.addTask {
+                                await deliverer.deliver(makeRequest(url), origin: .init(webhookID: "queued"), options: options)
+                            }
+                        }
+                        return await group.reduce(into: []) { $0.append($1) }
+                    }
+                }
+                // Polled: they queue as the cooperative pool gets to them.
+                for _ in 0..<1_000 where limiter.waiting(host: host) < count {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                return (deliveries, limiter.waiting(host: host))
+            }
+            return (await deliveries.value, queued)
         }
     }
 

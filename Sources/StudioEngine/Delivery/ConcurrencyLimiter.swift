@@ -42,6 +42,9 @@ public final class ConcurrencyLimiter: Sendable {
     /// How many attempts to `host` are in flight now.
     public func inFlight(host: String) -> Int { state.withLock { $0.perHost[host] ?? 0 } }
 
+    /// How many callers wait for a permit to `host` now.
+    public func waiting(host: String) -> Int { state.withLock { $0.waiters.count { $0.host == host } } }
+
     private func acquire(host: String) async {
         // A free permit is taken without a continuation.
         let admitted = state.withLock { state -> Bool in

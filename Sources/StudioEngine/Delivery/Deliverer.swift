@@ -232,90 +232,36 @@ public final class Deliverer: Sendable {
             recorder?.record(record, settling: settlement)
             state.withLock { $0.attemptsInFlight -= 1 }
         }
-        while true {
+        /// The trigger of the attempt about to be recorded: an immediate one is marked so.
+        func nextTrigger() -> AttemptTrigger {
+            defer { immediate = false }
+            return immediate && options.trigger == .scheduled ? .immediate : options.trigger
+        }
+        /// Waits `wait` real seconds for the next scheduled attempt, whose retry is stored; the
+        /// result to return instead when the delivery ends meanwhile.
+        func waitForRetry(_ wait: Double) async -> Result? {
+            // A stopping process leaves the stored retry to the next start.
             if isStopping { return Result(status: .stopped, attempts: attempts) }
-            if let reason = pauseReason(of: endpoint) {
-                if var settlement = settle(.held, nil) {
-                    settlement.attempts = attempt - 1
-                    recorder?.settle(settlement)
-                }
-                return Result(status: .held("endpoint \(endpoint) is paused: \(reason)"), attempts: attempts)
-            }
-            await waitForHostHold(host)
-            if Task.isCancelled { return cancelled(attemptsMade: attempt - 1) }
-
-            var sent = options.signing(request, at: clock.now())
-            if let oauth2 = options.oauth2 {
-                do {
-                    let token = try await tokens.token(
-                        tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, clientSecret: oauth2.clientSecret,
-                        scope: oauth2.scope, client: client, now: clock.now())
-                    sent = sent.authorized(byBearer: token, clientSecret: oauth2.clientSecret)
-                } catch {
-                    var thisOrigin = origin
-                    thisOrigin.attempt = attempt
-                    let shown = request.masked
-                    var failed = thisOrigin.record(
-                        deliveryID: request.deliveryID, at: clock.now(), method: request.method.rawValue,
-                        url: shown.url, headers: shown.headers, body: shown.body,
-                        outcome: .failed(errorClass: "oauth2_error", message: error.description))
-                    failed.trigger = options.trigger
-                    recorder?.record(failed, settling: settle(.failed, nil))
-                    attempts.append(failed)
-                    return Result(status: .failed(error.description), attempts: attempts)
-                }
-            }
-            var thisOrigin = origin
-            thisOrigin.attempt = attempt
-            let timeout = options.timeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
-            let made = await limiter.withPermit(host: host) { () -> AttemptRecord? in
-                guard beginAttempt() else { return nil }
-                return await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
-            }
-            guard var record = made else { return Result(status: .stopped, attempts: attempts) }
-            record.trigger = immediate && options.trigger == .scheduled ? .immediate : options.trigger
-            immediate = false
-
-            // Cut short by this process stopping (the client shut down): the endpoint did not
-            // fail, and the attempt is made again by the next start.
-            if record.status == nil, isStopping {
-                let cut = record.outcome.errorClass ?? ""
-                record.outcome = .failed(
-                    errorClass: DeliveryOutcomeClass.cancelled.label,
-                    message: "hookline stopped before the answer came (\(cut)); the next start sends it again")
-                recordAttempt(record, settling: settle(.retrying, clock.now()))
-                attempts.append(record)
-                return Result(status: .stopped, attempts: attempts)
-            }
-
-            // A rejected token is refreshed once, at once, without using a scheduled retry.
-            if let oauth2 = options.oauth2, record.status == 401, !refreshedToken {
-                recordAttempt(record, settling: settle(.retrying, clock.now()))
-                attempts.append(record)
-                refreshedToken = true
-                immediate = true
-                tokens.invalidate(tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, scope: oauth2.scope)
-                attempt += 1
-                continue
-            }
-
+            try? await clock.sleep(seconds: wait)
+            if isStopping { return Result(status: .stopped, attempts: attempts) }
+            if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }
+            attempt += 1
+            slot += 1
+            return nil
+        }
+        /// What `record` means for this delivery. Judged while the attempt still holds its
+        /// permit, so that a 410's pause (stored too: ``pauseReason(of:)`` confirms a pause with
+        /// the store) and a 429's host hold are in place before a delivery waiting for the host
+        /// takes the permit and looks for them (delivery.md §9 #6, #11).
+        func judge(_ record: AttemptRecord) -> Verdict {
+            if record.status == nil, isStopping { return .cutShort }
+            if options.oauth2 != nil, record.status == 401, !refreshedToken { return .refreshToken }
             let outcome = DeliveryOutcomeClass.classify(record)
-            if outcome == .cancelled {
-                recordAttempt(record, settling: settle(.cancelled, nil))
-                attempts.append(record)
-                return Result(status: .cancelled, attempts: attempts)
-            }
-            // A connection that failed within a second is tried once more at once (delivery.md §8.3),
-            // unless the policy makes one attempt (a test send, a replay, `retries: none`).
+            if outcome == .cancelled { return .cancelled }
             if !quickRetried, !options.retry.schedule.delays.isEmpty, Self.quickRetryOutcomes.contains(outcome),
                 record.latencyMilliseconds < 1000
             {
-                recordAttempt(record, settling: settle(.retrying, clock.now()))
-                attempts.append(record)
-                quickRetried = true
-                immediate = true
-                attempt += 1
-                continue
+                return .quickRetry
             }
             let retryAfter = record.responseHeaders.first { $0.name.lowercased() == "retry-after" }
                 .flatMap { RetryAfter.parse($0.value, now: clock.now()) }
@@ -332,38 +278,189 @@ public final class Deliverer: Sendable {
             }
             report(health, endpoint: endpoint)
             if let hold { logger.info("host \(host) held for \(hold) s after 429") }
-            attempts.append(record)
-
-            switch decision {
-            case .succeeded:
-                recordAttempt(record, settling: settle(.succeeded, nil))
-                return Result(status: .succeeded, attempts: attempts)
-            case .giveUp(var reason):
-                // The schedule counts its own slots; the message counts every attempt made.
-                if case .exhausted = reason {
-                    reason = .exhausted(attempts: attempt)
-                    report(
-                        state.withLock { $0.health[endpoint]?.recordExhausted(at: clock.workflowNow()) ?? .none },
-                        endpoint: endpoint)
+            return .decided(decision)
+        }
+        while true {
+            if isStopping { return Result(status: .stopped, attempts: attempts) }
+            if let reason = pauseReason(of: endpoint) {
+                if var settlement = settle(.held, nil) {
+                    settlement.attempts = attempt - 1
+                    recorder?.settle(settlement)
                 }
-                recordAttempt(record, settling: settle(.failed, nil))
-                return Result(status: .failed(reason.description), attempts: attempts)
-            case .pauseEndpoint(let reason):
-                recordAttempt(record, settling: settle(.failed, nil))
-                return Result(status: .failed(reason), attempts: attempts)
-            case .retry(let delay, let note):
-                if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
-                let wait = clock.realInterval(forWorkflowSeconds: delay)
-                recordAttempt(record, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
-                // The retry is stored: a stopping process leaves it to the next start.
-                if isStopping { return Result(status: .stopped, attempts: attempts) }
-                try? await clock.sleep(seconds: wait)
-                if isStopping { return Result(status: .stopped, attempts: attempts) }
-                if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }
+                return Result(status: .held("endpoint \(endpoint) is paused: \(reason)"), attempts: attempts)
+            }
+            await waitForHostHold(host)
+            if Task.isCancelled { return cancelled(attemptsMade: attempt - 1) }
+
+            var sent = options.signing(request, at: clock.now())
+            // The token sent, which a 401 invalidates.
+            var token: String?
+            if let oauth2 = options.oauth2 {
+                do {
+                    let fetched = try await tokens.token(
+                        tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, clientSecret: oauth2.clientSecret,
+                        scope: oauth2.scope, client: client, now: clock.now())
+                    token = fetched
+                    sent = sent.authorized(byBearer: fetched, clientSecret: oauth2.clientSecret)
+                } catch {
+                    var thisOrigin = origin
+                    thisOrigin.attempt = attempt
+                    let shown = request.masked
+                    var failed = thisOrigin.record(
+                        deliveryID: request.deliveryID, at: clock.now(), method: request.method.rawValue,
+                        url: shown.url, headers: shown.headers, body: shown.body,
+                        outcome: .failed(errorClass: "oauth2_error", message: error.description))
+                    failed.trigger = nextTrigger()
+                    attempts.append(failed)
+                    // A token endpoint that is unreachable, or answers 429 or a 5xx, may answer
+                    // later: the delivery is retried on its schedule, as for the endpoint itself
+                    // (delivery.md §8.4). Its other answers (400 or 401 `invalid_client`) need
+                    // the configuration fixed.
+                    let decision = error.outcome.flatMap { outcome -> RetryDecision? in
+                        guard error.isRetryable else { return nil }
+                        return state.withLock {
+                            options.retry.decide(
+                                afterAttempt: slot, outcome: outcome, retryAfter: error.retryAfter, using: &$0.random)
+                        }
+                    }
+                    guard case .retry(let delay, let note)? = decision else {
+                        recorder?.record(failed, settling: settle(.failed, nil))
+                        return Result(status: .failed(error.description), attempts: attempts)
+                    }
+                    if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
+                    let wait = clock.realInterval(forWorkflowSeconds: delay)
+                    recorder?.record(failed, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
+                    if let ended = await waitForRetry(wait) { return ended }
+                    continue
+                }
+            }
+            var thisOrigin = origin
+            thisOrigin.attempt = attempt
+            let timeout = options.timeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
+            let turn = await limiter.withPermit(host: host) { () -> Turn in
+                // An attempt that held the permit while this delivery waited for it may have
+                // paused the endpoint (410) or held the host (429): nothing is sent then, and
+                // the permit goes back (delivery.md §8.5, §9 #6, #11).
+                if isHeldBack(endpoint: endpoint, host: host) { return .heldBack }
+                guard beginAttempt() else { return .stopped }
+                let record = await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
+                return .made(record, judge(record))
+            }
+            var record: AttemptRecord
+            let verdict: Verdict
+            switch turn {
+            case .heldBack:
+                // Not an attempt: the top of the loop holds the delivery or waits for the host.
+                continue
+            case .stopped:
+                return Result(status: .stopped, attempts: attempts)
+            case .made(let made, let judged):
+                record = made
+                verdict = judged
+            }
+            record.trigger = nextTrigger()
+
+            switch verdict {
+            case .cutShort:
+                // Cut short by this process stopping (the client shut down): the endpoint did not
+                // fail, and the attempt is made again by the next start.
+                let cut = record.outcome.errorClass ?? ""
+                record.outcome = .failed(
+                    errorClass: DeliveryOutcomeClass.cancelled.label,
+                    message: "hookline stopped before the answer came (\(cut)); the next start sends it again")
+                recordAttempt(record, settling: settle(.retrying, clock.now()))
+                attempts.append(record)
+                return Result(status: .stopped, attempts: attempts)
+
+            case .refreshToken:
+                // A rejected token is refreshed once, at once, without using a scheduled retry.
+                recordAttempt(record, settling: settle(.retrying, clock.now()))
+                attempts.append(record)
+                refreshedToken = true
+                immediate = true
+                if let oauth2 = options.oauth2, let token {
+                    tokens.invalidate(tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, scope: oauth2.scope, rejected: token)
+                }
                 attempt += 1
-                slot += 1
+
+            case .cancelled:
+                recordAttempt(record, settling: settle(.cancelled, nil))
+                attempts.append(record)
+                return Result(status: .cancelled, attempts: attempts)
+
+            case .quickRetry:
+                // A connection that failed within a second is tried once more at once (delivery.md §8.3),
+                // unless the policy makes one attempt (a test send, a replay, `retries: none`).
+                recordAttempt(record, settling: settle(.retrying, clock.now()))
+                attempts.append(record)
+                quickRetried = true
+                immediate = true
+                attempt += 1
+
+            case .decided(let decision):
+                attempts.append(record)
+
+                switch decision {
+                case .succeeded:
+                    recordAttempt(record, settling: settle(.succeeded, nil))
+                    return Result(status: .succeeded, attempts: attempts)
+                case .giveUp(var reason):
+                    // The schedule counts its own slots; the message counts every attempt made.
+                    if case .exhausted = reason {
+                        reason = .exhausted(attempts: attempt)
+                        report(
+                            state.withLock { $0.health[endpoint]?.recordExhausted(at: clock.workflowNow()) ?? .none },
+                            endpoint: endpoint)
+                    }
+                    recordAttempt(record, settling: settle(.failed, nil))
+                    return Result(status: .failed(reason.description), attempts: attempts)
+                case .pauseEndpoint(let reason):
+                    recordAttempt(record, settling: settle(.failed, nil))
+                    return Result(status: .failed(reason), attempts: attempts)
+                case .retry(let delay, let note):
+                    if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
+                    let wait = clock.realInterval(forWorkflowSeconds: delay)
+                    recordAttempt(record, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
+                    if let ended = await waitForRetry(wait) { return ended }
+                }
             }
         }
+    }
+
+    /// What became of a delivery's turn at its host's permit.
+    private enum Turn: Sendable {
+        /// The endpoint was paused or the host held meanwhile: nothing was sent.
+        case heldBack
+        /// The deliverer stopped: nothing was sent.
+        case stopped
+        /// An attempt was made, and its record judged.
+        case made(AttemptRecord, Verdict)
+    }
+
+    /// What an attempt's record means for its delivery.
+    private enum Verdict: Sendable {
+        /// This process stopped during the attempt.
+        case cutShort
+        /// The endpoint rejected the OAuth2 token: fetch another and try again at once.
+        case refreshToken
+        /// The attempt was cancelled.
+        case cancelled
+        /// A connection that failed at once: try again at once.
+        case quickRetry
+        /// The retry policy's decision; the endpoint's health and the host's hold are updated.
+        case decided(RetryDecision)
+    }
+
+    /// Whether a delivery that got its permit must not send now: the endpoint was paused, or
+    /// the host held, while it waited for the permit.
+    private func isHeldBack(endpoint: String, host: String) -> Bool {
+        pauseReason(of: endpoint) != nil || isHeld(host)
+    }
+
+    /// Whether a 429's hold on `host` is still running.
+    private func isHeld(_ host: String) -> Bool {
+        let now = clock.monotonicNow()
+        return state.withLock { state in state.hostHolds[host].map { now < $0 } ?? false }
     }
 
     /// Connection-level failures that get one immediate retry when they happen within a second.
