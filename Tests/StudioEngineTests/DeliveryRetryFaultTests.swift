@@ -281,6 +281,41 @@ struct DeliveryRetryFaultTests {
         #expect(held.allSatisfy { $0.attempts.isEmpty })
     }
 
+    /// A delivery waiting for its host's permit was signed before the wait: one that waited
+    /// longer than a receiver's tolerance (5 min in Standard Webhooks' libraries) arrived with a
+    /// stale `webhook-timestamp` and was refused as a replay.
+    @Test func row3ADeliveryIsSignedWhenItIsSentNotWhenItBeganToWaitForItsHost() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(script: try script("{path: /hook, response: {status: 200}}")) { log.append($0) }
+        let clock = SteppedClock()
+        let signer = try StandardWebhooksSigner(secret: Self.secret)
+        let limiter = ConcurrencyLimiter(total: 2, perHost: 1)
+        let host = "127.0.0.1:\(receiver.port)"
+        let request = makeRequest(receiver.baseURL + "/hook")
+        let queuedAt = Int(clock.now().timeIntervalSince1970)
+        let result = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            let deliverer = Deliverer(client: client, recorder: nil, clock: clock, limiter: limiter)
+            let delivery = await limiter.withPermit(host: host) {
+                let delivery = Task { await deliverer.deliver(request, origin: .init(webhookID: "queued"), options: .init(signer: signer)) }
+                for _ in 0..<1_000 where limiter.waiting(host: host) < 1 {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                // Ten minutes go by while another delivery holds the host's only permit.
+                try? await clock.sleep(seconds: 600)
+                return delivery
+            }
+            return await delivery.value
+        }
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        let wire = try #require(log.all.first)
+        let timestamp = try #require(wire.header("webhook-timestamp").flatMap { Int($0) })
+        #expect(timestamp >= queuedAt + 600)
+        let signature = try #require(wire.header("webhook-signature"))
+        #expect(signer.verify(signatureHeader: signature, id: request.deliveryID, timestamp: timestamp, body: wire.body))
+    }
+
     @Test func row25AbortMessageStopsRetryingAfterOneAttempt() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start(

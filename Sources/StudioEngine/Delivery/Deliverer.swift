@@ -292,7 +292,6 @@ public final class Deliverer: Sendable {
             await waitForHostHold(host)
             if Task.isCancelled { return cancelled(attemptsMade: attempt - 1) }
 
-            var sent = options.signing(request, at: clock.now())
             // The token sent, which a 401 invalidates.
             var token: String?
             if let oauth2 = options.oauth2 {
@@ -301,7 +300,6 @@ public final class Deliverer: Sendable {
                         tokenURL: oauth2.tokenURL, clientID: oauth2.clientID, clientSecret: oauth2.clientSecret,
                         scope: oauth2.scope, client: client, now: clock.now())
                     token = fetched
-                    sent = sent.authorized(byBearer: fetched, clientSecret: oauth2.clientSecret)
                 } catch {
                     var thisOrigin = origin
                     thisOrigin.attempt = attempt
@@ -343,6 +341,13 @@ public final class Deliverer: Sendable {
                 // the permit goes back (delivery.md §8.5, §9 #6, #11).
                 if isHeldBack(endpoint: endpoint, host: host) { return .heldBack }
                 guard beginAttempt() else { return .stopped }
+                // Signed now, not before the wait for the permit, which can be long: a receiver
+                // refuses a `webhook-timestamp` older than its tolerance (5 min in Standard
+                // Webhooks' libraries) as a replay.
+                var sent = options.signing(request, at: clock.now())
+                if let token, let oauth2 = options.oauth2 {
+                    sent = sent.authorized(byBearer: token, clientSecret: oauth2.clientSecret)
+                }
                 let record = await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
                 return .made(record, judge(record))
             }
