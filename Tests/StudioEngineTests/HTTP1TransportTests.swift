@@ -48,6 +48,24 @@ import Testing
         #expect(server.requests.map(\.connection) == Array(0..<10))
     }
 
+    /// A reused connection that closes unanswered long after the request went out (the server
+    /// held it 500 ms: it may have acted on it) ends the attempt as a reset, for the retry policy
+    /// to judge. It was sent again at once on a new connection, and only that copy recorded.
+    @Test func aReusedConnectionClosedLongAfterTheRequestIsAResetNotASilentResend() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .dropTheSecondRequest(after: .milliseconds(500)))
+        let records = try await withClient { client in
+            [
+                await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
+                await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
+            ]
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == [204, nil])
+        #expect(records.last?.outcome.errorClass == "connection_reset", "\(records.map(\.outcome))")
+        #expect(server.requests.map(\.head.uri) == ["/a", "/b"])
+    }
+
     @Test func connectionCloseFromTheServerIsHonoured() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .closeWithHeader)
         let records = try await withClient { client in
