@@ -223,6 +223,24 @@ import Testing
         #expect(bodies == ["ok", "ok", "ok"])
     }
 
+    /// A 204 ends at its head (RFC 9112 §6.3): the 8 bytes its `Content-Length` announces are not
+    /// its body, and were read as the start of the next answer on the connection, which then
+    /// failed as invalid. A 204 or 304 that declares a body retires its connection.
+    @Test(arguments: ["Content-Length: 8", "Transfer-Encoding: chunked"])
+    func aNoContentAnswerThatDeclaresABodyRetiresItsConnection(declaration: String) async throws {
+        // The stray bytes begin a status line, so the decoder waits for the rest of it.
+        let answer = "HTTP/1.1 204 No Content\r\n\(declaration)\r\n\r\nHTTP/1.1"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true)
+        let records = try await withClient { client in
+            [
+                await client.send(makeRequest(server.baseURL + "/a"), origin: .init(), timeout: .seconds(15)),
+                await client.send(makeRequest(server.baseURL + "/b"), origin: .init(), timeout: .seconds(15)),
+            ]
+        }
+        try await server.shutdown()
+        #expect(records.map(\.status) == [204, 204], "\(records.map(\.outcome))")
+    }
+
     @Test func aServerThatNeverAnswersIsCutAtTheDeadlineAndItsConnectionClosed() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .neverAnswer)
         let started = ContinuousClock.now

@@ -10,8 +10,8 @@ import StudioModel
 ///
 /// States: idle (``exchange`` nil; an idle timer closes the connection after `idleTimeout`)
 /// → exchanging (``start(_:limit:deadline:promise:)``) → idle again when the answer ended and
-/// both sides keep the connection, or closed: on `Connection: close`, a 101, a body cut at the
-/// limit, the deadline, an error, or the server closing.
+/// both sides keep the connection, or closed: on `Connection: close`, a 101, a 204 or 304 that
+/// declares a body, a body cut at the limit, the deadline, an error, or the server closing.
 final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
@@ -151,7 +151,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
             // After a 101 the connection speaks another protocol, and the decoder stops parsing:
             // a request sent on it would never see its answer.
-            exchange.keepAlive = head.isKeepAlive && head.status != .switchingProtocols
+            exchange.keepAlive =
+                head.isKeepAlive && head.status != .switchingProtocols && !Self.announcesBytesAfterItsEnd(head)
         case .body(let part):
             // The rest of a larger body is not read: the connection is closed instead.
             if exchange.response.append(part, limit: exchange.limit) == .full { end(failure: nil, closing: true) }
@@ -178,6 +179,17 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
         end(failure: error, closing: true)
         context.close(promise: nil)
+    }
+
+    /// Whether a head whose answer ends at the head (a 204 or 304, RFC 9112 §6.3) declares a body
+    /// all the same: a `Content-Length` other than 0, or a `Transfer-Encoding`. The decoder rightly
+    /// reads no body, so whatever bytes the server sends for one would be read as the next
+    /// request's answer: the connection carries no other request.
+    private static func announcesBytesAfterItsEnd(_ head: HTTPResponseHead) -> Bool {
+        guard !head.status.mayHaveResponseBody else { return false }
+        let zero = UInt8(ascii: "0")
+        return !head.headers["Transfer-Encoding"].isEmpty
+            || head.headers["Content-Length"].contains { length in length.utf8.contains { $0 != zero } }
     }
 
     /// Completes the exchange in progress; closes the connection when it cannot carry another
