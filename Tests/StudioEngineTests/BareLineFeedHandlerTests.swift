@@ -73,6 +73,29 @@ struct BareLineFeedHandlerTests {
         #expect(body == "hello\nworld\n")
     }
 
+    /// `chunked` is a coding of the list only as a whole element: `xchunked` was taken for it, and
+    /// the LFs of a body framed by the close got a CR each.
+    @Test(arguments: ["xchunked", "gzip, xchunked", "chunkedx", "chunked\t"])
+    func aCodingThatOnlyContainsChunkedIsNotChunked(codings: String) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: \(codings)\r\nConnection: close\r\n\r\nline1\nline2\n"
+        let parts = try Self.decode([answer], pieceSize: 1024)
+        let body = parts.compactMap { part -> String? in
+            if case .body(let buffer) = part { return String(buffer: buffer) }
+            return nil
+        }.joined()
+        #expect(body == "line1\nline2\n")
+    }
+
+    /// As a whole element, whatever its case and the whitespace around it, `chunked` frames the
+    /// body: its size lines with bare LFs are read.
+    @Test(arguments: ["gzip,  Chunked", "gzip ,chunked  ", "\tCHUNKED"])
+    func chunkedAsTheLastElementFramesTheBody(codings: String) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: \(codings)\r\n\r\n3\nabc\n0\n\n"
+        let parts = Self.summary(try Self.decode([answer], pieceSize: 1024))
+        #expect(parts.last == "end")
+        #expect(parts.dropFirst().dropLast().joined() == "body abc")
+    }
+
     @Test func anEmptyLineBeforeTheStatusLineIsNotTakenForIt() throws {
         let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
         #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])

@@ -56,7 +56,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var status = 0
         var statusDigits = 0
         var statusWordsEnded = 0
-        /// How much of `transfer-encoding:` the line starts with, then of `chunked` in its value.
+        /// How much of `transfer-encoding:` the line starts with, then of `chunked` in the value's
+        /// current list element, past its leading whitespace: -1 once the element is some other coding.
         var encodingMatched = 0
         var chunkedMatched = 0
         var isChunked = false
@@ -176,6 +177,9 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// `Transfer-Encoding: chunked`, matched as it is read, whatever the case. As the decoder
         /// reads it, only a last coding of `chunked` on the last such line frames the body in
         /// chunks: `chunked, gzip` or `chunked;q=1` is framed by the close, its bytes untouched.
+        /// The value is a comma-separated list (RFC 9110 §5.6.1): `chunked` is a whole element,
+        /// whitespace around it aside, not a part of one (`xchunked` is another coding). As the
+        /// decoder does, only spaces may follow it: a tab makes the element some other coding.
         private mutating func readHeaderLine(_ byte: UInt8) {
             let lower = byte | 0x20
             if encodingMatched < Self.encodingName.count {
@@ -186,16 +190,23 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
                 return
             }
-            if isChunked, byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") { isChunked = false }
-            if lower == Self.chunked[chunkedMatched] {
-                chunkedMatched += 1
-                if chunkedMatched == Self.chunked.count {
-                    isChunked = true
-                    chunkedMatched = 0
+            switch byte {
+            case UInt8(ascii: ","):
+                // The next element; an empty one is no coding.
+                chunkedMatched = 0
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                // Whitespace before or after an element, but not within one.
+                if chunkedMatched > 0, chunkedMatched < Self.chunked.count || byte == UInt8(ascii: "\t") {
+                    chunkedMatched = -1
                 }
-            } else {
-                chunkedMatched = lower == Self.chunked[0] ? 1 : 0
+            default:
+                if chunkedMatched >= 0, chunkedMatched < Self.chunked.count, lower == Self.chunked[chunkedMatched] {
+                    chunkedMatched += 1
+                } else {
+                    chunkedMatched = -1
+                }
             }
+            isChunked = chunkedMatched == Self.chunked.count
         }
 
         private static func decimalValue(_ byte: UInt8) -> Int? {
