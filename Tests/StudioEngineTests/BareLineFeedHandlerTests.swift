@@ -96,6 +96,51 @@ struct BareLineFeedHandlerTests {
         #expect(parts.dropFirst().dropLast().joined() == "body abc")
     }
 
+    /// Joins the body parts the decoder may hand over in pieces.
+    static func joiningBodies(_ parts: [String]) -> [String] {
+        var joined: [String] = []
+        for part in parts {
+            if part.hasPrefix("body "), let last = joined.last, last.hasPrefix("body ") {
+                joined[joined.count - 1] = last + part.dropFirst(5)
+            } else {
+                joined.append(part)
+            }
+        }
+        return joined
+    }
+
+    /// RFC 9112 §5.2: a user agent replaces each obs-fold of a response with SP before it reads
+    /// the value. The decoder refused the answer, and the attempt was retried as invalid. Its
+    /// line end and whitespace become spaces, wherever the reads split them.
+    @Test(arguments: [1, 2, 7, 1024])
+    func anObsFoldIsReadAsSpaces(pieceSize: Int) throws {
+        let answers = [
+            "HTTP/1.1 200 OK\r\nX-A: a\r\n  b\r\n\tc\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 201 Created\nX-B: 1\n 2\nContent-Length: 0\n\n",
+        ]
+        let parts = Self.joiningBodies(Self.summary(try Self.decode(answers, pieceSize: pieceSize)))
+        #expect(parts == [
+            "head 200 X-A=a    b   c,Content-Length=2", "body ok", "end", "head 201 X-B=1  2,Content-Length=0", "end",
+        ])
+    }
+
+    /// A fold continues a field's value: `Transfer-Encoding: gzip,` folded onto `chunked` frames
+    /// the body in chunks, as the value `gzip,   chunked` does.
+    @Test(arguments: [1, 1024])
+    func aFoldedTransferEncodingIsReadWhole(pieceSize: Int) throws {
+        let answer = "HTTP/1.1 200 OK\nTransfer-Encoding: gzip,\n  chunked\n\n3\nabc\n0\n\n"
+        let parts = Self.joiningBodies(Self.summary(try Self.decode([answer], pieceSize: pieceSize)))
+        #expect(parts == ["head 200 Transfer-Encoding=gzip,   chunked", "body abc", "end"])
+    }
+
+    /// A line that starts with whitespace right after the status line folds into no field: it
+    /// reaches the decoder as it came, which refuses it.
+    @Test func whitespaceAfterTheStatusLineIsNoFold() throws {
+        #expect(throws: HTTPParserError.self) {
+            _ = try Self.decode(["HTTP/1.1 200 OK\r\n X-A: 1\r\nContent-Length: 0\r\n\r\n"], pieceSize: 1024)
+        }
+    }
+
     @Test func anEmptyLineBeforeTheStatusLineIsNotTakenForIt() throws {
         let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
         #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])
