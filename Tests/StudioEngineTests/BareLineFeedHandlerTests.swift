@@ -141,6 +141,23 @@ struct BareLineFeedHandlerTests {
         }
     }
 
+    /// RFC 9112 §7.1.1: whitespace may come between a chunk's size and its extensions (BWS), and
+    /// a recipient must accept it; the decoder refused `5 ;foo=bar`.
+    @Test(arguments: [1, 3, 1024])
+    func whitespaceBeforeAChunkExtensionIsAccepted(pieceSize: Int) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5 ;foo=bar\r\nhello\r\n6\t; x = 1\r\n world\r\n0 ;last\r\n\r\n"
+        let parts = Self.joiningBodies(Self.summary(try Self.decode([answer], pieceSize: pieceSize)))
+        #expect(parts == ["head 200 Transfer-Encoding=chunked", "body hello world", "end"])
+    }
+
+    /// Whitespace after a chunk's size that no extension follows is not BWS: `5 5` is not `55`.
+    @Test(arguments: ["5 5", "5 ", "5\tx"])
+    func whitespaceAfterAChunkSizeWithoutAnExtensionIsRefused(sizeLine: String) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(sizeLine)\r\nhello\r\n0\r\n\r\n"
+        #expect(throws: HTTPParserError.self) { _ = try Self.decode([answer], pieceSize: 1024) }
+    }
+
     @Test func anEmptyLineBeforeTheStatusLineIsNotTakenForIt() throws {
         let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
         #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])

@@ -20,6 +20,9 @@ import NIOHTTP1
 ///   obs-fold with one or more SP octets prior to interpreting the field value" (§5.2). The fold's
 ///   line end and whitespace go on as spaces; so a header line's end is held back until the next
 ///   line's first byte shows whether it folds.
+/// - Whitespace between a chunk's size and its extensions (`5 ;name=value`), which §7.1.1 has a
+///   recipient accept (BWS, RFC 9110 §5.6.3). The extensions go too, whitespace and all: the
+///   decoder hands none on, and §7.1.1 lets a recipient ignore those it does not understand.
 ///
 /// It also bounds those lines: the decoder keeps a status line, or a chunk's size line with its
 /// extensions, until the line ends, and only limits the header fields, so a server sending an
@@ -48,6 +51,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case keep
         /// This byte goes on after the given one: a CR before a lone LF.
         case insert(UInt8)
+        case drop
         /// The given byte goes on instead of this one.
         case replace(UInt8)
         /// A header line's CR or LF, held back until the next line shows whether it folds into
@@ -96,7 +100,11 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var chunkedMatched = 0
         var isChunked = false
         var chunkSize = 0
+        var chunkDigits = 0
         var chunkDigitsEnded = false
+        /// Whitespace after a chunk's size was dropped, expecting a `;`.
+        var droppedChunkSizeSpace = false
+        var isInChunkExtension = false
         var chunkRemaining = 0
 
         static let encodingName = Array("transfer-encoding:".utf8)
@@ -125,7 +133,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             isInFold = false
             startField()
             chunkSize = 0
+            chunkDigits = 0
             chunkDigitsEnded = false
+            droppedChunkSizeSpace = false
+            isInChunkExtension = false
         }
 
         /// A header line that does not continue the one before.
@@ -229,8 +240,11 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
 
-        /// `5;name=value`: the hexadecimal size.
+        /// `5;name=value`: the hexadecimal size, whose line the decoder gets without extensions.
         private mutating func advanceInChunkSize(over byte: UInt8, isLoneLineFeed: Bool) -> Edit {
+            // Whitespace after the size was dropped, and no extension follows: it goes on after
+            // all, before this byte, for the decoder to refuse the line as it came.
+            let unexpected: Edit? = droppedChunkSizeSpace ? .insert(BareLineFeedHandler.space) : nil
             switch byte {
             case BareLineFeedHandler.lineFeed:
                 if chunkSize == 0 {
@@ -241,17 +255,32 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     startLine(.chunkData)
                     chunkRemaining = size
                 }
-                return isLoneLineFeed ? .insert(BareLineFeedHandler.carriageReturn) : .keep
+                return unexpected ?? (isLoneLineFeed ? .insert(BareLineFeedHandler.carriageReturn) : .keep)
             case BareLineFeedHandler.carriageReturn:
-                return .keep
+                droppedChunkSizeSpace = false
+                return unexpected ?? .keep
             default:
                 lineLength += 1
+                if isInChunkExtension { return .drop }
                 if !chunkDigitsEnded, let digit = Self.hexValue(byte), chunkSize < Int.max >> 4 {
                     chunkSize = chunkSize << 4 | digit
-                } else {
-                    chunkDigitsEnded = true
+                    chunkDigits += 1
+                    return .keep
                 }
-                return .keep
+                chunkDigitsEnded = true
+                guard chunkDigits > 0 else { return .keep }
+                switch byte {
+                case BareLineFeedHandler.space, BareLineFeedHandler.tab:
+                    droppedChunkSizeSpace = true
+                    return .drop
+                case UInt8(ascii: ";"):
+                    droppedChunkSizeSpace = false
+                    isInChunkExtension = true
+                    return .drop
+                default:
+                    droppedChunkSizeSpace = false
+                    return unexpected ?? .keep
+                }
             }
         }
 
@@ -319,6 +348,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private struct Rewrite {
         enum Change {
             case insert(UInt8)
+            case drop
             case replace(UInt8)
         }
 
@@ -338,6 +368,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 break
             case .insert(let byte):
                 changes.append((offset, .insert(byte)))
+            case .drop:
+                changes.append((offset, .drop))
             case .replace(let byte):
                 changes.append((offset, .replace(byte)))
             case .hold(let addingCarriageReturn):
@@ -401,6 +433,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 switch change {
                 case .insert(let byte):
                     output.writeInteger(byte)
+                case .drop:
+                    copied = offset + 1
                 case .replace(let byte):
                     output.writeInteger(byte)
                     copied = offset + 1
