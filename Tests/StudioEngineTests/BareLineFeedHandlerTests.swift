@@ -158,6 +158,28 @@ struct BareLineFeedHandlerTests {
         #expect(throws: HTTPParserError.self) { _ = try Self.decode([answer], pieceSize: 1024) }
     }
 
+    /// RFC 9110 §2.5: a recipient reads a higher minor version of HTTP/1 as the highest it
+    /// speaks. The decoder refused `HTTP/1.2` as another protocol.
+    @Test(arguments: ["HTTP/1.2", "HTTP/1.9"], [1, 1024])
+    func aHigherMinorVersionOfHTTP1IsReadAsHTTP11(version: String, pieceSize: Int) throws {
+        let parts = try Self.decode(["\(version) 200 OK\r\nContent-Length: 2\r\n\r\nok"], pieceSize: pieceSize)
+        guard case .head(let head) = parts.first else {
+            Issue.record("no head: \(Self.summary(parts))")
+            return
+        }
+        #expect(head.version == .http1_1)
+        #expect(head.status == .ok)
+        #expect(Self.joiningBodies(Self.summary(parts)).dropFirst() == ["body ok", "end"])
+    }
+
+    /// Another major version, or a minor version of two digits, stays refused.
+    @Test(arguments: ["HTTP/2.0", "HTTP/1.10", "HTTP/3.2"])
+    func anotherVersionIsStillRefused(version: String) throws {
+        #expect(throws: HTTPParserError.self) {
+            _ = try Self.decode(["\(version) 200 OK\r\nContent-Length: 2\r\n\r\nok"], pieceSize: 1024)
+        }
+    }
+
     @Test func anEmptyLineBeforeTheStatusLineIsNotTakenForIt() throws {
         let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
         #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])

@@ -23,6 +23,9 @@ import NIOHTTP1
 /// - Whitespace between a chunk's size and its extensions (`5 ;name=value`), which §7.1.1 has a
 ///   recipient accept (BWS, RFC 9110 §5.6.3). The extensions go too, whitespace and all: the
 ///   decoder hands none on, and §7.1.1 lets a recipient ignore those it does not understand.
+/// - `HTTP/1.x` with x above 1: "a recipient SHOULD […] process the message as if it were in
+///   the highest minor version within that major version to which the recipient is conformant"
+///   (RFC 9110 §2.5); the decoder reads HTTP/1.1.
 ///
 /// It also bounds those lines: the decoder keeps a status line, or a chunk's size line with its
 /// extensions, until the line ends, and only limits the header fields, so a server sending an
@@ -94,6 +97,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var status = 0
         var statusDigits = 0
         var statusWordsEnded = 0
+        /// How much of `HTTP/1.` the status line starts with.
+        var versionMatched = 0
         /// How much of `transfer-encoding:` the line starts with, then of `chunked` in the value's
         /// current list element, past its leading whitespace: -1 once the element is some other coding.
         var encodingMatched = 0
@@ -109,6 +114,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
         static let encodingName = Array("transfer-encoding:".utf8)
         static let chunked = Array("chunked".utf8)
+        static let http1 = Array("HTTP/1.".utf8)
 
         var isInformational: Bool { status / 100 == 1 }
         /// A status whose answer ends at its head whatever the headers say (RFC 9112 §6.3: 1xx,
@@ -122,6 +128,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             status = 0
             statusDigits = 0
             statusWordsEnded = 0
+            versionMatched = 0
             isChunked = false
         }
 
@@ -232,7 +239,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if lineLength == 0, edit != .releaseAsFold { startField() }
                 lineLength += 1
                 if phase == .head, lineCount == 0 {
-                    readStatusLine(byte)
+                    return readStatusLine(byte)
                 } else if phase == .head {
                     readHeaderLine(byte)
                 }
@@ -284,14 +291,22 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
 
-        /// `HTTP/1.1 200 OK`: the digits of the second word.
-        private mutating func readStatusLine(_ byte: UInt8) {
+        /// `HTTP/1.1 200 OK`: the digits of the second word; a minor version above 1 read as 1.
+        private mutating func readStatusLine(_ byte: UInt8) -> Edit {
+            if statusWordsEnded == 0, lineLength <= Self.http1.count {
+                if versionMatched == lineLength - 1, byte == Self.http1[versionMatched] { versionMatched += 1 }
+            } else if statusWordsEnded == 0, lineLength == Self.http1.count + 1, versionMatched == Self.http1.count,
+                (UInt8(ascii: "2")...UInt8(ascii: "9")).contains(byte)
+            {
+                return .replace(UInt8(ascii: "1"))
+            }
             if byte == BareLineFeedHandler.space {
                 statusWordsEnded += 1
             } else if statusWordsEnded == 1, statusDigits < 3, let digit = Self.decimalValue(byte) {
                 status = status * 10 + digit
                 statusDigits += 1
             }
+            return .keep
         }
 
         /// `Transfer-Encoding: chunked`, matched as it is read, whatever the case. As the decoder
