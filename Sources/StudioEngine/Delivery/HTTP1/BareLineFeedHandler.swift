@@ -52,8 +52,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// What becomes of one byte of a framing line on its way to the decoder.
     private enum Edit: Equatable {
         case keep
-        /// This byte goes on after the given one: a CR before a lone LF.
+        /// This byte goes on after the given one: a CR before a lone LF, or a SP for dropped
+        /// whitespace after a chunk's size that no extension followed.
         case insert(UInt8)
+        /// A chunk extension, or the whitespace before it.
         case drop
         /// The given byte goes on instead of this one.
         case replace(UInt8)
