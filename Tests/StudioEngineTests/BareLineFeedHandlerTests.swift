@@ -73,6 +73,113 @@ struct BareLineFeedHandlerTests {
         #expect(body == "hello\nworld\n")
     }
 
+    /// `chunked` is a coding of the list only as a whole element: `xchunked` was taken for it, and
+    /// the LFs of a body framed by the close got a CR each.
+    @Test(arguments: ["xchunked", "gzip, xchunked", "chunkedx", "chunked\t"])
+    func aCodingThatOnlyContainsChunkedIsNotChunked(codings: String) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: \(codings)\r\nConnection: close\r\n\r\nline1\nline2\n"
+        let parts = try Self.decode([answer], pieceSize: 1024)
+        let body = parts.compactMap { part -> String? in
+            if case .body(let buffer) = part { return String(buffer: buffer) }
+            return nil
+        }.joined()
+        #expect(body == "line1\nline2\n")
+    }
+
+    /// As a whole element, whatever its case and the whitespace around it, `chunked` frames the
+    /// body: its size lines with bare LFs are read.
+    @Test(arguments: ["gzip,  Chunked", "gzip ,chunked  ", "\tCHUNKED"])
+    func chunkedAsTheLastElementFramesTheBody(codings: String) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: \(codings)\r\n\r\n3\nabc\n0\n\n"
+        let parts = Self.summary(try Self.decode([answer], pieceSize: 1024))
+        #expect(parts.last == "end")
+        #expect(parts.dropFirst().dropLast().joined() == "body abc")
+    }
+
+    /// Joins the body parts the decoder may hand over in pieces.
+    static func joiningBodies(_ parts: [String]) -> [String] {
+        var joined: [String] = []
+        for part in parts {
+            if part.hasPrefix("body "), let last = joined.last, last.hasPrefix("body ") {
+                joined[joined.count - 1] = last + part.dropFirst(5)
+            } else {
+                joined.append(part)
+            }
+        }
+        return joined
+    }
+
+    /// RFC 9112 §5.2: a user agent replaces each obs-fold of a response with SP before it reads
+    /// the value. The decoder refused the answer, and the attempt was retried as invalid. Its
+    /// line end and whitespace become spaces, wherever the reads split them.
+    @Test(arguments: [1, 2, 7, 1024])
+    func anObsFoldIsReadAsSpaces(pieceSize: Int) throws {
+        let answers = [
+            "HTTP/1.1 200 OK\r\nX-A: a\r\n  b\r\n\tc\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 201 Created\nX-B: 1\n 2\nContent-Length: 0\n\n",
+        ]
+        let parts = Self.joiningBodies(Self.summary(try Self.decode(answers, pieceSize: pieceSize)))
+        #expect(parts == [
+            "head 200 X-A=a    b   c,Content-Length=2", "body ok", "end", "head 201 X-B=1  2,Content-Length=0", "end",
+        ])
+    }
+
+    /// A fold continues a field's value: `Transfer-Encoding: gzip,` folded onto `chunked` frames
+    /// the body in chunks, as the value `gzip,   chunked` does.
+    @Test(arguments: [1, 1024])
+    func aFoldedTransferEncodingIsReadWhole(pieceSize: Int) throws {
+        let answer = "HTTP/1.1 200 OK\nTransfer-Encoding: gzip,\n  chunked\n\n3\nabc\n0\n\n"
+        let parts = Self.joiningBodies(Self.summary(try Self.decode([answer], pieceSize: pieceSize)))
+        #expect(parts == ["head 200 Transfer-Encoding=gzip,   chunked", "body abc", "end"])
+    }
+
+    /// A line that starts with whitespace right after the status line folds into no field: it
+    /// reaches the decoder as it came, which refuses it.
+    @Test func whitespaceAfterTheStatusLineIsNoFold() throws {
+        #expect(throws: HTTPParserError.self) {
+            _ = try Self.decode(["HTTP/1.1 200 OK\r\n X-A: 1\r\nContent-Length: 0\r\n\r\n"], pieceSize: 1024)
+        }
+    }
+
+    /// RFC 9112 §7.1.1: whitespace may come between a chunk's size and its extensions (BWS), and
+    /// a recipient must accept it; the decoder refused `5 ;foo=bar`.
+    @Test(arguments: [1, 3, 1024])
+    func whitespaceBeforeAChunkExtensionIsAccepted(pieceSize: Int) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5 ;foo=bar\r\nhello\r\n6\t; x = 1\r\n world\r\n0 ;last\r\n\r\n"
+        let parts = Self.joiningBodies(Self.summary(try Self.decode([answer], pieceSize: pieceSize)))
+        #expect(parts == ["head 200 Transfer-Encoding=chunked", "body hello world", "end"])
+    }
+
+    /// Whitespace after a chunk's size that no extension follows is not BWS: `5 5` is not `55`.
+    @Test(arguments: ["5 5", "5 ", "5\tx"])
+    func whitespaceAfterAChunkSizeWithoutAnExtensionIsRefused(sizeLine: String) throws {
+        let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\(sizeLine)\r\nhello\r\n0\r\n\r\n"
+        #expect(throws: HTTPParserError.self) { _ = try Self.decode([answer], pieceSize: 1024) }
+    }
+
+    /// RFC 9110 §2.5: a recipient reads a higher minor version of HTTP/1 as the highest it
+    /// speaks. The decoder refused `HTTP/1.2` as another protocol.
+    @Test(arguments: ["HTTP/1.2", "HTTP/1.9"], [1, 1024])
+    func aHigherMinorVersionOfHTTP1IsReadAsHTTP11(version: String, pieceSize: Int) throws {
+        let parts = try Self.decode(["\(version) 200 OK\r\nContent-Length: 2\r\n\r\nok"], pieceSize: pieceSize)
+        guard case .head(let head) = parts.first else {
+            Issue.record("no head: \(Self.summary(parts))")
+            return
+        }
+        #expect(head.version == .http1_1)
+        #expect(head.status == .ok)
+        #expect(Self.joiningBodies(Self.summary(parts)).dropFirst() == ["body ok", "end"])
+    }
+
+    /// Another major version, or a minor version of two digits, stays refused.
+    @Test(arguments: ["HTTP/2.0", "HTTP/1.10", "HTTP/3.2"])
+    func anotherVersionIsStillRefused(version: String) throws {
+        #expect(throws: HTTPParserError.self) {
+            _ = try Self.decode(["\(version) 200 OK\r\nContent-Length: 2\r\n\r\nok"], pieceSize: 1024)
+        }
+    }
+
     @Test func anEmptyLineBeforeTheStatusLineIsNotTakenForIt() throws {
         let parts = Self.summary(try Self.decode(["\r\nHTTP/1.1 100 Continue\n\nHTTP/1.1 200 OK\nContent-Length: 2\n\nok"], pieceSize: 1024))
         #expect(parts == ["head 200 Content-Length=2", "body ok", "end"])

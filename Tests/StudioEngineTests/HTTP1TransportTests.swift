@@ -48,6 +48,24 @@ import Testing
         #expect(server.requests.map(\.connection) == Array(0..<10))
     }
 
+    /// A reused connection that closes unanswered long after the request went out (the server
+    /// held it 500 ms: it may have acted on it) ends the attempt as a reset, for the retry policy
+    /// to judge. It was sent again at once on a new connection, and only that copy recorded.
+    @Test func aReusedConnectionClosedLongAfterTheRequestIsAResetNotASilentResend() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .dropTheSecondRequest(after: .milliseconds(500)))
+        let records = try await withClient { client in
+            [
+                await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
+                await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
+            ]
+        }
+        try await server.shutdown()
+
+        #expect(records.map(\.status) == [204, nil])
+        #expect(records.last?.outcome.errorClass == "connection_reset", "\(records.map(\.outcome))")
+        #expect(server.requests.map(\.head.uri) == ["/a", "/b"])
+    }
+
     @Test func connectionCloseFromTheServerIsHonoured() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .closeWithHeader)
         let records = try await withClient { client in
@@ -203,6 +221,24 @@ import Testing
         }
         try await server.shutdown()
         #expect(bodies == ["ok", "ok", "ok"])
+    }
+
+    /// A 204 ends at its head (RFC 9112 §6.3): the 8 bytes its `Content-Length` announces are not
+    /// its body, and were read as the start of the next answer on the connection, which then
+    /// failed as invalid. A 204 or 304 that declares a body retires its connection.
+    @Test(arguments: ["Content-Length: 8", "Transfer-Encoding: chunked"])
+    func aNoContentAnswerThatDeclaresABodyRetiresItsConnection(declaration: String) async throws {
+        // The stray bytes begin a status line, so the decoder waits for the rest of it.
+        let answer = "HTTP/1.1 204 No Content\r\n\(declaration)\r\n\r\nHTTP/1.1"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true)
+        let records = try await withClient { client in
+            [
+                await client.send(makeRequest(server.baseURL + "/a"), origin: .init(), timeout: .seconds(15)),
+                await client.send(makeRequest(server.baseURL + "/b"), origin: .init(), timeout: .seconds(15)),
+            ]
+        }
+        try await server.shutdown()
+        #expect(records.map(\.status) == [204, 204], "\(records.map(\.outcome))")
     }
 
     @Test func aServerThatNeverAnswersIsCutAtTheDeadlineAndItsConnectionClosed() async throws {

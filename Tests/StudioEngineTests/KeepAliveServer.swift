@@ -6,7 +6,8 @@ import Synchronization
 /// An HTTP/1.1 server on 127.0.0.1:0 (or [::1]:0) that tells which connection each request came on, for
 /// the client's connection reuse. It answers `204`, and after answering may close the
 /// connection silently (as a server does with an idle keep-alive connection), close it with
-/// `Connection: close`, or never answer at all.
+/// `Connection: close`, never answer at all, or answer a connection's first request and close it
+/// unanswered some time after its second arrived (a receiver that crashed while processing it).
 ///
 /// ```swift
 /// let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
@@ -19,6 +20,7 @@ final class KeepAliveServer: Sendable {
         case closeSilently
         case closeWithHeader
         case neverAnswer
+        case dropTheSecondRequest(after: TimeAmount)
     }
 
     struct Request: Sendable {
@@ -93,6 +95,8 @@ final class KeepAliveServer: Sendable {
         let shared: SharedState
         var head: HTTPRequestHead?
         var body: [UInt8] = []
+        /// Requests read on this connection.
+        var received = 0
 
         init(connection: Int, afterAnswer: AfterAnswer, shared: SharedState) {
             self.connection = connection
@@ -110,16 +114,27 @@ final class KeepAliveServer: Sendable {
             case .end:
                 guard let head else { return }
                 shared.state.withLock { $0.requests.append(Request(connection: connection, head: head, body: body)) }
+                received += 1
+                if case .dropTheSecondRequest(let delay) = afterAnswer, received > 1 {
+                    context.eventLoop.assumeIsolated().scheduleTask(in: delay) { context.close(promise: nil) }
+                    return
+                }
                 answer(context)
             }
         }
 
         private func answer(_ context: ChannelHandlerContext) {
-            guard afterAnswer != .neverAnswer else { return }
+            var close = false
             var headers = HTTPHeaders()
-            if afterAnswer == .closeWithHeader { headers.add(name: "Connection", value: "close") }
+            switch afterAnswer {
+            case .neverAnswer: return
+            case .keepOpen, .dropTheSecondRequest: break
+            case .closeSilently: close = true
+            case .closeWithHeader:
+                close = true
+                headers.add(name: "Connection", value: "close")
+            }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .noContent, headers: headers))), promise: nil)
-            let close = afterAnswer != .keepOpen
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
                 if close { context.close(promise: nil) }
             }

@@ -8,8 +8,9 @@ extension HTTPParserError {
         switch self {
         case .invalidVersion: "its status line names a protocol other than HTTP/1.0 or HTTP/1.1"
         case .invalidStatus: "its status line has no valid status code"
+        // A folded line is read as spaces (BareLineFeedHandler), except right after the status line.
         case .invalidHeaderToken:
-            "a header line is malformed (no colon, a space before the colon, a folded line, or a control character)"
+            "a header line is malformed (no colon, a space before the colon, a line starting with whitespace after the status line, or a control character)"
         case .headerOverflow: "its status line and headers are larger than the 80 KiB a client accepts"
         case .invalidContentLength: "its Content-Length is not a number"
         case .unexpectedContentLength: "it has more than one Content-Length, or Content-Length with Transfer-Encoding"

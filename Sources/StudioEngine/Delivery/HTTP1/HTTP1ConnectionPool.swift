@@ -86,7 +86,8 @@ final class HTTP1ConnectionPool: Sendable {
     /// bytes, until `deadline`; over TLS for an `https` target, verified for its host name.
     ///
     /// A failure after the connection was made is in the outcome, with whatever arrived; a
-    /// request on a reused connection that the server had closed goes once more on a new one.
+    /// request on a reused connection that the server had closed before it could read the
+    /// request goes once more on a new one (``closedWhileIdle(_:)``).
     /// - Parameter trustRoots: For HTTPS, the CAs the server's certificate must chain to instead
     ///   of the system's.
     /// - Throws: When no connection could be made (refused, connect timeout, a failed TLS
@@ -134,9 +135,14 @@ final class HTTP1ConnectionPool: Sendable {
 
     // MARK: - Connections
 
-    /// A reused connection the server closed while it sat idle: nothing of an answer came back.
+    /// A reused connection the server closed while it sat idle: nothing of an answer came back,
+    /// and the close or reset came before the request was written or within
+    /// ``HTTP1ExchangeHandler/idleCloseRaceWindow`` of it, too soon for the server to have
+    /// processed it. A later one is the caller's to record and retry (delivery.md §9 #18): the
+    /// server may have acted on the request, and a silent resend would be an unrecorded copy,
+    /// sent even with no retries configured.
     private static func closedWhileIdle(_ outcome: HTTP1ExchangeHandler.Outcome) -> Bool {
-        guard !outcome.receivedAnything, let failure = outcome.failure else { return false }
+        guard !outcome.receivedAnything, !outcome.mayHaveBeenProcessed, let failure = outcome.failure else { return false }
         if failure is ConnectionClosedError { return true }
         if let error = failure as? IOError { return [ECONNRESET, EPIPE].contains(error.errnoCode) }
         return false
@@ -252,7 +258,8 @@ final class HTTP1ConnectionPool: Sendable {
             // The handler never fails the promise.
             (try? await promise.futureResult.get())
                 ?? HTTP1ExchangeHandler.Outcome(
-                    response: ExchangeResponse(), failure: ConnectionClosedError(), reusable: false, receivedAnything: false)
+                    response: ExchangeResponse(), failure: ConnectionClosedError(), reusable: false, receivedAnything: false,
+                    mayHaveBeenProcessed: true)
         } onCancel: {
             eventLoop.execute { handler.value.cancel(promise) }
         }

@@ -10,8 +10,8 @@ import StudioModel
 ///
 /// States: idle (``exchange`` nil; an idle timer closes the connection after `idleTimeout`)
 /// → exchanging (``start(_:limit:deadline:promise:)``) → idle again when the answer ended and
-/// both sides keep the connection, or closed: on `Connection: close`, a 101, a body cut at the
-/// limit, the deadline, an error, or the server closing.
+/// both sides keep the connection, or closed: on `Connection: close`, a 101, a 204 or 304 that
+/// declares a body, a body cut at the limit, the deadline, an error, or the server closing.
 final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
@@ -24,9 +24,23 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         /// Whether the connection can carry the next request.
         var reusable: Bool
         /// Whether any byte of an answer arrived; a reused connection that closes before one did
-        /// was closed by the server while idle, so the request can go again on a new connection.
+        /// may have been closed by the server while idle (see ``mayHaveBeenProcessed``).
         var receivedAnything: Bool
+        /// Whether the server may have acted on the request: the whole request was written at
+        /// least ``HTTP1ExchangeHandler/idleCloseRaceWindow`` before the exchange ended. A
+        /// connection that closes with no answer sooner than that was closed by the server before
+        /// it read the request (the close crossed it on the wire), so the request can go again on
+        /// a new connection; later, the server may have processed it, and sending it again
+        /// unrecorded would deliver it twice behind the retry policy's back.
+        var mayHaveBeenProcessed: Bool
     }
+
+    /// How long after the request was flushed a close or reset still counts as the server
+    /// closing an idle connection as the request arrived. The close then crossed the request:
+    /// it comes back within a round trip, microseconds on a LAN and tens of milliseconds across
+    /// continents, and well under the time a server takes to act on a webhook; a server that
+    /// closes later may have processed the request.
+    static let idleCloseRaceWindow: TimeAmount = .milliseconds(100)
 
     private final class Exchange {
         let promise: EventLoopPromise<Outcome>
@@ -34,6 +48,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         var response = ExchangeResponse()
         var keepAlive = true
         var requestWritten = false
+        /// When the whole request had been written to the socket.
+        var writtenAt: NIODeadline?
         var receivedAnything = false
         var deadline: Scheduled<Void>?
 
@@ -82,7 +98,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             promise.succeed(
                 Outcome(
                     response: ExchangeResponse(), failure: failedBeforeAnExchange ?? ConnectionClosedError(), reusable: false,
-                    receivedAnything: failedBeforeAnExchange != nil))
+                    receivedAnything: failedBeforeAnExchange != nil, mayHaveBeenProcessed: false))
             return
         }
         let exchange = Exchange(promise: promise, limit: limit)
@@ -101,7 +117,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         written.futureResult.assumeIsolated().whenComplete { result in
             guard self.exchange === exchange else { return }
             switch result {
-            case .success: exchange.requestWritten = true
+            case .success:
+                exchange.requestWritten = true
+                exchange.writtenAt = .now()
             // A server may answer before it reads the whole request (413); only fail when no answer came.
             case .failure(let error) where exchange.response.status == nil: self.end(failure: error, closing: true)
             case .failure: break
@@ -133,7 +151,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
             // After a 101 the connection speaks another protocol, and the decoder stops parsing:
             // a request sent on it would never see its answer.
-            exchange.keepAlive = head.isKeepAlive && head.status != .switchingProtocols
+            exchange.keepAlive =
+                head.isKeepAlive && head.status != .switchingProtocols && !Self.announcesBytesAfterItsEnd(head)
         case .body(let part):
             // The rest of a larger body is not read: the connection is closed instead.
             if exchange.response.append(part, limit: exchange.limit) == .full { end(failure: nil, closing: true) }
@@ -162,6 +181,17 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         context.close(promise: nil)
     }
 
+    /// Whether a head whose answer ends at the head (a 204 or 304, RFC 9112 §6.3) declares a body
+    /// all the same: a `Content-Length` other than 0, or a `Transfer-Encoding`. The decoder rightly
+    /// reads no body, so whatever bytes the server sends for one would be read as the next
+    /// request's answer: the connection carries no other request.
+    private static func announcesBytesAfterItsEnd(_ head: HTTPResponseHead) -> Bool {
+        guard !head.status.mayHaveResponseBody else { return false }
+        let zero = UInt8(ascii: "0")
+        return !head.headers["Transfer-Encoding"].isEmpty
+            || head.headers["Content-Length"].contains { length in length.utf8.contains { $0 != zero } }
+    }
+
     /// Completes the exchange in progress; closes the connection when it cannot carry another
     /// request, else starts the idle timer.
     private func end(failure: (any Error)?, closing: Bool) {
@@ -178,10 +208,11 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
                 context.close(promise: nil)
             }
         }
+        let mayHaveBeenProcessed = exchange.writtenAt.map { NIODeadline.now() - $0 >= Self.idleCloseRaceWindow } ?? false
         exchange.promise.succeed(
             Outcome(
                 response: exchange.response, failure: failure, reusable: reusable,
-                receivedAnything: exchange.receivedAnything))
+                receivedAnything: exchange.receivedAnything, mayHaveBeenProcessed: mayHaveBeenProcessed))
     }
 
     private func scheduleIdleCheck(at deadline: NIODeadline, on context: ChannelHandlerContext) {
