@@ -35,12 +35,13 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         var mayHaveBeenProcessed: Bool
     }
 
-    /// How long after the request was flushed a close or reset still counts as the server
-    /// closing an idle connection as the request arrived. The close then crossed the request:
-    /// it comes back within a round trip, microseconds on a LAN and tens of milliseconds across
-    /// continents, and well under the time a server takes to act on a webhook; a server that
-    /// closes later may have processed the request.
-    static let idleCloseRaceWindow: TimeAmount = .milliseconds(100)
+    /// How long after the request was flushed a close still counts as the server closing an
+    /// idle connection as the request arrived. The close then crossed the request: it comes
+    /// back within a round trip, microseconds on a LAN and tens of milliseconds across
+    /// continents, and is seen as late as a busy event loop reads it, so the window is the
+    /// second of delivery.md §8.3's quick retry; a server that closes later may have processed
+    /// the request.
+    static let idleCloseRaceWindow: TimeAmount = .seconds(1)
 
     private final class Exchange {
         let promise: EventLoopPromise<Outcome>
