@@ -80,6 +80,23 @@ struct HostileAnswerTests {
         #expect(record.responseHeaders.first { $0.name == "X-Folded" }?.value == "one   two")
     }
 
+    /// RFC 9110 §5.5: the spaces and tabs before a field line's end are not part of the value.
+    /// They were recorded with it, so a stored `Retry-After` or `Content-Type` differed from
+    /// what a server meant.
+    @Test func aHeaderValueIsRecordedWithoutTheWhitespaceThatEndsItsLine() async throws {
+        let answer = "HTTP/1.1 200 OK\r\nX-Padded: one two \t \r\nContent-Length:    2   \r\n\r\nok"
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = try await withClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
+        }
+        try await server.shutdown()
+
+        #expect(record.status == 200, "\(record.outcome)")
+        #expect(record.responseHeaders.first { $0.name == "X-Padded" }?.value == "one two")
+        #expect(record.responseHeaders.first { $0.name == "Content-Length" }?.value == "2")
+        #expect(record.responseBody == "ok")
+    }
+
     /// SwiftNIO's decoder takes any three digits for a status; RFC 9110 §15 has them from 100 to
     /// 599. A code outside that is the server breaking the protocol: no status is recorded (it
     /// was recorded as 0 and classed `http_5xx`), the attempt is an `invalid_response` naming the

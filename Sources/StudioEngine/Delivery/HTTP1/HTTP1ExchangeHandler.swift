@@ -43,6 +43,19 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     /// the request.
     static let idleCloseRaceWindow: TimeAmount = .seconds(1)
 
+    /// A field value without the spaces and tabs that end its line: RFC 9110 §5.5 leaves them
+    /// out of the value, and SwiftNIO's decoder keeps them (`Content-Length:  5  ` read as `5  `).
+    static func withoutTrailingWhitespace(_ value: String) -> String {
+        guard let last = value.utf8.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") else { return value }
+        var end = value.utf8.endIndex
+        while end > value.utf8.startIndex {
+            let before = value.utf8.index(before: end)
+            guard value.utf8[before] == UInt8(ascii: " ") || value.utf8[before] == UInt8(ascii: "\t") else { break }
+            end = before
+        }
+        return String(value[..<end])
+    }
+
     private final class Exchange {
         let promise: EventLoopPromise<Outcome>
         let limit: Int
@@ -149,7 +162,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             }
             exchange.response.status = Int(head.status.code)
             exchange.response.version = ExchangeResponse.versionText(head.version)
-            exchange.response.headers = head.headers.map { HeaderField($0.name, $0.value) }
+            exchange.response.headers = head.headers.map { HeaderField($0.name, Self.withoutTrailingWhitespace($0.value)) }
             // After a 101 the connection speaks another protocol, and the decoder stops parsing:
             // a request sent on it would never see its answer.
             exchange.keepAlive =
