@@ -42,6 +42,10 @@ struct HostileAnswerTests {
         ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number", false),
         ("HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", "a header line is malformed", false),
         ("HTTP/1.1 200 OK\r\nX-Nul: a\u{0}b\r\nContent-Length: 0\r\n\r\n", "a header line is malformed", false),
+        // Was "does not start with an HTTP status line", with a hint to check the url's port.
+        ("HTTP/1.1 200 OK\r\nX-Cr: a\rb\r\nContent-Length: 1\r\n\r\nx", "a line does not end in CRLF", false),
+        // Was "its Content-Length is not a number", of a 5.
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello", "Content-Length with Transfer-Encoding", false),
         ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\n\r\n", "larger than the 80 KiB", false),
     ] as [(String, String, Bool)])
     func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String, otherProtocol: Bool) async throws {
