@@ -68,6 +68,30 @@ struct RunCommandTests {
         #expect(try await workspace.sqlite("SELECT count(*) FROM delivery WHERE status != 'succeeded';") == "0")
     }
 
+    /// `hookline run … | less` left unread: a blocked write to standard output held up the
+    /// store's writer, so attempts went unstored until the reader came back, and a stop waited
+    /// for it too. The run now stores every attempt whatever the reader does, and ends once its
+    /// reader has taken nothing for 5 s, saying how many lines it could not write.
+    @Test func aRunWhoseOutputIsNotReadStoresEveryAttemptAndEnds() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let users = try workspace.write("users.txt", (0..<400).map { "user\($0)@example.com\n" }.joined())
+        let fifo = workspace.root.appendingPathComponent("stdout.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // The reader opens the pipe and never reads it; it ends by itself.
+        let run = try await BinaryRunner.run(
+            "/bin/bash",
+            [
+                "-c", #"python3 -c 'import os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); time.sleep(60)' "$3" & "#
+                    + #"exec "$0" run welcome --users "$1" -C "$2" > "$3""#,
+                BinaryRunner.hooklinePath, users.path, workspace.root.path, fifo,
+            ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("400 journeys, 400 deliveries, 0 failed"), "\(run.stderr)")
+        #expect(run.stderr.contains("lines were not written: standard output was not read for 5 s"), "\(run.stderr)")
+        #expect(try await workspace.sqlite("SELECT count(*) FROM attempt WHERE status = 200;") == "400")
+    }
+
     @Test func aWorkflowThatStartsFromAListRunsForItsMembers() async throws {
         let workspace = try await LiveWorkspace.make()
         defer { workspace.remove() }

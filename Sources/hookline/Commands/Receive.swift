@@ -93,11 +93,13 @@ extension Hookline {
                             .joined(separator: "\n  ")
                     }
                 }
-                printLine(text)
+                // Queued: a reader that stops reading must not stop the receiver answering.
+                StandardOutput.enqueue(Array((text + "\n").utf8), lines: 1)
             }
             printLine("listening on \(receiver.baseURL)" + (verifier == nil ? "" : ", checking Standard Webhooks signatures"))
             await waitForTerminationSignal()
             await receiver.shutdown()
+            await StandardOutput.drain()
         }
     }
 }

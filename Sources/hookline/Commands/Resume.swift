@@ -42,6 +42,7 @@ extension Hookline {
                 printError(
                     "error: another executor runs on this workspace (\(options.storePath))\(EngineCommand.otherExecutor(engine)); nothing resumed")
                 await engine.shutdown()
+                await EngineCommand.drainStandardOutput()
                 throw ExitCode.failure
             }
             printError(summary.description)
@@ -128,6 +129,7 @@ extension Hookline {
             await engine.executor.waitUntilIdle()
             printError("replayed \(summary.succeeded + summary.failed): \(summary.succeeded) succeeded, \(summary.failed) failed")
             await engine.shutdown()
+            await EngineCommand.drainStandardOutput()
             if summary.failed > 0 || refused > 0 { throw ExitCode.failure }
         }
     }

@@ -109,6 +109,7 @@ extension Hookline {
             printError("stopping")
             await server.shutdown()
             let unwritten = await engine.shutdown(grace: EngineCommand.stopGrace)
+            await EngineCommand.drainStandardOutput()
             // A store that is gone was said above; what it did not take can never be resumed from it.
             if problem != nil { throw ExitCode.failure }
             if unwritten > 0 {

@@ -104,6 +104,7 @@ enum EngineCommand {
         var grace = stopGrace
         if case .finished = ending { grace = .zero }
         let unwritten = await engine.shutdown(grace: grace)
+        await drainStandardOutput()
         let stats = engine.executor.stats
         printError(stats.summary)
         var failures = unwritten > 0 ? engine.storeHealth.failures : []
@@ -123,6 +124,16 @@ enum EngineCommand {
         }
         reportStoreFailures(failures)
         throw ExitCode.failure
+    }
+
+    /// Waits for the attempt lines queued for standard output, saying on standard error when a
+    /// reader that stopped reading leaves some unwritten.
+    static func drainStandardOutput() async {
+        let unwritten = await StandardOutput.drain()
+        noteClosedAttemptLines()
+        guard unwritten > 0, !StandardOutput.isClosed else { return }
+        printError(
+            "hookline: \(unwritten) lines were not written: standard output was not read for 5 s; the attempts are stored (hookline logs shows them)")
     }
 
     /// Says on standard error what the store did not take, and what to do about it.
