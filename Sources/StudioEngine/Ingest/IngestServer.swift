@@ -85,7 +85,7 @@ public final class IngestServer: Sendable {
                 server: .hookline(
                     timeouts: timeouts, bodyLimit: IngestAPI.maximumBodyBytes, refusing: .iterableJSON,
                     accepts: { api.acceptsHead($0) }),
-                configuration: .init(address: .hostname(host, port: port), serverName: "hookline"),
+                configuration: .hookline(host: host, port: port, serverName: "hookline"),
                 onServerRunning: onServerRunning, logger: logger)
         }
         return IngestServer(host: host, server: server)

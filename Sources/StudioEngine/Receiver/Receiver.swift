@@ -42,11 +42,14 @@ public final class Receiver: Sendable {
     ///   - script: Scripted answers; requests no rule matches get the default answers. Default: none.
     ///   - verifier: The signing secrets to check signatures with; nil checks none. Default: nil.
     ///   - timeouts: How long a client may keep a connection waiting. Default: nginx's.
+    ///   - maximumConnections: Connections open at once; more wait to be accepted. Default:
+    ///     from the file descriptor limit, at most 10,000.
     ///   - onRequest: Called for every request once its answer is chosen, before any scripted
     ///     delay, and before the answer is sent.
     public static func start(
         host: String = "127.0.0.1", port: Int = 0, script: ReceiverScript? = nil, verifier: StandardWebhooksSigner? = nil,
-        timeouts: ConnectionTimeouts = ConnectionTimeouts(), onRequest: (@Sendable (ReceivedRequest) -> Void)? = nil
+        timeouts: ConnectionTimeouts = ConnectionTimeouts(), maximumConnections: Int? = nil,
+        onRequest: (@Sendable (ReceivedRequest) -> Void)? = nil
     ) async throws -> Receiver {
         let counter = RequestCounter()
         let scripted = script.map { ScriptState(script: $0) }
@@ -62,7 +65,9 @@ public final class Receiver: Sendable {
         let server = try await RunningServer.start(logger: logger) { onServerRunning in
             Application(
                 responder: responder, server: .hookline(timeouts: timeouts, bodyLimit: maximumBodyBytes),
-                configuration: .init(address: .hostname(host, port: port), serverName: "hookline-receiver"),
+                configuration: .hookline(
+                    host: host, port: port, serverName: "hookline-receiver",
+                    maximumConnections: maximumConnections ?? ConnectionCap.forThisProcess),
                 onServerRunning: onServerRunning, logger: logger)
         }
         return Receiver(host: host, server: server, stopping: stopping)
