@@ -53,6 +53,44 @@ struct SlowHostIsolationTests {
         #expect(slowInFlight == 4, "the slow host is capped at its 4 connections")
     }
 
+    /// A dead host's deliveries wait minutes to hours between attempts; their journeys held
+    /// every running slot meanwhile, so no other workflow's journey was admitted (QA: 300
+    /// deliveries to a refusing port held a healthy host's for 25 h at real speed). Also when
+    /// one host may take every connection, where journeys are never parked for a busy host.
+    @Test func journeysWaitingForARetryLeaveTheirSlotsToAHealthyHost() async throws {
+        let fastArrivals = Mutex<[Date]>([])
+        let fast = try await Receiver.start { _ in fastArrivals.withLock { $0.append(Date()) } }
+        // A port nothing listens on: each attempt is refused at once, then waits for its retry.
+        let deadPort = try LoopbackSocket().bind()
+
+        // 4 in flight, 4 per host: 16 journeys run at once, fewer than the 20 for the dead host.
+        let workspace = Workspace(
+            settings: WorkspaceSettings(
+                name: "Retries", delivery: DeliveryDefaults(maxInFlight: 4, maxInFlightPerHost: 4),
+                networkAllowlist: ["127.0.0.1/32"]),
+            workflows: [
+                Self.workflow("dead-flow", calling: "dead-hook"), Self.workflow("fast-flow", calling: "fast-hook"),
+            ],
+            webhooks: [
+                Webhook(id: "dead-hook", method: .post, url: "http://127.0.0.1:\(deadPort)/dead", body: .json(template: "{}")),
+                Webhook(id: "fast-hook", method: .post, url: fast.baseURL + "/fast", body: .json(template: "{}")),
+            ])
+        // Real time: the first scheduled retry is 4 to 6 s away, longer than the wait below.
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init())
+        let deadUsers = (0..<20).map { "dead\($0)@example.com" }
+        let fastUsers = (0..<10).map { "fast\($0)@example.com" }
+        try engine.executor.start(workflowID: "dead-flow", emails: deadUsers)
+        try engine.executor.start(workflowID: "fast-flow", emails: fastUsers)
+        for _ in 0..<350 where fastArrivals.withLock({ $0.count }) < fastUsers.count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let healthy = fastArrivals.withLock { $0.count }
+        await engine.shutdown()
+        await fast.shutdown()
+
+        #expect(healthy == fastUsers.count, "the healthy host waited behind the dead one's retries")
+    }
+
     private static func workflow(_ id: String, calling webhook: String) -> Workflow {
         Workflow(
             id: id, name: id, start: .event(id),

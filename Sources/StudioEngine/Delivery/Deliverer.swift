@@ -38,6 +38,9 @@ public final class Deliverer: Sendable {
         /// Of the attempts made before (a delivery resumed after a restart), the immediate ones:
         /// they used no slot of the schedule. Default: 0.
         public var immediateAttemptsBefore = 0
+        /// Told each time the delivery begins to wait for a scheduled retry, when nothing of it is
+        /// in flight: a journey waiting on it gives up its executor slot meanwhile.
+        public var onRetryWait: (@Sendable () -> Void)?
 
         public init(
             retry: RetryPolicy = RetryPolicy(), signer: StandardWebhooksSigner? = nil, timeout: Double? = nil,
@@ -242,6 +245,7 @@ public final class Deliverer: Sendable {
         func waitForRetry(_ wait: Double) async -> Result? {
             // A stopping process leaves the stored retry to the next start.
             if isStopping { return Result(status: .stopped, attempts: attempts) }
+            options.onRetryWait?()
             try? await clock.sleep(seconds: wait)
             if isStopping { return Result(status: .stopped, attempts: attempts) }
             if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }

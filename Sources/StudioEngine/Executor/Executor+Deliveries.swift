@@ -77,10 +77,12 @@ extension Executor {
         // The completion needs only the id: capturing the whole job would copy its webhook and snapshot.
         let deliveryID = job.delivery.id
         runWhenStored(job, journey: journeyRecord) { [self] in
-            let outcome = await perform(job, profile: journey.profile)
+            let outcome = await perform(job, profile: journey.profile) { [self] in
+                queue.async { [self] in parkWhileRetrying(deliveryID, parkedForHost: parked) }
+            }
             queue.async { [self] in
                 state.withLock { state in
-                    if parked {
+                    if parked || state.parkedForRetry.remove(deliveryID) != nil {
                         state.parked -= 1
                         state.running += 1
                     }
@@ -182,6 +184,24 @@ extension Executor {
         return parked
     }
 
+    /// A journey whose delivery waits for a scheduled retry gives up its running slot, as one
+    /// asleep in a delay does: a dead or failing host whose deliveries wait minutes to hours
+    /// between attempts held every slot, and no other workflow's journey was admitted meanwhile
+    /// (delivery.md §8.10). Within ``parkLimit``, which bounds the suspended deliveries; the slot
+    /// is taken again when the delivery settles.
+    private func parkWhileRetrying(_ deliveryID: String, parkedForHost: Bool) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let park = state.withLock { state -> Bool in
+            guard !parkedForHost, state.deliveryTasks[deliveryID] != nil, !state.parkedForRetry.contains(deliveryID),
+                state.parked < parkLimit
+            else { return false }
+            state.parkedForRetry.insert(deliveryID)
+            state.parked += 1
+            return true
+        }
+        if park { releaseRunningSlot() }
+    }
+
     /// The step's delivery from before a restart, if it made one.
     private func stepDelivery(of journey: Journey, at nodeID: String) -> OutboxDelivery? {
         journey.earlierDeliveries.last { $0.kind == .step && $0.nodeID == nodeID }
@@ -251,7 +271,10 @@ extension Executor {
     }
 
     /// Renders a stored delivery's request with the secrets and sends it until it settles.
-    func perform(_ job: DeliveryJob, profile: JSONObject?) async -> DeliveryOutcome {
+    /// - Parameter onRetryWait: Told when the delivery begins to wait for a scheduled retry.
+    func perform(
+        _ job: DeliveryJob, profile: JSONObject?, onRetryWait: (@Sendable () -> Void)? = nil
+    ) async -> DeliveryOutcome {
         let delivery = job.delivery
         let origin = DeliveryClient.Origin(
             workflowID: delivery.workflowID, nodeID: delivery.nodeID, webhookID: delivery.webhookID,
@@ -280,6 +303,7 @@ extension Executor {
             }
             let id = delivery.id
             options.isCancelled = { [store] in (try? store.delivery(id: id))?.status == .cancelled }
+            options.onRetryWait = onRetryWait
             let result = await deliverer.deliver(request, origin: origin, options: options, notBefore: delivery.nextAttemptAt)
             if result.status == .stopped { return DeliveryOutcome(succeeded: false, stopped: true) }
             succeeded = result.status == .succeeded

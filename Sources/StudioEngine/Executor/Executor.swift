@@ -32,8 +32,11 @@ public final class Executor: Sendable {
         var running = 0
         /// Deliveries outside a journey step: system webhooks, resumed orphans, replays.
         var detachedDeliveries = 0
-        /// Journeys whose delivery waits for a busy host; they do not hold a running slot.
+        /// Journeys whose delivery waits for a busy host or for a scheduled retry; they do not
+        /// hold a running slot.
         var parked = 0
+        /// The deliveries whose journeys are parked while they wait for a retry.
+        var parkedForRetry: Set<String> = []
         /// Step deliveries under way or waiting, per host, for the parking decision.
         var hostDemand: [String: Int] = [:]
         /// Deliveries under way, by id, so that they can be cancelled.
