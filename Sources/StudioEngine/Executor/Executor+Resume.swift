@@ -116,7 +116,8 @@ extension Executor {
             runDetached(job)
         }
         if summary.journeys + summary.deliveries > 0 {
-            logger.info("resumed \(counted(summary.journeys, "journey")) and \(counted(summary.deliveries, "delivery", "deliveries"))")
+            // As ``ResumeSummary/description`` counts: a journey's own delivery goes with it.
+            logger.info("resumed \(counted(summary.journeys, "journey")) and \(counted(summary.deliveries, "delivery", "deliveries")) outside a journey")
         }
         return summary
     }
