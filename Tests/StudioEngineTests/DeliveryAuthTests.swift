@@ -219,6 +219,46 @@ struct DeliveryAuthTests {
         #expect(try store.delivery(id: deliveryID)?.attempts == 2)
     }
 
+    /// A token fetch cut short by this process stopping (its client shut down) failed the
+    /// delivery for good, as an `oauth2_error`; it is left unsettled for the next start, as an
+    /// attempt cut short is: the token endpoint did not fail.
+    @Test func oauth2ATokenFetchCutShortByAStopLeavesTheDeliveryForTheNextStart() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(
+                #"{path: /oauth/token, method: POST, response: {status: 200, delay: 30s, body: '{"access_token":"t"}'}}"#)
+        ) { log.append($0) }
+        let store = try SQLiteStateStore()
+        let recorder = AttemptRecorder(store: store, feed: TrafficFeed())
+        let request = makeRequest(receiver.baseURL + "/hook")
+        try store.enqueueDeliveries(
+            [
+                OutboxDelivery(
+                    id: request.deliveryID, kind: .step, webhookID: "oauth", snapshot: DeliverySnapshot(now: Date()),
+                    status: .sending, nextAttemptAt: Date())
+            ], journeys: [])
+        var options = oauth2Options(tokenURL: receiver.baseURL + "/oauth/token")
+        options.inOutbox = true
+        let client = DeliveryClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]))
+        let deliverer = Deliverer(client: client, recorder: recorder, clock: SteppedClock())
+        let delivery = Task { await deliverer.deliver(request, origin: .init(webhookID: "oauth"), options: options) }
+        for _ in 0..<1_000 where log.all.isEmpty {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // As an engine stops: no attempt starts any more, then the client shuts down.
+        deliverer.stop()
+        try await client.shutdown()
+        let result = await delivery.value
+        recorder.flush()
+        await receiver.shutdown()
+
+        #expect(log.all.map(\.path) == ["/oauth/token"])
+        #expect(result.status == .stopped)
+        #expect(result.attempts.isEmpty)
+        #expect(try store.delivery(id: request.deliveryID)?.status == .sending)
+        #expect(try store.attemptCount() == 0)
+    }
+
     /// A token endpoint refusing the client (`invalid_client`) will refuse it again: the
     /// delivery fails at once, and nothing is sent to the endpoint.
     @Test func oauth2InvalidClientFromTheTokenEndpointFailsTheDeliveryAtOnce() async throws {

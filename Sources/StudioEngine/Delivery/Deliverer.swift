@@ -305,6 +305,9 @@ public final class Deliverer: Sendable {
                         scope: oauth2.scope, client: client, now: clock.now())
                     token = fetched
                 } catch {
+                    // Cut short by this process stopping (its client shut down): the token
+                    // endpoint did not fail, and the next start makes the attempt.
+                    if isStopping { return Result(status: .stopped, attempts: attempts) }
                     var thisOrigin = origin
                     thisOrigin.attempt = attempt
                     let shown = request.masked
