@@ -91,4 +91,20 @@ struct JSONFastPathTests {
         record.outcome = .failed(errorClass: "timeout", message: "late\u{2028}")
         #expect(AttemptJSON.jsonLine(record) == AttemptJSON.encode(record).jsonText)
     }
+
+    /// The JSON line and the HAR cut an attempt's start to the millisecond where the store rounds
+    /// it, so `run`'s line, `logs` and the HAR gave the same attempt 1 ms apart.
+    @Test(arguments: [
+        (1_700_000_000.2346, "2023-11-14T22:13:20.235Z"), (1_700_000_000.2344, "2023-11-14T22:13:20.234Z"),
+        (1_700_000_000.9996, "2023-11-14T22:13:21.000Z"), (1_700_000_000.001, "2023-11-14T22:13:20.001Z"),
+    ])
+    func anAttemptsStartIsWrittenToTheNearestMillisecond(seconds: Double, text: String) throws {
+        let record = AttemptRecord(
+            startedAt: Date(timeIntervalSince1970: seconds), deliveryID: "msg_1", attempt: 1, method: "POST",
+            url: "http://127.0.0.1/x", outcome: .success)
+        let line = try JSONValue.parse(AttemptJSON.jsonLine(record))
+        #expect(line["startedAt"]?.stringValue == text)
+        let har = AttemptHAR.document(for: [record], creatorVersion: "test", reasonPhrase: { _ in "" })
+        #expect(har["log"]?["entries"]?.arrayValue?.first?["startedDateTime"]?.stringValue == text)
+    }
 }

@@ -62,7 +62,7 @@ public enum AttemptHAR {
             "bodySize": .int(bodySize),
         ]
         var entry: JSONObject = [
-            "startedDateTime": .string(record.startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+            "startedDateTime": .string(AttemptJSON.timestamp(record.startedAt)),
             "time": .double(record.latencyMilliseconds), "request": .object(request), "response": .object(response),
             "cache": [:], "timings": ["send": 0, "wait": .double(record.latencyMilliseconds), "receive": 0],
             "_deliveryId": .string(record.deliveryID), "_attempt": .int(record.attempt),

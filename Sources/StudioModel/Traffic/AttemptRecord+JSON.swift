@@ -115,7 +115,11 @@ public enum AttemptJSON {
     /// Made once: building the style (and its UTC time zone) for every line cost as much as formatting.
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
-    private static func timestamp(_ date: Date) -> String {
-        date.formatted(timestampStyle)
+    /// The instant to the nearest millisecond, as the store writes it: the formatter cuts the
+    /// fraction instead, so the same attempt read 1 ms apart in `run`'s line and in `logs`.
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        // Half a millisecond more, so that the cut lands on the millisecond whatever the binary fraction.
+        return Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000).formatted(timestampStyle)
     }
 }
