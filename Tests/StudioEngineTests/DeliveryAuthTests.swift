@@ -228,15 +228,9 @@ struct DeliveryAuthTests {
             script: try script(
                 #"{path: /oauth/token, method: POST, response: {status: 200, delay: 30s, body: '{"access_token":"t"}'}}"#)
         ) { log.append($0) }
-        let store = try SQLiteStateStore()
-        let recorder = AttemptRecorder(store: store, feed: TrafficFeed())
         let request = makeRequest(receiver.baseURL + "/hook")
-        try store.enqueueDeliveries(
-            [
-                OutboxDelivery(
-                    id: request.deliveryID, kind: .step, webhookID: "oauth", snapshot: DeliverySnapshot(now: Date()),
-                    status: .sending, nextAttemptAt: Date())
-            ], journeys: [])
+        let store = try storeWithOutboxRow(for: request)
+        let recorder = AttemptRecorder(store: store, feed: TrafficFeed())
         var options = oauth2Options(tokenURL: receiver.baseURL + "/oauth/token")
         options.inOutbox = true
         let client = DeliveryClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]))
@@ -329,14 +323,8 @@ struct DeliveryAuthTests {
     private func deliverInOutbox(
         _ request: PreparedRequest, options: Deliverer.Options, clock: any EngineClock
     ) async throws -> (Deliverer.Result, SQLiteStateStore) {
-        let store = try SQLiteStateStore()
+        let store = try storeWithOutboxRow(for: request)
         let recorder = AttemptRecorder(store: store, feed: TrafficFeed())
-        try store.enqueueDeliveries(
-            [
-                OutboxDelivery(
-                    id: request.deliveryID, kind: .step, webhookID: "oauth", snapshot: DeliverySnapshot(now: Date()),
-                    status: .sending, nextAttemptAt: Date())
-            ], journeys: [])
         var options = options
         options.inOutbox = true
         let result = try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
@@ -345,6 +333,18 @@ struct DeliveryAuthTests {
         }
         recorder.flush()
         return (result, store)
+    }
+
+    /// An in-memory store holding `request`'s outbox row, which its attempts settle.
+    private func storeWithOutboxRow(for request: PreparedRequest) throws -> SQLiteStateStore {
+        let store = try SQLiteStateStore()
+        try store.enqueueDeliveries(
+            [
+                OutboxDelivery(
+                    id: request.deliveryID, kind: .step, webhookID: "oauth", snapshot: DeliverySnapshot(now: Date()),
+                    status: .sending, nextAttemptAt: Date())
+            ], journeys: [])
+        return store
     }
 
     /// A token endpoint answering each token in turn, the last one for ever.

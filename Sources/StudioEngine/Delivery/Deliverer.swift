@@ -240,9 +240,14 @@ public final class Deliverer: Sendable {
             defer { immediate = false }
             return immediate && options.trigger == .scheduled ? .immediate : options.trigger
         }
-        /// Waits `wait` real seconds for the next scheduled attempt, whose retry is stored; the
-        /// result to return instead when the delivery ends meanwhile.
-        func waitForRetry(_ wait: Double) async -> Result? {
+        /// Records `record` as retrying after `delay` workflow seconds and waits for that
+        /// attempt; the result to return instead when the delivery ends meanwhile. `record` is
+        /// an attempt in flight (``recordAttempt(_:settling:)``) unless nothing was sent.
+        func retry(_ record: AttemptRecord, after delay: TimeInterval, note: String?, wasSent: Bool) async -> Result? {
+            if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
+            let wait = clock.realInterval(forWorkflowSeconds: delay)
+            let settlement = settle(.retrying, clock.now().addingTimeInterval(wait))
+            if wasSent { recordAttempt(record, settling: settlement) } else { recorder?.record(record, settling: settlement) }
             // A stopping process leaves the stored retry to the next start.
             if isStopping { return Result(status: .stopped, attempts: attempts) }
             options.onRetryWait?()
@@ -332,10 +337,7 @@ public final class Deliverer: Sendable {
                         recorder?.record(failed, settling: settle(.failed, nil))
                         return Result(status: .failed(error.description), attempts: attempts)
                     }
-                    if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
-                    let wait = clock.realInterval(forWorkflowSeconds: delay)
-                    recorder?.record(failed, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
-                    if let ended = await waitForRetry(wait) { return ended }
+                    if let ended = await retry(failed, after: delay, note: note, wasSent: false) { return ended }
                     continue
                 }
             }
@@ -430,10 +432,7 @@ public final class Deliverer: Sendable {
                     recordAttempt(record, settling: settle(.failed, nil))
                     return Result(status: .failed(reason), attempts: attempts)
                 case .retry(let delay, let note):
-                    if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
-                    let wait = clock.realInterval(forWorkflowSeconds: delay)
-                    recordAttempt(record, settling: settle(.retrying, clock.now().addingTimeInterval(wait)))
-                    if let ended = await waitForRetry(wait) { return ended }
+                    if let ended = await retry(record, after: delay, note: note, wasSent: true) { return ended }
                 }
             }
         }
@@ -466,13 +465,12 @@ public final class Deliverer: Sendable {
     /// Whether a delivery that got its permit must not send now: the endpoint was paused, or
     /// the host held, while it waited for the permit.
     private func isHeldBack(endpoint: String, host: String) -> Bool {
-        pauseReason(of: endpoint) != nil || isHeld(host)
-    }
-
-    /// Whether a 429's hold on `host` is still running.
-    private func isHeld(_ host: String) -> Bool {
         let now = clock.monotonicNow()
-        return state.withLock { state in state.hostHolds[host].map { now < $0 } ?? false }
+        // One look at the state on every attempt's way out; the store only when a pause is set.
+        let (paused, held) = state.withLock { state in
+            (state.health[endpoint]?.isPaused == true, state.hostHolds[host].map { now < $0 } ?? false)
+        }
+        return held || (paused && pauseReason(of: endpoint) != nil)
     }
 
     /// Connection-level failures that get one immediate retry when they happen within a second.

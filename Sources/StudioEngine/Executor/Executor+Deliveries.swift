@@ -20,7 +20,7 @@ extension Executor {
         var profile: JSONObject?
         /// A successful Update User Profile call whose answer the store did not take into the
         /// profile: the journey is held until it does (``hold(_:after:retry:)``).
-        var unmerged: (answer: AttemptRecord, nested: Bool, error: any Error)?
+        var unmerged: (merge: @Sendable (inout Journey) throws -> Void, error: any Error)?
         /// The executor stopped before the delivery settled: it stays unsettled in the outbox,
         /// and its journey at this step, for the next start to go on from.
         var stopped = false
@@ -99,7 +99,7 @@ extension Executor {
                 if let profile = outcome.profile { journey.profile = profile }
                 journey.nodeID = nextNode(after: node, succeeded: outcome.succeeded)
                 if let unmerged = outcome.unmerged {
-                    return hold(journey, after: unmerged.error, retry: merging(unmerged.answer, nested: unmerged.nested))
+                    return hold(journey, after: unmerged.error, retry: unmerged.merge)
                 }
                 advance(&journey)
             }
@@ -211,20 +211,18 @@ extension Executor {
     private func continueAfterSettled(_ delivery: OutboxDelivery, journey: Journey, node: WorkflowNode) {
         var journey = journey
         var succeeded = delivery.status == .succeeded
+        var merge: (@Sendable (inout Journey) throws -> Void)?
         if succeeded, case .updateProfileWebhook(_, let nested, _) = node.kind,
-            let answer = (try? store.attempts(deliveryID: delivery.id))?.last
+            let record = (try? store.attempts(deliveryID: delivery.id))?.last
         {
-            do {
-                _ = try ProfileAnswer.object(in: answer)
-                journey.nodeID = nextNode(after: node, succeeded: true)
-                let merge = merging(answer, nested: nested)
-                do { try merge(&journey) } catch { return hold(journey, after: error, retry: merge) }
-                return advance(&journey)
-            } catch {
+            do { merge = try ProfileAnswer.object(in: record).map { merging($0, from: record, nested: nested) } } catch {
                 succeeded = false
             }
         }
         journey.nodeID = nextNode(after: node, succeeded: succeeded)
+        if let merge {
+            do { try merge(&journey) } catch { return hold(journey, after: error, retry: merge) }
+        }
         advance(&journey)
     }
 
@@ -339,32 +337,36 @@ extension Executor {
                 record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))
         }
         guard succeeded, emailQuery != nil, let profile else { return DeliveryOutcome(succeeded: succeeded, held: held) }
-        do { _ = try ProfileAnswer.object(in: record) } catch {
+        let answer: JSONObject?
+        do { answer = try ProfileAnswer.object(in: record) } catch {
             logger.warning(
                 "\(job.webhook.id) answered for \(delivery.email ?? "a user") with what cannot be merged into the profile: \(error); the step takes its error path")
             return DeliveryOutcome(succeeded: false)
         }
+        guard let answer else { return DeliveryOutcome(succeeded: true) }
         do {
-            return DeliveryOutcome(succeeded: true, profile: try mergeAnswer(record, into: profile, nested: mergeNested))
+            return DeliveryOutcome(
+                succeeded: true, profile: try mergeAnswer(answer, from: record, into: profile, nested: mergeNested))
         } catch {
-            return DeliveryOutcome(succeeded: true, unmerged: (record, mergeNested, error))
+            return DeliveryOutcome(succeeded: true, unmerged: (merging(answer, from: record, nested: mergeNested), error))
         }
     }
 
-    /// Merges an Update User Profile `answer` into a journey's profile (``mergeAnswer(_:into:nested:)``):
+    /// Merges an Update User Profile `answer` into a journey's profile (``mergeAnswer(_:from:into:nested:)``):
     /// the step's write, for ``hold(_:after:retry:)`` to make again.
-    private func merging(_ answer: AttemptRecord, nested: Bool) -> @Sendable (inout Journey) throws -> Void {
-        { [self] journey in
-            if let merged = try mergeAnswer(answer, into: journey.profile, nested: nested) { journey.profile = merged }
-        }
+    private func merging(
+        _ answer: JSONObject, from record: AttemptRecord, nested: Bool
+    ) -> @Sendable (inout Journey) throws -> Void {
+        { [self] journey in journey.profile = try mergeAnswer(answer, from: record, into: journey.profile, nested: nested) }
     }
 
-    /// Update User Profile: the JSON answer merged into the stored profile (Iterable's rules, a
-    /// field keeping the type it has in the project), which is returned; what changed it meanwhile is kept. Nil when
-    /// the answer holds no object to merge (``ProfileAnswer``).
+    /// Update User Profile: the JSON answer (``ProfileAnswer``) of `record` merged into the stored
+    /// profile (Iterable's rules, a field keeping the type it has in the project), which is
+    /// returned; what changed it meanwhile is kept.
     /// - Throws: The store's error when it did not take the merged profile.
-    private func mergeAnswer(_ record: AttemptRecord, into profile: JSONObject, nested: Bool) throws -> JSONObject? {
-        guard let answer = (try? ProfileAnswer.object(in: record)) ?? nil else { return nil }
+    private func mergeAnswer(
+        _ answer: JSONObject, from record: AttemptRecord, into profile: JSONObject, nested: Bool
+    ) throws -> JSONObject {
         let merged: JSONObject
         let refused: [ProfileMerge.FieldTypeConflict]
         if let email = profile["email"]?.stringValue {

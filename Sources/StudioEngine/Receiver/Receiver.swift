@@ -66,8 +66,7 @@ public final class Receiver: Sendable {
             Application(
                 responder: responder, server: .hookline(timeouts: timeouts, bodyLimit: maximumBodyBytes),
                 configuration: .hookline(
-                    host: host, port: port, serverName: "hookline-receiver",
-                    maximumConnections: maximumConnections ?? ConnectionCap.forThisProcess),
+                    host: host, port: port, serverName: "hookline-receiver", maximumConnections: maximumConnections),
                 onServerRunning: onServerRunning, logger: logger)
         }
         return Receiver(host: host, server: server, stopping: stopping)

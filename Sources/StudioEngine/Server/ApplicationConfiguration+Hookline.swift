@@ -8,12 +8,13 @@ extension ApplicationConfiguration {
     /// again), and at most `maximumConnections` open at once. At the cap the server stops
     /// accepting until one closes, and waiting clients queue in the kernel; without one, a
     /// server out of file descriptors retried `accept` about 17,000 times a second, using a core.
+    /// - Parameter maximumConnections: Nil for ``ConnectionCap/forThisProcess``.
     static func hookline(
-        host: String, port: Int, serverName: String, maximumConnections: Int = ConnectionCap.forThisProcess
+        host: String, port: Int, serverName: String, maximumConnections: Int? = nil
     ) -> ApplicationConfiguration {
         ApplicationConfiguration(
             address: .hostname(host, port: port), serverName: serverName, backlog: ConnectionCap.listenBacklog,
-            availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections))
+            availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections ?? ConnectionCap.forThisProcess))
     }
 }
 

@@ -46,14 +46,11 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     /// A field value without the spaces and tabs that end its line: RFC 9110 §5.5 leaves them
     /// out of the value, and SwiftNIO's decoder keeps them (`Content-Length:  5  ` read as `5  `).
     static func withoutTrailingWhitespace(_ value: String) -> String {
-        guard let last = value.utf8.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") else { return value }
-        var end = value.utf8.endIndex
-        while end > value.utf8.startIndex {
-            let before = value.utf8.index(before: end)
-            guard value.utf8[before] == UInt8(ascii: " ") || value.utf8[before] == UInt8(ascii: "\t") else { break }
-            end = before
-        }
-        return String(value[..<end])
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let last = value.utf8.last, isBlank(last) else { return value }
+        guard let kept = value.utf8.lastIndex(where: { !isBlank($0) }) else { return "" }
+        // The blank after the last other byte is ASCII, so it starts a character.
+        return String(value[..<value.utf8.index(after: kept)])
     }
 
     private final class Exchange {
