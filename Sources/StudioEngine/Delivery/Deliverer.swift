@@ -38,9 +38,13 @@ public final class Deliverer: Sendable {
         /// Of the attempts made before (a delivery resumed after a restart), the immediate ones:
         /// they used no slot of the schedule. Default: 0.
         public var immediateAttemptsBefore = 0
-        /// Told each time the delivery begins to wait for a scheduled retry, when nothing of it is
-        /// in flight: a journey waiting on it gives up its executor slot meanwhile.
-        public var onRetryWait: (@Sendable () -> Void)?
+        /// Whether the delivery stops at a scheduled retry, ending ``Status/awaitingRetry(_:)``,
+        /// instead of waiting for it: its caller waits without holding a task, and calls again
+        /// with ``resuming``. Default: false, the wait is made here.
+        public var handsOffRetryWaits = false
+        /// Where a delivery that stopped at a scheduled retry goes on from; its attempts made
+        /// before are counted from it, not from ``immediateAttemptsBefore``. Default: nil.
+        public var resuming: RetryWait?
 
         public init(
             retry: RetryPolicy = RetryPolicy(), signer: StandardWebhooksSigner? = nil, timeout: Double? = nil,
@@ -81,6 +85,24 @@ public final class Deliverer: Sendable {
         /// The deliverer stopped (``stop()``) before the delivery settled; it is left unsettled,
         /// its next attempt, if an attempt was cut short, due at once.
         case stopped
+        /// Stopped at a scheduled retry (``Options/handsOffRetryWaits``), recorded as retrying:
+        /// deliver again with ``Options/resuming`` once it is due.
+        case awaitingRetry(RetryWait)
+    }
+
+    /// A delivery stopped at a scheduled retry: when it is due, and what of the retry policy it
+    /// has used, which its stored attempts may not show yet (they are written in batches).
+    public struct RetryWait: Sendable, Hashable {
+        /// When the next attempt is due: a real instant.
+        public var nextAttemptAt: Date
+        /// Attempts made so far.
+        public var attemptsMade: Int
+        /// Of ``attemptsMade``, those that used no slot of the schedule (a quick retry, a token refresh).
+        public var immediateAttempts: Int
+        /// The quick retry after a connection failure is made once per delivery.
+        public var quickRetried: Bool
+        /// A rejected OAuth2 token is refreshed once per delivery.
+        public var refreshedToken: Bool
     }
 
     public struct Result: Sendable {
@@ -206,11 +228,11 @@ public final class Deliverer: Sendable {
         let host = Self.host(of: request.url)
         let endpoint = options.endpoint ?? host
         var attempts: [AttemptRecord] = []
-        var attempt = max(1, origin.attempt)
+        var attempt = options.resuming.map { $0.attemptsMade + 1 } ?? max(1, origin.attempt)
         // The position in the retry schedule; a token refresh and the quick retry do not use one.
-        var slot = attempt - options.immediateAttemptsBefore
-        var refreshedToken = false
-        var quickRetried = false
+        var slot = attempt - (options.resuming?.immediateAttempts ?? options.immediateAttemptsBefore)
+        var refreshedToken = options.resuming?.refreshedToken ?? false
+        var quickRetried = options.resuming?.quickRetried ?? false
         // The next attempt is made at once (a quick retry, a token refresh): recorded as such.
         var immediate = false
         func settle(_ status: OutboxDelivery.Status, _ next: Date?) -> DeliverySettlement? {
@@ -246,11 +268,17 @@ public final class Deliverer: Sendable {
         func retry(_ record: AttemptRecord, after delay: TimeInterval, note: String?, wasSent: Bool) async -> Result? {
             if let note { logger.info("\(request.deliveryID) attempt \(attempt + 1): \(note)") }
             let wait = clock.realInterval(forWorkflowSeconds: delay)
-            let settlement = settle(.retrying, clock.now().addingTimeInterval(wait))
+            let next = clock.now().addingTimeInterval(wait)
+            let settlement = settle(.retrying, next)
             if wasSent { recordAttempt(record, settling: settlement) } else { recorder?.record(record, settling: settlement) }
             // A stopping process leaves the stored retry to the next start.
             if isStopping { return Result(status: .stopped, attempts: attempts) }
-            options.onRetryWait?()
+            if options.handsOffRetryWaits {
+                let handedOff = RetryWait(
+                    nextAttemptAt: next, attemptsMade: attempt,
+                    immediateAttempts: attempt - slot, quickRetried: quickRetried, refreshedToken: refreshedToken)
+                return Result(status: .awaitingRetry(handedOff), attempts: attempts)
+            }
             try? await clock.sleep(seconds: wait)
             if isStopping { return Result(status: .stopped, attempts: attempts) }
             if Task.isCancelled || options.isCancelled?() == true { return cancelled(attemptsMade: attempt) }

@@ -76,6 +76,10 @@ extension Executor {
                 case .woken(let nodeID, let resumed):
                     journey.nodeID = nodeID
                     journey.resumed = resumed
+                case .waited(let wait):
+                    journey.nodeID = wait.nodeID
+                    journey.resumed = wait.resumed
+                    journey.waited = wait
                 }
                 if journey.resumed { journey.earlierDeliveries = earlier[journey.id] ?? [] }
                 advance(&journey)
@@ -85,12 +89,7 @@ extension Executor {
 
     /// What the resumed journeys among `starts` sent before the restart, by journey id.
     private func earlierDeliveries(of starts: [PendingStart]) -> [String: [OutboxDelivery]] {
-        let resumed = starts.filter {
-            switch $0.stage {
-            case .resumed, .woken(_, resumed: true): true
-            default: false
-            }
-        }
+        let resumed = starts.filter(\.stage.isResumed)
         guard !resumed.isEmpty else { return [:] }
         do { return try store.deliveries(journeyIDs: resumed.map(\.id)) } catch {
             logger.error("could not read the deliveries of \(resumed.count) resumed journeys: \(error)")
@@ -148,6 +147,18 @@ extension Executor {
         if setTimer { setWakeTimer(at: deadline) }
     }
 
+    /// Admits a sleeper now, ahead of the journeys not yet started; its timer entry is passed
+    /// over when it comes due (``Executor/State/retryWaits``).
+    func wakeNow(_ sleeper: PendingStart) {
+        begin(
+            state.withLock { state in
+                guard !state.stopped else { return [] }
+                state.woken.append(sleeper)
+                state.stats.journeysPending += 1
+                return admit(&state)
+            })
+    }
+
     /// One timer for every sleeper: when it fires, the due ones are admitted and it is set again
     /// for the next. A timer set earlier for a later instant still fires, finds nothing or a
     /// few due, and stops.
@@ -157,7 +168,11 @@ extension Executor {
             begin(state.withLock { state in
                 if state.wakeTimer == deadline.uptimeNanoseconds { state.wakeTimer = nil }
                 guard !state.stopped else { return [] }
-                let due = state.sleeping.removeDue(by: DispatchTime.now().uptimeNanoseconds)
+                // A retry's sleeper that a cancel woke already is passed over.
+                let due = state.sleeping.removeDue(by: DispatchTime.now().uptimeNanoseconds).filter { sleeper in
+                    guard case .waited(let wait) = sleeper.stage, let retry = wait.retry else { return true }
+                    return state.retryWaits.removeValue(forKey: retry.deliveryID) != nil
+                }
                 state.woken += due
                 state.stats.journeysPending += due.count
                 if let earliest = state.sleeping.earliest, state.wakeTimer.map({ earliest < $0 }) ?? true {

@@ -26,76 +26,63 @@ extension Executor {
         var stopped = false
         /// Not sent: its endpoint is paused, and `hookline resume --endpoint` sends it.
         var held = false
+        /// Not settled: stopped at a scheduled retry, to go on from here when it is due.
+        var retryWait: Deliverer.RetryWait?
     }
 
     /// How long a lease outlives the attempt it covers: the deadline plus a margin (delivery.md §8.1).
     var leaseSeconds: TimeInterval { limits.timeout.seconds + 30 }
 
-    /// A webhook step: resumes or reuses the step's earlier delivery after a restart, otherwise
-    /// writes a new outbox row and sends it; the journey continues when the delivery settles.
-    func deliverOrQueue(_ journey: Journey, _ node: WorkflowNode) {
+    /// A webhook step: goes on with the step's delivery stopped at a retry, resumes or reuses its
+    /// earlier delivery after a restart, otherwise writes a new outbox row and sends it; the
+    /// journey continues when the delivery settles. While the host has its share of deliveries
+    /// under way, the journey waits in the host's queue instead (``waitsForHost(_:at:host:retry:)``).
+    func deliverOrQueue(_ arriving: Journey, _ node: WorkflowNode) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let job: DeliveryJob
-        if journey.resumed, let earlier = stepDelivery(of: journey, at: node.id) {
-            if earlier.status.isSettled {
-                return continueAfterSettled(earlier, journey: journey, node: node)
-            }
-            guard earlier.leaseOwner == leaseOwner.description, let resumed = self.job(resuming: earlier) else {
-                logger.warning("journey \(journey.id): delivery \(earlier.id) is leased elsewhere or its webhook is gone")
-                releaseRunningSlot()
-                return updateCounters { $0.stats.journeysActive -= 1 }
-            }
-            job = resumed
-        } else {
-            guard let webhookID = node.kind.webhookID, let webhook = workspace.webhook(id: webhookID) else {
-                let origin = DeliveryClient.Origin(
-                    workflowID: journey.workflow.id, nodeID: node.id, webhookID: node.kind.webhookID,
-                    userEmail: journey.email)
-                recorder.record(
-                    origin.record(
-                        deliveryID: DeliveryID.make(at: clock.now()), at: clock.now(), method: "", url: "",
-                        outcome: .failed(
-                            errorClass: "config", message: "webhook '\(node.kind.webhookID ?? "")' is not defined")))
-                state.withLock {
-                    $0.stats.deliveries += 1
-                    $0.stats.failures += 1
-                }
-                var journey = journey
-                journey.nodeID = nextNode(after: node, succeeded: false)
-                return advance(&journey)
-            }
-            job = DeliveryJob(
-                delivery: newDelivery(.step, journey: journey, nodeID: node.id, webhookID: webhook.id,
-                    snapshot: journey.snapshot(at: node.id, now: clock.now())),
-                webhook: webhook, node: node, isNew: true)
+        let waited = arriving.waited
+        var stepping = arriving
+        stepping.waited = nil
+        guard let job = stepJob(for: &stepping, at: node, retry: waited?.retry) else {
+            // The step went on without a delivery: the host's next journey takes the turn.
+            if let host = waited?.host { endHostTurn(at: host) }
+            return
         }
-
-        state.withLock { $0.stats.deliveriesInFlight += 1 }
+        let journey = stepping
         let host = Deliverer.host(of: job.webhook.url)
-        let parked = parkIfHostIsBusy(host)
+        if let turn = waited?.host {
+            endHostTurn(at: turn, refilling: turn != host)
+        }
+        let retry = job.isNew ? nil : waited?.retry
+        if waited?.host != host, waitsForHost(journey, at: node, host: host, retry: retry) { return }
+
+        state.withLock {
+            $0.stats.deliveriesInFlight += 1
+            $0.hostDemand[host, default: 0] += 1
+        }
         let journeyRecord = journey.storedRunningAt == node.id ? nil : journey.record(.running)
         // The completion needs only the id: capturing the whole job would copy its webhook and snapshot.
         let deliveryID = job.delivery.id
         runWhenStored(job, journey: journeyRecord) { [self] in
-            let outcome = await perform(job, profile: journey.profile) { [self] in
-                queue.async { [self] in parkWhileRetrying(deliveryID, parkedForHost: parked) }
-            }
+            let outcome = await perform(job, profile: journey.profile, handsOffRetryWaits: true, resuming: retry?.wait)
             queue.async { [self] in
-                state.withLock { state in
-                    if parked || state.parkedForRetry.remove(deliveryID) != nil {
-                        state.parked -= 1
-                        state.running += 1
-                    }
+                let cancelled = state.withLock { state in
                     state.hostDemand[host, default: 1] -= 1
                     if state.hostDemand[host] == 0 { state.hostDemand[host] = nil }
                     state.deliveryTasks[deliveryID] = nil
                     state.stats.deliveriesInFlight -= 1
-                    guard !outcome.stopped else { return }
-                    state.stats.count(outcome)
+                    let cancelled = state.cancelledTasks.remove(deliveryID) != nil
+                    if !outcome.stopped, outcome.retryWait == nil || cancelled { state.stats.count(outcome) }
+                    return cancelled
                 }
+                takeHostTurns(at: host)
                 // Not settled: the journey does not move past the step.
                 guard !outcome.stopped else { return }
                 var journey = journey
+                if let wait = outcome.retryWait {
+                    guard cancelled else { return sleepUntilRetry(journey, at: node, deliveryID: deliveryID, wait: wait) }
+                    // Cancelled as it stopped at its retry: settled so, and the step fails now.
+                    recorder.settle(DeliverySettlement(deliveryID: deliveryID, status: .cancelled, attempts: wait.attemptsMade))
+                }
                 if let profile = outcome.profile { journey.profile = profile }
                 journey.nodeID = nextNode(after: node, succeeded: outcome.succeeded)
                 if let unmerged = outcome.unmerged {
@@ -104,6 +91,85 @@ extension Executor {
                 advance(&journey)
             }
         }
+    }
+
+    /// The delivery a journey's webhook step makes: the one stopped at `retry`, the one it made
+    /// before a restart, or a new one. Nil when the step was dealt with otherwise: its webhook
+    /// is gone, or its delivery settled meanwhile (the journey went on) or is another process's.
+    private func stepJob(
+        for journey: inout Journey, at node: WorkflowNode, retry: (deliveryID: String, wait: Deliverer.RetryWait)?
+    ) -> DeliveryJob? {
+        if let retry {
+            let stored: OutboxDelivery?
+            do { stored = try store.delivery(id: retry.deliveryID) } catch {
+                logger.error("journey \(journey.id): could not read delivery \(retry.deliveryID) to retry it: \(error); left for resume")
+                stored = nil
+            }
+            guard var delivery = stored else {
+                dropJourney()
+                return nil
+            }
+            // Its attempts may not be written yet: the wait says how far it went.
+            delivery.attempts = max(delivery.attempts, retry.wait.attemptsMade)
+            delivery.nextAttemptAt = retry.wait.nextAttemptAt
+            return job(continuing: delivery, of: journey, at: node)
+        }
+        if journey.resumed, let earlier = stepDelivery(of: journey, at: node.id) {
+            return job(continuing: earlier, of: journey, at: node)
+        }
+        guard let webhookID = node.kind.webhookID, let webhook = workspace.webhook(id: webhookID) else {
+            let origin = DeliveryClient.Origin(
+                workflowID: journey.workflow.id, nodeID: node.id, webhookID: node.kind.webhookID, userEmail: journey.email)
+            recorder.record(
+                origin.record(
+                    deliveryID: DeliveryID.make(at: clock.now()), at: clock.now(), method: "", url: "",
+                    outcome: .failed(errorClass: "config", message: "webhook '\(node.kind.webhookID ?? "")' is not defined")))
+            state.withLock {
+                $0.stats.deliveries += 1
+                $0.stats.failures += 1
+            }
+            journey.nodeID = nextNode(after: node, succeeded: false)
+            advance(&journey)
+            return nil
+        }
+        return DeliveryJob(
+            delivery: newDelivery(.step, journey: journey, nodeID: node.id, webhookID: webhook.id,
+                snapshot: journey.snapshot(at: node.id, now: clock.now())),
+            webhook: webhook, node: node, isNew: true)
+    }
+
+    /// A stored delivery of the step, sent again unless it settled (the journey goes on with
+    /// its outcome) or another process holds its lease.
+    private func job(continuing delivery: OutboxDelivery, of journey: Journey, at node: WorkflowNode) -> DeliveryJob? {
+        if delivery.status.isSettled {
+            continueAfterSettled(delivery, journey: journey, node: node)
+            return nil
+        }
+        guard delivery.leaseOwner == leaseOwner.description, let resumed = job(resuming: delivery) else {
+            logger.warning("journey \(journey.id): delivery \(delivery.id) is leased elsewhere or its webhook is gone")
+            dropJourney()
+            return nil
+        }
+        return resumed
+    }
+
+    /// A journey this executor no longer runs (its delivery is another process's, or unreadable):
+    /// it stays stored, for whoever resumes it.
+    private func dropJourney() {
+        releaseRunningSlot()
+        updateCounters { $0.stats.journeysActive -= 1 }
+    }
+
+    /// A journey whose step's delivery stopped at a scheduled retry sleeps until it is due, as
+    /// in a delay: a small value, with no task and no running slot, whatever the wait (5 s to
+    /// 10 h) and however many wait (delivery.md §8.10).
+    private func sleepUntilRetry(_ journey: Journey, at node: WorkflowNode, deliveryID: String, wait: Deliverer.RetryWait) {
+        let sleeper = PendingStart(
+            id: journey.id, email: journey.email, origin: journey.origin,
+            stage: .waited(.init(nodeID: node.id, resumed: journey.resumed, retry: (deliveryID, wait))))
+        state.withLock { $0.retryWaits[deliveryID] = sleeper }
+        releaseRunningSlot()
+        wake(sleeper, after: wait.nextAttemptAt.timeIntervalSince(clock.now()))
     }
 
     /// A new delivery waiting for its outbox row, and what runs it once the row is committed.
@@ -162,52 +228,13 @@ extension Executor {
         state.withLock { $0.deliveryTasks[job.delivery.id] = Task { await run() } }
     }
 
-    /// Journeys parked at most: each is a suspended task, so this bounds their memory.
-    private var parkLimit: Int { max(64, limits.maxInFlight * 16) }
-
-    /// A journey whose delivery would queue behind its own host's other deliveries gives up its
-    /// running slot, so that one slow host cannot stop other journeys from being admitted
-    /// (delivery.md §8.10, §9 row 43). Only when the per-host limit is below the total one: else
-    /// no other host could use the slot. Counts this delivery towards `host`'s demand; returns
-    /// whether the journey was parked (it takes a slot again when the delivery settles).
-    private func parkIfHostIsBusy(_ host: String) -> Bool {
-        let parked = state.withLock { state -> Bool in
-            let waiting = state.hostDemand[host, default: 0]
-            state.hostDemand[host] = waiting + 1
-            guard limits.maxInFlightPerHost < limits.maxInFlight, waiting >= limits.maxInFlightPerHost,
-                state.parked < parkLimit
-            else { return false }
-            state.parked += 1
-            return true
-        }
-        if parked { releaseRunningSlot() }
-        return parked
-    }
-
-    /// A journey whose delivery waits for a scheduled retry gives up its running slot, as one
-    /// asleep in a delay does: a dead or failing host whose deliveries wait minutes to hours
-    /// between attempts held every slot, and no other workflow's journey was admitted meanwhile
-    /// (delivery.md §8.10). Within ``parkLimit``, which bounds the suspended deliveries; the slot
-    /// is taken again when the delivery settles.
-    private func parkWhileRetrying(_ deliveryID: String, parkedForHost: Bool) {
-        dispatchPrecondition(condition: .onQueue(queue))
-        let park = state.withLock { state -> Bool in
-            guard !parkedForHost, state.deliveryTasks[deliveryID] != nil, !state.parkedForRetry.contains(deliveryID),
-                state.parked < parkLimit
-            else { return false }
-            state.parkedForRetry.insert(deliveryID)
-            state.parked += 1
-            return true
-        }
-        if park { releaseRunningSlot() }
-    }
-
     /// The step's delivery from before a restart, if it made one.
     private func stepDelivery(of journey: Journey, at nodeID: String) -> OutboxDelivery? {
         journey.earlierDeliveries.last { $0.kind == .step && $0.nodeID == nodeID }
     }
 
-    /// A step whose delivery settled before a restart continues with that outcome, unsent.
+    /// A step whose delivery settled (before a restart, or cancelled while it waited for a
+    /// retry) continues with that outcome, unsent.
     private func continueAfterSettled(_ delivery: OutboxDelivery, journey: Journey, node: WorkflowNode) {
         var journey = journey
         var succeeded = delivery.status == .succeeded
@@ -258,7 +285,10 @@ extension Executor {
         runWhenStored(job, journey: nil) { [self] in
             let outcome = await perform(job, profile: nil)
             queue.async { [self] in
-                state.withLock { _ = $0.deliveryTasks.removeValue(forKey: deliveryID) }
+                state.withLock { state in
+                    state.deliveryTasks[deliveryID] = nil
+                    state.cancelledTasks.remove(deliveryID)
+                }
                 updateCounters { state in
                     state.detachedDeliveries -= 1
                     guard !outcome.stopped else { return }
@@ -269,9 +299,13 @@ extension Executor {
     }
 
     /// Renders a stored delivery's request with the secrets and sends it until it settles.
-    /// - Parameter onRetryWait: Told when the delivery begins to wait for a scheduled retry.
+    /// - Parameters:
+    ///   - handsOffRetryWaits: Stop at a scheduled retry (``DeliveryOutcome/retryWait``) instead
+    ///     of waiting for it in this task.
+    ///   - resuming: Where a delivery stopped at a scheduled retry goes on from.
     func perform(
-        _ job: DeliveryJob, profile: JSONObject?, onRetryWait: (@Sendable () -> Void)? = nil
+        _ job: DeliveryJob, profile: JSONObject?, handsOffRetryWaits: Bool = false,
+        resuming: Deliverer.RetryWait? = nil
     ) async -> DeliveryOutcome {
         let delivery = job.delivery
         let origin = DeliveryClient.Origin(
@@ -294,16 +328,19 @@ extension Executor {
             options.inOutbox = true
             options.trigger = job.trigger
             if let retry = job.retry { options.retry = retry }
-            if delivery.attempts > 0 {
+            if let resuming {
+                options.resuming = resuming
+            } else if delivery.attempts > 0 {
                 // A resumed delivery goes on from its place in the schedule, which its immediate
                 // retries did not move.
                 options.immediateAttemptsBefore = (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0
             }
             let id = delivery.id
             options.isCancelled = { [store] in (try? store.delivery(id: id))?.status == .cancelled }
-            options.onRetryWait = onRetryWait
+            options.handsOffRetryWaits = handsOffRetryWaits
             let result = await deliverer.deliver(request, origin: origin, options: options, notBefore: delivery.nextAttemptAt)
             if result.status == .stopped { return DeliveryOutcome(succeeded: false, stopped: true) }
+            if case .awaitingRetry(let wait) = result.status { return DeliveryOutcome(succeeded: false, retryWait: wait) }
             succeeded = result.status == .succeeded
             if let last = result.last {
                 record = last
@@ -315,6 +352,7 @@ extension Executor {
                     case .succeeded: "succeeded"
                     case .cancelled: "cancelled"
                     case .stopped: "stopped"
+                    case .awaitingRetry: "waiting for a retry"
                     }
                 var notSent = origin
                 notSent.attempt = AttemptRecord.heldAttempt

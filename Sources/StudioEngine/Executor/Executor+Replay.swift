@@ -123,17 +123,30 @@ extension Executor {
         return summary
     }
 
-    /// Cancels a delivery's scheduled retries: no further attempts, status `cancelled`.
+    /// Cancels a delivery's scheduled retries: no further attempts, status `cancelled`; a
+    /// journey waiting for its retry goes on at once, on its step's error path.
     /// Works for deliveries of this executor and, through the store, of another process's.
     /// - Returns: false when the delivery is unknown or already settled.
     @discardableResult
     public func cancel(deliveryID: String) -> Bool {
-        if let task = state.withLock({ $0.deliveryTasks[deliveryID] }) {
+        let (task, sleeper) = state.withLock { state -> (Task<Void, Never>?, PendingStart?) in
+            if let task = state.deliveryTasks[deliveryID] {
+                // Seen by its completion should it stop at a retry before the cancel reaches it.
+                state.cancelledTasks.insert(deliveryID)
+                return (task, nil)
+            }
+            return (nil, state.retryWaits.removeValue(forKey: deliveryID))
+        }
+        if let task {
             task.cancel()
             return true
         }
+        // The sleeper goes on either way: it reads its delivery's status when it wakes.
+        defer { if let sleeper { wakeNow(sleeper) } }
         guard let delivery = try? store.delivery(id: deliveryID), !delivery.status.isSettled else { return false }
-        recorder.settle(DeliverySettlement(deliveryID: deliveryID, status: .cancelled, attempts: delivery.attempts))
+        var attempts = delivery.attempts
+        if case .waited(let wait) = sleeper?.stage, let retry = wait.retry { attempts = max(attempts, retry.wait.attemptsMade) }
+        recorder.settle(DeliverySettlement(deliveryID: deliveryID, status: .cancelled, attempts: attempts))
         recorder.flush()
         return true
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import StudioModel
 import Synchronization
 
@@ -32,13 +33,18 @@ public final class Executor: Sendable {
         var running = 0
         /// Deliveries outside a journey step: system webhooks, resumed orphans, replays.
         var detachedDeliveries = 0
-        /// Journeys whose delivery waits for a busy host or for a scheduled retry; they do not
-        /// hold a running slot.
-        var parked = 0
-        /// The deliveries whose journeys are parked while they wait for a retry.
-        var parkedForRetry: Set<String> = []
-        /// Step deliveries under way or waiting, per host, for the parking decision.
+        /// Step deliveries under way (sending, or waiting for the limiter's permit), per host.
         var hostDemand: [String: Int] = [:]
+        /// Journeys whose webhook step waits for its busy host, first come first out, per host.
+        var hostQueues: [String: CircularBuffer<PendingStart>] = [:]
+        /// Journeys taken from a host's queue, on their way to its step, per host.
+        var hostTurnsInTransit: [String: Int] = [:]
+        /// Journeys asleep until a scheduled retry of their step's delivery, by delivery id: a
+        /// cancel wakes them at once, and their timer entry is then passed over.
+        var retryWaits: [String: PendingStart] = [:]
+        /// Deliveries cancelled while their task ran: one that stopped at a retry meanwhile is
+        /// not waited for.
+        var cancelledTasks: Set<String> = []
         /// Deliveries under way, by id, so that they can be cancelled.
         var deliveryTasks: [String: Task<Void, Never>] = [:]
         /// New deliveries whose outbox rows are written together at the end of the queue's turn;

@@ -19,6 +19,8 @@ struct Journey: Sendable {
     var earlierDeliveries: [OutboxDelivery] = []
     /// Steps taken since the journey last slept (a delay): bounds a loop with no delay in it.
     var stepsSinceSleep = 0
+    /// What the journey waited for at its current webhook step, which goes on from there.
+    var waited: Executor.PendingStart.StepWait?
 
     init(
         id: String, origin: Executor.PendingStart.Origin, profile: JSONObject, trigger: TrackedEvent?, nodeID: String?

@@ -31,6 +31,31 @@ extension Executor {
             /// A journey that slept in a delay, going on from the step after it; its profile is
             /// read again, so it sees what changed meanwhile.
             case woken(at: String?, resumed: Bool)
+            /// A journey that waited at a webhook step, for its host or for a scheduled retry,
+            /// going on at that step; its profile is read again.
+            case waited(StepWait)
+
+            /// Whether the journey was picked up after a restart: its steps may have deliveries
+            /// in the outbox already.
+            var isResumed: Bool {
+                switch self {
+                case .new, .stored: false
+                case .resumed: true
+                case .woken(_, let resumed): resumed
+                case .waited(let wait): wait.resumed
+                }
+            }
+        }
+
+        /// What a journey stopped at a webhook step waits for, without a task or a running slot:
+        /// its turn at a busy host, or a scheduled retry of the step's delivery.
+        struct StepWait: Sendable {
+            var nodeID: String
+            var resumed: Bool
+            /// The host whose queue it waits in; nil when it waits for a retry.
+            var host: String?
+            /// The step's delivery, stopped at a scheduled retry, to go on with.
+            var retry: (deliveryID: String, wait: Deliverer.RetryWait)?
         }
 
         var workflow: Workflow { origin.workflow }
