@@ -160,4 +160,22 @@ extension RunCommandTests {
         _ = try await run.wait()
         #expect(workspace.received(header: "webhook-id").isEmpty)
     }
+
+    /// So does a run whose journeys all wait for a retry of their webhook: they sleep as in a delay.
+    @Test func aRunWhoseJourneysAllWaitForARetrySaysSo() async throws {
+        let workspace = try await LiveWorkspace.make(script: "rules: [{path: /v1/letters, response: {status: 503}}]")
+        defer { workspace.remove() }
+        let users = try workspace.write("users.txt", "ada@example.com\n")
+        let run = try BinaryRunner.start(
+            BinaryRunner.hooklinePath, ["run", "welcome", "--users", users.path, "-C", workspace.root.path])
+        defer { run.removeOutput() }
+        let said = try await LiveWorkspace.waitFor("the note about the retry") { () -> String? in
+            run.stderr.split(separator: "\n").first { $0.hasPrefix("1 journey waiting to retry a webhook, the first wakes at ") }
+                .map(String.init)
+        }
+        #expect(said.contains("hookline resume finishes them later"))
+        run.signal(SIGKILL)
+        _ = try await run.wait()
+        #expect(workspace.received(header: "webhook-id").count == 1)
+    }
 }

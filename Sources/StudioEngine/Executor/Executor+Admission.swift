@@ -147,11 +147,12 @@ extension Executor {
         if setTimer { setWakeTimer(at: deadline) }
     }
 
-    /// Admits a sleeper now, ahead of the journeys not yet started; its timer entry is passed
-    /// over when it comes due (``Executor/State/retryWaits``).
+    /// Admits a journey asleep until a retry now, ahead of the journeys not yet started; its
+    /// timer entry is passed over when it comes due (``Executor/State/retryWaits``).
     func wakeNow(_ sleeper: PendingStart) {
         begin(
             state.withLock { state in
+                state.retrySleepersWokenEarly += 1
                 guard !state.stopped else { return [] }
                 state.woken.append(sleeper)
                 state.stats.journeysPending += 1
@@ -171,7 +172,11 @@ extension Executor {
                 // A retry's sleeper that a cancel woke already is passed over.
                 let due = state.sleeping.removeDue(by: DispatchTime.now().uptimeNanoseconds).filter { sleeper in
                     guard case .waited(let wait) = sleeper.stage, let retry = wait.retry else { return true }
-                    return state.retryWaits.removeValue(forKey: retry.deliveryID) != nil
+                    guard state.retryWaits.removeValue(forKey: retry.deliveryID) != nil else {
+                        state.retrySleepersWokenEarly -= 1
+                        return false
+                    }
+                    return true
                 }
                 state.woken += due
                 state.stats.journeysPending += due.count

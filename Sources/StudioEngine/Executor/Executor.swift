@@ -42,6 +42,8 @@ public final class Executor: Sendable {
         /// Journeys asleep until a scheduled retry of their step's delivery, by delivery id: a
         /// cancel wakes them at once, and their timer entry is then passed over.
         var retryWaits: [String: PendingStart] = [:]
+        /// Entries of ``sleeping`` whose journeys a cancel woke: not asleep any more.
+        var retrySleepersWokenEarly = 0
         /// Deliveries cancelled while their task ran: one that stopped at a retry meanwhile is
         /// not waited for.
         var cancelledTasks: Set<String> = []
@@ -129,12 +131,15 @@ public final class Executor: Sendable {
 
     public var stats: ExecutorStats { state.withLock { $0.stats } }
 
-    /// Journeys asleep in a delay, and when the first of them wakes (in real time).
-    public var sleepers: (count: Int, nextWake: Date?) {
-        let (count, earliest) = state.withLock { ($0.sleeping.count, $0.sleeping.earliest) }
+    /// Journeys asleep in a delay or until a retry of their step's delivery (`retrying` of
+    /// them), and when the first of them wakes (in real time).
+    public var sleepers: (count: Int, retrying: Int, nextWake: Date?) {
+        let (count, retrying, earliest) = state.withLock {
+            ($0.sleeping.count - $0.retrySleepersWokenEarly, $0.retryWaits.count, $0.sleeping.earliest)
+        }
         let now = DispatchTime.now().uptimeNanoseconds
         let wake = earliest.map { Date().addingTimeInterval(Double($0 > now ? $0 - now : 0) / 1e9) }
-        return (count, wake)
+        return (count, retrying, wake)
     }
 
     /// The workflows, webhooks and settings in use.

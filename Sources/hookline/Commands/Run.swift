@@ -92,7 +92,8 @@ extension Hookline {
         }
 
         /// Says once, on standard error, when nothing is left to do but wait for journeys asleep in
-        /// a delay: a run of a workflow with a two-day delay would otherwise wait two days in silence.
+        /// a delay or until a retry: a run of a workflow with a two-day delay would otherwise wait
+        /// two days in silence.
         private static func sayWhenAllAreAsleep(_ executor: Executor) async {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
@@ -102,8 +103,14 @@ extension Hookline {
                     stats.journeysActive == sleepers.count
                 else { continue }
                 let wake = sleepers.nextWake.map { ", the first wakes at \($0.formatted(.iso8601))" } ?? ""
+                let why =
+                    switch sleepers.retrying {
+                    case 0: "asleep in a delay"
+                    case sleepers.count: "waiting to retry a webhook"
+                    default: "asleep in a delay or waiting to retry a webhook"
+                    }
                 printError(
-                    "\(counted(sleepers.count, "journey")) asleep in a delay\(wake); they go on here, or stop with Ctrl+C and "
+                    "\(counted(sleepers.count, "journey")) \(why)\(wake); they go on here, or stop with Ctrl+C and "
                         + "hookline resume finishes them later")
                 return
             }
