@@ -276,6 +276,35 @@ struct DeliveryAuthTests {
         #expect(try store.delivery(id: deliveryID)?.status == .failed)
     }
 
+    /// A token endpoint that is gone (410) fails the delivery and pauses the webhook's endpoint,
+    /// as a 410 from the endpoint itself does: the next deliveries are held, not failed one by one.
+    @Test func oauth2AGoneTokenEndpointPausesTheEndpointAndHoldsTheNextDelivery() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script("{path: /oauth/token, method: POST, response: {status: 410}}", "{path: /hook, response: {status: 200}}")
+        ) { log.append($0) }
+        var options = oauth2Options(tokenURL: receiver.baseURL + "/oauth/token")
+        options.endpoint = "crm"
+        let (first, second, paused) = try await DeliveryClient.withClient(
+            networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])
+        ) { client in
+            let deliverer = Deliverer(client: client, recorder: nil, clock: SteppedClock())
+            let first = await deliverer.deliver(makeRequest(receiver.baseURL + "/hook"), origin: .init(webhookID: "crm"), options: options)
+            let second = await deliverer.deliver(makeRequest(receiver.baseURL + "/hook"), origin: .init(webhookID: "crm"), options: options)
+            return (first, second, deliverer.isPaused(endpoint: "crm"))
+        }
+        await receiver.shutdown()
+
+        #expect(first.attempts.map(\.outcome.errorClass) == ["oauth2_error"])
+        #expect(paused, "the endpoint is paused")
+        guard case .held = second.status else {
+            Issue.record("the next delivery is \(second.status), not held")
+            return
+        }
+        #expect(second.attempts.isEmpty)
+        #expect(log.all.map(\.path) == ["/oauth/token"], "one token request, nothing sent to the endpoint")
+    }
+
     /// Concurrent deliveries of one grant wait for one token request, and the 401s they all get
     /// for that token cause one refresh, not one each: a token endpoint that keeps only its
     /// latest token valid would otherwise have all but the last delivery rejected.

@@ -350,6 +350,14 @@ public final class Deliverer: Sendable {
                         outcome: .failed(errorClass: "oauth2_error", message: error.description))
                     failed.trigger = nextTrigger()
                     attempts.append(failed)
+                    // The webhook's deliveries fail with its token endpoint: its answers count
+                    // towards the endpoint's health, and a 410 pauses it as the endpoint's own would.
+                    if let outcome = error.outcome {
+                        report(
+                            state.withLock {
+                                $0.health[endpoint, default: EndpointHealth()].record(outcome, at: clock.workflowNow())
+                            }, endpoint: endpoint)
+                    }
                     // A token endpoint that is unreachable, or answers 429 or a 5xx, may answer
                     // later: the delivery is retried on its schedule, as for the endpoint itself
                     // (delivery.md §8.4). Its other answers (400 or 401 `invalid_client`) need
