@@ -226,6 +226,42 @@ struct SlowHostIsolationTests {
         #expect(attempts == 1 && sent == [id], "no attempt after the cancel")
     }
 
+    /// After a restart, journeys whose deliveries wait for a retry an hour away sleep until it,
+    /// as before the restart: they waited in tasks holding every running slot.
+    @Test func journeysResumedWithARetryStillAheadSleepUntilItAndLeaveTheirSlots() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let failing = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /fail, response: {status: 503}}]"))
+        let fastArrivals = Mutex(0)
+        let fast = try await Receiver.start { _ in fastArrivals.withLock { $0 += 1 } }
+        // 2 in flight: 8 journeys run at once, fewer than the 10 waiting for their retry.
+        var workspace = Self.workspace(
+            DeliveryDefaults(maxInFlight: 2, maxInFlightPerHost: 2), slow: failing.baseURL + "/fail",
+            fast: fast.baseURL + "/fast")
+        workspace.webhooks[0].retries = [WorkflowDuration(seconds: 3_600, text: "1h")]
+        let before = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        try before.executor.start(workflowID: "slow-flow", emails: (0..<10).map { "slow\($0)@example.com" })
+        for _ in 0..<1_000 where before.executor.sleepers.retrying < 10 { try await Task.sleep(for: .milliseconds(10)) }
+        await before.shutdown()
+
+        let after = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        let summary = after.executor.resume()
+        let fastUsers = (0..<5).map { "fast\($0)@example.com" }
+        try after.executor.start(workflowID: "fast-flow", emails: fastUsers)
+        for _ in 0..<1_000 where fastArrivals.withLock({ $0 }) < fastUsers.count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let healthy = fastArrivals.withLock { $0 }
+        let retrying = after.executor.sleepers.retrying
+        await after.shutdown()
+        await failing.shutdown()
+        await fast.shutdown()
+
+        #expect(summary.journeys == 10)
+        #expect(healthy == fastUsers.count, "the healthy host waited behind the resumed retries")
+        #expect(retrying == 10)
+    }
+
     private static func workspace(_ limits: DeliveryDefaults, slow: String, fast: String) -> Workspace {
         Workspace(
             settings: WorkspaceSettings(name: "Isolation", delivery: limits, networkAllowlist: ["127.0.0.1/32"]),

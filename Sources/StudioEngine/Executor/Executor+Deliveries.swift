@@ -53,6 +53,16 @@ extension Executor {
             endHostTurn(at: turn, refilling: turn != host)
         }
         let retry = job.isNew ? nil : waited?.retry
+        if !job.isNew, retry == nil, job.delivery.nextAttemptAt > clock.now() {
+            // Resumed after a restart with its retry still ahead: it sleeps until then, as one
+            // stopped at its retry does, instead of waiting in a task with the journey's slot.
+            let delivery = job.delivery
+            let wait = Deliverer.RetryWait(
+                nextAttemptAt: delivery.nextAttemptAt, attemptsMade: delivery.attempts,
+                immediateAttempts: (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0,
+                quickRetried: false, refreshedToken: false)
+            return sleepUntilRetry(journey, at: node, deliveryID: delivery.id, wait: wait)
+        }
         if waited?.host != host, waitsForHost(journey, at: node, host: host, retry: retry) { return }
 
         state.withLock {
