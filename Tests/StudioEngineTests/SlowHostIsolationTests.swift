@@ -262,6 +262,53 @@ struct SlowHostIsolationTests {
         #expect(retrying == 10)
     }
 
+    /// A dead system webhook's deliveries (one per email sent) wait for their retries as small
+    /// values, are sent again when due with their webhook-id and the next attempt number, and a
+    /// cancel lets them go at once.
+    @Test(.timeLimit(.minutes(1))) func systemWebhookDeliveriesWaitForTheirRetriesAsValuesAndACancelLetsThemGo() async throws {
+        let sent = Mutex<[String: Int]>([:])
+        let failing = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /system/email, response: {status: 503}}]")
+        ) { request in sent.withLock { $0[request.header("webhook-id") ?? "", default: 0] += 1 } }
+        let workspace = Workspace(
+            settings: WorkspaceSettings(
+                name: "System", delivery: DeliveryDefaults(maxInFlight: 4, maxInFlightPerHost: 4),
+                networkAllowlist: ["127.0.0.1/32"]),
+            workflows: [
+                Workflow(
+                    id: "mail", name: "Mail", start: .manual,
+                    nodes: [WorkflowNode(id: "welcome", kind: .sendEmail(subject: "Hi", body: "Hello"))])
+            ],
+            systemWebhooks: [SystemWebhook(id: "bi", endpoint: failing.baseURL + "/system/email", events: ["emailSend"])])
+        // 10× time: the first retry is about 0.5 s away, the second 30 s.
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 10))
+        let users = (0..<100).map { "user\($0)@example.com" }
+        try engine.executor.start(workflowID: "mail", emails: users)
+        // Each is sent twice (the first attempt and the retry 0.5 s on), then waits 30 s.
+        for _ in 0..<2_000 {
+            if engine.executor.deliveriesWaitingForRetry == users.count, sent.withLock({ $0.values.reduce(0, +) }) == 200 {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let waiting = engine.executor.deliveriesWaitingForRetry
+        let attempts = sent.withLock { $0 }
+        let cancelled = attempts.keys.filter { engine.executor.cancel(deliveryID: $0) }.count
+        let idle = Task { await engine.executor.waitUntilIdle() }
+        for _ in 0..<1_000 where engine.executor.deliveriesWaitingForRetry > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        await idle.value
+        let stats = engine.executor.stats
+        let statuses = try Set(attempts.keys.map { try engine.store.delivery(id: $0)?.status })
+        await engine.shutdown()
+        await failing.shutdown()
+
+        #expect(waiting == users.count)
+        #expect(attempts.count == users.count && attempts.values.allSatisfy { $0 == 2 }, "one webhook-id per email, sent twice")
+        #expect(cancelled == users.count)
+        #expect(statuses == [.cancelled])
+        #expect(stats.deliveries == users.count && stats.failures == users.count)
+    }
+
     private static func workspace(_ limits: DeliveryDefaults, slow: String, fast: String) -> Workspace {
         Workspace(
             settings: WorkspaceSettings(name: "Isolation", delivery: limits, networkAllowlist: ["127.0.0.1/32"]),

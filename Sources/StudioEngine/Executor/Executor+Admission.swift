@@ -137,9 +137,23 @@ extension Executor {
     /// Admits a journey asleep in a delay again after `seconds`, ahead of the journeys not yet
     /// started.
     func wake(_ sleeper: PendingStart, after seconds: Double) {
+        wake(after: seconds) { $0.sleeping.insert(sleeper, wakingAt: $1) }
+    }
+
+    /// Sends a delivery outside a journey stopped at a scheduled retry again after `seconds`.
+    func wake(_ retry: DetachedRetry, after seconds: Double) {
+        wake(after: seconds) { state, deadline in
+            state.sleepingDeliveries.insert(retry, wakingAt: deadline)
+            state.detachedRetryWaits[retry.deliveryID] = retry.wait
+        }
+    }
+
+    /// Puts a sleeper in with `insert` (given the wake-up's uptime nanoseconds) and sets the
+    /// timer when it wakes first.
+    private func wake(after seconds: Double, inserting insert: (inout State, UInt64) -> Void) {
         let deadline = DispatchTime.now() + max(0, seconds)
         let setTimer = state.withLock { state -> Bool in
-            state.sleeping.insert(sleeper, wakingAt: deadline.uptimeNanoseconds)
+            insert(&state, deadline.uptimeNanoseconds)
             if let timer = state.wakeTimer, timer <= deadline.uptimeNanoseconds { return false }
             state.wakeTimer = deadline.uptimeNanoseconds
             return true
@@ -160,17 +174,23 @@ extension Executor {
             })
     }
 
-    /// One timer for every sleeper: when it fires, the due ones are admitted and it is set again
-    /// for the next. A timer set earlier for a later instant still fires, finds nothing or a
-    /// few due, and stops.
+    /// One timer for every sleeper: when it fires, the due journeys are admitted, the due
+    /// deliveries sent again, and it is set again for the next. A timer set earlier for a later
+    /// instant still fires, finds nothing or a few due, and stops.
     private func setWakeTimer(at deadline: DispatchTime) {
         queue.asyncAfter(deadline: deadline) { [self] in
             var next: DispatchTime?
+            var dueDeliveries: [DetachedRetry] = []
             begin(state.withLock { state in
                 if state.wakeTimer == deadline.uptimeNanoseconds { state.wakeTimer = nil }
                 guard !state.stopped else { return [] }
+                let now = DispatchTime.now().uptimeNanoseconds
+                // A delivery cancelled meanwhile was let go then.
+                dueDeliveries = state.sleepingDeliveries.removeDue(by: now).filter {
+                    state.detachedRetryWaits.removeValue(forKey: $0.deliveryID) != nil
+                }
                 // A retry's sleeper that a cancel woke already is passed over.
-                let due = state.sleeping.removeDue(by: DispatchTime.now().uptimeNanoseconds).filter { sleeper in
+                let due = state.sleeping.removeDue(by: now).filter { sleeper in
                     guard case .waited(let wait) = sleeper.stage, let retry = wait.retry else { return true }
                     guard state.retryWaits.removeValue(forKey: retry.deliveryID) != nil else {
                         state.retrySleepersWokenEarly -= 1
@@ -180,12 +200,13 @@ extension Executor {
                 }
                 state.woken += due
                 state.stats.journeysPending += due.count
-                if let earliest = state.sleeping.earliest, state.wakeTimer.map({ earliest < $0 }) ?? true {
+                if let earliest = state.earliestWake, state.wakeTimer.map({ earliest < $0 }) ?? true {
                     state.wakeTimer = earliest
                     next = DispatchTime(uptimeNanoseconds: earliest)
                 }
                 return admit(&state)
             })
+            for retry in dueDeliveries { resendDetached(retry) }
             if let next { setWakeTimer(at: next) }
         }
     }

@@ -56,12 +56,7 @@ extension Executor {
         if !job.isNew, retry == nil, job.delivery.nextAttemptAt > clock.now() {
             // Resumed after a restart with its retry still ahead: it sleeps until then, as one
             // stopped at its retry does, instead of waiting in a task with the journey's slot.
-            let delivery = job.delivery
-            let wait = Deliverer.RetryWait(
-                nextAttemptAt: delivery.nextAttemptAt, attemptsMade: delivery.attempts,
-                immediateAttempts: (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0,
-                quickRetried: false, refreshedToken: false)
-            return sleepUntilRetry(journey, at: node, deliveryID: delivery.id, wait: wait)
+            return sleepUntilRetry(journey, at: node, deliveryID: job.delivery.id, wait: storedRetryWait(of: job.delivery))
         }
         if waited?.host != host, waitsForHost(journey, at: node, host: host, retry: retry) { return }
 
@@ -287,17 +282,45 @@ extension Executor {
         return DeliveryJob(delivery: delivery, webhook: webhook, node: node, isNew: false)
     }
 
-    /// Runs a delivery that no journey waits for; ``waitUntilIdle()`` still waits for it.
+    /// A delivery outside a journey stopped at a scheduled retry: all that waits for it.
+    struct DetachedRetry: Sendable {
+        var deliveryID: String
+        var wait: Deliverer.RetryWait
+    }
+
+    /// Runs a delivery that no journey waits for; ``waitUntilIdle()`` still waits for it. Until
+    /// a scheduled retry it sleeps as a small value, not a task (``resendDetached(_:)``): a dead
+    /// system webhook's thousands of send events hold no memory each for hours.
     func runDetached(_ job: DeliveryJob) {
         dispatchPrecondition(condition: .onQueue(queue))
         updateCounters { $0.detachedDeliveries += 1 }
-        let deliveryID = job.delivery.id
+        sendDetached(job, resuming: nil)
+    }
+
+    /// ``runDetached(_:)`` for a delivery already counted in ``State/detachedDeliveries``.
+    private func sendDetached(_ job: DeliveryJob, resuming: Deliverer.RetryWait?) {
+        let delivery = job.delivery
+        if resuming == nil, !job.isNew, delivery.nextAttemptAt > clock.now() {
+            // Resumed after a restart with its retry still ahead.
+            return wake(
+                DetachedRetry(deliveryID: delivery.id, wait: storedRetryWait(of: delivery)),
+                after: delivery.nextAttemptAt.timeIntervalSince(clock.now()))
+        }
+        let deliveryID = delivery.id
         runWhenStored(job, journey: nil) { [self] in
-            let outcome = await perform(job, profile: nil)
+            let outcome = await perform(job, profile: nil, handsOffRetryWaits: true, resuming: resuming)
             queue.async { [self] in
-                state.withLock { state in
+                let cancelled = state.withLock { state in
                     state.deliveryTasks[deliveryID] = nil
-                    state.cancelledTasks.remove(deliveryID)
+                    return state.cancelledTasks.remove(deliveryID) != nil
+                }
+                if let wait = outcome.retryWait {
+                    guard cancelled else {
+                        return wake(
+                            DetachedRetry(deliveryID: deliveryID, wait: wait),
+                            after: wait.nextAttemptAt.timeIntervalSince(clock.now()))
+                    }
+                    recorder.settle(DeliverySettlement(deliveryID: deliveryID, status: .cancelled, attempts: wait.attemptsMade))
                 }
                 updateCounters { state in
                     state.detachedDeliveries -= 1
@@ -306,6 +329,35 @@ extension Executor {
                 }
             }
         }
+    }
+
+    /// A delivery outside a journey whose retry is due, read again from the store, sent again
+    /// unless it settled meanwhile, another process holds it, or its webhook is gone (it stays
+    /// stored for a later resume then).
+    func resendDetached(_ retry: DetachedRetry) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let stored: OutboxDelivery?
+        do { stored = try store.delivery(id: retry.deliveryID) } catch {
+            logger.error("could not read delivery \(retry.deliveryID) to retry it: \(error); left for resume")
+            stored = nil
+        }
+        if var delivery = stored, !delivery.status.isSettled, delivery.leaseOwner == leaseOwner.description {
+            // Its attempts may not be written yet: the wait says how far it went.
+            delivery.attempts = max(delivery.attempts, retry.wait.attemptsMade)
+            delivery.nextAttemptAt = retry.wait.nextAttemptAt
+            if let job = job(resuming: delivery) { return sendDetached(job, resuming: retry.wait) }
+            logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' is not loaded; left for a later resume")
+        }
+        updateCounters { $0.detachedDeliveries -= 1 }
+    }
+
+    /// Where a stored delivery stopped in its retry policy, as the store has it: after a restart,
+    /// which quick retry or token refresh it made is not known.
+    func storedRetryWait(of delivery: OutboxDelivery) -> Deliverer.RetryWait {
+        Deliverer.RetryWait(
+            nextAttemptAt: delivery.nextAttemptAt, attemptsMade: delivery.attempts,
+            immediateAttempts: (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0,
+            quickRetried: false, refreshedToken: false)
     }
 
     /// Renders a stored delivery's request with the secrets and sends it until it settles.

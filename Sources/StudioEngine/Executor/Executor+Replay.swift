@@ -129,22 +129,32 @@ extension Executor {
     /// - Returns: false when the delivery is unknown or already settled.
     @discardableResult
     public func cancel(deliveryID: String) -> Bool {
-        let (task, sleeper) = state.withLock { state -> (Task<Void, Never>?, PendingStart?) in
+        let (task, sleeper, detached) = state.withLock { state -> (Task<Void, Never>?, PendingStart?, Deliverer.RetryWait?) in
             if let task = state.deliveryTasks[deliveryID] {
                 // Seen by its completion should it stop at a retry before the cancel reaches it.
                 state.cancelledTasks.insert(deliveryID)
-                return (task, nil)
+                return (task, nil, nil)
             }
-            return (nil, state.retryWaits.removeValue(forKey: deliveryID))
+            return (
+                nil, state.retryWaits.removeValue(forKey: deliveryID),
+                state.detachedRetryWaits.removeValue(forKey: deliveryID)
+            )
         }
         if let task {
             task.cancel()
             return true
         }
-        // The sleeper goes on either way: it reads its delivery's status when it wakes.
+        // A journey asleep goes on either way: it reads its delivery's status when it wakes.
         defer { if let sleeper { wakeNow(sleeper) } }
+        if detached != nil {
+            // Its timer entry is passed over.
+            updateCounters {
+                $0.detachedDeliveries -= 1
+                $0.stats.count(DeliveryOutcome(succeeded: false))
+            }
+        }
         guard let delivery = try? store.delivery(id: deliveryID), !delivery.status.isSettled else { return false }
-        var attempts = delivery.attempts
+        var attempts = max(delivery.attempts, detached?.attemptsMade ?? 0)
         if case .waited(let wait) = sleeper?.stage, let retry = wait.retry { attempts = max(attempts, retry.wait.attemptsMade) }
         recorder.settle(DeliverySettlement(deliveryID: deliveryID, status: .cancelled, attempts: attempts))
         recorder.flush()

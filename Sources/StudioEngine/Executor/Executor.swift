@@ -26,8 +26,13 @@ public final class Executor: Sendable {
         /// Journeys whose delay ended, admitted before ``pending`` so that they wake on time.
         var woken: [PendingStart] = []
         /// Journeys asleep in a delay.
-        var sleeping = WakeSchedule()
-        /// When the earliest timer set for ``sleeping`` fires; nil when none is set.
+        var sleeping = WakeSchedule<PendingStart>()
+        /// Deliveries outside a journey asleep until a scheduled retry.
+        var sleepingDeliveries = WakeSchedule<DetachedRetry>()
+        /// Of ``sleepingDeliveries``, those not cancelled meanwhile, by delivery id.
+        var detachedRetryWaits: [String: Deliverer.RetryWait] = [:]
+        /// When the earliest timer set for ``sleeping`` and ``sleepingDeliveries`` fires; nil
+        /// when none is set.
         var wakeTimer: UInt64?
         /// Admitted journeys that are not sleeping in a delay.
         var running = 0
@@ -140,6 +145,12 @@ public final class Executor: Sendable {
         let now = DispatchTime.now().uptimeNanoseconds
         let wake = earliest.map { Date().addingTimeInterval(Double($0 > now ? $0 - now : 0) / 1e9) }
         return (count, retrying, wake)
+    }
+
+    /// Deliveries waiting for a scheduled retry, in journeys and outside them (system webhooks,
+    /// deliveries resumed after a restart): each a small value, not a task.
+    public var deliveriesWaitingForRetry: Int {
+        state.withLock { $0.retryWaits.count + $0.detachedRetryWaits.count }
     }
 
     /// The workflows, webhooks and settings in use.
@@ -418,4 +429,12 @@ public final class Executor: Sendable {
 
 extension Executor.State {
     var isIdle: Bool { stats.journeysActive == 0 && detachedDeliveries == 0 }
+
+    /// When the first journey or delivery asleep wakes.
+    var earliestWake: UInt64? {
+        switch (sleeping.earliest, sleepingDeliveries.earliest) {
+        case (let journey?, let delivery?): min(journey, delivery)
+        case (let journey, let delivery): journey ?? delivery
+        }
+    }
 }

@@ -1,12 +1,12 @@
-/// Journeys asleep in a delay, by the instant they wake: a binary min-heap, so that a million
-/// sleepers need one timer and a small value each, not a million timers.
-struct WakeSchedule {
+/// Journeys asleep in a delay (or deliveries until a retry), by the instant they wake: a binary
+/// min-heap, so that a million sleepers need one timer and a small value each, not a million timers.
+struct WakeSchedule<Sleeper> {
     private struct Entry {
         /// `DispatchTime.uptimeNanoseconds` of the wake-up.
         var deadline: UInt64
         /// Arrival order, so that sleepers due at the same instant wake first in, first out.
         var order: UInt64
-        var sleeper: Executor.PendingStart
+        var sleeper: Sleeper
 
         func precedes(_ other: Entry) -> Bool {
             (deadline, order) < (other.deadline, other.order)
@@ -21,7 +21,7 @@ struct WakeSchedule {
     /// When the first sleeper wakes; nil when none sleeps.
     var earliest: UInt64? { heap.first?.deadline }
 
-    mutating func insert(_ sleeper: Executor.PendingStart, wakingAt deadline: UInt64) {
+    mutating func insert(_ sleeper: Sleeper, wakingAt deadline: UInt64) {
         arrivals += 1
         heap.append(Entry(deadline: deadline, order: arrivals, sleeper: sleeper))
         var child = heap.count - 1
@@ -34,8 +34,8 @@ struct WakeSchedule {
     }
 
     /// Removes and returns the sleepers due by `now`, earliest first.
-    mutating func removeDue(by now: UInt64) -> [Executor.PendingStart] {
-        var due: [Executor.PendingStart] = []
+    mutating func removeDue(by now: UInt64) -> [Sleeper] {
+        var due: [Sleeper] = []
         while let first = heap.first, first.deadline <= now {
             due.append(first.sleeper)
             let last = heap.removeLast()
