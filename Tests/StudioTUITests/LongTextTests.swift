@@ -60,6 +60,19 @@ struct LongTextTests {
         #expect(!Self.rows(renderApp(state))[21].contains("network.allow"))
     }
 
+    /// QA: while following, the newest requests stayed under a long message until the next key.
+    @Test func whileFollowingTheNewestTrafficStaysInViewAboveALongMessage() throws {
+        var state = Fixtures.state(records: 12)
+        #expect(state.traffic.follow)
+        let newest = Self.rows(renderApp(state))[20]
+        let older = Self.rows(renderApp(state))[19]
+        _ = reduce(&state, .status(StatusMessage(Self.metadata, level: .error)))
+        let rows = Self.rows(renderApp(state))
+        #expect(rows[18] == newest, "\(rows.joined(separator: "\n"))")
+        #expect(rows[17] == older)
+        #expect(rows[20].contains("webhooks/lob-letter.yaml:6:6"))
+    }
+
     @Test func aLongMessageShowsOverAnOpenExchange() {
         var state = Fixtures.state(records: 3)
         Fixtures.focus(.traffic, in: &state)
@@ -71,7 +84,7 @@ struct LongTextTests {
         #expect(rows[21].contains("│ curl-msg_01JDX8Y2C6Q5K9M7N3P1R4S2T0-1.sh"), "\(rows[21])")
         #expect(rows[21].hasSuffix("│"))
         #expect(rows[19].hasPrefix("├───"))
-        #expect(rows[22].contains("q quit"))
+        #expect(rows[22].contains("Esc close"))
     }
 
     @Test func aShortMessageStaysBesideTheKeys() {

@@ -43,6 +43,33 @@ struct TrafficDetailsTests {
     }
 
     /// QA F13: the user column stayed 22 wide on wide terminals, cutting ordinary addresses.
+    /// QA: an open preview kept the screen's keys in the bar (`⏎ fields`, which closes it).
+    @Test func anOpenPreviewOrExchangeShowsItsOwnKeys() throws {
+        var state = Fixtures.state(records: 3)
+        _ = reduce(&state, .showPreview(Fixtures.record(1)))
+        let preview = LongTextTests.rows(renderApp(state))[22]
+        #expect(preview.contains("j/k scroll") && preview.contains("y curl") && preview.contains("Esc close"), "\(preview)")
+        #expect(!preview.contains("fields") && !preview.contains("replay"), "\(preview)")
+        _ = reduce(&state, .key(.escape))
+        _ = reduce(&state, .showExchange(Fixtures.record(1)))
+        let exchange = LongTextTests.rows(renderApp(state))[22]
+        #expect(exchange.contains("R replay") && exchange.contains("Esc close"), "\(exchange)")
+    }
+
+    /// QA: a replay of a delivery that used its 8 attempts read `9/8`, like a counting bug.
+    @Test func anAttemptOutsideTheScheduleShowsItsNumberAlone() {
+        var replayed = Fixtures.record(1)
+        replayed.attempt = 9
+        replayed.trigger = .replay
+        var ninth = Fixtures.record(2)
+        ninth.attempt = 9
+        var third = Fixtures.record(3)
+        third.attempt = 3
+        #expect([replayed, ninth, third].map(TrafficRow.attemptText) == ["9", "9", "3/8"])
+        let line = TrafficRow.segments(for: replayed, width: 78, timeZone: .gmt).map(\.text).joined()
+        #expect(line.hasSuffix("    9"), "\(line)")
+    }
+
     @Test func wideTerminalsWidenTheUserColumn() {
         var record = Fixtures.record(1, status: 200)
         record.userEmail = "dennis.wilson85@example.com"

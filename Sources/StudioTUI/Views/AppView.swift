@@ -10,7 +10,9 @@ public func renderApp(_ state: AppState) -> CellGrid {
     }
     FrameView.render(state, layout: layout, into: &grid)
     renderListAndDetails(state, layout: layout, into: &grid)
-    TrafficPaneView.render(state, area: layout.traffic, into: &grid)
+    TrafficPaneView.render(
+        state, area: layout.traffic, coveredBelow: HintBarView.rowsCoveredByLongMessage(state, area: layout.hint, grid: grid),
+        into: &grid)
     HintBarView.render(state, area: layout.hint, into: &grid)
     if state.bodyEditor != nil { BodyEditorView.render(state, into: &grid) }
     if state.details != nil { TrafficDetailsView.render(state, into: &grid) }

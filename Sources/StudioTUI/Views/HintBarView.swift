@@ -78,7 +78,8 @@ enum HintBarView {
     /// The keys the bar offers: the body editor's while it is open, else the focused pane's,
     /// navigation and global ones (the problems list only while there are problems).
     private static func keyBindings(_ state: AppState) -> [Binding] {
-        let bindings = state.details == nil && state.bodyEditor != nil
+        if let details = state.details { return detailsBindings(state, isPreview: details.isPreview) }
+        let bindings = state.bodyEditor != nil
             ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
             : state.keyMap.barBindings(
                 focus: state.focus, readonly: state.readonly, hasProblems: !state.workspace.diagnostics.isEmpty)
@@ -86,6 +87,19 @@ enum HintBarView {
             // `G follow` is offered once the pane has stopped following.
             binding.short != nil && state.disabledReason(binding) == nil && !(binding.id == .bottom && state.traffic.follow)
         }
+    }
+
+    /// The keys of an open exchange or preview (QA: the bar kept the screen's, `⏎ fields` among
+    /// them, which closes it): scroll, copy as curl, replay what was sent, close.
+    private static func detailsBindings(_ state: AppState, isPreview: Bool) -> [Binding] {
+        let shown: [(CommandID, String)] =
+            [(.help, "help"), (.moveDown, "scroll"), (.copyCurl, "curl")] + (isPreview ? [] : [(.replay, "replay")])
+        let keys = shown.compactMap { id, short -> Binding? in
+            guard var binding = state.keyMap.bindings.first(where: { $0.id == id }) else { return nil }
+            binding.short = short
+            return state.disabledReason(binding) == nil ? binding : nil
+        }
+        return keys + [Binding(id: .closeOverlay, keys: [.escape], title: "Close", short: "close", group: .global)]
     }
 
     /// Columns a key and its hint take, with the gap after them.
@@ -142,16 +156,7 @@ enum HintBarView {
     }
 
     static func renderLongMessage(_ state: AppState, area: Rect, into grid: inout CellGrid) {
-        guard let status = state.status, showsKeys(state) || typesInHintRow(state),
-            isLong(status, state: state, area: area, grid: grid)
-        else { return }
-        var lines = wrap(grid.displayed(shownText(of: status, in: state)), width: area.width - 2)
-        let limit = maximumMessageRows(state)
-        if lines.count > limit {
-            let ellipsis = grid.displayed(state.glyphs.ellipsis)
-            lines = Array(lines.prefix(limit))
-            lines[limit - 1] = DisplayWidth.truncate(lines[limit - 1] + " " + ellipsis, to: area.width - 2, ellipsis: ellipsis)
-        }
+        guard let status = state.status, let lines = longMessageLines(state, area: area, grid: grid) else { return }
         let border = state.glyphs.border
         let top = area.y - 1 - lines.count
         grid.put(
@@ -164,6 +169,28 @@ enum HintBarView {
             grid.put(border.vertical, at: Point(x: area.maxX, y: y), token: .border)
             grid.put(line, at: Point(x: area.x + 1, y: y), token: token(status), maxWidth: area.width - 2)
         }
+    }
+
+    /// The lines of a message too long for the hint row, as ``renderLongMessage(_:area:into:)``
+    /// draws them; nil when the message fits the row (or there is none).
+    private static func longMessageLines(_ state: AppState, area: Rect, grid: CellGrid) -> [String]? {
+        guard let status = state.status, showsKeys(state) || typesInHintRow(state),
+            isLong(status, state: state, area: area, grid: grid)
+        else { return nil }
+        var lines = wrap(grid.displayed(shownText(of: status, in: state)), width: area.width - 2)
+        let limit = maximumMessageRows(state)
+        if lines.count > limit {
+            let ellipsis = grid.displayed(state.glyphs.ellipsis)
+            lines = Array(lines.prefix(limit))
+            lines[limit - 1] = DisplayWidth.truncate(lines[limit - 1] + " " + ellipsis, to: area.width - 2, ellipsis: ellipsis)
+        }
+        return lines
+    }
+
+    /// Rows at the bottom of the traffic pane a long message covers: its frame line and its
+    /// lines, less the last, drawn over the line above the keys; 0 when there is none.
+    static func rowsCoveredByLongMessage(_ state: AppState, area: Rect, grid: CellGrid) -> Int {
+        longMessageLines(state, area: area, grid: grid)?.count ?? 0
     }
 
     /// A long message's lines: words kept whole, paths broken after a `/`.

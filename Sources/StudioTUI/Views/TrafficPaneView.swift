@@ -2,7 +2,9 @@ import StudioModel
 
 /// Live traffic (bottom pane): one attempt per line, newest at the bottom while following.
 enum TrafficPaneView {
-    static func render(_ state: AppState, area: Rect, into grid: inout CellGrid) {
+    /// - Parameter coveredBelow: Rows at the bottom of `area` that a long message covers: while
+    ///   following, the newest lines are drawn above them, so they stay in view.
+    static func render(_ state: AppState, area: Rect, coveredBelow: Int = 0, into grid: inout CellGrid) {
         guard state.trafficCount > 0 else {
             let text =
                 state.traffic.filter != nil ? "nothing matches the filter (/ to change it)"
@@ -11,8 +13,12 @@ enum TrafficPaneView {
             return
         }
         let list = state.traffic.list
+        var first = list.offset
+        if state.traffic.follow, coveredBelow > 0 {
+            first = max(list.offset, state.trafficCount - max(1, area.height - coveredBelow))
+        }
         for line in 0..<area.height {
-            let position = list.offset + line
+            let position = first + line
             guard let record = state.trafficRecord(at: position) else { break }
             let segments = TrafficRow.segments(
                 for: record, width: area.width - 2, timeZone: state.timeZone, ellipsis: state.glyphs.ellipsis,

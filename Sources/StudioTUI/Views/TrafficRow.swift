@@ -30,8 +30,16 @@ public enum TrafficRow {
                     record.latencyMilliseconds >= 1000 ? .logLatencySlow : .logLatency),
             Segment(DisplayWidth.pad(shown(pathText(record)), to: urlWidth, ellipsis: ellipsis) + " ", .logPath),
             Segment(DisplayWidth.pad(shown(record.userEmail ?? ""), to: userWidth, ellipsis: ellipsis) + " ", .logUser),
-            Segment(DisplayWidth.pad(record.isHold ? "held" : "\(record.attempt)/\(maximumAttempts)", to: 5, alignRight: true), .logAttempt),
+            Segment(DisplayWidth.pad(attemptText(record), to: 5, alignRight: true), .logAttempt),
         ]
+    }
+
+    /// `3/8` for an attempt of the schedule; the number alone past it (a quick retry or a token
+    /// refresh used one) and for one made by hand (a replay, a test send), which no schedule counts.
+    static func attemptText(_ record: AttemptRecord) -> String {
+        if record.isHold { return "held" }
+        let scheduled = record.trigger == .scheduled || record.trigger == .immediate
+        return scheduled && record.attempt <= maximumAttempts ? "\(record.attempt)/\(maximumAttempts)" : "\(record.attempt)"
     }
 
     /// `HH:mm:ss.SSS` in `timeZone`.
