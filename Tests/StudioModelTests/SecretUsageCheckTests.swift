@@ -58,7 +58,7 @@ struct SecretUsageCheckTests {
         #expect(workspace.errors.isEmpty, "\(workspace.errors)")
         let warnings = SecretUsageCheck.warnings(in: workspace, known: ["signing", "feature", "crm_key"]) { _ in text }
         #expect(warnings.map(\.description) == [
-            "workflows/w.yaml:8:28: warning: step 'stamp' writes secret 'crm_key' into user profiles, where the Users screen, `hookline users` and exports show it unmasked (secrets belong in webhook requests; to keep a value made from one, hash it: {{hmacSHA256 email secret.crm_key}})",
+            "workflows/w.yaml:8:28: warning: step 'stamp' writes secret 'crm_key' into user profiles, where the Users screen, the ingest API's getByEmail and exports show it unmasked (secrets belong in webhook requests; to keep a value made from one, hash it: {{hmacSHA256 email secret.crm_key}})",
         ])
     }
 

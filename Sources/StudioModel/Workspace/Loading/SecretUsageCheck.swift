@@ -22,7 +22,7 @@ public enum SecretUsageCheck {
     }
 
     /// One warning per secret an Update Profile step writes into user profiles, where the Users
-    /// screen, `hookline users` and exports show it as it is: masking covers requests, not
+    /// screen, the ingest API's getByEmail and exports show it as it is: masking covers requests, not
     /// profiles. A secret only hashed (`{{hmacSHA256 email secret.key}}`) is not written out.
     static func profileWriteWarnings(in workspace: Workspace, read: (String) -> String?) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
@@ -43,7 +43,7 @@ public enum SecretUsageCheck {
                     warnings.append(
                         Diagnostic(
                             path: path, line: line, column: column, severity: .warning,
-                            message: "step '\(node.id)' writes secret '\(name)' into user profiles, where the Users screen, `hookline users` and exports show it unmasked",
+                            message: "step '\(node.id)' writes secret '\(name)' into user profiles, where the Users screen, the ingest API's getByEmail and exports show it unmasked",
                             hint: "secrets belong in webhook requests; to keep a value made from one, hash it: {{hmacSHA256 email secret.\(name)}}"))
                 }
             }
