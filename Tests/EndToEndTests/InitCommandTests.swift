@@ -18,6 +18,15 @@ struct InitCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: mine.deletingLastPathComponent().path) == ["direct-mail.yaml"])
     }
 
+    /// What init prints lists every file it made, the `.gitignore` too (QA).
+    @Test func initListsTheGitignoreItCreates() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let result = try await BinaryRunner.hookline("init", folder.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").contains("created .gitignore"), "\(result.stdout)")
+        #expect(try String(contentsOf: folder.appendingPathComponent(".gitignore"), encoding: .utf8) == ".hookline/\n")
+    }
+
     @Test func initRefusesAFolderThatAlreadyHoldsAWorkspace() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         try "name: Mine\n".write(to: folder.appendingPathComponent("hookline.yaml"), atomically: true, encoding: .utf8)

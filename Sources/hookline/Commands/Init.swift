@@ -64,6 +64,7 @@ extension Hookline {
             let ignore = root.appendingPathComponent(".gitignore")
             guard FileManager.default.fileExists(atPath: ignore.path) else {
                 try WorkspaceWriter.writeAtomically(".hookline/\n", to: ignore)
+                print("created .gitignore")
                 return
             }
             let text = try String(contentsOf: ignore, encoding: .utf8)
