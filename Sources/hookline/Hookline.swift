@@ -11,4 +11,8 @@ struct Hookline: AsyncParsableCommand {
             Serve.self, Resume.self, Replay.self, Cancel.self, Logs.self, Watch.self, Users.self, Events.self, Receive.self, Sign.self,
         ],
         defaultSubcommand: Studio.self)
+
+    static func main() async {
+        await main(WorkspaceOptions.movingLeadingWorkspaceOption(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -38,6 +38,21 @@ struct CommandLineTests {
         #expect(result.stdout.contains("3 workflows"))
     }
 
+    /// `-C` before the subcommand, as `git -C` takes it (QA: it was refused with the studio's usage).
+    @Test func theWorkspaceOptionMayComeBeforeTheSubcommand() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let created = try await BinaryRunner.hookline("init", folder.path + "/ws")
+        #expect(created.status == 0)
+        for arguments in [["-C", folder.path + "/ws", "validate"], ["--workspace=" + folder.path + "/ws", "validate"]] {
+            let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.contains("3 workflows"), "\(arguments): \(result.stdout)")
+        }
+        let notAWorkspace = try await BinaryRunner.hookline("-C", folder.path, "logs")
+        #expect(notAWorkspace.status == 65, "\(notAWorkspace.stderr)")
+        #expect(notAWorkspace.stderr.contains("is not a Hookline workspace"), "\(notAWorkspace.stderr)")
+    }
+
     @Test func renderPrintsTheResultExactlyAndReportsTemplateErrorsAt65() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let template = folder.appendingPathComponent("body.hbs")

@@ -34,7 +34,7 @@ struct WorkspaceOptions: ParsableArguments {
         }
         let markers = ["hookline.yaml", "workflows", "webhooks", "system-webhooks"]
         guard markers.contains(where: { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }) else {
-            printError("error: \(root.path) is not a Hookline workspace: it has no hookline.yaml, workflows/ or webhooks/")
+            printError("error: \(root.path) is not a Hookline workspace: it has no hookline.yaml, workflows/, webhooks/ or system-webhooks/")
             printError("Run `hookline init \(root.path)` to create one there.")
             throw ExitCode.badInput
         }
@@ -109,4 +109,27 @@ struct StudioFlags: ParsableArguments {
 
     @Option(help: .hidden)
     var eventsLog: String?
+}
+
+extension WorkspaceOptions {
+    /// `arguments` with a workspace option written before the subcommand (`hookline -C ws
+    /// validate`, as `git -C` is) moved after it, where the subcommand reads it; others as they are.
+    static func movingLeadingWorkspaceOption(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first else { return arguments }
+        let taken: Int
+        if first == "-C" || first == "--workspace" {
+            taken = 2
+        } else if first.hasPrefix("--workspace=") || (first.hasPrefix("-C") && first.count > 2) {
+            taken = 1
+        } else {
+            return arguments
+        }
+        // Without a subcommand after it, the option is the studio's, which takes it where it is.
+        guard arguments.count > taken, !arguments[taken].hasPrefix("-") else { return arguments }
+        var rest = Array(arguments.dropFirst(taken))
+        let option = Array(arguments.prefix(taken))
+        // Before a `--`, after which every word is an argument.
+        rest.insert(contentsOf: option, at: rest.firstIndex(of: "--") ?? rest.endIndex)
+        return rest
+    }
 }
