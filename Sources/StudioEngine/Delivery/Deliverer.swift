@@ -33,7 +33,7 @@ public final class Deliverer: Sendable {
         public var trigger: AttemptTrigger = .scheduled
         /// Whether the delivery has an outbox row that each attempt settles. Default: false.
         public var inOutbox = false
-        /// Asked before each retry: true when the delivery was cancelled elsewhere (another process).
+        /// Asked before each attempt: true when the delivery was cancelled elsewhere (another process).
         public var isCancelled: (@Sendable () -> Bool)?
         /// Of the attempts made before (a delivery resumed after a restart), the immediate ones:
         /// they used no slot of the schedule. Default: 0.
@@ -385,6 +385,8 @@ public final class Deliverer: Sendable {
                 // paused the endpoint (410) or held the host (429): nothing is sent then, and
                 // the permit goes back (delivery.md §8.5, §9 #6, #11).
                 if isHeldBack(endpoint: endpoint, host: host) { return .heldBack }
+                // Cancelled while it waited for the permit: nothing is sent.
+                if options.isCancelled?() == true { return .cancelled }
                 guard beginAttempt() else { return .stopped }
                 // Signed now, not before the wait for the permit, which can be long: a receiver
                 // refuses a `webhook-timestamp` older than its tolerance (5 min in Standard
@@ -402,6 +404,8 @@ public final class Deliverer: Sendable {
             case .heldBack:
                 // Not an attempt: the top of the loop holds the delivery or waits for the host.
                 continue
+            case .cancelled:
+                return cancelled(attemptsMade: attempt - 1)
             case .stopped:
                 return Result(status: .stopped, attempts: attempts)
             case .made(let made, let judged):
@@ -478,6 +482,8 @@ public final class Deliverer: Sendable {
     private enum Turn: Sendable {
         /// The endpoint was paused or the host held meanwhile: nothing was sent.
         case heldBack
+        /// The delivery was cancelled meanwhile: nothing was sent.
+        case cancelled
         /// The deliverer stopped: nothing was sent.
         case stopped
         /// An attempt was made, and its record judged.

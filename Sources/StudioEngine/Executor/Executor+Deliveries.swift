@@ -76,6 +76,7 @@ extension Executor {
                     state.deliveryTasks[deliveryID] = nil
                     state.stats.deliveriesInFlight -= 1
                     let cancelled = state.cancelledTasks.remove(deliveryID) != nil
+                        || state.cancelledElsewhere.remove(deliveryID) != nil
                     if !outcome.stopped, outcome.retryWait == nil || cancelled { state.stats.count(outcome) }
                     return cancelled
                 }
@@ -117,7 +118,7 @@ extension Executor {
             // Its attempts may not be written yet: the wait says how far it went.
             delivery.attempts = max(delivery.attempts, retry.wait.attemptsMade)
             delivery.nextAttemptAt = retry.wait.nextAttemptAt
-            return job(continuing: delivery, of: journey, at: node)
+            return job(continuing: delivery, of: journey, at: node, wait: retry.wait)
         }
         if journey.resumed, let earlier = stepDelivery(of: journey, at: node.id) {
             return job(continuing: earlier, of: journey, at: node)
@@ -145,18 +146,44 @@ extension Executor {
 
     /// A stored delivery of the step, sent again unless it settled (the journey goes on with
     /// its outcome) or another process holds its lease.
-    private func job(continuing delivery: OutboxDelivery, of journey: Journey, at node: WorkflowNode) -> DeliveryJob? {
+    /// A webhook gone meanwhile fails the delivery (the journey takes the step's error path), unless
+    /// a file of the workspace does not load: then it may be that file, and the journey tries
+    /// again in ``webhookReloadWait`` seconds.
+    /// - Parameter wait: The retry the delivery waited for, if it did.
+    private func job(
+        continuing delivery: OutboxDelivery, of journey: Journey, at node: WorkflowNode, wait: Deliverer.RetryWait? = nil
+    ) -> DeliveryJob? {
         if delivery.status.isSettled {
             continueAfterSettled(delivery, journey: journey, node: node)
             return nil
         }
-        guard delivery.leaseOwner == leaseOwner.description, let resumed = job(resuming: delivery) else {
-            logger.warning("journey \(journey.id): delivery \(delivery.id) is leased elsewhere or its webhook is gone")
+        guard delivery.leaseOwner == leaseOwner.description else {
+            logger.warning("journey \(journey.id): delivery \(delivery.id) is leased by another process, which goes on with it")
             dropJourney()
             return nil
         }
-        return resumed
+        if let resumed = job(resuming: delivery) { return resumed }
+        if workspaceHasErrors {
+            logger.warning("journey \(journey.id): webhook '\(delivery.webhookID)' is not loaded (a file has errors); trying again in \(Int(Self.webhookReloadWait)) s")
+            var later = wait ?? storedRetryWait(of: delivery)
+            later.nextAttemptAt = clock.now().addingTimeInterval(Self.webhookReloadWait)
+            sleepUntilRetry(journey, at: node, deliveryID: delivery.id, wait: later)
+            return nil
+        }
+        logger.warning("journey \(journey.id): webhook '\(delivery.webhookID)' no longer exists; delivery \(delivery.id) failed")
+        recorder.settle(DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: delivery.attempts))
+        state.withLock {
+            $0.stats.deliveries += 1
+            $0.stats.failures += 1
+        }
+        var journey = journey
+        journey.nodeID = nextNode(after: node, succeeded: false)
+        advance(&journey)
+        return nil
     }
+
+    /// How long a journey whose webhook's file does not load waits before it looks again.
+    static let webhookReloadWait: TimeInterval = 30
 
     /// A journey this executor no longer runs (its delivery is another process's, or unreadable):
     /// it stays stored, for whoever resumes it.
@@ -313,6 +340,7 @@ extension Executor {
                 let cancelled = state.withLock { state in
                     state.deliveryTasks[deliveryID] = nil
                     return state.cancelledTasks.remove(deliveryID) != nil
+                        || state.cancelledElsewhere.remove(deliveryID) != nil
                 }
                 if let wait = outcome.retryWait {
                     guard cancelled else {
@@ -398,7 +426,7 @@ extension Executor {
                 options.immediateAttemptsBefore = (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0
             }
             let id = delivery.id
-            options.isCancelled = { [store] in (try? store.delivery(id: id))?.status == .cancelled }
+            options.isCancelled = { [weak self] in self?.isCancelledElsewhere(id) ?? false }
             options.handsOffRetryWaits = handsOffRetryWaits
             let result = await deliverer.deliver(request, origin: origin, options: options, notBefore: delivery.nextAttemptAt)
             if result.status == .stopped { return DeliveryOutcome(succeeded: false, stopped: true) }

@@ -7,6 +7,21 @@ import StudioModel
 /// turn as the host's deliveries end. However many wait for one slow host, other hosts' journeys
 /// are admitted, and what waits holds no task.
 extension Executor {
+    /// The journeys waiting for one host: those whose delivery's retry came due first, as it is
+    /// already late, then the others in the order they came.
+    struct HostQueue {
+        private var retries = CircularBuffer<PendingStart>()
+        private var arrivals = CircularBuffer<PendingStart>()
+
+        var isEmpty: Bool { retries.isEmpty && arrivals.isEmpty }
+
+        mutating func append(_ waiter: PendingStart) {
+            if waiter.retryWait != nil { retries.append(waiter) } else { arrivals.append(waiter) }
+        }
+
+        mutating func popFirst() -> PendingStart? { retries.popFirst() ?? arrivals.popFirst() }
+    }
+
     /// Deliveries of one host under way before its next journeys wait in its queue: its
     /// per-host limit sending, and as many rendered and waiting for a permit, so that the host
     /// never waits for a journey to come back from the queue.
@@ -27,7 +42,7 @@ extension Executor {
         let queued = state.withLock { state -> Bool in
             let underWay = state.hostDemand[host, default: 0] + state.hostTurnsInTransit[host, default: 0]
             guard underWay >= hostShare || state.hostQueues[host]?.isEmpty == false else { return false }
-            state.hostQueues[host, default: CircularBuffer()].append(waiter)
+            state.hostQueues[host, default: HostQueue()].append(waiter)
             return true
         }
         guard queued else { return false }

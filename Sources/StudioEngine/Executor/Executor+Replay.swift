@@ -129,35 +129,28 @@ extension Executor {
     /// - Returns: false when the delivery is unknown or already settled.
     @discardableResult
     public func cancel(deliveryID: String) -> Bool {
-        let (task, sleeper, detached) = state.withLock { state -> (Task<Void, Never>?, PendingStart?, Deliverer.RetryWait?) in
-            if let task = state.deliveryTasks[deliveryID] {
-                // Seen by its completion should it stop at a retry before the cancel reaches it.
-                state.cancelledTasks.insert(deliveryID)
-                return (task, nil, nil)
-            }
-            return (
-                nil, state.retryWaits.removeValue(forKey: deliveryID),
-                state.detachedRetryWaits.removeValue(forKey: deliveryID)
-            )
+        let task = state.withLock { state -> Task<Void, Never>? in
+            guard let task = state.deliveryTasks[deliveryID] else { return nil }
+            // Seen by its completion should it stop at a retry before the cancel reaches it.
+            state.cancelledTasks.insert(deliveryID)
+            return task
         }
         if let task {
             task.cancel()
             return true
         }
-        // A journey asleep goes on either way: it reads its delivery's status when it wakes.
-        defer { if let sleeper { wakeNow(sleeper) } }
-        if detached != nil {
-            // Its timer entry is passed over.
-            updateCounters {
-                $0.detachedDeliveries -= 1
-                $0.stats.count(DeliveryOutcome(succeeded: false))
-            }
+        guard let delivery = try? store.delivery(id: deliveryID), !delivery.status.isSettled else {
+            // Settled meanwhile, by another process: what waits for its retry goes on.
+            letGoOfWaiting(deliveryID)
+            return false
         }
-        guard let delivery = try? store.delivery(id: deliveryID), !delivery.status.isSettled else { return false }
-        var attempts = max(delivery.attempts, detached?.attemptsMade ?? 0)
-        if case .waited(let wait) = sleeper?.stage, let retry = wait.retry { attempts = max(attempts, retry.wait.attemptsMade) }
-        recorder.settle(DeliverySettlement(deliveryID: deliveryID, status: .cancelled, attempts: attempts))
+        let waited = state.withLock { $0.retryWaits[deliveryID]?.retryWait ?? $0.detachedRetryWaits[deliveryID] }
+        recorder.settle(
+            DeliverySettlement(
+                deliveryID: deliveryID, status: .cancelled, attempts: max(delivery.attempts, waited?.attemptsMade ?? 0)))
         recorder.flush()
+        // After the status is written: the journey woken reads it.
+        letGoOfWaiting(deliveryID)
         return true
     }
 }

@@ -143,7 +143,7 @@ extension Executor {
 
     /// Whether a file of the workspace does not load: a definition missing then may be one
     /// whose file is broken for now, so what refers to it is left stored, not failed.
-    private var workspaceHasErrors: Bool { !workspace.errors.isEmpty }
+    var workspaceHasErrors: Bool { !workspace.errors.isEmpty }
 
     /// The journeys of `page` that go on: waiting ones asleep again until their stored wake time,
     /// running ones returned to be queued; a journey whose workflow is gone is marked failed.

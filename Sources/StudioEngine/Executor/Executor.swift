@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOCore
 import StudioModel
 import Synchronization
 
@@ -41,7 +40,7 @@ public final class Executor: Sendable {
         /// Step deliveries under way (sending, or waiting for the limiter's permit), per host.
         var hostDemand: [String: Int] = [:]
         /// Journeys whose webhook step waits for its busy host, first come first out, per host.
-        var hostQueues: [String: CircularBuffer<PendingStart>] = [:]
+        var hostQueues: [String: HostQueue] = [:]
         /// Journeys taken from a host's queue, on their way to its step, per host.
         var hostTurnsInTransit: [String: Int] = [:]
         /// Journeys asleep until a scheduled retry of their step's delivery, by delivery id: a
@@ -52,6 +51,10 @@ public final class Executor: Sendable {
         /// Deliveries cancelled while their task ran: one that stopped at a retry meanwhile is
         /// not waited for.
         var cancelledTasks: Set<String> = []
+        /// Deliveries under way here that another process cancelled: not sent again.
+        var cancelledElsewhere: Set<String> = []
+        /// Cancels made by other processes were looked for up to here.
+        var cancelsSeenUntil = Date()
         /// Deliveries under way, by id, so that they can be cancelled.
         var deliveryTasks: [String: Task<Void, Never>] = [:]
         /// New deliveries whose outbox rows are written together at the end of the queue's turn;
@@ -114,6 +117,7 @@ public final class Executor: Sendable {
         self.journeys = BatchWriter(
             label: "hookline.journeys", interval: .milliseconds(50), records: .journeys, health: health
         ) { batch in try store.saveJourneys(Self.latestPerJourney(batch)) }
+        watchForCancelsElsewhere()
     }
 
     /// The last record of each journey in `batch`, in order of first appearance: a journey that
@@ -331,6 +335,9 @@ public final class Executor: Sendable {
     /// Steps a journey may take between two delays; far more than any workflow written by hand.
     static let stepsWithoutSleepLimit = 1_000
 
+    /// Real seconds of the shortest sleep written to the store: 5 × the journey batches' 50 ms.
+    static let shortestStoredSleep: TimeInterval = 0.25
+
     /// Runs steps on the executor queue until the journey waits (delay, HTTP) or ends.
     func advance(_ journey: inout Journey) {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -396,7 +403,13 @@ public final class Executor: Sendable {
         // The wake time is stored as the real instant, so a restart wakes the journey on time. A
         // date in a profile field (delayUntil) may lie further ahead than the store can write.
         let seconds = min(clock.realInterval(forWorkflowSeconds: workflowSeconds), WorkflowDuration.longest)
-        journeys.append(journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(seconds)))
+        // A sleep shorter than that is not stored: its record, written in a batch, could land after
+        // the step that follows it wrote the journey, and a restart would then take the journey
+        // back to the delay and send that step's delivery twice (QA: `delay: 0s` then kill -9).
+        // A restart within it goes on from the step stored before.
+        if seconds >= Self.shortestStoredSleep {
+            journeys.append(journey.record(.waiting, wakeAt: clock.now().addingTimeInterval(seconds)))
+        }
         releaseRunningSlot()
         // Asleep, a journey is a small value: its profile is read again when it wakes.
         wake(

@@ -60,6 +60,12 @@ extension Executor {
 
         var workflow: Workflow { origin.workflow }
 
+        /// The retry its step's delivery waits for, when it waits for one.
+        var retryWait: Deliverer.RetryWait? {
+            guard case .waited(let wait) = stage else { return nil }
+            return wait.retry?.wait
+        }
+
         var trigger: TrackedEvent? {
             guard var trigger = origin.trigger else { return nil }
             trigger.email = email

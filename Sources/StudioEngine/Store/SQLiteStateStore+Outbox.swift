@@ -24,22 +24,26 @@ extension SQLiteStateStore {
         }
     }
 
-    /// Applies settlements; a settled delivery gives up its lease.
+    /// Applies settlements; a settled delivery gives up its lease. A delivery cancelled (by
+    /// another process, while an attempt of it was in flight here) is not made unsettled again
+    /// by that attempt's retry: it stays cancelled, and the retry is not made.
     static func settle(_ settlements: [DeliverySettlement], in db: Database) throws {
         guard !settlements.isEmpty else { return }
+        let cancelled = OutboxDelivery.Status.cancelled.rawValue
         let statement = try db.cachedStatement(
             sql: """
-                UPDATE delivery SET status = ?, attempts = ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
-                  leaseUntil = CASE WHEN ? THEN NULL ELSE COALESCE(?, leaseUntil) END,
-                  leaseOwner = CASE WHEN ? THEN NULL ELSE leaseOwner END, updatedAt = ?
-                WHERE id = ?
+                UPDATE delivery SET
+                  status = CASE WHEN status = '\(cancelled)' AND NOT ?4 THEN status ELSE ?1 END,
+                  attempts = ?2, nextAttemptAt = COALESCE(?3, nextAttemptAt),
+                  leaseUntil = CASE WHEN ?4 OR status = '\(cancelled)' THEN NULL ELSE COALESCE(?5, leaseUntil) END,
+                  leaseOwner = CASE WHEN ?4 OR status = '\(cancelled)' THEN NULL ELSE leaseOwner END, updatedAt = ?6
+                WHERE id = ?7
                 """)
         let now = Date().unixSeconds
         for settlement in settlements {
-            let settled = settlement.status.isSettled
             try statement.execute(arguments: [
-                settlement.status.rawValue, settlement.attempts, settlement.nextAttemptAt?.unixSeconds, settled,
-                settlement.leaseUntil?.unixSeconds, settled, now, settlement.deliveryID,
+                settlement.status.rawValue, settlement.attempts, settlement.nextAttemptAt?.unixSeconds,
+                settlement.status.isSettled, settlement.leaseUntil?.unixSeconds, now, settlement.deliveryID,
             ])
         }
     }
@@ -91,6 +95,14 @@ extension SQLiteStateStore {
         return try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM delivery \(whereClause) ORDER BY createdAt, rowid", arguments: arguments)
         }.compactMap(Self.delivery(from:))
+    }
+
+    public func deliveriesCancelled(since instant: Date) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM delivery WHERE status = ? AND updatedAt >= ?",
+                arguments: [OutboxDelivery.Status.cancelled.rawValue, instant.unixSeconds])
+        }
     }
 
     public func claimUnsettledDeliveries(owner: String, leaseUntil: Date, now: Date) throws -> [OutboxDelivery] {

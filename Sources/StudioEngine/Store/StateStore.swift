@@ -121,6 +121,8 @@ public protocol StateStore: EndpointPauseStore {
     func deliveries(journeyIDs: [String]) throws -> [String: [OutboxDelivery]]
     /// Deliveries matching `filter`, oldest first.
     func deliveries(matching filter: DeliveryFilter) throws -> [OutboxDelivery]
+    /// The deliveries cancelled at `instant` or later, by any process (`hookline cancel`).
+    func deliveriesCancelled(since instant: Date) throws -> [String]
     /// Leases every unsettled delivery whose lease expired by `now` or whose owner has exited,
     /// to `owner` until `leaseUntil`, and returns them; deliveries leased by live owners are left alone.
     func claimUnsettledDeliveries(owner: String, leaseUntil: Date, now: Date) throws -> [OutboxDelivery]
