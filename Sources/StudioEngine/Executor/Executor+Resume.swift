@@ -77,6 +77,8 @@ extension Executor {
         var continuing: Set<ResumedStep> = []
         // Journeys stored from now on (an event tracked meanwhile) are already this executor's.
         let resumedAt = Date()
+        // One per workflow: the journeys' triggers are read from the store when they are admitted.
+        var origins: [String: PendingStart.Origin] = [:]
         // A page at a time, so a million stored journeys are never all read at once.
         for status in [JourneyRecord.Status.running, .waiting] {
             var after: String?
@@ -93,7 +95,7 @@ extension Executor {
                 after = lastOfPage.id
                 let chosen = only.map { only in page.filter { only.contains($0.workflowID) } } ?? page
                 summary.leftForLater += page.count - chosen.count
-                let starts = resumable(chosen, now: now, summary: &summary)
+                let starts = resumable(chosen, now: now, origins: &origins, summary: &summary)
                 continuing.formUnion(starts.lazy.compactMap(ResumedStep.init(of:)).filter(claimedSteps.contains))
                 enqueue(starts.map(Pending.start))
             }
@@ -147,7 +149,11 @@ extension Executor {
 
     /// The journeys of `page` that go on: waiting ones asleep again until their stored wake time,
     /// running ones returned to be queued; a journey whose workflow is gone is marked failed.
-    private func resumable(_ page: [JourneyRecord], now: Date, summary: inout ResumeSummary) -> [PendingStart] {
+    /// - Parameter origins: The origins of the journeys resumed so far, by workflow id, shared
+    ///   with the journeys of `page`.
+    private func resumable(
+        _ page: [JourneyRecord], now: Date, origins: inout [String: PendingStart.Origin], summary: inout ResumeSummary
+    ) -> [PendingStart] {
         var starts: [PendingStart] = []
         for stored in page {
             guard let workflow = workspace.workflow(id: stored.workflowID) else {
@@ -164,7 +170,8 @@ extension Executor {
                 continue
             }
             summary.journeys += 1
-            let origin = PendingStart.Origin(workflow: workflow, trigger: stored.trigger)
+            let origin = origins[workflow.id] ?? PendingStart.Origin(workflow: workflow, trigger: .stored)
+            origins[workflow.id] = origin
             if stored.status == .waiting, let wakeAt = stored.wakeAt, let node = workflow.node(id: stored.nodeID ?? "") {
                 updateCounters {
                     $0.stats.journeysStarted += 1

@@ -98,6 +98,9 @@ public protocol StateStore: EndpointPauseStore {
     /// The id and address of the stored journeys whose ids lie from `first` through `last`, in
     /// id order: journeys queued at their entry step, read back when they are admitted.
     func journeyAddresses(from first: String, through last: String) throws -> [(id: String, email: String)]
+    /// The stored journeys of `ids` that can be read, with their triggers, by id: one read for a
+    /// batch of admitted journeys, whose triggers wait here rather than in memory.
+    func journeys(ids: [String]) throws -> [String: JourneyRecord]
 
     /// Stores attempts and applies delivery settlements in one transaction; returns the attempts
     /// with their assigned ids.
@@ -132,6 +135,8 @@ public protocol StateStore: EndpointPauseStore {
     func journeys(email: String, limit: Int) throws -> [JourneyRecord]
     /// At most `limit` journeys with `status`, last stored by `instant`, whose ids come after
     /// `id` (from the first when nil), in id order: the unfinished journeys page by page.
+    /// Without their triggers, which a restart with a large backlog would otherwise read and
+    /// hold all at once: ``journeys(ids:)`` reads them when the journeys are admitted.
     func journeys(_ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int) throws
         -> [JourneyRecord]
     /// Attempts of one delivery, oldest first.
