@@ -64,8 +64,8 @@ struct QueuedTriggerTests {
         }
     }
 
-    /// Each once, with its own data; not strictly in the order tracked, since journeys that wait
-    /// for the busy host are parked and may swap places when it frees.
+    /// Each once, with its own data. Not compared in order: journeys that wait for the busy host
+    /// are parked, and which parked one goes first when it frees is the deliverer's to choose.
     @Test func trackedEventsQueuedBehindASlowHostEachSendTheirOwnData() async throws {
         let log = RequestLog()
         let receiver = try await Self.slowFirstAnswer("300ms", log: log)
