@@ -147,6 +147,35 @@ struct QueuedTriggerTests {
         #expect(stats.journeysActive == 0)
     }
 
+    /// Running journeys are counted by workflow, not read, when a resume queues them: those of
+    /// workflows not resumed are left for later, and those of a workflow that is gone are failed.
+    @Test func aResumeQueuesTheChosenWorkflowsRunningJourneysAndFailsThoseOfAGoneOne() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        let path = try Self.storePath()
+        let stored = [("signup", 0..<3), ("other", 3..<5), ("gone", 5..<6)].flatMap { workflowID, numbers in
+            numbers.map { n in
+                JourneyRecord(
+                    id: DeliveryID.ulid(), workflowID: workflowID, email: "user\(n)@example.com", nodeID: "call",
+                    status: .running, trigger: Self.event(n))
+            }
+        }
+        let store = try SQLiteStateStore(path: path)
+        try store.saveJourneys(stored)
+        let engine = try Engine(
+            workspace: Self.workspace(baseURL: receiver.baseURL), secrets: [:], configuration: .init(storePath: path))
+        let summary = try #require(try engine.resume(workflowIDs: ["signup", "gone"]))
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(summary.journeys == 3)
+        #expect(summary.leftForLater == 2)
+        #expect(Set(Self.sent(log)) == Set(Self.expected(0..<3)))
+        let statuses = try stored.map { try store.journeys(email: $0.email, limit: 1).first?.status }
+        #expect(statuses == [.finished, .finished, .finished, .running, .running, .failed])
+    }
+
     /// A journey asleep in a delay holds no trigger either: it reads it again when it wakes.
     @Test func aTrackedJourneyWakingFromADelaySendsItsEventsData() async throws {
         let log = RequestLog()

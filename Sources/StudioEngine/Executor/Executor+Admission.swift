@@ -23,8 +23,8 @@ extension Executor {
         begin(admitted)
     }
 
-    /// Takes pending journeys while fewer than ``runningLimit`` run; a stored run of them is
-    /// split where the limit falls.
+    /// Takes pending journeys while fewer than ``runningLimit`` run; a run of them waiting in
+    /// the store is split where the limit falls.
     func admit(_ state: inout State) -> [Pending] {
         var admitted: [Pending] = []
         let wakers = min(state.woken.count, max(0, runningLimit - state.running))
@@ -37,10 +37,9 @@ extension Executor {
         while state.running < runningLimit, state.pendingHead < state.pending.count {
             let next = state.pending[state.pendingHead]
             let taken = min(next.count, runningLimit - state.running)
-            if case .stored(let origin, let first, let count) = next, taken < count {
-                admitted.append(.stored(origin, first: first, count: taken))
-                state.pending[state.pendingHead] = .stored(
-                    origin, first: DeliveryID.ulid(first, advancedBy: taken), count: count - taken)
+            if let (first, rest) = next.split(taking: taken) {
+                admitted.append(first)
+                state.pending[state.pendingHead] = rest
             } else {
                 admitted.append(next)
                 state.pendingHead += 1
@@ -98,8 +97,8 @@ extension Executor {
         }
     }
 
-    /// The journeys of an admitted piece; a stored run is read back from the store. A journey
-    /// that cannot be read gives its slot back; it stays stored at its entry step for ``resume()``.
+    /// The journeys of an admitted piece; a run waiting in the store is read back from it. A
+    /// journey that cannot be read gives its slot back; it stays stored for ``resume()``.
     private func starts(of pending: Pending) -> [PendingStart] {
         switch pending {
         case .start(let start):
@@ -113,6 +112,13 @@ extension Executor {
                 }
             } catch {
                 logger.error("could not read \(count) queued journeys of \(origin.workflow.id): \(error)")
+            }
+            giveBackSlots(of: count - starts.count)
+            return starts
+        case .resumed(let cursor, let count):
+            var starts: [PendingStart] = []
+            do { starts = try cursor.next(count, from: store) } catch {
+                logger.error("could not read \(count) resumed journeys: \(error)")
             }
             giveBackSlots(of: count - starts.count)
             return starts

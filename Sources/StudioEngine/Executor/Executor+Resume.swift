@@ -74,18 +74,22 @@ extension Executor {
         // delivery's step; one that moved past it (killed after the journey's next step was
         // stored, before the delivery settled) will not come back to it.
         let claimedSteps = Set(claimed.compactMap(ResumedStep.init(of:)))
-        var continuing: Set<ResumedStep> = []
         // Journeys stored from now on (an event tracked meanwhile) are already this executor's.
         let resumedAt = Date()
+        let running = queueRunningJourneys(storedBy: resumedAt, only: only, summary: &summary)
+        var continuing = steps(claimedSteps, goneOnFromBy: running.cursor)
         // One per workflow: the journeys' triggers are read from the store when they are admitted.
-        var origins: [String: PendingStart.Origin] = [:]
-        // A page at a time, so a million stored journeys are never all read at once.
-        for status in [JourneyRecord.Status.running, .waiting] {
+        var origins = running.cursor.origins
+        // A page at a time, so a million stored journeys are never all read at once: the waiting
+        // ones, and the running ones of workflows that are gone.
+        for (status, workflowIDs) in [(JourneyRecord.Status.running, running.gone), (.waiting, nil)]
+        where workflowIDs?.isEmpty != true {
             var after: String?
             while true {
                 let page: [JourneyRecord]
                 do {
-                    page = try store.journeys(status, after: after, updatedBy: resumedAt, limit: Self.startSlice)
+                    page = try store.journeys(
+                        status, of: workflowIDs, after: after, updatedBy: resumedAt, limit: Self.startSlice)
                 } catch {
                     logger.error("could not read the \(status.rawValue) journeys to resume: \(error)")
                     summary.storeErrors.append("could not read the \(status.rawValue) journeys: \(error)")
@@ -122,6 +126,54 @@ extension Executor {
             logger.info("resumed \(counted(summary.journeys, "journey")) and \(counted(summary.deliveries, "delivery", "deliveries")) outside a journey")
         }
         return summary
+    }
+
+    /// Queues the running journeys of the workflows that go on, counted, not read: they wait in
+    /// the store and are read a page at a time as they are admitted (``ResumeCursor``), so a
+    /// large backlog neither holds serving back nor fills memory.
+    /// - Returns: Their cursor, and the workflows that are gone but have running journeys: those
+    ///   are read here, to be marked failed or left for later.
+    private func queueRunningJourneys(
+        storedBy instant: Date, only: Set<String>?, summary: inout ResumeSummary
+    ) -> (cursor: ResumeCursor, gone: [String]) {
+        var counts: [String: Int] = [:]
+        do { counts = try store.journeyCounts(.running, updatedBy: instant) } catch {
+            logger.error("could not read the running journeys to resume: \(error)")
+            summary.storeErrors.append("could not read the running journeys: \(error)")
+        }
+        var origins: [String: PendingStart.Origin] = [:]
+        var gone: [String] = []
+        var queued = 0
+        for (workflowID, count) in counts {
+            if let only, !only.contains(workflowID) {
+                summary.leftForLater += count
+            } else if let workflow = workspace.workflow(id: workflowID) {
+                origins[workflowID] = PendingStart.Origin(workflow: workflow, trigger: .stored)
+                queued += count
+            } else {
+                gone.append(workflowID)
+            }
+        }
+        let cursor = ResumeCursor(origins: origins, storedBy: instant)
+        summary.journeys += queued
+        enqueue([.resumed(cursor, count: queued)])
+        return (cursor, gone)
+    }
+
+    /// The steps of `claimed` that their journeys, queued in `cursor`, go on from, so that the
+    /// journeys resend those deliveries; read from the claimed deliveries' journeys alone.
+    private func steps(_ claimed: Set<ResumedStep>, goneOnFromBy cursor: ResumeCursor) -> Set<ResumedStep> {
+        guard !claimed.isEmpty else { return [] }
+        let journeys: [String: JourneyRecord]
+        do { journeys = try store.journeys(ids: claimed.map(\.journeyID)) } catch {
+            // Resent on their own then, and again by their journeys: twice rather than never.
+            logger.error("could not read the journeys of \(counted(claimed.count, "claimed delivery", "claimed deliveries")): \(error)")
+            return []
+        }
+        return claimed.filter { step in
+            guard let journey = journeys[step.journeyID] else { return false }
+            return journey.status == .running && journey.nodeID == step.nodeID && cursor.origins[journey.workflowID] != nil
+        }
     }
 
     /// A journey's step, to match a resumed journey with the unsettled delivery of the step it

@@ -94,11 +94,29 @@ extension Executor {
         /// step with sequential ids from `first`: read back from the store when admitted, so a
         /// million queued users take no memory each.
         case stored(PendingStart.Origin, first: String, count: Int)
+        /// `count` journeys a restart found running, read from the store when admitted.
+        case resumed(ResumeCursor, count: Int)
 
         var count: Int {
             switch self {
             case .start: 1
-            case .stored(_, _, let count): count
+            case .stored(_, _, let count), .resumed(_, let count): count
+            }
+        }
+
+        /// The first `taken` journeys of a run, and the rest; one journey is not split.
+        func split(taking taken: Int) -> (taken: Pending, rest: Pending)? {
+            guard taken > 0, taken < count else { return nil }
+            switch self {
+            case .start:
+                return nil
+            case .stored(let origin, let first, let count):
+                return (
+                    .stored(origin, first: first, count: taken),
+                    .stored(origin, first: DeliveryID.ulid(first, advancedBy: taken), count: count - taken)
+                )
+            case .resumed(let cursor, let count):
+                return (.resumed(cursor, count: taken), .resumed(cursor, count: count - taken))
             }
         }
     }

@@ -169,17 +169,36 @@ extension SQLiteStateStore {
     }
 
     public func journeys(
-        _ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int
+        _ status: JourneyRecord.Status, of workflowIDs: [String]?, after id: String?, updatedBy instant: Date,
+        limit: Int
     ) throws -> [JourneyRecord] {
-        try writer.read { db in
+        var arguments: StatementArguments = [status.rawValue, id ?? "", instant.storedDatabaseValue]
+        var ofWorkflows = ""
+        if let workflowIDs {
+            ofWorkflows = " AND workflowID IN (\(databaseQuestionMarks(count: workflowIDs.count)))"
+            arguments += StatementArguments(workflowIDs)
+        }
+        arguments += [limit]
+        return try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, workflowID, email, nodeID, status, wakeAt, updatedAt FROM journey
-                    WHERE status = ? AND id > ? AND updatedAt <= ? ORDER BY id LIMIT ?
+                    WHERE status = ? AND id > ? AND updatedAt <= ?\(ofWorkflows) ORDER BY id LIMIT ?
                     """,
-                arguments: [status.rawValue, id ?? "", instant.storedDatabaseValue, limit])
+                arguments: arguments)
         }.compactMap(Self.journey(from:))
+    }
+
+    public func journeyCounts(_ status: JourneyRecord.Status, updatedBy instant: Date) throws -> [String: Int] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT workflowID, COUNT(*) FROM journey WHERE status = ? AND updatedAt <= ? GROUP BY workflowID",
+                arguments: [status.rawValue, instant.storedDatabaseValue])
+        }.reduce(into: [:]) { counts, row in
+            guard let workflowID: String = row[0], let count: Int = row[1] else { return }
+            counts[workflowID] = count
+        }
     }
 
     public func attempts(deliveryID: String) throws -> [AttemptRecord] {
