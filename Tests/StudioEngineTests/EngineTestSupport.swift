@@ -184,6 +184,17 @@ func runTool(
     return (process.terminationStatus, read(outputURL), read(errorsURL))
 }
 
+/// Runs SQL on a store file with the sqlite3 tool, as an operator or another process would;
+/// returns what it printed, trimmed.
+@discardableResult
+func sqlite(
+    _ path: String, _ sql: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) async throws -> String {
+    let result = try await runTool(["sqlite3", "-cmd", ".timeout 5000", path, sql])
+    #expect(result.status == 0, "sqlite3: \(result.errors)", sourceLocation: sourceLocation)
+    return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
 struct ToolTimedOut: Error, CustomStringConvertible {
     var command: String
     var description: String { "\(command) was still running at the deadline" }

@@ -143,11 +143,6 @@ struct QueuedJourneyTests {
         #expect(DeliveryID.ulid("01ARZ3NDEKTSV4RRFFQ69G5FAV", advancedBy: 34) == "01ARZ3NDEKTSV4RRFFQ69G5FBX")
     }
 
-    /// Runs SQL on the store file with the sqlite3 tool, as an operator or another process would.
-    private func sqlite(_ path: String, _ sql: String) async throws {
-        #expect(try await runTool(["sqlite3", "-cmd", ".timeout 5000", path, sql]).status == 0)
-    }
-
     /// ``workspace(baseURL:)`` with a day's delay before the call.
     private static func waitingWorkspace(baseURL: String) -> Workspace {
         var workspace = workspace(baseURL: baseURL)

@@ -23,8 +23,8 @@ extension Executor {
         begin(admitted)
     }
 
-    /// Takes pending journeys while fewer than ``runningLimit`` run; a stored run of them is
-    /// split where the limit falls.
+    /// Takes pending journeys while fewer than ``runningLimit`` run; a run of them waiting in
+    /// the store is split where the limit falls.
     func admit(_ state: inout State) -> [Pending] {
         var admitted: [Pending] = []
         let wakers = min(state.woken.count, max(0, runningLimit - state.running))
@@ -37,10 +37,9 @@ extension Executor {
         while state.running < runningLimit, state.pendingHead < state.pending.count {
             let next = state.pending[state.pendingHead]
             let taken = min(next.count, runningLimit - state.running)
-            if case .stored(let origin, let first, let count) = next, taken < count {
-                admitted.append(.stored(origin, first: first, count: taken))
-                state.pending[state.pendingHead] = .stored(
-                    origin, first: DeliveryID.ulid(first, advancedBy: taken), count: count - taken)
+            if let (first, rest) = next.split(taking: taken) {
+                admitted.append(first)
+                state.pending[state.pendingHead] = rest
             } else {
                 admitted.append(next)
                 state.pendingHead += 1
@@ -58,14 +57,15 @@ extension Executor {
     func begin(_ admitted: [Pending]) {
         guard !admitted.isEmpty else { return }
         queue.async { [self] in
-            let starts = admitted.flatMap(starts(of:))
-            // One read for every admitted journey's profile, one for the resumed ones' deliveries.
-            let profiles = (try? store.users(emails: starts.map(\.email))) ?? [:]
-            let earlier = earlierDeliveries(of: starts)
-            for start in starts {
+            // One read for the admitted journeys' stored triggers, one for their profiles, one
+            // for the resumed ones' deliveries.
+            let starts = withTriggers(admitted.flatMap(starts(of:)))
+            let profiles = (try? store.users(emails: starts.map(\.start.email))) ?? [:]
+            let earlier = earlierDeliveries(of: starts.map(\.start))
+            for (start, trigger) in starts {
                 let profile = profiles[start.email] ?? JSONObject([("email", .string(start.email))])
                 var journey = Journey(
-                    id: start.id, origin: start.origin, profile: profile, trigger: start.trigger,
+                    id: start.id, origin: start.origin, profile: profile, trigger: trigger,
                     nodeID: start.workflow.entryNode?.id)
                 switch start.stage {
                 case .new: break
@@ -97,8 +97,8 @@ extension Executor {
         }
     }
 
-    /// The journeys of an admitted piece; a stored run is read back from the store. A journey
-    /// that cannot be read gives its slot back; it stays stored at its entry step for ``resume()``.
+    /// The journeys of an admitted piece; a run waiting in the store is read back from it. A
+    /// journey that cannot be read gives its slot back; it stays stored for ``resume()``.
     private func starts(of pending: Pending) -> [PendingStart] {
         switch pending {
         case .start(let start):
@@ -113,11 +113,50 @@ extension Executor {
             } catch {
                 logger.error("could not read \(count) queued journeys of \(origin.workflow.id): \(error)")
             }
-            for _ in 0..<max(0, count - starts.count) {
-                updateCounters { $0.stats.journeysActive -= 1 }
-                releaseRunningSlot()
-            }
+            giveBackSlots(of: count - starts.count)
             return starts
+        case .resumed(let cursor, let count):
+            var starts: [PendingStart] = []
+            do { starts = try cursor.next(count, from: store) } catch {
+                logger.error("could not read \(count) resumed journeys: \(error)")
+            }
+            giveBackSlots(of: count - starts.count)
+            return starts
+        }
+    }
+
+    /// `starts` with their triggers: a shared one, or each one's own read from its stored row,
+    /// all in one read. A journey whose row cannot be read gives its slot back; when the store
+    /// holds it, it stays there, running or waiting, for ``resume()``.
+    private func withTriggers(_ starts: [PendingStart]) -> [(start: PendingStart, trigger: TrackedEvent?)] {
+        let ids = starts.compactMap { start -> String? in
+            guard case .stored = start.origin.trigger else { return nil }
+            return start.id
+        }
+        guard !ids.isEmpty else { return starts.map { ($0, $0.sharedTrigger) } }
+        var stored: [String: JourneyRecord] = [:]
+        do {
+            stored = try store.journeys(ids: ids)
+            if stored.count < ids.count {
+                logger.warning("\(counted(ids.count - stored.count, "admitted journey")) could not be read from the store; left out")
+            }
+        } catch {
+            logger.error("could not read the triggers of \(counted(ids.count, "admitted journey")): \(error)")
+        }
+        let withTriggers = starts.compactMap { start -> (start: PendingStart, trigger: TrackedEvent?)? in
+            guard case .stored = start.origin.trigger else { return (start, start.sharedTrigger) }
+            return stored[start.id].map { (start, $0.trigger) }
+        }
+        giveBackSlots(of: starts.count - withTriggers.count)
+        return withTriggers
+    }
+
+    /// Admitted journeys that could not be read from the store end here, in memory: their
+    /// running slots go to the next ones.
+    private func giveBackSlots(of unread: Int) {
+        for _ in 0..<max(0, unread) {
+            updateCounters { $0.stats.journeysActive -= 1 }
+            releaseRunningSlot()
         }
     }
 

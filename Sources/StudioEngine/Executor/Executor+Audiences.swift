@@ -56,7 +56,7 @@ extension Executor {
     ) throws -> (asked: Int, started: Int)? {
         guard let workflow = workspace.workflow(id: workflowID) else { return nil }
         let trigger = dataFields.map { TrackedEvent(email: "", name: "triggerWorkflow", dataFields: $0) }
-        let origin = PendingStart.Origin(workflow: workflow, trigger: trigger)
+        let origin = PendingStart.Origin(workflow: workflow, trigger: .shared(trigger))
         let limits = workflow.limits.isUnlimited ? [:] : [workflow.id: workflow.limits]
         // A journey that ended a moment ago must count as ended: written before the transaction,
         // which the journey writer would otherwise wait for.
@@ -67,7 +67,10 @@ extension Executor {
         try store.startJourneys(within: limits) { starts in
             while let page = try pages.next(from: starts) {
                 let ids = DeliveryID.sequentialULIDs(count: page.count)
-                let records = zip(ids, page).map { PendingStart(id: $0, email: $1, origin: origin).entryRecord }
+                let records = zip(ids, page).map { id, email in
+                    let start = PendingStart(id: id, email: email, origin: origin)
+                    return start.entryRecord(trigger: start.sharedTrigger)
+                }
                 let stored = try starts.start(records)
                 count.asked += page.count
                 count.started += stored.count

@@ -74,16 +74,22 @@ extension Executor {
         // delivery's step; one that moved past it (killed after the journey's next step was
         // stored, before the delivery settled) will not come back to it.
         let claimedSteps = Set(claimed.compactMap(ResumedStep.init(of:)))
-        var continuing: Set<ResumedStep> = []
         // Journeys stored from now on (an event tracked meanwhile) are already this executor's.
         let resumedAt = Date()
-        // A page at a time, so a million stored journeys are never all read at once.
-        for status in [JourneyRecord.Status.running, .waiting] {
+        let running = queueRunningJourneys(storedBy: resumedAt, only: only, summary: &summary)
+        var continuing = steps(claimedSteps, goneOnFromBy: running.cursor)
+        // One per workflow: the journeys' triggers are read from the store when they are admitted.
+        var origins = running.cursor.origins
+        // A page at a time, so a million stored journeys are never all read at once: the waiting
+        // ones, and the running ones of workflows that are gone.
+        for (status, workflowIDs) in [(JourneyRecord.Status.running, running.gone), (.waiting, nil)]
+        where workflowIDs?.isEmpty != true {
             var after: String?
             while true {
                 let page: [JourneyRecord]
                 do {
-                    page = try store.journeys(status, after: after, updatedBy: resumedAt, limit: Self.startSlice)
+                    page = try store.journeys(
+                        status, of: workflowIDs, after: after, updatedBy: resumedAt, limit: Self.startSlice)
                 } catch {
                     logger.error("could not read the \(status.rawValue) journeys to resume: \(error)")
                     summary.storeErrors.append("could not read the \(status.rawValue) journeys: \(error)")
@@ -93,7 +99,7 @@ extension Executor {
                 after = lastOfPage.id
                 let chosen = only.map { only in page.filter { only.contains($0.workflowID) } } ?? page
                 summary.leftForLater += page.count - chosen.count
-                let starts = resumable(chosen, now: now, summary: &summary)
+                let starts = resumable(chosen, now: now, origins: &origins, summary: &summary)
                 continuing.formUnion(starts.lazy.compactMap(ResumedStep.init(of:)).filter(claimedSteps.contains))
                 enqueue(starts.map(Pending.start))
             }
@@ -122,6 +128,54 @@ extension Executor {
         return summary
     }
 
+    /// Queues the running journeys of the workflows that go on, counted, not read: they wait in
+    /// the store and are read a page at a time as they are admitted (``ResumeCursor``), so a
+    /// large backlog neither holds serving back nor fills memory.
+    /// - Returns: Their cursor, and the workflows that are gone but have running journeys: those
+    ///   are read here, to be marked failed or left for later.
+    private func queueRunningJourneys(
+        storedBy instant: Date, only: Set<String>?, summary: inout ResumeSummary
+    ) -> (cursor: ResumeCursor, gone: [String]) {
+        var counts: [String: Int] = [:]
+        do { counts = try store.journeyCounts(.running, updatedBy: instant) } catch {
+            logger.error("could not read the running journeys to resume: \(error)")
+            summary.storeErrors.append("could not read the running journeys: \(error)")
+        }
+        var origins: [String: PendingStart.Origin] = [:]
+        var gone: [String] = []
+        var queued = 0
+        for (workflowID, count) in counts {
+            if let only, !only.contains(workflowID) {
+                summary.leftForLater += count
+            } else if let workflow = workspace.workflow(id: workflowID) {
+                origins[workflowID] = PendingStart.Origin(workflow: workflow, trigger: .stored)
+                queued += count
+            } else {
+                gone.append(workflowID)
+            }
+        }
+        let cursor = ResumeCursor(origins: origins, storedBy: instant)
+        summary.journeys += queued
+        enqueue([.resumed(cursor, count: queued)])
+        return (cursor, gone)
+    }
+
+    /// The steps of `claimed` that their journeys, queued in `cursor`, go on from, so that the
+    /// journeys resend those deliveries; read from the claimed deliveries' journeys alone.
+    private func steps(_ claimed: Set<ResumedStep>, goneOnFromBy cursor: ResumeCursor) -> Set<ResumedStep> {
+        guard !claimed.isEmpty else { return [] }
+        let journeys: [String: JourneyRecord]
+        do { journeys = try store.journeys(ids: claimed.map(\.journeyID)) } catch {
+            // Resent on their own then, and again by their journeys: twice rather than never.
+            logger.error("could not read the journeys of \(counted(claimed.count, "claimed delivery", "claimed deliveries")): \(error)")
+            return []
+        }
+        return claimed.filter { step in
+            guard let journey = journeys[step.journeyID] else { return false }
+            return journey.status == .running && journey.nodeID == step.nodeID && cursor.origins[journey.workflowID] != nil
+        }
+    }
+
     /// A journey's step, to match a resumed journey with the unsettled delivery of the step it
     /// goes on from.
     private struct ResumedStep: Hashable {
@@ -147,7 +201,11 @@ extension Executor {
 
     /// The journeys of `page` that go on: waiting ones asleep again until their stored wake time,
     /// running ones returned to be queued; a journey whose workflow is gone is marked failed.
-    private func resumable(_ page: [JourneyRecord], now: Date, summary: inout ResumeSummary) -> [PendingStart] {
+    /// - Parameter origins: The origins of the journeys resumed so far, by workflow id, shared
+    ///   with the journeys of `page`.
+    private func resumable(
+        _ page: [JourneyRecord], now: Date, origins: inout [String: PendingStart.Origin], summary: inout ResumeSummary
+    ) -> [PendingStart] {
         var starts: [PendingStart] = []
         for stored in page {
             guard let workflow = workspace.workflow(id: stored.workflowID) else {
@@ -164,7 +222,8 @@ extension Executor {
                 continue
             }
             summary.journeys += 1
-            let origin = PendingStart.Origin(workflow: workflow, trigger: stored.trigger)
+            let origin = origins[workflow.id] ?? PendingStart.Origin(workflow: workflow, trigger: .stored)
+            origins[workflow.id] = origin
             if stored.status == .waiting, let wakeAt = stored.wakeAt, let node = workflow.node(id: stored.nodeID ?? "") {
                 updateCounters {
                     $0.stats.journeysStarted += 1

@@ -206,10 +206,12 @@ public final class Executor: Sendable {
     /// is stored.
     /// - Throws: ``EventFieldTypeConflict`` when a value cannot be, and the store's errors.
     public func track(_ events: [TrackedEvent]) throws {
-        let workflows = workspace.workflows.filter(\.enabled)
+        // One origin per workflow: each journey's trigger is stored with it, and read back when
+        // it is admitted, so what waits behind a slow host is only the journey's id and address.
+        let origins = workspace.workflows.filter(\.enabled).map { PendingStart.Origin(workflow: $0, trigger: .stored) }
         let entries = try coercingFieldTypes(of: events).map { event in
-            (event: event as TrackedEvent?, starts: workflows.filter { $0.start == .event(event.name) }.map {
-                PendingStart(email: event.email, origin: .init(workflow: $0, trigger: event))
+            (event: event, starts: origins.filter { $0.workflow.start == .event(event.name) }.map {
+                PendingStart(email: event.email, origin: $0)
             })
         }
         enqueue(try storeEntries(entries).map(Pending.start))
@@ -237,16 +239,18 @@ public final class Executor: Sendable {
         }
     }
 
-    /// Stores each entry's starts at their entry step (with its event, all in one transaction),
-    /// leaving out and counting those past their workflow's entry limits; returns the stored ones.
-    private func storeEntries(_ entries: [(event: TrackedEvent?, starts: [PendingStart])]) throws -> [PendingStart] {
+    /// Stores each entry's starts at their entry step, with its event as their trigger (all in
+    /// one transaction), leaving out and counting those past their workflow's entry limits;
+    /// returns the stored ones.
+    private func storeEntries(_ entries: [(event: TrackedEvent, starts: [PendingStart])]) throws -> [PendingStart] {
         var limits: [String: WorkflowLimits] = [:]
         for entry in entries {
             for workflow in entry.starts.map(\.workflow) where !workflow.limits.isUnlimited {
                 limits[workflow.id] = workflow.limits
             }
         }
-        let answers = try store.startJourneys(entries.map { ($0.event, $0.starts.map(\.entryRecord)) }, within: limits)
+        let records = entries.map { entry in entry.starts.map { $0.entryRecord(trigger: entry.event) } }
+        let answers = try store.startJourneys(zip(entries, records).map { ($0.event as TrackedEvent?, $1) }, within: limits)
         // A nil answer: the event was stored before (a retry), so its journeys were started then.
         let starts = zip(entries, answers).flatMap { entry, answer in answer == nil ? [] : entry.starts }
         var stored = Set(answers.flatMap { $0 ?? [] }.map(\.id))
@@ -254,7 +258,8 @@ public final class Executor: Sendable {
             // A journey that ended a moment ago may not be written as ended yet: write what is
             // pending and try the refused ones once more (the events are already stored).
             journeys.flush()
-            let refused = starts.filter { !stored.contains($0.id) }.map(\.entryRecord)
+            let refused = zip(records, answers).flatMap { records, answer in answer == nil ? [] : records }
+                .filter { !stored.contains($0.id) }
             stored.formUnion(try store.startJourneys(refused, within: limits, recording: nil)?.map(\.id) ?? [])
         }
         if stored.count < starts.count {

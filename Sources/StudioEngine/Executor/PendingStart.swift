@@ -2,7 +2,8 @@ import StudioModel
 
 extension Executor {
     /// A journey waiting to be admitted. Small, since starting a workflow for a million users
-    /// queues a million of them: what the journeys of one call share is held once, in ``Origin``.
+    /// queues a million of them: what the journeys of one call share is held once, in ``Origin``,
+    /// and a trigger of its own waits in the store, not here.
     struct PendingStart {
         var id = DeliveryID.ulid()
         var email: String
@@ -12,19 +13,29 @@ extension Executor {
         /// What the journeys started by one call share.
         final class Origin: Sendable {
             let workflow: Workflow
-            /// The trigger event; each journey's copy carries its own address.
-            let trigger: TrackedEvent?
+            let trigger: Trigger
 
-            init(workflow: Workflow, trigger: TrackedEvent? = nil) {
+            init(workflow: Workflow, trigger: Trigger = .shared(nil)) {
                 self.workflow = workflow
                 self.trigger = trigger
             }
         }
 
+        /// Where a queued journey's trigger is while it waits.
+        enum Trigger: Sendable {
+            /// One event for all the journeys of the call (a workflow started for many users with
+            /// its data), or none; each journey's copy carries its own address.
+            case shared(TrackedEvent?)
+            /// Each journey's own (a tracked event's, or one stored before a restart), in its
+            /// stored row: a backlog of queued events would otherwise hold every event's data
+            /// fields in memory. Read back when the journey is admitted.
+            case stored
+        }
+
         enum Stage {
             /// Not in the store yet.
             case new
-            /// ``entryRecord`` is in the store, so the entry step need not write it again.
+            /// ``entryRecord(trigger:)`` is in the store, so the entry step need not write it again.
             case stored
             /// A stored journey continued after a restart, from the step it was stored at.
             case resumed(at: String?)
@@ -66,14 +77,15 @@ extension Executor {
             return wait.retry?.wait
         }
 
-        var trigger: TrackedEvent? {
-            guard var trigger = origin.trigger else { return nil }
+        /// The shared trigger, with this journey's address; nil when there is none or it is stored.
+        var sharedTrigger: TrackedEvent? {
+            guard case .shared(var trigger?) = origin.trigger else { return nil }
             trigger.email = email
             return trigger
         }
 
         /// The journey as stored before it is queued: running, at the workflow's entry step.
-        var entryRecord: JourneyRecord {
+        func entryRecord(trigger: TrackedEvent?) -> JourneyRecord {
             JourneyRecord(
                 id: id, workflowID: workflow.id, email: email, nodeID: workflow.entryNode?.id, status: .running,
                 trigger: trigger)
@@ -88,11 +100,29 @@ extension Executor {
         /// step with sequential ids from `first`: read back from the store when admitted, so a
         /// million queued users take no memory each.
         case stored(PendingStart.Origin, first: String, count: Int)
+        /// `count` journeys a restart found running, read from the store when admitted.
+        case resumed(ResumeCursor, count: Int)
 
         var count: Int {
             switch self {
             case .start: 1
-            case .stored(_, _, let count): count
+            case .stored(_, _, let count), .resumed(_, let count): count
+            }
+        }
+
+        /// The first `taken` journeys of a run, and the rest; one journey is not split.
+        func split(taking taken: Int) -> (taken: Pending, rest: Pending)? {
+            guard taken > 0, taken < count else { return nil }
+            switch self {
+            case .start:
+                return nil
+            case .stored(let origin, let first, let count):
+                return (
+                    .stored(origin, first: first, count: taken),
+                    .stored(origin, first: DeliveryID.ulid(first, advancedBy: taken), count: count - taken)
+                )
+            case .resumed(let cursor, let count):
+                return (.resumed(cursor, count: taken), .resumed(cursor, count: count - taken))
             }
         }
     }

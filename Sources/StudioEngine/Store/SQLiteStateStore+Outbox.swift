@@ -166,14 +166,51 @@ extension SQLiteStateStore {
         }.compactMap(Self.journey(from:))
     }
 
+    /// Read in one transaction with one cached statement, as ``users(emails:)`` are: a batch of
+    /// admitted journeys may be larger than SQLite takes arguments in one `IN`.
+    public func journeys(ids: [String]) throws -> [String: JourneyRecord] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try writer.read { db -> [Row] in
+            let statement = try db.cachedStatement(sql: "SELECT * FROM journey WHERE id = ?")
+            return try ids.compactMap { try Row.fetchOne(statement, arguments: [$0]) }
+        }
+        var journeys: [String: JourneyRecord] = [:]
+        journeys.reserveCapacity(rows.count)
+        for journey in rows.compactMap(Self.journey(from:)) { journeys[journey.id] = journey }
+        return journeys
+    }
+
     public func journeys(
-        _ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int
+        _ status: JourneyRecord.Status, of workflowIDs: [String]?, after id: String?, updatedBy instant: Date,
+        limit: Int
     ) throws -> [JourneyRecord] {
+        var arguments: StatementArguments = [status.rawValue, id ?? "", instant.storedDatabaseValue]
+        var ofWorkflows = ""
+        if let workflowIDs {
+            ofWorkflows = " AND workflowID IN (\(databaseQuestionMarks(count: workflowIDs.count)))"
+            arguments += StatementArguments(workflowIDs)
+        }
+        arguments += [limit]
+        return try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, workflowID, email, nodeID, status, wakeAt, updatedAt FROM journey
+                    WHERE status = ? AND id > ? AND updatedAt <= ?\(ofWorkflows) ORDER BY id LIMIT ?
+                    """,
+                arguments: arguments)
+        }.compactMap(Self.journey(from:))
+    }
+
+    public func journeyCounts(_ status: JourneyRecord.Status, updatedBy instant: Date) throws -> [String: Int] {
         try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM journey WHERE status = ? AND id > ? AND updatedAt <= ? ORDER BY id LIMIT ?",
-                arguments: [status.rawValue, id ?? "", instant.storedDatabaseValue, limit])
-        }.compactMap(Self.journey(from:))
+                db, sql: "SELECT workflowID, COUNT(*) FROM journey WHERE status = ? AND updatedAt <= ? GROUP BY workflowID",
+                arguments: [status.rawValue, instant.storedDatabaseValue])
+        }.reduce(into: [:]) { counts, row in
+            guard let workflowID: String = row[0], let count: Int = row[1] else { return }
+            counts[workflowID] = count
+        }
     }
 
     public func attempts(deliveryID: String) throws -> [AttemptRecord] {

@@ -98,6 +98,9 @@ public protocol StateStore: EndpointPauseStore {
     /// The id and address of the stored journeys whose ids lie from `first` through `last`, in
     /// id order: journeys queued at their entry step, read back when they are admitted.
     func journeyAddresses(from first: String, through last: String) throws -> [(id: String, email: String)]
+    /// The stored journeys of `ids` that can be read, with their triggers, by id: one read for a
+    /// batch of admitted journeys, whose triggers wait here rather than in memory.
+    func journeys(ids: [String]) throws -> [String: JourneyRecord]
 
     /// Stores attempts and applies delivery settlements in one transaction; returns the attempts
     /// with their assigned ids.
@@ -132,10 +135,18 @@ public protocol StateStore: EndpointPauseStore {
     func unfinishedJourneys() throws -> [JourneyRecord]
     /// A user's most recent journeys (unfinished ones and finished ones retention kept), newest first.
     func journeys(email: String, limit: Int) throws -> [JourneyRecord]
-    /// At most `limit` journeys with `status`, last stored by `instant`, whose ids come after
-    /// `id` (from the first when nil), in id order: the unfinished journeys page by page.
-    func journeys(_ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int) throws
-        -> [JourneyRecord]
+    /// At most `limit` journeys with `status`, last stored by `instant`, of `workflowIDs` (of
+    /// every workflow when nil), whose ids come after `id` (from the first when nil), in id
+    /// order: the unfinished journeys page by page. Without their triggers, which a restart
+    /// with a large backlog would otherwise read and hold all at once: ``journeys(ids:)`` reads
+    /// them when the journeys are admitted.
+    func journeys(
+        _ status: JourneyRecord.Status, of workflowIDs: [String]?, after id: String?, updatedBy instant: Date,
+        limit: Int
+    ) throws -> [JourneyRecord]
+    /// How many journeys with `status`, last stored by `instant`, each workflow has, by workflow
+    /// id: what a restart queues, counted without reading the journeys.
+    func journeyCounts(_ status: JourneyRecord.Status, updatedBy instant: Date) throws -> [String: Int]
     /// Attempts of one delivery, oldest first.
     func attempts(deliveryID: String) throws -> [AttemptRecord]
     /// How many of a delivery's attempts were made at once, outside its schedule (trigger `immediate`).
@@ -154,6 +165,13 @@ public protocol StateStore: EndpointPauseStore {
 }
 
 extension StateStore {
+    /// ``journeys(_:of:after:updatedBy:limit:)`` of every workflow.
+    public func journeys(_ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int) throws
+        -> [JourneyRecord]
+    {
+        try journeys(status, of: nil, after: id, updatedBy: instant, limit: limit)
+    }
+
     /// ``startJourneys(_:within:)`` for one entry.
     public func startJourneys(
         _ journeys: [JourneyRecord], within limits: [String: WorkflowLimits], recording event: TrackedEvent?
