@@ -157,6 +157,31 @@ struct RetryWaitTests {
         #expect(order.count - 1 - retry >= 10, "backlog deliveries before the retry: \(retry - 1) of 30")
     }
 
+    /// A journey waiting for a busy host whose stored row cannot be read when its turn comes is
+    /// left stored, and passes its turn on: the journeys behind it are still sent.
+    @Test func aQueuedJourneyThatCannotBeReadPassesItsHostTurnOn() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let sent = Mutex<Set<String>>([])
+        let slow = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /fail, response: {status: 200, delay: 300ms}}]")
+        ) { request in _ = sent.withLock { $0.insert(request.header("webhook-id") ?? "") } }
+        // 1 per host: 2 under way, the other 10 wait in the host's queue.
+        var workspace = Self.workspace(
+            failing: slow.baseURL + "/fail", fallback: slow.baseURL + "/fallback",
+            limits: DeliveryDefaults(maxInFlight: 4, maxInFlightPerHost: 1))
+        workspace.workflows[0].start = .event("signup")
+        let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        try engine.executor.track((0..<12).map { TrackedEvent(email: "user\($0)@example.com", name: "signup") })
+        let unreadable = (2..<6).map { "'user\($0)@example.com'" }.joined(separator: ",")
+        try await sqlite(storePath, "UPDATE journey SET status = 'unknown' WHERE email IN (\(unreadable))")
+        for _ in 0..<1_000 where sent.withLock({ $0.count }) < 8 { try await Task.sleep(for: .milliseconds(10)) }
+        let count = sent.withLock { $0.count }
+        await engine.shutdown()
+        await slow.shutdown()
+
+        #expect(count == 8, "sent \(count) of the 8 readable journeys")
+    }
+
     /// Whether `engine` has nothing left to do within 30 s: a journey left asleep until an
     /// hour-long retry fails the test instead of holding it up for the hour.
     private static func becomesIdle(_ engine: Engine) async throws -> Bool {

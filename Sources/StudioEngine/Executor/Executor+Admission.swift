@@ -145,7 +145,12 @@ extension Executor {
         }
         let withTriggers = starts.compactMap { start -> (start: PendingStart, trigger: TrackedEvent?)? in
             guard case .stored = start.origin.trigger else { return (start, start.sharedTrigger) }
-            return stored[start.id].map { (start, $0.trigger) }
+            guard let row = stored[start.id] else {
+                // One taking its turn at a busy host passes the turn to the next.
+                if case .waited(let wait) = start.stage, let host = wait.host { endHostTurn(at: host) }
+                return nil
+            }
+            return (start, row.trigger)
         }
         giveBackSlots(of: starts.count - withTriggers.count)
         return withTriggers
