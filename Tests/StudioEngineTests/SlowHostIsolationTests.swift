@@ -23,17 +23,9 @@ struct SlowHostIsolationTests {
         // 8 in flight in total, 4 per host: the executor runs 32 journeys at once, fewer than
         // the 36 that wait for the slow host. Without parking the healthy host waits for slots
         // that only the slow host's answers (or their deadline, 15 s on) free.
-        let workspace = Workspace(
-            settings: WorkspaceSettings(
-                name: "Isolation", delivery: DeliveryDefaults(maxInFlight: 8, maxInFlightPerHost: 4),
-                networkAllowlist: ["127.0.0.1/32"]),
-            workflows: [
-                Self.workflow("slow-flow", calling: "slow-hook"), Self.workflow("fast-flow", calling: "fast-hook"),
-            ],
-            webhooks: [
-                Webhook(id: "slow-hook", method: .post, url: slow.baseURL + "/slow", body: .json(template: "{}")),
-                Webhook(id: "fast-hook", method: .post, url: fast.baseURL + "/fast", body: .json(template: "{}")),
-            ])
+        let workspace = Self.workspace(
+            DeliveryDefaults(maxInFlight: 8, maxInFlightPerHost: 4), slow: slow.baseURL + "/slow",
+            fast: fast.baseURL + "/fast")
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init())
         let slowUsers = (0..<36).map { "slow\($0)@example.com" }
         let fastUsers = (0..<10).map { "fast\($0)@example.com" }
@@ -64,23 +56,15 @@ struct SlowHostIsolationTests {
         let deadPort = try LoopbackSocket().bind()
 
         // 4 in flight, 4 per host: 16 journeys run at once, fewer than the 20 for the dead host.
-        let workspace = Workspace(
-            settings: WorkspaceSettings(
-                name: "Retries", delivery: DeliveryDefaults(maxInFlight: 4, maxInFlightPerHost: 4),
-                networkAllowlist: ["127.0.0.1/32"]),
-            workflows: [
-                Self.workflow("dead-flow", calling: "dead-hook"), Self.workflow("fast-flow", calling: "fast-hook"),
-            ],
-            webhooks: [
-                Webhook(id: "dead-hook", method: .post, url: "http://127.0.0.1:\(deadPort)/dead", body: .json(template: "{}")),
-                Webhook(id: "fast-hook", method: .post, url: fast.baseURL + "/fast", body: .json(template: "{}")),
-            ])
+        let workspace = Self.workspace(
+            DeliveryDefaults(maxInFlight: 4, maxInFlightPerHost: 4), slow: "http://127.0.0.1:\(deadPort)/dead",
+            fast: fast.baseURL + "/fast")
         // Real time: the first scheduled retry is 4 to 6 s away, the next 5 min: without parking,
         // the slots stay held for the whole wait below, however busy the machine.
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init())
         let deadUsers = (0..<20).map { "dead\($0)@example.com" }
         let fastUsers = (0..<10).map { "fast\($0)@example.com" }
-        try engine.executor.start(workflowID: "dead-flow", emails: deadUsers)
+        try engine.executor.start(workflowID: "slow-flow", emails: deadUsers)
         try engine.executor.start(workflowID: "fast-flow", emails: fastUsers)
         for _ in 0..<1_000 where fastArrivals.withLock({ $0.count }) < fastUsers.count {
             try await Task.sleep(for: .milliseconds(10))
