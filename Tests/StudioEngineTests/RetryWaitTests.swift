@@ -31,12 +31,15 @@ struct RetryWaitTests {
         for _ in 0..<1_000 where fallbackArrivals.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try await Self.becomesIdle(engine), "a journey is still waiting")
         let status = try engine.store.delivery(id: id)?.status
+        let stats = engine.executor.stats
         await engine.shutdown()
         await other.shutdown()
         await failing.shutdown()
         await fallback.shutdown()
 
         #expect(status == .cancelled)
+        // The run's summary counts the cancelled delivery, failed, and the fallback's.
+        #expect((stats.deliveries, stats.failures) == (2, 1), "\(stats.summary)")
         #expect(sentIDs.withLock { $0 } == [id], "no attempt after the cancel")
         #expect(fallbackArrivals.withLock { $0 } == 1, "the error branch ran")
     }

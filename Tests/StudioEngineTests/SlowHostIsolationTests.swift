@@ -200,6 +200,7 @@ struct SlowHostIsolationTests {
         await engine.executor.waitUntilIdle()
         let status = try engine.store.delivery(id: id)?.status
         let attempts = try engine.store.attempts(deliveryID: id).count
+        let stats = engine.executor.stats
         await engine.shutdown()
         await failing.shutdown()
         let sent = sentIDs.withLock { $0 }
@@ -208,6 +209,8 @@ struct SlowHostIsolationTests {
         #expect(fallbackArrivals.withLock { $0 } == 1, "the error branch ran")
         #expect(status == .cancelled)
         #expect(attempts == 1 && sent == [id], "no attempt after the cancel")
+        // The run's summary counts the cancelled delivery, failed, and the fallback's.
+        #expect((stats.deliveries, stats.failures) == (2, 1), "\(stats.summary)")
     }
 
     /// After a restart, journeys whose deliveries wait for a retry an hour away sleep until it,

@@ -154,6 +154,13 @@ extension Executor {
         continuing delivery: OutboxDelivery, of journey: Journey, at node: WorkflowNode, wait: Deliverer.RetryWait? = nil
     ) -> DeliveryJob? {
         if delivery.status.isSettled {
+            if wait != nil {
+                // Settled while it waited here for its retry (a cancel): this process made its
+                // attempts, so its run counts it.
+                state.withLock {
+                    $0.stats.count(DeliveryOutcome(succeeded: delivery.status == .succeeded, held: delivery.status == .held))
+                }
+            }
             continueAfterSettled(delivery, journey: journey, node: node)
             return nil
         }
