@@ -73,10 +73,8 @@ extension Executor {
                 let cancelled = state.withLock { state in
                     state.hostDemand[host, default: 1] -= 1
                     if state.hostDemand[host] == 0 { state.hostDemand[host] = nil }
-                    state.deliveryTasks[deliveryID] = nil
                     state.stats.deliveriesInFlight -= 1
-                    let cancelled = state.cancelledTasks.remove(deliveryID) != nil
-                        || state.cancelledElsewhere.remove(deliveryID) != nil
+                    let cancelled = state.endTask(of: deliveryID)
                     if !outcome.stopped, outcome.retryWait == nil || cancelled { state.stats.count(outcome) }
                     return cancelled
                 }
@@ -106,18 +104,10 @@ extension Executor {
         for journey: inout Journey, at node: WorkflowNode, retry: (deliveryID: String, wait: Deliverer.RetryWait)?
     ) -> DeliveryJob? {
         if let retry {
-            let stored: OutboxDelivery?
-            do { stored = try store.delivery(id: retry.deliveryID) } catch {
-                logger.error("journey \(journey.id): could not read delivery \(retry.deliveryID) to retry it: \(error); left for resume")
-                stored = nil
-            }
-            guard var delivery = stored else {
+            guard let delivery = storedDelivery(retry.deliveryID, after: retry.wait) else {
                 dropJourney()
                 return nil
             }
-            // Its attempts may not be written yet: the wait says how far it went.
-            delivery.attempts = max(delivery.attempts, retry.wait.attemptsMade)
-            delivery.nextAttemptAt = retry.wait.nextAttemptAt
             return job(continuing: delivery, of: journey, at: node, wait: retry.wait)
         }
         if journey.resumed, let earlier = stepDelivery(of: journey, at: node.id) {
@@ -130,10 +120,7 @@ extension Executor {
                 origin.record(
                     deliveryID: DeliveryID.make(at: clock.now()), at: clock.now(), method: "", url: "",
                     outcome: .failed(errorClass: "config", message: "webhook '\(node.kind.webhookID ?? "")' is not defined")))
-            state.withLock {
-                $0.stats.deliveries += 1
-                $0.stats.failures += 1
-            }
+            state.withLock { $0.stats.count(DeliveryOutcome(succeeded: false)) }
             journey.nodeID = nextNode(after: node, succeeded: false)
             advance(&journey)
             return nil
@@ -145,10 +132,9 @@ extension Executor {
     }
 
     /// A stored delivery of the step, sent again unless it settled (the journey goes on with
-    /// its outcome) or another process holds its lease.
-    /// A webhook gone meanwhile fails the delivery (the journey takes the step's error path), unless
-    /// a file of the workspace does not load: then it may be that file, and the journey tries
-    /// again in ``webhookReloadWait`` seconds.
+    /// its outcome) or another process holds its lease. A webhook gone meanwhile fails it (the
+    /// journey takes the step's error path), unless a file of the workspace does not load: then
+    /// it may be that file, and the journey looks again in ``webhookReloadWait`` seconds.
     /// - Parameter wait: The retry the delivery waited for, if it did.
     private func job(
         continuing delivery: OutboxDelivery, of journey: Journey, at node: WorkflowNode, wait: Deliverer.RetryWait? = nil
@@ -179,10 +165,7 @@ extension Executor {
         }
         logger.warning("journey \(journey.id): webhook '\(delivery.webhookID)' no longer exists; delivery \(delivery.id) failed")
         recorder.settle(DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: delivery.attempts))
-        state.withLock {
-            $0.stats.deliveries += 1
-            $0.stats.failures += 1
-        }
+        state.withLock { $0.stats.count(DeliveryOutcome(succeeded: false)) }
         var journey = journey
         journey.nodeID = nextNode(after: node, succeeded: false)
         advance(&journey)
@@ -344,11 +327,7 @@ extension Executor {
         runWhenStored(job, journey: nil) { [self] in
             let outcome = await perform(job, profile: nil, handsOffRetryWaits: true, resuming: resuming)
             queue.async { [self] in
-                let cancelled = state.withLock { state in
-                    state.deliveryTasks[deliveryID] = nil
-                    return state.cancelledTasks.remove(deliveryID) != nil
-                        || state.cancelledElsewhere.remove(deliveryID) != nil
-                }
+                let cancelled = state.withLock { $0.endTask(of: deliveryID) }
                 if let wait = outcome.retryWait {
                     guard cancelled else {
                         return wake(
@@ -371,19 +350,28 @@ extension Executor {
     /// stored for a later resume then).
     func resendDetached(_ retry: DetachedRetry) {
         dispatchPrecondition(condition: .onQueue(queue))
-        let stored: OutboxDelivery?
-        do { stored = try store.delivery(id: retry.deliveryID) } catch {
-            logger.error("could not read delivery \(retry.deliveryID) to retry it: \(error); left for resume")
-            stored = nil
-        }
-        if var delivery = stored, !delivery.status.isSettled, delivery.leaseOwner == leaseOwner.description {
-            // Its attempts may not be written yet: the wait says how far it went.
-            delivery.attempts = max(delivery.attempts, retry.wait.attemptsMade)
-            delivery.nextAttemptAt = retry.wait.nextAttemptAt
+        if let delivery = storedDelivery(retry.deliveryID, after: retry.wait), !delivery.status.isSettled,
+            delivery.leaseOwner == leaseOwner.description
+        {
             if let job = job(resuming: delivery) { return sendDetached(job, resuming: retry.wait) }
             logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' is not loaded; left for a later resume")
         }
         updateCounters { $0.detachedDeliveries -= 1 }
+    }
+
+    /// A delivery that waited for its retry, read again from the store (a cancel or another
+    /// process may have settled it meanwhile) and brought as far as `wait` says: its last
+    /// attempts may not be written yet. Nil, logged, when the store cannot read it.
+    private func storedDelivery(_ id: String, after wait: Deliverer.RetryWait) -> OutboxDelivery? {
+        do {
+            guard var delivery = try store.delivery(id: id) else { return nil }
+            delivery.attempts = max(delivery.attempts, wait.attemptsMade)
+            delivery.nextAttemptAt = wait.nextAttemptAt
+            return delivery
+        } catch {
+            logger.error("could not read delivery \(id) to retry it: \(error); left for resume")
+            return nil
+        }
     }
 
     /// Where a stored delivery stopped in its retry policy, as the store has it: after a restart,

@@ -65,6 +65,8 @@ extension Executor {
 
     /// Admits the journeys waiting for `host`, first come first, while its share is not under way.
     func takeHostTurns(at host: String) {
+        // Every delivery's end comes here: without host queues, no lock is taken.
+        guard limits.maxInFlightPerHost < limits.maxInFlight else { return }
         begin(
             state.withLock { state -> [Pending] in
                 guard !state.stopped, var waiting = state.hostQueues.removeValue(forKey: host) else { return [] }

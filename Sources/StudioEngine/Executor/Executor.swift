@@ -448,6 +448,14 @@ public final class Executor: Sendable {
 extension Executor.State {
     var isIdle: Bool { stats.journeysActive == 0 && detachedDeliveries == 0 }
 
+    /// Forgets a delivery's task, which ended; returns whether it was cancelled meanwhile, here
+    /// or by another process.
+    mutating func endTask(of deliveryID: String) -> Bool {
+        deliveryTasks[deliveryID] = nil
+        let cancelledHere = cancelledTasks.remove(deliveryID) != nil
+        return cancelledElsewhere.remove(deliveryID) != nil || cancelledHere
+    }
+
     /// When the first journey or delivery asleep wakes.
     var earliestWake: UInt64? {
         switch (sleeping.earliest, sleepingDeliveries.earliest) {
