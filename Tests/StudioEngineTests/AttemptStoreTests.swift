@@ -40,21 +40,29 @@ struct AttemptStoreTests {
 }
 
 extension AttemptStoreTests {
-    /// A resumed delivery asks how many of its attempts were immediate retries (they used no slot).
-    @Test func immediateAttemptsAreCountedPerDelivery() throws {
+    /// A resumed delivery asks which of its attempts were immediate retries (they used no slot,
+    /// and the quick retry and the token refresh are made once per delivery).
+    @Test func immediateAttemptsAreReadPerDelivery() throws {
         let store = try SQLiteStateStore()
-        var attempts: [AttemptRecord] = []
-        for (number, trigger) in [(1, AttemptTrigger.scheduled), (2, .immediate), (3, .scheduled)] {
-            var record = Self.record
-            record.attempt = number
-            record.trigger = trigger
-            attempts.append(record)
+        func attempts(of deliveryID: String, _ made: [(AttemptTrigger, Int?)]) -> [AttemptRecord] {
+            made.enumerated().map { index, attempt in
+                var record = Self.record
+                record.deliveryID = deliveryID
+                record.attempt = index + 1
+                record.trigger = attempt.0
+                record.status = attempt.1
+                return record
+            }
         }
-        var other = Self.record
-        other.deliveryID = "msg_other"
-        other.trigger = .immediate
-        _ = try store.recordAttempts(attempts + [other], settling: [])
-        #expect(try store.immediateAttemptCount(deliveryID: Self.record.deliveryID) == 1)
-        #expect(try store.immediateAttemptCount(deliveryID: "msg_none") == 0)
+        let quick = attempts(of: "msg_quick", [(.scheduled, nil), (.immediate, nil), (.scheduled, 500)])
+        let refreshed = attempts(of: "msg_refreshed", [(.scheduled, 401), (.immediate, 500)])
+        let both = attempts(of: "msg_both", [(.scheduled, 401), (.immediate, nil), (.immediate, 200)])
+        _ = try store.recordAttempts(quick + refreshed + both, settling: [])
+        #expect(try store.immediateAttempts(deliveryID: "msg_quick") == ImmediateAttempts(count: 1, quickRetried: true))
+        #expect(try store.immediateAttempts(deliveryID: "msg_refreshed") == ImmediateAttempts(count: 1, refreshedToken: true))
+        #expect(
+            try store.immediateAttempts(deliveryID: "msg_both")
+                == ImmediateAttempts(count: 2, quickRetried: true, refreshedToken: true))
+        #expect(try store.immediateAttempts(deliveryID: "msg_none") == ImmediateAttempts())
     }
 }

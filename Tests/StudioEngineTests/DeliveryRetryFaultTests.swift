@@ -69,23 +69,25 @@ struct DeliveryRetryFaultTests {
         #expect(result.attempts.map(\.trigger) == [.scheduled, .immediate, .scheduled])
     }
 
-    /// Resumed after a restart, a delivery goes on from its place in the schedule: the immediate
-    /// retries made before the restart did not use a slot, so none is lost (here the last one).
-    @Test func aResumedDeliveryKeepsTheSlotsItsImmediateRetriesDidNotUse() async throws {
+    /// Resumed after a restart, a delivery goes on from its place in the schedule: the quick retry
+    /// made before the restart used no slot, so none is lost, and it is not made again, as the
+    /// quick retry is made once per delivery (delivery.md §8.3).
+    @Test func aResumedDeliveryKeepsItsSlotsAndMakesNoSecondQuickRetry() async throws {
         let closed = try LoopbackSocket()
         defer { closed.close() }
         let request = makeRequest("http://127.0.0.1:\(try closed.bind())/hook")
         var options = Deliverer.Options()
         options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5, 5]))
-        // Before the restart: attempt 1 and its immediate retry 2.
-        options.immediateAttemptsBefore = 1
+        // Before the restart: attempt 1 and its quick retry 2.
+        options.resuming = Deliverer.RetryWait(
+            nextAttemptAt: Date(), attemptsMade: 2, immediateAttempts: 1, quickRetried: true, refreshedToken: false)
         let result = try await withDeliverer(clock: SteppedClock()) { deliverer in
             await deliverer.deliver(request, origin: .init(webhookID: "retry-fault", attempt: 3), options: options)
         }
-        // Attempt 3 is the first scheduled retry, 4 its immediate retry, 5 the second scheduled one.
-        #expect(result.attempts.map(\.attempt) == [3, 4, 5])
-        #expect(result.attempts.map(\.trigger) == [.scheduled, .immediate, .scheduled])
-        #expect(result.status == .failed("gave up after 5 attempts"))
+        // Attempt 3 is the first scheduled retry, 4 the second and last.
+        #expect(result.attempts.map(\.attempt) == [3, 4])
+        #expect(result.attempts.map(\.trigger) == [.scheduled, .scheduled])
+        #expect(result.status == .failed("gave up after 4 attempts"))
     }
 
     // MARK: - Row 4: the schedule runs out

@@ -185,6 +185,32 @@ struct RetryWaitTests {
         #expect(count == 8, "sent \(count) of the 8 readable journeys")
     }
 
+    /// A delivery resumed after a restart does not make the quick retry again: it is made once
+    /// per delivery, and the delivery's stored attempts show it was made (QA F8: each restart
+    /// added an immediate attempt).
+    @Test func aDeliveryResumedAfterARestartMakesNoSecondQuickRetry() async throws {
+        let storePath = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let closed = try LoopbackSocket()
+        defer { closed.close() }
+        let workspace = Self.workspace(failing: "http://127.0.0.1:\(try closed.bind())/fail", fallback: "http://127.0.0.1:9/none")
+        let first = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        try first.executor.start(workflowID: "flow", emails: ["ada@example.com"])
+        for _ in 0..<1_000 where first.executor.sleepers.retrying == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        await first.shutdown()
+        // The hour-long retry comes due at the restart.
+        try await sqlite(storePath, "UPDATE delivery SET nextAttemptAt = 0")
+
+        let second = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: storePath))
+        _ = try second.resume()
+        for _ in 0..<1_000 where second.executor.sleepers.retrying == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        await second.shutdown()
+
+        let id = try #require(try second.store.deliveries(matching: DeliveryFilter(webhookID: "failing")).first?.id)
+        let attempts = try second.store.attempts(deliveryID: id)
+        #expect(attempts.map(\.attempt) == [1, 2, 3])
+        #expect(attempts.map(\.trigger) == [.scheduled, .immediate, .scheduled])
+    }
+
     /// Whether `engine` has nothing left to do within 30 s: a journey left asleep until an
     /// hour-long retry fails the test instead of holding it up for the hour.
     private static func becomesIdle(_ engine: Engine) async throws -> Bool {

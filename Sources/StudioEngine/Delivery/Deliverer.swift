@@ -35,15 +35,12 @@ public final class Deliverer: Sendable {
         public var inOutbox = false
         /// Asked before each attempt: true when the delivery was cancelled elsewhere (another process).
         public var isCancelled: (@Sendable () -> Bool)?
-        /// Of the attempts made before (a delivery resumed after a restart), the immediate ones:
-        /// they used no slot of the schedule. Default: 0.
-        public var immediateAttemptsBefore = 0
         /// Whether the delivery stops at a scheduled retry, ending ``Status/awaitingRetry(_:)``,
         /// instead of waiting for it: its caller waits without holding a task, and calls again
         /// with ``resuming``. Default: false, the wait is made here.
         public var handsOffRetryWaits = false
-        /// Where a delivery that stopped at a scheduled retry goes on from; its attempts made
-        /// before are counted from it, not from ``immediateAttemptsBefore``. Default: nil.
+        /// Where a delivery that stopped at a scheduled retry, or was resumed after a restart, goes
+        /// on from: the attempts it made and what they used of the policy. Default: nil, a new delivery.
         public var resuming: RetryWait?
 
         public init(
@@ -103,6 +100,14 @@ public final class Deliverer: Sendable {
         public var quickRetried: Bool
         /// A rejected OAuth2 token is refreshed once per delivery.
         public var refreshedToken: Bool
+
+        public init(nextAttemptAt: Date, attemptsMade: Int, immediateAttempts: Int, quickRetried: Bool, refreshedToken: Bool) {
+            self.nextAttemptAt = nextAttemptAt
+            self.attemptsMade = attemptsMade
+            self.immediateAttempts = immediateAttempts
+            self.quickRetried = quickRetried
+            self.refreshedToken = refreshedToken
+        }
     }
 
     public struct Result: Sendable {
@@ -230,7 +235,7 @@ public final class Deliverer: Sendable {
         var attempts: [AttemptRecord] = []
         var attempt = options.resuming.map { $0.attemptsMade + 1 } ?? max(1, origin.attempt)
         // The position in the retry schedule; a token refresh and the quick retry do not use one.
-        var slot = attempt - (options.resuming?.immediateAttempts ?? options.immediateAttemptsBefore)
+        var slot = attempt - (options.resuming?.immediateAttempts ?? 0)
         var refreshedToken = options.resuming?.refreshedToken ?? false
         var quickRetried = options.resuming?.quickRetried ?? false
         // The next attempt is made at once (a quick retry, a token refresh): recorded as such.

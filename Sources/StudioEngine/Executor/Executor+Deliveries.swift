@@ -374,13 +374,19 @@ extension Executor {
         }
     }
 
-    /// Where a stored delivery stopped in its retry policy, as the store has it: after a restart,
-    /// which quick retry or token refresh it made is not known.
+    /// Where a stored delivery stopped in its retry policy, as its stored attempts show it: its
+    /// immediate retries used no slot of the schedule, and the quick retry and the token refresh
+    /// are made once per delivery, not once per process.
     func storedRetryWait(of delivery: OutboxDelivery) -> Deliverer.RetryWait {
-        Deliverer.RetryWait(
-            nextAttemptAt: delivery.nextAttemptAt, attemptsMade: delivery.attempts,
-            immediateAttempts: (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0,
-            quickRetried: false, refreshedToken: false)
+        var immediate = ImmediateAttempts()
+        do {
+            immediate = try store.immediateAttempts(deliveryID: delivery.id)
+        } catch {
+            logger.error("could not read the attempts of delivery \(delivery.id): \(error); its retries count from its schedule alone")
+        }
+        return Deliverer.RetryWait(
+            nextAttemptAt: delivery.nextAttemptAt, attemptsMade: delivery.attempts, immediateAttempts: immediate.count,
+            quickRetried: immediate.quickRetried, refreshedToken: immediate.refreshedToken)
     }
 
     /// Renders a stored delivery's request with the secrets and sends it until it settles.
@@ -413,13 +419,8 @@ extension Executor {
             options.inOutbox = true
             options.trigger = job.trigger
             if let retry = job.retry { options.retry = retry }
-            if let resuming {
-                options.resuming = resuming
-            } else if delivery.attempts > 0 {
-                // A resumed delivery goes on from its place in the schedule, which its immediate
-                // retries did not move.
-                options.immediateAttemptsBefore = (try? store.immediateAttemptCount(deliveryID: delivery.id)) ?? 0
-            }
+            // A delivery resumed after a restart goes on from where its stored attempts left its policy.
+            options.resuming = resuming ?? (delivery.attempts > 0 ? storedRetryWait(of: delivery) : nil)
             let id = delivery.id
             options.isCancelled = { [weak self] in self?.isCancelledElsewhere(id) ?? false }
             options.handsOffRetryWaits = handsOffRetryWaits

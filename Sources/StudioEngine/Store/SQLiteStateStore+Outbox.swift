@@ -220,11 +220,14 @@ extension SQLiteStateStore {
         }
     }
 
-    public func immediateAttemptCount(deliveryID: String) throws -> Int {
+    public func immediateAttempts(deliveryID: String) throws -> ImmediateAttempts {
         try writer.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM attempt WHERE deliveryID = ? AND trigger = ?",
-                arguments: [deliveryID, AttemptTrigger.immediate.rawValue]) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT trigger, status FROM attempt WHERE deliveryID = ? ORDER BY id", arguments: [deliveryID])
+            return ImmediateAttempts(
+                triggersAndStatuses: rows.map { row in
+                    (AttemptTrigger(rawValue: row["trigger"] ?? ""), row["status"])
+                })
         }
     }
 

@@ -149,8 +149,8 @@ public protocol StateStore: EndpointPauseStore {
     func journeyCounts(_ status: JourneyRecord.Status, updatedBy instant: Date) throws -> [String: Int]
     /// Attempts of one delivery, oldest first.
     func attempts(deliveryID: String) throws -> [AttemptRecord]
-    /// How many of a delivery's attempts were made at once, outside its schedule (trigger `immediate`).
-    func immediateAttemptCount(deliveryID: String) throws -> Int
+    /// A delivery's attempts made at once, outside its schedule (trigger `immediate`).
+    func immediateAttempts(deliveryID: String) throws -> ImmediateAttempts
     /// Deletes attempts started, and settled deliveries and finished journeys last changed, before
     /// `cutoff`; marks deliveries held since before `heldCutoff` failed. Returns the rows deleted.
     @discardableResult
