@@ -10,7 +10,7 @@ struct AttemptStoreTests {
         startedAt: Date(timeIntervalSince1970: 1_700_000_000.25), deliveryID: "msg_01HZX", attempt: 3, workflowID: "welcome",
         nodeID: "send-letter", webhookID: "lob-letter", userEmail: "ada@example.com", method: "PUT",
         url: "http://127.0.0.1:9/v1?x=1", requestHeaders: [HeaderField("Content-Type", "application/json")],
-        requestBody: #"{"a": 1}"#, status: 200, responseVersion: "HTTP/1.0",
+        requestBody: #"{"a": 1}"#, status: 200, responseVersion: "HTTP/1.0", responseReason: "Alright",
         responseHeaders: [HeaderField("Server", "old")], responseBody: "aGk=", responseTruncated: true,
         responseBodyIsBase64: true, latencyMilliseconds: 12.5, outcome: .success, trigger: .replay)
 
@@ -23,19 +23,26 @@ struct AttemptStoreTests {
         expected.id = try #require(stored.first?.id)
         expected.startedAt = read.startedAt
         #expect(read == expected)
-        #expect(read.responseStatusLine == "HTTP/1.0 200 OK")
+        #expect(read.responseStatusLine == "HTTP/1.0 200 Alright")
     }
 
-    @Test func theProtocolReceivedIsInTheJSONLineAndTheHAREntry() throws {
-        #expect(AttemptJSON.jsonLine(Self.record).contains(#""status":200,"httpVersion":"HTTP/1.0""#))
+    @Test func theStatusLineReceivedIsInTheJSONLineAndTheHAREntry() throws {
+        #expect(AttemptJSON.jsonLine(Self.record).contains(#""status":200,"httpVersion":"HTTP/1.0","reasonPhrase":"Alright""#))
         #expect(AttemptJSON.jsonLine(Self.record) == AttemptJSON.encode(Self.record).jsonText)
         let har = AttemptHAR.document(for: [Self.record], creatorVersion: "test", reasonPhrase: AttemptRecord.reasonPhrase(of:))
         let entry = har.objectValue?["log"]?.objectValue?["entries"]?.arrayValue?.first
         #expect(entry?.objectValue?["response"]?.objectValue?["httpVersion"] == "HTTP/1.0")
+        #expect(entry?.objectValue?["response"]?.objectValue?["statusText"] == "Alright")
+        // Stored before the protocol and reason phrase were kept, or with the standard phrase.
         var older = Self.record
         older.responseVersion = nil
+        older.responseReason = nil
         #expect(!AttemptJSON.jsonLine(older).contains("httpVersion"))
+        #expect(!AttemptJSON.jsonLine(older).contains("reasonPhrase"))
         #expect(older.responseStatusLine == "HTTP/1.1 200 OK")
+        let olderHAR = AttemptHAR.document(for: [older], creatorVersion: "test", reasonPhrase: AttemptRecord.reasonPhrase(of:))
+        let olderEntry = olderHAR.objectValue?["log"]?.objectValue?["entries"]?.arrayValue?.first
+        #expect(olderEntry?.objectValue?["response"]?.objectValue?["statusText"] == "OK")
     }
 }
 

@@ -409,6 +409,46 @@ struct DeliveryFaultTests {
         #expect(record.responseStatusLine?.hasPrefix("\(version) \(status)") == true)
     }
 
+    /// The reason phrase shown is the one received, which SwiftNIO's decoder does not hand on:
+    /// a record keeps it when it is not the standard one (QA: `200 Alright` was shown `200 OK`).
+    @Test(arguments: [
+        ("HTTP/1.1 200 Alright\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 200 Alright", "Alright"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 200 OK", nil),
+        ("HTTP/1.1 503\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 503", ""),
+        ("HTTP/1.1 404 Not  Here \r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 404 Not  Here ", "Not  Here "),
+        ("HTTP/1.1 100 Keep Going\n\nHTTP/1.1 201 Made It\nContent-Length: 0\n\n", "HTTP/1.1 201 Made It", "Made It"),
+        ("HTTP/1.1 200 Grüße\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 200 Grüße", "Grüße"),
+    ] as [(String, String, String?)])
+    func theReasonPhraseShownIsTheOneReceived(answer: String, statusLine: String, kept: String?) async throws {
+        let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
+        let record = await send(makeRequest(server.baseURL + "/hook"))
+        try await server.shutdown()
+
+        #expect(record.responseStatusLine == statusLine, "\(record.outcome)")
+        #expect(record.responseReason == kept)
+    }
+
+    /// obs-text in a reason phrase that is not UTF-8 is read as Latin-1; a phrase past 256 bytes
+    /// is cut there; a secret the server echoes in it is masked like anywhere else.
+    @Test func aReasonPhraseIsReadAsLatin1BoundedAndMasked() async throws {
+        let latin1: [UInt8] = Array("HTTP/1.1 200 Gr".utf8) + [0xFC, 0xDF] + Array("e\r\nContent-Length: 0\r\n\r\n".utf8)
+        let long = Array("HTTP/1.1 500 \(String(repeating: "x", count: 10_000))\r\nContent-Length: 0\r\n\r\n".utf8)
+        let echoed = Array("HTTP/1.1 401 token s3cr3t-token-value refused\r\nContent-Length: 0\r\n\r\n".utf8)
+        var records: [AttemptRecord] = []
+        for answer in [latin1, long, echoed] {
+            let server = try await RawAnswerServer.start(answer: answer)
+            var request = makeRequest(server.baseURL + "/hook")
+            request.secretValues = ["s3cr3t-token-value"]
+            records.append(await send(request))
+            try await server.shutdown()
+        }
+
+        #expect(records[0].responseReason == "Grüße")
+        #expect(records[1].responseReason == String(repeating: "x", count: 256))
+        #expect(records[2].responseReason?.contains("s3cr3t") == false)
+        #expect(records[2].responseReason?.hasPrefix("token ") == true)
+    }
+
     @Test func conflictingContentLengthsAreAnInvalidResponse() async throws {
         let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))

@@ -97,6 +97,18 @@ struct TrafficDetailsTests {
         #expect(text.contains("Response 422"))
     }
 
+    /// A reason phrase other than the standard one is shown as the server sent it; an empty one
+    /// shows the status alone.
+    @Test func theResponseShowsAnUnusualReasonPhraseAsReceived() {
+        var state = stateShowingExchange()
+        _ = reduce(&state, .key(.enter))
+        var record = Self.exchange
+        record.responseReason = "Not Today"
+        #expect(TrafficDetailsView.lines(for: record, state: state).map(\.text).contains("Response 422 Not Today"))
+        record.responseReason = ""
+        #expect(TrafficDetailsView.lines(for: record, state: state).map(\.text).contains("Response 422"))
+    }
+
     /// The exchange left out `Host` and `Content-Length`, which the endpoint got: the request
     /// shown must be the one sent.
     @Test func theRequestShowsTheHeadersTheClientAddsOnTheWire() {

@@ -2,13 +2,12 @@ import NIOHTTP1
 import StudioModel
 
 extension AttemptRecord {
-    /// The answer's status line as a terminal shows it, `HTTP/1.1 201 Created`: the protocol
-    /// received and the standard reason phrase (the one received is not stored); nil when
-    /// nothing answered.
+    /// The answer's status line as received, `HTTP/1.1 201 Created`; nil when nothing answered.
+    /// Records stored before the reason phrase was kept show the standard one.
     public var responseStatusLine: String? {
         guard let status else { return nil }
         let version = responseVersion ?? "HTTP/1.1"
-        let reason = Self.reasonPhrase(of: status)
+        let reason = responseReason ?? Self.reasonPhrase(of: status)
         return reason.isEmpty ? "\(version) \(status)" : "\(version) \(status) \(reason)"
     }
 

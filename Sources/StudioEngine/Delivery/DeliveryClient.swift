@@ -140,6 +140,7 @@ public final class DeliveryClient: Sendable {
             // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
             record.status = status
             record.responseVersion = result.version
+            record.responseReason = Self.unusualReason(result.reason, of: status).map { masker.mask($0) }
             record.responseHeaders = masker.mask(result.headers)
             record.responseTruncated = result.truncated || failure != nil
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
@@ -154,6 +155,16 @@ public final class DeliveryClient: Sendable {
             record.outcome = .failed(errorClass: Self.errorClass(of: failure), message: masker.mask(message))
         }
         return record
+    }
+
+    /// A reason phrase received, as text, unless it is the standard one of `status`, which a
+    /// record leaves out. Its bytes are ASCII, or obs-text (RFC 9110 §5.5), read as UTF-8 when
+    /// they are and as Latin-1 when they are not, as RFC 9110 has a recipient treat it.
+    static func unusualReason(_ bytes: [UInt8], of status: Int) -> String? {
+        let standard = AttemptRecord.reasonPhrase(of: status)
+        if bytes.elementsEqual(standard.utf8) { return nil }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return String(bytes.map { Character(Unicode.Scalar($0)) })
     }
 
     /// How the message of an answer the HTTP/1.1 parser refused begins.

@@ -10,6 +10,8 @@ struct ExchangeResponse: Sendable {
     var status: Int?
     /// `HTTP/1.1`, as the status line said.
     var version: String?
+    /// The status line's reason phrase, as received.
+    var reason: [UInt8] = []
     var headers: [HeaderField] = []
     var body = ByteBuffer()
     /// The body went past the limit; what is kept is its first `limit` bytes.

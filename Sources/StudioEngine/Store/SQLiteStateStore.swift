@@ -186,6 +186,9 @@ public final class SQLiteStateStore: StateStore {
         migrator.registerMigration("v8-lowercase-emails", migrate: lowercaseEmails)
         migrator.registerMigration("v9-profile-field-types", migrate: createProfileFields)
         migrator.registerMigration("v10-event-field-types", migrate: createEventFields)
+        migrator.registerMigration("v11-response-reason") { db in
+            try db.alter(table: "attempt") { t in t.add(column: "responseReason", .text) }
+        }
         return migrator
     }
 
@@ -508,8 +511,9 @@ public final class SQLiteStateStore: StateStore {
                 sql: """
                     INSERT INTO attempt (startedAt, deliveryID, attempt, workflowID, nodeID, webhookID, userEmail,
                       method, url, requestHeaders, requestBody, status, responseHeaders, responseBody,
-                      responseTruncated, latencyMs, errorClass, errorMessage, trigger, responseBodyBase64, responseVersion)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      responseTruncated, latencyMs, errorClass, errorMessage, trigger, responseBodyBase64, responseVersion,
+                      responseReason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for index in stored.indices {
                 let attempt = stored[index]
@@ -521,7 +525,7 @@ public final class SQLiteStateStore: StateStore {
                     Self.encode(attempt.requestHeaders), attempt.requestBody, attempt.status,
                     Self.encode(attempt.responseHeaders), attempt.responseBody, attempt.responseTruncated,
                     attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage, attempt.trigger.rawValue,
-                    attempt.responseBodyIsBase64, attempt.responseVersion,
+                    attempt.responseBodyIsBase64, attempt.responseVersion, attempt.responseReason,
                 ])
                 stored[index].id = db.lastInsertedRowID
             }
@@ -595,6 +599,7 @@ public final class SQLiteStateStore: StateStore {
             webhookID: try optional("webhookID"), userEmail: try optional("userEmail"), method: try value("method"),
             url: try value("url"), requestHeaders: decodeHeaders(try value("requestHeaders")),
             requestBody: try value("requestBody"), status: status, responseVersion: try optional("responseVersion"),
+            responseReason: try optional("responseReason"),
             responseHeaders: decodeHeaders(try value("responseHeaders")), responseBody: try value("responseBody"),
             responseTruncated: try value("responseTruncated"),
             responseBodyIsBase64: try optional("responseBodyBase64") ?? false, latencyMilliseconds: try value("latencyMs"),

@@ -7,7 +7,7 @@ public enum AttemptHAR {
     /// Attempts without a response have status 0 and their error in `_error`, as browsers write
     /// failed requests.
     /// - Parameter reasonPhrase: The standard reason phrase of a status (`201` → `Created`), for
-    ///   each response's `statusText`; the one received is not stored.
+    ///   the `statusText` of a response whose record keeps no other (``AttemptRecord/responseReason``).
     public static func document(
         for records: [AttemptRecord], creatorVersion: String, reasonPhrase: (Int) -> String
     ) -> JSONValue {
@@ -55,7 +55,7 @@ public enum AttemptHAR {
         if record.responseBodyIsBase64 { content["encoding"] = "base64" }
         if record.responseTruncated { content["comment"] = .string("truncated: only the first \(bodySize) bytes were kept") }
         let response: JSONObject = [
-            "status": .int(record.status ?? 0), "statusText": .string(record.status.map(reasonPhrase) ?? ""),
+            "status": .int(record.status ?? 0), "statusText": .string(record.responseReason ?? record.status.map(reasonPhrase) ?? ""),
             "httpVersion": .string(record.responseVersion ?? "HTTP/1.1"), "cookies": [],
             "headers": headers(record.responseHeaders), "content": .object(content),
             "redirectURL": .string(header("location", in: record.responseHeaders) ?? ""), "headersSize": -1,

@@ -18,6 +18,7 @@ public enum AttemptJSON {
         object["requestBody"] = .string(record.requestBody)
         object["status"] = record.status.map(JSONValue.int) ?? .null
         if let version = record.responseVersion { object["httpVersion"] = .string(version) }
+        if let reason = record.responseReason { object["reasonPhrase"] = .string(reason) }
         object["responseHeaders"] = headers(record.responseHeaders)
         object["responseBody"] = .string(record.responseBody)
         object["responseTruncated"] = .bool(record.responseTruncated)
@@ -67,6 +68,10 @@ public enum AttemptJSON {
         if let version = record.responseVersion {
             out += ",\"httpVersion\":".utf8
             JSONValue.writeQuoted(version, to: &out)
+        }
+        if let reason = record.responseReason {
+            out += ",\"reasonPhrase\":".utf8
+            JSONValue.writeQuoted(reason, to: &out)
         }
         out += ",\"responseHeaders\":".utf8
         writeHeaders(record.responseHeaders, to: &out)

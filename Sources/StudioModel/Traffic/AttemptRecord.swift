@@ -23,6 +23,9 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
     /// The answer's protocol as its status line gave it, `HTTP/1.0` or `HTTP/1.1`; nil when
     /// nothing answered (and for attempts stored before it was kept).
     public var responseVersion: String?
+    /// The status line's reason phrase as received (`Alright` in `200 Alright`, or empty), when it
+    /// is not the standard one of its status; nil when it is, or nothing answered.
+    public var responseReason: String?
     public var responseHeaders: [HeaderField]
     public var responseBody: String
     /// Whether `responseBody` was cut at the size limit.
@@ -46,7 +49,7 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
         id: Int64 = 0, startedAt: Date, deliveryID: String, attempt: Int = 1, workflowID: String? = nil,
         nodeID: String? = nil, webhookID: String? = nil, userEmail: String? = nil, method: String, url: String,
         requestHeaders: [HeaderField] = [], requestBody: String = "", status: Int? = nil,
-        responseVersion: String? = nil, responseHeaders: [HeaderField] = [], responseBody: String = "", responseTruncated: Bool = false,
+        responseVersion: String? = nil, responseReason: String? = nil, responseHeaders: [HeaderField] = [], responseBody: String = "", responseTruncated: Bool = false,
         responseBodyIsBase64: Bool = false,
         latencyMilliseconds: Double = 0, outcome: AttemptOutcome, trigger: AttemptTrigger = .scheduled
     ) {
@@ -64,6 +67,7 @@ public struct AttemptRecord: Sendable, Hashable, Identifiable {
         self.requestBody = requestBody
         self.status = status
         self.responseVersion = responseVersion
+        self.responseReason = responseReason
         self.responseHeaders = responseHeaders
         self.responseBody = responseBody
         self.responseTruncated = responseTruncated

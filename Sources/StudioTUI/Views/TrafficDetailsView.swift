@@ -71,7 +71,9 @@ enum TrafficDetailsView {
             return lines.lines
         }
         if let status = record.status {
-            add("Response \(status)", TrafficRow.statusToken(record))
+            // A reason phrase other than the standard one is shown as received.
+            let reason = record.responseReason.map { $0.isEmpty ? "" : " \($0)" } ?? ""
+            add("Response \(status)\(reason)", TrafficRow.statusToken(record))
             for header in record.responseHeaders { add("\(header.name): \(header.value)", indent: "  ") }
             if !record.responseBody.isEmpty {
                 lines.blank()

@@ -27,6 +27,10 @@ import NIOHTTP1
 ///   the highest minor version within that major version to which the recipient is conformant"
 ///   (RFC 9110 §2.5); the decoder reads HTTP/1.1.
 ///
+/// It also reads the reason phrase of each status line, which the decoder does not hand on
+/// (it gives the standard phrase of a known code), and hands it on as ``ReasonPhrase`` before
+/// the bytes of the read in which the status line ends.
+///
 /// It also bounds those lines: the decoder keeps a status line, or a chunk's size line with its
 /// extensions, until the line ends, and only limits the header fields, so a server sending an
 /// endless reason phrase grew the client's memory until the deadline. A framing line longer
@@ -39,6 +43,15 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Sent outbound by the exchange handler when it starts an exchange: the next bytes are a head.
     struct ExpectResponseHead {}
+
+    /// Sent inbound when a status line ends: its reason phrase as received, up to
+    /// ``maximumReasonLength`` bytes, for the head that follows.
+    struct ReasonPhrase {
+        var bytes: [UInt8]
+    }
+
+    /// The longest reason phrase kept: the rest of a longer one is read and dropped.
+    static let maximumReasonLength = 256
 
     /// The longest framing line let through: the size SwiftNIO's decoder allows a whole header
     /// section (`NIOHTTPDecoderLimitConfiguration`).
@@ -99,6 +112,9 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var status = 0
         var statusDigits = 0
         var statusWordsEnded = 0
+        /// The status line's reason phrase so far, and whether the line ended.
+        var reason: [UInt8] = []
+        var reasonEnded = false
         /// How much of `HTTP/1.` the status line starts with.
         var versionMatched = 0
         /// How much of `transfer-encoding:` the line starts with, then of `chunked` in the value's
@@ -130,6 +146,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             status = 0
             statusDigits = 0
             statusWordsEnded = 0
+            reason.removeAll(keepingCapacity: true)
+            reasonEnded = false
             versionMatched = 0
             isChunked = false
         }
@@ -187,6 +205,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             switch byte {
             case BareLineFeedHandler.lineFeed:
                 guard lineLength == 0 else {
+                    if phase == .head, lineCount == 0 { reasonEnded = true }
                     lineCount += 1
                     lineLength = 0
                     isInFold = false
@@ -293,7 +312,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
 
-        /// `HTTP/1.1 200 OK`: the digits of the second word; a minor version above 1 read as 1.
+        /// `HTTP/1.1 200 OK`: the digits of the second word, and the reason phrase after it; a
+        /// minor version above 1 read as 1.
         private mutating func readStatusLine(_ byte: UInt8) -> Edit {
             if statusWordsEnded == 0, lineLength <= Self.http1.count {
                 if versionMatched == lineLength - 1, byte == Self.http1[versionMatched] { versionMatched += 1 }
@@ -302,6 +322,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             {
                 return .replace(UInt8(ascii: "1"))
             }
+            // Everything after the space that ends the code, spaces too, is the reason phrase.
+            if statusWordsEnded >= 2, reason.count < BareLineFeedHandler.maximumReasonLength { reason.append(byte) }
             if byte == BareLineFeedHandler.space {
                 statusWordsEnded += 1
             } else if statusWordsEnded == 1, statusDigits < 3, let digit = Self.decimalValue(byte) {
@@ -502,6 +524,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if scanner.lineLength > Self.maximumLineLength { return }
             }
             rewrite.holdBack(bytes, into: &held)
+        }
+        if scanner.reasonEnded {
+            scanner.reasonEnded = false
+            context.fireUserInboundEventTriggered(ReasonPhrase(bytes: scanner.reason))
         }
         self.scanner = scanner
         heldLineEnd = held

@@ -87,6 +87,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     /// Whether an exchange ran here: junk on a connection idle in the pool is a stale
     /// connection, which the pool retries on a new one, not a server that speaks another protocol.
     private var carriedAnExchange = false
+    /// The reason phrase of the last status line read (``BareLineFeedHandler/ReasonPhrase``).
+    private var receivedReason: [UInt8] = []
 
     init(idleTimeout: TimeAmount) {
         self.idleTimeout = idleTimeout
@@ -159,6 +161,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             }
             exchange.response.status = Int(head.status.code)
             exchange.response.version = ExchangeResponse.versionText(head.version)
+            exchange.response.reason = receivedReason
             exchange.response.headers = head.headers.map { HeaderField($0.name, Self.withoutTrailingWhitespace($0.value)) }
             // After a 101 the connection speaks another protocol, and the decoder stops parsing:
             // a request sent on it would never see its answer.
@@ -170,6 +173,14 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         case .end:
             end(failure: nil, closing: !(exchange.keepAlive && exchange.requestWritten))
         }
+    }
+
+    /// The reason phrase of the status line just read, for the head the decoder hands on next.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let phrase = event as? BareLineFeedHandler.ReasonPhrase else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        receivedReason = phrase.bytes
     }
 
     func channelInactive(context: ChannelHandlerContext) {
