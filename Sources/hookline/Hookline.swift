@@ -12,7 +12,24 @@ struct Hookline: AsyncParsableCommand {
         ],
         defaultSubcommand: Studio.self)
 
+    /// Runs the command the arguments name, as `AsyncParsableCommand.main` does, except that a
+    /// usage error that a command's `run()` throws is shown with that command's usage, not the root's.
     static func main() async {
-        await main(WorkspaceOptions.movingLeadingWorkspaceOption(Array(CommandLine.arguments.dropFirst())))
+        let arguments = WorkspaceOptions.movingLeadingWorkspaceOption(Array(CommandLine.arguments.dropFirst()))
+        var command: any ParsableCommand
+        do {
+            command = try await asyncParseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error, from: type(of: command))
+        }
     }
 }
