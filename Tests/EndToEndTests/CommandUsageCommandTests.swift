@@ -1,8 +1,27 @@
 import Foundation
 import Testing
 
-/// A usage error is shown with the usage of the command it was made in.
+/// A mistake in the words of a command line is shown with the usage of the command it was made
+/// in, and a mistyped command with the nearest one.
 struct CommandUsageCommandTests {
+    /// A mistyped command was taken as an argument of the studio (the default command) or of its
+    /// group, and refused as "Unexpected argument" without a hint.
+    @Test(arguments: [
+        (["valdate"], "Unknown command 'valdate'. Did you mean 'validate'?", "hookline"),
+        (["-C", "/tmp", "valdate"], "Unknown command 'valdate'. Did you mean 'validate'?", "hookline"),
+        (["halp"], "Unknown command 'halp'. Did you mean 'help'?", "hookline"),
+        (["frobnicate"], "Unknown command 'frobnicate'.", "hookline"),
+        (["events", "trak"], "Unknown command 'trak'. Did you mean 'track'?", "hookline events"),
+        (["users", "imprt", "people.csv"], "Unknown command 'imprt'. Did you mean 'import'?", "hookline users"),
+    ])
+    func aMistypedCommandIsNamedWithTheNearestOne(arguments: [String], message: String, parent: String) async throws {
+        let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, arguments)
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(
+            result.stderr == "Error: \(message)\nUsage: \(parent) <subcommand>\n  See '\(parent) --help' for more information.\n")
+    }
+
     /// A usage error found in a subcommand's `run()` came with the root command's usage. Each is
     /// found before the command reads a workspace.
     @Test(arguments: [
