@@ -6,7 +6,7 @@ extension Hookline {
     /// except that a `ValidationError` is shown with `command`'s usage, not the root's:
     /// ArgumentParser knows which command a usage error belongs to only while it parses.
     static func exit(withError error: any Error, from command: any ParsableCommand.Type) -> Never {
-        guard let usageError = error as? ValidationError, command != Hookline.self else { exit(withError: error) }
+        guard let usageError = error as? ValidationError else { exit(withError: error) }
         exitWithUsageError(usageError.message, of: command)
     }
 
