@@ -53,6 +53,15 @@ struct CommandLineTests {
         #expect(notAWorkspace.stderr.contains("is not a Hookline workspace"), "\(notAWorkspace.stderr)")
     }
 
+    /// The help called --data "A JSON object used as the context", so `--data '{"qty": 3}'` was
+    /// tried, and read as a file name; the README says `--data FILE`.
+    @Test func renderHelpSaysDataNamesAFile() async throws {
+        let help = try await BinaryRunner.hookline("render", "--help")
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: hookline render --template <template> --data <file> [--mode <mode>]"), "\(help.stdout)")
+        #expect(help.stdout.contains("  --data <file>           A JSON file holding the object used as the context.\n"), "\(help.stdout)")
+    }
+
     @Test func renderPrintsTheResultExactlyAndReportsTemplateErrorsAt65() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let template = folder.appendingPathComponent("body.hbs")

@@ -17,7 +17,7 @@ extension Hookline {
         @Option(help: "The template file.", completion: .file())
         var template: String
 
-        @Option(help: "A JSON object used as the context.", completion: .file())
+        @Option(help: ArgumentHelp("A JSON file holding the object used as the context.", valueName: "file"), completion: .file())
         var data: String
 
         @Option(help: "Where the output lands, which decides escaping.")
