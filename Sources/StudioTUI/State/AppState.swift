@@ -132,7 +132,8 @@ public struct RunInput: Sendable, Equatable {
     public var text = ""
 
     /// Whom the typed text names: nothing is every user (or the workflow's own list when it
-    /// starts from one), `list:NAME` a list's members, anything else one address.
+    /// starts from one), `list:NAME` a list's members, anything else one address, as users are
+    /// stored and matched: lowercase (`Ada@Example.com` is `ada@example.com`).
     public func audience(startingFrom start: WorkflowStart) -> RunAudience {
         let text = text.trimmingCharacters(in: .whitespaces)
         if text.isEmpty {
@@ -142,7 +143,7 @@ public struct RunInput: Sendable, Equatable {
         if text.hasPrefix("list:") {
             return .list(String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces))
         }
-        return .user(text)
+        return .user(EmailAddress.normalized(text))
     }
 }
 
