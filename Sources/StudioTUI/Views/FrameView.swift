@@ -63,7 +63,7 @@ enum FrameView {
         let countsX = max(30, right - 1 - countsWidth)
         // The title ends before the counts, with an ellipsis when cut: drawn over, a filter cut
         // mid-word looked whole (QA F9).
-        let titleMaxX = min(max(layout.splitX - 1 + 24, right / 2), countsX - 1)
+        let titleMaxX = countsX - 1
         title(trafficTitle, x: 1, maxX: titleMaxX, y: layout.trafficSeparatorY, state: state, into: &grid)
         grid.put(counts, at: Point(x: countsX, y: layout.trafficSeparatorY),
                  token: state.traffic.unseen > 0 ? .statusWarn : .muted, maxWidth: countsWidth)
