@@ -65,6 +65,16 @@ struct RenderSnapshotTests {
         #expect(grid.rowText(0).contains("● live 2.0/s 50.0% err"))
     }
 
+    /// A read-only studio runs no executor: it watches what the workspace's executor stores, and
+    /// its header said "● live" as if it ran one (QA).
+    @Test func aReadOnlyStudiosHeaderSaysItWatches() {
+        var state = Fixtures.state(records: 10)
+        state.readonly = true
+        let header = renderApp(state).rowText(0)
+        #expect(header.contains("● watching 2.0/s 50.0% err · read-only"), "\(header)")
+        #expect(!header.contains("live"), "\(header)")
+    }
+
     @Test func controlCharactersInRecordsAreNeutralised() {
         var state = Fixtures.state()
         let evil = Fixtures.record(1, url: "https://x.test/\u{1B}[2J\u{07}boom")

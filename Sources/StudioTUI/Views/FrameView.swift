@@ -23,13 +23,7 @@ enum FrameView {
         }
 
         // Header: name at left, live state at right.
-        let stats = TrafficStats(log: state.log, now: state.now)
-        let live: [Segment] =
-            if state.storeLost != nil { [Segment(" \(glyphs.cross) nothing is stored ", .statusError)] }
-            else if state.storeFailing != nil { [Segment(" \(glyphs.cross) store failing ", .statusError)] }
-            else if state.trafficConnected {
-                [Segment(" \(glyphs.bullet) live ", .headerLive), Segment(stats.summary + " ", .foreground)]
-            } else { [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)] }
+        let live = liveState(state)
         let liveWidth = live.reduce(0) { $0 + DisplayWidth.width(of: $1.text) }
         let name = Sanitizer.clean(state.workspace.settings.name)
         grid.put([Segment(" Hookline ", .title), Segment("\(glyphs.dot) ", .border), Segment(name + " ", .title)],
@@ -67,6 +61,18 @@ enum FrameView {
         title(trafficTitle, x: 1, maxX: titleMaxX, y: layout.trafficSeparatorY, state: state, into: &grid)
         grid.put(counts, at: Point(x: countsX, y: layout.trafficSeparatorY),
                  token: state.traffic.unseen > 0 ? .statusWarn : .muted, maxWidth: countsWidth)
+    }
+
+    /// The header's right end: whether traffic flows and from whom, with its rate and error share.
+    /// A read-only studio runs no executor: it watches what the workspace's executor stores.
+    private static func liveState(_ state: AppState) -> [Segment] {
+        let glyphs = state.glyphs
+        if state.storeLost != nil { return [Segment(" \(glyphs.cross) nothing is stored ", .statusError)] }
+        if state.storeFailing != nil { return [Segment(" \(glyphs.cross) store failing ", .statusError)] }
+        guard state.trafficConnected else { return [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)] }
+        let stats = Segment(TrafficStats(log: state.log, now: state.now).summary + " ", .foreground)
+        guard state.readonly else { return [Segment(" \(glyphs.bullet) live ", .headerLive), stats] }
+        return [Segment(" \(glyphs.bullet) watching ", .headerLive), stats, Segment("\(glyphs.dot) read-only ", .muted)]
     }
 
     /// The titles over the list and over the details of the screen shown.
