@@ -63,6 +63,23 @@ enum FrameView {
                  token: state.traffic.unseen > 0 ? .statusWarn : .muted, maxWidth: countsWidth)
     }
 
+    /// Blanks `box` for an overlay and the column on each side of it, inside the frame: a divider
+    /// running under the overlay left a stub between it and the frame's edge (QA). The frame's tee
+    /// there, leading nowhere now, becomes a plain edge.
+    static func cover(_ box: Rect, border: BorderSet, into grid: inout CellGrid) {
+        let interior = grid.bounds.inset(by: 1)
+        grid.fill(box)
+        for x in [box.x - 1, box.maxX] {
+            grid.fill(Rect(x: x, y: box.y, width: 1, height: box.height).intersection(interior))
+        }
+        for y in box.y..<box.maxY {
+            for (edge, inward, tee) in [(0, 1, border.teeLeft), (grid.size.width - 1, grid.size.width - 2, border.teeRight)]
+            where grid[edge, y].grapheme == tee && grid[inward, y].grapheme == " " {
+                grid.put(border.vertical, at: Point(x: edge, y: y), token: .border)
+            }
+        }
+    }
+
     /// The header's right end: whether traffic flows and from whom, with its rate and error share.
     /// A read-only studio runs no executor: it watches what the workspace's executor stores.
     private static func liveState(_ state: AppState) -> [Segment] {
