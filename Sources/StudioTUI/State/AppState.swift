@@ -60,6 +60,9 @@ public struct AppState: Sendable, Equatable {
     public var confirmation: Confirmation?
     /// A form field's new value being typed.
     public var fieldInput: FieldInput?
+    /// The problems of drafts not saved because they did not pass (`e`, `n`), by the file they
+    /// are for: the hint row names the first, `!` lists them all.
+    public var draftProblems: [String: DraftProblems] = [:]
     /// The step the tree selects when the next workspace arrives (after a node command).
     public var selectStepOnReload: String?
     /// The process that runs the workspace's journeys instead of this studio (`hookline serve

@@ -82,7 +82,7 @@ enum HintBarView {
         let bindings = state.bodyEditor != nil
             ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
             : state.keyMap.barBindings(
-                focus: state.focus, readonly: state.readonly, hasProblems: !state.workspace.diagnostics.isEmpty)
+                focus: state.focus, readonly: state.readonly, hasProblems: Problems.any(state))
         return bindings.filter { binding in
             // `G follow` is offered once the pane has stopped following.
             binding.short != nil && state.disabledReason(binding) == nil && !(binding.id == .bottom && state.traffic.follow)
