@@ -56,6 +56,19 @@ struct FormTests {
             == Self.webhook.replacingOccurrences(of: "method: POST", with: "method: PUT"))
     }
 
+    /// QA: a header name longer than the label column was cut (`X-Correla… {{email}}`) in a
+    /// form as wide as the screen.
+    @Test func aWebhookFormShowsLongHeaderNamesWhole() throws {
+        var state = Fixtures.state()
+        let webhook = Webhook(
+            id: "crm-sync", method: .put, url: "https://crm.example.com/contacts",
+            headers: [HeaderTemplate(name: "X-Correlation-Id", value: "{{email}}"), HeaderTemplate(name: "X-Campaign", value: "{{workflowName}}")])
+        state.choice = Forms(hidden: []).webhook(webhook, path: "webhooks/crm-sync.yaml")
+        let screen = (0..<24).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+        #expect(screen.contains("X-Correlation-Id {{email}}"), "\(screen)")
+        #expect(screen.contains("X-Campaign {{workflowName}}"), "\(screen)")
+    }
+
     @Test func aURLHoldingALiteralSecretIsLeftToTheEditor() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }

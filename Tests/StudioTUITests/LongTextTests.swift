@@ -87,6 +87,17 @@ struct LongTextTests {
         #expect(rows[22].contains("Esc close"))
     }
 
+    /// QA: a URL starting early on the first line was split in the middle, after one of its `/`.
+    @Test func aLongMessageWrapsAtSpacesAndKeepsAURLWholeOnALine() {
+        var state = Fixtures.state(records: 12)
+        let url = "https://hooks.example.com/services/T0001/B0002/abcdef"
+        _ = reduce(&state, .status(StatusMessage("test send failed: could not connect to \(url) (connection refused)", level: .error)))
+        let rows = Self.rows(renderApp(state))
+        #expect(rows[20].trimmingCharacters(in: CharacterSet(charactersIn: "│ ")) == "test send failed: could not connect to",
+                "\(rows[20])")
+        #expect(rows[21].contains("│ \(url) (connection refused)"), "\(rows[21])")
+    }
+
     @Test func aShortMessageStaysBesideTheKeys() {
         var state = Fixtures.state(records: 12)
         _ = reduce(&state, .status(StatusMessage("traffic filtered to workflow:welcome-series")))

@@ -120,6 +120,41 @@ struct ProblemsTests {
                     "kept the secrets as last read: .hookline/secrets.yaml:2:1: error: secret 'pin' has no value", level: .warning))
     }
 
+    /// QA: an edit that did not pass named its first problem only, where `hookline validate`
+    /// lists them all: `!` lists every one, and ⏎ on one reopens the draft at its line.
+    @Test func bangListsEveryProblemOfADraftThatDidNotPass() throws {
+        let root = try EditTests.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = DraftEditing(root: root).edit("workflows/welcome.yaml", with: EditTests.editor {
+            $0.replacingOccurrences(
+                of: "webhook: lob-letter}", with: "webhook: nope, next: enrich}\n  - {id: enrich, type: callWebhook, webhook: nada}")
+        })
+        let checked = try #require(result.checked)
+        try #require(checked.problems.count == 2, "\(checked.problems)")
+        #expect(result.message.text.hasSuffix("(+1 more: ! lists them) · e edits the draft again"), "\(result.message.text)")
+        // The files on disk have one warning of their own (lob.yaml holds the webhook lob-letter).
+        let workspace = WorkspaceLoader.load(from: root)
+        var state = AppState(workspace: workspace, size: Size(width: 80, height: 24))
+        _ = reduce(&state, .draftChecked(checked))
+        _ = reduce(&state, .key(.char("!")))
+        let choice = try #require(state.choice)
+        #expect(choice.title == "Problems · 1 warning · unsaved draft: 2 errors")
+        #expect(choice.options.map(\.label)
+            == checked.problems.map { "draft · \($0.description)" } + workspace.diagnostics.map(\.description))
+        #expect(reduce(&state, .key(.enter)) == [.edit(path: "workflows/welcome.yaml", line: checked.problems[0].line)])
+        // A new definition's draft is reopened as `n` reopens it: its file is not there yet.
+        let created = DraftProblems(path: "workflows/new.yaml", problems: checked.problems, created: .workflow)
+        #expect(created.reopen(at: checked.problems[0]) == .create(.workflow))
+        // Saved, the draft has nothing left to list.
+        _ = reduce(&state, .draftChecked(DraftProblems(path: "workflows/welcome.yaml", problems: [])))
+        _ = reduce(&state, .key(.char("!")))
+        #expect(state.choice?.title == "Problems · 1 warning")
+        // With no problem in the files, the bar offers `!` for a draft's.
+        var clean = Fixtures.state()
+        _ = reduce(&clean, .draftChecked(checked))
+        #expect(renderApp(clean).rowText(22).contains("! problems"))
+    }
+
     @Test func aReadOnlyStudioListsTheProblemsWithoutOpeningThem() throws {
         let (root, workspace) = try Self.brokenWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }

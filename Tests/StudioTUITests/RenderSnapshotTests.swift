@@ -65,6 +65,41 @@ struct RenderSnapshotTests {
         #expect(grid.rowText(0).contains("● live 2.0/s 50.0% err"))
     }
 
+    /// A read-only studio runs no executor: it watches what the workspace's executor stores, and
+    /// its header said "● live" as if it ran one (QA).
+    @Test func aReadOnlyStudiosHeaderSaysItWatches() {
+        var state = Fixtures.state(records: 10)
+        state.readonly = true
+        let header = renderApp(state).rowText(0)
+        #expect(header.contains("● watching 2.0/s 50.0% err · read-only"), "\(header)")
+        #expect(!header.contains("live"), "\(header)")
+    }
+
+    /// Whether `row` shows frame lines beside an overlay: a divider's end between it and the
+    /// frame's edge, or the frame's tee leading into it.
+    static func showsStub(_ row: String) -> Bool {
+        ["─│", "│─", "─┌", "┐─", "─└", "┘─", "├│", "│┤"].contains { row.contains($0) } || row.hasPrefix("├ ") || row.hasSuffix(" ┤")
+    }
+
+    /// QA: the help and the palette showed the ends of the dividers beneath them at their sides.
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 120, height: 40)])
+    func overlaysCoverTheFrameLinesBeneathThem(size: Size) {
+        var help = Fixtures.state(size: size, records: 3)
+        _ = reduce(&help, .key(.char("?")))
+        var palette = Fixtures.state(size: size, records: 3)
+        _ = reduce(&palette, .key(.char(":")))
+        var details = Fixtures.state(size: size, records: 3)
+        Fixtures.focus(.traffic, in: &details)
+        _ = reduce(&details, .key(.enter))
+        for state in [help, palette, details] {
+            let grid = renderApp(state)
+            for y in 0..<grid.size.height {
+                let row = grid.rowText(y)
+                #expect(!Self.showsStub(row), "row \(y): \(row)")
+            }
+        }
+    }
+
     @Test func controlCharactersInRecordsAreNeutralised() {
         var state = Fixtures.state()
         let evil = Fixtures.record(1, url: "https://x.test/\u{1B}[2J\u{07}boom")

@@ -40,6 +40,16 @@ struct RunKeyTests {
         #expect(state.runInput == nil)
     }
 
+    /// Users are stored and matched lowercase: the run, and what the hint row says of it, name
+    /// the user as stored, not as typed (QA).
+    @Test func anAddressTypedInCapitalsNamesTheUserAsStored() {
+        var state = Fixtures.state(records: 0)
+        _ = reduce(&state, .key(.char("r")))
+        type("Ada@Example.com", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [.run(workflowID: "welcome-series", audience: .user("ada@example.com"))])
+        #expect(state.status?.text == "starting welcome-series for ada@example.com…")
+    }
+
     @Test func theOutcomeCountsTheJourneysStartedAndThoseTheEntryLimitsKeptOut() {
         #expect(RunAudience.everyUser.outcome(of: "direct-mail", asked: 14, started: 2)
             == StatusMessage("started direct-mail for 2 of 14 users: the entry limits kept out 12"))

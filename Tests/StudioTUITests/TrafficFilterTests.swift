@@ -19,6 +19,17 @@ struct TrafficFilterTests {
         #expect(title.contains("filter s") && title.contains("…"), "\(row)")
     }
 
+    /// QA: the title was cut at half the row, though the counts left it room for the whole filter.
+    @Test func theTitleShowsTheWholeFilterWhenTheRowHasRoom() {
+        var state = Fixtures.state(records: 14)
+        _ = reduce(&state, .key(.char("/")))
+        _ = reduce(&state, .paste("method:POST host:api.lob.com"))
+        _ = reduce(&state, .key(.enter))
+        let row = renderApp(state).rowText(AppLayout.compute(state).trafficSeparatorY)
+        #expect(row.contains("· filter method:POST host:api.lob.com ─"), "\(row)")
+        #expect(!row.contains("…"), "\(row)")
+    }
+
     // Fixtures.records: statuses cycle 201, 200, 503, 404, 201, nil (timeout), 302; every 4th is GET.
     @Test(arguments: [
         ("status:5xx", [2, 9]),

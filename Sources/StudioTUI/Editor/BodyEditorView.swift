@@ -35,7 +35,7 @@ enum BodyEditorView {
         let box = layout.box
         guard box.width > 20, box.height > 6 else { return }
         let glyphs = state.glyphs
-        grid.fill(box)
+        FrameView.cover(box, border: state.glyphs.border, into: &grid)
         grid.drawBorder(box, set: glyphs.border, token: .borderFocused)
         grid.put(" Body \(glyphs.dot) \(Sanitizer.clean(editor.webhookID)) \(glyphs.dot) \(editor.type) ",
                  at: Point(x: box.x + 2, y: box.y), token: .titleFocused, clip: box)

@@ -42,7 +42,7 @@ public struct CellGrid: Sendable, Hashable {
     public mutating func put(
         _ text: String, at point: Point, token: ThemeToken = .foreground, maxWidth: Int? = nil, clip: Rect? = nil
     ) -> Int {
-        let area = intersect(clip ?? bounds, bounds)
+        let area = (clip ?? bounds).intersection(bounds)
         guard point.y >= area.y, point.y < area.maxY else { return 0 }
         let limit = min(area.maxX, maxWidth.map { point.x + max(0, $0) } ?? Int.max)
         var x = point.x
@@ -77,7 +77,7 @@ public struct CellGrid: Sendable, Hashable {
 
     /// Fills `rect` with `grapheme` (a one-column character) in `token`.
     public mutating func fill(_ rect: Rect, with grapheme: String = " ", token: ThemeToken = .foreground) {
-        let area = intersect(rect, bounds)
+        let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
         for y in area.y..<area.maxY {
             for x in area.x..<area.maxX { setCell(x, y, Cell(grapheme: grapheme, token: token)) }
@@ -86,7 +86,7 @@ public struct CellGrid: Sendable, Hashable {
 
     /// Sets the token of every cell in `rect`, keeping the text.
     public mutating func restyle(_ rect: Rect, token: ThemeToken) {
-        let area = intersect(rect, bounds)
+        let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
         for y in area.y..<area.maxY {
             for x in area.x..<area.maxX { cells[y * size.width + x].token = token }
@@ -176,11 +176,6 @@ public struct CellGrid: Sendable, Hashable {
             cells[index - 1] = Cell(grapheme: " ", token: cells[index - 1].token)
         }
         cells[index] = cell
-    }
-
-    private func intersect(_ a: Rect, _ b: Rect) -> Rect {
-        let x = max(a.x, b.x), y = max(a.y, b.y)
-        return Rect(x: x, y: y, width: min(a.maxX, b.maxX) - x, height: min(a.maxY, b.maxY) - y)
     }
 
     // MARK: - Reading

@@ -42,6 +42,12 @@ public struct Rect: Sendable, Hashable {
         Rect(x: x + amount, y: y + amount, width: width - 2 * amount, height: height - 2 * amount)
     }
 
+    /// The cells both rectangles cover (empty when none).
+    public func intersection(_ other: Rect) -> Rect {
+        let left = Swift.max(x, other.x), top = Swift.max(y, other.y)
+        return Rect(x: left, y: top, width: Swift.min(maxX, other.maxX) - left, height: Swift.min(maxY, other.maxY) - top)
+    }
+
     /// The row `index` of this rectangle as a one-line rectangle.
     public func row(_ index: Int) -> Rect { Rect(x: x, y: y + index, width: width, height: 1) }
 }

@@ -17,6 +17,9 @@ struct DraftEditing {
         /// The draft the user's text was left in when the editor was stopped by a signal (an SSH
         /// drop hangs it up): the studio names it on stderr if it then ends as well.
         var keptDraft: String?
+        /// The file whose changed text was checked, with every problem the checks found (the
+        /// message names the first; none when it passed); nil when no text was checked.
+        var checked: DraftProblems?
     }
 
     /// A file as it was before a save and as the save left it: ``undo(_:)`` writes the first
@@ -91,9 +94,11 @@ struct DraftEditing {
         switch run(editor, on: draft, from: edit.editorText, cancelled: "\(path) not saved") {
         case .success(let text):
             edited = text
-            result = outcome(edit, edited: edited, again: " · e edits the draft again", saved: "saved", draft: draft)
+            result = outcome(edit, edited: edited, again: " · e edits the draft again", saved: "saved", draft: draft, listed: true)
         case .failure(let stop):
             result = stop.result
+            // What the draft holds now was not checked: problems listed of its older text are gone.
+            result.checked = DraftProblems(path: path, problems: [])
         }
         if result.workspace != nil || result.message.level == .info { draft.discard() }
         if let outdated {
@@ -124,13 +129,15 @@ struct DraftEditing {
         guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
             return Result(message: StatusMessage("\(path) already exists: choose another id, or e edits it" + again, level: .error))
         }
-        let result: Result
+        var result: Result
         do {
             result = outcome(
-                try DefinitionEdit(path: path, original: ""), edited: edited, again: again, saved: "created", draft: draft)
+                try DefinitionEdit(path: path, original: ""), edited: edited, again: again, saved: "created", draft: draft,
+                listed: true)
         } catch {
             return Result(message: StatusMessage("cannot create \(path): \(error)", level: .error))
         }
+        result.checked?.created = kind
         if result.workspace != nil { draft.discard() }
         return result
     }
@@ -323,13 +330,27 @@ struct DraftEditing {
 
     /// Checks `edited` and writes it when it passes and the file on disk is still the one the
     /// edit started from; else sets `draft` aside.
-    private func outcome(_ edit: DefinitionEdit, edited: String, again: String, saved: String, draft: Draft) -> Result {
-        switch edit.finish(edited: edited, root: root, checks: checks) {
+    /// - Parameter listed: Whether `!` lists the problems of a text that does not pass: a draft
+    ///   kept for the next `e` or `n`. ``Result/checked`` then holds them.
+    private func outcome(
+        _ edit: DefinitionEdit, edited: String, again: String, saved: String, draft: Draft, listed: Bool = false
+    ) -> Result {
+        let finished = edit.finish(edited: edited, root: root, checks: checks)
+        var result = outcome(finished, of: edit, again: again, saved: saved, draft: draft, listed: listed)
+        if listed { result.checked = DraftProblems(path: edit.path, problems: finished.problems) }
+        return result
+    }
+
+    /// What ``outcome(_:edited:again:saved:draft:listed:)`` says and writes for the checks' verdict `finished`.
+    private func outcome(
+        _ finished: DefinitionEdit.Outcome, of edit: DefinitionEdit, again: String, saved: String, draft: Draft, listed: Bool
+    ) -> Result {
+        switch finished {
         case .unchanged:
             return Result(message: StatusMessage("no changes to \(edit.path)"))
         case .invalid(let problems):
             let first = problems.first.map(\.description) ?? "\(edit.path): not valid"
-            let more = problems.count > 1 ? " (+\(problems.count - 1) more)" : ""
+            let more = problems.count > 1 ? " (+\(problems.count - 1) more\(listed ? ": ! lists them" : ""))" : ""
             return Result(message: StatusMessage(first + more + again, level: .error))
         case .refused(let reason):
             return Result(message: StatusMessage("not saved: \(reason)" + again, level: .error))
@@ -370,5 +391,12 @@ struct DraftEditing {
 
     private func relative(_ url: URL) -> String {
         url.path.hasPrefix(root.path + "/") ? String(url.path.dropFirst(root.path.count + 1)) : url.path
+    }
+}
+
+extension DefinitionEdit.Outcome {
+    /// The problems of a text that did not pass; none otherwise.
+    fileprivate var problems: [Diagnostic] {
+        if case .invalid(let problems) = self { problems } else { [] }
     }
 }

@@ -236,6 +236,7 @@ final class StudioRuntime {
         if result.workspace != nil { lastSave = result.undo }
         // The status first: taking the workspace adds to it what was kept from broken files.
         send(.status(result.message))
+        if let checked = result.checked { send(.draftChecked(checked)) }
         if let workspace = result.workspace {
             send(.workspaceChanged(drafts?.withSaveTimeProblems(workspace) ?? workspace))
         }

@@ -15,6 +15,9 @@ public enum Action: Sendable, Equatable {
     case status(StatusMessage)
     /// The value typed in a form field was saved: its line closes (one refused stays open).
     case fieldSaved
+    /// A changed text of a file was checked: every problem of it when it was not saved, none
+    /// when it passed; `!` lists them.
+    case draftChecked(DraftProblems)
     /// Who runs the workspace's journeys instead of this studio, asked again; nil: this studio.
     case executorChecked(String?)
     /// The workspace's store can no longer keep what the studio runs, sends or shows (its file

@@ -60,6 +60,9 @@ public struct AppState: Sendable, Equatable {
     public var confirmation: Confirmation?
     /// A form field's new value being typed.
     public var fieldInput: FieldInput?
+    /// The problems of drafts not saved because they did not pass (`e`, `n`), by the file they
+    /// are for: the hint row names the first, `!` lists them all.
+    public var draftProblems: [String: DraftProblems] = [:]
     /// The step the tree selects when the next workspace arrives (after a node command).
     public var selectStepOnReload: String?
     /// The process that runs the workspace's journeys instead of this studio (`hookline serve
@@ -132,7 +135,8 @@ public struct RunInput: Sendable, Equatable {
     public var text = ""
 
     /// Whom the typed text names: nothing is every user (or the workflow's own list when it
-    /// starts from one), `list:NAME` a list's members, anything else one address.
+    /// starts from one), `list:NAME` a list's members, anything else one address, as users are
+    /// stored and matched: lowercase (`Ada@Example.com` is `ada@example.com`).
     public func audience(startingFrom start: WorkflowStart) -> RunAudience {
         let text = text.trimmingCharacters(in: .whitespaces)
         if text.isEmpty {
@@ -142,7 +146,7 @@ public struct RunInput: Sendable, Equatable {
         if text.hasPrefix("list:") {
             return .list(String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces))
         }
-        return .user(text)
+        return .user(EmailAddress.normalized(text))
     }
 }
 

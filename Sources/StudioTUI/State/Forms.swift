@@ -195,8 +195,10 @@ struct Forms {
         return Choice(title: "\(step)\(output.map { " " + $0 } ?? "") leads to", options: options)
     }
 
+    /// `name` padded to a column of 10, never cut: a longer one (a header's) pushes its value right.
     private func label(_ name: String, _ value: String) -> String {
-        DisplayWidth.pad(name, to: 10) + " " + masker.mask(value).replacingOccurrences(of: "\n", with: "⏎")
+        let padding = String(repeating: " ", count: max(0, 10 - DisplayWidth.width(of: name)))
+        return name + padding + " " + masker.mask(value).replacingOccurrences(of: "\n", with: "⏎")
     }
 
     /// A value typed in the hint row; one of several lines is left to `e`, since one line cannot hold it.

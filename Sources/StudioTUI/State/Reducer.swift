@@ -120,6 +120,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .fieldSaved:
         state.fieldInput = nil
         return []
+    case .draftChecked(let draft):
+        state.draftProblems[draft.path] = draft.problems.isEmpty ? nil : draft
+        return []
     case .executorChecked(let holder):
         if state.executorElsewhere != nil, holder == nil {
             state.status = StatusMessage("the process that ran this workspace's journeys has stopped: this studio runs them now")

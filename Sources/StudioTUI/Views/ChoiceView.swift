@@ -22,7 +22,7 @@ enum ChoiceView {
         // Between the tab row and the hint row, which stays visible.
         let height = min(state.size.height - 6, rows.count + 2)
         let box = Rect(x: (state.size.width - width) / 2, y: 3, width: width, height: height)
-        grid.fill(box)
+        FrameView.cover(box, border: state.glyphs.border, into: &grid)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         grid.put(title, at: Point(x: box.x + 2, y: box.y), token: .titleFocused, maxWidth: box.width - 4)
         grid.put(footer, at: Point(x: max(box.x + 1, box.maxX - 2 - footerWidth), y: box.maxY - 1), token: .muted, clip: box)

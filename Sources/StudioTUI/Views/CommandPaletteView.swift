@@ -7,7 +7,7 @@ enum CommandPaletteView {
         guard let palette = state.palette else { return }
         let matches = palette.matches(in: state.keyMap, readonly: state.readonly)
         let box = self.box(state.size, rows: matches.count)
-        grid.fill(box)
+        FrameView.cover(box, border: state.glyphs.border, into: &grid)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         grid.put(" Commands ", at: Point(x: box.x + 2, y: box.y), token: .titleFocused)
         let footer = " ⏎ run · Esc closes "

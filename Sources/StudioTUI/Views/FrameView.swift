@@ -23,13 +23,7 @@ enum FrameView {
         }
 
         // Header: name at left, live state at right.
-        let stats = TrafficStats(log: state.log, now: state.now)
-        let live: [Segment] =
-            if state.storeLost != nil { [Segment(" \(glyphs.cross) nothing is stored ", .statusError)] }
-            else if state.storeFailing != nil { [Segment(" \(glyphs.cross) store failing ", .statusError)] }
-            else if state.trafficConnected {
-                [Segment(" \(glyphs.bullet) live ", .headerLive), Segment(stats.summary + " ", .foreground)]
-            } else { [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)] }
+        let live = liveState(state)
         let liveWidth = live.reduce(0) { $0 + DisplayWidth.width(of: $1.text) }
         let name = Sanitizer.clean(state.workspace.settings.name)
         grid.put([Segment(" Hookline ", .title), Segment("\(glyphs.dot) ", .border), Segment(name + " ", .title)],
@@ -63,10 +57,39 @@ enum FrameView {
         let countsX = max(30, right - 1 - countsWidth)
         // The title ends before the counts, with an ellipsis when cut: drawn over, a filter cut
         // mid-word looked whole (QA F9).
-        let titleMaxX = min(max(layout.splitX - 1 + 24, right / 2), countsX - 1)
+        let titleMaxX = countsX - 1
         title(trafficTitle, x: 1, maxX: titleMaxX, y: layout.trafficSeparatorY, state: state, into: &grid)
         grid.put(counts, at: Point(x: countsX, y: layout.trafficSeparatorY),
                  token: state.traffic.unseen > 0 ? .statusWarn : .muted, maxWidth: countsWidth)
+    }
+
+    /// Blanks `box` for an overlay and the column on each side of it, inside the frame: a divider
+    /// running under the overlay left a stub between it and the frame's edge (QA). The frame's tee
+    /// there, leading nowhere now, becomes a plain edge.
+    static func cover(_ box: Rect, border: BorderSet, into grid: inout CellGrid) {
+        let interior = grid.bounds.inset(by: 1)
+        grid.fill(box)
+        for x in [box.x - 1, box.maxX] {
+            grid.fill(Rect(x: x, y: box.y, width: 1, height: box.height).intersection(interior))
+        }
+        for y in box.y..<box.maxY {
+            for (edge, inward, tee) in [(0, 1, border.teeLeft), (grid.size.width - 1, grid.size.width - 2, border.teeRight)]
+            where grid[edge, y].grapheme == tee && grid[inward, y].grapheme == " " {
+                grid.put(border.vertical, at: Point(x: edge, y: y), token: .border)
+            }
+        }
+    }
+
+    /// The header's right end: whether traffic flows and from whom, with its rate and error share.
+    /// A read-only studio runs no executor: it watches what the workspace's executor stores.
+    private static func liveState(_ state: AppState) -> [Segment] {
+        let glyphs = state.glyphs
+        if state.storeLost != nil { return [Segment(" \(glyphs.cross) nothing is stored ", .statusError)] }
+        if state.storeFailing != nil { return [Segment(" \(glyphs.cross) store failing ", .statusError)] }
+        guard state.trafficConnected else { return [Segment(" \(glyphs.hollowBullet) offline ", .headerIdle)] }
+        let stats = Segment(TrafficStats(log: state.log, now: state.now).summary + " ", .foreground)
+        guard state.readonly else { return [Segment(" \(glyphs.bullet) live ", .headerLive), stats] }
+        return [Segment(" \(glyphs.bullet) watching ", .headerLive), stats, Segment("\(glyphs.dot) read-only ", .muted)]
     }
 
     /// The titles over the list and over the details of the screen shown.

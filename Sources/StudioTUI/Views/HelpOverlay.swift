@@ -14,7 +14,7 @@ enum HelpOverlay {
         let box = self.box(state, lines: lines)
         let keyWidth = keyColumnWidth(lines)
         let rows = self.rows(lines, box: box)
-        grid.fill(box)
+        FrameView.cover(box, border: state.glyphs.border, into: &grid)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         grid.put(" Keys ", at: Point(x: box.x + 2, y: box.y), token: .titleFocused)
         let scroll = min(state.helpScroll, maximumScroll(state))

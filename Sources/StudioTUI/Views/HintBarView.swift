@@ -82,7 +82,7 @@ enum HintBarView {
         let bindings = state.bodyEditor != nil
             ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
             : state.keyMap.barBindings(
-                focus: state.focus, readonly: state.readonly, hasProblems: !state.workspace.diagnostics.isEmpty)
+                focus: state.focus, readonly: state.readonly, hasProblems: Problems.any(state))
         return bindings.filter { binding in
             // `G follow` is offered once the pane has stopped following.
             binding.short != nil && state.disabledReason(binding) == nil && !(binding.id == .bottom && state.traffic.follow)
@@ -193,9 +193,27 @@ enum HintBarView {
         longMessageLines(state, area: area, grid: grid)?.count ?? 0
     }
 
-    /// A long message's lines: words kept whole, paths broken after a `/`.
+    /// A long message's lines, broken at spaces: a word that fits on a line (a URL, a path) starts
+    /// the next one whole rather than be split (QA); one longer than a line is broken after a `/`.
     static func wrap(_ text: String, width: Int) -> [String] {
-        StyledLines.wrap(text, width: width, breaks: [" ", "/"]).map { $0.trimmingSuffix(" ") }
+        guard width > 0, DisplayWidth.width(of: text) > width else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let joined = line.isEmpty ? word : line + " " + word
+            if DisplayWidth.width(of: joined) <= width {
+                line = joined
+            } else if DisplayWidth.width(of: word) <= width {
+                lines.append(line)
+                line = word
+            } else {
+                var pieces = StyledLines.wrap(joined, width: width, breaks: [" ", "/"])
+                line = pieces.popLast() ?? ""
+                lines += pieces
+            }
+        }
+        lines.append(line)
+        return lines.map { $0.trimmingSuffix(" ") }
     }
 
     /// A line being typed after `prompt`, the caret and the text around it visible

@@ -18,7 +18,7 @@ enum TrafficDetailsView {
         guard let details = state.details else { return }
         let box = box(state)
         guard box.width > 4, box.height > 2 else { return }
-        grid.fill(box)
+        FrameView.cover(box, border: state.glyphs.border, into: &grid)
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         let title = details.isPreview ? " Preview · not sent " : " Exchange · \(details.record.deliveryID) "
         grid.put(title, at: Point(x: box.x + 2, y: box.y), token: .titleFocused, clip: box)
