@@ -396,7 +396,8 @@ private final class LoopbackServer: Sendable {
         }
         guard bound, listen(fd, 8) == 0 else { throw Failure(description: "bind/listen: errno \(errno)") }
         port = Int(UInt16(bigEndian: address.sin_port))
-        let response = "HTTP/1.1 \(status) Created\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+        let reasons = [200: "OK", 201: "Created", 422: "Unprocessable Entity", 500: "Internal Server Error"]
+        let response = "HTTP/1.1 \(status) \(reasons[status] ?? "Status")\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
             + "Connection: close\r\n\r\n" + body
         self.response = Array(response.utf8)
     }
