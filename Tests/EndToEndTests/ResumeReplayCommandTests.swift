@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 
@@ -6,8 +9,10 @@ import Testing
 struct ResumeReplayCommandTests {
     /// A workspace whose receiver answers every letter 410 Gone, after a run for ada and then one
     /// for bob: ada's delivery paused the endpoint, so bob's is held.
-    private func goneAfterTwoRuns() async throws -> LiveWorkspace {
-        let workspace = try await LiveWorkspace.make(script: "rules: [{path: /v1/letters, response: {status: 410}}]\n")
+    /// - Parameter then: The receiver's answer to the letters after ada's.
+    private func goneAfterTwoRuns(then: String = "{status: 410}") async throws -> LiveWorkspace {
+        let workspace = try await LiveWorkspace.make(
+            script: "rules: [{path: /v1/letters, responses: [{status: 410}, \(then)]}]\n")
         for user in ["ada", "bob"] {
             let users = try workspace.write("\(user).txt", "\(user)@example.com\n")
             let run = try await workspace.hookline("run", "welcome", "--users", users.path)
@@ -22,7 +27,49 @@ struct ResumeReplayCommandTests {
         defer { workspace.remove() }
         let resume = try await workspace.hookline("resume", "--endpoint", "letter")
         #expect(resume.status == 1)
-        #expect(resume.stderr.contains("endpoint letter: 1 held delivery sent, 1 failed"), "\(resume.stderr)")
+        #expect(resume.stderr.contains("endpoint letter resumed: 1 held delivery to send"), "\(resume.stderr)")
+        #expect(resume.stderr.contains("1 delivery, 1 failed"), "\(resume.stderr)")
+    }
+
+    /// Beside a running executor, `resume --endpoint` sends nothing: it sent the held deliveries,
+    /// then found the workspace taken and said "nothing resumed" (QA).
+    @Test func resumeEndpointBesideARunningExecutorSendsNothing() async throws {
+        let workspace = try await goneAfterTwoRuns(then: "{status: 200}")
+        defer { workspace.remove() }
+        let (serve, _) = try await workspace.startServe("--quiet")
+        defer {
+            serve.signal(SIGKILL)
+            serve.removeOutput()
+        }
+        let sentBefore = workspace.receivedCount
+
+        let resume = try await workspace.hookline("resume", "--endpoint", "letter")
+        #expect(resume.status == 1)
+        #expect(resume.stderr.contains("another executor runs on this workspace"), "\(resume.stderr)")
+        #expect(!resume.stderr.contains("to send"), "\(resume.stderr)")
+        #expect(workspace.receivedCount == sentBefore)
+        #expect(try await workspace.sqlite("SELECT status FROM delivery WHERE email = 'bob@example.com';") == "held")
+    }
+
+    /// SIGTERM stops `resume --endpoint` while a held delivery waits for its retry, as it stops
+    /// `resume` (QA: it was waiting for the retry in the foreground, deaf to SIGTERM and SIGINT);
+    /// the delivery is left for the next resume.
+    @Test func resumeEndpointStopsOnSIGTERMLeavingTheRetryForTheNextResume() async throws {
+        let workspace = try await goneAfterTwoRuns(then: "{status: 500}")
+        defer { workspace.remove() }
+        let resume = try BinaryRunner.start(
+            BinaryRunner.hooklinePath, ["resume", "--endpoint", "letter", "-C", workspace.root.path])
+        defer { resume.removeOutput() }
+        _ = try await LiveWorkspace.waitFor("the held letter to be sent and refused") { () -> Bool? in
+            resume.stdout.contains(#""status":500"#) ? true : nil
+        }
+
+        resume.signal(SIGTERM)
+        let status = try await resume.wait(timeout: .seconds(20))
+        if status == nil { resume.signal(SIGKILL) }
+        #expect(status == 143, "\(resume.stderr)")
+        #expect(resume.stderr.contains("stopped; hookline resume finishes the rest"), "\(resume.stderr)")
+        #expect(try await workspace.sqlite("SELECT status FROM delivery WHERE email = 'bob@example.com';") == "retrying")
     }
 
     /// `replay ID` says what it did as `replay --webhook` does.

@@ -82,7 +82,8 @@ struct ServeCommandTests {
         #expect(line.hasPrefix("reloaded webhooks/letter.yaml; webhooks/letter.yaml:3:1: error: "), "\(line)")
         #expect(line.hasSuffix("; the last good webhook letter keeps running"), "\(line)")
 
-        _ = try await post(base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
+        let tracked = try await post(base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
+        #expect(tracked.contains(#""code":"Success""#), "\(tracked)")
         let bodies = try await LiveWorkspace.waitFor("the webhook at the receiver") { () -> [String]? in
             let bodies = workspace.receiver.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { $0.hasPrefix("{") }
@@ -128,6 +129,36 @@ struct ServeCommandTests {
                 "error: cannot listen on 127.0.0.1:\(workspace.receiverPort): the port is in use by another process; "
                     + "pick another --port (0 picks a free one)\n"), "\(serve.stderr)")
         #expect(!serve.stderr.contains("errno"))
+    }
+
+    /// A serve that cannot listen resumes nothing: it sent what a killed serve left unsettled,
+    /// then stopped, cutting the attempt short, so a supervisor restarting it while the port was
+    /// taken resent the delivery and used an attempt number on every start (QA).
+    @Test func aServeThatCannotListenSendsNothingItWouldResume() async throws {
+        let workspace = try await LiveWorkspace.make(
+            script: "rules: [{path: /v1/letters, responses: [{status: 200, delay: 3000ms}, {status: 200}]}]\n")
+        defer { workspace.remove() }
+        let (serve, base) = try await workspace.startServe("--quiet")
+        defer { serve.removeOutput() }
+        let tracked = try await post(base + "/api/events/track", #"{"email": "ada@example.com", "eventName": "signup"}"#)
+        #expect(tracked.contains(#""code":"Success""#), "\(tracked)")
+        // Its outbox row is written before it is sent; the answer takes 3 s.
+        var polls = 0
+        while try await workspace.sqlite("SELECT COUNT(*) FROM delivery WHERE status = 'sending'") != "1", polls < 500 {
+            polls += 1
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        serve.signal(SIGKILL)
+        #expect(try await serve.wait() == 128 + SIGKILL)
+
+        let refused = try await workspace.hookline("serve", "--port", String(workspace.receiverPort))
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("the port is in use by another process"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("resuming"), "\(refused.stderr)")
+        #expect(workspace.receivedCount <= 1, "the unsettled letter was sent again")
+        let attempts = try await workspace.sqlite("SELECT attempt || ' ' || ifnull(status, '') || ' ' || ifnull(errorMessage, '') FROM attempt")
+        #expect(attempts.isEmpty, "an attempt was made: \(attempts)")
+        #expect(try await workspace.sqlite("SELECT status FROM delivery") == "sending")
     }
 
     /// Nothing accepted is lost: an event answered 200 is stored with the journeys it starts, so

@@ -69,34 +69,30 @@ extension Executor {
         }
     }
 
-    /// Lifts the pause of `webhookID` and sends the deliveries held meanwhile, oldest first, each
-    /// with its normal retry schedule, at most the per-host limit at once (delivery.md §8.10).
+    /// Lifts the pause of `webhookID` and sends the deliveries held meanwhile as this executor's
+    /// own, oldest first, each with its normal retry schedule, under the per-host limit
+    /// (delivery.md §8.10): ``waitUntilIdle()`` waits for them, and what a stop leaves is
+    /// unsettled, for the next resume. Call it holding the workspace's executor lock
+    /// (``Engine/resume(workflowIDs:holder:)``), so that no other process sends them as well.
     ///
-    /// An executor in another process sees the pause lifted at its next delivery to the endpoint;
-    /// what it held just before reaches the store within its recorder's batch interval, so a
-    /// second pass a moment later sends that too.
-    public func resumeEndpoint(_ webhookID: String) async throws -> ReplaySummary {
+    /// An executor in another process sees the pause lifted at its next delivery to the endpoint.
+    /// - Returns: How many deliveries were held.
+    public func releaseHeld(_ webhookID: String) throws -> Int {
         deliverer.resume(endpoint: webhookID)
         recorder.flush()
-        var summary = ReplaySummary()
-        var sent: Set<String> = []
-        for pass in 0..<2 {
-            if pass > 0 { try? await Task.sleep(for: .milliseconds(200)) }
-            let held = try store.deliveries(matching: DeliveryFilter(webhookID: webhookID, statuses: [.held]))
-                .filter { !sent.contains($0.id) }
-            sent.formUnion(held.map(\.id))
-            let byID = Dictionary(held.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            let drained = await forEach(held.map(\.id), maxInFlight: limits.maxInFlightPerHost) {
-                [self] id in
-                guard let delivery = byID[id], var job = job(resuming: delivery) else { return false }
-                job.delivery.nextAttemptAt = clock.now()
-                return await perform(job, profile: nil).succeeded
+        let now = clock.now()
+        let held = try store.claimHeldDeliveries(
+            webhookID: webhookID, owner: leaseOwner.description, leaseUntil: now.addingTimeInterval(leaseSeconds), now: now)
+        queue.sync { [self] in
+            for delivery in held {
+                guard let job = job(resuming: delivery) else {
+                    logger.warning("delivery \(delivery.id): webhook '\(delivery.webhookID)' is not loaded; left for a later resume")
+                    continue
+                }
+                runDetached(job)
             }
-            summary.succeeded += drained.succeeded
-            summary.failed += drained.failed
-            summary.skipped += drained.skipped
         }
-        return summary
+        return held.count
     }
 
     /// Runs `body` for each id, at most `maxInFlight` at once; cancelling the calling task skips
@@ -123,8 +119,9 @@ extension Executor {
         return summary
     }
 
-    /// Cancels a delivery's scheduled retries: no further attempts, status `cancelled`; a
-    /// journey waiting for its retry goes on at once, on its step's error path.
+    /// Cancels a delivery's scheduled retries, or a delivery held by a paused endpoint: no further
+    /// attempts, status `cancelled`; a journey waiting for its retry goes on at once, on its
+    /// step's error path.
     /// Works for deliveries of this executor and, through the store, of another process's.
     /// - Returns: false when the delivery is unknown or already settled.
     @discardableResult
@@ -139,7 +136,9 @@ extension Executor {
             task.cancel()
             return true
         }
-        guard let delivery = try? store.delivery(id: deliveryID), !delivery.status.isSettled else {
+        // A delivery held by a paused endpoint is not sent when the endpoint is resumed.
+        guard let delivery = try? store.delivery(id: deliveryID), !delivery.status.isSettled || delivery.status == .held
+        else {
             // Settled meanwhile, by another process: what waits for its retry goes on.
             letGoOfWaiting(deliveryID)
             return false

@@ -136,6 +136,30 @@ extension SQLiteStateStore {
         }
     }
 
+    public func claimHeldDeliveries(webhookID: String, owner: String, leaseUntil: Date, now: Date) throws
+        -> [OutboxDelivery]
+    {
+        try writer.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM delivery WHERE webhookID = ? AND status = ? ORDER BY createdAt, rowid",
+                arguments: [webhookID, OutboxDelivery.Status.held.rawValue])
+            let update = try db.cachedStatement(
+                sql: "UPDATE delivery SET status = ?, nextAttemptAt = ?, leaseOwner = ?, leaseUntil = ?, updatedAt = ? WHERE id = ?")
+            return try rows.compactMap(Self.delivery(from:)).map { held in
+                var delivery = held
+                // Pending when no attempt was made before the hold, else retrying: as any delivery due now.
+                delivery.status = delivery.attempts > 0 ? .retrying : .pending
+                delivery.nextAttemptAt = now
+                delivery.leaseOwner = owner
+                delivery.leaseUntil = leaseUntil
+                try update.execute(arguments: [
+                    delivery.status.rawValue, now.unixSeconds, owner, leaseUntil.unixSeconds, now.unixSeconds, delivery.id,
+                ])
+                return delivery
+            }
+        }
+    }
+
     public func releaseLeases(owner: String) throws {
         // Settling a delivery already gives up its lease, so only unsettled rows (indexed by status) can hold one.
         let unsettled = OutboxDelivery.Status.unsettled.map { "'\($0.rawValue)'" }.joined(separator: ",")

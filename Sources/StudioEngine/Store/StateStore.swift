@@ -129,6 +129,9 @@ public protocol StateStore: EndpointPauseStore {
     /// Leases every unsettled delivery whose lease expired by `now` or whose owner has exited,
     /// to `owner` until `leaseUntil`, and returns them; deliveries leased by live owners are left alone.
     func claimUnsettledDeliveries(owner: String, leaseUntil: Date, now: Date) throws -> [OutboxDelivery]
+    /// Makes the deliveries of `webhookID` held by its paused endpoint unsettled again, due at
+    /// `now` and leased to `owner` until `leaseUntil`, and returns them, oldest first.
+    func claimHeldDeliveries(webhookID: String, owner: String, leaseUntil: Date, now: Date) throws -> [OutboxDelivery]
     /// Frees the leases `owner` holds on unsettled deliveries (a clean shutdown).
     func releaseLeases(owner: String) throws
     /// Journeys that were running or waiting, with their triggers.

@@ -32,12 +32,8 @@ extension Hookline {
                 try await EngineCommand.shuttingDown(engine) { try options.deliveryWebhook(endpoint, in: engine.workspace) }
             }
             printAttemptLines(from: engine.feed)
-            var heldFailed = 0
-            if let endpoint {
-                let drained = try await engine.executor.resumeEndpoint(endpoint)
-                printError("endpoint \(endpoint): \(counted(drained.succeeded + drained.failed, "held delivery", "held deliveries")) sent, \(drained.failed) failed")
-                heldFailed = drained.failed
-            }
+            // The workspace's executor lock first: beside a running executor nothing is sent,
+            // held deliveries included.
             guard let summary = try await EngineCommand.resume(engine, holder: "hookline resume") else {
                 printError(
                     "error: another executor runs on this workspace (\(options.storePath))\(EngineCommand.otherExecutor(engine)); nothing resumed")
@@ -46,9 +42,19 @@ extension Hookline {
                 throw ExitCode.failure
             }
             printError(summary.description)
-            let readAll = EngineCommand.reportStoreErrors(of: summary, engine)
+            var readAll = EngineCommand.reportStoreErrors(of: summary, engine)
+            if let endpoint {
+                // Sent by the executor with the rest, so a signal stops them as it stops the rest.
+                do {
+                    let held = try engine.executor.releaseHeld(endpoint)
+                    printError("endpoint \(endpoint) resumed: \(counted(held, "held delivery", "held deliveries")) to send")
+                } catch {
+                    printError("error: \(engine.storeHealth.store): \(error); the held deliveries of \(endpoint) stay held")
+                    readAll = false
+                }
+            }
             let stats = try await EngineCommand.runToEnd(engine, signals: signals)
-            if !stats.allDelivered || heldFailed > 0 || !readAll { throw ExitCode.failure }
+            if !stats.allDelivered || !readAll { throw ExitCode.failure }
         }
     }
 

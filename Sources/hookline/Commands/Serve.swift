@@ -47,6 +47,13 @@ extension Hookline {
             try validateTimeScale(timeScale)
         }
 
+        /// Says why serve cannot listen and what to do; exit 1.
+        private func cannotListen(_ error: ListenError) -> ExitCode {
+            let advice = error.kind == .hostNotLocal ? "pick another --host" : "pick another --port (0 picks a free one)"
+            printError("error: cannot listen on \(host):\(port): \(error.reason); \(advice)")
+            return ExitCode.failure
+        }
+
         func run() async throws {
             let secrets = try options.secrets()
             // The file refuses an empty value at its line; a variable set to "" would otherwise
@@ -61,6 +68,16 @@ extension Hookline {
             let files = DefinitionFiles.scan(root: options.root)
             let engine = try EngineCommand.makeEngine(options, timeScale: timeScale, secrets: secrets)
             if !quiet { printAttemptLines(from: engine.feed) }
+            // Before the resume, which sends: a serve that cannot listen sends nothing, so a
+            // supervisor restarting it while the port is taken does not resend on every start.
+            if port != 0 {
+                do {
+                    try await ListenCheck.check(host: host, port: port)
+                } catch let error as ListenError {
+                    await engine.shutdown()
+                    throw cannotListen(error)
+                }
+            }
             // A second executor on the workspace would leave, if either crashed, journeys and
             // leases that neither resumes: serve runs only when it is the one.
             guard let summary = try await EngineCommand.resume(engine, holder: "hookline serve") else {
@@ -77,11 +94,10 @@ extension Hookline {
             do {
                 server = try await IngestServer.start(engine: engine, host: host, port: port, apiKeySecret: Self.apiKeySecret)
             } catch let error as ListenError {
-                // What resume started stops cleanly, and the next start picks it up again.
+                // Taken since the check: what resume started stops cleanly, and the next start
+                // picks it up again.
                 await engine.shutdown()
-                let advice = error.kind == .hostNotLocal ? "pick another --host" : "pick another --port (0 picks a free one)"
-                printError("error: cannot listen on \(host):\(port): \(error.reason); \(advice)")
-                throw ExitCode.failure
+                throw cannotListen(error)
             }
             engine.describeExecutor("hookline serve", EngineCommand.ingestAPIPrefix + server.baseURL)
             // Said at once, so that a key set under a name serve does not read is noticed before a
