@@ -105,6 +105,7 @@ struct HTTP1ConnectionTests {
         case http11WithoutHost, twoHosts, twoHostsTheFirstLoopback, hostThatIsNoHost, ftpTarget
         case unknownMethod, lowercaseMethod, http2RequestLine, gzipTransferCoding, chunkedHTTP10
         case hostWithANamedPort, hostWithAPortPast65535, asteriskForPost, targetWithAFragment, twoContentLengths
+        case contentLengthWithChunked
 
         static let event = #"{"email": "ada@example.com", "eventName": "signup"}"#
 
@@ -127,6 +128,8 @@ struct HTTP1ConnectionTests {
             case .asteriskForPost: "POST * HTTP/1.1\r\nHost: 127.0.0.1\r\n" + body
             case .targetWithAFragment: "POST /api/events/track#frag HTTP/1.1\r\nHost: 127.0.0.1\r\n" + body
             case .twoContentLengths: "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n" + body
+            case .contentLengthWithChunked:
+                "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n" + chunks
             }
         }
 
@@ -146,6 +149,9 @@ struct HTTP1ConnectionTests {
             case .asteriskForPost: ("HTTP/1.1 400 Bad Request", "Bad Request: the target * is for OPTIONS only")
             case .targetWithAFragment: ("HTTP/1.1 400 Bad Request", "Bad Request: a request target has no #fragment")
             case .twoContentLengths: ("HTTP/1.1 400 Bad Request", "Bad Request: it has more than one Content-Length")
+            // It said only "its Content-Length is not a number" (QA).
+            case .contentLengthWithChunked:
+                ("HTTP/1.1 400 Bad Request", "Bad Request: its Content-Length is not a number, or it has Content-Length with Transfer-Encoding")
             }
         }
     }

@@ -30,7 +30,8 @@ extension HTTPParserError {
         switch self {
         case .invalidHeaderToken:
             "a header line is malformed (no colon, a space before the colon, a folded line, or a control character)"
-        case .invalidContentLength: "its Content-Length is not a number"
+        // SwiftNIO's parser says this too of a Content-Length beside a Transfer-Encoding (QA).
+        case .invalidContentLength: "its Content-Length is not a number, or it has Content-Length with Transfer-Encoding"
         case .unexpectedContentLength: "it has more than one Content-Length, or Content-Length with Transfer-Encoding"
         case .invalidChunkSize: "a chunk size of its chunked body is not a hexadecimal number"
         case .lfExpected, .strictModeAssertion, .invalidConstant:

@@ -269,13 +269,18 @@ struct IngestAPI: RouterMiddleware {
         }
         guard createdAtSeconds.contains(seconds) else {
             var problem = "createdAt must be seconds since 1970 (Unix time), from 0 to \(Int(createdAtSeconds.upperBound))"
-            if createdAtSeconds.contains(seconds / 1000) {
+            // A millisecond timestamp of this century; a few seconds past the range is no such thing.
+            if createdAtSeconds.contains(seconds / 1000), seconds / 1000 >= Self.millisecondsHintFloor {
                 problem += "; \(value.displayText) looks like milliseconds: send \(JSONValue.double(seconds / 1000).displayText)"
             }
             throw .badParams(problem)
         }
         return Date(timeIntervalSince1970: seconds)
     }
+
+    /// A `createdAt` that, read as milliseconds, falls after 2001-09-09 is taken for milliseconds
+    /// sent by mistake: the advice to divide it by 1000 is given only then.
+    static let millisecondsHintFloor: Double = 1_000_000_000
 
     /// The `createdAt` the store can keep: 1970 to the last second of 9999.
     static let createdAtSeconds: ClosedRange<Double> = Date.storableSeconds.lowerBound...(Date.storableSeconds.upperBound - 1)
@@ -296,10 +301,12 @@ struct IngestAPI: RouterMiddleware {
     }
 
     static func identifier(_ key: String, in body: JSONObject) throws(Refusal) -> String? {
-        let id = try field(key, in: body, mustBe: "text or a number") { value in
+        let id = try field(key, in: body, mustBe: "text or a whole number") { value in
             switch value {
             case .string(let id): id
             case .int(let number): String(number)
+            // `123.0` is the number 123 (JSON has one number type); `42.5` names nothing.
+            case .double(let number) where number.rounded() == number && abs(number) < 9.0e15: String(Int(number))
             default: nil
             }
         }

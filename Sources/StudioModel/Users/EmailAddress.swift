@@ -6,7 +6,7 @@
 /// EmailValidator. Its rules are followed here, a little stricter where they would let markup or a
 /// path through:
 ///
-/// - the part before the `@` is a dot-atom of at most 64 characters: RFC 5322's `atext`
+/// - the part before the `@` is a dot-atom of at most 64 bytes (RFC 5321's octets): RFC 5322's `atext`
 ///   (letters, digits and ``localPartSymbols``; letters and digits of other scripts too, as
 ///   Commons and RFC 6531 take them) in runs joined by single dots, not starting or ending with one.
 ///   A quoted local part (`"a b"@x.com`) is not taken;
@@ -54,7 +54,7 @@ public enum EmailAddress {
 
     // MARK: - Local part
 
-    /// Most characters the part before the `@` may have (RFC 5321 §4.5.3.1.1, and Commons).
+    /// Most bytes the part before the `@` may have (RFC 5321 §4.5.3.1.1; Commons counts UTF-16 units).
     static let maximumLocalPartLength = 64
 
     private static func localPartProblem(_ local: Substring) -> String? {
