@@ -39,13 +39,38 @@ struct IngestUserCallsTests {
                     "invalidDataEmails": ["dee@example.com", "eve@example.com", "fay@example.com", "cy@example.com"],
                     "invalidDataUserIds": [],
                 ],
-                "createdFields": [], "filteredOutFields": [], "invalidEmails": ["a@x.com<script>"], "invalidUserIds": [],
+                // shoeSize, which no user has, is dropped: createNewFields is false (it said [], QA).
+                "createdFields": [], "filteredOutFields": ["shoeSize"], "invalidEmails": ["a@x.com<script>"],
+                "invalidUserIds": [],
             ], "\(answer)")
         #expect(
             try store.user(email: "ada@example.com") == ["email": "ada@example.com", "age": 36, "prefs": ["sms": true, "email": true]])
         #expect(try store.user(email: "bob@example.com") == ["email": "bob@example.com", "age": 40, "prefs": ["push": false]])
         #expect(try store.users(emails: ["cy@example.com", "dee@example.com", "eve@example.com", "fay@example.com"]).isEmpty)
         try await ingest.shutdown()
+    }
+
+    /// The answer lists the fields the call added to the project, each once, as Iterable's
+    /// `createdFields` does: not those some user had already, nor those of an update left out.
+    @Test func bulkUpdateListsTheFieldsItCreated() async throws {
+        let ingest = try await IngestTestServer.start()
+        try ingest.engine.store.saveUsers([["email": "ada@example.com", "age": 36]])
+
+        let (status, answer) = try await ingest.post(
+            "/api/users/bulkUpdate",
+            #"""
+            {"users": [
+              {"email": "bob@example.com", "dataFields": {"age": 40, "tier": "gold"}},
+              {"email": "cy@example.com", "dataFields": {"tier": "silver", "shoeSize": 41}},
+              {"email": "dee@example.com", "dataFields": {"age": "forty", "nickname": "D"}}
+            ]}
+            """#)
+        try await ingest.shutdown()
+
+        #expect(status == 200)
+        #expect(answer["successCount"] == 2, "\(answer)")
+        #expect(answer["createdFields"] == ["tier", "shoeSize"], "\(answer)")
+        #expect(answer["filteredOutFields"] == [], "\(answer)")
     }
 
     /// A user entry of the wrong JSON shape is the client's bug, as in trackBulk: the whole

@@ -15,7 +15,7 @@ extension IngestAPI {
             update = try Self.profileUpdate(from: body)
             createNewFields = try Self.flag("createNewFields", in: body) ?? true
         } catch { return error.response }
-        if let conflict = try store.mergeUsersKeepingTypes([update], createNewFields: createNewFields).first {
+        if let conflict = try store.mergeUsersKeepingTypes([update], createNewFields: createNewFields).leftOut.first {
             return Self.answer(.badRequest, code: "BadParams", message: conflict.description)
         }
         return Self.answer(.ok, code: "Success")
@@ -58,17 +58,17 @@ extension IngestAPI {
                 }
             }
         }
-        let conflicts: [ProfileMerge.FieldTypeConflict]
+        let merged: KeptTypesMerge
         do {
-            conflicts = try store.mergeUsersKeepingTypes(updates, createNewFields: createNewFields)
+            merged = try store.mergeUsersKeepingTypes(updates, createNewFields: createNewFields)
         } catch {
             return Self.answer(
                 .internalServerError, code: "DatabaseError",
                 message: "none of the \(updates.count) users was stored: \(error); send the request again")
         }
-        invalidData += conflicts.map { $0.user ?? "" }
+        invalidData += merged.leftOut.map { $0.user ?? "" }
         return Self.bulkCounts(
-            succeeded: updates.count - conflicts.count,
+            succeeded: updates.count - merged.leftOut.count,
             failed: [
                 ("invalidEmails", invalidEmails), ("invalidUserIds", []), ("notFoundEmails", []),
                 ("notFoundUserIds", unknownUserIDs), ("invalidDataEmails", invalidData), ("invalidDataUserIds", []),
@@ -77,6 +77,8 @@ extension IngestAPI {
                 // Iterable's top-level copies of failedUpdates' invalid lists, read by older clients.
                 ("invalidEmails", .array(invalidEmails.map(JSONValue.string))),
                 ("invalidUserIds", []),
+                ("createdFields", .array(merged.createdFields.map(JSONValue.string))),
+                ("filteredOutFields", .array(merged.filteredOutFields.map(JSONValue.string))),
             ])
     }
 

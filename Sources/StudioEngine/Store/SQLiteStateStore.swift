@@ -214,10 +214,8 @@ public final class SQLiteStateStore: StateStore {
         return (merged.created, merged.updated)
     }
 
-    public func mergeUsersKeepingTypes(_ updates: [ProfileUpdate], createNewFields: Bool) throws
-        -> [ProfileMerge.FieldTypeConflict]
-    {
-        try merge(updates, conflicts: .leaveOut, createNewFields: createNewFields).leftOut
+    public func mergeUsersKeepingTypes(_ updates: [ProfileUpdate], createNewFields: Bool) throws -> KeptTypesMerge {
+        try merge(updates, conflicts: .leaveOut, createNewFields: createNewFields).report
     }
 
     /// What ``merge(_:conflicts:createNewFields:)`` does with an update that gives a field a value
@@ -235,7 +233,7 @@ public final class SQLiteStateStore: StateStore {
     /// ``mergeUsersKeepingTypes(_:createNewFields:)``: one transaction that reads each user's
     /// profile once, merges its updates in order, and writes it once.
     private func merge(_ updates: [ProfileUpdate], conflicts: TypeConflicts, createNewFields: Bool) throws
-        -> (created: Int, updated: Int, leftOut: [ProfileMerge.FieldTypeConflict])
+        -> (created: Int, updated: Int, report: KeptTypesMerge)
     {
         try writer.write { db in
             let read = try db.cachedStatement(sql: "SELECT profile FROM user WHERE email = ?")
@@ -244,7 +242,7 @@ public final class SQLiteStateStore: StateStore {
             var stored = Set<String>()
             var order: [String] = []
             var seen = Set<String>()
-            var leftOut: [ProfileMerge.FieldTypeConflict] = []
+            var report = KeptTypesMerge()
             // Read and written in this transaction, so a field another request added meanwhile
             // counts, and one an earlier update of this batch added counts for the later ones.
             var fields = ProfileFields(db)
@@ -261,7 +259,9 @@ public final class SQLiteStateStore: StateStore {
                 let current = profiles[email]
                 if !createNewFields {
                     for key in update.keys where key != "email" && current?[key] == nil {
-                        if try !fields.isKnown(key) { update[key] = nil }
+                        guard try !fields.isKnown(key) else { continue }
+                        update[key] = nil
+                        if !report.filteredOutFields.contains(key) { report.filteredOutFields.append(key) }
                     }
                 }
                 let fieldTypes = conflicts == .ignore ? [:] : try fields.types(of: update.keys)
@@ -275,11 +275,14 @@ public final class SQLiteStateStore: StateStore {
                     conflict.update = index
                     guard conflicts == .leaveOut else { throw conflict }
                     // Before anything of it is recorded: a field only it would add stays unknown.
-                    leftOut.append(conflict)
+                    report.leftOut.append(conflict)
                     continue
                 }
                 let merged =
                     current.map { ProfileMerge.merge(update, into: $0, mergeNestedObjects: given.mergeNestedObjects) } ?? update
+                for key in update.keys where key != "email" && current?[key] == nil {
+                    if try !fields.isKnown(key) { report.createdFields.append(key) }
+                }
                 try fields.record(merged, over: current)
                 profiles[email] = merged
             }
@@ -289,7 +292,7 @@ public final class SQLiteStateStore: StateStore {
                 try save.execute(arguments: [email, JSONValue.object(profile).jsonText])
                 if stored.contains(email) { updated += 1 } else { created += 1 }
             }
-            return (created, updated, leftOut)
+            return (created, updated, report)
         }
     }
 

@@ -34,8 +34,8 @@ public protocol StateStore: EndpointPauseStore {
     /// out whole (nothing of it stored, no field it alone would add known to the project) rather
     /// than refusing the others, which are stored in one transaction, as Iterable's bulk calls
     /// count a user that fails without dropping the rest.
-    /// - Returns: The conflicts of the updates left out, each naming its user and its index in `updates`.
-    func mergeUsersKeepingTypes(_ updates: [ProfileUpdate], createNewFields: Bool) throws -> [ProfileMerge.FieldTypeConflict]
+    /// - Returns: The updates left out, and the fields added to the project or dropped.
+    func mergeUsersKeepingTypes(_ updates: [ProfileUpdate], createNewFields: Bool) throws -> KeptTypesMerge
     /// An Update Profile step: ``ProfileMerge/settingKeepingTypes(_:in:fieldTypes:)`` of `values`
     /// on user `email`'s stored profile (the address alone for a user not stored), with the
     /// project's field types, read and written in one transaction, so that what another request
