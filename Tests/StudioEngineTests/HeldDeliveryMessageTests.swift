@@ -6,9 +6,11 @@ import Testing
 
 /// What a delivery held by a paused endpoint says in its stored attempt and JSON line.
 struct HeldDeliveryMessageTests {
-    /// An engine whose endpoint answered Ada's delivery 410, so Bob's, made next, was held; the
-    /// receiver answers from `responses` (the first a 410).
-    private func engineWithAHeldDelivery(responses: String) async throws -> (Engine, Receiver) {
+    /// An engine whose endpoint answered Ada's delivery 410, so those made next (Bob's, or
+    /// `heldFor`'s) were held; the receiver answers from `responses` (the first a 410).
+    private func engineWithAHeldDelivery(
+        responses: String, heldFor emails: [String] = ["bob@example.com"]
+    ) async throws -> (Engine, Receiver) {
         let receiver = try await Receiver.start(
             script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: \(responses)}]")) { _ in }
         let engine = try Engine(
@@ -17,7 +19,7 @@ struct HeldDeliveryMessageTests {
         try engine.store.saveUsers(EngineFixtures.users)
         try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
-        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        try engine.executor.start(workflowID: "welcome", emails: emails)
         await engine.executor.waitUntilIdle()
         return (engine, receiver)
     }
@@ -45,5 +47,24 @@ struct HeldDeliveryMessageTests {
         #expect(bobs.map(\.attempt) == [AttemptRecord.heldAttempt, 1])
         #expect(bobs.map(\.isHold) == [true, false])
         #expect(bobs.last?.status == 200)
+    }
+
+    /// A delivery held by a paused endpoint can be cancelled before the endpoint is resumed, and
+    /// is then not sent (QA: `cancel` said it was settled, and the resume sent it).
+    @Test func aHeldDeliveryCancelledIsNotSentWhenItsEndpointResumes() async throws {
+        let (engine, receiver) = try await engineWithAHeldDelivery(
+            responses: "[{status: 410}, {status: 201}]", heldFor: ["bob@example.com", "cy@example.com"])
+        let held = try engine.store.deliveries(matching: DeliveryFilter(webhookID: "lob-letter", statuses: [.held]))
+        try #require(held.count == 2)
+
+        #expect(engine.executor.cancel(deliveryID: held[0].id))
+        #expect(try engine.executor.releaseHeld("lob-letter") == 1)
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        #expect(try engine.store.delivery(id: held[0].id)?.status == .cancelled)
+        #expect(try engine.store.attempts(deliveryID: held[0].id).map(\.isHold) == [true], "the cancelled one was sent")
+        #expect(try engine.store.delivery(id: held[1].id)?.status == .succeeded)
     }
 }

@@ -570,37 +570,6 @@ struct OutboxTests {
         #expect(!other.executor.cancel(deliveryID: id), "a settled delivery cannot be cancelled again")
     }
 
-    /// A delivery held by a paused endpoint can be cancelled before the endpoint is resumed, and
-    /// is then not sent (QA: `cancel` said it was settled, and the resume sent it).
-    @Test func aHeldDeliveryCancelledIsNotSentWhenItsEndpointResumes() async throws {
-        let log = RequestLog()
-        let receiver = try await Receiver.start(
-            script: try ReceiverScript.parse(yaml: "rules: [{path: /v1/letters, responses: [{status: 410}, {status: 201}]}]")
-        ) { log.append($0) }
-        let engine = try Engine(
-            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
-            configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers(EngineFixtures.users)
-        try engine.executor.start(workflowID: "welcome", emails: ["ada@example.com"])
-        await engine.executor.waitUntilIdle()
-        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com", "cy@example.com"])
-        await engine.executor.waitUntilIdle()
-        let held = try engine.store.deliveries(matching: DeliveryFilter(webhookID: "lob-letter", statuses: [.held]))
-        try #require(held.count == 2)
-
-        #expect(engine.executor.cancel(deliveryID: held[0].id))
-        #expect(try engine.executor.releaseHeld("lob-letter") == 1)
-        await engine.executor.waitUntilIdle()
-        await engine.shutdown()
-        await receiver.shutdown()
-
-        let sent = log.all.filter { $0.path == "/v1/letters" }.compactMap { $0.header("webhook-id") }
-        #expect(sent.count == 2)
-        #expect(!sent.contains(held[0].id))
-        #expect(try engine.store.delivery(id: held[0].id)?.status == .cancelled)
-        #expect(try engine.store.delivery(id: held[1].id)?.status == .succeeded)
-    }
-
     @Test func cancellingADeliveryInFlightRecordsItsAttemptAsCancelledAndDoesNotRetry() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start(
