@@ -47,6 +47,29 @@ struct InputErrorCommandTests {
         #expect(result.stderr.contains("Please give a --rate above 0 and at most 1000 events per second."), "\(result.stderr)")
     }
 
+    /// A workflow whose file has an error does not run: `run` says which file to fix, exit 65,
+    /// whether the file parses (a bad delay) or not (QA: the first ran without its delay, the
+    /// second was "no workflow", exit 64).
+    @Test(arguments: [
+        "  - id: wait\n    type: delay\n    duration: 3 days\n    next: call\n",
+        "  - id: wait\n    type: delay\n  duration: [2d\n",
+    ])
+    func runOfAWorkflowWithAnErrorNamesItsFile(brokenStep: String) async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write(
+            "webhooks/letter.yaml", "id: letter\nmethod: POST\nurl: http://127.0.0.1:9/v1\nbody: {type: json, template: '{}'}\n")
+        try workspace.write(
+            "workflows/welcome.yaml",
+            "id: welcome\nstart: {kind: manual}\nnodes:\n" + brokenStep + "  - id: call\n    type: callWebhook\n    webhook: letter\n")
+        let users = try workspace.write("users.txt", "ada@example.com\n")
+
+        let run = try await workspace.hookline("run", "welcome", "--users", users.path)
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("error: workflow 'welcome' does not run while workflows/welcome.yaml has errors"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "an attempt was made")
+    }
+
     @Test func replayWithNothingToReplaySaysWhatItNeeds() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let none = try await BinaryRunner.hookline("replay", "-C", folder.path)

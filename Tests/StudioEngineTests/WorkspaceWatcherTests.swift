@@ -98,13 +98,15 @@ struct WorkspaceWatcherTests {
         #expect(attempts.allSatisfy { $0.outcome == .success && $0.status == 200 })
         #expect(wire.withLock { $0.map(\.path) } == ["/bi", "/bi", "/bi/v2"])
 
-        // Deleted: the webhook is gone for real, and the workflow that calls it says so.
+        // Deleted: the webhook is gone for real, and the workflow that calls it says so. The
+        // workflow, in error now, keeps running as it last loaded; its step fails (`config`).
         try FileManager.default.removeItem(at: root.appendingPathComponent("webhooks/bi-events.yaml"))
         let deleted = try await line(in: serving.lines) {
             $0.hasPrefix("removed webhooks/bi-events.yaml; workflows/bi-sink.yaml:")
         }
         #expect(deleted.contains("error: unknown webhook 'bi-events'"))
-        #expect(!deleted.contains("keeps running"))
+        #expect(!deleted.contains("webhook bi-events keeps running"))
+        #expect(deleted.hasSuffix("the last good workflow bi-sink keeps running"), "\(deleted)")
         try await serving.signUp("ada@example.com")
         attempts = try engine.store.recentAttempts(limit: 10)
         #expect(attempts.count == 4)
@@ -113,6 +115,44 @@ struct WorkspaceWatcherTests {
 
         await serving.stop()
         await receiver.shutdown()
+    }
+
+    /// A workflow with an error does not run, whether it starts with one or gets one while
+    /// serving; then the last good one keeps running (QA: a delay of `3 days`, which validate
+    /// refuses, was skipped and the webhook sent at once).
+    @Test func aWorkflowWithAnErrorDoesNotRunAndAnEditThatBreaksOneKeepsTheLastGood() async throws {
+        let wire = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
+        let root = try workspaceFolder(baseURL: receiver.baseURL)
+        defer { try? FileManager.default.removeItem(at: root) }
+        func delayedSink(_ duration: String) -> String {
+            "id: bi-sink\nstart: {kind: event, event: signup}\nnodes:\n  - id: wait\n    type: delay\n    duration: \(duration)\n"
+                + "    next: send\n  - id: send\n    type: callWebhook\n    webhook: bi-events\n"
+        }
+        try write(delayedSink("3 days"), to: "workflows/bi-sink.yaml", in: root)
+        let loaded = WorkspaceLoader.load(from: root)
+        #expect(loaded.errors.map(\.path) == ["workflows/bi-sink.yaml"])
+        #expect(loaded.runnable.workflows.isEmpty)
+        #expect(loaded.brokenWorkflowPath("bi-sink") == "workflows/bi-sink.yaml")
+
+        let serving = try Serving(root: root)
+        let engine = serving.engine
+        try await serving.signUp("ada@example.com")
+        #expect(engine.executor.stats.journeysStarted == 0, "the broken workflow ran")
+
+        try write(delayedSink("300d"), to: "workflows/bi-sink.yaml", in: root)
+        _ = try await line(in: serving.lines) { $0 == "reloaded workflows/bi-sink.yaml" }
+        try write(delayedSink("3 days"), to: "workflows/bi-sink.yaml", in: root)
+        let broken = try await line(in: serving.lines) { $0.contains("error") }
+        #expect(broken.hasSuffix("the last good workflow bi-sink keeps running"), "\(broken)")
+        try engine.executor.track(TrackedEvent(email: "bob@example.com", name: "signup"))
+        for _ in 0..<200 where engine.executor.sleepers.count == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let asleep = engine.executor.sleepers.count
+        await serving.stop()
+        await receiver.shutdown()
+
+        #expect(asleep == 1, "bob's journey waits in the last good 300d delay")
+        #expect(wire.withLock { $0.isEmpty }, "a webhook was sent without its delay")
     }
 
     /// Secrets rotated while serving: the next request carries the new value, and the stored copy

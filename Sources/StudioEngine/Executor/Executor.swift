@@ -102,7 +102,7 @@ public final class Executor: Sendable {
         secrets: [String: String] = [:], clock: any EngineClock = ScaledClock(), storeHealth: StoreHealth? = nil,
         logger: Logger = Logger(label: "hookline.executor")
     ) {
-        self.definitions = Mutex(workspace)
+        self.definitions = Mutex(workspace.runnable)
         self.builder = RequestBuilder(templates: templates)
         self.limits = workspace.settings.delivery
         self.store = store
@@ -164,13 +164,14 @@ public final class Executor: Sendable {
     /// that run afterwards see the edit; a request already rendered keeps its bytes. The settings
     /// (limits, network allowlist) stay as the executor started, since they size its pools.
     ///
-    /// A definition running now that `workspace` lacks because its file is broken keeps running
-    /// as it was until the file loads again (``Workspace/keepingLastGood(from:)``).
+    /// A workflow whose file has an error does not run (``Workspace/runnable``); a definition
+    /// running now that `workspace` lacks because its file is broken keeps running as it was
+    /// until the file loads again (``Workspace/keepingLastGood(from:)``).
     /// - Returns: The definitions kept that way.
     @discardableResult
     public func apply(_ workspace: Workspace) -> [KeptDefinition] {
         definitions.withLock { current in
-            let lastGood = workspace.keepingLastGood(from: current)
+            let lastGood = workspace.runnable.keepingLastGood(from: current)
             var updated = lastGood.workspace
             updated.settings = current.settings
             current = updated

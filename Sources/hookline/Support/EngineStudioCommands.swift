@@ -152,7 +152,13 @@ final class EngineStudioCommands: StudioCommands {
                     stored = (try? store.user(email: address)) != nil
                     count = try executor.startCounting(workflowID: workflowID, emails: [address]).map { (1, $0) }
                 }
-                guard let count else { return done(StatusMessage("no workflow '\(workflowID)'", level: .warning)) }
+                guard let count else {
+                    if let path = executor.workspace.brokenWorkflowPath(workflowID) {
+                        return done(
+                            StatusMessage("\(workflowID) does not run while \(path) has errors: ! lists them", level: .warning))
+                    }
+                    return done(StatusMessage("no workflow '\(workflowID)'", level: .warning))
+                }
                 done(audience.outcome(of: workflowID, asked: count.asked, started: count.started, stored: stored))
             } catch {
                 done(StatusMessage("cannot run \(workflowID): \(error)", level: .error))

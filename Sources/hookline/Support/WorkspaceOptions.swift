@@ -62,9 +62,14 @@ extension WorkspaceOptions {
     }
 
     /// The workflow `id` of `workspace`, given on the command line.
-    /// - Throws: The usage exit (64), after saying it is not there and which ones are.
+    /// - Throws: The usage exit (64), after saying it is not there and which ones are; exit 65
+    ///   when its file is there but has errors, which were printed, so it does not run.
     func workflow(_ id: String, in workspace: Workspace) throws -> Workflow {
         guard let workflow = workspace.workflow(id: id) else {
+            if let path = workspace.brokenWorkflowPath(id) {
+                printError("error: workflow '\(id)' does not run while \(path) has errors (above); fix them, then run it")
+                throw ExitCode.badInput
+            }
             throw unknownName("workflow", id, in: root.appendingPathComponent("workflows").path + "/", known: workspace.workflows.map(\.id))
         }
         return workflow
