@@ -70,6 +70,25 @@ struct InputErrorCommandTests {
         #expect(run.stdout.isEmpty, "an attempt was made")
     }
 
+    /// An empty event name or list name is refused, as the ingest API refuses one (QA: an event
+    /// named "" was stored, a list named "" filled).
+    @Test(arguments: [
+        (["events", "track", "--email", "ada@example.com", "--event", ""], "Please give the event's name to --event"),
+        (["users", "import", "users.csv", "--list", " "], "Please give the list's name to --list"),
+    ])
+    func anEmptyNameIsAUsageError(command: [String], message: String) async throws {
+        let workspace = try TestWorkspace.make()
+        defer { workspace.remove() }
+        try workspace.write("users.csv", "email\nada@example.com\n")
+        let result = try await BinaryRunner.run(
+            BinaryRunner.hooklinePath, command.map { $0 == "users.csv" ? workspace.root.appendingPathComponent($0).path : $0 }
+                + ["-C", workspace.root.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        // Refused before anything was opened.
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent(".hookline/state.sqlite").path))
+    }
+
     @Test func replayWithNothingToReplaySaysWhatItNeeds() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let none = try await BinaryRunner.hookline("replay", "-C", folder.path)

@@ -415,6 +415,27 @@ struct ExecutorTests {
         #expect(profile["firstName"] == "Bob")
     }
 
+    /// An Update Profile step whose webhook is not a GET sends it as written, and does not merge
+    /// its answer, as Iterable saves only a GET's (QA: a POST's answer was merged).
+    @Test func aProfileWebhookThatIsNotAGETIsSentButItsAnswerNotMerged() async throws {
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: #"rules: [{path: /profile, response: {body: '{"tier": "gold"}'}}]"#))
+        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
+        workspace.webhooks[1].method = .post
+        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let lookup = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "enrich" })
+        #expect(lookup.method == "POST")
+        #expect(lookup.url.hasSuffix("/profile?email=bob%40example.com"))
+        #expect(lookup.status == 200)
+        #expect(try engine.store.user(email: "bob@example.com")?["tier"] == nil, "a POST's answer was merged")
+    }
+
     /// An answer that cannot be merged (gzip-encoded, which hookline never decodes; cut at the
     /// 64 KiB kept; not JSON; JSON but no object) left the profile unchanged while the step
     /// passed, with nothing logged: an enrichment that never happened looked done.

@@ -461,6 +461,12 @@ extension Executor {
                 record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))
         }
         guard succeeded, emailQuery != nil, let profile else { return DeliveryOutcome(succeeded: succeeded, held: held) }
+        // Iterable saves only a GET's answer (domain.md §2.4); `validate` warns of another method.
+        guard job.webhook.method == .get else {
+            logger.notice(
+                "\(job.webhook.id) answered a \(job.webhook.method.rawValue) of an Update Profile step; only a GET's answer is merged into the profile")
+            return DeliveryOutcome(succeeded: true)
+        }
         let answer: JSONObject?
         do { answer = try ProfileAnswer.object(in: record) } catch {
             logger.warning(

@@ -37,6 +37,10 @@ extension Hookline {
                 if let refusal = EmailAddress.refusal(of: email) {
                     throw ValidationError("\(refusal); please give the user's address to --email.")
                 }
+                // As the ingest API refuses one (eventName is required): an event nothing can start on.
+                if eventName.trimmingCharacters(in: .whitespaces).isEmpty {
+                    throw ValidationError("Please give the event's name to --event, e.g. signup.")
+                }
             }
 
             func run() async throws {

@@ -31,6 +31,12 @@ extension Hookline {
             @Option(help: "Also add the imported users to this static list.")
             var list: String?
 
+            func validate() throws {
+                if let list, list.trimmingCharacters(in: .whitespaces).isEmpty {
+                    throw ValidationError("Please give the list's name to --list, e.g. trial.")
+                }
+            }
+
             /// Prints the file's problems, compiler style, and the exit code to stop with.
             private func refusal(_ error: UserImporter.ImportError) -> ExitCode {
                 error.report(file: file).forEach(printError)
