@@ -415,6 +415,28 @@ struct ExecutorTests {
         #expect(profile["firstName"] == "Bob")
     }
 
+    /// A nested field of the answer whose name holds a `.` is left out, as a top-level one is
+    /// (QA: `{"prefs": {"a.b": 1}}` was stored, though no template can reach it and the ingest
+    /// API refuses it).
+    @Test func aNestedDottedNameInAProfileAnswerIsLeftOut() async throws {
+        let receiver = try await Receiver.start(
+            script: try ReceiverScript.parse(
+                yaml: #"rules: [{path: /profile, response: {body: '{"prefs": {"a.b": 1, "ok": 2}, "x.y": 3, "tier": "gold"}'}}]"#))
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let profile = try #require(try engine.store.user(email: "bob@example.com"))
+        #expect(profile["prefs"] == ["ok": 2])
+        #expect(profile["x.y"] == nil)
+        #expect(profile["tier"] == "gold")
+    }
+
     /// An Update Profile step whose webhook is not a GET sends it as written, and does not merge
     /// its answer, as Iterable saves only a GET's (QA: a POST's answer was merged).
     @Test func aProfileWebhookThatIsNotAGETIsSentButItsAnswerNotMerged() async throws {

@@ -495,8 +495,13 @@ extension Executor {
     /// returned; what changed it meanwhile is kept.
     /// - Throws: The store's error when it did not take the merged profile.
     private func mergeAnswer(
-        _ answer: JSONObject, from record: AttemptRecord, into profile: JSONObject, nested: Bool
+        _ given: JSONObject, from record: AttemptRecord, into profile: JSONObject, nested: Bool
     ) throws -> JSONObject {
+        let (answer, dotted) = ProfileAnswer.withoutDottedNestedNames(given)
+        if !dotted.isEmpty {
+            logger.warning(
+                "\(record.webhookID ?? "profile webhook") answered for \(record.userEmail ?? "a user") with fields whose name holds a '.', left out: \(dotted.joined(separator: ", "))")
+        }
         let merged: JSONObject
         let refused: [ProfileMerge.FieldTypeConflict]
         if let email = profile["email"]?.stringValue {

@@ -31,4 +31,25 @@ enum ProfileAnswer {
         guard let object = value.objectValue else { throw Unreadable(description: "the answer is JSON but not an object") }
         return object
     }
+
+    /// `answer` without the nested fields whose name holds a `.`, which a template cannot reach
+    /// (it reads a `.` as a path) and the ingest API and imports refuse; and the paths of those
+    /// left out (`prefs.a.b`). The top-level ones the merge skips itself (``ProfileMerge/isMerged(_:)``).
+    static func withoutDottedNestedNames(_ answer: JSONObject) -> (answer: JSONObject, leftOut: [String]) {
+        var leftOut: [String] = []
+        func clean(_ object: JSONObject, under prefix: String) -> JSONObject {
+            var cleaned = object
+            for (key, value) in object.pairs {
+                if !prefix.isEmpty, key.contains(".") {
+                    cleaned[key] = nil
+                    leftOut.append(prefix + key)
+                } else if case .object(let nested) = value {
+                    cleaned[key] = .object(clean(nested, under: prefix + key + "."))
+                }
+            }
+            return cleaned
+        }
+        let cleaned = clean(answer, under: "")
+        return (cleaned, leftOut)
+    }
 }
