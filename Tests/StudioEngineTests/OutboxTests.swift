@@ -495,6 +495,18 @@ struct OutboxTests {
         await #expect(throws: Executor.ReplayError.unknownDelivery("msg_nope")) {
             try await executor.replay(deliveryID: "msg_nope")
         }
+        // A step whose webhook did not load records its failed attempt and stores no delivery:
+        // the replay says so (QA: "no delivery in the store", while logs showed it).
+        let neverMade = AttemptRecord(
+            startedAt: now, deliveryID: "msg_never", workflowID: "welcome", webhookID: "lob-letter",
+            userEmail: "ada@example.com", method: "POST", url: "",
+            outcome: .failed(errorClass: "config", message: "webhook 'lob-letter' is not defined"))
+        _ = try store.recordAttempts([neverMade], settling: [])
+        await #expect(
+            throws: Executor.ReplayError.neverMade("msg_never", webhook: "lob-letter", workflow: "welcome", user: "ada@example.com")
+        ) {
+            try await executor.replay(deliveryID: "msg_never")
+        }
     }
 
     // MARK: - Row 45: bulk replay by filter

@@ -7,6 +7,9 @@ extension Executor {
         case unknownDelivery(String)
         /// The id is a test send's: it shows in the traffic and the logs, but it has no outbox row.
         case testSend(String, webhook: String?, user: String?)
+        /// Its step failed before the delivery was stored (its webhook did not load), so there
+        /// is no request to send again; the failed attempt shows in the traffic and the logs.
+        case neverMade(String, webhook: String?, workflow: String?, user: String?)
         /// Still pending or retrying: cancel it first, or let it settle.
         case stillUnderway(String)
         case webhookGone(delivery: String, webhook: String)
@@ -17,6 +20,9 @@ extension Executor {
             case .testSend(let id, let webhook, let user):
                 "'\(id)' is a test send, not a delivery, so it has nothing to replay; "
                     + "hookline send \(webhook ?? "WEBHOOK") --user \(user ?? "EMAIL") sends another"
+            case .neverMade(let id, let webhook, let workflow, let user):
+                "'\(id)' was never sent: webhook '\(webhook ?? "?")' did not load when its step ran, so nothing was stored "
+                    + "to send again; once it loads, run \(workflow ?? "the workflow") again for \(user ?? "the user")"
             case .stillUnderway(let id): "delivery \(id) is still being delivered; cancel it first"
             case .webhookGone(let id, let webhook): "delivery \(id): webhook '\(webhook)' no longer exists"
             }
@@ -30,8 +36,12 @@ extension Executor {
     /// - Returns: Whether the replay succeeded.
     public func replay(deliveryID: String, trigger: AttemptTrigger = .manual) async throws(ReplayError) -> Bool {
         guard let delivery = try? store.delivery(id: deliveryID) else {
-            if let test = (try? store.attempts(deliveryID: deliveryID))?.last(where: { $0.trigger == .test }) {
+            let attempts = (try? store.attempts(deliveryID: deliveryID)) ?? []
+            if let test = attempts.last(where: { $0.trigger == .test }) {
                 throw .testSend(deliveryID, webhook: test.webhookID, user: test.userEmail)
+            }
+            if let failed = attempts.last {
+                throw .neverMade(deliveryID, webhook: failed.webhookID, workflow: failed.workflowID, user: failed.userEmail)
             }
             throw .unknownDelivery(deliveryID)
         }
