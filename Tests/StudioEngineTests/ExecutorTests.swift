@@ -394,16 +394,24 @@ struct ExecutorTests {
         }
     }
 
-    @Test func mergesTheProfileAnswerIntoTheUser() async throws {
-        let receiver = try await Receiver.start()
-        let engine = try Engine(
-            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
-            configuration: .init(timeScale: 1_000_000))
+    /// Bob's run of `welcome` against `receiver` (its `/profile` answering the Update Profile
+    /// step), to its end; the engine, shut down, with what it stored.
+    private func bobsWelcome(
+        answering receiver: Receiver, profileMethod: HTTPMethod = .get
+    ) async throws -> Engine {
+        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
+        workspace.webhooks[1].method = profileMethod
+        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
         try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
         await receiver.shutdown()
+        return engine
+    }
+
+    @Test func mergesTheProfileAnswerIntoTheUser() async throws {
+        let engine = try await bobsWelcome(answering: try await Receiver.start())
 
         let lookup = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "enrich" })
         #expect(lookup.method == "GET")
@@ -419,17 +427,10 @@ struct ExecutorTests {
     /// (QA: `{"prefs": {"a.b": 1}}` was stored, though no template can reach it and the ingest
     /// API refuses it).
     @Test func aNestedDottedNameInAProfileAnswerIsLeftOut() async throws {
-        let receiver = try await Receiver.start(
-            script: try ReceiverScript.parse(
-                yaml: #"rules: [{path: /profile, response: {body: '{"prefs": {"a.b": 1, "ok": 2}, "x.y": 3, "tier": "gold"}'}}]"#))
-        let engine = try Engine(
-            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
-            configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers(EngineFixtures.users)
-        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
-        await engine.executor.waitUntilIdle()
-        await engine.shutdown()
-        await receiver.shutdown()
+        let engine = try await bobsWelcome(
+            answering: try await Receiver.start(
+                script: try ReceiverScript.parse(
+                    yaml: #"rules: [{path: /profile, response: {body: '{"prefs": {"a.b": 1, "ok": 2}, "x.y": 3, "tier": "gold"}'}}]"#)))
 
         let profile = try #require(try engine.store.user(email: "bob@example.com"))
         #expect(profile["prefs"] == ["ok": 2])
@@ -440,16 +441,10 @@ struct ExecutorTests {
     /// An Update Profile step whose webhook is not a GET sends it as written, and does not merge
     /// its answer, as Iterable saves only a GET's (QA: a POST's answer was merged).
     @Test func aProfileWebhookThatIsNotAGETIsSentButItsAnswerNotMerged() async throws {
-        let receiver = try await Receiver.start(
-            script: try ReceiverScript.parse(yaml: #"rules: [{path: /profile, response: {body: '{"tier": "gold"}'}}]"#))
-        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
-        workspace.webhooks[1].method = .post
-        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers(EngineFixtures.users)
-        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
-        await engine.executor.waitUntilIdle()
-        await engine.shutdown()
-        await receiver.shutdown()
+        let engine = try await bobsWelcome(
+            answering: try await Receiver.start(
+                script: try ReceiverScript.parse(yaml: #"rules: [{path: /profile, response: {body: '{"tier": "gold"}'}}]"#)),
+            profileMethod: .post)
 
         let lookup = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "enrich" })
         #expect(lookup.method == "POST")
