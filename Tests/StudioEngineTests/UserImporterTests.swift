@@ -277,4 +277,15 @@ struct UserImportTypeTests {
         #expect(try store.user(email: "bob@example.com") == ["email": "bob@example.com", "zip": "0150", "code": "7", "age": 36])
         #expect(try store.user(email: "cy@example.com") == ["email": "cy@example.com", "zip": "12345", "code": "true", "age": 1.5])
     }
+
+    /// A nested column whose cells read as values of different kinds (a zip code column of
+    /// `0150` and `75001`) is text in every row, as a top-level one is: the same field held a
+    /// string for one user and a number for the next (QA). A column of numbers stays numbers.
+    @Test func aNestedCSVColumnOfMixedKindsIsTextInEveryRow() throws {
+        let csv = "email,address.zip,address.floor\nbob@example.com,0150,3\ncy@example.com,75001,12\n"
+
+        let rows = try UserImporter.rows(from: csv, format: .csv)
+
+        #expect(rows.map(\.profile["address"]) == [["zip": "0150", "floor": 3], ["zip": "75001", "floor": 12]])
+    }
 }

@@ -121,6 +121,7 @@ public enum UserImporter {
         let headerProblems = headerProblems(header)
         guard headerProblems.isEmpty else { throw ImportError(problems: headerProblems) }
 
+        let textColumns = mixedNestedColumns(header: header, rows: rows)
         var profiles: [Row] = []
         var problems: [ImportError.Problem] = []
         var line = 1 + lineBreaks(in: rawHeader) + 1
@@ -143,7 +144,7 @@ public enum UserImporter {
             for (column, name) in header.enumerated() where column != emailColumn && column < row.count && !name.isEmpty {
                 let cell = row[column]
                 guard !cell.isEmpty else { continue }
-                let value = typed(cell)
+                let value = textColumns.contains(column) ? .string(cell) : typed(cell)
                 if value.stringValue == nil, !name.contains(".") { cellTexts[name] = cell }
                 setField(name, to: value, in: &profile)
             }
@@ -256,6 +257,26 @@ public enum UserImporter {
     }
 
     /// A cell as the JSON value it stands for.
+    /// The nested columns (`address.zip`) whose cells read as values of different kinds
+    /// (``typed(_:)``: `0150` text, `75001` a number): imported as text in every row, so one
+    /// field does not hold a string for one user and a number for the next. A top-level field
+    /// keeps the type the project gives it instead (``Row/cellTexts``).
+    private static func mixedNestedColumns(header: [String], rows: [[String]]) -> Set<Int> {
+        var kinds: [Int: Set<String>] = [:]
+        for row in rows {
+            for (column, name) in header.enumerated() where name.contains(".") && column < row.count && !row[column].isEmpty {
+                let kind: String
+                switch typed(row[column]) {
+                case .int, .double: kind = "number"
+                case .bool: kind = "boolean"
+                default: kind = "text"
+                }
+                kinds[column, default: []].insert(kind)
+            }
+        }
+        return Set(kinds.filter { $0.value.count > 1 }.keys)
+    }
+
     static func typed(_ cell: String) -> JSONValue {
         switch cell.lowercased() {
         case "true": return .bool(true)
