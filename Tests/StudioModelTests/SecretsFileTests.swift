@@ -10,6 +10,16 @@ struct SecretsFileTests {
         #expect(secrets == ["pin": "0123", "flag": "yes", "ratio": "1e3", "quoted": "tok_live_51H", "empty": "", "word": "on"])
     }
 
+    /// Every entry's problem is reported, as validate reports every problem of a workspace file
+    /// (QA: only the first was).
+    @Test func everyProblemOfTheFileIsReported() throws {
+        let error = try #require(throws: SecretsFileError.self) {
+            try SecretsFile.parse("lob_key:\ncrm_token: [a, b]\nok: fine\nother: {k: v}\n")
+        }
+        #expect(error.diagnostics.map(\.line) == [1, 2, 4])
+        #expect(error.diagnostic == error.diagnostics.first)
+    }
+
     @Test func anEmptyFileHasNoSecrets() throws {
         #expect(try SecretsFile.parse("") == [:])
         #expect(try SecretsFile.parse("# none yet\n") == [:])

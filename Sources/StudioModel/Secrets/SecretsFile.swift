@@ -18,8 +18,9 @@ public enum SecretsFile {
     public static let ingestAPIKey = "ingest_api_key"
 
     /// The secrets in `text`; an empty file has none.
-    /// - Throws: ``SecretsFileError`` at the first problem: invalid YAML, a file that is not a
-    ///   mapping, a value that is empty, a list or a mapping, an ``ingestAPIKey`` that is `""`.
+    /// - Throws: ``SecretsFileError`` with every problem: invalid YAML, a file that is not a
+    ///   mapping, or, for each entry, a value that is empty, a list or a mapping, an
+    ///   ``ingestAPIKey`` that is `""`.
     public static func parse(_ text: String) throws(SecretsFileError) -> [String: String] {
         let file = YAMLFile(path: path, source: text)
         let root = file.composeRoot()
@@ -31,25 +32,31 @@ public enum SecretsFile {
             throw problem(in: file, at: root, "the secrets file must map names to values (name: value), not \(found)")
         }
         var secrets: [String: String] = [:]
+        // Every entry is looked at, so that one run of validate lists every problem of the file.
         for (key, value) in mapping {
             guard let name = key.scalar?.string, !name.isEmpty else {
-                throw problem(in: file, at: key, "a secret's name must be text, not \(key.kindDescription)")
+                file.error("a secret's name must be text, not \(key.kindDescription)", at: key)
+                continue
             }
             guard !value.isNullScalar else {
-                throw problem(in: file, at: key, "secret '\(name)' has no value", hint: "write it after '\(name): ', or remove the line")
+                file.error("secret '\(name)' has no value", at: key, hint: "write it after '\(name): ', or remove the line")
+                continue
             }
             guard let text = value.scalar?.string else {
-                throw problem(in: file, at: value, "secret '\(name)' must be text, not \(value.kindDescription)")
+                file.error("secret '\(name)' must be text, not \(value.kindDescription)", at: value)
+                continue
             }
             // Other secrets may be empty (`''` is taken as written), but an empty ingest key would
             // let in a request whose Api-Key header is empty.
             guard !text.isEmpty || name != ingestAPIKey else {
-                throw problem(
-                    in: file, at: value, "secret '\(name)' is empty, and an empty key would let in an empty Api-Key header",
+                file.error(
+                    "secret '\(name)' is empty, and an empty key would let in an empty Api-Key header", at: value,
                     hint: "write the key, or remove the line to take requests without one")
+                continue
             }
             secrets[name] = text
         }
+        if !file.diagnostics.isEmpty { throw SecretsFileError(diagnostics: file.diagnostics) }
         return secrets
     }
 
@@ -59,12 +66,21 @@ public enum SecretsFile {
     }
 }
 
-/// What is wrong with a secrets file, and where.
+/// What is wrong with a secrets file, and where: every problem, in file order.
 public struct SecretsFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The first problem.
     public var diagnostic: Diagnostic
+    /// Every problem, the first included.
+    public var diagnostics: [Diagnostic]
 
     public init(diagnostic: Diagnostic) {
-        self.diagnostic = diagnostic
+        self.init(diagnostics: [diagnostic])
+    }
+
+    /// - Parameter diagnostics: At least one.
+    public init(diagnostics: [Diagnostic]) {
+        self.diagnostic = diagnostics[0]
+        self.diagnostics = diagnostics
     }
 
     public var description: String { diagnostic.description }

@@ -36,7 +36,7 @@ extension Hookline {
                 workspace.diagnostics += SecretUsageCheck.warnings(
                     in: workspace, known: Set(secrets.keys), tooShort: SecretUsageCheck.tooShortToMask(secrets), read: read)
             } catch let error as SecretsFileError {
-                workspace.diagnostics.append(error.diagnostic)
+                workspace.diagnostics += error.diagnostics
             } catch {
                 workspace.diagnostics.append(
                     Diagnostic(path: SecretsFile.path, line: 0, column: 0, message: "cannot read the file: \(error)"))

@@ -88,7 +88,7 @@ func loadSecrets(root: URL) throws -> [String: String] {
     do {
         return try SecretStore.load(workspaceRoot: root)
     } catch let error as SecretsFileError {
-        _ = report([error.diagnostic], root: root)
+        _ = report(error.diagnostics, root: root)
         throw ExitCode.badInput
     }
 }
