@@ -170,12 +170,15 @@ struct UserImporterTests {
     @Test func jsonThatDoesNotParseIsReportedAtItsColumnWithTheReason() {
         let text = #"{"email":"ada@example.com"}"# + "\n" + #"  {"email":"bob@example.com",}"# + "\n"
             + #"{"email":"cy@example.com","deep":"# + String(repeating: "[", count: 600) + "\n"
+            // A lone surrogate is no character, refused as the ingest API refuses it (QA: stored as U+FFFD).
+            + #"{"email":"dee@example.com","name":"\ud800"}"# + "\n"
         #expect {
             _ = try UserImporter.profiles(from: text, format: .jsonl)
         } throws: { error in
             (error as? UserImporter.ImportError)?.report(file: "users.jsonl") == [
                 "users.jsonl:2:30: error: not valid JSON: expected a quoted object key",
                 "users.jsonl:3:545: error: not valid JSON: JSON nested more than 512 levels deep",
+                "users.jsonl:4:36: error: not valid JSON: \\ud800 is a lone UTF-16 surrogate, not a Unicode character: JSON text must be valid Unicode",
             ]
         }
     }

@@ -312,7 +312,7 @@ public enum UserImporter {
             let lineNumber = index + 1
             let value: JSONValue
             do {
-                value = try JSONValue.parse(trimmed)
+                value = try JSONValue.parse(trimmed, refusingLoneSurrogates: true)
             } catch {
                 let leadingSpace = line.prefix { $0.isWhitespace }.count
                 problems.append(.init(line: lineNumber, column: leadingSpace + error.column, message: "not valid JSON: \(error.message)"))
