@@ -23,6 +23,8 @@ struct SignalStopCommandTests {
         #expect(ContinuousClock.now - signalled < .seconds(9))
         #expect(run.stderr.contains("stopping\n"), "\(run.stderr)")
         #expect(run.stderr.hasSuffix("stopped; hookline resume finishes the rest\n"), "\(run.stderr)")
+        // The summary counts the journeys left unfinished (QA: it said "0 journeys" of 4 started).
+        #expect(run.stderr.contains("0 journeys, 0 deliveries, 0 failed, 4 journeys unfinished\n"), "\(run.stderr)")
         #expect(try await workspace.sqlite("SELECT status || ':' || COUNT(*) FROM delivery WHERE leaseOwner IS NULL GROUP BY status")
             == "retrying:\(Self.users)")
         #expect(try await workspace.sqlite("SELECT errorClass || ':' || COUNT(*) FROM attempt GROUP BY errorClass") == "cancelled:\(Self.users)")

@@ -21,13 +21,15 @@ public struct ExecutorStats: Sendable, Hashable {
 
     public init() {}
 
-    /// How a headless command ends: `2 journeys, 3 deliveries, 1 failed`, then `, 1 held
-    /// (endpoint paused)` and `, 4 not started (entry limits)` when there are such.
+    /// How a headless command ends: `2 journeys, 3 deliveries, 1 failed` (journeys that
+    /// finished), then `, 1 held (endpoint paused)`, `, 4 not started (entry limits)` and, when it
+    /// stopped early, `, 3 journeys unfinished` when there are such.
     public var summary: String {
         let held = held > 0 ? ", \(held) held (endpoint paused)" : ""
         let refused = journeysRefused > 0 ? ", \(journeysRefused) not started (entry limits)" : ""
+        let unfinished = journeysActive > 0 ? ", \(counted(journeysActive, "journey")) unfinished" : ""
         return "\(counted(journeysFinished, "journey")), \(counted(deliveries, "delivery", "deliveries")), "
-            + "\(failures) failed\(held)\(refused)"
+            + "\(failures) failed\(held)\(refused)\(unfinished)"
     }
 
     /// Whether every delivery was sent and none failed for good.
