@@ -430,6 +430,25 @@ struct IngestAPITests {
         try await ingest.shutdown()
     }
 
+    /// A workflow whose file has an error does not run, and triggerWorkflow says which file to
+    /// fix rather than that there is no such workflow.
+    @Test func triggerWorkflowOfAWorkflowWithAnErrorNamesItsFile() async throws {
+        var workspace = Workspace.waitingADayAfterSignup
+        workspace.sourcePaths.workflows["welcome"] = "workflows/welcome.yaml"
+        workspace.diagnostics = [
+            Diagnostic(path: "workflows/welcome.yaml", line: 6, column: 15, message: "invalid duration '3 days'")
+        ]
+        let ingest = try await IngestTestServer.start(workspace)
+
+        let (status, answer) = try await ingest.post(
+            "/api/workflows/triggerWorkflow", #"{"workflowId": "welcome", "email": "ada@example.com"}"#)
+        #expect(status == 400)
+        #expect(
+            answer["msg"] == "workflow 'welcome' does not run while workflows/welcome.yaml has errors (hookline validate lists them)")
+        #expect(ingest.engine.executor.stats.journeysStarted == 0)
+        try await ingest.shutdown()
+    }
+
     /// A batch of the size Iterable's connectors send (up to 4 MB) is read; a larger body is
     /// refused with 413 and how to fix it, not read to its end.
     @Test func aBatchOfTwoMegabytesIsTakenAndTenMegabytesIs413() async throws {

@@ -30,8 +30,13 @@ extension IngestAPI {
             }
             dataFields = try Self.dataFields(of: body)
         } catch { return error.response }
-        guard let workflow = executor.workspace.workflow(id: workflowID) else {
-            return Self.answer(.badRequest, code: "BadParams", message: "no workflow '\(workflowID)'")
+        let workspace = executor.workspace
+        guard let workflow = workspace.workflow(id: workflowID) else {
+            let message =
+                workspace.brokenWorkflowPath(workflowID).map {
+                    "workflow '\(workflowID)' does not run while \($0) has errors (hookline validate lists them)"
+                } ?? "no workflow '\(workflowID)'"
+            return Self.answer(.badRequest, code: "BadParams", message: message)
         }
         // track skips a disabled workflow; a trigger must not start what no event would.
         guard workflow.enabled else {
