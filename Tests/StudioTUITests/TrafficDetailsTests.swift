@@ -56,6 +56,29 @@ struct TrafficDetailsTests {
         #expect(exchange.contains("R replay") && exchange.contains("Esc close"), "\(exchange)")
     }
 
+    /// The total is the schedule of the attempt's webhook: `1/1` with no retries, `2/4` with three
+    /// (QA: every line said `/8`, as if seven retries were to come after a final failure).
+    @Test func anAttemptCountsAgainstItsWebhooksSchedule() {
+        var state = AppState(workspace: Workspace(), size: Size(width: 100, height: 30))
+        state.workspace.webhooks = [
+            Webhook(id: "once", method: .post, url: "http://127.0.0.1:9/a", retries: []),
+            Webhook(id: "thrice", method: .post, url: "http://127.0.0.1:9/b",
+                    retries: [WorkflowDuration(seconds: 5, text: "5s"), WorkflowDuration(seconds: 60, text: "1m"),
+                              WorkflowDuration(seconds: 3600, text: "1h")]),
+        ]
+        var once = Fixtures.record(1)
+        once.webhookID = "once"
+        var thrice = Fixtures.record(2)
+        thrice.webhookID = "thrice"
+        thrice.attempt = 2
+        var standard = Fixtures.record(3)
+        standard.webhookID = "gone"
+        let shown = [once, thrice, standard].map { record in
+            TrafficRow.attemptText(record, of: state.workspace.scheduledAttempts(ofWebhook: record.webhookID))
+        }
+        #expect(shown == ["1/1", "2/4", "1/8"])
+    }
+
     /// QA: a replay of a delivery that used its 8 attempts read `9/8`, like a counting bug.
     @Test func anAttemptOutsideTheScheduleShowsItsNumberAlone() {
         var replayed = Fixtures.record(1)
@@ -65,7 +88,7 @@ struct TrafficDetailsTests {
         ninth.attempt = 9
         var third = Fixtures.record(3)
         third.attempt = 3
-        #expect([replayed, ninth, third].map(TrafficRow.attemptText) == ["9", "9", "3/8"])
+        #expect([replayed, ninth, third].map { TrafficRow.attemptText($0, of: 8) } == ["9", "9", "3/8"])
         let line = TrafficRow.segments(for: replayed, width: 78, timeZone: .gmt).map(\.text).joined()
         #expect(line.hasSuffix("    9"), "\(line)")
     }

@@ -16,6 +16,12 @@ public struct Webhook: Sendable, Hashable, Identifiable {
     public var timeout: WorkflowDuration?
     /// Delays between attempts; nil uses the standard schedule, empty means no retries.
     public var retries: [WorkflowDuration]?
+
+    /// Attempts the standard schedule allows: the first and seven retries (DESIGN §5).
+    public static let standardScheduledAttempts = 8
+
+    /// Attempts this webhook's schedule allows: 1 with no retries.
+    public var scheduledAttempts: Int { retries.map { $0.count + 1 } ?? Self.standardScheduledAttempts }
     /// The endpoint's own CA; nil trusts the system's CAs.
     public var tls: WebhookTLS?
 

@@ -29,6 +29,12 @@ public struct Workspace: Sendable, Hashable {
     public func workflow(id: String) -> Workflow? { workflows.first { $0.id == id } }
     public func webhook(id: String) -> Webhook? { webhooks.first { $0.id == id } }
 
+    /// Attempts the schedule of webhook `id` allows (``Webhook/scheduledAttempts``); the standard
+    /// schedule's for a system webhook, or one not loaded.
+    public func scheduledAttempts(ofWebhook id: String?) -> Int {
+        id.flatMap(webhook(id:))?.scheduledAttempts ?? Webhook.standardScheduledAttempts
+    }
+
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 }
 

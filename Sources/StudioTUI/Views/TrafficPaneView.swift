@@ -22,7 +22,7 @@ enum TrafficPaneView {
             guard let record = state.trafficRecord(at: position) else { break }
             let segments = TrafficRow.segments(
                 for: record, width: area.width - 2, timeZone: state.timeZone, ellipsis: state.glyphs.ellipsis,
-                ascii: state.ascii)
+                ascii: state.ascii, scheduledAttempts: state.workspace.scheduledAttempts(ofWebhook: record.webhookID))
             grid.put(segments, at: Point(x: area.x + 1, y: area.y + line), maxWidth: area.width - 2,
                      ellipsis: state.glyphs.ellipsis)
             if position == list.selected {

@@ -4,15 +4,15 @@ import StudioModel
 /// One attempt as a traffic line:
 /// `12:00:01.123 POST   201   42ms api.lob.com/v1/letters   ada@example.com  1/8`.
 public enum TrafficRow {
-    /// Attempts a delivery may make: the first plus seven retries (DESIGN §5).
-    public static let maximumAttempts = 8
-
     /// - Parameters:
+    ///   - scheduledAttempts: Attempts the schedule of the record's webhook allows
+    ///     (``Workspace/scheduledAttempts(ofWebhook:)``): `3/8`, or `1/1` with no retries.
     ///   - ellipsis: Ends a column cut to its width (`...` in ASCII mode, so the columns stay put).
     ///   - ascii: Columns are measured in the ASCII form of their text (`日本` is `??`), as an
     ///     ASCII-only grid draws it, so the columns after a wide name stay put.
     public static func segments(
-        for record: AttemptRecord, width: Int, timeZone: TimeZone, ellipsis: String = "…", ascii: Bool = false
+        for record: AttemptRecord, width: Int, timeZone: TimeZone, ellipsis: String = "…", ascii: Bool = false,
+        scheduledAttempts: Int = Webhook.standardScheduledAttempts
     ) -> [Segment] {
         func shown(_ text: String) -> String { ascii ? CellGrid.asciiText(text) : text }
         // time+space, method+space, status, space+latency+space, two separators, attempt.
@@ -30,16 +30,17 @@ public enum TrafficRow {
                     record.latencyMilliseconds >= 1000 ? .logLatencySlow : .logLatency),
             Segment(DisplayWidth.pad(shown(pathText(record)), to: urlWidth, ellipsis: ellipsis) + " ", .logPath),
             Segment(DisplayWidth.pad(shown(record.userEmail ?? ""), to: userWidth, ellipsis: ellipsis) + " ", .logUser),
-            Segment(DisplayWidth.pad(attemptText(record), to: 5, alignRight: true), .logAttempt),
+            Segment(DisplayWidth.pad(attemptText(record, of: scheduledAttempts), to: 5, alignRight: true), .logAttempt),
         ]
     }
 
-    /// `3/8` for an attempt of the schedule; the number alone past it (a quick retry or a token
-    /// refresh used one) and for one made by hand (a replay, a test send), which no schedule counts.
-    static func attemptText(_ record: AttemptRecord) -> String {
+    /// `3/8` for an attempt of a schedule of `total`; the number alone past it (a quick retry or
+    /// a token refresh used one) and for one made by hand (a replay, a test send), which no
+    /// schedule counts.
+    static func attemptText(_ record: AttemptRecord, of total: Int) -> String {
         if record.isHold { return "held" }
         let scheduled = record.trigger == .scheduled || record.trigger == .immediate
-        return scheduled && record.attempt <= maximumAttempts ? "\(record.attempt)/\(maximumAttempts)" : "\(record.attempt)"
+        return scheduled && record.attempt <= total ? "\(record.attempt)/\(total)" : "\(record.attempt)"
     }
 
     /// `HH:mm:ss.SSS` in `timeZone`.

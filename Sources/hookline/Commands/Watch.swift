@@ -52,6 +52,8 @@ extension Hookline {
                 }
             }
             let width = Self.outputWidth()
+            // For each line's `3/8`: the schedules as the workspace's files give them now.
+            let workspace = WorkspaceLoader.load(from: options.root)
             let json = self.json
             let write = { @Sendable (records: [AttemptRecord]) in
                 // Its reader gone (`watch | head`), there is no one left to follow for.
@@ -62,8 +64,10 @@ extension Hookline {
                 var out = ""
                 for record in records {
                     // Cleaned as the studio cleans it: a URL or address may carry an escape sequence.
-                    out += TrafficRow.segments(for: Sanitizer.clean(record), width: width, timeZone: .current).map(\.text).joined()
-                        + "\n"
+                    out += TrafficRow.segments(
+                        for: Sanitizer.clean(record), width: width, timeZone: .current,
+                        scheduledAttempts: workspace.scheduledAttempts(ofWebhook: record.webhookID)
+                    ).map(\.text).joined() + "\n"
                 }
                 if !StandardOutput.write(Data(out.utf8)) { Foundation.exit(0) }
             }
