@@ -77,6 +77,20 @@ struct ThemeTests {
         #expect(warnings.first?.hint == "did you mean 'selection'?")
     }
 
+    /// `--theme` takes a path to a theme file, as its help says (QA: it was looked up as a name
+    /// under Themes/, `Themes//tmp/x.yaml.yaml`).
+    @Test func loaderTakesAPathToAThemeFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-theme-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let mono = try String(contentsOfFile: Self.themesDirectory + "/mono.yaml", encoding: .utf8)
+        try mono.write(to: file, atomically: true, encoding: .utf8)
+
+        let loaded = ThemeLoader.load(name: file.path, directory: nil)
+        #expect(loaded.message == nil, "\(loaded.message ?? "")")
+        #expect(loaded.source == file.path)
+        #expect(loaded.theme.name == "mono")
+    }
+
     @Test func loaderFallsBackToTheBuiltinDefault() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-themes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

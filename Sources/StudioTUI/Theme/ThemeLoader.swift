@@ -15,8 +15,11 @@ public enum ThemeLoader {
         public var source: String
     }
 
+    /// - Parameter name: A theme's name, or the path of a theme file (it holds a `/` or ends in
+    ///   `.yaml`/`.yml`), as `--theme` takes either.
     public static func load(name: String, directory: String?) -> Result {
-        let candidates = searchDirectories(explicit: directory).map { "\($0)/\(name).yaml" }
+        let isPath = name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+        let candidates = isPath ? [name] : searchDirectories(explicit: directory).map { "\($0)/\(name).yaml" }
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 return fallback("theme \(path): cannot read the file; using the built-in default")
