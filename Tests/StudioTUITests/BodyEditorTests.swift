@@ -201,7 +201,7 @@ struct BodyEditorTests {
         _ = reduce(&state, .resize(Size(width: 60, height: 20)))
         let screen = (0..<20).map { renderApp(state).rowText($0) }.joined(separator: "\n")
         #expect(!screen.contains("q quits"))
-        #expect(screen.contains("enlarge it to go back to your unsaved body"))
+        #expect(screen.contains("enlarge it to go back to your unsaved typing"))
         #expect(reduce(&state, .key(.char("q"))) == [])
     }
 

@@ -90,6 +90,27 @@ struct FormTests {
         #expect(retries.value(for: "") == nil)
     }
 
+    /// A value being typed in a form is unsaved typing too: under the "too small" notice `q` does
+    /// not throw it away, and the notice says how to get back to it, whole at 40 columns (QA: `q`
+    /// quit, the text lost; the notice was cut at 40 columns).
+    @Test func theTooSmallNoticeKeepsAFormValueBeingTyped() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = StepCommandTests.tree(root, row: 2)
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("duration", in: &state)
+        _ = reduce(&state, .key(.char("5")))
+        _ = reduce(&state, .resize(Size(width: 40, height: 10)))
+        let screen = (0..<10).map { renderApp(state).rowText($0) }.joined(separator: "\n")
+
+        #expect(!screen.contains("q quits"), "\(screen)")
+        #expect(screen.contains("enlarge it to go back"), "\(screen)")
+        #expect(screen.contains("to your unsaved typing"), "\(screen)")
+        #expect(reduce(&state, .key(.char("q"))) == [])
+        _ = reduce(&state, .resize(Size(width: 80, height: 24)))
+        #expect(state.fieldInput?.text == "2d5")
+    }
+
     @Test func aStepFormEditsItsDurationTypedInTheHintRow() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -251,4 +251,8 @@ extension AppState {
         fieldInput != nil || palette != nil || traffic.filterInput != nil || stepUserInput != nil || runInput != nil
             || users.findInput != nil || bodyEditor?.userInput != nil
     }
+
+    /// Typing that `q` under the "terminal too small" notice would throw away: a form field's
+    /// new value, or unsaved changes in the body editor.
+    var hasUnsavedTyping: Bool { fieldInput != nil || bodyEditor?.isDirty == true }
 }

@@ -9,10 +9,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         // Ctrl+Z suspends from anywhere, a prompt or the body editor too: nothing is lost by it.
         if state.keyMap.command(for: key, in: .global, readonly: state.readonly) == .suspend { return [.suspend] }
         // Under the "terminal too small" notice nothing can be seen to act on: only quitting (q, as
-        // the notice says, but not over unsaved typing in the body editor; Ctrl+C whatever) and redraw.
+        // the notice says, but not over unsaved typing; Ctrl+C whatever) and redraw.
         if AppLayout.compute(state).isTooSmall {
             switch state.keyMap.command(for: key, focus: state.focus, readonly: state.readonly) {
-            case .quit? where key != .char("q") || state.bodyEditor?.isDirty != true: return [.quit(code: 0)]
+            case .quit? where key != .char("q") || !state.hasUnsavedTyping: return [.quit(code: 0)]
             case .redraw?: return [.redraw]
             default: return []
             }

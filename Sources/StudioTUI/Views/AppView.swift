@@ -5,7 +5,7 @@ public func renderApp(_ state: AppState) -> CellGrid {
     var grid = CellGrid(size: state.size, asciiOnly: state.ascii)
     let layout = AppLayout.compute(state)
     if layout.isTooSmall {
-        TooSmallView.render(size: state.size, unsavedBody: state.bodyEditor?.isDirty == true, into: &grid)
+        TooSmallView.render(size: state.size, unsavedTyping: state.hasUnsavedTyping, into: &grid)
         return grid
     }
     FrameView.render(state, layout: layout, into: &grid)
@@ -52,15 +52,16 @@ private func renderListAndDetails(_ state: AppState, layout: AppLayout, into gri
 
 /// Shown instead of the studio when the terminal is below 80×24.
 enum TooSmallView {
-    /// `unsavedBody`: the body editor holds unsaved typing, which `q` does not throw away
-    /// (QA F11): the notice says how to get back to it instead.
-    static func render(size: Size, unsavedBody: Bool = false, into grid: inout CellGrid) {
+    /// `unsavedTyping`: a form field or the body editor holds unsaved typing, which `q` does not
+    /// throw away (QA F11): the notice says how to get back to it instead.
+    static func render(size: Size, unsavedTyping: Bool = false, into grid: inout CellGrid) {
         let need = "(need \(AppLayout.minimumSize.width)×\(AppLayout.minimumSize.height))"
         let oneLine = "terminal too small " + need
-        let last = unsavedBody ? "enlarge it to go back to your unsaved body" : "q quits"
+        let back = "enlarge it to go back to your unsaved typing"
+        let last = !unsavedTyping ? ["q quits"] : DisplayWidth.width(of: back) <= size.width ? [back] : ["enlarge it to go back", "to your unsaved typing"]
         let lines = DisplayWidth.width(of: oneLine) <= size.width
-            ? [oneLine, "have \(size.width)×\(size.height)", last]
-            : ["terminal too small", need, "have \(size.width)×\(size.height)", last]
+            ? [oneLine, "have \(size.width)×\(size.height)"] + last
+            : ["terminal too small", need, "have \(size.width)×\(size.height)"] + last
         let top = max(0, (size.height - lines.count) / 2)
         for (index, line) in lines.enumerated() {
             let text = DisplayWidth.truncate(line, to: size.width, ellipsis: "")
