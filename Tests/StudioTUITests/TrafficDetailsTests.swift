@@ -54,6 +54,13 @@ struct TrafficDetailsTests {
         _ = reduce(&state, .showExchange(Fixtures.record(1)))
         let exchange = LongTextTests.rows(renderApp(state))[22]
         #expect(exchange.contains("R replay") && exchange.contains("Esc close"), "\(exchange)")
+        // A test send is no delivery: R, which would refuse it, is not offered (QA).
+        _ = reduce(&state, .key(.escape))
+        var test = Fixtures.record(2)
+        test.trigger = .test
+        _ = reduce(&state, .showExchange(test))
+        let testExchange = LongTextTests.rows(renderApp(state))[22]
+        #expect(testExchange.contains("y curl") && !testExchange.contains("replay"), "\(testExchange)")
     }
 
     /// The total is the schedule of the attempt's webhook: `1/1` with no retries, `2/4` with three

@@ -232,6 +232,9 @@ public struct TrafficDetails: Sendable, Equatable {
         self.record = record
         self.isPreview = isPreview
     }
+
+    /// Whether `R` replays it: not a preview, and not a test send, which is no delivery.
+    public var isReplayable: Bool { !isPreview && record.trigger != .test }
 }
 
 /// A one-line message in the hint row, cleared by the next key.

@@ -78,7 +78,7 @@ enum HintBarView {
     /// The keys the bar offers: the body editor's while it is open, else the focused pane's,
     /// navigation and global ones (the problems list only while there are problems).
     private static func keyBindings(_ state: AppState) -> [Binding] {
-        if let details = state.details { return detailsBindings(state, isPreview: details.isPreview) }
+        if let details = state.details { return detailsBindings(state, replayable: details.isReplayable) }
         let bindings = state.bodyEditor != nil
             ? state.keyMap.bindings(in: .bodyEditor, readonly: state.readonly).filter(\.showInBar)
             : state.keyMap.barBindings(
@@ -90,10 +90,11 @@ enum HintBarView {
     }
 
     /// The keys of an open exchange or preview (QA: the bar kept the screen's, `⏎ fields` among
-    /// them, which closes it): scroll, copy as curl, replay what was sent, close.
-    private static func detailsBindings(_ state: AppState, isPreview: Bool) -> [Binding] {
+    /// them, which closes it): scroll, copy as curl, replay what was sent (not a preview's or a
+    /// test send's), close.
+    private static func detailsBindings(_ state: AppState, replayable: Bool) -> [Binding] {
         let shown: [(CommandID, String)] =
-            [(.help, "help"), (.moveDown, "scroll"), (.copyCurl, "curl")] + (isPreview ? [] : [(.replay, "replay")])
+            [(.help, "help"), (.moveDown, "scroll"), (.copyCurl, "curl")] + (replayable ? [(.replay, "replay")] : [])
         let keys = shown.compactMap { id, short -> Binding? in
             guard var binding = state.keyMap.bindings.first(where: { $0.id == id }) else { return nil }
             binding.short = short

@@ -25,9 +25,7 @@ enum TrafficDetailsView {
         let all = lines(for: details.record, isPreview: details.isPreview, state: state)
         let visible = visibleLineCount(state)
         let position = "\(min(all.count, details.scroll + visible))/\(all.count)"
-        // A test send is no delivery: there is nothing to replay.
-        let replayable = !details.isPreview && details.record.trigger != .test
-        let footer = replayable ? " \(position) · R replay · Esc closes " : " \(position) · Esc closes "
+        let footer = details.isReplayable ? " \(position) · R replay · Esc closes " : " \(position) · Esc closes "
         grid.put(
             footer, at: Point(x: max(box.x + 1, box.maxX - 2 - grid.width(of: footer)), y: box.maxY - 1),
             token: .muted, clip: box)
