@@ -69,6 +69,8 @@ public enum BindingRequirement: Sendable, Hashable {
     case webhookToRender
     /// This process runs the workspace's journeys (not `hookline serve` beside it).
     case executorHere
+    /// A step selected in the tree that goes on: nothing comes after an Exit.
+    case stepThatGoesOn
 }
 
 /// One row of the binding table, which drives dispatch, the hint bar and the help overlay.

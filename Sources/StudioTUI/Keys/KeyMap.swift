@@ -144,13 +144,13 @@ public struct KeyMap: Sendable, Hashable {
             short: "fields", group: .workflow, showInBar: true),
         Binding(
             id: .addStep, keys: [.char("a")], title: "Add a step after the selected one (on the start row: first)",
-            short: "add", group: .workflow, showInBar: true, dangerous: true),
+            short: "add", group: .workflow, showInBar: true, dangerous: true, requires: .stepThatGoesOn),
         Binding(
             id: .deleteStep, keys: [.char("d")], title: "Delete the selected step; what led to it leads where it led",
             short: "delete", group: .workflow, dangerous: true),
         Binding(
             id: .connectStep, keys: [.char("c")], title: "Connect the selected step: choose the step it leads to",
-            short: "connect", group: .workflow, dangerous: true),
+            short: "connect", group: .workflow, dangerous: true, requires: .stepThatGoesOn),
         Binding(id: .moveStepDown, keys: [.char("J")], title: "Move the selected step one place later", group: .workflow, dangerous: true),
         Binding(id: .moveStepUp, keys: [.char("K")], title: "Move the selected step one place earlier", group: .workflow, dangerous: true),
         Binding(

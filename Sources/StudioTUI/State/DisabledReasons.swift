@@ -21,6 +21,10 @@ extension AppState {
             return "\(key): \(id) is a step of type \(node.kind.title) and sends no request: select a step that calls a webhook"
         case .executorHere:
             return executorElsewhere.map { "\(key): this workspace's journeys are run by \($0): run and replay from there" }
+        case .stepThatGoesOn:
+            guard let step = selectedTreeRow?.nodeID, selectedWorkflow?.node(id: step)?.kind == .exit else { return nil }
+            let why = binding.id == .addStep ? WorkflowNodeChange.addedAfterExit(step) : WorkflowNodeChange.exitConnected(step)
+            return "\(key): " + why
         }
     }
 }

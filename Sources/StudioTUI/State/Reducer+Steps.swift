@@ -8,12 +8,6 @@ func changeStep(_ command: CommandID, in state: inout AppState) -> [Effect] {
     else { return [] }
     let step = state.selectedTreeRow?.nodeID
     func change(_ change: WorkflowNodeChange) -> Effect { .changeWorkflow(path: path, change) }
-    // Refused before a list opens whose every choice would be refused (the file check says the same).
-    if let step, workflow.node(id: step)?.kind == .exit, command == .addStep || command == .connectStep {
-        let why = command == .addStep ? WorkflowNodeChange.addedAfterExit(step) : WorkflowNodeChange.exitConnected(step)
-        state.status = StatusMessage("not changed: " + why, level: .warning)
-        return []
-    }
     // Row 0 is the start: a step added there comes first. Other rows without a step (a
     // split's exit, the unreachable heading) have nothing to add after.
     if command == .addStep, step != nil || state.tree.selected == 0 {
