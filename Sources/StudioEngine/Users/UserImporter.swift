@@ -262,16 +262,10 @@ public enum UserImporter {
     /// field does not hold a string for one user and a number for the next. A top-level field
     /// keeps the type the project gives it instead (``Row/cellTexts``).
     private static func mixedNestedColumns(header: [String], rows: [[String]]) -> Set<Int> {
-        var kinds: [Int: Set<String>] = [:]
+        var kinds: [Int: Set<ProfileMerge.FieldType>] = [:]
         for row in rows {
             for (column, name) in header.enumerated() where name.contains(".") && column < row.count && !row[column].isEmpty {
-                let kind: String
-                switch typed(row[column]) {
-                case .int, .double: kind = "number"
-                case .bool: kind = "boolean"
-                default: kind = "text"
-                }
-                kinds[column, default: []].insert(kind)
+                if let kind = ProfileMerge.FieldType(of: typed(row[column])) { kinds[column, default: []].insert(kind) }
             }
         }
         return Set(kinds.filter { $0.value.count > 1 }.keys)
