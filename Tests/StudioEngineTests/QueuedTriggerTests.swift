@@ -86,12 +86,14 @@ struct QueuedTriggerTests {
     /// as it is, and a resume once it can be read runs it with its own event's data.
     @Test func aQueuedTrackedJourneyWhoseRowCannotBeReadStaysStoredForAResume() async throws {
         let log = RequestLog()
-        let receiver = try await Self.slowFirstAnswer("500ms", log: log)
+        // Three seconds: room for the sqlite3 process below on a loaded machine (half a second was
+        // not always enough in a full parallel test run, and the rows changed too late).
+        let receiver = try await Self.slowFirstAnswer("3s", log: log)
         let path = try Self.storePath()
         let workspace = Self.workspace(baseURL: receiver.baseURL)
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: path))
         try engine.executor.track((0..<60).map(Self.event))
-        // While the first answer takes half a second, and every other journey waits, ten queued rows change.
+        // While the first answer takes its time, and every other journey waits, ten queued rows change.
         let unreadable = Set(40..<50)
         let quoted = unreadable.map { "'user\($0)@example.com'" }.joined(separator: ",")
         try await sqlite(path, "UPDATE journey SET status = 'unknown' WHERE email IN (\(quoted))")
