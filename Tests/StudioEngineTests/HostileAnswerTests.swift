@@ -198,7 +198,7 @@ struct HostileAnswerTests {
         let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), certificate: tls ? "valid" : nil)
         let roots = tls ? try DeliveryTLSTests.testCA() : nil
-        let records = try await withClient { client in
+        let records = try await withClient(HTTP1TransportTests.patient) { client in
             var records: [AttemptRecord] = []
             for _ in 0..<10 {
                 records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
@@ -263,8 +263,12 @@ struct HostileAnswerTests {
         #expect(DeliveryOutcomeClass.classify(record).isRetryable)
     }
 
-    private func withClient<T: Sendable>(_ body: (DeliveryClient) async throws -> T) async throws -> T {
+    private func withClient<T: Sendable>(
+        _ configuration: DeliveryClient.Configuration = DeliveryClient.Configuration(),
+        _ body: (DeliveryClient) async throws -> T
+    ) async throws -> T {
         // The server is on loopback, which the default policy refuses.
-        try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
+        try await DeliveryClient.withClient(
+            configuration: configuration, networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
     }
 }
