@@ -86,14 +86,12 @@ struct QueuedTriggerTests {
     /// as it is, and a resume once it can be read runs it with its own event's data.
     @Test func aQueuedTrackedJourneyWhoseRowCannotBeReadStaysStoredForAResume() async throws {
         let log = RequestLog()
-        // Three seconds: room for the sqlite3 process below on a loaded machine (half a second was
-        // not always enough in a full parallel test run, and the rows changed too late).
-        let receiver = try await Self.slowFirstAnswer("3s", log: log)
+        let receiver = try await Self.slowFirstAnswer("500ms", log: log)
         let path = try Self.storePath()
         let workspace = Self.workspace(baseURL: receiver.baseURL)
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(storePath: path))
         try engine.executor.track((0..<60).map(Self.event))
-        // While the first answer takes its time, and every other journey waits, ten queued rows change.
+        // While the first answer takes half a second, and every other journey waits, ten queued rows change.
         let unreadable = Set(40..<50)
         let quoted = unreadable.map { "'user\($0)@example.com'" }.joined(separator: ",")
         try await sqlite(path, "UPDATE journey SET status = 'unknown' WHERE email IN (\(quoted))")
@@ -101,7 +99,10 @@ struct QueuedTriggerTests {
         let stats = engine.executor.stats
         await engine.shutdown()
 
-        #expect(Self.sent(log) == Self.expected((0..<60).filter { !unreadable.contains($0) }))
+        // Every readable one, once; the journeys admitted together after the unreadable ones
+        // gave their slots back reach the one permit in either order.
+        #expect(Self.sent(log).count == 50)
+        #expect(Set(Self.sent(log)) == Set(Self.expected((0..<60).filter { !unreadable.contains($0) })))
         #expect(stats.journeysFinished == 50)
         #expect(stats.journeysActive == 0)
         #expect(try await sqlite(path, "SELECT COUNT(*) FROM journey WHERE status = 'unknown'") == "10")
