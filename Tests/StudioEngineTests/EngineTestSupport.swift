@@ -217,3 +217,24 @@ func makeRequest(
             + [HeaderField("webhook-id", id), HeaderField("Idempotency-Key", id)],
         body: body, secretValues: secrets, deliveryID: id)
 }
+
+/// Runs `body` with a delivery client allowed to reach 127.0.0.1, which the default network
+/// policy refuses, as the tests' servers listen there.
+func withLoopbackClient<T: Sendable>(
+    _ configuration: DeliveryClient.Configuration = DeliveryClient.Configuration(),
+    _ body: (DeliveryClient) async throws -> T
+) async throws -> T {
+    try await DeliveryClient.withClient(
+        configuration: configuration, networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
+}
+
+extension DeliveryClient.Configuration {
+    /// A client whose deadline outlasts a test process starved by a full parallel run (CI on two
+    /// cores stalled even millisecond tests for 10 s): a test of what the pool does with a
+    /// closed connection must not fail on the attempt's deadline instead.
+    static let patient: DeliveryClient.Configuration = {
+        var configuration = DeliveryClient.Configuration()
+        configuration.timeout = .seconds(120)
+        return configuration
+    }()
+}

@@ -18,7 +18,7 @@ import Testing
 
     @Test func sequentialRequestsShareOneConnection() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
-        let records = try await withClient { client in
+        let records = try await withLoopbackClient { client in
             var records: [AttemptRecord] = []
             for _ in 0..<5 { records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())) }
             return records
@@ -34,7 +34,7 @@ import Testing
         // The server closes each connection after answering, without saying so, as servers do
         // with idle keep-alive connections; the client learns it only when it reuses one.
         let server = try await KeepAliveServer.start(afterAnswer: .closeSilently)
-        let records = try await withClient(Self.patient) { client in
+        let records = try await withLoopbackClient(.patient) { client in
             var records: [AttemptRecord] = []
             // Back to back, so that most requests find the closed connection still in the pool.
             for _ in 0..<10 {
@@ -53,7 +53,7 @@ import Testing
     /// to judge. It was sent again at once on a new connection, and only that copy recorded.
     @Test func aReusedConnectionClosedLongAfterTheRequestIsAResetNotASilentResend() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .dropTheSecondRequest(after: .seconds(2)))
-        let records = try await withClient { client in
+        let records = try await withLoopbackClient { client in
             [
                 await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
                 await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
@@ -68,7 +68,7 @@ import Testing
 
     @Test func connectionCloseFromTheServerIsHonoured() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .closeWithHeader)
-        let records = try await withClient { client in
+        let records = try await withLoopbackClient { client in
             [
                 await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
                 await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
@@ -94,7 +94,7 @@ import Testing
             PreparedRequest(method: .put, url: server.baseURL + "/users/7", headers: [], body: "", secretValues: [], deliveryID: "msg_put"),
             PreparedRequest(method: .delete, url: server.baseURL + "/users/7", headers: [], body: "", secretValues: [], deliveryID: "msg_delete"),
         ]
-        let records = try await withClient { client in
+        let records = try await withLoopbackClient { client in
             var records: [AttemptRecord] = []
             for request in requests { records.append(await client.send(request, origin: .init())) }
             return records
@@ -147,7 +147,7 @@ import Testing
     @Test(arguments: [HeaderField("X-Note", "a\r\nX-Evil: 1"), HeaderField("X Bad Name", "1"), HeaderField("X-Nul", "a\u{0}b")])
     func aHeaderThatCannotBeSentIsAnInvalidRequestAndNothingGoesOut(header: HeaderField) async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook", headers: [header]), origin: .init())
         }
         try await server.shutdown()
@@ -161,7 +161,7 @@ import Testing
         let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
         var configuration = DeliveryClient.Configuration()
         configuration.idleTimeout = .milliseconds(100)
-        try await withClient(configuration) { client in
+        try await withLoopbackClient(configuration) { client in
             let record = await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
             #expect(record.status == 204)
             // Bounded wait for the client to close it; the server sees the close.
@@ -183,7 +183,7 @@ import Testing
         ]
         var configuration = DeliveryClient.Configuration()
         configuration.maximumIdleConnections = 2
-        try await withClient(configuration) { client in
+        try await withLoopbackClient(configuration) { client in
             for server in servers {
                 #expect(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init()).status == 204)
             }
@@ -207,7 +207,7 @@ import Testing
         let stray = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\ndupe!"
         let server = try await RawAnswerServer.start(
             answer: Array((first + stray).utf8), keepOpen: true, splitAfter: strayComesLater ? first.utf8.count : nil)
-        let bodies = try await withClient { client in
+        let bodies = try await withLoopbackClient { client in
             var bodies: [String] = []
             for sent in 1...3 {
                 bodies.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15)).responseBody)
@@ -231,7 +231,7 @@ import Testing
         // The stray bytes begin a status line, so the decoder waits for the rest of it.
         let answer = "HTTP/1.1 204 No Content\r\n\(declaration)\r\n\r\nHTTP/1.1"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true)
-        let records = try await withClient { client in
+        let records = try await withLoopbackClient { client in
             [
                 await client.send(makeRequest(server.baseURL + "/a"), origin: .init(), timeout: .seconds(15)),
                 await client.send(makeRequest(server.baseURL + "/b"), origin: .init(), timeout: .seconds(15)),
@@ -244,7 +244,7 @@ import Testing
     @Test func aServerThatNeverAnswersIsCutAtTheDeadlineAndItsConnectionClosed() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .neverAnswer)
         let started = ContinuousClock.now
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .milliseconds(300))
         }
         let elapsed = ContinuousClock.now - started
@@ -261,7 +261,7 @@ import Testing
 
     @Test func cancellingTheSenderEndsItsExchangeAndClosesItsConnection() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .neverAnswer)
-        try await withClient { client in
+        try await withLoopbackClient { client in
             let started = ContinuousClock.now
             let sending = Task { await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(60)) }
             for _ in 0..<500 where server.requests.isEmpty {
@@ -283,7 +283,7 @@ import Testing
 
     @Test func sixtyFourConcurrentRequestsAreAllAnsweredOnAtMostSixtyFourConnections() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
-        let statuses = try await withClient { client in
+        let statuses = try await withLoopbackClient { client in
             await withTaskGroup(of: Int?.self) { group in
                 for index in 0..<640 {
                     group.addTask {
@@ -300,22 +300,5 @@ import Testing
         #expect(Set(server.requests.map(\.head.uri)).count == 640)
         #expect(server.acceptedConnections <= 64)
         #expect(statuses.allSatisfy { $0 == 204 })
-    }
-
-    /// A client whose deadline outlasts a test process starved by a full parallel run (CI on two
-    /// cores stalled even millisecond tests for 10 s): a test of what the pool does with a
-    /// closed connection must not fail on the attempt's deadline instead.
-    static let patient: DeliveryClient.Configuration = {
-        var configuration = DeliveryClient.Configuration()
-        configuration.timeout = .seconds(120)
-        return configuration
-    }()
-
-    private func withClient<T: Sendable>(
-        _ configuration: DeliveryClient.Configuration = DeliveryClient.Configuration(),
-        _ body: (DeliveryClient) async throws -> T
-    ) async throws -> T {
-        try await DeliveryClient.withClient(
-            configuration: configuration, networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
     }
 }

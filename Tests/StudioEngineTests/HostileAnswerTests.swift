@@ -14,7 +14,7 @@ struct HostileAnswerTests {
     @Test func aSwitchingProtocolsAnswerIsRecordedAndItsConnectionNotReused() async throws {
         let answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true)
-        let records = try await withClient { client in
+        let records = try await withLoopbackClient { client in
             var records: [AttemptRecord] = []
             for _ in 0..<2 {
                 records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15)))
@@ -50,7 +50,7 @@ struct HostileAnswerTests {
     ] as [(String, String, Bool)])
     func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String, otherProtocol: Bool) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -75,7 +75,7 @@ struct HostileAnswerTests {
     @Test func aFoldedHeaderIsRecordedWithItsFoldAsSpaces() async throws {
         let answer = "HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 2\r\n\r\nok"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -90,7 +90,7 @@ struct HostileAnswerTests {
     @Test func aHeaderValueIsRecordedWithoutTheWhitespaceThatEndsItsLine() async throws {
         let answer = "HTTP/1.1 200 OK\r\nX-Padded: one two \t \r\nContent-Length:    2   \r\n\r\nok"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -114,7 +114,7 @@ struct HostileAnswerTests {
     ])
     func aStatusOutsideOneHundredToFiveNinetyNineIsAnInvalidResponse(answer: String, statusLine: String) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -141,7 +141,7 @@ struct HostileAnswerTests {
     @Test(arguments: [false, true])
     func aServerThatClosesWithoutAnsweringSaysSoOverEitherTransport(tls: Bool) async throws {
         let server = try await RawAnswerServer.start(answer: [], certificate: tls ? "valid" : nil)
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(
                 makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)
         }
@@ -160,7 +160,7 @@ struct HostileAnswerTests {
     ])
     func aFailedHandshakeSaysWhy(answer: String, message: String) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest("https://127.0.0.1:\(server.port)/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -177,7 +177,7 @@ struct HostileAnswerTests {
         let answer = "HTTP/1.1 204 No Content\r\n\r\nstray"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true, certificate: tls ? "valid" : nil)
         let roots = tls ? try DeliveryTLSTests.testCA() : nil
-        let records = try await withClient { client in
+        let records = try await withLoopbackClient { client in
             var records: [AttemptRecord] = []
             for _ in 0..<3 {
                 records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
@@ -198,7 +198,7 @@ struct HostileAnswerTests {
         let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), certificate: tls ? "valid" : nil)
         let roots = tls ? try DeliveryTLSTests.testCA() : nil
-        let records = try await withClient(HTTP1TransportTests.patient) { client in
+        let records = try await withLoopbackClient(.patient) { client in
             var records: [AttemptRecord] = []
             for _ in 0..<10 {
                 records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
@@ -217,7 +217,7 @@ struct HostileAnswerTests {
         let body = String(repeating: "a", count: 64 * 1024 - 6) + secret + " and more"
         let answer = "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
         }
         try await server.shutdown()
@@ -234,7 +234,7 @@ struct HostileAnswerTests {
         let secret = "sec_271828182845"
         let answer = "HTTP/1.1 302 Found\r\nX-\(secret): 1\r\nLocation: https://example.com/?t=\(secret)\r\nContent-Length: 0\r\n\r\n"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
         }
         try await server.shutdown()
@@ -251,7 +251,7 @@ struct HostileAnswerTests {
     func anEndlessStatusLineIsCutAt80KiB(start: String, tls: Bool) async throws {
         let answer = Array(start.utf8) + Array(repeating: UInt8(ascii: "O"), count: 1 << 20)
         let server = try await RawAnswerServer.start(answer: answer, keepOpen: true, certificate: tls ? "valid" : nil)
-        let record = try await withClient { client in
+        let record = try await withLoopbackClient { client in
             await client.send(
                 makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15),
                 trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)
@@ -261,14 +261,5 @@ struct HostileAnswerTests {
         #expect(record.status == nil)
         #expect(record.outcome.errorClass == "invalid_response", "\(record.outcome)")
         #expect(DeliveryOutcomeClass.classify(record).isRetryable)
-    }
-
-    private func withClient<T: Sendable>(
-        _ configuration: DeliveryClient.Configuration = DeliveryClient.Configuration(),
-        _ body: (DeliveryClient) async throws -> T
-    ) async throws -> T {
-        // The server is on loopback, which the default policy refuses.
-        try await DeliveryClient.withClient(
-            configuration: configuration, networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"]), body)
     }
 }
