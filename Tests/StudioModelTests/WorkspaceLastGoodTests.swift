@@ -64,8 +64,11 @@ struct WorkspaceLastGoodTests {
     @Test func aDeletedFileRemovesItsDefinition() {
         let deleted = reloaded("webhooks/hook.yaml", nil)
         let lastGood = deleted.keepingLastGood(from: running)
-        #expect(lastGood.workspace == deleted)
+        #expect(lastGood.workspace.webhooks == deleted.webhooks)
         #expect(lastGood.kept.isEmpty)
+        // The workflow calling it is the same as it ran: it runs on (its step fails as `config`).
+        #expect(lastGood.workspace.workflows == deleted.workflows)
+        #expect(lastGood.workspace.runnable.workflows == running.workflows)
     }
 
     @Test func aFileThatNowDefinesAnotherIDIsARenameNotABreak() {
@@ -82,6 +85,52 @@ struct WorkspaceLastGoodTests {
         #expect(lastGood.workspace == fixed)
         #expect(lastGood.workspace.webhook(id: "hook")?.method == .put)
         #expect(lastGood.kept.isEmpty)
+    }
+
+    /// A workflow file that parses but no longer validates (a step of an unknown type) loads with
+    /// what could be read of it, which does not run: the workflow that ran stays in its place, as
+    /// it ran, and runs, while the file's errors are still reported (QA, session 20: the studio
+    /// showed a tree without the step the executor kept sending from).
+    @Test func aWorkflowThatNoLongerValidatesKeepsRunningAsItRanAtEveryReload() throws {
+        let broken = reloaded(
+            "workflows/flow.yaml", WorkspaceTestFiles.workflow.replacingOccurrences(of: "type: delay", with: "type: dealy"))
+        let loaded = try #require(broken.workflow(id: "flow"))
+        #expect(loaded != running.workflow(id: "flow"))
+        #expect(broken.runnable.workflow(id: "flow") == nil)
+
+        let once = broken.keepingLastGood(from: running)
+        #expect(once.workspace.workflows == running.workflows)
+        #expect(once.workspace.lastGoodWorkflowIDs == ["flow"])
+        #expect(once.workspace.runnable.workflows == running.workflows)
+        #expect(once.kept.map(\.id) == ["flow"])
+        #expect(once.kept.first?.problem.path == "workflows/flow.yaml")
+        #expect(once.workspace.diagnostics == broken.diagnostics)
+
+        // Still broken at the next reload: still the one that ran, not the partial one shown before.
+        let twice = broken.keepingLastGood(from: once.workspace)
+        #expect(twice.workspace.workflows == running.workflows)
+        #expect(twice.kept.map(\.id) == ["flow"])
+
+        // Fixed: the new definition, nothing kept.
+        let fixed = reloaded("workflows/flow.yaml", WorkspaceTestFiles.workflow.replacingOccurrences(of: "duration: 2d", with: "duration: 3d"))
+        let afterFix = fixed.keepingLastGood(from: twice.workspace)
+        #expect(afterFix.workspace == fixed)
+        #expect(afterFix.kept.isEmpty && afterFix.workspace.lastGoodWorkflowIDs.isEmpty)
+    }
+
+    /// A workflow whose file had an error from the start never ran: nothing of it is "kept", and
+    /// its partial definition does not become runnable by a later reload.
+    @Test func aWorkflowThatNeverRanIsNotKept() {
+        let brokenFromStart = reloaded(
+            "workflows/flow.yaml", WorkspaceTestFiles.workflow.replacingOccurrences(of: "type: delay", with: "type: dealy"))
+        let stillBroken = reloaded(
+            "workflows/flow.yaml", WorkspaceTestFiles.workflow.replacingOccurrences(of: "type: yesNo", with: "type: yesno"))
+        let lastGood = stillBroken.keepingLastGood(from: brokenFromStart)
+        #expect(lastGood.kept.isEmpty)
+        #expect(lastGood.workspace.runnable.workflow(id: "flow") == nil)
+        // A break that stops it parsing does not carry the partial one over either.
+        let unparsable = reloaded("workflows/flow.yaml", "id: flow\nnodes: [\n")
+        #expect(unparsable.keepingLastGood(from: brokenFromStart).kept.isEmpty)
     }
 
     @Test func aFileStillBrokenAtTheNextReloadIsStillKept() {

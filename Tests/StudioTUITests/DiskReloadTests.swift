@@ -108,6 +108,34 @@ struct DiskReloadTests {
         #expect(state.selectedTreeRow?.nodeID == "wait")
     }
 
+    /// A running workflow's file that parses but no longer validates (a step of an unknown type):
+    /// the tree shows the workflow as it runs, with the step the executor keeps sending from, and
+    /// the status says so (QA, session 20: the tree showed the step gone while its requests went on).
+    @Test func aRunningWorkflowThatNoLongerValidatesShowsAsItRuns() throws {
+        var state = try Self.stateOnWaitStep()
+        let running = state.workspace
+        let broken = try #require(Self.files["workflows/welcome.yaml"]).replacingOccurrences(
+            of: "type: callWebhook", with: "type: callWebhok")
+        let reload = Self.reload(["workflows/welcome.yaml": broken])
+        #expect(reload.workspace.workflow(id: "welcome")?.nodes.map(\.id) == ["wait"])
+
+        let effects = reduce(&state, .workspaceChangedOnDisk(reload))
+
+        #expect(state.workspace.workflows == running.workflows)
+        #expect(state.selectedTreeRow?.nodeID == "wait")
+        #expect(effects == [.applyWorkspace(state.workspace)])
+        #expect(
+            state.status
+                == StatusMessage(
+                    "reloaded workflows/welcome.yaml from disk · kept the last good welcome while its file is broken",
+                    level: .warning))
+        let screen = Self.screen(state)
+        #expect(screen.contains("send-letter"))
+        // `!` still lists what is wrong in the file.
+        _ = reduce(&state, .key(.char("!")))
+        #expect(state.choice?.options.contains { $0.label.contains("workflows/welcome.yaml") } == true)
+    }
+
     @Test func aBrokenWebhookFileKeepsItsLastGoodDefinitionAndSaysSo() throws {
         var state = try Self.stateOnWaitStep()
         let running = state.workspace

@@ -3,11 +3,15 @@ extension Workspace {
     /// exits 65 for): such a workflow would run without the step, delay, branch or condition that
     /// is wrong, as the loader keeps what it could read of it for the studio to show. Their
     /// source paths and the diagnostics stay, so a command can say which file to fix.
+    /// A workflow kept as it last loaded well (``lastGoodWorkflowIDs``) runs.
     public var runnable: Workspace {
         let broken = Set(errors.map(\.path))
-        guard workflows.contains(where: { broken.contains(sourcePaths.workflows[$0.id] ?? "") }) else { return self }
+        func isBroken(_ workflow: Workflow) -> Bool {
+            broken.contains(sourcePaths.workflows[workflow.id] ?? "") && !lastGoodWorkflowIDs.contains(workflow.id)
+        }
+        guard workflows.contains(where: isBroken) else { return self }
         var runnable = self
-        runnable.workflows.removeAll { broken.contains(sourcePaths.workflows[$0.id] ?? "") }
+        runnable.workflows.removeAll(where: isBroken)
         return runnable
     }
 

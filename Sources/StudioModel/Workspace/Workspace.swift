@@ -11,6 +11,9 @@ public struct Workspace: Sendable, Hashable {
     /// What reads well of each webhook and system webhook file that does not load, for the
     /// save-time checks (``webhookParts``); filled by ``WorkspaceLoader``.
     public var unloadedWebhookParts: [WebhookParts]
+    /// Workflows whose file has an error now but which stay as they last loaded well, running:
+    /// set by ``keepingLastGood(from:)``.
+    public var lastGoodWorkflowIDs: Set<String> = []
 
     public init(
         settings: WorkspaceSettings = WorkspaceSettings(), workflows: [Workflow] = [], webhooks: [Webhook] = [],
