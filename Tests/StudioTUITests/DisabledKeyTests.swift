@@ -93,4 +93,19 @@ struct HelpOverlayKeyTests {
             #expect(text.contains(term), "\(term): \(text)")
         }
     }
+
+    /// `R` and `y` on the workflow list passed without a word (QA, session 20): a key of another
+    /// pane says where it applies; a key bound nowhere still does nothing.
+    @Test func aKeyOfAnotherPaneSaysWhereItApplies() {
+        var state = Fixtures.state(records: 3)
+        #expect(state.focus == .workflows)
+        #expect(reduce(&state, .key(.char("R"))) == [])
+        #expect(state.status?.text.hasPrefix("R does nothing in Workflows · in Traffic: Replay the selected delivery") == true,
+            "\(String(describing: state.status))")
+        #expect(reduce(&state, .key(.char("y"))) == [])
+        #expect(state.status?.text.hasPrefix("y does nothing in Workflows · in Traffic: ") == true, "\(String(describing: state.status))")
+        state.status = nil
+        _ = reduce(&state, .key(.char("Z")))
+        #expect(state.status == nil)
+    }
 }

@@ -83,7 +83,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         // A key hidden for now (read-only, nothing to apply it to) says why rather than nothing.
         guard let binding = state.keyMap.binding(for: key, focus: state.focus, readonly: state.readonly)
             ?? state.keyMap.binding(for: key, focus: state.focus, readonly: false)
-        else { return [] }
+        else {
+            sayWhereKeyApplies(key, in: &state)
+            return []
+        }
         return performIfItApplies(binding, on: &state)
     case .paste(let text):
         state.status = nil
@@ -208,6 +211,18 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
 
 /// A key pressed while it cannot apply: the hint row says why. When another process runs the
 /// journeys, whether it still does is asked again: once it has stopped, this studio runs them.
+/// A key bound only in other panes (`R` on the workflow list) says where it applies, rather than
+/// nothing: `R does nothing in Workflows · in Traffic: Replay the selected delivery once: …`.
+private func sayWhereKeyApplies(_ key: KeyEvent, in state: inout AppState) {
+    let paneGroups = Set(Pane.allCases.map(\.bindingGroup))
+    let elsewhere = state.keyMap.bindings.filter { $0.keys.contains(key) && paneGroups.contains($0.group) }
+    guard !elsewhere.isEmpty else { return }
+    let places = elsewhere.prefix(2).map { "in \($0.group.rawValue): \($0.title)" }
+    state.status = StatusMessage(
+        "\(key.displayName(ascii: state.ascii)) does nothing in \(state.focus.bindingGroup.rawValue) · "
+            + places.joined(separator: " · "))
+}
+
 private func refuse(_ binding: Binding, because why: String, in state: inout AppState) -> [Effect] {
     state.status = StatusMessage(why, level: .warning)
     return binding.requires == .executorHere && state.executorElsewhere != nil && !state.readonly ? [.checkExecutor] : []
