@@ -54,10 +54,10 @@ public struct FieldTarget: Sendable, Equatable {
                 return .value(.plain("[" + delays.joined(separator: ", ") + "]"))
             }
         case .newEntry:
-            guard let entry = Self.entry(from: text) else {
-                return .refused("write Name: value (a credential header takes {{secret.name}}, not the secret)")
+            switch Self.entry(from: text) {
+            case .success(let entry): return .entry(key: entry.key, value: .text(entry.value))
+            case .failure(let refusal): return .refused(refusal.message)
             }
-            return .entry(key: entry.key, value: .text(entry.value))
         case .auth(let type):
             guard let value = Self.auth(type, from: trimmed) else {
                 return .refused("credentials are written as {{secret.name}} references (a secret is never typed in clear)")
@@ -86,16 +86,38 @@ public struct FieldTarget: Sendable, Equatable {
     /// `Name: value` split at its first colon; nil unless the name is an HTTP field name (RFC
     /// 9110 token) and the value is not empty, and for a credential header given a literal value
     /// (those are written as `{{secret.name}}`, never typed in clear).
-    static func entry(from text: String) -> (key: String, value: String)? {
-        guard let colon = text.firstIndex(of: ":") else { return nil }
+    static func entry(from text: String) -> Result<(key: String, value: String), EntryRefusal> {
+        guard let colon = text.firstIndex(of: ":") else { return .failure(.notNameColonValue) }
         let key = text[..<colon].trimmingCharacters(in: .whitespaces)
         let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty, !value.isEmpty else { return .failure(.notNameColonValue) }
         let tokenCharacters = Set("!#$%&'*+-.^_`|~".unicodeScalars)
-        guard !key.isEmpty, !value.isEmpty,
-            key.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || tokenCharacters.contains($0)) }),
-            SecretDisplay.header(name: key, value: value) == value
-        else { return nil }
-        return (key, value)
+        if let bad = key.unicodeScalars.first(where: {
+            !($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || tokenCharacters.contains($0)))
+        }) {
+            return .failure(.nameCharacter(bad))
+        }
+        guard SecretDisplay.header(name: key, value: value) == value else { return .failure(.literalCredential(key)) }
+        return .success((key, value))
+    }
+
+    /// Why a typed header was refused.
+    enum EntryRefusal: Error, Equatable {
+        case notNameColonValue
+        /// A header name is an RFC 9110 token: letters, digits and ``!#$%&'*+-.^_`|~``.
+        case nameCharacter(Unicode.Scalar)
+        /// A credential header (`Authorization`, `X-Api-Key`) with its secret typed in clear.
+        case literalCredential(String)
+
+        var message: String {
+            switch self {
+            case .notNameColonValue: "write Name: value, as X-Campaign: {{workflowName}}"
+            case .nameCharacter(let scalar):
+                "a header name has letters, digits and !#$%&'*+-.^_`|~ only, not \(scalar == " " ? "a space" : "'\(scalar)'")"
+            case .literalCredential(let name):
+                "\(name) carries a credential: write a {{secret.name}} reference to .hookline/secrets.yaml, never the secret"
+            }
+        }
     }
 
     /// The `auth:` flow mapping `text` gives (`{type: bearer, token: "{{secret.crm}}"}`); nil
