@@ -53,6 +53,24 @@ struct StudioTerminalEndToEndTests {
         }
     }
 
+    /// QA (session 20): a terminal grown while the studio ran (80×24 to 100×30) kept lines of
+    /// its frame in the shell after `q`; the shell is left as it was, as `less` leaves it.
+    @Test func quittingAfterTheTerminalGrewLeavesNothingOfTheFrameInTheShell() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let session = try await TmuxSession(command: "env -u COLUMNS bash --norc --noprofile -i", columns: 80, rows: 24, directory: folder)
+        try await session.driving {
+            try await session.tmux(
+                "send-keys", "-t", session.name, "-l", "clear; echo BEFORE; \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws; echo AFTER\r")
+            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
+            try await session.resize(columns: 100, rows: 30)
+            try await session.waitForScreen(timeout: 10) { $0.split(separator: "\n").first?.count == 100 }
+            try await session.press("q")
+            let shell = try await session.waitForScreen(timeout: 10) { $0.contains("AFTER") }
+            #expect(!shell.contains("│") && !shell.contains("─"), "\(shell)")
+            #expect(shell.contains("BEFORE"), "\(shell)")
+        }
+    }
+
     /// QA F3: closing the terminal (tmux's server going, as an SSH connection drops) kept
     /// nothing of the body editor's unsaved text. Standard error names the draft (it went to
     /// the studio's log, still standing in for it, until the terminal was restored).

@@ -131,6 +131,10 @@ final class TerminalSession {
     func restore() {
         guard !restored else { return }
         restored = true
+        // A terminal grown while the studio ran (tmux) keeps the grown rows of the alternate
+        // screen in the shell's: blank them first, or lines of the frame stay behind.
+        _ = wclear(window)
+        _ = wrefresh(window)
         _ = curs_set(1)
         _ = endwin()
         Self.setBracketedPaste(false)
