@@ -219,6 +219,27 @@ struct DeliveryAuthTests {
         #expect(try store.delivery(id: deliveryID)?.attempts == 2)
     }
 
+    /// A token URL the network policy refuses is not asked, and nothing is sent: the attempt is
+    /// `blocked_by_policy` with the policy's reason, not retried (QA, session 21: it read
+    /// `oauth2_error … unreachable: blocked_by_policy`, without the address or what to allow).
+    @Test func oauth2TokenURLTheNetworkPolicyRefusesFailsAsBlockedWithItsReason() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        var options = oauth2Options(tokenURL: "http://10.0.0.1/oauth/token")
+        options.retry = RetryPolicy(schedule: try RetrySchedule(delays: [5]))
+        let clock = SteppedClock()
+        let (result, store) = try await deliverInOutbox(makeRequest(receiver.baseURL + "/hook"), options: options, clock: clock)
+        await receiver.shutdown()
+
+        let reason = "10.0.0.1 is a private address; an admin can allow 10.0.0.0/8 in hookline.yaml network.allow"
+        #expect(result.status == .failed("oauth2: token request not sent: \(reason)"))
+        #expect(result.attempts.map(\.outcome.errorClass) == [PolicyViolation.label])
+        expectWaits(clock, [])
+        #expect(log.all.isEmpty)
+        let deliveryID = try #require(result.last?.deliveryID)
+        #expect(try store.delivery(id: deliveryID)?.status == .failed)
+    }
+
     /// A token fetch cut short by this process stopping (its client shut down) failed the
     /// delivery for good, as an `oauth2_error`; it is left unsettled for the next start, as an
     /// attempt cut short is: the token endpoint did not fail.

@@ -36,6 +36,12 @@ struct DeliveryOutcomeClassTests {
     @Test(arguments: [
         (302, "/v2/events", "the endpoint redirects to https://hooks.example.com/v2/events, which is not followed"),
         (301, "https://new.example.com/in", "the endpoint redirects to https://new.example.com/in, which is not followed"),
+        // Where no url should point: not advised as the webhook's url (QA, session 21), and a
+        // masked Location is shown as masked, not percent-encoded.
+        (302, "http://169.254.169.254/latest/meta-data/",
+         "the endpoint redirects to http://169.254.169.254/latest/meta-data/, which is not followed and would be refused (169.254.169.254 is a cloud metadata address"),
+        (302, "http://user:••••••@10.0.0.1/cb?token=••••••",
+         "the endpoint redirects to http://user:••••••@10.0.0.1/cb?token=••••••, which is not followed: it carries credentials"),
         (307, nil, "the endpoint answered with a redirect but no Location"),
         (304, nil, "304 Not Modified answers a cache's conditional request"),
     ] as [(Int, String?, String)])
@@ -46,7 +52,8 @@ struct DeliveryOutcomeClassTests {
             outcome: .httpError)
         let hint = try #require(DeliveryOutcomeClass.hint(for: record, afterTestSend: true))
         #expect(hint.hasPrefix(expected), "\(hint)")
-        #expect(location == nil || hint.hasSuffix("then send again"))
+        let advisesTheLocation = hint.hasSuffix("put that into the webhook's url, then send again")
+        #expect(advisesTheLocation == (location != nil && !hint.contains("would be refused") && !hint.contains("credentials")))
     }
 
     /// A test send of a 410 pauses nothing, so its hint must not say the endpoint is paused.
@@ -68,6 +75,12 @@ struct DeliveryOutcomeClassTests {
         ("http://u:p@127.0.0.1:9/hook", "the url holds a user name or password, which is never sent whatever network.allow says"),
         ("http://u:••••••@hooks.example.com/hook", "the url holds a user name or password"),
         ("http://10.0.0.5/hook", "the address is not allowed by the network policy: if it is yours, add it to network.allow"),
+        // No entry opens these (QA, session 21: the hint said to add one, which validate refuses).
+        ("http://169.254.169.254/latest", "the webhook's url is refused whatever network.allow says"),
+        ("http://0.0.0.0:9/hook", "the webhook's url is refused whatever network.allow says"),
+        ("http://[fe80::1]/hook", "the webhook's url is refused whatever network.allow says"),
+        ("http://metadata.google.internal/x", "the webhook's url is refused whatever network.allow says"),
+        ("http://localhost:9/hook", "the address is not allowed by the network policy: if it is yours, add it to network.allow"),
     ])
     func aBlockedAttemptsHintNamesWhatNetworkAllowCannotOpen(url: String, expected: String) throws {
         let record = AttemptRecord(

@@ -448,6 +448,13 @@ struct DefinitionEditTests {
         #expect(CredentialNames.isSecretQueryParameter("API_KEY"))
         #expect(CredentialNames.isSecretQueryParameter("api%5Fkey"))
         #expect(!CredentialNames.isSecretQueryParameter("keys"))
+        // Names a credential goes by beyond delivery.md's list (QA, session 21: shown and stored in clear).
+        for name in ["client_secret", "refresh_token", "x-api-key", "private_token", "id_token", "app_secret", "passwd", "jwt", "Client%5FSecret"] {
+            #expect(CredentialNames.isSecretQueryParameter(name), "\(name)")
+        }
+        for name in ["sort_key", "page", "email", "keyword"] {
+            #expect(!CredentialNames.isSecretQueryParameter(name), "\(name)")
+        }
     }
 
     // MARK: - Secret store values pasted into a file

@@ -26,6 +26,23 @@ struct SecretDisplayTests {
         #expect(SecretDisplay.url("https://x.test/ä/?q=ß&access_token=ü") == "https://x.test/ä/?q=ß&access_token=••••••")
     }
 
+    /// A URL mistyped without `://` is refused with an error that quotes it: its password and
+    /// credential parameters were quoted in clear (QA, session 21).
+    @Test func aMistypedURLLosesItsPasswordAndSecretParametersToo() {
+        let cases = [
+            ("https//ada:pw16@x.example/?token=t17", "https//ada:••••••@x.example/?token=••••••"),
+            ("http:/ada:pw10@x.example/?api_key=k11", "http:/ada:••••••@x.example/?api_key=••••••"),
+            ("//ada:pw7@x.example/?sig=s8&page=2", "//ada:••••••@x.example/?sig=••••••&page=2"),
+            ("ada:pw@x.example/a", "ada:••••••@x.example/a"),
+            ("x.example/?client_secret=cs1", "x.example/?client_secret=••••••"),
+            ("x.example/me@home", "x.example/me@home"),
+        ]
+        for (url, shown) in cases {
+            #expect(SecretDisplay.url(url) == shown)
+            #expect(SecretMasker(secretValues: []).maskURL(url) == shown)
+        }
+    }
+
     /// A screen shows rendered requests and stored answers: a store value with `+/=` or a quote
     /// is there form-encoded or JSON-escaped, and is hidden in those forms too.
     @Test func storeValuesAreHiddenAsTheyAreWrittenOnTheWire() {

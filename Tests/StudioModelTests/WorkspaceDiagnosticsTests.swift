@@ -324,6 +324,10 @@ struct WorkspaceDiagnosticsTests {
         .file(
             "no scheme", "webhooks/m.yaml", "id: m\nurl: x.example/a\n",
             ["webhooks/m.yaml:2:6: error: invalid url 'x.example/a': URL must start with http:// or https://"]),
+        // Every send refuses it: validate says so first (QA, session 21), quoting it escaped.
+        .file(
+            "a tab and a line break in the url", "webhooks/m.yaml", "id: m\nurl: \"https://x.example/a\\tb?q=1\\r\\nX-Evil: y\"\n",
+            ["webhooks/m.yaml:2:6: error: invalid url 'https://x.example/a\\tb?q=1\\r\\nX-Evil: y': URL holds a control character (tab, CR, LF, NUL …), which no request line may carry (remove it; a value that needs one is percent-encoded, as %09 or %0A)"]),
         .file(
             "no host", "webhooks/m.yaml", "id: m\nurl: https:///a\n",
             ["webhooks/m.yaml:2:6: error: invalid url 'https:///a': URL has no host"]),

@@ -352,7 +352,7 @@ public final class Deliverer: Sendable {
                     var failed = thisOrigin.record(
                         deliveryID: request.deliveryID, at: clock.now(), method: request.method.rawValue,
                         url: shown.url, headers: shown.headers, body: shown.body,
-                        outcome: .failed(errorClass: "oauth2_error", message: error.description))
+                        outcome: .failed(errorClass: error.errorClass ?? "oauth2_error", message: error.description))
                     failed.trigger = nextTrigger()
                     attempts.append(failed)
                     // The webhook's deliveries fail with its token endpoint: its answers count

@@ -108,6 +108,12 @@ public final class OAuth2TokenCache: Sendable {
         let record = await client.send(request, origin: DeliveryClient.Origin())
         let outcome = DeliveryOutcomeClass.classify(record)
         guard let status = record.status else {
+            // Refused before it was sent (the network policy, a bad URL): the token request's
+            // own class and reason are the attempt's, as they would be for the webhook's URL.
+            if case .failed(let errorClass, let reason) = record.outcome, outcome == .blockedByPolicy || outcome == .invalidRequest {
+                return .failure(
+                    OAuth2Error(message: "token request not sent: \(reason)", outcome: outcome, errorClass: errorClass))
+            }
             return .failure(
                 OAuth2Error(
                     message: "token endpoint unreachable: \(record.outcome.errorClass ?? "network")", outcome: outcome))
@@ -133,11 +139,17 @@ public struct OAuth2Error: Error, Sendable, CustomStringConvertible {
     public var outcome: DeliveryOutcomeClass?
     /// The token endpoint's `Retry-After`, in seconds.
     public var retryAfter: TimeInterval?
+    /// The class the attempt is stored with when it is not `oauth2_error`: the token request
+    /// was refused before it was sent (`blocked_by_policy`).
+    public var errorClass: String?
 
-    public init(message: String, outcome: DeliveryOutcomeClass? = nil, retryAfter: TimeInterval? = nil) {
+    public init(
+        message: String, outcome: DeliveryOutcomeClass? = nil, retryAfter: TimeInterval? = nil, errorClass: String? = nil
+    ) {
         self.message = message
         self.outcome = outcome
         self.retryAfter = retryAfter
+        self.errorClass = errorClass
     }
 
     /// Whether the token endpoint may answer later: it was unreachable, or answered 429 or a 5xx

@@ -24,9 +24,19 @@ public enum CredentialNames {
     /// Lowercase header names that contain a credential part but carry no credential.
     public static let credentialPartExceptions: Set<String> = ["idempotency-key"]
 
-    /// Lowercase query parameter names whose values are credentials.
+    /// Lowercase query parameter names whose values are credentials: delivery.md §8.9's list,
+    /// and `jwt`.
     public static let secretQueryParameters: Set<String> = [
-        "key", "api_key", "apikey", "token", "access_token", "secret", "sig", "signature", "password", "auth",
+        "key", "api_key", "apikey", "token", "access_token", "secret", "sig", "signature", "password", "auth", "jwt",
+    ]
+
+    /// A lowercase query parameter name containing one of these carries a credential too
+    /// (`client_secret`, `refresh_token`, `private_token`, `x-api-key`, `passwd`), as a header
+    /// name does. Not every `…_key` (`sort_key`): a credential's value is also looked for in the
+    /// answer's text, and a sort key's would hide data.
+    public static let secretQueryParameterParts = [
+        "secret", "token", "password", "passwd", "credential", "api_key", "api-key", "apikey", "private_key",
+        "access_key", "signing_key",
     ]
 
     /// Whether a header with this name (any case) carries a credential.
@@ -46,8 +56,8 @@ public enum CredentialNames {
     /// Whether a query parameter with this name carries a credential. The name is compared
     /// without case, after percent-decoding (`api%5Fkey` is `api_key`).
     public static func isSecretQueryParameter(_ name: some StringProtocol) -> Bool {
-        let decoded = name.removingPercentEncoding ?? String(name)
-        return secretQueryParameters.contains(decoded.lowercased())
+        let decoded = (name.removingPercentEncoding ?? String(name)).lowercased()
+        return secretQueryParameters.contains(decoded) || secretQueryParameterParts.contains { decoded.contains($0) }
     }
 
     /// Authorization schemes whose word starts a credential value in any header (`X-Auth:

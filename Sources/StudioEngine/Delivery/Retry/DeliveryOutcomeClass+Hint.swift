@@ -50,10 +50,19 @@ extension DeliveryOutcomeClass {
             return "the url holds a user name or password, which is never sent whatever network.allow says: "
                 + "remove it from the webhook's url and set auth (type: basic) instead"
         }
-        if NetworkPolicy.formViolation(of: record.url) != nil {
+        if NetworkPolicy.formViolation(of: record.url) != nil || isNeverAllowed(record.url) {
             return "the webhook's url is refused whatever network.allow says: fix the url"
         }
         return "the address is not allowed by the network policy: if it is yours, add it to network.allow in hookline.yaml"
+    }
+
+    /// Whether `url`'s host is an address or name no `network.allow` entry admits (metadata,
+    /// link-local, unspecified): the policy offers no entry for it. A name that resolved to one
+    /// is not known here; its attempt's message says so.
+    private static func isNeverAllowed(_ url: String) -> Bool {
+        guard let violation = NetworkPolicy().check(url: url).violation else { return false }
+        return (violation.reason == .deniedAddress || violation.reason == .deniedHostName)
+            && violation.suggestedAllowEntry == nil
     }
 
     /// A test send pauses nothing: it only says what a scheduled delivery's 410 would do.
@@ -75,7 +84,16 @@ extension DeliveryOutcomeClass {
         else {
             return "the endpoint answered with a redirect but no Location, and redirects are not followed: check the webhook's url"
         }
-        let target = URL(string: location, relativeTo: URL(string: record.url))?.absoluteString ?? location
+        // An absolute Location is shown as received (masked): a parse would percent-encode the mask.
+        let target =
+            location.contains("://")
+            ? location : URL(string: location, relativeTo: URL(string: record.url))?.absoluteString ?? location
+        if TargetURL.hasUserinfo(target) || location.contains(SecretMasker.mask) {
+            return "the endpoint redirects to \(target), which is not followed: it carries credentials, so check the webhook's url with its owner"
+        }
+        if let refused = NetworkPolicy().check(url: target).violation {
+            return "the endpoint redirects to \(target), which is not followed and would be refused (\(refused.message)): check the webhook's url"
+        }
         return "the endpoint redirects to \(target), which is not followed: put that into the webhook's url, then \(replay)"
     }
 }

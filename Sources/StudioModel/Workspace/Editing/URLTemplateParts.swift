@@ -12,7 +12,10 @@ struct URLTemplateParts {
     var userinfoPassword: Range<String.Index>?
 
     init(_ url: String) {
-        guard let separator = url.firstRange(of: "://") else { return }
+        guard let separator = url.firstRange(of: "://") else {
+            readMistyped(url)
+            return
+        }
         let scheme = url[..<separator.lowerBound]
         let rest = url[separator.upperBound...]
         let authorityEnd = Self.firstTopLevel(of: ["/", "?", "#"], in: rest) ?? rest.endIndex
@@ -24,9 +27,28 @@ struct URLTemplateParts {
             }
         }
         origin = URLOrigin(scheme: scheme, authority: authority)
+        readQuery(of: url, after: rest[authorityEnd...])
+    }
 
-        let afterAuthority = rest[authorityEnd...]
-        guard let question = Self.firstTopLevel(of: ["?", "#"], in: afterAuthority), url[question] == "?" else { return }
+    /// A URL written without `://` (`https//ada:pw@host/`, `http:/…`, `//…`, `host/?token=…`) is
+    /// refused, and its error quotes it: its user info is what comes before an `@` that is ahead
+    /// of the path's last `/` before it, and its query is read as a URL's.
+    private mutating func readMistyped(_ url: String) {
+        let beforeQuery = url[..<(Self.firstTopLevel(of: ["?", "#"], in: url[...]) ?? url.endIndex)]
+        if let at = beforeQuery.lastIndex(of: "@") {
+            let userinfo = beforeQuery[..<at]
+            let start = userinfo.lastIndex(of: "/").map(userinfo.index(after:)) ?? userinfo.startIndex
+            if let colon = userinfo[start...].firstIndex(of: ":") {
+                userinfoPassword = userinfo.index(after: colon)..<at
+            }
+        }
+        readQuery(of: url, after: url[...])
+    }
+
+    /// The credential query parameters of `url`'s query, which starts at the first top-level `?`
+    /// of `rest` (unless a `#` comes first).
+    private mutating func readQuery(of url: String, after rest: Substring) {
+        guard let question = Self.firstTopLevel(of: ["?", "#"], in: rest), url[question] == "?" else { return }
         let queryStart = url.index(after: question)
         let query = url[queryStart..<(Self.firstTopLevel(of: ["#"], in: url[queryStart...]) ?? url.endIndex)]
         var pairStart = query.startIndex

@@ -9,6 +9,12 @@ enum WebhookURLCheck {
     /// The problem with `url`, or nil when it is acceptable.
     static func problem(in url: String) -> Problem? {
         let literalHint = "templates are allowed only in the path and query"
+        // Every send refuses it (a CR or LF would end the request line): say so before one.
+        if url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return Problem(
+                message: "URL holds a control character (tab, CR, LF, NUL …), which no request line may carry",
+                hint: "remove it; a value that needs one is percent-encoded, as %09 or %0A")
+        }
         guard let separator = url.range(of: "://") else {
             if url.hasPrefix("{{") {
                 return Problem(message: "URL scheme and host must be literal", hint: literalHint)
