@@ -152,6 +152,25 @@ struct DeliveryRetryFaultTests {
         expectWaits(clock, [(88 - retryGapSlack)...91])
     }
 
+    /// A secret of the request that happens to be in the `Retry-After` date (`2026`, the year) is
+    /// masked in the stored attempt, not in the header the wait is read from (QA, session 21: the
+    /// date read `••••••`, and the retry came after the 60 s floor, not the 90 s asked).
+    @Test func theRetryAfterIsReadFromTheAnswerAsReceivedNotItsMaskedCopy() async throws {
+        let until = Date().addingTimeInterval(90).timeIntervalSince1970.rounded(.up)
+        let date = Self.httpDate(Date(timeIntervalSince1970: until))
+        let year = String(date.split(separator: " ")[3])
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, responses: [{status: 429, headers: {Retry-After: '\(date)'}}, {status: 200}]}"))
+        let clock = SteppedClock()
+        let result = try await deliver(makeRequest(receiver.baseURL + "/hook", secrets: [year]), clock: clock)
+        await receiver.shutdown()
+
+        #expect(result.status == .succeeded)
+        expectWaits(clock, [(88 - retryGapSlack)...91])
+        let stored = result.attempts.first?.responseHeaders.first { $0.name == "Retry-After" }?.value ?? ""
+        #expect(!stored.contains(year) && stored.contains(SecretMasker.mask), "\(stored)")
+    }
+
     @Test func row6AnotherDeliveryToARateLimitedHostWaitsForTheHoldAndKeepsItsAttemptCount() async throws {
         let log = RequestLog()
         let receiver = try await Receiver.start(

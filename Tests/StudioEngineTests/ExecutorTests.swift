@@ -397,11 +397,12 @@ struct ExecutorTests {
     /// Bob's run of `welcome` against `receiver` (its `/profile` answering the Update Profile
     /// step), to its end; the engine, shut down, with what it stored.
     private func bobsWelcome(
-        answering receiver: Receiver, profileMethod: HTTPMethod = .get
+        answering receiver: Receiver, profileMethod: HTTPMethod = .get, moreSecrets: [String: String] = [:]
     ) async throws -> Engine {
         var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
         workspace.webhooks[1].method = profileMethod
-        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(timeScale: 1_000_000))
+        let engine = try Engine(
+            workspace: workspace, secrets: secrets.merging(moreSecrets) { $1 }, configuration: .init(timeScale: 1_000_000))
         try engine.store.saveUsers(EngineFixtures.users)
         try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
         await engine.executor.waitUntilIdle()
@@ -436,6 +437,23 @@ struct ExecutorTests {
         #expect(profile["prefs"] == ["ok": 2])
         #expect(profile["x.y"] == nil)
         #expect(profile["tier"] == "gold")
+    }
+
+    /// An answer's value that equals a secret (`enterprise-gold`, `2026`, which no webhook here
+    /// sends) is data: merged as received, masked only in the stored attempt (QA, session 21: the
+    /// profile got `••••••`, and `{"year": 2026}` failed as not JSON).
+    @Test func aProfileAnswerIsMergedAsReceivedAndStoredMasked() async throws {
+        let engine = try await bobsWelcome(
+            answering: try await Receiver.start(
+                script: try ReceiverScript.parse(
+                    yaml: #"rules: [{path: /profile, response: {body: '{"plan": "enterprise-gold", "year": 2026}'}}]"#)),
+            moreSecrets: ["pc": "enterprise-gold", "yr": "2026"])
+
+        let profile = try #require(try engine.store.user(email: "bob@example.com"))
+        #expect(profile["plan"] == "enterprise-gold")
+        #expect(profile["year"] == 2026)
+        let lookup = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "enrich" })
+        #expect(lookup.responseBody == #"{"plan": "\#(SecretMasker.mask)", "year": \#(SecretMasker.mask)}"#)
     }
 
     /// An Update Profile step whose webhook is not a GET sends it as written, and does not merge

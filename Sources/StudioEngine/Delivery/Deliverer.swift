@@ -114,7 +114,15 @@ public final class Deliverer: Sendable {
         public var status: Status
         /// Every attempt made, in order (already recorded).
         public var attempts: [AttemptRecord]
+        /// What the last attempt's endpoint answered, unmasked, when the delivery succeeded.
+        public var answer: ReceivedAnswer?
         public var last: AttemptRecord? { attempts.last }
+
+        init(status: Status, attempts: [AttemptRecord], answer: ReceivedAnswer? = nil) {
+            self.status = status
+            self.attempts = attempts
+            self.answer = answer
+        }
     }
 
     private struct State {
@@ -295,7 +303,7 @@ public final class Deliverer: Sendable {
         /// permit, so that a 410's pause (stored too: ``pauseReason(of:)`` confirms a pause with
         /// the store) and a 429's host hold are in place before a delivery waiting for the host
         /// takes the permit and looks for them (delivery.md §9 #6, #11).
-        func judge(_ record: AttemptRecord) -> Verdict {
+        func judge(_ record: AttemptRecord, _ answer: ReceivedAnswer?) -> Verdict {
             if record.status == nil, isStopping { return .cutShort }
             if options.oauth2 != nil, record.status == 401, !refreshedToken { return .refreshToken }
             let outcome = DeliveryOutcomeClass.classify(record)
@@ -305,8 +313,7 @@ public final class Deliverer: Sendable {
             {
                 return .quickRetry
             }
-            let retryAfter = record.responseHeaders.first { $0.name.lowercased() == "retry-after" }
-                .flatMap { RetryAfter.parse($0.value, now: clock.now()) }
+            let retryAfter = answer?.header("retry-after").flatMap { RetryAfter.parse($0, now: clock.now()) }
             let (decision, hold, health) = state.withLock { state -> (RetryDecision, TimeInterval?, EndpointHealth.Action) in
                 let health = state.health[endpoint, default: EndpointHealth()].record(outcome, at: clock.workflowNow())
                 let decision = options.retry.decide(
@@ -400,10 +407,12 @@ public final class Deliverer: Sendable {
                 if let token, let oauth2 = options.oauth2 {
                     sent = sent.authorized(byBearer: token, clientSecret: oauth2.clientSecret)
                 }
-                let record = await client.send(sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
-                return .made(record, judge(record))
+                let (record, answer) = await client.sendReceiving(
+                    sent, origin: thisOrigin, timeout: timeout, trustRoots: options.trustRoots)
+                return .made(record, answer, judge(record, answer))
             }
             var record: AttemptRecord
+            let answer: ReceivedAnswer?
             let verdict: Verdict
             switch turn {
             case .heldBack:
@@ -413,8 +422,9 @@ public final class Deliverer: Sendable {
                 return cancelled(attemptsMade: attempt - 1)
             case .stopped:
                 return Result(status: .stopped, attempts: attempts)
-            case .made(let made, let judged):
+            case .made(let made, let received, let judged):
                 record = made
+                answer = received
                 verdict = judged
             }
             record.trigger = nextTrigger()
@@ -462,7 +472,7 @@ public final class Deliverer: Sendable {
                 switch decision {
                 case .succeeded:
                     recordAttempt(record, settling: settle(.succeeded, nil))
-                    return Result(status: .succeeded, attempts: attempts)
+                    return Result(status: .succeeded, attempts: attempts, answer: answer)
                 case .giveUp(var reason):
                     // The schedule counts its own slots; the message counts every attempt made.
                     if case .exhausted = reason {
@@ -492,7 +502,7 @@ public final class Deliverer: Sendable {
         /// The deliverer stopped: nothing was sent.
         case stopped
         /// An attempt was made, and its record judged.
-        case made(AttemptRecord, Verdict)
+        case made(AttemptRecord, ReceivedAnswer?, Verdict)
     }
 
     /// What an attempt's record means for its delivery.

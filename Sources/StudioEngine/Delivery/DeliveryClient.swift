@@ -110,6 +110,14 @@ public final class DeliveryClient: Sendable {
     public func send(
         _ request: PreparedRequest, origin: Origin, timeout: TimeAmount? = nil, trustRoots: TrustRoots? = nil
     ) async -> AttemptRecord {
+        await sendReceiving(request, origin: origin, timeout: timeout, trustRoots: trustRoots).record
+    }
+
+    /// ``send(_:origin:timeout:trustRoots:)``, with the answer as received beside its masked record:
+    /// what the delivery acts on (``ReceivedAnswer``). Nil when no answer came.
+    public func sendReceiving(
+        _ request: PreparedRequest, origin: Origin, timeout: TimeAmount? = nil, trustRoots: TrustRoots? = nil
+    ) async -> (record: AttemptRecord, answer: ReceivedAnswer?) {
         let masker = request.masker
         let shown = request.masked(with: masker)
         var record = origin.record(
@@ -128,13 +136,14 @@ public final class DeliveryClient: Sendable {
                 ? DeliveryOutcomeClass.dnsError.label
                 : error.reason == .invalidURL ? DeliveryOutcomeClass.invalidRequest.label : PolicyViolation.label
             record.outcome = .failed(errorClass: label, message: masker.mask(error.message))
-            return record
+            return (record, nil)
         }
 
         let started = ContinuousClock.now
         let deadline = timeout ?? configuration.timeout
         let (result, failure) = await exchange(request, to: target, trustRoots: trustRoots, deadline: deadline)
         record.latencyMilliseconds = Self.milliseconds(ContinuousClock.now - started)
+        var answer: ReceivedAnswer?
         if let status = result.status {
             // Once the status line and headers are in, the attempt is decided by the status
             // (delivery.md §8.2); a body cut short by the deadline is only marked truncated.
@@ -145,6 +154,7 @@ public final class DeliveryClient: Sendable {
             record.responseTruncated = result.truncated || failure != nil
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
             let received = Array(result.body.readableBytesView)
+            answer = ReceivedAnswer(headers: result.headers, body: received, truncated: record.responseTruncated)
             let kept = record.responseTruncated ? masker.mask(cutBytes: received) : masker.mask(bytes: received)
             let body = StoredBody(kept, truncated: record.responseTruncated)
             record.responseBody = body.text
@@ -154,7 +164,7 @@ public final class DeliveryClient: Sendable {
             let message = await message(for: failure, target: target, trustRoots: trustRoots)
             record.outcome = .failed(errorClass: Self.errorClass(of: failure), message: masker.mask(message))
         }
-        return record
+        return (record, answer)
     }
 
     /// A reason phrase received, as text, unless it is the standard one of `status`, which a

@@ -105,7 +105,7 @@ public final class OAuth2TokenCache: Sendable {
                 HeaderField("Accept", "application/json"),
             ],
             body: fields.joined(separator: "&"), secretValues: [clientSecret], deliveryID: DeliveryID.make())
-        let record = await client.send(request, origin: DeliveryClient.Origin())
+        let (record, answer) = await client.sendReceiving(request, origin: DeliveryClient.Origin())
         let outcome = DeliveryOutcomeClass.classify(record)
         guard let status = record.status else {
             // Refused before it was sent (the network policy, a bad URL): the token request's
@@ -119,15 +119,16 @@ public final class OAuth2TokenCache: Sendable {
                     message: "token endpoint unreachable: \(record.outcome.errorClass ?? "network")", outcome: outcome))
         }
         guard (200..<300).contains(status) else {
-            let retryAfter = record.responseHeaders.first { $0.name.lowercased() == "retry-after" }
-                .flatMap { RetryAfter.parse($0.value, now: now) }
+            let retryAfter = answer?.header("retry-after").flatMap { RetryAfter.parse($0, now: now) }
             return .failure(
                 OAuth2Error(message: "token endpoint answered \(status)", outcome: outcome, retryAfter: retryAfter))
         }
-        guard let answer = try? JSONValue.parse(record.responseBody), let token = answer["access_token"]?.stringValue else {
+        guard let body = answer.flatMap({ String(validating: $0.body, as: UTF8.self) }),
+            let fields = try? JSONValue.parse(body), let token = fields["access_token"]?.stringValue
+        else {
             return .failure(OAuth2Error(message: "token endpoint answered without access_token"))
         }
-        let lifetime = answer["expires_in"]?.doubleValue ?? 3600
+        let lifetime = fields["expires_in"]?.doubleValue ?? 3600
         return .success(Entry(token: token, expires: now.addingTimeInterval(lifetime)))
     }
 }

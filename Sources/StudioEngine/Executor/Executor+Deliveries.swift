@@ -264,7 +264,12 @@ extension Executor {
         if succeeded, case .updateProfileWebhook(_, let nested, _) = node.kind,
             let record = (try? store.attempts(deliveryID: delivery.id))?.last
         {
-            do { merge = try ProfileAnswer.object(in: record).map { merging($0, from: record, nested: nested) } } catch {
+            // The answer as stored, masked: all that is left of it after a restart.
+            do {
+                merge = try ProfileAnswer.object(in: ReceivedAnswer(stored: record)).map {
+                    merging($0, from: record, nested: nested)
+                }
+            } catch {
                 succeeded = false
             }
         }
@@ -409,6 +414,7 @@ extension Executor {
             mergeNested = nested
         }
         let record: AttemptRecord
+        var answer: ReceivedAnswer?
         let succeeded: Bool
         var held = false
         do {
@@ -428,6 +434,7 @@ extension Executor {
             if result.status == .stopped { return DeliveryOutcome(succeeded: false, stopped: true) }
             if case .awaitingRetry(let wait) = result.status { return DeliveryOutcome(succeeded: false, retryWait: wait) }
             succeeded = result.status == .succeeded
+            answer = result.answer
             if let last = result.last {
                 record = last
             } else {
@@ -467,18 +474,21 @@ extension Executor {
                 "\(job.webhook.id) answered a \(job.webhook.method.rawValue) of an Update Profile step; only a GET's answer is merged into the profile")
             return DeliveryOutcome(succeeded: true)
         }
-        let answer: JSONObject?
-        do { answer = try ProfileAnswer.object(in: record) } catch {
+        // Read from the answer as received: its masked record would merge `••••••` for a value
+        // that happens to equal a secret.
+        guard let answer else { return DeliveryOutcome(succeeded: true) }
+        let object: JSONObject?
+        do { object = try ProfileAnswer.object(in: answer) } catch {
             logger.warning(
                 "\(job.webhook.id) answered for \(delivery.email ?? "a user") with what cannot be merged into the profile: \(error); the step takes its error path")
             return DeliveryOutcome(succeeded: false)
         }
-        guard let answer else { return DeliveryOutcome(succeeded: true) }
+        guard let object else { return DeliveryOutcome(succeeded: true) }
         do {
             return DeliveryOutcome(
-                succeeded: true, profile: try mergeAnswer(answer, from: record, into: profile, nested: mergeNested))
+                succeeded: true, profile: try mergeAnswer(object, from: record, into: profile, nested: mergeNested))
         } catch {
-            return DeliveryOutcome(succeeded: true, unmerged: (merging(answer, from: record, nested: mergeNested), error))
+            return DeliveryOutcome(succeeded: true, unmerged: (merging(object, from: record, nested: mergeNested), error))
         }
     }
 

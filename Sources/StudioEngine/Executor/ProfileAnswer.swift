@@ -8,24 +8,25 @@ enum ProfileAnswer {
         var description: String
     }
 
-    /// The object `record` answered with; nil for an empty answer (the partner knows nothing of
-    /// the user, as a 204 says), which leaves the profile as it is.
+    /// The object `answer` holds; nil for an empty answer (the partner knows nothing of the
+    /// user, as a 204 says), which leaves the profile as it is.
     /// - Throws: ``Unreadable`` when the answer is not a whole JSON object: content-encoded
     ///   (hookline asks for no coding and decodes none), cut at the 64 KiB kept, not UTF-8, not
     ///   JSON, or JSON of another kind.
-    static func object(in record: AttemptRecord) throws(Unreadable) -> JSONObject? {
-        let coding = record.responseHeaders.last { $0.name.lowercased() == "content-encoding" }
-            .map { String($0.value.trimmingCharacters(in: .whitespaces)) } ?? ""
+    static func object(in answer: ReceivedAnswer) throws(Unreadable) -> JSONObject? {
+        let coding = answer.header("content-encoding").map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard coding.isEmpty || coding.lowercased() == "identity" else {
             throw Unreadable(description: "the answer is \(coding)-encoded, which hookline does not decode")
         }
-        guard !record.responseTruncated else {
+        guard !answer.truncated else {
             throw Unreadable(description: "the answer is longer than the 64 KiB kept of it, or it ended early")
         }
-        guard !record.responseBodyIsBase64 else { throw Unreadable(description: "the answer is not UTF-8 text") }
-        guard record.responseBody.contains(where: { !$0.isWhitespace }) else { return nil }
+        guard let text = String(validating: answer.body, as: UTF8.self) else {
+            throw Unreadable(description: "the answer is not UTF-8 text")
+        }
+        guard text.contains(where: { !$0.isWhitespace }) else { return nil }
         let value: JSONValue
-        do { value = try JSONValue.parse(record.responseBody) } catch {
+        do { value = try JSONValue.parse(text) } catch {
             throw Unreadable(description: "the answer is not JSON: \(error)")
         }
         guard let object = value.objectValue else { throw Unreadable(description: "the answer is JSON but not an object") }
