@@ -13,10 +13,11 @@ struct UserImporterTests {
             """#
         let profiles = try UserImporter.profiles(from: csv, format: .csv)
         try #require(profiles.count == 2)
+        // The zip column has a leading zero (0150): text in every row, its 0 too.
         #expect(JSONValue.object(profiles[0]).jsonText
             == #"{"email":"ada@example.com","firstName":"Ada","age":36,"zip":"0150","vip":true,"score":9.5,"address":{"city":"Oslo","country":"NO"}}"#)
         #expect(JSONValue.object(profiles[1]).jsonText
-            == #"{"email":"bob@example.com","firstName":"Bob, Jr.","age":-4,"zip":0,"vip":false,"score":0.25,"address":{"city":"Paris"},"note":"said \"hi\""}"#)
+            == #"{"email":"bob@example.com","firstName":"Bob, Jr.","age":-4,"zip":"0","vip":false,"score":0.25,"address":{"city":"Paris"},"note":"said \"hi\""}"#)
     }
 
     @Test(arguments: [
@@ -279,6 +280,26 @@ struct UserImportTypeTests {
         #expect((created, updated) == (2, 0))
         #expect(try store.user(email: "bob@example.com") == ["email": "bob@example.com", "zip": "0150", "code": "7", "age": 36])
         #expect(try store.user(email: "cy@example.com") == ["email": "cy@example.com", "zip": "12345", "code": "true", "age": 1.5])
+    }
+
+    /// A zip code column whose first row reads as a number (`75001`, then `0150`) is text in every
+    /// row, and `0150` in a field the project already has as a number is refused at its line, as
+    /// it is written through the ingest API: both were stored as `150`, silently (QA, session 21).
+    @Test func aLeadingZeroIsNeverDroppedByANumberField() throws {
+        let store = try SQLiteStateStore()
+        let csv = "email,zip,address.zip\nz1@example.com,75001,75001\nz2@example.com,0150,0150\n"
+        _ = try UserImporter.merge(try UserImporter.rows(from: csv, format: .csv), into: store)
+        #expect(try store.user(email: "z1@example.com") == ["email": "z1@example.com", "zip": "75001", "address": ["zip": "75001"]])
+        #expect(try store.user(email: "z2@example.com") == ["email": "z2@example.com", "zip": "0150", "address": ["zip": "0150"]])
+
+        try store.mergeUsers([["email": "ada@example.com", "code": 75001]], mergeNestedObjects: true)
+        let error = try #require(throws: UserImporter.ImportError.self) {
+            try UserImporter.merge(try UserImporter.rows(from: "email,code\nz3@example.com,0150\n", format: .csv), into: store)
+        }
+        #expect(error.report(file: "z.csv").first?.hasPrefix("z.csv:2: error: field 'code' has type number") == true, "\(error)")
+        #expect(try store.user(email: "z3@example.com") == nil)
+        #expect(ProfileMerge.coercing(["code": "0150"], toTypesOf: ["code": 1]) == ["code": "0150"])
+        #expect(ProfileMerge.coercing(["code": "150"], toTypesOf: ["code": 1]) == ["code": 150])
     }
 
     /// A nested column whose cells read as values of different kinds (a zip code column of

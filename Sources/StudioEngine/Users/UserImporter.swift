@@ -121,7 +121,7 @@ public enum UserImporter {
         let headerProblems = headerProblems(header)
         guard headerProblems.isEmpty else { throw ImportError(problems: headerProblems) }
 
-        let textColumns = mixedNestedColumns(header: header, rows: rows)
+        let textColumns = textColumns(header: header, rows: rows)
         var profiles: [Row] = []
         var problems: [ImportError.Problem] = []
         var line = 1 + lineBreaks(in: rawHeader) + 1
@@ -257,18 +257,30 @@ public enum UserImporter {
     }
 
     /// A cell as the JSON value it stands for.
-    /// The nested columns (`address.zip`) whose cells read as values of different kinds
-    /// (``typed(_:)``: `0150` text, `75001` a number): imported as text in every row, so one
-    /// field does not hold a string for one user and a number for the next. A top-level field
-    /// keeps the type the project gives it instead (``Row/cellTexts``).
-    private static func mixedNestedColumns(header: [String], rows: [[String]]) -> Set<Int> {
+    /// The columns imported as text in every row: a column with a number written with a leading
+    /// zero (`0150`, a zip code), which a number would drop, and a nested column (`address.zip`)
+    /// whose cells read as values of different kinds (``typed(_:)``), so that one field does not
+    /// hold a string for one user and a number for the next. Another top-level column keeps the
+    /// type the project gives it (``Row/cellTexts``), and a cell of another kind is refused; so
+    /// is `0150` in a field the project has as a number, rather than stored as `150`.
+    private static func textColumns(header: [String], rows: [[String]]) -> Set<Int> {
         var kinds: [Int: Set<ProfileMerge.FieldType>] = [:]
+        var leadingZeros: Set<Int> = []
         for row in rows {
-            for (column, name) in header.enumerated() where name.contains(".") && column < row.count && !row[column].isEmpty {
-                if let kind = ProfileMerge.FieldType(of: typed(row[column])) { kinds[column, default: []].insert(kind) }
+            for column in header.indices where column < row.count && !row[column].isEmpty {
+                if hasLeadingZero(row[column]) { leadingZeros.insert(column) }
+                guard header[column].contains("."), let kind = ProfileMerge.FieldType(of: typed(row[column])) else { continue }
+                kinds[column, default: []].insert(kind)
             }
         }
-        return Set(kinds.filter { $0.value.count > 1 }.keys)
+        return leadingZeros.union(kinds.filter { $0.value.count > 1 }.keys)
+    }
+
+    /// `0150`, `-07`: digits with a zero in front that a number would drop; not `0` or `0.5`.
+    private static func hasLeadingZero(_ cell: String) -> Bool {
+        let digits = cell.hasPrefix("-") ? cell.dropFirst() : Substring(cell)
+        return digits.count > 1 && digits.hasPrefix("0") && !digits.hasPrefix("0.")
+            && digits.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
     }
 
     static func typed(_ cell: String) -> JSONValue {
@@ -279,8 +291,7 @@ public enum UserImporter {
         }
         let digits = cell.hasPrefix("-") ? cell.dropFirst() : Substring(cell)
         // A leading zero (a zip code, a phone number) keeps the text as written.
-        let leadingZero = digits.count > 1 && digits.hasPrefix("0") && !digits.hasPrefix("0.")
-        if !leadingZero, !digits.isEmpty, digits.allSatisfy(\.isASCII) {
+        if !hasLeadingZero(cell), !digits.isEmpty, digits.allSatisfy(\.isASCII) {
             if digits.allSatisfy(\.isNumber), let value = Int(cell) { return .int(value) }
             if digits.allSatisfy({ $0.isNumber || $0 == "." }), digits.filter({ $0 == "." }).count == 1,
                 !digits.hasPrefix("."), !digits.hasSuffix("."), let value = Double(cell)

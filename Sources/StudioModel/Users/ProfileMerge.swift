@@ -235,7 +235,8 @@ extension ProfileMerge {
 
 extension ProfileMerge {
     /// Whether `text` is a number written in decimal, as JSON writes one (`-12`, `3.25`, `1e3`,
-    /// a leading `+` too): not `0x10`, `5.`, `.5`, `inf` or `nan`, which Swift's number parsing takes.
+    /// a leading `+` too): not `0x10`, `5.`, `.5`, `inf` or `nan`, which Swift's number parsing
+    /// takes, nor `0150`, whose leading zero a number would drop (a zip code, a phone number).
     static func isDecimalNumber(_ text: String) -> Bool {
         var bytes = text.utf8[...]
         if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
@@ -244,7 +245,9 @@ extension ProfileMerge {
             bytes = bytes.dropFirst(count)
             return count
         }
-        guard digits() > 0 else { return false }
+        let leadingZero = bytes.first == UInt8(ascii: "0")
+        let integerDigits = digits()
+        guard integerDigits > 0, !(leadingZero && integerDigits > 1) else { return false }
         if bytes.first == UInt8(ascii: ".") {
             bytes = bytes.dropFirst()
             guard digits() > 0 else { return false }
