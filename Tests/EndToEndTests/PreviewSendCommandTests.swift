@@ -156,6 +156,67 @@ struct PreviewSendCommandTests {
         #expect(!send.stdout.contains("add it to network.allow"))
     }
 
+    /// A url the network policy refuses printed as a clean request: preview warns as validate
+    /// errs, for IP literals whatever network.allow says or as it says, and for ports past Int,
+    /// which went to port 80. No name is looked up.
+    @Test(arguments: [
+        ("http://169.254.169.254/v1/letters", "169.254.169.254 is a cloud metadata address and can never be allowed"),
+        ("http://0.0.0.0/v1/letters", "0.0.0.0 is the unspecified address and can never be allowed"),
+        ("http://[fe80::1]/v1/letters", "fe80::1 is a link-local address and can never be allowed"),
+        ("http://10.0.0.5/v1/letters", "10.0.0.5 is a private address; an admin can allow 10.0.0.0/8 in hookline.yaml network.allow"),
+        (
+            "http://[64:ff9b::127.0.0.1]:9/v1/letters",
+            "64:ff9b::7f00:1 is a NAT64 address: it carries 127.0.0.1, but the connection goes to 64:ff9b::7f00:1, "
+                + "not to 127.0.0.1; an admin can allow 64:ff9b::/96 in hookline.yaml network.allow"
+        ),
+        ("http://127.0.0.1:18446744073709551625/v1/letters", "the URL has an invalid port"),
+    ])
+    func previewWarnsOfWhatTheNetworkPolicyRefusesAsValidateDoes(url: String, message: String) async throws {
+        let workspace = try await CLIWorkspace.make(port: 9)
+        defer { workspace.remove() }
+        let letter = workspace.root.appendingPathComponent("webhooks/letter.yaml")
+        let text = try String(contentsOf: letter, encoding: .utf8)
+        try workspace.write("webhooks/letter.yaml", text.replacingOccurrences(of: "http://127.0.0.1:9/v1/letters", with: url))
+
+        let preview = try await workspace.hookline("preview", "letter", "--user", "ada@example.com")
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(preview.stderr == "warning: hookline send refuses this request: \(message)\n", "\(preview.stderr)")
+        let validate = try await workspace.hookline("validate")
+        #expect(validate.status == 65)
+        let reported = validate.stdout + validate.stderr
+        #expect(reported.contains("webhooks/letter.yaml:3:6: error: \(message)\n"), "\(reported)")
+        let send = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+        #expect(send.status == 1)
+        #expect(send.stdout.contains("no response: "), "\(send.stdout)")
+        #expect(send.stdout.contains(": \(message)\n"), "\(send.stdout)")
+    }
+
+    /// preview is byte-exact: its `Host` was the url's spelling (`%31%32%37.0.0.1:00PORT`) while
+    /// send put `127.0.0.1:PORT` on the wire. Both now come from one function.
+    @Test func previewShowsTheHostSendPutsOnTheWire() async throws {
+        let server = try LoopbackServer(status: 201, body: "{}").start()
+        defer { server.close() }
+        let workspace = try await CLIWorkspace.make(port: server.port)
+        defer { workspace.remove() }
+        let letter = workspace.root.appendingPathComponent("webhooks/letter.yaml")
+        let text = try String(contentsOf: letter, encoding: .utf8)
+        try workspace.write(
+            "webhooks/letter.yaml",
+            text.replacingOccurrences(of: "//127.0.0.1:\(server.port)/", with: "//%31%32%37.0.0.1:00\(server.port)/"))
+
+        let preview = try await workspace.hookline("preview", "letter", "--user", "ada@example.com")
+        let send = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(preview.stderr.isEmpty, "\(preview.stderr)")
+        #expect(send.status == 0, "\(send.stdout)")
+        let wire = try #require(server.requests.first)
+        let host = wire.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix("host:") }
+        #expect(host == "Host: 127.0.0.1:\(server.port)")
+        #expect(preview.stdout.components(separatedBy: "\r\n").contains("Host: 127.0.0.1:\(server.port)"), "\(preview.stdout)")
+        #expect(send.stdout.components(separatedBy: "\r\n").contains("Host: 127.0.0.1:\(server.port)"), "\(send.stdout)")
+    }
+
     /// A password written in the url was printed in clear wherever the url is: a preview as curl
     /// or JSON, the attempt send stores, and its export by `logs`. Each says `u:••••••@`.
     @Test func aPasswordInTheURLIsMaskedInThePreviewTheSendAndTheLogs() async throws {

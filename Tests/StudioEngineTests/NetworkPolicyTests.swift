@@ -159,6 +159,12 @@ struct NetworkPolicyTests {
         ("http://[fe80::1%25eth0]/", .invalidURL),
         ("http://1.2.3.999/", .invalidURL),
         ("http://example.com:99999/", .invalidURL),
+        // Foundation reads a port past Int as none, which went to port 80.
+        ("http://example.com:18446744073709570396/", .invalidURL),
+        ("http://example.com:99999999999999999999/", .invalidURL),
+        ("http://[2606:4700::1]:18446744073709551696/", .invalidURL),
+        ("http://example.com:0/", .invalidURL),
+        ("http://example.com:/", .invalidURL),
     ])
     func rejectsSchemesCredentialsAndMalformedURLsAtSaveAndSendTime(url: String, reason: PolicyViolation.Reason) async {
         let policy = NetworkPolicy(allowlist: ["0.0.0.0/0", "example.com"], resolver: Self.emptyResolver())
@@ -174,6 +180,83 @@ struct NetworkPolicyTests {
         let message = policy.check(url: "http://admin:hunter2@example.com/").violation?.message ?? ""
         #expect(!message.contains("hunter2"))
         #expect(message.contains("auth settings"))
+    }
+
+    /// The port a URL writes is the port sent to, or the URL is refused: one of 2^64 or more
+    /// passed the check and the request went to port 80.
+    @Test func refusesAPortPastIntAtSaveAndSendTimeAndSendsNothing() async throws {
+        let seen = Mutex(0)
+        let receiver = try await Receiver.start { _ in seen.withLock { $0 += 1 } }
+        let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: Self.emptyResolver())
+        // 2^64 + the receiver's port: wrapped, it would be the receiver's.
+        let url = "http://127.0.0.1:\((UInt128(1) << 64) + UInt128(receiver.port))/in"
+
+        #expect(policy.check(url: url).violation?.message == "the URL has an invalid port")
+        let outcome = try await Self.post(url, policy: policy)
+        await receiver.shutdown()
+
+        // A URL no send can make is an invalid request (delivery.md §8.4), as port 65536 is.
+        #expect(outcome.outcome == .failed(errorClass: "invalid_request", message: "the URL has an invalid port"))
+        #expect(seen.withLock { $0 } == 0)
+    }
+
+    // MARK: - Embedded IPv4 forms dialled as IPv6
+
+    /// An allowlisted IPv4 address admitted the IPv4-compatible, NAT64 and 6to4 addresses that
+    /// carry it, but the socket connects to the IPv6 address: a translator or relay, not the
+    /// allowed host. Only the IPv6 block itself in the list admits them.
+    @Test(arguments: [
+        ("http://[::127.0.0.1]:8080/", "::7f00:1", "a deprecated IPv4-compatible address", "::/96"),
+        ("http://[64:ff9b::127.0.0.1]:8080/", "64:ff9b::7f00:1", "a NAT64 address", "64:ff9b::/96"),
+        ("http://[2002:7f00:1::]:8080/", "2002:7f00:1::", "a 6to4 address", "2002::/16"),
+    ])
+    func anAllowedIPv4AddressDoesNotAdmitTheIPv6AddressThatCarriesIt(
+        url: String, address: String, phrase: String, block: String
+    ) async throws {
+        let ipv4Only = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: Self.emptyResolver())
+        let violation = try #require(ipv4Only.check(url: url).violation)
+        #expect(
+            violation.message == "\(address) is \(phrase): it carries 127.0.0.1, but the connection goes to \(address), "
+                + "not to 127.0.0.1; an admin can allow \(block) in hookline.yaml network.allow")
+        #expect(violation.suggestedAllowEntry == block)
+        let sent = await #expect(throws: PolicyViolation.self) { try await ipv4Only.resolveAndCheck(url: url) }
+        #expect(sent == violation)
+
+        // Its IPv6 block alone does not admit it either: the IPv4 address it carries is still refused.
+        let ipv6Only = NetworkPolicy(allowlist: [block], resolver: Self.emptyResolver())
+        #expect(ipv6Only.check(url: url).violation?.suggestedAllowEntry == "127.0.0.0/8")
+
+        let both = NetworkPolicy(allowlist: ["127.0.0.1/32", block], resolver: Self.emptyResolver())
+        #expect(both.check(url: url) == .allowed)
+        #expect(try await both.resolveAndCheck(url: url).address == IPAddress(address))
+    }
+
+    @Test func aNameWhoseAAAAIsANAT64FormOfAnAllowedAddressIsRefused() async throws {
+        let resolver = StaticResolver(addresses: ["nat64.example.test": [try Self.address("64:ff9b::7f00:1")]])
+        let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: resolver)
+        #expect(policy.check(url: "http://nat64.example.test/") == .allowed)
+        let violation = await #expect(throws: PolicyViolation.self) {
+            try await policy.resolveAndCheck(url: "http://nat64.example.test/")
+        }
+        #expect(
+            violation?.message == "nat64.example.test resolves to 64:ff9b::7f00:1, which is a NAT64 address: it carries 127.0.0.1, "
+                + "but the connection goes to 64:ff9b::7f00:1, not to 127.0.0.1; an admin can allow 64:ff9b::/96 in hookline.yaml network.allow")
+    }
+
+    /// With `127.0.0.1/32` allowed, exactly 127.0.0.1 is reached: the IPv4-mapped form, which is
+    /// dialled as 127.0.0.1, and not the IPv4-compatible one, which is dialled as `::7f00:1`.
+    @Test func anAllowlistOfOneIPv4AddressReachesThatAddressOnly() async throws {
+        let seen = Mutex(0)
+        let receiver = try await Receiver.start { _ in seen.withLock { $0 += 1 } }
+        let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: Self.emptyResolver())
+
+        let mapped = try await Self.post("http://[::ffff:127.0.0.1]:\(receiver.port)/in", policy: policy)
+        let compatible = try await Self.post("http://[::127.0.0.1]:\(receiver.port)/in", policy: policy)
+        await receiver.shutdown()
+
+        #expect(mapped.status == 200)
+        #expect(compatible.outcome.errorClass == PolicyViolation.label)
+        #expect(seen.withLock { $0 } == 1)
     }
 
     // MARK: - Row 35: resolution fails closed
@@ -228,6 +311,22 @@ struct NetworkPolicyTests {
         #expect(open.check(url: "http://localhost:8080/") == .allowed)
     }
 
+    /// `localhost.` is `localhost`: it passed the policy with `localhost` allowed, then the lookup
+    /// of `localhost.` missed the hosts file and the attempt failed as a DNS error.
+    @Test(arguments: [["localhost"], ["LocalHost."]])
+    func aTrailingDotNameReachesWhatItsAllowedNameResolvesTo(allowlist: [String]) async throws {
+        let seen = Mutex(0)
+        let receiver = try await Receiver.start { _ in seen.withLock { $0 += 1 } }
+        let policy = NetworkPolicy(allowlist: allowlist)
+        #expect(policy.allowedHostNames == ["localhost"])
+
+        let outcome = try await Self.post("http://localhost.:\(receiver.port)/in", policy: policy)
+        await receiver.shutdown()
+
+        #expect(outcome.status == 200, "\(outcome.outcome)")
+        #expect(seen.withLock { $0 } == 1)
+    }
+
     @Test func ignoresAllowlistEntriesThatAreNeitherBlocksNorNames() {
         let policy = NetworkPolicy(allowlist: ["10.0.0.0/8", "crm.internal", "10.0.0.0/33", "http://x/", "a b"])
         #expect(policy.allowedBlocks.map(\.description) == ["10.0.0.0/8"])
@@ -278,6 +377,43 @@ struct NetworkPolicyTests {
         let lines = heads.first?.split(separator: "\r\n").map(String.init) ?? []
         #expect(lines.first == "POST /v1/in HTTP/1.1")
         #expect(lines.contains { $0.lowercased() == "host: hooks.example.test:\(listener.port)" })
+    }
+
+    /// `preview`, the studio and HAR write `Host` with the function the sender uses: the URL's
+    /// spelling (`%31%32%37`, a port with leading zeros, the default port) is not what is sent.
+    @Test(arguments: [
+        ("http://%31%32%37.0.0.1:18780/", "127.0.0.1:18780"),
+        ("http://127.0.0.1:0080/", "127.0.0.1"),
+        ("https://127.0.0.1:443/", "127.0.0.1"),
+        ("HTTP://127.0.0.1:00443/", "127.0.0.1:443"),
+        ("http://[::ffff:127.0.0.1]:8080/", "[::ffff:127.0.0.1]:8080"),
+        ("http://0x7f000001/", "0x7f000001"),
+    ])
+    func theShownHostIsTheOneSent(url: String, host: String) async throws {
+        let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: Self.emptyResolver())
+        let target = try await policy.resolveAndCheck(url: url)
+        #expect(target.hostHeader == host)
+        #expect(WireHeaders.sentHost(of: url) == host)
+    }
+
+    @Test func aPreviewedRequestHasTheHostLineTheWireHas() async throws {
+        let listener = try await RawHeadListener.start()
+        let policy = NetworkPolicy(allowlist: ["127.0.0.1/32"], resolver: Self.emptyResolver())
+        let request = PreparedRequest(
+            method: .post, url: "http://%31%32%37.0.0.1:000\(listener.port)/in", headers: [], body: "{}",
+            secretValues: [], deliveryID: "msg_host")
+
+        let status = try await DeliveryClient.withClient(networkPolicy: policy) { client in
+            await client.send(request, origin: .init()).status
+        }
+        let heads = listener.heads
+        try await listener.stop()
+
+        #expect(status == 200)
+        let wire = heads.first?.split(separator: "\r\n").first { $0.lowercased().hasPrefix("host:") }
+        let shown = request.httpText.split(separator: "\r\n").first { $0.hasPrefix("Host:") }
+        #expect(wire == "Host: 127.0.0.1:\(listener.port)")
+        #expect(shown == wire)
     }
 
     @Test func pinsHexIPLiteralsToTheirCanonicalAddress() async throws {

@@ -184,6 +184,15 @@ struct WorkspaceLoaderTests {
         ])
     }
 
+    /// A fully qualified name is a host name: `localhost.` was refused as an invalid entry.
+    @Test func aHostNameAllowEntryMayEndInADot() {
+        var files = WorkspaceTestFiles.valid
+        files["hookline.yaml"] = "name: x\nnetwork: {allow: [localhost., Only127.Test., crm.internal]}\n"
+        let workspace = WorkspaceLoader.load(files: files)
+        #expect(workspace.diagnostics.map(\.description) == [])
+        #expect(workspace.settings.networkAllowlist == ["localhost.", "Only127.Test.", "crm.internal"])
+    }
+
     @Test func loadFromDiskMatchesLoadFromMemory() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-loader-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

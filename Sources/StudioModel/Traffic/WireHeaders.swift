@@ -9,7 +9,7 @@ public enum WireHeaders {
     public static func adding(to headers: [HeaderField], method: String, url: String, bodyByteCount: Int) -> [HeaderField] {
         var sent: [HeaderField] = []
         sent.reserveCapacity(headers.count + 2)
-        if !headers.contains(where: { $0.name.lowercased() == "host" }), let host = hostAndTarget(of: url).host {
+        if !headers.contains(where: { $0.name.lowercased() == "host" }), let host = sentHost(of: url) {
             sent.append(HeaderField("Host", host))
         }
         var given: Int?
@@ -40,7 +40,16 @@ public enum WireHeaders {
         return method == .get || method == .delete ? nil : 0
     }
 
-    /// The authority `Host` writes (without user info) and the request line's target (`/` when
+    /// The `Host` the delivery client sends for `url` (``URLAuthority/hostHeader``: the host
+    /// percent-decoded, no default port), read from the scheme and authority alone, so that a
+    /// masked password or query does not change it; the authority as written for a URL the client
+    /// refuses to send (an invalid port), and nil for one without an authority.
+    public static func sentHost(of url: String) -> String? {
+        guard let written = hostAndTarget(of: url).host, let schemeEnd = url.range(of: "://") else { return nil }
+        return URLAuthority("\(url[..<schemeEnd.lowerBound])://\(written)/")?.hostHeader ?? written
+    }
+
+    /// The authority as the URL writes it (without user info) and the request line's target (`/` when
     /// the URL has no path; no fragment), cut from the URL as written.
     public static func hostAndTarget(of url: String) -> (host: String?, target: String) {
         guard let schemeEnd = url.range(of: "://") else { return (nil, "/") }

@@ -19,8 +19,10 @@ extension Hookline {
 
         func run() throws {
             let prepared = try PreparedWebhookRequest.prepare(workspace: options, target)
-            // What no network.allow entry can open (credentials in the url) would print as if it could be sent.
-            if let violation = NetworkPolicy.formViolation(of: prepared.request.url) {
+            // What send refuses would print as if it could be sent: the url's form (credentials, an
+            // invalid port) and what the network policy refuses as validate judges it, IP literals
+            // and denied names included; no name is looked up.
+            if let violation = NetworkPolicy(settings: prepared.settings).check(url: prepared.request.url).violation {
                 printError("warning: hookline send refuses this request: \(violation.message)")
             }
             let shown = prepared.options.previewing(prepared.request, at: Date())

@@ -12,6 +12,8 @@ struct PreparedWebhookRequest {
     var store: SQLiteStateStore
     /// Who it is for, and the workflow step it was rendered as, if any.
     var origin: DeliveryClient.Origin
+    /// The workspace's `hookline.yaml` settings: its network policy is the one `send` applies.
+    var settings: WorkspaceSettings
 
     /// Loads the workspace and renders the target's webhook for its user, with its event file as
     /// trigger data and, given a workflow, as that workflow's step renders it.
@@ -50,7 +52,8 @@ struct PreparedWebhookRequest {
             let rendered = try RequestBuilder().testRequest(
                 webhook, in: workspace, context: context, secrets: secrets, email: email)
             return PreparedWebhookRequest(
-                webhook: webhook, request: rendered.request, options: rendered.options, store: store, origin: origin)
+                webhook: webhook, request: rendered.request, options: rendered.options, store: store, origin: origin,
+                settings: workspace.settings)
         } catch {
             // Placed as `validate` places it: at the value of the key whose template failed.
             let path = workspace.path(ofWebhook: webhookID) ?? "webhooks/\(webhookID).yaml"

@@ -18,9 +18,7 @@ struct HTTP1Request: Sendable {
         var headers = HTTPHeaders()
         headers.reserveCapacity(request.headers.count + 2)
         // RFC 9112 §3.2: "a user agent SHOULD generate Host as the first field line following the request-line".
-        let defaultPort = target.isPlainHTTP ? 80 : 443
-        headers.add(
-            name: "Host", value: target.port == defaultPort ? target.authorityHost : "\(target.authorityHost):\(target.port)")
+        headers.add(name: "Host", value: target.hostHeader)
         for header in request.headers {
             guard HTTPFieldSyntax.isToken(header.name) else { throw InvalidHeaderError(name: header.name, part: .name) }
             guard HTTPFieldSyntax.isFieldValue(header.value) else { throw InvalidHeaderError(name: header.name, part: .value) }

@@ -19,7 +19,7 @@ extension NetworkPolicy {
         } else {
             if let violation = check(hostName: target.normalizedHost).violation { throw violation }
             do {
-                addresses = try await resolver.addresses(of: target.host)
+                addresses = try await resolver.addresses(of: target.lookupName)
             } catch {
                 throw PolicyViolation(
                     reason: .resolutionFailed,

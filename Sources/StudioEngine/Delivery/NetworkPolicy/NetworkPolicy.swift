@@ -79,36 +79,52 @@ public struct NetworkPolicy: Sendable {
     /// The check for one address `host` resolved to (or that `host` spells, for an IP literal).
     ///
     /// The address is canonicalised first, so `::ffff:10.0.0.5`, `::10.0.0.5`,
-    /// `64:ff9b::a00:5` and `2002:a00:5::` are all judged as `10.0.0.5`. An address is allowed
-    /// if it is public, or if it lies in an allowlisted block or `host` is an allowlisted name,
-    /// unless it is metadata, link-local or unspecified.
+    /// `64:ff9b::a00:5` and `2002:a00:5::` are all refused as `10.0.0.5` is. An address is
+    /// allowed if it is public, or if it lies in an allowlisted block or `host` is an allowlisted
+    /// name, unless it is metadata, link-local or unspecified.
+    ///
+    /// An IPv4-compatible, NAT64 or 6to4 address is dialled as IPv6: a translator, relay or tunnel
+    /// takes the connection, not the IPv4 address it carries. So an allowlisted IPv4 address does
+    /// not admit it (`127.0.0.1/32` admits 127.0.0.1 only); its own IPv6 block (`::/96`,
+    /// `64:ff9b::/96`, `2002::/16` or a narrower one) or an allowlisted name must be listed too.
+    /// NAT64 and 6to4 forms of a public IPv4 address need no entry; the deprecated
+    /// IPv4-compatible form always does.
     public func check(address: IPAddress, host: String) -> PolicyDecision {
         let canonical = address.canonical
-        // An address that carries IPv4 is judged by that IPv4 address; the wrapper itself
-        // (64:ff9b::/96, 2002::/16) is not a reason to deny, except the deprecated ::/96 form.
-        let range: SpecialAddressRange? =
-            address.embeddedIPv4 == nil
-            ? SpecialAddressRange.matching(address)
-            : SpecialAddressRange.matching(canonical)
-                ?? (address.isIPv4Compatible ? SpecialAddressRange.ipv4Compatible : nil)
-        guard let range else { return .allowed }
-
-        let shown = describe(address: address, canonical: canonical, host: host)
-        guard range.isAllowable else {
-            return .blocked(
-                PolicyViolation(
-                    reason: .deniedAddress, message: "\(shown) \(range.phrase) and can never be allowed",
-                    address: canonical))
+        let carrier = SpecialAddressRange.ipv4Carrier(address)
+        let hostIsAllowlisted = isAllowlisted(hostName: normalized(host))
+        let embeddedRange = SpecialAddressRange.matching(canonical)
+        if let range = embeddedRange {
+            let shown = describe(address: address, canonical: canonical, host: host)
+            guard range.isAllowable else {
+                return .blocked(
+                    PolicyViolation(
+                        reason: .deniedAddress, message: "\(shown) \(range.phrase) and can never be allowed",
+                        address: canonical))
+            }
+            // An IPv4-mapped address is dialled as its IPv4 address, so a block of either spelling opens it.
+            let inAllowedBlock = allowedBlocks.contains { $0.contains(canonical) || (carrier == nil && $0.contains(address)) }
+            if !hostIsAllowlisted, !inAllowedBlock {
+                let suggestion = range.block.prefixLength > 0 ? range.block.description : canonical.description
+                return .blocked(
+                    PolicyViolation(
+                        reason: .deniedAddress,
+                        message: "\(shown) \(range.phrase); an admin can allow \(suggestion) in hookline.yaml network.allow",
+                        address: canonical, suggestedAllowEntry: suggestion))
+            }
         }
-        if isAllowlisted(hostName: normalized(host)) { return .allowed }
-        if allowedBlocks.contains(where: { $0.contains(canonical) || $0.contains(address) }) { return .allowed }
-
-        let suggestion = range.block.prefixLength > 0 ? range.block.description : canonical.description
+        guard let carrier, carrier.block == SpecialAddressRange.ipv4Compatible.block || embeddedRange != nil else {
+            return .allowed
+        }
+        if hostIsAllowlisted || allowedBlocks.contains(where: { $0.contains(address) }) { return .allowed }
+        let suggestion = carrier.block.description
+        let shown = IPAddress(host) == nil ? "\(host) resolves to \(address), which is" : "\(address) is"
         return .blocked(
             PolicyViolation(
                 reason: .deniedAddress,
-                message: "\(shown) \(range.phrase); an admin can allow \(suggestion) in hookline.yaml network.allow",
-                address: canonical, suggestedAllowEntry: suggestion))
+                message: "\(shown) \(carrier.phrase): it carries \(canonical), but the connection goes to \(address), "
+                    + "not to \(canonical); an admin can allow \(suggestion) in hookline.yaml network.allow",
+                address: address, suggestedAllowEntry: suggestion))
     }
 
     // MARK: - Host names

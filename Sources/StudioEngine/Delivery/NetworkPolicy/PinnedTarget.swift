@@ -1,3 +1,5 @@
+import StudioModel
+
 /// A URL whose host has been checked, with the one address the connection may use.
 ///
 /// ``DeliveryClient`` sends the request for ``url`` to ``address`` only, while the `Host`
@@ -15,6 +17,10 @@ public struct PinnedTarget: Sendable, Hashable {
     public let authorityHost: String
     /// Whether the URL's scheme is `http` (any case): no TLS, and port 80 by default.
     public let isPlainHTTP: Bool
+
+    /// The `Host` header sent: ``authorityHost`` and the port unless it is the scheme's default,
+    /// as ``URLAuthority/hostHeader`` writes it for what `preview` and the studio show.
+    public var hostHeader: String { URLAuthority(host: host, port: port, isPlainHTTP: isPlainHTTP).hostHeader }
 
     /// Makes a target. Normally ``NetworkPolicy/resolveAndCheck(url:)`` makes it.
     public init(url: String, host: String, port: Int, address: IPAddress, authorityHost: String) {

@@ -28,8 +28,21 @@ struct SpecialAddressRange: Sendable {
         return nil
     }
 
-    /// Deprecated `::a.b.c.d` addresses (RFC 4291 §2.5.5.1) whose IPv4 part is public.
+    /// Deprecated `::a.b.c.d` addresses (RFC 4291 §2.5.5.1).
     static let ipv4Compatible = SpecialAddressRange("::/96", "a deprecated IPv4-compatible address")
+    /// The NAT64 well-known prefix (RFC 6052): a translator, not the IPv4 address, takes the connection.
+    static let nat64 = SpecialAddressRange("64:ff9b::/96", "a NAT64 address")
+    /// 6to4 (RFC 3056): a relay, not the IPv4 address, takes the connection.
+    static let sixToFour = SpecialAddressRange("2002::/16", "a 6to4 address")
+
+    /// The range of an IPv6 address that carries an IPv4 address but is dialled as IPv6
+    /// (IPv4-compatible, NAT64, 6to4); nil for any other address, IPv4-mapped included, which
+    /// is dialled as the IPv4 address itself (``IPAddress/connectable``).
+    static func ipv4Carrier(_ address: IPAddress) -> SpecialAddressRange? {
+        guard address.embeddedIPv4 != nil, !address.connectable.isIPv4 else { return nil }
+        if address.isIPv4Compatible { return ipv4Compatible }
+        return [nat64, sixToFour].first { $0.block.contains(address) }
+    }
 
     /// The special ranges, most specific first.
     static let table: [SpecialAddressRange] = [

@@ -1,5 +1,5 @@
 import Foundation
-import NIOCore
+import StudioModel
 
 /// The parts of a webhook URL the policy judges, read once, by Foundation's `URL`
 /// (percent-decoded, brackets removed): the connection goes to the address checked for this
@@ -22,12 +22,16 @@ struct TargetURL: Sendable {
         return name
     }
 
+    /// The host and port as the client reads them, for the `Host` header (``URLAuthority``).
+    var authority: URLAuthority { URLAuthority(host: host, port: port, isPlainHTTP: scheme == "http") }
+
     /// The host as the `Host` header writes it: IPv6 literals in brackets, everything else verbatim.
-    var authorityHost: String {
-        if let address = try? SocketAddress(ipAddress: host, port: port), case .v6 = address {
-            return "[\(host)]"
-        }
-        return host
+    var authorityHost: String { authority.bracketedHost }
+
+    /// The name to look up: the host without a trailing dot. `localhost.` is the same name as
+    /// `localhost` (the policy judges both as `localhost`), but a hosts file lists only the latter.
+    var lookupName: String {
+        host.hasSuffix(".") && host.count > 1 ? String(host.dropLast()) : host
     }
 
     /// Reads `url`, refusing what no policy decision is needed for: unparseable URLs, schemes
@@ -51,8 +55,10 @@ struct TargetURL: Sendable {
         }
         guard var host = parsed.host, !host.isEmpty else { return .failure(invalid("has no host", url: url)) }
         if host.hasPrefix("["), host.hasSuffix("]"), host.count >= 2 { host = String(host.dropFirst().dropLast()) }
-        let port = parsed.port ?? (scheme == "https" ? 443 : 80)
-        guard (1...65535).contains(port) else { return .failure(invalid("has an invalid port", url: url)) }
+        // Read from the text: `URL.port` is nil for a port past Int, which would go to port 80.
+        guard let port = URLAuthority.port(writtenIn: url, isPlainHTTP: scheme == "http") else {
+            return .failure(invalid("has an invalid port", url: url))
+        }
         if host.contains("%") {
             return .failure(invalid("has an IPv6 zone id or an encoded character in its host", url: url))
         }

@@ -1,6 +1,7 @@
 /// Syntax checks for entries of `network.allow` in `hookline.yaml`.
 enum NetworkAllowEntry {
-    /// Whether `entry` is an IPv4 or IPv6 address or CIDR, or a host name.
+    /// Whether `entry` is an IPv4 or IPv6 address or CIDR, or a host name (with or without a
+    /// trailing dot, in any case).
     static func isValid(_ entry: String) -> Bool {
         let parts = entry.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let address = parts.first, !address.isEmpty else { return false }
@@ -32,7 +33,9 @@ enum NetworkAllowEntry {
     static func isHostName(_ text: Substring) -> Bool {
         // An all-numeric dotted name would be a malformed IPv4 address, not a host.
         if text.allSatisfy({ $0.isNumber || $0 == "." }) { return false }
-        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        // A fully qualified name may end in a dot (`localhost.`): the policy reads it as `localhost`.
+        let name = text.hasSuffix(".") ? text.dropLast() : text
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         return labels.allSatisfy { label in
             !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
                 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
