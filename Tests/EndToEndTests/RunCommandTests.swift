@@ -15,6 +15,20 @@ struct RunCommandTests {
         #expect(try await workspace.sqlite("SELECT userEmail FROM attempt ORDER BY userEmail;") == "ada@example.com\nbob@example.com")
     }
 
+    /// A list naming a user twice, in any case, starts one journey for them, as `--list` and
+    /// `--all` do, and says so (QA, session 21: three POSTs went to one user).
+    @Test func aListNamingAUserTwiceStartsTheirJourneyOnce() async throws {
+        let workspace = try await LiveWorkspace.make()
+        defer { workspace.remove() }
+        let users = try workspace.write("users.txt", "ada@example.com\nbob@example.com\nADA@example.com\nada@example.com\n")
+        let run = try await workspace.hookline("run", "welcome", "--users", users.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("2 addresses repeated in the list: each user's journey started once"), "\(run.stderr)")
+        #expect(run.stderr.contains("2 journeys, 2 deliveries, 0 failed"), "\(run.stderr)")
+        #expect(try await workspace.sqlite("SELECT COUNT(*) FROM journey;") == "2")
+        #expect(try await workspace.sqlite("SELECT userEmail FROM attempt ORDER BY userEmail;") == "ada@example.com\nbob@example.com")
+    }
+
     /// A run's users start together or not at all, so a run again after the fix starts each once.
     @Test func aLineThatIsNotTextIsLocatedAndStartsNoOne() async throws {
         let workspace = try await LiveWorkspace.make()

@@ -64,6 +64,27 @@ struct EntryLimitTests {
         await engine.shutdown()
     }
 
+    /// Addresses a file (`--users`) names twice start one journey, in one batch or batches apart
+    /// (the store is asked which this run started), for a workflow without limits too.
+    @Test func anAddressNamedTwiceStartsOneJourneyAcrossPages() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start { log.append($0) }
+        defer { Task { await receiver.shutdown() } }
+        let engine = try Engine(
+            workspace: workspace(baseURL: receiver.baseURL, limits: WorkflowLimits()), secrets: [:],
+            configuration: .init(timeScale: 1_000_000))
+        let addresses = ["ada", "bob", "ada", "cy", "bob", "bob", "dee"].map { "\($0)@example.com" }
+        var batches = stride(from: 0, to: addresses.count, by: 3).map { Array(addresses[$0..<min($0 + 3, addresses.count)]) }
+            .makeIterator()
+        let run = try engine.executor.startCounting(workflowID: "limited", for: .batches { batches.next() }, pageSize: 2)
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+
+        #expect(run?.started == 4)
+        #expect(log.all.count == 4)
+        #expect(try engine.store.entryCount(workflowID: "limited", email: "bob@example.com").entered == 1)
+    }
+
     @Test func aSimultaneousLimitRefusesWhileAJourneyWaitsAndAdmitsOnceItEnded() async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.shutdown() } }

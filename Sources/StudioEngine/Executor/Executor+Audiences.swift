@@ -10,6 +10,14 @@ extension Executor {
         case batches(_ next: () throws -> [String]?)
         /// Every stored user, or the members of a list when one is named.
         case stored(list: String?)
+
+        /// Whether an address named twice starts one journey: a file of addresses (`--users`) is
+        /// a list, as a stored one is. Addresses given one by one (``addresses(_:)``) are entries
+        /// each, held only to the workflow's entry limits.
+        var startsEachAddressOnce: Bool {
+            if case .batches = self { return true }
+            return false
+        }
     }
 
     /// Journeys a start builds and stores at a time, and stored journeys ``resume()`` reads at a time.
@@ -64,9 +72,21 @@ extension Executor {
         var pages = AudiencePages(audience, pageSize: max(1, pageSize))
         var queued: [Pending] = []
         var count = (asked: 0, started: 0)
+        var repeated = 0
+        var firstID: String?
         try store.startJourneys(within: limits) { starts in
-            while let page = try pages.next(from: starts) {
+            while var page = try pages.next(from: starts) {
+                // A file may name a user twice (in any case; read lowercase): one journey each.
+                if audience.startsEachAddressOnce {
+                    let before = page.count
+                    var seen: Set<String> = []
+                    let earlier = try firstID.map { try starts.started(page, workflowID: workflow.id, since: $0) } ?? []
+                    page = page.filter { !earlier.contains($0) && seen.insert($0).inserted }
+                    repeated += before - page.count
+                }
                 let ids = DeliveryID.sequentialULIDs(count: page.count)
+                // The lowest id of the run: a page made in the same millisecond may start lower.
+                if let first = ids.first, firstID.map({ first < $0 }) ?? true { firstID = first }
                 let records = zip(ids, page).map { id, email in
                     let start = PendingStart(id: id, email: email, origin: origin)
                     return start.entryRecord(trigger: start.sharedTrigger)
@@ -84,6 +104,9 @@ extension Executor {
         }
         if count.started < count.asked {
             state.withLock { $0.stats.journeysRefused += count.asked - count.started }
+        }
+        if repeated > 0 {
+            logger.warning("\(counted(repeated, "address", "addresses")) repeated in the list: each user's journey started once")
         }
         enqueue(queued)
         return count

@@ -31,6 +31,15 @@ extension SQLiteStateStore {
         func start(_ journeys: [JourneyRecord]) throws -> [JourneyRecord] {
             try SQLiteStateStore.startJourneys(journeys, within: limits, recording: nil, in: db) ?? []
         }
+
+        func started(_ emails: [String], workflowID: String, since id: String) throws -> Set<String> {
+            guard !emails.isEmpty else { return [] }
+            let marks = Array(repeating: "?", count: emails.count).joined(separator: ",")
+            let found = try String.fetchAll(
+                db, sql: "SELECT DISTINCT email FROM journey WHERE email IN (\(marks)) AND workflowID = ? AND id >= ?",
+                arguments: StatementArguments(emails + [workflowID, id]))
+            return Set(found)
+        }
     }
 
     private static func startJourneys(

@@ -207,6 +207,9 @@ public protocol JourneyStarts {
     /// Stores `journeys` at their entry step, leaving out those past their workflow's entry
     /// limits; returns the stored ones.
     func start(_ journeys: [JourneyRecord]) throws -> [JourneyRecord]
+    /// Of `emails`, those with a journey of `workflowID` whose id is `id` or later: started
+    /// already by this transaction, for a list that names a user twice.
+    func started(_ emails: [String], workflowID: String, since id: String) throws -> Set<String>
 }
 
 /// An event that may start journeys: `{email, eventName, dataFields, id}` as Iterable tracks it.
