@@ -339,7 +339,8 @@ struct ExecutorTests {
 
     /// The email step's system webhook POST as its receiver got it.
     private func systemWebhookRequest(
-        endpoint: (String) -> String, workflowName: String = "Mail", subject: String = "Hi"
+        endpoint: (String) -> String, workflowName: String = "Mail", subject: String = "Hi",
+        events: [String] = ["emailSend"], profile: JSONObject = ["email": "ada@example.com", "firstName": "Ada"]
     ) async throws -> ReceivedRequest {
         let wire = Mutex<[ReceivedRequest]>([])
         let receiver = try await Receiver.start { request in wire.withLock { $0.append(request) } }
@@ -350,9 +351,9 @@ struct ExecutorTests {
                     id: "mail", name: workflowName, start: .manual,
                     nodes: [WorkflowNode(id: "welcome", kind: .sendEmail(subject: subject, body: "Hello"))])
             ],
-            systemWebhooks: [SystemWebhook(id: "bi", endpoint: endpoint(receiver.baseURL), events: ["emailSend"])])
+            systemWebhooks: [SystemWebhook(id: "bi", endpoint: endpoint(receiver.baseURL), events: events)])
         let engine = try Engine(workspace: workspace, secrets: [:], configuration: .init(timeScale: 1_000_000))
-        try engine.store.saveUsers([["email": "ada@example.com", "firstName": "Ada"]])
+        try engine.store.saveUsers([profile])
         try engine.executor.start(workflowID: "mail", emails: ["ada@example.com"])
         await engine.executor.waitUntilIdle()
         await engine.shutdown()
@@ -392,6 +393,22 @@ struct ExecutorTests {
         ] {
             #expect(fields[name] == .null, "\(name)")
         }
+    }
+
+    /// A subject that does not render for the user (`dateFormat` of a value that is no date) is a
+    /// send Iterable skips: `emailSendSkip` with reason `HandlebarsExecutionError` goes to the
+    /// webhooks that take it, and no `emailSend` (QA, session 21: `emailSend` went with a null subject).
+    @Test func aSubjectThatDoesNotRenderIsASendSkipNotASend() async throws {
+        let sent = try await systemWebhookRequest(
+            endpoint: { $0 + "/system/email" }, subject: #"Renews {{dateFormat renew format="yyyy-MM-dd"}}"#,
+            events: ["emailSend", "emailSendSkip"], profile: ["email": "ada@example.com", "renew": "garbage"])
+        let body = try JSONValue.parse(sent.body)
+        #expect(body["eventName"] == "emailSendSkip")
+        let fields = try #require(body["dataFields"]?.objectValue)
+        #expect(fields["reason"] == "HandlebarsExecutionError")
+        #expect(fields["email"] == "ada@example.com")
+        #expect(fields["nodeId"] == "welcome")
+        #expect(fields["emailSubject"] == nil)
     }
 
     /// Bob's run of `welcome` against `receiver` (its `/profile` answering the Update Profile

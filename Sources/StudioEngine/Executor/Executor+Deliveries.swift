@@ -553,8 +553,11 @@ extension Executor {
         case .sendPush: eventName = "pushSend"
         default: return
         }
-        let hooks = workspace.systemWebhooks.filter { $0.enabled && $0.triggeredSends && $0.events.contains(eventName) }
-        guard !hooks.isEmpty else { return }
+        // Nothing to render when no system webhook takes the send, or its skip.
+        let skipName = eventName + "Skip"
+        guard workspace.systemWebhooks.contains(where: {
+            $0.enabled && $0.triggeredSends && ($0.events.contains(eventName) || $0.events.contains(skipName))
+        }) else { return }
         // After a restart, a message already handed to the outbox is not sent twice.
         if journey.resumed,
             journey.earlierDeliveries.contains(where: { $0.kind == .system && $0.nodeID == node.id })
@@ -563,12 +566,27 @@ extension Executor {
         }
         let now = clock.now()
         var subject: String?
-        if case .sendEmail(let source, _) = node.kind {
-            subject = renderedSubject(source, of: journey, at: node.id, now: now)
+        var event: SystemEventPayload
+        do {
+            if case .sendEmail(let source, _) = node.kind {
+                subject = try renderedSubject(source, of: journey, at: node.id, now: now)
+            }
+            event = SystemEventPayload(
+                eventName: eventName, email: journey.email, workflow: journey.workflow, nodeID: node.id,
+                emailSubject: subject, at: now)
+        } catch {
+            // Iterable does not send a message that fails to render: it logs a send skip
+            // (domain.md §4.1), which goes to the webhooks that take `emailSendSkip`.
+            logger.warning(
+                "journey \(journey.id) (\(journey.email)): step \(node.id)'s subject did not render (\(error)): emailSendSkip, not emailSend")
+            event = SystemEventPayload(
+                skipOf: eventName, reason: "HandlebarsExecutionError", email: journey.email, workflow: journey.workflow,
+                nodeID: node.id, at: now)
         }
-        let event = SystemEventPayload(
-            eventName: eventName, email: journey.email, workflow: journey.workflow, nodeID: node.id,
-            emailSubject: subject, at: now)
+        let hooks = workspace.systemWebhooks.filter {
+            $0.enabled && $0.triggeredSends && $0.events.contains(event.eventName)
+        }
+        guard !hooks.isEmpty else { return }
         let snapshot = DeliverySnapshot(event: event.snapshotEvent, now: now)
         for hook in hooks {
             runDetached(
@@ -579,10 +597,13 @@ extension Executor {
     }
 
     /// An email's subject as the journey's step renders it, for the send event's `emailSubject`;
-    /// nil when it does not render. Rendered without secrets: the payload goes to another system.
-    private func renderedSubject(_ source: String, of journey: Journey, at nodeID: String, now: Date) -> String? {
+    /// nil when it reads a secret: the payload goes to another system.
+    /// - Throws: The template's error when it does not parse or render (a `dateFormat` of a
+    ///   value that is not a date): the message is skipped.
+    private func renderedSubject(_ source: String, of journey: Journey, at nodeID: String, now: Date) throws -> String? {
         let context = journey.snapshot(at: nodeID, now: now).templateContext
-        guard let template = try? templates.template(source), template.secretNames.isEmpty else { return nil }
-        return try? template.render(context, mode: .text)
+        let template = try templates.template(source)
+        guard template.secretNames.isEmpty else { return nil }
+        return try template.render(context, mode: .text)
     }
 }

@@ -45,6 +45,24 @@ struct SystemEventPayload: Sendable {
         dataFields = JSONObject(fields)
     }
 
+    /// The send skip of a message that was not sent (`emailSendSkip` for `emailSend`), with its
+    /// `reason` (`HandlebarsExecutionError`): the minimal fields of Iterable's samples, and the
+    /// journey's context.
+    init(skipOf eventName: String, reason: String, email: String, workflow: Workflow, nodeID: String, at date: Date) {
+        self.email = email
+        self.eventName = eventName + "Skip"
+        dataFields = JSONObject([
+            ("email", .string(email)),
+            ("createdAt", .string(date.iterableText)),
+            ("reason", .string(reason)),
+            ("campaignId", .null),
+            ("messageId", .null),
+            ("workflowId", .string(workflow.id)),
+            ("workflowName", .string(workflow.name)),
+            ("nodeId", .string(nodeID)),
+        ])
+    }
+
     var json: JSONValue {
         .object(JSONObject([("email", .string(email)), ("eventName", .string(eventName)), ("dataFields", .object(dataFields))]))
     }

@@ -29,6 +29,7 @@ public struct SystemWebhook: Sendable, Hashable, Identifiable {
         "emailSend", "emailOpen", "emailClick", "emailBounce", "emailComplaint", "emailUnSubscribe",
         "emailSubscribe", "smsSend", "smsBounce", "smsClick", "smsReceived", "pushSend", "pushOpen",
         "pushBounce", "pushUninstall", "inAppSend", "inAppOpen", "inAppClick", "webPushSend", "hostedUnsubscribeClick",
+        "emailSendSkip", "smsSendSkip", "pushSendSkip", "inAppSendSkip", "webPushSendSkip",
     ]
 
     /// The merge parameters Iterable fills in a system webhook's URL, in its order (domain.md §1.2);
