@@ -107,4 +107,23 @@ struct JSONFastPathTests {
         let har = AttemptHAR.document(for: [record], creatorVersion: "test", reasonPhrase: { _ in "" })
         #expect(har["log"]?["entries"]?.arrayValue?.first?["startedDateTime"]?.stringValue == text)
     }
+
+    /// An answer's outcome is its delivery.md §8.4 class, so a JSON line, `logs` and `logs
+    /// --format json` tell a 410 from a 500 the receiver asked not to retry (QA, session 21:
+    /// every one read `"outcome": "http"`).
+    @Test(arguments: [
+        (410, [HeaderField]()), (500, [HeaderField("webhook-delivery", "abort-message")]), (308, []), (501, []),
+        (422, []), (429, []), (503, []), (200, []),
+    ] as [(Int, [HeaderField])])
+    func anAnswersOutcomeIsItsClass(status: Int, headers: [HeaderField]) throws {
+        let expected = [
+            410: "gone", 500: "aborted_by_receiver", 308: "redirect_not_followed", 501: "http_5xx_permanent",
+            422: "http_4xx", 429: "http_4xx_retryable", 503: "http_5xx", 200: "success",
+        ][status]
+        let record = AttemptRecord(
+            startedAt: Date(), deliveryID: "msg_1", attempt: 1, method: "POST", url: "http://127.0.0.1/x",
+            status: status, responseHeaders: headers, outcome: (200..<300).contains(status) ? .success : .httpError)
+        #expect(try JSONValue.parse(AttemptJSON.jsonLine(record))["outcome"]?.stringValue == expected)
+        #expect(AttemptJSON.encode(record)["outcome"]?.stringValue == expected)
+    }
 }

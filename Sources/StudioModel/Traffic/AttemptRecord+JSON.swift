@@ -24,10 +24,21 @@ public enum AttemptJSON {
         object["responseTruncated"] = .bool(record.responseTruncated)
         if record.responseBodyIsBase64 { object["responseBodyBase64"] = .bool(true) }
         object["latencyMs"] = .double((record.latencyMilliseconds * 10).rounded() / 10)
-        object["outcome"] = .string(record.outcome.isSuccess ? "success" : record.outcome.errorClass ?? "failed")
+        object["outcome"] = .string(outcomeLabel(record))
         if case .failed(_, let message) = record.outcome { object["error"] = .string(message) }
         object["trigger"] = .string(record.trigger.rawValue)
         return .object(object)
+    }
+
+    /// `success`, or the attempt's class as delivery.md §8.4 logs it: `http_5xx`, `gone`,
+    /// `aborted_by_receiver`, `redirect_not_followed` for an answer; `timeout`, `blocked_by_policy`
+    /// and the others for none.
+    static func outcomeLabel(_ record: AttemptRecord) -> String {
+        switch record.outcome {
+        case .success: "success"
+        case .httpError: DeliveryOutcomeClass.classify(record).label
+        case .failed(let errorClass, _): errorClass
+        }
     }
 
     /// `encode(record).jsonText`, written straight into a string without building the value.
@@ -83,7 +94,7 @@ public enum AttemptJSON {
         out += ",\"latencyMs\":".utf8
         out += (latency.isFinite ? JSONValue.format(latency) : "null").utf8
         out += ",\"outcome\":".utf8
-        JSONValue.writeQuoted(record.outcome.isSuccess ? "success" : record.outcome.errorClass ?? "failed", to: &out)
+        JSONValue.writeQuoted(outcomeLabel(record), to: &out)
         if case .failed(_, let message) = record.outcome {
             out += ",\"error\":".utf8
             JSONValue.writeQuoted(message, to: &out)

@@ -1,4 +1,5 @@
 import Foundation
+import StudioModel
 
 /// The health of one endpoint, fed with the outcome of every attempt (delivery.md §8.10).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import StudioModel
 
 /// Decides, after each attempt, whether and when a delivery is tried again (delivery.md §8.3–8.5).
 ///

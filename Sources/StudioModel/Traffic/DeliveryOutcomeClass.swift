@@ -1,5 +1,4 @@
 import Foundation
-import StudioModel
 
 /// How one delivery attempt ended, as the retry policy and the traffic log see it (delivery.md §8.4).
 ///
@@ -132,7 +131,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
         }
     }
 
-    /// Whether the next delay waits at least ``RetryPolicy/overloadFloor`` (timeouts and 429, as Svix does).
+    /// Whether the next delay waits at least `RetryPolicy.overloadFloor` (timeouts and 429, as Svix does).
     public var isOverload: Bool { code == .timeout || code == .rateLimited }
 
     /// Whether a request may have reached the receiver (anything but a refusal before sending).
@@ -149,7 +148,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     /// - Parameters:
     ///   - status: The HTTP status, or nil when no response arrived.
     ///   - headers: The response headers (names compared case-insensitively).
-    ///   - transportErrorClass: The error class recorded by ``DeliveryClient`` or the executor:
+    ///   - transportErrorClass: The error class recorded by `DeliveryClient` or the executor:
     ///     `connect`, `connect-timeout`, `timeout`, `reset`, `dns`, `tls`, `bad-url`, `network`,
     ///     `template`, `config`; also `blocked` for the SSRF policy, and any §8.4 label.
     ///     Unknown classes count as ``networkUnreachable``.
@@ -173,7 +172,7 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     }
 
     private static func classify(status: Int, headers: [HeaderField]) -> Self {
-        // RFC 9110 §15: "Values outside the range 100..599 are invalid." ``DeliveryClient`` records
+        // RFC 9110 §15: "Values outside the range 100..599 are invalid." `DeliveryClient` records
         // no status for such an answer; this keeps a row stored before it did (`000`) out of `http_5xx`.
         guard (100...599).contains(status) else { return .invalidResponse }
         switch status {
