@@ -237,11 +237,16 @@ extension TemplateRenderer {
         case "decimal": formatter.numberStyle = .decimal
         default: formatter.positiveFormat = style
         }
+        // The fraction digits Java keeps: the style's, or the pattern's, unless maximumFractionDigits= says.
+        var fractionDigits: Int? = Self.isNamedNumberStyle(style) ? formatter.maximumFractionDigits : Self.patternFractionDigits(style)
         if let text = try hashText("maximumFractionDigits", call.hash), let digits = Int(text) {
             formatter.maximumFractionDigits = digits
+            fractionDigits = digits
         }
         if let text = try hashText("minimumFractionDigits", call.hash), let digits = Int(text) {
             formatter.minimumFractionDigits = digits
+            // A minimum above the maximum raises it, in DecimalFormat as in ICU.
+            if let maximum = fractionDigits, digits > maximum { fractionDigits = digits }
         }
         if let text = try hashText("groupingUsed", call.hash) { formatter.usesGroupingSeparator = text == "true" }
         if let mode = try hashText("roundingMode", call.hash) {
@@ -251,8 +256,55 @@ extension TemplateRenderer {
                 throw self.error(call.offset, error.message)
             }
         }
-        guard let formatted = formatter.string(from: NSNumber(value: number)) else { return nil }
+        var printed = number
+        if let fractionDigits {
+            // As DecimalFormat: scale the double (percent ×100, per mille ×1000), then round its exact
+            // binary value; ICU then has nothing left to round.
+            let scaled = number * Self.numberMultiplier(style)
+            formatter.multiplier = NSNumber(value: 1)
+            printed = JavaDecimalRounding.rounded(scaled, fractionDigits: fractionDigits, mode: formatter.roundingMode) ?? scaled
+        }
+        guard let formatted = formatter.string(from: NSNumber(value: printed)) else { return nil }
         return .string(formatted)
+    }
+
+    private static func isNamedNumberStyle(_ style: String) -> Bool {
+        ["", "currency", "percent", "decimal"].contains(style)
+    }
+
+    /// The parts of a `numberFormat` pattern outside quotes, up to its negative subpattern (`;`).
+    private static func unquotedPositivePattern(_ pattern: String) -> String {
+        var result = ""
+        var quoted = false
+        for character in pattern {
+            if character == "'" {
+                quoted.toggle()
+            } else if !quoted {
+                if character == ";" { break }
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// How many fraction digits a pattern keeps (`0` and `#` after its `.`: 2 for `#,##0.00`), or nil for a
+    /// pattern in scientific notation (`0.###E0`), which rounds significant digits and is left to ICU.
+    static func patternFractionDigits(_ pattern: String) -> Int? {
+        let positive = unquotedPositivePattern(pattern)
+        guard !positive.contains("E") else { return nil }
+        guard let point = positive.firstIndex(of: ".") else { return 0 }
+        return positive[positive.index(after: point)...].prefix { $0 == "0" || $0 == "#" }.count
+    }
+
+    /// What the style multiplies a number by before it is written: 100 for `percent` and a pattern with
+    /// `%`, 1000 for one with `‰`, else 1.
+    static func numberMultiplier(_ style: String) -> Double {
+        if style == "percent" { return 100 }
+        guard !isNamedNumberStyle(style) else { return 1 }
+        let positive = unquotedPositivePattern(style)
+        if positive.contains("%") { return 100 }
+        if positive.contains("\u{2030}") { return 1000 }
+        return 1
     }
 
     static func roundingMode(named name: String) throws(TemplateArgumentProblem) -> NumberFormatter.RoundingMode {
@@ -270,7 +322,7 @@ extension TemplateRenderer {
 
     /// Refuses a `numberFormat` style that is no named style and a pattern Foundation cannot format with.
     static func checkNumberStyle(_ style: String) throws(TemplateArgumentProblem) {
-        guard !["", "currency", "percent", "decimal"].contains(style), let problem = patternProblem(style) else { return }
+        guard !isNamedNumberStyle(style), let problem = patternProblem(style) else { return }
         throw TemplateArgumentProblem(message: problem)
     }
 
