@@ -55,6 +55,11 @@ struct TemplateErrorTests {
         Case(template: "Hi {{firstName}, {{lastName}}", line: 1, column: 15,
              message: "unexpected '}' in a name; a tag is closed by '}}'"),
         Case(template: "{{a{b}}", line: 1, column: 4, message: "unexpected '{' in a name; a tag is opened by '{{'"),
+        // handlebars.js refuses these to parse; they rendered an empty text and "X".
+        Case(template: "{{#each xs}}{{../@index}}{{/each}}", line: 1, column: 18,
+             message: "unexpected '@' in path '../@index'; '@' starts a path only, as in @index or @../index"),
+        Case(template: "{{a.[b]]}}", line: 1, column: 8, message: "unexpected ']' in path 'a.[b]]'"),
+        Case(template: "{{upper a]}}", line: 1, column: 10, message: "unexpected ']' in path 'a]'"),
         // Iterable's helpers Hookline does not implement are errors wherever a helper name stands: alone they
         // were fields and rendered nothing (a migrated body lost its unsubscribe link).
         Case(template: "<a href=\"{{hostedUnsubscribeUrl}}\">", line: 1, column: 12,

@@ -578,6 +578,16 @@ struct TemplateParser {
                     index = rest.index(after: close)
                     continue
                 }
+                // As handlebars.js, whose names hold neither: `{{../@index}}` is a parse error (the parent's
+                // @index is `{{@../index}}`), and so is the stray `]` of `{{a.[b]]}}`.
+                if character == "@" || character == "]" {
+                    let at = offset + word.utf8.distance(from: word.startIndex, to: index)
+                    throw error(
+                        at,
+                        character == "@"
+                            ? "unexpected '@' in path '\(word)'; '@' starts a path only, as in @index or @../index"
+                            : "unexpected ']' in path '\(word)'; a ']' closes a '[' only")
+                }
                 if character == "." || character == "/" {
                     try append(segment, isLiteral: isLiteral, to: &path, word: word, offset: offset)
                     segment = ""
