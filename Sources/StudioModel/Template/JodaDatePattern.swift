@@ -12,7 +12,7 @@ import Foundation
 /// | `C` | century of era, `20` for 2019 | digits, computed |
 /// | `Y` | year of era (`YY` its last two digits) | `y` |
 /// | `x`, `w`, `e` | ISO 8601 week-year, week, weekday (1 = Monday) whatever the locale | digits, computed |
-/// | `E`, `M` | text for 3 letters or more: short for 3, full for 4 or more (no narrow form) | `EEE`/`EEEE`, `MMM`/`MMMM` |
+/// | `E`, `M` | text from 3 letters: short for 3, full for 4 or more (no narrow form) | `EEE`/`EEEE`, `MMM`/`MMMM` |
 /// | `G`, `a` | `AD`, `AM` whatever the count | `G`, `a` |
 /// | `z`, `zzzz` | short and full zone name; `UTC` and `Coordinated Universal Time` in UTC | `z`/`zzzz`, or the text |
 /// | `Z`, `ZZ`, `ZZZ` | `-0800`, `-08:00`, the zone ID | `xx`, `xxx`, the ID as text |
@@ -57,7 +57,8 @@ struct JodaDatePattern {
             guard Self.letters.contains(character) else {
                 throw TemplateArgumentProblem(
                     message: "dateFormat pattern '\(pattern)' has the letter '\(character)', which Joda-Time does not "
-                        + "know (Iterable refuses the pattern); quote text as 'text', or use G C Y x w e E y D M d a K h H k m s S z Z")
+                        + "know (Iterable refuses the pattern); quote text as 'text', "
+                        + "or use G C Y x w e E y D M d a K h H k m s S z Z")
             }
             if !text.isEmpty {
                 tokens.append(.text(text))
@@ -80,7 +81,9 @@ struct JodaDatePattern {
         var jodaID: String { id == "GMT" ? "Etc/GMT" : id }
 
         /// Whether Joda names the zone "UTC": Foundation calls it GMT (`TimeZone(identifier: "UTC")` is "GMT").
-        var isUTC: Bool { ["UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"].contains(id) }
+        var isUTC: Bool {
+            ["UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"].contains(id)
+        }
     }
 
     /// The ICU pattern that prints `date` as Joda prints this pattern, with the week fields (`x`, `w`, `e`) and

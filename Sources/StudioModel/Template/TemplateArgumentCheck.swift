@@ -1,6 +1,7 @@
 /// Why a helper argument cannot work whatever the data: a `numberFormat` pattern, a regular expression, a
-/// `math` operator, a `dateMath` offset, a date pattern, a time zone or a rounding mode. Rendering reports it at the helper's
-/// tag; `Template.literalArgumentProblems` reports it from the template alone when the argument is a literal.
+/// `math` operator, a `dateMath` offset, a date pattern, a time zone or a rounding mode. Rendering reports it at
+/// the helper's tag; `Template.literalArgumentProblems` reports it from the template alone when the argument is a
+/// literal.
 struct TemplateArgumentProblem: Error {
     var message: String
 }

@@ -409,7 +409,8 @@ struct TemplateParser {
             if case .eof = following { hasArguments = false } else { hasArguments = true }
             // `{{#[if] x}}` is `{{#if x}}`: handlebars.js names a helper by a one-segment path's part.
             let helperName = TemplateParser.helperName(name)
-            if inverted, [TemplateHelper.urlEncode, .base64, .breaklines].contains(where: { $0.rawValue == helperName }) {
+            let withoutInverse: [TemplateHelper] = [.urlEncode, .base64, .breaklines]
+            if inverted, withoutInverse.contains(where: { $0.rawValue == helperName }) {
                 throw error(offset, "'\(helperName)' has no inverse; use {{#\(helperName)}}…{{/\(helperName)}}")
             }
             // `{{^if x}}…{{/if}}` is `{{#if x}}{{else}}…{{/if}}`, as in handlebars.js.

@@ -128,7 +128,9 @@ extension TemplateRenderer {
         try formatDate(date, style: dateStyle(call), call)
     }
 
-    private mutating func formatDate(_ date: Date, style: DateStyle, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
+    private mutating func formatDate(
+        _ date: Date, style: DateStyle, _ call: TemplateCall
+    ) throws(TemplateError) -> JSONValue {
         let localeName = try hashText("locale", call.hash) ?? "en_US_POSIX"
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: localeName)
@@ -238,7 +240,8 @@ extension TemplateRenderer {
         default: formatter.positiveFormat = style
         }
         // The fraction digits Java keeps: the style's, or the pattern's, unless maximumFractionDigits= says.
-        var fractionDigits: Int? = Self.isNamedNumberStyle(style) ? formatter.maximumFractionDigits : Self.patternFractionDigits(style)
+        var fractionDigits: Int? =
+            Self.isNamedNumberStyle(style) ? formatter.maximumFractionDigits : Self.patternFractionDigits(style)
         if let text = try hashText("maximumFractionDigits", call.hash), let digits = Int(text) {
             formatter.maximumFractionDigits = digits
             fractionDigits = digits
@@ -262,7 +265,8 @@ extension TemplateRenderer {
             // binary value; ICU then has nothing left to round.
             let scaled = number * Self.numberMultiplier(style)
             formatter.multiplier = NSNumber(value: 1)
-            printed = JavaDecimalRounding.rounded(scaled, fractionDigits: fractionDigits, mode: formatter.roundingMode) ?? scaled
+            printed = JavaDecimalRounding.rounded(scaled, fractionDigits: fractionDigits, mode: formatter.roundingMode)
+                ?? scaled
         }
         guard let formatted = formatter.string(from: NSNumber(value: printed)) else { return nil }
         return .string(formatted)
