@@ -55,6 +55,30 @@ struct TemplateErrorTests {
         Case(template: "Hi {{firstName}, {{lastName}}", line: 1, column: 15,
              message: "unexpected '}' in a name; a tag is closed by '}}'"),
         Case(template: "{{a{b}}", line: 1, column: 4, message: "unexpected '{' in a name; a tag is opened by '{{'"),
+        // handlebars.js refuses these to parse; they rendered an empty text and "X".
+        Case(template: "{{#each xs}}{{../@index}}{{/each}}", line: 1, column: 18,
+             message: "unexpected '@' in path '../@index'; '@' starts a path only, as in @index or @../index"),
+        Case(template: "{{a.[b]]}}", line: 1, column: 8, message: "unexpected ']' in path 'a.[b]]'"),
+        Case(template: "{{upper a]}}", line: 1, column: 10, message: "unexpected ']' in path 'a]'"),
+        // Iterable's helpers Hookline does not implement are errors wherever a helper name stands: alone they
+        // were fields and rendered nothing (a migrated body lost its unsubscribe link).
+        Case(template: "<a href=\"{{hostedUnsubscribeUrl}}\">", line: 1, column: 12,
+             message: "'hostedUnsubscribeUrl' is an Iterable helper Hookline does not implement"),
+        Case(template: "a\n {{smartOptInUrl}}", line: 2, column: 4,
+             message: "'smartOptInUrl' is an Iterable helper Hookline does not implement"),
+        Case(template: "{{upper (unsubscribeByPhoneUrl x)}}", line: 1, column: 10,
+             message: "'unsubscribeByPhoneUrl' is an Iterable helper Hookline does not implement"),
+        Case(template: "{{#slugify}}Hello World{{/slugify}}", line: 1, column: 4,
+             message: "'slugify' is an Iterable helper Hookline does not implement (use lower and replace)"),
+        Case(template: "{{#if a}}{{{snippet \"header\"}}}{{/if}}", line: 1, column: 13,
+             message: "'snippet' is an Iterable helper Hookline does not implement"),
+        Case(template: "{{#catalog \"c\" id}}x{{/catalog}}", line: 1, column: 4,
+             message: "'catalog' is an Iterable helper Hookline does not implement"),
+        Case(template: "{{[sendSkip]}}", line: 1, column: 3,
+             message: "'sendSkip' is an Iterable helper Hookline does not implement"),
+        Case(template: "{{#breaklines note}}x{{/breaklines}}", line: 1, column: 4, message: "'breaklines' takes at most"),
+        Case(template: "{{breaklines}}", line: 1, column: 3, message: "'breaklines' is a block helper"),
+        Case(template: "{{^breaklines}}x{{/breaklines}}", line: 1, column: 4, message: "'breaklines' has no inverse"),
     ]
 
     @Test(arguments: cases)
@@ -63,6 +87,15 @@ struct TemplateErrorTests {
         #expect(error?.line == test.line)
         #expect(error?.column == test.column)
         #expect(error?.message.contains(test.message) == true, "\(String(describing: error))")
+    }
+
+    /// A refused name is still a field when written so that it cannot be a helper.
+    @Test func refusedHelperNamesReadAsFieldsWithThis() throws {
+        let data: JSONValue = ["hostedUnsubscribeUrl": "https://u.example/x", "metadata": ["k": "v"]]
+        let rendered = try TemplateFixture.render(
+            "{{this.hostedUnsubscribeUrl}} {{./hostedUnsubscribeUrl}} {{metadata.k}} {{#each metadata as |metadata|}}{{metadata}}{{/each}}",
+            data)
+        #expect(rendered == "https://u.example/x https://u.example/x v v")
     }
 
     @Test func descriptionIsLineColonColumn() {

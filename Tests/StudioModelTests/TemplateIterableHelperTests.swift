@@ -63,6 +63,38 @@ struct TemplateIterableHelperTests {
             expected: "a,c"),
     ]
 
+    /// `{{#breaklines}}` (Iterable writes it without arguments): each line break its body writes, merged or
+    /// written in the template, LF, CR or CRLF, becomes `<br>`. It was read as a section over a field
+    /// `breaklines` and rendered nothing.
+    static let breaklinesCases: [NamedRenderCase] = [
+        NamedRenderCase(
+            name: "merged text", template: "A{{#breaklines}}{{note}}{{/breaklines}}B", data: ["note": "line1\nline2"],
+            expected: "Aline1<br>line2B"),
+        NamedRenderCase(
+            name: "template text, CR and CRLF, and only inside the block",
+            template: "{{#breaklines}}a\r\nb\rc\n{{note}}{{/breaklines}}\n", data: ["note": "x\r\n\ny"],
+            expected: "a<br>b<br>c<br>x<br><br>y\n"),
+        NamedRenderCase(
+            name: "inside other blocks", template: "{{#breaklines}}{{#each lines}}{{this}}\n{{/each}}{{/breaklines}}",
+            data: ["lines": ["a", "b"]], expected: "a<br>b<br>"),
+    ]
+
+    @Test(arguments: breaklinesCases)
+    func breaklinesWritesLineBreaksAsBr(_ test: NamedRenderCase) throws {
+        #expect(try TemplateFixture.render(test.template, test.data) == test.expected)
+    }
+
+    /// The `<br>` is markup: HTML escapes the lines and not it, and a JSON string holds it as it is.
+    @Test func breaklinesEscapesTheLinesNotTheBreaks() throws {
+        let data: JSONValue = ["note": "1 < 2\n\"ok\""]
+        #expect(
+            try TemplateFixture.render("<p>{{#breaklines}}{{note}}{{/breaklines}}</p>", data, mode: .html)
+                == "<p>1 &lt; 2<br>&quot;ok&quot;</p>")
+        #expect(
+            try TemplateFixture.render(#"{"a": "{{#breaklines}}{{note}}{{/breaklines}}", "b": {{#breaklines}}{{note}}{{/breaklines}}}"#, data, mode: .json)
+                == #"{"a": "1 < 2<br>\"ok\"", "b": "1 < 2<br>\"ok\""}"#)
+    }
+
     @Test(arguments: cases)
     func rendersIterableHelper(_ test: NamedRenderCase) throws {
         #expect(try TemplateFixture.render(test.template, test.data) == test.expected)

@@ -1,6 +1,7 @@
 /// Why a helper argument cannot work whatever the data: a `numberFormat` pattern, a regular expression, a
-/// `math` operator, a `dateMath` offset, a time zone or a rounding mode. Rendering reports it at the helper's
-/// tag; `Template.literalArgumentProblems` reports it from the template alone when the argument is a literal.
+/// `math` operator, a `dateMath` offset, a date pattern, a time zone or a rounding mode. Rendering reports it at
+/// the helper's tag; `Template.literalArgumentProblems` reports it from the template alone when the argument is a
+/// literal.
 struct TemplateArgumentProblem: Error {
     var message: String
 }
@@ -61,11 +62,13 @@ enum TemplateArgumentCheck {
             case .math:
                 if let operation = literalText(params, 1) { _ = try TemplateRenderer.MathOperator(named: operation) }
             case .dateMath:
+                try checkDateFormat(hash)
                 try checkTimeZone(hash)
                 for index in params.indices.dropFirst() {
                     if let offsets = literalText(params, index) { _ = try TemplateRenderer.dateOffsets(offsets) }
                 }
             case .dateFormat, .now:
+                try checkDateFormat(hash)
                 try checkTimeZone(hash)
             case .substring:
                 for index in [1, 2] {
@@ -88,6 +91,11 @@ enum TemplateArgumentCheck {
         } catch {
             return error.message
         }
+    }
+
+    /// `format=`: a style name or a pattern Joda-Time reads.
+    private static func checkDateFormat(_ hash: [TemplateHashArgument]) throws(TemplateArgumentProblem) {
+        if let format = literalText(hash, "format") { _ = try TemplateRenderer.DateStyle(format) }
     }
 
     /// `tz=`, or `timezone=` without it, as rendering reads them.

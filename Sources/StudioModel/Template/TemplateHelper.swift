@@ -4,6 +4,7 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
     case `if`, unless, each, with
     case ifEq, ifGt, ifGte, ifLt, ifLte, ifContainsStr, ifMatchesRegexStr, ifModEq
     case and, or
+    case breaklines
     // Both.
     case urlEncode, base64
     // Inline.
@@ -18,7 +19,7 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
     var isBlock: Bool {
         switch self {
         case .if, .unless, .each, .with, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr,
-            .ifModEq, .and, .or, .urlEncode, .base64:
+            .ifModEq, .and, .or, .urlEncode, .base64, .breaklines:
             true
         default: false
         }
@@ -28,7 +29,7 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
     var isInline: Bool {
         switch self {
         case .if, .unless, .each, .with, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr,
-            .ifModEq, .and, .or:
+            .ifModEq, .and, .or, .breaklines:
             false
         default: true
         }
@@ -37,7 +38,7 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
     /// Fewest positional parameters.
     var minimumParams: Int {
         switch self {
-        case .now, .timestamp: 0
+        case .now, .timestamp, .breaklines: 0
         case .urlEncode, .base64: 0
         case .if, .unless, .each, .with, .toJson, .upper, .lower, .capitalize, .capitalizeFirst, .dateFormat, .size,
             .numberFormat, .not, .defaultIfEmpty, .join, .center, .concat, .toUrlEncodedJson, .hexEncode, .md5, .sha1,
@@ -58,7 +59,7 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
     var maximumParams: Int? {
         switch self {
         case .defaultIfEmpty, .and, .or, .dateMath, .concat: nil
-        case .now, .timestamp: 0
+        case .now, .timestamp, .breaklines: 0
         case .urlEncode, .base64: 1
         case .if, .unless, .each, .with, .toJson, .upper, .lower, .capitalize, .capitalizeFirst, .dateFormat, .size,
             .not, .toUrlEncodedJson, .hexEncode, .md5, .sha1, .sha256, .maxInList, .minInList:
@@ -68,6 +69,29 @@ enum TemplateHelper: String, Sendable, Hashable, CaseIterable {
             2
         case .numberFormat, .ifModEq, .math, .replace, .substring: 3
         }
+    }
+
+    /// Iterable's helpers that Hookline does not implement, with what to write instead. Each is an error at its
+    /// line and column wherever a helper name stands, `{{name}}` and `{{#name}}…{{/name}}` alone included:
+    /// read as a field, as other unknown names are, it would render nothing (a migrated body would lose its
+    /// unsubscribe link without a word).
+    static let refusedIterableNames: [String: String] = [
+        "hostedUnsubscribeUrl": "Hookline hosts no unsubscribe page; merge the link from a field",
+        "smartOptInUrl": "Hookline hosts no opt-in page; merge the link from a field",
+        "unsubscribeByPhoneUrl": "Hookline hosts no unsubscribe page; merge the link from a field",
+        "slugify": "use lower and replace",
+        "assign": "compute the value in the event or profile data",
+        "catalog": "Hookline has no catalogs; put the item in the event data",
+        "metadata": "Hookline has no catalogs; put the item in the event data",
+        "snippet": "Hookline has no snippets; write the text in the template",
+        "sendSkip": "Hookline has no send skips; use a journey filter",
+    ]
+
+    /// The error message for a refused Iterable helper `name`, or nil when it is not one.
+    static func refusalMessage(_ name: String) -> String? {
+        guard let hint = refusedIterableNames[name] else { return nil }
+        return "'\(name)' is an Iterable helper Hookline does not implement (\(hint)); "
+            + "write {{this.\(name)}} to read a field of that name"
     }
 
     static let blockNames = allCases.filter(\.isBlock).map(\.rawValue)

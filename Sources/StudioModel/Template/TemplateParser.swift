@@ -321,14 +321,14 @@ struct TemplateParser {
                 // As handlebars.js: `{{"a b"}}`, `{{12}}`, `{{true}}` or `{{null}}` alone reads the field of that
                 // name, unless a helper has it (`{{"upper"}}`).
                 let path = TemplatePath(up: 0, data: nil, segments: [key], offset: first.offset)
-                if let helper = helperNamed(by: path) { return try loneHelperCall(helper, offset: first.offset) }
+                if let helper = try helperNamed(by: path) { return try loneHelperCall(helper, offset: first.offset) }
                 return .path(path)
             }
             if case .word(let name, let offset) = first {
                 let following = try peek()
                 if case .eof = following {
                     let value = try literalOrPath(name, offset)
-                    if case .path(let path) = value, let helper = helperNamed(by: path) {
+                    if case .path(let path) = value, let helper = try helperNamed(by: path) {
                         return try loneHelperCall(helper, offset: offset)
                     }
                     return value
@@ -345,10 +345,12 @@ struct TemplateParser {
         /// The helper a path alone in a tag or a block's opening tag calls: in handlebars.js a helper wins over
         /// a field of the same name when the name is simple, one segment without `this.`, `./` or `../`
         /// (`{{upper}}`, `{{[upper]}}` and `{{"upper"}}` alike), unless a block parameter binds it.
-        private func helperNamed(by path: TemplatePath) -> TemplateHelper? {
+        /// - Throws: the name is one of Iterable's helpers that Hookline refuses (`{{hostedUnsubscribeUrl}}`).
+        private func helperNamed(by path: TemplatePath) throws(TemplateError) -> TemplateHelper? {
             guard path.up == 0, path.data == nil, !path.isExplicitContext, path.segments.count == 1,
                 let name = path.segments.first, !blockParamsInScope.contains(name)
             else { return nil }
+            if let refusal = TemplateHelper.refusalMessage(name) { throw error(path.offset, refusal) }
             return TemplateHelper(rawValue: name)
         }
 
@@ -396,7 +398,7 @@ struct TemplateParser {
                 // `{{#"a b"}}…{{/"a b"}}`: a section over the field of that name, as in handlebars.js.
                 let written = String(decoding: bytes[first.offset..<index], as: UTF8.self)
                 let path = TemplatePath(up: 0, data: nil, segments: [key], offset: first.offset)
-                if let helper = helperNamed(by: path) { throw notABlock(helper, offset: first.offset) }
+                if let helper = try helperNamed(by: path) { throw notABlock(helper, offset: first.offset) }
                 return (written, .section(path), [], [])
             }
             guard case .word(let name, let offset) = first else {
@@ -407,7 +409,8 @@ struct TemplateParser {
             if case .eof = following { hasArguments = false } else { hasArguments = true }
             // `{{#[if] x}}` is `{{#if x}}`: handlebars.js names a helper by a one-segment path's part.
             let helperName = TemplateParser.helperName(name)
-            if inverted, helperName == TemplateHelper.urlEncode.rawValue || helperName == TemplateHelper.base64.rawValue {
+            let withoutInverse: [TemplateHelper] = [.urlEncode, .base64, .breaklines]
+            if inverted, withoutInverse.contains(where: { $0.rawValue == helperName }) {
                 throw error(offset, "'\(helperName)' has no inverse; use {{#\(helperName)}}…{{/\(helperName)}}")
             }
             // `{{^if x}}…{{/if}}` is `{{#if x}}{{else}}…{{/if}}`, as in handlebars.js.
@@ -420,6 +423,7 @@ struct TemplateParser {
                 throw notABlock(helper, offset: offset)
             }
             if hasArguments {
+                if let refusal = TemplateHelper.refusalMessage(helperName) { throw error(offset, refusal) }
                 var message = "unknown block helper '\(helperName)'"
                 if let suggestion = nearestName(to: helperName, in: TemplateHelper.blockNames) {
                     message += "; did you mean '\(suggestion)'?"
@@ -429,7 +433,7 @@ struct TemplateParser {
             // A block's name is otherwise a field, as in Handlebars: `{{#null}}` reads the key `null`; but
             // `{{#upper}}`, as `{{upper}}`, calls the helper, which is no block helper.
             let path = try parsePath(name, offset)
-            if let helper = helperNamed(by: path) { throw notABlock(helper, offset: offset) }
+            if let helper = try helperNamed(by: path) { throw notABlock(helper, offset: offset) }
             return (name, .section(path), [], [])
         }
 
@@ -452,6 +456,7 @@ struct TemplateParser {
                         : "'\(name)' is not a block helper"
                     throw error(offset, message)
                 }
+                if let refusal = TemplateHelper.refusalMessage(name) { throw error(offset, refusal) }
                 var message = "unknown helper '\(name)'"
                 let candidates = block ? TemplateHelper.blockNames : TemplateHelper.inlineNames
                 if let suggestion = nearestName(to: name, in: candidates) { message += "; did you mean '\(suggestion)'?" }
@@ -573,6 +578,16 @@ struct TemplateParser {
                     isLiteral = true
                     index = rest.index(after: close)
                     continue
+                }
+                // As handlebars.js, whose names hold neither: `{{../@index}}` is a parse error (the parent's
+                // @index is `{{@../index}}`), and so is the stray `]` of `{{a.[b]]}}`.
+                if character == "@" || character == "]" {
+                    let at = offset + word.utf8.distance(from: word.startIndex, to: index)
+                    throw error(
+                        at,
+                        character == "@"
+                            ? "unexpected '@' in path '\(word)'; '@' starts a path only, as in @index or @../index"
+                            : "unexpected ']' in path '\(word)'; a ']' closes a '[' only")
                 }
                 if character == "." || character == "/" {
                     try append(segment, isLiteral: isLiteral, to: &path, word: word, offset: offset)

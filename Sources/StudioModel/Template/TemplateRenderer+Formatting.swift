@@ -6,11 +6,13 @@ extension TemplateRenderer {
     static let defaultDateFormat = "yyyy-MM-dd HH:mm:ss ZZ"
 
     mutating func dateFormat(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        let style = try dateStyle(call)
         guard let date = try dateParameter(call) else { return nil }
-        return try formatDate(date, call)
+        return try formatDate(date, style: style, call)
     }
 
     mutating func dateMath(_ call: TemplateCall) throws(TemplateError) -> JSONValue? {
+        let style = try dateStyle(call)
         guard var date = try dateParameter(call) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try timeZone(call)
@@ -29,7 +31,7 @@ extension TemplateRenderer {
                 date = shifted
             }
         }
-        return try formatDate(date, call)
+        return try formatDate(date, style: style, call)
     }
 
     /// The date a helper's first parameter holds; nil, to print nothing, when it is missing, null or "".
@@ -37,7 +39,7 @@ extension TemplateRenderer {
         guard let value = try evaluate(call.params[0]), !Self.isNullOrEmptyText(value) else { return nil }
         guard let date = parseDate(value) else {
             throw error(call.offset, "\(call.helper.rawValue) cannot read '\(value.displayText)' as a date; "
-                + "expected ISO 8601, 'yyyy-MM-dd HH:mm:ss +00:00' or epoch milliseconds")
+                + "expected ISO 8601, 'yyyy-MM-dd HH:mm:ss +00:00' or Unix time in seconds or milliseconds")
         }
         return date
     }
@@ -95,21 +97,51 @@ extension TemplateRenderer {
         return offsets
     }
 
-    mutating func formatDate(_ date: Date, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
+    /// How a date helper prints: one of `DateFormatter`'s styles or a Joda pattern.
+    enum DateStyle {
+        case style(DateFormatter.Style)
+        case pattern(JodaDatePattern)
+
+        /// `format=` as written: `full`, `long`, `medium`, `short` or a Joda-Time pattern.
+        init(_ format: String) throws(TemplateArgumentProblem) {
+            switch format {
+            case "full": self = .style(.full)
+            case "long": self = .style(.long)
+            case "medium": self = .style(.medium)
+            case "short": self = .style(.short)
+            default: self = .pattern(try JodaDatePattern(format))
+            }
+        }
+    }
+
+    /// The helper's `format=`, read before its date so that a pattern Joda refuses fails whatever the value.
+    private mutating func dateStyle(_ call: TemplateCall) throws(TemplateError) -> DateStyle {
         let format = try hashText("format", call.hash) ?? Self.defaultDateFormat
+        do {
+            return try DateStyle(format)
+        } catch {
+            throw self.error(call.offset, error.message)
+        }
+    }
+
+    mutating func formatDate(_ date: Date, _ call: TemplateCall) throws(TemplateError) -> JSONValue {
+        try formatDate(date, style: dateStyle(call), call)
+    }
+
+    private mutating func formatDate(
+        _ date: Date, style: DateStyle, _ call: TemplateCall
+    ) throws(TemplateError) -> JSONValue {
         let localeName = try hashText("locale", call.hash) ?? "en_US_POSIX"
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: localeName)
-        formatter.timeZone = try timeZone(call)
-        switch format {
-        case "full": formatter.dateStyle = .full
-        case "long": formatter.dateStyle = .long
-        case "medium": formatter.dateStyle = .medium
-        case "short": formatter.dateStyle = .short
-        default:
+        let zone = try jodaZone(call)
+        formatter.timeZone = zone.timeZone
+        switch style {
+        case .style(let style): formatter.dateStyle = style
+        case .pattern(let pattern):
             var weeks = Self.isoWeekCalendar
-            weeks.timeZone = formatter.timeZone
-            formatter.dateFormat = Self.icuDatePattern(joda: format, isoWeeksOf: date, in: weeks)
+            weeks.timeZone = zone.timeZone
+            formatter.dateFormat = pattern.icuPattern(for: date, weeks: weeks, zone: zone)
         }
         return .string(formatter.string(from: date))
     }
@@ -123,41 +155,11 @@ extension TemplateRenderer {
         return calendar
     }()
 
-    /// A Joda-Time pattern, which Iterable's `format=` takes, in the ICU syntax `DateFormatter` reads. Joda's `Y`
-    /// is the year of era (ICU `y`; ICU's `Y` is the week-based year, which prints 2026 for 2025-12-29), and `Z`,
-    /// `ZZ`, `ZZZ` print `-0800`, `-08:00` and the zone ID (ICU `xx`, `xxx`, `VV`). Joda's week fields, `x` the
-    /// week-based year, `w` the week and `e` the day of the week (1 for Monday), are ISO 8601's whatever the locale,
-    /// where ICU's follow the locale (week 1 of 2021 for 2020-12-31 in `en_US`): they are computed from `date` on
-    /// `weeks` and written as digits. Other letters mean the same in both; quoted text is kept.
-    static func icuDatePattern(joda pattern: String, isoWeeksOf date: Date, in weeks: Calendar) -> String {
-        var result = ""
-        var quoted = false
-        var rest = Substring(pattern)
-        func number(_ value: Int, _ letters: Int) -> String {
-            let digits = String(value)
-            // Joda prints a two-letter year as its last two digits.
-            if letters == 2, digits.count > 2 { return String(digits.suffix(2)) }
-            // Digits are no pattern letters: ICU writes them as they are, no quotes needed.
-            return String(repeating: "0", count: max(0, letters - digits.count)) + digits
-        }
-        while let letter = rest.first {
-            let run = rest.prefix { $0 == letter }
-            rest = rest.dropFirst(run.count)
-            if letter == "'", run.count % 2 == 1 { quoted.toggle() }
-            if quoted {
-                result += run
-                continue
-            }
-            switch letter {
-            case "Y": result += String(repeating: "y", count: run.count)
-            case "x": result += number(weeks.component(.yearForWeekOfYear, from: date), run.count)
-            case "w": result += number(weeks.component(.weekOfYear, from: date), run.count)
-            case "e": result += number((weeks.component(.weekday, from: date) + 5) % 7 + 1, run.count)
-            case "Z": result += run.count == 1 ? "xx" : run.count == 2 ? "xxx" : "VV"
-            default: result += run
-            }
-        }
-        return result
+    /// `tz=` (or `timezone=`) with the name written, which Joda prints for `ZZZ` and reads `UTC` from.
+    private mutating func jodaZone(_ call: TemplateCall) throws(TemplateError) -> JodaDatePattern.Zone {
+        var name = try hashText("tz", call.hash)
+        if name == nil { name = try hashText("timezone", call.hash) }
+        return JodaDatePattern.Zone(id: name ?? "UTC", timeZone: try timeZone(call))
     }
 
     private mutating func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
@@ -182,15 +184,16 @@ extension TemplateRenderer {
     }
 
     /// ISO 8601 (with or without fraction or zone), `yyyy-MM-dd HH:mm:ss +00:00`, `yyyy-MM-dd`,
-    /// epoch milliseconds (number or numeric string), or `now`.
+    /// Unix time in seconds or milliseconds (number or numeric string) as `delay until` reads it
+    /// (``DateDelay/date(unixTime:)``), or `now`.
     func parseDate(_ value: JSONValue) -> Date? {
         switch value {
-        case .int(let milliseconds): return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-        case .double(let milliseconds): return Date(timeIntervalSince1970: milliseconds / 1000)
+        case .int(let number): return DateDelay.date(unixTime: Double(number))
+        case .double(let number): return DateDelay.date(unixTime: number)
         case .string(let raw):
             let string = raw.trimmingCharacters(in: .whitespaces)
             if string == "now" { return context.now }
-            if let milliseconds = Int64(string) { return Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+            if let number = Int64(string) { return DateDelay.date(unixTime: Double(number)) }
             for options: ISO8601DateFormatter.Options in [
                 [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
             ] {
@@ -236,11 +239,17 @@ extension TemplateRenderer {
         case "decimal": formatter.numberStyle = .decimal
         default: formatter.positiveFormat = style
         }
+        // The fraction digits Java keeps: the style's, or the pattern's, unless maximumFractionDigits= says.
+        var fractionDigits: Int? =
+            Self.isNamedNumberStyle(style) ? formatter.maximumFractionDigits : Self.patternFractionDigits(style)
         if let text = try hashText("maximumFractionDigits", call.hash), let digits = Int(text) {
             formatter.maximumFractionDigits = digits
+            fractionDigits = digits
         }
         if let text = try hashText("minimumFractionDigits", call.hash), let digits = Int(text) {
             formatter.minimumFractionDigits = digits
+            // A minimum above the maximum raises it, in DecimalFormat as in ICU.
+            if let maximum = fractionDigits, digits > maximum { fractionDigits = digits }
         }
         if let text = try hashText("groupingUsed", call.hash) { formatter.usesGroupingSeparator = text == "true" }
         if let mode = try hashText("roundingMode", call.hash) {
@@ -250,8 +259,56 @@ extension TemplateRenderer {
                 throw self.error(call.offset, error.message)
             }
         }
-        guard let formatted = formatter.string(from: NSNumber(value: number)) else { return nil }
+        var printed = number
+        if let fractionDigits {
+            // As DecimalFormat: scale the double (percent ×100, per mille ×1000), then round its exact
+            // binary value; ICU then has nothing left to round.
+            let scaled = number * Self.numberMultiplier(style)
+            formatter.multiplier = NSNumber(value: 1)
+            printed = JavaDecimalRounding.rounded(scaled, fractionDigits: fractionDigits, mode: formatter.roundingMode)
+                ?? scaled
+        }
+        guard let formatted = formatter.string(from: NSNumber(value: printed)) else { return nil }
         return .string(formatted)
+    }
+
+    private static func isNamedNumberStyle(_ style: String) -> Bool {
+        ["", "currency", "percent", "decimal"].contains(style)
+    }
+
+    /// The parts of a `numberFormat` pattern outside quotes, up to its negative subpattern (`;`).
+    private static func unquotedPositivePattern(_ pattern: String) -> String {
+        var result = ""
+        var quoted = false
+        for character in pattern {
+            if character == "'" {
+                quoted.toggle()
+            } else if !quoted {
+                if character == ";" { break }
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// How many fraction digits a pattern keeps (`0` and `#` after its `.`: 2 for `#,##0.00`), or nil for a
+    /// pattern in scientific notation (`0.###E0`), which rounds significant digits and is left to ICU.
+    static func patternFractionDigits(_ pattern: String) -> Int? {
+        let positive = unquotedPositivePattern(pattern)
+        guard !positive.contains("E") else { return nil }
+        guard let point = positive.firstIndex(of: ".") else { return 0 }
+        return positive[positive.index(after: point)...].prefix { $0 == "0" || $0 == "#" }.count
+    }
+
+    /// What the style multiplies a number by before it is written: 100 for `percent` and a pattern with
+    /// `%`, 1000 for one with `‰`, else 1.
+    static func numberMultiplier(_ style: String) -> Double {
+        if style == "percent" { return 100 }
+        guard !isNamedNumberStyle(style) else { return 1 }
+        let positive = unquotedPositivePattern(style)
+        if positive.contains("%") { return 100 }
+        if positive.contains("\u{2030}") { return 1000 }
+        return 1
     }
 
     static func roundingMode(named name: String) throws(TemplateArgumentProblem) -> NumberFormatter.RoundingMode {
@@ -269,7 +326,7 @@ extension TemplateRenderer {
 
     /// Refuses a `numberFormat` style that is no named style and a pattern Foundation cannot format with.
     static func checkNumberStyle(_ style: String) throws(TemplateArgumentProblem) {
-        guard !["", "currency", "percent", "decimal"].contains(style), let problem = patternProblem(style) else { return }
+        guard !isNamedNumberStyle(style), let problem = patternProblem(style) else { return }
         throw TemplateArgumentProblem(message: problem)
     }
 

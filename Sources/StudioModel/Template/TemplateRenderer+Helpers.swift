@@ -39,7 +39,7 @@ extension TemplateRenderer {
             return try callEncodingHelper(call)
         case .maxInList, .minInList, .inLeftNotInRight: return try callListHelper(call)
         case .if, .unless, .each, .with, .ifEq, .ifGt, .ifGte, .ifLt, .ifLte, .ifContainsStr, .ifMatchesRegexStr,
-            .ifModEq, .and, .or:
+            .ifModEq, .and, .or, .breaklines:
             // The parser only lets block helpers open blocks.
             throw error(call.offset, "'\(call.helper.rawValue)' is a block helper")
         }

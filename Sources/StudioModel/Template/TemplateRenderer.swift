@@ -36,6 +36,9 @@ struct TemplateRenderer {
     /// Whether the template's own text is form-encoded too, not only what it merges: a form
     /// field's value is a value, not form syntax (``Template/renderFormFieldValue(_:)``).
     var encodesText = false
+    /// How many `{{#breaklines}}` blocks are open around what is being written: inside one, each line
+    /// break written becomes `<br>`.
+    var breaksLines = 0
     /// The secrets this render reads and what helpers computed from them; off when it reads none.
     var secretTrace = TemplateSecretTrace()
 
@@ -76,7 +79,12 @@ struct TemplateRenderer {
             switch node {
             case .text(let text):
                 if marks != nil { mark(text.offset, isText: true) }
-                text.bytes.withUnsafeBufferPointer { appendText($0) }
+                if breaksLines > 0, Self.hasLineBreak(text.text) {
+                    let broken = Self.breakingLines(text.text)
+                    Array(broken.utf8).withUnsafeBufferPointer { appendText($0) }
+                } else {
+                    text.bytes.withUnsafeBufferPointer { appendText($0) }
+                }
                 if mode == .json { jsonState = text.exitState(from: jsonState) }
             case .value(let tag):
                 if marks != nil { mark(tag.offset, isText: false) }
@@ -94,11 +102,14 @@ struct TemplateRenderer {
     mutating func renderValue(_ tag: TemplateValueTag) throws(TemplateError) {
         if mode == .json, !tag.isRaw, jsonState == JSONLexState.outside {
             // Unquoted in JSON: a typed value. `toJson x` is the same as `x` here.
+            var value: JSONValue?
             if case .call(let call) = tag.expression, call.helper == .toJson {
-                TemplateEncoding.appendTypedJSON(try evaluate(call.params[0]), to: &out)
+                value = try evaluate(call.params[0])
             } else {
-                TemplateEncoding.appendTypedJSON(try evaluate(tag.expression), to: &out)
+                value = try evaluate(tag.expression)
             }
+            if breaksLines > 0, case .string(let text)? = value { value = .string(Self.breakingLines(text)) }
+            TemplateEncoding.appendTypedJSON(value, to: &out)
             return
         }
         let value = try evaluate(tag.expression)
@@ -123,6 +134,15 @@ struct TemplateRenderer {
     }
 
     private mutating func emit(text: String, raw: Bool, offset: Int) throws(TemplateError) {
+        if breaksLines > 0, Self.hasLineBreak(text) {
+            // `<br>` is markup, written as the template's own text: in HTML the lines are escaped, not it.
+            guard mode == .html, !raw else { return try emit(text: Self.breakingLines(text), raw: raw, offset: offset) }
+            for (number, line) in Self.lines(text).enumerated() {
+                if number > 0 { out += "<br>" }
+                try emit(text: line, raw: raw, offset: offset)
+            }
+            return
+        }
         switch mode {
         case .header:
             if TemplateEncoding.hasHeaderBreak(text) {
@@ -209,6 +229,10 @@ struct TemplateRenderer {
                 // Base64's `+`, `/` and `=` are percent-encoded where the mode encodes.
                 try emit(.string(encoded), raw: false, offset: block.offset)
             }
+        case .breaklines:
+            breaksLines += 1
+            defer { breaksLines -= 1 }
+            try render(block.body)
         default:
             let condition = try blockCondition(helper, block)
             try render(condition ? block.body : block.inverse)
@@ -242,6 +266,35 @@ struct TemplateRenderer {
         frames.append(frame)
         defer { frames.removeLast() }
         try body(&self)
+    }
+
+    /// Whether `text` holds a line break (LF, CR or CRLF), which `{{#breaklines}}` writes as `<br>`.
+    static func hasLineBreak(_ text: String) -> Bool {
+        text.utf8.contains { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+    }
+
+    /// `text` cut at each line break: LF, CR, or CRLF as one.
+    static func lines(_ text: String) -> [String] {
+        var lines = [""]
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n", afterCR {
+                afterCR = false
+                continue
+            }
+            afterCR = scalar == "\r"
+            if scalar == "\n" || scalar == "\r" {
+                lines.append("")
+            } else {
+                lines[lines.count - 1].unicodeScalars.append(scalar)
+            }
+        }
+        return lines
+    }
+
+    /// Iterable's `{{#breaklines}}`: each line break becomes `<br>`.
+    static func breakingLines(_ text: String) -> String {
+        lines(text).joined(separator: "<br>")
     }
 
     /// Appends the template's own text: as it is, or form-encoded when ``encodesText`` says so.
