@@ -456,21 +456,22 @@ struct ExecutorTests {
         #expect(profile["tier"] == "gold")
     }
 
-    /// An answer's value that equals a secret (`enterprise-gold`, `2026`, which no webhook here
-    /// sends) is data: merged as received, masked only in the stored attempt (QA, session 21: the
-    /// profile got `••••••`, and `{"year": 2026}` failed as not JSON).
-    @Test func aProfileAnswerIsMergedAsReceivedAndStoredMasked() async throws {
+    /// Names the ingest API refuses at any depth (empty, a control character, a `.` inside an
+    /// array's object) are left out of an answer too, and said (QA, session 21: `""` and `"a\tb"`
+    /// were merged, and even given project field types).
+    @Test func anUnreadableNameAnywhereInAProfileAnswerIsLeftOut() async throws {
+        let body = #"{\"\": 1, \"a\\tb\": 2, \"nest\": {\"\": 3, \"k\": 4}, \"arr\": [{\"a.b\": 5, \"c\": 6}], \"tier\": \"gold\"}"#
         let engine = try await bobsWelcome(
             answering: try await Receiver.start(
-                script: try ReceiverScript.parse(
-                    yaml: #"rules: [{path: /profile, response: {body: '{"plan": "enterprise-gold", "year": 2026}'}}]"#)),
-            moreSecrets: ["pc": "enterprise-gold", "yr": "2026"])
+                script: try ReceiverScript.parse(yaml: "rules: [{path: /profile, response: {body: \"\(body)\"}}]")))
 
         let profile = try #require(try engine.store.user(email: "bob@example.com"))
-        #expect(profile["plan"] == "enterprise-gold")
-        #expect(profile["year"] == 2026)
-        let lookup = try #require(try engine.store.recentAttempts(limit: 10).first { $0.nodeID == "enrich" })
-        #expect(lookup.responseBody == #"{"plan": "\#(SecretMasker.mask)", "year": \#(SecretMasker.mask)}"#)
+        #expect(profile[""] == nil && profile["a\tb"] == nil)
+        #expect(profile["nest"] == ["k": 4])
+        #expect(profile["arr"] == [["c": 6]])
+        #expect(profile["tier"] == "gold")
+        let types = try engine.store.profileFieldTypes()
+        #expect(types[""] == nil && types["a\tb"] == nil && types["tier"] == .string)
     }
 
     /// An Update Profile step whose webhook is not a GET sends it as written, and does not merge

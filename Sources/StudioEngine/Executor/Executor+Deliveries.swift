@@ -507,10 +507,10 @@ extension Executor {
     private func mergeAnswer(
         _ given: JSONObject, from record: AttemptRecord, into profile: JSONObject, nested: Bool
     ) throws -> JSONObject {
-        let (answer, dotted) = ProfileAnswer.withoutDottedNestedNames(given)
-        if !dotted.isEmpty {
+        let (answer, unreadable) = ProfileAnswer.withoutUnreadableNames(given)
+        if !unreadable.isEmpty {
             logger.warning(
-                "\(record.webhookID ?? "profile webhook") answered for \(record.userEmail ?? "a user") with fields whose name holds a '.', left out: \(dotted.joined(separator: ", "))")
+                "\(record.webhookID ?? "profile webhook") answered for \(record.userEmail ?? "a user") with fields whose name is empty, holds a '.' or a control character, left out: \(unreadable.joined(separator: ", "))")
         }
         let merged: JSONObject
         let refused: [ProfileMerge.FieldTypeConflict]

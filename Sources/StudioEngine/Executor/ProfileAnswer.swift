@@ -33,24 +33,31 @@ enum ProfileAnswer {
         return object
     }
 
-    /// `answer` without the nested fields whose name holds a `.`, which a template cannot reach
-    /// (it reads a `.` as a path) and the ingest API and imports refuse; and the paths of those
-    /// left out (`prefs.a.b`). The top-level ones the merge skips itself (``ProfileMerge/isMerged(_:)``).
-    static func withoutDottedNestedNames(_ answer: JSONObject) -> (answer: JSONObject, leftOut: [String]) {
+    /// `answer` without the fields, at any depth (in nested objects and in objects inside
+    /// arrays), whose name no template can read and the ingest API and imports refuse
+    /// (``isReadableFieldName(_:)``: empty, a control character, a `.`); and where those left out
+    /// were (`prefs.a.b`, `items[0].`).
+    static func withoutUnreadableNames(_ answer: JSONObject) -> (answer: JSONObject, leftOut: [String]) {
         var leftOut: [String] = []
         func clean(_ object: JSONObject, under prefix: String) -> JSONObject {
             var cleaned = object
             for (key, value) in object.pairs {
-                if !prefix.isEmpty, key.contains(".") {
+                if !isReadableFieldName(key) {
                     cleaned[key] = nil
-                    leftOut.append(prefix + key)
-                } else if case .object(let nested) = value {
-                    cleaned[key] = .object(clean(nested, under: prefix + key + "."))
+                    leftOut.append(prefix + (key.isEmpty ? #""""# : String(key.debugDescription.dropFirst().dropLast())))
+                } else {
+                    cleaned[key] = clean(value, under: prefix + key)
                 }
             }
             return cleaned
         }
-        let cleaned = clean(answer, under: "")
-        return (cleaned, leftOut)
+        func clean(_ value: JSONValue, under path: String) -> JSONValue {
+            switch value {
+            case .object(let nested): .object(clean(nested, under: path + "."))
+            case .array(let items): .array(items.enumerated().map { clean($1, under: "\(path)[\($0)]") })
+            default: value
+            }
+        }
+        return (clean(answer, under: ""), leftOut)
     }
 }

@@ -70,6 +70,12 @@ private func fieldNameProblem(in value: JSONValue, at path: String) -> String? {
     }
 }
 
+/// Whether `name` can name a field a template reads: not empty, no control character, and no
+/// `.` (a lookup reads it as a path). The rule ``fieldNameProblem(in:)`` refuses a write by.
+public func isReadableFieldName(_ name: String) -> Bool {
+    fieldNameProblem(name) == nil && !name.contains(".")
+}
+
 /// Why the column `path` of an import (`address.city`, a path: its periods nest) cannot name a
 /// profile field: a name on it is empty (`address..city`, `.city`) or has a control character.
 public func fieldPathProblem(_ path: String) -> String? {
