@@ -140,4 +140,24 @@ struct PreparedRequestFormatsTests {
         // The delivery client sends `Content-Length: 0` for a POST without a body.
         #expect(requests[1].body.isEmpty && requests[1].headers.contains { $0.name == "Content-Length" && $0.value == "0" })
     }
+
+    /// A body with a NUL, which no shell argument can hold, and an ESC, which would drive the
+    /// terminal it is printed on, is written by `printf` from octal escapes and read by curl from
+    /// its input: the same bytes arrive (QA, session 21: `A\0x` arrived as `Ax`, 2 bytes of 7).
+    @Test(arguments: ["/bin/sh", "/bin/bash"])
+    func aBodyWithControlBytesIsSentWhole(shell: String) async throws {
+        let seen = Mutex<[ReceivedRequest]>([])
+        let receiver = try await Receiver.start { request in seen.withLock { $0.append(request) } }
+        let body = "A\u{0}x\u{1B}[31m \\0 it's %s\nnext\t\u{E9}\u{7F}"
+        let request = PreparedRequest(
+            method: .post, url: receiver.baseURL + "/v1", headers: [HeaderField("Content-Type", "text/plain")], body: body,
+            secretValues: [], deliveryID: "msg_1")
+        #expect(!request.curlCommand.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+        let curl = try await runTool([shell, "-c", request.curlCommand + " --silent --show-error --output /dev/null"])
+        await receiver.shutdown()
+
+        #expect(curl.status == 0, "\(curl.errors)")
+        let received = try #require(seen.withLock { $0.first })
+        #expect(received.body == body)
+    }
 }

@@ -24,15 +24,45 @@ extension PreparedRequest {
         }
         let names = Set(headers.map { $0.name.lowercased() })
         if !names.contains("accept") { parts += ["-H", "'Accept:'"] }
+        var input = ""
         if !body.isEmpty {
             if !names.contains("content-type") { parts += ["-H", "'Content-Type:'"] }
-            // Not `--data-binary`, which reads a body starting with `@` as the name of a file to send.
-            parts += ["--data-raw", Self.shellQuoted(body)]
+            if let escaped = Self.printfEscaped(body) {
+                // No shell argument can hold a NUL, and an ESC printed raw drives the terminal:
+                // printf writes those bytes from octal escapes, and curl reads them from its input.
+                input = "printf '%b' \(Self.shellQuoted(escaped)) | "
+                parts += ["--data-binary", "@-"]
+            } else {
+                // Not `--data-binary`, which reads a body starting with `@` as the name of a file to send.
+                parts += ["--data-raw", Self.shellQuoted(body)]
+            }
         } else if WireHeaders.contentLength(method: method, bodyByteCount: 0) == 0, !names.contains("content-length") {
             // What the delivery client sends for a method that defines a body and has none.
             parts += ["-H", "'Content-Length: 0'"]
         }
-        return parts.joined(separator: " ")
+        return input + parts.joined(separator: " ")
+    }
+
+    /// `text` for `printf '%b'`, with each control character but a line break or a tab written as
+    /// an octal escape (`\0000` for NUL) and each backslash doubled; nil when it has none, and can
+    /// be quoted as it is.
+    static func printfEscaped(_ text: String) -> String? {
+        func isEscaped(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || scalar.value == 0x7F
+        }
+        guard text.unicodeScalars.contains(where: isEscaped) else { return nil }
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" {
+                escaped += "\\\\"
+            } else if isEscaped(scalar) {
+                let octal = String(scalar.value, radix: 8)
+                escaped += "\\0" + String(repeating: "0", count: 3 - octal.count) + octal
+            } else {
+                escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     /// The request as a JSON object: method, url, headers as pairs, body.
