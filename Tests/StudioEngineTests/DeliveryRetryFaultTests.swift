@@ -196,6 +196,35 @@ struct DeliveryRetryFaultTests {
         #expect(log.all.map(\.path) == ["/limited", "/other"])
     }
 
+    /// A 429's hold outlives the process: a deliverer started again on the same store (a kill -9,
+    /// then `hookline resume`) waits for what is left of it before it sends to the host (QA, session
+    /// 21: six deliveries reached the host 80 s before its Retry-After ran out). A 410's pause did already.
+    @Test func row6AHostHoldSurvivesARestart() async throws {
+        let log = RequestLog()
+        let receiver = try await Receiver.start(
+            script: try script(
+                "{path: /limited, response: {status: 429, headers: {Retry-After: '90'}}}, {path: /other, response: {status: 200}}")
+        ) { log.append($0) }
+        let store = try SQLiteStateStore(path: try EngineFixtures.temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            let before = Deliverer(client: client, recorder: nil, clock: SteppedClock(), pauses: store)
+            let limited = await before.deliver(
+                makeRequest(receiver.baseURL + "/limited"), origin: .init(webhookID: "limited"),
+                options: .init(retry: RetryPolicy(schedule: .noRetries)))
+            #expect(limited.last?.status == 429)
+
+            let clock = SteppedClock()
+            let after = Deliverer(client: client, recorder: nil, clock: clock, pauses: store)
+            let other = await after.deliver(makeRequest(receiver.baseURL + "/other"), origin: .init(webhookID: "other"))
+            #expect(other.status == .succeeded)
+            expectWaits(clock, [(90 - retryGapSlack)...90])
+        }
+        await receiver.shutdown()
+        #expect(log.all.map(\.path) == ["/limited", "/other"])
+        // Once it ended, it is forgotten.
+        #expect(try store.hostHolds(after: Date().addingTimeInterval(91)).isEmpty)
+    }
+
     /// Deliveries already waiting for a permit to the host when an attempt gets the 429 wait for
     /// the hold too, rather than each being sent once the permit is free (delivery.md §8.5).
     @Test func row6DeliveriesWaitingForAPermitWhenTheHostAnswers429WaitForTheHold() async throws {

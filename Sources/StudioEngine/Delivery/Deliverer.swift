@@ -160,6 +160,16 @@ public final class Deliverer: Sendable {
         } catch {
             logger.error("could not read paused endpoints: \(error)")
         }
+        do {
+            // A hold a 429 set before a restart: what is left of it, on this process's clock.
+            let held = try pauses?.hostHolds(after: Date()) ?? [:]
+            let now = clock.monotonicNow()
+            state.withLock { state in
+                for (host, until) in held { state.hostHolds[host] = now + .seconds(until.timeIntervalSinceNow) }
+            }
+        } catch {
+            logger.error("could not read the hosts held after a 429: \(error)")
+        }
         self.client = client
         self.recorder = recorder
         self.clock = clock
@@ -221,6 +231,15 @@ public final class Deliverer: Sendable {
     }
 
     /// A pause outlives the process: held messages stay held until someone resumes the endpoint.
+    /// Keeps a 429's hold on `host` in the store, so that a restart (a crash, a deploy) does not
+    /// send to the host before the hold ends.
+    private func storeHold(of host: String, forWorkflowSeconds seconds: TimeInterval) {
+        let until = Date().addingTimeInterval(clock.realInterval(forWorkflowSeconds: seconds))
+        do { try pauses?.setHostHold(host, until: until) } catch {
+            logger.error("could not store the hold on \(host): \(error)")
+        }
+    }
+
     private func storePause(of endpoint: String, reason: String?) {
         do { try pauses?.setEndpointPause(endpoint, reason: reason) } catch {
             logger.error("could not store the pause of \(endpoint): \(error)")
@@ -326,7 +345,10 @@ public final class Deliverer: Sendable {
                 return (decision, hold, health)
             }
             report(health, endpoint: endpoint)
-            if let hold { logger.info("host \(host) held for \(hold) s after 429") }
+            if let hold {
+                logger.info("host \(host) held for \(hold) s after 429")
+                storeHold(of: host, forWorkflowSeconds: hold)
+            }
             return .decided(decision)
         }
         while true {

@@ -23,4 +23,26 @@ extension SQLiteStateStore {
             }
         }
     }
+
+    public func hostHolds(after now: Date) throws -> [String: Date] {
+        try writer.read { db in
+            Dictionary(
+                try Row.fetchAll(
+                    db, sql: "SELECT host, until FROM hostHold WHERE until > ?", arguments: [now.timeIntervalSince1970]
+                ).map { row in
+                    let until: Double = try row.stored("until", of: "hostHold")
+                    return (try row.stored("host", of: "hostHold") as String, Date(timeIntervalSince1970: until))
+                },
+                uniquingKeysWith: max)
+        }
+    }
+
+    public func setHostHold(_ host: String, until: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM hostHold WHERE until <= ?", arguments: [Date().timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO hostHold (host, until) VALUES (?, ?) ON CONFLICT(host) DO UPDATE SET until = max(until, excluded.until)",
+                arguments: [host, until.timeIntervalSince1970])
+        }
+    }
 }

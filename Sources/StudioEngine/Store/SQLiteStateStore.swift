@@ -189,6 +189,13 @@ public final class SQLiteStateStore: StateStore {
         migrator.registerMigration("v11-response-reason") { db in
             try db.alter(table: "attempt") { t in t.add(column: "responseReason", .text) }
         }
+        // A 429's hold on its host outlives the process, as an endpoint's pause does.
+        migrator.registerMigration("v12-host-hold") { db in
+            try db.create(table: "hostHold") { t in
+                t.primaryKey("host", .text)
+                t.column("until", .double).notNull()
+            }
+        }
         return migrator
     }
 
