@@ -17,6 +17,11 @@ struct Hookline: AsyncParsableCommand {
     /// `run()` throws is shown with that command's usage, not the root's.
     static func main() async {
         let arguments = WorkspaceOptions.movingLeadingWorkspaceOption(Array(CommandLine.arguments.dropFirst()))
+        // ArgumentParser answers `hookline exprot --help` and `hookline help exprot` with another
+        // command's help, exit 0: a mistyped command is named first, whatever asks for help.
+        if let unknown = UnknownCommand.find(inHelpRequest: arguments) {
+            exitWithUsageError(unknown.message, of: unknown.parent)
+        }
         var command: any ParsableCommand
         do {
             command = try await asyncParseAsRoot(arguments)

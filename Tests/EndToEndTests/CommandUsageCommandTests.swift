@@ -13,6 +13,10 @@ struct CommandUsageCommandTests {
         (["frobnicate"], "Unknown command 'frobnicate'.", "hookline"),
         (["events", "trak"], "Unknown command 'trak'. Did you mean 'track'?", "hookline events"),
         (["users", "imprt", "people.csv"], "Unknown command 'imprt'. Did you mean 'import'?", "hookline users"),
+        // Asking for help does not hide the mistake behind another command's help, exit 0 (QA, session 21).
+        (["valdate", "--help"], "Unknown command 'valdate'. Did you mean 'validate'?", "hookline"),
+        (["help", "valdate"], "Unknown command 'valdate'. Did you mean 'validate'?", "hookline"),
+        (["events", "trak", "-h"], "Unknown command 'trak'. Did you mean 'track'?", "hookline events"),
     ])
     func aMistypedCommandIsNamedWithTheNearestOne(arguments: [String], message: String, parent: String) async throws {
         let result = try await BinaryRunner.run(BinaryRunner.hooklinePath, arguments)

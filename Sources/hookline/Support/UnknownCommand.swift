@@ -25,6 +25,14 @@ struct UnknownCommand {
         return nil
     }
 
+    /// The mistyped command a request for help names: `hookline exprot --help`, `hookline help
+    /// exprot`, `hookline events trak -h`; nil when it asks for no help or names no unknown command.
+    static func find(inHelpRequest arguments: [String]) -> UnknownCommand? {
+        if arguments.first == "help" { return find(in: Array(arguments.dropFirst())) }
+        guard arguments.contains(where: { $0 == "--help" || $0 == "-h" }) else { return nil }
+        return find(in: arguments.filter { $0 != "--help" && $0 != "-h" })
+    }
+
     /// `Unknown command 'valdate'. Did you mean 'validate'?`, worded as ArgumentParser words a
     /// mistyped option.
     var message: String {
