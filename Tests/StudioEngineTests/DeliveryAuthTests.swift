@@ -32,6 +32,23 @@ struct DeliveryAuthTests {
         }
     }
 
+    /// A Basic user name with a `:` would be read by the receiver as a shorter name and a longer
+    /// password (RFC 7617 splits at the first one): refused before sending, and by validate when
+    /// written literally (QA, session 21: `acct:eu` went as `base64(acct:eu:s3cret)`).
+    @Test func aBasicUserNameWithAColonIsRefused() throws {
+        let webhook = Webhook(
+            id: "basic", url: "http://127.0.0.1:9/hook", auth: .basic(username: "{{secret.user}}", password: "{{secret.pass}}"))
+        #expect(throws: RequestBuildError.self) {
+            try RequestBuilder().build(
+                webhook, context: TemplateContext(profile: ["email": "ada@example.com"]),
+                secrets: ["user": "acct:eu", "pass": "s3cret"], deliveryID: DeliveryID.make())
+        }
+        let loaded = WorkspaceLoader.load(files: [
+            "webhooks/basic.yaml": "id: basic\nurl: http://127.0.0.1:9/hook\nauth: {type: basic, username: 'acct:eu', password: x}\n"
+        ])
+        #expect(loaded.errors.map(\.message) == ["'username': a Basic user name may not contain ':' (RFC 7617)"])
+    }
+
     /// A receiver that echoes the request (as httpbin does) sends the Basic credentials back in
     /// its body and headers, outside the Authorization header: masked there too.
     @Test func basicCredentialsEchoedByTheReceiverAreMaskedInTheRecord() async throws {

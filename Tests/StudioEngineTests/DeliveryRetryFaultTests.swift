@@ -580,6 +580,8 @@ struct DeliveryRetryFaultTests {
         ("/profile?src=it&", "src=it&email=ada%2B1%40example.com"),
         ("/profile?", "email=ada%2B1%40example.com"),
         ("/profile?src=it#top?x=1", "src=it&email=ada%2B1%40example.com"),
+        // A url that names the user itself is sent as written, not with a second email (QA, session 21).
+        ("/profile?email={{email}}&src=crm", "email=ada%2B1%40example.com&src=crm"),
     ])
     func row30AProfileLookupPutsTheEmailIntoTheQueryBeforeAnyFragmentAndSendsNoFragment(
         path: String, query: String

@@ -65,6 +65,14 @@ public struct RequestBuilder: Sendable {
             break
         case .basic(let username, let password):
             let user = try render(username, context, .text, part: "auth.username", derivedSecrets: &derived)
+            // RFC 7617 §2: the receiver splits at the first `:`, so the rest would be read as the password.
+            if user.contains(":") {
+                throw RequestBuildError(
+                    part: "auth.username",
+                    error: TemplateError(
+                        line: 0, column: 0,
+                        message: "a Basic user name may not contain ':' (RFC 7617): the receiver would read what follows as the password"))
+            }
             let pass = try render(password, context, .text, part: "auth.password", derivedSecrets: &derived)
             try addDefault("Authorization", "Basic " + Data("\(user):\(pass)".utf8).base64EncodedString())
         case .bearer(let token):
@@ -216,7 +224,9 @@ public struct RequestBuilder: Sendable {
     ) throws(RequestBuildError) -> String {
         var url = RequestTarget.removingFragment(
             try renderURL(source, context: context, part: part, derivedSecrets: &derivedSecrets))
-        if let email {
+        // A url that names the user itself (`?email={{email}}&src=crm`) is sent as written: a
+        // second `email=` would leave the endpoint to pick one.
+        if let email, !RequestTarget.queryHasItem(named: "email", in: url) {
             url = RequestTarget.appendingQueryItem("email=" + OutputMode.form.escaped(email), to: url)
         }
         do {

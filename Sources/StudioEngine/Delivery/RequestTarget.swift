@@ -162,6 +162,14 @@ enum RequestTarget {
     /// `url`, which has no fragment, with `item` (`name=value`, encoded) added to its query:
     /// after a `?` when it has none, after an `&` when it has one, and directly after a query
     /// that ends in `?` or `&`.
+    /// Whether the query of `url` has a parameter `name` (`?email=…&src=crm` has `email`).
+    static func queryHasItem(named name: String, in url: String) -> Bool {
+        guard let question = url.firstIndex(of: "?") else { return false }
+        return url[url.index(after: question)...].split(separator: "&").contains {
+            ($0.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? "") == name
+        }
+    }
+
     static func appendingQueryItem(_ item: String, to url: String) -> String {
         guard url.utf8.contains(UInt8(ascii: "?")) else { return url + "?" + item }
         return url.hasSuffix("?") || url.hasSuffix("&") ? url + item : url + "&" + item

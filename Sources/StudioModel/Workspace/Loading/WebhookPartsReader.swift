@@ -67,6 +67,12 @@ enum WebhookPartsReader {
         case "basic":
             auth.checkKeys(["type", "username", "password"])
             guard let username = auth.requiredString("username") else { return nil }
+            if !username.contains("{{"), username.contains(":") {
+                auth.file.error(
+                    "'username': a Basic user name may not contain ':' (RFC 7617)", at: auth["username"],
+                    hint: "the receiver splits at the first ':' and would read the rest as the password")
+                return nil
+            }
             return .basic(username: username, password: auth.string("password") ?? "")
         case "bearer":
             auth.checkKeys(["type", "token"])
