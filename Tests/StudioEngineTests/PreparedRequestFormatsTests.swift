@@ -77,7 +77,9 @@ struct PreparedRequestFormatsTests {
         let har = AttemptHAR.document(for: [record], creatorVersion: "test", reasonPhrase: { _ in "OK" })
         let response = har["log"]?["entries"]?.arrayValue?.first?["response"]
         #expect(response?["content"]?["size"] == 4)
-        #expect(response?["bodySize"] == 4)
+        // The body received was longer than what was kept: its size is not known (HAR 1.2's -1),
+        // not the 4 bytes kept (QA, session 21).
+        #expect(response?["bodySize"] == -1)
         #expect(response?["content"]?["encoding"] == "base64")
         #expect(response?["content"]?["comment"] == "truncated: only the first 4 bytes were kept")
     }

@@ -59,7 +59,8 @@ public enum AttemptHAR {
             "httpVersion": .string(record.responseVersion ?? "HTTP/1.1"), "cookies": [],
             "headers": headers(record.responseHeaders), "content": .object(content),
             "redirectURL": .string(header("location", in: record.responseHeaders) ?? ""), "headersSize": -1,
-            "bodySize": .int(bodySize),
+            // HAR 1.2: -1 when the size is not known, as for a body cut at what is kept.
+            "bodySize": .int(record.responseTruncated ? -1 : bodySize),
         ]
         var entry: JSONObject = [
             "startedDateTime": .string(AttemptJSON.timestamp(record.startedAt)),
