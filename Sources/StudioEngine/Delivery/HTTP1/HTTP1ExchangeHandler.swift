@@ -26,22 +26,24 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         /// Whether any byte of an answer arrived; a reused connection that closes before one did
         /// may have been closed by the server while idle (see ``mayHaveBeenProcessed``).
         var receivedAnything: Bool
-        /// Whether the server may have acted on the request: the whole request was written at
-        /// least ``HTTP1ExchangeHandler/idleCloseRaceWindow`` before the exchange ended. A
-        /// connection that closes with no answer sooner than that was closed by the server before
-        /// it read the request (the close crossed it on the wire), so the request can go again on
-        /// a new connection; later, the server may have processed it, and sending it again
-        /// unrecorded would deliver it twice behind the retry policy's back.
+        /// Whether the server may have acted on the request: the whole request was written, and
+        /// the exchange ended ``HTTP1ExchangeHandler/idleCloseRaceWindow`` or more after that. A
+        /// connection that closes with no answer sooner than that was closed by the server as the
+        /// request arrived, so the request can go again on a new connection; later, the server
+        /// may have processed it, and sending it again unrecorded would deliver it twice behind
+        /// the retry policy's back.
         var mayHaveBeenProcessed: Bool
     }
 
-    /// How long after the request was flushed a close still counts as the server closing an
-    /// idle connection as the request arrived. The close then crossed the request: it comes
-    /// back within a round trip, microseconds on a LAN and tens of milliseconds across
-    /// continents, and is seen as late as a busy event loop reads it, so the window is the
-    /// second of delivery.md §8.3's quick retry; a server that closes later may have processed
-    /// the request.
-    static let idleCloseRaceWindow: TimeAmount = .seconds(1)
+    /// How long after the request was written a close with no answer still counts as the
+    /// server closing an idle connection as the request arrived: a few milliseconds. A close
+    /// that crossed the request is usually already waiting to be read when the write is made
+    /// (microseconds on loopback or a LAN). It was a second, and a server that held the
+    /// request for 0.8 s and then closed got it again on a new connection within the same
+    /// attempt, with `retries: none`, and the record showed one clean answer. A close that
+    /// crossed the request over a long round trip ends the attempt as `connection_reset`
+    /// instead, and the retry policy decides: a copy the receiver sees is a recorded attempt.
+    static let idleCloseRaceWindow: TimeAmount = .milliseconds(5)
 
     /// A field value without the spaces and tabs that end its line: RFC 9110 §5.5 leaves them
     /// out of the value, and SwiftNIO's decoder keeps them (`Content-Length:  5  ` read as `5  `).
