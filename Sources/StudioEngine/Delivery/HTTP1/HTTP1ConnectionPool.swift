@@ -201,6 +201,7 @@ final class HTTP1ConnectionPool: Sendable {
                         established.withLockedValue { $0 = gate.established }
                     }
                     try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
+                    try channel.pipeline.syncOperations.addHandler(ResponseFramingHandler())
                     // HTTP1Request already refused a header name that is not a token and a value with
                     // a control character: SwiftNIO's validator would check each header again.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
