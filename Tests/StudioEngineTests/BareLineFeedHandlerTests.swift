@@ -11,6 +11,7 @@ struct BareLineFeedHandlerTests {
     static func decode(_ answers: [String], pieceSize: Int) throws -> [HTTPClientResponsePart] {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
+        try channel.pipeline.syncOperations.addHandler(ResponseFramingHandler())
         try channel.pipeline.syncOperations.addHTTPClientHandlers()
         var parts: [HTTPClientResponsePart] = []
         for answer in answers {
@@ -202,6 +203,20 @@ struct BareLineFeedHandlerTests {
             }
         }
         #expect(joined == ["head 200 Transfer-Encoding=chunked", "body a\nb\nc\nd", "end", "head 201 Content-Length=2", "body ok", "end"])
+    }
+
+    /// A head of short lines over 80 KiB in all is a header overflow, as its message says: the
+    /// decoder's own limit took 10,000 fields (about 118 KB) and kept each.
+    @Test(arguments: [1024, 64 * 1024])
+    func aHeadOfShortLinesOverEightyKiBIsAHeaderOverflow(pieceSize: Int) throws {
+        let fields = (0..<7_500).map { "X-H\($0): v\r\n" }.joined()
+        #expect(throws: HTTPParserError.headerOverflow) {
+            _ = try Self.decode(["HTTP/1.1 200 OK\r\n" + fields + "Content-Length: 2\r\n\r\nok"], pieceSize: pieceSize)
+        }
+        // Under it, the same lines pass.
+        let under = (0..<6_500).map { "X-H\($0): v\r\n" }.joined()
+        let parts = try Self.decode(["HTTP/1.1 200 OK\r\n" + under + "Content-Length: 2\r\n\r\nok"], pieceSize: pieceSize)
+        #expect(Self.joiningBodies(Self.summary(parts)).dropFirst() == ["body ok", "end"])
     }
 
     /// A chunk's size line never ends (an endless extension): the decoder would keep it all, so

@@ -15,6 +15,7 @@ struct HTTP1ExchangeHandlerTests {
         let channel = EmbeddedChannel()
         let handler = HTTP1ExchangeHandler(idleTimeout: .seconds(60))
         try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
+        try channel.pipeline.syncOperations.addHandler(ResponseFramingHandler())
         try channel.pipeline.syncOperations.addHTTPClientHandlers()
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 80)).wait()

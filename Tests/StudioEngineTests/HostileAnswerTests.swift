@@ -10,8 +10,9 @@ import Testing
 struct HostileAnswerTests {
     /// A 101 switches the connection to another protocol; SwiftNIO's decoder stops parsing
     /// there. Kept in the pool, the connection would swallow the next request's answer and that
-    /// attempt would end as a timeout.
-    @Test func aSwitchingProtocolsAnswerIsRecordedAndItsConnectionNotReused() async throws {
+    /// attempt would end as a timeout. No request asks for an upgrade, so it is an
+    /// `invalid_response` (it was recorded as a final 101: ResponseHeadTests).
+    @Test func aSwitchingProtocolsAnswerIsRefusedAndItsConnectionNotReused() async throws {
         let answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true)
         let records = try await withLoopbackClient { client in
@@ -23,8 +24,8 @@ struct HostileAnswerTests {
         }
         try await server.shutdown()
 
-        #expect(records.map(\.status) == [101, 101], "\(records.map(\.outcome))")
-        #expect(records.allSatisfy { DeliveryOutcomeClass.classify($0) == .http5xx })
+        #expect(records.map(\.status) == [nil, nil], "\(records.map(\.outcome))")
+        #expect(records.allSatisfy { $0.outcome.errorClass == "invalid_response" }, "\(records.map(\.outcome))")
     }
 
     /// An answer the HTTP/1.1 parser rejects is an `invalid_response` whose message says what
@@ -37,15 +38,13 @@ struct HostileAnswerTests {
         // (aStatusOutsideOneHundredToFiveNinetyNineIsAnInvalidResponse).
         ("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code", false),
         ("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", "its status line has no valid status code", false),
-        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "more than one Content-Length", false),
-        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", "Transfer-Encoding with Content-Length", false),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nokay!", "Content-Length more than once, with different values", false),
+        // Content-Length beside Transfer-Encoding is read as RFC 9112 §6.3 says (ResponseHeadTests).
         ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a number", false),
         ("HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", "a header line is malformed", false),
         ("HTTP/1.1 200 OK\r\nX-Nul: a\u{0}b\r\nContent-Length: 0\r\n\r\n", "a header line is malformed", false),
         // Was "does not start with an HTTP status line", with a hint to check the url's port.
         ("HTTP/1.1 200 OK\r\nX-Cr: a\rb\r\nContent-Length: 1\r\n\r\nx", "a line does not end in CRLF", false),
-        // Was "its Content-Length is not a number", of a 5.
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello", "Content-Length with Transfer-Encoding", false),
         ("HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "a", count: 200_000) + "\r\n\r\n", "larger than the 80 KiB", false),
     ] as [(String, String, Bool)])
     func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String, otherProtocol: Bool) async throws {

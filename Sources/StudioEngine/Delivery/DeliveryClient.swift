@@ -150,8 +150,9 @@ public final class DeliveryClient: Sendable {
             record.status = status
             record.responseVersion = result.version
             record.responseReason = Self.unusualReason(result.reason, of: status).map { masker.mask($0) }
-            record.responseHeaders = masker.mask(result.headers)
-            record.responseTruncated = result.truncated || failure != nil
+            record.responseHeaders = masker.mask(result.headers) + Self.noteFields(of: result)
+            // A head whose fields were not all kept is marked cut as a cut body is.
+            record.responseTruncated = result.truncated || failure != nil || result.omittedHeaderFields > 0
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
             let received = Array(result.body.readableBytesView)
             answer = ReceivedAnswer(headers: result.headers, body: received, truncated: record.responseTruncated)
@@ -165,6 +166,26 @@ public final class DeliveryClient: Sendable {
             record.outcome = .failed(errorClass: Self.errorClass(of: failure), message: masker.mask(message))
         }
         return (record, answer)
+    }
+
+    /// The name of the fields a record adds after a response's headers to say what Hookline
+    /// did with them: not a token (RFC 9110 §5.1), so no server's field can have it.
+    public static let noteFieldName = "(hookline)"
+
+    /// Fields after the received ones that say what of the head was not kept, and what was odd
+    /// about it (``ExchangeResponse/notes``); none for most answers.
+    static func noteFields(of response: ExchangeResponse) -> [HeaderField] {
+        var fields = response.notes.map { HeaderField(noteFieldName, $0) }
+        if response.omittedHeaderFields > 0 {
+            let kept = ExchangeResponse.maximumKeptHeaderFields
+            let bytes = ExchangeResponse.maximumKeptHeaderBytes / 1024
+            fields.append(
+                HeaderField(
+                    noteFieldName,
+                    "\(response.omittedHeaderFields) more header fields (\(response.omittedHeaderBytes) bytes) not kept: "
+                        + "a record keeps the first \(kept) fields or \(bytes) KiB, and the ones Hookline acts on"))
+        }
+        return fields
     }
 
     /// A reason phrase received, as text, unless it is the standard one of `status`, which a
@@ -189,6 +210,7 @@ public final class DeliveryClient: Sendable {
         }
         if let error = failure as? HTTPParserError { return Self.invalidAnswerPrefix + error.explanation }
         if let error = failure as? InvalidStatusCodeError { return Self.invalidAnswerPrefix + error.description }
+        if let error = failure as? UnrequestedUpgradeError { return Self.invalidAnswerPrefix + error.description }
         if case ChannelError.connectTimeout(let budget) = failure {
             return "no connection to \(target.host):\(target.port) within the connect timeout (\(budget.secondsText))"
         }
@@ -254,7 +276,9 @@ public final class DeliveryClient: Sendable {
         if error is DeadlineExceeded || error is TLSHandshakeTimeoutError { return DeliveryOutcomeClass.timeout.label }
         if error is CancellationError { return DeliveryOutcomeClass.cancelled.label }
         if TLSFailure(error) != nil { return DeliveryOutcomeClass.tlsError.label }
-        if error is HTTPParserError || error is NotAnHTTPAnswerError || error is InvalidStatusCodeError {
+        if error is HTTPParserError || error is NotAnHTTPAnswerError || error is InvalidStatusCodeError
+            || error is UnrequestedUpgradeError
+        {
             return DeliveryOutcomeClass.invalidResponse.label
         }
         if error is InvalidHeaderError { return DeliveryOutcomeClass.invalidRequest.label }

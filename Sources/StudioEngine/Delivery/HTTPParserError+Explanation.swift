@@ -12,15 +12,17 @@ extension HTTPParserError {
         case .invalidHeaderToken:
             "a header line is malformed (no colon, a space before the colon, a line starting with whitespace after the status line, or a control character)"
         case .headerOverflow: "its status line and headers are larger than the 80 KiB a client accepts"
-        // SwiftNIO's parser says this too of a Content-Length beside a Transfer-Encoding other than chunked.
-        case .invalidContentLength: "its Content-Length is not a number, or it has Content-Length with Transfer-Encoding"
-        case .unexpectedContentLength: "it has more than one Content-Length, or Content-Length with Transfer-Encoding"
+        // Content-Length beside Transfer-Encoding, and the same length twice, are read as RFC 9112
+        // §6.3 and RFC 9110 §8.6 allow (ResponseFramingHandler); only lengths that differ get here.
+        case .invalidContentLength: "its Content-Length is not a number"
+        // RFC 9112 §6.3: "the recipient MUST treat it as an unrecoverable error".
+        case .unexpectedContentLength: "it has Content-Length more than once, with different values"
         case .invalidChunkSize: "a chunk size of its chunked body is not a hexadecimal number"
         case .invalidEOFState: "the server closed the connection in the middle of it"
         // A bare CR inside a header line: an HTTP answer written wrongly, not another protocol.
         case .lfExpected, .strictModeAssertion, .invalidCharactersUsed:
             "a line does not end in CRLF, or holds a byte HTTP/1.1 does not allow there"
-        case .unknown: "its Transfer-Encoding cannot frame a response, or it has Transfer-Encoding with Content-Length"
+        case .unknown: "its Transfer-Encoding cannot frame a response"
         default: "it does not start with an HTTP status line and headers"
         }
     }

@@ -25,7 +25,8 @@ import NIOHTTP1
 ///   decoder hands none on, and §7.1.1 lets a recipient ignore those it does not understand.
 /// - `HTTP/1.x` with x above 1: "a recipient SHOULD […] process the message as if it were in
 ///   the highest minor version within that major version to which the recipient is conformant"
-///   (RFC 9110 §2.5); the decoder reads HTTP/1.1.
+///   (RFC 9110 §2.5); the decoder reads HTTP/1.1, and ``ReasonPhrase`` carries the version as
+///   received, which the attempt records.
 ///
 /// It also reads the reason phrase of each status line, which the decoder does not hand on
 /// (it gives the standard phrase of a known code), and hands it on as ``ReasonPhrase`` before
@@ -34,7 +35,10 @@ import NIOHTTP1
 /// It also bounds those lines: the decoder keeps a status line, or a chunk's size line with its
 /// extensions, until the line ends, and only limits the header fields, so a server sending an
 /// endless reason phrase grew the client's memory until the deadline. A framing line longer
-/// than ``maximumLineLength`` fails the exchange as `headerOverflow`, and nothing after it is read.
+/// than ``maximumLineLength``, or a head (status line and header lines, line ends included) or
+/// trailer section longer than ``maximumHeadLength``, fails the exchange as `headerOverflow`,
+/// and nothing after it is read. The decoder's own limit let through heads of 10,000 short
+/// fields (about 240 KiB), each field kept in the record.
 final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -48,6 +52,9 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// ``maximumReasonLength`` bytes, for the head that follows.
     struct ReasonPhrase {
         var bytes: [UInt8]
+        /// The status line's version as received when the decoder is handed another
+        /// (`HTTP/1.2`, read as HTTP/1.1); nil when it reads the version received.
+        var receivedVersion: String? = nil
     }
 
     /// The longest reason phrase kept: the rest of a longer one is read and dropped.
@@ -56,6 +63,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The longest framing line let through: the size SwiftNIO's decoder allows a whole header
     /// section (`NIOHTTPDecoderLimitConfiguration`).
     static let maximumLineLength = 80 * 1024
+
+    /// The largest head let through, status line and header lines with their line ends: the
+    /// 80 KiB the `headerOverflow` message names. Also the largest trailer section.
+    static let maximumHeadLength = 80 * 1024
 
     private static let carriageReturn = UInt8(ascii: "\r")
     private static let lineFeed = UInt8(ascii: "\n")
@@ -104,6 +115,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// The line being read: its length (CRs aside); the lines of this head (or trailers) ended.
         var lineLength = 0
         var lineCount = 0
+        /// The bytes of this head (or trailer section) so far, line ends included.
+        var headLength = 0
         /// A header line's end is held back (``Edit/hold(addingCarriageReturn:)``).
         var isHolding = false
         /// In the whitespace that starts a folded line, which goes on as SP.
@@ -117,6 +130,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var reasonEnded = false
         /// How much of `HTTP/1.` the status line starts with.
         var versionMatched = 0
+        /// The minor version digit received, when it was above 1 and the decoder gets `1` instead.
+        var replacedMinorVersion: UInt8?
         /// How much of `transfer-encoding:` the line starts with, then of `chunked` in the value's
         /// current list element, past its leading whitespace: -1 once the element is some other coding.
         var encodingMatched = 0
@@ -135,6 +150,10 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         static let http1 = Array("HTTP/1.".utf8)
 
         var isInformational: Bool { status / 100 == 1 }
+        /// The line being read, or the head or trailers it is part of, is over its limit.
+        var isOverLimit: Bool {
+            lineLength > BareLineFeedHandler.maximumLineLength || headLength > BareLineFeedHandler.maximumHeadLength
+        }
         /// A status whose answer ends at its head whatever the headers say (RFC 9112 §6.3: 1xx,
         /// 204, 304). Not a 205: it has no content, but its headers frame it (see
         /// ``ReceiverScript/Response/forbidsBody(_:)``).
@@ -143,6 +162,8 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         mutating func startHead() {
             startLine(.head)
             lineCount = 0
+            headLength = 0
+            replacedMinorVersion = nil
             status = 0
             statusDigits = 0
             statusWordsEnded = 0
@@ -201,6 +222,9 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// The status line, header lines and trailer lines.
         private mutating func advanceInHeaders(over byte: UInt8, isLoneLineFeed: Bool) -> Edit {
             let isHeaderLine = phase == .head && lineCount > 0
+            // An empty line before the status line is not part of the head.
+            let isLineEnd = byte == BareLineFeedHandler.carriageReturn || byte == BareLineFeedHandler.lineFeed
+            if !(phase == .head && lineCount == 0 && lineLength == 0 && isLineEnd) { headLength += 1 }
             let lineEnd: Edit = isLoneLineFeed ? .insert(BareLineFeedHandler.carriageReturn) : .keep
             switch byte {
             case BareLineFeedHandler.lineFeed:
@@ -278,6 +302,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 if chunkSize == 0 {
                     startLine(.trailers)
                     lineCount = 0
+                    headLength = 0
                 } else {
                     let size = chunkSize
                     startLine(.chunkData)
@@ -320,6 +345,7 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else if statusWordsEnded == 0, lineLength == Self.http1.count + 1, versionMatched == Self.http1.count,
                 (UInt8(ascii: "2")...UInt8(ascii: "9")).contains(byte)
             {
+                replacedMinorVersion = byte
                 return .replace(UInt8(ascii: "1"))
             }
             // Everything after the space that ends the code, spaces too, is the reason phrase.
@@ -521,17 +547,18 @@ final class BareLineFeedHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
                 rewrite.record(scanner.advance(over: bytes[offset]), at: offset, held: &held)
                 offset += 1
-                if scanner.lineLength > Self.maximumLineLength { return }
+                if scanner.isOverLimit { return }
             }
             rewrite.holdBack(bytes, into: &held)
         }
         if scanner.reasonEnded {
             scanner.reasonEnded = false
-            context.fireUserInboundEventTriggered(ReasonPhrase(bytes: scanner.reason))
+            let version = scanner.replacedMinorVersion.map { "HTTP/1.\(Character(Unicode.Scalar($0)))" }
+            context.fireUserInboundEventTriggered(ReasonPhrase(bytes: scanner.reason, receivedVersion: version))
         }
         self.scanner = scanner
         heldLineEnd = held
-        if scanner.lineLength > Self.maximumLineLength {
+        if scanner.isOverLimit {
             overflowed = true
             return context.fireErrorCaught(HTTPParserError.headerOverflow)
         }

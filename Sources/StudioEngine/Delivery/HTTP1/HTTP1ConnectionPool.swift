@@ -136,16 +136,15 @@ final class HTTP1ConnectionPool: Sendable {
     // MARK: - Connections
 
     /// A reused connection the server closed while it sat idle: nothing of an answer came back,
-    /// and either the connection was reset (the server's socket was gone, or it closed with the
-    /// request unread in its buffer) or it was closed before the request was written or within
-    /// ``HTTP1ExchangeHandler/idleCloseRaceWindow`` of it, too soon for the server to have
-    /// processed it. A later close is the caller's to record and retry (delivery.md §9 #18): the
-    /// server may have acted on the request, and a silent resend would be an unrecorded copy,
-    /// sent even with no retries configured.
+    /// and the connection was closed or reset before the request was written, or within
+    /// ``HTTP1ExchangeHandler/idleCloseRaceWindow`` (a few milliseconds) of it, too soon for the
+    /// server to have acted on it. A later close or reset is the caller's to record and retry
+    /// (delivery.md §9 #18) as `connection_reset`: the server may have acted on the request, and
+    /// a silent resend would be an unrecorded copy, sent even with no retries configured.
     private static func closedWhileIdle(_ outcome: HTTP1ExchangeHandler.Outcome) -> Bool {
-        guard !outcome.receivedAnything, let failure = outcome.failure else { return false }
-        if let error = failure as? IOError, [ECONNRESET, EPIPE].contains(error.errnoCode) { return true }
-        return failure is ConnectionClosedError && !outcome.mayHaveBeenProcessed
+        guard !outcome.receivedAnything, !outcome.mayHaveBeenProcessed, let failure = outcome.failure else { return false }
+        if let error = failure as? IOError { return [ECONNRESET, EPIPE].contains(error.errnoCode) }
+        return failure is ConnectionClosedError
     }
 
     private func takeIdle(_ key: Key) throws -> Connection? {
@@ -202,6 +201,7 @@ final class HTTP1ConnectionPool: Sendable {
                         established.withLockedValue { $0 = gate.established }
                     }
                     try channel.pipeline.syncOperations.addHandler(BareLineFeedHandler())
+                    try channel.pipeline.syncOperations.addHandler(ResponseFramingHandler())
                     // HTTP1Request already refused a header name that is not a token and a value with
                     // a control character: SwiftNIO's validator would check each header again.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)

@@ -10,8 +10,9 @@ import StudioModel
 ///
 /// States: idle (``exchange`` nil; an idle timer closes the connection after `idleTimeout`)
 /// → exchanging (``start(_:limit:deadline:promise:)``) → idle again when the answer ended and
-/// both sides keep the connection, or closed: on `Connection: close`, a 101, a 204 or 304 that
-/// declares a body, a body cut at the limit, the deadline, an error, or the server closing.
+/// both sides keep the connection, or closed: on `Connection: close`, a 101 (refused), a 204 or
+/// 304 that declares a body, a head that frames its body two ways (``ResponseFramingHandler``),
+/// a body cut at the limit, the deadline, an error, or the server closing.
 final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
@@ -26,22 +27,24 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         /// Whether any byte of an answer arrived; a reused connection that closes before one did
         /// may have been closed by the server while idle (see ``mayHaveBeenProcessed``).
         var receivedAnything: Bool
-        /// Whether the server may have acted on the request: the whole request was written at
-        /// least ``HTTP1ExchangeHandler/idleCloseRaceWindow`` before the exchange ended. A
-        /// connection that closes with no answer sooner than that was closed by the server before
-        /// it read the request (the close crossed it on the wire), so the request can go again on
-        /// a new connection; later, the server may have processed it, and sending it again
-        /// unrecorded would deliver it twice behind the retry policy's back.
+        /// Whether the server may have acted on the request: the whole request was written, and
+        /// the exchange ended ``HTTP1ExchangeHandler/idleCloseRaceWindow`` or more after that. A
+        /// connection that closes with no answer sooner than that was closed by the server as the
+        /// request arrived, so the request can go again on a new connection; later, the server
+        /// may have processed it, and sending it again unrecorded would deliver it twice behind
+        /// the retry policy's back.
         var mayHaveBeenProcessed: Bool
     }
 
-    /// How long after the request was flushed a close still counts as the server closing an
-    /// idle connection as the request arrived. The close then crossed the request: it comes
-    /// back within a round trip, microseconds on a LAN and tens of milliseconds across
-    /// continents, and is seen as late as a busy event loop reads it, so the window is the
-    /// second of delivery.md §8.3's quick retry; a server that closes later may have processed
-    /// the request.
-    static let idleCloseRaceWindow: TimeAmount = .seconds(1)
+    /// How long after the request was written a close with no answer still counts as the
+    /// server closing an idle connection as the request arrived: a few milliseconds. A close
+    /// that crossed the request is usually already waiting to be read when the write is made
+    /// (microseconds on loopback or a LAN). It was a second, and a server that held the
+    /// request for 0.8 s and then closed got it again on a new connection within the same
+    /// attempt, with `retries: none`, and the record showed one clean answer. A close that
+    /// crossed the request over a long round trip ends the attempt as `connection_reset`
+    /// instead, and the retry policy decides: a copy the receiver sees is a recorded attempt.
+    static let idleCloseRaceWindow: TimeAmount = .milliseconds(5)
 
     /// A field value without the spaces and tabs that end its line: RFC 9110 §5.5 leaves them
     /// out of the value, and SwiftNIO's decoder keeps them (`Content-Length:  5  ` read as `5  `).
@@ -61,6 +64,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         var requestWritten = false
         /// When the whole request had been written to the socket.
         var writtenAt: NIODeadline?
+        /// Set by a ``ResponseFramingHandler/FramingNote`` for the head that follows it.
+        var framingNote: ResponseFramingHandler.FramingNote?
         var receivedAnything = false
         var deadline: Scheduled<Void>?
 
@@ -89,6 +94,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private var carriedAnExchange = false
     /// The reason phrase of the last status line read (``BareLineFeedHandler/ReasonPhrase``).
     private var receivedReason: [UInt8] = []
+    /// The version of the last status line read, when the decoder was handed another.
+    private var receivedVersion: String?
 
     init(idleTimeout: TimeAmount) {
         self.idleTimeout = idleTimeout
@@ -159,14 +166,30 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
                 end(failure: InvalidStatusCodeError(head), closing: true)
                 return
             }
+            // RFC 9110 §15.2.2: a server switches protocols only to one the request's Upgrade
+            // header asked for, and no request here asks. The answer is not one to record as a
+            // final status (it was stored as 101 and retried as a server error); the decoder
+            // reads nothing after it, and the connection is closed.
+            guard head.status != .switchingProtocols else {
+                end(failure: UnrequestedUpgradeError(), closing: true)
+                return
+            }
             exchange.response.status = Int(head.status.code)
-            exchange.response.version = ExchangeResponse.versionText(head.version)
+            exchange.response.version = receivedVersion ?? ExchangeResponse.versionText(head.version)
             exchange.response.reason = receivedReason
-            exchange.response.headers = head.headers.map { HeaderField($0.name, Self.withoutTrailingWhitespace($0.value)) }
-            // After a 101 the connection speaks another protocol, and the decoder stops parsing:
-            // a request sent on it would never see its answer.
+            let fields = head.headers.lazy.map { HeaderField($0.name, Self.withoutTrailingWhitespace($0.value)) }
+            if let note = exchange.framingNote {
+                // The lines the decoder was not given are recorded where they came.
+                var all = Array(fields)
+                for line in note.removed { all.insert(HeaderField(line.name, line.value), at: min(line.index, all.count)) }
+                exchange.response.keepHeaders(all)
+                exchange.response.notes.append(note.text)
+            } else {
+                exchange.response.keepHeaders(fields)
+            }
+            // RFC 9112 §6.3: after a head framed two ways the connection is closed.
             exchange.keepAlive =
-                head.isKeepAlive && head.status != .switchingProtocols && !Self.announcesBytesAfterItsEnd(head)
+                head.isKeepAlive && exchange.framingNote == nil && !Self.announcesBytesAfterItsEnd(head)
         case .body(let part):
             // The rest of a larger body is not read: the connection is closed instead.
             if exchange.response.append(part, limit: exchange.limit) == .full { end(failure: nil, closing: true) }
@@ -175,12 +198,17 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
-    /// The reason phrase of the status line just read, for the head the decoder hands on next.
+    /// The reason phrase and version of the status line just read, and how its head was
+    /// reframed, for the head the decoder hands on next.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let phrase = event as? BareLineFeedHandler.ReasonPhrase else {
-            return context.fireUserInboundEventTriggered(event)
+        if let phrase = event as? BareLineFeedHandler.ReasonPhrase {
+            receivedReason = phrase.bytes
+            receivedVersion = phrase.receivedVersion
+        } else if let note = event as? ResponseFramingHandler.FramingNote {
+            exchange?.framingNote = note
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
-        receivedReason = phrase.bytes
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -279,6 +307,13 @@ struct InvalidStatusCodeError: Error, CustomStringConvertible {
 
     var description: String {
         "its status line starts \"\(statusLine)\": a status code is three digits from 100 to 599 (RFC 9110 §15)"
+    }
+}
+
+/// The answer was `101 Switching Protocols`, to a request that asked for no upgrade.
+struct UnrequestedUpgradeError: Error, CustomStringConvertible {
+    var description: String {
+        "it is 101 Switching Protocols, to a request that asked for no upgrade: a server switches only to a protocol the request's Upgrade header names (RFC 9110 §15.2.2), and the request named none"
     }
 }
 

@@ -36,7 +36,9 @@ extension DeliveryOutcomeClass {
         if case .failed(_, let message) = record.outcome, message.hasPrefix(DeliveryClient.invalidAnswerPrefix),
             !HTTPParserError.otherProtocolExplanations.contains(where: message.hasSuffix)
         {
-            return "the endpoint answered in HTTP that clients must refuse: fix the server, or a proxy in front of it\(retried)"
+            // Not "clients must refuse": RFC 9112 has a client refuse some of these (Content-Length
+            // values that differ) and only lets it refuse others (a head over its limit).
+            return "the endpoint answered in HTTP that breaks RFC 9110/9112 and Hookline refuses: fix the server, or a proxy in front of it\(retried)"
         }
         return "the endpoint did not answer in HTTP: check that the url's port is the web server's (not SSH, a database or TLS on an http:// url)\(retried)"
     }
