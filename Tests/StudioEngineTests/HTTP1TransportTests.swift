@@ -48,11 +48,10 @@ import Testing
         #expect(server.requests.map(\.connection) == Array(0..<10))
     }
 
-    /// A reused connection that closes unanswered after the server held the request (0.8 s, as
-    /// QA's server did, or 2 s: it may have acted on it) ends the attempt as a reset, for the
-    /// retry policy to judge. It was sent again at once on a new connection, and only that copy
-    /// recorded, even with `retries: none`: a close within a second counted as an idle close.
-    @Test(arguments: [100, 800, 2_000])
+    /// A reused connection that closes unanswered long after the request went out (the server
+    /// held it 2 s: it may have acted on it) ends the attempt as a reset, for the retry policy
+    /// to judge, not sent again at once on a new connection.
+    @Test(arguments: [2_000])
     func aReusedConnectionClosedAfterTheServerHeldTheRequestIsAResetNotASilentResend(heldMilliseconds: Int64) async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .dropTheSecondRequest(after: .milliseconds(heldMilliseconds)))
         let records = try await withLoopbackClient { client in
@@ -66,6 +65,28 @@ import Testing
         #expect(records.map(\.status) == [204, nil])
         #expect(records.last?.outcome.errorClass == "connection_reset", "\(records.map(\.outcome))")
         #expect(server.requests.map(\.head.uri) == ["/a", "/b"])
+    }
+
+    /// Closed unanswered within the second (the server held it 0.3 s; QA's held it 0.8 s): it
+    /// counts as an idle close crossing the request, which a busy event loop sees late, and the
+    /// request goes again on a new connection, but not unseen: the record says it went twice
+    /// (QA, session 21: it showed one clean answer). On two starved cores the close may be seen
+    /// after the second; then it is a reset, sent once. Either way a copy is never hidden.
+    @Test func aRequestSentAgainOnANewConnectionSaysSoInItsRecord() async throws {
+        let server = try await KeepAliveServer.start(afterAnswer: .dropTheSecondRequest(after: .milliseconds(300)))
+        let records = try await withLoopbackClient { client in
+            [
+                await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
+                await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
+            ]
+        }
+        try await server.shutdown()
+
+        let notes = records.last?.responseHeaders.filter { $0.name == DeliveryClient.noteFieldName }.map(\.value) ?? []
+        let sentTwice = notes.contains { $0.hasPrefix("sent twice") }
+        #expect(server.requests.map(\.head.uri) == (sentTwice ? ["/a", "/b", "/b"] : ["/a", "/b"]))
+        #expect(records.map(\.status) == (sentTwice ? [204, 204] : [204, nil]), "\(records.map(\.outcome))")
+        #expect(!(records.first?.responseHeaders.contains { $0.name == DeliveryClient.noteFieldName } ?? true))
     }
 
     @Test func connectionCloseFromTheServerIsHonoured() async throws {

@@ -151,13 +151,15 @@ public final class DeliveryClient: Sendable {
             record.responseVersion = result.version
             record.responseReason = Self.unusualReason(result.reason, of: status).map { masker.mask($0) }
             record.responseHeaders = masker.mask(result.headers) + Self.noteFields(of: result)
+            let bodyCut = result.truncated || failure != nil
             // A head whose fields were not all kept is marked cut as a cut body is.
-            record.responseTruncated = result.truncated || failure != nil || result.omittedHeaderFields > 0
+            record.responseTruncated = bodyCut || result.omittedHeaderFields > 0
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
             let received = Array(result.body.readableBytesView)
-            answer = ReceivedAnswer(headers: result.headers, body: received, truncated: record.responseTruncated)
-            let kept = record.responseTruncated ? masker.mask(cutBytes: received) : masker.mask(bytes: received)
-            let body = StoredBody(kept, truncated: record.responseTruncated)
+            // Whole when only the head was cut: an Update Profile answer is its body.
+            answer = ReceivedAnswer(headers: result.headers, body: received, truncated: bodyCut)
+            let kept = bodyCut ? masker.mask(cutBytes: received) : masker.mask(bytes: received)
+            let body = StoredBody(kept, truncated: bodyCut)
             record.responseBody = body.text
             record.responseBodyIsBase64 = body.isBase64
             record.outcome = (200..<300).contains(status) ? .success : .httpError

@@ -98,6 +98,7 @@ final class HTTP1ConnectionPool: Sendable {
     ) async throws -> HTTP1ExchangeHandler.Outcome {
         let tls = target.isPlainHTTP ? nil : TLSPeer(host: target.host, trustRoots: trustRoots)
         let key = Key(address: target.address, port: target.port, tls: tls)
+        var resent = false
         if let idle = try takeIdle(key) {
             let outcome = await run(request, on: idle, limit: limit, deadline: deadline)
             if !Self.closedWhileIdle(outcome) {
@@ -105,12 +106,19 @@ final class HTTP1ConnectionPool: Sendable {
                 return outcome
             }
             release(idle, key: key, reusable: false)
+            resent = true
         }
         let connection = try await connect(key, deadline: deadline)
-        let outcome = await run(request, on: connection, limit: limit, deadline: deadline)
+        var outcome = await run(request, on: connection, limit: limit, deadline: deadline)
         release(connection, key: key, reusable: outcome.reusable)
+        if resent { outcome.response.notes.append(Self.resentNote) }
         return outcome
     }
+
+    /// What the record of a request sent twice within its attempt says (``closedWhileIdle(_:)``).
+    static let resentNote =
+        "sent twice: the kept-alive connection it went on first was reset, or closed within a second, without "
+        + "answering, as a server closing an idle connection does; the copy on a new connection has the same webhook-id"
 
     /// Closes every connection and refuses new requests.
     func shutdown() async throws {
@@ -136,15 +144,15 @@ final class HTTP1ConnectionPool: Sendable {
     // MARK: - Connections
 
     /// A reused connection the server closed while it sat idle: nothing of an answer came back,
-    /// and the connection was closed or reset before the request was written, or within
-    /// ``HTTP1ExchangeHandler/idleCloseRaceWindow`` (a few milliseconds) of it, too soon for the
-    /// server to have acted on it. A later close or reset is the caller's to record and retry
-    /// (delivery.md §9 #18) as `connection_reset`: the server may have acted on the request, and
-    /// a silent resend would be an unrecorded copy, sent even with no retries configured.
+    /// and either the connection was reset (the server's socket was gone, or it closed with the
+    /// request unread in its buffer: it did not read it) or it was closed before the request was
+    /// written or within ``HTTP1ExchangeHandler/idleCloseRaceWindow`` of it, most likely before
+    /// the server read it. A later close is the caller's to record and retry (delivery.md §9 #18):
+    /// the server may have acted on the request. The copy's record says it went twice.
     private static func closedWhileIdle(_ outcome: HTTP1ExchangeHandler.Outcome) -> Bool {
-        guard !outcome.receivedAnything, !outcome.mayHaveBeenProcessed, let failure = outcome.failure else { return false }
-        if let error = failure as? IOError { return [ECONNRESET, EPIPE].contains(error.errnoCode) }
-        return failure is ConnectionClosedError
+        guard !outcome.receivedAnything, let failure = outcome.failure else { return false }
+        if let error = failure as? IOError, [ECONNRESET, EPIPE].contains(error.errnoCode) { return true }
+        return failure is ConnectionClosedError && !outcome.mayHaveBeenProcessed
     }
 
     private func takeIdle(_ key: Key) throws -> Connection? {

@@ -36,15 +36,15 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         var mayHaveBeenProcessed: Bool
     }
 
-    /// How long after the request was written a close with no answer still counts as the
-    /// server closing an idle connection as the request arrived: a few milliseconds. A close
-    /// that crossed the request is usually already waiting to be read when the write is made
-    /// (microseconds on loopback or a LAN). It was a second, and a server that held the
-    /// request for 0.8 s and then closed got it again on a new connection within the same
-    /// attempt, with `retries: none`, and the record showed one clean answer. A close that
-    /// crossed the request over a long round trip ends the attempt as `connection_reset`
-    /// instead, and the retry policy decides: a copy the receiver sees is a recorded attempt.
-    static let idleCloseRaceWindow: TimeAmount = .milliseconds(5)
+    /// How long after the request was flushed a close with no answer still counts as the server
+    /// closing an idle connection as the request arrived. The close then crossed the request: it
+    /// comes back within a round trip, microseconds on a LAN and tens of milliseconds across
+    /// continents, and is seen as late as a busy event loop reads it (5 ms was too short on two
+    /// busy cores: idle closes became `connection_reset`), so the window is the second of
+    /// delivery.md §8.3's quick retry. A server that closes later may have processed the request.
+    /// The copy sent within the window is not hidden: its record says it went twice
+    /// (``HTTP1ConnectionPool/resentNote``), with the same `webhook-id` for the receiver to drop it.
+    static let idleCloseRaceWindow: TimeAmount = .seconds(1)
 
     /// A field value without the spaces and tabs that end its line: RFC 9110 §5.5 leaves them
     /// out of the value, and SwiftNIO's decoder keeps them (`Content-Length:  5  ` read as `5  `).
