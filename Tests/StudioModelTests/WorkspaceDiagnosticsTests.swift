@@ -327,7 +327,7 @@ struct WorkspaceDiagnosticsTests {
         // Every send refuses it: validate says so first (QA, session 21), quoting it escaped.
         .file(
             "a tab and a line break in the url", "webhooks/m.yaml", "id: m\nurl: \"https://x.example/a\\tb?q=1\\r\\nX-Evil: y\"\n",
-            ["webhooks/m.yaml:2:6: error: invalid url 'https://x.example/a\\tb?q=1\\r\\nX-Evil: y': URL holds a control character (tab, CR, LF, NUL …), which no request line may carry (remove it; a value that needs one is percent-encoded, as %09 or %0A)"]),
+            ["webhooks/m.yaml:2:6: error: invalid url 'https://x.example/a<U+0009>b?q=1<U+000D><U+000A>X-Evil: y': URL holds a control character (tab, CR, LF, NUL …), which no request line may carry (remove it; a value that needs one is percent-encoded, as %09 or %0A)"]),
         .file(
             "no host", "webhooks/m.yaml", "id: m\nurl: https:///a\n",
             ["webhooks/m.yaml:2:6: error: invalid url 'https:///a': URL has no host"]),

@@ -44,7 +44,7 @@ enum ProfileAnswer {
             for (key, value) in object.pairs {
                 if !isReadableFieldName(key) {
                     cleaned[key] = nil
-                    leftOut.append(prefix + (key.isEmpty ? #""""# : String(key.debugDescription.dropFirst().dropLast())))
+                    leftOut.append(prefix + (key.isEmpty ? #""""# : key.showingControlCharacters))
                 } else {
                     cleaned[key] = clean(value, under: prefix + key)
                 }

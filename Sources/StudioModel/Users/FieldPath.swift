@@ -81,7 +81,7 @@ public func isReadableFieldName(_ name: String) -> Bool {
 public func fieldPathProblem(_ path: String) -> String? {
     for name in path.split(separator: ".", omittingEmptySubsequences: false) {
         if name.isEmpty { return "the column '\(path)' has an empty name in its path" }
-        if let problem = fieldNameProblem(String(name)) { return problem(" in the column '\(displayed(path))'") }
+        if let problem = fieldNameProblem(String(name)) { return problem(" in the column '\(path.showingControlCharacters)'") }
     }
     return nil
 }
@@ -92,21 +92,11 @@ private func fieldNameProblem(_ name: String) -> ((String) -> String)? {
     if name.isEmpty { return { place in "a field name may not be empty\(place.isEmpty ? "" : " (one\(place) is)")" } }
     if let control = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
         return { place in
-            "field '\(displayed(name))'\(place): a name may not contain a control character (\(control.codePoint))"
+            "field '\(name.showingControlCharacters)'\(place): a name may not contain a control character (\(control.codePoint))"
         }
     }
     guard name.contains(".") else { return nil }
     let parts = name.split(separator: ".", omittingEmptySubsequences: false)
     let nested = parts.reversed().reduce("…") { inner, part in "{\"\(part)\": \(inner)}" }
     return { place in "field '\(name)'\(place): a name may not contain '.'; nest it instead: \(nested)" }
-}
-
-/// `name` with its control characters written as code points (`a\u{0}b` as `a<U+0000>b`), so that
-/// a message about it can be printed and read.
-private func displayed(_ name: String) -> String {
-    var text = ""
-    for scalar in name.unicodeScalars {
-        if scalar.properties.generalCategory == .control { text += "<" + scalar.codePoint + ">" } else { text.unicodeScalars.append(scalar) }
-    }
-    return text
 }

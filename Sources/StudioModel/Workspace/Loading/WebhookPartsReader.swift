@@ -137,26 +137,8 @@ enum WebhookPartsReader {
     static func checkURL(_ url: String, key: String, in mapping: YAMLMapping) -> Bool {
         guard let problem = WebhookURLCheck.problem(in: url) else { return true }
         mapping.file.error(
-            "invalid \(key) '\(escapingControls(SecretDisplay.url(url)))': \(problem.message)", at: mapping[key],
+            "invalid \(key) '\(SecretDisplay.url(url).showingControlCharacters)': \(problem.message)", at: mapping[key],
             hint: problem.hint)
         return false
-    }
-
-    /// `text` with each control character written as an escape (`\t`, `\r`, `\n`, `\u{1B}`), so
-    /// that quoting it in a message cannot break the line or drive the terminal.
-    private static func escapingControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\t": escaped += "\\t"
-            case "\r": escaped += "\\r"
-            case "\n": escaped += "\\n"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 }
