@@ -196,6 +196,22 @@ struct DeliveryRetryFaultTests {
         #expect(log.all.map(\.path) == ["/limited", "/other"])
     }
 
+    /// Under `--time-scale` a hold is shorter than the schedule says: the log line gives both
+    /// (QA, session 21: "held for 90.0 s" where the wait was 0.9 s).
+    @Test func aHoldUnderATimeScaleIsLoggedInBothTimes() async throws {
+        let receiver = try await Receiver.start(
+            script: try script("{path: /hook, response: {status: 429, headers: {Retry-After: '90'}}}"))
+        let log = LogCapture()
+        try await DeliveryClient.withClient(networkPolicy: NetworkPolicy(allowlist: ["127.0.0.1/32"])) { client in
+            let deliverer = Deliverer(client: client, recorder: nil, clock: ScaledClock(scale: 100), logger: log.logger)
+            _ = await deliverer.deliver(
+                makeRequest(receiver.baseURL + "/hook"), origin: .init(webhookID: "hook"),
+                options: .init(retry: RetryPolicy(schedule: .noRetries)))
+        }
+        await receiver.shutdown()
+        #expect(log.messages.contains { $0.contains("held for 90 s of workflow time (0.9 s real) after 429") }, "\(log.messages)")
+    }
+
     /// A 429's hold outlives the process: a deliverer started again on the same store (a kill -9,
     /// then `hookline resume`) waits for what is left of it before it sends to the host (QA, session
     /// 21: six deliveries reached the host 80 s before its Retry-After ran out). A 410's pause did already.

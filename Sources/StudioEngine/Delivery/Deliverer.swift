@@ -346,7 +346,10 @@ public final class Deliverer: Sendable {
             }
             report(health, endpoint: endpoint)
             if let hold {
-                logger.info("host \(host) held for \(hold) s after 429")
+                // Under --time-scale the wait is shorter than the schedule's: say both.
+                let real = clock.realInterval(forWorkflowSeconds: hold)
+                let scaled = real == hold ? "" : " of workflow time (\(String(format: "%.3g", real)) s real)"
+                logger.info("host \(host) held for \(RetryPolicy.format(hold))\(scaled) after 429")
                 storeHold(of: host, forWorkflowSeconds: hold)
             }
             return .decided(decision)
