@@ -140,6 +140,7 @@ struct SecretMaskerTests {
         Echo("he.js encode, non-ASCII too", "sk+live/ab=cd&#x26;x y&#x22;q&#xE9;"),
         Echo(".NET AntiXSS, decimal for all but letters and digits", "sk&#43;live&#47;ab&#61;cd&#38;x y&#34;q&#233;"),
         Echo("OWASP ESAPI-style hex for all but letters and digits", "sk&#x2b;live&#x2f;ab&#x3d;cd&#x26;x y&#x22;q&#xe9;"),
+        Echo("OWASP's cheat-sheet escaping, / as &#x2F; (QA, session 21)", "sk+live&#x2F;ab=cd&amp;x y&quot;q\u{e9}"),
         Echo("a header read back as Latin-1", "sk+live/ab=cd&x y\"q\u{c3}\u{a9}"),
         Echo("a header read back as Latin-1, then JSON", #"sk+live/ab=cd&x y\"q\u00c3\u00a9"#),
     ]

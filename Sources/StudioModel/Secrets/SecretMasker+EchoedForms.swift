@@ -49,9 +49,17 @@ extension SecretMasker {
     /// - numeric references for `&<>"'` only, decimal (`&#38;`, Spring's `htmlEscapeDecimal`) or
     ///   hex (`&#x26;`, Spring's `htmlEscapeHex`; he.js's `encode`, which also writes non-ASCII so);
     /// - numeric references for every character but ASCII letters, digits, space and `,-._`,
-    ///   decimal (`&#61;` for `=`, .NET's AntiXSS) or hex (`&#x2b;` for `+`, OWASP ESAPI).
+    ///   decimal (`&#61;` for `=`, .NET's AntiXSS) or hex (`&#x2b;` for `+`, OWASP ESAPI);
+    /// - OWASP's cheat-sheet rule, which adds `/` as `&#x2F;` to the named references (error
+    ///   pages of Java and Node apps: `tok&#x2F;Ab+Cd`).
     static func htmlEscapedForms(of value: String) -> [String] {
         var forms: Set<String> = []
+        if value.contains("/") {
+            forms.insert(
+                value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+                    .replacingOccurrences(of: "'", with: "&#x27;").replacingOccurrences(of: "/", with: "&#x2F;"))
+        }
         if value.contains(where: { "&<>\"'".contains($0) }) {
             let base = value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;")
