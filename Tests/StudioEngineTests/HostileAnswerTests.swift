@@ -15,7 +15,7 @@ struct HostileAnswerTests {
     @Test func aSwitchingProtocolsAnswerIsRefusedAndItsConnectionNotReused() async throws {
         let answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true)
-        let records = try await withLoopbackClient { client in
+        let records = try await withLoopbackClient(.patient) { client in
             var records: [AttemptRecord] = []
             for _ in 0..<2 {
                 records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15)))
@@ -49,7 +49,7 @@ struct HostileAnswerTests {
     ] as [(String, String, Bool)])
     func anAnswerThatIsNotHTTPSaysWhatIsWrongWithIt(answer: String, explanation: String, otherProtocol: Bool) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -74,7 +74,7 @@ struct HostileAnswerTests {
     @Test func aFoldedHeaderIsRecordedWithItsFoldAsSpaces() async throws {
         let answer = "HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 2\r\n\r\nok"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -89,7 +89,7 @@ struct HostileAnswerTests {
     @Test func aHeaderValueIsRecordedWithoutTheWhitespaceThatEndsItsLine() async throws {
         let answer = "HTTP/1.1 200 OK\r\nX-Padded: one two \t \r\nContent-Length:    2   \r\n\r\nok"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -113,7 +113,7 @@ struct HostileAnswerTests {
     ])
     func aStatusOutsideOneHundredToFiveNinetyNineIsAnInvalidResponse(answer: String, statusLine: String) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -140,7 +140,7 @@ struct HostileAnswerTests {
     @Test(arguments: [false, true])
     func aServerThatClosesWithoutAnsweringSaysSoOverEitherTransport(tls: Bool) async throws {
         let server = try await RawAnswerServer.start(answer: [], certificate: tls ? "valid" : nil)
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(
                 makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)
         }
@@ -159,7 +159,7 @@ struct HostileAnswerTests {
     ])
     func aFailedHandshakeSaysWhy(answer: String, message: String) async throws {
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(makeRequest("https://127.0.0.1:\(server.port)/hook"), origin: .init())
         }
         try await server.shutdown()
@@ -176,7 +176,7 @@ struct HostileAnswerTests {
         let answer = "HTTP/1.1 204 No Content\r\n\r\nstray"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8), keepOpen: true, certificate: tls ? "valid" : nil)
         let roots = tls ? try DeliveryTLSTests.testCA() : nil
-        let records = try await withLoopbackClient { client in
+        let records = try await withLoopbackClient(.patient) { client in
             var records: [AttemptRecord] = []
             for _ in 0..<3 {
                 records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init(), trustRoots: roots))
@@ -216,7 +216,7 @@ struct HostileAnswerTests {
         let body = String(repeating: "a", count: 64 * 1024 - 6) + secret + " and more"
         let answer = "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
         }
         try await server.shutdown()
@@ -233,7 +233,7 @@ struct HostileAnswerTests {
         let secret = "sec_271828182845"
         let answer = "HTTP/1.1 302 Found\r\nX-\(secret): 1\r\nLocation: https://example.com/?t=\(secret)\r\nContent-Length: 0\r\n\r\n"
         let server = try await RawAnswerServer.start(answer: Array(answer.utf8))
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(makeRequest(server.baseURL + "/hook", secrets: [secret]), origin: .init())
         }
         try await server.shutdown()
@@ -250,7 +250,7 @@ struct HostileAnswerTests {
     func anEndlessStatusLineIsCutAt80KiB(start: String, tls: Bool) async throws {
         let answer = Array(start.utf8) + Array(repeating: UInt8(ascii: "O"), count: 1 << 20)
         let server = try await RawAnswerServer.start(answer: answer, keepOpen: true, certificate: tls ? "valid" : nil)
-        let record = try await withLoopbackClient { client in
+        let record = try await withLoopbackClient(.patient) { client in
             await client.send(
                 makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15),
                 trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)

@@ -6,6 +6,38 @@ import Testing
 /// A/B splits, attribute splits and profile updates (DESIGN §3, Iterable's Filter and User
 /// update tiles): how they load and how they choose.
 struct WorkflowSplitTests {
+    /// Values typed plainly read as JSON would, not as YAML 1.1 (QA, session 21: `zip: 02134` was
+    /// stored in profiles as 1116, octal, `yes` as true, and `02108` in a branch as 2108).
+    @Test func plainValuesReadAsJSONWouldNotAsYAML11() throws {
+        let nodes = """
+              - id: by-zip
+                type: attributeSplit
+                field: zip
+                branches: {boston: [02108, yes, 7, 1.5, true, 0x1F]}
+                next: {boston: set, else: set}
+              - id: set
+                type: updateProfile
+                fields: {zip: 02134, optin: yes, off: off, n: -3, big: 12345678901234567890, none: ~, t: True, o: 0o17}
+
+            """
+        let workspace = WorkspaceLoader.load(files: WorkspaceTestFiles.withWorkflow(nodes))
+        #expect(workspace.diagnostics.isEmpty, "\(workspace.diagnostics)")
+        let workflow = try #require(workspace.workflow(id: "w"))
+        #expect(
+            workflow.node(id: "by-zip")?.kind
+                == .attributeSplit(
+                    field: "zip",
+                    branches: [AttributeBranch(name: "boston", values: ["02108", "yes", .int(7), .double(1.5), .bool(true), "0x1F"])]))
+        guard case .updateProfile(let updates)? = workflow.node(id: "set")?.kind else {
+            Issue.record("not an updateProfile step")
+            return
+        }
+        #expect(
+            updates.map(\.value) == [
+                "02134", "yes", "off", .int(-3), .double(12345678901234567890), .null, .bool(true), "0o17",
+            ])
+    }
+
     @Test func theThreeNodesLoadWithTheirBranchesInTheOrderWritten() throws {
         let nodes = """
               - id: ab
