@@ -18,7 +18,7 @@ import Testing
 
     @Test func sequentialRequestsShareOneConnection() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .keepOpen)
-        let records = try await withLoopbackClient { client in
+        let records = try await withLoopbackClient(.patient) { client in
             var records: [AttemptRecord] = []
             for _ in 0..<5 { records.append(await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())) }
             return records
@@ -54,7 +54,7 @@ import Testing
     @Test(arguments: [2_000])
     func aReusedConnectionClosedAfterTheServerHeldTheRequestIsAResetNotASilentResend(heldMilliseconds: Int64) async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .dropTheSecondRequest(after: .milliseconds(heldMilliseconds)))
-        let records = try await withLoopbackClient { client in
+        let records = try await withLoopbackClient(.patient) { client in
             [
                 await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
                 await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
@@ -74,7 +74,7 @@ import Testing
     /// after the second; then it is a reset, sent once. Either way a copy is never hidden.
     @Test func aRequestSentAgainOnANewConnectionSaysSoInItsRecord() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .dropTheSecondRequest(after: .milliseconds(300)))
-        let records = try await withLoopbackClient { client in
+        let records = try await withLoopbackClient(.patient) { client in
             [
                 await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
                 await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
@@ -91,7 +91,7 @@ import Testing
 
     @Test func connectionCloseFromTheServerIsHonoured() async throws {
         let server = try await KeepAliveServer.start(afterAnswer: .closeWithHeader)
-        let records = try await withLoopbackClient { client in
+        let records = try await withLoopbackClient(.patient) { client in
             [
                 await client.send(makeRequest(server.baseURL + "/a"), origin: .init()),
                 await client.send(makeRequest(server.baseURL + "/b"), origin: .init()),
@@ -117,7 +117,7 @@ import Testing
             PreparedRequest(method: .put, url: server.baseURL + "/users/7", headers: [], body: "", secretValues: [], deliveryID: "msg_put"),
             PreparedRequest(method: .delete, url: server.baseURL + "/users/7", headers: [], body: "", secretValues: [], deliveryID: "msg_delete"),
         ]
-        let records = try await withLoopbackClient { client in
+        let records = try await withLoopbackClient(.patient) { client in
             var records: [AttemptRecord] = []
             for request in requests { records.append(await client.send(request, origin: .init())) }
             return records
