@@ -110,7 +110,7 @@ public final class OAuth2TokenCache: Sendable {
         guard let status = record.status else {
             // Refused before it was sent (the network policy, a bad URL): the token request's
             // own class and reason are the attempt's, as they would be for the webhook's URL.
-            if case .failed(let errorClass, let reason) = record.outcome, outcome == .blockedByPolicy || outcome == .invalidRequest {
+            if case .failed(let errorClass, let reason) = record.outcome, outcome.wasRefusedBeforeSending {
                 return .failure(
                     OAuth2Error(message: "token request not sent: \(reason)", outcome: outcome, errorClass: errorClass))
             }

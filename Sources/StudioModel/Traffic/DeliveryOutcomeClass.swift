@@ -134,6 +134,10 @@ public struct DeliveryOutcomeClass: Sendable, Hashable, CustomStringConvertible 
     /// Whether the next delay waits at least `RetryPolicy.overloadFloor` (timeouts and 429, as Svix does).
     public var isOverload: Bool { code == .timeout || code == .rateLimited }
 
+    /// Whether the request was refused before anything was sent: the network policy, or a
+    /// request that could not be built. Says nothing about the endpoint.
+    public var wasRefusedBeforeSending: Bool { code == .blockedByPolicy || code == .invalidRequest }
+
     /// Whether a request may have reached the receiver (anything but a refusal before sending).
     public var mayHaveReachedReceiver: Bool {
         code != .blockedByPolicy && code != .invalidRequest && code != .dnsError && code != .connectionRefused

@@ -70,7 +70,7 @@ public struct EndpointHealth: Sendable, Hashable {
             return wasWarning ? .recovered : .none
         }
         // Nothing reached the endpoint, so it says nothing about the endpoint.
-        if outcome == .blockedByPolicy || outcome == .invalidRequest { return .none }
+        if outcome.wasRefusedBeforeSending { return .none }
         consecutiveFailures += 1
         let since = failingSince ?? now
         failingSince = since
