@@ -277,6 +277,33 @@ extension ScreenTests {
         #expect(state.users.selected?.email == "user0001@example.com")
     }
 
+    /// QA: `Tim.` found nothing, addresses being stored lowercase; a find ignores case, as the
+    /// traffic filter (the `/` of every other screen) does.
+    @Test func aFindIgnoresTheCaseOfWhatIsTyped() throws {
+        var state = Fixtures.state()
+        _ = reduce(&state, .key(.char("4")))
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<6), total: 6)))
+        _ = reduce(&state, .key(.char("/")))
+        for character in "USER0004" { _ = reduce(&state, .key(.char(character))) }
+        #expect(reduce(&state, .key(.enter)) == [.loadJourneys(email: "user0004@example.com")])
+        #expect(state.users.selected?.email == "user0004@example.com")
+        // Beyond the loaded rows, the page asked for starts before the lowercase address.
+        _ = reduce(&state, .usersLoaded(UsersPage(after: nil, users: Self.users(0..<200), total: 5000)))
+        _ = reduce(&state, .key(.char("/")))
+        for character in "Tim." { _ = reduce(&state, .key(.char(character))) }
+        #expect(reduce(&state, .key(.enter)) == [.loadUsers(after: "tim-\u{10FFFF}")])
+        let tim = StoredUser(email: "tim.cook@example.com", profile: JSONObject())
+        _ = reduce(&state, .usersLoaded(UsersPage(after: "tim-\u{10FFFF}", users: [tim], total: nil)))
+        #expect(state.users.selected == tim)
+        #expect(state.status == nil)
+        // The traffic filter already ignored case: it stays so.
+        var traffic = Fixtures.state(records: 12)
+        _ = reduce(&traffic, .key(.char("/")))
+        _ = reduce(&traffic, .paste("USER:User3@Example.COM method:get"))
+        _ = reduce(&traffic, .key(.enter))
+        #expect(traffic.trafficCount == 1)
+    }
+
     @Test(arguments: [("b", "a\u{10FFFF}"), ("ada@", "ada?\u{10FFFF}"), ("", nil), ("\u{E000}", "\u{D7FF}\u{10FFFF}")])
     func justBeforeSortsBelowEveryAddressWithThePrefix(prefix: String, expected: String?) {
         #expect(UsersState.justBefore(prefix) == expected)

@@ -650,12 +650,15 @@ private func editFilter(_ key: KeyEvent, in state: inout AppState) {
 }
 
 /// Typing the start of an address after `/` on the Users screen: ⏎ lists users from there.
+/// Addresses are stored lowercase (``EmailAddress/normalized(_:)``), so what is typed is found
+/// in any case: `Tim.` finds `tim.cook@example.com` (QA).
 private func editUserFind(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
     guard let input = state.users.findInput else { return [] }
     switch editLine(input, with: key, cursor: &state.lineCursor) {
     case .cancel:
         state.users.findInput = nil
-    case .submit(let prefix):
+    case .submit(let typed):
+        let prefix = EmailAddress.normalized(typed)
         state.users.findInput = nil
         state.detailScroll = 0
         if let row = state.users.loadedMatch(prefix) {
