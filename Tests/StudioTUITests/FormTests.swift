@@ -269,7 +269,7 @@ struct FormTests {
         #expect(result.workspace?.webhook(id: "lob-letter")?.headers == [HeaderTemplate(name: "X-Source", value: "studio")])
         #expect(result.message.text == "X-Campaign removed from webhooks/lob.yaml")
         // A credential header is never typed in clear.
-        let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry)
+        let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry(existing: []))
         #expect(
             headers.parse("Authorization: Bearer sk_live_1")
                 == .refused("Authorization carries a credential: write a {{secret.name}} reference to .hookline/secrets.yaml, never the secret"))
@@ -538,5 +538,41 @@ extension FormTests {
         #expect(saved.workspace != nil, "\(saved.message)")
         _ = reduce(&state, .fieldSaved)
         #expect(state.fieldInput == nil)
+    }
+}
+
+extension FormTests {
+    /// The lob webhook with a Content-Type header, its form open.
+    private static func formWithAHeader(in root: URL) throws -> AppState {
+        try (Self.webhook + "headers:\n  Content-Type: application/json\n")
+            .write(to: root.appendingPathComponent("webhooks/lob.yaml"), atomically: true, encoding: .utf8)
+        var state = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&state, .key(.char("2")))
+        _ = reduce(&state, .key(.enter))
+        return state
+    }
+
+    /// QA: `+ header` given the name of a header the webhook has, in any case, replaced that
+    /// header's value without a word.
+    @Test func aNewHeaderNamedAsOneTheWebhookHasIsRefusedNamingIt() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = try Self.formWithAHeader(in: root)
+        #expect(Self.labels(state).contains("Content-Type"))
+        _ = Self.pick("+", in: &state)
+        Self.type("content-type: text/plain", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status == StatusMessage(
+            "content-type is the webhook's Content-Type (names ignore case): ⏎ on its line in this form edits its value",
+            level: .warning))
+        #expect(state.fieldInput?.text == "content-type: text/plain")
+        Self.type("Content-Type: text/plain", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status?.text == "the webhook has Content-Type already: ⏎ on its line in this form edits its value")
+        // A credential header is edited in $EDITOR: the refusal says so.
+        let headers = FieldTarget(path: "webhooks/lob.yaml", mapping: .nested("headers"), key: "", kind: .newEntry(existing: ["X-Api-Key"]))
+        #expect(headers.parse("x-api-key: {{secret.lob}}")
+            == .refused("x-api-key is the webhook's X-Api-Key (names ignore case): e edits it, keeping its secret hidden"))
+        #expect(headers.parse("X-Source: studio") == .entry(key: "X-Source", value: .text("studio")))
     }
 }

@@ -10,8 +10,9 @@ public struct FieldTarget: Sendable, Equatable {
         case plain
         /// `standard` (or nothing) removes the key, `none` is `[]`, else durations become a list.
         case retries
-        /// A new entry typed as `Name: value` (a header); the key comes from the text.
-        case newEntry
+        /// A new header typed as `Name: value`; the key comes from the text. `existing` are the
+        /// webhook's header names: one of them typed in another case would replace that header.
+        case newEntry(existing: [String])
         /// `auth:` of this type, its credentials typed as `{{secret.name}}` references (never a
         /// secret in clear): bearer takes a token, basic a user and an optional password.
         case auth(String)
@@ -53,8 +54,8 @@ public struct FieldTarget: Sendable, Equatable {
                 let delays = trimmed.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
                 return .value(.plain("[" + delays.joined(separator: ", ") + "]"))
             }
-        case .newEntry:
-            switch Self.entry(from: text) {
+        case .newEntry(let existing):
+            switch Self.entry(from: text, existing: existing) {
             case .success(let entry): return .entry(key: entry.key, value: .text(entry.value))
             case .failure(let refusal): return .refused(refusal.message)
             }
@@ -83,10 +84,11 @@ public struct FieldTarget: Sendable, Equatable {
         if case .value(let value) = parse(text) { value } else { nil }
     }
 
-    /// `Name: value` split at its first colon; nil unless the name is an HTTP field name (RFC
-    /// 9110 token) and the value is not empty, and for a credential header given a literal value
-    /// (those are written as `{{secret.name}}`, never typed in clear).
-    static func entry(from text: String) -> Result<(key: String, value: String), EntryRefusal> {
+    /// `Name: value` split at its first colon; refused unless the name is an HTTP field name (RFC
+    /// 9110 token) that none of `existing` is in another case, and the value is not empty, and for
+    /// a credential header given a literal value (those are written as `{{secret.name}}`, never
+    /// typed in clear).
+    static func entry(from text: String, existing: [String] = []) -> Result<(key: String, value: String), EntryRefusal> {
         guard let colon = text.firstIndex(of: ":") else { return .failure(.notNameColonValue) }
         let key = text[..<colon].trimmingCharacters(in: .whitespaces)
         let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -96,6 +98,9 @@ public struct FieldTarget: Sendable, Equatable {
             !($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || tokenCharacters.contains($0)))
         }) {
             return .failure(.nameCharacter(bad))
+        }
+        if let header = existing.first(where: { $0.lowercased() == key.lowercased() }) {
+            return .failure(.existingHeader(header, typed: key))
         }
         guard SecretDisplay.header(name: key, value: value) == value else { return .failure(.literalCredential(key)) }
         return .success((key, value))
@@ -108,6 +113,9 @@ public struct FieldTarget: Sendable, Equatable {
         case nameCharacter(Unicode.Scalar)
         /// A credential header (`Authorization`, `X-Api-Key`) with its secret typed in clear.
         case literalCredential(String)
+        /// A header the webhook has already (the first), typed in another case or the same (the
+        /// second): adding it would replace that header's value.
+        case existingHeader(String, typed: String)
 
         var message: String {
             switch self {
@@ -116,6 +124,10 @@ public struct FieldTarget: Sendable, Equatable {
                 "a header name has letters, digits and !#$%&'*+-.^_`|~ only, not \(scalar == " " ? "a space" : "'\(scalar)'")"
             case .literalCredential(let name):
                 "\(name) carries a credential: write a {{secret.name}} reference to .hookline/secrets.yaml, never the secret"
+            case .existingHeader(let header, let typed):
+                (header == typed ? "the webhook has \(header) already" : "\(typed) is the webhook's \(header) (names ignore case)")
+                    + (CredentialNames.isCredentialHeader(header)
+                        ? ": e edits it, keeping its secret hidden" : ": ⏎ on its line in this form edits its value")
             }
         }
     }

@@ -29,7 +29,8 @@ struct Forms {
         fields.append(auth(webhook.auth, path: path))
         // Each header is a field of its own (an empty value removes it); a credential header is
         // left to `e`, which keeps its secret hidden.
-        let headers = FieldTarget(path: path, mapping: .nested("headers"), key: "", kind: .newEntry)
+        let headers = FieldTarget(
+            path: path, mapping: .nested("headers"), key: "", kind: .newEntry(existing: webhook.headers.map(\.name)))
         for header in webhook.headers {
             var target = headers
             target.key = header.name
