@@ -18,6 +18,15 @@ struct SecretDisplayTests {
         #expect(SecretDisplay.header(name: "X-Campaign", value: "spring sale") == "spring sale")
     }
 
+    /// A credential after an auth scheme word is one whatever the header's name, as the file
+    /// checks and the traffic masker have it: the studio's form showed it, and took it typed.
+    @Test func aCredentialAfterASchemeWordIsMaskedInAnyHeader() {
+        #expect(SecretDisplay.header(name: "X-Upstream", value: "Bearer abc123") == "••••••")
+        #expect(SecretDisplay.header(name: "X-Upstream", value: "basic dXNlcjpwdw==") == "••••••")
+        #expect(SecretDisplay.header(name: "X-Upstream", value: "Bearer {{secret.up}}") == "Bearer {{secret.up}}")
+        #expect(SecretDisplay.header(name: "X-Note", value: "Bearer") == "Bearer")
+    }
+
     @Test func urlsLoseLiteralPasswordsAndSecretParameters() {
         #expect(
             SecretDisplay.url("https://user:hunter2@x.test/a/{{email}}?api_key=abc&page=2&token={{secret.t}}")

@@ -575,4 +575,45 @@ extension FormTests {
             == .refused("x-api-key is the webhook's X-Api-Key (names ignore case): e edits it, keeping its secret hidden"))
         #expect(headers.parse("X-Source: studio") == .entry(key: "X-Source", value: .text("studio")))
     }
+
+    /// QA: `+ header` wrote a value of the secret store, or a `Bearer` token, in clear into the
+    /// webhook's file; editing a header's value did too. Refused as the auth field refuses one.
+    @Test func aHeaderValueThatIsALiteralSecretIsRefused() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = try Self.formWithAHeader(in: root)
+        state.secretValues = ["s3cr3t-token"]
+        _ = Self.pick("+", in: &state)
+        Self.type("X-Upstream: s3cr3t-token", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status == StatusMessage(
+            "X-Upstream's value holds a secret of .hookline/secrets.yaml: write its {{secret.name}} reference, never the secret",
+            level: .warning))
+        Self.type("X-Upstream: Bearer abc123", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status?.text
+            == "X-Upstream carries a credential: write a {{secret.name}} reference to .hookline/secrets.yaml, never the secret")
+        Self.type("X-Upstream: Bearer {{secret.up}}", into: &state)
+        guard case .setField(let field, let value)? = reduce(&state, .key(.enter)).first else {
+            Issue.record("a reference was refused: \(String(describing: state.status))")
+            return
+        }
+        #expect(field.key == "X-Upstream" && value == .text("Bearer {{secret.up}}"))
+        // An existing header's new value is checked the same way.
+        _ = reduce(&state, .key(.escape))
+        _ = reduce(&state, .key(.enter))
+        _ = Self.pick("Content-Type", in: &state)
+        #expect(state.fieldInput?.text == "application/json")
+        Self.type("text/s3cr3t-token", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status?.text.hasPrefix("Content-Type's value holds a secret of .hookline/secrets.yaml") == true)
+        Self.type("basic dXNlcjpwdw==", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [])
+        #expect(state.status?.text.hasPrefix("Content-Type carries a credential") == true)
+        Self.type("", into: &state)
+        guard case .setField(_, nil)? = reduce(&state, .key(.enter)).first else {
+            Issue.record("an empty value does not remove the header")
+            return
+        }
+    }
 }

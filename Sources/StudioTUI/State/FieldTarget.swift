@@ -13,6 +13,8 @@ public struct FieldTarget: Sendable, Equatable {
         /// A new header typed as `Name: value`; the key comes from the text. `existing` are the
         /// webhook's header names: one of them typed in another case would replace that header.
         case newEntry(existing: [String])
+        /// An existing header's value, written as text; empty removes the header.
+        case headerValue
         /// `auth:` of this type, its credentials typed as `{{secret.name}}` references (never a
         /// secret in clear): bearer takes a token, basic a user and an optional password.
         case auth(String)
@@ -39,8 +41,9 @@ public struct FieldTarget: Sendable, Equatable {
     public var key: String
     public var kind: Kind
 
-    /// What `text`, as typed, gives this field.
-    public func parse(_ text: String) -> Parsed {
+    /// What `text`, as typed, gives this field. A header's value holding one of `secretValues`
+    /// (the secret store's) is refused, as a literal credential is.
+    public func parse(_ text: String, secretValues: [String] = []) -> Parsed {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         switch kind {
         // The line as typed: leading and trailing spaces can matter in a message body.
@@ -55,10 +58,16 @@ public struct FieldTarget: Sendable, Equatable {
                 return .value(.plain("[" + delays.joined(separator: ", ") + "]"))
             }
         case .newEntry(let existing):
-            switch Self.entry(from: text, existing: existing) {
+            switch Self.entry(from: text, existing: existing, secretValues: secretValues) {
             case .success(let entry): return .entry(key: entry.key, value: .text(entry.value))
             case .failure(let refusal): return .refused(refusal.message)
             }
+        case .headerValue:
+            guard !trimmed.isEmpty else { return .value(nil) }
+            if let refusal = Self.headerValueRefusal(name: key, value: trimmed, secretValues: secretValues) {
+                return .refused(refusal.message)
+            }
+            return .value(.text(text))
         case .auth(let type):
             guard let value = Self.auth(type, from: trimmed) else {
                 return .refused("credentials are written as {{secret.name}} references (a secret is never typed in clear)")
@@ -85,10 +94,11 @@ public struct FieldTarget: Sendable, Equatable {
     }
 
     /// `Name: value` split at its first colon; refused unless the name is an HTTP field name (RFC
-    /// 9110 token) that none of `existing` is in another case, and the value is not empty, and for
-    /// a credential header given a literal value (those are written as `{{secret.name}}`, never
-    /// typed in clear).
-    static func entry(from text: String, existing: [String] = []) -> Result<(key: String, value: String), EntryRefusal> {
+    /// 9110 token) that none of `existing` is in another case, and the value is not empty nor a
+    /// literal secret (``headerValueRefusal(name:value:secretValues:)``).
+    static func entry(
+        from text: String, existing: [String] = [], secretValues: [String] = []
+    ) -> Result<(key: String, value: String), EntryRefusal> {
         guard let colon = text.firstIndex(of: ":") else { return .failure(.notNameColonValue) }
         let key = text[..<colon].trimmingCharacters(in: .whitespaces)
         let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -102,8 +112,17 @@ public struct FieldTarget: Sendable, Equatable {
         if let header = existing.first(where: { $0.lowercased() == key.lowercased() }) {
             return .failure(.existingHeader(header, typed: key))
         }
-        guard SecretDisplay.header(name: key, value: value) == value else { return .failure(.literalCredential(key)) }
+        if let refusal = headerValueRefusal(name: key, value: value, secretValues: secretValues) { return .failure(refusal) }
         return .success((key, value))
+    }
+
+    /// Why `value` may not be typed as header `name`'s: a literal secret, as the file checks and
+    /// the auth field have it — a credential header's value, one after `Bearer` or `Basic` — or a
+    /// value of the secret store. Nil when it may.
+    static func headerValueRefusal(name: String, value: String, secretValues: [String]) -> EntryRefusal? {
+        if SecretDisplay.header(name: name, value: value) != value { return .literalCredential(name) }
+        if SecretDisplay.hiding(secretValues, in: value) != value { return .secretStoreValue(name) }
+        return nil
     }
 
     /// Why a typed header was refused.
@@ -111,8 +130,11 @@ public struct FieldTarget: Sendable, Equatable {
         case notNameColonValue
         /// A header name is an RFC 9110 token: letters, digits and ``!#$%&'*+-.^_`|~``.
         case nameCharacter(Unicode.Scalar)
-        /// A credential header (`Authorization`, `X-Api-Key`) with its secret typed in clear.
+        /// A credential header (`Authorization`, `X-Api-Key`), or a value after an auth scheme
+        /// word, with its secret typed in clear.
         case literalCredential(String)
+        /// A value holding one of the secret store's, typed in clear.
+        case secretStoreValue(String)
         /// A header the webhook has already (the first), typed in another case or the same (the
         /// second): adding it would replace that header's value.
         case existingHeader(String, typed: String)
@@ -124,6 +146,8 @@ public struct FieldTarget: Sendable, Equatable {
                 "a header name has letters, digits and !#$%&'*+-.^_`|~ only, not \(scalar == " " ? "a space" : "'\(scalar)'")"
             case .literalCredential(let name):
                 "\(name) carries a credential: write a {{secret.name}} reference to .hookline/secrets.yaml, never the secret"
+            case .secretStoreValue(let name):
+                "\(name)'s value holds a secret of .hookline/secrets.yaml: write its {{secret.name}} reference, never the secret"
             case .existingHeader(let header, let typed):
                 (header == typed ? "the webhook has \(header) already" : "\(typed) is the webhook's \(header) (names ignore case)")
                     + (CredentialNames.isCredentialHeader(header)

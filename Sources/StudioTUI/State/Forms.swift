@@ -27,18 +27,18 @@ struct Forms {
                 ? text("url", webhook.url, target("url", .text(optional: false)))
                 : readOnly("url", shownURL, "the URL holds a literal secret: e edits it, keeping the secret"))
         fields.append(auth(webhook.auth, path: path))
-        // Each header is a field of its own (an empty value removes it); a credential header is
-        // left to `e`, which keeps its secret hidden.
+        // Each header is a field of its own (an empty value removes it); a credential header, or
+        // one holding a literal secret, is left to `e`, which keeps its secret hidden.
         let headers = FieldTarget(
             path: path, mapping: .nested("headers"), key: "", kind: .newEntry(existing: webhook.headers.map(\.name)))
         for header in webhook.headers {
             var target = headers
             target.key = header.name
-            target.kind = .text(optional: true)
+            target.kind = .headerValue
+            let shown = SecretDisplay.header(name: header.name, value: header.value)
             fields.append(
-                CredentialNames.isCredentialHeader(header.name)
-                    ? readOnly(header.name, SecretDisplay.header(name: header.name, value: header.value),
-                               "e edits a credential header, keeping its secret hidden")
+                CredentialNames.isCredentialHeader(header.name) || shown != header.value
+                    ? readOnly(header.name, shown, "e edits a credential header, keeping its secret hidden")
                     : text(header.name, header.value, target, placeholder: "empty removes the header"))
         }
         fields.append(Choice.Option(

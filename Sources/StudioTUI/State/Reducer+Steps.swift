@@ -67,7 +67,7 @@ func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
             state.status = StatusMessage("\(input.field.key) unchanged")
             return []
         }
-        switch input.field.parse(input.text) {
+        switch input.field.parse(input.text, secretValues: state.secretValues) {
         case .refused(let why):
             state.status = StatusMessage(why, level: .warning)
             return []
@@ -77,7 +77,7 @@ func editField(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
         case .entry(let key, let value):
             var field = input.field
             field.key = key
-            field.kind = .text(optional: true)
+            field.kind = .headerValue
             state.status = StatusMessage("saving \(key)…")
             return [.setField(field, value)]
         }

@@ -33,11 +33,10 @@ enum LiteralSecretFinder {
         }
         if let headers = value("headers", in: definition)?.mapping {
             for (key, header) in headers {
-                guard let name = key.scalar?.string,
-                    CredentialNames.isCredentialHeader(name)
-                        || header.scalar.map({ CredentialNames.credentialSchemeLength(in: $0.string) != nil }) == true
+                guard let name = key.scalar?.string, let value = header.scalar?.string,
+                    LiteralSecretRule.isLiteralHeader(name: name, value: value)
                 else { continue }
-                sites += wholeSite(header, field: "headers.\(name)")
+                sites.append(SecretSite(field: "headers.\(name)", node: header, part: nil))
             }
         }
         if let signing = value("signing", in: definition)?.mapping {

@@ -21,6 +21,15 @@ enum LiteralSecretRule {
         return !rest.isEmpty
     }
 
+    /// Whether `value`, as header `name`'s, is a literal secret: the value of a credential
+    /// header (``CredentialNames/isCredentialHeader(_:)``), or one that starts with an auth
+    /// scheme word (`X-Auth: Bearer abc123`) whatever the header's name, as ``SecretMasker``
+    /// masks them in traffic; literal unless ``isLiteral(_:)`` leaves nothing.
+    static func isLiteralHeader(name: String, value: String) -> Bool {
+        (CredentialNames.isCredentialHeader(name) || CredentialNames.credentialSchemeLength(in: value) != nil)
+            && isLiteral(value)
+    }
+
     /// Where the credential starts in source text that begins with a scheme word and blanks
     /// (`Bearer abc123` gives the index of `a`), so the word can stay visible; nil otherwise.
     static func credentialStart(in text: Substring.UnicodeScalarView) -> String.Index? {

@@ -24,9 +24,10 @@ public enum SecretDisplay {
         LiteralSecretRule.isLiteral(value) ? mask : value
     }
 
-    /// A header value: masked when the header carries credentials and the value is literal.
+    /// A header value: masked when it is a literal secret, as files are checked for them — a
+    /// credential header's value, or one after an auth scheme word (`Bearer abc123`) in any header.
     public static func header(name: String, value: String) -> String {
-        CredentialNames.isCredentialHeader(name) ? credential(value) : value
+        LiteralSecretRule.isLiteralHeader(name: name, value: value) ? mask : value
     }
 
     /// A URL template with a literal user-info password and literal credential query values masked.
