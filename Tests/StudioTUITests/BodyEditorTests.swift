@@ -313,3 +313,60 @@ extension BodyEditorTests {
         #expect(buffer.text == "aX\nYY\nZ--b\ncd")
     }
 }
+
+extension BodyEditorTests {
+    /// QA: a line of about 2,000 characters was drawn from its start (it was capped, as a field
+    /// from the network is), so the caret and what was typed at its end were off screen; saved
+    /// right. The cursor's line scrolls sideways, its cut start marked `…`, with characters of
+    /// several bytes and wide ones alike.
+    @Test(arguments: ["x", "é", "e\u{301}", "日本"])
+    func aLongLineScrollsSidewaysToKeepTheCaretInView(unit: String) throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        state.size = Size(width: 120, height: 30)
+        _ = reduce(&state, .key(.end))
+        _ = reduce(&state, .paste(String(repeating: unit, count: 2_100 / unit.count)))
+        Self.type("END", into: &state)
+        let editor = try #require(state.bodyEditor)
+        #expect(editor.buffer.lines[0].hasSuffix(unit + "END"))
+        let layout = BodyEditorView.Layout(state.size, lineCount: editor.buffer.lines.count)
+        let textX = layout.editor.x + layout.gutterWidth
+        var grid = renderApp(state)
+        let y = layout.editor.y
+        let caretX = try #require((textX..<layout.editor.maxX).first { grid[$0, y].token == .selection }, "\(grid.rowText(y))")
+        #expect((caretX - 3..<caretX).map { grid[$0, y].grapheme }.joined() == "END", "\(grid.rowText(y))")
+        #expect(grid.rowText(y).contains(String(unit.last ?? " ") + "END"), "\(grid.rowText(y))")
+        #expect(grid[textX, y].grapheme == "…")
+        // Home shows the start again, its cut end marked.
+        _ = reduce(&state, .key(.home))
+        grid = renderApp(state)
+        #expect(grid.rowText(y).contains("1 {\"name\""), "\(grid.rowText(y))")
+        #expect(grid[textX, y].token == .selection)
+        #expect(grid[layout.editor.maxX - 1, y].grapheme == "…")
+        // A narrower window keeps the caret in view before the next key.
+        _ = reduce(&state, .key(.end))
+        state.size = Size(width: 80, height: 24)
+        grid = renderApp(state)
+        let narrow = BodyEditorView.Layout(state.size, lineCount: editor.buffer.lines.count)
+        #expect((narrow.editor.x + narrow.gutterWidth..<narrow.editor.maxX).contains { grid[$0, narrow.editor.y].token == .selection })
+        #expect(grid.rowText(narrow.editor.y).contains("END"), "\(grid.rowText(narrow.editor.y))")
+    }
+
+    @Test func theViewFollowsTheCaretWithoutPuttingItUnderAMark() {
+        // The line fits with the caret after its end: no scrolling.
+        #expect(HorizontalScroll.offset(0, caret: 9, lineWidth: 9, width: 10) == 0)
+        #expect(HorizontalScroll.offset(0, caret: 10, lineWidth: 10, width: 10) == 2)
+        // Kept while the caret is in view and off the marks; else moved.
+        #expect(HorizontalScroll.offset(5, caret: 10, lineWidth: 40, width: 10) == 5)
+        #expect(HorizontalScroll.offset(5, caret: 5, lineWidth: 40, width: 10) == 0)
+        #expect(HorizontalScroll.offset(20, caret: 12, lineWidth: 40, width: 10) == 7)
+        #expect(HorizontalScroll.offset(5, caret: 14, lineWidth: 40, width: 10) == 6)
+        // A wide character cut by an edge is a space; the marks take one cell each.
+        #expect(HorizontalScroll.window(of: "日本語です", from: 2, width: 6) == "… 語 …")
+        #expect(HorizontalScroll.window(of: "日本語です", from: 3, width: 6) == "…語で…")
+        #expect(HorizontalScroll.window(of: "abcdef", from: 0, width: 6) == "abcdef")
+        #expect(HorizontalScroll.window(of: "abcdefg", from: 0, width: 6, marks: .ascii) == "abcde>")
+        #expect(HorizontalScroll.window(of: "abcdefg", from: 2, width: 6, marks: .ascii) == "<defg")
+    }
+}

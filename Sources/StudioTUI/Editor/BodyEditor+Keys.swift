@@ -83,14 +83,12 @@ extension BodyEditor {
         let height = max(1, height)
         if buffer.line < scroll { scroll = buffer.line }
         if buffer.line >= scroll + height { scroll = buffer.line - height + 1 }
-        let width = max(1, width)
-        let cursorWidth = DisplayWidth.width(of: String(buffer.lines[buffer.line].prefix(buffer.column)))
-        if cursorWidth < width {
-            columnOffset = 0
-        } else if cursorWidth < columnOffset {
-            columnOffset = cursorWidth - width / 2
-        } else if cursorWidth >= columnOffset + width {
-            columnOffset = cursorWidth - width + 1
-        }
+        columnOffset = HorizontalScroll.offset(columnOffset, caret: caretColumn, lineWidth: cursorLineWidth, width: width)
     }
+
+    /// Columns before the cursor on its line.
+    var caretColumn: Int { DisplayWidth.width(of: buffer.lines[buffer.line].prefix(buffer.column)) }
+
+    /// Columns of the cursor's line.
+    var cursorLineWidth: Int { DisplayWidth.width(of: buffer.lines[buffer.line]) }
 }

@@ -78,20 +78,21 @@ enum BodyEditorView {
             let number = String(index + 1)
             grid.put(DisplayWidth.pad(number, to: layout.gutterWidth - 1, alignRight: true) + " ", at: Point(x: area.x, y: y),
                      token: index == problemLine ? .statusError : .muted)
-            // As nano does, only the cursor's line scrolls sideways; the others show their start.
-            let isCursorLine = index == editor.buffer.line
-            let text = Sanitizer.clean(lines[index])
-            let shown = isCursorLine
-                ? DisplayWidth.dropLeading(text, columns: editor.columnOffset)
-                : DisplayWidth.truncate(text, to: layout.editorTextWidth, ellipsis: glyphs.ellipsis)
-            grid.put(shown, at: Point(x: area.x + layout.gutterWidth, y: y), token: .foreground, maxWidth: layout.editorTextWidth)
-            if isCursorLine {
-                let before = DisplayWidth.width(of: Sanitizer.clean(String(lines[index].prefix(editor.buffer.column))))
-                let x = area.x + layout.gutterWidth + before - editor.columnOffset
-                if x >= area.x + layout.gutterWidth, x < area.maxX {
-                    grid.restyle(Rect(x: x, y: y, width: 1, height: 1), token: .selection)
-                }
+            // As nano does, only the cursor's line scrolls sideways, marked where it is cut (the
+            // whole of it, however long: text is not capped here); the others show their start.
+            guard index == editor.buffer.line else {
+                grid.put(DisplayWidth.truncate(Sanitizer.clean(lines[index]), to: layout.editorTextWidth, ellipsis: glyphs.ellipsis),
+                         at: Point(x: area.x + layout.gutterWidth, y: y), token: .foreground, maxWidth: layout.editorTextWidth)
+                continue
             }
+            // Followed again here, for a window resized since the last key.
+            let caret = editor.caretColumn
+            let offset = HorizontalScroll.offset(
+                editor.columnOffset, caret: caret, lineWidth: editor.cursorLineWidth, width: layout.editorTextWidth)
+            let shown = HorizontalScroll.window(
+                of: lines[index], from: offset, width: layout.editorTextWidth, marks: .forScreen(ascii: grid.asciiOnly))
+            grid.put(shown, at: Point(x: area.x + layout.gutterWidth, y: y), token: .foreground, maxWidth: layout.editorTextWidth)
+            grid.restyle(Rect(x: area.x + layout.gutterWidth + caret - offset, y: y, width: 1, height: 1), token: .selection)
         }
     }
 
