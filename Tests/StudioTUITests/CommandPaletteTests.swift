@@ -98,3 +98,22 @@ struct CommandPaletteTests {
         Snapshot.assert(renderApp(state), named: "palette-80x24", styles: false)
     }
 }
+
+extension CommandPaletteTests {
+    /// QA: a query longer than the palette's input was drawn from its start, the caret past the edge.
+    @Test func aLongQueryScrollsToItsCaret() throws {
+        var state = Fixtures.state(records: 5)
+        _ = reduce(&state, .key(.char(":")))
+        _ = reduce(&state, .paste(String(repeating: "toggle follow ", count: 8) + "END"))
+        var rows = LongTextTests.rows(renderApp(state))
+        var input = try #require(rows.first { $0.contains("› ") }, "\(rows.joined(separator: "\n"))")
+        #expect(input.contains("› …"), "\(input)")
+        #expect(input.contains("END_"), "\(input)")
+        // Home: the start, the caret before it, the cut end marked.
+        _ = reduce(&state, .key(.home))
+        rows = LongTextTests.rows(renderApp(state))
+        input = try #require(rows.first { $0.contains("› ") })
+        #expect(input.contains("› _toggle follow"), "\(input)")
+        #expect(input.contains("…│"), "\(input)")
+    }
+}

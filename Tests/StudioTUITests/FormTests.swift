@@ -69,6 +69,21 @@ struct FormTests {
         #expect(screen.contains("X-Campaign {{workflowName}}"), "\(screen)")
     }
 
+    /// QA: a value wider than the form was cut at its edge with nothing to say so.
+    @Test func aValueWiderThanTheFormEndsInAnEllipsis() throws {
+        var state = Fixtures.state()
+        let webhook = Webhook(
+            id: "crm-sync", method: .put, url: "https://crm.example.com/" + String(repeating: "contacts/", count: 12) + "END")
+        state.choice = Forms(hidden: []).webhook(webhook, path: "webhooks/crm-sync.yaml")
+        let rows = LongTextTests.rows(renderApp(state))
+        let url = try #require(rows.first { $0.contains("url ") }, "\(rows.joined(separator: "\n"))")
+        #expect(url.contains("…│"), "\(url)")
+        #expect(!url.contains("END"))
+        // One that fits is whole, without one.
+        let method = try #require(rows.first { $0.contains("method ") })
+        #expect(method.contains("PUT") && !method.contains("…"), "\(method)")
+    }
+
     @Test func aURLHoldingALiteralSecretIsLeftToTheEditor() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }

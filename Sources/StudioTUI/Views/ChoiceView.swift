@@ -30,9 +30,12 @@ enum ChoiceView {
         // The chosen option in view, from its first row when it is taller than the box.
         let chosen = rows.indices.filter { rows[$0].option == choice.selected }
         let first = min(chosen.first ?? 0, max(0, (chosen.last ?? 0) - inner.height + 1))
+        // A value wider than the box (a long URL) ends in `…` where it is cut.
+        let ellipsis = grid.displayed(state.glyphs.ellipsis)
         for (offset, row) in rows.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + offset
-            grid.put(row.text, at: Point(x: inner.x + 1, y: y), token: .foreground, clip: inner)
+            grid.put(DisplayWidth.truncate(row.text, to: inner.width - 1, ellipsis: ellipsis),
+                     at: Point(x: inner.x + 1, y: y), token: .foreground, clip: inner)
             if row.option == choice.selected {
                 grid.restyle(Rect(x: inner.x, y: y, width: inner.width, height: 1), token: .selection)
             }

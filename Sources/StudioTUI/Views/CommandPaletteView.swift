@@ -15,8 +15,14 @@ enum CommandPaletteView {
         let inner = box.inset(by: 1)
         let prompt = state.ascii ? "> " : "› "
         let written = grid.put(prompt, at: Point(x: inner.x + 1, y: inner.y), token: .hintKey, clip: inner)
+        // A query longer than the input scrolls sideways to keep its caret, `_`, in view (QA).
         let (before, after) = HintBarView.split(palette.query, atCursor: state.lineCursor)
-        grid.put(before + "_" + after, at: Point(x: inner.x + 1 + written, y: inner.y), token: .foreground, clip: inner)
+        let room = inner.width - 1 - written
+        let offset = HorizontalScroll.offset(
+            0, caret: DisplayWidth.width(of: before), lineWidth: DisplayWidth.width(of: palette.query), width: room)
+        grid.put(
+            HorizontalScroll.window(of: before + "_" + after, from: offset, width: room, marks: .forScreen(ascii: state.ascii)),
+            at: Point(x: inner.x + 1 + written, y: inner.y), token: .foreground, clip: inner)
         let listTop = inner.y + 1
         let visible = max(1, inner.height - 1)
         guard !matches.isEmpty else {
