@@ -76,18 +76,6 @@ public enum DisplayWidth {
         return result + ellipsis
     }
 
-    /// `text` without its first `columns` columns (a wide character cut in two goes whole).
-    public static func dropLeading(_ text: String, columns: Int) -> String {
-        guard columns > 0 else { return text }
-        var dropped = 0
-        var index = text.startIndex
-        while index < text.endIndex, dropped < columns {
-            dropped += width(of: text[index])
-            index = text.index(after: index)
-        }
-        return String(text[index...])
-    }
-
     /// `text` padded with spaces (or cut, ending in `ellipsis`) to exactly `columns`.
     public static func pad(_ text: String, to columns: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
         let fitted = truncate(text, to: columns, ellipsis: ellipsis)
