@@ -155,32 +155,20 @@ extension TemplateRenderer {
         return calendar
     }()
 
-    /// `tz=` (or `timezone=`) with the name written, which Joda prints for `ZZZ` and reads `UTC` from.
+    /// The zone `tz=` (or `timezone=`) names, as Joda-Time reads it; UTC without one.
     private mutating func jodaZone(_ call: TemplateCall) throws(TemplateError) -> JodaDatePattern.Zone {
         var name = try hashText("tz", call.hash)
         if name == nil { name = try hashText("timezone", call.hash) }
-        return JodaDatePattern.Zone(id: name ?? "UTC", timeZone: try timeZone(call))
-    }
-
-    private mutating func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
-        var name = try hashText("tz", call.hash)
-        if name == nil { name = try hashText("timezone", call.hash) }
-        guard let name else {
-            return TimeZone(identifier: "UTC") ?? .current
-        }
+        guard let name else { return .utc }
         do {
-            return try Self.timeZone(named: name)
+            return try JodaDatePattern.Zone.named(name)
         } catch {
             throw self.error(call.offset, error.message)
         }
     }
 
-    static func timeZone(named name: String) throws(TemplateArgumentProblem) -> TimeZone {
-        guard let zone = TimeZone(identifier: name) else {
-            throw TemplateArgumentProblem(
-                message: "unknown time zone '\(name)'; expected an IANA name such as 'America/Los_Angeles'")
-        }
-        return zone
+    private mutating func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
+        try jodaZone(call).timeZone
     }
 
     /// ISO 8601 (with or without fraction or zone), `yyyy-MM-dd HH:mm:ss +00:00`, `yyyy-MM-dd`,
