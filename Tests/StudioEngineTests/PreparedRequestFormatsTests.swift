@@ -163,3 +163,82 @@ struct PreparedRequestFormatsTests {
         #expect(received.body == body)
     }
 }
+
+// MARK: - A gzip-coded answer in HAR
+
+extension PreparedRequestFormatsTests {
+    /// The secret an answer below echoes.
+    static let echoedSecret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+    /// `{"email":"ada@example.com","token":"<echoedSecret>","note":"hello hello …"}`, 200 bytes, as
+    /// gzip writes it (105 bytes).
+    static let gzippedAnswer =
+        "H4sIAAAAAAACA6tWSs1NzMxRslJKTEl0SK1IzC3ISdVLzs9V0lEqyc9OzQPKFGfH52SWpcabpDobW3oU+lRmhbskFmWVhBhWpRSYpyQDlebll6QCVWak5uTkK9CfVKoFAIqAu5/IAAAA"
+
+    static func harContent(of record: AttemptRecord) -> JSONValue? {
+        let masker = SecretMasker(secretValues: [echoedSecret])
+        let har = AttemptHAR.document(
+            for: [record], creatorVersion: "test", reasonPhrase: { _ in "OK" },
+            decodedContent: { ResponseContentDecoder.decodedContent(of: $0, masker: masker) })
+        return har["log"]?["entries"]?.arrayValue?.first?["response"]?["content"]
+    }
+
+    /// HAR 1.2: `content.text` is the decoded text, `size` its length and `compression` the bytes
+    /// saved. An answer sent with `Content-Encoding: gzip` was exported as the base64 of the coded
+    /// bytes kept, which no HAR viewer shows, and the secret it echoed, compressed, unmasked.
+    @Test func aGzipCodedAnswerIsDecodedInTheHARWithItsSecretsMasked() async throws {
+        let coded = try #require(Data(base64Encoded: Self.gzippedAnswer))
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(coded.count)\r\n\r\n"
+        let server = try await RawAnswerServer.start(answer: Array(head.utf8) + Array(coded))
+        let record = try await withLoopbackClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook"), origin: .init())
+        }
+        try await server.shutdown()
+        #expect(record.status == 200, "\(record.outcome)")
+        #expect(record.responseBodyIsBase64, "stored as received")
+
+        let content = try #require(Self.harContent(of: record))
+        let text =
+            #"{"email":"ada@example.com","token":"\#(SecretMasker.mask)","note":""#
+            + String(repeating: "hello ", count: 20) + #""}"#
+        #expect(content["text"]?.stringValue == text)
+        #expect(content["encoding"] == nil)
+        #expect(content["size"] == .int(text.utf8.count))
+        #expect(content["compression"] == .int(text.utf8.count - coded.count))
+        #expect(content["mimeType"] == "application/json")
+        #expect(content["comment"] == nil)
+    }
+
+    /// A coded body inflates to at most what a record keeps of a body, marked cut as a cut body
+    /// is: the first 64 KiB kept of a gzip bomb (1 GiB of zeros) gives 64 KiB, not 1 GiB.
+    @Test func aGzipBombInflatesToTheLimitInTheHARAndIsMarkedCut() throws {
+        var bomb = GzipBomb(expandsTo: 1 << 30)
+        let first = bomb.next(size: 64 * 1024)
+        let kept = try #require(first)
+        let record = AttemptRecord(
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000), deliveryID: "msg_1", method: "POST",
+            url: "http://127.0.0.1:9/v1", status: 200, responseHeaders: [HeaderField("content-encoding", "GZIP ")],
+            responseBody: Data(kept.readableBytesView).base64EncodedString(), responseTruncated: true,
+            responseBodyIsBase64: true, latencyMilliseconds: 1, outcome: .success)
+        let started = ContinuousClock.now
+        let content = try #require(Self.harContent(of: record))
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(content["size"] == .int(ResponseContentDecoder.limit))
+        #expect(content["encoding"] == "base64")
+        #expect(Data(base64Encoded: content["text"]?.stringValue ?? "") == Data(count: ResponseContentDecoder.limit))
+        #expect(content["compression"] == nil)
+        #expect(content["comment"] == "truncated: only the first 65536 bytes of the decoded body were kept")
+    }
+
+    /// A body that does not decode, or has a coding other than gzip and deflate, is given as it was kept.
+    @Test(arguments: [("gzip", "bm90IGd6aXA="), ("br", "G8QAAI2UrMQ=")])
+    func aBodyThatDoesNotDecodeIsGivenAsKept(coding: String, body: String) throws {
+        let record = AttemptRecord(
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000), deliveryID: "msg_1", method: "POST",
+            url: "http://127.0.0.1:9/v1", status: 200, responseHeaders: [HeaderField("Content-Encoding", coding)],
+            responseBody: body, responseBodyIsBase64: true, latencyMilliseconds: 1, outcome: .success)
+        let content = try #require(Self.harContent(of: record))
+        #expect(content["text"]?.stringValue == body)
+        #expect(content["encoding"] == "base64")
+        #expect(content["compression"] == nil)
+    }
+}

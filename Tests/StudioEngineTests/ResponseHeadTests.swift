@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import StudioModel
 import Testing
@@ -113,6 +114,35 @@ struct ResponseHeadTests {
         #expect(record.responseBody == "hello")
         #expect(record.responseHeaders.map(\.name) == ["Content-Length", "X-A", "Content-Length", Self.noteName])
         #expect(record.responseHeaders.last?.value.contains("Content-Length 2 times with the same value") == true)
+    }
+
+    /// RFC 9110 §8.6: a list of the same Content-Length in one line (`5, 5`, as a proxy joining
+    /// two lines writes it) may be read as one too; it was an `invalid_response`, retried. It is
+    /// recorded as received, with the note.
+    @Test(arguments: [
+        "Content-Length: 5, 5\r\nX-A: 1\r\n", "X-A: 1\r\nContent-Length:5,5 ,\t5\r\n",
+        "Content-Length: 5\r\nX-A: 1\r\ncontent-length: 5, 5\r\n",
+    ])
+    func aListOfTheSameContentLengthIsReadAsOne(fields: String) async throws {
+        let record = try await Self.send("HTTP/1.1 200 OK\r\n" + fields + "\r\nhello")
+        #expect(record.status == 200, "\(record.outcome)")
+        #expect(record.responseBody == "hello")
+        let sent = fields.split(separator: "\r\n").map { line in
+            let colon = line.firstIndex(of: ":") ?? line.endIndex
+            return HeaderField(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        #expect(Array(record.responseHeaders.dropLast()) == sent)
+        #expect(record.responseHeaders.last?.name == Self.noteName)
+        let note = record.responseHeaders.last?.value ?? ""
+        #expect(note.contains("times with the same value, as a list: read as one (RFC 9110 §8.6)"), "\(note)")
+    }
+
+    /// A list of lengths that differ, or with an empty one, stays an invalid response.
+    @Test(arguments: ["Content-Length: 5, 2\r\n", "Content-Length: 5\r\nContent-Length: 5, 4\r\n", "Content-Length: 5,\r\n"])
+    func aListOfDifferentContentLengthsStaysAnInvalidResponse(fields: String) async throws {
+        let record = try await Self.send("HTTP/1.1 200 OK\r\n" + fields + "\r\nhello")
+        #expect(record.status == nil)
+        #expect(record.outcome.errorClass == "invalid_response", "\(record.outcome)")
     }
 
     /// Lengths that differ stay an unrecoverable error (RFC 9112 §6.3).

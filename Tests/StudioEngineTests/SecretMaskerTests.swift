@@ -106,6 +106,8 @@ struct SecretMaskerTests {
         static let secret = #"sk+live/ab=cd&x y"q\#u{e9}"#
         /// A secret holding the characters URL encoders disagree on, and a space.
         static let urlSecret = "pa~ss*w0rd (x)!"
+        /// A secret as most API keys are, letters, digits and `_`, which every template mode writes as is.
+        static let plainSecret = "sk_live_4eC39HqLyjWD"
         var server: String
         var written: String
         var secret = Echo.secret
@@ -143,6 +145,14 @@ struct SecretMaskerTests {
         Echo("OWASP's cheat-sheet escaping, / as &#x2F; (QA, session 21)", "sk+live&#x2F;ab=cd&amp;x y&quot;q\u{e9}"),
         Echo("a header read back as Latin-1", "sk+live/ab=cd&x y\"q\u{c3}\u{a9}"),
         Echo("a header read back as Latin-1, then JSON", #"sk+live/ab=cd&x y\"q\u00c3\u00a9"#),
+        Echo("base64 (httpbin's data: for a binary body)", "c2srbGl2ZS9hYj1jZCZ4IHkiccOp"),
+        Echo("base64", "cGF+c3MqdzByZCAoeCkh", of: Echo.urlSecret),
+        Echo("URL-safe base64", "cGF-c3MqdzByZCAoeCkh", of: Echo.urlSecret),
+        Echo("hex, lowercase", "736b2b6c6976652f61623d6364267820792271c3a9"),
+        Echo("hex, uppercase", "736B2B6C6976652F61623D6364267820792271C3A9"),
+        Echo("base64 of a key of letters and digits, padded", "c2tfbGl2ZV80ZUMzOUhxTHlqV0Q=", of: Echo.plainSecret),
+        Echo("base64 of a key of letters and digits, unpadded", "c2tfbGl2ZV80ZUMzOUhxTHlqV0Q", of: Echo.plainSecret),
+        Echo("hex of a key of letters and digits", "736b5f6c6976655f346543333948714c796a5744", of: Echo.plainSecret),
     ]
 
     @Test(arguments: echoes)
@@ -150,6 +160,14 @@ struct SecretMaskerTests {
         let masker = SecretMasker(secretValues: [echo.secret])
         #expect(masker.mask(#"{"got": "\#(echo.written)"}"#) == #"{"got": "\#(Self.mask)"}"#, "\(echo.server)")
         #expect(masker.mask(bytes: Array("got \(echo.written)".utf8)) == Array("got \(Self.mask)".utf8), "\(echo.server)")
+    }
+
+    /// A secret is looked for as its base64 and hex from 8 bytes: the base64 of a shorter one is a
+    /// few letters and digits, which any long token or image in an answer may hold.
+    @Test func aShortSecretIsNotLookedForAsItsBase64OrHex() {
+        let masker = SecretMasker(secretValues: ["pw12345"])
+        let answer = #"{"echo": "pw12345", "b64": "cHcxMjM0NQ==", "hex": "70773132333435"}"#
+        #expect(masker.mask(answer) == #"{"echo": "\#(Self.mask)", "b64": "cHcxMjM0NQ==", "hex": "70773132333435"}"#)
     }
 
     /// A request's credentials known by name are masked wherever they come back; words that

@@ -32,6 +32,15 @@ struct TemplateDateFormatTests {
             name: "zone names and IDs elsewhere",
             template: #"{{dateFormat d format="z zzzz ZZZ" tz="America/New_York"}}|{{dateFormat d format="z ZZZ" tz="GMT"}}|{{dateFormat d format="z ZZZ" tz="Etc/UTC"}}"#,
             data: data, expected: "EST Eastern Standard Time America/New_York|GMT Etc/GMT|UTC Etc/UTC"),
+        // DateTimeZone.forID reads `+hh:mm`, `-hh:mm`, `+hhmm` and `+hh` as fixed offsets; the zone's ID is
+        // the offset as `+hh:mm`, which `ZZZ`, `z` and `zzzz` print; a zero offset is UTC.
+        NamedRenderCase(
+            name: "a fixed offset as tz",
+            template: #"{{dateFormat d format="yyyy-MM-dd HH:mm Z ZZ ZZZ z zzzz" tz="+02:00"}}|{{dateFormat d format="yyyy-MM-dd HH:mm ZZ ZZZ" tz="-05:30"}}|{{dateFormat d format="HH:mm ZZZ" tz="+0200"}}|{{dateFormat d format="HH:mm ZZZ" timezone="-03"}}|{{dateFormat d format="HH:mm z ZZZ" tz="-00:00"}}"#,
+            data: data, expected: "2019-12-30 02:05 +0200 +02:00 +02:00 +02:00 +02:00|2019-12-29 18:35 -05:30 -05:30|02:05 +02:00|21:05 -03:00|00:05 UTC UTC"),
+        NamedRenderCase(
+            name: "dateMath in a fixed offset", template: #"{{dateMath d "+1d" format="yyyy-MM-dd HH:mm ZZ" tz="+05:45"}}"#,
+            data: data, expected: "2019-12-31 05:50 +05:45"),
         NamedRenderCase(
             name: "quotes, and two quotes for one", template: #"{{dateFormat d format="'it''s' h 'o''clock' ''"}}"#,
             data: data, expected: "it's 12 o'clock '"),
@@ -66,6 +75,20 @@ struct TemplateDateFormatTests {
             #expect(error?.line == 2 && error?.column == 5, "\(String(describing: error))")
             #expect(error?.message.contains("has the letter") == true, "\(String(describing: error))")
             // Written as a literal, `validate` finds it from the template alone.
+            #expect(try Template(parsing: template).literalArgumentProblems.count == 1)
+        }
+    }
+
+    /// An offset Joda-Time does not read (one digit, minutes past 59, hours past 23, text after it, `:` in
+    /// one place only) is an error at the helper, as an unknown zone is.
+    @Test(arguments: ["+2:00", "+02:60", "+24:00", "+02:0", "+02:00x", "+0200:00", "-", "+02:00:00.5"])
+    func refusesOffsetsJodaDoesNotRead(_ offset: String) throws {
+        for template in [
+            "x\n  {{dateFormat d tz=\"\(offset)\"}}", "x\n  {{dateMath d \"+1d\" tz=\"\(offset)\"}}",
+        ] {
+            let error = TemplateFixture.error(template, Self.data)
+            #expect(error?.line == 2 && error?.column == 5, "\(String(describing: error))")
+            #expect(error?.message.contains("time zone offset '\(offset)'") == true, "\(String(describing: error))")
             #expect(try Template(parsing: template).literalArgumentProblems.count == 1)
         }
     }

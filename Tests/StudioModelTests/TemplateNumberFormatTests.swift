@@ -37,6 +37,38 @@ struct TemplateNumberFormatTests {
             data: ["a": 0.1, "b": 1234.5, "c": 12000, "d": 1e-7], expected: "0.10 1,234.50 1.2E4 0.00"),
     ]
 
+    /// In scientific notation DecimalFormat rounds the mantissa to the pattern's integer and fraction digits,
+    /// on the exact double too: 10.235 is 10.2349999…, 8.345 is 8.3450000000000006…, 0.0125 is
+    /// 0.01250000000000000069…, 1.0235E22 is 10234999999999999213568. ICU rounded each as a tie of its
+    /// shortest text (1.024E1, 8.34E0, 1.2E-2, 1.024E22). The exponent has the `0`s after `E` as its least
+    /// digits and a `-` when negative; the integer digits before the point set the exponent (javadoc:
+    /// 0.00123 with `00.###E0` is 12.3E-4).
+    static let scientificCases: [NamedRenderCase] = [
+        NamedRenderCase(
+            name: "the mantissa rounds the exact double",
+            template: #"{{numberFormat a "0.###E0"}} {{numberFormat b "0.##E0"}} {{numberFormat c "0.#E0"}} {{numberFormat d "0.###E0"}} {{numberFormat e "0.###E0"}}"#,
+            data: ["a": 10.235, "b": 8.345, "c": 0.0125, "d": 1.0235e22, "e": -10.235],
+            expected: "1.023E1 8.35E0 1.3E-2 1.023E22 -1.023E1"),
+        NamedRenderCase(
+            name: "true ties and carries",
+            template: #"{{numberFormat a "0.###E0"}} {{numberFormat b "0.###E0"}} {{numberFormat c "0.00E0"}}"#,
+            data: ["a": 12345, "b": 9.9996, "c": 2.675], expected: "1.234E4 1E1 2.67E0"),
+        NamedRenderCase(
+            name: "integer digits, exponent digits and negative exponents",
+            template: #"{{numberFormat a "00.###E0"}} {{numberFormat b "0.###E00"}} {{numberFormat c "0.###E00"}} {{numberFormat d "0.#E0"}} {{numberFormat e "00.###E0"}}"#,
+            data: ["a": 0.00123, "b": 1234, "c": 0.0015, "d": 0.000125, "e": 10.235],
+            expected: "12.3E-4 1.234E03 1.5E-03 1.3E-4 10.235E0"),
+        NamedRenderCase(
+            name: "maximumFractionDigits and roundingMode apply to the mantissa",
+            template: #"{{numberFormat a "0.###E0" maximumFractionDigits=1}} {{numberFormat b "0.###E0" roundingMode="up"}}"#,
+            data: ["a": 10.235, "b": 10.231], expected: "1E1 1.024E1"),
+    ]
+
+    @Test(arguments: scientificCases)
+    func roundsScientificNotationAsDecimalFormat(_ test: NamedRenderCase) throws {
+        #expect(try TemplateFixture.render(test.template, test.data) == test.expected)
+    }
+
     @Test(arguments: numberCases)
     func roundsAsDecimalFormat(_ test: NamedRenderCase) throws {
         #expect(try TemplateFixture.render(test.template, test.data) == test.expected)

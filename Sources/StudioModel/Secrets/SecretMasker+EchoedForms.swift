@@ -1,3 +1,5 @@
+import Foundation
+
 extension SecretMasker {
     /// How common servers write a value back when they echo a request, where that differs from
     /// every template mode. Each form is one more needle, looked for in the same single pass over
@@ -30,6 +32,25 @@ extension SecretMasker {
             forms += [latin1, latin1JSON, asciiJSON(latin1JSON)]
         }
         return forms
+    }
+
+    /// Values shorter than this, in UTF-8 bytes, are not looked for as their base64 or hex: the
+    /// base64 of 4 bytes is 6 letters and digits, matched in any case, which a long token, a hash
+    /// or an image in an answer holds by chance.
+    public static let shortestEncodedValue = 8
+
+    /// `value`'s UTF-8 as an echo that encodes it writes it back: base64, standard (`+/`) and
+    /// URL-safe (`-_`), with its `=` padding and without, and hex, which matching finds in upper
+    /// or lower case. None for a value under ``shortestEncodedValue`` bytes.
+    static func encodedForms(of value: String) -> [String] {
+        guard value.utf8.count >= shortestEncodedValue else { return [] }
+        let base64 = Data(value.utf8).base64EncodedString()
+        let urlSafe = base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        // Without padding too: the padded form, the longer needle, is tried first where it is whole.
+        var forms: Set<String> = [base64, urlSafe]
+        for padded in [base64, urlSafe] where padded.hasSuffix("=") { forms.insert(String(padded.prefix { $0 != "=" })) }
+        forms.insert(value.utf8.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined())
+        return Array(forms)
     }
 
     /// JSON string text as PHP's `json_encode` writes it by default: `/` as `\/`, non-ASCII as `\u` escapes.

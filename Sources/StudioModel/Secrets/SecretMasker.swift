@@ -39,7 +39,8 @@ public struct SecretMasker: Sendable {
     /// - Parameters:
     ///   - secretValues: Values to hide wherever they appear, as written and as a merge tag writes
     ///     them in each template mode (JSON-escaped, form- and percent-encoded, HTML-escaped) and as
-    ///     echoing servers write them back, from ``shortestMaskedValue`` characters.
+    ///     echoing servers write them back (their base64 and hex too, from ``shortestEncodedValue``
+    ///     bytes), from ``shortestMaskedValue`` characters.
     ///   - wholeValues: Values to hide, in the same forms, only where they stand as a whole value
     ///     (``isValueStart(_:)``, ``isValueEnd(_:)``): a short Basic password such as `pw` is
     ///     hidden in `{"password": "pw"}` and `user=ada&password=pw`, not in `pwd` or `a pw b`.
@@ -72,14 +73,16 @@ public struct SecretMasker: Sendable {
     }
 
     /// The folded UTF-8 of `value` and of each other form it takes on the wire or in an echo,
-    /// worked out once per value: a masker is made for each attempt, with the workspace's
-    /// secrets, which rarely change. Every form of a non-empty value is non-empty: `needles`
-    /// index their first bytes.
+    /// its base64 and hex included (``encodedForms(of:)``), worked out once per value: a masker is
+    /// made for each attempt, with the workspace's secrets, which rarely change. Every form of a
+    /// non-empty value is non-empty: `needles` index their first bytes.
     private static func allForms(of value: String) -> Set<[UInt8]> {
-        guard value.utf8.contains(where: { !Self.isWrittenAsIs($0) }) else { return [folded(value)] }
+        let isWrittenAsIs = !value.utf8.contains(where: { !Self.isWrittenAsIs($0) })
+        guard !isWrittenAsIs || value.utf8.count >= shortestEncodedValue else { return [folded(value)] }
         if let known = knownForms.withLock({ $0[value] }) { return known }
         var forms: Set<[UInt8]> = [folded(value)]
-        for form in OutputMode.allCases.map({ $0.escaped(value) }) + echoedForms(of: value) {
+        let escaped = isWrittenAsIs ? [] : OutputMode.allCases.map({ $0.escaped(value) }) + echoedForms(of: value)
+        for form in escaped + encodedForms(of: value) {
             forms.insert(folded(form))
         }
         knownForms.withLock { cache in

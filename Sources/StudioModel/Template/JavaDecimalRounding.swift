@@ -25,13 +25,40 @@ enum JavaDecimalRounding {
         guard let (integer, fraction) = exactDigits(of: value.magnitude), fraction.count > fractionDigits else {
             return nil
         }
-        var kept = integer + fraction.prefix(fractionDigits)
-        let dropped = fraction.dropFirst(fractionDigits)
+        return rounded(integer: integer, fraction: fraction, fractionDigits: fractionDigits, negative: value.sign == .minus, mode: mode)
+    }
+
+    /// `value` rounded to `significantDigits` as Java rounds the mantissa of a pattern in scientific
+    /// notation (`0.###E0` keeps 4: `DigitList` gets the integer digits and the fraction digits of the
+    /// pattern), or nil when no rounding is needed or `value` is zero or not finite. 10.235 is
+    /// 10.2349999999999994315658…, so `0.###E0` writes it 1.023E1, where ICU rounds the tie of its
+    /// shortest text to 1.024E1.
+    static func rounded(_ value: Double, significantDigits: Int, mode: NumberFormatter.RoundingMode) -> Double? {
+        guard value.isFinite, value != 0, significantDigits > 0, shortestSignificantDigits(value) > significantDigits,
+            let (integer, fraction) = exactDigits(of: value.magnitude)
+        else { return nil }
+        let integerDigits = integer.drop { $0 == 0 }.count
+        // Below 1, the zeros after the point come before the first significant digit.
+        let fractionDigits =
+            integerDigits > 0 ? significantDigits - integerDigits : significantDigits + fraction.prefix { $0 == 0 }.count
+        guard fraction.count > fractionDigits else { return nil }
+        return rounded(integer: integer, fraction: fraction, fractionDigits: fractionDigits, negative: value.sign == .minus, mode: mode)
+    }
+
+    /// The exact digits of a value, `integer` then `fraction`, rounded in `mode` to `fractionDigits`
+    /// after the point; a negative count rounds the integer part (-2 to hundreds).
+    private static func rounded(
+        integer: [UInt8], fraction: [UInt8], fractionDigits: Int, negative: Bool, mode: NumberFormatter.RoundingMode
+    ) -> Double? {
+        let digits = integer + fraction
+        let keptCount = integer.count + fractionDigits
+        guard keptCount >= 0 else { return nil }
+        var kept = Array(digits.prefix(keptCount))
+        let dropped = digits.dropFirst(keptCount)
         let first = dropped.first ?? 0
         let restNonZero = dropped.dropFirst().contains { $0 != 0 }
         let anyNonZero = first != 0 || restNonZero
         let lastKeptOdd = (kept.last ?? 0) % 2 == 1
-        let negative = value.sign == .minus
         let up: Bool
         if mode == .up {
             up = anyNonZero
@@ -61,12 +88,22 @@ enum JavaDecimalRounding {
             }
             if index < 0 { kept.insert(1, at: 0) }
         }
-        let digits = kept.map { Character(String($0)) }
-        let integerPart = String(digits.dropLast(fractionDigits))
-        let fractionPart = String(digits.suffix(fractionDigits))
+        var characters = kept.map { Character(String($0)) }
+        if fractionDigits < 0 { characters += Array(repeating: "0", count: -fractionDigits) }
+        let fractionCount = max(0, fractionDigits)
+        let integerPart = String(characters.dropLast(fractionCount))
+        let fractionPart = String(characters.suffix(fractionCount))
         let text = (negative ? "-" : "") + (integerPart.isEmpty ? "0" : integerPart)
             + (fractionPart.isEmpty ? "" : "." + fractionPart)
         return Double(text)
+    }
+
+    /// How many significant digits the shortest text that reads back as `value` has: 5 for 10.235,
+    /// 1 for 1e-07 and for 100.
+    static func shortestSignificantDigits(_ value: Double) -> Int {
+        let mantissa = value.magnitude.description.split(separator: "e", maxSplits: 1).first ?? ""
+        let digits = mantissa.filter { $0 != "." }.drop { $0 == "0" }
+        return digits.reversed().drop { $0 == "0" }.count
     }
 
     /// How many fraction digits the shortest text that reads back as `value` has (Swift's `description`,
@@ -81,22 +118,22 @@ enum JavaDecimalRounding {
         return max(0, fraction.count - exponent)
     }
 
-    /// The exact decimal digits of a finite, non-negative double with a fraction: its integer part and all
-    /// its fraction digits (a double is m × 2^e, so it has at most 1074 of them), the digits of m × 5^-e
-    /// with -e of them after the point; nil for a double of 2^52 or more, which is whole.
+    /// The exact decimal digits of a finite, non-negative double: its integer part and all its fraction
+    /// digits (a double is m × 2^e, so it has at most 1074 of them), the digits of m × 5^-e with -e of them
+    /// after the point; for a double of 2^52 or more, which is whole, the digits of m × 2^e and no fraction.
     static func exactDigits(of value: Double) -> (integer: [UInt8], fraction: [UInt8])? {
+        guard value.isFinite, value >= 0 else { return nil }
         let exponentBits = Int(value.exponentBitPattern)
         let significandBits = value.significandBitPattern
         let significand = exponentBits == 0 ? significandBits : significandBits | (1 << 52)
         let exponent = (exponentBits == 0 ? 1 : exponentBits) - 1075
-        guard exponent < 0 else { return nil }
-        // m × 5^k in base 10^9 limbs, least significant first.
+        // m × 5^-e, or m × 2^e, in base 10^9 limbs, least significant first.
         let base: UInt64 = 1_000_000_000
         var limbs: [UInt64] = [significand % base, (significand / base) % base, significand / (base * base)]
-        for _ in 0..<(-exponent) {
+        for _ in 0..<abs(exponent) {
             var carry: UInt64 = 0
             for index in limbs.indices {
-                let product = limbs[index] * 5 + carry
+                let product = limbs[index] * (exponent < 0 ? 5 : 2) + carry
                 limbs[index] = product % base
                 carry = product / base
             }
@@ -109,6 +146,7 @@ enum JavaDecimalRounding {
             text += String(repeating: "0", count: 9 - part.count) + part
         }
         var digits = Array(text.utf8).map { $0 &- 48 }
+        guard exponent < 0 else { return (digits, []) }
         let fractionCount = -exponent
         if digits.count < fractionCount + 1 {
             digits.insert(contentsOf: [UInt8](repeating: 0, count: fractionCount + 1 - digits.count), at: 0)

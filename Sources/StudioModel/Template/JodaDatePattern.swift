@@ -14,7 +14,7 @@ import Foundation
 /// | `x`, `w`, `e` | ISO 8601 week-year, week, weekday (1 = Monday) whatever the locale | digits, computed |
 /// | `E`, `M` | text from 3 letters: short for 3, full for 4 or more (no narrow form) | `EEE`/`EEEE`, `MMM`/`MMMM` |
 /// | `G`, `a` | `AD`, `AM` whatever the count | `G`, `a` |
-/// | `z`, `zzzz` | short and full zone name; `UTC` and `Coordinated Universal Time` in UTC | `z`/`zzzz`, or the text |
+/// | `z`, `zzzz` | short and full zone name; `UTC` and `Coordinated Universal Time` in UTC; the ID (`+02:00`) for an offset | `z`/`zzzz`, or the text |
 /// | `Z`, `ZZ`, `ZZZ` | `-0800`, `-08:00`, the zone ID | `xx`, `xxx`, the ID as text |
 ///
 /// Quoting is Joda's: `'…'` is text, and `''` is one quote, inside quotes or out.
@@ -72,7 +72,8 @@ struct JodaDatePattern {
         self.tokens = tokens
     }
 
-    /// The zone a pattern prints: its Joda ID, as written in `tz=` (`UTC` when none is), and the zone.
+    /// The zone a pattern prints: its Joda ID, as written in `tz=` (`UTC` when none is, `+02:00` for
+    /// `+0200`), and the zone.
     struct Zone {
         var id: String
         var timeZone: TimeZone
@@ -121,6 +122,9 @@ struct JodaDatePattern {
                 case "z":
                     if zone.isUTC {
                         literal(count >= 4 ? "Coordinated Universal Time" : "UTC")
+                    } else if zone.isFixedOffset {
+                        // Joda has no name for a fixed offset: it prints the ID (`+02:00`) for both.
+                        literal(zone.id)
                     } else {
                         field(count >= 4 ? "zzzz" : "z")
                     }

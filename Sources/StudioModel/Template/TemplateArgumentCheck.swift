@@ -102,7 +102,7 @@ enum TemplateArgumentCheck {
     private static func checkTimeZone(_ hash: [TemplateHashArgument]) throws(TemplateArgumentProblem) {
         let argument = hash.first { $0.key == "tz" } ?? hash.first { $0.key == "timezone" }
         guard case .literal(let value)? = argument?.value else { return }
-        _ = try TemplateRenderer.timeZone(named: value.displayText)
+        _ = try JodaDatePattern.Zone.named(value.displayText)
     }
 
     /// Positional parameter `index` when it is a literal.

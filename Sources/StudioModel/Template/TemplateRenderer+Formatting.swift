@@ -155,32 +155,20 @@ extension TemplateRenderer {
         return calendar
     }()
 
-    /// `tz=` (or `timezone=`) with the name written, which Joda prints for `ZZZ` and reads `UTC` from.
+    /// The zone `tz=` (or `timezone=`) names, as Joda-Time reads it; UTC without one.
     private mutating func jodaZone(_ call: TemplateCall) throws(TemplateError) -> JodaDatePattern.Zone {
         var name = try hashText("tz", call.hash)
         if name == nil { name = try hashText("timezone", call.hash) }
-        return JodaDatePattern.Zone(id: name ?? "UTC", timeZone: try timeZone(call))
-    }
-
-    private mutating func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
-        var name = try hashText("tz", call.hash)
-        if name == nil { name = try hashText("timezone", call.hash) }
-        guard let name else {
-            return TimeZone(identifier: "UTC") ?? .current
-        }
+        guard let name else { return .utc }
         do {
-            return try Self.timeZone(named: name)
+            return try JodaDatePattern.Zone.named(name)
         } catch {
             throw self.error(call.offset, error.message)
         }
     }
 
-    static func timeZone(named name: String) throws(TemplateArgumentProblem) -> TimeZone {
-        guard let zone = TimeZone(identifier: name) else {
-            throw TemplateArgumentProblem(
-                message: "unknown time zone '\(name)'; expected an IANA name such as 'America/Los_Angeles'")
-        }
-        return zone
+    private mutating func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
+        try jodaZone(call).timeZone
     }
 
     /// ISO 8601 (with or without fraction or zone), `yyyy-MM-dd HH:mm:ss +00:00`, `yyyy-MM-dd`,
@@ -242,14 +230,18 @@ extension TemplateRenderer {
         // The fraction digits Java keeps: the style's, or the pattern's, unless maximumFractionDigits= says.
         var fractionDigits: Int? =
             Self.isNamedNumberStyle(style) ? formatter.maximumFractionDigits : Self.patternFractionDigits(style)
+        // Or, in scientific notation, the digits of the mantissa.
+        var mantissa = Self.isNamedNumberStyle(style) ? nil : Self.scientificMantissaDigits(style)
         if let text = try hashText("maximumFractionDigits", call.hash), let digits = Int(text) {
             formatter.maximumFractionDigits = digits
-            fractionDigits = digits
+            fractionDigits = fractionDigits.map { _ in digits }
+            mantissa?.fraction = digits
         }
         if let text = try hashText("minimumFractionDigits", call.hash), let digits = Int(text) {
             formatter.minimumFractionDigits = digits
             // A minimum above the maximum raises it, in DecimalFormat as in ICU.
             if let maximum = fractionDigits, digits > maximum { fractionDigits = digits }
+            if let maximum = mantissa?.fraction, digits > maximum { mantissa?.fraction = digits }
         }
         if let text = try hashText("groupingUsed", call.hash) { formatter.usesGroupingSeparator = text == "true" }
         if let mode = try hashText("roundingMode", call.hash) {
@@ -267,6 +259,13 @@ extension TemplateRenderer {
             formatter.multiplier = NSNumber(value: 1)
             printed = JavaDecimalRounding.rounded(scaled, fractionDigits: fractionDigits, mode: formatter.roundingMode)
                 ?? scaled
+        } else if let mantissa {
+            // The same, to the mantissa's significant digits: ICU keeps as many, and has nothing left to round.
+            let scaled = number * Self.numberMultiplier(style)
+            formatter.multiplier = NSNumber(value: 1)
+            printed =
+                JavaDecimalRounding.rounded(
+                    scaled, significantDigits: mantissa.integer + mantissa.fraction, mode: formatter.roundingMode) ?? scaled
         }
         guard let formatted = formatter.string(from: NSNumber(value: printed)) else { return nil }
         return .string(formatted)
@@ -298,6 +297,21 @@ extension TemplateRenderer {
         guard !positive.contains("E") else { return nil }
         guard let point = positive.firstIndex(of: ".") else { return 0 }
         return positive[positive.index(after: point)...].prefix { $0 == "0" || $0 == "#" }.count
+    }
+
+    /// The integer and fraction digits of the mantissa of a pattern in scientific notation whose integer
+    /// digits are all `0` (`0.###E0`: 1 and 3; `00.0E00`: 2 and 1). Java's `DecimalFormat` rounds such a
+    /// mantissa to their sum of significant digits, as ICU does. Nil for other patterns, and for an
+    /// engineering one (`##0.##E0`), where the two differ and which is left to ICU.
+    static func scientificMantissaDigits(_ pattern: String) -> (integer: Int, fraction: Int)? {
+        let positive = unquotedPositivePattern(pattern)
+        guard let exponent = positive.firstIndex(of: "E") else { return nil }
+        let digits = positive[..<exponent].drop { $0 != "0" && $0 != "#" }
+        let point = digits.firstIndex(of: ".") ?? digits.endIndex
+        let integer = digits[..<point].prefix { $0 == "0" || $0 == "#" }
+        guard !integer.isEmpty, integer.allSatisfy({ $0 == "0" }) else { return nil }
+        let fraction = point < digits.endIndex ? digits[digits.index(after: point)...].prefix { $0 == "0" || $0 == "#" } : ""
+        return (integer.count, fraction.count)
     }
 
     /// What the style multiplies a number by before it is written: 100 for `percent` and a pattern with

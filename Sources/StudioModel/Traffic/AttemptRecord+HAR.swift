@@ -6,21 +6,27 @@ public enum AttemptHAR {
     /// `{"log": {"version": "1.2", "creator": …, "entries": […]}}`, one entry per attempt.
     /// Attempts without a response have status 0 and their error in `_error`, as browsers write
     /// failed requests.
-    /// - Parameter reasonPhrase: The standard reason phrase of a status (`201` → `Created`), for
-    ///   the `statusText` of a response whose record keeps no other (``AttemptRecord/responseReason``).
+    /// - Parameters:
+    ///   - reasonPhrase: The standard reason phrase of a status (`201` → `Created`), for the
+    ///     `statusText` of a response whose record keeps no other (``AttemptRecord/responseReason``).
+    ///   - decodedContent: A response body decoded from its `Content-Encoding` (gzip), which HAR 1.2
+    ///     has in `content` in place of the coded bytes kept; nil, or nil for a record, to write the
+    ///     body as it was kept.
     public static func document(
-        for records: [AttemptRecord], creatorVersion: String, reasonPhrase: (Int) -> String
+        for records: [AttemptRecord], creatorVersion: String, reasonPhrase: (Int) -> String,
+        decodedContent: ((AttemptRecord) -> DecodedResponseContent?)? = nil
     ) -> JSONValue {
         [
             "log": [
                 "version": "1.2",
                 "creator": ["name": "Hookline", "version": .string(creatorVersion)],
-                "entries": .array(records.map { entry($0, reasonPhrase: reasonPhrase) }),
+                "entries": .array(
+                    records.map { entry($0, reasonPhrase: reasonPhrase, decoded: decodedContent?($0)) }),
             ]
         ]
     }
 
-    static func entry(_ record: AttemptRecord, reasonPhrase: (Int) -> String) -> JSONValue {
+    static func entry(_ record: AttemptRecord, reasonPhrase: (Int) -> String, decoded: DecodedResponseContent? = nil) -> JSONValue {
         let queryString: [JSONValue] = queryItems(of: record.url).map {
             ["name": .string($0.name), "value": .string($0.value)]
         }
@@ -54,6 +60,16 @@ public enum AttemptHAR {
         ]
         if record.responseBodyIsBase64 { content["encoding"] = "base64" }
         if record.responseTruncated { content["comment"] = .string("truncated: only the first \(bodySize) bytes were kept") }
+        if let decoded {
+            // HAR 1.2: `text` is decoded, `size` its length and `compression` the bytes saved,
+            // left out when not known, as for a body cut short.
+            content["size"] = .int(decoded.byteCount)
+            content["text"] = .string(decoded.text)
+            content["encoding"] = decoded.isBase64 ? "base64" : nil
+            content["compression"] = decoded.truncated || record.responseTruncated ? nil : .int(decoded.byteCount - bodySize)
+            content["comment"] =
+                decoded.truncated ? .string("truncated: only the first \(decoded.byteCount) bytes of the decoded body were kept") : nil
+        }
         let response: JSONObject = [
             "status": .int(record.status ?? 0), "statusText": .string(record.responseReason ?? record.status.map(reasonPhrase) ?? ""),
             "httpVersion": .string(record.responseVersion ?? "HTTP/1.1"), "cookies": [],

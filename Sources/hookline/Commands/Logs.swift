@@ -40,9 +40,13 @@ extension Hookline {
             case .jsonl:
                 writeAttemptLines(records)
             case .har:
+                // Bodies sent gzip-coded are decoded, masked with the workspace's secrets; kept as
+                // received when the secrets cannot be read.
+                let masker = (try? SecretStore.load(workspaceRoot: options.root)).map { SecretMasker(secretValues: Array($0.values)) }
                 print(
                     AttemptHAR.document(
-                        for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:)
+                        for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:),
+                        decodedContent: masker.map { masker in { ResponseContentDecoder.decodedContent(of: $0, masker: masker) } }
                     ).prettyJSONText)
             case .curl:
                 if !records.isEmpty {

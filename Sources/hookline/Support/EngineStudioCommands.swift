@@ -94,13 +94,16 @@ final class EngineStudioCommands: StudioCommands {
 
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void) {
         let directory = exportDirectory
+        // Bodies sent gzip-coded are decoded, masked with the workspace's secrets.
+        let masker = SecretMasker(secretValues: engine.secretValues)
         Task.detached {
             let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
                 .replacingOccurrences(of: ":", with: "")
             let file = directory.appendingPathComponent("traffic-\(stamp).har")
             do {
                 let archive = AttemptHAR.document(
-                    for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:))
+                    for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:),
+                    decodedContent: { ResponseContentDecoder.decodedContent(of: $0, masker: masker) })
                 try Self.writeExport(archive.prettyJSONText, to: file)
                 done(StatusMessage("exported \(records.count) attempts to \(file.path)"))
             } catch {

@@ -179,9 +179,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             exchange.response.reason = receivedReason
             let fields = head.headers.lazy.map { HeaderField($0.name, Self.withoutTrailingWhitespace($0.value)) }
             if let note = exchange.framingNote {
-                // The lines the decoder was not given are recorded where they came.
+                // The lines the decoder was not given, or given shortened, are recorded as they came.
                 var all = Array(fields)
                 for line in note.removed { all.insert(HeaderField(line.name, line.value), at: min(line.index, all.count)) }
+                for line in note.shortened where all.indices.contains(line.index) { all[line.index].value = line.value }
                 exchange.response.keepHeaders(all)
                 exchange.response.notes.append(note.text)
             } else {

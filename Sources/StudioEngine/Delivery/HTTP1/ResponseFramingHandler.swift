@@ -7,11 +7,12 @@ import NIOHTTP1
 ///   Transfer-Encoding and a Content-Length header field, the Transfer-Encoding overrides the
 ///   Content-Length. […] a user agent […] ought to close the connection after the response"
 ///   (RFC 9112 §6.3). The `Content-Length` lines are left out of what the decoder reads.
-/// - The same `Content-Length` on several lines: "a recipient MAY either reject the message as
-///   invalid or replace the duplicated field values with a single valid Content-Length field"
-///   (RFC 9110 §8.6). All but the first are left out. Lines with different values are left as
-///   they are, and the decoder refuses them (§6.3: an invalid Content-Length is an
-///   unrecoverable error).
+/// - The same `Content-Length` on several lines, or as a list in one (`Content-Length: 5, 5`):
+///   "a recipient MAY either reject the message as invalid or replace the duplicated field
+///   values with a single valid Content-Length field" (RFC 9110 §8.6). All lines but the first
+///   are left out, and the first keeps the first value of its list. Lines or lists with
+///   different values are left as they are, and the decoder refuses them (§6.3: an invalid
+///   Content-Length is an unrecoverable error).
 ///
 /// Both were an `invalid_response`, retried: a receiver that had accepted a webhook with a 200
 /// got every retry of it. ``HTTP1ExchangeHandler`` gets a ``FramingNote`` before such a head:
@@ -40,6 +41,9 @@ final class ResponseFramingHandler: ChannelDuplexHandler, RemovableChannelHandle
         var text: String
         /// The header lines the decoder did not get, in order.
         var removed: [RemovedLine]
+        /// The header lines the decoder got with the first value of their list only
+        /// (`Content-Length: 5` for `5, 5`), as they came.
+        var shortened: [RemovedLine] = []
     }
 
     private static let statusLinePrefix = Array("HTTP/1.".utf8)
@@ -212,30 +216,57 @@ final class ResponseFramingHandler: ChannelDuplexHandler, RemovableChannelHandle
             guard let first = lengths.first else { return nil }
             let removed: ArraySlice<Length>
             let text: String
+            // The end of the first line's list, past its first value, when the decoder gets only that.
+            var cut: Range<Int>?
             if hasTransferEncoding {
                 removed = lengths[...]
                 text =
                     "the answer has both Transfer-Encoding and Content-Length: its body was read as Transfer-Encoding frames it, "
                     + "and the connection closed after it (RFC 9112 §6.3)"
             } else {
-                let value = bytes[first.field.value]
-                guard lengths.count > 1, lengths.allSatisfy({ bytes[$0.field.value].elementsEqual(value) }) else { return nil }
+                let values = lengths.map { listElements(of: $0.field.value) }
+                guard let value = values.first?.first, values.joined().count > 1,
+                    values.allSatisfy({ !$0.isEmpty && $0.allSatisfy { bytes[$0].elementsEqual(bytes[value]) } })
+                else { return nil }
                 removed = lengths.dropFirst()
+                // The first line's list ends at its first value for the decoder.
+                if value.upperBound < first.field.value.upperBound { cut = value.upperBound..<first.field.value.upperBound }
+                let asList = values.contains { $0.count > 1 } ? ", as a list" : ""
                 text =
-                    "the answer has Content-Length \(lengths.count) times with the same value: read as one (RFC 9110 §8.6), "
-                    + "and the connection closed after it"
+                    "the answer has Content-Length \(values.joined().count) times with the same value\(asList): "
+                    + "read as one (RFC 9110 §8.6), and the connection closed after it"
             }
             var kept: [Range<Int>] = []
             var from = bytes.startIndex
-            for length in removed {
-                if length.field.line.lowerBound > from { kept.append(from..<length.field.line.lowerBound) }
-                from = length.field.line.upperBound
+            let skipped = removed.map(\.field.line) + (cut.map { [$0] } ?? [])
+            for range in skipped.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                if range.lowerBound > from { kept.append(from..<range.lowerBound) }
+                from = range.upperBound
             }
             kept.append(from..<bytes.endIndex)
-            let lines = removed.map { length in
+            func line(_ length: Length) -> FramingNote.RemovedLine {
                 FramingNote.RemovedLine(index: length.position, name: string(length.field.name), value: string(length.field.value))
             }
-            return (kept, FramingNote(text: text, removed: lines))
+            let shortened = cut == nil ? [] : [line(first)]
+            return (kept, FramingNote(text: text, removed: removed.map(line), shortened: shortened))
+        }
+
+        /// The elements of a field value read as a list (RFC 9110 §5.6.1: split at commas, each
+        /// without the blanks around it); empty when one is empty, which no length can be.
+        private func listElements(of value: Range<Int>) -> [Range<Int>] {
+            var elements: [Range<Int>] = []
+            var start = value.lowerBound
+            while start <= value.upperBound {
+                let end = bytes[start..<value.upperBound].firstIndex(of: UInt8(ascii: ",")) ?? value.upperBound
+                var lower = start
+                var upper = end
+                while lower < upper, Self.isBlank(bytes[lower]) { lower += 1 }
+                while upper > lower, Self.isBlank(bytes[upper - 1]) { upper -= 1 }
+                guard lower < upper else { return [] }
+                elements.append(lower..<upper)
+                start = end + 1
+            }
+            return elements
         }
 
         /// Whether `bytes` are `name` (lowercase), whatever the case.
