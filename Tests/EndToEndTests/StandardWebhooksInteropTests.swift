@@ -109,7 +109,9 @@ struct StandardWebhooksInteropTests {
                 pass
 
         server = http.server.HTTPServer(("127.0.0.1", 0), Verifier)
-        server.timeout = 30
+        # How long it waits for hookline's one request: a bound for a hang, not a measure; a
+        # full parallel run on two loaded cores took over 30 s to start `hookline send`.
+        server.timeout = 120
         print(f"port {server.server_address[1]}", flush=True)
         server.handle_request()
         """#

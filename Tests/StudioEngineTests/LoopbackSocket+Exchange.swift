@@ -52,6 +52,11 @@ extension LoopbackSocket {
         }
     }
 
+    /// How long a read waits for more before it gives up, in milliseconds: a bound for a server
+    /// that hangs, not a measure of speed. CI on two loaded cores stalled a test process for over
+    /// 10 s, so it is generous.
+    static let answerWait: Int32 = 30_000
+
     /// What arrives within `milliseconds`.
     func receive(within milliseconds: Int32) async -> Reception {
         await Self.offThePool { receiveBlocking(within: milliseconds) }
@@ -68,25 +73,25 @@ extension LoopbackSocket {
     }
 
     /// Reads until what arrived contains `marker`; nil when the connection closes first or
-    /// nothing more arrives for 10 s.
+    /// nothing more arrives for ``answerWait``.
     func read(through marker: String) async -> String? {
         var text = ""
         while !text.contains(marker) {
-            guard case .bytes(let bytes) = await receive(within: 10_000) else { return nil }
+            guard case .bytes(let bytes) = await receive(within: Self.answerWait) else { return nil }
             text += String(decoding: bytes, as: UTF8.self)
         }
         return text
     }
 
     /// Reads one whole answer, framed by its `Content-Length`: its head and body as text; nil
-    /// when the connection closes first or nothing more arrives for 10 s.
+    /// when the connection closes first or nothing more arrives for ``answerWait``.
     func readAnswer() async -> String? {
         guard var text = await read(through: "\r\n\r\n"), let headEnd = text.range(of: "\r\n\r\n") else { return nil }
         let length = text[..<headEnd.lowerBound].split(separator: "\r\n")
             .first { $0.lowercased().hasPrefix("content-length:") }
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
         while text.utf8.count - text[..<headEnd.upperBound].utf8.count < length {
-            guard case .bytes(let bytes) = await receive(within: 10_000) else { return nil }
+            guard case .bytes(let bytes) = await receive(within: Self.answerWait) else { return nil }
             text += String(decoding: bytes, as: UTF8.self)
         }
         return text

@@ -47,8 +47,11 @@ struct TestSendTests {
         let log = RequestLog()
         let receiver = try await Receiver.start(
             script: try script("{path: /v1/letters, responses: [{reset: true}, {status: 201}]}")) { log.append($0) }
-        let engine = try Engine(
-            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets, configuration: .init())
+        var workspace = EngineFixtures.workspace(baseURL: receiver.baseURL)
+        // The deadline is not under test: a test process starved by a full parallel run reached
+        // the 15 s one before it read the reset.
+        for index in workspace.webhooks.indices { workspace.webhooks[index].timeout = WorkflowDuration(seconds: 120, text: "120s") }
+        let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init())
         try engine.store.saveUsers(EngineFixtures.users)
         let record = try await engine.executor.testSend(webhookID: "lob-letter", email: "bob@example.com")
         engine.recorder.flush()
