@@ -37,4 +37,32 @@ struct AttemptFilterTests {
         if status == "ok" { #expect(listed.allSatisfy { $0.outcome.isSuccess }) }
         if status == "failed" { #expect(!listed.contains { $0.outcome.isSuccess }) }
     }
+
+    /// `hookline logs` reads an export a page at a time (QA: 270,000 attempts at once took 1.2 GB):
+    /// the pages hold exactly the most recent `limit` matches, oldest first, and nothing stored
+    /// while it reads.
+    @Test func pagesHoldTheMostRecentMatchesOldestFirstAndNothingStoredMeanwhile() throws {
+        let store = try SQLiteStateStore()
+        _ = try store.recordAttempts(
+            (1...30).map { n in Self.attempt("msg_\(n)", status: n % 3 == 0 ? 500 : 200, outcome: n % 3 == 0 ? .httpError : .success) },
+            settling: [])
+        var pages: [[String]] = []
+        try store.forEachPage(ofAttemptsMatching: AttemptFilter(outcome: .ok, limit: 15), pageSize: 4) { records in
+            pages.append(records.map(\.deliveryID))
+            if pages.count == 1 { _ = try store.recordAttempts([Self.attempt("msg_late", status: 200, outcome: .success)], settling: []) }
+            return true
+        }
+        let expected = try store.attempts(matching: AttemptFilter(outcome: .ok, limit: 16)).map(\.deliveryID).dropLast()
+        #expect(pages.map(\.count) == [4, 4, 4, 3])
+        #expect(pages.flatMap { $0 } == Array(expected))
+        #expect(pages.flatMap { $0 }.first == "msg_8")
+        #expect(try store.attemptIDs(matching: AttemptFilter(deliveryID: "msg_none")) == nil)
+
+        var read = 0
+        try store.forEachPage(ofAttemptsMatching: AttemptFilter(limit: 100), pageSize: 4) { records in
+            read += records.count
+            return false
+        }
+        #expect(read == 4)
+    }
 }

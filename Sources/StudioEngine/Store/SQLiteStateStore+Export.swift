@@ -4,6 +4,37 @@ import StudioModel
 
 extension SQLiteStateStore {
     public func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord] {
+        var (conditions, arguments) = Self.conditions(of: filter)
+        if let afterID = filter.afterID {
+            conditions.append("id > ?")
+            arguments += [afterID]
+        }
+        let whereClause = Self.whereClause(conditions)
+        arguments += [max(0, filter.limit)]
+        let following = filter.afterID != nil
+        return try writer.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM attempt \(whereClause) ORDER BY id \(following ? "ASC" : "DESC") LIMIT ?",
+                arguments: arguments)
+            return try (following ? rows : rows.reversed()).map(Self.attempt(from:))
+        }
+    }
+
+    public func attemptIDs(matching filter: AttemptFilter) throws -> ClosedRange<Int64>? {
+        var (conditions, arguments) = Self.conditions(of: filter)
+        arguments += [max(0, filter.limit)]
+        return try writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT MIN(id) AS oldest, MAX(id) AS newest FROM (SELECT id FROM attempt \(Self.whereClause(conditions)) ORDER BY id DESC LIMIT ?)",
+                arguments: arguments)
+            guard let oldest: Int64 = row?["oldest"], let newest: Int64 = row?["newest"] else { return nil }
+            return oldest...newest
+        }
+    }
+
+    /// The SQL conditions and their arguments for what `filter` matches, its `afterID` and `limit` aside.
+    private static func conditions(of filter: AttemptFilter) -> (conditions: [String], arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         for (column, value) in [
@@ -33,19 +64,11 @@ extension SQLiteStateStore {
             conditions.append("startedAt >= ?")
             arguments += [since]
         }
-        if let afterID = filter.afterID {
-            conditions.append("id > ?")
-            arguments += [afterID]
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        arguments += [max(0, filter.limit)]
-        let following = filter.afterID != nil
-        return try writer.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM attempt \(whereClause) ORDER BY id \(following ? "ASC" : "DESC") LIMIT ?",
-                arguments: arguments)
-            return try (following ? rows : rows.reversed()).map(Self.attempt(from:))
-        }
+        return (conditions, arguments)
+    }
+
+    private static func whereClause(_ conditions: [String]) -> String {
+        conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }
 
     /// The webhooks stored attempts were sent for, in no particular order.

@@ -160,6 +160,9 @@ public protocol StateStore: EndpointPauseStore {
     func prune(before cutoff: Date, heldBefore heldCutoff: Date) throws -> Int
     /// The most recent attempts matching `filter` (at most `filter.limit`), oldest first.
     func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord]
+    /// The ids of the oldest and the newest of the attempts ``attempts(matching:)`` returns for
+    /// `filter` without its `afterID`; nil when none matches.
+    func attemptIDs(matching filter: AttemptFilter) throws -> ClosedRange<Int64>?
 
     /// The union of every user profile's top-level keys, for `validate`'s merge-parameter warnings.
     func userFieldNames() throws -> Set<String>
@@ -168,6 +171,23 @@ public protocol StateStore: EndpointPauseStore {
 }
 
 extension StateStore {
+    /// The attempts ``attempts(matching:)`` returns for `filter` (its `afterID` aside), handed to
+    /// `body` a page at a time, oldest first, so that an export of hundreds of thousands holds one
+    /// page; attempts stored meanwhile are not among them. Stops early when `body` returns false.
+    public func forEachPage(
+        ofAttemptsMatching filter: AttemptFilter, pageSize: Int = 1_000, _ body: ([AttemptRecord]) throws -> Bool
+    ) throws {
+        guard let ids = try attemptIDs(matching: filter) else { return }
+        var page = filter
+        page.afterID = ids.lowerBound - 1
+        page.limit = pageSize
+        while true {
+            let records = try attempts(matching: page).filter { $0.id <= ids.upperBound }
+            guard let last = records.last, try body(records), last.id < ids.upperBound else { return }
+            page.afterID = last.id
+        }
+    }
+
     /// ``journeys(_:of:after:updatedBy:limit:)`` of every workflow.
     public func journeys(_ status: JourneyRecord.Status, after id: String?, updatedBy instant: Date, limit: Int) throws
         -> [JourneyRecord]

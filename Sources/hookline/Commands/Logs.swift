@@ -35,11 +35,15 @@ extension Hookline {
             try filters.checkNames(root: options.root) { store }
             try EngineCommand.stoppingOnStoreError { try filters.checkStoredIDs(in: store, storePath: options.storePath) }
             let filter = filters.filter(limit: limit)
-            let records = try EngineCommand.stoppingOnStoreError { try store.attempts(matching: filter) }
             switch format {
             case .jsonl:
-                writeAttemptLines(records)
+                // A page at a time: an export of 270,000 attempts held them all (1.2 GB, QA).
+                try EngineCommand.stoppingOnStoreError {
+                    try store.forEachPage(ofAttemptsMatching: filter) { writeAttemptLines($0) }
+                }
             case .har:
+                // One JSON document, built whole: HAR has no streaming form.
+                let records = try EngineCommand.stoppingOnStoreError { try store.attempts(matching: filter) }
                 // Bodies sent gzip-coded are decoded, masked with the workspace's secrets; kept as
                 // received when the secrets cannot be read.
                 let masker = (try? SecretStore.load(workspaceRoot: options.root)).map { SecretMasker(secretValues: Array($0.values)) }
@@ -49,20 +53,33 @@ extension Hookline {
                         decodedContent: masker.map { masker in { ResponseContentDecoder.decodedContent(of: $0, masker: masker) } }
                     ).prettyJSONText)
             case .curl:
-                if !records.isEmpty {
-                    print("# Secrets are masked (\(SecretMasker.mask)): put them back before sending these by hand.")
+                var first = true
+                try EngineCommand.stoppingOnStoreError {
+                    try store.forEachPage(ofAttemptsMatching: filter) { records in
+                        if first {
+                            print("# Secrets are masked (\(SecretMasker.mask)): put them back before sending these by hand.")
+                            first = false
+                        }
+                        printCurlCommands(records)
+                        return true
+                    }
                 }
-                // A hold sent nothing: there is no command to give for it.
-                for record in records where !record.isHold {
-                    guard let request = PreparedRequest(sentIn: record) else { continue }
-                    let outcome: String =
-                        if case .failed(let errorClass, let message) = record.outcome { "\(errorClass): \(message)" }
-                        else { "HTTP \(record.status ?? 0)" }
-                    // One comment line: a line break in an error message would start a shell command.
-                    let comment = "\(record.deliveryID) attempt \(record.attempt): \(outcome)".split(whereSeparator: \.isNewline)
-                    print("# " + comment.joined(separator: " "))
-                    print(request.curlCommand)
-                }
+            }
+        }
+
+        /// Each attempt that sent a request as the `curl` command that sends it again, after a
+        /// comment naming it and its outcome.
+        private func printCurlCommands(_ records: [AttemptRecord]) {
+            // A hold sent nothing: there is no command to give for it.
+            for record in records where !record.isHold {
+                guard let request = PreparedRequest(sentIn: record) else { continue }
+                let outcome: String =
+                    if case .failed(let errorClass, let message) = record.outcome { "\(errorClass): \(message)" }
+                    else { "HTTP \(record.status ?? 0)" }
+                // One comment line: a line break in an error message would start a shell command.
+                let comment = "\(record.deliveryID) attempt \(record.attempt): \(outcome)".split(whereSeparator: \.isNewline)
+                print("# " + comment.joined(separator: " "))
+                print(request.curlCommand)
             }
         }
     }
