@@ -27,7 +27,7 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
-    /// A request refused from its head (a body declared over 1 MiB, CONNECT) is logged with its
+    /// A request refused from its head (a body declared over 1 MiB) is logged with its
     /// status, as every request is; it was answered and never logged.
     @Test func aRequestRefusedFromItsHeadIsLoggedToo() async throws {
         let seen = Mutex<[ReceivedRequest]>([])
@@ -120,20 +120,6 @@ struct ReceiverTests {
         #expect(heads[0].first == "http/1.1 205 reset content" && heads[0].contains("content-length: 0"), "\(exchange)")
         #expect(heads[1].first == "http/1.1 204 no content" && !heads[1].contains { $0.hasPrefix("content-length") }, "\(exchange)")
         #expect(heads[2].first == "http/1.1 200 ok", "\(exchange)")
-        socket.close()
-        await receiver.shutdown()
-    }
-
-    /// The receiver answered CONNECT with 200, which tells a client its tunnel is open.
-    @Test func connectIsNotAnsweredAsATunnel() async throws {
-        let receiver = try await Receiver.start()
-        let socket = try LoopbackSocket()
-        try socket.connect(to: receiver.port)
-        try socket.send("CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n")
-        let answer = await socket.read(through: "\r\n\r\n") ?? "no answer"
-        #expect(answer.hasPrefix("HTTP/1.1 405 "), "\(answer)")
-        // RFC 9110 §15.5.6: a 405 lists the methods taken; it listed none.
-        #expect(answer.lowercased().contains("\r\nallow: get, head, post, put, patch, delete, options\r\n"), "\(answer)")
         socket.close()
         await receiver.shutdown()
     }

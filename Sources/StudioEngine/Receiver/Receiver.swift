@@ -100,11 +100,6 @@ public final class Receiver: Sendable {
                     body: "", bodySize: request.headers[.contentLength].flatMap(Int.init) ?? 0, status: status.code))
             return Response(status: status, headers: answerHeaders)
         }
-        // A 2xx to CONNECT says a tunnel is open (RFC 9110 §9.3.6); the receiver is no proxy. A 405
-        // "MUST generate an Allow header field" (§15.5.6): the methods it answers.
-        if request.method == .connect {
-            return refused(.methodNotAllowed, headers: [.allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"])
-        }
         // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
         if request.headers.declaresBody(over: maximumBodyBytes) { return refused(.contentTooLarge) }
         let bodyBuffer: ByteBuffer

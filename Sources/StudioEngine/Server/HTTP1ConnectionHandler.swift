@@ -128,6 +128,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is RequestHeadTracker.TunnelRequest {
+            if !readsNoMore { refuse(.tunnel, context: context) }
+            return
+        }
         guard let error = error as? HTTPParserError else { return context.fireErrorCaught(error) }
         // A request after the last one: not read, so not answered either.
         if readsNoMore { return }
