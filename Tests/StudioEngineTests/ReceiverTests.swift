@@ -82,6 +82,22 @@ struct ReceiverTests {
         await receiver.shutdown()
     }
 
+    /// RFC 9110 §9.3.2: HEAD's answer has the headers GET's would. A lookup's said the length of
+    /// the generic `{"id", "received"}` answer, not of the profile GET sends.
+    @Test func aHeadLookupSaysTheLengthOfTheProfileAGetSends() async throws {
+        let receiver = try await Receiver.start()
+        let target = "/api/users/getByEmail?email=ada%40example.com"
+        let get = try await HTTPClient.shared.execute(HTTPClientRequest(url: receiver.baseURL + target), timeout: .seconds(30))
+        let profile = try await get.body.collect(upTo: 1 << 16)
+        #expect(try JSONValue.parse(String(buffer: profile))["email"] == "ada@example.com")
+        var head = HTTPClientRequest(url: receiver.baseURL + target)
+        head.method = .HEAD
+        let response = try await HTTPClient.shared.execute(head, timeout: .seconds(30))
+        #expect(response.headers["content-length"] == ["\(profile.readableBytes)"])
+        #expect(response.headers["content-type"] == ["application/json"])
+        await receiver.shutdown()
+    }
+
     @Test(arguments: [500, 503, 410, 429])
     func answersTheStatusNamedInThePath(status: Int) async throws {
         let receiver = try await Receiver.start()

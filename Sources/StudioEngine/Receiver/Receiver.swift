@@ -148,7 +148,8 @@ public final class Receiver: Sendable {
         if let code = statusFromPath(path) {
             status = HTTPResponse.Status(code: code)
             answer = ["status": .int(code)]
-        } else if request.method == .get, let email = request.uri.queryParameters.get("email") {
+        } else if request.method == .get || request.method == .head, let email = request.uri.queryParameters.get("email") {
+            // HEAD's headers are GET's (RFC 9110 §9.3.2), its Content-Length too: the same answer, its body not sent.
             answer = PartnerProfile.profile(for: email)
         } else if request.method == .delete {
             status = .noContent
