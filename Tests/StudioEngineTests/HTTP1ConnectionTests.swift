@@ -351,4 +351,36 @@ struct HTTP1ConnectionTests {
         socket.close()
         try await server.shutdown()
     }
+
+    /// A chunked body whose framing breaks is 400 saying where, then closed: the ingest API said
+    /// `BadJsonBody` with the parser's state ("strict mode assertion") and no `Connection: close`,
+    /// the receiver nothing at all.
+    @Test(arguments: Kind.allCases, [
+        ("zz\r\n{}\r\n0\r\n\r\n", "a chunk size is not a hexadecimal number"),
+        ("1\r\n{}\r\n0\r\n\r\n", "a chunk's data does not end in CRLF where its size says"),
+    ])
+    private func aMalformedChunkedBodyIsAnswered400SayingWhyThenClosed(kind: Kind, body: (chunks: String, why: String)) async throws {
+        let (chunks, why) = body
+        let path = kind == .ingest ? "/api/events/track" : "/hook"
+        let exchange = try await exchangeToTheClose(
+            with: kind,
+            sending: "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunks)
+        #expect(exchange.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(exchange)")
+        #expect(exchange.lowercased().contains("\r\nconnection: close\r\n"), "\(exchange)")
+        let answer = exchange.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        #expect(try Self.why(answer, kind: kind).contains("the chunked body is malformed: \(why)"), "\(exchange)")
+    }
+
+    /// The receiver's 413 said nothing (`Content-Length: 0`); it says why in a line, as its 400s do.
+    @Test func theReceivers413SaysWhy() async throws {
+        let server = try await ServerUnderTest.start(.receiver)
+        let socket = try server.connect()
+        try socket.send("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000000\r\n\r\n")
+        let answer = try #require(await socket.readAnswer())
+        #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
+        #expect(answer.hasSuffix("\r\n\r\nPayload Too Large: the body is over 1 MiB\n"), "\(answer)")
+        socket.close()
+        try await server.shutdown()
+    }
 }

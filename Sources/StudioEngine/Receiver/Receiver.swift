@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import StudioModel
 import Synchronization
@@ -92,25 +93,37 @@ public final class Receiver: Sendable {
         let headers =
             (request.head.authority.map { [HeaderField("Host", $0)] } ?? [])
             + request.headers.map { HeaderField($0.name.rawName, $0.value) }
-        /// A request refused before its body was read is logged too, with the size its head declared.
-        func refused(_ status: HTTPResponse.Status, headers answerHeaders: HTTPFields = [:]) -> Response {
+        /// A request refused before its body was read is logged too, with the size its head
+        /// declared; its answer is a line that says why, as a head refused is.
+        func refused(_ status: HTTPResponse.Status, why: String, headers answerHeaders: HTTPFields = [:]) -> Response {
             onRequest?(
                 ReceivedRequest(
                     receivedAt: Date(), method: request.method.rawValue, path: path, query: query, headers: headers,
                     body: "", bodySize: request.headers[.contentLength].flatMap(Int.init) ?? 0, status: status.code))
-            return Response(status: status, headers: answerHeaders)
+            var answerHeaders = answerHeaders
+            answerHeaders[.contentType] = "text/plain; charset=utf-8"
+            return Response(
+                status: status, headers: answerHeaders,
+                body: .init(byteBuffer: ByteBuffer(string: "\(HTTPResponseStatus(statusCode: status.code).reasonPhrase): \(why)\n")))
         }
+        let tooLarge = "the body is over \(maximumBodyBytes >> 20) MiB"
         // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
-        if request.headers.declaresBody(over: maximumBodyBytes) { return refused(.contentTooLarge) }
+        if request.headers.declaresBody(over: maximumBodyBytes) { return refused(.contentTooLarge, why: tooLarge) }
         let bodyBuffer: ByteBuffer
         do {
             guard let collected = try await budget.collect(request, upTo: maximumBodyBytes) else {
-                return refused(.serviceUnavailable, headers: [.retryAfter: "\(RequestBodyBudget.retryAfterSeconds)"])
+                return refused(
+                    .serviceUnavailable, why: "the receiver is reading too many large bodies at once; send it again in a moment",
+                    headers: [.retryAfter: "\(RequestBodyBudget.retryAfterSeconds)"])
             }
             bodyBuffer = collected
         } catch is NIOTooManyBytesError {
             // A chunked body declares no length, so its size shows only as it is read.
-            return refused(.contentTooLarge)
+            return refused(.contentTooLarge, why: tooLarge)
+        } catch let error as HTTPParserError {
+            // What follows a broken chunked framing on the connection cannot be read.
+            return refused(
+                .badRequest, why: "the chunked body is malformed: \(error.chunkedBodyExplanation)", headers: [.connection: "close"])
         }
         let body = String(buffer: bodyBuffer)
         let number = counter.next()
