@@ -71,6 +71,45 @@ struct ConnectionTimeoutTests {
         try await server.shutdown()
     }
 
+    /// A client that stops reading its answer (16 MB) had the connection held for as long as it
+    /// liked: it is closed once it has taken nothing for the send timeout.
+    @Test func aClientThatReadsNoneOfItsAnswerIsDisconnected() async throws {
+        let receiver = try await Self.receiverOfABigAnswer(sendTimeout: .seconds(2))
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        try await Task.sleep(for: .seconds(5))
+        #expect(await socket.isClosedByServer(within: 20))
+        socket.close()
+        await receiver.shutdown()
+    }
+
+    /// A client that reads its answer slowly, pausing, gets it whole. (The send timeout is 10 s,
+    /// longer than a loaded CI run stalls the test's reads.)
+    @Test func aClientThatReadsItsAnswerSlowlyGetsItWhole() async throws {
+        let receiver = try await Self.receiverOfABigAnswer(sendTimeout: .seconds(10))
+        let socket = try LoopbackSocket()
+        try socket.connect(to: receiver.port)
+        try socket.send("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        var received = 0
+        while received < 16_000_000, case .bytes(let bytes) = await socket.receive(within: LoopbackSocket.answerWait) {
+            received += bytes.count
+            // A pause at each 4 MiB read.
+            if received % (4 << 20) < bytes.count { try await Task.sleep(for: .seconds(2)) }
+        }
+        #expect(received > 16_000_000)
+        socket.close()
+        await receiver.shutdown()
+    }
+
+    /// A receiver that answers `GET /big` with 16 MB.
+    private static func receiverOfABigAnswer(sendTimeout: Duration) async throws -> Receiver {
+        try await Receiver.start(
+            script: try ReceiverScript.parse(yaml: "rules: [{path: /big, response: {bodyBytes: 16MB}}]"),
+            timeouts: ConnectionTimeouts(
+                requestHead: .seconds(60), bodyStall: .seconds(60), keepAliveIdle: .seconds(60), send: sendTimeout))
+    }
+
     /// The timeouts wait on the client, never on the server: a scripted delay and a dripped body,
     /// each longer than every timeout, still reach the client whole.
     @Test func theReceiversScriptedSlowAnswersOutlastTheTimeouts() async throws {

@@ -122,6 +122,36 @@ struct ExpectContinueTests {
         await receiver.shutdown()
     }
 
+    /// An answer from the head to a request that asked for `100 Continue` (RFC 9110 §10.1.1)
+    /// leaves its client free to send the body or not: it said nothing of the connection, and a
+    /// client that skipped the body had its next request read as the body (a 400, or a 413's
+    /// drain that waited 60 s). It says `Connection: close` and closes, the next request unread.
+    @Test(arguments: [
+        ("/api/events/track", 40, "nope", "", "HTTP/1.1 401 "),
+        ("/api/events/trak", 40, nil, "", "HTTP/1.1 404 "),
+        ("/api/events/track", 40, nil, "Content-Encoding: gzip\r\n", "HTTP/1.1 415 "),
+        ("/api/events/track", 5 << 20, nil, "", "HTTP/1.1 413 "),
+        ("/v1/letters", 2 << 20, nil, "", "HTTP/1.1 413 "),
+    ])
+    func anAnswerWithoutAContinueClosesTheConnection(
+        path: String, length: Int, apiKey: String?, headers: String, first: String
+    ) async throws {
+        let receiver = try await Receiver.start()
+        let ingest = try await IngestTestServer.start(apiKey: "key_ingest_0123456789")
+        let socket = try LoopbackSocket()
+        try socket.connect(to: path.hasPrefix("/api/") ? ingest.server.port : receiver.port)
+
+        try socket.send(expecting(path, length: length, apiKey: apiKey ?? "key_ingest_0123456789", headers: headers))
+        let answer = await socket.readAnswer() ?? "no answer"
+        #expect(answer.hasPrefix(first), "\(answer)")
+        #expect(answer.lowercased().contains("\r\nconnection: close\r\n"), "\(answer)")
+        try? socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        #expect(await socket.readUntilClosed(within: 10) == "")
+        socket.close()
+        await receiver.shutdown()
+        try await ingest.shutdown()
+    }
+
     @Test func theReceiverAnswersContinueThenTakesTheBody() async throws {
         let receiver = try await Receiver.start()
         let socket = try LoopbackSocket()

@@ -105,7 +105,7 @@ struct HTTP1ConnectionTests {
         case http11WithoutHost, twoHosts, twoHostsTheFirstLoopback, hostThatIsNoHost, ftpTarget
         case unknownMethod, lowercaseMethod, http2RequestLine, gzipTransferCoding, chunkedHTTP10
         case hostWithANamedPort, hostWithAPortPast65535, asteriskForPost, targetWithAFragment, twoContentLengths
-        case contentLengthWithChunked
+        case contentLengthWithChunked, connectToAHost, connectToAPath
 
         static let event = #"{"email": "ada@example.com", "eventName": "signup"}"#
 
@@ -130,6 +130,9 @@ struct HTTP1ConnectionTests {
             case .twoContentLengths: "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n" + body
             case .contentLengthWithChunked:
                 "POST /api/events/track HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n" + chunks
+            // A request pipelined behind, which must not be taken for a tunnel's bytes and go unanswered.
+            case .connectToAHost: "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .connectToAPath: "CONNECT /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             }
         }
 
@@ -152,6 +155,8 @@ struct HTTP1ConnectionTests {
             // It said only "its Content-Length is not a number" (QA).
             case .contentLengthWithChunked:
                 ("HTTP/1.1 400 Bad Request", "Bad Request: its Content-Length is not a number, or it has Content-Length with Transfer-Encoding")
+            // It was 405 (receiver) or 404 (ingest) with no Content-Length, the connection left open for 75 s.
+            case .connectToAHost, .connectToAPath: ("HTTP/1.1 400 Bad Request", "Bad Request: CONNECT asks for a tunnel")
             }
         }
     }
@@ -163,7 +168,8 @@ struct HTTP1ConnectionTests {
     /// server does not know; it was 400 with no body), §15.6.6 (505 for HTTP/2 in a request
     /// line; it was 400), RFC 9112 §6.1 (501 for a transfer coding other than chunked, which was
     /// taken with the gzip ignored; 400 for one in HTTP/1.0, its framing faulty), and any other
-    /// head the decoder cannot read (400 with no body, from Hummingbird). Each refusal says why
+    /// head the decoder cannot read (400 with no body, from Hummingbird), and CONNECT (RFC 9110
+    /// §9.3.6: these servers are no proxies). Each refusal says why
     /// (the ingest API in Iterable's error shape, which its clients parse), and closes the connection.
     @Test(arguments: Kind.allCases, RefusedHead.allCases)
     private func aHeadRefusedIsAnsweredWithWhyThenTheConnectionIsClosed(kind: Kind, head: RefusedHead) async throws {
@@ -171,6 +177,7 @@ struct HTTP1ConnectionTests {
         let body = exchange.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
         #expect(exchange.hasPrefix(head.refusal.statusLine + "\r\n"), "\(exchange)")
         #expect(exchange.lowercased().contains("\r\nconnection: close\r\n"), "\(exchange)")
+        #expect(exchange.lowercased().contains("\r\ncontent-length: "), "\(exchange)")
         // One answer only: a line that says why.
         let why = try Self.why(body, kind: kind)
         #expect(why.hasPrefix(head.refusal.body) && why.firstIndex(of: "\n") == why.index(before: why.endIndex), "\(exchange)")
@@ -341,6 +348,38 @@ struct HTTP1ConnectionTests {
         #expect(sent > 0)
         let health = try #require(await socket.readAnswer(), "the connection was closed after a small body")
         #expect(health.hasPrefix("HTTP/1.1 200 "), "\(health)")
+        socket.close()
+        try await server.shutdown()
+    }
+
+    /// A chunked body whose framing breaks is 400 saying where, then closed: the ingest API said
+    /// `BadJsonBody` with the parser's state ("strict mode assertion") and no `Connection: close`,
+    /// the receiver nothing at all.
+    @Test(arguments: Kind.allCases, [
+        ("zz\r\n{}\r\n0\r\n\r\n", "a chunk size is not a hexadecimal number"),
+        ("1\r\n{}\r\n0\r\n\r\n", "a chunk's data does not end in CRLF where its size says"),
+    ])
+    private func aMalformedChunkedBodyIsAnswered400SayingWhyThenClosed(kind: Kind, body: (chunks: String, why: String)) async throws {
+        let (chunks, why) = body
+        let path = kind == .ingest ? "/api/events/track" : "/hook"
+        let exchange = try await exchangeToTheClose(
+            with: kind,
+            sending: "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunks)
+        #expect(exchange.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(exchange)")
+        #expect(exchange.lowercased().contains("\r\nconnection: close\r\n"), "\(exchange)")
+        let answer = exchange.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        #expect(try Self.why(answer, kind: kind).contains("the chunked body is malformed: \(why)"), "\(exchange)")
+    }
+
+    /// The receiver's 413 said nothing (`Content-Length: 0`); it says why in a line, as its 400s do.
+    @Test func theReceivers413SaysWhy() async throws {
+        let server = try await ServerUnderTest.start(.receiver)
+        let socket = try server.connect()
+        try socket.send("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000000\r\n\r\n")
+        let answer = try #require(await socket.readAnswer())
+        #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer)")
+        #expect(answer.hasSuffix("\r\n\r\nPayload Too Large: the body is over 1 MiB\n"), "\(answer)")
         socket.close()
         try await server.shutdown()
     }

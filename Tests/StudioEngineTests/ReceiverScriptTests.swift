@@ -59,6 +59,13 @@ struct ReceiverScriptTests {
         // A 1xx is never a whole answer, and a 204 or 304 body is read as the next answer.
         ("rules: [{path: /a, response: {status: 101}}]", "rules[0].response.status"),
         ("rules: [{path: /a, response: {status: 304, body: x}}]", "rules[0].response"),
+        // A Content-Length other than the body's, or a Transfer-Encoding, was sent as is: the
+        // client read the rest of the body as the next answer.
+        ("rules: [{path: /a, response: {headers: {Content-Length: 5}, body: abcdefgh}}]", "rules[0].response.headers.Content-Length"),
+        ("rules: [{path: /a, response: {headers: {content-length: [8, 8]}, body: abc}}]", "rules[0].response.headers.content-length"),
+        ("rules: [{path: /a, response: {headers: {Content-Length: 10}, gzipBomb: 1MB}}]", "rules[0].response.headers.Content-Length"),
+        ("rules: [{path: /a, response: {status: 204, headers: {Content-Length: 0}}}]", "rules[0].response.headers.Content-Length"),
+        ("rules: [{path: /a, response: {headers: {Transfer-Encoding: chunked}, body: abc}}]", "rules[0].response.headers.Transfer-Encoding"),
     ])
     func rejectsBadScriptsNamingWhereTheProblemIs(yaml: String, location: String) {
         #expect {
@@ -66,6 +73,15 @@ struct ReceiverScriptTests {
         } throws: { error in
             (error as? ReceiverScriptError)?.location == location
         }
+    }
+
+    /// A Content-Length that is the body's length frames it right, and is taken; so is any on a
+    /// 304, which describes GET's answer.
+    @Test func aContentLengthThatFramesTheBodyIsTaken() throws {
+        let script = try ReceiverScript.parse(
+            yaml: "rules: [{path: /a, response: {headers: {Content-Length: 8}, body: abcdefgh}}, "
+                + "{path: /b, response: {status: 304, headers: {Content-Length: 120}}}]")
+        #expect(script.rules.count == 2)
     }
 
     /// A script's problems are placed as the workspace's files' are: the line and column of the
@@ -91,6 +107,11 @@ struct ReceiverScriptTests {
         ),
         ("rules:\n  - response: {status: 200}\n", "faults.yaml:2:5: error: rules[0]: give `path` or `pathPrefix`"),
         ("rules: {path: /a}\n", "faults.yaml:1:8: error: rules: expected a list, found a mapping"),
+        (
+            "rules:\n  - path: /a\n    response:\n      headers: {Content-Length: 5}\n      body: abcdefgh\n",
+            "faults.yaml:4:33: error: rules[0].response.headers.Content-Length: `5` is not the body's length (the 8 bytes "
+                + "sent): the next answer on the connection would be misread; leave it out, the receiver sends the right one"
+        ),
     ])
     func placesEachProblemAtItsLineAndColumn(yaml: String, expected: String) throws {
         let error = try #require(throws: ReceiverScriptError.self) {

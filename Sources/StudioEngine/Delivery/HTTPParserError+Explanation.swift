@@ -44,6 +44,20 @@ extension HTTPParserError {
         }
     }
 
+    /// What the HTTP/1.1 parser found wrong with a request's chunked body (RFC 9112 §7.1), in
+    /// words for the client: SwiftNIO's own text names the parser's state ("strict mode assertion").
+    var chunkedBodyExplanation: String {
+        switch self {
+        case .invalidChunkSize: "a chunk size is not a hexadecimal number"
+        case .strictModeAssertion, .lfExpected, .invalidConstant:
+            "a chunk's data does not end in CRLF where its size says, or a line does not end in CRLF"
+        case .invalidContentLength, .unexpectedContentLength: "its trailer has a Content-Length field"
+        case .invalidHeaderToken: "a trailer field line is malformed"
+        case .headerOverflow: "its trailer fields are larger than 80 KiB"
+        default: "it is not chunk size, CRLF, data, CRLF, …, 0, CRLF, trailer fields, CRLF"
+        }
+    }
+
     /// The explanations of an answer that is not HTTP/1.x at all (SSH, TLS or a database on the
     /// port), as against an HTTP answer written wrongly: only these point the user at the url's
     /// port (``DeliveryOutcomeClass/hint(for:afterTestSend:)``).

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import StudioModel
 
@@ -375,9 +376,15 @@ struct IngestAPI: RouterMiddleware {
             buffer = collected
         } catch is NIOTooManyBytesError {
             return .failure(tooLarge)
+        } catch let error as HTTPParserError {
+            // Broken chunked framing: RFC 9112 §7.1 makes it a bad request, not a large one, and
+            // not a JSON one; what follows it on the connection cannot be read.
+            var malformed = answer(
+                .badRequest, code: "GenericError", message: "the chunked body is malformed: \(error.chunkedBodyExplanation)")
+            malformed.headers[.connection] = "close"
+            return .failure(AnswerError(malformed))
         } catch {
-            // Broken chunked framing: RFC 9112 §7.1 makes it a bad request, not a large one.
-            return .failure(AnswerError(answer(.badRequest, code: "BadJsonBody", message: "the body's framing is broken: \(error)")))
+            return .failure(AnswerError(answer(.badRequest, code: "GenericError", message: "the body was not read whole: \(error)")))
         }
         // JSON is UTF-8 (RFC 8259 §8.1): bytes that are not would be stored as U+FFFD, changed.
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {

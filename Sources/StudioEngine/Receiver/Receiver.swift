@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import StudioModel
 import Synchronization
@@ -92,30 +93,37 @@ public final class Receiver: Sendable {
         let headers =
             (request.head.authority.map { [HeaderField("Host", $0)] } ?? [])
             + request.headers.map { HeaderField($0.name.rawName, $0.value) }
-        /// A request refused before its body was read is logged too, with the size its head declared.
-        func refused(_ status: HTTPResponse.Status, headers answerHeaders: HTTPFields = [:]) -> Response {
+        /// A request refused before its body was read is logged too, with the size its head
+        /// declared; its answer is a line that says why, as a head refused is.
+        func refused(_ status: HTTPResponse.Status, why: String, headers answerHeaders: HTTPFields = [:]) -> Response {
             onRequest?(
                 ReceivedRequest(
                     receivedAt: Date(), method: request.method.rawValue, path: path, query: query, headers: headers,
                     body: "", bodySize: request.headers[.contentLength].flatMap(Int.init) ?? 0, status: status.code))
-            return Response(status: status, headers: answerHeaders)
+            var answerHeaders = answerHeaders
+            answerHeaders[.contentType] = "text/plain; charset=utf-8"
+            return Response(
+                status: status, headers: answerHeaders,
+                body: .init(byteBuffer: ByteBuffer(string: "\(HTTPResponseStatus(statusCode: status.code).reasonPhrase): \(why)\n")))
         }
-        // A 2xx to CONNECT says a tunnel is open (RFC 9110 §9.3.6); the receiver is no proxy. A 405
-        // "MUST generate an Allow header field" (§15.5.6): the methods it answers.
-        if request.method == .connect {
-            return refused(.methodNotAllowed, headers: [.allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"])
-        }
+        let tooLarge = "the body is over \(maximumBodyBytes >> 20) MiB"
         // Refused from the head, before the client sends the body (after `Expect: 100-continue`).
-        if request.headers.declaresBody(over: maximumBodyBytes) { return refused(.contentTooLarge) }
+        if request.headers.declaresBody(over: maximumBodyBytes) { return refused(.contentTooLarge, why: tooLarge) }
         let bodyBuffer: ByteBuffer
         do {
             guard let collected = try await budget.collect(request, upTo: maximumBodyBytes) else {
-                return refused(.serviceUnavailable, headers: [.retryAfter: "\(RequestBodyBudget.retryAfterSeconds)"])
+                return refused(
+                    .serviceUnavailable, why: "the receiver is reading too many large bodies at once; send it again in a moment",
+                    headers: [.retryAfter: "\(RequestBodyBudget.retryAfterSeconds)"])
             }
             bodyBuffer = collected
         } catch is NIOTooManyBytesError {
             // A chunked body declares no length, so its size shows only as it is read.
-            return refused(.contentTooLarge)
+            return refused(.contentTooLarge, why: tooLarge)
+        } catch let error as HTTPParserError {
+            // What follows a broken chunked framing on the connection cannot be read.
+            return refused(
+                .badRequest, why: "the chunked body is malformed: \(error.chunkedBodyExplanation)", headers: [.connection: "close"])
         }
         let body = String(buffer: bodyBuffer)
         let number = counter.next()
@@ -153,7 +161,8 @@ public final class Receiver: Sendable {
         if let code = statusFromPath(path) {
             status = HTTPResponse.Status(code: code)
             answer = ["status": .int(code)]
-        } else if request.method == .get, let email = request.uri.queryParameters.get("email") {
+        } else if request.method == .get || request.method == .head, let email = request.uri.queryParameters.get("email") {
+            // HEAD's headers are GET's (RFC 9110 §9.3.2), its Content-Length too: the same answer, its body not sent.
             answer = PartnerProfile.profile(for: email)
         } else if request.method == .delete {
             status = .noContent

@@ -440,8 +440,38 @@ private struct ResponseFile: Decodable {
         for field in fields where field.name.isEmpty || field.value.contains(where: { $0 == "\r" || $0 == "\n" }) {
             throw ReceiverScriptError(location: "\(location).headers", message: "`\(field.name)` is not a valid header")
         }
+        try Self.checkFraming(fields, status: status, body: scriptedBody, at: "\(location).headers")
         return ReceiverScript.Response(
             status: status, headers: fields, body: scriptedBody, delay: scriptedDelay, drip: scriptedDrip,
             reset: reset ?? false, times: times ?? 1)
+    }
+
+    /// Refuses headers that would frame the body otherwise than it is sent, as a body on a 204
+    /// is refused: the client would misread the next answer on the connection. A
+    /// `Transfer-Encoding` is never taken (the receiver chooses the framing), and a
+    /// `Content-Length` only as the body's length (none on a 204; any on a 304, which describes
+    /// GET's answer and is sent no body).
+    private static func checkFraming(
+        _ fields: [HeaderField], status: Int, body: ReceiverScript.Body, at location: String
+    ) throws {
+        for field in fields {
+            switch field.name.lowercased() {
+            case "transfer-encoding":
+                throw ReceiverScriptError(
+                    location: "\(location).\(field.name)",
+                    message: "the receiver frames the body itself: leave `\(field.name)` out, or the next answer would be misread")
+            case "content-length" where status != 304:
+                let length = status == 204 ? nil : body.wireLength
+                guard let length, field.value.trimmingCharacters(in: .whitespaces) == String(length) else {
+                    let sent = length.map { "the \($0) bytes sent" } ?? (status == 204 ? "a 204, which has none" : "a length known only once sent")
+                    throw ReceiverScriptError(
+                        location: "\(location).\(field.name)",
+                        message: "`\(field.value)` is not the body's length (\(sent)): the next answer on the connection "
+                            + "would be misread; leave it out, the receiver sends the right one")
+                }
+            default:
+                break
+            }
+        }
     }
 }

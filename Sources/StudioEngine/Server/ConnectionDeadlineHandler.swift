@@ -6,6 +6,12 @@ import NIOHTTPTypes
 /// yet, a body that stalls, or nothing after an answer. While the server itself works on a request
 /// (a scripted delay or drip included) no deadline runs.
 ///
+/// Nor may a client leave its answers unread: while more of them waits than the channel buffers
+/// (it is not writable), the connection is looked at every ``ConnectionTimeouts/send``, and closed
+/// when no write went out since the time before and no fewer bytes wait: the client took none.
+/// Otherwise a client that stops reading would hold its connection, one of the capped number,
+/// for ever.
+///
 /// It sits after the HTTP decoder, so a head counts once it is complete: dripping its bytes does
 /// not keep the connection open.
 final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -24,6 +30,10 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     /// The timer that checks ``deadline``; it may be set for earlier than the deadline, and then
     /// sets itself again.
     private var timer: (task: Scheduled<Void>, firesAt: NIODeadline)?
+    /// The next look at an unwritable channel.
+    private var sendCheck: Scheduled<Void>?
+    /// Writes that went out to the socket, the client having taken what was before them.
+    private var writesSent = 0
 
     init(timeouts: ConnectionTimeouts) {
         self.timeouts = timeouts
@@ -40,11 +50,38 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func handlerRemoved(context: ChannelHandlerContext) {
         disarm()
+        stopCheckingSends()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
+        stopCheckingSends()
         context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stopCheckingSends()
+        } else if sendCheck == nil {
+            checkSends(context: context, since: nil)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Closes the connection when nothing went out since `before` (the writes sent and the bytes
+    /// waiting then), else looks again after ``ConnectionTimeouts/send``.
+    private func checkSends(context: ChannelHandlerContext, since before: (sent: Int, waiting: Int)?) {
+        sendCheck = nil
+        let now = (sent: writesSent, waiting: (try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0)
+        if let before, now.sent == before.sent, now.waiting >= before.waiting { return context.close(promise: nil) }
+        sendCheck = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeouts.send)) { [self] in
+            checkSends(context: context, since: now)
+        }
+    }
+
+    private func stopCheckingSends() {
+        sendCheck?.cancel()
+        sendCheck = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -68,7 +105,10 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
             unanswered = max(unanswered - 1, 0)
             if unanswered == 0, !readingBody { arm(after: timeouts.keepAliveIdle, context: context) }
         }
-        context.write(data, promise: promise)
+        let sent = context.eventLoop.makePromise(of: Void.self)
+        sent.futureResult.assumeIsolated().whenSuccess { [self] in writesSent &+= 1 }
+        if let promise { sent.futureResult.cascade(to: promise) }
+        context.write(data, promise: sent)
     }
 
     private func arm(after duration: Duration, context: ChannelHandlerContext) {

@@ -10,10 +10,16 @@ public struct ConnectionTimeouts: Sendable, Hashable {
     /// A connection kept open after an answer is closed when no next request head is complete
     /// within this (`keepalive_timeout`).
     public var keepAliveIdle: Duration
+    /// An answer may go this long with the client taking none of it (`send_timeout`).
+    public var send: Duration
 
-    public init(requestHead: Duration = .seconds(60), bodyStall: Duration = .seconds(60), keepAliveIdle: Duration = .seconds(75)) {
+    public init(
+        requestHead: Duration = .seconds(60), bodyStall: Duration = .seconds(60), keepAliveIdle: Duration = .seconds(75),
+        send: Duration = .seconds(60)
+    ) {
         self.requestHead = requestHead
         self.bodyStall = bodyStall
         self.keepAliveIdle = keepAliveIdle
+        self.send = send
     }
 }

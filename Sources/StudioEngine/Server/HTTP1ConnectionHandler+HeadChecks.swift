@@ -1,6 +1,15 @@
 import Foundation
 import NIOHTTP1
 
+extension HTTP1ConnectionHandler.Refusal {
+    /// The refusal of CONNECT, whatever its target (RFC 9110 §9.3.6): these servers are no proxies,
+    /// and an authority is no path or http(s) URL. A 4xx to it opens no tunnel (RFC 9112 §6.3), but
+    /// SwiftNIO's decoder reads nothing after a CONNECT head, so what a client pipelined after it
+    /// would go unanswered, and its encoder sends the answer to one without its length and body;
+    /// the refusal closes the connection.
+    static let tunnel = Self(status: .badRequest, detail: "CONNECT asks for a tunnel, and this server is no proxy")
+}
+
 extension HTTP1ConnectionHandler {
     /// Why a request is refused from its head, or nil; a head with an absolute-form target gets
     /// the target's authority as its one `Host` (RFC 9112 §3.2.2: the server "MUST ignore the
@@ -12,6 +21,8 @@ extension HTTP1ConnectionHandler {
     /// - A target `*` with another method than OPTIONS, or one with a `#fragment`: 400 (§3.2). The conversion to HTTP types would take the first, so that a second
     ///   one could name another server than the one the application checks.
     /// - An absolute-form target of another scheme than http or https, or with no host: 400.
+    /// - CONNECT, whatever its target: 400 (``Refusal/tunnel``), refused by ``RequestHeadTracker``
+    ///   before the decoder reads it unless its request line came in pieces.
     /// - `Transfer-Encoding` in an HTTP/1.0 request: 400, its framing faulty (RFC 9112 §6.1).
     /// - A transfer coding other than `chunked`: 501 (RFC 9112 §6.1), since the body would be
     ///   read still coded. (`Content-Encoding` is the application's to refuse.)
@@ -29,7 +40,10 @@ extension HTTP1ConnectionHandler {
             return Refusal(status: .badRequest, detail: "the target * is for OPTIONS only")
         }
         if head.uri.contains("#") { return Refusal(status: .badRequest, detail: "a request target has no #fragment") }
-        if head.method != .CONNECT, head.uri != "*", !head.uri.hasPrefix("/") {
+        // The tracker refuses a CONNECT before the decoder reads it; this one's method came in
+        // pieces. Its answer goes without its length (SwiftNIO's encoder), framed by the close.
+        if head.method == .CONNECT { return .tunnel }
+        if head.uri != "*", !head.uri.hasPrefix("/") {
             guard let authority = authority(ofAbsoluteTarget: head.uri) else {
                 return Refusal(status: .badRequest, detail: "the request target is neither a path nor an http(s) URL")
             }

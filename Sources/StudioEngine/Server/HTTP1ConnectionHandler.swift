@@ -28,7 +28,9 @@ import StudioModel
 /// whole before reading gets the answer and keeps its connection; but no more than
 /// ``drainLimit`` of it: an answer to a body declared longer says `Connection: close` (RFC 9110
 /// §15.5.14 allows it), and a connection that drains more (a chunked body) is closed outright.
-/// Otherwise one client could push any amount through a refusal.
+/// Otherwise one client could push any amount through a refusal. An answer before the body of
+/// a request that asked for `100 Continue` and was not sent it says `Connection: close` too: its
+/// client may skip the body (RFC 9110 §10.1.1), and its next request would be read as the body.
 ///
 /// Closing shuts the sending half only and reads on, dropping what comes: a full close with the
 /// client's bytes unread would reset the connection, and the answer could be lost with it (RFC
@@ -47,6 +49,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     private struct Request {
         var isHTTP10: Bool
         var isKeepAlive: Bool
+        /// It asks for `100 Continue` before its body, and was sent none yet.
+        var awaitsContinue = false
         /// Its answer closes the connection.
         var closes = false
     }
@@ -108,7 +112,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             if let refusal = Self.refusal(of: &head) { return refuse(refusal, context: context) }
             readingRequest = true
             readingLastRequest = !head.isKeepAlive
-            unanswered.append(Request(isHTTP10: head.version == .http1_0, isKeepAlive: head.isKeepAlive))
+            let expectsContinue = head.headers["expect"].contains { $0.lowercased() == "100-continue" }
+            unanswered.append(
+                Request(isHTTP10: head.version == .http1_0, isKeepAlive: head.isKeepAlive, awaitsContinue: expectsContinue))
             let chunked = head.headers.contains(name: "transfer-encoding")
             tracker.headRead(bodyLength: chunked ? nil : head.headers.first(name: "content-length").flatMap(Int.init) ?? 0)
             context.fireChannelRead(wrapInboundOut(.head(head)))
@@ -128,6 +134,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is RequestHeadTracker.TunnelRequest {
+            if !readsNoMore { refuse(.tunnel, context: context) }
+            return
+        }
         guard let error = error as? HTTPParserError else { return context.fireErrorCaught(error) }
         // A request after the last one: not read, so not answered either.
         if readsNoMore { return }
@@ -164,11 +174,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         switch unwrapOutboundIn(data) {
         case .head(let head) where head.status.code < 200:
             guard !request.isHTTP10 else { promise?.succeed(); return }
+            if head.status == .continue { unanswered[unanswered.startIndex].awaitsContinue = false }
             context.write(data, promise: promise)
         case .head(var head):
             let answersEarly = readingRequest && unanswered.count == 1
             drainingAnsweredBody = answersEarly
-            let abandonsBody = answersEarly && tracker.hasBodyToCome(over: Self.drainLimit)
+            // A client told no `100 Continue` may send its body or not (RFC 9110 §10.1.1): what
+            // comes next could be either, so nothing more is read.
+            let abandonsBody = answersEarly && (request.awaitsContinue || tracker.hasBodyToCome(over: Self.drainLimit))
             unanswered[unanswered.startIndex].closes = Self.prepare(&head, answering: request, closing: abandonsBody)
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body:

@@ -14,6 +14,8 @@ import NIOCore
 /// decoder gets the bytes as they came (but one, below), so a wrong guess can only make a 414 a
 /// 431 or the reverse.
 ///
+/// A CONNECT request line it does not hand on at all, so that its refusal is framed (``TunnelRequest``).
+///
 /// It also keeps what the handler needs to answer a request line the decoder refuses: whether it
 /// starts with a method (501 for one the decoder does not know, RFC 9110 §9.1) and its major
 /// version (505 for HTTP/2 and later, §15.6.6). The one byte it changes is a later HTTP/1 minor
@@ -52,6 +54,17 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
         guard let start = requestLineStart?.readableBytesView else { return false }
         let method = start.drop { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }.prefix { $0 != UInt8(ascii: " ") }
         return !method.isEmpty && method.allSatisfy(Self.isTokenCharacter)
+    }
+
+    /// A request line of CONNECT, which is not handed on: its answer, ``HTTP1ConnectionHandler/Refusal/tunnel``,
+    /// would go without its length and body after the decoder read it (SwiftNIO's encoder frames
+    /// an answer to CONNECT as a tunnel's).
+    struct TunnelRequest: Error {}
+
+    /// Whether the request line being read is a CONNECT's, as far as its first read shows.
+    private var requestsTunnel: Bool {
+        guard let start = requestLineStart?.readableBytesView else { return false }
+        return start.drop { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }.starts(with: "CONNECT ".utf8)
     }
 
     /// The decoder read a request's head; its body has `length` bytes, nil when chunked.
@@ -104,6 +117,11 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
             // The decoder's events while it reads the slice (a head, an end) move the position on.
             if var slice = buffer.readSlice(length: length), length > 0 {
                 if startsRequestLine { requestLineStart = slice }
+                if endsRequestLine, requestsTunnel {
+                    position = .discarded
+                    context.fireErrorCaught(TunnelRequest())
+                    return
+                }
                 if endsRequestLine { readVersion(endingRequestLine: &slice) }
                 context.fireChannelRead(wrapInboundOut(slice))
             }
