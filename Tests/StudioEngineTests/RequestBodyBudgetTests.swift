@@ -1,5 +1,8 @@
 import Foundation
+import GRDB
 import StudioEngine
+import StudioModel
+import Synchronization
 import Testing
 
 /// Both servers hold at most 64 MiB of request bodies at once, whatever the number of
@@ -64,6 +67,52 @@ struct RequestBodyBudgetTests {
         }
         for socket in idle { socket.close() }
         try await server.shutdown()
+    }
+
+    /// The ingest API's bodies stay counted until they are stored: one waiting for the store's
+    /// writer (held here by another connection) leaves no room for the next, which is told to
+    /// retry instead of being read and parsed to wait beside it (QA: 60 clients resending 4 MiB
+    /// `trackBulk`s on 503, as asked, took `serve` to 977 MiB).
+    @Test func anIngestBodyWaitingForTheStoreStillCounts() async throws {
+        let path = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
+        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init(storePath: path))
+        let server = try await IngestServer.start(engine: engine, port: 0, bodyBytes: 1 << 20)
+        let pad = String(repeating: "x", count: 1_000)
+        let events = (0..<600).map { #"{"email": "u\#($0)@example.com", "eventName": "bulk", "dataFields": {"pad": "\#(pad)"}}"# }
+        let bulk = #"{"events": ["# + events.joined(separator: ", ") + "]}"
+        let request = Self.head("/api/events/trackBulk", declaring: bulk.utf8.count) + bulk
+
+        let writer = try DatabaseQueue(path: path)
+        // Another connection holds the store's write lock, on a thread of its own, until told.
+        let lock = Mutex<(held: Bool, release: Bool)>((false, false))
+        Thread.detachNewThread {
+            try? writer.inTransaction(.immediate) { _ in
+                lock.withLock { $0.held = true }
+                while !lock.withLock({ $0.release }) { usleep(10_000) }
+                return .commit
+            }
+        }
+        while !lock.withLock({ $0.held }) { try await Task.sleep(for: .milliseconds(10)) }
+        let waiting = try LoopbackSocket()
+        try waiting.connect(to: server.port)
+        try waiting.send(request)
+        // Whenever the second is sent, the first is read or being read: either way no room.
+        for _ in 0..<3 {
+            let second = try LoopbackSocket()
+            try second.connect(to: server.port)
+            try second.send(request)
+            let answer = try #require(await second.readAnswer())
+            #expect(answer.hasPrefix("HTTP/1.1 503 "), "\(answer)")
+            second.close()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        lock.withLock { $0.release = true }
+        let stored = try #require(await waiting.readAnswer())
+        #expect(stored.hasPrefix("HTTP/1.1 200 "), "\(stored)")
+        #expect(try await writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM event") } == 600)
+        waiting.close()
+        await server.shutdown()
+        await engine.shutdown()
     }
 
     /// The path a server takes bodies on, and the largest body it takes.

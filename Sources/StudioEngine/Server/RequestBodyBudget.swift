@@ -9,6 +9,9 @@ import Synchronization
 /// whose next part finds no room is answered 503 with `Retry-After` (``retryAfterSeconds``) and
 /// may be sent again; a request with no body is never refused.
 ///
+/// A body can stay counted while it is used (``collect(_:upTo:whileHeld:)``): the ingest API's
+/// bodies wait, parsed, for the store's one writer, and must not pile up there uncounted.
+///
 /// ```swift
 /// let budget = RequestBodyBudget(capacity: 64 << 20)
 /// guard let body = try await budget.collect(request, upTo: 4 << 20) else { return busy }
@@ -32,6 +35,15 @@ final class RequestBodyBudget: Sendable {
     /// - Throws: What reading throws: `NIOTooManyBytesError` over `limit`, a broken chunked
     ///   framing, a connection closed before the body's end.
     func collect(_ request: Request, upTo limit: Int) async throws -> ByteBuffer? {
+        try await collect(request, upTo: limit) { $0 }
+    }
+
+    /// What `use` makes of the body of `request` (``collect(_:upTo:)``), the body counted until
+    /// `use` returns; nil, with `use` not run, when the budget has no room for a part.
+    /// - Throws: What reading throws (``collect(_:upTo:)``).
+    func collect<Result: Sendable>(
+        _ request: Request, upTo limit: Int, whileHeld use: (ByteBuffer) async -> Result
+    ) async throws -> Result? {
         var taken = 0
         defer { if taken > 0 { held.withLock { $0 -= taken } } }
         var collected = ByteBuffer()
@@ -47,6 +59,6 @@ final class RequestBodyBudget: Sendable {
             taken += bytes
             collected.writeImmutableBuffer(part)
         }
-        return collected
+        return await use(collected)
     }
 }
