@@ -235,6 +235,8 @@ extension DeliveryClient.Configuration {
     static let patient: DeliveryClient.Configuration = {
         var configuration = DeliveryClient.Configuration()
         configuration.timeout = .seconds(120)
+        // The connect budget covers the TLS handshake, which a starved run stalled past 5 s.
+        configuration.connectTimeout = .seconds(60)
         return configuration
     }()
 }

@@ -1,7 +1,8 @@
 import Foundation
-import GRDB
-import StudioEngine
-import StudioModel
+import HTTPTypes
+import Hummingbird
+import NIOCore
+@testable import StudioEngine
 import Synchronization
 import Testing
 
@@ -69,50 +70,33 @@ struct RequestBodyBudgetTests {
         try await server.shutdown()
     }
 
-    /// The ingest API's bodies stay counted until they are stored: one waiting for the store's
-    /// writer (held here by another connection) leaves no room for the next, which is told to
-    /// retry instead of being read and parsed to wait beside it (QA: 60 clients resending 4 MiB
-    /// `trackBulk`s on 503, as asked, took `serve` to 977 MiB).
+    /// The ingest API's bodies stay counted until they are stored: while one waits for the store
+    /// (its handler held here), the next finds no room and is told to retry, instead of being read
+    /// and parsed to wait beside it (QA: 60 clients resending 4 MiB `trackBulk`s on 503, as asked,
+    /// took `serve` to 977 MiB).
     @Test func anIngestBodyWaitingForTheStoreStillCounts() async throws {
-        let path = try EngineFixtures.temporaryDirectory().appendingPathComponent("state.sqlite").path
-        let engine = try Engine(workspace: Workspace(), secrets: [:], configuration: .init(storePath: path))
-        let server = try await IngestServer.start(engine: engine, port: 0, bodyBytes: 1 << 20)
-        let pad = String(repeating: "x", count: 1_000)
-        let events = (0..<600).map { #"{"email": "u\#($0)@example.com", "eventName": "bulk", "dataFields": {"pad": "\#(pad)"}}"# }
-        let bulk = #"{"events": ["# + events.joined(separator: ", ") + "]}"
-        let request = Self.head("/api/events/trackBulk", declaring: bulk.utf8.count) + bulk
+        let budget = RequestBodyBudget(capacity: 100)
+        let body = #"{"events": [{"email": "ada@example.com", "eventName": "a"}]}"#
+        func request() -> Request {
+            var head = HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/api/events/trackBulk")
+            head.headerFields[.contentType] = "application/json"
+            return Request(head: head, body: RequestBody(buffer: ByteBuffer(string: body)))
+        }
+        let gate = Mutex<(entered: Bool, release: Bool)>((false, false))
+        async let first = IngestAPI.withBody(request(), within: budget) { _ in
+            gate.withLock { $0.entered = true }
+            while !gate.withLock({ $0.release }) { usleep(1_000) }
+            return IngestAPI.answer(.ok, code: "Success")
+        }
+        while !gate.withLock({ $0.entered }) { try await Task.sleep(for: .milliseconds(5)) }
 
-        let writer = try DatabaseQueue(path: path)
-        // Another connection holds the store's write lock, on a thread of its own, until told.
-        let lock = Mutex<(held: Bool, release: Bool)>((false, false))
-        Thread.detachNewThread {
-            try? writer.inTransaction(.immediate) { _ in
-                lock.withLock { $0.held = true }
-                while !lock.withLock({ $0.release }) { usleep(10_000) }
-                return .commit
-            }
-        }
-        while !lock.withLock({ $0.held }) { try await Task.sleep(for: .milliseconds(10)) }
-        let waiting = try LoopbackSocket()
-        try waiting.connect(to: server.port)
-        try waiting.send(request)
-        // Whenever the second is sent, the first is read or being read: either way no room.
-        for _ in 0..<3 {
-            let second = try LoopbackSocket()
-            try second.connect(to: server.port)
-            try second.send(request)
-            let answer = try #require(await second.readAnswer())
-            #expect(answer.hasPrefix("HTTP/1.1 503 "), "\(answer)")
-            second.close()
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        lock.withLock { $0.release = true }
-        let stored = try #require(await waiting.readAnswer())
-        #expect(stored.hasPrefix("HTTP/1.1 200 "), "\(stored)")
-        #expect(try await writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM event") } == 600)
-        waiting.close()
-        await server.shutdown()
-        await engine.shutdown()
+        let second = await IngestAPI.withBody(request(), within: budget) { _ in IngestAPI.answer(.ok, code: "Success") }
+        #expect(second.status == .serviceUnavailable)
+        #expect(second.headers[.retryAfter] == "1")
+        gate.withLock { $0.release = true }
+        #expect(await first.status == .ok)
+        let third = await IngestAPI.withBody(request(), within: budget) { _ in IngestAPI.answer(.ok, code: "Success") }
+        #expect(third.status == .ok)
     }
 
     /// The path a server takes bodies on, and the largest body it takes.

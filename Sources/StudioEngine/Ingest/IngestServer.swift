@@ -54,19 +54,16 @@ public final class IngestServer: Sendable {
     ///     again (``Engine/reloadSecrets(workspaceRoot:)``) applies at once; nil, or a secret that is
     ///     not set, accepts every request.
     ///   - timeouts: How long a client may keep a connection waiting. Default: nginx's.
-    ///   - bodyBytes: The request bodies held at once, from their first byte until they are
-    ///     stored, over all connections (else 503 with `Retry-After`). Default: 64 MiB.
     public static func start(
         engine: Engine, host: String = "127.0.0.1", port: Int, apiKeySecret: String? = nil,
-        timeouts: ConnectionTimeouts = ConnectionTimeouts(), bodyBytes: Int = 64 << 20,
-        logger: Logger = Logger(label: "hookline.ingest")
+        timeouts: ConnectionTimeouts = ConnectionTimeouts(), logger: Logger = Logger(label: "hookline.ingest")
     ) async throws -> IngestServer {
         let api = IngestAPI(
             executor: engine.executor, store: engine.store, apiKeySecret: apiKeySecret,
             loopbackOnly: IngestAPI.isLoopbackName(host))
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: api)
-        let budget = RequestBodyBudget(capacity: bodyBytes)
+        let budget = RequestBodyBudget()
         for route in api.postRoutes {
             router.post(RouterPath(stringLiteral: route.path)) { request, _ in
                 await IngestAPI.withBody(request, within: budget, route.handle)
