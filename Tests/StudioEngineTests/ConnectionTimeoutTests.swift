@@ -84,18 +84,19 @@ struct ConnectionTimeoutTests {
         await receiver.shutdown()
     }
 
-    /// A client that reads its answer slowly, pausing, gets it whole. (The send timeout is 10 s,
-    /// longer than a loaded CI run stalls the test's reads.)
+    /// A client that reads its answer slowly, pausing, gets it whole: 16 pauses of 2 s take it past
+    /// the send timeout's first look at the connection. (The timeout is 30 s: a full run on two
+    /// loaded cores stalled the test's reads for over 10 s, and the connection was rightly closed.)
     @Test func aClientThatReadsItsAnswerSlowlyGetsItWhole() async throws {
-        let receiver = try await Self.receiverOfABigAnswer(sendTimeout: .seconds(10))
+        let receiver = try await Self.receiverOfABigAnswer(sendTimeout: .seconds(30))
         let socket = try LoopbackSocket()
         try socket.connect(to: receiver.port)
         try socket.send("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         var received = 0
         while received < 16_000_000, case .bytes(let bytes) = await socket.receive(within: LoopbackSocket.answerWait) {
             received += bytes.count
-            // A pause at each 4 MiB read.
-            if received % (4 << 20) < bytes.count { try await Task.sleep(for: .seconds(2)) }
+            // A pause at each MiB read.
+            if received % (1 << 20) < bytes.count { try await Task.sleep(for: .seconds(2)) }
         }
         #expect(received > 16_000_000)
         socket.close()
