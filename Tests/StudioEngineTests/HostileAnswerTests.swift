@@ -252,7 +252,7 @@ struct HostileAnswerTests {
         let server = try await RawAnswerServer.start(answer: answer, keepOpen: true, certificate: tls ? "valid" : nil)
         let record = try await withLoopbackClient(.patient) { client in
             await client.send(
-                makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(15),
+                makeRequest(server.baseURL + "/hook"), origin: .init(), timeout: .seconds(120),
                 trustRoots: tls ? try DeliveryTLSTests.testCA() : nil)
         }
         try await server.shutdown()

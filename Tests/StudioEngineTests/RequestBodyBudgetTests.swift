@@ -12,7 +12,8 @@ import Testing
 struct RequestBodyBudgetTests {
     /// Clients that send large bodies slowly fill the budget with what they sent; the next request
     /// with a body is answered 503 with `Retry-After` instead of being read, and is taken again
-    /// once one of them is gone.
+    /// once they are gone: nothing of theirs stays counted. (Which holder a probe sent while the
+    /// server still reads them displaces is a race, so the test does not free just one.)
     @Test(arguments: ServerUnderTest.Kind.allCases)
     func largeBodiesReadAtOnceAreBoundedAndTheRestToldToRetry(kind: ServerUnderTest.Kind) async throws {
         let server = try await ServerUnderTest.start(kind)
@@ -30,10 +31,9 @@ struct RequestBodyBudgetTests {
         let busy = try #require(await answerToASmallBody(server, path: path, until: { $0.hasPrefix("HTTP/1.1 503 ") }))
         #expect(busy.lowercased().contains("\r\nretry-after: 1\r\n"), "\(busy)")
 
-        slow.removeLast().close()
+        for socket in slow { socket.close() }
         let taken = try #require(await answerToASmallBody(server, path: path, until: { !$0.hasPrefix("HTTP/1.1 503 ") }))
         #expect(!taken.isEmpty)
-        for socket in slow { socket.close() }
         try await server.shutdown()
     }
 

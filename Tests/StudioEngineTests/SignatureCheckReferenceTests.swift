@@ -179,10 +179,10 @@ struct SignatureCheckReferenceTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let inputURL = folder.appendingPathComponent("cases.json")
         try JSONEncoder().encode(input).write(to: inputURL)
-        let python = try? await runTool(["python3", "-c", referenceScript, inputURL.path], timeout: .seconds(30))
+        let python = try? await runTool(["python3", "-c", referenceScript, inputURL.path], timeout: .seconds(120))
         guard let python, python.status == 0 else {
             throw ReferenceUnavailable(
-                description: "python3 with standardwebhooks failed (python3 -m pip install standardwebhooks): \(python?.errors ?? "no answer in 30 s")")
+                description: "python3 with standardwebhooks failed (python3 -m pip install standardwebhooks): \(python?.errors ?? "no answer in 120 s")")
         }
         return try JSONDecoder().decode([Bool].self, from: Data(python.output.utf8))
     }
