@@ -13,8 +13,8 @@ import StudioModel
 /// inflates to: the coded bytes go in a few at a time, and decoding stops at ``limit``, the size a
 /// record keeps of a body, with the decoded body marked cut.
 public enum ResponseContentDecoder {
-    /// The most a decoded body keeps: what a record keeps of the coded one (``DeliveryClient/Configuration/maxResponseBytes``).
-    public static let limit = 64 * 1024
+    /// The most a decoded body keeps: what a record keeps of the coded one.
+    public static let limit = DeliveryClient.Configuration().maxResponseBytes
     /// Coded bytes handed to the decompressor at a time: deflate writes at most about 1,032 bytes
     /// for one, so a step inflates to 264 KB at worst before the limit is checked again.
     static let stepSize = 256
@@ -26,12 +26,10 @@ public enum ResponseContentDecoder {
     /// The coded bytes were masked when stored, but a secret inside them is compressed and cannot
     /// be found there: the decoded bytes are masked again with the workspace's secrets.
     public static func decodedContent(of record: AttemptRecord, masker: SecretMasker) -> DecodedResponseContent? {
-        guard let coding = record.responseHeaders.last(where: { $0.name.lowercased() == "content-encoding" })?.value,
-            let algorithm = algorithm(named: coding)
+        let stored = ReceivedAnswer(stored: record)
+        guard let coding = stored.header("content-encoding"), let algorithm = algorithm(named: coding),
+            let (bytes, truncated) = decoded(stored.body, algorithm: algorithm, limit: limit)
         else { return nil }
-        let coded =
-            record.responseBodyIsBase64 ? Data(base64Encoded: record.responseBody).map { [UInt8]($0) } : Array(record.responseBody.utf8)
-        guard let coded, let (bytes, truncated) = decoded(coded, algorithm: algorithm, limit: limit) else { return nil }
         let masked = truncated ? masker.mask(cutBytes: bytes) : masker.mask(bytes: bytes)
         let body = StoredBody(masked, truncated: truncated)
         return DecodedResponseContent(text: body.text, isBase64: body.isBase64, byteCount: masked.count, truncated: truncated)

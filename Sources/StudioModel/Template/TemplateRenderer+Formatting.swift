@@ -15,7 +15,7 @@ extension TemplateRenderer {
         let style = try dateStyle(call)
         guard var date = try dateParameter(call) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = try timeZone(call)
+        calendar.timeZone = try jodaZone(call).timeZone
         for parameter in call.params.dropFirst() {
             let expression = try text(parameter)
             let offsets: [DateOffset]
@@ -167,10 +167,6 @@ extension TemplateRenderer {
         }
     }
 
-    private mutating func timeZone(_ call: TemplateCall) throws(TemplateError) -> TimeZone {
-        try jodaZone(call).timeZone
-    }
-
     /// ISO 8601 (with or without fraction or zone), `yyyy-MM-dd HH:mm:ss +00:00`, `yyyy-MM-dd`,
     /// Unix time in seconds or milliseconds (number or numeric string) as `delay until` reads it
     /// (``DateDelay/date(unixTime:)``), or `now`.
@@ -252,20 +248,22 @@ extension TemplateRenderer {
             }
         }
         var printed = number
-        if let fractionDigits {
+        if fractionDigits != nil || mantissa != nil {
             // As DecimalFormat: scale the double (percent ×100, per mille ×1000), then round its exact
-            // binary value; ICU then has nothing left to round.
+            // binary value to the fraction digits, or in scientific notation to the mantissa's
+            // significant digits; ICU then has nothing left to round.
             let scaled = number * Self.numberMultiplier(style)
             formatter.multiplier = NSNumber(value: 1)
-            printed = JavaDecimalRounding.rounded(scaled, fractionDigits: fractionDigits, mode: formatter.roundingMode)
-                ?? scaled
-        } else if let mantissa {
-            // The same, to the mantissa's significant digits: ICU keeps as many, and has nothing left to round.
-            let scaled = number * Self.numberMultiplier(style)
-            formatter.multiplier = NSNumber(value: 1)
-            printed =
-                JavaDecimalRounding.rounded(
-                    scaled, significantDigits: mantissa.integer + mantissa.fraction, mode: formatter.roundingMode) ?? scaled
+            let rounded =
+                if let fractionDigits {
+                    JavaDecimalRounding.rounded(scaled, fractionDigits: fractionDigits, mode: formatter.roundingMode)
+                } else if let mantissa {
+                    JavaDecimalRounding.rounded(
+                        scaled, significantDigits: mantissa.integer + mantissa.fraction, mode: formatter.roundingMode)
+                } else {
+                    Double?.none
+                }
+            printed = rounded ?? scaled
         }
         guard let formatted = formatter.string(from: NSNumber(value: printed)) else { return nil }
         return .string(formatted)
