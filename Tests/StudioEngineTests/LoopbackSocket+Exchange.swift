@@ -32,7 +32,7 @@ extension LoopbackSocket {
                 bytes = bytes.dropFirst(sent)
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
                 var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-                guard poll(&poller, 1, 5_000) == 1 else { throw Failure(call: "send (the server reads nothing)") }
+                guard poll(&poller, 1, Self.answerWait) == 1 else { throw Failure(call: "send (the server reads nothing)") }
             } else {
                 throw Failure(call: "send")
             }
@@ -40,7 +40,7 @@ extension LoopbackSocket {
     }
 
     /// Sends `text` again and again, on a thread of its own, until `limit` bytes went or the
-    /// server closes the connection (or reads nothing for 5 s); returns the bytes sent.
+    /// server closes the connection (or reads nothing for ``answerWait``); returns the bytes sent.
     func sendRepeatedly(_ text: String, upTo limit: Int) async -> Int {
         await Self.offThePool { [self] in
             var sent = 0
@@ -101,6 +101,23 @@ extension LoopbackSocket {
     /// set aside.
     func isClosedByServer(within seconds: Int) async -> Bool {
         await readUntilClosed(within: seconds) != nil
+    }
+
+    /// Whether the server closes the connection within `seconds`, found without reading what it
+    /// sent: reading would be the client taking its answer. Every 100 ms the client sends an empty
+    /// line (which a server ignores before a request, RFC 9112 §2.2); a socket its server closed
+    /// answers data with a reset.
+    func isClosedByServerUnread(within seconds: Int) async -> Bool {
+        await Self.offThePool { [self] in
+            let end = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < end {
+                let sent = Glibc.send(descriptor, "\r\n", 2, Int32(MSG_NOSIGNAL))
+                if sent < 0, errno != EAGAIN, errno != EWOULDBLOCK { return true }
+                var poller = pollfd(fd: descriptor, events: 0, revents: 0)
+                if poll(&poller, 1, 100) == 1, poller.revents & Int16(POLLERR | POLLHUP) != 0 { return true }
+            }
+            return false
+        }
     }
 
     /// Everything the server sends until it closes the connection, as text; nil when it has not

@@ -2,11 +2,12 @@ import Hummingbird
 import NIOCore
 import Synchronization
 
-/// The request-body bytes a server holds at once, over all its connections. A body is read only
-/// while the budget has room for what it may take (its declared length, or the server's whole
-/// limit for a chunked one), so that many clients each sending a large body slowly cannot make
-/// the server hold more than ``capacity`` bytes of bodies; a request that finds no room is
-/// answered 503 with `Retry-After` (``retryAfterSeconds``) and may be sent again.
+/// The request-body bytes a server holds at once, over all its connections. Each part of a body
+/// is counted as it arrives, and the whole body given back once it is used, refused or cut off,
+/// so that many clients each sending a large body slowly cannot make the server hold more than
+/// ``capacity`` bytes of bodies, while a body declared and not sent costs nothing. A request
+/// whose next part finds no room is answered 503 with `Retry-After` (``retryAfterSeconds``) and
+/// may be sent again; a request with no body is never refused.
 ///
 /// A body can stay counted while it is used (``collect(_:upTo:whileHeld:)``): the ingest API's
 /// bodies wait, parsed, for the store's one writer, and must not pile up there uncounted.
@@ -22,35 +23,45 @@ final class RequestBodyBudget: Sendable {
     static let retryAfterSeconds = 1
 
     let capacity: Int
-    private let reserved = Mutex(0)
+    private let held = Mutex(0)
 
     init(capacity: Int = RequestBodyBudget.defaultCapacity) {
         self.capacity = capacity
     }
 
-    /// The body of `request`, up to `limit` bytes, read while its size is counted against the
-    /// budget; nil, with nothing read, when the budget has no room for it now.
-    /// - Throws: What collecting throws: `NIOTooManyBytesError` over `limit`, a broken chunked framing.
+    /// The bytes of bodies counted now.
+    var heldBytes: Int { held.withLock { $0 } }
+
+    /// The body of `request`, up to `limit` bytes, each part counted against the budget as it
+    /// arrives and all given back on return; nil, with what was read of it dropped, when the
+    /// budget has no room for a part.
+    /// - Throws: What reading throws: `NIOTooManyBytesError` over `limit`, a broken chunked
+    ///   framing, a connection closed before the body's end.
     func collect(_ request: Request, upTo limit: Int) async throws -> ByteBuffer? {
         try await collect(request, upTo: limit) { $0 }
     }
 
     /// What `use` makes of the body of `request` (``collect(_:upTo:)``), its size counted until
-    /// `use` returns; nil, with nothing read and `use` not run, when the budget has no room for it now.
-    /// - Throws: What collecting throws (``collect(_:upTo:)``).
+    /// `use` returns; nil, with `use` not run, when the budget has no room for a part.
+    /// - Throws: What reading throws (``collect(_:upTo:)``).
     func collect<Result: Sendable>(
         _ request: Request, upTo limit: Int, whileHeld use: (ByteBuffer) async -> Result
     ) async throws -> Result? {
-        let declared = request.headers[.contentLength].flatMap(Int.init)
-        let bytes = min(declared ?? limit, limit)
-        guard bytes > 0 else { return await use(try await request.body.collect(upTo: limit)) }
-        let taken = reserved.withLock { reserved in
-            guard reserved + bytes <= capacity else { return false }
-            reserved += bytes
-            return true
+        var taken = 0
+        defer { if taken > 0 { held.withLock { $0 -= taken } } }
+        var body = ByteBuffer()
+        for try await part in request.body {
+            let bytes = part.readableBytes
+            guard taken + bytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
+            let fits = held.withLock { held in
+                guard held + bytes <= capacity else { return false }
+                held += bytes
+                return true
+            }
+            guard fits else { return nil }
+            taken += bytes
+            body.writeImmutableBuffer(part)
         }
-        guard taken else { return nil }
-        defer { reserved.withLock { $0 -= bytes } }
-        return await use(try await request.body.collect(upTo: limit))
+        return await use(body)
     }
 }
