@@ -164,6 +164,32 @@ struct DeliveryTLSTests {
         }
     }
 
+    /// An absolute name (`other.example.`, as `curl` takes one) goes in SNI without its final
+    /// dot, as RFC 6066 §3 writes a host name there ("without a trailing dot"; the dot was sent),
+    /// and a certificate for `other.example` names it: the request is delivered.
+    @Test func anAbsoluteHostNameIsSentInSNIWithoutItsFinalDotAndItsCertificateNamesIt() async throws {
+        try await HTTPSTestServer.with(certificate: "wrong-host") { server in
+            let record = try #require(
+                try await send(to: ["https://other.example.:\(server.port)/hook"], resolving: "other.example").first)
+            #expect(record.status == 200, "\(record.outcome)")
+            #expect(server.serverNames == ["other.example"])
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    /// The handshake that reads a rejected chain to say why sends the name the delivery's
+    /// handshake sent, without the final dot too.
+    @Test func theHandshakeThatExplainsARejectedChainSendsTheNameWithoutItsFinalDot() async throws {
+        try await HTTPSTestServer.with(certificate: "self-signed") { server in
+            let record = try #require(
+                try await send(to: ["https://other.example.:\(server.port)/hook"], resolving: "other.example").first)
+            #expect(record.outcome.errorClass == "tls_error")
+            #expect(message(of: record).contains("not issued by a trusted CA"), "\(record.outcome)")
+            #expect(server.serverNames == ["other.example", "other.example"])
+            #expect(server.requestCount == 0)
+        }
+    }
+
     /// The connect timeout covers the TLS handshake as it covers the TCP connect: a server that
     /// accepts the connection and never answers the handshake is cut there, not at the deadline.
     @Test func aHandshakeThatNeverEndsIsCutAtTheConnectTimeout() async throws {

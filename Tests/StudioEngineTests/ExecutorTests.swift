@@ -521,6 +521,40 @@ struct ExecutorTests {
         #expect(try engine.store.recentAttempts(limit: 10).map(\.nodeID) == ["direct-mail", "enrich"])
     }
 
+    /// The attempt of an answer that cannot be merged is a failure, its 200 and the answer as
+    /// received (masked) kept beside why: it was stored and settled as a success, so the traffic,
+    /// `logs` and a HAR export showed a plain 200 for a step that took its error path. It is not
+    /// retried: the endpoint answered, and would answer the same.
+    @Test(arguments: [
+        ("{status: 200, body: 'tier=gold'}", "tier=gold", "the answer is not JSON: "),
+        (#"{status: 200, body: '["gold"]'}"#, #"["gold"]"#, "the answer is JSON but not an object"),
+        (#"{status: 200, body: '{"tier": "gold", "pad": "\#(String(repeating: "x", count: 70_000))"}'}"#,
+            #"{"tier": "gold", "pad": "xxx"#, "the answer is longer than the 64 KiB kept of it"),
+    ])
+    func aProfileAnswerThatCannotBeMergedIsAFailedAttemptThatKeepsTheAnswer(
+        response: String, keptBodyStart: String, reason: String
+    ) async throws {
+        let receiver = try await Receiver.start(script: try script("{path: /profile, response: \(response)}"))
+        let engine = try Engine(
+            workspace: EngineFixtures.workspace(baseURL: receiver.baseURL), secrets: secrets,
+            configuration: .init(timeScale: 1_000_000))
+        try engine.store.saveUsers(EngineFixtures.users)
+        try engine.executor.start(workflowID: "welcome", emails: ["bob@example.com"])
+        await engine.executor.waitUntilIdle()
+        await engine.shutdown()
+        await receiver.shutdown()
+
+        let lookups = try engine.store.recentAttempts(limit: 10).filter { $0.nodeID == "enrich" }
+        #expect(lookups.count == 1, "a 200 was retried")
+        let lookup = try #require(lookups.first)
+        #expect(lookup.status == 200)
+        #expect(lookup.responseBody.hasPrefix(keptBodyStart))
+        #expect(lookup.outcome.errorClass == "profile_answer", "\(lookup.outcome)")
+        guard case .failed(_, let message) = lookup.outcome else { return }
+        #expect(message.hasPrefix("the answer cannot be merged into the profile: " + reason), "\(message)")
+        #expect(try engine.store.delivery(id: lookup.deliveryID)?.status == .failed)
+    }
+
     /// An empty answer (a 204: the partner knows nothing of the user) leaves the profile as it
     /// is and the journey goes on.
     @Test func anEmptyProfileAnswerLeavesTheProfileAndTheJourneyGoesOn() async throws {

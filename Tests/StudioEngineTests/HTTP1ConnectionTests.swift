@@ -106,6 +106,8 @@ struct HTTP1ConnectionTests {
         case unknownMethod, lowercaseMethod, http2RequestLine, gzipTransferCoding, chunkedHTTP10
         case hostWithANamedPort, hostWithAPortPast65535, asteriskForPost, targetWithAFragment, twoContentLengths
         case contentLengthWithChunked, connectToAHost, connectToAPath
+        case lowercaseVersion, unknownVersionToken, bareLineFeedAfterCRLF, bareLineFeedAfterRequestLine
+        case bareLineFeedAfterField
 
         static let event = #"{"email": "ada@example.com", "eventName": "signup"}"#
 
@@ -133,6 +135,11 @@ struct HTTP1ConnectionTests {
             // A request pipelined behind, which must not be taken for a tunnel's bytes and go unanswered.
             case .connectToAHost: "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             case .connectToAPath: "CONNECT /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .lowercaseVersion: "GET /health http/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .unknownVersionToken: "GET /health HTTX/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            case .bareLineFeedAfterCRLF: "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\n"
+            case .bareLineFeedAfterRequestLine: "GET /health HTTP/1.1\nHost: 127.0.0.1\r\n\r\n"
+            case .bareLineFeedAfterField: "GET /health HTTP/1.1\r\nHost: 127.0.0.1\nAccept: */*\r\n\r\n"
             }
         }
 
@@ -157,6 +164,12 @@ struct HTTP1ConnectionTests {
                 ("HTTP/1.1 400 Bad Request", "Bad Request: its Content-Length is not a number, or it has Content-Length with Transfer-Encoding")
             // It was 405 (receiver) or 404 (ingest) with no Content-Length, the connection left open for 75 s.
             case .connectToAHost, .connectToAPath: ("HTTP/1.1 400 Bad Request", "Bad Request: CONNECT asks for a tunnel")
+            case .lowercaseVersion:
+                ("HTTP/1.1 400 Bad Request", "Bad Request: the HTTP version must be written HTTP/1.1, in upper case (the request line ends in http/1.1)")
+            case .unknownVersionToken:
+                ("HTTP/1.1 400 Bad Request", "Bad Request: unknown HTTP version HTTX/1.1: the request line must end in HTTP/1.1 or HTTP/1.0")
+            case .bareLineFeedAfterCRLF, .bareLineFeedAfterRequestLine, .bareLineFeedAfterField:
+                ("HTTP/1.1 400 Bad Request", "Bad Request: a line of the head ends in a bare LF: end every line with CRLF")
             }
         }
     }

@@ -3,11 +3,13 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import Synchronization
 
 /// An HTTPS server on 127.0.0.1:0 that answers every request `200 ok`, presenting one of the
 /// fixture certificates in `Fixtures/tls` (see the README there), and counts the requests it
-/// receives, so a test can tell that a failed handshake let no request through.
+/// receives, so a test can tell that a failed handshake let no request through. It keeps the
+/// server name (SNI) of each client hello, as sent.
 ///
 /// ```swift
 /// let server = try await HTTPSTestServer.start(certificate: "expired")
@@ -18,16 +20,21 @@ final class HTTPSTestServer: Sendable {
     let port: Int
     private let channel: any Channel
     private let requests: Counter
+    private let names: ServerNames
 
     var baseURL: String { "https://127.0.0.1:\(port)" }
 
     /// How many HTTP request heads arrived over a completed handshake.
     var requestCount: Int { requests.value }
 
-    private init(port: Int, channel: any Channel, requests: Counter) {
+    /// The server name of each client hello, in order, as it came; nil for a hello without one.
+    var serverNames: [String?] { names.received }
+
+    private init(port: Int, channel: any Channel, requests: Counter, names: ServerNames) {
         self.port = port
         self.channel = channel
         self.requests = requests
+        self.names = names
     }
 
     /// Starts serving `Fixtures/tls/<certificate>.pem` with the fixtures' leaf key.
@@ -38,11 +45,19 @@ final class HTTPSTestServer: Sendable {
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         let context = try NIOSSLContext(configuration: configuration)
         let requests = Counter()
+        let names = ServerNames()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    // Reads the client hello as it came, before the TLS handler takes it.
+                    try pipeline.addHandler(
+                        ByteToMessageHandler(
+                            SNIHandler { [eventLoop = channel.eventLoop] result in
+                                names.append(result)
+                                return eventLoop.makeSucceededVoidFuture()
+                            }))
                     try pipeline.addHandler(NIOSSLServerHandler(context: context))
                     try pipeline.configureHTTPServerPipeline()
                     try pipeline.addHandler(OKResponder(requests: requests))
@@ -53,7 +68,7 @@ final class HTTPSTestServer: Sendable {
             try? await channel.close()
             throw TLSFixtures.Missing(name: "the server's port")
         }
-        return HTTPSTestServer(port: port, channel: channel, requests: requests)
+        return HTTPSTestServer(port: port, channel: channel, requests: requests, names: names)
     }
 
     func shutdown() async throws {
@@ -77,6 +92,19 @@ final class HTTPSTestServer: Sendable {
         private let count = Atomic<Int>(0)
         var value: Int { count.load(ordering: .sequentiallyConsistent) }
         func increment() { count.add(1, ordering: .sequentiallyConsistent) }
+    }
+
+    final class ServerNames: Sendable {
+        private let names = Mutex<[String?]>([])
+        var received: [String?] { names.withLock { $0 } }
+        func append(_ result: SNIResult) {
+            names.withLock { names in
+                switch result {
+                case .hostname(let name): names.append(name)
+                case .fallback: names.append(nil)
+                }
+            }
+        }
     }
 
     /// Counts each request head and answers `200 ok` at its end; closes the connection on errors

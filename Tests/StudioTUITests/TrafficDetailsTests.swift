@@ -42,6 +42,23 @@ struct TrafficDetailsTests {
         #expect(about.contains { $0.hasPrefix("held, not sent · scheduled") }, "\(about)")
     }
 
+    /// A 200 whose answer could not be used (an Update User Profile answer that is not a JSON
+    /// object) failed its step: its row leads with the error class, as a row with no answer does,
+    /// and its details say why under the answer; the row read as a plain success.
+    @Test func aTwoHundredThatFailedSaysSoOnItsRowAndInItsDetails() {
+        var lookup = Fixtures.record(1, status: 200)
+        lookup.url = "https://partner.example/profile?email=ada%40example.com"
+        lookup.responseBody = "tier=gold"
+        lookup.outcome = .failed(
+            errorClass: "profile_answer", message: "the answer cannot be merged into the profile: the answer is not JSON: 1:1: x")
+        let row = TrafficRow.segments(for: lookup, width: 200, timeZone: .gmt).map(\.text).joined()
+        #expect(row.contains(" 200 "), "\(row)")
+        #expect(row.contains("profile_answer · partner.example/profile?email=ada%40example.com"), "\(row)")
+        let about = TrafficDetailsView.lines(for: lookup, state: Fixtures.state(records: 1)).map(\.text)
+        #expect(about.contains { $0.contains("profile_answer: the answer cannot be merged into the profile") }, "\(about)")
+        #expect(about.contains { $0.contains("tier=gold") }, "\(about)")
+    }
+
     /// QA F13: the user column stayed 22 wide on wide terminals, cutting ordinary addresses.
     /// QA: an open preview kept the screen's keys in the bar (`⏎ fields`, which closes it).
     @Test func anOpenPreviewOrExchangeShowsItsOwnKeys() throws {

@@ -38,8 +38,9 @@ enum CertificateProbe {
     /// The chain `target` presents, read by a handshake that is refused as soon as it arrives.
     private static func presentedChain(_ target: PinnedTarget, timeout: TimeAmount) async -> [NIOSSLCertificate]? {
         let captured = NIOLockedValueBox<[NIOSSLCertificate]?>(nil)
-        // SNI carries names only; a URL with an IP literal sends none, as the delivery does.
-        let serverName = IPAddress(target.host) == nil ? target.host : nil
+        // The name the delivery's handshake sent, so that a server choosing its certificate by
+        // SNI presents the chain it rejected.
+        let serverName = TLSServiceIdentity(host: target.host).serverName
         do {
             let context = try NIOSSLContext(configuration: .makeClientConfiguration())
             let address = try SocketAddress(ipAddress: target.address.description, port: target.port)

@@ -42,6 +42,11 @@ public final class Deliverer: Sendable {
         /// Where a delivery that stopped at a scheduled retry, or was resumed after a restart, goes
         /// on from: the attempts it made and what they used of the policy. Default: nil, a new delivery.
         public var resuming: RetryWait?
+        /// Reads a 2xx answer before its attempt is recorded. A failed outcome it returns (an
+        /// Update User Profile answer that cannot be merged) is the attempt's, kept beside its
+        /// status and answer, and the delivery fails without a retry: the endpoint did answer, and
+        /// sending again would not change what it answers. Default: nil, every 2xx succeeds.
+        public var checkAnswer: (@Sendable (ReceivedAnswer) -> AttemptOutcome?)?
 
         public init(
             retry: RetryPolicy = RetryPolicy(), signer: StandardWebhooksSigner? = nil, timeout: Double? = nil,
@@ -114,7 +119,8 @@ public final class Deliverer: Sendable {
         public var status: Status
         /// Every attempt made, in order (already recorded).
         public var attempts: [AttemptRecord]
-        /// What the last attempt's endpoint answered, unmasked, when the delivery succeeded.
+        /// What the last attempt's endpoint answered, unmasked, when the delivery succeeded or
+        /// ``Options/checkAnswer`` failed it.
         public var answer: ReceivedAnswer?
         public var last: AttemptRecord? { attempts.last }
 
@@ -492,6 +498,16 @@ public final class Deliverer: Sendable {
                 attempt += 1
 
             case .decided(let decision):
+                if case .succeeded = decision, let answer,
+                    case .failed(let errorClass, let message)? = options.checkAnswer?(answer)
+                {
+                    // The reason may quote the answer, which is masked wherever it is kept.
+                    let reason = request.masker.mask(message)
+                    record.outcome = .failed(errorClass: errorClass, message: reason)
+                    attempts.append(record)
+                    recordAttempt(record, settling: settle(.failed, nil))
+                    return Result(status: .failed(reason), attempts: attempts, answer: answer)
+                }
                 attempts.append(record)
 
                 switch decision {

@@ -413,6 +413,8 @@ extension Executor {
             emailQuery = delivery.email
             mergeNested = nested
         }
+        // Iterable saves only a GET's answer (domain.md §2.4); `validate` warns of another method.
+        let mergesAnswer = emailQuery != nil && profile != nil && job.webhook.method == .get
         let record: AttemptRecord
         var answer: ReceivedAnswer?
         let succeeded: Bool
@@ -430,6 +432,9 @@ extension Executor {
             let id = delivery.id
             options.isCancelled = { [weak self] in self?.isCancelledElsewhere(id) ?? false }
             options.handsOffRetryWaits = handsOffRetryWaits
+            // An answer that cannot be merged fails its attempt, as recorded: a 200 with no
+            // enrichment behind it read as a success in the traffic.
+            if mergesAnswer { options.checkAnswer = ProfileAnswer.refusal(of:) }
             let result = await deliverer.deliver(request, origin: origin, options: options, notBefore: delivery.nextAttemptAt)
             if result.status == .stopped { return DeliveryOutcome(succeeded: false, stopped: true) }
             if case .awaitingRetry(let wait) = result.status { return DeliveryOutcome(succeeded: false, retryWait: wait) }
@@ -467,23 +472,20 @@ extension Executor {
             recorder.record(
                 record, settling: DeliverySettlement(deliveryID: delivery.id, status: .failed, attempts: origin.attempt))
         }
+        if case .failed(let errorClass, let reason) = record.outcome, errorClass == ProfileAnswer.unmergeableErrorClass {
+            logger.warning(
+                "\(job.webhook.id)'s answer for \(delivery.email ?? "a user"): \(reason); the step takes its error path")
+        }
         guard succeeded, emailQuery != nil, let profile else { return DeliveryOutcome(succeeded: succeeded, held: held) }
-        // Iterable saves only a GET's answer (domain.md §2.4); `validate` warns of another method.
-        guard job.webhook.method == .get else {
+        guard mergesAnswer else {
             logger.notice(
                 "\(job.webhook.id) answered a \(job.webhook.method.rawValue) of an Update Profile step; only a GET's answer is merged into the profile")
             return DeliveryOutcome(succeeded: true)
         }
         // Read from the answer as received: its masked record would merge `••••••` for a value
-        // that happens to equal a secret.
-        guard let answer else { return DeliveryOutcome(succeeded: true) }
-        let object: JSONObject?
-        do { object = try ProfileAnswer.object(in: answer) } catch {
-            logger.warning(
-                "\(job.webhook.id) answered for \(delivery.email ?? "a user") with what cannot be merged into the profile: \(error); the step takes its error path")
-            return DeliveryOutcome(succeeded: false)
-        }
-        guard let object else { return DeliveryOutcome(succeeded: true) }
+        // that happens to equal a secret. The deliverer failed the attempt of one that cannot
+        // be merged (``ProfileAnswer/refusal(of:)``).
+        guard let answer, let object = try? ProfileAnswer.object(in: answer) else { return DeliveryOutcome(succeeded: true) }
         do {
             return DeliveryOutcome(
                 succeeded: true, profile: try mergeAnswer(object, from: record, into: profile, nested: mergeNested))

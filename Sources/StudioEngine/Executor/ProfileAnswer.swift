@@ -8,6 +8,21 @@ enum ProfileAnswer {
         var description: String
     }
 
+    /// The error class of an attempt whose answer came (a 2xx) but cannot be merged: the
+    /// attempt fails with it, its status and answer kept (``refusal(of:)``).
+    static let unmergeableErrorClass = "profile_answer"
+
+    /// The outcome of an attempt whose 2xx `answer` cannot be merged (``object(in:)``), which
+    /// says why; nil when it can.
+    static func refusal(of answer: ReceivedAnswer) -> AttemptOutcome? {
+        do {
+            _ = try object(in: answer)
+            return nil
+        } catch {
+            return .failed(errorClass: unmergeableErrorClass, message: "the answer cannot be merged into the profile: \(error)")
+        }
+    }
+
     /// The object `answer` holds; nil for an empty answer (the partner knows nothing of the
     /// user, as a 204 says), which leaves the profile as it is.
     /// - Throws: ``Unreadable`` when the answer is not a whole JSON object: content-encoded

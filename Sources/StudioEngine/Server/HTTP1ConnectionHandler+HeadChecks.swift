@@ -63,6 +63,32 @@ extension HTTP1ConnectionHandler {
         return nil
     }
 
+    /// What is wrong with a head the decoder refused (`error`), in words for the client. SwiftNIO's
+    /// parser names the byte it expected, not the fault: a version in lower case (`http/1.1`,
+    /// RFC 9112 §2.3: "HTTP-name is case-sensitive") or of another protocol (`HTTX/1.1`) is a bad
+    /// constant, as a stray byte is, or a bad version; a line that ends in a bare LF (RFC 9112
+    /// §2.2) is a bad header token, a missing CR or a bad Transfer-Encoding, by where it is.
+    static func explanation(of error: HTTPParserError, readBy tracker: RequestHeadTracker) -> String {
+        // A method or a target the parser refused came before the version, which it never read.
+        if error != .invalidMethod, error != .invalidURL, let version = tracker.versionText, !isVersion(version) {
+            let upper = version.uppercased()
+            if upper != version, isVersion(upper) {
+                return "the HTTP version must be written \(upper), in upper case (the request line ends in \(version))"
+            }
+            return "unknown HTTP version \(version): the request line must end in HTTP/1.1 or HTTP/1.0"
+        }
+        if tracker.headHasBareLineFeed { return "a line of the head ends in a bare LF: end every line with CRLF" }
+        return error.requestExplanation
+    }
+
+    /// Whether `text` is an HTTP version as RFC 9112 §2.3 writes one: `HTTP/`, a digit, `.`, a digit.
+    private static func isVersion(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        return bytes.count == 8 && bytes.starts(with: "HTTP/".utf8) && isDigit(bytes[5]) && bytes[6] == UInt8(ascii: ".")
+            && isDigit(bytes[7])
+    }
+
     /// The authority of an http or https URL with a host and no user info (RFC 9110 §4.2.4:
     /// its presence is treated as an error); nil for any other target.
     private static func authority(ofAbsoluteTarget target: String) -> String? {

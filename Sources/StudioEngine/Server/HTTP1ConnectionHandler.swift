@@ -158,7 +158,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 context: context)
         default:
             // Hummingbird would answer 400 with no body; this one says what is wrong.
-            refuse(Refusal(status: .badRequest, detail: error.requestExplanation), context: context)
+            refuse(Refusal(status: .badRequest, detail: Self.explanation(of: error, readBy: tracker)), context: context)
         }
     }
 

@@ -17,9 +17,10 @@ import NIOCore
 /// A CONNECT request line it does not hand on at all, so that its refusal is framed (``TunnelRequest``).
 ///
 /// It also keeps what the handler needs to answer a request line the decoder refuses: whether it
-/// starts with a method (501 for one the decoder does not know, RFC 9110 §9.1) and its major
-/// version (505 for HTTP/2 and later, §15.6.6). The one byte it changes is a later HTTP/1 minor
-/// version, which it makes `1` (``readVersion(endingRequestLine:)``).
+/// starts with a method (501 for one the decoder does not know, RFC 9110 §9.1), its major
+/// version (505 for HTTP/2 and later, §15.6.6) and its version as written (`http/1.1`, `HTTX/1.1`);
+/// and whether a line of the head ends in a bare LF. The one byte it changes is a later HTTP/1
+/// minor version, which it makes `1` (``readVersion(endingRequestLine:)``).
 final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -47,6 +48,17 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
     /// The major version the last request line read names (`HTTP/2.0`: 2); nil when it names
     /// none, or its version did not come whole in the read that ended the line.
     private(set) var majorVersion: Int?
+
+    /// The last word of the last request line read, when it has three and that word is at most
+    /// 16 visible ASCII characters: the version as the client wrote it (`HTTP/1.1`, `http/1.1`).
+    private(set) var versionText: String?
+
+    /// Whether a line of the head being read, or of the last one read, ends in an LF with no CR
+    /// before it (RFC 9112 §2.2 has a line end in CRLF; SwiftNIO's decoder refuses a bare LF).
+    private(set) var headHasBareLineFeed = false
+
+    /// The last byte of a head scanned, for a bare LF at the start of a read.
+    private var previousHeadByte: UInt8 = 0
 
     /// Whether the request line being read starts with a token and a space (or a token only, as
     /// far as it came): a method, which the decoder may not know, not bytes of another protocol.
@@ -77,6 +89,8 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
     /// The decoder read a request's end: the next byte starts a head.
     func requestEnded() {
         majorVersion = nil
+        versionText = nil
+        headHasBareLineFeed = false
         guard position != .discarded else { return }
         position = .requestLine(started: false)
     }
@@ -137,6 +151,14 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
     private func readVersion(endingRequestLine slice: inout ByteBuffer) {
         var line = slice.readableBytesView.dropLast()
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        versionText = nil
+        // The version is a request line's third word (RFC 9112 §3): a line of two words has none.
+        if let lastSpace = line.lastIndex(of: UInt8(ascii: " ")), line[..<lastSpace].contains(UInt8(ascii: " ")) {
+            let word = line[line.index(after: lastSpace)...]
+            if (1...16).contains(word.count), word.allSatisfy({ (0x21...0x7E).contains($0) }) {
+                versionText = String(decoding: word, as: UTF8.self)
+            }
+        }
         let version = line.suffix(9)
         majorVersion = nil
         guard version.count == 9, version.starts(with: " HTTP/".utf8),
@@ -167,9 +189,20 @@ final class RequestHeadTracker: ChannelInboundHandler, RemovableChannelHandler {
     private func scanHead(_ buffer: ByteBuffer) -> (length: Int, endsRequestLine: Bool) {
         // Copied in and out: a stored property would be checked for exclusive access at every byte.
         var position = self.position
-        defer { self.position = position }
+        var previous = previousHeadByte
+        var bareLineFeed = headHasBareLineFeed
+        defer {
+            self.position = position
+            previousHeadByte = previous
+            headHasBareLineFeed = bareLineFeed
+        }
         return buffer.withUnsafeReadableBytes { bytes in
             for (index, byte) in bytes.enumerated() {
+                defer { previous = byte }
+                // Empty lines before a request line are not part of it (RFC 9112 §2.2).
+                if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r"), position != .requestLine(started: false) {
+                    bareLineFeed = true
+                }
                 switch (position, byte) {
                 case (.requestLine(started: true), UInt8(ascii: "\n")):
                     return (index + 1, true)

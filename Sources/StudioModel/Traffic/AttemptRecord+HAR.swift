@@ -43,7 +43,7 @@ public enum AttemptHAR {
             var postData: JSONObject = ["mimeType": .string(mimeType), "text": .string(record.requestBody)]
             if mimeType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
                 postData["params"] = .array(
-                    pairs(in: Substring(record.requestBody), plusIsSpace: true).map {
+                    pairs(in: Substring(record.requestBody)).map {
                         ["name": .string($0.name), "value": .string($0.value)]
                     })
             }
@@ -91,20 +91,23 @@ public enum AttemptHAR {
         return .object(entry)
     }
 
-    /// A URL's query parameters, percent-decoded, cut from its text. `URLComponents(string:)` would
-    /// not do: a masked value (`••••••`) is not valid in a URL, and it then encodes the whole URL
-    /// again, so `u=ada%40example.com` read back as `ada%40example.com` instead of `ada@example.com`.
+    /// A URL's query parameters, decoded as a form body is, cut from its text. `URLComponents(string:)`
+    /// would not do: a masked value (`••••••`) is not valid in a URL, and it then encodes the whole
+    /// URL again, so `u=ada%40example.com` read back as `ada%40example.com` instead of `ada@example.com`.
     private static func queryItems(of url: String) -> [(name: String, value: String)] {
         guard let question = url.firstIndex(of: "?") else { return [] }
         let query = url[url.index(after: question)...].prefix { $0 != "#" }
-        return pairs(in: query, plusIsSpace: false)
+        // A `+` in a query is a space, as browsers and servers read one
+        // (application/x-www-form-urlencoded); HAR's queryString holds the values they read.
+        return pairs(in: query)
     }
 
-    /// The `name=value` pairs of a query or form body, percent-decoded; a form body writes a space as `+`.
-    private static func pairs(in text: Substring, plusIsSpace: Bool) -> [(name: String, value: String)] {
+    /// The `name=value` pairs of a query or form body: `+` read as a space, then percent-decoded,
+    /// so that `a+b%2Bc` is `a b+c`.
+    private static func pairs(in text: Substring) -> [(name: String, value: String)] {
         guard !text.isEmpty else { return [] }
         func decoded(_ part: Substring) -> String {
-            let part = plusIsSpace ? part.replacingOccurrences(of: "+", with: " ") : String(part)
+            let part = part.replacingOccurrences(of: "+", with: " ")
             return part.removingPercentEncoding ?? part
         }
         return text.split(separator: "&", omittingEmptySubsequences: false).map { pair in

@@ -55,9 +55,13 @@ public enum TrafficRow {
         return "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)).\(ms)"
     }
 
-    /// The URL, led by the error class when no response came (`timeout · api.lob.com/v1/letters`).
+    /// The URL, led by the error class when no response came (`timeout · api.lob.com/v1/letters`)
+    /// or a 2xx that came could not be used (`profile_answer · partner.example/profile?…` beside
+    /// a 200 whose answer was not merged); a 4xx or 5xx says enough by its status.
     public static func pathText(_ record: AttemptRecord) -> String {
-        guard record.status == nil, let errorClass = record.outcome.errorClass else { return shortURL(record.url) }
+        guard case .failed(let errorClass, _) = record.outcome, record.status.map({ (200..<300).contains($0) }) ?? true else {
+            return shortURL(record.url)
+        }
         return errorClass + " · " + shortURL(record.url)
     }
 

@@ -187,9 +187,10 @@ final class HTTP1ConnectionPool: Sendable {
         let idleTimeout = configuration.idleTimeout
         let tls = try key.tls.map { peer in
             // SNI carries names only; with an IP literal the certificate must name the address.
-            (
-                context: try tlsContexts.context(trusting: peer.trustRoots),
-                serverName: IPAddress(peer.host) == nil ? peer.host : nil, identity: TLSServiceIdentity(host: peer.host)
+            let identity = TLSServiceIdentity(host: peer.host)
+            return (
+                context: try tlsContexts.context(trusting: peer.trustRoots), serverName: identity.serverName,
+                identity: identity
             )
         }
         // Kept from the initializer rather than looked up after the connect: a server that speaks

@@ -18,6 +18,14 @@ struct TLSServiceIdentity: Sendable, Hashable {
     /// The host as the URL gives it.
     let host: String
 
+    /// The name the client hello's SNI carries: the host without the final dot of an absolute
+    /// name (`example.com.`), which RFC 6066 §3 leaves out ("The hostname is represented ...
+    /// without a trailing dot"); nil for an IP literal, which SNI does not carry.
+    var serverName: String? {
+        guard IPAddress(host) == nil else { return nil }
+        return host.hasSuffix(".") && host.count > 1 ? String(host.dropLast()) : host
+    }
+
     /// Whether `certificate`'s subject alternative names name ``host``.
     func isNamed(by certificate: NIOSSLCertificate) -> Bool {
         var dnsNames: [String] = []
