@@ -50,19 +50,19 @@ struct RequestBodyBudgetTests {
             return Request(head: head, body: RequestBody(buffer: ByteBuffer(string: body)))
         }
         let gate = Mutex<(entered: Bool, release: Bool)>((false, false))
-        async let first = IngestAPI.withBody(request(), within: budget) { _ in
+        async let first = IngestAPI.withBody(request(), within: budget, lane: LargeBodyLane()) { _ in
             gate.withLock { $0.entered = true }
             while !gate.withLock({ $0.release }) { usleep(1_000) }
             return IngestAPI.answer(.ok, code: "Success")
         }
         while !gate.withLock({ $0.entered }) { try await Task.sleep(for: .milliseconds(5)) }
 
-        let second = await IngestAPI.withBody(request(), within: budget) { _ in IngestAPI.answer(.ok, code: "Success") }
+        let second = await IngestAPI.withBody(request(), within: budget, lane: LargeBodyLane()) { _ in IngestAPI.answer(.ok, code: "Success") }
         #expect(second.status == .serviceUnavailable)
         #expect(second.headers[.retryAfter] == "1")
         gate.withLock { $0.release = true }
         #expect(await first.status == .ok)
-        let third = await IngestAPI.withBody(request(), within: budget) { _ in IngestAPI.answer(.ok, code: "Success") }
+        let third = await IngestAPI.withBody(request(), within: budget, lane: LargeBodyLane()) { _ in IngestAPI.answer(.ok, code: "Success") }
         #expect(third.status == .ok)
     }
 

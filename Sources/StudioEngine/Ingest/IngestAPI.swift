@@ -338,16 +338,19 @@ struct IngestAPI: RouterMiddleware {
     /// The body stays counted in `budget` until it is stored, and is parsed on that thread pool
     /// too: bodies read while the store's one writer is busy wait there as bytes within the
     /// budget, not as parsed trees outside it (QA: 60 clients resending 4 MiB `trackBulk`s on
-    /// 503, as asked, took `serve` to 977 MiB).
+    /// 503, as asked, took `serve` to 977 MiB). Large bodies go there one at a time (`lane`).
     static func withBody(
-        _ request: Request, within budget: RequestBodyBudget, _ handle: @escaping @Sendable (JSONObject) throws -> Response
+        _ request: Request, within budget: RequestBodyBudget, lane: LargeBodyLane,
+        _ handle: @escaping @Sendable (JSONObject) throws -> Response
     ) async -> Response {
         let contentType = request.headers[.contentType]
         let read = await body(of: request, within: budget) { buffer in
-            await answering {
-                switch object(in: buffer, contentType: contentType) {
-                case .failure(let answer): answer.response
-                case .success(let body): try handle(body)
+            await lane.run(bodyBytes: buffer.readableBytes) {
+                await answering {
+                    switch object(in: buffer, contentType: contentType) {
+                    case .failure(let answer): answer.response
+                    case .success(let body): try handle(body)
+                    }
                 }
             }
         }

@@ -64,9 +64,10 @@ public final class IngestServer: Sendable {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: api)
         let budget = RequestBodyBudget()
+        let lane = LargeBodyLane()
         for route in api.postRoutes {
             router.post(RouterPath(stringLiteral: route.path)) { request, _ in
-                await IngestAPI.withBody(request, within: budget, route.handle)
+                await IngestAPI.withBody(request, within: budget, lane: lane, route.handle)
             }
         }
         router.get("/health") { _, _ in IngestAPI.answer(.ok, code: "Success") }
