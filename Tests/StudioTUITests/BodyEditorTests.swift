@@ -370,3 +370,60 @@ extension BodyEditorTests {
         #expect(HorizontalScroll.window(of: "abcdefg", from: 2, width: 6, marks: .ascii) == "<defg")
     }
 }
+
+extension BodyEditorTests {
+    /// QA: `e`, Left, then two combining accents crashed the studio (index out of range), the
+    /// typing lost: an accent merges with the character before it, so a line can hold fewer
+    /// Characters after a key than the cursor counted.
+    @Test func combiningAccentsMergeWithTheirNeighboursAndTheCursorStaysOnTheLine() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var state = Self.editing(root)
+        _ = reduce(&state, .key(.ctrl("u")))
+        _ = reduce(&state, .key(.end))
+        _ = reduce(&state, .key(.ctrl("u")))
+        Self.type("e", into: &state)
+        _ = reduce(&state, .key(.left))
+        // One key each: typed together they would be one Character.
+        for key in ["\u{301}", "\u{301}", "x", "\u{301}"] as [Character] { _ = reduce(&state, .key(.char(key))) }
+        let editor = try #require(state.bodyEditor)
+        #expect(editor.buffer.lines[0] == "\u{301}\u{301}x\u{301}e")
+        #expect(editor.buffer.column == 2, "after the x its accent joined")
+        #expect(renderApp(state).rowText(BodyEditorView.Layout(state.size).editor.y).contains("x\u{301}e"))
+    }
+
+    @Test func editsThatJoinCharactersCountTheCursorOnTheJoinedLine() {
+        var buffer = TextBuffer("e\u{301}")
+        #expect(buffer.lines[0].count == 1)
+        buffer.moveToLineEnd()
+        buffer.insert("\u{301}")
+        #expect(buffer.text == "e\u{301}\u{301}" && buffer.column == 1)
+        // Deleting the tab between `e` and an accent (an accent after a tab stands alone) joins
+        // them: the cursor is after the é.
+        buffer = TextBuffer("e\t\u{301}")
+        #expect(buffer.lines[0].count == 3)
+        buffer.moveRight()
+        buffer.deleteForward()
+        #expect(buffer.text == "e\u{301}" && buffer.column == 1)
+        buffer = TextBuffer("e\t\u{301}")
+        buffer.moveRight()
+        buffer.moveRight()
+        buffer.deleteBackward()
+        #expect(buffer.text == "e\u{301}" && buffer.column == 1)
+        buffer.moveToLineEnd()
+        #expect(buffer.column == 1)
+        // A line starting with an accent joins the `e` ending the line above.
+        buffer = TextBuffer("e\n\u{301}a")
+        buffer.moveLines(1)
+        buffer.deleteBackward()
+        #expect(buffer.text == "e\u{301}a" && buffer.line == 0 && buffer.column == 1)
+        buffer.moveToLineEnd()
+        #expect(buffer.column == 2)
+        buffer = TextBuffer("e")
+        buffer.moveToLineEnd()
+        buffer.insert(contentsOf: "\u{301}\n\u{301}")
+        #expect(buffer.text == "e\u{301}\n\u{301}" && buffer.line == 1 && buffer.column == 1)
+        buffer.insert("z")
+        #expect(buffer.text == "e\u{301}\n\u{301}z")
+    }
+}

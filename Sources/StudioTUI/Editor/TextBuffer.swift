@@ -19,35 +19,27 @@ public struct TextBuffer: Sendable, Equatable {
 
     public mutating func insert(_ character: Character) {
         guard character != "\n" else { return breakLine() }
-        var text = Array(current)
-        text.insert(character, at: column)
-        lines[line] = String(text)
-        column += 1
-        goalColumn = column
+        let (before, after) = splitCurrent(at: column)
+        setCurrent(before + String(character), after)
     }
 
     /// Inserts `text` at the cursor, its line breaks included, splicing each line once (a
     /// pasted body may be one long line).
     public mutating func insert(contentsOf text: String) {
-        let pieces = text.components(separatedBy: "\n")
+        var pieces = text.components(separatedBy: "\n")
         guard pieces.count > 1 || !text.isEmpty else { return }
-        let line = Array(current)
-        let before = String(line[..<column])
-        let after = String(line[column...])
-        let lastLength = pieces[pieces.count - 1].count
-        var inserted = pieces
-        inserted[0] = before + inserted[0]
-        inserted[inserted.count - 1] += after
-        lines.replaceSubrange(self.line...self.line, with: inserted)
-        self.line += pieces.count - 1
-        column = pieces.count == 1 ? before.count + lastLength : lastLength
-        goalColumn = column
+        let (before, after) = splitCurrent(at: column)
+        pieces[0] = before + pieces[0]
+        let last = pieces.removeLast()
+        lines.replaceSubrange(line...line, with: pieces + [""])
+        line += pieces.count
+        setCurrent(last, after)
     }
 
     public mutating func breakLine() {
-        let text = Array(current)
-        lines[line] = String(text[..<column])
-        lines.insert(String(text[column...]), at: line + 1)
+        let (before, after) = splitCurrent(at: column)
+        lines[line] = before
+        lines.insert(after, at: line + 1)
         line += 1
         column = 0
         goalColumn = 0
@@ -56,27 +48,22 @@ public struct TextBuffer: Sendable, Equatable {
     /// Deletes the character before the cursor, joining the line to the one above at its start.
     public mutating func deleteBackward() {
         if column > 0 {
-            var text = Array(current)
-            text.remove(at: column - 1)
-            lines[line] = String(text)
-            column -= 1
+            let (before, after) = splitCurrent(at: column)
+            setCurrent(String(before.dropLast()), after)
         } else if line > 0 {
             let rest = lines.remove(at: line)
             line -= 1
-            column = lines[line].count
-            lines[line] += rest
+            setCurrent(current, rest)
         }
-        goalColumn = column
     }
 
     /// Deletes the character under the cursor, joining the next line at the end of this one.
     public mutating func deleteForward() {
         if column < current.count {
-            var text = Array(current)
-            text.remove(at: column)
-            lines[line] = String(text)
+            let (before, after) = splitCurrent(at: column)
+            setCurrent(before, String(after.dropFirst()))
         } else if line + 1 < lines.count {
-            lines[line] += lines.remove(at: line + 1)
+            setCurrent(current, lines.remove(at: line + 1))
         }
     }
 
@@ -85,6 +72,24 @@ public struct TextBuffer: Sendable, Equatable {
         lines[line] = String(current.dropFirst(column))
         column = 0
         goalColumn = 0
+    }
+
+    /// The cursor's line cut at `column` Characters.
+    private func splitCurrent(at column: Int) -> (before: String, after: String) {
+        let text = current
+        let cut = text.index(text.startIndex, offsetBy: column, limitedBy: text.endIndex) ?? text.endIndex
+        return (String(text[..<cut]), String(text[cut...]))
+    }
+
+    /// Makes the cursor's line `before + after`, the cursor between them. Characters can merge
+    /// where the two meet (a combining accent typed after `e` makes one `é`, a deletion can join
+    /// `e` to the accent after it), so the cursor is counted on the joined text, never from the
+    /// count before the edit.
+    private mutating func setCurrent(_ before: String, _ after: String) {
+        let joined = before + after
+        lines[line] = joined
+        column = min(before.count, joined.count)
+        goalColumn = column
     }
 
     public mutating func moveLeft() {
