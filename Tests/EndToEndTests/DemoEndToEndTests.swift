@@ -352,4 +352,32 @@ struct DemoEndToEndTests {
             #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         }
     }
+
+    /// QA: after a crash the terminal stayed frozen for as long as anyone waited: Swift's
+    /// backtracer, finding a terminal on standard input, sat at its interactive prompt. A fatal
+    /// signal gives the terminal back, the backtrace is printed and the process ends.
+    @Test func aCrashGivesTheTerminalBackAndEnds() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        // Swift's backtracer as users have it: the other tests turn its prompt off.
+        let session = try await TmuxSession(
+            command: "env -u SWIFT_BACKTRACE \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            let pid = try await session.tmux("display", "-p", "-t", session.name, "#{pane_pid}")
+            let children = try await BinaryRunner.run("/usr/bin/pkill", ["-SEGV", "-P", pid.trimmingCharacters(in: .whitespacesAndNewlines)])
+            #expect(children.status == 0)
+            // Its prompt waits 15 s for a key before it goes: it must never show.
+            var prompted = false
+            _ = try await session.waitForScreen(timeout: 60) { screen in
+                prompted = prompted || screen.contains("Press space to interact")
+                return FileManager.default.fileExists(atPath: session.exitFile)
+            }
+            #expect(!prompted)
+            #expect(try await session.waitForExit(timeout: 10) == 128 + SIGSEGV)
+            let mode = try await session.tmux("display", "-p", "-t", session.name, "#{alternate_on}")
+            #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            let screen = try await session.screen()
+            #expect(screen.contains("Program crashed"), "\(screen)")
+        }
+    }
 }
