@@ -21,4 +21,30 @@ struct AttemptHARTests {
             ])
         #expect(request["url"]?.stringValue == url)
     }
+
+    /// `hookline logs --format har` writes the archive a page at a time: the text is the whole
+    /// document's, however the attempts come, none at all included, and it reads back as JSON.
+    @Test(arguments: [[], [1], [2, 1], [1, 1, 1]])
+    func anArchiveWrittenPageByPageIsTheWholeDocument(pages: [Int]) throws {
+        let records = (0..<pages.reduce(0, +)).map { index -> AttemptRecord in
+            let outcome: AttemptOutcome = index == 0 ? .failed(errorClass: "timeout", message: "15 s") : .httpError
+            return AttemptRecord(
+                startedAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(index)), deliveryID: "msg_\(index)", method: "POST",
+                url: "http://127.0.0.1:9/hook?n=\(index)", requestBody: "{\"n\": \(index)}",
+                status: index == 0 ? nil : 500, outcome: outcome)
+        }
+        var text = ""
+        var writer = AttemptHARWriter(creatorVersion: "test", reasonPhrase: { _ in "Internal Server Error" }) { text += $0 }
+        var rest = records[...]
+        for size in pages {
+            writer.add(Array(rest.prefix(size)))
+            rest = rest.dropFirst(size)
+        }
+        writer.finish()
+        let whole = AttemptHAR.document(for: records, creatorVersion: "test", reasonPhrase: { _ in "Internal Server Error" })
+        #expect(text == whole.prettyJSONText + "\n")
+        #expect(writer.entryCount == records.count)
+        let parsed = try JSONValue.parse(text)
+        #expect(parsed["log"]?["entries"]?.arrayValue?.count == records.count)
+    }
 }

@@ -61,9 +61,13 @@ extension JSONValue {
     }
 
     /// Indented JSON text for people to read.
-    public var prettyJSONText: String {
+    public var prettyJSONText: String { prettyJSONText(nestedAt: 0) }
+
+    /// ``prettyJSONText`` for a value written `level` levels deep in an indented document: its
+    /// lines after the first are indented as they would be there.
+    public func prettyJSONText(nestedAt level: Int) -> String {
         var out = ""
-        writePretty(to: &out, indent: "  ", level: 0)
+        writePretty(to: &out, indent: "  ", level: level)
         return out
     }
 

@@ -42,16 +42,21 @@ extension Hookline {
                     try store.forEachPage(ofAttemptsMatching: filter) { writeAttemptLines($0) }
                 }
             case .har:
-                // One JSON document, built whole: HAR has no streaming form.
-                let records = try EngineCommand.stoppingOnStoreError { try store.attempts(matching: filter) }
                 // Bodies sent gzip-coded are decoded, masked with the workspace's secrets; kept as
                 // received when the secrets cannot be read.
                 let masker = (try? SecretStore.load(workspaceRoot: options.root)).map { SecretMasker(secretValues: Array($0.values)) }
-                print(
-                    AttemptHAR.document(
-                        for: records, creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:),
-                        decodedContent: masker.map { masker in { ResponseContentDecoder.decodedContent(of: $0, masker: masker) } }
-                    ).prettyJSONText)
+                // Written a page at a time, as the JSON Lines are: one document, never held whole.
+                var writer = AttemptHARWriter(
+                    creatorVersion: HooklineVersion.current, reasonPhrase: AttemptRecord.reasonPhrase(of:),
+                    decodedContent: masker.map { masker in { ResponseContentDecoder.decodedContent(of: $0, masker: masker) } }
+                ) { print($0, terminator: "") }
+                try EngineCommand.stoppingOnStoreError {
+                    try store.forEachPage(ofAttemptsMatching: filter) { records in
+                        writer.add(records)
+                        return true
+                    }
+                }
+                writer.finish()
             case .curl:
                 var first = true
                 try EngineCommand.stoppingOnStoreError {
