@@ -174,7 +174,10 @@ struct StudioEditEndToEndTests {
             #expect(list.contains("workflows/broken.yaml:3:6: error: invalid YAML"), "\(list)")
             try await session.press("Enter")
             let args = URL(fileURLWithPath: folder + "/vi.args")
-            _ = try await session.waitForScreen(timeout: 10) { _ in FileManager.default.fileExists(atPath: args.path) }
+            // The shell creates the file before echo writes its line: wait for the whole line.
+            _ = try await session.waitForScreen(timeout: 10) { _ in
+                (try? String(contentsOf: args, encoding: .utf8))?.hasSuffix("\n") == true
+            }
             let arguments = try String(contentsOf: args, encoding: .utf8)
             #expect(arguments.hasPrefix("+3 "), "\(arguments)")
             #expect(arguments.contains(".hookline/drafts/workflows/broken.yaml"), "\(arguments)")
