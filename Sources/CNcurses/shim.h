@@ -34,6 +34,17 @@ static inline int cn_color_pairs(void){ return COLOR_PAIRS; }
 static inline FILE *cn_stdout(void) { return stdout; }
 static inline FILE *cn_stdin(void)  { return stdin; }
 
+/* The terminal's size as the kernel has it (TIOCGWINSZ is a macro ioctl Swift cannot call);
+   0 when it cannot be read. */
+#include <sys/ioctl.h>
+static inline int cn_terminal_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_row == 0 || size.ws_col == 0) return -1;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
+}
+
 /* wcwidth is hidden by the Glibc module (C5). */
 extern int wcwidth(wchar_t c);
 static inline int cn_wcwidth(wchar_t c) { return wcwidth(c); }

@@ -340,6 +340,36 @@ struct DemoEndToEndTests {
         }
     }
 
+    /// QA: a key typed right after the terminal grew back from "too small" was read at the old
+    /// size and lost: the terminal had its new size, but ncurses learns it from SIGWINCH, which
+    /// can land on another thread after the key is read. Five rounds: the race lost most keys.
+    /// (In one tmux call, `resize-window ; send-keys`, tmux sends the key before it resizes the
+    /// pane: that key is typed at the old size, under the notice, and is not taken.)
+    @Test func aKeyRightAfterGrowingBackFromTooSmallIsNotLost() async throws {
+        try await withDemo { session, _ in
+            try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
+            let tty = try await session.tmux("display", "-p", "-t", session.name, "#{pane_tty}")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            for round in 1...5 {
+                try await session.resize(columns: 20, rows: 5)
+                try await session.waitForScreen(timeout: 5) { $0.lowercased().contains("too small") }
+                let (key, title) = round.isMultiple(of: 2) ? ("1", "─ Workflows") : ("2", "─ Webhooks")
+                try await session.resize(columns: 100, rows: 30)
+                // tmux gives the pane its new size a moment later after a recent resize: the key
+                // goes once the terminal has it, as a person's would.
+                for _ in 0..<250 {
+                    let size = try await BinaryRunner.run("/bin/stty", ["-F", tty, "size"]).stdout
+                    if size.trimmingCharacters(in: .whitespacesAndNewlines) == "30 100" { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await session.press(key)
+                try await session.waitForScreen(timeout: 5) { $0.contains(title) }
+            }
+            try await session.press("q")
+            #expect(try await session.waitForExit(timeout: 15) == 0)
+        }
+    }
+
     @Test func sigtermRestoresTheTerminal() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }

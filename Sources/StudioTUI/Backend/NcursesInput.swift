@@ -1,4 +1,5 @@
 import CNcurses
+import Glibc
 
 /// What the terminal reported.
 enum InputEvent: Sendable, Hashable {
@@ -48,6 +49,15 @@ struct NcursesInput {
         if let paste, ContinuousClock.now - paste.lastInput > Self.pasteIdleLimit {
             events.append(.paste(Self.text(of: paste)))
             self.paste = nil
+        }
+        // A terminal resized and then typed into sends SIGWINCH before the keys, but ncurses
+        // learns of it only when the signal lands, maybe on another thread after the keys are read
+        // (QA: a key right after growing back from "too small" was read at the old size and lost).
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        if cn_terminal_size(STDOUT_FILENO, &rows, &columns) == 0, is_term_resized(rows, columns) {
+            _ = resizeterm(rows, columns)
+            events.append(.resize)
         }
         // A key read right after Esc that was no Alt+character: handled as the next key.
         var pending: (result: Int32, code: wint_t)?
