@@ -35,7 +35,7 @@ static inline FILE *cn_stdout(void) { return stdout; }
 static inline FILE *cn_stdin(void)  { return stdin; }
 
 /* The terminal's size as the kernel has it (TIOCGWINSZ is a macro ioctl Swift cannot call);
-   0 when it cannot be read. */
+   -1 when it cannot be read. */
 #include <sys/ioctl.h>
 static inline int cn_terminal_size(int fd, int *rows, int *columns) {
     struct winsize size;

@@ -11,10 +11,11 @@ struct DemoEndToEndTests {
     }
 
     /// Starts `hookline demo` in a 100×30 tmux window and always stops tmux afterwards.
-    private func withDemo(_ body: (TmuxSession, URL) async throws -> Void) async throws {
+    /// `hookline demo` in tmux; `prefix` goes before the command (`env -u NAME`).
+    private func withDemo(prefix: String = "", _ body: (TmuxSession, URL) async throws -> Void) async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let session = try await TmuxSession(
-            command: "\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
+            command: "\(prefix)\(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
         try await session.driving {
             try await body(session, folder)
         }
@@ -373,13 +374,9 @@ struct DemoEndToEndTests {
     @Test func sigtermRestoresTheTerminal() async throws {
         try await withDemo { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
-            let pid = try await session.tmux("display", "-p", "-t", session.name, "#{pane_pid}")
-            // The pane runs `sh -c "hookline …; echo $? > file"`; signal hookline, its child.
-            let children = try await BinaryRunner.run("/usr/bin/pkill", ["-TERM", "-P", pid.trimmingCharacters(in: .whitespacesAndNewlines)])
-            #expect(children.status == 0)
+            #expect(try await Self.signalHookline("TERM", in: session))
             #expect(try await session.waitForExit(timeout: 15) == 143)
-            let mode = try await session.tmux("display", "-p", "-t", session.name, "#{alternate_on}")
-            #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            #expect(try await Self.isOnTheAlternateScreen(session) == false)
         }
     }
 
@@ -387,15 +384,10 @@ struct DemoEndToEndTests {
     /// backtracer, finding a terminal on standard input, sat at its interactive prompt. A fatal
     /// signal gives the terminal back, the backtrace is printed and the process ends.
     @Test func aCrashGivesTheTerminalBackAndEnds() async throws {
-        let folder = try BinaryRunner.temporaryDirectory()
         // Swift's backtracer as users have it: the other tests turn its prompt off.
-        let session = try await TmuxSession(
-            command: "env -u SWIFT_BACKTRACE \(BinaryRunner.hooklinePath) demo --dir \(folder.path)/ws", directory: folder)
-        try await session.driving {
+        try await withDemo(prefix: "env -u SWIFT_BACKTRACE ") { session, _ in
             try await session.waitForScreen(timeout: 20) { $0.contains("direct-mail") }
-            let pid = try await session.tmux("display", "-p", "-t", session.name, "#{pane_pid}")
-            let children = try await BinaryRunner.run("/usr/bin/pkill", ["-SEGV", "-P", pid.trimmingCharacters(in: .whitespacesAndNewlines)])
-            #expect(children.status == 0)
+            #expect(try await Self.signalHookline("SEGV", in: session))
             // Its prompt waits 15 s for a key before it goes: it must never show.
             var prompted = false
             _ = try await session.waitForScreen(timeout: 60) { screen in
@@ -404,10 +396,21 @@ struct DemoEndToEndTests {
             }
             #expect(!prompted)
             #expect(try await session.waitForExit(timeout: 10) == 128 + SIGSEGV)
-            let mode = try await session.tmux("display", "-p", "-t", session.name, "#{alternate_on}")
-            #expect(mode.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            #expect(try await Self.isOnTheAlternateScreen(session) == false)
             let screen = try await session.screen()
             #expect(screen.contains("Program crashed"), "\(screen)")
         }
+    }
+
+    /// Sends `SIG<name>` to hookline: the pane runs `sh -c "hookline …; echo $? > file"`, and
+    /// hookline is its child. Whether a process was signalled.
+    private static func signalHookline(_ name: String, in session: TmuxSession) async throws -> Bool {
+        let pid = try await session.tmux("display", "-p", "-t", session.name, "#{pane_pid}")
+        let sent = try await BinaryRunner.run("/usr/bin/pkill", ["-\(name)", "-P", pid.trimmingCharacters(in: .whitespacesAndNewlines)])
+        return sent.status == 0
+    }
+
+    private static func isOnTheAlternateScreen(_ session: TmuxSession) async throws -> Bool {
+        try await session.tmux("display", "-p", "-t", session.name, "#{alternate_on}").trimmingCharacters(in: .whitespacesAndNewlines) == "1"
     }
 }

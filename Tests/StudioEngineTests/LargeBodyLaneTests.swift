@@ -1,7 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import NIOCore
 @testable import StudioEngine
 import Synchronization
 import Testing
@@ -18,20 +15,20 @@ struct LargeBodyLaneTests {
         let small = #"{"email": "ada@example.com", "eventName": "a"}"#
         let handlers = HandlerStates()
 
-        async let first = IngestAPI.withBody(request(large), within: budget, lane: lane) { _ in
+        async let first = IngestAPI.withBody(.trackBulk(large), within: budget, lane: lane) { _ in
             handlers.state.withLock { $0.firstIn = true }
             while !handlers.state.withLock({ $0.releaseFirst }) { usleep(1_000) }
             return IngestAPI.answer(.ok, code: "Success")
         }
         while !handlers.state.withLock({ $0.firstIn }) { try await Task.sleep(for: .milliseconds(5)) }
-        async let second = IngestAPI.withBody(request(large), within: budget, lane: lane) { _ in
+        async let second = IngestAPI.withBody(.trackBulk(large), within: budget, lane: lane) { _ in
             handlers.state.withLock { $0.secondIn = true }
             return IngestAPI.answer(.ok, code: "Success")
         }
         // The second is sent before the small one (the pool would take them in that order).
         try await Task.sleep(for: .milliseconds(200))
 
-        let answer = await IngestAPI.withBody(request(small), within: budget, lane: lane) { _ in
+        let answer = await IngestAPI.withBody(.trackBulk(small), within: budget, lane: lane) { _ in
             IngestAPI.answer(.ok, code: "Success")
         }
         #expect(answer.status == .ok)
@@ -46,12 +43,5 @@ struct LargeBodyLaneTests {
     /// What the held handlers did, shared with the tasks that run them.
     private final class HandlerStates: Sendable {
         let state = Mutex<(firstIn: Bool, releaseFirst: Bool, secondIn: Bool)>((false, false, false))
-    }
-
-    private func request(_ body: String) -> Request {
-        var head = HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/api/events/trackBulk")
-        head.headerFields[.contentType] = "application/json"
-        head.headerFields[.contentLength] = "\(body.utf8.count)"
-        return Request(head: head, body: RequestBody(buffer: ByteBuffer(string: body)))
     }
 }

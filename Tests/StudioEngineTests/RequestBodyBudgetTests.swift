@@ -43,26 +43,20 @@ struct RequestBodyBudgetTests {
     @Test func anIngestBodyWaitingForTheStoreStillCounts() async throws {
         let budget = RequestBodyBudget(capacity: 100)
         let body = #"{"events": [{"email": "ada@example.com", "eventName": "a"}]}"#
-        func request() -> Request {
-            var head = HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/api/events/trackBulk")
-            head.headerFields[.contentType] = "application/json"
-            head.headerFields[.contentLength] = "\(body.utf8.count)"
-            return Request(head: head, body: RequestBody(buffer: ByteBuffer(string: body)))
-        }
         let gate = Mutex<(entered: Bool, release: Bool)>((false, false))
-        async let first = IngestAPI.withBody(request(), within: budget, lane: LargeBodyLane()) { _ in
+        async let first = IngestAPI.withBody(.trackBulk(body), within: budget, lane: LargeBodyLane()) { _ in
             gate.withLock { $0.entered = true }
             while !gate.withLock({ $0.release }) { usleep(1_000) }
             return IngestAPI.answer(.ok, code: "Success")
         }
         while !gate.withLock({ $0.entered }) { try await Task.sleep(for: .milliseconds(5)) }
 
-        let second = await IngestAPI.withBody(request(), within: budget, lane: LargeBodyLane()) { _ in IngestAPI.answer(.ok, code: "Success") }
+        let second = await IngestAPI.withBody(.trackBulk(body), within: budget, lane: LargeBodyLane()) { _ in IngestAPI.answer(.ok, code: "Success") }
         #expect(second.status == .serviceUnavailable)
         #expect(second.headers[.retryAfter] == "1")
         gate.withLock { $0.release = true }
         #expect(await first.status == .ok)
-        let third = await IngestAPI.withBody(request(), within: budget, lane: LargeBodyLane()) { _ in IngestAPI.answer(.ok, code: "Success") }
+        let third = await IngestAPI.withBody(.trackBulk(body), within: budget, lane: LargeBodyLane()) { _ in IngestAPI.answer(.ok, code: "Success") }
         #expect(third.status == .ok)
     }
 
