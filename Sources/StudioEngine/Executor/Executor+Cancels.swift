@@ -30,7 +30,7 @@ extension Executor {
         for id in cancelled {
             let underWay = state.withLock { state in
                 guard state.deliveryTasks[id] != nil else { return false }
-                state.cancelledElsewhere.insert(id)
+                cancelledElsewhere.withLock { _ = $0.insert(id) }
                 return true
             }
             if !underWay { letGoOfWaiting(id) }
@@ -58,6 +58,12 @@ extension Executor {
 
     /// Whether a delivery under way here was cancelled by another process: it is not sent again.
     func isCancelledElsewhere(_ deliveryID: String) -> Bool {
-        state.withLock { $0.cancelledElsewhere.contains(deliveryID) }
+        cancelledElsewhere.withLock { $0.contains(deliveryID) }
+    }
+
+    /// Forgets that another process cancelled a delivery whose task ended; returns whether it did.
+    /// Called with ``Executor/state`` held, as the cancel is noted, so that none slips between.
+    func forgetCancelElsewhere(of deliveryID: String) -> Bool {
+        cancelledElsewhere.withLock { $0.remove(deliveryID) != nil }
     }
 }

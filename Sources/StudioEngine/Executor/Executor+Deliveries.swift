@@ -74,7 +74,7 @@ extension Executor {
                     state.hostDemand[host, default: 1] -= 1
                     if state.hostDemand[host] == 0 { state.hostDemand[host] = nil }
                     state.stats.deliveriesInFlight -= 1
-                    let cancelled = state.endTask(of: deliveryID)
+                    let cancelled = state.endTask(of: deliveryID, cancelledElsewhere: forgetCancelElsewhere(of: deliveryID))
                     if !outcome.stopped, outcome.retryWait == nil || cancelled { state.stats.count(outcome) }
                     return cancelled
                 }
@@ -247,7 +247,10 @@ extension Executor {
 
     private func launch(_ job: DeliveryJob, _ run: @escaping @Sendable () async -> Void) {
         // The task's completion runs on this queue, so it cannot remove the entry before it is added.
-        state.withLock { $0.deliveryTasks[job.delivery.id] = Task { await run() } }
+        // Made outside the lock: starting a task wakes a thread, which the lock's holder would
+        // make every other thread wait for.
+        let task = Task { await run() }
+        state.withLock { $0.deliveryTasks[job.delivery.id] = task }
     }
 
     /// The step's delivery from before a restart, if it made one.
@@ -332,7 +335,9 @@ extension Executor {
         runWhenStored(job, journey: nil) { [self] in
             let outcome = await perform(job, profile: nil, handsOffRetryWaits: true, resuming: resuming)
             queue.async { [self] in
-                let cancelled = state.withLock { $0.endTask(of: deliveryID) }
+                let cancelled = state.withLock {
+                    $0.endTask(of: deliveryID, cancelledElsewhere: forgetCancelElsewhere(of: deliveryID))
+                }
                 if let wait = outcome.retryWait {
                     guard cancelled else {
                         return wake(

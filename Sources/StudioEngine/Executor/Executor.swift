@@ -51,8 +51,6 @@ public final class Executor: Sendable {
         /// Deliveries cancelled while their task ran: one that stopped at a retry meanwhile is
         /// not waited for.
         var cancelledTasks: Set<String> = []
-        /// Deliveries under way here that another process cancelled: not sent again.
-        var cancelledElsewhere: Set<String> = []
         /// Cancels made by other processes were looked for up to here.
         var cancelsSeenUntil = Date()
         /// Deliveries under way, by id, so that they can be cancelled.
@@ -92,6 +90,9 @@ public final class Executor: Sendable {
     let logger: Logger
     let queue = DispatchQueue(label: "hookline.executor")
     let state = Mutex(State())
+    /// Deliveries under way here that another process cancelled: not sent again. Apart from
+    /// ``state``, which the executor queue holds often: every attempt asks, from its own thread.
+    let cancelledElsewhere = Mutex<Set<String>>([])
     /// The holder of this executor's outbox leases.
     public let leaseOwner = LeaseOwner.current()
 
@@ -450,11 +451,10 @@ extension Executor.State {
     var isIdle: Bool { stats.journeysActive == 0 && detachedDeliveries == 0 }
 
     /// Forgets a delivery's task, which ended; returns whether it was cancelled meanwhile, here
-    /// or by another process.
-    mutating func endTask(of deliveryID: String) -> Bool {
+    /// or by another process (`cancelledElsewhere`, taken out of ``Executor/cancelledElsewhere``).
+    mutating func endTask(of deliveryID: String, cancelledElsewhere: Bool) -> Bool {
         deliveryTasks[deliveryID] = nil
-        let cancelledHere = cancelledTasks.remove(deliveryID) != nil
-        return cancelledElsewhere.remove(deliveryID) != nil || cancelledHere
+        return cancelledTasks.remove(deliveryID) != nil || cancelledElsewhere
     }
 
     /// When the first journey or delivery asleep wakes.
