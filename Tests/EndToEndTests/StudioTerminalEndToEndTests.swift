@@ -109,6 +109,53 @@ struct StudioTerminalEndToEndTests {
         #expect(said.contains(named), "\(said)")
     }
 
+    /// A crash or `kill -9` of the studio lost the body editor's typing, which only a signal
+    /// kept: it is kept in the draft within a second or two while the studio runs, and the body
+    /// editor of the next studio opens with it, unsaved.
+    @Test func bodyEditorTypingOutlivesAKill9() async throws {
+        let folder = try BinaryRunner.temporaryDirectory()
+        let draft = folder.appendingPathComponent("ws/.hookline/drafts/webhooks/lob-letter.yaml")
+        func openLobLetterBody(_ session: TmuxSession) async throws {
+            try await session.press("2")
+            try await session.waitForScreen(timeout: 10) { $0.contains("lob-letter") }
+            // Webhooks in file-name order: bi-events, crm-vip, lob-letter.
+            try await session.press("j")
+            try await session.press("j")
+            try await session.waitForScreen(timeout: 10) { $0.contains("─ lob-letter") }
+            try await session.press("b")
+        }
+        let session = try await demo(in: folder)
+        try await session.driving {
+            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
+            try await openLobLetterBody(session)
+            try await session.waitForScreen(timeout: 10) { $0.contains("Ctrl+S saves") }
+            try await session.tmux("send-keys", "-t", session.name, "-l", "unsaved_marker")
+            try await session.waitForScreen(timeout: 10) { $0.contains("unsaved_marker") }
+            // Kept while the studio runs: no signal has reached it.
+            let deadline = Date().addingTimeInterval(15)
+            var kept = false
+            while Date() < deadline, !kept {
+                kept = (try? String(contentsOf: draft, encoding: .utf8))?.contains("unsaved_marker") == true
+                if !kept { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(kept, "the typing is not in \(draft.path) while the studio runs")
+            let killed = try await BinaryRunner.run("/usr/bin/pkill", ["-KILL", "-f", "demo --dir \(folder.path)/ws"])
+            #expect(killed.status == 0)
+        }
+        let kept = try String(contentsOf: draft, encoding: .utf8)
+        #expect(kept.contains("unsaved_marker"), "\(kept)")
+        #expect(kept.contains("id: lob-letter"))
+
+        let again = try await TmuxSession(
+            command: "env -u COLUMNS \(BinaryRunner.hooklinePath) studio -C \(folder.path)/ws", columns: 80, rows: 24, directory: folder)
+        try await again.driving {
+            try await again.waitForScreen(timeout: 20) { $0.contains("Workflows") || $0.contains("welcome") }
+            try await openLobLetterBody(again)
+            let screen = try await again.waitForScreen(timeout: 10) { $0.contains("as you left it") }
+            #expect(screen.contains("unsaved_marker"), "\(screen)")
+        }
+    }
+
     /// QA: quitting the studio while its journeys were still running said nothing, where `hookline
     /// run` stopped by Ctrl+C says what is left. Here the endpoint refuses connections, so the
     /// deliveries wait for their retries when `q` is pressed.

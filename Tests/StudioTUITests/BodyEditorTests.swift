@@ -150,12 +150,11 @@ struct BodyEditorTests {
         var state = Self.editing(root)
         Self.type("x", into: &state)
         let effects = reduce(&state, .terminate(signal: SIGHUP))
-        let fileText = try #require(state.bodyEditor?.fileText)
-        let template = try #require(state.bodyEditor?.buffer.text)
-        #expect(effects == [.keepBodyDraft(path: "webhooks/lob.yaml", template: template, fileText: fileText), .quit(code: 129)])
+        let typing = try #require(state.bodyEditor?.typing)
+        #expect(effects == [.keepBodyDraft(path: "webhooks/lob.yaml", typing, replacing: nil, announced: true), .quit(code: 129)])
 
         let drafts = DraftEditing(root: root)
-        #expect(drafts.keepBodyDraft(template, of: "webhooks/lob.yaml", openedFrom: fileText) == ".hookline/drafts/webhooks/lob.yaml")
+        #expect(drafts.keepBodyDraft(typing, of: "webhooks/lob.yaml") == ".hookline/drafts/webhooks/lob.yaml")
         var opened = ""
         _ = drafts.edit("webhooks/lob.yaml", with: EditTests.editor { text in
             opened = text
@@ -166,6 +165,100 @@ struct BodyEditorTests {
         #expect(!opened.contains("sk_live_abc123"))
     }
 
+
+    /// A crash or `kill -9` of the studio lost the body editor's typing: it is kept in the draft
+    /// each second while it changes, in place of what was kept before, and the draft goes once
+    /// the typing is saved or given up.
+    @Test func typingIsKeptAsTheDraftEachSecondAndTheDraftGoesWithTheTyping() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let draft = drafts.draftURL(for: "webhooks/lob.yaml")
+        func run(_ effects: [Effect]) {
+            for effect in effects {
+                switch effect {
+                case .keepBodyDraft(let path, let body, let earlier, _): _ = drafts.keepBodyDraft(body, of: path, replacing: earlier)
+                case .discardBodyDraft(let path, let body): drafts.discardBodyDraft(body, of: path)
+                default: Issue.record("unexpected \(effect)")
+                }
+            }
+        }
+        var state = Self.editing(root)
+        #expect(reduce(&state, .tick(Date())) == [], "nothing typed, nothing kept")
+        Self.type("x", into: &state)
+        let first = try #require(state.bodyEditor?.typing)
+        var effects = reduce(&state, .tick(Date()))
+        #expect(effects == [.keepBodyDraft(path: "webhooks/lob.yaml", first, replacing: nil, announced: false)])
+        run(effects)
+        #expect(try String(contentsOf: draft, encoding: .utf8).contains("x{\"name\""))
+        #expect(reduce(&state, .tick(Date())) == [], "unchanged since the last tick")
+
+        Self.type("y", into: &state)
+        let second = try #require(state.bodyEditor?.typing)
+        effects = reduce(&state, .tick(Date()))
+        #expect(effects == [.keepBodyDraft(path: "webhooks/lob.yaml", second, replacing: first, announced: false)])
+        run(effects)
+        #expect(try String(contentsOf: draft, encoding: .utf8).contains("xy{\"name\""))
+        let folder = draft.deletingLastPathComponent().path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["lob.yaml", "lob.yaml.base"],
+            "the earlier typing is replaced, not set aside")
+
+        _ = reduce(&state, .key(.escape))
+        effects = reduce(&state, .key(.char("y")))
+        #expect(state.bodyEditor == nil)
+        #expect(effects == [.discardBodyDraft(path: "webhooks/lob.yaml", second)])
+        run(effects)
+        #expect(!FileManager.default.fileExists(atPath: draft.path), "given up, the typing leaves no draft for e to reopen")
+    }
+
+    /// After a crash the body editor opens with the typing it kept, unsaved, and goes on keeping
+    /// it in the same draft; a draft of an older file, or with other changes, is not taken for it.
+    @Test func theTypingKeptBeforeACrashIsWhatTheEditorOpensWith() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        let fileText = try #require(Self.fileText(drafts))
+        #expect(drafts.keptBodyTyping(of: "webhooks/lob.yaml", fileText: fileText) == nil)
+        var state = Self.editing(root)
+        Self.type("x", into: &state)
+        let typing = try #require(state.bodyEditor?.typing)
+        _ = drafts.keepBodyDraft(typing, of: "webhooks/lob.yaml")
+        let restored = try #require(drafts.keptBodyTyping(of: "webhooks/lob.yaml", fileText: fileText))
+        #expect(restored == typing)
+        #expect(drafts.keptBodyTyping(of: "webhooks/lob.yaml", fileText: fileText + "# pulled\n") == nil, "the file changed since")
+
+        var reopened = AppState(workspace: WorkspaceLoader.load(from: root), size: Size(width: 80, height: 24))
+        _ = reduce(&reopened, .bodyEditorOpened(OpenedBody(
+            webhookID: "lob-letter", path: "webhooks/lob.yaml", type: "json", template: "{}", fileText: fileText, restored: restored)))
+        #expect(reopened.bodyEditor?.buffer.text == typing.template)
+        #expect(reopened.bodyEditor?.isDirty == true)
+        #expect(reduce(&reopened, .tick(Date())) == [], "already kept")
+
+        let draft = drafts.draftURL(for: "webhooks/lob.yaml")
+        try (fileText + "extra: line\n").write(to: draft, atomically: true, encoding: .utf8)
+        #expect(drafts.keptBodyTyping(of: "webhooks/lob.yaml", fileText: fileText) == nil, "an $EDITOR draft is e's to reopen")
+    }
+
+    @Test func aSavedBodyTakesItsDraftAwayAndADraftOfOtherTextStays() throws {
+        let root = try Self.workspaceFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let drafts = DraftEditing(root: root)
+        var state = Self.editing(root)
+        Self.type("x", into: &state)
+        let typing = try #require(state.bodyEditor?.typing)
+        _ = reduce(&state, .tick(Date()))
+        #expect(state.bodyEditor?.keptDraft == typing)
+        let saved = try #require(typing.draftText)
+        #expect(reduce(&state, .bodySaved(fileText: saved)) == [.discardBodyDraft(path: "webhooks/lob.yaml", typing)])
+        #expect(reduce(&state, .tick(Date())) == [], "saved: nothing to keep")
+
+        // An edit in $EDITOR that did not pass left this draft: the body editor's discard keeps it.
+        let draft = drafts.draftURL(for: "webhooks/lob.yaml")
+        try FileManager.default.createDirectory(at: draft.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "id: lob-letter\nname: from the editor\n".write(to: draft, atomically: true, encoding: .utf8)
+        drafts.discardBodyDraft(typing, of: "webhooks/lob.yaml")
+        #expect(try String(contentsOf: draft, encoding: .utf8) == "id: lob-letter\nname: from the editor\n")
+    }
     @Test func ctrlZSuspendsWithTheTypingKept() throws {
         let root = try Self.workspaceFolder()
         defer { try? FileManager.default.removeItem(at: root) }

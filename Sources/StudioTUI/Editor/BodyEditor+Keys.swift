@@ -9,11 +9,11 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
         editor.confirmingDiscard = false
         guard key == .char("y") else { return [] }
         state.bodyEditor = nil
-        return editor.quitAfterDiscard ? [.quit(code: 0)] : []
+        return editor.discardDraft() + (editor.quitAfterDiscard ? [.quit(code: 0)] : [])
     }
     // Ctrl+C quits, as everywhere (README), but asks first, as Esc does, over unsaved typing (QA F12).
     if state.keyMap.command(for: key, in: .global, readonly: state.readonly) == .quit, key != .char("q") {
-        guard editor.isDirty else { return [.quit(code: 0)] }
+        guard editor.isDirty else { return editor.discardDraft() + [.quit(code: 0)] }
         editor.confirmingDiscard = true
         editor.quitAfterDiscard = true
         return []
@@ -45,6 +45,7 @@ func editBody(_ key: KeyEvent, in state: inout AppState) -> [Effect] {
                 editor.quitAfterDiscard = false
             } else {
                 state.bodyEditor = nil
+                return editor.discardDraft()
             }
         case .previewDown:
             let last = max(0, editor.preview.lines.count - (layout.preview.height - 1))

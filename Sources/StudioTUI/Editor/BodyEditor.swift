@@ -30,6 +30,9 @@ public struct BodyEditor: Sendable, Equatable {
     public var quitAfterDiscard = false
     /// The address being typed after Ctrl+O, nil otherwise.
     public var userInput: String?
+    /// The typing last kept in the webhook's draft (``draftEffects()``, once a second), so that a
+    /// crash or `kill -9` loses at most a second of it; nil while no draft holds this editor's text.
+    public var keptDraft: KeptBody?
     /// The template rendered for the preview's user: made again when the text, the user or the
     /// second changes, not on every frame.
     private(set) var preview = BodyPreview(lines: [])
@@ -45,6 +48,25 @@ public struct BodyEditor: Sendable, Equatable {
 
     public var isDirty: Bool { buffer.text != savedTemplate }
 
+    /// The typing as a draft would keep it.
+    var typing: KeptBody { KeptBody(template: buffer.text, fileText: fileText) }
+
+    /// Keeps the webhook's draft in step with the typing: the typing kept when it changed since
+    /// the last time, the draft taken away once nothing is left unsaved (saved, or typed back).
+    mutating func draftEffects() -> [Effect] {
+        guard isDirty else { return discardDraft() }
+        guard keptDraft != typing else { return [] }
+        defer { keptDraft = typing }
+        return [.keepBodyDraft(path: path, typing, replacing: keptDraft, announced: false)]
+    }
+
+    /// Takes away the draft this editor kept, if it did: its typing was saved or given up.
+    mutating func discardDraft() -> [Effect] {
+        guard let kept = keptDraft else { return [] }
+        keptDraft = nil
+        return [.discardBodyDraft(path: path, kept)]
+    }
+
     mutating func renderPreview(now: Date) {
         preview = BodyPreview.render(buffer.text, type: type, user: previewUser, now: now)
     }
@@ -59,6 +81,21 @@ public struct BodyEditor: Sendable, Equatable {
     }
 }
 
+/// The body editor's typing as its webhook's draft keeps it: the template, in the file text the
+/// editor read (``DraftEditing/keepBodyDraft(_:of:replacing:)``).
+public struct KeptBody: Sendable, Equatable {
+    public var template: String
+    public var fileText: String
+
+    public init(template: String, fileText: String) {
+        self.template = template
+        self.fileText = fileText
+    }
+
+    /// The draft's text: the file with the template in it; nil when the file has no template block.
+    var draftText: String? { try? WebhookTemplateBlock(in: fileText).replacing(with: template, in: fileText) }
+}
+
 /// What the body editor's runtime work gives back.
 public struct OpenedBody: Sendable, Equatable {
     public var webhookID: String
@@ -66,13 +103,17 @@ public struct OpenedBody: Sendable, Equatable {
     public var type: String
     public var template: String
     public var fileText: String
+    /// Typing the body editor kept in the draft and did not save (the studio crashed, or was
+    /// killed): the editor opens with it, unsaved.
+    public var restored: KeptBody?
 
-    public init(webhookID: String, path: String, type: String, template: String, fileText: String) {
+    public init(webhookID: String, path: String, type: String, template: String, fileText: String, restored: KeptBody? = nil) {
         self.webhookID = webhookID
         self.path = path
         self.type = type
         self.template = template
         self.fileText = fileText
+        self.restored = restored
     }
 }
 

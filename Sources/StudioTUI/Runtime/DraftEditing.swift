@@ -182,15 +182,19 @@ struct DraftEditing {
         return (result, now ?? fileText)
     }
 
-    /// Keeps the body editor's unsaved `template` as the draft of `path`, the webhook file as
-    /// the editor read it (`fileText`) with the template in it: the next `e` on the webhook
-    /// reopens it, as it reopens an edit that did not pass, or sets it aside when the file has
-    /// changed since. A draft already there with other text is set aside first. Returns the
-    /// draft's path relative to the workspace, or nil when it could not be written.
-    func keepBodyDraft(_ template: String, of path: String, openedFrom fileText: String) -> String? {
+    /// Keeps the body editor's unsaved typing as the draft of `path`: the webhook file as the
+    /// editor read it with the typed template in it. The next `e` on the webhook reopens it, as
+    /// it reopens an edit that did not pass, or sets it aside when the file has changed since. A
+    /// draft already there is set aside first, unless it holds this text or the typing kept
+    /// before (`earlier`), which this replaces. Returns the draft's path relative to the
+    /// workspace, or nil when it could not be written.
+    func keepBodyDraft(_ body: KeptBody, of path: String, replacing earlier: KeptBody? = nil) -> String? {
         let draft = Draft(url: draftURL(for: path))
-        guard let text = try? WebhookTemplateBlock(in: fileText).replacing(with: template, in: fileText) else { return nil }
-        if let kept = try? String(contentsOf: draft.url, encoding: .utf8), kept != text { _ = draft.setAside() }
+        guard let text = body.draftText else { return nil }
+        if let kept = try? String(contentsOf: draft.url, encoding: .utf8), kept != text, kept != earlier?.draftText {
+            _ = draft.setAside()
+        }
+        let fileText = body.fileText
         do {
             try FileManager.default.createDirectory(
                 at: draft.url.deletingLastPathComponent(), withIntermediateDirectories: true,
@@ -201,6 +205,28 @@ struct DraftEditing {
             return nil
         }
         return relative(draft.url)
+    }
+
+    /// The typing the body editor kept in the draft of `path` and never saved or gave up (the
+    /// studio crashed, or was killed), when the draft is of the file as it is now (`fileText`)
+    /// and differs from it only in its template; nil otherwise (an edit in `$EDITOR` that did
+    /// not pass is `e`'s to reopen).
+    func keptBodyTyping(of path: String, fileText: String) -> KeptBody? {
+        let draft = Draft(url: draftURL(for: path))
+        guard (try? String(contentsOf: draft.base, encoding: .utf8)) == fileText,
+            let text = try? String(contentsOf: draft.url, encoding: .utf8), text != fileText,
+            let template = try? WebhookTemplateBlock(in: text).template
+        else { return nil }
+        let typing = KeptBody(template: template, fileText: fileText)
+        return typing.draftText == text ? typing : nil
+    }
+
+    /// Takes away the draft of `path` if it holds `body`, the typing the body editor kept: a
+    /// draft with other text (an edit in `$EDITOR` that did not pass) stays.
+    func discardBodyDraft(_ body: KeptBody, of path: String) {
+        let draft = Draft(url: draftURL(for: path))
+        guard let text = body.draftText, (try? String(contentsOf: draft.url, encoding: .utf8)) == text else { return }
+        draft.discard()
     }
 
     /// Makes `change` to the steps of the workflow in its file `path`, every other line kept,
@@ -389,7 +415,8 @@ struct DraftEditing {
         try WorkspaceWriter.writeAtomically(text, to: draft.base)
     }
 
-    private func relative(_ url: URL) -> String {
+    /// `url` as messages name it: relative to the workspace folder when it is inside it.
+    func relative(_ url: URL) -> String {
         url.path.hasPrefix(root.path + "/") ? String(url.path.dropFirst(root.path.count + 1)) : url.path
     }
 }

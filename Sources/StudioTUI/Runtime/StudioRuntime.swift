@@ -110,7 +110,9 @@ final class StudioRuntime {
             case .loadPreviewUser(let email): loadPreviewUser(email)
             case .changeWorkflow(let path, let change): changeWorkflow(path, change)
             case .setField(let field, let value): setField(field, value)
-            case .keepBodyDraft(let path, let template, let fileText): keepBodyDraft(path, template, fileText)
+            case .keepBodyDraft(let path, let body, let earlier, let announced):
+                keepBodyDraft(body, of: path, replacing: earlier, announced: announced)
+            case .discardBodyDraft(let path, let body): drafts?.discardBodyDraft(body, of: path)
             case .checkExecutor: checkExecutor()
             }
         }
@@ -185,8 +187,14 @@ final class StudioRuntime {
             switch drafts.bodyTemplate(of: path) {
             case .read(let template, let type, let fileText):
                 events.record("BODY \(path)")
-                send(.bodyEditorOpened(OpenedBody(webhookID: webhookID, path: path, type: type, template: template, fileText: fileText)))
-                send(.status(StatusMessage("editing the body of \(webhookID): Ctrl+S saves")))
+                let restored = drafts.keptBodyTyping(of: path, fileText: fileText)
+                send(.bodyEditorOpened(OpenedBody(
+                    webhookID: webhookID, path: path, type: type, template: template, fileText: fileText, restored: restored)))
+                send(.status(restored == nil
+                    ? StatusMessage("editing the body of \(webhookID): Ctrl+S saves")
+                    : StatusMessage(
+                        "editing the body of \(webhookID) as you left it, unsaved (kept in \(drafts.relative(drafts.draftURL(for: path)))): Ctrl+S saves, Esc y gives it up",
+                        level: .warning)))
             case .refused(let message):
                 send(.status(message))
             }
@@ -203,11 +211,13 @@ final class StudioRuntime {
         }
     }
 
-    /// Said on stderr once the terminal is given back, whether or not anyone still reads it.
-    private func keepBodyDraft(_ path: String, _ template: String, _ fileText: String) {
+    /// An announced draft is named on stderr once the terminal is given back, whether or not
+    /// anyone still reads it.
+    private func keepBodyDraft(_ body: KeptBody, of path: String, replacing earlier: KeptBody?, announced: Bool) {
         guard let drafts else { return }
-        let kept = drafts.keepBodyDraft(template, of: path, openedFrom: fileText)
+        let kept = drafts.keepBodyDraft(body, of: path, replacing: earlier)
         events.record("BODY KEPT \(kept ?? "-")")
+        guard announced else { return }
         notes.append(kept.map { "hookline: the unsaved body of \(path) is kept in \($0); e on the webhook opens it" }
             ?? "hookline: the unsaved body of \(path) could not be kept")
     }

@@ -108,9 +108,14 @@ public enum Effect: Sendable, Equatable {
     /// Change the steps of the workflow in its file `path`, checked and saved like an edit;
     /// the outcome comes back as a status message (and the new workspace).
     case changeWorkflow(path: String, WorkflowNodeChange)
-    /// Keep the body editor's unsaved template as the draft `e` reopens for its webhook file
-    /// (`.hookline/drafts/<path>`): the terminal went away (SIGHUP) or the studio was stopped.
-    case keepBodyDraft(path: String, template: String, fileText: String)
+    /// Keep the body editor's unsaved typing as the draft `e` reopens for its webhook file
+    /// (`.hookline/drafts/<path>`), in place of the typing kept before (`replacing`): once a
+    /// second while it changes, and `announced` on stderr when the terminal went away (SIGHUP)
+    /// or the studio was stopped.
+    case keepBodyDraft(path: String, KeptBody, replacing: KeptBody?, announced: Bool)
+    /// Take away the draft of the webhook file `path` if it still holds the typing kept: the
+    /// typing was saved, typed back or given up.
+    case discardBodyDraft(path: String, KeptBody)
     /// Set one field in its file (nil removes it), checked and saved like an edit; the outcome
     /// comes back as a status message (and the new workspace).
     case setField(FieldTarget, DefinitionFieldText.Value?)

@@ -106,7 +106,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.now = date
         // `{{now}}` and the date helpers move with the clock.
         state.bodyEditor?.renderPreview(now: date)
-        return []
+        return state.bodyEditor?.draftEffects() ?? []
     case .traffic(let records, let dropped):
         ingest(records, dropped: dropped, into: &state)
         return []
@@ -114,7 +114,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         // A dropped SSH connection must not lose the body editor's typing (QA F3).
         let keep = state.bodyEditor.flatMap { editor in
             editor.isDirty
-                ? Effect.keepBodyDraft(path: editor.path, template: editor.buffer.text, fileText: editor.fileText) : nil
+                ? Effect.keepBodyDraft(path: editor.path, editor.typing, replacing: editor.keptDraft, announced: true) : nil
         }
         return (keep.map { [$0] } ?? []) + [.quit(code: 128 + signal)]
     case .status(let message):
@@ -195,12 +195,17 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.bodyEditor = BodyEditor(
             webhookID: opened.webhookID, path: opened.path, type: opened.type, template: opened.template,
             fileText: opened.fileText)
+        if let restored = opened.restored {
+            state.bodyEditor?.buffer = TextBuffer(restored.template)
+            state.bodyEditor?.keptDraft = restored
+        }
         state.bodyEditor?.renderPreview(now: state.now)
         return [.loadPreviewUser(email: state.users.selected?.email ?? state.lastStepUser)]
     case .bodySaved(let fileText):
         state.bodyEditor?.saved(as: fileText)
         state.bodyEditor?.renderPreview(now: state.now)
-        return []
+        // The draft was of the file as it was: typing since the save is kept anew at the next tick.
+        return state.bodyEditor?.discardDraft() ?? []
     case .previewUserLoaded(let user):
         state.bodyEditor?.previewUser = user
         state.bodyEditor?.previewScroll = 0
