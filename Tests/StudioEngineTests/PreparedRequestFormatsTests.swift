@@ -171,6 +171,7 @@ extension PreparedRequestFormatsTests {
     static let echoedSecret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
     /// `{"email":"ada@example.com","token":"<echoedSecret>","note":"hello hello …"}`, 200 bytes, as
     /// gzip writes it (105 bytes).
+    static let gzippedPlainAnswer = "H4sIAAAAAAACA6tWys9WsiopKk3VUcrLL0lVslLKSM3JyVegP6lUCwAedPx7jQAAAA=="
     static let gzippedAnswer =
         "H4sIAAAAAAACA6tWSs1NzMxRslJKTEl0SK1IzC3ISdVLzs9V0lEqyc9OzQPKFGfH52SWpcabpDobW3oU+lRmhbskFmWVhBhWpRSYpyQDlebll6QCVWak5uTkK9CfVKoFAIqAu5/IAAAA"
 
@@ -184,9 +185,9 @@ extension PreparedRequestFormatsTests {
 
     /// HAR 1.2: `content.text` is the decoded text, `size` its length and `compression` the bytes
     /// saved. An answer sent with `Content-Encoding: gzip` was exported as the base64 of the coded
-    /// bytes kept, which no HAR viewer shows, and the secret it echoed, compressed, unmasked.
-    @Test func aGzipCodedAnswerIsDecodedInTheHARWithItsSecretsMasked() async throws {
-        let coded = try #require(Data(base64Encoded: Self.gzippedAnswer))
+    /// bytes kept, which no HAR viewer shows.
+    @Test func aGzipCodedAnswerWithNoSecretInsideIsKeptAsItCameAndDecodedInTheHAR() async throws {
+        let coded = try #require(Data(base64Encoded: Self.gzippedPlainAnswer))
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(coded.count)\r\n\r\n"
         let server = try await RawAnswerServer.start(answer: Array(head.utf8) + Array(coded))
         let record = try await withLoopbackClient { client in
@@ -195,17 +196,43 @@ extension PreparedRequestFormatsTests {
         try await server.shutdown()
         #expect(record.status == 200, "\(record.outcome)")
         #expect(record.responseBodyIsBase64, "stored as received")
+        #expect(Data(base64Encoded: record.responseBody) == coded)
 
         let content = try #require(Self.harContent(of: record))
-        let text =
-            #"{"email":"ada@example.com","token":"\#(SecretMasker.mask)","note":""#
-            + String(repeating: "hello ", count: 20) + #""}"#
+        let text = #"{"ok":true,"note":""# + String(repeating: "hello ", count: 20) + #""}"#
         #expect(content["text"]?.stringValue == text)
         #expect(content["encoding"] == nil)
         #expect(content["size"] == .int(text.utf8.count))
         #expect(content["compression"] == .int(text.utf8.count - coded.count))
         #expect(content["mimeType"] == "application/json")
-        #expect(content["comment"] == nil)
+    }
+
+    /// A secret echoed inside a gzip-coded answer was kept compressed, where no mask reaches it:
+    /// `hookline logs` gave it base64, and `base64 -d | gunzip` showed it. Such a body is kept
+    /// decoded, the secret masked, and the record says why.
+    @Test func aGzipCodedAnswerWithASecretInsideIsKeptDecodedWithTheSecretMasked() async throws {
+        let coded = try #require(Data(base64Encoded: Self.gzippedAnswer))
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(coded.count)\r\n\r\n"
+        let server = try await RawAnswerServer.start(answer: Array(head.utf8) + Array(coded))
+        let record = try await withLoopbackClient { client in
+            await client.send(makeRequest(server.baseURL + "/hook", secrets: [Self.echoedSecret]), origin: .init())
+        }
+        try await server.shutdown()
+        #expect(record.status == 200, "\(record.outcome)")
+        let text =
+            #"{"email":"ada@example.com","token":"\#(SecretMasker.mask)","note":""#
+            + String(repeating: "hello ", count: 20) + #""}"#
+        #expect(!record.responseBody.contains(Self.echoedSecret))
+        #expect(!record.responseBodyIsBase64)
+        #expect(record.responseBody == text)
+        #expect(!record.responseTruncated)
+        #expect(record.responseHeaders.contains(HeaderField(DeliveryClient.noteFieldName, DeliveryClient.decodedBodyNote(codedBytes: coded.count))))
+        #expect(record.responseHeaders.contains(HeaderField("Content-Encoding", "gzip")), "the head as received")
+
+        let content = try #require(Self.harContent(of: record))
+        #expect(content["text"]?.stringValue == text)
+        #expect(content["size"] == .int(text.utf8.count))
+        #expect(content["compression"] == nil)
     }
 
     /// A coded body inflates to at most what a record keeps of a body, marked cut as a cut body

@@ -157,9 +157,21 @@ public final class DeliveryClient: Sendable {
             // Masked as bytes, so a secret inside a body that is not text is hidden too.
             let received = Array(result.body.readableBytesView)
             // Whole when only the head was cut: an Update Profile answer is its body.
-            answer = ReceivedAnswer(headers: result.headers, body: received, truncated: bodyCut)
-            let kept = bodyCut ? masker.mask(cutBytes: received) : masker.mask(bytes: received)
-            let body = StoredBody(kept, truncated: bodyCut)
+            let unmasked = ReceivedAnswer(headers: result.headers, body: received, truncated: bodyCut)
+            answer = unmasked
+            var kept = bodyCut ? masker.mask(cutBytes: received) : masker.mask(bytes: received)
+            var keptCut = bodyCut
+            if let decoded = ResponseContentDecoder.maskedDecodedBody(
+                received, contentEncoding: unmasked.header("content-encoding"), cut: bodyCut, masker: masker)
+            {
+                // Hookline asks for no coding; a server that codes all the same and echoes a
+                // secret would have it kept, compressed, where no mask can reach it.
+                kept = decoded.bytes
+                keptCut = decoded.truncated
+                record.responseTruncated = record.responseTruncated || keptCut
+                record.responseHeaders.append(HeaderField(Self.noteFieldName, Self.decodedBodyNote(codedBytes: received.count)))
+            }
+            let body = StoredBody(kept, truncated: keptCut)
             record.responseBody = body.text
             record.responseBodyIsBase64 = body.isBase64
             record.outcome = (200..<300).contains(status) ? .success : .httpError
@@ -173,6 +185,11 @@ public final class DeliveryClient: Sendable {
     /// The name of the fields a record adds after a response's headers to say what Hookline
     /// did with them: not a token (RFC 9110 §5.1), so no server's field can have it.
     public static let noteFieldName = "(hookline)"
+
+    /// The note of a record that keeps a coded body decoded (``ResponseContentDecoder/maskedDecodedBody(_:contentEncoding:cut:masker:)``).
+    static func decodedBodyNote(codedBytes: Int) -> String {
+        "the body came coded (Content-Encoding), \(codedBytes) bytes, with a secret inside: it is kept decoded, the secret masked"
+    }
 
     /// Fields after the received ones that say what of the head was not kept, and what was odd
     /// about it (``ExchangeResponse/notes``); none for most answers.

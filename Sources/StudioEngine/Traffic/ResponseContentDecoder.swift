@@ -7,7 +7,8 @@ import StudioModel
 
 /// Decodes a stored response body sent with `Content-Encoding: gzip` (or `x-gzip`, `deflate`) for
 /// an HTTP Archive, which has the decoded text where the record keeps the bytes received
-/// (delivery.md §8.10: Hookline asks for no coding and decodes none when it delivers).
+/// (delivery.md §8.10: Hookline asks for no coding and decodes none when it delivers), and an
+/// answer's coded body with a secret inside for its record (``maskedDecodedBody(_:contentEncoding:cut:masker:)``).
 ///
 /// SwiftNIO's decompressor (zlib) does the inflating. Memory stays bounded whatever the body
 /// inflates to: the coded bytes go in a few at a time, and decoding stops at ``limit``, the size a
@@ -33,6 +34,22 @@ public enum ResponseContentDecoder {
         let masked = truncated ? masker.mask(cutBytes: bytes) : masker.mask(bytes: bytes)
         let body = StoredBody(masked, truncated: truncated)
         return DecodedResponseContent(text: body.text, isBase64: body.isBase64, byteCount: masked.count, truncated: truncated)
+    }
+
+    /// The body a record keeps of an answer coded with gzip or deflate that has a secret inside:
+    /// decoded and masked, since the secret cannot be masked in the coded bytes, and cut at
+    /// ``limit``; nil when the body is not coded so, does not decode, or has no secret inside, for
+    /// the record to keep the bytes as they came.
+    /// - Parameter cut: Whether `coded` is not the whole body (the answer was cut).
+    static func maskedDecodedBody(
+        _ coded: [UInt8], contentEncoding: String?, cut: Bool, masker: SecretMasker
+    ) -> (bytes: [UInt8], truncated: Bool)? {
+        guard let contentEncoding, let algorithm = algorithm(named: contentEncoding),
+            let (bytes, decodedCut) = decoded(coded, algorithm: algorithm, limit: limit)
+        else { return nil }
+        let truncated = cut || decodedCut
+        let masked = truncated ? masker.mask(cutBytes: bytes) : masker.mask(bytes: bytes)
+        return masked == bytes ? nil : (masked, truncated)
     }
 
     /// The name SwiftNIO's decompressor takes for a `Content-Encoding` value; nil for any other.
