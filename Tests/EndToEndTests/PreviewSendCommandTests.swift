@@ -121,6 +121,30 @@ struct PreviewSendCommandTests {
         #expect(!result.stdout.contains("replay"))
     }
 
+    /// An answer coded with gzip (which Hookline does not ask for) was printed as 64 KiB of base64
+    /// of the coded bytes: it is shown decoded, as the HAR export gives it.
+    @Test func aTestSendShowsAGzipCodedAnswerDecoded() async throws {
+        let coded = "H4sIAAAAAAACA6tWys9WsiopKk3VUcrLL0lVslLKSM3JyVegP6lUCwAedPx7jQAAAA=="
+        let workspace = try await LiveWorkspace.make(script: """
+            rules:
+              - path: /v1/letters
+                response:
+                  headers: {Content-Type: application/json, Content-Encoding: gzip}
+                  bodyBase64: \(coded)
+
+            """)
+        defer { workspace.remove() }
+        let users = try workspace.write("users.csv", "email,plan\nada@example.com,pro\n")
+        #expect(try await workspace.hookline("users", "import", users.path).status == 0)
+        let result = try await workspace.hookline("send", "letter", "--user", "ada@example.com")
+
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let text = #"{"ok":true,"note":""# + String(repeating: "hello ", count: 20) + #""}"#
+        #expect(result.stdout.contains("Content-Encoding: gzip"), "\(result.stdout)")
+        #expect(result.stdout.contains("(decoded from its Content-Encoding: \(text.utf8.count) bytes)\n\(text)"), "\(result.stdout)")
+        #expect(!result.stdout.contains(coded))
+    }
+
     /// A receiver's answer reached the terminal raw: ESC[2J cleared the screen, an OSC retitled
     /// the window and a CR let it overwrite its own line with a forged `HTTP/1.1 200 OK`.
     @Test func aTestSendShowsTheAnswersControlCharactersInsteadOfObeyingThem() async throws {

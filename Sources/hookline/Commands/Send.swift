@@ -34,8 +34,17 @@ extension Hookline {
                 show("\(statusLine)  (\(Int(record.latencyMilliseconds)) ms)")
                 for header in record.responseHeaders { show("\(header.name): \(header.value)") }
                 print("")
-                if record.responseBodyIsBase64 { print("(not UTF-8 text; base64 of the bytes received)") }
-                show(record.responseBody + (record.responseTruncated ? "\n… (body incomplete: cut at 64 KiB, or the answer ended early)" : ""))
+                let cut = "\n… (body incomplete: cut at 64 KiB, or the answer ended early)"
+                // A coded answer (Hookline asks for none) is shown as text when it decodes to some.
+                if let decoded = ResponseContentDecoder.decodedContent(of: record, masker: prepared.request.masker),
+                    !decoded.isBase64
+                {
+                    print("(decoded from its Content-Encoding: \(decoded.byteCount) bytes)")
+                    show(decoded.text + (decoded.truncated ? cut : ""))
+                } else {
+                    if record.responseBodyIsBase64 { print("(not UTF-8 text; base64 of the bytes received)") }
+                    show(record.responseBody + (record.responseTruncated ? cut : ""))
+                }
             } else if case .failed(let errorClass, let message) = record.outcome {
                 show("no response: \(errorClass): \(message)")
             }
