@@ -144,6 +144,32 @@ struct TrafficDetailsTests {
         #expect(text.contains("Response 422"))
     }
 
+    /// An answer coded with gzip (which Hookline does not ask for) showed as base64 of the coded
+    /// bytes: opening it asks the runtime to decode it, and the decoded text is what is shown.
+    @Test func aGzipCodedAnswerIsShownDecoded() throws {
+        var coded = Self.exchange
+        coded.responseHeaders = [HeaderField("Content-Type", "application/json"), HeaderField("content-encoding", "gzip")]
+        coded.responseBody = "H4sIAAAAAAACA6tWys9WsiopKk3VUcrLL0lVslLKSM3JyVegP6lUCwAedPx7jQAAAA=="
+        coded.responseBodyIsBase64 = true
+        var state = Fixtures.state(records: 3)
+        #expect(reduce(&state, .showExchange(Self.exchange)) == [], "not coded: nothing to decode")
+        let effects = reduce(&state, .showExchange(coded))
+        #expect(effects == [.decodeResponse(coded)])
+        let shown = TrafficDetailsView.lines(for: coded, state: state).map(\.text)
+        #expect(shown.contains("  (not UTF-8 text: base64 of the bytes received)"), "until it is decoded")
+
+        let decoded = DecodedResponseContent(text: #"{"ok":true,"note":"hello"}"#, isBase64: false, byteCount: 26, truncated: false)
+        _ = reduce(&state, .responseDecoded(Self.exchange, decoded))
+        #expect(state.details?.decoded == nil, "another exchange's answer")
+        _ = reduce(&state, .responseDecoded(coded, decoded))
+        #expect(state.details?.decoded == decoded)
+        let details = try #require(state.details)
+        let text = TrafficDetailsView.lines(for: details.record, decoded: details.decoded, state: state).map(\.text)
+        #expect(text.contains("  (decoded from its Content-Encoding: 26 bytes)"), "\(text)")
+        #expect(text.contains(#"    "note": "hello""#), "\(text)")
+        #expect(!text.contains { $0.contains("H4sI") })
+    }
+
     /// A reason phrase other than the standard one is shown as the server sent it; an empty one
     /// shows the status alone.
     @Test func theResponseShowsAnUnusualReasonPhraseAsReceived() {

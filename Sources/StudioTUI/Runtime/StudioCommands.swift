@@ -6,6 +6,10 @@ public protocol StudioCommands: Sendable {
     /// status bar; the attempt itself arrives through the traffic source.
     func replay(deliveryID: String, done: @escaping @Sendable (StatusMessage) -> Void)
 
+    /// The body of `record`'s answer decoded from its `Content-Encoding` (gzip or deflate), up to
+    /// 64 KiB, masked with the workspace's secrets; nil when it is not coded so or does not decode.
+    func decodedResponse(of record: AttemptRecord) -> DecodedResponseContent?
+
     /// Writes `records` (as stored, masked) to an HTTP Archive and calls `done` with where.
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void)
 

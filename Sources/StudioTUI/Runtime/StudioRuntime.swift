@@ -86,6 +86,12 @@ final class StudioRuntime {
             case .applyWorkspace(let workspace): commands?.apply(workspace)
             case .replay(let deliveryID): replay(deliveryID)
             case .exportHAR(let records): exportHAR(records)
+            case .decodeResponse(let record):
+                if var decoded = commands?.decodedResponse(of: record) {
+                    // Text from a server, as the rest of the exchange: no control character reaches the terminal.
+                    if !decoded.isBase64 { decoded.text = Sanitizer.cleanKeepingLineBreaks(decoded.text) }
+                    send(.responseDecoded(record, decoded))
+                }
             case .copyAsCurl(let record): copyAsCurl(record)
             case .run(let workflowID, let audience):
                 guard let commands else {

@@ -37,6 +37,8 @@ public enum Action: Sendable, Equatable {
     case showExchange(AttemptRecord)
     /// Show the request a preview rendered (not sent) over the panes.
     case showPreview(AttemptRecord)
+    /// The answer of `record`, shown in the details overlay, decoded from its `Content-Encoding`.
+    case responseDecoded(AttemptRecord, DecodedResponseContent)
     /// A page of stored users asked for with ``Effect/loadUsers(after:)`` or
     /// ``Effect/loadUsersBefore(_:)``.
     case usersLoaded(UsersPage)
@@ -113,6 +115,9 @@ public enum Effect: Sendable, Equatable {
     /// second while it changes, and `announced` on stderr when the terminal went away (SIGHUP)
     /// or the studio was stopped.
     case keepBodyDraft(path: String, KeptBody, replacing: KeptBody?, announced: Bool)
+    /// Decode the answer of the exchange the details overlay shows, coded with gzip or deflate
+    /// (``Action/responseDecoded(_:_:)``).
+    case decodeResponse(AttemptRecord)
     /// Take away the draft of the webhook file `path` if it still holds the typing kept: the
     /// typing was saved, typed back or given up.
     case discardBodyDraft(path: String, KeptBody)

@@ -227,6 +227,9 @@ public struct TrafficDetails: Sendable, Equatable {
     public var scroll = 0
     /// The request as it would be sent, not sent: no response, nothing to replay.
     public var isPreview = false
+    /// The answer's body decoded from its `Content-Encoding`, once the runtime has decoded it
+    /// (``Effect/decodeResponse(_:)``); nil for an answer not coded, or not yet decoded.
+    public var decoded: DecodedResponseContent?
 
     public init(record: AttemptRecord, isPreview: Bool = false) {
         self.record = record

@@ -165,7 +165,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         return []
     case .showExchange(let record):
         state.showHelp = false
-        state.details = TrafficDetails(record: Sanitizer.clean(record))
+        return openExchange(Sanitizer.clean(record), in: &state)
+    case .responseDecoded(let record, let decoded):
+        if state.details?.record == record { state.details?.decoded = decoded }
         return []
     case .showPreview(let record):
         state.showHelp = false
@@ -286,7 +288,7 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
         case .systemWebhooks: state.focus = .systemWebhook
         case .users: state.focus = .user
         case .traffic:
-            if let record = state.trafficRecord(at: state.traffic.list.selected) { state.details = TrafficDetails(record: record) }
+            if let record = state.trafficRecord(at: state.traffic.list.selected) { return openExchange(record, in: &state) }
         case .systemWebhook, .user: break
         }
     case .replay:
@@ -405,7 +407,7 @@ private func perform(_ command: CommandID, on state: inout AppState) -> [Effect]
 private func performInDetails(_ command: CommandID, on state: inout AppState) -> [Effect] {
     guard var details = state.details else { return [] }
     let page = max(1, TrafficDetailsView.visibleLineCount(state) - 1)
-    let all = TrafficDetailsView.lines(for: details.record, isPreview: details.isPreview, state: state)
+    let all = TrafficDetailsView.lines(for: details.record, isPreview: details.isPreview, decoded: details.decoded, state: state)
     let last = max(0, all.count - TrafficDetailsView.visibleLineCount(state))
     switch command {
     case .moveDown: details.scroll += 1
@@ -840,4 +842,13 @@ func normalizeLists(_ state: inout AppState) {
     } else {
         state.traffic.list.normalize(count: state.trafficCount, height: layout.traffic.height)
     }
+}
+
+/// Opens the details overlay on one exchange; an answer coded with gzip or deflate (Hookline asks
+/// for none) is decoded by the runtime, to be shown as text.
+func openExchange(_ record: AttemptRecord, in state: inout AppState) -> [Effect] {
+    state.details = TrafficDetails(record: record)
+    let coded = record.status != nil && !record.responseBody.isEmpty
+        && record.responseHeaders.contains { $0.name.lowercased() == "content-encoding" }
+    return coded ? [.decodeResponse(record)] : []
 }

@@ -22,7 +22,7 @@ enum TrafficDetailsView {
         grid.drawBorder(box, set: state.glyphs.border, token: .borderFocused)
         let title = details.isPreview ? " Preview · not sent " : " Exchange · \(details.record.deliveryID) "
         grid.put(title, at: Point(x: box.x + 2, y: box.y), token: .titleFocused, clip: box)
-        let all = lines(for: details.record, isPreview: details.isPreview, state: state)
+        let all = lines(for: details.record, isPreview: details.isPreview, decoded: details.decoded, state: state)
         let visible = visibleLineCount(state)
         let position = "\(min(all.count, details.scroll + visible))/\(all.count)"
         let footer = details.isReplayable ? " \(position) · R replay · Esc closes " : " \(position) · Esc closes "
@@ -35,8 +35,11 @@ enum TrafficDetailsView {
         }
     }
 
-    /// Every line of the exchange, wrapped to the box; of a preview, the request alone.
-    static func lines(for record: AttemptRecord, isPreview: Bool = false, state: AppState) -> [StyledLine] {
+    /// Every line of the exchange, wrapped to the box; of a preview, the request alone. The
+    /// answer's body is shown `decoded` from its `Content-Encoding` when that gives text.
+    static func lines(
+        for record: AttemptRecord, isPreview: Bool = false, decoded: DecodedResponseContent? = nil, state: AppState
+    ) -> [StyledLine] {
         var lines = StyledLines(width: box(state).width - 4)
         func add(_ text: String, _ token: ThemeToken = .foreground, indent: String = "") {
             lines.add(text, token, indent: indent)
@@ -73,12 +76,20 @@ enum TrafficDetailsView {
             let reason = record.responseReason.map { $0.isEmpty ? "" : " \($0)" } ?? ""
             add("Response \(status)\(reason)", TrafficRow.statusToken(record))
             for header in record.responseHeaders { add("\(header.name): \(header.value)", indent: "  ") }
-            if !record.responseBody.isEmpty {
+            let cut = "… body incomplete: cut at 64 KiB, or the answer ended early"
+            if let decoded, !decoded.isBase64 {
                 lines.blank()
-                if record.responseBodyIsBase64 { add("(not UTF-8 text: base64 of the bytes received)", .muted, indent: "  ") }
-                for line in bodyLines(record.responseBody) { add(line, indent: "  ") }
+                add("(decoded from its Content-Encoding: \(decoded.byteCount) bytes)", .muted, indent: "  ")
+                for line in bodyLines(decoded.text) { add(line, indent: "  ") }
+                if decoded.truncated { add(cut, .muted, indent: "  ") }
+            } else {
+                if !record.responseBody.isEmpty {
+                    lines.blank()
+                    if record.responseBodyIsBase64 { add("(not UTF-8 text: base64 of the bytes received)", .muted, indent: "  ") }
+                    for line in bodyLines(record.responseBody) { add(line, indent: "  ") }
+                }
+                if record.responseTruncated { add(cut, .muted, indent: "  ") }
             }
-            if record.responseTruncated { add("… body incomplete: cut at 64 KiB, or the answer ended early", .muted, indent: "  ") }
         } else {
             add("No response", .logStatusFailed)
         }

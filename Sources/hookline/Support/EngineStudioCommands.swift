@@ -92,6 +92,10 @@ final class EngineStudioCommands: StudioCommands {
         engine.storeHealth.failures.first.map { "\($0); \($0.records.whileFailing)" }
     }
 
+    func decodedResponse(of record: AttemptRecord) -> DecodedResponseContent? {
+        ResponseContentDecoder.decodedContent(of: record, masker: SecretMasker(secretValues: engine.secretValues))
+    }
+
     func exportHAR(_ records: [AttemptRecord], done: @escaping @Sendable (StatusMessage) -> Void) {
         let directory = exportDirectory
         // Bodies sent gzip-coded are decoded, masked with the workspace's secrets.
