@@ -80,13 +80,7 @@ struct StudioTerminalEndToEndTests {
         let session = try await demo(in: folder, redirect: " 2>\(stderr.path)")
         try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
-            try await session.press("2")
-            try await session.waitForScreen(timeout: 10) { $0.contains("lob-letter") }
-            // Webhooks in file-name order: bi-events, crm-vip, lob-letter.
-            try await session.press("j")
-            try await session.press("j")
-            try await session.waitForScreen(timeout: 10) { $0.contains("─ lob-letter") }
-            try await session.press("b")
+            try await Self.openLobLetterBody(in: session)
             try await session.waitForScreen(timeout: 10) { $0.contains("Ctrl+S saves") }
             try await session.tmux("send-keys", "-t", session.name, "-l", "unsaved_marker")
             try await session.waitForScreen(timeout: 10) { $0.contains("unsaved_marker") }
@@ -115,19 +109,10 @@ struct StudioTerminalEndToEndTests {
     @Test func bodyEditorTypingOutlivesAKill9() async throws {
         let folder = try BinaryRunner.temporaryDirectory()
         let draft = folder.appendingPathComponent("ws/.hookline/drafts/webhooks/lob-letter.yaml")
-        func openLobLetterBody(_ session: TmuxSession) async throws {
-            try await session.press("2")
-            try await session.waitForScreen(timeout: 10) { $0.contains("lob-letter") }
-            // Webhooks in file-name order: bi-events, crm-vip, lob-letter.
-            try await session.press("j")
-            try await session.press("j")
-            try await session.waitForScreen(timeout: 10) { $0.contains("─ lob-letter") }
-            try await session.press("b")
-        }
         let session = try await demo(in: folder)
         try await session.driving {
             try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
-            try await openLobLetterBody(session)
+            try await Self.openLobLetterBody(in: session)
             try await session.waitForScreen(timeout: 10) { $0.contains("Ctrl+S saves") }
             try await session.tmux("send-keys", "-t", session.name, "-l", "unsaved_marker")
             try await session.waitForScreen(timeout: 10) { $0.contains("unsaved_marker") }
@@ -150,7 +135,7 @@ struct StudioTerminalEndToEndTests {
             command: "env -u COLUMNS \(BinaryRunner.hooklinePath) studio -C \(folder.path)/ws", columns: 80, rows: 24, directory: folder)
         try await again.driving {
             try await again.waitForScreen(timeout: 20) { $0.contains("Workflows") || $0.contains("welcome") }
-            try await openLobLetterBody(again)
+            try await Self.openLobLetterBody(in: again)
             let screen = try await again.waitForScreen(timeout: 10) { $0.contains("as you left it") }
             #expect(screen.contains("unsaved_marker"), "\(screen)")
         }
@@ -181,6 +166,17 @@ struct StudioTerminalEndToEndTests {
         }
         let said = try String(contentsOf: stderr, encoding: .utf8)
         #expect(said.contains("stopped with 2 journeys unfinished; hookline resume (or the next studio or serve) goes on with them"), "\(said)")
+    }
+
+    /// Selects the demo's lob-letter webhook and opens its body editor (`b`).
+    private static func openLobLetterBody(in session: TmuxSession) async throws {
+        try await session.press("2")
+        try await session.waitForScreen(timeout: 10) { $0.contains("lob-letter") }
+        // Webhooks in file-name order: bi-events, crm-vip, lob-letter.
+        try await session.press("j")
+        try await session.press("j")
+        try await session.waitForScreen(timeout: 10) { $0.contains("─ lob-letter") }
+        try await session.press("b")
     }
 
     /// The demo in `folder` at 80×24: `env -u COLUMNS <environment> hookline demo …<redirect>`.
