@@ -79,11 +79,7 @@ struct StudioTerminalEndToEndTests {
         let stderr = folder.appendingPathComponent("stderr.txt")
         let session = try await demo(in: folder, redirect: " 2>\(stderr.path)")
         try await session.driving {
-            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
-            try await Self.openLobLetterBody(in: session)
-            try await session.waitForScreen(timeout: 10) { $0.contains("Ctrl+S saves") }
-            try await session.tmux("send-keys", "-t", session.name, "-l", "unsaved_marker")
-            try await session.waitForScreen(timeout: 10) { $0.contains("unsaved_marker") }
+            try await Self.typeUnsavedMarkerInLobLetterBody(in: session)
             await session.kill()
         }
         let draft = folder.appendingPathComponent("ws/.hookline/drafts/webhooks/lob-letter.yaml")
@@ -111,11 +107,7 @@ struct StudioTerminalEndToEndTests {
         let draft = folder.appendingPathComponent("ws/.hookline/drafts/webhooks/lob-letter.yaml")
         let session = try await demo(in: folder)
         try await session.driving {
-            try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
-            try await Self.openLobLetterBody(in: session)
-            try await session.waitForScreen(timeout: 10) { $0.contains("Ctrl+S saves") }
-            try await session.tmux("send-keys", "-t", session.name, "-l", "unsaved_marker")
-            try await session.waitForScreen(timeout: 10) { $0.contains("unsaved_marker") }
+            try await Self.typeUnsavedMarkerInLobLetterBody(in: session)
             // Kept while the studio runs: no signal has reached it.
             let deadline = Date().addingTimeInterval(15)
             var kept = false
@@ -166,6 +158,15 @@ struct StudioTerminalEndToEndTests {
         }
         let said = try String(contentsOf: stderr, encoding: .utf8)
         #expect(said.contains("stopped with 2 journeys unfinished; hookline resume (or the next studio or serve) goes on with them"), "\(said)")
+    }
+
+    /// Once the demo's traffic flows, opens lob-letter's body editor and types `unsaved_marker`.
+    private static func typeUnsavedMarkerInLobLetterBody(in session: TmuxSession) async throws {
+        try await session.waitForScreen(timeout: 20) { $0.contains("POST   200") }
+        try await openLobLetterBody(in: session)
+        try await session.waitForScreen(timeout: 10) { $0.contains("Ctrl+S saves") }
+        try await session.tmux("send-keys", "-t", session.name, "-l", "unsaved_marker")
+        try await session.waitForScreen(timeout: 10) { $0.contains("unsaved_marker") }
     }
 
     /// Selects the demo's lob-letter webhook and opens its body editor (`b`).

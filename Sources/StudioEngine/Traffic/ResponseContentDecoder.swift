@@ -28,12 +28,11 @@ public enum ResponseContentDecoder {
     /// be found there: the decoded bytes are masked again with the workspace's secrets.
     public static func decodedContent(of record: AttemptRecord, masker: SecretMasker) -> DecodedResponseContent? {
         let stored = ReceivedAnswer(stored: record)
-        guard let coding = stored.header("content-encoding"), let algorithm = algorithm(named: coding),
-            let (bytes, truncated) = decoded(stored.body, algorithm: algorithm, limit: limit)
+        guard let body = inflated(stored.body, contentEncoding: stored.header("content-encoding"), cut: false, masker: masker)
         else { return nil }
-        let masked = truncated ? masker.mask(cutBytes: bytes) : masker.mask(bytes: bytes)
-        let body = StoredBody(masked, truncated: truncated)
-        return DecodedResponseContent(text: body.text, isBase64: body.isBase64, byteCount: masked.count, truncated: truncated)
+        let text = StoredBody(body.masked, truncated: body.truncated)
+        return DecodedResponseContent(
+            text: text.text, isBase64: text.isBase64, byteCount: body.masked.count, truncated: body.truncated)
     }
 
     /// The body a record keeps of an answer coded with gzip or deflate that has a secret inside:
@@ -44,12 +43,22 @@ public enum ResponseContentDecoder {
     static func maskedDecodedBody(
         _ coded: [UInt8], contentEncoding: String?, cut: Bool, masker: SecretMasker
     ) -> (bytes: [UInt8], truncated: Bool)? {
+        guard let body = inflated(coded, contentEncoding: contentEncoding, cut: cut, masker: masker),
+            body.masked != body.decoded
+        else { return nil }
+        return (body.masked, body.truncated)
+    }
+
+    /// `coded` inflated as its `Content-Encoding` says, up to ``limit``, and masked; nil when it
+    /// is not coded with gzip or deflate, or does not decode.
+    private static func inflated(
+        _ coded: [UInt8], contentEncoding: String?, cut: Bool, masker: SecretMasker
+    ) -> (decoded: [UInt8], masked: [UInt8], truncated: Bool)? {
         guard let contentEncoding, let algorithm = algorithm(named: contentEncoding),
             let (bytes, decodedCut) = decoded(coded, algorithm: algorithm, limit: limit)
         else { return nil }
         let truncated = cut || decodedCut
-        let masked = truncated ? masker.mask(cutBytes: bytes) : masker.mask(bytes: bytes)
-        return masked == bytes ? nil : (masked, truncated)
+        return (bytes, truncated ? masker.mask(cutBytes: bytes) : masker.mask(bytes: bytes), truncated)
     }
 
     /// The name SwiftNIO's decompressor takes for a `Content-Encoding` value; nil for any other.

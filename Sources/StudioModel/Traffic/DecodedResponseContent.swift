@@ -12,6 +12,9 @@ public struct DecodedResponseContent: Sendable, Hashable {
     /// body ends (itself cut, or ended early).
     public var truncated: Bool
 
+    /// What a display says above the decoded text: `(decoded from its Content-Encoding: 141 bytes)`.
+    public var label: String { "(decoded from its Content-Encoding: \(byteCount) bytes)" }
+
     public init(text: String, isBase64: Bool, byteCount: Int, truncated: Bool) {
         self.text = text
         self.isBase64 = isBase64

@@ -79,7 +79,7 @@ enum TrafficDetailsView {
             let cut = "… body incomplete: cut at 64 KiB, or the answer ended early"
             if let decoded, !decoded.isBase64 {
                 lines.blank()
-                add("(decoded from its Content-Encoding: \(decoded.byteCount) bytes)", .muted, indent: "  ")
+                add(decoded.label, .muted, indent: "  ")
                 for line in bodyLines(decoded.text) { add(line, indent: "  ") }
                 if decoded.truncated { add(cut, .muted, indent: "  ") }
             } else {

@@ -39,7 +39,7 @@ extension Hookline {
                 if let decoded = ResponseContentDecoder.decodedContent(of: record, masker: prepared.request.masker),
                     !decoded.isBase64
                 {
-                    print("(decoded from its Content-Encoding: \(decoded.byteCount) bytes)")
+                    print(decoded.label)
                     show(decoded.text + (decoded.truncated ? cut : ""))
                 } else {
                     if record.responseBodyIsBase64 { print("(not UTF-8 text; base64 of the bytes received)") }
