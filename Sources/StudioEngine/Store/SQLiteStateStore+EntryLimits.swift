@@ -64,7 +64,7 @@ extension SQLiteStateStore {
             counts[key] = count
             started.append(journey)
         }
-        try write(started, in: db)
+        try writeJourneys(started.map(row(of:)), in: db)
         if let event { try insert(event, in: db) }
         return started
     }

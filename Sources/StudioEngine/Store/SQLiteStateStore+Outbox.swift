@@ -5,30 +5,38 @@ import StudioModel
 extension SQLiteStateStore {
     public func enqueueDeliveries(_ deliveries: [OutboxDelivery], journeys: [JourneyRecord]) throws {
         guard !deliveries.isEmpty || !journeys.isEmpty else { return }
+        // Made before the transaction: the store's one writer, which every sender and recorder
+        // waits for, is held only to bind and step.
+        let journeyRows = journeys.map(Self.row(of:))
+        let deliveryRows = deliveries.map(Self.row(of:))
         try writer.write { db in
-            try Self.write(journeys, in: db)
+            try Self.writeJourneys(journeyRows, in: db)
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO delivery (id, kind, journeyID, workflowID, nodeID, webhookID, email, snapshot, status,
                       attempts, nextAttemptAt, leaseOwner, leaseUntil, createdAt, updatedAt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            for delivery in deliveries {
-                try statement.execute(arguments: [
-                    delivery.id, delivery.kind.rawValue, delivery.journeyID, delivery.workflowID, delivery.nodeID,
-                    delivery.webhookID, delivery.email, delivery.snapshot.jsonText, delivery.status.rawValue,
-                    delivery.attempts, delivery.nextAttemptAt.unixSeconds, delivery.leaseOwner,
-                    delivery.leaseUntil?.unixSeconds, delivery.createdAt.unixSeconds, delivery.createdAt.unixSeconds,
-                ])
-            }
+            for row in deliveryRows { try statement.execute(arguments: row) }
         }
+    }
+
+    /// The values of `delivery`'s row, in the order ``enqueueDeliveries(_:journeys:)`` inserts them.
+    private static func row(of delivery: OutboxDelivery) -> StatementArguments {
+        [
+            delivery.id, delivery.kind.rawValue, delivery.journeyID, delivery.workflowID, delivery.nodeID,
+            delivery.webhookID, delivery.email, delivery.snapshot.jsonText, delivery.status.rawValue,
+            delivery.attempts, delivery.nextAttemptAt.unixSeconds, delivery.leaseOwner,
+            delivery.leaseUntil?.unixSeconds, delivery.createdAt.unixSeconds, delivery.createdAt.unixSeconds,
+        ]
     }
 
     /// Applies settlements; a settled delivery gives up its lease. A delivery cancelled (by
     /// another process, while an attempt of it was in flight here) is not made unsettled again
     /// by that attempt's retry: it stays cancelled, and the retry is not made.
-    static func settle(_ settlements: [DeliverySettlement], in db: Database) throws {
-        guard !settlements.isEmpty else { return }
+    /// - Parameter rows: ``rows(settling:)``, made before the transaction.
+    static func settle(_ rows: [StatementArguments], in db: Database) throws {
+        guard !rows.isEmpty else { return }
         let cancelled = OutboxDelivery.Status.cancelled.rawValue
         let statement = try db.cachedStatement(
             sql: """
@@ -39,12 +47,17 @@ extension SQLiteStateStore {
                   leaseOwner = CASE WHEN ?4 OR status = '\(cancelled)' THEN NULL ELSE leaseOwner END, updatedAt = ?6
                 WHERE id = ?7
                 """)
+        for row in rows { try statement.execute(arguments: row) }
+    }
+
+    /// The values ``settle(_:in:)`` binds for each of `settlements`, stamped now.
+    static func rows(settling settlements: [DeliverySettlement]) -> [StatementArguments] {
         let now = Date().unixSeconds
-        for settlement in settlements {
-            try statement.execute(arguments: [
+        return settlements.map { settlement in
+            [
                 settlement.status.rawValue, settlement.attempts, settlement.nextAttemptAt?.unixSeconds,
                 settlement.status.isSettled, settlement.leaseUntil?.unixSeconds, now, settlement.deliveryID,
-            ])
+            ]
         }
     }
 

@@ -477,7 +477,9 @@ public final class SQLiteStateStore: StateStore {
 
     public func saveJourneys(_ journeys: [JourneyRecord]) throws {
         guard !journeys.isEmpty else { return }
-        try writer.write { db in try Self.write(journeys, in: db) }
+        // Made before the transaction, so that the store's one writer is held only to bind and step.
+        let rows = journeys.map(Self.row(of:))
+        try writer.write { db in try Self.writeJourneys(rows, in: db) }
     }
 
     public func journeyAddresses(from first: String, through last: String) throws -> [(id: String, email: String)] {
@@ -490,7 +492,8 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    static func write(_ journeys: [JourneyRecord], in db: Database) throws {
+    /// Inserts or updates journeys' rows, made by ``row(of:)``.
+    static func writeJourneys(_ rows: [StatementArguments], in db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO journey (id, workflowID, email, nodeID, status, wakeAt, updatedAt,
@@ -499,14 +502,17 @@ public final class SQLiteStateStore: StateStore {
                 ON CONFLICT(id) DO UPDATE SET nodeID = excluded.nodeID, status = excluded.status,
                   wakeAt = excluded.wakeAt, updatedAt = excluded.updatedAt
                 """)
-        for journey in journeys {
-            try statement.execute(arguments: [
-                journey.id, journey.workflowID, journey.email, journey.nodeID, journey.status.rawValue,
-                journey.wakeAt.storedDatabaseValue, journey.updatedAt.storedDatabaseValue, journey.trigger?.name,
-                journey.trigger.map { JSONValue.object($0.dataFields).jsonText },
-                journey.trigger?.createdAt.storedDatabaseValue,
-            ])
-        }
+        for row in rows { try statement.execute(arguments: row) }
+    }
+
+    /// The values of `journey`'s row, in the order ``writeJourneys(_:in:)`` binds them.
+    static func row(of journey: JourneyRecord) -> StatementArguments {
+        [
+            journey.id, journey.workflowID, journey.email, journey.nodeID, journey.status.rawValue,
+            journey.wakeAt.storedDatabaseValue, journey.updatedAt.storedDatabaseValue, journey.trigger?.name,
+            journey.trigger.map { JSONValue.object($0.dataFields).jsonText },
+            journey.trigger?.createdAt.storedDatabaseValue,
+        ]
     }
 
     public func recordAttempts(_ attempts: consuming [AttemptRecord], settling settlements: [DeliverySettlement]) throws
@@ -515,8 +521,11 @@ public final class SQLiteStateStore: StateStore {
         guard !attempts.isEmpty || !settlements.isEmpty else { return [] }
         // Handed over by the caller, so the ids are set in place instead of in a copy of every record.
         var stored = consume attempts
+        // Made before the transaction, so that the store's one writer is held only to bind and step.
+        let settlementRows = Self.rows(settling: settlements)
+        let attemptRows = stored.map(Self.row(of:))
         try writer.write { db in
-            try Self.settle(settlements, in: db)
+            try Self.settle(settlementRows, in: db)
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO attempt (startedAt, deliveryID, attempt, workflowID, nodeID, webhookID, userEmail,
@@ -525,22 +534,26 @@ public final class SQLiteStateStore: StateStore {
                       responseReason)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            for index in stored.indices {
-                let attempt = stored[index]
-                var errorMessage: String?
-                if case .failed(_, let message) = attempt.outcome { errorMessage = message }
-                try statement.execute(arguments: [
-                    attempt.startedAt.storedDatabaseValue, attempt.deliveryID, attempt.attempt, attempt.workflowID,
-                    attempt.nodeID, attempt.webhookID, attempt.userEmail, attempt.method, attempt.url,
-                    Self.encode(attempt.requestHeaders), attempt.requestBody, attempt.status,
-                    Self.encode(attempt.responseHeaders), attempt.responseBody, attempt.responseTruncated,
-                    attempt.latencyMilliseconds, attempt.outcome.errorClass, errorMessage, attempt.trigger.rawValue,
-                    attempt.responseBodyIsBase64, attempt.responseVersion, attempt.responseReason,
-                ])
+            for (index, row) in attemptRows.enumerated() {
+                try statement.execute(arguments: row)
                 stored[index].id = db.lastInsertedRowID
             }
         }
         return stored
+    }
+
+    /// The values of `attempt`'s row, in the order ``recordAttempts(_:settling:)`` inserts them.
+    private static func row(of attempt: AttemptRecord) -> StatementArguments {
+        var errorMessage: String?
+        if case .failed(_, let message) = attempt.outcome { errorMessage = message }
+        return [
+            attempt.startedAt.storedDatabaseValue, attempt.deliveryID, attempt.attempt, attempt.workflowID,
+            attempt.nodeID, attempt.webhookID, attempt.userEmail, attempt.method, attempt.url,
+            encode(attempt.requestHeaders), attempt.requestBody, attempt.status, encode(attempt.responseHeaders),
+            attempt.responseBody, attempt.responseTruncated, attempt.latencyMilliseconds, attempt.outcome.errorClass,
+            errorMessage, attempt.trigger.rawValue, attempt.responseBodyIsBase64, attempt.responseVersion,
+            attempt.responseReason,
+        ]
     }
 
     public func recentAttempts(limit: Int) throws -> [AttemptRecord] {
