@@ -175,7 +175,7 @@ struct RequestWireTests {
             { Webhook(id: "basic", url: $0 + "/in", auth: .basic(username: "LitBasicUser77", password: "LitBasicPw123")) },
             answer: answer)
         let record = try #require(sent.record)
-        #expect(record.status == 401)
+        #expect(record.status == 401, "\(record.outcome)")
         #expect(!record.responseBody.contains("LitBasicUser77"), "\(record.responseBody)")
         #expect(!record.responseBody.contains("LitBasicPw123"), "\(record.responseBody)")
     }
