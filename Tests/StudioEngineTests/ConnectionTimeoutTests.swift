@@ -91,12 +91,8 @@ struct ConnectionTimeoutTests {
         let socket = try LoopbackSocket()
         try socket.connect(to: receiver.port)
         try socket.send("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        var received = 0
-        while received < 16_000_000, case .bytes(let bytes) = await socket.receive(within: LoopbackSocket.answerWait) {
-            received += bytes.count
-            // A pause at each MiB read.
-            if received % (1 << 20) < bytes.count { try await Task.sleep(for: .seconds(2)) }
-        }
+        // A pause at each MiB read.
+        let received = await socket.receiveSlowly(upTo: 16_000_000, pausing: .seconds(2), every: 1 << 20)
         #expect(received > 16_000_000)
         socket.close()
         await receiver.shutdown()

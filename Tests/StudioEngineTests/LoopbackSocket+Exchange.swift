@@ -52,6 +52,24 @@ extension LoopbackSocket {
         }
     }
 
+    /// Reads on a thread of its own, pausing `pause` after each `chunk` bytes, until more than
+    /// `limit` bytes came or the server closes the connection (or sends nothing for
+    /// ``answerWait``); returns the bytes read. The pauses are the reader's own: a test task's
+    /// sleep waits for a cooperative thread as well, which a loaded run can keep busy for longer
+    /// than a server's send timeout.
+    func receiveSlowly(upTo limit: Int, pausing pause: Duration, every chunk: Int) async -> Int {
+        let (seconds, attoseconds) = pause.components
+        let pauseSeconds = Double(seconds) + Double(attoseconds) / 1e18
+        return await Self.offThePool { [self] in
+            var received = 0
+            while received <= limit, case .bytes(let bytes) = receiveBlocking(within: Self.answerWait) {
+                received += bytes.count
+                if received % chunk < bytes.count { Thread.sleep(forTimeInterval: pauseSeconds) }
+            }
+            return received
+        }
+    }
+
     /// How long a read waits for more before it gives up, in milliseconds: a bound for a server
     /// that hangs, not a measure of speed. CI on two loaded cores stalled a test process for over
     /// 10 s, so it is generous.
