@@ -92,7 +92,7 @@ struct ConnectionTimeoutTests {
         try socket.connect(to: receiver.port)
         try socket.send("GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         // A pause at each MiB read.
-        let received = await socket.receiveSlowly(upTo: 16_000_000, pausing: .seconds(2), every: 1 << 20)
+        let received = await socket.receiveSlowly(upTo: 16_000_000, pausing: 2, every: 1 << 20)
         #expect(received > 16_000_000)
         socket.close()
         await receiver.shutdown()

@@ -52,19 +52,17 @@ extension LoopbackSocket {
         }
     }
 
-    /// Reads on a thread of its own, pausing `pause` after each `chunk` bytes, until more than
-    /// `limit` bytes came or the server closes the connection (or sends nothing for
+    /// Reads on a thread of its own, pausing `pause` seconds after each `chunk` bytes, until more
+    /// than `limit` bytes came or the server closes the connection (or sends nothing for
     /// ``answerWait``); returns the bytes read. The pauses are the reader's own: a test task's
     /// sleep waits for a cooperative thread as well, which a loaded run can keep busy for longer
     /// than a server's send timeout.
-    func receiveSlowly(upTo limit: Int, pausing pause: Duration, every chunk: Int) async -> Int {
-        let (seconds, attoseconds) = pause.components
-        let pauseSeconds = Double(seconds) + Double(attoseconds) / 1e18
-        return await Self.offThePool { [self] in
+    func receiveSlowly(upTo limit: Int, pausing pause: TimeInterval, every chunk: Int) async -> Int {
+        await Self.offThePool { [self] in
             var received = 0
             while received <= limit, case .bytes(let bytes) = receiveBlocking(within: Self.answerWait) {
                 received += bytes.count
-                if received % chunk < bytes.count { Thread.sleep(forTimeInterval: pauseSeconds) }
+                if received % chunk < bytes.count { Thread.sleep(forTimeInterval: pause) }
             }
             return received
         }
