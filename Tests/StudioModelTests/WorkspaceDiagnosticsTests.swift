@@ -232,7 +232,11 @@ struct WorkspaceDiagnosticsTests {
             "empty workflow file", ["workflows/w.yaml": ""], ["workflows/w.yaml:1:1: error: empty file; expected a workflow"]),
         DiagnosticCase(
             "YAML broken at the end of a file with no final line break", ["workflows/w.yaml": "id: w\nnodes: []\nbroken"],
-            ["workflows/w.yaml:3:7: error: invalid YAML: could not find expected ':'"]),
+            ["workflows/w.yaml:3:7: error: invalid YAML: could not find expected ':' (while scanning a simple key that starts at line 3, column 1)"]),
+        DiagnosticCase(
+            // Found at the end of the file; the quote left open is where to look.
+            "a quote left open", ["workflows/w.yaml": "id: w\nname: \"Welcome\nnodes: []\n"],
+            ["workflows/w.yaml:4:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar that starts at line 2, column 7)"]),
         DiagnosticCase(
             "duplicate YAML key with CRLF line ends", ["workflows/w.yaml": "id: w\r\nname: é\r\nid: x\r\nnodes: []\r\n"],
             ["workflows/w.yaml:3:1: error: duplicate key 'id' (each key may appear once in a mapping)"]),

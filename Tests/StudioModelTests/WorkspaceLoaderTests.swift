@@ -167,7 +167,7 @@ struct WorkspaceLoaderTests {
         files["workflows/broken.yaml"] = "id: broken\nnodes: [a, b\n"
         let workspace = WorkspaceLoader.load(files: files)
         #expect(workspace.diagnostics.map(\.description) == [
-            "workflows/broken.yaml:3:1: error: invalid YAML: did not find expected ',' or ']'"
+            "workflows/broken.yaml:3:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence that starts at line 2, column 8)"
         ])
         #expect(workspace.workflows.map(\.id) == ["flow"])
         #expect(workspace.webhooks.map(\.id) == ["hook"])

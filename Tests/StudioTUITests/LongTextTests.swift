@@ -135,4 +135,14 @@ extension LongTextTests {
             #expect(shown.contains(SecretDisplay.mask), "\(shown)")
         }
     }
+
+    /// A line that breaks at a space leaves the space behind: the next line starts with the word
+    /// (a problem wrapped in the `!` list read "column" then "  10)" one column too far in).
+    @Test func aLineBrokenAtASpaceStartsTheNextWithTheWord() {
+        #expect(StyledLines.wrap("starts at line 4, column 10)", width: 22) == ["starts at line 4, ", "column 10)"])
+        // The break falls on the space itself.
+        #expect(StyledLines.wrap("abcdef ghij", width: 6) == ["abcdef", "ghij"])
+        // A path with no space is still cut at the width.
+        #expect(StyledLines.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+    }
 }

@@ -76,9 +76,10 @@ struct ProblemsTests {
         #expect(choice.options.contains { $0.label.hasPrefix("workflows/broken.yaml:3:6: error: invalid YAML") })
         // Each problem is shown whole, however long: the list wraps instead of cutting.
         let screen = Self.screen(state)
+        let text = LongTextTests.words(screen.components(separatedBy: "\n"))
         for problem in sorted {
-            let words = problem.description.split(separator: " ").suffix(2).joined(separator: " ")
-            #expect(screen.contains(words), "\(problem.description)\n\(screen)")
+            let words = problem.description.split(separator: " ").suffix(4).joined(separator: " ")
+            #expect(text.contains(words), "\(problem.description)\n\(screen)")
         }
         let index = try #require(sorted.firstIndex { $0.path == "workflows/broken.yaml" })
         for _ in 0..<index { _ = reduce(&state, .key(.char("j"))) }

@@ -32,13 +32,11 @@ extension ThemeSpec {
     }
 
     static func diagnostic(for error: YamlError, path: String) -> Diagnostic {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return Diagnostic(path: path, line: mark.line, column: mark.column, message: "YAML: \(problem)")
-        default:
+        guard let (problem, mark, context) = error.syntaxProblem else {
             return Diagnostic(path: path, line: 0, column: 0, message: "YAML: \(error)")
         }
+        let message = YamlError.describe(problem, at: mark, in: context) { "line \($0.line), column \($0.column)" }
+        return Diagnostic(path: path, line: mark.line, column: mark.column, message: "YAML: \(message)")
     }
 }
 

@@ -79,6 +79,8 @@ struct StyledLines {
                 pieces.append(current)
                 current = carried
                 columns = DisplayWidth.width(of: carried)
+                // The space the line breaks at ends it: the next line does not start with it.
+                if character == " " { continue }
             }
             current.append(character)
             columns += characterWidth

@@ -143,10 +143,14 @@ package final class YAMLFile {
     }
 
     private func report(_ error: YamlError) {
+        if let (problem, mark, context) = error.syntaxProblem {
+            let message = YamlError.describe(problem, at: mark, in: context) { start in
+                let place = location(of: start)
+                return "line \(place.line), column \(place.column)"
+            }
+            return add(.error, "invalid YAML: \(message)", at: location(of: mark))
+        }
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            add(.error, "invalid YAML: \(problem)", at: location(of: mark))
         case .reader(let problem, let offset, _, _):
             add(.error, "invalid YAML: \(problem)", at: offset.map(location(ofUTF8Offset:)) ?? SourceLocation(line: 1, column: 1))
         case .duplicatedKeysInMapping(let duplicates, let context):
