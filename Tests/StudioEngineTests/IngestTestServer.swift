@@ -10,7 +10,20 @@ import StudioModel
 struct IngestTestServer {
     let engine: Engine
     let server: IngestServer
-    let client: HTTPClient
+    private let owner: ClientOwner
+    var client: HTTPClient { owner.client }
+
+    /// Shuts its client down once no copy of the server is left: a test that throws before
+    /// ``shutdown()`` then fails alone, where AsyncHTTPClient's check of a client dropped while
+    /// running stopped the whole test process, and every suite after it, with a trap.
+    private final class ClientOwner: Sendable {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+
+        deinit {
+            // A second shutdown, after ``IngestTestServer/shutdown()``, is refused and ignored.
+            client.shutdown { _ in }
+        }
+    }
 
     /// An answer as the client saw it.
     struct Answer {
@@ -30,7 +43,7 @@ struct IngestTestServer {
         let secrets = apiKey.map { ["ingest_api_key": $0] } ?? [:]
         let engine = try Engine(workspace: workspace, secrets: secrets, configuration: .init(storePath: storePath))
         let server = try await IngestServer.start(engine: engine, port: 0, apiKeySecret: "ingest_api_key")
-        return IngestTestServer(engine: engine, server: server, client: HTTPClient(eventLoopGroupProvider: .singleton))
+        return IngestTestServer(engine: engine, server: server, owner: ClientOwner())
     }
 
     /// Sends `body` to `path` on the server (which may carry a query) as JSON, unless `headers`

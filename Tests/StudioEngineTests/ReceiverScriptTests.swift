@@ -258,8 +258,17 @@ struct ReceiverScriptTests {
         var configuration = HTTPClient.Configuration()
         configuration.decompression = .disabled
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let response = try await client.execute(HTTPClientRequest(url: receiver.baseURL + "/bomb"), timeout: .seconds(30))
-        let compressed = try await response.body.collect(upTo: 1 << 20)
+        let response: HTTPClientResponse
+        let compressed: ByteBuffer
+        do {
+            response = try await client.execute(HTTPClientRequest(url: receiver.baseURL + "/bomb"), timeout: .seconds(30))
+            compressed = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            // Shut down on the way out too: a client dropped while running traps the test process.
+            try await client.shutdown()
+            await receiver.shutdown()
+            throw error
+        }
         try await client.shutdown()
         await receiver.shutdown()
         #expect(response.headers["Content-Encoding"] == ["gzip"])
