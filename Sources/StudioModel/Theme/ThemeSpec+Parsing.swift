@@ -32,10 +32,9 @@ extension ThemeSpec {
     }
 
     static func diagnostic(for error: YamlError, path: String) -> Diagnostic {
-        guard let (problem, mark, context) = error.syntaxProblem else {
+        guard let (message, mark) = error.syntaxProblem(locating: { ($0.line, $0.column) }) else {
             return Diagnostic(path: path, line: 0, column: 0, message: "YAML: \(error)")
         }
-        let message = YamlError.describe(problem, at: mark, in: context) { "line \($0.line), column \($0.column)" }
         return Diagnostic(path: path, line: mark.line, column: mark.column, message: "YAML: \(message)")
     }
 }

@@ -143,11 +143,7 @@ package final class YAMLFile {
     }
 
     private func report(_ error: YamlError) {
-        if let (problem, mark, context) = error.syntaxProblem {
-            let message = YamlError.describe(problem, at: mark, in: context) { start in
-                let place = location(of: start)
-                return "line \(place.line), column \(place.column)"
-            }
+        if let (message, mark) = error.syntaxProblem(locating: { let place = location(of: $0); return (place.line, place.column) }) {
             return add(.error, "invalid YAML: \(message)", at: location(of: mark))
         }
         switch error {
