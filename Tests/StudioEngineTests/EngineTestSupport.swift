@@ -7,11 +7,21 @@ import Testing
 
 /// Shared fixtures: a temporary folder, a live receiver, and a workspace aimed at it.
 enum EngineFixtures {
+    /// A new folder under ``runFolder``.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-tests-\(UUID().uuidString)")
+        let url = runFolder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// The folder of this test process's temporary folders, removed when it exits: a test that
+    /// fails before its own clean-up (most have none) leaves nothing in /tmp. Each run left
+    /// about 100 folders and 130 MB there.
+    private static let runFolder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hookline-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
+        atexit { try? FileManager.default.removeItem(at: EngineFixtures.runFolder) }
+        return url
+    }()
 
     /// The path of a store file as an older version left it: a current store with the records
     /// of `migrations` removed and the tables they made (`dropping`) dropped, then `rows` (raw
