@@ -4,20 +4,25 @@ import StudioModel
 
 extension SQLiteStateStore {
     public func attempts(matching filter: AttemptFilter) throws -> [AttemptRecord] {
-        var (conditions, arguments) = Self.conditions(of: filter)
+        let (sql, arguments) = Self.query(matching: filter)
+        let following = filter.afterID != nil
+        return try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            return try (following ? rows : rows.reversed()).map(Self.attempt(from:))
+        }
+    }
+
+    /// The query ``attempts(matching:)`` runs for `filter`: the most recent matches, newest
+    /// first, or with an `afterID` the oldest after it.
+    static func query(matching filter: AttemptFilter) -> (sql: String, arguments: StatementArguments) {
+        var (conditions, arguments) = conditions(of: filter)
         if let afterID = filter.afterID {
             conditions.append("id > ?")
             arguments += [afterID]
         }
-        let whereClause = Self.whereClause(conditions)
         arguments += [max(0, filter.limit)]
-        let following = filter.afterID != nil
-        return try writer.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM attempt \(whereClause) ORDER BY id \(following ? "ASC" : "DESC") LIMIT ?",
-                arguments: arguments)
-            return try (following ? rows : rows.reversed()).map(Self.attempt(from:))
-        }
+        let order = filter.afterID != nil ? "ASC" : "DESC"
+        return ("SELECT * FROM attempt \(whereClause(conditions)) ORDER BY id \(order) LIMIT ?", arguments)
     }
 
     public func attemptIDs(matching filter: AttemptFilter) throws -> ClosedRange<Int64>? {

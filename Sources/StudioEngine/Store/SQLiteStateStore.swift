@@ -196,6 +196,13 @@ public final class SQLiteStateStore: StateStore {
                 t.column("until", .double).notNull()
             }
         }
+        // "What did we send to this user?" (`--user` of `hookline logs` and `hookline watch`) read
+        // every attempt of the store without it: 0.85 s for 1,000,000. Each index costs every
+        // attempt's insert; webhooks and workflows are few, so the newest attempts of one are
+        // found near the end without one, and their filters stay unindexed.
+        migrator.registerMigration("v13-attempt-user-index") { db in
+            try db.create(index: "attempt_on_userEmail", on: "attempt", columns: ["userEmail"])
+        }
         return migrator
     }
 
